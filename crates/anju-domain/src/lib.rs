@@ -1,0 +1,18 @@
+//! Anju's domain core: the rules of a Housing Provident Fund (住房公积金) as pure
+//! functions and types. No I/O, no async, no clock: callers pass the business
+//! date in. Money is [`Fen`], rates are [`RatePpm`], every parameter comes from a
+//! dated [`policy::Policy`], and every movement of money is a balanced
+//! [`ledger::NewEntry`].
+
+pub mod calendar;
+pub mod error;
+pub mod ids;
+pub mod ledger;
+pub mod money;
+pub mod policy;
+pub mod rate;
+
+pub use calendar::{Date, InterestYear, Period};
+pub use error::{DomainError, DomainResult};
+pub use money::{Fen, Rounding};
+pub use rate::RatePpm;

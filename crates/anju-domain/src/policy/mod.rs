@@ -1,0 +1,256 @@
+//! Dated policy. Every rule parameter (rates, base limits, caps, rounding,
+//! interest method, withdrawal reasons) lives in `policy/<centre>.toml` as
+//! versions with an `effective_from`; [`PolicySet::at`] returns the versions in
+//! force on a date, and rules take the version in force on the value date.
+
+mod load;
+mod reader;
+
+pub use load::parse_policy;
+
+use crate::calendar::Date;
+use crate::error::{DomainError, DomainResult};
+use crate::money::{Fen, Rounding};
+use crate::rate::RatePpm;
+use std::fmt;
+
+/// A policy file that failed to load: which file, which key, what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    pub file: String,
+    pub key: String,
+    pub problem: String,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.file, self.key, self.problem)
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+/// One version of a policy group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dated<T> {
+    pub effective_from: Date,
+    /// Keys of this version whose values are not yet confirmed (shown as 待核实).
+    pub unverified: Vec<String>,
+    pub source: Option<String>,
+    pub value: T,
+}
+
+impl<T> Dated<T> {
+    pub fn is_verified(&self, key: &str) -> bool {
+        !self.unverified.iter().any(|k| k == key)
+    }
+}
+
+/// The versions of one group, strictly ascending by `effective_from`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series<T> {
+    name: &'static str,
+    versions: Vec<Dated<T>>,
+}
+
+impl<T> Series<T> {
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub fn versions(&self) -> &[Dated<T>] {
+        &self.versions
+    }
+
+    /// The version in force on `date`: the last one starting on or before it.
+    pub fn at(&self, date: Date) -> DomainResult<&Dated<T>> {
+        let after = self.versions.partition_point(|v| v.effective_from <= date);
+        after
+            .checked_sub(1)
+            .and_then(|i| self.versions.get(i))
+            .ok_or_else(|| {
+                DomainError::new(
+                    "POLICY_NOT_IN_FORCE",
+                    format!("{date} 没有生效的“{}”政策版本", self.name),
+                )
+            })
+    }
+}
+
+/// 计息方法: see business-rules §2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterestMethod {
+    /// Σ end-of-day balance × rate / 360 over every day of the year.
+    A,
+    /// Brought-forward balance × rate + Σ movement × days held × rate / 360.
+    B,
+    /// As B, with 30/360 day counting.
+    C,
+}
+
+impl InterestMethod {
+    pub fn parse(text: &str) -> DomainResult<Self> {
+        match text {
+            "A" => Ok(InterestMethod::A),
+            "B" => Ok(InterestMethod::B),
+            "C" => Ok(InterestMethod::C),
+            _ => Err(DomainError::new(
+                "INTEREST_METHOD_UNKNOWN",
+                format!("未知的计息方法“{text}”（可选 A、B、C）"),
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepositInterest {
+    pub rate_current_year: RatePpm,
+    pub rate_brought_forward: RatePpm,
+    pub method: InterestMethod,
+    pub day_basis: i64,
+    pub rounding: Rounding,
+    pub flexible_subsidy_percent: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContributionRules {
+    pub base_floor: Fen,
+    pub base_cap: Fen,
+    pub rate_min: RatePpm,
+    pub rate_max: RatePpm,
+    pub rate_step: RatePpm,
+    pub rounding: Rounding,
+    pub due_days_after_pay_day: i64,
+    pub flexible_min_monthly_percent_of_floor: RatePpm,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanRates {
+    pub first_home_up_to_5y: RatePpm,
+    pub first_home_over_5y: RatePpm,
+    pub second_home_up_to_5y: RatePpm,
+    pub second_home_over_5y: RatePpm,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanLimits {
+    pub single_cap: Fen,
+    pub family_cap: Fen,
+    pub completed_home_bonus_percent: i64,
+    pub balance_multiple: i64,
+    pub income_ratio_percent: i64,
+    pub first_home_down_payment_percent: i64,
+    pub second_home_down_payment_percent: i64,
+    pub max_term_months: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RentRules {
+    pub cap_per_person_month: Fen,
+    pub cap_couple_month: Fen,
+    pub multi_child_uplift_percent: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerRules {
+    pub allow_negative_member_balance: bool,
+}
+
+/// A row of the withdrawal reason code table (提取原因).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalReason {
+    pub code: String,
+    pub name: String,
+    pub effective_from: Date,
+    pub closes_account: bool,
+    pub housing: bool,
+    pub unverified: Vec<String>,
+}
+
+/// Everything one centre's policy file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySet {
+    pub file: String,
+    pub centre_code: String,
+    pub centre_name: String,
+    pub deposit_interest: Series<DepositInterest>,
+    pub contribution: Series<ContributionRules>,
+    pub loan_rate: Series<LoanRates>,
+    pub loan_limit: Series<LoanLimits>,
+    pub rent: Series<RentRules>,
+    pub ledger: Series<LedgerRules>,
+    pub withdrawal_reasons: Vec<WithdrawalReason>,
+}
+
+/// The versions in force on one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    pub date: Date,
+    pub centre_code: String,
+    pub deposit_interest: Dated<DepositInterest>,
+    pub contribution: Dated<ContributionRules>,
+    pub loan_rate: Dated<LoanRates>,
+    pub loan_limit: Dated<LoanLimits>,
+    pub rent: Dated<RentRules>,
+    pub ledger: Dated<LedgerRules>,
+    pub withdrawal_reasons: Vec<WithdrawalReason>,
+}
+
+impl PolicySet {
+    /// The policy in force on `date`; refused when any group has no version yet.
+    pub fn at(&self, date: Date) -> DomainResult<Policy> {
+        Ok(Policy {
+            date,
+            centre_code: self.centre_code.clone(),
+            deposit_interest: self.deposit_interest.at(date)?.clone(),
+            contribution: self.contribution.at(date)?.clone(),
+            loan_rate: self.loan_rate.at(date)?.clone(),
+            loan_limit: self.loan_limit.at(date)?.clone(),
+            rent: self.rent.at(date)?.clone(),
+            ledger: self.ledger.at(date)?.clone(),
+            withdrawal_reasons: self
+                .withdrawal_reasons
+                .iter()
+                .filter(|r| r.effective_from <= date)
+                .cloned()
+                .collect(),
+        })
+    }
+
+    /// The earliest date on which every group has a version.
+    pub fn in_force_from(&self) -> Option<Date> {
+        [
+            self.deposit_interest
+                .versions
+                .first()
+                .map(|v| v.effective_from),
+            self.contribution.versions.first().map(|v| v.effective_from),
+            self.loan_rate.versions.first().map(|v| v.effective_from),
+            self.loan_limit.versions.first().map(|v| v.effective_from),
+            self.rent.versions.first().map(|v| v.effective_from),
+            self.ledger.versions.first().map(|v| v.effective_from),
+        ]
+        .into_iter()
+        .try_fold(None::<Date>, |acc, d| {
+            d.map(|d| Some(acc.map_or(d, |a| a.max(d))))
+        })
+        .flatten()
+    }
+}
+
+impl Policy {
+    pub fn withdrawal_reason(&self, code: &str) -> DomainResult<&WithdrawalReason> {
+        self.withdrawal_reasons
+            .iter()
+            .find(|r| r.code == code)
+            .ok_or_else(|| {
+                DomainError::new(
+                    "WITHDRAWAL_REASON_UNKNOWN",
+                    format!("提取原因代码“{code}”在 {} 不可用", self.date),
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests;
