@@ -1,1 +1,112 @@
+//! The storage boundary. [`Store`] is narrow and batch-shaped: use cases hand it
+//! validated domain values and it writes them atomically. Two backends implement
+//! it (`anju-store-sqlite`, `anju-store-postgres`); the contract suite in
+//! [`contract`] (feature `contract`) is run by both, so they cannot drift.
 
+mod ids;
+pub mod plan;
+mod types;
+
+#[cfg(feature = "contract")]
+pub mod contract;
+
+pub use ids::{IdGen, now_micros};
+pub use types::*;
+
+use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry};
+use anju_domain::{Date, DomainError, Fen};
+use async_trait::async_trait;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A business rule or a uniqueness rule refused the write; nothing was written.
+    #[error("{0}")]
+    Rejected(DomainError),
+    /// The backend asked us to try again (serialization failure, deadlock) and
+    /// the bounded retries ran out.
+    #[error("retryable storage failure: {0}")]
+    Retryable(String),
+    /// A fault injected by a test hook; the transaction was rolled back.
+    #[error("injected fault: {0}")]
+    Fault(String),
+    #[error("storage failure: {0}")]
+    Backend(String),
+}
+
+impl StoreError {
+    pub fn rejected(code: &'static str, message: impl Into<String>) -> Self {
+        StoreError::Rejected(DomainError::new(code, message))
+    }
+
+    /// The stable code of a refusal, if this is one.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            StoreError::Rejected(e) => Some(e.code()),
+            _ => None,
+        }
+    }
+}
+
+impl From<DomainError> for StoreError {
+    fn from(e: DomainError) -> Self {
+        StoreError::Rejected(e)
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Applies the backend's migrations (idempotent).
+    async fn migrate(&self) -> StoreResult<()>;
+
+    /// A cheap round trip, for readiness probes.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Opens empty member accounts. Refuses (and writes nothing) if any exists.
+    async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> StoreResult<()>;
+
+    async fn member_balance(&self, member: MemberId) -> StoreResult<Option<MemberBalance>>;
+
+    /// Σ of the member's movements with value date on or before `date`.
+    async fn member_balance_as_of(&self, member: MemberId, date: Date) -> StoreResult<Fen>;
+
+    /// Posts entries in order in one transaction: all or nothing. An entry whose
+    /// idempotency key was already posted with the same content is not posted
+    /// again and comes back as `replayed`; with other content the whole call is
+    /// refused (`IDEMPOTENCY_CONFLICT`).
+    async fn post_entries(
+        &self,
+        entries: &[NewEntry],
+        options: &PostOptions,
+    ) -> StoreResult<Vec<Posted>>;
+
+    async fn entry(&self, id: EntryId) -> StoreResult<Option<StoredEntry>>;
+
+    /// Balances of every GL account that has moved, by code.
+    async fn gl_balances(&self) -> StoreResult<Vec<GlBalance>>;
+
+    /// Debit − credit of a GL account over lines with value date ≤ `date`.
+    async fn gl_net_as_of(&self, gl_code: &str, date: Date) -> StoreResult<Fen>;
+
+    /// A member's movements in posting order, `limit` at a time after `after`.
+    async fn member_movements(
+        &self,
+        member: MemberId,
+        after: Option<MovementCursor>,
+        limit: u32,
+    ) -> StoreResult<MovementPage>;
+
+    /// Re-derives the ledger's invariants from the posting lines.
+    async fn check_ledger(&self) -> StoreResult<LedgerCheck>;
+
+    /// Benchmark baseline: inserts the same rows `post_entries` would write into
+    /// twin tables with the same indexes, with no checks and no balance updates,
+    /// then drops them. Returns the rows inserted.
+    async fn raw_insert_baseline(&self, batches: &[Vec<NewEntry>]) -> StoreResult<u64>;
+
+    /// Tables, columns (with nullability) and index names, for the parity test.
+    async fn logical_schema(&self) -> StoreResult<LogicalSchema>;
+}

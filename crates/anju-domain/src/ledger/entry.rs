@@ -251,6 +251,13 @@ impl NewEntry {
         Ok(entry)
     }
 
+    /// Re-checks an entry whose public fields may have been changed after
+    /// `new`: the store calls this before writing anything.
+    pub fn validate(&self) -> DomainResult<()> {
+        known_business_type(self.business_type)?;
+        check_lines(&self.lines)
+    }
+
     pub fn total_debit(&self) -> Fen {
         sum_side(&self.lines, Side::Debit).unwrap_or(Fen::ZERO)
     }
@@ -324,12 +331,13 @@ fn check_line(line: &Line) -> DomainResult<()> {
         ));
     }
     let account = gl_account(&line.gl_code)?;
-    let fits = match (account.subledger, line.subledger) {
-        (Subledger::Member, Some(SubledgerRef::Member(_))) => true,
-        (Subledger::Loan, Some(SubledgerRef::Loan(_))) => true,
-        (Subledger::None, None | Some(SubledgerRef::Employer(_))) => true,
-        _ => false,
-    };
+    let fits = matches!(
+        (account.subledger, line.subledger),
+        (Subledger::Member, Some(SubledgerRef::Member(_)))
+            | (Subledger::Loan, Some(SubledgerRef::Loan(_)))
+            | (Subledger::None, None | Some(SubledgerRef::Employer(_)))
+    );
+
     if !fits {
         return Err(DomainError::new(
             "LINE_SUBLEDGER_MISMATCH",

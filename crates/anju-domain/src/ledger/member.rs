@@ -113,12 +113,12 @@ pub fn member_delta(entry: &NewEntry) -> impl Iterator<Item = (MemberId, Fen)> +
 /// Applies entries in order to the member states they touch, exactly as posting
 /// them one by one would. `states` must hold every touched member; the first
 /// refusal names the entry's position and leaves the caller to discard `states`.
-pub fn apply_to_members(
+pub fn apply_to_members<'a>(
     states: &mut HashMap<MemberId, MemberBalance>,
-    entries: &[NewEntry],
+    entries: impl IntoIterator<Item = &'a NewEntry>,
     allow_negative: bool,
 ) -> Result<(), (usize, DomainError)> {
-    for (index, entry) in entries.iter().enumerate() {
+    for (index, entry) in entries.into_iter().enumerate() {
         for (member, amount) in member_delta(entry) {
             let state = states.get(&member).copied().ok_or_else(|| {
                 (

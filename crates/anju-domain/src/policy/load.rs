@@ -106,16 +106,16 @@ fn series<T>(
         let source = reader.opt_str("source")?.map(str::to_string);
         let unverified = reader.str_list("unverified")?;
         let value = read(&mut reader)?;
-        if let Some(previous) = versions.last() {
-            if previous.effective_from >= effective_from {
-                return Err(reader.error(
-                    "effective_from",
-                    format!(
-                        "must be later than the previous version's {}",
-                        previous.effective_from
-                    ),
-                ));
-            }
+        if let Some(previous) = versions.last()
+            && previous.effective_from >= effective_from
+        {
+            return Err(reader.error(
+                "effective_from",
+                format!(
+                    "must be later than the previous version's {}",
+                    previous.effective_from
+                ),
+            ));
         }
         let known = check_unverified(reader, &unverified)?;
         debug_assert!(known.contains("effective_from"));

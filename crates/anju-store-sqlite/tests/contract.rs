@@ -1,0 +1,63 @@
+//! The storage contract on SQLite (always runs), plus SQLite-only checks.
+
+use anju_store::Store;
+use anju_store::contract::{BoxFuture, Harness};
+use anju_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+fn sqlite() -> BoxFuture<Option<Harness>> {
+    Box::pin(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("anju.db").display());
+        let store = SqliteStore::open(&url, "320500000000000")
+            .await
+            .expect("open sqlite");
+        Some(Harness {
+            store: Arc::new(store),
+            guard: Box::new(dir),
+        })
+    })
+}
+
+anju_store::contract_tests!(sqlite);
+
+#[test]
+fn check_reports_tampering_that_bypassed_the_store() {
+    use anju_store::contract::{d, open, remittance};
+    anju_store::contract::runtime().block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("anju.db").display());
+        let store = SqliteStore::open(&url, "320500000000000")
+            .await
+            .expect("open");
+        open(&store, &[1, 2], "2026-07-01").await;
+        let entry = remittance("r1", d("2026-11-10"), &[(1, 100_00), (2, 50_00)]);
+        store
+            .post_entries(&[entry], &Default::default())
+            .await
+            .expect("post");
+        assert!(store.check_ledger().await.expect("check").is_ok());
+        sqlx::query("UPDATE member_account SET balance_fen = balance_fen + 1 WHERE member_id = 2")
+            .execute(store.pool_for_tests())
+            .await
+            .expect("tamper");
+        sqlx::query("UPDATE posting_line SET amount_fen = amount_fen + 7 WHERE line_no = 1")
+            .execute(store.pool_for_tests())
+            .await
+            .expect("tamper");
+        let check = store.check_ledger().await.expect("check");
+        assert!(!check.is_ok());
+        assert_eq!(check.member_mismatches.len(), 1);
+        assert_eq!(check.unbalanced_entries.len(), 1);
+        assert_eq!(
+            check.gl_mismatches.len(),
+            1,
+            "GL 101 row no longer matches its lines"
+        );
+        let report = check.render();
+        assert!(
+            report.contains("FAIL") && report.contains("member 2"),
+            "{report}"
+        );
+    });
+}

@@ -1,0 +1,80 @@
+//! The contract every backend must pass. A backend's test binary calls
+//! [`contract_tests!`](crate::contract_tests) with a factory that returns a fresh,
+//! migrated store (or `None` to skip, for PostgreSQL without a URL); each case
+//! becomes its own `#[test]`.
+
+mod cases;
+mod property;
+
+pub use cases::*;
+pub use property::*;
+
+use crate::Store;
+use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// A fresh store, and whatever must live as long as it (a temp dir).
+pub struct Harness {
+    pub store: Arc<dyn Store>,
+    pub guard: Box<dyn Any + Send>,
+}
+
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+pub type Factory = fn() -> BoxFuture<Option<Harness>>;
+pub type Case = fn(Arc<dyn Store>) -> BoxFuture<()>;
+
+/// Runs one case on a fresh store from `factory`, on a multi-threaded runtime
+/// (the concurrency case needs real parallelism).
+pub fn run(factory: Factory, case: Case) {
+    let runtime = runtime();
+    runtime.block_on(async {
+        let Some(harness) = factory().await else {
+            return;
+        };
+        case(harness.store.clone()).await;
+        drop(harness);
+    });
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+/// Generates one `#[test]` per contract case for a backend.
+#[macro_export]
+macro_rules! contract_tests {
+    ($factory:path) => {
+        $crate::contract_tests!(@cases $factory;
+            migrate_is_idempotent,
+            posts_and_moves_balances,
+            refuses_a_tampered_unbalanced_entry,
+            replay_returns_the_first_entry,
+            reused_key_with_other_content_is_refused,
+            reversal_restores_and_happens_once,
+            overdraft_is_refused_and_writes_nothing,
+            unknown_member_is_refused,
+            opening_an_account_twice_is_refused,
+            balances_as_of_a_date_and_movement_paging,
+            fault_in_the_middle_of_a_bulk_post_leaves_nothing,
+            concurrent_withdrawals_never_overdraw,
+        );
+        #[test]
+        fn bulk_equals_one_by_one_and_matches_reference() {
+            $crate::contract::bulk_equals_one_by_one($factory);
+        }
+    };
+    (@cases $factory:path; $($case:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $case() {
+                $crate::contract::run($factory, $crate::contract::$case);
+            }
+        )*
+    };
+}
