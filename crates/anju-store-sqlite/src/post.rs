@@ -1,11 +1,12 @@
 //! Writes: opening accounts and posting batches of entries.
 
 use crate::{SqliteStore, backend};
-use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry, SubledgerRef};
+use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry};
 use anju_domain::{Date, Fen, InterestYear};
 use anju_store::plan::{
     BatchPlan, ExistingKey, check_reversal_targets, plan_batch, require_members,
 };
+use anju_store::rows::subledger_columns;
 use anju_store::{
     Fault, PostOptions, Posted, ROWS_PER_STATEMENT, StoreError, StoreResult, now_micros,
 };
@@ -254,17 +255,6 @@ async fn insert_lines(
         q.build().execute(&mut *conn).await.map_err(backend)?;
     }
     Ok(())
-}
-
-pub(crate) fn subledger_columns(
-    r: Option<SubledgerRef>,
-) -> (Option<i64>, Option<i64>, Option<i64>) {
-    match r {
-        Some(SubledgerRef::Member(m)) => (Some(m.0), None, None),
-        Some(SubledgerRef::Employer(e)) => (None, Some(e), None),
-        Some(SubledgerRef::Loan(l)) => (None, None, Some(l)),
-        None => (None, None, None),
-    }
 }
 
 async fn update_members(

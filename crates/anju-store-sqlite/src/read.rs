@@ -2,8 +2,9 @@
 
 use crate::post::member_state;
 use crate::{backend, date};
-use anju_domain::ledger::{EntryId, IdempotencyKey, Line, MemberBalance, MemberId, NewEntry, Side};
+use anju_domain::ledger::{EntryId, IdempotencyKey, MemberBalance, MemberId, NewEntry, Side};
 use anju_domain::{Date, Fen};
+use anju_store::rows::line_from;
 use anju_store::{
     GlBalance, Movement, MovementCursor, MovementPage, StoreError, StoreResult, StoredEntry,
 };
@@ -67,10 +68,8 @@ pub(crate) async fn entry(pool: &SqlitePool, id: EntryId) -> StoreResult<Option<
     let mut lines = Vec::with_capacity(rows.len());
     for r in &rows {
         lines.push(line_from(
-            r.get(0),
-            r.get(1),
-            r.get(2),
-            r.get(3),
+            r.get::<String, _>(0).as_str(),
+            (r.get(1), r.get(2), r.get(3)),
             r.get::<String, _>(4).as_str(),
             r.get(5),
         )?);
@@ -92,28 +91,6 @@ pub(crate) async fn entry(pool: &SqlitePool, id: EntryId) -> StoreResult<Option<
         booked_at_us: head.get(2),
         entry,
     }))
-}
-
-/// Rebuilds a line from its columns (shared with the PostgreSQL backend's shape).
-pub(crate) fn line_from(
-    gl_code: String,
-    member: Option<i64>,
-    employer: Option<i64>,
-    loan: Option<i64>,
-    side: &str,
-    amount_fen: i64,
-) -> StoreResult<Line> {
-    let side = Side::parse(side).map_err(StoreError::Rejected)?;
-    let line = match side {
-        Side::Debit => Line::debit(&gl_code, Fen::new(amount_fen)),
-        Side::Credit => Line::credit(&gl_code, Fen::new(amount_fen)),
-    };
-    Ok(match (member, employer, loan) {
-        (Some(m), _, _) => line.for_member(MemberId(m)),
-        (_, Some(e), _) => line.for_employer(e),
-        (_, _, Some(l)) => line.for_loan(l),
-        _ => line,
-    })
 }
 
 pub(crate) async fn gl_balances(pool: &SqlitePool) -> StoreResult<Vec<GlBalance>> {

@@ -5,6 +5,7 @@
 
 mod ids;
 pub mod plan;
+pub mod rows;
 mod types;
 
 #[cfg(feature = "contract")]

@@ -425,3 +425,43 @@ pub fn concurrent_withdrawals_never_overdraw(store: Arc<dyn Store>) -> BoxFuture
         assert_eq!(assert_checks(&*store).await.entries, 67);
     })
 }
+
+/// A batch large enough for each backend's bulk path (COPY and staging on
+/// PostgreSQL) ends in exactly the state of the same entries posted one by one.
+pub fn large_bulk_equals_one_by_one(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        const N: i64 = 1_100;
+        const TWIN: i64 = 100_000;
+        let members: Vec<i64> = (1..=N).chain(TWIN + 1..=TWIN + N).collect();
+        open(&*store, &members, "2026-07-01").await;
+        let entry = |prefix: &str, offset: i64, i: i64| {
+            let date = d("2026-07-01")
+                .add_days(i32::try_from(i % 300).expect("small"))
+                .expect("date");
+            let other = 1 + (i * 7) % N;
+            remittance(
+                &format!("{prefix}-{i}"),
+                date,
+                &[(offset + i, 1_00 + i), (offset + other, 37)],
+            )
+        };
+        let bulk: Vec<NewEntry> = (1..=N).map(|i| entry("bulk", 0, i)).collect();
+        store.post_entries(&bulk, &strict()).await.expect("bulk");
+        for i in 1..=N {
+            store
+                .post_entries(&[entry("one", TWIN, i)], &strict())
+                .await
+                .expect("one by one");
+        }
+        for m in 1..=N {
+            let a = store.member_balance(MemberId(m)).await.expect("read");
+            let b = store
+                .member_balance(MemberId(TWIN + m))
+                .await
+                .expect("read");
+            assert_eq!(a, b, "member {m} vs its twin");
+        }
+        let check = assert_checks(&*store).await;
+        assert_eq!((check.entries, check.lines), (2 * N, 6 * N));
+    })
+}

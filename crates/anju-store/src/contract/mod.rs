@@ -63,6 +63,7 @@ macro_rules! contract_tests {
             balances_as_of_a_date_and_movement_paging,
             fault_in_the_middle_of_a_bulk_post_leaves_nothing,
             concurrent_withdrawals_never_overdraw,
+            large_bulk_equals_one_by_one,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

@@ -1,0 +1,115 @@
+//! `anju check`: the invariants re-derived from the posting lines.
+
+use crate::backend;
+use anju_domain::Fen;
+use anju_domain::ledger::{EntryId, MemberId};
+use anju_store::{CHECK_SAMPLE, LedgerCheck, LogicalSchema, StoreResult};
+use sqlx::{PgPool, Row};
+
+pub(crate) async fn check_ledger(pool: &PgPool) -> StoreResult<LedgerCheck> {
+    let mut report = LedgerCheck::default();
+    let counts = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM journal_entry), (SELECT COUNT(*) FROM posting_line), \
+         (SELECT COALESCE(SUM(amount_fen), 0)::BIGINT FROM posting_line WHERE side = 'D'), \
+         (SELECT COALESCE(SUM(amount_fen), 0)::BIGINT FROM posting_line WHERE side = 'C'), \
+         (SELECT COALESCE(SUM(balance_fen), 0)::BIGINT FROM member_account), \
+         (SELECT COALESCE(SUM(CASE side WHEN 'C' THEN amount_fen ELSE -amount_fen END), 0)::BIGINT \
+            FROM posting_line WHERE gl_code = '201')",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?;
+    report.entries = counts.get(0);
+    report.lines = counts.get(1);
+    report.total_debit = Fen::new(counts.get(2));
+    report.total_credit = Fen::new(counts.get(3));
+    report.member_total = Fen::new(counts.get(4));
+    report.gl_201 = Fen::new(counts.get(5));
+    report.unbalanced_entries = entry_ids(
+        pool,
+        "SELECT entry_id FROM posting_line GROUP BY entry_id \
+         HAVING SUM(CASE side WHEN 'D' THEN amount_fen ELSE -amount_fen END) <> 0 \
+         ORDER BY entry_id LIMIT $1",
+    )
+    .await?;
+    report.incomplete_entries = entry_ids(
+        pool,
+        "SELECT e.entry_id FROM journal_entry e LEFT JOIN \
+         (SELECT entry_id, COUNT(*) AS n FROM posting_line GROUP BY entry_id) l \
+         ON l.entry_id = e.entry_id WHERE COALESCE(l.n, 0) <> e.line_count \
+         ORDER BY e.entry_id LIMIT $1",
+    )
+    .await?;
+    report.gl_mismatches = sqlx::query(
+        "WITH l AS (SELECT gl_code, SUM(CASE side WHEN 'D' THEN amount_fen ELSE -amount_fen END)::BIGINT AS net \
+         FROM posting_line GROUP BY gl_code), \
+         g AS (SELECT gl_code, debit_fen - credit_fen AS net FROM gl_balance), \
+         codes AS (SELECT gl_code FROM l UNION SELECT gl_code FROM g) \
+         SELECT codes.gl_code, COALESCE(g.net, 0), COALESCE(l.net, 0) FROM codes \
+         LEFT JOIN l ON l.gl_code = codes.gl_code LEFT JOIN g ON g.gl_code = codes.gl_code \
+         WHERE COALESCE(g.net, 0) <> COALESCE(l.net, 0) ORDER BY codes.gl_code LIMIT $1",
+    )
+    .bind(CHECK_SAMPLE)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| (r.get(0), Fen::new(r.get(1)), Fen::new(r.get(2))))
+    .collect();
+    report.member_mismatches = sqlx::query(
+        "SELECT m.member_id, m.balance_fen, COALESCE(l.net, 0) FROM member_account m LEFT JOIN \
+         (SELECT member_id, SUM(CASE side WHEN 'C' THEN amount_fen ELSE -amount_fen END)::BIGINT AS net \
+          FROM posting_line WHERE member_id IS NOT NULL GROUP BY member_id) l \
+         ON l.member_id = m.member_id WHERE m.balance_fen <> COALESCE(l.net, 0) \
+         ORDER BY m.member_id LIMIT $1",
+    )
+    .bind(CHECK_SAMPLE)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| (MemberId(r.get(0)), Fen::new(r.get(1)), Fen::new(r.get(2))))
+    .collect();
+    Ok(report)
+}
+
+async fn entry_ids(pool: &PgPool, sql: &'static str) -> StoreResult<Vec<EntryId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(sql)
+        .bind(CHECK_SAMPLE)
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    Ok(ids.into_iter().map(EntryId).collect())
+}
+
+/// The logical schema of the current schema, for the parity test. Primary-key
+/// indexes are left out: SQLite keeps those inside the table.
+pub(crate) async fn logical_schema(pool: &PgPool) -> StoreResult<LogicalSchema> {
+    let mut schema = LogicalSchema::default();
+    let columns = sqlx::query(
+        "SELECT table_name::TEXT, column_name::TEXT, is_nullable = 'YES' FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%' \
+         ORDER BY table_name, column_name",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    for c in &columns {
+        schema
+            .tables
+            .entry(c.get::<String, _>(0))
+            .or_default()
+            .push((c.get(1), c.get(2)));
+    }
+    for cols in schema.tables.values_mut() {
+        cols.sort();
+    }
+    schema.indexes = sqlx::query_scalar(
+        "SELECT indexname::TEXT FROM pg_indexes WHERE schemaname = current_schema() \
+         AND indexname NOT LIKE '%\\_pkey' AND tablename NOT LIKE '\\_sqlx%' ORDER BY indexname",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    Ok(schema)
+}

@@ -1,0 +1,108 @@
+//! The storage contract on PostgreSQL, whenever `ANJU_TEST_PG_URL` is set (CI
+//! sets it; with `CI=true` a missing URL fails instead of skipping), plus the
+//! schema-parity test against SQLite.
+
+use anju_store::Store;
+use anju_store::contract::{BoxFuture, Harness};
+use anju_store_postgres::PgStore;
+use anju_store_sqlite::SqliteStore;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+const CENTRE: &str = "320500000000000";
+
+fn pg_url() -> Option<String> {
+    match std::env::var("ANJU_TEST_PG_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!(
+                "CI=true but ANJU_TEST_PG_URL is not set: the PostgreSQL contract must run in CI"
+            )
+        }
+        _ => {
+            eprintln!("skipped: ANJU_TEST_PG_URL is not set, PostgreSQL contract not run");
+            None
+        }
+    }
+}
+
+/// A schema name unique to this process and call.
+fn fresh_schema() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
+}
+
+fn postgres() -> BoxFuture<Option<Harness>> {
+    Box::pin(async {
+        let url = pg_url()?;
+        let store = PgStore::open_in_schema(&url, CENTRE, Some(&fresh_schema()))
+            .await
+            .expect("open postgres");
+        Some(Harness {
+            store: Arc::new(store),
+            guard: Box::new(()),
+        })
+    })
+}
+
+anju_store::contract_tests!(postgres);
+
+#[test]
+fn logical_schemas_of_both_backends_are_equal() {
+    anju_store::contract::runtime().block_on(async {
+        let Some(url) = pg_url() else { return };
+        let pg = PgStore::open_in_schema(&url, CENTRE, Some(&fresh_schema()))
+            .await
+            .expect("open postgres");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let lite = SqliteStore::open(
+            &format!("sqlite://{}", dir.path().join("a.db").display()),
+            CENTRE,
+        )
+        .await
+        .expect("open sqlite");
+        let a = pg.logical_schema().await.expect("pg schema");
+        let b = lite.logical_schema().await.expect("sqlite schema");
+        assert!(a.tables.contains_key("journal_entry"), "{a:?}");
+        assert!(
+            a.indexes.contains(&"posting_line_member".to_string()),
+            "{a:?}"
+        );
+        assert_eq!(a, b);
+    });
+}
+
+#[test]
+fn check_reports_tampering_that_bypassed_the_store() {
+    use anju_store::contract::{d, open, remittance};
+    anju_store::contract::runtime().block_on(async {
+        let Some(url) = pg_url() else { return };
+        let store = PgStore::open_in_schema(&url, CENTRE, Some(&fresh_schema()))
+            .await
+            .expect("open");
+        open(&store, &[1, 2], "2026-07-01").await;
+        let entry = remittance("r1", d("2026-11-10"), &[(1, 100_00), (2, 50_00)]);
+        store
+            .post_entries(&[entry], &Default::default())
+            .await
+            .expect("post");
+        assert!(store.check_ledger().await.expect("check").is_ok());
+        sqlx::query("UPDATE member_account SET balance_fen = balance_fen + 1 WHERE member_id = 2")
+            .execute(store.pool_for_tests())
+            .await
+            .expect("tamper");
+        let check = store.check_ledger().await.expect("check");
+        assert!(!check.is_ok());
+        assert_eq!(check.member_mismatches.len(), 1);
+        assert!(check.render().contains("member 2"));
+    });
+}
