@@ -1,1 +1,46 @@
+//! Anju's use cases. Pages, the JSON API and the CLI all call these, so a rule
+//! is applied the same way whichever door a request came through. This crate
+//! owns the policy in force and the store; it knows no HTTP and no SQL.
 
+pub mod clock;
+pub mod demo;
+mod error;
+pub mod ledger;
+pub mod policy;
+
+pub use error::{AppError, AppResult};
+
+use anju_domain::policy::PolicySet;
+use anju_store::Store;
+use std::sync::Arc;
+
+/// Everything a use case needs, cheap to clone into handlers and jobs.
+#[derive(Clone)]
+pub struct App {
+    store: Arc<dyn Store>,
+    policy: Arc<PolicySet>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, policy: PolicySet) -> Self {
+        App {
+            store,
+            policy: Arc::new(policy),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn policy(&self) -> &PolicySet {
+        &self.policy
+    }
+
+    /// Ready to serve: the database answers and a policy is in force today.
+    pub async fn readiness(&self, today: anju_domain::Date) -> AppResult<()> {
+        self.store.ping().await?;
+        self.policy.at(today)?;
+        Ok(())
+    }
+}

@@ -82,6 +82,22 @@ impl PgStore {
         })
     }
 
+    /// Drops a schema made by `open_in_schema` (benchmarks clean up with this).
+    pub async fn drop_schema(&self, schema: &str) -> StoreResult<()> {
+        if !schema
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Err(StoreError::Backend(format!("bad schema name {schema}")));
+        }
+        let ddl = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
+        sqlx::query(sqlx::AssertSqlSafe(ddl))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     pub fn pool_for_tests(&self) -> &PgPool {
         &self.pool
     }
@@ -161,8 +177,12 @@ impl Store for PgStore {
         check::check_ledger(&self.pool).await
     }
 
-    async fn raw_insert_baseline(&self, batches: &[Vec<NewEntry>]) -> StoreResult<u64> {
-        post::raw_insert_baseline(self, batches).await
+    async fn raw_insert_baseline(&self, batch: &[NewEntry]) -> StoreResult<u64> {
+        post::raw_insert_baseline(self, batch).await
+    }
+
+    async fn drop_baseline(&self) -> StoreResult<()> {
+        post::drop_baseline(self).await
     }
 
     async fn logical_schema(&self) -> StoreResult<LogicalSchema> {

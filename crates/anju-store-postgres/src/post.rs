@@ -411,52 +411,40 @@ async fn update_gl(conn: &mut PgConnection, plan: &BatchPlan<'_>) -> StoreResult
 
 /// Twin tables with the ledger's columns, keys and indexes, for the baseline.
 const BASELINE_DDL: &[&str] = &[
-    "CREATE TABLE bench_journal_entry (LIKE journal_entry INCLUDING ALL)",
-    "CREATE TABLE bench_posting_line (LIKE posting_line INCLUDING ALL)",
+    "CREATE TABLE IF NOT EXISTS bench_journal_entry (LIKE journal_entry INCLUDING ALL)",
+    "CREATE TABLE IF NOT EXISTS bench_posting_line (LIKE posting_line INCLUDING ALL)",
 ];
 
-pub(crate) async fn raw_insert_baseline(
-    store: &PgStore,
-    batches: &[Vec<NewEntry>],
-) -> StoreResult<u64> {
-    let mut conn = store.pool.acquire().await.map_err(backend)?;
-    drop_baseline(&mut conn).await?;
+pub(crate) async fn raw_insert_baseline(store: &PgStore, batch: &[NewEntry]) -> StoreResult<u64> {
+    let plan = plan_batch(batch, &HashMap::new())?;
+    let first_id = store
+        .ids
+        .reserve(i64::try_from(plan.fresh.len()).map_err(backend)?);
+    let rows = entry_rows(&plan, first_id);
+    let mut tx = store.pool.begin().await.map_err(backend)?;
     for ddl in BASELINE_DDL {
-        sqlx::query(*ddl)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
+        sqlx::query(*ddl).execute(&mut *tx).await.map_err(backend)?;
     }
-    let mut rows = 0u64;
-    let mut next_id = store.ids.reserve(1);
-    for batch in batches {
-        let plan = plan_batch(batch, &HashMap::new())?;
-        let entry_rows = entry_rows(&plan, next_id);
-        let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(backend)?;
-        copy_entries(
-            &mut tx,
-            "bench_journal_entry",
-            &store.centre_code,
-            now_micros(),
-            &entry_rows,
-        )
-        .await?;
-        copy_lines(&mut tx, "bench_posting_line", &entry_rows, None).await?;
-        tx.commit().await.map_err(backend)?;
-        next_id += plan.fresh.len() as i64;
-        rows += (plan.fresh.len() + plan.line_count()) as u64;
-    }
-    drop_baseline(&mut conn).await?;
-    Ok(rows)
+    copy_entries(
+        &mut tx,
+        "bench_journal_entry",
+        &store.centre_code,
+        now_micros(),
+        &rows,
+    )
+    .await?;
+    copy_lines(&mut tx, "bench_posting_line", &rows, None).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok((plan.fresh.len() + plan.line_count()) as u64)
 }
 
-async fn drop_baseline(conn: &mut PgConnection) -> StoreResult<()> {
+pub(crate) async fn drop_baseline(store: &PgStore) -> StoreResult<()> {
     for table in [
         "DROP TABLE IF EXISTS bench_journal_entry",
         "DROP TABLE IF EXISTS bench_posting_line",
     ] {
         sqlx::query(table)
-            .execute(&mut *conn)
+            .execute(&store.pool)
             .await
             .map_err(backend)?;
     }

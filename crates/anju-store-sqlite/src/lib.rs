@@ -150,8 +150,12 @@ impl Store for SqliteStore {
         check::check_ledger(&self.reader).await
     }
 
-    async fn raw_insert_baseline(&self, batches: &[Vec<NewEntry>]) -> StoreResult<u64> {
-        post::raw_insert_baseline(self, batches).await
+    async fn raw_insert_baseline(&self, batch: &[NewEntry]) -> StoreResult<u64> {
+        post::raw_insert_baseline(self, batch).await
+    }
+
+    async fn drop_baseline(&self) -> StoreResult<()> {
+        post::drop_baseline(self).await
     }
 
     async fn logical_schema(&self) -> StoreResult<LogicalSchema> {

@@ -307,58 +307,49 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 /// Twin tables with the same columns and indexes as the ledger's, for the baseline.
 const BASELINE_DDL: &[&str] = &[
-    "CREATE TABLE bench_journal_entry AS SELECT * FROM journal_entry WHERE 0",
-    "CREATE UNIQUE INDEX bench_journal_entry_pk ON bench_journal_entry (entry_id)",
-    "CREATE UNIQUE INDEX bench_journal_entry_key ON bench_journal_entry (idempotency_key)",
-    "CREATE UNIQUE INDEX bench_journal_entry_reverses ON bench_journal_entry (reverses_entry_id)",
-    "CREATE TABLE bench_posting_line AS SELECT * FROM posting_line WHERE 0",
-    "CREATE UNIQUE INDEX bench_posting_line_pk ON bench_posting_line (entry_id, line_no)",
-    "CREATE INDEX bench_posting_line_member ON bench_posting_line (member_id, entry_id, line_no) \
+    "CREATE TABLE IF NOT EXISTS bench_journal_entry AS SELECT * FROM journal_entry WHERE 0",
+    "CREATE UNIQUE INDEX IF NOT EXISTS bench_journal_entry_pk ON bench_journal_entry (entry_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS bench_journal_entry_key ON bench_journal_entry (idempotency_key)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS bench_journal_entry_reverses ON bench_journal_entry (reverses_entry_id)",
+    "CREATE TABLE IF NOT EXISTS bench_posting_line AS SELECT * FROM posting_line WHERE 0",
+    "CREATE UNIQUE INDEX IF NOT EXISTS bench_posting_line_pk ON bench_posting_line (entry_id, line_no)",
+    "CREATE INDEX IF NOT EXISTS bench_posting_line_member ON bench_posting_line (member_id, entry_id, line_no) \
      WHERE member_id IS NOT NULL",
 ];
 
 pub(crate) async fn raw_insert_baseline(
     store: &SqliteStore,
-    batches: &[Vec<NewEntry>],
+    batch: &[NewEntry],
 ) -> StoreResult<u64> {
-    let mut conn = store.writer.acquire().await.map_err(backend)?;
-    drop_baseline(&mut conn).await?;
+    let plan = plan_batch(batch, &HashMap::new())?;
+    let first_id = store
+        .ids
+        .reserve(i64::try_from(plan.fresh.len()).map_err(backend)?);
+    let mut tx = store.writer.begin().await.map_err(backend)?;
     for ddl in BASELINE_DDL {
-        sqlx::query(*ddl)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
+        sqlx::query(*ddl).execute(&mut *tx).await.map_err(backend)?;
     }
-    let mut rows = 0u64;
-    let mut next_id = store.ids.reserve(1);
-    for batch in batches {
-        let plan = plan_batch(batch, &HashMap::new())?;
-        let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(backend)?;
-        insert_entries(
-            &mut tx,
-            &store.centre_code,
-            &plan,
-            next_id,
-            now_micros(),
-            "bench_journal_entry",
-        )
-        .await?;
-        insert_lines(&mut tx, &plan, next_id, "bench_posting_line", None).await?;
-        tx.commit().await.map_err(backend)?;
-        next_id += plan.fresh.len() as i64;
-        rows += (plan.fresh.len() + plan.line_count()) as u64;
-    }
-    drop_baseline(&mut conn).await?;
-    Ok(rows)
+    insert_entries(
+        &mut tx,
+        &store.centre_code,
+        &plan,
+        first_id,
+        now_micros(),
+        "bench_journal_entry",
+    )
+    .await?;
+    insert_lines(&mut tx, &plan, first_id, "bench_posting_line", None).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok((plan.fresh.len() + plan.line_count()) as u64)
 }
 
-async fn drop_baseline(conn: &mut SqliteConnection) -> StoreResult<()> {
+pub(crate) async fn drop_baseline(store: &SqliteStore) -> StoreResult<()> {
     for table in [
         "DROP TABLE IF EXISTS bench_journal_entry",
         "DROP TABLE IF EXISTS bench_posting_line",
     ] {
         sqlx::query(table)
-            .execute(&mut *conn)
+            .execute(&store.writer)
             .await
             .map_err(backend)?;
     }

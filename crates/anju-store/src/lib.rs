@@ -103,10 +103,14 @@ pub trait Store: Send + Sync + 'static {
     /// Re-derives the ledger's invariants from the posting lines.
     async fn check_ledger(&self) -> StoreResult<LedgerCheck>;
 
-    /// Benchmark baseline: inserts the same rows `post_entries` would write into
-    /// twin tables with the same indexes, with no checks and no balance updates,
-    /// then drops them. Returns the rows inserted.
-    async fn raw_insert_baseline(&self, batches: &[Vec<NewEntry>]) -> StoreResult<u64>;
+    /// Benchmark baseline: inserts the rows `post_entries` would write for
+    /// `batch` into twin tables with the same keys and indexes (created on first
+    /// use), in one transaction, with no checks and no balance updates. Returns
+    /// the rows inserted.
+    async fn raw_insert_baseline(&self, batch: &[NewEntry]) -> StoreResult<u64>;
+
+    /// Drops the baseline's twin tables.
+    async fn drop_baseline(&self) -> StoreResult<()>;
 
     /// Tables, columns (with nullability) and index names, for the parity test.
     async fn logical_schema(&self) -> StoreResult<LogicalSchema>;

@@ -465,3 +465,28 @@ pub fn large_bulk_equals_one_by_one(store: Arc<dyn Store>) -> BoxFuture<()> {
         assert_eq!((check.entries, check.lines), (2 * N, 6 * N));
     })
 }
+
+pub fn baseline_writes_twin_tables_only(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let batch: Vec<NewEntry> = (0..1_200)
+            .map(|i| remittance(&format!("b-{i}"), d("2026-11-10"), &[(1 + i % 9, 1_00)]))
+            .collect();
+        let before = store.logical_schema().await.expect("schema");
+        assert_eq!(
+            store.raw_insert_baseline(&batch[..5]).await.expect("small"),
+            15
+        );
+        assert_eq!(
+            store.raw_insert_baseline(&batch).await.expect("large"),
+            3_600
+        );
+        let check = assert_checks(&*store).await;
+        assert_eq!(
+            (check.entries, check.lines),
+            (0, 0),
+            "the ledger is untouched"
+        );
+        store.drop_baseline().await.expect("drop");
+        assert_eq!(store.logical_schema().await.expect("schema"), before);
+    })
+}

@@ -64,6 +64,7 @@ macro_rules! contract_tests {
             fault_in_the_middle_of_a_bulk_post_leaves_nothing,
             concurrent_withdrawals_never_overdraw,
             large_bulk_equals_one_by_one,
+            baseline_writes_twin_tables_only,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

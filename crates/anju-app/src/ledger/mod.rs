@@ -1,0 +1,77 @@
+//! Ledger use cases: post, reverse, read balances, check the invariants.
+
+use crate::{App, AppResult};
+use anju_domain::ledger::{EntryId, IdempotencyKey, MemberBalance, MemberId, NewEntry};
+use anju_domain::{Date, DomainError, Fen};
+use anju_store::{LedgerCheck, MovementCursor, MovementPage, PostOptions, Posted};
+
+/// Most entries one bulk call accepts; batch jobs page their work to this.
+pub const MAX_ENTRIES_PER_BATCH: usize = 50_000;
+
+impl App {
+    /// Posts entries atomically (all or nothing). Negative member balances are
+    /// allowed only where the policy in force on every entry's value date allows them.
+    pub async fn post_entries(&self, entries: &[NewEntry]) -> AppResult<Vec<Posted>> {
+        if entries.len() > MAX_ENTRIES_PER_BATCH {
+            return Err(DomainError::new("BATCH_TOO_LARGE", "一次提交的凭证过多，请分批").into());
+        }
+        let mut allow_negative = true;
+        for entry in entries {
+            let ledger = &self.policy().ledger.at(entry.value_date)?.value;
+            allow_negative &= ledger.allow_negative_member_balance;
+        }
+        let options = PostOptions {
+            allow_negative_member_balance: allow_negative,
+            ..PostOptions::default()
+        };
+        Ok(self.store().post_entries(entries, &options).await?)
+    }
+
+    pub async fn post_entry(&self, entry: NewEntry) -> AppResult<Posted> {
+        let posted = self.post_entries(std::slice::from_ref(&entry)).await?;
+        posted
+            .into_iter()
+            .next()
+            .ok_or_else(|| DomainError::new("ENTRY_NOT_POSTED", "凭证未入账").into())
+    }
+
+    /// Reverses (冲正) a posted entry: every line on the other side, same value date.
+    pub async fn reverse_entry(&self, id: EntryId, key: IdempotencyKey) -> AppResult<Posted> {
+        let stored =
+            self.store().entry(id).await?.ok_or_else(|| {
+                DomainError::new("ENTRY_NOT_FOUND", format!("凭证 {} 不存在", id.0))
+            })?;
+        let reversal = NewEntry::reversal_of(stored.id, &stored.entry, key)?;
+        self.post_entry(reversal).await
+    }
+
+    pub async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> AppResult<()> {
+        Ok(self.store().open_member_accounts(accounts).await?)
+    }
+
+    pub async fn member_balance(&self, member: MemberId) -> AppResult<MemberBalance> {
+        self.store().member_balance(member).await?.ok_or_else(|| {
+            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {} 不存在", member.0)).into()
+        })
+    }
+
+    pub async fn member_balance_as_of(&self, member: MemberId, date: Date) -> AppResult<Fen> {
+        Ok(self.store().member_balance_as_of(member, date).await?)
+    }
+
+    pub async fn member_movements(
+        &self,
+        member: MemberId,
+        after: Option<MovementCursor>,
+        limit: u32,
+    ) -> AppResult<MovementPage> {
+        Ok(self.store().member_movements(member, after, limit).await?)
+    }
+
+    pub async fn check_ledger(&self) -> AppResult<LedgerCheck> {
+        Ok(self.store().check_ledger().await?)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,226 @@
+//! `anju bench post`: bulk posting measured against a raw insert of the same
+//! rows, in a fresh database, printing one JSON line. Run from a release build.
+
+use crate::config::Config;
+use crate::run::open_store;
+use anju_app::App;
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::policy::PolicySet;
+use anju_domain::{Date, Fen};
+use anju_store::Store;
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Rows one entry writes: the entry and its two lines.
+const ROWS_PER_ENTRY: u64 = 3;
+const ACCOUNTS_PER_CALL: u64 = 10_000;
+
+/// The one JSON line `bench post` prints (field order is the output order).
+#[derive(serde::Serialize)]
+struct PostReport {
+    scenario: &'static str,
+    backend: &'static str,
+    entries: u64,
+    members: u64,
+    batch: u64,
+    rows: u64,
+    seconds: f64,
+    rows_per_s: f64,
+    baseline_rows: u64,
+    baseline_seconds: f64,
+    baseline_rows_per_s: f64,
+    ratio: f64,
+    ledger_ok: bool,
+    peak_rss_mib: u64,
+}
+
+struct Fresh {
+    store: Arc<dyn Store>,
+    backend: &'static str,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteFile(std::path::PathBuf),
+    PgSchema(Arc<anju_store_postgres::PgStore>, String),
+}
+
+pub async fn post(
+    config: &Config,
+    policy: &PolicySet,
+    entries: u64,
+    members: u64,
+    batch: u64,
+) -> Result<()> {
+    if entries == 0
+        || members == 0
+        || batch == 0
+        || batch > anju_app::ledger::MAX_ENTRIES_PER_BATCH as u64
+    {
+        bail!(
+            "entries and members must be positive; batch 1..={}",
+            anju_app::ledger::MAX_ENTRIES_PER_BATCH
+        );
+    }
+    let fresh = fresh_store(config, &policy.centre_code).await?;
+    let app = App::new(fresh.store.clone(), policy.clone());
+    open_accounts(&app, members).await?;
+    let value_date = Date::parse("2026-11-10").map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let bar = progress(entries * 2);
+    let mut posting = Duration::ZERO;
+    let mut expected_total = 0i64;
+    for start in (0..entries).step_by(batch as usize) {
+        let chunk = make_batch(start, batch.min(entries - start), members, value_date)?;
+        expected_total += chunk.iter().map(|e| e.total_debit().get()).sum::<i64>();
+        let t = Instant::now();
+        app.post_entries(&chunk).await?;
+        posting += t.elapsed();
+        bar.inc(chunk.len() as u64);
+    }
+    let mut baseline = Duration::ZERO;
+    let mut baseline_rows = 0u64;
+    for start in (0..entries).step_by(batch as usize) {
+        let chunk = make_batch(start, batch.min(entries - start), members, value_date)?;
+        let t = Instant::now();
+        baseline_rows += fresh.store.raw_insert_baseline(&chunk).await?;
+        baseline += t.elapsed();
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    fresh.store.drop_baseline().await?;
+
+    let check = fresh.store.check_ledger().await?;
+    let ledger_ok = check.is_ok()
+        && check.gl_201 == Fen::new(expected_total)
+        && check.entries as u64 == entries;
+    let rows = entries * ROWS_PER_ENTRY;
+    let seconds = posting.as_secs_f64();
+    let baseline_seconds = baseline.as_secs_f64();
+    let report = PostReport {
+        scenario: "post",
+        backend: fresh.backend,
+        entries,
+        members,
+        batch,
+        rows,
+        seconds: round3(seconds),
+        rows_per_s: (rows as f64 / seconds).round(),
+        baseline_rows,
+        baseline_seconds: round3(baseline_seconds),
+        baseline_rows_per_s: (baseline_rows as f64 / baseline_seconds).round(),
+        ratio: round3(seconds / baseline_seconds),
+        ledger_ok,
+        peak_rss_mib: peak_rss_mib(),
+    };
+    cleanup(fresh).await?;
+    println!("{}", serde_json::to_string(&report)?);
+    if !ledger_ok {
+        bail!(
+            "ledger check failed after the benchmark:\n{}",
+            check.render()
+        );
+    }
+    Ok(())
+}
+
+async fn fresh_store(config: &Config, centre_code: &str) -> Result<Fresh> {
+    let tag = format!("{}_{}", std::process::id(), anju_store::now_micros());
+    let url = &config.database_url;
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let schema = format!("bench_{tag}");
+        let store = Arc::new(
+            anju_store_postgres::PgStore::open_in_schema(url, centre_code, Some(&schema)).await?,
+        );
+        return Ok(Fresh {
+            store: store.clone(),
+            backend: "postgres",
+            cleanup: Cleanup::PgSchema(store, schema),
+        });
+    }
+    let path = config.data_dir.join(format!("bench-post-{tag}.db"));
+    let url = format!("sqlite://{}", path.display());
+    let store = open_store(&url, centre_code, &config.data_dir).await?;
+    Ok(Fresh {
+        store,
+        backend: "sqlite",
+        cleanup: Cleanup::SqliteFile(path),
+    })
+}
+
+async fn cleanup(fresh: Fresh) -> Result<()> {
+    match fresh.cleanup {
+        Cleanup::PgSchema(store, schema) => store.drop_schema(&schema).await?,
+        Cleanup::SqliteFile(path) => {
+            drop(fresh.store);
+            for suffix in ["", "-wal", "-shm"] {
+                let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+                let _ = std::fs::remove_file(file);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn open_accounts(app: &App, members: u64) -> Result<()> {
+    let opened = Date::parse("2026-07-01").map_err(|e| anyhow::anyhow!("{e}"))?;
+    for start in (1..=members).step_by(ACCOUNTS_PER_CALL as usize) {
+        let end = (start + ACCOUNTS_PER_CALL - 1).min(members);
+        let accounts: Vec<(MemberId, Date)> = (start..=end)
+            .map(|m| (MemberId(m as i64), opened))
+            .collect();
+        app.open_member_accounts(&accounts)
+            .await
+            .context("opening accounts")?;
+    }
+    Ok(())
+}
+
+/// Entries `start..start+count`: a credit to a member spread over the accounts.
+fn make_batch(start: u64, count: u64, members: u64, value_date: Date) -> Result<Vec<NewEntry>> {
+    (start..start + count)
+        .map(|i| {
+            let member = MemberId(((i * 7_919) % members + 1) as i64);
+            let amount = Fen::new(100_00 + ((i * 31) % 500_00) as i64);
+            let key =
+                IdempotencyKey::parse(&format!("bench-{i}")).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let lines = vec![
+                Line::debit("101", amount),
+                Line::credit("201", amount).for_member(member),
+            ];
+            NewEntry::new("C01", value_date, key, "bench", lines)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        })
+        .collect()
+}
+
+fn progress(total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {msg} [{bar:40}] {pos}/{len} entries ({per_sec}, eta {eta})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message("posting, then raw baseline");
+    bar
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Peak resident set (VmHWM) from /proc, in MiB; 0 where /proc is missing.
+fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<u64>().ok())
+            })
+        })
+        .map_or(0, |kb| kb / 1024)
+}

@@ -1,0 +1,100 @@
+//! Arguments. Every option also reads an `ANJU_*` environment variable, and
+//! anju.toml supplies defaults under both.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "anju",
+    version,
+    about = "安居 Anju — 住房公积金 (Housing Provident Fund) platform"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Configuration file (TOML); missing is fine when it is the default.
+    #[arg(long, global = true, env = "ANJU_CONFIG", default_value = "anju.toml")]
+    pub config: PathBuf,
+    /// Database URL: sqlite://path/anju.db or postgres://…
+    #[arg(long, global = true, env = "ANJU_DATABASE_URL")]
+    pub database: Option<String>,
+    /// Directory for the embedded database and other local files.
+    #[arg(long, global = true, env = "ANJU_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Policy file; the built-in Suzhou policy when not given.
+    #[arg(long, global = true, env = "ANJU_POLICY")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web pages, API and operations endpoints.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "ANJU_LISTEN")]
+        listen: Option<String>,
+        /// Seed a demo centre (idempotently) into data/demo.db and serve it.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Check the ledger invariants; exits 1 with a report on any violation.
+    Check,
+    /// Policy in force.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// Validate an identifier: exit 0 when valid, 1 with the reason when not.
+    Validate { kind: IdKind, value: String },
+    /// Benchmarks (run them from a release build).
+    Bench {
+        #[command(subcommand)]
+        scenario: BenchScenario,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Print the policy versions in force on a date (default: today in China).
+    Show {
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum IdKind {
+    /// 身份证号码 (GB 11643)
+    IdCard,
+    /// 统一社会信用代码 (GB 32100)
+    Uscc,
+    /// 手机号码
+    Mobile,
+    /// 银行卡号 (Luhn)
+    BankCard,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchScenario {
+    /// Bulk posting against a raw insert of the same rows, in a fresh database.
+    Post {
+        /// Journal entries to post (each Dr 101 / Cr 201 for one member).
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+        /// Member accounts the entries spread over.
+        #[arg(long, default_value_t = 100_000)]
+        members: u64,
+        /// Entries per bulk call (one transaction each).
+        #[arg(long, default_value_t = 10_000)]
+        batch: u64,
+    },
+}

@@ -1,0 +1,149 @@
+//! Configuration: built-in defaults, then anju.toml, then `ANJU_*` variables
+//! and flags (clap merges those two). Unknown keys in the file are refused.
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database: Option<String>,
+    data_dir: Option<PathBuf>,
+    policy: Option<PathBuf>,
+    listen: Option<String>,
+    log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub policy: Option<PathBuf>,
+    pub listen: String,
+    pub log_format: LogFormat,
+}
+
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+const DEFAULT_DATA_DIR: &str = "data";
+pub const DEMO_DATABASE: &str = "demo.db";
+
+impl Config {
+    /// `path` may be missing when it is the default name; a named file must exist.
+    pub fn load(global: &crate::cli::Global, explicit_path: bool) -> Result<Self> {
+        let file = read_file(&global.config, explicit_path)?;
+        let data_dir = global
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let database_url = global
+            .database
+            .clone()
+            .or(file.database)
+            .unwrap_or_else(|| sqlite_url(&data_dir, "anju.db"));
+        Ok(Config {
+            database_url,
+            data_dir,
+            policy: global.policy.clone().or(file.policy),
+            listen: file.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
+            log_format: std::env::var("ANJU_LOG_FORMAT")
+                .ok()
+                .and_then(|v| {
+                    if v == "json" {
+                        Some(LogFormat::Json)
+                    } else {
+                        None
+                    }
+                })
+                .or(file.log_format)
+                .unwrap_or_default(),
+        })
+    }
+
+    /// The URL with any password replaced, for logs.
+    pub fn redacted_database_url(&self) -> String {
+        redact(&self.database_url)
+    }
+}
+
+pub fn sqlite_url(dir: &Path, file: &str) -> String {
+    format!("sqlite://{}", dir.join(file).display())
+}
+
+fn read_file(path: &Path, explicit: bool) -> Result<FileConfig> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).with_context(|| format!("reading {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            Ok(FileConfig::default())
+        }
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}")
+        }
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact("postgres://anju:s3cret@db:5432/hpf"),
+            "postgres://anju:***@db:5432/hpf"
+        );
+        assert_eq!(redact("sqlite://data/anju.db"), "sqlite://data/anju.db");
+    }
+
+    #[test]
+    fn file_then_flags() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("anju.toml");
+        std::fs::write(
+            &path,
+            "data_dir = \"/srv/anju\"\nlisten = \"0.0.0.0:9000\"\n",
+        )
+        .expect("write");
+        let global = crate::cli::Global {
+            config: path.clone(),
+            database: None,
+            data_dir: None,
+            policy: None,
+        };
+        let config = Config::load(&global, true).expect("load");
+        assert_eq!(config.database_url, "sqlite:///srv/anju/anju.db");
+        assert_eq!(config.listen, "0.0.0.0:9000");
+        std::fs::write(&path, "datadir = \"x\"\n").expect("write");
+        assert!(
+            Config::load(&global, true).is_err(),
+            "unknown keys are refused"
+        );
+        let missing = crate::cli::Global {
+            config: dir.path().join("none.toml"),
+            ..global
+        };
+        assert!(Config::load(&missing, true).is_err());
+        assert!(Config::load(&missing, false).is_ok());
+    }
+}

@@ -1,0 +1,333 @@
+//! One function per command.
+
+use crate::cli::{BenchScenario, Cli, Command, IdKind, PolicyCommand};
+use crate::config::{Config, DEMO_DATABASE, LogFormat, sqlite_url};
+use anju_app::App;
+use anju_app::clock::today_in_china;
+use anju_app::policy::load_policy;
+use anju_domain::Date;
+use anju_domain::ids::{BankCardNo, IdCardNo, MobileNo, Uscc};
+use anju_domain::policy::{Dated, PolicySet};
+use anju_store::Store;
+use anyhow::{Context, Result, bail};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let explicit_config = std::env::var_os("ANJU_CONFIG").is_some()
+        || std::env::args().any(|a| a == "--config" || a.starts_with("--config="));
+    let config = Config::load(&cli.global, explicit_config)?;
+    match cli.command {
+        Command::Serve { listen, demo } => {
+            serve(config, listen, demo, cli.global.database.is_some()).await
+        }
+        Command::Migrate => {
+            let (_, store) = open(&config).await?;
+            store.migrate().await?;
+            println!("migrated {}", config.redacted_database_url());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check => check(&config).await,
+        Command::Policy {
+            command: PolicyCommand::Show { date },
+        } => policy_show(&config, date.as_deref()),
+        Command::Validate { kind, value } => Ok(validate(kind, &value)),
+        Command::Bench {
+            scenario:
+                BenchScenario::Post {
+                    entries,
+                    members,
+                    batch,
+                },
+        } => {
+            let policy = load_policy(config.policy.as_deref())?;
+            crate::bench::post(&config, &policy, entries, members, batch).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Opens the store the URL names (migrating it) with the policy's centre.
+pub async fn open_store(
+    url: &str,
+    centre_code: &str,
+    data_dir: &std::path::Path,
+) -> Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = anju_store_postgres::PgStore::open(url, centre_code).await?;
+        Ok(Arc::new(store))
+    } else if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating {}", data_dir.display()))?;
+        let store = anju_store_sqlite::SqliteStore::open(url, centre_code).await?;
+        Ok(Arc::new(store))
+    } else {
+        bail!("unsupported database URL (use sqlite://… or postgres://…)")
+    }
+}
+
+async fn open(config: &Config) -> Result<(PolicySet, Arc<dyn Store>)> {
+    let policy = load_policy(config.policy.as_deref())?;
+    let store = open_store(&config.database_url, &policy.centre_code, &config.data_dir)
+        .await
+        .with_context(|| format!("opening {}", config.redacted_database_url()))?;
+    Ok((policy, store))
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ANJU_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn serve(
+    mut config: Config,
+    listen: Option<String>,
+    demo: bool,
+    explicit_db: bool,
+) -> Result<ExitCode> {
+    init_logging(config.log_format);
+    if demo && !explicit_db {
+        config.database_url = sqlite_url(&config.data_dir, DEMO_DATABASE);
+    }
+    let (policy, store) = open(&config).await?;
+    let app = App::new(store, policy);
+    if demo {
+        let summary = anju_app::demo::seed(&app, today_in_china()).await?;
+        println!(
+            "演示数据已就绪 demo ready: {} member accounts, {} entries posted now, {} already there ({})",
+            summary.members,
+            summary.entries_posted,
+            summary.entries_already_there,
+            config.redacted_database_url()
+        );
+    }
+    let address = listen.unwrap_or_else(|| config.listen.clone());
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .with_context(|| format!("listening on {address}"))?;
+    println!("Anju 安居 serving on http://{address}/  (Ctrl-C stops)");
+    tracing::info!(database = %config.redacted_database_url(), %address, "serving");
+    anju_web::serve(app, listener, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn check(config: &Config) -> Result<ExitCode> {
+    let (_, store) = open(config).await?;
+    let report = store.check_ledger().await?;
+    print!("{}", report.render());
+    if report.is_ok() {
+        println!("ledger OK");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("ledger INVALID: see FAIL lines above");
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn validate(kind: IdKind, value: &str) -> ExitCode {
+    let result = match kind {
+        IdKind::IdCard => IdCardNo::parse(value).map(|id| {
+            format!(
+                "{} (born {})",
+                id.masked(),
+                id.birth_date().map(|d| d.to_string()).unwrap_or_default()
+            )
+        }),
+        IdKind::Uscc => Uscc::parse(value).map(|u| format!("{u} (region {})", u.region_code())),
+        IdKind::Mobile => MobileNo::parse(value).map(|m| m.masked()),
+        IdKind::BankCard => BankCardNo::parse(value).map(|c| c.masked()),
+    };
+    match result {
+        Ok(shown) => {
+            println!("valid: {shown}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("invalid: {} {}", e.code(), e.message());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn policy_show(config: &Config, date: Option<&str>) -> Result<ExitCode> {
+    let set = load_policy(config.policy.as_deref())?;
+    let date = match date {
+        Some(text) => Date::parse(text).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => today_in_china(),
+    };
+    let p = set.at(date).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({}) — policy in force on {date}, from {}",
+        set.centre_name, set.centre_code, set.file
+    );
+    let _ = writeln!(out, "  * = unverified (待核实)");
+    let i = &p.deposit_interest;
+    section(&mut out, "deposit interest 结息", i);
+    item(&mut out, i, "rate_current_year", i.value.rate_current_year);
+    item(
+        &mut out,
+        i,
+        "rate_brought_forward",
+        i.value.rate_brought_forward,
+    );
+    item(&mut out, i, "method", format!("{:?}", i.value.method));
+    item(&mut out, i, "day_basis", i.value.day_basis);
+    item(&mut out, i, "rounding", i.value.rounding.as_str());
+    item(
+        &mut out,
+        i,
+        "flexible_subsidy_percent",
+        i.value.flexible_subsidy_percent,
+    );
+    let c = &p.contribution;
+    section(&mut out, "contribution 缴存", c);
+    item(&mut out, c, "base_floor", c.value.base_floor);
+    item(&mut out, c, "base_cap", c.value.base_cap);
+    item(&mut out, c, "rate_min_percent", c.value.rate_min);
+    item(&mut out, c, "rate_max_percent", c.value.rate_max);
+    item(&mut out, c, "rate_step_percent", c.value.rate_step);
+    item(&mut out, c, "rounding", c.value.rounding.as_str());
+    item(
+        &mut out,
+        c,
+        "due_days_after_pay_day",
+        c.value.due_days_after_pay_day,
+    );
+    item(
+        &mut out,
+        c,
+        "flexible_min_monthly_percent_of_floor",
+        c.value.flexible_min_monthly_percent_of_floor,
+    );
+    let r = &p.loan_rate;
+    section(&mut out, "loan rates 贷款利率", r);
+    item(
+        &mut out,
+        r,
+        "first_home_up_to_5y",
+        r.value.first_home_up_to_5y,
+    );
+    item(
+        &mut out,
+        r,
+        "first_home_over_5y",
+        r.value.first_home_over_5y,
+    );
+    item(
+        &mut out,
+        r,
+        "second_home_up_to_5y",
+        r.value.second_home_up_to_5y,
+    );
+    item(
+        &mut out,
+        r,
+        "second_home_over_5y",
+        r.value.second_home_over_5y,
+    );
+    let l = &p.loan_limit;
+    section(&mut out, "loan limits 可贷额度", l);
+    item(&mut out, l, "single_cap", l.value.single_cap);
+    item(&mut out, l, "family_cap", l.value.family_cap);
+    item(
+        &mut out,
+        l,
+        "completed_home_bonus_percent",
+        l.value.completed_home_bonus_percent,
+    );
+    item(&mut out, l, "balance_multiple", l.value.balance_multiple);
+    item(
+        &mut out,
+        l,
+        "income_ratio_percent",
+        l.value.income_ratio_percent,
+    );
+    item(
+        &mut out,
+        l,
+        "first_home_down_payment_percent",
+        l.value.first_home_down_payment_percent,
+    );
+    item(
+        &mut out,
+        l,
+        "second_home_down_payment_percent",
+        l.value.second_home_down_payment_percent,
+    );
+    item(&mut out, l, "max_term_months", l.value.max_term_months);
+    let rent = &p.rent;
+    section(&mut out, "rent 租房提取", rent);
+    item(
+        &mut out,
+        rent,
+        "cap_per_person_month",
+        rent.value.cap_per_person_month,
+    );
+    item(
+        &mut out,
+        rent,
+        "cap_couple_month",
+        rent.value.cap_couple_month,
+    );
+    item(
+        &mut out,
+        rent,
+        "multi_child_uplift_percent",
+        rent.value.multi_child_uplift_percent,
+    );
+    let ledger = &p.ledger;
+    section(&mut out, "ledger 账务", ledger);
+    item(
+        &mut out,
+        ledger,
+        "allow_negative_member_balance",
+        ledger.value.allow_negative_member_balance,
+    );
+    let _ = writeln!(out, "withdrawal reasons 提取原因:");
+    for reason in &p.withdrawal_reasons {
+        let mark = if reason.unverified.is_empty() {
+            " "
+        } else {
+            "*"
+        };
+        let _ = writeln!(
+            out,
+            "  {mark}{} {}  closes_account={} housing={} (from {})",
+            reason.code, reason.name, reason.closes_account, reason.housing, reason.effective_from
+        );
+    }
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn section<T>(out: &mut String, title: &str, dated: &Dated<T>) {
+    let source = dated.source.as_deref().unwrap_or("-");
+    let mark = if dated.is_verified("effective_from") {
+        ""
+    } else {
+        "*"
+    };
+    let _ = writeln!(
+        out,
+        "{title}: version from {}{mark} [{source}]",
+        dated.effective_from
+    );
+}
+
+fn item<T>(out: &mut String, dated: &Dated<T>, key: &str, value: impl std::fmt::Display) {
+    let mark = if dated.is_verified(key) { " " } else { "*" };
+    let _ = writeln!(out, "  {mark}{key} = {value}");
+}

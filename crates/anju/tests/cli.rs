@@ -1,0 +1,105 @@
+//! The `anju` binary end to end: exit codes and output people rely on.
+
+use std::process::Command;
+
+fn anju(data_dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_anju"));
+    cmd.env_remove("ANJU_DATABASE_URL")
+        .env_remove("ANJU_POLICY")
+        .env("ANJU_DATA_DIR", data_dir)
+        .env_remove("ANJU_CONFIG")
+        .current_dir(data_dir);
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (i32, String) {
+    let out = cmd.output().expect("run anju");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn validate_exits_zero_or_one_with_the_reason() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, text) = run(anju(dir.path()).args(["validate", "id-card", "11010519491231002X"]));
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = run(anju(dir.path()).args(["validate", "id-card", "110105194912310021"]));
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("ID_CHECKSUM") && text.contains("校验位"),
+        "{text}"
+    );
+    let (code, text) = run(anju(dir.path()).args(["validate", "uscc", "91350100M000100Y44"]));
+    assert_eq!(code, 1);
+    assert!(text.contains("USCC_CHECKSUM"), "{text}");
+}
+
+#[test]
+fn policy_show_on_both_sides_of_a_boundary() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, before) = run(anju(dir.path()).args(["policy", "show", "--date", "2025-05-07"]));
+    assert_eq!(code, 0, "{before}");
+    assert!(before.contains("first_home_over_5y = 2.85%"), "{before}");
+    let (_, after) = run(anju(dir.path()).args(["policy", "show", "--date", "2025-05-08"]));
+    assert!(after.contains("first_home_over_5y = 2.60%"), "{after}");
+    assert!(
+        after.contains("*base_floor"),
+        "unverified values are marked: {after}"
+    );
+    let (code, text) = run(anju(dir.path()).args(["policy", "show", "--date", "2025-02-30"]));
+    assert_ne!(code, 0);
+    assert!(text.contains("DATE_FORMAT"), "{text}");
+}
+
+#[test]
+fn check_passes_on_a_fresh_ledger_and_migrate_is_repeatable() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, text) = run(anju(dir.path()).arg("migrate"));
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = run(anju(dir.path()).arg("migrate"));
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = run(anju(dir.path()).arg("check"));
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("ledger OK"), "{text}");
+    assert!(
+        dir.path().join("anju.db").exists(),
+        "default database in the data directory"
+    );
+}
+
+#[test]
+fn a_named_config_file_that_is_missing_is_an_error() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, text) = run(anju(dir.path()).args(["--config", "nope.toml", "check"]));
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("nope.toml"), "{text}");
+}
+
+#[test]
+fn check_exits_one_with_a_report_when_the_ledger_is_broken() {
+    use anju_store::Store;
+    use anju_store::contract::{d, open, remittance};
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("anju.db").display());
+    anju_store::contract::runtime().block_on(async {
+        let store = anju_store_sqlite::SqliteStore::open(&url, "320500000000000")
+            .await
+            .expect("open");
+        open(&store, &[1], "2026-07-01").await;
+        store
+            .post_entries(
+                &[remittance("r1", d("2026-11-10"), &[(1, 100_00)])],
+                &Default::default(),
+            )
+            .await
+            .expect("post");
+        sqlx::query("UPDATE gl_balance SET credit_fen = credit_fen - 1 WHERE gl_code = '201'")
+            .execute(store.pool_for_tests())
+            .await
+            .expect("tamper");
+    });
+    let (code, text) = run(anju(dir.path()).arg("check"));
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("FAIL") && text.contains("GL 201"), "{text}");
+}
