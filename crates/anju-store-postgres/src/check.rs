@@ -1,14 +1,13 @@
-//! `anju check`: the invariants re-derived from the posting lines.
+//! `anju check`: the invariants re-derived from the posting lines. The report
+//! is assembled by `anju_store::rows::ledger_check_from`, shared with the other backend.
 
 use crate::backend;
-use anju_domain::Fen;
-use anju_domain::ledger::{EntryId, MemberId};
+use anju_store::rows::{CheckTotalsRow, ledger_check_from};
 use anju_store::{CHECK_SAMPLE, LedgerCheck, LogicalSchema, StoreResult};
 use sqlx::{PgPool, Row};
 
 pub(crate) async fn check_ledger(pool: &PgPool) -> StoreResult<LedgerCheck> {
-    let mut report = LedgerCheck::default();
-    let counts = sqlx::query(
+    let totals: CheckTotalsRow = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM journal_entry), (SELECT COUNT(*) FROM posting_line), \
          (SELECT COALESCE(SUM(amount_fen), 0)::BIGINT FROM posting_line WHERE side = 'D'), \
          (SELECT COALESCE(SUM(amount_fen), 0)::BIGINT FROM posting_line WHERE side = 'C'), \
@@ -19,28 +18,26 @@ pub(crate) async fn check_ledger(pool: &PgPool) -> StoreResult<LedgerCheck> {
     .fetch_one(pool)
     .await
     .map_err(backend)?;
-    report.entries = counts.get(0);
-    report.lines = counts.get(1);
-    report.total_debit = Fen::new(counts.get(2));
-    report.total_credit = Fen::new(counts.get(3));
-    report.member_total = Fen::new(counts.get(4));
-    report.gl_201 = Fen::new(counts.get(5));
-    report.unbalanced_entries = entry_ids(
-        pool,
+    let unbalanced: Vec<i64> = sqlx::query_scalar(
         "SELECT entry_id FROM posting_line GROUP BY entry_id \
          HAVING SUM(CASE side WHEN 'D' THEN amount_fen ELSE -amount_fen END) <> 0 \
          ORDER BY entry_id LIMIT $1",
     )
-    .await?;
-    report.incomplete_entries = entry_ids(
-        pool,
+    .bind(CHECK_SAMPLE)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    let incomplete: Vec<i64> = sqlx::query_scalar(
         "SELECT e.entry_id FROM journal_entry e LEFT JOIN \
          (SELECT entry_id, COUNT(*) AS n FROM posting_line GROUP BY entry_id) l \
          ON l.entry_id = e.entry_id WHERE COALESCE(l.n, 0) <> e.line_count \
          ORDER BY e.entry_id LIMIT $1",
     )
-    .await?;
-    report.gl_mismatches = sqlx::query(
+    .bind(CHECK_SAMPLE)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    let gl_mismatches: Vec<(String, i64, i64)> = sqlx::query_as(
         "WITH l AS (SELECT gl_code, SUM(CASE side WHEN 'D' THEN amount_fen ELSE -amount_fen END)::BIGINT AS net \
          FROM posting_line GROUP BY gl_code), \
          g AS (SELECT gl_code, debit_fen - credit_fen AS net FROM gl_balance), \
@@ -52,11 +49,8 @@ pub(crate) async fn check_ledger(pool: &PgPool) -> StoreResult<LedgerCheck> {
     .bind(CHECK_SAMPLE)
     .fetch_all(pool)
     .await
-    .map_err(backend)?
-    .iter()
-    .map(|r| (r.get(0), Fen::new(r.get(1)), Fen::new(r.get(2))))
-    .collect();
-    report.member_mismatches = sqlx::query(
+    .map_err(backend)?;
+    let member_mismatches: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT m.member_id, m.balance_fen, COALESCE(l.net, 0) FROM member_account m LEFT JOIN \
          (SELECT member_id, SUM(CASE side WHEN 'C' THEN amount_fen ELSE -amount_fen END)::BIGINT AS net \
           FROM posting_line WHERE member_id IS NOT NULL GROUP BY member_id) l \
@@ -66,20 +60,14 @@ pub(crate) async fn check_ledger(pool: &PgPool) -> StoreResult<LedgerCheck> {
     .bind(CHECK_SAMPLE)
     .fetch_all(pool)
     .await
-    .map_err(backend)?
-    .iter()
-    .map(|r| (MemberId(r.get(0)), Fen::new(r.get(1)), Fen::new(r.get(2))))
-    .collect();
-    Ok(report)
-}
-
-async fn entry_ids(pool: &PgPool, sql: &'static str) -> StoreResult<Vec<EntryId>> {
-    let ids: Vec<i64> = sqlx::query_scalar(sql)
-        .bind(CHECK_SAMPLE)
-        .fetch_all(pool)
-        .await
-        .map_err(backend)?;
-    Ok(ids.into_iter().map(EntryId).collect())
+    .map_err(backend)?;
+    Ok(ledger_check_from(
+        totals,
+        unbalanced,
+        incomplete,
+        gl_mismatches,
+        member_mismatches,
+    ))
 }
 
 /// The logical schema of the current schema, for the parity test. Primary-key

@@ -107,10 +107,6 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
-pub(crate) fn date(text: &str) -> StoreResult<Date> {
-    Date::parse(text).map_err(|e| StoreError::Backend(format!("bad stored date {text}: {e}")))
-}
-
 #[async_trait]
 impl Store for PgStore {
     fn backend(&self) -> Backend {

@@ -2,11 +2,12 @@
 
 use crate::copy::{EntryRow, copy_entries, copy_lines};
 use crate::{PgStore, backend};
+use anju_domain::Date;
 use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry};
-use anju_domain::{Date, Fen, InterestYear};
 use anju_store::plan::{
     BatchPlan, ExistingKey, check_reversal_targets, plan_batch, require_members,
 };
+use anju_store::rows::member_balance_from;
 use anju_store::{PostOptions, Posted, StoreError, StoreResult, now_micros};
 use sqlx::{PgConnection, Row};
 use std::collections::HashMap;
@@ -210,17 +211,11 @@ async fn lock_members(
     .map_err(write_error)?;
     Ok(rows
         .iter()
-        .map(|r| (MemberId(r.get(0)), member_state(r)))
+        .map(|r| {
+            let state = member_balance_from((r.get(1), r.get(2), r.get(3), r.get(4)));
+            (MemberId(r.get(0)), state)
+        })
         .collect())
-}
-
-pub(crate) fn member_state(row: &sqlx::postgres::PgRow) -> MemberBalance {
-    MemberBalance {
-        balance: Fen::new(row.get(1)),
-        year: InterestYear::ending(row.get(2)),
-        year_opening: Fen::new(row.get(3)),
-        product_fen_days: row.get(4),
-    }
 }
 
 /// Small batches: one UPDATE joined to the new states as arrays.

@@ -80,9 +80,6 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
 }
 
 /// A date column read back.
-pub(crate) fn date(text: &str) -> StoreResult<Date> {
-    Date::parse(text).map_err(|e| StoreError::Backend(format!("bad stored date {text}: {e}")))
-}
 
 #[async_trait]
 impl Store for SqliteStore {

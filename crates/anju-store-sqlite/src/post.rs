@@ -1,12 +1,12 @@
 //! Writes: opening accounts and posting batches of entries.
 
 use crate::{SqliteStore, backend};
+use anju_domain::Date;
 use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry};
-use anju_domain::{Date, Fen, InterestYear};
 use anju_store::plan::{
     BatchPlan, ExistingKey, check_reversal_targets, plan_batch, require_members,
 };
-use anju_store::rows::subledger_columns;
+use anju_store::rows::{member_balance_from, subledger_columns};
 use anju_store::{
     Fault, PostOptions, Posted, ROWS_PER_STATEMENT, StoreError, StoreResult, now_micros,
 };
@@ -36,13 +36,10 @@ pub(crate) async fn open_member_accounts(
                 .push_bind(0i64)
                 .push_bind(0i64);
         });
-        q.build().execute(&mut *tx).await.map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::rejected("MEMBER_EXISTS", "个人账户已存在")
-            } else {
-                backend(e)
-            }
-        })?;
+        q.build()
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique_violation(e, "member_account.member_id"))?;
     }
     tx.commit().await.map_err(backend)
 }
@@ -152,19 +149,11 @@ async fn load_members(
         }
         q.push(")");
         for row in q.build().fetch_all(&mut *conn).await.map_err(backend)? {
-            states.insert(MemberId(row.get(0)), member_state(&row));
+            let state = member_balance_from((row.get(1), row.get(2), row.get(3), row.get(4)));
+            states.insert(MemberId(row.get(0)), state);
         }
     }
     Ok(states)
-}
-
-pub(crate) fn member_state(row: &sqlx::sqlite::SqliteRow) -> MemberBalance {
-    MemberBalance {
-        balance: Fen::new(row.get(1)),
-        year: InterestYear::ending(row.get(2)),
-        year_opening: Fen::new(row.get(3)),
-        product_fen_days: row.get(4),
-    }
 }
 
 async fn insert_entries(
@@ -200,13 +189,10 @@ async fn insert_entries(
                 .push_bind(e.lines.len() as i64)
                 .push_bind(e.total_debit().get());
         });
-        q.build().execute(&mut *conn).await.map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::rejected("ENTRY_ALREADY_REVERSED", "该凭证已被冲正，不能重复冲正")
-            } else {
-                backend(e)
-            }
-        })?;
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| unique_violation(e, "reverses_entry_id"))?;
     }
     Ok(())
 }
@@ -300,9 +286,19 @@ async fn update_gl(conn: &mut SqliteConnection, plan: &BatchPlan<'_>) -> StoreRe
     Ok(())
 }
 
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
+/// Maps a unique violation on `column` to its business refusal; anything
+/// else stays a storage failure. (SQLite names the column in the message.)
+fn unique_violation(e: sqlx::Error, column: &str) -> StoreError {
+    let hit = e
+        .as_database_error()
+        .is_some_and(|d| d.is_unique_violation() && d.message().contains(column));
+    match column {
+        _ if !hit => backend(e),
+        "reverses_entry_id" => {
+            StoreError::rejected("ENTRY_ALREADY_REVERSED", "该凭证已被冲正，不能重复冲正")
+        }
+        _ => StoreError::rejected("MEMBER_EXISTS", "个人账户已存在"),
+    }
 }
 
 /// Twin tables with the same columns and indexes as the ledger's, for the baseline.
