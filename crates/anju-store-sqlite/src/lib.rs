@@ -23,6 +23,9 @@ use std::time::Duration;
 /// Readers for pages and API calls; writes never use them.
 const READER_CONNECTIONS: u32 = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Page cache per connection: negative means KiB, so 64 MiB (five
+/// connections stay well inside the 1 GiB a batch job may use).
+const CACHE_SIZE_PRAGMA: &str = "-65536";
 
 pub struct SqliteStore {
     writer: SqlitePool,
@@ -41,7 +44,11 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            // Month-end batches touch millions of index pages: SQLite's default
+            // 2 MiB page cache turns that into a storm of reads and writes.
+            .pragma("cache_size", CACHE_SIZE_PRAGMA)
+            .pragma("temp_store", "memory");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())
