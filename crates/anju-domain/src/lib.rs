@@ -4,6 +4,7 @@
 //! dated [`policy::Policy`], and every movement of money is a balanced
 //! [`ledger::NewEntry`].
 
+pub mod access;
 pub mod calendar;
 pub mod error;
 pub mod ids;

@@ -107,8 +107,14 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
+anju_store::impl_access_store!(PgStore, pool, pool, crate::backend);
+
 #[async_trait]
 impl Store for PgStore {
+    fn reserve_ids(&self, count: i64) -> i64 {
+        self.ids.reserve(count)
+    }
+
     fn backend(&self) -> Backend {
         Backend::Postgres
     }

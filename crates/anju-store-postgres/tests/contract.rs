@@ -106,3 +106,23 @@ fn check_reports_tampering_that_bypassed_the_store() {
         assert!(check.render().contains("member 2"));
     });
 }
+
+#[test]
+fn the_audit_log_refuses_updates_and_deletes() {
+    anju_store::contract::runtime().block_on(async {
+        let Some(url) = pg_url() else { return };
+        let store = PgStore::open_in_schema(&url, CENTRE, Some(&fresh_schema()))
+            .await
+            .expect("open");
+        sqlx::query(
+            "INSERT INTO audit_log VALUES (1, 1, 1, 'x', 'clerk', 'counter', 'signin', '', '', 'ok', 'r', '')",
+        )
+        .execute(store.pool_for_tests())
+        .await
+        .expect("append");
+        for sql in ["UPDATE audit_log SET result = 'forged'", "DELETE FROM audit_log"] {
+            let err = sqlx::query(sql).execute(store.pool_for_tests()).await.expect_err(sql);
+            assert!(err.to_string().contains("append-only"), "{err}");
+        }
+    });
+}

@@ -86,10 +86,14 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
-/// A date column read back.
+anju_store::impl_access_store!(SqliteStore, writer, reader, crate::backend);
 
 #[async_trait]
 impl Store for SqliteStore {
+    fn reserve_ids(&self, count: i64) -> i64 {
+        self.ids.reserve(count)
+    }
+
     fn backend(&self) -> Backend {
         Backend::Sqlite
     }

@@ -61,3 +61,22 @@ fn check_reports_tampering_that_bypassed_the_store() {
         );
     });
 }
+
+#[test]
+fn the_audit_log_refuses_updates_and_deletes() {
+    anju_store::contract::runtime().block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("anju.db").display());
+        let store = SqliteStore::open(&url, "320500000000000").await.expect("open");
+        sqlx::query(
+            "INSERT INTO audit_log VALUES (1, 1, 1, 'x', 'clerk', 'counter', 'signin', '', '', 'ok', 'r', '')",
+        )
+        .execute(store.pool_for_tests())
+        .await
+        .expect("append");
+        for sql in ["UPDATE audit_log SET result = 'forged'", "DELETE FROM audit_log"] {
+            let err = sqlx::query(sql).execute(store.pool_for_tests()).await.expect_err(sql);
+            assert!(err.to_string().contains("append-only"), "{err}");
+        }
+    });
+}

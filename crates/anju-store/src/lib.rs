@@ -3,6 +3,8 @@
 //! it (`anju-store-sqlite`, `anju-store-postgres`); the contract suite in
 //! [`contract`] (feature `contract`) is run by both, so they cannot drift.
 
+pub mod access;
+pub mod access_sql;
 mod ids;
 pub mod plan;
 pub mod rows;
@@ -11,6 +13,7 @@ mod types;
 #[cfg(feature = "contract")]
 pub mod contract;
 
+pub use access::*;
 pub use ids::{IdGen, now_micros};
 pub use types::*;
 
@@ -56,9 +59,14 @@ impl From<DomainError> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The whole store: the ledger and the access records (users, sessions,
+/// audit, tasks, idempotency, messages).
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AccessStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
+
+    /// Reserves `count` consecutive application-generated ids; returns the first.
+    fn reserve_ids(&self, count: i64) -> i64;
 
     /// Applies the backend's migrations (idempotent).
     async fn migrate(&self) -> StoreResult<()>;

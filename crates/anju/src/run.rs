@@ -295,6 +295,27 @@ fn policy_show(config: &Config, date: Option<&str>) -> Result<ExitCode> {
         "allow_negative_member_balance",
         ledger.value.allow_negative_member_balance,
     );
+    let sec = &p.security;
+    section(&mut out, "security 安全", sec);
+    item(
+        &mut out,
+        sec,
+        "lockout_failures",
+        sec.value.lockout_failures,
+    );
+    item(&mut out, sec, "lockout_minutes", sec.value.lockout_minutes);
+    item(
+        &mut out,
+        sec,
+        "idle_timeout_minutes",
+        sec.value.idle_timeout_minutes,
+    );
+    item(
+        &mut out,
+        sec,
+        "min_password_chars",
+        sec.value.min_password_chars,
+    );
     let _ = writeln!(out, "withdrawal reasons 提取原因:");
     for reason in &p.withdrawal_reasons {
         let mark = if reason.unverified.is_empty() {

@@ -31,6 +31,7 @@ pub fn parse_policy(file: &str, text: &str) -> Result<PolicySet, PolicyError> {
         loan_limit: series(file, &root, &mut top, "loan_limit", loan_limit)?,
         rent: series(file, &root, &mut top, "rent", rent)?,
         ledger: series(file, &root, &mut top, "ledger", ledger)?,
+        security: series(file, &root, &mut top, "security", security)?,
         withdrawal_reasons: withdrawal_reasons(file, &root, &mut top)?,
     };
     top.finish()?;
@@ -245,6 +246,15 @@ fn rent(r: &mut TableReader<'_>) -> Result<RentRules, PolicyError> {
 fn ledger(r: &mut TableReader<'_>) -> Result<LedgerRules, PolicyError> {
     Ok(LedgerRules {
         allow_negative_member_balance: r.bool("allow_negative_member_balance")?,
+    })
+}
+
+fn security(r: &mut TableReader<'_>) -> Result<SecurityRules, PolicyError> {
+    Ok(SecurityRules {
+        lockout_failures: r.int("lockout_failures", 1..=20)?,
+        lockout_minutes: r.int("lockout_minutes", 1..=1440)?,
+        idle_timeout_minutes: r.int("idle_timeout_minutes", 1..=480)?,
+        min_password_chars: r.int("min_password_chars", 8..=64)?,
     })
 }
 

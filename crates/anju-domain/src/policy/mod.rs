@@ -8,6 +8,7 @@ mod reader;
 
 pub use load::parse_policy;
 
+use crate::access::SecurityRules;
 use crate::calendar::Date;
 use crate::error::{DomainError, DomainResult};
 use crate::money::{Fen, Rounding};
@@ -179,6 +180,7 @@ pub struct PolicySet {
     pub loan_limit: Series<LoanLimits>,
     pub rent: Series<RentRules>,
     pub ledger: Series<LedgerRules>,
+    pub security: Series<SecurityRules>,
     pub withdrawal_reasons: Vec<WithdrawalReason>,
 }
 
@@ -193,6 +195,7 @@ pub struct Policy {
     pub loan_limit: Dated<LoanLimits>,
     pub rent: Dated<RentRules>,
     pub ledger: Dated<LedgerRules>,
+    pub security: Dated<SecurityRules>,
     pub withdrawal_reasons: Vec<WithdrawalReason>,
 }
 
@@ -208,6 +211,7 @@ impl PolicySet {
             loan_limit: self.loan_limit.at(date)?.clone(),
             rent: self.rent.at(date)?.clone(),
             ledger: self.ledger.at(date)?.clone(),
+            security: self.security.at(date)?.clone(),
             withdrawal_reasons: self
                 .withdrawal_reasons
                 .iter()
@@ -229,6 +233,7 @@ impl PolicySet {
             self.loan_limit.versions.first().map(|v| v.effective_from),
             self.rent.versions.first().map(|v| v.effective_from),
             self.ledger.versions.first().map(|v| v.effective_from),
+            self.security.versions.first().map(|v| v.effective_from),
         ]
         .into_iter()
         .try_fold(None::<Date>, |acc, d| {

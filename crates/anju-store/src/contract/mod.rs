@@ -3,9 +3,11 @@
 //! migrated store (or `None` to skip, for PostgreSQL without a URL); each case
 //! becomes its own `#[test]`.
 
+mod access;
 mod cases;
 mod property;
 
+pub use access::*;
 pub use cases::*;
 pub use property::*;
 
@@ -65,6 +67,12 @@ macro_rules! contract_tests {
             concurrent_withdrawals_never_overdraw,
             large_bulk_equals_one_by_one,
             baseline_writes_twin_tables_only,
+            users_and_login_state,
+            sessions_live_and_end,
+            audit_trail_search_and_channels,
+            tasks_are_decided_once,
+            idempotency_records_are_first_come,
+            messages_reach_inbox_and_outbox,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

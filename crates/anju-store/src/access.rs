@@ -1,0 +1,179 @@
+//! Storage of people and their actions: users, sessions, the audit trail,
+//! maker-checker tasks, API idempotency records and messages.
+
+use crate::StoreResult;
+use anju_domain::access::LoginState;
+use async_trait::async_trait;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub user_id: i64,
+    /// 身份证号 for members, a username for staff and agents, a code for partners.
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    /// Base32 TOTP secret (staff only).
+    pub totp_secret: Option<String>,
+    pub member_id: Option<i64>,
+    pub employer_id: Option<i64>,
+    pub mobile: Option<String>,
+    pub login_state: LoginState,
+    pub created_at_us: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// SHA-256 of the cookie's token: a stolen database cannot be replayed as cookies.
+    pub token_hash: String,
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub created_at_us: i64,
+    pub last_seen_us: i64,
+    pub client_addr: String,
+}
+
+/// One row of the append-only audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub audit_id: i64,
+    pub at_us: i64,
+    pub actor_user_id: Option<i64>,
+    pub actor_login: String,
+    pub role: String,
+    pub channel: String,
+    pub action: String,
+    pub target: String,
+    /// SHA-256 of the command's payload (the payload itself may hold personal data).
+    pub payload_digest: String,
+    /// `ok` or the refusal's stable code.
+    pub result: String,
+    pub request_id: String,
+    pub client_addr: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Substring of the actor's login.
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub from_us: Option<i64>,
+    pub to_us: Option<i64>,
+    /// Keyset paging: rows with a smaller id than this (newest first).
+    pub before_id: Option<i64>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRecord {
+    pub task_id: i64,
+    pub kind: String,
+    pub target: String,
+    pub payload: String,
+    pub summary: String,
+    pub maker_user_id: i64,
+    pub maker_login: String,
+    pub created_at_us: i64,
+    pub status: String,
+    pub decider_user_id: Option<i64>,
+    pub decider_login: Option<String>,
+    pub decided_at_us: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// The decision on a pending task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskDecision {
+    pub task_id: i64,
+    pub status: String,
+    pub decider_user_id: i64,
+    pub decider_login: String,
+    pub decided_at_us: i64,
+    pub reason: String,
+}
+
+/// A stored API response for an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyRecord {
+    pub actor_user_id: i64,
+    pub key: String,
+    pub request_hash: String,
+    pub status_code: i32,
+    pub response_body: String,
+    pub created_at_us: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxMessage {
+    pub message_id: i64,
+    pub user_id: i64,
+    pub category: String,
+    pub title: String,
+    pub body: String,
+    pub created_at_us: i64,
+    pub read_at_us: Option<i64>,
+}
+
+/// What a channel adapter sent (or would have sent) for a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub delivery_id: i64,
+    pub message_id: i64,
+    pub user_id: i64,
+    pub channel: String,
+    pub address: String,
+    pub content: String,
+    pub status: String,
+    pub sent_at_us: i64,
+}
+
+#[async_trait]
+pub trait AccessStore: Send + Sync {
+    /// Refuses (`USER_EXISTS`) a login already taken.
+    async fn create_user(&self, user: &UserRecord) -> StoreResult<()>;
+    async fn user_by_login(&self, login: &str) -> StoreResult<Option<UserRecord>>;
+    async fn user(&self, user_id: i64) -> StoreResult<Option<UserRecord>>;
+    async fn set_login_state(&self, user_id: i64, state: LoginState) -> StoreResult<()>;
+
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
+    async fn touch_session(&self, token_hash: &str, last_seen_us: i64) -> StoreResult<()>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Appends to the audit trail; the tables refuse updates and deletes.
+    async fn append_audit(&self, record: &AuditRecord) -> StoreResult<()>;
+    /// Newest first.
+    async fn search_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRecord>>;
+    /// Audit rows per channel in `[from_us, to_us)`, for K18.
+    async fn audit_channel_counts(
+        &self,
+        from_us: i64,
+        to_us: i64,
+    ) -> StoreResult<Vec<(String, i64)>>;
+
+    async fn create_task(&self, task: &TaskRecord) -> StoreResult<()>;
+    async fn task(&self, task_id: i64) -> StoreResult<Option<TaskRecord>>;
+    /// Records a decision if the task is still pending; false when it was not.
+    async fn decide_task(&self, decision: &TaskDecision) -> StoreResult<bool>;
+    /// Newest first, optionally of one status.
+    async fn tasks(&self, status: Option<&str>, limit: u32) -> StoreResult<Vec<TaskRecord>>;
+
+    async fn idempotency_record(
+        &self,
+        actor_user_id: i64,
+        key: &str,
+    ) -> StoreResult<Option<IdempotencyRecord>>;
+    /// Saves a response; false when the key was already taken (a race).
+    async fn save_idempotency_record(&self, record: &IdempotencyRecord) -> StoreResult<bool>;
+
+    /// Writes a message to a user's inbox and its deliveries, atomically.
+    async fn deliver_message(
+        &self,
+        message: &InboxMessage,
+        deliveries: &[Delivery],
+    ) -> StoreResult<()>;
+    /// Newest first.
+    async fn inbox(&self, user_id: i64, limit: u32) -> StoreResult<Vec<InboxMessage>>;
+    async fn mark_read(&self, user_id: i64, message_id: i64, at_us: i64) -> StoreResult<()>;
+    async fn deliveries(&self, user_id: i64, limit: u32) -> StoreResult<Vec<Delivery>>;
+}

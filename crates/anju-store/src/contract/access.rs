@@ -1,0 +1,309 @@
+//! Contract cases for the access records.
+
+use super::BoxFuture;
+use crate::{
+    AuditQuery, AuditRecord, Delivery, IdempotencyRecord, InboxMessage, SessionRecord, Store,
+    TaskDecision, TaskRecord, UserRecord,
+};
+use anju_domain::access::LoginState;
+use std::sync::Arc;
+
+pub fn user(id: i64, login: &str, role: &str) -> UserRecord {
+    UserRecord {
+        user_id: id,
+        login: login.to_string(),
+        display_name: format!("用户{id}"),
+        role: role.to_string(),
+        password_hash: "$argon2id$stub".to_string(),
+        totp_secret: None,
+        member_id: Some(id * 10),
+        employer_id: None,
+        mobile: Some("13812345678".to_string()),
+        login_state: LoginState::default(),
+        created_at_us: 1_000,
+    }
+}
+
+fn audit(id: i64, at_us: i64, login: &str, action: &str, channel: &str) -> AuditRecord {
+    AuditRecord {
+        audit_id: id,
+        at_us,
+        actor_user_id: Some(1),
+        actor_login: login.to_string(),
+        role: "clerk".to_string(),
+        channel: channel.to_string(),
+        action: action.to_string(),
+        target: format!("entry:{id}"),
+        payload_digest: "ab".repeat(32),
+        result: "ok".to_string(),
+        request_id: format!("req-{id}"),
+        client_addr: "127.0.0.1".to_string(),
+    }
+}
+
+pub fn users_and_login_state(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let u = user(1, "320502199003071230", "member");
+        store.create_user(&u).await.expect("create");
+        assert_eq!(
+            store.user_by_login(&u.login).await.expect("read"),
+            Some(u.clone())
+        );
+        assert_eq!(store.user(1).await.expect("read"), Some(u.clone()));
+        assert_eq!(store.user(2).await.expect("read"), None);
+        let dup = store.create_user(&user(2, &u.login, "member")).await;
+        assert_eq!(dup.expect_err("taken").code(), Some("USER_EXISTS"));
+        let locked = LoginState {
+            failures: 5,
+            locked_until_us: Some(99),
+        };
+        store.set_login_state(1, locked).await.expect("lock");
+        assert_eq!(
+            store.user(1).await.expect("read").map(|u| u.login_state),
+            Some(locked)
+        );
+    })
+}
+
+pub fn sessions_live_and_end(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let s = SessionRecord {
+            token_hash: "h1".to_string(),
+            user_id: 1,
+            csrf_token: "c1".to_string(),
+            created_at_us: 10,
+            last_seen_us: 10,
+            client_addr: "127.0.0.1".to_string(),
+        };
+        store.create_session(&s).await.expect("create");
+        store.touch_session("h1", 20).await.expect("touch");
+        assert_eq!(
+            store
+                .session("h1")
+                .await
+                .expect("read")
+                .map(|s| s.last_seen_us),
+            Some(20)
+        );
+        store.delete_session("h1").await.expect("delete");
+        assert_eq!(store.session("h1").await.expect("read"), None);
+    })
+}
+
+pub fn audit_trail_search_and_channels(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let rows = [
+            audit(1, 100, "clerk_wang", "ledger.reverse.request", "counter"),
+            audit(2, 200, "50%_off", "signin", "online"),
+            audit(3, 300, "clerk_wang", "signin", "counter"),
+            audit(4, 400, "partner", "api.call", "api"),
+        ];
+        for r in &rows {
+            store.append_audit(r).await.expect("append");
+        }
+        let search = |q: AuditQuery| {
+            let store = store.clone();
+            async move {
+                store
+                    .search_audit(&q)
+                    .await
+                    .expect("search")
+                    .iter()
+                    .map(|r| r.audit_id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        let all = AuditQuery {
+            limit: 10,
+            ..AuditQuery::default()
+        };
+        assert_eq!(search(all.clone()).await, vec![4, 3, 2, 1], "newest first");
+        assert_eq!(
+            search(AuditQuery {
+                actor: Some("wang".into()),
+                ..all.clone()
+            })
+            .await,
+            vec![3, 1]
+        );
+        assert_eq!(
+            search(AuditQuery {
+                actor: Some("%".into()),
+                ..all.clone()
+            })
+            .await,
+            vec![2],
+            "wildcards are literal"
+        );
+        assert_eq!(
+            search(AuditQuery {
+                action: Some("signin".into()),
+                ..all.clone()
+            })
+            .await,
+            vec![3, 2]
+        );
+        assert_eq!(
+            search(AuditQuery {
+                from_us: Some(200),
+                to_us: Some(400),
+                ..all.clone()
+            })
+            .await,
+            vec![3, 2]
+        );
+        assert_eq!(
+            search(AuditQuery {
+                before_id: Some(3),
+                limit: 1,
+                ..all.clone()
+            })
+            .await,
+            vec![2]
+        );
+        assert_eq!(store.search_audit(&all).await.expect("search")[3], rows[0]);
+        let counts = store.audit_channel_counts(0, 1_000).await.expect("counts");
+        assert_eq!(
+            counts,
+            vec![
+                ("api".to_string(), 1),
+                ("counter".to_string(), 2),
+                ("online".to_string(), 1)
+            ]
+        );
+    })
+}
+
+pub fn tasks_are_decided_once(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let task = TaskRecord {
+            task_id: 7,
+            kind: "entry_reversal".into(),
+            target: "entry:1".into(),
+            payload: "{}".into(),
+            summary: "冲正凭证 1".into(),
+            maker_user_id: 1,
+            maker_login: "clerk".into(),
+            created_at_us: 10,
+            status: "pending".into(),
+            decider_user_id: None,
+            decider_login: None,
+            decided_at_us: None,
+            reason: None,
+        };
+        store.create_task(&task).await.expect("create");
+        assert_eq!(
+            store.tasks(Some("pending"), 10).await.expect("list"),
+            vec![task.clone()]
+        );
+        let decision = TaskDecision {
+            task_id: 7,
+            status: "approved".into(),
+            decider_user_id: 2,
+            decider_login: "reviewer".into(),
+            decided_at_us: 20,
+            reason: "核对无误".into(),
+        };
+        assert!(store.decide_task(&decision).await.expect("decide"));
+        let again = TaskDecision {
+            status: "rejected".into(),
+            ..decision
+        };
+        assert!(
+            !store.decide_task(&again).await.expect("decide again"),
+            "decided once"
+        );
+        let stored = store.task(7).await.expect("read").expect("exists");
+        assert_eq!(
+            (stored.status.as_str(), stored.decider_user_id),
+            ("approved", Some(2))
+        );
+        assert!(
+            store
+                .tasks(Some("pending"), 10)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+    })
+}
+
+pub fn idempotency_records_are_first_come(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let record = IdempotencyRecord {
+            actor_user_id: 1,
+            key: "k-1".into(),
+            request_hash: "h".into(),
+            status_code: 201,
+            response_body: "{\"ok\":true}".into(),
+            created_at_us: 5,
+        };
+        assert!(store.save_idempotency_record(&record).await.expect("save"));
+        let other = IdempotencyRecord {
+            status_code: 500,
+            ..record.clone()
+        };
+        assert!(
+            !store
+                .save_idempotency_record(&other)
+                .await
+                .expect("save again")
+        );
+        assert_eq!(
+            store.idempotency_record(1, "k-1").await.expect("read"),
+            Some(record)
+        );
+        assert_eq!(
+            store.idempotency_record(2, "k-1").await.expect("read"),
+            None,
+            "keys are per actor"
+        );
+    })
+}
+
+pub fn messages_reach_inbox_and_outbox(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let message = InboxMessage {
+            message_id: 11,
+            user_id: 1,
+            category: "interest".into(),
+            title: "年度结息通知".into(),
+            body: "您的住房公积金已结息。".into(),
+            created_at_us: 50,
+            read_at_us: None,
+        };
+        let deliveries: Vec<Delivery> = ["sms", "wechat"]
+            .iter()
+            .enumerate()
+            .map(|(i, channel)| Delivery {
+                delivery_id: 20 + i as i64,
+                message_id: 11,
+                user_id: 1,
+                channel: (*channel).into(),
+                address: "138****5678".into(),
+                content: "年度结息通知".into(),
+                status: "sent".into(),
+                sent_at_us: 51,
+            })
+            .collect();
+        store
+            .deliver_message(&message, &deliveries)
+            .await
+            .expect("deliver");
+        assert_eq!(
+            store.inbox(1, 10).await.expect("inbox"),
+            vec![message.clone()]
+        );
+        store.mark_read(1, 11, 60).await.expect("read");
+        store
+            .mark_read(1, 11, 70)
+            .await
+            .expect("read twice keeps the first time");
+        assert_eq!(
+            store.inbox(1, 10).await.expect("inbox")[0].read_at_us,
+            Some(60)
+        );
+        assert_eq!(store.deliveries(1, 10).await.expect("outbox").len(), 2);
+        assert!(store.inbox(2, 10).await.expect("inbox").is_empty());
+    })
+}
