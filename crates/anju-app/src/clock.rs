@@ -12,3 +12,13 @@ pub fn today_in_china() -> Date {
         .unwrap_or(0);
     Date::today_from_unix_seconds(seconds)
 }
+
+/// Microseconds since the Unix epoch (booking times, sessions, audit rows).
+pub fn now_micros() -> i64 {
+    anju_store::now_micros()
+}
+
+/// The civil date in China of an instant in microseconds.
+pub fn date_of_micros(us: i64) -> Date {
+    Date::today_from_unix_seconds(us.div_euclid(1_000_000))
+}

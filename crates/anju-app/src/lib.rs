@@ -2,6 +2,7 @@
 //! is applied the same way whichever door a request came through. This crate
 //! owns the policy in force and the store; it knows no HTTP and no SQL.
 
+pub mod access;
 pub mod clock;
 pub mod demo;
 mod error;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 pub struct App {
     store: Arc<dyn Store>,
     policy: Arc<PolicySet>,
+    channels: Arc<Vec<Box<dyn access::ChannelAdapter>>>,
 }
 
 impl App {
@@ -26,6 +28,7 @@ impl App {
         App {
             store,
             policy: Arc::new(policy),
+            channels: Arc::new(access::messages_default_channels()),
         }
     }
 
@@ -35,6 +38,11 @@ impl App {
 
     pub fn policy(&self) -> &PolicySet {
         &self.policy
+    }
+
+    /// The message channels (simulators unless a deployment configures gateways).
+    pub fn channels(&self) -> &[Box<dyn access::ChannelAdapter>] {
+        &self.channels
     }
 
     /// Ready to serve: the database answers and a policy is in force today.

@@ -1,0 +1,101 @@
+//! The audit trail: who did what, through which channel, with what result.
+
+use super::Principal;
+use super::secrets::sha256_hex;
+use crate::{App, AppResult};
+use anju_domain::access::Channel;
+use anju_store::AuditRecord;
+
+/// Who is acting and from where; built by the web layer or the CLI.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub principal: Option<Principal>,
+    pub channel: Channel,
+    pub request_id: String,
+    pub client_addr: String,
+}
+
+impl Actor {
+    pub fn anonymous(channel: Channel, request_id: &str, client_addr: &str) -> Actor {
+        Actor {
+            principal: None,
+            channel,
+            request_id: request_id.to_string(),
+            client_addr: client_addr.to_string(),
+        }
+    }
+
+    pub fn of(principal: Principal, request_id: &str, client_addr: &str) -> Actor {
+        Actor {
+            channel: Channel::of_role(principal.role),
+            principal: Some(principal),
+            request_id: request_id.to_string(),
+            client_addr: client_addr.to_string(),
+        }
+    }
+}
+
+/// How a command ended, for its audit row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandOutcome<'a> {
+    Done,
+    Refused(&'a str),
+}
+
+impl App {
+    /// Appends one row to the audit trail. `payload` is digested, not stored.
+    pub async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        payload: &[u8],
+        outcome: CommandOutcome<'_>,
+    ) -> AppResult<()> {
+        let record = AuditRecord {
+            audit_id: self.store().reserve_ids(1),
+            at_us: crate::clock::now_micros(),
+            actor_user_id: actor.principal.as_ref().map(|p| p.user_id),
+            actor_login: actor
+                .principal
+                .as_ref()
+                .map_or_else(|| "-".to_string(), Principal::masked_login),
+            role: actor
+                .principal
+                .as_ref()
+                .map_or("anonymous", |p| p.role.code())
+                .to_string(),
+            channel: actor.channel.code().to_string(),
+            action: action.to_string(),
+            target: target.to_string(),
+            payload_digest: sha256_hex(payload),
+            result: match outcome {
+                CommandOutcome::Done => "ok".to_string(),
+                CommandOutcome::Refused(code) => code.to_string(),
+            },
+            request_id: actor.request_id.clone(),
+            client_addr: actor.client_addr.clone(),
+        };
+        Ok(self.store().append_audit(&record).await?)
+    }
+
+    /// K18 不见面办理率 over `[from_us, to_us)`: (online + API actions, all
+    /// actions by people and partners). Batch jobs are not transactions.
+    pub async fn contactless_counts(&self, from_us: i64, to_us: i64) -> AppResult<(i64, i64)> {
+        let counts = self.store().audit_channel_counts(from_us, to_us).await?;
+        let mut contactless = 0;
+        let mut total = 0;
+        for (channel, n) in counts {
+            match Channel::parse(&channel) {
+                Ok(Channel::Batch) | Err(_) => {}
+                Ok(c) => {
+                    total += n;
+                    if c.is_contactless() {
+                        contactless += n;
+                    }
+                }
+            }
+        }
+        Ok((contactless, total))
+    }
+}

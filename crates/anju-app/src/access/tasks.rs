@@ -1,0 +1,223 @@
+//! Maker-checker tasks. The first kind is the ledger correction: a clerk
+//! requests the reversal (冲正) of an entry, a reviewer approves it, and only
+//! then is the reversing entry posted.
+
+use super::{Actor, CommandOutcome, Principal};
+use crate::{App, AppResult};
+use anju_domain::DomainError;
+use anju_domain::access::{TaskKind, TaskStatus, check_decider};
+use anju_domain::ledger::{EntryId, IdempotencyKey};
+use anju_store::{TaskDecision, TaskRecord};
+
+/// Longest reason a person may give.
+const MAX_REASON_CHARS: usize = 200;
+
+#[derive(Debug, Clone)]
+pub struct ReversalRequest {
+    pub entry_id: i64,
+    pub reason: String,
+}
+
+fn acting(actor: &Actor) -> AppResult<&Principal> {
+    actor
+        .principal
+        .as_ref()
+        .ok_or_else(|| DomainError::new("SIGNIN_REQUIRED", "请先登录").into())
+}
+
+fn checked_reason(reason: &str) -> AppResult<String> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+        return Err(DomainError::new("REASON_REQUIRED", "请填写理由（200字以内）").into());
+    }
+    Ok(reason.to_string())
+}
+
+impl App {
+    /// A maker asks for an entry to be reversed; nothing is posted yet.
+    pub async fn request_reversal(
+        &self,
+        actor: &Actor,
+        request: &ReversalRequest,
+    ) -> AppResult<TaskRecord> {
+        let result = self.try_request_reversal(actor, request).await;
+        let outcome = match &result {
+            Ok(_) => CommandOutcome::Done,
+            Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
+        };
+        let payload = format!("{}|{}", request.entry_id, request.reason);
+        self.audit(
+            actor,
+            "ledger.reversal.request",
+            &format!("entry:{}", request.entry_id),
+            payload.as_bytes(),
+            outcome,
+        )
+        .await?;
+        result
+    }
+
+    async fn try_request_reversal(
+        &self,
+        actor: &Actor,
+        request: &ReversalRequest,
+    ) -> AppResult<TaskRecord> {
+        let maker = acting(actor)?;
+        let kind = TaskKind::EntryReversal;
+        if !kind.makers().contains(&maker.role) {
+            return Err(DomainError::new(
+                "ROLE_FORBIDDEN",
+                format!("{}不能发起“{}”", maker.role.name_zh(), kind.name_zh()),
+            )
+            .into());
+        }
+        let reason = checked_reason(&request.reason)?;
+        let stored = self
+            .store()
+            .entry(EntryId(request.entry_id))
+            .await?
+            .ok_or_else(|| {
+                DomainError::new(
+                    "ENTRY_NOT_FOUND",
+                    format!("凭证 {} 不存在", request.entry_id),
+                )
+            })?;
+        if stored.entry.reverses.is_some() {
+            return Err(DomainError::new("REVERSAL_OF_REVERSAL", "冲正凭证不能再次冲正").into());
+        }
+        let task = TaskRecord {
+            task_id: self.store().reserve_ids(1),
+            kind: kind.code().to_string(),
+            target: format!("entry:{}", request.entry_id),
+            payload: serde_json::json!({ "entry_id": request.entry_id }).to_string(),
+            summary: format!(
+                "冲正凭证 {}（{}，{}）：{reason}",
+                request.entry_id,
+                stored.entry.memo,
+                stored.entry.total_debit()
+            ),
+            maker_user_id: maker.user_id,
+            maker_login: maker.masked_login(),
+            created_at_us: crate::clock::now_micros(),
+            status: TaskStatus::Pending.code().to_string(),
+            decider_user_id: None,
+            decider_login: None,
+            decided_at_us: None,
+            reason: Some(reason),
+        };
+        self.store().create_task(&task).await?;
+        Ok(task)
+    }
+
+    /// A checker approves or rejects. Approval carries out the work; the maker
+    /// is told in their inbox either way.
+    pub async fn decide_task(
+        &self,
+        actor: &Actor,
+        task_id: i64,
+        approve: bool,
+        reason: &str,
+    ) -> AppResult<TaskRecord> {
+        let result = self.try_decide_task(actor, task_id, approve, reason).await;
+        let outcome = match &result {
+            Ok(_) => CommandOutcome::Done,
+            Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
+        };
+        let action = if approve {
+            "task.approve"
+        } else {
+            "task.reject"
+        };
+        self.audit(
+            actor,
+            action,
+            &format!("task:{task_id}"),
+            reason.as_bytes(),
+            outcome,
+        )
+        .await?;
+        result
+    }
+
+    async fn try_decide_task(
+        &self,
+        actor: &Actor,
+        task_id: i64,
+        approve: bool,
+        reason: &str,
+    ) -> AppResult<TaskRecord> {
+        let checker = acting(actor)?;
+        let task =
+            self.store().task(task_id).await?.ok_or_else(|| {
+                DomainError::new("TASK_NOT_FOUND", format!("待办 {task_id} 不存在"))
+            })?;
+        let kind = TaskKind::parse(&task.kind)?;
+        check_decider(kind, task.maker_user_id, checker.user_id, checker.role)?;
+        if task.status != TaskStatus::Pending.code() {
+            return Err(DomainError::new("TASK_DECIDED", "该待办已处理").into());
+        }
+        let reason = if approve {
+            reason.trim().to_string()
+        } else {
+            checked_reason(reason)?
+        };
+        let status = if approve {
+            TaskStatus::Approved
+        } else {
+            TaskStatus::Rejected
+        };
+        let decision = TaskDecision {
+            task_id,
+            status: status.code().to_string(),
+            decider_user_id: checker.user_id,
+            decider_login: checker.masked_login(),
+            decided_at_us: crate::clock::now_micros(),
+            reason: reason.clone(),
+        };
+        // The conditional update makes one decision win if two arrive at once.
+        if !self.store().decide_task(&decision).await? {
+            return Err(DomainError::new("TASK_DECIDED", "该待办已处理").into());
+        }
+        if approve {
+            self.carry_out(kind, &task).await?;
+        }
+        let title = format!("您提交的“{}”{}", kind.name_zh(), status.name_zh());
+        let body = format!(
+            "{}。审批人：{}。{}",
+            task.summary, checker.display_name, reason
+        );
+        self.notify(task.maker_user_id, "task", &title, &body)
+            .await?;
+        self.store().task(task_id).await?.ok_or_else(|| {
+            DomainError::new("TASK_NOT_FOUND", format!("待办 {task_id} 不存在")).into()
+        })
+    }
+
+    /// The approved work. Keys derive from the task, so doing it twice posts once.
+    async fn carry_out(&self, kind: TaskKind, task: &TaskRecord) -> AppResult<()> {
+        match kind {
+            TaskKind::EntryReversal => {
+                let entry_id = task
+                    .target
+                    .strip_prefix("entry:")
+                    .and_then(|id| id.parse::<i64>().ok())
+                    .ok_or_else(|| DomainError::new("TASK_CORRUPT", "待办内容无效"))?;
+                let key = IdempotencyKey::parse(&format!("task-{}-reversal", task.task_id))?;
+                self.reverse_entry(EntryId(entry_id), key).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Pending tasks, newest first (the staff queue 待办).
+    pub async fn pending_tasks(&self, limit: u32) -> AppResult<Vec<TaskRecord>> {
+        Ok(self
+            .store()
+            .tasks(Some(TaskStatus::Pending.code()), limit)
+            .await?)
+    }
+
+    pub async fn recent_tasks(&self, limit: u32) -> AppResult<Vec<TaskRecord>> {
+        Ok(self.store().tasks(None, limit).await?)
+    }
+}

@@ -1,0 +1,394 @@
+use super::*;
+use crate::App;
+use crate::policy::load_policy;
+use anju_domain::access::{Channel, Role, totp_code};
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::{Date, Fen};
+use anju_store::AuditQuery;
+use anju_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+const MINUTE_US: i64 = 60_000_000;
+/// 2026-11-29 12:00 in Beijing, as microseconds: the tests' business instant.
+const NOW_US: i64 = 1_795_924_800_000_000;
+const SECRET: &[u8] = b"12345678901234567890";
+
+async fn app(dir: &tempfile::TempDir) -> App {
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    let store = SqliteStore::open(&url, "320500000000000")
+        .await
+        .expect("store");
+    App::new(Arc::new(store), load_policy(None).expect("policy"))
+}
+
+fn today() -> Date {
+    Date::parse("2026-11-29").expect("date")
+}
+
+async fn account(app: &App, login: &str, role: Role) -> Principal {
+    let (user, _) = app
+        .create_account(
+            NewAccount {
+                login: login.to_string(),
+                display_name: format!("{}测试", role.name_zh()),
+                role,
+                password: "anju2026pass".to_string(),
+                member_id: (role == Role::Member).then_some(1),
+                employer_id: None,
+                mobile: Some("13812345678".to_string()),
+                totp_secret: Some(SECRET.to_vec()),
+            },
+            today(),
+        )
+        .await
+        .expect("account");
+    Principal::from_record(&user).expect("principal")
+}
+
+fn web(principal: Option<Principal>) -> Actor {
+    match principal {
+        Some(p) => Actor::of(p, "req-1", "127.0.0.1"),
+        None => Actor::anonymous(Channel::Online, "req-1", "127.0.0.1"),
+    }
+}
+
+fn member_login(password: &str) -> Credentials {
+    Credentials::Member {
+        id_card: "320502199003071230".to_string(),
+        password: password.to_string(),
+    }
+}
+
+#[tokio::test]
+async fn member_signs_in_and_out_and_sessions_time_out() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    account(&app, "320502199003071230", Role::Member).await;
+    let signed = app
+        .sign_in(
+            &LocalAuthenticator,
+            &member_login("anju2026pass"),
+            &web(None),
+            NOW_US,
+        )
+        .await
+        .expect("sign in");
+    assert_eq!(signed.principal.role, Role::Member);
+    let live = app
+        .resolve_session(&signed.token, NOW_US + 29 * MINUTE_US)
+        .await
+        .expect("resolve");
+    assert!(live.is_some(), "inside the idle timeout");
+    let idle = app
+        .resolve_session(&signed.token, NOW_US + 60 * MINUTE_US)
+        .await
+        .expect("resolve");
+    assert!(idle.is_none(), "30 minutes idle ends the session");
+    let again = app
+        .sign_in(
+            &LocalAuthenticator,
+            &member_login("anju2026pass"),
+            &web(None),
+            NOW_US,
+        )
+        .await
+        .expect("sign in");
+    app.sign_out(&again.token, &web(Some(again.principal.clone())))
+        .await
+        .expect("sign out");
+    assert!(
+        app.resolve_session(&again.token, NOW_US)
+            .await
+            .expect("resolve")
+            .is_none()
+    );
+    assert!(
+        app.resolve_session("forged-token", NOW_US)
+            .await
+            .expect("resolve")
+            .is_none()
+    );
+    let rows = app
+        .store()
+        .search_audit(&AuditQuery {
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("audit");
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["signout", "signin", "signin"]);
+    assert!(
+        rows.iter().all(|r| r.actor_login.contains('*')),
+        "ID numbers are masked in the trail"
+    );
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_for_fifteen_minutes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    account(&app, "320502199003071230", Role::Member).await;
+    for i in 0..4 {
+        let err = app
+            .sign_in(
+                &LocalAuthenticator,
+                &member_login("wrong-pass-1"),
+                &web(None),
+                NOW_US + i,
+            )
+            .await
+            .expect_err("wrong password");
+        assert_eq!(err.code(), Some("SIGNIN_FAILED"));
+    }
+    let fifth = app
+        .sign_in(
+            &LocalAuthenticator,
+            &member_login("wrong-pass-1"),
+            &web(None),
+            NOW_US + 10,
+        )
+        .await
+        .expect_err("locks");
+    assert_eq!(fifth.code(), Some("SIGNIN_LOCKED"));
+    let right_but_locked = app
+        .sign_in(
+            &LocalAuthenticator,
+            &member_login("anju2026pass"),
+            &web(None),
+            NOW_US + 14 * MINUTE_US,
+        )
+        .await
+        .expect_err("still locked");
+    assert_eq!(right_but_locked.code(), Some("SIGNIN_LOCKED"));
+    app.sign_in(
+        &LocalAuthenticator,
+        &member_login("anju2026pass"),
+        &web(None),
+        NOW_US + 16 * MINUTE_US,
+    )
+    .await
+    .expect("lock over");
+    let refused = app
+        .store()
+        .search_audit(&AuditQuery {
+            action: Some("signin".into()),
+            limit: 20,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(refused.iter().filter(|r| r.result != "ok").count(), 6);
+}
+
+#[tokio::test]
+async fn staff_need_the_second_factor() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    account(&app, "clerk01", Role::Clerk).await;
+    let creds = |totp: String| Credentials::Staff {
+        username: "clerk01".into(),
+        password: "anju2026pass".into(),
+        totp,
+    };
+    let code = totp_code(SECRET, NOW_US / 1_000_000);
+    let wrong = app
+        .sign_in(
+            &LocalAuthenticator,
+            &creds("000000".into()),
+            &web(None),
+            NOW_US,
+        )
+        .await;
+    assert_eq!(wrong.expect_err("bad code").code(), Some("SIGNIN_FAILED"));
+    let signed = app
+        .sign_in(&LocalAuthenticator, &creds(code), &web(None), NOW_US)
+        .await
+        .expect("sign in");
+    assert_eq!(signed.principal.role, Role::Clerk);
+    // A staff account cannot sign in through the member door.
+    let member_door = Credentials::Member {
+        id_card: "clerk01".into(),
+        password: "anju2026pass".into(),
+    };
+    let refused = app
+        .sign_in(&LocalAuthenticator, &member_door, &web(None), NOW_US)
+        .await;
+    assert_eq!(
+        refused.expect_err("wrong door").code(),
+        Some("SIGNIN_FAILED")
+    );
+}
+
+async fn posted_entry(app: &App) -> i64 {
+    app.open_member_accounts(&[(MemberId(1), today())])
+        .await
+        .expect("open");
+    let entry = NewEntry::new(
+        "C01",
+        today(),
+        IdempotencyKey::parse("r1").expect("key"),
+        "汇缴",
+        vec![
+            Line::debit("101", Fen::new(100_00)),
+            Line::credit("201", Fen::new(100_00)).for_member(MemberId(1)),
+        ],
+    )
+    .expect("entry");
+    app.post_entry(entry).await.expect("post").entry_id.0
+}
+
+#[tokio::test]
+async fn maker_checker_reversal() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let entry_id = posted_entry(&app).await;
+    let clerk = account(&app, "clerk01", Role::Clerk).await;
+    let clerk2 = account(&app, "clerk02", Role::Clerk).await;
+    let reviewer = account(&app, "reviewer01", Role::Reviewer).await;
+    let member = account(&app, "320502199003071230", Role::Member).await;
+    let request = ReversalRequest {
+        entry_id,
+        reason: "金额录入错误".into(),
+    };
+    let refused = app.request_reversal(&web(Some(member)), &request).await;
+    assert_eq!(
+        refused.expect_err("members cannot").code(),
+        Some("ROLE_FORBIDDEN")
+    );
+    let task = app
+        .request_reversal(&web(Some(clerk.clone())), &request)
+        .await
+        .expect("request");
+    assert_eq!(
+        app.member_balance(MemberId(1))
+            .await
+            .expect("balance")
+            .balance,
+        Fen::new(100_00),
+        "nothing posted yet"
+    );
+    let own = app
+        .decide_task(&web(Some(clerk.clone())), task.task_id, true, "")
+        .await;
+    assert_eq!(own.expect_err("own").code(), Some("MAKER_CHECKER_SELF"));
+    let peer = app
+        .decide_task(&web(Some(clerk2)), task.task_id, true, "")
+        .await;
+    assert_eq!(peer.expect_err("role").code(), Some("MAKER_CHECKER_ROLE"));
+    let no_reason = app
+        .decide_task(&web(Some(reviewer.clone())), task.task_id, false, " ")
+        .await;
+    assert_eq!(
+        no_reason.expect_err("reason").code(),
+        Some("REASON_REQUIRED")
+    );
+    let done = app
+        .decide_task(&web(Some(reviewer.clone())), task.task_id, true, "核对无误")
+        .await
+        .expect("approve");
+    assert_eq!(done.status, "approved");
+    assert_eq!(
+        app.member_balance(MemberId(1))
+            .await
+            .expect("balance")
+            .balance,
+        Fen::ZERO
+    );
+    let twice = app
+        .decide_task(&web(Some(reviewer)), task.task_id, true, "")
+        .await;
+    assert_eq!(twice.expect_err("twice").code(), Some("TASK_DECIDED"));
+    let inbox = app.inbox(clerk.user_id, 10).await.expect("inbox");
+    assert_eq!(inbox.len(), 1);
+    assert!(inbox[0].title.contains("已批准"), "{}", inbox[0].title);
+    let sent = app
+        .store()
+        .deliveries(clerk.user_id, 10)
+        .await
+        .expect("outbox");
+    let channels: Vec<&str> = sent.iter().map(|d| d.channel.as_str()).collect();
+    assert!(
+        channels.contains(&"sms") && channels.contains(&"wechat"),
+        "{channels:?}"
+    );
+    assert!(sent.iter().all(|d| d.status == "simulated"));
+    let trail = app
+        .store()
+        .search_audit(&AuditQuery {
+            limit: 20,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("audit");
+    let actions: Vec<(&str, &str)> = trail
+        .iter()
+        .map(|r| (r.action.as_str(), r.result.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("task.approve", "TASK_DECIDED"),
+            ("task.approve", "ok"),
+            ("task.reject", "REASON_REQUIRED"),
+            ("task.approve", "MAKER_CHECKER_ROLE"),
+            ("task.approve", "MAKER_CHECKER_SELF"),
+            ("ledger.reversal.request", "ok"),
+            ("ledger.reversal.request", "ROLE_FORBIDDEN"),
+        ]
+    );
+    assert_eq!(
+        app.contactless_counts(0, i64::MAX).await.expect("k18"),
+        (1, 7)
+    );
+}
+
+#[tokio::test]
+async fn partner_tokens_and_weak_passwords() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (_, token) = app
+        .create_account(
+            NewAccount {
+                login: "partner-sh".into(),
+                display_name: "上海市公积金中心".into(),
+                role: Role::PartnerCentre,
+                password: String::new(),
+                member_id: None,
+                employer_id: None,
+                mobile: None,
+                totp_secret: None,
+            },
+            today(),
+        )
+        .await
+        .expect("partner");
+    let token = token.expect("a token is issued");
+    let principal = app
+        .resolve_api_token(&format!("partner-sh.{token}"))
+        .await
+        .expect("resolve");
+    assert_eq!(principal.map(|p| p.role), Some(Role::PartnerCentre));
+    assert!(
+        app.resolve_api_token("partner-sh.wrong")
+            .await
+            .expect("resolve")
+            .is_none()
+    );
+    let weak = app
+        .create_account(
+            NewAccount {
+                login: "clerk09".into(),
+                display_name: "柜员".into(),
+                role: Role::Clerk,
+                password: "short".into(),
+                member_id: None,
+                employer_id: None,
+                mobile: None,
+                totp_secret: None,
+            },
+            today(),
+        )
+        .await;
+    assert_eq!(weak.expect_err("weak").code(), Some("PASSWORD_WEAK"));
+}

@@ -1,0 +1,92 @@
+//! Creating accounts (demo seeding and, later, registration and staff admin).
+
+use super::secrets::{random_token, sha256_hex};
+use crate::{App, AppError, AppResult};
+use anju_domain::access::{Role, base32_encode, check_password_strength};
+use anju_domain::ids::{IdCardNo, MobileNo};
+use anju_domain::{Date, DomainError};
+use anju_store::UserRecord;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+
+/// What a new sign-in account needs.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password: String,
+    pub member_id: Option<i64>,
+    pub employer_id: Option<i64>,
+    pub mobile: Option<String>,
+    /// Staff: a TOTP secret (raw bytes); generated when `None`.
+    pub totp_secret: Option<Vec<u8>>,
+}
+
+/// argon2id with the crate's defaults (19 MiB, 2 passes) and a random salt.
+pub(crate) fn hash_password(password: &str) -> AppResult<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Io(format!("password hashing: {e}")))
+}
+
+/// True when `password` matches the stored argon2 hash.
+pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
+}
+
+impl App {
+    /// Creates an account. Members sign in with their 身份证号; staff get a TOTP
+    /// secret; partner centres get an API token instead of a password (returned).
+    pub async fn create_account(
+        &self,
+        account: NewAccount,
+        today: Date,
+    ) -> AppResult<(UserRecord, Option<String>)> {
+        let rules = self.policy().security.at(today)?.value;
+        if account.role == Role::Member {
+            IdCardNo::parse(&account.login)?;
+        }
+        if let Some(mobile) = &account.mobile {
+            MobileNo::parse(mobile)?;
+        }
+        let (password_hash, token) = if account.role == Role::PartnerCentre {
+            let token = random_token();
+            (
+                format!("sha256${}", sha256_hex(token.as_bytes())),
+                Some(token),
+            )
+        } else {
+            check_password_strength(&account.password, rules)?;
+            (hash_password(&account.password)?, None)
+        };
+        let totp_secret = account.role.is_staff().then(|| {
+            let secret = account
+                .totp_secret
+                .clone()
+                .unwrap_or_else(|| random_token().into_bytes()[..20].to_vec());
+            base32_encode(&secret)
+        });
+        if account.display_name.trim().is_empty() {
+            return Err(DomainError::new("NAME_REQUIRED", "请填写姓名").into());
+        }
+        let user = UserRecord {
+            user_id: self.store().reserve_ids(1),
+            login: account.login,
+            display_name: account.display_name,
+            role: account.role.code().to_string(),
+            password_hash,
+            totp_secret,
+            member_id: account.member_id,
+            employer_id: account.employer_id,
+            mobile: account.mobile,
+            login_state: Default::default(),
+            created_at_us: anju_store::now_micros(),
+        };
+        self.store().create_user(&user).await?;
+        Ok((user, token))
+    }
+}
