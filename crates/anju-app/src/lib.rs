@@ -5,6 +5,7 @@
 pub mod access;
 pub mod clock;
 pub mod demo;
+pub mod demo_people;
 mod error;
 pub mod ledger;
 pub mod policy;

@@ -175,6 +175,14 @@ impl Store for PgStore {
         read::member_movements(&self.pool, member, after, limit).await
     }
 
+    async fn employer_movements(
+        &self,
+        employer_id: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<anju_store::Movement>> {
+        read::employer_movements(&self.pool, employer_id, limit).await
+    }
+
     async fn check_ledger(&self) -> StoreResult<LedgerCheck> {
         check::check_ledger(&self.pool).await
     }

@@ -154,6 +154,14 @@ impl Store for SqliteStore {
         read::member_movements(&self.reader, member, after, limit).await
     }
 
+    async fn employer_movements(
+        &self,
+        employer_id: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<anju_store::Movement>> {
+        read::employer_movements(&self.reader, employer_id, limit).await
+    }
+
     async fn check_ledger(&self) -> StoreResult<LedgerCheck> {
         check::check_ledger(&self.reader).await
     }

@@ -7,7 +7,7 @@ use anju_domain::{Date, Fen};
 use anju_store::rows::{
     EntryHeadRow, LineRow, MovementRow, member_balance_from, movement_page, stored_entry_from,
 };
-use anju_store::{GlBalance, MovementCursor, MovementPage, StoreResult, StoredEntry};
+use anju_store::{GlBalance, Movement, MovementCursor, MovementPage, StoreResult, StoredEntry};
 use sqlx::SqlitePool;
 
 /// Largest page of movements one call returns.
@@ -123,4 +123,23 @@ pub(crate) async fn member_movements(
     .await
     .map_err(backend)?;
     movement_page(rows, limit)
+}
+
+pub(crate) async fn employer_movements(
+    pool: &SqlitePool,
+    employer_id: i64,
+    limit: u32,
+) -> StoreResult<Vec<Movement>> {
+    let limit = limit.clamp(1, MAX_PAGE);
+    let rows: Vec<MovementRow> = sqlx::query_as(
+        "SELECT l.entry_id, l.line_no, e.business_type, l.value_date, e.booked_at_us, l.side, \
+         l.amount_fen, e.memo FROM posting_line l JOIN journal_entry e ON e.entry_id = l.entry_id \
+         WHERE l.employer_id = $1 ORDER BY l.entry_id DESC, l.line_no LIMIT $2",
+    )
+    .bind(employer_id)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    Ok(movement_page(rows, limit)?.items)
 }

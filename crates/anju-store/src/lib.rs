@@ -108,6 +108,9 @@ pub trait Store: AccessStore + Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<MovementPage>;
 
+    /// The newest lines naming an employer (its remittances' bank lines).
+    async fn employer_movements(&self, employer_id: i64, limit: u32) -> StoreResult<Vec<Movement>>;
+
     /// Re-derives the ledger's invariants from the posting lines.
     async fn check_ledger(&self) -> StoreResult<LedgerCheck>;
 

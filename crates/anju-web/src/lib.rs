@@ -1,37 +1,71 @@
 //! Anju's HTTP server: server-rendered Chinese pages, the JSON API and the
-//! operations endpoints, all on one axum router. Handlers translate HTTP to
-//! `anju-app` calls and back; no business rule lives here.
+//! operations endpoints, all on one axum router built from the route table in
+//! [`routes`]. Handlers translate HTTP to `anju-app` calls and back; no
+//! business rule lives here.
 
+pub mod api;
+pub mod auth;
+mod context;
+mod limit;
+mod openapi;
 mod ops;
 mod pages;
+pub mod routes;
+mod state;
+mod static_files;
+
+pub use state::{WebOptions, WebState};
 
 use anju_app::App;
 use axum::Router;
-use axum::routing::get;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::MethodRouter;
+use std::collections::BTreeMap;
 use std::future::Future;
+use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
-/// The whole router, with metrics recorded for every request.
-pub fn router(app: App) -> Router {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/static/anju.css", get(pages::stylesheet))
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
+/// The whole HTTP surface.
+pub fn router(app: App, options: WebOptions) -> Router {
+    let state = WebState::new(app, options);
+    let mut by_path: BTreeMap<&'static str, MethodRouter<WebState>> = BTreeMap::new();
+    for (spec, handler) in routes::table() {
+        let mut handler = handler;
+        if spec.path.starts_with("/api/") {
+            handler = handler.route_layer(from_fn_with_state(state.clone(), api::idempotency));
+        }
+        let guarded = handler.route_layer(from_fn_with_state(
+            (state.clone(), spec.access),
+            auth::guard,
+        ));
+        let merged = match by_path.remove(spec.path) {
+            Some(existing) => existing.merge(guarded),
+            None => guarded,
+        };
+        by_path.insert(spec.path, merged);
+    }
+    let mut router = Router::new();
+    for (path, handler) in by_path {
+        router = router.route(path, handler);
+    }
+    router
+        .route("/api/{*rest}", axum::routing::any(api::not_found_api))
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn(ops::track))
-        .with_state(app)
+        .layer(from_fn(ops::track))
+        .layer(from_fn(context::context))
+        .with_state(state)
 }
 
 /// Serves until `shutdown` resolves, then finishes in-flight requests.
 pub async fn serve(
     app: App,
+    options: WebOptions,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     ops::install_metrics();
-    axum::serve(listener, router(app))
+    let service = router(app, options).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -39,4 +73,9 @@ pub async fn serve(
 /// Tests drive the router without `serve`; this installs the recorder for them.
 pub fn install_metrics_for_tests() {
     ops::install_metrics();
+}
+
+/// The OpenAPI document as served at `/api/openapi.json`.
+pub fn openapi_document() -> serde_json::Value {
+    openapi::build()
 }

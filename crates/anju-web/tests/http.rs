@@ -1,79 +1,633 @@
-//! The real router, in process, against a fresh SQLite database.
+//! The real router, in process, against a fresh SQLite database: sign-in,
+//! the route × role matrix, CSRF, idempotency, maker-checker and the audit trail.
 
 use anju_app::App;
+use anju_app::access::NewAccount;
 use anju_app::policy::load_policy;
+use anju_domain::access::{Role, base32_decode, totp_code};
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::{Date, Fen};
+use anju_store::AuditQuery;
 use anju_store_sqlite::SqliteStore;
+use anju_web::auth::Access;
+use anju_web::{WebOptions, routes};
+use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Method, Request, StatusCode, header};
+use std::collections::HashMap;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-async fn app(dir: &tempfile::TempDir) -> App {
+const PASSWORD: &str = "anju2026pass";
+const TOTP: &[u8] = b"12345678901234567890";
+
+struct Harness {
+    app: App,
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// A signed-in client: its cookie (or bearer token) and CSRF token.
+#[derive(Clone, Default)]
+struct Client {
+    cookie: Option<String>,
+    bearer: Option<String>,
+    csrf: String,
+}
+
+fn today() -> Date {
+    Date::parse("2026-11-29").expect("date")
+}
+
+async fn harness() -> Harness {
+    let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
     let store = SqliteStore::open(&url, "320500000000000")
         .await
         .expect("store");
-    App::new(Arc::new(store), load_policy(None).expect("policy"))
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+    let options = WebOptions {
+        secure_cookies: false,
+        signin_per_minute: 1_000,
+    };
+    Harness {
+        router: anju_web::router(app.clone(), options),
+        app,
+        _dir: dir,
+    }
 }
 
-async fn get(app: &App, path: &str) -> (StatusCode, String) {
-    let response = anju_web::router(app.clone())
-        .oneshot(Request::get(path).body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    (status, String::from_utf8(bytes.to_vec()).expect("utf-8"))
+impl Harness {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        client: &Client,
+        body: &str,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header(header::HOST, "anju.test");
+        if let Some(cookie) = &client.cookie {
+            request = request.header(header::COOKIE, format!("anju_session={cookie}"));
+        }
+        if let Some(bearer) = &client.bearer {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {bearer}"));
+        }
+        let content_type = if path.starts_with("/api/") {
+            "application/json"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
+        request = request.header(header::CONTENT_TYPE, content_type);
+        for (name, value) in extra {
+            request = request.header(*name, *value);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::from(body.to_string())).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 4 << 20)
+            .await
+            .expect("body");
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+        }
+    }
+
+    async fn get(&self, path: &str, client: &Client) -> Reply {
+        self.send(Method::GET, path, client, "", &[]).await
+    }
+
+    /// A form POST with the client's CSRF token.
+    async fn post_form(&self, path: &str, client: &Client, form: &str) -> Reply {
+        let body = format!("_csrf={}&{form}", client.csrf);
+        self.send(Method::POST, path, client, &body, &[]).await
+    }
+
+    async fn account(&self, login: &str, role: Role) -> Option<String> {
+        let (_, token) = self
+            .app
+            .create_account(
+                NewAccount {
+                    login: login.to_string(),
+                    display_name: format!("{}甲", role.name_zh()),
+                    role,
+                    password: PASSWORD.to_string(),
+                    member_id: (role == Role::Member).then_some(1),
+                    employer_id: (role == Role::EmployerAgent).then_some(1),
+                    mobile: None,
+                    totp_secret: Some(TOTP.to_vec()),
+                },
+                today(),
+            )
+            .await
+            .expect("account");
+        token
+    }
+
+    async fn sign_in(&self, login: &str, role: Role) -> Client {
+        let door = match role {
+            Role::Member => "member",
+            Role::EmployerAgent => "employer",
+            _ => "staff",
+        };
+        let code = totp_code(TOTP, anju_app::clock::now_micros() / 1_000_000);
+        let form = format!("door={door}&login={login}&password={PASSWORD}&totp={code}&next=");
+        let reply = self
+            .send(Method::POST, "/signin", &Client::default(), &form, &[])
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "sign-in as {login}: {}",
+            reply.body
+        );
+        let cookie = reply
+            .headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|c| c.split(';').next())
+            .and_then(|c| c.strip_prefix("anju_session="))
+            .expect("session cookie")
+            .to_string();
+        let mut client = Client {
+            cookie: Some(cookie),
+            ..Client::default()
+        };
+        let inbox = self.get("/inbox", &client).await;
+        client.csrf = hidden_csrf(&inbox.body).expect("csrf token in the layout");
+        client
+    }
+
+    /// A signed-in client for every role (partner: bearer token).
+    async fn clients(&self) -> HashMap<Role, Client> {
+        let mut clients = HashMap::new();
+        for role in Role::ALL {
+            let login = match role {
+                Role::Member => "320502199003071230".to_string(),
+                r => format!("{}-1", r.code()),
+            };
+            let token = self.account(&login, role).await;
+            let client = match token {
+                Some(token) => Client {
+                    bearer: Some(format!("{login}.{token}")),
+                    ..Client::default()
+                },
+                None => self.sign_in(&login, role).await,
+            };
+            clients.insert(role, client);
+        }
+        clients
+    }
+}
+
+fn hidden_csrf(html: &str) -> Option<String> {
+    let at = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    Some(html[at..].split('"').next()?.to_string())
+}
+
+/// Refused: 401/403, or (pages) a redirect to sign in.
+fn refused(reply: &Reply) -> bool {
+    matches!(
+        reply.status,
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+    ) || (reply.status == StatusCode::SEE_OTHER && reply.location().starts_with("/signin?next="))
 }
 
 #[tokio::test]
-async fn health_readiness_and_metrics() {
-    let dir = tempfile::tempdir().expect("dir");
-    let app = app(&dir).await;
-    assert_eq!(
-        get(&app, "/healthz").await,
-        (StatusCode::OK, "ok".to_string())
-    );
-    assert_eq!(get(&app, "/readyz").await.0, StatusCode::OK);
-    anju_web::install_metrics_for_tests();
-    let _ = get(&app, "/healthz").await;
-    let (status, text) = get(&app, "/metrics").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(text.contains("anju_http_requests_total"), "{text}");
-    assert!(text.contains("route=\"/healthz\""), "{text}");
+async fn every_route_admits_exactly_its_declared_roles() {
+    let h = harness().await;
+    let clients = h.clients().await;
+    let mut who: Vec<(Option<Role>, Client)> = vec![(None, Client::default())];
+    who.extend(Role::ALL.iter().map(|r| (Some(*r), clients[r].clone())));
+    let mut checked = 0;
+    for (spec, _) in routes::table() {
+        if spec.path == "/signout" {
+            continue;
+        }
+        let path = spec.path.replace("{id}", "1");
+        for (role, client) in &who {
+            let mut extra: Vec<(&str, &str)> = vec![(anju_web::api::IDEMPOTENCY_HEADER, "matrix")];
+            let csrf = client.csrf.clone();
+            if client.cookie.is_some() {
+                extra.push((anju_web::auth::CSRF_HEADER, &csrf));
+            }
+            let reply = h.send(spec.method.clone(), &path, client, "", &extra).await;
+            let admitted = spec.access.admits(*role);
+            assert_eq!(
+                !refused(&reply),
+                admitted,
+                "{} {} as {:?}: {} {}",
+                spec.method,
+                spec.path,
+                role,
+                reply.status,
+                reply.location()
+            );
+            checked += 1;
+        }
+    }
+    for (role, client) in &who {
+        let reply = h.post_form("/signout", client, "").await;
+        let admitted = Access::SignedIn.admits(*role) && client.cookie.is_some();
+        if client.bearer.is_none() {
+            assert_eq!(!refused(&reply), admitted, "POST /signout as {role:?}");
+        }
+    }
+    assert!(checked >= 27 * 10, "{checked}");
 }
 
 #[tokio::test]
-async fn home_page_is_chinese_and_shows_policy_and_ledger() {
-    let dir = tempfile::tempdir().expect("dir");
-    let app = app(&dir).await;
-    let (status, html) = get(&app, "/").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("<html lang=\"zh-CN\">"));
-    assert!(html.contains("苏州市住房公积金管理中心"));
-    assert!(html.contains("存款年利率") && html.contains("1.50%"));
-    assert!(html.contains("尚无记账凭证"));
-    assert!(html.contains("12329"));
-    anju_app::demo::seed(&app, anju_domain::Date::parse("2026-11-29").expect("date"))
-        .await
-        .expect("seed");
-    let (_, html) = get(&app, "/").await;
+async fn the_router_serves_nothing_outside_the_table() {
+    let h = harness().await;
+    let reply = h.get("/admin", &Client::default()).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(reply.body.contains("页面不存在"));
+    let api = h.get("/api/v1/nothing", &Client::default()).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert!(api.body.contains("\"code\":\"NOT_FOUND\""), "{}", api.body);
+    let doc = anju_web::openapi_document();
+    let documented: Vec<String> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .cloned()
+        .collect();
+    let declared: Vec<String> = routes::table()
+        .iter()
+        .filter(|(s, _)| s.path.starts_with("/api/v1/"))
+        .map(|(s, _)| s.path.to_string())
+        .collect();
+    for path in &declared {
+        assert!(documented.contains(path), "{path} missing from OpenAPI");
+    }
+    let post = &doc["paths"]["/api/v1/reversal-requests"]["post"];
+    assert_eq!(post["parameters"][0]["name"], "Idempotency-Key");
+    let served = h.get("/api/openapi.json", &Client::default()).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert!(served.body.contains("\"openapi\":\"3.1.0\""));
+}
+
+#[tokio::test]
+async fn pages_are_chinese_with_security_headers() {
+    let h = harness().await;
+    let home = h.get("/", &Client::default()).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("<html lang=\"zh-CN\">") && home.body.contains("12329"));
+    assert!(home.body.contains("存款年利率") && home.body.contains("1.50%"));
+    for name in [
+        "content-security-policy",
+        "x-frame-options",
+        "x-content-type-options",
+        "x-request-id",
+    ] {
+        assert!(home.headers.contains_key(name), "{name}");
+    }
+    let signin = h.get("/signin?as=staff", &Client::default()).await;
     assert!(
-        html.contains("住房公积金存款") && html.contains("¥"),
-        "{html}"
+        signin.body.contains("动态口令")
+            && signin.body.contains("<label for=\"password\">密码</label>")
+    );
+    let health = h.get("/healthz", &Client::default()).await;
+    assert_eq!(health.body, "ok");
+    assert_eq!(
+        h.get("/readyz", &Client::default()).await.status,
+        StatusCode::OK
+    );
+    anju_web::install_metrics_for_tests();
+    let _ = h.get("/healthz", &Client::default()).await;
+    let metrics = h.get("/metrics", &Client::default()).await;
+    assert!(
+        metrics.body.contains("anju_http_requests_total"),
+        "{}",
+        metrics.body
     );
 }
 
 #[tokio::test]
-async fn unknown_page_is_a_chinese_404() {
-    let dir = tempfile::tempdir().expect("dir");
-    let app = app(&dir).await;
-    let (status, html) = get(&app, "/no/such/page").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(html.contains("页面不存在"));
-    let (status, css) = get(&app, "/static/anju.css").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(css.contains("--brand"));
+async fn five_wrong_passwords_lock_the_account() {
+    let h = harness().await;
+    h.account("320502199003071230", Role::Member).await;
+    let bad = "door=member&login=320502199003071230&password=wrong-pass-9&next=";
+    for _ in 0..4 {
+        let reply = h
+            .send(Method::POST, "/signin", &Client::default(), bad, &[])
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        assert!(reply.body.contains("账号或密码错误"), "{}", reply.body);
+    }
+    let fifth = h
+        .send(Method::POST, "/signin", &Client::default(), bad, &[])
+        .await;
+    assert!(fifth.body.contains("锁定"), "{}", fifth.body);
+    let good = format!("door=member&login=320502199003071230&password={PASSWORD}&next=");
+    let locked = h
+        .send(Method::POST, "/signin", &Client::default(), &good, &[])
+        .await;
+    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+    assert!(locked.body.contains("锁定"));
+    let rows = h
+        .app
+        .store()
+        .search_audit(&AuditQuery {
+            action: Some("signin".into()),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(rows.len(), 6, "every attempt is in the audit trail");
+}
+
+async fn posted_entry(app: &App) -> i64 {
+    app.open_member_accounts(&[(MemberId(1), today())])
+        .await
+        .expect("open");
+    let entry = NewEntry::new(
+        "C01",
+        today(),
+        IdempotencyKey::parse("seed").expect("key"),
+        "汇缴",
+        vec![
+            Line::debit("101", Fen::new(300_00)).for_employer(1),
+            Line::credit("201", Fen::new(300_00)).for_member(MemberId(1)),
+        ],
+    )
+    .expect("entry");
+    app.post_entry(entry).await.expect("post").entry_id.0
+}
+
+#[tokio::test]
+async fn csrf_is_required_for_cookie_posts() {
+    let h = harness().await;
+    let entry = posted_entry(&h.app).await;
+    h.account("clerk-1", Role::Clerk).await;
+    let clerk = h.sign_in("clerk-1", Role::Clerk).await;
+    let form = format!("entry_id={entry}&reason=错账");
+    let no_token = h
+        .send(Method::POST, "/staff/reversal-requests", &clerk, &form, &[])
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    assert!(no_token.body.contains("页面已过期"), "{}", no_token.body);
+    let forged = h
+        .send(
+            Method::POST,
+            "/staff/reversal-requests",
+            &clerk,
+            &format!("_csrf=forged&{form}"),
+            &[],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let cross = h
+        .send(
+            Method::POST,
+            "/staff/reversal-requests",
+            &clerk,
+            &format!("_csrf={}&{form}", clerk.csrf),
+            &[("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    assert!(
+        h.app.pending_tasks(10).await.expect("tasks").is_empty(),
+        "nothing was written"
+    );
+    let ok = h.post_form("/staff/reversal-requests", &clerk, &form).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(h.app.pending_tasks(10).await.expect("tasks").len(), 1);
+}
+
+#[tokio::test]
+async fn api_posts_are_idempotent() {
+    let h = harness().await;
+    let entry = posted_entry(&h.app).await;
+    h.account("clerk-1", Role::Clerk).await;
+    let clerk = h.sign_in("clerk-1", Role::Clerk).await;
+    let csrf = clerk.csrf.clone();
+    let body = format!("{{\"entry_id\":{entry},\"reason\":\"录入错误\"}}");
+    let headers = [
+        ("idempotency-key", "key-1"),
+        ("x-csrf-token", csrf.as_str()),
+    ];
+    let first = h
+        .send(
+            Method::POST,
+            "/api/v1/reversal-requests",
+            &clerk,
+            &body,
+            &headers,
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let again = h
+        .send(
+            Method::POST,
+            "/api/v1/reversal-requests",
+            &clerk,
+            &body,
+            &headers,
+        )
+        .await;
+    assert_eq!(
+        (again.status, again.body.as_str()),
+        (StatusCode::CREATED, first.body.as_str())
+    );
+    assert_eq!(
+        again
+            .headers
+            .get("idempotent-replayed")
+            .map(|v| v.as_bytes()),
+        Some(&b"true"[..])
+    );
+    let other = body.replace("录入错误", "另一个理由");
+    let conflict = h
+        .send(
+            Method::POST,
+            "/api/v1/reversal-requests",
+            &clerk,
+            &other,
+            &headers,
+        )
+        .await;
+    assert_eq!(conflict.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        conflict.body.contains("IDEMPOTENCY_CONFLICT"),
+        "{}",
+        conflict.body
+    );
+    assert_eq!(
+        conflict
+            .headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.as_bytes()),
+        Some(&b"application/problem+json"[..])
+    );
+    let missing = h
+        .send(
+            Method::POST,
+            "/api/v1/reversal-requests",
+            &clerk,
+            &body,
+            &[("x-csrf-token", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert!(missing.body.contains("IDEMPOTENCY_KEY_REQUIRED"));
+    assert_eq!(
+        h.app.pending_tasks(10).await.expect("tasks").len(),
+        1,
+        "posted once"
+    );
+}
+
+#[tokio::test]
+async fn maker_checker_over_http_with_an_audit_row_per_action() {
+    let h = harness().await;
+    let entry = posted_entry(&h.app).await;
+    h.account("manager-1", Role::Manager).await;
+    h.account("reviewer-1", Role::Reviewer).await;
+    let manager = h.sign_in("manager-1", Role::Manager).await;
+    let reviewer = h.sign_in("reviewer-1", Role::Reviewer).await;
+    let asked = h
+        .post_form(
+            "/staff/reversal-requests",
+            &manager,
+            &format!("entry_id={entry}&reason=重复入账"),
+        )
+        .await;
+    assert!(asked.body.contains("已提交冲正申请"), "{}", asked.body);
+    let task = h.app.pending_tasks(10).await.expect("tasks")[0].task_id;
+    let own = h
+        .post_form(
+            &format!("/staff/tasks/{task}/decision"),
+            &manager,
+            "decision=approve&reason=",
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(own.body.contains("不能审批本人经办的业务"), "{}", own.body);
+    assert_eq!(
+        h.app
+            .member_balance(MemberId(1))
+            .await
+            .expect("balance")
+            .balance,
+        Fen::new(300_00)
+    );
+    let approved = h
+        .post_form(
+            &format!("/staff/tasks/{task}/decision"),
+            &reviewer,
+            "decision=approve&reason=核实无误",
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    assert!(approved.body.contains("已批准"));
+    assert_eq!(
+        h.app
+            .member_balance(MemberId(1))
+            .await
+            .expect("balance")
+            .balance,
+        Fen::ZERO,
+        "reversal posted"
+    );
+    let inbox = h.get("/inbox", &manager).await;
+    assert!(inbox.body.contains("凭证冲正”已批准"), "{}", inbox.body);
+    let trail = h
+        .app
+        .store()
+        .search_audit(&AuditQuery {
+            limit: 50,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("audit");
+    let actions: Vec<(&str, &str, &str)> = trail
+        .iter()
+        .rev()
+        .map(|r| (r.action.as_str(), r.result.as_str(), r.channel.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("signin", "ok", "counter"),
+            ("signin", "ok", "counter"),
+            ("ledger.reversal.request", "ok", "counter"),
+            ("task.approve", "MAKER_CHECKER_SELF", "counter"),
+            ("task.approve", "ok", "counter"),
+        ]
+    );
+    let auditor_view = h.get("/audit?action=task.approve", &reviewer).await;
+    assert_eq!(
+        auditor_view.status,
+        StatusCode::FORBIDDEN,
+        "reviewers do not read the audit trail"
+    );
+    let _ = base32_decode;
+}
+
+#[tokio::test]
+async fn member_sees_the_ledger_and_partner_reads_the_api() {
+    let h = harness().await;
+    posted_entry(&h.app).await;
+    h.account("320502199003071230", Role::Member).await;
+    let member = h.sign_in("320502199003071230", Role::Member).await;
+    let home = h.get("/member", &member).await;
+    assert!(home.body.contains("¥300.00"), "{}", home.body);
+    let api = h.get("/api/v1/member/balance", &member).await;
+    assert!(api.body.contains("\"balance_fen\":30000"), "{}", api.body);
+    let token = h
+        .account("partner-1", Role::PartnerCentre)
+        .await
+        .expect("token");
+    let partner = Client {
+        bearer: Some(format!("partner-1.{token}")),
+        ..Client::default()
+    };
+    let me = h.get("/api/v1/me", &partner).await;
+    assert!(
+        me.body.contains("\"role\":\"partner_centre\""),
+        "{}",
+        me.body
+    );
+    let wrong = Client {
+        bearer: Some("partner-1.wrong".into()),
+        ..Client::default()
+    };
+    assert_eq!(
+        h.get("/api/v1/me", &wrong).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let signout = h.post_form("/signout", &member, "").await;
+    assert_eq!(signout.location(), "/signin");
+    assert!(
+        refused(&h.get("/member", &member).await),
+        "the cookie is worthless after sign-out"
+    );
 }

@@ -55,6 +55,11 @@ pub enum Command {
     },
     /// Validate an identifier: exit 0 when valid, 1 with the reason when not.
     Validate { kind: IdKind, value: String },
+    /// Print the current TOTP code for a base32 secret (the demo's staff second factor).
+    Totp {
+        #[arg(long)]
+        secret: String,
+    },
     /// Benchmarks (run them from a release build).
     Bench {
         #[command(subcommand)]

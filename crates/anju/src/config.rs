@@ -13,6 +13,7 @@ struct FileConfig {
     policy: Option<PathBuf>,
     listen: Option<String>,
     log_format: Option<LogFormat>,
+    secure_cookies: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -31,6 +32,8 @@ pub struct Config {
     pub policy: Option<PathBuf>,
     pub listen: String,
     pub log_format: LogFormat,
+    /// `Secure` on session cookies; turn off only for plain-HTTP local use.
+    pub secure_cookies: bool,
 }
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -67,6 +70,11 @@ impl Config {
                 })
                 .or(file.log_format)
                 .unwrap_or_default(),
+            secure_cookies: std::env::var("ANJU_SECURE_COOKIES")
+                .ok()
+                .map(|v| v != "false" && v != "0")
+                .or(file.secure_cookies)
+                .unwrap_or(true),
         })
     }
 

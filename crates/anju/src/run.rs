@@ -34,6 +34,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             command: PolicyCommand::Show { date },
         } => policy_show(&config, date.as_deref()),
         Command::Validate { kind, value } => Ok(validate(kind, &value)),
+        Command::Totp { secret } => {
+            let Some(bytes) = anju_domain::access::base32_decode(&secret) else {
+                bail!("the secret is not base32");
+            };
+            let now = anju_app::clock::now_micros() / 1_000_000;
+            println!("{}", anju_domain::access::totp_code(&bytes, now));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench {
             scenario:
                 BenchScenario::Post {
@@ -98,6 +106,10 @@ async fn serve(
     }
     let (policy, store) = open(&config).await?;
     let app = App::new(store, policy);
+    let mut options = anju_web::WebOptions {
+        secure_cookies: config.secure_cookies,
+        ..anju_web::WebOptions::default()
+    };
     if demo {
         let summary = anju_app::demo::seed(&app, today_in_china()).await?;
         println!(
@@ -107,6 +119,10 @@ async fn serve(
             summary.entries_already_there,
             config.redacted_database_url()
         );
+        let people = anju_app::demo_people::seed_people(&app, today_in_china()).await?;
+        print_demo_signins(&people);
+        // The demo serves plain HTTP on this machine; Secure cookies would not be sent back.
+        options.secure_cookies = false;
     }
     let address = listen.unwrap_or_else(|| config.listen.clone());
     let listener = tokio::net::TcpListener::bind(&address)
@@ -114,11 +130,47 @@ async fn serve(
         .with_context(|| format!("listening on {address}"))?;
     println!("Anju 安居 serving on http://{address}/  (Ctrl-C stops)");
     tracing::info!(database = %config.redacted_database_url(), %address, "serving");
-    anju_web::serve(app, listener, async {
+    anju_web::serve(app, options, listener, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_demo_signins(people: &[anju_app::demo_people::DemoSignin]) {
+    use anju_app::demo_people::{DEMO_PASSWORD, demo_totp_base32};
+    println!("演示账号 demo sign-ins (password for all: {DEMO_PASSWORD}):");
+    for p in people {
+        let door = match p.role {
+            anju_domain::access::Role::Member => "个人 member",
+            anju_domain::access::Role::EmployerAgent => "单位 employer",
+            anju_domain::access::Role::PartnerCentre => "API bearer",
+            _ => "工作人员 staff",
+        };
+        match (&p.token, p.role) {
+            (Some(token), _) => println!(
+                "  {:<14} {:<20} token: Authorization: Bearer {}.{token}",
+                door, p.login, p.login
+            ),
+            (None, anju_domain::access::Role::PartnerCentre) => {
+                println!(
+                    "  {:<14} {:<20} (token printed when first seeded)",
+                    door, p.login
+                )
+            }
+            _ => println!(
+                "  {:<14} {:<20} {}（{}）",
+                door,
+                p.login,
+                p.name,
+                p.role.name_zh()
+            ),
+        }
+    }
+    let secret = demo_totp_base32();
+    println!(
+        "  staff 动态口令 TOTP secret {secret}: current code via `anju totp --secret {secret}`"
+    );
 }
 
 async fn check(config: &Config) -> Result<ExitCode> {

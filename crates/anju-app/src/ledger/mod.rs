@@ -3,7 +3,10 @@
 use crate::{App, AppResult};
 use anju_domain::ledger::{EntryId, IdempotencyKey, MemberBalance, MemberId, NewEntry};
 use anju_domain::{Date, DomainError, Fen};
-use anju_store::{LedgerCheck, MovementCursor, MovementPage, PostOptions, Posted};
+use anju_store::{LedgerCheck, Movement, MovementCursor, MovementPage, PostOptions, Posted};
+
+/// Movements read per store call when walking a member's history.
+const MOVEMENT_PAGE: u32 = 500;
 
 /// Most entries one bulk call accepts; batch jobs page their work to this.
 pub const MAX_ENTRIES_PER_BATCH: usize = 50_000;
@@ -66,6 +69,35 @@ impl App {
         limit: u32,
     ) -> AppResult<MovementPage> {
         Ok(self.store().member_movements(member, after, limit).await?)
+    }
+
+    /// The newest `count` movements, newest first. Walks the member's pages in
+    /// order (a member has a dozen movements a year, so this stays small).
+    pub async fn member_movements_newest(
+        &self,
+        member: MemberId,
+        count: usize,
+    ) -> AppResult<Vec<Movement>> {
+        let mut newest: std::collections::VecDeque<Movement> =
+            std::collections::VecDeque::with_capacity(count + 1);
+        let mut cursor = None;
+        loop {
+            let page = self
+                .store()
+                .member_movements(member, cursor, MOVEMENT_PAGE)
+                .await?;
+            for movement in page.items {
+                newest.push_back(movement);
+                if newest.len() > count {
+                    newest.pop_front();
+                }
+            }
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        Ok(newest.into_iter().rev().collect())
     }
 
     pub async fn check_ledger(&self) -> AppResult<LedgerCheck> {

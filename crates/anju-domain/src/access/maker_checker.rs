@@ -37,7 +37,7 @@ impl TaskKind {
     /// Roles that may prepare this work.
     pub fn makers(self) -> &'static [Role] {
         match self {
-            TaskKind::EntryReversal => &[Role::Clerk, Role::Finance],
+            TaskKind::EntryReversal => &[Role::Clerk, Role::Finance, Role::Manager],
         }
     }
 

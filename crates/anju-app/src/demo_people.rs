@@ -1,0 +1,168 @@
+//! The demo's people: one sign-in per role, with known passwords, so anyone can
+//! try every door. Seeding is idempotent: existing logins are left alone.
+
+use crate::access::NewAccount;
+use crate::{App, AppError, AppResult};
+use anju_domain::Date;
+use anju_domain::access::{Role, base32_encode};
+use anju_domain::ids::IdCardNo;
+
+pub const DEMO_PASSWORD: &str = "anju2026demo";
+/// Staff second factor in the demo (20 bytes, as authenticator apps expect).
+pub const DEMO_TOTP_SECRET: &[u8] = b"anju-demo-totp-2026!";
+/// Demo members with sign-ins (the first ledger members).
+const MEMBERS_WITH_SIGNIN: i64 = 3;
+
+/// A demo sign-in, as printed at start-up.
+#[derive(Debug, Clone)]
+pub struct DemoSignin {
+    pub role: Role,
+    pub login: String,
+    pub name: String,
+    pub created: bool,
+    /// Partner centres get a token instead of a password (only when created).
+    pub token: Option<String>,
+}
+
+pub fn demo_member_id_card(member: i64) -> AppResult<IdCardNo> {
+    Ok(IdCardNo::complete(&format!(
+        "320502199001{:02}{:03}",
+        1 + member % 28,
+        member % 1000
+    ))?)
+}
+
+pub fn demo_totp_base32() -> String {
+    base32_encode(DEMO_TOTP_SECRET)
+}
+
+struct Seat {
+    role: Role,
+    login: String,
+    name: &'static str,
+    member_id: Option<i64>,
+    employer_id: Option<i64>,
+}
+
+fn seats() -> AppResult<Vec<Seat>> {
+    let mut seats = Vec::new();
+    let names = ["张伟", "王芳", "李娜"];
+    for (i, name) in (1..=MEMBERS_WITH_SIGNIN).zip(names) {
+        seats.push(Seat {
+            role: Role::Member,
+            login: demo_member_id_card(i)?.as_str().to_string(),
+            name,
+            member_id: Some(i),
+            employer_id: None,
+        });
+    }
+    let staff = [
+        (
+            Role::EmployerAgent,
+            "agent01",
+            "苏州示范科技有限公司 经办人",
+        ),
+        (Role::Clerk, "clerk01", "柜员 陈静"),
+        (Role::Reviewer, "reviewer01", "审核员 刘洋"),
+        (Role::Finance, "finance01", "财务 赵敏"),
+        (Role::RiskManager, "risk01", "风险 孙磊"),
+        (Role::Manager, "manager01", "管理员 周强"),
+        (Role::Auditor, "auditor01", "审计 吴霞"),
+        (
+            Role::PartnerCentre,
+            "partner-sh",
+            "上海市住房公积金管理中心",
+        ),
+    ];
+    for (role, login, name) in staff {
+        seats.push(Seat {
+            role,
+            login: login.to_string(),
+            name,
+            member_id: None,
+            employer_id: (role == Role::EmployerAgent).then_some(1),
+        });
+    }
+    Ok(seats)
+}
+
+/// Creates the demo sign-ins that do not exist yet and greets each new one.
+pub async fn seed_people(app: &App, today: Date) -> AppResult<Vec<DemoSignin>> {
+    let mut out = Vec::new();
+    for seat in seats()? {
+        let account = NewAccount {
+            login: seat.login.clone(),
+            display_name: seat.name.to_string(),
+            role: seat.role,
+            password: DEMO_PASSWORD.to_string(),
+            member_id: seat.member_id,
+            employer_id: seat.employer_id,
+            mobile: Some("13800000000".to_string()).filter(|_| seat.role == Role::Member),
+            totp_secret: seat.role.is_staff().then(|| DEMO_TOTP_SECRET.to_vec()),
+        };
+        let (created, token) = match app.create_account(account, today).await {
+            Ok((user, token)) => {
+                app.notify(
+                    user.user_id,
+                    "welcome",
+                    "欢迎使用住房公积金网上服务大厅",
+                    "本账号为演示账号，数据为模拟数据。",
+                )
+                .await?;
+                (true, token)
+            }
+            Err(AppError::Rejected(e)) if e.code() == "USER_EXISTS" => (false, None),
+            Err(e) => return Err(e),
+        };
+        out.push(DemoSignin {
+            role: seat.role,
+            login: seat.login,
+            name: seat.name.to_string(),
+            created,
+            token,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::load_policy;
+    use anju_store_sqlite::SqliteStore;
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn one_signin_per_role_seeded_once() {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}", dir.path().join("p.db").display());
+        let store = SqliteStore::open(&url, "320500000000000")
+            .await
+            .expect("store");
+        let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+        let today = Date::parse("2026-11-29").expect("date");
+        let first = seed_people(&app, today).await.expect("seed");
+        for role in Role::ALL {
+            assert!(
+                first.iter().any(|p| p.role == role && p.created),
+                "{role:?}"
+            );
+        }
+        assert!(
+            first
+                .iter()
+                .any(|p| p.role == Role::PartnerCentre && p.token.is_some())
+        );
+        let second = seed_people(&app, today).await.expect("again");
+        assert!(second.iter().all(|p| !p.created && p.token.is_none()));
+        let member = app
+            .store()
+            .user_by_login(demo_member_id_card(1).expect("id").as_str())
+            .await
+            .expect("read")
+            .expect("seeded");
+        assert_eq!(member.member_id, Some(1));
+        let inbox = app.inbox(member.user_id, 5).await.expect("inbox");
+        assert_eq!(inbox.len(), 1, "a welcome message, once");
+    }
+}

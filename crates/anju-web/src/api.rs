@@ -1,0 +1,330 @@
+//! The JSON API under `/api/v1`: problem-style errors with stable codes, and
+//! `Idempotency-Key` on every POST (a replay returns the first response; the
+//! same key with another body is refused).
+
+use crate::auth::Session;
+use crate::context::RequestContext;
+use crate::state::WebState;
+use anju_app::AppError;
+use anju_app::access::{ReversalRequest, sha256_hex};
+use anju_domain::ledger::MemberId;
+use anju_store::{AuditQuery, IdempotencyRecord, TaskRecord};
+use axum::body::{Body, to_bytes};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// Largest JSON body an API call accepts.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Longest response kept for replay.
+const MAX_STORED_RESPONSE: usize = 256 * 1024;
+
+/// `application/problem+json` (RFC 9457) with our stable `code`.
+pub fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
+    let body = json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "code": code,
+        "detail": detail,
+    });
+    let mut response = (status, Json(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}
+
+fn app_problem(error: &AppError) -> Response {
+    match error {
+        AppError::Rejected(d) => {
+            let status = match d.code() {
+                "TASK_NOT_FOUND" | "ENTRY_NOT_FOUND" | "MEMBER_NOT_FOUND" => StatusCode::NOT_FOUND,
+                "ROLE_FORBIDDEN" | "MAKER_CHECKER_SELF" | "MAKER_CHECKER_ROLE" => {
+                    StatusCode::FORBIDDEN
+                }
+                "TASK_DECIDED" | "ENTRY_ALREADY_REVERSED" => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            problem(status, d.code(), d.message())
+        }
+        other => {
+            tracing::error!(error = %other, "api");
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "系统暂时无法处理请求",
+            )
+        }
+    }
+}
+
+/// Wraps every API POST: requires `Idempotency-Key`, replays a stored response,
+/// refuses a reused key with a different body, stores the first answer.
+pub async fn idempotency(State(state): State<WebState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let Some(session) = request.extensions().get::<Session>().cloned() else {
+        return next.run(request).await;
+    };
+    let key = request
+        .headers()
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128)
+        .map(str::to_string);
+    let Some(key) = key else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "IDEMPOTENCY_KEY_REQUIRED",
+            "请求缺少 Idempotency-Key 头（1至128个字符）",
+        );
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BODY_TOO_LARGE",
+            "请求体过大",
+        );
+    };
+    let mut material = format!("{} {}\n", parts.method, parts.uri.path()).into_bytes();
+    material.extend_from_slice(&bytes);
+    let request_hash = sha256_hex(&material);
+    let user_id = session.principal.user_id;
+    match state.app.store().idempotency_record(user_id, &key).await {
+        Ok(Some(stored)) if stored.request_hash == request_hash => return replay(&stored),
+        Ok(Some(_)) => {
+            return problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "IDEMPOTENCY_CONFLICT",
+                "该 Idempotency-Key 已用于内容不同的请求",
+            );
+        }
+        Ok(None) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "idempotency lookup");
+            return problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "系统暂时无法处理请求",
+            );
+        }
+    }
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    if response.status().is_server_error() {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(body) = to_bytes(body, MAX_STORED_RESPONSE).await else {
+        return problem(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "响应过大");
+    };
+    let record = IdempotencyRecord {
+        actor_user_id: user_id,
+        key,
+        request_hash,
+        status_code: i32::from(parts.status.as_u16()),
+        response_body: String::from_utf8_lossy(&body).to_string(),
+        created_at_us: anju_app::clock::now_micros(),
+    };
+    if let Err(e) = state.app.store().save_idempotency_record(&record).await {
+        tracing::error!(error = %e, "idempotency save");
+    }
+    Response::from_parts(parts, Body::from(body))
+}
+
+fn replay(stored: &IdempotencyRecord) -> Response {
+    let status = u16::try_from(stored.status_code)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK);
+    let mut response = (status, stored.response_body.clone()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}
+
+#[derive(Serialize)]
+struct Me {
+    user_id: i64,
+    name: String,
+    role: &'static str,
+    role_name: &'static str,
+    member_id: Option<i64>,
+    employer_id: Option<i64>,
+}
+
+pub async fn me(Extension(session): Extension<Session>) -> Response {
+    let p = &session.principal;
+    Json(Me {
+        user_id: p.user_id,
+        name: p.display_name.clone(),
+        role: p.role.code(),
+        role_name: p.role.name_zh(),
+        member_id: p.member_id,
+        employer_id: p.employer_id,
+    })
+    .into_response()
+}
+
+pub async fn member_balance(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    let Some(member) = session.principal.member_id else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            "MEMBER_NOT_FOUND",
+            "登录账号未关联个人账户",
+        );
+    };
+    match state.app.member_balance(MemberId(member)).await {
+        Ok(b) => Json(json!({
+            "member_id": member,
+            "balance_fen": b.balance.get(),
+            "interest_year_end": b.year.last_day().map(|d| d.to_string()).unwrap_or_default(),
+            "year_opening_fen": b.year_opening.get(),
+            "product_fen_days": b.product_fen_days,
+        }))
+        .into_response(),
+        Err(e) => app_problem(&e),
+    }
+}
+
+fn task_json(t: &TaskRecord) -> serde_json::Value {
+    json!({
+        "task_id": t.task_id,
+        "kind": t.kind,
+        "target": t.target,
+        "summary": t.summary,
+        "status": t.status,
+        "maker": t.maker_login,
+        "created_at_us": t.created_at_us,
+        "decider": t.decider_login,
+        "reason": t.reason,
+    })
+}
+
+pub async fn pending_tasks(State(state): State<WebState>) -> Response {
+    match state.app.pending_tasks(100).await {
+        Ok(tasks) => Json(json!({ "items": tasks.iter().map(task_json).collect::<Vec<_>>() }))
+            .into_response(),
+        Err(e) => app_problem(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DecisionBody {
+    approve: bool,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn decide_task(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(task_id): Path<i64>,
+    body: Result<Json<DecisionBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(body)) = body else {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "BODY_INVALID",
+            "请求体应为 {\"approve\": true|false, \"reason\": \"…\"}",
+        );
+    };
+    match state
+        .app
+        .decide_task(
+            &session.actor(&context),
+            task_id,
+            body.approve,
+            &body.reason,
+        )
+        .await
+    {
+        Ok(task) => Json(task_json(&task)).into_response(),
+        Err(e) => app_problem(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReversalBody {
+    entry_id: i64,
+    reason: String,
+}
+
+pub async fn request_reversal(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    body: Result<Json<ReversalBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(body)) = body else {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "BODY_INVALID",
+            "请求体应为 {\"entry_id\": 数字, \"reason\": \"…\"}",
+        );
+    };
+    let request = ReversalRequest {
+        entry_id: body.entry_id,
+        reason: body.reason,
+    };
+    match state
+        .app
+        .request_reversal(&session.actor(&context), &request)
+        .await
+    {
+        Ok(task) => (StatusCode::CREATED, Json(task_json(&task))).into_response(),
+        Err(e) => app_problem(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AuditParams {
+    actor: Option<String>,
+    action: Option<String>,
+    before: Option<i64>,
+    limit: Option<u32>,
+}
+
+pub async fn audit(State(state): State<WebState>, Query(params): Query<AuditParams>) -> Response {
+    let query = AuditQuery {
+        actor: params.actor.filter(|a| !a.is_empty()),
+        action: params.action.filter(|a| !a.is_empty()),
+        before_id: params.before,
+        limit: params.limit.unwrap_or(50),
+        ..AuditQuery::default()
+    };
+    match state.app.store().search_audit(&query).await {
+        Ok(rows) => Json(json!({
+            "items": rows.iter().map(|r| json!({
+                "audit_id": r.audit_id, "at_us": r.at_us, "actor": r.actor_login, "role": r.role,
+                "channel": r.channel, "action": r.action, "target": r.target, "result": r.result,
+                "request_id": r.request_id, "client_addr": r.client_addr, "payload_digest": r.payload_digest,
+            })).collect::<Vec<_>>()
+        }))
+        .into_response(),
+        Err(e) => app_problem(&AppError::from(e)),
+    }
+}
+
+pub async fn not_found_api() -> Response {
+    problem(StatusCode::NOT_FOUND, "NOT_FOUND", "接口不存在")
+}

@@ -1,0 +1,88 @@
+//! The OpenAPI 3.1 document, generated from the route table so it lists
+//! exactly the API routes that exist, with their roles and error shapes.
+
+use crate::auth::Access;
+use crate::routes::table;
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+pub fn build() -> Value {
+    let mut paths = Map::new();
+    for (spec, _) in table() {
+        if !spec.path.starts_with("/api/v1/") {
+            continue;
+        }
+        let roles = match spec.access {
+            Access::Public => "任何人".to_string(),
+            Access::SignedIn => "任何已登录用户".to_string(),
+            Access::Roles(roles) => roles
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let mut operation = json!({
+            "summary": spec.summary,
+            "description": format!("允许的角色：{roles}"),
+            "security": [{ "session": [] }, { "bearer": [] }],
+            "responses": {
+                "200": { "description": "成功", "content": { "application/json": {} } },
+                "401": { "$ref": "#/components/responses/Problem" },
+                "403": { "$ref": "#/components/responses/Problem" },
+                "422": { "$ref": "#/components/responses/Problem" }
+            }
+        });
+        let mut parameters = Vec::new();
+        if spec.path.contains("{id}") {
+            parameters.push(json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } }));
+        }
+        if spec.method == axum::http::Method::POST {
+            parameters.push(json!({
+                "name": "Idempotency-Key", "in": "header", "required": true,
+                "description": "同一键重放返回首次响应；同一键不同请求体被拒绝（IDEMPOTENCY_CONFLICT）",
+                "schema": { "type": "string", "maxLength": 128 }
+            }));
+            operation["requestBody"] =
+                json!({ "required": true, "content": { "application/json": {} } });
+        }
+        if !parameters.is_empty() {
+            operation["parameters"] = Value::Array(parameters);
+        }
+        let entry = paths
+            .entry(spec.path.to_string())
+            .or_insert_with(|| json!({}));
+        entry[spec.method.as_str().to_ascii_lowercase()] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "安居 Anju API", "version": env!("CARGO_PKG_VERSION"),
+                  "description": "住房公积金平台接口。错误为 application/problem+json，含稳定的 code 字段。" },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "session": { "type": "apiKey", "in": "cookie", "name": "anju_session",
+                             "description": "网页登录会话；POST 需 X-CSRF-Token 头" },
+                "bearer": { "type": "http", "scheme": "bearer", "description": "合作中心令牌：登录名.密钥" }
+            },
+            "responses": {
+                "Problem": {
+                    "description": "错误",
+                    "content": { "application/problem+json": { "schema": {
+                        "type": "object",
+                        "required": ["status", "code", "detail"],
+                        "properties": {
+                            "type": { "type": "string" }, "title": { "type": "string" },
+                            "status": { "type": "integer" }, "code": { "type": "string" },
+                            "detail": { "type": "string" }
+                        }
+                    } } }
+                }
+            }
+        }
+    })
+}
+
+pub async fn document() -> Response {
+    Json(build()).into_response()
+}

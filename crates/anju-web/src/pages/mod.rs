@@ -1,0 +1,189 @@
+//! Server-rendered pages in Simplified Chinese. Templates (askama) and static
+//! files are compiled into the binary. Every page works without JavaScript;
+//! htmx only shortens round trips where it is present.
+
+mod people;
+mod public;
+mod staff;
+
+pub use people::{employer_home, inbox, mark_read, member_home};
+pub use public::{home, signin_form, signin_submit, signout};
+pub use staff::{audit_search, decide_task, request_reversal, staff_home};
+
+use crate::auth::Session;
+use crate::state::WebState;
+use anju_app::App;
+use anju_domain::access::Role;
+use anju_domain::ledger::business_type_name;
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+pub struct UserBadge {
+    pub name: String,
+    pub role: &'static str,
+}
+
+/// What the shared layout needs on every page.
+pub struct Layout {
+    pub centre_name: String,
+    pub user: Option<UserBadge>,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+}
+
+impl Layout {
+    pub fn new(app: &App, session: Option<&Session>) -> Layout {
+        Layout {
+            centre_name: app.policy().centre_name.clone(),
+            user: session.map(|s| UserBadge {
+                name: s.principal.display_name.clone(),
+                role: s.principal.role.name_zh(),
+            }),
+            nav: session
+                .map(|s| nav_for(s.principal.role))
+                .unwrap_or_default(),
+            csrf: session.map(|s| s.csrf_token.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Navigation by role: each person sees only where they may go.
+fn nav_for(role: Role) -> Vec<NavItem> {
+    let item = |href, label| NavItem { href, label };
+    let mut nav = vec![item(home_of(role), "首页")];
+    if matches!(role, Role::Auditor | Role::Manager) {
+        nav.push(item("/audit", "审计日志"));
+    }
+    nav.push(item("/inbox", "消息"));
+    nav
+}
+
+/// Where a role lands after signing in.
+pub fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Member => "/member",
+        Role::EmployerAgent => "/employer",
+        Role::PartnerCentre => "/api/docs",
+        _ => "/staff",
+    }
+}
+
+/// A movement row as pages show it.
+pub struct MovementRow {
+    pub value_date: String,
+    pub business: &'static str,
+    pub memo: String,
+    pub amount: String,
+}
+
+impl MovementRow {
+    pub fn from(m: &anju_store::Movement, signed: bool) -> MovementRow {
+        MovementRow {
+            value_date: m.value_date.to_string(),
+            business: business_type_name(&m.business_type).unwrap_or("其他"),
+            memo: m.memo.clone(),
+            amount: if signed { m.signed_amount() } else { m.amount }.to_string(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    title: &'a str,
+    message: &'a str,
+}
+
+fn title_of(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::FORBIDDEN => "无权访问",
+        StatusCode::NOT_FOUND => "页面不存在",
+        StatusCode::UNAUTHORIZED => "请先登录",
+        StatusCode::TOO_MANY_REQUESTS => "操作过于频繁",
+        s if s.is_client_error() => "请求有误",
+        _ => "系统繁忙",
+    }
+}
+
+pub fn error_page(
+    app: &App,
+    session: Option<&Session>,
+    status: StatusCode,
+    message: &str,
+) -> Response {
+    let page = ErrorPage {
+        layout: Layout::new(app, session),
+        title: title_of(status),
+        message,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, message.to_string()).into_response(),
+    }
+}
+
+/// Renders a page, or the 500 page if the template fails.
+pub fn render(app: &App, session: Option<&Session>, page: askama::Result<String>) -> Response {
+    match page {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template");
+            internal(app, session)
+        }
+    }
+}
+
+pub fn internal(app: &App, session: Option<&Session>) -> Response {
+    error_page(
+        app,
+        session,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "系统暂时无法处理您的请求，请稍后再试。",
+    )
+}
+
+pub async fn not_found(
+    State(state): State<WebState>,
+    session: Option<Extension<Session>>,
+) -> Response {
+    error_page(
+        &state.app,
+        session.as_deref(),
+        StatusCode::NOT_FOUND,
+        "您访问的页面不存在或已移动。",
+    )
+}
+
+const STYLESHEET: &str = include_str!("../../static/anju.css");
+const HTMX: &str = include_str!("../../static/vendor/htmx/htmx.min.js");
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+pub async fn htmx() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        HTMX,
+    )
+        .into_response()
+}

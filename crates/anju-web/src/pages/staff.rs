@@ -1,0 +1,344 @@
+//! The staff console: the queue (待办), ledger corrections, the audit trail.
+
+use super::{Layout, internal, render};
+use crate::auth::Session;
+use crate::context::RequestContext;
+use crate::state::WebState;
+use anju_app::access::ReversalRequest;
+use anju_domain::Fen;
+use anju_domain::access::{TaskKind, TaskStatus, check_decider};
+use anju_domain::ledger::gl_account;
+use anju_store::{AuditQuery, TaskRecord};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+const QUEUE_SIZE: u32 = 100;
+const RECENT_TASKS: u32 = 20;
+const AUDIT_PAGE: u32 = 50;
+
+pub struct QueueItem {
+    pub task_id: i64,
+    pub kind: &'static str,
+    pub summary: String,
+    pub maker: String,
+    pub created: String,
+    pub can_decide: bool,
+    pub why_not: String,
+}
+
+pub struct TaskRow {
+    pub summary: String,
+    pub status: &'static str,
+    pub maker: String,
+    pub decider: String,
+    pub reason: String,
+}
+
+pub struct GlRow {
+    pub code: String,
+    pub name: &'static str,
+    pub debit: Fen,
+    pub credit: Fen,
+    pub balance: Fen,
+}
+
+#[derive(Template)]
+#[template(path = "staff.html")]
+struct StaffPage {
+    layout: Layout,
+    notice: Option<String>,
+    error: Option<String>,
+    queue: Vec<QueueItem>,
+    can_request_reversal: bool,
+    recent: Vec<TaskRow>,
+    gl_rows: Vec<GlRow>,
+}
+
+fn queue_item(task: &TaskRecord, session: &Session) -> QueueItem {
+    let kind = TaskKind::parse(&task.kind).ok();
+    let verdict = kind
+        .map(|k| {
+            check_decider(
+                k,
+                task.maker_user_id,
+                session.principal.user_id,
+                session.principal.role,
+            )
+        })
+        .unwrap_or(Ok(()));
+    QueueItem {
+        task_id: task.task_id,
+        kind: kind.map_or("待办", TaskKind::name_zh),
+        summary: task.summary.clone(),
+        maker: task.maker_login.clone(),
+        created: anju_app::clock::date_of_micros(task.created_at_us).to_string(),
+        can_decide: verdict.is_ok(),
+        why_not: verdict
+            .err()
+            .map(|e| e.message().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+fn task_row(task: &TaskRecord) -> TaskRow {
+    TaskRow {
+        summary: task.summary.clone(),
+        status: TaskStatus::parse(&task.status).map_or("未知", TaskStatus::name_zh),
+        maker: task.maker_login.clone(),
+        decider: task.decider_login.clone().unwrap_or_default(),
+        reason: task.reason.clone().unwrap_or_default(),
+    }
+}
+
+async fn staff_page(
+    state: &WebState,
+    session: &Session,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let app = &state.app;
+    let (Ok(pending), Ok(recent), Ok(balances)) = (
+        app.pending_tasks(QUEUE_SIZE).await,
+        app.recent_tasks(RECENT_TASKS).await,
+        app.store().gl_balances().await,
+    ) else {
+        return internal(app, Some(session));
+    };
+    let page = StaffPage {
+        layout: Layout::new(app, Some(session)),
+        notice,
+        error,
+        queue: pending.iter().map(|t| queue_item(t, session)).collect(),
+        can_request_reversal: TaskKind::EntryReversal
+            .makers()
+            .contains(&session.principal.role),
+        recent: recent
+            .iter()
+            .filter(|t| t.status != "pending")
+            .map(task_row)
+            .collect(),
+        gl_rows: balances
+            .iter()
+            .map(|b| {
+                let account = gl_account(&b.gl_code).ok();
+                let net = b.net().get();
+                let debit_normal = account.is_some_and(|a| a.class.debit_normal());
+                GlRow {
+                    code: b.gl_code.clone(),
+                    name: account.map_or("", |a| a.name),
+                    debit: b.debit,
+                    credit: b.credit,
+                    balance: Fen::new(if debit_normal { net } else { -net }),
+                }
+            })
+            .collect(),
+    };
+    render(app, Some(session), page.render())
+}
+
+pub async fn staff_home(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    staff_page(&state, &session, None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn decide_task(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(task_id): Path<i64>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    let approve = form.decision == "approve";
+    let result = state
+        .app
+        .decide_task(&session.actor(&context), task_id, approve, &form.reason)
+        .await;
+    match result {
+        Ok(task) => {
+            let done = TaskStatus::parse(&task.status).map_or("已处理", TaskStatus::name_zh);
+            staff_page(
+                &state,
+                &session,
+                Some(format!("待办 {task_id} {done}。")),
+                None,
+            )
+            .await
+        }
+        Err(e) => refused(&state, &session, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReversalForm {
+    entry_id: String,
+    reason: String,
+}
+
+pub async fn request_reversal(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<ReversalForm>,
+) -> Response {
+    let Ok(entry_id) = form.entry_id.trim().parse::<i64>() else {
+        let mut page = staff_page(&state, &session, None, Some("凭证号应为数字".into())).await;
+        *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return page;
+    };
+    let request = ReversalRequest {
+        entry_id,
+        reason: form.reason,
+    };
+    match state
+        .app
+        .request_reversal(&session.actor(&context), &request)
+        .await
+    {
+        Ok(task) => {
+            staff_page(
+                &state,
+                &session,
+                Some(format!(
+                    "已提交冲正申请，待办号 {}，等待审核。",
+                    task.task_id
+                )),
+                None,
+            )
+            .await
+        }
+        Err(e) => refused(&state, &session, e).await,
+    }
+}
+
+/// A refused command re-renders the console with the reason (422), or the 500
+/// page for an internal failure.
+async fn refused(state: &WebState, session: &Session, error: anju_app::AppError) -> Response {
+    match error {
+        anju_app::AppError::Rejected(d) => {
+            let mut page = staff_page(state, session, None, Some(d.message().to_string())).await;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            page
+        }
+        other => {
+            tracing::error!(error = %other, "staff command");
+            internal(&state.app, Some(session))
+        }
+    }
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub role: String,
+    pub channel: String,
+    pub action: String,
+    pub target: String,
+    pub result: String,
+    pub request_id: String,
+    pub client: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    actor: String,
+    action: String,
+    rows: Vec<AuditRow>,
+    next_before: Option<i64>,
+    contactless: String,
+}
+
+#[derive(Deserialize)]
+pub struct AuditParams {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    before: Option<i64>,
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+pub async fn audit_search(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Query(params): Query<AuditParams>,
+) -> Response {
+    let app = &state.app;
+    let query = AuditQuery {
+        actor: non_empty(&params.actor),
+        action: non_empty(&params.action),
+        before_id: params.before,
+        limit: AUDIT_PAGE,
+        ..AuditQuery::default()
+    };
+    let (Ok(records), Ok((contactless, total))) = (
+        app.store().search_audit(&query).await,
+        app.contactless_counts(0, i64::MAX).await,
+    ) else {
+        return internal(app, Some(&session));
+    };
+    let next_before = (records.len() == AUDIT_PAGE as usize)
+        .then(|| records.last().map(|r| r.audit_id))
+        .flatten();
+    let rate = if total == 0 {
+        "暂无数据".to_string()
+    } else {
+        format!(
+            "{:.2}%（{contactless} / {total}）",
+            contactless as f64 * 100.0 / total as f64
+        )
+    };
+    let page = AuditPage {
+        layout: Layout::new(app, Some(&session)),
+        actor: params.actor,
+        action: params.action,
+        rows: records
+            .into_iter()
+            .map(|r| AuditRow {
+                at: format_instant(r.at_us),
+                actor: r.actor_login,
+                role: r.role,
+                channel: r.channel,
+                action: r.action,
+                target: r.target,
+                result: r.result,
+                request_id: r.request_id,
+                client: r.client_addr,
+            })
+            .collect(),
+        next_before,
+        contactless: rate,
+    };
+    render(app, Some(&session), page.render())
+}
+
+/// `2026-11-29 04:05:06` (UTC) from microseconds.
+fn format_instant(us: i64) -> String {
+    let seconds = us.div_euclid(1_000_000);
+    let date = anju_domain::Date::today_from_unix_seconds(seconds - 8 * 3600);
+    let in_day = seconds.rem_euclid(86_400);
+    format!(
+        "{date} {:02}:{:02}:{:02}",
+        in_day / 3600,
+        in_day % 3600 / 60,
+        in_day % 60
+    )
+}

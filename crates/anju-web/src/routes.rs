@@ -1,0 +1,197 @@
+//! Every route, with the roles it admits. The router is built from this table
+//! and nothing else, so a route cannot exist without an access declaration;
+//! the route × role matrix test walks the same table.
+
+use crate::auth::Access;
+use crate::state::WebState;
+use crate::{api, ops, pages, static_files};
+use anju_domain::access::Role;
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
+
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    /// One line for the OpenAPI document (API routes) and for people reading this table.
+    pub summary: &'static str,
+}
+
+const MEMBER: &[Role] = &[Role::Member];
+const AGENT: &[Role] = &[Role::EmployerAgent];
+/// Staff who work the queue and the ledger.
+const STAFF: &[Role] = &[
+    Role::Clerk,
+    Role::Reviewer,
+    Role::Finance,
+    Role::RiskManager,
+    Role::Manager,
+];
+const MAKERS: &[Role] = &[Role::Clerk, Role::Finance, Role::Manager];
+const CHECKERS: &[Role] = &[Role::Reviewer, Role::Manager];
+const AUDIT: &[Role] = &[Role::Auditor, Role::Manager];
+
+fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        access,
+        summary,
+    }
+}
+
+/// The table: (declaration, handler).
+pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
+    use Access::{Public, Roles, SignedIn};
+    vec![
+        (spec(Method::GET, "/", Public, "首页"), get(pages::home)),
+        (
+            spec(Method::GET, "/signin", Public, "登录页"),
+            get(pages::signin_form),
+        ),
+        (
+            spec(Method::POST, "/signin", Public, "登录"),
+            post(pages::signin_submit),
+        ),
+        (
+            spec(Method::POST, "/signout", SignedIn, "退出"),
+            post(pages::signout),
+        ),
+        (
+            spec(Method::GET, "/member", Roles(MEMBER), "个人首页"),
+            get(pages::member_home),
+        ),
+        (
+            spec(Method::GET, "/employer", Roles(AGENT), "单位首页"),
+            get(pages::employer_home),
+        ),
+        (
+            spec(Method::GET, "/staff", Roles(STAFF), "工作台"),
+            get(pages::staff_home),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/tasks/{id}/decision",
+                Roles(CHECKERS),
+                "审批待办",
+            ),
+            post(pages::decide_task),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/reversal-requests",
+                Roles(MAKERS),
+                "申请冲正",
+            ),
+            post(pages::request_reversal),
+        ),
+        (
+            spec(Method::GET, "/audit", Roles(AUDIT), "审计日志"),
+            get(pages::audit_search),
+        ),
+        (
+            spec(Method::GET, "/inbox", SignedIn, "消息"),
+            get(pages::inbox),
+        ),
+        (
+            spec(Method::POST, "/inbox/{id}/read", SignedIn, "标记已读"),
+            post(pages::mark_read),
+        ),
+        (
+            spec(Method::GET, "/healthz", Public, "存活检查"),
+            get(ops::healthz),
+        ),
+        (
+            spec(Method::GET, "/readyz", Public, "就绪检查"),
+            get(ops::readyz),
+        ),
+        (
+            spec(Method::GET, "/metrics", Public, "Prometheus 指标"),
+            get(ops::metrics),
+        ),
+        (
+            spec(Method::GET, "/static/anju.css", Public, "样式"),
+            get(pages::stylesheet),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/static/vendor/htmx/htmx.min.js",
+                Public,
+                "htmx",
+            ),
+            get(pages::htmx),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/static/vendor/swagger-ui/swagger-ui-bundle.js",
+                Public,
+                "Swagger UI",
+            ),
+            get(static_files::swagger_js),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/static/vendor/swagger-ui/swagger-ui.css",
+                Public,
+                "Swagger UI",
+            ),
+            get(static_files::swagger_css),
+        ),
+        (
+            spec(Method::GET, "/static/api-docs.js", Public, "接口文档脚本"),
+            get(static_files::api_docs_js),
+        ),
+        (
+            spec(Method::GET, "/api/docs", Public, "接口文档"),
+            get(static_files::api_docs),
+        ),
+        (
+            spec(Method::GET, "/api/openapi.json", Public, "OpenAPI 文档"),
+            get(crate::openapi::document),
+        ),
+        (
+            spec(Method::GET, "/api/v1/me", SignedIn, "当前登录用户"),
+            get(api::me),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/member/balance",
+                Roles(MEMBER),
+                "个人账户余额与积数",
+            ),
+            get(api::member_balance),
+        ),
+        (
+            spec(Method::GET, "/api/v1/tasks", Roles(STAFF), "待办列表"),
+            get(api::pending_tasks),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/tasks/{id}/decision",
+                Roles(CHECKERS),
+                "审批待办（批准或驳回）",
+            ),
+            post(api::decide_task),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/reversal-requests",
+                Roles(MAKERS),
+                "申请凭证冲正",
+            ),
+            post(api::request_reversal),
+        ),
+        (
+            spec(Method::GET, "/api/v1/audit", Roles(AUDIT), "查询审计日志"),
+            get(api::audit),
+        ),
+    ]
+}

@@ -1,0 +1,50 @@
+//! What every handler can reach: the application, the sign-in backend, the
+//! sign-in rate limiter and the cookie settings.
+
+use crate::limit::RateLimiter;
+use anju_app::App;
+use anju_app::access::{Authenticator, LocalAuthenticator};
+use axum::extract::FromRef;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct WebState {
+    pub app: App,
+    pub authenticator: Arc<dyn Authenticator>,
+    pub signin_limiter: Arc<RateLimiter>,
+    pub options: WebOptions,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct WebOptions {
+    /// `Secure` on cookies; off only for plain-HTTP local use.
+    pub secure_cookies: bool,
+    /// Sign-in attempts allowed per client address per minute.
+    pub signin_per_minute: u32,
+}
+
+impl Default for WebOptions {
+    fn default() -> Self {
+        WebOptions {
+            secure_cookies: true,
+            signin_per_minute: 20,
+        }
+    }
+}
+
+impl WebState {
+    pub fn new(app: App, options: WebOptions) -> WebState {
+        WebState {
+            app,
+            authenticator: Arc::new(LocalAuthenticator),
+            signin_limiter: Arc::new(RateLimiter::per_minute(options.signin_per_minute)),
+            options,
+        }
+    }
+}
+
+impl FromRef<WebState> for App {
+    fn from_ref(state: &WebState) -> App {
+        state.app.clone()
+    }
+}
