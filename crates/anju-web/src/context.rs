@@ -38,7 +38,9 @@ pub async fn context(mut request: Request, next: Next) -> Response {
     set(headers, header::CONTENT_SECURITY_POLICY, CSP);
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
-    set(headers, header::REFERRER_POLICY, "no-referrer");
+    // Not `no-referrer`: browsers then send `Origin: null` on form posts, which
+    // the cross-site check must refuse.
+    set(headers, header::REFERRER_POLICY, "same-origin");
     set(
         headers,
         header::STRICT_TRANSPORT_SECURITY,

@@ -59,7 +59,7 @@ impl Layout {
 fn nav_for(role: Role) -> Vec<NavItem> {
     let item = |href, label| NavItem { href, label };
     let mut nav = vec![item(home_of(role), "首页")];
-    if matches!(role, Role::Auditor | Role::Manager) {
+    if role == Role::Manager {
         nav.push(item("/audit", "审计日志"));
     }
     nav.push(item("/inbox", "消息"));
@@ -72,12 +72,14 @@ pub fn home_of(role: Role) -> &'static str {
         Role::Member => "/member",
         Role::EmployerAgent => "/employer",
         Role::PartnerCentre => "/api/docs",
+        Role::Auditor => "/audit",
         _ => "/staff",
     }
 }
 
 /// A movement row as pages show it.
 pub struct MovementRow {
+    pub entry_id: i64,
     pub value_date: String,
     pub business: &'static str,
     pub memo: String,
@@ -87,6 +89,7 @@ pub struct MovementRow {
 impl MovementRow {
     pub fn from(m: &anju_store::Movement, signed: bool) -> MovementRow {
         MovementRow {
+            entry_id: m.entry_id.0,
             value_date: m.value_date.to_string(),
             business: business_type_name(&m.business_type).unwrap_or("其他"),
             memo: m.memo.clone(),

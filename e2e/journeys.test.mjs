@@ -1,0 +1,195 @@
+// Browser journeys against `anju serve --demo` in headless Chromium.
+// Run from .ci/run (after `cargo build`), or: npm ci && npm test (from e2e/).
+// A screenshot of the page is kept in e2e/artifacts/ when a journey fails.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const binary = process.env.ANJU_BIN ?? join(here, '..', 'target', 'debug', 'anju');
+const chromiumPath = process.env.ANJU_CHROMIUM ?? '/usr/bin/chromium';
+const port = 18000 + (process.pid % 1000);
+const base = `http://127.0.0.1:${port}`;
+const password = 'anju2026demo';
+const totpSecret = Buffer.from('anju-demo-totp-2026!');
+const artifacts = join(here, 'artifacts');
+
+let server;
+let browser;
+let memberLogin;
+
+/** RFC 6238 TOTP, as the staff's authenticator app computes it. */
+function totp(secret, unixSeconds) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const digest = createHmac('sha1', secret).update(counter).digest();
+  const offset = digest[19] & 0x0f;
+  const value = (digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, '0');
+}
+
+async function waitReady() {
+  for (let i = 0; i < 600; i++) {
+    try {
+      const response = await fetch(`${base}/readyz`);
+      if (response.ok) return;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('anju did not become ready');
+}
+
+before(async () => {
+  assert.ok(existsSync(binary), `build the server first: ${binary}`);
+  assert.ok(existsSync(chromiumPath), `install Chromium (Debian package chromium): ${chromiumPath}`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'anju-e2e-'));
+  server = spawn(binary, ['serve', '--demo', '--listen', `127.0.0.1:${port}`], {
+    env: { ...process.env, ANJU_DATA_DIR: dataDir, ANJU_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  server.stdout.on('data', (chunk) => { output += chunk; });
+  await waitReady();
+  const line = output.split('\n').find((l) => l.includes('个人 member'));
+  memberLogin = line?.trim().split(/\s+/)[2];
+  assert.match(memberLogin ?? '', /^\d{17}[\dX]$/, `demo output names a member sign-in:\n${output}`);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGINT');
+});
+
+/** Runs a journey in a fresh browser context; screenshots the page on failure. */
+async function journey(name, body) {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  try {
+    await body(page, context);
+  } catch (error) {
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true }).catch(() => {});
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+async function signIn(page, door, login) {
+  await page.goto(`${base}/signin?as=${door}`);
+  await page.getByLabel(door === 'member' ? '身份证号' : '用户名').fill(login);
+  await page.getByLabel('密码').fill(password);
+  if (door === 'staff') {
+    await page.getByLabel('动态口令（6位）').fill(totp(totpSecret, Date.now() / 1000));
+  }
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+test('every role signs in and lands on its own home', async () => {
+  const doors = [
+    ['staff', 'clerk01', '/staff', '柜员'],
+    ['staff', 'reviewer01', '/staff', '审核员'],
+    ['staff', 'finance01', '/staff', '财务人员'],
+    ['staff', 'risk01', '/staff', '风险管理员'],
+    ['staff', 'manager01', '/staff', '管理员'],
+    ['staff', 'auditor01', '/audit', '审计员'],
+    ['employer', 'agent01', '/employer', '单位经办人'],
+  ];
+  for (const [door, login, home, roleName] of doors) {
+    await journey(`signin-${login}`, async (page) => {
+      await signIn(page, door, login);
+      await page.waitForURL(`${base}${home}`);
+      assert.ok((await page.locator('.who').innerText()).includes(roleName), login);
+    });
+  }
+  await journey('signin-member', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    assert.ok((await page.locator('.who').innerText()).includes('缴存职工'));
+  });
+});
+
+test('a member reads the account, the inbox, and signs out', async () => {
+  await journey('member', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    const balance = await page.locator('#balance').innerText();
+    assert.match(balance, /^¥[\d,]+\.\d\d$/);
+    assert.ok(await page.locator('table tbody tr').count() > 0, 'movements are listed');
+    await page.getByRole('link', { name: '消息' }).click();
+    await page.getByRole('heading', { name: '欢迎使用住房公积金网上服务大厅' }).waitFor();
+    await page.getByRole('button', { name: '标记为已读' }).first().click();
+    await page.waitForURL(`${base}/inbox`);
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.waitForURL(/\/signin/);
+    await page.goto(`${base}/member`);
+    await page.waitForURL(/\/signin\?next=/);
+  });
+});
+
+test('a clerk prepares a reversal, a reviewer approves it, the member sees the balance drop', async () => {
+  let entryId;
+  let before;
+  await journey('staff-member-view', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    before = await page.locator('#balance').innerText();
+    entryId = (await page.locator('td.entry').first().innerText()).trim();
+  });
+  await journey('staff-clerk', async (page) => {
+    await signIn(page, 'staff', 'clerk01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByLabel('凭证号').fill(entryId);
+    await page.getByLabel('冲正理由').fill('浏览器测试：重复入账');
+    await page.getByRole('button', { name: '提交审批' }).click();
+    await page.getByText('已提交冲正申请').waitFor();
+    const item = page.locator('.queue li', { hasText: `冲正凭证 ${entryId}` });
+    await item.getByText('不能审批本人经办的业务').waitFor();
+  });
+  await journey('staff-reviewer', async (page) => {
+    await signIn(page, 'staff', 'reviewer01');
+    await page.waitForURL(`${base}/staff`);
+    const item = page.locator('.queue li', { hasText: `冲正凭证 ${entryId}` });
+    await item.getByLabel('审批意见').fill('核对无误');
+    await item.getByRole('button', { name: '批准' }).click();
+    await page.getByText('已批准').first().waitFor();
+  });
+  await journey('staff-member-after', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    const after = await page.locator('#balance').innerText();
+    const fen = (text) => Number(text.replace(/[¥,.]/g, ''));
+    assert.ok(fen(after) < fen(before), `${before} → ${after}`);
+    await page.getByText('冲正凭证').first().waitFor();
+  });
+  await journey('staff-clerk-inbox', async (page) => {
+    await signIn(page, 'staff', 'clerk01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '消息' }).click();
+    await page.getByText('“凭证冲正”已批准').waitFor();
+  });
+});
+
+test('a member is refused the staff console and the audit trail', async () => {
+  await journey('refused', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    for (const path of ['/staff', '/audit']) {
+      const response = await page.goto(`${base}${path}`);
+      assert.equal(response.status(), 403, path);
+      await page.getByRole('heading', { name: '无权访问' }).waitFor();
+    }
+  });
+});
