@@ -98,6 +98,10 @@ pub async fn seed_people(app: &App, today: Date) -> AppResult<Vec<DemoSignin>> {
             member_id: seat.member_id,
             employer_id: seat.employer_id,
             mobile: Some("13800000000".to_string()).filter(|_| seat.role == Role::Member),
+            email: seat
+                .role
+                .is_staff()
+                .then(|| format!("{}@demo.anju.cn", seat.login)),
             totp_secret: seat.role.is_staff().then(|| DEMO_TOTP_SECRET.to_vec()),
         };
         let (created, token) = match app.create_account(account, today).await {

@@ -18,6 +18,7 @@ pub struct UserRecord {
     pub member_id: Option<i64>,
     pub employer_id: Option<i64>,
     pub mobile: Option<String>,
+    pub email: Option<String>,
     pub login_state: LoginState,
     pub created_at_us: i64,
 }

@@ -20,6 +20,7 @@ pub type UserRow = (
     i64,
     Option<i64>,
     i64,
+    Option<String>,
 );
 
 pub fn user_from(r: UserRow) -> UserRecord {
@@ -33,6 +34,7 @@ pub fn user_from(r: UserRow) -> UserRecord {
         member_id: r.6,
         employer_id: r.7,
         mobile: r.8,
+        email: r.12,
         login_state: LoginState {
             failures: r.9,
             locked_until_us: r.10,
@@ -155,9 +157,6 @@ pub fn list_limit(limit: u32) -> i64 {
     i64::from(limit.clamp(1, MAX_LIST))
 }
 
-pub const USER_COLUMNS: &str = "user_id, login, display_name, role, password_hash, totp_secret, \
-     member_id, employer_id, mobile, failed_attempts, locked_until_us, created_at_us";
-
 /// Implements `AccessStore` for a backend. `$writer` and `$reader` name the
 /// pools for writes and reads (the same pool on PostgreSQL).
 #[macro_export]
@@ -168,8 +167,8 @@ macro_rules! impl_access_store {
             async fn create_user(&self, u: &$crate::UserRecord) -> $crate::StoreResult<()> {
                 sqlx::query(
                     "INSERT INTO app_user (user_id, login, display_name, role, password_hash, totp_secret, \
-                     member_id, employer_id, mobile, failed_attempts, locked_until_us, created_at_us) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                     member_id, employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(u.user_id)
                 .bind(&u.login)
@@ -183,6 +182,7 @@ macro_rules! impl_access_store {
                 .bind(u.login_state.failures)
                 .bind(u.login_state.locked_until_us)
                 .bind(u.created_at_us)
+                .bind(&u.email)
                 .execute(&self.$writer)
                 .await
                 .map_err(|e| {
@@ -198,7 +198,7 @@ macro_rules! impl_access_store {
             async fn user_by_login(&self, login: &str) -> $crate::StoreResult<Option<$crate::UserRecord>> {
                 let row: Option<$crate::access_sql::UserRow> = sqlx::query_as(
                     "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \
-                     employer_id, mobile, failed_attempts, locked_until_us, created_at_us \
+                     employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email \
                      FROM app_user WHERE login = $1",
                 )
                 .bind(login)
@@ -211,7 +211,7 @@ macro_rules! impl_access_store {
             async fn user(&self, user_id: i64) -> $crate::StoreResult<Option<$crate::UserRecord>> {
                 let row: Option<$crate::access_sql::UserRow> = sqlx::query_as(
                     "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \
-                     employer_id, mobile, failed_attempts, locked_until_us, created_at_us \
+                     employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email \
                      FROM app_user WHERE user_id = $1",
                 )
                 .bind(user_id)

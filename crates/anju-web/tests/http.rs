@@ -140,6 +140,7 @@ impl Harness {
                     member_id: (role == Role::Member).then_some(1),
                     employer_id: (role == Role::EmployerAgent).then_some(1),
                     mobile: None,
+                    email: None,
                     totp_secret: Some(TOTP.to_vec()),
                 },
                 today(),

@@ -12,7 +12,7 @@ mod users;
 
 pub use audit::{Actor, CommandOutcome};
 pub(crate) use messages::default_channels as messages_default_channels;
-pub use messages::{ChannelAdapter, SimulatedSms, SimulatedWeChat};
+pub use messages::{ChannelAdapter, SimulatedEmail, SimulatedSms, SimulatedWeChat};
 pub use secrets::{random_token, sha256_hex};
 pub use sessions::SignedIn;
 pub use signin::{Authenticator, Credentials, LocalAuthenticator};

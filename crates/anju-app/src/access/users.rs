@@ -19,6 +19,7 @@ pub struct NewAccount {
     pub member_id: Option<i64>,
     pub employer_id: Option<i64>,
     pub mobile: Option<String>,
+    pub email: Option<String>,
     /// Staff: a TOTP secret (raw bytes); generated when `None`.
     pub totp_secret: Option<Vec<u8>>,
 }
@@ -53,6 +54,9 @@ impl App {
         if let Some(mobile) = &account.mobile {
             MobileNo::parse(mobile)?;
         }
+        if let Some(email) = &account.email {
+            check_email(email)?;
+        }
         let (password_hash, token) = if account.role == Role::PartnerCentre {
             let token = random_token();
             (
@@ -83,10 +87,25 @@ impl App {
             member_id: account.member_id,
             employer_id: account.employer_id,
             mobile: account.mobile,
+            email: account.email,
             login_state: Default::default(),
             created_at_us: anju_store::now_micros(),
         };
         self.store().create_user(&user).await?;
         Ok((user, token))
+    }
+}
+
+/// A plausible address: one `@`, a dotted domain, no spaces, at most 254 characters.
+fn check_email(email: &str) -> AppResult<()> {
+    let plausible = email.len() <= 254
+        && !email.contains(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@')
+        });
+    if plausible {
+        Ok(())
+    } else {
+        Err(DomainError::new("EMAIL_FORMAT", "电子邮箱格式不正确").into())
     }
 }

@@ -19,6 +19,7 @@ pub fn user(id: i64, login: &str, role: &str) -> UserRecord {
         member_id: Some(id * 10),
         employer_id: None,
         mobile: Some("13812345678".to_string()),
+        email: Some(format!("user{id}@example.cn")),
         login_state: LoginState::default(),
         created_at_us: 1_000,
     }
