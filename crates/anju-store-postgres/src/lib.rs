@@ -7,14 +7,9 @@ mod check;
 mod copy;
 mod post;
 mod read;
+mod schema;
 
-use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry};
-use anju_domain::{Date, Fen};
-use anju_store::{
-    Backend, GlBalance, IdGen, LedgerCheck, LogicalSchema, MovementCursor, MovementPage,
-    PostOptions, Posted, Store, StoreError, StoreResult, StoredEntry,
-};
-use async_trait::async_trait;
+use anju_store::{IdGen, StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgPool};
 use std::str::FromStr;
@@ -109,93 +104,4 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
 
 anju_store::impl_access_store!(PgStore, pool, pool, crate::backend);
 
-#[async_trait]
-impl Store for PgStore {
-    fn reserve_ids(&self, count: i64) -> i64 {
-        self.ids.reserve(count)
-    }
-
-    fn backend(&self) -> Backend {
-        Backend::Postgres
-    }
-
-    async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations")
-            .run(&self.pool)
-            .await
-            .map_err(backend)
-    }
-
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(())
-    }
-
-    async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> StoreResult<()> {
-        post::open_member_accounts(self, accounts).await
-    }
-
-    async fn member_balance(&self, member: MemberId) -> StoreResult<Option<MemberBalance>> {
-        read::member_balance(&self.pool, member).await
-    }
-
-    async fn member_balance_as_of(&self, member: MemberId, date: Date) -> StoreResult<Fen> {
-        read::member_balance_as_of(&self.pool, member, date).await
-    }
-
-    async fn post_entries(
-        &self,
-        entries: &[NewEntry],
-        options: &PostOptions,
-    ) -> StoreResult<Vec<Posted>> {
-        post::post_entries(self, entries, options).await
-    }
-
-    async fn entry(&self, id: EntryId) -> StoreResult<Option<StoredEntry>> {
-        read::entry(&self.pool, id).await
-    }
-
-    async fn gl_balances(&self) -> StoreResult<Vec<GlBalance>> {
-        read::gl_balances(&self.pool).await
-    }
-
-    async fn gl_net_as_of(&self, gl_code: &str, date: Date) -> StoreResult<Fen> {
-        read::gl_net_as_of(&self.pool, gl_code, date).await
-    }
-
-    async fn member_movements(
-        &self,
-        member: MemberId,
-        after: Option<MovementCursor>,
-        limit: u32,
-    ) -> StoreResult<MovementPage> {
-        read::member_movements(&self.pool, member, after, limit).await
-    }
-
-    async fn employer_movements(
-        &self,
-        employer_id: i64,
-        limit: u32,
-    ) -> StoreResult<Vec<anju_store::Movement>> {
-        read::employer_movements(&self.pool, employer_id, limit).await
-    }
-
-    async fn check_ledger(&self) -> StoreResult<LedgerCheck> {
-        check::check_ledger(&self.pool).await
-    }
-
-    async fn raw_insert_baseline(&self, batch: &[NewEntry]) -> StoreResult<u64> {
-        post::raw_insert_baseline(self, batch).await
-    }
-
-    async fn drop_baseline(&self) -> StoreResult<()> {
-        post::drop_baseline(self).await
-    }
-
-    async fn logical_schema(&self) -> StoreResult<LogicalSchema> {
-        check::logical_schema(&self.pool).await
-    }
-}
+anju_store::impl_store!(PgStore, Postgres, pool, pool);

@@ -8,6 +8,7 @@ pub mod access_sql;
 mod ids;
 pub mod plan;
 pub mod rows;
+mod store_impl;
 mod types;
 
 #[cfg(feature = "contract")]
