@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod collection;
 pub mod error;
 pub mod ids;
 pub mod ledger;

@@ -1,0 +1,9 @@
+//! Collection (归集) rules: contribution bases clamped to the dated limits,
+//! rates within the policy's band, and the monthly amount per side, rounded as
+//! the policy says (business-rules §1).
+
+mod contribution;
+
+pub use contribution::{
+    ContributionRates, MonthlyContribution, check_rates, clamp_base, monthly_contribution,
+};
