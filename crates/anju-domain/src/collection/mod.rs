@@ -2,8 +2,12 @@
 //! rates within the policy's band, and the monthly amount per side, rounded as
 //! the policy says (business-rules §1).
 
+mod bill;
 mod contribution;
+mod registry;
 
+pub use bill::{BillLine, BillableMember, RemittanceBill, due_date};
 pub use contribution::{
     ContributionRates, MonthlyContribution, check_rates, clamp_base, monthly_contribution,
 };
+pub use registry::{EmployerRegistration, EmployerStatus, MemberEnrolment, MemberStatus};

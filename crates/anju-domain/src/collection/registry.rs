@@ -1,0 +1,249 @@
+//! Employers (缴存单位) and members (缴存职工) as the collection rules see them:
+//! validated registration data and their status codes (JGJ/T 320, §7).
+
+use super::ContributionRates;
+use crate::error::{DomainError, DomainResult};
+use crate::ids::{IdCardNo, Uscc};
+use crate::money::Fen;
+
+const MAX_NAME_CHARS: usize = 100;
+
+/// 单位账户状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmployerStatus {
+    /// 01 正常
+    Active,
+    /// 03 缓缴
+    Deferred,
+    /// 05 封存
+    Sealed,
+    /// 04 销户
+    Closed,
+}
+
+impl EmployerStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            EmployerStatus::Active => "01",
+            EmployerStatus::Deferred => "03",
+            EmployerStatus::Closed => "04",
+            EmployerStatus::Sealed => "05",
+        }
+    }
+
+    pub fn parse(code: &str) -> DomainResult<Self> {
+        match code {
+            "01" => Ok(EmployerStatus::Active),
+            "03" => Ok(EmployerStatus::Deferred),
+            "04" => Ok(EmployerStatus::Closed),
+            "05" => Ok(EmployerStatus::Sealed),
+            _ => Err(DomainError::new(
+                "EMPLOYER_STATUS_UNKNOWN",
+                format!("未知的单位状态“{code}”"),
+            )),
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            EmployerStatus::Active => "正常",
+            EmployerStatus::Deferred => "缓缴",
+            EmployerStatus::Sealed => "封存",
+            EmployerStatus::Closed => "销户",
+        }
+    }
+}
+
+/// 个人账户状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberStatus {
+    /// 01 正常
+    Active,
+    /// 02 封存
+    Sealed,
+    /// 06 冻结
+    Frozen,
+    /// 05 提取销户 (and the other closing codes, kept as 05 here)
+    Closed,
+}
+
+impl MemberStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            MemberStatus::Active => "01",
+            MemberStatus::Sealed => "02",
+            MemberStatus::Closed => "05",
+            MemberStatus::Frozen => "06",
+        }
+    }
+
+    pub fn parse(code: &str) -> DomainResult<Self> {
+        match code {
+            "01" => Ok(MemberStatus::Active),
+            "02" => Ok(MemberStatus::Sealed),
+            "05" => Ok(MemberStatus::Closed),
+            "06" => Ok(MemberStatus::Frozen),
+            _ => Err(DomainError::new(
+                "MEMBER_STATUS_UNKNOWN",
+                format!("未知的个人账户状态“{code}”"),
+            )),
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            MemberStatus::Active => "正常",
+            MemberStatus::Sealed => "封存",
+            MemberStatus::Frozen => "冻结",
+            MemberStatus::Closed => "销户",
+        }
+    }
+}
+
+fn checked_name(name: &str, what: &str) -> DomainResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(DomainError::new(
+            "NAME_INVALID",
+            format!("{what}不能为空，且不超过100个字"),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// What registering an employer needs (validated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployerRegistration {
+    pub uscc: Uscc,
+    pub name: String,
+    /// 发薪日 1–28 (a day every month has); `None` = due at month end.
+    pub pay_day: Option<u32>,
+    pub rates: ContributionRates,
+}
+
+impl EmployerRegistration {
+    pub fn new(
+        uscc: &str,
+        name: &str,
+        pay_day: Option<u32>,
+        rates: ContributionRates,
+    ) -> DomainResult<Self> {
+        if pay_day.is_some_and(|d| !(1..=28).contains(&d)) {
+            return Err(DomainError::new(
+                "PAY_DAY_INVALID",
+                "发薪日应为每月1日至28日",
+            ));
+        }
+        Ok(EmployerRegistration {
+            uscc: Uscc::parse(uscc)?,
+            name: checked_name(name, "单位名称")?,
+            pay_day,
+            rates,
+        })
+    }
+}
+
+/// What enrolling a member needs (validated): the person and the wage the base
+/// is computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberEnrolment {
+    pub id_card: IdCardNo,
+    pub name: String,
+    pub wage: Fen,
+}
+
+impl MemberEnrolment {
+    pub fn new(id_card: &str, name: &str, wage: &str) -> DomainResult<Self> {
+        let wage = Fen::parse(wage)?;
+        if !wage.is_positive() {
+            return Err(DomainError::new("WAGE_NOT_POSITIVE", "工资收入必须大于零"));
+        }
+        Ok(MemberEnrolment {
+            id_card: IdCardNo::parse(id_card.trim())?,
+            name: checked_name(name, "姓名")?,
+            wage,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rate::RatePpm;
+
+    fn rates() -> ContributionRates {
+        let r = RatePpm::parse_percent("10").expect("rate");
+        ContributionRates {
+            employer: r,
+            member: r,
+        }
+    }
+
+    #[test]
+    fn registration_is_validated() {
+        assert!(
+            EmployerRegistration::new("91350100M000100Y43", "示范公司", Some(15), rates()).is_ok()
+        );
+        let code = |r: DomainResult<EmployerRegistration>| r.map_err(|e| e.code()).err();
+        assert_eq!(
+            code(EmployerRegistration::new(
+                "91350100M000100Y44",
+                "示范公司",
+                None,
+                rates()
+            )),
+            Some("USCC_CHECKSUM")
+        );
+        assert_eq!(
+            code(EmployerRegistration::new(
+                "91350100M000100Y43",
+                " ",
+                None,
+                rates()
+            )),
+            Some("NAME_INVALID")
+        );
+        assert_eq!(
+            code(EmployerRegistration::new(
+                "91350100M000100Y43",
+                "示范",
+                Some(31),
+                rates()
+            )),
+            Some("PAY_DAY_INVALID")
+        );
+        assert!(MemberEnrolment::new("11010519491231002X", "王芳", "8000.00").is_ok());
+        assert_eq!(
+            MemberEnrolment::new("110105194912310021", "王芳", "8000").map_err(|e| e.code()),
+            Err("ID_CHECKSUM")
+        );
+        assert_eq!(
+            MemberEnrolment::new("11010519491231002X", "王芳", "0").map_err(|e| e.code()),
+            Err("WAGE_NOT_POSITIVE")
+        );
+        assert_eq!(
+            MemberEnrolment::new("11010519491231002X", "王芳", "8,000").map_err(|e| e.code()),
+            Err("AMOUNT_FORMAT")
+        );
+    }
+
+    #[test]
+    fn status_codes_round_trip() {
+        for s in [
+            EmployerStatus::Active,
+            EmployerStatus::Deferred,
+            EmployerStatus::Sealed,
+            EmployerStatus::Closed,
+        ] {
+            assert_eq!(EmployerStatus::parse(s.code()), Ok(s));
+        }
+        for s in [
+            MemberStatus::Active,
+            MemberStatus::Sealed,
+            MemberStatus::Frozen,
+            MemberStatus::Closed,
+        ] {
+            assert_eq!(MemberStatus::parse(s.code()), Ok(s));
+        }
+    }
+}
