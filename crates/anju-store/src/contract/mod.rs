@@ -5,10 +5,12 @@
 
 mod access;
 mod cases;
+mod collection;
 mod property;
 
 pub use access::*;
 pub use cases::*;
+pub use collection::*;
 pub use property::*;
 
 use crate::Store;
@@ -73,6 +75,8 @@ macro_rules! contract_tests {
             tasks_are_decided_once,
             idempotency_records_are_first_come,
             messages_reach_inbox_and_outbox,
+            employers_and_members_register_once,
+            bills_are_monthly_and_paid_once,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

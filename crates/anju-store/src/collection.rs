@@ -1,0 +1,84 @@
+//! Storage of the collection registry: employers, members (with their ledger
+//! account), and monthly remittance bills.
+
+use crate::StoreResult;
+use anju_domain::Date;
+use async_trait::async_trait;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployerRecord {
+    pub employer_id: i64,
+    pub uscc: String,
+    pub name: String,
+    pub pay_day: Option<i32>,
+    pub employer_rate_ppm: i64,
+    pub member_rate_ppm: i64,
+    pub status: String,
+    pub opened_at_us: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub member_id: i64,
+    pub id_card: String,
+    pub name: String,
+    pub employer_id: Option<i64>,
+    pub status: String,
+    pub wage_fen: i64,
+    /// Personal rates where policy allows an override.
+    pub employer_rate_ppm: Option<i64>,
+    pub member_rate_ppm: Option<i64>,
+    pub enrolled_at_us: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillRecord {
+    pub bill_id: i64,
+    pub employer_id: i64,
+    /// yyyymm
+    pub period: i32,
+    pub due_date: Date,
+    /// `open` or `paid`.
+    pub status: String,
+    pub total_fen: i64,
+    pub line_count: i32,
+    pub created_at_us: i64,
+    pub paid_entry_id: Option<i64>,
+    pub paid_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillLineRecord {
+    pub line_no: i32,
+    pub member_id: i64,
+    pub base_fen: i64,
+    pub employer_fen: i64,
+    pub member_fen: i64,
+}
+
+#[async_trait]
+pub trait CollectionStore: Send + Sync {
+    /// Refuses (`EMPLOYER_EXISTS`) a credit code already registered.
+    async fn register_employer(&self, employer: &EmployerRecord) -> StoreResult<()>;
+    async fn employer(&self, employer_id: i64) -> StoreResult<Option<EmployerRecord>>;
+    async fn employer_by_uscc(&self, uscc: &str) -> StoreResult<Option<EmployerRecord>>;
+    async fn employers(&self, limit: u32) -> StoreResult<Vec<EmployerRecord>>;
+
+    /// Enrols members and opens their ledger accounts in one transaction:
+    /// all or nothing (`MEMBER_EXISTS` when an ID number is already enrolled).
+    async fn enrol_members(&self, members: &[MemberRecord], opened_on: Date) -> StoreResult<()>;
+    async fn member(&self, member_id: i64) -> StoreResult<Option<MemberRecord>>;
+    async fn member_by_id_card(&self, id_card: &str) -> StoreResult<Option<MemberRecord>>;
+    /// Active members of an employer, by member id.
+    async fn active_members(&self, employer_id: i64) -> StoreResult<Vec<MemberRecord>>;
+
+    /// Saves a bill and its lines (`BILL_EXISTS` for a second bill of a month).
+    async fn save_bill(&self, bill: &BillRecord, lines: &[BillLineRecord]) -> StoreResult<()>;
+    async fn bill(&self, bill_id: i64) -> StoreResult<Option<(BillRecord, Vec<BillLineRecord>)>>;
+    async fn bills_of(&self, employer_id: i64, limit: u32) -> StoreResult<Vec<BillRecord>>;
+    /// Marks an open bill paid; false when it was not open.
+    async fn mark_bill_paid(&self, bill_id: i64, entry_id: i64, paid_on: Date)
+    -> StoreResult<bool>;
+    /// Open bills due before `as_of` (overdue on that day).
+    async fn overdue_bills(&self, as_of: Date, limit: u32) -> StoreResult<Vec<BillRecord>>;
+}

@@ -1,0 +1,358 @@
+//! The SQL of [`CollectionStore`](crate::CollectionStore), written once for both
+//! backends like `access_sql`: the only dialect difference, binding a date, is
+//! the `$date` cast literal (`"::DATE"` on PostgreSQL, `""` on SQLite), and dates
+//! are read back with `CAST(… AS TEXT)`, which both engines accept.
+
+use crate::StoreResult;
+use crate::collection::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord};
+use crate::rows::stored_date;
+
+pub type EmployerRow = (i64, String, String, Option<i32>, i64, i64, String, i64);
+
+pub fn employer_from(r: EmployerRow) -> EmployerRecord {
+    EmployerRecord {
+        employer_id: r.0,
+        uscc: r.1,
+        name: r.2,
+        pay_day: r.3,
+        employer_rate_ppm: r.4,
+        member_rate_ppm: r.5,
+        status: r.6,
+        opened_at_us: r.7,
+    }
+}
+
+pub type MemberRow = (
+    i64,
+    String,
+    String,
+    Option<i64>,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    i64,
+);
+
+pub fn member_from(r: MemberRow) -> MemberRecord {
+    MemberRecord {
+        member_id: r.0,
+        id_card: r.1,
+        name: r.2,
+        employer_id: r.3,
+        status: r.4,
+        wage_fen: r.5,
+        employer_rate_ppm: r.6,
+        member_rate_ppm: r.7,
+        enrolled_at_us: r.8,
+    }
+}
+
+pub type BillRow = (
+    i64,
+    i64,
+    i32,
+    String,
+    String,
+    i64,
+    i32,
+    i64,
+    Option<i64>,
+    Option<String>,
+);
+
+pub fn bill_from(r: BillRow) -> StoreResult<BillRecord> {
+    Ok(BillRecord {
+        bill_id: r.0,
+        employer_id: r.1,
+        period: r.2,
+        due_date: stored_date(&r.3)?,
+        status: r.4,
+        total_fen: r.5,
+        line_count: r.6,
+        created_at_us: r.7,
+        paid_entry_id: r.8,
+        paid_on: r.9.as_deref().map(stored_date).transpose()?,
+    })
+}
+
+pub type BillLineRow = (i32, i64, i64, i64, i64);
+
+pub fn bill_line_from(r: BillLineRow) -> BillLineRecord {
+    BillLineRecord {
+        line_no: r.0,
+        member_id: r.1,
+        base_fen: r.2,
+        employer_fen: r.3,
+        member_fen: r.4,
+    }
+}
+
+/// Implements `CollectionStore` for a backend (see the module docs).
+#[macro_export]
+macro_rules! impl_collection_store {
+    ($store:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal) => {
+        #[async_trait::async_trait]
+        impl $crate::CollectionStore for $store {
+            async fn register_employer(&self, e: &$crate::EmployerRecord) -> $crate::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO employer (employer_id, centre_code, uscc, name, pay_day, employer_rate_ppm, \
+                     member_rate_ppm, status, opened_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(e.employer_id)
+                .bind(&self.centre_code)
+                .bind(&e.uscc)
+                .bind(&e.name)
+                .bind(e.pay_day)
+                .bind(e.employer_rate_ppm)
+                .bind(e.member_rate_ppm)
+                .bind(&e.status)
+                .bind(e.opened_at_us)
+                .execute(&self.$writer)
+                .await
+                .map_err(|err| {
+                    if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                        $crate::StoreError::rejected("EMPLOYER_EXISTS", "该统一社会信用代码已登记")
+                    } else {
+                        $backend_err(err)
+                    }
+                })?;
+                Ok(())
+            }
+
+            async fn employer(&self, employer_id: i64) -> $crate::StoreResult<Option<$crate::EmployerRecord>> {
+                let row: Option<$crate::collection_sql::EmployerRow> = sqlx::query_as(
+                    "SELECT employer_id, uscc, name, pay_day, employer_rate_ppm, member_rate_ppm, status, \
+                     opened_at_us FROM employer WHERE employer_id = $1",
+                )
+                .bind(employer_id)
+                .fetch_optional(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(row.map($crate::collection_sql::employer_from))
+            }
+
+            async fn employer_by_uscc(&self, uscc: &str) -> $crate::StoreResult<Option<$crate::EmployerRecord>> {
+                let row: Option<$crate::collection_sql::EmployerRow> = sqlx::query_as(
+                    "SELECT employer_id, uscc, name, pay_day, employer_rate_ppm, member_rate_ppm, status, \
+                     opened_at_us FROM employer WHERE uscc = $1",
+                )
+                .bind(uscc)
+                .fetch_optional(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(row.map($crate::collection_sql::employer_from))
+            }
+
+            async fn employers(&self, limit: u32) -> $crate::StoreResult<Vec<$crate::EmployerRecord>> {
+                let rows: Vec<$crate::collection_sql::EmployerRow> = sqlx::query_as(
+                    "SELECT employer_id, uscc, name, pay_day, employer_rate_ppm, member_rate_ppm, status, \
+                     opened_at_us FROM employer ORDER BY employer_id LIMIT $1",
+                )
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(rows.into_iter().map($crate::collection_sql::employer_from).collect())
+            }
+
+            async fn enrol_members(&self, members: &[$crate::MemberRecord], opened_on: anju_domain::Date) -> $crate::StoreResult<()> {
+                let year = anju_domain::ledger::MemberBalance::opened(opened_on).year.end_year();
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                for m in members {
+                    sqlx::query(
+                        "INSERT INTO member (member_id, centre_code, id_card, name, employer_id, status, wage_fen, \
+                         employer_rate_ppm, member_rate_ppm, enrolled_at_us) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(m.member_id)
+                    .bind(&self.centre_code)
+                    .bind(&m.id_card)
+                    .bind(&m.name)
+                    .bind(m.employer_id)
+                    .bind(&m.status)
+                    .bind(m.wage_fen)
+                    .bind(m.employer_rate_ppm)
+                    .bind(m.member_rate_ppm)
+                    .bind(m.enrolled_at_us)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|err| {
+                        if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                            $crate::StoreError::rejected("MEMBER_EXISTS", format!("身份证号 {} 已有个人账户", m.id_card))
+                        } else {
+                            $backend_err(err)
+                        }
+                    })?;
+                    sqlx::query(concat!(
+                        "INSERT INTO member_account (member_id, centre_code, opened_on, balance_fen, product_year, \
+                         year_opening_fen, product_fen_days) VALUES ($1, $2, $3",
+                        $date,
+                        ", 0, $4, 0, 0)"
+                    ))
+                    .bind(m.member_id)
+                    .bind(&self.centre_code)
+                    .bind(opened_on.to_string())
+                    .bind(year)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($backend_err)?;
+                }
+                tx.commit().await.map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn member(&self, member_id: i64) -> $crate::StoreResult<Option<$crate::MemberRecord>> {
+                let row: Option<$crate::collection_sql::MemberRow> = sqlx::query_as(
+                    "SELECT member_id, id_card, name, employer_id, status, wage_fen, employer_rate_ppm, \
+                     member_rate_ppm, enrolled_at_us FROM member WHERE member_id = $1",
+                )
+                .bind(member_id)
+                .fetch_optional(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(row.map($crate::collection_sql::member_from))
+            }
+
+            async fn member_by_id_card(&self, id_card: &str) -> $crate::StoreResult<Option<$crate::MemberRecord>> {
+                let row: Option<$crate::collection_sql::MemberRow> = sqlx::query_as(
+                    "SELECT member_id, id_card, name, employer_id, status, wage_fen, employer_rate_ppm, \
+                     member_rate_ppm, enrolled_at_us FROM member WHERE id_card = $1",
+                )
+                .bind(id_card)
+                .fetch_optional(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(row.map($crate::collection_sql::member_from))
+            }
+
+            async fn active_members(&self, employer_id: i64) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
+                let rows: Vec<$crate::collection_sql::MemberRow> = sqlx::query_as(
+                    "SELECT member_id, id_card, name, employer_id, status, wage_fen, employer_rate_ppm, \
+                     member_rate_ppm, enrolled_at_us FROM member WHERE employer_id = $1 AND status = '01' \
+                     ORDER BY member_id",
+                )
+                .bind(employer_id)
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(rows.into_iter().map($crate::collection_sql::member_from).collect())
+            }
+
+            async fn save_bill(&self, b: &$crate::BillRecord, lines: &[$crate::BillLineRecord]) -> $crate::StoreResult<()> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                sqlx::query(concat!(
+                    "INSERT INTO remittance_bill (bill_id, employer_id, period, due_date, status, total_fen, \
+                     line_count, created_at_us, paid_entry_id, paid_on) VALUES ($1, $2, $3, $4",
+                    $date,
+                    ", $5, $6, $7, $8, NULL, NULL)"
+                ))
+                .bind(b.bill_id)
+                .bind(b.employer_id)
+                .bind(b.period)
+                .bind(b.due_date.to_string())
+                .bind(&b.status)
+                .bind(b.total_fen)
+                .bind(b.line_count)
+                .bind(b.created_at_us)
+                .execute(&mut *tx)
+                .await
+                .map_err(|err| {
+                    if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                        $crate::StoreError::rejected("BILL_EXISTS", format!("{} 的汇缴清册已生成", b.period))
+                    } else {
+                        $backend_err(err)
+                    }
+                })?;
+                for chunk in lines.chunks($crate::ROWS_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "INSERT INTO remittance_bill_line (bill_id, line_no, member_id, base_fen, employer_fen, member_fen) ",
+                    );
+                    q.push_values(chunk, |mut row, l| {
+                        row.push_bind(b.bill_id)
+                            .push_bind(l.line_no)
+                            .push_bind(l.member_id)
+                            .push_bind(l.base_fen)
+                            .push_bind(l.employer_fen)
+                            .push_bind(l.member_fen);
+                    });
+                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
+                }
+                tx.commit().await.map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn bill(
+                &self,
+                bill_id: i64,
+            ) -> $crate::StoreResult<Option<($crate::BillRecord, Vec<$crate::BillLineRecord>)>> {
+                let row: Option<$crate::collection_sql::BillRow> = sqlx::query_as(
+                    "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
+                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT) FROM remittance_bill WHERE bill_id = $1",
+                )
+                .bind(bill_id)
+                .fetch_optional(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let lines: Vec<$crate::collection_sql::BillLineRow> = sqlx::query_as(
+                    "SELECT line_no, member_id, base_fen, employer_fen, member_fen FROM remittance_bill_line \
+                     WHERE bill_id = $1 ORDER BY line_no",
+                )
+                .bind(bill_id)
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(Some((
+                    $crate::collection_sql::bill_from(row)?,
+                    lines.into_iter().map($crate::collection_sql::bill_line_from).collect(),
+                )))
+            }
+
+            async fn bills_of(&self, employer_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
+                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(
+                    "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
+                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT) FROM remittance_bill \
+                     WHERE employer_id = $1 ORDER BY period DESC LIMIT $2",
+                )
+                .bind(employer_id)
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter().map($crate::collection_sql::bill_from).collect()
+            }
+
+            async fn mark_bill_paid(&self, bill_id: i64, entry_id: i64, paid_on: anju_domain::Date) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(concat!(
+                    "UPDATE remittance_bill SET status = 'paid', paid_entry_id = $2, paid_on = $3",
+                    $date,
+                    " WHERE bill_id = $1 AND status = 'open'"
+                ))
+                .bind(bill_id)
+                .bind(entry_id)
+                .bind(paid_on.to_string())
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn overdue_bills(&self, as_of: anju_domain::Date, limit: u32) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
+                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(concat!(
+                    "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
+                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT) FROM remittance_bill \
+                     WHERE status = 'open' AND due_date < $1",
+                    $date,
+                    " ORDER BY due_date, bill_id LIMIT $2"
+                ))
+                .bind(as_of.to_string())
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter().map($crate::collection_sql::bill_from).collect()
+            }
+        }
+    };
+}

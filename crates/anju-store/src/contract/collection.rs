@@ -1,0 +1,192 @@
+//! Contract cases for the collection registry and bills.
+
+use super::BoxFuture;
+use super::cases::d;
+use crate::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord, Store};
+use anju_domain::ledger::MemberId;
+use std::sync::Arc;
+
+fn employer(id: i64, uscc: &str) -> EmployerRecord {
+    EmployerRecord {
+        employer_id: id,
+        uscc: uscc.to_string(),
+        name: format!("单位{id}"),
+        pay_day: Some(15),
+        employer_rate_ppm: 100_000,
+        member_rate_ppm: 100_000,
+        status: "01".to_string(),
+        opened_at_us: 1,
+    }
+}
+
+fn member(id: i64, id_card: &str, employer_id: Option<i64>, status: &str) -> MemberRecord {
+    MemberRecord {
+        member_id: id,
+        id_card: id_card.to_string(),
+        name: format!("职工{id}"),
+        employer_id,
+        status: status.to_string(),
+        wage_fen: 800_000,
+        employer_rate_ppm: None,
+        member_rate_ppm: (id == 3).then_some(50_000),
+        enrolled_at_us: 2,
+    }
+}
+
+fn bill(id: i64, employer_id: i64, period: i32, due: &str) -> BillRecord {
+    BillRecord {
+        bill_id: id,
+        employer_id,
+        period,
+        due_date: d(due),
+        status: "open".to_string(),
+        total_fen: 320_000,
+        line_count: 2,
+        created_at_us: 3,
+        paid_entry_id: None,
+        paid_on: None,
+    }
+}
+
+pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let e = employer(10, "91350100M000100Y43");
+        store.register_employer(&e).await.expect("register");
+        let dup = store
+            .register_employer(&employer(11, "91350100M000100Y43"))
+            .await;
+        assert_eq!(dup.expect_err("same code").code(), Some("EMPLOYER_EXISTS"));
+        assert_eq!(
+            store
+                .employer_by_uscc("91350100M000100Y43")
+                .await
+                .expect("read"),
+            Some(e.clone())
+        );
+        assert_eq!(store.employers(10).await.expect("list"), vec![e]);
+        let members = [
+            member(1, "320502199003071230", Some(10), "01"),
+            member(2, "11010519491231002X", Some(10), "02"),
+            member(3, "320502199001020013", Some(10), "01"),
+        ];
+        store
+            .enrol_members(&members, d("2026-11-01"))
+            .await
+            .expect("enrol");
+        assert!(
+            store
+                .member_balance(MemberId(1))
+                .await
+                .expect("read")
+                .is_some(),
+            "the ledger account is open"
+        );
+        assert_eq!(
+            store.member(3).await.expect("read"),
+            Some(members[2].clone())
+        );
+        assert_eq!(
+            store
+                .member_by_id_card("11010519491231002X")
+                .await
+                .expect("read")
+                .map(|m| m.member_id),
+            Some(2)
+        );
+        let active: Vec<i64> = store
+            .active_members(10)
+            .await
+            .expect("active")
+            .iter()
+            .map(|m| m.member_id)
+            .collect();
+        assert_eq!(active, vec![1, 3], "sealed members are not billed");
+        let again = [
+            member(4, "320502199001030019", Some(10), "01"),
+            member(5, "320502199003071230", Some(10), "01"),
+        ];
+        let dup = store.enrol_members(&again, d("2026-11-01")).await;
+        assert_eq!(dup.expect_err("dup").code(), Some("MEMBER_EXISTS"));
+        assert_eq!(store.member(4).await.expect("read"), None, "all or nothing");
+        assert!(
+            store
+                .member_balance(MemberId(4))
+                .await
+                .expect("read")
+                .is_none()
+        );
+    })
+}
+
+pub fn bills_are_monthly_and_paid_once(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let lines = [
+            BillLineRecord {
+                line_no: 1,
+                member_id: 1,
+                base_fen: 800_000,
+                employer_fen: 80_000,
+                member_fen: 80_000,
+            },
+            BillLineRecord {
+                line_no: 2,
+                member_id: 3,
+                base_fen: 800_000,
+                employer_fen: 80_000,
+                member_fen: 80_000,
+            },
+        ];
+        let b = bill(100, 10, 202611, "2026-11-20");
+        store.save_bill(&b, &lines).await.expect("save");
+        let dup = store
+            .save_bill(&bill(101, 10, 202611, "2026-11-20"), &lines)
+            .await;
+        assert_eq!(dup.expect_err("same month").code(), Some("BILL_EXISTS"));
+        assert_eq!(
+            store.bill(100).await.expect("read"),
+            Some((b.clone(), lines.to_vec()))
+        );
+        assert!(
+            store
+                .overdue_bills(d("2026-11-20"), 10)
+                .await
+                .expect("overdue")
+                .is_empty(),
+            "due today is not overdue"
+        );
+        let overdue = store
+            .overdue_bills(d("2026-11-21"), 10)
+            .await
+            .expect("overdue");
+        assert_eq!(
+            overdue.iter().map(|b| b.bill_id).collect::<Vec<_>>(),
+            vec![100]
+        );
+        assert!(
+            store
+                .mark_bill_paid(100, 555, d("2026-11-25"))
+                .await
+                .expect("pay")
+        );
+        assert!(
+            !store
+                .mark_bill_paid(100, 556, d("2026-11-26"))
+                .await
+                .expect("pay again"),
+            "paid once"
+        );
+        let (paid, _) = store.bill(100).await.expect("read").expect("exists");
+        assert_eq!(
+            (paid.status.as_str(), paid.paid_entry_id, paid.paid_on),
+            ("paid", Some(555), Some(d("2026-11-25")))
+        );
+        assert!(
+            store
+                .overdue_bills(d("2027-01-01"), 10)
+                .await
+                .expect("overdue")
+                .is_empty()
+        );
+        assert_eq!(store.bills_of(10, 10).await.expect("list").len(), 1);
+    })
+}
