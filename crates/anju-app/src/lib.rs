@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod clock;
+pub mod collection;
 pub mod demo;
 pub mod demo_people;
 mod error;

@@ -1,0 +1,288 @@
+//! Collection (归集) use cases: register employers, enrol members (their ledger
+//! accounts open in the same transaction), compute the month's remittance bill
+//! from the roster, post its payment as one balanced entry, find overdue bills.
+
+use crate::access::{Actor, CommandOutcome};
+use crate::{App, AppResult};
+use anju_domain::collection::{
+    BillLine, BillableMember, ContributionRates, EmployerRegistration, EmployerStatus,
+    MemberEnrolment, MemberStatus, RemittanceBill, check_rates,
+};
+use anju_domain::ledger::{IdempotencyKey, MemberId};
+use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
+use anju_store::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord};
+use std::collections::BTreeSet;
+
+/// Most members one enrolment call takes (a file import is split into calls).
+pub const MAX_ENROLMENT_BATCH: usize = 5_000;
+/// Overdue bills one query returns.
+const OVERDUE_PAGE: u32 = 500;
+
+fn rates_of(record: &EmployerRecord) -> AppResult<ContributionRates> {
+    Ok(ContributionRates {
+        employer: RatePpm::new(record.employer_rate_ppm)?,
+        member: RatePpm::new(record.member_rate_ppm)?,
+    })
+}
+
+fn outcome<T>(result: &AppResult<T>) -> CommandOutcome<'_> {
+    match result {
+        Ok(_) => CommandOutcome::Done,
+        Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
+    }
+}
+
+impl App {
+    /// 单位开户: validated registration, rates checked against today's policy.
+    pub async fn register_employer(
+        &self,
+        actor: &Actor,
+        registration: &EmployerRegistration,
+        today: Date,
+    ) -> AppResult<EmployerRecord> {
+        let result = self.try_register_employer(registration, today).await;
+        let target = format!("uscc:{}", registration.uscc);
+        self.audit(
+            actor,
+            "employer.register",
+            &target,
+            registration.name.as_bytes(),
+            outcome(&result),
+        )
+        .await?;
+        result
+    }
+
+    async fn try_register_employer(
+        &self,
+        r: &EmployerRegistration,
+        today: Date,
+    ) -> AppResult<EmployerRecord> {
+        check_rates(r.rates, &self.policy().contribution.at(today)?.value)?;
+        let record = EmployerRecord {
+            employer_id: self.store().reserve_ids(1),
+            uscc: r.uscc.as_str().to_string(),
+            name: r.name.clone(),
+            pay_day: r.pay_day.and_then(|d| i32::try_from(d).ok()),
+            employer_rate_ppm: r.rates.employer.ppm(),
+            member_rate_ppm: r.rates.member.ppm(),
+            status: EmployerStatus::Active.code().to_string(),
+            opened_at_us: crate::clock::now_micros(),
+        };
+        self.store().register_employer(&record).await?;
+        Ok(record)
+    }
+
+    /// 个人开户: enrols members with an active employer, all or nothing; one
+    /// person, one account (an enrolled ID number is refused).
+    pub async fn enrol_members(
+        &self,
+        actor: &Actor,
+        employer_id: i64,
+        enrolments: &[MemberEnrolment],
+        today: Date,
+    ) -> AppResult<Vec<MemberRecord>> {
+        let result = self.try_enrol_members(employer_id, enrolments, today).await;
+        let payload: Vec<&str> = enrolments.iter().map(|e| e.id_card.as_str()).collect();
+        let target = format!("employer:{employer_id}");
+        self.audit(
+            actor,
+            "member.enrol",
+            &target,
+            payload.join(",").as_bytes(),
+            outcome(&result),
+        )
+        .await?;
+        result
+    }
+
+    async fn try_enrol_members(
+        &self,
+        employer_id: i64,
+        enrolments: &[MemberEnrolment],
+        today: Date,
+    ) -> AppResult<Vec<MemberRecord>> {
+        if enrolments.is_empty() || enrolments.len() > MAX_ENROLMENT_BATCH {
+            return Err(
+                DomainError::new("ENROLMENT_BATCH_SIZE", "一次开户人数应为1至5000人").into(),
+            );
+        }
+        let employer = self.active_employer(employer_id).await?;
+        let mut seen = BTreeSet::new();
+        if let Some(dup) = enrolments.iter().find(|e| !seen.insert(e.id_card.as_str())) {
+            return Err(DomainError::new(
+                "MEMBER_DUPLICATE",
+                format!("身份证号 {} 重复", dup.id_card),
+            )
+            .into());
+        }
+        let first_id = self
+            .store()
+            .reserve_ids(i64::try_from(enrolments.len()).unwrap_or(i64::MAX));
+        let now = crate::clock::now_micros();
+        let records: Vec<MemberRecord> = enrolments
+            .iter()
+            .zip(first_id..)
+            .map(|(e, member_id)| MemberRecord {
+                member_id,
+                id_card: e.id_card.as_str().to_string(),
+                name: e.name.clone(),
+                employer_id: Some(employer.employer_id),
+                status: MemberStatus::Active.code().to_string(),
+                wage_fen: e.wage.get(),
+                employer_rate_ppm: None,
+                member_rate_ppm: None,
+                enrolled_at_us: now,
+            })
+            .collect();
+        self.store().enrol_members(&records, today).await?;
+        Ok(records)
+    }
+
+    async fn active_employer(&self, employer_id: i64) -> AppResult<EmployerRecord> {
+        let employer = self.store().employer(employer_id).await?.ok_or_else(|| {
+            DomainError::new("EMPLOYER_NOT_FOUND", format!("单位 {employer_id} 不存在"))
+        })?;
+        if employer.status != EmployerStatus::Active.code() {
+            let status =
+                EmployerStatus::parse(&employer.status).map_or("未知", EmployerStatus::name_zh);
+            return Err(DomainError::new(
+                "EMPLOYER_NOT_ACTIVE",
+                format!("单位状态为“{status}”，不能办理此业务"),
+            )
+            .into());
+        }
+        Ok(employer)
+    }
+
+    /// 汇缴清册: the month's bill from the active roster and the rules in force
+    /// on the month's first day. One bill per employer and month.
+    pub async fn generate_bill(
+        &self,
+        actor: &Actor,
+        employer_id: i64,
+        period: Period,
+    ) -> AppResult<BillRecord> {
+        let result = self.try_generate_bill(employer_id, period).await;
+        let target = format!("employer:{employer_id}/{period}");
+        self.audit(actor, "remittance.bill", &target, b"", outcome(&result))
+            .await?;
+        result
+    }
+
+    async fn try_generate_bill(&self, employer_id: i64, period: Period) -> AppResult<BillRecord> {
+        let employer = self.active_employer(employer_id).await?;
+        let rules = &self.policy().contribution.at(period.first_day()?)?.value;
+        let roster: Vec<BillableMember> = self
+            .store()
+            .active_members(employer_id)
+            .await?
+            .iter()
+            .map(|m| BillableMember {
+                member: MemberId(m.member_id),
+                wage: Fen::new(m.wage_fen),
+                rates: None,
+            })
+            .collect();
+        let pay_day = employer.pay_day.and_then(|d| u32::try_from(d).ok());
+        let bill = RemittanceBill::compute(
+            employer_id,
+            period,
+            pay_day,
+            rates_of(&employer)?,
+            &roster,
+            rules,
+        )?;
+        let record = BillRecord {
+            bill_id: self.store().reserve_ids(1),
+            employer_id,
+            period: i32::try_from(period.yyyymm()).unwrap_or(0),
+            due_date: bill.due_date,
+            status: "open".to_string(),
+            total_fen: bill.total()?.get(),
+            line_count: i32::try_from(bill.lines.len()).unwrap_or(i32::MAX),
+            created_at_us: crate::clock::now_micros(),
+            paid_entry_id: None,
+            paid_on: None,
+        };
+        let lines: Vec<BillLineRecord> = bill
+            .lines
+            .iter()
+            .zip(1..)
+            .map(|(l, line_no)| BillLineRecord {
+                line_no,
+                member_id: l.member.0,
+                base_fen: l.base.get(),
+                employer_fen: l.employer.get(),
+                member_fen: l.member_part.get(),
+            })
+            .collect();
+        self.store().save_bill(&record, &lines).await?;
+        Ok(record)
+    }
+
+    /// Posts a bill's payment (received on `paid_on`) as one balanced entry and
+    /// marks it paid. Paying again returns the paid bill and posts nothing: the
+    /// entry's key is the bill's, so even a crash between the two steps heals.
+    pub async fn pay_bill(
+        &self,
+        actor: &Actor,
+        bill_id: i64,
+        paid_on: Date,
+    ) -> AppResult<BillRecord> {
+        let result = self.try_pay_bill(bill_id, paid_on).await;
+        self.audit(
+            actor,
+            "remittance.pay",
+            &format!("bill:{bill_id}"),
+            paid_on.to_string().as_bytes(),
+            outcome(&result),
+        )
+        .await?;
+        result
+    }
+
+    async fn try_pay_bill(&self, bill_id: i64, paid_on: Date) -> AppResult<BillRecord> {
+        let (record, lines) = self.store().bill(bill_id).await?.ok_or_else(|| {
+            DomainError::new("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在"))
+        })?;
+        if record.status == "paid" {
+            return Ok(record);
+        }
+        let period = Period::from_yyyymm(u32::try_from(record.period).unwrap_or(0))?;
+        let bill = RemittanceBill {
+            employer_id: record.employer_id,
+            period,
+            due_date: record.due_date,
+            lines: lines
+                .iter()
+                .map(|l| BillLine {
+                    member: MemberId(l.member_id),
+                    base: Fen::new(l.base_fen),
+                    employer: Fen::new(l.employer_fen),
+                    member_part: Fen::new(l.member_fen),
+                })
+                .collect(),
+        };
+        let entry = bill.entry(paid_on, IdempotencyKey::parse(&format!("bill-{bill_id}"))?)?;
+        let posted = self.post_entry(entry).await?;
+        self.store()
+            .mark_bill_paid(bill_id, posted.entry_id.0, paid_on)
+            .await?;
+        self.store()
+            .bill(bill_id)
+            .await?
+            .map(|(b, _)| b)
+            .ok_or_else(|| {
+                DomainError::new("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在")).into()
+            })
+    }
+
+    /// Bills not paid by their due date, as of `today`.
+    pub async fn overdue_bills(&self, today: Date) -> AppResult<Vec<BillRecord>> {
+        Ok(self.store().overdue_bills(today, OVERDUE_PAGE).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,194 @@
+use crate::App;
+use crate::access::Actor;
+use crate::policy::load_policy;
+use anju_domain::access::Channel;
+use anju_domain::collection::{ContributionRates, EmployerRegistration, MemberEnrolment};
+use anju_domain::ledger::MemberId;
+use anju_domain::{Date, Fen, Period, RatePpm};
+use anju_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+async fn app(dir: &tempfile::TempDir) -> App {
+    let url = format!("sqlite://{}", dir.path().join("c.db").display());
+    let store = SqliteStore::open(&url, "320500000000000")
+        .await
+        .expect("store");
+    App::new(Arc::new(store), load_policy(None).expect("policy"))
+}
+
+fn d(t: &str) -> Date {
+    Date::parse(t).expect(t)
+}
+
+fn batch() -> Actor {
+    Actor::anonymous(Channel::Online, "req", "127.0.0.1")
+}
+
+fn rates(p: &str) -> ContributionRates {
+    let r = RatePpm::parse_percent(p).expect("rate");
+    ContributionRates {
+        employer: r,
+        member: r,
+    }
+}
+
+#[tokio::test]
+async fn a_month_from_registration_to_payment() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let registration = EmployerRegistration::new(
+        "91350100M000100Y43",
+        "苏州示范科技有限公司",
+        Some(15),
+        rates("10"),
+    )
+    .expect("reg");
+    let employer = app
+        .register_employer(&batch(), &registration, d("2026-11-01"))
+        .await
+        .expect("register");
+    let people = [
+        MemberEnrolment::new("320502199003071230", "张伟", "8000.00").expect("m"),
+        MemberEnrolment::new("11010519491231002X", "王芳", "60000.00").expect("m"),
+    ];
+    let members = app
+        .enrol_members(&batch(), employer.employer_id, &people, d("2026-11-01"))
+        .await
+        .expect("enrol");
+    let again = app
+        .enrol_members(
+            &batch(),
+            employer.employer_id,
+            &people[..1],
+            d("2026-11-02"),
+        )
+        .await;
+    assert_eq!(
+        again.expect_err("one person, one account").code(),
+        Some("MEMBER_EXISTS")
+    );
+    let period = Period::parse("202611").expect("period");
+    let bill = app
+        .generate_bill(&batch(), employer.employer_id, period)
+        .await
+        .expect("bill");
+    // 8,000 × 10% × 2 = 1,600.00; 60,000 clamps to the 2026 cap of 40,600
+    // (in force from 2026-07-01): × 10% × 2 = 8,120.00.
+    assert_eq!(bill.total_fen, 160_000 + 812_000);
+    assert_eq!(bill.due_date, d("2026-11-20"));
+    let twice = app
+        .generate_bill(&batch(), employer.employer_id, period)
+        .await;
+    assert_eq!(
+        twice.expect_err("one bill a month").code(),
+        Some("BILL_EXISTS")
+    );
+    assert!(
+        app.overdue_bills(d("2026-11-20"))
+            .await
+            .expect("overdue")
+            .is_empty()
+    );
+    assert_eq!(
+        app.overdue_bills(d("2026-11-21"))
+            .await
+            .expect("overdue")
+            .len(),
+        1
+    );
+    let paid = app
+        .pay_bill(&batch(), bill.bill_id, d("2026-11-18"))
+        .await
+        .expect("pay");
+    assert_eq!(paid.status, "paid");
+    let again = app
+        .pay_bill(&batch(), bill.bill_id, d("2026-11-19"))
+        .await
+        .expect("pay again");
+    assert_eq!(
+        again.paid_entry_id, paid.paid_entry_id,
+        "paying twice posts once"
+    );
+    assert_eq!(
+        app.member_balance(MemberId(members[0].member_id))
+            .await
+            .expect("b")
+            .balance,
+        Fen::new(160_000)
+    );
+    assert_eq!(
+        app.member_balance(MemberId(members[1].member_id))
+            .await
+            .expect("b")
+            .balance,
+        Fen::new(812_000)
+    );
+    let check = app.check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+    assert_eq!((check.entries, check.gl_201), (1, Fen::new(972_000)));
+    assert!(
+        app.overdue_bills(d("2026-12-31"))
+            .await
+            .expect("overdue")
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn refusals_write_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let bad_rate = EmployerRegistration::new("91350100M000100Y43", "示范", None, rates("13"))
+        .expect("shape ok");
+    let refused = app
+        .register_employer(&batch(), &bad_rate, d("2026-11-01"))
+        .await;
+    assert_eq!(refused.expect_err("13%").code(), Some("RATE_OUT_OF_POLICY"));
+    assert!(app.store().employers(10).await.expect("list").is_empty());
+    let missing = app
+        .enrol_members(
+            &batch(),
+            42,
+            &[MemberEnrolment::new("320502199003071230", "张伟", "8000").expect("m")],
+            d("2026-11-01"),
+        )
+        .await;
+    assert_eq!(
+        missing.expect_err("no employer").code(),
+        Some("EMPLOYER_NOT_FOUND")
+    );
+    let ok =
+        EmployerRegistration::new("91350100M000100Y43", "示范", None, rates("12")).expect("reg");
+    let employer = app
+        .register_employer(&batch(), &ok, d("2026-11-01"))
+        .await
+        .expect("register");
+    let dup = [
+        MemberEnrolment::new("320502199003071230", "张伟", "8000").expect("m"),
+        MemberEnrolment::new("320502199003071230", "张伟", "9000").expect("m"),
+    ];
+    let refused = app
+        .enrol_members(&batch(), employer.employer_id, &dup, d("2026-11-01"))
+        .await;
+    assert_eq!(
+        refused.expect_err("duplicate in file").code(),
+        Some("MEMBER_DUPLICATE")
+    );
+    let empty = app
+        .generate_bill(
+            &batch(),
+            employer.employer_id,
+            Period::parse("202611").expect("p"),
+        )
+        .await;
+    assert_eq!(empty.expect_err("no staff").code(), Some("BILL_EMPTY"));
+    let trail = app
+        .store()
+        .search_audit(&anju_store::AuditQuery {
+            limit: 20,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(trail.len(), 5, "every command, refused or not, is audited");
+}
