@@ -1,75 +1,155 @@
-//! `anju serve --demo`: a small demo centre on the embedded database. Seeding is
-//! idempotent (fixed idempotency keys), so running it again changes nothing.
-//! Later capabilities add their part (employers, users, loans …).
+//! `anju serve --demo`: a small demo centre on the embedded database — five
+//! employers, 300 members enrolled with them, and every month's remittance bill
+//! from July 2024 to last month, generated from the roster and paid, so the
+//! ledger holds real history. Seeding is idempotent: what exists is left alone.
 
+use crate::access::Actor;
 use crate::{App, AppResult};
-use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
-use anju_domain::{Date, Fen, Period};
+use anju_domain::access::Channel;
+use anju_domain::collection::{ContributionRates, EmployerRegistration, MemberEnrolment};
+use anju_domain::ids::{IdCardNo, uscc_check_char};
+use anju_domain::{Date, DomainError, Period, RatePpm};
+use std::collections::BTreeSet;
 
 pub const DEMO_MEMBERS: i64 = 300;
-const DEMO_EMPLOYERS: i64 = 5;
 /// First contribution month of the demo history.
 const FIRST_PERIOD: u32 = 202_407;
 
-/// What the seed wrote (or found already there).
+/// (name, pay day, rate in percent for both sides).
+const EMPLOYERS: [(&str, u32, &str); 5] = [
+    ("苏州示范科技有限公司", 15, "12"),
+    ("苏州工业园区示范制造有限公司", 10, "10"),
+    ("姑苏区示范商贸有限公司", 5, "8"),
+    ("吴中区示范建设工程有限公司", 20, "5"),
+    ("苏州市示范医院", 25, "12"),
+];
+
+const SURNAMES: [&str; 10] = ["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴"];
+const GIVEN: [&str; 10] = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰"];
+
+/// What the seed did (or found already there).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoSummary {
+    pub employers: usize,
     pub members: i64,
-    pub entries_posted: usize,
-    pub entries_already_there: usize,
+    pub bills_paid_now: usize,
+    pub bills_already_there: usize,
 }
 
-/// Seeds members and their monthly remittances up to the month before `today`.
+/// The demo's member number `m` (1…300) as a valid 身份证号.
+pub fn demo_member_id_card(member: i64) -> AppResult<IdCardNo> {
+    Ok(IdCardNo::complete(&format!(
+        "320502199001{:02}{:03}",
+        1 + member % 28,
+        member % 1000
+    ))?)
+}
+
+/// The demo employer `i` (0…4) as a valid 统一社会信用代码.
+pub fn demo_employer_uscc(i: usize) -> AppResult<String> {
+    let body = format!("91320500MA1DEM90{i}");
+    let check =
+        uscc_check_char(&body).ok_or_else(|| DomainError::new("USCC_CHARS", "演示单位代码无效"))?;
+    Ok(format!("{body}{check}"))
+}
+
+fn demo_actor() -> Actor {
+    Actor::anonymous(Channel::Batch, "demo-seed", "local")
+}
+
+/// A stable wage between ¥4,000 and ¥30,000 for each member.
+fn demo_wage(member: i64) -> String {
+    format!("{}.00", 4_000 + (member * 7_919) % 26_001)
+}
+
 pub async fn seed(app: &App, today: Date) -> AppResult<DemoSummary> {
     let opened = Period::from_yyyymm(FIRST_PERIOD)?.first_day()?;
-    if app.store().member_balance(MemberId(1)).await?.is_none() {
-        let accounts: Vec<(MemberId, Date)> =
-            (1..=DEMO_MEMBERS).map(|m| (MemberId(m), opened)).collect();
-        app.open_member_accounts(&accounts).await?;
+    let mut employer_ids = Vec::new();
+    for (i, (name, pay_day, rate)) in EMPLOYERS.iter().enumerate() {
+        let uscc = demo_employer_uscc(i)?;
+        let employer_id = match app.store().employer_by_uscc(&uscc).await? {
+            Some(e) => e.employer_id,
+            None => {
+                let r = RatePpm::parse_percent(rate)?;
+                let rates = ContributionRates {
+                    employer: r,
+                    member: r,
+                };
+                let registration = EmployerRegistration::new(&uscc, name, Some(*pay_day), rates)?;
+                app.register_employer(&demo_actor(), &registration, opened)
+                    .await?
+                    .employer_id
+            }
+        };
+        enrol_staff(app, i, employer_id, opened).await?;
+        employer_ids.push(employer_id);
     }
-    let mut entries = Vec::new();
-    let mut period = Period::from_yyyymm(FIRST_PERIOD)?;
-    while period.last_day()? < today {
-        for employer in 1..=DEMO_EMPLOYERS {
-            entries.push(remittance(employer, period)?);
+    let (mut paid_now, mut already) = (0, 0);
+    for employer_id in &employer_ids {
+        let billed: BTreeSet<i32> = app
+            .store()
+            .bills_of(*employer_id, 500)
+            .await?
+            .iter()
+            .map(|b| b.period)
+            .collect();
+        let mut period = Period::from_yyyymm(FIRST_PERIOD)?;
+        while period.last_day()? < today {
+            if billed.contains(&i32::try_from(period.yyyymm()).unwrap_or(0)) {
+                already += 1;
+            } else {
+                let bill = app
+                    .generate_bill(&demo_actor(), *employer_id, period)
+                    .await?;
+                let paid_on = Date::from_ymd(period.year(), period.month(), 10)?;
+                app.pay_bill(&demo_actor(), bill.bill_id, paid_on).await?;
+                paid_now += 1;
+            }
+            period = period.next()?;
         }
-        period = period.next()?;
     }
-    let posted = app.post_entries(&entries).await?;
-    let replayed = posted.iter().filter(|p| p.replayed).count();
     Ok(DemoSummary {
+        employers: employer_ids.len(),
         members: DEMO_MEMBERS,
-        entries_posted: posted.len() - replayed,
-        entries_already_there: replayed,
+        bills_paid_now: paid_now,
+        bills_already_there: already,
     })
 }
 
-/// One employer's month: Dr 101 / Cr 201 for each of its members, valued on the 10th.
-fn remittance(employer: i64, period: Period) -> AppResult<NewEntry> {
-    let members = (1..=DEMO_MEMBERS).filter(|m| m % DEMO_EMPLOYERS == employer % DEMO_EMPLOYERS);
-    let mut lines = Vec::new();
-    let mut total = Fen::ZERO;
-    for member in members {
-        let amount = monthly_contribution(member);
-        total = total.checked_add(amount)?;
-        lines.push(Line::credit("201", amount).for_member(MemberId(member)));
+/// Members m with m mod 5 = i work for employer i; enrolled once.
+async fn enrol_staff(app: &App, i: usize, employer_id: i64, opened: Date) -> AppResult<()> {
+    let mine: Vec<i64> = (1..=DEMO_MEMBERS)
+        .filter(|m| usize::try_from(m % 5).ok() == Some(i))
+        .collect();
+    let Some(first) = mine.first() else {
+        return Ok(());
+    };
+    if app
+        .store()
+        .member_by_id_card(demo_member_id_card(*first)?.as_str())
+        .await?
+        .is_some()
+    {
+        return Ok(());
     }
-    lines.insert(0, Line::debit("101", total).for_employer(employer));
-    let key = IdempotencyKey::parse(&format!("demo-remit-{employer}-{period}"))?;
-    let value_date = Date::from_ymd(period.year(), period.month(), 10)?;
-    Ok(NewEntry::new(
-        "C01",
-        value_date,
-        key,
-        &format!("{period} 汇缴（演示）"),
-        lines,
-    )?)
-}
-
-/// A stable, varied amount between ¥500 and ¥3,000 for each member.
-fn monthly_contribution(member: i64) -> Fen {
-    let spread = (member * 7_919) % 2_501;
-    Fen::new((500 + spread) * 100)
+    let people = mine
+        .iter()
+        .map(|m| {
+            let name = format!(
+                "{}{}",
+                SURNAMES[(m % 10) as usize],
+                GIVEN[((m / 10) % 10) as usize]
+            );
+            Ok(MemberEnrolment::new(
+                demo_member_id_card(*m)?.as_str(),
+                &name,
+                &demo_wage(*m),
+            )?)
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    app.enrol_members(&demo_actor(), employer_id, &people, opened)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -80,7 +160,7 @@ mod tests {
     use std::sync::Arc;
 
     #[tokio::test]
-    async fn seeding_twice_posts_once_and_keeps_the_ledger_whole() {
+    async fn seeding_twice_bills_once_and_keeps_the_ledger_whole() {
         let dir = tempfile::tempdir().expect("dir");
         let url = format!("sqlite://{}", dir.path().join("demo.db").display());
         let store = SqliteStore::open(&url, "320500000000000")
@@ -90,17 +170,30 @@ mod tests {
         let today = Date::parse("2026-11-29").expect("date");
         let first = seed(&app, today).await.expect("seed");
         // 2024-07 … 2026-10 is 28 months, five employers each.
-        assert_eq!(first.entries_posted, 28 * 5);
+        assert_eq!(
+            (
+                first.employers,
+                first.bills_paid_now,
+                first.bills_already_there
+            ),
+            (5, 140, 0)
+        );
         let second = seed(&app, today).await.expect("seed again");
         assert_eq!(
-            (second.entries_posted, second.entries_already_there),
+            (second.bills_paid_now, second.bills_already_there),
             (0, 140)
         );
         let check = app.check_ledger().await.expect("check");
         assert!(check.is_ok(), "{}", check.render());
-        let expected: i64 = (1..=DEMO_MEMBERS)
-            .map(|m| monthly_contribution(m).get() * 28)
-            .sum();
-        assert_eq!(check.gl_201, Fen::new(expected));
+        assert_eq!(check.entries, 140);
+        let member = app
+            .store()
+            .member_by_id_card(demo_member_id_card(1).expect("id").as_str())
+            .await;
+        assert!(member.expect("read").is_some());
+        assert!(
+            app.overdue_bills(today).await.expect("overdue").is_empty(),
+            "all paid"
+        );
     }
 }

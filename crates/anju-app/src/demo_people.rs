@@ -2,10 +2,10 @@
 //! try every door. Seeding is idempotent: existing logins are left alone.
 
 use crate::access::NewAccount;
+use crate::demo::{demo_employer_uscc, demo_member_id_card};
 use crate::{App, AppError, AppResult};
 use anju_domain::Date;
 use anju_domain::access::{Role, base32_encode};
-use anju_domain::ids::IdCardNo;
 
 pub const DEMO_PASSWORD: &str = "anju2026demo";
 /// Staff second factor in the demo (20 bytes, as authenticator apps expect).
@@ -24,14 +24,6 @@ pub struct DemoSignin {
     pub token: Option<String>,
 }
 
-pub fn demo_member_id_card(member: i64) -> AppResult<IdCardNo> {
-    Ok(IdCardNo::complete(&format!(
-        "320502199001{:02}{:03}",
-        1 + member % 28,
-        member % 1000
-    ))?)
-}
-
 pub fn demo_totp_base32() -> String {
     base32_encode(DEMO_TOTP_SECRET)
 }
@@ -39,23 +31,32 @@ pub fn demo_totp_base32() -> String {
 struct Seat {
     role: Role,
     login: String,
-    name: &'static str,
+    name: String,
     member_id: Option<i64>,
     employer_id: Option<i64>,
 }
 
-fn seats() -> AppResult<Vec<Seat>> {
+/// Needs the demo employers and members seeded (`demo::seed`) first.
+async fn seats(app: &App) -> AppResult<Vec<Seat>> {
     let mut seats = Vec::new();
-    let names = ["张伟", "王芳", "李娜"];
-    for (i, name) in (1..=MEMBERS_WITH_SIGNIN).zip(names) {
+    for i in 1..=MEMBERS_WITH_SIGNIN {
+        let id_card = demo_member_id_card(i)?;
+        let member = app.store().member_by_id_card(id_card.as_str()).await?;
         seats.push(Seat {
             role: Role::Member,
-            login: demo_member_id_card(i)?.as_str().to_string(),
-            name,
-            member_id: Some(i),
+            login: id_card.as_str().to_string(),
+            name: member
+                .as_ref()
+                .map_or_else(|| "演示职工".to_string(), |m| m.name.clone()),
+            member_id: member.map(|m| m.member_id),
             employer_id: None,
         });
     }
+    let first_employer = app
+        .store()
+        .employer_by_uscc(&demo_employer_uscc(0)?)
+        .await?
+        .map(|e| e.employer_id);
     let staff = [
         (
             Role::EmployerAgent,
@@ -78,9 +79,9 @@ fn seats() -> AppResult<Vec<Seat>> {
         seats.push(Seat {
             role,
             login: login.to_string(),
-            name,
+            name: name.to_string(),
             member_id: None,
-            employer_id: (role == Role::EmployerAgent).then_some(1),
+            employer_id: first_employer.filter(|_| role == Role::EmployerAgent),
         });
     }
     Ok(seats)
@@ -89,10 +90,10 @@ fn seats() -> AppResult<Vec<Seat>> {
 /// Creates the demo sign-ins that do not exist yet and greets each new one.
 pub async fn seed_people(app: &App, today: Date) -> AppResult<Vec<DemoSignin>> {
     let mut out = Vec::new();
-    for seat in seats()? {
+    for seat in seats(app).await? {
         let account = NewAccount {
             login: seat.login.clone(),
-            display_name: seat.name.to_string(),
+            display_name: seat.name.clone(),
             role: seat.role,
             password: DEMO_PASSWORD.to_string(),
             member_id: seat.member_id,
@@ -121,7 +122,7 @@ pub async fn seed_people(app: &App, today: Date) -> AppResult<Vec<DemoSignin>> {
         out.push(DemoSignin {
             role: seat.role,
             login: seat.login,
-            name: seat.name.to_string(),
+            name: seat.name,
             created,
             token,
         });
@@ -145,6 +146,7 @@ mod tests {
             .expect("store");
         let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
         let today = Date::parse("2026-11-29").expect("date");
+        crate::demo::seed(&app, today).await.expect("demo centre");
         let first = seed_people(&app, today).await.expect("seed");
         for role in Role::ALL {
             assert!(
@@ -165,7 +167,13 @@ mod tests {
             .await
             .expect("read")
             .expect("seeded");
-        assert_eq!(member.member_id, Some(1));
+        let enrolled = app
+            .store()
+            .member_by_id_card(&member.login)
+            .await
+            .expect("read")
+            .expect("enrolled");
+        assert_eq!(member.member_id, Some(enrolled.member_id));
         let inbox = app.inbox(member.user_id, 5).await.expect("inbox");
         assert_eq!(inbox.len(), 1, "a welcome message, once");
     }

@@ -113,10 +113,11 @@ async fn serve(
     if demo {
         let summary = anju_app::demo::seed(&app, today_in_china()).await?;
         println!(
-            "演示数据已就绪 demo ready: {} member accounts, {} entries posted now, {} already there ({})",
+            "演示数据已就绪 demo ready: {} employers, {} members, {} monthly bills paid now, {} already there ({})",
+            summary.employers,
             summary.members,
-            summary.entries_posted,
-            summary.entries_already_there,
+            summary.bills_paid_now,
+            summary.bills_already_there,
             config.redacted_database_url()
         );
         let people = anju_app::demo_people::seed_people(&app, today_in_china()).await?;
