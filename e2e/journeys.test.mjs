@@ -87,6 +87,13 @@ async function journey(name, body) {
   }
 }
 
+/** A valid 身份证号 for a 17-digit body (GB 11643 MOD 11-2). */
+function idCard(body) {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
 async function signIn(page, door, login) {
   await page.goto(`${base}/signin?as=${door}`);
   await page.getByLabel(door === 'member' ? '身份证号' : '用户名').fill(login);
@@ -191,5 +198,38 @@ test('a member is refused the staff console and the audit trail', async () => {
       assert.equal(response.status(), 403, path);
       await page.getByRole('heading', { name: '无权访问' }).waitFor();
     }
+  });
+});
+
+test('an agent adds an employee, confirms and pays the month; the member sees the credit', async () => {
+  const month = String(1 + (process.pid % 12)).padStart(2, '0');
+  const newcomer = idCard(`3205021995${month}15${String(100 + (process.pid % 900))}`);
+  await journey('agent-month', async (page) => {
+    await signIn(page, 'employer', 'agent01');
+    await page.waitForURL(`${base}/employer`);
+    await page.getByLabel('身份证号').fill(newcomer);
+    await page.getByLabel('姓名').fill('浏览器新人');
+    await page.getByLabel('月工资（元，用于确定缴存基数）').fill('10000.00');
+    await page.getByRole('button', { name: '增加职工' }).click();
+    await page.getByText('已为 浏览器新人 开立住房公积金账户').waitFor();
+    await page.getByRole('button', { name: '生成本月清册' }).click();
+    await page.getByText(/已生成 \d{6} 汇缴清册/).waitFor();
+    await page.getByRole('button', { name: '确认并缴款' }).first().click();
+    await page.getByText('汇缴已入账').waitFor();
+  });
+  await journey('newcomer', async (page) => {
+    await page.goto(`${base}/signin?as=member`);
+    await page.getByRole('link', { name: '首次使用？个人注册' }).click();
+    await page.getByLabel('身份证号').fill(newcomer);
+    await page.getByLabel('姓名').fill('浏览器新人');
+    await page.getByLabel('手机号码').fill('13912345678');
+    await page.getByLabel('登录密码（至少10位，含字母和数字）').fill(password);
+    await page.getByRole('button', { name: '注册' }).click();
+    await page.waitForURL(/\/signin\?as=member/);
+    await signIn(page, 'member', newcomer);
+    await page.waitForURL(`${base}/member`);
+    // ¥10,000 × (12% + 12%) = ¥2,400.00, the first month's credit.
+    assert.equal(await page.locator('#balance').innerText(), '¥2,400.00');
+    await page.getByText('汇缴').first().waitFor();
   });
 });

@@ -66,6 +66,36 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             get(pages::employer_home),
         ),
         (
+            spec(Method::GET, "/register", Public, "个人注册页"),
+            get(pages::register_form),
+        ),
+        (
+            spec(Method::POST, "/register", Public, "个人注册"),
+            post(pages::register_submit),
+        ),
+        (
+            spec(Method::POST, "/employer/members", Roles(AGENT), "增加职工"),
+            post(pages::add_member),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/employer/bills",
+                Roles(AGENT),
+                "生成汇缴清册",
+            ),
+            post(pages::generate_bill),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/employer/bills/{id}/payment",
+                Roles(AGENT),
+                "确认并缴款",
+            ),
+            post(pages::pay_bill),
+        ),
+        (
             spec(Method::GET, "/staff", Roles(STAFF), "工作台"),
             get(pages::staff_home),
         ),

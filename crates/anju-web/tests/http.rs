@@ -632,3 +632,130 @@ async fn member_sees_the_ledger_and_partner_reads_the_api() {
         "the cookie is worthless after sign-out"
     );
 }
+
+#[tokio::test]
+async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
+    use anju_domain::RatePpm;
+    use anju_domain::collection::{ContributionRates, EmployerRegistration};
+    let h = harness().await;
+    let actor =
+        anju_app::access::Actor::anonymous(anju_domain::access::Channel::Counter, "t", "127.0.0.1");
+    let rate = RatePpm::parse_percent("10").expect("rate");
+    let rates = ContributionRates {
+        employer: rate,
+        member: rate,
+    };
+    let mine =
+        EmployerRegistration::new("91350100M000100Y43", "示范科技", Some(15), rates).expect("reg");
+    let employer = h
+        .app
+        .register_employer(&actor, &mine, today())
+        .await
+        .expect("register");
+    let other_code = format!(
+        "91320500MA1XYW123{}",
+        anju_domain::ids::uscc_check_char("91320500MA1XYW123").expect("check")
+    );
+    let other = EmployerRegistration::new(&other_code, "别家公司", None, rates).expect("reg");
+    let other = h
+        .app
+        .register_employer(&actor, &other, today())
+        .await
+        .expect("register");
+    for (login, employer_id) in [
+        ("agent-1", employer.employer_id),
+        ("agent-2", other.employer_id),
+    ] {
+        h.app
+            .create_account(
+                NewAccount {
+                    login: login.into(),
+                    display_name: "经办人".into(),
+                    role: Role::EmployerAgent,
+                    password: PASSWORD.into(),
+                    member_id: None,
+                    employer_id: Some(employer_id),
+                    mobile: None,
+                    email: None,
+                    totp_secret: None,
+                },
+                today(),
+            )
+            .await
+            .expect("agent");
+    }
+    let agent = h.sign_in("agent-1", Role::EmployerAgent).await;
+    let bad = h
+        .post_form(
+            "/employer/members",
+            &agent,
+            "id_card=320502199003071231&name=张伟&wage=8000",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("校验位"), "{}", bad.body);
+    let added = h
+        .post_form(
+            "/employer/members",
+            &agent,
+            "id_card=320502199003071230&name=张伟&wage=8000.00",
+        )
+        .await;
+    assert!(
+        added.body.contains("已为 张伟 开立住房公积金账户"),
+        "{}",
+        added.body
+    );
+    let billed = h
+        .post_form("/employer/bills", &agent, "period=202611")
+        .await;
+    assert!(billed.body.contains("应缴 ¥1,600.00"), "{}", billed.body);
+    let again = h
+        .post_form("/employer/bills", &agent, "period=202611")
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bill_id = h
+        .app
+        .store()
+        .bills_of(employer.employer_id, 5)
+        .await
+        .expect("bills")[0]
+        .bill_id;
+    let intruder = h.sign_in("agent-2", Role::EmployerAgent).await;
+    let refused = h
+        .post_form(&format!("/employer/bills/{bill_id}/payment"), &intruder, "")
+        .await;
+    assert!(
+        refused.body.contains("只能办理本单位的业务"),
+        "{}",
+        refused.body
+    );
+    let paid = h
+        .post_form(&format!("/employer/bills/{bill_id}/payment"), &agent, "")
+        .await;
+    assert!(paid.body.contains("汇缴已入账"), "{}", paid.body);
+    let wrong_name = "id_card=320502199003071230&name=李四&mobile=13812345678&password=anju2026abc";
+    let refused = h
+        .send(
+            Method::POST,
+            "/register",
+            &Client::default(),
+            wrong_name,
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let form = "id_card=320502199003071230&name=张伟&mobile=13812345678&password=anju2026pass";
+    let registered = h
+        .send(Method::POST, "/register", &Client::default(), form, &[])
+        .await;
+    assert_eq!(
+        registered.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        registered.body
+    );
+    let member = h.sign_in("320502199003071230", Role::Member).await;
+    let home = h.get("/member", &member).await;
+    assert!(home.body.contains("¥1,600.00"), "{}", home.body);
+}

@@ -109,3 +109,70 @@ fn check_email(email: &str) -> AppResult<()> {
         Err(DomainError::new("EMAIL_FORMAT", "电子邮箱格式不正确").into())
     }
 }
+
+impl App {
+    /// 个人注册: a member enrolled by their employer sets up an online sign-in.
+    /// The ID number and name must match the enrolment; one sign-in per person.
+    pub async fn register_member_signin(
+        &self,
+        actor: &super::Actor,
+        id_card: &str,
+        name: &str,
+        mobile: &str,
+        password: &str,
+        today: Date,
+    ) -> AppResult<UserRecord> {
+        let result = self
+            .try_register_member_signin(id_card, name, mobile, password, today)
+            .await;
+        let outcome = match &result {
+            Ok(_) => super::CommandOutcome::Done,
+            Err(e) => super::CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
+        };
+        let target = IdCardNo::parse(id_card.trim())
+            .map_or_else(|_| "-".to_string(), |i| format!("member:{}", i.masked()));
+        self.audit(actor, "member.register", &target, b"", outcome)
+            .await?;
+        result
+    }
+
+    async fn try_register_member_signin(
+        &self,
+        id_card: &str,
+        name: &str,
+        mobile: &str,
+        password: &str,
+        today: Date,
+    ) -> AppResult<UserRecord> {
+        let id = IdCardNo::parse(id_card.trim())?;
+        let member = self.store().member_by_id_card(id.as_str()).await?;
+        let Some(member) = member.filter(|m| m.name == name.trim()) else {
+            return Err(DomainError::new(
+                "MEMBER_NOT_MATCHED",
+                "未找到与身份证号和姓名一致的缴存记录，请联系单位经办人",
+            )
+            .into());
+        };
+        let account = NewAccount {
+            login: id.as_str().to_string(),
+            display_name: member.name.clone(),
+            role: Role::Member,
+            password: password.to_string(),
+            member_id: Some(member.member_id),
+            employer_id: None,
+            mobile: Some(mobile.trim().to_string()),
+            email: None,
+            totp_secret: None,
+        };
+        let (user, _) = self
+            .create_account(account, today)
+            .await
+            .map_err(|e| match e {
+                AppError::Rejected(d) if d.code() == "USER_EXISTS" => AppError::Rejected(
+                    DomainError::new("SIGNIN_EXISTS", "该身份证号已注册，请直接登录"),
+                ),
+                other => other,
+            })?;
+        Ok(user)
+    }
+}

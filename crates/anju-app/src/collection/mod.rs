@@ -32,6 +32,19 @@ fn outcome<T>(result: &AppResult<T>) -> CommandOutcome<'_> {
     }
 }
 
+/// An employer agent acts for their own employer only; staff for any.
+fn check_scope(actor: &Actor, employer_id: i64) -> AppResult<()> {
+    match &actor.principal {
+        Some(p)
+            if p.role == anju_domain::access::Role::EmployerAgent
+                && p.employer_id != Some(employer_id) =>
+        {
+            Err(DomainError::new("EMPLOYER_SCOPE", "只能办理本单位的业务").into())
+        }
+        _ => Ok(()),
+    }
+}
+
 impl App {
     /// 单位开户: validated registration, rates checked against today's policy.
     pub async fn register_employer(
@@ -82,7 +95,10 @@ impl App {
         enrolments: &[MemberEnrolment],
         today: Date,
     ) -> AppResult<Vec<MemberRecord>> {
-        let result = self.try_enrol_members(employer_id, enrolments, today).await;
+        let result = match check_scope(actor, employer_id) {
+            Ok(()) => self.try_enrol_members(employer_id, enrolments, today).await,
+            Err(e) => Err(e),
+        };
         let payload: Vec<&str> = enrolments.iter().map(|e| e.id_card.as_str()).collect();
         let target = format!("employer:{employer_id}");
         self.audit(
@@ -163,7 +179,10 @@ impl App {
         employer_id: i64,
         period: Period,
     ) -> AppResult<BillRecord> {
-        let result = self.try_generate_bill(employer_id, period).await;
+        let result = match check_scope(actor, employer_id) {
+            Ok(()) => self.try_generate_bill(employer_id, period).await,
+            Err(e) => Err(e),
+        };
         let target = format!("employer:{employer_id}/{period}");
         self.audit(actor, "remittance.bill", &target, b"", outcome(&result))
             .await?;
@@ -230,7 +249,7 @@ impl App {
         bill_id: i64,
         paid_on: Date,
     ) -> AppResult<BillRecord> {
-        let result = self.try_pay_bill(bill_id, paid_on).await;
+        let result = self.try_pay_bill(actor, bill_id, paid_on).await;
         self.audit(
             actor,
             "remittance.pay",
@@ -242,10 +261,16 @@ impl App {
         result
     }
 
-    async fn try_pay_bill(&self, bill_id: i64, paid_on: Date) -> AppResult<BillRecord> {
+    async fn try_pay_bill(
+        &self,
+        actor: &Actor,
+        bill_id: i64,
+        paid_on: Date,
+    ) -> AppResult<BillRecord> {
         let (record, lines) = self.store().bill(bill_id).await?.ok_or_else(|| {
             DomainError::new("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在"))
         })?;
+        check_scope(actor, record.employer_id)?;
         if record.status == "paid" {
             return Ok(record);
         }

@@ -490,3 +490,30 @@ pub fn baseline_writes_twin_tables_only(store: Arc<dyn Store>) -> BoxFuture<()> 
         assert_eq!(store.logical_schema().await.expect("schema"), before);
     })
 }
+
+pub fn employer_lines_are_listed_newest_first(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        open(&*store, &[1], "2026-07-01").await;
+        for (i, date) in ["2026-09-10", "2026-10-10"].iter().enumerate() {
+            let mut entry = remittance(&format!("e-{i}"), d(date), &[(1, 100_00 + i as i64)]);
+            entry.lines[0] = entry.lines[0].clone().for_employer(7);
+            store.post_entries(&[entry], &strict()).await.expect("post");
+        }
+        let lines = store.employer_movements(7, 10).await.expect("lines");
+        let seen: Vec<(Date, Fen)> = lines.iter().map(|m| (m.value_date, m.amount)).collect();
+        assert_eq!(
+            seen,
+            vec![
+                (d("2026-10-10"), Fen::new(100_01)),
+                (d("2026-09-10"), Fen::new(100_00))
+            ]
+        );
+        assert!(
+            store
+                .employer_movements(8, 10)
+                .await
+                .expect("lines")
+                .is_empty()
+        );
+    })
+}

@@ -67,6 +67,7 @@ macro_rules! contract_tests {
             balances_as_of_a_date_and_movement_paging,
             fault_in_the_middle_of_a_bulk_post_leaves_nothing,
             concurrent_withdrawals_never_overdraw,
+            employer_lines_are_listed_newest_first,
             large_bulk_equals_one_by_one,
             baseline_writes_twin_tables_only,
             users_and_login_state,

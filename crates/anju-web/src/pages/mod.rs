@@ -2,12 +2,14 @@
 //! files are compiled into the binary. Every page works without JavaScript;
 //! htmx only shortens round trips where it is present.
 
+mod employer;
 mod people;
 mod public;
 mod staff;
 
-pub use people::{employer_home, inbox, mark_read, member_home};
-pub use public::{home, signin_form, signin_submit, signout};
+pub use employer::{add_member, employer_home, generate_bill, pay_bill};
+pub use people::{inbox, mark_read, member_home};
+pub use public::{home, register_form, register_submit, signin_form, signin_submit, signout};
 pub use staff::{audit_search, decide_task, request_reversal, staff_home};
 
 use crate::auth::Session;

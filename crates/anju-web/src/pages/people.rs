@@ -1,6 +1,6 @@
 //! Pages for members and employer agents, and everyone's inbox.
 
-use super::{Layout, MovementRow, error_page, internal, render};
+use super::{Layout, MovementRow, internal, render};
 use crate::auth::Session;
 use crate::state::WebState;
 use anju_domain::Fen;
@@ -8,11 +8,9 @@ use anju_domain::ledger::MemberId;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 
 /// Movements shown on a home page.
-const RECENT: u32 = 20;
 const RECENT_MOVEMENTS: usize = 20;
 
 pub struct AccountSummary {
@@ -62,40 +60,6 @@ pub async fn member_home(
             .map(|m| MovementRow::from(m, true))
             .collect();
     }
-    render(app, Some(&session), page.render())
-}
-
-#[derive(Template)]
-#[template(path = "employer.html")]
-struct EmployerPage {
-    layout: Layout,
-    employer_id: String,
-    agent: String,
-    remittances: Vec<MovementRow>,
-}
-
-pub async fn employer_home(
-    State(state): State<WebState>,
-    Extension(session): Extension<Session>,
-) -> Response {
-    let app = &state.app;
-    let Some(employer_id) = session.principal.employer_id else {
-        return error_page(
-            app,
-            Some(&session),
-            StatusCode::FORBIDDEN,
-            "您的账号尚未关联缴存单位。",
-        );
-    };
-    let Ok(lines) = app.store().employer_movements(employer_id, RECENT).await else {
-        return internal(app, Some(&session));
-    };
-    let page = EmployerPage {
-        layout: Layout::new(app, Some(&session)),
-        employer_id: employer_id.to_string(),
-        agent: session.principal.display_name.clone(),
-        remittances: lines.iter().map(|m| MovementRow::from(m, false)).collect(),
-    };
     render(app, Some(&session), page.render())
 }
 

@@ -317,3 +317,86 @@ mod tests {
         assert_eq!(safe_next(None), "");
     }
 }
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    layout: Layout,
+    error: Option<String>,
+    id_card: String,
+    name: String,
+    mobile: String,
+}
+
+pub async fn register_form(State(state): State<WebState>) -> Response {
+    let page = RegisterPage {
+        layout: Layout::new(&state.app, None),
+        error: None,
+        id_card: String::new(),
+        name: String::new(),
+        mobile: String::new(),
+    };
+    render(&state.app, None, page.render())
+}
+
+#[derive(Deserialize)]
+pub struct RegisterForm {
+    id_card: String,
+    name: String,
+    mobile: String,
+    password: String,
+}
+
+/// 个人注册; limited like sign-in, since it also probes ID numbers.
+pub async fn register_submit(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Form(form): Form<RegisterForm>,
+) -> Response {
+    let refuse = |status: StatusCode, message: String, form: &RegisterForm| {
+        let page = RegisterPage {
+            layout: Layout::new(&state.app, None),
+            error: Some(message),
+            id_card: form.id_card.clone(),
+            name: form.name.clone(),
+            mobile: form.mobile.clone(),
+        };
+        let mut response = render(&state.app, None, page.render());
+        *response.status_mut() = status;
+        response
+    };
+    if !state
+        .signin_limiter
+        .allow(&context.client_addr, Instant::now())
+    {
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "尝试次数过多，请一分钟后再试".into(),
+            &form,
+        );
+    }
+    let actor = Actor::anonymous(Channel::Online, &context.request_id, &context.client_addr);
+    let result = state
+        .app
+        .register_member_signin(
+            &actor,
+            &form.id_card,
+            &form.name,
+            &form.mobile,
+            &form.password,
+            today_in_china(),
+        )
+        .await;
+    match result {
+        Ok(_) => Redirect::to("/signin?as=member").into_response(),
+        Err(anju_app::AppError::Rejected(d)) => refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            d.message().to_string(),
+            &form,
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "register");
+            super::internal(&state.app, None)
+        }
+    }
+}

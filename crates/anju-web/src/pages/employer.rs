@@ -1,0 +1,229 @@
+//! The employer agent's pages: the roster with adding staff, the month's
+//! remittance bill and its payment, recent remittances.
+
+use super::{Layout, error_page, internal, render};
+use crate::auth::Session;
+use crate::context::RequestContext;
+use crate::state::WebState;
+use anju_app::AppError;
+use anju_app::clock::today_in_china;
+use anju_domain::collection::MemberEnrolment;
+use anju_domain::ids::IdCardNo;
+use anju_domain::{Fen, Period, RatePpm};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+const BILLS_SHOWN: u32 = 24;
+
+pub struct RosterRow {
+    pub name: String,
+    pub id_card: String,
+    pub wage: Fen,
+}
+
+pub struct BillRow {
+    pub bill_id: i64,
+    pub period: i32,
+    pub people: i32,
+    pub total: Fen,
+    pub due: String,
+    pub status: &'static str,
+    pub payable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "employer.html")]
+struct EmployerPage {
+    layout: Layout,
+    notice: Option<String>,
+    error: Option<String>,
+    employer_name: String,
+    uscc: String,
+    pay_day: String,
+    rates: String,
+    agent: String,
+    this_month: String,
+    bills: Vec<BillRow>,
+    roster: Vec<RosterRow>,
+}
+
+async fn employer_page(
+    state: &WebState,
+    session: &Session,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let app = &state.app;
+    let Some(employer_id) = session.principal.employer_id else {
+        return error_page(
+            app,
+            Some(session),
+            StatusCode::FORBIDDEN,
+            "您的账号尚未关联缴存单位。",
+        );
+    };
+    let (Ok(Some(employer)), Ok(roster), Ok(bills)) = (
+        app.store().employer(employer_id).await,
+        app.store().active_members(employer_id).await,
+        app.store().bills_of(employer_id, BILLS_SHOWN).await,
+    ) else {
+        return internal(app, Some(session));
+    };
+    let today = today_in_china();
+    let rate = |ppm| RatePpm::new(ppm).map_or_else(|_| "-".to_string(), |r| r.to_string());
+    let page = EmployerPage {
+        layout: Layout::new(app, Some(session)),
+        notice,
+        error,
+        employer_name: employer.name.clone(),
+        uscc: employer.uscc.clone(),
+        pay_day: employer.pay_day.map_or_else(
+            || "未登记（月末前缴存）".to_string(),
+            |d| format!("每月{d}日"),
+        ),
+        rates: format!(
+            "{} / {}",
+            rate(employer.employer_rate_ppm),
+            rate(employer.member_rate_ppm)
+        ),
+        agent: session.principal.display_name.clone(),
+        this_month: Period::of_date(today).to_string(),
+        bills: bills
+            .iter()
+            .map(|b| BillRow {
+                bill_id: b.bill_id,
+                period: b.period,
+                people: b.line_count,
+                total: Fen::new(b.total_fen),
+                due: b.due_date.to_string(),
+                status: match (b.status.as_str(), b.due_date < today) {
+                    ("paid", _) => "已缴",
+                    (_, true) => "逾期未缴",
+                    _ => "待缴",
+                },
+                payable: b.status == "open",
+            })
+            .collect(),
+        roster: roster
+            .iter()
+            .map(|m| RosterRow {
+                name: m.name.clone(),
+                id_card: IdCardNo::parse(&m.id_card)
+                    .map_or_else(|_| "-".to_string(), |i| i.masked()),
+                wage: Fen::new(m.wage_fen),
+            })
+            .collect(),
+    };
+    render(app, Some(session), page.render())
+}
+
+pub async fn employer_home(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    employer_page(&state, &session, None, None).await
+}
+
+/// A refusal re-renders the page with the reason (422); internal failures get the 500 page.
+async fn outcome(
+    state: &WebState,
+    session: &Session,
+    result: Result<String, AppError>,
+) -> Response {
+    match result {
+        Ok(notice) => employer_page(state, session, Some(notice), None).await,
+        Err(AppError::Rejected(d)) => {
+            let mut page = employer_page(state, session, None, Some(d.message().to_string())).await;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            page
+        }
+        Err(other) => {
+            tracing::error!(error = %other, "employer command");
+            internal(&state.app, Some(session))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AddMemberForm {
+    id_card: String,
+    name: String,
+    wage: String,
+}
+
+pub async fn add_member(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<AddMemberForm>,
+) -> Response {
+    let employer_id = session.principal.employer_id.unwrap_or(0);
+    let result: Result<String, AppError> = async {
+        let enrolment = MemberEnrolment::new(&form.id_card, &form.name, &form.wage)?;
+        let actor = session.actor(&context);
+        let added = state
+            .app
+            .enrol_members(&actor, employer_id, &[enrolment], today_in_china())
+            .await?;
+        Ok(format!(
+            "已为 {} 开立住房公积金账户。",
+            added.first().map_or("", |m| m.name.as_str())
+        ))
+    }
+    .await;
+    outcome(&state, &session, result).await
+}
+
+#[derive(Deserialize)]
+pub struct BillForm {
+    period: String,
+}
+
+pub async fn generate_bill(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<BillForm>,
+) -> Response {
+    let employer_id = session.principal.employer_id.unwrap_or(0);
+    let result: Result<String, AppError> = async {
+        let period = Period::parse(form.period.trim())?;
+        let bill = state
+            .app
+            .generate_bill(&session.actor(&context), employer_id, period)
+            .await?;
+        Ok(format!(
+            "已生成 {} 汇缴清册：{} 人，应缴 {}。",
+            bill.period,
+            bill.line_count,
+            Fen::new(bill.total_fen)
+        ))
+    }
+    .await;
+    outcome(&state, &session, result).await
+}
+
+pub async fn pay_bill(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(bill_id): Path<i64>,
+) -> Response {
+    let result: Result<String, AppError> = async {
+        let bill = state
+            .app
+            .pay_bill(&session.actor(&context), bill_id, today_in_china())
+            .await?;
+        Ok(format!(
+            "{} 汇缴已入账，金额 {}。",
+            bill.period,
+            Fen::new(bill.total_fen)
+        ))
+    }
+    .await;
+    outcome(&state, &session, result).await
+}
