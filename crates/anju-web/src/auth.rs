@@ -174,7 +174,13 @@ pub async fn guard(
     }
     let mut request = request;
     if let Some(session) = &session {
-        if changes_state && session.cookie_token.is_some() {
+        if changes_state && session.cookie_token.is_some() && is_multipart(&request) {
+            // File uploads: the token travels as a multipart field, which only the
+            // handler reads; it must check it through `MultipartCsrf`.
+            request
+                .extensions_mut()
+                .insert(MultipartCsrf(session.csrf_token.clone()));
+        } else if changes_state && session.cookie_token.is_some() {
             request = match check_csrf(request, &session.csrf_token).await {
                 Ok(request) => request,
                 Err(()) => {
@@ -192,6 +198,24 @@ pub async fn guard(
         request.extensions_mut().insert(session.clone());
     }
     next.run(request).await
+}
+
+/// The CSRF token a multipart handler must find in its `_csrf` field.
+#[derive(Debug, Clone)]
+pub struct MultipartCsrf(pub String);
+
+impl MultipartCsrf {
+    pub fn matches(&self, sent: &str) -> bool {
+        !self.0.is_empty() && self.0 == sent
+    }
+}
+
+fn is_multipart(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
 /// A signed-in person tried a door their role does not open: worth a row in

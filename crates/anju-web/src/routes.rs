@@ -80,6 +80,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(
                 Method::POST,
+                "/employer/members/import",
+                Roles(AGENT),
+                "批量增员（CSV）",
+            ),
+            post(pages::import_members),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/employer/bills",
                 Roles(AGENT),
                 "生成汇缴清册",

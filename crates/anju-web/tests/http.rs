@@ -96,7 +96,12 @@ impl Harness {
         } else {
             "application/x-www-form-urlencoded"
         };
-        request = request.header(header::CONTENT_TYPE, content_type);
+        if !extra
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
         for (name, value) in extra {
             request = request.header(*name, *value);
         }
@@ -758,4 +763,131 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
     let member = h.sign_in("320502199003071230", Role::Member).await;
     let home = h.get("/member", &member).await;
     assert!(home.body.contains("¥1,600.00"), "{}", home.body);
+}
+
+#[tokio::test]
+async fn a_bad_roster_upload_names_rows_and_columns_and_writes_nothing() {
+    use anju_domain::RatePpm;
+    use anju_domain::collection::{ContributionRates, EmployerRegistration};
+    let h = harness().await;
+    let actor =
+        anju_app::access::Actor::anonymous(anju_domain::access::Channel::Counter, "t", "127.0.0.1");
+    let rate = RatePpm::parse_percent("10").expect("rate");
+    let registration = EmployerRegistration::new(
+        "91350100M000100Y43",
+        "示范科技",
+        Some(15),
+        ContributionRates {
+            employer: rate,
+            member: rate,
+        },
+    )
+    .expect("reg");
+    let employer = h
+        .app
+        .register_employer(&actor, &registration, today())
+        .await
+        .expect("register");
+    h.app
+        .create_account(
+            NewAccount {
+                login: "agent-1".into(),
+                display_name: "经办人".into(),
+                role: Role::EmployerAgent,
+                password: PASSWORD.into(),
+                member_id: None,
+                employer_id: Some(employer.employer_id),
+                mobile: None,
+                email: None,
+                totp_secret: None,
+            },
+            today(),
+        )
+        .await
+        .expect("agent");
+    let agent = h.sign_in("agent-1", Role::EmployerAgent).await;
+    let file = "身份证号,姓名,月工资,单位比例,个人比例\n320502199001020018,甲,8000,12,12\n320502199001030013,乙,9000,,\n11010519491231002X,丙,10000.50,10,10\n320502199003071230,丁,6000,5,5\n320502199001040019,戊,7000,8,8\n320502199001050011,己,7000,8,8\n32050219900106001X,庚,7000,8,8\n320502199001070015,辛,7000,13,8\n";
+    let upload = |csrf: &str, take_valid: bool| {
+        let boundary = "anjuboundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n"
+        );
+        if take_valid {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"take_valid\"\r\n\r\n1\r\n"
+            ));
+        }
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+        ));
+        body
+    };
+    let content_type = [("content-type", "multipart/form-data; boundary=anjuboundary")];
+    let forged = h
+        .send(
+            Method::POST,
+            "/employer/members/import",
+            &agent,
+            &upload("forged", false),
+            &content_type,
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let refused = h
+        .send(
+            Method::POST,
+            "/employer/members/import",
+            &agent,
+            &upload(&agent.csrf, false),
+            &content_type,
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("<td>7</td><td>身份证号</td>"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("<td>9</td><td>单位比例</td>"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        h.app
+            .store()
+            .active_members(employer.employer_id)
+            .await
+            .expect("roster")
+            .is_empty(),
+        "nothing written"
+    );
+    let taken = h
+        .send(
+            Method::POST,
+            "/employer/members/import",
+            &agent,
+            &upload(&agent.csrf, true),
+            &content_type,
+        )
+        .await;
+    assert!(
+        taken.body.contains("已增加 6 名职工；2 处问题未导入"),
+        "{}",
+        taken.body
+    );
+    assert_eq!(
+        h.app
+            .store()
+            .active_members(employer.employer_id)
+            .await
+            .expect("roster")
+            .len(),
+        6
+    );
 }

@@ -146,8 +146,8 @@ impl App {
                 employer_id: Some(employer.employer_id),
                 status: MemberStatus::Active.code().to_string(),
                 wage_fen: e.wage.get(),
-                employer_rate_ppm: None,
-                member_rate_ppm: None,
+                employer_rate_ppm: e.rates.map(|r| r.employer.ppm()),
+                member_rate_ppm: e.rates.map(|r| r.member.ppm()),
                 enrolled_at_us: now,
             })
             .collect();
@@ -197,12 +197,20 @@ impl App {
             .active_members(employer_id)
             .await?
             .iter()
-            .map(|m| BillableMember {
-                member: MemberId(m.member_id),
-                wage: Fen::new(m.wage_fen),
-                rates: None,
+            .map(|m| {
+                let personal = m.employer_rate_ppm.zip(m.member_rate_ppm).map(|(e, p)| {
+                    Ok::<_, DomainError>(ContributionRates {
+                        employer: RatePpm::new(e)?,
+                        member: RatePpm::new(p)?,
+                    })
+                });
+                Ok(BillableMember {
+                    member: MemberId(m.member_id),
+                    wage: Fen::new(m.wage_fen),
+                    rates: personal.transpose()?,
+                })
             })
-            .collect();
+            .collect::<AppResult<Vec<_>>>()?;
         let pay_day = employer.pay_day.and_then(|d| u32::try_from(d).ok());
         let bill = RemittanceBill::compute(
             employer_id,
@@ -311,3 +319,42 @@ impl App {
 
 #[cfg(test)]
 mod tests;
+
+/// What an import did: who was enrolled, and every problem in the file.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub enrolled: Vec<MemberRecord>,
+    pub errors: Vec<anju_domain::collection::RowError>,
+}
+
+impl App {
+    /// 批量增员 from a CSV file. A file with any problem enrols nobody unless
+    /// `take_valid_rows` says to take the rows that passed; either way the
+    /// report lists every problem by row and column.
+    pub async fn import_roster(
+        &self,
+        actor: &Actor,
+        employer_id: i64,
+        bytes: &[u8],
+        take_valid_rows: bool,
+        today: Date,
+    ) -> AppResult<ImportReport> {
+        let rules = &self.policy().contribution.at(today)?.value;
+        let file = anju_domain::collection::parse_roster_csv(bytes, rules)?;
+        if !file.errors.is_empty() && !take_valid_rows || file.valid.is_empty() {
+            return Ok(ImportReport {
+                enrolled: Vec::new(),
+                errors: file.errors,
+            });
+        }
+        let enrolments: Vec<MemberEnrolment> =
+            file.valid.into_iter().map(|r| r.enrolment).collect();
+        let enrolled = self
+            .enrol_members(actor, employer_id, &enrolments, today)
+            .await?;
+        Ok(ImportReport {
+            enrolled,
+            errors: file.errors,
+        })
+    }
+}

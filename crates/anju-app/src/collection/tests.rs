@@ -192,3 +192,81 @@ async fn refusals_write_nothing() {
         .expect("audit");
     assert_eq!(trail.len(), 5, "every command, refused or not, is audited");
 }
+
+#[tokio::test]
+async fn a_bad_roster_file_writes_nothing_unless_told_to_take_the_valid_rows() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let registration =
+        EmployerRegistration::new("91350100M000100Y43", "示范", Some(15), rates("10"))
+            .expect("reg");
+    let employer = app
+        .register_employer(&batch(), &registration, d("2026-11-01"))
+        .await
+        .expect("register");
+    let file = "身份证号,姓名,月工资,单位比例,个人比例\n\
+                320502199001020018,甲,8000,12,12\n\
+                320502199001030013,乙,9000,,\n\
+                11010519491231002X,丙,10000.50,10,10\n\
+                320502199003071230,丁,6000,5,5\n\
+                320502199001040019,戊,7000,8,8\n\
+                320502199001050011,己,7000,8,8\n\
+                32050219900106001X,庚,7000,8,8\n\
+                320502199001070015,辛,7000,13,8\n";
+    let refused = app
+        .import_roster(
+            &batch(),
+            employer.employer_id,
+            file.as_bytes(),
+            false,
+            d("2026-11-01"),
+        )
+        .await
+        .expect("report");
+    let named: Vec<(usize, &str)> = refused
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str()))
+        .collect();
+    assert_eq!(named, vec![(7, "身份证号"), (9, "单位比例")]);
+    assert!(refused.enrolled.is_empty());
+    assert!(
+        app.store()
+            .active_members(employer.employer_id)
+            .await
+            .expect("roster")
+            .is_empty(),
+        "nothing written"
+    );
+    let taken = app
+        .import_roster(
+            &batch(),
+            employer.employer_id,
+            file.as_bytes(),
+            true,
+            d("2026-11-01"),
+        )
+        .await
+        .expect("report");
+    assert_eq!((taken.enrolled.len(), taken.errors.len()), (6, 2));
+    let bill = app
+        .generate_bill(
+            &batch(),
+            employer.employer_id,
+            Period::parse("202611").expect("p"),
+        )
+        .await
+        .expect("bill");
+    // Personal rates apply: 甲 pays 12% + 12% of 8,000 = 1,920.00 instead of 1,600.00.
+    let (_, lines) = app
+        .store()
+        .bill(bill.bill_id)
+        .await
+        .expect("read")
+        .expect("bill");
+    let first = lines
+        .iter()
+        .find(|l| l.member_id == taken.enrolled[0].member_id)
+        .expect("line");
+    assert_eq!(first.employer_fen + first.member_fen, 192_000);
+}

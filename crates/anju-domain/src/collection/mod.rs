@@ -5,9 +5,13 @@
 mod bill;
 mod contribution;
 mod registry;
+mod roster_file;
 
 pub use bill::{BillLine, BillableMember, RemittanceBill, due_date};
 pub use contribution::{
     ContributionRates, MonthlyContribution, check_rates, clamp_base, monthly_contribution,
 };
-pub use registry::{EmployerRegistration, EmployerStatus, MemberEnrolment, MemberStatus};
+pub use registry::{
+    EmployerRegistration, EmployerStatus, MemberEnrolment, MemberStatus, parse_wage,
+};
+pub use roster_file::{MAX_ROSTER_ROWS, RosterFile, RosterRow, RowError, parse_roster_csv};

@@ -150,18 +150,26 @@ pub struct MemberEnrolment {
     pub id_card: IdCardNo,
     pub name: String,
     pub wage: Fen,
+    /// Personal rates, where the employer gives some staff other rates.
+    pub rates: Option<ContributionRates>,
+}
+
+/// A monthly wage as typed: a positive yuan amount.
+pub fn parse_wage(text: &str) -> DomainResult<Fen> {
+    let wage = Fen::parse(text.trim())?;
+    if !wage.is_positive() {
+        return Err(DomainError::new("WAGE_NOT_POSITIVE", "工资收入必须大于零"));
+    }
+    Ok(wage)
 }
 
 impl MemberEnrolment {
     pub fn new(id_card: &str, name: &str, wage: &str) -> DomainResult<Self> {
-        let wage = Fen::parse(wage)?;
-        if !wage.is_positive() {
-            return Err(DomainError::new("WAGE_NOT_POSITIVE", "工资收入必须大于零"));
-        }
         Ok(MemberEnrolment {
             id_card: IdCardNo::parse(id_card.trim())?,
             name: checked_name(name, "姓名")?,
-            wage,
+            wage: parse_wage(wage)?,
+            rates: None,
         })
     }
 }

@@ -2,16 +2,16 @@
 //! remittance bill and its payment, recent remittances.
 
 use super::{Layout, error_page, internal, render};
-use crate::auth::Session;
+use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::AppError;
 use anju_app::clock::today_in_china;
-use anju_domain::collection::MemberEnrolment;
+use anju_domain::collection::{MemberEnrolment, RowError};
 use anju_domain::ids::IdCardNo;
 use anju_domain::{Fen, Period, RatePpm};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
@@ -49,6 +49,7 @@ struct EmployerPage {
     this_month: String,
     bills: Vec<BillRow>,
     roster: Vec<RosterRow>,
+    import_errors: Vec<RowError>,
 }
 
 async fn employer_page(
@@ -56,6 +57,16 @@ async fn employer_page(
     session: &Session,
     notice: Option<String>,
     error: Option<String>,
+) -> Response {
+    employer_page_with(state, session, notice, error, Vec::new()).await
+}
+
+async fn employer_page_with(
+    state: &WebState,
+    session: &Session,
+    notice: Option<String>,
+    error: Option<String>,
+    import_errors: Vec<RowError>,
 ) -> Response {
     let app = &state.app;
     let Some(employer_id) = session.principal.employer_id else {
@@ -117,6 +128,7 @@ async fn employer_page(
                 wage: Fen::new(m.wage_fen),
             })
             .collect(),
+        import_errors,
     };
     render(app, Some(session), page.render())
 }
@@ -226,4 +238,92 @@ pub async fn pay_bill(
     }
     .await;
     outcome(&state, &session, result).await
+}
+
+/// Reads the upload's fields: the CSRF token, the "take valid rows" box, the file.
+async fn read_upload(mut multipart: Multipart) -> Result<(String, bool, Vec<u8>), String> {
+    let (mut csrf, mut take_valid, mut file) = (String::new(), false, Vec::new());
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| "上传内容无法读取".to_string())?
+    {
+        match field.name() {
+            Some("_csrf") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|_| "上传内容无法读取".to_string())?
+            }
+            Some("take_valid") => take_valid = true,
+            Some("file") => {
+                file = field
+                    .bytes()
+                    .await
+                    .map_err(|_| "文件无法读取（不超过2MB）".to_string())?
+                    .to_vec()
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, take_valid, file))
+}
+
+pub async fn import_members(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    expected: Option<Extension<MultipartCsrf>>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let (Some(Extension(expected)), Ok(multipart)) = (expected, multipart) else {
+        let mut page = employer_page(
+            &state,
+            &session,
+            None,
+            Some("请通过页面上的表单上传文件".into()),
+        )
+        .await;
+        *page.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+        return page;
+    };
+    let (csrf, take_valid, file) = match read_upload(multipart).await {
+        Ok(fields) => fields,
+        Err(message) => return employer_page(&state, &session, None, Some(message)).await,
+    };
+    if !expected.matches(&csrf) {
+        return error_page(
+            &state.app,
+            Some(&session),
+            StatusCode::FORBIDDEN,
+            "页面已过期或请求无效，请刷新页面后重试",
+        );
+    }
+    let employer_id = session.principal.employer_id.unwrap_or(0);
+    let actor = session.actor(&context);
+    match state
+        .app
+        .import_roster(&actor, employer_id, &file, take_valid, today_in_china())
+        .await
+    {
+        Ok(report) if report.enrolled.is_empty() => {
+            let message = format!(
+                "文件有 {} 处问题，未增加任何职工。请修改后重新上传，或勾选“仅导入无误的行”。",
+                report.errors.len()
+            );
+            let mut page =
+                employer_page_with(&state, &session, None, Some(message), report.errors).await;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            page
+        }
+        Ok(report) => {
+            let notice = format!(
+                "已增加 {} 名职工；{} 处问题未导入。",
+                report.enrolled.len(),
+                report.errors.len()
+            );
+            employer_page_with(&state, &session, Some(notice), None, report.errors).await
+        }
+        Err(e) => outcome(&state, &session, Err(e)).await,
+    }
 }
