@@ -63,6 +63,8 @@ pub trait CollectionStore: Send + Sync {
     async fn employer(&self, employer_id: i64) -> StoreResult<Option<EmployerRecord>>;
     async fn employer_by_uscc(&self, uscc: &str) -> StoreResult<Option<EmployerRecord>>;
     async fn employers(&self, limit: u32) -> StoreResult<Vec<EmployerRecord>>;
+    /// Employers with a status code (e.g. `01` 正常).
+    async fn count_employers(&self, status: &str) -> StoreResult<i64>;
 
     /// Enrols members and opens their ledger accounts in one transaction:
     /// all or nothing (`MEMBER_EXISTS` when an ID number is already enrolled).

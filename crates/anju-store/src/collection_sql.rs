@@ -156,6 +156,14 @@ macro_rules! impl_collection_store {
                 Ok(rows.into_iter().map($crate::collection_sql::employer_from).collect())
             }
 
+            async fn count_employers(&self, status: &str) -> $crate::StoreResult<i64> {
+                sqlx::query_scalar("SELECT COUNT(*) FROM employer WHERE status = $1")
+                    .bind(status)
+                    .fetch_one(&self.$reader)
+                    .await
+                    .map_err($backend_err)
+            }
+
             async fn enrol_members(&self, members: &[$crate::MemberRecord], opened_on: anju_domain::Date) -> $crate::StoreResult<()> {
                 let year = anju_domain::ledger::MemberBalance::opened(opened_on).year.end_year();
                 let mut tx = self.$writer.begin().await.map_err($backend_err)?;

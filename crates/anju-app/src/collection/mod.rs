@@ -311,6 +311,22 @@ impl App {
             })
     }
 
+    /// K06 单位缴存逾期率 as of `today`: (employers with an overdue bill,
+    /// active employers).
+    pub async fn employer_overdue_counts(&self, today: Date) -> AppResult<(i64, i64)> {
+        let overdue: BTreeSet<i64> = self
+            .overdue_bills(today)
+            .await?
+            .iter()
+            .map(|b| b.employer_id)
+            .collect();
+        let active = self
+            .store()
+            .count_employers(EmployerStatus::Active.code())
+            .await?;
+        Ok((i64::try_from(overdue.len()).unwrap_or(i64::MAX), active))
+    }
+
     /// Bills not paid by their due date, as of `today`.
     pub async fn overdue_bills(&self, today: Date) -> AppResult<Vec<BillRecord>> {
         Ok(self.store().overdue_bills(today, OVERDUE_PAGE).await?)

@@ -64,6 +64,8 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
             Some(e.clone())
         );
         assert_eq!(store.employers(10).await.expect("list"), vec![e]);
+        assert_eq!(store.count_employers("01").await.expect("count"), 1);
+        assert_eq!(store.count_employers("04").await.expect("count"), 0);
         let members = [
             member(1, "320502199003071230", Some(10), "01"),
             member(2, "11010519491231002X", Some(10), "02"),

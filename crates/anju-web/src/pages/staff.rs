@@ -38,6 +38,13 @@ pub struct TaskRow {
     pub reason: String,
 }
 
+pub struct OverdueRow {
+    pub employer: String,
+    pub period: i32,
+    pub total: Fen,
+    pub due: String,
+}
+
 pub struct GlRow {
     pub code: String,
     pub name: &'static str,
@@ -56,6 +63,8 @@ struct StaffPage {
     can_request_reversal: bool,
     recent: Vec<TaskRow>,
     gl_rows: Vec<GlRow>,
+    overdue: Vec<OverdueRow>,
+    k06: String,
 }
 
 fn queue_item(task: &TaskRecord, session: &Session) -> QueueItem {
@@ -108,8 +117,42 @@ async fn staff_page(
     ) else {
         return internal(app, Some(session));
     };
+    let today = anju_app::clock::today_in_china();
+    let (Ok(overdue_bills), Ok((overdue_employers, active))) = (
+        app.overdue_bills(today).await,
+        app.employer_overdue_counts(today).await,
+    ) else {
+        return internal(app, Some(session));
+    };
+    // One read of the employers' names rather than one per overdue bill.
+    let names: std::collections::HashMap<i64, String> = match app.store().employers(500).await {
+        Ok(list) => list.into_iter().map(|e| (e.employer_id, e.name)).collect(),
+        Err(_) => return internal(app, Some(session)),
+    };
+    let overdue: Vec<OverdueRow> = overdue_bills
+        .iter()
+        .map(|bill| OverdueRow {
+            employer: names
+                .get(&bill.employer_id)
+                .cloned()
+                .unwrap_or_else(|| bill.employer_id.to_string()),
+            period: bill.period,
+            total: Fen::new(bill.total_fen),
+            due: bill.due_date.to_string(),
+        })
+        .collect();
+    let k06 = if active == 0 {
+        "暂无数据".to_string()
+    } else {
+        format!(
+            "{:.2}%（{overdue_employers} / {active}）",
+            overdue_employers as f64 * 100.0 / active as f64
+        )
+    };
     let page = StaffPage {
         layout: Layout::new(app, Some(session)),
+        overdue,
+        k06,
         notice,
         error,
         queue: pending.iter().map(|t| queue_item(t, session)).collect(),
