@@ -638,57 +638,58 @@ async fn member_sees_the_ledger_and_partner_reads_the_api() {
     );
 }
 
+impl Harness {
+    /// Registers an employer (10% + 10%) with a signed-up agent; returns its id.
+    async fn employer_with_agent(&self, uscc: &str, name: &str, agent_login: &str) -> i64 {
+        use anju_domain::RatePpm;
+        use anju_domain::collection::{ContributionRates, EmployerRegistration};
+        let actor = anju_app::access::Actor::anonymous(
+            anju_domain::access::Channel::Counter,
+            "t",
+            "127.0.0.1",
+        );
+        let rate = RatePpm::parse_percent("10").expect("rate");
+        let rates = ContributionRates {
+            employer: rate,
+            member: rate,
+        };
+        let registration = EmployerRegistration::new(uscc, name, Some(15), rates).expect("reg");
+        let employer = self
+            .app
+            .register_employer(&actor, &registration, today())
+            .await
+            .expect("register");
+        let agent = NewAccount {
+            login: agent_login.into(),
+            display_name: "经办人".into(),
+            role: Role::EmployerAgent,
+            password: PASSWORD.into(),
+            member_id: None,
+            employer_id: Some(employer.employer_id),
+            mobile: None,
+            email: None,
+            totp_secret: None,
+        };
+        self.app
+            .create_account(agent, today())
+            .await
+            .expect("agent");
+        employer.employer_id
+    }
+}
+
 #[tokio::test]
 async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
-    use anju_domain::RatePpm;
-    use anju_domain::collection::{ContributionRates, EmployerRegistration};
     let h = harness().await;
-    let actor =
-        anju_app::access::Actor::anonymous(anju_domain::access::Channel::Counter, "t", "127.0.0.1");
-    let rate = RatePpm::parse_percent("10").expect("rate");
-    let rates = ContributionRates {
-        employer: rate,
-        member: rate,
-    };
-    let mine =
-        EmployerRegistration::new("91350100M000100Y43", "示范科技", Some(15), rates).expect("reg");
-    let employer = h
-        .app
-        .register_employer(&actor, &mine, today())
-        .await
-        .expect("register");
+    let employer_id = h
+        .employer_with_agent("91350100M000100Y43", "示范科技", "agent-1")
+        .await;
     let other_code = format!(
         "91320500MA1XYW123{}",
         anju_domain::ids::uscc_check_char("91320500MA1XYW123").expect("check")
     );
-    let other = EmployerRegistration::new(&other_code, "别家公司", None, rates).expect("reg");
-    let other = h
-        .app
-        .register_employer(&actor, &other, today())
-        .await
-        .expect("register");
-    for (login, employer_id) in [
-        ("agent-1", employer.employer_id),
-        ("agent-2", other.employer_id),
-    ] {
-        h.app
-            .create_account(
-                NewAccount {
-                    login: login.into(),
-                    display_name: "经办人".into(),
-                    role: Role::EmployerAgent,
-                    password: PASSWORD.into(),
-                    member_id: None,
-                    employer_id: Some(employer_id),
-                    mobile: None,
-                    email: None,
-                    totp_secret: None,
-                },
-                today(),
-            )
-            .await
-            .expect("agent");
-    }
+    h.employer_with_agent(&other_code, "别家公司", "agent-2")
+        .await;
     let agent = h.sign_in("agent-1", Role::EmployerAgent).await;
     let bad = h
         .post_form(
@@ -719,13 +720,7 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
         .post_form("/employer/bills", &agent, "period=202611")
         .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let bill_id = h
-        .app
-        .store()
-        .bills_of(employer.employer_id, 5)
-        .await
-        .expect("bills")[0]
-        .bill_id;
+    let bill_id = h.app.store().bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
     let intruder = h.sign_in("agent-2", Role::EmployerAgent).await;
     let refused = h
         .post_form(&format!("/employer/bills/{bill_id}/payment"), &intruder, "")
@@ -767,44 +762,10 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
 
 #[tokio::test]
 async fn a_bad_roster_upload_names_rows_and_columns_and_writes_nothing() {
-    use anju_domain::RatePpm;
-    use anju_domain::collection::{ContributionRates, EmployerRegistration};
     let h = harness().await;
-    let actor =
-        anju_app::access::Actor::anonymous(anju_domain::access::Channel::Counter, "t", "127.0.0.1");
-    let rate = RatePpm::parse_percent("10").expect("rate");
-    let registration = EmployerRegistration::new(
-        "91350100M000100Y43",
-        "示范科技",
-        Some(15),
-        ContributionRates {
-            employer: rate,
-            member: rate,
-        },
-    )
-    .expect("reg");
-    let employer = h
-        .app
-        .register_employer(&actor, &registration, today())
-        .await
-        .expect("register");
-    h.app
-        .create_account(
-            NewAccount {
-                login: "agent-1".into(),
-                display_name: "经办人".into(),
-                role: Role::EmployerAgent,
-                password: PASSWORD.into(),
-                member_id: None,
-                employer_id: Some(employer.employer_id),
-                mobile: None,
-                email: None,
-                totp_secret: None,
-            },
-            today(),
-        )
-        .await
-        .expect("agent");
+    let employer_id = h
+        .employer_with_agent("91350100M000100Y43", "示范科技", "agent-1")
+        .await;
     let agent = h.sign_in("agent-1", Role::EmployerAgent).await;
     let file = "身份证号,姓名,月工资,单位比例,个人比例\n320502199001020018,甲,8000,12,12\n320502199001030013,乙,9000,,\n11010519491231002X,丙,10000.50,10,10\n320502199003071230,丁,6000,5,5\n320502199001040019,戊,7000,8,8\n320502199001050011,己,7000,8,8\n32050219900106001X,庚,7000,8,8\n320502199001070015,辛,7000,13,8\n";
     let upload = |csrf: &str, take_valid: bool| {
@@ -861,7 +822,7 @@ async fn a_bad_roster_upload_names_rows_and_columns_and_writes_nothing() {
     assert!(
         h.app
             .store()
-            .active_members(employer.employer_id)
+            .active_members(employer_id)
             .await
             .expect("roster")
             .is_empty(),
@@ -884,7 +845,7 @@ async fn a_bad_roster_upload_names_rows_and_columns_and_writes_nothing() {
     assert_eq!(
         h.app
             .store()
-            .active_members(employer.employer_id)
+            .active_members(employer_id)
             .await
             .expect("roster")
             .len(),
