@@ -20,7 +20,12 @@ fn pg_url() -> Option<String> {
             )
         }
         _ => {
-            eprintln!("skipped: ANJU_TEST_PG_URL is not set, PostgreSQL contract not run");
+            // Straight to the stderr handle: libtest captures eprintln! of passing tests.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: ANJU_TEST_PG_URL is not set, PostgreSQL contract not run"
+            );
             None
         }
     }
