@@ -20,12 +20,16 @@ fn pg_url() -> Option<String> {
             )
         }
         _ => {
-            // Straight to the stderr handle: libtest captures eprintln! of passing tests.
-            use std::io::Write as _;
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipped: ANJU_TEST_PG_URL is not set, PostgreSQL contract not run"
-            );
+            // Once, and straight to the stderr handle: libtest captures eprintln!
+            // of passing tests, and this must be seen.
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "skipped: ANJU_TEST_PG_URL is not set, PostgreSQL contract not run"
+                );
+            });
             None
         }
     }
