@@ -207,8 +207,8 @@ test('an agent adds an employee, confirms and pays the month; the member sees th
   await journey('agent-month', async (page) => {
     await signIn(page, 'employer', 'agent01');
     await page.waitForURL(`${base}/employer`);
-    await page.getByLabel('身份证号').fill(newcomer);
-    await page.getByLabel('姓名').fill('浏览器新人');
+    await page.getByLabel('身份证号', { exact: true }).fill(newcomer);
+    await page.getByLabel('姓名', { exact: true }).fill('浏览器新人');
     await page.getByLabel('月工资（元，用于确定缴存基数）').fill('10000.00');
     await page.getByRole('button', { name: '增加职工' }).click();
     await page.getByText('已为 浏览器新人 开立住房公积金账户').waitFor();
