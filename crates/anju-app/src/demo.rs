@@ -102,7 +102,8 @@ pub async fn seed(app: &App, today: Date) -> AppResult<DemoSummary> {
                     .generate_bill(&demo_actor(), *employer_id, period)
                     .await?;
                 let paid_on = Date::from_ymd(period.year(), period.month(), 10)?;
-                app.pay_bill(&demo_actor(), bill.bill_id, paid_on).await?;
+                app.pay_bill(&demo_actor(), bill.bill_id, "bank", paid_on)
+                    .await?;
                 paid_now += 1;
             }
             period = period.next()?;

@@ -23,6 +23,7 @@ pub struct App {
     store: Arc<dyn Store>,
     policy: Arc<PolicySet>,
     channels: Arc<Vec<Box<dyn access::ChannelAdapter>>>,
+    payments: Arc<Vec<Box<dyn collection::PaymentAdapter>>>,
 }
 
 impl App {
@@ -31,6 +32,7 @@ impl App {
             store,
             policy: Arc::new(policy),
             channels: Arc::new(access::messages_default_channels()),
+            payments: Arc::new(collection::default_payment_adapters()),
         }
     }
 
@@ -40,6 +42,20 @@ impl App {
 
     pub fn policy(&self) -> &PolicySet {
         &self.policy
+    }
+
+    /// Replaces the payment channels (a deployment's real adapters, or a
+    /// simulator configured to decline).
+    pub fn with_payment_adapters(
+        mut self,
+        adapters: Vec<Box<dyn collection::PaymentAdapter>>,
+    ) -> Self {
+        self.payments = Arc::new(adapters);
+        self
+    }
+
+    pub fn payment_adapters(&self) -> &[Box<dyn collection::PaymentAdapter>] {
+        &self.payments
     }
 
     /// The message channels (simulators unless a deployment configures gateways).

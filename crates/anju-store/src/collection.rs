@@ -45,6 +45,17 @@ pub struct BillRecord {
     pub created_at_us: i64,
     pub paid_entry_id: Option<i64>,
     pub paid_on: Option<Date>,
+    pub payment_channel: Option<String>,
+    pub payment_reference: Option<String>,
+}
+
+/// How a bill was paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillPayment {
+    pub entry_id: i64,
+    pub paid_on: Date,
+    pub channel: String,
+    pub reference: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +90,9 @@ pub trait CollectionStore: Send + Sync {
     async fn bill(&self, bill_id: i64) -> StoreResult<Option<(BillRecord, Vec<BillLineRecord>)>>;
     async fn bills_of(&self, employer_id: i64, limit: u32) -> StoreResult<Vec<BillRecord>>;
     /// Marks an open bill paid; false when it was not open.
-    async fn mark_bill_paid(&self, bill_id: i64, entry_id: i64, paid_on: Date)
-    -> StoreResult<bool>;
+    async fn mark_bill_paid(&self, bill_id: i64, payment: &BillPayment) -> StoreResult<bool>;
+    /// Bills paid with value date `paid_on` (for reconciliation).
+    async fn bills_paid_on(&self, paid_on: Date) -> StoreResult<Vec<BillRecord>>;
     /// Open bills due before `as_of` (overdue on that day).
     async fn overdue_bills(&self, as_of: Date, limit: u32) -> StoreResult<Vec<BillRecord>>;
 }

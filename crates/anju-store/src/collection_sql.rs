@@ -59,6 +59,8 @@ pub type BillRow = (
     i64,
     Option<i64>,
     Option<String>,
+    Option<String>,
+    Option<String>,
 );
 
 pub fn bill_from(r: BillRow) -> StoreResult<BillRecord> {
@@ -73,6 +75,8 @@ pub fn bill_from(r: BillRow) -> StoreResult<BillRecord> {
         created_at_us: r.7,
         paid_entry_id: r.8,
         paid_on: r.9.as_deref().map(stored_date).transpose()?,
+        payment_channel: r.10,
+        payment_reference: r.11,
     })
 }
 
@@ -296,7 +300,7 @@ macro_rules! impl_collection_store {
             ) -> $crate::StoreResult<Option<($crate::BillRecord, Vec<$crate::BillLineRecord>)>> {
                 let row: Option<$crate::collection_sql::BillRow> = sqlx::query_as(
                     "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
-                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT) FROM remittance_bill WHERE bill_id = $1",
+                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT), payment_channel, payment_reference FROM remittance_bill WHERE bill_id = $1",
                 )
                 .bind(bill_id)
                 .fetch_optional(&self.$writer)
@@ -320,7 +324,7 @@ macro_rules! impl_collection_store {
             async fn bills_of(&self, employer_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
                 let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(
                     "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
-                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT) FROM remittance_bill \
+                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT), payment_channel, payment_reference FROM remittance_bill \
                      WHERE employer_id = $1 ORDER BY period DESC LIMIT $2",
                 )
                 .bind(employer_id)
@@ -331,25 +335,42 @@ macro_rules! impl_collection_store {
                 rows.into_iter().map($crate::collection_sql::bill_from).collect()
             }
 
-            async fn mark_bill_paid(&self, bill_id: i64, entry_id: i64, paid_on: anju_domain::Date) -> $crate::StoreResult<bool> {
+            async fn mark_bill_paid(&self, bill_id: i64, p: &$crate::BillPayment) -> $crate::StoreResult<bool> {
                 let done = sqlx::query(concat!(
                     "UPDATE remittance_bill SET status = 'paid', paid_entry_id = $2, paid_on = $3",
                     $date,
-                    " WHERE bill_id = $1 AND status = 'open'"
+                    ", payment_channel = $4, payment_reference = $5 WHERE bill_id = $1 AND status = 'open'"
                 ))
                 .bind(bill_id)
-                .bind(entry_id)
-                .bind(paid_on.to_string())
+                .bind(p.entry_id)
+                .bind(p.paid_on.to_string())
+                .bind(&p.channel)
+                .bind(&p.reference)
                 .execute(&self.$writer)
                 .await
                 .map_err($backend_err)?;
                 Ok(done.rows_affected() == 1)
             }
 
+            async fn bills_paid_on(&self, paid_on: anju_domain::Date) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
+                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(concat!(
+                    "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
+                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT), payment_channel, payment_reference \
+                     FROM remittance_bill WHERE paid_on = $1",
+                    $date,
+                    " ORDER BY bill_id"
+                ))
+                .bind(paid_on.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter().map($crate::collection_sql::bill_from).collect()
+            }
+
             async fn overdue_bills(&self, as_of: anju_domain::Date, limit: u32) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
                 let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(concat!(
                     "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
-                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT) FROM remittance_bill \
+                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT), payment_channel, payment_reference FROM remittance_bill \
                      WHERE status = 'open' AND due_date < $1",
                     $date,
                     " ORDER BY due_date, bill_id LIMIT $2"

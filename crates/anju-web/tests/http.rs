@@ -723,7 +723,11 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
     let bill_id = h.app.store().bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
     let intruder = h.sign_in("agent-2", Role::EmployerAgent).await;
     let refused = h
-        .post_form(&format!("/employer/bills/{bill_id}/payment"), &intruder, "")
+        .post_form(
+            &format!("/employer/bills/{bill_id}/payment"),
+            &intruder,
+            "channel=bank",
+        )
         .await;
     assert!(
         refused.body.contains("只能办理本单位的业务"),
@@ -731,7 +735,11 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
         refused.body
     );
     let paid = h
-        .post_form(&format!("/employer/bills/{bill_id}/payment"), &agent, "")
+        .post_form(
+            &format!("/employer/bills/{bill_id}/payment"),
+            &agent,
+            "channel=ecny",
+        )
         .await;
     assert!(paid.body.contains("汇缴已入账"), "{}", paid.body);
     let wrong_name = "id_card=320502199003071230&name=李四&mobile=13812345678&password=anju2026abc";

@@ -55,6 +55,19 @@ pub enum Command {
     },
     /// Validate an identifier: exit 0 when valid, 1 with the reason when not.
     Validate { kind: IdKind, value: String },
+    /// Reconcile a payment channel's daily file (对账) against the booked
+    /// payments; exits 1 when anything differs.
+    Recon {
+        /// `bank` or `ecny`.
+        #[arg(long)]
+        channel: String,
+        /// The value date the file covers (YYYY-MM-DD).
+        #[arg(long)]
+        date: String,
+        /// The channel's CSV file (see docs/payments.md).
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
     /// Print the current TOTP code for a base32 secret (the demo's staff second factor).
     Totp {
         #[arg(long)]

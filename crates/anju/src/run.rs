@@ -30,6 +30,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check => check(&config).await,
+        Command::Recon {
+            channel,
+            date,
+            file,
+        } => recon(&config, &channel, &date, &file).await,
         Command::Policy {
             command: PolicyCommand::Show { date },
         } => policy_show(&config, date.as_deref()),
@@ -183,6 +188,50 @@ async fn check(config: &Config) -> Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     } else {
         println!("ledger INVALID: see FAIL lines above");
+        Ok(ExitCode::from(1))
+    }
+}
+
+async fn recon(
+    config: &Config,
+    channel: &str,
+    date: &str,
+    file: &std::path::Path,
+) -> Result<ExitCode> {
+    let date = Date::parse(date).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let (policy, store) = open(config).await?;
+    let app = App::new(store, policy);
+    let (result, errors) = app
+        .reconcile_day(channel, date, &bytes)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{channel} {date}: {} matched", result.matched);
+    for e in &errors {
+        println!("  line {}: {} {}", e.row, e.code, e.message);
+    }
+    for c in &result.unbooked {
+        println!(
+            "  UNBOOKED    {} {} (in the channel's file, not in the ledger)",
+            c.reference, c.amount
+        );
+    }
+    for c in &result.unconfirmed {
+        println!(
+            "  UNCONFIRMED {} {} (in the ledger, not in the channel's file)",
+            c.reference, c.amount
+        );
+    }
+    for (theirs, ours) in &result.mismatched {
+        println!(
+            "  MISMATCH    {}: channel {} on {}, ledger {} on {}",
+            theirs.reference, theirs.amount, theirs.paid_on, ours.amount, ours.paid_on
+        );
+    }
+    if result.balances() && errors.is_empty() {
+        println!("reconciled");
+        Ok(ExitCode::SUCCESS)
+    } else {
         Ok(ExitCode::from(1))
     }
 }

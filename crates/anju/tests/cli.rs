@@ -103,3 +103,84 @@ fn check_exits_one_with_a_report_when_the_ledger_is_broken() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("FAIL") && text.contains("GL 201"), "{text}");
 }
+
+#[test]
+fn recon_exits_zero_when_the_day_matches_and_one_when_it_does_not() {
+    use anju_app::App;
+    use anju_domain::collection::{ContributionRates, EmployerRegistration, MemberEnrolment};
+    use anju_domain::{Date, Period, RatePpm};
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("anju.db").display());
+    let day = Date::parse("2026-11-18").expect("date");
+    let reference = anju_store::contract::runtime().block_on(async {
+        let store = anju_store_sqlite::SqliteStore::open(&url, "320500000000000")
+            .await
+            .expect("open");
+        let app = App::new(
+            std::sync::Arc::new(store),
+            anju_app::policy::load_policy(None).expect("policy"),
+        );
+        let actor =
+            anju_app::access::Actor::anonymous(anju_domain::access::Channel::Batch, "t", "-");
+        let rate = RatePpm::parse_percent("10").expect("rate");
+        let reg = EmployerRegistration::new(
+            "91350100M000100Y43",
+            "示范",
+            Some(15),
+            ContributionRates {
+                employer: rate,
+                member: rate,
+            },
+        )
+        .expect("reg");
+        let employer = app
+            .register_employer(&actor, &reg, day)
+            .await
+            .expect("employer");
+        let people = [MemberEnrolment::new("320502199003071230", "张伟", "8000").expect("m")];
+        app.enrol_members(&actor, employer.employer_id, &people, day)
+            .await
+            .expect("enrol");
+        let bill = app
+            .generate_bill(
+                &actor,
+                employer.employer_id,
+                Period::parse("202611").expect("p"),
+            )
+            .await
+            .expect("bill");
+        let paid = app
+            .pay_bill(&actor, bill.bill_id, "ecny", day)
+            .await
+            .expect("pay");
+        paid.payment_reference.expect("reference")
+    });
+    let file = dir.path().join("ecny.csv");
+    std::fs::write(
+        &file,
+        format!("reference,channel,amount,paid_on\n{reference},ecny,1600.00,2026-11-18\n"),
+    )
+    .expect("write");
+    let args = [
+        "recon",
+        "--channel",
+        "ecny",
+        "--date",
+        "2026-11-18",
+        "--file",
+    ];
+    let (code, text) = run(anju(dir.path()).args(args).arg(&file));
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("1 matched") && text.contains("reconciled"),
+        "{text}"
+    );
+    std::fs::write(
+        &file,
+        format!("reference,channel,amount,paid_on\n{reference},ecny,1600.01,2026-11-18\n"),
+    )
+    .expect("write");
+    let (code, text) = run(anju(dir.path()).args(args).arg(&file));
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("MISMATCH"), "{text}");
+}

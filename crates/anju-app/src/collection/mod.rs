@@ -13,6 +13,13 @@ use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
 use anju_store::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord};
 use std::collections::BTreeSet;
 
+mod payment;
+
+pub(crate) use payment::default_adapters as default_payment_adapters;
+pub use payment::{
+    BankTransferSimulator, EcnySimulator, PaymentAdapter, PaymentReceipt, PaymentRequest,
+};
+
 /// Most members one enrolment call takes (a file import is split into calls).
 pub const MAX_ENROLMENT_BATCH: usize = 5_000;
 /// Overdue bills one query returns.
@@ -231,6 +238,8 @@ impl App {
             created_at_us: crate::clock::now_micros(),
             paid_entry_id: None,
             paid_on: None,
+            payment_channel: None,
+            payment_reference: None,
         };
         let lines: Vec<BillLineRecord> = bill
             .lines
@@ -248,21 +257,26 @@ impl App {
         Ok(record)
     }
 
-    /// Posts a bill's payment (received on `paid_on`) as one balanced entry and
-    /// marks it paid. Paying again returns the paid bill and posts nothing: the
-    /// entry's key is the bill's, so even a crash between the two steps heals.
+    /// Collects a bill through a payment channel (`bank`, `ecny`) on `today`,
+    /// posts it as one balanced entry valued on the day the money arrived, and
+    /// marks it paid with the channel's reference. Paying a paid bill returns it
+    /// and posts nothing; a declined payment leaves the bill open. The entry's
+    /// key is the bill's, so a crash between posting and marking heals on retry
+    /// (and a collection the ledger missed shows up in reconciliation).
     pub async fn pay_bill(
         &self,
         actor: &Actor,
         bill_id: i64,
-        paid_on: Date,
+        channel: &str,
+        today: Date,
     ) -> AppResult<BillRecord> {
-        let result = self.try_pay_bill(actor, bill_id, paid_on).await;
+        let result = self.try_pay_bill(actor, bill_id, channel, today).await;
+        let payload = format!("{channel}|{today}");
         self.audit(
             actor,
             "remittance.pay",
             &format!("bill:{bill_id}"),
-            paid_on.to_string().as_bytes(),
+            payload.as_bytes(),
             outcome(&result),
         )
         .await?;
@@ -273,7 +287,8 @@ impl App {
         &self,
         actor: &Actor,
         bill_id: i64,
-        paid_on: Date,
+        channel: &str,
+        today: Date,
     ) -> AppResult<BillRecord> {
         let (record, lines) = self.store().bill(bill_id).await?.ok_or_else(|| {
             DomainError::new("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在"))
@@ -282,10 +297,22 @@ impl App {
         if record.status == "paid" {
             return Ok(record);
         }
-        let period = Period::from_yyyymm(u32::try_from(record.period).unwrap_or(0))?;
+        let adapter = self
+            .payment_adapters()
+            .iter()
+            .find(|a| a.channel() == channel)
+            .ok_or_else(|| payment::unknown_channel(channel))?;
+        let employer = self.store().employer(record.employer_id).await?;
+        let request = PaymentRequest {
+            bill_id,
+            employer_uscc: employer.map(|e| e.uscc).unwrap_or_default(),
+            amount: Fen::new(record.total_fen),
+            requested_on: today,
+        };
+        let receipt = adapter.collect(&request).await?;
         let bill = RemittanceBill {
             employer_id: record.employer_id,
-            period,
+            period: Period::from_yyyymm(u32::try_from(record.period).unwrap_or(0))?,
             due_date: record.due_date,
             lines: lines
                 .iter()
@@ -297,11 +324,18 @@ impl App {
                 })
                 .collect(),
         };
-        let entry = bill.entry(paid_on, IdempotencyKey::parse(&format!("bill-{bill_id}"))?)?;
+        let entry = bill.entry(
+            receipt.paid_on,
+            IdempotencyKey::parse(&format!("bill-{bill_id}"))?,
+        )?;
         let posted = self.post_entry(entry).await?;
-        self.store()
-            .mark_bill_paid(bill_id, posted.entry_id.0, paid_on)
-            .await?;
+        let payment = anju_store::BillPayment {
+            entry_id: posted.entry_id.0,
+            paid_on: receipt.paid_on,
+            channel: receipt.channel.to_string(),
+            reference: receipt.reference,
+        };
+        self.store().mark_bill_paid(bill_id, &payment).await?;
         self.store()
             .bill(bill_id)
             .await?
@@ -309,6 +343,37 @@ impl App {
             .ok_or_else(|| {
                 DomainError::new("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在")).into()
             })
+    }
+
+    /// 对账: the channel's file for `date` against the payments booked that day.
+    pub async fn reconcile_day(
+        &self,
+        channel: &str,
+        date: Date,
+        file: &[u8],
+    ) -> AppResult<(
+        anju_domain::collection::Reconciliation,
+        Vec<anju_domain::collection::RowError>,
+    )> {
+        let (theirs, errors) = anju_domain::collection::parse_reconciliation_file(file)?;
+        let theirs: Vec<_> = theirs
+            .into_iter()
+            .filter(|c| c.channel == channel)
+            .collect();
+        let booked: Vec<anju_domain::collection::Collected> = self
+            .store()
+            .bills_paid_on(date)
+            .await?
+            .into_iter()
+            .filter(|b| b.payment_channel.as_deref() == Some(channel))
+            .map(|b| anju_domain::collection::Collected {
+                reference: b.payment_reference.unwrap_or_default(),
+                channel: channel.to_string(),
+                amount: Fen::new(b.total_fen),
+                paid_on: date,
+            })
+            .collect();
+        Ok((anju_domain::collection::reconcile(&theirs, &booked), errors))
     }
 
     /// K06 单位缴存逾期率 as of `today`: (employers with an overdue bill,

@@ -97,12 +97,12 @@ async fn a_month_from_registration_to_payment() {
         1
     );
     let paid = app
-        .pay_bill(&batch(), bill.bill_id, d("2026-11-18"))
+        .pay_bill(&batch(), bill.bill_id, "bank", d("2026-11-18"))
         .await
         .expect("pay");
     assert_eq!(paid.status, "paid");
     let again = app
-        .pay_bill(&batch(), bill.bill_id, d("2026-11-19"))
+        .pay_bill(&batch(), bill.bill_id, "bank", d("2026-11-19"))
         .await
         .expect("pay again");
     assert_eq!(
@@ -269,4 +269,90 @@ async fn a_bad_roster_file_writes_nothing_unless_told_to_take_the_valid_rows() {
         .find(|l| l.member_id == taken.enrolled[0].member_id)
         .expect("line");
     assert_eq!(first.employer_fen + first.member_fen, 192_000);
+}
+
+#[tokio::test]
+async fn a_declined_payment_leaves_the_bill_open_and_reconciliation_names_differences() {
+    use crate::collection::{BankTransferSimulator, EcnySimulator};
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await.with_payment_adapters(vec![
+        Box::new(BankTransferSimulator {
+            decline_above: Some(Fen::new(100_000)),
+        }),
+        Box::new(EcnySimulator),
+    ]);
+    let registration =
+        EmployerRegistration::new("91350100M000100Y43", "示范", Some(15), rates("10"))
+            .expect("reg");
+    let employer = app
+        .register_employer(&batch(), &registration, d("2026-11-01"))
+        .await
+        .expect("register");
+    let people = [MemberEnrolment::new("320502199003071230", "张伟", "8000.00").expect("m")];
+    app.enrol_members(&batch(), employer.employer_id, &people, d("2026-11-01"))
+        .await
+        .expect("enrol");
+    let bill = app
+        .generate_bill(
+            &batch(),
+            employer.employer_id,
+            Period::parse("202611").expect("p"),
+        )
+        .await
+        .expect("bill");
+    let declined = app
+        .pay_bill(&batch(), bill.bill_id, "bank", d("2026-11-18"))
+        .await;
+    assert_eq!(
+        declined.expect_err("over the limit").code(),
+        Some("PAYMENT_DECLINED")
+    );
+    assert_eq!(
+        app.check_ledger().await.expect("check").entries,
+        0,
+        "nothing posted"
+    );
+    let unknown = app
+        .pay_bill(&batch(), bill.bill_id, "cash", d("2026-11-18"))
+        .await;
+    assert_eq!(
+        unknown.expect_err("no such channel").code(),
+        Some("PAYMENT_CHANNEL_UNKNOWN")
+    );
+    let paid = app
+        .pay_bill(&batch(), bill.bill_id, "ecny", d("2026-11-18"))
+        .await
+        .expect("e-CNY");
+    let reference = paid.payment_reference.clone().expect("reference");
+    assert!(reference.starts_with("EC20261118"), "{reference}");
+    let file = format!("reference,channel,amount,paid_on\n{reference},ecny,1600.00,2026-11-18\n");
+    let (clean, errors) = app
+        .reconcile_day("ecny", d("2026-11-18"), file.as_bytes())
+        .await
+        .expect("recon");
+    assert!(
+        clean.balances() && errors.is_empty() && clean.matched == 1,
+        "{clean:?}"
+    );
+    let wrong = format!(
+        "reference,channel,amount,paid_on\n{reference},ecny,1600.01,2026-11-18\nEC-X,ecny,5.00,2026-11-18\n"
+    );
+    let (diff, _) = app
+        .reconcile_day("ecny", d("2026-11-18"), wrong.as_bytes())
+        .await
+        .expect("recon");
+    assert_eq!((diff.mismatched.len(), diff.unbooked.len()), (1, 1));
+    let (missing, _) = app
+        .reconcile_day(
+            "ecny",
+            d("2026-11-18"),
+            b"reference,channel,amount,paid_on\n",
+        )
+        .await
+        .expect("recon");
+    assert_eq!(
+        missing.unconfirmed.len(),
+        1,
+        "booked but not in the channel's file"
+    );
 }

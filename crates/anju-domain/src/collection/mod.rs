@@ -4,6 +4,7 @@
 
 mod bill;
 mod contribution;
+mod reconcile;
 mod registry;
 mod roster_file;
 
@@ -11,6 +12,7 @@ pub use bill::{BillLine, BillableMember, RemittanceBill, due_date};
 pub use contribution::{
     ContributionRates, MonthlyContribution, check_rates, clamp_base, monthly_contribution,
 };
+pub use reconcile::{Collected, Reconciliation, parse_reconciliation_file, reconcile};
 pub use registry::{
     EmployerRegistration, EmployerStatus, MemberEnrolment, MemberStatus, parse_wage,
 };

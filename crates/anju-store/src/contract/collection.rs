@@ -2,7 +2,7 @@
 
 use super::BoxFuture;
 use super::cases::d;
-use crate::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord, Store};
+use crate::{BillLineRecord, BillPayment, BillRecord, EmployerRecord, MemberRecord, Store};
 use anju_domain::ledger::MemberId;
 use std::sync::Arc;
 
@@ -45,6 +45,8 @@ fn bill(id: i64, employer_id: i64, period: i32, due: &str) -> BillRecord {
         created_at_us: 3,
         paid_entry_id: None,
         paid_on: None,
+        payment_channel: None,
+        payment_reference: None,
     }
 }
 
@@ -164,15 +166,21 @@ pub fn bills_are_monthly_and_paid_once(store: Arc<dyn Store>) -> BoxFuture<()> {
             overdue.iter().map(|b| b.bill_id).collect::<Vec<_>>(),
             vec![100]
         );
+        let payment = |entry_id: i64, on: &str| BillPayment {
+            entry_id,
+            paid_on: d(on),
+            channel: "bank".into(),
+            reference: format!("BK-{entry_id}"),
+        };
         assert!(
             store
-                .mark_bill_paid(100, 555, d("2026-11-25"))
+                .mark_bill_paid(100, &payment(555, "2026-11-25"))
                 .await
                 .expect("pay")
         );
         assert!(
             !store
-                .mark_bill_paid(100, 556, d("2026-11-26"))
+                .mark_bill_paid(100, &payment(556, "2026-11-26"))
                 .await
                 .expect("pay again"),
             "paid once"
@@ -181,6 +189,22 @@ pub fn bills_are_monthly_and_paid_once(store: Arc<dyn Store>) -> BoxFuture<()> {
         assert_eq!(
             (paid.status.as_str(), paid.paid_entry_id, paid.paid_on),
             ("paid", Some(555), Some(d("2026-11-25")))
+        );
+        assert_eq!(paid.payment_reference.as_deref(), Some("BK-555"));
+        let that_day = store
+            .bills_paid_on(d("2026-11-25"))
+            .await
+            .expect("paid that day");
+        assert_eq!(
+            that_day.iter().map(|b| b.bill_id).collect::<Vec<_>>(),
+            vec![100]
+        );
+        assert!(
+            store
+                .bills_paid_on(d("2026-11-26"))
+                .await
+                .expect("none")
+                .is_empty()
         );
         assert!(
             store

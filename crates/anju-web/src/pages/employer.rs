@@ -50,6 +50,7 @@ struct EmployerPage {
     bills: Vec<BillRow>,
     roster: Vec<RosterRow>,
     import_errors: Vec<RowError>,
+    channels: Vec<(&'static str, &'static str)>,
 }
 
 async fn employer_page(
@@ -129,6 +130,11 @@ async fn employer_page_with(
             })
             .collect(),
         import_errors,
+        channels: app
+            .payment_adapters()
+            .iter()
+            .map(|a| (a.channel(), a.name_zh()))
+            .collect(),
     };
     render(app, Some(session), page.render())
 }
@@ -219,16 +225,27 @@ pub async fn generate_bill(
     outcome(&state, &session, result).await
 }
 
+#[derive(Deserialize)]
+pub struct PayForm {
+    channel: String,
+}
+
 pub async fn pay_bill(
     State(state): State<WebState>,
     Extension(context): Extension<RequestContext>,
     Extension(session): Extension<Session>,
     Path(bill_id): Path<i64>,
+    Form(form): Form<PayForm>,
 ) -> Response {
     let result: Result<String, AppError> = async {
         let bill = state
             .app
-            .pay_bill(&session.actor(&context), bill_id, today_in_china())
+            .pay_bill(
+                &session.actor(&context),
+                bill_id,
+                &form.channel,
+                today_in_china(),
+            )
             .await?;
         Ok(format!(
             "{} 汇缴已入账，金额 {}。",
