@@ -49,6 +49,17 @@ pub struct BillRecord {
     pub payment_reference: Option<String>,
 }
 
+/// A status change of a member account (封存, 启封, 内部转移, 冻结, 解冻).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberChange {
+    pub member_id: i64,
+    pub expected_status: String,
+    pub status: String,
+    pub employer_id: Option<i64>,
+    /// New monthly wage (a rehire brings one); `None` keeps the old.
+    pub wage_fen: Option<i64>,
+}
+
 /// How a bill was paid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BillPayment {
@@ -82,6 +93,9 @@ pub trait CollectionStore: Send + Sync {
     async fn enrol_members(&self, members: &[MemberRecord], opened_on: Date) -> StoreResult<()>;
     async fn member(&self, member_id: i64) -> StoreResult<Option<MemberRecord>>;
     async fn member_by_id_card(&self, id_card: &str) -> StoreResult<Option<MemberRecord>>;
+    /// Moves a member to `status` (and employer, and wage when given) if the
+    /// member is still in `expected_status`; false when it was not.
+    async fn update_member(&self, change: &MemberChange) -> StoreResult<bool>;
     /// Active members of an employer, by member id.
     async fn active_members(&self, employer_id: i64) -> StoreResult<Vec<MemberRecord>>;
 

@@ -238,6 +238,22 @@ macro_rules! impl_collection_store {
                 Ok(row.map($crate::collection_sql::member_from))
             }
 
+            async fn update_member(&self, c: &$crate::MemberChange) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE member SET status = $3, employer_id = $4, wage_fen = COALESCE($5, wage_fen) \
+                     WHERE member_id = $1 AND status = $2",
+                )
+                .bind(c.member_id)
+                .bind(&c.expected_status)
+                .bind(&c.status)
+                .bind(c.employer_id)
+                .bind(c.wage_fen)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
             async fn active_members(&self, employer_id: i64) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
                 let rows: Vec<$crate::collection_sql::MemberRow> = sqlx::query_as(
                     "SELECT member_id, id_card, name, employer_id, status, wage_fen, employer_rate_ppm, \

@@ -89,6 +89,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(
                 Method::POST,
+                "/employer/members/{id}/seal",
+                Roles(AGENT),
+                "减员（封存）",
+            ),
+            post(pages::seal_member),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/employer/bills",
                 Roles(AGENT),
                 "生成汇缴清册",

@@ -766,6 +766,42 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
     let member = h.sign_in("320502199003071230", Role::Member).await;
     let home = h.get("/member", &member).await;
     assert!(home.body.contains("¥1,600.00"), "{}", home.body);
+    let member_id = h
+        .app
+        .store()
+        .member_by_id_card("320502199003071230")
+        .await
+        .expect("read")
+        .expect("enrolled")
+        .member_id;
+    let foreign = h
+        .post_form(
+            &format!("/employer/members/{member_id}/seal"),
+            &intruder,
+            "",
+        )
+        .await;
+    assert!(
+        foreign.body.contains("只能办理本单位的业务"),
+        "{}",
+        foreign.body
+    );
+    let sealed = h
+        .post_form(&format!("/employer/members/{member_id}/seal"), &agent, "")
+        .await;
+    assert!(
+        sealed.body.contains("已为 张伟 办理减员"),
+        "{}",
+        sealed.body
+    );
+    assert!(
+        h.app
+            .store()
+            .active_members(employer_id)
+            .await
+            .expect("roster")
+            .is_empty()
+    );
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use anju_domain::collection::{
 };
 use anju_domain::ledger::{IdempotencyKey, MemberId};
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
-use anju_store::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord};
+use anju_store::{BillLineRecord, BillRecord, EmployerRecord, MemberChange, MemberRecord};
 use std::collections::BTreeSet;
 
 mod payment;
@@ -36,6 +36,47 @@ fn outcome<T>(result: &AppResult<T>) -> CommandOutcome<'_> {
     match result {
         Ok(_) => CommandOutcome::Done,
         Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
+    }
+}
+
+/// A known person joining `employer_id`: a sealed account is unsealed into it
+/// (启封, the second half of an in-city transfer); anything else is refused.
+fn rehire(
+    existing: MemberRecord,
+    e: &MemberEnrolment,
+    employer_id: i64,
+) -> AppResult<MemberChange> {
+    let status = MemberStatus::parse(&existing.status)?;
+    match status {
+        MemberStatus::Sealed => Ok(MemberChange {
+            member_id: existing.member_id,
+            expected_status: status.code().to_string(),
+            status: MemberStatus::Active.code().to_string(),
+            employer_id: Some(employer_id),
+            wage_fen: Some(e.wage.get()),
+        }),
+        MemberStatus::Active if existing.employer_id == Some(employer_id) => Err(DomainError::new(
+            "MEMBER_EXISTS",
+            format!("身份证号 {} 已在本单位缴存", e.id_card),
+        )
+        .into()),
+        MemberStatus::Active => Err(DomainError::new(
+            "MEMBER_ACTIVE_ELSEWHERE",
+            format!(
+                "身份证号 {} 仍在原单位正常缴存，请原单位先办理减员（封存）后再转入",
+                e.id_card
+            ),
+        )
+        .into()),
+        other => Err(DomainError::new(
+            "MEMBER_NOT_TRANSFERABLE",
+            format!(
+                "身份证号 {} 的账户状态为“{}”，不能转入",
+                e.id_card,
+                other.name_zh()
+            ),
+        )
+        .into()),
     }
 }
 
@@ -139,11 +180,20 @@ impl App {
             )
             .into());
         }
+        // One person, one account: a known ID number is a rehire, not a new account.
+        let mut fresh = Vec::new();
+        let mut rehires = Vec::new();
+        for e in enrolments {
+            match self.store().member_by_id_card(e.id_card.as_str()).await? {
+                None => fresh.push(e),
+                Some(existing) => rehires.push(rehire(existing, e, employer.employer_id)?),
+            }
+        }
         let first_id = self
             .store()
-            .reserve_ids(i64::try_from(enrolments.len()).unwrap_or(i64::MAX));
+            .reserve_ids(i64::try_from(fresh.len().max(1)).unwrap_or(i64::MAX));
         let now = crate::clock::now_micros();
-        let records: Vec<MemberRecord> = enrolments
+        let records: Vec<MemberRecord> = fresh
             .iter()
             .zip(first_id..)
             .map(|(e, member_id)| MemberRecord {
@@ -158,8 +208,23 @@ impl App {
                 enrolled_at_us: now,
             })
             .collect();
-        self.store().enrol_members(&records, today).await?;
-        Ok(records)
+        for change in &rehires {
+            if !self.store().update_member(change).await? {
+                return Err(
+                    DomainError::new("MEMBER_CHANGED", "职工账户状态已变化，请刷新后重试").into(),
+                );
+            }
+        }
+        if !records.is_empty() {
+            self.store().enrol_members(&records, today).await?;
+        }
+        let mut all = records;
+        for change in &rehires {
+            if let Some(m) = self.store().member(change.member_id).await? {
+                all.push(m);
+            }
+        }
+        Ok(all)
     }
 
     async fn active_employer(&self, employer_id: i64) -> AppResult<EmployerRecord> {
@@ -438,4 +503,125 @@ impl App {
             errors: file.errors,
         })
     }
+}
+
+impl App {
+    /// 减员 / 封存: the member leaves the employer; the account is kept, sealed.
+    pub async fn seal_member(&self, actor: &Actor, member_id: i64) -> AppResult<MemberRecord> {
+        let result = self
+            .change_member(actor, member_id, MemberAction::Seal, "")
+            .await;
+        self.audit(
+            actor,
+            "member.seal",
+            &format!("member:{member_id}"),
+            b"",
+            outcome(&result),
+        )
+        .await?;
+        result
+    }
+
+    /// 冻结 by court order or investigation, with the reason recorded.
+    pub async fn freeze_member(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        reason: &str,
+    ) -> AppResult<MemberRecord> {
+        let result = self
+            .change_member(actor, member_id, MemberAction::Freeze, reason)
+            .await;
+        self.audit(
+            actor,
+            "member.freeze",
+            &format!("member:{member_id}"),
+            reason.as_bytes(),
+            outcome(&result),
+        )
+        .await?;
+        result
+    }
+
+    /// 解冻: back to active (with an employer) or sealed (without).
+    pub async fn unfreeze_member(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        reason: &str,
+    ) -> AppResult<MemberRecord> {
+        let result = self
+            .change_member(actor, member_id, MemberAction::Unfreeze, reason)
+            .await;
+        self.audit(
+            actor,
+            "member.unfreeze",
+            &format!("member:{member_id}"),
+            reason.as_bytes(),
+            outcome(&result),
+        )
+        .await?;
+        result
+    }
+
+    async fn change_member(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        action: MemberAction,
+        reason: &str,
+    ) -> AppResult<MemberRecord> {
+        let member = self.store().member(member_id).await?.ok_or_else(|| {
+            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在"))
+        })?;
+        // A sealed account has no employer: no agent may act on it.
+        check_scope(actor, member.employer_id.unwrap_or(-1))?;
+        if action != MemberAction::Seal && reason.trim().is_empty() {
+            return Err(DomainError::new("REASON_REQUIRED", "请填写冻结或解冻的依据").into());
+        }
+        let status = MemberStatus::parse(&member.status)?;
+        let (next, employer_id) = match (action, status) {
+            (MemberAction::Seal, MemberStatus::Active) => (MemberStatus::Sealed, None),
+            (MemberAction::Freeze, MemberStatus::Active | MemberStatus::Sealed) => {
+                (MemberStatus::Frozen, member.employer_id)
+            }
+            (MemberAction::Unfreeze, MemberStatus::Frozen) => {
+                let back = if member.employer_id.is_some() {
+                    MemberStatus::Active
+                } else {
+                    MemberStatus::Sealed
+                };
+                (back, member.employer_id)
+            }
+            (_, current) => {
+                return Err(DomainError::new(
+                    "MEMBER_STATUS_INVALID",
+                    format!("账户状态为“{}”，不能办理此业务", current.name_zh()),
+                )
+                .into());
+            }
+        };
+        let change = MemberChange {
+            member_id,
+            expected_status: status.code().to_string(),
+            status: next.code().to_string(),
+            employer_id,
+            wage_fen: None,
+        };
+        if !self.store().update_member(&change).await? {
+            return Err(
+                DomainError::new("MEMBER_CHANGED", "职工账户状态已变化，请刷新后重试").into(),
+            );
+        }
+        self.store().member(member_id).await?.ok_or_else(|| {
+            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MemberAction {
+    Seal,
+    Freeze,
+    Unfreeze,
 }

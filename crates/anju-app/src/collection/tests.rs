@@ -356,3 +356,93 @@ async fn a_declined_payment_leaves_the_bill_open_and_reconciliation_names_differ
         "booked but not in the channel's file"
     );
 }
+
+#[tokio::test]
+async fn leaving_sealing_rehire_and_freezing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let a = EmployerRegistration::new("91350100M000100Y43", "甲公司", Some(15), rates("10"))
+        .expect("reg");
+    let a = app
+        .register_employer(&batch(), &a, d("2026-11-01"))
+        .await
+        .expect("a");
+    let code_b = format!(
+        "91320500MA1XYW123{}",
+        anju_domain::ids::uscc_check_char("91320500MA1XYW123").expect("c")
+    );
+    let b = EmployerRegistration::new(&code_b, "乙公司", Some(15), rates("12")).expect("reg");
+    let b = app
+        .register_employer(&batch(), &b, d("2026-11-01"))
+        .await
+        .expect("b");
+    let person = MemberEnrolment::new("320502199003071230", "张伟", "8000").expect("m");
+    let first = app
+        .enrol_members(
+            &batch(),
+            a.employer_id,
+            std::slice::from_ref(&person),
+            d("2026-11-01"),
+        )
+        .await
+        .expect("enrol");
+    let member_id = first[0].member_id;
+    let elsewhere = app
+        .enrol_members(
+            &batch(),
+            b.employer_id,
+            std::slice::from_ref(&person),
+            d("2026-11-02"),
+        )
+        .await;
+    assert_eq!(
+        elsewhere.expect_err("still at A").code(),
+        Some("MEMBER_ACTIVE_ELSEWHERE")
+    );
+    let sealed = app.seal_member(&batch(), member_id).await.expect("seal");
+    assert_eq!((sealed.status.as_str(), sealed.employer_id), ("02", None));
+    let rehired = MemberEnrolment::new("320502199003071230", "张伟", "12000").expect("m");
+    let moved = app
+        .enrol_members(&batch(), b.employer_id, &[rehired], d("2026-12-01"))
+        .await
+        .expect("transfer in");
+    assert_eq!(moved.len(), 1);
+    assert_eq!(
+        (moved[0].member_id, moved[0].employer_id, moved[0].wage_fen),
+        (member_id, Some(b.employer_id), 1_200_000),
+        "the same account"
+    );
+    let no_reason = app.freeze_member(&batch(), member_id, " ").await;
+    assert_eq!(
+        no_reason.expect_err("reason").code(),
+        Some("REASON_REQUIRED")
+    );
+    let frozen = app
+        .freeze_member(&batch(), member_id, "（2026）苏05执123号")
+        .await
+        .expect("freeze");
+    assert_eq!(frozen.status, "06");
+    assert!(
+        app.store()
+            .active_members(b.employer_id)
+            .await
+            .expect("roster")
+            .is_empty(),
+        "frozen accounts are not billed"
+    );
+    assert_eq!(
+        app.seal_member(&batch(), member_id)
+            .await
+            .expect_err("frozen")
+            .code(),
+        Some("MEMBER_STATUS_INVALID")
+    );
+    let back = app
+        .unfreeze_member(&batch(), member_id, "解除冻结裁定")
+        .await
+        .expect("unfreeze");
+    assert_eq!(
+        (back.status.as_str(), back.employer_id),
+        ("01", Some(b.employer_id))
+    );
+}

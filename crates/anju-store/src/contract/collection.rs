@@ -2,7 +2,9 @@
 
 use super::BoxFuture;
 use super::cases::d;
-use crate::{BillLineRecord, BillPayment, BillRecord, EmployerRecord, MemberRecord, Store};
+use crate::{
+    BillLineRecord, BillPayment, BillRecord, EmployerRecord, MemberChange, MemberRecord, Store,
+};
 use anju_domain::ledger::MemberId;
 use std::sync::Arc;
 
@@ -105,6 +107,31 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
             .map(|m| m.member_id)
             .collect();
         assert_eq!(active, vec![1, 3], "sealed members are not billed");
+        let seal = MemberChange {
+            member_id: 1,
+            expected_status: "01".into(),
+            status: "02".into(),
+            employer_id: None,
+            wage_fen: None,
+        };
+        assert!(store.update_member(&seal).await.expect("seal"));
+        assert!(
+            !store.update_member(&seal).await.expect("seal twice"),
+            "only from the expected status"
+        );
+        let moved = MemberChange {
+            member_id: 1,
+            expected_status: "02".into(),
+            status: "01".into(),
+            employer_id: Some(10),
+            wage_fen: Some(900_000),
+        };
+        assert!(store.update_member(&moved).await.expect("unseal"));
+        let back = store.member(1).await.expect("read").expect("exists");
+        assert_eq!(
+            (back.status.as_str(), back.employer_id, back.wage_fen),
+            ("01", Some(10), 900_000)
+        );
         let again = [
             member(4, "320502199001030019", Some(10), "01"),
             member(5, "320502199003071230", Some(10), "01"),

@@ -20,6 +20,7 @@ use serde::Deserialize;
 const BILLS_SHOWN: u32 = 24;
 
 pub struct RosterRow {
+    pub member_id: i64,
     pub name: String,
     pub id_card: String,
     pub wage: Fen,
@@ -123,6 +124,7 @@ async fn employer_page_with(
         roster: roster
             .iter()
             .map(|m| RosterRow {
+                member_id: m.member_id,
                 name: m.name.clone(),
                 id_card: IdCardNo::parse(&m.id_card)
                     .map_or_else(|_| "-".to_string(), |i| i.masked()),
@@ -343,4 +345,22 @@ pub async fn import_members(
         }
         Err(e) => outcome(&state, &session, Err(e)).await,
     }
+}
+
+/// 减员: the member leaves; the account is sealed, not closed.
+pub async fn seal_member(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(member_id): Path<i64>,
+) -> Response {
+    let result: Result<String, AppError> = async {
+        let member = state
+            .app
+            .seal_member(&session.actor(&context), member_id)
+            .await?;
+        Ok(format!("已为 {} 办理减员，个人账户已封存。", member.name))
+    }
+    .await;
+    outcome(&state, &session, result).await
 }

@@ -7,7 +7,9 @@ mod people;
 mod public;
 mod staff;
 
-pub use employer::{add_member, employer_home, generate_bill, import_members, pay_bill};
+pub use employer::{
+    add_member, employer_home, generate_bill, import_members, pay_bill, seal_member,
+};
 pub use people::{inbox, mark_read, member_home};
 pub use public::{home, register_form, register_submit, signin_form, signin_submit, signout};
 pub use staff::{audit_search, decide_task, request_reversal, staff_home};
