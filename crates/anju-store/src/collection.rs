@@ -93,6 +93,8 @@ pub trait CollectionStore: Send + Sync {
     async fn enrol_members(&self, members: &[MemberRecord], opened_on: Date) -> StoreResult<()>;
     async fn member(&self, member_id: i64) -> StoreResult<Option<MemberRecord>>;
     async fn member_by_id_card(&self, id_card: &str) -> StoreResult<Option<MemberRecord>>;
+    /// Those of `id_cards` that are enrolled, in one round trip per chunk.
+    async fn members_by_id_cards(&self, id_cards: &[&str]) -> StoreResult<Vec<MemberRecord>>;
     /// Moves a member to `status` (and employer, and wage when given) if the
     /// member is still in `expected_status`; false when it was not.
     async fn update_member(&self, change: &MemberChange) -> StoreResult<bool>;

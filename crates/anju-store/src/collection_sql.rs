@@ -7,6 +7,9 @@ use crate::StoreResult;
 use crate::collection::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord};
 use crate::rows::stored_date;
 
+/// Ids per `IN (…)` list (SQLite binds at most 32,766 parameters a statement).
+pub const IDS_PER_LOOKUP: usize = 900;
+
 pub type EmployerRow = (i64, String, String, Option<i32>, i64, i64, String, i64);
 
 pub fn employer_from(r: EmployerRow) -> EmployerRecord {
@@ -252,6 +255,25 @@ macro_rules! impl_collection_store {
                 .await
                 .map_err($backend_err)?;
                 Ok(done.rows_affected() == 1)
+            }
+
+            async fn members_by_id_cards(&self, id_cards: &[&str]) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
+                let mut found = Vec::new();
+                for chunk in id_cards.chunks($crate::collection_sql::IDS_PER_LOOKUP) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "SELECT member_id, id_card, name, employer_id, status, wage_fen, employer_rate_ppm, \
+                         member_rate_ppm, enrolled_at_us FROM member WHERE id_card IN (",
+                    );
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(")");
+                    let rows: Vec<$crate::collection_sql::MemberRow> =
+                        q.build_query_as().fetch_all(&self.$reader).await.map_err($backend_err)?;
+                    found.extend(rows.into_iter().map($crate::collection_sql::member_from));
+                }
+                Ok(found)
             }
 
             async fn active_members(&self, employer_id: i64) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {

@@ -45,16 +45,25 @@ fn rehire(
     existing: MemberRecord,
     e: &MemberEnrolment,
     employer_id: i64,
-) -> AppResult<MemberChange> {
+) -> AppResult<(MemberChange, MemberRecord)> {
     let status = MemberStatus::parse(&existing.status)?;
     match status {
-        MemberStatus::Sealed => Ok(MemberChange {
-            member_id: existing.member_id,
-            expected_status: status.code().to_string(),
-            status: MemberStatus::Active.code().to_string(),
-            employer_id: Some(employer_id),
-            wage_fen: Some(e.wage.get()),
-        }),
+        MemberStatus::Sealed => {
+            let change = MemberChange {
+                member_id: existing.member_id,
+                expected_status: status.code().to_string(),
+                status: MemberStatus::Active.code().to_string(),
+                employer_id: Some(employer_id),
+                wage_fen: Some(e.wage.get()),
+            };
+            let after = MemberRecord {
+                status: change.status.clone(),
+                employer_id: change.employer_id,
+                wage_fen: e.wage.get(),
+                ..existing
+            };
+            Ok((change, after))
+        }
         MemberStatus::Active if existing.employer_id == Some(employer_id) => Err(DomainError::new(
             "MEMBER_EXISTS",
             format!("身份证号 {} 已在本单位缴存", e.id_card),
@@ -181,10 +190,18 @@ impl App {
             .into());
         }
         // One person, one account: a known ID number is a rehire, not a new account.
+        let ids: Vec<&str> = enrolments.iter().map(|e| e.id_card.as_str()).collect();
+        let mut known: std::collections::HashMap<String, MemberRecord> = self
+            .store()
+            .members_by_id_cards(&ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id_card.clone(), m))
+            .collect();
         let mut fresh = Vec::new();
         let mut rehires = Vec::new();
         for e in enrolments {
-            match self.store().member_by_id_card(e.id_card.as_str()).await? {
+            match known.remove(e.id_card.as_str()) {
                 None => fresh.push(e),
                 Some(existing) => rehires.push(rehire(existing, e, employer.employer_id)?),
             }
@@ -208,7 +225,7 @@ impl App {
                 enrolled_at_us: now,
             })
             .collect();
-        for change in &rehires {
+        for (change, _) in &rehires {
             if !self.store().update_member(change).await? {
                 return Err(
                     DomainError::new("MEMBER_CHANGED", "职工账户状态已变化，请刷新后重试").into(),
@@ -219,11 +236,7 @@ impl App {
             self.store().enrol_members(&records, today).await?;
         }
         let mut all = records;
-        for change in &rehires {
-            if let Some(m) = self.store().member(change.member_id).await? {
-                all.push(m);
-            }
-        }
+        all.extend(rehires.into_iter().map(|(_, after)| after));
         Ok(all)
     }
 

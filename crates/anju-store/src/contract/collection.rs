@@ -99,6 +99,19 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
                 .map(|m| m.member_id),
             Some(2)
         );
+        let mut known: Vec<i64> = store
+            .members_by_id_cards(&[
+                "11010519491231002X",
+                "320502199003071230",
+                "320502199001030019",
+            ])
+            .await
+            .expect("batch lookup")
+            .iter()
+            .map(|m| m.member_id)
+            .collect();
+        known.sort();
+        assert_eq!(known, vec![1, 2], "only the enrolled ones");
         let active: Vec<i64> = store
             .active_members(10)
             .await
