@@ -32,21 +32,32 @@ fn rates(p: &str) -> ContributionRates {
     }
 }
 
+/// Registers an employer on 2026-11-01 with one rate for both sides.
+async fn register(
+    app: &App,
+    uscc: &str,
+    name: &str,
+    pay_day: Option<u32>,
+    rate: &str,
+) -> anju_store::EmployerRecord {
+    let registration = EmployerRegistration::new(uscc, name, pay_day, rates(rate)).expect("reg");
+    app.register_employer(&batch(), &registration, d("2026-11-01"))
+        .await
+        .expect("register")
+}
+
 #[tokio::test]
 async fn a_month_from_registration_to_payment() {
     let dir = tempfile::tempdir().expect("dir");
     let app = app(&dir).await;
-    let registration = EmployerRegistration::new(
+    let employer = register(
+        &app,
         "91350100M000100Y43",
         "苏州示范科技有限公司",
         Some(15),
-        rates("10"),
+        "10",
     )
-    .expect("reg");
-    let employer = app
-        .register_employer(&batch(), &registration, d("2026-11-01"))
-        .await
-        .expect("register");
+    .await;
     let people = [
         MemberEnrolment::new("320502199003071230", "张伟", "8000.00").expect("m"),
         MemberEnrolment::new("11010519491231002X", "王芳", "60000.00").expect("m"),
@@ -157,12 +168,7 @@ async fn refusals_write_nothing() {
         missing.expect_err("no employer").code(),
         Some("EMPLOYER_NOT_FOUND")
     );
-    let ok =
-        EmployerRegistration::new("91350100M000100Y43", "示范", None, rates("12")).expect("reg");
-    let employer = app
-        .register_employer(&batch(), &ok, d("2026-11-01"))
-        .await
-        .expect("register");
+    let employer = register(&app, "91350100M000100Y43", "示范", None, "12").await;
     let dup = [
         MemberEnrolment::new("320502199003071230", "张伟", "8000").expect("m"),
         MemberEnrolment::new("320502199003071230", "张伟", "9000").expect("m"),
@@ -197,13 +203,7 @@ async fn refusals_write_nothing() {
 async fn a_bad_roster_file_writes_nothing_unless_told_to_take_the_valid_rows() {
     let dir = tempfile::tempdir().expect("dir");
     let app = app(&dir).await;
-    let registration =
-        EmployerRegistration::new("91350100M000100Y43", "示范", Some(15), rates("10"))
-            .expect("reg");
-    let employer = app
-        .register_employer(&batch(), &registration, d("2026-11-01"))
-        .await
-        .expect("register");
+    let employer = register(&app, "91350100M000100Y43", "示范", Some(15), "10").await;
     let file = "身份证号,姓名,月工资,单位比例,个人比例\n\
                 320502199001020018,甲,8000,12,12\n\
                 320502199001030013,乙,9000,,\n\
@@ -281,13 +281,7 @@ async fn a_declined_payment_leaves_the_bill_open_and_reconciliation_names_differ
         }),
         Box::new(EcnySimulator),
     ]);
-    let registration =
-        EmployerRegistration::new("91350100M000100Y43", "示范", Some(15), rates("10"))
-            .expect("reg");
-    let employer = app
-        .register_employer(&batch(), &registration, d("2026-11-01"))
-        .await
-        .expect("register");
+    let employer = register(&app, "91350100M000100Y43", "示范", Some(15), "10").await;
     let people = [MemberEnrolment::new("320502199003071230", "张伟", "8000.00").expect("m")];
     app.enrol_members(&batch(), employer.employer_id, &people, d("2026-11-01"))
         .await
@@ -361,21 +355,12 @@ async fn a_declined_payment_leaves_the_bill_open_and_reconciliation_names_differ
 async fn leaving_sealing_rehire_and_freezing() {
     let dir = tempfile::tempdir().expect("dir");
     let app = app(&dir).await;
-    let a = EmployerRegistration::new("91350100M000100Y43", "甲公司", Some(15), rates("10"))
-        .expect("reg");
-    let a = app
-        .register_employer(&batch(), &a, d("2026-11-01"))
-        .await
-        .expect("a");
+    let a = register(&app, "91350100M000100Y43", "甲公司", Some(15), "10").await;
     let code_b = format!(
         "91320500MA1XYW123{}",
         anju_domain::ids::uscc_check_char("91320500MA1XYW123").expect("c")
     );
-    let b = EmployerRegistration::new(&code_b, "乙公司", Some(15), rates("12")).expect("reg");
-    let b = app
-        .register_employer(&batch(), &b, d("2026-11-01"))
-        .await
-        .expect("b");
+    let b = register(&app, &code_b, "乙公司", Some(15), "12").await;
     let person = MemberEnrolment::new("320502199003071230", "张伟", "8000").expect("m");
     let first = app
         .enrol_members(
