@@ -15,6 +15,12 @@ pub struct EmployerRecord {
     pub member_rate_ppm: i64,
     pub status: String,
     pub opened_at_us: i64,
+    /// JGJ/T 320 单位经济类型 and 所属行业 codes, and the 单位账号 it pays from.
+    pub economic_type: Option<String>,
+    pub industry: Option<String>,
+    pub bank_account: Option<String>,
+    /// `counter` (柜面/网厅) or `yjs` (the “一件事” registration message).
+    pub source: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +53,12 @@ pub struct BillRecord {
     pub paid_on: Option<Date>,
     pub payment_channel: Option<String>,
     pub payment_reference: Option<String>,
+    /// `01` 汇缴 or `02` 补缴.
+    pub kind: String,
+    /// Why a back payment was made.
+    pub reason: Option<String>,
+    /// Set when the paid bill was reversed (错缴更正).
+    pub reversal_entry_id: Option<i64>,
 }
 
 /// A status change of a member account (封存, 启封, 内部转移, 冻结, 解冻).

@@ -10,7 +10,51 @@ use crate::rows::stored_date;
 /// Ids per `IN (…)` list (SQLite binds at most 32,766 parameters a statement).
 pub const IDS_PER_LOOKUP: usize = 900;
 
-pub type EmployerRow = (i64, String, String, Option<i32>, i64, i64, String, i64);
+pub type EmployerRow = (
+    i64,
+    String,
+    String,
+    Option<i32>,
+    i64,
+    i64,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+/// The columns of an [`EmployerRow`], in order.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! employer_columns {
+    () => {
+        "employer_id, uscc, name, pay_day, employer_rate_ppm, \
+     member_rate_ppm, status, opened_at_us, economic_type, industry, bank_account, source"
+    };
+}
+
+/// The columns of a [`MemberRow`], in order.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! member_columns {
+    () => {
+        "member_id, id_card, name, employer_id, status, wage_fen, \
+     employer_rate_ppm, member_rate_ppm, enrolled_at_us"
+    };
+}
+
+/// The columns of a [`BillRow`], in order.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! bill_columns {
+    () => {
+        "bill_id, employer_id, period, CAST(due_date AS TEXT), status, \
+     total_fen, line_count, created_at_us, paid_entry_id, CAST(paid_on AS TEXT), payment_channel, \
+     payment_reference, kind, reason, reversal_entry_id"
+    };
+}
 
 pub fn employer_from(r: EmployerRow) -> EmployerRecord {
     EmployerRecord {
@@ -22,6 +66,10 @@ pub fn employer_from(r: EmployerRow) -> EmployerRecord {
         member_rate_ppm: r.5,
         status: r.6,
         opened_at_us: r.7,
+        economic_type: r.8,
+        industry: r.9,
+        bank_account: r.10,
+        source: r.11,
     }
 }
 
@@ -64,6 +112,9 @@ pub type BillRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    String,
+    Option<String>,
+    Option<i64>,
 );
 
 pub fn bill_from(r: BillRow) -> StoreResult<BillRecord> {
@@ -80,6 +131,9 @@ pub fn bill_from(r: BillRow) -> StoreResult<BillRecord> {
         paid_on: r.9.as_deref().map(stored_date).transpose()?,
         payment_channel: r.10,
         payment_reference: r.11,
+        kind: r.12,
+        reason: r.13,
+        reversal_entry_id: r.14,
     })
 }
 
@@ -104,7 +158,8 @@ macro_rules! impl_collection_store {
             async fn register_employer(&self, e: &$crate::EmployerRecord) -> $crate::StoreResult<()> {
                 sqlx::query(
                     "INSERT INTO employer (employer_id, centre_code, uscc, name, pay_day, employer_rate_ppm, \
-                     member_rate_ppm, status, opened_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     member_rate_ppm, status, opened_at_us, economic_type, industry, bank_account, source) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(e.employer_id)
                 .bind(&self.centre_code)
@@ -115,6 +170,10 @@ macro_rules! impl_collection_store {
                 .bind(e.member_rate_ppm)
                 .bind(&e.status)
                 .bind(e.opened_at_us)
+                .bind(&e.economic_type)
+                .bind(&e.industry)
+                .bind(&e.bank_account)
+                .bind(&e.source)
                 .execute(&self.$writer)
                 .await
                 .map_err(|err| {
@@ -129,8 +188,7 @@ macro_rules! impl_collection_store {
 
             async fn employer(&self, employer_id: i64) -> $crate::StoreResult<Option<$crate::EmployerRecord>> {
                 let row: Option<$crate::collection_sql::EmployerRow> = sqlx::query_as(
-                    "SELECT employer_id, uscc, name, pay_day, employer_rate_ppm, member_rate_ppm, status, \
-                     opened_at_us FROM employer WHERE employer_id = $1",
+                    concat!("SELECT ", $crate::employer_columns!(), " FROM employer WHERE employer_id = $1"),
                 )
                 .bind(employer_id)
                 .fetch_optional(&self.$reader)
@@ -141,8 +199,7 @@ macro_rules! impl_collection_store {
 
             async fn employer_by_uscc(&self, uscc: &str) -> $crate::StoreResult<Option<$crate::EmployerRecord>> {
                 let row: Option<$crate::collection_sql::EmployerRow> = sqlx::query_as(
-                    "SELECT employer_id, uscc, name, pay_day, employer_rate_ppm, member_rate_ppm, status, \
-                     opened_at_us FROM employer WHERE uscc = $1",
+                    concat!("SELECT ", $crate::employer_columns!(), " FROM employer WHERE uscc = $1"),
                 )
                 .bind(uscc)
                 .fetch_optional(&self.$reader)
@@ -153,8 +210,7 @@ macro_rules! impl_collection_store {
 
             async fn employers(&self, limit: u32) -> $crate::StoreResult<Vec<$crate::EmployerRecord>> {
                 let rows: Vec<$crate::collection_sql::EmployerRow> = sqlx::query_as(
-                    "SELECT employer_id, uscc, name, pay_day, employer_rate_ppm, member_rate_ppm, status, \
-                     opened_at_us FROM employer ORDER BY employer_id LIMIT $1",
+                    concat!("SELECT ", $crate::employer_columns!(), " FROM employer ORDER BY employer_id LIMIT $1"),
                 )
                 .bind($crate::access_sql::list_limit(limit))
                 .fetch_all(&self.$reader)
@@ -219,8 +275,7 @@ macro_rules! impl_collection_store {
 
             async fn member(&self, member_id: i64) -> $crate::StoreResult<Option<$crate::MemberRecord>> {
                 let row: Option<$crate::collection_sql::MemberRow> = sqlx::query_as(
-                    "SELECT member_id, id_card, name, employer_id, status, wage_fen, employer_rate_ppm, \
-                     member_rate_ppm, enrolled_at_us FROM member WHERE member_id = $1",
+                    concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE member_id = $1"),
                 )
                 .bind(member_id)
                 .fetch_optional(&self.$reader)
@@ -231,8 +286,7 @@ macro_rules! impl_collection_store {
 
             async fn member_by_id_card(&self, id_card: &str) -> $crate::StoreResult<Option<$crate::MemberRecord>> {
                 let row: Option<$crate::collection_sql::MemberRow> = sqlx::query_as(
-                    "SELECT member_id, id_card, name, employer_id, status, wage_fen, employer_rate_ppm, \
-                     member_rate_ppm, enrolled_at_us FROM member WHERE id_card = $1",
+                    concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE id_card = $1"),
                 )
                 .bind(id_card)
                 .fetch_optional(&self.$reader)
@@ -261,8 +315,7 @@ macro_rules! impl_collection_store {
                 let mut found = Vec::new();
                 for chunk in id_cards.chunks($crate::collection_sql::IDS_PER_LOOKUP) {
                     let mut q = sqlx::QueryBuilder::new(
-                        "SELECT member_id, id_card, name, employer_id, status, wage_fen, employer_rate_ppm, \
-                         member_rate_ppm, enrolled_at_us FROM member WHERE id_card IN (",
+                        concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE id_card IN ("),
                     );
                     let mut list = q.separated(", ");
                     for id in chunk {
@@ -278,9 +331,8 @@ macro_rules! impl_collection_store {
 
             async fn active_members(&self, employer_id: i64) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
                 let rows: Vec<$crate::collection_sql::MemberRow> = sqlx::query_as(
-                    "SELECT member_id, id_card, name, employer_id, status, wage_fen, employer_rate_ppm, \
-                     member_rate_ppm, enrolled_at_us FROM member WHERE employer_id = $1 AND status = '01' \
-                     ORDER BY member_id",
+                    concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE employer_id = $1 AND status = '01' \
+                     ORDER BY member_id"),
                 )
                 .bind(employer_id)
                 .fetch_all(&self.$reader)
@@ -293,9 +345,9 @@ macro_rules! impl_collection_store {
                 let mut tx = self.$writer.begin().await.map_err($backend_err)?;
                 sqlx::query(concat!(
                     "INSERT INTO remittance_bill (bill_id, employer_id, period, due_date, status, total_fen, \
-                     line_count, created_at_us, paid_entry_id, paid_on) VALUES ($1, $2, $3, $4",
+                     line_count, created_at_us, paid_entry_id, paid_on, kind, reason) VALUES ($1, $2, $3, $4",
                     $date,
-                    ", $5, $6, $7, $8, NULL, NULL)"
+                    ", $5, $6, $7, $8, NULL, NULL, $9, $10)"
                 ))
                 .bind(b.bill_id)
                 .bind(b.employer_id)
@@ -305,6 +357,8 @@ macro_rules! impl_collection_store {
                 .bind(b.total_fen)
                 .bind(b.line_count)
                 .bind(b.created_at_us)
+                .bind(&b.kind)
+                .bind(&b.reason)
                 .execute(&mut *tx)
                 .await
                 .map_err(|err| {
@@ -337,8 +391,7 @@ macro_rules! impl_collection_store {
                 bill_id: i64,
             ) -> $crate::StoreResult<Option<($crate::BillRecord, Vec<$crate::BillLineRecord>)>> {
                 let row: Option<$crate::collection_sql::BillRow> = sqlx::query_as(
-                    "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
-                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT), payment_channel, payment_reference FROM remittance_bill WHERE bill_id = $1",
+                    concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE bill_id = $1"),
                 )
                 .bind(bill_id)
                 .fetch_optional(&self.$writer)
@@ -361,9 +414,7 @@ macro_rules! impl_collection_store {
 
             async fn bills_of(&self, employer_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
                 let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(
-                    "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
-                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT), payment_channel, payment_reference FROM remittance_bill \
-                     WHERE employer_id = $1 ORDER BY period DESC LIMIT $2",
+                    concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE employer_id = $1 ORDER BY period DESC, bill_id DESC LIMIT $2"),
                 )
                 .bind(employer_id)
                 .bind($crate::access_sql::list_limit(limit))
@@ -391,13 +442,7 @@ macro_rules! impl_collection_store {
             }
 
             async fn bills_paid_on(&self, paid_on: anju_domain::Date) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
-                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(concat!(
-                    "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
-                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT), payment_channel, payment_reference \
-                     FROM remittance_bill WHERE paid_on = $1",
-                    $date,
-                    " ORDER BY bill_id"
-                ))
+                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE paid_on = $1", $date, " ORDER BY bill_id"))
                 .bind(paid_on.to_string())
                 .fetch_all(&self.$reader)
                 .await
@@ -406,13 +451,7 @@ macro_rules! impl_collection_store {
             }
 
             async fn overdue_bills(&self, as_of: anju_domain::Date, limit: u32) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
-                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(concat!(
-                    "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
-                     created_at_us, paid_entry_id, CAST(paid_on AS TEXT), payment_channel, payment_reference FROM remittance_bill \
-                     WHERE status = 'open' AND due_date < $1",
-                    $date,
-                    " ORDER BY due_date, bill_id LIMIT $2"
-                ))
+                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE status = 'open' AND kind = '01' AND due_date < $1", $date, " ORDER BY due_date, bill_id LIMIT $2"))
                 .bind(as_of.to_string())
                 .bind($crate::access_sql::list_limit(limit))
                 .fetch_all(&self.$reader)

@@ -17,6 +17,7 @@ pub use secrets::{random_token, sha256_hex};
 pub use sessions::SignedIn;
 pub use signin::{Authenticator, Credentials, LocalAuthenticator};
 pub use tasks::ReversalRequest;
+pub(crate) use tasks::{TaskDraft, acting, checked_reason};
 pub use users::NewAccount;
 
 use anju_domain::access::Role;

@@ -12,20 +12,29 @@ use anju_store::{TaskDecision, TaskRecord};
 /// Longest reason a person may give.
 const MAX_REASON_CHARS: usize = 200;
 
+/// A task before it is saved: what to do, to what, and why.
+pub(crate) struct TaskDraft {
+    pub kind: TaskKind,
+    pub target: String,
+    pub payload: String,
+    pub summary: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct ReversalRequest {
     pub entry_id: i64,
     pub reason: String,
 }
 
-fn acting(actor: &Actor) -> AppResult<&Principal> {
+pub(crate) fn acting(actor: &Actor) -> AppResult<&Principal> {
     actor
         .principal
         .as_ref()
         .ok_or_else(|| DomainError::new("SIGNIN_REQUIRED", "请先登录").into())
 }
 
-fn checked_reason(reason: &str) -> AppResult<String> {
+pub(crate) fn checked_reason(reason: &str) -> AppResult<String> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
         return Err(DomainError::new("REASON_REQUIRED", "请填写理由（200字以内）").into());
@@ -64,13 +73,6 @@ impl App {
     ) -> AppResult<TaskRecord> {
         let maker = acting(actor)?;
         let kind = TaskKind::EntryReversal;
-        if !kind.makers().contains(&maker.role) {
-            return Err(DomainError::new(
-                "ROLE_FORBIDDEN",
-                format!("{}不能发起“{}”", maker.role.name_zh(), kind.name_zh()),
-            )
-            .into());
-        }
         let reason = checked_reason(&request.reason)?;
         let stored = self
             .store()
@@ -85,9 +87,8 @@ impl App {
         if stored.entry.reverses.is_some() {
             return Err(DomainError::new("REVERSAL_OF_REVERSAL", "冲正凭证不能再次冲正").into());
         }
-        let task = TaskRecord {
-            task_id: self.store().reserve_ids(1),
-            kind: kind.code().to_string(),
+        let draft = TaskDraft {
+            kind,
             target: format!("entry:{}", request.entry_id),
             payload: serde_json::json!({ "entry_id": request.entry_id }).to_string(),
             summary: format!(
@@ -96,6 +97,33 @@ impl App {
                 stored.entry.memo,
                 stored.entry.total_debit()
             ),
+            reason,
+        };
+        self.create_task(maker, draft, self.store().reserve_ids(1))
+            .await
+    }
+
+    /// Saves a pending task prepared by `maker` (whose role must be a maker of
+    /// its kind) under `task_id`.
+    pub(crate) async fn create_task(
+        &self,
+        maker: &Principal,
+        draft: TaskDraft,
+        task_id: i64,
+    ) -> AppResult<TaskRecord> {
+        if !draft.kind.makers().contains(&maker.role) {
+            return Err(DomainError::new(
+                "ROLE_FORBIDDEN",
+                format!("{}不能发起“{}”", maker.role.name_zh(), draft.kind.name_zh()),
+            )
+            .into());
+        }
+        let task = TaskRecord {
+            task_id,
+            kind: draft.kind.code().to_string(),
+            target: draft.target,
+            payload: draft.payload,
+            summary: draft.summary,
             maker_user_id: maker.user_id,
             maker_login: maker.masked_login(),
             created_at_us: crate::clock::now_micros(),
@@ -103,7 +131,7 @@ impl App {
             decider_user_id: None,
             decider_login: None,
             decided_at_us: None,
-            reason: Some(reason),
+            reason: Some(draft.reason),
         };
         self.store().create_task(&task).await?;
         Ok(task)
@@ -180,6 +208,8 @@ impl App {
         }
         if approve {
             self.carry_out(kind, &task).await?;
+        } else {
+            self.on_rejected(kind, &task).await?;
         }
         let title = format!("您提交的“{}”{}", kind.name_zh(), status.name_zh());
         let body = format!(
@@ -205,8 +235,18 @@ impl App {
                 let key = IdempotencyKey::parse(&format!("task-{}-reversal", task.task_id))?;
                 self.reverse_entry(EntryId(entry_id), key).await?;
             }
+            TaskKind::BillCorrection => self.correct_bill(task).await?,
+            TaskKind::EmployerRelief => self.settle_relief(task, true).await?,
         }
         Ok(())
+    }
+
+    /// What a rejection closes besides the task itself.
+    async fn on_rejected(&self, kind: TaskKind, task: &TaskRecord) -> AppResult<()> {
+        match kind {
+            TaskKind::EntryReversal | TaskKind::BillCorrection => Ok(()),
+            TaskKind::EmployerRelief => self.settle_relief(task, false).await,
+        }
     }
 
     /// Pending tasks, newest first (the staff queue 待办).

@@ -13,7 +13,12 @@ use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
 use anju_store::{BillLineRecord, BillRecord, EmployerRecord, MemberChange, MemberRecord};
 use std::collections::BTreeSet;
 
+mod casework;
+mod flexible;
 mod payment;
+
+pub use casework::{CaseStepInput, CollectionDay, CompanyRegistered, REMINDER_DAYS, ReliefFor};
+pub use flexible::{AGREEMENT_VERSION, FlexibleSignup};
 
 pub(crate) use payment::default_adapters as default_payment_adapters;
 pub use payment::{
@@ -36,6 +41,22 @@ fn outcome<T>(result: &AppResult<T>) -> CommandOutcome<'_> {
     match result {
         Ok(_) => CommandOutcome::Done,
         Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
+    }
+}
+
+impl App {
+    /// Records `result` of a command in the audit trail and hands it back.
+    pub(crate) async fn audited<T>(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        payload: &[u8],
+        result: AppResult<T>,
+    ) -> AppResult<T> {
+        self.audit(actor, action, target, payload, outcome(&result))
+            .await?;
+        result
     }
 }
 
@@ -90,7 +111,7 @@ fn rehire(
 }
 
 /// An employer agent acts for their own employer only; staff for any.
-fn check_scope(actor: &Actor, employer_id: i64) -> AppResult<()> {
+pub(crate) fn check_scope(actor: &Actor, employer_id: i64) -> AppResult<()> {
     match &actor.principal {
         Some(p)
             if p.role == anju_domain::access::Role::EmployerAgent
@@ -138,6 +159,10 @@ impl App {
             member_rate_ppm: r.rates.member.ppm(),
             status: EmployerStatus::Active.code().to_string(),
             opened_at_us: crate::clock::now_micros(),
+            economic_type: r.profile.economic_type.clone(),
+            industry: r.profile.industry.clone(),
+            bank_account: r.profile.bank_account.clone(),
+            source: "counter".to_string(),
         };
         self.store().register_employer(&record).await?;
         Ok(record)
@@ -235,6 +260,17 @@ impl App {
         if !records.is_empty() {
             self.store().enrol_members(&records, today).await?;
         }
+        if employer.status == EmployerStatus::Opened.code() {
+            // The first staff enrolled turn an account opened from a
+            // registration message into a contributing one.
+            self.store()
+                .set_employer_status(
+                    employer_id,
+                    &[EmployerStatus::Opened.code()],
+                    EmployerStatus::Active.code(),
+                )
+                .await?;
+        }
         let mut all = records;
         all.extend(rehires.into_iter().map(|(_, after)| after));
         Ok(all)
@@ -244,7 +280,15 @@ impl App {
         let employer = self.store().employer(employer_id).await?.ok_or_else(|| {
             DomainError::new("EMPLOYER_NOT_FOUND", format!("单位 {employer_id} 不存在"))
         })?;
-        if employer.status != EmployerStatus::Active.code() {
+        let open_for_business = [
+            EmployerStatus::Active,
+            EmployerStatus::Opened,
+            EmployerStatus::Deferred,
+        ];
+        if !open_for_business
+            .iter()
+            .any(|s| s.code() == employer.status)
+        {
             let status =
                 EmployerStatus::parse(&employer.status).map_or("未知", EmployerStatus::name_zh);
             return Err(DomainError::new(
@@ -297,14 +341,18 @@ impl App {
             })
             .collect::<AppResult<Vec<_>>>()?;
         let pay_day = employer.pay_day.and_then(|d| u32::try_from(d).ok());
-        let bill = RemittanceBill::compute(
+        let relief = self.relief_for(employer_id, period).await?;
+        let mut bill = RemittanceBill::compute(
             employer_id,
             period,
             pay_day,
-            rates_of(&employer)?,
+            relief.rates.unwrap_or(rates_of(&employer)?),
             &roster,
             rules,
         )?;
+        if let Some(due) = relief.due_date {
+            bill.due_date = due;
+        }
         let record = BillRecord {
             bill_id: self.store().reserve_ids(1),
             employer_id,
@@ -318,6 +366,9 @@ impl App {
             paid_on: None,
             payment_channel: None,
             payment_reference: None,
+            kind: "01".to_string(),
+            reason: None,
+            reversal_entry_id: None,
         };
         let lines: Vec<BillLineRecord> = bill
             .lines
@@ -382,8 +433,8 @@ impl App {
             .ok_or_else(|| payment::unknown_channel(channel))?;
         let employer = self.store().employer(record.employer_id).await?;
         let request = PaymentRequest {
-            bill_id,
-            employer_uscc: employer.map(|e| e.uscc).unwrap_or_default(),
+            order_id: bill_id,
+            payer: employer.map(|e| e.uscc).unwrap_or_default(),
             amount: Fen::new(record.total_fen),
             requested_on: today,
         };
@@ -402,7 +453,8 @@ impl App {
                 })
                 .collect(),
         };
-        let entry = bill.entry(
+        let entry = bill.entry_as(
+            record.kind == "02",
             receipt.paid_on,
             IdempotencyKey::parse(&format!("bill-{bill_id}"))?,
         )?;
@@ -455,7 +507,7 @@ impl App {
     }
 
     /// K06 单位缴存逾期率 as of `today`: (employers with an overdue bill,
-    /// active employers).
+    /// contributing employers).
     pub async fn employer_overdue_counts(&self, today: Date) -> AppResult<(i64, i64)> {
         let overdue: BTreeSet<i64> = self
             .overdue_bills(today)
@@ -463,10 +515,8 @@ impl App {
             .iter()
             .map(|b| b.employer_id)
             .collect();
-        let active = self
-            .store()
-            .count_employers(EmployerStatus::Active.code())
-            .await?;
+        // Contributing: 正常, 开户 and 缓缴 (a deferred employer still owes).
+        let active = self.store().count_contributing_employers().await?;
         Ok((i64::try_from(overdue.len()).unwrap_or(i64::MAX), active))
     }
 
@@ -476,6 +526,8 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod casework_tests;
 #[cfg(test)]
 mod tests;
 

@@ -14,8 +14,10 @@ use async_trait::async_trait;
 /// What is asked of a channel.
 #[derive(Debug, Clone)]
 pub struct PaymentRequest {
-    pub bill_id: i64,
-    pub employer_uscc: String,
+    /// The bill or deposit being paid; the channel's reference carries it.
+    pub order_id: i64,
+    /// Who pays: an employer's credit code, or a flexible worker's ID number.
+    pub payer: String,
     pub amount: Fen,
     pub requested_on: Date,
 }
@@ -40,7 +42,7 @@ pub trait PaymentAdapter: Send + Sync {
 
 fn reference(prefix: &str, request: &PaymentRequest) -> String {
     let (y, m, d) = request.requested_on.ymd();
-    format!("{prefix}{y:04}{m:02}{d:02}{:019}", request.bill_id)
+    format!("{prefix}{y:04}{m:02}{d:02}{:019}", request.order_id)
 }
 
 /// 银行转账 (a direct debit of the employer's account), simulated.

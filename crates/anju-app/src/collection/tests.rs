@@ -8,7 +8,7 @@ use anju_domain::{Date, Fen, Period, RatePpm};
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
-async fn app(dir: &tempfile::TempDir) -> App {
+pub(super) async fn app(dir: &tempfile::TempDir) -> App {
     let url = format!("sqlite://{}", dir.path().join("c.db").display());
     let store = SqliteStore::open(&url, "320500000000000")
         .await
@@ -16,15 +16,15 @@ async fn app(dir: &tempfile::TempDir) -> App {
     App::new(Arc::new(store), load_policy(None).expect("policy"))
 }
 
-fn d(t: &str) -> Date {
+pub(super) fn d(t: &str) -> Date {
     Date::parse(t).expect(t)
 }
 
-fn batch() -> Actor {
+pub(super) fn batch() -> Actor {
     Actor::anonymous(Channel::Online, "req", "127.0.0.1")
 }
 
-fn rates(p: &str) -> ContributionRates {
+pub(super) fn rates(p: &str) -> ContributionRates {
     let r = RatePpm::parse_percent(p).expect("rate");
     ContributionRates {
         employer: r,
@@ -33,7 +33,7 @@ fn rates(p: &str) -> ContributionRates {
 }
 
 /// Registers an employer on 2026-11-01 with one rate for both sides.
-async fn register(
+pub(super) async fn register(
     app: &App,
     uscc: &str,
     name: &str,

@@ -9,24 +9,34 @@ use crate::error::{DomainError, DomainResult};
 pub enum TaskKind {
     /// 冲正: reverse a posted journal entry.
     EntryReversal,
+    /// 错缴更正: reverse a paid remittance bill so the month can be billed again.
+    BillCorrection,
+    /// 缓缴 / 降比例: an employer's hardship application.
+    EmployerRelief,
 }
 
 impl TaskKind {
     pub fn code(self) -> &'static str {
         match self {
             TaskKind::EntryReversal => "entry_reversal",
+            TaskKind::BillCorrection => "bill_correction",
+            TaskKind::EmployerRelief => "employer_relief",
         }
     }
 
     pub fn name_zh(self) -> &'static str {
         match self {
             TaskKind::EntryReversal => "凭证冲正",
+            TaskKind::BillCorrection => "错缴更正",
+            TaskKind::EmployerRelief => "缓缴/降比例申请",
         }
     }
 
     pub fn parse(code: &str) -> DomainResult<TaskKind> {
         match code {
             "entry_reversal" => Ok(TaskKind::EntryReversal),
+            "bill_correction" => Ok(TaskKind::BillCorrection),
+            "employer_relief" => Ok(TaskKind::EmployerRelief),
             _ => Err(DomainError::new(
                 "TASK_KIND_UNKNOWN",
                 format!("未知的待办类型“{code}”"),
@@ -37,14 +47,19 @@ impl TaskKind {
     /// Roles that may prepare this work.
     pub fn makers(self) -> &'static [Role] {
         match self {
-            TaskKind::EntryReversal => &[Role::Clerk, Role::Finance, Role::Manager],
+            TaskKind::EntryReversal | TaskKind::BillCorrection => {
+                &[Role::Clerk, Role::Finance, Role::Manager]
+            }
+            TaskKind::EmployerRelief => &[Role::EmployerAgent, Role::Clerk],
         }
     }
 
     /// Roles that may approve or reject it.
     pub fn checkers(self) -> &'static [Role] {
         match self {
-            TaskKind::EntryReversal => &[Role::Reviewer, Role::Manager],
+            TaskKind::EntryReversal | TaskKind::BillCorrection | TaskKind::EmployerRelief => {
+                &[Role::Reviewer, Role::Manager]
+            }
         }
     }
 }

@@ -101,11 +101,32 @@ impl RemittanceBill {
     /// The posting: Dr 101 (the employer's payment) / Cr 201 per member, valued
     /// on the day the money arrived.
     pub fn entry(&self, paid_on: Date, key: IdempotencyKey) -> DomainResult<NewEntry> {
+        self.entry_as(false, paid_on, key)
+    }
+
+    /// The posting of a monthly bill (汇缴, C01) or of a back payment (补缴, C02).
+    pub fn entry_as(
+        &self,
+        back_payment: bool,
+        paid_on: Date,
+        key: IdempotencyKey,
+    ) -> DomainResult<NewEntry> {
+        let (code, label) = if back_payment {
+            ("C02", "补缴")
+        } else {
+            ("C01", "汇缴")
+        };
         let mut lines = vec![Line::debit("101", self.total()?).for_employer(self.employer_id)];
         for line in &self.lines {
             lines.push(Line::credit("201", line.total()?).for_member(line.member));
         }
-        NewEntry::new("C01", paid_on, key, &format!("{} 汇缴", self.period), lines)
+        NewEntry::new(
+            code,
+            paid_on,
+            key,
+            &format!("{} {label}", self.period),
+            lines,
+        )
     }
 
     /// 逾期: not paid in full by the due date.

@@ -3,17 +3,24 @@
 //! the policy says (business-rules §1).
 
 mod bill;
+mod casework;
 mod contribution;
 mod reconcile;
 mod registry;
 mod roster_file;
 
 pub use bill::{BillLine, BillableMember, RemittanceBill, due_date};
+pub use casework::{
+    BackPayRequest, CaseStep, MAX_RELIEF_MONTHS, ReliefApplication, ReliefKind, age_on,
+    back_payment_lines, check_deadline, check_flexible_age, check_next_step, deferred_due_date,
+    flexible_minimum, mask_name,
+};
 pub use contribution::{
     ContributionRates, MonthlyContribution, check_rates, clamp_base, monthly_contribution,
 };
 pub use reconcile::{Collected, Reconciliation, parse_reconciliation_file, reconcile};
 pub use registry::{
-    EmployerRegistration, EmployerStatus, MemberEnrolment, MemberStatus, parse_wage,
+    EmployerProfile, EmployerRegistration, EmployerStatus, MemberEnrolment, MemberStatus,
+    parse_wage,
 };
 pub use roster_file::{MAX_ROSTER_ROWS, RosterFile, RosterRow, RowError, parse_roster_csv};

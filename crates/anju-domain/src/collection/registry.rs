@@ -13,6 +13,8 @@ const MAX_NAME_CHARS: usize = 100;
 pub enum EmployerStatus {
     /// 01 正常
     Active,
+    /// 02 开户: opened from a registration message, no staff enrolled yet
+    Opened,
     /// 03 缓缴
     Deferred,
     /// 05 封存
@@ -25,6 +27,7 @@ impl EmployerStatus {
     pub fn code(self) -> &'static str {
         match self {
             EmployerStatus::Active => "01",
+            EmployerStatus::Opened => "02",
             EmployerStatus::Deferred => "03",
             EmployerStatus::Closed => "04",
             EmployerStatus::Sealed => "05",
@@ -34,6 +37,7 @@ impl EmployerStatus {
     pub fn parse(code: &str) -> DomainResult<Self> {
         match code {
             "01" => Ok(EmployerStatus::Active),
+            "02" => Ok(EmployerStatus::Opened),
             "03" => Ok(EmployerStatus::Deferred),
             "04" => Ok(EmployerStatus::Closed),
             "05" => Ok(EmployerStatus::Sealed),
@@ -47,6 +51,7 @@ impl EmployerStatus {
     pub fn name_zh(self) -> &'static str {
         match self {
             EmployerStatus::Active => "正常",
+            EmployerStatus::Opened => "开户",
             EmployerStatus::Deferred => "缓缴",
             EmployerStatus::Sealed => "封存",
             EmployerStatus::Closed => "销户",
@@ -119,6 +124,58 @@ pub struct EmployerRegistration {
     /// 发薪日 1–28 (a day every month has); `None` = due at month end.
     pub pay_day: Option<u32>,
     pub rates: ContributionRates,
+    pub profile: EmployerProfile,
+}
+
+/// The JGJ/T 320 attributes beyond name and code: 单位经济类型 (a GB/T 12402
+/// code such as `150`), 所属行业 (a GB/T 4754 section letter) and the 单位账号
+/// remittances are debited from. All optional at registration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmployerProfile {
+    pub economic_type: Option<String>,
+    pub industry: Option<String>,
+    pub bank_account: Option<String>,
+}
+
+fn optional(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+impl EmployerProfile {
+    pub fn new(
+        economic_type: Option<&str>,
+        industry: Option<&str>,
+        bank_account: Option<&str>,
+    ) -> DomainResult<Self> {
+        let economic_type = optional(economic_type);
+        if economic_type.is_some_and(|t| t.len() != 3 || !t.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(DomainError::new(
+                "ECONOMIC_TYPE_INVALID",
+                "单位经济类型应为3位数字代码（GB/T 12402）",
+            ));
+        }
+        let industry = optional(industry);
+        if industry.is_some_and(|t| t.len() != 1 || !t.bytes().all(|b| b.is_ascii_uppercase())) {
+            return Err(DomainError::new(
+                "INDUSTRY_INVALID",
+                "所属行业应为1位大写字母门类代码（GB/T 4754）",
+            ));
+        }
+        let bank_account = optional(bank_account);
+        if bank_account
+            .is_some_and(|t| !(8..=32).contains(&t.len()) || !t.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(DomainError::new(
+                "BANK_ACCOUNT_INVALID",
+                "单位账号应为8至32位数字",
+            ));
+        }
+        Ok(EmployerProfile {
+            economic_type: economic_type.map(str::to_string),
+            industry: industry.map(str::to_string),
+            bank_account: bank_account.map(str::to_string),
+        })
+    }
 }
 
 impl EmployerRegistration {
@@ -139,7 +196,12 @@ impl EmployerRegistration {
             name: checked_name(name, "单位名称")?,
             pay_day,
             rates,
+            profile: EmployerProfile::default(),
         })
+    }
+
+    pub fn with_profile(self, profile: EmployerProfile) -> Self {
+        EmployerRegistration { profile, ..self }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::{
 use anju_domain::ledger::MemberId;
 use std::sync::Arc;
 
-fn employer(id: i64, uscc: &str) -> EmployerRecord {
+pub(super) fn employer(id: i64, uscc: &str) -> EmployerRecord {
     EmployerRecord {
         employer_id: id,
         uscc: uscc.to_string(),
@@ -18,10 +18,19 @@ fn employer(id: i64, uscc: &str) -> EmployerRecord {
         member_rate_ppm: 100_000,
         status: "01".to_string(),
         opened_at_us: 1,
+        economic_type: Some("150".to_string()),
+        industry: Some("I".to_string()),
+        bank_account: None,
+        source: "counter".to_string(),
     }
 }
 
-fn member(id: i64, id_card: &str, employer_id: Option<i64>, status: &str) -> MemberRecord {
+pub(super) fn member(
+    id: i64,
+    id_card: &str,
+    employer_id: Option<i64>,
+    status: &str,
+) -> MemberRecord {
     MemberRecord {
         member_id: id,
         id_card: id_card.to_string(),
@@ -35,7 +44,7 @@ fn member(id: i64, id_card: &str, employer_id: Option<i64>, status: &str) -> Mem
     }
 }
 
-fn bill(id: i64, employer_id: i64, period: i32, due: &str) -> BillRecord {
+pub(super) fn bill(id: i64, employer_id: i64, period: i32, due: &str) -> BillRecord {
     BillRecord {
         bill_id: id,
         employer_id,
@@ -49,6 +58,9 @@ fn bill(id: i64, employer_id: i64, period: i32, due: &str) -> BillRecord {
         paid_on: None,
         payment_channel: None,
         payment_reference: None,
+        kind: "01".to_string(),
+        reason: None,
+        reversal_entry_id: None,
     }
 }
 

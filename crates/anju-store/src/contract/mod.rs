@@ -5,11 +5,13 @@
 
 mod access;
 mod cases;
+mod casework;
 mod collection;
 mod property;
 
 pub use access::*;
 pub use cases::*;
+pub use casework::*;
 pub use collection::*;
 pub use property::*;
 
@@ -78,6 +80,10 @@ macro_rules! contract_tests {
             messages_reach_inbox_and_outbox,
             employers_and_members_register_once,
             bills_are_monthly_and_paid_once,
+            employer_status_filings_and_search,
+            reversed_bills_free_the_month_and_reliefs_are_decided_once,
+            enforcement_cases_open_once_and_close,
+            flexible_agreements_and_deposits,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

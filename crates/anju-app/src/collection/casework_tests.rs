@@ -1,0 +1,720 @@
+//! Casework end to end on SQLite: back payments, corrections, reliefs, the
+//! base filing (K05), K06, enforcement, the employer life cycle with the
+//! “一件事” messages, and flexible workers (K07/K08).
+
+use super::tests::{app, batch, d, rates, register};
+use super::{CaseStepInput, CompanyRegistered, FlexibleSignup};
+use crate::App;
+use crate::access::{Actor, Principal};
+use anju_domain::access::Role;
+use anju_domain::collection::{
+    BackPayRequest, CaseStep, MemberEnrolment, ReliefApplication, ReliefKind,
+};
+use anju_domain::ids::{IdCardNo, MobileNo, uscc_check_char};
+use anju_domain::ledger::MemberId;
+use anju_domain::{Fen, Period};
+use anju_store::{MemberRecord, NewBase};
+
+fn id(body: &str) -> String {
+    IdCardNo::complete(body).expect("id").as_str().to_string()
+}
+
+fn uscc(n: u32) -> String {
+    let body = format!("91320500MA1TXWQ{n:02}");
+    let check = uscc_check_char(&body).expect("check char");
+    format!("{body}{check}")
+}
+
+fn p(text: &str) -> Period {
+    Period::parse(text).expect("period")
+}
+
+fn person(user_id: i64, role: Role, employer_id: Option<i64>) -> Actor {
+    let principal = Principal {
+        user_id,
+        login: format!("1380000{user_id:04}"),
+        display_name: format!("{}{user_id}", role.name_zh()),
+        role,
+        member_id: None,
+        employer_id,
+    };
+    Actor::of(principal, "req", "127.0.0.1")
+}
+
+async fn balance(app: &App, member_id: i64) -> Fen {
+    app.member_balance(MemberId(member_id))
+        .await
+        .expect("balance")
+        .balance
+}
+
+/// An employer paying 10% + 10% with two members (8,000 and 6,000 a month).
+async fn employer_with_two(app: &App, n: u32) -> (i64, Vec<MemberRecord>) {
+    let employer = register(app, &uscc(n), &format!("测试单位{n}"), Some(15), "10").await;
+    let people = [
+        MemberEnrolment::new(&id(&format!("320502199003{n:02}111")), "张伟", "8000.00").expect("m"),
+        MemberEnrolment::new(&id(&format!("320502199104{n:02}222")), "李娜", "6000.00").expect("m"),
+    ];
+    let members = app
+        .enrol_members(&batch(), employer.employer_id, &people, d("2026-09-01"))
+        .await
+        .expect("enrol");
+    (employer.employer_id, members)
+}
+
+async fn billed_and_paid(app: &App, employer_id: i64, period: &str, paid_on: &str) -> i64 {
+    let bill = app
+        .generate_bill(&batch(), employer_id, p(period))
+        .await
+        .expect("bill");
+    app.pay_bill(&batch(), bill.bill_id, "bank", d(paid_on))
+        .await
+        .expect("pay");
+    bill.bill_id
+}
+
+#[tokio::test]
+async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (employer_id, members) = employer_with_two(&app, 1).await;
+    billed_and_paid(&app, employer_id, "202610", "2026-10-18").await;
+    let late = app
+        .enrol_members(
+            &batch(),
+            employer_id,
+            &[MemberEnrolment::new(&id("32050219920505333"), "王强", "5000.00").expect("m")],
+            d("2026-11-05"),
+        )
+        .await
+        .expect("late hire");
+    let requests = [
+        BackPayRequest {
+            member: MemberId(members[0].member_id),
+            wage: Fen::new(9_000_00),
+        },
+        BackPayRequest {
+            member: MemberId(late[0].member_id),
+            wage: Fen::new(5_000_00),
+        },
+    ];
+    let reason = "10月基数申报有误，王强漏缴";
+    let today = d("2026-11-20");
+    let current = app
+        .create_back_payment(&batch(), employer_id, p("202611"), reason, &requests, today)
+        .await;
+    assert_eq!(
+        current.expect_err("this month").code(),
+        Some("BACKPAY_PERIOD")
+    );
+    let no_reason = app
+        .create_back_payment(&batch(), employer_id, p("202610"), " ", &requests, today)
+        .await;
+    assert_eq!(
+        no_reason.expect_err("reason").code(),
+        Some("REASON_REQUIRED")
+    );
+    let bill = app
+        .create_back_payment(&batch(), employer_id, p("202610"), reason, &requests, today)
+        .await
+        .expect("back payment");
+    // 1,000 more base × 10% × 2 = 200.00; the missed month 5,000 × 20% = 1,000.00.
+    assert_eq!((bill.kind.as_str(), bill.total_fen), ("02", 1_200_00));
+    let paid = app
+        .pay_bill(&batch(), bill.bill_id, "bank", today)
+        .await
+        .expect("pay");
+    let entry = app
+        .store()
+        .entry(anju_domain::ledger::EntryId(
+            paid.paid_entry_id.expect("entry"),
+        ))
+        .await
+        .expect("read")
+        .expect("entry");
+    assert_eq!(entry.entry.business_type, "C02");
+    assert_eq!(
+        balance(&app, members[0].member_id).await,
+        Fen::new(1_800_00)
+    );
+    assert_eq!(balance(&app, late[0].member_id).await, Fen::new(1_000_00));
+    assert!(
+        app.overdue_bills(d("2026-12-31"))
+            .await
+            .expect("o")
+            .is_empty()
+    );
+    let open_month = app
+        .generate_bill(&batch(), employer_id, p("202611"))
+        .await
+        .expect("bill");
+    let refused = app
+        .create_back_payment(
+            &batch(),
+            employer_id,
+            p("202611"),
+            reason,
+            &requests,
+            d("2026-12-02"),
+        )
+        .await;
+    assert_eq!(
+        refused.expect_err("open").code(),
+        Some("BACKPAY_MONTHLY_OPEN")
+    );
+    assert_eq!(open_month.status, "open");
+}
+
+#[tokio::test]
+async fn a_correction_reverses_a_paid_bill_after_approval_and_frees_the_month() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (employer_id, members) = employer_with_two(&app, 2).await;
+    let bill_id = billed_and_paid(&app, employer_id, "202610", "2026-10-18").await;
+    let clerk = person(1, Role::Clerk, None);
+    let reviewer = person(2, Role::Reviewer, None);
+    let agent = person(3, Role::EmployerAgent, Some(employer_id));
+    let forbidden = app
+        .request_bill_correction(&agent, bill_id, "工资录错")
+        .await;
+    assert_eq!(
+        forbidden.expect_err("maker role").code(),
+        Some("ROLE_FORBIDDEN")
+    );
+    let task = app
+        .request_bill_correction(&clerk, bill_id, "张伟工资录错")
+        .await
+        .expect("request");
+    assert_eq!(
+        balance(&app, members[0].member_id).await,
+        Fen::new(1_600_00)
+    );
+    app.decide_task(&reviewer, task.task_id, true, "")
+        .await
+        .expect("approve");
+    assert_eq!(balance(&app, members[0].member_id).await, Fen::ZERO);
+    let (bill, _) = app.store().bill(bill_id).await.expect("b").expect("bill");
+    assert!(bill.reversal_entry_id.is_some());
+    let again = app.request_bill_correction(&clerk, bill_id, "再次").await;
+    assert_eq!(
+        again.expect_err("once").code(),
+        Some("BILL_NOT_CORRECTABLE")
+    );
+    billed_and_paid(&app, employer_id, "202610", "2026-11-02").await;
+    assert_eq!(
+        balance(&app, members[0].member_id).await,
+        Fen::new(1_600_00)
+    );
+    let check = app.check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+}
+
+fn relief(kind: ReliefKind, from: &str, to: &str, rate: Option<&str>) -> ReliefApplication {
+    ReliefApplication {
+        kind,
+        from: p(from),
+        to: p(to),
+        rates: rate.map(rates),
+        reason: "订单下降，经营困难".to_string(),
+        consent: "职代会决议〔2026〕5号".to_string(),
+    }
+}
+
+#[tokio::test]
+async fn an_approved_deferral_moves_the_due_date_and_ends_by_itself() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (employer_id, _) = employer_with_two(&app, 3).await;
+    let agent = person(3, Role::EmployerAgent, Some(employer_id));
+    let reviewer = person(2, Role::Reviewer, None);
+    let application = relief(ReliefKind::Deferral, "202612", "202702", None);
+    let filed = app
+        .apply_for_relief(&agent, employer_id, &application, d("2026-11-20"))
+        .await
+        .expect("apply");
+    assert_eq!(filed.status, "pending");
+    let own = app.decide_task(&agent, filed.task_id, true, "").await;
+    assert_eq!(own.expect_err("checker").code(), Some("MAKER_CHECKER_SELF"));
+    app.decide_task(&reviewer, filed.task_id, true, "同意")
+        .await
+        .expect("approve");
+    let employer = app
+        .store()
+        .employer(employer_id)
+        .await
+        .expect("e")
+        .expect("e");
+    assert_eq!(employer.status, "03");
+    let bill = app
+        .generate_bill(&batch(), employer_id, p("202612"))
+        .await
+        .expect("bill while deferred");
+    assert_eq!(bill.due_date, d("2027-03-31"));
+    assert!(
+        app.overdue_bills(d("2027-02-15"))
+            .await
+            .expect("o")
+            .is_empty()
+    );
+    let day = app
+        .collection_day(&batch(), d("2027-02-28"))
+        .await
+        .expect("day");
+    assert!(day.deferrals_ended.is_empty());
+    let day = app
+        .collection_day(&batch(), d("2027-03-01"))
+        .await
+        .expect("day");
+    assert_eq!(day.deferrals_ended, vec![employer_id]);
+    let employer = app
+        .store()
+        .employer(employer_id)
+        .await
+        .expect("e")
+        .expect("e");
+    assert_eq!(employer.status, "01");
+}
+
+#[tokio::test]
+async fn an_approved_rate_reduction_bills_the_reduced_rates_and_a_rejection_changes_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (employer_id, _) = employer_with_two(&app, 4).await;
+    let agent = person(3, Role::EmployerAgent, Some(employer_id));
+    let reviewer = person(2, Role::Reviewer, None);
+    let rejected = app
+        .apply_for_relief(
+            &agent,
+            employer_id,
+            &relief(ReliefKind::RateReduction, "202612", "202702", Some("6")),
+            d("2026-11-20"),
+        )
+        .await
+        .expect("apply");
+    app.decide_task(&reviewer, rejected.task_id, false, "材料不全")
+        .await
+        .expect("reject");
+    let approved = app
+        .apply_for_relief(
+            &agent,
+            employer_id,
+            &relief(ReliefKind::RateReduction, "202612", "202702", Some("5")),
+            d("2026-11-21"),
+        )
+        .await
+        .expect("apply");
+    app.decide_task(&reviewer, approved.task_id, true, "")
+        .await
+        .expect("approve");
+    let statuses: Vec<String> = app
+        .reliefs_of(employer_id)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, ["approved", "rejected"]);
+    let november = app
+        .generate_bill(&batch(), employer_id, p("202611"))
+        .await
+        .expect("bill");
+    let december = app
+        .generate_bill(&batch(), employer_id, p("202612"))
+        .await
+        .expect("bill");
+    // 14,000 of bases: at 10% + 10% 2,800.00; at 5% + 5% 1,400.00.
+    assert_eq!(
+        (november.total_fen, december.total_fen),
+        (2_800_00, 1_400_00)
+    );
+    let other = person(9, Role::EmployerAgent, Some(employer_id + 1));
+    let scoped = app
+        .apply_for_relief(
+            &other,
+            employer_id,
+            &relief(ReliefKind::Deferral, "202612", "202701", None),
+            d("2026-11-21"),
+        )
+        .await;
+    assert_eq!(scoped.expect_err("scope").code(), Some("EMPLOYER_SCOPE"));
+}
+
+#[tokio::test]
+async fn the_base_filing_applies_new_bases_and_counts_for_k05() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (first, members) = employer_with_two(&app, 5).await;
+    employer_with_two(&app, 6).await;
+    let today = d("2026-07-10");
+    let partial = [NewBase {
+        member_id: members[0].member_id,
+        wage_fen: 9_000_00,
+    }];
+    let refused = app.file_bases(&batch(), first, 2026, &partial, today).await;
+    assert_eq!(
+        refused.expect_err("all staff").code(),
+        Some("BASE_INCOMPLETE")
+    );
+    let wrong_year = app.file_bases(&batch(), first, 2025, &partial, today).await;
+    assert_eq!(wrong_year.expect_err("year").code(), Some("BASE_YEAR"));
+    assert_eq!(app.base_filing_counts(2026).await.expect("k05"), (0, 2));
+    let all = [
+        NewBase {
+            member_id: members[0].member_id,
+            wage_fen: 9_000_00,
+        },
+        NewBase {
+            member_id: members[1].member_id,
+            wage_fen: 7_000_00,
+        },
+    ];
+    app.file_bases(&batch(), first, 2026, &all, today)
+        .await
+        .expect("file");
+    assert_eq!(app.base_filing_counts(2026).await.expect("k05"), (1, 2));
+    let missing: Vec<i64> = app
+        .employers_not_filed(2026)
+        .await
+        .expect("list")
+        .iter()
+        .map(|e| e.employer_id)
+        .collect();
+    assert_eq!(missing.len(), 1);
+    assert_ne!(missing[0], first);
+    let july = app
+        .generate_bill(&batch(), first, p("202607"))
+        .await
+        .expect("bill");
+    // New bases 9,000 + 7,000 at 10% + 10%.
+    assert_eq!(july.total_fen, 3_200_00);
+}
+
+#[tokio::test]
+async fn k06_counts_employers_with_an_overdue_bill_on_both_sides_of_the_due_date() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (late, _) = employer_with_two(&app, 7).await;
+    let (on_time, _) = employer_with_two(&app, 8).await;
+    employer_with_two(&app, 9).await;
+    app.generate_bill(&batch(), late, p("202610"))
+        .await
+        .expect("bill");
+    billed_and_paid(&app, on_time, "202610", "2026-10-20").await;
+    // Pay day 15 + 5 days: due 2026-10-20.
+    assert_eq!(
+        app.employer_overdue_counts(d("2026-10-20"))
+            .await
+            .expect("k06"),
+        (0, 3)
+    );
+    assert_eq!(
+        app.employer_overdue_counts(d("2026-10-21"))
+            .await
+            .expect("k06"),
+        (1, 3)
+    );
+}
+
+#[tokio::test]
+async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (employer_id, _) = employer_with_two(&app, 10).await;
+    let bill = app
+        .generate_bill(&batch(), employer_id, p("202610"))
+        .await
+        .expect("bill");
+    let staff = person(1, Role::Clerk, None);
+    let not_yet = app
+        .open_enforcement_case(
+            &staff,
+            employer_id,
+            "催缴1号",
+            d("2026-11-05"),
+            d("2026-10-20"),
+        )
+        .await;
+    assert_eq!(
+        not_yet.expect_err("not overdue").code(),
+        Some("CASE_NOT_OVERDUE")
+    );
+    let day = app
+        .collection_day(&batch(), d("2026-10-21"))
+        .await
+        .expect("day");
+    assert_eq!((day.overdue_employers, day.cases_opened.len()), (1, 1));
+    let again = app
+        .collection_day(&batch(), d("2026-10-22"))
+        .await
+        .expect("day");
+    assert!(again.cases_opened.is_empty(), "one open case per employer");
+    let case_id = day.cases_opened[0];
+    let (case, steps) = app
+        .enforcement_case(case_id)
+        .await
+        .expect("c")
+        .expect("case");
+    assert_eq!(
+        (case.arrears_fen, case.periods.as_str()),
+        (2_800_00, "202610")
+    );
+    assert_eq!(steps[0].deadline, Some(d("2026-11-05")));
+    let order = CaseStepInput {
+        step: CaseStep::Order,
+        deadline: Some(d("2026-12-05")),
+        document: "苏公积责〔2026〕12号".to_string(),
+        note: String::new(),
+    };
+    let early = app
+        .add_case_step(&staff, case_id, &order, d("2026-11-05"))
+        .await;
+    assert_eq!(
+        early.expect_err("deadline").code(),
+        Some("CASE_DEADLINE_PENDING")
+    );
+    app.add_case_step(&staff, case_id, &order, d("2026-11-06"))
+        .await
+        .expect("order");
+    let close = CaseStepInput {
+        step: CaseStep::Closed,
+        deadline: None,
+        document: String::new(),
+        note: String::new(),
+    };
+    let unpaid = app
+        .add_case_step(&staff, case_id, &close, d("2026-11-20"))
+        .await;
+    assert_eq!(unpaid.expect_err("note").code(), Some("TEXT_INVALID"));
+    app.pay_bill(&batch(), bill.bill_id, "bank", d("2026-11-20"))
+        .await
+        .expect("pay");
+    let closed = app
+        .add_case_step(&staff, case_id, &close, d("2026-11-21"))
+        .await
+        .expect("close");
+    assert_eq!(closed.status, "closed");
+    let (_, steps) = app
+        .enforcement_case(case_id)
+        .await
+        .expect("c")
+        .expect("case");
+    let kinds: Vec<&str> = steps.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, ["reminder", "order", "closed"]);
+    let clerk = staff.principal.as_ref().map(Principal::masked_login);
+    assert_eq!(Some(steps[1].staff_login.clone()), clerk);
+    assert_eq!(steps[0].staff_login, "system", "the job sent the reminder");
+}
+
+fn registered(n: u32) -> CompanyRegistered {
+    CompanyRegistered {
+        message_id: format!("YJS-{n}"),
+        uscc: uscc(n),
+        name: format!("一件事新办企业{n}"),
+        economic_type: Some("159".to_string()),
+        industry: Some("I".to_string()),
+    }
+}
+
+#[tokio::test]
+async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let message = registered(11);
+    let opened = app
+        .open_employer_from_message(&batch(), &message, d("2026-11-02"))
+        .await
+        .expect("open");
+    assert_eq!(
+        (opened.status.as_str(), opened.source.as_str()),
+        ("02", "yjs")
+    );
+    assert_eq!(opened.industry.as_deref(), Some("I"));
+    let redelivered = app
+        .open_employer_from_message(&batch(), &message, d("2026-11-03"))
+        .await
+        .expect("again");
+    assert_eq!(redelivered.employer_id, opened.employer_id);
+    let hired = app
+        .enrol_members(
+            &batch(),
+            opened.employer_id,
+            &[MemberEnrolment::new(&id("32050219930707444"), "赵敏", "7000").expect("m")],
+            d("2026-11-05"),
+        )
+        .await
+        .expect("enrol");
+    let active = app
+        .store()
+        .employer(opened.employer_id)
+        .await
+        .expect("e")
+        .expect("e");
+    assert_eq!(
+        active.status, "01",
+        "the first staff make the account contributing"
+    );
+    let refused = app
+        .close_employer_from_message(&batch(), &message.uscc, "YJS-C1")
+        .await;
+    assert_eq!(
+        refused.expect_err("members").code(),
+        Some("EMPLOYER_HAS_MEMBERS")
+    );
+    app.seal_member(&batch(), hired[0].member_id)
+        .await
+        .expect("leave");
+    let closed = app
+        .close_employer_from_message(&batch(), &message.uscc, "YJS-C1")
+        .await
+        .expect("close");
+    assert_eq!(closed.status, "04");
+    let late = app
+        .enrol_members(
+            &batch(),
+            opened.employer_id,
+            &[MemberEnrolment::new(&id("32050219930707444"), "赵敏", "7000").expect("m")],
+            d("2026-11-25"),
+        )
+        .await;
+    assert_eq!(
+        late.expect_err("closed").code(),
+        Some("EMPLOYER_NOT_ACTIVE")
+    );
+    let bad = CompanyRegistered {
+        // A valid body with a wrong check character.
+        uscc: format!("{}0", &uscc(12)[..17]).replace("00", "01"),
+        ..registered(12)
+    };
+    let invalid = app
+        .open_employer_from_message(&batch(), &bad, d("2026-11-02"))
+        .await;
+    assert!(invalid.is_err(), "a bad credit code opens nothing");
+    let found = app.search_registry("一件事新办").await.expect("search");
+    assert_eq!(found.0.len(), 1);
+}
+
+fn signup(body: &str, monthly: &str) -> FlexibleSignup {
+    FlexibleSignup {
+        id_card: IdCardNo::complete(body).expect("id"),
+        name: "周杰".to_string(),
+        mobile: MobileNo::parse("13912345678").expect("mobile"),
+        monthly: Fen::parse(monthly).expect("amount"),
+        agreed: true,
+    }
+}
+
+#[tokio::test]
+async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (_, employed) = employer_with_two(&app, 13).await;
+    let today = d("2026-11-10");
+    let low = app
+        .sign_up_flexible(&batch(), &signup("32050219950101555", "400.00"), today)
+        .await;
+    assert_eq!(
+        low.expect_err("minimum").code(),
+        Some("DEPOSIT_BELOW_MINIMUM")
+    );
+    let mut unsigned = signup("32050219950101555", "600.00");
+    unsigned.agreed = false;
+    let refused = app.sign_up_flexible(&batch(), &unsigned, today).await;
+    assert_eq!(
+        refused.expect_err("agree").code(),
+        Some("AGREEMENT_REQUIRED")
+    );
+    let worker = app
+        .sign_up_flexible(&batch(), &signup("32050219950101555", "600.00"), today)
+        .await
+        .expect("sign up");
+    assert_eq!(worker.employer_id, None);
+    let twice = app
+        .sign_up_flexible(&batch(), &signup("32050219950101555", "600.00"), today)
+        .await;
+    assert_eq!(twice.expect_err("once").code(), Some("AGREEMENT_EXISTS"));
+    let employed_id = employed[0].id_card.clone();
+    let busy = FlexibleSignup {
+        id_card: IdCardNo::parse(&employed_id).expect("id"),
+        ..signup("32050219950101555", "600.00")
+    };
+    let busy = app.sign_up_flexible(&batch(), &busy, today).await;
+    assert_eq!(
+        busy.expect_err("employed").code(),
+        Some("FLEXIBLE_EMPLOYED")
+    );
+    assert_eq!(app.flexible_counts(today).await.expect("k07"), (0, 2));
+    let small = app
+        .deposit_flexible(
+            &batch(),
+            worker.member_id,
+            p("202611"),
+            Fen::new(495_19),
+            "ecny",
+            today,
+        )
+        .await;
+    assert_eq!(
+        small.expect_err("minimum").code(),
+        Some("DEPOSIT_BELOW_MINIMUM")
+    );
+    let deposit = app
+        .deposit_flexible(
+            &batch(),
+            worker.member_id,
+            p("202611"),
+            Fen::new(2_000_00),
+            "ecny",
+            today,
+        )
+        .await
+        .expect("deposit");
+    assert!(deposit.reference.starts_with("EC"));
+    assert_eq!(balance(&app, worker.member_id).await, Fen::new(2_000_00));
+    let stranger = person(5, Role::Member, None);
+    let scoped = app
+        .deposit_flexible(
+            &stranger,
+            worker.member_id,
+            p("202611"),
+            Fen::new(600_00),
+            "bank",
+            today,
+        )
+        .await;
+    assert_eq!(scoped.expect_err("scope").code(), Some("MEMBER_SCOPE"));
+    let not_flexible = app
+        .deposit_flexible(
+            &batch(),
+            employed[0].member_id,
+            p("202611"),
+            Fen::new(600_00),
+            "bank",
+            today,
+        )
+        .await;
+    assert_eq!(
+        not_flexible.expect_err("employed").code(),
+        Some("FLEXIBLE_NOT_SIGNED")
+    );
+    assert_eq!(app.flexible_counts(today).await.expect("k07"), (1, 2));
+    assert_eq!(
+        app.flexible_counts(d("2027-11-11")).await.expect("k07"),
+        (0, 2)
+    );
+    // A member who left a job continues in the same account as a flexible worker.
+    app.seal_member(&batch(), employed[1].member_id)
+        .await
+        .expect("leave");
+    let continued = FlexibleSignup {
+        id_card: IdCardNo::parse(&employed[1].id_card).expect("id"),
+        ..signup("32050219950101555", "600.00")
+    };
+    let same = app
+        .sign_up_flexible(&batch(), &continued, today)
+        .await
+        .expect("continue");
+    assert_eq!(same.member_id, employed[1].member_id);
+    assert_eq!(same.status, "01");
+    let check = app.check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+}

@@ -1,0 +1,263 @@
+//! 灵活就业人员 (flexible workers, Suzhou pilot 3.0 from 2025-07-01): online
+//! sign-up with an agreement, then deposits of any amount at or above the
+//! monthly minimum, monthly or whenever they like, through a payment channel.
+//! K07 counts the workers contributing; K08 sets them against employed members.
+
+use super::payment::{PaymentRequest, unknown_channel};
+use crate::access::Actor;
+use crate::{App, AppResult};
+use anju_domain::access::Role;
+use anju_domain::collection::{MemberStatus, check_flexible_age, flexible_minimum};
+use anju_domain::ids::{IdCardNo, MobileNo};
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::{Date, DomainError, Fen, Period};
+use anju_store::{AgreementRecord, DepositRecord, MemberChange, MemberRecord};
+
+/// The agreement text's version a worker signs (shown on the sign-up page).
+pub const AGREEMENT_VERSION: &str = "苏州灵活就业人员住房公积金缴存协议（2025-07版）";
+/// K07 counts workers who deposited within this many days.
+const CONTRIBUTING_WINDOW_DAYS: i32 = 365;
+
+/// A sign-up as typed, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlexibleSignup {
+    pub id_card: IdCardNo,
+    pub name: String,
+    pub mobile: MobileNo,
+    /// The amount the worker means to deposit each month.
+    pub monthly: Fen,
+    /// The worker ticked “I have read and agree”.
+    pub agreed: bool,
+}
+
+impl App {
+    /// 灵活就业开户: a new person gets an account without an employer; a
+    /// person whose account is sealed (left a job) continues in it.
+    pub async fn sign_up_flexible(
+        &self,
+        actor: &Actor,
+        signup: &FlexibleSignup,
+        today: Date,
+    ) -> AppResult<MemberRecord> {
+        let result = self.try_sign_up(signup, today).await;
+        let target = format!("id:{}", signup.id_card.masked());
+        self.audited(actor, "flexible.signup", &target, b"", result)
+            .await
+    }
+
+    async fn try_sign_up(&self, s: &FlexibleSignup, today: Date) -> AppResult<MemberRecord> {
+        if !s.agreed {
+            return Err(DomainError::new("AGREEMENT_REQUIRED", "请阅读并同意缴存协议").into());
+        }
+        check_flexible_age(&s.id_card, today)?;
+        self.check_minimum(s.monthly, today)?;
+        let member = match self.store().member_by_id_card(s.id_card.as_str()).await? {
+            None => self.open_flexible_account(s, today).await?,
+            Some(m) => self.continue_as_flexible(m).await?,
+        };
+        let agreement = AgreementRecord {
+            member_id: member.member_id,
+            agreement_version: AGREEMENT_VERSION.to_string(),
+            signed_on: today,
+            mobile: s.mobile.as_str().to_string(),
+            monthly_fen: s.monthly.get(),
+        };
+        self.store().save_agreement(&agreement).await?;
+        Ok(member)
+    }
+
+    fn check_minimum(&self, amount: Fen, today: Date) -> AppResult<()> {
+        let rules = &self.policy().contribution.at(today)?.value;
+        let minimum = flexible_minimum(rules)?;
+        if amount < minimum {
+            return Err(DomainError::new(
+                "DEPOSIT_BELOW_MINIMUM",
+                format!("每月缴存额不得低于 {minimum} 元"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    async fn open_flexible_account(
+        &self,
+        s: &FlexibleSignup,
+        today: Date,
+    ) -> AppResult<MemberRecord> {
+        let record = MemberRecord {
+            member_id: self.store().reserve_ids(1),
+            id_card: s.id_card.as_str().to_string(),
+            name: s.name.trim().to_string(),
+            employer_id: None,
+            status: MemberStatus::Active.code().to_string(),
+            // The wage column holds the monthly amount the worker declared:
+            // a flexible worker has no employer-reported wage.
+            wage_fen: s.monthly.get(),
+            employer_rate_ppm: None,
+            member_rate_ppm: None,
+            enrolled_at_us: crate::clock::now_micros(),
+        };
+        self.store()
+            .enrol_members(std::slice::from_ref(&record), today)
+            .await?;
+        Ok(record)
+    }
+
+    async fn continue_as_flexible(&self, m: MemberRecord) -> AppResult<MemberRecord> {
+        if self.store().agreement(m.member_id).await?.is_some() {
+            return Err(DomainError::new("AGREEMENT_EXISTS", "已签订灵活就业缴存协议").into());
+        }
+        match MemberStatus::parse(&m.status)? {
+            // A sign-up that stopped after opening the account resumes here.
+            MemberStatus::Active if m.employer_id.is_none() => Ok(m),
+            MemberStatus::Sealed => {
+                let change = MemberChange {
+                    member_id: m.member_id,
+                    expected_status: MemberStatus::Sealed.code().to_string(),
+                    status: MemberStatus::Active.code().to_string(),
+                    employer_id: None,
+                    wage_fen: None,
+                };
+                if !self.store().update_member(&change).await? {
+                    return Err(
+                        DomainError::new("MEMBER_CHANGED", "账户状态已变化，请刷新后重试").into(),
+                    );
+                }
+                Ok(MemberRecord {
+                    status: change.status,
+                    ..m
+                })
+            }
+            MemberStatus::Active => Err(DomainError::new(
+                "FLEXIBLE_EMPLOYED",
+                "您的账户正由单位正常缴存，不能以灵活就业人员身份缴存",
+            )
+            .into()),
+            other => Err(DomainError::new(
+                "MEMBER_STATUS_INVALID",
+                format!("账户状态为“{}”，不能办理", other.name_zh()),
+            )
+            .into()),
+        }
+    }
+
+    /// A deposit for `period` (any amount at or above the monthly minimum),
+    /// collected through `channel` and posted Dr 101 / Cr 201 on the day the
+    /// money arrives.
+    pub async fn deposit_flexible(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        period: Period,
+        amount: Fen,
+        channel: &str,
+        today: Date,
+    ) -> AppResult<DepositRecord> {
+        let result = self
+            .try_deposit(actor, member_id, period, amount, channel, today)
+            .await;
+        let payload = format!("{period}|{amount}|{channel}");
+        self.audited(
+            actor,
+            "flexible.deposit",
+            &format!("member:{member_id}"),
+            payload.as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn try_deposit(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        period: Period,
+        amount: Fen,
+        channel: &str,
+        today: Date,
+    ) -> AppResult<DepositRecord> {
+        if let Some(p) = &actor.principal
+            && p.role == Role::Member
+            && p.member_id != Some(member_id)
+        {
+            return Err(DomainError::new("MEMBER_SCOPE", "只能为本人账户缴存").into());
+        }
+        let member = self.store().member(member_id).await?.ok_or_else(|| {
+            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在"))
+        })?;
+        let signed = self.store().agreement(member_id).await?.is_some();
+        if !signed || member.employer_id.is_some() || member.status != MemberStatus::Active.code() {
+            return Err(DomainError::new(
+                "FLEXIBLE_NOT_SIGNED",
+                "该账户不是正常状态的灵活就业缴存账户",
+            )
+            .into());
+        }
+        if period > Period::of_date(today) {
+            return Err(DomainError::new("DEPOSIT_PERIOD", "不能预缴以后月份").into());
+        }
+        self.check_minimum(amount, today)?;
+        let adapter = self
+            .payment_adapters()
+            .iter()
+            .find(|a| a.channel() == channel)
+            .ok_or_else(|| unknown_channel(channel))?;
+        let deposit_id = self.store().reserve_ids(1);
+        let receipt = adapter
+            .collect(&PaymentRequest {
+                order_id: deposit_id,
+                payer: member.id_card.clone(),
+                amount,
+                requested_on: today,
+            })
+            .await?;
+        let entry = NewEntry::new(
+            "C01",
+            receipt.paid_on,
+            IdempotencyKey::parse(&format!("flex-{deposit_id}"))?,
+            &format!("{period} 灵活就业缴存"),
+            vec![
+                Line::debit("101", amount),
+                Line::credit("201", amount).for_member(MemberId(member_id)),
+            ],
+        )?;
+        let posted = self.post_entry(entry).await?;
+        let deposit = DepositRecord {
+            deposit_id,
+            member_id,
+            period: i32::try_from(period.yyyymm()).unwrap_or(0),
+            amount_fen: amount.get(),
+            paid_on: receipt.paid_on,
+            channel: receipt.channel.to_string(),
+            reference: receipt.reference,
+            entry_id: posted.entry_id.0,
+        };
+        self.store().save_deposit(&deposit).await?;
+        Ok(deposit)
+    }
+
+    pub async fn flexible_agreement(&self, member_id: i64) -> AppResult<Option<AgreementRecord>> {
+        Ok(self.store().agreement(member_id).await?)
+    }
+
+    pub async fn flexible_deposits(&self, member_id: i64) -> AppResult<Vec<DepositRecord>> {
+        Ok(self.store().deposits_of(member_id, 120).await?)
+    }
+
+    /// K07 (flexible workers who deposited in the last year) and the K08
+    /// denominator (members contributing through an employer), as of `today`.
+    pub async fn flexible_counts(&self, today: Date) -> AppResult<(i64, i64)> {
+        let since = today.add_days(-CONTRIBUTING_WINDOW_DAYS)?;
+        Ok((
+            self.store().count_flexible_contributing(since).await?,
+            self.store().count_employed_members().await?,
+        ))
+    }
+
+    /// The monthly minimum in force on `today`.
+    pub fn flexible_minimum_on(&self, today: Date) -> AppResult<Fen> {
+        Ok(flexible_minimum(
+            &self.policy().contribution.at(today)?.value,
+        )?)
+    }
+}

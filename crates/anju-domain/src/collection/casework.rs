@@ -1,0 +1,341 @@
+//! The rules around the monthly bill: back payments (补缴), deferral and rate
+//! reduction (缓缴/降比例), enforcement steps (催缴 → 责令限期缴存 → 申请法院强制执行),
+//! and the flexible workers' minimum deposit (business-rules §1).
+
+use super::{BillLine, ContributionRates, check_rates, monthly_contribution};
+use crate::calendar::{Date, Period};
+use crate::error::{DomainError, DomainResult};
+use crate::ids::IdCardNo;
+use crate::ledger::MemberId;
+use crate::money::Fen;
+use crate::policy::ContributionRules;
+use crate::rate::RatePpm;
+
+/// Longest relief one application may ask for, in months.
+pub const MAX_RELIEF_MONTHS: u32 = 12;
+
+/// A member to back-pay for a month, at the monthly wage the base comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackPayRequest {
+    pub member: MemberId,
+    pub wage: Fen,
+}
+
+/// 补缴 lines for one month. A member missing from the month's paid bill owes
+/// the whole month; one on it (a base set too low) owes the difference per
+/// side, and only if the new base is higher.
+pub fn back_payment_lines(
+    requests: &[BackPayRequest],
+    paid: &[BillLine],
+    rates: ContributionRates,
+    rules: &ContributionRules,
+) -> DomainResult<Vec<BillLine>> {
+    if requests.is_empty() {
+        return Err(DomainError::new("BACKPAY_EMPTY", "请至少选择一名职工"));
+    }
+    requests
+        .iter()
+        .map(|r| {
+            let due = monthly_contribution(r.wage, rates, rules)?;
+            let Some(before) = paid.iter().find(|l| l.member == r.member) else {
+                return Ok(BillLine {
+                    member: r.member,
+                    base: due.base,
+                    employer: due.employer,
+                    member_part: due.member,
+                });
+            };
+            if due.base <= before.base {
+                return Err(DomainError::new(
+                    "BACKPAY_NOT_HIGHER",
+                    format!(
+                        "个人账户 {} 的新基数 {} 不高于已缴基数 {}，无需补缴",
+                        r.member.0, due.base, before.base
+                    ),
+                ));
+            }
+            Ok(BillLine {
+                member: r.member,
+                base: due.base,
+                employer: due.employer.checked_sub(before.employer)?,
+                member_part: due.member.checked_sub(before.member_part)?,
+            })
+        })
+        .collect()
+}
+
+/// 缓缴 or 降比例.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReliefKind {
+    Deferral,
+    RateReduction,
+}
+
+impl ReliefKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReliefKind::Deferral => "deferral",
+            ReliefKind::RateReduction => "rate_reduction",
+        }
+    }
+
+    pub fn parse(code: &str) -> DomainResult<Self> {
+        match code {
+            "deferral" => Ok(ReliefKind::Deferral),
+            "rate_reduction" => Ok(ReliefKind::RateReduction),
+            _ => Err(DomainError::new(
+                "RELIEF_KIND_UNKNOWN",
+                format!("未知的申请类型“{code}”"),
+            )),
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ReliefKind::Deferral => "缓缴",
+            ReliefKind::RateReduction => "降低缴存比例",
+        }
+    }
+}
+
+/// What an employer in hardship asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReliefApplication {
+    pub kind: ReliefKind,
+    pub from: Period,
+    pub to: Period,
+    /// The reduced rates (rate reduction only).
+    pub rates: Option<ContributionRates>,
+    pub reason: String,
+    /// The staff representatives' resolution (职工代表大会或工会决议) reference.
+    pub consent: String,
+}
+
+fn months_between(from: Period, to: Period) -> i64 {
+    (i64::from(to.year()) - i64::from(from.year())) * 12 + i64::from(to.month())
+        - i64::from(from.month())
+        + 1
+}
+
+impl ReliefApplication {
+    /// Checks the application against today's month, the employer's current
+    /// rates and the policy band: forward-looking, at most a year, a written
+    /// reason and the staff representatives' consent, and for a reduction
+    /// rates inside the band and below the current ones.
+    pub fn check(
+        &self,
+        this_month: Period,
+        current: ContributionRates,
+        rules: &ContributionRules,
+    ) -> DomainResult<()> {
+        if self.from < this_month || self.to < self.from {
+            return Err(DomainError::new(
+                "RELIEF_PERIOD_INVALID",
+                "起止月份无效：不能早于本月，结束月份不能早于开始月份",
+            ));
+        }
+        if months_between(self.from, self.to) > i64::from(MAX_RELIEF_MONTHS) {
+            return Err(DomainError::new(
+                "RELIEF_TOO_LONG",
+                format!("一次申请最长 {MAX_RELIEF_MONTHS} 个月"),
+            ));
+        }
+        if self.reason.trim().is_empty() || self.consent.trim().is_empty() {
+            return Err(DomainError::new(
+                "RELIEF_CONSENT_REQUIRED",
+                "请填写申请理由及职工代表大会（或工会）决议文号",
+            ));
+        }
+        match (self.kind, self.rates) {
+            (ReliefKind::Deferral, None) => Ok(()),
+            (ReliefKind::Deferral, Some(_)) => Err(DomainError::new(
+                "RELIEF_RATES_UNEXPECTED",
+                "缓缴申请不填写缴存比例",
+            )),
+            (ReliefKind::RateReduction, None) => Err(DomainError::new(
+                "RELIEF_RATES_REQUIRED",
+                "请填写降低后的缴存比例",
+            )),
+            (ReliefKind::RateReduction, Some(r)) => check_reduction(r, current, rules),
+        }
+    }
+}
+
+fn check_reduction(
+    reduced: ContributionRates,
+    current: ContributionRates,
+    rules: &ContributionRules,
+) -> DomainResult<()> {
+    check_rates(reduced, rules)?;
+    let lower = reduced.employer <= current.employer && reduced.member <= current.member;
+    if !lower || reduced == current {
+        return Err(DomainError::new(
+            "RELIEF_RATES_NOT_LOWER",
+            format!(
+                "降低后的比例须低于现行比例（单位 {}，个人 {}）",
+                current.employer, current.member
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A deferred month's bill falls due on the last day of the month after the
+/// deferral ends: the employer must catch up then.
+pub fn deferred_due_date(deferral_to: Period) -> DomainResult<Date> {
+    deferral_to.next()?.last_day()
+}
+
+/// Steps of an enforcement case, in the order the regulation sets them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CaseStep {
+    /// 催缴通知
+    Reminder,
+    /// 责令限期缴存决定
+    Order,
+    /// 申请人民法院强制执行
+    Court,
+    /// 结案
+    Closed,
+}
+
+impl CaseStep {
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseStep::Reminder => "reminder",
+            CaseStep::Order => "order",
+            CaseStep::Court => "court",
+            CaseStep::Closed => "closed",
+        }
+    }
+
+    pub fn parse(code: &str) -> DomainResult<Self> {
+        match code {
+            "reminder" => Ok(CaseStep::Reminder),
+            "order" => Ok(CaseStep::Order),
+            "court" => Ok(CaseStep::Court),
+            "closed" => Ok(CaseStep::Closed),
+            _ => Err(DomainError::new(
+                "CASE_STEP_UNKNOWN",
+                format!("未知的办理环节“{code}”"),
+            )),
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            CaseStep::Reminder => "催缴通知",
+            CaseStep::Order => "责令限期缴存",
+            CaseStep::Court => "申请法院强制执行",
+            CaseStep::Closed => "结案",
+        }
+    }
+
+    /// Whether the step sets a deadline for the employer.
+    pub fn has_deadline(self) -> bool {
+        matches!(self, CaseStep::Reminder | CaseStep::Order)
+    }
+}
+
+/// May `next` follow the case's `last` step (with its deadline) on `today`?
+/// Escalation goes one step at a time and only once the last deadline has
+/// passed; closing is allowed at any step.
+pub fn check_next_step(
+    last: CaseStep,
+    last_deadline: Option<Date>,
+    next: CaseStep,
+    next_deadline: Option<Date>,
+    today: Date,
+) -> DomainResult<()> {
+    if last == CaseStep::Closed {
+        return Err(DomainError::new("CASE_CLOSED", "案件已结案"));
+    }
+    if next == CaseStep::Closed {
+        return Ok(());
+    }
+    let expected = match last {
+        CaseStep::Reminder => CaseStep::Order,
+        _ => CaseStep::Court,
+    };
+    if next != expected || last == CaseStep::Court {
+        return Err(DomainError::new(
+            "CASE_STEP_ORDER",
+            format!("“{}”之后不能办理“{}”", last.name_zh(), next.name_zh()),
+        ));
+    }
+    if last_deadline.is_some_and(|d| today <= d) {
+        return Err(DomainError::new(
+            "CASE_DEADLINE_PENDING",
+            format!(
+                "上一环节的期限 {} 尚未届满",
+                last_deadline.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        ));
+    }
+    check_deadline(next, next_deadline, today)
+}
+
+/// A reminder or an order needs a deadline after the day it is issued.
+pub fn check_deadline(step: CaseStep, deadline: Option<Date>, today: Date) -> DomainResult<()> {
+    match (step.has_deadline(), deadline) {
+        (true, Some(d)) if d > today => Ok(()),
+        (true, _) => Err(DomainError::new(
+            "CASE_DEADLINE_REQUIRED",
+            format!("“{}”须设定晚于今天的缴存期限", step.name_zh()),
+        )),
+        (false, _) => Ok(()),
+    }
+}
+
+/// 灵活就业人员 monthly minimum: a percentage of the base floor (the minimum
+/// wage), to the fen with the policy's rounding.
+pub fn flexible_minimum(rules: &ContributionRules) -> DomainResult<Fen> {
+    let percent: RatePpm = rules.flexible_min_monthly_percent_of_floor;
+    rules.rounding.apply(
+        i128::from(rules.base_floor.get()) * i128::from(percent.ppm()),
+        1_000_000,
+    )
+}
+
+/// Retirement age used for the flexible-worker pilot's age band (60 for men,
+/// 55 for women; the gradual rise from 2025 is not yet modelled).
+const RETIREMENT_AGE_MALE: i32 = 60;
+const RETIREMENT_AGE_FEMALE: i32 = 55;
+const FLEXIBLE_MIN_AGE: i32 = 16;
+
+/// Age in whole years on `today`.
+pub fn age_on(born: Date, today: Date) -> i32 {
+    let had_birthday = (today.month(), today.day()) >= (born.month(), born.day());
+    today.year() - born.year() - i32::from(!had_birthday)
+}
+
+/// Aged 16 up to retirement age (business-rules §1, Suzhou pilot 3.0).
+pub fn check_flexible_age(id_card: &IdCardNo, today: Date) -> DomainResult<()> {
+    let age = age_on(id_card.birth_date()?, today);
+    let limit = if id_card.is_male() {
+        RETIREMENT_AGE_MALE
+    } else {
+        RETIREMENT_AGE_FEMALE
+    };
+    if !(FLEXIBLE_MIN_AGE..limit).contains(&age) {
+        return Err(DomainError::new(
+            "FLEXIBLE_AGE",
+            format!("灵活就业人员须年满{FLEXIBLE_MIN_AGE}周岁且未达到法定退休年龄（现年{age}岁）"),
+        ));
+    }
+    Ok(())
+}
+
+/// `张三丰` → `张*丰`, `张三` → `张*`: enough for a clerk to confirm a caller,
+/// not enough to read off a list.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    match chars.len() {
+        0 | 1 => name.to_string(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests;

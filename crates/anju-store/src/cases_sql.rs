@@ -1,0 +1,615 @@
+//! The SQL of [`CaseStore`](crate::CaseStore), written once for both backends
+//! like `collection_sql` (dates bound with the `$date` cast literal, read back
+//! with `CAST(… AS TEXT)`).
+
+use crate::StoreResult;
+use crate::cases::{
+    AgreementRecord, BaseFilingRecord, CaseRecord, CaseStepRecord, DepositRecord, ReliefRecord,
+};
+use crate::rows::stored_date;
+
+/// Statuses of an employer that still contributes: 正常, 开户, 缓缴.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! contributing_statuses {
+    () => {
+        "('01', '02', '03')"
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! relief_columns {
+    () => {
+        "relief_id, employer_id, kind, from_period, to_period, \
+     employer_rate_ppm, member_rate_ppm, reason, consent, status, task_id, filed_at_us"
+    };
+}
+
+pub type ReliefRow = (
+    i64,
+    i64,
+    String,
+    i32,
+    i32,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+);
+
+pub fn relief_from(r: ReliefRow) -> ReliefRecord {
+    ReliefRecord {
+        relief_id: r.0,
+        employer_id: r.1,
+        kind: r.2,
+        from_period: r.3,
+        to_period: r.4,
+        employer_rate_ppm: r.5,
+        member_rate_ppm: r.6,
+        reason: r.7,
+        consent: r.8,
+        status: r.9,
+        task_id: r.10,
+        filed_at_us: r.11,
+    }
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! case_columns {
+    () => {
+        "case_id, employer_id, CAST(opened_on AS TEXT), status, arrears_fen, \
+     periods, CAST(closed_on AS TEXT)"
+    };
+}
+
+pub type CaseRow = (i64, i64, String, String, i64, String, Option<String>);
+
+pub fn case_from(r: CaseRow) -> StoreResult<CaseRecord> {
+    Ok(CaseRecord {
+        case_id: r.0,
+        employer_id: r.1,
+        opened_on: stored_date(&r.2)?,
+        status: r.3,
+        arrears_fen: r.4,
+        periods: r.5,
+        closed_on: r.6.as_deref().map(stored_date).transpose()?,
+    })
+}
+
+pub type StepRow = (i32, String, String, Option<String>, String, String, String);
+
+pub fn step_from(r: StepRow) -> StoreResult<CaseStepRecord> {
+    Ok(CaseStepRecord {
+        step_no: r.0,
+        kind: r.1,
+        acted_on: stored_date(&r.2)?,
+        deadline: r.3.as_deref().map(stored_date).transpose()?,
+        document: r.4,
+        staff_login: r.5,
+        note: r.6,
+    })
+}
+
+pub type FilingRow = (i64, i32, String, i32, String);
+
+pub fn filing_from(r: FilingRow) -> StoreResult<BaseFilingRecord> {
+    Ok(BaseFilingRecord {
+        employer_id: r.0,
+        year: r.1,
+        filed_on: stored_date(&r.2)?,
+        member_count: r.3,
+        filed_by: r.4,
+    })
+}
+
+pub type AgreementRow = (i64, String, String, String, i64);
+
+pub fn agreement_from(r: AgreementRow) -> StoreResult<AgreementRecord> {
+    Ok(AgreementRecord {
+        member_id: r.0,
+        agreement_version: r.1,
+        signed_on: stored_date(&r.2)?,
+        mobile: r.3,
+        monthly_fen: r.4,
+    })
+}
+
+pub type DepositRow = (i64, i64, i32, i64, String, String, String, i64);
+
+pub fn deposit_from(r: DepositRow) -> StoreResult<DepositRecord> {
+    Ok(DepositRecord {
+        deposit_id: r.0,
+        member_id: r.1,
+        period: r.2,
+        amount_fen: r.3,
+        paid_on: stored_date(&r.4)?,
+        channel: r.5,
+        reference: r.6,
+        entry_id: r.7,
+    })
+}
+
+/// `LIKE` pattern for "contains `text`", with the wildcards in it escaped.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+/// Implements `CaseStore` for a backend (see the module docs).
+#[macro_export]
+macro_rules! impl_case_store {
+    ($store:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal) => {
+        #[async_trait::async_trait]
+        impl $crate::CaseStore for $store {
+            async fn set_employer_status(&self, employer_id: i64, expected: &[&str], status: &str) -> $crate::StoreResult<bool> {
+                let mut q = sqlx::QueryBuilder::new("UPDATE employer SET status = ");
+                q.push_bind(status.to_string());
+                q.push(" WHERE employer_id = ");
+                q.push_bind(employer_id);
+                q.push(" AND status IN (");
+                let mut list = q.separated(", ");
+                for s in expected {
+                    list.push_bind(s.to_string());
+                }
+                q.push(")");
+                let done = q.build().execute(&self.$writer).await.map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn count_attached_members(&self, employer_id: i64) -> $crate::StoreResult<i64> {
+                sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE employer_id = $1 AND status IN ('01', '06')")
+                    .bind(employer_id)
+                    .fetch_one(&self.$writer)
+                    .await
+                    .map_err($backend_err)
+            }
+
+            async fn search_employers(&self, text: &str, limit: u32) -> $crate::StoreResult<Vec<$crate::EmployerRecord>> {
+                let rows: Vec<$crate::collection_sql::EmployerRow> = sqlx::query_as(concat!("SELECT ", $crate::employer_columns!(), " FROM employer WHERE uscc = $1 OR name LIKE $2 ESCAPE '\\' ORDER BY employer_id LIMIT $3"))
+                .bind(text)
+                .bind($crate::cases_sql::contains_pattern(text))
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(rows.into_iter().map($crate::collection_sql::employer_from).collect())
+            }
+
+            async fn search_members(&self, text: &str, limit: u32) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
+                let rows: Vec<$crate::collection_sql::MemberRow> = sqlx::query_as(concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE id_card = $1 OR name = $1 ORDER BY member_id LIMIT $2"))
+                .bind(text)
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(rows.into_iter().map($crate::collection_sql::member_from).collect())
+            }
+
+            async fn members_of(&self, employer_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
+                let rows: Vec<$crate::collection_sql::MemberRow> = sqlx::query_as(concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE employer_id = $1 ORDER BY member_id LIMIT $2"))
+                .bind(employer_id)
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(rows.into_iter().map($crate::collection_sql::member_from).collect())
+            }
+
+            async fn monthly_bill(&self, employer_id: i64, period: i32) -> $crate::StoreResult<Option<$crate::BillRecord>> {
+                let row: Option<$crate::collection_sql::BillRow> = sqlx::query_as(concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE employer_id = $1 AND period = $2 AND kind = '01' \
+                     AND reversal_entry_id IS NULL"))
+                .bind(employer_id)
+                .bind(period)
+                .fetch_optional(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                row.map($crate::collection_sql::bill_from).transpose()
+            }
+
+            async fn mark_bill_reversed(&self, bill_id: i64, reversal_entry_id: i64) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE remittance_bill SET reversal_entry_id = $2 \
+                     WHERE bill_id = $1 AND status = 'paid' AND reversal_entry_id IS NULL",
+                )
+                .bind(bill_id)
+                .bind(reversal_entry_id)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn bill_paid_by(&self, entry_id: i64) -> $crate::StoreResult<Option<$crate::BillRecord>> {
+                let row: Option<$crate::collection_sql::BillRow> = sqlx::query_as(concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE paid_entry_id = $1"))
+                .bind(entry_id)
+                .fetch_optional(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                row.map($crate::collection_sql::bill_from).transpose()
+            }
+
+            async fn file_bases(&self, f: &$crate::BaseFilingRecord, bases: &[$crate::NewBase]) -> $crate::StoreResult<()> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                sqlx::query("DELETE FROM base_filing WHERE employer_id = $1 AND year = $2")
+                    .bind(f.employer_id)
+                    .bind(f.year)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($backend_err)?;
+                sqlx::query(concat!(
+                    "INSERT INTO base_filing (employer_id, year, filed_on, member_count, filed_by) VALUES ($1, $2, $3",
+                    $date,
+                    ", $4, $5)"
+                ))
+                .bind(f.employer_id)
+                .bind(f.year)
+                .bind(f.filed_on.to_string())
+                .bind(f.member_count)
+                .bind(&f.filed_by)
+                .execute(&mut *tx)
+                .await
+                .map_err($backend_err)?;
+                for b in bases {
+                    let done = sqlx::query(
+                        "UPDATE member SET wage_fen = $2 WHERE member_id = $1 AND employer_id = $3 AND status = '01'",
+                    )
+                    .bind(b.member_id)
+                    .bind(b.wage_fen)
+                    .bind(f.employer_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($backend_err)?;
+                    if done.rows_affected() != 1 {
+                        return Err($crate::StoreError::rejected(
+                            "MEMBER_CHANGED",
+                            format!("个人账户 {} 已不在本单位正常缴存，请刷新后重新申报", b.member_id),
+                        ));
+                    }
+                }
+                tx.commit().await.map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn base_filing(&self, employer_id: i64, year: i32) -> $crate::StoreResult<Option<$crate::BaseFilingRecord>> {
+                let row: Option<$crate::cases_sql::FilingRow> = sqlx::query_as(
+                    "SELECT employer_id, year, CAST(filed_on AS TEXT), member_count, filed_by FROM base_filing \
+                     WHERE employer_id = $1 AND year = $2",
+                )
+                .bind(employer_id)
+                .bind(year)
+                .fetch_optional(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                row.map($crate::cases_sql::filing_from).transpose()
+            }
+
+            async fn count_base_filings(&self, year: i32) -> $crate::StoreResult<i64> {
+                sqlx::query_scalar(concat!("SELECT COUNT(*) FROM base_filing f JOIN employer e ON e.employer_id = f.employer_id \
+                     WHERE f.year = $1 AND e.status IN ", $crate::contributing_statuses!()))
+                .bind(year)
+                .fetch_one(&self.$reader)
+                .await
+                .map_err($backend_err)
+            }
+
+            async fn employers_not_filed(&self, year: i32, limit: u32) -> $crate::StoreResult<Vec<$crate::EmployerRecord>> {
+                let rows: Vec<$crate::collection_sql::EmployerRow> = sqlx::query_as(concat!("SELECT ", $crate::employer_columns!(), " FROM employer e WHERE e.status IN ", $crate::contributing_statuses!(), " AND NOT EXISTS \
+                     (SELECT 1 FROM base_filing f WHERE f.employer_id = e.employer_id AND f.year = $1) \
+                     ORDER BY e.employer_id LIMIT $2"))
+                .bind(year)
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(rows.into_iter().map($crate::collection_sql::employer_from).collect())
+            }
+
+            async fn count_contributing_employers(&self) -> $crate::StoreResult<i64> {
+                sqlx::query_scalar(concat!("SELECT COUNT(*) FROM employer WHERE status IN ", $crate::contributing_statuses!()))
+                .fetch_one(&self.$reader)
+                .await
+                .map_err($backend_err)
+            }
+
+            async fn save_relief(&self, r: &$crate::ReliefRecord) -> $crate::StoreResult<()> {
+                sqlx::query(concat!("INSERT INTO employer_relief (", $crate::relief_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"))
+                .bind(r.relief_id)
+                .bind(r.employer_id)
+                .bind(&r.kind)
+                .bind(r.from_period)
+                .bind(r.to_period)
+                .bind(r.employer_rate_ppm)
+                .bind(r.member_rate_ppm)
+                .bind(&r.reason)
+                .bind(&r.consent)
+                .bind(&r.status)
+                .bind(r.task_id)
+                .bind(r.filed_at_us)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn relief_by_task(&self, task_id: i64) -> $crate::StoreResult<Option<$crate::ReliefRecord>> {
+                let row: Option<$crate::cases_sql::ReliefRow> = sqlx::query_as(concat!("SELECT ", $crate::relief_columns!(), " FROM employer_relief WHERE task_id = $1"))
+                .bind(task_id)
+                .fetch_optional(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(row.map($crate::cases_sql::relief_from))
+            }
+
+            async fn reliefs_of(&self, employer_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::ReliefRecord>> {
+                let rows: Vec<$crate::cases_sql::ReliefRow> = sqlx::query_as(concat!("SELECT ", $crate::relief_columns!(), " FROM employer_relief WHERE employer_id = $1 ORDER BY relief_id DESC LIMIT $2"))
+                .bind(employer_id)
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(rows.into_iter().map($crate::cases_sql::relief_from).collect())
+            }
+
+            async fn decide_relief(&self, relief_id: i64, status: &str) -> $crate::StoreResult<bool> {
+                let done = sqlx::query("UPDATE employer_relief SET status = $2 WHERE relief_id = $1 AND status = 'pending'")
+                    .bind(relief_id)
+                    .bind(status)
+                    .execute(&self.$writer)
+                    .await
+                    .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn ended_deferrals(&self, period: i32) -> $crate::StoreResult<Vec<$crate::ReliefRecord>> {
+                let rows: Vec<$crate::cases_sql::ReliefRow> = sqlx::query_as(concat!("SELECT ", $crate::relief_columns!(), " FROM employer_relief r WHERE r.kind = 'deferral' AND r.status = 'approved' \
+                     AND r.to_period < $1 AND EXISTS (SELECT 1 FROM employer e WHERE e.employer_id = r.employer_id \
+                     AND e.status = '03') AND NOT EXISTS (SELECT 1 FROM employer_relief o WHERE \
+                     o.employer_id = r.employer_id AND o.kind = 'deferral' AND o.status = 'approved' \
+                     AND o.to_period >= $1) ORDER BY r.relief_id"))
+                .bind(period)
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(rows.into_iter().map($crate::cases_sql::relief_from).collect())
+            }
+
+            async fn open_case(&self, c: &$crate::CaseRecord, first: &$crate::CaseStepRecord) -> $crate::StoreResult<()> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                sqlx::query(concat!(
+                    "INSERT INTO enforcement_case (case_id, employer_id, opened_on, status, arrears_fen, periods, closed_on) \
+                     VALUES ($1, $2, $3",
+                    $date,
+                    ", 'open', $4, $5, NULL)"
+                ))
+                .bind(c.case_id)
+                .bind(c.employer_id)
+                .bind(c.opened_on.to_string())
+                .bind(c.arrears_fen)
+                .bind(&c.periods)
+                .execute(&mut *tx)
+                .await
+                .map_err(|err| {
+                    if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                        $crate::StoreError::rejected("CASE_OPEN", "该单位已有未结案的催缴案件")
+                    } else {
+                        $backend_err(err)
+                    }
+                })?;
+                $crate::insert_case_step!(&mut *tx, c.case_id, first, $backend_err, $date);
+                tx.commit().await.map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn case(&self, case_id: i64) -> $crate::StoreResult<Option<($crate::CaseRecord, Vec<$crate::CaseStepRecord>)>> {
+                let row: Option<$crate::cases_sql::CaseRow> = sqlx::query_as(concat!("SELECT ", $crate::case_columns!(), " FROM enforcement_case WHERE case_id = $1"))
+                .bind(case_id)
+                .fetch_optional(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let steps: Vec<$crate::cases_sql::StepRow> = sqlx::query_as(
+                    "SELECT step_no, kind, CAST(acted_on AS TEXT), CAST(deadline AS TEXT), document, staff_login, note \
+                     FROM enforcement_step WHERE case_id = $1 ORDER BY step_no",
+                )
+                .bind(case_id)
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(Some((
+                    $crate::cases_sql::case_from(row)?,
+                    steps.into_iter().map($crate::cases_sql::step_from).collect::<$crate::StoreResult<Vec<_>>>()?,
+                )))
+            }
+
+            async fn open_case_of(&self, employer_id: i64) -> $crate::StoreResult<Option<$crate::CaseRecord>> {
+                let row: Option<$crate::cases_sql::CaseRow> = sqlx::query_as(concat!("SELECT ", $crate::case_columns!(), " FROM enforcement_case WHERE employer_id = $1 AND status = 'open'"))
+                .bind(employer_id)
+                .fetch_optional(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                row.map($crate::cases_sql::case_from).transpose()
+            }
+
+            async fn cases(&self, status: Option<&str>, limit: u32) -> $crate::StoreResult<Vec<$crate::CaseRecord>> {
+                let rows: Vec<$crate::cases_sql::CaseRow> = sqlx::query_as(concat!("SELECT ", $crate::case_columns!(), " FROM enforcement_case WHERE ($1 IS NULL OR status = $1) ORDER BY case_id DESC LIMIT $2"))
+                .bind(status)
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter().map($crate::cases_sql::case_from).collect()
+            }
+
+            async fn add_case_step(
+                &self,
+                case_id: i64,
+                step: &$crate::CaseStepRecord,
+                closed_on: Option<anju_domain::Date>,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                let open: Option<i64> = sqlx::query_scalar(
+                    "SELECT case_id FROM enforcement_case WHERE case_id = $1 AND status = 'open'",
+                )
+                .bind(case_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err($backend_err)?;
+                if open.is_none() {
+                    return Ok(false);
+                }
+                let taken: Option<i32> = sqlx::query_scalar(
+                    "SELECT step_no FROM enforcement_step WHERE case_id = $1 AND step_no = $2",
+                )
+                .bind(case_id)
+                .bind(step.step_no)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err($backend_err)?;
+                if taken.is_some() {
+                    return Ok(false);
+                }
+                $crate::insert_case_step!(&mut *tx, case_id, step, $backend_err, $date);
+                if let Some(day) = closed_on {
+                    sqlx::query(concat!(
+                        "UPDATE enforcement_case SET status = 'closed', closed_on = $2",
+                        $date,
+                        " WHERE case_id = $1"
+                    ))
+                    .bind(case_id)
+                    .bind(day.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($backend_err)?;
+                }
+                tx.commit().await.map_err($backend_err)?;
+                Ok(true)
+            }
+
+            async fn save_agreement(&self, a: &$crate::AgreementRecord) -> $crate::StoreResult<()> {
+                sqlx::query(concat!(
+                    "INSERT INTO flexible_agreement (member_id, agreement_version, signed_on, mobile, monthly_fen) \
+                     VALUES ($1, $2, $3",
+                    $date,
+                    ", $4, $5)"
+                ))
+                .bind(a.member_id)
+                .bind(&a.agreement_version)
+                .bind(a.signed_on.to_string())
+                .bind(&a.mobile)
+                .bind(a.monthly_fen)
+                .execute(&self.$writer)
+                .await
+                .map_err(|err| {
+                    if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                        $crate::StoreError::rejected("AGREEMENT_EXISTS", "已签订灵活就业缴存协议")
+                    } else {
+                        $backend_err(err)
+                    }
+                })?;
+                Ok(())
+            }
+
+            async fn agreement(&self, member_id: i64) -> $crate::StoreResult<Option<$crate::AgreementRecord>> {
+                let row: Option<$crate::cases_sql::AgreementRow> = sqlx::query_as(
+                    "SELECT member_id, agreement_version, CAST(signed_on AS TEXT), mobile, monthly_fen \
+                     FROM flexible_agreement WHERE member_id = $1",
+                )
+                .bind(member_id)
+                .fetch_optional(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                row.map($crate::cases_sql::agreement_from).transpose()
+            }
+
+            async fn save_deposit(&self, d: &$crate::DepositRecord) -> $crate::StoreResult<()> {
+                sqlx::query(concat!(
+                    "INSERT INTO flexible_deposit (deposit_id, member_id, period, amount_fen, paid_on, channel, \
+                     reference, entry_id) VALUES ($1, $2, $3, $4, $5",
+                    $date,
+                    ", $6, $7, $8)"
+                ))
+                .bind(d.deposit_id)
+                .bind(d.member_id)
+                .bind(d.period)
+                .bind(d.amount_fen)
+                .bind(d.paid_on.to_string())
+                .bind(&d.channel)
+                .bind(&d.reference)
+                .bind(d.entry_id)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn deposits_of(&self, member_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::DepositRecord>> {
+                let rows: Vec<$crate::cases_sql::DepositRow> = sqlx::query_as(
+                    "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id \
+                     FROM flexible_deposit WHERE member_id = $1 ORDER BY deposit_id DESC LIMIT $2",
+                )
+                .bind(member_id)
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter().map($crate::cases_sql::deposit_from).collect()
+            }
+
+            async fn count_flexible_contributing(&self, since: anju_domain::Date) -> $crate::StoreResult<i64> {
+                sqlx::query_scalar(concat!(
+                    "SELECT COUNT(DISTINCT d.member_id) FROM flexible_deposit d JOIN member m ON m.member_id = d.member_id \
+                     WHERE m.status = '01' AND m.employer_id IS NULL AND d.paid_on >= $1",
+                    $date
+                ))
+                .bind(since.to_string())
+                .fetch_one(&self.$reader)
+                .await
+                .map_err($backend_err)
+            }
+
+            async fn count_employed_members(&self) -> $crate::StoreResult<i64> {
+                sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE status = '01' AND employer_id IS NOT NULL")
+                    .fetch_one(&self.$reader)
+                    .await
+                    .map_err($backend_err)
+            }
+        }
+    };
+}
+
+/// Inserts one enforcement step inside a transaction (used by two methods).
+#[macro_export]
+macro_rules! insert_case_step {
+    ($tx:expr, $case_id:expr, $step:expr, $backend_err:path, $date:literal) => {
+        sqlx::query(concat!(
+            "INSERT INTO enforcement_step (case_id, step_no, kind, acted_on, deadline, document, staff_login, note) \
+             VALUES ($1, $2, $3, $4",
+            $date,
+            ", $5",
+            $date,
+            ", $6, $7, $8)"
+        ))
+        .bind($case_id)
+        .bind($step.step_no)
+        .bind(&$step.kind)
+        .bind($step.acted_on.to_string())
+        .bind($step.deadline.map(|d| d.to_string()))
+        .bind(&$step.document)
+        .bind(&$step.staff_login)
+        .bind(&$step.note)
+        .execute($tx)
+        .await
+        .map_err($backend_err)?;
+    };
+}
