@@ -328,3 +328,92 @@ pub async fn audit(State(state): State<WebState>, Query(params): Query<AuditPara
 pub async fn not_found_api() -> Response {
     problem(StatusCode::NOT_FOUND, "NOT_FOUND", "接口不存在")
 }
+
+/// A 一件事 company-registration message as the registration platform sends it.
+#[derive(Deserialize)]
+pub struct CompanyRegisteredBody {
+    message_id: String,
+    uscc: String,
+    name: String,
+    #[serde(default)]
+    economic_type: Option<String>,
+    #[serde(default)]
+    industry: Option<String>,
+}
+
+fn employer_json(e: &anju_store::EmployerRecord) -> serde_json::Value {
+    serde_json::json!({
+        "employer_id": e.employer_id,
+        "uscc": e.uscc,
+        "name": e.name,
+        "status": e.status,
+        "source": e.source,
+    })
+}
+
+/// “一件事” 企业开办: opens the employer account (status 02 开户). A message
+/// delivered twice answers with the same account.
+pub async fn company_registered(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    body: Result<Json<CompanyRegisteredBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(body)) = body else {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "BODY_INVALID",
+            "请求体应为 {\"message_id\", \"uscc\", \"name\", \"economic_type\"?, \"industry\"?}",
+        );
+    };
+    let message = anju_app::collection::CompanyRegistered {
+        message_id: body.message_id,
+        uscc: body.uscc,
+        name: body.name,
+        economic_type: body.economic_type,
+        industry: body.industry,
+    };
+    match state
+        .app
+        .open_employer_from_message(
+            &session.actor(&context),
+            &message,
+            anju_app::clock::today_in_china(),
+        )
+        .await
+    {
+        Ok(employer) => (StatusCode::CREATED, Json(employer_json(&employer))).into_response(),
+        Err(e) => app_problem(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CompanyDeregisteredBody {
+    message_id: String,
+    uscc: String,
+}
+
+/// “一件事” 企业注销: closes the account once no member remains attached and
+/// nothing is owed; otherwise 422 with the reason.
+pub async fn company_deregistered(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    body: Result<Json<CompanyDeregisteredBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(body)) = body else {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "BODY_INVALID",
+            "请求体应为 {\"message_id\", \"uscc\"}",
+        );
+    };
+    match state
+        .app
+        .close_employer_from_message(&session.actor(&context), &body.uscc, &body.message_id)
+        .await
+    {
+        Ok(employer) => Json(employer_json(&employer)).into_response(),
+        Err(e) => app_problem(&e),
+    }
+}

@@ -30,6 +30,9 @@ const STAFF: &[Role] = &[
 const MAKERS: &[Role] = &[Role::Clerk, Role::Finance, Role::Manager];
 const CHECKERS: &[Role] = &[Role::Reviewer, Role::Manager];
 const AUDIT: &[Role] = &[Role::Auditor, Role::Manager];
+const MANAGER: &[Role] = &[Role::Manager];
+/// Machine clients with an API token (partner centres, the 一件事 platform).
+const PARTNER: &[Role] = &[Role::PartnerCentre];
 
 fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
     RouteSpec {
@@ -82,7 +85,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 Method::POST,
                 "/employer/members/import",
                 Roles(AGENT),
-                "批量增员（CSV）",
+                "批量增员（Excel 或 CSV）",
             ),
             post(pages::import_members),
         ),
@@ -114,6 +117,50 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             post(pages::pay_bill),
         ),
         (
+            spec(
+                Method::POST,
+                "/employer/back-payments",
+                Roles(AGENT),
+                "生成补缴清册",
+            ),
+            post(pages::back_payment),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/employer/bases",
+                Roles(AGENT),
+                "申报年度缴存基数",
+            ),
+            post(pages::file_bases),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/employer/reliefs",
+                Roles(AGENT),
+                "申请缓缴或降低缴存比例",
+            ),
+            post(pages::apply_relief),
+        ),
+        (
+            spec(Method::GET, "/flexible", Public, "灵活就业人员缴存开户页"),
+            get(pages::flexible_signup_form),
+        ),
+        (
+            spec(Method::POST, "/flexible", Public, "灵活就业人员签约开户"),
+            post(pages::flexible_signup_submit),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/deposits",
+                Roles(MEMBER),
+                "灵活就业人员缴存",
+            ),
+            post(pages::flexible_deposit),
+        ),
+        (
             spec(Method::GET, "/staff", Roles(STAFF), "工作台"),
             get(pages::staff_home),
         ),
@@ -134,6 +181,81 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "申请冲正",
             ),
             post(pages::request_reversal),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/collection",
+                Roles(STAFF),
+                "归集管理（指标、查询、催缴）",
+            ),
+            get(pages::collection_home),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/collection/day",
+                Roles(MANAGER),
+                "执行归集日终",
+            ),
+            post(pages::run_collection_day),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/employers/{id}",
+                Roles(STAFF),
+                "单位档案",
+            ),
+            get(pages::staff_employer_detail),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/employers/{id}/status",
+                Roles(MAKERS),
+                "单位封存、启封、销户",
+            ),
+            post(pages::staff_employer_status),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/bills/{id}/correction",
+                Roles(MAKERS),
+                "申请错缴更正",
+            ),
+            post(pages::staff_bill_correction),
+        ),
+        (
+            spec(Method::GET, "/staff/members/{id}", Roles(STAFF), "个人档案"),
+            get(pages::staff_member_detail),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/members/{id}/freeze",
+                Roles(MAKERS),
+                "冻结或解冻个人账户",
+            ),
+            post(pages::staff_member_freeze),
+        ),
+        (
+            spec(Method::POST, "/staff/cases", Roles(MAKERS), "催缴立案"),
+            post(pages::staff_open_case),
+        ),
+        (
+            spec(Method::GET, "/staff/cases/{id}", Roles(STAFF), "催缴案件"),
+            get(pages::staff_case_detail),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/cases/{id}/steps",
+                Roles(MAKERS),
+                "办理催缴环节",
+            ),
+            post(pages::staff_case_step),
         ),
         (
             spec(Method::GET, "/audit", Roles(AUDIT), "审计日志"),
@@ -240,6 +362,24 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(Method::GET, "/api/v1/audit", Roles(AUDIT), "查询审计日志"),
             get(api::audit),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/yjs/company-registered",
+                Roles(PARTNER),
+                "“一件事”企业开办：开立单位账户",
+            ),
+            post(api::company_registered),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/yjs/company-deregistered",
+                Roles(PARTNER),
+                "“一件事”企业注销：单位销户",
+            ),
+            post(api::company_deregistered),
         ),
     ]
 }

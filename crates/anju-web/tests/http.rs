@@ -896,3 +896,187 @@ async fn a_bad_roster_upload_names_rows_and_columns_and_writes_nothing() {
         6
     );
 }
+
+#[tokio::test]
+async fn casework_through_the_pages_and_the_registration_messages() {
+    let h = harness().await;
+    let employer_id = h
+        .employer_with_agent("91350100M000100Y43", "示范科技", "agent-1")
+        .await;
+    let agent = h.sign_in("agent-1", Role::EmployerAgent).await;
+    h.post_form(
+        "/employer/members",
+        &agent,
+        "id_card=320502199003071230&name=张伟&wage=8000.00",
+    )
+    .await;
+    let member = h
+        .app
+        .store()
+        .member_by_id_card("320502199003071230")
+        .await
+        .expect("read")
+        .expect("enrolled");
+    // A past month, paid, then topped up: 1,000 more base × 20% = 200.00.
+    h.post_form("/employer/bills", &agent, "period=202609")
+        .await;
+    let bill_id = h.app.store().bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
+    h.post_form(
+        &format!("/employer/bills/{bill_id}/payment"),
+        &agent,
+        "channel=bank",
+    )
+    .await;
+    let back = h
+        .post_form(
+            "/employer/back-payments",
+            &agent,
+            &format!(
+                "period=202609&member_id={}&wage=9000&reason=基数申报偏低",
+                member.member_id
+            ),
+        )
+        .await;
+    assert!(
+        back.body.contains("补缴清册，应缴 ¥200.00"),
+        "{}",
+        back.body
+    );
+    let no_reason = h
+        .post_form(
+            "/employer/back-payments",
+            &agent,
+            &format!(
+                "period=202609&member_id={}&wage=9500&reason=",
+                member.member_id
+            ),
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let filed = h
+        .post_form(
+            "/employer/bases",
+            &agent,
+            &format!("wage_{}=9500.00", member.member_id),
+        )
+        .await;
+    assert!(
+        filed.body.contains("年度缴存基数已申报（1 人）"),
+        "{}",
+        filed.body
+    );
+    let relief = h
+        .post_form(
+            "/employer/reliefs",
+            &agent,
+            "kind=deferral&from=209901&to=209906&reason=经营困难&consent=职代会决议1号",
+        )
+        .await;
+    assert!(relief.body.contains("缓缴申请已提交"), "{}", relief.body);
+
+    h.account("clerk-1", Role::Clerk).await;
+    let clerk = h.sign_in("clerk-1", Role::Clerk).await;
+    let found = h.get("/staff/collection?q=张伟", &clerk).await;
+    let masked = anju_domain::ids::IdCardNo::parse("320502199003071230")
+        .expect("id")
+        .masked();
+    assert!(found.body.contains(&masked), "{}", found.body);
+    assert!(found.body.contains("张*"), "{}", found.body);
+    assert!(
+        !found.body.contains("320502199003071230"),
+        "the full ID number never reaches the page"
+    );
+    assert!(
+        found.body.contains("100.00%（1 / 1）"),
+        "K05: the one employer filed: {}",
+        found.body
+    );
+    let frozen = h
+        .post_form(
+            &format!("/staff/members/{}/freeze", member.member_id),
+            &clerk,
+            "action=freeze&reason=（2026）苏0508执1号",
+        )
+        .await;
+    assert!(frozen.body.contains("“冻结”"), "{}", frozen.body);
+    let queue = h.get("/staff", &clerk).await;
+    assert!(queue.body.contains("缓缴/降比例申请"), "{}", queue.body);
+
+    let token = h
+        .account("yjs-platform", Role::PartnerCentre)
+        .await
+        .expect("token");
+    let platform = Client {
+        bearer: Some(format!("yjs-platform.{token}")),
+        ..Client::default()
+    };
+    let code = format!(
+        "91320500MA1XYW456{}",
+        anju_domain::ids::uscc_check_char("91320500MA1XYW456").expect("check")
+    );
+    let body = format!(
+        "{{\"message_id\":\"M1\",\"uscc\":\"{code}\",\"name\":\"新办企业\",\"industry\":\"I\"}}"
+    );
+    let send = |key: &'static str, path: &'static str, body: String| {
+        let platform = platform.clone();
+        let h = &h;
+        async move {
+            h.send(
+                Method::POST,
+                path,
+                &platform,
+                &body,
+                &[("idempotency-key", key)],
+            )
+            .await
+        }
+    };
+    let opened = send("k1", "/api/v1/yjs/company-registered", body.clone()).await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    assert!(opened.body.contains("\"status\":\"02\""), "{}", opened.body);
+    let again = send("k2", "/api/v1/yjs/company-registered", body).await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    let id_of = |text: &str| {
+        serde_json::from_str::<serde_json::Value>(text).expect("json")["employer_id"].as_i64()
+    };
+    assert_eq!(
+        id_of(&opened.body),
+        id_of(&again.body),
+        "one account per company"
+    );
+    let bad = send(
+        "k3",
+        "/api/v1/yjs/company-registered",
+        "{\"message_id\":\"M2\",\"uscc\":\"913205000000000000\",\"name\":\"坏\"}".into(),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let busy = send(
+        "k4",
+        "/api/v1/yjs/company-deregistered",
+        "{\"message_id\":\"M3\",\"uscc\":\"91350100M000100Y43\"}".into(),
+    )
+    .await;
+    assert!(busy.body.contains("EMPLOYER_HAS_MEMBERS"), "{}", busy.body);
+    let closed = send(
+        "k5",
+        "/api/v1/yjs/company-deregistered",
+        format!("{{\"message_id\":\"M4\",\"uscc\":\"{code}\"}}"),
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
+    assert!(closed.body.contains("\"status\":\"04\""), "{}", closed.body);
+    let agent_tries = h
+        .send(
+            Method::POST,
+            "/api/v1/yjs/company-deregistered",
+            &agent,
+            "{}",
+            &[
+                ("idempotency-key", "k6"),
+                ("x-csrf-token", agent.csrf.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(agent_tries.status, StatusCode::FORBIDDEN);
+}

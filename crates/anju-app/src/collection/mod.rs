@@ -539,7 +539,7 @@ pub struct ImportReport {
 }
 
 impl App {
-    /// 批量增员 from a CSV file. A file with any problem enrols nobody unless
+    /// 批量增员 from a CSV or Excel (.xlsx) file. A file with any problem enrols nobody unless
     /// `take_valid_rows` says to take the rows that passed; either way the
     /// report lists every problem by row and column.
     pub async fn import_roster(
@@ -551,7 +551,7 @@ impl App {
         today: Date,
     ) -> AppResult<ImportReport> {
         let rules = &self.policy().contribution.at(today)?.value;
-        let file = anju_domain::collection::parse_roster_csv(bytes, rules)?;
+        let file = anju_domain::collection::parse_roster_file(bytes, rules)?;
         if !file.errors.is_empty() && !take_valid_rows || file.valid.is_empty() {
             return Ok(ImportReport {
                 enrolled: Vec::new(),

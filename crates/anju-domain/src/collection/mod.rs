@@ -23,4 +23,7 @@ pub use registry::{
     EmployerProfile, EmployerRegistration, EmployerStatus, MemberEnrolment, MemberStatus,
     parse_wage,
 };
-pub use roster_file::{MAX_ROSTER_ROWS, RosterFile, RosterRow, RowError, parse_roster_csv};
+pub use roster_file::{
+    MAX_ROSTER_ROWS, RosterFile, RosterRow, RowError, parse_roster_csv, parse_roster_file,
+    parse_roster_xlsx,
+};

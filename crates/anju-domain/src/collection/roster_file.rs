@@ -1,4 +1,4 @@
-//! Roster files (批量增员): an employer uploads its new staff as CSV. Every row
+//! Roster files (批量增员): an employer uploads its new staff as CSV or Excel. Every row
 //! is checked and every problem is reported with its spreadsheet row number
 //! (the header is row 1) and column, so the agent can fix the file in one go.
 //! Parsing writes nothing; the caller decides whether a file with errors is
@@ -47,13 +47,46 @@ fn file_error(code: &'static str, message: &str) -> DomainError {
     DomainError::new(code, message)
 }
 
+/// A sheet as read from a file: the header's names and each row's cells
+/// (`None` for a row the reader could not make out).
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<Option<Vec<String>>>,
+}
+
+/// Parses a roster file, CSV or Excel (.xlsx, recognised by its zip
+/// signature whatever the file is called).
+pub fn parse_roster_file(bytes: &[u8], rules: &ContributionRules) -> DomainResult<RosterFile> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        parse_roster_xlsx(bytes, rules)
+    } else {
+        parse_roster_csv(bytes, rules)
+    }
+}
+
 /// Parses a UTF-8 CSV roster. Columns by header name: 身份证号, 姓名, 月工资 are
 /// required; 单位比例 and 个人比例 (percent) are optional and go together.
 pub fn parse_roster_csv(bytes: &[u8], rules: &ContributionRules) -> DomainResult<RosterFile> {
+    check_table(&read_csv(bytes)?, rules)
+}
+
+/// Parses the first sheet of an Excel workbook with the CSV's columns.
+pub fn parse_roster_xlsx(bytes: &[u8], rules: &ContributionRules) -> DomainResult<RosterFile> {
+    check_table(&read_xlsx(bytes)?, rules)
+}
+
+fn too_large() -> DomainError {
+    DomainError::new(
+        "FILE_TOO_LARGE",
+        format!("一个文件最多 {MAX_ROSTER_ROWS} 人，请分批上传"),
+    )
+}
+
+fn read_csv(bytes: &[u8]) -> DomainResult<Table> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
         file_error(
             "FILE_ENCODING",
-            "文件不是 UTF-8 编码：请在 Excel 中“另存为 CSV UTF-8”后再上传",
+            "文件不是 UTF-8 编码：请在 Excel 中“另存为 CSV UTF-8”后再上传，或直接上传 .xlsx 文件",
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -64,8 +97,70 @@ pub fn parse_roster_csv(bytes: &[u8], rules: &ContributionRules) -> DomainResult
     let headers = reader
         .headers()
         .map_err(|_| file_error("FILE_FORMAT", "无法读取表头"))?
-        .clone();
-    let position: BTreeMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        if rows.len() >= MAX_ROSTER_ROWS {
+            return Err(too_large());
+        }
+        rows.push(record.ok().map(|r| r.iter().map(str::to_string).collect()));
+    }
+    Ok(Table { headers, rows })
+}
+
+fn read_xlsx(bytes: &[u8]) -> DomainResult<Table> {
+    use calamine::{Reader, Xlsx};
+    let unreadable = || file_error("FILE_FORMAT", "无法读取 Excel 文件：请上传 .xlsx 格式");
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
+    let sheet = book
+        .worksheet_range_at(0)
+        .ok_or_else(unreadable)?
+        .map_err(|_| unreadable())?;
+    let mut lines = sheet.rows();
+    let headers = lines
+        .next()
+        .ok_or_else(|| file_error("FILE_EMPTY", "文件中没有职工数据"))?
+        .iter()
+        .map(cell_text)
+        .collect();
+    let mut rows = Vec::new();
+    for line in lines {
+        if rows.len() >= MAX_ROSTER_ROWS {
+            return Err(too_large());
+        }
+        rows.push(Some(line.iter().map(cell_text).collect()));
+    }
+    Ok(Table { headers, rows })
+}
+
+/// A cell as the text a person typed. Numbers come back as Excel stores them
+/// (a double): the shortest decimal that round-trips is what was typed, and
+/// the wage parser then reads it exactly; nothing is computed in floating
+/// point. An ID number typed as a number has lost digits, so it is marked for
+/// the ID check to refuse with a hint.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.abs() >= 1e15 => format!("{f:e}（请将此列设为文本格式）"),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn check_table(table: &Table, rules: &ContributionRules) -> DomainResult<RosterFile> {
+    let position: BTreeMap<&str, usize> = table
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim(), i))
+        .collect();
     for required in [COLUMN_ID, COLUMN_NAME, COLUMN_WAGE] {
         if !position.contains_key(required) {
             return Err(DomainError::new(
@@ -76,77 +171,83 @@ pub fn parse_roster_csv(bytes: &[u8], rules: &ContributionRules) -> DomainResult
     }
     let mut file = RosterFile::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (index, record) in reader.records().enumerate() {
+    for (index, record) in table.rows.iter().enumerate() {
         let row = index + 2;
-        if index >= MAX_ROSTER_ROWS {
-            return Err(DomainError::new(
-                "FILE_TOO_LARGE",
-                format!("一个文件最多 {MAX_ROSTER_ROWS} 人，请分批上传"),
-            ));
-        }
-        let record = match record {
-            Ok(r) => r,
-            Err(_) => {
-                file.errors.push(RowError {
-                    row,
-                    column: "-".into(),
-                    code: "ROW_FORMAT",
-                    message: "该行格式无法识别".into(),
-                });
-                continue;
-            }
+        let Some(record) = record else {
+            file.errors.push(RowError {
+                row,
+                column: "-".into(),
+                code: "ROW_FORMAT",
+                message: "该行格式无法识别".into(),
+            });
+            continue;
         };
+        if record.iter().all(|c| c.is_empty()) {
+            continue;
+        }
         let cell = |name: &str| {
             position
                 .get(name)
                 .and_then(|i| record.get(*i))
-                .unwrap_or("")
+                .map_or("", String::as_str)
         };
-        let before = file.errors.len();
-        let mut push = |column: &str, e: DomainError| {
-            file.errors.push(RowError {
-                row,
-                column: column.to_string(),
-                code: e.code(),
-                message: e.message().to_string(),
-            });
-        };
-        let id = crate::ids::IdCardNo::parse(cell(COLUMN_ID))
-            .map_err(|e| push(COLUMN_ID, e))
-            .ok();
-        if cell(COLUMN_NAME).is_empty() {
-            push(
-                COLUMN_NAME,
-                DomainError::new("NAME_INVALID", "姓名不能为空"),
-            );
-        }
-        let wage_ok = parse_wage(cell(COLUMN_WAGE))
-            .map_err(|e| push(COLUMN_WAGE, e))
-            .is_ok();
-        let rates = row_rates(cell(COLUMN_EMPLOYER_RATE), cell(COLUMN_MEMBER_RATE), rules)
-            .unwrap_or_else(|(column, e)| {
-                push(column, e);
-                None
-            });
-        if let Some(id) = &id
-            && let Some(first) = seen.insert(id.as_str().to_string(), row)
-        {
-            push(
-                COLUMN_ID,
-                DomainError::new("MEMBER_DUPLICATE", format!("与第 {first} 行的身份证号重复")),
-            );
-        }
-        if file.errors.len() == before && wage_ok {
-            let mut enrolment =
-                MemberEnrolment::new(cell(COLUMN_ID), cell(COLUMN_NAME), cell(COLUMN_WAGE))?;
-            enrolment.rates = rates;
-            file.valid.push(RosterRow { row, enrolment });
-        }
+        check_row(row, &cell, rules, &mut seen, &mut file)?;
     }
     if file.valid.is_empty() && file.errors.is_empty() {
         return Err(file_error("FILE_EMPTY", "文件中没有职工数据"));
     }
     Ok(file)
+}
+
+/// Checks one row, adding it to the valid rows or its problems to the errors.
+fn check_row<'a>(
+    row: usize,
+    cell: &dyn Fn(&str) -> &'a str,
+    rules: &ContributionRules,
+    seen: &mut BTreeMap<String, usize>,
+    file: &mut RosterFile,
+) -> DomainResult<()> {
+    let before = file.errors.len();
+    let mut push = |column: &str, e: DomainError| {
+        file.errors.push(RowError {
+            row,
+            column: column.to_string(),
+            code: e.code(),
+            message: e.message().to_string(),
+        });
+    };
+    let id = crate::ids::IdCardNo::parse(cell(COLUMN_ID))
+        .map_err(|e| push(COLUMN_ID, e))
+        .ok();
+    if cell(COLUMN_NAME).is_empty() {
+        push(
+            COLUMN_NAME,
+            DomainError::new("NAME_INVALID", "姓名不能为空"),
+        );
+    }
+    let wage_ok = parse_wage(cell(COLUMN_WAGE))
+        .map_err(|e| push(COLUMN_WAGE, e))
+        .is_ok();
+    let rates = row_rates(cell(COLUMN_EMPLOYER_RATE), cell(COLUMN_MEMBER_RATE), rules)
+        .unwrap_or_else(|(column, e)| {
+            push(column, e);
+            None
+        });
+    if let Some(id) = &id
+        && let Some(first) = seen.insert(id.as_str().to_string(), row)
+    {
+        push(
+            COLUMN_ID,
+            DomainError::new("MEMBER_DUPLICATE", format!("与第 {first} 行的身份证号重复")),
+        );
+    }
+    if file.errors.len() == before && wage_ok {
+        let mut enrolment =
+            MemberEnrolment::new(cell(COLUMN_ID), cell(COLUMN_NAME), cell(COLUMN_WAGE))?;
+        enrolment.rates = rates;
+        file.valid.push(RosterRow { row, enrolment });
+    }
+    Ok(())
 }
 
 /// Both personal rates or neither; each within the policy's band.
@@ -288,5 +389,88 @@ mod tests {
             (file.errors[0].row, file.errors[0].column.as_str()),
             (2, "月工资")
         );
+    }
+
+    /// The same bad file as an Excel workbook: IDs as text, wages and rates as
+    /// numbers the way a person types them.
+    #[test]
+    fn names_the_bad_rows_and_columns_of_an_excel_file() {
+        let rows: [(&str, &str, f64, Option<f64>); 8] = [
+            ("320502199001020018", "甲", 8000.0, Some(12.0)),
+            ("320502199001030013", "乙", 9000.0, None),
+            ("11010519491231002X", "丙", 10000.5, Some(10.0)),
+            ("320502199003071230", "丁", 6000.0, Some(5.0)),
+            ("320502199001040019", "戊", 7000.0, Some(8.0)),
+            ("320502199001050011", "己", 7000.0, Some(8.0)),
+            ("32050219900106001X", "庚", 7000.0, Some(8.0)),
+            ("320502199001070015", "辛", 7000.0, Some(13.0)),
+        ];
+        let bytes = workbook(&rows);
+        let file = parse_roster_file(&bytes, &rules()).expect("parsed");
+        let found: Vec<(usize, &str, &str)> = file
+            .errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str(), e.code))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (7, "身份证号", "ID_CHECKSUM"),
+                (9, "单位比例", "RATE_OUT_OF_POLICY")
+            ],
+            "{:?}",
+            file.errors
+        );
+        assert_eq!(file.valid.len(), 6);
+        assert_eq!(
+            file.valid[2].enrolment.wage,
+            crate::Fen::new(10_000_50),
+            "10000.5 typed in a cell is ¥10,000.50 exactly"
+        );
+        assert_eq!(file.valid[1].enrolment.rates, None);
+    }
+
+    #[test]
+    fn an_id_number_typed_as_a_number_is_refused_with_a_hint() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, name) in ["身份证号", "姓名", "月工资"].iter().enumerate() {
+            sheet
+                .write_string(0, u16::try_from(col).expect("col"), *name)
+                .expect("write");
+        }
+        sheet
+            .write_number(1, 0, 320502199003071230.0)
+            .expect("write");
+        sheet.write_string(1, 1, "张伟").expect("write");
+        sheet.write_number(1, 2, 8000.0).expect("write");
+        let bytes = book.save_to_buffer().expect("xlsx");
+        let file = parse_roster_xlsx(&bytes, &rules()).expect("parsed");
+        assert_eq!(file.errors.len(), 1);
+        assert_eq!(file.errors[0].column, "身份证号");
+        assert!(file.valid.is_empty());
+        assert_eq!(
+            parse_roster_xlsx(b"PK\x03\x04 not a workbook", &rules()).map_err(|e| e.code()),
+            Err("FILE_FORMAT")
+        );
+    }
+
+    fn workbook(rows: &[(&str, &str, f64, Option<f64>)]) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let header = ["身份证号", "姓名", "月工资", "单位比例", "个人比例"];
+        for (col, name) in (0u16..).zip(header) {
+            sheet.write_string(0, col, name).expect("write");
+        }
+        for (row, (id, name, wage, rate)) in (1u32..).zip(rows) {
+            sheet.write_string(row, 0, *id).expect("write");
+            sheet.write_string(row, 1, *name).expect("write");
+            sheet.write_number(row, 2, *wage).expect("write");
+            if let Some(rate) = rate {
+                sheet.write_number(row, 3, *rate).expect("write");
+                sheet.write_number(row, 4, rate.min(12.0)).expect("write");
+            }
+        }
+        book.save_to_buffer().expect("xlsx")
     }
 }

@@ -28,6 +28,7 @@ pub struct RosterRow {
 
 pub struct BillRow {
     pub bill_id: i64,
+    pub kind: &'static str,
     pub period: i32,
     pub people: i32,
     pub total: Fen,
@@ -52,6 +53,7 @@ struct EmployerPage {
     roster: Vec<RosterRow>,
     import_errors: Vec<RowError>,
     channels: Vec<(&'static str, &'static str)>,
+    cases: super::employer_cases::CasePanel,
 }
 
 async fn employer_page(
@@ -87,6 +89,9 @@ async fn employer_page_with(
         return internal(app, Some(session));
     };
     let today = today_in_china();
+    let Ok(cases) = super::employer_cases::case_panel(app, &employer, &roster, today).await else {
+        return internal(app, Some(session));
+    };
     let rate = |ppm| RatePpm::new(ppm).map_or_else(|_| "-".to_string(), |r| r.to_string());
     let page = EmployerPage {
         layout: Layout::new(app, Some(session)),
@@ -109,11 +114,13 @@ async fn employer_page_with(
             .iter()
             .map(|b| BillRow {
                 bill_id: b.bill_id,
+                kind: if b.kind == "02" { "补缴" } else { "汇缴" },
                 period: b.period,
                 people: b.line_count,
                 total: Fen::new(b.total_fen),
                 due: b.due_date.to_string(),
                 status: match (b.status.as_str(), b.due_date < today) {
+                    _ if b.reversal_entry_id.is_some() => "已更正（冲正）",
                     ("paid", _) => "已缴",
                     (_, true) => "逾期未缴",
                     _ => "待缴",
@@ -137,6 +144,7 @@ async fn employer_page_with(
             .iter()
             .map(|a| (a.channel(), a.name_zh()))
             .collect(),
+        cases,
     };
     render(app, Some(session), page.render())
 }
@@ -149,7 +157,7 @@ pub async fn employer_home(
 }
 
 /// A refusal re-renders the page with the reason (422); internal failures get the 500 page.
-async fn outcome(
+pub(super) async fn outcome(
     state: &WebState,
     session: &Session,
     result: Result<String, AppError>,
@@ -260,7 +268,9 @@ pub async fn pay_bill(
 }
 
 /// Reads the upload's fields: the CSRF token, the "take valid rows" box, the file.
-async fn read_upload(mut multipart: Multipart) -> Result<(String, bool, Vec<u8>), String> {
+pub(super) async fn read_upload(
+    mut multipart: Multipart,
+) -> Result<(String, bool, Vec<u8>), String> {
     let (mut csrf, mut take_valid, mut file) = (String::new(), false, Vec::new());
     while let Some(field) = multipart
         .next_field()

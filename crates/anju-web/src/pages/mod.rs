@@ -3,16 +3,30 @@
 //! htmx only shortens round trips where it is present.
 
 mod employer;
+mod employer_cases;
+mod flexible;
 mod people;
 mod public;
 mod staff;
+mod staff_collection;
 
 pub use employer::{
     add_member, employer_home, generate_bill, import_members, pay_bill, seal_member,
 };
+pub use employer_cases::{apply_relief, back_payment, file_bases};
+pub use flexible::{
+    deposit as flexible_deposit, signup_form as flexible_signup_form,
+    signup_submit as flexible_signup_submit,
+};
 pub use people::{inbox, mark_read, member_home};
 pub use public::{home, register_form, register_submit, signin_form, signin_submit, signout};
 pub use staff::{audit_search, decide_task, request_reversal, staff_home};
+pub use staff_collection::{
+    bill_correction as staff_bill_correction, case_detail as staff_case_detail,
+    case_step as staff_case_step, collection_home, employer_detail as staff_employer_detail,
+    employer_status as staff_employer_status, member_detail as staff_member_detail,
+    member_freeze as staff_member_freeze, open_case as staff_open_case, run_collection_day,
+};
 
 use crate::auth::Session;
 use crate::state::WebState;
@@ -63,6 +77,9 @@ impl Layout {
 fn nav_for(role: Role) -> Vec<NavItem> {
     let item = |href, label| NavItem { href, label };
     let mut nav = vec![item(home_of(role), "首页")];
+    if Role::STAFF.contains(&role) && role != Role::Auditor {
+        nav.push(item("/staff/collection", "归集管理"));
+    }
     if role == Role::Manager {
         nav.push(item("/audit", "审计日志"));
     }

@@ -4,6 +4,7 @@ use super::{Layout, MovementRow, internal, render};
 use crate::auth::Session;
 use crate::state::WebState;
 use anju_domain::Fen;
+use anju_domain::collection::MemberStatus;
 use anju_domain::ledger::MemberId;
 use askama::Template;
 use axum::Extension;
@@ -14,6 +15,8 @@ use axum::response::{Redirect, Response};
 const RECENT_MOVEMENTS: usize = 20;
 
 pub struct AccountSummary {
+    pub status: &'static str,
+    pub employer: String,
     pub balance: Fen,
     pub year_end: String,
     pub product_yuan_days: String,
@@ -24,28 +27,63 @@ pub struct AccountSummary {
 #[template(path = "member.html")]
 struct MemberPage {
     layout: Layout,
+    notice: Option<String>,
+    error: Option<String>,
     account: Option<AccountSummary>,
     movements: Vec<MovementRow>,
+    flexible: Option<super::flexible::FlexiblePanel>,
 }
 
 pub async fn member_home(
     State(state): State<WebState>,
     Extension(session): Extension<Session>,
 ) -> Response {
+    member_page(&state, &session, None, None).await
+}
+
+/// The member's page, with the outcome of what they just did.
+pub async fn member_page(
+    state: &WebState,
+    session: &Session,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
     let app = &state.app;
     let mut page = MemberPage {
-        layout: Layout::new(app, Some(&session)),
+        layout: Layout::new(app, Some(session)),
+        notice,
+        error,
         account: None,
         movements: Vec::new(),
+        flexible: None,
     };
-    if let Some(member) = session.principal.member_id.map(MemberId) {
-        let Ok(balance) = app.member_balance(member).await else {
-            return internal(app, Some(&session));
+    if let Some(member_id) = session.principal.member_id {
+        let member = MemberId(member_id);
+        let (Ok(balance), Ok(movements), Ok(record), Ok(flexible)) = (
+            app.member_balance(member).await,
+            app.member_movements_newest(member, RECENT_MOVEMENTS).await,
+            app.store().member(member_id).await,
+            super::flexible::flexible_panel(app, member_id).await,
+        ) else {
+            return internal(app, Some(session));
         };
-        let Ok(movements) = app.member_movements_newest(member, RECENT_MOVEMENTS).await else {
-            return internal(app, Some(&session));
+        let employer = match record.as_ref().and_then(|r| r.employer_id) {
+            Some(id) => app
+                .store()
+                .employer(id)
+                .await
+                .ok()
+                .flatten()
+                .map_or_else(|| "-".to_string(), |e| e.name),
+            None if flexible.is_some() => "灵活就业（个人缴存）".to_string(),
+            None => "无（已封存）".to_string(),
         };
         page.account = Some(AccountSummary {
+            status: record
+                .as_ref()
+                .and_then(|r| MemberStatus::parse(&r.status).ok())
+                .map_or("-", MemberStatus::name_zh),
+            employer,
             balance: balance.balance,
             year_end: balance
                 .year
@@ -59,8 +97,9 @@ pub async fn member_home(
             .iter()
             .map(|m| MovementRow::from(m, true))
             .collect();
+        page.flexible = flexible;
     }
-    render(app, Some(&session), page.render())
+    render(app, Some(session), page.render())
 }
 
 pub struct MessageRow {

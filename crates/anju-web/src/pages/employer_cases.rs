@@ -1,0 +1,304 @@
+//! The employer agent's casework beside the monthly bill: back payments (补缴),
+//! the yearly base filing (年度基数调整), deferral and rate-reduction
+//! applications (缓缴/降比例), and arrears with the centre's enforcement steps.
+
+use super::employer::outcome;
+use crate::auth::Session;
+use crate::context::RequestContext;
+use crate::state::WebState;
+use anju_app::clock::today_in_china;
+use anju_app::{App, AppError, AppResult};
+use anju_domain::collection::{
+    BackPayRequest, CaseStep, ContributionRates, ReliefApplication, ReliefKind, parse_wage,
+};
+use anju_domain::ledger::MemberId;
+use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
+use anju_store::{EmployerRecord, MemberRecord, NewBase};
+use axum::extract::State;
+use axum::response::Response;
+use axum::{Extension, Form};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Largest roster the base-filing form lists (bigger employers file a file).
+pub const BASE_FORM_MAX: usize = 300;
+
+pub struct ReliefRow {
+    pub kind: &'static str,
+    pub months: String,
+    pub rates: String,
+    pub status: &'static str,
+}
+
+pub struct StepRow {
+    pub step: &'static str,
+    pub on: String,
+    pub deadline: String,
+    pub document: String,
+}
+
+pub struct BaseRow {
+    pub member_id: i64,
+    pub name: String,
+    pub wage: String,
+}
+
+/// What the employer page shows of casework.
+pub struct CasePanel {
+    pub year: i32,
+    pub filing: Option<String>,
+    pub base_rows: Vec<BaseRow>,
+    pub reliefs: Vec<ReliefRow>,
+    pub case_steps: Vec<StepRow>,
+    pub case_note: Option<String>,
+    pub members: Vec<(i64, String)>,
+    pub last_month: String,
+}
+
+fn relief_status(code: &str) -> &'static str {
+    match code {
+        "approved" => "已批准",
+        "rejected" => "已驳回",
+        _ => "待审批",
+    }
+}
+
+fn rates_text(e: Option<i64>, m: Option<i64>) -> String {
+    match (e.map(RatePpm::new), m.map(RatePpm::new)) {
+        (Some(Ok(e)), Some(Ok(m))) => format!("{e} / {m}"),
+        _ => "-".to_string(),
+    }
+}
+
+pub async fn case_panel(
+    app: &App,
+    employer: &EmployerRecord,
+    roster: &[MemberRecord],
+    today: Date,
+) -> AppResult<CasePanel> {
+    let year = today.contribution_year();
+    let filing = app
+        .store()
+        .base_filing(employer.employer_id, year)
+        .await?
+        .map(|f| {
+            format!(
+                "已于 {} 申报 {} 人（经办：{}）",
+                f.filed_on, f.member_count, f.filed_by
+            )
+        });
+    let reliefs = app
+        .reliefs_of(employer.employer_id)
+        .await?
+        .iter()
+        .map(|r| ReliefRow {
+            kind: ReliefKind::parse(&r.kind).map_or("-", ReliefKind::name_zh),
+            months: format!("{}—{}", r.from_period, r.to_period),
+            rates: rates_text(r.employer_rate_ppm, r.member_rate_ppm),
+            status: relief_status(&r.status),
+        })
+        .collect();
+    let (case_steps, case_note) = match app.store().open_case_of(employer.employer_id).await? {
+        None => (Vec::new(), None),
+        Some(case) => {
+            let steps = app
+                .enforcement_case(case.case_id)
+                .await?
+                .map(|(_, s)| s)
+                .unwrap_or_default();
+            let rows = steps
+                .iter()
+                .map(|s| StepRow {
+                    step: CaseStep::parse(&s.kind).map_or("-", CaseStep::name_zh),
+                    on: s.acted_on.to_string(),
+                    deadline: s.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    document: s.document.clone(),
+                })
+                .collect();
+            let note = format!(
+                "欠缴 {}（{}），请在期限内缴清，缴清后由中心结案。",
+                Fen::new(case.arrears_fen),
+                case.periods
+            );
+            (rows, Some(note))
+        }
+    };
+    let last_month = Period::of_date(today)
+        .previous()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    Ok(CasePanel {
+        year,
+        filing,
+        base_rows: roster
+            .iter()
+            .take(BASE_FORM_MAX)
+            .map(|m| BaseRow {
+                member_id: m.member_id,
+                name: m.name.clone(),
+                wage: Fen::new(m.wage_fen).to_yuan_string(),
+            })
+            .collect(),
+        reliefs,
+        case_steps,
+        case_note,
+        members: roster
+            .iter()
+            .map(|m| (m.member_id, m.name.clone()))
+            .collect(),
+        last_month,
+    })
+}
+
+fn employer_of(session: &Session) -> i64 {
+    session.principal.employer_id.unwrap_or(0)
+}
+
+#[derive(Deserialize)]
+pub struct BackPayForm {
+    period: String,
+    member_id: i64,
+    wage: String,
+    reason: String,
+}
+
+/// 补缴: one member's missed month or low base, with the reason.
+pub async fn back_payment(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<BackPayForm>,
+) -> Response {
+    let result: Result<String, AppError> = async {
+        let period = Period::parse(form.period.trim())?;
+        let request = BackPayRequest {
+            member: MemberId(form.member_id),
+            wage: parse_wage(&form.wage)?,
+        };
+        let bill = state
+            .app
+            .create_back_payment(
+                &session.actor(&context),
+                employer_of(&session),
+                period,
+                &form.reason,
+                &[request],
+                today_in_china(),
+            )
+            .await?;
+        Ok(format!(
+            "已生成 {} 补缴清册，应缴 {}，请在清册列表中缴款。",
+            bill.period,
+            Fen::new(bill.total_fen)
+        ))
+    }
+    .await;
+    outcome(&state, &session, result).await
+}
+
+/// 年度基数调整: the form posts `wage_<member id>` for every listed member.
+pub async fn file_bases(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let result: Result<String, AppError> = async {
+        let mut bases = Vec::new();
+        for (key, value) in &form {
+            let Some(id) = key.strip_prefix("wage_") else {
+                continue;
+            };
+            let member_id = id
+                .parse::<i64>()
+                .map_err(|_| DomainError::new("FORM_INVALID", "表单内容无效"))?;
+            let wage = parse_wage(value).map_err(|e| {
+                DomainError::new(e.code(), format!("个人账户 {member_id}：{}", e.message()))
+            })?;
+            bases.push(NewBase {
+                member_id,
+                wage_fen: wage.get(),
+            });
+        }
+        bases.sort_by_key(|b| b.member_id);
+        let today = today_in_china();
+        let filing = state
+            .app
+            .file_bases(
+                &session.actor(&context),
+                employer_of(&session),
+                today.contribution_year(),
+                &bases,
+                today,
+            )
+            .await?;
+        Ok(format!(
+            "{} 年度缴存基数已申报（{} 人），自 7 月起的清册按新基数计算。",
+            filing.year, filing.member_count
+        ))
+    }
+    .await;
+    outcome(&state, &session, result).await
+}
+
+#[derive(Deserialize)]
+pub struct ReliefForm {
+    kind: String,
+    from: String,
+    to: String,
+    #[serde(default)]
+    employer_rate: String,
+    #[serde(default)]
+    member_rate: String,
+    reason: String,
+    consent: String,
+}
+
+fn form_rates(employer: &str, member: &str) -> AppResult<Option<ContributionRates>> {
+    if employer.trim().is_empty() && member.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ContributionRates {
+        employer: RatePpm::parse_percent(employer.trim())?,
+        member: RatePpm::parse_percent(member.trim())?,
+    }))
+}
+
+/// 缓缴 / 降比例 application; a reviewer at the centre decides.
+pub async fn apply_relief(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<ReliefForm>,
+) -> Response {
+    let result: Result<String, AppError> = async {
+        let kind = ReliefKind::parse(&form.kind)?;
+        let rates = match kind {
+            ReliefKind::Deferral => None,
+            ReliefKind::RateReduction => form_rates(&form.employer_rate, &form.member_rate)?,
+        };
+        let application = ReliefApplication {
+            kind,
+            from: Period::parse(form.from.trim())?,
+            to: Period::parse(form.to.trim())?,
+            rates,
+            reason: form.reason,
+            consent: form.consent,
+        };
+        state
+            .app
+            .apply_for_relief(
+                &session.actor(&context),
+                employer_of(&session),
+                &application,
+                today_in_china(),
+            )
+            .await?;
+        Ok(format!(
+            "{}申请已提交，中心审核后将通知您。",
+            kind.name_zh()
+        ))
+    }
+    .await;
+    outcome(&state, &session, result).await
+}

@@ -1,0 +1,231 @@
+//! 灵活就业人员: the public sign-up page (agreement, monthly amount, a sign-in
+//! password in one step) and the deposit form on the member's page.
+
+use super::{Layout, internal, render};
+use crate::auth::Session;
+use crate::context::RequestContext;
+use crate::state::WebState;
+use anju_app::access::Actor;
+use anju_app::clock::today_in_china;
+use anju_app::collection::{AGREEMENT_VERSION, FlexibleSignup};
+use anju_app::{App, AppError, AppResult};
+use anju_domain::access::Channel;
+use anju_domain::ids::{IdCardNo, MobileNo};
+use anju_domain::{Fen, Period};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+use std::time::Instant;
+
+#[derive(Template)]
+#[template(path = "flexible.html")]
+struct SignupPage {
+    layout: Layout,
+    error: Option<String>,
+    notice: Option<String>,
+    agreement: &'static str,
+    minimum: String,
+    id_card: String,
+    name: String,
+    mobile: String,
+    monthly: String,
+}
+
+fn signup_page(app: &App, error: Option<String>, form: Option<&SignupForm>) -> Response {
+    let minimum = app
+        .flexible_minimum_on(today_in_china())
+        .map_or_else(|_| "-".to_string(), |m| m.to_string());
+    let page = SignupPage {
+        layout: Layout::new(app, None),
+        error,
+        notice: None,
+        agreement: AGREEMENT_VERSION,
+        minimum,
+        id_card: form.map(|f| f.id_card.clone()).unwrap_or_default(),
+        name: form.map(|f| f.name.clone()).unwrap_or_default(),
+        mobile: form.map(|f| f.mobile.clone()).unwrap_or_default(),
+        monthly: form.map(|f| f.monthly.clone()).unwrap_or_default(),
+    };
+    render(app, None, page.render())
+}
+
+pub async fn signup_form(State(state): State<WebState>) -> Response {
+    signup_page(&state.app, None, None)
+}
+
+#[derive(Deserialize)]
+pub struct SignupForm {
+    id_card: String,
+    name: String,
+    mobile: String,
+    monthly: String,
+    password: String,
+    #[serde(default)]
+    agree: Option<String>,
+}
+
+fn parsed(form: &SignupForm) -> AppResult<FlexibleSignup> {
+    Ok(FlexibleSignup {
+        id_card: IdCardNo::parse(form.id_card.trim())?,
+        name: form.name.trim().to_string(),
+        mobile: MobileNo::parse(form.mobile.trim())?,
+        monthly: anju_domain::collection::parse_wage(&form.monthly)?,
+        agreed: form.agree.is_some(),
+    })
+}
+
+/// Signs the agreement, opens (or continues) the account and sets the
+/// sign-in password; limited like registration since it probes ID numbers.
+pub async fn signup_submit(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Form(form): Form<SignupForm>,
+) -> Response {
+    let app = &state.app;
+    if !state
+        .signin_limiter
+        .allow(&context.client_addr, Instant::now())
+    {
+        let mut page = signup_page(
+            app,
+            Some("尝试次数过多，请一分钟后再试".into()),
+            Some(&form),
+        );
+        *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        return page;
+    }
+    let actor = Actor::anonymous(Channel::Online, &context.request_id, &context.client_addr);
+    let today = today_in_china();
+    let result = async {
+        let signup = parsed(&form)?;
+        app.sign_up_flexible(&actor, &signup, today).await?;
+        app.register_member_signin(
+            &actor,
+            &form.id_card,
+            &form.name,
+            &form.mobile,
+            &form.password,
+            today,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to("/signin?as=member").into_response(),
+        Err(AppError::Rejected(d)) => {
+            let mut page = signup_page(app, Some(d.message().to_string()), Some(&form));
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            page
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "flexible sign-up");
+            internal(app, None)
+        }
+    }
+}
+
+pub struct DepositRow {
+    pub period: i32,
+    pub amount: Fen,
+    pub paid_on: String,
+    pub channel: String,
+}
+
+/// The flexible worker's part of the member page.
+pub struct FlexiblePanel {
+    pub signed_on: String,
+    pub monthly: Fen,
+    pub minimum: String,
+    pub this_month: String,
+    pub deposits: Vec<DepositRow>,
+    pub channels: Vec<(&'static str, &'static str)>,
+}
+
+pub async fn flexible_panel(app: &App, member_id: i64) -> AppResult<Option<FlexiblePanel>> {
+    let Some(agreement) = app.flexible_agreement(member_id).await? else {
+        return Ok(None);
+    };
+    let today = today_in_china();
+    let deposits = app
+        .flexible_deposits(member_id)
+        .await?
+        .iter()
+        .map(|d| DepositRow {
+            period: d.period,
+            amount: Fen::new(d.amount_fen),
+            paid_on: d.paid_on.to_string(),
+            channel: d.channel.clone(),
+        })
+        .collect();
+    Ok(Some(FlexiblePanel {
+        signed_on: agreement.signed_on.to_string(),
+        monthly: Fen::new(agreement.monthly_fen),
+        minimum: app.flexible_minimum_on(today)?.to_string(),
+        this_month: Period::of_date(today).to_string(),
+        deposits,
+        channels: app
+            .payment_adapters()
+            .iter()
+            .map(|a| (a.channel(), a.name_zh()))
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct DepositForm {
+    period: String,
+    amount: String,
+    channel: String,
+}
+
+/// A flexible worker's deposit; the member page shows the outcome.
+pub async fn deposit(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<DepositForm>,
+) -> Response {
+    let app = &state.app;
+    let result: AppResult<String> = async {
+        let member_id = session
+            .principal
+            .member_id
+            .ok_or_else(|| anju_domain::DomainError::new("MEMBER_SCOPE", "账号未关联个人账户"))?;
+        let period = Period::parse(form.period.trim())?;
+        let amount = anju_domain::collection::parse_wage(&form.amount)?;
+        let deposit = app
+            .deposit_flexible(
+                &session.actor(&context),
+                member_id,
+                period,
+                amount,
+                &form.channel,
+                today_in_china(),
+            )
+            .await?;
+        Ok(format!(
+            "{} 缴存 {} 已入账（{}）。",
+            deposit.period,
+            Fen::new(deposit.amount_fen),
+            deposit.reference
+        ))
+    }
+    .await;
+    match result {
+        Ok(notice) => super::people::member_page(&state, &session, Some(notice), None).await,
+        Err(AppError::Rejected(d)) => {
+            let mut page =
+                super::people::member_page(&state, &session, None, Some(d.message().to_string()))
+                    .await;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            page
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "flexible deposit");
+            internal(app, Some(&session))
+        }
+    }
+}

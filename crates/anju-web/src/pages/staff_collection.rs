@@ -1,0 +1,797 @@
+//! The staff console for collection (归集管理): the indicators K05–K08, search
+//! of employers and members with personal data masked, an employer's file with
+//! its life-cycle actions and bill corrections, a member's file with freezing,
+//! and the enforcement cases with their steps.
+
+use super::{Layout, error_page, internal, render};
+use crate::auth::Session;
+use crate::context::RequestContext;
+use crate::state::WebState;
+use anju_app::access::Actor;
+use anju_app::clock::today_in_china;
+use anju_app::collection::CaseStepInput;
+use anju_app::{App, AppError, AppResult};
+use anju_domain::access::{Role, TaskKind};
+use anju_domain::collection::{CaseStep, EmployerStatus, MemberStatus, mask_name};
+use anju_domain::ids::IdCardNo;
+use anju_domain::ledger::MemberId;
+use anju_domain::{Date, DomainError, Fen};
+use anju_store::{BillRecord, CaseRecord, EmployerRecord, MemberRecord};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+const LIST_SHOWN: usize = 50;
+
+/// `n / d` as a percentage with two decimals, in integer arithmetic.
+pub fn percent_text(n: i64, d: i64) -> String {
+    if d <= 0 {
+        return "暂无数据".to_string();
+    }
+    let basis = (i128::from(n) * 10_000 + i128::from(d) / 2) / i128::from(d);
+    format!("{}.{:02}%（{n} / {d}）", basis / 100, basis % 100)
+}
+
+fn masked_id(text: &str) -> String {
+    IdCardNo::parse(text).map_or_else(|_| "-".to_string(), |i| i.masked())
+}
+
+/// `****1234`: enough to tell accounts apart.
+fn last_four(account: &str) -> String {
+    let tail: String = account
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("****{tail}")
+}
+
+fn employer_status_name(code: &str) -> &'static str {
+    EmployerStatus::parse(code).map_or("未知", EmployerStatus::name_zh)
+}
+
+fn member_status(code: &str) -> &'static str {
+    MemberStatus::parse(code).map_or("未知", MemberStatus::name_zh)
+}
+
+fn is_maker(session: &Session) -> bool {
+    TaskKind::BillCorrection
+        .makers()
+        .contains(&session.principal.role)
+}
+
+pub struct Kpi {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub value: String,
+    pub target: &'static str,
+}
+
+pub struct EmployerRow {
+    pub employer_id: i64,
+    pub name: String,
+    pub uscc: String,
+    pub status: &'static str,
+}
+
+pub struct MemberRow {
+    pub member_id: i64,
+    pub name: String,
+    pub id_card: String,
+    pub status: &'static str,
+}
+
+pub struct CaseRow {
+    pub case_id: i64,
+    pub employer_id: i64,
+    pub opened_on: String,
+    pub arrears: Fen,
+    pub periods: String,
+    pub status: &'static str,
+}
+
+fn employer_row(e: &EmployerRecord) -> EmployerRow {
+    EmployerRow {
+        employer_id: e.employer_id,
+        name: e.name.clone(),
+        uscc: e.uscc.clone(),
+        status: employer_status_name(&e.status),
+    }
+}
+
+fn member_row(m: &MemberRecord) -> MemberRow {
+    MemberRow {
+        member_id: m.member_id,
+        name: mask_name(&m.name),
+        id_card: masked_id(&m.id_card),
+        status: member_status(&m.status),
+    }
+}
+
+fn case_row(c: &CaseRecord) -> CaseRow {
+    CaseRow {
+        case_id: c.case_id,
+        employer_id: c.employer_id,
+        opened_on: c.opened_on.to_string(),
+        arrears: Fen::new(c.arrears_fen),
+        periods: c.periods.clone(),
+        status: if c.status == "open" {
+            "办理中"
+        } else {
+            "已结案"
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff_collection.html")]
+struct CollectionPage {
+    layout: Layout,
+    notice: Option<String>,
+    error: Option<String>,
+    kpis: Vec<Kpi>,
+    query: String,
+    searched: bool,
+    employers: Vec<EmployerRow>,
+    members: Vec<MemberRow>,
+    overdue: Vec<EmployerRow>,
+    not_filed: Vec<EmployerRow>,
+    cases: Vec<CaseRow>,
+    can_act: bool,
+    can_run_day: bool,
+    default_deadline: String,
+    year: i32,
+}
+
+async fn kpis(app: &App, today: Date) -> AppResult<Vec<Kpi>> {
+    let year = today.contribution_year();
+    let (filed, contributing) = app.base_filing_counts(year).await?;
+    let (overdue, contributing_now) = app.employer_overdue_counts(today).await?;
+    let (flexible, employed) = app.flexible_counts(today).await?;
+    Ok(vec![
+        Kpi {
+            code: "K05",
+            name: "年基数调整率",
+            value: percent_text(filed, contributing),
+            target: "≥ 72%",
+        },
+        Kpi {
+            code: "K06",
+            name: "单位缴存逾期率",
+            value: percent_text(overdue, contributing_now),
+            target: "< 2%",
+        },
+        Kpi {
+            code: "K07",
+            name: "灵活就业人员缴存人数（近一年有缴存）",
+            value: flexible.to_string(),
+            target: "≈ 70,000",
+        },
+        Kpi {
+            code: "K08",
+            name: "灵活就业人员占单位缴存职工比例",
+            value: percent_text(flexible, employed),
+            target: "≈ 2%",
+        },
+    ])
+}
+
+async fn overdue_employers(app: &App, today: Date) -> AppResult<Vec<EmployerRow>> {
+    let mut ids: Vec<i64> = app
+        .overdue_bills(today)
+        .await?
+        .iter()
+        .map(|b| b.employer_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut rows = Vec::new();
+    for id in ids.into_iter().take(LIST_SHOWN) {
+        if let Some(e) = app.store().employer(id).await? {
+            rows.push(employer_row(&e));
+        }
+    }
+    Ok(rows)
+}
+
+async fn collection_page(
+    state: &WebState,
+    session: &Session,
+    query: &str,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let app = &state.app;
+    let today = today_in_china();
+    let year = today.contribution_year();
+    let (Ok(kpis), Ok(overdue), Ok(not_filed), Ok(cases)) = (
+        kpis(app, today).await,
+        overdue_employers(app, today).await,
+        app.employers_not_filed(year).await,
+        app.enforcement_cases(None).await,
+    ) else {
+        return internal(app, Some(session));
+    };
+    let mut error = error;
+    let (employers, members) = if query.trim().is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        match app.search_registry(query).await {
+            Ok(found) => found,
+            Err(AppError::Rejected(d)) => {
+                error = Some(d.message().to_string());
+                (Vec::new(), Vec::new())
+            }
+            Err(_) => return internal(app, Some(session)),
+        }
+    };
+    let page = CollectionPage {
+        layout: Layout::new(app, Some(session)),
+        notice,
+        error,
+        kpis,
+        query: query.to_string(),
+        searched: !query.trim().is_empty(),
+        employers: employers.iter().map(employer_row).collect(),
+        members: members.iter().map(member_row).collect(),
+        overdue,
+        not_filed: not_filed
+            .iter()
+            .take(LIST_SHOWN)
+            .map(employer_row)
+            .collect(),
+        cases: cases.iter().take(LIST_SHOWN).map(case_row).collect(),
+        can_act: is_maker(session),
+        can_run_day: session.principal.role == Role::Manager,
+        default_deadline: today
+            .add_days(anju_app::collection::REMINDER_DAYS)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        year,
+    };
+    render(app, Some(session), page.render())
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn collection_home(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    collection_page(&state, &session, &query.q, None, None).await
+}
+
+/// Re-renders a page with the outcome of a command: 422 with the reason for
+/// a refusal, the 500 page for anything else.
+async fn answer<F, Fut>(
+    state: &WebState,
+    session: &Session,
+    result: AppResult<String>,
+    page: F,
+) -> Response
+where
+    F: FnOnce(Option<String>, Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    match result {
+        Ok(notice) => page(Some(notice), None).await,
+        Err(AppError::Rejected(d)) => {
+            let mut response = page(None, Some(d.message().to_string())).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "collection command");
+            internal(&state.app, Some(session))
+        }
+    }
+}
+
+// ----- an employer's file -----
+
+pub struct BillRow {
+    pub bill_id: i64,
+    pub period: i32,
+    pub kind: &'static str,
+    pub total: Fen,
+    pub due: String,
+    pub status: &'static str,
+    pub correctable: bool,
+}
+
+fn bill_row(b: &BillRecord, today: Date) -> BillRow {
+    BillRow {
+        bill_id: b.bill_id,
+        period: b.period,
+        kind: if b.kind == "02" { "补缴" } else { "汇缴" },
+        total: Fen::new(b.total_fen),
+        due: b.due_date.to_string(),
+        status: match b.status.as_str() {
+            _ if b.reversal_entry_id.is_some() => "已更正",
+            "paid" => "已缴",
+            _ if b.due_date < today => "逾期未缴",
+            _ => "待缴",
+        },
+        correctable: b.status == "paid" && b.reversal_entry_id.is_none(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff_employer.html")]
+struct EmployerFile {
+    layout: Layout,
+    notice: Option<String>,
+    error: Option<String>,
+    employer: EmployerRow,
+    source: &'static str,
+    attributes: String,
+    rates: String,
+    members: Vec<MemberRow>,
+    bills: Vec<BillRow>,
+    case: Option<CaseRow>,
+    can_act: bool,
+}
+
+async fn employer_file(
+    state: &WebState,
+    session: &Session,
+    employer_id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let app = &state.app;
+    let (Ok(employer), Ok(members), Ok(bills), Ok(case)) = (
+        app.store().employer(employer_id).await,
+        app.store().members_of(employer_id, 200).await,
+        app.store().bills_of(employer_id, 36).await,
+        app.store().open_case_of(employer_id).await,
+    ) else {
+        return internal(app, Some(session));
+    };
+    let Some(employer) = employer else {
+        return error_page(app, Some(session), StatusCode::NOT_FOUND, "没有这个单位。");
+    };
+    let today = today_in_china();
+    let rate = |ppm| anju_domain::RatePpm::new(ppm).map_or_else(|_| "-".into(), |r| r.to_string());
+    let page = EmployerFile {
+        layout: Layout::new(app, Some(session)),
+        notice,
+        error,
+        source: if employer.source == "yjs" {
+            "“一件事”企业开办"
+        } else {
+            "柜面/网厅登记"
+        },
+        attributes: format!(
+            "经济类型 {}；行业 {}；单位账号 {}",
+            employer.economic_type.as_deref().unwrap_or("-"),
+            employer.industry.as_deref().unwrap_or("-"),
+            employer
+                .bank_account
+                .as_deref()
+                .map_or_else(|| "-".to_string(), last_four)
+        ),
+        rates: format!(
+            "{} / {}",
+            rate(employer.employer_rate_ppm),
+            rate(employer.member_rate_ppm)
+        ),
+        employer: employer_row(&employer),
+        members: members.iter().map(member_row).collect(),
+        bills: bills.iter().map(|b| bill_row(b, today)).collect(),
+        case: case.as_ref().map(case_row),
+        can_act: is_maker(session),
+    };
+    render(app, Some(session), page.render())
+}
+
+pub async fn employer_detail(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(employer_id): Path<i64>,
+) -> Response {
+    let viewed = state
+        .app
+        .audit(
+            &session.actor(&context),
+            "employer.view",
+            &format!("employer:{employer_id}"),
+            b"",
+            anju_app::access::CommandOutcome::Done,
+        )
+        .await;
+    if viewed.is_err() {
+        return internal(&state.app, Some(&session));
+    }
+    employer_file(&state, &session, employer_id, None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    action: String,
+}
+
+/// 单位封存 / 启封 / 销户 at the counter.
+pub async fn employer_status(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(employer_id): Path<i64>,
+    Form(form): Form<StatusForm>,
+) -> Response {
+    let actor = session.actor(&context);
+    let app = &state.app;
+    let result: AppResult<String> = async {
+        let done = match form.action.as_str() {
+            "seal" => app.seal_employer(&actor, employer_id).await?,
+            "unseal" => app.unseal_employer(&actor, employer_id).await?,
+            "close" => app.close_employer(&actor, employer_id).await?,
+            _ => return Err(DomainError::new("FORM_INVALID", "未知的操作").into()),
+        };
+        Ok(format!(
+            "单位状态已变更为“{}”。",
+            employer_status_name(&done.status)
+        ))
+    }
+    .await;
+    answer(&state, &session, result, |n, e| {
+        employer_file(&state, &session, employer_id, n, e)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// 错缴更正: a maker asks; a reviewer approves in the queue.
+pub async fn bill_correction(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(bill_id): Path<i64>,
+    Form(form): Form<ReasonForm>,
+) -> Response {
+    let app = &state.app;
+    let employer_id = match app.store().bill(bill_id).await {
+        Ok(Some((b, _))) => b.employer_id,
+        Ok(None) => {
+            return error_page(app, Some(&session), StatusCode::NOT_FOUND, "没有这份清册。");
+        }
+        Err(_) => return internal(app, Some(&session)),
+    };
+    let result = app
+        .request_bill_correction(&session.actor(&context), bill_id, &form.reason)
+        .await
+        .map(|t| format!("更正申请已提交审核（待办 {}）。", t.task_id));
+    answer(&state, &session, result, |n, e| {
+        employer_file(&state, &session, employer_id, n, e)
+    })
+    .await
+}
+
+// ----- a member's file -----
+
+#[derive(Template)]
+#[template(path = "staff_member.html")]
+struct MemberFile {
+    layout: Layout,
+    notice: Option<String>,
+    error: Option<String>,
+    member: MemberRow,
+    employer: String,
+    balance: Fen,
+    wage: Fen,
+    frozen: bool,
+    can_act: bool,
+}
+
+async fn member_file(
+    state: &WebState,
+    session: &Session,
+    member_id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let app = &state.app;
+    let (Ok(member), Ok(balance)) = (
+        app.store().member(member_id).await,
+        app.store().member_balance(MemberId(member_id)).await,
+    ) else {
+        return internal(app, Some(session));
+    };
+    let Some(member) = member else {
+        return error_page(
+            app,
+            Some(session),
+            StatusCode::NOT_FOUND,
+            "没有这个个人账户。",
+        );
+    };
+    let employer = match member.employer_id {
+        Some(id) => match app.store().employer(id).await {
+            Ok(e) => e.map_or_else(|| id.to_string(), |e| e.name),
+            Err(_) => return internal(app, Some(session)),
+        },
+        None => "无".to_string(),
+    };
+    let page = MemberFile {
+        layout: Layout::new(app, Some(session)),
+        notice,
+        error,
+        frozen: member.status == MemberStatus::Frozen.code(),
+        wage: Fen::new(member.wage_fen),
+        member: member_row(&member),
+        employer,
+        balance: balance.map_or(Fen::ZERO, |b| b.balance),
+        can_act: is_maker(session),
+    };
+    render(app, Some(session), page.render())
+}
+
+pub async fn member_detail(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(member_id): Path<i64>,
+) -> Response {
+    let viewed = state
+        .app
+        .audit(
+            &session.actor(&context),
+            "member.view",
+            &format!("member:{member_id}"),
+            b"",
+            anju_app::access::CommandOutcome::Done,
+        )
+        .await;
+    if viewed.is_err() {
+        return internal(&state.app, Some(&session));
+    }
+    member_file(&state, &session, member_id, None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct FreezeForm {
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// 冻结 / 解冻 with the legal basis (court order number, investigation).
+pub async fn member_freeze(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(member_id): Path<i64>,
+    Form(form): Form<FreezeForm>,
+) -> Response {
+    let actor: Actor = session.actor(&context);
+    let app = &state.app;
+    let result: AppResult<String> = async {
+        let done = match form.action.as_str() {
+            "freeze" => app.freeze_member(&actor, member_id, &form.reason).await?,
+            "unfreeze" => app.unfreeze_member(&actor, member_id, &form.reason).await?,
+            _ => return Err(DomainError::new("FORM_INVALID", "未知的操作").into()),
+        };
+        Ok(format!(
+            "账户状态已变更为“{}”。",
+            member_status(&done.status)
+        ))
+    }
+    .await;
+    answer(&state, &session, result, |n, e| {
+        member_file(&state, &session, member_id, n, e)
+    })
+    .await
+}
+
+// ----- enforcement cases -----
+
+pub struct StepRow {
+    pub step: &'static str,
+    pub on: String,
+    pub deadline: String,
+    pub document: String,
+    pub staff: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff_case.html")]
+struct CaseFile {
+    layout: Layout,
+    notice: Option<String>,
+    error: Option<String>,
+    case: CaseRow,
+    employer: String,
+    steps: Vec<StepRow>,
+    open: bool,
+    can_act: bool,
+}
+
+async fn case_file(
+    state: &WebState,
+    session: &Session,
+    case_id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let app = &state.app;
+    let found = match app.enforcement_case(case_id).await {
+        Ok(found) => found,
+        Err(_) => return internal(app, Some(session)),
+    };
+    let Some((case, steps)) = found else {
+        return error_page(app, Some(session), StatusCode::NOT_FOUND, "没有这个案件。");
+    };
+    let employer = match app.store().employer(case.employer_id).await {
+        Ok(e) => e.map_or_else(|| case.employer_id.to_string(), |e| e.name),
+        Err(_) => return internal(app, Some(session)),
+    };
+    let page = CaseFile {
+        layout: Layout::new(app, Some(session)),
+        notice,
+        error,
+        open: case.status == "open",
+        case: case_row(&case),
+        employer,
+        steps: steps
+            .iter()
+            .map(|s| StepRow {
+                step: CaseStep::parse(&s.kind).map_or("-", CaseStep::name_zh),
+                on: s.acted_on.to_string(),
+                deadline: s.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                document: s.document.clone(),
+                staff: s.staff_login.clone(),
+                note: s.note.clone(),
+            })
+            .collect(),
+        can_act: is_maker(session),
+    };
+    render(app, Some(session), page.render())
+}
+
+pub async fn case_detail(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Path(case_id): Path<i64>,
+) -> Response {
+    case_file(&state, &session, case_id, None, None).await
+}
+
+fn parse_date(text: &str) -> AppResult<Option<Date>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Date::parse(text)?))
+}
+
+#[derive(Deserialize)]
+pub struct OpenCaseForm {
+    employer_id: i64,
+    document: String,
+    deadline: String,
+}
+
+/// Opens a case with its 催缴 reminder.
+pub async fn open_case(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<OpenCaseForm>,
+) -> Response {
+    let app = &state.app;
+    let result: AppResult<String> = async {
+        let deadline = parse_date(&form.deadline)?
+            .ok_or_else(|| DomainError::new("CASE_DEADLINE_REQUIRED", "请填写缴存期限"))?;
+        let case = app
+            .open_enforcement_case(
+                &session.actor(&context),
+                form.employer_id,
+                &form.document,
+                deadline,
+                today_in_china(),
+            )
+            .await?;
+        Ok(format!(
+            "已立案（案件 {}），催缴通知期限 {deadline}。",
+            case.case_id
+        ))
+    }
+    .await;
+    answer(&state, &session, result, |n, e| {
+        collection_page(&state, &session, "", n, e)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    step: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    document: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The next step of a case: 责令限期缴存, 申请法院强制执行, or 结案.
+pub async fn case_step(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(case_id): Path<i64>,
+    Form(form): Form<StepForm>,
+) -> Response {
+    let app = &state.app;
+    let result: AppResult<String> = async {
+        let input = CaseStepInput {
+            step: CaseStep::parse(&form.step)?,
+            deadline: parse_date(&form.deadline)?,
+            document: form.document.clone(),
+            note: form.note.clone(),
+        };
+        app.add_case_step(&session.actor(&context), case_id, &input, today_in_china())
+            .await?;
+        Ok(format!("已办理“{}”。", input.step.name_zh()))
+    }
+    .await;
+    answer(&state, &session, result, |n, e| {
+        case_file(&state, &session, case_id, n, e)
+    })
+    .await
+}
+
+/// 归集日终 on demand (the same job `anju collection-day` runs).
+pub async fn run_collection_day(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    let result = state
+        .app
+        .collection_day(&session.actor(&context), today_in_china())
+        .await
+        .map(|day| {
+            format!(
+                "日终完成：逾期单位 {} 家，新立催缴案件 {} 件，缓缴期满恢复正常 {} 家。",
+                day.overdue_employers,
+                day.cases_opened.len(),
+                day.deferrals_ended.len()
+            )
+        });
+    answer(&state, &session, result, |n, e| {
+        collection_page(&state, &session, "", n, e)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_text;
+
+    #[test]
+    fn percentages_round_half_up_in_integers() {
+        assert_eq!(percent_text(1, 3), "33.33%（1 / 3）");
+        assert_eq!(percent_text(2, 3), "66.67%（2 / 3）");
+        assert_eq!(percent_text(72, 100), "72.00%（72 / 100）");
+        assert_eq!(percent_text(0, 0), "暂无数据");
+    }
+}
