@@ -1,7 +1,8 @@
 //! `anju serve --demo`: a small demo centre on the embedded database — five
 //! employers, 300 members enrolled with them, and every month's remittance bill
 //! from July 2024 to last month, generated from the roster and paid, so the
-//! ledger holds real history. Seeding is idempotent: what exists is left alone.
+//! ledger holds real history; then the casework of `demo_cases`. Seeding is
+//! idempotent: what exists is left alone.
 
 use crate::access::Actor;
 use crate::{App, AppResult};
@@ -109,6 +110,7 @@ pub async fn seed(app: &App, today: Date) -> AppResult<DemoSummary> {
             period = period.next()?;
         }
     }
+    crate::demo_cases::seed_cases(app, today).await?;
     Ok(DemoSummary {
         employers: employer_ids.len(),
         members: DEMO_MEMBERS,
@@ -186,15 +188,24 @@ mod tests {
         );
         let check = app.check_ledger().await.expect("check");
         assert!(check.is_ok(), "{}", check.render());
-        assert_eq!(check.entries, 140);
+        // 140 monthly bills, one back payment, two flexible workers × 3 months.
+        assert_eq!(check.entries, 147);
         let member = app
             .store()
             .member_by_id_card(demo_member_id_card(1).expect("id").as_str())
             .await;
         assert!(member.expect("read").is_some());
-        assert!(
-            app.overdue_bills(today).await.expect("overdue").is_empty(),
-            "all paid"
+        let overdue = app.overdue_bills(today).await.expect("overdue");
+        assert_eq!(overdue.len(), 2, "the late employer's two months");
+        assert_eq!(
+            app.enforcement_cases(Some("open"))
+                .await
+                .expect("cases")
+                .len(),
+            1
         );
+        assert_eq!(app.base_filing_counts(2026).await.expect("k05"), (3, 6));
+        assert_eq!(app.flexible_counts(today).await.expect("k07").0, 2);
+        assert_eq!(app.pending_tasks(10).await.expect("queue").len(), 1);
     }
 }

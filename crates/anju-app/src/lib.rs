@@ -6,6 +6,7 @@ pub mod access;
 pub mod clock;
 pub mod collection;
 pub mod demo;
+mod demo_cases;
 pub mod demo_people;
 mod error;
 pub mod ledger;

@@ -68,6 +68,13 @@ pub enum Command {
         #[arg(long)]
         file: std::path::PathBuf,
     },
+    /// 归集日终: restore employers whose deferral ended and open a 催缴 case
+    /// for each employer with an overdue bill. Prints one JSON line.
+    CollectionDay {
+        /// The business date (YYYY-MM-DD); today in China when not given.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Print the current TOTP code for a base32 secret (the demo's staff second factor).
     Totp {
         #[arg(long)]

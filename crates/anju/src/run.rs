@@ -35,6 +35,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             date,
             file,
         } => recon(&config, &channel, &date, &file).await,
+        Command::CollectionDay { date } => collection_day(&config, date.as_deref()).await,
         Command::Policy {
             command: PolicyCommand::Show { date },
         } => policy_show(&config, date.as_deref()),
@@ -190,6 +191,33 @@ async fn check(config: &Config) -> Result<ExitCode> {
         println!("ledger INVALID: see FAIL lines above");
         Ok(ExitCode::from(1))
     }
+}
+
+async fn collection_day(config: &Config, date: Option<&str>) -> Result<ExitCode> {
+    let today = match date {
+        Some(text) => Date::parse(text).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => anju_app::clock::today_in_china(),
+    };
+    let (policy, store) = open(config).await?;
+    let app = App::new(store, policy);
+    let actor = anju_app::access::Actor::anonymous(
+        anju_domain::access::Channel::Batch,
+        "collection-day",
+        "local",
+    );
+    let day = app
+        .collection_day(&actor, today)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = serde_json::json!({
+        "job": "collection-day",
+        "date": today.to_string(),
+        "overdue_employers": day.overdue_employers,
+        "cases_opened": day.cases_opened,
+        "deferrals_ended": day.deferrals_ended,
+    });
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn recon(

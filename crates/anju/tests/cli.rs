@@ -184,3 +184,17 @@ fn recon_exits_zero_when_the_day_matches_and_one_when_it_does_not() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("MISMATCH"), "{text}");
 }
+
+#[test]
+fn collection_day_prints_one_json_line_and_refuses_a_bad_date() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, text) = run(anju(dir.path()).args(["collection-day", "--date", "2026-11-30"]));
+    assert_eq!(code, 0, "{text}");
+    let line: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON line");
+    assert_eq!(line["job"], "collection-day");
+    assert_eq!(line["date"], "2026-11-30");
+    assert_eq!(line["overdue_employers"], 0, "an empty centre owes nothing");
+    let (code, text) = run(anju(dir.path()).args(["collection-day", "--date", "2026-13-01"]));
+    assert_ne!(code, 0);
+    assert!(text.contains("DATE"), "{text}");
+}
