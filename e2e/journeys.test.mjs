@@ -51,7 +51,8 @@ before(async () => {
   assert.ok(existsSync(chromiumPath), `install Chromium (Debian package chromium): ${chromiumPath}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'anju-e2e-'));
   server = spawn(binary, ['serve', '--demo', '--listen', `127.0.0.1:${port}`], {
-    env: { ...process.env, ANJU_DATA_DIR: dataDir, ANJU_LOG: 'warn' },
+    // Every journey signs in from 127.0.0.1: more than the default limit a minute.
+    env: { ...process.env, ANJU_DATA_DIR: dataDir, ANJU_LOG: 'warn', ANJU_SIGNIN_PER_MINUTE: '200' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -231,5 +232,67 @@ test('an agent adds an employee, confirms and pays the month; the member sees th
     // ¥10,000 × (12% + 12%) = ¥2,400.00, the first month's credit.
     assert.equal(await page.locator('#balance').innerText(), '¥2,400.00');
     await page.getByText('汇缴').first().waitFor();
+  });
+});
+
+test('a flexible worker signs up online, deposits, and sees the credit', async () => {
+  const worker = idCard(`3205021993${String(1 + (process.pid % 12)).padStart(2, '0')}21${String(100 + (process.pid % 900))}`);
+  await journey('flexible', async (page) => {
+    await page.goto(`${base}/`);
+    await page.getByRole('link', { name: '灵活就业人员缴存开户' }).click();
+    await page.getByLabel('身份证号').fill(worker);
+    await page.getByLabel('姓名').fill('浏览器自由职业');
+    await page.getByLabel('手机号码').fill('13912345679');
+    await page.getByLabel('约定月缴存额（元）').fill('100.00');
+    await page.getByLabel('网上服务大厅登录密码（至少10位，含字母和数字）').fill(password);
+    await page.getByLabel(/我已阅读并同意/).check();
+    await page.getByRole('button', { name: '签订协议并开户' }).click();
+    await page.getByText(/每月缴存额不得低于/).waitFor();
+    await page.getByLabel('约定月缴存额（元）').fill('1000.00');
+    await page.getByLabel('网上服务大厅登录密码（至少10位，含字母和数字）').fill(password);
+    await page.getByLabel(/我已阅读并同意/).check();
+    await page.getByRole('button', { name: '签订协议并开户' }).click();
+    await page.waitForURL(/\/signin\?as=member/);
+    await signIn(page, 'member', worker);
+    await page.waitForURL(`${base}/member`);
+    await page.getByRole('heading', { name: '灵活就业缴存' }).waitFor();
+    await page.getByLabel('金额（元）').fill('1000.00');
+    await page.getByLabel('缴款方式').selectOption('ecny');
+    await page.getByRole('button', { name: '缴存', exact: true }).click();
+    await page.getByText(/缴存 ¥1,000\.00 已入账/).waitFor();
+    assert.equal(await page.locator('#balance').innerText(), '¥1,000.00');
+  });
+});
+
+test('staff read the collection indicators, search with masking, and work the arrears case', async () => {
+  await journey('collection-clerk', async (page) => {
+    await signIn(page, 'staff', 'clerk01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '归集管理' }).click();
+    await page.getByRole('heading', { name: '归集指标' }).waitFor();
+    for (const code of ['K05', 'K06', 'K07', 'K08']) {
+      assert.ok(await page.locator(`#kpi-${code}`).isVisible(), code);
+    }
+    await page.getByLabel(/统一社会信用代码、单位名称、身份证号或姓名/).fill('张伟');
+    await page.getByRole('button', { name: '查询' }).click();
+    const people = page.locator('table', { hasText: '职工（' });
+    await people.getByText('张*').first().waitFor();
+    assert.ok(!(await people.innerText()).includes('张伟'), 'names are masked');
+    await page.goto(`${base}/staff/collection`);
+    await page.locator('table', { hasText: '欠缴金额' }).getByRole('link').first().click();
+    await page.getByRole('heading', { name: /催缴案件 \d+/ }).waitFor();
+    await page.getByLabel('办理环节').selectOption('order');
+    await page.getByLabel('缴存期限（责令限期缴存时填写）').fill('2099-12-31');
+    await page.getByLabel('文书编号').fill('苏公积责〔2026〕1号');
+    await page.getByRole('button', { name: '办理' }).click();
+    await page.getByText(/尚未届满/).waitFor();
+  });
+  await journey('collection-reviewer', async (page) => {
+    await signIn(page, 'staff', 'reviewer01');
+    await page.waitForURL(`${base}/staff`);
+    const item = page.locator('.queue li', { hasText: '缓缴/降比例申请' });
+    await item.getByLabel('审批意见').fill('材料齐全');
+    await item.getByRole('button', { name: '批准' }).click();
+    await page.getByText('已批准').first().waitFor();
   });
 });

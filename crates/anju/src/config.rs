@@ -14,6 +14,7 @@ struct FileConfig {
     listen: Option<String>,
     log_format: Option<LogFormat>,
     secure_cookies: Option<bool>,
+    signin_per_minute: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -34,8 +35,11 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `Secure` on session cookies; turn off only for plain-HTTP local use.
     pub secure_cookies: bool,
+    /// Sign-in and registration attempts per client address and minute.
+    pub signin_per_minute: u32,
 }
 
+const DEFAULT_SIGNIN_PER_MINUTE: u32 = 20;
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DEFAULT_DATA_DIR: &str = "data";
 pub const DEMO_DATABASE: &str = "demo.db";
@@ -75,6 +79,12 @@ impl Config {
                 .map(|v| v != "false" && v != "0")
                 .or(file.secure_cookies)
                 .unwrap_or(true),
+            signin_per_minute: std::env::var("ANJU_SIGNIN_PER_MINUTE")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .or(file.signin_per_minute)
+                .unwrap_or(DEFAULT_SIGNIN_PER_MINUTE)
+                .max(1),
         })
     }
 

@@ -114,7 +114,7 @@ async fn serve(
     let app = App::new(store, policy);
     let mut options = anju_web::WebOptions {
         secure_cookies: config.secure_cookies,
-        ..anju_web::WebOptions::default()
+        signin_per_minute: config.signin_per_minute,
     };
     if demo {
         let summary = anju_app::demo::seed(&app, today_in_china()).await?;

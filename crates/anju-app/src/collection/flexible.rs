@@ -72,7 +72,7 @@ impl App {
         if amount < minimum {
             return Err(DomainError::new(
                 "DEPOSIT_BELOW_MINIMUM",
-                format!("每月缴存额不得低于 {minimum} 元"),
+                format!("每月缴存额不得低于 {minimum}"),
             )
             .into());
         }
