@@ -718,3 +718,64 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
     let check = app.check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
+
+/// The bad file as an Excel workbook: a wrong ID checksum in row 7,
+/// a rate outside the policy in row 9. Nothing is written unless the agent
+/// takes the valid rows.
+#[tokio::test]
+async fn a_bad_excel_roster_names_rows_and_columns_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let employer = register(&app, &uscc(14), "表格单位", Some(15), "10").await;
+    let rows: [(&str, &str, f64, Option<f64>); 8] = [
+        ("320502199001020018", "甲", 8000.0, Some(12.0)),
+        ("320502199001030013", "乙", 9000.0, None),
+        ("11010519491231002X", "丙", 10000.5, Some(10.0)),
+        ("320502199003071230", "丁", 6000.0, Some(5.0)),
+        ("320502199001040019", "戊", 7000.0, Some(8.0)),
+        ("320502199001050011", "己", 7000.0, Some(8.0)),
+        ("32050219900106001X", "庚", 7000.0, Some(8.0)),
+        ("320502199001070015", "辛", 7000.0, Some(13.0)),
+    ];
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, name) in (0u16..).zip(["身份证号", "姓名", "月工资", "单位比例", "个人比例"])
+    {
+        sheet.write_string(0, col, name).expect("write");
+    }
+    for (row, (id, name, wage, rate)) in (1u32..).zip(rows) {
+        sheet.write_string(row, 0, id).expect("write");
+        sheet.write_string(row, 1, name).expect("write");
+        sheet.write_number(row, 2, wage).expect("write");
+        if let Some(rate) = rate {
+            sheet.write_number(row, 3, rate).expect("write");
+            sheet.write_number(row, 4, rate.min(12.0)).expect("write");
+        }
+    }
+    let bytes = book.save_to_buffer().expect("xlsx");
+    let today = d("2026-11-02");
+    let refused = app
+        .import_roster(&batch(), employer.employer_id, &bytes, false, today)
+        .await
+        .expect("report");
+    let found: Vec<(usize, &str)> = refused
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str()))
+        .collect();
+    assert_eq!(found, [(7, "身份证号"), (9, "单位比例")]);
+    assert!(refused.enrolled.is_empty());
+    assert!(
+        app.store()
+            .active_members(employer.employer_id)
+            .await
+            .expect("roster")
+            .is_empty(),
+        "nothing written"
+    );
+    let taken = app
+        .import_roster(&batch(), employer.employer_id, &bytes, true, today)
+        .await
+        .expect("report");
+    assert_eq!((taken.enrolled.len(), taken.errors.len()), (6, 2));
+}
