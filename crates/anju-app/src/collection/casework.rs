@@ -274,20 +274,7 @@ impl App {
             rates,
         )?
         .with_profile(profile);
-        let record = EmployerRecord {
-            employer_id: self.store().reserve_ids(1),
-            uscc: uscc.as_str().to_string(),
-            name: registration.name,
-            pay_day: None,
-            employer_rate_ppm: rates.employer.ppm(),
-            member_rate_ppm: rates.member.ppm(),
-            status: EmployerStatus::Opened.code().to_string(),
-            opened_at_us: crate::clock::now_micros(),
-            economic_type: registration.profile.economic_type,
-            industry: registration.profile.industry,
-            bank_account: None,
-            source: "yjs".to_string(),
-        };
+        let record = self.new_employer(&registration, EmployerStatus::Opened, "yjs");
         self.store().register_employer(&record).await?;
         Ok(record)
     }

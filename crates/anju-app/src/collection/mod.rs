@@ -150,22 +150,32 @@ impl App {
         today: Date,
     ) -> AppResult<EmployerRecord> {
         check_rates(r.rates, &self.policy().contribution.at(today)?.value)?;
-        let record = EmployerRecord {
+        let record = self.new_employer(r, EmployerStatus::Active, "counter");
+        self.store().register_employer(&record).await?;
+        Ok(record)
+    }
+
+    /// The record of a validated registration, with a fresh id.
+    pub(crate) fn new_employer(
+        &self,
+        r: &EmployerRegistration,
+        status: EmployerStatus,
+        source: &str,
+    ) -> EmployerRecord {
+        EmployerRecord {
             employer_id: self.store().reserve_ids(1),
             uscc: r.uscc.as_str().to_string(),
             name: r.name.clone(),
             pay_day: r.pay_day.and_then(|d| i32::try_from(d).ok()),
             employer_rate_ppm: r.rates.employer.ppm(),
             member_rate_ppm: r.rates.member.ppm(),
-            status: EmployerStatus::Active.code().to_string(),
+            status: status.code().to_string(),
             opened_at_us: crate::clock::now_micros(),
             economic_type: r.profile.economic_type.clone(),
             industry: r.profile.industry.clone(),
             bank_account: r.profile.bank_account.clone(),
-            source: "counter".to_string(),
-        };
-        self.store().register_employer(&record).await?;
-        Ok(record)
+            source: source.to_string(),
+        }
     }
 
     /// 个人开户: enrols members with an active employer, all or nothing; one
