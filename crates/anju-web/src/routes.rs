@@ -137,6 +137,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(
                 Method::POST,
+                "/employer/bases/import",
+                Roles(AGENT),
+                "上传年度缴存基数文件",
+            ),
+            post(pages::import_bases),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/employer/reliefs",
                 Roles(AGENT),
                 "申请缓缴或降低缴存比例",

@@ -1080,3 +1080,62 @@ async fn casework_through_the_pages_and_the_registration_messages() {
         .await;
     assert_eq!(agent_tries.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_base_file_upload_reports_rows_or_files_the_year() {
+    let h = harness().await;
+    h.employer_with_agent("91350100M000100Y43", "示范科技", "agent-1")
+        .await;
+    let agent = h.sign_in("agent-1", Role::EmployerAgent).await;
+    h.post_form(
+        "/employer/members",
+        &agent,
+        "id_card=320502199003071230&name=张伟&wage=8000.00",
+    )
+    .await;
+    let upload = |file: &str| {
+        let csrf = &agent.csrf;
+        format!(
+            "--b\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bases.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--b--\r\n"
+        )
+    };
+    let content_type = [("content-type", "multipart/form-data; boundary=b")];
+    let stranger = "身份证号,月平均工资\n320502199003071230,9000\n11010519491231002X,7000\n";
+    let refused = h
+        .send(
+            Method::POST,
+            "/employer/bases/import",
+            &agent,
+            &upload(stranger),
+            &content_type,
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("<td>3</td><td>身份证号</td><td>不是本单位正常缴存的职工</td>"),
+        "{}",
+        refused.body
+    );
+    let good = "身份证号,月平均工资\n320502199003071230,9000\n";
+    let filed = h
+        .send(
+            Method::POST,
+            "/employer/bases/import",
+            &agent,
+            &upload(good),
+            &content_type,
+        )
+        .await;
+    assert!(
+        filed.body.contains("年度缴存基数已申报（1 人）"),
+        "{}",
+        filed.body
+    );
+}

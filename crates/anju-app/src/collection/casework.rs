@@ -10,7 +10,8 @@ use crate::{App, AppResult};
 use anju_domain::access::TaskKind;
 use anju_domain::collection::{
     BackPayRequest, BillLine, CaseStep, ContributionRates, EmployerStatus, ReliefApplication,
-    ReliefKind, back_payment_lines, check_deadline, check_next_step, deferred_due_date,
+    ReliefKind, RowError, back_payment_lines, check_deadline, check_next_step, deferred_due_date,
+    parse_base_file,
 };
 use anju_domain::ids::Uscc;
 use anju_domain::ledger::{EntryId, IdempotencyKey, MemberId};
@@ -760,6 +761,51 @@ impl App {
         };
         self.store().file_bases(&filing, bases).await?;
         Ok(filing)
+    }
+
+    /// The base filing from a file (CSV or Excel: 身份证号, 月平均工资). Every
+    /// row must be an active member of the employer and every active member
+    /// must be in the file; any problem files nothing and is reported by row.
+    pub async fn file_bases_from_file(
+        &self,
+        actor: &Actor,
+        employer_id: i64,
+        bytes: &[u8],
+        today: Date,
+    ) -> AppResult<(Option<BaseFilingRecord>, Vec<RowError>)> {
+        check_scope(actor, employer_id)?;
+        let file = parse_base_file(bytes)?;
+        let mut errors = file.errors;
+        let staff: BTreeMap<String, i64> = self
+            .store()
+            .active_members(employer_id)
+            .await?
+            .into_iter()
+            .map(|m| (m.id_card, m.member_id))
+            .collect();
+        let mut bases = Vec::new();
+        for row in &file.valid {
+            match staff.get(row.id_card.as_str()) {
+                Some(member_id) => bases.push(NewBase {
+                    member_id: *member_id,
+                    wage_fen: row.wage.get(),
+                }),
+                None => errors.push(RowError {
+                    row: row.row,
+                    column: "身份证号".to_string(),
+                    code: "MEMBER_NOT_IN_EMPLOYER",
+                    message: "不是本单位正常缴存的职工".to_string(),
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| e.row);
+            return Ok((None, errors));
+        }
+        let filing = self
+            .file_bases(actor, employer_id, today.contribution_year(), &bases, today)
+            .await?;
+        Ok((Some(filing), Vec::new()))
     }
 
     /// K05 年基数调整率 for `year`: (employers that filed, contributing employers).

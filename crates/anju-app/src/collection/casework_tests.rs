@@ -779,3 +779,51 @@ async fn a_bad_excel_roster_names_rows_and_columns_and_writes_nothing() {
         .expect("report");
     assert_eq!((taken.enrolled.len(), taken.errors.len()), (6, 2));
 }
+
+#[tokio::test]
+async fn a_base_file_files_every_member_or_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (employer_id, members) = employer_with_two(&app, 15).await;
+    let today = d("2026-07-12");
+    let stranger = id("32050219800101999");
+    let bad = format!(
+        "身份证号,月平均工资\n{},9000\n{stranger},7000\n",
+        members[0].id_card
+    );
+    let (filing, errors) = app
+        .file_bases_from_file(&batch(), employer_id, bad.as_bytes(), today)
+        .await
+        .expect("report");
+    assert!(filing.is_none());
+    assert_eq!(
+        errors.iter().map(|e| (e.row, e.code)).collect::<Vec<_>>(),
+        [(3, "MEMBER_NOT_IN_EMPLOYER")]
+    );
+    let half = format!("身份证号,月平均工资\n{},9000\n", members[0].id_card);
+    let incomplete = app
+        .file_bases_from_file(&batch(), employer_id, half.as_bytes(), today)
+        .await;
+    assert_eq!(
+        incomplete.expect_err("all staff").code(),
+        Some("BASE_INCOMPLETE")
+    );
+    assert_eq!(app.base_filing_counts(2026).await.expect("k05").0, 0);
+    let good = format!(
+        "身份证号,月平均工资\n{},9000\n{},7000.50\n",
+        members[0].id_card, members[1].id_card
+    );
+    let (filing, errors) = app
+        .file_bases_from_file(&batch(), employer_id, good.as_bytes(), today)
+        .await
+        .expect("file");
+    assert!(errors.is_empty());
+    assert_eq!(filing.map(|f| f.member_count), Some(2));
+    let wage = app
+        .store()
+        .member(members[1].member_id)
+        .await
+        .expect("m")
+        .map(|m| m.wage_fen);
+    assert_eq!(wage, Some(7_000_50));
+}

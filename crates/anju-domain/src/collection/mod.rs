@@ -24,6 +24,6 @@ pub use registry::{
     parse_wage,
 };
 pub use roster_file::{
-    MAX_ROSTER_ROWS, RosterFile, RosterRow, RowError, parse_roster_csv, parse_roster_file,
-    parse_roster_xlsx,
+    BaseFile, BaseRow, MAX_ROSTER_ROWS, RosterFile, RosterRow, RowError, parse_base_file,
+    parse_roster_csv, parse_roster_file, parse_roster_xlsx,
 };

@@ -54,14 +54,88 @@ struct Table {
     rows: Vec<Option<Vec<String>>>,
 }
 
-/// Parses a roster file, CSV or Excel (.xlsx, recognised by its zip
-/// signature whatever the file is called).
-pub fn parse_roster_file(bytes: &[u8], rules: &ContributionRules) -> DomainResult<RosterFile> {
+/// Reads a CSV or Excel (.xlsx, recognised by its zip signature whatever the
+/// file is called) into a table.
+fn read_table(bytes: &[u8]) -> DomainResult<Table> {
     if bytes.starts_with(b"PK\x03\x04") {
-        parse_roster_xlsx(bytes, rules)
+        read_xlsx(bytes)
     } else {
-        parse_roster_csv(bytes, rules)
+        read_csv(bytes)
     }
+}
+
+/// Parses a roster file, CSV or Excel.
+pub fn parse_roster_file(bytes: &[u8], rules: &ContributionRules) -> DomainResult<RosterFile> {
+    check_table(&read_table(bytes)?, rules)
+}
+
+const COLUMN_AVERAGE_WAGE: &str = "月平均工资";
+
+/// One member's new base as filed: the row, the person, last year's average wage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseRow {
+    pub row: usize,
+    pub id_card: crate::ids::IdCardNo,
+    pub wage: crate::money::Fen,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BaseFile {
+    pub valid: Vec<BaseRow>,
+    pub errors: Vec<RowError>,
+}
+
+/// Parses a yearly base filing (年度基数调整) file, CSV or Excel, with the
+/// columns 身份证号 and 月平均工资 (other columns, such as 姓名, are ignored).
+pub fn parse_base_file(bytes: &[u8]) -> DomainResult<BaseFile> {
+    let table = read_table(bytes)?;
+    let position = |name: &str| table.headers.iter().position(|h| h.trim() == name);
+    let (Some(id_at), Some(wage_at)) = (position(COLUMN_ID), position(COLUMN_AVERAGE_WAGE)) else {
+        return Err(DomainError::new(
+            "FILE_COLUMN_MISSING",
+            "表头须包含：身份证号,月平均工资",
+        ));
+    };
+    let mut file = BaseFile::default();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, record) in table.rows.iter().enumerate() {
+        let row = index + 2;
+        let cells = record.as_deref().unwrap_or_default();
+        if record.is_some() && cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        let cell = |i: usize| cells.get(i).map_or("", String::as_str);
+        let mut push = |column: &str, e: DomainError| {
+            file.errors.push(RowError {
+                row,
+                column: column.to_string(),
+                code: e.code(),
+                message: e.message().to_string(),
+            });
+        };
+        let id = crate::ids::IdCardNo::parse(cell(id_at))
+            .map_err(|e| push(COLUMN_ID, e))
+            .ok();
+        let wage = parse_wage(cell(wage_at))
+            .map_err(|e| push(COLUMN_AVERAGE_WAGE, e))
+            .ok();
+        if let Some(id) = &id
+            && let Some(first) = seen.insert(id.as_str().to_string(), row)
+        {
+            push(
+                COLUMN_ID,
+                DomainError::new("MEMBER_DUPLICATE", format!("与第 {first} 行的身份证号重复")),
+            );
+            continue;
+        }
+        if let (Some(id_card), Some(wage)) = (id, wage) {
+            file.valid.push(BaseRow { row, id_card, wage });
+        }
+    }
+    if file.valid.is_empty() && file.errors.is_empty() {
+        return Err(file_error("FILE_EMPTY", "文件中没有职工数据"));
+    }
+    Ok(file)
 }
 
 /// Parses a UTF-8 CSV roster. Columns by header name: 身份证号, 姓名, 月工资 are
@@ -452,6 +526,33 @@ mod tests {
         assert_eq!(
             parse_roster_xlsx(b"PK\x03\x04 not a workbook", &rules()).map_err(|e| e.code()),
             Err("FILE_FORMAT")
+        );
+    }
+
+    #[test]
+    fn a_base_file_names_bad_rows_and_ignores_other_columns() {
+        let csv = "姓名,身份证号,月平均工资\n甲,320502199001020018,9100.00\n乙,320502199001030014,9200\n丙,320502199001020018,9300\n丁,11010519491231002X,零\n";
+        let file = parse_base_file(csv.as_bytes()).expect("parsed");
+        let found: Vec<(usize, &str, &str)> = file
+            .errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str(), e.code))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (3, "身份证号", "ID_CHECKSUM"),
+                (4, "身份证号", "MEMBER_DUPLICATE"),
+                (5, "月平均工资", "AMOUNT_FORMAT"),
+            ],
+            "{:?}",
+            file.errors
+        );
+        assert_eq!(file.valid.len(), 1);
+        assert_eq!(file.valid[0].wage, crate::Fen::new(9_100_00));
+        assert_eq!(
+            parse_base_file("身份证号,月工资\n".as_bytes()).map_err(|e| e.code()),
+            Err("FILE_COLUMN_MISSING")
         );
     }
 

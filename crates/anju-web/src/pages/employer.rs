@@ -56,7 +56,7 @@ struct EmployerPage {
     cases: super::employer_cases::CasePanel,
 }
 
-async fn employer_page(
+pub(super) async fn employer_page(
     state: &WebState,
     session: &Session,
     notice: Option<String>,
@@ -65,7 +65,7 @@ async fn employer_page(
     employer_page_with(state, session, notice, error, Vec::new()).await
 }
 
-async fn employer_page_with(
+pub(super) async fn employer_page_with(
     state: &WebState,
     session: &Session,
     notice: Option<String>,

@@ -2,7 +2,9 @@
 //! the yearly base filing (年度基数调整), deferral and rate-reduction
 //! applications (缓缴/降比例), and arrears with the centre's enforcement steps.
 
-use super::employer::outcome;
+use super::employer::{employer_page, employer_page_with, outcome, read_upload};
+use super::error_page;
+use crate::auth::MultipartCsrf;
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
@@ -14,7 +16,8 @@ use anju_domain::collection::{
 use anju_domain::ledger::MemberId;
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
 use anju_store::{EmployerRecord, MemberRecord, NewBase};
-use axum::extract::State;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
@@ -301,4 +304,58 @@ pub async fn apply_relief(
     }
     .await;
     outcome(&state, &session, result).await
+}
+
+/// 年度基数调整 by file (for employers with more staff than the form lists).
+pub async fn import_bases(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    expected: Option<Extension<MultipartCsrf>>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let (Some(Extension(expected)), Ok(multipart)) = (expected, multipart) else {
+        let mut page = employer_page(
+            &state,
+            &session,
+            None,
+            Some("请通过页面上的表单上传文件".into()),
+        )
+        .await;
+        *page.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+        return page;
+    };
+    let (csrf, _, file) = match read_upload(multipart).await {
+        Ok(fields) => fields,
+        Err(message) => return employer_page(&state, &session, None, Some(message)).await,
+    };
+    if !expected.matches(&csrf) {
+        return error_page(
+            &state.app,
+            Some(&session),
+            StatusCode::FORBIDDEN,
+            "页面已过期或请求无效，请刷新页面后重试",
+        );
+    }
+    let actor = session.actor(&context);
+    match state
+        .app
+        .file_bases_from_file(&actor, employer_of(&session), &file, today_in_china())
+        .await
+    {
+        Ok((Some(filing), _)) => {
+            let notice = format!(
+                "{} 年度缴存基数已申报（{} 人），自 7 月起的清册按新基数计算。",
+                filing.year, filing.member_count
+            );
+            employer_page(&state, &session, Some(notice), None).await
+        }
+        Ok((None, errors)) => {
+            let message = format!("文件有 {} 处问题，未申报任何基数。", errors.len());
+            let mut page = employer_page_with(&state, &session, None, Some(message), errors).await;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            page
+        }
+        Err(e) => outcome(&state, &session, Err(e)).await,
+    }
 }
