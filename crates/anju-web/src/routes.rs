@@ -109,6 +109,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         ),
         (
             spec(
+                Method::GET,
+                "/employer/bills/{id}",
+                Roles(AGENT),
+                "清册明细",
+            ),
+            get(pages::employer_bill_detail),
+        ),
+        (
+            spec(
                 Method::POST,
                 "/employer/bills/{id}/payment",
                 Roles(AGENT),

@@ -942,6 +942,22 @@ async fn casework_through_the_pages_and_the_registration_messages() {
         "{}",
         back.body
     );
+    let detail = h.get(&format!("/employer/bills/{bill_id}"), &agent).await;
+    assert!(detail.body.contains("202609 汇缴清册"), "{}", detail.body);
+    assert!(detail.body.contains("<td>张伟</td>"), "{}", detail.body);
+    assert!(
+        !detail.body.contains("320502199003071230"),
+        "ID numbers are masked"
+    );
+    assert!(
+        detail.body.contains("¥800.00"),
+        "each side: {}",
+        detail.body
+    );
+    let missing = h
+        .get(&format!("/employer/bills/{}", bill_id + 999), &agent)
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let no_reason = h
         .post_form(
             "/employer/back-payments",

@@ -359,3 +359,110 @@ pub async fn import_bases(
         Err(e) => outcome(&state, &session, Err(e)).await,
     }
 }
+
+pub struct LineRow {
+    pub name: String,
+    pub id_card: String,
+    pub base: Fen,
+    pub employer: Fen,
+    pub member: Fen,
+    pub total: Fen,
+}
+
+#[derive(askama::Template)]
+#[template(path = "employer_bill.html")]
+struct BillPage {
+    layout: super::Layout,
+    title: String,
+    kind: &'static str,
+    reason: String,
+    due: String,
+    status: String,
+    total: Fen,
+    lines: Vec<LineRow>,
+    payable: bool,
+    bill_id: i64,
+    channels: Vec<(&'static str, &'static str)>,
+}
+
+/// 清册明细: the agent reviews every line before confirming the payment.
+pub async fn bill_detail(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    axum::extract::Path(bill_id): axum::extract::Path<i64>,
+) -> Response {
+    use askama::Template;
+    let app = &state.app;
+    let found = match app.store().bill(bill_id).await {
+        Ok(found) => found,
+        Err(_) => return super::internal(app, Some(&session)),
+    };
+    let Some((bill, lines)) = found.filter(|(b, _)| b.employer_id == employer_of(&session)) else {
+        return error_page(app, Some(&session), StatusCode::NOT_FOUND, "没有这份清册。");
+    };
+    let Ok(staff) = app.store().members_of(bill.employer_id, 100_000).await else {
+        return super::internal(app, Some(&session));
+    };
+    let people: HashMap<i64, (String, String)> = staff
+        .into_iter()
+        .map(|m| {
+            let id = anju_domain::ids::IdCardNo::parse(&m.id_card)
+                .map_or_else(|_| "-".to_string(), |i| i.masked());
+            (m.member_id, (m.name, id))
+        })
+        .collect();
+    let page = BillPage {
+        layout: super::Layout::new(app, Some(&session)),
+        title: format!(
+            "{} {}清册",
+            bill.period,
+            if bill.kind == "02" {
+                "补缴"
+            } else {
+                "汇缴"
+            }
+        ),
+        kind: if bill.kind == "02" {
+            "补缴"
+        } else {
+            "汇缴"
+        },
+        reason: bill.reason.clone().unwrap_or_default(),
+        due: bill.due_date.to_string(),
+        status: match (bill.status.as_str(), bill.reversal_entry_id) {
+            (_, Some(_)) => "已更正（冲正）".to_string(),
+            ("paid", _) => format!(
+                "已缴（{}，{}）",
+                bill.paid_on.map(|d| d.to_string()).unwrap_or_default(),
+                bill.payment_reference.clone().unwrap_or_default()
+            ),
+            _ => "待缴".to_string(),
+        },
+        total: Fen::new(bill.total_fen),
+        lines: lines
+            .iter()
+            .map(|l| {
+                let (name, id_card) = people
+                    .get(&l.member_id)
+                    .cloned()
+                    .unwrap_or_else(|| (l.member_id.to_string(), "-".to_string()));
+                LineRow {
+                    name,
+                    id_card,
+                    base: Fen::new(l.base_fen),
+                    employer: Fen::new(l.employer_fen),
+                    member: Fen::new(l.member_fen),
+                    total: Fen::new(l.employer_fen + l.member_fen),
+                }
+            })
+            .collect(),
+        payable: bill.status == "open",
+        bill_id: bill.bill_id,
+        channels: app
+            .payment_adapters()
+            .iter()
+            .map(|a| (a.channel(), a.name_zh()))
+            .collect(),
+    };
+    super::render(app, Some(&session), page.render())
+}

@@ -13,7 +13,9 @@ mod staff_collection;
 pub use employer::{
     add_member, employer_home, generate_bill, import_members, pay_bill, seal_member,
 };
-pub use employer_cases::{apply_relief, back_payment, file_bases, import_bases};
+pub use employer_cases::{
+    apply_relief, back_payment, bill_detail as employer_bill_detail, file_bases, import_bases,
+};
 pub use flexible::{
     deposit as flexible_deposit, signup_form as flexible_signup_form,
     signup_submit as flexible_signup_submit,
