@@ -105,6 +105,16 @@ pub trait CaseStore: Send + Sync {
         expected: &[&str],
         status: &str,
     ) -> StoreResult<bool>;
+    /// Sets an employer's pay day and rates (confirmed or changed by its agent).
+    async fn set_employer_terms(
+        &self,
+        employer_id: i64,
+        pay_day: Option<i32>,
+        employer_rate_ppm: i64,
+        member_rate_ppm: i64,
+    ) -> StoreResult<bool>;
+    /// The sign-ins of an employer's agents (to tell them of a reminder).
+    async fn employer_user_ids(&self, employer_id: i64) -> StoreResult<Vec<i64>>;
     /// Members still attached to an employer (active or frozen while employed).
     async fn count_attached_members(&self, employer_id: i64) -> StoreResult<i64>;
     /// Employers by credit code, or whose name contains `text`.

@@ -167,6 +167,35 @@ macro_rules! impl_case_store {
                 Ok(done.rows_affected() == 1)
             }
 
+            async fn set_employer_terms(
+                &self,
+                employer_id: i64,
+                pay_day: Option<i32>,
+                employer_rate_ppm: i64,
+                member_rate_ppm: i64,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE employer SET pay_day = $2, employer_rate_ppm = $3, member_rate_ppm = $4 \
+                     WHERE employer_id = $1",
+                )
+                .bind(employer_id)
+                .bind(pay_day)
+                .bind(employer_rate_ppm)
+                .bind(member_rate_ppm)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn employer_user_ids(&self, employer_id: i64) -> $crate::StoreResult<Vec<i64>> {
+                sqlx::query_scalar("SELECT user_id FROM app_user WHERE employer_id = $1 ORDER BY user_id")
+                    .bind(employer_id)
+                    .fetch_all(&self.$reader)
+                    .await
+                    .map_err($backend_err)
+            }
+
             async fn count_attached_members(&self, employer_id: i64) -> $crate::StoreResult<i64> {
                 sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE employer_id = $1 AND status IN ('01', '06')")
                     .bind(employer_id)

@@ -128,6 +128,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(
                 Method::POST,
+                "/employer/terms",
+                Roles(AGENT),
+                "确认缴存比例和发薪日",
+            ),
+            post(pages::confirm_terms),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/employer/back-payments",
                 Roles(AGENT),
                 "生成补缴清册",

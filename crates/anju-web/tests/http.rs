@@ -766,6 +766,12 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
     let member = h.sign_in("320502199003071230", Role::Member).await;
     let home = h.get("/member", &member).await;
     assert!(home.body.contains("¥1,600.00"), "{}", home.body);
+    assert!(
+        home.body
+            .contains("¥1,600.00（单位 ¥800.00 + 个人 ¥800.00，缴存基数 ¥8,000.00）"),
+        "the monthly contribution, both parts: {}",
+        home.body
+    );
     let member_id = h
         .app
         .store()
@@ -954,6 +960,7 @@ async fn casework_through_the_pages_and_the_registration_messages() {
         "each side: {}",
         detail.body
     );
+    assert!(detail.body.contains("上月无汇缴清册"), "{}", detail.body);
     let missing = h
         .get(&format!("/employer/bills/{}", bill_id + 999), &agent)
         .await;

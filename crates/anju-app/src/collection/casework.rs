@@ -10,8 +10,8 @@ use crate::{App, AppResult};
 use anju_domain::access::TaskKind;
 use anju_domain::collection::{
     BackPayRequest, BillLine, CaseStep, ContributionRates, EmployerStatus, ReliefApplication,
-    ReliefKind, RowError, back_payment_lines, check_deadline, check_next_step, deferred_due_date,
-    parse_base_file,
+    ReliefKind, RowError, back_payment_lines, check_deadline, check_next_step, check_rates,
+    deferred_due_date, parse_base_file,
 };
 use anju_domain::ids::Uscc;
 use anju_domain::ledger::{EntryId, IdempotencyKey, MemberId};
@@ -310,6 +310,93 @@ impl App {
             result,
         )
         .await
+    }
+
+    /// The agent confirms (an account opened by “一件事”) or changes the pay
+    /// day and the rates, within today's policy band. An opened account
+    /// becomes 正常.
+    pub async fn confirm_employer_terms(
+        &self,
+        actor: &Actor,
+        employer_id: i64,
+        pay_day: Option<u32>,
+        rates: ContributionRates,
+        today: Date,
+    ) -> AppResult<EmployerRecord> {
+        let result = async {
+            check_scope(actor, employer_id)?;
+            let employer = self.active_employer(employer_id).await?;
+            let checked = anju_domain::collection::EmployerRegistration::new(
+                &employer.uscc,
+                &employer.name,
+                pay_day,
+                rates,
+            )?;
+            check_rates(rates, &self.policy().contribution.at(today)?.value)?;
+            self.store()
+                .set_employer_terms(
+                    employer_id,
+                    checked.pay_day.and_then(|d| i32::try_from(d).ok()),
+                    rates.employer.ppm(),
+                    rates.member.ppm(),
+                )
+                .await?;
+            self.store()
+                .set_employer_status(
+                    employer_id,
+                    &[EmployerStatus::Opened.code()],
+                    EmployerStatus::Active.code(),
+                )
+                .await?;
+            self.employer_record(employer_id).await
+        }
+        .await;
+        let payload = format!("{pay_day:?}|{}|{}", rates.employer, rates.member);
+        let target = format!("employer:{employer_id}");
+        self.audited(actor, "employer.terms", &target, payload.as_bytes(), result)
+            .await
+    }
+
+    /// What a member contributes a month now (base, employer part, own part),
+    /// with the rates and limits in force today; `None` when not employed.
+    pub async fn member_contribution(
+        &self,
+        member_id: i64,
+        today: Date,
+    ) -> AppResult<Option<anju_domain::collection::MonthlyContribution>> {
+        let Some(member) = self.store().member(member_id).await? else {
+            return Ok(None);
+        };
+        let (Some(employer_id), true) = (member.employer_id, member.status == "01") else {
+            return Ok(None);
+        };
+        let employer = self.employer_record(employer_id).await?;
+        let own = rates_pair(member.employer_rate_ppm, member.member_rate_ppm)?;
+        let relief = self
+            .relief_for(employer_id, Period::of_date(today))
+            .await?
+            .rates;
+        let rates = match (own, relief) {
+            (Some(r), _) | (None, Some(r)) => r,
+            (None, None) => ContributionRates {
+                employer: RatePpm::new(employer.employer_rate_ppm)?,
+                member: RatePpm::new(employer.member_rate_ppm)?,
+            },
+        };
+        let rules = &self.policy().contribution.at(today)?.value;
+        Ok(Some(anju_domain::collection::monthly_contribution(
+            Fen::new(member.wage_fen),
+            rates,
+            rules,
+        )?))
+    }
+
+    /// Tells the employer's agents (inbox and their channels).
+    async fn tell_employer(&self, employer_id: i64, title: &str, body: &str) -> AppResult<()> {
+        for user_id in self.store().employer_user_ids(employer_id).await? {
+            self.notify(user_id, "collection", title, body).await?;
+        }
+        Ok(())
     }
 
     /// Staff search: employers by credit code or name, members by ID number
@@ -888,6 +975,12 @@ impl App {
             note: format!("欠缴 {arrears}，月份 {}", case.periods),
         };
         self.store().open_case(&case, &first).await?;
+        let body = format!(
+            "贵单位 {} 的住房公积金逾期未缴，合计 {arrears}。请于 {deadline} 前缴清（{}）。",
+            case.periods, first.document
+        );
+        self.tell_employer(employer_id, "住房公积金催缴通知", &body)
+            .await?;
         Ok(case)
     }
 
@@ -959,6 +1052,17 @@ impl App {
         {
             return Err(DomainError::new("CASE_CHANGED", "案件已变化，请刷新后重试").into());
         }
+        let deadline = step
+            .deadline
+            .map(|d| format!("，期限 {d}"))
+            .unwrap_or_default();
+        let body = format!(
+            "催缴案件 {case_id}：{}（{}）{deadline}。",
+            input.step.name_zh(),
+            step.document
+        );
+        self.tell_employer(case.employer_id, input.step.name_zh(), &body)
+            .await?;
         self.store()
             .case(case_id)
             .await?

@@ -424,6 +424,23 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         .generate_bill(&batch(), employer_id, p("202610"))
         .await
         .expect("bill");
+    let (agent, _) = app
+        .create_account(
+            crate::access::NewAccount {
+                login: "agent-late".into(),
+                display_name: "经办人".into(),
+                role: Role::EmployerAgent,
+                password: "anju2026pass".into(),
+                member_id: None,
+                employer_id: Some(employer_id),
+                mobile: Some("13900001111".into()),
+                email: None,
+                totp_secret: None,
+            },
+            d("2026-10-01"),
+        )
+        .await
+        .expect("agent");
     let staff = person(1, Role::Clerk, None);
     let not_yet = app
         .open_enforcement_case(
@@ -449,6 +466,10 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         .expect("day");
     assert!(again.cases_opened.is_empty(), "one open case per employer");
     let case_id = day.cases_opened[0];
+    let inbox = app.inbox(agent.user_id, 10).await.expect("inbox");
+    assert_eq!(inbox.len(), 1, "the agent is told of the reminder");
+    assert_eq!(inbox[0].title, "住房公积金催缴通知");
+    assert!(inbox[0].body.contains("2026-11-05"), "{}", inbox[0].body);
     let (case, steps) = app
         .enforcement_case(case_id)
         .await
@@ -552,6 +573,44 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
     assert_eq!(
         active.status, "01",
         "the first staff make the account contributing"
+    );
+    let agent = person(4, Role::EmployerAgent, Some(opened.employer_id));
+    let too_high = app
+        .confirm_employer_terms(
+            &agent,
+            opened.employer_id,
+            Some(10),
+            rates("13"),
+            d("2026-11-06"),
+        )
+        .await;
+    assert_eq!(
+        too_high.expect_err("band").code(),
+        Some("RATE_OUT_OF_POLICY")
+    );
+    let bad_day = app
+        .confirm_employer_terms(
+            &agent,
+            opened.employer_id,
+            Some(31),
+            rates("8"),
+            d("2026-11-06"),
+        )
+        .await;
+    assert_eq!(bad_day.expect_err("day").code(), Some("PAY_DAY_INVALID"));
+    let confirmed = app
+        .confirm_employer_terms(
+            &agent,
+            opened.employer_id,
+            Some(10),
+            rates("8"),
+            d("2026-11-06"),
+        )
+        .await
+        .expect("terms");
+    assert_eq!(
+        (confirmed.pay_day, confirmed.employer_rate_ppm),
+        (Some(10), 80_000)
     );
     let refused = app
         .close_employer_from_message(&batch(), &message.uscc, "YJS-C1")

@@ -48,6 +48,28 @@ pub fn employer_status_filings_and_search(store: Arc<dyn Store>) -> BoxFuture<()
                 .expect("status")
         );
         assert_eq!(store.count_contributing_employers().await.expect("n"), 2);
+        assert!(
+            store
+                .set_employer_terms(10, Some(20), 120_000, 110_000)
+                .await
+                .expect("terms")
+        );
+        let terms = store.employer(10).await.expect("e").expect("employer");
+        assert_eq!(
+            (
+                terms.pay_day,
+                terms.employer_rate_ppm,
+                terms.member_rate_ppm
+            ),
+            (Some(20), 120_000, 110_000)
+        );
+        assert!(
+            !store
+                .set_employer_terms(99, None, 1, 1)
+                .await
+                .expect("none")
+        );
+        assert!(store.employer_user_ids(10).await.expect("users").is_empty());
         let filing = BaseFilingRecord {
             employer_id: 10,
             year: 2026,

@@ -45,6 +45,12 @@ struct EmployerPage {
     error: Option<String>,
     employer_name: String,
     uscc: String,
+    status: &'static str,
+    /// Opened from a “一件事” message and not yet confirmed by the agent.
+    unconfirmed: bool,
+    pay_day_value: String,
+    employer_rate_value: String,
+    member_rate_value: String,
     pay_day: String,
     rates: String,
     agent: String,
@@ -99,6 +105,12 @@ pub(super) async fn employer_page_with(
         error,
         employer_name: employer.name.clone(),
         uscc: employer.uscc.clone(),
+        status: anju_domain::collection::EmployerStatus::parse(&employer.status)
+            .map_or("未知", anju_domain::collection::EmployerStatus::name_zh),
+        unconfirmed: employer.status == "02",
+        pay_day_value: employer.pay_day.map(|d| d.to_string()).unwrap_or_default(),
+        employer_rate_value: percent_value(employer.employer_rate_ppm),
+        member_rate_value: percent_value(employer.member_rate_ppm),
         pay_day: employer.pay_day.map_or_else(
             || "未登记（月末前缴存）".to_string(),
             |d| format!("每月{d}日"),
@@ -147,6 +159,15 @@ pub(super) async fn employer_page_with(
         cases,
     };
     render(app, Some(session), page.render())
+}
+
+/// A rate as the whole percent typed in the form (`120000` ppm → `12`).
+fn percent_value(ppm: i64) -> String {
+    if ppm % 10_000 == 0 {
+        (ppm / 10_000).to_string()
+    } else {
+        String::new()
+    }
 }
 
 pub async fn employer_home(

@@ -31,6 +31,8 @@ pub struct ReliefRow {
     pub months: String,
     pub rates: String,
     pub status: &'static str,
+    /// For an approved deferral: when the deferred months must be paid.
+    pub catch_up: String,
 }
 
 pub struct StepRow {
@@ -73,6 +75,33 @@ fn rates_text(e: Option<i64>, m: Option<i64>) -> String {
     }
 }
 
+fn catch_up(r: &anju_store::ReliefRecord) -> String {
+    if r.kind != "deferral" || r.status != "approved" {
+        return String::new();
+    }
+    u32::try_from(r.to_period)
+        .ok()
+        .and_then(|p| Period::from_yyyymm(p).ok())
+        .and_then(|p| anju_domain::collection::deferred_due_date(p).ok())
+        .map(|due| format!("缓缴月份的清册须于 {due} 前缴清"))
+        .unwrap_or_default()
+}
+
+/// How many of the filed wages are above the cap in force on `today` (they
+/// are billed at the cap): said back to the agent after filing.
+fn over_cap(app: &App, wages: &[i64], today: Date) -> String {
+    let Ok(rules) = app.policy().contribution.at(today) else {
+        return String::new();
+    };
+    let cap = rules.value.base_cap;
+    let over = wages.iter().filter(|w| Fen::new(**w) > cap).count();
+    if over == 0 {
+        String::new()
+    } else {
+        format!("其中 {over} 人高于缴存基数上限 {cap}，按上限计。")
+    }
+}
+
 pub async fn case_panel(
     app: &App,
     employer: &EmployerRecord,
@@ -99,6 +128,7 @@ pub async fn case_panel(
             months: format!("{}—{}", r.from_period, r.to_period),
             rates: rates_text(r.employer_rate_ppm, r.member_rate_ppm),
             status: relief_status(&r.status),
+            catch_up: catch_up(r),
         })
         .collect();
     let (case_steps, case_note) = match app.store().open_case_of(employer.employer_id).await? {
@@ -235,9 +265,12 @@ pub async fn file_bases(
                 today,
             )
             .await?;
+        let wages: Vec<i64> = bases.iter().map(|b| b.wage_fen).collect();
         Ok(format!(
-            "{} 年度缴存基数已申报（{} 人），自 7 月起的清册按新基数计算。",
-            filing.year, filing.member_count
+            "{} 年度缴存基数已申报（{} 人），自 7 月起的清册按新基数计算。{}",
+            filing.year,
+            filing.member_count,
+            over_cap(&state.app, &wages, today)
         ))
     }
     .await;
@@ -380,6 +413,8 @@ struct BillPage {
     status: String,
     total: Fen,
     lines: Vec<LineRow>,
+    /// Who joined and who left since last month's bill.
+    changes: String,
     payable: bool,
     bill_id: i64,
     channels: Vec<(&'static str, &'static str)>,
@@ -411,7 +446,16 @@ pub async fn bill_detail(
             (m.member_id, (m.name, id))
         })
         .collect();
+    let changes = if bill.kind == "01" {
+        match changes_since_last_month(app, &bill, &lines, &people).await {
+            Ok(text) => text,
+            Err(_) => return super::internal(app, Some(&session)),
+        }
+    } else {
+        String::new()
+    };
     let page = BillPage {
+        changes,
         layout: super::Layout::new(app, Some(&session)),
         title: format!(
             "{} {}清册",
@@ -465,4 +509,101 @@ pub async fn bill_detail(
             .collect(),
     };
     super::render(app, Some(&session), page.render())
+}
+
+#[derive(Deserialize)]
+pub struct TermsForm {
+    #[serde(default)]
+    pay_day: String,
+    employer_rate: String,
+    member_rate: String,
+}
+
+/// The agent confirms or changes the pay day and rates (“一件事” accounts
+/// start with the policy minimum and no pay day).
+pub async fn confirm_terms(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<TermsForm>,
+) -> Response {
+    let result: Result<String, AppError> = async {
+        let pay_day = match form.pay_day.trim() {
+            "" => None,
+            text => Some(
+                text.parse::<u32>()
+                    .map_err(|_| DomainError::new("PAY_DAY_INVALID", "发薪日应为每月1日至28日"))?,
+            ),
+        };
+        let rates = form_rates(&form.employer_rate, &form.member_rate)?
+            .ok_or_else(|| DomainError::new("RATE_MISSING", "请填写单位和个人缴存比例"))?;
+        state
+            .app
+            .confirm_employer_terms(
+                &session.actor(&context),
+                employer_of(&session),
+                pay_day,
+                rates,
+                today_in_china(),
+            )
+            .await?;
+        Ok(format!(
+            "缴存比例已设为 单位 {} / 个人 {}，发薪日已登记。",
+            rates.employer, rates.member
+        ))
+    }
+    .await;
+    outcome(&state, &session, result).await
+}
+
+/// `与上月相比：增加 王五；减少 李四` from the previous month's live bill.
+async fn changes_since_last_month(
+    app: &App,
+    bill: &anju_store::BillRecord,
+    lines: &[anju_store::BillLineRecord],
+    people: &HashMap<i64, (String, String)>,
+) -> AppResult<String> {
+    let previous = u32::try_from(bill.period)
+        .ok()
+        .and_then(|p| Period::from_yyyymm(p).ok())
+        .and_then(|p| p.previous().ok());
+    let Some(previous) = previous else {
+        return Ok(String::new());
+    };
+    let period = i32::try_from(previous.yyyymm()).unwrap_or(0);
+    let Some(last) = app.store().monthly_bill(bill.employer_id, period).await? else {
+        return Ok("上月无汇缴清册。".to_string());
+    };
+    let before: std::collections::BTreeSet<i64> = app
+        .store()
+        .bill(last.bill_id)
+        .await?
+        .map(|(_, l)| l.iter().map(|x| x.member_id).collect())
+        .unwrap_or_default();
+    let now: std::collections::BTreeSet<i64> = lines.iter().map(|l| l.member_id).collect();
+    let name = |id: &i64| {
+        people
+            .get(id)
+            .map_or_else(|| id.to_string(), |p| p.0.clone())
+    };
+    let joined: Vec<String> = now.difference(&before).map(name).collect();
+    let left: Vec<String> = before.difference(&now).map(name).collect();
+    Ok(match (joined.is_empty(), left.is_empty()) {
+        (true, true) => "与上月相比人员无变化。".to_string(),
+        _ => format!(
+            "与上月相比：增加 {} 人{}；减少 {} 人{}。",
+            joined.len(),
+            if joined.is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", joined.join("、"))
+            },
+            left.len(),
+            if left.is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", left.join("、"))
+            },
+        ),
+    })
 }

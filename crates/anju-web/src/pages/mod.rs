@@ -14,7 +14,8 @@ pub use employer::{
     add_member, employer_home, generate_bill, import_members, pay_bill, seal_member,
 };
 pub use employer_cases::{
-    apply_relief, back_payment, bill_detail as employer_bill_detail, file_bases, import_bases,
+    apply_relief, back_payment, bill_detail as employer_bill_detail, confirm_terms, file_bases,
+    import_bases,
 };
 pub use flexible::{
     deposit as flexible_deposit, signup_form as flexible_signup_form,

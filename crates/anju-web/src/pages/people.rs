@@ -17,6 +17,8 @@ const RECENT_MOVEMENTS: usize = 20;
 pub struct AccountSummary {
     pub status: &'static str,
     pub employer: String,
+    /// `¥1,920.00（单位 ¥960.00 + 个人 ¥960.00，基数 ¥8,000.00）`, or empty.
+    pub monthly: String,
     pub balance: Fen,
     pub year_end: String,
     pub product_yuan_days: String,
@@ -59,11 +61,13 @@ pub async fn member_page(
     };
     if let Some(member_id) = session.principal.member_id {
         let member = MemberId(member_id);
-        let (Ok(balance), Ok(movements), Ok(record), Ok(flexible)) = (
+        let (Ok(balance), Ok(movements), Ok(record), Ok(flexible), Ok(monthly)) = (
             app.member_balance(member).await,
             app.member_movements_newest(member, RECENT_MOVEMENTS).await,
             app.store().member(member_id).await,
             super::flexible::flexible_panel(app, member_id).await,
+            app.member_contribution(member_id, anju_app::clock::today_in_china())
+                .await,
         ) else {
             return internal(app, Some(session));
         };
@@ -84,6 +88,16 @@ pub async fn member_page(
                 .and_then(|r| MemberStatus::parse(&r.status).ok())
                 .map_or("-", MemberStatus::name_zh),
             employer,
+            monthly: monthly
+                .and_then(|c| {
+                    c.total().ok().map(|total| {
+                        format!(
+                            "{total}（单位 {} + 个人 {}，缴存基数 {}）",
+                            c.employer, c.member, c.base
+                        )
+                    })
+                })
+                .unwrap_or_default(),
             balance: balance.balance,
             year_end: balance
                 .year
