@@ -1,7 +1,8 @@
 //! `anju serve --demo`: a small demo centre on the embedded database — five
 //! employers, 300 members enrolled with them, and every month's remittance bill
 //! from July 2024 to last month, generated from the roster and paid, so the
-//! ledger holds real history; then the casework of `demo_cases`. Seeding is
+//! ledger holds real history (three employers file this year's bases before
+//! July's bill); then the casework of `demo_cases`. Seeding is
 //! idempotent: what exists is left alone.
 
 use crate::access::Actor;
@@ -86,7 +87,7 @@ pub async fn seed(app: &App, today: Date) -> AppResult<DemoSummary> {
         employer_ids.push(employer_id);
     }
     let (mut paid_now, mut already) = (0, 0);
-    for employer_id in &employer_ids {
+    for (index, employer_id) in employer_ids.iter().enumerate() {
         let billed: BTreeSet<i32> = app
             .store()
             .bills_of(*employer_id, 500)
@@ -96,6 +97,7 @@ pub async fn seed(app: &App, today: Date) -> AppResult<DemoSummary> {
             .collect();
         let mut period = Period::from_yyyymm(FIRST_PERIOD)?;
         while period.last_day()? < today {
+            crate::demo_cases::file_demo_bases(app, index, *employer_id, period, today).await?;
             if billed.contains(&i32::try_from(period.yyyymm()).unwrap_or(0)) {
                 already += 1;
             } else {

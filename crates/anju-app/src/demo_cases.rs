@@ -1,8 +1,9 @@
 //! The demo's casework, after the regular history: a sixth employer that
 //! stopped paying (its overdue bill opens an enforcement case with a 催缴
-//! reminder), this year's base filing by three employers (K05), a pending
-//! deferral application in the reviewers' queue, a paid back payment, and two
-//! flexible workers with monthly deposits (K07). Idempotent like the rest.
+//! reminder), a pending deferral application in the reviewers' queue, a paid
+//! back payment, and two flexible workers with monthly deposits (K07); and the
+//! base filing three employers make before July's bill (K05). Idempotent like
+//! the rest.
 
 use crate::access::{Actor, Principal};
 use crate::collection::FlexibleSignup;
@@ -47,7 +48,6 @@ fn counter_clerk() -> Actor {
 pub async fn seed_cases(app: &App, today: Date) -> AppResult<()> {
     let this_month = Period::of_date(today);
     late_employer(app, this_month).await?;
-    base_filings(app, today).await?;
     pending_deferral(app, today, this_month).await?;
     back_payment(app, today, this_month).await?;
     flexible_workers(app, today, this_month).await?;
@@ -91,45 +91,36 @@ async fn late_employer(app: &App, this_month: Period) -> AppResult<()> {
     Ok(())
 }
 
-/// Employers 0–2 filed this contribution year's bases: last year's wage + 3%.
-async fn base_filings(app: &App, today: Date) -> AppResult<()> {
+/// Employers 0–2 file this contribution year's bases (last year's wage + 3%)
+/// before July's bill, as a real employer would; the seed calls this while
+/// it walks the months.
+pub async fn file_demo_bases(
+    app: &App,
+    index: usize,
+    employer_id: i64,
+    period: Period,
+    today: Date,
+) -> AppResult<()> {
     let year = today.contribution_year();
-    for i in 0..3 {
-        let Some(employer) = app
-            .store()
-            .employer_by_uscc(&demo_employer_uscc(i)?)
-            .await?
-        else {
-            continue;
-        };
-        if app
-            .store()
-            .base_filing(employer.employer_id, year)
-            .await?
-            .is_some()
-        {
-            continue;
-        }
-        let bases: Vec<NewBase> = app
-            .store()
-            .active_members(employer.employer_id)
-            .await?
-            .iter()
-            .map(|m| NewBase {
-                member_id: m.member_id,
-                wage_fen: m.wage_fen / 100 * 103,
-            })
-            .collect();
-        let filed_on = Date::from_ymd(year, 7, 10)?;
-        app.file_bases(
-            &batch(),
-            employer.employer_id,
-            year,
-            &bases,
-            filed_on.min(today),
-        )
-        .await?;
+    if index >= 3 || period.month() != 7 || period.year() != year {
+        return Ok(());
     }
+    if app.store().base_filing(employer_id, year).await?.is_some() {
+        return Ok(());
+    }
+    let bases: Vec<NewBase> = app
+        .store()
+        .active_members(employer_id)
+        .await?
+        .iter()
+        .map(|m| NewBase {
+            member_id: m.member_id,
+            wage_fen: m.wage_fen / 100 * 103,
+        })
+        .collect();
+    let filed_on = Date::from_ymd(year, 7, 3)?.min(today);
+    app.file_bases(&batch(), employer_id, year, &bases, filed_on)
+        .await?;
     Ok(())
 }
 

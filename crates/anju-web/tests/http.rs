@@ -976,6 +976,21 @@ async fn casework_through_the_pages_and_the_registration_messages() {
         )
         .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let home = h.get("/employer", &agent).await;
+    let title = home
+        .body
+        .split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .unwrap_or_default();
+    assert!(
+        !title.contains('<') && title.chars().count() < 40,
+        "the title is a title: {title}"
+    );
+    let main = home.body.split("<main").nth(1).unwrap_or_default();
+    for section in ["id=\"backpay-h\"", "id=\"bases-h\"", "id=\"relief-h\""] {
+        assert!(main.contains(section), "{section} is on the page");
+    }
     let filed = h
         .post_form(
             "/employer/bases",

@@ -90,6 +90,7 @@ pub struct MemberRow {
 pub struct CaseRow {
     pub case_id: i64,
     pub employer_id: i64,
+    pub employer: String,
     pub opened_on: String,
     pub arrears: Fen,
     pub periods: String,
@@ -114,10 +115,11 @@ fn member_row(m: &MemberRecord) -> MemberRow {
     }
 }
 
-fn case_row(c: &CaseRecord) -> CaseRow {
+fn case_row(c: &CaseRecord, employer: String) -> CaseRow {
     CaseRow {
         case_id: c.case_id,
         employer_id: c.employer_id,
+        employer,
         opened_on: c.opened_on.to_string(),
         arrears: Fen::new(c.arrears_fen),
         periods: c.periods.clone(),
@@ -140,7 +142,7 @@ struct CollectionPage {
     searched: bool,
     employers: Vec<EmployerRow>,
     members: Vec<MemberRow>,
-    overdue: Vec<EmployerRow>,
+    overdue: Vec<(EmployerRow, Option<i64>)>,
     not_filed: Vec<EmployerRow>,
     cases: Vec<CaseRow>,
     can_act: bool,
@@ -182,7 +184,7 @@ async fn kpis(app: &App, today: Date) -> AppResult<Vec<Kpi>> {
     ])
 }
 
-async fn overdue_employers(app: &App, today: Date) -> AppResult<Vec<EmployerRow>> {
+async fn overdue_employers(app: &App, today: Date) -> AppResult<Vec<(EmployerRow, Option<i64>)>> {
     let mut ids: Vec<i64> = app
         .overdue_bills(today)
         .await?
@@ -194,7 +196,8 @@ async fn overdue_employers(app: &App, today: Date) -> AppResult<Vec<EmployerRow>
     let mut rows = Vec::new();
     for id in ids.into_iter().take(LIST_SHOWN) {
         if let Some(e) = app.store().employer(id).await? {
-            rows.push(employer_row(&e));
+            let case = app.store().open_case_of(id).await?.map(|c| c.case_id);
+            rows.push((employer_row(&e), case));
         }
     }
     Ok(rows)
@@ -246,7 +249,7 @@ async fn collection_page(
             .take(LIST_SHOWN)
             .map(employer_row)
             .collect(),
-        cases: cases.iter().take(LIST_SHOWN).map(case_row).collect(),
+        cases: named_cases(app, &cases).await,
         can_act: is_maker(session),
         can_run_day: session.principal.role == Role::Manager,
         default_deadline: today
@@ -256,6 +259,19 @@ async fn collection_page(
         year,
     };
     render(app, Some(session), page.render())
+}
+
+/// The first cases with their employers' names (one read per employer).
+async fn named_cases(app: &App, cases: &[CaseRecord]) -> Vec<CaseRow> {
+    let mut rows = Vec::new();
+    for c in cases.iter().take(LIST_SHOWN) {
+        let name = match app.store().employer(c.employer_id).await {
+            Ok(Some(e)) => e.name,
+            _ => c.employer_id.to_string(),
+        };
+        rows.push(case_row(c, name));
+    }
+    rows
 }
 
 #[derive(Deserialize)]
@@ -390,7 +406,7 @@ async fn employer_file(
         employer: employer_row(&employer),
         members: members.iter().map(member_row).collect(),
         bills: bills.iter().map(|b| bill_row(b, today)).collect(),
-        case: case.as_ref().map(case_row),
+        case: case.as_ref().map(|c| case_row(c, employer.name.clone())),
         can_act: is_maker(session),
     };
     render(app, Some(session), page.render())
@@ -648,7 +664,7 @@ async fn case_file(
         notice,
         error,
         open: case.status == "open",
-        case: case_row(&case),
+        case: case_row(&case, employer.clone()),
         employer,
         steps: steps
             .iter()
