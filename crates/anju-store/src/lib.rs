@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod access_sql;
+pub mod batch_sql;
 pub mod collection;
 pub mod collection_sql;
 mod ids;
@@ -17,6 +18,7 @@ mod types;
 pub mod contract;
 
 pub use access::*;
+pub use batch_sql::{BatchStore, BillableRow, NewBill};
 pub use collection::*;
 pub use ids::{IdGen, now_micros};
 pub use types::*;
@@ -66,7 +68,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// The whole store: the ledger and the access records (users, sessions,
 /// audit, tasks, idempotency, messages).
 #[async_trait]
-pub trait Store: AccessStore + CollectionStore + Send + Sync + 'static {
+pub trait Store: AccessStore + CollectionStore + BatchStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Reserves `count` consecutive application-generated ids; returns the first.
