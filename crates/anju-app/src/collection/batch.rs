@@ -60,6 +60,8 @@ pub struct RemittanceRun {
     pub employers: u64,
     pub members: u64,
     pub bills_created: u64,
+    /// Lines of the bills created (one per member billed).
+    pub bill_lines_created: u64,
     pub bills_paid: u64,
     pub bills_already_paid: u64,
     pub payments_declined: u64,
@@ -74,8 +76,8 @@ pub struct RemittanceRun {
 
 impl RemittanceRun {
     /// Rows the run inserted: entries, their lines, bills and bill lines.
-    pub fn rows(&self, bill_lines: u64) -> u64 {
-        self.entries_posted + self.lines_posted + self.bills_created + bill_lines
+    pub fn rows(&self) -> u64 {
+        self.entries_posted + self.lines_posted + self.bills_created + self.bill_lines_created
     }
 }
 
@@ -320,7 +322,10 @@ impl App {
     /// An open bill a previous run saved, read back to be paid.
     async fn reopened(&self, bill: &BillRecord, employer: &EmployerRecord) -> AppResult<BillToPay> {
         let (record, lines) = self.store().bill(bill.bill_id).await?.ok_or_else(|| {
-            DomainError::new("BILL_NOT_FOUND", format!("汇缴清册 {} 不存在", bill.bill_id))
+            DomainError::new(
+                "BILL_NOT_FOUND",
+                format!("汇缴清册 {} 不存在", bill.bill_id),
+            )
         })?;
         Ok(BillToPay {
             bill_id: record.bill_id,
@@ -340,6 +345,11 @@ impl App {
         if !page.new_bills.is_empty() {
             self.store().save_bills(&page.new_bills).await?;
             run.bills_created += page.new_bills.len() as u64;
+            run.bill_lines_created += page
+                .new_bills
+                .iter()
+                .map(|b| b.lines.len() as u64)
+                .sum::<u64>();
         }
         let mut pending = Pending::default();
         let mut payments: Vec<(i64, BillPayment)> = Vec::with_capacity(page.to_pay.len());
@@ -382,8 +392,11 @@ impl App {
             return Ok(());
         }
         let posted = self.post_entries(&pending.entries).await?;
-        for ((entry, (bill_id, receipt)), p) in
-            pending.entries.iter().zip(pending.bills.drain(..)).zip(posted)
+        for ((entry, (bill_id, receipt)), p) in pending
+            .entries
+            .iter()
+            .zip(pending.bills.drain(..))
+            .zip(posted)
         {
             if p.replayed {
                 run.entries_replayed += 1;
@@ -413,7 +426,9 @@ fn count_posted(entry: &NewEntry, run: &mut RemittanceRun) -> AppResult<()> {
     run.lines_posted += entry.lines.len() as u64;
     for line in &entry.lines {
         match (line.side, line.member()) {
-            (Side::Debit, _) => run.employer_debits = run.employer_debits.checked_add(line.amount)?,
+            (Side::Debit, _) => {
+                run.employer_debits = run.employer_debits.checked_add(line.amount)?
+            }
             (Side::Credit, Some(_)) => {
                 run.member_credits = run.member_credits.checked_add(line.amount)?;
             }

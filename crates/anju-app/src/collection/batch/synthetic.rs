@@ -71,11 +71,18 @@ const SURNAMES: [&str; 20] = [
     "何", "高", "林", "沈",
 ];
 const GIVEN: [&str; 24] = [
-    "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "强", "军", "平", "刚", "桂英", "建华",
-    "晓明", "丽", "婷", "浩", "宇", "欣怡", "子涵", "思远",
+    "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "强", "军", "平", "刚", "桂英",
+    "建华", "晓明", "丽", "婷", "浩", "宇", "欣怡", "子涵", "思远",
 ];
 const TRADES: [&str; 8] = [
-    "科技", "制造", "商贸", "建设工程", "物流", "电子", "医药", "餐饮管理",
+    "科技",
+    "制造",
+    "商贸",
+    "建设工程",
+    "物流",
+    "电子",
+    "医药",
+    "餐饮管理",
 ];
 
 /// What to generate.
@@ -100,11 +107,9 @@ impl SeedSpec {
 
     fn check(&self) -> AppResult<()> {
         if self.members == 0 || self.members > MAX_SEED_MEMBERS {
-            return Err(DomainError::new(
-                "SEED_SIZE",
-                format!("成员数应为1至{MAX_SEED_MEMBERS}"),
-            )
-            .into());
+            return Err(
+                DomainError::new("SEED_SIZE", format!("成员数应为1至{MAX_SEED_MEMBERS}")).into(),
+            );
         }
         Ok(())
     }
@@ -184,8 +189,8 @@ fn gcd(a: u64, b: u64) -> u64 {
 /// inputs give distinct outputs, scattered by the seed's offset.
 fn scatter(k: u64, offset: u64, modulus: u64) -> u64 {
     debug_assert_eq!(gcd(MIX_MULTIPLIER, modulus), 1);
-    let mixed = (u128::from(k) * u128::from(MIX_MULTIPLIER) + u128::from(offset))
-        % u128::from(modulus);
+    let mixed =
+        (u128::from(k) * u128::from(MIX_MULTIPLIER) + u128::from(offset)) % u128::from(modulus);
     u64::try_from(mixed).unwrap_or(0)
 }
 
@@ -220,8 +225,8 @@ pub fn employer_uscc(i: u64, seed: u64) -> AppResult<String> {
     }
     let region = EMPLOYER_REGIONS[usize::try_from(i % EMPLOYER_REGIONS.len() as u64).unwrap_or(0)];
     let body = format!("91{region}{}", String::from_utf8_lossy(&org));
-    let check = uscc_check_char(&body)
-        .ok_or_else(|| DomainError::new("USCC_CHARS", "合成单位代码无效"))?;
+    let check =
+        uscc_check_char(&body).ok_or_else(|| DomainError::new("USCC_CHARS", "合成单位代码无效"))?;
     Ok(format!("{body}{check}"))
 }
 
@@ -353,8 +358,14 @@ impl App {
             Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
         };
         let payload = format!("members={} seed={}", spec.members, spec.seed);
-        self.audit(actor, "seed.synthetic", "registry", payload.as_bytes(), outcome)
-            .await?;
+        self.audit(
+            actor,
+            "seed.synthetic",
+            "registry",
+            payload.as_bytes(),
+            outcome,
+        )
+        .await?;
         result
     }
 

@@ -67,7 +67,12 @@ async fn seeded_codes_and_id_numbers_validate_and_a_second_seed_is_refused() {
     let mut members = 0;
     for e in &employers {
         assert!(Uscc::parse(&e.uscc).is_ok(), "{}", e.uscc);
-        for m in app.store().active_members(e.employer_id).await.expect("roster") {
+        for m in app
+            .store()
+            .active_members(e.employer_id)
+            .await
+            .expect("roster")
+        {
             assert!(IdCardNo::parse(&m.id_card).is_ok(), "{}", m.id_card);
             assert!(m.wage_fen > 0 && m.wage_fen % 100 == 0, "whole yuan");
             members += 1;
@@ -87,9 +92,15 @@ fn sizes_are_heavy_tailed_and_add_up() {
     assert_eq!(sizes.iter().sum::<u64>(), members);
     assert!(sizes.iter().all(|s| *s >= 1));
     let under_20 = sizes.iter().filter(|s| **s < 20).count() as u64;
-    assert!(under_20 * 100 >= employers * 70, "{under_20} of {employers}");
+    assert!(
+        under_20 * 100 >= employers * 70,
+        "{under_20} of {employers}"
+    );
     let largest = sizes.iter().copied().max().unwrap_or(0);
-    assert!(largest >= 5_000, "a few employers are very large: {largest}");
+    assert!(
+        largest >= 5_000,
+        "a few employers are very large: {largest}"
+    );
 }
 
 #[test]
@@ -116,7 +127,12 @@ async fn check_bills(app: &App) -> (u64, i64) {
     let mut bills = 0;
     let mut total = 0;
     for e in app.store().employers(1_000).await.expect("employers") {
-        for b in app.store().bills_of(e.employer_id, 10).await.expect("bills") {
+        for b in app
+            .store()
+            .bills_of(e.employer_id, 10)
+            .await
+            .expect("bills")
+        {
             assert_eq!(b.status, "paid");
             let entry_id = b.paid_entry_id.expect("entry");
             let stored = app
@@ -135,7 +151,10 @@ async fn check_bills(app: &App) -> (u64, i64) {
             assert_eq!(lines[0].amount.get(), credits);
             assert_eq!(credits, b.total_fen);
             assert_eq!(lines.len() as i32, b.line_count + 1);
-            assert_eq!(stored.entry.idempotency_key.as_str(), format!("bill-{}", b.bill_id));
+            assert_eq!(
+                stored.entry.idempotency_key.as_str(),
+                format!("bill-{}", b.bill_id)
+            );
             bills += 1;
             total += credits;
         }
@@ -161,6 +180,11 @@ async fn a_month_of_remittances_balances_and_a_rerun_posts_nothing() {
     assert_eq!(run.bills_paid, seeded.employers);
     assert_eq!(run.entries_posted, seeded.employers);
     assert_eq!(run.lines_posted, 300 + seeded.employers);
+    assert_eq!(run.bill_lines_created, 300);
+    assert_eq!(
+        run.rows(),
+        2 * seeded.employers + 2 * 300 + seeded.employers
+    );
     assert_eq!(run.member_credits, run.employer_debits);
     let check = app.check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
@@ -225,7 +249,9 @@ async fn an_unknown_channel_is_refused_before_anything_is_written() {
     app.seed_synthetic(&actor(), spec(50, 1), &|_| {})
         .await
         .expect("seed");
-    let refused = app.run_remittances(&actor(), period(), "cash", &|_| {}).await;
+    let refused = app
+        .run_remittances(&actor(), period(), "cash", &|_| {})
+        .await;
     assert!(refused.is_err());
     assert_eq!(app.check_ledger().await.expect("check").entries, 0);
 }
