@@ -240,7 +240,8 @@ macro_rules! impl_batch_store {
                 last_employer: i64,
                 period: i32,
             ) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
-                // From the writer: a rerun must see what the last run wrote.
+                // Readers see every committed run, and stay off the writer
+                // while a run plans its next page.
                 let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(
                     "SELECT bill_id, employer_id, period, CAST(due_date AS TEXT), status, total_fen, line_count, \
                      created_at_us, paid_entry_id, CAST(paid_on AS TEXT), payment_channel, payment_reference \
@@ -250,7 +251,7 @@ macro_rules! impl_batch_store {
                 .bind(first_employer)
                 .bind(last_employer)
                 .bind(period)
-                .fetch_all(&self.$writer)
+                .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
                 rows.into_iter().map($crate::collection_sql::bill_from).collect()

@@ -275,6 +275,15 @@ pub async fn remittance(
         .await
         .map_err(|e| anyhow::anyhow!("remittance run: {e}"))?;
     let seconds = started.elapsed().as_secs_f64();
+    let t = run.timings;
+    eprintln!(
+        "run {seconds:.1} s: plan {:.1} s, save bills {:.1} s, collect {:.1} s, post {:.1} s, mark paid {:.1} s",
+        t.plan.as_secs_f64(),
+        t.save_bills.as_secs_f64(),
+        t.collect.as_secs_f64(),
+        t.post.as_secs_f64(),
+        t.mark_paid.as_secs_f64()
+    );
     let (baseline_rows, baseline) = remittance_baseline(&app, period, &bar).await?;
     bar.finish_and_clear();
     fresh.store.drop_baseline().await?;
@@ -327,7 +336,7 @@ async fn remittance_baseline(
     period: anju_domain::Period,
     bar: &ProgressBar,
 ) -> Result<(u64, Duration)> {
-    let mut elapsed = Duration::ZERO;
+    let (mut bills, mut ledger) = (Duration::ZERO, Duration::ZERO);
     let mut rows = 0u64;
     let mut after = 0;
     while let Some(page) = app
@@ -347,22 +356,31 @@ async fn remittance_baseline(
             .store()
             .raw_insert_bills_baseline(&page.new_bills)
             .await?;
-        for chunk in entries_by_lines(&entries) {
+        bills += t.elapsed();
+        let t = Instant::now();
+        let per_call = anju_app::collection::batch::lines_per_post(app.store().backend());
+        for chunk in entries_by_lines(&entries, per_call) {
             rows += app.store().raw_insert_baseline(chunk).await?;
         }
-        elapsed += t.elapsed();
+        ledger += t.elapsed();
         bar.inc(page.members);
     }
-    Ok((rows, elapsed))
+    eprintln!(
+        "baseline {:.1} s: bills {:.1} s, entries and lines {:.1} s",
+        (bills + ledger).as_secs_f64(),
+        bills.as_secs_f64(),
+        ledger.as_secs_f64()
+    );
+    Ok((rows, bills + ledger))
 }
 
-/// Splits entries into runs of about `LINES_PER_POST` lines, as the run posts them.
-fn entries_by_lines(entries: &[NewEntry]) -> Vec<&[NewEntry]> {
+/// Splits entries into runs of about `per_call` lines, as the run posts them.
+fn entries_by_lines(entries: &[NewEntry], per_call: usize) -> Vec<&[NewEntry]> {
     let mut chunks = Vec::new();
     let (mut start, mut lines) = (0, 0);
     for (i, e) in entries.iter().enumerate() {
         lines += e.lines.len();
-        if lines >= anju_app::collection::batch::LINES_PER_POST {
+        if lines >= per_call {
             chunks.push(&entries[start..=i]);
             (start, lines) = (i + 1, 0);
         }
