@@ -261,8 +261,13 @@ pub async fn remittance(
     let app = App::new(fresh.store.clone(), policy.clone());
     let (seeded, seed_seconds) = crate::seed::seed_with_progress(&app, spec).await?;
     eprintln!(
-        "seeded {} employers, {} members in {seed_seconds:.1} s",
-        seeded.employers, seeded.members
+        "seeded {} employers (largest {}, {} under 20 staff), {} members in {seed_seconds:.1} s, \
+         average monthly contribution {}",
+        seeded.employers,
+        seeded.largest_employer,
+        seeded.employers_under_20,
+        seeded.members,
+        Fen::new(seeded.monthly_contributions.get() / i64::try_from(members.max(1))?)
     );
 
     let bar = crate::seed::bar(members * 2, "remittances, then raw baseline");
@@ -289,6 +294,7 @@ pub async fn remittance(
     fresh.store.drop_baseline().await?;
     fresh.store.drop_bills_baseline().await?;
 
+    eprintln!("peak RSS before the ledger check: {} MiB", peak_rss_mib());
     let check = fresh.store.check_ledger().await?;
     let ledger_ok = check.is_ok()
         && run.member_credits == run.employer_debits

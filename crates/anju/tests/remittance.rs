@@ -35,14 +35,18 @@ fn pg_url() -> Option<String> {
 
 /// A fresh store on each backend that is available, and what cleans it up.
 enum Fresh {
-    Sqlite(Arc<dyn Store>, tempfile::TempDir),
+    Sqlite {
+        store: Arc<dyn Store>,
+        /// Holds the database file until the test ends.
+        _dir: tempfile::TempDir,
+    },
     Pg(Arc<anju_store_postgres::PgStore>, String),
 }
 
 impl Fresh {
     fn store(&self) -> Arc<dyn Store> {
         match self {
-            Fresh::Sqlite(store, _) => store.clone(),
+            Fresh::Sqlite { store, .. } => store.clone(),
             Fresh::Pg(store, _) => store.clone(),
         }
     }
@@ -60,7 +64,10 @@ async fn fresh_stores() -> Vec<Fresh> {
     let sqlite = anju_store_sqlite::SqliteStore::open(&url, CENTRE)
         .await
         .expect("sqlite");
-    let mut stores = vec![Fresh::Sqlite(Arc::new(sqlite), dir)];
+    let mut stores = vec![Fresh::Sqlite {
+        store: Arc::new(sqlite),
+        _dir: dir,
+    }];
     if let Some(url) = pg_url() {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let schema = format!(
