@@ -30,15 +30,17 @@ const MEMBERS_PER_CHUNK: usize = 20_000;
 /// Employers per registration call.
 const EMPLOYERS_PER_CHUNK: usize = 5_000;
 
-/// Pareto shape and scale of the raw employer size: with α = 1.2 about 87% of
+/// Pareto shape and scale of the raw employer size: with α = 1.2 about 83% of
 /// employers come out under 20 staff while the largest reach tens of
-/// thousands. Floats shape the distribution only; sizes and wages are integers.
+/// thousands (measured at Suzhou scale, seed 20261129). Floats shape the distribution only; sizes and wages are integers.
 const SIZE_ALPHA: f64 = 1.2;
 const SIZE_XMIN: f64 = 2.0;
-/// Largest raw size before scaling to the member total (≈ 60k staff after).
+/// Largest raw size before scaling to the member total (≈ 76k staff after,
+/// at Suzhou scale).
 const SIZE_RAW_CAP: f64 = 30_000.0;
 /// Log-normal wage: median ¥7,000 a month, σ = 0.55; with the rate mix below
-/// the average contribution lands near Suzhou's ≈ ¥1,561 a member a month.
+/// the average contribution is ≈ ¥1,570–1,615 a member a month under the
+/// 2026 limits (Suzhou's 2025 average: ¥1,561).
 const WAGE_MEDIAN_YUAN: f64 = 7_000.0;
 const WAGE_SIGMA: f64 = 0.55;
 const WAGE_MIN_YUAN: i64 = 2_000;
