@@ -105,5 +105,13 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
 anju_store::impl_access_store!(PgStore, pool, pool, crate::backend);
 anju_store::impl_collection_store!(PgStore, pool, pool, crate::backend, "::DATE");
 anju_store::impl_case_store!(PgStore, pool, pool, crate::backend, "::DATE");
+anju_store::impl_batch_store!(
+    PgStore,
+    sqlx::Postgres,
+    pool,
+    pool,
+    crate::backend,
+    "::DATE"
+);
 
 anju_store::impl_store!(PgStore, Postgres, pool, pool);

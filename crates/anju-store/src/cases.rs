@@ -152,6 +152,8 @@ pub trait CaseStore: Send + Sync {
     async fn reliefs_of(&self, employer_id: i64, limit: u32) -> StoreResult<Vec<ReliefRecord>>;
     /// Decides a pending relief; false when it was no longer pending.
     async fn decide_relief(&self, relief_id: i64, status: &str) -> StoreResult<bool>;
+    /// Approved reliefs covering `period`, for a run over every employer.
+    async fn approved_reliefs_in(&self, period: i32) -> StoreResult<Vec<ReliefRecord>>;
     /// Approved deferrals whose last month is before `period` while the
     /// employer is still marked deferred (to be restored to 正常).
     async fn ended_deferrals(&self, period: i32) -> StoreResult<Vec<ReliefRecord>>;

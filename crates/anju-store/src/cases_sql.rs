@@ -400,6 +400,20 @@ macro_rules! impl_case_store {
                 Ok(done.rows_affected() == 1)
             }
 
+            async fn approved_reliefs_in(&self, period: i32) -> $crate::StoreResult<Vec<$crate::ReliefRecord>> {
+                let rows: Vec<$crate::cases_sql::ReliefRow> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::relief_columns!(),
+                    " FROM employer_relief WHERE status = 'approved' AND from_period <= $1 AND to_period >= $1 \
+                     ORDER BY relief_id"
+                ))
+                .bind(period)
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(rows.into_iter().map($crate::cases_sql::relief_from).collect())
+            }
+
             async fn ended_deferrals(&self, period: i32) -> $crate::StoreResult<Vec<$crate::ReliefRecord>> {
                 let rows: Vec<$crate::cases_sql::ReliefRow> = sqlx::query_as(concat!("SELECT ", $crate::relief_columns!(), " FROM employer_relief r WHERE r.kind = 'deferral' AND r.status = 'approved' \
                      AND r.to_period < $1 AND EXISTS (SELECT 1 FROM employer e WHERE e.employer_id = r.employer_id \

@@ -229,45 +229,51 @@ macro_rules! impl_collection_store {
 
             async fn enrol_members(&self, members: &[$crate::MemberRecord], opened_on: anju_domain::Date) -> $crate::StoreResult<()> {
                 let year = anju_domain::ledger::MemberBalance::opened(opened_on).year.end_year();
+                let opened = opened_on.to_string();
                 let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                for m in members {
-                    sqlx::query(
+                // Multi-row statements: a seeded Suzhou has millions of members,
+                // and one round trip per row would dominate.
+                for chunk in members.chunks($crate::ROWS_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::new(
                         "INSERT INTO member (member_id, centre_code, id_card, name, employer_id, status, wage_fen, \
-                         employer_rate_ppm, member_rate_ppm, enrolled_at_us) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    )
-                    .bind(m.member_id)
-                    .bind(&self.centre_code)
-                    .bind(&m.id_card)
-                    .bind(&m.name)
-                    .bind(m.employer_id)
-                    .bind(&m.status)
-                    .bind(m.wage_fen)
-                    .bind(m.employer_rate_ppm)
-                    .bind(m.member_rate_ppm)
-                    .bind(m.enrolled_at_us)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|err| {
+                         employer_rate_ppm, member_rate_ppm, enrolled_at_us) ",
+                    );
+                    q.push_values(chunk, |mut row, m| {
+                        row.push_bind(m.member_id)
+                            .push_bind(&self.centre_code)
+                            .push_bind(&m.id_card)
+                            .push_bind(&m.name)
+                            .push_bind(m.employer_id)
+                            .push_bind(&m.status)
+                            .push_bind(m.wage_fen)
+                            .push_bind(m.employer_rate_ppm)
+                            .push_bind(m.member_rate_ppm)
+                            .push_bind(m.enrolled_at_us);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(|err| {
                         if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                            $crate::StoreError::rejected("MEMBER_EXISTS", format!("身份证号 {} 已有个人账户", m.id_card))
+                            // A multi-row statement does not say which row; the
+                            // caller looks ID numbers up beforehand to name them.
+                            $crate::StoreError::rejected("MEMBER_EXISTS", "身份证号已有个人账户")
                         } else {
                             $backend_err(err)
                         }
                     })?;
-                    sqlx::query(concat!(
+                    let mut q = sqlx::QueryBuilder::new(
                         "INSERT INTO member_account (member_id, centre_code, opened_on, balance_fen, product_year, \
-                         year_opening_fen, product_fen_days) VALUES ($1, $2, $3",
-                        $date,
-                        ", 0, $4, 0, 0)"
-                    ))
-                    .bind(m.member_id)
-                    .bind(&self.centre_code)
-                    .bind(opened_on.to_string())
-                    .bind(year)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err($backend_err)?;
+                         year_opening_fen, product_fen_days) ",
+                    );
+                    q.push_values(chunk, |mut row, m| {
+                        row.push_bind(m.member_id)
+                            .push_bind(&self.centre_code)
+                            .push_bind(&opened)
+                            .push_unseparated($date)
+                            .push_bind(0i64)
+                            .push_bind(year)
+                            .push_bind(0i64)
+                            .push_bind(0i64);
+                    });
+                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
                 }
                 tx.commit().await.map_err($backend_err)?;
                 Ok(())

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod access_sql;
+pub mod batch_sql;
 pub mod cases;
 pub mod cases_sql;
 pub mod collection;
@@ -19,6 +20,7 @@ mod types;
 pub mod contract;
 
 pub use access::*;
+pub use batch_sql::{BatchStore, BillableRow, NewBill};
 pub use cases::*;
 pub use collection::*;
 pub use ids::{IdGen, now_micros};
@@ -69,7 +71,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// The whole store: the ledger and the access records (users, sessions,
 /// audit, tasks, idempotency, messages).
 #[async_trait]
-pub trait Store: AccessStore + CollectionStore + CaseStore + Send + Sync + 'static {
+pub trait Store:
+    AccessStore + CollectionStore + CaseStore + BatchStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
 
     /// Reserves `count` consecutive application-generated ids; returns the first.

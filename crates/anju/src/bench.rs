@@ -1,5 +1,6 @@
-//! `anju bench post`: bulk posting measured against a raw insert of the same
-//! rows, in a fresh database, printing one JSON line. Run from a release build.
+//! `anju bench post` (bulk posting) and `anju bench remittance` (a month of
+//! remittances, P1), each measured against a raw insert of the same rows in a
+//! fresh database, printing one JSON line. Run from a release build.
 
 use crate::config::Config;
 use crate::run::open_store;
@@ -64,7 +65,7 @@ pub async fn post(
             anju_app::ledger::MAX_ENTRIES_PER_BATCH
         );
     }
-    let fresh = fresh_store(config, &policy.centre_code).await?;
+    let fresh = fresh_store(config, &policy.centre_code, "post").await?;
     let app = App::new(fresh.store.clone(), policy.clone());
     open_accounts(&app, members).await?;
     let value_date = Date::parse("2026-11-10").map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -126,7 +127,7 @@ pub async fn post(
     Ok(())
 }
 
-async fn fresh_store(config: &Config, centre_code: &str) -> Result<Fresh> {
+async fn fresh_store(config: &Config, centre_code: &str, scenario: &str) -> Result<Fresh> {
     let tag = format!("{}_{}", std::process::id(), anju_store::now_micros());
     let url = &config.database_url;
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -140,7 +141,7 @@ async fn fresh_store(config: &Config, centre_code: &str) -> Result<Fresh> {
             cleanup: Cleanup::PgSchema(store, schema),
         });
     }
-    let path = config.data_dir.join(format!("bench-post-{tag}.db"));
+    let path = config.data_dir.join(format!("bench-{scenario}-{tag}.db"));
     let url = format!("sqlite://{}", path.display());
     let store = open_store(&url, centre_code, &config.data_dir).await?;
     Ok(Fresh {
@@ -223,4 +224,175 @@ fn peak_rss_mib() -> u64 {
             })
         })
         .map_or(0, |kb| kb / 1024)
+}
+
+/// The one JSON line `bench remittance` prints (field order is the output order).
+#[derive(serde::Serialize)]
+struct RemittanceReport {
+    scenario: &'static str,
+    backend: &'static str,
+    employers: u64,
+    members: u64,
+    rows: u64,
+    seconds: f64,
+    rows_per_s: f64,
+    baseline_seconds: f64,
+    ratio: f64,
+    ledger_ok: bool,
+    peak_rss_mib: u64,
+}
+
+/// The month the benchmark collects, and the day its accounts open.
+const BENCH_PERIOD: u32 = 202_611;
+const BENCH_OPENED: &str = "2026-07-01";
+
+/// Seeds `members` into a fresh database, times the month's remittance run
+/// (`App::run_remittances`), then times a raw insert of the same rows.
+pub async fn remittance(
+    config: &Config,
+    policy: &PolicySet,
+    members: u64,
+    seed: u64,
+) -> Result<()> {
+    let spec = crate::seed::spec(members, seed, BENCH_OPENED)?;
+    let period =
+        anju_domain::Period::from_yyyymm(BENCH_PERIOD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let fresh = fresh_store(config, &policy.centre_code, "remittance").await?;
+    let app = App::new(fresh.store.clone(), policy.clone());
+    let (seeded, seed_seconds) = crate::seed::seed_with_progress(&app, spec).await?;
+    eprintln!(
+        "seeded {} employers (largest {}, {} under 20 staff), {} members in {seed_seconds:.1} s, \
+         average monthly contribution {}",
+        seeded.employers,
+        seeded.largest_employer,
+        seeded.employers_under_20,
+        seeded.members,
+        Fen::new(seeded.monthly_contributions.get() / i64::try_from(members.max(1))?)
+    );
+
+    let bar = crate::seed::bar(members * 2, "remittances, then raw baseline");
+    let actor =
+        anju_app::access::Actor::anonymous(anju_domain::access::Channel::Batch, "bench", "local");
+    let started = Instant::now();
+    let progress = |done: u64| bar.set_position(done);
+    let run = app
+        .run_remittances(&actor, period, "bank", &progress)
+        .await
+        .map_err(|e| anyhow::anyhow!("remittance run: {e}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let t = run.timings;
+    eprintln!(
+        "run {seconds:.1} s: plan {:.1} s, save bills {:.1} s, collect {:.1} s, post {:.1} s, mark paid {:.1} s",
+        t.plan.as_secs_f64(),
+        t.save_bills.as_secs_f64(),
+        t.collect.as_secs_f64(),
+        t.post.as_secs_f64(),
+        t.mark_paid.as_secs_f64()
+    );
+    let (baseline_rows, baseline) = remittance_baseline(&app, period, &bar).await?;
+    bar.finish_and_clear();
+    fresh.store.drop_baseline().await?;
+    fresh.store.drop_bills_baseline().await?;
+
+    eprintln!("peak RSS before the ledger check: {} MiB", peak_rss_mib());
+    let check = fresh.store.check_ledger().await?;
+    let ledger_ok = check.is_ok()
+        && run.member_credits == run.employer_debits
+        && check.gl_201 == run.member_credits
+        && check.entries as u64 == run.entries_posted
+        && run.bills_paid == seeded.employers
+        && run.members == members;
+    let rows = run.rows();
+    if baseline_rows != rows {
+        bail!("the baseline wrote {baseline_rows} rows, the run {rows}");
+    }
+    let baseline_seconds = baseline.as_secs_f64();
+    let report = RemittanceReport {
+        scenario: "remittance",
+        backend: fresh.backend,
+        employers: run.employers,
+        members: run.members,
+        rows,
+        seconds: round3(seconds),
+        rows_per_s: (rows as f64 / seconds).round(),
+        baseline_seconds: round3(baseline_seconds),
+        ratio: round3(seconds / baseline_seconds),
+        ledger_ok,
+        peak_rss_mib: peak_rss_mib(),
+    };
+    cleanup(fresh).await?;
+    println!("{}", serde_json::to_string(&report)?);
+    if !ledger_ok {
+        bail!(
+            "checks failed after the benchmark (credits {}, debits {}, GL 201 {}):\n{}",
+            run.member_credits,
+            run.employer_debits,
+            check.gl_201,
+            check.render()
+        );
+    }
+    Ok(())
+}
+
+/// The same rows as the run — each employer's bill, its lines, the entry and
+/// its lines — rebuilt page by page and inserted raw into twin tables. Only the
+/// inserts are timed.
+async fn remittance_baseline(
+    app: &App,
+    period: anju_domain::Period,
+    bar: &ProgressBar,
+) -> Result<(u64, Duration)> {
+    let (mut bills, mut ledger) = (Duration::ZERO, Duration::ZERO);
+    let mut rows = 0u64;
+    let mut after = 0;
+    while let Some(page) = app
+        .plan_remittance_page(after, period, false)
+        .await
+        .map_err(|e| anyhow::anyhow!("baseline: {e}"))?
+    {
+        after = page.last_employer;
+        let entries = page
+            .to_pay
+            .iter()
+            .map(|b| anju_app::collection::batch::bill_entry(b.bill_id, &b.bill, b.bill.due_date))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("baseline: {e}"))?;
+        let t = Instant::now();
+        rows += app
+            .store()
+            .raw_insert_bills_baseline(&page.new_bills)
+            .await?;
+        bills += t.elapsed();
+        let t = Instant::now();
+        let per_call = anju_app::collection::batch::lines_per_post(app.store().backend());
+        for chunk in entries_by_lines(&entries, per_call) {
+            rows += app.store().raw_insert_baseline(chunk).await?;
+        }
+        ledger += t.elapsed();
+        bar.inc(page.members);
+    }
+    eprintln!(
+        "baseline {:.1} s: bills {:.1} s, entries and lines {:.1} s",
+        (bills + ledger).as_secs_f64(),
+        bills.as_secs_f64(),
+        ledger.as_secs_f64()
+    );
+    Ok((rows, bills + ledger))
+}
+
+/// Splits entries into runs of about `per_call` lines, as the run posts them.
+fn entries_by_lines(entries: &[NewEntry], per_call: usize) -> Vec<&[NewEntry]> {
+    let mut chunks = Vec::new();
+    let (mut start, mut lines) = (0, 0);
+    for (i, e) in entries.iter().enumerate() {
+        lines += e.lines.len();
+        if lines >= per_call {
+            chunks.push(&entries[start..=i]);
+            (start, lines) = (i + 1, 0);
+        }
+    }
+    if start < entries.len() {
+        chunks.push(&entries[start..]);
+    }
+    chunks
 }

@@ -80,6 +80,18 @@ pub enum Command {
         #[arg(long)]
         secret: String,
     },
+    /// Fill the database with a synthetic, reproducible centre (employers,
+    /// members and their accounts) for benchmarks and trials.
+    Seed {
+        #[command(flatten)]
+        size: SeedSize,
+        /// Seed of the generator: the same seed gives the same data.
+        #[arg(long, default_value_t = anju_app::collection::batch::DEFAULT_SEED)]
+        seed: u64,
+        /// Day the accounts open (YYYY-MM-DD).
+        #[arg(long, default_value = "2026-07-01")]
+        opened: String,
+    },
     /// Benchmarks (run them from a release build).
     Bench {
         #[command(subcommand)]
@@ -108,6 +120,31 @@ pub enum IdKind {
     BankCard,
 }
 
+/// How big a synthetic centre to make: a named scale or a member count.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct SeedSize {
+    /// A named scale (suzhou: 4.71 million members, 197 thousand employers).
+    #[arg(long)]
+    pub scale: Option<Scale>,
+    /// Members to make (employers in Suzhou's proportion, ≈ 24 members each).
+    #[arg(long)]
+    pub members: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Scale {
+    Suzhou,
+}
+
+impl Scale {
+    pub fn members(self) -> u64 {
+        match self {
+            Scale::Suzhou => anju_app::collection::batch::SUZHOU_MEMBERS,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum BenchScenario {
     /// Bulk posting against a raw insert of the same rows, in a fresh database.
@@ -121,5 +158,15 @@ pub enum BenchScenario {
         /// Entries per bulk call (one transaction each).
         #[arg(long, default_value_t = 10_000)]
         batch: u64,
+    },
+    /// One month of remittances (P1) in a fresh, seeded database, against a
+    /// raw insert of the same rows.
+    Remittance {
+        /// Members to seed (default: Suzhou scale, 4.71 million).
+        #[arg(long, default_value_t = anju_app::collection::batch::SUZHOU_MEMBERS)]
+        members: u64,
+        /// Seed of the synthetic data.
+        #[arg(long, default_value_t = anju_app::collection::batch::DEFAULT_SEED)]
+        seed: u64,
     },
 }

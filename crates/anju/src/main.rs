@@ -5,6 +5,7 @@ mod bench;
 mod cli;
 mod config;
 mod run;
+mod seed;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -60,6 +60,23 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             crate::bench::post(&config, &policy, entries, members, batch).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench {
+            scenario: BenchScenario::Remittance { members, seed },
+        } => {
+            let policy = load_policy(config.policy.as_deref())?;
+            crate::bench::remittance(&config, &policy, members, seed).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Seed { size, seed, opened } => {
+            let members = size
+                .scale
+                .map_or(size.members.unwrap_or(0), |s| s.members());
+            let spec = crate::seed::spec(members, seed, &opened)?;
+            let (policy, store) = open(&config).await?;
+            let app = App::new(store, policy);
+            crate::seed::run(&app, spec, &config.redacted_database_url()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use anju_store::{
     BaseFilingRecord, BillLineRecord, BillRecord, CaseRecord, CaseStepRecord, EmployerRecord,
     MemberRecord, NewBase, ReliefRecord,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Days an automatic 催缴 reminder gives the employer.
 pub const REMINDER_DAYS: i32 = 15;
@@ -36,6 +36,21 @@ pub struct ReliefFor {
     pub rates: Option<ContributionRates>,
     /// The later due date of a deferred month (缓缴).
     pub due_date: Option<Date>,
+}
+
+impl ReliefFor {
+    /// Adds what an approved relief covering the month changes.
+    fn add(&mut self, r: &ReliefRecord) -> AppResult<()> {
+        match ReliefKind::parse(&r.kind)? {
+            ReliefKind::Deferral => {
+                self.due_date = Some(deferred_due_date(period_of(r.to_period)?)?);
+            }
+            ReliefKind::RateReduction => {
+                self.rates = rates_pair(r.employer_rate_ppm, r.member_rate_ppm)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A step staff add to an enforcement case.
@@ -742,19 +757,25 @@ impl App {
         let month = period_value(period);
         let mut found = ReliefFor::default();
         for r in self.store().reliefs_of(employer_id, RELIEF_PAGE).await? {
-            if r.status != "approved" || month < r.from_period || month > r.to_period {
-                continue;
-            }
-            match ReliefKind::parse(&r.kind)? {
-                ReliefKind::Deferral => {
-                    found.due_date = Some(deferred_due_date(period_of(r.to_period)?)?);
-                }
-                ReliefKind::RateReduction => {
-                    found.rates = rates_pair(r.employer_rate_ppm, r.member_rate_ppm)?;
-                }
+            if r.status == "approved" && (r.from_period..=r.to_period).contains(&month) {
+                found.add(&r)?;
             }
         }
         Ok(found)
+    }
+
+    /// Every employer's approved reliefs for `period`, for a run over all
+    /// employers (one query, not one per employer).
+    pub async fn reliefs_in(&self, period: Period) -> AppResult<HashMap<i64, ReliefFor>> {
+        let mut all: HashMap<i64, ReliefFor> = HashMap::new();
+        for r in self
+            .store()
+            .approved_reliefs_in(period_value(period))
+            .await?
+        {
+            all.entry(r.employer_id).or_default().add(&r)?;
+        }
+        Ok(all)
     }
 
     pub async fn reliefs_of(&self, employer_id: i64) -> AppResult<Vec<ReliefRecord>> {

@@ -13,6 +13,7 @@ use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
 use anju_store::{BillLineRecord, BillRecord, EmployerRecord, MemberChange, MemberRecord};
 use std::collections::BTreeSet;
 
+pub mod batch;
 mod casework;
 mod flexible;
 mod payment;

@@ -185,7 +185,26 @@ pub fn reversed_bills_free_the_month_and_reliefs_are_decided_once(
             store.relief_by_task(300).await.expect("r"),
             Some(relief.clone())
         );
+        assert!(
+            store
+                .approved_reliefs_in(202612)
+                .await
+                .expect("r")
+                .is_empty()
+        );
         assert!(store.decide_relief(200, "approved").await.expect("d"));
+        let covering = store.approved_reliefs_in(202612).await.expect("r");
+        assert_eq!(
+            covering.iter().map(|r| r.relief_id).collect::<Vec<_>>(),
+            [200]
+        );
+        assert!(
+            store
+                .approved_reliefs_in(202703)
+                .await
+                .expect("r")
+                .is_empty()
+        );
         assert!(!store.decide_relief(200, "rejected").await.expect("once"));
         assert_eq!(store.reliefs_of(10, 10).await.expect("l").len(), 1);
         store
