@@ -55,6 +55,11 @@ pub enum Command {
     },
     /// Validate an identifier: exit 0 when valid, 1 with the reason when not.
     Validate { kind: IdKind, value: String },
+    /// Deposit interest tools.
+    Interest {
+        #[command(subcommand)]
+        command: InterestCommand,
+    },
     /// Reconcile a payment channel's daily file (对账) against the booked
     /// payments; exits 1 when anything differs.
     Recon {
@@ -96,6 +101,30 @@ pub enum Command {
     Bench {
         #[command(subcommand)]
         scenario: BenchScenario,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InterestCommand {
+    /// Work out one account's interest for a year, line by line, with the
+    /// rates of the policy in force (for answering a member and checking a
+    /// statement by hand).
+    Calc {
+        /// A, B or C (business rules §2).
+        #[arg(long)]
+        method: String,
+        /// Balance brought forward on 1 July, in fen.
+        #[arg(long)]
+        opening_fen: i64,
+        /// CSV with the header `value_date,amount_fen`.
+        #[arg(long)]
+        movements: PathBuf,
+        /// The year's last day, 30 June (YYYY-06-30).
+        #[arg(long)]
+        year_end: String,
+        /// Print one JSON object instead of the worked table.
+        #[arg(long)]
+        json: bool,
     },
 }
 

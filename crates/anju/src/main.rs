@@ -4,6 +4,7 @@
 mod bench;
 mod cli;
 mod config;
+mod interest;
 mod run;
 mod seed;
 

@@ -1,6 +1,6 @@
 //! One function per command.
 
-use crate::cli::{BenchScenario, Cli, Command, IdKind, PolicyCommand};
+use crate::cli::{BenchScenario, Cli, Command, IdKind, InterestCommand, PolicyCommand};
 use crate::config::{Config, DEMO_DATABASE, LogFormat, sqlite_url};
 use anju_app::App;
 use anju_app::clock::today_in_china;
@@ -36,6 +36,16 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             file,
         } => recon(&config, &channel, &date, &file).await,
         Command::CollectionDay { date } => collection_day(&config, date.as_deref()).await,
+        Command::Interest {
+            command:
+                InterestCommand::Calc {
+                    method,
+                    opening_fen,
+                    movements,
+                    year_end,
+                    json,
+                },
+        } => crate::interest::calc(&config, &method, opening_fen, &movements, &year_end, json),
         Command::Policy {
             command: PolicyCommand::Show { date },
         } => policy_show(&config, date.as_deref()),

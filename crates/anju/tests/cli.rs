@@ -198,3 +198,72 @@ fn collection_day_prints_one_json_line_and_refuses_a_bad_date() {
     assert_ne!(code, 0);
     assert!(text.contains("DATE"), "{text}");
 }
+
+/// business-rules §2's worked example through the calculator: ¥50,000.00
+/// brought forward, ¥2,400 on the 10th of every month, ¥20,000 out on
+/// 2025-03-15 → A ¥896.02, B ¥885.60, C ¥884.87.
+#[test]
+fn interest_calc_reproduces_the_worked_examples() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut csv = String::from("value_date,amount_fen\n");
+    for (y, m) in (7..=12)
+        .map(|m| (2024, m))
+        .chain((1..=6).map(|m| (2025, m)))
+    {
+        csv.push_str(&format!("{y}-{m:02}-10,240000\n"));
+    }
+    csv.push_str("2025-03-15,-2000000\n");
+    let file = dir.path().join("movements.csv");
+    std::fs::write(&file, csv).expect("write");
+    let file = file.to_string_lossy().to_string();
+    for (method, interest) in [("A", 89_602), ("B", 88_560), ("C", 88_487)] {
+        let (code, text) = run(anju(dir.path()).args([
+            "interest",
+            "calc",
+            "--method",
+            method,
+            "--opening-fen",
+            "5000000",
+            "--movements",
+            &file,
+            "--year-end",
+            "2025-06-30",
+            "--json",
+        ]));
+        assert_eq!(code, 0, "{text}");
+        let out: serde_json::Value = serde_json::from_str(text.trim()).expect("json");
+        assert_eq!(out["interest_fen"], interest, "method {method}: {text}");
+    }
+    let (code, text) = run(anju(dir.path()).args([
+        "interest",
+        "calc",
+        "--method",
+        "B",
+        "--opening-fen",
+        "5000000",
+        "--movements",
+        &file,
+        "--year-end",
+        "2025-06-30",
+    ]));
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("rounded once: ¥885.60"), "{text}");
+    assert!(
+        text.contains("2024-07-10        ¥2,400.00 2024-07-10 2025-06-30   356"),
+        "each line shows its days: {text}"
+    );
+    let (code, text) = run(anju(dir.path()).args([
+        "interest",
+        "calc",
+        "--method",
+        "B",
+        "--opening-fen",
+        "0",
+        "--movements",
+        &file,
+        "--year-end",
+        "2025-06-29",
+    ]));
+    assert_ne!(code, 0);
+    assert!(text.contains("30 June"), "{text}");
+}
