@@ -175,6 +175,7 @@ async fn back_payment(app: &App, today: Date, this_month: Period) -> AppResult<(
     let request = BackPayRequest {
         member: MemberId(first.member_id),
         wage: Fen::new(first.wage_fen + 500_00),
+        rates: None,
     };
     let bill = app
         .create_back_payment(

@@ -10,8 +10,8 @@ use crate::{App, AppResult};
 use anju_domain::access::TaskKind;
 use anju_domain::collection::{
     BackPayRequest, BillLine, CaseStep, ContributionRates, EmployerStatus, ReliefApplication,
-    ReliefKind, RowError, back_payment_lines, check_deadline, check_next_step, check_rates,
-    deferred_due_date, parse_base_file,
+    ReliefKind, RowError, back_payment_lines, charged_per_member, check_deadline, check_next_step,
+    check_rates, deferred_due_date, parse_base_file,
 };
 use anju_domain::ids::Uscc;
 use anju_domain::ledger::{EntryId, IdempotencyKey, MemberId};
@@ -478,8 +478,8 @@ impl App {
             .store()
             .monthly_bill(employer_id, period_value(period))
             .await?;
-        let paid_lines = match monthly {
-            Some(b) if b.status == "paid" => self.bill_lines(b.bill_id).await?,
+        let monthly = match monthly {
+            Some(b) if b.status == "paid" => b,
             Some(_) => {
                 return Err(DomainError::new(
                     "BACKPAY_MONTHLY_OPEN",
@@ -495,15 +495,19 @@ impl App {
                 .into());
             }
         };
-        for r in requests {
+        let charged = self.charged_in_month(&monthly).await?;
+        let mut requests = requests.to_vec();
+        for r in &mut requests {
             let m = self.store().member(r.member.0).await?;
-            if m.and_then(|m| m.employer_id) != Some(employer_id) {
+            let Some(m) = m.filter(|m| m.employer_id == Some(employer_id)) else {
                 return Err(DomainError::new(
                     "MEMBER_NOT_IN_EMPLOYER",
                     format!("个人账户 {} 不属于本单位", r.member.0),
                 )
                 .into());
-            }
+            };
+            // The member's own rates, as the monthly bill charged them.
+            r.rates = rates_pair(m.employer_rate_ppm, m.member_rate_ppm)?;
         }
         let rules = &self.policy().contribution.at(period.first_day()?)?.value;
         let rates =
@@ -514,7 +518,7 @@ impl App {
                     employer: RatePpm::new(employer.employer_rate_ppm)?,
                     member: RatePpm::new(employer.member_rate_ppm)?,
                 });
-        let lines = back_payment_lines(requests, &paid_lines, rates, rules)?;
+        let lines = back_payment_lines(&requests, &charged, rates, rules)?;
         let total = lines
             .iter()
             .try_fold(Fen::ZERO, |acc, l| acc.checked_add(l.total()?))?;
@@ -548,6 +552,26 @@ impl App {
             .collect();
         self.store().save_bill(&record, &rows).await?;
         Ok(record)
+    }
+
+    /// What the month's bills have charged each member so far: the paid
+    /// monthly bill and every back payment for the month not reversed (open or
+    /// paid), so the same back payment cannot be billed twice.
+    async fn charged_in_month(&self, monthly: &BillRecord) -> AppResult<Vec<BillLine>> {
+        let mut lines = self.bill_lines(monthly.bill_id).await?;
+        let earlier: Vec<BillRecord> = self
+            .store()
+            .bills_of(monthly.employer_id, 1_000)
+            .await?
+            .into_iter()
+            .filter(|b| {
+                b.period == monthly.period && b.kind == "02" && b.reversal_entry_id.is_none()
+            })
+            .collect();
+        for b in earlier {
+            lines.extend(self.bill_lines(b.bill_id).await?);
+        }
+        Ok(charged_per_member(&lines)?)
     }
 
     async fn bill_lines(&self, bill_id: i64) -> AppResult<Vec<BillLine>> {

@@ -92,10 +92,12 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
         BackPayRequest {
             member: MemberId(members[0].member_id),
             wage: Fen::new(9_000_00),
+            rates: None,
         },
         BackPayRequest {
             member: MemberId(late[0].member_id),
             wage: Fen::new(5_000_00),
+            rates: None,
         },
     ];
     let reason = "10月基数申报有误，王强漏缴";
@@ -138,6 +140,21 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
         Fen::new(1_800_00)
     );
     assert_eq!(balance(&app, late[0].member_id).await, Fen::new(1_000_00));
+    let twice = app
+        .create_back_payment(
+            &batch(),
+            employer_id,
+            p("202610"),
+            reason,
+            &requests[..1],
+            today,
+        )
+        .await;
+    assert_eq!(
+        twice.expect_err("charged already").code(),
+        Some("BACKPAY_NOT_HIGHER"),
+        "the same back payment is not billed twice"
+    );
     assert!(
         app.overdue_bills(d("2026-12-31"))
             .await
@@ -694,6 +711,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
     let employed_id = employed[0].id_card.clone();
     let busy = FlexibleSignup {
         id_card: IdCardNo::parse(&employed_id).expect("id"),
+        name: employed[0].name.clone(),
         ..signup("32050219950101555", "600.00")
     };
     let busy = app.sign_up_flexible(&batch(), &busy, today).await;
@@ -764,8 +782,26 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
     app.seal_member(&batch(), employed[1].member_id)
         .await
         .expect("leave");
+    let impostor = FlexibleSignup {
+        id_card: IdCardNo::parse(&employed[1].id_card).expect("id"),
+        name: "冒用者".to_string(),
+        ..signup("32050219950101555", "600.00")
+    };
+    let refused = app.sign_up_flexible(&batch(), &impostor, today).await;
+    assert_eq!(
+        refused.expect_err("name").code(),
+        Some("MEMBER_NOT_MATCHED")
+    );
+    let untouched = app
+        .store()
+        .member(employed[1].member_id)
+        .await
+        .expect("m")
+        .expect("member");
+    assert_eq!(untouched.status, "02", "a refused sign-up changes nothing");
     let continued = FlexibleSignup {
         id_card: IdCardNo::parse(&employed[1].id_card).expect("id"),
+        name: employed[1].name.clone(),
         ..signup("32050219950101555", "600.00")
     };
     let same = app

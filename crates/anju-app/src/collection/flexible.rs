@@ -53,6 +53,15 @@ impl App {
         self.check_minimum(s.monthly, today)?;
         let member = match self.store().member_by_id_card(s.id_card.as_str()).await? {
             None => self.open_flexible_account(s, today).await?,
+            // An existing account is only continued by its holder: the name
+            // on file must match before anything changes.
+            Some(m) if m.name != s.name.trim() => {
+                return Err(DomainError::new(
+                    "MEMBER_NOT_MATCHED",
+                    "身份证号与姓名不一致，请核对后重试或到柜台办理",
+                )
+                .into());
+            }
             Some(m) => self.continue_as_flexible(m).await?,
         };
         let agreement = AgreementRecord {
@@ -64,6 +73,28 @@ impl App {
         };
         self.store().save_agreement(&agreement).await?;
         Ok(member)
+    }
+
+    /// What an online sign-up must pass before anything is written: a new
+    /// sign-in's password meets the policy (a person who already has a
+    /// sign-in keeps it).
+    pub async fn check_signup_password(
+        &self,
+        id_card: &IdCardNo,
+        password: &str,
+        today: Date,
+    ) -> AppResult<bool> {
+        if self
+            .store()
+            .user_by_login(id_card.as_str())
+            .await?
+            .is_some()
+        {
+            return Ok(false);
+        }
+        let rules = self.policy().security.at(today)?.value;
+        anju_domain::access::check_password_strength(password, rules)?;
+        Ok(true)
     }
 
     fn check_minimum(&self, amount: Fen, today: Date) -> AppResult<()> {

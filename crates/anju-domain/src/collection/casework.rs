@@ -19,11 +19,15 @@ pub const MAX_RELIEF_MONTHS: u32 = 12;
 pub struct BackPayRequest {
     pub member: MemberId,
     pub wage: Fen,
+    /// The member's own rates where they differ from the employer's.
+    pub rates: Option<ContributionRates>,
 }
 
-/// 补缴 lines for one month. A member missing from the month's paid bill owes
-/// the whole month; one on it (a base set too low) owes the difference per
-/// side, and only if the new base is higher.
+/// 补缴 lines for one month. `paid` is what the month's bills already charged
+/// each member (the monthly bill and earlier back payments, one line per
+/// member, summed). A member missing from it owes the whole month; one on it
+/// (a base set too low) owes the difference per side, and only if the new base
+/// is higher and something is owed.
 pub fn back_payment_lines(
     requests: &[BackPayRequest],
     paid: &[BillLine],
@@ -36,7 +40,7 @@ pub fn back_payment_lines(
     requests
         .iter()
         .map(|r| {
-            let due = monthly_contribution(r.wage, rates, rules)?;
+            let due = monthly_contribution(r.wage, r.rates.unwrap_or(rates), rules)?;
             let Some(before) = paid.iter().find(|l| l.member == r.member) else {
                 return Ok(BillLine {
                     member: r.member,
@@ -54,14 +58,44 @@ pub fn back_payment_lines(
                     ),
                 ));
             }
-            Ok(BillLine {
+            let line = BillLine {
                 member: r.member,
                 base: due.base,
                 employer: due.employer.checked_sub(before.employer)?,
                 member_part: due.member.checked_sub(before.member_part)?,
-            })
+            };
+            if line.employer.is_negative()
+                || line.member_part.is_negative()
+                || !line.total()?.is_positive()
+            {
+                return Err(DomainError::new(
+                    "BACKPAY_NOTHING_DUE",
+                    format!("个人账户 {} 按新基数计算无需补缴", r.member.0),
+                ));
+            }
+            Ok(line)
         })
         .collect()
+}
+
+/// Sums bill lines per member (the month's bills so far), keeping the highest
+/// base: what the member has been charged for the month.
+pub fn charged_per_member(lines: &[BillLine]) -> DomainResult<Vec<BillLine>> {
+    let mut by_member: std::collections::BTreeMap<MemberId, BillLine> =
+        std::collections::BTreeMap::new();
+    for l in lines {
+        match by_member.get_mut(&l.member) {
+            None => {
+                by_member.insert(l.member, l.clone());
+            }
+            Some(sum) => {
+                sum.base = sum.base.max(l.base);
+                sum.employer = sum.employer.checked_add(l.employer)?;
+                sum.member_part = sum.member_part.checked_add(l.member_part)?;
+            }
+        }
+    }
+    Ok(by_member.into_values().collect())
 }
 
 /// 缓缴 or 降比例.

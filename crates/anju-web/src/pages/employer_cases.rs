@@ -207,6 +207,7 @@ pub async fn back_payment(
         let request = BackPayRequest {
             member: MemberId(form.member_id),
             wage: parse_wage(&form.wage)?,
+            rates: None,
         };
         let bill = state
             .app

@@ -99,18 +99,26 @@ pub async fn signup_submit(
     }
     let actor = Actor::anonymous(Channel::Online, &context.request_id, &context.client_addr);
     let today = today_in_china();
+    // Everything that can refuse is checked before the sign-up writes, so a
+    // refused password leaves no half-made account behind.
     let result = async {
         let signup = parsed(&form)?;
+        let new_signin = app
+            .check_signup_password(&signup.id_card, &form.password, today)
+            .await?;
         app.sign_up_flexible(&actor, &signup, today).await?;
-        app.register_member_signin(
-            &actor,
-            &form.id_card,
-            &form.name,
-            &form.mobile,
-            &form.password,
-            today,
-        )
-        .await
+        if new_signin {
+            app.register_member_signin(
+                &actor,
+                &form.id_card,
+                &form.name,
+                &form.mobile,
+                &form.password,
+                today,
+            )
+            .await?;
+        }
+        Ok::<_, AppError>(())
     }
     .await;
     match result {

@@ -43,10 +43,12 @@ fn back_pay_owes_a_missed_member_the_month_and_a_low_base_the_difference() {
         BackPayRequest {
             member: MemberId(1),
             wage: Fen::new(9_000_00),
+            rates: None,
         },
         BackPayRequest {
             member: MemberId(2),
             wage: Fen::new(6_000_00),
+            rates: None,
         },
     ];
     let lines = back_payment_lines(&requests, &paid, rates("10"), &rules).expect("lines");
@@ -71,6 +73,7 @@ fn back_pay_refuses_a_base_that_is_not_higher_and_an_empty_request() {
     let same = [BackPayRequest {
         member: MemberId(1),
         wage: Fen::new(8_000_00),
+        rates: None,
     }];
     assert_eq!(
         back_payment_lines(&same, &paid, rates("10"), &rules).map_err(|e| e.code()),
@@ -258,4 +261,51 @@ fn names_are_masked_between_the_first_and_last_character() {
     assert_eq!(mask_name("张三"), "张*");
     assert_eq!(mask_name("欧阳娜娜"), "欧**娜");
     assert_eq!(mask_name("王"), "王");
+}
+
+#[test]
+fn back_pay_uses_the_members_own_rates_and_counts_earlier_back_payments() {
+    let rules = rules_on("2026-10-01");
+    let line = |base: i64, side: i64| BillLine {
+        member: MemberId(1),
+        base: Fen::new(base),
+        employer: Fen::new(side),
+        member_part: Fen::new(side),
+    };
+    // The monthly bill at 8,000 × 12% (the member's own rates), then a back
+    // payment that already took the base to 9,000.
+    let charged =
+        charged_per_member(&[line(8_000_00, 960_00), line(9_000_00, 120_00)]).expect("sum");
+    assert_eq!(charged, vec![line(9_000_00, 1_080_00)]);
+    let again = [BackPayRequest {
+        member: MemberId(1),
+        wage: Fen::new(9_000_00),
+        rates: Some(rates("12")),
+    }];
+    assert_eq!(
+        back_payment_lines(&again, &charged, rates("5"), &rules).map_err(|e| e.code()),
+        Err("BACKPAY_NOT_HIGHER"),
+        "the same back payment twice is refused"
+    );
+    let higher = [BackPayRequest {
+        member: MemberId(1),
+        wage: Fen::new(10_000_00),
+        rates: Some(rates("12")),
+    }];
+    let lines = back_payment_lines(&higher, &charged, rates("5"), &rules).expect("lines");
+    // 10,000 × 12% = 1,200 per side, 1,080 charged: 120 more, not a negative
+    // figure from the employer's 5%.
+    assert_eq!(
+        (lines[0].employer, lines[0].member_part),
+        (Fen::new(120_00), Fen::new(120_00))
+    );
+    let lower_rates = [BackPayRequest {
+        member: MemberId(1),
+        wage: Fen::new(10_000_00),
+        rates: None,
+    }];
+    assert_eq!(
+        back_payment_lines(&lower_rates, &charged, rates("5"), &rules).map_err(|e| e.code()),
+        Err("BACKPAY_NOTHING_DUE")
+    );
 }
