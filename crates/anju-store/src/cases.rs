@@ -124,6 +124,18 @@ pub trait CaseStore: Send + Sync {
     /// Members attached to an employer (any status), by member id.
     async fn members_of(&self, employer_id: i64, limit: u32) -> StoreResult<Vec<MemberRecord>>;
 
+    /// Employers with a monthly bill still open after its due date (K06).
+    async fn count_overdue_employers(&self, as_of: Date) -> StoreResult<i64>;
+    /// Those employers by id, `limit` after `after` (for jobs and lists).
+    async fn overdue_employer_ids(
+        &self,
+        as_of: Date,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<i64>>;
+    /// One employer's overdue monthly bills, oldest first.
+    async fn overdue_bills_of(&self, employer_id: i64, as_of: Date)
+    -> StoreResult<Vec<BillRecord>>;
     /// The month's live monthly bill (汇缴, not reversed), if any.
     async fn monthly_bill(&self, employer_id: i64, period: i32) -> StoreResult<Option<BillRecord>>;
     /// Records the reversal of a paid bill; false when it was not paid or

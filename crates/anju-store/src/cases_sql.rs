@@ -235,6 +235,59 @@ macro_rules! impl_case_store {
                 Ok(rows.into_iter().map($crate::collection_sql::member_from).collect())
             }
 
+            async fn count_overdue_employers(&self, as_of: anju_domain::Date) -> $crate::StoreResult<i64> {
+                sqlx::query_scalar(concat!(
+                    "SELECT COUNT(DISTINCT employer_id) FROM remittance_bill \
+                     WHERE status = 'open' AND kind = '01' AND due_date < $1",
+                    $date
+                ))
+                .bind(as_of.to_string())
+                .fetch_one(&self.$reader)
+                .await
+                .map_err($backend_err)
+            }
+
+            async fn overdue_employer_ids(
+                &self,
+                as_of: anju_domain::Date,
+                after: i64,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<i64>> {
+                sqlx::query_scalar(concat!(
+                    "SELECT DISTINCT employer_id FROM remittance_bill \
+                     WHERE status = 'open' AND kind = '01' AND due_date < $1",
+                    $date,
+                    " AND employer_id > $2 ORDER BY employer_id LIMIT $3"
+                ))
+                .bind(as_of.to_string())
+                .bind(after)
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)
+            }
+
+            async fn overdue_bills_of(
+                &self,
+                employer_id: i64,
+                as_of: anju_domain::Date,
+            ) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
+                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::bill_columns!(),
+                    " FROM remittance_bill WHERE employer_id = $1 AND status = 'open' AND kind = '01' \
+                     AND due_date < $2",
+                    $date,
+                    " ORDER BY period"
+                ))
+                .bind(employer_id)
+                .bind(as_of.to_string())
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter().map($crate::collection_sql::bill_from).collect()
+            }
+
             async fn monthly_bill(&self, employer_id: i64, period: i32) -> $crate::StoreResult<Option<$crate::BillRecord>> {
                 let row: Option<$crate::collection_sql::BillRow> = sqlx::query_as(concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE employer_id = $1 AND period = $2 AND kind = '01' \
                      AND reversal_entry_id IS NULL"))

@@ -9,6 +9,8 @@ use anju_domain::access::{TaskKind, TaskStatus, check_decider};
 use anju_domain::ledger::{EntryId, IdempotencyKey};
 use anju_store::{TaskDecision, TaskRecord};
 
+/// Pending tasks looked through for a duplicate request.
+const PENDING_SCAN: u32 = 5_000;
 /// Longest reason a person may give.
 const MAX_REASON_CHARS: usize = 200;
 
@@ -87,6 +89,11 @@ impl App {
         if stored.entry.reverses.is_some() {
             return Err(DomainError::new("REVERSAL_OF_REVERSAL", "冲正凭证不能再次冲正").into());
         }
+        let mut targets = vec![format!("entry:{}", request.entry_id)];
+        if let Some(bill) = self.store().bill_paid_by(request.entry_id).await? {
+            targets.push(format!("bill:{}", bill.bill_id));
+        }
+        self.refuse_if_pending(&targets).await?;
         let draft = TaskDraft {
             kind,
             target: format!("entry:{}", request.entry_id),
@@ -101,6 +108,19 @@ impl App {
         };
         self.create_task(maker, draft, self.store().reserve_ids(1))
             .await
+    }
+
+    /// Refuses a second request while one for the same thing waits in the
+    /// queue (two approvals would try to reverse the same entry twice).
+    pub(crate) async fn refuse_if_pending(&self, targets: &[String]) -> AppResult<()> {
+        let pending = self
+            .store()
+            .tasks(Some(TaskStatus::Pending.code()), PENDING_SCAN)
+            .await?;
+        if pending.iter().any(|t| targets.contains(&t.target)) {
+            return Err(DomainError::new("TASK_PENDING", "已有同一事项的待审批申请").into());
+        }
+        Ok(())
     }
 
     /// Saves a pending task prepared by `maker` (whose role must be a maker of
@@ -233,7 +253,14 @@ impl App {
                     .and_then(|id| id.parse::<i64>().ok())
                     .ok_or_else(|| DomainError::new("TASK_CORRUPT", "待办内容无效"))?;
                 let key = IdempotencyKey::parse(&format!("task-{}-reversal", task.task_id))?;
-                self.reverse_entry(EntryId(entry_id), key).await?;
+                let posted = self.reverse_entry(EntryId(entry_id), key).await?;
+                // Reversing a bill's payment corrects the bill too, whichever
+                // way staff asked for it.
+                if let Some(bill) = self.store().bill_paid_by(entry_id).await? {
+                    self.store()
+                        .mark_bill_reversed(bill.bill_id, posted.entry_id.0)
+                        .await?;
+                }
             }
             TaskKind::BillCorrection => self.correct_bill(task).await?,
             TaskKind::EmployerRelief => self.settle_relief(task, true).await?,

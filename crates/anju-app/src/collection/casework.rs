@@ -26,6 +26,8 @@ use std::collections::{BTreeMap, HashMap};
 pub const REMINDER_DAYS: i32 = 15;
 /// Longest document number or note staff may type.
 const MAX_TEXT_CHARS: usize = 200;
+/// Overdue employers the daily job reads at a time.
+const OVERDUE_EMPLOYERS_PAGE: u32 = 1_000;
 /// Reliefs looked at when billing a month (an employer has few).
 const RELIEF_PAGE: u32 = 100;
 
@@ -348,6 +350,15 @@ impl App {
                 rates,
             )?;
             check_rates(rates, &self.policy().contribution.at(today)?.value)?;
+            let lower = rates.employer.ppm() < employer.employer_rate_ppm
+                || rates.member.ppm() < employer.member_rate_ppm;
+            if lower && employer.status != EmployerStatus::Opened.code() {
+                return Err(DomainError::new(
+                    "RATE_REDUCTION_NEEDS_APPROVAL",
+                    "降低缴存比例须经职工代表大会或工会同意，请提交降比例申请",
+                )
+                .into());
+            }
             self.store()
                 .set_employer_terms(
                     employer_id,
@@ -613,6 +624,11 @@ impl App {
                 )
                 .into());
             }
+            let mut targets = vec![format!("bill:{bill_id}")];
+            if let Some(entry_id) = bill.paid_entry_id {
+                targets.push(format!("entry:{entry_id}"));
+            }
+            self.refuse_if_pending(&targets).await?;
             let draft = TaskDraft {
                 kind: TaskKind::BillCorrection,
                 target: format!("bill:{bill_id}"),
@@ -988,12 +1004,7 @@ impl App {
     ) -> AppResult<CaseRecord> {
         check_deadline(CaseStep::Reminder, Some(deadline), today)?;
         let document = checked_text(document, "催缴通知书编号", true)?;
-        let overdue: Vec<BillRecord> = self
-            .overdue_bills(today)
-            .await?
-            .into_iter()
-            .filter(|b| b.employer_id == employer_id)
-            .collect();
+        let overdue = self.store().overdue_bills_of(employer_id, today).await?;
         if overdue.is_empty() {
             return Err(DomainError::new("CASE_NOT_OVERDUE", "该单位没有逾期未缴的清册").into());
         }
@@ -1072,11 +1083,11 @@ impl App {
             CaseStep::parse(&last.kind)?
         };
         check_next_step(last_step, last.deadline, input.step, input.deadline, today)?;
-        let still_overdue = self
-            .overdue_bills(today)
+        let still_overdue = !self
+            .store()
+            .overdue_bills_of(case.employer_id, today)
             .await?
-            .iter()
-            .any(|b| b.employer_id == case.employer_id);
+            .is_empty();
         let closing = input.step == CaseStep::Closed;
         let document = checked_text(&input.document, "文书编号", !closing)?;
         let note = checked_text(&input.note, "结案说明", closing && still_overdue)?;
@@ -1150,23 +1161,31 @@ impl App {
                 day.deferrals_ended.push(r.employer_id);
             }
         }
-        let overdue: std::collections::BTreeSet<i64> = self
-            .overdue_bills(today)
-            .await?
-            .iter()
-            .map(|b| b.employer_id)
-            .collect();
-        day.overdue_employers = overdue.len();
         let deadline = today.add_days(REMINDER_DAYS)?;
-        for employer_id in overdue {
-            if self.store().open_case_of(employer_id).await?.is_some() {
-                continue;
-            }
-            let document = format!("催缴〔{}〕{employer_id}-{}号", today.year(), today);
-            let case = self
-                .open_enforcement_case(actor, employer_id, &document, deadline, today)
+        let mut after = 0;
+        loop {
+            let page = self
+                .store()
+                .overdue_employer_ids(today, after, OVERDUE_EMPLOYERS_PAGE)
                 .await?;
-            day.cases_opened.push(case.case_id);
+            let Some(last) = page.last() else { break };
+            after = *last;
+            day.overdue_employers += page.len();
+            for employer_id in page {
+                if self.store().open_case_of(employer_id).await?.is_some() {
+                    continue;
+                }
+                let document = format!("催缴〔{}〕{employer_id}-{}号", today.year(), today);
+                // A case opened meanwhile (by staff, or a second run) is fine.
+                match self
+                    .open_enforcement_case(actor, employer_id, &document, deadline, today)
+                    .await
+                {
+                    Ok(case) => day.cases_opened.push(case.case_id),
+                    Err(e) if e.code() == Some("CASE_OPEN") => {}
+                    Err(e) => return Err(e),
+                }
+            }
         }
         Ok(day)
     }

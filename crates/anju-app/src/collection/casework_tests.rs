@@ -202,6 +202,26 @@ async fn a_correction_reverses_a_paid_bill_after_approval_and_frees_the_month() 
         .request_bill_correction(&clerk, bill_id, "张伟工资录错")
         .await
         .expect("request");
+    let duplicate = app
+        .request_bill_correction(&clerk, bill_id, "重复申请")
+        .await;
+    assert_eq!(duplicate.expect_err("pending").code(), Some("TASK_PENDING"));
+    let by_entry = app
+        .request_reversal(
+            &clerk,
+            &crate::access::ReversalRequest {
+                entry_id: app
+                    .store()
+                    .bill(bill_id)
+                    .await
+                    .expect("b")
+                    .and_then(|(b, _)| b.paid_entry_id)
+                    .expect("paid"),
+                reason: "同一笔".into(),
+            },
+        )
+        .await;
+    assert_eq!(by_entry.expect_err("pending").code(), Some("TASK_PENDING"));
     assert_eq!(
         balance(&app, members[0].member_id).await,
         Fen::new(1_600_00)
@@ -629,6 +649,20 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         (confirmed.pay_day, confirmed.employer_rate_ppm),
         (Some(10), 80_000)
     );
+    let lowered = app
+        .confirm_employer_terms(
+            &agent,
+            opened.employer_id,
+            Some(10),
+            rates("6"),
+            d("2026-11-07"),
+        )
+        .await;
+    assert_eq!(
+        lowered.expect_err("approval").code(),
+        Some("RATE_REDUCTION_NEEDS_APPROVAL"),
+        "once contributing, a reduction goes through the relief workflow"
+    );
     let refused = app
         .close_employer_from_message(&batch(), &message.uscc, "YJS-C1")
         .await;
@@ -921,4 +955,45 @@ async fn a_base_file_files_every_member_or_nothing() {
         .expect("m")
         .map(|m| m.wage_fen);
     assert_eq!(wage, Some(7_000_50));
+}
+
+#[tokio::test]
+async fn reversing_a_bills_entry_directly_also_marks_the_bill_corrected() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (employer_id, _) = employer_with_two(&app, 16).await;
+    let bill_id = billed_and_paid(&app, employer_id, "202610", "2026-10-18").await;
+    let entry_id = app
+        .store()
+        .bill(bill_id)
+        .await
+        .expect("b")
+        .and_then(|(b, _)| b.paid_entry_id)
+        .expect("paid");
+    let task = app
+        .request_reversal(
+            &person(1, Role::Clerk, None),
+            &crate::access::ReversalRequest {
+                entry_id,
+                reason: "重复入账".into(),
+            },
+        )
+        .await
+        .expect("request");
+    app.decide_task(&person(2, Role::Reviewer, None), task.task_id, true, "")
+        .await
+        .expect("approve");
+    let (bill, _) = app.store().bill(bill_id).await.expect("b").expect("bill");
+    assert!(
+        bill.reversal_entry_id.is_some(),
+        "the bill knows it was reversed"
+    );
+    assert!(
+        app.store()
+            .monthly_bill(employer_id, 202610)
+            .await
+            .expect("m")
+            .is_none(),
+        "the month can be billed again"
+    );
 }

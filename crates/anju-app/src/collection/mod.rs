@@ -520,18 +520,14 @@ impl App {
     /// K06 单位缴存逾期率 as of `today`: (employers with an overdue bill,
     /// contributing employers).
     pub async fn employer_overdue_counts(&self, today: Date) -> AppResult<(i64, i64)> {
-        let overdue: BTreeSet<i64> = self
-            .overdue_bills(today)
-            .await?
-            .iter()
-            .map(|b| b.employer_id)
-            .collect();
+        let overdue = self.store().count_overdue_employers(today).await?;
         // Contributing: 正常, 开户 and 缓缴 (a deferred employer still owes).
         let active = self.store().count_contributing_employers().await?;
-        Ok((i64::try_from(overdue.len()).unwrap_or(i64::MAX), active))
+        Ok((overdue, active))
     }
 
-    /// Bills not paid by their due date, as of `today`.
+    /// The first bills not paid by their due date, as of `today` (a list for
+    /// people; jobs page through `overdue_employer_ids`).
     pub async fn overdue_bills(&self, today: Date) -> AppResult<Vec<BillRecord>> {
         Ok(self.store().overdue_bills(today, OVERDUE_PAGE).await?)
     }

@@ -131,6 +131,49 @@ pub fn reversed_bills_free_the_month_and_reliefs_are_decided_once(
         store.save_bill(&first, &[]).await.expect("save");
         assert_eq!(
             store
+                .count_overdue_employers(d("2026-10-20"))
+                .await
+                .expect("n"),
+            0
+        );
+        assert_eq!(
+            store
+                .count_overdue_employers(d("2026-10-21"))
+                .await
+                .expect("n"),
+            1
+        );
+        assert_eq!(
+            store
+                .overdue_employer_ids(d("2026-10-21"), 0, 10)
+                .await
+                .expect("ids"),
+            [10]
+        );
+        assert!(
+            store
+                .overdue_employer_ids(d("2026-10-21"), 10, 10)
+                .await
+                .expect("ids")
+                .is_empty()
+        );
+        assert_eq!(
+            store
+                .overdue_bills_of(10, d("2026-10-21"))
+                .await
+                .expect("b")
+                .len(),
+            1
+        );
+        assert!(
+            store
+                .overdue_bills_of(11, d("2026-10-21"))
+                .await
+                .expect("b")
+                .is_empty()
+        );
+        assert_eq!(
+            store
                 .monthly_bill(10, 202610)
                 .await
                 .expect("b")

@@ -185,16 +185,12 @@ async fn kpis(app: &App, today: Date) -> AppResult<Vec<Kpi>> {
 }
 
 async fn overdue_employers(app: &App, today: Date) -> AppResult<Vec<(EmployerRow, Option<i64>)>> {
-    let mut ids: Vec<i64> = app
-        .overdue_bills(today)
-        .await?
-        .iter()
-        .map(|b| b.employer_id)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
+    let ids = app
+        .store()
+        .overdue_employer_ids(today, 0, LIST_SHOWN as u32)
+        .await?;
     let mut rows = Vec::new();
-    for id in ids.into_iter().take(LIST_SHOWN) {
+    for id in ids {
         if let Some(e) = app.store().employer(id).await? {
             let case = app.store().open_case_of(id).await?.map(|c| c.case_id);
             rows.push((employer_row(&e), case));
