@@ -215,7 +215,12 @@ test('an agent adds an employee, confirms and pays the month; the member sees th
     await page.getByText('已为 浏览器新人 开立住房公积金账户').waitFor();
     await page.getByRole('button', { name: '生成本月清册' }).click();
     await page.getByText(/已生成 \d{6} 汇缴清册/).waitFor();
-    await page.getByRole('button', { name: '确认并缴款' }).first().click();
+    // The agent reviews the bill line by line before paying.
+    await page.locator('section[aria-labelledby="bills-h"] table tbody tr').first().getByRole('link').click();
+    await page.getByRole('heading', { name: /汇缴清册/ }).waitFor();
+    await page.getByRole('cell', { name: '浏览器新人' }).waitFor();
+    await page.getByText(/与上月相比：增加 1 人（浏览器新人）/).waitFor();
+    await page.getByRole('button', { name: '核对无误，确认并缴款' }).click();
     await page.getByText('汇缴已入账').waitFor();
   });
   await journey('newcomer', async (page) => {

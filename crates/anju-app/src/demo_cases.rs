@@ -212,12 +212,14 @@ async fn flexible_workers(app: &App, today: Date, this_month: Period) -> AppResu
         let mut period = start;
         while period <= this_month {
             let day = period.first_day()?.add_days(4)?.min(today);
+            let key = format!("demo-deposit-{period}");
             app.deposit_flexible(
                 &batch(),
                 member.member_id,
                 period,
                 Fen::new(800_00),
                 "ecny",
+                &key,
                 day,
             )
             .await?;

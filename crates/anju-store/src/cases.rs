@@ -93,6 +93,8 @@ pub struct DepositRecord {
     pub channel: String,
     pub reference: String,
     pub entry_id: i64,
+    /// The key of the request that made it (one deposit per key and member).
+    pub request_key: String,
 }
 
 #[async_trait]
@@ -189,6 +191,8 @@ pub trait CaseStore: Send + Sync {
     async fn agreement(&self, member_id: i64) -> StoreResult<Option<AgreementRecord>>;
     async fn save_deposit(&self, deposit: &DepositRecord) -> StoreResult<()>;
     async fn deposits_of(&self, member_id: i64, limit: u32) -> StoreResult<Vec<DepositRecord>>;
+    async fn deposit_by_key(&self, member_id: i64, key: &str)
+    -> StoreResult<Option<DepositRecord>>;
     /// Flexible workers with an active account who deposited on or after `since` (K07).
     async fn count_flexible_contributing(&self, since: Date) -> StoreResult<i64>;
     /// Active members with an employer (the K08 denominator).

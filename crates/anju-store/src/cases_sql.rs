@@ -119,7 +119,7 @@ pub fn agreement_from(r: AgreementRow) -> StoreResult<AgreementRecord> {
     })
 }
 
-pub type DepositRow = (i64, i64, i32, i64, String, String, String, i64);
+pub type DepositRow = (i64, i64, i32, i64, String, String, String, i64, String);
 
 pub fn deposit_from(r: DepositRow) -> StoreResult<DepositRecord> {
     Ok(DepositRecord {
@@ -131,6 +131,7 @@ pub fn deposit_from(r: DepositRow) -> StoreResult<DepositRecord> {
         channel: r.5,
         reference: r.6,
         entry_id: r.7,
+        request_key: r.8,
     })
 }
 
@@ -631,9 +632,9 @@ macro_rules! impl_case_store {
             async fn save_deposit(&self, d: &$crate::DepositRecord) -> $crate::StoreResult<()> {
                 sqlx::query(concat!(
                     "INSERT INTO flexible_deposit (deposit_id, member_id, period, amount_fen, paid_on, channel, \
-                     reference, entry_id) VALUES ($1, $2, $3, $4, $5",
+                     reference, entry_id, request_key) VALUES ($1, $2, $3, $4, $5",
                     $date,
-                    ", $6, $7, $8)"
+                    ", $6, $7, $8, $9)"
                 ))
                 .bind(d.deposit_id)
                 .bind(d.member_id)
@@ -643,6 +644,7 @@ macro_rules! impl_case_store {
                 .bind(&d.channel)
                 .bind(&d.reference)
                 .bind(d.entry_id)
+                .bind(&d.request_key)
                 .execute(&self.$writer)
                 .await
                 .map_err($backend_err)?;
@@ -651,8 +653,8 @@ macro_rules! impl_case_store {
 
             async fn deposits_of(&self, member_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::DepositRecord>> {
                 let rows: Vec<$crate::cases_sql::DepositRow> = sqlx::query_as(
-                    "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id \
-                     FROM flexible_deposit WHERE member_id = $1 ORDER BY deposit_id DESC LIMIT $2",
+                    "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id, \
+                     request_key FROM flexible_deposit WHERE member_id = $1 ORDER BY deposit_id DESC LIMIT $2",
                 )
                 .bind(member_id)
                 .bind($crate::access_sql::list_limit(limit))
@@ -660,6 +662,19 @@ macro_rules! impl_case_store {
                 .await
                 .map_err($backend_err)?;
                 rows.into_iter().map($crate::cases_sql::deposit_from).collect()
+            }
+
+            async fn deposit_by_key(&self, member_id: i64, key: &str) -> $crate::StoreResult<Option<$crate::DepositRecord>> {
+                let row: Option<$crate::cases_sql::DepositRow> = sqlx::query_as(
+                    "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id, \
+                     request_key FROM flexible_deposit WHERE member_id = $1 AND request_key = $2",
+                )
+                .bind(member_id)
+                .bind(key)
+                .fetch_optional(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                row.map($crate::cases_sql::deposit_from).transpose()
             }
 
             async fn count_flexible_contributing(&self, since: anju_domain::Date) -> $crate::StoreResult<i64> {

@@ -728,6 +728,30 @@ impl App {
             member: RatePpm::new(employer.member_rate_ppm)?,
         };
         a.check(Period::of_date(today), current, rules)?;
+        let (from, to) = (period_value(a.from), period_value(a.to));
+        let overlapping = self
+            .store()
+            .reliefs_of(employer_id, RELIEF_PAGE)
+            .await?
+            .into_iter()
+            .any(|r| {
+                r.kind == a.kind.code()
+                    && r.status != "rejected"
+                    && r.from_period <= to
+                    && from <= r.to_period
+            });
+        if overlapping {
+            return Err(DomainError::new(
+                "RELIEF_OVERLAP",
+                format!(
+                    "{}—{} 已有待审批或已批准的{}申请",
+                    a.from,
+                    a.to,
+                    a.kind.name_zh()
+                ),
+            )
+            .into());
+        }
         let ids = self.store().reserve_ids(2);
         let record = ReliefRecord {
             relief_id: ids,

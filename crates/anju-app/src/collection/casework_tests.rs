@@ -270,6 +270,15 @@ async fn an_approved_deferral_moves_the_due_date_and_ends_by_itself() {
         .await
         .expect("apply");
     assert_eq!(filed.status, "pending");
+    let overlap = app
+        .apply_for_relief(
+            &agent,
+            employer_id,
+            &relief(ReliefKind::Deferral, "202702", "202704", None),
+            d("2026-11-20"),
+        )
+        .await;
+    assert_eq!(overlap.expect_err("overlap").code(), Some("RELIEF_OVERLAP"));
     let own = app.decide_task(&agent, filed.task_id, true, "").await;
     assert_eq!(own.expect_err("checker").code(), Some("MAKER_CHECKER_SELF"));
     app.decide_task(&reviewer, filed.task_id, true, "同意")
@@ -761,6 +770,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
             p("202611"),
             Fen::new(495_19),
             "ecny",
+            "request-small1",
             today,
         )
         .await;
@@ -775,12 +785,31 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
             p("202611"),
             Fen::new(2_000_00),
             "ecny",
+            "request-first1",
             today,
         )
         .await
         .expect("deposit");
     assert!(deposit.reference.starts_with("EC"));
     assert_eq!(balance(&app, worker.member_id).await, Fen::new(2_000_00));
+    let resubmitted = app
+        .deposit_flexible(
+            &batch(),
+            worker.member_id,
+            p("202611"),
+            Fen::new(2_000_00),
+            "ecny",
+            "request-first1",
+            today,
+        )
+        .await
+        .expect("the same request again");
+    assert_eq!(resubmitted.deposit_id, deposit.deposit_id);
+    assert_eq!(
+        balance(&app, worker.member_id).await,
+        Fen::new(2_000_00),
+        "a resubmitted form collects and credits once"
+    );
     let stranger = person(5, Role::Member, None);
     let scoped = app
         .deposit_flexible(
@@ -789,6 +818,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
             p("202611"),
             Fen::new(600_00),
             "bank",
+            "request-scope1",
             today,
         )
         .await;
@@ -800,6 +830,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
             p("202611"),
             Fen::new(600_00),
             "bank",
+            "request-other1",
             today,
         )
         .await;

@@ -174,7 +174,10 @@ impl App {
 
     /// A deposit for `period` (any amount at or above the monthly minimum),
     /// collected through `channel` and posted Dr 101 / Cr 201 on the day the
-    /// money arrives.
+    /// money arrives. `request_key` (minted by the page, or the caller) makes
+    /// a resubmitted request return the first deposit instead of collecting
+    /// again.
+    #[allow(clippy::too_many_arguments)]
     pub async fn deposit_flexible(
         &self,
         actor: &Actor,
@@ -182,11 +185,24 @@ impl App {
         period: Period,
         amount: Fen,
         channel: &str,
+        request_key: &str,
         today: Date,
     ) -> AppResult<DepositRecord> {
-        let result = self
-            .try_deposit(actor, member_id, period, amount, channel, today)
-            .await;
+        let result = match self.store().deposit_by_key(member_id, request_key).await? {
+            Some(done) => Ok(done),
+            None => {
+                self.try_deposit(
+                    actor,
+                    member_id,
+                    period,
+                    amount,
+                    channel,
+                    request_key,
+                    today,
+                )
+                .await
+            }
+        };
         let payload = format!("{period}|{amount}|{channel}");
         self.audited(
             actor,
@@ -198,6 +214,7 @@ impl App {
         .await
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn try_deposit(
         &self,
         actor: &Actor,
@@ -205,8 +222,18 @@ impl App {
         period: Period,
         amount: Fen,
         channel: &str,
+        request_key: &str,
         today: Date,
     ) -> AppResult<DepositRecord> {
+        let key_ok = (8..=64).contains(&request_key.len())
+            && request_key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !key_ok {
+            return Err(
+                DomainError::new("REQUEST_KEY_INVALID", "请求已失效，请刷新页面后重试").into(),
+            );
+        }
         if let Some(p) = &actor.principal
             && p.role == Role::Member
             && p.member_id != Some(member_id)
@@ -245,7 +272,7 @@ impl App {
         let entry = NewEntry::new(
             "C01",
             receipt.paid_on,
-            IdempotencyKey::parse(&format!("flex-{deposit_id}"))?,
+            IdempotencyKey::parse(&format!("flex-{member_id}-{request_key}"))?,
             &format!("{period} 灵活就业缴存"),
             vec![
                 Line::debit("101", amount),
@@ -262,6 +289,7 @@ impl App {
             channel: receipt.channel.to_string(),
             reference: receipt.reference,
             entry_id: posted.entry_id.0,
+            request_key: request_key.to_string(),
         };
         self.store().save_deposit(&deposit).await?;
         Ok(deposit)

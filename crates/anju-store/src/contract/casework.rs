@@ -361,15 +361,36 @@ pub fn flexible_agreements_and_deposits(store: Arc<dyn Store>) -> BoxFuture<()> 
             channel: "ecny".to_string(),
             reference: "E1".to_string(),
             entry_id: 70,
+            request_key: "k1".to_string(),
         };
         store.save_deposit(&deposit).await.expect("deposit");
         store
             .save_deposit(&DepositRecord {
                 deposit_id: 61,
+                request_key: "k2".to_string(),
                 ..deposit.clone()
             })
             .await
             .expect("deposit");
+        assert!(
+            store
+                .save_deposit(&DepositRecord {
+                    deposit_id: 62,
+                    ..deposit.clone()
+                })
+                .await
+                .is_err(),
+            "one deposit per request key"
+        );
+        assert_eq!(
+            store
+                .deposit_by_key(3, "k2")
+                .await
+                .expect("d")
+                .map(|d| d.deposit_id),
+            Some(61)
+        );
+        assert_eq!(store.deposit_by_key(3, "k9").await.expect("d"), None);
         assert_eq!(store.deposits_of(3, 10).await.expect("l").len(), 2);
         assert_eq!(
             store

@@ -150,6 +150,7 @@ pub struct FlexiblePanel {
     pub this_month: String,
     pub deposits: Vec<DepositRow>,
     pub channels: Vec<(&'static str, &'static str)>,
+    pub request_key: String,
 }
 
 pub async fn flexible_panel(app: &App, member_id: i64) -> AppResult<Option<FlexiblePanel>> {
@@ -179,6 +180,11 @@ pub async fn flexible_panel(app: &App, member_id: i64) -> AppResult<Option<Flexi
             .iter()
             .map(|a| (a.channel(), a.name_zh()))
             .collect(),
+        request_key: anju_app::access::random_token()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(32)
+            .collect(),
     }))
 }
 
@@ -187,6 +193,9 @@ pub struct DepositForm {
     period: String,
     amount: String,
     channel: String,
+    /// Minted when the page was drawn: a resubmitted form deposits once.
+    #[serde(default)]
+    request_key: String,
 }
 
 /// A flexible worker's deposit; the member page shows the outcome.
@@ -211,6 +220,7 @@ pub async fn deposit(
                 period,
                 amount,
                 &form.channel,
+                &form.request_key,
                 today_in_china(),
             )
             .await?;
