@@ -50,6 +50,8 @@ fn file_error(code: &'static str, message: &str) -> DomainError {
 /// A sheet as read from a file: the header's names and each row's cells
 /// (`None` for a row the reader could not make out).
 struct Table {
+    /// The header's spreadsheet row (1 unless a sheet starts lower down).
+    header_row: usize,
     headers: Vec<String>,
     rows: Vec<Option<Vec<String>>>,
 }
@@ -99,7 +101,7 @@ pub fn parse_base_file(bytes: &[u8]) -> DomainResult<BaseFile> {
     let mut file = BaseFile::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, record) in table.rows.iter().enumerate() {
-        let row = index + 2;
+        let row = table.header_row + index + 1;
         let cells = record.as_deref().unwrap_or_default();
         if record.is_some() && cells.iter().all(|c| c.is_empty()) {
             continue;
@@ -181,7 +183,11 @@ fn read_csv(bytes: &[u8]) -> DomainResult<Table> {
         }
         rows.push(record.ok().map(|r| r.iter().map(str::to_string).collect()));
     }
-    Ok(Table { headers, rows })
+    Ok(Table {
+        header_row: 1,
+        headers,
+        rows,
+    })
 }
 
 fn read_xlsx(bytes: &[u8]) -> DomainResult<Table> {
@@ -207,7 +213,13 @@ fn read_xlsx(bytes: &[u8]) -> DomainResult<Table> {
         }
         rows.push(Some(line.iter().map(cell_text).collect()));
     }
-    Ok(Table { headers, rows })
+    // A sheet whose data starts lower down still reports the rows people see.
+    let header_row = sheet.start().map_or(1, |(row, _)| row as usize + 1);
+    Ok(Table {
+        header_row,
+        headers,
+        rows,
+    })
 }
 
 /// A cell as the text a person typed. Numbers come back as Excel stores them
@@ -246,7 +258,7 @@ fn check_table(table: &Table, rules: &ContributionRules) -> DomainResult<RosterF
     let mut file = RosterFile::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, record) in table.rows.iter().enumerate() {
-        let row = index + 2;
+        let row = table.header_row + index + 1;
         let Some(record) = record else {
             file.errors.push(RowError {
                 row,
@@ -553,6 +565,30 @@ mod tests {
         assert_eq!(
             parse_base_file("身份证号,月工资\n".as_bytes()).map_err(|e| e.code()),
             Err("FILE_COLUMN_MISSING")
+        );
+    }
+
+    #[test]
+    fn a_sheet_that_starts_lower_down_reports_the_rows_people_see() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, name) in (0u16..).zip(["身份证号", "姓名", "月工资"]) {
+            sheet.write_string(2, col, name).expect("write");
+        }
+        sheet
+            .write_string(3, 0, "320502199003071231")
+            .expect("write");
+        sheet.write_string(3, 1, "张伟").expect("write");
+        sheet.write_number(3, 2, 8000.0).expect("write");
+        let bytes = book.save_to_buffer().expect("xlsx");
+        let file = parse_roster_xlsx(&bytes, &rules()).expect("parsed");
+        assert_eq!(
+            file.errors
+                .iter()
+                .map(|e| (e.row, e.code))
+                .collect::<Vec<_>>(),
+            [(4, "ID_CHECKSUM")],
+            "header on row 3, the person on row 4"
         );
     }
 
