@@ -9,6 +9,7 @@ pub mod demo;
 mod demo_cases;
 pub mod demo_people;
 mod error;
+pub mod interest;
 pub mod ledger;
 pub mod policy;
 

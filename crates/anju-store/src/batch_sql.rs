@@ -71,6 +71,22 @@ pub trait BatchStore: Send + Sync {
 
     /// Drops the bill baseline's twin tables.
     async fn drop_bills_baseline(&self) -> StoreResult<()>;
+
+    /// Member accounts with an id above `after`, ascending, at most `limit`,
+    /// with their kept state (balance, year, brought forward, balance-days).
+    async fn member_states_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<
+        Vec<(
+            anju_domain::ledger::MemberId,
+            anju_domain::ledger::MemberBalance,
+        )>,
+    >;
+
+    /// Those of `keys` already used by a posted entry.
+    async fn posted_keys(&self, keys: &[String]) -> StoreResult<Vec<String>>;
 }
 
 pub type BillableTuple = (i64, i64, i64, Option<i64>, Option<i64>);
@@ -294,6 +310,49 @@ macro_rules! impl_batch_store {
                 }
                 tx.commit().await.map_err($backend_err)?;
                 Ok(done)
+            }
+
+            async fn member_states_after(
+                &self,
+                after: i64,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<(anju_domain::ledger::MemberId, anju_domain::ledger::MemberBalance)>> {
+                let rows: Vec<(i64, i64, i32, i64, i64)> = sqlx::query_as(
+                    "SELECT member_id, balance_fen, product_year, year_opening_fen, product_fen_days \
+                     FROM member_account WHERE member_id > $1 ORDER BY member_id LIMIT $2",
+                )
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, balance, year, opening, product)| {
+                        (
+                            anju_domain::ledger::MemberId(id),
+                            $crate::rows::member_balance_from((balance, year, opening, product)),
+                        )
+                    })
+                    .collect())
+            }
+
+            async fn posted_keys(&self, keys: &[String]) -> $crate::StoreResult<Vec<String>> {
+                let mut found = Vec::new();
+                for chunk in keys.chunks($crate::collection_sql::IDS_PER_LOOKUP) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT idempotency_key FROM journal_entry WHERE idempotency_key IN (",
+                    );
+                    let mut list = q.separated(", ");
+                    for k in chunk {
+                        list.push_bind(k.clone());
+                    }
+                    q.push(")");
+                    let rows: Vec<(String,)> =
+                        q.build_query_as().fetch_all(&self.$writer).await.map_err($backend_err)?;
+                    found.extend(rows.into_iter().map(|(k,)| k));
+                }
+                Ok(found)
             }
 
             async fn raw_insert_bills_baseline(&self, bills: &[$crate::NewBill]) -> $crate::StoreResult<u64> {

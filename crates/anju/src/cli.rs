@@ -126,6 +126,13 @@ pub enum InterestCommand {
         #[arg(long)]
         json: bool,
     },
+    /// 年度结息: credit every account's interest for the year ending 30 June
+    /// of `--year`. Safe to run again; a stopped run resumes. One JSON line.
+    Settle {
+        /// The calendar year of the 30 June that ends the interest year.
+        #[arg(long)]
+        year: i32,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,6 @@
 //! `anju interest calc`: one account's year of interest, worked out line by
 //! line with the policy's rates, as text a clerk can read to a member or as
-//! JSON.
+//! JSON; `anju interest settle`: the yearly settlement with a progress bar.
 
 use crate::config::Config;
 use anju_app::policy::load_policy;
@@ -127,4 +127,47 @@ fn as_json(w: &YearInterest) -> serde_json::Value {
         "interest_fen": w.interest.get(),
         "lines": lines,
     })
+}
+
+/// Runs the settlement of the year ending 30 June `end_year`, printing one
+/// JSON line.
+pub async fn settle(app: anju_app::App, end_year: i32) -> Result<ExitCode> {
+    if !(1991..=2200).contains(&end_year) {
+        bail!("--year {end_year} is outside 1991…2200");
+    }
+    let year = anju_domain::InterestYear::ending(end_year);
+    let actor = anju_app::access::Actor::anonymous(
+        anju_domain::access::Channel::Batch,
+        "interest-settle",
+        "local",
+    );
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} accounts settled {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let started = std::time::Instant::now();
+    let run = app
+        .settle_interest(
+            &actor,
+            year,
+            anju_app::interest::SettleOptions::default(),
+            &|n| bar.set_position(n),
+        )
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    let report = serde_json::json!({
+        "job": "interest-settle",
+        "year_end": year.last_day().map(|d| d.to_string()).unwrap_or_default(),
+        "accounts": run.accounts,
+        "credited": run.credited,
+        "interest_fen": run.interest.get(),
+        "pages_posted": run.pages_posted,
+        "pages_already_settled": run.pages_already_settled,
+        "from_history": run.from_history,
+        "seconds": (started.elapsed().as_millis() as f64) / 1000.0,
+    });
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
 }

@@ -46,6 +46,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                     json,
                 },
         } => crate::interest::calc(&config, &method, opening_fen, &movements, &year_end, json),
+        Command::Interest {
+            command: InterestCommand::Settle { year },
+        } => {
+            let (policy, store) = open(&config).await?;
+            crate::interest::settle(App::new(store, policy), year).await
+        }
         Command::Policy {
             command: PolicyCommand::Show { date },
         } => policy_show(&config, date.as_deref()),

@@ -1,0 +1,194 @@
+use super::*;
+use crate::policy::load_policy;
+use anju_domain::access::Channel;
+use anju_domain::ledger::IdempotencyKey;
+use anju_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+fn d(text: &str) -> Date {
+    Date::parse(text).expect("date")
+}
+
+fn batch() -> Actor {
+    Actor::anonymous(Channel::Batch, "test", "local")
+}
+
+async fn app(dir: &tempfile::TempDir, name: &str) -> App {
+    let url = format!("sqlite://{}", dir.path().join(name).display());
+    let store = SqliteStore::open(&url, "320500000000000")
+        .await
+        .expect("store");
+    App::new(Arc::new(store), load_policy(None).expect("policy"))
+}
+
+/// Posts a movement of `amount` fen (credit positive) for `member`.
+async fn moved(app: &App, member: i64, on: &str, amount: i64, key: &str) {
+    let fen = Fen::new(amount.abs());
+    let lines = if amount > 0 {
+        vec![
+            Line::debit("101", fen),
+            Line::credit("201", fen).for_member(MemberId(member)),
+        ]
+    } else {
+        vec![
+            Line::debit("201", fen).for_member(MemberId(member)),
+            Line::credit("101", fen),
+        ]
+    };
+    let code = if amount > 0 { "C01" } else { "C11" };
+    let entry = NewEntry::new(
+        code,
+        d(on),
+        IdempotencyKey::parse(key).expect("key"),
+        "测试",
+        lines,
+    )
+    .expect("entry");
+    app.post_entry(entry).await.expect("post");
+}
+
+/// business-rules §2's worked example on account `member`: ¥50,000.00 by
+/// 2024-06-30, ¥2,400 on the 10th of every month, ¥20,000 out on 2025-03-15.
+async fn worked_example(app: &App, member: i64) {
+    moved(
+        app,
+        member,
+        "2024-06-20",
+        50_000_00,
+        &format!("open-{member}"),
+    )
+    .await;
+    for i in 0..12 {
+        let (y, m) = if i < 6 { (2024, 7 + i) } else { (2025, i - 5) };
+        let on = format!("{y}-{m:02}-10");
+        moved(app, member, &on, 2_400_00, &format!("c-{member}-{i}")).await;
+    }
+    moved(
+        app,
+        member,
+        "2025-03-15",
+        -20_000_00,
+        &format!("w-{member}"),
+    )
+    .await;
+}
+
+async fn open(app: &App, members: std::ops::RangeInclusive<i64>) {
+    let accounts: Vec<(MemberId, Date)> = members.map(|m| (MemberId(m), d("2024-06-01"))).collect();
+    app.store()
+        .open_member_accounts(&accounts)
+        .await
+        .expect("open");
+}
+
+fn year() -> InterestYear {
+    InterestYear::ending(2025)
+}
+
+#[tokio::test]
+async fn the_worked_example_settles_to_885_60_and_once_only() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir, "i.db").await;
+    open(&app, 1..=1).await;
+    worked_example(&app, 1).await;
+    let before = app.member_balance(MemberId(1)).await.expect("b").balance;
+    let run = app
+        .settle_interest(&batch(), year(), SettleOptions::default(), &|_| {})
+        .await
+        .expect("settle");
+    assert_eq!((run.credited, run.interest), (1, Fen::new(885_60)));
+    assert_eq!(run.from_history, 0, "the kept balance-days were enough");
+    let after = app.member_balance(MemberId(1)).await.expect("b").balance;
+    assert_eq!(after.checked_sub(before).expect("diff"), Fen::new(885_60));
+    let again = app
+        .settle_interest(&batch(), year(), SettleOptions::default(), &|_| {})
+        .await
+        .expect("again");
+    assert_eq!((again.pages_posted, again.pages_already_settled), (0, 1));
+    let gl = app.store().gl_balances().await.expect("gl");
+    let expense = gl.iter().find(|g| g.gl_code == "41101").expect("41101");
+    assert_eq!(
+        expense.debit,
+        Fen::new(885_60),
+        "Σ interest posted = GL 41101"
+    );
+    let check = app.check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+}
+
+#[tokio::test]
+async fn an_account_that_moved_in_the_next_year_is_settled_from_its_history() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir, "h.db").await;
+    open(&app, 1..=2).await;
+    worked_example(&app, 1).await;
+    worked_example(&app, 2).await;
+    // Account 2 already has a movement valued in the next interest year.
+    moved(&app, 2, "2025-07-05", 1_000_00, "next-year").await;
+    let run = app
+        .settle_interest(&batch(), year(), SettleOptions::default(), &|_| {})
+        .await
+        .expect("settle");
+    assert_eq!(run.from_history, 1);
+    assert_eq!(
+        run.interest,
+        Fen::new(2 * 885_60),
+        "both accounts get the same interest"
+    );
+}
+
+/// A run stopped after k pages and then resumed ends exactly where one
+/// uninterrupted run ends, for every k.
+#[tokio::test]
+async fn a_settlement_stopped_after_any_page_resumes_to_the_same_result() {
+    let dir = tempfile::tempdir().expect("dir");
+    let options = |stop| SettleOptions {
+        accounts_per_page: 2,
+        stop_after_pages: stop,
+    };
+    let whole = app(&dir, "whole.db").await;
+    open(&whole, 1..=7).await;
+    for m in 1..=7 {
+        moved(&whole, m, "2024-09-01", m * 10_000_00, &format!("in-{m}")).await;
+    }
+    whole
+        .settle_interest(&batch(), year(), options(None), &|_| {})
+        .await
+        .expect("settle");
+    let expected: Vec<Fen> = {
+        let mut v = Vec::new();
+        for m in 1..=7 {
+            v.push(whole.member_balance(MemberId(m)).await.expect("b").balance);
+        }
+        v
+    };
+    for k in 0..=4 {
+        let resumed = app(&dir, &format!("resume-{k}.db")).await;
+        open(&resumed, 1..=7).await;
+        for m in 1..=7 {
+            moved(&resumed, m, "2024-09-01", m * 10_000_00, &format!("in-{m}")).await;
+        }
+        let part = resumed
+            .settle_interest(&batch(), year(), options(Some(k)), &|_| {})
+            .await
+            .expect("part");
+        assert_eq!(part.pages_posted, k.min(4));
+        let rest = resumed
+            .settle_interest(&batch(), year(), options(None), &|_| {})
+            .await
+            .expect("rest");
+        assert_eq!(rest.pages_already_settled, k.min(4), "k = {k}");
+        for m in 1..=7 {
+            let balance = resumed
+                .member_balance(MemberId(m))
+                .await
+                .expect("b")
+                .balance;
+            assert_eq!(
+                balance,
+                expected[usize::try_from(m - 1).expect("index")],
+                "k = {k}, member {m}"
+            );
+        }
+    }
+}
