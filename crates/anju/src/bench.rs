@@ -396,3 +396,108 @@ fn entries_by_lines(entries: &[NewEntry], per_call: usize) -> Vec<&[NewEntry]> {
     }
     chunks
 }
+
+/// The one JSON line `bench interest` prints (field order is the output order).
+#[derive(serde::Serialize)]
+struct InterestReport {
+    scenario: &'static str,
+    backend: &'static str,
+    accounts: u64,
+    months_posted: u32,
+    credited: u64,
+    interest_fen: i64,
+    seconds: f64,
+    accounts_per_s: f64,
+    from_history: u64,
+    ledger_ok: bool,
+    peak_rss_mib: u64,
+}
+
+/// The interest year the benchmark settles: 2026-07-01 … 2027-06-30.
+const BENCH_INTEREST_YEAR_END: i32 = 2027;
+
+/// `bench interest` (P2): seed, post `months` monthly remittances of the
+/// interest year (July onwards), then time the 30 June settlement over every
+/// account; check Σ interest = GL 41101 and the ledger.
+pub async fn interest(
+    config: &Config,
+    policy: &PolicySet,
+    members: u64,
+    seed: u64,
+    months: u32,
+) -> Result<()> {
+    if !(1..=12).contains(&months) {
+        bail!("--months must be 1 to 12");
+    }
+    let spec = crate::seed::spec(members, seed, BENCH_OPENED)?;
+    let fresh = fresh_store(config, &policy.centre_code, "interest").await?;
+    let app = App::new(fresh.store.clone(), policy.clone());
+    let (seeded, seed_seconds) = crate::seed::seed_with_progress(&app, spec).await?;
+    eprintln!("seeded {} members in {seed_seconds:.1} s", seeded.members);
+    let actor =
+        anju_app::access::Actor::anonymous(anju_domain::access::Channel::Batch, "bench", "local");
+    let bar = crate::seed::bar(members * u64::from(months), "a year of remittances");
+    let mut period = anju_domain::Period::new(BENCH_INTEREST_YEAR_END - 1, 7)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let posting = Instant::now();
+    for month in 0..months {
+        let done = members * u64::from(month);
+        let progress = |n: u64| bar.set_position(done + n);
+        app.run_remittances(&actor, period, "bank", &progress)
+            .await
+            .map_err(|e| anyhow::anyhow!("remittance run {period}: {e}"))?;
+        period = period.next().map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    bar.finish_and_clear();
+    eprintln!(
+        "posted {months} months in {:.1} s",
+        posting.elapsed().as_secs_f64()
+    );
+    let bar = crate::seed::bar(members, "settlement");
+    let started = Instant::now();
+    let run = app
+        .settle_interest(
+            &actor,
+            anju_domain::InterestYear::ending(BENCH_INTEREST_YEAR_END),
+            anju_app::interest::SettleOptions::default(),
+            &|n| bar.set_position(n),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("settlement: {e}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let peak = peak_rss_mib();
+    let check = fresh.store.check_ledger().await?;
+    let expense = fresh
+        .store
+        .gl_balances()
+        .await?
+        .into_iter()
+        .find(|g| g.gl_code == "41101")
+        .map_or(Fen::ZERO, |g| g.debit);
+    let ledger_ok = check.is_ok() && expense == run.interest && run.accounts == members;
+    let report = InterestReport {
+        scenario: "interest",
+        backend: fresh.backend,
+        accounts: run.accounts,
+        months_posted: months,
+        credited: run.credited,
+        interest_fen: run.interest.get(),
+        seconds: round3(seconds),
+        accounts_per_s: (run.accounts as f64 / seconds).round(),
+        from_history: run.from_history,
+        ledger_ok,
+        peak_rss_mib: peak,
+    };
+    cleanup(fresh).await?;
+    println!("{}", serde_json::to_string(&report)?);
+    if !ledger_ok {
+        bail!(
+            "checks failed after the benchmark (Σ interest {}, GL 41101 {}):\n{}",
+            run.interest,
+            expense,
+            check.render()
+        );
+    }
+    Ok(())
+}

@@ -205,4 +205,16 @@ pub enum BenchScenario {
         #[arg(long, default_value_t = anju_app::collection::batch::DEFAULT_SEED)]
         seed: u64,
     },
+    /// P2: a year of remittances, then the 30 June settlement over every account.
+    Interest {
+        /// Members to seed (default: Suzhou scale, 4.71 million).
+        #[arg(long, default_value_t = anju_app::collection::batch::SUZHOU_MEMBERS)]
+        members: u64,
+        /// Seed of the synthetic data.
+        #[arg(long, default_value_t = anju_app::collection::batch::DEFAULT_SEED)]
+        seed: u64,
+        /// Months of remittances posted before the settlement (July onwards).
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+    },
 }

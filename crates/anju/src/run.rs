@@ -83,6 +83,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             crate::bench::remittance(&config, &policy, members, seed).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench {
+            scenario:
+                BenchScenario::Interest {
+                    members,
+                    seed,
+                    months,
+                },
+        } => {
+            let policy = load_policy(config.policy.as_deref())?;
+            crate::bench::interest(&config, &policy, members, seed, months).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Seed { size, seed, opened } => {
             let members = size
                 .scale

@@ -280,3 +280,27 @@ fn interest_settle_prints_one_json_line_and_refuses_a_silly_year() {
     assert_ne!(code, 0);
     assert!(text.contains("outside"), "{text}");
 }
+
+#[test]
+fn bench_interest_settles_every_account_of_a_small_centre() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, text) =
+        run(anju(dir.path()).args(["bench", "interest", "--members", "300", "--months", "2"]));
+    assert_eq!(code, 0, "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("{\"scenario\""))
+        .expect("the JSON line");
+    let report: serde_json::Value = serde_json::from_str(line).expect("one JSON line");
+    assert_eq!(report["scenario"], "interest");
+    assert_eq!(report["accounts"], 300);
+    assert_eq!(
+        report["credited"], 300,
+        "everyone who paid in earns interest"
+    );
+    assert_eq!(report["ledger_ok"], true);
+    let (code, text) =
+        run(anju(dir.path()).args(["bench", "interest", "--members", "10", "--months", "13"]));
+    assert_ne!(code, 0);
+    assert!(text.contains("--months"), "{text}");
+}
