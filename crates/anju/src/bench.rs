@@ -413,11 +413,14 @@ struct InterestReport {
     peak_rss_mib: u64,
 }
 
-/// The interest year the benchmark settles: 2026-07-01 … 2027-06-30.
-const BENCH_INTEREST_YEAR_END: i32 = 2027;
+/// The interest year the benchmark settles: 2027-07-01 … 2028-06-30. Its
+/// twelve months of remittances are June 2027 … May 2028: each is paid within
+/// the year (June's by early July), as by the night of 30 June when the
+/// settlement runs — nothing is yet valued in the next year.
+const BENCH_INTEREST_YEAR_END: i32 = 2028;
 
 /// `bench interest` (P2): seed, post `months` monthly remittances of the
-/// interest year (July onwards), then time the 30 June settlement over every
+/// interest year (from June), then time the 30 June settlement over every
 /// account; check Σ interest = GL 41101 and the ledger.
 pub async fn interest(
     config: &Config,
@@ -437,7 +440,7 @@ pub async fn interest(
     let actor =
         anju_app::access::Actor::anonymous(anju_domain::access::Channel::Batch, "bench", "local");
     let bar = crate::seed::bar(members * u64::from(months), "a year of remittances");
-    let mut period = anju_domain::Period::new(BENCH_INTEREST_YEAR_END - 1, 7)
+    let mut period = anju_domain::Period::new(BENCH_INTEREST_YEAR_END - 1, 6)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let posting = Instant::now();
     for month in 0..months {

@@ -213,7 +213,7 @@ pub enum BenchScenario {
         /// Seed of the synthetic data.
         #[arg(long, default_value_t = anju_app::collection::batch::DEFAULT_SEED)]
         seed: u64,
-        /// Months of remittances posted before the settlement (July onwards).
+        /// Months of remittances posted before the settlement (from June).
         #[arg(long, default_value_t = 12)]
         months: u32,
     },
