@@ -301,3 +301,32 @@ test('staff read the collection indicators, search with masking, and work the ar
     await page.getByText('已批准').first().waitFor();
   });
 });
+
+test('a member opens the interest statement and the lines add up to the interest', async () => {
+  await journey('interest-statement', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    await page.getByRole('link', { name: /结息明细/ }).click();
+    await page.getByRole('heading', { name: /结息年度明细/ }).waitFor();
+    const shown = await page.locator('#interest').innerText();
+    assert.match(shown, /^¥[\d,]+\.\d\d$/);
+    // Redo the sum by hand, as the page invites: Σ product × rate ÷ divisor,
+    // rounded half-up to the fen once — in exact integers.
+    const rows = await page.locator('tbody tr').all();
+    assert.ok(rows.length > 1, 'the year has lines');
+    const lines = [];
+    for (const row of rows) {
+      const cells = await row.locator('td').allInnerTexts();
+      const productFenDays = BigInt(cells[4].replace('.', '').replace('-', '')) * (cells[4].startsWith('-') ? -1n : 1n);
+      const [whole, frac = ''] = cells[5].replace('%', '').split('.');
+      const ppm = BigInt(whole) * 10000n + BigInt((frac + '0000').slice(0, 4));
+      lines.push({ productFenDays, ppm, perDays: BigInt(cells[6]) });
+    }
+    const lcm = lines.reduce((acc, l) => { const g = (a, b) => (b === 0n ? a : g(b, a % b)); return acc / g(acc, l.perDays) * l.perDays; }, 1n);
+    const numerator = lines.reduce((acc, l) => acc + l.productFenDays * l.ppm * (lcm / l.perDays), 0n);
+    const denominator = 1000000n * lcm;
+    const fen = (2n * numerator + denominator) / (2n * denominator);
+    const expected = `¥${(Number(fen) / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    assert.equal(shown, expected);
+  });
+});

@@ -13,7 +13,7 @@
 
 use crate::access::{Actor, CommandOutcome};
 use crate::{App, AppResult};
-use anju_domain::interest::{Movement, RateSpan, rate_spans, year_interest};
+use anju_domain::interest::{Movement, RateSpan, YearInterest, rate_spans, year_interest};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberBalance, MemberId, NewEntry, Side};
 use anju_domain::policy::{DepositInterest, InterestMethod};
 use anju_domain::{Date, DomainError, Fen, InterestYear};
@@ -173,15 +173,24 @@ impl App {
 
     /// One account's year from its posting history (the slow, exact path).
     async fn interest_from_history(&self, member: MemberId, rules: &YearRules) -> AppResult<Fen> {
+        Ok(self.worked_year(member, rules).await?.interest)
+    }
+
+    async fn worked_year(&self, member: MemberId, rules: &YearRules) -> AppResult<YearInterest> {
         let first = rules.year.first_day()?;
         let opening = self
             .store()
             .member_balance_as_of(member, first.add_days(-1)?)
             .await?;
-        let movements = self
+        // The year's own settlement credit is its result, not a movement of it.
+        let movements: Vec<Movement> = self
             .movements_in(member, first, rules.year.last_day()?)
-            .await?;
-        let worked = year_interest(
+            .await?
+            .into_iter()
+            .filter(|m| !m.settlement)
+            .map(|m| m.movement)
+            .collect();
+        Ok(year_interest(
             rules.rules.method,
             rules.year,
             opening,
@@ -189,17 +198,47 @@ impl App {
             &rules.spans,
             rules.rules.day_basis,
             rules.rules.rounding,
-        )?;
-        Ok(worked.interest)
+        )?)
     }
 
-    /// The member's movements with value dates in `[first, last]`.
+    /// 结息明细: a member's year worked out line by line from the history,
+    /// with the policy's method and rates — what the statement page shows and
+    /// `anju interest calc` reproduces — and the interest credited for the
+    /// year if it has been settled.
+    pub async fn interest_statement(
+        &self,
+        member: MemberId,
+        year: InterestYear,
+    ) -> AppResult<(YearInterest, Option<Fen>)> {
+        let series = &self.policy().deposit_interest;
+        let rules = YearRules {
+            year,
+            rules: series.at(year.last_day()?)?.value.clone(),
+            spans: rate_spans(series, year)?,
+        };
+        let worked = self.worked_year(member, &rules).await?;
+        let mut credited = None;
+        let last = year.last_day()?;
+        for m in self.movements_in(member, last, last).await? {
+            if m.settlement {
+                credited = Some(
+                    credited
+                        .unwrap_or(Fen::ZERO)
+                        .checked_add(m.movement.amount)?,
+                );
+            }
+        }
+        Ok((worked, credited))
+    }
+
+    /// The member's movements with value dates in `[first, last]`, each
+    /// marked when it is a yearly settlement credit (business type C09).
     async fn movements_in(
         &self,
         member: MemberId,
         first: Date,
         last: Date,
-    ) -> AppResult<Vec<Movement>> {
+    ) -> AppResult<Vec<HistoryMovement>> {
         let mut found = Vec::new();
         let mut cursor = None;
         loop {
@@ -210,9 +249,12 @@ impl App {
                         Side::Credit => m.amount,
                         Side::Debit => Fen::new(-m.amount.get()),
                     };
-                    found.push(Movement {
-                        value_date: m.value_date,
-                        amount,
+                    found.push(HistoryMovement {
+                        movement: Movement {
+                            value_date: m.value_date,
+                            amount,
+                        },
+                        settlement: m.business_type == "C09",
                     });
                 }
             }
@@ -223,6 +265,12 @@ impl App {
         }
         Ok(found)
     }
+}
+
+/// A movement read back from the history.
+struct HistoryMovement {
+    movement: Movement,
+    settlement: bool,
 }
 
 /// Dr 41101 the page's total / Cr 201 each member, valued on 30 June.

@@ -65,6 +65,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             get(pages::member_home),
         ),
         (
+            spec(
+                Method::GET,
+                "/member/interest",
+                Roles(MEMBER),
+                "结息明细（逐笔积数与利息）",
+            ),
+            get(pages::member_interest),
+        ),
+        (
             spec(Method::GET, "/employer", Roles(AGENT), "单位首页"),
             get(pages::employer_home),
         ),

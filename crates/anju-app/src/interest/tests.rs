@@ -114,6 +114,21 @@ async fn the_worked_example_settles_to_885_60_and_once_only() {
     );
     let check = app.check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
+    let (worked, credited) = app
+        .interest_statement(MemberId(1), year())
+        .await
+        .expect("statement");
+    assert_eq!(
+        worked.interest,
+        Fen::new(885_60),
+        "the statement redoes the sum"
+    );
+    assert_eq!(worked.lines.len(), 14, "brought forward and 13 movements");
+    assert_eq!(
+        credited,
+        Some(Fen::new(885_60)),
+        "and shows what was credited"
+    );
 }
 
 #[tokio::test]

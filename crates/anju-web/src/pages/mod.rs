@@ -9,6 +9,7 @@ mod people;
 mod public;
 mod staff;
 mod staff_collection;
+mod statement;
 
 pub use employer::{
     add_member, employer_home, generate_bill, import_members, pay_bill, seal_member,
@@ -30,6 +31,7 @@ pub use staff_collection::{
     employer_status as staff_employer_status, member_detail as staff_member_detail,
     member_freeze as staff_member_freeze, open_case as staff_open_case, run_collection_day,
 };
+pub use statement::member_interest;
 
 use crate::auth::Session;
 use crate::state::WebState;

@@ -1,0 +1,110 @@
+//! 结息明细: a member's interest year worked out line by line — value date,
+//! amount, the days counted, the product, the rate and what it is divided by —
+//! so the member can redo the sum by hand (or with `anju interest calc`).
+
+use super::{Layout, internal, render};
+use crate::auth::Session;
+use crate::state::WebState;
+use anju_app::clock::today_in_china;
+use anju_domain::ledger::MemberId;
+use anju_domain::{Fen, InterestYear};
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+pub struct LineRow {
+    pub label: String,
+    pub amount: Fen,
+    pub span: String,
+    pub days: i64,
+    pub product: String,
+    pub rate: String,
+    pub per_days: i64,
+}
+
+#[derive(Template)]
+#[template(path = "member_interest.html")]
+struct StatementPage {
+    layout: Layout,
+    year_end: i32,
+    span: String,
+    method: &'static str,
+    opening: Fen,
+    lines: Vec<LineRow>,
+    product: String,
+    interest: Fen,
+    credited: Option<Fen>,
+    years: Vec<i32>,
+}
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    #[serde(default)]
+    year: Option<i32>,
+}
+
+/// `2150440000` fen-days → `21504400.00` yuan-days, exactly.
+fn yuan_days(product: i128) -> String {
+    let sign = if product < 0 { "-" } else { "" };
+    let abs = product.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+pub async fn member_interest(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Query(query): Query<YearQuery>,
+) -> Response {
+    let app = &state.app;
+    let current = today_in_china().interest_year().end_year();
+    // The last settled year by default; the current one (so far) on request.
+    let year_end = query
+        .year
+        .filter(|y| (current - 10..=current).contains(y))
+        .unwrap_or(current - 1);
+    let Some(member) = session.principal.member_id else {
+        return internal(app, Some(&session));
+    };
+    let year = InterestYear::ending(year_end);
+    let Ok((worked, credited)) = app.interest_statement(MemberId(member), year).await else {
+        return internal(app, Some(&session));
+    };
+    let method = match worked.method {
+        anju_domain::policy::InterestMethod::A => "A（逐日余额积数）",
+        anju_domain::policy::InterestMethod::B => "B（上年结转余额×年利率 + 本年发生额积数）",
+        anju_domain::policy::InterestMethod::C => "C（同 B，按 30/360 计天数）",
+    };
+    let page = StatementPage {
+        layout: Layout::new(app, Some(&session)),
+        year_end,
+        span: format!(
+            "{} 至 {}",
+            year.first_day().map(|d| d.to_string()).unwrap_or_default(),
+            year.last_day().map(|d| d.to_string()).unwrap_or_default()
+        ),
+        method,
+        opening: worked.opening,
+        lines: worked
+            .lines
+            .iter()
+            .map(|l| LineRow {
+                label: l
+                    .value_date
+                    .map_or_else(|| "上年结转".to_string(), |d| d.to_string()),
+                amount: l.amount,
+                span: format!("{} 至 {}", l.from, l.to),
+                days: l.days,
+                product: yuan_days(l.product_fen_days),
+                rate: l.rate.to_string(),
+                per_days: l.per_days,
+            })
+            .collect(),
+        product: yuan_days(worked.product_fen_days),
+        interest: worked.interest,
+        credited,
+        years: (current - 3..=current).rev().collect(),
+    };
+    render(app, Some(&session), page.render())
+}
