@@ -4,7 +4,9 @@
 
 use crate::config::Config;
 use anju_app::policy::load_policy;
-use anju_domain::interest::{YearInterest, parse_movements_csv, rate_spans, year_interest};
+use anju_domain::interest::{
+    YearInterest, parse_movements_csv, rate_spans, year_interest, yuan_days,
+};
 use anju_domain::policy::InterestMethod;
 use anju_domain::{Date, Fen};
 use anyhow::{Context, Result, anyhow, bail};
@@ -58,13 +60,6 @@ fn method_name(method: InterestMethod) -> &'static str {
         InterestMethod::B => "B",
         InterestMethod::C => "C",
     }
-}
-
-/// A product in fen-days as yuan-days, exactly (`2150440000` → `21504400.00`).
-fn yuan_days(product_fen_days: i128) -> String {
-    let sign = if product_fen_days < 0 { "-" } else { "" };
-    let abs = product_fen_days.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
 fn as_table(w: &YearInterest) -> String {

@@ -134,15 +134,14 @@ impl App {
     ) -> AppResult<EmployerRecord> {
         let result = self.try_register_employer(registration, today).await;
         let target = format!("uscc:{}", registration.uscc);
-        self.audit(
+        self.audited(
             actor,
             "employer.register",
             &target,
             registration.name.as_bytes(),
-            outcome(&result),
+            result,
         )
-        .await?;
-        result
+        .await
     }
 
     async fn try_register_employer(
@@ -194,15 +193,14 @@ impl App {
         };
         let payload: Vec<&str> = enrolments.iter().map(|e| e.id_card.as_str()).collect();
         let target = format!("employer:{employer_id}");
-        self.audit(
+        self.audited(
             actor,
             "member.enrol",
             &target,
             payload.join(",").as_bytes(),
-            outcome(&result),
+            result,
         )
-        .await?;
-        result
+        .await
     }
 
     async fn try_enrol_members(
@@ -324,9 +322,8 @@ impl App {
             Err(e) => Err(e),
         };
         let target = format!("employer:{employer_id}/{period}");
-        self.audit(actor, "remittance.bill", &target, b"", outcome(&result))
-            .await?;
-        result
+        self.audited(actor, "remittance.bill", &target, b"", result)
+            .await
     }
 
     async fn try_generate_bill(&self, employer_id: i64, period: Period) -> AppResult<BillRecord> {
@@ -412,15 +409,14 @@ impl App {
     ) -> AppResult<BillRecord> {
         let result = self.try_pay_bill(actor, bill_id, channel, today).await;
         let payload = format!("{channel}|{today}");
-        self.audit(
+        self.audited(
             actor,
             "remittance.pay",
             &format!("bill:{bill_id}"),
             payload.as_bytes(),
-            outcome(&result),
+            result,
         )
-        .await?;
-        result
+        .await
     }
 
     async fn try_pay_bill(
@@ -583,15 +579,14 @@ impl App {
         let result = self
             .change_member(actor, member_id, MemberAction::Seal, "")
             .await;
-        self.audit(
+        self.audited(
             actor,
             "member.seal",
             &format!("member:{member_id}"),
             b"",
-            outcome(&result),
+            result,
         )
-        .await?;
-        result
+        .await
     }
 
     /// 冻结 by court order or investigation, with the reason recorded.
@@ -604,15 +599,14 @@ impl App {
         let result = self
             .change_member(actor, member_id, MemberAction::Freeze, reason)
             .await;
-        self.audit(
+        self.audited(
             actor,
             "member.freeze",
             &format!("member:{member_id}"),
             reason.as_bytes(),
-            outcome(&result),
+            result,
         )
-        .await?;
-        result
+        .await
     }
 
     /// 解冻: back to active (with an employer) or sealed (without).
@@ -625,15 +619,14 @@ impl App {
         let result = self
             .change_member(actor, member_id, MemberAction::Unfreeze, reason)
             .await;
-        self.audit(
+        self.audited(
             actor,
             "member.unfreeze",
             &format!("member:{member_id}"),
             reason.as_bytes(),
-            outcome(&result),
+            result,
         )
-        .await?;
-        result
+        .await
     }
 
     async fn change_member(

@@ -239,6 +239,14 @@ fn lcm(a: i128, b: i128) -> i128 {
     a / gcd(a, b) * b
 }
 
+/// A product in fen-days as yuan-days, exactly (`2150440000` → `21504400.00`),
+/// for statements and the calculator.
+pub fn yuan_days(product_fen_days: i128) -> String {
+    let sign = if product_fen_days < 0 { "-" } else { "" };
+    let abs = product_fen_days.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 /// Reads movements from CSV with the header `value_date,amount_fen` (a
 /// calculator input): `2024-07-10,240000`. Every bad row is refused by number.
 pub fn parse_movements_csv(bytes: &[u8]) -> DomainResult<Vec<Movement>> {

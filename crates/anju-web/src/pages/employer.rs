@@ -8,7 +8,6 @@ use crate::state::WebState;
 use anju_app::AppError;
 use anju_app::clock::today_in_china;
 use anju_domain::collection::{MemberEnrolment, RowError};
-use anju_domain::ids::IdCardNo;
 use anju_domain::{Fen, Period, RatePpm};
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
@@ -145,8 +144,7 @@ pub(super) async fn employer_page_with(
             .map(|m| RosterRow {
                 member_id: m.member_id,
                 name: m.name.clone(),
-                id_card: IdCardNo::parse(&m.id_card)
-                    .map_or_else(|_| "-".to_string(), |i| i.masked()),
+                id_card: super::masked_id_card(&m.id_card),
                 wage: Fen::new(m.wage_fen),
             })
             .collect(),
@@ -289,9 +287,7 @@ pub async fn pay_bill(
 }
 
 /// Reads the upload's fields: the CSRF token, the "take valid rows" box, the file.
-pub(super) async fn read_upload(
-    mut multipart: Multipart,
-) -> Result<(String, bool, Vec<u8>), String> {
+async fn read_upload(mut multipart: Multipart) -> Result<(String, bool, Vec<u8>), String> {
     let (mut csrf, mut take_valid, mut file) = (String::new(), false, Vec::new());
     while let Some(field) = multipart
         .next_field()
@@ -319,6 +315,41 @@ pub(super) async fn read_upload(
     Ok((csrf, take_valid, file))
 }
 
+/// An employer page's file upload, read and checked: its "take valid rows"
+/// box and the file, or the page to answer with (not a form upload, an
+/// unreadable body, a forged or stale CSRF token).
+pub(super) async fn checked_upload(
+    state: &WebState,
+    session: &Session,
+    expected: Option<Extension<MultipartCsrf>>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(bool, Vec<u8>), Response> {
+    let (Some(Extension(expected)), Ok(multipart)) = (expected, multipart) else {
+        let mut page = employer_page(
+            state,
+            session,
+            None,
+            Some("请通过页面上的表单上传文件".into()),
+        )
+        .await;
+        *page.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+        return Err(page);
+    };
+    let (csrf, take_valid, file) = match read_upload(multipart).await {
+        Ok(fields) => fields,
+        Err(message) => return Err(employer_page(state, session, None, Some(message)).await),
+    };
+    if !expected.matches(&csrf) {
+        return Err(error_page(
+            &state.app,
+            Some(session),
+            StatusCode::FORBIDDEN,
+            "页面已过期或请求无效，请刷新页面后重试",
+        ));
+    }
+    Ok((take_valid, file))
+}
+
 pub async fn import_members(
     State(state): State<WebState>,
     Extension(context): Extension<RequestContext>,
@@ -326,29 +357,10 @@ pub async fn import_members(
     expected: Option<Extension<MultipartCsrf>>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    let (Some(Extension(expected)), Ok(multipart)) = (expected, multipart) else {
-        let mut page = employer_page(
-            &state,
-            &session,
-            None,
-            Some("请通过页面上的表单上传文件".into()),
-        )
-        .await;
-        *page.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
-        return page;
+    let (take_valid, file) = match checked_upload(&state, &session, expected, multipart).await {
+        Ok(upload) => upload,
+        Err(page) => return page,
     };
-    let (csrf, take_valid, file) = match read_upload(multipart).await {
-        Ok(fields) => fields,
-        Err(message) => return employer_page(&state, &session, None, Some(message)).await,
-    };
-    if !expected.matches(&csrf) {
-        return error_page(
-            &state.app,
-            Some(&session),
-            StatusCode::FORBIDDEN,
-            "页面已过期或请求无效，请刷新页面后重试",
-        );
-    }
     let employer_id = session.principal.employer_id.unwrap_or(0);
     let actor = session.actor(&context);
     match state

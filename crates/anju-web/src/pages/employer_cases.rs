@@ -2,7 +2,7 @@
 //! the yearly base filing (年度基数调整), deferral and rate-reduction
 //! applications (缓缴/降比例), and arrears with the centre's enforcement steps.
 
-use super::employer::{employer_page, employer_page_with, outcome, read_upload};
+use super::employer::{employer_page, employer_page_with, outcome};
 use super::error_page;
 use crate::auth::MultipartCsrf;
 use crate::auth::Session;
@@ -348,29 +348,10 @@ pub async fn import_bases(
     expected: Option<Extension<MultipartCsrf>>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    let (Some(Extension(expected)), Ok(multipart)) = (expected, multipart) else {
-        let mut page = employer_page(
-            &state,
-            &session,
-            None,
-            Some("请通过页面上的表单上传文件".into()),
-        )
-        .await;
-        *page.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
-        return page;
+    let file = match super::employer::checked_upload(&state, &session, expected, multipart).await {
+        Ok((_, file)) => file,
+        Err(page) => return page,
     };
-    let (csrf, _, file) = match read_upload(multipart).await {
-        Ok(fields) => fields,
-        Err(message) => return employer_page(&state, &session, None, Some(message)).await,
-    };
-    if !expected.matches(&csrf) {
-        return error_page(
-            &state.app,
-            Some(&session),
-            StatusCode::FORBIDDEN,
-            "页面已过期或请求无效，请刷新页面后重试",
-        );
-    }
     let actor = session.actor(&context);
     match state
         .app
@@ -442,8 +423,7 @@ pub async fn bill_detail(
     let people: HashMap<i64, (String, String)> = staff
         .into_iter()
         .map(|m| {
-            let id = anju_domain::ids::IdCardNo::parse(&m.id_card)
-                .map_or_else(|_| "-".to_string(), |i| i.masked());
+            let id = super::masked_id_card(&m.id_card);
             (m.member_id, (m.name, id))
         })
         .collect();

@@ -78,6 +78,11 @@ impl Layout {
     }
 }
 
+/// An ID number as screens show it (`3205**********1230`); `-` if unreadable.
+pub fn masked_id_card(text: &str) -> String {
+    anju_domain::ids::IdCardNo::parse(text).map_or_else(|_| "-".to_string(), |i| i.masked())
+}
+
 /// Navigation by role: each person sees only where they may go.
 fn nav_for(role: Role) -> Vec<NavItem> {
     let item = |href, label| NavItem { href, label };

@@ -13,7 +13,6 @@ use anju_app::collection::CaseStepInput;
 use anju_app::{App, AppError, AppResult};
 use anju_domain::access::{Role, TaskKind};
 use anju_domain::collection::{CaseStep, EmployerStatus, MemberStatus, mask_name};
-use anju_domain::ids::IdCardNo;
 use anju_domain::ledger::MemberId;
 use anju_domain::{Date, DomainError, Fen};
 use anju_store::{BillRecord, CaseRecord, EmployerRecord, MemberRecord};
@@ -33,10 +32,6 @@ pub fn percent_text(n: i64, d: i64) -> String {
     }
     let basis = (i128::from(n) * 10_000 + i128::from(d) / 2) / i128::from(d);
     format!("{}.{:02}%（{n} / {d}）", basis / 100, basis % 100)
-}
-
-fn masked_id(text: &str) -> String {
-    IdCardNo::parse(text).map_or_else(|_| "-".to_string(), |i| i.masked())
 }
 
 /// `****1234`: enough to tell accounts apart.
@@ -110,7 +105,7 @@ fn member_row(m: &MemberRecord) -> MemberRow {
     MemberRow {
         member_id: m.member_id,
         name: mask_name(&m.name),
-        id_card: masked_id(&m.id_card),
+        id_card: super::masked_id_card(&m.id_card),
         status: member_status(&m.status),
     }
 }

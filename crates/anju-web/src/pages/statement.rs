@@ -6,6 +6,7 @@ use super::{Layout, internal, render};
 use crate::auth::Session;
 use crate::state::WebState;
 use anju_app::clock::today_in_china;
+use anju_domain::interest::yuan_days;
 use anju_domain::ledger::MemberId;
 use anju_domain::{Fen, InterestYear};
 use askama::Template;
@@ -43,13 +44,6 @@ struct StatementPage {
 pub struct YearQuery {
     #[serde(default)]
     year: Option<i32>,
-}
-
-/// `2150440000` fen-days → `21504400.00` yuan-days, exactly.
-fn yuan_days(product: i128) -> String {
-    let sign = if product < 0 { "-" } else { "" };
-    let abs = product.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
 pub async fn member_interest(
