@@ -11,7 +11,7 @@
 //! year, a year with a rate change, method C — is worked out from its history
 //! with `anju_domain::interest::year_interest`, line by line.
 
-use crate::access::{Actor, CommandOutcome};
+use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::interest::{Movement, RateSpan, YearInterest, rate_spans, year_interest};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberBalance, MemberId, NewEntry, Side};
@@ -92,14 +92,9 @@ impl App {
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> AppResult<SettlementRun> {
         let result = self.try_settle(year, options, progress).await;
-        let outcome = match &result {
-            Ok(_) => CommandOutcome::Done,
-            Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
-        };
         let target = format!("interest:{}", year.end_year());
-        self.audit(actor, "interest.settle", &target, b"", outcome)
-            .await?;
-        result
+        self.audited(actor, "interest.settle", &target, b"", result)
+            .await
     }
 
     async fn try_settle(

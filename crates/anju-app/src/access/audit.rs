@@ -43,6 +43,24 @@ pub enum CommandOutcome<'a> {
 }
 
 impl App {
+    /// Records `result` of a command in the audit trail (done, or refused with
+    /// its code) and hands it back.
+    pub(crate) async fn audited<T>(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        payload: &[u8],
+        result: AppResult<T>,
+    ) -> AppResult<T> {
+        let outcome = match &result {
+            Ok(_) => CommandOutcome::Done,
+            Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
+        };
+        self.audit(actor, action, target, payload, outcome).await?;
+        result
+    }
+
     /// Appends one row to the audit trail. `payload` is digested, not stored.
     pub async fn audit(
         &self,

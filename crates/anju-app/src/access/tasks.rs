@@ -2,7 +2,7 @@
 //! requests the reversal (冲正) of an entry, a reviewer approves it, and only
 //! then is the reversing entry posted.
 
-use super::{Actor, CommandOutcome, Principal};
+use super::{Actor, Principal};
 use crate::{App, AppResult};
 use anju_domain::DomainError;
 use anju_domain::access::{TaskKind, TaskStatus, check_decider};
@@ -52,20 +52,15 @@ impl App {
         request: &ReversalRequest,
     ) -> AppResult<TaskRecord> {
         let result = self.try_request_reversal(actor, request).await;
-        let outcome = match &result {
-            Ok(_) => CommandOutcome::Done,
-            Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
-        };
         let payload = format!("{}|{}", request.entry_id, request.reason);
-        self.audit(
+        self.audited(
             actor,
             "ledger.reversal.request",
             &format!("entry:{}", request.entry_id),
             payload.as_bytes(),
-            outcome,
+            result,
         )
-        .await?;
-        result
+        .await
     }
 
     async fn try_request_reversal(
@@ -167,24 +162,19 @@ impl App {
         reason: &str,
     ) -> AppResult<TaskRecord> {
         let result = self.try_decide_task(actor, task_id, approve, reason).await;
-        let outcome = match &result {
-            Ok(_) => CommandOutcome::Done,
-            Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
-        };
         let action = if approve {
             "task.approve"
         } else {
             "task.reject"
         };
-        self.audit(
+        self.audited(
             actor,
             action,
             &format!("task:{task_id}"),
             reason.as_bytes(),
-            outcome,
+            result,
         )
-        .await?;
-        result
+        .await
     }
 
     async fn try_decide_task(

@@ -125,15 +125,10 @@ impl App {
         let result = self
             .try_register_member_signin(id_card, name, mobile, password, today)
             .await;
-        let outcome = match &result {
-            Ok(_) => super::CommandOutcome::Done,
-            Err(e) => super::CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
-        };
         let target = IdCardNo::parse(id_card.trim())
             .map_or_else(|_| "-".to_string(), |i| format!("member:{}", i.masked()));
-        self.audit(actor, "member.register", &target, b"", outcome)
-            .await?;
-        result
+        self.audited(actor, "member.register", &target, b"", result)
+            .await
     }
 
     async fn try_register_member_signin(

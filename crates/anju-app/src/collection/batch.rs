@@ -18,7 +18,7 @@ pub use synthetic::{
 };
 
 use super::{PaymentAdapter, PaymentRequest, ReliefFor, rates_of};
-use crate::access::{Actor, CommandOutcome};
+use crate::access::Actor;
 use crate::ledger::MAX_ENTRIES_PER_BATCH;
 use crate::{App, AppResult};
 use anju_domain::collection::{BillLine, BillableMember, ContributionRates, RemittanceBill};
@@ -267,20 +267,15 @@ impl App {
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> AppResult<RemittanceRun> {
         let result = self.try_run_remittances(period, channel, progress).await;
-        let outcome = match &result {
-            Ok(_) => CommandOutcome::Done,
-            Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
-        };
         let payload = format!("{channel}|{period}");
-        self.audit(
+        self.audited(
             actor,
             "remittance.batch",
             &format!("period:{period}"),
             payload.as_bytes(),
-            outcome,
+            result,
         )
-        .await?;
-        result
+        .await
     }
 
     async fn try_run_remittances(

@@ -2,7 +2,7 @@
 //! accounts open in the same transaction), compute the month's remittance bill
 //! from the roster, post its payment as one balanced entry, find overdue bills.
 
-use crate::access::{Actor, CommandOutcome};
+use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::collection::{
     BillLine, BillableMember, ContributionRates, EmployerRegistration, EmployerStatus,
@@ -36,29 +36,6 @@ fn rates_of(record: &EmployerRecord) -> AppResult<ContributionRates> {
         employer: RatePpm::new(record.employer_rate_ppm)?,
         member: RatePpm::new(record.member_rate_ppm)?,
     })
-}
-
-fn outcome<T>(result: &AppResult<T>) -> CommandOutcome<'_> {
-    match result {
-        Ok(_) => CommandOutcome::Done,
-        Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
-    }
-}
-
-impl App {
-    /// Records `result` of a command in the audit trail and hands it back.
-    pub(crate) async fn audited<T>(
-        &self,
-        actor: &Actor,
-        action: &str,
-        target: &str,
-        payload: &[u8],
-        result: AppResult<T>,
-    ) -> AppResult<T> {
-        self.audit(actor, action, target, payload, outcome(&result))
-            .await?;
-        result
-    }
 }
 
 /// A known person joining `employer_id`: a sealed account is unsealed into it

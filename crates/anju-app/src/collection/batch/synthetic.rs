@@ -4,7 +4,7 @@
 //! from one seeded generator — the same seed gives the same data. Streams
 //! members to the store in chunks; only the employers' sizes are held whole.
 
-use crate::access::{Actor, CommandOutcome};
+use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::collection::{
     ContributionRates, EmployerStatus, MemberStatus, monthly_contribution,
@@ -359,20 +359,15 @@ impl App {
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> AppResult<SeedSummary> {
         let result = self.try_seed_synthetic(spec, progress).await;
-        let outcome = match &result {
-            Ok(_) => CommandOutcome::Done,
-            Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
-        };
         let payload = format!("members={} seed={}", spec.members, spec.seed);
-        self.audit(
+        self.audited(
             actor,
             "seed.synthetic",
             "registry",
             payload.as_bytes(),
-            outcome,
+            result,
         )
-        .await?;
-        result
+        .await
     }
 
     async fn try_seed_synthetic(
