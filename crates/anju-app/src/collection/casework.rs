@@ -585,6 +585,34 @@ impl App {
         Ok(charged_per_member(&lines)?)
     }
 
+    /// Who a monthly bill adds and drops against last month's live bill:
+    /// (joined, left) member ids, or `None` when last month had no bill.
+    pub async fn roster_changes(
+        &self,
+        bill: &BillRecord,
+        lines: &[BillLineRecord],
+    ) -> AppResult<Option<(Vec<i64>, Vec<i64>)>> {
+        let previous = period_of(bill.period)?.previous()?;
+        let Some(last) = self
+            .store()
+            .monthly_bill(bill.employer_id, period_value(previous))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let before: std::collections::BTreeSet<i64> = self
+            .bill_lines(last.bill_id)
+            .await?
+            .iter()
+            .map(|l| l.member.0)
+            .collect();
+        let now: std::collections::BTreeSet<i64> = lines.iter().map(|l| l.member_id).collect();
+        Ok(Some((
+            now.difference(&before).copied().collect(),
+            before.difference(&now).copied().collect(),
+        )))
+    }
+
     async fn bill_lines(&self, bill_id: i64) -> AppResult<Vec<BillLine>> {
         let (_, lines) = self
             .store()

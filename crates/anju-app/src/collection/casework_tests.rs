@@ -1028,3 +1028,42 @@ async fn reversing_a_bills_entry_directly_also_marks_the_bill_corrected() {
         "the month can be billed again"
     );
 }
+
+#[tokio::test]
+async fn a_bill_knows_who_joined_and_left_since_last_month() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let (employer_id, members) = employer_with_two(&app, 17).await;
+    let october = billed_and_paid(&app, employer_id, "202610", "2026-10-18").await;
+    let (first, first_lines) = app.store().bill(october).await.expect("b").expect("bill");
+    assert_eq!(
+        app.roster_changes(&first, &first_lines).await.expect("c"),
+        None
+    );
+    app.seal_member(&batch(), members[0].member_id)
+        .await
+        .expect("leave");
+    let hired = app
+        .enrol_members(
+            &batch(),
+            employer_id,
+            &[MemberEnrolment::new(&id("32050219940404777"), "新人", "7000").expect("m")],
+            d("2026-11-02"),
+        )
+        .await
+        .expect("hire");
+    let november = app
+        .generate_bill(&batch(), employer_id, p("202611"))
+        .await
+        .expect("bill");
+    let (bill, lines) = app
+        .store()
+        .bill(november.bill_id)
+        .await
+        .expect("b")
+        .expect("bill");
+    assert_eq!(
+        app.roster_changes(&bill, &lines).await.expect("c"),
+        Some((vec![hired[0].member_id], vec![members[0].member_id]))
+    );
+}

@@ -537,54 +537,38 @@ pub async fn confirm_terms(
     outcome(&state, &session, result).await
 }
 
-/// `与上月相比：增加 王五；减少 李四` from the previous month's live bill.
+/// `与上月相比：增加 1 人（王五）；减少 0 人。` from the app's roster changes.
 async fn changes_since_last_month(
     app: &App,
     bill: &anju_store::BillRecord,
     lines: &[anju_store::BillLineRecord],
     people: &HashMap<i64, (String, String)>,
 ) -> AppResult<String> {
-    let previous = u32::try_from(bill.period)
-        .ok()
-        .and_then(|p| Period::from_yyyymm(p).ok())
-        .and_then(|p| p.previous().ok());
-    let Some(previous) = previous else {
-        return Ok(String::new());
-    };
-    let period = i32::try_from(previous.yyyymm()).unwrap_or(0);
-    let Some(last) = app.store().monthly_bill(bill.employer_id, period).await? else {
+    let Some((joined, left)) = app.roster_changes(bill, lines).await? else {
         return Ok("上月无汇缴清册。".to_string());
     };
-    let before: std::collections::BTreeSet<i64> = app
-        .store()
-        .bill(last.bill_id)
-        .await?
-        .map(|(_, l)| l.iter().map(|x| x.member_id).collect())
-        .unwrap_or_default();
-    let now: std::collections::BTreeSet<i64> = lines.iter().map(|l| l.member_id).collect();
-    let name = |id: &i64| {
-        people
-            .get(id)
-            .map_or_else(|| id.to_string(), |p| p.0.clone())
+    if joined.is_empty() && left.is_empty() {
+        return Ok("与上月相比人员无变化。".to_string());
+    }
+    let names = |ids: &[i64]| {
+        if ids.is_empty() {
+            return String::new();
+        }
+        let list: Vec<String> = ids
+            .iter()
+            .map(|id| {
+                people
+                    .get(id)
+                    .map_or_else(|| id.to_string(), |p| p.0.clone())
+            })
+            .collect();
+        format!("（{}）", list.join("、"))
     };
-    let joined: Vec<String> = now.difference(&before).map(name).collect();
-    let left: Vec<String> = before.difference(&now).map(name).collect();
-    Ok(match (joined.is_empty(), left.is_empty()) {
-        (true, true) => "与上月相比人员无变化。".to_string(),
-        _ => format!(
-            "与上月相比：增加 {} 人{}；减少 {} 人{}。",
-            joined.len(),
-            if joined.is_empty() {
-                String::new()
-            } else {
-                format!("（{}）", joined.join("、"))
-            },
-            left.len(),
-            if left.is_empty() {
-                String::new()
-            } else {
-                format!("（{}）", left.join("、"))
-            },
-        ),
-    })
+    Ok(format!(
+        "与上月相比：增加 {} 人{}；减少 {} 人{}。",
+        joined.len(),
+        names(&joined),
+        left.len(),
+        names(&left)
+    ))
 }
