@@ -5,7 +5,8 @@ use crate::{PgStore, backend};
 use anju_domain::Date;
 use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry};
 use anju_store::plan::{
-    BatchPlan, ExistingKey, check_reversal_targets, plan_batch, require_members,
+    BatchPlan, ExistingKey, check_reversal_targets, earliest_per_member, plan_batch,
+    require_members,
 };
 use anju_store::rows::member_balance_from;
 use anju_store::{PostOptions, Posted, StoreError, StoreResult, now_micros};
@@ -130,6 +131,7 @@ async fn try_post(
         update_members(&mut tx, &states).await?;
     }
     update_gl(&mut tx, &plan).await?;
+    add_rechecks(&mut tx, &options.rechecks).await?;
     tx.commit().await.map_err(write_error)?;
     Ok(plan.results(first_id, booked_at_us))
 }
@@ -422,6 +424,29 @@ async fn update_gl(conn: &mut PgConnection, plan: &BatchPlan<'_>) -> StoreResult
     .bind(&codes)
     .bind(&debits)
     .bind(&credits)
+    .execute(&mut *conn)
+    .await
+    .map_err(write_error)?;
+    Ok(())
+}
+
+/// Interest rechecks for the posted accounts; an existing one keeps the earlier day.
+async fn add_rechecks(conn: &mut PgConnection, rechecks: &[(MemberId, Date)]) -> StoreResult<()> {
+    if rechecks.is_empty() {
+        return Ok(());
+    }
+    let (members, days): (Vec<i64>, Vec<String>) = earliest_per_member(rechecks)
+        .into_iter()
+        .map(|(m, d)| (m.0, d.to_string()))
+        .unzip();
+    sqlx::query(
+        "INSERT INTO interest_recheck (member_id, from_day) \
+         SELECT m, d::date FROM UNNEST($1::bigint[], $2::text[]) AS r (m, d) \
+         ON CONFLICT (member_id) DO UPDATE SET \
+         from_day = LEAST(interest_recheck.from_day, excluded.from_day)",
+    )
+    .bind(&members)
+    .bind(&days)
     .execute(&mut *conn)
     .await
     .map_err(write_error)?;

@@ -4,7 +4,8 @@ use crate::{SqliteStore, backend};
 use anju_domain::Date;
 use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry};
 use anju_store::plan::{
-    BatchPlan, ExistingKey, check_reversal_targets, plan_batch, require_members,
+    BatchPlan, ExistingKey, check_reversal_targets, earliest_per_member, plan_batch,
+    require_members,
 };
 use anju_store::rows::{member_balance_from, subledger_columns};
 use anju_store::{
@@ -77,6 +78,7 @@ pub(crate) async fn post_entries(
     insert_lines(&mut tx, &plan, first_id, "posting_line", options.fault).await?;
     update_members(&mut tx, &states).await?;
     update_gl(&mut tx, &plan).await?;
+    add_rechecks(&mut tx, &options.rechecks).await?;
     tx.commit().await.map_err(backend)?;
     Ok(plan.results(first_id, booked_at_us))
 }
@@ -263,6 +265,28 @@ async fn update_members(
             ") UPDATE member_account SET balance_fen = v.balance_fen, product_year = v.product_year, \
              year_opening_fen = v.year_opening_fen, product_fen_days = v.product_fen_days \
              FROM v WHERE member_account.member_id = v.member_id",
+        );
+        q.build().execute(&mut *conn).await.map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// Interest rechecks for the posted accounts; an existing one keeps the
+/// earlier day (ISO dates compare as text).
+async fn add_rechecks(
+    conn: &mut SqliteConnection,
+    rechecks: &[(MemberId, Date)],
+) -> StoreResult<()> {
+    let rechecks = earliest_per_member(rechecks);
+    for chunk in rechecks.chunks(ROWS_PER_STATEMENT) {
+        let mut q =
+            QueryBuilder::<Sqlite>::new("INSERT INTO interest_recheck (member_id, from_day) ");
+        q.push_values(chunk, |mut row, (member, day)| {
+            row.push_bind(member.0).push_bind(day.to_string());
+        });
+        q.push(
+            " ON CONFLICT (member_id) DO UPDATE SET \
+             from_day = MIN(interest_recheck.from_day, excluded.from_day)",
         );
         q.build().execute(&mut *conn).await.map_err(backend)?;
     }

@@ -11,6 +11,7 @@ pub mod cases_sql;
 pub mod collection;
 pub mod collection_sql;
 mod ids;
+pub mod interest_sql;
 pub mod plan;
 pub mod rows;
 mod store_impl;
@@ -24,6 +25,7 @@ pub use batch_sql::{BatchStore, BillableRow, NewBill};
 pub use cases::*;
 pub use collection::*;
 pub use ids::{IdGen, now_micros};
+pub use interest_sql::{InterestRunRecord, InterestStore, RecheckRecord};
 pub use types::*;
 
 use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry};
@@ -72,7 +74,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// audit, tasks, idempotency, messages).
 #[async_trait]
 pub trait Store:
-    AccessStore + CollectionStore + CaseStore + BatchStore + Send + Sync + 'static
+    AccessStore + CollectionStore + CaseStore + BatchStore + InterestStore + Send + Sync + 'static
 {
     fn backend(&self) -> Backend;
 

@@ -4,7 +4,7 @@
 
 use crate::{Posted, StoreError, StoreResult};
 use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry, Side, apply_to_members};
-use anju_domain::{DomainError, Fen};
+use anju_domain::{Date, DomainError, Fen};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// An idempotency key already in the ledger.
@@ -185,4 +185,17 @@ pub fn check_reversal_targets(
         }
     }
     Ok(())
+}
+
+/// One recheck per member, with its earliest day, by member id: a statement
+/// may touch a row once.
+pub fn earliest_per_member(rechecks: &[(MemberId, Date)]) -> Vec<(MemberId, Date)> {
+    let mut earliest: BTreeMap<MemberId, Date> = BTreeMap::new();
+    for (member, day) in rechecks {
+        earliest
+            .entry(*member)
+            .and_modify(|d| *d = (*d).min(*day))
+            .or_insert(*day);
+    }
+    earliest.into_iter().collect()
 }

@@ -27,6 +27,9 @@ pub struct PostOptions {
     /// From the policy in force (`ledger.allow_negative_member_balance`).
     pub allow_negative_member_balance: bool,
     pub fault: Option<Fault>,
+    /// Accounts to recheck for interest, written in the same transaction
+    /// (an existing recheck keeps the earlier day).
+    pub rechecks: Vec<(MemberId, Date)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

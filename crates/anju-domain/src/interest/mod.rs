@@ -78,6 +78,13 @@ pub struct YearInterest {
     pub interest: Fen,
 }
 
+impl YearInterest {
+    /// The year's interest before rounding, as (numerator, denominator) in fen.
+    pub fn exact(&self) -> DomainResult<(i128, i128)> {
+        exact_sum(&self.lines)
+    }
+}
+
 /// The rate spans of `series` over `year`: the version in force on 1 July and
 /// every version that starts inside the year.
 pub fn rate_spans(
@@ -214,8 +221,13 @@ pub fn year_interest(
 
 /// Σ of the lines' exact interest over one common denominator, rounded once.
 fn total(lines: &[InterestLine], rounding: Rounding) -> DomainResult<Fen> {
+    let (numerator, denominator) = exact_sum(lines)?;
+    rounding.apply(numerator, denominator)
+}
+
+/// Σ of the lines' exact interest as one fraction (numerator, denominator) in fen.
+fn exact_sum(lines: &[InterestLine]) -> DomainResult<(i128, i128)> {
     let common: i128 = lines.iter().map(|l| i128::from(l.per_days)).fold(1, lcm);
-    let overflow = || DomainError::new("INTEREST_OVERFLOW", "利息计算超出系统允许的范围");
     let mut numerator: i128 = 0;
     for line in lines {
         let (n, d) = line.interest_exact();
@@ -225,7 +237,28 @@ fn total(lines: &[InterestLine], rounding: Rounding) -> DomainResult<Fen> {
             .and_then(|v| numerator.checked_add(v))
             .ok_or_else(overflow)?;
     }
-    rounding.apply(numerator, 1_000_000 * common)
+    Ok((numerator, 1_000_000 * common))
+}
+
+fn overflow() -> DomainError {
+    DomainError::new("INTEREST_OVERFLOW", "利息计算超出系统允许的范围")
+}
+
+/// The flexible-worker subsidy on an exact interest `numerator / denominator`:
+/// `percent`% of it, rounded once (so the subsidy is worked from the same
+/// product as the interest, not from the rounded interest).
+pub fn subsidy_of(
+    (numerator, denominator): (i128, i128),
+    percent: i64,
+    rounding: Rounding,
+) -> DomainResult<Fen> {
+    if percent == 0 {
+        return Ok(Fen::ZERO);
+    }
+    let scaled = numerator
+        .checked_mul(i128::from(percent))
+        .ok_or_else(overflow)?;
+    rounding.apply(scaled, denominator.checked_mul(100).ok_or_else(overflow)?)
 }
 
 fn gcd(a: i128, b: i128) -> i128 {

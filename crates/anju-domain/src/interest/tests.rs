@@ -70,6 +70,25 @@ fn the_worked_examples_of_the_rules() {
     assert_eq!(worked(InterestMethod::C).interest, Fen::new(884_87));
 }
 
+/// The subsidy is a share of the unrounded interest, rounded once: 30% of
+/// B's exact ¥885.60 is ¥265.68; 30% of A's exact ¥896.0166… is 268.805,
+/// which rounds half-up to ¥268.81.
+#[test]
+fn the_subsidy_is_a_share_of_the_exact_interest() {
+    let b = worked(InterestMethod::B);
+    let subsidy = |y: &YearInterest, percent| {
+        subsidy_of(y.exact().expect("exact"), percent, Rounding::HalfUpFen).expect("subsidy")
+    };
+    assert_eq!(subsidy(&b, 30), Fen::new(265_68));
+    assert_eq!(subsidy(&b, 0), Fen::ZERO);
+    assert_eq!(subsidy(&b, 100), b.interest);
+    let a = worked(InterestMethod::A);
+    // 21,504,400.00 yuan-days × 1.5% / 360 × 30% = 268.805 → 268.81.
+    assert_eq!(subsidy(&a, 30), Fen::new(268_81));
+    let (n, d) = a.exact().expect("exact");
+    assert_eq!(Rounding::HalfUpFen.apply(n, d), Ok(a.interest));
+}
+
 #[test]
 fn days_are_counted_to_30_june_inclusive_and_30_360_caps_the_31st() {
     let b = worked(InterestMethod::B);

@@ -91,6 +91,8 @@ pub const CHART: &[GlAccount] = &[
     account("41101", "住房公积金利息支出", Expense),
     account("41102", "归集手续费支出", Expense),
     account("41103", "委托贷款手续费支出", Expense),
+    // Local sub-account: the flexible-worker interest subsidy (Suzhou pilot 3.0).
+    account("41104", "灵活就业人员利息补贴支出", Expense),
 ];
 
 /// A postable account: it exists and has no sub-accounts (a parent such as 401

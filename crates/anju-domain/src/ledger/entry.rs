@@ -130,6 +130,9 @@ pub const BUSINESS_TYPES: &[(&str, &str)] = &[
     ("C13", "缓缴处理"),
     ("C14", "冻结"),
     ("C15", "解冻"),
+    // Local code: the flexible-worker interest subsidy, kept apart from C09
+    // so the year's interest and its subsidy can each be checked.
+    ("C16", "利息补贴"),
     ("C99", "其他"),
     ("L01", "发放"),
     ("L02", "正常还款"),

@@ -167,6 +167,8 @@ fn deposit_interest(r: &mut TableReader<'_>) -> Result<DepositInterest, PolicyEr
         day_basis,
         rounding: r.parsed("rounding", Rounding::parse)?,
         flexible_subsidy_percent: r.int("flexible_subsidy_percent", 0..=100)?,
+        flexible_subsidy_account: r.parsed("flexible_subsidy_account", expense_account)?,
+        backdated_adjustment: r.parsed("backdated_adjustment", BackdatedAdjustment::parse)?,
     })
 }
 
@@ -290,6 +292,18 @@ fn withdrawal_reasons(
         reasons.push(reason);
     }
     Ok(reasons)
+}
+
+/// A postable expense account of the chart, by code.
+fn expense_account(text: &str) -> DomainResult<String> {
+    let account = crate::ledger::gl_account(text)?;
+    if account.class != crate::ledger::AccountClass::Expense {
+        return Err(DomainError::new(
+            "ACCOUNT_NOT_EXPENSE",
+            format!("科目 {text} 不是支出类科目"),
+        ));
+    }
+    Ok(account.code.to_string())
 }
 
 fn positive_amount(text: &str) -> DomainResult<Fen> {

@@ -110,7 +110,35 @@ pub struct DepositInterest {
     pub method: InterestMethod,
     pub day_basis: i64,
     pub rounding: Rounding,
+    /// Interest subsidy for flexible workers, as a percent of the rate.
     pub flexible_subsidy_percent: i64,
+    /// The expense account the subsidy is charged to (a leaf of the chart).
+    pub flexible_subsidy_account: String,
+    /// When a posting valued in a settled year gets its interest adjustment.
+    pub backdated_adjustment: BackdatedAdjustment,
+}
+
+/// 利息调整时点: when a posting valued in an already-settled year is given
+/// the interest it would have earned (or cost) had it been posted in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackdatedAdjustment {
+    /// As soon as the posting lands.
+    Immediate,
+    /// With the next yearly settlement.
+    NextSettlement,
+}
+
+impl BackdatedAdjustment {
+    pub fn parse(text: &str) -> DomainResult<Self> {
+        match text {
+            "immediate" => Ok(BackdatedAdjustment::Immediate),
+            "next_settlement" => Ok(BackdatedAdjustment::NextSettlement),
+            _ => Err(DomainError::new(
+                "BACKDATED_ADJUSTMENT_UNKNOWN",
+                format!("未知的利息调整时点“{text}”（可选 immediate、next_settlement）"),
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

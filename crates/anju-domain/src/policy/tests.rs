@@ -139,6 +139,20 @@ fn errors_name_file_key_and_problem() {
     assert_eq!(e.problem, "is missing");
 
     let e = load_error(&with(
+        "flexible_subsidy_account = \"41104\"\nbackdated_adjustment = \"immediate\"\nrounding = \"half_up_fen\"\nflexible_subsidy_percent = 30",
+        "flexible_subsidy_account = \"201\"\nbackdated_adjustment = \"immediate\"\nrounding = \"half_up_fen\"\nflexible_subsidy_percent = 30",
+    ));
+    assert_eq!(e.key, "deposit_interest[2].flexible_subsidy_account");
+    assert!(e.problem.contains("ACCOUNT_NOT_EXPENSE"), "{e}");
+
+    let e = load_error(&with(
+        "backdated_adjustment = \"immediate\"\nrounding = \"half_up_fen\"\nflexible_subsidy_percent = 30",
+        "backdated_adjustment = \"later\"\nrounding = \"half_up_fen\"\nflexible_subsidy_percent = 30",
+    ));
+    assert_eq!(e.key, "deposit_interest[2].backdated_adjustment");
+    assert!(e.problem.contains("BACKDATED_ADJUSTMENT_UNKNOWN"), "{e}");
+
+    let e = load_error(&with(
         "effective_from = \"2025-05-08\"",
         "effective_from = \"2024-05-01\"",
     ));

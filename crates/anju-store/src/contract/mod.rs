@@ -7,12 +7,14 @@ mod access;
 mod cases;
 mod casework;
 mod collection;
+mod interest;
 mod property;
 
 pub use access::*;
 pub use cases::*;
 pub use casework::*;
 pub use collection::*;
+pub use interest::*;
 pub use property::*;
 
 use crate::Store;
@@ -84,6 +86,9 @@ macro_rules! contract_tests {
             reversed_bills_free_the_month_and_reliefs_are_decided_once,
             enforcement_cases_open_once_and_close,
             flexible_agreements_and_deposits,
+            interest_runs_start_and_finish_once,
+            rechecks_ride_with_postings,
+            flexible_members_by_signing_day,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

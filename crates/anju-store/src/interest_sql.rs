@@ -1,0 +1,216 @@
+//! Interest bookkeeping beside the ledger: the yearly settlement runs (started,
+//! finished) and the accounts to recheck — those whose kept balance-days do
+//! not tell their interest (see migration 0009). Written once for both
+//! backends like `batch_sql`; the `$date` cast is the only dialect difference.
+//! Recheck rows are added inside `post_entries` (`PostOptions::rechecks`), so
+//! a posting and its recheck land together.
+
+use crate::StoreResult;
+use anju_domain::Date;
+use async_trait::async_trait;
+
+/// One yearly settlement (its interest year named by the year it ends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InterestRunRecord {
+    pub end_year: i32,
+    pub started_on: Date,
+    pub finished_on: Option<Date>,
+}
+
+/// An account to recheck from this value date on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecheckRecord {
+    pub member_id: i64,
+    pub from_day: Date,
+}
+
+#[async_trait]
+pub trait InterestStore: Send + Sync {
+    /// Records that the settlement of the year ending `end_year` started on
+    /// `on`; a second start keeps the first record.
+    async fn start_interest_run(&self, end_year: i32, on: Date) -> StoreResult<()>;
+
+    /// Marks the run finished (keeps the first finishing day).
+    async fn finish_interest_run(&self, end_year: i32, on: Date) -> StoreResult<()>;
+
+    /// Every run, newest year first.
+    async fn interest_runs(&self) -> StoreResult<Vec<InterestRunRecord>>;
+
+    /// Rechecks from a day on or before `through`, by member id above `after`.
+    async fn rechecks_through(
+        &self,
+        through: Date,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<RecheckRecord>>;
+
+    /// Rechecks of the members with ids in `first..=last`.
+    async fn rechecks_between(&self, first: i64, last: i64) -> StoreResult<Vec<RecheckRecord>>;
+
+    /// Removes a recheck if it still starts on `from_day` (a later, earlier
+    /// posting keeps it). Returns whether it was removed.
+    async fn clear_recheck(&self, member_id: i64, from_day: Date) -> StoreResult<bool>;
+
+    /// Members with ids in `first..=last` who had signed a flexible-worker
+    /// agreement on or before `signed_by` (they earn the interest subsidy).
+    async fn flexible_members_between(
+        &self,
+        first: i64,
+        last: i64,
+        signed_by: Date,
+    ) -> StoreResult<Vec<i64>>;
+}
+
+pub type RunRow = (i32, String, Option<String>);
+
+pub fn run_from(r: RunRow) -> StoreResult<InterestRunRecord> {
+    Ok(InterestRunRecord {
+        end_year: r.0,
+        started_on: crate::rows::stored_date(&r.1)?,
+        finished_on: r.2.as_deref().map(crate::rows::stored_date).transpose()?,
+    })
+}
+
+pub fn recheck_from((member_id, from_day): (i64, String)) -> StoreResult<RecheckRecord> {
+    Ok(RecheckRecord {
+        member_id,
+        from_day: crate::rows::stored_date(&from_day)?,
+    })
+}
+
+/// Implements `InterestStore` for a backend (see the module docs).
+#[macro_export]
+macro_rules! impl_interest_store {
+    ($store:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal) => {
+        #[async_trait::async_trait]
+        impl $crate::InterestStore for $store {
+            async fn start_interest_run(
+                &self,
+                end_year: i32,
+                on: anju_domain::Date,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(concat!(
+                    "INSERT INTO interest_run (end_year, started_on) VALUES ($1, $2",
+                    $date,
+                    ") ON CONFLICT (end_year) DO NOTHING"
+                ))
+                .bind(end_year)
+                .bind(on.to_string())
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn finish_interest_run(
+                &self,
+                end_year: i32,
+                on: anju_domain::Date,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(concat!(
+                    "UPDATE interest_run SET finished_on = $1",
+                    $date,
+                    " WHERE end_year = $2 AND finished_on IS NULL"
+                ))
+                .bind(on.to_string())
+                .bind(end_year)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn interest_runs(&self) -> $crate::StoreResult<Vec<$crate::InterestRunRecord>> {
+                let rows: Vec<$crate::interest_sql::RunRow> = sqlx::query_as(
+                    "SELECT end_year, CAST(started_on AS TEXT), CAST(finished_on AS TEXT) \
+                     FROM interest_run ORDER BY end_year DESC",
+                )
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter()
+                    .map($crate::interest_sql::run_from)
+                    .collect()
+            }
+
+            async fn rechecks_through(
+                &self,
+                through: anju_domain::Date,
+                after: i64,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::RecheckRecord>> {
+                let rows: Vec<(i64, String)> = sqlx::query_as(concat!(
+                    "SELECT member_id, CAST(from_day AS TEXT) FROM interest_recheck \
+                     WHERE from_day <= $1",
+                    $date,
+                    " AND member_id > $2 ORDER BY member_id LIMIT $3"
+                ))
+                .bind(through.to_string())
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter()
+                    .map($crate::interest_sql::recheck_from)
+                    .collect()
+            }
+
+            async fn rechecks_between(
+                &self,
+                first: i64,
+                last: i64,
+            ) -> $crate::StoreResult<Vec<$crate::RecheckRecord>> {
+                let rows: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT member_id, CAST(from_day AS TEXT) FROM interest_recheck \
+                     WHERE member_id BETWEEN $1 AND $2 ORDER BY member_id",
+                )
+                .bind(first)
+                .bind(last)
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter()
+                    .map($crate::interest_sql::recheck_from)
+                    .collect()
+            }
+
+            async fn clear_recheck(
+                &self,
+                member_id: i64,
+                from_day: anju_domain::Date,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(concat!(
+                    "DELETE FROM interest_recheck WHERE member_id = $1 AND from_day = $2",
+                    $date
+                ))
+                .bind(member_id)
+                .bind(from_day.to_string())
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn flexible_members_between(
+                &self,
+                first: i64,
+                last: i64,
+                signed_by: anju_domain::Date,
+            ) -> $crate::StoreResult<Vec<i64>> {
+                sqlx::query_scalar(concat!(
+                    "SELECT member_id FROM flexible_agreement WHERE member_id BETWEEN $1 AND $2 \
+                     AND signed_on <= $3",
+                    $date,
+                    " ORDER BY member_id"
+                ))
+                .bind(first)
+                .bind(last)
+                .bind(signed_by.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)
+            }
+        }
+    };
+}
