@@ -462,6 +462,8 @@ pub async fn interest(
         .settle_interest(
             &actor,
             anju_domain::InterestYear::ending(BENCH_INTEREST_YEAR_END),
+            anju_domain::Date::from_ymd(BENCH_INTEREST_YEAR_END, 7, 1)
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
             anju_app::interest::SettleOptions::default(),
             &|n| bar.set_position(n),
         )

@@ -132,6 +132,10 @@ pub enum InterestCommand {
         /// The calendar year of the 30 June that ends the interest year.
         #[arg(long)]
         year: i32,
+        /// The business date the run is recorded under (default: today in
+        /// China); it must fall after that 30 June.
+        #[arg(long)]
+        date: Option<String>,
     },
 }
 

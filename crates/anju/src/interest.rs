@@ -126,7 +126,11 @@ fn as_json(w: &YearInterest) -> serde_json::Value {
 
 /// Runs the settlement of the year ending 30 June `end_year`, printing one
 /// JSON line.
-pub async fn settle(app: anju_app::App, end_year: i32) -> Result<ExitCode> {
+pub async fn settle(
+    app: anju_app::App,
+    end_year: i32,
+    today: anju_domain::Date,
+) -> Result<ExitCode> {
     if !(1991..=2200).contains(&end_year) {
         bail!("--year {end_year} is outside 1991…2200");
     }
@@ -146,6 +150,7 @@ pub async fn settle(app: anju_app::App, end_year: i32) -> Result<ExitCode> {
         .settle_interest(
             &actor,
             year,
+            today,
             anju_app::interest::SettleOptions::default(),
             &|n| bar.set_position(n),
         )
@@ -158,6 +163,9 @@ pub async fn settle(app: anju_app::App, end_year: i32) -> Result<ExitCode> {
         "accounts": run.accounts,
         "credited": run.credited,
         "interest_fen": run.interest.get(),
+        "subsidy_fen": run.subsidy.get(),
+        "adjusted": run.adjusted,
+        "finished": run.finished,
         "pages_posted": run.pages_posted,
         "pages_already_settled": run.pages_already_settled,
         "from_history": run.from_history,

@@ -47,10 +47,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 },
         } => crate::interest::calc(&config, &method, opening_fen, &movements, &year_end, json),
         Command::Interest {
-            command: InterestCommand::Settle { year },
+            command: InterestCommand::Settle { year, date },
         } => {
+            let today = business_date(date.as_deref())?;
             let (policy, store) = open(&config).await?;
-            crate::interest::settle(App::new(store, policy), year).await
+            crate::interest::settle(App::new(store, policy), year, today).await
         }
         Command::Policy {
             command: PolicyCommand::Show { date },
@@ -238,11 +239,16 @@ async fn check(config: &Config) -> Result<ExitCode> {
     }
 }
 
+/// `--date` when given, else today in China.
+fn business_date(date: Option<&str>) -> Result<Date> {
+    match date {
+        Some(text) => Date::parse(text).map_err(|e| anyhow::anyhow!("--date: {e}")),
+        None => Ok(anju_app::clock::today_in_china()),
+    }
+}
+
 async fn collection_day(config: &Config, date: Option<&str>) -> Result<ExitCode> {
-    let today = match date {
-        Some(text) => Date::parse(text).map_err(|e| anyhow::anyhow!("{e}"))?,
-        None => anju_app::clock::today_in_china(),
-    };
+    let today = business_date(date)?;
     let (policy, store) = open(config).await?;
     let app = App::new(store, policy);
     let actor = anju_app::access::Actor::anonymous(
@@ -336,10 +342,7 @@ fn validate(kind: IdKind, value: &str) -> ExitCode {
 
 fn policy_show(config: &Config, date: Option<&str>) -> Result<ExitCode> {
     let set = load_policy(config.policy.as_deref())?;
-    let date = match date {
-        Some(text) => Date::parse(text).map_err(|e| anyhow::anyhow!("{e}"))?,
-        None => today_in_china(),
-    };
+    let date = business_date(date)?;
     let p = set.at(date).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut out = String::new();
     let _ = writeln!(

@@ -1,19 +1,20 @@
 use super::*;
+use crate::access::Actor;
 use crate::policy::load_policy;
 use anju_domain::access::Channel;
 use anju_domain::ledger::IdempotencyKey;
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
-fn d(text: &str) -> Date {
+pub(super) fn d(text: &str) -> Date {
     Date::parse(text).expect("date")
 }
 
-fn batch() -> Actor {
+pub(super) fn batch() -> Actor {
     Actor::anonymous(Channel::Batch, "test", "local")
 }
 
-async fn app(dir: &tempfile::TempDir, name: &str) -> App {
+pub(super) async fn app(dir: &tempfile::TempDir, name: &str) -> App {
     let url = format!("sqlite://{}", dir.path().join(name).display());
     let store = SqliteStore::open(&url, "320500000000000")
         .await
@@ -22,7 +23,7 @@ async fn app(dir: &tempfile::TempDir, name: &str) -> App {
 }
 
 /// Posts a movement of `amount` fen (credit positive) for `member`.
-async fn moved(app: &App, member: i64, on: &str, amount: i64, key: &str) {
+pub(super) async fn moved(app: &App, member: i64, on: &str, amount: i64, key: &str) {
     let fen = Fen::new(amount.abs());
     let lines = if amount > 0 {
         vec![
@@ -49,7 +50,7 @@ async fn moved(app: &App, member: i64, on: &str, amount: i64, key: &str) {
 
 /// business-rules §2's worked example on account `member`: ¥50,000.00 by
 /// 2024-06-30, ¥2,400 on the 10th of every month, ¥20,000 out on 2025-03-15.
-async fn worked_example(app: &App, member: i64) {
+pub(super) async fn worked_example(app: &App, member: i64) {
     moved(
         app,
         member,
@@ -73,7 +74,7 @@ async fn worked_example(app: &App, member: i64) {
     .await;
 }
 
-async fn open(app: &App, members: std::ops::RangeInclusive<i64>) {
+pub(super) async fn open(app: &App, members: std::ops::RangeInclusive<i64>) {
     let accounts: Vec<(MemberId, Date)> = members.map(|m| (MemberId(m), d("2024-06-01"))).collect();
     app.store()
         .open_member_accounts(&accounts)
@@ -81,7 +82,7 @@ async fn open(app: &App, members: std::ops::RangeInclusive<i64>) {
         .expect("open");
 }
 
-fn year() -> InterestYear {
+pub(super) fn year() -> InterestYear {
     InterestYear::ending(2025)
 }
 
@@ -93,7 +94,13 @@ async fn the_worked_example_settles_to_885_60_and_once_only() {
     worked_example(&app, 1).await;
     let before = app.member_balance(MemberId(1)).await.expect("b").balance;
     let run = app
-        .settle_interest(&batch(), year(), SettleOptions::default(), &|_| {})
+        .settle_interest(
+            &batch(),
+            year(),
+            d("2025-07-01"),
+            SettleOptions::default(),
+            &|_| {},
+        )
         .await
         .expect("settle");
     assert_eq!((run.credited, run.interest), (1, Fen::new(885_60)));
@@ -101,7 +108,13 @@ async fn the_worked_example_settles_to_885_60_and_once_only() {
     let after = app.member_balance(MemberId(1)).await.expect("b").balance;
     assert_eq!(after.checked_sub(before).expect("diff"), Fen::new(885_60));
     let again = app
-        .settle_interest(&batch(), year(), SettleOptions::default(), &|_| {})
+        .settle_interest(
+            &batch(),
+            year(),
+            d("2025-07-01"),
+            SettleOptions::default(),
+            &|_| {},
+        )
         .await
         .expect("again");
     assert_eq!((again.pages_posted, again.pages_already_settled), (0, 1));
@@ -114,21 +127,26 @@ async fn the_worked_example_settles_to_885_60_and_once_only() {
     );
     let check = app.check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
-    let (worked, credited) = app
+    let account = app
         .interest_statement(MemberId(1), year())
         .await
         .expect("statement");
     assert_eq!(
-        worked.interest,
+        account.worked.interest,
         Fen::new(885_60),
         "the statement redoes the sum"
     );
-    assert_eq!(worked.lines.len(), 14, "brought forward and 13 movements");
     assert_eq!(
-        credited,
-        Some(Fen::new(885_60)),
+        account.worked.lines.len(),
+        14,
+        "brought forward and 13 movements"
+    );
+    assert_eq!(
+        account.credited.interest,
+        Fen::new(885_60),
         "and shows what was credited"
     );
+    assert_eq!(account.owed().expect("owed"), Due::default());
 }
 
 #[tokio::test]
@@ -141,7 +159,13 @@ async fn an_account_that_moved_in_the_next_year_is_settled_from_its_history() {
     // Account 2 already has a movement valued in the next interest year.
     moved(&app, 2, "2025-07-05", 1_000_00, "next-year").await;
     let run = app
-        .settle_interest(&batch(), year(), SettleOptions::default(), &|_| {})
+        .settle_interest(
+            &batch(),
+            year(),
+            d("2025-07-01"),
+            SettleOptions::default(),
+            &|_| {},
+        )
         .await
         .expect("settle");
     assert_eq!(run.from_history, 1);
@@ -167,7 +191,7 @@ async fn a_settlement_stopped_after_any_page_resumes_to_the_same_result() {
         moved(&whole, m, "2024-09-01", m * 10_000_00, &format!("in-{m}")).await;
     }
     whole
-        .settle_interest(&batch(), year(), options(None), &|_| {})
+        .settle_interest(&batch(), year(), d("2025-07-01"), options(None), &|_| {})
         .await
         .expect("settle");
     let expected: Vec<Fen> = {
@@ -184,12 +208,12 @@ async fn a_settlement_stopped_after_any_page_resumes_to_the_same_result() {
             moved(&resumed, m, "2024-09-01", m * 10_000_00, &format!("in-{m}")).await;
         }
         let part = resumed
-            .settle_interest(&batch(), year(), options(Some(k)), &|_| {})
+            .settle_interest(&batch(), year(), d("2025-07-01"), options(Some(k)), &|_| {})
             .await
             .expect("part");
         assert_eq!(part.pages_posted, k.min(4));
         let rest = resumed
-            .settle_interest(&batch(), year(), options(None), &|_| {})
+            .settle_interest(&batch(), year(), d("2025-07-01"), options(None), &|_| {})
             .await
             .expect("rest");
         assert_eq!(rest.pages_already_settled, k.min(4), "k = {k}");

@@ -14,7 +14,26 @@ pub const MAX_ENTRIES_PER_BATCH: usize = 50_000;
 impl App {
     /// Posts entries atomically (all or nothing). Negative member balances are
     /// allowed only where the policy in force on every entry's value date allows them.
+    ///
+    /// A posting valued in a settled interest year leaves a recheck on its
+    /// accounts, written with it, and is adjusted at once where the policy
+    /// says so (see `interest::adjust`).
     pub async fn post_entries(&self, entries: &[NewEntry]) -> AppResult<Vec<Posted>> {
+        let backdated = self.backdated_rechecks(entries).await?;
+        let posted = self.post_to_store(entries, backdated.clone()).await?;
+        if !backdated.is_empty() {
+            self.adjust_at_once(&backdated).await;
+        }
+        Ok(posted)
+    }
+
+    /// Posts with the given interest rechecks and nothing after: the path of
+    /// interest credits themselves.
+    pub(crate) async fn post_to_store(
+        &self,
+        entries: &[NewEntry],
+        rechecks: Vec<(MemberId, Date)>,
+    ) -> AppResult<Vec<Posted>> {
         if entries.len() > MAX_ENTRIES_PER_BATCH {
             return Err(DomainError::new("BATCH_TOO_LARGE", "一次提交的凭证过多，请分批").into());
         }
@@ -25,6 +44,7 @@ impl App {
         }
         let options = PostOptions {
             allow_negative_member_balance: allow_negative,
+            rechecks,
             ..PostOptions::default()
         };
         Ok(self.store().post_entries(entries, &options).await?)

@@ -36,8 +36,15 @@ struct StatementPage {
     lines: Vec<LineRow>,
     product: String,
     interest: Fen,
-    credited: Option<Fen>,
+    /// The flexible-worker subsidy, when the member earns one.
+    subsidy: Option<Fen>,
+    /// Interest and subsidy credited for the year, once it is settled.
+    credited: Option<(Fen, Fen)>,
+    /// What the history says is still owed (a backdated posting not yet adjusted).
+    owed: Option<Fen>,
     years: Vec<i32>,
+    from: String,
+    to: String,
 }
 
 #[derive(Deserialize)]
@@ -62,9 +69,14 @@ pub async fn member_interest(
         return internal(app, Some(&session));
     };
     let year = InterestYear::ending(year_end);
-    let Ok((worked, credited)) = app.interest_statement(MemberId(member), year).await else {
+    let Ok(account) = app.interest_statement(MemberId(member), year).await else {
         return internal(app, Some(&session));
     };
+    let Ok(owed) = account.owed() else {
+        return internal(app, Some(&session));
+    };
+    let settled = !account.credited.is_zero();
+    let worked = &account.worked;
     let method = match worked.method {
         anju_domain::policy::InterestMethod::A => "A（逐日余额积数）",
         anju_domain::policy::InterestMethod::B => "B（上年结转余额×年利率 + 本年发生额积数）",
@@ -97,8 +109,13 @@ pub async fn member_interest(
             .collect(),
         product: yuan_days(worked.product_fen_days),
         interest: worked.interest,
-        credited,
+        subsidy: (account.due.subsidy != Fen::ZERO).then_some(account.due.subsidy),
+        credited: settled.then_some((account.credited.interest, account.credited.subsidy)),
+        owed: (settled && !owed.is_zero())
+            .then(|| owed.interest.checked_add(owed.subsidy).unwrap_or(Fen::ZERO)),
         years: (current - 3..=current).rev().collect(),
+        from: year.first_day().map(|d| d.to_string()).unwrap_or_default(),
+        to: year.last_day().map(|d| d.to_string()).unwrap_or_default(),
     };
     render(app, Some(&session), page.render())
 }
