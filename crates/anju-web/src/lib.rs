@@ -10,6 +10,7 @@ mod limit;
 mod openapi;
 mod ops;
 mod pages;
+mod pdf;
 pub mod routes;
 mod state;
 mod static_files;

@@ -74,6 +74,24 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             get(pages::member_interest),
         ),
         (
+            spec(
+                Method::GET,
+                "/member/statement.csv",
+                Roles(MEMBER),
+                "账户明细下载（CSV）",
+            ),
+            get(pages::member_statement_csv),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/member/statement.pdf",
+                Roles(MEMBER),
+                "账户明细下载（PDF）",
+            ),
+            get(pages::member_statement_pdf),
+        ),
+        (
             spec(Method::GET, "/employer", Roles(AGENT), "单位首页"),
             get(pages::employer_home),
         ),

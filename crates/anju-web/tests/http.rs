@@ -638,6 +638,69 @@ async fn member_sees_the_ledger_and_partner_reads_the_api() {
     );
 }
 
+/// 账户明细: the member downloads a range as CSV and as PDF, and a bad range
+/// gets a Chinese message instead of a file.
+#[tokio::test]
+async fn a_member_downloads_the_statement_as_csv_and_pdf() {
+    let h = harness().await;
+    posted_entry(&h.app).await;
+    h.account("320502199003071230", Role::Member).await;
+    let member = h.sign_in("320502199003071230", Role::Member).await;
+    let from = today().add_days(-30).expect("from");
+    let to = today();
+    let query = format!("from={from}&to={to}");
+    let csv = h
+        .get(&format!("/member/statement.csv?{query}"), &member)
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .expect("ascii")
+            .contains("attachment")
+    );
+    let rows: Vec<&str> = csv.body.lines().collect();
+    assert!(
+        rows[0].starts_with('\u{feff}') && rows[0].contains("积数（元·天）"),
+        "{}",
+        rows[0]
+    );
+    assert_eq!(rows[1], format!("{from},期初余额,,,0.00,,"));
+    let last_day = today().interest_year().last_day().expect("30 June");
+    let days = today().days_until(last_day) + 1;
+    let expected = format!(
+        "{to},汇缴,汇缴,300.00,300.00,{days},{}",
+        anju_domain::interest::yuan_days(30_000 * i128::from(days))
+    );
+    assert_eq!(rows[2], expected);
+    let pdf = h
+        .get(&format!("/member/statement.pdf?{query}"), &member)
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-1.4"));
+    let hex = |text: &str| {
+        text.encode_utf16()
+            .map(|u| format!("{u:04X}"))
+            .collect::<String>()
+    };
+    assert!(pdf.body.contains(&hex("300.00")), "the amount is printed");
+    let backwards = h
+        .get(
+            &format!("/member/statement.csv?from={to}&to={from}"),
+            &member,
+        )
+        .await;
+    assert_eq!(backwards.status, StatusCode::BAD_REQUEST);
+    assert!(
+        backwards.body.contains("起始日不能晚于截止日"),
+        "{}",
+        backwards.body
+    );
+    let garbage = h.get("/member/statement.pdf?from=x&to=y", &member).await;
+    assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
+}
+
 impl Harness {
     /// Registers an employer (10% + 10%) with a signed-up agent; returns its id.
     async fn employer_with_agent(&self, uscc: &str, name: &str, agent_login: &str) -> i64 {

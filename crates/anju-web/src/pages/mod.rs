@@ -31,7 +31,7 @@ pub use staff_collection::{
     employer_status as staff_employer_status, member_detail as staff_member_detail,
     member_freeze as staff_member_freeze, open_case as staff_open_case, run_collection_day,
 };
-pub use statement::member_interest;
+pub use statement::{member_interest, member_statement_csv, member_statement_pdf};
 
 use crate::auth::Session;
 use crate::state::WebState;

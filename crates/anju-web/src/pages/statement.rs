@@ -1,19 +1,25 @@
 //! 结息明细: a member's interest year worked out line by line — value date,
 //! amount, the days counted, the product, the rate and what it is divided by —
-//! so the member can redo the sum by hand (or with `anju interest calc`).
+//! so the member can redo the sum by hand (or with `anju interest calc`) —
+//! and 账户明细 for any date range as CSV or PDF.
 
-use super::{Layout, internal, render};
+use super::{Layout, error_page, internal, render};
 use crate::auth::Session;
+use crate::pdf::{Column, TableDoc};
 use crate::state::WebState;
+use anju_app::AppError;
 use anju_app::clock::today_in_china;
+use anju_app::interest::StatementRange;
 use anju_domain::interest::yuan_days;
 use anju_domain::ledger::MemberId;
-use anju_domain::{Fen, InterestYear};
+use anju_domain::{Date, Fen, InterestYear};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use std::fmt::Write as _;
 
 pub struct LineRow {
     pub label: String,
@@ -118,4 +124,209 @@ pub async fn member_interest(
         to: year.last_day().map(|d| d.to_string()).unwrap_or_default(),
     };
     render(app, Some(&session), page.render())
+}
+
+#[derive(Deserialize)]
+pub struct RangeQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// The member's range statement, or the page to show instead.
+async fn range_of(
+    state: &WebState,
+    session: &Session,
+    query: &RangeQuery,
+) -> Result<StatementRange, Response> {
+    let app = &state.app;
+    let Some(member) = session.principal.member_id else {
+        return Err(internal(app, Some(session)));
+    };
+    let (Ok(from), Ok(to)) = (Date::parse(&query.from), Date::parse(&query.to)) else {
+        let message = "请填写明细的起始日和截止日（格式如 2025-07-01）。";
+        return Err(error_page(
+            app,
+            Some(session),
+            StatusCode::BAD_REQUEST,
+            message,
+        ));
+    };
+    match app.member_statement(MemberId(member), from, to).await {
+        Ok(range) => Ok(range),
+        Err(AppError::Rejected(e)) => Err(error_page(
+            app,
+            Some(session),
+            StatusCode::BAD_REQUEST,
+            e.message(),
+        )),
+        Err(_) => Err(internal(app, Some(session))),
+    }
+}
+
+fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn product_yuan_days(product: Option<i128>) -> String {
+    product.map(yuan_days).unwrap_or_default()
+}
+
+/// 账户明细 as CSV (UTF-8 with a byte-order mark, so spreadsheet programs
+/// read the Chinese heads), amounts in yuan.
+pub async fn member_statement_csv(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Query(query): Query<RangeQuery>,
+) -> Response {
+    let range = match range_of(&state, &session, &query).await {
+        Ok(range) => range,
+        Err(page) => return page,
+    };
+    let mut csv = String::from(
+        "\u{feff}起息日,业务类型,摘要,发生额（元）,余额（元）,计息天数,积数（元·天）\r\n",
+    );
+    let _ = write!(
+        csv,
+        "{},期初余额,,,{},,\r\n",
+        range.from,
+        range.opening.to_yuan_string()
+    );
+    for l in &range.lines {
+        let _ = write!(
+            csv,
+            "{},{},{},{},{},{},{}\r\n",
+            l.value_date,
+            l.business_name,
+            csv_field(&l.memo),
+            l.amount.to_yuan_string(),
+            l.balance.to_yuan_string(),
+            l.days.map(|d| d.to_string()).unwrap_or_default(),
+            product_yuan_days(l.product_fen_days)
+        );
+    }
+    let name = format!("statement-{}-{}.csv", range.from, range.to);
+    download("text/csv; charset=utf-8", name, csv.into_bytes())
+}
+
+/// A field as CSV: quoted when it holds a comma, quote or line break; a
+/// leading formula character is neutralised so a spreadsheet shows text.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+const PDF_COLUMNS: &[Column] = &[
+    Column {
+        head: "起息日",
+        x: 40.0,
+        width: 58.0,
+        right: false,
+    },
+    Column {
+        head: "业务",
+        x: 102.0,
+        width: 50.0,
+        right: false,
+    },
+    Column {
+        head: "摘要",
+        x: 156.0,
+        width: 100.0,
+        right: false,
+    },
+    Column {
+        head: "发生额",
+        x: 258.0,
+        width: 70.0,
+        right: true,
+    },
+    Column {
+        head: "余额",
+        x: 332.0,
+        width: 76.0,
+        right: true,
+    },
+    Column {
+        head: "天数",
+        x: 410.0,
+        width: 30.0,
+        right: true,
+    },
+    Column {
+        head: "积数（元·天）",
+        x: 444.0,
+        width: 111.0,
+        right: true,
+    },
+];
+
+/// 账户明细 as a PDF a member can print or hand to a bank.
+pub async fn member_statement_pdf(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Query(query): Query<RangeQuery>,
+) -> Response {
+    let range = match range_of(&state, &session, &query).await {
+        Ok(range) => range,
+        Err(page) => return page,
+    };
+    let centre = state.app.policy().centre_name.clone();
+    let rows = range
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.value_date.to_string(),
+                l.business_name.to_string(),
+                l.memo.clone(),
+                l.amount.to_yuan_string(),
+                l.balance.to_yuan_string(),
+                l.days.map(|d| d.to_string()).unwrap_or_default(),
+                product_yuan_days(l.product_fen_days),
+            ]
+        })
+        .collect();
+    let doc = TableDoc {
+        title: "住房公积金个人账户明细",
+        lines: vec![
+            format!(
+                "户名：{}    个人账号：{}",
+                session.principal.display_name, range.member.0
+            ),
+            format!("期间：{} 至 {}", range.from, range.to),
+            format!(
+                "期初余额：{} 元    期末余额：{} 元    笔数：{}",
+                range.opening.to_yuan_string(),
+                range.closing.to_yuan_string(),
+                range.lines.len()
+            ),
+            "计息天数计至发生额所在结息年度的 6 月 30 日（含）；积数 = 发生额 × 天数。".to_string(),
+        ],
+        columns: PDF_COLUMNS,
+        rows,
+        footer: centre,
+    };
+    let name = format!("statement-{}-{}.pdf", range.from, range.to);
+    download("application/pdf", name, crate::pdf::render(&doc))
 }
