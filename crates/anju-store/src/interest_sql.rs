@@ -30,8 +30,13 @@ pub trait InterestStore: Send + Sync {
     /// `on`; a second start keeps the first record.
     async fn start_interest_run(&self, end_year: i32, on: Date) -> StoreResult<()>;
 
-    /// Marks the run finished (keeps the first finishing day).
-    async fn finish_interest_run(&self, end_year: i32, on: Date) -> StoreResult<()>;
+    /// Marks the run finished (keeps the first finishing day); true when
+    /// this call finished it.
+    async fn finish_interest_run(&self, end_year: i32, on: Date) -> StoreResult<bool>;
+
+    /// (user, member) of the online accounts members hold, by user id above
+    /// `after`: who gets the yearly interest notice.
+    async fn member_users_after(&self, after: i64, limit: u32) -> StoreResult<Vec<(i64, i64)>>;
 
     /// Every run, newest year first.
     async fn interest_runs(&self) -> StoreResult<Vec<InterestRunRecord>>;
@@ -106,8 +111,8 @@ macro_rules! impl_interest_store {
                 &self,
                 end_year: i32,
                 on: anju_domain::Date,
-            ) -> $crate::StoreResult<()> {
-                sqlx::query(concat!(
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(concat!(
                     "UPDATE interest_run SET finished_on = $1",
                     $date,
                     " WHERE end_year = $2 AND finished_on IS NULL"
@@ -117,7 +122,23 @@ macro_rules! impl_interest_store {
                 .execute(&self.$writer)
                 .await
                 .map_err($backend_err)?;
-                Ok(())
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn member_users_after(
+                &self,
+                after: i64,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<(i64, i64)>> {
+                sqlx::query_as(
+                    "SELECT user_id, member_id FROM app_user WHERE member_id IS NOT NULL AND user_id > $1 \
+                     ORDER BY user_id LIMIT $2",
+                )
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)
             }
 
             async fn interest_runs(&self) -> $crate::StoreResult<Vec<$crate::InterestRunRecord>> {

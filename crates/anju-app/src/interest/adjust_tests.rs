@@ -121,6 +121,45 @@ async fn a_flexible_worker_gets_the_subsidy_as_its_own_line_and_account() {
     assert!(check.is_ok(), "{}", check.render());
 }
 
+/// 年度结息通知: the member with an online account finds the year's interest
+/// and subsidy in the inbox, once, however often the run is repeated.
+#[tokio::test]
+async fn the_finishing_run_sends_each_online_member_the_yearly_notice_once() {
+    use crate::access::NewAccount;
+    use anju_domain::access::Role;
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir, "n.db").await;
+    open(&app, 1..=2).await;
+    worked_example_2026(&app, 2).await;
+    sign_flexible(&app, 2, "2025-08-01").await;
+    let account = NewAccount {
+        login: "320502199003071230".to_string(),
+        display_name: "王芳".to_string(),
+        role: Role::Member,
+        password: "correct horse 42".to_string(),
+        member_id: Some(2),
+        employer_id: None,
+        mobile: Some("13800001234".to_string()),
+        email: None,
+        totp_secret: None,
+    };
+    let (user, _) = app
+        .create_account(account, d("2026-01-01"))
+        .await
+        .expect("user");
+    let run = settle(&app, 2026).await;
+    assert_eq!(run.notified, 1);
+    settle(&app, 2026).await;
+    let inbox = app.inbox(user.user_id, 10).await.expect("inbox");
+    assert_eq!(inbox.len(), 1, "one notice, not one per run");
+    assert_eq!(inbox[0].title, "2026 年度结息通知");
+    assert!(
+        inbox[0].body.contains("¥885.60") && inbox[0].body.contains("灵活就业利息补贴 ¥265.68"),
+        "{}",
+        inbox[0].body
+    );
+}
+
 #[tokio::test]
 async fn a_year_is_settled_only_after_it_ends_and_a_run_finishes_once_complete() {
     let dir = tempfile::tempdir().expect("dir");
@@ -183,6 +222,32 @@ async fn a_backdated_posting_is_adjusted_to_what_posting_in_order_gives() {
     assert_eq!(balance(&late, 1).await, balance(&in_order, 1).await);
     assert_eq!(gl(&late, "41101").await, Fen::new(892_77));
     assert_eq!(gl(&in_order, "41101").await, Fen::new(892_77));
+    // The statement shows the settlement and its adjustment as the year's
+    // result (no days), and the late movement with its 172 days.
+    let range = late
+        .member_statement(MemberId(1), d("2024-07-01"), d("2025-06-30"))
+        .await
+        .expect("statement");
+    let results: Vec<Fen> = range
+        .lines
+        .iter()
+        .filter(|l| l.business_type == INTEREST_TYPE)
+        .map(|l| {
+            assert_eq!((l.value_date, l.days), (d("2025-06-30"), None));
+            l.amount
+        })
+        .collect();
+    assert_eq!(results, vec![Fen::new(885_60), Fen::new(7_17)]);
+    let moved_late = range
+        .lines
+        .iter()
+        .find(|l| l.amount == Fen::new(1_000_00))
+        .expect("late line");
+    assert_eq!(
+        (moved_late.days, moved_late.product_fen_days),
+        (Some(172), Some(172 * 1_000_00))
+    );
+    assert_eq!(range.closing, range.lines.last().expect("line").balance);
     let rechecks = late.store().rechecks_between(1, 1).await.expect("rechecks");
     assert_eq!(rechecks.len(), 1, "kept until the next run clears it");
     // The next settlement pays the same on both and clears the recheck.

@@ -16,7 +16,8 @@
 //! Around the pages: before them, accounts with postings backdated into
 //! earlier settled years are adjusted (policy `next_settlement`); after them
 //! the run is marked finished and every recheck up to this 30 June is
-//! adjusted and cleared — which also catches postings made during the run.
+//! adjusted and cleared — which also catches postings made during the run —
+//! and members with online accounts get the year's notice.
 
 use super::{Due, YearRules, interest_entries};
 use crate::access::Actor;
@@ -60,6 +61,8 @@ pub struct SettlementRun {
     pub adjusted: u64,
     /// Whether the run went through every page (and so is finished).
     pub finished: bool,
+    /// Members sent the yearly interest notice (by the run that finished).
+    pub notified: u64,
 }
 
 /// One page's accounts with what the page needs to know about them.
@@ -128,10 +131,14 @@ impl App {
             self.settle_interest_page(&rules, &page, &mut run).await?;
             progress(run.accounts);
         }
-        self.store()
+        let finished_now = self
+            .store()
             .finish_interest_run(year.end_year(), today)
             .await?;
         run.adjusted += self.adjust_rechecks(last, true).await?;
+        if finished_now {
+            run.notified = self.send_interest_notices(&rules).await?;
+        }
         run.finished = true;
         Ok(run)
     }

@@ -38,14 +38,9 @@ pub fn interest_runs_start_and_finish_once(store: Arc<dyn Store>) -> BoxFuture<(
             .start_interest_run(2026, d("2026-07-01"))
             .await
             .expect("next");
-        store
-            .finish_interest_run(2025, d("2025-07-03"))
-            .await
-            .expect("finish");
-        store
-            .finish_interest_run(2025, d("2025-07-09"))
-            .await
-            .expect("again");
+        let finish = |on: &'static str| store.finish_interest_run(2025, d(on));
+        assert!(finish("2025-07-03").await.expect("finish"), "finished now");
+        assert!(!finish("2025-07-09").await.expect("again"), "already finished");
         assert_eq!(
             store.interest_runs().await.expect("runs"),
             vec![
