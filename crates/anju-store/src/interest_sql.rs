@@ -38,6 +38,9 @@ pub trait InterestStore: Send + Sync {
     /// `after`: who gets the yearly interest notice.
     async fn member_users_after(&self, after: i64, limit: u32) -> StoreResult<Vec<(i64, i64)>>;
 
+    /// Member accounts in all: the size of a settlement run.
+    async fn count_member_accounts(&self) -> StoreResult<i64>;
+
     /// Every run, newest year first.
     async fn interest_runs(&self) -> StoreResult<Vec<InterestRunRecord>>;
 
@@ -123,6 +126,13 @@ macro_rules! impl_interest_store {
                 .await
                 .map_err($backend_err)?;
                 Ok(done.rows_affected() > 0)
+            }
+
+            async fn count_member_accounts(&self) -> $crate::StoreResult<i64> {
+                sqlx::query_scalar("SELECT COUNT(*) FROM member_account")
+                    .fetch_one(&self.$reader)
+                    .await
+                    .map_err($backend_err)
             }
 
             async fn member_users_after(

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 mod context;
+mod jobs;
 mod limit;
 mod openapi;
 mod ops;

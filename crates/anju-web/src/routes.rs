@@ -31,6 +31,8 @@ const MAKERS: &[Role] = &[Role::Clerk, Role::Finance, Role::Manager];
 const CHECKERS: &[Role] = &[Role::Reviewer, Role::Manager];
 const AUDIT: &[Role] = &[Role::Auditor, Role::Manager];
 const MANAGER: &[Role] = &[Role::Manager];
+/// Who runs the yearly interest settlement.
+const FINANCE: &[Role] = &[Role::Finance, Role::Manager];
 /// Machine clients with an API token (partner centres, the 一件事 platform).
 const PARTNER: &[Role] = &[Role::PartnerCentre];
 
@@ -235,6 +237,28 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "申请冲正",
             ),
             post(pages::request_reversal),
+        ),
+        (
+            spec(Method::GET, "/staff/interest", Roles(FINANCE), "结息管理"),
+            get(pages::interest_home),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/interest/progress",
+                Roles(FINANCE),
+                "结息进度",
+            ),
+            get(pages::interest_progress),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/interest/settle",
+                Roles(FINANCE),
+                "执行年度结息",
+            ),
+            post(pages::interest_settle),
         ),
         (
             spec(

@@ -1,6 +1,7 @@
 //! What every handler can reach: the application, the sign-in backend, the
-//! sign-in rate limiter and the cookie settings.
+//! sign-in rate limiter, the cookie settings and the console's long runs.
 
+use crate::jobs::SettlementSlot;
 use crate::limit::RateLimiter;
 use anju_app::App;
 use anju_app::access::{Authenticator, LocalAuthenticator};
@@ -13,6 +14,8 @@ pub struct WebState {
     pub authenticator: Arc<dyn Authenticator>,
     pub signin_limiter: Arc<RateLimiter>,
     pub options: WebOptions,
+    /// The yearly settlement started from the staff console.
+    pub settlement: Arc<SettlementSlot>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +42,7 @@ impl WebState {
             authenticator: Arc::new(LocalAuthenticator),
             signin_limiter: Arc::new(RateLimiter::per_minute(options.signin_per_minute)),
             options,
+            settlement: Arc::new(SettlementSlot::default()),
         }
     }
 }

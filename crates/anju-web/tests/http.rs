@@ -701,6 +701,75 @@ async fn a_member_downloads_the_statement_as_csv_and_pdf() {
     assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
 }
 
+/// 结息管理: finance starts the year's settlement from the console and
+/// follows it to the end; a second start while it runs, or an open year, is
+/// refused in Chinese.
+#[tokio::test]
+async fn finance_runs_the_settlement_from_the_console_and_sees_it_finish() {
+    let h = harness().await;
+    h.app
+        .open_member_accounts(&[(MemberId(1), Date::parse("2024-06-01").expect("d"))])
+        .await
+        .expect("open");
+    let deposit = NewEntry::new(
+        "C01",
+        Date::parse("2024-07-10").expect("d"),
+        IdempotencyKey::parse("deposit").expect("key"),
+        "汇缴",
+        vec![
+            Line::debit("101", Fen::new(36_000_00)),
+            Line::credit("201", Fen::new(36_000_00)).for_member(MemberId(1)),
+        ],
+    )
+    .expect("entry");
+    h.app.post_entry(deposit).await.expect("post");
+    h.account("fin-1", Role::Finance).await;
+    let finance = h.sign_in("fin-1", Role::Finance).await;
+    let page = h.get("/staff/interest", &finance).await;
+    assert!(page.body.contains("开始结息（共 1 户）"), "{}", page.body);
+    let open_year = h
+        .post_form(
+            "/staff/interest/settle",
+            &finance,
+            "year=2025&date=2025-06-30",
+        )
+        .await;
+    assert_eq!(open_year.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(open_year.body.contains("尚未结束"), "{}", open_year.body);
+    let started = h
+        .post_form(
+            "/staff/interest/settle",
+            &finance,
+            "year=2025&date=2025-07-01",
+        )
+        .await;
+    assert_eq!(started.location(), "/staff/interest");
+    let mut fragment = String::new();
+    for _ in 0..100 {
+        fragment = h.get("/staff/interest/progress", &finance).await.body;
+        if !fragment.contains("hx-trigger") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // ¥36,000 held 2024-07-10 … 2025-06-30: 356 days × 1.5% / 360 = ¥534.00.
+    assert!(
+        fragment.contains("结息完成：1 户，入账 1 户，利息 ¥534.00"),
+        "{fragment}"
+    );
+    assert!(fragment.contains("value=\"100\""), "{fragment}");
+    let page = h.get("/staff/interest", &finance).await;
+    assert!(
+        page.body.contains("2024-07-01 至 2025-06-30"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("未完成"),
+        "the run is recorded as finished"
+    );
+}
+
 impl Harness {
     /// Registers an employer (10% + 10%) with a signed-up agent; returns its id.
     async fn employer_with_agent(&self, uscc: &str, name: &str, agent_login: &str) -> i64 {

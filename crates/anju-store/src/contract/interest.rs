@@ -40,7 +40,10 @@ pub fn interest_runs_start_and_finish_once(store: Arc<dyn Store>) -> BoxFuture<(
             .expect("next");
         let finish = |on: &'static str| store.finish_interest_run(2025, d(on));
         assert!(finish("2025-07-03").await.expect("finish"), "finished now");
-        assert!(!finish("2025-07-09").await.expect("again"), "already finished");
+        assert!(
+            !finish("2025-07-09").await.expect("again"),
+            "already finished"
+        );
         assert_eq!(
             store.interest_runs().await.expect("runs"),
             vec![
@@ -64,6 +67,7 @@ pub fn interest_runs_start_and_finish_once(store: Arc<dyn Store>) -> BoxFuture<(
 pub fn rechecks_ride_with_postings(store: Arc<dyn Store>) -> BoxFuture<()> {
     Box::pin(async move {
         open(&*store, &[1, 2, 3], "2024-07-01").await;
+        assert_eq!(store.count_member_accounts().await.expect("count"), 3);
         let first = remittance("r-1", d("2025-03-01"), &[(1, 100_00), (2, 100_00)]);
         let options = with_rechecks(&[(1, "2025-03-01"), (1, "2025-02-01"), (2, "2025-06-30")]);
         store.post_entries(&[first], &options).await.expect("post");

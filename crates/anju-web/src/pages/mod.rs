@@ -9,6 +9,7 @@ mod people;
 mod public;
 mod staff;
 mod staff_collection;
+mod staff_interest;
 mod statement;
 
 pub use employer::{
@@ -31,6 +32,7 @@ pub use staff_collection::{
     employer_status as staff_employer_status, member_detail as staff_member_detail,
     member_freeze as staff_member_freeze, open_case as staff_open_case, run_collection_day,
 };
+pub use staff_interest::{interest_home, interest_progress, interest_settle};
 pub use statement::{member_interest, member_statement_csv, member_statement_pdf};
 
 use crate::auth::Session;
@@ -89,6 +91,9 @@ fn nav_for(role: Role) -> Vec<NavItem> {
     let mut nav = vec![item(home_of(role), "首页")];
     if Role::STAFF.contains(&role) && role != Role::Auditor {
         nav.push(item("/staff/collection", "归集管理"));
+    }
+    if matches!(role, Role::Finance | Role::Manager) {
+        nav.push(item("/staff/interest", "结息管理"));
     }
     if role == Role::Manager {
         nav.push(item("/audit", "审计日志"));
