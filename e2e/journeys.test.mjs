@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -328,5 +328,23 @@ test('a member opens the interest statement and the lines add up to the interest
     const fen = (2n * numerator + denominator) / (2n * denominator);
     const expected = `¥${(Number(fen) / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
     assert.equal(shown, expected);
+
+    // The year's movements as CSV: each balance is the one before plus the
+    // amount, and each product is amount × days.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载 CSV' }).click(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    assert.match(csv[0], /^起息日,业务类型/);
+    const fenOf = (text) => BigInt(text.replace('.', ''));
+    let balance = fenOf(csv[1].split(',')[4]);
+    assert.ok(csv.length > 2, 'the year has movements');
+    for (const row of csv.slice(2)) {
+      const cells = row.split(',');
+      balance += fenOf(cells[3]);
+      assert.equal(fenOf(cells[4]), balance, row);
+      if (cells[5] !== '') assert.equal(fenOf(cells[6]), fenOf(cells[3]) * BigInt(cells[5]), row);
+    }
   });
 });
