@@ -185,6 +185,7 @@ async fn a_year_is_settled_only_after_it_ends_and_a_run_finishes_once_complete()
             d("2025-07-01"),
             SettleOptions {
                 accounts_per_page: 1,
+                pages_per_post: 1,
                 stop_after_pages: Some(2),
             },
             &|_| {},

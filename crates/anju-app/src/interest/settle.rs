@@ -1,8 +1,8 @@
 //! 年度结息: the yearly settlement on 30 June. Every member account is read a
-//! page at a time (by member id); each page's interest is posted as one C09
-//! entry (Dr 41101 / Cr 201 each member) and its flexible-worker subsidy as
-//! one C16 entry, together, valued on 30 June and keyed by the year and the
-//! page's first account. A run that stops part way is resumed by running it
+//! page at a time (by member id); each page's interest is one C09 entry
+//! (Dr 41101 / Cr 201 each member) and its flexible-worker subsidy one C16
+//! entry, valued on 30 June and keyed by the year and the page's first
+//! account; ten pages go to the ledger per transaction. A run that stops part way is resumed by running it
 //! again: pages whose keys are already posted are skipped, so nothing is
 //! credited twice.
 //!
@@ -22,18 +22,23 @@
 use super::{Due, YearRules, interest_entries};
 use crate::access::Actor;
 use crate::{App, AppResult};
-use anju_domain::ledger::{MemberBalance, MemberId};
+use anju_domain::ledger::{MemberBalance, MemberId, NewEntry};
 use anju_domain::{Date, DomainError, Fen, InterestYear};
 use std::collections::HashSet;
 
 /// Accounts per page (and so member lines per entry at most).
 pub const ACCOUNTS_PER_PAGE: u32 = 1_000;
 
-/// How a run goes: page size, and (the fault hook for tests of resuming) a
-/// stop after some pages, as if the process died there.
+/// Pages posted per transaction.
+pub const PAGES_PER_POST: u64 = 10;
+
+/// How a run goes: page size, pages per transaction, and (the fault hook for
+/// tests of resuming) a stop after some pages read, dropping those not yet
+/// posted, as if the process died there.
 #[derive(Debug, Clone, Copy)]
 pub struct SettleOptions {
     pub accounts_per_page: u32,
+    pub pages_per_post: u64,
     pub stop_after_pages: Option<u64>,
 }
 
@@ -41,6 +46,7 @@ impl Default for SettleOptions {
     fn default() -> Self {
         SettleOptions {
             accounts_per_page: ACCOUNTS_PER_PAGE,
+            pages_per_post: PAGES_PER_POST,
             stop_after_pages: None,
         }
     }
@@ -116,8 +122,10 @@ impl App {
         };
         let mut after = 0;
         let mut pages = 0u64;
+        let mut pending = Vec::new();
         loop {
             if options.stop_after_pages.is_some_and(|stop| pages >= stop) {
+                // The fault hook: die here, with the pending pages unposted.
                 return Ok(run);
             }
             let Some(page) = self
@@ -128,9 +136,17 @@ impl App {
             };
             after = page.states.last().map_or(after, |(m, _)| m.0);
             pages += 1;
-            self.settle_interest_page(&rules, &page, &mut run).await?;
-            progress(run.accounts);
+            pending.extend(self.settle_interest_page(&rules, &page, &mut run).await?);
+            // Several pages per transaction: each keeps its own keys, so a
+            // crash loses (and a rerun redoes) at most the unposted pages.
+            if pages.is_multiple_of(options.pages_per_post.max(1)) {
+                self.post_to_store(&std::mem::take(&mut pending), Vec::new())
+                    .await?;
+                progress(run.accounts);
+            }
         }
+        self.post_to_store(&pending, Vec::new()).await?;
+        progress(run.accounts);
         let finished_now = self
             .store()
             .finish_interest_run(year.end_year(), today)
@@ -171,17 +187,18 @@ impl App {
         }))
     }
 
+    /// The page's entries (none when it is already settled or owes nothing).
     async fn settle_interest_page(
         &self,
         rules: &YearRules,
         page: &Page,
         run: &mut SettlementRun,
-    ) -> AppResult<()> {
+    ) -> AppResult<Vec<NewEntry>> {
         run.accounts += page.states.len() as u64;
         let keys = [format!("{}-i", page.key), format!("{}-s", page.key)];
         if !self.store().posted_keys(&keys).await?.is_empty() {
             run.pages_already_settled += 1;
-            return Ok(());
+            return Ok(Vec::new());
         }
         let last = rules.year.last_day()?;
         let mut credits = Vec::new();
@@ -205,9 +222,8 @@ impl App {
         let memo = format!("{} 年度结息", rules.year.end_year());
         let entries = interest_entries(rules, last, &page.key, &memo, &credits)?;
         if entries.is_empty() {
-            return Ok(());
+            return Ok(entries);
         }
-        self.post_to_store(&entries, Vec::new()).await?;
         run.pages_posted += 1;
         run.credited += credits.len() as u64;
         let total = credits
@@ -215,6 +231,6 @@ impl App {
             .try_fold(Due::default(), |acc, (_, d)| acc.checked_add(*d))?;
         run.interest = run.interest.checked_add(total.interest)?;
         run.subsidy = run.subsidy.checked_add(total.subsidy)?;
-        Ok(())
+        Ok(entries)
     }
 }
