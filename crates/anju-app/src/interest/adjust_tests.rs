@@ -313,6 +313,48 @@ async fn closing_interest_is_paid_once_and_the_settlement_adds_nothing() {
     assert_eq!(err.code(), Some("INTEREST_YEAR_SETTLED"));
 }
 
+/// The three worked examples of business-rules §2 through a settlement run:
+/// the policy's method for the year decides (A and B from the kept
+/// balance-days, C from the history).
+#[tokio::test]
+async fn the_three_worked_examples_settle_to_the_rules_figures() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (method, expected, from_history) in [("A", 896_02, 0), ("B", 885_60, 0), ("C", 884_87, 1)] {
+        let text = BUILT_IN_SUZHOU.replacen(
+            "effective_from = \"2016-02-21\"\nrate_current_year = \"1.50\"\nrate_brought_forward = \"1.50\"\nmethod = \"B\"",
+            &format!(
+                "effective_from = \"2016-02-21\"\nrate_current_year = \"1.50\"\nrate_brought_forward = \"1.50\"\nmethod = \"{method}\""
+            ),
+            1,
+        );
+        assert!(
+            method == "B" || text != BUILT_IN_SUZHOU,
+            "the method was replaced"
+        );
+        let url = format!(
+            "sqlite://{}",
+            dir.path().join(format!("{method}.db")).display()
+        );
+        let store = SqliteStore::open(&url, "320500000000000")
+            .await
+            .expect("store");
+        let app = App::new(
+            Arc::new(store),
+            parse_policy("t.toml", &text).expect("policy"),
+        );
+        open(&app, 1..=1).await;
+        worked_example(&app, 1).await;
+        let run = settle(&app, 2025).await;
+        assert_eq!(run.interest, Fen::new(expected), "method {method}");
+        assert_eq!(run.from_history, from_history, "method {method}");
+        assert_eq!(
+            gl(&app, "41101").await,
+            Fen::new(expected),
+            "method {method}"
+        );
+    }
+}
+
 fn next_settlement_policy() -> anju_domain::policy::PolicySet {
     let text = BUILT_IN_SUZHOU.replace(
         "backdated_adjustment = \"immediate\"",
