@@ -121,6 +121,30 @@ pub async fn seed(app: &App, today: Date) -> AppResult<DemoSummary> {
     })
 }
 
+/// Settles every interest year of the demo's history that has ended, after
+/// the sign-ins exist, so members see interest credited and the year's
+/// notice. Idempotent like any settlement run.
+pub async fn settle_demo_interest(app: &App, today: Date) -> AppResult<u64> {
+    let first = Period::from_yyyymm(FIRST_PERIOD)?
+        .first_day()?
+        .interest_year()
+        .end_year();
+    let mut credited = 0;
+    for end_year in first..today.interest_year().end_year() {
+        let run = app
+            .settle_interest(
+                &demo_actor(),
+                anju_domain::InterestYear::ending(end_year),
+                today,
+                crate::interest::SettleOptions::default(),
+                &|_| {},
+            )
+            .await?;
+        credited += run.credited;
+    }
+    Ok(credited)
+}
+
 /// Members m with m mod 5 = i work for employer i; enrolled once.
 async fn enrol_staff(app: &App, i: usize, employer_id: i64, opened: Date) -> AppResult<()> {
     let mine: Vec<i64> = (1..=DEMO_MEMBERS)

@@ -176,5 +176,20 @@ mod tests {
         assert_eq!(member.member_id, Some(enrolled.member_id));
         let inbox = app.inbox(member.user_id, 5).await.expect("inbox");
         assert_eq!(inbox.len(), 1, "a welcome message, once");
+        // The demo's two ended interest years are settled once; the member
+        // gets each year's notice once however often the demo starts.
+        let credited = crate::demo::settle_demo_interest(&app, today)
+            .await
+            .expect("settle");
+        assert!(credited > 0, "the demo's members earn interest");
+        let again = crate::demo::settle_demo_interest(&app, today)
+            .await
+            .expect("again");
+        assert_eq!(again, 0, "nothing more the second time");
+        let inbox = app.inbox(member.user_id, 5).await.expect("inbox");
+        let titles: Vec<&str> = inbox.iter().map(|m| m.title.as_str()).collect();
+        assert_eq!(titles[..2], ["2026 年度结息通知", "2025 年度结息通知"]);
+        let check = app.check_ledger().await.expect("check");
+        assert!(check.is_ok(), "{}", check.render());
     }
 }
