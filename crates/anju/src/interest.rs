@@ -140,10 +140,17 @@ pub async fn settle(
         "interest-settle",
         "local",
     );
-    let bar = indicatif::ProgressBar::new_spinner();
+    let total = app
+        .store()
+        .count_member_accounts()
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let bar = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(0));
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos} accounts settled {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} accounts settled {elapsed} (eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let started = std::time::Instant::now();
     let run = app

@@ -271,11 +271,21 @@ fn interest_calc_reproduces_the_worked_examples() {
 #[test]
 fn interest_settle_prints_one_json_line_and_refuses_a_silly_year() {
     let dir = tempfile::tempdir().expect("dir");
-    let (code, text) = run(anju(dir.path()).args(["interest", "settle", "--year", "2026"]));
+    let settle = |date: &str| {
+        run(anju(dir.path()).args(["interest", "settle", "--year", "2026", "--date", date]))
+    };
+    let (code, text) = settle("2026-06-30");
+    assert_ne!(code, 0);
+    assert!(
+        text.contains("INTEREST_YEAR_OPEN") || text.contains("次日起方可结息"),
+        "{text}"
+    );
+    let (code, text) = settle("2026-07-01");
     assert_eq!(code, 0, "{text}");
     let line: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON line");
     assert_eq!(line["year_end"], "2026-06-30");
     assert_eq!(line["accounts"], 0, "an empty centre settles nothing");
+    assert_eq!(line["finished"], true);
     let (code, text) = run(anju(dir.path()).args(["interest", "settle", "--year", "99999"]));
     assert_ne!(code, 0);
     assert!(text.contains("outside"), "{text}");
