@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod money;
 pub mod policy;
 pub mod rate;
+pub mod withdrawal;
 
 pub use calendar::{Date, InterestYear, Period};
 pub use error::{DomainError, DomainResult};

@@ -32,6 +32,7 @@ pub fn parse_policy(file: &str, text: &str) -> Result<PolicySet, PolicyError> {
         rent: series(file, &root, &mut top, "rent", rent)?,
         ledger: series(file, &root, &mut top, "ledger", ledger)?,
         security: series(file, &root, &mut top, "security", security)?,
+        withdrawal: series(file, &root, &mut top, "withdrawal", withdrawal)?,
         withdrawal_reasons: withdrawal_reasons(file, &root, &mut top)?,
     };
     top.finish()?;
@@ -245,6 +246,16 @@ fn rent(r: &mut TableReader<'_>) -> Result<RentRules, PolicyError> {
     })
 }
 
+fn withdrawal(r: &mut TableReader<'_>) -> Result<WithdrawalRules, PolicyError> {
+    Ok(WithdrawalRules {
+        second_approval_above: r.parsed("second_approval_above", positive_amount)?,
+        min_residual_balance: r.parsed("min_residual_balance", Fen::parse)?,
+        retirement_age_male: r.int("retirement_age_male", 50..=70)?,
+        retirement_age_female: r.int("retirement_age_female", 45..=70)?,
+        max_document_kib: r.int("max_document_kib", 64..=20_480)?,
+    })
+}
+
 fn ledger(r: &mut TableReader<'_>) -> Result<LedgerRules, PolicyError> {
     Ok(LedgerRules {
         allow_negative_member_balance: r.bool("allow_negative_member_balance")?,
@@ -276,14 +287,32 @@ fn withdrawal_reasons(
         if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(r.error("code", "must be two digits"));
         }
-        if reasons.iter().any(|x| x.code == code) {
-            return Err(r.error("code", format!("\"{code}\" appears twice")));
+        let effective_from = r.parsed("effective_from", Date::parse)?;
+        if reasons
+            .iter()
+            .any(|x| x.code == code && x.effective_from == effective_from)
+        {
+            return Err(r.error(
+                "code",
+                format!("\"{code}\" appears twice from {effective_from}"),
+            ));
         }
         let reason = WithdrawalReason {
             name: r.str("name")?.to_string(),
-            effective_from: r.parsed("effective_from", Date::parse)?,
+            effective_from,
             closes_account: r.bool("closes_account")?,
             housing: r.bool("housing")?,
+            cap: r.parsed("cap", WithdrawalCap::parse)?,
+            evidence: r.parsed("evidence", EvidenceKind::parse)?,
+            documents: r.str_list("documents")?,
+            per_year: r.int("per_year", 0..=12)?,
+            sealed_months: r.int("sealed_months", 0..=60)?,
+            window_months: r.int("window_months", 0..=120)?,
+            requires_no_home: r.bool("requires_no_home")?,
+            family_shared: r.bool("family_shared")?,
+            at_retirement: r.bool("at_retirement")?,
+            flexible_only: r.bool("flexible_only")?,
+            no_hpf_loan: r.bool("no_hpf_loan")?,
             unverified: r.str_list("unverified")?,
             code,
         };

@@ -185,7 +185,8 @@ pub struct LedgerRules {
     pub allow_negative_member_balance: bool,
 }
 
-/// A row of the withdrawal reason code table (提取原因).
+/// A row of the withdrawal reason code table (提取原因): one version of a
+/// reason's rules, in force from `effective_from` until the code's next row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WithdrawalReason {
     pub code: String,
@@ -193,7 +194,99 @@ pub struct WithdrawalReason {
     pub effective_from: Date,
     pub closes_account: bool,
     pub housing: bool,
+    /// What bounds the amount.
+    pub cap: WithdrawalCap,
+    /// The proof whose number may serve only once in the centre.
+    pub evidence: EvidenceKind,
+    /// Document types the application must carry (empty: none).
+    pub documents: Vec<String>,
+    /// Withdrawals for this reason per calendar year (0: no limit).
+    pub per_year: i64,
+    /// Months the account must have been sealed (0: no wait).
+    pub sealed_months: i64,
+    /// Months after the evidence's date within which to apply (0: no window).
+    pub window_months: i64,
+    /// Neither the member nor their spouse may own a home in the city.
+    pub requires_no_home: bool,
+    /// Family members may each withdraw on the same evidence, sharing its amount.
+    pub family_shared: bool,
+    /// Only at or after the statutory retirement age.
+    pub at_retirement: bool,
+    /// Only for flexible workers (signed agreement).
+    pub flexible_only: bool,
+    /// Not while an HPF loan is outstanding.
+    pub no_hpf_loan: bool,
     pub unverified: Vec<String>,
+}
+
+/// What bounds a withdrawal's amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithdrawalCap {
+    /// The available balance (less the minimum residual).
+    Balance,
+    /// The expense on the evidence, less what was drawn on it already.
+    Evidence,
+    /// The rent cap for the months applied for.
+    Rent,
+}
+
+impl WithdrawalCap {
+    pub fn parse(text: &str) -> DomainResult<Self> {
+        match text {
+            "balance" => Ok(WithdrawalCap::Balance),
+            "evidence" => Ok(WithdrawalCap::Evidence),
+            "rent" => Ok(WithdrawalCap::Rent),
+            _ => Err(DomainError::new(
+                "WITHDRAWAL_CAP_UNKNOWN",
+                format!("未知的提取限额方式“{text}”（可选 balance、evidence、rent）"),
+            )),
+        }
+    }
+}
+
+/// The proof a withdrawal rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvidenceKind {
+    None,
+    /// 合同 (purchase contract, lease, loan contract).
+    Contract,
+    /// 发票 (invoice).
+    Invoice,
+}
+
+impl EvidenceKind {
+    pub fn parse(text: &str) -> DomainResult<Self> {
+        match text {
+            "none" => Ok(EvidenceKind::None),
+            "contract" => Ok(EvidenceKind::Contract),
+            "invoice" => Ok(EvidenceKind::Invoice),
+            _ => Err(DomainError::new(
+                "EVIDENCE_KIND_UNKNOWN",
+                format!("未知的凭证类型“{text}”（可选 none、contract、invoice）"),
+            )),
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            EvidenceKind::None => "无",
+            EvidenceKind::Contract => "合同",
+            EvidenceKind::Invoice => "发票",
+        }
+    }
+}
+
+/// Rules for every withdrawal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalRules {
+    /// Amounts above this need a second approver (复核).
+    pub second_approval_above: Fen,
+    /// What must stay in the account after a withdrawal that does not close it.
+    pub min_residual_balance: Fen,
+    pub retirement_age_male: i64,
+    pub retirement_age_female: i64,
+    /// Largest document upload.
+    pub max_document_kib: i64,
 }
 
 /// Everything one centre's policy file holds.
@@ -209,6 +302,7 @@ pub struct PolicySet {
     pub rent: Series<RentRules>,
     pub ledger: Series<LedgerRules>,
     pub security: Series<SecurityRules>,
+    pub withdrawal: Series<WithdrawalRules>,
     pub withdrawal_reasons: Vec<WithdrawalReason>,
 }
 
@@ -224,6 +318,7 @@ pub struct Policy {
     pub rent: Dated<RentRules>,
     pub ledger: Dated<LedgerRules>,
     pub security: Dated<SecurityRules>,
+    pub withdrawal: Dated<WithdrawalRules>,
     pub withdrawal_reasons: Vec<WithdrawalReason>,
 }
 
@@ -240,13 +335,27 @@ impl PolicySet {
             rent: self.rent.at(date)?.clone(),
             ledger: self.ledger.at(date)?.clone(),
             security: self.security.at(date)?.clone(),
-            withdrawal_reasons: self
-                .withdrawal_reasons
-                .iter()
-                .filter(|r| r.effective_from <= date)
-                .cloned()
-                .collect(),
+            withdrawal: self.withdrawal.at(date)?.clone(),
+            withdrawal_reasons: self.reasons_at(date),
         })
+    }
+
+    /// Each reason's version in force on `date`, by code.
+    pub fn reasons_at(&self, date: Date) -> Vec<WithdrawalReason> {
+        let mut in_force: Vec<WithdrawalReason> = Vec::new();
+        for r in self
+            .withdrawal_reasons
+            .iter()
+            .filter(|r| r.effective_from <= date)
+        {
+            match in_force.iter_mut().find(|x| x.code == r.code) {
+                Some(x) if x.effective_from < r.effective_from => *x = r.clone(),
+                Some(_) => {}
+                None => in_force.push(r.clone()),
+            }
+        }
+        in_force.sort_by(|a, b| a.code.cmp(&b.code));
+        in_force
     }
 
     /// The earliest date on which every group has a version.
@@ -262,6 +371,7 @@ impl PolicySet {
             self.rent.versions.first().map(|v| v.effective_from),
             self.ledger.versions.first().map(|v| v.effective_from),
             self.security.versions.first().map(|v| v.effective_from),
+            self.withdrawal.versions.first().map(|v| v.effective_from),
         ]
         .into_iter()
         .try_fold(None::<Date>, |acc, d| {
