@@ -105,6 +105,15 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
 anju_store::impl_access_store!(PgStore, pool, pool, crate::backend);
 anju_store::impl_collection_store!(PgStore, pool, pool, crate::backend, "::DATE");
 anju_store::impl_case_store!(PgStore, pool, pool, crate::backend, "::DATE");
+anju_store::impl_withdrawal_store!(
+    PgStore,
+    sqlx::Postgres,
+    pool,
+    pool,
+    crate::backend,
+    "::DATE",
+    " FOR UPDATE"
+);
 anju_store::impl_interest_store!(PgStore, pool, pool, crate::backend, "::DATE");
 anju_store::impl_batch_store!(
     PgStore,

@@ -83,6 +83,15 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
 anju_store::impl_access_store!(SqliteStore, writer, reader, crate::backend);
 anju_store::impl_collection_store!(SqliteStore, writer, reader, crate::backend, "");
 anju_store::impl_case_store!(SqliteStore, writer, reader, crate::backend, "");
+anju_store::impl_withdrawal_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    writer,
+    reader,
+    crate::backend,
+    "",
+    ""
+);
 anju_store::impl_interest_store!(SqliteStore, writer, reader, crate::backend, "");
 anju_store::impl_batch_store!(
     SqliteStore,

@@ -70,6 +70,9 @@ pub struct MemberChange {
     pub employer_id: Option<i64>,
     /// New monthly wage (a rehire brings one); `None` keeps the old.
     pub wage_fen: Option<i64>,
+    /// The business date the new status starts (kept as `status_on`, e.g.
+    /// sealed since); `None` keeps the old.
+    pub on: Option<anju_domain::Date>,
 }
 
 /// How a bill was paid.

@@ -302,15 +302,18 @@ macro_rules! impl_collection_store {
             }
 
             async fn update_member(&self, c: &$crate::MemberChange) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(
-                    "UPDATE member SET status = $3, employer_id = $4, wage_fen = COALESCE($5, wage_fen) \
-                     WHERE member_id = $1 AND status = $2",
-                )
+                let done = sqlx::query(concat!(
+                    "UPDATE member SET status = $3, employer_id = $4, wage_fen = COALESCE($5, wage_fen), \
+                     status_on = COALESCE($6",
+                    $date,
+                    ", status_on) WHERE member_id = $1 AND status = $2"
+                ))
                 .bind(c.member_id)
                 .bind(&c.expected_status)
                 .bind(&c.status)
                 .bind(c.employer_id)
                 .bind(c.wage_fen)
+                .bind(c.on.map(|d| d.to_string()))
                 .execute(&self.$writer)
                 .await
                 .map_err($backend_err)?;

@@ -16,6 +16,7 @@ pub mod plan;
 pub mod rows;
 mod store_impl;
 mod types;
+pub mod withdrawal_sql;
 
 #[cfg(feature = "contract")]
 pub mod contract;
@@ -27,6 +28,9 @@ pub use collection::*;
 pub use ids::{IdGen, now_micros};
 pub use interest_sql::{InterestRunRecord, InterestStore, RecheckRecord};
 pub use types::*;
+pub use withdrawal_sql::{
+    BlacklistRecord, DocumentRecord, WithdrawalRecord, WithdrawalStats, WithdrawalStore,
+};
 
 use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry};
 use anju_domain::{Date, DomainError, Fen};
@@ -74,7 +78,15 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// audit, tasks, idempotency, messages).
 #[async_trait]
 pub trait Store:
-    AccessStore + CollectionStore + CaseStore + BatchStore + InterestStore + Send + Sync + 'static
+    AccessStore
+    + CollectionStore
+    + CaseStore
+    + BatchStore
+    + InterestStore
+    + WithdrawalStore
+    + Send
+    + Sync
+    + 'static
 {
     fn backend(&self) -> Backend;
 

@@ -679,7 +679,7 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         refused.expect_err("members").code(),
         Some("EMPLOYER_HAS_MEMBERS")
     );
-    app.seal_member(&batch(), hired[0].member_id)
+    app.seal_member(&batch(), hired[0].member_id, d("2026-11-02"))
         .await
         .expect("leave");
     let closed = app
@@ -844,7 +844,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
         (0, 2)
     );
     // A member who left a job continues in the same account as a flexible worker.
-    app.seal_member(&batch(), employed[1].member_id)
+    app.seal_member(&batch(), employed[1].member_id, d("2026-11-02"))
         .await
         .expect("leave");
     let impostor = FlexibleSignup {
@@ -1040,7 +1040,7 @@ async fn a_bill_knows_who_joined_and_left_since_last_month() {
         app.roster_changes(&first, &first_lines).await.expect("c"),
         None
     );
-    app.seal_member(&batch(), members[0].member_id)
+    app.seal_member(&batch(), members[0].member_id, d("2026-11-02"))
         .await
         .expect("leave");
     let hired = app

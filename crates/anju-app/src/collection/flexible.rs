@@ -148,6 +148,7 @@ impl App {
                     status: MemberStatus::Active.code().to_string(),
                     employer_id: None,
                     wage_fen: None,
+                    on: None,
                 };
                 if !self.store().update_member(&change).await? {
                     return Err(

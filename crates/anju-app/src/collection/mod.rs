@@ -54,6 +54,7 @@ fn rehire(
                 status: MemberStatus::Active.code().to_string(),
                 employer_id: Some(employer_id),
                 wage_fen: Some(e.wage.get()),
+                on: None,
             };
             let after = MemberRecord {
                 status: change.status.clone(),
@@ -552,9 +553,14 @@ impl App {
 
 impl App {
     /// 减员 / 封存: the member leaves the employer; the account is kept, sealed.
-    pub async fn seal_member(&self, actor: &Actor, member_id: i64) -> AppResult<MemberRecord> {
+    pub async fn seal_member(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        today: Date,
+    ) -> AppResult<MemberRecord> {
         let result = self
-            .change_member(actor, member_id, MemberAction::Seal, "")
+            .change_member(actor, member_id, MemberAction::Seal, "", Some(today))
             .await;
         self.audited(
             actor,
@@ -574,7 +580,7 @@ impl App {
         reason: &str,
     ) -> AppResult<MemberRecord> {
         let result = self
-            .change_member(actor, member_id, MemberAction::Freeze, reason)
+            .change_member(actor, member_id, MemberAction::Freeze, reason, None)
             .await;
         self.audited(
             actor,
@@ -594,7 +600,7 @@ impl App {
         reason: &str,
     ) -> AppResult<MemberRecord> {
         let result = self
-            .change_member(actor, member_id, MemberAction::Unfreeze, reason)
+            .change_member(actor, member_id, MemberAction::Unfreeze, reason, None)
             .await;
         self.audited(
             actor,
@@ -612,6 +618,7 @@ impl App {
         member_id: i64,
         action: MemberAction,
         reason: &str,
+        sealed_on: Option<Date>,
     ) -> AppResult<MemberRecord> {
         let member = self.store().member(member_id).await?.ok_or_else(|| {
             DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在"))
@@ -649,6 +656,7 @@ impl App {
             status: next.code().to_string(),
             employer_id,
             wage_fen: None,
+            on: sealed_on,
         };
         if !self.store().update_member(&change).await? {
             return Err(

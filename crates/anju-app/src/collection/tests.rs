@@ -384,7 +384,10 @@ async fn leaving_sealing_rehire_and_freezing() {
         elsewhere.expect_err("still at A").code(),
         Some("MEMBER_ACTIVE_ELSEWHERE")
     );
-    let sealed = app.seal_member(&batch(), member_id).await.expect("seal");
+    let sealed = app
+        .seal_member(&batch(), member_id, d("2026-11-02"))
+        .await
+        .expect("seal");
     assert_eq!((sealed.status.as_str(), sealed.employer_id), ("02", None));
     let rehired = MemberEnrolment::new("320502199003071230", "张伟", "12000").expect("m");
     let moved = app
@@ -416,7 +419,7 @@ async fn leaving_sealing_rehire_and_freezing() {
         "frozen accounts are not billed"
     );
     assert_eq!(
-        app.seal_member(&batch(), member_id)
+        app.seal_member(&batch(), member_id, d("2026-11-02"))
             .await
             .expect_err("frozen")
             .code(),

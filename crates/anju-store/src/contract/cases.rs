@@ -60,7 +60,7 @@ fn code(result: Result<impl std::fmt::Debug, StoreError>) -> Option<&'static str
     result.expect_err("must be refused").code()
 }
 
-async fn assert_checks(store: &dyn Store) -> crate::LedgerCheck {
+pub async fn assert_checks(store: &dyn Store) -> crate::LedgerCheck {
     let check = store.check_ledger().await.expect("check runs");
     assert!(check.is_ok(), "{}", check.render());
     check

@@ -138,6 +138,7 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
             status: "02".into(),
             employer_id: None,
             wage_fen: None,
+            on: Some(d("2026-11-02")),
         };
         assert!(store.update_member(&seal).await.expect("seal"));
         assert!(
@@ -150,6 +151,7 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
             status: "01".into(),
             employer_id: Some(10),
             wage_fen: Some(900_000),
+            on: None,
         };
         assert!(store.update_member(&moved).await.expect("unseal"));
         let back = store.member(1).await.expect("read").expect("exists");

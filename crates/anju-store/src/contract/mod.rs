@@ -9,6 +9,7 @@ mod casework;
 mod collection;
 mod interest;
 mod property;
+mod withdrawal;
 
 pub use access::*;
 pub use cases::*;
@@ -16,6 +17,7 @@ pub use casework::*;
 pub use collection::*;
 pub use interest::*;
 pub use property::*;
+pub use withdrawal::*;
 
 use crate::Store;
 use std::any::Any;
@@ -89,6 +91,8 @@ macro_rules! contract_tests {
             interest_runs_start_and_finish_once,
             rechecks_ride_with_postings,
             flexible_members_by_signing_day,
+            withdrawals_claim_hold_and_release,
+            concurrent_withdrawal_approvals_never_overdraw,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

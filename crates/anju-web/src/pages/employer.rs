@@ -400,7 +400,7 @@ pub async fn seal_member(
     let result: Result<String, AppError> = async {
         let member = state
             .app
-            .seal_member(&session.actor(&context), member_id)
+            .seal_member(&session.actor(&context), member_id, today_in_china())
             .await?;
         Ok(format!("已为 {} 办理减员，个人账户已封存。", member.name))
     }

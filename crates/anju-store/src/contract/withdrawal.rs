@@ -1,0 +1,276 @@
+//! Contract cases for withdrawal applications: claims, holds, payouts.
+
+use super::BoxFuture;
+use super::cases::{assert_checks, balance, d, open, remittance, withdrawal};
+use crate::{BlacklistRecord, DocumentRecord, PostOptions, Store, WithdrawalRecord};
+use anju_domain::Fen;
+use std::sync::Arc;
+
+pub fn application(
+    id: i64,
+    member_id: i64,
+    amount_fen: i64,
+    evidence: Option<&str>,
+) -> WithdrawalRecord {
+    WithdrawalRecord {
+        withdrawal_id: id,
+        member_id,
+        reason: if evidence.is_some() { "01" } else { "07" }.to_string(),
+        amount_fen,
+        months: 1,
+        evidence_kind: if evidence.is_some() {
+            "contract"
+        } else {
+            "none"
+        }
+        .to_string(),
+        evidence_no: evidence.map(str::to_string),
+        evidence_date: evidence.map(|_| d("2026-10-01")),
+        evidence_amount_fen: evidence.map(|_| 300_000_00),
+        status: "submitted".to_string(),
+        channel: "online".to_string(),
+        applied_on: d("2026-11-20"),
+        applicant: "320502199003071230".to_string(),
+        rule: "租房提取：……".to_string(),
+        needs_second: false,
+        closes_account: false,
+        bank_card: "6222020200112233445".to_string(),
+        prepared_by: None,
+        approved_by: None,
+        note: String::new(),
+        payout_reference: None,
+        entry_id: None,
+        request_key: format!("k-{id}"),
+        updated_at_us: 1,
+    }
+}
+
+/// Claims, documents, the queue, holds and their release, the blacklist.
+pub fn withdrawals_claim_hold_and_release(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        open(&*store, &[1, 2], "2026-07-01").await;
+        let seed = remittance("seed", d("2026-11-01"), &[(1, 1_000_00), (2, 1_000_00)]);
+        store
+            .post_entries(&[seed], &PostOptions::default())
+            .await
+            .expect("seed");
+        let doc = DocumentRecord {
+            withdrawal_id: 10,
+            doc_no: 1,
+            doc_type: "购房合同".into(),
+            file_name: "contract.pdf".into(),
+            content_type: "application/pdf".into(),
+            size_bytes: 4,
+            sha256: "ab".into(),
+            content: b"%PDF".to_vec(),
+        };
+        store
+            .submit_withdrawal(&application(10, 1, 600_00, Some("SZ-1")), &[doc], true)
+            .await
+            .expect("submit");
+        let again = store
+            .submit_withdrawal(&application(11, 2, 100_00, Some("SZ-1")), &[], true)
+            .await
+            .expect_err("claimed");
+        assert_eq!(again.code(), Some("EVIDENCE_USED"));
+        let twice = store
+            .submit_withdrawal(
+                &WithdrawalRecord {
+                    withdrawal_id: 12,
+                    ..application(10, 1, 1_00, None)
+                },
+                &[],
+                false,
+            )
+            .await
+            .expect_err("same key");
+        assert_eq!(twice.code(), Some("WITHDRAWAL_EXISTS"));
+        assert!(
+            store.withdrawal(11).await.expect("read").is_none(),
+            "nothing half-written"
+        );
+        let docs = store.documents_of(10).await.expect("docs");
+        assert_eq!((docs.len(), docs[0].content.len()), (1, 0), "metadata only");
+        assert_eq!(
+            store.document(10, 1).await.expect("doc").map(|d| d.content),
+            Some(b"%PDF".to_vec())
+        );
+        assert_eq!(
+            store
+                .evidence_usage("contract", "SZ-1")
+                .await
+                .expect("usage"),
+            (true, 600_00)
+        );
+        assert_eq!(
+            store
+                .withdrawals_in("submitted", 10)
+                .await
+                .expect("queue")
+                .len(),
+            1
+        );
+        assert!(
+            store
+                .move_withdrawal(10, "submitted", "prepared", "clerk", "材料齐全")
+                .await
+                .expect("prepare")
+        );
+        assert!(
+            !store
+                .move_withdrawal(10, "submitted", "prepared", "clerk", "")
+                .await
+                .expect("moved already")
+        );
+        // A second application of ¥500 fits the balance, but not beside the first hold.
+        store
+            .submit_withdrawal(&application(13, 1, 500_00, None), &[], false)
+            .await
+            .expect("submit");
+        assert!(
+            store
+                .approve_withdrawal(10, "prepared", "reviewer", "同意")
+                .await
+                .expect("approve")
+        );
+        let over = store
+            .approve_withdrawal(13, "submitted", "reviewer", "")
+            .await
+            .expect_err("held");
+        assert_eq!(over.code(), Some("INSUFFICIENT_AVAILABLE"));
+        let stats = store
+            .withdrawal_stats(1, "07", d("2026-01-01"), d("2026-11-01"))
+            .await
+            .expect("stats");
+        assert_eq!(
+            (
+                stats.held_fen,
+                stats.this_year_for_reason,
+                stats.rent_recent_fen
+            ),
+            (600_00, 1, 500_00)
+        );
+        // The payout fails: the hold and the claim are released.
+        assert!(
+            store
+                .settle_withdrawal(10, false, "BANK-REJECT", None)
+                .await
+                .expect("fail")
+        );
+        assert!(
+            !store
+                .settle_withdrawal(10, true, "again", None)
+                .await
+                .expect("only once")
+        );
+        assert_eq!(
+            store
+                .evidence_usage("contract", "SZ-1")
+                .await
+                .expect("usage"),
+            (false, 0)
+        );
+        store
+            .submit_withdrawal(&application(11, 2, 100_00, Some("SZ-1")), &[], true)
+            .await
+            .expect("the contract is free again");
+        assert!(
+            store
+                .approve_withdrawal(13, "submitted", "reviewer", "")
+                .await
+                .expect("now it fits")
+        );
+        let listed = BlacklistRecord {
+            id_card: "320502199003071230".into(),
+            listed_on: d("2026-01-05"),
+            expires_on: d("2029-01-04"),
+            reason: "骗提".into(),
+            source: "（2026）苏05刑初1号".into(),
+        };
+        store.add_blacklist(&listed).await.expect("list");
+        let id = "320502199003071230";
+        assert_eq!(
+            store
+                .blacklist_entry(id, d("2026-11-29"))
+                .await
+                .expect("read"),
+            Some(listed)
+        );
+        assert_eq!(
+            store
+                .blacklist_entry(id, d("2029-01-05"))
+                .await
+                .expect("read"),
+            None
+        );
+        assert_eq!(store.member_status_on(1).await.expect("read"), None);
+    })
+}
+
+/// 100 approvals and payouts race on one account: the holds never exceed
+/// the balance, each payout posts once, the balance never goes negative.
+pub fn concurrent_withdrawal_approvals_never_overdraw(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        open(&*store, &[1], "2026-07-01").await;
+        let seed = remittance("seed", d("2026-11-01"), &[(1, 1_000_00)]);
+        store
+            .post_entries(&[seed], &PostOptions::default())
+            .await
+            .expect("seed");
+        for i in 0..100 {
+            let a = WithdrawalRecord {
+                request_key: format!("r-{i}"),
+                ..application(100 + i, 1, 15_00, None)
+            };
+            store
+                .submit_withdrawal(&a, &[], false)
+                .await
+                .expect("submit");
+        }
+        let tasks: Vec<_> = (0..100)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let id = 100 + i;
+                    let approved = match store
+                        .approve_withdrawal(id, "submitted", "reviewer", "")
+                        .await
+                    {
+                        Ok(done) => done,
+                        Err(e) => {
+                            assert_eq!(e.code(), Some("INSUFFICIENT_AVAILABLE"), "{e}");
+                            return 0;
+                        }
+                    };
+                    assert!(approved);
+                    // Two payout attempts for the same withdrawal: one entry.
+                    let entry = withdrawal(&format!("withdrawal-{id}"), d("2026-11-20"), 1, 15_00);
+                    let first = store
+                        .post_entries(std::slice::from_ref(&entry), &PostOptions::default())
+                        .await;
+                    let second = store.post_entries(&[entry], &PostOptions::default()).await;
+                    let posted = first.expect("post");
+                    assert_eq!(second.expect("replay")[0].entry_id, posted[0].entry_id);
+                    assert!(
+                        store
+                            .settle_withdrawal(id, true, "BANK-OK", Some(posted[0].entry_id.0))
+                            .await
+                            .expect("settle")
+                    );
+                    1
+                })
+            })
+            .collect();
+        let mut paid = 0;
+        for task in tasks {
+            paid += task.await.expect("task");
+        }
+        assert_eq!(paid, 66, "¥1,000 covers 66 withdrawals of ¥15");
+        assert_eq!(balance(&*store, 1).await, Fen::new(10_00));
+        assert_eq!(
+            assert_checks(&*store).await.entries,
+            67,
+            "one entry per payout"
+        );
+    })
+}

@@ -1,0 +1,741 @@
+//! Withdrawal applications (提取) and what they rest on: documents, claimed
+//! evidence numbers, the blacklist. Written once for both backends like
+//! `batch_sql`; `$date` is the date cast and `$lock` the row lock
+//! (`FOR UPDATE` on PostgreSQL; SQLite's single writer serialises anyway).
+//!
+//! Money moves elsewhere: an approved withdrawal is a *hold* (Σ approved
+//! amounts is held from the member's balance, checked under the member's
+//! row lock when approving), and the payout's posting goes through
+//! `post_entries` with the withdrawal's key, so it lands once.
+
+use crate::StoreResult;
+use anju_domain::Date;
+use async_trait::async_trait;
+
+/// Statuses: `submitted` → `prepared` (初审) → `approved` (hold) → `paid` or
+/// `failed`; `rejected` from the first two.
+pub const WITHDRAWAL_LIVE: &str = "('submitted', 'prepared', 'approved', 'paid')";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalRecord {
+    pub withdrawal_id: i64,
+    pub member_id: i64,
+    pub reason: String,
+    pub amount_fen: i64,
+    pub months: i32,
+    pub evidence_kind: String,
+    pub evidence_no: Option<String>,
+    pub evidence_date: Option<Date>,
+    pub evidence_amount_fen: Option<i64>,
+    pub status: String,
+    /// `online` or `counter`.
+    pub channel: String,
+    pub applied_on: Date,
+    /// The login that applied (the member, or the clerk at the counter).
+    pub applicant: String,
+    /// The eligibility rule that allowed it, as the member saw it.
+    pub rule: String,
+    pub needs_second: bool,
+    pub closes_account: bool,
+    pub bank_card: String,
+    pub prepared_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub note: String,
+    pub payout_reference: Option<String>,
+    pub entry_id: Option<i64>,
+    pub request_key: String,
+    pub updated_at_us: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    pub withdrawal_id: i64,
+    pub doc_no: i32,
+    pub doc_type: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub content: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlacklistRecord {
+    pub id_card: String,
+    pub listed_on: Date,
+    pub expires_on: Date,
+    pub reason: String,
+    pub source: String,
+}
+
+/// What the eligibility engine needs from a member's withdrawals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WithdrawalStats {
+    /// Σ approved, not yet paid.
+    pub held_fen: i64,
+    /// Live withdrawals for the reason applied for since the year's start.
+    pub this_year_for_reason: i64,
+    /// Σ live rent withdrawals applied for since the rent window's start.
+    pub rent_recent_fen: i64,
+}
+
+#[async_trait]
+pub trait WithdrawalStore: Send + Sync {
+    /// Saves an application with its documents; with `claim`, also claims
+    /// its evidence number (`EVIDENCE_USED` when already claimed). A second
+    /// application with the same request key is `WITHDRAWAL_EXISTS`.
+    async fn submit_withdrawal(
+        &self,
+        record: &WithdrawalRecord,
+        documents: &[DocumentRecord],
+        claim: bool,
+    ) -> StoreResult<()>;
+
+    async fn withdrawal(&self, withdrawal_id: i64) -> StoreResult<Option<WithdrawalRecord>>;
+
+    async fn withdrawal_by_key(
+        &self,
+        member_id: i64,
+        request_key: &str,
+    ) -> StoreResult<Option<WithdrawalRecord>>;
+
+    /// A member's applications, newest first.
+    async fn withdrawals_of(
+        &self,
+        member_id: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<WithdrawalRecord>>;
+
+    /// Applications in a status, oldest first (the review queue).
+    async fn withdrawals_in(&self, status: &str, limit: u32) -> StoreResult<Vec<WithdrawalRecord>>;
+
+    /// Moves an application from `from` to `to` recording who and why;
+    /// false when it was no longer in `from`. Leaving for `rejected` or
+    /// `failed` releases its evidence claim.
+    async fn move_withdrawal(
+        &self,
+        withdrawal_id: i64,
+        from: &str,
+        to: &str,
+        login: &str,
+        note: &str,
+    ) -> StoreResult<bool>;
+
+    /// Approves (`from` → `approved`, the hold) if the member's balance less
+    /// what is already held covers it — checked under the member's row lock
+    /// (`INSUFFICIENT_AVAILABLE` otherwise); false when no longer in `from`.
+    async fn approve_withdrawal(
+        &self,
+        withdrawal_id: i64,
+        from: &str,
+        login: &str,
+        note: &str,
+    ) -> StoreResult<bool>;
+
+    /// Records the payout: `approved` → `paid` (with the entry) or `failed`
+    /// (releasing the hold and the claim); false when not `approved`.
+    async fn settle_withdrawal(
+        &self,
+        withdrawal_id: i64,
+        paid: bool,
+        payout_reference: &str,
+        entry_id: Option<i64>,
+    ) -> StoreResult<bool>;
+
+    async fn withdrawal_stats(
+        &self,
+        member_id: i64,
+        reason: &str,
+        year_from: Date,
+        rent_from: Date,
+    ) -> StoreResult<WithdrawalStats>;
+
+    /// Whether live withdrawals used this evidence, and Σ their amounts.
+    async fn evidence_usage(&self, kind: &str, number: &str) -> StoreResult<(bool, i64)>;
+
+    /// The day the member's account entered its status, if recorded.
+    async fn member_status_on(&self, member_id: i64) -> StoreResult<Option<Date>>;
+
+    async fn add_blacklist(&self, entry: &BlacklistRecord) -> StoreResult<()>;
+
+    /// The entry in force on `today`, if any.
+    async fn blacklist_entry(
+        &self,
+        id_card: &str,
+        today: Date,
+    ) -> StoreResult<Option<BlacklistRecord>>;
+
+    /// Documents of an application without their content.
+    async fn documents_of(&self, withdrawal_id: i64) -> StoreResult<Vec<DocumentRecord>>;
+
+    async fn document(
+        &self,
+        withdrawal_id: i64,
+        doc_no: i32,
+    ) -> StoreResult<Option<DocumentRecord>>;
+
+    /// Paid withdrawals with a payout day in `[from, to]`, by reason: (reason, count, Σ fen).
+    async fn paid_by_reason(&self, from: Date, to: Date) -> StoreResult<Vec<(String, i64, i64)>>;
+}
+
+/// A withdrawal row as read (dates as text).
+pub struct WithdrawalRow {
+    pub withdrawal_id: i64,
+    pub member_id: i64,
+    pub reason: String,
+    pub amount_fen: i64,
+    pub months: i32,
+    pub evidence_kind: String,
+    pub evidence_no: Option<String>,
+    pub evidence_date: Option<String>,
+    pub evidence_amount_fen: Option<i64>,
+    pub status: String,
+    pub channel: String,
+    pub applied_on: String,
+    pub applicant: String,
+    pub rule: String,
+    pub needs_second: bool,
+    pub closes_account: bool,
+    pub bank_card: String,
+    pub prepared_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub note: String,
+    pub payout_reference: Option<String>,
+    pub entry_id: Option<i64>,
+    pub request_key: String,
+    pub updated_at_us: i64,
+}
+
+/// The columns of a [`WithdrawalRow`], dates as text.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! withdrawal_columns {
+    () => {
+        "withdrawal_id, member_id, reason, amount_fen, months, evidence_kind, evidence_no, \
+         CAST(evidence_date AS TEXT) AS evidence_date, evidence_amount_fen, status, channel, \
+         CAST(applied_on AS TEXT) AS applied_on, applicant, rule, needs_second, closes_account, \
+         bank_card, prepared_by, approved_by, note, payout_reference, entry_id, request_key, updated_at_us"
+    };
+}
+
+pub fn withdrawal_from(r: WithdrawalRow) -> StoreResult<WithdrawalRecord> {
+    Ok(WithdrawalRecord {
+        withdrawal_id: r.withdrawal_id,
+        member_id: r.member_id,
+        reason: r.reason,
+        amount_fen: r.amount_fen,
+        months: r.months,
+        evidence_kind: r.evidence_kind,
+        evidence_no: r.evidence_no,
+        evidence_date: r
+            .evidence_date
+            .as_deref()
+            .map(crate::rows::stored_date)
+            .transpose()?,
+        evidence_amount_fen: r.evidence_amount_fen,
+        status: r.status,
+        channel: r.channel,
+        applied_on: crate::rows::stored_date(&r.applied_on)?,
+        applicant: r.applicant,
+        rule: r.rule,
+        needs_second: r.needs_second,
+        closes_account: r.closes_account,
+        bank_card: r.bank_card,
+        prepared_by: r.prepared_by,
+        approved_by: r.approved_by,
+        note: r.note,
+        payout_reference: r.payout_reference,
+        entry_id: r.entry_id,
+        request_key: r.request_key,
+        updated_at_us: r.updated_at_us,
+    })
+}
+
+pub type DocumentRow = (i64, i32, String, String, String, i64, String, Vec<u8>);
+
+pub fn document_from(r: DocumentRow) -> DocumentRecord {
+    DocumentRecord {
+        withdrawal_id: r.0,
+        doc_no: r.1,
+        doc_type: r.2,
+        file_name: r.3,
+        content_type: r.4,
+        size_bytes: r.5,
+        sha256: r.6,
+        content: r.7,
+    }
+}
+
+pub type BlacklistRow = (String, String, String, String, String);
+
+pub fn blacklist_from(r: BlacklistRow) -> StoreResult<BlacklistRecord> {
+    Ok(BlacklistRecord {
+        id_card: r.0,
+        listed_on: crate::rows::stored_date(&r.1)?,
+        expires_on: crate::rows::stored_date(&r.2)?,
+        reason: r.3,
+        source: r.4,
+    })
+}
+
+/// Implements `WithdrawalStore` for a backend (see the module docs).
+#[macro_export]
+macro_rules! impl_withdrawal_store {
+    ($store:ty, $db:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal, $lock:literal) => {
+        impl $store {
+            fn withdrawal_of_row(
+                r: &<$db as sqlx::Database>::Row,
+            ) -> $crate::StoreResult<$crate::WithdrawalRecord> {
+                use sqlx::Row;
+                let row = $crate::withdrawal_sql::WithdrawalRow {
+                    withdrawal_id: r.try_get(0).map_err($backend_err)?,
+                    member_id: r.try_get(1).map_err($backend_err)?,
+                    reason: r.try_get(2).map_err($backend_err)?,
+                    amount_fen: r.try_get(3).map_err($backend_err)?,
+                    months: r.try_get(4).map_err($backend_err)?,
+                    evidence_kind: r.try_get(5).map_err($backend_err)?,
+                    evidence_no: r.try_get(6).map_err($backend_err)?,
+                    evidence_date: r.try_get(7).map_err($backend_err)?,
+                    evidence_amount_fen: r.try_get(8).map_err($backend_err)?,
+                    status: r.try_get(9).map_err($backend_err)?,
+                    channel: r.try_get(10).map_err($backend_err)?,
+                    applied_on: r.try_get(11).map_err($backend_err)?,
+                    applicant: r.try_get(12).map_err($backend_err)?,
+                    rule: r.try_get(13).map_err($backend_err)?,
+                    needs_second: r.try_get(14).map_err($backend_err)?,
+                    closes_account: r.try_get(15).map_err($backend_err)?,
+                    bank_card: r.try_get(16).map_err($backend_err)?,
+                    prepared_by: r.try_get(17).map_err($backend_err)?,
+                    approved_by: r.try_get(18).map_err($backend_err)?,
+                    note: r.try_get(19).map_err($backend_err)?,
+                    payout_reference: r.try_get(20).map_err($backend_err)?,
+                    entry_id: r.try_get(21).map_err($backend_err)?,
+                    request_key: r.try_get(22).map_err($backend_err)?,
+                    updated_at_us: r.try_get(23).map_err($backend_err)?,
+                };
+                $crate::withdrawal_sql::withdrawal_from(row)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::WithdrawalStore for $store {
+            async fn submit_withdrawal(
+                &self,
+                w: &$crate::WithdrawalRecord,
+                documents: &[$crate::DocumentRecord],
+                claim: bool,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                if claim && let Some(no) = &w.evidence_no {
+                    sqlx::query(
+                        "INSERT INTO evidence_claim (evidence_kind, evidence_no, withdrawal_id) VALUES ($1, $2, $3)",
+                    )
+                    .bind(&w.evidence_kind)
+                    .bind(no)
+                    .bind(w.withdrawal_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| {
+                        if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                            $crate::StoreError::rejected("EVIDENCE_USED", format!("该凭证（{no}）已用于提取，不能重复使用"))
+                        } else {
+                            $backend_err(e)
+                        }
+                    })?;
+                }
+                sqlx::query(concat!(
+                    "INSERT INTO withdrawal (withdrawal_id, member_id, reason, amount_fen, months, evidence_kind, \
+                     evidence_no, evidence_date, evidence_amount_fen, status, channel, applied_on, applicant, rule, \
+                     needs_second, closes_account, bank_card, prepared_by, approved_by, note, payout_reference, \
+                     entry_id, request_key, updated_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8",
+                    $date,
+                    ", $9, $10, $11, $12",
+                    $date,
+                    ", $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)"
+                ))
+                .bind(w.withdrawal_id)
+                .bind(w.member_id)
+                .bind(&w.reason)
+                .bind(w.amount_fen)
+                .bind(w.months)
+                .bind(&w.evidence_kind)
+                .bind(&w.evidence_no)
+                .bind(w.evidence_date.map(|d| d.to_string()))
+                .bind(w.evidence_amount_fen)
+                .bind(&w.status)
+                .bind(&w.channel)
+                .bind(w.applied_on.to_string())
+                .bind(&w.applicant)
+                .bind(&w.rule)
+                .bind(w.needs_second)
+                .bind(w.closes_account)
+                .bind(&w.bank_card)
+                .bind(&w.prepared_by)
+                .bind(&w.approved_by)
+                .bind(&w.note)
+                .bind(&w.payout_reference)
+                .bind(w.entry_id)
+                .bind(&w.request_key)
+                .bind(w.updated_at_us)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| {
+                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                        $crate::StoreError::rejected("WITHDRAWAL_EXISTS", "该申请已提交")
+                    } else {
+                        $backend_err(e)
+                    }
+                })?;
+                for d in documents {
+                    sqlx::query(
+                        "INSERT INTO withdrawal_document (withdrawal_id, doc_no, doc_type, file_name, content_type, \
+                         size_bytes, sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(d.withdrawal_id)
+                    .bind(d.doc_no)
+                    .bind(&d.doc_type)
+                    .bind(&d.file_name)
+                    .bind(&d.content_type)
+                    .bind(d.size_bytes)
+                    .bind(&d.sha256)
+                    .bind(&d.content)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($backend_err)?;
+                }
+                tx.commit().await.map_err($backend_err)
+            }
+
+            async fn withdrawal(&self, id: i64) -> $crate::StoreResult<Option<$crate::WithdrawalRecord>> {
+                let row = sqlx::query(concat!(
+                    "SELECT ", $crate::withdrawal_columns!(), " FROM withdrawal WHERE withdrawal_id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                row.as_ref().map(Self::withdrawal_of_row).transpose()
+            }
+
+            async fn withdrawal_by_key(
+                &self,
+                member_id: i64,
+                key: &str,
+            ) -> $crate::StoreResult<Option<$crate::WithdrawalRecord>> {
+                let row = sqlx::query(concat!(
+                    "SELECT ", $crate::withdrawal_columns!(),
+                    " FROM withdrawal WHERE member_id = $1 AND request_key = $2"
+                ))
+                .bind(member_id)
+                .bind(key)
+                .fetch_optional(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                row.as_ref().map(Self::withdrawal_of_row).transpose()
+            }
+
+            async fn withdrawals_of(&self, member_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::WithdrawalRecord>> {
+                let rows = sqlx::query(concat!(
+                    "SELECT ", $crate::withdrawal_columns!(),
+                    " FROM withdrawal WHERE member_id = $1 ORDER BY withdrawal_id DESC LIMIT $2"
+                ))
+                .bind(member_id)
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.iter().map(Self::withdrawal_of_row).collect()
+            }
+
+            async fn withdrawals_in(&self, status: &str, limit: u32) -> $crate::StoreResult<Vec<$crate::WithdrawalRecord>> {
+                let rows = sqlx::query(concat!(
+                    "SELECT ", $crate::withdrawal_columns!(),
+                    " FROM withdrawal WHERE status = $1 ORDER BY withdrawal_id LIMIT $2"
+                ))
+                .bind(status)
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.iter().map(Self::withdrawal_of_row).collect()
+            }
+
+            async fn move_withdrawal(
+                &self,
+                id: i64,
+                from: &str,
+                to: &str,
+                login: &str,
+                note: &str,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                let done = sqlx::query(
+                    "UPDATE withdrawal SET status = $3, \
+                     prepared_by = CASE WHEN $3 = 'prepared' THEN $4 ELSE prepared_by END, \
+                     approved_by = CASE WHEN $3 = 'rejected' THEN $4 ELSE approved_by END, \
+                     note = $5, updated_at_us = $6 WHERE withdrawal_id = $1 AND status = $2",
+                )
+                .bind(id)
+                .bind(from)
+                .bind(to)
+                .bind(login)
+                .bind(note)
+                .bind($crate::now_micros())
+                .execute(&mut *tx)
+                .await
+                .map_err($backend_err)?
+                .rows_affected()
+                    == 1;
+                if done && (to == "rejected" || to == "failed") {
+                    sqlx::query("DELETE FROM evidence_claim WHERE withdrawal_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err($backend_err)?;
+                }
+                tx.commit().await.map_err($backend_err)?;
+                Ok(done)
+            }
+
+            async fn approve_withdrawal(
+                &self,
+                id: i64,
+                from: &str,
+                login: &str,
+                note: &str,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                let found: Option<(i64, i64)> = sqlx::query_as(
+                    "SELECT member_id, amount_fen FROM withdrawal WHERE withdrawal_id = $1 AND status = $2",
+                )
+                .bind(id)
+                .bind(from)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err($backend_err)?;
+                let Some((member_id, amount)) = found else {
+                    return Ok(false);
+                };
+                let balance: Option<i64> = sqlx::query_scalar(concat!(
+                    "SELECT balance_fen FROM member_account WHERE member_id = $1",
+                    $lock
+                ))
+                .bind(member_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err($backend_err)?;
+                let held: i64 = sqlx::query_scalar(
+                    "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM withdrawal \
+                     WHERE member_id = $1 AND status = 'approved'",
+                )
+                .bind(member_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err($backend_err)?;
+                let available = balance.unwrap_or(0) - held;
+                if amount > available {
+                    return Err($crate::StoreError::rejected(
+                        "INSUFFICIENT_AVAILABLE",
+                        format!(
+                            "可用余额不足：余额减去已批准待付款项后为 {}，申请 {}",
+                            anju_domain::Fen::new(available),
+                            anju_domain::Fen::new(amount)
+                        ),
+                    ));
+                }
+                let done = sqlx::query(
+                    "UPDATE withdrawal SET status = 'approved', approved_by = $3, note = $4, updated_at_us = $5 \
+                     WHERE withdrawal_id = $1 AND status = $2",
+                )
+                .bind(id)
+                .bind(from)
+                .bind(login)
+                .bind(note)
+                .bind($crate::now_micros())
+                .execute(&mut *tx)
+                .await
+                .map_err($backend_err)?
+                .rows_affected()
+                    == 1;
+                tx.commit().await.map_err($backend_err)?;
+                Ok(done)
+            }
+
+            async fn settle_withdrawal(
+                &self,
+                id: i64,
+                paid: bool,
+                reference: &str,
+                entry_id: Option<i64>,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                let done = sqlx::query(
+                    "UPDATE withdrawal SET status = $2, payout_reference = $3, entry_id = $4, updated_at_us = $5 \
+                     WHERE withdrawal_id = $1 AND status = 'approved'",
+                )
+                .bind(id)
+                .bind(if paid { "paid" } else { "failed" })
+                .bind(reference)
+                .bind(entry_id)
+                .bind($crate::now_micros())
+                .execute(&mut *tx)
+                .await
+                .map_err($backend_err)?
+                .rows_affected()
+                    == 1;
+                if done && !paid {
+                    sqlx::query("DELETE FROM evidence_claim WHERE withdrawal_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err($backend_err)?;
+                }
+                tx.commit().await.map_err($backend_err)?;
+                Ok(done)
+            }
+
+            async fn withdrawal_stats(
+                &self,
+                member_id: i64,
+                reason: &str,
+                year_from: anju_domain::Date,
+                rent_from: anju_domain::Date,
+            ) -> $crate::StoreResult<$crate::WithdrawalStats> {
+                let (held, count, rent): (i64, i64, i64) = sqlx::query_as(concat!(
+                    "SELECT \
+                     CAST(COALESCE(SUM(CASE WHEN status = 'approved' THEN amount_fen ELSE 0 END), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(CASE WHEN reason = $2 AND applied_on >= $3",
+                    $date,
+                    " THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(CASE WHEN reason = '07' AND applied_on >= $4",
+                    $date,
+                    " THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
+                     FROM withdrawal WHERE member_id = $1 AND status IN ",
+                    "('submitted', 'prepared', 'approved', 'paid')"
+                ))
+                .bind(member_id)
+                .bind(reason)
+                .bind(year_from.to_string())
+                .bind(rent_from.to_string())
+                .fetch_one(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok($crate::WithdrawalStats {
+                    held_fen: held,
+                    this_year_for_reason: count,
+                    rent_recent_fen: rent,
+                })
+            }
+
+            async fn evidence_usage(&self, kind: &str, number: &str) -> $crate::StoreResult<(bool, i64)> {
+                let (count, sum): (i64, i64) = sqlx::query_as(concat!(
+                    "SELECT COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM withdrawal \
+                     WHERE evidence_kind = $1 AND evidence_no = $2 AND status IN ",
+                    "('submitted', 'prepared', 'approved', 'paid')"
+                ))
+                .bind(kind)
+                .bind(number)
+                .fetch_one(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok((count > 0, sum))
+            }
+
+            async fn member_status_on(&self, member_id: i64) -> $crate::StoreResult<Option<anju_domain::Date>> {
+                let day: Option<Option<String>> =
+                    sqlx::query_scalar("SELECT CAST(status_on AS TEXT) FROM member WHERE member_id = $1")
+                        .bind(member_id)
+                        .fetch_optional(&self.$reader)
+                        .await
+                        .map_err($backend_err)?;
+                day.flatten().as_deref().map($crate::rows::stored_date).transpose()
+            }
+
+            async fn add_blacklist(&self, b: &$crate::BlacklistRecord) -> $crate::StoreResult<()> {
+                sqlx::query(concat!(
+                    "INSERT INTO blacklist (id_card, listed_on, expires_on, reason, source) VALUES ($1, $2",
+                    $date,
+                    ", $3",
+                    $date,
+                    ", $4, $5)"
+                ))
+                .bind(&b.id_card)
+                .bind(b.listed_on.to_string())
+                .bind(b.expires_on.to_string())
+                .bind(&b.reason)
+                .bind(&b.source)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn blacklist_entry(
+                &self,
+                id_card: &str,
+                today: anju_domain::Date,
+            ) -> $crate::StoreResult<Option<$crate::BlacklistRecord>> {
+                let row: Option<$crate::withdrawal_sql::BlacklistRow> = sqlx::query_as(concat!(
+                    "SELECT id_card, CAST(listed_on AS TEXT), CAST(expires_on AS TEXT), reason, source FROM blacklist \
+                     WHERE id_card = $1 AND listed_on <= $2",
+                    $date,
+                    " AND expires_on >= $2",
+                    $date,
+                    " ORDER BY expires_on DESC LIMIT 1"
+                ))
+                .bind(id_card)
+                .bind(today.to_string())
+                .fetch_optional(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                row.map($crate::withdrawal_sql::blacklist_from).transpose()
+            }
+
+            async fn documents_of(&self, id: i64) -> $crate::StoreResult<Vec<$crate::DocumentRecord>> {
+                let rows: Vec<$crate::withdrawal_sql::DocumentRow> = sqlx::query_as(
+                    "SELECT withdrawal_id, doc_no, doc_type, file_name, content_type, size_bytes, sha256, \
+                     SUBSTR(content, 1, 0) FROM withdrawal_document WHERE withdrawal_id = $1 ORDER BY doc_no",
+                )
+                .bind(id)
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(rows.into_iter().map($crate::withdrawal_sql::document_from).collect())
+            }
+
+            async fn document(&self, id: i64, doc_no: i32) -> $crate::StoreResult<Option<$crate::DocumentRecord>> {
+                let row: Option<$crate::withdrawal_sql::DocumentRow> = sqlx::query_as(
+                    "SELECT withdrawal_id, doc_no, doc_type, file_name, content_type, size_bytes, sha256, content \
+                     FROM withdrawal_document WHERE withdrawal_id = $1 AND doc_no = $2",
+                )
+                .bind(id)
+                .bind(doc_no)
+                .fetch_optional(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(row.map($crate::withdrawal_sql::document_from))
+            }
+
+            async fn paid_by_reason(
+                &self,
+                from: anju_domain::Date,
+                to: anju_domain::Date,
+            ) -> $crate::StoreResult<Vec<(String, i64, i64)>> {
+                sqlx::query_as(concat!(
+                    "SELECT w.reason, COUNT(*), CAST(SUM(w.amount_fen) AS BIGINT) FROM withdrawal w \
+                     JOIN journal_entry e ON e.entry_id = w.entry_id \
+                     WHERE w.status = 'paid' AND e.value_date BETWEEN $1",
+                    $date,
+                    " AND $2",
+                    $date,
+                    " GROUP BY w.reason ORDER BY w.reason"
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)
+            }
+        }
+    };
+}
