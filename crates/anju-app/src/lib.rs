@@ -12,6 +12,7 @@ mod error;
 pub mod interest;
 pub mod ledger;
 pub mod policy;
+pub mod withdrawal;
 
 pub use error::{AppError, AppResult};
 
@@ -26,6 +27,8 @@ pub struct App {
     policy: Arc<PolicySet>,
     channels: Arc<Vec<Box<dyn access::ChannelAdapter>>>,
     payments: Arc<Vec<Box<dyn collection::PaymentAdapter>>>,
+    payouts: Arc<dyn withdrawal::PayoutAdapter>,
+    housing: Arc<dyn withdrawal::HousingRegistry>,
 }
 
 impl App {
@@ -35,7 +38,29 @@ impl App {
             policy: Arc::new(policy),
             channels: Arc::new(access::messages_default_channels()),
             payments: Arc::new(collection::default_payment_adapters()),
+            payouts: Arc::new(withdrawal::BankPayoutSimulator),
+            housing: Arc::new(withdrawal::SimulatedHousingRegistry::default()),
         }
+    }
+
+    /// The bank that pays withdrawals out (a simulator unless configured).
+    pub fn with_payout_adapter(mut self, adapter: Arc<dyn withdrawal::PayoutAdapter>) -> Self {
+        self.payouts = adapter;
+        self
+    }
+
+    pub fn payouts(&self) -> &dyn withdrawal::PayoutAdapter {
+        self.payouts.as_ref()
+    }
+
+    /// The housing registry the rent rule asks (a simulator unless configured).
+    pub fn with_housing_registry(mut self, registry: Arc<dyn withdrawal::HousingRegistry>) -> Self {
+        self.housing = registry;
+        self
+    }
+
+    pub fn housing_registry(&self) -> &dyn withdrawal::HousingRegistry {
+        self.housing.as_ref()
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

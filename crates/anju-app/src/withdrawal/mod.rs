@@ -1,0 +1,640 @@
+//! 提取: applications online or at the counter, eligibility from the dated
+//! rules (`anju_domain::withdrawal`), review, approval (a hold), the bank
+//! payout and its posting.
+//!
+//! The flow: an online application is `submitted`; a clerk's review (初审)
+//! makes it `prepared` — at the counter it starts there. An amount within the
+//! policy's `second_approval_above` is approved by that review; above it a
+//! second person approves (复核; never the preparer). Approval is a hold
+//! (checked against the balance less other holds under the member's row
+//! lock). Payment then posts Dr 201 / Cr 101 under the key `withdrawal-<id>`
+//! (so it lands once) and asks the bank to pay; a refused payout reverses the
+//! posting and releases the hold, leaving the balance as it was. A closing
+//! withdrawal first credits the closing interest and then pays everything,
+//! and the account is closed (销户).
+
+mod payout;
+
+pub use payout::{BankPayoutSimulator, PayoutAdapter, PayoutReceipt, PayoutRequest};
+
+use crate::access::{Actor, Principal};
+use crate::{App, AppResult};
+use anju_domain::access::Role;
+use anju_domain::collection::MemberStatus;
+use anju_domain::ids::{BankCardNo, IdCardNo};
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::policy::{EvidenceKind, WithdrawalReason};
+use anju_domain::withdrawal::{Decision, MemberFacts, RulesInForce, WithdrawalRequest, decide};
+use anju_domain::{Date, DomainError, Fen, Period};
+use anju_store::{DocumentRecord, MemberChange, MemberRecord, WithdrawalRecord};
+use sha2::{Digest, Sha256};
+
+/// Applications one list shows.
+pub const LIST_LIMIT: u32 = 200;
+
+/// A document uploaded with an application.
+#[derive(Debug, Clone)]
+pub struct UploadedDocument {
+    pub doc_type: String,
+    pub file_name: String,
+    pub content: Vec<u8>,
+}
+
+/// An application as the member (or the clerk) fills it in.
+#[derive(Debug, Clone)]
+pub struct WithdrawalApplication {
+    pub request: WithdrawalRequest,
+    pub bank_card: String,
+    pub documents: Vec<UploadedDocument>,
+    /// Minted by the form (or the API's Idempotency-Key): a resubmission
+    /// finds the first application instead of making a second.
+    pub request_key: String,
+}
+
+/// 住房登记: whether the member or their spouse owns a home in the city. No
+/// registry is reachable from this system, so the adapter is a simulator
+/// with a list of owners (empty unless a test or the demo fills it).
+pub trait HousingRegistry: Send + Sync {
+    fn owns_home_in_city(&self, id_card: &str) -> bool;
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SimulatedHousingRegistry {
+    pub owners: Vec<String>,
+}
+
+impl HousingRegistry for SimulatedHousingRegistry {
+    fn owns_home_in_city(&self, id_card: &str) -> bool {
+        self.owners.iter().any(|o| o == id_card)
+    }
+}
+
+/// What a document's first bytes say it is.
+fn content_type_of(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
+fn refused(decision: &Decision) -> crate::AppError {
+    DomainError::new(decision.code, decision.rule.clone()).into()
+}
+
+fn not_found(id: i64) -> crate::AppError {
+    DomainError::new("WITHDRAWAL_NOT_FOUND", format!("提取申请 {id} 不存在")).into()
+}
+
+/// The first day of the month `months - 1` months before `today`'s: the
+/// start of the rent months a request covers.
+fn rent_window_start(today: Date, months: i64) -> AppResult<Date> {
+    let mut period = Period::of_date(today);
+    for _ in 1..months.clamp(1, 12) {
+        period = period.previous()?;
+    }
+    Ok(period.first_day()?)
+}
+
+impl App {
+    /// The engine's answer for `member_id` on `today`, from everything the
+    /// centre knows — what the application page shows as the member types.
+    pub async fn withdrawal_eligibility(
+        &self,
+        member_id: i64,
+        request: &WithdrawalRequest,
+        today: Date,
+    ) -> AppResult<Decision> {
+        let member = self.member_for_withdrawal(member_id).await?;
+        let policy = self.policy().at(today)?;
+        let reason = policy.withdrawal_reason(&request.reason)?;
+        let facts = self
+            .withdrawal_facts(&member, reason, request, today)
+            .await?;
+        let rules = RulesInForce {
+            reason,
+            withdrawal: &policy.withdrawal.value,
+            rent: &policy.rent.value,
+        };
+        Ok(decide(today, &rules, &facts, request)?)
+    }
+
+    async fn member_for_withdrawal(&self, member_id: i64) -> AppResult<MemberRecord> {
+        self.store().member(member_id).await?.ok_or_else(|| {
+            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
+        })
+    }
+
+    async fn withdrawal_facts(
+        &self,
+        member: &MemberRecord,
+        reason: &WithdrawalReason,
+        request: &WithdrawalRequest,
+        today: Date,
+    ) -> AppResult<MemberFacts> {
+        let id_card = IdCardNo::parse(&member.id_card)?;
+        let balance = self
+            .member_balance(MemberId(member.member_id))
+            .await?
+            .balance;
+        let year_from = Date::from_ymd(today.year(), 1, 1)?;
+        let stats = self
+            .store()
+            .withdrawal_stats(
+                member.member_id,
+                &reason.code,
+                year_from,
+                rent_window_start(today, request.months)?,
+            )
+            .await?;
+        let (evidence_used, evidence_drawn) = match (&request.evidence_no, reason.evidence) {
+            (Some(no), kind) if kind != EvidenceKind::None => {
+                self.store()
+                    .evidence_usage(evidence_kind_code(kind), no.trim())
+                    .await?
+            }
+            _ => (false, 0),
+        };
+        let blacklisted = self
+            .store()
+            .blacklist_entry(&member.id_card, today)
+            .await?
+            .map(|b| {
+                format!(
+                    "{}（{} 至 {}，{}）",
+                    b.reason, b.listed_on, b.expires_on, b.source
+                )
+            });
+        Ok(MemberFacts {
+            status: MemberStatus::parse(&member.status)?,
+            status_since: self.store().member_status_on(member.member_id).await?,
+            balance,
+            held: Fen::new(stats.held_fen),
+            born: id_card.birth_date()?,
+            male: id_card.is_male(),
+            flexible: self.store().agreement(member.member_id).await?.is_some(),
+            blacklisted,
+            owns_home_in_city: self.housing_registry().owns_home_in_city(&member.id_card),
+            // Loans are not built yet: no member has an HPF loan outstanding.
+            has_hpf_loan: false,
+            this_year_for_reason: stats.this_year_for_reason,
+            rent_drawn_recent: Fen::new(stats.rent_recent_fen),
+            evidence_drawn: Fen::new(evidence_drawn),
+            evidence_used,
+        })
+    }
+
+    /// 提取申请: checks the documents and the rules, then records the
+    /// application (online: to be reviewed; counter: reviewed by the clerk,
+    /// and approved and paid at once when within the second-approval limit).
+    pub async fn apply_withdrawal(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        application: WithdrawalApplication,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let result = self
+            .try_apply_withdrawal(actor, member_id, application, today)
+            .await;
+        let target = format!("member:{member_id}");
+        self.audited(actor, "withdrawal.apply", &target, b"", result)
+            .await
+    }
+
+    async fn try_apply_withdrawal(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        application: WithdrawalApplication,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let principal = acting_for(actor, member_id)?;
+        if let Some(found) = self
+            .store()
+            .withdrawal_by_key(member_id, &application.request_key)
+            .await?
+        {
+            return Ok(found);
+        }
+        let request = &application.request;
+        if !request.amount.is_positive() {
+            return Err(DomainError::new("AMOUNT_REQUIRED", "请填写提取金额").into());
+        }
+        let bank_card = BankCardNo::parse(application.bank_card.trim())?;
+        let policy = self.policy().at(today)?;
+        let reason = policy.withdrawal_reason(&request.reason)?.clone();
+        let counter = principal.role != Role::Member;
+        let id = self.store().reserve_ids(1);
+        let documents = checked_documents(
+            id,
+            &reason,
+            &application.documents,
+            policy.withdrawal.value.max_document_kib,
+            counter,
+        )?;
+        let decision = self
+            .withdrawal_eligibility(member_id, request, today)
+            .await?;
+        if !decision.allowed {
+            return Err(refused(&decision));
+        }
+        let record = WithdrawalRecord {
+            withdrawal_id: id,
+            member_id,
+            reason: reason.code.clone(),
+            amount_fen: request.amount.get(),
+            months: i32::try_from(request.months).unwrap_or(1),
+            evidence_kind: evidence_kind_code(reason.evidence).to_string(),
+            evidence_no: request
+                .evidence_no
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty() && reason.evidence != EvidenceKind::None)
+                .map(str::to_string),
+            evidence_date: request.evidence_date,
+            evidence_amount_fen: request.evidence_amount.map(Fen::get),
+            status: if counter { "prepared" } else { "submitted" }.to_string(),
+            channel: if counter { "counter" } else { "online" }.to_string(),
+            applied_on: today,
+            applicant: principal.login.clone(),
+            rule: decision.rule.clone(),
+            needs_second: decision.needs_second_approval,
+            closes_account: decision.closes_account,
+            bank_card: bank_card.as_str().to_string(),
+            prepared_by: counter.then(|| principal.login.clone()),
+            approved_by: None,
+            note: String::new(),
+            payout_reference: None,
+            entry_id: None,
+            request_key: application.request_key.clone(),
+            updated_at_us: anju_store::now_micros(),
+        };
+        let claim = record.evidence_no.is_some() && !reason.family_shared;
+        self.store()
+            .submit_withdrawal(&record, &documents, claim)
+            .await?;
+        if counter && !record.needs_second {
+            return self
+                .approve_and_pay(&principal.login, &record, "柜面办理", today)
+                .await;
+        }
+        Ok(record)
+    }
+
+    /// 初审: a clerk checks the application; within the second-approval limit
+    /// that check approves it and the money is paid.
+    pub async fn prepare_withdrawal(
+        &self,
+        actor: &Actor,
+        withdrawal_id: i64,
+        note: &str,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let result = self
+            .try_prepare_withdrawal(actor, withdrawal_id, note, today)
+            .await;
+        let target = format!("withdrawal:{withdrawal_id}");
+        self.audited(
+            actor,
+            "withdrawal.prepare",
+            &target,
+            note.as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn try_prepare_withdrawal(
+        &self,
+        actor: &Actor,
+        id: i64,
+        note: &str,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let staff = staff_of(actor)?;
+        if !self
+            .store()
+            .move_withdrawal(id, "submitted", "prepared", &staff.login, note)
+            .await?
+        {
+            return Err(state_changed(id));
+        }
+        let record = self
+            .store()
+            .withdrawal(id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        if record.needs_second {
+            return Ok(record);
+        }
+        self.approve_and_pay(&staff.login, &record, note, today)
+            .await
+    }
+
+    /// 复核: a second person approves a prepared application above the limit.
+    pub async fn approve_withdrawal(
+        &self,
+        actor: &Actor,
+        withdrawal_id: i64,
+        note: &str,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let result = self
+            .try_approve_withdrawal(actor, withdrawal_id, note, today)
+            .await;
+        let target = format!("withdrawal:{withdrawal_id}");
+        self.audited(
+            actor,
+            "withdrawal.approve",
+            &target,
+            note.as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn try_approve_withdrawal(
+        &self,
+        actor: &Actor,
+        id: i64,
+        note: &str,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let staff = staff_of(actor)?;
+        if !matches!(staff.role, Role::Reviewer | Role::Manager) {
+            return Err(DomainError::new("NOT_A_REVIEWER", "复核须由审核员办理").into());
+        }
+        let record = self
+            .store()
+            .withdrawal(id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        if record.status != "prepared" {
+            return Err(state_changed(id));
+        }
+        if record.prepared_by.as_deref() == Some(staff.login.as_str()) {
+            return Err(DomainError::new("SELF_APPROVAL", "复核人不能与初审人相同").into());
+        }
+        self.approve_and_pay(&staff.login, &record, note, today)
+            .await
+    }
+
+    /// 不予提取: a reviewer (or the clerk, before approval) refuses with a reason.
+    pub async fn reject_withdrawal(
+        &self,
+        actor: &Actor,
+        withdrawal_id: i64,
+        note: &str,
+    ) -> AppResult<WithdrawalRecord> {
+        let result = self.try_reject_withdrawal(actor, withdrawal_id, note).await;
+        let target = format!("withdrawal:{withdrawal_id}");
+        self.audited(actor, "withdrawal.reject", &target, note.as_bytes(), result)
+            .await
+    }
+
+    async fn try_reject_withdrawal(
+        &self,
+        actor: &Actor,
+        id: i64,
+        note: &str,
+    ) -> AppResult<WithdrawalRecord> {
+        let staff = staff_of(actor)?;
+        if note.trim().is_empty() {
+            return Err(DomainError::new("REASON_REQUIRED", "请填写不予提取的理由").into());
+        }
+        let record = self
+            .store()
+            .withdrawal(id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        if !self
+            .store()
+            .move_withdrawal(id, &record.status, "rejected", &staff.login, note.trim())
+            .await?
+            || !matches!(record.status.as_str(), "submitted" | "prepared")
+        {
+            return Err(state_changed(id));
+        }
+        self.store()
+            .withdrawal(id)
+            .await?
+            .ok_or_else(|| not_found(id))
+    }
+
+    /// Holds the money, posts the withdrawal, asks the bank to pay.
+    async fn approve_and_pay(
+        &self,
+        login: &str,
+        record: &WithdrawalRecord,
+        note: &str,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let id = record.withdrawal_id;
+        if !self
+            .store()
+            .approve_withdrawal(id, "prepared", login, note)
+            .await?
+        {
+            return Err(state_changed(id));
+        }
+        self.pay_withdrawal(record, today).await
+    }
+
+    async fn pay_withdrawal(
+        &self,
+        record: &WithdrawalRecord,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let id = record.withdrawal_id;
+        let member = MemberId(record.member_id);
+        let amount = if record.closes_account {
+            let batch =
+                Actor::anonymous(anju_domain::access::Channel::Batch, "withdrawal", "local");
+            self.close_account_interest(&batch, member, today).await?;
+            self.member_balance(member).await?.balance
+        } else {
+            Fen::new(record.amount_fen)
+        };
+        let entry = withdrawal_entry(record, amount, today)?;
+        let posted = self.post_entry(entry).await?;
+        let member_record = self.member_for_withdrawal(record.member_id).await?;
+        let receipt = self
+            .payouts()
+            .pay(&PayoutRequest {
+                withdrawal_id: id,
+                bank_card: record.bank_card.clone(),
+                payee: member_record.name.clone(),
+                amount,
+                requested_on: today,
+            })
+            .await?;
+        if !receipt.accepted {
+            let key = IdempotencyKey::parse(&format!("withdrawal-{id}-returned"))?;
+            self.reverse_entry(posted.entry_id, key).await?;
+            self.store()
+                .settle_withdrawal(
+                    id,
+                    false,
+                    &format!("{} {}", receipt.reference, receipt.message),
+                    None,
+                )
+                .await?;
+            return self
+                .store()
+                .withdrawal(id)
+                .await?
+                .ok_or_else(|| not_found(id));
+        }
+        self.store()
+            .settle_withdrawal(id, true, &receipt.reference, Some(posted.entry_id.0))
+            .await?;
+        if record.closes_account {
+            let change = MemberChange {
+                member_id: record.member_id,
+                expected_status: member_record.status.clone(),
+                status: MemberStatus::Closed.code().to_string(),
+                employer_id: None,
+                wage_fen: None,
+                on: Some(today),
+            };
+            self.store().update_member(&change).await?;
+        }
+        self.store()
+            .withdrawal(id)
+            .await?
+            .ok_or_else(|| not_found(id))
+    }
+
+    pub async fn withdrawal(&self, withdrawal_id: i64) -> AppResult<WithdrawalRecord> {
+        self.store()
+            .withdrawal(withdrawal_id)
+            .await?
+            .ok_or_else(|| not_found(withdrawal_id))
+    }
+
+    pub async fn withdrawals_of(&self, member_id: i64) -> AppResult<Vec<WithdrawalRecord>> {
+        Ok(self.store().withdrawals_of(member_id, LIST_LIMIT).await?)
+    }
+
+    /// The review queue: `submitted` (初审) or `prepared` (复核).
+    pub async fn withdrawal_queue(&self, status: &str) -> AppResult<Vec<WithdrawalRecord>> {
+        Ok(self.store().withdrawals_in(status, LIST_LIMIT).await?)
+    }
+}
+
+fn evidence_kind_code(kind: EvidenceKind) -> &'static str {
+    match kind {
+        EvidenceKind::None => "none",
+        EvidenceKind::Contract => "contract",
+        EvidenceKind::Invoice => "invoice",
+    }
+}
+
+fn state_changed(id: i64) -> crate::AppError {
+    DomainError::new(
+        "WITHDRAWAL_STATE",
+        format!("提取申请 {id} 的状态已变化，请刷新后重试"),
+    )
+    .into()
+}
+
+/// The member applies for themselves; staff for anyone.
+fn acting_for(actor: &Actor, member_id: i64) -> AppResult<Principal> {
+    match &actor.principal {
+        Some(p) if p.role == Role::Member && p.member_id == Some(member_id) => Ok(p.clone()),
+        Some(p) if matches!(p.role, Role::Clerk | Role::Reviewer | Role::Manager) => Ok(p.clone()),
+        _ => Err(DomainError::new("WITHDRAWAL_SCOPE", "只能为本人申请提取，或由柜员代办").into()),
+    }
+}
+
+fn staff_of(actor: &Actor) -> AppResult<Principal> {
+    match &actor.principal {
+        Some(p) if matches!(p.role, Role::Clerk | Role::Reviewer | Role::Manager) => Ok(p.clone()),
+        _ => Err(DomainError::new("NOT_STAFF", "须由中心工作人员办理").into()),
+    }
+}
+
+/// Dr 201 the member / Cr 101, 部分提取 (C11) or 销户提取 (C12).
+fn withdrawal_entry(record: &WithdrawalRecord, amount: Fen, today: Date) -> AppResult<NewEntry> {
+    let (code, memo) = if record.closes_account {
+        ("C12", format!("销户提取（原因 {}）", record.reason))
+    } else {
+        ("C11", format!("部分提取（原因 {}）", record.reason))
+    };
+    let lines = vec![
+        Line::debit("201", amount).for_member(MemberId(record.member_id)),
+        Line::credit("101", amount),
+    ];
+    let key = IdempotencyKey::parse(&format!("withdrawal-{}", record.withdrawal_id))?;
+    Ok(NewEntry::new(code, today, key, &memo, lines)?)
+}
+
+/// Each document: a type the reason asks for, a PDF, JPEG or PNG by its
+/// bytes, within the size limit; online, every type the reason asks for.
+fn checked_documents(
+    withdrawal_id: i64,
+    reason: &WithdrawalReason,
+    uploads: &[UploadedDocument],
+    max_kib: i64,
+    counter: bool,
+) -> AppResult<Vec<DocumentRecord>> {
+    let mut documents = Vec::new();
+    for (i, u) in uploads.iter().enumerate() {
+        if !reason.documents.contains(&u.doc_type) {
+            return Err(DomainError::new(
+                "DOCUMENT_TYPE_UNKNOWN",
+                format!("{}不需要“{}”", reason.name, u.doc_type),
+            )
+            .into());
+        }
+        let size = i64::try_from(u.content.len()).unwrap_or(i64::MAX);
+        if size == 0 || size > max_kib * 1024 {
+            return Err(DomainError::new(
+                "DOCUMENT_SIZE",
+                format!("“{}”须为 1 字节至 {max_kib} KB 的文件", u.file_name),
+            )
+            .into());
+        }
+        let Some(content_type) = content_type_of(&u.content) else {
+            return Err(DomainError::new(
+                "DOCUMENT_FORMAT",
+                format!("“{}”须为 PDF、JPEG 或 PNG 文件", u.file_name),
+            )
+            .into());
+        };
+        documents.push(DocumentRecord {
+            withdrawal_id,
+            doc_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
+            doc_type: u.doc_type.clone(),
+            file_name: u.file_name.chars().take(100).collect(),
+            content_type: content_type.to_string(),
+            size_bytes: size,
+            sha256: hex(&Sha256::digest(&u.content)),
+            content: u.content.clone(),
+        });
+    }
+    if !counter {
+        for needed in &reason.documents {
+            if !uploads.iter().any(|u| &u.doc_type == needed) {
+                return Err(DomainError::new(
+                    "DOCUMENT_MISSING",
+                    format!("{}须上传“{needed}”", reason.name),
+                )
+                .into());
+            }
+        }
+    }
+    Ok(documents)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,397 @@
+use super::*;
+use crate::policy::load_policy;
+use anju_domain::access::Role;
+use anju_store::MemberRecord;
+use anju_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+const CARD: &str = "62220201000041234";
+/// Luhn-valid and ending in 0000: the payout simulator's bank refuses it.
+const REFUSED_CARD: &str = "62220201000080000";
+const TODAY: &str = "2026-11-29";
+
+fn d(text: &str) -> Date {
+    Date::parse(text).expect("date")
+}
+
+fn yuan(text: &str) -> Fen {
+    Fen::parse(text).expect("amount")
+}
+
+fn person(role: Role, login: &str, member_id: Option<i64>) -> Actor {
+    Actor::of(
+        Principal {
+            user_id: 1,
+            login: login.to_string(),
+            display_name: login.to_string(),
+            role,
+            member_id,
+            employer_id: None,
+        },
+        "test",
+        "local",
+    )
+}
+
+fn member() -> Actor {
+    person(Role::Member, "320502199003071230", Some(1))
+}
+
+fn clerk() -> Actor {
+    person(Role::Clerk, "clerk-1", None)
+}
+
+fn reviewer() -> Actor {
+    person(Role::Reviewer, "reviewer-1", None)
+}
+
+/// A centre with member 1 (born 1990) holding ¥50,000.00, and member 2
+/// (born 1966, so 60) holding ¥30,000.00.
+async fn centre(dir: &tempfile::TempDir) -> App {
+    let url = format!("sqlite://{}", dir.path().join("w.db").display());
+    let store = SqliteStore::open(&url, "320500000000000")
+        .await
+        .expect("store");
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+    let record = |member_id, id_card: &str| MemberRecord {
+        member_id,
+        id_card: id_card.to_string(),
+        name: "王芳".to_string(),
+        employer_id: Some(9),
+        status: "01".to_string(),
+        wage_fen: 10_000_00,
+        employer_rate_ppm: None,
+        member_rate_ppm: None,
+        enrolled_at_us: 1,
+    };
+    let members = [
+        record(1, "320502199003071230"),
+        record(2, "320502196611290011"),
+    ];
+    app.store()
+        .enrol_members(&members, d("2024-07-01"))
+        .await
+        .expect("enrol");
+    for (m, fen) in [(1, 50_000_00), (2, 30_000_00)] {
+        let entry = NewEntry::new(
+            "C01",
+            d("2026-10-10"),
+            IdempotencyKey::parse(&format!("seed-{m}")).expect("key"),
+            "汇缴",
+            vec![
+                Line::debit("101", Fen::new(fen)),
+                Line::credit("201", Fen::new(fen)).for_member(MemberId(m)),
+            ],
+        )
+        .expect("entry");
+        app.post_entry(entry).await.expect("post");
+    }
+    app
+}
+
+fn rent(amount: &str, months: i64, key: &str) -> WithdrawalApplication {
+    WithdrawalApplication {
+        request: WithdrawalRequest {
+            reason: "07".into(),
+            amount: yuan(amount),
+            months,
+            ..WithdrawalRequest::default()
+        },
+        bank_card: CARD.into(),
+        documents: Vec::new(),
+        request_key: key.into(),
+    }
+}
+
+async fn balance(app: &App, member: i64) -> Fen {
+    app.member_balance(MemberId(member))
+        .await
+        .expect("balance")
+        .balance
+}
+
+#[tokio::test]
+async fn a_month_of_rent_is_reviewed_once_and_paid() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let applied = app
+        .apply_withdrawal(&member(), 1, rent("1500.00", 1, "k1"), d(TODAY))
+        .await
+        .expect("apply");
+    assert_eq!(
+        (applied.status.as_str(), applied.needs_second),
+        ("submitted", false)
+    );
+    assert!(
+        applied.rule.contains("每人每月最高 ¥1,500.00"),
+        "{}",
+        applied.rule
+    );
+    let again = app
+        .apply_withdrawal(&member(), 1, rent("1500.00", 1, "k1"), d(TODAY))
+        .await
+        .expect("replay");
+    assert_eq!(
+        again.withdrawal_id, applied.withdrawal_id,
+        "the same request key is one application"
+    );
+    let paid = app
+        .prepare_withdrawal(
+            &clerk(),
+            applied.withdrawal_id,
+            "无自有住房，核对无误",
+            d(TODAY),
+        )
+        .await
+        .expect("prepare");
+    assert_eq!(paid.status, "paid");
+    assert!(
+        paid.payout_reference
+            .as_deref()
+            .is_some_and(|r| r.starts_with("PO20261129"))
+    );
+    assert_eq!(balance(&app, 1).await, yuan("48500.00"));
+    // The month's cap is used up.
+    let more = app
+        .apply_withdrawal(&member(), 1, rent("0.01", 1, "k2"), d(TODAY))
+        .await
+        .expect_err("cap reached");
+    assert_eq!(more.code(), Some("NOTHING_TO_WITHDRAW"));
+    assert!(more.to_string().contains("已提取 ¥1,500.00"), "{more}");
+    let check = app.check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+}
+
+#[tokio::test]
+async fn a_year_of_rent_needs_a_second_person_and_a_refusal_writes_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let over = app
+        .apply_withdrawal(&member(), 1, rent("18000.01", 12, "k0"), d(TODAY))
+        .await
+        .expect_err("over the cap");
+    assert_eq!(over.code(), Some("AMOUNT_OVER_CAP"));
+    assert!(
+        app.withdrawals_of(1).await.expect("list").is_empty(),
+        "nothing written"
+    );
+    let applied = app
+        .apply_withdrawal(&member(), 1, rent("18000.00", 12, "k1"), d(TODAY))
+        .await
+        .expect("apply");
+    assert!(applied.needs_second);
+    let prepared = app
+        .prepare_withdrawal(&clerk(), applied.withdrawal_id, "材料齐全", d(TODAY))
+        .await
+        .expect("prepare");
+    assert_eq!(prepared.status, "prepared", "waits for 复核");
+    let by_clerk = app
+        .approve_withdrawal(&clerk(), applied.withdrawal_id, "", d(TODAY))
+        .await
+        .expect_err("a clerk is not a reviewer");
+    assert_eq!(by_clerk.code(), Some("NOT_A_REVIEWER"));
+    let manager_who_prepared = person(Role::Manager, "clerk-1", None);
+    let own = app
+        .approve_withdrawal(&manager_who_prepared, applied.withdrawal_id, "", d(TODAY))
+        .await
+        .expect_err("own preparation");
+    assert_eq!(own.code(), Some("SELF_APPROVAL"));
+    let paid = app
+        .approve_withdrawal(&reviewer(), applied.withdrawal_id, "同意", d(TODAY))
+        .await
+        .expect("approve");
+    assert_eq!(
+        (paid.status.as_str(), paid.approved_by.as_deref()),
+        ("paid", Some("reviewer-1"))
+    );
+    assert_eq!(balance(&app, 1).await, yuan("32000.00"));
+}
+
+#[tokio::test]
+async fn a_refused_payout_leaves_the_balance_as_it_was() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let application = WithdrawalApplication {
+        bank_card: REFUSED_CARD.into(),
+        ..rent("1500.00", 1, "k1")
+    };
+    let applied = app
+        .apply_withdrawal(&member(), 1, application, d(TODAY))
+        .await
+        .expect("apply");
+    let failed = app
+        .prepare_withdrawal(&clerk(), applied.withdrawal_id, "", d(TODAY))
+        .await
+        .expect("prepare");
+    assert_eq!(failed.status, "failed");
+    assert!(
+        failed
+            .payout_reference
+            .as_deref()
+            .is_some_and(|r| r.contains("银行退回"))
+    );
+    assert_eq!(balance(&app, 1).await, yuan("50000.00"));
+    // The hold is released: the month can be applied for again, to a good card.
+    let retry = app
+        .apply_withdrawal(&member(), 1, rent("1500.00", 1, "k2"), d(TODAY))
+        .await
+        .expect("again");
+    assert_eq!(retry.status, "submitted");
+    let check = app.check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+}
+
+#[tokio::test]
+async fn retirement_at_the_counter_pays_everything_with_closing_interest_and_closes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let application = WithdrawalApplication {
+        request: WithdrawalRequest {
+            reason: "03".into(),
+            amount: yuan("30000.00"),
+            ..WithdrawalRequest::default()
+        },
+        bank_card: CARD.into(),
+        documents: Vec::new(),
+        request_key: "k1".into(),
+    };
+    let applied = app
+        .apply_withdrawal(&clerk(), 2, application, d(TODAY))
+        .await
+        .expect("apply");
+    assert_eq!(
+        (applied.channel.as_str(), applied.status.as_str()),
+        ("counter", "prepared")
+    );
+    assert!(applied.needs_second && applied.closes_account);
+    let paid = app
+        .approve_withdrawal(&reviewer(), applied.withdrawal_id, "同意", d(TODAY))
+        .await
+        .expect("approve");
+    assert_eq!(paid.status, "paid");
+    assert_eq!(balance(&app, 2).await, Fen::ZERO);
+    let closed = app.store().member(2).await.expect("read").expect("member");
+    assert_eq!(closed.status, "05", "销户");
+    let moves = app
+        .member_movements_newest(MemberId(2), 5)
+        .await
+        .expect("moves");
+    let types: Vec<&str> = moves.iter().map(|m| m.business_type.as_str()).collect();
+    assert!(
+        types.contains(&"C12") && types.contains(&"C09"),
+        "{types:?}"
+    );
+    let more = app
+        .apply_withdrawal(&clerk(), 2, rent("1.00", 1, "k2"), d(TODAY))
+        .await
+        .expect_err("closed");
+    assert_eq!(more.code(), Some("ACCOUNT_CLOSED"));
+}
+
+#[tokio::test]
+async fn documents_are_checked_and_a_contract_serves_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let purchase = |key: &str, documents: Vec<UploadedDocument>| WithdrawalApplication {
+        request: WithdrawalRequest {
+            reason: "01".into(),
+            amount: yuan("5000.00"),
+            evidence_no: Some("SZ-2026-0001".into()),
+            evidence_date: Some(d("2026-10-01")),
+            evidence_amount: Some(yuan("300000.00")),
+            ..WithdrawalRequest::default()
+        },
+        bank_card: CARD.into(),
+        documents,
+        request_key: key.into(),
+    };
+    let doc = |doc_type: &str, content: &[u8]| UploadedDocument {
+        doc_type: doc_type.into(),
+        file_name: "scan.pdf".into(),
+        content: content.to_vec(),
+    };
+    let missing = app
+        .apply_withdrawal(
+            &member(),
+            1,
+            purchase("k1", vec![doc("购房合同", b"%PDF-1.4 x")]),
+            d(TODAY),
+        )
+        .await
+        .expect_err("invoice missing");
+    assert_eq!(missing.code(), Some("DOCUMENT_MISSING"));
+    let bad = app
+        .apply_withdrawal(
+            &member(),
+            1,
+            purchase(
+                "k1",
+                vec![
+                    doc("购房合同", b"MZ\x90"),
+                    doc("购房发票或完税凭证", b"%PDF-1.4"),
+                ],
+            ),
+            d(TODAY),
+        )
+        .await
+        .expect_err("not a PDF");
+    assert_eq!(bad.code(), Some("DOCUMENT_FORMAT"));
+    let good = vec![
+        doc("购房合同", b"%PDF-1.4 a"),
+        doc("购房发票或完税凭证", b"\x89PNG...."),
+    ];
+    let applied = app
+        .apply_withdrawal(&member(), 1, purchase("k1", good.clone()), d(TODAY))
+        .await
+        .expect("apply");
+    let docs = app
+        .store()
+        .documents_of(applied.withdrawal_id)
+        .await
+        .expect("docs");
+    assert_eq!(
+        docs.iter()
+            .map(|d| d.content_type.as_str())
+            .collect::<Vec<_>>(),
+        ["application/pdf", "image/png"]
+    );
+    // Family members share a purchase contract up to the price: member 2
+    // may draw on it too, but the total stays within ¥300,000.00.
+    let decision = app
+        .withdrawal_eligibility(2, &purchase("x", Vec::new()).request, d(TODAY))
+        .await
+        .expect("decide");
+    assert!(decision.allowed, "{}", decision.rule);
+    assert!(
+        decision.rule.contains("已提取 ¥5,000.00"),
+        "{}",
+        decision.rule
+    );
+}
+
+#[tokio::test]
+async fn members_apply_only_for_themselves_and_the_blacklist_refuses() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let other = app
+        .apply_withdrawal(&member(), 2, rent("100.00", 1, "k1"), d(TODAY))
+        .await
+        .expect_err("someone else's account");
+    assert_eq!(other.code(), Some("WITHDRAWAL_SCOPE"));
+    app.store()
+        .add_blacklist(&anju_store::BlacklistRecord {
+            id_card: "320502199003071230".into(),
+            listed_on: d("2026-01-05"),
+            expires_on: d("2029-01-04"),
+            reason: "骗提住房公积金".into(),
+            source: "（2026）苏05刑初1号".into(),
+        })
+        .await
+        .expect("list");
+    let listed = app
+        .apply_withdrawal(&member(), 1, rent("100.00", 1, "k2"), d(TODAY))
+        .await
+        .expect_err("blacklisted");
+    assert_eq!(listed.code(), Some("BLACKLISTED"));
+    assert!(listed.to_string().contains("骗提住房公积金"), "{listed}");
+}
