@@ -176,6 +176,11 @@ pub trait WithdrawalStore: Send + Sync {
 
     /// Paid withdrawals with a payout day in `[from, to]`, by reason: (reason, count, Σ fen).
     async fn paid_by_reason(&self, from: Date, to: Date) -> StoreResult<Vec<(String, i64, i64)>>;
+
+    /// Σ collected in `[from, to]`: paid remittance and back-payment bills
+    /// (not reversed) and flexible workers' deposits, by payment day (K10's
+    /// denominator).
+    async fn collected_between(&self, from: Date, to: Date) -> StoreResult<i64>;
 }
 
 /// A withdrawal row as read (dates as text).
@@ -733,6 +738,30 @@ macro_rules! impl_withdrawal_store {
                 .bind(from.to_string())
                 .bind(to.to_string())
                 .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)
+            }
+
+            async fn collected_between(
+                &self,
+                from: anju_domain::Date,
+                to: anju_domain::Date,
+            ) -> $crate::StoreResult<i64> {
+                sqlx::query_scalar(concat!(
+                    "SELECT CAST(COALESCE((SELECT SUM(total_fen) FROM remittance_bill WHERE status = 'paid' \
+                     AND reversal_entry_id IS NULL AND paid_on BETWEEN $1",
+                    $date,
+                    " AND $2",
+                    $date,
+                    "), 0) + COALESCE((SELECT SUM(amount_fen) FROM flexible_deposit WHERE paid_on BETWEEN $1",
+                    $date,
+                    " AND $2",
+                    $date,
+                    "), 0) AS BIGINT)"
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_one(&self.$reader)
                 .await
                 .map_err($backend_err)
             }

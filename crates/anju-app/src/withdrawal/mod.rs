@@ -527,6 +527,49 @@ impl App {
     }
 }
 
+/// Withdrawals paid in a period, by reason, with what was collected: K10
+/// (提取率 = withdrawn ÷ collected) and K11 (住房消费类提取率 = housing
+/// withdrawals ÷ all withdrawals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalIndicators {
+    pub from: Date,
+    pub to: Date,
+    /// (code, name, count, Σ) per reason paid.
+    pub by_reason: Vec<(String, String, i64, Fen)>,
+    pub withdrawn: Fen,
+    pub housing: Fen,
+    pub collected: Fen,
+}
+
+impl App {
+    pub async fn withdrawal_indicators(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> AppResult<WithdrawalIndicators> {
+        let reasons = self.policy().reasons_at(to);
+        let mut indicators = WithdrawalIndicators {
+            from,
+            to,
+            by_reason: Vec::new(),
+            withdrawn: Fen::ZERO,
+            housing: Fen::ZERO,
+            collected: Fen::new(self.store().collected_between(from, to).await?),
+        };
+        for (code, count, sum) in self.store().paid_by_reason(from, to).await? {
+            let reason = reasons.iter().find(|r| r.code == code);
+            let sum = Fen::new(sum);
+            indicators.withdrawn = indicators.withdrawn.checked_add(sum)?;
+            if reason.is_some_and(|r| r.housing) {
+                indicators.housing = indicators.housing.checked_add(sum)?;
+            }
+            let name = reason.map_or_else(|| code.clone(), |r| r.name.clone());
+            indicators.by_reason.push((code, name, count, sum));
+        }
+        Ok(indicators)
+    }
+}
+
 fn evidence_kind_code(kind: EvidenceKind) -> &'static str {
     match kind {
         EvidenceKind::None => "none",

@@ -151,6 +151,19 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
             .is_some_and(|r| r.starts_with("PO20261129"))
     );
     assert_eq!(balance(&app, 1).await, yuan("48500.00"));
+    let k = app
+        .withdrawal_indicators(d("2026-01-01"), d(TODAY))
+        .await
+        .expect("indicators");
+    assert_eq!(
+        (k.withdrawn, k.housing),
+        (yuan("1500.00"), yuan("1500.00")),
+        "rent is housing (K11)"
+    );
+    assert_eq!(
+        k.by_reason,
+        vec![("07".to_string(), "租房".to_string(), 1, yuan("1500.00"))]
+    );
     // The month's cap is used up.
     let more = app
         .apply_withdrawal(&member(), 1, rent("0.01", 1, "k2"), d(TODAY))
