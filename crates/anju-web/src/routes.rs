@@ -6,6 +6,7 @@ use crate::auth::Access;
 use crate::state::WebState;
 use crate::{api, ops, pages, static_files};
 use anju_domain::access::Role;
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
@@ -18,6 +19,8 @@ pub struct RouteSpec {
 }
 
 const MEMBER: &[Role] = &[Role::Member];
+/// The largest withdrawal application upload: two 5 MB documents and the form.
+const WITHDRAWAL_UPLOAD_BYTES: usize = 11 * 1024 * 1024;
 const AGENT: &[Role] = &[Role::EmployerAgent];
 /// Staff who work the queue and the ledger.
 const STAFF: &[Role] = &[
@@ -31,6 +34,10 @@ const MAKERS: &[Role] = &[Role::Clerk, Role::Finance, Role::Manager];
 const CHECKERS: &[Role] = &[Role::Reviewer, Role::Manager];
 const AUDIT: &[Role] = &[Role::Auditor, Role::Manager];
 const MANAGER: &[Role] = &[Role::Manager];
+/// Who reviews withdrawals (初审 and 复核) and takes them at the counter.
+const WITHDRAWAL_STAFF: &[Role] = &[Role::Clerk, Role::Reviewer, Role::Manager];
+/// Who approves above the limit (复核).
+const REVIEWERS: &[Role] = &[Role::Reviewer, Role::Manager];
 /// Who runs the yearly interest settlement.
 const FINANCE: &[Role] = &[Role::Finance, Role::Manager];
 /// Machine clients with an API token (partner centres, the 一件事 platform).
@@ -92,6 +99,39 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "账户明细下载（PDF）",
             ),
             get(pages::member_statement_pdf),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/member/withdrawals",
+                Roles(MEMBER),
+                "提取申请与进度",
+            ),
+            get(pages::member_withdrawals),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/member/withdrawals/check",
+                Roles(MEMBER),
+                "提取条件即时检查",
+            ),
+            get(pages::member_withdrawal_check),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/withdrawals",
+                Roles(MEMBER),
+                "提交提取申请",
+            ),
+            // Two documents of up to 5 MB each, and the form.
+            post(pages::member_withdrawal_apply)
+                .layer(DefaultBodyLimit::max(WITHDRAWAL_UPLOAD_BYTES)),
+        ),
+        (
+            spec(Method::GET, "/withdrawal-rules", Public, "提取规则"),
+            get(pages::withdrawal_rules),
         ),
         (
             spec(Method::GET, "/employer", Roles(AGENT), "单位首页"),
@@ -237,6 +277,60 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "申请冲正",
             ),
             post(pages::request_reversal),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/withdrawals",
+                Roles(WITHDRAWAL_STAFF),
+                "提取审核",
+            ),
+            get(pages::withdrawal_queue),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/withdrawals/{id}/prepare",
+                Roles(WITHDRAWAL_STAFF),
+                "提取初审",
+            ),
+            post(pages::withdrawal_prepare),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/withdrawals/{id}/approve",
+                Roles(REVIEWERS),
+                "提取复核",
+            ),
+            post(pages::withdrawal_approve),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/withdrawals/{id}/reject",
+                Roles(WITHDRAWAL_STAFF),
+                "不予提取",
+            ),
+            post(pages::withdrawal_reject),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/withdrawals/counter",
+                Roles(WITHDRAWAL_STAFF),
+                "柜面受理提取",
+            ),
+            post(pages::withdrawal_counter),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/withdrawals/{id}/documents/{no}",
+                Roles(WITHDRAWAL_STAFF),
+                "提取申请材料",
+            ),
+            get(pages::withdrawal_document),
         ),
         (
             spec(Method::GET, "/staff/interest", Roles(FINANCE), "结息管理"),

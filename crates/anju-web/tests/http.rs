@@ -770,6 +770,201 @@ async fn finance_runs_the_settlement_from_the_console_and_sees_it_finish() {
     );
 }
 
+/// A multipart body of text fields and (name, file name, bytes) files.
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str)]) -> String {
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--b\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    for (name, file_name, content) in files {
+        body.push_str(&format!(
+            "--b\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n{content}\r\n"
+        ));
+    }
+    body.push_str("--b--\r\n");
+    body
+}
+
+/// 提取 over HTTP: the live check, a year's rent applied for online, the
+/// clerk's review, the reviewer's approval, the payout; a purchase with its
+/// contract, which the reviewer can open.
+#[tokio::test]
+async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
+    let h = harness().await;
+    let member_record = anju_store::MemberRecord {
+        member_id: 1,
+        id_card: "320502199003071230".into(),
+        name: "王芳".into(),
+        employer_id: Some(9),
+        status: "01".into(),
+        wage_fen: 10_000_00,
+        employer_rate_ppm: None,
+        member_rate_ppm: None,
+        enrolled_at_us: 1,
+    };
+    h.app
+        .store()
+        .enrol_members(&[member_record], today().add_days(-400).expect("d"))
+        .await
+        .expect("enrol");
+    let seed = NewEntry::new(
+        "C01",
+        today().add_days(-30).expect("d"),
+        IdempotencyKey::parse("seed").expect("key"),
+        "汇缴",
+        vec![
+            Line::debit("101", Fen::new(50_000_00)),
+            Line::credit("201", Fen::new(50_000_00)).for_member(MemberId(1)),
+        ],
+    )
+    .expect("entry");
+    h.app.post_entry(seed).await.expect("post");
+    h.account("320502199003071230", Role::Member).await;
+    h.account("clerk-1", Role::Clerk).await;
+    h.account("reviewer-1", Role::Reviewer).await;
+    let member = h.sign_in("320502199003071230", Role::Member).await;
+    let page = h.get("/member/withdrawals", &member).await;
+    assert!(
+        page.body.contains("申请提取") && page.body.contains("07 租房"),
+        "{}",
+        page.body
+    );
+    let over = h
+        .get(
+            "/member/withdrawals/check?reason=07&amount=1500.01&months=1",
+            &member,
+        )
+        .await;
+    assert!(
+        over.body.contains("超出") && over.body.contains("¥1,500.00"),
+        "{}",
+        over.body
+    );
+    let fine = h
+        .get(
+            "/member/withdrawals/check?reason=07&amount=1500.00&months=1",
+            &member,
+        )
+        .await;
+    assert!(fine.body.contains("符合条件"), "{}", fine.body);
+    let content_type = [("content-type", "multipart/form-data; boundary=b")];
+    let form = |key: &str, amount: &str| {
+        multipart(
+            &[
+                ("_csrf", member.csrf.as_str()),
+                ("request_key", key),
+                ("reason", "07"),
+                ("amount", amount),
+                ("months", "12"),
+                ("bank_card", "62220201000041234"),
+            ],
+            &[],
+        )
+    };
+    let refused = h
+        .send(
+            Method::POST,
+            "/member/withdrawals",
+            &member,
+            &form("k0", "18000.01"),
+            &content_type,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("超出"), "{}", refused.body);
+    let applied = h
+        .send(
+            Method::POST,
+            "/member/withdrawals",
+            &member,
+            &form("k1", "18000.00"),
+            &content_type,
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    assert!(
+        applied.body.contains("申请已提交") && applied.body.contains("复核"),
+        "{}",
+        applied.body
+    );
+    let id = h.app.withdrawals_of(1).await.expect("list")[0].withdrawal_id;
+    let clerk = h.sign_in("clerk-1", Role::Clerk).await;
+    let queue = h.get("/staff/withdrawals", &clerk).await;
+    assert!(
+        queue.body.contains(&format!("申请 {id}")) && queue.body.contains("王*"),
+        "{}",
+        queue.body
+    );
+    let prepared = h
+        .post_form(
+            &format!("/staff/withdrawals/{id}/prepare"),
+            &clerk,
+            "note=核对无误",
+        )
+        .await;
+    assert!(prepared.body.contains("待复核"), "{}", prepared.body);
+    let reviewer = h.sign_in("reviewer-1", Role::Reviewer).await;
+    let approved = h
+        .post_form(
+            &format!("/staff/withdrawals/{id}/approve"),
+            &reviewer,
+            "note=同意",
+        )
+        .await;
+    assert!(approved.body.contains("已到账"), "{}", approved.body);
+    assert!(approved.body.contains("K11"), "{}", approved.body);
+    let mine = h.get("/member/withdrawals", &member).await;
+    assert!(mine.body.contains("已到账"), "{}", mine.body);
+    let api = h.get("/api/v1/member/balance", &member).await;
+    assert!(api.body.contains("\"balance_fen\":3200000"), "{}", api.body);
+    // A purchase with its two documents; the reviewer opens the contract.
+    let purchase = multipart(
+        &[
+            ("_csrf", member.csrf.as_str()),
+            ("request_key", "k2"),
+            ("reason", "01"),
+            ("amount", "5000.00"),
+            ("evidence_no", "SZ-2026-9"),
+            (
+                "evidence_date",
+                &today().add_days(-10).expect("d").to_string(),
+            ),
+            ("evidence_amount", "300000.00"),
+            ("bank_card", "62220201000041234"),
+            ("doc_type_1", "购房合同"),
+            ("doc_type_2", "购房发票或完税凭证"),
+        ],
+        &[
+            ("file_1", "contract.pdf", "%PDF-1.4 contract"),
+            ("file_2", "invoice.pdf", "%PDF-1.4 invoice"),
+        ],
+    );
+    let applied = h
+        .send(
+            Method::POST,
+            "/member/withdrawals",
+            &member,
+            &purchase,
+            &content_type,
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    let id = h.app.withdrawals_of(1).await.expect("list")[0].withdrawal_id;
+    let doc = h
+        .get(&format!("/staff/withdrawals/{id}/documents/1"), &reviewer)
+        .await;
+    assert_eq!(doc.headers[header::CONTENT_TYPE], "application/pdf");
+    assert_eq!(doc.body, "%PDF-1.4 contract");
+    let rules = h.get("/withdrawal-rules", &Client::default()).await;
+    assert!(
+        rules.body.contains("租房月限额") && rules.body.contains("¥10,000.00"),
+        "{}",
+        rules.body
+    );
+}
+
 impl Harness {
     /// Registers an employer (10% + 10%) with a signed-up agent; returns its id.
     async fn employer_with_agent(&self, uscc: &str, name: &str, agent_login: &str) -> i64 {

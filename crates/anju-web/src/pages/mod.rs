@@ -10,7 +10,9 @@ mod public;
 mod staff;
 mod staff_collection;
 mod staff_interest;
+mod staff_withdrawal;
 mod statement;
+mod withdrawal;
 
 pub use employer::{
     add_member, employer_home, generate_bill, import_members, pay_bill, seal_member,
@@ -33,7 +35,14 @@ pub use staff_collection::{
     member_freeze as staff_member_freeze, open_case as staff_open_case, run_collection_day,
 };
 pub use staff_interest::{interest_home, interest_progress, interest_settle};
+pub use staff_withdrawal::{
+    withdrawal_approve, withdrawal_counter, withdrawal_document, withdrawal_prepare,
+    withdrawal_queue, withdrawal_reject,
+};
 pub use statement::{member_interest, member_statement_csv, member_statement_pdf};
+pub use withdrawal::{
+    member_withdrawal_apply, member_withdrawal_check, member_withdrawals, withdrawal_rules,
+};
 
 use crate::auth::Session;
 use crate::state::WebState;
@@ -89,8 +98,14 @@ pub fn masked_id_card(text: &str) -> String {
 fn nav_for(role: Role) -> Vec<NavItem> {
     let item = |href, label| NavItem { href, label };
     let mut nav = vec![item(home_of(role), "首页")];
+    if role == Role::Member {
+        nav.push(item("/member/withdrawals", "提取"));
+    }
     if Role::STAFF.contains(&role) && role != Role::Auditor {
         nav.push(item("/staff/collection", "归集管理"));
+    }
+    if matches!(role, Role::Clerk | Role::Reviewer | Role::Manager) {
+        nav.push(item("/staff/withdrawals", "提取审核"));
     }
     if matches!(role, Role::Finance | Role::Manager) {
         nav.push(item("/staff/interest", "结息管理"));

@@ -1,0 +1,358 @@
+//! 提取审核 for staff: the queue of applications to review (初审) and to
+//! approve (复核), each with the rule that allowed it and its documents;
+//! rejection with a reason; a counter application for a member who comes
+//! in; and the year's K10 / K11.
+
+use super::withdrawal::{WithdrawalForm, status_zh};
+use super::{Layout, error_page, internal, masked_id_card, render};
+use crate::auth::Session;
+use crate::context::RequestContext;
+use crate::state::WebState;
+use anju_app::clock::today_in_china;
+use anju_app::withdrawal::WithdrawalApplication;
+use anju_app::{AppError, AppResult};
+use anju_domain::Fen;
+use anju_domain::access::Role;
+use anju_domain::collection::mask_name;
+use anju_store::WithdrawalRecord;
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+pub struct QueueRow {
+    pub id: i64,
+    pub name: String,
+    pub id_card: String,
+    pub reason: String,
+    pub amount: Fen,
+    pub channel: &'static str,
+    pub applied_on: String,
+    pub rule: String,
+    pub status: &'static str,
+    pub prepared_by: String,
+    pub second: bool,
+    pub documents: Vec<(i32, String)>,
+    pub can_prepare: bool,
+    pub can_approve: bool,
+}
+
+pub struct ReasonShare {
+    pub name: String,
+    pub count: i64,
+    pub amount: Fen,
+}
+
+#[derive(Template)]
+#[template(path = "staff_withdrawals.html")]
+struct QueuePage {
+    layout: Layout,
+    notice: Option<String>,
+    error: Option<String>,
+    to_prepare: Vec<QueueRow>,
+    to_approve: Vec<QueueRow>,
+    reasons: Vec<(String, String)>,
+    request_key: String,
+    year: i32,
+    k10: String,
+    k11: String,
+    shares: Vec<ReasonShare>,
+}
+
+/// `a / b` as a percentage with two decimals, in integers.
+fn percent(a: Fen, b: Fen) -> String {
+    if b.get() <= 0 {
+        return "暂无数据".to_string();
+    }
+    let basis_points =
+        (i128::from(a.get()) * 10_000 * 2 + i128::from(b.get())) / (2 * i128::from(b.get()));
+    format!("{}.{:02}%", basis_points / 100, basis_points % 100)
+}
+
+async fn queue_row(
+    state: &WebState,
+    session: &Session,
+    w: &WithdrawalRecord,
+) -> AppResult<QueueRow> {
+    let app = &state.app;
+    let member = app.store().member(w.member_id).await?;
+    let documents = app.store().documents_of(w.withdrawal_id).await?;
+    let today = today_in_china();
+    let reason = app
+        .policy()
+        .reasons_at(today)
+        .into_iter()
+        .find(|r| r.code == w.reason)
+        .map_or_else(|| w.reason.clone(), |r| r.name);
+    let me = &session.principal;
+    Ok(QueueRow {
+        id: w.withdrawal_id,
+        name: member
+            .as_ref()
+            .map_or_else(|| "-".into(), |m| mask_name(&m.name)),
+        id_card: member
+            .as_ref()
+            .map_or_else(|| "-".into(), |m| masked_id_card(&m.id_card)),
+        reason,
+        amount: Fen::new(w.amount_fen),
+        channel: if w.channel == "counter" {
+            "柜面"
+        } else {
+            "网上"
+        },
+        applied_on: w.applied_on.to_string(),
+        rule: w.rule.clone(),
+        status: status_zh(&w.status),
+        prepared_by: w.prepared_by.clone().unwrap_or_default(),
+        second: w.needs_second,
+        documents: documents
+            .iter()
+            .map(|d| (d.doc_no, format!("{}（{}）", d.doc_type, d.file_name)))
+            .collect(),
+        can_prepare: w.status == "submitted",
+        can_approve: w.status == "prepared"
+            && matches!(me.role, Role::Reviewer | Role::Manager)
+            && w.prepared_by.as_deref() != Some(me.login.as_str()),
+    })
+}
+
+async fn queue_page(
+    state: &WebState,
+    session: &Session,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let app = &state.app;
+    let today = today_in_china();
+    let year_start = anju_domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
+    let (Ok(submitted), Ok(prepared), Ok(k)) = (
+        app.withdrawal_queue("submitted").await,
+        app.withdrawal_queue("prepared").await,
+        app.withdrawal_indicators(year_start, today).await,
+    ) else {
+        return internal(app, Some(session));
+    };
+    let mut to_prepare = Vec::new();
+    for w in &submitted {
+        match queue_row(state, session, w).await {
+            Ok(row) => to_prepare.push(row),
+            Err(_) => return internal(app, Some(session)),
+        }
+    }
+    let mut to_approve = Vec::new();
+    for w in &prepared {
+        match queue_row(state, session, w).await {
+            Ok(row) => to_approve.push(row),
+            Err(_) => return internal(app, Some(session)),
+        }
+    }
+    let page = QueuePage {
+        layout: Layout::new(app, Some(session)),
+        notice,
+        error,
+        to_prepare,
+        to_approve,
+        reasons: app
+            .policy()
+            .reasons_at(today)
+            .into_iter()
+            .map(|r| (r.code, r.name))
+            .collect(),
+        request_key: anju_app::access::random_token(),
+        year: today.year(),
+        k10: percent(k.withdrawn, k.collected),
+        k11: percent(k.housing, k.withdrawn),
+        shares: k
+            .by_reason
+            .into_iter()
+            .map(|(_, name, count, amount)| ReasonShare {
+                name,
+                count,
+                amount,
+            })
+            .collect(),
+    };
+    render(app, Some(session), page.render())
+}
+
+pub async fn withdrawal_queue(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    queue_page(&state, &session, None, None).await
+}
+
+async fn answer(state: &WebState, session: &Session, result: AppResult<String>) -> Response {
+    match result {
+        Ok(notice) => queue_page(state, session, Some(notice), None).await,
+        Err(AppError::Rejected(e)) => {
+            let mut page = queue_page(state, session, None, Some(e.message().to_string())).await;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            page
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "withdrawal review");
+            internal(&state.app, Some(session))
+        }
+    }
+}
+
+fn outcome_text(w: &WithdrawalRecord) -> String {
+    format!("申请 {}：{}。", w.withdrawal_id, status_zh(&w.status))
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+/// 初审通过.
+pub async fn withdrawal_prepare(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    let result = state
+        .app
+        .prepare_withdrawal(
+            &session.actor(&context),
+            id,
+            form.note.trim(),
+            today_in_china(),
+        )
+        .await
+        .map(|w| outcome_text(&w));
+    answer(&state, &session, result).await
+}
+
+/// 复核通过.
+pub async fn withdrawal_approve(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    let result = state
+        .app
+        .approve_withdrawal(
+            &session.actor(&context),
+            id,
+            form.note.trim(),
+            today_in_china(),
+        )
+        .await
+        .map(|w| outcome_text(&w));
+    answer(&state, &session, result).await
+}
+
+/// 不予提取, with the reason the member will read.
+pub async fn withdrawal_reject(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    let result = state
+        .app
+        .reject_withdrawal(&session.actor(&context), id, &form.note)
+        .await
+        .map(|w| outcome_text(&w));
+    answer(&state, &session, result).await
+}
+
+#[derive(Deserialize)]
+pub struct CounterForm {
+    #[serde(default)]
+    id_card: String,
+    #[serde(flatten)]
+    fields: WithdrawalForm,
+}
+
+/// 柜面提取: the clerk applies for a member who came in (documents seen on paper).
+pub async fn withdrawal_counter(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<CounterForm>,
+) -> Response {
+    let app = &state.app;
+    let result: AppResult<String> = async {
+        let member = app
+            .store()
+            .member_by_id_card(form.id_card.trim())
+            .await?
+            .ok_or_else(|| {
+                anju_domain::DomainError::new("MEMBER_NOT_FOUND", "未找到该身份证号的缴存职工")
+            })?;
+        let request = form
+            .fields
+            .request()
+            .map_err(|m| anju_domain::DomainError::new("FORM_INVALID", m))?;
+        let application = WithdrawalApplication {
+            request,
+            bank_card: form.fields.bank_card.clone(),
+            documents: Vec::new(),
+            request_key: form.fields.request_key.clone(),
+        };
+        let w = app
+            .apply_withdrawal(
+                &session.actor(&context),
+                member.member_id,
+                application,
+                today_in_china(),
+            )
+            .await?;
+        Ok(format!(
+            "已为 {} 受理：{}",
+            mask_name(&member.name),
+            outcome_text(&w)
+        ))
+    }
+    .await;
+    answer(&state, &session, result).await
+}
+
+/// A document of an application, for the reviewer.
+pub async fn withdrawal_document(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Path((id, doc_no)): Path<(i64, i32)>,
+) -> Response {
+    let app = &state.app;
+    match app.store().document(id, doc_no).await {
+        Ok(Some(doc)) => (
+            [
+                (header::CONTENT_TYPE, doc.content_type.clone()),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"document-{id}-{doc_no}\""),
+                ),
+            ],
+            doc.content,
+        )
+            .into_response(),
+        Ok(None) => error_page(app, Some(&session), StatusCode::NOT_FOUND, "材料不存在。"),
+        Err(_) => internal(app, Some(&session)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+    use anju_domain::Fen;
+
+    #[test]
+    fn percentages_are_exact_to_the_basis_point() {
+        assert_eq!(percent(Fen::new(2), Fen::new(3)), "66.67%");
+        assert_eq!(percent(Fen::new(1_500_00), Fen::new(1_500_00)), "100.00%");
+        assert_eq!(percent(Fen::new(1), Fen::ZERO), "暂无数据");
+    }
+}

@@ -1,0 +1,471 @@
+//! 提取 for members: the application form with the eligibility engine's
+//! answer as they type (htmx asks `/member/withdrawals/check`; without
+//! script the same answer comes back on submitting), their applications and
+//! where each stands; and the public page of the rules in force.
+
+use super::{Layout, error_page, internal, render};
+use crate::auth::{MultipartCsrf, Session};
+use crate::context::RequestContext;
+use crate::state::WebState;
+use anju_app::AppError;
+use anju_app::clock::today_in_china;
+use anju_app::withdrawal::{UploadedDocument, WithdrawalApplication};
+use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
+use anju_domain::withdrawal::{Decision, WithdrawalRequest};
+use anju_domain::{Date, Fen};
+use anju_store::WithdrawalRecord;
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+/// The form's fields, from a query (the live check) or the upload.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WithdrawalForm {
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default)]
+    pub months: String,
+    #[serde(default)]
+    pub children: String,
+    #[serde(default)]
+    pub evidence_no: String,
+    #[serde(default)]
+    pub evidence_date: String,
+    #[serde(default)]
+    pub evidence_amount: String,
+    #[serde(default)]
+    pub bank_card: String,
+    #[serde(default)]
+    pub request_key: String,
+}
+
+impl WithdrawalForm {
+    /// The request the engine decides, or what is wrong with the form.
+    pub fn request(&self) -> Result<WithdrawalRequest, String> {
+        let amount = match self.amount.trim() {
+            "" => Fen::ZERO,
+            text => Fen::parse(text).map_err(|e| e.message().to_string())?,
+        };
+        let months = match self.months.trim() {
+            "" => 1,
+            text => text
+                .parse()
+                .map_err(|_| "月数须为 1 至 12 的整数".to_string())?,
+        };
+        let children = match self.children.trim() {
+            "" => 0,
+            text => text.parse().map_err(|_| "子女人数须为整数".to_string())?,
+        };
+        let evidence_date = match self.evidence_date.trim() {
+            "" => None,
+            text => Some(Date::parse(text).map_err(|e| e.message().to_string())?),
+        };
+        let evidence_amount = match self.evidence_amount.trim() {
+            "" => None,
+            text => Some(Fen::parse(text).map_err(|e| e.message().to_string())?),
+        };
+        Ok(WithdrawalRequest {
+            reason: self.reason.trim().to_string(),
+            amount,
+            months,
+            children,
+            evidence_no: Some(self.evidence_no.trim().to_string()).filter(|n| !n.is_empty()),
+            evidence_date,
+            evidence_amount,
+        })
+    }
+}
+
+/// A reason as the form and the rules page show it.
+pub struct ReasonRow {
+    pub code: String,
+    pub name: String,
+    pub cap: &'static str,
+    pub evidence: &'static str,
+    pub documents: String,
+    pub conditions: String,
+    pub closes: bool,
+}
+
+pub fn reason_row(r: &WithdrawalReason) -> ReasonRow {
+    let mut conditions = Vec::new();
+    if r.requires_no_home {
+        conditions.push("本人及配偶在本市无自有住房".to_string());
+    }
+    if r.at_retirement {
+        conditions.push("达到法定退休年龄".to_string());
+    }
+    if r.sealed_months > 0 {
+        conditions.push(format!("账户封存满 {} 个月", r.sealed_months));
+    }
+    if r.window_months > 0 {
+        conditions.push(format!("凭证日期后 {} 个月内", r.window_months));
+    }
+    if r.per_year > 0 {
+        conditions.push(format!("每年最多 {} 次", r.per_year));
+    }
+    if r.family_shared {
+        conditions.push("家庭成员可共用同一凭证，合计不超过费用".to_string());
+    }
+    if r.flexible_only {
+        conditions.push("签订协议的灵活就业人员".to_string());
+    }
+    if r.no_hpf_loan {
+        conditions.push("无未结清的公积金贷款".to_string());
+    }
+    ReasonRow {
+        code: r.code.clone(),
+        name: r.name.clone(),
+        cap: match r.cap {
+            WithdrawalCap::Balance => "账户余额",
+            WithdrawalCap::Evidence => "所证明的费用",
+            WithdrawalCap::Rent => "租房月限额 × 月数",
+        },
+        evidence: match r.evidence {
+            EvidenceKind::None => "—",
+            EvidenceKind::Contract => "合同编号（全市仅可使用一次）",
+            EvidenceKind::Invoice => "发票号码（全市仅可使用一次）",
+        },
+        documents: if r.documents.is_empty() {
+            "无需材料".to_string()
+        } else {
+            r.documents.join("、")
+        },
+        conditions: if conditions.is_empty() {
+            "—".to_string()
+        } else {
+            conditions.join("；")
+        },
+        closes: r.closes_account,
+    }
+}
+
+pub struct ApplicationRow {
+    pub id: i64,
+    pub applied_on: String,
+    pub reason: String,
+    pub amount: Fen,
+    pub status: &'static str,
+    pub detail: String,
+}
+
+pub fn status_zh(status: &str) -> &'static str {
+    match status {
+        "submitted" => "待初审",
+        "prepared" => "待复核",
+        "approved" => "已批准，付款中",
+        "paid" => "已到账",
+        "failed" => "付款失败（已退回）",
+        "rejected" => "不予提取",
+        _ => "-",
+    }
+}
+
+pub fn application_row(w: &WithdrawalRecord, reasons: &[WithdrawalReason]) -> ApplicationRow {
+    let detail = match w.status.as_str() {
+        "rejected" => w.note.clone(),
+        "failed" => w.payout_reference.clone().unwrap_or_default(),
+        "paid" => format!(
+            "银行流水 {}",
+            w.payout_reference.clone().unwrap_or_default()
+        ),
+        _ => w.rule.clone(),
+    };
+    ApplicationRow {
+        id: w.withdrawal_id,
+        applied_on: w.applied_on.to_string(),
+        reason: reasons
+            .iter()
+            .find(|r| r.code == w.reason)
+            .map_or_else(|| w.reason.clone(), |r| r.name.clone()),
+        amount: Fen::new(w.amount_fen),
+        status: status_zh(&w.status),
+        detail,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "member_withdrawals.html")]
+struct WithdrawalPage {
+    layout: Layout,
+    notice: Option<String>,
+    error: Option<String>,
+    reasons: Vec<ReasonRow>,
+    document_types: Vec<String>,
+    form: WithdrawalForm,
+    request_key: String,
+    applications: Vec<ApplicationRow>,
+}
+
+#[derive(Template)]
+#[template(path = "withdrawal_check.html")]
+struct CheckFragment {
+    allowed: bool,
+    rule: String,
+    max_amount: Option<Fen>,
+    second: bool,
+}
+
+#[derive(Template)]
+#[template(path = "withdrawal_rules.html")]
+struct RulesPage {
+    layout: Layout,
+    today: String,
+    reasons: Vec<ReasonRow>,
+    second_approval_above: Fen,
+}
+
+async fn withdrawal_page(
+    state: &WebState,
+    session: &Session,
+    form: WithdrawalForm,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let app = &state.app;
+    let today = today_in_china();
+    let Some(member_id) = session.principal.member_id else {
+        return internal(app, Some(session));
+    };
+    let Ok(applications) = app.withdrawals_of(member_id).await else {
+        return internal(app, Some(session));
+    };
+    let reasons = app.policy().reasons_at(today);
+    let mut document_types: Vec<String> =
+        reasons.iter().flat_map(|r| r.documents.clone()).collect();
+    document_types.sort();
+    document_types.dedup();
+    let page = WithdrawalPage {
+        layout: Layout::new(app, Some(session)),
+        notice,
+        error,
+        applications: applications
+            .iter()
+            .map(|w| application_row(w, &reasons))
+            .collect(),
+        reasons: reasons.iter().map(reason_row).collect(),
+        document_types,
+        form,
+        request_key: anju_app::access::random_token(),
+    };
+    render(app, Some(session), page.render())
+}
+
+pub async fn member_withdrawals(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    let form = WithdrawalForm {
+        reason: "07".into(),
+        months: "1".into(),
+        ..WithdrawalForm::default()
+    };
+    withdrawal_page(&state, &session, form, None, None).await
+}
+
+fn check_fragment(decision: Result<Decision, String>) -> CheckFragment {
+    match decision {
+        Ok(d) => CheckFragment {
+            allowed: d.allowed,
+            rule: d.rule,
+            max_amount: (d.max_amount.is_positive()).then_some(d.max_amount),
+            second: d.needs_second_approval,
+        },
+        Err(message) => CheckFragment {
+            allowed: false,
+            rule: message,
+            max_amount: None,
+            second: false,
+        },
+    }
+}
+
+/// The engine's answer for the form as it stands (a fragment).
+pub async fn member_withdrawal_check(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Query(form): Query<WithdrawalForm>,
+) -> Response {
+    let app = &state.app;
+    let Some(member_id) = session.principal.member_id else {
+        return internal(app, Some(&session));
+    };
+    let decision = match form.request() {
+        Ok(request) => match app
+            .withdrawal_eligibility(member_id, &request, today_in_china())
+            .await
+        {
+            Ok(d) => Ok(d),
+            Err(AppError::Rejected(e)) => Err(e.message().to_string()),
+            Err(_) => return internal(app, Some(&session)),
+        },
+        Err(message) => Err(message),
+    };
+    render(app, Some(&session), check_fragment(decision).render())
+}
+
+/// Reads the application upload: its fields, CSRF token and documents.
+async fn read_application(
+    mut multipart: Multipart,
+) -> Result<(String, WithdrawalForm, Vec<UploadedDocument>), String> {
+    let unreadable = |_| "上传内容无法读取（材料每份不超过 5 MB）".to_string();
+    let mut csrf = String::new();
+    let mut form = WithdrawalForm::default();
+    let mut doc_types: [String; 2] = Default::default();
+    let mut documents = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if let Some(slot) = name.strip_prefix("file_") {
+            let file_name = field.file_name().unwrap_or("upload").to_string();
+            let bytes = field.bytes().await.map_err(unreadable)?;
+            if !bytes.is_empty() {
+                let index: usize = slot.parse().unwrap_or(1);
+                documents.push((index, file_name, bytes.to_vec()));
+            }
+            continue;
+        }
+        let value = field.text().await.map_err(unreadable)?;
+        match name.as_str() {
+            "_csrf" => csrf = value,
+            "reason" => form.reason = value,
+            "amount" => form.amount = value,
+            "months" => form.months = value,
+            "children" => form.children = value,
+            "evidence_no" => form.evidence_no = value,
+            "evidence_date" => form.evidence_date = value,
+            "evidence_amount" => form.evidence_amount = value,
+            "bank_card" => form.bank_card = value,
+            "request_key" => form.request_key = value,
+            "doc_type_1" => doc_types[0] = value,
+            "doc_type_2" => doc_types[1] = value,
+            _ => {}
+        }
+    }
+    let uploads = documents
+        .into_iter()
+        .map(|(index, file_name, content)| UploadedDocument {
+            doc_type: doc_types
+                .get(index.saturating_sub(1))
+                .cloned()
+                .unwrap_or_default(),
+            file_name,
+            content,
+        })
+        .collect();
+    Ok((csrf, form, uploads))
+}
+
+/// 提交提取申请.
+pub async fn member_withdrawal_apply(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    expected: Option<Extension<MultipartCsrf>>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let app = &state.app;
+    let (Some(Extension(expected)), Ok(multipart)) = (expected, multipart) else {
+        let message = "请通过页面上的表单提交申请";
+        return error_page(
+            app,
+            Some(&session),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            message,
+        );
+    };
+    let (csrf, form, documents) = match read_application(multipart).await {
+        Ok(read) => read,
+        Err(message) => {
+            return refused(&state, &session, WithdrawalForm::default(), message).await;
+        }
+    };
+    if !expected.matches(&csrf) {
+        let message = "页面已过期或请求无效，请刷新页面后重试";
+        return error_page(app, Some(&session), StatusCode::FORBIDDEN, message);
+    }
+    let Some(member_id) = session.principal.member_id else {
+        return internal(app, Some(&session));
+    };
+    let request = match form.request() {
+        Ok(request) => request,
+        Err(message) => return refused(&state, &session, form, message).await,
+    };
+    let application = WithdrawalApplication {
+        request,
+        bank_card: form.bank_card.clone(),
+        documents,
+        request_key: form.request_key.clone(),
+    };
+    match app
+        .apply_withdrawal(
+            &session.actor(&context),
+            member_id,
+            application,
+            today_in_china(),
+        )
+        .await
+    {
+        Ok(w) => {
+            let notice = format!(
+                "申请已提交（申请号 {}，{}）。{}",
+                w.withdrawal_id,
+                Fen::new(w.amount_fen),
+                if w.needs_second {
+                    "金额较大，将经初审和复核后付款。"
+                } else {
+                    "初审通过后即付款到您的银行卡。"
+                }
+            );
+            withdrawal_page(
+                &state,
+                &session,
+                WithdrawalForm::default(),
+                Some(notice),
+                None,
+            )
+            .await
+        }
+        Err(AppError::Rejected(e)) => {
+            refused(&state, &session, form, e.message().to_string()).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "withdrawal apply");
+            internal(app, Some(&session))
+        }
+    }
+}
+
+async fn refused(
+    state: &WebState,
+    session: &Session,
+    form: WithdrawalForm,
+    message: String,
+) -> Response {
+    let mut page = withdrawal_page(state, session, form, None, Some(message)).await;
+    *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    page
+}
+
+/// 提取规则: the reasons in force today and their rules (public).
+pub async fn withdrawal_rules(
+    State(state): State<WebState>,
+    session: Option<Extension<Session>>,
+) -> Response {
+    let app = &state.app;
+    let today = today_in_china();
+    let Ok(policy) = app.policy().at(today) else {
+        return internal(app, session.as_deref());
+    };
+    let page = RulesPage {
+        layout: Layout::new(app, session.as_deref()),
+        today: today.to_string(),
+        reasons: policy.withdrawal_reasons.iter().map(reason_row).collect(),
+        second_approval_above: policy.withdrawal.value.second_approval_above,
+    };
+    render(app, session.as_deref(), page.render())
+}
