@@ -41,7 +41,7 @@ pub fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
     response
 }
 
-fn app_problem(error: &AppError) -> Response {
+pub(crate) fn app_problem(error: &AppError) -> Response {
     match error {
         AppError::Rejected(d) => {
             let status = match d.code() {

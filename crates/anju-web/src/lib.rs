@@ -4,6 +4,7 @@
 //! business rule lives here.
 
 pub mod api;
+mod api_withdrawal;
 pub mod auth;
 mod context;
 mod jobs;

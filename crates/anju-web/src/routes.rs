@@ -4,7 +4,7 @@
 
 use crate::auth::Access;
 use crate::state::WebState;
-use crate::{api, ops, pages, static_files};
+use crate::{api, api_withdrawal, ops, pages, static_files};
 use anju_domain::access::Role;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -508,6 +508,33 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "个人账户余额与积数",
             ),
             get(api::member_balance),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/member/withdrawals/eligibility",
+                Roles(MEMBER),
+                "提取条件与可提取金额",
+            ),
+            get(api_withdrawal::eligibility),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/member/withdrawals",
+                Roles(MEMBER),
+                "我的提取申请",
+            ),
+            get(api_withdrawal::list),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/member/withdrawals",
+                Roles(MEMBER),
+                "申请提取（幂等）",
+            ),
+            post(api_withdrawal::apply),
         ),
         (
             spec(Method::GET, "/api/v1/tasks", Roles(STAFF), "待办列表"),

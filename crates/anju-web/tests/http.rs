@@ -849,6 +849,81 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         )
         .await;
     assert!(fine.body.contains("符合条件"), "{}", fine.body);
+    // The API first: eligibility, and an idempotent application of ¥1.00.
+    let answer = h
+        .get(
+            "/api/v1/member/withdrawals/eligibility?reason=13&amount_fen=100",
+            &member,
+        )
+        .await;
+    assert!(
+        answer.body.contains("\"code\":\"NOT_FLEXIBLE_WORKER\""),
+        "{}",
+        answer.body
+    );
+    let body = r#"{"reason":"13","amount_fen":100,"bank_card":"62220201000041234"}"#;
+    let headers = [
+        ("idempotency-key", "api-1"),
+        ("x-csrf-token", member.csrf.as_str()),
+    ];
+    let refused = h
+        .send(
+            Method::POST,
+            "/api/v1/member/withdrawals",
+            &member,
+            body,
+            &headers,
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    let body = r#"{"reason":"07","amount_fen":100,"months":1,"bank_card":"62220201000041234"}"#;
+    let headers = [
+        ("idempotency-key", "api-2"),
+        ("x-csrf-token", member.csrf.as_str()),
+    ];
+    let first = h
+        .send(
+            Method::POST,
+            "/api/v1/member/withdrawals",
+            &member,
+            body,
+            &headers,
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let again = h
+        .send(
+            Method::POST,
+            "/api/v1/member/withdrawals",
+            &member,
+            body,
+            &headers,
+        )
+        .await;
+    assert_eq!(
+        (again.status, again.body.as_str()),
+        (StatusCode::CREATED, first.body.as_str())
+    );
+    let other = r#"{"reason":"07","amount_fen":200,"months":1,"bank_card":"62220201000041234"}"#;
+    let conflict = h
+        .send(
+            Method::POST,
+            "/api/v1/member/withdrawals",
+            &member,
+            other,
+            &headers,
+        )
+        .await;
+    assert!(
+        conflict.body.contains("IDEMPOTENCY_CONFLICT"),
+        "{}",
+        conflict.body
+    );
     let content_type = [("content-type", "multipart/form-data; boundary=b")];
     let form = |key: &str, amount: &str| {
         multipart(
@@ -868,7 +943,7 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
             Method::POST,
             "/member/withdrawals",
             &member,
-            &form("k0", "18000.01"),
+            &form("k0", "17999.01"),
             &content_type,
         )
         .await;
@@ -879,7 +954,7 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
             Method::POST,
             "/member/withdrawals",
             &member,
-            &form("k1", "18000.00"),
+            &form("k1", "17999.00"),
             &content_type,
         )
         .await;
@@ -918,7 +993,8 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
     let mine = h.get("/member/withdrawals", &member).await;
     assert!(mine.body.contains("已到账"), "{}", mine.body);
     let api = h.get("/api/v1/member/balance", &member).await;
-    assert!(api.body.contains("\"balance_fen\":3200000"), "{}", api.body);
+    // ¥50,000 less the ¥17,999 paid; the API's ¥1.00 still awaits review.
+    assert!(api.body.contains("\"balance_fen\":3200100"), "{}", api.body);
     // A purchase with its two documents; the reviewer opens the contract.
     let purchase = multipart(
         &[
@@ -957,6 +1033,13 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         .await;
     assert_eq!(doc.headers[header::CONTENT_TYPE], "application/pdf");
     assert_eq!(doc.body, "%PDF-1.4 contract");
+    let list = h.get("/api/v1/member/withdrawals", &member).await;
+    assert_eq!(
+        list.body.matches("\"withdrawal_id\"").count(),
+        3,
+        "{}",
+        list.body
+    );
     let rules = h.get("/withdrawal-rules", &Client::default()).await;
     assert!(
         rules.body.contains("租房月限额") && rules.body.contains("¥10,000.00"),

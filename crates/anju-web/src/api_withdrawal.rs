@@ -1,0 +1,178 @@
+//! 提取 over the JSON API, for the centre's app and partners' front ends:
+//! the eligibility answer, applying (idempotent: the `Idempotency-Key` is
+//! also the application's request key), and the member's applications.
+//! Reasons that need documents are applied for on the page, which takes
+//! uploads; here they are refused with `DOCUMENT_MISSING`.
+
+use crate::api::{IDEMPOTENCY_HEADER, app_problem, problem};
+use crate::auth::Session;
+use crate::context::RequestContext;
+use crate::state::WebState;
+use anju_app::clock::today_in_china;
+use anju_app::withdrawal::WithdrawalApplication;
+use anju_domain::withdrawal::WithdrawalRequest;
+use anju_domain::{Date, Fen};
+use anju_store::WithdrawalRecord;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Debug, Deserialize)]
+pub struct RequestBody {
+    reason: String,
+    #[serde(default)]
+    amount_fen: i64,
+    #[serde(default)]
+    months: Option<i64>,
+    #[serde(default)]
+    children: i64,
+    #[serde(default)]
+    evidence_no: Option<String>,
+    #[serde(default)]
+    evidence_date: Option<String>,
+    #[serde(default)]
+    evidence_amount_fen: Option<i64>,
+    #[serde(default)]
+    bank_card: String,
+}
+
+impl RequestBody {
+    fn request(&self) -> Result<WithdrawalRequest, Response> {
+        let evidence_date =
+            match self.evidence_date.as_deref() {
+                None | Some("") => None,
+                Some(text) => Some(Date::parse(text).map_err(|e| {
+                    problem(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.message())
+                })?),
+            };
+        Ok(WithdrawalRequest {
+            reason: self.reason.clone(),
+            amount: Fen::new(self.amount_fen),
+            months: self.months.unwrap_or(1),
+            children: self.children,
+            evidence_no: self.evidence_no.clone().filter(|n| !n.trim().is_empty()),
+            evidence_date,
+            evidence_amount: self.evidence_amount_fen.map(Fen::new),
+        })
+    }
+}
+
+fn member_of(session: &Session) -> Result<i64, Response> {
+    session.principal.member_id.ok_or_else(|| {
+        problem(
+            StatusCode::NOT_FOUND,
+            "MEMBER_NOT_FOUND",
+            "登录账号未关联个人账户",
+        )
+    })
+}
+
+fn withdrawal_json(w: &WithdrawalRecord) -> serde_json::Value {
+    json!({
+        "withdrawal_id": w.withdrawal_id,
+        "reason": w.reason,
+        "amount_fen": w.amount_fen,
+        "status": w.status,
+        "channel": w.channel,
+        "applied_on": w.applied_on.to_string(),
+        "rule": w.rule,
+        "needs_second_approval": w.needs_second,
+        "closes_account": w.closes_account,
+        "payout_reference": w.payout_reference,
+        "note": w.note,
+    })
+}
+
+/// `GET /api/v1/member/withdrawals/eligibility?reason=07&amount_fen=150000&months=1`
+pub async fn eligibility(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Query(body): Query<RequestBody>,
+) -> Response {
+    let (member_id, request) = match (member_of(&session), body.request()) {
+        (Ok(m), Ok(r)) => (m, r),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    match state
+        .app
+        .withdrawal_eligibility(member_id, &request, today_in_china())
+        .await
+    {
+        Ok(d) => Json(json!({
+            "allowed": d.allowed,
+            "code": d.code,
+            "rule": d.rule,
+            "max_amount_fen": d.max_amount.get(),
+            "needs_second_approval": d.needs_second_approval,
+            "closes_account": d.closes_account,
+        }))
+        .into_response(),
+        Err(e) => app_problem(&e),
+    }
+}
+
+/// `POST /api/v1/member/withdrawals` (JSON; `Idempotency-Key` required).
+pub async fn apply(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    headers: HeaderMap,
+    body: Result<Json<RequestBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(body)) = body else {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "BODY_INVALID",
+            "请求体应为 {\"reason\": \"07\", \"amount_fen\": 150000, \"bank_card\": \"…\"}",
+        );
+    };
+    let (member_id, request) = match (member_of(&session), body.request()) {
+        (Ok(m), Ok(r)) => (m, r),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let key = headers
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let application = WithdrawalApplication {
+        request,
+        bank_card: body.bank_card.clone(),
+        documents: Vec::new(),
+        request_key: key,
+    };
+    match state
+        .app
+        .apply_withdrawal(
+            &session.actor(&context),
+            member_id,
+            application,
+            today_in_china(),
+        )
+        .await
+    {
+        Ok(w) => (StatusCode::CREATED, Json(withdrawal_json(&w))).into_response(),
+        Err(e) => app_problem(&e),
+    }
+}
+
+/// `GET /api/v1/member/withdrawals`: the member's applications, newest first.
+pub async fn list(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    let member_id = match member_of(&session) {
+        Ok(m) => m,
+        Err(e) => return e,
+    };
+    match state.app.withdrawals_of(member_id).await {
+        Ok(list) => Json(json!({
+            "withdrawals": list.iter().map(withdrawal_json).collect::<Vec<_>>(),
+        }))
+        .into_response(),
+        Err(e) => app_problem(&e),
+    }
+}
