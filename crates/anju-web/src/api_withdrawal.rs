@@ -94,7 +94,7 @@ pub async fn eligibility(
 ) -> Response {
     let (member_id, request) = match (member_of(&session), body.request()) {
         (Ok(m), Ok(r)) => (m, r),
-        (Err(e), _) | (_, Err(e)) => return e,
+        (Err(e), _) | (_, Err(e)) => return e.into_problem(),
     };
     match state
         .app
@@ -131,7 +131,7 @@ pub async fn apply(
     };
     let (member_id, request) = match (member_of(&session), body.request()) {
         (Ok(m), Ok(r)) => (m, r),
-        (Err(e), _) | (_, Err(e)) => return e,
+        (Err(e), _) | (_, Err(e)) => return e.into_problem(),
     };
     let key = headers
         .get(IDEMPOTENCY_HEADER)
@@ -166,7 +166,7 @@ pub async fn list(
 ) -> Response {
     let member_id = match member_of(&session) {
         Ok(m) => m,
-        Err(e) => return e,
+        Err(e) => return e.into_problem(),
     };
     match state.app.withdrawals_of(member_id).await {
         Ok(list) => Json(json!({
