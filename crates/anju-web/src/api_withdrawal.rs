@@ -39,15 +39,27 @@ pub struct RequestBody {
     bank_card: String,
 }
 
+/// A refusal before the use case runs: its status, code and message.
+struct Refusal(StatusCode, &'static str, String);
+
+impl Refusal {
+    fn into_problem(self) -> Response {
+        problem(self.0, self.1, &self.2)
+    }
+}
+
 impl RequestBody {
-    fn request(&self) -> Result<WithdrawalRequest, Response> {
-        let evidence_date =
-            match self.evidence_date.as_deref() {
-                None | Some("") => None,
-                Some(text) => Some(Date::parse(text).map_err(|e| {
-                    problem(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.message())
-                })?),
-            };
+    fn request(&self) -> Result<WithdrawalRequest, Refusal> {
+        let evidence_date = match self.evidence_date.as_deref() {
+            None | Some("") => None,
+            Some(text) => Some(Date::parse(text).map_err(|e| {
+                Refusal(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    e.code(),
+                    e.message().to_string(),
+                )
+            })?),
+        };
         Ok(WithdrawalRequest {
             reason: self.reason.clone(),
             amount: Fen::new(self.amount_fen),
@@ -60,13 +72,10 @@ impl RequestBody {
     }
 }
 
-fn member_of(session: &Session) -> Result<i64, Response> {
+fn member_of(session: &Session) -> Result<i64, Refusal> {
     session.principal.member_id.ok_or_else(|| {
-        problem(
-            StatusCode::NOT_FOUND,
-            "MEMBER_NOT_FOUND",
-            "登录账号未关联个人账户",
-        )
+        let message = "登录账号未关联个人账户".to_string();
+        Refusal(StatusCode::NOT_FOUND, "MEMBER_NOT_FOUND", message)
     })
 }
 
