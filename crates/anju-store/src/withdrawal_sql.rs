@@ -177,6 +177,9 @@ pub trait WithdrawalStore: Send + Sync {
     /// Paid withdrawals with a payout day in `[from, to]`, by reason: (reason, count, Σ fen).
     async fn paid_by_reason(&self, from: Date, to: Date) -> StoreResult<Vec<(String, i64, i64)>>;
 
+    /// The online accounts of a member (who is told of an application's outcome).
+    async fn users_of_member(&self, member_id: i64) -> StoreResult<Vec<i64>>;
+
     /// Σ collected in `[from, to]`: paid remittance and back-payment bills
     /// (not reversed) and flexible workers' deposits, by payment day (K10's
     /// denominator).
@@ -740,6 +743,14 @@ macro_rules! impl_withdrawal_store {
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)
+            }
+
+            async fn users_of_member(&self, member_id: i64) -> $crate::StoreResult<Vec<i64>> {
+                sqlx::query_scalar("SELECT user_id FROM app_user WHERE member_id = $1 ORDER BY user_id")
+                    .bind(member_id)
+                    .fetch_all(&self.$reader)
+                    .await
+                    .map_err($backend_err)
             }
 
             async fn collected_between(

@@ -992,6 +992,8 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
     assert!(approved.body.contains("K11"), "{}", approved.body);
     let mine = h.get("/member/withdrawals", &member).await;
     assert!(mine.body.contains("已到账"), "{}", mine.body);
+    let inbox = h.get("/inbox", &member).await;
+    assert!(inbox.body.contains("提取款已付至您的银行卡"), "{}", inbox.body);
     let api = h.get("/api/v1/member/balance", &member).await;
     // ¥50,000 less the ¥17,999 paid; the API's ¥1.00 still awaits review.
     assert!(api.body.contains("\"balance_fen\":3200100"), "{}", api.body);

@@ -412,18 +412,18 @@ impl App {
             .withdrawal(id)
             .await?
             .ok_or_else(|| not_found(id))?;
-        if !self
-            .store()
-            .move_withdrawal(id, &record.status, "rejected", &staff.login, note.trim())
-            .await?
-            || !matches!(record.status.as_str(), "submitted" | "prepared")
+        // Only before approval: an approved withdrawal is a hold being paid.
+        if !matches!(record.status.as_str(), "submitted" | "prepared")
+            || !self
+                .store()
+                .move_withdrawal(id, &record.status, "rejected", &staff.login, note.trim())
+                .await?
         {
             return Err(state_changed(id));
         }
-        self.store()
-            .withdrawal(id)
-            .await?
-            .ok_or_else(|| not_found(id))
+        let rejected = self.withdrawal(id).await?;
+        self.tell_member(&rejected).await;
+        Ok(rejected)
     }
 
     /// Holds the money, posts the withdrawal, asks the bank to pay.
@@ -484,11 +484,9 @@ impl App {
                     None,
                 )
                 .await?;
-            return self
-                .store()
-                .withdrawal(id)
-                .await?
-                .ok_or_else(|| not_found(id));
+            let failed = self.withdrawal(id).await?;
+            self.tell_member(&failed).await;
+            return Ok(failed);
         }
         self.store()
             .settle_withdrawal(id, true, &receipt.reference, Some(posted.entry_id.0))
@@ -504,10 +502,41 @@ impl App {
             };
             self.store().update_member(&change).await?;
         }
-        self.store()
-            .withdrawal(id)
-            .await?
-            .ok_or_else(|| not_found(id))
+        let paid = self.withdrawal(id).await?;
+        self.tell_member(&paid).await;
+        Ok(paid)
+    }
+
+    /// Tells the member (in their inbox, with the channel deliveries) how
+    /// their application ended. A failed message does not undo the outcome.
+    async fn tell_member(&self, record: &WithdrawalRecord) {
+        let amount = Fen::new(record.amount_fen);
+        let reference = record.payout_reference.clone().unwrap_or_default();
+        let id = record.withdrawal_id;
+        let (title, body) = match record.status.as_str() {
+            "paid" => (
+                "提取款已付至您的银行卡",
+                format!(
+                    "提取申请 {id}（{amount}）已付款，银行流水 {reference}，请留意银行卡入账。"
+                ),
+            ),
+            "rejected" => (
+                "提取申请未通过",
+                format!("提取申请 {id}（{amount}）不予提取：{}", record.note),
+            ),
+            "failed" => (
+                "提取款付款失败",
+                format!(
+                    "提取申请 {id}（{amount}）银行付款未成功（{reference}），款项已退回您的公积金账户，请核对银行卡后重新申请。"
+                ),
+            ),
+            _ => return,
+        };
+        if let Ok(users) = self.store().users_of_member(record.member_id).await {
+            for user in users {
+                let _ = self.notify(user, "withdrawal", title, &body).await;
+            }
+        }
     }
 
     pub async fn withdrawal(&self, withdrawal_id: i64) -> AppResult<WithdrawalRecord> {

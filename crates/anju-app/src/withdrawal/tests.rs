@@ -151,6 +151,12 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
             .is_some_and(|r| r.starts_with("PO20261129"))
     );
     assert_eq!(balance(&app, 1).await, yuan("48500.00"));
+    let late = app
+        .reject_withdrawal(&reviewer(), applied.withdrawal_id, "复查")
+        .await
+        .expect_err("paid already");
+    assert_eq!(late.code(), Some("WITHDRAWAL_STATE"));
+    assert_eq!(app.withdrawal(applied.withdrawal_id).await.expect("read").status, "paid");
     let k = app
         .withdrawal_indicators(d("2026-01-01"), d(TODAY))
         .await
