@@ -348,3 +348,54 @@ test('a member opens the interest statement and the lines add up to the interest
     }
   });
 });
+
+test('a member applies for a year of rent, a clerk prepares, a reviewer approves, the money is paid', async () => {
+  let before;
+  await journey('withdrawal-apply', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    before = await page.locator('#balance').innerText();
+    await page.getByRole('link', { name: '提取' }).first().click();
+    await page.getByRole('heading', { name: '住房公积金提取' }).waitFor();
+    await page.getByLabel('提取原因').selectOption('07');
+    await page.getByLabel('提取金额（元）').fill('18000.01');
+    await page.getByLabel('按月或按年（月数 1–12）').fill('12');
+    // The engine answers as the member types: over the cap, then within it.
+    await page.locator('#check-result', { hasText: '超出' }).waitFor();
+    await page.getByLabel('提取金额（元）').fill('18000.00');
+    await page.locator('#check-result', { hasText: '符合条件' }).waitFor();
+    assert.match(await page.locator('#check-result').innerText(), /每人每月最高 ¥1,500\.00/);
+    await page.getByLabel('收款银行卡号（本人）').fill('62220201000041234');
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await page.getByText('申请已提交').waitFor();
+    await page.locator('#applications td.status', { hasText: '待初审' }).first().waitFor();
+  });
+  await journey('withdrawal-clerk', async (page) => {
+    await signIn(page, 'staff', 'clerk01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '提取审核' }).click();
+    const card = page.locator('article', { hasText: '租房 ¥18,000.00' }).first();
+    await card.getByLabel('初审意见').fill('无自有住房，核对无误');
+    await card.getByRole('button', { name: '初审通过' }).click();
+    await page.getByText('待复核。').waitFor();
+  });
+  await journey('withdrawal-reviewer', async (page) => {
+    await signIn(page, 'staff', 'reviewer01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '提取审核' }).click();
+    const card = page.locator('#approve-h ~ article', { hasText: '租房 ¥18,000.00' }).first();
+    await card.getByLabel('复核意见').fill('同意');
+    await card.getByRole('button', { name: '复核通过' }).click();
+    await page.getByText('已到账。').waitFor();
+  });
+  await journey('withdrawal-member-after', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    const after = await page.locator('#balance').innerText();
+    const fen = (text) => BigInt(text.replace(/[¥,.]/g, ''));
+    assert.equal(fen(before) - fen(after), 1800000n, `${before} → ${after}`);
+    await page.locator('table tbody tr', { hasText: '部分提取' }).first().waitFor();
+    await page.getByRole('link', { name: '提取' }).first().click();
+    await page.locator('#applications td.status', { hasText: '已到账' }).first().waitFor();
+  });
+});
