@@ -29,7 +29,8 @@ pub use ids::{IdGen, now_micros};
 pub use interest_sql::{InterestRunRecord, InterestStore, RecheckRecord};
 pub use types::*;
 pub use withdrawal_sql::{
-    BlacklistRecord, DocumentRecord, WithdrawalRecord, WithdrawalStats, WithdrawalStore,
+    BlacklistRecord, DocumentRecord, RepaymentAgreementRecord, WithdrawalRecord, WithdrawalStats,
+    WithdrawalStore,
 };
 
 use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry};

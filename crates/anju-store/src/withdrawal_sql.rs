@@ -79,8 +79,95 @@ pub struct WithdrawalStats {
     pub rent_recent_fen: i64,
 }
 
+/// 委托提取还贷协议.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepaymentAgreementRecord {
+    pub agreement_id: i64,
+    pub member_id: i64,
+    /// `hpf` (住房公积金贷款) or `commercial` (商业贷款).
+    pub kind: String,
+    pub lender: String,
+    pub loan_contract_no: String,
+    pub monthly_fen: i64,
+    pub pay_day: i32,
+    /// The loan's repayment account the money goes to.
+    pub bank_card: String,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    /// `active` or `ended`.
+    pub status: String,
+    pub signed_by: String,
+    pub created_at_us: i64,
+}
+
+pub type AgreementRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    i32,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+);
+
+pub fn repayment_agreement_from(r: AgreementRow) -> StoreResult<RepaymentAgreementRecord> {
+    Ok(RepaymentAgreementRecord {
+        agreement_id: r.0,
+        member_id: r.1,
+        kind: r.2,
+        lender: r.3,
+        loan_contract_no: r.4,
+        monthly_fen: r.5,
+        pay_day: r.6,
+        bank_card: r.7,
+        starts_on: crate::rows::stored_date(&r.8)?,
+        ends_on: crate::rows::stored_date(&r.9)?,
+        status: r.10,
+        signed_by: r.11,
+        created_at_us: r.12,
+    })
+}
+
+/// The columns of an [`AgreementRow`], dates as text.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! repayment_agreement_columns {
+    () => {
+        "agreement_id, member_id, kind, lender, loan_contract_no, monthly_fen, pay_day, bank_card, \
+         CAST(starts_on AS TEXT), CAST(ends_on AS TEXT), status, signed_by, created_at_us"
+    };
+}
+
 #[async_trait]
 pub trait WithdrawalStore: Send + Sync {
+    /// Saves a repayment agreement (`REPAYMENT_AGREEMENT_EXISTS` when the
+    /// member has an active one).
+    async fn save_repayment_agreement(&self, a: &RepaymentAgreementRecord) -> StoreResult<()>;
+
+    /// The member's active agreement.
+    async fn repayment_agreement_of(
+        &self,
+        member_id: i64,
+    ) -> StoreResult<Option<RepaymentAgreementRecord>>;
+
+    /// Active agreements paying on `pay_day` and in force on `today`, by id above `after`.
+    async fn repayment_agreements_due(
+        &self,
+        pay_day: i32,
+        today: Date,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<RepaymentAgreementRecord>>;
+
+    /// Ends the member's active agreement; false when there was none.
+    async fn end_repayment_agreement(&self, member_id: i64) -> StoreResult<bool>;
+
     /// Saves an application with its documents; with `claim`, also claims
     /// its evidence number (`EVIDENCE_USED` when already claimed). A second
     /// application with the same request key is `WITHDRAWAL_EXISTS`.
@@ -743,6 +830,95 @@ macro_rules! impl_withdrawal_store {
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)
+            }
+
+            async fn save_repayment_agreement(
+                &self,
+                a: &$crate::RepaymentAgreementRecord,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(concat!(
+                    "INSERT INTO repayment_agreement (agreement_id, member_id, kind, lender, loan_contract_no, \
+                     monthly_fen, pay_day, bank_card, starts_on, ends_on, status, signed_by, created_at_us) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9",
+                    $date,
+                    ", $10",
+                    $date,
+                    ", $11, $12, $13)"
+                ))
+                .bind(a.agreement_id)
+                .bind(a.member_id)
+                .bind(&a.kind)
+                .bind(&a.lender)
+                .bind(&a.loan_contract_no)
+                .bind(a.monthly_fen)
+                .bind(a.pay_day)
+                .bind(&a.bank_card)
+                .bind(a.starts_on.to_string())
+                .bind(a.ends_on.to_string())
+                .bind(&a.status)
+                .bind(&a.signed_by)
+                .bind(a.created_at_us)
+                .execute(&self.$writer)
+                .await
+                .map_err(|e| {
+                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                        $crate::StoreError::rejected("REPAYMENT_AGREEMENT_EXISTS", "已签订委托提取还贷协议")
+                    } else {
+                        $backend_err(e)
+                    }
+                })?;
+                Ok(())
+            }
+
+            async fn repayment_agreement_of(
+                &self,
+                member_id: i64,
+            ) -> $crate::StoreResult<Option<$crate::RepaymentAgreementRecord>> {
+                let row: Option<$crate::withdrawal_sql::AgreementRow> = sqlx::query_as(concat!(
+                    "SELECT ", $crate::repayment_agreement_columns!(),
+                    " FROM repayment_agreement WHERE member_id = $1 AND status = 'active'"
+                ))
+                .bind(member_id)
+                .fetch_optional(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                row.map($crate::withdrawal_sql::repayment_agreement_from).transpose()
+            }
+
+            async fn repayment_agreements_due(
+                &self,
+                pay_day: i32,
+                today: anju_domain::Date,
+                after: i64,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::RepaymentAgreementRecord>> {
+                let rows: Vec<$crate::withdrawal_sql::AgreementRow> = sqlx::query_as(concat!(
+                    "SELECT ", $crate::repayment_agreement_columns!(),
+                    " FROM repayment_agreement WHERE status = 'active' AND pay_day = $1 AND starts_on <= $2",
+                    $date,
+                    " AND ends_on >= $2",
+                    $date,
+                    " AND agreement_id > $3 ORDER BY agreement_id LIMIT $4"
+                ))
+                .bind(pay_day)
+                .bind(today.to_string())
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter().map($crate::withdrawal_sql::repayment_agreement_from).collect()
+            }
+
+            async fn end_repayment_agreement(&self, member_id: i64) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE repayment_agreement SET status = 'ended' WHERE member_id = $1 AND status = 'active'",
+                )
+                .bind(member_id)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() > 0)
             }
 
             async fn users_of_member(&self, member_id: i64) -> $crate::StoreResult<Vec<i64>> {

@@ -130,6 +130,24 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 .layer(DefaultBodyLimit::max(WITHDRAWAL_UPLOAD_BYTES)),
         ),
         (
+            spec(
+                Method::POST,
+                "/member/repayment-agreement",
+                Roles(MEMBER),
+                "签订委托提取还贷协议",
+            ),
+            post(pages::member_repayment_sign),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/repayment-agreement/end",
+                Roles(MEMBER),
+                "终止委托提取还贷协议",
+            ),
+            post(pages::member_repayment_end),
+        ),
+        (
             spec(Method::GET, "/withdrawal-rules", Public, "提取规则"),
             get(pages::withdrawal_rules),
         ),

@@ -993,7 +993,11 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
     let mine = h.get("/member/withdrawals", &member).await;
     assert!(mine.body.contains("已到账"), "{}", mine.body);
     let inbox = h.get("/inbox", &member).await;
-    assert!(inbox.body.contains("提取款已付至您的银行卡"), "{}", inbox.body);
+    assert!(
+        inbox.body.contains("提取款已付至您的银行卡"),
+        "{}",
+        inbox.body
+    );
     let api = h.get("/api/v1/member/balance", &member).await;
     // ¥50,000 less the ¥17,999 paid; the API's ¥1.00 still awaits review.
     assert!(api.body.contains("\"balance_fen\":3200100"), "{}", api.body);
@@ -1042,6 +1046,18 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         "{}",
         list.body
     );
+    let signed = h
+        .post_form(
+            "/member/repayment-agreement",
+            &member,
+            "kind=commercial&lender=%E5%B7%A5%E8%A1%8C&loan_contract_no=GH-1&monthly=3000.00&pay_day=20&bank_card=62220201000041234&ends_on=2046-10-31",
+        )
+        .await;
+    assert!(signed.body.contains("已签订委托提取还贷协议"), "{}", signed.body);
+    let page = h.get("/member/withdrawals", &member).await;
+    assert!(page.body.contains("20 日提取 ¥3,000.00"), "{}", page.body);
+    let ended = h.post_form("/member/repayment-agreement/end", &member, "").await;
+    assert!(ended.body.contains("协议已终止"), "{}", ended.body);
     let rules = h.get("/withdrawal-rules", &Client::default()).await;
     assert!(
         rules.body.contains("租房月限额") && rules.body.contains("¥10,000.00"),

@@ -80,6 +80,13 @@ pub enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// 委托提取还贷: pay each agreement's installment due on the date (run
+    /// daily; running a day twice pays once). One JSON line.
+    RepaymentDay {
+        /// The business date (YYYY-MM-DD); today in China when not given.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Print the current TOTP code for a base32 secret (the demo's staff second factor).
     Totp {
         #[arg(long)]

@@ -36,6 +36,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             file,
         } => recon(&config, &channel, &date, &file).await,
         Command::CollectionDay { date } => collection_day(&config, date.as_deref()).await,
+        Command::RepaymentDay { date } => repayment_day(&config, date.as_deref()).await,
         Command::Interest {
             command:
                 InterestCommand::Calc {
@@ -267,6 +268,34 @@ async fn collection_day(config: &Config, date: Option<&str>) -> Result<ExitCode>
         "overdue_employers": day.overdue_employers,
         "cases_opened": day.cases_opened,
         "deferrals_ended": day.deferrals_ended,
+    });
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn repayment_day(config: &Config, date: Option<&str>) -> Result<ExitCode> {
+    let today = business_date(date)?;
+    let (policy, store) = open(config).await?;
+    let app = App::new(store, policy);
+    let actor = anju_app::access::Actor::anonymous(
+        anju_domain::access::Channel::Batch,
+        "repayment-day",
+        "local",
+    );
+    let day = app
+        .run_entrusted_repayments(&actor, today)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = serde_json::json!({
+        "job": "repayment-day",
+        "date": today.to_string(),
+        "due": day.due,
+        "paid": day.paid,
+        "partial": day.partial,
+        "already_done": day.already_done,
+        "nothing_to_pay": day.nothing_to_pay,
+        "failed": day.failed,
+        "total_fen": day.total.get(),
     });
     println!("{report}");
     Ok(ExitCode::SUCCESS)

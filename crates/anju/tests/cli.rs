@@ -314,3 +314,21 @@ fn bench_interest_settles_every_account_of_a_small_centre() {
     assert_ne!(code, 0);
     assert!(text.contains("--months"), "{text}");
 }
+
+#[test]
+fn repayment_day_prints_one_json_line_and_refuses_a_bad_date() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, text) = run(anju(dir.path()).args(["repayment-day", "--date", "2026-12-20"]));
+    assert_eq!(code, 0, "{text}");
+    let line: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON line");
+    assert_eq!(
+        (line["date"].as_str(), line["due"].as_u64()),
+        (Some("2026-12-20"), Some(0))
+    );
+    let (code, text) = run(anju(dir.path()).args(["repayment-day", "--date", "2026-02-30"]));
+    assert_ne!(code, 0);
+    assert!(
+        text.contains("DATE_FORMAT") || text.contains("--date"),
+        "{text}"
+    );
+}

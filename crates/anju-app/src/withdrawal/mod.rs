@@ -14,8 +14,10 @@
 //! and the account is closed (销户).
 
 mod payout;
+mod repayment;
 
 pub use payout::{BankPayoutSimulator, PayoutAdapter, PayoutReceipt, PayoutRequest};
+pub use repayment::{RepaymentDay, RepaymentTerms};
 
 use crate::access::{Actor, Principal};
 use crate::{App, AppResult};

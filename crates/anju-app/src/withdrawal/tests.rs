@@ -156,7 +156,13 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
         .await
         .expect_err("paid already");
     assert_eq!(late.code(), Some("WITHDRAWAL_STATE"));
-    assert_eq!(app.withdrawal(applied.withdrawal_id).await.expect("read").status, "paid");
+    assert_eq!(
+        app.withdrawal(applied.withdrawal_id)
+            .await
+            .expect("read")
+            .status,
+        "paid"
+    );
     let k = app
         .withdrawal_indicators(d("2026-01-01"), d(TODAY))
         .await
@@ -413,4 +419,83 @@ async fn members_apply_only_for_themselves_and_the_blacklist_refuses() {
         .expect_err("blacklisted");
     assert_eq!(listed.code(), Some("BLACKLISTED"));
     assert!(listed.to_string().contains("骗提住房公积金"), "{listed}");
+}
+
+/// 委托提取还贷: signed once, paid on its day each month (once however often
+/// the day runs), what the account holds when it holds less, and no more
+/// once ended.
+#[tokio::test]
+async fn an_entrusted_repayment_pays_each_month_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let batch = Actor::anonymous(anju_domain::access::Channel::Batch, "test", "local");
+    let terms = RepaymentTerms {
+        kind: "commercial".into(),
+        lender: "中国工商银行苏州分行".into(),
+        loan_contract_no: "GH-2026-77".into(),
+        monthly: yuan("30000.00"),
+        pay_day: 20,
+        bank_card: CARD.into(),
+        ends_on: d("2046-10-31"),
+    };
+    let bad = RepaymentTerms {
+        pay_day: 31,
+        ..terms.clone()
+    };
+    let refused = app
+        .sign_repayment_agreement(&member(), 1, &bad, d(TODAY))
+        .await
+        .expect_err("day 31");
+    assert_eq!(refused.code(), Some("REPAYMENT_TERMS"));
+    app.sign_repayment_agreement(&member(), 1, &terms, d(TODAY))
+        .await
+        .expect("sign");
+    let not_yet = app
+        .run_entrusted_repayments(&batch, d("2026-12-19"))
+        .await
+        .expect("day 19");
+    assert_eq!(not_yet.due, 0);
+    let first = app
+        .run_entrusted_repayments(&batch, d("2026-12-20"))
+        .await
+        .expect("day 20");
+    assert_eq!(
+        (first.due, first.paid, first.total),
+        (1, 1, yuan("30000.00"))
+    );
+    let again = app
+        .run_entrusted_repayments(&batch, d("2026-12-20"))
+        .await
+        .expect("again");
+    assert_eq!((again.due, again.already_done, again.paid), (1, 1, 0));
+    assert_eq!(balance(&app, 1).await, yuan("20000.00"));
+    // January: the account holds ¥20,000.00, less than the installment.
+    let january = app
+        .run_entrusted_repayments(&batch, d("2027-01-20"))
+        .await
+        .expect("january");
+    assert_eq!(
+        (january.paid, january.partial, january.total),
+        (1, 1, yuan("20000.00"))
+    );
+    let february = app
+        .run_entrusted_repayments(&batch, d("2027-02-20"))
+        .await
+        .expect("february");
+    assert_eq!(february.nothing_to_pay, 1);
+    app.end_repayment_agreement(&member(), 1)
+        .await
+        .expect("end");
+    let march = app
+        .run_entrusted_repayments(&batch, d("2027-03-20"))
+        .await
+        .expect("march");
+    assert_eq!(march.due, 0);
+    let paid = app.withdrawals_of(1).await.expect("list");
+    assert!(
+        paid.iter()
+            .all(|w| w.channel == "entrusted" && w.bank_card == CARD)
+    );
+    let check = app.check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
 }

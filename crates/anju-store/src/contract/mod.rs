@@ -93,6 +93,7 @@ macro_rules! contract_tests {
             flexible_members_by_signing_day,
             withdrawals_claim_hold_and_release,
             concurrent_withdrawal_approvals_never_overdraw,
+            repayment_agreements_are_one_per_member,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

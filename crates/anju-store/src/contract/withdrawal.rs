@@ -274,3 +274,65 @@ pub fn concurrent_withdrawal_approvals_never_overdraw(store: Arc<dyn Store>) -> 
         );
     })
 }
+
+/// One active repayment agreement per member, found on its pay day while in force.
+pub fn repayment_agreements_are_one_per_member(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let agreement = |id: i64, member_id: i64| crate::RepaymentAgreementRecord {
+            agreement_id: id,
+            member_id,
+            kind: "commercial".into(),
+            lender: "中国工商银行苏州分行".into(),
+            loan_contract_no: format!("GH-{id}"),
+            monthly_fen: 3_000_00,
+            pay_day: 20,
+            bank_card: "62220201000041234".into(),
+            starts_on: d("2026-11-01"),
+            ends_on: d("2046-10-31"),
+            status: "active".into(),
+            signed_by: "320502199003071230".into(),
+            created_at_us: 1,
+        };
+        store
+            .save_repayment_agreement(&agreement(1, 7))
+            .await
+            .expect("sign");
+        let twice = store
+            .save_repayment_agreement(&agreement(2, 7))
+            .await
+            .expect_err("one active");
+        assert_eq!(twice.code(), Some("REPAYMENT_AGREEMENT_EXISTS"));
+        store
+            .save_repayment_agreement(&agreement(3, 8))
+            .await
+            .expect("another member");
+        let due = |day: &'static str| store.repayment_agreements_due(20, d(day), 0, 10);
+        assert_eq!(due("2026-11-20").await.expect("due").len(), 2);
+        assert!(
+            due("2026-10-20").await.expect("before").is_empty(),
+            "not yet in force"
+        );
+        assert!(
+            store
+                .repayment_agreements_due(21, d("2026-11-21"), 0, 10)
+                .await
+                .expect("other day")
+                .is_empty()
+        );
+        assert!(store.end_repayment_agreement(7).await.expect("end"));
+        assert!(!store.end_repayment_agreement(7).await.expect("already"));
+        assert_eq!(store.repayment_agreement_of(7).await.expect("read"), None);
+        store
+            .save_repayment_agreement(&agreement(4, 7))
+            .await
+            .expect("a new one");
+        assert_eq!(
+            store
+                .repayment_agreement_of(7)
+                .await
+                .expect("read")
+                .map(|a| a.agreement_id),
+            Some(4)
+        );
+    })
+}

@@ -41,7 +41,8 @@ pub use staff_withdrawal::{
 };
 pub use statement::{member_interest, member_statement_csv, member_statement_pdf};
 pub use withdrawal::{
-    member_withdrawal_apply, member_withdrawal_check, member_withdrawals, withdrawal_rules,
+    member_repayment_end, member_repayment_sign, member_withdrawal_apply, member_withdrawal_check,
+    member_withdrawals, withdrawal_rules,
 };
 
 use crate::auth::Session;

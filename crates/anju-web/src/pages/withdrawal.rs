@@ -9,7 +9,7 @@ use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::AppError;
 use anju_app::clock::today_in_china;
-use anju_app::withdrawal::{UploadedDocument, WithdrawalApplication};
+use anju_app::withdrawal::{RepaymentTerms, UploadedDocument, WithdrawalApplication};
 use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
 use anju_domain::withdrawal::{Decision, WithdrawalRequest};
 use anju_domain::{Date, Fen};
@@ -200,6 +200,19 @@ struct WithdrawalPage {
     form: WithdrawalForm,
     request_key: String,
     applications: Vec<ApplicationRow>,
+    agreement: Option<AgreementView>,
+}
+
+/// 委托提取还贷协议 as the member sees it.
+pub struct AgreementView {
+    pub id: i64,
+    pub kind: &'static str,
+    pub lender: String,
+    pub contract: String,
+    pub monthly: Fen,
+    pub pay_day: i32,
+    pub card: String,
+    pub period: String,
 }
 
 #[derive(Template)]
@@ -232,9 +245,29 @@ async fn withdrawal_page(
     let Some(member_id) = session.principal.member_id else {
         return internal(app, Some(session));
     };
-    let Ok(applications) = app.withdrawals_of(member_id).await else {
+    let (Ok(applications), Ok(agreement)) = (
+        app.withdrawals_of(member_id).await,
+        app.store().repayment_agreement_of(member_id).await,
+    ) else {
         return internal(app, Some(session));
     };
+    let agreement = agreement.map(|a| AgreementView {
+        id: a.agreement_id,
+        kind: if a.kind == "hpf" {
+            "住房公积金贷款"
+        } else {
+            "商业贷款"
+        },
+        lender: a.lender,
+        contract: a.loan_contract_no,
+        monthly: Fen::new(a.monthly_fen),
+        pay_day: a.pay_day,
+        card: format!(
+            "尾号 {}",
+            &a.bank_card[a.bank_card.len().saturating_sub(4)..]
+        ),
+        period: format!("{} 至 {}", a.starts_on, a.ends_on),
+    });
     let reasons = app.policy().reasons_at(today);
     let mut document_types: Vec<String> =
         reasons.iter().flat_map(|r| r.documents.clone()).collect();
@@ -252,6 +285,7 @@ async fn withdrawal_page(
         document_types,
         form,
         request_key: anju_app::access::random_token(),
+        agreement,
     };
     render(app, Some(session), page.render())
 }
@@ -468,4 +502,128 @@ pub async fn withdrawal_rules(
         second_approval_above: policy.withdrawal.value.second_approval_above,
     };
     render(app, session.as_deref(), page.render())
+}
+
+#[derive(Deserialize)]
+pub struct AgreementForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    lender: String,
+    #[serde(default)]
+    loan_contract_no: String,
+    #[serde(default)]
+    monthly: String,
+    #[serde(default)]
+    pay_day: String,
+    #[serde(default)]
+    bank_card: String,
+    #[serde(default)]
+    ends_on: String,
+}
+
+/// 签订委托提取还贷协议.
+pub async fn member_repayment_sign(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    axum::extract::Form(form): axum::extract::Form<AgreementForm>,
+) -> Response {
+    let app = &state.app;
+    let Some(member_id) = session.principal.member_id else {
+        return internal(app, Some(&session));
+    };
+    let terms = (|| -> Result<RepaymentTerms, String> {
+        Ok(RepaymentTerms {
+            kind: form.kind.clone(),
+            lender: form.lender.clone(),
+            loan_contract_no: form.loan_contract_no.clone(),
+            monthly: Fen::parse(form.monthly.trim()).map_err(|e| e.message().to_string())?,
+            pay_day: form
+                .pay_day
+                .trim()
+                .parse()
+                .map_err(|_| "每月扣款日须为 1 至 28 日".to_string())?,
+            bank_card: form.bank_card.clone(),
+            ends_on: Date::parse(form.ends_on.trim()).map_err(|e| e.message().to_string())?,
+        })
+    })();
+    let terms = match terms {
+        Ok(terms) => terms,
+        Err(message) => return refused(&state, &session, WithdrawalForm::default(), message).await,
+    };
+    match app
+        .sign_repayment_agreement(
+            &session.actor(&context),
+            member_id,
+            &terms,
+            today_in_china(),
+        )
+        .await
+    {
+        Ok(a) => {
+            let notice = format!(
+                "已签订委托提取还贷协议（协议号 {}）：每月 {} 日提取 {} 还贷。",
+                a.agreement_id,
+                a.pay_day,
+                Fen::new(a.monthly_fen)
+            );
+            withdrawal_page(
+                &state,
+                &session,
+                WithdrawalForm::default(),
+                Some(notice),
+                None,
+            )
+            .await
+        }
+        Err(AppError::Rejected(e)) => {
+            refused(
+                &state,
+                &session,
+                WithdrawalForm::default(),
+                e.message().to_string(),
+            )
+            .await
+        }
+        Err(_) => internal(app, Some(&session)),
+    }
+}
+
+/// 终止委托提取还贷协议.
+pub async fn member_repayment_end(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    let app = &state.app;
+    let Some(member_id) = session.principal.member_id else {
+        return internal(app, Some(&session));
+    };
+    match app
+        .end_repayment_agreement(&session.actor(&context), member_id)
+        .await
+    {
+        Ok(()) => {
+            let notice = "委托提取还贷协议已终止，此后不再按月提取。".to_string();
+            withdrawal_page(
+                &state,
+                &session,
+                WithdrawalForm::default(),
+                Some(notice),
+                None,
+            )
+            .await
+        }
+        Err(AppError::Rejected(e)) => {
+            refused(
+                &state,
+                &session,
+                WithdrawalForm::default(),
+                e.message().to_string(),
+            )
+            .await
+        }
+        Err(_) => internal(app, Some(&session)),
+    }
 }
