@@ -245,6 +245,13 @@ pub trait WithdrawalStore: Send + Sync {
 
     async fn add_blacklist(&self, entry: &BlacklistRecord) -> StoreResult<()>;
 
+    /// Entries in force on `today`, newest first.
+    async fn blacklist_in_force(
+        &self,
+        today: Date,
+        limit: u32,
+    ) -> StoreResult<Vec<BlacklistRecord>>;
+
     /// The entry in force on `today`, if any.
     async fn blacklist_entry(
         &self,
@@ -763,6 +770,27 @@ macro_rules! impl_withdrawal_store {
                 .await
                 .map_err($backend_err)?;
                 Ok(())
+            }
+
+            async fn blacklist_in_force(
+                &self,
+                today: anju_domain::Date,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::BlacklistRecord>> {
+                let rows: Vec<$crate::withdrawal_sql::BlacklistRow> = sqlx::query_as(concat!(
+                    "SELECT id_card, CAST(listed_on AS TEXT), CAST(expires_on AS TEXT), reason, source FROM blacklist \
+                     WHERE listed_on <= $1",
+                    $date,
+                    " AND expires_on >= $1",
+                    $date,
+                    " ORDER BY listed_on DESC, id_card LIMIT $2"
+                ))
+                .bind(today.to_string())
+                .bind($crate::access_sql::list_limit(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter().map($crate::withdrawal_sql::blacklist_from).collect()
             }
 
             async fn blacklist_entry(

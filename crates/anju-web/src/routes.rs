@@ -335,6 +335,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(
                 Method::POST,
+                "/staff/withdrawals/blacklist",
+                Roles(REVIEWERS),
+                "列入提取失信名单",
+            ),
+            post(pages::withdrawal_blacklist),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/staff/withdrawals/counter",
                 Roles(WITHDRAWAL_STAFF),
                 "柜面受理提取",

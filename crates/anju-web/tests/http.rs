@@ -1053,11 +1053,37 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
             "kind=commercial&lender=%E5%B7%A5%E8%A1%8C&loan_contract_no=GH-1&monthly=3000.00&pay_day=20&bank_card=62220201000041234&ends_on=2046-10-31",
         )
         .await;
-    assert!(signed.body.contains("已签订委托提取还贷协议"), "{}", signed.body);
+    assert!(
+        signed.body.contains("已签订委托提取还贷协议"),
+        "{}",
+        signed.body
+    );
     let page = h.get("/member/withdrawals", &member).await;
     assert!(page.body.contains("20 日提取 ¥3,000.00"), "{}", page.body);
-    let ended = h.post_form("/member/repayment-agreement/end", &member, "").await;
+    let ended = h
+        .post_form("/member/repayment-agreement/end", &member, "")
+        .await;
     assert!(ended.body.contains("协议已终止"), "{}", ended.body);
+    // The reviewer lists the member; their next check is refused with why.
+    let listed = h
+        .post_form(
+            "/staff/withdrawals/blacklist",
+            &reviewer,
+            "id_card=320502199003071230&reason=%E9%AA%97%E6%8F%90&source=X-1&expires_on=2099-01-01",
+        )
+        .await;
+    assert!(
+        listed.body.contains("已列入提取失信名单"),
+        "{}",
+        listed.body
+    );
+    let check = h
+        .get(
+            "/member/withdrawals/check?reason=07&amount=1.00&months=1",
+            &member,
+        )
+        .await;
+    assert!(check.body.contains("已列入提取失信名单"), "{}", check.body);
     let rules = h.get("/withdrawal-rules", &Client::default()).await;
     assert!(
         rules.body.contains("租房月限额") && rules.body.contains("¥10,000.00"),

@@ -541,6 +541,47 @@ impl App {
         }
     }
 
+    /// 列入提取失信名单: a reviewer or manager lists a person found to have
+    /// withdrawn by fraud, with the decision it rests on and until when.
+    pub async fn add_to_blacklist(
+        &self,
+        actor: &Actor,
+        entry: &anju_store::BlacklistRecord,
+    ) -> AppResult<()> {
+        let result = self.try_add_to_blacklist(actor, entry).await;
+        let target = IdCardNo::parse(&entry.id_card)
+            .map_or_else(|_| "-".to_string(), |i| format!("person:{}", i.masked()));
+        self.audited(
+            actor,
+            "withdrawal.blacklist",
+            &target,
+            entry.source.as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn try_add_to_blacklist(
+        &self,
+        actor: &Actor,
+        entry: &anju_store::BlacklistRecord,
+    ) -> AppResult<()> {
+        let staff = staff_of(actor)?;
+        if !matches!(staff.role, Role::Reviewer | Role::Manager) {
+            let message = "列入失信名单须由审核员或管理员办理";
+            return Err(DomainError::new("NOT_A_REVIEWER", message).into());
+        }
+        IdCardNo::parse(&entry.id_card)?;
+        if entry.reason.trim().is_empty() || entry.source.trim().is_empty() {
+            let message = "请填写列入原因和依据（决定书或判决书编号）";
+            return Err(DomainError::new("BLACKLIST_BASIS", message).into());
+        }
+        if entry.expires_on <= entry.listed_on {
+            return Err(DomainError::new("BLACKLIST_PERIOD", "失效日期须晚于列入日期").into());
+        }
+        Ok(self.store().add_blacklist(entry).await?)
+    }
+
     pub async fn withdrawal(&self, withdrawal_id: i64) -> AppResult<WithdrawalRecord> {
         self.store()
             .withdrawal(withdrawal_id)

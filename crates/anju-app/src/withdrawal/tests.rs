@@ -403,14 +403,28 @@ async fn members_apply_only_for_themselves_and_the_blacklist_refuses() {
         .await
         .expect_err("someone else's account");
     assert_eq!(other.code(), Some("WITHDRAWAL_SCOPE"));
-    app.store()
-        .add_blacklist(&anju_store::BlacklistRecord {
-            id_card: "320502199003071230".into(),
-            listed_on: d("2026-01-05"),
-            expires_on: d("2029-01-04"),
-            reason: "骗提住房公积金".into(),
-            source: "（2026）苏05刑初1号".into(),
-        })
+    let entry = anju_store::BlacklistRecord {
+        id_card: "320502199003071230".into(),
+        listed_on: d("2026-01-05"),
+        expires_on: d("2029-01-04"),
+        reason: "骗提住房公积金".into(),
+        source: "（2026）苏05刑初1号".into(),
+    };
+    let by_clerk = app
+        .add_to_blacklist(&clerk(), &entry)
+        .await
+        .expect_err("clerk");
+    assert_eq!(by_clerk.code(), Some("NOT_A_REVIEWER"));
+    let backwards = anju_store::BlacklistRecord {
+        expires_on: d("2025-01-01"),
+        ..entry.clone()
+    };
+    let err = app
+        .add_to_blacklist(&reviewer(), &backwards)
+        .await
+        .expect_err("period");
+    assert_eq!(err.code(), Some("BLACKLIST_PERIOD"));
+    app.add_to_blacklist(&reviewer(), &entry)
         .await
         .expect("list");
     let listed = app

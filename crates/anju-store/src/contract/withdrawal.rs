@@ -203,6 +203,9 @@ pub fn withdrawals_claim_hold_and_release(store: Arc<dyn Store>) -> BoxFuture<()
                 .expect("read"),
             None
         );
+        let in_force = |day: &'static str| store.blacklist_in_force(d(day), 10);
+        assert_eq!(in_force("2026-11-29").await.expect("list").len(), 1);
+        assert!(in_force("2025-11-29").await.expect("list").is_empty());
         assert_eq!(store.member_status_on(1).await.expect("read"), None);
     })
 }

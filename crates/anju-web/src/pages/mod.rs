@@ -36,8 +36,8 @@ pub use staff_collection::{
 };
 pub use staff_interest::{interest_home, interest_progress, interest_settle};
 pub use staff_withdrawal::{
-    withdrawal_approve, withdrawal_counter, withdrawal_document, withdrawal_prepare,
-    withdrawal_queue, withdrawal_reject,
+    withdrawal_approve, withdrawal_blacklist, withdrawal_counter, withdrawal_document,
+    withdrawal_prepare, withdrawal_queue, withdrawal_reject,
 };
 pub use statement::{member_interest, member_statement_csv, member_statement_pdf};
 pub use withdrawal::{

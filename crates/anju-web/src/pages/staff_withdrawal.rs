@@ -59,6 +59,15 @@ struct QueuePage {
     k10: String,
     k11: String,
     shares: Vec<ReasonShare>,
+    blacklist: Vec<BlacklistRow>,
+    can_blacklist: bool,
+}
+
+pub struct BlacklistRow {
+    pub id_card: String,
+    pub reason: String,
+    pub source: String,
+    pub period: String,
 }
 
 /// `a / b` as a percentage with two decimals, in integers.
@@ -127,10 +136,11 @@ async fn queue_page(
     let app = &state.app;
     let today = today_in_china();
     let year_start = anju_domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
-    let (Ok(submitted), Ok(prepared), Ok(k)) = (
+    let (Ok(submitted), Ok(prepared), Ok(k), Ok(listed)) = (
         app.withdrawal_queue("submitted").await,
         app.withdrawal_queue("prepared").await,
         app.withdrawal_indicators(year_start, today).await,
+        app.store().blacklist_in_force(today, 100).await,
     ) else {
         return internal(app, Some(session));
     };
@@ -173,6 +183,16 @@ async fn queue_page(
                 amount,
             })
             .collect(),
+        blacklist: listed
+            .iter()
+            .map(|b| BlacklistRow {
+                id_card: masked_id_card(&b.id_card),
+                reason: b.reason.clone(),
+                source: b.source.clone(),
+                period: format!("{} 至 {}", b.listed_on, b.expires_on),
+            })
+            .collect(),
+        can_blacklist: matches!(session.principal.role, Role::Reviewer | Role::Manager),
     };
     render(app, Some(session), page.render())
 }
@@ -313,6 +333,46 @@ pub async fn withdrawal_counter(
             "已为 {} 受理：{}",
             mask_name(&member.name),
             outcome_text(&w)
+        ))
+    }
+    .await;
+    answer(&state, &session, result).await
+}
+
+#[derive(Deserialize)]
+pub struct BlacklistForm {
+    #[serde(default)]
+    id_card: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    expires_on: String,
+}
+
+/// 列入提取失信名单.
+pub async fn withdrawal_blacklist(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<BlacklistForm>,
+) -> Response {
+    let result: AppResult<String> = async {
+        let entry = anju_store::BlacklistRecord {
+            id_card: form.id_card.trim().to_string(),
+            listed_on: today_in_china(),
+            expires_on: anju_domain::Date::parse(form.expires_on.trim())?,
+            reason: form.reason.trim().to_string(),
+            source: form.source.trim().to_string(),
+        };
+        state
+            .app
+            .add_to_blacklist(&session.actor(&context), &entry)
+            .await?;
+        Ok(format!(
+            "已列入提取失信名单，至 {} 前的提取申请将被拒绝。",
+            entry.expires_on
         ))
     }
     .await;
