@@ -37,9 +37,9 @@ struct PostReport {
     peak_rss_mib: u64,
 }
 
-struct Fresh {
-    store: Arc<dyn Store>,
-    backend: &'static str,
+pub(crate) struct Fresh {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) backend: &'static str,
     cleanup: Cleanup,
 }
 
@@ -127,7 +127,11 @@ pub async fn post(
     Ok(())
 }
 
-async fn fresh_store(config: &Config, centre_code: &str, scenario: &str) -> Result<Fresh> {
+pub(crate) async fn fresh_store(
+    config: &Config,
+    centre_code: &str,
+    scenario: &str,
+) -> Result<Fresh> {
     let tag = format!("{}_{}", std::process::id(), anju_store::now_micros());
     let url = &config.database_url;
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -151,7 +155,7 @@ async fn fresh_store(config: &Config, centre_code: &str, scenario: &str) -> Resu
     })
 }
 
-async fn cleanup(fresh: Fresh) -> Result<()> {
+pub(crate) async fn cleanup(fresh: Fresh) -> Result<()> {
     match fresh.cleanup {
         Cleanup::PgSchema(store, schema) => store.drop_schema(&schema).await?,
         Cleanup::SqliteFile(path) => {
@@ -208,12 +212,12 @@ fn progress(total: u64) -> ProgressBar {
     bar
 }
 
-fn round3(x: f64) -> f64 {
+pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
 /// Peak resident set (VmHWM) from /proc, in MiB; 0 where /proc is missing.
-fn peak_rss_mib() -> u64 {
+pub(crate) fn peak_rss_mib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {

@@ -216,6 +216,19 @@ pub enum BenchScenario {
         #[arg(long, default_value_t = anju_app::collection::batch::DEFAULT_SEED)]
         seed: u64,
     },
+    /// P5: counter withdrawals (apply, hold, post, pay) run concurrently on a
+    /// fresh database.
+    Withdrawal {
+        /// Members to seed, each with ¥50,000.00.
+        #[arg(long, default_value_t = 10_000)]
+        members: u64,
+        /// Withdrawals of ¥100.00 (at most 15 per member: the rent cap).
+        #[arg(long, default_value_t = 20_000)]
+        withdrawals: u64,
+        /// Withdrawals in flight at once.
+        #[arg(long, default_value_t = 32)]
+        concurrency: u64,
+    },
     /// P2: a year of remittances, then the 30 June settlement over every account.
     Interest {
         /// Members to seed (default: Suzhou scale, 4.71 million).

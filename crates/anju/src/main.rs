@@ -2,6 +2,7 @@
 //! arguments, load configuration, open the store, then hand over to a use case.
 
 mod bench;
+mod bench_withdrawal;
 mod cli;
 mod config;
 mod interest;

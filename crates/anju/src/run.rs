@@ -97,6 +97,25 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             crate::bench::interest(&config, &policy, members, seed, months).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench {
+            scenario:
+                BenchScenario::Withdrawal {
+                    members,
+                    withdrawals,
+                    concurrency,
+                },
+        } => {
+            let policy = load_policy(config.policy.as_deref())?;
+            crate::bench_withdrawal::withdrawal(
+                &config,
+                &policy,
+                members,
+                withdrawals,
+                concurrency,
+            )
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Seed { size, seed, opened } => {
             let members = size
                 .scale

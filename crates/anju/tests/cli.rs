@@ -332,3 +332,39 @@ fn repayment_day_prints_one_json_line_and_refuses_a_bad_date() {
         "{text}"
     );
 }
+
+#[test]
+fn bench_withdrawal_pays_every_withdrawal_of_a_small_centre() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, text) = run(anju(dir.path()).args([
+        "bench",
+        "withdrawal",
+        "--members",
+        "20",
+        "--withdrawals",
+        "60",
+        "--concurrency",
+        "4",
+    ]));
+    assert_eq!(code, 0, "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("{\"scenario\""))
+        .expect("the JSON line");
+    let report: serde_json::Value = serde_json::from_str(line).expect("one JSON line");
+    assert_eq!(
+        (report["withdrawals"].as_u64(), report["refused"].as_u64()),
+        (Some(60), Some(0))
+    );
+    assert_eq!(report["ledger_ok"], true);
+    let (code, text) = run(anju(dir.path()).args([
+        "bench",
+        "withdrawal",
+        "--members",
+        "1",
+        "--withdrawals",
+        "16",
+    ]));
+    assert_ne!(code, 0, "more than the rent cap allows");
+    assert!(text.contains("15 × members"), "{text}");
+}
