@@ -145,6 +145,56 @@ pub async fn settle_demo_interest(app: &App, today: Date) -> AppResult<u64> {
     Ok(credited)
 }
 
+/// A month of rent paid at the counter for demo member 2, and an online rent
+/// application from member 3 waiting for review — so the review queue and
+/// K10/K11 have something to show. Member 1 (the printed sign-in) is left
+/// with the whole month's rent cap. Replays on a second start.
+pub async fn seed_demo_withdrawals(app: &App, today: Date) -> AppResult<()> {
+    use crate::access::Principal;
+    use crate::withdrawal::WithdrawalApplication;
+    use anju_domain::access::Role;
+    use anju_domain::withdrawal::WithdrawalRequest;
+    let person = |role: Role, login: &str, member_id: Option<i64>| {
+        Actor::of(
+            Principal {
+                user_id: 0,
+                login: login.to_string(),
+                display_name: login.to_string(),
+                role,
+                member_id,
+                employer_id: None,
+            },
+            "demo-seed",
+            "local",
+        )
+    };
+    for (k, amount, counter) in [(2, "1500.00", true), (3, "1200.00", false)] {
+        let id_card = demo_member_id_card(k)?;
+        let Some(member) = app.store().member_by_id_card(id_card.as_str()).await? else {
+            continue;
+        };
+        let actor = if counter {
+            person(Role::Clerk, "clerk01", None)
+        } else {
+            person(Role::Member, id_card.as_str(), Some(member.member_id))
+        };
+        let application = WithdrawalApplication {
+            request: WithdrawalRequest {
+                reason: "07".to_string(),
+                amount: anju_domain::Fen::parse(amount)?,
+                months: 1,
+                ..WithdrawalRequest::default()
+            },
+            bank_card: "62220201000041234".to_string(),
+            documents: Vec::new(),
+            request_key: format!("demo-rent-{}", Period::of_date(today).yyyymm()),
+        };
+        app.apply_withdrawal(&actor, member.member_id, application, today)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Members m with m mod 5 = i work for employer i; enrolled once.
 async fn enrol_staff(app: &App, i: usize, employer_id: i64, opened: Date) -> AppResult<()> {
     let mine: Vec<i64> = (1..=DEMO_MEMBERS)

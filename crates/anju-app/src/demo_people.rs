@@ -189,6 +189,22 @@ mod tests {
         let inbox = app.inbox(member.user_id, 5).await.expect("inbox");
         let titles: Vec<&str> = inbox.iter().map(|m| m.title.as_str()).collect();
         assert_eq!(titles[..2], ["2026 年度结息通知", "2025 年度结息通知"]);
+        // The demo's withdrawals: one paid at the counter, one waiting; twice is once.
+        for _ in 0..2 {
+            crate::demo::seed_demo_withdrawals(&app, today)
+                .await
+                .expect("withdrawals");
+        }
+        let queue = app.withdrawal_queue("submitted").await.expect("queue");
+        assert_eq!(queue.len(), 1, "one application waits for review");
+        let paid = app
+            .withdrawal_indicators(Date::parse("2026-01-01").expect("d"), today)
+            .await
+            .expect("k");
+        assert_eq!(
+            paid.withdrawn,
+            anju_domain::Fen::parse("1500.00").expect("fen")
+        );
         let check = app.check_ledger().await.expect("check");
         assert!(check.is_ok(), "{}", check.render());
     }
