@@ -280,35 +280,7 @@ pub trait WithdrawalStore: Send + Sync {
     async fn collected_between(&self, from: Date, to: Date) -> StoreResult<i64>;
 }
 
-/// A withdrawal row as read (dates as text).
-pub struct WithdrawalRow {
-    pub withdrawal_id: i64,
-    pub member_id: i64,
-    pub reason: String,
-    pub amount_fen: i64,
-    pub months: i32,
-    pub evidence_kind: String,
-    pub evidence_no: Option<String>,
-    pub evidence_date: Option<String>,
-    pub evidence_amount_fen: Option<i64>,
-    pub status: String,
-    pub channel: String,
-    pub applied_on: String,
-    pub applicant: String,
-    pub rule: String,
-    pub needs_second: bool,
-    pub closes_account: bool,
-    pub bank_card: String,
-    pub prepared_by: Option<String>,
-    pub approved_by: Option<String>,
-    pub note: String,
-    pub payout_reference: Option<String>,
-    pub entry_id: Option<i64>,
-    pub request_key: String,
-    pub updated_at_us: i64,
-}
-
-/// The columns of a [`WithdrawalRow`], dates as text.
+/// The columns of a withdrawal, in [`WithdrawalRecord`] order, dates as text.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! withdrawal_columns {
@@ -318,39 +290,6 @@ macro_rules! withdrawal_columns {
          CAST(applied_on AS TEXT) AS applied_on, applicant, rule, needs_second, closes_account, \
          bank_card, prepared_by, approved_by, note, payout_reference, entry_id, request_key, updated_at_us"
     };
-}
-
-pub fn withdrawal_from(r: WithdrawalRow) -> StoreResult<WithdrawalRecord> {
-    Ok(WithdrawalRecord {
-        withdrawal_id: r.withdrawal_id,
-        member_id: r.member_id,
-        reason: r.reason,
-        amount_fen: r.amount_fen,
-        months: r.months,
-        evidence_kind: r.evidence_kind,
-        evidence_no: r.evidence_no,
-        evidence_date: r
-            .evidence_date
-            .as_deref()
-            .map(crate::rows::stored_date)
-            .transpose()?,
-        evidence_amount_fen: r.evidence_amount_fen,
-        status: r.status,
-        channel: r.channel,
-        applied_on: crate::rows::stored_date(&r.applied_on)?,
-        applicant: r.applicant,
-        rule: r.rule,
-        needs_second: r.needs_second,
-        closes_account: r.closes_account,
-        bank_card: r.bank_card,
-        prepared_by: r.prepared_by,
-        approved_by: r.approved_by,
-        note: r.note,
-        payout_reference: r.payout_reference,
-        entry_id: r.entry_id,
-        request_key: r.request_key,
-        updated_at_us: r.updated_at_us,
-    })
 }
 
 pub type DocumentRow = (i64, i32, String, String, String, i64, String, Vec<u8>);
@@ -389,7 +328,9 @@ macro_rules! impl_withdrawal_store {
                 r: &<$db as sqlx::Database>::Row,
             ) -> $crate::StoreResult<$crate::WithdrawalRecord> {
                 use sqlx::Row;
-                let row = $crate::withdrawal_sql::WithdrawalRow {
+                let evidence_date: Option<String> = r.try_get(7).map_err($backend_err)?;
+                let applied_on: String = r.try_get(11).map_err($backend_err)?;
+                Ok($crate::WithdrawalRecord {
                     withdrawal_id: r.try_get(0).map_err($backend_err)?,
                     member_id: r.try_get(1).map_err($backend_err)?,
                     reason: r.try_get(2).map_err($backend_err)?,
@@ -397,11 +338,11 @@ macro_rules! impl_withdrawal_store {
                     months: r.try_get(4).map_err($backend_err)?,
                     evidence_kind: r.try_get(5).map_err($backend_err)?,
                     evidence_no: r.try_get(6).map_err($backend_err)?,
-                    evidence_date: r.try_get(7).map_err($backend_err)?,
+                    evidence_date: evidence_date.as_deref().map($crate::rows::stored_date).transpose()?,
                     evidence_amount_fen: r.try_get(8).map_err($backend_err)?,
                     status: r.try_get(9).map_err($backend_err)?,
                     channel: r.try_get(10).map_err($backend_err)?,
-                    applied_on: r.try_get(11).map_err($backend_err)?,
+                    applied_on: $crate::rows::stored_date(&applied_on)?,
                     applicant: r.try_get(12).map_err($backend_err)?,
                     rule: r.try_get(13).map_err($backend_err)?,
                     needs_second: r.try_get(14).map_err($backend_err)?,
@@ -414,8 +355,7 @@ macro_rules! impl_withdrawal_store {
                     entry_id: r.try_get(21).map_err($backend_err)?,
                     request_key: r.try_get(22).map_err($backend_err)?,
                     updated_at_us: r.try_get(23).map_err($backend_err)?,
-                };
-                $crate::withdrawal_sql::withdrawal_from(row)
+                })
             }
         }
 

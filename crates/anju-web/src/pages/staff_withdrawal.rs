@@ -229,6 +229,32 @@ pub struct NoteForm {
     note: String,
 }
 
+/// What a reviewer does with an application.
+#[derive(Clone, Copy)]
+enum Step {
+    Prepare,
+    Approve,
+    Reject,
+}
+
+async fn review(
+    state: &WebState,
+    context: &RequestContext,
+    session: &Session,
+    id: i64,
+    note: &str,
+    step: Step,
+) -> Response {
+    let (app, actor, note) = (&state.app, session.actor(context), note.trim());
+    let today = today_in_china();
+    let result = match step {
+        Step::Prepare => app.prepare_withdrawal(&actor, id, note, today).await,
+        Step::Approve => app.approve_withdrawal(&actor, id, note, today).await,
+        Step::Reject => app.reject_withdrawal(&actor, id, note).await,
+    };
+    answer(state, session, result.map(|w| outcome_text(&w))).await
+}
+
 /// 初审通过.
 pub async fn withdrawal_prepare(
     State(state): State<WebState>,
@@ -237,17 +263,7 @@ pub async fn withdrawal_prepare(
     Path(id): Path<i64>,
     Form(form): Form<NoteForm>,
 ) -> Response {
-    let result = state
-        .app
-        .prepare_withdrawal(
-            &session.actor(&context),
-            id,
-            form.note.trim(),
-            today_in_china(),
-        )
-        .await
-        .map(|w| outcome_text(&w));
-    answer(&state, &session, result).await
+    review(&state, &context, &session, id, &form.note, Step::Prepare).await
 }
 
 /// 复核通过.
@@ -258,17 +274,7 @@ pub async fn withdrawal_approve(
     Path(id): Path<i64>,
     Form(form): Form<NoteForm>,
 ) -> Response {
-    let result = state
-        .app
-        .approve_withdrawal(
-            &session.actor(&context),
-            id,
-            form.note.trim(),
-            today_in_china(),
-        )
-        .await
-        .map(|w| outcome_text(&w));
-    answer(&state, &session, result).await
+    review(&state, &context, &session, id, &form.note, Step::Approve).await
 }
 
 /// 不予提取, with the reason the member will read.
@@ -279,12 +285,7 @@ pub async fn withdrawal_reject(
     Path(id): Path<i64>,
     Form(form): Form<NoteForm>,
 ) -> Response {
-    let result = state
-        .app
-        .reject_withdrawal(&session.actor(&context), id, &form.note)
-        .await
-        .map(|w| outcome_text(&w));
-    answer(&state, &session, result).await
+    review(&state, &context, &session, id, &form.note, Step::Reject).await
 }
 
 #[derive(Deserialize)]

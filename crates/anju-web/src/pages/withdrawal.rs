@@ -552,7 +552,7 @@ pub async fn member_repayment_sign(
         Ok(terms) => terms,
         Err(message) => return refused(&state, &session, WithdrawalForm::default(), message).await,
     };
-    match app
+    let result = app
         .sign_repayment_agreement(
             &session.actor(&context),
             member_id,
@@ -560,34 +560,15 @@ pub async fn member_repayment_sign(
             today_in_china(),
         )
         .await
-    {
-        Ok(a) => {
-            let notice = format!(
+        .map(|a| {
+            format!(
                 "已签订委托提取还贷协议（协议号 {}）：每月 {} 日提取 {} 还贷。",
                 a.agreement_id,
                 a.pay_day,
                 Fen::new(a.monthly_fen)
-            );
-            withdrawal_page(
-                &state,
-                &session,
-                WithdrawalForm::default(),
-                Some(notice),
-                None,
             )
-            .await
-        }
-        Err(AppError::Rejected(e)) => {
-            refused(
-                &state,
-                &session,
-                WithdrawalForm::default(),
-                e.message().to_string(),
-            )
-            .await
-        }
-        Err(_) => internal(app, Some(&session)),
-    }
+        });
+    agreement_outcome(&state, &session, result).await
 }
 
 /// 终止委托提取还贷协议.
@@ -600,30 +581,23 @@ pub async fn member_repayment_end(
     let Some(member_id) = session.principal.member_id else {
         return internal(app, Some(&session));
     };
-    match app
+    let result = app
         .end_repayment_agreement(&session.actor(&context), member_id)
         .await
-    {
-        Ok(()) => {
-            let notice = "委托提取还贷协议已终止，此后不再按月提取。".to_string();
-            withdrawal_page(
-                &state,
-                &session,
-                WithdrawalForm::default(),
-                Some(notice),
-                None,
-            )
-            .await
-        }
-        Err(AppError::Rejected(e)) => {
-            refused(
-                &state,
-                &session,
-                WithdrawalForm::default(),
-                e.message().to_string(),
-            )
-            .await
-        }
-        Err(_) => internal(app, Some(&session)),
+        .map(|()| "委托提取还贷协议已终止，此后不再按月提取。".to_string());
+    agreement_outcome(&state, &session, result).await
+}
+
+/// The withdrawal page after an agreement command: its notice, or why not.
+async fn agreement_outcome(
+    state: &WebState,
+    session: &Session,
+    result: anju_app::AppResult<String>,
+) -> Response {
+    let form = WithdrawalForm::default();
+    match result {
+        Ok(notice) => withdrawal_page(state, session, form, Some(notice), None).await,
+        Err(AppError::Rejected(e)) => refused(state, session, form, e.message().to_string()).await,
+        Err(_) => internal(&state.app, Some(session)),
     }
 }
