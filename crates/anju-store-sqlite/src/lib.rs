@@ -52,9 +52,12 @@ impl SqliteStore {
             .run(&writer)
             .await
             .map_err(backend)?;
+        // Readers run the big reports (`anju check` groups every posting
+        // line): their sorts spill to temporary files instead of memory, so a
+        // year of Suzhou postings (≈57M lines) does not need gigabytes of RAM.
         let reader = SqlitePoolOptions::new()
             .max_connections(READER_CONNECTIONS)
-            .connect_with(options.read_only(true))
+            .connect_with(options.read_only(true).pragma("temp_store", "file"))
             .await
             .map_err(backend)?;
         let highest: Option<i64> = sqlx::query_scalar("SELECT MAX(entry_id) FROM journal_entry")
