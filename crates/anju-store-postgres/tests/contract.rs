@@ -53,12 +53,24 @@ fn fresh_schema() -> String {
 fn postgres() -> BoxFuture<Option<Harness>> {
     Box::pin(async {
         let url = pg_url()?;
-        let store = PgStore::open_in_schema(&url, CENTRE, Some(&fresh_schema()))
-            .await
-            .expect("open postgres");
+        let schema = fresh_schema();
+        let store = Arc::new(
+            PgStore::open_in_schema(&url, CENTRE, Some(&schema))
+                .await
+                .expect("open postgres"),
+        );
+        let dropper = store.clone();
         Some(Harness {
-            store: Arc::new(store),
+            store,
             guard: Box::new(()),
+            cleanup: Some(Box::new(move || {
+                Box::pin(async move {
+                    dropper
+                        .drop_schema(&schema)
+                        .await
+                        .expect("drop the test schema");
+                })
+            })),
         })
     })
 }
@@ -69,7 +81,8 @@ anju_store::contract_tests!(postgres);
 fn logical_schemas_of_both_backends_are_equal() {
     anju_store::contract::runtime().block_on(async {
         let Some(url) = pg_url() else { return };
-        let pg = PgStore::open_in_schema(&url, CENTRE, Some(&fresh_schema()))
+        let schema = fresh_schema();
+        let pg = PgStore::open_in_schema(&url, CENTRE, Some(&schema))
             .await
             .expect("open postgres");
         let dir = tempfile::tempdir().expect("temp dir");
@@ -87,6 +100,7 @@ fn logical_schemas_of_both_backends_are_equal() {
             "{a:?}"
         );
         assert_eq!(a, b);
+        pg.drop_schema(&schema).await.expect("drop");
     });
 }
 
@@ -95,7 +109,8 @@ fn check_reports_tampering_that_bypassed_the_store() {
     use anju_store::contract::{d, open, remittance};
     anju_store::contract::runtime().block_on(async {
         let Some(url) = pg_url() else { return };
-        let store = PgStore::open_in_schema(&url, CENTRE, Some(&fresh_schema()))
+        let schema = fresh_schema();
+        let store = PgStore::open_in_schema(&url, CENTRE, Some(&schema))
             .await
             .expect("open");
         open(&store, &[1, 2], "2026-07-01").await;
@@ -113,6 +128,7 @@ fn check_reports_tampering_that_bypassed_the_store() {
         assert!(!check.is_ok());
         assert_eq!(check.member_mismatches.len(), 1);
         assert!(check.render().contains("member 2"));
+        store.drop_schema(&schema).await.expect("drop");
     });
 }
 
@@ -120,7 +136,8 @@ fn check_reports_tampering_that_bypassed_the_store() {
 fn the_audit_log_refuses_updates_and_deletes() {
     anju_store::contract::runtime().block_on(async {
         let Some(url) = pg_url() else { return };
-        let store = PgStore::open_in_schema(&url, CENTRE, Some(&fresh_schema()))
+        let schema = fresh_schema();
+        let store = PgStore::open_in_schema(&url, CENTRE, Some(&schema))
             .await
             .expect("open");
         sqlx::query(
@@ -133,5 +150,6 @@ fn the_audit_log_refuses_updates_and_deletes() {
             let err = sqlx::query(sql).execute(store.pool_for_tests()).await.expect_err(sql);
             assert!(err.to_string().contains("append-only"), "{err}");
         }
+        store.drop_schema(&schema).await.expect("drop");
     });
 }

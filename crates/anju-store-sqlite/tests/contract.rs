@@ -13,6 +13,7 @@ fn sqlite() -> BoxFuture<Option<Harness>> {
             .await
             .expect("open sqlite");
         Some(Harness {
+            cleanup: None,
             store: Arc::new(store),
             guard: Box::new(dir),
         })

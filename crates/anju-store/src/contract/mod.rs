@@ -25,15 +25,26 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-/// A fresh store, and whatever must live as long as it (a temp dir).
+/// A fresh store, whatever must live as long as it (a temp dir), and what
+/// removes it after a passing case (a PostgreSQL schema).
 pub struct Harness {
     pub store: Arc<dyn Store>,
     pub guard: Box<dyn Any + Send>,
+    pub cleanup: Option<Cleanup>,
 }
+
+pub type Cleanup = Box<dyn FnOnce() -> BoxFuture<()> + Send>;
 
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 pub type Factory = fn() -> BoxFuture<Option<Harness>>;
 pub type Case = fn(Arc<dyn Store>) -> BoxFuture<()>;
+
+/// Removes what the harness made (after a passing case).
+pub async fn finish(harness: Harness) {
+    if let Some(cleanup) = harness.cleanup {
+        cleanup().await;
+    }
+}
 
 /// Runs one case on a fresh store from `factory`, on a multi-threaded runtime
 /// (the concurrency case needs real parallelism).
@@ -44,7 +55,8 @@ pub fn run(factory: Factory, case: Case) {
             return;
         };
         case(harness.store.clone()).await;
-        drop(harness);
+        // A failing case panics above and leaves its schema to look at.
+        finish(harness).await;
     });
 }
 

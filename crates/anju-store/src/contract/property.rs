@@ -130,6 +130,8 @@ pub fn bulk_equals_one_by_one(factory: Factory) {
                 assert!(check.is_ok(), "{}", check.render());
                 assert_eq!(check.member_total, check.gl_201);
             }
+            super::finish(single).await;
+            super::finish(bulk).await;
         });
         Ok(())
     });
