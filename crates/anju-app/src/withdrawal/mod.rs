@@ -463,7 +463,18 @@ impl App {
             Fen::new(record.amount_fen)
         };
         let entry = withdrawal_entry(record, amount, today)?;
-        let posted = self.post_entry(entry).await?;
+        let posted = match self.post_entry(entry).await {
+            Ok(posted) => posted,
+            Err(e) => {
+                // Nothing was paid: release the hold rather than keep it
+                // for money that never left.
+                let why = format!("入账未成功：{e}");
+                self.store()
+                    .settle_withdrawal(id, false, &why, None)
+                    .await?;
+                return Err(e);
+            }
+        };
         let member_record = self.member_for_withdrawal(record.member_id).await?;
         let receipt = self
             .payouts()
