@@ -13,8 +13,15 @@ use anju_domain::Date;
 use async_trait::async_trait;
 
 /// Statuses: `submitted` → `prepared` (初审) → `approved` (hold) → `paid` or
-/// `failed`; `rejected` from the first two.
-pub const WITHDRAWAL_LIVE: &str = "('submitted', 'prepared', 'approved', 'paid')";
+/// `failed`; `rejected` from the first two. The live ones (not refused or
+/// failed), as an SQL list literal.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! withdrawal_live {
+    () => {
+        "('submitted', 'prepared', 'approved', 'paid')"
+    };
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WithdrawalRecord {
@@ -324,6 +331,19 @@ pub fn blacklist_from(r: BlacklistRow) -> StoreResult<BlacklistRecord> {
 macro_rules! impl_withdrawal_store {
     ($store:ty, $db:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal, $lock:literal) => {
         impl $store {
+            /// Frees the evidence number a refused or failed withdrawal claimed.
+            async fn release_claim(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                withdrawal_id: i64,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query("DELETE FROM evidence_claim WHERE withdrawal_id = $1")
+                    .bind(withdrawal_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err($backend_err)?;
+                Ok(())
+            }
+
             fn withdrawal_of_row(
                 r: &<$db as sqlx::Database>::Row,
             ) -> $crate::StoreResult<$crate::WithdrawalRecord> {
@@ -529,11 +549,7 @@ macro_rules! impl_withdrawal_store {
                 .rows_affected()
                     == 1;
                 if done && (to == "rejected" || to == "failed") {
-                    sqlx::query("DELETE FROM evidence_claim WHERE withdrawal_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err($backend_err)?;
+                    Self::release_claim(&mut tx, id).await?;
                 }
                 tx.commit().await.map_err($backend_err)?;
                 Ok(done)
@@ -626,11 +642,7 @@ macro_rules! impl_withdrawal_store {
                 .rows_affected()
                     == 1;
                 if done && !paid {
-                    sqlx::query("DELETE FROM evidence_claim WHERE withdrawal_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err($backend_err)?;
+                    Self::release_claim(&mut tx, id).await?;
                 }
                 tx.commit().await.map_err($backend_err)?;
                 Ok(done)
@@ -653,7 +665,7 @@ macro_rules! impl_withdrawal_store {
                     $date,
                     " THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
                      FROM withdrawal WHERE member_id = $1 AND status IN ",
-                    "('submitted', 'prepared', 'approved', 'paid')"
+                    $crate::withdrawal_live!()
                 ))
                 .bind(member_id)
                 .bind(reason)
@@ -673,7 +685,7 @@ macro_rules! impl_withdrawal_store {
                 let (count, sum): (i64, i64) = sqlx::query_as(concat!(
                     "SELECT COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM withdrawal \
                      WHERE evidence_kind = $1 AND evidence_no = $2 AND status IN ",
-                    "('submitted', 'prepared', 'approved', 'paid')"
+                    $crate::withdrawal_live!()
                 ))
                 .bind(kind)
                 .bind(number)

@@ -163,18 +163,13 @@ impl App {
             .store()
             .member_balance_as_of(member, first.add_days(-1)?)
             .await?;
-        let mut movements = Vec::new();
-        let mut credited = Due::default();
-        for m in self.movements_in(member, first, through).await? {
-            if m.business_type == INTEREST_TYPE {
-                credited.interest = credited.interest.checked_add(m.movement.amount)?;
-            } else if m.business_type == SUBSIDY_TYPE {
-                credited.subsidy = credited.subsidy.checked_add(m.movement.amount)?;
-            }
-            if !(m.is_interest() && m.movement.value_date == last) {
-                movements.push(m.movement);
-            }
-        }
+        let history = self.movements_in(member, first, through).await?;
+        let credited = credited_by(&history)?;
+        let mut movements: Vec<Movement> = history
+            .iter()
+            .filter(|m| !(m.is_interest() && m.movement.value_date == last))
+            .map(|m| m.movement)
+            .collect();
         if let Some(balance) = closing {
             movements.push(Movement {
                 value_date: through,
@@ -241,6 +236,19 @@ impl App {
         }
         Ok(found)
     }
+}
+
+/// Σ of the interest (C09) and subsidy (C16) credits among `history`.
+pub(crate) fn credited_by(history: &[HistoryMovement]) -> AppResult<Due> {
+    let mut credited = Due::default();
+    for m in history {
+        if m.business_type == INTEREST_TYPE {
+            credited.interest = credited.interest.checked_add(m.movement.amount)?;
+        } else if m.business_type == SUBSIDY_TYPE {
+            credited.subsidy = credited.subsidy.checked_add(m.movement.amount)?;
+        }
+    }
+    Ok(credited)
 }
 
 /// The entries that credit (or, for a negative amount, take back) interest

@@ -4,7 +4,7 @@
 //! line by line. Sent by the call that finished the run, so a rerun does not
 //! send them again.
 
-use super::{Due, INTEREST_TYPE, SUBSIDY_TYPE, YearRules};
+use super::{Due, YearRules, credited_by};
 use crate::{App, AppResult};
 use anju_domain::ledger::MemberId;
 
@@ -39,15 +39,7 @@ impl App {
 
     async fn credited_on_30_june(&self, member: MemberId, rules: &YearRules) -> AppResult<Due> {
         let last = rules.year.last_day()?;
-        let mut credited = Due::default();
-        for m in self.movements_in(member, last, last).await? {
-            if m.business_type == INTEREST_TYPE {
-                credited.interest = credited.interest.checked_add(m.movement.amount)?;
-            } else if m.business_type == SUBSIDY_TYPE {
-                credited.subsidy = credited.subsidy.checked_add(m.movement.amount)?;
-            }
-        }
-        Ok(credited)
+        credited_by(&self.movements_in(member, last, last).await?)
     }
 }
 

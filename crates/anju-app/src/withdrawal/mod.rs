@@ -155,9 +155,7 @@ impl App {
             .await?;
         let (evidence_used, evidence_drawn) = match (&request.evidence_no, reason.evidence) {
             (Some(no), kind) if kind != EvidenceKind::None => {
-                self.store()
-                    .evidence_usage(evidence_kind_code(kind), no.trim())
-                    .await?
+                self.store().evidence_usage(kind.code(), no.trim()).await?
             }
             _ => (false, 0),
         };
@@ -251,7 +249,7 @@ impl App {
             reason: reason.code.clone(),
             amount_fen: request.amount.get(),
             months: i32::try_from(request.months).unwrap_or(1),
-            evidence_kind: evidence_kind_code(reason.evidence).to_string(),
+            evidence_kind: reason.evidence.code().to_string(),
             evidence_no: request
                 .evidence_no
                 .as_deref()
@@ -650,14 +648,6 @@ impl App {
             indicators.by_reason.push((code, name, count, sum));
         }
         Ok(indicators)
-    }
-}
-
-fn evidence_kind_code(kind: EvidenceKind) -> &'static str {
-    match kind {
-        EvidenceKind::None => "none",
-        EvidenceKind::Contract => "contract",
-        EvidenceKind::Invoice => "invoice",
     }
 }
 

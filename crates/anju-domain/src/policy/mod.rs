@@ -256,14 +256,28 @@ pub enum EvidenceKind {
 
 impl EvidenceKind {
     pub fn parse(text: &str) -> DomainResult<Self> {
-        match text {
-            "none" => Ok(EvidenceKind::None),
-            "contract" => Ok(EvidenceKind::Contract),
-            "invoice" => Ok(EvidenceKind::Invoice),
-            _ => Err(DomainError::new(
+        match [
+            EvidenceKind::None,
+            EvidenceKind::Contract,
+            EvidenceKind::Invoice,
+        ]
+        .into_iter()
+        .find(|k| k.code() == text)
+        {
+            Some(kind) => Ok(kind),
+            None => Err(DomainError::new(
                 "EVIDENCE_KIND_UNKNOWN",
                 format!("未知的凭证类型“{text}”（可选 none、contract、invoice）"),
             )),
+        }
+    }
+
+    /// The code the policy file and the store use.
+    pub fn code(self) -> &'static str {
+        match self {
+            EvidenceKind::None => "none",
+            EvidenceKind::Contract => "contract",
+            EvidenceKind::Invoice => "invoice",
         }
     }
 

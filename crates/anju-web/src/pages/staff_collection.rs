@@ -27,15 +27,24 @@ const LIST_SHOWN: usize = 50;
 
 /// `n / d` as a percentage with two decimals, in integer arithmetic.
 pub fn percent_text(n: i64, d: i64) -> String {
+    match percent_of(n, d) {
+        Some(percent) => format!("{percent}（{n} / {d}）"),
+        None => "暂无数据".to_string(),
+    }
+}
+
+/// `n / d` as a percentage with two decimals, rounded half-up in integers;
+/// `None` without a denominator.
+pub fn percent_of(n: i64, d: i64) -> Option<String> {
     if d <= 0 {
-        return "暂无数据".to_string();
+        return None;
     }
     let basis = (i128::from(n) * 10_000 + i128::from(d) / 2) / i128::from(d);
-    format!("{}.{:02}%（{n} / {d}）", basis / 100, basis % 100)
+    Some(format!("{}.{:02}%", basis / 100, basis % 100))
 }
 
 /// `****1234`: enough to tell accounts apart.
-fn last_four(account: &str) -> String {
+pub fn last_four(account: &str) -> String {
     let tail: String = account
         .chars()
         .rev()

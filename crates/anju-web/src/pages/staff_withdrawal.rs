@@ -72,12 +72,7 @@ pub struct BlacklistRow {
 
 /// `a / b` as a percentage with two decimals, in integers.
 fn percent(a: Fen, b: Fen) -> String {
-    if b.get() <= 0 {
-        return "暂无数据".to_string();
-    }
-    let basis_points =
-        (i128::from(a.get()) * 10_000 * 2 + i128::from(b.get())) / (2 * i128::from(b.get()));
-    format!("{}.{:02}%", basis_points / 100, basis_points % 100)
+    super::staff_collection::percent_of(a.get(), b.get()).unwrap_or_else(|| "暂无数据".to_string())
 }
 
 async fn queue_row(

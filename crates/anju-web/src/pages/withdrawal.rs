@@ -262,10 +262,7 @@ async fn withdrawal_page(
         contract: a.loan_contract_no,
         monthly: Fen::new(a.monthly_fen),
         pay_day: a.pay_day,
-        card: format!(
-            "尾号 {}",
-            &a.bank_card[a.bank_card.len().saturating_sub(4)..]
-        ),
+        card: super::staff_collection::last_four(&a.bank_card),
         period: format!("{} 至 {}", a.starts_on, a.ends_on),
     });
     let reasons = app.policy().reasons_at(today);
