@@ -16,7 +16,7 @@ mod notice;
 mod settle;
 mod statement;
 
-pub use settle::{ACCOUNTS_PER_PAGE, SettleOptions, SettlementRun};
+pub use settle::{ACCOUNTS_PER_PAGE, SettleOptions, SettlementRun, check_year_ended};
 pub use statement::{StatementLine, StatementRange};
 
 use crate::{App, AppResult};

@@ -79,6 +79,19 @@ struct Page {
     key: String,
 }
 
+/// A year is settled only once it has ended: `today` must be after its 30 June.
+pub fn check_year_ended(year: InterestYear, today: Date) -> AppResult<()> {
+    let last = year.last_day()?;
+    if today <= last {
+        return Err(DomainError::new(
+            "INTEREST_YEAR_OPEN",
+            format!("结息年度尚未结束（至 {last}），次日起方可结息"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 impl App {
     /// Settles `year` (credited on its 30 June) over every account; `today`
     /// is the business date the run is recorded under.
@@ -104,13 +117,7 @@ impl App {
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> AppResult<SettlementRun> {
         let last = year.last_day()?;
-        if today <= last {
-            return Err(DomainError::new(
-                "INTEREST_YEAR_OPEN",
-                format!("结息年度至 {last} 才结束，次日起方可结息"),
-            )
-            .into());
-        }
+        check_year_ended(year, today)?;
         let rules = YearRules::of(self, year)?;
         self.store()
             .start_interest_run(year.end_year(), today)

@@ -8,7 +8,7 @@ use crate::context::RequestContext;
 use crate::jobs::SettlementJob;
 use crate::state::WebState;
 use anju_app::clock::today_in_china;
-use anju_app::interest::SettleOptions;
+use anju_app::interest::{SettleOptions, check_year_ended};
 use anju_domain::{Date, InterestYear};
 use askama::Template;
 use axum::Extension;
@@ -175,8 +175,11 @@ pub async fn interest_settle(
     let Ok(today) = Date::parse(form.date.trim()) else {
         return refuse("请填写业务日期（格式如 2026-07-01）。");
     };
-    if today <= InterestYear::ending(year_end).last_day().unwrap_or(today) {
-        return refuse("该结息年度尚未结束，6 月 30 日之后方可结息。");
+    // The same rule the run applies, answered before the run is started.
+    if let Err(anju_app::AppError::Rejected(e)) =
+        check_year_ended(InterestYear::ending(year_end), today)
+    {
+        return refuse(e.message());
     }
     let Ok(total) = app.store().count_member_accounts().await else {
         return internal(app, Some(&session));
