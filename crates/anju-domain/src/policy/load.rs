@@ -29,6 +29,7 @@ pub fn parse_policy(file: &str, text: &str) -> Result<PolicySet, PolicyError> {
         contribution: series(file, &root, &mut top, "contribution", contribution)?,
         loan_rate: series(file, &root, &mut top, "loan_rate", loan_rate)?,
         loan_limit: series(file, &root, &mut top, "loan_limit", loan_limit)?,
+        loan_rule: series(file, &root, &mut top, "loan_rule", loan_rule)?,
         rent: series(file, &root, &mut top, "rent", rent)?,
         ledger: series(file, &root, &mut top, "ledger", ledger)?,
         security: series(file, &root, &mut top, "security", security)?,
@@ -254,6 +255,40 @@ fn withdrawal(r: &mut TableReader<'_>) -> Result<WithdrawalRules, PolicyError> {
         retirement_age_female: r.int("retirement_age_female", 45..=70)?,
         max_document_kib: r.int("max_document_kib", 64..=20_480)?,
     })
+}
+
+fn loan_rule(r: &mut TableReader<'_>) -> Result<LoanRules, PolicyError> {
+    let first_home_test = match r.str("first_home_test")? {
+        "no_balance" => FirstHomeTest::NoBalance,
+        "no_previous_loan" => FirstHomeTest::NoPreviousLoan,
+        _ => {
+            return Err(r.error("first_home_test", "must be no_balance or no_previous_loan"));
+        }
+    };
+    let rules = LoanRules {
+        min_contribution_months: r.int("min_contribution_months", 0..=60)?,
+        max_loans: r.int("max_loans", 1..=5)?,
+        first_home_test,
+        years_after_retirement: r.int("years_after_retirement", 0..=10)?,
+        second_approval_above: r.parsed("second_approval_above", positive_amount)?,
+        penalty_markup_percent: r.int("penalty_markup_percent", 0..=100)?,
+        grade_from_days: [
+            r.int("attention_from_days", 1..=3650)?,
+            r.int("substandard_from_days", 1..=3650)?,
+            r.int("doubtful_from_days", 1..=3650)?,
+            r.int("loss_from_days", 1..=3650)?,
+        ],
+        credit_adjust_ppm: [
+            r.int("credit_a_adjust_ppm", -10_000..=10_000)?,
+            r.int("credit_b_adjust_ppm", -10_000..=10_000)?,
+            r.int("credit_c_adjust_ppm", -10_000..=10_000)?,
+            r.int("credit_d_adjust_ppm", -10_000..=10_000)?,
+        ],
+    };
+    if !rules.grade_from_days.is_sorted_by(|a, b| a < b) {
+        return Err(r.error("loss_from_days", "grade thresholds must rise"));
+    }
+    Ok(rules)
 }
 
 fn ledger(r: &mut TableReader<'_>) -> Result<LedgerRules, PolicyError> {

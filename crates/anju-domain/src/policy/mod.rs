@@ -173,6 +173,34 @@ pub struct LoanLimits {
     pub max_term_months: i64,
 }
 
+/// How loans are decided and serviced (eligibility, approval, overdue).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanRules {
+    /// Consecutive months of full contributions before applying.
+    pub min_contribution_months: i64,
+    /// The most HPF loans one family may ever have (the next is refused).
+    pub max_loans: i64,
+    /// `no_balance` (no HPF loan outstanding anywhere ⇒ first home) or
+    /// `no_previous_loan` (never had an HPF loan).
+    pub first_home_test: FirstHomeTest,
+    /// The loan must end within this many years after retirement age.
+    pub years_after_retirement: i64,
+    /// Loans above this need a second approver (two levels).
+    pub second_approval_above: Fen,
+    /// 罚息 markup over the contract rate, percent (30–50).
+    pub penalty_markup_percent: i64,
+    /// Days overdue from which a loan is 关注 / 次级 / 可疑 / 损失.
+    pub grade_from_days: [i64; 4],
+    /// Credit-linked rate adjustment by grade A–D, signed ppm (default zero).
+    pub credit_adjust_ppm: [i64; 4],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstHomeTest {
+    NoBalance,
+    NoPreviousLoan,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RentRules {
     pub cap_per_person_month: Fen,
@@ -313,6 +341,7 @@ pub struct PolicySet {
     pub contribution: Series<ContributionRules>,
     pub loan_rate: Series<LoanRates>,
     pub loan_limit: Series<LoanLimits>,
+    pub loan_rule: Series<LoanRules>,
     pub rent: Series<RentRules>,
     pub ledger: Series<LedgerRules>,
     pub security: Series<SecurityRules>,
@@ -329,6 +358,7 @@ pub struct Policy {
     pub contribution: Dated<ContributionRules>,
     pub loan_rate: Dated<LoanRates>,
     pub loan_limit: Dated<LoanLimits>,
+    pub loan_rule: Dated<LoanRules>,
     pub rent: Dated<RentRules>,
     pub ledger: Dated<LedgerRules>,
     pub security: Dated<SecurityRules>,
@@ -346,6 +376,7 @@ impl PolicySet {
             contribution: self.contribution.at(date)?.clone(),
             loan_rate: self.loan_rate.at(date)?.clone(),
             loan_limit: self.loan_limit.at(date)?.clone(),
+            loan_rule: self.loan_rule.at(date)?.clone(),
             rent: self.rent.at(date)?.clone(),
             ledger: self.ledger.at(date)?.clone(),
             security: self.security.at(date)?.clone(),
@@ -382,6 +413,7 @@ impl PolicySet {
             self.contribution.versions.first().map(|v| v.effective_from),
             self.loan_rate.versions.first().map(|v| v.effective_from),
             self.loan_limit.versions.first().map(|v| v.effective_from),
+            self.loan_rule.versions.first().map(|v| v.effective_from),
             self.rent.versions.first().map(|v| v.effective_from),
             self.ledger.versions.first().map(|v| v.effective_from),
             self.security.versions.first().map(|v| v.effective_from),

@@ -1,0 +1,165 @@
+//! Housing loans (个人住房公积金贷款), business rules §4: the schedule of
+//! both methods, the limit as the minimum of the caps naming the one that
+//! bound, the rate in force by home and term, eligibility with its reasons,
+//! overdue penalty interest and the five-grade classification.
+
+mod limit;
+mod overdue;
+mod schedule;
+#[cfg(test)]
+mod tests;
+
+pub use limit::{Cap, CapKind, LimitDecision, LimitRequest, decide_limit};
+pub use overdue::{Grade, classify, penalty_interest};
+pub use schedule::{
+    AfterPrepayment, Installment, MAX_MONTHS, MONTHLY_DIVISOR, Method, ScheduleTotals, add_months,
+    annuity_payment, annuity_principal_for, equal_principal_for, monthly_interest,
+    months_after_prepayment, schedule, schedule_from, totals,
+};
+
+use crate::calendar::Date;
+use crate::error::{DomainError, DomainResult};
+use crate::policy::{FirstHomeTest, LoanRates, LoanRules};
+use crate::rate::RatePpm;
+
+/// Terms up to this many months take the “up to 5 years” rate.
+pub const SHORT_TERM_MONTHS: u32 = 60;
+
+/// 信用等级: the credit grade the rate adjustment table is keyed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreditGrade {
+    A,
+    B,
+    C,
+    D,
+}
+
+impl CreditGrade {
+    pub fn parse(text: &str) -> DomainResult<Self> {
+        match text {
+            "A" => Ok(CreditGrade::A),
+            "B" => Ok(CreditGrade::B),
+            "C" => Ok(CreditGrade::C),
+            "D" => Ok(CreditGrade::D),
+            _ => Err(DomainError::new(
+                "CREDIT_GRADE_UNKNOWN",
+                format!("信用等级“{text}”无效（A、B、C、D）"),
+            )),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CreditGrade::A => "A",
+            CreditGrade::B => "B",
+            CreditGrade::C => "C",
+            CreditGrade::D => "D",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            CreditGrade::A => 0,
+            CreditGrade::B => 1,
+            CreditGrade::C => 2,
+            CreditGrade::D => 3,
+        }
+    }
+}
+
+/// The contract rate: the policy's rate for the home and term band, plus the
+/// credit grade's adjustment.
+pub fn contract_rate(
+    rates: &LoanRates,
+    rules: &LoanRules,
+    first_home: bool,
+    months: u32,
+    grade: CreditGrade,
+) -> DomainResult<RatePpm> {
+    let base = match (first_home, months <= SHORT_TERM_MONTHS) {
+        (true, true) => rates.first_home_up_to_5y,
+        (true, false) => rates.first_home_over_5y,
+        (false, true) => rates.second_home_up_to_5y,
+        (false, false) => rates.second_home_over_5y,
+    };
+    RatePpm::new(base.ppm() + rules.credit_adjust_ppm[grade.index()])
+}
+
+/// What the centre knows when it decides whether a member may borrow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BorrowerFacts {
+    pub account_active: bool,
+    /// Consecutive months of paid contributions up to the application.
+    pub contribution_months: i64,
+    /// HPF loans of the borrower and co-borrowers not yet settled.
+    pub outstanding_loans: i64,
+    /// HPF loans they have ever had (settled included).
+    pub loans_ever: i64,
+    pub blacklisted: Option<String>,
+    pub born: Date,
+    /// The member says this is the family's first home (no home owned).
+    pub declared_first_home: bool,
+}
+
+/// The eligibility decision: refusals in Chinese (empty when eligible) and
+/// whether first-home terms apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eligibility {
+    pub refusals: Vec<String>,
+    pub first_home: bool,
+    /// The last day the loan may run to (retirement age + policy years).
+    pub latest_end: Date,
+}
+
+pub fn check_eligibility(
+    facts: &BorrowerFacts,
+    rules: &LoanRules,
+    retirement_age: i64,
+) -> DomainResult<Eligibility> {
+    let mut refusals = Vec::new();
+    if !facts.account_active {
+        refusals.push("住房公积金账户不是正常缴存状态".to_string());
+    }
+    if facts.contribution_months < rules.min_contribution_months {
+        refusals.push(format!(
+            "申请前须连续足额缴存 {} 个月（目前 {} 个月）",
+            rules.min_contribution_months, facts.contribution_months
+        ));
+    }
+    if facts.outstanding_loans > 0 {
+        refusals.push("借款人或共同借款人尚有未结清的住房公积金贷款".to_string());
+    }
+    if facts.loans_ever >= rules.max_loans {
+        refusals.push(format!(
+            "家庭已使用 {} 次住房公积金贷款，不能再次申请",
+            facts.loans_ever
+        ));
+    }
+    if let Some(why) = &facts.blacklisted {
+        refusals.push(format!("列入失信名单：{why}"));
+    }
+    let first_home = facts.declared_first_home
+        && match rules.first_home_test {
+            FirstHomeTest::NoBalance => facts.outstanding_loans == 0,
+            FirstHomeTest::NoPreviousLoan => facts.loans_ever == 0,
+        };
+    let (y, m, d) = facts.born.ymd();
+    let end_year = i64::from(y) + retirement_age + rules.years_after_retirement;
+    let end_year =
+        i32::try_from(end_year).map_err(|_| DomainError::new("DATE_INVALID", "出生日期无效"))?;
+    let latest_end = Date::from_ymd(end_year, m, d.min(28))?;
+    Ok(Eligibility {
+        refusals,
+        first_home,
+        latest_end,
+    })
+}
+
+/// The longest term a borrower may take: the policy's maximum, cut so the
+/// loan ends by `latest_end`.
+pub fn max_term_months(max_term: i64, start: Date, latest_end: Date) -> u32 {
+    let (y0, m0, _) = start.ymd();
+    let (y1, m1, _) = latest_end.ymd();
+    let until_end = (i64::from(y1) - i64::from(y0)) * 12 + i64::from(m1) - i64::from(m0) - 1;
+    u32::try_from(max_term.min(until_end).max(0)).unwrap_or(0)
+}
