@@ -11,6 +11,7 @@ pub mod demo_people;
 mod error;
 pub mod interest;
 pub mod ledger;
+pub mod loan;
 pub mod policy;
 pub mod withdrawal;
 
@@ -28,6 +29,7 @@ pub struct App {
     channels: Arc<Vec<Box<dyn access::ChannelAdapter>>>,
     payments: Arc<Vec<Box<dyn collection::PaymentAdapter>>>,
     payouts: Arc<dyn withdrawal::PayoutAdapter>,
+    debits: Arc<dyn loan::DebitAdapter>,
     housing: Arc<dyn withdrawal::HousingRegistry>,
 }
 
@@ -39,6 +41,7 @@ impl App {
             channels: Arc::new(access::messages_default_channels()),
             payments: Arc::new(collection::default_payment_adapters()),
             payouts: Arc::new(withdrawal::BankPayoutSimulator),
+            debits: Arc::new(loan::BankDebitSimulator),
             housing: Arc::new(withdrawal::SimulatedHousingRegistry::default()),
         }
     }
@@ -54,6 +57,15 @@ impl App {
     }
 
     /// The housing registry the rent rule asks (a simulator unless configured).
+    pub fn with_debit_adapter(mut self, adapter: Arc<dyn loan::DebitAdapter>) -> Self {
+        self.debits = adapter;
+        self
+    }
+
+    pub fn debits(&self) -> &dyn loan::DebitAdapter {
+        self.debits.as_ref()
+    }
+
     pub fn with_housing_registry(mut self, registry: Arc<dyn withdrawal::HousingRegistry>) -> Self {
         self.housing = registry;
         self

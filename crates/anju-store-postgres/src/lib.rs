@@ -114,6 +114,14 @@ anju_store::impl_withdrawal_store!(
     "::DATE",
     " FOR UPDATE"
 );
+anju_store::impl_loan_store!(
+    PgStore,
+    sqlx::Postgres,
+    pool,
+    pool,
+    crate::backend,
+    "::DATE"
+);
 anju_store::impl_interest_store!(PgStore, pool, pool, crate::backend, "::DATE");
 anju_store::impl_batch_store!(
     PgStore,

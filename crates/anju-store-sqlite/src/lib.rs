@@ -95,6 +95,14 @@ anju_store::impl_withdrawal_store!(
     "",
     ""
 );
+anju_store::impl_loan_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    writer,
+    reader,
+    crate::backend,
+    ""
+);
 anju_store::impl_interest_store!(SqliteStore, writer, reader, crate::backend, "");
 anju_store::impl_batch_store!(
     SqliteStore,

@@ -12,6 +12,7 @@ pub mod collection;
 pub mod collection_sql;
 mod ids;
 pub mod interest_sql;
+pub mod loan_sql;
 pub mod plan;
 pub mod rows;
 mod store_impl;
@@ -27,6 +28,9 @@ pub use cases::*;
 pub use collection::*;
 pub use ids::{IdGen, now_micros};
 pub use interest_sql::{InterestRunRecord, InterestStore, RecheckRecord};
+pub use loan_sql::{
+    InstallmentRecord, LoanBook, LoanEventRecord, LoanRecord, LoanRunUpdate, LoanStore, LoansIssued,
+};
 pub use types::*;
 pub use withdrawal_sql::{
     BlacklistRecord, DocumentRecord, RepaymentAgreementRecord, WithdrawalRecord, WithdrawalStats,
@@ -85,6 +89,7 @@ pub trait Store:
     + BatchStore
     + InterestStore
     + WithdrawalStore
+    + LoanStore
     + Send
     + Sync
     + 'static

@@ -179,8 +179,7 @@ impl App {
             flexible: self.store().agreement(member.member_id).await?.is_some(),
             blacklisted,
             owns_home_in_city: self.housing_registry().owns_home_in_city(&member.id_card),
-            // Loans are not built yet: no member has an HPF loan outstanding.
-            has_hpf_loan: false,
+            has_hpf_loan: self.has_hpf_loan(member.member_id).await?,
             this_year_for_reason: stats.this_year_for_reason,
             rent_drawn_recent: Fen::new(stats.rent_recent_fen),
             evidence_drawn: Fen::new(evidence_drawn),

@@ -1,0 +1,1010 @@
+//! Housing loans (贷款): the application with its assessment (eligibility,
+//! the limit and the cap that bound, the rate, the schedule), review and
+//! approval by different people (two levels above the policy amount), the
+//! contract, disbursement to the seller, and the views members and staff
+//! read. The repayment run is `run.rs`; prepayment, settlement and
+//! repricing are `service.rs`; the bank deduction adapter is `debit.rs`.
+
+mod debit;
+mod run;
+mod service;
+
+pub use debit::{BankDebitSimulator, DebitAdapter, DebitReceipt, DebitRequest};
+pub use run::RunSummary;
+pub use service::{Certificate, PrepaymentRequest, RepricingSummary};
+
+use crate::access::{Actor, Principal};
+use crate::withdrawal::PayoutRequest;
+use crate::{App, AppResult};
+use anju_domain::access::Role;
+use anju_domain::ids::{BankCardNo, IdCardNo};
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::loan::{
+    self, BorrowerFacts, CreditGrade, Eligibility, Installment, LimitDecision, LimitRequest, Method,
+};
+use anju_domain::{Date, DomainError, Fen, RatePpm};
+use anju_store::{InstallmentRecord, LoanEventRecord, LoanRecord};
+
+/// Movements read to count consecutive contribution months.
+const CONTRIBUTION_LOOKBACK: usize = 240;
+
+/// A remote borrower's contribution certificate (异地缴存使用证明).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteCertificate {
+    pub centre: String,
+    pub certificate_no: String,
+    pub balance: Fen,
+    pub months: i64,
+}
+
+/// The bank part of a combination loan (组合贷款).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommercialPart {
+    pub bank: String,
+    pub amount: Fen,
+    pub rate: RatePpm,
+}
+
+/// What a member (or a clerk for them) applies with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanApplication {
+    pub request_key: String,
+    pub co_borrower_id_cards: Vec<String>,
+    /// `new` (期房), `second_hand` (二手房) or `completed` (现房).
+    pub property_kind: String,
+    pub property_address: String,
+    pub price: Fen,
+    pub appraisal: Option<Fen>,
+    pub area_centi_m2: i64,
+    pub monthly_income: Fen,
+    pub credit_grade: String,
+    pub declared_first_home: bool,
+    pub amount: Fen,
+    pub months: u32,
+    pub method: String,
+    pub seller_name: String,
+    pub seller_account: String,
+    pub repay_card: String,
+    /// Repay from the borrower's HPF balance first (委托提取还贷).
+    pub entrusted: bool,
+    pub remote: Option<RemoteCertificate>,
+    pub commercial: Option<CommercialPart>,
+}
+
+/// Everything the decision rests on, shown to the member before applying
+/// and to the reviewer after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanAssessment {
+    pub eligibility: Eligibility,
+    pub limit: LimitDecision,
+    pub rate: RatePpm,
+    pub max_months: u32,
+    pub schedule: Vec<Installment>,
+    pub parties: Vec<(i64, String)>,
+    pub balances: Fen,
+}
+
+impl LoanAssessment {
+    pub fn allowed(&self) -> bool {
+        self.eligibility.refusals.is_empty()
+    }
+}
+
+const PROPERTY_KINDS: [(&str, &str); 3] = [
+    ("new", "新建商品房（期房）"),
+    ("second_hand", "二手房"),
+    ("completed", "现房"),
+];
+
+pub fn property_kind_name(code: &str) -> &'static str {
+    PROPERTY_KINDS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("其他", |(_, n)| n)
+}
+
+pub fn loan_status_name(status: &str) -> &'static str {
+    match status {
+        "submitted" => "待初审",
+        "reviewed" => "待审批",
+        "first_approved" => "待二级审批",
+        "approved" => "待签约",
+        "contracted" => "待放款",
+        "active" => "还款中",
+        "settled" => "已结清",
+        "rejected" => "不予贷款",
+        _ => "未知",
+    }
+}
+
+impl App {
+    /// 贷款试算与资格: eligibility, the limit, the rate and the schedule for
+    /// an application, without saving anything.
+    pub async fn assess_loan(
+        &self,
+        member_id: i64,
+        application: &LoanApplication,
+        today: Date,
+    ) -> AppResult<LoanAssessment> {
+        let member = self.loan_member(member_id).await?;
+        let parties = self.loan_parties(&member, application).await?;
+        let policy = self.policy().at(today)?;
+        let rules = &policy.loan_rule.value;
+        let method = Method::parse(&application.method)?;
+        let grade = CreditGrade::parse(&application.credit_grade)?;
+        check_property(application)?;
+        let ids: Vec<i64> = parties.iter().map(|p| p.0).collect();
+        let (outstanding_loans, loans_ever) = self.store().loan_counts(&ids).await?;
+        let id_card = IdCardNo::parse(&member.id_card)?;
+        let facts = BorrowerFacts {
+            account_active: member.status == "active",
+            contribution_months: self.contribution_months(member_id, today).await?,
+            outstanding_loans,
+            loans_ever,
+            blacklisted: self
+                .store()
+                .blacklist_entry(&member.id_card, today)
+                .await?
+                .map(|b| b.reason),
+            born: id_card.birth_date()?,
+            declared_first_home: application.declared_first_home,
+        };
+        let retirement = if id_card.is_male() {
+            policy.withdrawal.value.retirement_age_male
+        } else {
+            policy.withdrawal.value.retirement_age_female
+        };
+        let mut eligibility = loan::check_eligibility(&facts, rules, retirement)?;
+        self.check_remote(application, rules.min_contribution_months, &mut eligibility);
+        let max_months = loan::max_term_months(
+            policy.loan_limit.value.max_term_months,
+            today,
+            eligibility.latest_end,
+        );
+        if application.months > max_months {
+            eligibility.refusals.push(format!(
+                "贷款期限最长 {max_months} 个月（不超过法定退休年龄后 {} 年）",
+                rules.years_after_retirement
+            ));
+        }
+        let rate = loan::contract_rate(
+            &policy.loan_rate.value,
+            rules,
+            eligibility.first_home,
+            application.months,
+            grade,
+        )?;
+        let balances = self.party_balances(&ids, application).await?;
+        let limit = loan::decide_limit(
+            &policy.loan_limit.value,
+            &LimitRequest {
+                family: parties.len() > 1,
+                completed_home: application.property_kind == "completed",
+                first_home: eligibility.first_home,
+                balances,
+                monthly_income: application.monthly_income,
+                price: application.price,
+                appraisal: application.appraisal,
+                months: application.months,
+                rate,
+                method,
+            },
+        )?;
+        if application.amount > limit.limit {
+            eligibility.refusals.push(format!(
+                "申请金额 {} 超过可贷额度 {}（{}）",
+                application.amount,
+                limit.limit,
+                limit.binding.name()
+            ));
+        }
+        let principal = application.amount.min(limit.limit);
+        let schedule = if principal.is_positive() {
+            loan::schedule(principal, application.months, rate, method, None)?
+        } else {
+            Vec::new()
+        };
+        Ok(LoanAssessment {
+            eligibility,
+            limit,
+            rate,
+            max_months,
+            schedule,
+            parties,
+            balances,
+        })
+    }
+
+    /// 贷款申请: assesses and records the application for review.
+    pub async fn apply_loan(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        application: LoanApplication,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        let result = self
+            .try_apply_loan(actor, member_id, application, today)
+            .await;
+        let target = format!("member:{member_id}");
+        self.audited(actor, "loan.apply", &target, b"", result)
+            .await
+    }
+
+    async fn try_apply_loan(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        application: LoanApplication,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        let principal = acting_for(actor, member_id)?;
+        if application.request_key.trim().is_empty() {
+            return Err(DomainError::new("REQUEST_KEY_REQUIRED", "缺少申请编号").into());
+        }
+        if let Some(found) = self
+            .store()
+            .loan_by_key(member_id, &application.request_key)
+            .await?
+        {
+            return Ok(found);
+        }
+        if !application.amount.is_positive() {
+            return Err(DomainError::new("AMOUNT_REQUIRED", "请填写贷款金额").into());
+        }
+        let repay_card = BankCardNo::parse(application.repay_card.trim())?;
+        check_seller(&application)?;
+        let assessment = self.assess_loan(member_id, &application, today).await?;
+        if !assessment.allowed() {
+            return Err(DomainError::new(
+                "LOAN_NOT_ELIGIBLE",
+                format!(
+                    "不符合贷款条件：{}",
+                    assessment.eligibility.refusals.join("；")
+                ),
+            )
+            .into());
+        }
+        let record = new_record(
+            self.store().reserve_ids(1),
+            member_id,
+            &principal.login,
+            &application,
+            &assessment,
+            repay_card.as_str(),
+            self.policy()
+                .at(today)?
+                .loan_rule
+                .value
+                .second_approval_above,
+            today,
+        );
+        self.store().save_loan(&record, &assessment.parties).await?;
+        Ok(record)
+    }
+
+    /// 初审: a clerk checks the application and its documents.
+    pub async fn review_loan(
+        &self,
+        actor: &Actor,
+        loan_id: i64,
+        note: &str,
+    ) -> AppResult<LoanRecord> {
+        let result = self.try_review_loan(actor, loan_id, note).await;
+        self.audited(
+            actor,
+            "loan.review",
+            &format!("loan:{loan_id}"),
+            note.as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn try_review_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
+        let staff = staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
+        let mut loan = self.loan(id).await?;
+        let from = loan.status.clone();
+        if from != "submitted" {
+            return Err(state_changed(id));
+        }
+        loan.status = "reviewed".into();
+        loan.reviewed_by = Some(staff.login.clone());
+        loan.note = note.trim().to_string();
+        self.save_move(&loan, &from).await
+    }
+
+    /// 审批: a reviewer other than the clerk approves; above the policy
+    /// amount a manager approves second, a third person.
+    pub async fn approve_loan(
+        &self,
+        actor: &Actor,
+        loan_id: i64,
+        note: &str,
+    ) -> AppResult<LoanRecord> {
+        let result = self.try_approve_loan(actor, loan_id, note).await;
+        self.audited(
+            actor,
+            "loan.approve",
+            &format!("loan:{loan_id}"),
+            note.as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn try_approve_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
+        let staff = staff_of(actor, &[Role::Reviewer, Role::Manager])?;
+        let mut loan = self.loan(id).await?;
+        let from = loan.status.clone();
+        let login = Some(staff.login.clone());
+        if loan.reviewed_by == login || (from == "first_approved" && loan.approved_by == login) {
+            return Err(
+                DomainError::new("SELF_APPROVAL", "审批人不能与初审人或一级审批人相同").into(),
+            );
+        }
+        match from.as_str() {
+            "reviewed" => {
+                loan.approved_by = login;
+                loan.status = if loan.needs_second {
+                    "first_approved"
+                } else {
+                    "approved"
+                }
+                .into();
+            }
+            "first_approved" if staff.role == Role::Manager => {
+                loan.second_approved_by = login;
+                loan.status = "approved".into();
+            }
+            "first_approved" => {
+                return Err(
+                    DomainError::new("NOT_A_MANAGER", "超过限额的贷款须由管理员二级审批").into(),
+                );
+            }
+            _ => return Err(state_changed(id)),
+        }
+        loan.note = note.trim().to_string();
+        self.save_move(&loan, &from).await
+    }
+
+    /// 不予贷款: refused with a reason, any time before the contract.
+    pub async fn reject_loan(
+        &self,
+        actor: &Actor,
+        loan_id: i64,
+        note: &str,
+    ) -> AppResult<LoanRecord> {
+        let result = self.try_reject_loan(actor, loan_id, note).await;
+        self.audited(
+            actor,
+            "loan.reject",
+            &format!("loan:{loan_id}"),
+            note.as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn try_reject_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
+        staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
+        if note.trim().is_empty() {
+            return Err(DomainError::new("REASON_REQUIRED", "请填写不予贷款的理由").into());
+        }
+        let mut loan = self.loan(id).await?;
+        let from = loan.status.clone();
+        if !matches!(
+            from.as_str(),
+            "submitted" | "reviewed" | "first_approved" | "approved"
+        ) {
+            return Err(state_changed(id));
+        }
+        loan.status = "rejected".into();
+        loan.note = note.trim().to_string();
+        self.save_move(&loan, &from).await?;
+        self.tell_borrower(&loan, "贷款申请未获批准", note).await;
+        Ok(loan)
+    }
+
+    /// 签订合同: the contract is signed and the mortgage registered.
+    pub async fn sign_loan_contract(
+        &self,
+        actor: &Actor,
+        loan_id: i64,
+        mortgage_no: &str,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        let result = self
+            .try_sign_contract(actor, loan_id, mortgage_no, today)
+            .await;
+        self.audited(
+            actor,
+            "loan.contract",
+            &format!("loan:{loan_id}"),
+            mortgage_no.as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn try_sign_contract(
+        &self,
+        actor: &Actor,
+        id: i64,
+        mortgage_no: &str,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
+        let mortgage_no = mortgage_no.trim();
+        if mortgage_no.is_empty() || mortgage_no.chars().count() > 40 {
+            return Err(DomainError::new(
+                "MORTGAGE_NO_REQUIRED",
+                "请填写不动产抵押登记证明号（40 字以内）",
+            )
+            .into());
+        }
+        let mut loan = self.loan(id).await?;
+        if loan.status != "approved" {
+            return Err(state_changed(id));
+        }
+        let (y, m, d) = today.ymd();
+        loan.contract_no = Some(format!(
+            "GJJDK{}{y:04}{m:02}{d:02}{:06}",
+            self.policy().centre_code,
+            id % 1_000_000
+        ));
+        loan.mortgage_no = Some(mortgage_no.to_string());
+        loan.status = "contracted".into();
+        self.save_move(&loan, "approved").await
+    }
+
+    /// 放款: Dr 121 / Cr 101 and the payout to the seller's account; the
+    /// schedule starts from the disbursement day.
+    pub async fn disburse_loan(
+        &self,
+        actor: &Actor,
+        loan_id: i64,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        let result = self.try_disburse(actor, loan_id, today).await;
+        self.audited(
+            actor,
+            "loan.disburse",
+            &format!("loan:{loan_id}"),
+            b"",
+            result,
+        )
+        .await
+    }
+
+    async fn try_disburse(&self, actor: &Actor, id: i64, today: Date) -> AppResult<LoanRecord> {
+        staff_of(actor, &[Role::Finance, Role::Manager])?;
+        let mut loan = self.loan(id).await?;
+        if loan.status != "contracted" {
+            return Err(state_changed(id));
+        }
+        let amount = Fen::new(loan.amount_fen);
+        let key = IdempotencyKey::parse(&format!("loan-{id}-disbursed"))?;
+        let lines = vec![
+            Line::debit("121", amount).for_loan(id),
+            Line::credit("101", amount),
+        ];
+        let memo = format!(
+            "公积金贷款发放（合同 {}）",
+            loan.contract_no.clone().unwrap_or_default()
+        );
+        let posted = self
+            .post_entry(NewEntry::new("L01", today, key, &memo, lines)?)
+            .await?;
+        let receipt = self
+            .payouts()
+            .pay(&PayoutRequest {
+                withdrawal_id: id,
+                bank_card: loan.seller_account.clone(),
+                payee: loan.seller_name.clone(),
+                amount,
+                requested_on: today,
+            })
+            .await?;
+        if !receipt.accepted {
+            let key = IdempotencyKey::parse(&format!("loan-{id}-disbursed-returned"))?;
+            self.reverse_entry(posted.entry_id, key).await?;
+            loan.note = format!("放款被银行退回：{}", receipt.message);
+            self.save_move(&loan, "contracted").await?;
+            return Err(DomainError::new(
+                "PAYOUT_REFUSED",
+                format!("放款被银行退回：{}", receipt.message),
+            )
+            .into());
+        }
+        self.start_schedule(&mut loan, today, posted.entry_id.0, &receipt.reference)
+            .await?;
+        self.tell_borrower(
+            &loan,
+            "贷款已发放",
+            &format!("贷款 {amount} 已发放至售房人账户，请按期还款。"),
+        )
+        .await;
+        Ok(loan)
+    }
+
+    async fn start_schedule(
+        &self,
+        loan: &mut LoanRecord,
+        today: Date,
+        entry_id: i64,
+        reference: &str,
+    ) -> AppResult<()> {
+        let method = Method::parse(&loan.method)?;
+        let rate = RatePpm::new(loan.rate_ppm)?;
+        let months = u32::try_from(loan.months).unwrap_or(1);
+        let rows = loan::schedule(Fen::new(loan.amount_fen), months, rate, method, Some(today))?;
+        let installments: Vec<InstallmentRecord> = rows
+            .iter()
+            .map(|r| installment_record(loan.loan_id, r, today))
+            .collect::<AppResult<_>>()?;
+        let store = self.store();
+        store
+            .replace_schedule(loan.loan_id, 1, &installments)
+            .await?;
+        store
+            .add_loan_rate(loan.loan_id, today, loan.rate_ppm, "合同利率")
+            .await?;
+        loan.status = "active".into();
+        loan.disbursed_on = Some(today);
+        loan.disbursement_entry_id = Some(entry_id);
+        loan.payout_reference = Some(reference.to_string());
+        loan.outstanding_fen = loan.amount_fen;
+        self.save_move(loan, "contracted").await?;
+        store
+            .add_loan_events(&[LoanEventRecord {
+                loan_id: loan.loan_id,
+                event_key: "disbursed".into(),
+                happened_on: today,
+                kind: "disbursed".into(),
+                amount_fen: loan.amount_fen,
+                principal_fen: loan.amount_fen,
+                interest_fen: 0,
+                penalty_fen: 0,
+                entry_id: Some(entry_id),
+                note: format!("放款至 {}", loan.seller_name),
+            }])
+            .await?;
+        Ok(())
+    }
+
+    pub async fn loan(&self, loan_id: i64) -> AppResult<LoanRecord> {
+        self.store().loan(loan_id).await?.ok_or_else(|| {
+            DomainError::new("LOAN_NOT_FOUND", format!("贷款 {loan_id} 不存在")).into()
+        })
+    }
+
+    /// The loan if `actor` may see it: a party to it, or staff.
+    pub async fn loan_for(&self, actor: &Actor, loan_id: i64) -> AppResult<LoanRecord> {
+        let loan = self.loan(loan_id).await?;
+        match &actor.principal {
+            Some(p) if p.role.is_staff() => Ok(loan),
+            Some(p) if p.role == Role::Member => {
+                let mine = match p.member_id {
+                    Some(m) => self.store().loans_of(m).await?,
+                    None => Vec::new(),
+                };
+                if mine.iter().any(|l| l.loan_id == loan_id) {
+                    Ok(loan)
+                } else {
+                    Err(DomainError::new("LOAN_SCOPE", "只能查看本人参与的贷款").into())
+                }
+            }
+            _ => Err(DomainError::new("LOAN_SCOPE", "请先登录").into()),
+        }
+    }
+
+    pub async fn loans_of(&self, member_id: i64) -> AppResult<Vec<LoanRecord>> {
+        Ok(self.store().loans_of(member_id).await?)
+    }
+
+    pub async fn loan_queue(&self, status: &str) -> AppResult<Vec<LoanRecord>> {
+        Ok(self.store().loans_in(status, 200).await?)
+    }
+
+    pub async fn has_hpf_loan(&self, member_id: i64) -> AppResult<bool> {
+        Ok(self.store().loan_counts(&[member_id]).await?.0 > 0)
+    }
+
+    async fn save_move(&self, loan: &LoanRecord, from: &str) -> AppResult<LoanRecord> {
+        let mut loan = loan.clone();
+        loan.updated_at_us = anju_store::now_micros();
+        if !self.store().update_loan(&loan, from).await? {
+            return Err(state_changed(loan.loan_id));
+        }
+        Ok(loan)
+    }
+
+    async fn loan_member(&self, member_id: i64) -> AppResult<anju_store::MemberRecord> {
+        self.store().member(member_id).await?.ok_or_else(|| {
+            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
+        })
+    }
+
+    /// The borrower and each co-borrower found by ID number.
+    async fn loan_parties(
+        &self,
+        borrower: &anju_store::MemberRecord,
+        application: &LoanApplication,
+    ) -> AppResult<Vec<(i64, String)>> {
+        let mut parties = vec![(borrower.member_id, "borrower".to_string())];
+        for card in application.co_borrower_id_cards.iter().map(|c| c.trim()) {
+            if card.is_empty() {
+                continue;
+            }
+            let id = IdCardNo::parse(card)?;
+            let member = self
+                .store()
+                .member_by_id_card(id.as_str())
+                .await?
+                .ok_or_else(|| {
+                    DomainError::new(
+                        "CO_BORROWER_UNKNOWN",
+                        format!("共同借款人 {} 在本中心没有账户", id.masked()),
+                    )
+                })?;
+            if parties.iter().any(|p| p.0 == member.member_id) {
+                return Err(
+                    DomainError::new("LOAN_PARTY_TWICE", "同一人不能在一笔贷款中出现两次").into(),
+                );
+            }
+            parties.push((member.member_id, "co".to_string()));
+        }
+        Ok(parties)
+    }
+
+    /// Σ balances of the parties, plus a remote borrower's certified balance.
+    async fn party_balances(&self, ids: &[i64], application: &LoanApplication) -> AppResult<Fen> {
+        let mut total = application.remote.as_ref().map_or(Fen::ZERO, |r| r.balance);
+        for id in ids {
+            total = total.checked_add(self.member_balance(MemberId(*id)).await?.balance)?;
+        }
+        Ok(total)
+    }
+
+    /// Consecutive months with a contribution (汇缴, 补缴) credited, ending
+    /// this month or last month (this month's may not be paid yet).
+    async fn contribution_months(&self, member_id: i64, today: Date) -> AppResult<i64> {
+        let movements = self
+            .member_movements_newest(MemberId(member_id), CONTRIBUTION_LOOKBACK)
+            .await?;
+        let months: std::collections::BTreeSet<i64> = movements
+            .iter()
+            .filter(|m| matches!(m.business_type.as_str(), "C01" | "C02"))
+            .filter(|m| m.side == anju_domain::ledger::Side::Credit)
+            .map(|m| month_index(m.value_date))
+            .collect();
+        let now = month_index(today);
+        let mut at = if months.contains(&now) { now } else { now - 1 };
+        let mut count = 0;
+        while months.contains(&at) {
+            count += 1;
+            at -= 1;
+        }
+        Ok(count)
+    }
+
+    /// A remote borrower's certificate must show the months the rules ask.
+    fn check_remote(&self, application: &LoanApplication, min_months: i64, e: &mut Eligibility) {
+        let Some(remote) = &application.remote else {
+            return;
+        };
+        if remote.centre.trim().is_empty() || remote.certificate_no.trim().is_empty() {
+            e.refusals
+                .push("异地贷款须填写缴存地中心和缴存使用证明编号".to_string());
+        }
+        if remote.months < min_months {
+            e.refusals.push(format!(
+                "缴存使用证明显示连续缴存 {} 个月，不足 {min_months} 个月",
+                remote.months
+            ));
+        }
+    }
+
+    async fn tell_borrower(&self, loan: &LoanRecord, title: &str, body: &str) {
+        let users = match self.store().users_of_member(loan.member_id).await {
+            Ok(users) => users,
+            Err(_) => return,
+        };
+        for user in users {
+            // A message that cannot be sent must not undo the loan's step.
+            let _ = self.notify(user, "loan", title, body).await;
+        }
+    }
+}
+
+fn month_index(d: Date) -> i64 {
+    i64::from(d.year()) * 12 + i64::from(d.month())
+}
+
+fn check_property(a: &LoanApplication) -> AppResult<()> {
+    if !PROPERTY_KINDS.iter().any(|(c, _)| *c == a.property_kind) {
+        return Err(DomainError::new(
+            "PROPERTY_KIND_UNKNOWN",
+            "请选择房屋类型（期房、二手房、现房）",
+        )
+        .into());
+    }
+    if a.property_address.trim().is_empty() || a.property_address.chars().count() > 100 {
+        return Err(
+            DomainError::new("PROPERTY_ADDRESS_REQUIRED", "请填写房屋坐落（100 字以内）").into(),
+        );
+    }
+    if a.area_centi_m2 <= 0 {
+        return Err(DomainError::new("PROPERTY_AREA_REQUIRED", "请填写房屋建筑面积").into());
+    }
+    if let Some(c) = &a.commercial
+        && (c.bank.trim().is_empty() || !c.amount.is_positive())
+    {
+        return Err(DomainError::new(
+            "COMMERCIAL_PART_INVALID",
+            "组合贷款须填写商业银行及商业贷款金额",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn check_seller(a: &LoanApplication) -> AppResult<()> {
+    if a.seller_name.trim().is_empty() {
+        return Err(DomainError::new("SELLER_REQUIRED", "请填写售房人（收款人）名称").into());
+    }
+    BankCardNo::parse(a.seller_account.trim())?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_record(
+    id: i64,
+    member_id: i64,
+    applicant: &str,
+    a: &LoanApplication,
+    assessment: &LoanAssessment,
+    repay_card: &str,
+    second_above: Fen,
+    today: Date,
+) -> LoanRecord {
+    let caps = assessment
+        .limit
+        .caps
+        .iter()
+        .map(|c| format!("{}:{}", c.kind.code(), c.amount.get()))
+        .collect::<Vec<_>>()
+        .join(";");
+    LoanRecord {
+        loan_id: id,
+        member_id,
+        product: "personal".into(),
+        status: "submitted".into(),
+        applied_on: today,
+        applicant: applicant.to_string(),
+        request_key: a.request_key.clone(),
+        co_borrowers: assessment
+            .parties
+            .iter()
+            .skip(1)
+            .map(|p| p.0.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+        property_kind: a.property_kind.clone(),
+        property_address: a.property_address.trim().to_string(),
+        price_fen: a.price.get(),
+        appraisal_fen: a.appraisal.map(Fen::get),
+        area_centi_m2: a.area_centi_m2,
+        monthly_income_fen: a.monthly_income.get(),
+        credit_grade: a.credit_grade.clone(),
+        first_home: assessment.eligibility.first_home,
+        family: assessment.parties.len() > 1,
+        amount_fen: a.amount.get(),
+        months: i32::try_from(a.months).unwrap_or(1),
+        method: a.method.clone(),
+        rate_ppm: assessment.rate.ppm(),
+        limit_fen: assessment.limit.limit.get(),
+        binding_cap: assessment.limit.binding.code().to_string(),
+        caps,
+        remote_centre: a.remote.as_ref().map(|r| r.centre.trim().to_string()),
+        remote_certificate_no: a
+            .remote
+            .as_ref()
+            .map(|r| r.certificate_no.trim().to_string()),
+        remote_balance_fen: a.remote.as_ref().map(|r| r.balance.get()),
+        remote_months: a
+            .remote
+            .as_ref()
+            .map(|r| i32::try_from(r.months).unwrap_or(0)),
+        commercial_bank: a.commercial.as_ref().map(|c| c.bank.trim().to_string()),
+        commercial_amount_fen: a.commercial.as_ref().map(|c| c.amount.get()),
+        commercial_rate_ppm: a.commercial.as_ref().map(|c| c.rate.ppm()),
+        seller_name: a.seller_name.trim().to_string(),
+        seller_account: a.seller_account.trim().to_string(),
+        repay_card: repay_card.to_string(),
+        entrusted: a.entrusted,
+        needs_second: a.amount > second_above,
+        reviewed_by: None,
+        approved_by: None,
+        second_approved_by: None,
+        note: String::new(),
+        contract_no: None,
+        mortgage_no: None,
+        disbursed_on: None,
+        disbursement_entry_id: None,
+        payout_reference: None,
+        outstanding_fen: 0,
+        overdue_principal_fen: 0,
+        overdue_since: None,
+        grade: "01".into(),
+        consecutive_overdue: 0,
+        cumulative_overdue: 0,
+        last_run_on: None,
+        settled_on: None,
+        release_certificate: None,
+        updated_at_us: anju_store::now_micros(),
+    }
+}
+
+pub(crate) fn installment_record(
+    loan_id: i64,
+    r: &Installment,
+    start: Date,
+) -> AppResult<InstallmentRecord> {
+    let due_date = match r.due_date {
+        Some(d) => d,
+        None => loan::add_months(start, r.period)?,
+    };
+    Ok(InstallmentRecord {
+        loan_id,
+        period: i32::try_from(r.period).unwrap_or(i32::MAX),
+        due_date,
+        principal_fen: r.principal.get(),
+        interest_fen: r.interest.get(),
+        paid_principal_fen: 0,
+        paid_interest_fen: 0,
+        paid_penalty_fen: 0,
+        penalty_owed_fen: 0,
+        penalty_from: None,
+        status: "due".into(),
+        paid_on: None,
+    })
+}
+
+/// The member applies for themselves; counter staff for anyone.
+fn acting_for(actor: &Actor, member_id: i64) -> AppResult<Principal> {
+    match &actor.principal {
+        Some(p) if p.role == Role::Member && p.member_id == Some(member_id) => Ok(p.clone()),
+        Some(p) if matches!(p.role, Role::Clerk | Role::Reviewer | Role::Manager) => Ok(p.clone()),
+        _ => Err(DomainError::new("LOAN_SCOPE", "只能为本人申请贷款，或由柜员代办").into()),
+    }
+}
+
+fn staff_of(actor: &Actor, roles: &[Role]) -> AppResult<Principal> {
+    match &actor.principal {
+        Some(p) if roles.contains(&p.role) => Ok(p.clone()),
+        _ => Err(DomainError::new("NOT_PERMITTED", "您的岗位不能办理此项贷款业务").into()),
+    }
+}
+
+fn state_changed(id: i64) -> crate::AppError {
+    DomainError::new(
+        "LOAN_STATE",
+        format!("贷款 {id} 的状态已变化，请刷新后重试"),
+    )
+    .into()
+}
+
+/// A loan as its borrower and staff read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanAccount {
+    pub loan: LoanRecord,
+    pub installments: Vec<InstallmentRecord>,
+    pub events: Vec<LoanEventRecord>,
+    /// (from, rate, why), oldest first.
+    pub rates: Vec<(Date, RatePpm, String)>,
+    /// Principal and interest overdue, not yet paid.
+    pub overdue_fen: Fen,
+    /// Penalty interest accrued to the day asked (posted when paid).
+    pub penalty_to_date: Fen,
+    pub next_due: Option<InstallmentRecord>,
+}
+
+impl App {
+    pub async fn loan_account(
+        &self,
+        actor: &Actor,
+        loan_id: i64,
+        today: Date,
+    ) -> AppResult<LoanAccount> {
+        let loan = self.loan_for(actor, loan_id).await?;
+        self.loan_account_of(loan, today).await
+    }
+
+    async fn loan_account_of(&self, loan: LoanRecord, today: Date) -> AppResult<LoanAccount> {
+        let store = self.store();
+        let installments = store.installments(loan.loan_id).await?;
+        let markup = self
+            .policy()
+            .at(today)?
+            .loan_rule
+            .value
+            .penalty_markup_percent;
+        let rate = RatePpm::new(loan.rate_ppm)?;
+        let penalty_to_date = run::penalty_to_date(&installments, rate, markup, today)?;
+        let overdue: i64 = installments
+            .iter()
+            .filter(|i| i.status == "overdue")
+            .map(|i| i.principal_fen - i.paid_principal_fen + i.interest_fen - i.paid_interest_fen)
+            .sum();
+        let next_due = installments.iter().find(|i| i.status == "due").cloned();
+        let rates = store
+            .loan_rates(loan.loan_id)
+            .await?
+            .into_iter()
+            .map(|(d, ppm, why)| Ok((d, RatePpm::new(ppm)?, why)))
+            .collect::<AppResult<_>>()?;
+        Ok(LoanAccount {
+            events: store.loan_events(loan.loan_id).await?,
+            loan,
+            installments,
+            rates,
+            overdue_fen: Fen::new(overdue),
+            penalty_to_date,
+            next_due,
+        })
+    }
+
+    /// 逾期贷款清单 for risk staff: each overdue loan with what it owes today.
+    pub async fn overdue_loan_list(
+        &self,
+        actor: &Actor,
+        today: Date,
+    ) -> AppResult<Vec<LoanAccount>> {
+        staff_of(
+            actor,
+            &[
+                Role::RiskManager,
+                Role::Reviewer,
+                Role::Manager,
+                Role::Auditor,
+                Role::Clerk,
+            ],
+        )?;
+        let mut list = Vec::new();
+        for loan in self.store().overdue_loans(500).await? {
+            list.push(self.loan_account_of(loan, today).await?);
+        }
+        Ok(list)
+    }
+
+    /// 变更还款账户: the borrower (or a clerk) changes the card deducted.
+    pub async fn change_repay_card(
+        &self,
+        actor: &Actor,
+        loan_id: i64,
+        card: &str,
+    ) -> AppResult<LoanRecord> {
+        let result = self.try_change_card(actor, loan_id, card).await;
+        self.audited(actor, "loan.card", &format!("loan:{loan_id}"), b"", result)
+            .await
+    }
+
+    async fn try_change_card(&self, actor: &Actor, id: i64, card: &str) -> AppResult<LoanRecord> {
+        let mut loan = self.loan_for(actor, id).await?;
+        if let Some(p) = &actor.principal
+            && p.role.is_staff()
+            && !matches!(p.role, Role::Clerk | Role::Manager)
+        {
+            return Err(DomainError::new("NOT_PERMITTED", "变更还款账户须由本人或柜员办理").into());
+        }
+        let card = BankCardNo::parse(card.trim())?;
+        let from = loan.status.clone();
+        if matches!(from.as_str(), "settled" | "rejected") {
+            return Err(state_changed(id));
+        }
+        loan.repay_card = card.as_str().to_string();
+        self.save_move(&loan, &from).await
+    }
+}

@@ -1,0 +1,447 @@
+//! The repayment run (还款批量): on each business day, every active loan
+//! with an installment due and not paid in full is collected — from the
+//! borrower's HPF balance first under an entrusted withdrawal (委托提取),
+//! the rest by bank deduction — a page of loans at a time. What is taken
+//! pays, oldest installment first, its penalty, its interest, then its
+//! principal. What stays unpaid after its due day is overdue: its principal
+//! moves from 121 to 122, penalty interest accrues on it by the day and is
+//! posted when paid, and the loan is graded by days overdue.
+//!
+//! Each loan is collected at most once a day: the entry's key is
+//! `loan-{id}-run-{date}`, the deduction's reference the same, and the
+//! loan remembers the day it was run, so a rerun (or a resumed run after a
+//! crash) posts nothing new.
+
+use super::debit::DebitRequest;
+use crate::{App, AppResult};
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::loan::{classify, penalty_interest};
+use anju_domain::policy::LoanRules;
+use anju_domain::{Date, DomainError, Fen, RatePpm};
+use anju_store::{InstallmentRecord, LoanEventRecord, LoanRecord, LoanRunUpdate};
+
+/// Loans per page: one read, one bulk posting, one bulk write each.
+pub const RUN_PAGE_LOANS: u32 = 5_000;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    pub loans: u64,
+    pub paid_in_full: u64,
+    pub partly_paid: u64,
+    pub unpaid: u64,
+    pub collected_fen: i64,
+    pub principal_fen: i64,
+    pub interest_fen: i64,
+    pub penalty_fen: i64,
+    pub newly_overdue_fen: i64,
+    pub entries: u64,
+    pub replayed: u64,
+}
+
+/// One loan's collection, worked out before anything is written.
+#[derive(Debug, Clone)]
+struct Collection {
+    update: LoanRunUpdate,
+    installments: Vec<InstallmentRecord>,
+    entry: Option<NewEntry>,
+    events: Vec<LoanEventRecord>,
+    paid: Paid,
+    newly_overdue_fen: i64,
+    owed_fen: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Paid {
+    principal_current: i64,
+    principal_overdue: i64,
+    interest: i64,
+    penalty: i64,
+    from_hpf: i64,
+}
+
+impl Paid {
+    fn total(&self) -> i64 {
+        self.principal_current + self.principal_overdue + self.interest + self.penalty
+    }
+}
+
+/// What one installment still owes on `today`, penalty accrued included.
+fn owed(
+    i: &InstallmentRecord,
+    rate: RatePpm,
+    markup: i64,
+    today: Date,
+) -> AppResult<(i64, i64, i64)> {
+    let principal = i.principal_fen - i.paid_principal_fen;
+    let interest = i.interest_fen - i.paid_interest_fen;
+    let from = i.penalty_from.unwrap_or(i.due_date);
+    let days = i64::from(today.epoch_days() - from.epoch_days()).max(0);
+    let accrued = if i.due_date < today {
+        penalty_interest(Fen::new(principal), rate, markup, days)?.get()
+    } else {
+        0
+    };
+    Ok((principal, interest, i.penalty_owed_fen + accrued))
+}
+
+impl App {
+    /// Runs the day's collection over every loan due. Safe to rerun.
+    pub async fn run_repayments(&self, today: Date) -> AppResult<RunSummary> {
+        let rules = self.policy().at(today)?.loan_rule.value;
+        let mut summary = RunSummary::default();
+        let mut after = 0;
+        loop {
+            let page = self.store().loans_due(today, after, RUN_PAGE_LOANS).await?;
+            let Some(last) = page.last() else { break };
+            after = last.0.loan_id;
+            self.run_page(&page, &rules, today, &mut summary).await?;
+        }
+        Ok(summary)
+    }
+
+    async fn run_page(
+        &self,
+        page: &[(LoanRecord, Vec<InstallmentRecord>)],
+        rules: &LoanRules,
+        today: Date,
+        summary: &mut RunSummary,
+    ) -> AppResult<()> {
+        let mut owed_by_loan = Vec::with_capacity(page.len());
+        for (loan, due) in page {
+            let rate = RatePpm::new(loan.rate_ppm)?;
+            let mut total = 0;
+            for i in due {
+                let (p, int, pen) = owed(i, rate, rules.penalty_markup_percent, today)?;
+                total += p + int + pen;
+            }
+            owed_by_loan.push(total);
+        }
+        let from_hpf = self.hpf_shares(page, &owed_by_loan, today).await?;
+        let requests: Vec<DebitRequest> = page
+            .iter()
+            .zip(owed_by_loan.iter().zip(&from_hpf))
+            .map(|((loan, _), (owed, hpf))| DebitRequest {
+                reference: run_key(loan.loan_id, today),
+                bank_card: loan.repay_card.clone(),
+                amount: Fen::new(owed - hpf),
+                value_date: today,
+            })
+            .collect();
+        let receipts = self.debits().debit(&requests).await?;
+        if receipts.len() != page.len() {
+            return Err(
+                DomainError::new("DEBIT_FILE_MISMATCH", "银行扣款回盘笔数与请求不符").into(),
+            );
+        }
+        let mut collections = Vec::with_capacity(page.len());
+        for (((loan, due), receipt), hpf) in page.iter().zip(&receipts).zip(&from_hpf) {
+            let taken = receipt
+                .debited
+                .get()
+                .clamp(0, owed_by_loan[collections.len()]);
+            collections.push(collect(loan, due, taken + hpf, *hpf, rules, today)?);
+        }
+        self.write_page(collections, today, summary).await
+    }
+
+    /// Under an entrusted withdrawal, the part of each loan's due that the
+    /// borrower's available HPF balance covers.
+    async fn hpf_shares(
+        &self,
+        page: &[(LoanRecord, Vec<InstallmentRecord>)],
+        owed: &[i64],
+        today: Date,
+    ) -> AppResult<Vec<i64>> {
+        let mut shares = Vec::with_capacity(page.len());
+        for ((loan, _), owed) in page.iter().zip(owed) {
+            if !loan.entrusted {
+                shares.push(0);
+                continue;
+            }
+            let member = MemberId(loan.member_id);
+            let balance = self.member_balance(member).await?.balance.get();
+            // Approved withdrawals not yet paid are spoken for.
+            let held = self
+                .store()
+                .withdrawal_stats(loan.member_id, "", today, today)
+                .await?
+                .held_fen;
+            shares.push((balance - held).clamp(0, *owed));
+        }
+        Ok(shares)
+    }
+
+    async fn write_page(
+        &self,
+        collections: Vec<Collection>,
+        today: Date,
+        summary: &mut RunSummary,
+    ) -> AppResult<()> {
+        let entries: Vec<NewEntry> = collections.iter().filter_map(|c| c.entry.clone()).collect();
+        let posted = if entries.is_empty() {
+            Vec::new()
+        } else {
+            self.post_entries(&entries).await?
+        };
+        let mut posted_iter = posted.iter();
+        let mut loans = Vec::with_capacity(collections.len());
+        let mut installments = Vec::new();
+        let mut events = Vec::new();
+        for mut c in collections {
+            if c.entry.is_some() {
+                let p = posted_iter
+                    .next()
+                    .ok_or_else(|| DomainError::new("ENTRY_NOT_POSTED", "凭证未入账"))?;
+                summary.entries += 1;
+                summary.replayed += u64::from(p.replayed);
+                for e in &mut c.events {
+                    e.entry_id = Some(p.entry_id.0);
+                }
+            }
+            tally(summary, &c);
+            loans.push(c.update);
+            installments.extend(c.installments);
+            events.extend(c.events);
+        }
+        self.store()
+            .save_run_page(&loans, &installments, &events)
+            .await?;
+        let settled: Vec<i64> = loans
+            .iter()
+            .filter(|l| l.outstanding_fen == 0)
+            .map(|l| l.loan_id)
+            .collect();
+        for id in settled {
+            self.settle_if_repaid(id, today).await?;
+        }
+        Ok(())
+    }
+}
+
+fn tally(s: &mut RunSummary, c: &Collection) {
+    let paid = c.paid.total();
+    s.loans += 1;
+    match (paid, paid == c.owed_fen) {
+        (0, _) => s.unpaid += 1,
+        (_, true) => s.paid_in_full += 1,
+        _ => s.partly_paid += 1,
+    }
+    s.collected_fen += paid;
+    s.principal_fen += c.paid.principal_current + c.paid.principal_overdue;
+    s.interest_fen += c.paid.interest;
+    s.penalty_fen += c.paid.penalty;
+    s.newly_overdue_fen += c.newly_overdue_fen;
+}
+
+fn run_key(loan_id: i64, today: Date) -> String {
+    let (y, m, d) = today.ymd();
+    format!("loan-{loan_id}-run-{y:04}{m:02}{d:02}")
+}
+
+/// Allocates `taken` (of which `from_hpf` came from the HPF balance) over
+/// the loan's due installments, oldest first: penalty, interest, principal.
+fn collect(
+    loan: &LoanRecord,
+    due: &[InstallmentRecord],
+    taken: i64,
+    from_hpf: i64,
+    rules: &LoanRules,
+    today: Date,
+) -> AppResult<Collection> {
+    let rate = RatePpm::new(loan.rate_ppm)?;
+    let mut left = taken;
+    let mut paid = Paid {
+        from_hpf,
+        ..Paid::default()
+    };
+    let mut rows = Vec::with_capacity(due.len());
+    let mut newly_overdue = 0;
+    let mut newly_overdue_count = 0;
+    let mut owed_total = 0;
+    for i in due {
+        let (principal, interest, penalty) = owed(i, rate, rules.penalty_markup_percent, today)?;
+        owed_total += principal + interest + penalty;
+        let pay_penalty = left.min(penalty);
+        left -= pay_penalty;
+        let pay_interest = left.min(interest);
+        left -= pay_interest;
+        let pay_principal = left.min(principal);
+        left -= pay_principal;
+        let was_overdue = i.status == "overdue";
+        if was_overdue {
+            paid.principal_overdue += pay_principal;
+        } else {
+            paid.principal_current += pay_principal;
+        }
+        paid.interest += pay_interest;
+        paid.penalty += pay_penalty;
+        let mut row = i.clone();
+        row.paid_principal_fen += pay_principal;
+        row.paid_interest_fen += pay_interest;
+        row.paid_penalty_fen += pay_penalty;
+        let cleared =
+            pay_principal == principal && pay_interest == interest && pay_penalty == penalty;
+        if cleared {
+            row.status = "paid".into();
+            row.paid_on = Some(today);
+            row.penalty_owed_fen = 0;
+        } else {
+            if !was_overdue {
+                newly_overdue += principal - pay_principal;
+                newly_overdue_count += 1;
+            }
+            row.status = "overdue".into();
+            row.penalty_owed_fen = penalty - pay_penalty;
+            row.penalty_from = Some(today);
+        }
+        rows.push(row);
+    }
+    let open: Vec<&InstallmentRecord> = rows.iter().filter(|r| r.status == "overdue").collect();
+    let overdue_principal: i64 = open
+        .iter()
+        .map(|r| r.principal_fen - r.paid_principal_fen)
+        .sum();
+    let overdue_since = open.iter().map(|r| r.due_date).min();
+    let days = overdue_since.map_or(0, |d| i64::from(today.epoch_days() - d.epoch_days()));
+    let principal_paid = paid.principal_current + paid.principal_overdue;
+    let consecutive = if newly_overdue_count > 0 {
+        loan.consecutive_overdue + newly_overdue_count
+    } else if open.is_empty() {
+        0
+    } else {
+        loan.consecutive_overdue
+    };
+    let update = LoanRunUpdate {
+        loan_id: loan.loan_id,
+        outstanding_fen: loan.outstanding_fen - principal_paid,
+        overdue_principal_fen: overdue_principal,
+        overdue_since,
+        grade: classify(days, &rules.grade_from_days).code().to_string(),
+        consecutive_overdue: consecutive,
+        cumulative_overdue: loan.cumulative_overdue + newly_overdue_count,
+        last_run_on: today,
+    };
+    let entry = run_entry(loan.loan_id, loan.member_id, &paid, newly_overdue, today)?;
+    let events = run_events(loan.loan_id, &paid, newly_overdue, owed_total, today);
+    Ok(Collection {
+        update,
+        installments: rows,
+        entry,
+        events,
+        paid,
+        newly_overdue_fen: newly_overdue,
+        owed_fen: owed_total,
+    })
+}
+
+/// Dr 101 (bank) and Dr 201 (HPF balance) / Cr 121, 122, 40103; and for
+/// principal newly overdue Dr 122 / Cr 121. None when nothing moved.
+fn run_entry(
+    loan_id: i64,
+    member_id: i64,
+    paid: &Paid,
+    newly_overdue: i64,
+    today: Date,
+) -> AppResult<Option<NewEntry>> {
+    let mut lines = Vec::new();
+    let bank = paid.total() - paid.from_hpf;
+    if bank > 0 {
+        lines.push(Line::debit("101", Fen::new(bank)));
+    }
+    if paid.from_hpf > 0 {
+        lines.push(Line::debit("201", Fen::new(paid.from_hpf)).for_member(MemberId(member_id)));
+    }
+    if paid.principal_current > 0 {
+        lines.push(Line::credit("121", Fen::new(paid.principal_current)).for_loan(loan_id));
+    }
+    if paid.principal_overdue > 0 {
+        lines.push(Line::credit("122", Fen::new(paid.principal_overdue)).for_loan(loan_id));
+    }
+    if paid.interest + paid.penalty > 0 {
+        lines.push(Line::credit(
+            "40103",
+            Fen::new(paid.interest + paid.penalty),
+        ));
+    }
+    if newly_overdue > 0 {
+        lines.push(Line::debit("122", Fen::new(newly_overdue)).for_loan(loan_id));
+        lines.push(Line::credit("121", Fen::new(newly_overdue)).for_loan(loan_id));
+    }
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    let code = match (
+        paid.from_hpf > 0,
+        paid.principal_overdue + paid.penalty + newly_overdue > 0,
+    ) {
+        (_, true) => "L04",
+        (true, false) => "L05",
+        (false, false) => "L02",
+    };
+    let memo = match code {
+        "L04" => "逾期还款及逾期本金转列",
+        "L05" => "公积金提取还款",
+        _ => "正常还款",
+    };
+    let key = IdempotencyKey::parse(&run_key(loan_id, today))?;
+    Ok(Some(NewEntry::new(code, today, key, memo, lines)?))
+}
+
+fn run_events(
+    loan_id: i64,
+    paid: &Paid,
+    newly_overdue: i64,
+    owed: i64,
+    today: Date,
+) -> Vec<LoanEventRecord> {
+    let key = run_key(loan_id, today);
+    let mut events = Vec::new();
+    if paid.total() > 0 {
+        events.push(LoanEventRecord {
+            loan_id,
+            event_key: key.clone(),
+            happened_on: today,
+            kind: "repaid".into(),
+            amount_fen: paid.total(),
+            principal_fen: paid.principal_current + paid.principal_overdue,
+            interest_fen: paid.interest,
+            penalty_fen: paid.penalty,
+            entry_id: None,
+            note: if paid.from_hpf > 0 {
+                format!("其中公积金账户 {}", Fen::new(paid.from_hpf))
+            } else {
+                "银行代扣".to_string()
+            },
+        });
+    }
+    if paid.total() < owed {
+        events.push(LoanEventRecord {
+            loan_id,
+            event_key: format!("{key}-short"),
+            happened_on: today,
+            kind: "overdue".into(),
+            amount_fen: owed - paid.total(),
+            principal_fen: newly_overdue,
+            interest_fen: 0,
+            penalty_fen: 0,
+            entry_id: None,
+            note: "扣款不足，形成逾期".to_string(),
+        });
+    }
+    events
+}
+
+/// Penalty accrued on a loan's overdue installments up to `today` (for
+/// the member's and risk staff's view; it is posted when paid).
+pub fn penalty_to_date(
+    installments: &[InstallmentRecord],
+    rate: RatePpm,
+    markup: i64,
+    today: Date,
+) -> AppResult<Fen> {
+    let mut total = 0;
+    for i in installments.iter().filter(|i| i.status == "overdue") {
+        total += owed(i, rate, markup, today)?.2;
+    }
+    Ok(Fen::new(total))
+}

@@ -1,0 +1,537 @@
+//! After disbursement: prepayment (提前还款) with the choice of a shorter
+//! term or a lower installment, settlement (结清) with a signed
+//! mortgage-release certificate (抵押注销证明), repricing (重定价) on
+//! 1 January, and the indicators K12 and K13.
+
+use super::debit::DebitRequest;
+use super::{installment_record, state_changed};
+use crate::access::Actor;
+use crate::{App, AppResult};
+use anju_domain::access::Role;
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::loan::{self, AfterPrepayment, Method};
+use anju_domain::{Date, DomainError, Fen, RatePpm};
+use anju_store::{InstallmentRecord, LoanEventRecord, LoanRecord};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+/// Interest on a prepaid principal runs by the day since the last due day,
+/// over a 360-day year (the centre's convention, like penalty interest).
+const DAYS_PER_YEAR: i128 = 360;
+const SIGNING_KEY_ID: &str = "centre-documents-1";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrepaymentRequest {
+    pub request_key: String,
+    /// Zero pays everything off.
+    pub amount: Fen,
+    pub choice: AfterPrepayment,
+    /// From the borrower's HPF balance (a withdrawal to repay) instead of
+    /// the repayment card.
+    pub from_hpf: bool,
+}
+
+/// A mortgage-release certificate: its text, digest and signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certificate {
+    pub text: String,
+    pub sha256: String,
+    pub signature_hex: String,
+    pub public_key_hex: String,
+    pub valid: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RepricingSummary {
+    pub loans_seen: u64,
+    pub repriced: u64,
+}
+
+impl App {
+    /// 提前还款: no overdue may remain; pays the day's interest since the
+    /// last due day and the principal, then re-amortises what is left.
+    pub async fn prepay_loan(
+        &self,
+        actor: &Actor,
+        loan_id: i64,
+        request: PrepaymentRequest,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        let result = self.try_prepay(actor, loan_id, &request, today).await;
+        self.audited(
+            actor,
+            "loan.prepay",
+            &format!("loan:{loan_id}"),
+            request.request_key.as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn try_prepay(
+        &self,
+        actor: &Actor,
+        id: i64,
+        request: &PrepaymentRequest,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        let mut loan = self.loan_for(actor, id).await?;
+        if let Some(p) = &actor.principal
+            && p.role.is_staff()
+            && !matches!(p.role, Role::Clerk | Role::Manager)
+        {
+            return Err(DomainError::new("NOT_PERMITTED", "提前还款须由本人或柜员办理").into());
+        }
+        let event_key = format!("prepay-{}", request.request_key.trim());
+        if request.request_key.trim().is_empty() || event_key.len() > 80 {
+            return Err(DomainError::new("REQUEST_KEY_REQUIRED", "缺少申请编号").into());
+        }
+        if self
+            .store()
+            .loan_events(id)
+            .await?
+            .iter()
+            .any(|e| e.event_key == event_key)
+        {
+            return Ok(loan);
+        }
+        if loan.status != "active" {
+            return Err(state_changed(id));
+        }
+        if loan.overdue_since.is_some() {
+            return Err(
+                DomainError::new("LOAN_OVERDUE_FIRST", "请先归还逾期款项，再办理提前还款").into(),
+            );
+        }
+        let rows = self.store().installments(id).await?;
+        let open: Vec<&InstallmentRecord> = rows.iter().filter(|r| r.status == "due").collect();
+        let anchor = rows
+            .iter()
+            .filter(|r| r.status == "paid")
+            .map(|r| r.due_date)
+            .max()
+            .or(loan.disbursed_on)
+            .unwrap_or(today);
+        let outstanding = Fen::new(loan.outstanding_fen);
+        let full = !request.amount.is_positive() || request.amount >= outstanding;
+        let principal = if full { outstanding } else { request.amount };
+        let rate = RatePpm::new(loan.rate_ppm)?;
+        let days = i128::from((today.epoch_days() - anchor.epoch_days()).max(0));
+        let interest = anju_domain::Rounding::HalfUpFen.apply(
+            i128::from(outstanding.get()) * i128::from(rate.ppm()) * days,
+            1_000_000 * DAYS_PER_YEAR,
+        )?;
+        let total = principal.checked_add(interest)?;
+        self.take_prepayment(&loan, request, total, today).await?;
+        let entry = prepay_entry(
+            &loan,
+            principal,
+            interest,
+            request.from_hpf,
+            full,
+            &event_key,
+            today,
+        )?;
+        let posted = self.post_entry(entry).await?;
+        loan.outstanding_fen -= principal.get();
+        self.store()
+            .add_loan_events(&[LoanEventRecord {
+                loan_id: id,
+                event_key,
+                happened_on: today,
+                kind: "prepaid".into(),
+                amount_fen: total.get(),
+                principal_fen: principal.get(),
+                interest_fen: interest.get(),
+                penalty_fen: 0,
+                entry_id: Some(posted.entry_id.0),
+                note: if full {
+                    "全部提前还款".to_string()
+                } else {
+                    format!("部分提前还款，{}", choice_name(request.choice))
+                },
+            }])
+            .await?;
+        self.reschedule(&loan, &open, anchor, request.choice)
+            .await?;
+        let loan = self.save_move(&loan, "active").await?;
+        if loan.outstanding_fen == 0 {
+            return self.settle_if_repaid(id, today).await;
+        }
+        Ok(loan)
+    }
+
+    /// Takes the money: a bank deduction (refused in full if short) or a
+    /// check that the HPF balance covers it.
+    async fn take_prepayment(
+        &self,
+        loan: &LoanRecord,
+        request: &PrepaymentRequest,
+        total: Fen,
+        today: Date,
+    ) -> AppResult<()> {
+        if request.from_hpf {
+            let balance = self.member_balance(MemberId(loan.member_id)).await?.balance;
+            if balance < total {
+                return Err(DomainError::new(
+                    "INSUFFICIENT_AVAILABLE",
+                    format!("公积金余额 {balance} 不足以提前还款 {total}"),
+                )
+                .into());
+            }
+            return Ok(());
+        }
+        let receipt = self
+            .debits()
+            .debit(&[DebitRequest {
+                reference: format!(
+                    "loan-{}-prepay-{}",
+                    loan.loan_id,
+                    request.request_key.trim()
+                ),
+                bank_card: loan.repay_card.clone(),
+                amount: total,
+                value_date: today,
+            }])
+            .await?;
+        match receipt.first() {
+            Some(r) if r.debited == total => Ok(()),
+            Some(r) => Err(DomainError::new(
+                "DEBIT_REFUSED",
+                format!("还款账户扣款未成功：{}", r.message),
+            )
+            .into()),
+            None => Err(DomainError::new("DEBIT_FILE_MISMATCH", "银行未返回扣款结果").into()),
+        }
+    }
+
+    /// Re-amortises the performing principal over what the borrower chose.
+    async fn reschedule(
+        &self,
+        loan: &LoanRecord,
+        open: &[&InstallmentRecord],
+        anchor: Date,
+        choice: AfterPrepayment,
+    ) -> AppResult<()> {
+        let Some(first) = open.first() else {
+            return Ok(());
+        };
+        let outstanding = Fen::new(loan.outstanding_fen - loan.overdue_principal_fen);
+        if !outstanding.is_positive() {
+            return Ok(self
+                .store()
+                .replace_schedule(loan.loan_id, first.period, &[])
+                .await?);
+        }
+        let method = Method::parse(&loan.method)?;
+        let rate = RatePpm::new(loan.rate_ppm)?;
+        let level = Fen::new(match method {
+            Method::Annuity => first.principal_fen + first.interest_fen,
+            Method::EqualPrincipal => first.principal_fen,
+        });
+        let remaining = u32::try_from(open.len()).unwrap_or(1);
+        let months =
+            loan::months_after_prepayment(outstanding, remaining, rate, method, level, choice)?;
+        let period = u32::try_from(first.period).unwrap_or(1);
+        let rows = loan::schedule_from(outstanding, months, rate, method, None, period)?;
+        let records: Vec<InstallmentRecord> = rows
+            .iter()
+            .map(|r| {
+                let due = loan::add_months(anchor, r.period - period + 1)?;
+                let mut rec = installment_record(loan.loan_id, r, anchor)?;
+                rec.due_date = due;
+                Ok(rec)
+            })
+            .collect::<AppResult<_>>()?;
+        Ok(self
+            .store()
+            .replace_schedule(loan.loan_id, first.period, &records)
+            .await?)
+    }
+
+    /// 结清: a loan with nothing left to pay is settled and its
+    /// mortgage-release certificate signed.
+    pub(crate) async fn settle_if_repaid(
+        &self,
+        loan_id: i64,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        let mut loan = self.loan(loan_id).await?;
+        let open = self
+            .store()
+            .installments(loan_id)
+            .await?
+            .iter()
+            .any(|r| r.status != "paid" && r.principal_fen > r.paid_principal_fen);
+        if loan.status != "active" || loan.outstanding_fen != 0 || open {
+            return Ok(loan);
+        }
+        // Rows a prepayment made unnecessary (nothing owed on them) go.
+        loan.status = "settled".into();
+        loan.settled_on = Some(today);
+        loan.release_certificate = Some(self.sign_certificate(&loan, today).await?);
+        let loan = self.save_move(&loan, "active").await?;
+        self.store()
+            .add_loan_events(&[LoanEventRecord {
+                loan_id,
+                event_key: "settled".into(),
+                happened_on: today,
+                kind: "settled".into(),
+                amount_fen: 0,
+                principal_fen: 0,
+                interest_fen: 0,
+                penalty_fen: 0,
+                entry_id: None,
+                note: "贷款结清，出具抵押注销证明".into(),
+            }])
+            .await?;
+        self.tell_borrower(
+            &loan,
+            "贷款已结清",
+            "您的住房公积金贷款已结清，可下载抵押注销证明办理注销登记。",
+        )
+        .await;
+        Ok(loan)
+    }
+
+    /// The certificate's text, signed with the centre's Ed25519 key; the
+    /// stored form is the text, then `--`, the signature and the key in hex.
+    async fn sign_certificate(&self, loan: &LoanRecord, today: Date) -> AppResult<String> {
+        let key = self.signing_key().await?;
+        let text = certificate_text(loan, &self.policy().centre_name, today);
+        let signature = key.sign(text.as_bytes());
+        Ok(format!(
+            "{text}--\n{}\n{}",
+            hex(&signature.to_bytes()),
+            hex(key.verifying_key().as_bytes())
+        ))
+    }
+
+    async fn signing_key(&self) -> AppResult<SigningKey> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed)
+            .map_err(|e| DomainError::new("KEY_GENERATION", format!("无法生成签名密钥：{e}")))?;
+        let candidate = SigningKey::from_bytes(&seed);
+        let (secret, _) = self
+            .store()
+            .signing_key(
+                SIGNING_KEY_ID,
+                (&seed, candidate.verifying_key().as_bytes()),
+                crate::clock::now_micros(),
+            )
+            .await?;
+        let secret: [u8; 32] = secret
+            .try_into()
+            .map_err(|_| DomainError::new("KEY_CORRUPT", "签名密钥已损坏"))?;
+        Ok(SigningKey::from_bytes(&secret))
+    }
+
+    /// The loan's release certificate with its signature checked.
+    pub async fn release_certificate(&self, actor: &Actor, loan_id: i64) -> AppResult<Certificate> {
+        let loan = self.loan_for(actor, loan_id).await?;
+        let stored = loan.release_certificate.ok_or_else(|| {
+            DomainError::new("CERTIFICATE_NOT_ISSUED", "贷款尚未结清，没有抵押注销证明")
+        })?;
+        Ok(read_certificate(&stored))
+    }
+
+    /// 1 January: loans whose contract rate differs from the rate now in
+    /// force for their home and term are repriced and re-amortised from
+    /// the next installment. Idempotent (the rate history says what was done).
+    pub async fn reprice_loans(&self, today: Date) -> AppResult<RepricingSummary> {
+        if (today.month(), today.day()) != (1, 1) {
+            return Err(
+                DomainError::new("REPRICE_DATE", "存量贷款利率于每年 1 月 1 日调整").into(),
+            );
+        }
+        let policy = self.policy().at(today)?;
+        let mut summary = RepricingSummary::default();
+        let mut after = 0;
+        loop {
+            let page = self.store().active_loans_after(after, 1_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.loan_id;
+            for loan in page {
+                summary.loans_seen += 1;
+                let grade = loan::CreditGrade::parse(&loan.credit_grade)?;
+                let months = u32::try_from(loan.months).unwrap_or(1);
+                let rate = loan::contract_rate(
+                    &policy.loan_rate.value,
+                    &policy.loan_rule.value,
+                    loan.first_home,
+                    months,
+                    grade,
+                )?;
+                if rate.ppm() != loan.rate_ppm && loan.disbursed_on.is_some_and(|d| d < today) {
+                    self.reprice(loan, rate, today).await?;
+                    summary.repriced += 1;
+                }
+            }
+        }
+        Ok(summary)
+    }
+
+    async fn reprice(&self, mut loan: LoanRecord, rate: RatePpm, today: Date) -> AppResult<()> {
+        let rows = self.store().installments(loan.loan_id).await?;
+        let open: Vec<&InstallmentRecord> = rows.iter().filter(|r| r.status == "due").collect();
+        let anchor = open
+            .first()
+            .and_then(|f| rows.iter().find(|r| r.period == f.period - 1))
+            .map(|r| r.due_date)
+            .or(loan.disbursed_on)
+            .unwrap_or(today);
+        let old = loan.rate_ppm;
+        loan.rate_ppm = rate.ppm();
+        self.reschedule(&loan, &open, anchor, AfterPrepayment::LowerInstallment)
+            .await?;
+        self.save_move(&loan, "active").await?;
+        let store = self.store();
+        store
+            .add_loan_rate(loan.loan_id, today, rate.ppm(), "1月1日按新利率重定价")
+            .await?;
+        store
+            .add_loan_events(&[LoanEventRecord {
+                loan_id: loan.loan_id,
+                event_key: format!("repriced-{today}"),
+                happened_on: today,
+                kind: "repriced".into(),
+                amount_fen: 0,
+                principal_fen: 0,
+                interest_fen: 0,
+                penalty_fen: 0,
+                entry_id: None,
+                note: format!(
+                    "利率由 {} 调整为 {}",
+                    RatePpm::new(old).map(|r| r.to_string()).unwrap_or_default(),
+                    rate
+                ),
+            }])
+            .await?;
+        Ok(())
+    }
+
+    /// K12 异地贷款发放率 and K13 个人贷款逾期率 with their parts:
+    /// (remote issued, issued, overdue principal, loan balance).
+    pub async fn loan_indicators(&self, from: Date, to: Date) -> AppResult<LoanIndicators> {
+        let issued = self.store().loans_issued(from, to).await?;
+        let book = self.store().loan_book().await?;
+        Ok(LoanIndicators { issued, book })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoanIndicators {
+    pub issued: anju_store::LoansIssued,
+    pub book: anju_store::LoanBook,
+}
+
+impl LoanIndicators {
+    /// K12 in basis points of loans issued (count), None when none were issued.
+    pub fn k12_remote_bp(&self) -> Option<i64> {
+        (self.issued.count > 0).then(|| self.issued.remote_count * 10_000 / self.issued.count)
+    }
+
+    /// K13 in millionths (‰ × 1000) of the loan balance, None on an empty book.
+    pub fn k13_overdue_ppm(&self) -> Option<i64> {
+        (self.book.outstanding_fen > 0).then(|| {
+            i64::try_from(
+                i128::from(self.book.overdue_principal_fen) * 1_000_000
+                    / i128::from(self.book.outstanding_fen),
+            )
+            .unwrap_or(i64::MAX)
+        })
+    }
+}
+
+fn choice_name(c: AfterPrepayment) -> &'static str {
+    match c {
+        AfterPrepayment::LowerInstallment => "期限不变、月供减少",
+        AfterPrepayment::ShorterTerm => "月供不变、期限缩短",
+    }
+}
+
+fn prepay_entry(
+    loan: &LoanRecord,
+    principal: Fen,
+    interest: Fen,
+    from_hpf: bool,
+    full: bool,
+    event_key: &str,
+    today: Date,
+) -> AppResult<NewEntry> {
+    let total = principal.checked_add(interest)?;
+    let mut lines = vec![if from_hpf {
+        Line::debit("201", total).for_member(MemberId(loan.member_id))
+    } else {
+        Line::debit("101", total)
+    }];
+    lines.push(Line::credit("121", principal).for_loan(loan.loan_id));
+    if interest.is_positive() {
+        lines.push(Line::credit("40103", interest));
+    }
+    let key = IdempotencyKey::parse(&format!("loan-{}-{event_key}", loan.loan_id))?;
+    let (code, memo) = match (full, from_hpf) {
+        (true, _) => ("L06", "提前结清"),
+        (false, true) => ("L05", "提取公积金提前还款"),
+        (false, false) => ("L03", "部分提前还款"),
+    };
+    Ok(NewEntry::new(code, today, key, memo, lines)?)
+}
+
+fn certificate_text(loan: &LoanRecord, centre: &str, today: Date) -> String {
+    format!(
+        "住房公积金贷款结清及抵押注销证明\n出具机构：{centre}\n贷款编号：{}\n借款合同号：{}\n抵押登记证明号：{}\n\
+         房屋坐落：{}\n贷款金额：{}\n放款日期：{}\n结清日期：{today}\n\
+         该笔贷款本息已全部结清，请不动产登记机构办理抵押注销登记。\n",
+        loan.loan_id,
+        loan.contract_no.clone().unwrap_or_default(),
+        loan.mortgage_no.clone().unwrap_or_default(),
+        loan.property_address,
+        Fen::new(loan.amount_fen),
+        loan.disbursed_on.map(|d| d.to_string()).unwrap_or_default(),
+    )
+}
+
+/// Splits a stored certificate and checks its signature.
+pub fn read_certificate(stored: &str) -> Certificate {
+    let (text, tail) = stored.split_once("--\n").unwrap_or((stored, ""));
+    let mut parts = tail.lines();
+    let signature_hex = parts.next().unwrap_or_default().to_string();
+    let public_key_hex = parts.next().unwrap_or_default().to_string();
+    let valid = verify(text, &signature_hex, &public_key_hex);
+    Certificate {
+        text: text.to_string(),
+        sha256: hex(&Sha256::digest(text.as_bytes())),
+        signature_hex,
+        public_key_hex,
+        valid,
+    }
+}
+
+fn verify(text: &str, signature_hex: &str, public_key_hex: &str) -> bool {
+    let (Some(sig), Some(key)) = (unhex(signature_hex), unhex(public_key_hex)) else {
+        return false;
+    };
+    let (Ok(sig), Ok(key)) = (<[u8; 64]>::try_from(sig), <[u8; 32]>::try_from(key)) else {
+        return false;
+    };
+    let Ok(key) = VerifyingKey::from_bytes(&key) else {
+        return false;
+    };
+    key.verify(text.as_bytes(), &Signature::from_bytes(&sig))
+        .is_ok()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}

@@ -1,0 +1,963 @@
+//! Housing loans (贷款): applications and loans (one row each; the status
+//! says which), the people on them, the schedule, the rate history and
+//! the loan's events. Written once for both backends like `withdrawal_sql`
+//! (`$date` is the date cast). Money moves through `post_entries`; this
+//! module keeps the loan's own state, and the repayment run writes a page
+//! of loans at a time (a handful of statements per page, not per loan).
+
+use crate::StoreResult;
+use anju_domain::Date;
+use async_trait::async_trait;
+
+/// Statuses: `submitted` → `reviewed` (初审) → `approved` (审批; above the
+/// policy amount `first_approved` first, then a second approver) →
+/// `contracted` (合同与抵押登记) → `active` (disbursed) → `settled`;
+/// `rejected` before disbursement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanRecord {
+    pub loan_id: i64,
+    pub member_id: i64,
+    pub product: String,
+    pub status: String,
+    pub applied_on: Date,
+    pub applicant: String,
+    pub request_key: String,
+    pub co_borrowers: String,
+    pub property_kind: String,
+    pub property_address: String,
+    pub price_fen: i64,
+    pub appraisal_fen: Option<i64>,
+    pub area_centi_m2: i64,
+    pub monthly_income_fen: i64,
+    pub credit_grade: String,
+    pub first_home: bool,
+    pub family: bool,
+    pub amount_fen: i64,
+    pub months: i32,
+    pub method: String,
+    pub rate_ppm: i64,
+    pub limit_fen: i64,
+    pub binding_cap: String,
+    pub caps: String,
+    pub remote_centre: Option<String>,
+    pub remote_certificate_no: Option<String>,
+    pub remote_balance_fen: Option<i64>,
+    pub remote_months: Option<i32>,
+    pub commercial_bank: Option<String>,
+    pub commercial_amount_fen: Option<i64>,
+    pub commercial_rate_ppm: Option<i64>,
+    pub seller_name: String,
+    pub seller_account: String,
+    pub repay_card: String,
+    pub entrusted: bool,
+    pub needs_second: bool,
+    pub reviewed_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub second_approved_by: Option<String>,
+    pub note: String,
+    pub contract_no: Option<String>,
+    pub mortgage_no: Option<String>,
+    pub disbursed_on: Option<Date>,
+    pub disbursement_entry_id: Option<i64>,
+    pub payout_reference: Option<String>,
+    pub outstanding_fen: i64,
+    pub overdue_principal_fen: i64,
+    pub overdue_since: Option<Date>,
+    pub grade: String,
+    pub consecutive_overdue: i32,
+    pub cumulative_overdue: i32,
+    pub last_run_on: Option<Date>,
+    pub settled_on: Option<Date>,
+    pub release_certificate: Option<String>,
+    pub updated_at_us: i64,
+}
+
+/// One period of a loan's schedule, with what has been paid on it.
+/// Status: `due`, `paid`, `overdue` (past due and not paid in full).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallmentRecord {
+    pub loan_id: i64,
+    pub period: i32,
+    pub due_date: Date,
+    pub principal_fen: i64,
+    pub interest_fen: i64,
+    pub paid_principal_fen: i64,
+    pub paid_interest_fen: i64,
+    pub paid_penalty_fen: i64,
+    pub penalty_owed_fen: i64,
+    pub penalty_from: Option<Date>,
+    pub status: String,
+    pub paid_on: Option<Date>,
+}
+
+/// Something that happened to a loan: `disbursed`, `repaid`, `overdue`,
+/// `prepaid`, `repriced`, `settled`. `event_key` makes each one once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanEventRecord {
+    pub loan_id: i64,
+    pub event_key: String,
+    pub happened_on: Date,
+    pub kind: String,
+    pub amount_fen: i64,
+    pub principal_fen: i64,
+    pub interest_fen: i64,
+    pub penalty_fen: i64,
+    pub entry_id: Option<i64>,
+    pub note: String,
+}
+
+/// What the repayment run changes on a loan after a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanRunUpdate {
+    pub loan_id: i64,
+    pub outstanding_fen: i64,
+    pub overdue_principal_fen: i64,
+    pub overdue_since: Option<Date>,
+    pub grade: String,
+    pub consecutive_overdue: i32,
+    pub cumulative_overdue: i32,
+    pub last_run_on: Date,
+}
+
+/// The loan book by five-grade class: (grade, loans, Σ outstanding fen).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoanBook {
+    pub active_loans: i64,
+    pub outstanding_fen: i64,
+    pub overdue_principal_fen: i64,
+    pub overdue_loans: i64,
+    pub by_grade: Vec<(String, i64, i64)>,
+}
+
+/// Loans disbursed in a period, and how many of them were remote (K12).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoansIssued {
+    pub count: i64,
+    pub amount_fen: i64,
+    pub remote_count: i64,
+    pub remote_amount_fen: i64,
+}
+
+/// Rows per multi-row statement in the run's writes (SQLite's bound
+/// parameters stay under its limit with the widest row, 12 columns).
+pub const LOAN_ROWS_PER_STATEMENT: usize = 2_000;
+
+#[async_trait]
+pub trait LoanStore: Send + Sync {
+    /// Saves an application and the people on it (`LOAN_EXISTS` when the
+    /// member already used the request key).
+    async fn save_loan(&self, loan: &LoanRecord, parties: &[(i64, String)]) -> StoreResult<()>;
+
+    /// Writes the loan's mutable state if it is still in `from_status`;
+    /// false when it was not (someone else moved it).
+    async fn update_loan(&self, loan: &LoanRecord, from_status: &str) -> StoreResult<bool>;
+
+    async fn loan(&self, loan_id: i64) -> StoreResult<Option<LoanRecord>>;
+
+    async fn loan_by_key(
+        &self,
+        member_id: i64,
+        request_key: &str,
+    ) -> StoreResult<Option<LoanRecord>>;
+
+    /// Loans the member is on (borrower or co-borrower), newest first.
+    async fn loans_of(&self, member_id: i64) -> StoreResult<Vec<LoanRecord>>;
+
+    /// Loans in a status, oldest first (the queues).
+    async fn loans_in(&self, status: &str, limit: u32) -> StoreResult<Vec<LoanRecord>>;
+
+    /// Of the loans these members are on: (outstanding, ever disbursed).
+    async fn loan_counts(&self, member_ids: &[i64]) -> StoreResult<(i64, i64)>;
+
+    /// Replaces the `due` installments from `from_period` on with `rows`.
+    async fn replace_schedule(
+        &self,
+        loan_id: i64,
+        from_period: i32,
+        rows: &[InstallmentRecord],
+    ) -> StoreResult<()>;
+
+    async fn installments(&self, loan_id: i64) -> StoreResult<Vec<InstallmentRecord>>;
+
+    async fn add_loan_rate(
+        &self,
+        loan_id: i64,
+        effective_from: Date,
+        rate_ppm: i64,
+        reason: &str,
+    ) -> StoreResult<()>;
+
+    /// The loan's rate history, oldest first: (from, ppm, reason).
+    async fn loan_rates(&self, loan_id: i64) -> StoreResult<Vec<(Date, i64, String)>>;
+
+    /// Records events; one already recorded under its key is left alone.
+    async fn add_loan_events(&self, events: &[LoanEventRecord]) -> StoreResult<()>;
+
+    /// The loan's events, oldest first.
+    async fn loan_events(&self, loan_id: i64) -> StoreResult<Vec<LoanEventRecord>>;
+
+    /// Active loans above `after` (by id, at most `limit`) not yet run on
+    /// `today` with an installment due by `today` not paid in full, with
+    /// those installments (by loan, period).
+    async fn loans_due(
+        &self,
+        today: Date,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(LoanRecord, Vec<InstallmentRecord>)>>;
+
+    /// Writes one page of the repayment run in one transaction: the loans'
+    /// new state, their installments, their events.
+    async fn save_run_page(
+        &self,
+        loans: &[LoanRunUpdate],
+        installments: &[InstallmentRecord],
+        events: &[LoanEventRecord],
+    ) -> StoreResult<()>;
+
+    /// Active loans above `after`, by id (repricing walks them).
+    async fn active_loans_after(&self, after: i64, limit: u32) -> StoreResult<Vec<LoanRecord>>;
+
+    /// Active loans with overdue principal or installments, oldest overdue first.
+    async fn overdue_loans(&self, limit: u32) -> StoreResult<Vec<LoanRecord>>;
+
+    async fn loan_book(&self) -> StoreResult<LoanBook>;
+
+    /// Personal loans disbursed in `[from, to]`.
+    async fn loans_issued(&self, from: Date, to: Date) -> StoreResult<LoansIssued>;
+
+    /// The signing key `key_id` (secret, public), saving `candidate` first
+    /// when there is none yet (the first writer wins).
+    async fn signing_key(
+        &self,
+        key_id: &str,
+        candidate: (&[u8], &[u8]),
+        created_at_us: i64,
+    ) -> StoreResult<(Vec<u8>, Vec<u8>)>;
+}
+
+/// The columns of a loan, in [`LoanRecord`] order, dates as text.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! loan_columns {
+    () => {
+        "loan_id, member_id, product, status, CAST(applied_on AS TEXT) AS applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, CAST(disbursed_on AS TEXT) AS disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, CAST(overdue_since AS TEXT) AS overdue_since, grade, consecutive_overdue, cumulative_overdue, CAST(last_run_on AS TEXT) AS last_run_on, CAST(settled_on AS TEXT) AS settled_on, release_certificate, updated_at_us"
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! installment_columns {
+    () => {
+        "loan_id, period, CAST(due_date AS TEXT) AS due_date, principal_fen, interest_fen, paid_principal_fen, paid_interest_fen, paid_penalty_fen, penalty_owed_fen, CAST(penalty_from AS TEXT) AS penalty_from, status, CAST(paid_on AS TEXT) AS paid_on"
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! loan_event_columns {
+    () => {
+        "loan_id, event_key, CAST(happened_on AS TEXT) AS happened_on, kind, amount_fen, principal_fen, interest_fen, penalty_fen, entry_id, note"
+    };
+}
+
+/// Implements `LoanStore` for a backend (see the module docs).
+#[macro_export]
+macro_rules! impl_loan_store {
+    ($store:ty, $db:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal) => {
+        impl $store {
+            fn loan_of_row(r: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::LoanRecord> {
+                use sqlx::Row;
+                Ok($crate::LoanRecord {
+                    loan_id: r.try_get(0).map_err($backend_err)?,
+                    member_id: r.try_get(1).map_err($backend_err)?,
+                    product: r.try_get(2).map_err($backend_err)?,
+                    status: r.try_get(3).map_err($backend_err)?,
+                    applied_on: $crate::rows::stored_date(&r.try_get::<String, _>(4).map_err($backend_err)?)?,
+                    applicant: r.try_get(5).map_err($backend_err)?,
+                    request_key: r.try_get(6).map_err($backend_err)?,
+                    co_borrowers: r.try_get(7).map_err($backend_err)?,
+                    property_kind: r.try_get(8).map_err($backend_err)?,
+                    property_address: r.try_get(9).map_err($backend_err)?,
+                    price_fen: r.try_get(10).map_err($backend_err)?,
+                    appraisal_fen: r.try_get(11).map_err($backend_err)?,
+                    area_centi_m2: r.try_get(12).map_err($backend_err)?,
+                    monthly_income_fen: r.try_get(13).map_err($backend_err)?,
+                    credit_grade: r.try_get(14).map_err($backend_err)?,
+                    first_home: r.try_get(15).map_err($backend_err)?,
+                    family: r.try_get(16).map_err($backend_err)?,
+                    amount_fen: r.try_get(17).map_err($backend_err)?,
+                    months: r.try_get(18).map_err($backend_err)?,
+                    method: r.try_get(19).map_err($backend_err)?,
+                    rate_ppm: r.try_get(20).map_err($backend_err)?,
+                    limit_fen: r.try_get(21).map_err($backend_err)?,
+                    binding_cap: r.try_get(22).map_err($backend_err)?,
+                    caps: r.try_get(23).map_err($backend_err)?,
+                    remote_centre: r.try_get(24).map_err($backend_err)?,
+                    remote_certificate_no: r.try_get(25).map_err($backend_err)?,
+                    remote_balance_fen: r.try_get(26).map_err($backend_err)?,
+                    remote_months: r.try_get(27).map_err($backend_err)?,
+                    commercial_bank: r.try_get(28).map_err($backend_err)?,
+                    commercial_amount_fen: r.try_get(29).map_err($backend_err)?,
+                    commercial_rate_ppm: r.try_get(30).map_err($backend_err)?,
+                    seller_name: r.try_get(31).map_err($backend_err)?,
+                    seller_account: r.try_get(32).map_err($backend_err)?,
+                    repay_card: r.try_get(33).map_err($backend_err)?,
+                    entrusted: r.try_get(34).map_err($backend_err)?,
+                    needs_second: r.try_get(35).map_err($backend_err)?,
+                    reviewed_by: r.try_get(36).map_err($backend_err)?,
+                    approved_by: r.try_get(37).map_err($backend_err)?,
+                    second_approved_by: r.try_get(38).map_err($backend_err)?,
+                    note: r.try_get(39).map_err($backend_err)?,
+                    contract_no: r.try_get(40).map_err($backend_err)?,
+                    mortgage_no: r.try_get(41).map_err($backend_err)?,
+                    disbursed_on: r.try_get::<Option<String>, _>(42).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
+                    disbursement_entry_id: r.try_get(43).map_err($backend_err)?,
+                    payout_reference: r.try_get(44).map_err($backend_err)?,
+                    outstanding_fen: r.try_get(45).map_err($backend_err)?,
+                    overdue_principal_fen: r.try_get(46).map_err($backend_err)?,
+                    overdue_since: r.try_get::<Option<String>, _>(47).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
+                    grade: r.try_get(48).map_err($backend_err)?,
+                    consecutive_overdue: r.try_get(49).map_err($backend_err)?,
+                    cumulative_overdue: r.try_get(50).map_err($backend_err)?,
+                    last_run_on: r.try_get::<Option<String>, _>(51).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
+                    settled_on: r.try_get::<Option<String>, _>(52).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
+                    release_certificate: r.try_get(53).map_err($backend_err)?,
+                    updated_at_us: r.try_get(54).map_err($backend_err)?,
+                })
+            }
+
+            fn installment_of_row(
+                r: &<$db as sqlx::Database>::Row,
+            ) -> $crate::StoreResult<$crate::InstallmentRecord> {
+                use sqlx::Row;
+                Ok($crate::InstallmentRecord {
+                    loan_id: r.try_get(0).map_err($backend_err)?,
+                    period: r.try_get(1).map_err($backend_err)?,
+                    due_date: $crate::rows::stored_date(&r.try_get::<String, _>(2).map_err($backend_err)?)?,
+                    principal_fen: r.try_get(3).map_err($backend_err)?,
+                    interest_fen: r.try_get(4).map_err($backend_err)?,
+                    paid_principal_fen: r.try_get(5).map_err($backend_err)?,
+                    paid_interest_fen: r.try_get(6).map_err($backend_err)?,
+                    paid_penalty_fen: r.try_get(7).map_err($backend_err)?,
+                    penalty_owed_fen: r.try_get(8).map_err($backend_err)?,
+                    penalty_from: r.try_get::<Option<String>, _>(9).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
+                    status: r.try_get(10).map_err($backend_err)?,
+                    paid_on: r.try_get::<Option<String>, _>(11).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
+                })
+            }
+
+            fn loan_event_of_row(
+                r: &<$db as sqlx::Database>::Row,
+            ) -> $crate::StoreResult<$crate::LoanEventRecord> {
+                use sqlx::Row;
+                Ok($crate::LoanEventRecord {
+                    loan_id: r.try_get(0).map_err($backend_err)?,
+                    event_key: r.try_get(1).map_err($backend_err)?,
+                    happened_on: $crate::rows::stored_date(&r.try_get::<String, _>(2).map_err($backend_err)?)?,
+                    kind: r.try_get(3).map_err($backend_err)?,
+                    amount_fen: r.try_get(4).map_err($backend_err)?,
+                    principal_fen: r.try_get(5).map_err($backend_err)?,
+                    interest_fen: r.try_get(6).map_err($backend_err)?,
+                    penalty_fen: r.try_get(7).map_err($backend_err)?,
+                    entry_id: r.try_get(8).map_err($backend_err)?,
+                    note: r.try_get(9).map_err($backend_err)?,
+                })
+            }
+
+            async fn loans_where(
+                &self,
+                sql: &'static str,
+                bind: Option<i64>,
+                text: Option<&str>,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
+                let mut q = sqlx::query(sql);
+                if let Some(v) = bind {
+                    q = q.bind(v);
+                }
+                if let Some(t) = text {
+                    q = q.bind(t.to_string());
+                }
+                let rows = q.bind(limit).fetch_all(&self.$reader).await.map_err($backend_err)?;
+                rows.iter().map(Self::loan_of_row).collect()
+            }
+
+            async fn insert_installments(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                rows: &[$crate::InstallmentRecord],
+            ) -> $crate::StoreResult<()> {
+                for chunk in rows.chunks($crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO loan_installment (loan_id, period, due_date, principal_fen, interest_fen, paid_principal_fen, paid_interest_fen, paid_penalty_fen, penalty_owed_fen, penalty_from, status, paid_on) ",
+                    );
+                    q.push_values(chunk, |mut b, x| {
+                        b.push_bind(x.loan_id)
+                            .push_bind(x.period)
+                            .push_bind(x.due_date.to_string())
+                            .push_unseparated($date)
+                            .push_bind(x.principal_fen)
+                            .push_bind(x.interest_fen)
+                            .push_bind(x.paid_principal_fen)
+                            .push_bind(x.paid_interest_fen)
+                            .push_bind(x.paid_penalty_fen)
+                            .push_bind(x.penalty_owed_fen)
+                            .push_bind(x.penalty_from.map(|d| d.to_string()))
+                            .push_unseparated($date)
+                            .push_bind(x.status.clone())
+                            .push_bind(x.paid_on.map(|d| d.to_string()))
+                            .push_unseparated($date);
+                    });
+                    q.build().execute(&mut **tx).await.map_err($backend_err)?;
+                }
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::LoanStore for $store {
+            async fn save_loan(
+                &self,
+                x: &$crate::LoanRecord,
+                parties: &[(i64, String)],
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                sqlx::query(concat!(
+                    "INSERT INTO loan (loan_id, member_id, product, status, applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, overdue_since, grade, consecutive_overdue, cumulative_overdue, last_run_on, settled_on, release_certificate, updated_at_us) VALUES (",
+                    "$1, $2, $3, $4, $5", $date, ", $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43", $date, ", $44, $45, $46, $47, $48", $date, ", $49, $50, $51, $52", $date, ", $53", $date, ", $54, $55",
+                    ")"
+                ))
+                .bind(x.loan_id)
+                .bind(x.member_id)
+                .bind(&x.product)
+                .bind(&x.status)
+                .bind(x.applied_on.to_string())
+                .bind(&x.applicant)
+                .bind(&x.request_key)
+                .bind(&x.co_borrowers)
+                .bind(&x.property_kind)
+                .bind(&x.property_address)
+                .bind(x.price_fen)
+                .bind(x.appraisal_fen)
+                .bind(x.area_centi_m2)
+                .bind(x.monthly_income_fen)
+                .bind(&x.credit_grade)
+                .bind(x.first_home)
+                .bind(x.family)
+                .bind(x.amount_fen)
+                .bind(x.months)
+                .bind(&x.method)
+                .bind(x.rate_ppm)
+                .bind(x.limit_fen)
+                .bind(&x.binding_cap)
+                .bind(&x.caps)
+                .bind(&x.remote_centre)
+                .bind(&x.remote_certificate_no)
+                .bind(x.remote_balance_fen)
+                .bind(x.remote_months)
+                .bind(&x.commercial_bank)
+                .bind(x.commercial_amount_fen)
+                .bind(x.commercial_rate_ppm)
+                .bind(&x.seller_name)
+                .bind(&x.seller_account)
+                .bind(&x.repay_card)
+                .bind(x.entrusted)
+                .bind(x.needs_second)
+                .bind(&x.reviewed_by)
+                .bind(&x.approved_by)
+                .bind(&x.second_approved_by)
+                .bind(&x.note)
+                .bind(&x.contract_no)
+                .bind(&x.mortgage_no)
+                .bind(x.disbursed_on.map(|d| d.to_string()))
+                .bind(x.disbursement_entry_id)
+                .bind(&x.payout_reference)
+                .bind(x.outstanding_fen)
+                .bind(x.overdue_principal_fen)
+                .bind(x.overdue_since.map(|d| d.to_string()))
+                .bind(&x.grade)
+                .bind(x.consecutive_overdue)
+                .bind(x.cumulative_overdue)
+                .bind(x.last_run_on.map(|d| d.to_string()))
+                .bind(x.settled_on.map(|d| d.to_string()))
+                .bind(&x.release_certificate)
+                .bind(x.updated_at_us)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| {
+                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                        $crate::StoreError::rejected("LOAN_EXISTS", "该贷款申请已提交")
+                    } else {
+                        $backend_err(e)
+                    }
+                })?;
+                for (member_id, role) in parties {
+                    sqlx::query("INSERT INTO loan_party (loan_id, member_id, role) VALUES ($1, $2, $3)")
+                        .bind(x.loan_id)
+                        .bind(member_id)
+                        .bind(role)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| {
+                            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                                $crate::StoreError::rejected("LOAN_PARTY_TWICE", "同一人不能在一笔贷款中出现两次")
+                            } else {
+                                $backend_err(e)
+                            }
+                        })?;
+                }
+                tx.commit().await.map_err($backend_err)
+            }
+
+            async fn update_loan(&self, x: &$crate::LoanRecord, from_status: &str) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(concat!(
+                    "UPDATE loan SET ",
+                    "member_id = $2, product = $3, status = $4, applied_on = $5", $date, ", applicant = $6, request_key = $7, co_borrowers = $8, property_kind = $9, property_address = $10, price_fen = $11, appraisal_fen = $12, area_centi_m2 = $13, monthly_income_fen = $14, credit_grade = $15, first_home = $16, family = $17, amount_fen = $18, months = $19, method = $20, rate_ppm = $21, limit_fen = $22, binding_cap = $23, caps = $24, remote_centre = $25, remote_certificate_no = $26, remote_balance_fen = $27, remote_months = $28, commercial_bank = $29, commercial_amount_fen = $30, commercial_rate_ppm = $31, seller_name = $32, seller_account = $33, repay_card = $34, entrusted = $35, needs_second = $36, reviewed_by = $37, approved_by = $38, second_approved_by = $39, note = $40, contract_no = $41, mortgage_no = $42, disbursed_on = $43", $date, ", disbursement_entry_id = $44, payout_reference = $45, outstanding_fen = $46, overdue_principal_fen = $47, overdue_since = $48", $date, ", grade = $49, consecutive_overdue = $50, cumulative_overdue = $51, last_run_on = $52", $date, ", settled_on = $53", $date, ", release_certificate = $54, updated_at_us = $55",
+                    " WHERE loan_id = $1 AND status = $56"
+                ))
+                .bind(x.loan_id)
+                .bind(x.member_id)
+                .bind(&x.product)
+                .bind(&x.status)
+                .bind(x.applied_on.to_string())
+                .bind(&x.applicant)
+                .bind(&x.request_key)
+                .bind(&x.co_borrowers)
+                .bind(&x.property_kind)
+                .bind(&x.property_address)
+                .bind(x.price_fen)
+                .bind(x.appraisal_fen)
+                .bind(x.area_centi_m2)
+                .bind(x.monthly_income_fen)
+                .bind(&x.credit_grade)
+                .bind(x.first_home)
+                .bind(x.family)
+                .bind(x.amount_fen)
+                .bind(x.months)
+                .bind(&x.method)
+                .bind(x.rate_ppm)
+                .bind(x.limit_fen)
+                .bind(&x.binding_cap)
+                .bind(&x.caps)
+                .bind(&x.remote_centre)
+                .bind(&x.remote_certificate_no)
+                .bind(x.remote_balance_fen)
+                .bind(x.remote_months)
+                .bind(&x.commercial_bank)
+                .bind(x.commercial_amount_fen)
+                .bind(x.commercial_rate_ppm)
+                .bind(&x.seller_name)
+                .bind(&x.seller_account)
+                .bind(&x.repay_card)
+                .bind(x.entrusted)
+                .bind(x.needs_second)
+                .bind(&x.reviewed_by)
+                .bind(&x.approved_by)
+                .bind(&x.second_approved_by)
+                .bind(&x.note)
+                .bind(&x.contract_no)
+                .bind(&x.mortgage_no)
+                .bind(x.disbursed_on.map(|d| d.to_string()))
+                .bind(x.disbursement_entry_id)
+                .bind(&x.payout_reference)
+                .bind(x.outstanding_fen)
+                .bind(x.overdue_principal_fen)
+                .bind(x.overdue_since.map(|d| d.to_string()))
+                .bind(&x.grade)
+                .bind(x.consecutive_overdue)
+                .bind(x.cumulative_overdue)
+                .bind(x.last_run_on.map(|d| d.to_string()))
+                .bind(x.settled_on.map(|d| d.to_string()))
+                .bind(&x.release_certificate)
+                .bind(x.updated_at_us)
+                .bind(from_status)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn loan(&self, loan_id: i64) -> $crate::StoreResult<Option<$crate::LoanRecord>> {
+                let row = sqlx::query(concat!("SELECT ", $crate::loan_columns!(), " FROM loan WHERE loan_id = $1"))
+                    .bind(loan_id)
+                    .fetch_optional(&self.$writer)
+                    .await
+                    .map_err($backend_err)?;
+                row.as_ref().map(Self::loan_of_row).transpose()
+            }
+
+            async fn loan_by_key(
+                &self,
+                member_id: i64,
+                request_key: &str,
+            ) -> $crate::StoreResult<Option<$crate::LoanRecord>> {
+                let row = sqlx::query(concat!(
+                    "SELECT ", $crate::loan_columns!(), " FROM loan WHERE member_id = $1 AND request_key = $2"
+                ))
+                .bind(member_id)
+                .bind(request_key)
+                .fetch_optional(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                row.as_ref().map(Self::loan_of_row).transpose()
+            }
+
+            async fn loans_of(&self, member_id: i64) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
+                self.loans_where(
+                    concat!(
+                        "SELECT ", $crate::loan_columns!(), " FROM loan WHERE loan_id IN \
+                         (SELECT loan_id FROM loan_party WHERE member_id = $1) ORDER BY loan_id DESC LIMIT $2"
+                    ),
+                    Some(member_id),
+                    None,
+                    100,
+                )
+                .await
+            }
+
+            async fn loans_in(&self, status: &str, limit: u32) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
+                self.loans_where(
+                    concat!("SELECT ", $crate::loan_columns!(), " FROM loan WHERE status = $1 ORDER BY loan_id LIMIT $2"),
+                    None,
+                    Some(status),
+                    i64::from(limit),
+                )
+                .await
+            }
+
+            async fn loan_counts(&self, member_ids: &[i64]) -> $crate::StoreResult<(i64, i64)> {
+                if member_ids.is_empty() {
+                    return Ok((0, 0));
+                }
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT COUNT(DISTINCT CASE WHEN l.status = 'active' THEN l.loan_id END), \
+                     COUNT(DISTINCT CASE WHEN l.status IN ('active', 'settled') THEN l.loan_id END) \
+                     FROM loan l JOIN loan_party p ON p.loan_id = l.loan_id WHERE l.product = 'personal' AND p.member_id IN (",
+                );
+                let mut ids = q.separated(", ");
+                for id in member_ids {
+                    ids.push_bind(*id);
+                }
+                q.push(")");
+                let row: (i64, i64) = q.build_query_as().fetch_one(&self.$reader).await.map_err($backend_err)?;
+                Ok(row)
+            }
+
+            async fn replace_schedule(
+                &self,
+                loan_id: i64,
+                from_period: i32,
+                rows: &[$crate::InstallmentRecord],
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                sqlx::query("DELETE FROM loan_installment WHERE loan_id = $1 AND period >= $2 AND status = 'due'")
+                    .bind(loan_id)
+                    .bind(from_period)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($backend_err)?;
+                Self::insert_installments(&mut tx, rows).await?;
+                tx.commit().await.map_err($backend_err)
+            }
+
+            async fn installments(&self, loan_id: i64) -> $crate::StoreResult<Vec<$crate::InstallmentRecord>> {
+                let rows = sqlx::query(concat!(
+                    "SELECT ", $crate::installment_columns!(), " FROM loan_installment WHERE loan_id = $1 ORDER BY period"
+                ))
+                .bind(loan_id)
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                rows.iter().map(Self::installment_of_row).collect()
+            }
+
+            async fn add_loan_rate(
+                &self,
+                loan_id: i64,
+                effective_from: anju_domain::Date,
+                rate_ppm: i64,
+                reason: &str,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(concat!(
+                    "INSERT INTO loan_rate (loan_id, effective_from, rate_ppm, reason) VALUES ($1, $2",
+                    $date,
+                    ", $3, $4) ON CONFLICT (loan_id, effective_from) DO NOTHING"
+                ))
+                .bind(loan_id)
+                .bind(effective_from.to_string())
+                .bind(rate_ppm)
+                .bind(reason)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn loan_rates(&self, loan_id: i64) -> $crate::StoreResult<Vec<(anju_domain::Date, i64, String)>> {
+                let rows: Vec<(String, i64, String)> = sqlx::query_as(
+                    "SELECT CAST(effective_from AS TEXT), rate_ppm, reason FROM loan_rate WHERE loan_id = $1 ORDER BY effective_from",
+                )
+                .bind(loan_id)
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter()
+                    .map(|(d, p, r)| Ok(($crate::rows::stored_date(&d)?, p, r)))
+                    .collect()
+            }
+
+            async fn add_loan_events(&self, events: &[$crate::LoanEventRecord]) -> $crate::StoreResult<()> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                Self::insert_events(&mut tx, events).await?;
+                tx.commit().await.map_err($backend_err)
+            }
+
+            async fn loan_events(&self, loan_id: i64) -> $crate::StoreResult<Vec<$crate::LoanEventRecord>> {
+                let rows = sqlx::query(concat!(
+                    "SELECT ", $crate::loan_event_columns!(), " FROM loan_event WHERE loan_id = $1 ORDER BY happened_on, event_key"
+                ))
+                .bind(loan_id)
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                rows.iter().map(Self::loan_event_of_row).collect()
+            }
+
+            async fn loans_due(
+                &self,
+                today: anju_domain::Date,
+                after: i64,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<($crate::LoanRecord, Vec<$crate::InstallmentRecord>)>> {
+                let loans = sqlx::query(concat!(
+                    "SELECT ", $crate::loan_columns!(), " FROM loan WHERE status = 'active' AND loan_id > $1 \
+                     AND (last_run_on IS NULL OR last_run_on < $2", $date, ") AND EXISTS (SELECT 1 FROM loan_installment i \
+                     WHERE i.loan_id = loan.loan_id AND i.status IN ('due', 'overdue') AND i.due_date <= $2", $date, ") \
+                     ORDER BY loan_id LIMIT $3"
+                ))
+                .bind(after)
+                .bind(today.to_string())
+                .bind(i64::from(limit))
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                let loans = loans.iter().map(Self::loan_of_row).collect::<$crate::StoreResult<Vec<_>>>()?;
+                let (Some(first), Some(last)) = (loans.first(), loans.last()) else {
+                    return Ok(Vec::new());
+                };
+                let rows = sqlx::query(concat!(
+                    "SELECT ", $crate::installment_columns!(), " FROM loan_installment WHERE loan_id BETWEEN $1 AND $2 \
+                     AND status IN ('due', 'overdue') AND due_date <= $3", $date, " ORDER BY loan_id, period"
+                ))
+                .bind(first.loan_id)
+                .bind(last.loan_id)
+                .bind(today.to_string())
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                let mut due: Vec<($crate::LoanRecord, Vec<$crate::InstallmentRecord>)> =
+                    loans.into_iter().map(|l| (l, Vec::new())).collect();
+                let mut at = 0;
+                for r in &rows {
+                    let i = Self::installment_of_row(r)?;
+                    while at < due.len() && due[at].0.loan_id < i.loan_id {
+                        at += 1;
+                    }
+                    if let Some(slot) = due.get_mut(at).filter(|d| d.0.loan_id == i.loan_id) {
+                        slot.1.push(i);
+                    }
+                }
+                Ok(due)
+            }
+
+            async fn save_run_page(
+                &self,
+                loans: &[$crate::LoanRunUpdate],
+                installments: &[$crate::InstallmentRecord],
+                events: &[$crate::LoanEventRecord],
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                for chunk in loans.chunks($crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "WITH v (loan_id, outstanding_fen, overdue_principal_fen, overdue_since, grade, \
+                         consecutive_overdue, cumulative_overdue, last_run_on) AS (",
+                    );
+                    q.push_values(chunk, |mut b, x| {
+                        b.push_bind(x.loan_id)
+                            .push_bind(x.outstanding_fen)
+                            .push_bind(x.overdue_principal_fen)
+                            .push_bind(x.overdue_since.map(|d| d.to_string()))
+                            .push_unseparated($date)
+                            .push_bind(x.grade.clone())
+                            .push_bind(x.consecutive_overdue)
+                            .push_bind(x.cumulative_overdue)
+                            .push_bind(x.last_run_on.to_string())
+                            .push_unseparated($date);
+                    });
+                    q.push(
+                        ") UPDATE loan SET outstanding_fen = v.outstanding_fen, overdue_principal_fen = v.overdue_principal_fen, \
+                         overdue_since = v.overdue_since, grade = v.grade, consecutive_overdue = v.consecutive_overdue, \
+                         cumulative_overdue = v.cumulative_overdue, last_run_on = v.last_run_on FROM v WHERE loan.loan_id = v.loan_id",
+                    );
+                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
+                }
+                for chunk in installments.chunks($crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "WITH v (loan_id, period, paid_principal_fen, paid_interest_fen, paid_penalty_fen, \
+                         penalty_owed_fen, penalty_from, status, paid_on) AS (",
+                    );
+                    q.push_values(chunk, |mut b, x| {
+                        b.push_bind(x.loan_id)
+                            .push_bind(x.period)
+                            .push_bind(x.paid_principal_fen)
+                            .push_bind(x.paid_interest_fen)
+                            .push_bind(x.paid_penalty_fen)
+                            .push_bind(x.penalty_owed_fen)
+                            .push_bind(x.penalty_from.map(|d| d.to_string()))
+                            .push_unseparated($date)
+                            .push_bind(x.status.clone())
+                            .push_bind(x.paid_on.map(|d| d.to_string()))
+                            .push_unseparated($date);
+                    });
+                    q.push(
+                        ") UPDATE loan_installment SET paid_principal_fen = v.paid_principal_fen, \
+                         paid_interest_fen = v.paid_interest_fen, paid_penalty_fen = v.paid_penalty_fen, \
+                         penalty_owed_fen = v.penalty_owed_fen, penalty_from = v.penalty_from, status = v.status, \
+                         paid_on = v.paid_on FROM v WHERE loan_installment.loan_id = v.loan_id \
+                         AND loan_installment.period = v.period",
+                    );
+                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
+                }
+                Self::insert_events(&mut tx, events).await?;
+                tx.commit().await.map_err($backend_err)
+            }
+
+            async fn active_loans_after(&self, after: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
+                self.loans_where(
+                    concat!("SELECT ", $crate::loan_columns!(), " FROM loan WHERE status = 'active' AND loan_id > $1 ORDER BY loan_id LIMIT $2"),
+                    Some(after),
+                    None,
+                    i64::from(limit),
+                )
+                .await
+            }
+
+            async fn overdue_loans(&self, limit: u32) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
+                self.loans_where(
+                    concat!("SELECT ", $crate::loan_columns!(), " FROM loan WHERE status = 'active' \
+                     AND overdue_since IS NOT NULL ORDER BY overdue_since, loan_id LIMIT $1"),
+                    None,
+                    None,
+                    i64::from(limit),
+                )
+                .await
+            }
+
+            async fn loan_book(&self) -> $crate::StoreResult<$crate::LoanBook> {
+                let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+                    "SELECT grade, COUNT(*), COALESCE(SUM(outstanding_fen), 0), COALESCE(SUM(overdue_principal_fen), 0) \
+                     FROM loan WHERE status = 'active' AND product = 'personal' GROUP BY grade ORDER BY grade",
+                )
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                let overdue_loans: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM loan WHERE status = 'active' AND product = 'personal' AND overdue_since IS NOT NULL",
+                )
+                .fetch_one(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                let mut book = $crate::LoanBook { overdue_loans, ..Default::default() };
+                for (grade, n, outstanding, overdue) in rows {
+                    book.active_loans += n;
+                    book.outstanding_fen += outstanding;
+                    book.overdue_principal_fen += overdue;
+                    book.by_grade.push((grade, n, outstanding));
+                }
+                Ok(book)
+            }
+
+            async fn signing_key(
+                &self,
+                key_id: &str,
+                candidate: (&[u8], &[u8]),
+                created_at_us: i64,
+            ) -> $crate::StoreResult<(Vec<u8>, Vec<u8>)> {
+                self.signing_key_impl(key_id, candidate, created_at_us).await
+            }
+
+            async fn loans_issued(&self, from: anju_domain::Date, to: anju_domain::Date) -> $crate::StoreResult<$crate::LoansIssued> {
+                let row: (i64, i64, i64, i64) = sqlx::query_as(concat!(
+                    "SELECT COUNT(*), COALESCE(SUM(amount_fen), 0), \
+                     COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN 1 ELSE 0 END), 0), \
+                     COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN amount_fen ELSE 0 END), 0) \
+                     FROM loan WHERE product = 'personal' AND disbursed_on BETWEEN $1", $date, " AND $2", $date
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_one(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok($crate::LoansIssued {
+                    count: row.0,
+                    amount_fen: row.1,
+                    remote_count: row.2,
+                    remote_amount_fen: row.3,
+                })
+            }
+        }
+
+        impl $store {
+            async fn signing_key_impl(
+                &self,
+                key_id: &str,
+                candidate: (&[u8], &[u8]),
+                created_at_us: i64,
+            ) -> $crate::StoreResult<(Vec<u8>, Vec<u8>)> {
+                sqlx::query(
+                    "INSERT INTO signing_key (key_id, secret, public_key, created_at_us) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (key_id) DO NOTHING",
+                )
+                .bind(key_id)
+                .bind(candidate.0)
+                .bind(candidate.1)
+                .bind(created_at_us)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                sqlx::query_as("SELECT secret, public_key FROM signing_key WHERE key_id = $1")
+                    .bind(key_id)
+                    .fetch_one(&self.$writer)
+                    .await
+                    .map_err($backend_err)
+            }
+
+            async fn insert_events(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                events: &[$crate::LoanEventRecord],
+            ) -> $crate::StoreResult<()> {
+                for chunk in events.chunks($crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO loan_event (loan_id, event_key, happened_on, kind, amount_fen, principal_fen, interest_fen, penalty_fen, entry_id, note) ",
+                    );
+                    q.push_values(chunk, |mut b, x| {
+                        b.push_bind(x.loan_id)
+                            .push_bind(x.event_key.clone())
+                            .push_bind(x.happened_on.to_string())
+                            .push_unseparated($date)
+                            .push_bind(x.kind.clone())
+                            .push_bind(x.amount_fen)
+                            .push_bind(x.principal_fen)
+                            .push_bind(x.interest_fen)
+                            .push_bind(x.penalty_fen)
+                            .push_bind(x.entry_id)
+                            .push_bind(x.note.clone());
+                    });
+                    q.push(" ON CONFLICT (loan_id, event_key) DO NOTHING");
+                    q.build().execute(&mut **tx).await.map_err($backend_err)?;
+                }
+                Ok(())
+            }
+        }
+    };
+}
