@@ -8,6 +8,8 @@
 mod debit;
 mod run;
 mod service;
+#[cfg(test)]
+mod tests;
 
 pub use debit::{BankDebitSimulator, DebitAdapter, DebitReceipt, DebitRequest};
 pub use run::RunSummary;
@@ -17,6 +19,7 @@ use crate::access::{Actor, Principal};
 use crate::withdrawal::PayoutRequest;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
+use anju_domain::collection::MemberStatus;
 use anju_domain::ids::{BankCardNo, IdCardNo};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::loan::{
@@ -137,7 +140,7 @@ impl App {
         let (outstanding_loans, loans_ever) = self.store().loan_counts(&ids).await?;
         let id_card = IdCardNo::parse(&member.id_card)?;
         let facts = BorrowerFacts {
-            account_active: member.status == "active",
+            account_active: MemberStatus::parse(&member.status)? == MemberStatus::Active,
             contribution_months: self.contribution_months(member_id, today).await?,
             outstanding_loans,
             loans_ever,

@@ -1,0 +1,543 @@
+use super::*;
+use crate::policy::load_policy;
+use anju_domain::loan::AfterPrepayment;
+use anju_store::MemberRecord;
+use anju_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+const CARD: &str = "62220201000041234";
+/// Luhn-valid, ending 0000: the deduction simulator's bank refuses it.
+const EMPTY_CARD: &str = "62220201000080000";
+/// Luhn-valid, ending 0001: the simulator takes half.
+const HALF_CARD: &str = "6222020100000070001";
+const SELLER: &str = "6222020100009874";
+
+fn d(text: &str) -> Date {
+    Date::parse(text).expect("date")
+}
+
+fn yuan(text: &str) -> Fen {
+    Fen::parse(text).expect("amount")
+}
+
+fn person(role: Role, login: &str, member_id: Option<i64>) -> Actor {
+    Actor::of(
+        Principal {
+            user_id: 1,
+            login: login.to_string(),
+            display_name: login.to_string(),
+            role,
+            member_id,
+            employer_id: None,
+        },
+        "test",
+        "local",
+    )
+}
+
+fn member(id: i64) -> Actor {
+    person(Role::Member, &format!("member-{id}"), Some(id))
+}
+
+fn clerk() -> Actor {
+    person(Role::Clerk, "clerk-1", None)
+}
+
+fn reviewer() -> Actor {
+    person(Role::Reviewer, "reviewer-1", None)
+}
+
+fn finance() -> Actor {
+    person(Role::Finance, "finance-1", None)
+}
+
+/// Members 1 and 2 (born 1990) contributed ¥1,000.00 each month from July
+/// 2024 to November 2026; member 3 only since September 2026.
+async fn centre(dir: &tempfile::TempDir) -> App {
+    let url = format!("sqlite://{}", dir.path().join("l.db").display());
+    let store = SqliteStore::open(&url, "320500000000000")
+        .await
+        .expect("store");
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+    let record = |member_id, id_card: &str| MemberRecord {
+        member_id,
+        id_card: id_card.to_string(),
+        name: "王强".to_string(),
+        employer_id: Some(9),
+        status: "01".to_string(),
+        wage_fen: 10_000_00,
+        employer_rate_ppm: None,
+        member_rate_ppm: None,
+        enrolled_at_us: 1,
+    };
+    let members = [
+        record(1, "320502199003071230"),
+        record(2, "320502199205101223"),
+        record(3, "320502199507153010"),
+    ];
+    app.store()
+        .enrol_members(&members, d("2024-07-01"))
+        .await
+        .expect("enrol");
+    let mut entries = Vec::new();
+    for (m, first) in [(1, (2024, 7)), (2, (2024, 7)), (3, (2026, 9))] {
+        let (mut y, mut mo) = first;
+        while (y, mo) <= (2026, 11) {
+            let key = IdempotencyKey::parse(&format!("seed-{m}-{y}{mo:02}")).expect("key");
+            let lines = vec![
+                Line::debit("101", yuan("1000.00")),
+                Line::credit("201", yuan("1000.00")).for_member(MemberId(m)),
+            ];
+            let date = Date::from_ymd(y, mo, 10).expect("date");
+            entries.push(NewEntry::new("C01", date, key, "汇缴", lines).expect("entry"));
+            (y, mo) = if mo == 12 { (y + 1, 1) } else { (y, mo + 1) };
+        }
+    }
+    app.post_entries(&entries).await.expect("seed");
+    app
+}
+
+fn application(key: &str, amount: &str, months: u32) -> LoanApplication {
+    LoanApplication {
+        request_key: key.into(),
+        co_borrower_id_cards: Vec::new(),
+        property_kind: "second_hand".into(),
+        property_address: "苏州市姑苏区示范路 1 号 101 室".into(),
+        price: yuan("1000000.00"),
+        appraisal: None,
+        area_centi_m2: 89_50,
+        monthly_income: yuan("20000.00"),
+        credit_grade: "A".into(),
+        declared_first_home: true,
+        amount: yuan(amount),
+        months,
+        method: "annuity".into(),
+        seller_name: "李卖".into(),
+        seller_account: SELLER.into(),
+        repay_card: CARD.into(),
+        entrusted: false,
+        remote: None,
+        commercial: None,
+    }
+}
+
+/// Applies, reviews, approves, signs and disburses on `day`.
+async fn disbursed(app: &App, m: i64, a: LoanApplication, day: Date) -> LoanRecord {
+    let loan = app.apply_loan(&member(m), m, a, day).await.expect("apply");
+    app.review_loan(&clerk(), loan.loan_id, "材料齐全")
+        .await
+        .expect("review");
+    app.approve_loan(&reviewer(), loan.loan_id, "同意")
+        .await
+        .expect("approve");
+    app.sign_loan_contract(&clerk(), loan.loan_id, "苏(2026)不动产证明第0001号", day)
+        .await
+        .expect("contract");
+    app.disburse_loan(&finance(), loan.loan_id, day)
+        .await
+        .expect("disburse")
+}
+
+async fn gl(app: &App, code: &str, day: &str) -> i64 {
+    app.store()
+        .gl_net_as_of(code, d(day))
+        .await
+        .expect("gl")
+        .get()
+}
+
+async fn entries(app: &App) -> i64 {
+    app.check_ledger().await.expect("check").entries
+}
+
+#[tokio::test]
+async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let day = d("2026-11-29");
+    let check = app
+        .assess_loan(1, &application("k", "300000.00", 240), day)
+        .await
+        .expect("assess");
+    assert!(check.allowed(), "{:?}", check.eligibility.refusals);
+    // 29 months × ¥1,000 = ¥29,000 × 15 = ¥435,000: the balance cap binds.
+    assert_eq!(check.limit.binding, loan::CapKind::Balance);
+    assert_eq!(check.limit.limit, yuan("435000.00"));
+    assert_eq!(check.rate.to_string(), "2.60%");
+
+    let loan = app
+        .apply_loan(&member(1), 1, application("k", "300000.00", 240), day)
+        .await
+        .expect("apply");
+    assert_eq!(loan.status, "submitted");
+    let again = app
+        .apply_loan(&member(1), 1, application("k", "300000.00", 240), day)
+        .await
+        .expect("same key");
+    assert_eq!(again.loan_id, loan.loan_id);
+    let e = app
+        .approve_loan(&clerk(), loan.loan_id, "")
+        .await
+        .expect_err("a clerk does not approve");
+    assert_eq!(e.code(), Some("NOT_PERMITTED"));
+    app.review_loan(&reviewer(), loan.loan_id, "")
+        .await
+        .expect("review");
+    let e = app
+        .approve_loan(&reviewer(), loan.loan_id, "")
+        .await
+        .expect_err("not the same person");
+    assert_eq!(e.code(), Some("SELF_APPROVAL"));
+    let other = person(Role::Manager, "manager-1", None);
+    app.approve_loan(&other, loan.loan_id, "")
+        .await
+        .expect("approve");
+    let e = app
+        .disburse_loan(&finance(), loan.loan_id, day)
+        .await
+        .expect_err("no contract yet");
+    assert_eq!(e.code(), Some("LOAN_STATE"));
+    app.sign_loan_contract(&clerk(), loan.loan_id, "苏(2026)第1号", day)
+        .await
+        .expect("contract");
+    let active = app
+        .disburse_loan(&finance(), loan.loan_id, day)
+        .await
+        .expect("disburse");
+    assert_eq!(active.status, "active");
+    assert_eq!(active.outstanding_fen, yuan("300000.00").get());
+    assert_eq!(gl(&app, "121", "2026-11-29").await, yuan("300000.00").get());
+    let rows = app.store().installments(loan.loan_id).await.expect("rows");
+    assert_eq!(rows.len(), 240);
+    assert_eq!(rows[0].due_date, d("2026-12-29"));
+    let sum: i64 = rows.iter().map(|r| r.principal_fen).sum();
+    assert_eq!(sum, active.amount_fen);
+    // The member now has an HPF loan: a second one is refused.
+    let e = app
+        .apply_loan(&member(1), 1, application("k2", "100000.00", 120), day)
+        .await
+        .expect_err("second while the first is outstanding");
+    assert_eq!(e.code(), Some("LOAN_NOT_ELIGIBLE"));
+    assert!(app.has_hpf_loan(1).await.expect("has"));
+}
+
+#[tokio::test]
+async fn ineligible_and_over_limit_applications_write_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let day = d("2026-11-29");
+    let e = app
+        .apply_loan(&member(3), 3, application("a", "10000.00", 60), day)
+        .await
+        .expect_err("three months of contributions");
+    assert_eq!(e.code(), Some("LOAN_NOT_ELIGIBLE"));
+    assert!(e.to_string().contains("连续足额缴存 6 个月"), "{e}");
+    let e = app
+        .apply_loan(&member(1), 1, application("b", "500000.00", 240), day)
+        .await
+        .expect_err("over the balance cap");
+    assert!(e.to_string().contains("超过可贷额度"), "{e}");
+    let mut bad = application("c", "100000.00", 120);
+    bad.repay_card = "62220201000041235".into();
+    assert!(app.apply_loan(&member(1), 1, bad, day).await.is_err());
+    let e = app
+        .apply_loan(&member(2), 1, application("d", "100000.00", 120), day)
+        .await
+        .expect_err("someone else's name");
+    assert_eq!(e.code(), Some("LOAN_SCOPE"));
+    assert!(app.loans_of(1).await.expect("loans").is_empty());
+}
+
+#[tokio::test]
+async fn a_family_loan_above_the_limit_needs_a_manager_second() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    // Raise member 1's balance with a back payment so the caps allow ¥1.2M.
+    let lines = vec![
+        Line::debit("101", yuan("60000.00")),
+        Line::credit("201", yuan("60000.00")).for_member(MemberId(1)),
+    ];
+    let key = IdempotencyKey::parse("backpay").expect("key");
+    app.post_entry(NewEntry::new("C02", d("2026-11-10"), key, "补缴", lines).expect("e"))
+        .await
+        .expect("post");
+    let mut a = application("big", "1200000.00", 300);
+    a.co_borrower_id_cards = vec!["320502199205101223".into()];
+    a.price = yuan("2000000.00");
+    a.monthly_income = yuan("40000.00");
+    let loan = app
+        .apply_loan(&member(1), 1, a, d("2026-11-29"))
+        .await
+        .expect("apply");
+    assert!(loan.needs_second && loan.family);
+    app.review_loan(&clerk(), loan.loan_id, "")
+        .await
+        .expect("review");
+    let first = app
+        .approve_loan(&reviewer(), loan.loan_id, "")
+        .await
+        .expect("first");
+    assert_eq!(first.status, "first_approved");
+    let another_reviewer = person(Role::Reviewer, "reviewer-2", None);
+    let e = app
+        .approve_loan(&another_reviewer, loan.loan_id, "")
+        .await
+        .expect_err("a manager approves second");
+    assert_eq!(e.code(), Some("NOT_A_MANAGER"));
+    let second = app
+        .approve_loan(&person(Role::Manager, "manager-1", None), loan.loan_id, "")
+        .await
+        .expect("second");
+    assert_eq!(second.status, "approved");
+    // The co-borrower is on the loan: their own loans list shows it.
+    assert_eq!(app.loans_of(2).await.expect("loans").len(), 1);
+}
+
+#[tokio::test]
+async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let loan = disbursed(&app, 1, application("k", "300000.00", 240), d("2026-11-29")).await;
+    let id = loan.loan_id;
+    let rows = app.store().installments(id).await.expect("rows");
+
+    let first = app.run_repayments(d("2026-12-29")).await.expect("run");
+    assert_eq!((first.loans, first.paid_in_full, first.entries), (1, 1, 1));
+    assert_eq!(
+        first.collected_fen,
+        rows[0].principal_fen + rows[0].interest_fen
+    );
+    let posted = entries(&app).await;
+    let again = app.run_repayments(d("2026-12-29")).await.expect("rerun");
+    assert_eq!(again.loans, 0);
+    assert_eq!(entries(&app).await, posted, "a rerun posts nothing new");
+
+    // The second month the bank refuses; the run is five days late.
+    app.change_repay_card(&member(1), id, EMPTY_CARD)
+        .await
+        .expect("card");
+    let second = app.run_repayments(d("2027-02-03")).await.expect("run 2");
+    assert_eq!((second.unpaid, second.entries), (1, 1));
+    assert_eq!(second.newly_overdue_fen, rows[1].principal_fen);
+    let account = app
+        .loan_account(&member(1), id, d("2027-02-03"))
+        .await
+        .expect("account");
+    assert_eq!(account.loan.overdue_principal_fen, rows[1].principal_fen);
+    assert_eq!(account.loan.overdue_since, Some(d("2027-01-29")));
+    assert_eq!(account.loan.grade, "02");
+    assert_eq!(
+        (
+            account.loan.consecutive_overdue,
+            account.loan.cumulative_overdue
+        ),
+        (1, 1)
+    );
+    let expected = anju_domain::loan::penalty_interest(
+        Fen::new(rows[1].principal_fen),
+        RatePpm::new(loan.rate_ppm).expect("rate"),
+        50,
+        5,
+    )
+    .expect("penalty");
+    assert!(expected.is_positive());
+    assert_eq!(account.penalty_to_date, expected);
+    assert_eq!(
+        gl(&app, "122", "2027-02-03").await,
+        rows[1].principal_fen,
+        "overdue principal moved to 122"
+    );
+    let risk = person(Role::RiskManager, "risk-1", None);
+    let list = app
+        .overdue_loan_list(&risk, d("2027-02-03"))
+        .await
+        .expect("list");
+    assert_eq!(list.len(), 1);
+
+    // The card is fixed: the next run pays the overdue month with its
+    // penalty and the month due, and the loan is normal again.
+    app.change_repay_card(&member(1), id, CARD)
+        .await
+        .expect("card");
+    let third = app.run_repayments(d("2027-02-28")).await.expect("run 3");
+    assert_eq!(third.paid_in_full, 1);
+    assert!(third.penalty_fen > expected.get());
+    let account = app
+        .loan_account(&member(1), id, d("2027-02-28"))
+        .await
+        .expect("account");
+    assert_eq!(account.loan.overdue_since, None);
+    assert_eq!(account.loan.grade, "01");
+    assert_eq!(
+        (
+            account.loan.consecutive_overdue,
+            account.loan.cumulative_overdue
+        ),
+        (0, 1)
+    );
+    assert_eq!(gl(&app, "122", "2027-02-28").await, 0);
+    let paid: i64 = account
+        .installments
+        .iter()
+        .map(|i| i.paid_principal_fen)
+        .sum();
+    assert_eq!(
+        gl(&app, "121", "2027-02-28").await,
+        loan.amount_fen - paid,
+        "121 + 122 is the outstanding principal"
+    );
+    assert_eq!(account.loan.outstanding_fen, loan.amount_fen - paid);
+    assert!(app.check_ledger().await.expect("check").is_ok());
+}
+
+#[tokio::test]
+async fn a_partial_deduction_pays_interest_first_and_the_rest_is_overdue() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let mut a = application("k", "100000.00", 120);
+    a.repay_card = HALF_CARD.into();
+    let loan = disbursed(&app, 1, a, d("2026-11-29")).await;
+    let rows = app.store().installments(loan.loan_id).await.expect("rows");
+    let run = app.run_repayments(d("2026-12-29")).await.expect("run");
+    assert_eq!(run.partly_paid, 1);
+    let half = (rows[0].principal_fen + rows[0].interest_fen) / 2;
+    assert_eq!(run.collected_fen, half);
+    assert_eq!(run.interest_fen, rows[0].interest_fen);
+    let after = app.store().installments(loan.loan_id).await.expect("rows");
+    assert_eq!(after[0].status, "overdue");
+    assert_eq!(after[0].paid_principal_fen, half - rows[0].interest_fen);
+    let account = app
+        .loan_account(&member(1), loan.loan_id, d("2026-12-29"))
+        .await
+        .expect("account");
+    assert_eq!(
+        account.loan.overdue_principal_fen,
+        rows[0].principal_fen - after[0].paid_principal_fen
+    );
+}
+
+#[tokio::test]
+async fn entrusted_loans_repay_from_the_hpf_balance_first() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let mut a = application("k", "100000.00", 120);
+    a.entrusted = true;
+    a.repay_card = EMPTY_CARD.into();
+    let loan = disbursed(&app, 1, a, d("2026-11-29")).await;
+    let before = app.member_balance(MemberId(1)).await.expect("b").balance;
+    let run = app.run_repayments(d("2026-12-29")).await.expect("run");
+    assert_eq!(run.paid_in_full, 1, "the balance covers the month");
+    let after = app.member_balance(MemberId(1)).await.expect("b").balance;
+    assert_eq!(before.get() - after.get(), run.collected_fen);
+    assert_eq!(loan.status, "active");
+}
+
+#[tokio::test]
+async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certificate() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let loan = disbursed(&app, 1, application("k", "300000.00", 240), d("2026-11-29")).await;
+    let id = loan.loan_id;
+    app.run_repayments(d("2026-12-29")).await.expect("run");
+    let before = app.store().installments(id).await.expect("rows");
+    let prepay = PrepaymentRequest {
+        request_key: "p1".into(),
+        amount: yuan("100000.00"),
+        choice: AfterPrepayment::ShorterTerm,
+        from_hpf: false,
+    };
+    let after_prepay = app
+        .prepay_loan(&member(1), id, prepay.clone(), d("2026-12-29"))
+        .await
+        .expect("prepay");
+    let rows = app.store().installments(id).await.expect("rows");
+    assert!(rows.len() < before.len(), "a shorter term");
+    assert!(
+        rows[1].principal_fen + rows[1].interest_fen
+            <= before[1].principal_fen + before[1].interest_fen
+    );
+    let principal: i64 = rows.iter().map(|r| r.principal_fen).sum();
+    assert_eq!(
+        principal + yuan("100000.00").get(),
+        loan.amount_fen,
+        "Σ principal (paid, prepaid, scheduled) is the loan"
+    );
+    let twice = app
+        .prepay_loan(&member(1), id, prepay, d("2026-12-29"))
+        .await
+        .expect("same key");
+    assert_eq!(twice.outstanding_fen, after_prepay.outstanding_fen);
+
+    let full = PrepaymentRequest {
+        request_key: "p2".into(),
+        amount: Fen::ZERO,
+        choice: AfterPrepayment::LowerInstallment,
+        from_hpf: false,
+    };
+    let settled = app
+        .prepay_loan(&member(1), id, full, d("2027-01-10"))
+        .await
+        .expect("full");
+    assert_eq!(settled.status, "settled");
+    assert_eq!(gl(&app, "121", "2027-01-10").await, 0);
+    let certificate = app
+        .release_certificate(&member(1), id)
+        .await
+        .expect("certificate");
+    assert!(certificate.valid);
+    assert!(certificate.text.contains("抵押注销"));
+    let tampered = settled
+        .release_certificate
+        .expect("stored")
+        .replace("300,000.00", "900,000.00");
+    assert!(!service::read_certificate(&tampered).valid);
+    let e = app
+        .release_certificate(&member(2), id)
+        .await
+        .expect_err("not theirs");
+    assert_eq!(e.code(), Some("LOAN_SCOPE"));
+}
+
+#[tokio::test]
+async fn a_2025_loan_reprices_on_1_january_2026() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    // Opened before the 2025-05-08 cut at 2.85% (first home, over 5 years).
+    let loan = disbursed(&app, 1, application("k", "300000.00", 240), d("2025-03-01")).await;
+    assert_eq!(loan.rate_ppm, 28_500);
+    for month in 4..=12 {
+        let day = Date::from_ymd(2025, month, 1).expect("day");
+        app.run_repayments(day).await.expect("run");
+    }
+    let e = app
+        .reprice_loans(d("2025-12-31"))
+        .await
+        .expect_err("only on 1 January");
+    assert_eq!(e.code(), Some("REPRICE_DATE"));
+    let summary = app.reprice_loans(d("2026-01-01")).await.expect("reprice");
+    assert_eq!(summary.repriced, 1);
+    let account = app
+        .loan_account(&member(1), loan.loan_id, d("2026-01-01"))
+        .await
+        .expect("account");
+    assert_eq!(account.loan.rate_ppm, 26_000);
+    assert_eq!(account.rates.len(), 2);
+    let next = account.next_due.expect("next");
+    assert_eq!((next.period, next.due_date), (10, d("2026-01-01")));
+    let performing = Fen::new(account.loan.outstanding_fen);
+    assert_eq!(
+        next.interest_fen,
+        anju_domain::loan::monthly_interest(performing, RatePpm::new(26_000).expect("r"))
+            .expect("i")
+            .get()
+    );
+    let left: i64 = account
+        .installments
+        .iter()
+        .filter(|i| i.status == "due")
+        .map(|i| i.principal_fen)
+        .sum();
+    assert_eq!(left, account.loan.outstanding_fen);
+    let again = app.reprice_loans(d("2026-01-01")).await.expect("again");
+    assert_eq!(again.repriced, 0);
+}
