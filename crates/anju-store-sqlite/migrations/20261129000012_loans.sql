@@ -66,8 +66,8 @@ CREATE INDEX loan_status ON loan (status, loan_id);
 -- Borrower and co-borrowers: “no outstanding HPF loan” and the family's
 -- count of loans are asked of every person on a loan.
 CREATE TABLE loan_party (
-    loan_id   INTEGERNOT NULL,
-    member_id INTEGERNOT NULL,
+    loan_id   INTEGER NOT NULL,
+    member_id INTEGER NOT NULL,
     role      TEXT   NOT NULL,
     PRIMARY KEY (loan_id, member_id)
 );
@@ -91,9 +91,9 @@ CREATE TABLE loan_installment (
 CREATE INDEX loan_installment_open ON loan_installment (due_date, loan_id) WHERE status IN ('due', 'overdue');
 
 CREATE TABLE loan_rate (
-    loan_id        INTEGERNOT NULL,
+    loan_id        INTEGER NOT NULL,
     effective_from TEXT   NOT NULL,
-    rate_ppm       INTEGERNOT NULL,
+    rate_ppm       INTEGER NOT NULL,
     reason         TEXT   NOT NULL,
     PRIMARY KEY (loan_id, effective_from)
 );

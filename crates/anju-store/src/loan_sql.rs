@@ -855,7 +855,8 @@ macro_rules! impl_loan_store {
 
             async fn loan_book(&self) -> $crate::StoreResult<$crate::LoanBook> {
                 let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-                    "SELECT grade, COUNT(*), COALESCE(SUM(outstanding_fen), 0), COALESCE(SUM(overdue_principal_fen), 0) \
+                    "SELECT grade, COUNT(*), CAST(COALESCE(SUM(outstanding_fen), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(overdue_principal_fen), 0) AS BIGINT) \
                      FROM loan WHERE status = 'active' AND product = 'personal' GROUP BY grade ORDER BY grade",
                 )
                 .fetch_all(&self.$reader)
@@ -888,9 +889,9 @@ macro_rules! impl_loan_store {
 
             async fn loans_issued(&self, from: anju_domain::Date, to: anju_domain::Date) -> $crate::StoreResult<$crate::LoansIssued> {
                 let row: (i64, i64, i64, i64) = sqlx::query_as(concat!(
-                    "SELECT COUNT(*), COALESCE(SUM(amount_fen), 0), \
-                     COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN 1 ELSE 0 END), 0), \
-                     COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN amount_fen ELSE 0 END), 0) \
+                    "SELECT COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
                      FROM loan WHERE product = 'personal' AND disbursed_on BETWEEN $1", $date, " AND $2", $date
                 ))
                 .bind(from.to_string())

@@ -8,6 +8,7 @@ mod cases;
 mod casework;
 mod collection;
 mod interest;
+mod loan;
 mod property;
 mod withdrawal;
 
@@ -16,6 +17,7 @@ pub use cases::*;
 pub use casework::*;
 pub use collection::*;
 pub use interest::*;
+pub use loan::*;
 pub use property::*;
 pub use withdrawal::*;
 
@@ -106,6 +108,7 @@ macro_rules! contract_tests {
             withdrawals_claim_hold_and_release,
             concurrent_withdrawal_approvals_never_overdraw,
             repayment_agreements_are_one_per_member,
+            loans_move_once_and_runs_write_a_page,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

@@ -1,0 +1,230 @@
+//! Contract cases for loans: applications, state moves, schedules, the
+//! repayment run's page writes and the loan book.
+
+use super::BoxFuture;
+use super::cases::d;
+use crate::{InstallmentRecord, LoanEventRecord, LoanRecord, LoanRunUpdate, Store};
+use std::sync::Arc;
+
+pub fn loan_record(loan_id: i64, member_id: i64, key: &str) -> LoanRecord {
+    LoanRecord {
+        loan_id,
+        member_id,
+        product: "personal".into(),
+        status: "submitted".into(),
+        applied_on: d("2026-11-01"),
+        applicant: "320502199003071230".into(),
+        request_key: key.into(),
+        co_borrowers: String::new(),
+        property_kind: "completed".into(),
+        property_address: "苏州市工业园区星湖街 1 号".into(),
+        price_fen: 2_000_000_00,
+        appraisal_fen: Some(1_900_000_00),
+        area_centi_m2: 89_50,
+        monthly_income_fen: 30_000_00,
+        credit_grade: "A".into(),
+        first_home: true,
+        family: false,
+        amount_fen: 600_000_00,
+        months: 360,
+        method: "annuity".into(),
+        rate_ppm: 26_000,
+        limit_fen: 1_200_000_00,
+        binding_cap: "balance".into(),
+        caps: "ceiling:150000000;balance:120000000".into(),
+        remote_centre: Some("上海市住房公积金管理中心".into()),
+        remote_certificate_no: Some("SH-2026-1".into()),
+        remote_balance_fen: Some(50_000_00),
+        remote_months: Some(24),
+        commercial_bank: None,
+        commercial_amount_fen: None,
+        commercial_rate_ppm: None,
+        seller_name: "李卖".into(),
+        seller_account: "6222020100009874".into(),
+        repay_card: "62220201000041234".into(),
+        entrusted: false,
+        needs_second: false,
+        reviewed_by: None,
+        approved_by: None,
+        second_approved_by: None,
+        note: String::new(),
+        contract_no: None,
+        mortgage_no: None,
+        disbursed_on: None,
+        disbursement_entry_id: None,
+        payout_reference: None,
+        outstanding_fen: 0,
+        overdue_principal_fen: 0,
+        overdue_since: None,
+        grade: "01".into(),
+        consecutive_overdue: 0,
+        cumulative_overdue: 0,
+        last_run_on: None,
+        settled_on: None,
+        release_certificate: None,
+        updated_at_us: 1,
+    }
+}
+
+fn installment(loan_id: i64, period: i32, due: &str) -> InstallmentRecord {
+    InstallmentRecord {
+        loan_id,
+        period,
+        due_date: d(due),
+        principal_fen: 1_000_00,
+        interest_fen: 100_00,
+        paid_principal_fen: 0,
+        paid_interest_fen: 0,
+        paid_penalty_fen: 0,
+        penalty_owed_fen: 0,
+        penalty_from: None,
+        status: "due".into(),
+        paid_on: None,
+    }
+}
+
+pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let parties = vec![(7, "borrower".to_string()), (8, "co".to_string())];
+        let mut loan = loan_record(1, 7, "k1");
+        store.save_loan(&loan, &parties).await.expect("save");
+        let twice = store
+            .save_loan(&loan_record(2, 7, "k1"), &[])
+            .await
+            .expect_err("same key");
+        assert_eq!(twice.code(), Some("LOAN_EXISTS"));
+        assert_eq!(store.loan(1).await.expect("read"), Some(loan.clone()));
+        assert_eq!(store.loans_of(8).await.expect("co").len(), 1);
+        assert_eq!(store.loans_in("submitted", 10).await.expect("q").len(), 1);
+
+        loan.status = "active".into();
+        loan.disbursed_on = Some(d("2026-11-29"));
+        loan.outstanding_fen = 3_000_00;
+        assert!(store.update_loan(&loan, "submitted").await.expect("move"));
+        assert!(!store.update_loan(&loan, "submitted").await.expect("moved"));
+        assert_eq!(store.loan_counts(&[7, 8]).await.expect("counts"), (1, 1));
+        assert_eq!(store.loan_counts(&[]).await.expect("none"), (0, 0));
+
+        let rows: Vec<InstallmentRecord> = ["2026-12-29", "2027-01-29", "2027-02-28"]
+            .iter()
+            .zip(1..)
+            .map(|(due, p)| installment(1, p, due))
+            .collect();
+        store.replace_schedule(1, 1, &rows).await.expect("schedule");
+        store
+            .add_loan_rate(1, d("2026-11-29"), 26_000, "合同利率")
+            .await
+            .expect("rate");
+        store
+            .add_loan_rate(1, d("2026-11-29"), 26_000, "合同利率")
+            .await
+            .expect("rate twice is once");
+        assert_eq!(store.loan_rates(1).await.expect("rates").len(), 1);
+
+        assert!(
+            store
+                .loans_due(d("2026-12-28"), 0, 10)
+                .await
+                .expect("early")
+                .is_empty()
+        );
+        let due = store.loans_due(d("2027-01-29"), 0, 10).await.expect("due");
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].1.len(), 2, "two installments due by then");
+
+        let mut first = rows[0].clone();
+        first.paid_principal_fen = 1_000_00;
+        first.paid_interest_fen = 100_00;
+        first.status = "paid".into();
+        first.paid_on = Some(d("2027-01-29"));
+        let mut second = rows[1].clone();
+        second.status = "overdue".into();
+        second.penalty_from = Some(d("2027-01-29"));
+        let update = LoanRunUpdate {
+            loan_id: 1,
+            outstanding_fen: 2_000_00,
+            overdue_principal_fen: 1_000_00,
+            overdue_since: Some(d("2027-01-29")),
+            grade: "02".into(),
+            consecutive_overdue: 1,
+            cumulative_overdue: 1,
+            last_run_on: d("2027-01-29"),
+        };
+        let event = LoanEventRecord {
+            loan_id: 1,
+            event_key: "run-20270129".into(),
+            happened_on: d("2027-01-29"),
+            kind: "repaid".into(),
+            amount_fen: 1_100_00,
+            principal_fen: 1_000_00,
+            interest_fen: 100_00,
+            penalty_fen: 0,
+            entry_id: Some(42),
+            note: "银行代扣".into(),
+        };
+        store
+            .save_run_page(
+                &[update],
+                &[first.clone(), second.clone()],
+                &[event.clone()],
+            )
+            .await
+            .expect("page");
+        store
+            .add_loan_events(&[event])
+            .await
+            .expect("event twice is once");
+        assert_eq!(store.loan_events(1).await.expect("events").len(), 1);
+        assert_eq!(
+            store.installments(1).await.expect("rows")[..2],
+            [first, second]
+        );
+        assert!(
+            store
+                .loans_due(d("2027-01-29"), 0, 10)
+                .await
+                .expect("rerun")
+                .is_empty(),
+            "run once a day"
+        );
+        let read = store.loan(1).await.expect("read").expect("loan");
+        assert_eq!(
+            (read.grade.as_str(), read.overdue_since),
+            ("02", Some(d("2027-01-29")))
+        );
+        assert_eq!(store.overdue_loans(10).await.expect("overdue").len(), 1);
+        let book = store.loan_book().await.expect("book");
+        assert_eq!((book.active_loans, book.outstanding_fen), (1, 2_000_00));
+        assert_eq!(
+            (book.overdue_principal_fen, book.overdue_loans),
+            (1_000_00, 1)
+        );
+        let issued = store
+            .loans_issued(d("2026-11-01"), d("2026-11-30"))
+            .await
+            .expect("issued");
+        assert_eq!((issued.count, issued.remote_count), (1, 1));
+        assert_eq!(
+            store.active_loans_after(0, 10).await.expect("active").len(),
+            1
+        );
+
+        // A prepayment replaces the rows still due.
+        store
+            .replace_schedule(1, 3, &[installment(1, 3, "2027-02-28")])
+            .await
+            .expect("reschedule");
+        assert_eq!(store.installments(1).await.expect("rows").len(), 3);
+
+        let key = store
+            .signing_key("k", (&[1; 32], &[2; 32]), 1)
+            .await
+            .expect("key");
+        let again = store
+            .signing_key("k", (&[3; 32], &[4; 32]), 2)
+            .await
+            .expect("first wins");
+        assert_eq!((key.0.clone(), key.1.clone()), again);
+        assert_eq!(key.0, vec![1; 32]);
+    })
+}
