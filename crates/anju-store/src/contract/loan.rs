@@ -166,7 +166,7 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
             .save_run_page(
                 &[update],
                 &[first.clone(), second.clone()],
-                &[event.clone()],
+                std::slice::from_ref(&event),
             )
             .await
             .expect("page");
