@@ -131,6 +131,7 @@ pub fn ledger_check_from(
         gl_201: Fen::new(gl_201),
         total_debit: Fen::new(debit),
         total_credit: Fen::new(credit),
+        loan_book: None,
     }
 }
 

@@ -124,6 +124,9 @@ pub struct LedgerCheck {
     pub gl_201: Fen,
     pub total_debit: Fen,
     pub total_credit: Fen,
+    /// Σ outstanding principal of active loans and GL 121 + 122 (debit −
+    /// credit), when the loan book was checked (the app adds it).
+    pub loan_book: Option<(Fen, Fen)>,
 }
 
 impl LedgerCheck {
@@ -134,6 +137,7 @@ impl LedgerCheck {
             && self.member_mismatches.is_empty()
             && self.member_total == self.gl_201
             && self.total_debit == self.total_credit
+            && self.loan_book.is_none_or(|(book, gl)| book == gl)
     }
 
     /// A readable report: one line per invariant with ✓/✗ and the offenders.
@@ -171,6 +175,13 @@ impl LedgerCheck {
             self.member_total,
             self.gl_201
         );
+        if let Some((book, gl)) = self.loan_book {
+            let _ = writeln!(
+                out,
+                "[{}] Σ loans outstanding {book} = GL 121 + 122 {gl}",
+                mark(book == gl)
+            );
+        }
         let _ = writeln!(
             out,
             "[{}] GL balance rows = Σ lines",

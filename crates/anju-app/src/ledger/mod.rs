@@ -120,8 +120,18 @@ impl App {
         Ok(newest.into_iter().rev().collect())
     }
 
+    /// The store's invariants, and the loan book against GL 121 + 122.
     pub async fn check_ledger(&self) -> AppResult<LedgerCheck> {
-        Ok(self.store().check_ledger().await?)
+        let mut check = self.store().check_ledger().await?;
+        let book = self.store().loan_book().await?;
+        let mut gl = 0;
+        for b in self.store().gl_balances().await? {
+            if b.gl_code == "121" || b.gl_code == "122" {
+                gl += b.debit.get() - b.credit.get();
+            }
+        }
+        check.loan_book = Some((Fen::new(book.outstanding_fen), Fen::new(gl)));
+        Ok(check)
     }
 }
 

@@ -219,6 +219,15 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
         .expect_err("second while the first is outstanding");
     assert_eq!(e.code(), Some("LOAN_NOT_ELIGIBLE"));
     assert!(app.has_hpf_loan(1).await.expect("has"));
+
+    // `anju check` ties the loan book to GL 121 + 122.
+    assert!(app.check_ledger().await.expect("check").is_ok());
+    let mut wrong = active.clone();
+    wrong.outstanding_fen += 1;
+    assert!(app.store().update_loan(&wrong, "active").await.expect("corrupt"));
+    let check = app.check_ledger().await.expect("check");
+    assert!(!check.is_ok());
+    assert!(check.render().contains("FAIL] Σ loans outstanding"));
 }
 
 #[tokio::test]
