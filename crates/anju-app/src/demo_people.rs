@@ -205,6 +205,17 @@ mod tests {
             paid.withdrawn,
             anju_domain::Fen::parse("1500.00").expect("fen")
         );
+        // The demo's loans: one current, one overdue, two in the queues; twice is once.
+        for _ in 0..2 {
+            crate::demo_loans::seed_demo_loans(&app, today)
+                .await
+                .expect("loans");
+        }
+        assert_eq!(app.loan_queue("submitted").await.expect("q").len(), 1);
+        assert_eq!(app.loan_queue("reviewed").await.expect("q").len(), 1);
+        let book = app.store().loan_book().await.expect("book");
+        assert_eq!((book.active_loans, book.overdue_loans), (2, 1));
+        assert!(book.overdue_principal_fen > 0);
         let check = app.check_ledger().await.expect("check");
         assert!(check.is_ok(), "{}", check.render());
     }

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod collection;
 pub mod demo;
 mod demo_cases;
+pub mod demo_loans;
 pub mod demo_people;
 mod error;
 pub mod interest;

@@ -721,6 +721,11 @@ impl App {
     }
 }
 
+/// The same day a month later (the month's end when shorter).
+pub fn next_month(day: Date) -> AppResult<Date> {
+    Ok(loan::add_months(day, 1)?)
+}
+
 fn month_index(d: Date) -> i64 {
     i64::from(d.year()) * 12 + i64::from(d.month())
 }

@@ -224,7 +224,12 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
     assert!(app.check_ledger().await.expect("check").is_ok());
     let mut wrong = active.clone();
     wrong.outstanding_fen += 1;
-    assert!(app.store().update_loan(&wrong, "active").await.expect("corrupt"));
+    assert!(
+        app.store()
+            .update_loan(&wrong, "active")
+            .await
+            .expect("corrupt")
+    );
     let check = app.check_ledger().await.expect("check");
     assert!(!check.is_ok());
     assert!(check.render().contains("FAIL] Σ loans outstanding"));
