@@ -142,6 +142,9 @@ pub struct LoansIssued {
 /// parameters stay under its limit with the widest row, 12 columns).
 pub const LOAN_ROWS_PER_STATEMENT: usize = 2_000;
 
+/// Loans per multi-row insert: 55 columns stay under SQLite's bound parameters.
+pub const LOANS_PER_STATEMENT: usize = 500;
+
 #[async_trait]
 pub trait LoanStore: Send + Sync {
     /// Saves an application and the people on it (`LOAN_EXISTS` when the
@@ -225,6 +228,14 @@ pub trait LoanStore: Send + Sync {
 
     /// Personal loans disbursed in `[from, to]`.
     async fn loans_issued(&self, from: Date, to: Date) -> StoreResult<LoansIssued>;
+
+    /// Loads loans already decided (with their schedules) in one
+    /// transaction: a migration from another system, or a benchmark's book.
+    async fn import_loans(
+        &self,
+        loans: &[LoanRecord],
+        installments: &[InstallmentRecord],
+    ) -> StoreResult<()>;
 
     /// The signing key `key_id` (secret, public), saving `candidate` first
     /// when there is none yet (the first writer wins).
@@ -876,6 +887,82 @@ macro_rules! impl_loan_store {
                     book.by_grade.push((grade, n, outstanding));
                 }
                 Ok(book)
+            }
+
+            async fn import_loans(
+                &self,
+                loans: &[$crate::LoanRecord],
+                installments: &[$crate::InstallmentRecord],
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                for chunk in loans.chunks($crate::loan_sql::LOANS_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO loan (loan_id, member_id, product, status, applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, overdue_since, grade, consecutive_overdue, cumulative_overdue, last_run_on, settled_on, release_certificate, updated_at_us) ");
+                    q.push_values(chunk, |mut b, x| {
+                        b.push_bind(x.loan_id)
+                            .push_bind(x.member_id)
+                            .push_bind(x.product.clone())
+                            .push_bind(x.status.clone())
+                            .push_bind(x.applied_on.to_string()).push_unseparated($date)
+                            .push_bind(x.applicant.clone())
+                            .push_bind(x.request_key.clone())
+                            .push_bind(x.co_borrowers.clone())
+                            .push_bind(x.property_kind.clone())
+                            .push_bind(x.property_address.clone())
+                            .push_bind(x.price_fen)
+                            .push_bind(x.appraisal_fen)
+                            .push_bind(x.area_centi_m2)
+                            .push_bind(x.monthly_income_fen)
+                            .push_bind(x.credit_grade.clone())
+                            .push_bind(x.first_home)
+                            .push_bind(x.family)
+                            .push_bind(x.amount_fen)
+                            .push_bind(x.months)
+                            .push_bind(x.method.clone())
+                            .push_bind(x.rate_ppm)
+                            .push_bind(x.limit_fen)
+                            .push_bind(x.binding_cap.clone())
+                            .push_bind(x.caps.clone())
+                            .push_bind(x.remote_centre.clone())
+                            .push_bind(x.remote_certificate_no.clone())
+                            .push_bind(x.remote_balance_fen)
+                            .push_bind(x.remote_months)
+                            .push_bind(x.commercial_bank.clone())
+                            .push_bind(x.commercial_amount_fen)
+                            .push_bind(x.commercial_rate_ppm)
+                            .push_bind(x.seller_name.clone())
+                            .push_bind(x.seller_account.clone())
+                            .push_bind(x.repay_card.clone())
+                            .push_bind(x.entrusted)
+                            .push_bind(x.needs_second)
+                            .push_bind(x.reviewed_by.clone())
+                            .push_bind(x.approved_by.clone())
+                            .push_bind(x.second_approved_by.clone())
+                            .push_bind(x.note.clone())
+                            .push_bind(x.contract_no.clone())
+                            .push_bind(x.mortgage_no.clone())
+                            .push_bind(x.disbursed_on.map(|d| d.to_string())).push_unseparated($date)
+                            .push_bind(x.disbursement_entry_id)
+                            .push_bind(x.payout_reference.clone())
+                            .push_bind(x.outstanding_fen)
+                            .push_bind(x.overdue_principal_fen)
+                            .push_bind(x.overdue_since.map(|d| d.to_string())).push_unseparated($date)
+                            .push_bind(x.grade.clone())
+                            .push_bind(x.consecutive_overdue)
+                            .push_bind(x.cumulative_overdue)
+                            .push_bind(x.last_run_on.map(|d| d.to_string())).push_unseparated($date)
+                            .push_bind(x.settled_on.map(|d| d.to_string())).push_unseparated($date)
+                            .push_bind(x.release_certificate.clone())
+                            .push_bind(x.updated_at_us);
+                    });
+                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
+                    let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO loan_party (loan_id, member_id, role) ");
+                    q.push_values(chunk, |mut b, x| {
+                        b.push_bind(x.loan_id).push_bind(x.member_id).push_bind("borrower");
+                    });
+                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
+                }
+                Self::insert_installments(&mut tx, installments).await?;
+                tx.commit().await.map_err($backend_err)
             }
 
             async fn signing_key(

@@ -60,6 +60,11 @@ pub enum Command {
         #[command(subcommand)]
         command: InterestCommand,
     },
+    /// Housing loan tools (public figures: no database, no sign-in).
+    Loan {
+        #[command(subcommand)]
+        command: LoanCommand,
+    },
     /// Reconcile a payment channel's daily file (对账) against the booked
     /// payments; exits 1 when anything differs.
     Recon {
@@ -147,6 +152,46 @@ pub enum InterestCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum LoanCommand {
+    /// 还款计划: every installment of a loan and the totals (business rules
+    /// §4), as an aligned table in yuan or as JSON in fen.
+    Schedule {
+        /// The loan amount, in fen.
+        #[arg(long, allow_negative_numbers = true)]
+        principal_fen: i64,
+        /// The term in months.
+        #[arg(long)]
+        months: u32,
+        /// The annual contract rate in parts per million (2.60% = 26000).
+        #[arg(long, allow_negative_numbers = true)]
+        annual_rate_ppm: i64,
+        /// `annuity` (等额本息) or `equal-principal` (等额本金).
+        #[arg(long)]
+        method: String,
+        /// The disbursement date (YYYY-MM-DD); gives each period its due date.
+        #[arg(long)]
+        start: Option<String>,
+        /// Print one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// 还款批量: collect every loan due by the date (run daily; a rerun
+    /// posts nothing new). One JSON line.
+    Run {
+        /// The business date (YYYY-MM-DD); today in China when not given.
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// 重定价: on 1 January, move loans to the rate now in force and
+    /// re-amortise them. One JSON line.
+    Reprice {
+        /// The business date, a 1 January (YYYY-01-01); today in China when not given.
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
     /// Print the policy versions in force on a date (default: today in China).
     Show {
@@ -228,6 +273,16 @@ pub enum BenchScenario {
         /// Withdrawals in flight at once.
         #[arg(long, default_value_t = 32)]
         concurrency: u64,
+    },
+    /// P3: the monthly loan repayment run over a book of loans (due, paid,
+    /// overdue, penalty) on a fresh database.
+    Repayment {
+        /// Loans in the book (default: Suzhou scale, 420 thousand).
+        #[arg(long, default_value_t = 420_000)]
+        loans: u64,
+        /// Installments loaded per loan (the run reads the ones due).
+        #[arg(long, default_value_t = 12)]
+        periods: u32,
     },
     /// P2: a year of remittances, then the 30 June settlement over every account.
     Interest {

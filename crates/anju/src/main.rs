@@ -2,10 +2,12 @@
 //! arguments, load configuration, open the store, then hand over to a use case.
 
 mod bench;
+mod bench_repayment;
 mod bench_withdrawal;
 mod cli;
 mod config;
 mod interest;
+mod loan;
 mod run;
 mod seed;
 

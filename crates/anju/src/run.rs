@@ -1,6 +1,8 @@
 //! One function per command.
 
-use crate::cli::{BenchScenario, Cli, Command, IdKind, InterestCommand, PolicyCommand};
+use crate::cli::{
+    BenchScenario, Cli, Command, IdKind, InterestCommand, LoanCommand, PolicyCommand,
+};
 use crate::config::{Config, DEMO_DATABASE, LogFormat, sqlite_url};
 use anju_app::App;
 use anju_app::clock::today_in_china;
@@ -54,6 +56,38 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let (policy, store) = open(&config).await?;
             crate::interest::settle(App::new(store, policy), year, today).await
         }
+        Command::Loan {
+            command:
+                LoanCommand::Schedule {
+                    principal_fen,
+                    months,
+                    annual_rate_ppm,
+                    method,
+                    start,
+                    json,
+                },
+        } => crate::loan::schedule(
+            principal_fen,
+            months,
+            annual_rate_ppm,
+            &method,
+            start.as_deref(),
+            json,
+        ),
+        Command::Loan {
+            command: LoanCommand::Run { date },
+        } => {
+            let today = business_date(date.as_deref())?;
+            let (policy, store) = open(&config).await?;
+            crate::loan::run(App::new(store, policy), today).await
+        }
+        Command::Loan {
+            command: LoanCommand::Reprice { date },
+        } => {
+            let today = business_date(date.as_deref())?;
+            let (policy, store) = open(&config).await?;
+            crate::loan::reprice(App::new(store, policy), today).await
+        }
         Command::Policy {
             command: PolicyCommand::Show { date },
         } => policy_show(&config, date.as_deref()),
@@ -95,6 +129,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let policy = load_policy(config.policy.as_deref())?;
             crate::bench::interest(&config, &policy, members, seed, months).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            scenario: BenchScenario::Repayment { loans, periods },
+        } => {
+            let policy = load_policy(config.policy.as_deref())?;
+            crate::bench_repayment::repayment(&config, &policy, loans, periods).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench {

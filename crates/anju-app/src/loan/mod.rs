@@ -855,7 +855,7 @@ fn new_record(
     }
 }
 
-pub(crate) fn installment_record(
+pub fn installment_record(
     loan_id: i64,
     r: &Installment,
     start: Date,
@@ -878,6 +878,74 @@ pub(crate) fn installment_record(
         status: "due".into(),
         paid_on: None,
     })
+}
+
+/// A loan already disbursed, as a book imported from another system (or a
+/// benchmark's) carries it: active, nothing overdue, the whole amount
+/// outstanding.
+#[allow(clippy::too_many_arguments)]
+pub fn imported_loan(
+    loan_id: i64,
+    member_id: i64,
+    amount: Fen,
+    months: u32,
+    rate: RatePpm,
+    method: Method,
+    repay_card: &str,
+    disbursed_on: Date,
+) -> LoanRecord {
+    let application = LoanApplication {
+        request_key: format!("import-{loan_id}"),
+        co_borrower_id_cards: Vec::new(),
+        property_kind: "second_hand".into(),
+        property_address: "（迁移数据）".into(),
+        price: amount,
+        appraisal: None,
+        area_centi_m2: 1,
+        monthly_income: Fen::ZERO,
+        credit_grade: "A".into(),
+        declared_first_home: true,
+        amount,
+        months,
+        method: method.code().into(),
+        seller_name: "（迁移数据）".into(),
+        seller_account: String::new(),
+        repay_card: repay_card.into(),
+        entrusted: false,
+        remote: None,
+        commercial: None,
+    };
+    let assessment = LoanAssessment {
+        eligibility: Eligibility {
+            refusals: Vec::new(),
+            first_home: true,
+            latest_end: disbursed_on,
+        },
+        limit: LimitDecision {
+            caps: Vec::new(),
+            binding: loan::CapKind::Ceiling,
+            limit: amount,
+        },
+        rate,
+        max_months: months,
+        schedule: Vec::new(),
+        parties: vec![(member_id, "borrower".into())],
+        balances: Fen::ZERO,
+    };
+    let mut record = new_record(
+        loan_id,
+        member_id,
+        "import",
+        &application,
+        &assessment,
+        repay_card,
+        amount,
+        disbursed_on,
+    );
+    record.status = "active".into();
+    record.disbursed_on = Some(disbursed_on);
+    record.outstanding_fen = amount.get();
+    record
 }
 
 /// The member applies for themselves; counter staff for anyone.
