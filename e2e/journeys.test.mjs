@@ -399,3 +399,164 @@ test('a member applies for a year of rent, a clerk prepares, a reviewer approves
     await page.locator('#applications td.status', { hasText: '已到账' }).first().waitFor();
   });
 });
+
+/** A Luhn-valid 16-digit card number ending 0000 (the bank simulator refuses such cards). */
+function emptyCard() {
+  const luhn = (digits) => [...digits].reverse().reduce((sum, c, i) => {
+    const d = Number(c) * (i % 2 === 1 ? 2 : 1);
+    return sum + (d > 9 ? d - 9 : d);
+  }, 0) % 10 === 0;
+  for (let n = 0; n < 100; n++) {
+    const card = `6222020100${String(n).padStart(2, '0')}0000`;
+    if (luhn(card)) return card;
+  }
+  throw new Error('no Luhn-valid card ending 0000');
+}
+
+/** `YYYY-MM-DD` plus days, in the civil calendar. */
+function addDays(iso, days) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+const fenOf = (text) => BigInt(text.replace(/[^\d]/g, ''));
+
+test('a member applies for a loan; staff review, approve, sign and disburse; a refused deduction goes overdue', async () => {
+  let loanId;
+  let firstDue;
+  let secondDue;
+  await journey('loan-calculator', async (page) => {
+    const response = await page.goto(`${base}/loan/calculator`);
+    if (response.status() === 404) return; // the public calculator is not there yet
+    await page.getByLabel('房价（元）', { exact: true }).fill('2000000');
+    await page.getByLabel('借款人及共同借款人账户余额（元）').fill('50000');
+    await page.getByLabel('家庭月收入（元）').fill('20000');
+    await page.getByLabel('贷款期限（月）').fill('240');
+    await page.getByRole('button', { name: '试算' }).click();
+    await page.locator('#limit').waitFor();
+    assert.match(await page.locator('#limit').innerText(), /^¥[\d,]+\.\d\d$/);
+  });
+  await journey('loan-apply', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    await page.getByRole('link', { name: '贷款', exact: true }).click();
+    await page.getByRole('heading', { name: '住房公积金贷款' }).waitFor();
+    await page.getByLabel('房屋类型').selectOption('second_hand');
+    await page.getByLabel('房屋坐落').fill('苏州市姑苏区浏览器路 1 号 101 室');
+    await page.getByLabel('建筑面积（㎡）').fill('89.50');
+    await page.getByLabel('房价（元）', { exact: true }).fill('2000000');
+    await page.getByLabel('家庭月收入（元）').fill('20000');
+    await page.getByLabel('贷款金额（元）', { exact: true }).fill('300000');
+    await page.getByLabel('期限（月）', { exact: true }).fill('240');
+    await page.getByLabel('还款方式').selectOption('annuity');
+    // 试算 before anything is saved: eligibility, the caps and the one that binds.
+    await page.getByRole('button', { name: '试算' }).click();
+    await page.locator('#loan-check-result', { hasText: '符合贷款条件' }).waitFor();
+    await page.locator('#check-caps .tag', { hasText: '起决定作用' }).waitFor();
+    const limit = fenOf(await page.locator('#check-limit').innerText());
+    assert.ok(limit > 0n, 'a limit is shown');
+    const amount = limit < 30000000n ? limit / 200n : 300000n; // well below the limit
+    await page.getByLabel('贷款金额（元）', { exact: true }).fill(String(amount));
+    await page.getByLabel('售房人名称').fill('苏州浏览器置业有限公司');
+    await page.getByLabel('售房人收款账号').fill('6222020100009874');
+    await page.getByLabel('还款银行卡号').fill('62220201000041234');
+    await page.getByRole('button', { name: '提交申请' }).click();
+    const notice = page.getByText(/贷款申请已提交（贷款编号 \d+/);
+    await notice.waitFor();
+    loanId = (await notice.innerText()).match(/贷款编号 (\d+)/)[1];
+    await page.locator('#loans td.status', { hasText: '待初审' }).first().waitFor();
+  });
+  await journey('loan-clerk-review', async (page) => {
+    await signIn(page, 'staff', 'clerk01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '贷款审批' }).click();
+    const card = page.locator(`#loan-${loanId}`);
+    await card.getByText('起决定作用').first().waitFor();
+    await card.getByLabel('初审意见').fill('收入与房屋材料核对无误');
+    await card.getByRole('button', { name: '初审通过' }).click();
+    await page.getByText(`贷款 ${loanId}：待审批。`).waitFor();
+  });
+  await journey('loan-reviewer-approve', async (page) => {
+    await signIn(page, 'staff', 'reviewer01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '贷款审批' }).click();
+    const card = page.locator(`#loan-${loanId}`);
+    await card.getByLabel('审批意见').fill('同意');
+    await card.getByRole('button', { name: '审批通过' }).click();
+    await page.getByText(`贷款 ${loanId}：待签约。`).waitFor();
+  });
+  await journey('loan-clerk-contract', async (page) => {
+    await signIn(page, 'staff', 'clerk01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '贷款审批' }).click();
+    const card = page.locator(`#loan-${loanId}`);
+    await card.getByLabel('抵押登记证明号').fill('苏(2026)苏州市不动产证明第0099号');
+    await card.getByRole('button', { name: '签订合同' }).click();
+    await page.getByText(`贷款 ${loanId}：已签订借款合同`).waitFor();
+  });
+  await journey('loan-finance-disburse', async (page) => {
+    await signIn(page, 'staff', 'finance01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '贷款审批' }).click();
+    await page.locator(`#loan-${loanId}`).getByRole('button', { name: '放款' }).click();
+    await page.getByText(`贷款 ${loanId}：已放款`).waitFor();
+  });
+  await journey('loan-member-schedule', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    await page.goto(`${base}/member/loans/${loanId}`);
+    await page.getByRole('heading', { name: `贷款 ${loanId}：还款中` }).waitFor();
+    const dues = page.locator('#schedule tbody td.due');
+    firstDue = (await dues.nth(0).innerText()).trim();
+    secondDue = (await dues.nth(1).innerText()).trim();
+    assert.match(firstDue, /^\d{4}-\d\d-\d\d$/);
+  });
+  await journey('loan-finance-run-1', async (page) => {
+    await signIn(page, 'staff', 'finance01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '贷款审批' }).click();
+    await page.getByLabel('还款业务日期').fill(firstDue);
+    await page.getByRole('button', { name: '执行还款批量' }).click();
+    await page.locator('#run-summary').waitFor();
+    const [full] = (await page.locator('#run-counts').innerText()).split('/').map((n) => Number(n.trim()));
+    assert.ok(full >= 1, 'the first installment is deducted in full');
+  });
+  await journey('loan-member-card', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    await page.goto(`${base}/member/loans/${loanId}`);
+    await page.locator('#schedule td.status', { hasText: '已还' }).first().waitFor();
+    await page.getByLabel('新还款银行卡号').fill(emptyCard());
+    await page.getByRole('button', { name: '变更还款账户' }).click();
+    await page.getByText('还款账户已变更为 ****0000').waitFor();
+  });
+  await journey('loan-finance-run-2', async (page) => {
+    await signIn(page, 'staff', 'finance01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '贷款审批' }).click();
+    // A few days after the second due date, so penalty interest has accrued.
+    await page.getByLabel('还款业务日期').fill(addDays(secondDue, 5));
+    await page.getByRole('button', { name: '执行还款批量' }).click();
+    await page.locator('#run-summary').waitFor();
+    assert.notEqual(await page.locator('#run-overdue').innerText(), '¥0.00');
+  });
+  await journey('loan-member-overdue', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    await page.goto(`${base}/member/loans/${loanId}`);
+    await page.locator('#schedule td.status', { hasText: '逾期' }).first().waitFor();
+    assert.ok(fenOf(await page.locator('#overdue-amount').innerText()) > 0n, 'an overdue amount');
+    assert.ok(fenOf(await page.locator('#penalty').innerText()) > 0n, 'penalty interest to date');
+    assert.equal(await page.locator('#grade').innerText(), '关注');
+  });
+  await journey('loan-risk-overdue', async (page) => {
+    await signIn(page, 'staff', 'risk01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '逾期贷款' }).click();
+    const row = page.locator(`#overdue-${loanId}`);
+    await row.waitFor();
+    assert.ok(fenOf(await row.locator('td.penalty').innerText()) > 0n, 'the penalty is listed');
+    assert.match(await page.locator('#k13').innerText(), /^\d+\.\d{3}‰$/);
+  });
+});

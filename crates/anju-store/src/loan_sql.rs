@@ -122,6 +122,9 @@ pub struct LoanRunUpdate {
 /// The loan book by five-grade class: (grade, loans, Σ outstanding fen).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoanBook {
+    /// Outstanding principal of active project loans (公租房建设贷款),
+    /// kept apart from the personal book the indicators read.
+    pub project_outstanding_fen: i64,
     pub active_loans: i64,
     pub outstanding_fen: i64,
     pub overdue_principal_fen: i64,
@@ -879,7 +882,18 @@ macro_rules! impl_loan_store {
                 .fetch_one(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                let mut book = $crate::LoanBook { overdue_loans, ..Default::default() };
+                let project_outstanding_fen: i64 = sqlx::query_scalar(
+                    "SELECT CAST(COALESCE(SUM(outstanding_fen), 0) AS BIGINT) FROM loan \
+                     WHERE status = 'active' AND product = 'project'",
+                )
+                .fetch_one(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                let mut book = $crate::LoanBook {
+                    overdue_loans,
+                    project_outstanding_fen,
+                    ..Default::default()
+                };
                 for (grade, n, outstanding, overdue) in rows {
                     book.active_loans += n;
                     book.outstanding_fen += outstanding;

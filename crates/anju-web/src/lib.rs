@@ -4,6 +4,7 @@
 //! business rule lives here.
 
 pub mod api;
+mod api_loan;
 mod api_withdrawal;
 pub mod auth;
 mod context;

@@ -37,6 +37,14 @@ pub fn build() -> Value {
         if spec.path.contains("{id}") {
             parameters.push(json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } }));
         }
+        if spec.access == Access::Public {
+            // Open to anyone: no credentials; refusals of its input are 400.
+            operation["security"] = json!([]);
+            operation["responses"]["400"] = json!({ "$ref": "#/components/responses/Problem" });
+        }
+        if spec.path == crate::api_loan::CALCULATE_PATH {
+            parameters.extend(crate::api_loan::query_parameters());
+        }
         if spec.method == axum::http::Method::POST {
             parameters.push(json!({
                 "name": "Idempotency-Key", "in": "header", "required": true,

@@ -4,7 +4,7 @@
 
 use crate::auth::Access;
 use crate::state::WebState;
-use crate::{api, api_withdrawal, ops, pages, static_files};
+use crate::{api, api_loan, api_withdrawal, ops, pages, static_files};
 use anju_domain::access::Role;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -40,6 +40,25 @@ const WITHDRAWAL_STAFF: &[Role] = &[Role::Clerk, Role::Reviewer, Role::Manager];
 const REVIEWERS: &[Role] = &[Role::Reviewer, Role::Manager];
 /// Who runs the yearly interest settlement.
 const FINANCE: &[Role] = &[Role::Finance, Role::Manager];
+/// Who sees the loan queues (each step then checks its own roles).
+const LOAN_DESK: &[Role] = &[Role::Clerk, Role::Reviewer, Role::Finance, Role::Manager];
+/// Who reads the overdue loan list and the risk indicators.
+const LOAN_RISK: &[Role] = &[
+    Role::RiskManager,
+    Role::Reviewer,
+    Role::Manager,
+    Role::Auditor,
+    Role::Clerk,
+];
+/// Staff who may open a loan's account.
+const LOAN_VIEWERS: &[Role] = &[
+    Role::Clerk,
+    Role::Reviewer,
+    Role::Finance,
+    Role::RiskManager,
+    Role::Manager,
+    Role::Auditor,
+];
 /// Machine clients with an API token (partner centres, the 一件事 platform).
 const PARTNER: &[Role] = &[Role::PartnerCentre];
 
@@ -148,8 +167,70 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             post(pages::member_repayment_end),
         ),
         (
+            spec(
+                Method::GET,
+                "/member/loans",
+                Roles(MEMBER),
+                "我的贷款与贷款申请",
+            ),
+            get(pages::member_loans),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/member/loans/check",
+                Roles(MEMBER),
+                "贷款试算（资格、额度、利率、月供）",
+            ),
+            get(pages::member_loan_check),
+        ),
+        (
+            spec(Method::POST, "/member/loans", Roles(MEMBER), "提交贷款申请"),
+            post(pages::member_loan_apply),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/member/loans/{id}",
+                Roles(MEMBER),
+                "贷款账户（还款计划、记录）",
+            ),
+            get(pages::member_loan_account),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/loans/{id}/prepay",
+                Roles(MEMBER),
+                "提前还款",
+            ),
+            post(pages::member_loan_prepay),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/loans/{id}/card",
+                Roles(MEMBER),
+                "变更还款账户",
+            ),
+            post(pages::member_loan_card),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/member/loans/{id}/certificate",
+                Roles(MEMBER),
+                "抵押注销证明",
+            ),
+            get(pages::member_loan_certificate),
+        ),
+        (
             spec(Method::GET, "/withdrawal-rules", Public, "提取规则"),
             get(pages::withdrawal_rules),
+        ),
+        (
+            spec(Method::GET, "/loan/calculator", Public, "贷款计算器"),
+            get(pages::loan_calculator),
         ),
         (
             spec(Method::GET, "/employer", Roles(AGENT), "单位首页"),
@@ -360,6 +441,91 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             get(pages::withdrawal_document),
         ),
         (
+            spec(Method::GET, "/staff/loans", Roles(LOAN_DESK), "贷款审批"),
+            get(pages::loan_queue),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/loans/overdue",
+                Roles(LOAN_RISK),
+                "逾期贷款清单与贷款风险指标",
+            ),
+            get(pages::loan_overdue),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/loans/{id}",
+                Roles(LOAN_VIEWERS),
+                "贷款账户",
+            ),
+            get(pages::staff_loan_account),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/loans/{id}/review",
+                Roles(WITHDRAWAL_STAFF),
+                "贷款初审",
+            ),
+            post(pages::loan_review),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/loans/{id}/approve",
+                Roles(REVIEWERS),
+                "贷款审批",
+            ),
+            post(pages::loan_approve),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/loans/{id}/reject",
+                Roles(WITHDRAWAL_STAFF),
+                "不予贷款",
+            ),
+            post(pages::loan_reject),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/loans/{id}/contract",
+                Roles(WITHDRAWAL_STAFF),
+                "签订借款合同（抵押登记）",
+            ),
+            post(pages::loan_contract),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/loans/{id}/disburse",
+                Roles(FINANCE),
+                "贷款发放",
+            ),
+            post(pages::loan_disburse),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/loans/run",
+                Roles(FINANCE),
+                "执行还款批量",
+            ),
+            post(pages::loan_run),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/loans/reprice",
+                Roles(MANAGER),
+                "存量贷款 1 月 1 日重定价",
+            ),
+            post(pages::loan_reprice),
+        ),
+        (
             spec(Method::GET, "/staff/interest", Roles(FINANCE), "结息管理"),
             get(pages::interest_home),
         ),
@@ -526,6 +692,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(Method::GET, "/api/v1/me", SignedIn, "当前登录用户"),
             get(api::me),
+        ),
+        (
+            spec(
+                Method::GET,
+                api_loan::CALCULATE_PATH,
+                Public,
+                "贷款试算：执行利率、各项限额与起决定作用的一项、可贷额度、还款计划",
+            ),
+            get(api_loan::calculate_api),
         ),
         (
             spec(

@@ -130,7 +130,8 @@ impl App {
                 gl += b.debit.get() - b.credit.get();
             }
         }
-        check.loan_book = Some((Fen::new(book.outstanding_fen), Fen::new(gl)));
+        let loans = book.outstanding_fen + book.project_outstanding_fen;
+        check.loan_book = Some((Fen::new(loans), Fen::new(gl)));
         Ok(check)
     }
 }

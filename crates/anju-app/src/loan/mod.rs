@@ -6,12 +6,14 @@
 //! repricing are `service.rs`; the bank deduction adapter is `debit.rs`.
 
 mod debit;
+mod project;
 mod run;
 mod service;
 #[cfg(test)]
 mod tests;
 
 pub use debit::{BankDebitSimulator, DebitAdapter, DebitReceipt, DebitRequest};
+pub use project::ProjectLoanApplication;
 pub use run::RunSummary;
 pub use service::{Certificate, PrepaymentRequest, RepricingSummary};
 

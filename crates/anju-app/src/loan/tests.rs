@@ -555,3 +555,73 @@ async fn a_2025_loan_reprices_on_1_january_2026() {
     let again = app.reprice_loans(d("2026-01-01")).await.expect("again");
     assert_eq!(again.repriced, 0);
 }
+
+#[tokio::test]
+async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let day = d("2026-11-29");
+    let application = ProjectLoanApplication {
+        request_key: "gzf-1".into(),
+        project_name: "苏州市相城区公租房二期".into(),
+        borrower_name: "苏州市安居建设有限公司".into(),
+        account: SELLER.into(),
+        amount: yuan("5000000.00"),
+        months: 120,
+        rate: RatePpm::parse_percent("2.60").expect("rate"),
+        method: "equal-principal".into(),
+    };
+    let loan = app
+        .enter_project_loan(&reviewer(), application.clone(), day)
+        .await
+        .expect("enter");
+    assert_eq!(
+        (loan.product.as_str(), loan.status.as_str()),
+        ("project", "reviewed")
+    );
+    assert!(loan.needs_second);
+    let again = app
+        .enter_project_loan(&reviewer(), application, day)
+        .await
+        .expect("same key");
+    assert_eq!(again.loan_id, loan.loan_id);
+    let e = app
+        .approve_loan(&reviewer(), loan.loan_id, "")
+        .await
+        .expect_err("the one who entered it does not approve it");
+    assert_eq!(e.code(), Some("SELF_APPROVAL"));
+    let manager = person(Role::Manager, "manager-1", None);
+    app.approve_loan(
+        &person(Role::Reviewer, "reviewer-2", None),
+        loan.loan_id,
+        "",
+    )
+    .await
+    .expect("first");
+    app.approve_loan(&manager, loan.loan_id, "")
+        .await
+        .expect("second");
+    app.sign_loan_contract(&clerk(), loan.loan_id, "项目抵押 1", day)
+        .await
+        .expect("contract");
+    app.disburse_loan(&finance(), loan.loan_id, day)
+        .await
+        .expect("disburse");
+    let run = app.run_repayments(d("2026-12-29")).await.expect("run");
+    assert_eq!(run.paid_in_full, 1);
+    let check = app.check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+    let book = app.store().loan_book().await.expect("book");
+    assert_eq!(book.outstanding_fen, 0, "not in the personal book");
+    assert_eq!(
+        book.project_outstanding_fen,
+        yuan("5000000.00").get() - run.principal_fen
+    );
+    assert_eq!(
+        app.project_loans(&manager, d("2026-12-29"))
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
+}

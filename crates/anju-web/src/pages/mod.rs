@@ -5,11 +5,14 @@
 mod employer;
 mod employer_cases;
 mod flexible;
+mod loan;
+mod loan_calculator;
 mod people;
 mod public;
 mod staff;
 mod staff_collection;
 mod staff_interest;
+mod staff_loan;
 mod staff_withdrawal;
 mod statement;
 mod withdrawal;
@@ -25,6 +28,11 @@ pub use flexible::{
     deposit as flexible_deposit, signup_form as flexible_signup_form,
     signup_submit as flexible_signup_submit,
 };
+pub use loan::{
+    member_loan_account, member_loan_apply, member_loan_card, member_loan_certificate,
+    member_loan_check, member_loan_prepay, member_loans,
+};
+pub use loan_calculator::loan_calculator;
 pub use people::{inbox, mark_read, member_home};
 pub use public::{home, register_form, register_submit, signin_form, signin_submit, signout};
 pub use staff::{audit_search, decide_task, request_reversal, staff_home};
@@ -35,6 +43,10 @@ pub use staff_collection::{
     member_freeze as staff_member_freeze, open_case as staff_open_case, run_collection_day,
 };
 pub use staff_interest::{interest_home, interest_progress, interest_settle};
+pub use staff_loan::{
+    loan_approve, loan_contract, loan_disburse, loan_overdue, loan_queue, loan_reject,
+    loan_reprice, loan_review, loan_run, staff_loan_account,
+};
 pub use staff_withdrawal::{
     withdrawal_approve, withdrawal_blacklist, withdrawal_counter, withdrawal_document,
     withdrawal_prepare, withdrawal_queue, withdrawal_reject,
@@ -101,12 +113,22 @@ fn nav_for(role: Role) -> Vec<NavItem> {
     let mut nav = vec![item(home_of(role), "首页")];
     if role == Role::Member {
         nav.push(item("/member/withdrawals", "提取"));
+        nav.push(item("/member/loans", "贷款"));
     }
     if Role::STAFF.contains(&role) && role != Role::Auditor {
         nav.push(item("/staff/collection", "归集管理"));
     }
     if matches!(role, Role::Clerk | Role::Reviewer | Role::Manager) {
         nav.push(item("/staff/withdrawals", "提取审核"));
+    }
+    if matches!(
+        role,
+        Role::Clerk | Role::Reviewer | Role::Finance | Role::Manager
+    ) {
+        nav.push(item("/staff/loans", "贷款审批"));
+    }
+    if matches!(role, Role::RiskManager | Role::Auditor) {
+        nav.push(item("/staff/loans/overdue", "逾期贷款"));
     }
     if matches!(role, Role::Finance | Role::Manager) {
         nav.push(item("/staff/interest", "结息管理"));

@@ -1,0 +1,651 @@
+//! 贷款审批 for staff: the queues by status — 初审, 审批 (a second person;
+//! a manager above the policy amount), 签约 with the mortgage registration,
+//! 放款 — each application with the limit and the cap that bound it; the
+//! daily repayment run (还款批量) and 1 January repricing; each loan's
+//! account (the member's view); and the overdue list with K12 / K13 and
+//! the book by five-grade class.
+
+use super::loan::{
+    AccountPage, Refusal, account_view, binding_name, business_date, caps_of, commercial_text,
+    grade_name, method_name, rate_text, refusal_status, remote_text,
+};
+use super::{Layout, error_page, internal, masked_id_card, render};
+use crate::auth::Session;
+use crate::context::RequestContext;
+use crate::state::WebState;
+use anju_app::clock::today_in_china;
+use anju_app::loan::{RepricingSummary, RunSummary, loan_status_name, property_kind_name};
+use anju_app::{AppError, AppResult};
+use anju_domain::access::Role;
+use anju_domain::collection::mask_name;
+use anju_domain::{Date, Fen};
+use anju_store::LoanRecord;
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+/// The statuses staff act on, in the order of the life cycle.
+const QUEUES: [(&str, &str); 5] = [
+    ("submitted", "待初审"),
+    ("reviewed", "待审批"),
+    ("first_approved", "待二级审批"),
+    ("approved", "待签约"),
+    ("contracted", "待放款"),
+];
+
+pub struct QueueRow {
+    pub id: i64,
+    pub borrower: String,
+    pub applied_on: String,
+    pub amount: Fen,
+    pub months: i32,
+    pub method: &'static str,
+    pub rate: String,
+    pub limit: Fen,
+    pub binding: &'static str,
+    pub caps: Vec<super::loan::CapRow>,
+    pub first_home: bool,
+    pub family: bool,
+    pub property: String,
+    pub price: String,
+    pub income: Fen,
+    pub entrusted: bool,
+    pub remote: Option<String>,
+    pub commercial: Option<String>,
+    pub seller: String,
+    pub second: bool,
+    pub people: String,
+    pub note: String,
+    pub contract_no: String,
+    pub can_review: bool,
+    pub can_approve: bool,
+    pub own: Option<&'static str>,
+    pub can_reject: bool,
+    pub can_contract: bool,
+    pub can_disburse: bool,
+}
+
+pub struct QueueSection {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub rows: Vec<QueueRow>,
+}
+
+pub struct ActiveRow {
+    pub id: i64,
+    pub borrower: String,
+    pub contract_no: String,
+    pub amount: Fen,
+    pub outstanding: Fen,
+    pub grade: &'static str,
+    pub overdue: bool,
+}
+
+/// What a run or a repricing just did.
+pub enum Outcome {
+    None,
+    Run(Date, RunSummary),
+    Repriced(Date, RepricingSummary),
+}
+
+#[derive(Template)]
+#[template(path = "staff_loans.html")]
+struct QueuePage {
+    layout: Layout,
+    notice: Option<String>,
+    error: Option<Refusal>,
+    sections: Vec<QueueSection>,
+    active: Vec<ActiveRow>,
+    today: String,
+    can_run: bool,
+    can_reprice: bool,
+    run: Option<RunView>,
+    repriced: Option<(String, u64, u64)>,
+}
+
+pub struct RunView {
+    pub date: String,
+    pub loans: u64,
+    pub paid_in_full: u64,
+    pub partly_paid: u64,
+    pub unpaid: u64,
+    pub collected: Fen,
+    pub principal: Fen,
+    pub interest: Fen,
+    pub penalty: Fen,
+    pub newly_overdue: Fen,
+    pub entries: u64,
+    pub replayed: u64,
+}
+
+fn run_view(date: Date, s: &RunSummary) -> RunView {
+    RunView {
+        date: date.to_string(),
+        loans: s.loans,
+        paid_in_full: s.paid_in_full,
+        partly_paid: s.partly_paid,
+        unpaid: s.unpaid,
+        collected: Fen::new(s.collected_fen),
+        principal: Fen::new(s.principal_fen),
+        interest: Fen::new(s.interest_fen),
+        penalty: Fen::new(s.penalty_fen),
+        newly_overdue: Fen::new(s.newly_overdue_fen),
+        entries: s.entries,
+        replayed: s.replayed,
+    }
+}
+
+/// `王*（3205**********1230）`, or `-` when the member is not found.
+async fn borrower(state: &WebState, member_id: i64) -> AppResult<String> {
+    Ok(state.app.store().member(member_id).await?.map_or_else(
+        || "-".to_string(),
+        |m| format!("{}（{}）", mask_name(&m.name), masked_id_card(&m.id_card)),
+    ))
+}
+
+fn people(l: &LoanRecord) -> String {
+    let mut parts = vec![format!("申请：{}", l.applicant)];
+    if let Some(who) = &l.reviewed_by {
+        parts.push(format!("初审：{who}"));
+    }
+    if let Some(who) = &l.approved_by {
+        parts.push(format!("审批：{who}"));
+    }
+    if let Some(who) = &l.second_approved_by {
+        parts.push(format!("二级审批：{who}"));
+    }
+    parts.join("；")
+}
+
+async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppResult<QueueRow> {
+    let me = &session.principal;
+    let makers = matches!(me.role, Role::Clerk | Role::Reviewer | Role::Manager);
+    let checkers = matches!(me.role, Role::Reviewer | Role::Manager);
+    let login = Some(me.login.clone());
+    let own = if l.reviewed_by == login {
+        Some("您是本笔贷款的初审人，不能审批")
+    } else if l.status == "first_approved" && l.approved_by == login {
+        Some("您已作一级审批，二级审批须由另一位管理员办理")
+    } else {
+        None
+    };
+    Ok(QueueRow {
+        id: l.loan_id,
+        borrower: borrower(state, l.member_id).await?,
+        applied_on: l.applied_on.to_string(),
+        amount: Fen::new(l.amount_fen),
+        months: l.months,
+        method: method_name(&l.method),
+        rate: rate_text(l.rate_ppm),
+        limit: Fen::new(l.limit_fen),
+        binding: binding_name(l),
+        caps: caps_of(l),
+        first_home: l.first_home,
+        family: l.family,
+        property: format!(
+            "{}，{}，{}",
+            property_kind_name(&l.property_kind),
+            l.property_address,
+            super::loan::area_text(l.area_centi_m2)
+        ),
+        price: match l.appraisal_fen {
+            Some(a) => format!("{}（评估价 {}）", Fen::new(l.price_fen), Fen::new(a)),
+            None => Fen::new(l.price_fen).to_string(),
+        },
+        income: Fen::new(l.monthly_income_fen),
+        entrusted: l.entrusted,
+        remote: remote_text(l),
+        commercial: commercial_text(l),
+        seller: format!(
+            "{}（{}）",
+            l.seller_name,
+            super::staff_collection::last_four(&l.seller_account)
+        ),
+        second: l.needs_second,
+        people: people(l),
+        note: l.note.clone(),
+        contract_no: l.contract_no.clone().unwrap_or_default(),
+        can_review: makers && l.status == "submitted",
+        can_approve: checkers && matches!(l.status.as_str(), "reviewed" | "first_approved"),
+        own,
+        can_reject: makers
+            && matches!(
+                l.status.as_str(),
+                "submitted" | "reviewed" | "first_approved" | "approved"
+            ),
+        can_contract: makers && l.status == "approved",
+        can_disburse: matches!(me.role, Role::Finance | Role::Manager) && l.status == "contracted",
+    })
+}
+
+async fn queue_page(
+    state: &WebState,
+    session: &Session,
+    notice: Option<String>,
+    error: Option<Refusal>,
+    outcome: Outcome,
+) -> Response {
+    let app = &state.app;
+    let built: AppResult<(Vec<QueueSection>, Vec<ActiveRow>)> = async {
+        let mut sections = Vec::new();
+        for (status, heading) in QUEUES {
+            let mut rows = Vec::new();
+            for l in app.loan_queue(status).await? {
+                rows.push(queue_row(state, session, &l).await?);
+            }
+            sections.push(QueueSection {
+                id: status,
+                heading,
+                rows,
+            });
+        }
+        let mut active = Vec::new();
+        for l in app.loan_queue("active").await? {
+            active.push(ActiveRow {
+                id: l.loan_id,
+                borrower: borrower(state, l.member_id).await?,
+                contract_no: l.contract_no.clone().unwrap_or_default(),
+                amount: Fen::new(l.amount_fen),
+                outstanding: Fen::new(l.outstanding_fen),
+                grade: grade_name(&l.grade),
+                overdue: l.overdue_since.is_some(),
+            });
+        }
+        Ok((sections, active))
+    }
+    .await;
+    let Ok((sections, active)) = built else {
+        return internal(app, Some(session));
+    };
+    let role = session.principal.role;
+    let (run, repriced) = match outcome {
+        Outcome::None => (None, None),
+        Outcome::Run(date, s) => (Some(run_view(date, &s)), None),
+        Outcome::Repriced(date, s) => (None, Some((date.to_string(), s.loans_seen, s.repriced))),
+    };
+    let page = QueuePage {
+        layout: Layout::new(app, Some(session)),
+        notice,
+        error,
+        sections,
+        active,
+        today: today_in_china().to_string(),
+        can_run: matches!(role, Role::Finance | Role::Manager),
+        can_reprice: role == Role::Manager,
+        run,
+        repriced,
+    };
+    render(app, Some(session), page.render())
+}
+
+/// 贷款审批: the queues, the run and the loans being repaid.
+pub async fn loan_queue(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    queue_page(&state, &session, None, None, Outcome::None).await
+}
+
+async fn answer(
+    state: &WebState,
+    session: &Session,
+    result: AppResult<(String, Outcome)>,
+) -> Response {
+    match result {
+        Ok((notice, outcome)) => queue_page(state, session, Some(notice), None, outcome).await,
+        Err(AppError::Rejected(e)) => {
+            let mut page =
+                queue_page(state, session, None, Some(Refusal::of(&e)), Outcome::None).await;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            page
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "loan review");
+            internal(&state.app, Some(session))
+        }
+    }
+}
+
+fn moved(l: &LoanRecord) -> AppResult<(String, Outcome)> {
+    Ok((
+        format!("贷款 {}：{}。", l.loan_id, loan_status_name(&l.status)),
+        Outcome::None,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+/// 初审通过.
+pub async fn loan_review(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    let result = state
+        .app
+        .review_loan(&session.actor(&context), id, &form.note)
+        .await;
+    answer(&state, &session, result.and_then(|l| moved(&l))).await
+}
+
+/// 审批通过 (by someone other than the clerk; second level by a manager).
+pub async fn loan_approve(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    let result = state
+        .app
+        .approve_loan(&session.actor(&context), id, &form.note)
+        .await;
+    answer(&state, &session, result.and_then(|l| moved(&l))).await
+}
+
+/// 不予贷款, with the reason the member will read.
+pub async fn loan_reject(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    let result = state
+        .app
+        .reject_loan(&session.actor(&context), id, &form.note)
+        .await;
+    answer(&state, &session, result.and_then(|l| moved(&l))).await
+}
+
+#[derive(Deserialize)]
+pub struct ContractForm {
+    #[serde(default)]
+    mortgage_no: String,
+}
+
+/// 签订合同 with the mortgage registration number.
+pub async fn loan_contract(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+    Form(form): Form<ContractForm>,
+) -> Response {
+    let result = state
+        .app
+        .sign_loan_contract(
+            &session.actor(&context),
+            id,
+            &form.mortgage_no,
+            today_in_china(),
+        )
+        .await
+        .map(|l| {
+            (
+                format!(
+                    "贷款 {}：已签订借款合同 {}，{}。",
+                    l.loan_id,
+                    l.contract_no.clone().unwrap_or_default(),
+                    loan_status_name(&l.status)
+                ),
+                Outcome::None,
+            )
+        });
+    answer(&state, &session, result).await
+}
+
+/// 放款 to the seller's account.
+pub async fn loan_disburse(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+) -> Response {
+    let result = state
+        .app
+        .disburse_loan(&session.actor(&context), id, today_in_china())
+        .await
+        .map(|l| {
+            (
+                format!(
+                    "贷款 {}：已放款 {} 至售房人账户，{}。",
+                    l.loan_id,
+                    Fen::new(l.amount_fen),
+                    loan_status_name(&l.status)
+                ),
+                Outcome::None,
+            )
+        });
+    answer(&state, &session, result).await
+}
+
+#[derive(Deserialize)]
+pub struct DateForm {
+    #[serde(default)]
+    date: String,
+}
+
+/// 还款批量 for a business date (safe to rerun: a loan is collected once a day).
+pub async fn loan_run(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<DateForm>,
+) -> Response {
+    let result = async {
+        let date = business_date(&form.date)?;
+        let summary = state.app.run_repayments(date).await?;
+        Ok((
+            format!("{date} 还款批量已完成。"),
+            Outcome::Run(date, summary),
+        ))
+    }
+    .await;
+    answer(&state, &session, result).await
+}
+
+/// 1月1日重定价.
+pub async fn loan_reprice(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<DateForm>,
+) -> Response {
+    let result = async {
+        let date = business_date(&form.date)?;
+        let summary = state.app.reprice_loans(date).await?;
+        Ok((
+            format!("{date} 存量贷款重定价已完成。"),
+            Outcome::Repriced(date, summary),
+        ))
+    }
+    .await;
+    answer(&state, &session, result).await
+}
+
+/// A loan's account, as its borrower sees it, for staff.
+pub async fn staff_loan_account(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+) -> Response {
+    let app = &state.app;
+    let account = match app
+        .loan_account(&session.actor(&context), id, today_in_china())
+        .await
+    {
+        Ok(account) => account,
+        Err(AppError::Rejected(e)) => {
+            return error_page(app, Some(&session), refusal_status(&e), e.message());
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "loan account");
+            return internal(app, Some(&session));
+        }
+    };
+    let Ok(who) = borrower(&state, account.loan.member_id).await else {
+        return internal(app, Some(&session));
+    };
+    let page = AccountPage {
+        layout: Layout::new(app, Some(&session)),
+        notice: None,
+        error: None,
+        view: account_view(&account),
+        staff: true,
+        back: back_of(session.principal.role),
+        request_key: String::new(),
+        borrower: who,
+    };
+    render(app, Some(&session), page.render())
+}
+
+fn back_of(role: Role) -> &'static str {
+    match role {
+        Role::Clerk | Role::Reviewer | Role::Finance | Role::Manager => "/staff/loans",
+        _ => "/staff/loans/overdue",
+    }
+}
+
+pub struct OverdueRow {
+    pub id: i64,
+    pub borrower: String,
+    pub contract_no: String,
+    pub since: String,
+    pub days: i64,
+    pub grade: &'static str,
+    pub principal: Fen,
+    pub overdue: Fen,
+    pub penalty: Fen,
+    pub consecutive: i32,
+    pub cumulative: i32,
+}
+
+pub struct GradeRow {
+    pub name: &'static str,
+    pub loans: i64,
+    pub outstanding: Fen,
+}
+
+#[derive(Template)]
+#[template(path = "staff_loans_overdue.html")]
+struct OverduePage {
+    layout: Layout,
+    today: String,
+    year: i32,
+    rows: Vec<OverdueRow>,
+    k13: String,
+    k12: String,
+    issued: i64,
+    remote: i64,
+    active_loans: i64,
+    outstanding: Fen,
+    overdue_principal: Fen,
+    grades: Vec<GradeRow>,
+}
+
+/// `1.234‰` from millionths.
+fn per_mille(ppm: Option<i64>) -> String {
+    ppm.map_or_else(
+        || "暂无数据".to_string(),
+        |p| format!("{}.{:03}‰", p / 1000, p % 1000),
+    )
+}
+
+/// `12.50%` from basis points.
+fn percent_bp(bp: Option<i64>) -> String {
+    bp.map_or_else(
+        || "暂无数据".to_string(),
+        |b| format!("{}.{:02}%", b / 100, b % 100),
+    )
+}
+
+/// 逾期贷款: each overdue loan with what it owes today; K12, K13, the book by class.
+pub async fn loan_overdue(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    let app = &state.app;
+    let today = today_in_china();
+    let year_start = Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
+    let (list, indicators) = match (
+        app.overdue_loan_list(&session.actor(&context), today).await,
+        app.loan_indicators(year_start, today).await,
+    ) {
+        (Ok(list), Ok(k)) => (list, k),
+        (Err(AppError::Rejected(e)), _) => {
+            return error_page(app, Some(&session), refusal_status(&e), e.message());
+        }
+        _ => return internal(app, Some(&session)),
+    };
+    let mut rows = Vec::new();
+    for a in &list {
+        let l = &a.loan;
+        let Ok(who) = borrower(&state, l.member_id).await else {
+            return internal(app, Some(&session));
+        };
+        rows.push(OverdueRow {
+            id: l.loan_id,
+            borrower: who,
+            contract_no: l.contract_no.clone().unwrap_or_default(),
+            since: l.overdue_since.map(|d| d.to_string()).unwrap_or_default(),
+            // A run on a later business date can leave `since` after today.
+            days: l
+                .overdue_since
+                .map_or(0, |d| i64::from(today.epoch_days() - d.epoch_days()).max(0)),
+            grade: grade_name(&l.grade),
+            principal: Fen::new(l.overdue_principal_fen),
+            overdue: a.overdue_fen,
+            penalty: a.penalty_to_date,
+            consecutive: l.consecutive_overdue,
+            cumulative: l.cumulative_overdue,
+        });
+    }
+    let book = &indicators.book;
+    let page = OverduePage {
+        layout: Layout::new(app, Some(&session)),
+        today: today.to_string(),
+        year: today.year(),
+        rows,
+        k13: per_mille(indicators.k13_overdue_ppm()),
+        k12: percent_bp(indicators.k12_remote_bp()),
+        issued: indicators.issued.count,
+        remote: indicators.issued.remote_count,
+        active_loans: book.active_loans,
+        outstanding: Fen::new(book.outstanding_fen),
+        overdue_principal: Fen::new(book.overdue_principal_fen),
+        grades: book
+            .by_grade
+            .iter()
+            .map(|(code, loans, outstanding)| GradeRow {
+                name: grade_name(code),
+                loans: *loans,
+                outstanding: Fen::new(*outstanding),
+            })
+            .collect(),
+    };
+    render(app, Some(&session), page.render())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{per_mille, percent_bp};
+
+    #[test]
+    fn indicators_read_in_per_mille_and_percent() {
+        assert_eq!(per_mille(Some(1_234)), "1.234‰");
+        assert_eq!(per_mille(Some(15)), "0.015‰");
+        assert_eq!(per_mille(None), "暂无数据");
+        assert_eq!(percent_bp(Some(1_250)), "12.50%");
+        assert_eq!(percent_bp(Some(7)), "0.07%");
+    }
+}

@@ -1,0 +1,571 @@
+//! 贷款 pages through the real router, against a fresh SQLite database: the
+//! member's 试算 with the binding cap, the application, the clerk's 初审 and
+//! the reviewer's 审批 on the staff queue, contract, disbursement, the
+//! repayment run, prepayment and the signed release certificate; a member
+//! kept out of someone else's loan (and a reviewer out of approving what
+//! they reviewed); bad input refused in Chinese with nothing written. The
+//! pages take today's date from the clock, so the contributions are seeded
+//! relative to it.
+
+use anju_app::App;
+use anju_app::access::NewAccount;
+use anju_app::clock::today_in_china;
+use anju_app::policy::load_policy;
+use anju_domain::access::{Role, totp_code};
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::{Date, Fen, Period};
+use anju_store_sqlite::SqliteStore;
+use anju_web::WebOptions;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "anju2026pass";
+const TOTP: &[u8] = b"12345678901234567890";
+const BORROWER: &str = "320502199003071230";
+const OTHER: &str = "320502199205101223";
+const CARD: &str = "62220201000041234";
+const SELLER: &str = "6222020100009874";
+
+struct Harness {
+    app: App,
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+struct Reply {
+    status: StatusCode,
+    body: String,
+    /// The session cookie set, if any.
+    session: Option<String>,
+}
+
+#[derive(Clone, Default)]
+struct Client {
+    cookie: Option<String>,
+    csrf: String,
+}
+
+/// Members 1 and 2, each credited ¥10,000.00 on the 10th of each of the
+/// seven months before this one: ¥70,000 × 15 = ¥1,050,000 by balance.
+async fn harness() -> Harness {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let store = SqliteStore::open(&url, "320500000000000")
+        .await
+        .expect("store");
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+    let today = today_in_china();
+    let record = |member_id, id_card: &str, name: &str| anju_store::MemberRecord {
+        member_id,
+        id_card: id_card.into(),
+        name: name.into(),
+        employer_id: Some(9),
+        status: "01".into(),
+        wage_fen: 10_000_00,
+        employer_rate_ppm: None,
+        member_rate_ppm: None,
+        enrolled_at_us: 1,
+    };
+    app.store()
+        .enrol_members(
+            &[record(1, BORROWER, "王芳"), record(2, OTHER, "李娜")],
+            today.add_days(-400).expect("d"),
+        )
+        .await
+        .expect("enrol");
+    let mut entries = Vec::new();
+    let mut period = Period::of_date(today);
+    for _ in 0..7 {
+        period = period.previous().expect("period");
+        let date = Date::from_ymd(period.year(), period.month(), 10).expect("date");
+        for m in [1, 2] {
+            let key = format!("seed-{m}-{}", period.yyyymm());
+            entries.push(
+                NewEntry::new(
+                    "C01",
+                    date,
+                    IdempotencyKey::parse(&key).expect("key"),
+                    "汇缴",
+                    vec![
+                        Line::debit("101", Fen::new(10_000_00)),
+                        Line::credit("201", Fen::new(10_000_00)).for_member(MemberId(m)),
+                    ],
+                )
+                .expect("entry"),
+            );
+        }
+    }
+    app.post_entries(&entries).await.expect("seed");
+    let options = WebOptions {
+        secure_cookies: false,
+        signin_per_minute: 1_000,
+    };
+    Harness {
+        router: anju_web::router(app.clone(), options),
+        app,
+        _dir: dir,
+    }
+}
+
+impl Harness {
+    async fn send(&self, method: Method, path: &str, client: &Client, body: &str) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "anju.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = &client.cookie {
+            request = request.header(header::COOKIE, format!("anju_session={cookie}"));
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::from(body.to_string())).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 8 << 20)
+            .await
+            .expect("body");
+        let session = headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|c| c.split(';').next())
+            .and_then(|c| c.strip_prefix("anju_session="))
+            .map(str::to_string);
+        Reply {
+            status,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+            session,
+        }
+    }
+
+    async fn get(&self, path: &str, client: &Client) -> Reply {
+        self.send(Method::GET, path, client, "").await
+    }
+
+    async fn post_form(&self, path: &str, client: &Client, form: &str) -> Reply {
+        let body = format!("_csrf={}&{form}", client.csrf);
+        self.send(Method::POST, path, client, &body).await
+    }
+
+    /// Creates the sign-in and signs in (staff with their TOTP code).
+    async fn person(&self, login: &str, role: Role, member_id: Option<i64>) -> Client {
+        self.app
+            .create_account(
+                NewAccount {
+                    login: login.to_string(),
+                    display_name: format!("{}甲", role.name_zh()),
+                    role,
+                    password: PASSWORD.to_string(),
+                    member_id,
+                    employer_id: None,
+                    mobile: None,
+                    email: None,
+                    totp_secret: Some(TOTP.to_vec()),
+                },
+                today_in_china(),
+            )
+            .await
+            .expect("account");
+        let door = if role == Role::Member {
+            "member"
+        } else {
+            "staff"
+        };
+        let code = totp_code(TOTP, anju_app::clock::now_micros() / 1_000_000);
+        let form = format!("door={door}&login={login}&password={PASSWORD}&totp={code}&next=");
+        let reply = self
+            .send(Method::POST, "/signin", &Client::default(), &form)
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign-in as {login}");
+        let mut client = Client {
+            cookie: Some(reply.session.expect("session cookie")),
+            ..Client::default()
+        };
+        let inbox = self.get("/inbox", &client).await;
+        let at = inbox.body.find("name=\"_csrf\" value=\"").expect("csrf") + 20;
+        client.csrf = inbox.body[at..]
+            .split('"')
+            .next()
+            .expect("csrf")
+            .to_string();
+        client
+    }
+}
+
+/// The application form as the browser sends it (amounts in yuan).
+fn application(key: &str, amount: &str, repay_card: &str) -> String {
+    [
+        ("request_key", key),
+        ("property_kind", "second_hand"),
+        ("property_address", "苏州市姑苏区示范路1号101室"),
+        ("area", "89.50"),
+        ("price", "2000000"),
+        ("monthly_income", "20000"),
+        ("credit_grade", "A"),
+        ("first_home", "on"),
+        ("amount", amount),
+        ("months", "240"),
+        ("method", "annuity"),
+        ("seller_name", "李卖"),
+        ("seller_account", SELLER),
+        ("repay_card", repay_card),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{k}={}", anju_web::auth::urlencode(v)))
+    .collect::<Vec<_>>()
+    .join("&")
+}
+
+/// The table row that holds `needle`.
+fn row_of<'a>(html: &'a str, needle: &str) -> &'a str {
+    let at = html.find(needle).expect(needle);
+    let start = html[..at].rfind("<tr").expect("row start");
+    let end = at + html[at..].find("</tr>").expect("row end");
+    &html[start..end]
+}
+
+#[tokio::test]
+async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_repaid_and_settled() {
+    let h = harness().await;
+    let member = h.person(BORROWER, Role::Member, Some(1)).await;
+    let page = h.get("/member/loans", &member).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("申请贷款")
+            && page.body.contains("二手房")
+            && page.body.contains("hx-get=\"/member/loans/check\"")
+            && page.body.contains("name=\"request_key\""),
+        "{}",
+        page.body
+    );
+    // 试算: the balance multiple binds (¥70,000 × 15) below price and income.
+    let query = application("", "300000", "");
+    let check = h
+        .get(&format!("/member/loans/check?{query}"), &member)
+        .await;
+    assert_eq!(check.status, StatusCode::OK);
+    assert!(check.body.contains("符合贷款条件"), "{}", check.body);
+    assert!(
+        check
+            .body
+            .contains("id=\"check-binding\">账户余额倍数</dd>"),
+        "{}",
+        check.body
+    );
+    assert!(check.body.contains("¥1,050,000.00"), "{}", check.body);
+    assert!(
+        row_of(&check.body, "账户余额倍数</td>").contains("起决定作用"),
+        "{}",
+        check.body
+    );
+    assert!(!row_of(&check.body, "房价与首付比例</td>").contains("起决定作用"));
+    assert!(
+        check.body.contains("2.60%") && check.body.contains("id=\"check-interest\""),
+        "{}",
+        check.body
+    );
+    let over = h
+        .get(
+            &format!("/member/loans/check?{}", application("", "1050000.01", "")),
+            &member,
+        )
+        .await;
+    assert!(over.body.contains("超过可贷额度"), "{}", over.body);
+
+    let applied = h
+        .post_form("/member/loans", &member, &application("k1", "300000", CARD))
+        .await;
+    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    assert!(applied.body.contains("贷款申请已提交"), "{}", applied.body);
+    let loans = h.app.loans_of(1).await.expect("loans");
+    assert_eq!(loans.len(), 1);
+    let id = loans[0].loan_id;
+    assert!(
+        applied
+            .body
+            .contains(&format!("href=\"/member/loans/{id}\""))
+    );
+    // The same request key again replays the application.
+    h.post_form("/member/loans", &member, &application("k1", "300000", CARD))
+        .await;
+    assert_eq!(h.app.loans_of(1).await.expect("loans").len(), 1);
+
+    let clerk = h.person("clerk-1", Role::Clerk, None).await;
+    let queue = h.get("/staff/loans", &clerk).await;
+    let card = &queue.body[queue.body.find(&format!("id=\"loan-{id}\"")).expect("card")..];
+    assert!(
+        card.contains("王*") && card.contains("3205**********1230"),
+        "{card}"
+    );
+    assert!(card.contains("起决定作用：账户余额倍数"), "{card}");
+    assert!(!queue.body.contains("王芳"), "names are masked");
+    let reviewed = h
+        .post_form(
+            &format!("/staff/loans/{id}/review"),
+            &clerk,
+            "note=材料齐全",
+        )
+        .await;
+    assert_eq!(reviewed.status, StatusCode::OK, "{}", reviewed.body);
+    assert!(
+        reviewed.body.contains(&format!("贷款 {id}：待审批")),
+        "{}",
+        reviewed.body
+    );
+    let refused = h
+        .post_form(&format!("/staff/loans/{id}/approve"), &clerk, "note=")
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "a clerk does not approve"
+    );
+    let reviewer = h.person("reviewer-1", Role::Reviewer, None).await;
+    let approved = h
+        .post_form(
+            &format!("/staff/loans/{id}/approve"),
+            &reviewer,
+            "note=同意",
+        )
+        .await;
+    assert!(
+        approved.body.contains(&format!("贷款 {id}：待签约")),
+        "{}",
+        approved.body
+    );
+    assert!(approved.body.contains("初审：clerk-1；审批：reviewer-1"));
+    let signed = h
+        .post_form(
+            &format!("/staff/loans/{id}/contract"),
+            &clerk,
+            "mortgage_no=苏2026不动产证明第0001号",
+        )
+        .await;
+    assert!(
+        signed.body.contains("已签订借款合同 GJJDK"),
+        "{}",
+        signed.body
+    );
+    let finance = h.person("finance-1", Role::Finance, None).await;
+    let paid = h
+        .post_form(&format!("/staff/loans/{id}/disburse"), &finance, "")
+        .await;
+    assert!(
+        paid.body.contains("已放款 ¥300,000.00") && paid.body.contains("还款中"),
+        "{}",
+        paid.body
+    );
+
+    let account = h.get(&format!("/member/loans/{id}"), &member).await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(
+        account.body.contains("id=\"outstanding\">¥300,000.00")
+            && account.body.contains("放款")
+            && account.body.contains("提前还款")
+            && account.body.contains("变更还款账户"),
+        "{}",
+        account.body
+    );
+    assert_eq!(
+        account
+            .body
+            .matches("<td class=\"status\">待还</td>")
+            .count(),
+        240
+    );
+    let first_due = h.app.store().installments(id).await.expect("rows")[0].due_date;
+    let run = h
+        .post_form("/staff/loans/run", &finance, &format!("date={first_due}"))
+        .await;
+    assert!(
+        run.body.contains("id=\"run-counts\">1 / 0 / 0"),
+        "{}",
+        run.body
+    );
+    let again = h
+        .post_form("/staff/loans/run", &finance, &format!("date={first_due}"))
+        .await;
+    assert!(
+        again.body.contains("id=\"run-loans\">0 笔"),
+        "the day is collected once: {}",
+        again.body
+    );
+    let account = h.get(&format!("/member/loans/{id}"), &member).await;
+    assert_eq!(
+        account
+            .body
+            .matches("<td class=\"status\">已还</td>")
+            .count(),
+        1
+    );
+    // 提前还款: part with a lower installment, then the rest; the loan is
+    // settled and its release certificate verifies.
+    let part = h
+        .post_form(
+            &format!("/member/loans/{id}/prepay"),
+            &member,
+            "request_key=p1&amount=100000&choice=lower-installment",
+        )
+        .await;
+    assert_eq!(part.status, StatusCode::OK, "{}", part.body);
+    assert!(part.body.contains("提前还款已完成"), "{}", part.body);
+    let left = h.app.loan(id).await.expect("loan").outstanding_fen;
+    assert!(
+        (19_000_000..20_000_000).contains(&left),
+        "¥300,000 less one installment's principal and ¥100,000: {left}"
+    );
+    let rest = h
+        .post_form(
+            &format!("/member/loans/{id}/prepay"),
+            &member,
+            "request_key=p2&amount=",
+        )
+        .await;
+    assert!(rest.body.contains("贷款已全部结清"), "{}", rest.body);
+    assert!(
+        rest.body
+            .contains(&format!("href=\"/member/loans/{id}/certificate\""))
+    );
+    let certificate = h
+        .get(&format!("/member/loans/{id}/certificate"), &member)
+        .await;
+    assert_eq!(certificate.status, StatusCode::OK);
+    assert!(
+        certificate.body.contains("签名有效")
+            && certificate
+                .body
+                .contains("住房公积金贷款结清及抵押注销证明")
+            && certificate.body.contains("苏2026不动产证明第0001号"),
+        "{}",
+        certificate.body
+    );
+    let staff_view = h.get(&format!("/staff/loans/{id}"), &reviewer).await;
+    assert!(
+        staff_view.body.contains("3205**********1230")
+            && !staff_view.body.contains("action=\"/member/loans"),
+        "{}",
+        staff_view.body
+    );
+}
+
+#[tokio::test]
+async fn a_member_cannot_see_or_change_another_members_loan() {
+    let h = harness().await;
+    let owner = h.person(BORROWER, Role::Member, Some(1)).await;
+    let applied = h
+        .post_form("/member/loans", &owner, &application("k1", "300000", CARD))
+        .await;
+    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    let id = h.app.loans_of(1).await.expect("loans")[0].loan_id;
+    let other = h.person(OTHER, Role::Member, Some(2)).await;
+    let page = h.get(&format!("/member/loans/{id}"), &other).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(
+        page.body.contains("只能查看本人参与的贷款"),
+        "{}",
+        page.body
+    );
+    let changed = h
+        .post_form(
+            &format!("/member/loans/{id}/card"),
+            &other,
+            "card=6222020100009874",
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        h.app.loans_of(1).await.expect("loans")[0].repay_card,
+        CARD,
+        "the card is unchanged"
+    );
+    let mine = h.get("/member/loans", &other).await;
+    assert!(mine.body.contains("暂无贷款"), "{}", mine.body);
+    // Not a staff page either.
+    assert_eq!(
+        h.get(&format!("/staff/loans/{id}"), &other).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let risk = h.person("risk-1", Role::RiskManager, None).await;
+    let overdue = h.get("/staff/loans/overdue", &risk).await;
+    assert_eq!(overdue.status, StatusCode::OK);
+    assert!(
+        overdue.body.contains("K13") && overdue.body.contains("暂无逾期贷款"),
+        "{}",
+        overdue.body
+    );
+    assert_eq!(
+        h.get("/staff/loans", &risk).await.status,
+        StatusCode::FORBIDDEN,
+        "risk staff read the overdue list, not the queues"
+    );
+    // And one reviewer cannot both review and approve.
+    let reviewer = h.person("reviewer-1", Role::Reviewer, None).await;
+    h.post_form(&format!("/staff/loans/{id}/review"), &reviewer, "note=")
+        .await;
+    let own = h
+        .post_form(&format!("/staff/loans/{id}/approve"), &reviewer, "note=")
+        .await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        own.body.contains("审批人不能与初审人或一级审批人相同")
+            && own.body.contains("SELF_APPROVAL"),
+        "{}",
+        own.body
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_in_chinese_and_writes_nothing() {
+    let h = harness().await;
+    let member = h.person(BORROWER, Role::Member, Some(1)).await;
+    let bad_card = h
+        .post_form(
+            "/member/loans",
+            &member,
+            &application("k1", "300000", "62220201000041235"),
+        )
+        .await;
+    assert_eq!(bad_card.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad_card.body.contains("还款银行卡号：银行卡号校验位错误")
+            && bad_card.body.contains("BANK_CARD_CHECKSUM"),
+        "{}",
+        bad_card.body
+    );
+    // What was typed stays on the form.
+    assert!(bad_card.body.contains("value=\"62220201000041235\""));
+    let over = h
+        .post_form(
+            "/member/loans",
+            &member,
+            &application("k2", "1100000", CARD),
+        )
+        .await;
+    assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        over.body.contains("超过可贷额度") && over.body.contains("LOAN_NOT_ELIGIBLE"),
+        "{}",
+        over.body
+    );
+    let area = application("k3", "300000", CARD).replace("area=89.50", "area=89.505");
+    let refused = h.post_form("/member/loans", &member, &area).await;
+    assert!(
+        refused.body.contains("建筑面积须为数字"),
+        "{}",
+        refused.body
+    );
+    assert!(h.app.loans_of(1).await.expect("loans").is_empty());
+    assert!(
+        h.app
+            .loan_queue("submitted")
+            .await
+            .expect("queue")
+            .is_empty()
+    );
+}
