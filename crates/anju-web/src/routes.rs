@@ -518,6 +518,24 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         ),
         (
             spec(
+                Method::GET,
+                "/staff/loans/{id}/certificate",
+                Roles(LOAN_VIEWERS),
+                "抵押注销证明",
+            ),
+            get(pages::member_loan_certificate),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/loans/project",
+                Roles(REVIEWERS),
+                "公租房项目贷款登记",
+            ),
+            post(pages::loan_project),
+        ),
+        (
+            spec(
                 Method::POST,
                 "/staff/loans/reprice",
                 Roles(MANAGER),

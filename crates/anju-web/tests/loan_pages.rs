@@ -452,6 +452,71 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
         "{}",
         staff_view.body
     );
+    assert!(
+        staff_view
+            .body
+            .contains(&format!("href=\"/staff/loans/{id}/certificate\""))
+    );
+    let staff_certificate = h
+        .get(&format!("/staff/loans/{id}/certificate"), &reviewer)
+        .await;
+    assert!(staff_certificate.body.contains("签名有效"));
+}
+
+#[tokio::test]
+async fn a_reviewer_enters_a_project_loan_and_another_approves_it() {
+    let h = harness().await;
+    let reviewer = h.person("reviewer-p", Role::Reviewer, None).await;
+    let other = h.person("reviewer-q", Role::Reviewer, None).await;
+    let clerk = h.person("clerk-p", Role::Clerk, None).await;
+    let form = [
+        ("request_key", "gzf-1"),
+        ("project_name", "相城区公租房二期"),
+        ("borrower_name", "苏州市安居建设有限公司"),
+        ("account", SELLER),
+        ("amount", "800000"),
+        ("months", "120"),
+        ("rate", "2.60"),
+        ("method", "equal-principal"),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{k}={}", anju_web::auth::urlencode(v)))
+    .collect::<Vec<_>>()
+    .join("&");
+    let refused = h.post_form("/staff/loans/project", &clerk, &form).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "clerks do not enter projects"
+    );
+    let entered = h.post_form("/staff/loans/project", &reviewer, &form).await;
+    assert_eq!(entered.status, StatusCode::OK, "{}", entered.body);
+    assert!(entered.body.contains("已登记"), "{}", entered.body);
+    assert!(
+        entered
+            .body
+            .contains("苏州市安居建设有限公司（公租房项目贷款）")
+    );
+    let twice = h.post_form("/staff/loans/project", &reviewer, &form).await;
+    assert_eq!(twice.status, StatusCode::OK);
+    let queue = h.app.loan_queue("reviewed").await.expect("queue");
+    assert_eq!(queue.len(), 1, "the same request key enters once");
+    let id = queue[0].loan_id;
+    let own = h
+        .post_form(&format!("/staff/loans/{id}/approve"), &reviewer, "note=")
+        .await;
+    assert!(own.body.contains("SELF_APPROVAL"), "{}", own.body);
+    let approved = h
+        .post_form(&format!("/staff/loans/{id}/approve"), &other, "note=")
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    assert_eq!(h.app.loan(id).await.expect("loan").status, "approved");
+    let bad = form
+        .replace("amount=800000", "amount=abc")
+        .replace("gzf-1", "gzf-2");
+    let bad = h.post_form("/staff/loans/project", &reviewer, &bad).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(h.app.loan_queue("reviewed").await.expect("queue").len(), 0);
 }
 
 #[tokio::test]

@@ -236,6 +236,7 @@ async fn serve(
         let people = anju_app::demo_people::seed_people(&app, today_in_china()).await?;
         anju_app::demo::settle_demo_interest(&app, today_in_china()).await?;
         anju_app::demo::seed_demo_withdrawals(&app, today_in_china()).await?;
+        anju_app::demo_loans::seed_demo_loans(&app, today_in_china()).await?;
         print_demo_signins(&people);
         // The demo serves plain HTTP on this machine; Secure cookies would not be sent back.
         options.secure_cookies = false;

@@ -20,6 +20,18 @@ pub enum CapKind {
 }
 
 impl CapKind {
+    pub const ALL: [CapKind; 4] = [
+        CapKind::Ceiling,
+        CapKind::Balance,
+        CapKind::Income,
+        CapKind::Price,
+    ];
+
+    /// The kind a stored code names (a loan keeps its caps as codes).
+    pub fn from_code(code: &str) -> Option<CapKind> {
+        CapKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             CapKind::Ceiling => "ceiling",

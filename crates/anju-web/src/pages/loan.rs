@@ -241,17 +241,6 @@ impl LoanForm {
     }
 }
 
-pub fn cap_kind(code: &str) -> Option<CapKind> {
-    [
-        CapKind::Ceiling,
-        CapKind::Balance,
-        CapKind::Income,
-        CapKind::Price,
-    ]
-    .into_iter()
-    .find(|k| k.code() == code)
-}
-
 /// One cap on the limit, the binding one marked.
 pub struct CapRow {
     pub name: &'static str,
@@ -270,7 +259,7 @@ fn parse_caps(caps: &str, binding: &str) -> Vec<CapRow> {
         .filter_map(|part| {
             let (kind, fen) = part.split_once(':')?;
             Some(CapRow {
-                name: cap_kind(kind).map_or("其他", CapKind::name),
+                name: CapKind::from_code(kind).map_or("其他", CapKind::name),
                 amount: Fen::new(fen.parse().ok()?),
                 basis: String::new(),
                 binding: kind == binding,
@@ -280,7 +269,7 @@ fn parse_caps(caps: &str, binding: &str) -> Vec<CapRow> {
 }
 
 pub fn binding_name(loan: &LoanRecord) -> &'static str {
-    cap_kind(&loan.binding_cap).map_or("-", CapKind::name)
+    CapKind::from_code(&loan.binding_cap).map_or("-", CapKind::name)
 }
 
 pub fn method_name(code: &str) -> &'static str {

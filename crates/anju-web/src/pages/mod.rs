@@ -44,8 +44,8 @@ pub use staff_collection::{
 };
 pub use staff_interest::{interest_home, interest_progress, interest_settle};
 pub use staff_loan::{
-    loan_approve, loan_contract, loan_disburse, loan_overdue, loan_queue, loan_reject,
-    loan_reprice, loan_review, loan_run, staff_loan_account,
+    loan_approve, loan_contract, loan_disburse, loan_overdue, loan_project, loan_queue,
+    loan_reject, loan_reprice, loan_review, loan_run, staff_loan_account,
 };
 pub use staff_withdrawal::{
     withdrawal_approve, withdrawal_blacklist, withdrawal_counter, withdrawal_document,

@@ -102,6 +102,8 @@ struct QueuePage {
     today: String,
     can_run: bool,
     can_reprice: bool,
+    can_enter_project: bool,
+    request_key: String,
     run: Option<RunView>,
     repriced: Option<(String, u64, u64)>,
 }
@@ -138,9 +140,13 @@ fn run_view(date: Date, s: &RunSummary) -> RunView {
     }
 }
 
-/// `王*（3205**********1230）`, or `-` when the member is not found.
-async fn borrower(state: &WebState, member_id: i64) -> AppResult<String> {
-    Ok(state.app.store().member(member_id).await?.map_or_else(
+/// `王*（3205**********1230）`, the builder of a project loan, or `-`
+/// when the member is not found.
+async fn borrower(state: &WebState, l: &LoanRecord) -> AppResult<String> {
+    if l.product == "project" {
+        return Ok(format!("{}（公租房项目贷款）", l.seller_name));
+    }
+    Ok(state.app.store().member(l.member_id).await?.map_or_else(
         || "-".to_string(),
         |m| format!("{}（{}）", mask_name(&m.name), masked_id_card(&m.id_card)),
     ))
@@ -174,7 +180,7 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
     };
     Ok(QueueRow {
         id: l.loan_id,
-        borrower: borrower(state, l.member_id).await?,
+        borrower: borrower(state, l).await?,
         applied_on: l.applied_on.to_string(),
         amount: Fen::new(l.amount_fen),
         months: l.months,
@@ -246,7 +252,7 @@ async fn queue_page(
         for l in app.loan_queue("active").await? {
             active.push(ActiveRow {
                 id: l.loan_id,
-                borrower: borrower(state, l.member_id).await?,
+                borrower: borrower(state, &l).await?,
                 contract_no: l.contract_no.clone().unwrap_or_default(),
                 amount: Fen::new(l.amount_fen),
                 outstanding: Fen::new(l.outstanding_fen),
@@ -275,6 +281,8 @@ async fn queue_page(
         today: today_in_china().to_string(),
         can_run: matches!(role, Role::Finance | Role::Manager),
         can_reprice: role == Role::Manager,
+        can_enter_project: matches!(role, Role::Reviewer | Role::Manager),
+        request_key: anju_app::access::random_token(),
         run,
         repriced,
     };
@@ -430,6 +438,51 @@ pub async fn loan_disburse(
 }
 
 #[derive(Deserialize)]
+pub struct ProjectForm {
+    request_key: String,
+    project_name: String,
+    borrower_name: String,
+    account: String,
+    amount: String,
+    months: String,
+    rate: String,
+    method: String,
+}
+
+/// 公租房项目贷款登记: entered by a reviewer, approved by another person.
+pub async fn loan_project(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Extension(ctx): Extension<RequestContext>,
+    Form(form): Form<ProjectForm>,
+) -> Response {
+    let result = async {
+        let application = anju_app::loan::ProjectLoanApplication {
+            request_key: form.request_key.clone(),
+            project_name: form.project_name.clone(),
+            borrower_name: form.borrower_name.clone(),
+            account: form.account.clone(),
+            amount: Fen::parse(form.amount.trim())?,
+            months: form.months.trim().parse().map_err(|_| {
+                anju_domain::DomainError::new("LOAN_TERM_INVALID", "贷款期限须为整数个月")
+            })?,
+            rate: anju_domain::RatePpm::parse_percent(form.rate.trim())?,
+            method: form.method.clone(),
+        };
+        let l = state
+            .app
+            .enter_project_loan(&session.actor(&ctx), application, today_in_china())
+            .await?;
+        Ok((
+            format!("项目贷款 {} 已登记，待另一位审核人审批。", l.loan_id),
+            Outcome::None,
+        ))
+    }
+    .await;
+    answer(&state, &session, result).await
+}
+
+#[derive(Deserialize)]
 pub struct DateForm {
     #[serde(default)]
     date: String,
@@ -492,7 +545,7 @@ pub async fn staff_loan_account(
             return internal(app, Some(&session));
         }
     };
-    let Ok(who) = borrower(&state, account.loan.member_id).await else {
+    let Ok(who) = borrower(&state, &account.loan).await else {
         return internal(app, Some(&session));
     };
     let page = AccountPage {
@@ -590,7 +643,7 @@ pub async fn loan_overdue(
     let mut rows = Vec::new();
     for a in &list {
         let l = &a.loan;
-        let Ok(who) = borrower(&state, l.member_id).await else {
+        let Ok(who) = borrower(&state, l).await else {
             return internal(app, Some(&session));
         };
         rows.push(OverdueRow {
