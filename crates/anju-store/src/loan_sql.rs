@@ -110,7 +110,9 @@ pub struct LoanEventRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoanRunUpdate {
     pub loan_id: i64,
-    pub outstanding_fen: i64,
+    /// Principal the run collected: subtracted from what is stored, so a
+    /// prepayment between the run's read and write is not lost.
+    pub principal_paid_fen: i64,
     pub overdue_principal_fen: i64,
     pub overdue_since: Option<Date>,
     pub grade: String,
@@ -220,6 +222,21 @@ pub trait LoanStore: Send + Sync {
         installments: &[InstallmentRecord],
         events: &[LoanEventRecord],
     ) -> StoreResult<()>;
+
+    /// Adds `delta_fen` to the loan's outstanding principal: relative, like
+    /// the run's write (corrections; tests).
+    async fn adjust_outstanding(&self, loan_id: i64, delta_fen: i64) -> StoreResult<()>;
+
+    /// Records a prepayment in one transaction: its event (false, and
+    /// nothing written, when the event's key was recorded already), the
+    /// outstanding principal less the event's principal, and the `due`
+    /// installments from `from_period` on replaced by `rows`.
+    async fn apply_prepayment(
+        &self,
+        event: &LoanEventRecord,
+        from_period: i32,
+        rows: &[InstallmentRecord],
+    ) -> StoreResult<bool>;
 
     /// Active loans above `after`, by id (repricing walks them).
     async fn active_loans_after(&self, after: i64, limit: u32) -> StoreResult<Vec<LoanRecord>>;
@@ -524,10 +541,15 @@ macro_rules! impl_loan_store {
             }
 
             async fn update_loan(&self, x: &$crate::LoanRecord, from_status: &str) -> $crate::StoreResult<bool> {
+                // The run-owned columns (outstanding, overdue, grade, counts, last run)
+                // are written only relative to what is stored (`save_run_page`,
+                // `apply_prepayment`); disbursement (contracted → active) sets the
+                // outstanding principal to the amount in the same statement.
                 let done = sqlx::query(concat!(
-                    "UPDATE loan SET ",
-                    "member_id = $2, product = $3, status = $4, applied_on = $5", $date, ", applicant = $6, request_key = $7, co_borrowers = $8, property_kind = $9, property_address = $10, price_fen = $11, appraisal_fen = $12, area_centi_m2 = $13, monthly_income_fen = $14, credit_grade = $15, first_home = $16, family = $17, amount_fen = $18, months = $19, method = $20, rate_ppm = $21, limit_fen = $22, binding_cap = $23, caps = $24, remote_centre = $25, remote_certificate_no = $26, remote_balance_fen = $27, remote_months = $28, commercial_bank = $29, commercial_amount_fen = $30, commercial_rate_ppm = $31, seller_name = $32, seller_account = $33, repay_card = $34, entrusted = $35, needs_second = $36, reviewed_by = $37, approved_by = $38, second_approved_by = $39, note = $40, contract_no = $41, mortgage_no = $42, disbursed_on = $43", $date, ", disbursement_entry_id = $44, payout_reference = $45, outstanding_fen = $46, overdue_principal_fen = $47, overdue_since = $48", $date, ", grade = $49, consecutive_overdue = $50, cumulative_overdue = $51, last_run_on = $52", $date, ", settled_on = $53", $date, ", release_certificate = $54, updated_at_us = $55",
-                    " WHERE loan_id = $1 AND status = $56"
+                    "UPDATE loan SET outstanding_fen = CASE WHEN status = 'contracted' AND $4 = 'active' \
+                     THEN $18 ELSE outstanding_fen END, ",
+                    "member_id = $2, product = $3, status = $4, applied_on = $5", $date, ", applicant = $6, request_key = $7, co_borrowers = $8, property_kind = $9, property_address = $10, price_fen = $11, appraisal_fen = $12, area_centi_m2 = $13, monthly_income_fen = $14, credit_grade = $15, first_home = $16, family = $17, amount_fen = $18, months = $19, method = $20, rate_ppm = $21, limit_fen = $22, binding_cap = $23, caps = $24, remote_centre = $25, remote_certificate_no = $26, remote_balance_fen = $27, remote_months = $28, commercial_bank = $29, commercial_amount_fen = $30, commercial_rate_ppm = $31, seller_name = $32, seller_account = $33, repay_card = $34, entrusted = $35, needs_second = $36, reviewed_by = $37, approved_by = $38, second_approved_by = $39, note = $40, contract_no = $41, mortgage_no = $42, disbursed_on = $43", $date, ", disbursement_entry_id = $44, payout_reference = $45, settled_on = $46", $date, ", release_certificate = $47, updated_at_us = $48",
+                    " WHERE loan_id = $1 AND status = $49"
                 ))
                 .bind(x.loan_id)
                 .bind(x.member_id)
@@ -574,13 +596,6 @@ macro_rules! impl_loan_store {
                 .bind(x.disbursed_on.map(|d| d.to_string()))
                 .bind(x.disbursement_entry_id)
                 .bind(&x.payout_reference)
-                .bind(x.outstanding_fen)
-                .bind(x.overdue_principal_fen)
-                .bind(x.overdue_since.map(|d| d.to_string()))
-                .bind(&x.grade)
-                .bind(x.consecutive_overdue)
-                .bind(x.cumulative_overdue)
-                .bind(x.last_run_on.map(|d| d.to_string()))
                 .bind(x.settled_on.map(|d| d.to_string()))
                 .bind(&x.release_certificate)
                 .bind(x.updated_at_us)
@@ -793,12 +808,12 @@ macro_rules! impl_loan_store {
                 let mut tx = self.$writer.begin().await.map_err($backend_err)?;
                 for chunk in loans.chunks($crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "WITH v (loan_id, outstanding_fen, overdue_principal_fen, overdue_since, grade, \
+                        "WITH v (loan_id, principal_paid_fen, overdue_principal_fen, overdue_since, grade, \
                          consecutive_overdue, cumulative_overdue, last_run_on) AS (",
                     );
                     q.push_values(chunk, |mut b, x| {
                         b.push_bind(x.loan_id)
-                            .push_bind(x.outstanding_fen)
+                            .push_bind(x.principal_paid_fen)
                             .push_bind(x.overdue_principal_fen)
                             .push_bind(x.overdue_since.map(|d| d.to_string()))
                             .push_unseparated($date)
@@ -809,7 +824,7 @@ macro_rules! impl_loan_store {
                             .push_unseparated($date);
                     });
                     q.push(
-                        ") UPDATE loan SET outstanding_fen = v.outstanding_fen, overdue_principal_fen = v.overdue_principal_fen, \
+                        ") UPDATE loan SET outstanding_fen = loan.outstanding_fen - v.principal_paid_fen, overdue_principal_fen = v.overdue_principal_fen, \
                          overdue_since = v.overdue_since, grade = v.grade, consecutive_overdue = v.consecutive_overdue, \
                          cumulative_overdue = v.cumulative_overdue, last_run_on = v.last_run_on FROM v WHERE loan.loan_id = v.loan_id",
                     );
@@ -977,6 +992,54 @@ macro_rules! impl_loan_store {
                 }
                 Self::insert_installments(&mut tx, installments).await?;
                 tx.commit().await.map_err($backend_err)
+            }
+
+            async fn apply_prepayment(
+                &self,
+                event: &$crate::LoanEventRecord,
+                from_period: i32,
+                rows: &[$crate::InstallmentRecord],
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM loan_event WHERE loan_id = $1")
+                    .bind(event.loan_id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err($backend_err)?;
+                Self::insert_events(&mut tx, std::slice::from_ref(event)).await?;
+                let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM loan_event WHERE loan_id = $1")
+                    .bind(event.loan_id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err($backend_err)?;
+                if after == before {
+                    return Ok(false);
+                }
+                sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen - $2 WHERE loan_id = $1")
+                    .bind(event.loan_id)
+                    .bind(event.principal_fen)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($backend_err)?;
+                sqlx::query("DELETE FROM loan_installment WHERE loan_id = $1 AND period >= $2 AND status = 'due'")
+                    .bind(event.loan_id)
+                    .bind(from_period)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($backend_err)?;
+                Self::insert_installments(&mut tx, rows).await?;
+                tx.commit().await.map_err($backend_err)?;
+                Ok(true)
+            }
+
+            async fn adjust_outstanding(&self, loan_id: i64, delta_fen: i64) -> $crate::StoreResult<()> {
+                sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen + $2 WHERE loan_id = $1")
+                    .bind(loan_id)
+                    .bind(delta_fen)
+                    .execute(&self.$writer)
+                    .await
+                    .map_err($backend_err)?;
+                Ok(())
             }
 
             async fn signing_key(

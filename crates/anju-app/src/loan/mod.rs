@@ -559,6 +559,7 @@ impl App {
         loan.disbursed_on = Some(today);
         loan.disbursement_entry_id = Some(entry_id);
         loan.payout_reference = Some(reference.to_string());
+        // The move to active sets the outstanding principal to the amount.
         loan.outstanding_fen = loan.amount_fen;
         self.save_move(loan, "contracted").await?;
         store

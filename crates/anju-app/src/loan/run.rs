@@ -48,6 +48,8 @@ struct Collection {
     paid: Paid,
     newly_overdue_fen: i64,
     owed_fen: i64,
+    /// Outstanding principal after this collection, as the run read it.
+    remaining_fen: i64,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -187,7 +189,11 @@ impl App {
         let mut loans = Vec::with_capacity(collections.len());
         let mut installments = Vec::new();
         let mut events = Vec::new();
+        let mut repaid = Vec::new();
         for mut c in collections {
+            if c.remaining_fen == 0 {
+                repaid.push(c.update.loan_id);
+            }
             if c.entry.is_some() {
                 let p = posted_iter
                     .next()
@@ -206,12 +212,9 @@ impl App {
         self.store()
             .save_run_page(&loans, &installments, &events)
             .await?;
-        let settled: Vec<i64> = loans
-            .iter()
-            .filter(|l| l.outstanding_fen == 0)
-            .map(|l| l.loan_id)
-            .collect();
-        for id in settled {
+        // settle_if_repaid reads the loan again and settles only what is
+        // truly repaid.
+        for id in repaid {
             self.settle_if_repaid(id, today).await?;
         }
         Ok(())
@@ -313,7 +316,7 @@ fn collect(
     };
     let update = LoanRunUpdate {
         loan_id: loan.loan_id,
-        outstanding_fen: loan.outstanding_fen - principal_paid,
+        principal_paid_fen: principal_paid,
         overdue_principal_fen: overdue_principal,
         overdue_since,
         grade: classify(days, &rules.grade_from_days).code().to_string(),
@@ -331,6 +334,7 @@ fn collect(
         paid,
         newly_overdue_fen: newly_overdue,
         owed_fen: owed_total,
+        remaining_fen: loan.outstanding_fen - principal_paid,
     })
 }
 

@@ -104,6 +104,17 @@ impl App {
             );
         }
         let rows = self.store().installments(id).await?;
+        if rows
+            .iter()
+            .any(|r| r.status != "paid" && r.due_date <= today)
+        {
+            // The run owns what is due; prepaying around it would race it.
+            return Err(DomainError::new(
+                "LOAN_DUE_FIRST",
+                "本期应还款项尚未扣收，请待扣款后再办理提前还款",
+            )
+            .into());
+        }
         let open: Vec<&InstallmentRecord> = rows.iter().filter(|r| r.status == "due").collect();
         let anchor = rows
             .iter()
@@ -122,6 +133,9 @@ impl App {
             1_000_000 * DAYS_PER_YEAR,
         )?;
         let total = principal.checked_add(interest)?;
+        let left = outstanding.checked_sub(principal)?;
+        let (from, schedule) = rescheduled(&loan, &open, anchor, request.choice, left)?
+            .unwrap_or((i32::MAX, Vec::new()));
         self.take_prepayment(&loan, request, total, today).await?;
         let entry = prepay_entry(
             &loan,
@@ -133,28 +147,26 @@ impl App {
             today,
         )?;
         let posted = self.post_entry(entry).await?;
-        loan.outstanding_fen -= principal.get();
+        let event = LoanEventRecord {
+            loan_id: id,
+            event_key,
+            happened_on: today,
+            kind: "prepaid".into(),
+            amount_fen: total.get(),
+            principal_fen: principal.get(),
+            interest_fen: interest.get(),
+            penalty_fen: 0,
+            entry_id: Some(posted.entry_id.0),
+            note: if full {
+                "全部提前还款".to_string()
+            } else {
+                format!("部分提前还款，{}", choice_name(request.choice))
+            },
+        };
         self.store()
-            .add_loan_events(&[LoanEventRecord {
-                loan_id: id,
-                event_key,
-                happened_on: today,
-                kind: "prepaid".into(),
-                amount_fen: total.get(),
-                principal_fen: principal.get(),
-                interest_fen: interest.get(),
-                penalty_fen: 0,
-                entry_id: Some(posted.entry_id.0),
-                note: if full {
-                    "全部提前还款".to_string()
-                } else {
-                    format!("部分提前还款，{}", choice_name(request.choice))
-                },
-            }])
+            .apply_prepayment(&event, from, &schedule)
             .await?;
-        self.reschedule(&loan, &open, anchor, request.choice)
-            .await?;
-        let loan = self.save_move(&loan, "active").await?;
+        loan = self.loan(id).await?;
         if loan.outstanding_fen == 0 {
             return self.settle_if_repaid(id, today).await;
         }
@@ -171,7 +183,13 @@ impl App {
         today: Date,
     ) -> AppResult<()> {
         if request.from_hpf {
+            let held = self
+                .store()
+                .withdrawal_stats(loan.member_id, "", today, today)
+                .await?
+                .held_fen;
             let balance = self.member_balance(MemberId(loan.member_id)).await?.balance;
+            let balance = balance.checked_sub(Fen::new(held))?;
             if balance < total {
                 return Err(DomainError::new(
                     "INSUFFICIENT_AVAILABLE",
@@ -213,40 +231,13 @@ impl App {
         anchor: Date,
         choice: AfterPrepayment,
     ) -> AppResult<()> {
-        let Some(first) = open.first() else {
-            return Ok(());
-        };
-        let outstanding = Fen::new(loan.outstanding_fen - loan.overdue_principal_fen);
-        if !outstanding.is_positive() {
-            return Ok(self
-                .store()
-                .replace_schedule(loan.loan_id, first.period, &[])
-                .await?);
+        let performing = Fen::new(loan.outstanding_fen - loan.overdue_principal_fen);
+        if let Some((from, rows)) = rescheduled(loan, open, anchor, choice, performing)? {
+            self.store()
+                .replace_schedule(loan.loan_id, from, &rows)
+                .await?;
         }
-        let method = Method::parse(&loan.method)?;
-        let rate = RatePpm::new(loan.rate_ppm)?;
-        let level = Fen::new(match method {
-            Method::Annuity => first.principal_fen + first.interest_fen,
-            Method::EqualPrincipal => first.principal_fen,
-        });
-        let remaining = u32::try_from(open.len()).unwrap_or(1);
-        let months =
-            loan::months_after_prepayment(outstanding, remaining, rate, method, level, choice)?;
-        let period = u32::try_from(first.period).unwrap_or(1);
-        let rows = loan::schedule_from(outstanding, months, rate, method, None, period)?;
-        let records: Vec<InstallmentRecord> = rows
-            .iter()
-            .map(|r| {
-                let due = loan::add_months(anchor, r.period - period + 1)?;
-                let mut rec = installment_record(loan.loan_id, r, anchor)?;
-                rec.due_date = due;
-                Ok(rec)
-            })
-            .collect::<AppResult<_>>()?;
-        Ok(self
-            .store()
-            .replace_schedule(loan.loan_id, first.period, &records)
-            .await?)
+        Ok(())
     }
 
     /// 结清: a loan with nothing left to pay is settled and its
@@ -441,6 +432,43 @@ impl LoanIndicators {
             .unwrap_or(i64::MAX)
         })
     }
+}
+
+/// The installments that replace the `open` ones when `performing`
+/// principal is left: (first period replaced, new rows); None when nothing
+/// is open.
+fn rescheduled(
+    loan: &LoanRecord,
+    open: &[&InstallmentRecord],
+    anchor: Date,
+    choice: AfterPrepayment,
+    performing: Fen,
+) -> AppResult<Option<(i32, Vec<InstallmentRecord>)>> {
+    let Some(first) = open.first() else {
+        return Ok(None);
+    };
+    if !performing.is_positive() {
+        return Ok(Some((first.period, Vec::new())));
+    }
+    let method = Method::parse(&loan.method)?;
+    let rate = RatePpm::new(loan.rate_ppm)?;
+    let level = Fen::new(match method {
+        Method::Annuity => first.principal_fen + first.interest_fen,
+        Method::EqualPrincipal => first.principal_fen,
+    });
+    let remaining = u32::try_from(open.len()).unwrap_or(1);
+    let months = loan::months_after_prepayment(performing, remaining, rate, method, level, choice)?;
+    let period = u32::try_from(first.period).unwrap_or(1);
+    let rows = loan::schedule_from(performing, months, rate, method, None, period)?;
+    let records = rows
+        .iter()
+        .map(|r| {
+            let mut rec = installment_record(loan.loan_id, r, anchor)?;
+            rec.due_date = loan::add_months(anchor, r.period - period + 1)?;
+            Ok(rec)
+        })
+        .collect::<AppResult<_>>()?;
+    Ok(Some((first.period, records)))
 }
 
 fn choice_name(c: AfterPrepayment) -> &'static str {

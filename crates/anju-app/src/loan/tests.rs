@@ -222,14 +222,10 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
 
     // `anju check` ties the loan book to GL 121 + 122.
     assert!(app.check_ledger().await.expect("check").is_ok());
-    let mut wrong = active.clone();
-    wrong.outstanding_fen += 1;
-    assert!(
-        app.store()
-            .update_loan(&wrong, "active")
-            .await
-            .expect("corrupt")
-    );
+    app.store()
+        .adjust_outstanding(active.loan_id, 1)
+        .await
+        .expect("corrupt");
     let check = app.check_ledger().await.expect("check");
     assert!(!check.is_ok());
     assert!(check.render().contains("FAIL] Σ loans outstanding"));
@@ -452,6 +448,17 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
     let app = centre(&dir).await;
     let loan = disbursed(&app, 1, application("k", "300000.00", 240), d("2026-11-29")).await;
     let id = loan.loan_id;
+    let early = PrepaymentRequest {
+        request_key: "p0".into(),
+        amount: yuan("1000.00"),
+        choice: AfterPrepayment::LowerInstallment,
+        from_hpf: false,
+    };
+    let e = app
+        .prepay_loan(&member(1), id, early, d("2026-12-29"))
+        .await
+        .expect_err("the month due is the run's");
+    assert_eq!(e.code(), Some("LOAN_DUE_FIRST"));
     app.run_repayments(d("2026-12-29")).await.expect("run");
     let before = app.store().installments(id).await.expect("rows");
     let prepay = PrepaymentRequest {

@@ -102,6 +102,18 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         loan.outstanding_fen = 3_000_00;
         assert!(store.update_loan(&loan, "submitted").await.expect("move"));
         assert!(!store.update_loan(&loan, "submitted").await.expect("moved"));
+        // The run-owned outstanding principal moves only relatively (or on
+        // disbursement, contracted → active).
+        assert_eq!(
+            store
+                .loan(1)
+                .await
+                .expect("read")
+                .expect("loan")
+                .outstanding_fen,
+            0
+        );
+        store.adjust_outstanding(1, 3_000_00).await.expect("adjust");
         assert_eq!(store.loan_counts(&[7, 8]).await.expect("counts"), (1, 1));
         assert_eq!(store.loan_counts(&[]).await.expect("none"), (0, 0));
 
@@ -142,7 +154,7 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         second.penalty_from = Some(d("2027-01-29"));
         let update = LoanRunUpdate {
             loan_id: 1,
-            outstanding_fen: 2_000_00,
+            principal_paid_fen: 1_000_00,
             overdue_principal_fen: 1_000_00,
             overdue_since: Some(d("2027-01-29")),
             grade: "02".into(),
@@ -171,7 +183,7 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
             .await
             .expect("page");
         store
-            .add_loan_events(&[event])
+            .add_loan_events(std::slice::from_ref(&event))
             .await
             .expect("event twice is once");
         assert_eq!(store.loan_events(1).await.expect("events").len(), 1);
@@ -209,12 +221,44 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
             1
         );
 
-        // A prepayment replaces the rows still due.
-        store
-            .replace_schedule(1, 3, &[installment(1, 3, "2027-02-28")])
-            .await
-            .expect("reschedule");
+        // A prepayment replaces the rows still due, once per key.
+        let prepaid = LoanEventRecord {
+            event_key: "prepay-p1".into(),
+            kind: "prepaid".into(),
+            principal_fen: 500_00,
+            ..event.clone()
+        };
+        let shorter = [installment(1, 3, "2027-02-28")];
+        assert!(
+            store
+                .apply_prepayment(&prepaid, 3, &shorter)
+                .await
+                .expect("prepay")
+        );
+        assert!(
+            !store
+                .apply_prepayment(&prepaid, 3, &shorter)
+                .await
+                .expect("again")
+        );
         assert_eq!(store.installments(1).await.expect("rows").len(), 3);
+        let read = store.loan(1).await.expect("read").expect("loan");
+        assert_eq!(read.outstanding_fen, 1_500_00, "once");
+        let mut contracted = loan_record(3, 9, "k3");
+        contracted.status = "contracted".into();
+        store.save_loan(&contracted, &[]).await.expect("save");
+        contracted.status = "active".into();
+        assert!(
+            store
+                .update_loan(&contracted, "contracted")
+                .await
+                .expect("disburse")
+        );
+        let read = store.loan(3).await.expect("read").expect("loan");
+        assert_eq!(
+            read.outstanding_fen, read.amount_fen,
+            "disbursement sets it"
+        );
 
         let key = store
             .signing_key("k", (&[1; 32], &[2; 32]), 1)
