@@ -29,7 +29,8 @@ pub use collection::*;
 pub use ids::{IdGen, now_micros};
 pub use interest_sql::{InterestRunRecord, InterestStore, RecheckRecord};
 pub use loan_sql::{
-    InstallmentRecord, LoanBook, LoanEventRecord, LoanRecord, LoanRunUpdate, LoanStore, LoansIssued,
+    InstallmentRecord, LoanBook, LoanEventRecord, LoanRecord, LoanRunUpdate, LoanStore,
+    LoansIssued, RunLoan,
 };
 pub use types::*;
 pub use withdrawal_sql::{

@@ -106,6 +106,19 @@ pub struct LoanEventRecord {
     pub note: String,
 }
 
+/// What the repayment run reads of a loan (the rest stays in the table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunLoan {
+    pub loan_id: i64,
+    pub member_id: i64,
+    pub rate_ppm: i64,
+    pub repay_card: String,
+    pub entrusted: bool,
+    pub outstanding_fen: i64,
+    pub consecutive_overdue: i32,
+    pub cumulative_overdue: i32,
+}
+
 /// What the repayment run changes on a loan after a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoanRunUpdate {
@@ -212,7 +225,7 @@ pub trait LoanStore: Send + Sync {
         today: Date,
         after: i64,
         limit: u32,
-    ) -> StoreResult<Vec<(LoanRecord, Vec<InstallmentRecord>)>>;
+    ) -> StoreResult<Vec<(RunLoan, Vec<InstallmentRecord>)>>;
 
     /// Writes one page of the repayment run in one transaction: the loans'
     /// new state, their installments, their events.
@@ -757,9 +770,11 @@ macro_rules! impl_loan_store {
                 today: anju_domain::Date,
                 after: i64,
                 limit: u32,
-            ) -> $crate::StoreResult<Vec<($crate::LoanRecord, Vec<$crate::InstallmentRecord>)>> {
-                let loans = sqlx::query(concat!(
-                    "SELECT ", $crate::loan_columns!(), " FROM loan WHERE status = 'active' AND loan_id > $1 \
+            ) -> $crate::StoreResult<Vec<($crate::RunLoan, Vec<$crate::InstallmentRecord>)>> {
+                // From the reader: the run reads the next page while it writes this one.
+                let loans: Vec<(i64, i64, i64, String, bool, i64, i32, i32)> = sqlx::query_as(concat!(
+                    "SELECT loan_id, member_id, rate_ppm, repay_card, entrusted, outstanding_fen, \
+                     consecutive_overdue, cumulative_overdue FROM loan WHERE status = 'active' AND loan_id > $1 \
                      AND (last_run_on IS NULL OR last_run_on < $2", $date, ") AND EXISTS (SELECT 1 FROM loan_installment i \
                      WHERE i.loan_id = loan.loan_id AND i.status IN ('due', 'overdue') AND i.due_date <= $2", $date, ") \
                      ORDER BY loan_id LIMIT $3"
@@ -767,10 +782,22 @@ macro_rules! impl_loan_store {
                 .bind(after)
                 .bind(today.to_string())
                 .bind(i64::from(limit))
-                .fetch_all(&self.$writer)
+                .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                let loans = loans.iter().map(Self::loan_of_row).collect::<$crate::StoreResult<Vec<_>>>()?;
+                let loans: Vec<$crate::RunLoan> = loans
+                    .into_iter()
+                    .map(|r| $crate::RunLoan {
+                        loan_id: r.0,
+                        member_id: r.1,
+                        rate_ppm: r.2,
+                        repay_card: r.3,
+                        entrusted: r.4,
+                        outstanding_fen: r.5,
+                        consecutive_overdue: r.6,
+                        cumulative_overdue: r.7,
+                    })
+                    .collect();
                 let (Some(first), Some(last)) = (loans.first(), loans.last()) else {
                     return Ok(Vec::new());
                 };
@@ -781,10 +808,10 @@ macro_rules! impl_loan_store {
                 .bind(first.loan_id)
                 .bind(last.loan_id)
                 .bind(today.to_string())
-                .fetch_all(&self.$writer)
+                .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                let mut due: Vec<($crate::LoanRecord, Vec<$crate::InstallmentRecord>)> =
+                let mut due: Vec<($crate::RunLoan, Vec<$crate::InstallmentRecord>)> =
                     loans.into_iter().map(|l| (l, Vec::new())).collect();
                 let mut at = 0;
                 for r in &rows {

@@ -7,10 +7,14 @@
 //! moves from 121 to 122, penalty interest accrues on it by the day and is
 //! posted when paid, and the loan is graded by days overdue.
 //!
-//! Each loan is collected at most once a day: the entry's key is
-//! `loan-{id}-run-{date}`, the deduction's reference the same, and the
-//! loan remembers the day it was run, so a rerun (or a resumed run after a
-//! crash) posts nothing new.
+//! Each page is posted as one voucher (凭证) per business type — 正常还款
+//! L02, 公积金提取还款 L05, 逾期还款 L04 — with a line per loan on its
+//! sub-ledger (121 / 122), keyed `loan-run-{date}-{first loan}-{type}`.
+//! Each loan is collected at most once a day: the loan remembers the day it
+//! was run, the page read skips it, and a page re-read after a crash between
+//! its posting and its write is the same page, so its vouchers replay (a
+//! page whose content changed meanwhile is refused, never posted twice).
+//! The next page is read while this one is written.
 
 use super::debit::DebitRequest;
 use crate::{App, AppResult};
@@ -18,10 +22,13 @@ use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::loan::{classify, penalty_interest};
 use anju_domain::policy::LoanRules;
 use anju_domain::{Date, DomainError, Fen, RatePpm};
-use anju_store::{InstallmentRecord, LoanEventRecord, LoanRecord, LoanRunUpdate};
+use anju_store::{InstallmentRecord, LoanEventRecord, LoanRunUpdate, RunLoan};
 
-/// Loans per page: one read, one bulk posting, one bulk write each.
+/// Loans per page: one read, one deduction file, a voucher per business
+/// type, one bulk write each.
 pub const RUN_PAGE_LOANS: u32 = 5_000;
+
+type Page = Vec<(RunLoan, Vec<InstallmentRecord>)>;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunSummary {
@@ -34,6 +41,7 @@ pub struct RunSummary {
     pub interest_fen: i64,
     pub penalty_fen: i64,
     pub newly_overdue_fen: i64,
+    /// Vouchers posted (a page has one per business type it holds).
     pub entries: u64,
     pub replayed: u64,
 }
@@ -41,15 +49,30 @@ pub struct RunSummary {
 /// One loan's collection, worked out before anything is written.
 #[derive(Debug, Clone)]
 struct Collection {
+    loan_id: i64,
+    member_id: i64,
     update: LoanRunUpdate,
     installments: Vec<InstallmentRecord>,
-    entry: Option<NewEntry>,
     events: Vec<LoanEventRecord>,
     paid: Paid,
     newly_overdue_fen: i64,
     owed_fen: i64,
     /// Outstanding principal after this collection, as the run read it.
     remaining_fen: i64,
+}
+
+impl Collection {
+    /// The voucher this loan's lines go on.
+    fn business_type(&self) -> &'static str {
+        match (
+            self.paid.from_hpf > 0,
+            self.paid.principal_overdue + self.paid.penalty + self.newly_overdue_fen > 0,
+        ) {
+            (_, true) => "L04",
+            (true, false) => "L05",
+            (false, false) => "L02",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -91,23 +114,26 @@ impl App {
     pub async fn run_repayments(&self, today: Date) -> AppResult<RunSummary> {
         let rules = self.policy().at(today)?.loan_rule.value;
         let mut summary = RunSummary::default();
-        let mut after = 0;
-        loop {
-            let page = self.store().loans_due(today, after, RUN_PAGE_LOANS).await?;
-            let Some(last) = page.last() else { break };
-            after = last.0.loan_id;
-            self.run_page(&page, &rules, today, &mut summary).await?;
+        let mut page = self.store().loans_due(today, 0, RUN_PAGE_LOANS).await?;
+        while let Some(last) = page.last() {
+            let after = last.0.loan_id;
+            let collections = self.collect_page(&page, &rules, today).await?;
+            let (next, written) = tokio::join!(
+                self.store().loans_due(today, after, RUN_PAGE_LOANS),
+                self.write_page(collections, today, &mut summary)
+            );
+            written?;
+            page = next?;
         }
         Ok(summary)
     }
 
-    async fn run_page(
+    async fn collect_page(
         &self,
-        page: &[(LoanRecord, Vec<InstallmentRecord>)],
+        page: &Page,
         rules: &LoanRules,
         today: Date,
-        summary: &mut RunSummary,
-    ) -> AppResult<()> {
+    ) -> AppResult<Vec<Collection>> {
         let mut owed_by_loan = Vec::with_capacity(page.len());
         for (loan, due) in page {
             let rate = RatePpm::new(loan.rate_ppm)?;
@@ -123,7 +149,7 @@ impl App {
             .iter()
             .zip(owed_by_loan.iter().zip(&from_hpf))
             .map(|((loan, _), (owed, hpf))| DebitRequest {
-                reference: run_key(loan.loan_id, today),
+                reference: debit_reference(loan.loan_id, today),
                 bank_card: loan.repay_card.clone(),
                 amount: Fen::new(owed - hpf),
                 value_date: today,
@@ -136,24 +162,18 @@ impl App {
             );
         }
         let mut collections = Vec::with_capacity(page.len());
-        for (((loan, due), receipt), hpf) in page.iter().zip(&receipts).zip(&from_hpf) {
-            let taken = receipt
-                .debited
-                .get()
-                .clamp(0, owed_by_loan[collections.len()]);
+        for ((((loan, due), receipt), hpf), owed) in
+            page.iter().zip(&receipts).zip(&from_hpf).zip(&owed_by_loan)
+        {
+            let taken = receipt.debited.get().clamp(0, owed - hpf);
             collections.push(collect(loan, due, taken + hpf, *hpf, rules, today)?);
         }
-        self.write_page(collections, today, summary).await
+        Ok(collections)
     }
 
     /// Under an entrusted withdrawal, the part of each loan's due that the
     /// borrower's available HPF balance covers.
-    async fn hpf_shares(
-        &self,
-        page: &[(LoanRecord, Vec<InstallmentRecord>)],
-        owed: &[i64],
-        today: Date,
-    ) -> AppResult<Vec<i64>> {
+    async fn hpf_shares(&self, page: &Page, owed: &[i64], today: Date) -> AppResult<Vec<i64>> {
         let mut shares = Vec::with_capacity(page.len());
         for ((loan, _), owed) in page.iter().zip(owed) {
             if !loan.entrusted {
@@ -179,30 +199,47 @@ impl App {
         today: Date,
         summary: &mut RunSummary,
     ) -> AppResult<()> {
-        let entries: Vec<NewEntry> = collections.iter().filter_map(|c| c.entry.clone()).collect();
+        let Some(first) = collections.first() else {
+            return Ok(());
+        };
+        let first_loan = first.loan_id;
+        let mut entries = Vec::new();
+        let mut kinds = Vec::new();
+        for code in ["L02", "L04", "L05"] {
+            let group: Vec<&Collection> = collections
+                .iter()
+                .filter(|c| c.business_type() == code)
+                .collect();
+            if let Some(entry) = page_entry(&group, code, first_loan, today)? {
+                entries.push(entry);
+                kinds.push(code);
+            }
+        }
         let posted = if entries.is_empty() {
             Vec::new()
         } else {
             self.post_entries(&entries).await?
         };
-        let mut posted_iter = posted.iter();
+        summary.entries += posted.len() as u64;
+        summary.replayed += posted.iter().filter(|p| p.replayed).count() as u64;
+        let entry_of = |code: &str| {
+            kinds
+                .iter()
+                .position(|k| *k == code)
+                .and_then(|i| posted.get(i))
+                .map(|p| p.entry_id.0)
+        };
         let mut loans = Vec::with_capacity(collections.len());
         let mut installments = Vec::new();
         let mut events = Vec::new();
         let mut repaid = Vec::new();
         for mut c in collections {
             if c.remaining_fen == 0 {
-                repaid.push(c.update.loan_id);
+                repaid.push(c.loan_id);
             }
-            if c.entry.is_some() {
-                let p = posted_iter
-                    .next()
-                    .ok_or_else(|| DomainError::new("ENTRY_NOT_POSTED", "凭证未入账"))?;
-                summary.entries += 1;
-                summary.replayed += u64::from(p.replayed);
-                for e in &mut c.events {
-                    e.entry_id = Some(p.entry_id.0);
-                }
+            let entry_id = entry_of(c.business_type());
+            for e in &mut c.events {
+                e.entry_id = entry_id;
             }
             tally(summary, &c);
             loans.push(c.update);
@@ -236,15 +273,20 @@ fn tally(s: &mut RunSummary, c: &Collection) {
     s.newly_overdue_fen += c.newly_overdue_fen;
 }
 
-fn run_key(loan_id: i64, today: Date) -> String {
+fn yyyymmdd(today: Date) -> String {
     let (y, m, d) = today.ymd();
-    format!("loan-{loan_id}-run-{y:04}{m:02}{d:02}")
+    format!("{y:04}{m:02}{d:02}")
+}
+
+/// The bank's deduplication key for one loan's deduction on a day.
+fn debit_reference(loan_id: i64, today: Date) -> String {
+    format!("loan-{loan_id}-{}", yyyymmdd(today))
 }
 
 /// Allocates `taken` (of which `from_hpf` came from the HPF balance) over
 /// the loan's due installments, oldest first: penalty, interest, principal.
 fn collect(
-    loan: &LoanRecord,
+    loan: &RunLoan,
     due: &[InstallmentRecord],
     taken: i64,
     from_hpf: i64,
@@ -324,12 +366,12 @@ fn collect(
         cumulative_overdue: loan.cumulative_overdue + newly_overdue_count,
         last_run_on: today,
     };
-    let entry = run_entry(loan.loan_id, loan.member_id, &paid, newly_overdue, today)?;
     let events = run_events(loan.loan_id, &paid, newly_overdue, owed_total, today);
     Ok(Collection {
+        loan_id: loan.loan_id,
+        member_id: loan.member_id,
         update,
         installments: rows,
-        entry,
         events,
         paid,
         newly_overdue_fen: newly_overdue,
@@ -338,59 +380,58 @@ fn collect(
     })
 }
 
-/// Dr 101 (bank) and Dr 201 (HPF balance) / Cr 121, 122, 40103; and for
-/// principal newly overdue Dr 122 / Cr 121. None when nothing moved.
-fn run_entry(
-    loan_id: i64,
-    member_id: i64,
-    paid: &Paid,
-    newly_overdue: i64,
+/// One voucher for a page's loans of one business type: Dr 101 (bank) and
+/// Dr 201 per member (HPF balance) / Cr 121 and 122 per loan, Cr 40103;
+/// and for principal newly overdue Dr 122 / Cr 121 per loan. None when
+/// nothing moved.
+fn page_entry(
+    group: &[&Collection],
+    code: &'static str,
+    first_loan: i64,
     today: Date,
 ) -> AppResult<Option<NewEntry>> {
     let mut lines = Vec::new();
-    let bank = paid.total() - paid.from_hpf;
+    let mut bank = 0;
+    let mut income = 0;
+    for c in group {
+        let p = &c.paid;
+        bank += p.total() - p.from_hpf;
+        income += p.interest + p.penalty;
+        if p.from_hpf > 0 {
+            lines.push(Line::debit("201", Fen::new(p.from_hpf)).for_member(MemberId(c.member_id)));
+        }
+        if p.principal_current > 0 {
+            lines.push(Line::credit("121", Fen::new(p.principal_current)).for_loan(c.loan_id));
+        }
+        if p.principal_overdue > 0 {
+            lines.push(Line::credit("122", Fen::new(p.principal_overdue)).for_loan(c.loan_id));
+        }
+        if c.newly_overdue_fen > 0 {
+            lines.push(Line::debit("122", Fen::new(c.newly_overdue_fen)).for_loan(c.loan_id));
+            lines.push(Line::credit("121", Fen::new(c.newly_overdue_fen)).for_loan(c.loan_id));
+        }
+    }
     if bank > 0 {
         lines.push(Line::debit("101", Fen::new(bank)));
     }
-    if paid.from_hpf > 0 {
-        lines.push(Line::debit("201", Fen::new(paid.from_hpf)).for_member(MemberId(member_id)));
-    }
-    if paid.principal_current > 0 {
-        lines.push(Line::credit("121", Fen::new(paid.principal_current)).for_loan(loan_id));
-    }
-    if paid.principal_overdue > 0 {
-        lines.push(Line::credit("122", Fen::new(paid.principal_overdue)).for_loan(loan_id));
-    }
-    if paid.interest + paid.penalty > 0 {
-        lines.push(Line::credit(
-            "40103",
-            Fen::new(paid.interest + paid.penalty),
-        ));
-    }
-    if newly_overdue > 0 {
-        lines.push(Line::debit("122", Fen::new(newly_overdue)).for_loan(loan_id));
-        lines.push(Line::credit("121", Fen::new(newly_overdue)).for_loan(loan_id));
+    if income > 0 {
+        lines.push(Line::credit("40103", Fen::new(income)));
     }
     if lines.is_empty() {
         return Ok(None);
     }
-    let code = match (
-        paid.from_hpf > 0,
-        paid.principal_overdue + paid.penalty + newly_overdue > 0,
-    ) {
-        (_, true) => "L04",
-        (true, false) => "L05",
-        (false, false) => "L02",
-    };
     let memo = match code {
-        "L04" => "逾期还款及逾期本金转列",
-        "L05" => "公积金提取还款",
-        _ => "正常还款",
+        "L04" => "逾期还款及逾期本金转列（批量）",
+        "L05" => "公积金提取还款（批量）",
+        _ => "正常还款（批量）",
     };
-    let key = IdempotencyKey::parse(&run_key(loan_id, today))?;
+    let key = format!("loan-run-{}-{first_loan}-{code}", yyyymmdd(today));
+    let key = IdempotencyKey::parse(&key)?;
     Ok(Some(NewEntry::new(code, today, key, memo, lines)?))
 }
 
+/// The loan's history: a payment that was not a plain, full, on-time bank
+/// deduction (those show in the schedule as paid), and every shortfall.
 fn run_events(
     loan_id: i64,
     paid: &Paid,
@@ -398,9 +439,13 @@ fn run_events(
     owed: i64,
     today: Date,
 ) -> Vec<LoanEventRecord> {
-    let key = run_key(loan_id, today);
+    let key = format!("run-{}", yyyymmdd(today));
+    let plain = paid.total() == owed
+        && paid.from_hpf == 0
+        && paid.principal_overdue == 0
+        && paid.penalty == 0;
     let mut events = Vec::new();
-    if paid.total() > 0 {
+    if paid.total() > 0 && !plain {
         events.push(LoanEventRecord {
             loan_id,
             event_key: key.clone(),
