@@ -88,7 +88,8 @@ CREATE TABLE loan_installment (
     paid_on             TEXT,
     PRIMARY KEY (loan_id, period)
 );
-CREATE INDEX loan_installment_open ON loan_installment (due_date, loan_id) WHERE status IN ('due', 'overdue');
+-- The run finds a loan's open installments by its key (loan_id, period);
+-- no further index, so paying one touches only its row.
 
 CREATE TABLE loan_rate (
     loan_id        INTEGER NOT NULL,

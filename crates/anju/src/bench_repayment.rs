@@ -174,8 +174,8 @@ pub async fn repayment(
     let seed_seconds = started.elapsed().as_secs_f64();
     eprintln!("seeded {loans} loans, {installments_seeded} installments in {seed_seconds:.1} s");
     let (s1, first) = timed_run(&app, day("2026-11-15")?).await?;
-    let (s2, second) = timed_run(&app, day("2026-12-20")?).await?;
-    let (s3, rerun) = timed_run(&app, day("2026-12-20")?).await?;
+    let (s2, second) = timed_run(&app, day("2026-12-15")?).await?;
+    let (s3, rerun) = timed_run(&app, day("2026-12-15")?).await?;
     let check = app.check_ledger().await?;
     let book = fresh.store.loan_book().await?;
     let report = RepaymentReport {
