@@ -270,6 +270,10 @@ pub trait LoanStore: Send + Sync {
         installments: &[InstallmentRecord],
     ) -> StoreResult<()>;
 
+    /// Refreshes the planner's statistics of the loan tables (after a book
+    /// is imported, so the run's page query is planned on what is there).
+    async fn refresh_loan_statistics(&self) -> StoreResult<()>;
+
     /// The signing key `key_id` (secret, public), saving `candidate` first
     /// when there is none yet (the first writer wins).
     async fn signing_key(
@@ -1019,6 +1023,17 @@ macro_rules! impl_loan_store {
                 }
                 Self::insert_installments(&mut tx, installments).await?;
                 tx.commit().await.map_err($backend_err)
+            }
+
+            async fn refresh_loan_statistics(&self) -> $crate::StoreResult<()> {
+                // Both engines know ANALYZE.
+                for statement in ["ANALYZE loan", "ANALYZE loan_installment"] {
+                    sqlx::query(statement)
+                        .execute(&self.$writer)
+                        .await
+                        .map_err($backend_err)?;
+                }
+                Ok(())
             }
 
             async fn apply_prepayment(

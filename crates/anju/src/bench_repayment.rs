@@ -171,6 +171,7 @@ pub async fn repayment(
     let disbursed_on = day("2026-10-15")?;
     let started = Instant::now();
     let installments_seeded = seed_book(&app, loans, periods, disbursed_on).await?;
+    fresh.store.refresh_loan_statistics().await?;
     let seed_seconds = started.elapsed().as_secs_f64();
     eprintln!("seeded {loans} loans, {installments_seeded} installments in {seed_seconds:.1} s");
     let (s1, first) = timed_run(&app, day("2026-11-15")?).await?;
