@@ -470,90 +470,16 @@ macro_rules! impl_loan_store {
                 parties: &[(i64, String)],
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                sqlx::query(concat!(
-                    "INSERT INTO loan (loan_id, member_id, product, status, applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, overdue_since, grade, consecutive_overdue, cumulative_overdue, last_run_on, settled_on, release_certificate, updated_at_us) VALUES (",
-                    "$1, $2, $3, $4, $5", $date, ", $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43", $date, ", $44, $45, $46, $47, $48", $date, ", $49, $50, $51, $52", $date, ", $53", $date, ", $54, $55",
-                    ")"
-                ))
-                .bind(x.loan_id)
-                .bind(x.member_id)
-                .bind(&x.product)
-                .bind(&x.status)
-                .bind(x.applied_on.to_string())
-                .bind(&x.applicant)
-                .bind(&x.request_key)
-                .bind(&x.co_borrowers)
-                .bind(&x.property_kind)
-                .bind(&x.property_address)
-                .bind(x.price_fen)
-                .bind(x.appraisal_fen)
-                .bind(x.area_centi_m2)
-                .bind(x.monthly_income_fen)
-                .bind(&x.credit_grade)
-                .bind(x.first_home)
-                .bind(x.family)
-                .bind(x.amount_fen)
-                .bind(x.months)
-                .bind(&x.method)
-                .bind(x.rate_ppm)
-                .bind(x.limit_fen)
-                .bind(&x.binding_cap)
-                .bind(&x.caps)
-                .bind(&x.remote_centre)
-                .bind(&x.remote_certificate_no)
-                .bind(x.remote_balance_fen)
-                .bind(x.remote_months)
-                .bind(&x.commercial_bank)
-                .bind(x.commercial_amount_fen)
-                .bind(x.commercial_rate_ppm)
-                .bind(&x.seller_name)
-                .bind(&x.seller_account)
-                .bind(&x.repay_card)
-                .bind(x.entrusted)
-                .bind(x.needs_second)
-                .bind(&x.reviewed_by)
-                .bind(&x.approved_by)
-                .bind(&x.second_approved_by)
-                .bind(&x.note)
-                .bind(&x.contract_no)
-                .bind(&x.mortgage_no)
-                .bind(x.disbursed_on.map(|d| d.to_string()))
-                .bind(x.disbursement_entry_id)
-                .bind(&x.payout_reference)
-                .bind(x.outstanding_fen)
-                .bind(x.overdue_principal_fen)
-                .bind(x.overdue_since.map(|d| d.to_string()))
-                .bind(&x.grade)
-                .bind(x.consecutive_overdue)
-                .bind(x.cumulative_overdue)
-                .bind(x.last_run_on.map(|d| d.to_string()))
-                .bind(x.settled_on.map(|d| d.to_string()))
-                .bind(&x.release_certificate)
-                .bind(x.updated_at_us)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| {
+                Self::insert_loans(&mut tx, std::slice::from_ref(x)).await.map_err(|e| {
                     if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
                         $crate::StoreError::rejected("LOAN_EXISTS", "该贷款申请已提交")
                     } else {
                         $backend_err(e)
                     }
                 })?;
-                for (member_id, role) in parties {
-                    sqlx::query("INSERT INTO loan_party (loan_id, member_id, role) VALUES ($1, $2, $3)")
-                        .bind(x.loan_id)
-                        .bind(member_id)
-                        .bind(role)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| {
-                            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                                $crate::StoreError::rejected("LOAN_PARTY_TWICE", "同一人不能在一笔贷款中出现两次")
-                            } else {
-                                $backend_err(e)
-                            }
-                        })?;
-                }
+                let parties: Vec<(i64, i64, String)> =
+                    parties.iter().map(|(m, r)| (x.loan_id, *m, r.clone())).collect();
+                Self::insert_parties(&mut tx, &parties).await?;
                 tx.commit().await.map_err($backend_err)
             }
 
@@ -956,70 +882,12 @@ macro_rules! impl_loan_store {
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.$writer.begin().await.map_err($backend_err)?;
                 for chunk in loans.chunks($crate::loan_sql::LOANS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO loan (loan_id, member_id, product, status, applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, overdue_since, grade, consecutive_overdue, cumulative_overdue, last_run_on, settled_on, release_certificate, updated_at_us) ");
-                    q.push_values(chunk, |mut b, x| {
-                        b.push_bind(x.loan_id)
-                            .push_bind(x.member_id)
-                            .push_bind(x.product.clone())
-                            .push_bind(x.status.clone())
-                            .push_bind(x.applied_on.to_string()).push_unseparated($date)
-                            .push_bind(x.applicant.clone())
-                            .push_bind(x.request_key.clone())
-                            .push_bind(x.co_borrowers.clone())
-                            .push_bind(x.property_kind.clone())
-                            .push_bind(x.property_address.clone())
-                            .push_bind(x.price_fen)
-                            .push_bind(x.appraisal_fen)
-                            .push_bind(x.area_centi_m2)
-                            .push_bind(x.monthly_income_fen)
-                            .push_bind(x.credit_grade.clone())
-                            .push_bind(x.first_home)
-                            .push_bind(x.family)
-                            .push_bind(x.amount_fen)
-                            .push_bind(x.months)
-                            .push_bind(x.method.clone())
-                            .push_bind(x.rate_ppm)
-                            .push_bind(x.limit_fen)
-                            .push_bind(x.binding_cap.clone())
-                            .push_bind(x.caps.clone())
-                            .push_bind(x.remote_centre.clone())
-                            .push_bind(x.remote_certificate_no.clone())
-                            .push_bind(x.remote_balance_fen)
-                            .push_bind(x.remote_months)
-                            .push_bind(x.commercial_bank.clone())
-                            .push_bind(x.commercial_amount_fen)
-                            .push_bind(x.commercial_rate_ppm)
-                            .push_bind(x.seller_name.clone())
-                            .push_bind(x.seller_account.clone())
-                            .push_bind(x.repay_card.clone())
-                            .push_bind(x.entrusted)
-                            .push_bind(x.needs_second)
-                            .push_bind(x.reviewed_by.clone())
-                            .push_bind(x.approved_by.clone())
-                            .push_bind(x.second_approved_by.clone())
-                            .push_bind(x.note.clone())
-                            .push_bind(x.contract_no.clone())
-                            .push_bind(x.mortgage_no.clone())
-                            .push_bind(x.disbursed_on.map(|d| d.to_string())).push_unseparated($date)
-                            .push_bind(x.disbursement_entry_id)
-                            .push_bind(x.payout_reference.clone())
-                            .push_bind(x.outstanding_fen)
-                            .push_bind(x.overdue_principal_fen)
-                            .push_bind(x.overdue_since.map(|d| d.to_string())).push_unseparated($date)
-                            .push_bind(x.grade.clone())
-                            .push_bind(x.consecutive_overdue)
-                            .push_bind(x.cumulative_overdue)
-                            .push_bind(x.last_run_on.map(|d| d.to_string())).push_unseparated($date)
-                            .push_bind(x.settled_on.map(|d| d.to_string())).push_unseparated($date)
-                            .push_bind(x.release_certificate.clone())
-                            .push_bind(x.updated_at_us);
-                    });
-                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
-                    let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO loan_party (loan_id, member_id, role) ");
-                    q.push_values(chunk, |mut b, x| {
-                        b.push_bind(x.loan_id).push_bind(x.member_id).push_bind("borrower");
-                    });
-                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
+                    Self::insert_loans(&mut tx, chunk).await.map_err($backend_err)?;
+                    let parties: Vec<(i64, i64, String)> = chunk
+                        .iter()
+                        .map(|l| (l.loan_id, l.member_id, "borrower".to_string()))
+                        .collect();
+                    Self::insert_parties(&mut tx, &parties).await?;
                 }
                 Self::insert_installments(&mut tx, installments).await?;
                 tx.commit().await.map_err($backend_err)
@@ -1137,6 +1005,94 @@ macro_rules! impl_loan_store {
                     .fetch_one(&self.$writer)
                     .await
                     .map_err($backend_err)
+            }
+
+            /// One multi-row insert of loans (all 55 columns).
+            async fn insert_loans(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                chunk: &[$crate::LoanRecord],
+            ) -> Result<(), sqlx::Error> {
+                let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO loan (loan_id, member_id, product, status, applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, overdue_since, grade, consecutive_overdue, cumulative_overdue, last_run_on, settled_on, release_certificate, updated_at_us) ");
+                q.push_values(chunk, |mut b, x| {
+                    b.push_bind(x.loan_id)
+                        .push_bind(x.member_id)
+                        .push_bind(x.product.clone())
+                        .push_bind(x.status.clone())
+                        .push_bind(x.applied_on.to_string()).push_unseparated($date)
+                        .push_bind(x.applicant.clone())
+                        .push_bind(x.request_key.clone())
+                        .push_bind(x.co_borrowers.clone())
+                        .push_bind(x.property_kind.clone())
+                        .push_bind(x.property_address.clone())
+                        .push_bind(x.price_fen)
+                        .push_bind(x.appraisal_fen)
+                        .push_bind(x.area_centi_m2)
+                        .push_bind(x.monthly_income_fen)
+                        .push_bind(x.credit_grade.clone())
+                        .push_bind(x.first_home)
+                        .push_bind(x.family)
+                        .push_bind(x.amount_fen)
+                        .push_bind(x.months)
+                        .push_bind(x.method.clone())
+                        .push_bind(x.rate_ppm)
+                        .push_bind(x.limit_fen)
+                        .push_bind(x.binding_cap.clone())
+                        .push_bind(x.caps.clone())
+                        .push_bind(x.remote_centre.clone())
+                        .push_bind(x.remote_certificate_no.clone())
+                        .push_bind(x.remote_balance_fen)
+                        .push_bind(x.remote_months)
+                        .push_bind(x.commercial_bank.clone())
+                        .push_bind(x.commercial_amount_fen)
+                        .push_bind(x.commercial_rate_ppm)
+                        .push_bind(x.seller_name.clone())
+                        .push_bind(x.seller_account.clone())
+                        .push_bind(x.repay_card.clone())
+                        .push_bind(x.entrusted)
+                        .push_bind(x.needs_second)
+                        .push_bind(x.reviewed_by.clone())
+                        .push_bind(x.approved_by.clone())
+                        .push_bind(x.second_approved_by.clone())
+                        .push_bind(x.note.clone())
+                        .push_bind(x.contract_no.clone())
+                        .push_bind(x.mortgage_no.clone())
+                        .push_bind(x.disbursed_on.map(|d| d.to_string())).push_unseparated($date)
+                        .push_bind(x.disbursement_entry_id)
+                        .push_bind(x.payout_reference.clone())
+                        .push_bind(x.outstanding_fen)
+                        .push_bind(x.overdue_principal_fen)
+                        .push_bind(x.overdue_since.map(|d| d.to_string())).push_unseparated($date)
+                        .push_bind(x.grade.clone())
+                        .push_bind(x.consecutive_overdue)
+                        .push_bind(x.cumulative_overdue)
+                        .push_bind(x.last_run_on.map(|d| d.to_string())).push_unseparated($date)
+                        .push_bind(x.settled_on.map(|d| d.to_string())).push_unseparated($date)
+                        .push_bind(x.release_certificate.clone())
+                        .push_bind(x.updated_at_us);
+                });
+                q.build().execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            async fn insert_parties(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                parties: &[(i64, i64, String)],
+            ) -> $crate::StoreResult<()> {
+                if parties.is_empty() {
+                    return Ok(());
+                }
+                let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO loan_party (loan_id, member_id, role) ");
+                q.push_values(parties, |mut b, p| {
+                    b.push_bind(p.0).push_bind(p.1).push_bind(p.2.clone());
+                });
+                q.build().execute(&mut **tx).await.map_err(|e| {
+                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                        $crate::StoreError::rejected("LOAN_PARTY_TWICE", "同一人不能在一笔贷款中出现两次")
+                    } else {
+                        $backend_err(e)
+                    }
+                })?;
+                Ok(())
             }
 
             async fn insert_events(
