@@ -632,3 +632,68 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_write() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let day = d("2026-11-29");
+    let mut refused = application("r", "100000.00", 120);
+    refused.repay_card = EMPTY_CARD.into();
+    let paying = disbursed(&app, 1, application("p", "100000.00", 120), day).await;
+    let failing = disbursed(&app, 2, refused, day).await;
+    let run = app.run_repayments(d("2026-12-29")).await.expect("run");
+    assert_eq!((run.loans, run.paid_in_full, run.unpaid), (2, 1, 1));
+    assert_eq!(
+        run.entries, 2,
+        "正常还款 L02 and 逾期 L04, one voucher each"
+    );
+    // The normal payment is in the schedule, the shortfall in the events.
+    let paid = app
+        .loan_account(&member(1), paying.loan_id, d("2026-12-29"))
+        .await
+        .expect("a");
+    assert_eq!(paid.installments[0].status, "paid");
+    assert!(paid.events.iter().all(|e| e.kind != "repaid"));
+    let short = app
+        .loan_account(&member(2), failing.loan_id, d("2026-12-29"))
+        .await
+        .expect("b");
+    assert!(
+        short
+            .events
+            .iter()
+            .any(|e| e.kind == "overdue" && e.entry_id.is_some())
+    );
+    // A run whose page write was lost (the loans forget the day) posts its
+    // vouchers again under the same keys: replayed, nothing new.
+    let posted = entries(&app).await;
+    for loan in [&paying, &failing] {
+        let mut rows = app.store().installments(loan.loan_id).await.expect("rows");
+        rows.truncate(1);
+        rows[0].status = "due".into();
+        rows[0].paid_principal_fen = 0;
+        rows[0].paid_interest_fen = 0;
+        rows[0].paid_on = None;
+        rows[0].penalty_from = None;
+        let undo = anju_store::LoanRunUpdate {
+            loan_id: loan.loan_id,
+            principal_paid_fen: -(loan.amount_fen
+                - app.loan(loan.loan_id).await.expect("loan").outstanding_fen),
+            overdue_principal_fen: 0,
+            overdue_since: None,
+            grade: "01".into(),
+            consecutive_overdue: 0,
+            cumulative_overdue: 0,
+            last_run_on: d("2026-12-28"),
+        };
+        app.store()
+            .save_run_page(&[undo], &rows, &[])
+            .await
+            .expect("undo the write");
+    }
+    let again = app.run_repayments(d("2026-12-29")).await.expect("rerun");
+    assert_eq!((again.entries, again.replayed), (2, 2));
+    assert_eq!(entries(&app).await, posted, "nothing new in the ledger");
+    assert!(app.check_ledger().await.expect("check").is_ok());
+}
