@@ -724,6 +724,24 @@ impl App {
     }
 }
 
+fn commercial_schedule(loan: &LoanRecord) -> AppResult<Vec<Installment>> {
+    let (Some(amount), Some(rate), Some(start)) = (
+        loan.commercial_amount_fen,
+        loan.commercial_rate_ppm,
+        loan.disbursed_on,
+    ) else {
+        return Ok(Vec::new());
+    };
+    let months = u32::try_from(loan.months).unwrap_or(1);
+    Ok(loan::schedule(
+        Fen::new(amount),
+        months,
+        RatePpm::new(rate)?,
+        Method::Annuity,
+        Some(start),
+    )?)
+}
+
 /// The same day a month later (the month's end when shorter).
 pub fn next_month(day: Date) -> AppResult<Date> {
     Ok(loan::add_months(day, 1)?)
@@ -988,6 +1006,10 @@ pub struct LoanAccount {
     /// Penalty interest accrued to the day asked (posted when paid).
     pub penalty_to_date: Fen,
     pub next_due: Option<InstallmentRecord>,
+    /// A combination loan's bank part as the bank schedules it (等额本息 at
+    /// its rate over the same term from the disbursement day), so the
+    /// borrower sees both parts in one view. The bank keeps that loan.
+    pub commercial_schedule: Vec<Installment>,
 }
 
 impl App {
@@ -1018,6 +1040,7 @@ impl App {
             .map(|i| i.principal_fen - i.paid_principal_fen + i.interest_fen - i.paid_interest_fen)
             .sum();
         let next_due = installments.iter().find(|i| i.status == "due").cloned();
+        let commercial_schedule = commercial_schedule(&loan)?;
         let rates = store
             .loan_rates(loan.loan_id)
             .await?
@@ -1032,6 +1055,7 @@ impl App {
             overdue_fen: Fen::new(overdue),
             penalty_to_date,
             next_due,
+            commercial_schedule,
         })
     }
 

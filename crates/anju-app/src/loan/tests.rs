@@ -697,3 +697,35 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
     assert_eq!(entries(&app).await, posted, "nothing new in the ledger");
     assert!(app.check_ledger().await.expect("check").is_ok());
 }
+
+#[tokio::test]
+async fn a_combination_loan_shows_the_bank_part_beside_the_hpf_part() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let mut a = application("c", "300000.00", 240);
+    a.commercial = Some(CommercialPart {
+        bank: "中国建设银行苏州分行".into(),
+        amount: yuan("500000.00"),
+        rate: RatePpm::parse_percent("3.05").expect("rate"),
+    });
+    let loan = disbursed(&app, 1, a, d("2026-11-29")).await;
+    assert_eq!(loan.commercial_amount_fen, Some(yuan("500000.00").get()));
+    let account = app
+        .loan_account(&member(1), loan.loan_id, d("2026-11-29"))
+        .await
+        .expect("account");
+    assert_eq!(account.commercial_schedule.len(), 240);
+    let bank_a = anju_domain::loan::annuity_payment(
+        yuan("500000.00"),
+        240,
+        RatePpm::parse_percent("3.05").expect("rate"),
+    )
+    .expect("A");
+    assert_eq!(account.commercial_schedule[0].payment, bank_a);
+    assert_eq!(
+        account.commercial_schedule[0].due_date,
+        Some(d("2026-12-29"))
+    );
+    // Only the HPF part is the centre's: GL 121 holds ¥300,000.
+    assert_eq!(gl(&app, "121", "2026-11-29").await, yuan("300000.00").get());
+}

@@ -651,7 +651,42 @@ pub struct AccountView {
     pub seller: String,
     pub note: String,
     pub schedule: Vec<InstallmentRow>,
+    /// A combination loan, both parts month by month (the first year).
+    pub combined: Vec<CombinedRow>,
     pub events: Vec<EventRow>,
+}
+
+/// One month of a combination loan: the HPF part, the bank part, together.
+pub struct CombinedRow {
+    pub period: u32,
+    pub due: String,
+    pub hpf: Fen,
+    pub bank: Fen,
+    pub total: Fen,
+}
+
+/// Months of a combination loan shown side by side (a year).
+const COMBINED_MONTHS: usize = 12;
+
+fn combined_rows(a: &LoanAccount) -> Vec<CombinedRow> {
+    a.commercial_schedule
+        .iter()
+        .take(COMBINED_MONTHS)
+        .map(|bank| {
+            let hpf = a
+                .installments
+                .iter()
+                .find(|i| i64::from(i.period) == i64::from(bank.period))
+                .map_or(0, |i| i.principal_fen + i.interest_fen);
+            CombinedRow {
+                period: bank.period,
+                due: bank.due_date.map(|d| d.to_string()).unwrap_or_default(),
+                hpf: Fen::new(hpf),
+                bank: bank.payment,
+                total: Fen::new(hpf + bank.payment.get()),
+            }
+        })
+        .collect()
 }
 
 pub fn account_view(a: &LoanAccount) -> AccountView {
@@ -715,6 +750,7 @@ pub fn account_view(a: &LoanAccount) -> AccountView {
         seller: format!("{}（{}）", l.seller_name, last_four(&l.seller_account)),
         note: l.note.clone(),
         schedule: a.installments.iter().map(installment_row).collect(),
+        combined: combined_rows(a),
         events: a
             .events
             .iter()
