@@ -291,8 +291,12 @@ fn print_demo_signins(people: &[anju_app::demo_people::DemoSignin]) {
 }
 
 async fn check(config: &Config) -> Result<ExitCode> {
-    let (_, store) = open(config).await?;
-    let report = store.check_ledger().await?;
+    let (policy, store) = open(config).await?;
+    // Through the app: the store's invariants and the loan book against GL.
+    let report = App::new(store, policy)
+        .check_ledger()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     print!("{}", report.render());
     if report.is_ok() {
         println!("ledger OK");
