@@ -150,23 +150,11 @@ pub async fn settle_demo_interest(app: &App, today: Date) -> AppResult<u64> {
 /// K10/K11 have something to show. Member 1 (the printed sign-in) is left
 /// with the whole month's rent cap. Replays on a second start.
 pub async fn seed_demo_withdrawals(app: &App, today: Date) -> AppResult<()> {
-    use crate::access::Principal;
     use crate::withdrawal::WithdrawalApplication;
     use anju_domain::access::Role;
     use anju_domain::withdrawal::WithdrawalRequest;
     let person = |role: Role, login: &str, member_id: Option<i64>| {
-        Actor::of(
-            Principal {
-                user_id: 0,
-                login: login.to_string(),
-                display_name: login.to_string(),
-                role,
-                member_id,
-                employer_id: None,
-            },
-            "demo-seed",
-            "local",
-        )
+        Actor::seeded(role, login, member_id, "demo-seed")
     };
     for (k, amount, counter) in [(2, "1500.00", true), (3, "1200.00", false)] {
         let id_card = demo_member_id_card(k)?;

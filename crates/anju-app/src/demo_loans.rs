@@ -5,7 +5,7 @@
 //! show. Member 1 (the printed sign-in) is left free to apply. Seeding
 //! twice is once: a member with the demo's request key is skipped.
 
-use crate::access::{Actor, Principal};
+use crate::access::Actor;
 use crate::demo::demo_member_id_card;
 use crate::loan::LoanApplication;
 use crate::{App, AppResult};
@@ -19,18 +19,7 @@ const REFUSED_CARD: &str = "62220201000080000";
 const SELLER_ACCOUNT: &str = "6222020100009874";
 
 fn person(role: Role, login: &str, member_id: Option<i64>) -> Actor {
-    Actor::of(
-        Principal {
-            user_id: 0,
-            login: login.to_string(),
-            display_name: login.to_string(),
-            role,
-            member_id,
-            employer_id: None,
-        },
-        "demo-seed",
-        "local",
-    )
+    Actor::seeded(role, login, member_id, "demo-seed")
 }
 
 /// The same day `months` months before `today` (28th at most).

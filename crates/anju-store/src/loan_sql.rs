@@ -622,13 +622,7 @@ macro_rules! impl_loan_store {
                 rows: &[$crate::InstallmentRecord],
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                sqlx::query("DELETE FROM loan_installment WHERE loan_id = $1 AND period >= $2 AND status = 'due'")
-                    .bind(loan_id)
-                    .bind(from_period)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err($backend_err)?;
-                Self::insert_installments(&mut tx, rows).await?;
+                Self::replace_due(&mut tx, loan_id, from_period, rows).await?;
                 tx.commit().await.map_err($backend_err)
             }
 
@@ -911,18 +905,8 @@ macro_rules! impl_loan_store {
                 rows: &[$crate::InstallmentRecord],
             ) -> $crate::StoreResult<bool> {
                 let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM loan_event WHERE loan_id = $1")
-                    .bind(event.loan_id)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err($backend_err)?;
-                Self::insert_events(&mut tx, std::slice::from_ref(event)).await?;
-                let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM loan_event WHERE loan_id = $1")
-                    .bind(event.loan_id)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err($backend_err)?;
-                if after == before {
+                // The event's key is the guard: recorded already, nothing more.
+                if Self::insert_events(&mut tx, std::slice::from_ref(event)).await? == 0 {
                     return Ok(false);
                 }
                 sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen - $2 WHERE loan_id = $1")
@@ -931,13 +915,7 @@ macro_rules! impl_loan_store {
                     .execute(&mut *tx)
                     .await
                     .map_err($backend_err)?;
-                sqlx::query("DELETE FROM loan_installment WHERE loan_id = $1 AND period >= $2 AND status = 'due'")
-                    .bind(event.loan_id)
-                    .bind(from_period)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err($backend_err)?;
-                Self::insert_installments(&mut tx, rows).await?;
+                Self::replace_due(&mut tx, event.loan_id, from_period, rows).await?;
                 tx.commit().await.map_err($backend_err)?;
                 Ok(true)
             }
@@ -1098,7 +1076,8 @@ macro_rules! impl_loan_store {
             async fn insert_events(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 events: &[$crate::LoanEventRecord],
-            ) -> $crate::StoreResult<()> {
+            ) -> $crate::StoreResult<u64> {
+                let mut inserted = 0;
                 for chunk in events.chunks($crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO loan_event (loan_id, event_key, happened_on, kind, amount_fen, principal_fen, interest_fen, penalty_fen, entry_id, note) ",
@@ -1117,9 +1096,25 @@ macro_rules! impl_loan_store {
                             .push_bind(x.note.clone());
                     });
                     q.push(" ON CONFLICT (loan_id, event_key) DO NOTHING");
-                    q.build().execute(&mut **tx).await.map_err($backend_err)?;
+                    inserted += q.build().execute(&mut **tx).await.map_err($backend_err)?.rows_affected();
                 }
-                Ok(())
+                Ok(inserted)
+            }
+
+            /// Replaces the loan's `due` installments from `from_period` on.
+            async fn replace_due(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                loan_id: i64,
+                from_period: i32,
+                rows: &[$crate::InstallmentRecord],
+            ) -> $crate::StoreResult<()> {
+                sqlx::query("DELETE FROM loan_installment WHERE loan_id = $1 AND period >= $2 AND status = 'due'")
+                    .bind(loan_id)
+                    .bind(from_period)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err($backend_err)?;
+                Self::insert_installments(tx, rows).await
             }
         }
     };

@@ -285,6 +285,11 @@ pub trait WithdrawalStore: Send + Sync {
     /// (not reversed) and flexible workers' deposits, by payment day (K10's
     /// denominator).
     async fn collected_between(&self, from: Date, to: Date) -> StoreResult<i64>;
+
+    /// What each of these members may still draw: balance less what
+    /// approved withdrawals hold, as (member, fen), for those with an
+    /// account — one statement for a page of members.
+    async fn available_balances(&self, member_ids: &[i64]) -> StoreResult<Vec<(i64, i64)>>;
 }
 
 /// The columns of a withdrawal, in [`WithdrawalRecord`] order, dates as text.
@@ -931,6 +936,24 @@ macro_rules! impl_withdrawal_store {
                 .fetch_one(&self.$reader)
                 .await
                 .map_err($backend_err)
+            }
+
+            async fn available_balances(&self, member_ids: &[i64]) -> $crate::StoreResult<Vec<(i64, i64)>> {
+                if member_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // The writer: a hold just approved must count.
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT a.member_id, CAST(a.balance_fen - COALESCE((SELECT SUM(w.amount_fen) FROM withdrawal w \
+                     WHERE w.member_id = a.member_id AND w.status = 'approved'), 0) AS BIGINT) \
+                     FROM member_account a WHERE a.member_id IN (",
+                );
+                let mut ids = q.separated(", ");
+                for id in member_ids {
+                    ids.push_bind(*id);
+                }
+                q.push(")");
+                q.build_query_as().fetch_all(&self.$writer).await.map_err($backend_err)
             }
         }
     };

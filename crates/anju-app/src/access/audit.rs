@@ -3,7 +3,7 @@
 use super::Principal;
 use super::secrets::sha256_hex;
 use crate::{App, AppResult};
-use anju_domain::access::Channel;
+use anju_domain::access::{Channel, Role};
 use anju_store::AuditRecord;
 
 /// Who is acting and from where; built by the web layer or the CLI.
@@ -23,6 +23,23 @@ impl Actor {
             request_id: request_id.to_string(),
             client_addr: client_addr.to_string(),
         }
+    }
+
+    /// Someone known only by role and login (no sign-in behind it): the
+    /// demo's seeding acts as the demo's staff and members this way.
+    pub fn seeded(role: Role, login: &str, member_id: Option<i64>, request_id: &str) -> Actor {
+        Actor::of(
+            Principal {
+                user_id: 0,
+                login: login.to_string(),
+                display_name: login.to_string(),
+                role,
+                member_id,
+                employer_id: None,
+            },
+            request_id,
+            "local",
+        )
     }
 
     pub fn of(principal: Principal, request_id: &str, client_addr: &str) -> Actor {

@@ -124,12 +124,14 @@ impl App {
     pub async fn check_ledger(&self) -> AppResult<LedgerCheck> {
         let mut check = self.store().check_ledger().await?;
         let book = self.store().loan_book().await?;
-        let mut gl = 0;
-        for b in self.store().gl_balances().await? {
-            if b.gl_code == "121" || b.gl_code == "122" {
-                gl += b.debit.get() - b.credit.get();
-            }
-        }
+        let gl: i64 = self
+            .store()
+            .gl_balances()
+            .await?
+            .iter()
+            .filter(|b| b.gl_code == "121" || b.gl_code == "122")
+            .map(|b| b.net().get())
+            .sum();
         let loans = book.outstanding_fen + book.project_outstanding_fen;
         check.loan_book = Some((Fen::new(loans), Fen::new(gl)));
         Ok(check)

@@ -5,7 +5,7 @@
 //! run are the personal loan's own. Not part of the personal book the
 //! indicators (K13) read; part of GL 121 / 122 and of `anju check`.
 
-use super::{LoanAccount, staff_of};
+use super::staff_of;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
@@ -80,34 +80,6 @@ impl App {
         );
         self.store().save_loan(&record, &[]).await?;
         Ok(record)
-    }
-
-    pub async fn project_loans(&self, actor: &Actor, today: Date) -> AppResult<Vec<LoanAccount>> {
-        super::staff_of(
-            actor,
-            &[
-                Role::Reviewer,
-                Role::Manager,
-                Role::Finance,
-                Role::RiskManager,
-                Role::Auditor,
-            ],
-        )?;
-        let mut list = Vec::new();
-        for status in [
-            "reviewed",
-            "first_approved",
-            "approved",
-            "contracted",
-            "active",
-        ] {
-            for loan in self.store().loans_in(status, 200).await? {
-                if loan.product == "project" {
-                    list.push(self.loan_account_of(loan, today).await?);
-                }
-            }
-        }
-        Ok(list)
     }
 }
 

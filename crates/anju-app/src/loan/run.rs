@@ -144,7 +144,7 @@ impl App {
             }
             owed_by_loan.push(total);
         }
-        let from_hpf = self.hpf_shares(page, &owed_by_loan, today).await?;
+        let from_hpf = self.hpf_shares(page, &owed_by_loan).await?;
         let requests: Vec<DebitRequest> = page
             .iter()
             .zip(owed_by_loan.iter().zip(&from_hpf))
@@ -172,25 +172,28 @@ impl App {
     }
 
     /// Under an entrusted withdrawal, the part of each loan's due that the
-    /// borrower's available HPF balance covers.
-    async fn hpf_shares(&self, page: &Page, owed: &[i64], today: Date) -> AppResult<Vec<i64>> {
-        let mut shares = Vec::with_capacity(page.len());
-        for ((loan, _), owed) in page.iter().zip(owed) {
-            if !loan.entrusted {
-                shares.push(0);
-                continue;
-            }
-            let member = MemberId(loan.member_id);
-            let balance = self.member_balance(member).await?.balance.get();
-            // Approved withdrawals not yet paid are spoken for.
-            let held = self
-                .store()
-                .withdrawal_stats(loan.member_id, "", today, today)
-                .await?
-                .held_fen;
-            shares.push((balance - held).clamp(0, *owed));
-        }
-        Ok(shares)
+    /// borrower's available HPF balance (less approved withdrawals not yet
+    /// paid) covers: one read for the page.
+    async fn hpf_shares(&self, page: &Page, owed: &[i64]) -> AppResult<Vec<i64>> {
+        let members: Vec<i64> = page
+            .iter()
+            .filter(|(loan, _)| loan.entrusted)
+            .map(|(loan, _)| loan.member_id)
+            .collect();
+        let available: std::collections::HashMap<i64, i64> = self
+            .store()
+            .available_balances(&members)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(page
+            .iter()
+            .zip(owed)
+            .map(|((loan, _), owed)| match available.get(&loan.member_id) {
+                Some(fen) if loan.entrusted => (*fen).clamp(0, *owed),
+                _ => 0,
+            })
+            .collect())
     }
 
     async fn write_page(

@@ -183,13 +183,12 @@ impl App {
         today: Date,
     ) -> AppResult<()> {
         if request.from_hpf {
-            let held = self
+            let balance = self
                 .store()
-                .withdrawal_stats(loan.member_id, "", today, today)
+                .available_balances(&[loan.member_id])
                 .await?
-                .held_fen;
-            let balance = self.member_balance(MemberId(loan.member_id)).await?.balance;
-            let balance = balance.checked_sub(Fen::new(held))?;
+                .first()
+                .map_or(Fen::ZERO, |(_, fen)| Fen::new(*fen));
             if balance < total {
                 return Err(DomainError::new(
                     "INSUFFICIENT_AVAILABLE",

@@ -150,6 +150,23 @@ pub fn withdrawals_claim_hold_and_release(store: Arc<dyn Store>) -> BoxFuture<()
             ),
             (600_00, 1, 500_00)
         );
+        // What may still be drawn: the balance less the hold, for a page of members.
+        let balance_1 = balance(&*store, 1).await.get();
+        assert_eq!(
+            store
+                .available_balances(&[1, 999])
+                .await
+                .expect("available"),
+            vec![(1, balance_1 - 600_00)],
+            "no account, no row"
+        );
+        assert!(
+            store
+                .available_balances(&[])
+                .await
+                .expect("none")
+                .is_empty()
+        );
         // The payout fails: the hold and the claim are released.
         assert!(
             store
