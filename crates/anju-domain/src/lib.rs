@@ -8,6 +8,7 @@ pub mod access;
 pub mod calendar;
 pub mod collection;
 pub mod error;
+pub mod fund;
 pub mod ids;
 pub mod interest;
 pub mod ledger;

@@ -146,6 +146,9 @@ pub const BUSINESS_TYPES: &[(&str, &str)] = &[
     ("L99", "其他"),
     ("F01", "增值收益分配"),
     ("F02", "资金存放"),
+    // Local code: the year-end transfer of business income and expense into
+    // 311, kept apart from F01 so the income statement can leave it out.
+    ("F03", "增值收益结转"),
     ("F99", "其他财务业务"),
 ];
 

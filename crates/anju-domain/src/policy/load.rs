@@ -34,6 +34,7 @@ pub fn parse_policy(file: &str, text: &str) -> Result<PolicySet, PolicyError> {
         ledger: series(file, &root, &mut top, "ledger", ledger)?,
         security: series(file, &root, &mut top, "security", security)?,
         withdrawal: series(file, &root, &mut top, "withdrawal", withdrawal)?,
+        fund_rule: series(file, &root, &mut top, "fund_rule", fund_rule)?,
         withdrawal_reasons: withdrawal_reasons(file, &root, &mut top)?,
     };
     top.finish()?;
@@ -289,6 +290,83 @@ fn loan_rule(r: &mut TableReader<'_>) -> Result<LoanRules, PolicyError> {
         return Err(r.error("loss_from_days", "grade thresholds must rise"));
     }
     Ok(rules)
+}
+
+fn fund_rule(r: &mut TableReader<'_>) -> Result<FundRules, PolicyError> {
+    let percent = |text: &str| RatePpm::parse_percent(text).map(RatePpm::ppm);
+    let rules = FundRules {
+        utilisation_min_ppm: r.parsed("utilisation_min_percent", percent)?,
+        utilisation_max_ppm: r.parsed("utilisation_max_percent", percent)?,
+        loan_ratio_warn_ppm: r.parsed("loan_ratio_warn_percent", percent)?,
+        loan_ratio_tight_ppm: r.parsed("loan_ratio_tight_percent", percent)?,
+        reserve_adequacy_min_ppm: r.parsed("reserve_adequacy_min_percent", percent)?,
+        overdue_rate_max_ppm: r.parsed("overdue_rate_max_permille", permille_ppm)?,
+        min_bank_deposits: r.parsed("min_bank_deposits", Fen::parse)?,
+        reserve_min_share_ppm: r.parsed("reserve_min_share_percent", percent)?,
+        management_cost: r.parsed("management_cost", Fen::parse)?,
+        buffer: r.parsed("buffer", Fen::parse)?,
+        deposit_terms: deposit_terms(r)?,
+    };
+    if rules.utilisation_min_ppm > rules.utilisation_max_ppm {
+        return Err(r.error(
+            "utilisation_min_percent",
+            "is above utilisation_max_percent",
+        ));
+    }
+    if rules.loan_ratio_warn_ppm > rules.loan_ratio_tight_ppm {
+        return Err(r.error(
+            "loan_ratio_warn_percent",
+            "is above loan_ratio_tight_percent",
+        ));
+    }
+    for (key, fen) in [
+        ("min_bank_deposits", rules.min_bank_deposits),
+        ("management_cost", rules.management_cost),
+        ("buffer", rules.buffer),
+    ] {
+        if fen.is_negative() {
+            return Err(r.error(key, "must not be negative"));
+        }
+    }
+    Ok(rules)
+}
+
+/// `"months:annual percent"` items, e.g. `"12:1.50"`, months strictly rising.
+fn deposit_terms(r: &mut TableReader<'_>) -> Result<Vec<(u32, RatePpm)>, PolicyError> {
+    let mut terms: Vec<(u32, RatePpm)> = Vec::new();
+    for item in r.str_list("deposit_terms")? {
+        let parsed = item.split_once(':').and_then(|(m, rate)| {
+            let months = m.parse::<u32>().ok().filter(|m| (1..=120).contains(m))?;
+            Some((months, RatePpm::parse_percent(rate).ok()?))
+        });
+        let Some((months, rate)) = parsed else {
+            return Err(r.error(
+                "deposit_terms",
+                format!("\"{item}\" is not months:percent, e.g. \"12:1.50\""),
+            ));
+        };
+        if terms.last().is_some_and(|(m, _)| *m >= months) {
+            return Err(r.error("deposit_terms", "terms must rise in months"));
+        }
+        terms.push((months, rate));
+    }
+    if terms.is_empty() {
+        return Err(r.error("deposit_terms", "is missing: at least one term is required"));
+    }
+    Ok(terms)
+}
+
+/// A permille such as `"0.015"` as whole ppm (1‰ = 1,000 ppm); finer is refused.
+fn permille_ppm(text: &str) -> DomainResult<i64> {
+    let value = crate::fund::Ratio::parse_decimal(text)?;
+    let ppm = crate::fund::Ratio::new(value.num * 1_000, value.den);
+    match ppm {
+        Some(p) if p.den == 1 && (0..=1_000_000).contains(&p.num) => Ok(p.num as i64),
+        _ => Err(DomainError::new(
+            "PERMILLE_FORMAT",
+            format!("千分率“{text}”须为0至1000之间、最多三位小数"),
+        )),
+    }
 }
 
 fn ledger(r: &mut TableReader<'_>) -> Result<LedgerRules, PolicyError> {

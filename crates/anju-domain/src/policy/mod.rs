@@ -331,6 +331,67 @@ pub struct WithdrawalRules {
     pub max_document_kib: i64,
 }
 
+/// Fund management (plan §3): warning thresholds, the distribution of
+/// value-added income and the term-deposit ladder's parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundRules {
+    /// 资金运用率 band, ppm (plan: 85%–95%).
+    pub utilisation_min_ppm: i64,
+    pub utilisation_max_ppm: i64,
+    /// 个贷率 warning and tight lines, ppm (85% / 90%).
+    pub loan_ratio_warn_ppm: i64,
+    pub loan_ratio_tight_ppm: i64,
+    /// 风险准备金充足率 minimum, ppm (plan: 4%); also the distribution's target.
+    pub reserve_adequacy_min_ppm: i64,
+    /// 个人贷款逾期率 maximum, ppm (plan: 0.015‰ = 15 ppm).
+    pub overdue_rate_max_ppm: i64,
+    /// Bank deposits (GL 101) below this are a critical alert.
+    pub min_bank_deposits: Fen,
+    /// At least this share of value-added income goes to the reserve, ppm.
+    pub reserve_min_share_ppm: i64,
+    /// The approved management-cost budget.
+    pub management_cost: Fen,
+    /// The safety minimum the ladder keeps available.
+    pub buffer: Fen,
+    /// Deposit terms offered: (months, annual rate).
+    pub deposit_terms: Vec<(u32, RatePpm)>,
+}
+
+impl FundRules {
+    /// The liquidity warning thresholds.
+    pub fn thresholds(&self) -> crate::fund::Thresholds {
+        crate::fund::Thresholds {
+            utilisation_min_ppm: self.utilisation_min_ppm,
+            utilisation_max_ppm: self.utilisation_max_ppm,
+            loan_ratio_warn_ppm: self.loan_ratio_warn_ppm,
+            loan_ratio_tight_ppm: self.loan_ratio_tight_ppm,
+            reserve_adequacy_min_ppm: self.reserve_adequacy_min_ppm,
+            overdue_rate_max_ppm: self.overdue_rate_max_ppm,
+            min_bank_deposits_fen: self.min_bank_deposits.get(),
+        }
+    }
+
+    /// The distribution rule: the adequacy minimum is the reserve's target.
+    pub fn distribution_rule(&self) -> crate::fund::DistributionRule {
+        crate::fund::DistributionRule {
+            reserve_target_ppm: self.reserve_adequacy_min_ppm,
+            reserve_min_share_ppm: self.reserve_min_share_ppm,
+            management_cost_fen: self.management_cost,
+        }
+    }
+
+    /// The deposit terms for the ladder.
+    pub fn terms(&self) -> Vec<crate::fund::Term> {
+        self.deposit_terms
+            .iter()
+            .map(|(months, rate)| crate::fund::Term {
+                months: *months,
+                rate_ppm: rate.ppm(),
+            })
+            .collect()
+    }
+}
+
 /// Everything one centre's policy file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicySet {
@@ -346,6 +407,7 @@ pub struct PolicySet {
     pub ledger: Series<LedgerRules>,
     pub security: Series<SecurityRules>,
     pub withdrawal: Series<WithdrawalRules>,
+    pub fund_rule: Series<FundRules>,
     pub withdrawal_reasons: Vec<WithdrawalReason>,
 }
 
@@ -363,6 +425,7 @@ pub struct Policy {
     pub ledger: Dated<LedgerRules>,
     pub security: Dated<SecurityRules>,
     pub withdrawal: Dated<WithdrawalRules>,
+    pub fund_rule: Dated<FundRules>,
     pub withdrawal_reasons: Vec<WithdrawalReason>,
 }
 
@@ -381,6 +444,7 @@ impl PolicySet {
             ledger: self.ledger.at(date)?.clone(),
             security: self.security.at(date)?.clone(),
             withdrawal: self.withdrawal.at(date)?.clone(),
+            fund_rule: self.fund_rule.at(date)?.clone(),
             withdrawal_reasons: self.reasons_at(date),
         })
     }
@@ -418,6 +482,7 @@ impl PolicySet {
             self.ledger.versions.first().map(|v| v.effective_from),
             self.security.versions.first().map(|v| v.effective_from),
             self.withdrawal.versions.first().map(|v| v.effective_from),
+            self.fund_rule.versions.first().map(|v| v.effective_from),
         ]
         .into_iter()
         .try_fold(None::<Date>, |acc, d| {

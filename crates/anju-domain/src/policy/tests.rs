@@ -191,3 +191,67 @@ fn errors_name_file_key_and_problem() {
 fn in_force_from_is_the_latest_first_version() {
     assert_eq!(suzhou().in_force_from(), Some(d("2024-07-01")));
 }
+
+#[test]
+fn fund_rules_give_thresholds_distribution_and_terms() {
+    let set = suzhou();
+    let rule = set.at(d("2026-11-29")).expect("in force").fund_rule;
+    let t = rule.value.thresholds();
+    assert_eq!(
+        (t.utilisation_min_ppm, t.utilisation_max_ppm),
+        (850_000, 950_000)
+    );
+    assert_eq!(
+        (t.loan_ratio_warn_ppm, t.loan_ratio_tight_ppm),
+        (850_000, 900_000)
+    );
+    assert_eq!(
+        (t.reserve_adequacy_min_ppm, t.overdue_rate_max_ppm),
+        (40_000, 15)
+    );
+    assert_eq!(t.min_bank_deposits_fen, 50_000_000_000);
+    let dist = rule.value.distribution_rule();
+    assert_eq!(
+        (dist.reserve_target_ppm, dist.reserve_min_share_ppm),
+        (40_000, 600_000)
+    );
+    let terms: Vec<(u32, i64)> = rule
+        .value
+        .terms()
+        .iter()
+        .map(|t| (t.months, t.rate_ppm))
+        .collect();
+    assert_eq!(
+        terms,
+        vec![
+            (3, 11_000),
+            (6, 13_000),
+            (12, 15_000),
+            (24, 17_000),
+            (36, 17_500)
+        ]
+    );
+    assert!(!rule.is_verified("buffer"));
+    assert!(rule.is_verified("utilisation_min_percent"));
+}
+
+#[test]
+fn fund_rule_errors_name_the_key() {
+    let e = load_error(&with("\"24:1.70\"", "\"24-1.70\""));
+    assert_eq!(e.key, "fund_rule[0].deposit_terms");
+    let e = load_error(&with("\"36:1.75\"", "\"12:1.75\""));
+    assert_eq!(e.problem, "terms must rise in months");
+    let e = load_error(&with(
+        "overdue_rate_max_permille = \"0.015\"",
+        "overdue_rate_max_permille = \"0.0155\"",
+    ));
+    assert_eq!(e.key, "fund_rule[0].overdue_rate_max_permille");
+    assert!(e.problem.contains("PERMILLE_FORMAT"), "{e}");
+    let e = load_error(&with(
+        "utilisation_min_percent = \"85\"",
+        "utilisation_min_percent = \"96\"",
+    ));
+    assert_eq!(e.key, "fund_rule[0].utilisation_min_percent");
+    let e = load_error(&with("[[fund_rule]]", "[[fund_rules]]"));
+    assert_eq!(e.key, "fund_rule");
+}

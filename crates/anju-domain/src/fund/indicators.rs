@@ -1,0 +1,182 @@
+//! The fund's indicators (business-rules §5, indicators-standards §1.3) as
+//! exact ratios of one year's figures. A ratio over a zero denominator is
+//! `None`: "no data", never 0%.
+
+use super::ratio::{Ratio, div_half_away};
+
+/// One year's figures, from the ledger and the registers (or a published report).
+/// Money in fen, counts as whole numbers; balances are year-end.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct YearFigures {
+    pub year: i32,
+    /// 缴存额 in the year.
+    pub collection_fen: i64,
+    /// 缴存总额 since inception.
+    pub cumulative_collection_fen: i64,
+    /// 提取额 in the year.
+    pub withdrawals_fen: i64,
+    /// Housing-consumption withdrawals (reasons marked `housing`).
+    pub housing_withdrawals_fen: i64,
+    pub cumulative_withdrawals_fen: i64,
+    /// 提取人数.
+    pub withdrawers: i64,
+    /// 缴存余额 = GL 201 at year end.
+    pub deposit_balance_fen: i64,
+    pub avg_monthly_deposit_balance_fen: i64,
+    /// 住房公积金存款 (GL 101): money at banks, not the deposit balance.
+    pub fund_bank_deposits_fen: i64,
+    pub loans_issued_count: i64,
+    pub loans_issued_fen: i64,
+    pub remote_loans_count: i64,
+    pub remote_loans_fen: i64,
+    pub project_loans_issued_fen: i64,
+    pub loans_repaid_fen: i64,
+    /// Personal loan balance (121 + 122).
+    pub loan_balance_fen: i64,
+    pub project_loan_balance_fen: i64,
+    pub bond_balance_fen: i64,
+    pub overdue_principal_fen: i64,
+    /// 贷款风险准备 (GL 301).
+    pub risk_reserve_fen: i64,
+    /// 业务收入 (401) in the year.
+    pub business_income_fen: i64,
+    /// 业务支出 (411) in the year.
+    pub business_expense_fen: i64,
+    pub contributing_employers: i64,
+    pub contributing_members: i64,
+    pub new_employers: i64,
+    pub new_members: i64,
+    /// Employers that filed the yearly base adjustment.
+    pub base_adjusted_employers: i64,
+    /// Employers with an overdue remittance.
+    pub overdue_employers: i64,
+    pub flexible_contributors: i64,
+    pub online_transactions: i64,
+    pub all_transactions: i64,
+}
+
+fn ratio(num: i64, den: i64) -> Option<Ratio> {
+    Ratio::new(i128::from(num), i128::from(den))
+}
+
+/// 提取率: withdrawals ÷ collection.
+pub fn withdrawal_rate(f: &YearFigures) -> Option<Ratio> {
+    ratio(f.withdrawals_fen, f.collection_fen)
+}
+
+/// 住房消费类提取率: housing withdrawals ÷ all withdrawals.
+pub fn housing_withdrawal_share(f: &YearFigures) -> Option<Ratio> {
+    ratio(f.housing_withdrawals_fen, f.withdrawals_fen)
+}
+
+/// 个贷率: personal loan balance ÷ deposit balance.
+pub fn loan_ratio(f: &YearFigures) -> Option<Ratio> {
+    ratio(f.loan_balance_fen, f.deposit_balance_fen)
+}
+
+/// 资金运用率: (personal loans + project loans + bonds) ÷ deposit balance.
+pub fn utilisation(f: &YearFigures) -> Option<Ratio> {
+    let used = i128::from(f.loan_balance_fen)
+        + i128::from(f.project_loan_balance_fen)
+        + i128::from(f.bond_balance_fen);
+    Ratio::new(used, i128::from(f.deposit_balance_fen))
+}
+
+/// 个人贷款逾期率: overdue principal ÷ personal loan balance.
+pub fn overdue_rate(f: &YearFigures) -> Option<Ratio> {
+    ratio(f.overdue_principal_fen, f.loan_balance_fen)
+}
+
+/// 风险准备金充足率: risk reserve ÷ personal loan balance.
+pub fn reserve_adequacy(f: &YearFigures) -> Option<Ratio> {
+    ratio(f.risk_reserve_fen, f.loan_balance_fen)
+}
+
+/// 增值收益: business income − business expense.
+pub fn value_added_fen(f: &YearFigures) -> i64 {
+    f.business_income_fen.saturating_sub(f.business_expense_fen)
+}
+
+/// 增值收益率: value added ÷ average monthly deposit balance.
+pub fn value_added_rate(f: &YearFigures) -> Option<Ratio> {
+    ratio(value_added_fen(f), f.avg_monthly_deposit_balance_fen)
+}
+
+/// 住房贡献率: (loans issued + project loans issued + housing withdrawals) ÷ collection.
+pub fn housing_contribution_rate(f: &YearFigures) -> Option<Ratio> {
+    let housing = i128::from(f.loans_issued_fen)
+        + i128::from(f.project_loans_issued_fen)
+        + i128::from(f.housing_withdrawals_fen);
+    Ratio::new(housing, i128::from(f.collection_fen))
+}
+
+/// 异地贷款发放率 (K12), by count: remote loans ÷ loans issued.
+pub fn remote_loan_rate(f: &YearFigures) -> Option<Ratio> {
+    ratio(f.remote_loans_count, f.loans_issued_count)
+}
+
+/// 年基数调整率 (K05): employers that filed ÷ contributing employers.
+pub fn base_adjustment_rate(f: &YearFigures) -> Option<Ratio> {
+    ratio(f.base_adjusted_employers, f.contributing_employers)
+}
+
+/// 单位缴存逾期率 (K06): employers overdue ÷ contributing employers.
+pub fn employer_overdue_rate(f: &YearFigures) -> Option<Ratio> {
+    ratio(f.overdue_employers, f.contributing_employers)
+}
+
+/// K08: flexible contributors ÷ mandatory contributors (all others).
+pub fn flexible_share(f: &YearFigures) -> Option<Ratio> {
+    ratio(
+        f.flexible_contributors,
+        f.contributing_members - f.flexible_contributors,
+    )
+}
+
+/// 不见面办理率 (K18): online transactions ÷ all transactions.
+pub fn contactless_rate(f: &YearFigures) -> Option<Ratio> {
+    ratio(f.online_transactions, f.all_transactions)
+}
+
+/// Growth: current ÷ previous − 1; None when there was nothing before.
+pub fn growth(current: i64, previous: i64) -> Option<Ratio> {
+    ratio(current, previous).map(Ratio::minus_one)
+}
+
+/// 人均缴存额: collection ÷ members, half-up to the fen.
+pub fn per_capita_fen(collection: i64, members: i64) -> Option<i64> {
+    if members <= 0 {
+        return None;
+    }
+    let fen = div_half_away(i128::from(collection), i128::from(members));
+    i64::try_from(fen).ok()
+}
+
+/// Per-capita growth as one exact quotient, (c₁/m₁) ÷ (c₀/m₀) − 1, so the
+/// rounding of each year's per-capita fen cannot tip a comparison with GDP.
+pub fn per_capita_growth(current: &YearFigures, previous: &YearFigures) -> Option<Ratio> {
+    if current.contributing_members <= 0 || previous.contributing_members <= 0 {
+        return None;
+    }
+    Ratio::new(
+        i128::from(current.collection_fen) * i128::from(previous.contributing_members),
+        i128::from(current.contributing_members) * i128::from(previous.collection_fen),
+    )
+    .map(Ratio::minus_one)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_denominators_are_no_data_and_growth_is_exact() {
+        let f = YearFigures::default();
+        assert_eq!(withdrawal_rate(&f), None);
+        assert_eq!(utilisation(&f), None);
+        assert_eq!(growth(107, 100), Ratio::new(7, 100));
+        assert_eq!(growth(1, 0), None);
+        assert_eq!(per_capita_fen(10, 4), Some(3));
+        assert_eq!(per_capita_fen(10, 0), None);
+    }
+}

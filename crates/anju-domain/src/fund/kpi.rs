@@ -1,0 +1,745 @@
+//! The plan's KPIs as data. A plan (e.g. `plans/suzhou-14th.toml`) lists each
+//! indicator with its unit, comparison, target, baseline, yearly path and how
+//! its value is obtained: a named formula over the year's figures, or manual
+//! inputs typed in by the centre. A new plan is a new file, not new code.
+
+use super::indicators::{self as ind, YearFigures};
+use super::ratio::{Ratio, decimal_text, div_half_away};
+use crate::error::{DomainError, DomainResult};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt;
+use toml::{Table, Value};
+
+/// Fen in one 亿元 (10^8 yuan).
+const FEN_PER_100M: i128 = 10_000_000_000;
+const PPM: i128 = 1_000_000;
+
+/// How a KPI's value is expressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KpiUnit {
+    Percent,
+    Permille,
+    Count,
+    /// 亿元.
+    Yuan100m,
+    /// Text such as 良好.
+    Grade,
+}
+
+impl KpiUnit {
+    /// The file's code: percent, permille, count, yuan_100m, grade.
+    pub fn code(self) -> &'static str {
+        match self {
+            KpiUnit::Percent => "percent",
+            KpiUnit::Permille => "permille",
+            KpiUnit::Count => "count",
+            KpiUnit::Yuan100m => "yuan_100m",
+            KpiUnit::Grade => "grade",
+        }
+    }
+
+    fn parse(text: &str) -> Option<KpiUnit> {
+        [
+            KpiUnit::Percent,
+            KpiUnit::Permille,
+            KpiUnit::Count,
+            KpiUnit::Yuan100m,
+            KpiUnit::Grade,
+        ]
+        .into_iter()
+        .find(|u| u.code() == text)
+    }
+
+    /// A value as written in this unit: "75" (%), "0.015" (‰), "70000",
+    /// "5500" (亿元), "良好". Decimals are scaled integers, never floats.
+    pub fn parse_value(self, text: &str) -> DomainResult<KpiValue> {
+        let scaled = |per: i128| -> DomainResult<Ratio> {
+            let r = Ratio::parse_decimal(text)?;
+            Ok(Ratio::new(r.num, r.den * per).unwrap_or(r))
+        };
+        match self {
+            KpiUnit::Percent => scaled(100).map(KpiValue::Ratio),
+            KpiUnit::Permille => scaled(1_000).map(KpiValue::Ratio),
+            KpiUnit::Count => whole(Ratio::parse_decimal(text)?, text).map(KpiValue::Count),
+            KpiUnit::Yuan100m => {
+                let r = Ratio::parse_decimal(text)?;
+                let fen = Ratio::new(r.num * FEN_PER_100M, r.den).unwrap_or(r);
+                whole(fen, text).map(KpiValue::Fen)
+            }
+            KpiUnit::Grade if text.trim().is_empty() => {
+                Err(DomainError::new("KPI_VALUE_EMPTY", "等级不能为空"))
+            }
+            KpiUnit::Grade => Ok(KpiValue::Text(text.trim().to_string())),
+        }
+    }
+}
+
+fn whole(r: Ratio, text: &str) -> DomainResult<i64> {
+    if r.den != 1 {
+        return Err(DomainError::new(
+            "KPI_VALUE_NOT_WHOLE",
+            format!("“{text}”应为整数"),
+        ));
+    }
+    i64::try_from(r.num).map_err(|_| DomainError::new("AMOUNT_OVERFLOW", "数值超出范围"))
+}
+
+/// How a value is compared with its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// value ≥ target (value > target when `KpiDef::strict`).
+    AtLeast,
+    /// value ≤ target (value < target when `KpiDef::strict`).
+    AtMost,
+    /// target ≤ value ≤ target_high.
+    Band,
+    /// Within `tolerance_ppm` of the target: for ratios an absolute distance
+    /// (50_000 = 5 percentage points), for counts and money a share of the target.
+    About,
+    /// Text equal to the target.
+    Equals,
+}
+
+/// A KPI value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KpiValue {
+    Ratio(Ratio),
+    Count(i64),
+    Fen(i64),
+    Text(String),
+}
+
+impl KpiValue {
+    /// The value as shown in its unit: "69.76%", "0.012‰", "70,000", "5,500.00亿元", "良好".
+    pub fn text(&self, unit: KpiUnit) -> String {
+        match (self, unit) {
+            (KpiValue::Ratio(r), KpiUnit::Permille) => r.permille_text(3),
+            (KpiValue::Ratio(r), _) => r.percent_text(2),
+            (KpiValue::Count(n), _) => grouped(i128::from(*n), 0),
+            (KpiValue::Fen(f), _) => {
+                let hundredths = div_half_away(i128::from(*f), FEN_PER_100M / 100);
+                format!("{}亿元", grouped(hundredths, 2))
+            }
+            (KpiValue::Text(t), _) => t.clone(),
+        }
+    }
+}
+
+/// Ratios as percent; use [`KpiValue::text`] to show ‰.
+impl fmt::Display for KpiValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(KpiUnit::Percent))
+    }
+}
+
+/// `scaled` with `dp` decimals and thousands separators.
+fn grouped(scaled: i128, dp: u32) -> String {
+    let plain = decimal_text(scaled, dp);
+    let (sign, body) = plain
+        .strip_prefix('-')
+        .map_or(("", plain.as_str()), |b| ("-", b));
+    let (int_part, frac) = body
+        .split_once('.')
+        .map_or((body, None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+/// Where a KPI's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KpiSource {
+    /// A formula key of [`FORMULAS`], computed from the figures.
+    Formula(String),
+    /// Manual inputs: one key is the value itself; two keys are first ÷ second.
+    Input(Vec<String>),
+}
+
+/// One KPI of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiDef {
+    pub id: String,
+    pub name: String,
+    pub unit: KpiUnit,
+    pub comparison: Comparison,
+    /// The plan's end target (text describing it when `target_input` is set).
+    pub target: KpiValue,
+    pub target_high: Option<KpiValue>,
+    pub tolerance_ppm: i64,
+    pub baseline: Option<KpiValue>,
+    /// The yearly path (the centre's breakdown of the end target).
+    pub path: BTreeMap<i32, KpiValue>,
+    pub source: KpiSource,
+    pub note: String,
+    /// The plan says "more than" / "less than": the target itself misses.
+    pub strict: bool,
+    /// The target is a yearly input (K04: GDP growth), not a fixed figure.
+    pub target_input: Option<String>,
+}
+
+/// A plan's KPI catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanCatalogue {
+    pub id: String,
+    pub name: String,
+    pub baseline_year: i32,
+    pub first_year: i32,
+    pub last_year: i32,
+    pub kpis: Vec<KpiDef>,
+}
+
+/// A KPI's standing for one year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KpiStatus {
+    OnTrack,
+    AtRisk,
+    NoData,
+}
+
+impl KpiStatus {
+    /// "达标" / "有风险" / "无数据".
+    pub fn name(self) -> &'static str {
+        match self {
+            KpiStatus::OnTrack => "达标",
+            KpiStatus::AtRisk => "有风险",
+            KpiStatus::NoData => "无数据",
+        }
+    }
+}
+
+/// One KPI evaluated for a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiResult {
+    pub id: String,
+    pub name: String,
+    pub unit: KpiUnit,
+    pub value: Option<KpiValue>,
+    pub target_this_year: Option<KpiValue>,
+    pub status: KpiStatus,
+    /// The value was typed in rather than computed from the records.
+    pub from_input: bool,
+}
+
+/// Manual inputs for one year: key → decimal text as entered (e.g. "5230000", "5.0", "良好").
+pub type Inputs = BTreeMap<String, String>;
+
+/// The formula keys a catalogue may name. Some read fixed input keys too:
+/// coverage (`urban_employed`), per_capita_growth (`gdp_growth_percent` as the
+/// target), flexible_medical_share (`flexible_medical_insured`),
+/// collection_growth (`previous_collection`, yuan, without last year's figures),
+/// contactless_rate (`online_transactions` and `all_transactions` override).
+pub const FORMULAS: &[&str] = &[
+    "coverage",
+    "collection_growth",
+    "cumulative_collection",
+    "per_capita_growth",
+    "base_adjustment_rate",
+    "employer_overdue_rate",
+    "flexible_contributors",
+    "flexible_share",
+    "flexible_medical_share",
+    "withdrawal_rate",
+    "housing_withdrawal_share",
+    "remote_loan_rate",
+    "overdue_rate",
+    "utilisation",
+    "reserve_adequacy",
+    "contactless_rate",
+    "loan_ratio",
+    "value_added_rate",
+    "housing_contribution_rate",
+];
+
+const SUZHOU_14TH: &str = include_str!("../../../../plans/suzhou-14th.toml");
+
+/// The Suzhou 14th Five-Year Plan catalogue shipped with the system.
+pub fn suzhou_14th() -> PlanCatalogue {
+    // The shipped file is parsed by a test, so this cannot fail at run time.
+    parse_catalogue("plans/suzhou-14th.toml", SUZHOU_14TH).expect("plans/suzhou-14th.toml is valid")
+}
+
+/// Evaluates every KPI for `year` from the computed figures of that year and the year before, and the inputs.
+pub fn evaluate(
+    cat: &PlanCatalogue,
+    year: i32,
+    figures: &YearFigures,
+    previous: Option<&YearFigures>,
+    inputs: &Inputs,
+) -> Vec<KpiResult> {
+    cat.kpis
+        .iter()
+        .map(|k| evaluate_one(k, year, figures, previous, inputs))
+        .collect()
+}
+
+fn evaluate_one(
+    k: &KpiDef,
+    year: i32,
+    figures: &YearFigures,
+    previous: Option<&YearFigures>,
+    inputs: &Inputs,
+) -> KpiResult {
+    let (value, from_input) = match &k.source {
+        KpiSource::Formula(key) => formula_value(key, figures, previous, inputs),
+        KpiSource::Input(keys) => (input_value(keys, k.unit, inputs), true),
+    };
+    let target = target_for(k, year, inputs);
+    let status = match (&value, &target) {
+        (Some(v), Some(t)) => match meets(k, v, t) {
+            Some(true) => KpiStatus::OnTrack,
+            Some(false) => KpiStatus::AtRisk,
+            None => KpiStatus::NoData,
+        },
+        _ => KpiStatus::NoData,
+    };
+    KpiResult {
+        id: k.id.clone(),
+        name: k.name.clone(),
+        unit: k.unit,
+        value,
+        target_this_year: target,
+        status,
+        from_input,
+    }
+}
+
+/// This year's target: the input for an input target, else the path's value,
+/// else the end target.
+fn target_for(k: &KpiDef, year: i32, inputs: &Inputs) -> Option<KpiValue> {
+    if let Some(key) = &k.target_input {
+        return inputs.get(key).and_then(|t| k.unit.parse_value(t).ok());
+    }
+    Some(k.path.get(&year).unwrap_or(&k.target).clone())
+}
+
+fn meets(k: &KpiDef, value: &KpiValue, target: &KpiValue) -> Option<bool> {
+    match k.comparison {
+        Comparison::AtLeast => order(value, target).map(|o| o.is_gt() || (!k.strict && o.is_eq())),
+        Comparison::AtMost => order(value, target).map(|o| o.is_lt() || (!k.strict && o.is_eq())),
+        Comparison::Band => {
+            let high = k.target_high.as_ref()?;
+            Some(order(value, target)?.is_ge() && order(value, high)?.is_le())
+        }
+        Comparison::About => within(value, target, k.tolerance_ppm),
+        Comparison::Equals => match (value, target) {
+            (KpiValue::Text(a), KpiValue::Text(b)) => Some(a.trim() == b.trim()),
+            _ => Some(value == target),
+        },
+    }
+}
+
+fn order(a: &KpiValue, b: &KpiValue) -> Option<Ordering> {
+    match (a, b) {
+        (KpiValue::Ratio(x), KpiValue::Ratio(y)) => Some(x.cmp(y)),
+        (KpiValue::Count(x), KpiValue::Count(y)) | (KpiValue::Fen(x), KpiValue::Fen(y)) => {
+            Some(x.cmp(y))
+        }
+        _ => None,
+    }
+}
+
+fn within(value: &KpiValue, target: &KpiValue, tolerance_ppm: i64) -> Option<bool> {
+    let tol = i128::from(tolerance_ppm);
+    match (value, target) {
+        // |v − t| ≤ tol / 10^6, cross-multiplied (denominators are positive).
+        (KpiValue::Ratio(v), KpiValue::Ratio(t)) => {
+            let gap = (v.num * t.den - t.num * v.den).abs();
+            Some(gap * PPM <= tol * v.den * t.den)
+        }
+        (KpiValue::Count(v), KpiValue::Count(t)) | (KpiValue::Fen(v), KpiValue::Fen(t)) => {
+            let gap = (i128::from(*v) - i128::from(*t)).abs();
+            Some(gap * PPM <= tol * i128::from(*t).abs())
+        }
+        _ => None,
+    }
+}
+
+/// A formula's value and whether it came from typed inputs.
+fn formula_value(
+    key: &str,
+    f: &YearFigures,
+    previous: Option<&YearFigures>,
+    inputs: &Inputs,
+) -> (Option<KpiValue>, bool) {
+    let computed = |r: Option<Ratio>| (r.map(KpiValue::Ratio), false);
+    match key {
+        "coverage" => computed(over_input(f.contributing_members, inputs, "urban_employed")),
+        "collection_growth" => collection_growth(f, previous, inputs),
+        "cumulative_collection" => (Some(KpiValue::Fen(f.cumulative_collection_fen)), false),
+        "per_capita_growth" => computed(previous.and_then(|p| ind::per_capita_growth(f, p))),
+        "base_adjustment_rate" => computed(ind::base_adjustment_rate(f)),
+        "employer_overdue_rate" => computed(ind::employer_overdue_rate(f)),
+        "flexible_contributors" => (Some(KpiValue::Count(f.flexible_contributors)), false),
+        "flexible_share" => computed(ind::flexible_share(f)),
+        "flexible_medical_share" => computed(over_input(
+            f.flexible_contributors,
+            inputs,
+            "flexible_medical_insured",
+        )),
+        "withdrawal_rate" => computed(ind::withdrawal_rate(f)),
+        "housing_withdrawal_share" => computed(ind::housing_withdrawal_share(f)),
+        "remote_loan_rate" => computed(ind::remote_loan_rate(f)),
+        "overdue_rate" => computed(ind::overdue_rate(f)),
+        "utilisation" => computed(ind::utilisation(f)),
+        "reserve_adequacy" => computed(ind::reserve_adequacy(f)),
+        "contactless_rate" => contactless(f, inputs),
+        "loan_ratio" => computed(ind::loan_ratio(f)),
+        "value_added_rate" => computed(ind::value_added_rate(f)),
+        "housing_contribution_rate" => computed(ind::housing_contribution_rate(f)),
+        _ => (None, false),
+    }
+}
+
+fn collection_growth(
+    f: &YearFigures,
+    previous: Option<&YearFigures>,
+    inputs: &Inputs,
+) -> (Option<KpiValue>, bool) {
+    if let Some(p) = previous.filter(|p| p.collection_fen != 0) {
+        return (
+            ind::growth(f.collection_fen, p.collection_fen).map(KpiValue::Ratio),
+            false,
+        );
+    }
+    let typed = inputs
+        .get("previous_collection")
+        .and_then(|t| crate::money::Fen::parse(t).ok());
+    let growth = typed.and_then(|p| ind::growth(f.collection_fen, p.get()));
+    (growth.map(KpiValue::Ratio), true)
+}
+
+fn contactless(f: &YearFigures, inputs: &Inputs) -> (Option<KpiValue>, bool) {
+    match (
+        number(inputs, "online_transactions"),
+        number(inputs, "all_transactions"),
+    ) {
+        (Some(online), Some(all)) => (online.checked_div(all).map(KpiValue::Ratio), true),
+        _ => (ind::contactless_rate(f).map(KpiValue::Ratio), false),
+    }
+}
+
+fn over_input(numerator: i64, inputs: &Inputs, key: &str) -> Option<Ratio> {
+    Ratio::from_int(i128::from(numerator)).checked_div(number(inputs, key)?)
+}
+
+fn number(inputs: &Inputs, key: &str) -> Option<Ratio> {
+    Ratio::parse_decimal(inputs.get(key)?).ok()
+}
+
+/// Manual inputs: one key is the value in the KPI's unit; two are first ÷ second.
+fn input_value(keys: &[String], unit: KpiUnit, inputs: &Inputs) -> Option<KpiValue> {
+    match keys {
+        [one] => unit.parse_value(inputs.get(one)?).ok(),
+        [a, b] => number(inputs, a)?
+            .checked_div(number(inputs, b)?)
+            .map(KpiValue::Ratio),
+        _ => None,
+    }
+}
+
+// ---- the catalogue file ----
+
+/// Parses a plan catalogue; errors name the file, the KPI and the key.
+pub fn parse_catalogue(file: &str, text: &str) -> DomainResult<PlanCatalogue> {
+    let root: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| cat_error(file, "", "", e.message()))?;
+    let mut top = Keys::new(file, "", &root);
+    let cat = PlanCatalogue {
+        id: top.str("id")?,
+        name: top.str("name")?,
+        baseline_year: top.year("baseline_year")?,
+        first_year: top.year("first_year")?,
+        last_year: top.year("last_year")?,
+        kpis: kpis(file, &mut top)?,
+    };
+    top.finish()?;
+    if !(cat.baseline_year < cat.first_year && cat.first_year <= cat.last_year) {
+        return Err(cat_error(
+            file,
+            "",
+            "first_year",
+            "须满足 baseline_year < first_year ≤ last_year",
+        ));
+    }
+    for k in &cat.kpis {
+        if let Some(y) = k
+            .path
+            .keys()
+            .find(|y| !(cat.first_year..=cat.last_year).contains(*y))
+        {
+            return Err(cat_error(file, &k.id, "path", &format!("{y} 不在规划期内")));
+        }
+    }
+    Ok(cat)
+}
+
+fn kpis(file: &str, top: &mut Keys<'_>) -> DomainResult<Vec<KpiDef>> {
+    let items = match top.take("kpi") {
+        Some(Value::Array(items)) if !items.is_empty() => items,
+        _ => return Err(cat_error(file, "", "kpi", "须为非空的 [[kpi]] 列表")),
+    };
+    let mut out: Vec<KpiDef> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Value::Table(table) = item else {
+            return Err(cat_error(file, &format!("kpi[{i}]"), "", "须为表"));
+        };
+        let id = match table.get("id") {
+            Some(Value::String(s)) => s.clone(),
+            _ => format!("kpi[{i}]"),
+        };
+        let k = kpi(&mut Keys::new(file, &id, table))?;
+        if out.iter().any(|x| x.id == k.id) {
+            return Err(cat_error(file, &k.id, "id", "指标编号重复"));
+        }
+        out.push(k);
+    }
+    Ok(out)
+}
+
+fn kpi(r: &mut Keys<'_>) -> DomainResult<KpiDef> {
+    let id = r.str("id")?;
+    let name = r.str("name")?;
+    let unit_text = r.str("unit")?;
+    let unit = KpiUnit::parse(&unit_text)
+        .ok_or_else(|| r.error("unit", "须为 percent、permille、count、yuan_100m 或 grade"))?;
+    let (comparison, strict) = comparison(r)?;
+    let target_input = r.opt_str("target_input")?;
+    let target = match &target_input {
+        Some(_) => KpiValue::Text(r.str("target")?),
+        None => r.value("target", unit)?,
+    };
+    let target_high = r.opt_value("target_high", unit)?;
+    let tolerance_ppm = r.opt_int("tolerance_ppm")?.unwrap_or(0);
+    let baseline = r.opt_value("baseline", unit)?;
+    let path = r.path(unit)?;
+    let source = source(r, unit)?;
+    let note = r.opt_str("note")?.unwrap_or_default();
+    r.finish()?;
+    let def = KpiDef {
+        id,
+        name,
+        unit,
+        comparison,
+        target,
+        target_high,
+        tolerance_ppm,
+        baseline,
+        path,
+        source,
+        note,
+        strict,
+        target_input,
+    };
+    check_kpi(r, &def)?;
+    Ok(def)
+}
+
+fn comparison(r: &mut Keys<'_>) -> DomainResult<(Comparison, bool)> {
+    Ok(match r.str("comparison")?.as_str() {
+        "at_least" => (Comparison::AtLeast, false),
+        "above" => (Comparison::AtLeast, true),
+        "at_most" => (Comparison::AtMost, false),
+        "below" => (Comparison::AtMost, true),
+        "band" => (Comparison::Band, false),
+        "about" => (Comparison::About, false),
+        "equals" => (Comparison::Equals, false),
+        _ => {
+            return Err(r.error(
+                "comparison",
+                "须为 at_least、above、at_most、below、band、about 或 equals",
+            ));
+        }
+    })
+}
+
+fn source(r: &mut Keys<'_>, unit: KpiUnit) -> DomainResult<KpiSource> {
+    let formula = r.opt_str("formula")?;
+    let input = r.opt_str_list("input")?;
+    match (formula, input) {
+        (Some(f), None) if FORMULAS.contains(&f.as_str()) => Ok(KpiSource::Formula(f)),
+        (Some(f), None) => Err(r.error("formula", &format!("未知的计算公式“{f}”"))),
+        (None, Some(keys)) if keys.len() == 1 || (keys.len() == 2 && unit != KpiUnit::Grade) => {
+            Ok(KpiSource::Input(keys))
+        }
+        (None, Some(_)) => Err(r.error("input", "须为一个输入项，或两个输入项（前者÷后者）")),
+        _ => Err(r.error("formula", "formula 与 input 须有且仅有一个")),
+    }
+}
+
+/// Rules that tie keys together.
+fn check_kpi(r: &Keys<'_>, k: &KpiDef) -> DomainResult<()> {
+    match k.comparison {
+        Comparison::Band if k.target_high.is_none() => {
+            Err(r.error("target_high", "区间比较须给出 target_high"))
+        }
+        Comparison::About if k.tolerance_ppm <= 0 => {
+            Err(r.error("tolerance_ppm", "约等于比较须给出正的 tolerance_ppm"))
+        }
+        _ if !source_fits(&k.source, k.unit) => {
+            Err(r.error("formula", &format!("计算结果与单位 {} 不符", k.unit.code())))
+        }
+        Comparison::Equals if k.unit != KpiUnit::Grade => {
+            Err(r.error("comparison", "equals 只用于 grade 单位"))
+        }
+        _ if k.unit == KpiUnit::Grade && k.comparison != Comparison::Equals => {
+            Err(r.error("comparison", "grade 单位只能用 equals"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether the source yields a value of the unit's kind: counts and money
+/// come from their own formulas, grades only from a typed input.
+fn source_fits(source: &KpiSource, unit: KpiUnit) -> bool {
+    match source {
+        KpiSource::Formula(key) => {
+            let kind = match key.as_str() {
+                "cumulative_collection" => KpiUnit::Yuan100m,
+                "flexible_contributors" => KpiUnit::Count,
+                _ => KpiUnit::Percent,
+            };
+            kind == unit || (kind == KpiUnit::Percent && unit == KpiUnit::Permille)
+        }
+        KpiSource::Input(keys) => {
+            keys.len() == 1 || matches!(unit, KpiUnit::Percent | KpiUnit::Permille)
+        }
+    }
+}
+
+fn cat_error(file: &str, kpi: &str, key: &str, problem: &str) -> DomainError {
+    let at = match (kpi.is_empty(), key.is_empty()) {
+        (true, true) => String::new(),
+        (true, false) => format!("{key}："),
+        (false, true) => format!("指标 {kpi}："),
+        (false, false) => format!("指标 {kpi} 的 {key}："),
+    };
+    DomainError::new("KPI_CATALOGUE_INVALID", format!("{file}：{at}{problem}"))
+}
+
+/// Reads one table key by key and refuses keys nobody read (a misspelt key
+/// must not silently drop a target).
+struct Keys<'a> {
+    file: &'a str,
+    kpi: &'a str,
+    table: &'a Table,
+    seen: Vec<&'static str>,
+}
+
+impl<'a> Keys<'a> {
+    fn new(file: &'a str, kpi: &'a str, table: &'a Table) -> Self {
+        Keys {
+            file,
+            kpi,
+            table,
+            seen: Vec::new(),
+        }
+    }
+
+    fn error(&self, key: &str, problem: &str) -> DomainError {
+        cat_error(self.file, self.kpi, key, problem)
+    }
+
+    fn take(&mut self, key: &'static str) -> Option<&'a Value> {
+        self.seen.push(key);
+        self.table.get(key)
+    }
+
+    fn opt_str(&mut self, key: &'static str) -> DomainResult<Option<String>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.error(key, "须为字符串")),
+        }
+    }
+
+    fn str(&mut self, key: &'static str) -> DomainResult<String> {
+        self.opt_str(key)?
+            .ok_or_else(|| self.error(key, "缺少此项"))
+    }
+
+    fn opt_int(&mut self, key: &'static str) -> DomainResult<Option<i64>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Integer(n)) => Ok(Some(*n)),
+            Some(_) => Err(self.error(key, "须为整数")),
+        }
+    }
+
+    fn year(&mut self, key: &'static str) -> DomainResult<i32> {
+        let n = self
+            .opt_int(key)?
+            .ok_or_else(|| self.error(key, "缺少此项"))?;
+        i32::try_from(n)
+            .ok()
+            .filter(|y| (1900..=2199).contains(y))
+            .ok_or_else(|| self.error(key, "年份须在1900至2199之间"))
+    }
+
+    fn opt_str_list(&mut self, key: &'static str) -> DomainResult<Option<Vec<String>>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+                .map(Some)
+                .ok_or_else(|| self.error(key, "须为字符串列表")),
+            Some(_) => Err(self.error(key, "须为字符串列表")),
+        }
+    }
+
+    fn opt_value(&mut self, key: &'static str, unit: KpiUnit) -> DomainResult<Option<KpiValue>> {
+        match self.opt_str(key)? {
+            None => Ok(None),
+            Some(text) => unit
+                .parse_value(&text)
+                .map(Some)
+                .map_err(|e| self.error(key, &format!("“{text}”无效：{}", e.message()))),
+        }
+    }
+
+    fn value(&mut self, key: &'static str, unit: KpiUnit) -> DomainResult<KpiValue> {
+        self.opt_value(key, unit)?
+            .ok_or_else(|| self.error(key, "缺少此项"))
+    }
+
+    /// `path = { "2021" = "74", … }`: year → value in the KPI's unit.
+    fn path(&mut self, unit: KpiUnit) -> DomainResult<BTreeMap<i32, KpiValue>> {
+        let table = match self.take("path") {
+            None => return Ok(BTreeMap::new()),
+            Some(Value::Table(t)) => t,
+            Some(_) => return Err(self.error("path", "须为 { \"年份\" = \"数值\" } 表")),
+        };
+        let mut out = BTreeMap::new();
+        for (year, v) in table {
+            let y: i32 = year
+                .parse()
+                .map_err(|_| self.error("path", &format!("“{year}”不是年份")))?;
+            let text = v
+                .as_str()
+                .ok_or_else(|| self.error("path", &format!("{year} 的值须为字符串")))?;
+            let value = unit.parse_value(text).map_err(|e| {
+                self.error("path", &format!("{year}：“{text}”无效：{}", e.message()))
+            })?;
+            out.insert(y, value);
+        }
+        Ok(out)
+    }
+
+    fn finish(&self) -> DomainResult<()> {
+        match self.table.keys().find(|k| !self.seen.contains(&k.as_str())) {
+            Some(unknown) => Err(self.error(unknown, "不是可识别的键")),
+            None => Ok(()),
+        }
+    }
+}
