@@ -123,6 +123,14 @@ anju_store::impl_loan_store!(
     "::DATE"
 );
 anju_store::impl_interest_store!(PgStore, pool, pool, crate::backend, "::DATE");
+anju_store::impl_fund_store!(
+    PgStore,
+    sqlx::Postgres,
+    pool,
+    pool,
+    crate::backend,
+    "::DATE"
+);
 anju_store::impl_batch_store!(
     PgStore,
     sqlx::Postgres,

@@ -427,6 +427,33 @@ async fn update_gl(conn: &mut PgConnection, plan: &BatchPlan<'_>) -> StoreResult
     .execute(&mut *conn)
     .await
     .map_err(write_error)?;
+    update_gl_day(conn, plan).await
+}
+
+/// The day book (`gl_day`) that period statements read.
+async fn update_gl_day(conn: &mut PgConnection, plan: &BatchPlan<'_>) -> StoreResult<()> {
+    let totals = plan.gl_day_totals()?;
+    let days: Vec<String> = totals.keys().map(|(d, _, _)| d.to_string()).collect();
+    let codes: Vec<&str> = totals.keys().map(|(_, c, _)| c.as_str()).collect();
+    let kinds: Vec<&str> = totals.keys().map(|(_, _, k)| *k).collect();
+    let debits: Vec<i64> = totals.values().map(|(d, _)| d.get()).collect();
+    let credits: Vec<i64> = totals.values().map(|(_, c)| c.get()).collect();
+    sqlx::query(
+        "INSERT INTO gl_day (value_date, gl_code, business_type, debit_fen, credit_fen) \
+         SELECT d::date, c, k, dr, cr FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) \
+         AS t(d, c, k, dr, cr) \
+         ON CONFLICT (value_date, gl_code, business_type) DO UPDATE SET \
+         debit_fen = gl_day.debit_fen + excluded.debit_fen, \
+         credit_fen = gl_day.credit_fen + excluded.credit_fen",
+    )
+    .bind(&days)
+    .bind(&codes)
+    .bind(&kinds)
+    .bind(&debits)
+    .bind(&credits)
+    .execute(&mut *conn)
+    .await
+    .map_err(write_error)?;
     Ok(())
 }
 

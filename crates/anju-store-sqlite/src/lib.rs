@@ -104,6 +104,14 @@ anju_store::impl_loan_store!(
     ""
 );
 anju_store::impl_interest_store!(SqliteStore, writer, reader, crate::backend, "");
+anju_store::impl_fund_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    writer,
+    reader,
+    crate::backend,
+    ""
+);
 anju_store::impl_batch_store!(
     SqliteStore,
     sqlx::Sqlite,

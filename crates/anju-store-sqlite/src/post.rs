@@ -307,6 +307,30 @@ async fn update_gl(conn: &mut SqliteConnection, plan: &BatchPlan<'_>) -> StoreRe
          credit_fen = gl_balance.credit_fen + excluded.credit_fen",
     );
     q.build().execute(&mut *conn).await.map_err(backend)?;
+    update_gl_day(conn, plan).await
+}
+
+/// The day book (`gl_day`) that period statements read.
+async fn update_gl_day(conn: &mut SqliteConnection, plan: &BatchPlan<'_>) -> StoreResult<()> {
+    let totals: Vec<_> = plan.gl_day_totals()?.into_iter().collect();
+    for chunk in totals.chunks(ROWS_PER_STATEMENT) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO gl_day (value_date, gl_code, business_type, debit_fen, credit_fen) ",
+        );
+        q.push_values(chunk, |mut row, ((day, code, kind), (debit, credit))| {
+            row.push_bind(day.to_string())
+                .push_bind(code.as_str())
+                .push_bind(*kind)
+                .push_bind(debit.get())
+                .push_bind(credit.get());
+        });
+        q.push(
+            " ON CONFLICT (value_date, gl_code, business_type) DO UPDATE SET \
+             debit_fen = gl_day.debit_fen + excluded.debit_fen, \
+             credit_fen = gl_day.credit_fen + excluded.credit_fen",
+        );
+        q.build().execute(&mut *conn).await.map_err(backend)?;
+    }
     Ok(())
 }
 

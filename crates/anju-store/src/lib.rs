@@ -10,6 +10,7 @@ pub mod cases;
 pub mod cases_sql;
 pub mod collection;
 pub mod collection_sql;
+pub mod fund_sql;
 mod ids;
 pub mod interest_sql;
 pub mod loan_sql;
@@ -26,6 +27,10 @@ pub use access::*;
 pub use batch_sql::{BatchStore, BillableRow, NewBill};
 pub use cases::*;
 pub use collection::*;
+pub use fund_sql::{
+    BranchFigures, CollectionYear, DistributionRecord, FundAlertRecord, FundDepositRecord,
+    FundInputRecord, FundStore, GlDayRow,
+};
 pub use ids::{IdGen, now_micros};
 pub use interest_sql::{InterestRunRecord, InterestStore, RecheckRecord};
 pub use loan_sql::{
@@ -91,6 +96,7 @@ pub trait Store:
     + InterestStore
     + WithdrawalStore
     + LoanStore
+    + FundStore
     + Send
     + Sync
     + 'static

@@ -22,6 +22,9 @@ enum Slot {
     RepeatOf(usize),
 }
 
+/// (Σ debit, Σ credit) by (value date, GL code, business type).
+pub type DayTotals = BTreeMap<(Date, String, &'static str), (Fen, Fen)>;
+
 /// Which of a batch's entries are new, in order.
 pub struct BatchPlan<'a> {
     pub fresh: Vec<&'a NewEntry>,
@@ -116,6 +119,23 @@ impl BatchPlan<'_> {
             match line.side {
                 Side::Debit => slot.0 = slot.0.checked_add(line.amount)?,
                 Side::Credit => slot.1 = slot.1.checked_add(line.amount)?,
+            }
+        }
+        Ok(totals)
+    }
+
+    /// Σ debit and Σ credit per (value date, GL code, business type) over
+    /// the new entries: the day book that period statements read.
+    pub fn gl_day_totals(&self) -> StoreResult<DayTotals> {
+        let mut totals = DayTotals::new();
+        for entry in &self.fresh {
+            for line in &entry.lines {
+                let key = (entry.value_date, line.gl_code.clone(), entry.business_type);
+                let slot = totals.entry(key).or_insert((Fen::ZERO, Fen::ZERO));
+                match line.side {
+                    Side::Debit => slot.0 = slot.0.checked_add(line.amount)?,
+                    Side::Credit => slot.1 = slot.1.checked_add(line.amount)?,
+                }
             }
         }
         Ok(totals)

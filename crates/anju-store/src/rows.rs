@@ -132,6 +132,7 @@ pub fn ledger_check_from(
         total_debit: Fen::new(debit),
         total_credit: Fen::new(credit),
         loan_book: None,
+        day_book_mismatches: Vec::new(),
     }
 }
 

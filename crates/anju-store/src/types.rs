@@ -127,6 +127,9 @@ pub struct LedgerCheck {
     /// Σ outstanding principal of active loans and GL 121 + 122 (debit −
     /// credit), when the loan book was checked (the app adds it).
     pub loan_book: Option<(Fen, Fen)>,
+    /// GL accounts whose day book (Σ `gl_day`) differs from the balance
+    /// row: (code, balance row, day book) as debit − credit (the app adds it).
+    pub day_book_mismatches: Vec<(String, Fen, Fen)>,
 }
 
 impl LedgerCheck {
@@ -138,6 +141,7 @@ impl LedgerCheck {
             && self.member_total == self.gl_201
             && self.total_debit == self.total_credit
             && self.loan_book.is_none_or(|(book, gl)| book == gl)
+            && self.day_book_mismatches.is_empty()
     }
 
     /// A readable report: one line per invariant with ✓/✗ and the offenders.
@@ -189,6 +193,14 @@ impl LedgerCheck {
         );
         for (code, stored, lines) in &self.gl_mismatches {
             let _ = writeln!(out, "       GL {code}: stored {stored}, lines {lines}");
+        }
+        let _ = writeln!(
+            out,
+            "[{}] GL balance rows = Σ the day book (statements)",
+            mark(self.day_book_mismatches.is_empty())
+        );
+        for (code, stored, days) in &self.day_book_mismatches {
+            let _ = writeln!(out, "       GL {code}: stored {stored}, day book {days}");
         }
         let _ = writeln!(
             out,

@@ -7,6 +7,7 @@ mod access;
 mod cases;
 mod casework;
 mod collection;
+mod fund;
 mod interest;
 mod loan;
 mod property;
@@ -16,6 +17,7 @@ pub use access::*;
 pub use cases::*;
 pub use casework::*;
 pub use collection::*;
+pub use fund::*;
 pub use interest::*;
 pub use loan::*;
 pub use property::*;
@@ -109,6 +111,12 @@ macro_rules! contract_tests {
             concurrent_withdrawal_approvals_never_overdraw,
             repayment_agreements_are_one_per_member,
             loans_move_once_and_runs_write_a_page,
+            gl_day_sums_postings_once,
+            collection_year_and_branch_figures,
+            loan_flows_for_the_forecast,
+            fund_deposits_mature_once_and_inputs_keep_history,
+            fund_alerts_open_once_clear_and_acknowledge,
+            distributions_are_prepared_then_approved_once,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

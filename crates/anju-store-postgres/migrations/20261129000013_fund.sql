@@ -1,0 +1,83 @@
+-- Fund management: the GL by day (statements for any period), employers'
+-- branches (分中心), the fund's bank deposits, dated manual inputs for the
+-- plan's KPIs, liquidity alerts and the yearly value-added distribution.
+-- Keep in step with the SQLite migration of the same name (parity test).
+
+-- Σ debit and Σ credit per value date, GL account and business type, kept
+-- by the posting path in the same transaction as the lines.
+CREATE TABLE gl_day (
+    value_date    DATE    NOT NULL,
+    gl_code       TEXT    NOT NULL,
+    business_type TEXT    NOT NULL,
+    debit_fen     BIGINT  NOT NULL,
+    credit_fen    BIGINT  NOT NULL,
+    PRIMARY KEY (value_date, gl_code, business_type)
+);
+INSERT INTO gl_day (value_date, gl_code, business_type, debit_fen, credit_fen)
+SELECT l.value_date, l.gl_code, e.business_type,
+       SUM(CASE WHEN l.side = 'D' THEN l.amount_fen ELSE 0 END),
+       SUM(CASE WHEN l.side = 'C' THEN l.amount_fen ELSE 0 END)
+FROM posting_line l JOIN journal_entry e ON e.entry_id = l.entry_id
+GROUP BY l.value_date, l.gl_code, e.business_type;
+
+ALTER TABLE employer ADD COLUMN branch_code TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE fund_deposit (
+    deposit_id    BIGINT  NOT NULL PRIMARY KEY,
+    bank          TEXT    NOT NULL,
+    kind          TEXT    NOT NULL CHECK (kind IN ('current', 'time')),
+    amount_fen    BIGINT  NOT NULL CHECK (amount_fen > 0),
+    rate_ppm      BIGINT  NOT NULL,
+    placed_on     DATE    NOT NULL,
+    matures_on    DATE,
+    status        TEXT    NOT NULL CHECK (status IN ('held', 'matured')),
+    interest_fen  BIGINT,
+    entry_id      BIGINT,
+    note          TEXT    NOT NULL,
+    created_by    TEXT    NOT NULL,
+    created_at_us BIGINT  NOT NULL
+);
+
+CREATE TABLE fund_input (
+    input_id      BIGINT  NOT NULL PRIMARY KEY,
+    year          INTEGER NOT NULL,
+    input_key     TEXT    NOT NULL,
+    value_text    TEXT    NOT NULL,
+    entered_on    DATE    NOT NULL,
+    entered_by    TEXT    NOT NULL,
+    entered_at_us BIGINT  NOT NULL,
+    note          TEXT    NOT NULL
+);
+CREATE INDEX fund_input_year ON fund_input (year, input_key, input_id);
+
+CREATE TABLE fund_alert (
+    alert_id        BIGINT  NOT NULL PRIMARY KEY,
+    indicator       TEXT    NOT NULL,
+    level           TEXT    NOT NULL,
+    value_ppm       BIGINT  NOT NULL,
+    threshold_ppm   BIGINT  NOT NULL,
+    message         TEXT    NOT NULL,
+    raised_on       DATE    NOT NULL,
+    cleared_on      DATE,
+    acknowledged_by TEXT,
+    acknowledged_at_us BIGINT,
+    ack_note        TEXT
+);
+-- One open alert per indicator: a check that finds it again keeps it.
+CREATE UNIQUE INDEX fund_alert_open ON fund_alert (indicator) WHERE cleared_on IS NULL;
+
+CREATE TABLE fund_distribution (
+    year              INTEGER NOT NULL PRIMARY KEY,
+    status            TEXT    NOT NULL CHECK (status IN ('prepared', 'approved')),
+    value_added_fen   BIGINT  NOT NULL,
+    reserve_fen       BIGINT  NOT NULL,
+    management_fen    BIGINT  NOT NULL,
+    public_rental_fen BIGINT  NOT NULL,
+    reserve_reason    TEXT    NOT NULL,
+    prepared_by       TEXT    NOT NULL,
+    prepared_at_us    BIGINT  NOT NULL,
+    approved_by       TEXT,
+    approved_at_us    BIGINT,
+    closing_entry_id  BIGINT,
+    entry_id          BIGINT
+);

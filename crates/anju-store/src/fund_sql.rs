@@ -1,0 +1,870 @@
+//! Fund management (资金管理): the GL day book that period statements read,
+//! the year's collection counts and per-branch figures the yearly report
+//! needs, the fund's bank deposits, dated manual inputs for the plan's KPIs,
+//! liquidity alerts and the yearly value-added distribution. Written once
+//! for both backends like `loan_sql` (`$date` is the date cast).
+
+use crate::StoreResult;
+use anju_domain::Date;
+use async_trait::async_trait;
+
+/// Σ debit and Σ credit of one GL account on one value date for one
+/// business type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlDayRow {
+    pub value_date: Date,
+    pub gl_code: String,
+    pub business_type: String,
+    pub debit_fen: i64,
+    pub credit_fen: i64,
+}
+
+/// The year's stock and flow counts of collection (the report's 实缴 and
+/// 新开户 figures, K05, K06, K07).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CollectionYear {
+    /// Employers with a paid bill (汇缴 or 补缴) paid in the year.
+    pub employers: i64,
+    /// Members on those bills plus flexible workers who paid in the year.
+    pub members: i64,
+    pub new_employers: i64,
+    pub new_members: i64,
+    /// Employers that filed the year's base adjustment.
+    pub base_adjusted: i64,
+    /// Employers with a monthly bill due in the year paid late or still
+    /// unpaid past its due date on `as_of`.
+    pub overdue_employers: i64,
+    pub flexible_contributors: i64,
+    /// Members paid a withdrawal in the year.
+    pub withdrawers: i64,
+    /// Project loans (公租房建设贷款) disbursed in the year and their Σ.
+    pub project_loans_issued: i64,
+    pub project_loans_issued_fen: i64,
+}
+
+/// One branch's (分中心) figures: flows in the period, balances now.
+/// Members without an employer (flexible workers) are under branch "".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BranchFigures {
+    pub branch_code: String,
+    pub employers: i64,
+    pub members: i64,
+    pub collection_fen: i64,
+    pub withdrawals: i64,
+    pub withdrawals_fen: i64,
+    pub loans_issued: i64,
+    pub loans_issued_fen: i64,
+    pub loan_balance_fen: i64,
+    pub overdue_principal_fen: i64,
+    pub deposit_balance_fen: i64,
+}
+
+/// A deposit of the fund at a bank: `current` (活期) or `time` (定期, with
+/// its maturity). A time deposit `matured` once its interest is booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundDepositRecord {
+    pub deposit_id: i64,
+    pub bank: String,
+    pub kind: String,
+    pub amount_fen: i64,
+    pub rate_ppm: i64,
+    pub placed_on: Date,
+    pub matures_on: Option<Date>,
+    pub status: String,
+    pub interest_fen: Option<i64>,
+    pub entry_id: Option<i64>,
+    pub note: String,
+    pub created_by: String,
+    pub created_at_us: i64,
+}
+
+/// A manual input for a year (an external figure or a loaded yearly
+/// total); the latest per (year, key) is the one in force, the rest is
+/// its history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundInputRecord {
+    pub input_id: i64,
+    pub year: i32,
+    pub key: String,
+    pub value_text: String,
+    pub entered_on: Date,
+    pub entered_by: String,
+    pub entered_at_us: i64,
+    pub note: String,
+}
+
+/// A liquidity early warning: raised when a check finds the indicator out
+/// of bounds, cleared when a later check finds it back, acknowledged by a
+/// person with a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundAlertRecord {
+    pub alert_id: i64,
+    pub indicator: String,
+    pub level: String,
+    pub value_ppm: i64,
+    pub threshold_ppm: i64,
+    pub message: String,
+    pub raised_on: Date,
+    pub cleared_on: Option<Date>,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at_us: Option<i64>,
+    pub ack_note: Option<String>,
+}
+
+/// The year's value-added distribution: `prepared` by one person,
+/// `approved` (and posted) by another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistributionRecord {
+    pub year: i32,
+    pub status: String,
+    pub value_added_fen: i64,
+    pub reserve_fen: i64,
+    pub management_fen: i64,
+    pub public_rental_fen: i64,
+    pub reserve_reason: String,
+    pub prepared_by: String,
+    pub prepared_at_us: i64,
+    pub approved_by: Option<String>,
+    pub approved_at_us: Option<i64>,
+    pub closing_entry_id: Option<i64>,
+    pub entry_id: Option<i64>,
+}
+
+#[async_trait]
+pub trait FundStore: Send + Sync {
+    /// The day book in `[from, to]`, by day, account and business type.
+    async fn gl_days(&self, from: Date, to: Date) -> StoreResult<Vec<GlDayRow>>;
+
+    /// Σ debit and Σ credit per account of every day before `day`.
+    async fn gl_totals_before(&self, day: Date) -> StoreResult<Vec<(String, i64, i64)>>;
+
+    /// Collection counts of the year `[from, to]`; `as_of` decides which
+    /// unpaid bills are overdue.
+    async fn collection_year(
+        &self,
+        from: Date,
+        to: Date,
+        from_us: i64,
+        to_us: i64,
+        as_of: Date,
+    ) -> StoreResult<CollectionYear>;
+
+    /// Figures by branch: flows in `[from, to]`, balances now.
+    async fn branch_figures(&self, from: Date, to: Date) -> StoreResult<Vec<BranchFigures>>;
+
+    /// What loan schedules still expect in `[from, to]` (principal and
+    /// interest not yet paid), by due day: the forecast's known inflow.
+    async fn installments_due_between(&self, from: Date, to: Date)
+    -> StoreResult<Vec<(Date, i64)>>;
+
+    /// Σ approved loans not yet disbursed: the forecast's known outflow.
+    async fn pending_disbursements_fen(&self) -> StoreResult<i64>;
+
+    /// Puts employers in branches (分中心), as (employer, branch code).
+    async fn set_employer_branches(&self, rows: &[(i64, String)]) -> StoreResult<()>;
+
+    async fn save_fund_deposit(&self, deposit: &FundDepositRecord) -> StoreResult<()>;
+
+    async fn fund_deposits(&self) -> StoreResult<Vec<FundDepositRecord>>;
+
+    /// Marks a held deposit matured with its booked interest; false when it
+    /// was not held (already matured).
+    async fn mature_fund_deposit(
+        &self,
+        deposit_id: i64,
+        interest_fen: i64,
+        entry_id: i64,
+    ) -> StoreResult<bool>;
+
+    async fn add_fund_input(&self, input: &FundInputRecord) -> StoreResult<()>;
+
+    /// Every input, oldest first within (year, key); one year or all.
+    async fn fund_inputs(&self, year: Option<i32>) -> StoreResult<Vec<FundInputRecord>>;
+
+    /// Raises the alert unless one for its indicator is open; true when raised.
+    async fn raise_fund_alert(&self, alert: &FundAlertRecord) -> StoreResult<bool>;
+
+    /// Clears open alerts of indicators not in `firing`; returns how many.
+    async fn clear_fund_alerts(&self, firing: &[String], on: Date) -> StoreResult<u64>;
+
+    /// Acknowledges an alert once; false when unknown or already acknowledged.
+    async fn acknowledge_fund_alert(
+        &self,
+        alert_id: i64,
+        by: &str,
+        at_us: i64,
+        note: &str,
+    ) -> StoreResult<bool>;
+
+    /// Alerts, open ones first, newest first.
+    async fn fund_alerts(&self, limit: u32) -> StoreResult<Vec<FundAlertRecord>>;
+
+    /// Saves a prepared distribution; false when the year already has one.
+    async fn save_distribution(&self, record: &DistributionRecord) -> StoreResult<bool>;
+
+    /// Replaces a still-prepared distribution (prepared again); false when
+    /// none is prepared.
+    async fn replace_prepared_distribution(&self, record: &DistributionRecord)
+    -> StoreResult<bool>;
+
+    /// Moves a prepared distribution to approved with its entries; false
+    /// when it is not prepared.
+    async fn approve_distribution(
+        &self,
+        year: i32,
+        by: &str,
+        at_us: i64,
+        closing_entry_id: Option<i64>,
+        entry_id: i64,
+    ) -> StoreResult<bool>;
+
+    async fn distribution(&self, year: i32) -> StoreResult<Option<DistributionRecord>>;
+}
+
+#[doc(hidden)]
+pub type DepositRow = (
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    Option<String>,
+    String,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+    i64,
+);
+
+#[doc(hidden)]
+pub fn deposit_from(r: DepositRow) -> StoreResult<FundDepositRecord> {
+    Ok(FundDepositRecord {
+        deposit_id: r.0,
+        bank: r.1,
+        kind: r.2,
+        amount_fen: r.3,
+        rate_ppm: r.4,
+        placed_on: crate::rows::stored_date(&r.5)?,
+        matures_on: r.6.as_deref().map(crate::rows::stored_date).transpose()?,
+        status: r.7,
+        interest_fen: r.8,
+        entry_id: r.9,
+        note: r.10,
+        created_by: r.11,
+        created_at_us: r.12,
+    })
+}
+
+#[doc(hidden)]
+pub type AlertRow = (
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
+
+#[doc(hidden)]
+pub fn alert_from(r: AlertRow) -> StoreResult<FundAlertRecord> {
+    Ok(FundAlertRecord {
+        alert_id: r.0,
+        indicator: r.1,
+        level: r.2,
+        value_ppm: r.3,
+        threshold_ppm: r.4,
+        message: r.5,
+        raised_on: crate::rows::stored_date(&r.6)?,
+        cleared_on: r.7.as_deref().map(crate::rows::stored_date).transpose()?,
+        acknowledged_by: r.8,
+        acknowledged_at_us: r.9,
+        ack_note: r.10,
+    })
+}
+
+#[doc(hidden)]
+pub type DistributionRow = (
+    i32,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+#[doc(hidden)]
+pub fn distribution_from(r: DistributionRow) -> DistributionRecord {
+    DistributionRecord {
+        year: r.0,
+        status: r.1,
+        value_added_fen: r.2,
+        reserve_fen: r.3,
+        management_fen: r.4,
+        public_rental_fen: r.5,
+        reserve_reason: r.6,
+        prepared_by: r.7,
+        prepared_at_us: r.8,
+        approved_by: r.9,
+        approved_at_us: r.10,
+        closing_entry_id: r.11,
+        entry_id: r.12,
+    }
+}
+
+/// Merges per-measure rows into one [`BranchFigures`] per branch code.
+#[doc(hidden)]
+pub fn branch_slot<'a>(
+    branches: &'a mut std::collections::BTreeMap<String, BranchFigures>,
+    code: &str,
+) -> &'a mut BranchFigures {
+    branches
+        .entry(code.to_string())
+        .or_insert_with(|| BranchFigures {
+            branch_code: code.to_string(),
+            ..BranchFigures::default()
+        })
+}
+
+/// Implements `FundStore` for a backend (see the module docs).
+#[macro_export]
+macro_rules! impl_fund_store {
+    ($store:ty, $db:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal) => {
+        #[async_trait::async_trait]
+        impl $crate::fund_sql::FundStore for $store {
+            async fn gl_days(
+                &self,
+                from: anju_domain::Date,
+                to: anju_domain::Date,
+            ) -> $crate::StoreResult<Vec<$crate::fund_sql::GlDayRow>> {
+                let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(concat!(
+                    "SELECT CAST(value_date AS TEXT), gl_code, business_type, debit_fen, credit_fen \
+                     FROM gl_day WHERE value_date BETWEEN $1", $date, " AND $2", $date,
+                    " ORDER BY value_date, gl_code, business_type"
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter()
+                    .map(|r| {
+                        Ok($crate::fund_sql::GlDayRow {
+                            value_date: $crate::rows::stored_date(&r.0)?,
+                            gl_code: r.1,
+                            business_type: r.2,
+                            debit_fen: r.3,
+                            credit_fen: r.4,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn gl_totals_before(
+                &self,
+                day: anju_domain::Date,
+            ) -> $crate::StoreResult<Vec<(String, i64, i64)>> {
+                sqlx::query_as(concat!(
+                    "SELECT gl_code, CAST(SUM(debit_fen) AS BIGINT), CAST(SUM(credit_fen) AS BIGINT) \
+                     FROM gl_day WHERE value_date < $1", $date, " GROUP BY gl_code ORDER BY gl_code"
+                ))
+                .bind(day.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)
+            }
+
+            async fn collection_year(
+                &self,
+                from: anju_domain::Date,
+                to: anju_domain::Date,
+                from_us: i64,
+                to_us: i64,
+                as_of: anju_domain::Date,
+            ) -> $crate::StoreResult<$crate::fund_sql::CollectionYear> {
+                let paid: (i64, i64) = sqlx::query_as(concat!(
+                    "SELECT CAST(COUNT(DISTINCT b.employer_id) AS BIGINT), \
+                     CAST((SELECT COUNT(*) FROM (SELECT l.member_id FROM remittance_bill_line l \
+                       JOIN remittance_bill b2 ON b2.bill_id = l.bill_id \
+                       WHERE b2.status = 'paid' AND b2.reversal_entry_id IS NULL AND b2.paid_on BETWEEN $1", $date, " AND $2", $date, " \
+                       UNION SELECT member_id FROM flexible_deposit WHERE paid_on BETWEEN $1", $date, " AND $2", $date, ") u) AS BIGINT) \
+                     FROM remittance_bill b WHERE b.status = 'paid' AND b.reversal_entry_id IS NULL \
+                     AND b.paid_on BETWEEN $1", $date, " AND $2", $date
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_one(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                let counts: (i64, i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(concat!(
+                    "SELECT \
+                     (SELECT COUNT(*) FROM employer WHERE opened_at_us BETWEEN $3 AND $4), \
+                     (SELECT COUNT(*) FROM member WHERE enrolled_at_us BETWEEN $3 AND $4), \
+                     (SELECT COUNT(*) FROM base_filing WHERE year = $5), \
+                     (SELECT COUNT(DISTINCT employer_id) FROM remittance_bill WHERE kind = '01' \
+                       AND reversal_entry_id IS NULL AND due_date BETWEEN $1", $date, " AND $2", $date, " \
+                       AND ((status = 'open' AND due_date < $6", $date, ") OR paid_on > due_date)), \
+                     (SELECT COUNT(DISTINCT member_id) FROM flexible_deposit WHERE paid_on BETWEEN $1", $date, " AND $2", $date, "), \
+                     (SELECT COUNT(DISTINCT w.member_id) FROM withdrawal w JOIN journal_entry j ON j.entry_id = w.entry_id \
+                       WHERE w.status = 'paid' AND j.value_date BETWEEN $1", $date, " AND $2", $date, "), \
+                     (SELECT COUNT(*) FROM loan WHERE product = 'project' AND disbursed_on BETWEEN $1", $date, " AND $2", $date, "), \
+                     CAST(COALESCE((SELECT SUM(amount_fen) FROM loan WHERE product = 'project' \
+                       AND disbursed_on BETWEEN $1", $date, " AND $2", $date, "), 0) AS BIGINT)"
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .bind(from_us)
+                .bind(to_us)
+                .bind(from.year())
+                .bind(as_of.to_string())
+                .fetch_one(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok($crate::fund_sql::CollectionYear {
+                    employers: paid.0,
+                    members: paid.1,
+                    new_employers: counts.0,
+                    new_members: counts.1,
+                    base_adjusted: counts.2,
+                    overdue_employers: counts.3,
+                    flexible_contributors: counts.4,
+                    withdrawers: counts.5,
+                    project_loans_issued: counts.6,
+                    project_loans_issued_fen: counts.7,
+                })
+            }
+
+            async fn branch_figures(
+                &self,
+                from: anju_domain::Date,
+                to: anju_domain::Date,
+            ) -> $crate::StoreResult<Vec<$crate::fund_sql::BranchFigures>> {
+                use $crate::fund_sql::branch_slot;
+                let mut branches = std::collections::BTreeMap::new();
+                let bills: Vec<(String, i64, i64)> = sqlx::query_as(concat!(
+                    "SELECT e.branch_code, CAST(COUNT(DISTINCT b.employer_id) AS BIGINT), CAST(SUM(b.total_fen) AS BIGINT) \
+                     FROM remittance_bill b JOIN employer e ON e.employer_id = b.employer_id \
+                     WHERE b.status = 'paid' AND b.reversal_entry_id IS NULL AND b.paid_on BETWEEN $1", $date, " AND $2", $date,
+                    " GROUP BY e.branch_code"
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                for (code, employers, fen) in bills {
+                    let slot = branch_slot(&mut branches, &code);
+                    slot.employers = employers;
+                    slot.collection_fen = fen;
+                }
+                let members: Vec<(String, i64)> = sqlx::query_as(concat!(
+                    "SELECT e.branch_code, CAST(COUNT(DISTINCT l.member_id) AS BIGINT) FROM remittance_bill_line l \
+                     JOIN remittance_bill b ON b.bill_id = l.bill_id JOIN employer e ON e.employer_id = b.employer_id \
+                     WHERE b.status = 'paid' AND b.reversal_entry_id IS NULL AND b.paid_on BETWEEN $1", $date, " AND $2", $date,
+                    " GROUP BY e.branch_code"
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                for (code, count) in members {
+                    branch_slot(&mut branches, &code).members = count;
+                }
+                let flexible: Vec<(i64, i64)> = sqlx::query_as(concat!(
+                    "SELECT CAST(COUNT(DISTINCT member_id) AS BIGINT), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) \
+                     FROM flexible_deposit WHERE paid_on BETWEEN $1", $date, " AND $2", $date
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                for (count, fen) in flexible.into_iter().filter(|(count, _)| *count > 0) {
+                    let slot = branch_slot(&mut branches, "");
+                    slot.members += count;
+                    slot.collection_fen += fen;
+                }
+                let withdrawals: Vec<(String, i64, i64)> = sqlx::query_as(concat!(
+                    "SELECT COALESCE(e.branch_code, ''), CAST(COUNT(*) AS BIGINT), CAST(SUM(w.amount_fen) AS BIGINT) \
+                     FROM withdrawal w JOIN journal_entry j ON j.entry_id = w.entry_id \
+                     JOIN member m ON m.member_id = w.member_id LEFT JOIN employer e ON e.employer_id = m.employer_id \
+                     WHERE w.status = 'paid' AND j.value_date BETWEEN $1", $date, " AND $2", $date,
+                    " GROUP BY COALESCE(e.branch_code, '')"
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                for (code, count, fen) in withdrawals {
+                    let slot = branch_slot(&mut branches, &code);
+                    slot.withdrawals = count;
+                    slot.withdrawals_fen = fen;
+                }
+                let loans: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(concat!(
+                    "SELECT COALESCE(e.branch_code, ''), \
+                     CAST(SUM(CASE WHEN l.disbursed_on BETWEEN $1", $date, " AND $2", $date, " THEN 1 ELSE 0 END) AS BIGINT), \
+                     CAST(SUM(CASE WHEN l.disbursed_on BETWEEN $1", $date, " AND $2", $date, " THEN l.amount_fen ELSE 0 END) AS BIGINT), \
+                     CAST(SUM(CASE WHEN l.status = 'active' THEN l.outstanding_fen ELSE 0 END) AS BIGINT), \
+                     CAST(SUM(CASE WHEN l.status = 'active' THEN l.overdue_principal_fen ELSE 0 END) AS BIGINT) \
+                     FROM loan l JOIN member m ON m.member_id = l.member_id LEFT JOIN employer e ON e.employer_id = m.employer_id \
+                     WHERE l.product = 'personal' AND l.disbursed_on IS NOT NULL GROUP BY COALESCE(e.branch_code, '')"
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                for (code, count, fen, balance, overdue) in loans {
+                    let slot = branch_slot(&mut branches, &code);
+                    slot.loans_issued = count;
+                    slot.loans_issued_fen = fen;
+                    slot.loan_balance_fen = balance;
+                    slot.overdue_principal_fen = overdue;
+                }
+                let deposits: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT COALESCE(e.branch_code, ''), CAST(SUM(a.balance_fen) AS BIGINT) FROM member_account a \
+                     JOIN member m ON m.member_id = a.member_id LEFT JOIN employer e ON e.employer_id = m.employer_id \
+                     GROUP BY COALESCE(e.branch_code, '')",
+                )
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                for (code, fen) in deposits {
+                    branch_slot(&mut branches, &code).deposit_balance_fen = fen;
+                }
+                Ok(branches.into_values().collect())
+            }
+
+            async fn installments_due_between(
+                &self,
+                from: anju_domain::Date,
+                to: anju_domain::Date,
+            ) -> $crate::StoreResult<Vec<(anju_domain::Date, i64)>> {
+                let rows: Vec<(String, i64)> = sqlx::query_as(concat!(
+                    "SELECT CAST(i.due_date AS TEXT), CAST(SUM(i.principal_fen + i.interest_fen \
+                     - i.paid_principal_fen - i.paid_interest_fen) AS BIGINT) \
+                     FROM loan_installment i JOIN loan l ON l.loan_id = i.loan_id \
+                     WHERE l.status = 'active' AND i.status <> 'paid' AND i.due_date BETWEEN $1", $date, " AND $2", $date,
+                    " GROUP BY i.due_date ORDER BY i.due_date"
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter()
+                    .map(|(day, fen)| Ok(($crate::rows::stored_date(&day)?, fen)))
+                    .collect()
+            }
+
+            async fn pending_disbursements_fen(&self) -> $crate::StoreResult<i64> {
+                sqlx::query_scalar(
+                    "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM loan \
+                     WHERE status IN ('approved', 'first_approved', 'contracted')",
+                )
+                .fetch_one(&self.$reader)
+                .await
+                .map_err($backend_err)
+            }
+
+            async fn set_employer_branches(&self, rows: &[(i64, String)]) -> $crate::StoreResult<()> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
+                for (employer_id, code) in rows {
+                    sqlx::query("UPDATE employer SET branch_code = $1 WHERE employer_id = $2")
+                        .bind(code)
+                        .bind(employer_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err($backend_err)?;
+                }
+                tx.commit().await.map_err($backend_err)
+            }
+
+            async fn save_fund_deposit(
+                &self,
+                d: &$crate::fund_sql::FundDepositRecord,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(concat!(
+                    "INSERT INTO fund_deposit (deposit_id, bank, kind, amount_fen, rate_ppm, placed_on, matures_on, \
+                     status, interest_fen, entry_id, note, created_by, created_at_us) \
+                     VALUES ($1, $2, $3, $4, $5, $6", $date, ", $7", $date, ", $8, $9, $10, $11, $12, $13)"
+                ))
+                .bind(d.deposit_id)
+                .bind(&d.bank)
+                .bind(&d.kind)
+                .bind(d.amount_fen)
+                .bind(d.rate_ppm)
+                .bind(d.placed_on.to_string())
+                .bind(d.matures_on.map(|m| m.to_string()))
+                .bind(&d.status)
+                .bind(d.interest_fen)
+                .bind(d.entry_id)
+                .bind(&d.note)
+                .bind(&d.created_by)
+                .bind(d.created_at_us)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn fund_deposits(&self) -> $crate::StoreResult<Vec<$crate::fund_sql::FundDepositRecord>> {
+                let rows: Vec<$crate::fund_sql::DepositRow> = sqlx::query_as(
+                    "SELECT deposit_id, bank, kind, amount_fen, rate_ppm, CAST(placed_on AS TEXT), \
+                     CAST(matures_on AS TEXT), status, interest_fen, entry_id, note, created_by, created_at_us \
+                     FROM fund_deposit ORDER BY status, placed_on, deposit_id",
+                )
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter().map($crate::fund_sql::deposit_from).collect()
+            }
+
+            async fn mature_fund_deposit(
+                &self,
+                deposit_id: i64,
+                interest_fen: i64,
+                entry_id: i64,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE fund_deposit SET status = 'matured', interest_fen = $1, entry_id = $2 \
+                     WHERE deposit_id = $3 AND status = 'held'",
+                )
+                .bind(interest_fen)
+                .bind(entry_id)
+                .bind(deposit_id)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn add_fund_input(
+                &self,
+                i: &$crate::fund_sql::FundInputRecord,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(concat!(
+                    "INSERT INTO fund_input (input_id, year, input_key, value_text, entered_on, entered_by, \
+                     entered_at_us, note) VALUES ($1, $2, $3, $4, $5", $date, ", $6, $7, $8)"
+                ))
+                .bind(i.input_id)
+                .bind(i.year)
+                .bind(&i.key)
+                .bind(&i.value_text)
+                .bind(i.entered_on.to_string())
+                .bind(&i.entered_by)
+                .bind(i.entered_at_us)
+                .bind(&i.note)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(())
+            }
+
+            async fn fund_inputs(
+                &self,
+                year: Option<i32>,
+            ) -> $crate::StoreResult<Vec<$crate::fund_sql::FundInputRecord>> {
+                let rows: Vec<(i64, i32, String, String, String, String, i64, String)> = sqlx::query_as(
+                    "SELECT input_id, year, input_key, value_text, CAST(entered_on AS TEXT), entered_by, \
+                     entered_at_us, note FROM fund_input WHERE $1 IS NULL OR year = $1 \
+                     ORDER BY year, input_key, input_id",
+                )
+                .bind(year)
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter()
+                    .map(|r| {
+                        Ok($crate::fund_sql::FundInputRecord {
+                            input_id: r.0,
+                            year: r.1,
+                            key: r.2,
+                            value_text: r.3,
+                            entered_on: $crate::rows::stored_date(&r.4)?,
+                            entered_by: r.5,
+                            entered_at_us: r.6,
+                            note: r.7,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn raise_fund_alert(
+                &self,
+                a: &$crate::fund_sql::FundAlertRecord,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(concat!(
+                    "INSERT INTO fund_alert (alert_id, indicator, level, value_ppm, threshold_ppm, message, raised_on) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7", $date, ") \
+                     ON CONFLICT (indicator) WHERE cleared_on IS NULL DO NOTHING"
+                ))
+                .bind(a.alert_id)
+                .bind(&a.indicator)
+                .bind(&a.level)
+                .bind(a.value_ppm)
+                .bind(a.threshold_ppm)
+                .bind(&a.message)
+                .bind(a.raised_on.to_string())
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn clear_fund_alerts(
+                &self,
+                firing: &[String],
+                on: anju_domain::Date,
+            ) -> $crate::StoreResult<u64> {
+                let mut q = sqlx::QueryBuilder::<$db>::new("UPDATE fund_alert SET cleared_on = ");
+                q.push_bind(on.to_string());
+                q.push(concat!("", $date, " WHERE cleared_on IS NULL"));
+                if !firing.is_empty() {
+                    q.push(" AND indicator NOT IN (");
+                    let mut list = q.separated(", ");
+                    for indicator in firing {
+                        list.push_bind(indicator.as_str());
+                    }
+                    q.push(")");
+                }
+                let done = q.build().execute(&self.$writer).await.map_err($backend_err)?;
+                Ok(done.rows_affected())
+            }
+
+            async fn acknowledge_fund_alert(
+                &self,
+                alert_id: i64,
+                by: &str,
+                at_us: i64,
+                note: &str,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE fund_alert SET acknowledged_by = $1, acknowledged_at_us = $2, ack_note = $3 \
+                     WHERE alert_id = $4 AND acknowledged_by IS NULL",
+                )
+                .bind(by)
+                .bind(at_us)
+                .bind(note)
+                .bind(alert_id)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn fund_alerts(&self, limit: u32) -> $crate::StoreResult<Vec<$crate::fund_sql::FundAlertRecord>> {
+                let rows: Vec<$crate::fund_sql::AlertRow> = sqlx::query_as(
+                    "SELECT alert_id, indicator, level, value_ppm, threshold_ppm, message, CAST(raised_on AS TEXT), \
+                     CAST(cleared_on AS TEXT), acknowledged_by, acknowledged_at_us, ack_note FROM fund_alert \
+                     ORDER BY CASE WHEN cleared_on IS NULL THEN 0 ELSE 1 END, alert_id DESC LIMIT $1",
+                )
+                .bind(i64::from(limit))
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter().map($crate::fund_sql::alert_from).collect()
+            }
+
+            async fn save_distribution(
+                &self,
+                r: &$crate::fund_sql::DistributionRecord,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "INSERT INTO fund_distribution (year, status, value_added_fen, reserve_fen, management_fen, \
+                     public_rental_fen, reserve_reason, prepared_by, prepared_at_us) \
+                     VALUES ($1, 'prepared', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (year) DO NOTHING",
+                )
+                .bind(r.year)
+                .bind(r.value_added_fen)
+                .bind(r.reserve_fen)
+                .bind(r.management_fen)
+                .bind(r.public_rental_fen)
+                .bind(&r.reserve_reason)
+                .bind(&r.prepared_by)
+                .bind(r.prepared_at_us)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn replace_prepared_distribution(
+                &self,
+                r: &$crate::fund_sql::DistributionRecord,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE fund_distribution SET value_added_fen = $1, reserve_fen = $2, management_fen = $3, \
+                     public_rental_fen = $4, reserve_reason = $5, prepared_by = $6, prepared_at_us = $7 \
+                     WHERE year = $8 AND status = 'prepared'",
+                )
+                .bind(r.value_added_fen)
+                .bind(r.reserve_fen)
+                .bind(r.management_fen)
+                .bind(r.public_rental_fen)
+                .bind(&r.reserve_reason)
+                .bind(&r.prepared_by)
+                .bind(r.prepared_at_us)
+                .bind(r.year)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn approve_distribution(
+                &self,
+                year: i32,
+                by: &str,
+                at_us: i64,
+                closing_entry_id: Option<i64>,
+                entry_id: i64,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE fund_distribution SET status = 'approved', approved_by = $1, approved_at_us = $2, \
+                     closing_entry_id = $3, entry_id = $4 WHERE year = $5 AND status = 'prepared'",
+                )
+                .bind(by)
+                .bind(at_us)
+                .bind(closing_entry_id)
+                .bind(entry_id)
+                .bind(year)
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn distribution(
+                &self,
+                year: i32,
+            ) -> $crate::StoreResult<Option<$crate::fund_sql::DistributionRecord>> {
+                let row: Option<$crate::fund_sql::DistributionRow> = sqlx::query_as(
+                    "SELECT year, status, value_added_fen, reserve_fen, management_fen, public_rental_fen, \
+                     reserve_reason, prepared_by, prepared_at_us, approved_by, approved_at_us, closing_entry_id, \
+                     entry_id FROM fund_distribution WHERE year = $1",
+                )
+                .bind(year)
+                .fetch_optional(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                Ok(row.map($crate::fund_sql::distribution_from))
+            }
+        }
+    };
+}
