@@ -120,14 +120,14 @@ impl App {
         Ok(newest.into_iter().rev().collect())
     }
 
-    /// The store's invariants, and the loan book against GL 121 + 122.
+    /// The store's invariants, the loan book against GL 121 + 122 and the
+    /// day book (what statements read) against the GL balance rows.
     pub async fn check_ledger(&self) -> AppResult<LedgerCheck> {
         let mut check = self.store().check_ledger().await?;
         let book = self.store().loan_book().await?;
-        let gl: i64 = self
-            .store()
-            .gl_balances()
-            .await?
+        let balances = self.store().gl_balances().await?;
+        check.day_book_mismatches = self.day_book_mismatches(&balances).await?;
+        let gl: i64 = balances
             .iter()
             .filter(|b| b.gl_code == "121" || b.gl_code == "122")
             .map(|b| b.net().get())
@@ -135,6 +135,35 @@ impl App {
         let loans = book.outstanding_fen + book.project_outstanding_fen;
         check.loan_book = Some((Fen::new(loans), Fen::new(gl)));
         Ok(check)
+    }
+
+    async fn day_book_mismatches(
+        &self,
+        balances: &[anju_store::GlBalance],
+    ) -> AppResult<Vec<(String, Fen, Fen)>> {
+        // The last day a date can be: every value date is before it.
+        let far = anju_domain::Date::from_ymd(2199, 12, 31)?;
+        let days: std::collections::BTreeMap<String, Fen> = self
+            .store()
+            .gl_totals_before(far)
+            .await?
+            .into_iter()
+            .map(|(code, debit, credit)| (code, Fen::new(debit - credit)))
+            .collect();
+        let mut codes: std::collections::BTreeSet<&str> = days.keys().map(String::as_str).collect();
+        codes.extend(balances.iter().map(|b| b.gl_code.as_str()));
+        let mut mismatches = Vec::new();
+        for code in codes {
+            let stored = balances
+                .iter()
+                .find(|b| b.gl_code == code)
+                .map_or(Fen::ZERO, anju_store::GlBalance::net);
+            let day_book = days.get(code).copied().unwrap_or(Fen::ZERO);
+            if stored != day_book {
+                mismatches.push((code.to_string(), stored, day_book));
+            }
+        }
+        Ok(mismatches)
     }
 }
 

@@ -1,0 +1,307 @@
+//! The fund's money at banks (资金存储): the register of current and time
+//! deposits by bank (a sub-ledger of GL 101, reconciled on the page),
+//! interest booked when a time deposit matures (Dr 101 / Cr 40101, F02),
+//! the 12-month cash-flow forecast and the term-deposit ladder it suggests.
+
+use super::{credit_side, finance_staff};
+use crate::access::Actor;
+use crate::{App, AppResult};
+use anju_domain::fund::{self, Forecast, KnownFlow, Ladder, MonthFlow};
+use anju_domain::ledger::{IdempotencyKey, Line, NewEntry};
+use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
+use anju_store::FundDepositRecord;
+use std::collections::BTreeMap;
+
+/// Months of history the forecast reads, and the months it projects.
+const HISTORY_MONTHS: u32 = 24;
+const FORECAST_MONTHS: u32 = 12;
+/// Time-deposit interest is simple interest over a 365-day year.
+const DAYS_PER_YEAR: i128 = 365;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepositRequest {
+    pub bank: String,
+    /// `current` (活期) or `time` (定期).
+    pub kind: String,
+    pub amount: Fen,
+    pub rate: RatePpm,
+    pub placed_on: Date,
+    /// Required for a time deposit.
+    pub matures_on: Option<Date>,
+    pub note: String,
+}
+
+/// The deposits page: the register against GL 101, the forecast and the
+/// ladder.
+#[derive(Debug, Clone)]
+pub struct CashPlan {
+    pub deposits: Vec<FundDepositRecord>,
+    pub held_current_fen: i64,
+    pub held_time_fen: i64,
+    /// GL 101 at the business date.
+    pub gl_101_fen: i64,
+    /// GL 101 less the held deposits registered: money no register names.
+    pub unregistered_fen: i64,
+    pub forecast: Forecast,
+    pub ladder: Ladder,
+    pub buffer_fen: i64,
+}
+
+impl App {
+    /// Registers a deposit of the fund at a bank.
+    pub async fn place_fund_deposit(
+        &self,
+        actor: &Actor,
+        request: &DepositRequest,
+    ) -> AppResult<FundDepositRecord> {
+        let result = self.place_fund_deposit_inner(actor, request).await;
+        self.audited(actor, "fund.deposit.place", &request.bank, b"", result)
+            .await
+    }
+
+    async fn place_fund_deposit_inner(
+        &self,
+        actor: &Actor,
+        request: &DepositRequest,
+    ) -> AppResult<FundDepositRecord> {
+        let login = finance_staff(actor)?;
+        check_deposit(request)?;
+        let record = FundDepositRecord {
+            deposit_id: self.store().reserve_ids(1),
+            bank: request.bank.trim().to_string(),
+            kind: request.kind.clone(),
+            amount_fen: request.amount.get(),
+            rate_ppm: request.rate.ppm(),
+            placed_on: request.placed_on,
+            matures_on: request.matures_on,
+            status: "held".to_string(),
+            interest_fen: None,
+            entry_id: None,
+            note: request.note.trim().to_string(),
+            created_by: login,
+            created_at_us: crate::clock::now_micros(),
+        };
+        self.store().save_fund_deposit(&record).await?;
+        Ok(record)
+    }
+
+    /// Books a matured time deposit's interest (on or after its maturity).
+    pub async fn mature_fund_deposit(
+        &self,
+        actor: &Actor,
+        deposit_id: i64,
+        today: Date,
+    ) -> AppResult<i64> {
+        let result = self
+            .mature_fund_deposit_inner(actor, deposit_id, today)
+            .await;
+        self.audited(
+            actor,
+            "fund.deposit.mature",
+            &deposit_id.to_string(),
+            b"",
+            result,
+        )
+        .await
+    }
+
+    async fn mature_fund_deposit_inner(
+        &self,
+        actor: &Actor,
+        deposit_id: i64,
+        today: Date,
+    ) -> AppResult<i64> {
+        finance_staff(actor)?;
+        let deposit = self
+            .store()
+            .fund_deposits()
+            .await?
+            .into_iter()
+            .find(|d| d.deposit_id == deposit_id)
+            .ok_or_else(|| DomainError::new("DEPOSIT_NOT_FOUND", "该存款不存在"))?;
+        let matures = match (deposit.kind.as_str(), deposit.matures_on) {
+            ("time", Some(day)) if deposit.status == "held" => day,
+            _ => {
+                return Err(DomainError::new(
+                    "DEPOSIT_NOT_MATURABLE",
+                    "只有未到期的定期存款可以办理到期",
+                )
+                .into());
+            }
+        };
+        if today < matures {
+            return Err(DomainError::new(
+                "DEPOSIT_NOT_DUE",
+                format!("该定期存款 {matures} 到期，尚未到期"),
+            )
+            .into());
+        }
+        let interest = term_interest(&deposit)?;
+        let entry = NewEntry::new(
+            "F02",
+            matures,
+            IdempotencyKey::parse(&format!("fund-deposit-{deposit_id}-interest"))?,
+            &format!("{} 定期存款到期利息", deposit.bank),
+            vec![
+                Line::debit("101", interest),
+                Line::credit("40101", interest),
+            ],
+        )?;
+        let posted = self.post_entry(entry).await?;
+        self.store()
+            .mature_fund_deposit(deposit_id, interest.get(), posted.entry_id.0)
+            .await?;
+        Ok(interest.get())
+    }
+
+    /// The register, the forecast from the business date's month and the
+    /// ladder it suggests.
+    pub async fn cash_plan(&self, today: Date) -> AppResult<CashPlan> {
+        let deposits = self.store().fund_deposits().await?;
+        let held = |kind: &str| {
+            deposits
+                .iter()
+                .filter(|d| d.status == "held" && d.kind == kind)
+                .map(|d| d.amount_fen)
+                .sum::<i64>()
+        };
+        let (held_current_fen, held_time_fen) = (held("current"), held("time"));
+        let gl_101_fen = -credit_side(&self.position_at(today).await?, "101").get();
+        // The forecast starts next month; a month under way is not history
+        // until its last day.
+        let month = Period::of_date(today);
+        let start = month.next()?;
+        let history_end = if today == month.last_day()? {
+            start
+        } else {
+            month
+        };
+        let history = self.month_flows(history_end, HISTORY_MONTHS).await?;
+        let known = self.known_flows(start).await?;
+        let current = gl_101_fen - held_time_fen;
+        let forecast = fund::forecast(&history, &known, start, FORECAST_MONTHS, current)?;
+        let rules = self.policy().at(today)?.fund_rule.value;
+        let buffer_fen = rules.buffer.get();
+        let ladder = fund::suggest_ladder(current, &forecast, &rules.terms(), buffer_fen, start)?;
+        Ok(CashPlan {
+            deposits,
+            held_current_fen,
+            held_time_fen,
+            gl_101_fen,
+            unregistered_fen: gl_101_fen - held_current_fen - held_time_fen,
+            forecast,
+            ladder,
+            buffer_fen,
+        })
+    }
+
+    /// Collection in (201 credits of 汇缴/补缴) and withdrawals out (201
+    /// debits of 部分/销户提取) for the `count` months before `start` (from
+    /// the first with any; one empty month when none has).
+    async fn month_flows(&self, start: Period, count: u32) -> AppResult<Vec<MonthFlow>> {
+        let mut first = start;
+        for _ in 0..count {
+            first = first.previous()?;
+        }
+        let last_day = start.previous()?.last_day()?;
+        let rows = self.store().gl_days(first.first_day()?, last_day).await?;
+        let mut months: BTreeMap<Period, (i64, i64)> = BTreeMap::new();
+        let mut period = first;
+        while period < start {
+            months.insert(period, (0, 0));
+            period = period.next()?;
+        }
+        for row in rows.iter().filter(|r| r.gl_code == "201") {
+            let slot = months.entry(Period::of_date(row.value_date)).or_default();
+            match row.business_type.as_str() {
+                "C01" | "C02" => slot.0 += row.credit_fen - row.debit_fen,
+                "C11" | "C12" => slot.1 += row.debit_fen - row.credit_fen,
+                _ => {}
+            }
+        }
+        // Months before the ledger's first activity are not history.
+        let flows: Vec<MonthFlow> = months
+            .into_iter()
+            .skip_while(|(_, (inflow, outflow))| *inflow == 0 && *outflow == 0)
+            .map(|(period, (inflow_fen, outflow_fen))| MonthFlow {
+                period,
+                inflow_fen,
+                outflow_fen,
+            })
+            .collect();
+        if flows.is_empty() {
+            return Ok(vec![MonthFlow {
+                period: start.previous()?,
+                inflow_fen: 0,
+                outflow_fen: 0,
+            }]);
+        }
+        Ok(flows)
+    }
+
+    /// Installments due per month, and the approved loans still to pay out
+    /// (in the first month).
+    async fn known_flows(&self, start: Period) -> AppResult<Vec<KnownFlow>> {
+        let mut end = start;
+        for _ in 1..FORECAST_MONTHS {
+            end = end.next()?;
+        }
+        let due = self
+            .store()
+            .installments_due_between(start.first_day()?, end.last_day()?)
+            .await?;
+        let mut by_month: BTreeMap<Period, i64> = BTreeMap::new();
+        for (day, fen) in due {
+            *by_month.entry(Period::of_date(day)).or_default() += fen;
+        }
+        let pending = self.store().pending_disbursements_fen().await?;
+        let mut flows = Vec::new();
+        let mut period = start;
+        for _ in 0..FORECAST_MONTHS {
+            flows.push(KnownFlow {
+                period,
+                inflow_fen: by_month.get(&period).copied().unwrap_or(0),
+                outflow_fen: if period == start { pending } else { 0 },
+            });
+            period = period.next()?;
+        }
+        Ok(flows)
+    }
+}
+
+fn check_deposit(request: &DepositRequest) -> AppResult<()> {
+    if request.bank.trim().is_empty() || request.bank.chars().count() > 60 {
+        return Err(DomainError::new("DEPOSIT_BANK", "请填写存放银行（60 字以内）").into());
+    }
+    if request.amount <= Fen::ZERO {
+        return Err(DomainError::new("DEPOSIT_AMOUNT", "存款金额须大于零").into());
+    }
+    match (request.kind.as_str(), request.matures_on) {
+        ("current", None) => Ok(()),
+        ("time", Some(day)) if day > request.placed_on => Ok(()),
+        ("time", _) => {
+            Err(DomainError::new("DEPOSIT_MATURITY", "定期存款须填写晚于存入日的到期日").into())
+        }
+        ("current", Some(_)) => {
+            Err(DomainError::new("DEPOSIT_MATURITY", "活期存款没有到期日").into())
+        }
+        _ => Err(DomainError::new("DEPOSIT_KIND", "存款类型须为活期或定期").into()),
+    }
+}
+
+/// amount × rate × days ÷ 365, half-up to the fen.
+fn term_interest(deposit: &FundDepositRecord) -> AppResult<Fen> {
+    let days = deposit
+        .placed_on
+        .days_until(deposit.matures_on.unwrap_or(deposit.placed_on));
+    let numerator =
+        i128::from(deposit.amount_fen) * i128::from(deposit.rate_ppm) * i128::from(days);
+    let denominator = DAYS_PER_YEAR * 1_000_000;
+    let fen = (numerator + denominator / 2) / denominator;
+    let fen =
+        i64::try_from(fen).map_err(|_| DomainError::new("AMOUNT_OVERFLOW", "利息金额超出范围"))?;
+    if fen <= 0 {
+        return Err(DomainError::new("DEPOSIT_NO_INTEREST", "该存款利息为零，无需入账").into());
+    }
+    Ok(Fen::new(fen))
+}

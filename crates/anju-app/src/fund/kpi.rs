@@ -1,0 +1,207 @@
+//! The plan's KPI cockpit (规划指标): the catalogue (data, one file per
+//! plan) evaluated for each year of the plan from the year's figures and
+//! the dated manual inputs, with who entered each input and when. Inputs
+//! are kept as history: the latest per (year, key) is in force.
+
+use super::{finance_staff, is_total_key};
+use crate::access::Actor;
+use crate::{App, AppResult};
+use anju_domain::fund::{
+    self, Inputs, KpiResult, KpiSource, KpiUnit, PlanCatalogue, Ratio, YearFigures,
+};
+use anju_domain::{Date, DomainError};
+use anju_store::FundInputRecord;
+
+/// Inputs some formulas read besides those the catalogue names (see
+/// `anju_domain::fund::FORMULAS`).
+const FORMULA_INPUTS: &[&str] = &[
+    "urban_employed",
+    "gdp_growth_percent",
+    "flexible_medical_insured",
+    "previous_collection",
+    "online_transactions",
+    "all_transactions",
+];
+
+/// One year of the plan: its figures and each KPI's standing.
+#[derive(Debug, Clone)]
+pub struct KpiYear {
+    pub year: i32,
+    pub figures: YearFigures,
+    pub results: Vec<KpiResult>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KpiCockpit {
+    pub catalogue: PlanCatalogue,
+    /// The year shown first (the latest evaluated).
+    pub year: i32,
+    /// Every plan year up to `year`, oldest first.
+    pub years: Vec<KpiYear>,
+    /// Every input ever entered, by year and key, oldest first.
+    pub inputs: Vec<FundInputRecord>,
+}
+
+impl App {
+    /// The plan in force: the Suzhou 14th five-year plan's catalogue.
+    pub fn plan_catalogue(&self) -> PlanCatalogue {
+        fund::suzhou_14th()
+    }
+
+    /// The cockpit for the plan's years up to `year` (and the business date).
+    pub async fn kpi_cockpit(&self, year: i32, today: Date) -> AppResult<KpiCockpit> {
+        let catalogue = self.plan_catalogue();
+        let last = year.min(today.year()).min(catalogue.last_year);
+        let mut years = Vec::new();
+        let mut previous = self
+            .year_figures(catalogue.first_year - 1, today)
+            .await
+            .ok();
+        for y in catalogue.first_year..=last {
+            let figures = self.year_figures(y, today).await?;
+            let inputs = self.inputs_in_force(y).await?;
+            let results = fund::evaluate(&catalogue, y, &figures, previous.as_ref(), &inputs);
+            previous = Some(figures.clone());
+            years.push(KpiYear {
+                year: y,
+                figures,
+                results,
+            });
+        }
+        Ok(KpiCockpit {
+            catalogue,
+            year: last,
+            years,
+            inputs: self.store().fund_inputs(None).await?,
+        })
+    }
+
+    /// The latest value of each input of `year`.
+    pub async fn inputs_in_force(&self, year: i32) -> AppResult<Inputs> {
+        let mut inputs = Inputs::new();
+        for input in self.store().fund_inputs(Some(year)).await? {
+            inputs.insert(input.key, input.value_text);
+        }
+        Ok(inputs)
+    }
+
+    /// Enters a dated manual input (an external figure for a KPI, or a
+    /// yearly total) for `year`.
+    pub async fn enter_fund_input(
+        &self,
+        actor: &Actor,
+        year: i32,
+        key: &str,
+        value: &str,
+        note: &str,
+        today: Date,
+    ) -> AppResult<FundInputRecord> {
+        let result = self
+            .enter_fund_input_inner(actor, year, key, value, note, today)
+            .await;
+        self.audited(
+            actor,
+            "fund.input",
+            &format!("{year}/{key}"),
+            value.as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn enter_fund_input_inner(
+        &self,
+        actor: &Actor,
+        year: i32,
+        key: &str,
+        value: &str,
+        note: &str,
+        today: Date,
+    ) -> AppResult<FundInputRecord> {
+        let login = finance_staff(actor)?;
+        let (key, value) = (key.trim(), value.trim());
+        check_input_year(year, today)?;
+        self.check_input(key, value)?;
+        let record = FundInputRecord {
+            input_id: self.store().reserve_ids(1),
+            year,
+            key: key.to_string(),
+            value_text: value.to_string(),
+            entered_on: today,
+            entered_by: login,
+            entered_at_us: crate::clock::now_micros(),
+            note: note.trim().chars().take(200).collect(),
+        };
+        self.store().add_fund_input(&record).await?;
+        Ok(record)
+    }
+
+    /// Loads published yearly totals (the `fixtures/suzhou-published.toml`
+    /// format) as inputs; returns how many were entered.
+    pub async fn load_year_totals(
+        &self,
+        actor: &Actor,
+        text: &str,
+        today: Date,
+    ) -> AppResult<usize> {
+        let years = fund::parse_year_totals(text)?;
+        // Every year first: a file is loaded whole or not at all.
+        for (year, _) in &years {
+            check_input_year(*year, today)?;
+        }
+        let mut count = 0;
+        for (year, totals) in years {
+            for (key, value) in totals {
+                self.enter_fund_input(actor, year, &key, &value, "载入年度报告公布数", today)
+                    .await?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// A key the catalogue or a formula reads, or a yearly total; a value
+    /// that parses for it.
+    fn check_input(&self, key: &str, value: &str) -> AppResult<()> {
+        if is_total_key(key) {
+            let probe = [(key.to_string(), value.to_string())].into();
+            fund::apply_totals(&mut YearFigures::default(), &probe)?;
+            return Ok(());
+        }
+        let catalogue = self.plan_catalogue();
+        let text_input = catalogue.kpis.iter().any(|k| {
+            k.unit == KpiUnit::Grade
+                && matches!(&k.source, KpiSource::Input(keys) if keys.iter().any(|i| i == key))
+        });
+        let known =
+            text_input || FORMULA_INPUTS.contains(&key) || catalogue.kpis.iter().any(|k| {
+                k.target_input.as_deref() == Some(key)
+                    || matches!(&k.source, KpiSource::Input(keys) if keys.iter().any(|i| i == key))
+            });
+        if !known {
+            return Err(
+                DomainError::new("INPUT_KEY", format!("“{key}”不是规划指标的录入项")).into(),
+            );
+        }
+        if text_input {
+            if value.is_empty() || value.chars().count() > 20 {
+                return Err(DomainError::new("INPUT_VALUE", "请填写评定结果（20 字以内）").into());
+            }
+            return Ok(());
+        }
+        Ratio::parse_decimal(value)?;
+        Ok(())
+    }
+}
+
+/// Inputs are for a year from 1990 up to the business date's.
+fn check_input_year(year: i32, today: Date) -> AppResult<()> {
+    if !(1990..=today.year()).contains(&year) {
+        return Err(DomainError::new(
+            "INPUT_YEAR",
+            format!("年份须在 1990 至 {} 之间", today.year()),
+        )
+        .into());
+    }
+    Ok(())
+}
