@@ -560,3 +560,40 @@ test('a member applies for a loan; staff review, approve, sign and disburse; a r
     assert.match(await page.locator('#k13').innerText(), /^\d+\.\d{3}‰$/);
   });
 });
+
+test('a manager reads the plan cockpit with its charts, then the liquidity cockpit', async () => {
+  const { statSync } = await import('node:fs');
+  await journey('kpi-cockpit', async (page) => {
+    const problems = [];
+    page.on('pageerror', (error) => problems.push(String(error)));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await signIn(page, 'staff', 'manager01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '资金管理' }).click();
+    await page.getByRole('heading', { name: '财务报表', exact: true }).waitFor();
+    await page.goto(`${base}/staff/kpi`);
+    await page.getByRole('heading', { name: '规划指标驾驶舱' }).waitFor();
+    await page.waitForFunction(() => window.__chartsReady === true, null, { timeout: 30_000 });
+    assert.equal(await page.evaluate(() => window.__chartsError ?? null), null, 'ECharts loaded');
+    assert.equal(await page.locator('#kpi-table tbody tr').count(), 21, '21 KPIs');
+    assert.ok(await page.locator('div.chart canvas, div.chart svg').count() >= 1, 'a chart is drawn');
+    assert.ok(await page.evaluate(() => window.__chartsDrawn) >= 1);
+    mkdirSync(artifacts, { recursive: true });
+    const shot = join(artifacts, 'kpi-cockpit.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(statSync(shot).size > 50_000, `the screenshot holds the page (${statSync(shot).size} bytes)`);
+    assert.deepEqual(problems.filter((p) => /Content.Security.Policy|Refused to/i.test(p)), [], 'nothing blocked');
+
+    await page.getByRole('link', { name: '流动性监测' }).click();
+    await page.getByRole('heading', { name: '流动性监测', level: 1 }).waitFor();
+    assert.equal(await page.locator('#indicators .indicator').count(), 5, 'five indicator cards');
+    for (const key of ['utilisation', 'loan_ratio', 'reserve_adequacy', 'overdue_rate', 'bank_deposits']) {
+      const card = page.locator(`#indicator-${key}`);
+      assert.match(await card.getAttribute('class'), /indicator (ok|warning|critical|nodata)/, key);
+      assert.ok((await card.locator('.value').innerText()).trim().length > 0, key);
+    }
+  });
+});

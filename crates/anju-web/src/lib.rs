@@ -14,6 +14,8 @@ mod openapi;
 mod ops;
 mod pages;
 mod pdf;
+pub mod pdf_doc;
+pub mod report_render;
 pub mod routes;
 mod state;
 mod static_files;

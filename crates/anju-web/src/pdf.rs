@@ -9,8 +9,8 @@
 
 use std::fmt::Write as _;
 
-const PAGE_WIDTH: f32 = 595.0;
-const PAGE_HEIGHT: f32 = 842.0;
+pub(crate) const PAGE_WIDTH: f32 = 595.0;
+pub(crate) const PAGE_HEIGHT: f32 = 842.0;
 const MARGIN: f32 = 40.0;
 const BODY_SIZE: f32 = 9.0;
 const TITLE_SIZE: f32 = 15.0;
@@ -129,7 +129,7 @@ fn fit(value: &str, width: f32) -> String {
 
 /// Width in points: ASCII is half an em in the font's proportional Latin
 /// set, everything else a full em.
-fn text_width(value: &str, size: f32) -> f32 {
+pub(crate) fn text_width(value: &str, size: f32) -> f32 {
     value
         .chars()
         .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
@@ -137,7 +137,8 @@ fn text_width(value: &str, size: f32) -> f32 {
         * size
 }
 
-fn text(out: &mut String, size: f32, x: f32, y: f32, value: &str) {
+/// One run of text with its baseline starting at (x, y).
+pub(crate) fn text(out: &mut String, size: f32, x: f32, y: f32, value: &str) {
     let _ = writeln!(
         out,
         "BT /F1 {size:.1} Tf {x:.2} {y:.2} Td <{}> Tj ET",
@@ -163,10 +164,26 @@ pub fn ucs2_hex(value: &str) -> String {
     hex
 }
 
+/// UTF-16 big-endian hex, surrogate pairs included: for text strings
+/// outside content streams (the document title), which take any character.
+fn utf16_hex(value: &str) -> String {
+    let mut hex = String::with_capacity(value.len() * 4);
+    for unit in value.encode_utf16() {
+        let _ = write!(hex, "{unit:04X}");
+    }
+    hex
+}
+
 /// The file: catalog, page tree, the font (Type0 over a CIDFont with its
 /// descriptor), then a page and its content stream per page, the
 /// cross-reference table and the trailer.
 fn assemble(contents: &[String]) -> Vec<u8> {
+    assemble_titled(contents, None)
+}
+
+/// [`assemble`], with a document information dictionary carrying `title`
+/// (what a reader shows in its title bar) when there is one.
+pub(crate) fn assemble_titled(contents: &[String], title: Option<&str>) -> Vec<u8> {
     let first_page = 6;
     let kids: Vec<String> = (0..contents.len())
         .map(|i| format!("{} 0 R", first_page + 2 * i))
@@ -201,6 +218,12 @@ fn assemble(contents: &[String]) -> Vec<u8> {
             content.len()
         ));
     }
+    if let Some(title) = title {
+        objects.push(format!(
+            "<< /Title <FEFF{}> /Producer (Anju) >>",
+            utf16_hex(title)
+        ));
+    }
     let mut out = String::from("%PDF-1.4\n");
     let mut offsets = Vec::with_capacity(objects.len());
     for (i, body) in objects.iter().enumerate() {
@@ -212,16 +235,20 @@ fn assemble(contents: &[String]) -> Vec<u8> {
     for offset in offsets {
         let _ = writeln!(out, "{offset:010} 00000 n ");
     }
+    let info = match title {
+        Some(_) => format!(" /Info {} 0 R", objects.len()),
+        None => String::new(),
+    };
     let _ = write!(
         out,
-        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        "trailer\n<< /Size {} /Root 1 0 R{info} >>\nstartxref\n{xref}\n%%EOF\n",
         objects.len() + 1
     );
     out.into_bytes()
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn doc(rows: usize) -> TableDoc<'static> {
@@ -252,7 +279,7 @@ mod tests {
 
     /// Every cross-reference entry points at its object, and startxref at
     /// the table: what a reader checks before it shows anything.
-    fn assert_well_formed(bytes: &[u8]) -> String {
+    pub(crate) fn assert_well_formed(bytes: &[u8]) -> String {
         let text = String::from_utf8(bytes.to_vec()).expect("ascii");
         assert!(text.starts_with("%PDF-1.4\n") && text.ends_with("%%EOF\n"));
         let start: usize = text

@@ -59,6 +59,15 @@ const LOAN_VIEWERS: &[Role] = &[
     Role::Manager,
     Role::Auditor,
 ];
+/// Who reads 资金管理 (the statements, deposits, liquidity, KPIs, the report).
+const FUND_VIEWERS: &[Role] = &[
+    Role::Finance,
+    Role::RiskManager,
+    Role::Manager,
+    Role::Auditor,
+];
+/// Who runs a liquidity check and acknowledges alerts.
+const FUND_WATCH: &[Role] = &[Role::RiskManager, Role::Finance, Role::Manager];
 /// Machine clients with an API token (partner centres, the 一件事 platform).
 const PARTNER: &[Role] = &[Role::PartnerCentre];
 
@@ -566,6 +575,127 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             post(pages::interest_settle),
         ),
         (
+            spec(Method::GET, "/staff/fund", Roles(FUND_VIEWERS), "财务报表"),
+            get(pages::fund_statements),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/fund/distribution",
+                Roles(FUND_VIEWERS),
+                "增值收益分配",
+            ),
+            get(pages::fund_distribution),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/fund/distribution/prepare",
+                Roles(FINANCE),
+                "编制增值收益分配方案",
+            ),
+            post(pages::fund_distribution_prepare),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/fund/distribution/approve",
+                Roles(MANAGER),
+                "审批增值收益分配方案并入账",
+            ),
+            post(pages::fund_distribution_approve),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/fund/deposits",
+                Roles(FUND_VIEWERS),
+                "资金存储与现金流预测",
+            ),
+            get(pages::fund_deposits),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/fund/deposits",
+                Roles(FINANCE),
+                "登记存款",
+            ),
+            post(pages::fund_deposit_place),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/fund/deposits/{id}/mature",
+                Roles(FINANCE),
+                "定期存款到期结息",
+            ),
+            post(pages::fund_deposit_mature),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/fund/liquidity",
+                Roles(FUND_VIEWERS),
+                "流动性监测",
+            ),
+            get(pages::fund_liquidity),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/fund/liquidity/check",
+                Roles(FUND_WATCH),
+                "流动性立即检查",
+            ),
+            post(pages::fund_liquidity_check),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/fund/alerts/{id}/acknowledge",
+                Roles(FUND_WATCH),
+                "确认流动性预警",
+            ),
+            post(pages::fund_alert_acknowledge),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/kpi",
+                Roles(FUND_VIEWERS),
+                "规划指标驾驶舱",
+            ),
+            get(pages::kpi_cockpit),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/kpi/inputs",
+                Roles(FINANCE),
+                "录入规划指标外部数据",
+            ),
+            post(pages::kpi_input),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/report/annual",
+                Roles(FUND_VIEWERS),
+                "住房公积金年度报告",
+            ),
+            get(pages::annual_report),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/report/annual.pdf",
+                Roles(FUND_VIEWERS),
+                "住房公积金年度报告（PDF）",
+            ),
+            get(pages::annual_report_pdf),
+        ),
+        (
             spec(
                 Method::GET,
                 "/staff/collection",
@@ -694,6 +824,19 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "Swagger UI",
             ),
             get(static_files::swagger_css),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/static/vendor/echarts/echarts.min.js",
+                Public,
+                "ECharts",
+            ),
+            get(static_files::echarts_js),
+        ),
+        (
+            spec(Method::GET, "/static/kpi-charts.js", Public, "指标图表脚本"),
+            get(static_files::kpi_charts_js),
         ),
         (
             spec(Method::GET, "/static/api-docs.js", Public, "接口文档脚本"),

@@ -5,6 +5,10 @@ use axum::response::{Html, IntoResponse, Response};
 
 const SWAGGER_JS: &str = include_str!("../static/vendor/swagger-ui/swagger-ui-bundle.js");
 const SWAGGER_CSS: &str = include_str!("../static/vendor/swagger-ui/swagger-ui.css");
+const ECHARTS_JS: &str = include_str!("../static/vendor/echarts/echarts.min.js");
+/// Draws every `<div class="chart" data-chart='…'>` with ECharts; a file of
+/// its own so the content security policy needs no inline script.
+const KPI_CHARTS_JS: &str = include_str!("../static/kpi-charts.js");
 /// Kept out of the page so the content security policy needs no inline script.
 const API_DOCS_JS: &str = "window.addEventListener('load', function () {\n  window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger' });\n});\n";
 
@@ -25,6 +29,14 @@ pub async fn swagger_js() -> Response {
 
 pub async fn swagger_css() -> Response {
     asset("text/css; charset=utf-8", SWAGGER_CSS)
+}
+
+pub async fn echarts_js() -> Response {
+    asset("text/javascript; charset=utf-8", ECHARTS_JS)
+}
+
+pub async fn kpi_charts_js() -> Response {
+    asset("text/javascript; charset=utf-8", KPI_CHARTS_JS)
 }
 
 pub async fn api_docs_js() -> Response {

@@ -11,6 +11,7 @@ mod people;
 mod public;
 mod staff;
 mod staff_collection;
+mod staff_fund;
 mod staff_interest;
 mod staff_loan;
 mod staff_withdrawal;
@@ -41,6 +42,12 @@ pub use staff_collection::{
     case_step as staff_case_step, collection_home, employer_detail as staff_employer_detail,
     employer_status as staff_employer_status, member_detail as staff_member_detail,
     member_freeze as staff_member_freeze, open_case as staff_open_case, run_collection_day,
+};
+pub use staff_fund::{
+    annual_report, annual_report_pdf, fund_alert_acknowledge, fund_deposit_mature,
+    fund_deposit_place, fund_deposits, fund_distribution, fund_distribution_approve,
+    fund_distribution_prepare, fund_liquidity, fund_liquidity_check, fund_statements, kpi_cockpit,
+    kpi_input,
 };
 pub use staff_interest::{interest_home, interest_progress, interest_settle};
 pub use staff_loan::{
@@ -132,6 +139,12 @@ fn nav_for(role: Role) -> Vec<NavItem> {
     }
     if matches!(role, Role::Finance | Role::Manager) {
         nav.push(item("/staff/interest", "结息管理"));
+    }
+    if matches!(
+        role,
+        Role::Finance | Role::RiskManager | Role::Manager | Role::Auditor
+    ) {
+        nav.push(item("/staff/fund", "资金管理"));
     }
     if role == Role::Manager {
         nav.push(item("/audit", "审计日志"));
