@@ -116,7 +116,12 @@ fn bucket_schedules(periods: u32, disbursed_on: Date) -> Result<Vec<Vec<Installm
 }
 
 /// Loads `loans` loans and posts their disbursements, a page at a time.
-async fn seed_book(app: &App, loans: u64, periods: u32, disbursed_on: Date) -> Result<u64> {
+pub(crate) async fn seed_book(
+    app: &App,
+    loans: u64,
+    periods: u32,
+    disbursed_on: Date,
+) -> Result<u64> {
     let schedules = bucket_schedules(periods, disbursed_on)?;
     let mut installments_seeded = 0u64;
     for first in (0..loans).step_by(LOANS_PER_IMPORT) {

@@ -60,6 +60,16 @@ pub enum Command {
         #[command(subcommand)]
         command: InterestCommand,
     },
+    /// Reports (年度报告).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// Fund management (资金管理): the liquidity check, yearly totals.
+    Fund {
+        #[command(subcommand)]
+        command: FundCommand,
+    },
     /// Housing loan tools (public figures: no database, no sign-in).
     Loan {
         #[command(subcommand)]
@@ -192,6 +202,49 @@ pub enum LoanCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// 住房公积金年度报告: the national template's sections and the
+    /// per-branch table for a calendar year, as HTML or PDF.
+    Annual {
+        /// The calendar year reported.
+        #[arg(long)]
+        year: i32,
+        /// `html` or `pdf`.
+        #[arg(long, default_value = "html")]
+        format: String,
+        /// Where to write it (HTML goes to stdout when not given).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// The business date the report is made on (a year not yet ended
+        /// is reported to this date); today in China when not given.
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FundCommand {
+    /// 流动性监测: raise alerts for indicators outside the policy's
+    /// thresholds and clear the rest (run daily). One JSON line; exits 1
+    /// while anything is firing.
+    CheckLiquidity {
+        /// The business date (YYYY-MM-DD); today in China when not given.
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Load published yearly totals (see fixtures/suzhou-published.toml)
+    /// as dated inputs, entered under a finance login.
+    LoadTotals {
+        file: std::path::PathBuf,
+        /// The finance user recorded as having entered them.
+        #[arg(long, default_value = "finance-cli")]
+        login: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
     /// Print the policy versions in force on a date (default: today in China).
     Show {
@@ -283,6 +336,22 @@ pub enum BenchScenario {
         /// Installments loaded per loan (the run reads the ones due).
         #[arg(long, default_value_t = 12)]
         periods: u32,
+    },
+    /// P8: the yearly report over a seeded year (remittances every month,
+    /// a loan book, withdrawals) on a fresh database.
+    Report {
+        /// Members to seed (default: Suzhou scale, 4.71 million).
+        #[arg(long, default_value_t = anju_app::collection::batch::SUZHOU_MEMBERS)]
+        members: u64,
+        /// Loans in the book (default: Suzhou scale, 420 thousand).
+        #[arg(long, default_value_t = 420_000)]
+        loans: u64,
+        /// Months of remittances posted in the year.
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        /// Seed of the synthetic data.
+        #[arg(long, default_value_t = anju_app::collection::batch::DEFAULT_SEED)]
+        seed: u64,
     },
     /// P2: a year of remittances, then the 30 June settlement over every account.
     Interest {

@@ -3,9 +3,11 @@
 
 mod bench;
 mod bench_repayment;
+mod bench_report;
 mod bench_withdrawal;
 mod cli;
 mod config;
+mod fund;
 mod interest;
 mod loan;
 mod run;

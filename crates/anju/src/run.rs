@@ -1,7 +1,8 @@
 //! One function per command.
 
 use crate::cli::{
-    BenchScenario, Cli, Command, IdKind, InterestCommand, LoanCommand, PolicyCommand,
+    BenchScenario, Cli, Command, FundCommand, IdKind, InterestCommand, LoanCommand, PolicyCommand,
+    ReportCommand,
 };
 use crate::config::{Config, DEMO_DATABASE, LogFormat, sqlite_url};
 use anju_app::App;
@@ -87,6 +88,47 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let today = business_date(date.as_deref())?;
             let (policy, store) = open(&config).await?;
             crate::loan::reprice(App::new(store, policy), today).await
+        }
+        Command::Report {
+            command:
+                ReportCommand::Annual {
+                    year,
+                    format,
+                    out,
+                    date,
+                },
+        } => {
+            let today = business_date(date.as_deref())?;
+            let (policy, store) = open(&config).await?;
+            let app = App::new(store, policy);
+            crate::fund::annual_report(app, year, today, &format, out.as_deref()).await
+        }
+        Command::Fund {
+            command: FundCommand::CheckLiquidity { date },
+        } => {
+            let today = business_date(date.as_deref())?;
+            let (policy, store) = open(&config).await?;
+            crate::fund::check_liquidity(App::new(store, policy), today).await
+        }
+        Command::Fund {
+            command: FundCommand::LoadTotals { file, login, date },
+        } => {
+            let today = business_date(date.as_deref())?;
+            let (policy, store) = open(&config).await?;
+            crate::fund::load_totals(App::new(store, policy), &file, &login, today).await
+        }
+        Command::Bench {
+            scenario:
+                BenchScenario::Report {
+                    members,
+                    loans,
+                    months,
+                    seed,
+                },
+        } => {
+            let policy = load_policy(config.policy.as_deref())?;
+            crate::bench_report::report(&config, &policy, members, loans, months, seed).await?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Policy {
             command: PolicyCommand::Show { date },
@@ -237,6 +279,7 @@ async fn serve(
         anju_app::demo::settle_demo_interest(&app, today_in_china()).await?;
         anju_app::demo::seed_demo_withdrawals(&app, today_in_china()).await?;
         anju_app::demo_loans::seed_demo_loans(&app, today_in_china()).await?;
+        anju_app::demo_fund::seed_demo_fund(&app, today_in_china()).await?;
         print_demo_signins(&people);
         // The demo serves plain HTTP on this machine; Secure cookies would not be sent back.
         options.secure_cookies = false;
