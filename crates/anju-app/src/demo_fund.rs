@@ -138,9 +138,17 @@ async fn enter_inputs(app: &App, today: Date) -> AppResult<()> {
         return Ok(());
     }
     app.load_year_totals(&finance(), PUBLISHED, today).await?;
-    for (key, value) in DEMO_INPUTS {
-        app.enter_fund_input(&finance(), today.year(), key, value, "演示数据", today)
-            .await?;
+    // For the plan's last year the cockpit shows (and this year's report).
+    let plan_year = app.plan_catalogue().last_year.min(today.year());
+    let mut years = vec![plan_year];
+    if plan_year != today.year() {
+        years.push(today.year());
+    }
+    for year in years {
+        for (key, value) in DEMO_INPUTS {
+            app.enter_fund_input(&finance(), year, key, value, "演示数据", today)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -324,6 +324,10 @@ async fn every_page_renders_for_finance_and_a_member_is_kept_out() {
     // The KPI cockpit: 21 rows, a chart per numeric KPI, the scripts from this site.
     let kpi = h.get("/staff/kpi", &finance).await;
     assert_eq!(ids(&kpi.body, "kpi-K").len(), 21, "{}", kpi.body);
+    // The plan's last year is shown (it has ended): a column per month.
+    let months = &kpi.body[kpi.body.find("id=\"kpi-months\"").expect("months")..];
+    let months = &months[..months.find("</thead>").expect("head")];
+    assert_eq!(months.matches("月</th>").count(), 12, "{months}");
     let charts = kpi.body.matches("<div class=\"chart\"").count();
     assert!((15..21).contains(&charts), "{charts}");
     let at = kpi.body.find("data-chart=").expect("chart");

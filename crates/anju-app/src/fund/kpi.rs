@@ -9,7 +9,7 @@ use crate::{App, AppResult};
 use anju_domain::fund::{
     self, Inputs, KpiResult, KpiSource, KpiUnit, PlanCatalogue, Ratio, YearFigures,
 };
-use anju_domain::{Date, DomainError};
+use anju_domain::{Date, DomainError, Period};
 use anju_store::FundInputRecord;
 
 /// Inputs some formulas read besides those the catalogue names (see
@@ -28,6 +28,14 @@ const FORMULA_INPUTS: &[&str] = &[
 pub struct KpiYear {
     pub year: i32,
     pub figures: YearFigures,
+    pub results: Vec<KpiResult>,
+}
+
+/// The KPIs computed year-to-date at one month's end (or the business
+/// date, for the month under way), against the same days of the year before.
+#[derive(Debug, Clone)]
+pub struct KpiMonth {
+    pub period: Period,
     pub results: Vec<KpiResult>,
 }
 
@@ -74,6 +82,28 @@ impl App {
             years,
             inputs: self.store().fund_inputs(None).await?,
         })
+    }
+
+    /// Each month of `year` up to the business date: the KPIs on the year
+    /// so far, growth against the same part of the year before.
+    pub async fn kpi_months(&self, year: i32, today: Date) -> AppResult<Vec<KpiMonth>> {
+        let catalogue = self.plan_catalogue();
+        let inputs = self.inputs_in_force(year).await?;
+        let mut months = Vec::new();
+        let mut period = Period::new(year, 1)?;
+        while period.year() == year && period.first_day()? <= today {
+            let day = period.last_day()?.min(today);
+            let figures = self.year_figures(year, day).await?;
+            let previous = self
+                .year_figures(year - 1, same_day_a_year_before(day)?)
+                .await?;
+            months.push(KpiMonth {
+                period,
+                results: fund::evaluate(&catalogue, year, &figures, Some(&previous), &inputs),
+            });
+            period = period.next()?;
+        }
+        Ok(months)
     }
 
     /// The latest value of each input of `year`.
@@ -204,4 +234,11 @@ fn check_input_year(year: i32, today: Date) -> AppResult<()> {
         .into());
     }
     Ok(())
+}
+
+/// The same day a year earlier (29 February becomes the 28th).
+fn same_day_a_year_before(day: Date) -> AppResult<Date> {
+    let (year, month, dom) = day.ymd();
+    Ok(Date::from_ymd(year - 1, month, dom)
+        .or_else(|_| Date::from_ymd(year - 1, month, dom - 1))?)
 }

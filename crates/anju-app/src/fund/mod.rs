@@ -13,7 +13,7 @@ mod liquidity;
 mod report;
 
 pub use deposits::{CashPlan, DepositRequest};
-pub use kpi::{KpiCockpit, KpiYear};
+pub use kpi::{KpiCockpit, KpiMonth, KpiYear};
 pub use liquidity::LiquidityView;
 pub use report::{AnnualReport, BranchRow, ReportLine, ReportPart, ReportSection, grouped, money};
 

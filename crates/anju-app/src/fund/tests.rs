@@ -1214,3 +1214,28 @@ async fn the_annual_report_follows_the_national_template() {
         Some("YEAR_NOT_STARTED")
     );
 }
+
+#[tokio::test]
+async fn kpis_by_month_are_year_to_date() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    // March's bill (¥10,000.00, paid 10 March); May's withdrawal (¥3,000.00).
+    small_centre(&app).await;
+    let months = app.kpi_months(2026, d("2026-05-20")).await.expect("months");
+    let periods: Vec<u32> = months.iter().map(|m| m.period.yyyymm()).collect();
+    assert_eq!(periods, vec![202601, 202602, 202603, 202604, 202605]);
+    let k10 = |i: usize| {
+        months[i]
+            .results
+            .iter()
+            .find(|r| r.id == "K10")
+            .and_then(|r| r.value.as_ref())
+            .map(|v| v.text(anju_domain::fund::KpiUnit::Percent))
+    };
+    // Nothing collected before March: no rate; March and April collected
+    // but nothing withdrawn; May: 3,000 ÷ 10,000.
+    assert_eq!(k10(1), None);
+    assert_eq!(k10(2).as_deref(), Some("0.00%"));
+    assert_eq!(k10(3).as_deref(), Some("0.00%"));
+    assert_eq!(k10(4).as_deref(), Some("30.00%"));
+}

@@ -987,6 +987,13 @@ pub struct KpiRow {
     pub note: String,
 }
 
+/// A computed KPI's year-to-date value at each month end.
+pub struct MonthRow {
+    pub id: String,
+    pub name: String,
+    pub values: Vec<String>,
+}
+
 pub struct Chart {
     pub id: String,
     pub title: String,
@@ -1020,6 +1027,8 @@ struct KpiPage {
     notice: Option<String>,
     error: Option<Refusal>,
     rows: Vec<KpiRow>,
+    month_heads: Vec<String>,
+    month_rows: Vec<MonthRow>,
     on_track: usize,
     at_risk: usize,
     no_data: usize,
@@ -1287,6 +1296,15 @@ async fn kpi_page(
         })
         .collect();
     let shown_year = shown.map_or(cockpit.year, |y| y.year);
+    let months = match app.kpi_months(shown_year, today).await {
+        Ok(m) => m,
+        Err(e) => return failed(state, session, e, "kpi months"),
+    };
+    let month_heads = months
+        .iter()
+        .map(|m| format!("{}月", m.period.month()))
+        .collect();
+    let month_rows = month_rows(cat, &months);
     let (notice, error, status) = outcome.split();
     let page = KpiPage {
         layout: Layout::new(app, Some(session)),
@@ -1297,6 +1315,8 @@ async fn kpi_page(
         notice,
         error,
         rows,
+        month_heads,
+        month_rows,
         on_track,
         at_risk,
         no_data,
@@ -1315,6 +1335,31 @@ async fn kpi_page(
         input_years: (cat.baseline_year..=today.year()).rev().collect(),
     };
     with_status(render(app, Some(session), page.render()), status)
+}
+
+/// The computed KPIs (typed-in ones do not change by month) by month.
+fn month_rows(
+    cat: &anju_domain::fund::PlanCatalogue,
+    months: &[anju_app::fund::KpiMonth],
+) -> Vec<MonthRow> {
+    cat.kpis
+        .iter()
+        .filter(|k| matches!(k.source, anju_domain::fund::KpiSource::Formula(_)))
+        .map(|k| MonthRow {
+            id: k.id.clone(),
+            name: k.name.clone(),
+            values: months
+                .iter()
+                .map(|m| {
+                    m.results
+                        .iter()
+                        .find(|r| r.id == k.id)
+                        .and_then(|r| r.value.as_ref())
+                        .map_or_else(|| "—".to_string(), |v| v.text(k.unit))
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// 规划指标驾驶舱 for a year (default: the latest year of the plan so far).
