@@ -22,6 +22,12 @@ GROUP BY l.value_date, l.gl_code, e.business_type;
 
 ALTER TABLE employer ADD COLUMN branch_code TEXT NOT NULL DEFAULT '';
 
+-- The year's new employers and members (新开户), and what loan schedules
+-- still expect by due day (the cash-flow forecast).
+CREATE INDEX employer_opened ON employer (opened_at_us);
+CREATE INDEX member_enrolled ON member (enrolled_at_us);
+CREATE INDEX loan_installment_due ON loan_installment (due_date) WHERE status <> 'paid';
+
 CREATE TABLE fund_deposit (
     deposit_id    INTEGER NOT NULL PRIMARY KEY,
     bank          TEXT    NOT NULL,

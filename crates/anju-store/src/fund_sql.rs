@@ -29,7 +29,7 @@ pub struct CollectionYear {
     pub members: i64,
     pub new_employers: i64,
     pub new_members: i64,
-    /// Employers that filed the year's base adjustment.
+    /// Contributing employers that filed the year's base adjustment.
     pub base_adjusted: i64,
     /// Employers with a monthly bill due in the year paid late or still
     /// unpaid past its due date on `as_of`.
@@ -413,7 +413,9 @@ macro_rules! impl_fund_store {
                     "SELECT \
                      (SELECT COUNT(*) FROM employer WHERE opened_at_us BETWEEN $3 AND $4), \
                      (SELECT COUNT(*) FROM member WHERE enrolled_at_us BETWEEN $3 AND $4), \
-                     (SELECT COUNT(*) FROM base_filing WHERE year = $5), \
+                     (SELECT COUNT(*) FROM base_filing WHERE year = $5 AND employer_id IN \
+                       (SELECT employer_id FROM remittance_bill WHERE status = 'paid' AND reversal_entry_id IS NULL \
+                        AND paid_on BETWEEN $1", $date, " AND $2", $date, ")), \
                      (SELECT COUNT(DISTINCT employer_id) FROM remittance_bill WHERE kind = '01' \
                        AND reversal_entry_id IS NULL AND due_date BETWEEN $1", $date, " AND $2", $date, " \
                        AND ((status = 'open' AND due_date < $6", $date, ") OR paid_on > due_date)), \

@@ -111,7 +111,7 @@ impl App {
         deposit_id: i64,
         today: Date,
     ) -> AppResult<i64> {
-        finance_staff(actor)?;
+        let login = finance_staff(actor)?;
         let deposit = self
             .store()
             .fund_deposits()
@@ -148,9 +148,31 @@ impl App {
             ],
         )?;
         let posted = self.post_entry(entry).await?;
-        self.store()
+        if !self
+            .store()
             .mature_fund_deposit(deposit_id, interest.get(), posted.entry_id.0)
-            .await?;
+            .await?
+        {
+            return Err(DomainError::new("DEPOSIT_STATE", "该存款已办理到期，请刷新").into());
+        }
+        // Principal and interest stay at the bank as current money (转活期),
+        // so the register still accounts for them.
+        let rolled = FundDepositRecord {
+            deposit_id: self.store().reserve_ids(1),
+            kind: "current".to_string(),
+            amount_fen: deposit.amount_fen + interest.get(),
+            rate_ppm: 0,
+            placed_on: matures,
+            matures_on: None,
+            status: "held".to_string(),
+            interest_fen: None,
+            entry_id: None,
+            note: format!("定期存款 {deposit_id} 到期本息转活期"),
+            created_by: login,
+            created_at_us: crate::clock::now_micros(),
+            ..deposit
+        };
+        self.store().save_fund_deposit(&rolled).await?;
         Ok(interest.get())
     }
 
@@ -272,6 +294,9 @@ impl App {
 fn check_deposit(request: &DepositRequest) -> AppResult<()> {
     if request.bank.trim().is_empty() || request.bank.chars().count() > 60 {
         return Err(DomainError::new("DEPOSIT_BANK", "请填写存放银行（60 字以内）").into());
+    }
+    if request.note.chars().count() > 200 {
+        return Err(DomainError::new("DEPOSIT_NOTE", "备注请在 200 字以内").into());
     }
     if request.amount <= Fen::ZERO {
         return Err(DomainError::new("DEPOSIT_AMOUNT", "存款金额须大于零").into());

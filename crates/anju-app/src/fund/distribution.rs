@@ -154,9 +154,22 @@ impl App {
             .into());
         }
         let plan = self.distribution_plan(year).await?;
-        if plan.reserve_fen.get() != record.reserve_fen
-            || plan.value_added_fen.get() != record.value_added_fen
-        {
+        let shares = |p: &DistributionPlan| {
+            [
+                p.value_added_fen,
+                p.reserve_fen,
+                p.management_fen,
+                p.public_rental_fen,
+            ]
+            .map(Fen::get)
+        };
+        let recorded = [
+            record.value_added_fen,
+            record.reserve_fen,
+            record.management_fen,
+            record.public_rental_fen,
+        ];
+        if shares(&plan) != recorded {
             return Err(DomainError::new(
                 "DISTRIBUTION_STALE",
                 "编制后账务已有变动，请重新编制分配方案后再审批",

@@ -3,13 +3,13 @@
 //! the dated manual inputs, with who entered each input and when. Inputs
 //! are kept as history: the latest per (year, key) is in force.
 
-use super::{finance_staff, is_total_key};
+use super::{finance_staff, is_total_key, same_day_a_year_before};
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::fund::{
     self, Inputs, KpiResult, KpiSource, KpiUnit, PlanCatalogue, Ratio, YearFigures,
 };
-use anju_domain::{Date, DomainError, Period};
+use anju_domain::{Date, DomainError, Fen, Period};
 use anju_store::FundInputRecord;
 
 /// Inputs some formulas read besides those the catalogue names (see
@@ -61,10 +61,7 @@ impl App {
         let catalogue = self.plan_catalogue();
         let last = year.min(today.year()).min(catalogue.last_year);
         let mut years = Vec::new();
-        let mut previous = self
-            .year_figures(catalogue.first_year - 1, today)
-            .await
-            .ok();
+        let mut previous = Some(self.year_figures(catalogue.first_year - 1, today).await?);
         for y in catalogue.first_year..=last {
             let figures = self.year_figures(y, today).await?;
             let inputs = self.inputs_in_force(y).await?;
@@ -219,7 +216,12 @@ impl App {
             }
             return Ok(());
         }
-        Ratio::parse_decimal(value)?;
+        if key == "previous_collection" {
+            // Read as money (yuan) by the formula.
+            Fen::parse(value)?;
+        } else {
+            Ratio::parse_decimal(value)?;
+        }
         Ok(())
     }
 }
@@ -234,11 +236,4 @@ fn check_input_year(year: i32, today: Date) -> AppResult<()> {
         .into());
     }
     Ok(())
-}
-
-/// The same day a year earlier (29 February becomes the 28th).
-fn same_day_a_year_before(day: Date) -> AppResult<Date> {
-    let (year, month, dom) = day.ymd();
-    Ok(Date::from_ymd(year - 1, month, dom)
-        .or_else(|_| Date::from_ymd(year - 1, month, dom - 1))?)
 }

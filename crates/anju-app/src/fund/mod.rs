@@ -90,8 +90,12 @@ impl App {
     pub async fn year_figures(&self, year: i32, as_of: Date) -> AppResult<YearFigures> {
         let (from, to) = year_span(year, as_of)?;
         let mut figures = self.ledger_figures(year, from, to).await?;
-        let totals = self.entered_totals(year).await?;
-        apply_totals(&mut figures, &totals)?;
+        // A yearly total is a whole year's: it stands in for the year only
+        // once the year is over, never for a part of it.
+        if to == Date::from_ymd(year, 12, 31)? {
+            let totals = self.entered_totals(year).await?;
+            apply_totals(&mut figures, &totals)?;
+        }
         Ok(figures)
     }
 
@@ -239,8 +243,9 @@ fn apply_movement(opening: &Position, movement: &Movement) -> AppResult<Position
     Ok(closing)
 }
 
-/// Principal recovered in the period (回收): what left 121 + 122 other
-/// than by disbursement (L01); a move between the two nets to zero.
+/// Principal recovered in the period (回收, project loans included): what
+/// left 121 + 122 other than by disbursement (L01); a move between the two
+/// nets to zero.
 fn loans_repaid(days: &[GlDayRow]) -> AppResult<i64> {
     let mut repaid = Fen::ZERO;
     let loan_rows = days
@@ -275,6 +280,13 @@ fn staff_login(actor: &Actor, roles: &[Role]) -> AppResult<String> {
         )
         .into()),
     }
+}
+
+/// The same day a year earlier (29 February becomes the 28th).
+pub(crate) fn same_day_a_year_before(day: Date) -> AppResult<Date> {
+    let (year, month, dom) = day.ymd();
+    Ok(Date::from_ymd(year - 1, month, dom)
+        .or_else(|_| Date::from_ymd(year - 1, month, dom - 1))?)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! table. The model is presentation-ready (labels, values as text) so the
 //! page, the PDF and `anju report annual` show the same thing.
 
-use super::{Statements, year_span};
+use super::{Statements, same_day_a_year_before, year_span};
 use crate::{App, AppResult};
 use anju_domain::fund::{KpiStatus, Ratio, YearFigures, indicators as ind};
 use anju_domain::{Date, Fen};
@@ -15,7 +15,7 @@ use anju_store::BranchFigures;
 /// an employer carries. Not confirmed against the centre's own code table
 /// (docs/fund.md says so); members without an employer are the centre's own.
 pub const BRANCHES: &[(&str, &str)] = &[
-    ("", "中心直属（灵活就业等）"),
+    ("", "未分配分中心（含灵活就业）"),
     ("01", "管理部（市区）"),
     ("02", "张家港分中心"),
     ("03", "常熟分中心"),
@@ -90,10 +90,11 @@ impl App {
     pub async fn annual_report(&self, year: i32, as_of: Date) -> AppResult<AnnualReport> {
         let (from, to) = year_span(year, as_of)?;
         let figures = self.year_figures(year, as_of).await?;
-        let previous = match year_span(year - 1, as_of) {
-            Ok(_) => Some(self.year_figures(year - 1, as_of).await?),
-            Err(_) => None,
-        };
+        // The same part of the year before (all of it once `year` is over).
+        let previous = Some(
+            self.year_figures(year - 1, same_day_a_year_before(to)?)
+                .await?,
+        );
         let statements = self.statements(from, to).await?;
         let withdrawals = self.withdrawal_indicators(from, to).await?;
         let kpis = self.year_kpis(year, &figures, previous.as_ref()).await?;
@@ -235,7 +236,9 @@ fn operation(
                     x.remote_loans_count
                 }),
                 money_line("异地贷款金额", f, p, |x| x.remote_loans_fen),
-                money_line("回收个人住房贷款", f, p, |x| x.loans_repaid_fen),
+                money_line("回收贷款本金（含项目贷款）", f, p, |x| {
+                    x.loans_repaid_fen
+                }),
                 money_line("个人住房贷款余额", f, p, |x| x.loan_balance_fen),
                 ratio_line("个人住房贷款率（个贷率）", f, p, ind::loan_ratio),
                 money_line("项目贷款发放额", f, p, |x| {
@@ -479,11 +482,22 @@ fn share(ratio: Option<Ratio>) -> String {
     ratio.map_or("—".to_string(), |r| r.percent_text(2))
 }
 
-/// The change in percentage points, e.g. "−1.18个百分点".
+/// The change in percentage points, rounded once half-up from the exact
+/// difference, e.g. "−1.18个百分点".
 fn points(value: Ratio, previous: Ratio) -> String {
-    let diff_ppm = value.ppm() - previous.ppm();
-    let hundredths = (diff_ppm.abs() + 50) / 100;
-    let sign = if diff_ppm < 0 { "−" } else { "+" };
+    let num = value.num * previous.den - previous.num * value.den;
+    let den = value.den * previous.den;
+    // Hundredths of a percentage point: × 100 (percent) × 100.
+    let scaled = num.abs() * 10_000;
+    let mut hundredths = scaled / den;
+    if (scaled % den) * 2 >= den {
+        hundredths += 1;
+    }
+    let sign = match (num < 0, hundredths) {
+        (_, 0) => "",
+        (true, _) => "−",
+        (false, _) => "+",
+    };
     format!("{sign}{}.{:02}个百分点", hundredths / 100, hundredths % 100)
 }
 
@@ -514,7 +528,7 @@ pub fn money(fen: i64) -> String {
     if (scaled % scale) * 2 >= scale {
         hundredths += 1;
     }
-    let sign = if fen < 0 { "-" } else { "" };
+    let sign = if fen < 0 && hundredths > 0 { "-" } else { "" };
     let whole = i64::try_from(hundredths / 100).unwrap_or(i64::MAX);
     format!("{sign}{}.{:02}{unit}", grouped(whole), hundredths % 100)
 }

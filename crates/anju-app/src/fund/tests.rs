@@ -567,6 +567,26 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
         .await
         .expect("mature");
     assert_eq!(interest, 20_01);
+    // Principal and interest rolled into a current deposit at the same bank.
+    let rolled: Vec<_> = app
+        .store()
+        .fund_deposits()
+        .await
+        .expect("deposits")
+        .into_iter()
+        .filter(|r| r.note.contains(&placed.deposit_id.to_string()))
+        .collect();
+    assert_eq!(rolled.len(), 1, "{rolled:?}");
+    assert_eq!(
+        (
+            rolled[0].kind.as_str(),
+            rolled[0].status.as_str(),
+            rolled[0].bank.as_str()
+        ),
+        ("current", "held", placed.bank.as_str())
+    );
+    assert_eq!(rolled[0].amount_fen, placed.amount_fen + 20_01);
+    assert_eq!(rolled[0].placed_on, d("2026-03-15"));
     assert_eq!(
         app.store()
             .gl_days(d("2026-03-15"), d("2026-03-15"))

@@ -55,7 +55,9 @@ impl Ratio {
         };
         let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
         let ok = !int_part.is_empty()
-            && int_part.len() <= 24
+            // 15 digits: a ÷ b of two such inputs stays well inside i128
+            // through the comparisons.
+            && int_part.len() <= 15
             && frac_part.len() <= MAX_DECIMALS
             && !body.ends_with('.')
             && int_part
