@@ -28,6 +28,30 @@ CREATE INDEX employer_opened ON employer (opened_at_us);
 CREATE INDEX member_enrolled ON member (enrolled_at_us);
 CREATE INDEX loan_installment_due ON loan_installment (due_date) WHERE status <> 'paid';
 
+-- 实缴职工 by year: a member counts in a year once a bill with them on it
+-- (or their flexible deposit) is paid in it; kept when bills are marked
+-- paid, so the yearly count is a range count, not a distinct over a year
+-- of bill lines; `first_paid_on` is the first payment recorded in the
+-- year (a year-to-date count reads it).
+CREATE TABLE contributor_year (
+    year          INTEGER NOT NULL,
+    member_id     INTEGER NOT NULL,
+    first_paid_on TEXT    NOT NULL,
+    PRIMARY KEY (year, member_id)
+);
+INSERT INTO contributor_year (year, member_id, first_paid_on)
+SELECT CAST(substr(b.paid_on, 1, 4) AS INTEGER), l.member_id, MIN(b.paid_on)
+FROM remittance_bill_line l
+JOIN remittance_bill b ON b.bill_id = l.bill_id
+WHERE b.status = 'paid' AND b.reversal_entry_id IS NULL
+GROUP BY CAST(substr(b.paid_on, 1, 4) AS INTEGER), l.member_id;
+INSERT INTO contributor_year (year, member_id, first_paid_on)
+SELECT CAST(substr(paid_on, 1, 4) AS INTEGER), member_id, MIN(paid_on)
+FROM flexible_deposit
+WHERE true
+GROUP BY CAST(substr(paid_on, 1, 4) AS INTEGER), member_id
+ON CONFLICT (year, member_id) DO NOTHING;
+
 CREATE TABLE fund_deposit (
     deposit_id    INTEGER NOT NULL PRIMARY KEY,
     bank          TEXT    NOT NULL,

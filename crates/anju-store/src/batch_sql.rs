@@ -307,6 +307,15 @@ macro_rules! impl_batch_store {
                          FROM v WHERE remittance_bill.bill_id = v.bill_id AND remittance_bill.status = 'open'",
                     );
                     done += q.build().execute(&mut *tx).await.map_err($backend_err)?.rows_affected();
+                    let mut q = sqlx::QueryBuilder::new("WITH v (bill_id, paid_on, year) AS (");
+                    q.push_values(chunk, |mut row, (bill_id, p)| {
+                        row.push_bind(*bill_id)
+                            .push_bind(p.paid_on.to_string())
+                            .push_unseparated($date)
+                            .push_bind(p.paid_on.year());
+                    });
+                    q.push(concat!(") ", $crate::record_contributors!()));
+                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
                 }
                 tx.commit().await.map_err($backend_err)?;
                 Ok(done)

@@ -630,6 +630,7 @@ macro_rules! impl_case_store {
             }
 
             async fn save_deposit(&self, d: &$crate::DepositRecord) -> $crate::StoreResult<()> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
                 sqlx::query(concat!(
                     "INSERT INTO flexible_deposit (deposit_id, member_id, period, amount_fen, paid_on, channel, \
                      reference, entry_id, request_key) VALUES ($1, $2, $3, $4, $5",
@@ -645,9 +646,20 @@ macro_rules! impl_case_store {
                 .bind(&d.reference)
                 .bind(d.entry_id)
                 .bind(&d.request_key)
-                .execute(&self.$writer)
+                .execute(&mut *tx)
                 .await
                 .map_err($backend_err)?;
+                sqlx::query(concat!(
+                    "INSERT INTO contributor_year (year, member_id, first_paid_on) \
+                     VALUES ($1, $2, $3", $date, ") ON CONFLICT (year, member_id) DO NOTHING"
+                ))
+                .bind(d.paid_on.year())
+                .bind(d.member_id)
+                .bind(d.paid_on.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err($backend_err)?;
+                tx.commit().await.map_err($backend_err)?;
                 Ok(())
             }
 

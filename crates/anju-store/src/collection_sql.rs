@@ -434,6 +434,7 @@ macro_rules! impl_collection_store {
             }
 
             async fn mark_bill_paid(&self, bill_id: i64, p: &$crate::BillPayment) -> $crate::StoreResult<bool> {
+                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
                 let done = sqlx::query(concat!(
                     "UPDATE remittance_bill SET status = 'paid', paid_entry_id = $2, paid_on = $3",
                     $date,
@@ -444,9 +445,20 @@ macro_rules! impl_collection_store {
                 .bind(p.paid_on.to_string())
                 .bind(&p.channel)
                 .bind(&p.reference)
-                .execute(&self.$writer)
+                .execute(&mut *tx)
                 .await
                 .map_err($backend_err)?;
+                sqlx::query(concat!(
+                    "WITH v (bill_id, paid_on, year) AS (VALUES ($1, $2", $date, ", $3)) ",
+                    $crate::record_contributors!()
+                ))
+                .bind(bill_id)
+                .bind(p.paid_on.to_string())
+                .bind(p.paid_on.year())
+                .execute(&mut *tx)
+                .await
+                .map_err($backend_err)?;
+                tx.commit().await.map_err($backend_err)?;
                 Ok(done.rows_affected() == 1)
             }
 

@@ -339,6 +339,21 @@ pub fn branch_slot<'a>(
         })
 }
 
+/// The tail of a statement that records the members on the bills of a
+/// `v (bill_id, paid_on, year)` CTE as contributors of that year (实缴职工),
+/// the first payment of a year kept. `WHERE true`: SQLite's upsert after a
+/// join needs a WHERE to parse.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! record_contributors {
+    () => {
+        "INSERT INTO contributor_year (year, member_id, first_paid_on) \
+         SELECT v.year, l.member_id, v.paid_on FROM v \
+         JOIN remittance_bill_line l ON l.bill_id = v.bill_id \
+         WHERE true ON CONFLICT (year, member_id) DO NOTHING"
+    };
+}
+
 /// Implements `FundStore` for a backend (see the module docs).
 #[macro_export]
 macro_rules! impl_fund_store {
@@ -397,15 +412,14 @@ macro_rules! impl_fund_store {
             ) -> $crate::StoreResult<$crate::fund_sql::CollectionYear> {
                 let paid: (i64, i64) = sqlx::query_as(concat!(
                     "SELECT CAST(COUNT(DISTINCT b.employer_id) AS BIGINT), \
-                     CAST((SELECT COUNT(*) FROM (SELECT l.member_id FROM remittance_bill_line l \
-                       JOIN remittance_bill b2 ON b2.bill_id = l.bill_id \
-                       WHERE b2.status = 'paid' AND b2.reversal_entry_id IS NULL AND b2.paid_on BETWEEN $1", $date, " AND $2", $date, " \
-                       UNION SELECT member_id FROM flexible_deposit WHERE paid_on BETWEEN $1", $date, " AND $2", $date, ") u) AS BIGINT) \
+                     CAST((SELECT COUNT(*) FROM contributor_year WHERE year = $3 \
+                       AND first_paid_on BETWEEN $1", $date, " AND $2", $date, ") AS BIGINT) \
                      FROM remittance_bill b WHERE b.status = 'paid' AND b.reversal_entry_id IS NULL \
                      AND b.paid_on BETWEEN $1", $date, " AND $2", $date
                 ))
                 .bind(from.to_string())
                 .bind(to.to_string())
+                .bind(from.year())
                 .fetch_one(&self.$reader)
                 .await
                 .map_err($backend_err)?;
@@ -473,32 +487,33 @@ macro_rules! impl_fund_store {
                     slot.collection_fen = fen;
                 }
                 let members: Vec<(String, i64)> = sqlx::query_as(concat!(
-                    "SELECT e.branch_code, CAST(COUNT(DISTINCT l.member_id) AS BIGINT) FROM remittance_bill_line l \
-                     JOIN remittance_bill b ON b.bill_id = l.bill_id JOIN employer e ON e.employer_id = b.employer_id \
-                     WHERE b.status = 'paid' AND b.reversal_entry_id IS NULL AND b.paid_on BETWEEN $1", $date, " AND $2", $date,
-                    " GROUP BY e.branch_code"
+                    "SELECT COALESCE(e.branch_code, ''), CAST(COUNT(*) AS BIGINT) FROM contributor_year c \
+                     JOIN member m ON m.member_id = c.member_id LEFT JOIN employer e ON e.employer_id = m.employer_id \
+                     WHERE c.year = $3 AND c.first_paid_on BETWEEN $1", $date, " AND $2", $date,
+                    " GROUP BY COALESCE(e.branch_code, '')"
                 ))
                 .bind(from.to_string())
                 .bind(to.to_string())
+                .bind(from.year())
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
                 for (code, count) in members {
                     branch_slot(&mut branches, &code).members = count;
                 }
-                let flexible: Vec<(i64, i64)> = sqlx::query_as(concat!(
-                    "SELECT CAST(COUNT(DISTINCT member_id) AS BIGINT), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) \
+                // Flexible workers' deposits (their members are counted above,
+                // under no branch).
+                let flexible_fen: i64 = sqlx::query_scalar(concat!(
+                    "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) \
                      FROM flexible_deposit WHERE paid_on BETWEEN $1", $date, " AND $2", $date
                 ))
                 .bind(from.to_string())
                 .bind(to.to_string())
-                .fetch_all(&self.$reader)
+                .fetch_one(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                for (count, fen) in flexible.into_iter().filter(|(count, _)| *count > 0) {
-                    let slot = branch_slot(&mut branches, "");
-                    slot.members += count;
-                    slot.collection_fen += fen;
+                if flexible_fen > 0 {
+                    branch_slot(&mut branches, "").collection_fen += flexible_fen;
                 }
                 let withdrawals: Vec<(String, i64, i64)> = sqlx::query_as(concat!(
                     "SELECT COALESCE(e.branch_code, ''), CAST(COUNT(*) AS BIGINT), CAST(SUM(w.amount_fen) AS BIGINT) \

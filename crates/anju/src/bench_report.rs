@@ -151,19 +151,23 @@ async fn seed_year(app: &App, members: u64, loans: u64, months: u32, seed: u64) 
     Ok(())
 }
 
+/// Every employer, a page at a time, in one of the ten branches.
 async fn spread_branches(app: &App) -> Result<()> {
-    let employers = app.store().employers(u32::MAX).await?;
-    let rows: Vec<(i64, String)> = employers
-        .iter()
-        .map(|e| {
-            (
-                e.employer_id,
-                format!("{:02}", e.employer_id % BRANCHES + 1),
-            )
-        })
-        .collect();
-    for chunk in rows.chunks(20_000) {
-        app.store().set_employer_branches(chunk).await?;
+    let mut after = 0;
+    loop {
+        let page = app.store().active_employers_after(after, 20_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.employer_id;
+        let rows: Vec<(i64, String)> = page
+            .iter()
+            .map(|e| {
+                (
+                    e.employer_id,
+                    format!("{:02}", e.employer_id % BRANCHES + 1),
+                )
+            })
+            .collect();
+        app.store().set_employer_branches(&rows).await?;
     }
     Ok(())
 }
