@@ -26,6 +26,8 @@ ALTER TABLE employer ADD COLUMN branch_code TEXT NOT NULL DEFAULT '';
 -- still expect by due day (the cash-flow forecast).
 CREATE INDEX employer_opened ON employer (opened_at_us);
 CREATE INDEX member_enrolled ON member (enrolled_at_us);
+-- A year's paid bills (缴存额, 实缴单位, per branch).
+CREATE INDEX remittance_bill_paid ON remittance_bill (status, paid_on);
 CREATE INDEX loan_installment_due ON loan_installment (due_date) WHERE status <> 'paid';
 
 -- 实缴职工 by year: a member counts in a year once a bill with them on it

@@ -101,7 +101,14 @@ impl App {
 
     async fn ledger_figures(&self, year: i32, from: Date, to: Date) -> AppResult<YearFigures> {
         let closing = self.position_at(to).await?;
-        let days = self.store().gl_days(from, to).await?;
+        // Since inception: the cumulative figures read the day book (201 by
+        // business type, net of reversals), not every bill and withdrawal.
+        let history = self.store().gl_days(epoch(), to).await?;
+        let days: Vec<GlDayRow> = history
+            .iter()
+            .filter(|r| r.value_date >= from)
+            .cloned()
+            .collect();
         let movement = movement_of(&days, |row| row.business_type != YEAR_END_TRANSFER)?;
         let income = fund::income_statement(&movement)?;
         let (from_us, to_us) = (day_start_us(from)?, day_start_us(to.add_days(1)?)? - 1);
@@ -110,7 +117,6 @@ impl App {
             .collection_year(from, to, from_us, to_us, to)
             .await?;
         let withdrawals = self.withdrawal_indicators(from, to).await?;
-        let all_time = self.withdrawal_indicators(epoch(), to).await?;
         let issued = self.store().loans_issued(from, to).await?;
         let book = self.store().loan_book().await?;
         let (online, all) = self.contactless_counts(from_us, to_us).await?;
@@ -118,10 +124,10 @@ impl App {
         Ok(YearFigures {
             year,
             collection_fen: withdrawals.collected.get(),
-            cumulative_collection_fen: self.store().collected_between(epoch(), to).await?,
+            cumulative_collection_fen: member_flow(&history, &["C01", "C02"]),
             withdrawals_fen: withdrawals.withdrawn.get(),
             housing_withdrawals_fen: withdrawals.housing.get(),
-            cumulative_withdrawals_fen: all_time.withdrawn.get(),
+            cumulative_withdrawals_fen: -member_flow(&history, &["C11", "C12"]),
             withdrawers: counts.withdrawers,
             avg_monthly_deposit_balance_fen: self.average_month_end_201(from, to).await?,
             loans_issued_count: issued.count,
@@ -241,6 +247,15 @@ fn apply_movement(opening: &Position, movement: &Movement) -> AppResult<Position
         *slot = slot.checked_add(*debit)?.checked_sub(*credit)?;
     }
     Ok(closing)
+}
+
+/// Σ credit − debit of 201 (members' deposits) over rows of these business
+/// types: what 汇缴/补缴 brought in, or (negated) what 提取 took out.
+fn member_flow(rows: &[GlDayRow], kinds: &[&str]) -> i64 {
+    rows.iter()
+        .filter(|r| r.gl_code == "201" && kinds.contains(&r.business_type.as_str()))
+        .map(|r| r.credit_fen - r.debit_fen)
+        .sum()
 }
 
 /// Principal recovered in the period (回收, project loans included): what
