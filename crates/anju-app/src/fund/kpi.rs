@@ -13,14 +13,17 @@ use anju_domain::{Date, DomainError, Fen, Period};
 use anju_store::FundInputRecord;
 
 /// Inputs some formulas read besides those the catalogue names (see
-/// `anju_domain::fund::FORMULAS`).
-const FORMULA_INPUTS: &[&str] = &[
-    "urban_employed",
-    "gdp_growth_percent",
-    "flexible_medical_insured",
-    "previous_collection",
-    "online_transactions",
-    "all_transactions",
+/// `anju_domain::fund::FORMULAS`), with what they mean.
+pub const FORMULA_INPUTS: &[(&str, &str)] = &[
+    ("urban_employed", "城镇从业人员（K01 分母）"),
+    ("gdp_growth_percent", "当年GDP增速（%，K04 目标）"),
+    ("previous_collection", "上年缴存额（元，K02 无上年数据时）"),
+    (
+        "flexible_medical_insured",
+        "参加医保的灵活就业人员（K09 分母）",
+    ),
+    ("online_transactions", "线上办理笔数（K18）"),
+    ("all_transactions", "全部业务笔数（K18）"),
 ];
 
 /// One year of the plan: its figures and each KPI's standing.
@@ -200,8 +203,9 @@ impl App {
             k.unit == KpiUnit::Grade
                 && matches!(&k.source, KpiSource::Input(keys) if keys.iter().any(|i| i == key))
         });
-        let known =
-            text_input || FORMULA_INPUTS.contains(&key) || catalogue.kpis.iter().any(|k| {
+        let known = text_input
+            || FORMULA_INPUTS.iter().any(|(k, _)| *k == key)
+            || catalogue.kpis.iter().any(|k| {
                 k.target_input.as_deref() == Some(key)
                     || matches!(&k.source, KpiSource::Input(keys) if keys.iter().any(|i| i == key))
             });

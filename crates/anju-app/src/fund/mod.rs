@@ -13,7 +13,7 @@ mod liquidity;
 mod report;
 
 pub use deposits::{CashPlan, DepositRequest};
-pub use kpi::{KpiCockpit, KpiMonth, KpiYear};
+pub use kpi::{FORMULA_INPUTS, KpiCockpit, KpiMonth, KpiYear};
 pub use liquidity::LiquidityView;
 pub use report::{AnnualReport, BranchRow, ReportLine, ReportPart, ReportSection, grouped, money};
 
@@ -129,7 +129,7 @@ impl App {
             housing_withdrawals_fen: withdrawals.housing.get(),
             cumulative_withdrawals_fen: -member_flow(&history, &["C11", "C12"]),
             withdrawers: counts.withdrawers,
-            avg_monthly_deposit_balance_fen: self.average_month_end_201(from, to).await?,
+            avg_monthly_deposit_balance_fen: average_month_end_201(&history, from, to)?,
             loans_issued_count: issued.count,
             loans_issued_fen: issued.amount_fen,
             remote_loans_count: issued.remote_count,
@@ -149,26 +149,6 @@ impl App {
             all_transactions: all,
             ..balances
         })
-    }
-
-    /// The average of GL 201 at each month end from `from` to `to` (the
-    /// last month ends at `to`): the denominator of 增值收益率.
-    async fn average_month_end_201(&self, from: Date, to: Date) -> AppResult<i64> {
-        let mut balance = credit_side(&self.position_before(from).await?, "201").get();
-        let days = self.store().gl_days(from, to).await?;
-        let mut month_ends: BTreeMap<(i32, u32), i64> = BTreeMap::new();
-        let mut day = from;
-        let mut rows = days.iter().filter(|r| r.gl_code == "201").peekable();
-        while day <= to {
-            while let Some(row) = rows.next_if(|r| r.value_date <= day) {
-                balance += row.credit_fen - row.debit_fen;
-            }
-            month_ends.insert((day.year(), day.month()), balance);
-            day = day.add_days(1)?;
-        }
-        let count = i64::try_from(month_ends.len()).unwrap_or(1).max(1);
-        let total: i128 = month_ends.values().map(|v| i128::from(*v)).sum();
-        Ok(i64::try_from(total / i128::from(count)).unwrap_or(i64::MAX))
     }
 
     /// The latest entered value of each yearly total of `year` (keys that
@@ -247,6 +227,26 @@ fn apply_movement(opening: &Position, movement: &Movement) -> AppResult<Position
         *slot = slot.checked_add(*debit)?.checked_sub(*credit)?;
     }
     Ok(closing)
+}
+
+/// The average of GL 201 at each month end from `from` to `to` (the last
+/// month ends at `to`), from the day book since inception up to `to`: the
+/// denominator of 增值收益率.
+fn average_month_end_201(history: &[GlDayRow], from: Date, to: Date) -> AppResult<i64> {
+    let mut rows = history.iter().filter(|r| r.gl_code == "201").peekable();
+    let mut balance = 0;
+    let mut month_ends: BTreeMap<(i32, u32), i64> = BTreeMap::new();
+    let mut day = from;
+    while day <= to {
+        while let Some(row) = rows.next_if(|r| r.value_date <= day) {
+            balance += row.credit_fen - row.debit_fen;
+        }
+        month_ends.insert((day.year(), day.month()), balance);
+        day = day.add_days(1)?;
+    }
+    let count = i64::try_from(month_ends.len()).unwrap_or(1).max(1);
+    let total: i128 = month_ends.values().map(|v| i128::from(*v)).sum();
+    Ok(i64::try_from(total / i128::from(count)).unwrap_or(i64::MAX))
 }
 
 /// Σ credit − debit of 201 (members' deposits) over rows of these business

@@ -609,11 +609,6 @@ async fn deposits_page(
             Some(plan_tables(&plan)),
             None,
         ),
-        // No forecast (e.g. no history yet): the register still shows.
-        Err(AppError::Rejected(e)) => match app.store().fund_deposits().await {
-            Ok(records) => (records, None, None, Some(Refusal::of(&e))),
-            Err(e) => return failed(state, session, e.into(), "fund deposits"),
-        },
         Err(e) => return failed(state, session, e, "cash plan"),
     };
     let (notice, error, status) = outcome.split();
@@ -1040,20 +1035,6 @@ struct KpiPage {
     input_years: Vec<i32>,
 }
 
-/// Inputs formulas read besides those the catalogue names (see
-/// `anju_domain::fund::FORMULAS`), with what they mean.
-const FORMULA_INPUTS: &[(&str, &str)] = &[
-    ("urban_employed", "城镇从业人员（K01 分母）"),
-    ("gdp_growth_percent", "当年GDP增速（%，K04 目标）"),
-    ("previous_collection", "上年缴存额（元，K02 无上年数据时）"),
-    (
-        "flexible_medical_insured",
-        "参加医保的灵活就业人员（K09 分母）",
-    ),
-    ("online_transactions", "线上办理笔数（K18）"),
-    ("all_transactions", "全部业务笔数（K18）"),
-];
-
 /// Chinese names of the catalogue's input keys.
 fn input_label(key: &str) -> &'static str {
     match key {
@@ -1131,7 +1112,7 @@ fn input_keys(catalogue: &anju_domain::fund::PlanCatalogue) -> Vec<InputKey> {
             }
         }
     }
-    for (key, label) in FORMULA_INPUTS {
+    for (key, label) in anju_app::fund::FORMULA_INPUTS {
         push(key, (*label).to_string());
     }
     keys
