@@ -223,6 +223,7 @@ async fn enrol_staff(app: &App, i: usize, employer_id: i64, opened: Date) -> App
 mod tests {
     use super::*;
     use crate::policy::load_policy;
+    use anju_domain::collection::CaseStatus;
     use anju_store_sqlite::SqliteStore;
     use std::sync::Arc;
 
@@ -262,7 +263,7 @@ mod tests {
         let overdue = app.overdue_bills(today).await.expect("overdue");
         assert_eq!(overdue.len(), 2, "the late employer's two months");
         assert_eq!(
-            app.enforcement_cases(Some("open"))
+            app.enforcement_cases(Some(CaseStatus::Open))
                 .await
                 .expect("cases")
                 .len(),

@@ -10,6 +10,7 @@ use crate::collection::FlexibleSignup;
 use crate::demo::demo_employer_uscc;
 use crate::{App, AppResult};
 use anju_domain::access::{Channel, Role};
+use anju_domain::collection::BillKind;
 use anju_domain::collection::{
     BackPayRequest, ContributionRates, EmployerRegistration, MemberEnrolment, ReliefApplication,
     ReliefKind,
@@ -160,7 +161,7 @@ async fn back_payment(app: &App, today: Date, this_month: Period) -> AppResult<(
         return Ok(());
     };
     let bills = app.store().bills_of(employer.employer_id, 5).await?;
-    if bills.iter().any(|b| b.kind == "02") {
+    if bills.iter().any(|b| b.kind == BillKind::BackPayment) {
         return Ok(());
     }
     let Some(first) = app

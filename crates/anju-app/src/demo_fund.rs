@@ -8,6 +8,7 @@ use crate::access::Actor;
 use crate::fund::DepositRequest;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
+use anju_domain::fund::DepositKind;
 use anju_domain::ledger::{IdempotencyKey, Line, NewEntry};
 use anju_domain::{Date, Fen, RatePpm};
 
@@ -105,14 +106,14 @@ async fn register_deposits(app: &App, today: Date) -> AppResult<()> {
     let deposits = [
         (
             "中国工商银行苏州分行",
-            "current",
+            DepositKind::Current,
             gl_101 - time_fen,
             "0.20",
             None,
         ),
         (
             "中国建设银行苏州分行",
-            "time",
+            DepositKind::Time,
             time_fen,
             "1.50",
             Some(placed.add_days(365)?),
@@ -121,10 +122,14 @@ async fn register_deposits(app: &App, today: Date) -> AppResult<()> {
     for (bank, kind, amount, rate, matures_on) in deposits {
         let request = DepositRequest {
             bank: bank.to_string(),
-            kind: kind.to_string(),
+            kind,
             amount: Fen::new(amount),
             rate: RatePpm::parse_percent(rate)?,
-            placed_on: if kind == "time" { placed } else { today },
+            placed_on: if kind == DepositKind::Time {
+                placed
+            } else {
+                today
+            },
             matures_on,
             note: "演示数据".to_string(),
         };

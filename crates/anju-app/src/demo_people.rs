@@ -134,6 +134,8 @@ pub async fn seed_people(app: &App, today: Date) -> AppResult<Vec<DemoSignin>> {
 mod tests {
     use super::*;
     use crate::policy::load_policy;
+    use anju_domain::loan::LoanStatus;
+    use anju_domain::withdrawal::WithdrawalStatus;
     use anju_store_sqlite::SqliteStore;
     use std::sync::Arc;
 
@@ -195,7 +197,10 @@ mod tests {
                 .await
                 .expect("withdrawals");
         }
-        let queue = app.withdrawal_queue("submitted").await.expect("queue");
+        let queue = app
+            .withdrawal_queue(WithdrawalStatus::Submitted)
+            .await
+            .expect("queue");
         assert_eq!(queue.len(), 1, "one application waits for review");
         let paid = app
             .withdrawal_indicators(Date::parse("2026-01-01").expect("d"), today)
@@ -211,8 +216,17 @@ mod tests {
                 .await
                 .expect("loans");
         }
-        assert_eq!(app.loan_queue("submitted").await.expect("q").len(), 1);
-        assert_eq!(app.loan_queue("reviewed").await.expect("q").len(), 1);
+        assert_eq!(
+            app.loan_queue(LoanStatus::Submitted)
+                .await
+                .expect("q")
+                .len(),
+            1
+        );
+        assert_eq!(
+            app.loan_queue(LoanStatus::Reviewed).await.expect("q").len(),
+            1
+        );
         let book = app.store().loan_book().await.expect("book");
         assert_eq!((book.active_loans, book.overdue_loans), (2, 1));
         assert!(book.overdue_principal_fen > 0);

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod codes;
 pub mod collection;
 pub mod error;
 pub mod fund;
@@ -19,6 +20,7 @@ pub mod rate;
 pub mod withdrawal;
 
 pub use calendar::{Date, InterestYear, Period};
+pub use codes::Coded;
 pub use error::{DomainError, DomainResult};
 pub use money::{Fen, Rounding};
 pub use rate::RatePpm;

@@ -153,3 +153,28 @@ fn the_audit_log_refuses_updates_and_deletes() {
         store.drop_schema(&schema).await.expect("drop");
     });
 }
+
+#[test]
+fn an_unknown_status_is_an_error_naming_table_and_value() {
+    anju_store::contract::runtime().block_on(async {
+        let Some(url) = pg_url() else { return };
+        let schema = fresh_schema();
+        let store = Arc::new(
+            PgStore::open_in_schema(&url, CENTRE, Some(&schema))
+                .await
+                .expect("open"),
+        );
+        let raw_store = Arc::clone(&store);
+        anju_store::contract::unknown_codes_are_reported(store.as_ref(), move |sql| {
+            let store = Arc::clone(&raw_store);
+            Box::pin(async move {
+                sqlx::query(sql)
+                    .execute(store.pool_for_tests())
+                    .await
+                    .expect(sql);
+            })
+        })
+        .await;
+        store.drop_schema(&schema).await.expect("drop");
+    });
+}

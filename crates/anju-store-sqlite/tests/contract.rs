@@ -81,3 +81,27 @@ fn the_audit_log_refuses_updates_and_deletes() {
         }
     });
 }
+
+#[test]
+fn an_unknown_status_is_an_error_naming_table_and_value() {
+    anju_store::contract::runtime().block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("anju.db").display());
+        let store = Arc::new(
+            SqliteStore::open(&url, "320500000000000")
+                .await
+                .expect("open"),
+        );
+        let raw_store = Arc::clone(&store);
+        anju_store::contract::unknown_codes_are_reported(store.as_ref(), move |sql| {
+            let store = Arc::clone(&raw_store);
+            Box::pin(async move {
+                sqlx::query(sql)
+                    .execute(store.pool_for_tests())
+                    .await
+                    .expect(sql);
+            })
+        })
+        .await;
+    });
+}

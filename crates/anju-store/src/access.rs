@@ -2,7 +2,7 @@
 //! maker-checker tasks, API idempotency records and messages.
 
 use crate::StoreResult;
-use anju_domain::access::LoginState;
+use anju_domain::access::{DeliveryStatus, LoginState, Role, TaskKind, TaskStatus};
 use async_trait::async_trait;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,7 +11,7 @@ pub struct UserRecord {
     /// 身份证号 for members, a username for staff and agents, a code for partners.
     pub login: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     /// Base32 TOTP secret (staff only).
     pub totp_secret: Option<String>,
@@ -68,14 +68,14 @@ pub struct AuditQuery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskRecord {
     pub task_id: i64,
-    pub kind: String,
+    pub kind: TaskKind,
     pub target: String,
     pub payload: String,
     pub summary: String,
     pub maker_user_id: i64,
     pub maker_login: String,
     pub created_at_us: i64,
-    pub status: String,
+    pub status: TaskStatus,
     pub decider_user_id: Option<i64>,
     pub decider_login: Option<String>,
     pub decided_at_us: Option<i64>,
@@ -86,7 +86,7 @@ pub struct TaskRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskDecision {
     pub task_id: i64,
-    pub status: String,
+    pub status: TaskStatus,
     pub decider_user_id: i64,
     pub decider_login: String,
     pub decided_at_us: i64,
@@ -124,7 +124,7 @@ pub struct Delivery {
     pub channel: String,
     pub address: String,
     pub content: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub sent_at_us: i64,
 }
 
@@ -157,7 +157,7 @@ pub trait AccessStore: Send + Sync {
     /// Records a decision if the task is still pending; false when it was not.
     async fn decide_task(&self, decision: &TaskDecision) -> StoreResult<bool>;
     /// Newest first, optionally of one status.
-    async fn tasks(&self, status: Option<&str>, limit: u32) -> StoreResult<Vec<TaskRecord>>;
+    async fn tasks(&self, status: Option<TaskStatus>, limit: u32) -> StoreResult<Vec<TaskRecord>>;
 
     async fn idempotency_record(
         &self,

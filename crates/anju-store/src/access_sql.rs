@@ -4,8 +4,10 @@
 //! backend expands [`impl_access_store!`](crate::impl_access_store) instead of
 //! keeping a copy. The backend crates supply sqlx; this crate stays free of it.
 
+use crate::StoreResult;
 use crate::access::{AuditRecord, Delivery, InboxMessage, TaskRecord, UserRecord};
-use anju_domain::access::LoginState;
+use crate::rows::coded;
+use anju_domain::access::{DeliveryStatus, LoginState, Role, TaskKind, TaskStatus};
 
 pub type UserRow = (
     i64,
@@ -23,12 +25,12 @@ pub type UserRow = (
     Option<String>,
 );
 
-pub fn user_from(r: UserRow) -> UserRecord {
-    UserRecord {
+pub fn user_from(r: UserRow) -> StoreResult<UserRecord> {
+    Ok(UserRecord {
         user_id: r.0,
         login: r.1,
         display_name: r.2,
-        role: r.3,
+        role: coded("app_user", "role", &r.3, Role::parse)?,
         password_hash: r.4,
         totp_secret: r.5,
         member_id: r.6,
@@ -40,7 +42,7 @@ pub fn user_from(r: UserRow) -> UserRecord {
             locked_until_us: r.10,
         },
         created_at_us: r.11,
-    }
+    })
 }
 
 pub type AuditRow = (
@@ -91,22 +93,22 @@ pub type TaskRow = (
     Option<String>,
 );
 
-pub fn task_from(r: TaskRow) -> TaskRecord {
-    TaskRecord {
+pub fn task_from(r: TaskRow) -> StoreResult<TaskRecord> {
+    Ok(TaskRecord {
         task_id: r.0,
-        kind: r.1,
+        kind: coded("approval_task", "kind", &r.1, TaskKind::parse)?,
         target: r.2,
         payload: r.3,
         summary: r.4,
         maker_user_id: r.5,
         maker_login: r.6,
         created_at_us: r.7,
-        status: r.8,
+        status: coded("approval_task", "status", &r.8, TaskStatus::parse)?,
         decider_user_id: r.9,
         decider_login: r.10,
         decided_at_us: r.11,
         reason: r.12,
-    }
+    })
 }
 
 pub type MessageRow = (i64, i64, String, String, String, i64, Option<i64>);
@@ -125,17 +127,17 @@ pub fn message_from(r: MessageRow) -> InboxMessage {
 
 pub type DeliveryRow = (i64, i64, i64, String, String, String, String, i64);
 
-pub fn delivery_from(r: DeliveryRow) -> Delivery {
-    Delivery {
+pub fn delivery_from(r: DeliveryRow) -> StoreResult<Delivery> {
+    Ok(Delivery {
         delivery_id: r.0,
         message_id: r.1,
         user_id: r.2,
         channel: r.3,
         address: r.4,
         content: r.5,
-        status: r.6,
+        status: coded("outbox_delivery", "status", &r.6, DeliveryStatus::parse)?,
         sent_at_us: r.7,
-    }
+    })
 }
 
 /// `%`, `_` and `\` escaped for a `LIKE … ESCAPE '\'` substring match.
@@ -173,7 +175,7 @@ macro_rules! impl_access_store {
                 .bind(u.user_id)
                 .bind(&u.login)
                 .bind(&u.display_name)
-                .bind(&u.role)
+                .bind(u.role.code())
                 .bind(&u.password_hash)
                 .bind(&u.totp_secret)
                 .bind(u.member_id)
@@ -205,7 +207,7 @@ macro_rules! impl_access_store {
                 .fetch_optional(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(row.map($crate::access_sql::user_from))
+                row.map($crate::access_sql::user_from).transpose()
             }
 
             async fn user(&self, user_id: i64) -> $crate::StoreResult<Option<$crate::UserRecord>> {
@@ -218,7 +220,7 @@ macro_rules! impl_access_store {
                 .fetch_optional(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(row.map($crate::access_sql::user_from))
+                row.map($crate::access_sql::user_from).transpose()
             }
 
             async fn set_login_state(
@@ -357,14 +359,14 @@ macro_rules! impl_access_store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(t.task_id)
-                .bind(&t.kind)
+                .bind(t.kind.code())
                 .bind(&t.target)
                 .bind(&t.payload)
                 .bind(&t.summary)
                 .bind(t.maker_user_id)
                 .bind(&t.maker_login)
                 .bind(t.created_at_us)
-                .bind(&t.status)
+                .bind(t.status.code())
                 .bind(t.decider_user_id)
                 .bind(&t.decider_login)
                 .bind(t.decided_at_us)
@@ -385,7 +387,7 @@ macro_rules! impl_access_store {
                 .fetch_optional(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(row.map($crate::access_sql::task_from))
+                row.map($crate::access_sql::task_from).transpose()
             }
 
             async fn decide_task(&self, d: &$crate::TaskDecision) -> $crate::StoreResult<bool> {
@@ -394,7 +396,7 @@ macro_rules! impl_access_store {
                      decided_at_us = $5, reason = $6 WHERE task_id = $1 AND status = 'pending'",
                 )
                 .bind(d.task_id)
-                .bind(&d.status)
+                .bind(d.status.code())
                 .bind(d.decider_user_id)
                 .bind(&d.decider_login)
                 .bind(d.decided_at_us)
@@ -405,18 +407,18 @@ macro_rules! impl_access_store {
                 Ok(done.rows_affected() == 1)
             }
 
-            async fn tasks(&self, status: Option<&str>, limit: u32) -> $crate::StoreResult<Vec<$crate::TaskRecord>> {
+            async fn tasks(&self, status: Option<anju_domain::access::TaskStatus>, limit: u32) -> $crate::StoreResult<Vec<$crate::TaskRecord>> {
                 let rows: Vec<$crate::access_sql::TaskRow> = sqlx::query_as(
                     "SELECT task_id, kind, target, payload, summary, maker_user_id, maker_login, created_at_us, \
                      status, decider_user_id, decider_login, decided_at_us, reason FROM approval_task \
                      WHERE ($1 IS NULL OR status = $1) ORDER BY task_id DESC LIMIT $2",
                 )
-                .bind(status)
+                .bind(status.map(|s| s.code()))
                 .bind($crate::access_sql::list_limit(limit))
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::access_sql::task_from).collect())
+                rows.into_iter().map($crate::access_sql::task_from).collect()
             }
 
             async fn idempotency_record(
@@ -492,7 +494,7 @@ macro_rules! impl_access_store {
                     .bind(&d.channel)
                     .bind(&d.address)
                     .bind(&d.content)
-                    .bind(&d.status)
+                    .bind(d.status.code())
                     .bind(d.sent_at_us)
                     .execute(&mut *tx)
                     .await
@@ -539,7 +541,7 @@ macro_rules! impl_access_store {
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::access_sql::delivery_from).collect())
+                rows.into_iter().map($crate::access_sql::delivery_from).collect()
             }
         }
     };

@@ -142,7 +142,7 @@ macro_rules! impl_batch_store {
                             .push_bind(b.period)
                             .push_bind(b.due_date.to_string())
                             .push_unseparated($date)
-                            .push_bind(&b.status)
+                            .push_bind(b.status.code())
                             .push_bind(b.total_fen)
                             .push_bind(b.line_count)
                             .push_bind(b.created_at_us)
@@ -199,7 +199,7 @@ macro_rules! impl_batch_store {
                             .push_bind(e.pay_day)
                             .push_bind(e.employer_rate_ppm)
                             .push_bind(e.member_rate_ppm)
-                            .push_bind(&e.status)
+                            .push_bind(e.status.code())
                             .push_bind(e.opened_at_us);
                     });
                     q.build().execute(&mut *tx).await.map_err(|err| {
@@ -233,7 +233,7 @@ macro_rules! impl_batch_store {
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::collection_sql::employer_from).collect())
+                rows.into_iter().map($crate::collection_sql::employer_from).collect()
             }
 
             async fn billable_members_between(

@@ -6,6 +6,7 @@
 use crate::StoreResult;
 use crate::collection::{BillRecord, EmployerRecord, MemberRecord};
 use anju_domain::Date;
+use anju_domain::collection::{CaseStatus, CaseStep, EmployerStatus, ReliefKind, ReliefStatus};
 use async_trait::async_trait;
 
 /// One employer's base filing for a contribution year (K05 counts these).
@@ -30,8 +31,7 @@ pub struct NewBase {
 pub struct ReliefRecord {
     pub relief_id: i64,
     pub employer_id: i64,
-    /// `deferral` (缓缴) or `rate_reduction` (降比例).
-    pub kind: String,
+    pub kind: ReliefKind,
     pub from_period: i32,
     pub to_period: i32,
     /// The reduced rates (rate reduction only).
@@ -40,8 +40,7 @@ pub struct ReliefRecord {
     pub reason: String,
     /// How the staff representatives agreed (职工代表大会决议 reference).
     pub consent: String,
-    /// `pending`, `approved`, `rejected`.
-    pub status: String,
+    pub status: ReliefStatus,
     pub task_id: i64,
     pub filed_at_us: i64,
 }
@@ -51,8 +50,7 @@ pub struct CaseRecord {
     pub case_id: i64,
     pub employer_id: i64,
     pub opened_on: Date,
-    /// `open` or `closed`.
-    pub status: String,
+    pub status: CaseStatus,
     pub arrears_fen: i64,
     /// The overdue months, `yyyymm` comma-separated.
     pub periods: String,
@@ -62,8 +60,7 @@ pub struct CaseRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseStepRecord {
     pub step_no: i32,
-    /// `reminder` 催缴, `order` 责令限期缴存, `court` 申请强制执行, `closed` 结案.
-    pub kind: String,
+    pub kind: CaseStep,
     pub acted_on: Date,
     pub deadline: Option<Date>,
     /// The document's number (文书编号).
@@ -104,8 +101,8 @@ pub trait CaseStore: Send + Sync {
     async fn set_employer_status(
         &self,
         employer_id: i64,
-        expected: &[&str],
-        status: &str,
+        expected: &[EmployerStatus],
+        status: EmployerStatus,
     ) -> StoreResult<bool>;
     /// Sets an employer's pay day and rates (confirmed or changed by its agent).
     async fn set_employer_terms(
@@ -165,7 +162,7 @@ pub trait CaseStore: Send + Sync {
     async fn relief_by_task(&self, task_id: i64) -> StoreResult<Option<ReliefRecord>>;
     async fn reliefs_of(&self, employer_id: i64, limit: u32) -> StoreResult<Vec<ReliefRecord>>;
     /// Decides a pending relief; false when it was no longer pending.
-    async fn decide_relief(&self, relief_id: i64, status: &str) -> StoreResult<bool>;
+    async fn decide_relief(&self, relief_id: i64, status: ReliefStatus) -> StoreResult<bool>;
     /// Approved reliefs covering `period`, for a run over every employer.
     async fn approved_reliefs_in(&self, period: i32) -> StoreResult<Vec<ReliefRecord>>;
     /// Approved deferrals whose last month is before `period` while the
@@ -177,7 +174,7 @@ pub trait CaseStore: Send + Sync {
     async fn case(&self, case_id: i64) -> StoreResult<Option<(CaseRecord, Vec<CaseStepRecord>)>>;
     async fn open_case_of(&self, employer_id: i64) -> StoreResult<Option<CaseRecord>>;
     /// Cases, newest first; `status` filters when given.
-    async fn cases(&self, status: Option<&str>, limit: u32) -> StoreResult<Vec<CaseRecord>>;
+    async fn cases(&self, status: Option<CaseStatus>, limit: u32) -> StoreResult<Vec<CaseRecord>>;
     /// Appends a step to an open case (closing it when `closed_on` is given);
     /// false when the case was not open or the step number was taken.
     async fn add_case_step(

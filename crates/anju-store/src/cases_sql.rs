@@ -6,7 +6,8 @@ use crate::StoreResult;
 use crate::cases::{
     AgreementRecord, BaseFilingRecord, CaseRecord, CaseStepRecord, DepositRecord, ReliefRecord,
 };
-use crate::rows::stored_date;
+use crate::rows::{coded, stored_date};
+use anju_domain::collection::{CaseStatus, CaseStep, ReliefKind, ReliefStatus};
 
 /// Statuses of an employer that still contributes: 正常, 开户, 缓缴.
 #[doc(hidden)]
@@ -41,21 +42,21 @@ pub type ReliefRow = (
     i64,
 );
 
-pub fn relief_from(r: ReliefRow) -> ReliefRecord {
-    ReliefRecord {
+pub fn relief_from(r: ReliefRow) -> StoreResult<ReliefRecord> {
+    Ok(ReliefRecord {
         relief_id: r.0,
         employer_id: r.1,
-        kind: r.2,
+        kind: coded("employer_relief", "kind", &r.2, ReliefKind::parse)?,
         from_period: r.3,
         to_period: r.4,
         employer_rate_ppm: r.5,
         member_rate_ppm: r.6,
         reason: r.7,
         consent: r.8,
-        status: r.9,
+        status: coded("employer_relief", "status", &r.9, ReliefStatus::parse)?,
         task_id: r.10,
         filed_at_us: r.11,
-    }
+    })
 }
 
 #[doc(hidden)]
@@ -74,7 +75,7 @@ pub fn case_from(r: CaseRow) -> StoreResult<CaseRecord> {
         case_id: r.0,
         employer_id: r.1,
         opened_on: stored_date(&r.2)?,
-        status: r.3,
+        status: coded("enforcement_case", "status", &r.3, CaseStatus::parse)?,
         arrears_fen: r.4,
         periods: r.5,
         closed_on: r.6.as_deref().map(stored_date).transpose()?,
@@ -86,7 +87,7 @@ pub type StepRow = (i32, String, String, Option<String>, String, String, String)
 pub fn step_from(r: StepRow) -> StoreResult<CaseStepRecord> {
     Ok(CaseStepRecord {
         step_no: r.0,
-        kind: r.1,
+        kind: coded("enforcement_step", "kind", &r.1, CaseStep::parse)?,
         acted_on: stored_date(&r.2)?,
         deadline: r.3.as_deref().map(stored_date).transpose()?,
         document: r.4,
@@ -153,15 +154,20 @@ macro_rules! impl_case_store {
     ($store:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal) => {
         #[async_trait::async_trait]
         impl $crate::CaseStore for $store {
-            async fn set_employer_status(&self, employer_id: i64, expected: &[&str], status: &str) -> $crate::StoreResult<bool> {
+            async fn set_employer_status(
+                &self,
+                employer_id: i64,
+                expected: &[anju_domain::collection::EmployerStatus],
+                status: anju_domain::collection::EmployerStatus,
+            ) -> $crate::StoreResult<bool> {
                 let mut q = sqlx::QueryBuilder::new("UPDATE employer SET status = ");
-                q.push_bind(status.to_string());
+                q.push_bind(status.code());
                 q.push(" WHERE employer_id = ");
                 q.push_bind(employer_id);
                 q.push(" AND status IN (");
                 let mut list = q.separated(", ");
                 for s in expected {
-                    list.push_bind(s.to_string());
+                    list.push_bind(s.code());
                 }
                 q.push(")");
                 let done = q.build().execute(&self.$writer).await.map_err($backend_err)?;
@@ -213,7 +219,7 @@ macro_rules! impl_case_store {
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::collection_sql::employer_from).collect())
+                rows.into_iter().map($crate::collection_sql::employer_from).collect()
             }
 
             async fn search_members(&self, text: &str, limit: u32) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
@@ -223,7 +229,7 @@ macro_rules! impl_case_store {
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::collection_sql::member_from).collect())
+                rows.into_iter().map($crate::collection_sql::member_from).collect()
             }
 
             async fn members_of(&self, employer_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
@@ -233,7 +239,7 @@ macro_rules! impl_case_store {
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::collection_sql::member_from).collect())
+                rows.into_iter().map($crate::collection_sql::member_from).collect()
             }
 
             async fn count_overdue_employers(&self, as_of: anju_domain::Date) -> $crate::StoreResult<i64> {
@@ -395,7 +401,7 @@ macro_rules! impl_case_store {
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::collection_sql::employer_from).collect())
+                rows.into_iter().map($crate::collection_sql::employer_from).collect()
             }
 
             async fn count_contributing_employers(&self) -> $crate::StoreResult<i64> {
@@ -409,14 +415,14 @@ macro_rules! impl_case_store {
                 sqlx::query(concat!("INSERT INTO employer_relief (", $crate::relief_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"))
                 .bind(r.relief_id)
                 .bind(r.employer_id)
-                .bind(&r.kind)
+                .bind(r.kind.code())
                 .bind(r.from_period)
                 .bind(r.to_period)
                 .bind(r.employer_rate_ppm)
                 .bind(r.member_rate_ppm)
                 .bind(&r.reason)
                 .bind(&r.consent)
-                .bind(&r.status)
+                .bind(r.status.code())
                 .bind(r.task_id)
                 .bind(r.filed_at_us)
                 .execute(&self.$writer)
@@ -431,7 +437,7 @@ macro_rules! impl_case_store {
                 .fetch_optional(&self.$writer)
                 .await
                 .map_err($backend_err)?;
-                Ok(row.map($crate::cases_sql::relief_from))
+                row.map($crate::cases_sql::relief_from).transpose()
             }
 
             async fn reliefs_of(&self, employer_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::ReliefRecord>> {
@@ -441,13 +447,17 @@ macro_rules! impl_case_store {
                 .fetch_all(&self.$writer)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::cases_sql::relief_from).collect())
+                rows.into_iter().map($crate::cases_sql::relief_from).collect()
             }
 
-            async fn decide_relief(&self, relief_id: i64, status: &str) -> $crate::StoreResult<bool> {
+            async fn decide_relief(
+                &self,
+                relief_id: i64,
+                status: anju_domain::collection::ReliefStatus,
+            ) -> $crate::StoreResult<bool> {
                 let done = sqlx::query("UPDATE employer_relief SET status = $2 WHERE relief_id = $1 AND status = 'pending'")
                     .bind(relief_id)
-                    .bind(status)
+                    .bind(status.code())
                     .execute(&self.$writer)
                     .await
                     .map_err($backend_err)?;
@@ -465,7 +475,7 @@ macro_rules! impl_case_store {
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::cases_sql::relief_from).collect())
+                rows.into_iter().map($crate::cases_sql::relief_from).collect()
             }
 
             async fn ended_deferrals(&self, period: i32) -> $crate::StoreResult<Vec<$crate::ReliefRecord>> {
@@ -478,7 +488,7 @@ macro_rules! impl_case_store {
                 .fetch_all(&self.$writer)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::cases_sql::relief_from).collect())
+                rows.into_iter().map($crate::cases_sql::relief_from).collect()
             }
 
             async fn open_case(&self, c: &$crate::CaseRecord, first: &$crate::CaseStepRecord) -> $crate::StoreResult<()> {
@@ -538,9 +548,13 @@ macro_rules! impl_case_store {
                 row.map($crate::cases_sql::case_from).transpose()
             }
 
-            async fn cases(&self, status: Option<&str>, limit: u32) -> $crate::StoreResult<Vec<$crate::CaseRecord>> {
+            async fn cases(
+                &self,
+                status: Option<anju_domain::collection::CaseStatus>,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::CaseRecord>> {
                 let rows: Vec<$crate::cases_sql::CaseRow> = sqlx::query_as(concat!("SELECT ", $crate::case_columns!(), " FROM enforcement_case WHERE ($1 IS NULL OR status = $1) ORDER BY case_id DESC LIMIT $2"))
-                .bind(status)
+                .bind(status.map(|s| s.code()))
                 .bind($crate::access_sql::list_limit(limit))
                 .fetch_all(&self.$reader)
                 .await
@@ -725,7 +739,7 @@ macro_rules! insert_case_step {
         ))
         .bind($case_id)
         .bind($step.step_no)
-        .bind(&$step.kind)
+        .bind($step.kind.code())
         .bind($step.acted_on.to_string())
         .bind($step.deadline.map(|d| d.to_string()))
         .bind(&$step.document)

@@ -3,6 +3,7 @@
 
 use crate::StoreResult;
 use anju_domain::Date;
+use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
 use async_trait::async_trait;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +14,7 @@ pub struct EmployerRecord {
     pub pay_day: Option<i32>,
     pub employer_rate_ppm: i64,
     pub member_rate_ppm: i64,
-    pub status: String,
+    pub status: EmployerStatus,
     pub opened_at_us: i64,
     /// JGJ/T 320 单位经济类型 and 所属行业 codes, and the 单位账号 it pays from.
     pub economic_type: Option<String>,
@@ -29,7 +30,7 @@ pub struct MemberRecord {
     pub id_card: String,
     pub name: String,
     pub employer_id: Option<i64>,
-    pub status: String,
+    pub status: MemberStatus,
     pub wage_fen: i64,
     /// Personal rates where policy allows an override.
     pub employer_rate_ppm: Option<i64>,
@@ -44,8 +45,7 @@ pub struct BillRecord {
     /// yyyymm
     pub period: i32,
     pub due_date: Date,
-    /// `open` or `paid`.
-    pub status: String,
+    pub status: BillStatus,
     pub total_fen: i64,
     pub line_count: i32,
     pub created_at_us: i64,
@@ -53,8 +53,7 @@ pub struct BillRecord {
     pub paid_on: Option<Date>,
     pub payment_channel: Option<String>,
     pub payment_reference: Option<String>,
-    /// `01` 汇缴 or `02` 补缴.
-    pub kind: String,
+    pub kind: BillKind,
     /// Why a back payment was made.
     pub reason: Option<String>,
     /// Set when the paid bill was reversed (错缴更正).
@@ -65,8 +64,8 @@ pub struct BillRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberChange {
     pub member_id: i64,
-    pub expected_status: String,
-    pub status: String,
+    pub expected_status: MemberStatus,
+    pub status: MemberStatus,
     pub employer_id: Option<i64>,
     /// New monthly wage (a rehire brings one); `None` keeps the old.
     pub wage_fen: Option<i64>,
@@ -100,8 +99,7 @@ pub trait CollectionStore: Send + Sync {
     async fn employer(&self, employer_id: i64) -> StoreResult<Option<EmployerRecord>>;
     async fn employer_by_uscc(&self, uscc: &str) -> StoreResult<Option<EmployerRecord>>;
     async fn employers(&self, limit: u32) -> StoreResult<Vec<EmployerRecord>>;
-    /// Employers with a status code (e.g. `01` 正常).
-    async fn count_employers(&self, status: &str) -> StoreResult<i64>;
+    async fn count_employers(&self, status: EmployerStatus) -> StoreResult<i64>;
 
     /// Enrols members and opens their ledger accounts in one transaction:
     /// all or nothing (`MEMBER_EXISTS` when an ID number is already enrolled).

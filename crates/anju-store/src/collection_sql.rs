@@ -5,7 +5,8 @@
 
 use crate::StoreResult;
 use crate::collection::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord};
-use crate::rows::stored_date;
+use crate::rows::{coded, stored_date};
+use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
 
 /// Ids per `IN (…)` list (SQLite binds at most 32,766 parameters a statement).
 pub const IDS_PER_LOOKUP: usize = 900;
@@ -56,21 +57,21 @@ macro_rules! bill_columns {
     };
 }
 
-pub fn employer_from(r: EmployerRow) -> EmployerRecord {
-    EmployerRecord {
+pub fn employer_from(r: EmployerRow) -> StoreResult<EmployerRecord> {
+    Ok(EmployerRecord {
         employer_id: r.0,
         uscc: r.1,
         name: r.2,
         pay_day: r.3,
         employer_rate_ppm: r.4,
         member_rate_ppm: r.5,
-        status: r.6,
+        status: coded("employer", "status", &r.6, EmployerStatus::parse)?,
         opened_at_us: r.7,
         economic_type: r.8,
         industry: r.9,
         bank_account: r.10,
         source: r.11,
-    }
+    })
 }
 
 pub type MemberRow = (
@@ -85,18 +86,18 @@ pub type MemberRow = (
     i64,
 );
 
-pub fn member_from(r: MemberRow) -> MemberRecord {
-    MemberRecord {
+pub fn member_from(r: MemberRow) -> StoreResult<MemberRecord> {
+    Ok(MemberRecord {
         member_id: r.0,
         id_card: r.1,
         name: r.2,
         employer_id: r.3,
-        status: r.4,
+        status: coded("member", "status", &r.4, MemberStatus::parse)?,
         wage_fen: r.5,
         employer_rate_ppm: r.6,
         member_rate_ppm: r.7,
         enrolled_at_us: r.8,
-    }
+    })
 }
 
 pub type BillRow = (
@@ -123,7 +124,7 @@ pub fn bill_from(r: BillRow) -> StoreResult<BillRecord> {
         employer_id: r.1,
         period: r.2,
         due_date: stored_date(&r.3)?,
-        status: r.4,
+        status: coded("remittance_bill", "status", &r.4, BillStatus::parse)?,
         total_fen: r.5,
         line_count: r.6,
         created_at_us: r.7,
@@ -131,7 +132,7 @@ pub fn bill_from(r: BillRow) -> StoreResult<BillRecord> {
         paid_on: r.9.as_deref().map(stored_date).transpose()?,
         payment_channel: r.10,
         payment_reference: r.11,
-        kind: r.12,
+        kind: coded("remittance_bill", "kind", &r.12, BillKind::parse)?,
         reason: r.13,
         reversal_entry_id: r.14,
     })
@@ -168,7 +169,7 @@ macro_rules! impl_collection_store {
                 .bind(e.pay_day)
                 .bind(e.employer_rate_ppm)
                 .bind(e.member_rate_ppm)
-                .bind(&e.status)
+                .bind(e.status.code())
                 .bind(e.opened_at_us)
                 .bind(&e.economic_type)
                 .bind(&e.industry)
@@ -194,7 +195,7 @@ macro_rules! impl_collection_store {
                 .fetch_optional(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(row.map($crate::collection_sql::employer_from))
+                row.map($crate::collection_sql::employer_from).transpose()
             }
 
             async fn employer_by_uscc(&self, uscc: &str) -> $crate::StoreResult<Option<$crate::EmployerRecord>> {
@@ -205,7 +206,7 @@ macro_rules! impl_collection_store {
                 .fetch_optional(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(row.map($crate::collection_sql::employer_from))
+                row.map($crate::collection_sql::employer_from).transpose()
             }
 
             async fn employers(&self, limit: u32) -> $crate::StoreResult<Vec<$crate::EmployerRecord>> {
@@ -216,12 +217,12 @@ macro_rules! impl_collection_store {
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::collection_sql::employer_from).collect())
+                rows.into_iter().map($crate::collection_sql::employer_from).collect()
             }
 
-            async fn count_employers(&self, status: &str) -> $crate::StoreResult<i64> {
+            async fn count_employers(&self, status: anju_domain::collection::EmployerStatus) -> $crate::StoreResult<i64> {
                 sqlx::query_scalar("SELECT COUNT(*) FROM employer WHERE status = $1")
-                    .bind(status)
+                    .bind(status.code())
                     .fetch_one(&self.$reader)
                     .await
                     .map_err($backend_err)
@@ -244,7 +245,7 @@ macro_rules! impl_collection_store {
                             .push_bind(&m.id_card)
                             .push_bind(&m.name)
                             .push_bind(m.employer_id)
-                            .push_bind(&m.status)
+                            .push_bind(m.status.code())
                             .push_bind(m.wage_fen)
                             .push_bind(m.employer_rate_ppm)
                             .push_bind(m.member_rate_ppm)
@@ -287,7 +288,7 @@ macro_rules! impl_collection_store {
                 .fetch_optional(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(row.map($crate::collection_sql::member_from))
+                row.map($crate::collection_sql::member_from).transpose()
             }
 
             async fn member_by_id_card(&self, id_card: &str) -> $crate::StoreResult<Option<$crate::MemberRecord>> {
@@ -298,7 +299,7 @@ macro_rules! impl_collection_store {
                 .fetch_optional(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(row.map($crate::collection_sql::member_from))
+                row.map($crate::collection_sql::member_from).transpose()
             }
 
             async fn update_member(&self, c: &$crate::MemberChange) -> $crate::StoreResult<bool> {
@@ -309,8 +310,8 @@ macro_rules! impl_collection_store {
                     ", status_on) WHERE member_id = $1 AND status = $2"
                 ))
                 .bind(c.member_id)
-                .bind(&c.expected_status)
-                .bind(&c.status)
+                .bind(c.expected_status.code())
+                .bind(c.status.code())
                 .bind(c.employer_id)
                 .bind(c.wage_fen)
                 .bind(c.on.map(|d| d.to_string()))
@@ -333,7 +334,9 @@ macro_rules! impl_collection_store {
                     q.push(")");
                     let rows: Vec<$crate::collection_sql::MemberRow> =
                         q.build_query_as().fetch_all(&self.$reader).await.map_err($backend_err)?;
-                    found.extend(rows.into_iter().map($crate::collection_sql::member_from));
+                    for row in rows {
+                        found.push($crate::collection_sql::member_from(row)?);
+                    }
                 }
                 Ok(found)
             }
@@ -347,7 +350,7 @@ macro_rules! impl_collection_store {
                 .fetch_all(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::collection_sql::member_from).collect())
+                rows.into_iter().map($crate::collection_sql::member_from).collect()
             }
 
             async fn save_bill(&self, b: &$crate::BillRecord, lines: &[$crate::BillLineRecord]) -> $crate::StoreResult<()> {
@@ -362,11 +365,11 @@ macro_rules! impl_collection_store {
                 .bind(b.employer_id)
                 .bind(b.period)
                 .bind(b.due_date.to_string())
-                .bind(&b.status)
+                .bind(b.status.code())
                 .bind(b.total_fen)
                 .bind(b.line_count)
                 .bind(b.created_at_us)
-                .bind(&b.kind)
+                .bind(b.kind.code())
                 .bind(&b.reason)
                 .execute(&mut *tx)
                 .await

@@ -5,7 +5,9 @@
 //! for both backends like `loan_sql` (`$date` is the date cast).
 
 use crate::StoreResult;
+use crate::rows::coded;
 use anju_domain::Date;
+use anju_domain::fund::{DepositKind, DepositStatus, DistributionStatus};
 use async_trait::async_trait;
 
 /// Σ debit and Σ credit of one GL account on one value date for one
@@ -65,12 +67,12 @@ pub struct BranchFigures {
 pub struct FundDepositRecord {
     pub deposit_id: i64,
     pub bank: String,
-    pub kind: String,
+    pub kind: DepositKind,
     pub amount_fen: i64,
     pub rate_ppm: i64,
     pub placed_on: Date,
     pub matures_on: Option<Date>,
-    pub status: String,
+    pub status: DepositStatus,
     pub interest_fen: Option<i64>,
     pub entry_id: Option<i64>,
     pub note: String,
@@ -116,7 +118,7 @@ pub struct FundAlertRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DistributionRecord {
     pub year: i32,
-    pub status: String,
+    pub status: DistributionStatus,
     pub value_added_fen: i64,
     pub reserve_fen: i64,
     pub management_fen: i64,
@@ -243,12 +245,12 @@ pub fn deposit_from(r: DepositRow) -> StoreResult<FundDepositRecord> {
     Ok(FundDepositRecord {
         deposit_id: r.0,
         bank: r.1,
-        kind: r.2,
+        kind: coded("fund_deposit", "kind", &r.2, DepositKind::parse)?,
         amount_fen: r.3,
         rate_ppm: r.4,
         placed_on: crate::rows::stored_date(&r.5)?,
         matures_on: r.6.as_deref().map(crate::rows::stored_date).transpose()?,
-        status: r.7,
+        status: coded("fund_deposit", "status", &r.7, DepositStatus::parse)?,
         interest_fen: r.8,
         entry_id: r.9,
         note: r.10,
@@ -307,10 +309,15 @@ pub type DistributionRow = (
 );
 
 #[doc(hidden)]
-pub fn distribution_from(r: DistributionRow) -> DistributionRecord {
-    DistributionRecord {
+pub fn distribution_from(r: DistributionRow) -> StoreResult<DistributionRecord> {
+    Ok(DistributionRecord {
         year: r.0,
-        status: r.1,
+        status: coded(
+            "fund_distribution",
+            "status",
+            &r.1,
+            DistributionStatus::parse,
+        )?,
         value_added_fen: r.2,
         reserve_fen: r.3,
         management_fen: r.4,
@@ -322,7 +329,7 @@ pub fn distribution_from(r: DistributionRow) -> DistributionRecord {
         approved_at_us: r.10,
         closing_entry_id: r.11,
         entry_id: r.12,
-    }
+    })
 }
 
 /// Merges per-measure rows into one [`BranchFigures`] per branch code.
@@ -623,12 +630,12 @@ macro_rules! impl_fund_store {
                 ))
                 .bind(d.deposit_id)
                 .bind(&d.bank)
-                .bind(&d.kind)
+                .bind(d.kind.code())
                 .bind(d.amount_fen)
                 .bind(d.rate_ppm)
                 .bind(d.placed_on.to_string())
                 .bind(d.matures_on.map(|m| m.to_string()))
-                .bind(&d.status)
+                .bind(d.status.code())
                 .bind(d.interest_fen)
                 .bind(d.entry_id)
                 .bind(&d.note)
@@ -880,7 +887,7 @@ macro_rules! impl_fund_store {
                 .fetch_optional(&self.$reader)
                 .await
                 .map_err($backend_err)?;
-                Ok(row.map($crate::fund_sql::distribution_from))
+                row.map($crate::fund_sql::distribution_from).transpose()
             }
         }
     };

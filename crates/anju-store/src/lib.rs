@@ -61,6 +61,14 @@ pub enum StoreError {
     Fault(String),
     #[error("storage failure: {0}")]
     Backend(String),
+    /// A stored value the code does not know (a status or kind written by
+    /// another version or by hand): reported, never read as a default.
+    #[error("stored value not understood: {table}.{column} = “{value}”")]
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+    },
 }
 
 impl StoreError {

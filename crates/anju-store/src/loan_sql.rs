@@ -7,6 +7,7 @@
 
 use crate::StoreResult;
 use anju_domain::Date;
+use anju_domain::loan::{InstallmentStatus, LoanEventKind, LoanStatus};
 use async_trait::async_trait;
 
 /// Statuses: `submitted` → `reviewed` (初审) → `approved` (审批; above the
@@ -18,7 +19,7 @@ pub struct LoanRecord {
     pub loan_id: i64,
     pub member_id: i64,
     pub product: String,
-    pub status: String,
+    pub status: LoanStatus,
     pub applied_on: Date,
     pub applicant: String,
     pub request_key: String,
@@ -86,7 +87,7 @@ pub struct InstallmentRecord {
     pub paid_penalty_fen: i64,
     pub penalty_owed_fen: i64,
     pub penalty_from: Option<Date>,
-    pub status: String,
+    pub status: InstallmentStatus,
     pub paid_on: Option<Date>,
 }
 
@@ -97,7 +98,7 @@ pub struct LoanEventRecord {
     pub loan_id: i64,
     pub event_key: String,
     pub happened_on: Date,
-    pub kind: String,
+    pub kind: LoanEventKind,
     pub amount_fen: i64,
     pub principal_fen: i64,
     pub interest_fen: i64,
@@ -171,7 +172,7 @@ pub trait LoanStore: Send + Sync {
 
     /// Writes the loan's mutable state if it is still in `from_status`;
     /// false when it was not (someone else moved it).
-    async fn update_loan(&self, loan: &LoanRecord, from_status: &str) -> StoreResult<bool>;
+    async fn update_loan(&self, loan: &LoanRecord, from_status: LoanStatus) -> StoreResult<bool>;
 
     async fn loan(&self, loan_id: i64) -> StoreResult<Option<LoanRecord>>;
 
@@ -185,7 +186,7 @@ pub trait LoanStore: Send + Sync {
     async fn loans_of(&self, member_id: i64) -> StoreResult<Vec<LoanRecord>>;
 
     /// Loans in a status, oldest first (the queues).
-    async fn loans_in(&self, status: &str, limit: u32) -> StoreResult<Vec<LoanRecord>>;
+    async fn loans_in(&self, status: LoanStatus, limit: u32) -> StoreResult<Vec<LoanRecord>>;
 
     /// Of the loans these members are on: (outstanding, ever disbursed).
     async fn loan_counts(&self, member_ids: &[i64]) -> StoreResult<(i64, i64)>;
@@ -320,7 +321,12 @@ macro_rules! impl_loan_store {
                     loan_id: r.try_get(0).map_err($backend_err)?,
                     member_id: r.try_get(1).map_err($backend_err)?,
                     product: r.try_get(2).map_err($backend_err)?,
-                    status: r.try_get(3).map_err($backend_err)?,
+                    status: $crate::rows::coded(
+                        "loan",
+                        "status",
+                        r.try_get(3).map_err($backend_err)?,
+                        anju_domain::loan::LoanStatus::parse,
+                    )?,
                     applied_on: $crate::rows::stored_date(&r.try_get::<String, _>(4).map_err($backend_err)?)?,
                     applicant: r.try_get(5).map_err($backend_err)?,
                     request_key: r.try_get(6).map_err($backend_err)?,
@@ -390,7 +396,12 @@ macro_rules! impl_loan_store {
                     paid_penalty_fen: r.try_get(7).map_err($backend_err)?,
                     penalty_owed_fen: r.try_get(8).map_err($backend_err)?,
                     penalty_from: r.try_get::<Option<String>, _>(9).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
-                    status: r.try_get(10).map_err($backend_err)?,
+                    status: $crate::rows::coded(
+                        "loan_installment",
+                        "status",
+                        r.try_get(10).map_err($backend_err)?,
+                        anju_domain::loan::InstallmentStatus::parse,
+                    )?,
                     paid_on: r.try_get::<Option<String>, _>(11).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
                 })
             }
@@ -403,7 +414,12 @@ macro_rules! impl_loan_store {
                     loan_id: r.try_get(0).map_err($backend_err)?,
                     event_key: r.try_get(1).map_err($backend_err)?,
                     happened_on: $crate::rows::stored_date(&r.try_get::<String, _>(2).map_err($backend_err)?)?,
-                    kind: r.try_get(3).map_err($backend_err)?,
+                    kind: $crate::rows::coded(
+                        "loan_event",
+                        "kind",
+                        r.try_get(3).map_err($backend_err)?,
+                        anju_domain::loan::LoanEventKind::parse,
+                    )?,
                     amount_fen: r.try_get(4).map_err($backend_err)?,
                     principal_fen: r.try_get(5).map_err($backend_err)?,
                     interest_fen: r.try_get(6).map_err($backend_err)?,
@@ -452,7 +468,7 @@ macro_rules! impl_loan_store {
                             .push_bind(x.penalty_owed_fen)
                             .push_bind(x.penalty_from.map(|d| d.to_string()))
                             .push_unseparated($date)
-                            .push_bind(x.status.clone())
+                            .push_bind(x.status.code())
                             .push_bind(x.paid_on.map(|d| d.to_string()))
                             .push_unseparated($date);
                     });
@@ -483,7 +499,11 @@ macro_rules! impl_loan_store {
                 tx.commit().await.map_err($backend_err)
             }
 
-            async fn update_loan(&self, x: &$crate::LoanRecord, from_status: &str) -> $crate::StoreResult<bool> {
+            async fn update_loan(
+                &self,
+                x: &$crate::LoanRecord,
+                from_status: anju_domain::loan::LoanStatus,
+            ) -> $crate::StoreResult<bool> {
                 // The run-owned columns (outstanding, overdue, grade, counts, last run)
                 // are written only relative to what is stored (`save_run_page`,
                 // `apply_prepayment`); disbursement (contracted → active) sets the
@@ -497,7 +517,7 @@ macro_rules! impl_loan_store {
                 .bind(x.loan_id)
                 .bind(x.member_id)
                 .bind(&x.product)
-                .bind(&x.status)
+                .bind(x.status.code())
                 .bind(x.applied_on.to_string())
                 .bind(&x.applicant)
                 .bind(&x.request_key)
@@ -542,7 +562,7 @@ macro_rules! impl_loan_store {
                 .bind(x.settled_on.map(|d| d.to_string()))
                 .bind(&x.release_certificate)
                 .bind(x.updated_at_us)
-                .bind(from_status)
+                .bind(from_status.code())
                 .execute(&self.$writer)
                 .await
                 .map_err($backend_err)?;
@@ -587,11 +607,15 @@ macro_rules! impl_loan_store {
                 .await
             }
 
-            async fn loans_in(&self, status: &str, limit: u32) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
+            async fn loans_in(
+                &self,
+                status: anju_domain::loan::LoanStatus,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
                 self.loans_where(
                     concat!("SELECT ", $crate::loan_columns!(), " FROM loan WHERE status = $1 ORDER BY loan_id LIMIT $2"),
                     None,
-                    Some(status),
+                    Some(status.code()),
                     i64::from(limit),
                 )
                 .await
@@ -795,7 +819,7 @@ macro_rules! impl_loan_store {
                             .push_bind(x.penalty_owed_fen)
                             .push_bind(x.penalty_from.map(|d| d.to_string()))
                             .push_unseparated($date)
-                            .push_bind(x.status.clone())
+                            .push_bind(x.status.code())
                             .push_bind(x.paid_on.map(|d| d.to_string()))
                             .push_unseparated($date);
                     });
@@ -995,7 +1019,7 @@ macro_rules! impl_loan_store {
                     b.push_bind(x.loan_id)
                         .push_bind(x.member_id)
                         .push_bind(x.product.clone())
-                        .push_bind(x.status.clone())
+                        .push_bind(x.status.code())
                         .push_bind(x.applied_on.to_string()).push_unseparated($date)
                         .push_bind(x.applicant.clone())
                         .push_bind(x.request_key.clone())
@@ -1087,7 +1111,7 @@ macro_rules! impl_loan_store {
                             .push_bind(x.event_key.clone())
                             .push_bind(x.happened_on.to_string())
                             .push_unseparated($date)
-                            .push_bind(x.kind.clone())
+                            .push_bind(x.kind.code())
                             .push_bind(x.amount_fen)
                             .push_bind(x.principal_fen)
                             .push_bind(x.interest_fen)

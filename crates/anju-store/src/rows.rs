@@ -54,6 +54,21 @@ pub fn stored_date(text: &str) -> StoreResult<anju_domain::Date> {
         .map_err(|e| StoreError::Backend(format!("bad stored date {text}: {e}")))
 }
 
+/// A coded column (status, kind) read back into its enum; an unknown value
+/// is an error naming the table, the column and the value.
+pub fn coded<T>(
+    table: &'static str,
+    column: &'static str,
+    text: &str,
+    parse: impl FnOnce(&str) -> anju_domain::DomainResult<T>,
+) -> StoreResult<T> {
+    parse(text).map_err(|_| StoreError::Corrupt {
+        table,
+        column,
+        value: text.to_string(),
+    })
+}
+
 /// Rebuilds a stored entry; it is re-validated, so a row changed behind the
 /// store's back surfaces as an error instead of a wrong entry.
 pub fn stored_entry_from(
@@ -164,5 +179,19 @@ mod tests {
             assert_eq!(line.subledger, r);
         }
         assert!(line_from("219", (None, None, None), "X", 5).is_err());
+    }
+
+    #[test]
+    fn an_unknown_code_names_table_column_and_value() {
+        use anju_domain::loan::LoanStatus;
+        assert_eq!(
+            coded("loan", "status", "active", LoanStatus::parse).expect("known"),
+            LoanStatus::Active
+        );
+        let e = coded("loan", "status", "lost", LoanStatus::parse).expect_err("unknown");
+        assert_eq!(
+            e.to_string(),
+            "stored value not understood: loan.status = “lost”"
+        );
     }
 }

@@ -9,7 +9,10 @@
 //! `post_entries` with the withdrawal's key, so it lands once.
 
 use crate::StoreResult;
+use crate::rows::coded;
 use anju_domain::Date;
+use anju_domain::policy::EvidenceKind;
+use anju_domain::withdrawal::{AgreementKind, AgreementStatus, WithdrawalStatus};
 use async_trait::async_trait;
 
 /// Statuses: `submitted` → `prepared` (初审) → `approved` (hold) → `paid` or
@@ -30,11 +33,11 @@ pub struct WithdrawalRecord {
     pub reason: String,
     pub amount_fen: i64,
     pub months: i32,
-    pub evidence_kind: String,
+    pub evidence_kind: EvidenceKind,
     pub evidence_no: Option<String>,
     pub evidence_date: Option<Date>,
     pub evidence_amount_fen: Option<i64>,
-    pub status: String,
+    pub status: WithdrawalStatus,
     /// `online` or `counter`.
     pub channel: String,
     pub applied_on: Date,
@@ -91,8 +94,7 @@ pub struct WithdrawalStats {
 pub struct RepaymentAgreementRecord {
     pub agreement_id: i64,
     pub member_id: i64,
-    /// `hpf` (住房公积金贷款) or `commercial` (商业贷款).
-    pub kind: String,
+    pub kind: AgreementKind,
     pub lender: String,
     pub loan_contract_no: String,
     pub monthly_fen: i64,
@@ -101,8 +103,7 @@ pub struct RepaymentAgreementRecord {
     pub bank_card: String,
     pub starts_on: Date,
     pub ends_on: Date,
-    /// `active` or `ended`.
-    pub status: String,
+    pub status: AgreementStatus,
     pub signed_by: String,
     pub created_at_us: i64,
 }
@@ -127,7 +128,7 @@ pub fn repayment_agreement_from(r: AgreementRow) -> StoreResult<RepaymentAgreeme
     Ok(RepaymentAgreementRecord {
         agreement_id: r.0,
         member_id: r.1,
-        kind: r.2,
+        kind: coded("repayment_agreement", "kind", &r.2, AgreementKind::parse)?,
         lender: r.3,
         loan_contract_no: r.4,
         monthly_fen: r.5,
@@ -135,7 +136,12 @@ pub fn repayment_agreement_from(r: AgreementRow) -> StoreResult<RepaymentAgreeme
         bank_card: r.7,
         starts_on: crate::rows::stored_date(&r.8)?,
         ends_on: crate::rows::stored_date(&r.9)?,
-        status: r.10,
+        status: coded(
+            "repayment_agreement",
+            "status",
+            &r.10,
+            AgreementStatus::parse,
+        )?,
         signed_by: r.11,
         created_at_us: r.12,
     })
@@ -201,7 +207,11 @@ pub trait WithdrawalStore: Send + Sync {
     ) -> StoreResult<Vec<WithdrawalRecord>>;
 
     /// Applications in a status, oldest first (the review queue).
-    async fn withdrawals_in(&self, status: &str, limit: u32) -> StoreResult<Vec<WithdrawalRecord>>;
+    async fn withdrawals_in(
+        &self,
+        status: WithdrawalStatus,
+        limit: u32,
+    ) -> StoreResult<Vec<WithdrawalRecord>>;
 
     /// Moves an application from `from` to `to` recording who and why;
     /// false when it was no longer in `from`. Leaving for `rejected` or
@@ -209,8 +219,8 @@ pub trait WithdrawalStore: Send + Sync {
     async fn move_withdrawal(
         &self,
         withdrawal_id: i64,
-        from: &str,
-        to: &str,
+        from: WithdrawalStatus,
+        to: WithdrawalStatus,
         login: &str,
         note: &str,
     ) -> StoreResult<bool>;
@@ -221,7 +231,7 @@ pub trait WithdrawalStore: Send + Sync {
     async fn approve_withdrawal(
         &self,
         withdrawal_id: i64,
-        from: &str,
+        from: WithdrawalStatus,
         login: &str,
         note: &str,
     ) -> StoreResult<bool>;
@@ -245,7 +255,7 @@ pub trait WithdrawalStore: Send + Sync {
     ) -> StoreResult<WithdrawalStats>;
 
     /// Whether live withdrawals used this evidence, and Σ their amounts.
-    async fn evidence_usage(&self, kind: &str, number: &str) -> StoreResult<(bool, i64)>;
+    async fn evidence_usage(&self, kind: EvidenceKind, number: &str) -> StoreResult<(bool, i64)>;
 
     /// The day the member's account entered its status, if recorded.
     async fn member_status_on(&self, member_id: i64) -> StoreResult<Option<Date>>;
@@ -361,11 +371,21 @@ macro_rules! impl_withdrawal_store {
                     reason: r.try_get(2).map_err($backend_err)?,
                     amount_fen: r.try_get(3).map_err($backend_err)?,
                     months: r.try_get(4).map_err($backend_err)?,
-                    evidence_kind: r.try_get(5).map_err($backend_err)?,
+                    evidence_kind: $crate::rows::coded(
+                        "withdrawal",
+                        "evidence_kind",
+                        r.try_get(5).map_err($backend_err)?,
+                        anju_domain::policy::EvidenceKind::parse,
+                    )?,
                     evidence_no: r.try_get(6).map_err($backend_err)?,
                     evidence_date: evidence_date.as_deref().map($crate::rows::stored_date).transpose()?,
                     evidence_amount_fen: r.try_get(8).map_err($backend_err)?,
-                    status: r.try_get(9).map_err($backend_err)?,
+                    status: $crate::rows::coded(
+                        "withdrawal",
+                        "status",
+                        r.try_get(9).map_err($backend_err)?,
+                        anju_domain::withdrawal::WithdrawalStatus::parse,
+                    )?,
                     channel: r.try_get(10).map_err($backend_err)?,
                     applied_on: $crate::rows::stored_date(&applied_on)?,
                     applicant: r.try_get(12).map_err($backend_err)?,
@@ -397,7 +417,7 @@ macro_rules! impl_withdrawal_store {
                     sqlx::query(
                         "INSERT INTO evidence_claim (evidence_kind, evidence_no, withdrawal_id) VALUES ($1, $2, $3)",
                     )
-                    .bind(&w.evidence_kind)
+                    .bind(w.evidence_kind.code())
                     .bind(no)
                     .bind(w.withdrawal_id)
                     .execute(&mut *tx)
@@ -425,11 +445,11 @@ macro_rules! impl_withdrawal_store {
                 .bind(&w.reason)
                 .bind(w.amount_fen)
                 .bind(w.months)
-                .bind(&w.evidence_kind)
+                .bind(w.evidence_kind.code())
                 .bind(&w.evidence_no)
                 .bind(w.evidence_date.map(|d| d.to_string()))
                 .bind(w.evidence_amount_fen)
-                .bind(&w.status)
+                .bind(w.status.code())
                 .bind(&w.channel)
                 .bind(w.applied_on.to_string())
                 .bind(&w.applicant)
@@ -514,12 +534,16 @@ macro_rules! impl_withdrawal_store {
                 rows.iter().map(Self::withdrawal_of_row).collect()
             }
 
-            async fn withdrawals_in(&self, status: &str, limit: u32) -> $crate::StoreResult<Vec<$crate::WithdrawalRecord>> {
+            async fn withdrawals_in(
+                &self,
+                status: anju_domain::withdrawal::WithdrawalStatus,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::WithdrawalRecord>> {
                 let rows = sqlx::query(concat!(
                     "SELECT ", $crate::withdrawal_columns!(),
                     " FROM withdrawal WHERE status = $1 ORDER BY withdrawal_id LIMIT $2"
                 ))
-                .bind(status)
+                .bind(status.code())
                 .bind($crate::access_sql::list_limit(limit))
                 .fetch_all(&self.$reader)
                 .await
@@ -530,8 +554,8 @@ macro_rules! impl_withdrawal_store {
             async fn move_withdrawal(
                 &self,
                 id: i64,
-                from: &str,
-                to: &str,
+                from: anju_domain::withdrawal::WithdrawalStatus,
+                to: anju_domain::withdrawal::WithdrawalStatus,
                 login: &str,
                 note: &str,
             ) -> $crate::StoreResult<bool> {
@@ -543,8 +567,8 @@ macro_rules! impl_withdrawal_store {
                      note = $5, updated_at_us = $6 WHERE withdrawal_id = $1 AND status = $2",
                 )
                 .bind(id)
-                .bind(from)
-                .bind(to)
+                .bind(from.code())
+                .bind(to.code())
                 .bind(login)
                 .bind(note)
                 .bind($crate::now_micros())
@@ -553,7 +577,7 @@ macro_rules! impl_withdrawal_store {
                 .map_err($backend_err)?
                 .rows_affected()
                     == 1;
-                if done && (to == "rejected" || to == "failed") {
+                if done && !to.is_live() {
                     Self::release_claim(&mut tx, id).await?;
                 }
                 tx.commit().await.map_err($backend_err)?;
@@ -563,7 +587,7 @@ macro_rules! impl_withdrawal_store {
             async fn approve_withdrawal(
                 &self,
                 id: i64,
-                from: &str,
+                from: anju_domain::withdrawal::WithdrawalStatus,
                 login: &str,
                 note: &str,
             ) -> $crate::StoreResult<bool> {
@@ -572,7 +596,7 @@ macro_rules! impl_withdrawal_store {
                     "SELECT member_id, amount_fen FROM withdrawal WHERE withdrawal_id = $1 AND status = $2",
                 )
                 .bind(id)
-                .bind(from)
+                .bind(from.code())
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err($backend_err)?;
@@ -611,7 +635,7 @@ macro_rules! impl_withdrawal_store {
                      WHERE withdrawal_id = $1 AND status = $2",
                 )
                 .bind(id)
-                .bind(from)
+                .bind(from.code())
                 .bind(login)
                 .bind(note)
                 .bind($crate::now_micros())
@@ -686,13 +710,17 @@ macro_rules! impl_withdrawal_store {
                 })
             }
 
-            async fn evidence_usage(&self, kind: &str, number: &str) -> $crate::StoreResult<(bool, i64)> {
+            async fn evidence_usage(
+                &self,
+                kind: anju_domain::policy::EvidenceKind,
+                number: &str,
+            ) -> $crate::StoreResult<(bool, i64)> {
                 let (count, sum): (i64, i64) = sqlx::query_as(concat!(
                     "SELECT COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM withdrawal \
                      WHERE evidence_kind = $1 AND evidence_no = $2 AND status IN ",
                     $crate::withdrawal_live!()
                 ))
-                .bind(kind)
+                .bind(kind.code())
                 .bind(number)
                 .fetch_one(&self.$writer)
                 .await
@@ -832,7 +860,7 @@ macro_rules! impl_withdrawal_store {
                 ))
                 .bind(a.agreement_id)
                 .bind(a.member_id)
-                .bind(&a.kind)
+                .bind(a.kind.code())
                 .bind(&a.lender)
                 .bind(&a.loan_contract_no)
                 .bind(a.monthly_fen)
@@ -840,7 +868,7 @@ macro_rules! impl_withdrawal_store {
                 .bind(&a.bank_card)
                 .bind(a.starts_on.to_string())
                 .bind(a.ends_on.to_string())
-                .bind(&a.status)
+                .bind(a.status.code())
                 .bind(&a.signed_by)
                 .bind(a.created_at_us)
                 .execute(&self.$writer)

@@ -208,10 +208,10 @@ pub async fn member_balance(
 fn task_json(t: &TaskRecord) -> serde_json::Value {
     json!({
         "task_id": t.task_id,
-        "kind": t.kind,
+        "kind": t.kind.code(),
         "target": t.target,
         "summary": t.summary,
-        "status": t.status,
+        "status": t.status.code(),
         "maker": t.maker_login,
         "created_at_us": t.created_at_us,
         "decider": t.decider_login,
@@ -346,7 +346,7 @@ fn employer_json(e: &anju_store::EmployerRecord) -> serde_json::Value {
         "employer_id": e.employer_id,
         "uscc": e.uscc,
         "name": e.name,
-        "status": e.status,
+        "status": e.status.code(),
         "source": e.source,
     })
 }

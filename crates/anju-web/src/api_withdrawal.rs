@@ -84,7 +84,7 @@ fn withdrawal_json(w: &WithdrawalRecord) -> serde_json::Value {
         "withdrawal_id": w.withdrawal_id,
         "reason": w.reason,
         "amount_fen": w.amount_fen,
-        "status": w.status,
+        "status": w.status.code(),
         "channel": w.channel,
         "applied_on": w.applied_on.to_string(),
         "rule": w.rule,

@@ -13,6 +13,8 @@ use anju_app::access::NewAccount;
 use anju_app::clock::today_in_china;
 use anju_app::policy::load_policy;
 use anju_domain::access::{Role, totp_code};
+use anju_domain::collection::MemberStatus;
+use anju_domain::fund::DistributionStatus;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::{Date, Fen, Period};
 use anju_store_sqlite::SqliteStore;
@@ -76,7 +78,7 @@ async fn harness() -> Harness {
                 id_card: MEMBER.into(),
                 name: "王芳".into(),
                 employer_id: Some(9),
-                status: "01".into(),
+                status: MemberStatus::Active,
                 wage_fen: 10_000_00,
                 employer_rate_ppm: None,
                 member_rate_ppm: None,
@@ -435,7 +437,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
     );
     let record = h.app.store().distribution(year).await.expect("read");
     let record = record.expect("prepared");
-    assert_eq!(record.status, "prepared");
+    assert_eq!(record.status, DistributionStatus::Prepared);
     assert_eq!(record.entry_id, None);
 
     // Finance may not approve at all.
@@ -466,7 +468,10 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
         approved.body
     );
     let record = h.app.store().distribution(year).await.expect("read");
-    assert_eq!(record.expect("approved").status, "approved");
+    assert_eq!(
+        record.expect("approved").status,
+        DistributionStatus::Approved
+    );
     // A second approval is refused; the statements show the distribution.
     let again = h
         .post_form(

@@ -5,6 +5,7 @@ use anju_app::App;
 use anju_app::access::NewAccount;
 use anju_app::policy::load_policy;
 use anju_domain::access::{Role, base32_decode, totp_code};
+use anju_domain::collection::MemberStatus;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::{Date, Fen};
 use anju_store::AuditQuery;
@@ -798,7 +799,7 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         id_card: "320502199003071230".into(),
         name: "王芳".into(),
         employer_id: Some(9),
-        status: "01".into(),
+        status: MemberStatus::Active,
         wage_fen: 10_000_00,
         employer_rate_ppm: None,
         member_rate_ppm: None,

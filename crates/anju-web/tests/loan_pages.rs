@@ -12,7 +12,9 @@ use anju_app::access::NewAccount;
 use anju_app::clock::today_in_china;
 use anju_app::policy::load_policy;
 use anju_domain::access::{Role, totp_code};
+use anju_domain::collection::MemberStatus;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::loan::LoanStatus;
 use anju_domain::{Date, Fen, Period};
 use anju_store_sqlite::SqliteStore;
 use anju_web::WebOptions;
@@ -63,7 +65,7 @@ async fn harness() -> Harness {
         id_card: id_card.into(),
         name: name.into(),
         employer_id: Some(9),
-        status: "01".into(),
+        status: MemberStatus::Active,
         wage_fen: 10_000_00,
         employer_rate_ppm: None,
         member_rate_ppm: None,
@@ -499,7 +501,7 @@ async fn a_reviewer_enters_a_project_loan_and_another_approves_it() {
     );
     let twice = h.post_form("/staff/loans/project", &reviewer, &form).await;
     assert_eq!(twice.status, StatusCode::OK);
-    let queue = h.app.loan_queue("reviewed").await.expect("queue");
+    let queue = h.app.loan_queue(LoanStatus::Reviewed).await.expect("queue");
     assert_eq!(queue.len(), 1, "the same request key enters once");
     let id = queue[0].loan_id;
     let own = h
@@ -510,13 +512,23 @@ async fn a_reviewer_enters_a_project_loan_and_another_approves_it() {
         .post_form(&format!("/staff/loans/{id}/approve"), &other, "note=")
         .await;
     assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
-    assert_eq!(h.app.loan(id).await.expect("loan").status, "approved");
+    assert_eq!(
+        h.app.loan(id).await.expect("loan").status,
+        LoanStatus::Approved
+    );
     let bad = form
         .replace("amount=800000", "amount=abc")
         .replace("gzf-1", "gzf-2");
     let bad = h.post_form("/staff/loans/project", &reviewer, &bad).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(h.app.loan_queue("reviewed").await.expect("queue").len(), 0);
+    assert_eq!(
+        h.app
+            .loan_queue(LoanStatus::Reviewed)
+            .await
+            .expect("queue")
+            .len(),
+        0
+    );
 }
 
 #[tokio::test]
@@ -628,7 +640,7 @@ async fn bad_input_is_refused_in_chinese_and_writes_nothing() {
     assert!(h.app.loans_of(1).await.expect("loans").is_empty());
     assert!(
         h.app
-            .loan_queue("submitted")
+            .loan_queue(LoanStatus::Submitted)
             .await
             .expect("queue")
             .is_empty()

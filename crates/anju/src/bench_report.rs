@@ -17,7 +17,9 @@ use anju_app::App;
 use anju_app::access::Actor;
 use anju_domain::access::Channel;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::policy::EvidenceKind;
 use anju_domain::policy::PolicySet;
+use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::{Date, Fen, Period};
 use anju_store::WithdrawalRecord;
 use anyhow::{Result, anyhow, bail};
@@ -237,11 +239,11 @@ fn withdrawal_record(app: &App, member: i64, day: Date, entry_id: i64) -> Withdr
         reason: if member % 3 == 0 { "03" } else { "07" }.to_string(),
         amount_fen: WITHDRAWAL_FEN,
         months: 1,
-        evidence_kind: "none".to_string(),
+        evidence_kind: EvidenceKind::None,
         evidence_no: None,
         evidence_date: None,
         evidence_amount_fen: None,
-        status: "approved".to_string(),
+        status: WithdrawalStatus::Approved,
         channel: "online".to_string(),
         applied_on: day,
         applicant: "bench".to_string(),

@@ -9,9 +9,11 @@ use anju_app::App;
 use anju_app::access::{Actor, Principal};
 use anju_app::withdrawal::WithdrawalApplication;
 use anju_domain::access::Role;
+use anju_domain::collection::MemberStatus;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::policy::PolicySet;
 use anju_domain::withdrawal::WithdrawalRequest;
+use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::{Date, Fen};
 use anju_store::MemberRecord;
 use anyhow::{Result, bail};
@@ -72,7 +74,7 @@ async fn seed_members(app: &App, members: u64, today: Date) -> Result<()> {
                 id_card: id_card.as_str().to_string(),
                 name: "职工".to_string(),
                 employer_id: Some(1),
-                status: "01".to_string(),
+                status: MemberStatus::Active,
                 wage_fen: 10_000_00,
                 employer_rate_ppm: None,
                 member_rate_ppm: None,
@@ -143,7 +145,7 @@ pub async fn withdrawal(
                     .apply_withdrawal(&actor, member_id, application, today)
                     .await
                 {
-                    Ok(w) if w.status == "paid" => {}
+                    Ok(w) if w.status == WithdrawalStatus::Paid => {}
                     _ => {
                         refused.fetch_add(1, Ordering::Relaxed);
                     }

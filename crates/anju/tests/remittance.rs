@@ -7,6 +7,7 @@ use anju_app::access::Actor;
 use anju_app::collection::batch::{RemittanceRun, SeedSpec, SeedSummary};
 use anju_app::policy::load_policy;
 use anju_domain::access::Channel;
+use anju_domain::collection::BillStatus;
 use anju_domain::ledger::{EntryId, Side};
 use anju_domain::{Date, Period};
 use anju_store::{NewBill, Store};
@@ -202,7 +203,7 @@ async fn a_second_bill_for_the_month_is_refused_whole_on_every_backend() {
             lines,
         };
         copy.bill.bill_id = app.store().reserve_ids(1);
-        copy.bill.status = "open".to_string();
+        copy.bill.status = BillStatus::Open;
         let unrelated = NewBill {
             bill: anju_store::BillRecord {
                 bill_id: app.store().reserve_ids(1),

@@ -4,6 +4,7 @@
 //! would send, with status `simulated`; real gateways replace them.
 
 use crate::{App, AppResult};
+use anju_domain::access::DeliveryStatus;
 use anju_domain::ids::MobileNo;
 use anju_store::{Delivery, InboxMessage, UserRecord};
 
@@ -120,7 +121,7 @@ impl App {
                     channel: adapter.channel().to_string(),
                     address,
                     content: adapter.render(title, body),
-                    status: "simulated".to_string(),
+                    status: DeliveryStatus::Simulated,
                     sent_at_us: now,
                 })
             })

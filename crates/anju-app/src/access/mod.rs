@@ -41,7 +41,7 @@ impl Principal {
             user_id: user.user_id,
             login: user.login.clone(),
             display_name: user.display_name.clone(),
-            role: Role::parse(&user.role).ok()?,
+            role: user.role,
             member_id: user.member_id,
             employer_id: user.employer_id,
         })

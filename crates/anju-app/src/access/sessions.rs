@@ -123,9 +123,7 @@ impl App {
             return Ok(None);
         };
         let expected = format!("sha256${}", sha256_hex(secret.as_bytes()));
-        if user.role != anju_domain::access::Role::PartnerCentre.code()
-            || user.password_hash != expected
-        {
+        if user.role != anju_domain::access::Role::PartnerCentre || user.password_hash != expected {
             return Ok(None);
         }
         Ok(Principal::from_record(&user))

@@ -110,7 +110,7 @@ impl App {
     pub(crate) async fn refuse_if_pending(&self, targets: &[String]) -> AppResult<()> {
         let pending = self
             .store()
-            .tasks(Some(TaskStatus::Pending.code()), PENDING_SCAN)
+            .tasks(Some(TaskStatus::Pending), PENDING_SCAN)
             .await?;
         if pending.iter().any(|t| targets.contains(&t.target)) {
             return Err(DomainError::new("TASK_PENDING", "已有同一事项的待审批申请").into());
@@ -135,14 +135,14 @@ impl App {
         }
         let task = TaskRecord {
             task_id,
-            kind: draft.kind.code().to_string(),
+            kind: draft.kind,
             target: draft.target,
             payload: draft.payload,
             summary: draft.summary,
             maker_user_id: maker.user_id,
             maker_login: maker.masked_login(),
             created_at_us: crate::clock::now_micros(),
-            status: TaskStatus::Pending.code().to_string(),
+            status: TaskStatus::Pending,
             decider_user_id: None,
             decider_login: None,
             decided_at_us: None,
@@ -189,9 +189,9 @@ impl App {
             self.store().task(task_id).await?.ok_or_else(|| {
                 DomainError::new("TASK_NOT_FOUND", format!("待办 {task_id} 不存在"))
             })?;
-        let kind = TaskKind::parse(&task.kind)?;
+        let kind = task.kind;
         check_decider(kind, task.maker_user_id, checker.user_id, checker.role)?;
-        if task.status != TaskStatus::Pending.code() {
+        if task.status != TaskStatus::Pending {
             return Err(DomainError::new("TASK_DECIDED", "该待办已处理").into());
         }
         let reason = if approve {
@@ -206,7 +206,7 @@ impl App {
         };
         let decision = TaskDecision {
             task_id,
-            status: status.code().to_string(),
+            status,
             decider_user_id: checker.user_id,
             decider_login: checker.masked_login(),
             decided_at_us: crate::clock::now_micros(),
@@ -268,10 +268,7 @@ impl App {
 
     /// Pending tasks, newest first (the staff queue 待办).
     pub async fn pending_tasks(&self, limit: u32) -> AppResult<Vec<TaskRecord>> {
-        Ok(self
-            .store()
-            .tasks(Some(TaskStatus::Pending.code()), limit)
-            .await?)
+        Ok(self.store().tasks(Some(TaskStatus::Pending), limit).await?)
     }
 
     pub async fn recent_tasks(&self, limit: u32) -> AppResult<Vec<TaskRecord>> {

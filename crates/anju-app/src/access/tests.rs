@@ -1,6 +1,8 @@
 use super::*;
 use crate::App;
 use crate::policy::load_policy;
+use anju_domain::access::DeliveryStatus;
+use anju_domain::access::TaskStatus;
 use anju_domain::access::{Channel, Role, totp_code};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::{Date, Fen};
@@ -288,7 +290,7 @@ async fn maker_checker_reversal() {
         .decide_task(&web(Some(reviewer.clone())), task.task_id, true, "核对无误")
         .await
         .expect("approve");
-    assert_eq!(done.status, "approved");
+    assert_eq!(done.status, TaskStatus::Approved);
     assert_eq!(
         app.member_balance(MemberId(1))
             .await
@@ -313,7 +315,7 @@ async fn maker_checker_reversal() {
         channels.contains(&"sms") && channels.contains(&"wechat"),
         "{channels:?}"
     );
-    assert!(sent.iter().all(|d| d.status == "simulated"));
+    assert!(sent.iter().all(|d| d.status == DeliveryStatus::Simulated));
     let trail = app
         .store()
         .search_audit(&AuditQuery {

@@ -81,7 +81,7 @@ impl App {
             user_id: self.store().reserve_ids(1),
             login: account.login,
             display_name: account.display_name,
-            role: account.role.code().to_string(),
+            role: account.role,
             password_hash,
             totp_secret,
             member_id: account.member_id,

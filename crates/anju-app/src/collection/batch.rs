@@ -21,6 +21,8 @@ use super::{PaymentAdapter, PaymentRequest, ReliefFor, rates_of};
 use crate::access::Actor;
 use crate::ledger::MAX_ENTRIES_PER_BATCH;
 use crate::{App, AppResult};
+use anju_domain::collection::BillKind;
+use anju_domain::collection::BillStatus;
 use anju_domain::collection::{BillLine, BillableMember, ContributionRates, RemittanceBill};
 use anju_domain::ledger::{IdempotencyKey, MemberId, NewEntry, Side};
 use anju_domain::policy::ContributionRules;
@@ -136,7 +138,7 @@ fn bill_rows(bill: &RemittanceBill, bill_id: i64, created_at_us: i64) -> AppResu
         employer_id: bill.employer_id,
         period: i32::try_from(bill.period.yyyymm()).unwrap_or(0),
         due_date: bill.due_date,
-        status: "open".to_string(),
+        status: BillStatus::Open,
         total_fen: bill.total()?.get(),
         line_count: i32::try_from(bill.lines.len()).unwrap_or(i32::MAX),
         created_at_us,
@@ -144,7 +146,7 @@ fn bill_rows(bill: &RemittanceBill, bill_id: i64, created_at_us: i64) -> AppResu
         paid_on: None,
         payment_channel: None,
         payment_reference: None,
-        kind: "01".to_string(),
+        kind: BillKind::Remittance,
         reason: None,
         reversal_entry_id: None,
     };
@@ -347,7 +349,7 @@ impl App {
         };
         for (employer, mine) in employers.iter().zip(rosters(&employers, &roster)) {
             match existing.get(&employer.employer_id) {
-                Some(b) if b.status == "paid" => page.already_paid += 1,
+                Some(b) if b.status == BillStatus::Paid => page.already_paid += 1,
                 Some(b) => page.to_pay.push(self.reopened(b, employer).await?),
                 None => {
                     let relief = reliefs.get(&employer.employer_id);

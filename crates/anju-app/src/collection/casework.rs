@@ -8,6 +8,11 @@ use super::check_scope;
 use crate::access::{Actor, TaskDraft, acting, checked_reason};
 use crate::{App, AppResult};
 use anju_domain::access::TaskKind;
+use anju_domain::collection::BillKind;
+use anju_domain::collection::BillStatus;
+use anju_domain::collection::CaseStatus;
+use anju_domain::collection::MemberStatus;
+use anju_domain::collection::ReliefStatus;
 use anju_domain::collection::{
     BackPayRequest, BillLine, CaseStep, ContributionRates, EmployerStatus, ReliefApplication,
     ReliefKind, RowError, back_payment_lines, charged_per_member, check_deadline, check_next_step,
@@ -43,7 +48,7 @@ pub struct ReliefFor {
 impl ReliefFor {
     /// Adds what an approved relief covering the month changes.
     fn add(&mut self, r: &ReliefRecord) -> AppResult<()> {
-        match ReliefKind::parse(&r.kind)? {
+        match r.kind {
             ReliefKind::Deferral => {
                 self.due_date = Some(deferred_due_date(period_of(r.to_period)?)?);
             }
@@ -134,14 +139,12 @@ impl App {
         to: EmployerStatus,
     ) -> AppResult<EmployerRecord> {
         let employer = self.employer_record(employer_id).await?;
-        let codes: Vec<&str> = from.iter().map(|s| s.code()).collect();
         if !self
             .store()
-            .set_employer_status(employer_id, &codes, to.code())
+            .set_employer_status(employer_id, from, to)
             .await?
         {
-            let now =
-                EmployerStatus::parse(&employer.status).map_or("未知", EmployerStatus::name_zh);
+            let now = employer.status.name_zh();
             return Err(DomainError::new(
                 "EMPLOYER_STATUS_INVALID",
                 format!("单位状态为“{now}”，不能办理“{}”", to.name_zh()),
@@ -166,7 +169,7 @@ impl App {
             .bills_of(employer_id, 1_000)
             .await?
             .into_iter()
-            .filter(|b| b.status == "open")
+            .filter(|b| b.status == BillStatus::Open)
             .count();
         if open > 0 {
             return Err(DomainError::new(
@@ -312,7 +315,7 @@ impl App {
                 .employer_by_uscc(uscc.as_str())
                 .await?
                 .ok_or_else(|| not_found("EMPLOYER_NOT_FOUND", format!("单位 {uscc} 未登记")))?;
-            if employer.status == EmployerStatus::Closed.code() {
+            if employer.status == EmployerStatus::Closed {
                 return Ok(employer);
             }
             self.try_close_employer(employer.employer_id).await
@@ -352,7 +355,7 @@ impl App {
             check_rates(rates, &self.policy().contribution.at(today)?.value)?;
             let lower = rates.employer.ppm() < employer.employer_rate_ppm
                 || rates.member.ppm() < employer.member_rate_ppm;
-            if lower && employer.status != EmployerStatus::Opened.code() {
+            if lower && employer.status != EmployerStatus::Opened {
                 return Err(DomainError::new(
                     "RATE_REDUCTION_NEEDS_APPROVAL",
                     "降低缴存比例须经职工代表大会或工会同意，请提交降比例申请",
@@ -370,8 +373,8 @@ impl App {
             self.store()
                 .set_employer_status(
                     employer_id,
-                    &[EmployerStatus::Opened.code()],
-                    EmployerStatus::Active.code(),
+                    &[EmployerStatus::Opened],
+                    EmployerStatus::Active,
                 )
                 .await?;
             self.employer_record(employer_id).await
@@ -393,7 +396,8 @@ impl App {
         let Some(member) = self.store().member(member_id).await? else {
             return Ok(None);
         };
-        let (Some(employer_id), true) = (member.employer_id, member.status == "01") else {
+        let (Some(employer_id), true) = (member.employer_id, member.status == MemberStatus::Active)
+        else {
             return Ok(None);
         };
         let employer = self.employer_record(employer_id).await?;
@@ -490,7 +494,7 @@ impl App {
             .monthly_bill(employer_id, period_value(period))
             .await?;
         let monthly = match monthly {
-            Some(b) if b.status == "paid" => b,
+            Some(b) if b.status == BillStatus::Paid => b,
             Some(_) => {
                 return Err(DomainError::new(
                     "BACKPAY_MONTHLY_OPEN",
@@ -538,7 +542,7 @@ impl App {
             employer_id,
             period: period_value(period),
             due_date: today,
-            status: "open".to_string(),
+            status: BillStatus::Open,
             total_fen: total.get(),
             line_count: i32::try_from(lines.len()).unwrap_or(i32::MAX),
             created_at_us: crate::clock::now_micros(),
@@ -546,7 +550,7 @@ impl App {
             paid_on: None,
             payment_channel: None,
             payment_reference: None,
-            kind: "02".to_string(),
+            kind: BillKind::BackPayment,
             reason: Some(reason),
             reversal_entry_id: None,
         };
@@ -576,7 +580,9 @@ impl App {
             .await?
             .into_iter()
             .filter(|b| {
-                b.period == monthly.period && b.kind == "02" && b.reversal_entry_id.is_none()
+                b.period == monthly.period
+                    && b.kind == BillKind::BackPayment
+                    && b.reversal_entry_id.is_none()
             })
             .collect();
         for b in earlier {
@@ -645,7 +651,7 @@ impl App {
                 self.store().bill(bill_id).await?.ok_or_else(|| {
                     not_found("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在"))
                 })?;
-            if bill.status != "paid" || bill.reversal_entry_id.is_some() {
+            if bill.status != BillStatus::Paid || bill.reversal_entry_id.is_some() {
                 return Err(DomainError::new(
                     "BILL_NOT_CORRECTABLE",
                     "只有已缴纳且未更正的清册可以申请更正",
@@ -763,8 +769,8 @@ impl App {
             .await?
             .into_iter()
             .any(|r| {
-                r.kind == a.kind.code()
-                    && r.status != "rejected"
+                r.kind == a.kind
+                    && r.status != ReliefStatus::Rejected
                     && r.from_period <= to
                     && from <= r.to_period
             });
@@ -784,14 +790,14 @@ impl App {
         let record = ReliefRecord {
             relief_id: ids,
             employer_id,
-            kind: a.kind.code().to_string(),
+            kind: a.kind,
             from_period: period_value(a.from),
             to_period: period_value(a.to),
             employer_rate_ppm: a.rates.map(|r| r.employer.ppm()),
             member_rate_ppm: a.rates.map(|r| r.member.ppm()),
             reason: a.reason.trim().to_string(),
             consent: a.consent.trim().to_string(),
-            status: "pending".to_string(),
+            status: ReliefStatus::Pending,
             task_id: ids + 1,
             filed_at_us: crate::clock::now_micros(),
         };
@@ -830,14 +836,18 @@ impl App {
             .relief_by_task(task.task_id)
             .await?
             .ok_or_else(|| DomainError::new("TASK_CORRUPT", "待办内容无效"))?;
-        let status = if approve { "approved" } else { "rejected" };
+        let status = if approve {
+            ReliefStatus::Approved
+        } else {
+            ReliefStatus::Rejected
+        };
         self.store().decide_relief(relief.relief_id, status).await?;
-        if approve && ReliefKind::parse(&relief.kind)? == ReliefKind::Deferral {
+        if approve && relief.kind == ReliefKind::Deferral {
             self.store()
                 .set_employer_status(
                     relief.employer_id,
-                    &[EmployerStatus::Active.code()],
-                    EmployerStatus::Deferred.code(),
+                    &[EmployerStatus::Active],
+                    EmployerStatus::Deferred,
                 )
                 .await?;
         }
@@ -849,7 +859,8 @@ impl App {
         let month = period_value(period);
         let mut found = ReliefFor::default();
         for r in self.store().reliefs_of(employer_id, RELIEF_PAGE).await? {
-            if r.status == "approved" && (r.from_period..=r.to_period).contains(&month) {
+            if r.status == ReliefStatus::Approved && (r.from_period..=r.to_period).contains(&month)
+            {
                 found.add(&r)?;
             }
         }
@@ -1068,14 +1079,14 @@ impl App {
             case_id: self.store().reserve_ids(1),
             employer_id,
             opened_on: today,
-            status: "open".to_string(),
+            status: CaseStatus::Open,
             arrears_fen: arrears.get(),
             periods: periods.join(","),
             closed_on: None,
         };
         let first = CaseStepRecord {
             step_no: 1,
-            kind: CaseStep::Reminder.code().to_string(),
+            kind: CaseStep::Reminder,
             acted_on: today,
             deadline: Some(deadline),
             document,
@@ -1129,10 +1140,10 @@ impl App {
         let last = steps
             .last()
             .ok_or_else(|| DomainError::new("CASE_CORRUPT", "案件没有办理记录"))?;
-        let last_step = if case.status == "closed" {
+        let last_step = if case.status == CaseStatus::Closed {
             CaseStep::Closed
         } else {
-            CaseStep::parse(&last.kind)?
+            last.kind
         };
         check_next_step(last_step, last.deadline, input.step, input.deadline, today)?;
         let still_overdue = !self
@@ -1145,7 +1156,7 @@ impl App {
         let note = checked_text(&input.note, "结案说明", closing && still_overdue)?;
         let step = CaseStepRecord {
             step_no: last.step_no + 1,
-            kind: input.step.code().to_string(),
+            kind: input.step,
             acted_on: today,
             deadline: input.deadline.filter(|_| input.step.has_deadline()),
             document,
@@ -1185,7 +1196,10 @@ impl App {
         Ok(self.store().case(case_id).await?)
     }
 
-    pub async fn enforcement_cases(&self, status: Option<&str>) -> AppResult<Vec<CaseRecord>> {
+    pub async fn enforcement_cases(
+        &self,
+        status: Option<CaseStatus>,
+    ) -> AppResult<Vec<CaseRecord>> {
         Ok(self.store().cases(status, 200).await?)
     }
 
@@ -1205,8 +1219,8 @@ impl App {
                 .store()
                 .set_employer_status(
                     r.employer_id,
-                    &[EmployerStatus::Deferred.code()],
-                    EmployerStatus::Active.code(),
+                    &[EmployerStatus::Deferred],
+                    EmployerStatus::Active,
                 )
                 .await?;
             if moved {

@@ -7,6 +7,11 @@ use super::{CaseStepInput, CompanyRegistered, FlexibleSignup};
 use crate::App;
 use crate::access::{Actor, Principal};
 use anju_domain::access::Role;
+use anju_domain::collection::BillStatus;
+use anju_domain::collection::CaseStatus;
+use anju_domain::collection::EmployerStatus;
+use anju_domain::collection::MemberStatus;
+use anju_domain::collection::ReliefStatus;
 use anju_domain::collection::{
     BackPayRequest, CaseStep, MemberEnrolment, ReliefApplication, ReliefKind,
 };
@@ -121,7 +126,7 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
         .await
         .expect("back payment");
     // 1,000 more base × 10% × 2 = 200.00; the missed month 5,000 × 20% = 1,000.00.
-    assert_eq!((bill.kind.as_str(), bill.total_fen), ("02", 1_200_00));
+    assert_eq!((bill.kind.code(), bill.total_fen), ("02", 1_200_00));
     let paid = app
         .pay_bill(&batch(), bill.bill_id, "bank", today)
         .await
@@ -179,7 +184,7 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
         refused.expect_err("open").code(),
         Some("BACKPAY_MONTHLY_OPEN")
     );
-    assert_eq!(open_month.status, "open");
+    assert_eq!(open_month.status, BillStatus::Open);
 }
 
 #[tokio::test]
@@ -269,7 +274,7 @@ async fn an_approved_deferral_moves_the_due_date_and_ends_by_itself() {
         .apply_for_relief(&agent, employer_id, &application, d("2026-11-20"))
         .await
         .expect("apply");
-    assert_eq!(filed.status, "pending");
+    assert_eq!(filed.status, ReliefStatus::Pending);
     let overlap = app
         .apply_for_relief(
             &agent,
@@ -290,7 +295,7 @@ async fn an_approved_deferral_moves_the_due_date_and_ends_by_itself() {
         .await
         .expect("e")
         .expect("e");
-    assert_eq!(employer.status, "03");
+    assert_eq!(employer.status, EmployerStatus::Deferred);
     let bill = app
         .generate_bill(&batch(), employer_id, p("202612"))
         .await
@@ -318,7 +323,7 @@ async fn an_approved_deferral_moves_the_due_date_and_ends_by_itself() {
         .await
         .expect("e")
         .expect("e");
-    assert_eq!(employer.status, "01");
+    assert_eq!(employer.status, EmployerStatus::Active);
 }
 
 #[tokio::test]
@@ -352,14 +357,14 @@ async fn an_approved_rate_reduction_bills_the_reduced_rates_and_a_rejection_chan
     app.decide_task(&reviewer, approved.task_id, true, "")
         .await
         .expect("approve");
-    let statuses: Vec<String> = app
+    let statuses: Vec<ReliefStatus> = app
         .reliefs_of(employer_id)
         .await
         .expect("list")
         .into_iter()
         .map(|r| r.status)
         .collect();
-    assert_eq!(statuses, ["approved", "rejected"]);
+    assert_eq!(statuses, [ReliefStatus::Approved, ReliefStatus::Rejected]);
     let november = app
         .generate_bill(&batch(), employer_id, p("202611"))
         .await
@@ -559,13 +564,13 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         .add_case_step(&staff, case_id, &close, d("2026-11-21"))
         .await
         .expect("close");
-    assert_eq!(closed.status, "closed");
+    assert_eq!(closed.status, CaseStatus::Closed);
     let (_, steps) = app
         .enforcement_case(case_id)
         .await
         .expect("c")
         .expect("case");
-    let kinds: Vec<&str> = steps.iter().map(|s| s.kind.as_str()).collect();
+    let kinds: Vec<&str> = steps.iter().map(|s| s.kind.code()).collect();
     assert_eq!(kinds, ["reminder", "order", "closed"]);
     let clerk = staff.principal.as_ref().map(Principal::masked_login);
     assert_eq!(Some(steps[1].staff_login.clone()), clerk);
@@ -592,7 +597,7 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         .await
         .expect("open");
     assert_eq!(
-        (opened.status.as_str(), opened.source.as_str()),
+        (opened.status.code(), opened.source.as_str()),
         ("02", "yjs")
     );
     assert_eq!(opened.industry.as_deref(), Some("I"));
@@ -617,7 +622,8 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         .expect("e")
         .expect("e");
     assert_eq!(
-        active.status, "01",
+        active.status,
+        EmployerStatus::Active,
         "the first staff make the account contributing"
     );
     let agent = person(4, Role::EmployerAgent, Some(opened.employer_id));
@@ -686,7 +692,7 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         .close_employer_from_message(&batch(), &message.uscc, "YJS-C1")
         .await
         .expect("close");
-    assert_eq!(closed.status, "04");
+    assert_eq!(closed.status, EmployerStatus::Closed);
     let late = app
         .enrol_members(
             &batch(),
@@ -863,7 +869,11 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
         .await
         .expect("m")
         .expect("member");
-    assert_eq!(untouched.status, "02", "a refused sign-up changes nothing");
+    assert_eq!(
+        untouched.status,
+        MemberStatus::Sealed,
+        "a refused sign-up changes nothing"
+    );
     let continued = FlexibleSignup {
         id_card: IdCardNo::parse(&employed[1].id_card).expect("id"),
         name: employed[1].name.clone(),
@@ -874,7 +884,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
         .await
         .expect("continue");
     assert_eq!(same.member_id, employed[1].member_id);
-    assert_eq!(same.status, "01");
+    assert_eq!(same.status, MemberStatus::Active);
     let check = app.check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }

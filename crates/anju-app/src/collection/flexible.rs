@@ -120,7 +120,7 @@ impl App {
             id_card: s.id_card.as_str().to_string(),
             name: s.name.trim().to_string(),
             employer_id: None,
-            status: MemberStatus::Active.code().to_string(),
+            status: MemberStatus::Active,
             // The wage column holds the monthly amount the worker declared:
             // a flexible worker has no employer-reported wage.
             wage_fen: s.monthly.get(),
@@ -138,14 +138,14 @@ impl App {
         if self.store().agreement(m.member_id).await?.is_some() {
             return Err(DomainError::new("AGREEMENT_EXISTS", "已签订灵活就业缴存协议").into());
         }
-        match MemberStatus::parse(&m.status)? {
+        match m.status {
             // A sign-up that stopped after opening the account resumes here.
             MemberStatus::Active if m.employer_id.is_none() => Ok(m),
             MemberStatus::Sealed => {
                 let change = MemberChange {
                     member_id: m.member_id,
-                    expected_status: MemberStatus::Sealed.code().to_string(),
-                    status: MemberStatus::Active.code().to_string(),
+                    expected_status: MemberStatus::Sealed,
+                    status: MemberStatus::Active,
                     employer_id: None,
                     wage_fen: None,
                     on: None,
@@ -245,7 +245,7 @@ impl App {
             DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在"))
         })?;
         let signed = self.store().agreement(member_id).await?.is_some();
-        if !signed || member.employer_id.is_some() || member.status != MemberStatus::Active.code() {
+        if !signed || member.employer_id.is_some() || member.status != MemberStatus::Active {
             return Err(DomainError::new(
                 "FLEXIBLE_NOT_SIGNED",
                 "该账户不是正常状态的灵活就业缴存账户",

@@ -4,6 +4,8 @@
 
 use crate::access::Actor;
 use crate::{App, AppResult};
+use anju_domain::collection::BillKind;
+use anju_domain::collection::BillStatus;
 use anju_domain::collection::{
     BillLine, BillableMember, ContributionRates, EmployerRegistration, EmployerStatus,
     MemberEnrolment, MemberStatus, RemittanceBill, check_rates,
@@ -45,19 +47,19 @@ fn rehire(
     e: &MemberEnrolment,
     employer_id: i64,
 ) -> AppResult<(MemberChange, MemberRecord)> {
-    let status = MemberStatus::parse(&existing.status)?;
+    let status = existing.status;
     match status {
         MemberStatus::Sealed => {
             let change = MemberChange {
                 member_id: existing.member_id,
-                expected_status: status.code().to_string(),
-                status: MemberStatus::Active.code().to_string(),
+                expected_status: status,
+                status: MemberStatus::Active,
                 employer_id: Some(employer_id),
                 wage_fen: Some(e.wage.get()),
                 on: None,
             };
             let after = MemberRecord {
-                status: change.status.clone(),
+                status: change.status,
                 employer_id: change.employer_id,
                 wage_fen: e.wage.get(),
                 ..existing
@@ -147,7 +149,7 @@ impl App {
             pay_day: r.pay_day.and_then(|d| i32::try_from(d).ok()),
             employer_rate_ppm: r.rates.employer.ppm(),
             member_rate_ppm: r.rates.member.ppm(),
-            status: status.code().to_string(),
+            status,
             opened_at_us: crate::clock::now_micros(),
             economic_type: r.profile.economic_type.clone(),
             industry: r.profile.industry.clone(),
@@ -230,7 +232,7 @@ impl App {
                 id_card: e.id_card.as_str().to_string(),
                 name: e.name.clone(),
                 employer_id: Some(employer.employer_id),
-                status: MemberStatus::Active.code().to_string(),
+                status: MemberStatus::Active,
                 wage_fen: e.wage.get(),
                 employer_rate_ppm: e.rates.map(|r| r.employer.ppm()),
                 member_rate_ppm: e.rates.map(|r| r.member.ppm()),
@@ -247,14 +249,14 @@ impl App {
         if !records.is_empty() {
             self.store().enrol_members(&records, today).await?;
         }
-        if employer.status == EmployerStatus::Opened.code() {
+        if employer.status == EmployerStatus::Opened {
             // The first staff enrolled turn an account opened from a
             // registration message into a contributing one.
             self.store()
                 .set_employer_status(
                     employer_id,
-                    &[EmployerStatus::Opened.code()],
-                    EmployerStatus::Active.code(),
+                    &[EmployerStatus::Opened],
+                    EmployerStatus::Active,
                 )
                 .await?;
         }
@@ -272,12 +274,8 @@ impl App {
             EmployerStatus::Opened,
             EmployerStatus::Deferred,
         ];
-        if !open_for_business
-            .iter()
-            .any(|s| s.code() == employer.status)
-        {
-            let status =
-                EmployerStatus::parse(&employer.status).map_or("未知", EmployerStatus::name_zh);
+        if !open_for_business.contains(&employer.status) {
+            let status = employer.status.name_zh();
             return Err(DomainError::new(
                 "EMPLOYER_NOT_ACTIVE",
                 format!("单位状态为“{status}”，不能办理此业务"),
@@ -344,7 +342,7 @@ impl App {
             employer_id,
             period: i32::try_from(period.yyyymm()).unwrap_or(0),
             due_date: bill.due_date,
-            status: "open".to_string(),
+            status: BillStatus::Open,
             total_fen: bill.total()?.get(),
             line_count: i32::try_from(bill.lines.len()).unwrap_or(i32::MAX),
             created_at_us: crate::clock::now_micros(),
@@ -352,7 +350,7 @@ impl App {
             paid_on: None,
             payment_channel: None,
             payment_reference: None,
-            kind: "01".to_string(),
+            kind: BillKind::Remittance,
             reason: None,
             reversal_entry_id: None,
         };
@@ -408,7 +406,7 @@ impl App {
             DomainError::new("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在"))
         })?;
         check_scope(actor, record.employer_id)?;
-        if record.status == "paid" {
+        if record.status == BillStatus::Paid {
             return Ok(record);
         }
         let adapter = self
@@ -439,7 +437,7 @@ impl App {
                 .collect(),
         };
         let entry = bill.entry_as(
-            record.kind == "02",
+            record.kind == BillKind::BackPayment,
             receipt.paid_on,
             IdempotencyKey::parse(&format!("bill-{bill_id}"))?,
         )?;
@@ -628,7 +626,7 @@ impl App {
         if action != MemberAction::Seal && reason.trim().is_empty() {
             return Err(DomainError::new("REASON_REQUIRED", "请填写冻结或解冻的依据").into());
         }
-        let status = MemberStatus::parse(&member.status)?;
+        let status = member.status;
         let (next, employer_id) = match (action, status) {
             (MemberAction::Seal, MemberStatus::Active) => (MemberStatus::Sealed, None),
             (MemberAction::Freeze, MemberStatus::Active | MemberStatus::Sealed) => {
@@ -652,8 +650,8 @@ impl App {
         };
         let change = MemberChange {
             member_id,
-            expected_status: status.code().to_string(),
-            status: next.code().to_string(),
+            expected_status: status,
+            status: next,
             employer_id,
             wage_fen: None,
             on: sealed_on,

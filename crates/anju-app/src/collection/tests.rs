@@ -2,6 +2,8 @@ use crate::App;
 use crate::access::Actor;
 use crate::policy::load_policy;
 use anju_domain::access::Channel;
+use anju_domain::collection::BillStatus;
+use anju_domain::collection::MemberStatus;
 use anju_domain::collection::{ContributionRates, EmployerRegistration, MemberEnrolment};
 use anju_domain::ledger::MemberId;
 use anju_domain::{Date, Fen, Period, RatePpm};
@@ -111,7 +113,7 @@ async fn a_month_from_registration_to_payment() {
         .pay_bill(&batch(), bill.bill_id, "bank", d("2026-11-18"))
         .await
         .expect("pay");
-    assert_eq!(paid.status, "paid");
+    assert_eq!(paid.status, BillStatus::Paid);
     let again = app
         .pay_bill(&batch(), bill.bill_id, "bank", d("2026-11-19"))
         .await
@@ -388,7 +390,7 @@ async fn leaving_sealing_rehire_and_freezing() {
         .seal_member(&batch(), member_id, d("2026-11-02"))
         .await
         .expect("seal");
-    assert_eq!((sealed.status.as_str(), sealed.employer_id), ("02", None));
+    assert_eq!((sealed.status.code(), sealed.employer_id), ("02", None));
     let rehired = MemberEnrolment::new("320502199003071230", "张伟", "12000").expect("m");
     let moved = app
         .enrol_members(&batch(), b.employer_id, &[rehired], d("2026-12-01"))
@@ -409,7 +411,7 @@ async fn leaving_sealing_rehire_and_freezing() {
         .freeze_member(&batch(), member_id, "（2026）苏05执123号")
         .await
         .expect("freeze");
-    assert_eq!(frozen.status, "06");
+    assert_eq!(frozen.status, MemberStatus::Frozen);
     assert!(
         app.store()
             .active_members(b.employer_id)
@@ -430,7 +432,7 @@ async fn leaving_sealing_rehire_and_freezing() {
         .await
         .expect("unfreeze");
     assert_eq!(
-        (back.status.as_str(), back.employer_id),
+        (back.status.code(), back.employer_id),
         ("01", Some(b.employer_id))
     );
 }

@@ -6,6 +6,8 @@
 use super::{credit_side, finance_staff};
 use crate::access::Actor;
 use crate::{App, AppResult};
+use anju_domain::fund::DepositKind;
+use anju_domain::fund::DepositStatus;
 use anju_domain::fund::{self, Forecast, KnownFlow, Ladder, MonthFlow};
 use anju_domain::ledger::{IdempotencyKey, Line, NewEntry};
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
@@ -21,8 +23,7 @@ const DAYS_PER_YEAR: i128 = 365;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DepositRequest {
     pub bank: String,
-    /// `current` (活期) or `time` (定期).
-    pub kind: String,
+    pub kind: DepositKind,
     pub amount: Fen,
     pub rate: RatePpm,
     pub placed_on: Date,
@@ -69,12 +70,12 @@ impl App {
         let record = FundDepositRecord {
             deposit_id: self.store().reserve_ids(1),
             bank: request.bank.trim().to_string(),
-            kind: request.kind.clone(),
+            kind: request.kind,
             amount_fen: request.amount.get(),
             rate_ppm: request.rate.ppm(),
             placed_on: request.placed_on,
             matures_on: request.matures_on,
-            status: "held".to_string(),
+            status: DepositStatus::Held,
             interest_fen: None,
             entry_id: None,
             note: request.note.trim().to_string(),
@@ -119,8 +120,8 @@ impl App {
             .into_iter()
             .find(|d| d.deposit_id == deposit_id)
             .ok_or_else(|| DomainError::new("DEPOSIT_NOT_FOUND", "该存款不存在"))?;
-        let matures = match (deposit.kind.as_str(), deposit.matures_on) {
-            ("time", Some(day)) if deposit.status == "held" => day,
+        let matures = match (deposit.kind, deposit.matures_on) {
+            (DepositKind::Time, Some(day)) if deposit.status == DepositStatus::Held => day,
             _ => {
                 return Err(DomainError::new(
                     "DEPOSIT_NOT_MATURABLE",
@@ -159,12 +160,12 @@ impl App {
         // so the register still accounts for them.
         let rolled = FundDepositRecord {
             deposit_id: self.store().reserve_ids(1),
-            kind: "current".to_string(),
+            kind: DepositKind::Current,
             amount_fen: deposit.amount_fen + interest.get(),
             rate_ppm: 0,
             placed_on: matures,
             matures_on: None,
-            status: "held".to_string(),
+            status: DepositStatus::Held,
             interest_fen: None,
             entry_id: None,
             note: format!("定期存款 {deposit_id} 到期本息转活期"),
@@ -180,14 +181,15 @@ impl App {
     /// ladder it suggests.
     pub async fn cash_plan(&self, today: Date) -> AppResult<CashPlan> {
         let deposits = self.store().fund_deposits().await?;
-        let held = |kind: &str| {
+        let held = |kind: DepositKind| {
             deposits
                 .iter()
-                .filter(|d| d.status == "held" && d.kind == kind)
+                .filter(|d| d.status == DepositStatus::Held && d.kind == kind)
                 .map(|d| d.amount_fen)
                 .sum::<i64>()
         };
-        let (held_current_fen, held_time_fen) = (held("current"), held("time"));
+        let (held_current_fen, held_time_fen) =
+            (held(DepositKind::Current), held(DepositKind::Time));
         let gl_101_fen = -credit_side(&self.position_at(today).await?, "101").get();
         // The forecast starts next month; a month under way is not history
         // until its last day.
@@ -301,16 +303,15 @@ fn check_deposit(request: &DepositRequest) -> AppResult<()> {
     if request.amount <= Fen::ZERO {
         return Err(DomainError::new("DEPOSIT_AMOUNT", "存款金额须大于零").into());
     }
-    match (request.kind.as_str(), request.matures_on) {
-        ("current", None) => Ok(()),
-        ("time", Some(day)) if day > request.placed_on => Ok(()),
-        ("time", _) => {
+    match (request.kind, request.matures_on) {
+        (DepositKind::Current, None) => Ok(()),
+        (DepositKind::Time, Some(day)) if day > request.placed_on => Ok(()),
+        (DepositKind::Time, _) => {
             Err(DomainError::new("DEPOSIT_MATURITY", "定期存款须填写晚于存入日的到期日").into())
         }
-        ("current", Some(_)) => {
+        (DepositKind::Current, Some(_)) => {
             Err(DomainError::new("DEPOSIT_MATURITY", "活期存款没有到期日").into())
         }
-        _ => Err(DomainError::new("DEPOSIT_KIND", "存款类型须为活期或定期").into()),
     }
 }
 

@@ -9,6 +9,7 @@ use super::{YEAR_END_TRANSFER, finance_staff, movement_of, staff_login};
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
+use anju_domain::fund::DistributionStatus;
 use anju_domain::fund::{self, DistributionInput, DistributionPlan};
 use anju_domain::ledger::{IdempotencyKey, NewEntry};
 use anju_domain::{Date, DomainError, Fen};
@@ -84,7 +85,7 @@ impl App {
         let plan = self.distribution_plan(year).await?;
         let record = DistributionRecord {
             year,
-            status: "prepared".to_string(),
+            status: DistributionStatus::Prepared,
             value_added_fen: plan.value_added_fen.get(),
             reserve_fen: plan.reserve_fen.get(),
             management_fen: plan.management_fen.get(),
@@ -139,7 +140,7 @@ impl App {
                 format!("{year} 年尚未编制分配方案"),
             )
         })?;
-        if record.status != "prepared" {
+        if record.status != DistributionStatus::Prepared {
             return Err(DomainError::new(
                 "DISTRIBUTION_APPROVED",
                 format!("{year} 年的增值收益分配已审批入账"),
@@ -191,7 +192,7 @@ impl App {
             );
         }
         Ok(DistributionRecord {
-            status: "approved".to_string(),
+            status: DistributionStatus::Approved,
             approved_by: Some(login),
             approved_at_us: Some(at_us),
             closing_entry_id: closing_id,

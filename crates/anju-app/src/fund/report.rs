@@ -7,6 +7,7 @@
 
 use super::{Statements, same_day_a_year_before, year_span};
 use crate::{App, AppResult};
+use anju_domain::fund::DistributionStatus;
 use anju_domain::fund::{KpiStatus, Ratio, YearFigures, indicators as ind};
 use anju_domain::{Date, Fen};
 use anju_store::BranchFigures;
@@ -311,7 +312,7 @@ fn finance(f: &YearFigures, p: Option<&YearFigures>, s: &Statements) -> ReportSe
                 ],
                 vec![
                     "状态".to_string(),
-                    if d.status == "approved" {
+                    if d.status == DistributionStatus::Approved {
                         "已审批入账".to_string()
                     } else {
                         "已编制，待审批".to_string()

@@ -6,8 +6,17 @@
 use super::report::ReportPart;
 use super::*;
 use crate::policy::load_policy;
+use anju_domain::collection::BillKind;
+use anju_domain::collection::BillStatus;
+use anju_domain::collection::EmployerStatus;
+use anju_domain::collection::MemberStatus;
+use anju_domain::fund::DepositKind;
+use anju_domain::fund::DepositStatus;
+use anju_domain::fund::DistributionStatus;
 use anju_domain::fund::indicators;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::policy::EvidenceKind;
+use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::{Period, RatePpm};
 use anju_store::{
     BillLineRecord, BillPayment, BillRecord, EmployerRecord, MemberRecord, WithdrawalRecord,
@@ -359,7 +368,7 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         .expect("prepare again");
     assert_eq!(
         (
-            prepared.status.as_str(),
+            prepared.status.code(),
             prepared.prepared_by.as_str(),
             prepared.value_added_fen,
             prepared.reserve_fen,
@@ -403,7 +412,7 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         .approve_distribution(&manager("manager-1"), 2025)
         .await
         .expect("approve");
-    assert_eq!(approved.status, "approved");
+    assert_eq!(approved.status, DistributionStatus::Approved);
     assert_eq!(approved.approved_by.as_deref(), Some("manager-1"));
     assert!(approved.closing_entry_id.is_some());
     assert_eq!(
@@ -453,7 +462,7 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
     assert_eq!(line_amount(&statements.balance_sheet.funds, ""), 0);
     assert_eq!(
         statements.distribution.map(|d| d.status),
-        Some("approved".to_string())
+        Some(DistributionStatus::Approved)
     );
 
     let after = app.store().gl_balances().await.expect("balances");
@@ -480,7 +489,7 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
 fn time_deposit(amount: i64, rate_ppm: i64, placed: &str, matures: &str) -> DepositRequest {
     DepositRequest {
         bank: " 中国建设银行苏州分行 ".to_string(),
-        kind: "time".to_string(),
+        kind: DepositKind::Time,
         amount: Fen::new(amount),
         rate: RatePpm::new(rate_ppm).expect("rate"),
         placed_on: d(placed),
@@ -515,7 +524,7 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
     assert_eq!(
         (
             placed.bank.as_str(),
-            placed.status.as_str(),
+            placed.status.code(),
             placed.created_by.as_str()
         ),
         ("中国建设银行苏州分行", "held", "finance-1")
@@ -533,7 +542,7 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
         .place_fund_deposit(
             &finance(),
             &DepositRequest {
-                kind: "current".to_string(),
+                kind: DepositKind::Current,
                 matures_on: None,
                 ..request.clone()
             },
@@ -579,8 +588,8 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
     assert_eq!(rolled.len(), 1, "{rolled:?}");
     assert_eq!(
         (
-            rolled[0].kind.as_str(),
-            rolled[0].status.as_str(),
+            rolled[0].kind.code(),
+            rolled[0].status.code(),
             rolled[0].bank.as_str()
         ),
         ("current", "held", placed.bank.as_str())
@@ -649,13 +658,13 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
     };
     assert_eq!(
         (
-            read(placed.deposit_id).status.as_str(),
+            read(placed.deposit_id).status.code(),
             read(placed.deposit_id).interest_fen
         ),
         ("matured", Some(20_01))
     );
     assert_eq!(read(big.deposit_id).interest_fen, Some(7_438_356));
-    assert_eq!(read(current.deposit_id).status, "held");
+    assert_eq!(read(current.deposit_id).status, DepositStatus::Held);
     let check = app.check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
@@ -1040,7 +1049,7 @@ async fn small_centre(app: &App) {
             pay_day: Some(15),
             employer_rate_ppm: 100_000,
             member_rate_ppm: 100_000,
-            status: "01".into(),
+            status: EmployerStatus::Active,
             opened_at_us: 1,
             economic_type: None,
             industry: None,
@@ -1054,7 +1063,7 @@ async fn small_centre(app: &App) {
         id_card: id_card.into(),
         name: "王强".into(),
         employer_id: Some(10),
-        status: "01".into(),
+        status: MemberStatus::Active,
         wage_fen: 25_000_00,
         employer_rate_ppm: None,
         member_rate_ppm: None,
@@ -1079,7 +1088,7 @@ async fn small_centre(app: &App) {
         employer_id: 10,
         period: 202603,
         due_date: d("2026-03-15"),
-        status: "open".into(),
+        status: BillStatus::Open,
         total_fen: 10_000_00,
         line_count: 2,
         created_at_us: 1,
@@ -1087,7 +1096,7 @@ async fn small_centre(app: &App) {
         paid_on: None,
         payment_channel: None,
         payment_reference: None,
-        kind: "01".into(),
+        kind: BillKind::Remittance,
         reason: None,
         reversal_entry_id: None,
     };
@@ -1122,11 +1131,11 @@ async fn small_centre(app: &App) {
         reason: "07".into(),
         amount_fen: 3_000_00,
         months: 1,
-        evidence_kind: "none".into(),
+        evidence_kind: EvidenceKind::None,
         evidence_no: None,
         evidence_date: None,
         evidence_amount_fen: None,
-        status: "submitted".into(),
+        status: WithdrawalStatus::Submitted,
         channel: "counter".into(),
         applied_on: d("2026-05-01"),
         applicant: "clerk-1".into(),
@@ -1148,7 +1157,7 @@ async fn small_centre(app: &App) {
         .expect("submit");
     assert!(
         store
-            .approve_withdrawal(20, "submitted", "reviewer-1", "")
+            .approve_withdrawal(20, WithdrawalStatus::Submitted, "reviewer-1", "")
             .await
             .expect("approve")
     );

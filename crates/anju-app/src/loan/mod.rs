@@ -24,6 +24,9 @@ use anju_domain::access::Role;
 use anju_domain::collection::MemberStatus;
 use anju_domain::ids::{BankCardNo, IdCardNo};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::loan::InstallmentStatus;
+use anju_domain::loan::LoanEventKind;
+use anju_domain::loan::LoanStatus;
 use anju_domain::loan::{
     self, BorrowerFacts, CreditGrade, Eligibility, Installment, LimitDecision, LimitRequest, Method,
 };
@@ -108,20 +111,6 @@ pub fn property_kind_name(code: &str) -> &'static str {
         .map_or("其他", |(_, n)| n)
 }
 
-pub fn loan_status_name(status: &str) -> &'static str {
-    match status {
-        "submitted" => "待初审",
-        "reviewed" => "待审批",
-        "first_approved" => "待二级审批",
-        "approved" => "待签约",
-        "contracted" => "待放款",
-        "active" => "还款中",
-        "settled" => "已结清",
-        "rejected" => "不予贷款",
-        _ => "未知",
-    }
-}
-
 impl App {
     /// 贷款试算与资格: eligibility, the limit, the rate and the schedule for
     /// an application, without saving anything.
@@ -142,7 +131,7 @@ impl App {
         let (outstanding_loans, loans_ever) = self.store().loan_counts(&ids).await?;
         let id_card = IdCardNo::parse(&member.id_card)?;
         let facts = BorrowerFacts {
-            account_active: MemberStatus::parse(&member.status)? == MemberStatus::Active,
+            account_active: member.status == MemberStatus::Active,
             contribution_months: self.contribution_months(member_id, today).await?,
             outstanding_loans,
             loans_ever,
@@ -309,14 +298,14 @@ impl App {
     async fn try_review_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
         let staff = staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
         let mut loan = self.loan(id).await?;
-        let from = loan.status.clone();
-        if from != "submitted" {
+        let from = loan.status;
+        if from != LoanStatus::Submitted {
             return Err(state_changed(id));
         }
-        loan.status = "reviewed".into();
+        loan.status = LoanStatus::Reviewed;
         loan.reviewed_by = Some(staff.login.clone());
         loan.note = note.trim().to_string();
-        self.save_move(&loan, &from).await
+        self.save_move(&loan, from).await
     }
 
     /// 审批: a reviewer other than the clerk approves; above the policy
@@ -341,28 +330,29 @@ impl App {
     async fn try_approve_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
         let staff = staff_of(actor, &[Role::Reviewer, Role::Manager])?;
         let mut loan = self.loan(id).await?;
-        let from = loan.status.clone();
+        let from = loan.status;
         let login = Some(staff.login.clone());
-        if loan.reviewed_by == login || (from == "first_approved" && loan.approved_by == login) {
+        if loan.reviewed_by == login
+            || (from == LoanStatus::FirstApproved && loan.approved_by == login)
+        {
             return Err(
                 DomainError::new("SELF_APPROVAL", "审批人不能与初审人或一级审批人相同").into(),
             );
         }
-        match from.as_str() {
-            "reviewed" => {
+        match from {
+            LoanStatus::Reviewed => {
                 loan.approved_by = login;
                 loan.status = if loan.needs_second {
-                    "first_approved"
+                    LoanStatus::FirstApproved
                 } else {
-                    "approved"
-                }
-                .into();
+                    LoanStatus::Approved
+                };
             }
-            "first_approved" if staff.role == Role::Manager => {
+            LoanStatus::FirstApproved if staff.role == Role::Manager => {
                 loan.second_approved_by = login;
-                loan.status = "approved".into();
+                loan.status = LoanStatus::Approved;
             }
-            "first_approved" => {
+            LoanStatus::FirstApproved => {
                 return Err(
                     DomainError::new("NOT_A_MANAGER", "超过限额的贷款须由管理员二级审批").into(),
                 );
@@ -370,7 +360,7 @@ impl App {
             _ => return Err(state_changed(id)),
         }
         loan.note = note.trim().to_string();
-        self.save_move(&loan, &from).await
+        self.save_move(&loan, from).await
     }
 
     /// 不予贷款: refused with a reason, any time before the contract.
@@ -397,16 +387,19 @@ impl App {
             return Err(DomainError::new("REASON_REQUIRED", "请填写不予贷款的理由").into());
         }
         let mut loan = self.loan(id).await?;
-        let from = loan.status.clone();
+        let from = loan.status;
         if !matches!(
-            from.as_str(),
-            "submitted" | "reviewed" | "first_approved" | "approved"
+            from,
+            LoanStatus::Submitted
+                | LoanStatus::Reviewed
+                | LoanStatus::FirstApproved
+                | LoanStatus::Approved
         ) {
             return Err(state_changed(id));
         }
-        loan.status = "rejected".into();
+        loan.status = LoanStatus::Rejected;
         loan.note = note.trim().to_string();
-        self.save_move(&loan, &from).await?;
+        self.save_move(&loan, from).await?;
         self.tell_borrower(&loan, "贷款申请未获批准", note).await;
         Ok(loan)
     }
@@ -449,7 +442,7 @@ impl App {
             .into());
         }
         let mut loan = self.loan(id).await?;
-        if loan.status != "approved" {
+        if loan.status != LoanStatus::Approved {
             return Err(state_changed(id));
         }
         let (y, m, d) = today.ymd();
@@ -459,8 +452,8 @@ impl App {
             id % 1_000_000
         ));
         loan.mortgage_no = Some(mortgage_no.to_string());
-        loan.status = "contracted".into();
-        self.save_move(&loan, "approved").await
+        loan.status = LoanStatus::Contracted;
+        self.save_move(&loan, LoanStatus::Approved).await
     }
 
     /// 放款: Dr 121 / Cr 101 and the payout to the seller's account; the
@@ -485,7 +478,7 @@ impl App {
     async fn try_disburse(&self, actor: &Actor, id: i64, today: Date) -> AppResult<LoanRecord> {
         staff_of(actor, &[Role::Finance, Role::Manager])?;
         let mut loan = self.loan(id).await?;
-        if loan.status != "contracted" {
+        if loan.status != LoanStatus::Contracted {
             return Err(state_changed(id));
         }
         let amount = Fen::new(loan.amount_fen);
@@ -515,7 +508,7 @@ impl App {
             let key = IdempotencyKey::parse(&format!("loan-{id}-disbursed-returned"))?;
             self.reverse_entry(posted.entry_id, key).await?;
             loan.note = format!("放款被银行退回：{}", receipt.message);
-            self.save_move(&loan, "contracted").await?;
+            self.save_move(&loan, LoanStatus::Contracted).await?;
             return Err(DomainError::new(
                 "PAYOUT_REFUSED",
                 format!("放款被银行退回：{}", receipt.message),
@@ -555,19 +548,19 @@ impl App {
         store
             .add_loan_rate(loan.loan_id, today, loan.rate_ppm, "合同利率")
             .await?;
-        loan.status = "active".into();
+        loan.status = LoanStatus::Active;
         loan.disbursed_on = Some(today);
         loan.disbursement_entry_id = Some(entry_id);
         loan.payout_reference = Some(reference.to_string());
         // The move to active sets the outstanding principal to the amount.
         loan.outstanding_fen = loan.amount_fen;
-        self.save_move(loan, "contracted").await?;
+        self.save_move(loan, LoanStatus::Contracted).await?;
         store
             .add_loan_events(&[LoanEventRecord {
                 loan_id: loan.loan_id,
                 event_key: "disbursed".into(),
                 happened_on: today,
-                kind: "disbursed".into(),
+                kind: LoanEventKind::Disbursed,
                 amount_fen: loan.amount_fen,
                 principal_fen: loan.amount_fen,
                 interest_fen: 0,
@@ -609,7 +602,7 @@ impl App {
         Ok(self.store().loans_of(member_id).await?)
     }
 
-    pub async fn loan_queue(&self, status: &str) -> AppResult<Vec<LoanRecord>> {
+    pub async fn loan_queue(&self, status: LoanStatus) -> AppResult<Vec<LoanRecord>> {
         Ok(self.store().loans_in(status, 200).await?)
     }
 
@@ -617,7 +610,7 @@ impl App {
         Ok(self.store().loan_counts(&[member_id]).await?.0 > 0)
     }
 
-    async fn save_move(&self, loan: &LoanRecord, from: &str) -> AppResult<LoanRecord> {
+    async fn save_move(&self, loan: &LoanRecord, from: LoanStatus) -> AppResult<LoanRecord> {
         let mut loan = loan.clone();
         loan.updated_at_us = anju_store::now_micros();
         if !self.store().update_loan(&loan, from).await? {
@@ -809,7 +802,7 @@ fn new_record(
         loan_id: id,
         member_id,
         product: "personal".into(),
-        status: "submitted".into(),
+        status: LoanStatus::Submitted,
         applied_on: today,
         applicant: applicant.to_string(),
         request_key: a.request_key.clone(),
@@ -896,7 +889,7 @@ pub fn installment_record(
         paid_penalty_fen: 0,
         penalty_owed_fen: 0,
         penalty_from: None,
-        status: "due".into(),
+        status: InstallmentStatus::Due,
         paid_on: None,
     })
 }
@@ -963,7 +956,7 @@ pub fn imported_loan(
         amount,
         disbursed_on,
     );
-    record.status = "active".into();
+    record.status = LoanStatus::Active;
     record.disbursed_on = Some(disbursed_on);
     record.outstanding_fen = amount.get();
     record
@@ -1036,10 +1029,13 @@ impl App {
         let penalty_to_date = run::penalty_to_date(&installments, rate, markup, today)?;
         let overdue: i64 = installments
             .iter()
-            .filter(|i| i.status == "overdue")
+            .filter(|i| i.status == InstallmentStatus::Overdue)
             .map(|i| i.principal_fen - i.paid_principal_fen + i.interest_fen - i.paid_interest_fen)
             .sum();
-        let next_due = installments.iter().find(|i| i.status == "due").cloned();
+        let next_due = installments
+            .iter()
+            .find(|i| i.status == InstallmentStatus::Due)
+            .cloned();
         let commercial_schedule = commercial_schedule(&loan)?;
         let rates = store
             .loan_rates(loan.loan_id)
@@ -1103,11 +1099,11 @@ impl App {
             return Err(DomainError::new("NOT_PERMITTED", "变更还款账户须由本人或柜员办理").into());
         }
         let card = BankCardNo::parse(card.trim())?;
-        let from = loan.status.clone();
-        if matches!(from.as_str(), "settled" | "rejected") {
+        let from = loan.status;
+        if matches!(from, LoanStatus::Settled | LoanStatus::Rejected) {
             return Err(state_changed(id));
         }
         loan.repay_card = card.as_str().to_string();
-        self.save_move(&loan, &from).await
+        self.save_move(&loan, from).await
     }
 }

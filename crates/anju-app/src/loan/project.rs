@@ -10,6 +10,7 @@ use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
 use anju_domain::ids::BankCardNo;
+use anju_domain::loan::LoanStatus;
 use anju_domain::loan::Method;
 use anju_domain::{Date, DomainError, Fen, RatePpm};
 use anju_store::LoanRecord;
@@ -116,7 +117,7 @@ fn project_record(
     let mut record =
         super::imported_loan(id, 0, a.amount, a.months, a.rate, method, account, today);
     record.product = "project".into();
-    record.status = "reviewed".into();
+    record.status = LoanStatus::Reviewed;
     record.applicant = login.to_string();
     record.request_key = a.request_key.trim().to_string();
     record.property_kind = "new".into();

@@ -19,6 +19,8 @@
 use super::debit::DebitRequest;
 use crate::{App, AppResult};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::loan::InstallmentStatus;
+use anju_domain::loan::LoanEventKind;
 use anju_domain::loan::{classify, penalty_interest};
 use anju_domain::policy::LoanRules;
 use anju_domain::{Date, DomainError, Fen, RatePpm};
@@ -315,7 +317,7 @@ fn collect(
         left -= pay_interest;
         let pay_principal = left.min(principal);
         left -= pay_principal;
-        let was_overdue = i.status == "overdue";
+        let was_overdue = i.status == InstallmentStatus::Overdue;
         if was_overdue {
             paid.principal_overdue += pay_principal;
         } else {
@@ -330,7 +332,7 @@ fn collect(
         let cleared =
             pay_principal == principal && pay_interest == interest && pay_penalty == penalty;
         if cleared {
-            row.status = "paid".into();
+            row.status = InstallmentStatus::Paid;
             row.paid_on = Some(today);
             row.penalty_owed_fen = 0;
         } else {
@@ -338,13 +340,16 @@ fn collect(
                 newly_overdue += principal - pay_principal;
                 newly_overdue_count += 1;
             }
-            row.status = "overdue".into();
+            row.status = InstallmentStatus::Overdue;
             row.penalty_owed_fen = penalty - pay_penalty;
             row.penalty_from = Some(today);
         }
         rows.push(row);
     }
-    let open: Vec<&InstallmentRecord> = rows.iter().filter(|r| r.status == "overdue").collect();
+    let open: Vec<&InstallmentRecord> = rows
+        .iter()
+        .filter(|r| r.status == InstallmentStatus::Overdue)
+        .collect();
     let overdue_principal: i64 = open
         .iter()
         .map(|r| r.principal_fen - r.paid_principal_fen)
@@ -453,7 +458,7 @@ fn run_events(
             loan_id,
             event_key: key.clone(),
             happened_on: today,
-            kind: "repaid".into(),
+            kind: LoanEventKind::Repaid,
             amount_fen: paid.total(),
             principal_fen: paid.principal_current + paid.principal_overdue,
             interest_fen: paid.interest,
@@ -471,7 +476,7 @@ fn run_events(
             loan_id,
             event_key: format!("{key}-short"),
             happened_on: today,
-            kind: "overdue".into(),
+            kind: LoanEventKind::Overdue,
             amount_fen: owed - paid.total(),
             principal_fen: newly_overdue,
             interest_fen: 0,
@@ -492,7 +497,10 @@ pub fn penalty_to_date(
     today: Date,
 ) -> AppResult<Fen> {
     let mut total = 0;
-    for i in installments.iter().filter(|i| i.status == "overdue") {
+    for i in installments
+        .iter()
+        .filter(|i| i.status == InstallmentStatus::Overdue)
+    {
         total += owed(i, rate, markup, today)?.2;
     }
     Ok(Fen::new(total))

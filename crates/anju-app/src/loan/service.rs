@@ -9,6 +9,9 @@ use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::loan::InstallmentStatus;
+use anju_domain::loan::LoanEventKind;
+use anju_domain::loan::LoanStatus;
 use anju_domain::loan::{self, AfterPrepayment, Method};
 use anju_domain::{Date, DomainError, Fen, RatePpm};
 use anju_store::{InstallmentRecord, LoanEventRecord, LoanRecord};
@@ -95,7 +98,7 @@ impl App {
         {
             return Ok(loan);
         }
-        if loan.status != "active" {
+        if loan.status != LoanStatus::Active {
             return Err(state_changed(id));
         }
         if loan.overdue_since.is_some() {
@@ -106,7 +109,7 @@ impl App {
         let rows = self.store().installments(id).await?;
         if rows
             .iter()
-            .any(|r| r.status != "paid" && r.due_date <= today)
+            .any(|r| r.status != InstallmentStatus::Paid && r.due_date <= today)
         {
             // The run owns what is due; prepaying around it would race it.
             return Err(DomainError::new(
@@ -115,10 +118,13 @@ impl App {
             )
             .into());
         }
-        let open: Vec<&InstallmentRecord> = rows.iter().filter(|r| r.status == "due").collect();
+        let open: Vec<&InstallmentRecord> = rows
+            .iter()
+            .filter(|r| r.status == InstallmentStatus::Due)
+            .collect();
         let anchor = rows
             .iter()
-            .filter(|r| r.status == "paid")
+            .filter(|r| r.status == InstallmentStatus::Paid)
             .map(|r| r.due_date)
             .max()
             .or(loan.disbursed_on)
@@ -151,7 +157,7 @@ impl App {
             loan_id: id,
             event_key,
             happened_on: today,
-            kind: "prepaid".into(),
+            kind: LoanEventKind::Prepaid,
             amount_fen: total.get(),
             principal_fen: principal.get(),
             interest_fen: interest.get(),
@@ -247,26 +253,24 @@ impl App {
         today: Date,
     ) -> AppResult<LoanRecord> {
         let mut loan = self.loan(loan_id).await?;
-        let open = self
-            .store()
-            .installments(loan_id)
-            .await?
-            .iter()
-            .any(|r| r.status != "paid" && r.principal_fen > r.paid_principal_fen);
-        if loan.status != "active" || loan.outstanding_fen != 0 || open {
+        let open =
+            self.store().installments(loan_id).await?.iter().any(|r| {
+                r.status != InstallmentStatus::Paid && r.principal_fen > r.paid_principal_fen
+            });
+        if loan.status != LoanStatus::Active || loan.outstanding_fen != 0 || open {
             return Ok(loan);
         }
         // Rows a prepayment made unnecessary (nothing owed on them) go.
-        loan.status = "settled".into();
+        loan.status = LoanStatus::Settled;
         loan.settled_on = Some(today);
         loan.release_certificate = Some(self.sign_certificate(&loan, today).await?);
-        let loan = self.save_move(&loan, "active").await?;
+        let loan = self.save_move(&loan, LoanStatus::Active).await?;
         self.store()
             .add_loan_events(&[LoanEventRecord {
                 loan_id,
                 event_key: "settled".into(),
                 happened_on: today,
-                kind: "settled".into(),
+                kind: LoanEventKind::Settled,
                 amount_fen: 0,
                 principal_fen: 0,
                 interest_fen: 0,
@@ -363,7 +367,10 @@ impl App {
 
     async fn reprice(&self, mut loan: LoanRecord, rate: RatePpm, today: Date) -> AppResult<()> {
         let rows = self.store().installments(loan.loan_id).await?;
-        let open: Vec<&InstallmentRecord> = rows.iter().filter(|r| r.status == "due").collect();
+        let open: Vec<&InstallmentRecord> = rows
+            .iter()
+            .filter(|r| r.status == InstallmentStatus::Due)
+            .collect();
         let anchor = open
             .first()
             .and_then(|f| rows.iter().find(|r| r.period == f.period - 1))
@@ -374,7 +381,7 @@ impl App {
         loan.rate_ppm = rate.ppm();
         self.reschedule(&loan, &open, anchor, AfterPrepayment::LowerInstallment)
             .await?;
-        self.save_move(&loan, "active").await?;
+        self.save_move(&loan, LoanStatus::Active).await?;
         let store = self.store();
         store
             .add_loan_rate(loan.loan_id, today, rate.ppm(), "1月1日按新利率重定价")
@@ -384,7 +391,7 @@ impl App {
                 loan_id: loan.loan_id,
                 event_key: format!("repriced-{today}"),
                 happened_on: today,
-                kind: "repriced".into(),
+                kind: LoanEventKind::Repriced,
                 amount_fen: 0,
                 principal_fen: 0,
                 interest_fen: 0,

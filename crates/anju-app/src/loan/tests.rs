@@ -1,6 +1,10 @@
 use super::*;
 use crate::policy::load_policy;
+use anju_domain::collection::MemberStatus;
 use anju_domain::loan::AfterPrepayment;
+use anju_domain::loan::InstallmentStatus;
+use anju_domain::loan::LoanEventKind;
+use anju_domain::loan::LoanStatus;
 use anju_store::MemberRecord;
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
@@ -53,7 +57,7 @@ async fn centre(dir: &tempfile::TempDir) -> App {
         id_card: id_card.to_string(),
         name: "王强".to_string(),
         employer_id: Some(9),
-        status: "01".to_string(),
+        status: MemberStatus::Active,
         wage_fen: 10_000_00,
         employer_rate_ppm: None,
         member_rate_ppm: None,
@@ -158,7 +162,7 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
         .apply_loan(&member(1), 1, application("k", "300000.00", 240), day)
         .await
         .expect("apply");
-    assert_eq!(loan.status, "submitted");
+    assert_eq!(loan.status, LoanStatus::Submitted);
     let again = app
         .apply_loan(&member(1), 1, application("k", "300000.00", 240), day)
         .await
@@ -193,7 +197,7 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
         .disburse_loan(&finance(), loan.loan_id, day)
         .await
         .expect("disburse");
-    assert_eq!(active.status, "active");
+    assert_eq!(active.status, LoanStatus::Active);
     assert_eq!(active.outstanding_fen, yuan("300000.00").get());
     assert_eq!(gl(&app, "121", "2026-11-29").await, yuan("300000.00").get());
     let rows = app.store().installments(loan.loan_id).await.expect("rows");
@@ -276,7 +280,7 @@ async fn a_family_loan_above_the_limit_needs_a_manager_second() {
         .approve_loan(&reviewer(), loan.loan_id, "")
         .await
         .expect("first");
-    assert_eq!(first.status, "first_approved");
+    assert_eq!(first.status, LoanStatus::FirstApproved);
     let another_reviewer = person(Role::Reviewer, "reviewer-2", None);
     let e = app
         .approve_loan(&another_reviewer, loan.loan_id, "")
@@ -287,7 +291,7 @@ async fn a_family_loan_above_the_limit_needs_a_manager_second() {
         .approve_loan(&person(Role::Manager, "manager-1", None), loan.loan_id, "")
         .await
         .expect("second");
-    assert_eq!(second.status, "approved");
+    assert_eq!(second.status, LoanStatus::Approved);
     // The co-borrower is on the loan: their own loans list shows it.
     assert_eq!(app.loans_of(2).await.expect("loans").len(), 1);
 }
@@ -403,7 +407,7 @@ async fn a_partial_deduction_pays_interest_first_and_the_rest_is_overdue() {
     assert_eq!(run.collected_fen, half);
     assert_eq!(run.interest_fen, rows[0].interest_fen);
     let after = app.store().installments(loan.loan_id).await.expect("rows");
-    assert_eq!(after[0].status, "overdue");
+    assert_eq!(after[0].status, InstallmentStatus::Overdue);
     assert_eq!(after[0].paid_principal_fen, half - rows[0].interest_fen);
     let account = app
         .loan_account(&member(1), loan.loan_id, d("2026-12-29"))
@@ -428,7 +432,7 @@ async fn entrusted_loans_repay_from_the_hpf_balance_first() {
     assert_eq!(run.paid_in_full, 1, "the balance covers the month");
     let after = app.member_balance(MemberId(1)).await.expect("b").balance;
     assert_eq!(before.get() - after.get(), run.collected_fen);
-    assert_eq!(loan.status, "active");
+    assert_eq!(loan.status, LoanStatus::Active);
 }
 
 #[tokio::test]
@@ -488,7 +492,7 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
         .prepay_loan(&member(1), id, full, d("2027-01-10"))
         .await
         .expect("full");
-    assert_eq!(settled.status, "settled");
+    assert_eq!(settled.status, LoanStatus::Settled);
     assert_eq!(gl(&app, "121", "2027-01-10").await, 0);
     let certificate = app
         .release_certificate(&member(1), id)
@@ -544,7 +548,7 @@ async fn a_2025_loan_reprices_on_1_january_2026() {
     let left: i64 = account
         .installments
         .iter()
-        .filter(|i| i.status == "due")
+        .filter(|i| i.status == InstallmentStatus::Due)
         .map(|i| i.principal_fen)
         .sum();
     assert_eq!(left, account.loan.outstanding_fen);
@@ -572,7 +576,7 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
         .await
         .expect("enter");
     assert_eq!(
-        (loan.product.as_str(), loan.status.as_str()),
+        (loan.product.as_str(), loan.status.code()),
         ("project", "reviewed")
     );
     assert!(loan.needs_second);
@@ -613,7 +617,7 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
         book.project_outstanding_fen,
         yuan("5000000.00").get() - run.principal_fen
     );
-    let active = app.loan_queue("active").await.expect("active");
+    let active = app.loan_queue(LoanStatus::Active).await.expect("active");
     assert_eq!(active.iter().filter(|l| l.product == "project").count(), 1);
 }
 
@@ -637,8 +641,8 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
         .loan_account(&member(1), paying.loan_id, d("2026-12-29"))
         .await
         .expect("a");
-    assert_eq!(paid.installments[0].status, "paid");
-    assert!(paid.events.iter().all(|e| e.kind != "repaid"));
+    assert_eq!(paid.installments[0].status, InstallmentStatus::Paid);
+    assert!(paid.events.iter().all(|e| e.kind != LoanEventKind::Repaid));
     let short = app
         .loan_account(&member(2), failing.loan_id, d("2026-12-29"))
         .await
@@ -647,7 +651,7 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
         short
             .events
             .iter()
-            .any(|e| e.kind == "overdue" && e.entry_id.is_some())
+            .any(|e| e.kind == LoanEventKind::Overdue && e.entry_id.is_some())
     );
     // A run whose page write was lost (the loans forget the day) posts its
     // vouchers again under the same keys: replayed, nothing new.
@@ -655,7 +659,7 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
     for loan in [&paying, &failing] {
         let mut rows = app.store().installments(loan.loan_id).await.expect("rows");
         rows.truncate(1);
-        rows[0].status = "due".into();
+        rows[0].status = InstallmentStatus::Due;
         rows[0].paid_principal_fen = 0;
         rows[0].paid_interest_fen = 0;
         rows[0].paid_on = None;

@@ -26,6 +26,7 @@ use anju_domain::collection::MemberStatus;
 use anju_domain::ids::{BankCardNo, IdCardNo};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::policy::{EvidenceKind, WithdrawalReason};
+use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::withdrawal::{Decision, MemberFacts, RulesInForce, WithdrawalRequest, decide};
 use anju_domain::{Date, DomainError, Fen, Period};
 use anju_store::{DocumentRecord, MemberChange, MemberRecord, WithdrawalRecord};
@@ -155,7 +156,7 @@ impl App {
             .await?;
         let (evidence_used, evidence_drawn) = match (&request.evidence_no, reason.evidence) {
             (Some(no), kind) if kind != EvidenceKind::None => {
-                self.store().evidence_usage(kind.code(), no.trim()).await?
+                self.store().evidence_usage(kind, no.trim()).await?
             }
             _ => (false, 0),
         };
@@ -170,7 +171,7 @@ impl App {
                 )
             });
         Ok(MemberFacts {
-            status: MemberStatus::parse(&member.status)?,
+            status: member.status,
             status_since: self.store().member_status_on(member.member_id).await?,
             balance,
             held: Fen::new(stats.held_fen),
@@ -248,7 +249,7 @@ impl App {
             reason: reason.code.clone(),
             amount_fen: request.amount.get(),
             months: i32::try_from(request.months).unwrap_or(1),
-            evidence_kind: reason.evidence.code().to_string(),
+            evidence_kind: reason.evidence,
             evidence_no: request
                 .evidence_no
                 .as_deref()
@@ -257,7 +258,11 @@ impl App {
                 .map(str::to_string),
             evidence_date: request.evidence_date,
             evidence_amount_fen: request.evidence_amount.map(Fen::get),
-            status: if counter { "prepared" } else { "submitted" }.to_string(),
+            status: if counter {
+                WithdrawalStatus::Prepared
+            } else {
+                WithdrawalStatus::Submitted
+            },
             channel: if counter { "counter" } else { "online" }.to_string(),
             applied_on: today,
             applicant: principal.login.clone(),
@@ -318,7 +323,13 @@ impl App {
         let staff = staff_of(actor)?;
         if !self
             .store()
-            .move_withdrawal(id, "submitted", "prepared", &staff.login, note)
+            .move_withdrawal(
+                id,
+                WithdrawalStatus::Submitted,
+                WithdrawalStatus::Prepared,
+                &staff.login,
+                note,
+            )
             .await?
         {
             return Err(state_changed(id));
@@ -373,7 +384,7 @@ impl App {
             .withdrawal(id)
             .await?
             .ok_or_else(|| not_found(id))?;
-        if record.status != "prepared" {
+        if record.status != WithdrawalStatus::Prepared {
             return Err(state_changed(id));
         }
         if record.prepared_by.as_deref() == Some(staff.login.as_str()) {
@@ -412,11 +423,19 @@ impl App {
             .await?
             .ok_or_else(|| not_found(id))?;
         // Only before approval: an approved withdrawal is a hold being paid.
-        if !matches!(record.status.as_str(), "submitted" | "prepared")
-            || !self
-                .store()
-                .move_withdrawal(id, &record.status, "rejected", &staff.login, note.trim())
-                .await?
+        if !matches!(
+            record.status,
+            WithdrawalStatus::Submitted | WithdrawalStatus::Prepared
+        ) || !self
+            .store()
+            .move_withdrawal(
+                id,
+                record.status,
+                WithdrawalStatus::Rejected,
+                &staff.login,
+                note.trim(),
+            )
+            .await?
         {
             return Err(state_changed(id));
         }
@@ -436,7 +455,7 @@ impl App {
         let id = record.withdrawal_id;
         if !self
             .store()
-            .approve_withdrawal(id, "prepared", login, note)
+            .approve_withdrawal(id, WithdrawalStatus::Prepared, login, note)
             .await?
         {
             return Err(state_changed(id));
@@ -504,8 +523,8 @@ impl App {
         if record.closes_account {
             let change = MemberChange {
                 member_id: record.member_id,
-                expected_status: member_record.status.clone(),
-                status: MemberStatus::Closed.code().to_string(),
+                expected_status: member_record.status,
+                status: MemberStatus::Closed,
                 employer_id: None,
                 wage_fen: None,
                 on: Some(today),
@@ -523,18 +542,18 @@ impl App {
         let amount = Fen::new(record.amount_fen);
         let reference = record.payout_reference.clone().unwrap_or_default();
         let id = record.withdrawal_id;
-        let (title, body) = match record.status.as_str() {
-            "paid" => (
+        let (title, body) = match record.status {
+            WithdrawalStatus::Paid => (
                 "提取款已付至您的银行卡",
                 format!(
                     "提取申请 {id}（{amount}）已付款，银行流水 {reference}，请留意银行卡入账。"
                 ),
             ),
-            "rejected" => (
+            WithdrawalStatus::Rejected => (
                 "提取申请未通过",
                 format!("提取申请 {id}（{amount}）不予提取：{}", record.note),
             ),
-            "failed" => (
+            WithdrawalStatus::Failed => (
                 "提取款付款失败",
                 format!(
                     "提取申请 {id}（{amount}）银行付款未成功（{reference}），款项已退回您的公积金账户，请核对银行卡后重新申请。"
@@ -602,7 +621,10 @@ impl App {
     }
 
     /// The review queue: `submitted` (初审) or `prepared` (复核).
-    pub async fn withdrawal_queue(&self, status: &str) -> AppResult<Vec<WithdrawalRecord>> {
+    pub async fn withdrawal_queue(
+        &self,
+        status: WithdrawalStatus,
+    ) -> AppResult<Vec<WithdrawalRecord>> {
         Ok(self.store().withdrawals_in(status, LIST_LIMIT).await?)
     }
 }

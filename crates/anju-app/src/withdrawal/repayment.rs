@@ -13,6 +13,9 @@ use crate::{App, AppResult};
 use anju_domain::collection::MemberStatus;
 use anju_domain::ids::BankCardNo;
 use anju_domain::ledger::MemberId;
+use anju_domain::policy::EvidenceKind;
+use anju_domain::withdrawal::AgreementStatus;
+use anju_domain::withdrawal::{AgreementKind, WithdrawalStatus};
 use anju_domain::{Date, DomainError, Fen, Period};
 use anju_store::RepaymentAgreementRecord;
 
@@ -22,8 +25,7 @@ const AGREEMENTS_PER_PAGE: u32 = 500;
 /// What the member signs.
 #[derive(Debug, Clone)]
 pub struct RepaymentTerms {
-    /// `hpf` or `commercial`.
-    pub kind: String,
+    pub kind: AgreementKind,
     pub lender: String,
     pub loan_contract_no: String,
     pub monthly: Fen,
@@ -73,9 +75,6 @@ impl App {
         let invalid = |message: &str| -> crate::AppError {
             DomainError::new("REPAYMENT_TERMS", message.to_string()).into()
         };
-        if !matches!(terms.kind.as_str(), "hpf" | "commercial") {
-            return Err(invalid("贷款类型须为住房公积金贷款或商业贷款"));
-        }
         if terms.lender.trim().is_empty() || terms.loan_contract_no.trim().is_empty() {
             return Err(invalid("请填写贷款银行和借款合同编号"));
         }
@@ -104,7 +103,7 @@ impl App {
         let record = RepaymentAgreementRecord {
             agreement_id: self.store().reserve_ids(1),
             member_id,
-            kind: terms.kind.clone(),
+            kind: terms.kind,
             lender: terms.lender.trim().to_string(),
             loan_contract_no: terms.loan_contract_no.trim().to_string(),
             monthly_fen: terms.monthly.get(),
@@ -112,7 +111,7 @@ impl App {
             bank_card: card.as_str().to_string(),
             starts_on: today,
             ends_on: terms.ends_on,
-            status: "active".to_string(),
+            status: AgreementStatus::Active,
             signed_by: principal.login,
             created_at_us: anju_store::now_micros(),
         };
@@ -197,7 +196,7 @@ impl App {
             return Ok(());
         }
         let member = self.member_for_withdrawal(agreement.member_id).await?;
-        let status = MemberStatus::parse(&member.status)?;
+        let status = member.status;
         let balance = self
             .member_balance(MemberId(agreement.member_id))
             .await?
@@ -226,11 +225,11 @@ impl App {
             reason: "06".to_string(),
             amount_fen: amount.get(),
             months: 1,
-            evidence_kind: "none".to_string(),
+            evidence_kind: EvidenceKind::None,
             evidence_no: None,
             evidence_date: None,
             evidence_amount_fen: Some(agreement.monthly_fen),
-            status: "prepared".to_string(),
+            status: WithdrawalStatus::Prepared,
             channel: "entrusted".to_string(),
             applied_on: today,
             applicant: "system".to_string(),
@@ -256,7 +255,7 @@ impl App {
         let done = self
             .approve_and_pay("system", &record, "委托提取还贷", today)
             .await?;
-        if done.status == "paid" {
+        if done.status == WithdrawalStatus::Paid {
             day.paid += 1;
             day.total = day.total.checked_add(amount)?;
             if amount.get() < agreement.monthly_fen {

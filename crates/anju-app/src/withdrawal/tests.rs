@@ -1,6 +1,9 @@
 use super::*;
 use crate::policy::load_policy;
 use anju_domain::access::Role;
+use anju_domain::collection::MemberStatus;
+use anju_domain::withdrawal::AgreementKind;
+use anju_domain::withdrawal::WithdrawalStatus;
 use anju_store::MemberRecord;
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
@@ -58,7 +61,7 @@ async fn centre(dir: &tempfile::TempDir) -> App {
         id_card: id_card.to_string(),
         name: "王芳".to_string(),
         employer_id: Some(9),
-        status: "01".to_string(),
+        status: MemberStatus::Active,
         wage_fen: 10_000_00,
         employer_rate_ppm: None,
         member_rate_ppm: None,
@@ -119,7 +122,7 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
         .await
         .expect("apply");
     assert_eq!(
-        (applied.status.as_str(), applied.needs_second),
+        (applied.status.code(), applied.needs_second),
         ("submitted", false)
     );
     assert!(
@@ -144,7 +147,7 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
         )
         .await
         .expect("prepare");
-    assert_eq!(paid.status, "paid");
+    assert_eq!(paid.status, WithdrawalStatus::Paid);
     assert!(
         paid.payout_reference
             .as_deref()
@@ -161,7 +164,7 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
             .await
             .expect("read")
             .status,
-        "paid"
+        WithdrawalStatus::Paid
     );
     let k = app
         .withdrawal_indicators(d("2026-01-01"), d(TODAY))
@@ -209,7 +212,11 @@ async fn a_year_of_rent_needs_a_second_person_and_a_refusal_writes_nothing() {
         .prepare_withdrawal(&clerk(), applied.withdrawal_id, "材料齐全", d(TODAY))
         .await
         .expect("prepare");
-    assert_eq!(prepared.status, "prepared", "waits for 复核");
+    assert_eq!(
+        prepared.status,
+        WithdrawalStatus::Prepared,
+        "waits for 复核"
+    );
     let by_clerk = app
         .approve_withdrawal(&clerk(), applied.withdrawal_id, "", d(TODAY))
         .await
@@ -226,7 +233,7 @@ async fn a_year_of_rent_needs_a_second_person_and_a_refusal_writes_nothing() {
         .await
         .expect("approve");
     assert_eq!(
-        (paid.status.as_str(), paid.approved_by.as_deref()),
+        (paid.status.code(), paid.approved_by.as_deref()),
         ("paid", Some("reviewer-1"))
     );
     assert_eq!(balance(&app, 1).await, yuan("32000.00"));
@@ -248,7 +255,7 @@ async fn a_refused_payout_leaves_the_balance_as_it_was() {
         .prepare_withdrawal(&clerk(), applied.withdrawal_id, "", d(TODAY))
         .await
         .expect("prepare");
-    assert_eq!(failed.status, "failed");
+    assert_eq!(failed.status, WithdrawalStatus::Failed);
     assert!(
         failed
             .payout_reference
@@ -261,7 +268,7 @@ async fn a_refused_payout_leaves_the_balance_as_it_was() {
         .apply_withdrawal(&member(), 1, rent("1500.00", 1, "k2"), d(TODAY))
         .await
         .expect("again");
-    assert_eq!(retry.status, "submitted");
+    assert_eq!(retry.status, WithdrawalStatus::Submitted);
     let check = app.check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
@@ -285,7 +292,7 @@ async fn retirement_at_the_counter_pays_everything_with_closing_interest_and_clo
         .await
         .expect("apply");
     assert_eq!(
-        (applied.channel.as_str(), applied.status.as_str()),
+        (applied.channel.as_str(), applied.status.code()),
         ("counter", "prepared")
     );
     assert!(applied.needs_second && applied.closes_account);
@@ -293,10 +300,10 @@ async fn retirement_at_the_counter_pays_everything_with_closing_interest_and_clo
         .approve_withdrawal(&reviewer(), applied.withdrawal_id, "同意", d(TODAY))
         .await
         .expect("approve");
-    assert_eq!(paid.status, "paid");
+    assert_eq!(paid.status, WithdrawalStatus::Paid);
     assert_eq!(balance(&app, 2).await, Fen::ZERO);
     let closed = app.store().member(2).await.expect("read").expect("member");
-    assert_eq!(closed.status, "05", "销户");
+    assert_eq!(closed.status, MemberStatus::Closed, "销户");
     let moves = app
         .member_movements_newest(MemberId(2), 5)
         .await
@@ -444,7 +451,7 @@ async fn an_entrusted_repayment_pays_each_month_once() {
     let app = centre(&dir).await;
     let batch = Actor::anonymous(anju_domain::access::Channel::Batch, "test", "local");
     let terms = RepaymentTerms {
-        kind: "commercial".into(),
+        kind: AgreementKind::Commercial,
         lender: "中国工商银行苏州分行".into(),
         loan_contract_no: "GH-2026-77".into(),
         monthly: yuan("30000.00"),

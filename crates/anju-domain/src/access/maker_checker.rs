@@ -123,6 +123,16 @@ pub fn check_decider(
     Ok(())
 }
 
+crate::coded_enum! {
+    /// What became of a message sent through a channel adapter.
+    pub enum DeliveryStatus ("发送状态", "DELIVERY_STATUS_UNKNOWN") {
+        /// Written by a simulator: nothing left the building.
+        Simulated = "simulated" "模拟发送",
+        Sent = "sent" "已发送",
+        Failed = "failed" "发送失败",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ mod role;
 mod signin;
 mod totp;
 
-pub use maker_checker::{TaskKind, TaskStatus, check_decider};
+pub use maker_checker::{DeliveryStatus, TaskKind, TaskStatus, check_decider};
 pub use role::{Channel, Role};
 pub use signin::{LoginState, SecurityRules, check_password_strength};
 pub use totp::{base32_decode, base32_encode, totp_code, totp_matches};

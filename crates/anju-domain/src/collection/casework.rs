@@ -98,6 +98,23 @@ pub fn charged_per_member(lines: &[BillLine]) -> DomainResult<Vec<BillLine>> {
     Ok(by_member.into_values().collect())
 }
 
+crate::coded_enum! {
+    /// Where a relief application stands (its maker-checker task decides it).
+    pub enum ReliefStatus ("申请状态", "RELIEF_STATUS_UNKNOWN") {
+        Pending = "pending" "待审批",
+        Approved = "approved" "已批准",
+        Rejected = "rejected" "已驳回",
+    }
+}
+
+crate::coded_enum! {
+    /// An enforcement case is open until its closing step.
+    pub enum CaseStatus ("案件状态", "CASE_STATUS_UNKNOWN") {
+        Open = "open" "办理中",
+        Closed = "closed" "已结案",
+    }
+}
+
 /// 缓缴 or 降比例.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReliefKind {

@@ -9,11 +9,11 @@ mod reconcile;
 mod registry;
 mod roster_file;
 
-pub use bill::{BillLine, BillableMember, RemittanceBill, due_date};
+pub use bill::{BillKind, BillLine, BillStatus, BillableMember, RemittanceBill, due_date};
 pub use casework::{
-    BackPayRequest, CaseStep, MAX_RELIEF_MONTHS, ReliefApplication, ReliefKind, age_on,
-    back_payment_lines, charged_per_member, check_deadline, check_flexible_age, check_next_step,
-    deferred_due_date, flexible_minimum, mask_name,
+    BackPayRequest, CaseStatus, CaseStep, MAX_RELIEF_MONTHS, ReliefApplication, ReliefKind,
+    ReliefStatus, age_on, back_payment_lines, charged_per_member, check_deadline,
+    check_flexible_age, check_next_step, deferred_due_date, flexible_minimum, mask_name,
 };
 pub use contribution::{
     ContributionRates, MonthlyContribution, check_rates, clamp_base, monthly_contribution,

@@ -12,6 +12,7 @@ pub mod ladder;
 pub mod liquidity;
 pub mod ratio;
 pub mod statements;
+pub mod status;
 pub mod totals;
 
 pub use distribution::{
@@ -31,6 +32,7 @@ pub use statements::{
     BalanceSheet, IncomeStatement, StatementLine, TrialBalance, TrialBalanceRow, balance_sheet,
     income_statement, trial_balance,
 };
+pub use status::{DepositKind, DepositStatus, DistributionStatus};
 pub use totals::{apply_totals, parse_year_totals};
 
 use crate::calendar::Period;

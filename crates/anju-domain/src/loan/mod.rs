@@ -6,6 +6,7 @@
 mod limit;
 mod overdue;
 mod schedule;
+mod status;
 #[cfg(test)]
 mod tests;
 
@@ -16,6 +17,7 @@ pub use schedule::{
     annuity_payment, annuity_principal_for, equal_principal_for, monthly_interest,
     months_after_prepayment, schedule, schedule_from, totals,
 };
+pub use status::{InstallmentStatus, LoanEventKind, LoanStatus};
 
 use crate::calendar::Date;
 use crate::error::{DomainError, DomainResult};

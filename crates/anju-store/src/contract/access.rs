@@ -6,14 +6,17 @@ use crate::{
     TaskDecision, TaskRecord, UserRecord,
 };
 use anju_domain::access::LoginState;
+use anju_domain::access::TaskKind;
+use anju_domain::access::TaskStatus;
+use anju_domain::access::{DeliveryStatus, Role};
 use std::sync::Arc;
 
-pub fn user(id: i64, login: &str, role: &str) -> UserRecord {
+pub fn user(id: i64, login: &str, role: Role) -> UserRecord {
     UserRecord {
         user_id: id,
         login: login.to_string(),
         display_name: format!("用户{id}"),
-        role: role.to_string(),
+        role,
         password_hash: "$argon2id$stub".to_string(),
         totp_secret: None,
         member_id: Some(id * 10),
@@ -44,7 +47,7 @@ fn audit(id: i64, at_us: i64, login: &str, action: &str, channel: &str) -> Audit
 
 pub fn users_and_login_state(store: Arc<dyn Store>) -> BoxFuture<()> {
     Box::pin(async move {
-        let u = user(1, "320502199003071230", "member");
+        let u = user(1, "320502199003071230", Role::Member);
         store.create_user(&u).await.expect("create");
         assert_eq!(
             store.user_by_login(&u.login).await.expect("read"),
@@ -52,7 +55,7 @@ pub fn users_and_login_state(store: Arc<dyn Store>) -> BoxFuture<()> {
         );
         assert_eq!(store.user(1).await.expect("read"), Some(u.clone()));
         assert_eq!(store.user(2).await.expect("read"), None);
-        let dup = store.create_user(&user(2, &u.login, "member")).await;
+        let dup = store.create_user(&user(2, &u.login, Role::Member)).await;
         assert_eq!(dup.expect_err("taken").code(), Some("USER_EXISTS"));
         let locked = LoginState {
             failures: 5,
@@ -179,14 +182,14 @@ pub fn tasks_are_decided_once(store: Arc<dyn Store>) -> BoxFuture<()> {
     Box::pin(async move {
         let task = TaskRecord {
             task_id: 7,
-            kind: "entry_reversal".into(),
+            kind: TaskKind::EntryReversal,
             target: "entry:1".into(),
             payload: "{}".into(),
             summary: "冲正凭证 1".into(),
             maker_user_id: 1,
             maker_login: "clerk".into(),
             created_at_us: 10,
-            status: "pending".into(),
+            status: TaskStatus::Pending,
             decider_user_id: None,
             decider_login: None,
             decided_at_us: None,
@@ -194,12 +197,15 @@ pub fn tasks_are_decided_once(store: Arc<dyn Store>) -> BoxFuture<()> {
         };
         store.create_task(&task).await.expect("create");
         assert_eq!(
-            store.tasks(Some("pending"), 10).await.expect("list"),
+            store
+                .tasks(Some(TaskStatus::Pending), 10)
+                .await
+                .expect("list"),
             vec![task.clone()]
         );
         let decision = TaskDecision {
             task_id: 7,
-            status: "approved".into(),
+            status: TaskStatus::Approved,
             decider_user_id: 2,
             decider_login: "reviewer".into(),
             decided_at_us: 20,
@@ -207,7 +213,7 @@ pub fn tasks_are_decided_once(store: Arc<dyn Store>) -> BoxFuture<()> {
         };
         assert!(store.decide_task(&decision).await.expect("decide"));
         let again = TaskDecision {
-            status: "rejected".into(),
+            status: TaskStatus::Rejected,
             ..decision
         };
         assert!(
@@ -216,12 +222,12 @@ pub fn tasks_are_decided_once(store: Arc<dyn Store>) -> BoxFuture<()> {
         );
         let stored = store.task(7).await.expect("read").expect("exists");
         assert_eq!(
-            (stored.status.as_str(), stored.decider_user_id),
+            (stored.status.code(), stored.decider_user_id),
             ("approved", Some(2))
         );
         assert!(
             store
-                .tasks(Some("pending"), 10)
+                .tasks(Some(TaskStatus::Pending), 10)
                 .await
                 .expect("list")
                 .is_empty()
@@ -283,7 +289,7 @@ pub fn messages_reach_inbox_and_outbox(store: Arc<dyn Store>) -> BoxFuture<()> {
                 channel: (*channel).into(),
                 address: "138****5678".into(),
                 content: "年度结息通知".into(),
-                status: "sent".into(),
+                status: DeliveryStatus::Sent,
                 sent_at_us: 51,
             })
             .collect();

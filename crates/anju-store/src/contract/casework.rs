@@ -8,6 +8,13 @@ use crate::{
     AgreementRecord, BaseFilingRecord, BillPayment, CaseRecord, CaseStepRecord, DepositRecord,
     NewBase, ReliefRecord, Store,
 };
+use anju_domain::collection::BillKind;
+use anju_domain::collection::CaseStatus;
+use anju_domain::collection::CaseStep;
+use anju_domain::collection::EmployerStatus;
+use anju_domain::collection::MemberStatus;
+use anju_domain::collection::ReliefKind;
+use anju_domain::collection::ReliefStatus;
 use std::sync::Arc;
 
 async fn two_employers_three_members(store: &Arc<dyn Store>) {
@@ -20,9 +27,9 @@ async fn two_employers_three_members(store: &Arc<dyn Store>) {
         .await
         .expect("register");
     let members = [
-        member(1, "320502199003071230", Some(10), "01"),
-        member(2, "11010519491231002X", Some(10), "01"),
-        member(3, "320502198001011236", None, "01"),
+        member(1, "320502199003071230", Some(10), MemberStatus::Active),
+        member(2, "11010519491231002X", Some(10), MemberStatus::Active),
+        member(3, "320502198001011236", None, MemberStatus::Active),
     ];
     store
         .enrol_members(&members, d("2026-11-01"))
@@ -36,14 +43,18 @@ pub fn employer_status_filings_and_search(store: Arc<dyn Store>) -> BoxFuture<()
         assert_eq!(store.count_attached_members(10).await.expect("n"), 2);
         assert!(
             !store
-                .set_employer_status(10, &["05"], "04")
+                .set_employer_status(10, &[EmployerStatus::Sealed], EmployerStatus::Closed)
                 .await
                 .expect("status"),
             "only from an expected status"
         );
         assert!(
             store
-                .set_employer_status(11, &["01", "03"], "03")
+                .set_employer_status(
+                    11,
+                    &[EmployerStatus::Active, EmployerStatus::Deferred],
+                    EmployerStatus::Deferred
+                )
                 .await
                 .expect("status")
         );
@@ -203,7 +214,7 @@ pub fn reversed_bills_free_the_month_and_reliefs_are_decided_once(
             .await
             .expect("the month may be billed again");
         let mut back = bill(102, 10, 202610, "2026-12-01");
-        back.kind = "02".to_string();
+        back.kind = BillKind::BackPayment;
         back.reason = Some("基数申报有误".to_string());
         store
             .save_bill(&back, &[])
@@ -212,14 +223,14 @@ pub fn reversed_bills_free_the_month_and_reliefs_are_decided_once(
         let relief = ReliefRecord {
             relief_id: 200,
             employer_id: 10,
-            kind: "deferral".to_string(),
+            kind: ReliefKind::Deferral,
             from_period: 202612,
             to_period: 202702,
             employer_rate_ppm: None,
             member_rate_ppm: None,
             reason: "经营困难".to_string(),
             consent: "职代会决议1号".to_string(),
-            status: "pending".to_string(),
+            status: ReliefStatus::Pending,
             task_id: 300,
             filed_at_us: 1,
         };
@@ -235,7 +246,12 @@ pub fn reversed_bills_free_the_month_and_reliefs_are_decided_once(
                 .expect("r")
                 .is_empty()
         );
-        assert!(store.decide_relief(200, "approved").await.expect("d"));
+        assert!(
+            store
+                .decide_relief(200, ReliefStatus::Approved)
+                .await
+                .expect("d")
+        );
         let covering = store.approved_reliefs_in(202612).await.expect("r");
         assert_eq!(
             covering.iter().map(|r| r.relief_id).collect::<Vec<_>>(),
@@ -248,10 +264,15 @@ pub fn reversed_bills_free_the_month_and_reliefs_are_decided_once(
                 .expect("r")
                 .is_empty()
         );
-        assert!(!store.decide_relief(200, "rejected").await.expect("once"));
+        assert!(
+            !store
+                .decide_relief(200, ReliefStatus::Rejected)
+                .await
+                .expect("once")
+        );
         assert_eq!(store.reliefs_of(10, 10).await.expect("l").len(), 1);
         store
-            .set_employer_status(10, &["01"], "03")
+            .set_employer_status(10, &[EmployerStatus::Active], EmployerStatus::Deferred)
             .await
             .expect("defer");
         assert!(store.ended_deferrals(202702).await.expect("e").is_empty());
@@ -260,10 +281,10 @@ pub fn reversed_bills_free_the_month_and_reliefs_are_decided_once(
     })
 }
 
-fn step(no: i32, kind: &str, on: &str, deadline: Option<&str>) -> CaseStepRecord {
+fn step(no: i32, kind: CaseStep, on: &str, deadline: Option<&str>) -> CaseStepRecord {
     CaseStepRecord {
         step_no: no,
-        kind: kind.to_string(),
+        kind,
         acted_on: d(on),
         deadline: deadline.map(d),
         document: format!("苏公积催〔2026〕{no}号"),
@@ -279,12 +300,12 @@ pub fn enforcement_cases_open_once_and_close(store: Arc<dyn Store>) -> BoxFuture
             case_id: 40,
             employer_id: 10,
             opened_on: d("2026-11-25"),
-            status: "open".to_string(),
+            status: CaseStatus::Open,
             arrears_fen: 320_000,
             periods: "202610".to_string(),
             closed_on: None,
         };
-        let first = step(1, "reminder", "2026-11-25", Some("2026-12-10"));
+        let first = step(1, CaseStep::Reminder, "2026-11-25", Some("2026-12-10"));
         store.open_case(&case, &first).await.expect("open");
         let again = CaseRecord {
             case_id: 41,
@@ -294,7 +315,7 @@ pub fn enforcement_cases_open_once_and_close(store: Arc<dyn Store>) -> BoxFuture
             store.open_case(&again, &first).await.map_err(|e| e.code()),
             Err(Some("CASE_OPEN"))
         );
-        let order = step(2, "order", "2026-12-11", Some("2027-01-11"));
+        let order = step(2, CaseStep::Order, "2026-12-11", Some("2027-01-11"));
         assert!(store.add_case_step(40, &order, None).await.expect("step"));
         assert!(
             !store.add_case_step(40, &order, None).await.expect("dup"),
@@ -304,7 +325,7 @@ pub fn enforcement_cases_open_once_and_close(store: Arc<dyn Store>) -> BoxFuture
             store.open_case_of(10).await.expect("o").map(|c| c.case_id),
             Some(40)
         );
-        let close = step(3, "closed", "2026-12-20", None);
+        let close = step(3, CaseStep::Closed, "2026-12-20", None);
         assert!(
             store
                 .add_case_step(40, &close, Some(d("2026-12-20")))
@@ -312,19 +333,32 @@ pub fn enforcement_cases_open_once_and_close(store: Arc<dyn Store>) -> BoxFuture
                 .expect("close")
         );
         let (closed, steps) = store.case(40).await.expect("c").expect("found");
-        assert_eq!(closed.status, "closed");
+        assert_eq!(closed.status, CaseStatus::Closed);
         assert_eq!(closed.closed_on, Some(d("2026-12-20")));
         assert_eq!(steps, vec![first, order, close]);
         assert!(
             !store
-                .add_case_step(40, &step(4, "court", "2026-12-21", None), None)
+                .add_case_step(40, &step(4, CaseStep::Court, "2026-12-21", None), None)
                 .await
                 .expect("closed"),
             "a closed case takes no more steps"
         );
         assert_eq!(store.open_case_of(10).await.expect("o"), None);
-        assert_eq!(store.cases(Some("closed"), 10).await.expect("l").len(), 1);
-        assert!(store.cases(Some("open"), 10).await.expect("l").is_empty());
+        assert_eq!(
+            store
+                .cases(Some(CaseStatus::Closed), 10)
+                .await
+                .expect("l")
+                .len(),
+            1
+        );
+        assert!(
+            store
+                .cases(Some(CaseStatus::Open), 10)
+                .await
+                .expect("l")
+                .is_empty()
+        );
         assert_eq!(store.cases(None, 10).await.expect("l").len(), 1);
     })
 }

@@ -5,6 +5,10 @@ use super::cases::d;
 use crate::{
     BillLineRecord, BillPayment, BillRecord, EmployerRecord, MemberChange, MemberRecord, Store,
 };
+use anju_domain::collection::BillKind;
+use anju_domain::collection::BillStatus;
+use anju_domain::collection::EmployerStatus;
+use anju_domain::collection::MemberStatus;
 use anju_domain::ledger::MemberId;
 use std::sync::Arc;
 
@@ -16,7 +20,7 @@ pub(super) fn employer(id: i64, uscc: &str) -> EmployerRecord {
         pay_day: Some(15),
         employer_rate_ppm: 100_000,
         member_rate_ppm: 100_000,
-        status: "01".to_string(),
+        status: EmployerStatus::Active,
         opened_at_us: 1,
         economic_type: Some("150".to_string()),
         industry: Some("I".to_string()),
@@ -29,14 +33,14 @@ pub(super) fn member(
     id: i64,
     id_card: &str,
     employer_id: Option<i64>,
-    status: &str,
+    status: MemberStatus,
 ) -> MemberRecord {
     MemberRecord {
         member_id: id,
         id_card: id_card.to_string(),
         name: format!("职工{id}"),
         employer_id,
-        status: status.to_string(),
+        status,
         wage_fen: 800_000,
         employer_rate_ppm: None,
         member_rate_ppm: (id == 3).then_some(50_000),
@@ -50,7 +54,7 @@ pub(super) fn bill(id: i64, employer_id: i64, period: i32, due: &str) -> BillRec
         employer_id,
         period,
         due_date: d(due),
-        status: "open".to_string(),
+        status: BillStatus::Open,
         total_fen: 320_000,
         line_count: 2,
         created_at_us: 3,
@@ -58,7 +62,7 @@ pub(super) fn bill(id: i64, employer_id: i64, period: i32, due: &str) -> BillRec
         paid_on: None,
         payment_channel: None,
         payment_reference: None,
-        kind: "01".to_string(),
+        kind: BillKind::Remittance,
         reason: None,
         reversal_entry_id: None,
     }
@@ -80,12 +84,24 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
             Some(e.clone())
         );
         assert_eq!(store.employers(10).await.expect("list"), vec![e]);
-        assert_eq!(store.count_employers("01").await.expect("count"), 1);
-        assert_eq!(store.count_employers("04").await.expect("count"), 0);
+        assert_eq!(
+            store
+                .count_employers(EmployerStatus::Active)
+                .await
+                .expect("count"),
+            1
+        );
+        assert_eq!(
+            store
+                .count_employers(EmployerStatus::Closed)
+                .await
+                .expect("count"),
+            0
+        );
         let members = [
-            member(1, "320502199003071230", Some(10), "01"),
-            member(2, "11010519491231002X", Some(10), "02"),
-            member(3, "320502199001020013", Some(10), "01"),
+            member(1, "320502199003071230", Some(10), MemberStatus::Active),
+            member(2, "11010519491231002X", Some(10), MemberStatus::Sealed),
+            member(3, "320502199001020013", Some(10), MemberStatus::Active),
         ];
         store
             .enrol_members(&members, d("2026-11-01"))
@@ -134,8 +150,8 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
         assert_eq!(active, vec![1, 3], "sealed members are not billed");
         let seal = MemberChange {
             member_id: 1,
-            expected_status: "01".into(),
-            status: "02".into(),
+            expected_status: MemberStatus::Active,
+            status: MemberStatus::Sealed,
             employer_id: None,
             wage_fen: None,
             on: Some(d("2026-11-02")),
@@ -147,8 +163,8 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
         );
         let moved = MemberChange {
             member_id: 1,
-            expected_status: "02".into(),
-            status: "01".into(),
+            expected_status: MemberStatus::Sealed,
+            status: MemberStatus::Active,
             employer_id: Some(10),
             wage_fen: Some(900_000),
             on: None,
@@ -156,12 +172,12 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
         assert!(store.update_member(&moved).await.expect("unseal"));
         let back = store.member(1).await.expect("read").expect("exists");
         assert_eq!(
-            (back.status.as_str(), back.employer_id, back.wage_fen),
+            (back.status.code(), back.employer_id, back.wage_fen),
             ("01", Some(10), 900_000)
         );
         let again = [
-            member(4, "320502199001030019", Some(10), "01"),
-            member(5, "320502199003071230", Some(10), "01"),
+            member(4, "320502199001030019", Some(10), MemberStatus::Active),
+            member(5, "320502199003071230", Some(10), MemberStatus::Active),
         ];
         let dup = store.enrol_members(&again, d("2026-11-01")).await;
         assert_eq!(dup.expect_err("dup").code(), Some("MEMBER_EXISTS"));
@@ -241,7 +257,7 @@ pub fn bills_are_monthly_and_paid_once(store: Arc<dyn Store>) -> BoxFuture<()> {
         );
         let (paid, _) = store.bill(100).await.expect("read").expect("exists");
         assert_eq!(
-            (paid.status.as_str(), paid.paid_entry_id, paid.paid_on),
+            (paid.status.code(), paid.paid_entry_id, paid.paid_on),
             ("paid", Some(555), Some(d("2026-11-25")))
         );
         assert_eq!(paid.payment_reference.as_deref(), Some("BK-555"));
@@ -269,4 +285,53 @@ pub fn bills_are_monthly_and_paid_once(store: Arc<dyn Store>) -> BoxFuture<()> {
         );
         assert_eq!(store.bills_of(10, 10).await.expect("list").len(), 1);
     })
+}
+
+/// A status the code does not know, written behind the store's back (`raw`
+/// runs one SQL statement on the backend), is reported naming the table,
+/// the column and the value — never read as a default. Backends call this
+/// from their own tests, since only they can write raw SQL.
+pub async fn unknown_codes_are_reported<F>(store: &dyn Store, raw: F)
+where
+    F: Fn(&'static str) -> BoxFuture<()>,
+{
+    store
+        .register_employer(&employer(10, "91320500MA1XXXXX1X"))
+        .await
+        .expect("register");
+    let enrolled = [member(
+        1,
+        "320502199001011234",
+        Some(10),
+        MemberStatus::Active,
+    )];
+    store
+        .enrol_members(&enrolled, d("2026-07-01"))
+        .await
+        .expect("enrol");
+    raw("UPDATE employer SET status = '99' WHERE employer_id = 10").await;
+    raw("UPDATE member SET status = 'gone' WHERE member_id = 1").await;
+    let employer_error = store.employer(10).await.expect_err("employer status 99");
+    assert!(
+        matches!(
+            &employer_error,
+            crate::StoreError::Corrupt { table: "employer", column: "status", value } if value == "99"
+        ),
+        "{employer_error}"
+    );
+    assert_eq!(
+        employer_error.to_string(),
+        "stored value not understood: employer.status = “99”"
+    );
+    let member_error = store
+        .active_members(10)
+        .await
+        .map(|found| found.len())
+        .err()
+        .or(store.member(1).await.err())
+        .expect("member status gone");
+    assert!(
+        member_error.to_string().contains("member.status = “gone”"),
+        "{member_error}"
+    );
 }

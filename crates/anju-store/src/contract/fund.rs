@@ -14,7 +14,16 @@ use crate::{
     PostOptions, Store,
 };
 use anju_domain::Fen;
+use anju_domain::collection::BillKind;
+use anju_domain::collection::BillStatus;
+use anju_domain::collection::MemberStatus;
+use anju_domain::fund::DepositKind;
+use anju_domain::fund::DepositStatus;
+use anju_domain::fund::DistributionStatus;
 use anju_domain::ledger::{Line, NewEntry};
+use anju_domain::loan::InstallmentStatus;
+use anju_domain::loan::LoanStatus;
+use anju_domain::withdrawal::WithdrawalStatus;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -214,7 +223,7 @@ fn bill_record(id: i64, employer_id: i64, period: i32, due: &str, total: i64) ->
         employer_id,
         period,
         due_date: d(due),
-        status: "open".to_string(),
+        status: BillStatus::Open,
         total_fen: total,
         line_count: 0,
         created_at_us: 3,
@@ -222,7 +231,7 @@ fn bill_record(id: i64, employer_id: i64, period: i32, due: &str, total: i64) ->
         paid_on: None,
         payment_channel: None,
         payment_reference: None,
-        kind: "01".to_string(),
+        kind: BillKind::Remittance,
         reason: None,
         reversal_entry_id: None,
     }
@@ -243,10 +252,10 @@ fn bill_lines(members: &[i64], fen: i64) -> Vec<BillLineRecord> {
         .collect()
 }
 
-fn imported(loan_id: i64, member_id: i64, product: &str, status: &str) -> LoanRecord {
+fn imported(loan_id: i64, member_id: i64, product: &str, status: LoanStatus) -> LoanRecord {
     LoanRecord {
         product: product.into(),
-        status: status.into(),
+        status,
         ..loan_record(loan_id, member_id, &format!("import-{loan_id}"))
     }
 }
@@ -255,7 +264,7 @@ fn due_row(
     loan_id: i64,
     period: i32,
     due: &str,
-    status: &str,
+    status: InstallmentStatus,
     paid_principal: i64,
 ) -> InstallmentRecord {
     InstallmentRecord {
@@ -265,12 +274,16 @@ fn due_row(
         principal_fen: 1_000_00,
         interest_fen: 100_00,
         paid_principal_fen: paid_principal,
-        paid_interest_fen: if status == "paid" { 100_00 } else { 0 },
+        paid_interest_fen: if status == InstallmentStatus::Paid {
+            100_00
+        } else {
+            0
+        },
         paid_penalty_fen: 0,
         penalty_owed_fen: 0,
         penalty_from: None,
-        status: status.into(),
-        paid_on: (status == "paid").then(|| d(due)),
+        status,
+        paid_on: (status == InstallmentStatus::Paid).then(|| d(due)),
     }
 }
 
@@ -290,10 +303,10 @@ pub fn collection_year_and_branch_figures(store: Arc<dyn Store>) -> BoxFuture<()
             store.register_employer(e).await.expect("register");
         }
         let mut members = vec![
-            member(1, "320502199003071230", Some(10), "01"),
-            member(2, "320502199205101223", Some(10), "01"),
-            member(3, "320502199507153010", Some(11), "01"),
-            member(4, "11010519491231002X", Some(12), "01"),
+            member(1, "320502199003071230", Some(10), MemberStatus::Active),
+            member(2, "320502199205101223", Some(10), MemberStatus::Active),
+            member(3, "320502199507153010", Some(11), MemberStatus::Active),
+            member(4, "11010519491231002X", Some(12), MemberStatus::Active),
         ];
         for (m, at) in members.iter_mut().zip([1_000, 2_001, 1_999, 10]) {
             m.enrolled_at_us = at;
@@ -388,7 +401,7 @@ pub fn collection_year_and_branch_figures(store: Arc<dyn Store>) -> BoxFuture<()
             .expect("submit");
         assert!(
             store
-                .approve_withdrawal(20, "submitted", "reviewer", "")
+                .approve_withdrawal(20, WithdrawalStatus::Submitted, "reviewer", "")
                 .await
                 .expect("approve")
         );
@@ -408,15 +421,15 @@ pub fn collection_year_and_branch_figures(store: Arc<dyn Store>) -> BoxFuture<()
 
         // A personal loan of member 3 and a project loan, both disbursed in
         // 2026; a personal loan disbursed in 2025 for member 1.
-        let mut personal = imported(30, 3, "personal", "active");
+        let mut personal = imported(30, 3, "personal", LoanStatus::Active);
         personal.disbursed_on = Some(d("2026-06-01"));
         personal.outstanding_fen = 590_000_00;
         personal.overdue_principal_fen = 1_000_00;
-        let mut project = imported(31, 4, "project", "active");
+        let mut project = imported(31, 4, "project", LoanStatus::Active);
         project.amount_fen = 9_000_000_00;
         project.disbursed_on = Some(d("2026-07-01"));
         project.outstanding_fen = 9_000_000_00;
-        let mut older = imported(32, 1, "personal", "active");
+        let mut older = imported(32, 1, "personal", LoanStatus::Active);
         older.amount_fen = 400_000_00;
         older.disbursed_on = Some(d("2025-03-01"));
         older.outstanding_fen = 380_000_00;
@@ -529,27 +542,27 @@ pub fn collection_year_and_branch_figures(store: Arc<dyn Store>) -> BoxFuture<()
 /// paid out.
 pub fn loan_flows_for_the_forecast(store: Arc<dyn Store>) -> BoxFuture<()> {
     Box::pin(async move {
-        let mut active = imported(1, 1, "personal", "active");
+        let mut active = imported(1, 1, "personal", LoanStatus::Active);
         active.disbursed_on = Some(d("2026-06-01"));
         active.outstanding_fen = 3_000_00;
-        let mut second = imported(2, 2, "personal", "active");
+        let mut second = imported(2, 2, "personal", LoanStatus::Active);
         second.disbursed_on = Some(d("2026-06-01"));
-        let mut settled = imported(3, 3, "personal", "settled");
+        let mut settled = imported(3, 3, "personal", LoanStatus::Settled);
         settled.disbursed_on = Some(d("2026-06-01"));
-        let mut approved = imported(4, 4, "personal", "approved");
+        let mut approved = imported(4, 4, "personal", LoanStatus::Approved);
         approved.amount_fen = 400_000_00;
-        let mut contracted = imported(5, 5, "personal", "contracted");
+        let mut contracted = imported(5, 5, "personal", LoanStatus::Contracted);
         contracted.amount_fen = 300_000_00;
-        let mut first = imported(6, 6, "personal", "first_approved");
+        let mut first = imported(6, 6, "personal", LoanStatus::FirstApproved);
         first.amount_fen = 200_000_00;
-        let submitted = imported(7, 7, "personal", "submitted");
+        let submitted = imported(7, 7, "personal", LoanStatus::Submitted);
         let rows = vec![
-            due_row(1, 1, "2026-07-01", "paid", 1_000_00),
-            due_row(1, 2, "2026-08-01", "due", 200_00),
-            due_row(1, 3, "2026-09-01", "due", 0),
-            due_row(1, 4, "2026-10-01", "due", 0),
-            due_row(2, 1, "2026-09-01", "overdue", 0),
-            due_row(3, 1, "2026-08-01", "due", 0),
+            due_row(1, 1, "2026-07-01", InstallmentStatus::Paid, 1_000_00),
+            due_row(1, 2, "2026-08-01", InstallmentStatus::Due, 200_00),
+            due_row(1, 3, "2026-09-01", InstallmentStatus::Due, 0),
+            due_row(1, 4, "2026-10-01", InstallmentStatus::Due, 0),
+            due_row(2, 1, "2026-09-01", InstallmentStatus::Overdue, 0),
+            due_row(3, 1, "2026-08-01", InstallmentStatus::Due, 0),
         ];
         store
             .import_loans(
@@ -592,16 +605,16 @@ pub fn loan_flows_for_the_forecast(store: Arc<dyn Store>) -> BoxFuture<()> {
     })
 }
 
-fn deposit(id: i64, kind: &str, placed: &str, matures: Option<&str>) -> FundDepositRecord {
+fn deposit(id: i64, kind: DepositKind, placed: &str, matures: Option<&str>) -> FundDepositRecord {
     FundDepositRecord {
         deposit_id: id,
         bank: "中国工商银行苏州分行".into(),
-        kind: kind.into(),
+        kind,
         amount_fen: 10_000_000_00 * id,
         rate_ppm: 15_000,
         placed_on: d(placed),
         matures_on: matures.map(d),
-        status: "held".into(),
+        status: DepositStatus::Held,
         interest_fen: None,
         entry_id: None,
         note: format!("存款 {id}"),
@@ -642,9 +655,9 @@ fn alert(id: i64, indicator: &str, on: &str) -> FundAlertRecord {
 /// Deposits mature once; inputs keep their history in order.
 pub fn fund_deposits_mature_once_and_inputs_keep_history(store: Arc<dyn Store>) -> BoxFuture<()> {
     Box::pin(async move {
-        let current = deposit(1, "current", "2026-01-05", None);
-        let late = deposit(2, "time", "2026-02-01", Some("2026-08-01"));
-        let early = deposit(3, "time", "2026-01-10", Some("2027-01-10"));
+        let current = deposit(1, DepositKind::Current, "2026-01-05", None);
+        let late = deposit(2, DepositKind::Time, "2026-02-01", Some("2026-08-01"));
+        let early = deposit(3, DepositKind::Time, "2026-01-10", Some("2027-01-10"));
         for dep in [&late, &current, &early] {
             store.save_fund_deposit(dep).await.expect("save");
         }
@@ -665,7 +678,7 @@ pub fn fund_deposits_mature_once_and_inputs_keep_history(store: Arc<dyn Store>) 
         );
         assert!(!store.mature_fund_deposit(99, 1, 1).await.expect("unknown"));
         let matured = FundDepositRecord {
-            status: "matured".into(),
+            status: DepositStatus::Matured,
             interest_fen: Some(1_234_56),
             entry_id: Some(77),
             ..late
@@ -808,7 +821,7 @@ pub fn fund_alerts_open_once_clear_and_acknowledge(store: Arc<dyn Store>) -> Box
 fn distribution_record(year: i32, value_added: i64, by: &str) -> DistributionRecord {
     DistributionRecord {
         year,
-        status: "prepared".into(),
+        status: DistributionStatus::Prepared,
         value_added_fen: value_added,
         reserve_fen: value_added * 6 / 10,
         management_fen: value_added * 3 / 10,
@@ -883,7 +896,7 @@ pub fn distributions_are_prepared_then_approved_once(store: Arc<dyn Store>) -> B
                 .expect("approved stays"),
         );
         let approved = DistributionRecord {
-            status: "approved".into(),
+            status: DistributionStatus::Approved,
             approved_by: Some("manager-1".into()),
             approved_at_us: Some(30),
             closing_entry_id: Some(41),

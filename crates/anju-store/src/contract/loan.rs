@@ -4,6 +4,9 @@
 use super::BoxFuture;
 use super::cases::d;
 use crate::{InstallmentRecord, LoanEventRecord, LoanRecord, LoanRunUpdate, Store};
+use anju_domain::loan::InstallmentStatus;
+use anju_domain::loan::LoanEventKind;
+use anju_domain::loan::LoanStatus;
 use std::sync::Arc;
 
 pub fn loan_record(loan_id: i64, member_id: i64, key: &str) -> LoanRecord {
@@ -11,7 +14,7 @@ pub fn loan_record(loan_id: i64, member_id: i64, key: &str) -> LoanRecord {
         loan_id,
         member_id,
         product: "personal".into(),
-        status: "submitted".into(),
+        status: LoanStatus::Submitted,
         applied_on: d("2026-11-01"),
         applicant: "320502199003071230".into(),
         request_key: key.into(),
@@ -78,7 +81,7 @@ fn installment(loan_id: i64, period: i32, due: &str) -> InstallmentRecord {
         paid_penalty_fen: 0,
         penalty_owed_fen: 0,
         penalty_from: None,
-        status: "due".into(),
+        status: InstallmentStatus::Due,
         paid_on: None,
     }
 }
@@ -95,13 +98,30 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         assert_eq!(twice.code(), Some("LOAN_EXISTS"));
         assert_eq!(store.loan(1).await.expect("read"), Some(loan.clone()));
         assert_eq!(store.loans_of(8).await.expect("co").len(), 1);
-        assert_eq!(store.loans_in("submitted", 10).await.expect("q").len(), 1);
+        assert_eq!(
+            store
+                .loans_in(LoanStatus::Submitted, 10)
+                .await
+                .expect("q")
+                .len(),
+            1
+        );
 
-        loan.status = "active".into();
+        loan.status = LoanStatus::Active;
         loan.disbursed_on = Some(d("2026-11-29"));
         loan.outstanding_fen = 3_000_00;
-        assert!(store.update_loan(&loan, "submitted").await.expect("move"));
-        assert!(!store.update_loan(&loan, "submitted").await.expect("moved"));
+        assert!(
+            store
+                .update_loan(&loan, LoanStatus::Submitted)
+                .await
+                .expect("move")
+        );
+        assert!(
+            !store
+                .update_loan(&loan, LoanStatus::Submitted)
+                .await
+                .expect("moved")
+        );
         // The run-owned outstanding principal moves only relatively (or on
         // disbursement, contracted → active).
         assert_eq!(
@@ -147,10 +167,10 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         let mut first = rows[0].clone();
         first.paid_principal_fen = 1_000_00;
         first.paid_interest_fen = 100_00;
-        first.status = "paid".into();
+        first.status = InstallmentStatus::Paid;
         first.paid_on = Some(d("2027-01-29"));
         let mut second = rows[1].clone();
-        second.status = "overdue".into();
+        second.status = InstallmentStatus::Overdue;
         second.penalty_from = Some(d("2027-01-29"));
         let update = LoanRunUpdate {
             loan_id: 1,
@@ -166,7 +186,7 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
             loan_id: 1,
             event_key: "run-20270129".into(),
             happened_on: d("2027-01-29"),
-            kind: "repaid".into(),
+            kind: LoanEventKind::Repaid,
             amount_fen: 1_100_00,
             principal_fen: 1_000_00,
             interest_fen: 100_00,
@@ -224,7 +244,7 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         // A prepayment replaces the rows still due, once per key.
         let prepaid = LoanEventRecord {
             event_key: "prepay-p1".into(),
-            kind: "prepaid".into(),
+            kind: LoanEventKind::Prepaid,
             principal_fen: 500_00,
             ..event.clone()
         };
@@ -245,12 +265,12 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         let read = store.loan(1).await.expect("read").expect("loan");
         assert_eq!(read.outstanding_fen, 1_500_00, "once");
         let mut contracted = loan_record(3, 9, "k3");
-        contracted.status = "contracted".into();
+        contracted.status = LoanStatus::Contracted;
         store.save_loan(&contracted, &[]).await.expect("save");
-        contracted.status = "active".into();
+        contracted.status = LoanStatus::Active;
         assert!(
             store
-                .update_loan(&contracted, "contracted")
+                .update_loan(&contracted, LoanStatus::Contracted)
                 .await
                 .expect("disburse")
         );

@@ -4,6 +4,10 @@ use super::BoxFuture;
 use super::cases::{assert_checks, balance, d, open, remittance, withdrawal};
 use crate::{BlacklistRecord, DocumentRecord, PostOptions, Store, WithdrawalRecord};
 use anju_domain::Fen;
+use anju_domain::policy::EvidenceKind;
+use anju_domain::withdrawal::AgreementKind;
+use anju_domain::withdrawal::AgreementStatus;
+use anju_domain::withdrawal::WithdrawalStatus;
 use std::sync::Arc;
 
 pub fn application(
@@ -19,15 +23,14 @@ pub fn application(
         amount_fen,
         months: 1,
         evidence_kind: if evidence.is_some() {
-            "contract"
+            EvidenceKind::Contract
         } else {
-            "none"
-        }
-        .to_string(),
+            EvidenceKind::None
+        },
         evidence_no: evidence.map(str::to_string),
         evidence_date: evidence.map(|_| d("2026-10-01")),
         evidence_amount_fen: evidence.map(|_| 300_000_00),
-        status: "submitted".to_string(),
+        status: WithdrawalStatus::Submitted,
         channel: "online".to_string(),
         applied_on: d("2026-11-20"),
         applicant: "320502199003071230".to_string(),
@@ -97,14 +100,14 @@ pub fn withdrawals_claim_hold_and_release(store: Arc<dyn Store>) -> BoxFuture<()
         );
         assert_eq!(
             store
-                .evidence_usage("contract", "SZ-1")
+                .evidence_usage(EvidenceKind::Contract, "SZ-1")
                 .await
                 .expect("usage"),
             (true, 600_00)
         );
         assert_eq!(
             store
-                .withdrawals_in("submitted", 10)
+                .withdrawals_in(WithdrawalStatus::Submitted, 10)
                 .await
                 .expect("queue")
                 .len(),
@@ -112,13 +115,25 @@ pub fn withdrawals_claim_hold_and_release(store: Arc<dyn Store>) -> BoxFuture<()
         );
         assert!(
             store
-                .move_withdrawal(10, "submitted", "prepared", "clerk", "材料齐全")
+                .move_withdrawal(
+                    10,
+                    WithdrawalStatus::Submitted,
+                    WithdrawalStatus::Prepared,
+                    "clerk",
+                    "材料齐全"
+                )
                 .await
                 .expect("prepare")
         );
         assert!(
             !store
-                .move_withdrawal(10, "submitted", "prepared", "clerk", "")
+                .move_withdrawal(
+                    10,
+                    WithdrawalStatus::Submitted,
+                    WithdrawalStatus::Prepared,
+                    "clerk",
+                    ""
+                )
                 .await
                 .expect("moved already")
         );
@@ -129,12 +144,12 @@ pub fn withdrawals_claim_hold_and_release(store: Arc<dyn Store>) -> BoxFuture<()
             .expect("submit");
         assert!(
             store
-                .approve_withdrawal(10, "prepared", "reviewer", "同意")
+                .approve_withdrawal(10, WithdrawalStatus::Prepared, "reviewer", "同意")
                 .await
                 .expect("approve")
         );
         let over = store
-            .approve_withdrawal(13, "submitted", "reviewer", "")
+            .approve_withdrawal(13, WithdrawalStatus::Submitted, "reviewer", "")
             .await
             .expect_err("held");
         assert_eq!(over.code(), Some("INSUFFICIENT_AVAILABLE"));
@@ -182,7 +197,7 @@ pub fn withdrawals_claim_hold_and_release(store: Arc<dyn Store>) -> BoxFuture<()
         );
         assert_eq!(
             store
-                .evidence_usage("contract", "SZ-1")
+                .evidence_usage(EvidenceKind::Contract, "SZ-1")
                 .await
                 .expect("usage"),
             (false, 0)
@@ -193,7 +208,7 @@ pub fn withdrawals_claim_hold_and_release(store: Arc<dyn Store>) -> BoxFuture<()
             .expect("the contract is free again");
         assert!(
             store
-                .approve_withdrawal(13, "submitted", "reviewer", "")
+                .approve_withdrawal(13, WithdrawalStatus::Submitted, "reviewer", "")
                 .await
                 .expect("now it fits")
         );
@@ -253,7 +268,7 @@ pub fn concurrent_withdrawal_approvals_never_overdraw(store: Arc<dyn Store>) -> 
                 tokio::spawn(async move {
                     let id = 100 + i;
                     let approved = match store
-                        .approve_withdrawal(id, "submitted", "reviewer", "")
+                        .approve_withdrawal(id, WithdrawalStatus::Submitted, "reviewer", "")
                         .await
                     {
                         Ok(done) => done,
@@ -301,7 +316,7 @@ pub fn repayment_agreements_are_one_per_member(store: Arc<dyn Store>) -> BoxFutu
         let agreement = |id: i64, member_id: i64| crate::RepaymentAgreementRecord {
             agreement_id: id,
             member_id,
-            kind: "commercial".into(),
+            kind: AgreementKind::Commercial,
             lender: "中国工商银行苏州分行".into(),
             loan_contract_no: format!("GH-{id}"),
             monthly_fen: 3_000_00,
@@ -309,7 +324,7 @@ pub fn repayment_agreements_are_one_per_member(store: Arc<dyn Store>) -> BoxFutu
             bank_card: "62220201000041234".into(),
             starts_on: d("2026-11-01"),
             ends_on: d("2046-10-31"),
-            status: "active".into(),
+            status: AgreementStatus::Active,
             signed_by: "320502199003071230".into(),
             created_at_us: 1,
         };

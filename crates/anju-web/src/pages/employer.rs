@@ -7,6 +7,9 @@ use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::AppError;
 use anju_app::clock::today_in_china;
+use anju_domain::collection::BillKind;
+use anju_domain::collection::BillStatus;
+use anju_domain::collection::EmployerStatus;
 use anju_domain::collection::{MemberEnrolment, RowError};
 use anju_domain::{Fen, Period, RatePpm};
 use askama::Template;
@@ -104,9 +107,8 @@ pub(super) async fn employer_page_with(
         error,
         employer_name: employer.name.clone(),
         uscc: employer.uscc.clone(),
-        status: anju_domain::collection::EmployerStatus::parse(&employer.status)
-            .map_or("未知", anju_domain::collection::EmployerStatus::name_zh),
-        unconfirmed: employer.status == "02",
+        status: employer.status.name_zh(),
+        unconfirmed: employer.status == EmployerStatus::Opened,
         pay_day_value: employer.pay_day.map(|d| d.to_string()).unwrap_or_default(),
         employer_rate_value: percent_value(employer.employer_rate_ppm),
         member_rate_value: percent_value(employer.member_rate_ppm),
@@ -125,18 +127,22 @@ pub(super) async fn employer_page_with(
             .iter()
             .map(|b| BillRow {
                 bill_id: b.bill_id,
-                kind: if b.kind == "02" { "补缴" } else { "汇缴" },
+                kind: if b.kind == BillKind::BackPayment {
+                    "补缴"
+                } else {
+                    "汇缴"
+                },
                 period: b.period,
                 people: b.line_count,
                 total: Fen::new(b.total_fen),
                 due: b.due_date.to_string(),
-                status: match (b.status.as_str(), b.due_date < today) {
+                status: match (b.status, b.due_date < today) {
                     _ if b.reversal_entry_id.is_some() => "已更正（冲正）",
-                    ("paid", _) => "已缴",
+                    (BillStatus::Paid, _) => "已缴",
                     (_, true) => "逾期未缴",
                     _ => "待缴",
                 },
-                payable: b.status == "open",
+                payable: b.status == BillStatus::Open,
             })
             .collect(),
         roster: roster

@@ -10,8 +10,11 @@ use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::clock::today_in_china;
 use anju_app::{App, AppError, AppResult};
+use anju_domain::collection::BillKind;
+use anju_domain::collection::BillStatus;
+use anju_domain::collection::ReliefStatus;
 use anju_domain::collection::{
-    BackPayRequest, CaseStep, ContributionRates, ReliefApplication, ReliefKind, parse_wage,
+    BackPayRequest, ContributionRates, ReliefApplication, ReliefKind, parse_wage,
 };
 use anju_domain::ledger::MemberId;
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
@@ -60,14 +63,6 @@ pub struct CasePanel {
     pub last_month: String,
 }
 
-fn relief_status(code: &str) -> &'static str {
-    match code {
-        "approved" => "已批准",
-        "rejected" => "已驳回",
-        _ => "待审批",
-    }
-}
-
 fn rates_text(e: Option<i64>, m: Option<i64>) -> String {
     match (e.map(RatePpm::new), m.map(RatePpm::new)) {
         (Some(Ok(e)), Some(Ok(m))) => format!("{e} / {m}"),
@@ -76,7 +71,7 @@ fn rates_text(e: Option<i64>, m: Option<i64>) -> String {
 }
 
 fn catch_up(r: &anju_store::ReliefRecord) -> String {
-    if r.kind != "deferral" || r.status != "approved" {
+    if r.kind != ReliefKind::Deferral || r.status != ReliefStatus::Approved {
         return String::new();
     }
     u32::try_from(r.to_period)
@@ -124,10 +119,10 @@ pub async fn case_panel(
         .await?
         .iter()
         .map(|r| ReliefRow {
-            kind: ReliefKind::parse(&r.kind).map_or("-", ReliefKind::name_zh),
+            kind: r.kind.name_zh(),
             months: format!("{}—{}", r.from_period, r.to_period),
             rates: rates_text(r.employer_rate_ppm, r.member_rate_ppm),
-            status: relief_status(&r.status),
+            status: r.status.name_zh(),
             catch_up: catch_up(r),
         })
         .collect();
@@ -142,7 +137,7 @@ pub async fn case_panel(
             let rows = steps
                 .iter()
                 .map(|s| StepRow {
-                    step: CaseStep::parse(&s.kind).map_or("-", CaseStep::name_zh),
+                    step: s.kind.name_zh(),
                     on: s.acted_on.to_string(),
                     deadline: s.deadline.map(|d| d.to_string()).unwrap_or_default(),
                     document: s.document.clone(),
@@ -427,7 +422,7 @@ pub async fn bill_detail(
             (m.member_id, (m.name, id))
         })
         .collect();
-    let changes = if bill.kind == "01" {
+    let changes = if bill.kind == BillKind::Remittance {
         match changes_since_last_month(app, &bill, &lines, &people).await {
             Ok(text) => text,
             Err(_) => return super::internal(app, Some(&session)),
@@ -441,22 +436,22 @@ pub async fn bill_detail(
         title: format!(
             "{} {}清册",
             bill.period,
-            if bill.kind == "02" {
+            if bill.kind == BillKind::BackPayment {
                 "补缴"
             } else {
                 "汇缴"
             }
         ),
-        kind: if bill.kind == "02" {
+        kind: if bill.kind == BillKind::BackPayment {
             "补缴"
         } else {
             "汇缴"
         },
         reason: bill.reason.clone().unwrap_or_default(),
         due: bill.due_date.to_string(),
-        status: match (bill.status.as_str(), bill.reversal_entry_id) {
+        status: match (bill.status, bill.reversal_entry_id) {
             (_, Some(_)) => "已更正（冲正）".to_string(),
-            ("paid", _) => format!(
+            (BillStatus::Paid, _) => format!(
                 "已缴（{}，{}）",
                 bill.paid_on.map(|d| d.to_string()).unwrap_or_default(),
                 bill.payment_reference.clone().unwrap_or_default()
@@ -481,7 +476,7 @@ pub async fn bill_detail(
                 }
             })
             .collect(),
-        payable: bill.status == "open",
+        payable: bill.status == BillStatus::Open,
         bill_id: bill.bill_id,
         channels: app
             .payment_adapters()

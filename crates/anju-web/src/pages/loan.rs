@@ -13,9 +13,11 @@ use crate::state::WebState;
 use anju_app::clock::today_in_china;
 use anju_app::loan::{
     CommercialPart, LoanAccount, LoanApplication, LoanAssessment, PrepaymentRequest,
-    RemoteCertificate, loan_status_name, property_kind_name,
+    RemoteCertificate, property_kind_name,
 };
 use anju_app::{AppError, AppResult};
+use anju_domain::loan::InstallmentStatus;
+use anju_domain::loan::LoanStatus;
 use anju_domain::loan::{self, AfterPrepayment, CapKind, Grade, Method};
 use anju_domain::{Date, DomainError, Fen, RatePpm};
 use anju_store::{InstallmentRecord, LoanRecord};
@@ -401,7 +403,7 @@ async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> 
             .installments(l.loan_id)
             .await?
             .into_iter()
-            .find(|i| i.status != "paid");
+            .find(|i| i.status != InstallmentStatus::Paid);
         rows.push(LoanRow {
             id: l.loan_id,
             applied_on: l.applied_on.to_string(),
@@ -409,9 +411,9 @@ async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> 
             months: l.months,
             method: method_name(&l.method),
             rate: rate_text(l.rate_ppm),
-            status: loan_status_name(&l.status),
+            status: l.status.name_zh(),
             outstanding: Fen::new(l.outstanding_fen),
-            grade: if l.status == "active" {
+            grade: if l.status == LoanStatus::Active {
                 grade_name(&l.grade)
             } else {
                 "-"
@@ -426,7 +428,7 @@ async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> 
                     )
                 },
             ),
-            note: if l.status == "rejected" {
+            note: if l.status == LoanStatus::Rejected {
                 l.note.clone()
             } else {
                 String::new()
@@ -542,7 +544,7 @@ pub async fn member_loan_apply(
                 l.loan_id,
                 Fen::new(l.amount_fen),
                 l.months,
-                loan_status_name(&l.status)
+                l.status.name_zh()
             );
             loans_page(&state, &session, LoanForm::fresh(), Some(notice), None).await
         }
@@ -570,10 +572,10 @@ pub struct InstallmentRow {
 }
 
 fn installment_row(i: &InstallmentRecord) -> InstallmentRow {
-    let (status, class) = match i.status.as_str() {
-        "paid" => ("已还", "paid"),
-        "overdue" => ("逾期", "overdue"),
-        _ => ("待还", "due"),
+    let (status, class) = match i.status {
+        InstallmentStatus::Paid => ("已还", "paid"),
+        InstallmentStatus::Overdue => ("逾期", "overdue"),
+        InstallmentStatus::Due => ("待还", "due"),
     };
     InstallmentRow {
         period: i.period,
@@ -595,18 +597,6 @@ pub struct EventRow {
     pub interest: Fen,
     pub penalty: Fen,
     pub note: String,
-}
-
-pub fn event_name(kind: &str) -> &'static str {
-    match kind {
-        "disbursed" => "放款",
-        "repaid" => "还款",
-        "overdue" => "逾期",
-        "prepaid" => "提前还款",
-        "repriced" => "重定价",
-        "settled" => "结清",
-        _ => "其他",
-    }
 }
 
 /// A loan's account as its borrower and staff read it.
@@ -693,10 +683,10 @@ pub fn account_view(a: &LoanAccount) -> AccountView {
     let l = &a.loan;
     AccountView {
         id: l.loan_id,
-        status: loan_status_name(&l.status),
-        active: l.status == "active",
-        settled: l.status == "settled",
-        open: !matches!(l.status.as_str(), "settled" | "rejected"),
+        status: l.status.name_zh(),
+        active: l.status == LoanStatus::Active,
+        settled: l.status == LoanStatus::Settled,
+        open: !matches!(l.status, LoanStatus::Settled | LoanStatus::Rejected),
         contract_no: l.contract_no.clone().unwrap_or_else(|| "-".into()),
         mortgage_no: l.mortgage_no.clone().unwrap_or_else(|| "-".into()),
         applied_on: l.applied_on.to_string(),
@@ -756,7 +746,7 @@ pub fn account_view(a: &LoanAccount) -> AccountView {
             .iter()
             .map(|e| EventRow {
                 on: e.happened_on.to_string(),
-                kind: event_name(&e.kind),
+                kind: e.kind.name_zh(),
                 amount: Fen::new(e.amount_fen),
                 principal: Fen::new(e.principal_fen),
                 interest: Fen::new(e.interest_fen),
@@ -921,7 +911,7 @@ pub async fn member_loan_prepay(
         let l = app
             .prepay_loan(&session.actor(&context), id, request, today_in_china())
             .await?;
-        Ok(if l.status == "settled" {
+        Ok(if l.status == LoanStatus::Settled {
             "贷款已全部结清，可查看抵押注销证明。".to_string()
         } else {
             format!(

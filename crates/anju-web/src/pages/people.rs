@@ -4,7 +4,6 @@ use super::{Layout, MovementRow, internal, render};
 use crate::auth::Session;
 use crate::state::WebState;
 use anju_domain::Fen;
-use anju_domain::collection::MemberStatus;
 use anju_domain::ledger::MemberId;
 use askama::Template;
 use axum::Extension;
@@ -83,10 +82,7 @@ pub async fn member_page(
             None => "无（已封存）".to_string(),
         };
         page.account = Some(AccountSummary {
-            status: record
-                .as_ref()
-                .and_then(|r| MemberStatus::parse(&r.status).ok())
-                .map_or("-", MemberStatus::name_zh),
+            status: record.as_ref().map_or("-", |r| r.status.name_zh()),
             employer,
             monthly: monthly
                 .and_then(|c| {

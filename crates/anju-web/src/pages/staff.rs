@@ -68,20 +68,15 @@ struct StaffPage {
 }
 
 fn queue_item(task: &TaskRecord, session: &Session) -> QueueItem {
-    let kind = TaskKind::parse(&task.kind).ok();
-    let verdict = kind
-        .map(|k| {
-            check_decider(
-                k,
-                task.maker_user_id,
-                session.principal.user_id,
-                session.principal.role,
-            )
-        })
-        .unwrap_or(Ok(()));
+    let verdict = check_decider(
+        task.kind,
+        task.maker_user_id,
+        session.principal.user_id,
+        session.principal.role,
+    );
     QueueItem {
         task_id: task.task_id,
-        kind: kind.map_or("待办", TaskKind::name_zh),
+        kind: task.kind.name_zh(),
         summary: task.summary.clone(),
         maker: task.maker_login.clone(),
         created: anju_app::clock::date_of_micros(task.created_at_us).to_string(),
@@ -96,7 +91,7 @@ fn queue_item(task: &TaskRecord, session: &Session) -> QueueItem {
 fn task_row(task: &TaskRecord) -> TaskRow {
     TaskRow {
         summary: task.summary.clone(),
-        status: TaskStatus::parse(&task.status).map_or("未知", TaskStatus::name_zh),
+        status: task.status.name_zh(),
         maker: task.maker_login.clone(),
         decider: task.decider_login.clone().unwrap_or_default(),
         reason: task.reason.clone().unwrap_or_default(),
@@ -161,7 +156,7 @@ async fn staff_page(
             .contains(&session.principal.role),
         recent: recent
             .iter()
-            .filter(|t| t.status != "pending")
+            .filter(|t| t.status != TaskStatus::Pending)
             .map(task_row)
             .collect(),
         gl_rows: balances
@@ -211,7 +206,7 @@ pub async fn decide_task(
         .await;
     match result {
         Ok(task) => {
-            let done = TaskStatus::parse(&task.status).map_or("已处理", TaskStatus::name_zh);
+            let done = task.status.name_zh();
             staff_page(
                 &state,
                 &session,

@@ -12,7 +12,10 @@ use anju_app::clock::today_in_china;
 use anju_app::collection::CaseStepInput;
 use anju_app::{App, AppError, AppResult};
 use anju_domain::access::{Role, TaskKind};
-use anju_domain::collection::{CaseStep, EmployerStatus, MemberStatus, mask_name};
+use anju_domain::collection::BillKind;
+use anju_domain::collection::BillStatus;
+use anju_domain::collection::CaseStatus;
+use anju_domain::collection::{CaseStep, MemberStatus, mask_name};
 use anju_domain::ledger::MemberId;
 use anju_domain::{Date, DomainError, Fen};
 use anju_store::{BillRecord, CaseRecord, EmployerRecord, MemberRecord};
@@ -54,14 +57,6 @@ pub fn last_four(account: &str) -> String {
         .rev()
         .collect();
     format!("****{tail}")
-}
-
-fn employer_status_name(code: &str) -> &'static str {
-    EmployerStatus::parse(code).map_or("未知", EmployerStatus::name_zh)
-}
-
-fn member_status(code: &str) -> &'static str {
-    MemberStatus::parse(code).map_or("未知", MemberStatus::name_zh)
 }
 
 fn is_maker(session: &Session) -> bool {
@@ -106,7 +101,7 @@ fn employer_row(e: &EmployerRecord) -> EmployerRow {
         employer_id: e.employer_id,
         name: e.name.clone(),
         uscc: e.uscc.clone(),
-        status: employer_status_name(&e.status),
+        status: e.status.name_zh(),
     }
 }
 
@@ -115,7 +110,7 @@ fn member_row(m: &MemberRecord) -> MemberRow {
         member_id: m.member_id,
         name: mask_name(&m.name),
         id_card: super::masked_id_card(&m.id_card),
-        status: member_status(&m.status),
+        status: m.status.name_zh(),
     }
 }
 
@@ -127,7 +122,7 @@ fn case_row(c: &CaseRecord, employer: String) -> CaseRow {
         opened_on: c.opened_on.to_string(),
         arrears: Fen::new(c.arrears_fen),
         periods: c.periods.clone(),
-        status: if c.status == "open" {
+        status: if c.status == CaseStatus::Open {
             "办理中"
         } else {
             "已结案"
@@ -330,16 +325,20 @@ fn bill_row(b: &BillRecord, today: Date) -> BillRow {
     BillRow {
         bill_id: b.bill_id,
         period: b.period,
-        kind: if b.kind == "02" { "补缴" } else { "汇缴" },
+        kind: if b.kind == BillKind::BackPayment {
+            "补缴"
+        } else {
+            "汇缴"
+        },
         total: Fen::new(b.total_fen),
         due: b.due_date.to_string(),
-        status: match b.status.as_str() {
+        status: match b.status {
             _ if b.reversal_entry_id.is_some() => "已更正",
-            "paid" => "已缴",
+            BillStatus::Paid => "已缴",
             _ if b.due_date < today => "逾期未缴",
             _ => "待缴",
         },
-        correctable: b.status == "paid" && b.reversal_entry_id.is_none(),
+        correctable: b.status == BillStatus::Paid && b.reversal_entry_id.is_none(),
     }
 }
 
@@ -456,10 +455,7 @@ pub async fn employer_status(
             "close" => app.close_employer(&actor, employer_id).await?,
             _ => return Err(DomainError::new("FORM_INVALID", "未知的操作").into()),
         };
-        Ok(format!(
-            "单位状态已变更为“{}”。",
-            employer_status_name(&done.status)
-        ))
+        Ok(format!("单位状态已变更为“{}”。", done.status.name_zh()))
     }
     .await;
     answer(&state, &session, result, |n, e| {
@@ -549,7 +545,7 @@ async fn member_file(
         layout: Layout::new(app, Some(session)),
         notice,
         error,
-        frozen: member.status == MemberStatus::Frozen.code(),
+        frozen: member.status == MemberStatus::Frozen,
         wage: Fen::new(member.wage_fen),
         member: member_row(&member),
         employer,
@@ -604,10 +600,7 @@ pub async fn member_freeze(
             "unfreeze" => app.unfreeze_member(&actor, member_id, &form.reason).await?,
             _ => return Err(DomainError::new("FORM_INVALID", "未知的操作").into()),
         };
-        Ok(format!(
-            "账户状态已变更为“{}”。",
-            member_status(&done.status)
-        ))
+        Ok(format!("账户状态已变更为“{}”。", done.status.name_zh()))
     }
     .await;
     answer(&state, &session, result, |n, e| {
@@ -663,13 +656,13 @@ async fn case_file(
         layout: Layout::new(app, Some(session)),
         notice,
         error,
-        open: case.status == "open",
+        open: case.status == CaseStatus::Open,
         case: case_row(&case, employer.clone()),
         employer,
         steps: steps
             .iter()
             .map(|s| StepRow {
-                step: CaseStep::parse(&s.kind).map_or("-", CaseStep::name_zh),
+                step: s.kind.name_zh(),
                 on: s.acted_on.to_string(),
                 deadline: s.deadline.map(|d| d.to_string()).unwrap_or_default(),
                 document: s.document.clone(),

@@ -15,6 +15,9 @@ use anju_app::clock::{date_of_micros, today_in_china};
 use anju_app::fund::{CashPlan, DepositRequest, KpiCockpit, LiquidityView, Statements};
 use anju_app::{AppError, AppResult};
 use anju_domain::access::Role;
+use anju_domain::fund::DepositKind;
+use anju_domain::fund::DepositStatus;
+use anju_domain::fund::DistributionStatus;
 use anju_domain::fund::{
     AlertLevel, DistributionPlan, KpiDef, KpiSource, KpiStatus, KpiUnit, KpiValue, Ratio,
 };
@@ -202,7 +205,7 @@ pub struct DistView {
 }
 
 fn dist_view(d: &DistributionRecord) -> DistView {
-    let approved = d.status == "approved";
+    let approved = d.status == DistributionStatus::Approved;
     DistView {
         approved,
         status: if approved {
@@ -349,7 +352,9 @@ async fn distribution_page(
     };
     let me = &session.principal;
     let year_ended = Date::from_ymd(year, 12, 31).is_ok_and(|end| today_in_china() > end);
-    let prepared = record.as_ref().is_some_and(|r| r.status == "prepared");
+    let prepared = record
+        .as_ref()
+        .is_some_and(|r| r.status == DistributionStatus::Prepared);
     let can_prepare =
         is_finance(me.role) && year_ended && plan.is_some() && (record.is_none() || prepared);
     let (notice, error, status) = outcome.split();
@@ -458,8 +463,8 @@ pub struct DepositRow {
 }
 
 fn deposit_row(d: &FundDepositRecord, today: Date, finance: bool) -> DepositRow {
-    let time = d.kind == "time";
-    let held = d.status == "held";
+    let time = d.kind == DepositKind::Time;
+    let held = d.status == DepositStatus::Held;
     DepositRow {
         id: d.deposit_id,
         bank: d.bank.clone(),
@@ -670,7 +675,8 @@ impl DepositForm {
         let today = today_in_china();
         Ok(DepositRequest {
             bank: self.bank.trim().to_string(),
-            kind: self.kind.trim().to_string(),
+            kind: DepositKind::parse(self.kind.trim())
+                .map_err(|_| DomainError::new("DEPOSIT_KIND", "存款类型须为活期或定期"))?,
             amount: Fen::parse(self.amount.trim())?,
             rate: RatePpm::parse_percent(self.rate.trim())?,
             placed_on: date_or(&self.placed_on, today)?,
@@ -703,7 +709,11 @@ pub async fn fund_deposit_place(
         format!(
             "已登记 {} {}存款 {}（编号 {}）。",
             d.bank,
-            if d.kind == "time" { "定期" } else { "活期" },
+            if d.kind == DepositKind::Time {
+                "定期"
+            } else {
+                "活期"
+            },
             Fen::new(d.amount_fen),
             d.deposit_id
         )

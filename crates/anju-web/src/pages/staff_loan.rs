@@ -14,10 +14,11 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::clock::today_in_china;
-use anju_app::loan::{RepricingSummary, RunSummary, loan_status_name, property_kind_name};
+use anju_app::loan::{RepricingSummary, RunSummary, property_kind_name};
 use anju_app::{AppError, AppResult};
 use anju_domain::access::Role;
 use anju_domain::collection::mask_name;
+use anju_domain::loan::LoanStatus;
 use anju_domain::{Date, Fen};
 use anju_store::LoanRecord;
 use askama::Template;
@@ -28,12 +29,13 @@ use axum::response::Response;
 use serde::Deserialize;
 
 /// The statuses staff act on, in the order of the life cycle.
-const QUEUES: [(&str, &str); 5] = [
-    ("submitted", "待初审"),
-    ("reviewed", "待审批"),
-    ("first_approved", "待二级审批"),
-    ("approved", "待签约"),
-    ("contracted", "待放款"),
+/// The queues, in the order a loan passes through them.
+const QUEUES: [LoanStatus; 5] = [
+    LoanStatus::Submitted,
+    LoanStatus::Reviewed,
+    LoanStatus::FirstApproved,
+    LoanStatus::Approved,
+    LoanStatus::Contracted,
 ];
 
 pub struct QueueRow {
@@ -173,7 +175,7 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
     let login = Some(me.login.clone());
     let own = if l.reviewed_by == login {
         Some("您是本笔贷款的初审人，不能审批")
-    } else if l.status == "first_approved" && l.approved_by == login {
+    } else if l.status == LoanStatus::FirstApproved && l.approved_by == login {
         Some("您已作一级审批，二级审批须由另一位管理员办理")
     } else {
         None
@@ -214,16 +216,21 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
         people: people(l),
         note: l.note.clone(),
         contract_no: l.contract_no.clone().unwrap_or_default(),
-        can_review: makers && l.status == "submitted",
-        can_approve: checkers && matches!(l.status.as_str(), "reviewed" | "first_approved"),
+        can_review: makers && l.status == LoanStatus::Submitted,
+        can_approve: checkers
+            && matches!(l.status, LoanStatus::Reviewed | LoanStatus::FirstApproved),
         own,
         can_reject: makers
             && matches!(
-                l.status.as_str(),
-                "submitted" | "reviewed" | "first_approved" | "approved"
+                l.status,
+                LoanStatus::Submitted
+                    | LoanStatus::Reviewed
+                    | LoanStatus::FirstApproved
+                    | LoanStatus::Approved
             ),
-        can_contract: makers && l.status == "approved",
-        can_disburse: matches!(me.role, Role::Finance | Role::Manager) && l.status == "contracted",
+        can_contract: makers && l.status == LoanStatus::Approved,
+        can_disburse: matches!(me.role, Role::Finance | Role::Manager)
+            && l.status == LoanStatus::Contracted,
     })
 }
 
@@ -237,19 +244,19 @@ async fn queue_page(
     let app = &state.app;
     let built: AppResult<(Vec<QueueSection>, Vec<ActiveRow>)> = async {
         let mut sections = Vec::new();
-        for (status, heading) in QUEUES {
+        for status in QUEUES {
             let mut rows = Vec::new();
             for l in app.loan_queue(status).await? {
                 rows.push(queue_row(state, session, &l).await?);
             }
             sections.push(QueueSection {
-                id: status,
-                heading,
+                id: status.code(),
+                heading: status.name_zh(),
                 rows,
             });
         }
         let mut active = Vec::new();
-        for l in app.loan_queue("active").await? {
+        for l in app.loan_queue(LoanStatus::Active).await? {
             active.push(ActiveRow {
                 id: l.loan_id,
                 borrower: borrower(state, &l).await?,
@@ -319,7 +326,7 @@ async fn answer(
 
 fn moved(l: &LoanRecord) -> AppResult<(String, Outcome)> {
     Ok((
-        format!("贷款 {}：{}。", l.loan_id, loan_status_name(&l.status)),
+        format!("贷款 {}：{}。", l.loan_id, l.status.name_zh()),
         Outcome::None,
     ))
 }
@@ -404,7 +411,7 @@ pub async fn loan_contract(
                     "贷款 {}：已签订借款合同 {}，{}。",
                     l.loan_id,
                     l.contract_no.clone().unwrap_or_default(),
-                    loan_status_name(&l.status)
+                    l.status.name_zh()
                 ),
                 Outcome::None,
             )
@@ -429,7 +436,7 @@ pub async fn loan_disburse(
                     "贷款 {}：已放款 {} 至售房人账户，{}。",
                     l.loan_id,
                     Fen::new(l.amount_fen),
-                    loan_status_name(&l.status)
+                    l.status.name_zh()
                 ),
                 Outcome::None,
             )

@@ -3,7 +3,7 @@
 //! rejection with a reason; a counter application for a member who comes
 //! in; and the year's K10 / K11.
 
-use super::withdrawal::{WithdrawalForm, status_zh};
+use super::withdrawal::WithdrawalForm;
 use super::{Layout, error_page, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
@@ -14,6 +14,7 @@ use anju_app::{AppError, AppResult};
 use anju_domain::Fen;
 use anju_domain::access::Role;
 use anju_domain::collection::mask_name;
+use anju_domain::withdrawal::WithdrawalStatus;
 use anju_store::WithdrawalRecord;
 use askama::Template;
 use axum::Extension;
@@ -108,15 +109,15 @@ async fn queue_row(
         },
         applied_on: w.applied_on.to_string(),
         rule: w.rule.clone(),
-        status: status_zh(&w.status),
+        status: w.status.name_zh(),
         prepared_by: w.prepared_by.clone().unwrap_or_default(),
         second: w.needs_second,
         documents: documents
             .iter()
             .map(|d| (d.doc_no, format!("{}（{}）", d.doc_type, d.file_name)))
             .collect(),
-        can_prepare: w.status == "submitted",
-        can_approve: w.status == "prepared"
+        can_prepare: w.status == WithdrawalStatus::Submitted,
+        can_approve: w.status == WithdrawalStatus::Prepared
             && matches!(me.role, Role::Reviewer | Role::Manager)
             && w.prepared_by.as_deref() != Some(me.login.as_str()),
     })
@@ -132,8 +133,8 @@ async fn queue_page(
     let today = today_in_china();
     let year_start = anju_domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
     let (Ok(submitted), Ok(prepared), Ok(k), Ok(listed)) = (
-        app.withdrawal_queue("submitted").await,
-        app.withdrawal_queue("prepared").await,
+        app.withdrawal_queue(WithdrawalStatus::Submitted).await,
+        app.withdrawal_queue(WithdrawalStatus::Prepared).await,
         app.withdrawal_indicators(year_start, today).await,
         app.store().blacklist_in_force(today, 100).await,
     ) else {
@@ -215,7 +216,7 @@ async fn answer(state: &WebState, session: &Session, result: AppResult<String>) 
 }
 
 fn outcome_text(w: &WithdrawalRecord) -> String {
-    format!("申请 {}：{}。", w.withdrawal_id, status_zh(&w.status))
+    format!("申请 {}：{}。", w.withdrawal_id, w.status.name_zh())
 }
 
 #[derive(Deserialize)]

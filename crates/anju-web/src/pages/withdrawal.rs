@@ -11,7 +11,8 @@ use anju_app::AppError;
 use anju_app::clock::today_in_china;
 use anju_app::withdrawal::{RepaymentTerms, UploadedDocument, WithdrawalApplication};
 use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
-use anju_domain::withdrawal::{Decision, WithdrawalRequest};
+use anju_domain::withdrawal::WithdrawalStatus;
+use anju_domain::withdrawal::{AgreementKind, Decision, WithdrawalRequest};
 use anju_domain::{Date, Fen};
 use anju_store::WithdrawalRecord;
 use askama::Template;
@@ -154,23 +155,11 @@ pub struct ApplicationRow {
     pub detail: String,
 }
 
-pub fn status_zh(status: &str) -> &'static str {
-    match status {
-        "submitted" => "待初审",
-        "prepared" => "待复核",
-        "approved" => "已批准，付款中",
-        "paid" => "已到账",
-        "failed" => "付款失败（已退回）",
-        "rejected" => "不予提取",
-        _ => "-",
-    }
-}
-
 pub fn application_row(w: &WithdrawalRecord, reasons: &[WithdrawalReason]) -> ApplicationRow {
-    let detail = match w.status.as_str() {
-        "rejected" => w.note.clone(),
-        "failed" => w.payout_reference.clone().unwrap_or_default(),
-        "paid" => format!(
+    let detail = match w.status {
+        WithdrawalStatus::Rejected => w.note.clone(),
+        WithdrawalStatus::Failed => w.payout_reference.clone().unwrap_or_default(),
+        WithdrawalStatus::Paid => format!(
             "银行流水 {}",
             w.payout_reference.clone().unwrap_or_default()
         ),
@@ -184,7 +173,7 @@ pub fn application_row(w: &WithdrawalRecord, reasons: &[WithdrawalReason]) -> Ap
             .find(|r| r.code == w.reason)
             .map_or_else(|| w.reason.clone(), |r| r.name.clone()),
         amount: Fen::new(w.amount_fen),
-        status: status_zh(&w.status),
+        status: w.status.name_zh(),
         detail,
     }
 }
@@ -253,7 +242,7 @@ async fn withdrawal_page(
     };
     let agreement = agreement.map(|a| AgreementView {
         id: a.agreement_id,
-        kind: if a.kind == "hpf" {
+        kind: if a.kind == AgreementKind::Hpf {
             "住房公积金贷款"
         } else {
             "商业贷款"
@@ -532,7 +521,8 @@ pub async fn member_repayment_sign(
     };
     let terms = (|| -> Result<RepaymentTerms, String> {
         Ok(RepaymentTerms {
-            kind: form.kind.clone(),
+            kind: AgreementKind::parse(form.kind.trim())
+                .map_err(|_| "贷款类型须为住房公积金贷款或商业贷款".to_string())?,
             lender: form.lender.clone(),
             loan_contract_no: form.loan_contract_no.clone(),
             monthly: Fen::parse(form.monthly.trim()).map_err(|e| e.message().to_string())?,

@@ -3,6 +3,7 @@ use crate::access::Actor;
 use crate::policy::load_policy;
 use anju_domain::Date;
 use anju_domain::access::Channel;
+use anju_domain::collection::BillStatus;
 use anju_domain::ids::{IdCardNo, Uscc};
 use anju_store_sqlite::SqliteStore;
 use std::collections::HashSet;
@@ -133,7 +134,7 @@ async fn check_bills(app: &App) -> (u64, i64) {
             .await
             .expect("bills")
         {
-            assert_eq!(b.status, "paid");
+            assert_eq!(b.status, BillStatus::Paid);
             let entry_id = b.paid_entry_id.expect("entry");
             let stored = app
                 .store()
