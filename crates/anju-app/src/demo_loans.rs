@@ -10,6 +10,9 @@ use crate::demo::demo_member_id_card;
 use crate::loan::LoanApplication;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
+use anju_domain::loan::CreditGrade;
+use anju_domain::loan::Method;
+use anju_domain::loan::PropertyKind;
 use anju_domain::{Date, Fen, Period};
 
 const REQUEST_KEY: &str = "demo-loan";
@@ -39,17 +42,17 @@ fn application(card: &str, amount: &str, months: u32) -> AppResult<LoanApplicati
     Ok(LoanApplication {
         request_key: REQUEST_KEY.to_string(),
         co_borrower_id_cards: Vec::new(),
-        property_kind: "second_hand".to_string(),
+        property_kind: PropertyKind::SecondHand,
         property_address: "苏州市吴中区示范花园 8 幢 302 室".to_string(),
         price: Fen::parse("900000.00")?,
         appraisal: None,
         area_centi_m2: 88_00,
         monthly_income: Fen::parse("18000.00")?,
-        credit_grade: "A".to_string(),
+        credit_grade: CreditGrade::A,
         declared_first_home: true,
         amount: Fen::parse(amount)?,
         months,
-        method: "annuity".to_string(),
+        method: Method::Annuity,
         seller_name: "周卖房".to_string(),
         seller_account: SELLER_ACCOUNT.to_string(),
         repay_card: card.to_string(),

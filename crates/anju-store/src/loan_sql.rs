@@ -7,7 +7,10 @@
 
 use crate::StoreResult;
 use anju_domain::Date;
-use anju_domain::loan::{InstallmentStatus, LoanEventKind, LoanStatus};
+use anju_domain::loan::{
+    CreditGrade, Grade, InstallmentStatus, LoanEventKind, LoanProduct, LoanStatus, Method,
+    PropertyKind,
+};
 use async_trait::async_trait;
 
 /// Statuses: `submitted` → `reviewed` (初审) → `approved` (审批; above the
@@ -18,24 +21,24 @@ use async_trait::async_trait;
 pub struct LoanRecord {
     pub loan_id: i64,
     pub member_id: i64,
-    pub product: String,
+    pub product: LoanProduct,
     pub status: LoanStatus,
     pub applied_on: Date,
     pub applicant: String,
     pub request_key: String,
     pub co_borrowers: String,
-    pub property_kind: String,
+    pub property_kind: PropertyKind,
     pub property_address: String,
     pub price_fen: i64,
     pub appraisal_fen: Option<i64>,
     pub area_centi_m2: i64,
     pub monthly_income_fen: i64,
-    pub credit_grade: String,
+    pub credit_grade: CreditGrade,
     pub first_home: bool,
     pub family: bool,
     pub amount_fen: i64,
     pub months: i32,
-    pub method: String,
+    pub method: Method,
     pub rate_ppm: i64,
     pub limit_fen: i64,
     pub binding_cap: String,
@@ -64,7 +67,7 @@ pub struct LoanRecord {
     pub outstanding_fen: i64,
     pub overdue_principal_fen: i64,
     pub overdue_since: Option<Date>,
-    pub grade: String,
+    pub grade: Grade,
     pub consecutive_overdue: i32,
     pub cumulative_overdue: i32,
     pub last_run_on: Option<Date>,
@@ -129,7 +132,7 @@ pub struct LoanRunUpdate {
     pub principal_paid_fen: i64,
     pub overdue_principal_fen: i64,
     pub overdue_since: Option<Date>,
-    pub grade: String,
+    pub grade: Grade,
     pub consecutive_overdue: i32,
     pub cumulative_overdue: i32,
     pub last_run_on: Date,
@@ -145,7 +148,7 @@ pub struct LoanBook {
     pub outstanding_fen: i64,
     pub overdue_principal_fen: i64,
     pub overdue_loans: i64,
-    pub by_grade: Vec<(String, i64, i64)>,
+    pub by_grade: Vec<(Grade, i64, i64)>,
 }
 
 /// Loans disbursed in a period, and how many of them were remote (K12).
@@ -320,7 +323,12 @@ macro_rules! impl_loan_store {
                 Ok($crate::LoanRecord {
                     loan_id: r.try_get(0).map_err($backend_err)?,
                     member_id: r.try_get(1).map_err($backend_err)?,
-                    product: r.try_get(2).map_err($backend_err)?,
+                    product: $crate::rows::coded(
+                        "loan",
+                        "product",
+                        r.try_get(2).map_err($backend_err)?,
+                        anju_domain::loan::LoanProduct::parse,
+                    )?,
                     status: $crate::rows::coded(
                         "loan",
                         "status",
@@ -331,18 +339,33 @@ macro_rules! impl_loan_store {
                     applicant: r.try_get(5).map_err($backend_err)?,
                     request_key: r.try_get(6).map_err($backend_err)?,
                     co_borrowers: r.try_get(7).map_err($backend_err)?,
-                    property_kind: r.try_get(8).map_err($backend_err)?,
+                    property_kind: $crate::rows::coded(
+                        "loan",
+                        "property_kind",
+                        r.try_get(8).map_err($backend_err)?,
+                        anju_domain::loan::PropertyKind::parse,
+                    )?,
                     property_address: r.try_get(9).map_err($backend_err)?,
                     price_fen: r.try_get(10).map_err($backend_err)?,
                     appraisal_fen: r.try_get(11).map_err($backend_err)?,
                     area_centi_m2: r.try_get(12).map_err($backend_err)?,
                     monthly_income_fen: r.try_get(13).map_err($backend_err)?,
-                    credit_grade: r.try_get(14).map_err($backend_err)?,
+                    credit_grade: $crate::rows::coded(
+                        "loan",
+                        "credit_grade",
+                        r.try_get(14).map_err($backend_err)?,
+                        anju_domain::loan::CreditGrade::parse,
+                    )?,
                     first_home: r.try_get(15).map_err($backend_err)?,
                     family: r.try_get(16).map_err($backend_err)?,
                     amount_fen: r.try_get(17).map_err($backend_err)?,
                     months: r.try_get(18).map_err($backend_err)?,
-                    method: r.try_get(19).map_err($backend_err)?,
+                    method: $crate::rows::coded(
+                        "loan",
+                        "method",
+                        r.try_get(19).map_err($backend_err)?,
+                        anju_domain::loan::Method::parse,
+                    )?,
                     rate_ppm: r.try_get(20).map_err($backend_err)?,
                     limit_fen: r.try_get(21).map_err($backend_err)?,
                     binding_cap: r.try_get(22).map_err($backend_err)?,
@@ -371,7 +394,12 @@ macro_rules! impl_loan_store {
                     outstanding_fen: r.try_get(45).map_err($backend_err)?,
                     overdue_principal_fen: r.try_get(46).map_err($backend_err)?,
                     overdue_since: r.try_get::<Option<String>, _>(47).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
-                    grade: r.try_get(48).map_err($backend_err)?,
+                    grade: $crate::rows::coded(
+                        "loan",
+                        "grade",
+                        r.try_get(48).map_err($backend_err)?,
+                        anju_domain::loan::Grade::parse,
+                    )?,
                     consecutive_overdue: r.try_get(49).map_err($backend_err)?,
                     cumulative_overdue: r.try_get(50).map_err($backend_err)?,
                     last_run_on: r.try_get::<Option<String>, _>(51).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
@@ -516,24 +544,24 @@ macro_rules! impl_loan_store {
                 ))
                 .bind(x.loan_id)
                 .bind(x.member_id)
-                .bind(&x.product)
+                .bind(x.product.code())
                 .bind(x.status.code())
                 .bind(x.applied_on.to_string())
                 .bind(&x.applicant)
                 .bind(&x.request_key)
                 .bind(&x.co_borrowers)
-                .bind(&x.property_kind)
+                .bind(x.property_kind.code())
                 .bind(&x.property_address)
                 .bind(x.price_fen)
                 .bind(x.appraisal_fen)
                 .bind(x.area_centi_m2)
                 .bind(x.monthly_income_fen)
-                .bind(&x.credit_grade)
+                .bind(x.credit_grade.code())
                 .bind(x.first_home)
                 .bind(x.family)
                 .bind(x.amount_fen)
                 .bind(x.months)
-                .bind(&x.method)
+                .bind(x.method.code())
                 .bind(x.rate_ppm)
                 .bind(x.limit_fen)
                 .bind(&x.binding_cap)
@@ -792,7 +820,7 @@ macro_rules! impl_loan_store {
                             .push_bind(x.overdue_principal_fen)
                             .push_bind(x.overdue_since.map(|d| d.to_string()))
                             .push_unseparated($date)
-                            .push_bind(x.grade.clone())
+                            .push_bind(x.grade.code())
                             .push_bind(x.consecutive_overdue)
                             .push_bind(x.cumulative_overdue)
                             .push_bind(x.last_run_on.to_string())
@@ -888,6 +916,8 @@ macro_rules! impl_loan_store {
                     book.active_loans += n;
                     book.outstanding_fen += outstanding;
                     book.overdue_principal_fen += overdue;
+                    let grade: String = grade;
+                    let grade = $crate::rows::coded("loan", "grade", &grade, anju_domain::loan::Grade::parse)?;
                     book.by_grade.push((grade, n, outstanding));
                 }
                 Ok(book)
@@ -1018,24 +1048,24 @@ macro_rules! impl_loan_store {
                 q.push_values(chunk, |mut b, x| {
                     b.push_bind(x.loan_id)
                         .push_bind(x.member_id)
-                        .push_bind(x.product.clone())
+                        .push_bind(x.product.code())
                         .push_bind(x.status.code())
                         .push_bind(x.applied_on.to_string()).push_unseparated($date)
                         .push_bind(x.applicant.clone())
                         .push_bind(x.request_key.clone())
                         .push_bind(x.co_borrowers.clone())
-                        .push_bind(x.property_kind.clone())
+                        .push_bind(x.property_kind.code())
                         .push_bind(x.property_address.clone())
                         .push_bind(x.price_fen)
                         .push_bind(x.appraisal_fen)
                         .push_bind(x.area_centi_m2)
                         .push_bind(x.monthly_income_fen)
-                        .push_bind(x.credit_grade.clone())
+                        .push_bind(x.credit_grade.code())
                         .push_bind(x.first_home)
                         .push_bind(x.family)
                         .push_bind(x.amount_fen)
                         .push_bind(x.months)
-                        .push_bind(x.method.clone())
+                        .push_bind(x.method.code())
                         .push_bind(x.rate_ppm)
                         .push_bind(x.limit_fen)
                         .push_bind(x.binding_cap.clone())
@@ -1064,7 +1094,7 @@ macro_rules! impl_loan_store {
                         .push_bind(x.outstanding_fen)
                         .push_bind(x.overdue_principal_fen)
                         .push_bind(x.overdue_since.map(|d| d.to_string())).push_unseparated($date)
-                        .push_bind(x.grade.clone())
+                        .push_bind(x.grade.code())
                         .push_bind(x.consecutive_overdue)
                         .push_bind(x.cumulative_overdue)
                         .push_bind(x.last_run_on.map(|d| d.to_string())).push_unseparated($date)

@@ -24,9 +24,12 @@ use anju_domain::access::Role;
 use anju_domain::collection::MemberStatus;
 use anju_domain::ids::{BankCardNo, IdCardNo};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::loan::Grade;
 use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanEventKind;
+use anju_domain::loan::LoanProduct;
 use anju_domain::loan::LoanStatus;
+use anju_domain::loan::PropertyKind;
 use anju_domain::loan::{
     self, BorrowerFacts, CreditGrade, Eligibility, Installment, LimitDecision, LimitRequest, Method,
 };
@@ -58,18 +61,17 @@ pub struct CommercialPart {
 pub struct LoanApplication {
     pub request_key: String,
     pub co_borrower_id_cards: Vec<String>,
-    /// `new` (期房), `second_hand` (二手房) or `completed` (现房).
-    pub property_kind: String,
+    pub property_kind: PropertyKind,
     pub property_address: String,
     pub price: Fen,
     pub appraisal: Option<Fen>,
     pub area_centi_m2: i64,
     pub monthly_income: Fen,
-    pub credit_grade: String,
+    pub credit_grade: CreditGrade,
     pub declared_first_home: bool,
     pub amount: Fen,
     pub months: u32,
-    pub method: String,
+    pub method: Method,
     pub seller_name: String,
     pub seller_account: String,
     pub repay_card: String,
@@ -98,19 +100,6 @@ impl LoanAssessment {
     }
 }
 
-const PROPERTY_KINDS: [(&str, &str); 3] = [
-    ("new", "新建商品房（期房）"),
-    ("second_hand", "二手房"),
-    ("completed", "现房"),
-];
-
-pub fn property_kind_name(code: &str) -> &'static str {
-    PROPERTY_KINDS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("其他", |(_, n)| n)
-}
-
 impl App {
     /// 贷款试算与资格: eligibility, the limit, the rate and the schedule for
     /// an application, without saving anything.
@@ -124,8 +113,8 @@ impl App {
         let parties = self.loan_parties(&member, application).await?;
         let policy = self.policy().at(today)?;
         let rules = &policy.loan_rule.value;
-        let method = Method::parse(&application.method)?;
-        let grade = CreditGrade::parse(&application.credit_grade)?;
+        let method = application.method;
+        let grade = application.credit_grade;
         check_property(application)?;
         let ids: Vec<i64> = parties.iter().map(|p| p.0).collect();
         let (outstanding_loans, loans_ever) = self.store().loan_counts(&ids).await?;
@@ -173,7 +162,7 @@ impl App {
             &policy.loan_limit.value,
             &LimitRequest {
                 family: parties.len() > 1,
-                completed_home: application.property_kind == "completed",
+                completed_home: application.property_kind == PropertyKind::Completed,
                 first_home: eligibility.first_home,
                 balances,
                 monthly_income: application.monthly_income,
@@ -533,7 +522,7 @@ impl App {
         entry_id: i64,
         reference: &str,
     ) -> AppResult<()> {
-        let method = Method::parse(&loan.method)?;
+        let method = loan.method;
         let rate = RatePpm::new(loan.rate_ppm)?;
         let months = u32::try_from(loan.months).unwrap_or(1);
         let rows = loan::schedule(Fen::new(loan.amount_fen), months, rate, method, Some(today))?;
@@ -745,13 +734,6 @@ fn month_index(d: Date) -> i64 {
 }
 
 fn check_property(a: &LoanApplication) -> AppResult<()> {
-    if !PROPERTY_KINDS.iter().any(|(c, _)| *c == a.property_kind) {
-        return Err(DomainError::new(
-            "PROPERTY_KIND_UNKNOWN",
-            "请选择房屋类型（期房、二手房、现房）",
-        )
-        .into());
-    }
     if a.property_address.trim().is_empty() || a.property_address.chars().count() > 100 {
         return Err(
             DomainError::new("PROPERTY_ADDRESS_REQUIRED", "请填写房屋坐落（100 字以内）").into(),
@@ -801,7 +783,7 @@ fn new_record(
     LoanRecord {
         loan_id: id,
         member_id,
-        product: "personal".into(),
+        product: LoanProduct::Personal,
         status: LoanStatus::Submitted,
         applied_on: today,
         applicant: applicant.to_string(),
@@ -813,18 +795,18 @@ fn new_record(
             .map(|p| p.0.to_string())
             .collect::<Vec<_>>()
             .join(","),
-        property_kind: a.property_kind.clone(),
+        property_kind: a.property_kind,
         property_address: a.property_address.trim().to_string(),
         price_fen: a.price.get(),
         appraisal_fen: a.appraisal.map(Fen::get),
         area_centi_m2: a.area_centi_m2,
         monthly_income_fen: a.monthly_income.get(),
-        credit_grade: a.credit_grade.clone(),
+        credit_grade: a.credit_grade,
         first_home: assessment.eligibility.first_home,
         family: assessment.parties.len() > 1,
         amount_fen: a.amount.get(),
         months: i32::try_from(a.months).unwrap_or(1),
-        method: a.method.clone(),
+        method: a.method,
         rate_ppm: assessment.rate.ppm(),
         limit_fen: assessment.limit.limit.get(),
         binding_cap: assessment.limit.binding.code().to_string(),
@@ -859,7 +841,7 @@ fn new_record(
         outstanding_fen: 0,
         overdue_principal_fen: 0,
         overdue_since: None,
-        grade: "01".into(),
+        grade: Grade::Normal,
         consecutive_overdue: 0,
         cumulative_overdue: 0,
         last_run_on: None,
@@ -911,17 +893,17 @@ pub fn imported_loan(
     let application = LoanApplication {
         request_key: format!("import-{loan_id}"),
         co_borrower_id_cards: Vec::new(),
-        property_kind: "second_hand".into(),
+        property_kind: PropertyKind::SecondHand,
         property_address: "（迁移数据）".into(),
         price: amount,
         appraisal: None,
         area_centi_m2: 1,
         monthly_income: Fen::ZERO,
-        credit_grade: "A".into(),
+        credit_grade: CreditGrade::A,
         declared_first_home: true,
         amount,
         months,
-        method: method.code().into(),
+        method,
         seller_name: "（迁移数据）".into(),
         seller_account: String::new(),
         repay_card: repay_card.into(),

@@ -10,8 +10,10 @@ use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
 use anju_domain::ids::BankCardNo;
+use anju_domain::loan::LoanProduct;
 use anju_domain::loan::LoanStatus;
 use anju_domain::loan::Method;
+use anju_domain::loan::PropertyKind;
 use anju_domain::{Date, DomainError, Fen, RatePpm};
 use anju_store::LoanRecord;
 
@@ -28,7 +30,7 @@ pub struct ProjectLoanApplication {
     pub amount: Fen,
     pub months: u32,
     pub rate: RatePpm,
-    pub method: String,
+    pub method: Method,
 }
 
 impl App {
@@ -62,7 +64,7 @@ impl App {
         }
         check_project(a)?;
         let account = BankCardNo::parse(a.account.trim())?;
-        let method = Method::parse(&a.method)?;
+        let method = a.method;
         let second_above = self
             .policy()
             .at(today)?
@@ -116,11 +118,11 @@ fn project_record(
 ) -> LoanRecord {
     let mut record =
         super::imported_loan(id, 0, a.amount, a.months, a.rate, method, account, today);
-    record.product = "project".into();
+    record.product = LoanProduct::Project;
     record.status = LoanStatus::Reviewed;
     record.applicant = login.to_string();
     record.request_key = a.request_key.trim().to_string();
-    record.property_kind = "new".into();
+    record.property_kind = PropertyKind::New;
     record.property_address = a.project_name.trim().to_string();
     record.seller_name = a.borrower_name.trim().to_string();
     record.seller_account = account.to_string();

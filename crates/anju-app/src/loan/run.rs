@@ -369,7 +369,7 @@ fn collect(
         principal_paid_fen: principal_paid,
         overdue_principal_fen: overdue_principal,
         overdue_since,
-        grade: classify(days, &rules.grade_from_days).code().to_string(),
+        grade: classify(days, &rules.grade_from_days),
         consecutive_overdue: consecutive,
         cumulative_overdue: loan.cumulative_overdue + newly_overdue_count,
         last_run_on: today,

@@ -347,7 +347,7 @@ impl App {
             after = last.loan_id;
             for loan in page {
                 summary.loans_seen += 1;
-                let grade = loan::CreditGrade::parse(&loan.credit_grade)?;
+                let grade = loan.credit_grade;
                 let months = u32::try_from(loan.months).unwrap_or(1);
                 let rate = loan::contract_rate(
                     &policy.loan_rate.value,
@@ -456,7 +456,7 @@ fn rescheduled(
     if !performing.is_positive() {
         return Ok(Some((first.period, Vec::new())));
     }
-    let method = Method::parse(&loan.method)?;
+    let method = loan.method;
     let rate = RatePpm::new(loan.rate_ppm)?;
     let level = Fen::new(match method {
         Method::Annuity => first.principal_fen + first.interest_fen,

@@ -2,9 +2,14 @@ use super::*;
 use crate::policy::load_policy;
 use anju_domain::collection::MemberStatus;
 use anju_domain::loan::AfterPrepayment;
+use anju_domain::loan::CreditGrade;
+use anju_domain::loan::Grade;
 use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanEventKind;
+use anju_domain::loan::LoanProduct;
 use anju_domain::loan::LoanStatus;
+use anju_domain::loan::Method;
+use anju_domain::loan::PropertyKind;
 use anju_store::MemberRecord;
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
@@ -94,17 +99,17 @@ fn application(key: &str, amount: &str, months: u32) -> LoanApplication {
     LoanApplication {
         request_key: key.into(),
         co_borrower_id_cards: Vec::new(),
-        property_kind: "second_hand".into(),
+        property_kind: PropertyKind::SecondHand,
         property_address: "苏州市姑苏区示范路 1 号 101 室".into(),
         price: yuan("1000000.00"),
         appraisal: None,
         area_centi_m2: 89_50,
         monthly_income: yuan("20000.00"),
-        credit_grade: "A".into(),
+        credit_grade: CreditGrade::A,
         declared_first_home: true,
         amount: yuan(amount),
         months,
-        method: "annuity".into(),
+        method: Method::Annuity,
         seller_name: "李卖".into(),
         seller_account: SELLER.into(),
         repay_card: CARD.into(),
@@ -328,7 +333,7 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
         .expect("account");
     assert_eq!(account.loan.overdue_principal_fen, rows[1].principal_fen);
     assert_eq!(account.loan.overdue_since, Some(d("2027-01-29")));
-    assert_eq!(account.loan.grade, "02");
+    assert_eq!(account.loan.grade, Grade::Attention);
     assert_eq!(
         (
             account.loan.consecutive_overdue,
@@ -370,7 +375,7 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
         .await
         .expect("account");
     assert_eq!(account.loan.overdue_since, None);
-    assert_eq!(account.loan.grade, "01");
+    assert_eq!(account.loan.grade, Grade::Normal);
     assert_eq!(
         (
             account.loan.consecutive_overdue,
@@ -569,14 +574,14 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
         amount: yuan("5000000.00"),
         months: 120,
         rate: RatePpm::parse_percent("2.60").expect("rate"),
-        method: "equal-principal".into(),
+        method: Method::EqualPrincipal,
     };
     let loan = app
         .enter_project_loan(&reviewer(), application.clone(), day)
         .await
         .expect("enter");
     assert_eq!(
-        (loan.product.as_str(), loan.status.code()),
+        (loan.product.code(), loan.status.code()),
         ("project", "reviewed")
     );
     assert!(loan.needs_second);
@@ -618,7 +623,13 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
         yuan("5000000.00").get() - run.principal_fen
     );
     let active = app.loan_queue(LoanStatus::Active).await.expect("active");
-    assert_eq!(active.iter().filter(|l| l.product == "project").count(), 1);
+    assert_eq!(
+        active
+            .iter()
+            .filter(|l| l.product == LoanProduct::Project)
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -670,7 +681,7 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
                 - app.loan(loan.loan_id).await.expect("loan").outstanding_fen),
             overdue_principal_fen: 0,
             overdue_since: None,
-            grade: "01".into(),
+            grade: Grade::Normal,
             consecutive_overdue: 0,
             cumulative_overdue: 0,
             last_run_on: d("2026-12-28"),

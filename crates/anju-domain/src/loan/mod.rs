@@ -17,7 +17,7 @@ pub use schedule::{
     annuity_payment, annuity_principal_for, equal_principal_for, monthly_interest,
     months_after_prepayment, schedule, schedule_from, totals,
 };
-pub use status::{InstallmentStatus, LoanEventKind, LoanStatus};
+pub use status::{InstallmentStatus, LoanEventKind, LoanProduct, LoanStatus, PropertyKind};
 
 use crate::calendar::Date;
 use crate::error::{DomainError, DomainResult};

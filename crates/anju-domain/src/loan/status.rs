@@ -51,3 +51,20 @@ crate::coded_enum! {
         Settled = "settled" "结清",
     }
 }
+
+crate::coded_enum! {
+    /// A member's housing loan, or a project loan for public rental housing.
+    pub enum LoanProduct ("贷款品种", "LOAN_PRODUCT_UNKNOWN") {
+        Personal = "personal" "个人住房贷款",
+        Project = "project" "公租房项目贷款",
+    }
+}
+
+crate::coded_enum! {
+    /// The home the loan buys.
+    pub enum PropertyKind ("房屋类型", "PROPERTY_KIND_UNKNOWN") {
+        New = "new" "新建商品房（期房）",
+        SecondHand = "second_hand" "二手房",
+        Completed = "completed" "现房",
+    }
+}

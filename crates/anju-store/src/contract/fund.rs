@@ -22,6 +22,7 @@ use anju_domain::fund::DepositStatus;
 use anju_domain::fund::DistributionStatus;
 use anju_domain::ledger::{Line, NewEntry};
 use anju_domain::loan::InstallmentStatus;
+use anju_domain::loan::LoanProduct;
 use anju_domain::loan::LoanStatus;
 use anju_domain::withdrawal::WithdrawalStatus;
 use std::collections::BTreeMap;
@@ -252,9 +253,9 @@ fn bill_lines(members: &[i64], fen: i64) -> Vec<BillLineRecord> {
         .collect()
 }
 
-fn imported(loan_id: i64, member_id: i64, product: &str, status: LoanStatus) -> LoanRecord {
+fn imported(loan_id: i64, member_id: i64, product: LoanProduct, status: LoanStatus) -> LoanRecord {
     LoanRecord {
-        product: product.into(),
+        product,
         status,
         ..loan_record(loan_id, member_id, &format!("import-{loan_id}"))
     }
@@ -421,15 +422,15 @@ pub fn collection_year_and_branch_figures(store: Arc<dyn Store>) -> BoxFuture<()
 
         // A personal loan of member 3 and a project loan, both disbursed in
         // 2026; a personal loan disbursed in 2025 for member 1.
-        let mut personal = imported(30, 3, "personal", LoanStatus::Active);
+        let mut personal = imported(30, 3, LoanProduct::Personal, LoanStatus::Active);
         personal.disbursed_on = Some(d("2026-06-01"));
         personal.outstanding_fen = 590_000_00;
         personal.overdue_principal_fen = 1_000_00;
-        let mut project = imported(31, 4, "project", LoanStatus::Active);
+        let mut project = imported(31, 4, LoanProduct::Project, LoanStatus::Active);
         project.amount_fen = 9_000_000_00;
         project.disbursed_on = Some(d("2026-07-01"));
         project.outstanding_fen = 9_000_000_00;
-        let mut older = imported(32, 1, "personal", LoanStatus::Active);
+        let mut older = imported(32, 1, LoanProduct::Personal, LoanStatus::Active);
         older.amount_fen = 400_000_00;
         older.disbursed_on = Some(d("2025-03-01"));
         older.outstanding_fen = 380_000_00;
@@ -542,20 +543,20 @@ pub fn collection_year_and_branch_figures(store: Arc<dyn Store>) -> BoxFuture<()
 /// paid out.
 pub fn loan_flows_for_the_forecast(store: Arc<dyn Store>) -> BoxFuture<()> {
     Box::pin(async move {
-        let mut active = imported(1, 1, "personal", LoanStatus::Active);
+        let mut active = imported(1, 1, LoanProduct::Personal, LoanStatus::Active);
         active.disbursed_on = Some(d("2026-06-01"));
         active.outstanding_fen = 3_000_00;
-        let mut second = imported(2, 2, "personal", LoanStatus::Active);
+        let mut second = imported(2, 2, LoanProduct::Personal, LoanStatus::Active);
         second.disbursed_on = Some(d("2026-06-01"));
-        let mut settled = imported(3, 3, "personal", LoanStatus::Settled);
+        let mut settled = imported(3, 3, LoanProduct::Personal, LoanStatus::Settled);
         settled.disbursed_on = Some(d("2026-06-01"));
-        let mut approved = imported(4, 4, "personal", LoanStatus::Approved);
+        let mut approved = imported(4, 4, LoanProduct::Personal, LoanStatus::Approved);
         approved.amount_fen = 400_000_00;
-        let mut contracted = imported(5, 5, "personal", LoanStatus::Contracted);
+        let mut contracted = imported(5, 5, LoanProduct::Personal, LoanStatus::Contracted);
         contracted.amount_fen = 300_000_00;
-        let mut first = imported(6, 6, "personal", LoanStatus::FirstApproved);
+        let mut first = imported(6, 6, LoanProduct::Personal, LoanStatus::FirstApproved);
         first.amount_fen = 200_000_00;
-        let submitted = imported(7, 7, "personal", LoanStatus::Submitted);
+        let submitted = imported(7, 7, LoanProduct::Personal, LoanStatus::Submitted);
         let rows = vec![
             due_row(1, 1, "2026-07-01", InstallmentStatus::Paid, 1_000_00),
             due_row(1, 2, "2026-08-01", InstallmentStatus::Due, 200_00),

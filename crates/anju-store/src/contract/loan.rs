@@ -4,33 +4,38 @@
 use super::BoxFuture;
 use super::cases::d;
 use crate::{InstallmentRecord, LoanEventRecord, LoanRecord, LoanRunUpdate, Store};
+use anju_domain::loan::CreditGrade;
+use anju_domain::loan::Grade;
 use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanEventKind;
+use anju_domain::loan::LoanProduct;
 use anju_domain::loan::LoanStatus;
+use anju_domain::loan::Method;
+use anju_domain::loan::PropertyKind;
 use std::sync::Arc;
 
 pub fn loan_record(loan_id: i64, member_id: i64, key: &str) -> LoanRecord {
     LoanRecord {
         loan_id,
         member_id,
-        product: "personal".into(),
+        product: LoanProduct::Personal,
         status: LoanStatus::Submitted,
         applied_on: d("2026-11-01"),
         applicant: "320502199003071230".into(),
         request_key: key.into(),
         co_borrowers: String::new(),
-        property_kind: "completed".into(),
+        property_kind: PropertyKind::Completed,
         property_address: "苏州市工业园区星湖街 1 号".into(),
         price_fen: 2_000_000_00,
         appraisal_fen: Some(1_900_000_00),
         area_centi_m2: 89_50,
         monthly_income_fen: 30_000_00,
-        credit_grade: "A".into(),
+        credit_grade: CreditGrade::A,
         first_home: true,
         family: false,
         amount_fen: 600_000_00,
         months: 360,
-        method: "annuity".into(),
+        method: Method::Annuity,
         rate_ppm: 26_000,
         limit_fen: 1_200_000_00,
         binding_cap: "balance".into(),
@@ -59,7 +64,7 @@ pub fn loan_record(loan_id: i64, member_id: i64, key: &str) -> LoanRecord {
         outstanding_fen: 0,
         overdue_principal_fen: 0,
         overdue_since: None,
-        grade: "01".into(),
+        grade: Grade::Normal,
         consecutive_overdue: 0,
         cumulative_overdue: 0,
         last_run_on: None,
@@ -177,7 +182,7 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
             principal_paid_fen: 1_000_00,
             overdue_principal_fen: 1_000_00,
             overdue_since: Some(d("2027-01-29")),
-            grade: "02".into(),
+            grade: Grade::Attention,
             consecutive_overdue: 1,
             cumulative_overdue: 1,
             last_run_on: d("2027-01-29"),
@@ -221,7 +226,7 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         );
         let read = store.loan(1).await.expect("read").expect("loan");
         assert_eq!(
-            (read.grade.as_str(), read.overdue_since),
+            (read.grade.code(), read.overdue_since),
             ("02", Some(d("2027-01-29")))
         );
         assert_eq!(store.overdue_loans(10).await.expect("overdue").len(), 1);

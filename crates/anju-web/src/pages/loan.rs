@@ -13,12 +13,13 @@ use crate::state::WebState;
 use anju_app::clock::today_in_china;
 use anju_app::loan::{
     CommercialPart, LoanAccount, LoanApplication, LoanAssessment, PrepaymentRequest,
-    RemoteCertificate, property_kind_name,
+    RemoteCertificate,
 };
 use anju_app::{AppError, AppResult};
+use anju_domain::Coded;
 use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanStatus;
-use anju_domain::loan::{self, AfterPrepayment, CapKind, Grade, Method};
+use anju_domain::loan::{self, AfterPrepayment, CapKind, CreditGrade, Method, PropertyKind};
 use anju_domain::{Date, DomainError, Fen, RatePpm};
 use anju_store::{InstallmentRecord, LoanRecord};
 use askama::Template;
@@ -216,22 +217,27 @@ impl LoanForm {
                 .map(|c| c.trim().to_string())
                 .filter(|c| !c.is_empty())
                 .collect(),
-            property_kind: self.property_kind.trim().to_string(),
+            property_kind: PropertyKind::parse(self.property_kind.trim()).map_err(|_| {
+                DomainError::new(
+                    "PROPERTY_KIND_UNKNOWN",
+                    "请选择房屋类型（期房、二手房、现房）",
+                )
+            })?,
             property_address: self.property_address.trim().to_string(),
             price: required_yuan(&self.price, "房价")?,
             appraisal: optional_yuan(&self.appraisal, "评估价")?,
             area_centi_m2: area,
             monthly_income: required_yuan(&self.monthly_income, "家庭月收入")?,
             credit_grade: match self.credit_grade.trim() {
-                "" => "A".to_string(),
-                grade => grade.to_string(),
+                "" => CreditGrade::A,
+                grade => CreditGrade::parse(grade)?,
             },
             declared_first_home: self.first_home.is_some(),
             amount,
             months,
             method: match self.method.trim() {
-                "" => Method::Annuity.code().to_string(),
-                method => method.to_string(),
+                "" => Method::Annuity,
+                method => Method::parse(method)?,
             },
             seller_name: self.seller_name.trim().to_string(),
             seller_account,
@@ -272,14 +278,6 @@ fn parse_caps(caps: &str, binding: &str) -> Vec<CapRow> {
 
 pub fn binding_name(loan: &LoanRecord) -> &'static str {
     CapKind::from_code(&loan.binding_cap).map_or("-", CapKind::name)
-}
-
-pub fn method_name(code: &str) -> &'static str {
-    Method::parse(code).map_or("-", Method::name)
-}
-
-pub fn grade_name(code: &str) -> &'static str {
-    Grade::parse(code).map_or("-", Grade::name)
 }
 
 pub fn rate_text(ppm: i64) -> String {
@@ -409,12 +407,12 @@ async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> 
             applied_on: l.applied_on.to_string(),
             amount: Fen::new(l.amount_fen),
             months: l.months,
-            method: method_name(&l.method),
+            method: l.method.name(),
             rate: rate_text(l.rate_ppm),
             status: l.status.name_zh(),
             outstanding: Fen::new(l.outstanding_fen),
             grade: if l.status == LoanStatus::Active {
-                grade_name(&l.grade)
+                l.grade.name()
             } else {
                 "-"
             },
@@ -459,9 +457,9 @@ async fn loans_page(
         loans,
         form,
         request_key: anju_app::access::random_token(),
-        kinds: ["new", "second_hand", "completed"]
-            .into_iter()
-            .map(|k| (k, property_kind_name(k)))
+        kinds: PropertyKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.name_zh()))
             .collect(),
         methods: [Method::Annuity, Method::EqualPrincipal]
             .into_iter()
@@ -694,7 +692,7 @@ pub fn account_view(a: &LoanAccount) -> AccountView {
         settled_on: l.settled_on.map(|d| d.to_string()).unwrap_or_default(),
         amount: Fen::new(l.amount_fen),
         months: l.months,
-        method: method_name(&l.method),
+        method: l.method.name(),
         rate: rate_text(l.rate_ppm),
         rates: a
             .rates
@@ -706,7 +704,7 @@ pub fn account_view(a: &LoanAccount) -> AccountView {
         overdue_principal: Fen::new(l.overdue_principal_fen),
         overdue_since: l.overdue_since.map(|d| d.to_string()).unwrap_or_default(),
         penalty: a.penalty_to_date,
-        grade: grade_name(&l.grade),
+        grade: l.grade.name(),
         consecutive: l.consecutive_overdue,
         cumulative: l.cumulative_overdue,
         next_due: a.next_due.as_ref().map_or_else(
@@ -724,7 +722,7 @@ pub fn account_view(a: &LoanAccount) -> AccountView {
         entrusted: l.entrusted,
         property: format!(
             "{}，{}，{}",
-            property_kind_name(&l.property_kind),
+            l.property_kind.name_zh(),
             l.property_address,
             area_text(l.area_centi_m2)
         ),

@@ -7,18 +7,19 @@
 
 use super::loan::{
     AccountPage, Refusal, account_view, binding_name, business_date, caps_of, commercial_text,
-    grade_name, method_name, rate_text, refusal_status, remote_text,
+    rate_text, refusal_status, remote_text,
 };
 use super::{Layout, error_page, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::clock::today_in_china;
-use anju_app::loan::{RepricingSummary, RunSummary, property_kind_name};
+use anju_app::loan::{RepricingSummary, RunSummary};
 use anju_app::{AppError, AppResult};
 use anju_domain::access::Role;
 use anju_domain::collection::mask_name;
-use anju_domain::loan::LoanStatus;
+use anju_domain::loan::LoanProduct;
+use anju_domain::loan::{LoanStatus, Method};
 use anju_domain::{Date, Fen};
 use anju_store::LoanRecord;
 use askama::Template;
@@ -145,7 +146,7 @@ fn run_view(date: Date, s: &RunSummary) -> RunView {
 /// `王*（3205**********1230）`, the builder of a project loan, or `-`
 /// when the member is not found.
 async fn borrower(state: &WebState, l: &LoanRecord) -> AppResult<String> {
-    if l.product == "project" {
+    if l.product == LoanProduct::Project {
         return Ok(format!("{}（公租房项目贷款）", l.seller_name));
     }
     Ok(state.app.store().member(l.member_id).await?.map_or_else(
@@ -186,7 +187,7 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
         applied_on: l.applied_on.to_string(),
         amount: Fen::new(l.amount_fen),
         months: l.months,
-        method: method_name(&l.method),
+        method: l.method.name(),
         rate: rate_text(l.rate_ppm),
         limit: Fen::new(l.limit_fen),
         binding: binding_name(l),
@@ -195,7 +196,7 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
         family: l.family,
         property: format!(
             "{}，{}，{}",
-            property_kind_name(&l.property_kind),
+            l.property_kind.name_zh(),
             l.property_address,
             super::loan::area_text(l.area_centi_m2)
         ),
@@ -263,7 +264,7 @@ async fn queue_page(
                 contract_no: l.contract_no.clone().unwrap_or_default(),
                 amount: Fen::new(l.amount_fen),
                 outstanding: Fen::new(l.outstanding_fen),
-                grade: grade_name(&l.grade),
+                grade: l.grade.name(),
                 overdue: l.overdue_since.is_some(),
             });
         }
@@ -474,7 +475,7 @@ pub async fn loan_project(
                 anju_domain::DomainError::new("LOAN_TERM_INVALID", "贷款期限须为整数个月")
             })?,
             rate: anju_domain::RatePpm::parse_percent(form.rate.trim())?,
-            method: form.method.clone(),
+            method: Method::parse(form.method.trim())?,
         };
         let l = state
             .app
@@ -662,7 +663,7 @@ pub async fn loan_overdue(
             days: l
                 .overdue_since
                 .map_or(0, |d| i64::from(today.epoch_days() - d.epoch_days()).max(0)),
-            grade: grade_name(&l.grade),
+            grade: l.grade.name(),
             principal: Fen::new(l.overdue_principal_fen),
             overdue: a.overdue_fen,
             penalty: a.penalty_to_date,
@@ -687,7 +688,7 @@ pub async fn loan_overdue(
             .by_grade
             .iter()
             .map(|(code, loans, outstanding)| GradeRow {
-                name: grade_name(code),
+                name: code.name(),
                 loans: *loans,
                 outstanding: Fen::new(*outstanding),
             })
