@@ -353,6 +353,7 @@ pub const CODES: &[CodeInfo] = &[
     c("TASK_PENDING", Conflict, "已有同一事项的待审批申请"),
     c("TASK_STATUS_UNKNOWN", Invalid, "未知的待办状态"),
     c("TEXT_INVALID", Invalid, "文字为空或过长"),
+    c("UNAVAILABLE", Unavailable, "系统繁忙，请稍后再试"),
     c("USCC_CHARS", Invalid, "统一社会信用代码含有不允许的字符"),
     c("USCC_CHECKSUM", Invalid, "统一社会信用代码校验位错误"),
     c("USCC_LENGTH", Invalid, "统一社会信用代码应为18位"),
