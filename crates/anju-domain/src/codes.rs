@@ -85,8 +85,9 @@ mod tests {
     use super::Coded;
 
     crate::coded_enum! {
-        /// A test set.
-        pub enum Light ("信号灯", "LIGHT_UNKNOWN") {
+        /// A test set; its refusal reuses a listed code, since a code must be
+        /// in the table (`error::CODES`).
+        pub enum Light ("信号灯", "TASK_STATUS_UNKNOWN") {
             Red = "r" "红",
             Green = "g" "绿",
         }
@@ -99,7 +100,7 @@ mod tests {
         }
         assert_eq!(Light::Green.name_zh(), "绿");
         let refused = Light::parse("x").expect_err("unknown code");
-        assert_eq!(refused.code(), "LIGHT_UNKNOWN");
+        assert_eq!(refused.code(), "TASK_STATUS_UNKNOWN");
         assert!(refused.message().contains("信号灯"));
         assert_eq!(Light::from_code("R"), None);
     }

@@ -21,6 +21,6 @@ pub mod withdrawal;
 
 pub use calendar::{Date, InterestYear, Period};
 pub use codes::Coded;
-pub use error::{DomainError, DomainResult};
+pub use error::{CODES, CodeInfo, DomainError, DomainResult, ErrorKind, code_info};
 pub use money::{Fen, Rounding};
 pub use rate::RatePpm;

@@ -4,6 +4,7 @@
 
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::error::{WebError, http_refusal, refusal};
 use crate::state::WebState;
 use anju_app::AppError;
 use anju_app::access::{ReversalRequest, sha256_hex};
@@ -24,47 +25,6 @@ const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Longest response kept for replay.
 const MAX_STORED_RESPONSE: usize = 256 * 1024;
 
-/// `application/problem+json` (RFC 9457) with our stable `code`.
-pub fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
-    let body = json!({
-        "type": "about:blank",
-        "title": status.canonical_reason().unwrap_or("Error"),
-        "status": status.as_u16(),
-        "code": code,
-        "detail": detail,
-    });
-    let mut response = (status, Json(body)).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
-    response
-}
-
-pub(crate) fn app_problem(error: &AppError) -> Response {
-    match error {
-        AppError::Rejected(d) => {
-            let status = match d.code() {
-                "TASK_NOT_FOUND" | "ENTRY_NOT_FOUND" | "MEMBER_NOT_FOUND" => StatusCode::NOT_FOUND,
-                "ROLE_FORBIDDEN" | "MAKER_CHECKER_SELF" | "MAKER_CHECKER_ROLE" => {
-                    StatusCode::FORBIDDEN
-                }
-                "TASK_DECIDED" | "ENTRY_ALREADY_REVERSED" => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            problem(status, d.code(), d.message())
-        }
-        other => {
-            tracing::error!(error = %other, "api");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "系统暂时无法处理请求",
-            )
-        }
-    }
-}
-
 /// Wraps every API POST: requires `Idempotency-Key`, replays a stored response,
 /// refuses a reused key with a different body, stores the first answer.
 pub async fn idempotency(State(state): State<WebState>, request: Request, next: Next) -> Response {
@@ -82,19 +42,14 @@ pub async fn idempotency(State(state): State<WebState>, request: Request, next: 
         .filter(|k| !k.is_empty() && k.len() <= 128)
         .map(str::to_string);
     let Some(key) = key else {
-        return problem(
-            StatusCode::BAD_REQUEST,
+        return http_refusal(
             "IDEMPOTENCY_KEY_REQUIRED",
             "请求缺少 Idempotency-Key 头（1至128个字符）",
         );
     };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return problem(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "BODY_TOO_LARGE",
-            "请求体过大",
-        );
+        return http_refusal("BODY_TOO_LARGE", "请求体过大");
     };
     let mut material = format!("{} {}\n", parts.method, parts.uri.path()).into_bytes();
     material.extend_from_slice(&bytes);
@@ -103,21 +58,13 @@ pub async fn idempotency(State(state): State<WebState>, request: Request, next: 
     match state.app.store().idempotency_record(user_id, &key).await {
         Ok(Some(stored)) if stored.request_hash == request_hash => return replay(&stored),
         Ok(Some(_)) => {
-            return problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
+            return refusal(
                 "IDEMPOTENCY_CONFLICT",
                 "该 Idempotency-Key 已用于内容不同的请求",
             );
         }
         Ok(None) => {}
-        Err(e) => {
-            tracing::error!(error = %e, "idempotency lookup");
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "系统暂时无法处理请求",
-            );
-        }
+        Err(e) => return WebError::from(e).into_response(),
     }
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
@@ -127,7 +74,8 @@ pub async fn idempotency(State(state): State<WebState>, request: Request, next: 
     }
     let (parts, body) = response.into_parts();
     let Ok(body) = to_bytes(body, MAX_STORED_RESPONSE).await else {
-        return problem(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "响应过大");
+        let e = AppError::Io("API response over the replay limit".into());
+        return WebError::from(e).into_response();
     };
     let record = IdempotencyRecord {
         actor_user_id: user_id,
@@ -186,11 +134,7 @@ pub async fn member_balance(
     Extension(session): Extension<Session>,
 ) -> Response {
     let Some(member) = session.principal.member_id else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            "MEMBER_NOT_FOUND",
-            "登录账号未关联个人账户",
-        );
+        return refusal("MEMBER_NOT_FOUND", "登录账号未关联个人账户");
     };
     match state.app.member_balance(MemberId(member)).await {
         Ok(b) => Json(json!({
@@ -201,7 +145,7 @@ pub async fn member_balance(
             "product_fen_days": b.product_fen_days,
         }))
         .into_response(),
-        Err(e) => app_problem(&e),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 
@@ -223,7 +167,7 @@ pub async fn pending_tasks(State(state): State<WebState>) -> Response {
     match state.app.pending_tasks(100).await {
         Ok(tasks) => Json(json!({ "items": tasks.iter().map(task_json).collect::<Vec<_>>() }))
             .into_response(),
-        Err(e) => app_problem(&e),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 
@@ -242,8 +186,7 @@ pub async fn decide_task(
     body: Result<Json<DecisionBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(body)) = body else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return refusal(
             "BODY_INVALID",
             "请求体应为 {\"approve\": true|false, \"reason\": \"…\"}",
         );
@@ -259,7 +202,7 @@ pub async fn decide_task(
         .await
     {
         Ok(task) => Json(task_json(&task)).into_response(),
-        Err(e) => app_problem(&e),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 
@@ -276,8 +219,7 @@ pub async fn request_reversal(
     body: Result<Json<ReversalBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(body)) = body else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return refusal(
             "BODY_INVALID",
             "请求体应为 {\"entry_id\": 数字, \"reason\": \"…\"}",
         );
@@ -292,7 +234,7 @@ pub async fn request_reversal(
         .await
     {
         Ok(task) => (StatusCode::CREATED, Json(task_json(&task))).into_response(),
-        Err(e) => app_problem(&e),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 
@@ -321,12 +263,12 @@ pub async fn audit(State(state): State<WebState>, Query(params): Query<AuditPara
             })).collect::<Vec<_>>()
         }))
         .into_response(),
-        Err(e) => app_problem(&AppError::from(e)),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 
 pub async fn not_found_api() -> Response {
-    problem(StatusCode::NOT_FOUND, "NOT_FOUND", "接口不存在")
+    refusal("NOT_FOUND", "接口不存在")
 }
 
 /// A 一件事 company-registration message as the registration platform sends it.
@@ -360,8 +302,7 @@ pub async fn company_registered(
     body: Result<Json<CompanyRegisteredBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(body)) = body else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return refusal(
             "BODY_INVALID",
             "请求体应为 {\"message_id\", \"uscc\", \"name\", \"economic_type\"?, \"industry\"?}",
         );
@@ -383,7 +324,7 @@ pub async fn company_registered(
         .await
     {
         Ok(employer) => (StatusCode::CREATED, Json(employer_json(&employer))).into_response(),
-        Err(e) => app_problem(&e),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 
@@ -402,11 +343,7 @@ pub async fn company_deregistered(
     body: Result<Json<CompanyDeregisteredBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(body)) = body else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "BODY_INVALID",
-            "请求体应为 {\"message_id\", \"uscc\"}",
-        );
+        return refusal("BODY_INVALID", "请求体应为 {\"message_id\", \"uscc\"}");
     };
     match state
         .app
@@ -414,6 +351,6 @@ pub async fn company_deregistered(
         .await
     {
         Ok(employer) => Json(employer_json(&employer)).into_response(),
-        Err(e) => app_problem(&e),
+        Err(e) => WebError::from(e).into_response(),
     }
 }

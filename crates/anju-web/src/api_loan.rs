@@ -4,7 +4,7 @@
 //! borrower wants within the limit. No sign-in and no stored data: the
 //! policy in force on the business date and the figures given.
 
-use crate::api::problem;
+use crate::error::WebError;
 use crate::state::WebState;
 use anju_app::clock::today_in_china;
 use anju_domain::loan::{
@@ -16,7 +16,6 @@ use anju_domain::{Date, DomainError, DomainResult, Fen, RatePpm};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -244,10 +243,6 @@ pub(crate) fn query_parameters() -> Vec<Value> {
     ]
 }
 
-fn refused(error: &DomainError) -> Response {
-    problem(StatusCode::BAD_REQUEST, error.code(), error.message())
-}
-
 fn periods_json(rows: &[Installment]) -> Vec<Value> {
     rows.iter()
         .map(|r| {
@@ -308,22 +303,20 @@ pub async fn calculate_api(
     query: Result<Query<CalculateQuery>, QueryRejection>,
 ) -> Response {
     let Ok(Query(query)) = query else {
-        return refused(&DomainError::new(
-            "PARAM_INVALID",
-            "查询参数无法识别（每个参数只能出现一次）",
-        ));
+        let e = DomainError::new("PARAM_INVALID", "查询参数无法识别（每个参数只能出现一次）");
+        return WebError::from(e).into_response();
     };
     let today = today_in_china();
     let policy = match state.app.policy().at(today) {
         Ok(policy) => policy,
-        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, e.code(), e.message()),
+        Err(e) => return WebError::from(e).into_response(),
     };
     match query
         .input()
         .and_then(|input| calculate(&policy, &input).map(|c| calculation_json(today, &input, &c)))
     {
         Ok(body) => Json(body).into_response(),
-        Err(e) => refused(&e),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 

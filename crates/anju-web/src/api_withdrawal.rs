@@ -4,14 +4,15 @@
 //! Reasons that need documents are applied for on the page, which takes
 //! uploads; here they are refused with `DOCUMENT_MISSING`.
 
-use crate::api::{IDEMPOTENCY_HEADER, app_problem, problem};
+use crate::api::IDEMPOTENCY_HEADER;
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::error::{WebError, refusal};
 use crate::state::WebState;
 use anju_app::clock::today_in_china;
 use anju_app::withdrawal::WithdrawalApplication;
 use anju_domain::withdrawal::WithdrawalRequest;
-use anju_domain::{Date, Fen};
+use anju_domain::{Date, DomainError, Fen};
 use anju_store::WithdrawalRecord;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -39,26 +40,11 @@ pub struct RequestBody {
     bank_card: String,
 }
 
-/// A refusal before the use case runs: its status, code and message.
-struct Refusal(StatusCode, &'static str, String);
-
-impl Refusal {
-    fn into_problem(self) -> Response {
-        problem(self.0, self.1, &self.2)
-    }
-}
-
 impl RequestBody {
-    fn request(&self) -> Result<WithdrawalRequest, Refusal> {
+    fn request(&self) -> Result<WithdrawalRequest, DomainError> {
         let evidence_date = match self.evidence_date.as_deref() {
             None | Some("") => None,
-            Some(text) => Some(Date::parse(text).map_err(|e| {
-                Refusal(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    e.code(),
-                    e.message().to_string(),
-                )
-            })?),
+            Some(text) => Some(Date::parse(text)?),
         };
         Ok(WithdrawalRequest {
             reason: self.reason.clone(),
@@ -72,11 +58,11 @@ impl RequestBody {
     }
 }
 
-fn member_of(session: &Session) -> Result<i64, Refusal> {
-    session.principal.member_id.ok_or_else(|| {
-        let message = "登录账号未关联个人账户".to_string();
-        Refusal(StatusCode::NOT_FOUND, "MEMBER_NOT_FOUND", message)
-    })
+fn member_of(session: &Session) -> Result<i64, DomainError> {
+    session
+        .principal
+        .member_id
+        .ok_or_else(|| DomainError::new("MEMBER_NOT_FOUND", "登录账号未关联个人账户"))
 }
 
 fn withdrawal_json(w: &WithdrawalRecord) -> serde_json::Value {
@@ -103,7 +89,7 @@ pub async fn eligibility(
 ) -> Response {
     let (member_id, request) = match (member_of(&session), body.request()) {
         (Ok(m), Ok(r)) => (m, r),
-        (Err(e), _) | (_, Err(e)) => return e.into_problem(),
+        (Err(e), _) | (_, Err(e)) => return WebError::from(e).into_response(),
     };
     match state
         .app
@@ -119,7 +105,7 @@ pub async fn eligibility(
             "closes_account": d.closes_account,
         }))
         .into_response(),
-        Err(e) => app_problem(&e),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 
@@ -132,15 +118,14 @@ pub async fn apply(
     body: Result<Json<RequestBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(body)) = body else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return refusal(
             "BODY_INVALID",
             "请求体应为 {\"reason\": \"07\", \"amount_fen\": 150000, \"bank_card\": \"…\"}",
         );
     };
     let (member_id, request) = match (member_of(&session), body.request()) {
         (Ok(m), Ok(r)) => (m, r),
-        (Err(e), _) | (_, Err(e)) => return e.into_problem(),
+        (Err(e), _) | (_, Err(e)) => return WebError::from(e).into_response(),
     };
     let key = headers
         .get(IDEMPOTENCY_HEADER)
@@ -164,7 +149,7 @@ pub async fn apply(
         .await
     {
         Ok(w) => (StatusCode::CREATED, Json(withdrawal_json(&w))).into_response(),
-        Err(e) => app_problem(&e),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 
@@ -175,13 +160,13 @@ pub async fn list(
 ) -> Response {
     let member_id = match member_of(&session) {
         Ok(m) => m,
-        Err(e) => return e.into_problem(),
+        Err(e) => return WebError::from(e).into_response(),
     };
     match state.app.withdrawals_of(member_id).await {
         Ok(list) => Json(json!({
             "withdrawals": list.iter().map(withdrawal_json).collect::<Vec<_>>(),
         }))
         .into_response(),
-        Err(e) => app_problem(&e),
+        Err(e) => WebError::from(e).into_response(),
     }
 }

@@ -4,14 +4,16 @@
 //! state-changing request made with a cookie.
 
 use crate::context::RequestContext;
+use crate::error::WebError;
 use crate::pages;
 use crate::state::WebState;
 use anju_app::access::{Actor, Principal};
 use anju_app::clock::now_micros;
+use anju_domain::DomainError;
 use anju_domain::access::Role;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -134,41 +136,18 @@ pub async fn guard(
     let path = request.uri().path().to_string();
     let changes_state = request.method() != Method::GET && request.method() != Method::HEAD;
     if changes_state && cross_origin(request.headers()) {
-        return refuse(
-            &state,
-            &path,
-            StatusCode::FORBIDDEN,
-            "CSRF_ORIGIN",
-            "请求来源不受信任",
-        )
-        .await;
+        return refuse(&state, &path, "CSRF_ORIGIN", "请求来源不受信任").await;
     }
     let session = resolve(&state, request.headers()).await;
     if !access.admits(session.as_ref().map(|s| s.principal.role)) {
         return match &session {
-            None if is_api(&path) => {
-                refuse(
-                    &state,
-                    &path,
-                    StatusCode::UNAUTHORIZED,
-                    "SIGNIN_REQUIRED",
-                    "请先登录",
-                )
-                .await
-            }
+            None if is_api(&path) => refuse(&state, &path, "SIGNIN_REQUIRED", "请先登录").await,
             None => Redirect::to(&format!("/signin?next={}", urlencode(&path))).into_response(),
             Some(session) => {
                 let context = request.extensions().get::<RequestContext>().cloned();
                 let target = format!("{} {path}", request.method());
                 audit_denied(&state, context, session, &target).await;
-                refuse(
-                    &state,
-                    &path,
-                    StatusCode::FORBIDDEN,
-                    "ROLE_FORBIDDEN",
-                    "您的角色无权访问此页面",
-                )
-                .await
+                refuse(&state, &path, "ROLE_FORBIDDEN", "您的角色无权访问此页面").await
             }
         };
     }
@@ -187,7 +166,6 @@ pub async fn guard(
                     return refuse(
                         &state,
                         &path,
-                        StatusCode::FORBIDDEN,
                         "CSRF_TOKEN",
                         "页面已过期或请求无效，请刷新页面后重试",
                     )
@@ -278,17 +256,12 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, ()> {
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
-async fn refuse(
-    state: &WebState,
-    path: &str,
-    status: StatusCode,
-    code: &'static str,
-    message: &str,
-) -> Response {
+async fn refuse(state: &WebState, path: &str, code: &'static str, message: &str) -> Response {
+    let error = WebError::from(DomainError::new(code, message));
     if is_api(path) {
-        crate::api::problem(status, code, message)
+        error.into_response()
     } else {
-        pages::error_page(&state.app, None, status, message)
+        pages::error_page(&state.app, None, error.status(), error.message())
     }
 }
 

@@ -8,6 +8,7 @@ mod api_loan;
 mod api_withdrawal;
 pub mod auth;
 mod context;
+pub mod error;
 mod jobs;
 mod limit;
 mod openapi;

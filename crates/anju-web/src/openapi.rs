@@ -38,9 +38,8 @@ pub fn build() -> Value {
             parameters.push(json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } }));
         }
         if spec.access == Access::Public {
-            // Open to anyone: no credentials; refusals of its input are 400.
+            // Open to anyone: no credentials (refusals of its input are 422).
             operation["security"] = json!([]);
-            operation["responses"]["400"] = json!({ "$ref": "#/components/responses/Problem" });
         }
         if spec.path == crate::api_loan::CALCULATE_PATH {
             parameters.extend(crate::api_loan::query_parameters());

@@ -428,7 +428,8 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
             &format!("year={year}"),
         )
         .await;
-    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Maker-checker is a permission: 403, as the API answers it.
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
     assert!(
         own.body.contains("编制人不能审批自己编制的分配方案")
             && own.body.contains("DISTRIBUTION_SAME_PERSON"),
@@ -480,7 +481,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
             &format!("year={year}"),
         )
         .await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again.status, StatusCode::CONFLICT);
     let statements = h
         .get(
             &format!("/staff/fund?from={year}-01-01&to={year}-12-31"),
@@ -674,7 +675,8 @@ async fn a_liquidity_check_raises_alerts_and_a_risk_manager_acknowledges_them() 
             &format!("note={note}"),
         )
         .await;
-    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Already acknowledged: a conflict with the alert's state.
+    assert_eq!(twice.status, StatusCode::CONFLICT);
 }
 
 #[tokio::test]

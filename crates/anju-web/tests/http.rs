@@ -536,7 +536,7 @@ async fn maker_checker_over_http_with_an_audit_row_per_action() {
             "decision=approve&reason=",
         )
         .await;
-    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
     assert!(own.body.contains("不能审批本人经办的业务"), "{}", own.body);
     assert_eq!(
         h.app
@@ -692,14 +692,14 @@ async fn a_member_downloads_the_statement_as_csv_and_pdf() {
             &member,
         )
         .await;
-    assert_eq!(backwards.status, StatusCode::BAD_REQUEST);
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         backwards.body.contains("起始日不能晚于截止日"),
         "{}",
         backwards.body
     );
     let garbage = h.get("/member/statement.pdf?from=x&to=y", &member).await;
-    assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
+    assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 /// 结息管理: finance starts the year's settlement from the console and
@@ -1174,7 +1174,7 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
     let again = h
         .post_form("/employer/bills", &agent, "period=202611")
         .await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again.status, StatusCode::CONFLICT);
     let bill_id = h.app.store().bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
     let intruder = h.sign_in("agent-2", Role::EmployerAgent).await;
     let refused = h

@@ -136,12 +136,12 @@ async fn the_page_names_the_binding_cap_and_shows_both_schedules() {
 }
 
 #[tokio::test]
-async fn the_page_refuses_bad_input_in_chinese_with_400() {
+async fn the_page_refuses_bad_input_in_chinese_with_422() {
     let h = harness().await;
     let (status, _, html) = h
         .get("/loan/calculator?calc=1&price=1250000&balances=100000&income=30000&months=0")
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         html.contains("贷款期限须在 1 至") && html.contains("LOAN_TERM_INVALID"),
         "{html}"
@@ -153,7 +153,7 @@ async fn the_page_refuses_bad_input_in_chinese_with_400() {
     let (status, _, html) = h
         .get("/loan/calculator?calc=1&price=&balances=1&income=1")
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("请填写房价"), "{html}");
     let (status, _, html) = h.get("/loan/calculator").await;
     assert_eq!(status, StatusCode::OK);
@@ -211,7 +211,7 @@ async fn the_api_lends_the_wanted_amount_by_the_method_asked() {
 }
 
 #[tokio::test]
-async fn the_api_refuses_bad_input_with_400_and_a_code() {
+async fn the_api_refuses_bad_input_with_422_and_a_code() {
     let h = harness().await;
     let cases = [
         (
@@ -254,7 +254,7 @@ async fn the_api_refuses_bad_input_with_400_and_a_code() {
     ];
     for (path, code) in cases {
         let (status, content_type, body) = h.get(&path).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {body}");
         assert_eq!(content_type, "application/problem+json", "{path}");
         let doc: Value = serde_json::from_str(&body).expect("problem json");
         assert_eq!(doc["code"], code, "{path}: {body}");

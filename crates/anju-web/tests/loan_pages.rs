@@ -588,7 +588,7 @@ async fn a_member_cannot_see_or_change_another_members_loan() {
     let own = h
         .post_form(&format!("/staff/loans/{id}/approve"), &reviewer, "note=")
         .await;
-    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
     assert!(
         own.body.contains("审批人不能与初审人或一级审批人相同")
             && own.body.contains("SELF_APPROVAL"),

@@ -1,9 +1,10 @@
 //! The employer agent's pages: the roster with adding staff, the month's
 //! remittance bill and its payment, recent remittances.
 
-use super::{Layout, error_page, internal, render};
+use super::{Layout, error_page, failure, internal, render};
 use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
+use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::AppError;
 use anju_app::clock::today_in_china;
@@ -191,13 +192,10 @@ pub(super) async fn outcome(
         Ok(notice) => employer_page(state, session, Some(notice), None).await,
         Err(AppError::Rejected(d)) => {
             let mut page = employer_page(state, session, None, Some(d.message().to_string())).await;
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            *page.status_mut() = status_of(d.kind());
             page
         }
-        Err(other) => {
-            tracing::error!(error = %other, "employer command");
-            internal(&state.app, Some(session))
-        }
+        Err(other) => failure(&state.app, Some(session), other),
     }
 }
 

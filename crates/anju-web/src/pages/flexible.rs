@@ -1,9 +1,10 @@
 //! 灵活就业人员: the public sign-up page (agreement, monthly amount, a sign-in
 //! password in one step) and the deposit form on the member's page.
 
-use super::{Layout, internal, render};
+use super::{Layout, failure, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::access::Actor;
 use anju_app::clock::today_in_china;
@@ -125,13 +126,10 @@ pub async fn signup_submit(
         Ok(_) => Redirect::to("/signin?as=member").into_response(),
         Err(AppError::Rejected(d)) => {
             let mut page = signup_page(app, Some(d.message().to_string()), Some(&form));
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            *page.status_mut() = status_of(d.kind());
             page
         }
-        Err(e) => {
-            tracing::error!(error = %e, "flexible sign-up");
-            internal(app, None)
-        }
+        Err(e) => failure(app, None, e),
     }
 }
 
@@ -238,12 +236,9 @@ pub async fn deposit(
             let mut page =
                 super::people::member_page(&state, &session, None, Some(d.message().to_string()))
                     .await;
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            *page.status_mut() = status_of(d.kind());
             page
         }
-        Err(e) => {
-            tracing::error!(error = %e, "flexible deposit");
-            internal(app, Some(&session))
-        }
+        Err(e) => failure(app, Some(&session), e),
     }
 }

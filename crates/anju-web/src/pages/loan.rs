@@ -6,9 +6,10 @@
 //! shared with staff (`staff_loan.rs`).
 
 use super::staff_collection::last_four;
-use super::{Layout, error_page, internal, render};
+use super::{Layout, failure, internal, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::clock::today_in_china;
 use anju_app::loan::{
@@ -20,7 +21,7 @@ use anju_domain::Coded;
 use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanStatus;
 use anju_domain::loan::{self, AfterPrepayment, CapKind, CreditGrade, Method, PropertyKind};
-use anju_domain::{Date, DomainError, Fen, RatePpm};
+use anju_domain::{Date, DomainError, ErrorKind, Fen, RatePpm};
 use anju_store::{InstallmentRecord, LoanRecord};
 use askama::Template;
 use axum::Extension;
@@ -548,13 +549,10 @@ pub async fn member_loan_apply(
         }
         Err(AppError::Rejected(e)) => {
             let mut page = loans_page(&state, &session, form, None, Some(Refusal::of(&e))).await;
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            *page.status_mut() = status_of(e.kind());
             page
         }
-        Err(e) => {
-            tracing::error!(error = %e, "loan apply");
-            internal(app, Some(&session))
-        }
+        Err(e) => failure(app, Some(&session), e),
     }
 }
 
@@ -790,15 +788,6 @@ pub struct AccountPage {
     pub borrower: String,
 }
 
-/// The status a refusal to show a loan deserves.
-pub fn refusal_status(e: &DomainError) -> StatusCode {
-    match e.code() {
-        "LOAN_SCOPE" | "NOT_PERMITTED" => StatusCode::FORBIDDEN,
-        "LOAN_NOT_FOUND" => StatusCode::NOT_FOUND,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
 async fn account_page(
     state: &WebState,
     context: &RequestContext,
@@ -825,13 +814,7 @@ async fn account_page(
             };
             render(app, Some(session), page.render())
         }
-        Err(AppError::Rejected(e)) => {
-            error_page(app, Some(session), refusal_status(&e), e.message())
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "loan account");
-            internal(app, Some(session))
-        }
+        Err(e) => failure(app, Some(session), e),
     }
 }
 
@@ -855,21 +838,19 @@ async fn account_outcome(
 ) -> Response {
     match result {
         Ok(notice) => account_page(state, context, session, id, Some(notice), None).await,
-        Err(AppError::Rejected(e)) if refusal_status(&e) != StatusCode::UNPROCESSABLE_ENTITY => {
-            error_page(&state.app, Some(session), refusal_status(&e), e.message())
-        }
-        Err(AppError::Rejected(e)) => {
+        // A loan the person may not see, or that is not there, has no page to
+        // show the refusal on.
+        Err(AppError::Rejected(e))
+            if !matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Forbidden) =>
+        {
             let mut page =
                 account_page(state, context, session, id, None, Some(Refusal::of(&e))).await;
             if page.status() == StatusCode::OK {
-                *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                *page.status_mut() = status_of(e.kind());
             }
             page
         }
-        Err(e) => {
-            tracing::error!(error = %e, "loan command");
-            internal(&state.app, Some(session))
-        }
+        Err(e) => failure(&state.app, Some(session), e),
     }
 }
 
@@ -982,14 +963,7 @@ pub async fn member_loan_certificate(
             };
             render(app, Some(&session), page.render())
         }
-        Err(AppError::Rejected(e)) => {
-            let status = match e.code() {
-                "CERTIFICATE_NOT_ISSUED" => StatusCode::NOT_FOUND,
-                _ => refusal_status(&e),
-            };
-            error_page(app, Some(&session), status, e.message())
-        }
-        Err(_) => internal(app, Some(&session)),
+        Err(e) => failure(app, Some(&session), e),
     }
 }
 

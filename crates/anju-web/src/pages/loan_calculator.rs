@@ -3,14 +3,15 @@
 //! under the policy in force today: the contract rate, every cap with the
 //! one that bound, the limit, and both methods' schedules side by side.
 
-use super::{Layout, error_page, render};
+use super::{Layout, failure, render};
 use crate::api_loan::{Calculation, DEFAULT_MONTHS, LoanInput, Preview, calculate};
 use crate::auth::Session;
+use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::clock::today_in_china;
 use anju_domain::loan::{CapKind, CreditGrade, Installment, Method, SHORT_TERM_MONTHS};
 use anju_domain::policy::{LoanLimits, Policy};
-use anju_domain::{Date, DomainError, DomainResult, Fen, RatePpm};
+use anju_domain::{Date, DomainError, DomainResult, ErrorKind, Fen, RatePpm};
 use askama::Template;
 use axum::Extension;
 use axum::extract::rejection::QueryRejection;
@@ -291,7 +292,7 @@ fn page(layout: Layout, today: Date, policy: &Policy, form: CalcForm) -> Calcula
     }
 }
 
-/// `GET /loan/calculator`: open to everyone; a refused input is 400 with
+/// `GET /loan/calculator`: open to everyone; a refused input is 422 with
 /// the form kept and the reason above it.
 pub async fn loan_calculator(
     State(state): State<WebState>,
@@ -303,11 +304,11 @@ pub async fn loan_calculator(
     let today = today_in_china();
     let policy = match app.policy().at(today) {
         Ok(policy) => policy,
-        Err(e) => return error_page(app, session, StatusCode::SERVICE_UNAVAILABLE, e.message()),
+        Err(e) => return failure(app, session, e),
     };
     let Ok(Query(query)) = query else {
         let message = "查询参数无法识别，请重新填写表单。";
-        return error_page(app, session, StatusCode::BAD_REQUEST, message);
+        return failure(app, session, DomainError::new("PARAM_INVALID", message));
     };
     let page = page(
         Layout::new(app, session),
@@ -318,7 +319,7 @@ pub async fn loan_calculator(
     let refused = page.error.is_some();
     let mut response = render(app, session, page.render());
     if refused && response.status() == StatusCode::OK {
-        *response.status_mut() = StatusCode::BAD_REQUEST;
+        *response.status_mut() = status_of(ErrorKind::Invalid);
     }
     response
 }

@@ -65,6 +65,7 @@ pub use withdrawal::{
 };
 
 use crate::auth::Session;
+use crate::error::WebError;
 use crate::state::WebState;
 use anju_app::App;
 use anju_domain::access::Role;
@@ -199,6 +200,8 @@ fn title_of(status: StatusCode) -> &'static str {
         StatusCode::NOT_FOUND => "页面不存在",
         StatusCode::UNAUTHORIZED => "请先登录",
         StatusCode::TOO_MANY_REQUESTS => "操作过于频繁",
+        StatusCode::CONFLICT => "操作冲突",
+        StatusCode::SERVICE_UNAVAILABLE => "服务暂不可用",
         s if s.is_client_error() => "请求有误",
         _ => "系统繁忙",
     }
@@ -219,6 +222,15 @@ pub fn error_page(
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),
     }
+}
+
+/// The error page for a failed use case: the status from the one mapping of
+/// kinds (`crate::error::status_of`), the refusal's message, or for a system
+/// failure a plain sentence (the detail goes to the log).
+pub fn failure(app: &App, session: Option<&Session>, error: impl Into<WebError>) -> Response {
+    let error = error.into();
+    error.log();
+    error_page(app, session, error.status(), error.message())
 }
 
 /// Renders a page, or the 500 page if the template fails.

@@ -1,8 +1,9 @@
 //! The landing page, sign-in and sign-out.
 
-use super::{Layout, home_of, render};
+use super::{Layout, failure, home_of, render};
 use crate::auth::{Session, expired_cookie, session_cookie};
 use crate::context::RequestContext;
+use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::access::{Actor, Credentials};
 use anju_app::clock::{now_micros, today_in_china};
@@ -37,12 +38,7 @@ pub async fn home(State(state): State<WebState>, session: Option<Extension<Sessi
     let policy = match app.policy().at(today) {
         Ok(p) => p,
         Err(e) => {
-            return super::error_page(
-                app,
-                session.as_deref(),
-                StatusCode::SERVICE_UNAVAILABLE,
-                e.message(),
-            );
+            return failure(app, session.as_deref(), e);
         }
     };
     let page = HomePage {
@@ -389,14 +385,9 @@ pub async fn register_submit(
         .await;
     match result {
         Ok(_) => Redirect::to("/signin?as=member").into_response(),
-        Err(anju_app::AppError::Rejected(d)) => refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            d.message().to_string(),
-            &form,
-        ),
-        Err(e) => {
-            tracing::error!(error = %e, "register");
-            super::internal(&state.app, None)
+        Err(anju_app::AppError::Rejected(d)) => {
+            refuse(status_of(d.kind()), d.message().to_string(), &form)
         }
+        Err(e) => failure(&state.app, None, e),
     }
 }

@@ -1,8 +1,9 @@
 //! The staff console: the queue (待办), ledger corrections, the audit trail.
 
-use super::{Layout, internal, render};
+use super::{Layout, failure, internal, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::access::ReversalRequest;
 use anju_domain::Fen;
@@ -261,19 +262,16 @@ pub async fn request_reversal(
     }
 }
 
-/// A refused command re-renders the console with the reason (422), or the 500
-/// page for an internal failure.
+/// A refused command re-renders the console with the reason at its kind's
+/// status, or the error page for a system failure.
 async fn refused(state: &WebState, session: &Session, error: anju_app::AppError) -> Response {
     match error {
         anju_app::AppError::Rejected(d) => {
             let mut page = staff_page(state, session, None, Some(d.message().to_string())).await;
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            *page.status_mut() = status_of(d.kind());
             page
         }
-        other => {
-            tracing::error!(error = %other, "staff command");
-            internal(&state.app, Some(session))
-        }
+        other => failure(&state.app, Some(session), other),
     }
 }
 

@@ -3,9 +3,10 @@
 //! its life-cycle actions and bill corrections, a member's file with freezing,
 //! and the enforcement cases with their steps.
 
-use super::{Layout, error_page, internal, render};
+use super::{Layout, error_page, failure, internal, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::access::Actor;
 use anju_app::clock::today_in_china;
@@ -299,13 +300,10 @@ where
         Ok(notice) => page(Some(notice), None).await,
         Err(AppError::Rejected(d)) => {
             let mut response = page(None, Some(d.message().to_string())).await;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            *response.status_mut() = status_of(d.kind());
             response
         }
-        Err(e) => {
-            tracing::error!(error = %e, "collection command");
-            internal(&state.app, Some(session))
-        }
+        Err(e) => failure(&state.app, Some(session), e),
     }
 }
 

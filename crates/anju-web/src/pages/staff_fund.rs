@@ -6,9 +6,10 @@
 //! liquidity cockpit with its alerts; the plan's KPI cockpit with charts and
 //! dated inputs; and the yearly report as a page and as PDF.
 
-use super::{Layout, error_page, internal, render};
+use super::{Layout, failure, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::error::status_of;
 use crate::report_render::{self, HtmlBlock, ReportView};
 use crate::state::WebState;
 use anju_app::clock::{date_of_micros, today_in_china};
@@ -60,6 +61,8 @@ fn tabs(current: &str) -> Vec<Tab> {
 pub struct Refusal {
     pub message: String,
     pub code: String,
+    /// The status of the page that shows it.
+    pub status: StatusCode,
 }
 
 impl Refusal {
@@ -67,43 +70,28 @@ impl Refusal {
         Refusal {
             message: e.message().to_string(),
             code: e.code().to_string(),
+            status: status_of(e.kind()),
         }
-    }
-}
-
-fn refusal_status(e: &DomainError) -> StatusCode {
-    match e.code() {
-        "FUND_ROLE" | "NOT_PERMITTED" => StatusCode::FORBIDDEN,
-        code if code.ends_with("_NOT_FOUND") => StatusCode::NOT_FOUND,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 
 /// The error page for a failure reading what a page shows.
-fn failed(state: &WebState, session: &Session, e: AppError, what: &str) -> Response {
-    match e {
-        AppError::Rejected(e) => {
-            error_page(&state.app, Some(session), refusal_status(&e), e.message())
-        }
-        e => {
-            tracing::error!(error = %e, "{what}");
-            internal(&state.app, Some(session))
-        }
-    }
+fn failed(state: &WebState, session: &Session, e: AppError) -> Response {
+    failure(&state.app, Some(session), e)
 }
 
 /// What a state change said: a notice, or a refusal shown on the page.
 enum Outcome {
     Quiet,
     Done(String),
-    Refused(Refusal, StatusCode),
+    Refused(Refusal),
 }
 
 impl Outcome {
     fn of<T>(result: AppResult<T>, notice: impl FnOnce(T) -> String) -> Result<Outcome, AppError> {
         match result {
             Ok(value) => Ok(Outcome::Done(notice(value))),
-            Err(AppError::Rejected(e)) => Ok(Outcome::Refused(Refusal::of(&e), refusal_status(&e))),
+            Err(AppError::Rejected(e)) => Ok(Outcome::Refused(Refusal::of(&e))),
             Err(e) => Err(e),
         }
     }
@@ -119,7 +107,10 @@ impl Outcome {
         match self {
             Outcome::Quiet => (None, None, StatusCode::OK),
             Outcome::Done(n) => (Some(n), None, StatusCode::OK),
-            Outcome::Refused(r, status) => (None, Some(r), status),
+            Outcome::Refused(r) => {
+                let status = r.status;
+                (None, Some(r), status)
+            }
         }
     }
 }
@@ -265,13 +256,9 @@ pub async fn fund_statements(
     let (s, error) = match result {
         Ok(s) => (Some(s), None),
         Err(AppError::Rejected(e)) => (None, Some(Refusal::of(&e))),
-        Err(e) => return failed(&state, &session, e, "fund statements"),
+        Err(e) => return failed(&state, &session, e),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = error.as_ref().map_or(StatusCode::OK, |r| r.status);
     let page = StatementsPage {
         layout: Layout::new(app, Some(&session)),
         tabs: tabs("/staff/fund"),
@@ -344,11 +331,11 @@ async fn distribution_page(
     let (plan, plan_refusal) = match app.distribution_plan(year).await {
         Ok(p) => (Some(plan_view(&p)), None),
         Err(AppError::Rejected(e)) => (None, Some(Refusal::of(&e))),
-        Err(e) => return failed(state, session, e, "distribution plan"),
+        Err(e) => return failed(state, session, e),
     };
     let record = match app.store().distribution(year).await {
         Ok(r) => r,
-        Err(e) => return failed(state, session, e.into(), "distribution record"),
+        Err(e) => return failed(state, session, e.into()),
     };
     let me = &session.principal;
     let year_ended = Date::from_ymd(year, 12, 31).is_ok_and(|end| today_in_china() > end);
@@ -383,7 +370,7 @@ pub async fn fund_distribution(
 ) -> Response {
     match year_of(&query.year, today_in_china().year() - 1) {
         Ok(year) => distribution_page(&state, &session, year, Outcome::Quiet).await,
-        Err(e) => failed(&state, &session, e.into(), "distribution year"),
+        Err(e) => failed(&state, &session, e.into()),
     }
 }
 
@@ -403,7 +390,7 @@ pub async fn fund_distribution_prepare(
     let today = today_in_china();
     let year = match year_of(&form.year, today.year() - 1) {
         Ok(y) => y,
-        Err(e) => return failed(&state, &session, e.into(), "distribution year"),
+        Err(e) => return failed(&state, &session, e.into()),
     };
     let result = state
         .app
@@ -413,7 +400,7 @@ pub async fn fund_distribution_prepare(
         format!("{} 年增值收益分配方案已编制，待另一位管理员审批。", r.year)
     }) {
         Ok(outcome) => distribution_page(&state, &session, year, outcome).await,
-        Err(e) => failed(&state, &session, e, "distribution prepare"),
+        Err(e) => failed(&state, &session, e),
     }
 }
 
@@ -426,7 +413,7 @@ pub async fn fund_distribution_approve(
 ) -> Response {
     let year = match year_of(&form.year, today_in_china().year() - 1) {
         Ok(y) => y,
-        Err(e) => return failed(&state, &session, e.into(), "distribution year"),
+        Err(e) => return failed(&state, &session, e.into()),
     };
     let result = state
         .app
@@ -440,7 +427,7 @@ pub async fn fund_distribution_approve(
         )
     }) {
         Ok(outcome) => distribution_page(&state, &session, year, outcome).await,
-        Err(e) => failed(&state, &session, e, "distribution approve"),
+        Err(e) => failed(&state, &session, e),
     }
 }
 
@@ -614,7 +601,7 @@ async fn deposits_page(
             Some(plan_tables(&plan)),
             None,
         ),
-        Err(e) => return failed(state, session, e, "cash plan"),
+        Err(e) => return failed(state, session, e),
     };
     let (notice, error, status) = outcome.split();
     let page = DepositsPage {
@@ -727,7 +714,7 @@ pub async fn fund_deposit_place(
             };
             deposits_page(&state, &session, outcome, again).await
         }
-        Err(e) => failed(&state, &session, e, "deposit place"),
+        Err(e) => failed(&state, &session, e),
     }
 }
 
@@ -746,7 +733,7 @@ pub async fn fund_deposit_mature(
         format!("存款 {id} 已到期，利息 {} 已入账。", Fen::new(interest))
     }) {
         Ok(outcome) => deposits_page(&state, &session, outcome, DepositForm::fresh()).await,
-        Err(e) => failed(&state, &session, e, "deposit mature"),
+        Err(e) => failed(&state, &session, e),
     }
 }
 
@@ -893,7 +880,7 @@ async fn liquidity_page(state: &WebState, session: &Session, outcome: Outcome) -
     let app = &state.app;
     let view = match app.liquidity(today_in_china()).await {
         Ok(v) => v,
-        Err(e) => return failed(state, session, e, "liquidity"),
+        Err(e) => return failed(state, session, e),
     };
     let (notice, error, status) = outcome.split();
     let page = LiquidityPage {
@@ -950,7 +937,7 @@ pub async fn fund_liquidity_check(
         }
     }) {
         Ok(outcome) => liquidity_page(&state, &session, outcome).await,
-        Err(e) => failed(&state, &session, e, "liquidity check"),
+        Err(e) => failed(&state, &session, e),
     }
 }
 
@@ -974,7 +961,7 @@ pub async fn fund_alert_acknowledge(
         .await;
     match Outcome::of(result, |()| format!("预警 {id} 已确认。")) {
         Ok(outcome) => liquidity_page(&state, &session, outcome).await,
-        Err(e) => failed(&state, &session, e, "alert acknowledge"),
+        Err(e) => failed(&state, &session, e),
     }
 }
 
@@ -1232,7 +1219,7 @@ async fn kpi_page(
     let today = today_in_china();
     let cockpit = match app.kpi_cockpit(i32::MAX, today).await {
         Ok(c) => c,
-        Err(e) => return failed(state, session, e, "kpi cockpit"),
+        Err(e) => return failed(state, session, e),
     };
     let cat = &cockpit.catalogue;
     let shown = cockpit
@@ -1289,7 +1276,7 @@ async fn kpi_page(
     let shown_year = shown.map_or(cockpit.year, |y| y.year);
     let months = match app.kpi_months(shown_year, today).await {
         Ok(m) => m,
-        Err(e) => return failed(state, session, e, "kpi months"),
+        Err(e) => return failed(state, session, e),
     };
     let month_heads = months
         .iter()
@@ -1421,7 +1408,7 @@ pub async fn kpi_input(
             };
             kpi_page(&state, &session, shown, outcome, again).await
         }
-        Err(e) => failed(&state, &session, e, "kpi input"),
+        Err(e) => failed(&state, &session, e),
     }
 }
 
@@ -1455,7 +1442,7 @@ pub async fn annual_report(
 ) -> Response {
     let (year, report) = match annual(&state, &query).await {
         Ok(r) => r,
-        Err(e) => return failed(&state, &session, e, "annual report"),
+        Err(e) => return failed(&state, &session, e),
     };
     let first = state.app.plan_catalogue().first_year;
     let page = ReportPage {
@@ -1476,7 +1463,7 @@ pub async fn annual_report_pdf(
 ) -> Response {
     let (year, report) = match annual(&state, &query).await {
         Ok(r) => r,
-        Err(e) => return failed(&state, &session, e, "annual report pdf"),
+        Err(e) => return failed(&state, &session, e),
     };
     (
         [

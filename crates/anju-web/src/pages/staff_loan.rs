@@ -7,11 +7,12 @@
 
 use super::loan::{
     AccountPage, Refusal, account_view, binding_name, business_date, caps_of, commercial_text,
-    rate_text, refusal_status, remote_text,
+    rate_text, remote_text,
 };
-use super::{Layout, error_page, internal, masked_id_card, render};
+use super::{Layout, failure, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::clock::today_in_china;
 use anju_app::loan::{RepricingSummary, RunSummary};
@@ -25,7 +26,6 @@ use anju_store::LoanRecord;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -315,13 +315,10 @@ async fn answer(
         Err(AppError::Rejected(e)) => {
             let mut page =
                 queue_page(state, session, None, Some(Refusal::of(&e)), Outcome::None).await;
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            *page.status_mut() = status_of(e.kind());
             page
         }
-        Err(e) => {
-            tracing::error!(error = %e, "loan review");
-            internal(&state.app, Some(session))
-        }
+        Err(e) => failure(&state.app, Some(session), e),
     }
 }
 
@@ -545,13 +542,7 @@ pub async fn staff_loan_account(
         .await
     {
         Ok(account) => account,
-        Err(AppError::Rejected(e)) => {
-            return error_page(app, Some(&session), refusal_status(&e), e.message());
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "loan account");
-            return internal(app, Some(&session));
-        }
+        Err(e) => return failure(app, Some(&session), e),
     };
     let Ok(who) = borrower(&state, &account.loan).await else {
         return internal(app, Some(&session));
@@ -643,10 +634,7 @@ pub async fn loan_overdue(
         app.loan_indicators(year_start, today).await,
     ) {
         (Ok(list), Ok(k)) => (list, k),
-        (Err(AppError::Rejected(e)), _) => {
-            return error_page(app, Some(&session), refusal_status(&e), e.message());
-        }
-        _ => return internal(app, Some(&session)),
+        (Err(e), _) | (_, Err(e)) => return failure(app, Some(&session), e),
     };
     let mut rows = Vec::new();
     for a in &list {

@@ -4,9 +4,10 @@
 //! in; and the year's K10 / K11.
 
 use super::withdrawal::WithdrawalForm;
-use super::{Layout, error_page, internal, masked_id_card, render};
+use super::{Layout, error_page, failure, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::clock::today_in_china;
 use anju_app::withdrawal::WithdrawalApplication;
@@ -205,13 +206,10 @@ async fn answer(state: &WebState, session: &Session, result: AppResult<String>) 
         Ok(notice) => queue_page(state, session, Some(notice), None).await,
         Err(AppError::Rejected(e)) => {
             let mut page = queue_page(state, session, None, Some(e.message().to_string())).await;
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            *page.status_mut() = status_of(e.kind());
             page
         }
-        Err(e) => {
-            tracing::error!(error = %e, "withdrawal review");
-            internal(&state.app, Some(session))
-        }
+        Err(e) => failure(&state.app, Some(session), e),
     }
 }
 

@@ -3,20 +3,19 @@
 //! so the member can redo the sum by hand (or with `anju interest calc`) —
 //! and 账户明细 for any date range as CSV or PDF.
 
-use super::{Layout, error_page, internal, render};
+use super::{Layout, failure, internal, render};
 use crate::auth::Session;
 use crate::pdf::{Column, TableDoc};
 use crate::state::WebState;
-use anju_app::AppError;
 use anju_app::clock::today_in_china;
 use anju_app::interest::StatementRange;
 use anju_domain::interest::yuan_days;
 use anju_domain::ledger::MemberId;
-use anju_domain::{Date, Fen, InterestYear};
+use anju_domain::{Date, DomainError, Fen, InterestYear};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::fmt::Write as _;
@@ -146,22 +145,15 @@ async fn range_of(
     };
     let (Ok(from), Ok(to)) = (Date::parse(&query.from), Date::parse(&query.to)) else {
         let message = "请填写明细的起始日和截止日（格式如 2025-07-01）。";
-        return Err(error_page(
+        return Err(failure(
             app,
             Some(session),
-            StatusCode::BAD_REQUEST,
-            message,
+            DomainError::new("DATE_FORMAT", message),
         ));
     };
     match app.member_statement(MemberId(member), from, to).await {
         Ok(range) => Ok(range),
-        Err(AppError::Rejected(e)) => Err(error_page(
-            app,
-            Some(session),
-            StatusCode::BAD_REQUEST,
-            e.message(),
-        )),
-        Err(_) => Err(internal(app, Some(session))),
+        Err(e) => Err(failure(app, Some(session), e)),
     }
 }
 

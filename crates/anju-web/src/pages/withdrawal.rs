@@ -3,9 +3,10 @@
 //! script the same answer comes back on submitting), their applications and
 //! where each stands; and the public page of the rules in force.
 
-use super::{Layout, error_page, internal, render};
+use super::{Layout, error_page, failure, internal, render};
 use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
+use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::AppError;
 use anju_app::clock::today_in_china;
@@ -13,7 +14,7 @@ use anju_app::withdrawal::{RepaymentTerms, UploadedDocument, WithdrawalApplicati
 use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
 use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::withdrawal::{AgreementKind, Decision, WithdrawalRequest};
-use anju_domain::{Date, Fen};
+use anju_domain::{Date, DomainError, ErrorKind, Fen};
 use anju_store::WithdrawalRecord;
 use askama::Template;
 use axum::Extension;
@@ -450,13 +451,8 @@ pub async fn member_withdrawal_apply(
             )
             .await
         }
-        Err(AppError::Rejected(e)) => {
-            refused(&state, &session, form, e.message().to_string()).await
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "withdrawal apply");
-            internal(app, Some(&session))
-        }
+        Err(AppError::Rejected(e)) => refused_by(&state, &session, form, &e).await,
+        Err(e) => failure(app, Some(&session), e),
     }
 }
 
@@ -467,7 +463,20 @@ async fn refused(
     message: String,
 ) -> Response {
     let mut page = withdrawal_page(state, session, form, None, Some(message)).await;
-    *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    *page.status_mut() = status_of(ErrorKind::Invalid);
+    page
+}
+
+/// The page again after a refusal of the use case, at the refusal's status.
+async fn refused_by(
+    state: &WebState,
+    session: &Session,
+    form: WithdrawalForm,
+    error: &DomainError,
+) -> Response {
+    let message = error.message().to_string();
+    let mut page = withdrawal_page(state, session, form, None, Some(message)).await;
+    *page.status_mut() = status_of(error.kind());
     page
 }
 
@@ -584,7 +593,7 @@ async fn agreement_outcome(
     let form = WithdrawalForm::default();
     match result {
         Ok(notice) => withdrawal_page(state, session, form, Some(notice), None).await,
-        Err(AppError::Rejected(e)) => refused(state, session, form, e.message().to_string()).await,
+        Err(AppError::Rejected(e)) => refused_by(state, session, form, &e).await,
         Err(_) => internal(&state.app, Some(session)),
     }
 }
