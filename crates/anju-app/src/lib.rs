@@ -34,6 +34,7 @@ pub struct App {
     payouts: Arc<dyn withdrawal::PayoutAdapter>,
     debits: Arc<dyn loan::DebitAdapter>,
     housing: Arc<dyn withdrawal::HousingRegistry>,
+    clock: Arc<dyn clock::Clock>,
 }
 
 impl App {
@@ -46,6 +47,7 @@ impl App {
             payouts: Arc::new(withdrawal::BankPayoutSimulator),
             debits: Arc::new(loan::BankDebitSimulator),
             housing: Arc::new(withdrawal::SimulatedHousingRegistry::default()),
+            clock: Arc::new(clock::SystemClock),
         }
     }
 
@@ -76,6 +78,17 @@ impl App {
 
     pub fn housing_registry(&self) -> &dyn withdrawal::HousingRegistry {
         self.housing.as_ref()
+    }
+
+    /// Where today comes from (the wall clock unless a test or demo pins it).
+    pub fn with_clock(mut self, clock: Arc<dyn clock::Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The business date today, by the application's clock.
+    pub fn today(&self) -> anju_domain::Date {
+        self.clock.today()
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -375,11 +375,7 @@ pub async fn company_registered(
     };
     match state
         .app
-        .open_employer_from_message(
-            &session.actor(&context),
-            &message,
-            anju_app::clock::today_in_china(),
-        )
+        .open_employer_from_message(&session.actor(&context), &message, state.today())
         .await
     {
         Ok(employer) => (StatusCode::CREATED, Json(employer_json(&employer))).into_response(),

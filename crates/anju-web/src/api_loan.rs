@@ -6,7 +6,6 @@
 
 use crate::api::problem;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_domain::loan::{
     CreditGrade, Installment, LimitDecision, LimitRequest, Method, ScheduleTotals, contract_rate,
     decide_limit, schedule, totals,
@@ -313,7 +312,7 @@ pub async fn calculate_api(
             "查询参数无法识别（每个参数只能出现一次）",
         ));
     };
-    let today = today_in_china();
+    let today = state.today();
     let policy = match state.app.policy().at(today) {
         Ok(policy) => policy,
         Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, e.code(), e.message()),

@@ -8,7 +8,6 @@ use crate::api::{IDEMPOTENCY_HEADER, app_problem, problem};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_app::withdrawal::WithdrawalApplication;
 use anju_domain::withdrawal::WithdrawalRequest;
 use anju_domain::{Date, Fen};
@@ -107,7 +106,7 @@ pub async fn eligibility(
     };
     match state
         .app
-        .withdrawal_eligibility(member_id, &request, today_in_china())
+        .withdrawal_eligibility(member_id, &request, state.today())
         .await
     {
         Ok(d) => Json(json!({
@@ -159,7 +158,7 @@ pub async fn apply(
             &session.actor(&context),
             member_id,
             application,
-            today_in_china(),
+            state.today(),
         )
         .await
     {

@@ -10,7 +10,7 @@
 
 use anju_app::App;
 use anju_app::access::NewAccount;
-use anju_app::clock::today_in_china;
+use anju_app::clock::FixedClock;
 use anju_app::policy::load_policy;
 use anju_domain::access::{Role, totp_code};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
@@ -58,6 +58,11 @@ fn entry(kind: &str, date: Date, key: &str, memo: &str, lines: Vec<Line>) -> New
     .expect("entry")
 }
 
+/// The business date of every test: the app's clock is pinned to it.
+fn today() -> Date {
+    Date::parse("2026-11-29").expect("date")
+}
+
 /// Member 1 credited ¥10,000.00 on the 10th of each of the fourteen months
 /// before this one, and ¥2,000.00 of deposit interest earned on 30 June last
 /// year (the income a distribution splits).
@@ -67,8 +72,9 @@ async fn harness() -> Harness {
     let store = SqliteStore::open(&url, "320500000000000")
         .await
         .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
-    let today = today_in_china();
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
+        .with_clock(Arc::new(FixedClock(today())));
+    let today = today();
     app.store()
         .enrol_members(
             &[anju_store::MemberRecord {
@@ -186,7 +192,7 @@ impl Harness {
                     email: None,
                     totp_secret: Some(TOTP.to_vec()),
                 },
-                today_in_china(),
+                today(),
             )
             .await
             .expect("account");
@@ -247,7 +253,7 @@ async fn every_page_renders_for_finance_and_a_member_is_kept_out() {
     let h = harness().await;
     let finance = h.person("finance01", Role::Finance, None).await;
     let member = h.person(MEMBER, Role::Member, Some(1)).await;
-    let last_year = today_in_china().year() - 1;
+    let last_year = today().year() - 1;
     let pages = [
         ("/staff/fund".to_string(), "试算平衡表"),
         (
@@ -379,7 +385,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
     let zhou = h.person("manager01", Role::Manager, None).await;
     let wu = h.person("manager02", Role::Manager, None).await;
     let finance = h.person("finance01", Role::Finance, None).await;
-    let year = today_in_china().year() - 1;
+    let year = today().year() - 1;
     let path = format!("/staff/fund/distribution?year={year}");
     let preview = h.get(&path, &finance).await;
     assert!(
@@ -494,7 +500,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
 async fn finance_places_deposits_matures_one_and_a_bad_one_is_refused() {
     let h = harness().await;
     let finance = h.person("finance01", Role::Finance, None).await;
-    let today = today_in_china();
+    let today = today();
     let page = h.get("/staff/fund/deposits", &finance).await;
     assert!(
         page.body.contains("尚未登记存款")
@@ -676,7 +682,7 @@ async fn a_liquidity_check_raises_alerts_and_a_risk_manager_acknowledges_them() 
 async fn finance_enters_a_kpi_input_and_an_unknown_key_is_refused() {
     let h = harness().await;
     let finance = h.person("finance01", Role::Finance, None).await;
-    let year = today_in_china().year().min(2025);
+    let year = today().year().min(2025);
     let page = h.get("/staff/kpi", &finance).await;
     assert!(
         page.body.contains("<option value=\"urban_employed\"")
@@ -723,7 +729,7 @@ async fn finance_enters_a_kpi_input_and_an_unknown_key_is_refused() {
 async fn the_annual_report_is_a_page_an_html_document_and_a_pdf() {
     let h = harness().await;
     let manager = h.person("manager01", Role::Manager, None).await;
-    let year = today_in_china().year() - 1;
+    let year = today().year() - 1;
     let page = h
         .get(&format!("/staff/report/annual?year={year}"), &manager)
         .await;
@@ -759,11 +765,7 @@ async fn the_annual_report_is_a_page_an_html_document_and_a_pdf() {
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(future.body.contains("尚未开始"), "{}", future.body);
 
-    let report = h
-        .app
-        .annual_report(year, today_in_china())
-        .await
-        .expect("report");
+    let report = h.app.annual_report(year, today()).await.expect("report");
     let html = anju_web::report_render::report_html(&report);
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains(&report.title));
     assert!(html.contains("<h2>四、资产风险状况</h2>") && !html.contains("<script"));

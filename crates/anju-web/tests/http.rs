@@ -3,6 +3,7 @@
 
 use anju_app::App;
 use anju_app::access::NewAccount;
+use anju_app::clock::FixedClock;
 use anju_app::policy::load_policy;
 use anju_domain::access::{Role, base32_decode, totp_code};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
@@ -60,7 +61,8 @@ async fn harness() -> Harness {
     let store = SqliteStore::open(&url, "320500000000000")
         .await
         .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
+        .with_clock(Arc::new(FixedClock(today())));
     let options = WebOptions {
         secure_cookies: false,
         signin_per_minute: 1_000,

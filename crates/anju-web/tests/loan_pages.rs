@@ -9,7 +9,7 @@
 
 use anju_app::App;
 use anju_app::access::NewAccount;
-use anju_app::clock::today_in_china;
+use anju_app::clock::FixedClock;
 use anju_app::policy::load_policy;
 use anju_domain::access::{Role, totp_code};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
@@ -48,6 +48,11 @@ struct Client {
     csrf: String,
 }
 
+/// The business date of every test: the app's clock is pinned to it.
+fn today() -> Date {
+    Date::parse("2026-11-29").expect("date")
+}
+
 /// Members 1 and 2, each credited ¥10,000.00 on the 10th of each of the
 /// seven months before this one: ¥70,000 × 15 = ¥1,050,000 by balance.
 async fn harness() -> Harness {
@@ -56,8 +61,9 @@ async fn harness() -> Harness {
     let store = SqliteStore::open(&url, "320500000000000")
         .await
         .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
-    let today = today_in_china();
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
+        .with_clock(Arc::new(FixedClock(today())));
+    let today = today();
     let record = |member_id, id_card: &str, name: &str| anju_store::MemberRecord {
         member_id,
         id_card: id_card.into(),
@@ -168,7 +174,7 @@ impl Harness {
                     email: None,
                     totp_secret: Some(TOTP.to_vec()),
                 },
-                today_in_china(),
+                today(),
             )
             .await
             .expect("account");

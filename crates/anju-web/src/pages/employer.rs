@@ -6,7 +6,6 @@ use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::AppError;
-use anju_app::clock::today_in_china;
 use anju_domain::collection::{MemberEnrolment, RowError};
 use anju_domain::{Fen, Period, RatePpm};
 use askama::Template;
@@ -93,7 +92,7 @@ pub(super) async fn employer_page_with(
     ) else {
         return internal(app, Some(session));
     };
-    let today = today_in_china();
+    let today = state.today();
     let Ok(cases) = super::employer_cases::case_panel(app, &employer, &roster, today).await else {
         return internal(app, Some(session));
     };
@@ -214,7 +213,7 @@ pub async fn add_member(
         let actor = session.actor(&context);
         let added = state
             .app
-            .enrol_members(&actor, employer_id, &[enrolment], today_in_china())
+            .enrol_members(&actor, employer_id, &[enrolment], state.today())
             .await?;
         Ok(format!(
             "已为 {} 开立住房公积金账户。",
@@ -273,7 +272,7 @@ pub async fn pay_bill(
                 &session.actor(&context),
                 bill_id,
                 &form.channel,
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(
@@ -365,7 +364,7 @@ pub async fn import_members(
     let actor = session.actor(&context);
     match state
         .app
-        .import_roster(&actor, employer_id, &file, take_valid, today_in_china())
+        .import_roster(&actor, employer_id, &file, take_valid, state.today())
         .await
     {
         Ok(report) if report.enrolled.is_empty() => {
@@ -400,7 +399,7 @@ pub async fn seal_member(
     let result: Result<String, AppError> = async {
         let member = state
             .app
-            .seal_member(&session.actor(&context), member_id, today_in_china())
+            .seal_member(&session.actor(&context), member_id, state.today())
             .await?;
         Ok(format!("已为 {} 办理减员，个人账户已封存。", member.name))
     }

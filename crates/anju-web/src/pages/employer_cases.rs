@@ -8,7 +8,6 @@ use crate::auth::MultipartCsrf;
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_app::{App, AppError, AppResult};
 use anju_domain::collection::{
     BackPayRequest, CaseStep, ContributionRates, ReliefApplication, ReliefKind, parse_wage,
@@ -217,7 +216,7 @@ pub async fn back_payment(
                 period,
                 &form.reason,
                 &[request],
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(
@@ -255,7 +254,7 @@ pub async fn file_bases(
             });
         }
         bases.sort_by_key(|b| b.member_id);
-        let today = today_in_china();
+        let today = state.today();
         let filing = state
             .app
             .file_bases(
@@ -328,7 +327,7 @@ pub async fn apply_relief(
                 &session.actor(&context),
                 employer_of(&session),
                 &application,
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(
@@ -355,7 +354,7 @@ pub async fn import_bases(
     let actor = session.actor(&context);
     match state
         .app
-        .file_bases_from_file(&actor, employer_of(&session), &file, today_in_china())
+        .file_bases_from_file(&actor, employer_of(&session), &file, state.today())
         .await
     {
         Ok((Some(filing), _)) => {
@@ -525,7 +524,7 @@ pub async fn confirm_terms(
                 employer_of(&session),
                 pay_day,
                 rates,
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(

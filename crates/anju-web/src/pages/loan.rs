@@ -10,7 +10,6 @@ use super::{Layout, error_page, internal, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_app::loan::{
     CommercialPart, LoanAccount, LoanApplication, LoanAssessment, PrepaymentRequest,
     RemoteCertificate, loan_status_name, property_kind_name,
@@ -490,7 +489,7 @@ pub async fn member_loan_check(
     };
     let assessed = match form.application(true) {
         Ok(application) => app
-            .assess_loan(member_id, &application, today_in_china())
+            .assess_loan(member_id, &application, state.today())
             .await
             .and_then(|a| check_view(&a)),
         Err(e) => Err(e.into()),
@@ -529,7 +528,7 @@ pub async fn member_loan_apply(
                 &session.actor(&context),
                 member_id,
                 application,
-                today_in_china(),
+                state.today(),
             )
             .await
         }
@@ -821,7 +820,7 @@ async fn account_page(
 ) -> Response {
     let app = &state.app;
     match app
-        .loan_account(&session.actor(context), id, today_in_china())
+        .loan_account(&session.actor(context), id, state.today())
         .await
     {
         Ok(account) => {
@@ -919,7 +918,7 @@ pub async fn member_loan_prepay(
             from_hpf: form.from_hpf.is_some(),
         };
         let l = app
-            .prepay_loan(&session.actor(&context), id, request, today_in_china())
+            .prepay_loan(&session.actor(&context), id, request, state.today())
             .await?;
         Ok(if l.status == "settled" {
             "贷款已全部结清，可查看抵押注销证明。".to_string()
@@ -1005,10 +1004,10 @@ pub async fn member_loan_certificate(
     }
 }
 
-/// A business date typed on a form; blank is today.
-pub fn business_date(text: &str) -> Result<Date, DomainError> {
+/// A business date typed on a form; blank is `today`.
+pub fn business_date(text: &str, today: Date) -> Result<Date, DomainError> {
     match text.trim() {
-        "" => Ok(today_in_china()),
+        "" => Ok(today),
         text => Date::parse(text),
     }
 }

@@ -66,8 +66,7 @@ pub async fn member_page(
             app.member_movements_newest(member, RECENT_MOVEMENTS).await,
             app.store().member(member_id).await,
             super::flexible::flexible_panel(app, member_id).await,
-            app.member_contribution(member_id, anju_app::clock::today_in_china())
-                .await,
+            app.member_contribution(member_id, state.today()).await,
         ) else {
             return internal(app, Some(session));
         };

@@ -117,7 +117,7 @@ async fn staff_page(
     ) else {
         return internal(app, Some(session));
     };
-    let today = anju_app::clock::today_in_china();
+    let today = state.today();
     let (Ok(overdue_bills), Ok((overdue_employers, active))) = (
         app.overdue_bills(today).await,
         app.employer_overdue_counts(today).await,

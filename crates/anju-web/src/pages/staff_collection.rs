@@ -8,7 +8,6 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::access::Actor;
-use anju_app::clock::today_in_china;
 use anju_app::collection::CaseStepInput;
 use anju_app::{App, AppError, AppResult};
 use anju_domain::access::{Role, TaskKind};
@@ -211,7 +210,7 @@ async fn collection_page(
     error: Option<String>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let year = today.contribution_year();
     let (Ok(kpis), Ok(overdue), Ok(not_filed), Ok(cases)) = (
         kpis(app, today).await,
@@ -378,7 +377,7 @@ async fn employer_file(
     let Some(employer) = employer else {
         return error_page(app, Some(session), StatusCode::NOT_FOUND, "没有这个单位。");
     };
-    let today = today_in_china();
+    let today = state.today();
     let rate = |ppm| anju_domain::RatePpm::new(ppm).map_or_else(|_| "-".into(), |r| r.to_string());
     let page = EmployerFile {
         layout: Layout::new(app, Some(session)),
@@ -722,7 +721,7 @@ pub async fn open_case(
                 form.employer_id,
                 &form.document,
                 deadline,
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(
@@ -764,7 +763,7 @@ pub async fn case_step(
             document: form.document.clone(),
             note: form.note.clone(),
         };
-        app.add_case_step(&session.actor(&context), case_id, &input, today_in_china())
+        app.add_case_step(&session.actor(&context), case_id, &input, state.today())
             .await?;
         Ok(format!("已办理“{}”。", input.step.name_zh()))
     }
@@ -783,7 +782,7 @@ pub async fn run_collection_day(
 ) -> Response {
     let result = state
         .app
-        .collection_day(&session.actor(&context), today_in_china())
+        .collection_day(&session.actor(&context), state.today())
         .await
         .map(|day| {
             format!(

@@ -11,7 +11,7 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::report_render::{self, HtmlBlock, ReportView};
 use crate::state::WebState;
-use anju_app::clock::{date_of_micros, today_in_china};
+use anju_app::clock::date_of_micros;
 use anju_app::fund::{CashPlan, DepositRequest, KpiCockpit, LiquidityView, Statements};
 use anju_app::{AppError, AppResult};
 use anju_domain::access::Role;
@@ -247,7 +247,7 @@ pub async fn fund_statements(
     Query(query): Query<PeriodQuery>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let year_start = Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
     let period =
         date_or(&query.from, year_start).and_then(|from| Ok((from, date_or(&query.to, today)?)));
@@ -348,7 +348,7 @@ async fn distribution_page(
         Err(e) => return failed(state, session, e.into(), "distribution record"),
     };
     let me = &session.principal;
-    let year_ended = Date::from_ymd(year, 12, 31).is_ok_and(|end| today_in_china() > end);
+    let year_ended = Date::from_ymd(year, 12, 31).is_ok_and(|end| state.today() > end);
     let prepared = record.as_ref().is_some_and(|r| r.status == "prepared");
     let can_prepare =
         is_finance(me.role) && year_ended && plan.is_some() && (record.is_none() || prepared);
@@ -376,7 +376,7 @@ pub async fn fund_distribution(
     Extension(session): Extension<Session>,
     Query(query): Query<YearQuery>,
 ) -> Response {
-    match year_of(&query.year, today_in_china().year() - 1) {
+    match year_of(&query.year, state.today().year() - 1) {
         Ok(year) => distribution_page(&state, &session, year, Outcome::Quiet).await,
         Err(e) => failed(&state, &session, e.into(), "distribution year"),
     }
@@ -395,7 +395,7 @@ pub async fn fund_distribution_prepare(
     Extension(session): Extension<Session>,
     Form(form): Form<YearForm>,
 ) -> Response {
-    let today = today_in_china();
+    let today = state.today();
     let year = match year_of(&form.year, today.year() - 1) {
         Ok(y) => y,
         Err(e) => return failed(&state, &session, e.into(), "distribution year"),
@@ -419,7 +419,7 @@ pub async fn fund_distribution_approve(
     Extension(session): Extension<Session>,
     Form(form): Form<YearForm>,
 ) -> Response {
-    let year = match year_of(&form.year, today_in_china().year() - 1) {
+    let year = match year_of(&form.year, state.today().year() - 1) {
         Ok(y) => y,
         Err(e) => return failed(&state, &session, e.into(), "distribution year"),
     };
@@ -594,7 +594,7 @@ async fn deposits_page(
     form: DepositForm,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let finance = is_finance(session.principal.role);
     let (records, reconciliation, plan, plan_refusal) = match app.cash_plan(today).await {
         Ok(plan) => (
@@ -636,7 +636,13 @@ pub async fn fund_deposits(
     State(state): State<WebState>,
     Extension(session): Extension<Session>,
 ) -> Response {
-    deposits_page(&state, &session, Outcome::Quiet, DepositForm::fresh()).await
+    deposits_page(
+        &state,
+        &session,
+        Outcome::Quiet,
+        DepositForm::fresh(state.today()),
+    )
+    .await
 }
 
 #[derive(Deserialize, Clone, Default)]
@@ -658,16 +664,15 @@ pub struct DepositForm {
 }
 
 impl DepositForm {
-    fn fresh() -> DepositForm {
+    fn fresh(today: Date) -> DepositForm {
         DepositForm {
             kind: "time".to_string(),
-            placed_on: today_in_china().to_string(),
+            placed_on: today.to_string(),
             ..DepositForm::default()
         }
     }
 
-    fn request(&self) -> Result<DepositRequest, DomainError> {
-        let today = today_in_china();
+    fn request(&self, today: Date) -> Result<DepositRequest, DomainError> {
         Ok(DepositRequest {
             bank: self.bank.trim().to_string(),
             kind: self.kind.trim().to_string(),
@@ -690,7 +695,7 @@ pub async fn fund_deposit_place(
     Extension(session): Extension<Session>,
     Form(form): Form<DepositForm>,
 ) -> Response {
-    let result = match form.request() {
+    let result = match form.request(state.today()) {
         Ok(request) => {
             state
                 .app
@@ -711,7 +716,7 @@ pub async fn fund_deposit_place(
         Ok(outcome) => {
             // A refused form comes back filled in; a placed one comes back empty.
             let again = if outcome.notice().is_some() {
-                DepositForm::fresh()
+                DepositForm::fresh(state.today())
             } else {
                 form
             };
@@ -730,12 +735,14 @@ pub async fn fund_deposit_mature(
 ) -> Response {
     let result = state
         .app
-        .mature_fund_deposit(&session.actor(&context), id, today_in_china())
+        .mature_fund_deposit(&session.actor(&context), id, state.today())
         .await;
     match Outcome::of(result, |interest| {
         format!("存款 {id} 已到期，利息 {} 已入账。", Fen::new(interest))
     }) {
-        Ok(outcome) => deposits_page(&state, &session, outcome, DepositForm::fresh()).await,
+        Ok(outcome) => {
+            deposits_page(&state, &session, outcome, DepositForm::fresh(state.today())).await
+        }
         Err(e) => failed(&state, &session, e, "deposit mature"),
     }
 }
@@ -881,7 +888,7 @@ struct LiquidityPage {
 
 async fn liquidity_page(state: &WebState, session: &Session, outcome: Outcome) -> Response {
     let app = &state.app;
-    let view = match app.liquidity(today_in_china()).await {
+    let view = match app.liquidity(state.today()).await {
         Ok(v) => v,
         Err(e) => return failed(state, session, e, "liquidity"),
     };
@@ -926,7 +933,7 @@ pub async fn fund_liquidity_check(
 ) -> Response {
     let result = state
         .app
-        .check_liquidity(&session.actor(&context), today_in_china())
+        .check_liquidity(&session.actor(&context), state.today())
         .await;
     match Outcome::of(result, |raised| {
         if raised.is_empty() {
@@ -1219,7 +1226,7 @@ async fn kpi_page(
     form: InputForm,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let cockpit = match app.kpi_cockpit(i32::MAX, today).await {
         Ok(c) => c,
         Err(e) => return failed(state, session, e, "kpi cockpit"),
@@ -1372,7 +1379,7 @@ pub async fn kpi_input(
     Extension(session): Extension<Session>,
     Form(form): Form<InputForm>,
 ) -> Response {
-    let today = today_in_china();
+    let today = state.today();
     let year = year_of(&form.year, today.year());
     let shown = year.as_ref().ok().copied();
     let result = match year {
@@ -1432,7 +1439,7 @@ async fn annual(
     state: &WebState,
     query: &YearQuery,
 ) -> AppResult<(i32, anju_app::fund::AnnualReport)> {
-    let today = today_in_china();
+    let today = state.today();
     let year = year_of(&query.year, today.year() - 1)?;
     Ok((year, state.app.annual_report(year, today).await?))
 }
@@ -1452,7 +1459,7 @@ pub async fn annual_report(
         layout: Layout::new(&state.app, Some(&session)),
         tabs: tabs("/staff/report/annual"),
         year,
-        years: (first..=today_in_china().year()).rev().collect(),
+        years: (first..=state.today().year()).rev().collect(),
         view: report_render::report_view(&report),
     };
     render(&state.app, Some(&session), page.render())

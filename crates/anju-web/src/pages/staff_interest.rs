@@ -7,7 +7,6 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::jobs::SettlementJob;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_app::interest::{SettleOptions, check_year_ended};
 use anju_domain::{Date, InterestYear};
 use askama::Template;
@@ -99,7 +98,7 @@ pub async fn interest_home(
     ) else {
         return internal(app, Some(&session));
     };
-    let today = today_in_china();
+    let today = state.today();
     let page = InterestPage {
         layout: Layout::new(app, Some(&session)),
         runs: runs

@@ -13,7 +13,6 @@ use super::{Layout, error_page, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_app::loan::{RepricingSummary, RunSummary, loan_status_name, property_kind_name};
 use anju_app::{AppError, AppResult};
 use anju_domain::access::Role;
@@ -278,7 +277,7 @@ async fn queue_page(
         error,
         sections,
         active,
-        today: today_in_china().to_string(),
+        today: state.today().to_string(),
         can_run: matches!(role, Role::Finance | Role::Manager),
         can_reprice: role == Role::Manager,
         can_enter_project: matches!(role, Role::Reviewer | Role::Manager),
@@ -395,7 +394,7 @@ pub async fn loan_contract(
             &session.actor(&context),
             id,
             &form.mortgage_no,
-            today_in_china(),
+            state.today(),
         )
         .await
         .map(|l| {
@@ -421,7 +420,7 @@ pub async fn loan_disburse(
 ) -> Response {
     let result = state
         .app
-        .disburse_loan(&session.actor(&context), id, today_in_china())
+        .disburse_loan(&session.actor(&context), id, state.today())
         .await
         .map(|l| {
             (
@@ -471,7 +470,7 @@ pub async fn loan_project(
         };
         let l = state
             .app
-            .enter_project_loan(&session.actor(&ctx), application, today_in_china())
+            .enter_project_loan(&session.actor(&ctx), application, state.today())
             .await?;
         Ok((
             format!("项目贷款 {} 已登记，待另一位审核人审批。", l.loan_id),
@@ -495,7 +494,7 @@ pub async fn loan_run(
     Form(form): Form<DateForm>,
 ) -> Response {
     let result = async {
-        let date = business_date(&form.date)?;
+        let date = business_date(&form.date, state.today())?;
         let summary = state.app.run_repayments(date).await?;
         Ok((
             format!("{date} 还款批量已完成。"),
@@ -513,7 +512,7 @@ pub async fn loan_reprice(
     Form(form): Form<DateForm>,
 ) -> Response {
     let result = async {
-        let date = business_date(&form.date)?;
+        let date = business_date(&form.date, state.today())?;
         let summary = state.app.reprice_loans(date).await?;
         Ok((
             format!("{date} 存量贷款重定价已完成。"),
@@ -533,7 +532,7 @@ pub async fn staff_loan_account(
 ) -> Response {
     let app = &state.app;
     let account = match app
-        .loan_account(&session.actor(&context), id, today_in_china())
+        .loan_account(&session.actor(&context), id, state.today())
         .await
     {
         Ok(account) => account,
@@ -628,7 +627,7 @@ pub async fn loan_overdue(
     Extension(session): Extension<Session>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let year_start = Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
     let (list, indicators) = match (
         app.overdue_loan_list(&session.actor(&context), today).await,

@@ -8,7 +8,6 @@ use super::{Layout, error_page, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_app::withdrawal::WithdrawalApplication;
 use anju_app::{AppError, AppResult};
 use anju_domain::Fen;
@@ -83,7 +82,7 @@ async fn queue_row(
     let app = &state.app;
     let member = app.store().member(w.member_id).await?;
     let documents = app.store().documents_of(w.withdrawal_id).await?;
-    let today = today_in_china();
+    let today = state.today();
     let reason = app
         .policy()
         .reasons_at(today)
@@ -129,7 +128,7 @@ async fn queue_page(
     error: Option<String>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let year_start = anju_domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
     let (Ok(submitted), Ok(prepared), Ok(k), Ok(listed)) = (
         app.withdrawal_queue("submitted").await,
@@ -241,7 +240,7 @@ async fn review(
     step: Step,
 ) -> Response {
     let (app, actor, note) = (&state.app, session.actor(context), note.trim());
-    let today = today_in_china();
+    let today = state.today();
     let result = match step {
         Step::Prepare => app.prepare_withdrawal(&actor, id, note, today).await,
         Step::Approve => app.approve_withdrawal(&actor, id, note, today).await,
@@ -322,7 +321,7 @@ pub async fn withdrawal_counter(
                 &session.actor(&context),
                 member.member_id,
                 application,
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(
@@ -357,7 +356,7 @@ pub async fn withdrawal_blacklist(
     let result: AppResult<String> = async {
         let entry = anju_store::BlacklistRecord {
             id_card: form.id_card.trim().to_string(),
-            listed_on: today_in_china(),
+            listed_on: state.today(),
             expires_on: anju_domain::Date::parse(form.expires_on.trim())?,
             reason: form.reason.trim().to_string(),
             source: form.source.trim().to_string(),

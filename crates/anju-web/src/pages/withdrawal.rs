@@ -8,7 +8,6 @@ use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::AppError;
-use anju_app::clock::today_in_china;
 use anju_app::withdrawal::{RepaymentTerms, UploadedDocument, WithdrawalApplication};
 use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
 use anju_domain::withdrawal::{Decision, WithdrawalRequest};
@@ -241,7 +240,7 @@ async fn withdrawal_page(
     error: Option<String>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let Some(member_id) = session.principal.member_id else {
         return internal(app, Some(session));
     };
@@ -328,7 +327,7 @@ pub async fn member_withdrawal_check(
     };
     let decision = match form.request() {
         Ok(request) => match app
-            .withdrawal_eligibility(member_id, &request, today_in_china())
+            .withdrawal_eligibility(member_id, &request, state.today())
             .await
         {
             Ok(d) => Ok(d),
@@ -437,7 +436,7 @@ pub async fn member_withdrawal_apply(
             &session.actor(&context),
             member_id,
             application,
-            today_in_china(),
+            state.today(),
         )
         .await
     {
@@ -488,7 +487,7 @@ pub async fn withdrawal_rules(
     session: Option<Extension<Session>>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let Ok(policy) = app.policy().at(today) else {
         return internal(app, session.as_deref());
     };
@@ -550,12 +549,7 @@ pub async fn member_repayment_sign(
         Err(message) => return refused(&state, &session, WithdrawalForm::default(), message).await,
     };
     let result = app
-        .sign_repayment_agreement(
-            &session.actor(&context),
-            member_id,
-            &terms,
-            today_in_china(),
-        )
+        .sign_repayment_agreement(&session.actor(&context), member_id, &terms, state.today())
         .await
         .map(|a| {
             format!(
