@@ -6,9 +6,8 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::AppError;
-use anju_app::access::{ReversalRequest, sha256_hex};
+use anju_app::access::{AuditQuery, IdempotencyRecord, ReversalRequest, TaskRecord, sha256_hex};
 use anju_domain::ledger::MemberId;
-use anju_store::{AuditQuery, IdempotencyRecord, TaskRecord};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -100,7 +99,7 @@ pub async fn idempotency(State(state): State<WebState>, request: Request, next: 
     material.extend_from_slice(&bytes);
     let request_hash = sha256_hex(&material);
     let user_id = session.principal.user_id;
-    match state.app.store().idempotency_record(user_id, &key).await {
+    match state.app.idempotency_record(user_id, &key).await {
         Ok(Some(stored)) if stored.request_hash == request_hash => return replay(&stored),
         Ok(Some(_)) => {
             return problem(
@@ -137,7 +136,7 @@ pub async fn idempotency(State(state): State<WebState>, request: Request, next: 
         response_body: String::from_utf8_lossy(&body).to_string(),
         created_at_us: anju_app::clock::now_micros(),
     };
-    if let Err(e) = state.app.store().save_idempotency_record(&record).await {
+    if let Err(e) = state.app.save_idempotency_record(&record).await {
         tracing::error!(error = %e, "idempotency save");
     }
     Response::from_parts(parts, Body::from(body))
@@ -312,7 +311,7 @@ pub async fn audit(State(state): State<WebState>, Query(params): Query<AuditPara
         limit: params.limit.unwrap_or(50),
         ..AuditQuery::default()
     };
-    match state.app.store().search_audit(&query).await {
+    match state.app.search_audit(&query).await {
         Ok(rows) => Json(json!({
             "items": rows.iter().map(|r| json!({
                 "audit_id": r.audit_id, "at_us": r.at_us, "actor": r.actor_login, "role": r.role,
@@ -321,7 +320,7 @@ pub async fn audit(State(state): State<WebState>, Query(params): Query<AuditPara
             })).collect::<Vec<_>>()
         }))
         .into_response(),
-        Err(e) => app_problem(&AppError::from(e)),
+        Err(e) => app_problem(&e),
     }
 }
 
@@ -341,7 +340,7 @@ pub struct CompanyRegisteredBody {
     industry: Option<String>,
 }
 
-fn employer_json(e: &anju_store::EmployerRecord) -> serde_json::Value {
+fn employer_json(e: &anju_app::collection::EmployerRecord) -> serde_json::Value {
     serde_json::json!({
         "employer_id": e.employer_id,
         "uscc": e.uscc,

@@ -11,10 +11,12 @@
 use anju_app::App;
 use anju_app::access::NewAccount;
 use anju_app::clock::FixedClock;
+use anju_app::collection::MemberRecord;
 use anju_app::policy::load_policy;
 use anju_domain::access::{Role, totp_code};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::{Date, Fen, Period};
+use anju_store::Store;
 use anju_store_sqlite::SqliteStore;
 use anju_web::WebOptions;
 use axum::Router;
@@ -29,6 +31,8 @@ const MEMBER: &str = "320502199003071230";
 
 struct Harness {
     app: App,
+    /// The database the app runs on, for seeding and checking what no use case reads.
+    store: Arc<dyn Store>,
     router: Router,
     _dir: tempfile::TempDir,
 }
@@ -69,15 +73,17 @@ fn today() -> Date {
 async fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(&url, "320500000000000")
+            .await
+            .expect("store"),
+    );
+    let app = App::new(store.clone(), load_policy(None).expect("policy"))
         .with_clock(Arc::new(FixedClock(today())));
     let today = today();
-    app.store()
+    store
         .enrol_members(
-            &[anju_store::MemberRecord {
+            &[MemberRecord {
                 member_id: 1,
                 id_card: MEMBER.into(),
                 name: "王芳".into(),
@@ -127,6 +133,7 @@ async fn harness() -> Harness {
     Harness {
         router: anju_web::router(app.clone(), options),
         app,
+        store,
         _dir: dir,
     }
 }
@@ -439,7 +446,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
         "{}",
         own.body
     );
-    let record = h.app.store().distribution(year).await.expect("read");
+    let record = h.app.distribution(year).await.expect("read");
     let record = record.expect("prepared");
     assert_eq!(record.status, "prepared");
     assert_eq!(record.entry_id, None);
@@ -471,7 +478,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
         "{}",
         approved.body
     );
-    let record = h.app.store().distribution(year).await.expect("read");
+    let record = h.app.distribution(year).await.expect("read");
     assert_eq!(record.expect("approved").status, "approved");
     // A second approval is refused; the statements show the distribution.
     let again = h
@@ -543,7 +550,7 @@ async fn finance_places_deposits_matures_one_and_a_bad_one_is_refused() {
         "{}",
         refused_bad.body
     );
-    assert_eq!(h.app.store().fund_deposits().await.expect("read").len(), 1);
+    assert_eq!(h.store.fund_deposits().await.expect("read").len(), 1);
 
     // A year's time deposit that matured yesterday, and one not yet due.
     let placed_on = today.add_days(-366).expect("d");
@@ -562,7 +569,7 @@ async fn finance_places_deposits_matures_one_and_a_bad_one_is_refused() {
     let page = h.post_form("/staff/fund/deposits", &finance, &later).await;
     let rows = ids(&page.body, "deposit-");
     assert_eq!(rows.len(), 3, "{}", page.body);
-    let deposits = h.app.store().fund_deposits().await.expect("read");
+    let deposits = h.store.fund_deposits().await.expect("read");
     let due = deposits
         .iter()
         .find(|d| d.bank == "中国银行苏州分行")
@@ -649,7 +656,7 @@ async fn a_liquidity_check_raises_alerts_and_a_risk_manager_acknowledges_them() 
         .await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(blank.body.contains("请填写处置说明"), "{}", blank.body);
-    let open = h.app.store().fund_alerts(100).await.expect("alerts");
+    let open = h.store.fund_alerts(100).await.expect("alerts");
     assert!(open.iter().all(|a| a.acknowledged_by.is_none()));
 
     let note = enc("已通知财务调度资金");
@@ -718,7 +725,7 @@ async fn finance_enters_a_kpi_input_and_an_unknown_key_is_refused() {
         "{}",
         refused_bad.body
     );
-    let inputs = h.app.store().fund_inputs(None).await.expect("inputs");
+    let inputs = h.store.fund_inputs(None).await.expect("inputs");
     assert_eq!(inputs.len(), 1);
     let letters = format!("year={year}&key=urban_employed&value=abc&note=");
     let refused_value = h.post_form("/staff/kpi/inputs", &finance, &letters).await;

@@ -2,13 +2,15 @@
 //! the route × role matrix, CSRF, idempotency, maker-checker and the audit trail.
 
 use anju_app::App;
+use anju_app::access::AuditQuery;
 use anju_app::access::NewAccount;
 use anju_app::clock::FixedClock;
+use anju_app::collection::MemberRecord;
 use anju_app::policy::load_policy;
 use anju_domain::access::{Role, base32_decode, totp_code};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::{Date, Fen};
-use anju_store::AuditQuery;
+use anju_store::Store;
 use anju_store_sqlite::SqliteStore;
 use anju_web::auth::Access;
 use anju_web::{WebOptions, routes};
@@ -24,6 +26,8 @@ const TOTP: &[u8] = b"12345678901234567890";
 
 struct Harness {
     app: App,
+    /// The database the app runs on, for seeding and checking what no use case reads.
+    store: Arc<dyn Store>,
     router: Router,
     _dir: tempfile::TempDir,
 }
@@ -58,10 +62,12 @@ fn today() -> Date {
 async fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(&url, "320500000000000")
+            .await
+            .expect("store"),
+    );
+    let app = App::new(store.clone(), load_policy(None).expect("policy"))
         .with_clock(Arc::new(FixedClock(today())));
     let options = WebOptions {
         secure_cookies: false,
@@ -70,6 +76,7 @@ async fn harness() -> Harness {
     Harness {
         router: anju_web::router(app.clone(), options),
         app,
+        store,
         _dir: dir,
     }
 }
@@ -360,7 +367,6 @@ async fn five_wrong_passwords_lock_the_account() {
     assert!(locked.body.contains("锁定"));
     let rows = h
         .app
-        .store()
         .search_audit(&AuditQuery {
             action: Some("signin".into()),
             limit: 10,
@@ -569,7 +575,6 @@ async fn maker_checker_over_http_with_an_audit_row_per_action() {
     assert!(inbox.body.contains("凭证冲正”已批准"), "{}", inbox.body);
     let trail = h
         .app
-        .store()
         .search_audit(&AuditQuery {
             limit: 50,
             ..AuditQuery::default()
@@ -795,7 +800,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str)]) -> String {
 #[tokio::test]
 async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
     let h = harness().await;
-    let member_record = anju_store::MemberRecord {
+    let member_record = MemberRecord {
         member_id: 1,
         id_card: "320502199003071230".into(),
         name: "王芳".into(),
@@ -806,8 +811,7 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         member_rate_ppm: None,
         enrolled_at_us: 1,
     };
-    h.app
-        .store()
+    h.store
         .enrol_members(&[member_record], today().add_days(-400).expect("d"))
         .await
         .expect("enrol");
@@ -1176,7 +1180,7 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
         .post_form("/employer/bills", &agent, "period=202611")
         .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let bill_id = h.app.store().bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
+    let bill_id = h.app.bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
     let intruder = h.sign_in("agent-2", Role::EmployerAgent).await;
     let refused = h
         .post_form(
@@ -1230,7 +1234,6 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
     );
     let member_id = h
         .app
-        .store()
         .member_by_id_card("320502199003071230")
         .await
         .expect("read")
@@ -1258,7 +1261,6 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
     );
     assert!(
         h.app
-            .store()
             .active_members(employer_id)
             .await
             .expect("roster")
@@ -1327,7 +1329,6 @@ async fn a_bad_roster_upload_names_rows_and_columns_and_writes_nothing() {
     );
     assert!(
         h.app
-            .store()
             .active_members(employer_id)
             .await
             .expect("roster")
@@ -1350,7 +1351,6 @@ async fn a_bad_roster_upload_names_rows_and_columns_and_writes_nothing() {
     );
     assert_eq!(
         h.app
-            .store()
             .active_members(employer_id)
             .await
             .expect("roster")
@@ -1374,7 +1374,6 @@ async fn casework_through_the_pages_and_the_registration_messages() {
     .await;
     let member = h
         .app
-        .store()
         .member_by_id_card("320502199003071230")
         .await
         .expect("read")
@@ -1382,7 +1381,7 @@ async fn casework_through_the_pages_and_the_registration_messages() {
     // A past month, paid, then topped up: 1,000 more base × 20% = 200.00.
     h.post_form("/employer/bills", &agent, "period=202609")
         .await;
-    let bill_id = h.app.store().bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
+    let bill_id = h.app.bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
     h.post_form(
         &format!("/employer/bills/{bill_id}/payment"),
         &agent,

@@ -10,10 +10,12 @@
 use anju_app::App;
 use anju_app::access::NewAccount;
 use anju_app::clock::FixedClock;
+use anju_app::collection::MemberRecord;
 use anju_app::policy::load_policy;
 use anju_domain::access::{Role, totp_code};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::{Date, Fen, Period};
+use anju_store::Store;
 use anju_store_sqlite::SqliteStore;
 use anju_web::WebOptions;
 use axum::Router;
@@ -58,13 +60,15 @@ fn today() -> Date {
 async fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(&url, "320500000000000")
+            .await
+            .expect("store"),
+    );
+    let app = App::new(store.clone(), load_policy(None).expect("policy"))
         .with_clock(Arc::new(FixedClock(today())));
     let today = today();
-    let record = |member_id, id_card: &str, name: &str| anju_store::MemberRecord {
+    let record = |member_id, id_card: &str, name: &str| MemberRecord {
         member_id,
         id_card: id_card.into(),
         name: name.into(),
@@ -75,7 +79,7 @@ async fn harness() -> Harness {
         member_rate_ppm: None,
         enrolled_at_us: 1,
     };
-    app.store()
+    store
         .enrol_members(
             &[record(1, BORROWER, "王芳"), record(2, OTHER, "李娜")],
             today.add_days(-400).expect("d"),
@@ -385,7 +389,7 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
             .count(),
         240
     );
-    let first_due = h.app.store().installments(id).await.expect("rows")[0].due_date;
+    let first_due = h.app.installments(id).await.expect("rows")[0].due_date;
     let run = h
         .post_form("/staff/loans/run", &finance, &format!("date={first_due}"))
         .await;

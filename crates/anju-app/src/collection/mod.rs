@@ -10,14 +10,20 @@ use anju_domain::collection::{
 };
 use anju_domain::ledger::{IdempotencyKey, MemberId};
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
-use anju_store::{BillLineRecord, BillRecord, EmployerRecord, MemberChange, MemberRecord};
+use anju_store::MemberChange;
 use std::collections::BTreeSet;
 
 pub mod batch;
 mod casework;
 mod flexible;
 mod payment;
+mod reads;
 
+/// The register's records, as the use cases hand them out.
+pub use anju_store::{
+    BaseFilingRecord, BillLineRecord, BillRecord, CaseRecord, CaseStepRecord, EmployerRecord,
+    MemberRecord, NewBase, ReliefRecord,
+};
 pub use casework::{CaseStepInput, CollectionDay, CompanyRegistered, REMINDER_DAYS, ReliefFor};
 pub use flexible::{AGREEMENT_VERSION, FlexibleSignup};
 

@@ -86,9 +86,9 @@ pub(super) async fn employer_page_with(
         );
     };
     let (Ok(Some(employer)), Ok(roster), Ok(bills)) = (
-        app.store().employer(employer_id).await,
-        app.store().active_members(employer_id).await,
-        app.store().bills_of(employer_id, BILLS_SHOWN).await,
+        app.employer(employer_id).await,
+        app.active_members(employer_id).await,
+        app.bills_of(employer_id, BILLS_SHOWN).await,
     ) else {
         return internal(app, Some(session));
     };

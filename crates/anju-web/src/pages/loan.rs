@@ -11,13 +11,12 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::loan::{
-    CommercialPart, LoanAccount, LoanApplication, LoanAssessment, PrepaymentRequest,
-    RemoteCertificate, loan_status_name, property_kind_name,
+    CommercialPart, InstallmentRecord, LoanAccount, LoanApplication, LoanAssessment, LoanRecord,
+    PrepaymentRequest, RemoteCertificate, loan_status_name, property_kind_name,
 };
 use anju_app::{AppError, AppResult};
 use anju_domain::loan::{self, AfterPrepayment, CapKind, Grade, Method};
 use anju_domain::{Date, DomainError, Fen, RatePpm};
-use anju_store::{InstallmentRecord, LoanRecord};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
@@ -396,7 +395,6 @@ async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> 
     let mut rows = Vec::new();
     for l in app.loans_of(member_id).await? {
         let next = app
-            .store()
             .installments(l.loan_id)
             .await?
             .into_iter()

@@ -4,11 +4,10 @@ use super::{Layout, internal, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
-use anju_app::access::ReversalRequest;
+use anju_app::access::{AuditQuery, ReversalRequest, TaskRecord};
 use anju_domain::Fen;
 use anju_domain::access::{TaskKind, TaskStatus, check_decider};
 use anju_domain::ledger::gl_account;
-use anju_store::{AuditQuery, TaskRecord};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -113,7 +112,7 @@ async fn staff_page(
     let (Ok(pending), Ok(recent), Ok(balances)) = (
         app.pending_tasks(QUEUE_SIZE).await,
         app.recent_tasks(RECENT_TASKS).await,
-        app.store().gl_balances().await,
+        app.gl_balances().await,
     ) else {
         return internal(app, Some(session));
     };
@@ -124,10 +123,10 @@ async fn staff_page(
     ) else {
         return internal(app, Some(session));
     };
-    // One read of the employers' names rather than one per overdue bill.
-    let names: std::collections::HashMap<i64, String> = match app.store().employers(500).await {
-        Ok(list) => list.into_iter().map(|e| (e.employer_id, e.name)).collect(),
-        Err(_) => return internal(app, Some(session)),
+    // One read of the overdue bills' employers' names, not one per bill.
+    let ids: Vec<i64> = overdue_bills.iter().map(|b| b.employer_id).collect();
+    let Ok(names) = app.employer_names(&ids).await else {
+        return internal(app, Some(session));
     };
     let overdue: Vec<OverdueRow> = overdue_bills
         .iter()
@@ -333,7 +332,7 @@ pub async fn audit_search(
         ..AuditQuery::default()
     };
     let (Ok(records), Ok((contactless, total))) = (
-        app.store().search_audit(&query).await,
+        app.search_audit(&query).await,
         app.contactless_counts(0, i64::MAX).await,
     ) else {
         return internal(app, Some(&session));

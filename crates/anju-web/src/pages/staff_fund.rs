@@ -12,14 +12,16 @@ use crate::context::RequestContext;
 use crate::report_render::{self, HtmlBlock, ReportView};
 use crate::state::WebState;
 use anju_app::clock::date_of_micros;
-use anju_app::fund::{CashPlan, DepositRequest, KpiCockpit, LiquidityView, Statements};
+use anju_app::fund::{
+    CashPlan, DepositRequest, DistributionRecord, FundAlertRecord, FundDepositRecord, KpiCockpit,
+    LiquidityView, Statements,
+};
 use anju_app::{AppError, AppResult};
 use anju_domain::access::Role;
 use anju_domain::fund::{
     AlertLevel, DistributionPlan, KpiDef, KpiSource, KpiStatus, KpiUnit, KpiValue, Ratio,
 };
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
-use anju_store::{DistributionRecord, FundAlertRecord, FundDepositRecord};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
@@ -343,9 +345,9 @@ async fn distribution_page(
         Err(AppError::Rejected(e)) => (None, Some(Refusal::of(&e))),
         Err(e) => return failed(state, session, e, "distribution plan"),
     };
-    let record = match app.store().distribution(year).await {
+    let record = match app.distribution(year).await {
         Ok(r) => r,
-        Err(e) => return failed(state, session, e.into(), "distribution record"),
+        Err(e) => return failed(state, session, e, "distribution record"),
     };
     let me = &session.principal;
     let year_ended = Date::from_ymd(year, 12, 31).is_ok_and(|end| state.today() > end);

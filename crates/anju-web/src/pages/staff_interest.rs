@@ -92,10 +92,8 @@ pub async fn interest_home(
     Extension(session): Extension<Session>,
 ) -> Response {
     let app = &state.app;
-    let (Ok(runs), Ok(accounts)) = (
-        app.store().interest_runs().await,
-        app.store().count_member_accounts().await,
-    ) else {
+    let (Ok(runs), Ok(accounts)) = (app.interest_runs().await, app.count_member_accounts().await)
+    else {
         return internal(app, Some(&session));
     };
     let today = state.today();
@@ -180,7 +178,7 @@ pub async fn interest_settle(
     {
         return refuse(e.message());
     }
-    let Ok(total) = app.store().count_member_accounts().await else {
+    let Ok(total) = app.count_member_accounts().await else {
         return internal(app, Some(&session));
     };
     let Some(job) = state.settlement.start(

@@ -13,12 +13,13 @@ use super::{Layout, error_page, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
-use anju_app::loan::{RepricingSummary, RunSummary, loan_status_name, property_kind_name};
+use anju_app::loan::{
+    LoanRecord, RepricingSummary, RunSummary, loan_status_name, property_kind_name,
+};
 use anju_app::{AppError, AppResult};
 use anju_domain::access::Role;
 use anju_domain::collection::mask_name;
 use anju_domain::{Date, Fen};
-use anju_store::LoanRecord;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, State};
@@ -145,7 +146,7 @@ async fn borrower(state: &WebState, l: &LoanRecord) -> AppResult<String> {
     if l.product == "project" {
         return Ok(format!("{}（公租房项目贷款）", l.seller_name));
     }
-    Ok(state.app.store().member(l.member_id).await?.map_or_else(
+    Ok(state.app.member(l.member_id).await?.map_or_else(
         || "-".to_string(),
         |m| format!("{}（{}）", mask_name(&m.name), masked_id_card(&m.id_card)),
     ))

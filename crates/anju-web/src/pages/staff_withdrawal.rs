@@ -8,12 +8,11 @@ use super::{Layout, error_page, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
-use anju_app::withdrawal::WithdrawalApplication;
+use anju_app::withdrawal::{BlacklistRecord, WithdrawalApplication, WithdrawalRecord};
 use anju_app::{AppError, AppResult};
 use anju_domain::Fen;
 use anju_domain::access::Role;
 use anju_domain::collection::mask_name;
-use anju_store::WithdrawalRecord;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, State};
@@ -80,8 +79,8 @@ async fn queue_row(
     w: &WithdrawalRecord,
 ) -> AppResult<QueueRow> {
     let app = &state.app;
-    let member = app.store().member(w.member_id).await?;
-    let documents = app.store().documents_of(w.withdrawal_id).await?;
+    let member = app.member(w.member_id).await?;
+    let documents = app.documents_of(w.withdrawal_id).await?;
     let today = state.today();
     let reason = app
         .policy()
@@ -134,7 +133,7 @@ async fn queue_page(
         app.withdrawal_queue("submitted").await,
         app.withdrawal_queue("prepared").await,
         app.withdrawal_indicators(year_start, today).await,
-        app.store().blacklist_in_force(today, 100).await,
+        app.blacklist_in_force(today, 100).await,
     ) else {
         return internal(app, Some(session));
     };
@@ -300,7 +299,6 @@ pub async fn withdrawal_counter(
     let app = &state.app;
     let result: AppResult<String> = async {
         let member = app
-            .store()
             .member_by_id_card(form.id_card.trim())
             .await?
             .ok_or_else(|| {
@@ -354,7 +352,7 @@ pub async fn withdrawal_blacklist(
     Form(form): Form<BlacklistForm>,
 ) -> Response {
     let result: AppResult<String> = async {
-        let entry = anju_store::BlacklistRecord {
+        let entry = BlacklistRecord {
             id_card: form.id_card.trim().to_string(),
             listed_on: state.today(),
             expires_on: anju_domain::Date::parse(form.expires_on.trim())?,
@@ -381,7 +379,7 @@ pub async fn withdrawal_document(
     Path((id, doc_no)): Path<(i64, i32)>,
 ) -> Response {
     let app = &state.app;
-    match app.store().document(id, doc_no).await {
+    match app.document(id, doc_no).await {
         Ok(Some(doc)) => (
             [
                 (header::CONTENT_TYPE, doc.content_type.clone()),

@@ -8,11 +8,12 @@ use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
 use crate::state::WebState;
 use anju_app::AppError;
-use anju_app::withdrawal::{RepaymentTerms, UploadedDocument, WithdrawalApplication};
+use anju_app::withdrawal::{
+    RepaymentTerms, UploadedDocument, WithdrawalApplication, WithdrawalRecord,
+};
 use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
 use anju_domain::withdrawal::{Decision, WithdrawalRequest};
 use anju_domain::{Date, Fen};
-use anju_store::WithdrawalRecord;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, Query, State};
@@ -246,7 +247,7 @@ async fn withdrawal_page(
     };
     let (Ok(applications), Ok(agreement)) = (
         app.withdrawals_of(member_id).await,
-        app.store().repayment_agreement_of(member_id).await,
+        app.repayment_agreement_of(member_id).await,
     ) else {
         return internal(app, Some(session));
     };
