@@ -91,7 +91,8 @@ impl App {
         self.clock.today()
     }
 
-    pub fn store(&self) -> &Arc<dyn Store> {
+    /// Only the use cases reach the store; callers go through them.
+    pub(crate) fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
 
