@@ -34,6 +34,7 @@ pub struct App {
     payouts: Arc<dyn withdrawal::PayoutAdapter>,
     debits: Arc<dyn loan::DebitAdapter>,
     housing: Arc<dyn withdrawal::HousingRegistry>,
+    clock: Arc<dyn clock::Clock>,
 }
 
 impl App {
@@ -46,6 +47,7 @@ impl App {
             payouts: Arc::new(withdrawal::BankPayoutSimulator),
             debits: Arc::new(loan::BankDebitSimulator),
             housing: Arc::new(withdrawal::SimulatedHousingRegistry::default()),
+            clock: Arc::new(clock::SystemClock),
         }
     }
 
@@ -78,7 +80,19 @@ impl App {
         self.housing.as_ref()
     }
 
-    pub fn store(&self) -> &Arc<dyn Store> {
+    /// Where today comes from (the wall clock unless a test or demo pins it).
+    pub fn with_clock(mut self, clock: Arc<dyn clock::Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The business date today, by the application's clock.
+    pub fn today(&self) -> anju_domain::Date {
+        self.clock.today()
+    }
+
+    /// Only the use cases reach the store; callers go through them.
+    pub(crate) fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
 

@@ -173,6 +173,9 @@ pub trait CaseStore: Send + Sync {
     async fn open_case(&self, case: &CaseRecord, first: &CaseStepRecord) -> StoreResult<()>;
     async fn case(&self, case_id: i64) -> StoreResult<Option<(CaseRecord, Vec<CaseStepRecord>)>>;
     async fn open_case_of(&self, employer_id: i64) -> StoreResult<Option<CaseRecord>>;
+    /// The open cases of `employer_ids` (at most one each), in one round trip
+    /// per chunk, for lists of employers.
+    async fn open_cases_of(&self, employer_ids: &[i64]) -> StoreResult<Vec<CaseRecord>>;
     /// Cases, newest first; `status` filters when given.
     async fn cases(&self, status: Option<CaseStatus>, limit: u32) -> StoreResult<Vec<CaseRecord>>;
     /// Appends a step to an open case (closing it when `closed_on` is given);

@@ -548,6 +548,28 @@ macro_rules! impl_case_store {
                 row.map($crate::cases_sql::case_from).transpose()
             }
 
+            async fn open_cases_of(&self, employer_ids: &[i64]) -> $crate::StoreResult<Vec<$crate::CaseRecord>> {
+                let mut found = Vec::new();
+                for chunk in employer_ids.chunks($crate::collection_sql::IDS_PER_LOOKUP) {
+                    let mut q = sqlx::QueryBuilder::new(concat!(
+                        "SELECT ", $crate::case_columns!(),
+                        " FROM enforcement_case WHERE status = 'open' AND employer_id IN ("
+                    ));
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(") ORDER BY employer_id");
+                    // From the writer, like `open_case_of`, so a list and the file agree.
+                    let rows: Vec<$crate::cases_sql::CaseRow> =
+                        q.build_query_as().fetch_all(&self.$writer).await.map_err($backend_err)?;
+                    for row in rows {
+                        found.push($crate::cases_sql::case_from(row)?);
+                    }
+                }
+                Ok(found)
+            }
+
             async fn cases(
                 &self,
                 status: Option<anju_domain::collection::CaseStatus>,

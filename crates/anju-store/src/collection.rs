@@ -99,6 +99,9 @@ pub trait CollectionStore: Send + Sync {
     async fn employer(&self, employer_id: i64) -> StoreResult<Option<EmployerRecord>>;
     async fn employer_by_uscc(&self, uscc: &str) -> StoreResult<Option<EmployerRecord>>;
     async fn employers(&self, limit: u32) -> StoreResult<Vec<EmployerRecord>>;
+    /// Those of `employer_ids` that are registered, in one round trip per
+    /// chunk, so a list names its employers without a read per row.
+    async fn employers_by_ids(&self, employer_ids: &[i64]) -> StoreResult<Vec<EmployerRecord>>;
     async fn count_employers(&self, status: EmployerStatus) -> StoreResult<i64>;
 
     /// Enrols members and opens their ledger accounts in one transaction:

@@ -220,6 +220,26 @@ macro_rules! impl_collection_store {
                 rows.into_iter().map($crate::collection_sql::employer_from).collect()
             }
 
+            async fn employers_by_ids(&self, employer_ids: &[i64]) -> $crate::StoreResult<Vec<$crate::EmployerRecord>> {
+                let mut found = Vec::new();
+                for chunk in employer_ids.chunks($crate::collection_sql::IDS_PER_LOOKUP) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        concat!("SELECT ", $crate::employer_columns!(), " FROM employer WHERE employer_id IN ("),
+                    );
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(") ORDER BY employer_id");
+                    let rows: Vec<$crate::collection_sql::EmployerRow> =
+                        q.build_query_as().fetch_all(&self.$reader).await.map_err($backend_err)?;
+                    for row in rows {
+                        found.push($crate::collection_sql::employer_from(row)?);
+                    }
+                }
+                Ok(found)
+            }
+
             async fn count_employers(&self, status: anju_domain::collection::EmployerStatus) -> $crate::StoreResult<i64> {
                 sqlx::query_scalar("SELECT COUNT(*) FROM employer WHERE status = $1")
                     .bind(status.code())

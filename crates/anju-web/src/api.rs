@@ -7,9 +7,8 @@ use crate::context::RequestContext;
 use crate::error::{WebError, http_refusal, refusal};
 use crate::state::WebState;
 use anju_app::AppError;
-use anju_app::access::{ReversalRequest, sha256_hex};
+use anju_app::access::{AuditQuery, IdempotencyRecord, ReversalRequest, TaskRecord, sha256_hex};
 use anju_domain::ledger::MemberId;
-use anju_store::{AuditQuery, IdempotencyRecord, TaskRecord};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -55,7 +54,7 @@ pub async fn idempotency(State(state): State<WebState>, request: Request, next: 
     material.extend_from_slice(&bytes);
     let request_hash = sha256_hex(&material);
     let user_id = session.principal.user_id;
-    match state.app.store().idempotency_record(user_id, &key).await {
+    match state.app.idempotency_record(user_id, &key).await {
         Ok(Some(stored)) if stored.request_hash == request_hash => return replay(&stored),
         Ok(Some(_)) => {
             return refusal(
@@ -85,7 +84,7 @@ pub async fn idempotency(State(state): State<WebState>, request: Request, next: 
         response_body: String::from_utf8_lossy(&body).to_string(),
         created_at_us: anju_app::clock::now_micros(),
     };
-    if let Err(e) = state.app.store().save_idempotency_record(&record).await {
+    if let Err(e) = state.app.save_idempotency_record(&record).await {
         tracing::error!(error = %e, "idempotency save");
     }
     Response::from_parts(parts, Body::from(body))
@@ -254,7 +253,7 @@ pub async fn audit(State(state): State<WebState>, Query(params): Query<AuditPara
         limit: params.limit.unwrap_or(50),
         ..AuditQuery::default()
     };
-    match state.app.store().search_audit(&query).await {
+    match state.app.search_audit(&query).await {
         Ok(rows) => Json(json!({
             "items": rows.iter().map(|r| json!({
                 "audit_id": r.audit_id, "at_us": r.at_us, "actor": r.actor_login, "role": r.role,
@@ -283,7 +282,7 @@ pub struct CompanyRegisteredBody {
     industry: Option<String>,
 }
 
-fn employer_json(e: &anju_store::EmployerRecord) -> serde_json::Value {
+fn employer_json(e: &anju_app::collection::EmployerRecord) -> serde_json::Value {
     serde_json::json!({
         "employer_id": e.employer_id,
         "uscc": e.uscc,
@@ -316,11 +315,7 @@ pub async fn company_registered(
     };
     match state
         .app
-        .open_employer_from_message(
-            &session.actor(&context),
-            &message,
-            anju_app::clock::today_in_china(),
-        )
+        .open_employer_from_message(&session.actor(&context), &message, state.today())
         .await
     {
         Ok(employer) => (StatusCode::CREATED, Json(employer_json(&employer))).into_response(),

@@ -6,7 +6,6 @@
 
 use crate::error::WebError;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_domain::loan::{
     CreditGrade, Installment, LimitDecision, LimitRequest, Method, ScheduleTotals, contract_rate,
     decide_limit, schedule, totals,
@@ -306,7 +305,7 @@ pub async fn calculate_api(
         let e = DomainError::new("PARAM_INVALID", "查询参数无法识别（每个参数只能出现一次）");
         return WebError::from(e).into_response();
     };
-    let today = today_in_china();
+    let today = state.today();
     let policy = match state.app.policy().at(today) {
         Ok(policy) => policy,
         Err(e) => return WebError::from(e).into_response(),

@@ -9,11 +9,9 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::{WebError, refusal};
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
-use anju_app::withdrawal::WithdrawalApplication;
+use anju_app::withdrawal::{WithdrawalApplication, WithdrawalRecord};
 use anju_domain::withdrawal::WithdrawalRequest;
 use anju_domain::{Date, DomainError, Fen};
-use anju_store::WithdrawalRecord;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -93,7 +91,7 @@ pub async fn eligibility(
     };
     match state
         .app
-        .withdrawal_eligibility(member_id, &request, today_in_china())
+        .withdrawal_eligibility(member_id, &request, state.today())
         .await
     {
         Ok(d) => Json(json!({
@@ -144,7 +142,7 @@ pub async fn apply(
             &session.actor(&context),
             member_id,
             application,
-            today_in_china(),
+            state.today(),
         )
         .await
     {

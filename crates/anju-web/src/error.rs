@@ -7,7 +7,6 @@
 
 use anju_app::AppError;
 use anju_domain::{DomainError, ErrorKind};
-use anju_store::StoreError;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -104,12 +103,6 @@ impl From<DomainError> for WebError {
     }
 }
 
-impl From<StoreError> for WebError {
-    fn from(e: StoreError) -> Self {
-        WebError(AppError::from(e))
-    }
-}
-
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         self.log();
@@ -164,11 +157,9 @@ mod tests {
 
     #[test]
     fn system_failures_show_no_detail() {
-        let e = WebError::from(StoreError::Backend("disk full at /var/lib".into()));
+        let e = WebError(AppError::Io("disk full at /var/lib".into()));
         assert_eq!((e.status().as_u16(), e.code()), (500, "INTERNAL"));
         assert_eq!(e.message(), INTERNAL_MESSAGE);
-        let busy = WebError::from(StoreError::Retryable("deadlock".into()));
-        assert_eq!((busy.status().as_u16(), busy.code()), (503, "UNAVAILABLE"));
         let corrupt = WebError::from(DomainError::new("TASK_CORRUPT", "payload 17"));
         assert_eq!(
             (corrupt.code(), corrupt.message()),

@@ -2,7 +2,6 @@
 //! middleware that counts requests.
 
 use anju_app::App;
-use anju_app::clock::today_in_china;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -30,7 +29,7 @@ pub async fn healthz() -> &'static str {
 }
 
 pub async fn readyz(State(app): State<App>) -> Response {
-    match app.readiness(today_in_china()).await {
+    match app.readiness(app.today()).await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");

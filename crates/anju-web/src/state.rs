@@ -52,3 +52,10 @@ impl FromRef<WebState> for App {
         state.app.clone()
     }
 }
+
+impl WebState {
+    /// The business date today, by the application's clock.
+    pub fn today(&self) -> anju_domain::Date {
+        self.app.today()
+    }
+}

@@ -8,21 +8,20 @@
 //! as a page, as HTML and as PDF. The pages take today's date from the
 //! clock, so the ledger is seeded relative to it.
 
+mod common;
+
 use anju_app::App;
 use anju_app::access::NewAccount;
-use anju_app::clock::today_in_china;
-use anju_app::policy::load_policy;
+use anju_app::collection::MemberRecord;
 use anju_domain::access::{Role, totp_code};
 use anju_domain::collection::MemberStatus;
 use anju_domain::fund::DistributionStatus;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::{Date, Fen, Period};
-use anju_store_sqlite::SqliteStore;
 use anju_web::WebOptions;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use std::sync::Arc;
 use tower::ServiceExt;
 
 const PASSWORD: &str = "anju2026pass";
@@ -31,6 +30,7 @@ const MEMBER: &str = "320502199003071230";
 
 struct Harness {
     app: App,
+    /// The database the app runs on, for seeding and checking what no use case reads.
     router: Router,
     _dir: tempfile::TempDir,
 }
@@ -60,34 +60,35 @@ fn entry(kind: &str, date: Date, key: &str, memo: &str, lines: Vec<Line>) -> New
     .expect("entry")
 }
 
+/// The business date of every test: the app's clock is pinned to it.
+fn today() -> Date {
+    Date::parse("2026-11-29").expect("date")
+}
+
 /// Member 1 credited ¥10,000.00 on the 10th of each of the fourteen months
 /// before this one, and ¥2,000.00 of deposit interest earned on 30 June last
 /// year (the income a distribution splits).
 async fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("web.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
-    let today = today_in_china();
-    app.store()
-        .enrol_members(
-            &[anju_store::MemberRecord {
-                member_id: 1,
-                id_card: MEMBER.into(),
-                name: "王芳".into(),
-                employer_id: Some(9),
-                status: MemberStatus::Active,
-                wage_fen: 10_000_00,
-                employer_rate_ppm: None,
-                member_rate_ppm: None,
-                enrolled_at_us: 1,
-            }],
-            today.add_days(-500).expect("d"),
-        )
-        .await
-        .expect("enrol");
+    let app = common::open_app(&dir, today()).await;
+    let today = today();
+    app.take_over_members(
+        &common::batch(),
+        &[MemberRecord {
+            member_id: 1,
+            id_card: MEMBER.into(),
+            name: "王芳".into(),
+            employer_id: Some(9),
+            status: MemberStatus::Active,
+            wage_fen: 10_000_00,
+            employer_rate_ppm: None,
+            member_rate_ppm: None,
+            enrolled_at_us: 1,
+        }],
+        today.add_days(-500).expect("d"),
+    )
+    .await
+    .expect("enrol");
     let mut entries = Vec::new();
     let mut period = Period::of_date(today);
     for _ in 0..14 {
@@ -188,7 +189,7 @@ impl Harness {
                     email: None,
                     totp_secret: Some(TOTP.to_vec()),
                 },
-                today_in_china(),
+                today(),
             )
             .await
             .expect("account");
@@ -249,7 +250,7 @@ async fn every_page_renders_for_finance_and_a_member_is_kept_out() {
     let h = harness().await;
     let finance = h.person("finance01", Role::Finance, None).await;
     let member = h.person(MEMBER, Role::Member, Some(1)).await;
-    let last_year = today_in_china().year() - 1;
+    let last_year = today().year() - 1;
     let pages = [
         ("/staff/fund".to_string(), "试算平衡表"),
         (
@@ -381,7 +382,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
     let zhou = h.person("manager01", Role::Manager, None).await;
     let wu = h.person("manager02", Role::Manager, None).await;
     let finance = h.person("finance01", Role::Finance, None).await;
-    let year = today_in_china().year() - 1;
+    let year = today().year() - 1;
     let path = format!("/staff/fund/distribution?year={year}");
     let preview = h.get(&path, &finance).await;
     assert!(
@@ -436,7 +437,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
         "{}",
         own.body
     );
-    let record = h.app.store().distribution(year).await.expect("read");
+    let record = h.app.distribution(year).await.expect("read");
     let record = record.expect("prepared");
     assert_eq!(record.status, DistributionStatus::Prepared);
     assert_eq!(record.entry_id, None);
@@ -468,7 +469,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
         "{}",
         approved.body
     );
-    let record = h.app.store().distribution(year).await.expect("read");
+    let record = h.app.distribution(year).await.expect("read");
     assert_eq!(
         record.expect("approved").status,
         DistributionStatus::Approved
@@ -500,7 +501,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
 async fn finance_places_deposits_matures_one_and_a_bad_one_is_refused() {
     let h = harness().await;
     let finance = h.person("finance01", Role::Finance, None).await;
-    let today = today_in_china();
+    let today = today();
     let page = h.get("/staff/fund/deposits", &finance).await;
     assert!(
         page.body.contains("尚未登记存款")
@@ -543,7 +544,10 @@ async fn finance_places_deposits_matures_one_and_a_bad_one_is_refused() {
         "{}",
         refused_bad.body
     );
-    assert_eq!(h.app.store().fund_deposits().await.expect("read").len(), 1);
+    assert_eq!(
+        h.app.cash_plan(today).await.expect("read").deposits.len(),
+        1
+    );
 
     // A year's time deposit that matured yesterday, and one not yet due.
     let placed_on = today.add_days(-366).expect("d");
@@ -562,7 +566,7 @@ async fn finance_places_deposits_matures_one_and_a_bad_one_is_refused() {
     let page = h.post_form("/staff/fund/deposits", &finance, &later).await;
     let rows = ids(&page.body, "deposit-");
     assert_eq!(rows.len(), 3, "{}", page.body);
-    let deposits = h.app.store().fund_deposits().await.expect("read");
+    let deposits = h.app.cash_plan(today).await.expect("read").deposits;
     let due = deposits
         .iter()
         .find(|d| d.bank == "中国银行苏州分行")
@@ -649,7 +653,7 @@ async fn a_liquidity_check_raises_alerts_and_a_risk_manager_acknowledges_them() 
         .await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(blank.body.contains("请填写处置说明"), "{}", blank.body);
-    let open = h.app.store().fund_alerts(100).await.expect("alerts");
+    let open = h.app.liquidity(today()).await.expect("alerts").alerts;
     assert!(open.iter().all(|a| a.acknowledged_by.is_none()));
 
     let note = enc("已通知财务调度资金");
@@ -683,7 +687,7 @@ async fn a_liquidity_check_raises_alerts_and_a_risk_manager_acknowledges_them() 
 async fn finance_enters_a_kpi_input_and_an_unknown_key_is_refused() {
     let h = harness().await;
     let finance = h.person("finance01", Role::Finance, None).await;
-    let year = today_in_china().year().min(2025);
+    let year = today().year().min(2025);
     let page = h.get("/staff/kpi", &finance).await;
     assert!(
         page.body.contains("<option value=\"urban_employed\"")
@@ -719,7 +723,12 @@ async fn finance_enters_a_kpi_input_and_an_unknown_key_is_refused() {
         "{}",
         refused_bad.body
     );
-    let inputs = h.app.store().fund_inputs(None).await.expect("inputs");
+    let inputs = h
+        .app
+        .kpi_cockpit(year, today())
+        .await
+        .expect("inputs")
+        .inputs;
     assert_eq!(inputs.len(), 1);
     let letters = format!("year={year}&key=urban_employed&value=abc&note=");
     let refused_value = h.post_form("/staff/kpi/inputs", &finance, &letters).await;
@@ -730,7 +739,7 @@ async fn finance_enters_a_kpi_input_and_an_unknown_key_is_refused() {
 async fn the_annual_report_is_a_page_an_html_document_and_a_pdf() {
     let h = harness().await;
     let manager = h.person("manager01", Role::Manager, None).await;
-    let year = today_in_china().year() - 1;
+    let year = today().year() - 1;
     let page = h
         .get(&format!("/staff/report/annual?year={year}"), &manager)
         .await;
@@ -766,11 +775,7 @@ async fn the_annual_report_is_a_page_an_html_document_and_a_pdf() {
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(future.body.contains("尚未开始"), "{}", future.body);
 
-    let report = h
-        .app
-        .annual_report(year, today_in_china())
-        .await
-        .expect("report");
+    let report = h.app.annual_report(year, today()).await.expect("report");
     let html = anju_web::report_render::report_html(&report);
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains(&report.title));
     assert!(html.contains("<h2>四、资产风险状况</h2>") && !html.contains("<script"));

@@ -1,22 +1,22 @@
 //! The real router, in process, against a fresh SQLite database: sign-in,
 //! the route × role matrix, CSRF, idempotency, maker-checker and the audit trail.
 
+mod common;
+
 use anju_app::App;
+use anju_app::access::AuditQuery;
 use anju_app::access::NewAccount;
-use anju_app::policy::load_policy;
+use anju_app::collection::MemberRecord;
 use anju_domain::access::{Role, base32_decode, totp_code};
 use anju_domain::collection::MemberStatus;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::{Date, Fen};
-use anju_store::AuditQuery;
-use anju_store_sqlite::SqliteStore;
 use anju_web::auth::Access;
 use anju_web::{WebOptions, routes};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use std::collections::HashMap;
-use std::sync::Arc;
 use tower::ServiceExt;
 
 const PASSWORD: &str = "anju2026pass";
@@ -24,6 +24,7 @@ const TOTP: &[u8] = b"12345678901234567890";
 
 struct Harness {
     app: App,
+    /// The database the app runs on, for seeding and checking what no use case reads.
     router: Router,
     _dir: tempfile::TempDir,
 }
@@ -57,11 +58,7 @@ fn today() -> Date {
 
 async fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("web.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+    let app = common::open_app(&dir, today()).await;
     let options = WebOptions {
         secure_cookies: false,
         signin_per_minute: 1_000,
@@ -359,7 +356,6 @@ async fn five_wrong_passwords_lock_the_account() {
     assert!(locked.body.contains("锁定"));
     let rows = h
         .app
-        .store()
         .search_audit(&AuditQuery {
             action: Some("signin".into()),
             limit: 10,
@@ -568,7 +564,6 @@ async fn maker_checker_over_http_with_an_audit_row_per_action() {
     assert!(inbox.body.contains("凭证冲正”已批准"), "{}", inbox.body);
     let trail = h
         .app
-        .store()
         .search_audit(&AuditQuery {
             limit: 50,
             ..AuditQuery::default()
@@ -794,7 +789,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str)]) -> String {
 #[tokio::test]
 async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
     let h = harness().await;
-    let member_record = anju_store::MemberRecord {
+    let member_record = MemberRecord {
         member_id: 1,
         id_card: "320502199003071230".into(),
         name: "王芳".into(),
@@ -806,8 +801,11 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         enrolled_at_us: 1,
     };
     h.app
-        .store()
-        .enrol_members(&[member_record], today().add_days(-400).expect("d"))
+        .take_over_members(
+            &common::batch(),
+            &[member_record],
+            today().add_days(-400).expect("d"),
+        )
         .await
         .expect("enrol");
     let seed = NewEntry::new(
@@ -1175,7 +1173,7 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
         .post_form("/employer/bills", &agent, "period=202611")
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
-    let bill_id = h.app.store().bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
+    let bill_id = h.app.bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
     let intruder = h.sign_in("agent-2", Role::EmployerAgent).await;
     let refused = h
         .post_form(
@@ -1229,7 +1227,6 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
     );
     let member_id = h
         .app
-        .store()
         .member_by_id_card("320502199003071230")
         .await
         .expect("read")
@@ -1257,7 +1254,6 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
     );
     assert!(
         h.app
-            .store()
             .active_members(employer_id)
             .await
             .expect("roster")
@@ -1326,7 +1322,6 @@ async fn a_bad_roster_upload_names_rows_and_columns_and_writes_nothing() {
     );
     assert!(
         h.app
-            .store()
             .active_members(employer_id)
             .await
             .expect("roster")
@@ -1349,7 +1344,6 @@ async fn a_bad_roster_upload_names_rows_and_columns_and_writes_nothing() {
     );
     assert_eq!(
         h.app
-            .store()
             .active_members(employer_id)
             .await
             .expect("roster")
@@ -1373,7 +1367,6 @@ async fn casework_through_the_pages_and_the_registration_messages() {
     .await;
     let member = h
         .app
-        .store()
         .member_by_id_card("320502199003071230")
         .await
         .expect("read")
@@ -1381,7 +1374,7 @@ async fn casework_through_the_pages_and_the_registration_messages() {
     // A past month, paid, then topped up: 1,000 more base × 20% = 200.00.
     h.post_form("/employer/bills", &agent, "period=202609")
         .await;
-    let bill_id = h.app.store().bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
+    let bill_id = h.app.bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
     h.post_form(
         &format!("/employer/bills/{bill_id}/payment"),
         &agent,

@@ -7,21 +7,20 @@
 //! pages take today's date from the clock, so the contributions are seeded
 //! relative to it.
 
+mod common;
+
 use anju_app::App;
 use anju_app::access::NewAccount;
-use anju_app::clock::today_in_china;
-use anju_app::policy::load_policy;
+use anju_app::collection::MemberRecord;
 use anju_domain::access::{Role, totp_code};
 use anju_domain::collection::MemberStatus;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::loan::LoanStatus;
 use anju_domain::{Date, Fen, Period};
-use anju_store_sqlite::SqliteStore;
 use anju_web::WebOptions;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use std::sync::Arc;
 use tower::ServiceExt;
 
 const PASSWORD: &str = "anju2026pass";
@@ -50,17 +49,18 @@ struct Client {
     csrf: String,
 }
 
+/// The business date of every test: the app's clock is pinned to it.
+fn today() -> Date {
+    Date::parse("2026-11-29").expect("date")
+}
+
 /// Members 1 and 2, each credited ¥10,000.00 on the 10th of each of the
 /// seven months before this one: ¥70,000 × 15 = ¥1,050,000 by balance.
 async fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("web.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
-    let today = today_in_china();
-    let record = |member_id, id_card: &str, name: &str| anju_store::MemberRecord {
+    let app = common::open_app(&dir, today()).await;
+    let today = today();
+    let record = |member_id, id_card: &str, name: &str| MemberRecord {
         member_id,
         id_card: id_card.into(),
         name: name.into(),
@@ -71,13 +71,13 @@ async fn harness() -> Harness {
         member_rate_ppm: None,
         enrolled_at_us: 1,
     };
-    app.store()
-        .enrol_members(
-            &[record(1, BORROWER, "王芳"), record(2, OTHER, "李娜")],
-            today.add_days(-400).expect("d"),
-        )
-        .await
-        .expect("enrol");
+    app.take_over_members(
+        &common::batch(),
+        &[record(1, BORROWER, "王芳"), record(2, OTHER, "李娜")],
+        today.add_days(-400).expect("d"),
+    )
+    .await
+    .expect("enrol");
     let mut entries = Vec::new();
     let mut period = Period::of_date(today);
     for _ in 0..7 {
@@ -170,7 +170,7 @@ impl Harness {
                     email: None,
                     totp_secret: Some(TOTP.to_vec()),
                 },
-                today_in_china(),
+                today(),
             )
             .await
             .expect("account");
@@ -381,7 +381,7 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
             .count(),
         240
     );
-    let first_due = h.app.store().installments(id).await.expect("rows")[0].due_date;
+    let first_due = h.app.installments(id).await.expect("rows")[0].due_date;
     let run = h
         .post_form("/staff/loans/run", &finance, &format!("date={first_due}"))
         .await;

@@ -293,7 +293,8 @@ pub async fn remittance(
         t.post.as_secs_f64(),
         t.mark_paid.as_secs_f64()
     );
-    let (baseline_rows, baseline) = remittance_baseline(&app, period, &bar).await?;
+    let (baseline_rows, baseline) =
+        remittance_baseline(&app, fresh.store.as_ref(), period, &bar).await?;
     bar.finish_and_clear();
     fresh.store.drop_baseline().await?;
     fresh.store.drop_bills_baseline().await?;
@@ -343,6 +344,7 @@ pub async fn remittance(
 /// inserts are timed.
 async fn remittance_baseline(
     app: &App,
+    store: &dyn Store,
     period: anju_domain::Period,
     bar: &ProgressBar,
 ) -> Result<(u64, Duration)> {
@@ -362,15 +364,12 @@ async fn remittance_baseline(
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| anyhow::anyhow!("baseline: {e}"))?;
         let t = Instant::now();
-        rows += app
-            .store()
-            .raw_insert_bills_baseline(&page.new_bills)
-            .await?;
+        rows += store.raw_insert_bills_baseline(&page.new_bills).await?;
         bills += t.elapsed();
         let t = Instant::now();
-        let per_call = anju_app::collection::batch::lines_per_post(app.store().backend());
+        let per_call = anju_app::collection::batch::lines_per_post(store.backend());
         for chunk in entries_by_lines(&entries, per_call) {
-            rows += app.store().raw_insert_baseline(chunk).await?;
+            rows += store.raw_insert_baseline(chunk).await?;
         }
         ledger += t.elapsed();
         bar.inc(page.members);

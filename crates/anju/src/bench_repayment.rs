@@ -19,7 +19,7 @@ use anju_domain::ledger::{IdempotencyKey, Line, NewEntry};
 use anju_domain::loan::{self, Installment, Method};
 use anju_domain::policy::PolicySet;
 use anju_domain::{Date, Fen, RatePpm};
-use anju_store::LoanRecord;
+use anju_store::{LoanRecord, Store};
 use anyhow::{Result, anyhow, bail};
 use std::time::Instant;
 
@@ -118,6 +118,7 @@ fn bucket_schedules(periods: u32, disbursed_on: Date) -> Result<Vec<Vec<Installm
 /// Loads `loans` loans and posts their disbursements, a page at a time.
 pub(crate) async fn seed_book(
     app: &App,
+    store: &dyn Store,
     loans: u64,
     periods: u32,
     disbursed_on: Date,
@@ -143,7 +144,7 @@ pub(crate) async fn seed_book(
             lines.push(Line::debit("121", Fen::new(amount)).for_loan(loan_id));
         }
         installments_seeded += rows.len() as u64;
-        app.store().import_loans(&book, &rows).await?;
+        store.import_loans(&book, &rows).await?;
         let total: i64 = book.iter().map(|l| l.amount_fen).sum();
         lines.push(Line::credit("101", Fen::new(total)));
         let key = IdempotencyKey::parse(&format!("bench-disburse-{first}"))
@@ -175,7 +176,8 @@ pub async fn repayment(
     let day = |s: &str| Date::parse(s).map_err(|e| anyhow!("{e}"));
     let disbursed_on = day("2026-10-15")?;
     let started = Instant::now();
-    let installments_seeded = seed_book(&app, loans, periods, disbursed_on).await?;
+    let installments_seeded =
+        seed_book(&app, fresh.store.as_ref(), loans, periods, disbursed_on).await?;
     fresh.store.refresh_loan_statistics().await?;
     let seed_seconds = started.elapsed().as_secs_f64();
     eprintln!("seeded {loans} loans, {installments_seeded} installments in {seed_seconds:.1} s");

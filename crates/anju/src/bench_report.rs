@@ -21,7 +21,7 @@ use anju_domain::policy::EvidenceKind;
 use anju_domain::policy::PolicySet;
 use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::{Date, Fen, Period};
-use anju_store::WithdrawalRecord;
+use anju_store::{Store, WithdrawalRecord};
 use anyhow::{Result, anyhow, bail};
 use std::time::Instant;
 
@@ -71,8 +71,8 @@ pub async fn report(
     let fresh = fresh_store(config, &policy.centre_code, "report").await?;
     let app = App::new(fresh.store.clone(), policy.clone());
     let started = Instant::now();
-    seed_year(&app, members, loans, months, seed).await?;
-    let withdrawals = seed_withdrawals(&app, members).await?;
+    seed_year(&app, fresh.store.as_ref(), members, loans, months, seed).await?;
+    let withdrawals = seed_withdrawals(&app, fresh.store.as_ref(), members).await?;
     let seed_seconds = started.elapsed().as_secs_f64();
     eprintln!("seeded the year in {seed_seconds:.1} s");
     let as_of = Date::from_ymd(YEAR + 1, 3, 31).map_err(|e| anyhow!("{e}"))?;
@@ -124,11 +124,18 @@ async fn timed_report(app: &App, as_of: Date) -> Result<(f64, anju_app::fund::An
 }
 
 /// Members and employers, branches, the year's remittances and a loan book.
-async fn seed_year(app: &App, members: u64, loans: u64, months: u32, seed: u64) -> Result<()> {
+async fn seed_year(
+    app: &App,
+    store: &dyn Store,
+    members: u64,
+    loans: u64,
+    months: u32,
+    seed: u64,
+) -> Result<()> {
     let spec = crate::seed::spec(members, seed, OPENED)?;
     let (seeded, seconds) = crate::seed::seed_with_progress(app, spec).await?;
     eprintln!("seeded {} members in {seconds:.1} s", seeded.members);
-    spread_branches(app).await?;
+    spread_branches(store).await?;
     let actor = Actor::anonymous(Channel::Batch, "bench", "local");
     let bar = crate::seed::bar(members * u64::from(months), "a year of remittances");
     let mut period = Period::new(YEAR, 1).map_err(|e| anyhow!("{e}"))?;
@@ -143,8 +150,8 @@ async fn seed_year(app: &App, members: u64, loans: u64, months: u32, seed: u64) 
     bar.finish_and_clear();
     if loans > 0 {
         let disbursed = Date::from_ymd(YEAR, 3, 15).map_err(|e| anyhow!("{e}"))?;
-        crate::bench_repayment::seed_book(app, loans, 12, disbursed).await?;
-        app.store().refresh_loan_statistics().await?;
+        crate::bench_repayment::seed_book(app, store, loans, 12, disbursed).await?;
+        store.refresh_loan_statistics().await?;
         let run_day = Date::from_ymd(YEAR, 4, 15).map_err(|e| anyhow!("{e}"))?;
         app.run_repayments(run_day)
             .await
@@ -154,10 +161,10 @@ async fn seed_year(app: &App, members: u64, loans: u64, months: u32, seed: u64) 
 }
 
 /// Every employer, a page at a time, in one of the ten branches.
-async fn spread_branches(app: &App) -> Result<()> {
+async fn spread_branches(store: &dyn Store) -> Result<()> {
     let mut after = 0;
     loop {
-        let page = app.store().active_employers_after(after, 20_000).await?;
+        let page = store.active_employers_after(after, 20_000).await?;
         let Some(last) = page.last() else { break };
         after = last.employer_id;
         let rows: Vec<(i64, String)> = page
@@ -169,16 +176,16 @@ async fn spread_branches(app: &App) -> Result<()> {
                 )
             })
             .collect();
-        app.store().set_employer_branches(&rows).await?;
+        store.set_employer_branches(&rows).await?;
     }
     Ok(())
 }
 
 /// One withdrawal of ¥1,000.00 in June for every `WITHDRAWAL_EVERY`-th
 /// member: the entries posted in bulk, then a paid record per entry.
-async fn seed_withdrawals(app: &App, members: u64) -> Result<u64> {
+async fn seed_withdrawals(app: &App, store: &dyn Store, members: u64) -> Result<u64> {
     let day = Date::from_ymd(YEAR, 6, 20).map_err(|e| anyhow!("{e}"))?;
-    let ids = every_nth_member(app, members).await?;
+    let ids = every_nth_member(store, members).await?;
     let bar = crate::seed::bar(ids.len() as u64, "withdrawals");
     for (n, chunk) in ids.chunks(ENTRIES_PER_CALL).enumerate() {
         let entries = chunk
@@ -187,9 +194,9 @@ async fn seed_withdrawals(app: &App, members: u64) -> Result<u64> {
             .collect::<Result<Vec<_>>>()?;
         let posted = app.post_entries(&entries).await?;
         for (member, entry) in chunk.iter().zip(&posted) {
-            let record = withdrawal_record(app, *member, day, entry.entry_id.0);
-            app.store().submit_withdrawal(&record, &[], false).await?;
-            app.store()
+            let record = withdrawal_record(store, *member, day, entry.entry_id.0);
+            store.submit_withdrawal(&record, &[], false).await?;
+            store
                 .settle_withdrawal(record.withdrawal_id, true, "bench", Some(entry.entry_id.0))
                 .await?;
         }
@@ -200,11 +207,11 @@ async fn seed_withdrawals(app: &App, members: u64) -> Result<u64> {
 }
 
 /// The id of every `WITHDRAWAL_EVERY`-th member account, ascending.
-async fn every_nth_member(app: &App, members: u64) -> Result<Vec<i64>> {
+async fn every_nth_member(store: &dyn Store, members: u64) -> Result<Vec<i64>> {
     let mut ids = Vec::with_capacity(usize::try_from(members / WITHDRAWAL_EVERY + 1)?);
     let (mut after, mut seen) = (0, 0u64);
     loop {
-        let page = app.store().member_states_after(after, 50_000).await?;
+        let page = store.member_states_after(after, 50_000).await?;
         let Some((last, _)) = page.last() else { break };
         after = last.0;
         for (member, _) in &page {
@@ -232,9 +239,9 @@ fn withdrawal_entry(member: i64, day: Date) -> Result<NewEntry> {
     .map_err(|e| anyhow!("{e}"))
 }
 
-fn withdrawal_record(app: &App, member: i64, day: Date, entry_id: i64) -> WithdrawalRecord {
+fn withdrawal_record(store: &dyn Store, member: i64, day: Date, entry_id: i64) -> WithdrawalRecord {
     WithdrawalRecord {
-        withdrawal_id: app.store().reserve_ids(1),
+        withdrawal_id: store.reserve_ids(1),
         member_id: member,
         reason: if member % 3 == 0 { "03" } else { "07" }.to_string(),
         amount_fen: WITHDRAWAL_FEN,

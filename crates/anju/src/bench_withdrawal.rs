@@ -15,7 +15,7 @@ use anju_domain::policy::PolicySet;
 use anju_domain::withdrawal::WithdrawalRequest;
 use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::{Date, Fen};
-use anju_store::MemberRecord;
+use anju_store::{MemberRecord, Store};
 use anyhow::{Result, bail};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -59,7 +59,7 @@ fn clerk() -> Actor {
     )
 }
 
-async fn seed_members(app: &App, members: u64, today: Date) -> Result<()> {
+async fn seed_members(app: &App, store: &dyn Store, members: u64, today: Date) -> Result<()> {
     let opened = today.add_days(-400).map_err(|e| anyhow::anyhow!("{e}"))?;
     for first in (0..members).step_by(1_000) {
         let last = (first + 1_000).min(members);
@@ -82,7 +82,7 @@ async fn seed_members(app: &App, members: u64, today: Date) -> Result<()> {
             });
             lines.push(Line::credit("201", Fen::new(OPENING_FEN)).for_member(MemberId(member_id)));
         }
-        app.store().enrol_members(&records, opened).await?;
+        store.enrol_members(&records, opened).await?;
         let total = Fen::new(OPENING_FEN * i64::try_from(records.len())?);
         lines.insert(0, Line::debit("101", total));
         let entry = NewEntry::new(
@@ -112,7 +112,7 @@ pub async fn withdrawal(
     let fresh = fresh_store(config, &policy.centre_code, "withdrawal").await?;
     let app = App::new(fresh.store.clone(), policy.clone());
     let today = anju_app::clock::today_in_china();
-    seed_members(&app, members, today).await?;
+    seed_members(&app, fresh.store.as_ref(), members, today).await?;
     eprintln!("seeded {members} members; {withdrawals} withdrawals at concurrency {concurrency}");
     let next = Arc::new(AtomicU64::new(0));
     let refused = Arc::new(AtomicU64::new(0));

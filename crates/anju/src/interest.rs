@@ -141,7 +141,6 @@ pub async fn settle(
         "local",
     );
     let total = app
-        .store()
         .count_member_accounts()
         .await
         .map_err(|e| anyhow!("{e}"))?;

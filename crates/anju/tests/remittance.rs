@@ -115,23 +115,16 @@ async fn seed_and_run(store: Arc<dyn Store>) -> (App, SeedSummary, RemittanceRun
 
 /// Every bill is paid by one entry: Dr 101 for the employer = Σ Cr 201 for
 /// its members = the bill's total. Returns Σ over bills.
-async fn sum_of_bills(app: &App) -> i64 {
+async fn sum_of_bills(store: &dyn Store) -> i64 {
     let mut total = 0;
-    for employer in app.store().employers(1_000).await.expect("employers") {
-        for bill in app
-            .store()
+    for employer in store.employers(1_000).await.expect("employers") {
+        for bill in store
             .bills_of(employer.employer_id, 5)
             .await
             .expect("bills")
         {
             let id = EntryId(bill.paid_entry_id.expect("paid"));
-            let entry = app
-                .store()
-                .entry(id)
-                .await
-                .expect("read")
-                .expect("entry")
-                .entry;
+            let entry = store.entry(id).await.expect("read").expect("entry").entry;
             let debit: i64 = entry
                 .lines
                 .iter()
@@ -155,7 +148,8 @@ async fn sum_of_bills(app: &App) -> i64 {
 async fn a_seeded_month_balances_per_bill_and_posts_once_on_every_backend() {
     let mut digests = Vec::new();
     for fresh in fresh_stores().await {
-        let (app, seeded, run) = seed_and_run(fresh.store()).await;
+        let store = fresh.store();
+        let (app, seeded, run) = seed_and_run(store.clone()).await;
         digests.push(seeded.digest.clone());
         assert_eq!(run.members, 300);
         assert_eq!(run.entries_posted, seeded.employers);
@@ -163,7 +157,7 @@ async fn a_seeded_month_balances_per_bill_and_posts_once_on_every_backend() {
         let check = app.check_ledger().await.expect("check");
         assert!(check.is_ok(), "{}", check.render());
         assert_eq!(check.gl_201, run.member_credits);
-        assert_eq!(sum_of_bills(&app).await, run.member_credits.get());
+        assert_eq!(sum_of_bills(store.as_ref()).await, run.member_credits.get());
 
         let again = app
             .run_remittances(&actor(), period(), "bank", &|_| {})
@@ -184,12 +178,12 @@ async fn a_seeded_month_balances_per_bill_and_posts_once_on_every_backend() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_bill_for_the_month_is_refused_whole_on_every_backend() {
     for fresh in fresh_stores().await {
-        let (app, _, _) = seed_and_run(fresh.store()).await;
-        let employer = app.store().employers(1).await.expect("employers")[0].clone();
-        let (bill, lines) = app
-            .store()
+        let store = fresh.store();
+        seed_and_run(store.clone()).await;
+        let employer = store.employers(1).await.expect("employers")[0].clone();
+        let (bill, lines) = store
             .bill(
-                app.store()
+                store
                     .bills_of(employer.employer_id, 1)
                     .await
                     .expect("bills")[0]
@@ -202,20 +196,20 @@ async fn a_second_bill_for_the_month_is_refused_whole_on_every_backend() {
             bill: bill.clone(),
             lines,
         };
-        copy.bill.bill_id = app.store().reserve_ids(1);
+        copy.bill.bill_id = store.reserve_ids(1);
         copy.bill.status = BillStatus::Open;
         let unrelated = NewBill {
             bill: anju_store::BillRecord {
-                bill_id: app.store().reserve_ids(1),
+                bill_id: store.reserve_ids(1),
                 period: 202_612,
                 ..copy.bill.clone()
             },
             lines: Vec::new(),
         };
-        let refused = app.store().save_bills(&[unrelated, copy]).await;
+        let refused = store.save_bills(&[unrelated, copy]).await;
         assert_eq!(refused.expect_err("dup").code(), Some("BILL_EXISTS"));
         assert_eq!(
-            app.store()
+            store
                 .bills_of(employer.employer_id, 5)
                 .await
                 .expect("bills")

@@ -2,9 +2,9 @@
 
 use super::Principal;
 use super::secrets::sha256_hex;
+use super::{AuditQuery, AuditRecord};
 use crate::{App, AppResult};
 use anju_domain::access::{Channel, Role};
-use anju_store::AuditRecord;
 
 /// Who is acting and from where; built by the web layer or the CLI.
 #[derive(Debug, Clone)]
@@ -112,6 +112,11 @@ impl App {
             client_addr: actor.client_addr.clone(),
         };
         Ok(self.store().append_audit(&record).await?)
+    }
+
+    /// Audit rows matching `query`, newest first.
+    pub async fn search_audit(&self, query: &AuditQuery) -> AppResult<Vec<AuditRecord>> {
+        Ok(self.store().search_audit(query).await?)
     }
 
     /// K18 不见面办理率 over `[from_us, to_us)`: (online + API actions, all

@@ -3,6 +3,7 @@
 //! [`App::audit`](crate::App::audit), whatever door it came through.
 
 mod audit;
+mod idempotency;
 mod messages;
 mod secrets;
 mod sessions;
@@ -10,6 +11,9 @@ mod signin;
 mod tasks;
 mod users;
 
+/// The records of the audit trail, tasks and API replies, as the use cases
+/// hand them out.
+pub use anju_store::{AuditQuery, AuditRecord, IdempotencyRecord, TaskRecord};
 pub use audit::{Actor, CommandOutcome};
 pub(crate) use messages::default_channels as messages_default_channels;
 pub use messages::{ChannelAdapter, SimulatedEmail, SimulatedSms, SimulatedWeChat};

@@ -2,12 +2,13 @@
 //! requests the reversal (冲正) of an entry, a reviewer approves it, and only
 //! then is the reversing entry posted.
 
+use super::TaskRecord;
 use super::{Actor, Principal};
 use crate::{App, AppResult};
 use anju_domain::DomainError;
 use anju_domain::access::{TaskKind, TaskStatus, check_decider};
 use anju_domain::ledger::{EntryId, IdempotencyKey};
-use anju_store::{TaskDecision, TaskRecord};
+use anju_store::TaskDecision;
 
 /// Pending tasks looked through for a duplicate request.
 const PENDING_SCAN: u32 = 5_000;

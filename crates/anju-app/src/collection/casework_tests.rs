@@ -17,7 +17,7 @@ use anju_domain::collection::{
 };
 use anju_domain::ids::{IdCardNo, MobileNo, uscc_check_char};
 use anju_domain::ledger::MemberId;
-use anju_domain::{Fen, Period};
+use anju_domain::{Date, Fen, Period};
 use anju_store::{MemberRecord, NewBase};
 
 fn id(body: &str) -> String {
@@ -506,6 +506,10 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         not_yet.expect_err("not overdue").code(),
         Some("CASE_NOT_OVERDUE")
     );
+    assert_eq!(
+        overdue_with_cases(&app, d("2026-10-21")).await,
+        [(employer_id, None)]
+    );
     let day = app
         .collection_day(&batch(), d("2026-10-21"))
         .await
@@ -517,6 +521,11 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         .expect("day");
     assert!(again.cases_opened.is_empty(), "one open case per employer");
     let case_id = day.cases_opened[0];
+    assert_eq!(
+        overdue_with_cases(&app, d("2026-10-22")).await,
+        [(employer_id, Some(case_id))],
+        "the list shows the case the job opened"
+    );
     let inbox = app.inbox(agent.user_id, 10).await.expect("inbox");
     assert_eq!(inbox.len(), 1, "the agent is told of the reminder");
     assert_eq!(inbox[0].title, "住房公积金催缴通知");
@@ -575,6 +584,15 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
     let clerk = staff.principal.as_ref().map(Principal::masked_login);
     assert_eq!(Some(steps[1].staff_login.clone()), clerk);
     assert_eq!(steps[0].staff_login, "system", "the job sent the reminder");
+}
+
+/// The staff page's list of overdue employers, as (employer, open case).
+async fn overdue_with_cases(app: &App, today: Date) -> Vec<(i64, Option<i64>)> {
+    let found = app.overdue_employers(today, 10).await.expect("overdue");
+    found
+        .iter()
+        .map(|(e, case)| (e.employer_id, case.as_ref().map(|c| c.case_id)))
+        .collect()
 }
 
 fn registered(n: u32) -> CompanyRegistered {

@@ -4,6 +4,7 @@
 
 use crate::access::Actor;
 use crate::{App, AppResult};
+use anju_domain::access::Channel;
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::{
@@ -12,14 +13,20 @@ use anju_domain::collection::{
 };
 use anju_domain::ledger::{IdempotencyKey, MemberId};
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
-use anju_store::{BillLineRecord, BillRecord, EmployerRecord, MemberChange, MemberRecord};
+use anju_store::MemberChange;
 use std::collections::BTreeSet;
 
 pub mod batch;
 mod casework;
 mod flexible;
 mod payment;
+mod reads;
 
+/// The register's records, as the use cases hand them out.
+pub use anju_store::{
+    BaseFilingRecord, BillLineRecord, BillRecord, CaseRecord, CaseStepRecord, EmployerRecord,
+    MemberRecord, NewBase, ReliefRecord,
+};
 pub use casework::{CaseStepInput, CollectionDay, CompanyRegistered, REMINDER_DAYS, ReliefFor};
 pub use flexible::{AGREEMENT_VERSION, FlexibleSignup};
 
@@ -181,6 +188,22 @@ impl App {
             result,
         )
         .await
+    }
+
+    /// 数据接管: members carried over from the system a centre replaces,
+    /// with their accounts opened on `opened_on` (the old system's date),
+    /// all or nothing. Only the batch channel may do this: nobody enrols
+    /// members with a back-dated opening at a counter.
+    pub async fn take_over_members(
+        &self,
+        actor: &Actor,
+        members: &[MemberRecord],
+        opened_on: Date,
+    ) -> AppResult<()> {
+        if actor.principal.is_some() || actor.channel != Channel::Batch {
+            return Err(DomainError::new("NOT_PERMITTED", "数据接管只能由批处理执行").into());
+        }
+        Ok(self.store().enrol_members(members, opened_on).await?)
     }
 
     async fn try_enrol_members(

@@ -3,6 +3,7 @@
 //! interest booked when a time deposit matures (Dr 101 / Cr 40101, F02),
 //! the 12-month cash-flow forecast and the term-deposit ladder it suggests.
 
+use super::FundDepositRecord;
 use super::{credit_side, finance_staff};
 use crate::access::Actor;
 use crate::{App, AppResult};
@@ -11,7 +12,6 @@ use anju_domain::fund::DepositStatus;
 use anju_domain::fund::{self, Forecast, KnownFlow, Ladder, MonthFlow};
 use anju_domain::ledger::{IdempotencyKey, Line, NewEntry};
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
-use anju_store::FundDepositRecord;
 use std::collections::BTreeMap;
 
 /// Months of history the forecast reads, and the months it projects.

@@ -5,6 +5,7 @@
 //! 31 December and keyed by the year, so an approval retried after a
 //! failure posts nothing twice.
 
+use super::DistributionRecord;
 use super::{YEAR_END_TRANSFER, finance_staff, movement_of, staff_login};
 use crate::access::Actor;
 use crate::{App, AppResult};
@@ -13,7 +14,6 @@ use anju_domain::fund::DistributionStatus;
 use anju_domain::fund::{self, DistributionInput, DistributionPlan};
 use anju_domain::ledger::{IdempotencyKey, NewEntry};
 use anju_domain::{Date, DomainError, Fen};
-use anju_store::DistributionRecord;
 
 impl App {
     /// The split the policy gives for `year` on the ledger as it stands.
@@ -47,6 +47,11 @@ impl App {
             reserve_balance_fen: reserve,
         };
         Ok(fund::plan_distribution(&input, &rule)?)
+    }
+
+    /// The distribution of `year` as prepared or approved, if any.
+    pub async fn distribution(&self, year: i32) -> AppResult<Option<DistributionRecord>> {
+        Ok(self.store().distribution(year).await?)
     }
 
     /// Prepares (or prepares again, while not approved) the distribution of

@@ -4,13 +4,13 @@
 //! while it stays out), clears those back in bounds, and people
 //! acknowledge alerts with a note.
 
+use super::FundAlertRecord;
 use super::{Position, credit_side, staff_login};
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::{Channel, Role};
 use anju_domain::fund::{self, Alert, Snapshot, Thresholds, YearFigures};
 use anju_domain::{Date, DomainError};
-use anju_store::FundAlertRecord;
 
 /// How many alerts the cockpit lists (open ones first).
 const ALERT_LIST: u32 = 100;

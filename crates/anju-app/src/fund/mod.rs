@@ -12,6 +12,9 @@ mod kpi;
 mod liquidity;
 mod report;
 
+/// The records of deposits, alerts and distributions, as the use cases hand
+/// them out.
+pub use anju_store::{DistributionRecord, FundAlertRecord, FundDepositRecord};
 pub use deposits::{CashPlan, DepositRequest};
 pub use kpi::{FORMULA_INPUTS, KpiCockpit, KpiMonth, KpiYear};
 pub use liquidity::LiquidityView;
@@ -24,7 +27,7 @@ use anju_domain::fund::{
     self, BalanceSheet, IncomeStatement, TrialBalance, YearFigures, apply_totals,
 };
 use anju_domain::{Date, DomainError, Fen};
-use anju_store::{DistributionRecord, GlDayRow};
+use anju_store::GlDayRow;
 use std::collections::BTreeMap;
 
 /// The year-end transfer of income and expense into 311: left out of the

@@ -16,6 +16,8 @@ mod notice;
 mod settle;
 mod statement;
 
+/// A settlement run as recorded, as the use cases hand it out.
+pub use anju_store::InterestRunRecord;
 pub use settle::{ACCOUNTS_PER_PAGE, SettleOptions, SettlementRun, check_year_ended};
 pub use statement::{StatementLine, StatementRange};
 

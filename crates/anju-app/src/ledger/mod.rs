@@ -3,7 +3,10 @@
 use crate::{App, AppResult};
 use anju_domain::ledger::{EntryId, IdempotencyKey, MemberBalance, MemberId, NewEntry};
 use anju_domain::{Date, DomainError, Fen};
-use anju_store::{LedgerCheck, Movement, MovementCursor, MovementPage, PostOptions, Posted};
+/// A member's movement and a GL account's balance, as the use cases hand
+/// them out.
+pub use anju_store::{GlBalance, Movement};
+use anju_store::{LedgerCheck, MovementCursor, MovementPage, PostOptions, Posted};
 
 /// Movements read per store call when walking a member's history.
 const MOVEMENT_PAGE: u32 = 500;
@@ -72,8 +75,13 @@ impl App {
         Ok(self.store().open_member_accounts(accounts).await?)
     }
 
+    /// The member's account state, or none when no account is open.
+    pub async fn member_account(&self, member: MemberId) -> AppResult<Option<MemberBalance>> {
+        Ok(self.store().member_balance(member).await?)
+    }
+
     pub async fn member_balance(&self, member: MemberId) -> AppResult<MemberBalance> {
-        self.store().member_balance(member).await?.ok_or_else(|| {
+        self.member_account(member).await?.ok_or_else(|| {
             DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {} 不存在", member.0)).into()
         })
     }
@@ -120,6 +128,11 @@ impl App {
         Ok(newest.into_iter().rev().collect())
     }
 
+    /// Every GL account's debit and credit totals (the trial balance's rows).
+    pub async fn gl_balances(&self) -> AppResult<Vec<GlBalance>> {
+        Ok(self.store().gl_balances().await?)
+    }
+
     /// The store's invariants, the loan book against GL 121 + 122 and the
     /// day book (what statements read) against the GL balance rows.
     pub async fn check_ledger(&self) -> AppResult<LedgerCheck> {
@@ -139,7 +152,7 @@ impl App {
 
     async fn day_book_mismatches(
         &self,
-        balances: &[anju_store::GlBalance],
+        balances: &[GlBalance],
     ) -> AppResult<Vec<(String, Fen, Fen)>> {
         // The last day a date can be: every value date is before it.
         let far = anju_domain::Date::from_ymd(2199, 12, 31)?;
@@ -157,7 +170,7 @@ impl App {
             let stored = balances
                 .iter()
                 .find(|b| b.gl_code == code)
-                .map_or(Fen::ZERO, anju_store::GlBalance::net);
+                .map_or(Fen::ZERO, GlBalance::net);
             let day_book = days.get(code).copied().unwrap_or(Fen::ZERO);
             if stored != day_book {
                 mismatches.push((code.to_string(), stored, day_book));

@@ -12,6 +12,8 @@ mod service;
 #[cfg(test)]
 mod tests;
 
+/// The records of loans and their schedules, as the use cases hand them out.
+pub use anju_store::{InstallmentRecord, LoanRecord};
 pub use debit::{BankDebitSimulator, DebitAdapter, DebitReceipt, DebitRequest};
 pub use project::ProjectLoanApplication;
 pub use run::RunSummary;
@@ -34,7 +36,7 @@ use anju_domain::loan::{
     self, BorrowerFacts, CreditGrade, Eligibility, Installment, LimitDecision, LimitRequest, Method,
 };
 use anju_domain::{Date, DomainError, Fen, RatePpm};
-use anju_store::{InstallmentRecord, LoanEventRecord, LoanRecord};
+use anju_store::LoanEventRecord;
 
 /// Movements read to count consecutive contribution months.
 const CONTRIBUTION_LOOKBACK: usize = 240;
@@ -585,6 +587,11 @@ impl App {
             }
             _ => Err(DomainError::new("LOAN_SCOPE", "请先登录").into()),
         }
+    }
+
+    /// The loan's repayment schedule, installment by installment.
+    pub async fn installments(&self, loan_id: i64) -> AppResult<Vec<InstallmentRecord>> {
+        Ok(self.store().installments(loan_id).await?)
     }
 
     pub async fn loans_of(&self, member_id: i64) -> AppResult<Vec<LoanRecord>> {

@@ -16,6 +16,9 @@
 mod payout;
 mod repayment;
 
+/// The records of applications, their documents, the blacklist and
+/// repayment agreements, as the use cases hand them out.
+pub use anju_store::{BlacklistRecord, DocumentRecord, RepaymentAgreementRecord, WithdrawalRecord};
 pub use payout::{BankPayoutSimulator, PayoutAdapter, PayoutReceipt, PayoutRequest};
 pub use repayment::{RepaymentDay, RepaymentTerms};
 
@@ -29,7 +32,7 @@ use anju_domain::policy::{EvidenceKind, WithdrawalReason};
 use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::withdrawal::{Decision, MemberFacts, RulesInForce, WithdrawalRequest, decide};
 use anju_domain::{Date, DomainError, Fen, Period};
-use anju_store::{DocumentRecord, MemberChange, MemberRecord, WithdrawalRecord};
+use anju_store::{MemberChange, MemberRecord};
 use sha2::{Digest, Sha256};
 
 /// Applications one list shows.
@@ -626,6 +629,29 @@ impl App {
         status: WithdrawalStatus,
     ) -> AppResult<Vec<WithdrawalRecord>> {
         Ok(self.store().withdrawals_in(status, LIST_LIMIT).await?)
+    }
+
+    /// The documents of an application, without their content.
+    pub async fn documents_of(&self, withdrawal_id: i64) -> AppResult<Vec<DocumentRecord>> {
+        Ok(self.store().documents_of(withdrawal_id).await?)
+    }
+
+    /// One document of an application with its content, for the reviewer.
+    pub async fn document(
+        &self,
+        withdrawal_id: i64,
+        doc_no: i32,
+    ) -> AppResult<Option<DocumentRecord>> {
+        Ok(self.store().document(withdrawal_id, doc_no).await?)
+    }
+
+    /// Blacklist entries in force on `today`, newest first, at most `limit`.
+    pub async fn blacklist_in_force(
+        &self,
+        today: Date,
+        limit: u32,
+    ) -> AppResult<Vec<BlacklistRecord>> {
+        Ok(self.store().blacklist_in_force(today, limit).await?)
     }
 }
 

@@ -7,6 +7,7 @@
 //! posting and payout. The month's withdrawal is keyed by the agreement and
 //! the month, so running the day twice pays once.
 
+use super::RepaymentAgreementRecord;
 use super::WithdrawalRecord;
 use crate::access::Actor;
 use crate::{App, AppResult};
@@ -17,7 +18,6 @@ use anju_domain::policy::EvidenceKind;
 use anju_domain::withdrawal::AgreementStatus;
 use anju_domain::withdrawal::{AgreementKind, WithdrawalStatus};
 use anju_domain::{Date, DomainError, Fen, Period};
-use anju_store::RepaymentAgreementRecord;
 
 /// Agreements read per page by the day job.
 const AGREEMENTS_PER_PAGE: u32 = 500;
@@ -117,6 +117,14 @@ impl App {
         };
         self.store().save_repayment_agreement(&record).await?;
         Ok(record)
+    }
+
+    /// The member's agreement in force, if any.
+    pub async fn repayment_agreement_of(
+        &self,
+        member_id: i64,
+    ) -> AppResult<Option<RepaymentAgreementRecord>> {
+        Ok(self.store().repayment_agreement_of(member_id).await?)
     }
 
     /// Ends the member's agreement (the member, or a clerk).

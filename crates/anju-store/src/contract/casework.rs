@@ -325,6 +325,14 @@ pub fn enforcement_cases_open_once_and_close(store: Arc<dyn Store>) -> BoxFuture
             store.open_case_of(10).await.expect("o").map(|c| c.case_id),
             Some(40)
         );
+        let open: Vec<(i64, i64)> = store
+            .open_cases_of(&[11, 10, 99])
+            .await
+            .expect("batch")
+            .iter()
+            .map(|c| (c.employer_id, c.case_id))
+            .collect();
+        assert_eq!(open, [(10, 40)], "only the employers with an open case");
         let close = step(3, CaseStep::Closed, "2026-12-20", None);
         assert!(
             store
@@ -344,6 +352,7 @@ pub fn enforcement_cases_open_once_and_close(store: Arc<dyn Store>) -> BoxFuture
             "a closed case takes no more steps"
         );
         assert_eq!(store.open_case_of(10).await.expect("o"), None);
+        assert!(store.open_cases_of(&[10]).await.expect("o").is_empty());
         assert_eq!(
             store
                 .cases(Some(CaseStatus::Closed), 10)

@@ -83,7 +83,7 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
                 .expect("read"),
             Some(e.clone())
         );
-        assert_eq!(store.employers(10).await.expect("list"), vec![e]);
+        assert_eq!(store.employers(10).await.expect("list"), vec![e.clone()]);
         assert_eq!(
             store
                 .count_employers(EmployerStatus::Active)
@@ -98,6 +98,14 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
                 .expect("count"),
             0
         );
+        let second = employer(12, "91320500MA1MXXXX07");
+        store.register_employer(&second).await.expect("register");
+        assert_eq!(
+            store.employers_by_ids(&[12, 99, 10]).await.expect("batch"),
+            vec![e, second],
+            "the registered ones, by id; an unknown id is left out"
+        );
+        assert!(store.employers_by_ids(&[]).await.expect("none").is_empty());
         let members = [
             member(1, "320502199003071230", Some(10), MemberStatus::Active),
             member(2, "11010519491231002X", Some(10), MemberStatus::Sealed),

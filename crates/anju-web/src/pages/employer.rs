@@ -7,7 +7,6 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::AppError;
-use anju_app::clock::today_in_china;
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::EmployerStatus;
@@ -91,13 +90,13 @@ pub(super) async fn employer_page_with(
         );
     };
     let (Ok(Some(employer)), Ok(roster), Ok(bills)) = (
-        app.store().employer(employer_id).await,
-        app.store().active_members(employer_id).await,
-        app.store().bills_of(employer_id, BILLS_SHOWN).await,
+        app.employer(employer_id).await,
+        app.active_members(employer_id).await,
+        app.bills_of(employer_id, BILLS_SHOWN).await,
     ) else {
         return internal(app, Some(session));
     };
-    let today = today_in_china();
+    let today = state.today();
     let Ok(cases) = super::employer_cases::case_panel(app, &employer, &roster, today).await else {
         return internal(app, Some(session));
     };
@@ -218,7 +217,7 @@ pub async fn add_member(
         let actor = session.actor(&context);
         let added = state
             .app
-            .enrol_members(&actor, employer_id, &[enrolment], today_in_china())
+            .enrol_members(&actor, employer_id, &[enrolment], state.today())
             .await?;
         Ok(format!(
             "已为 {} 开立住房公积金账户。",
@@ -277,7 +276,7 @@ pub async fn pay_bill(
                 &session.actor(&context),
                 bill_id,
                 &form.channel,
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(
@@ -369,7 +368,7 @@ pub async fn import_members(
     let actor = session.actor(&context);
     match state
         .app
-        .import_roster(&actor, employer_id, &file, take_valid, today_in_china())
+        .import_roster(&actor, employer_id, &file, take_valid, state.today())
         .await
     {
         Ok(report) if report.enrolled.is_empty() => {
@@ -404,7 +403,7 @@ pub async fn seal_member(
     let result: Result<String, AppError> = async {
         let member = state
             .app
-            .seal_member(&session.actor(&context), member_id, today_in_china())
+            .seal_member(&session.actor(&context), member_id, state.today())
             .await?;
         Ok(format!("已为 {} 办理减员，个人账户已封存。", member.name))
     }

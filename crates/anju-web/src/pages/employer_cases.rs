@@ -8,7 +8,9 @@ use crate::auth::MultipartCsrf;
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
+use anju_app::collection::{
+    BillLineRecord, BillRecord, EmployerRecord, MemberRecord, NewBase, ReliefRecord,
+};
 use anju_app::{App, AppError, AppResult};
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
@@ -18,7 +20,6 @@ use anju_domain::collection::{
 };
 use anju_domain::ledger::MemberId;
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
-use anju_store::{EmployerRecord, MemberRecord, NewBase};
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -70,7 +71,7 @@ fn rates_text(e: Option<i64>, m: Option<i64>) -> String {
     }
 }
 
-fn catch_up(r: &anju_store::ReliefRecord) -> String {
+fn catch_up(r: &ReliefRecord) -> String {
     if r.kind != ReliefKind::Deferral || r.status != ReliefStatus::Approved {
         return String::new();
     }
@@ -104,16 +105,12 @@ pub async fn case_panel(
     today: Date,
 ) -> AppResult<CasePanel> {
     let year = today.contribution_year();
-    let filing = app
-        .store()
-        .base_filing(employer.employer_id, year)
-        .await?
-        .map(|f| {
-            format!(
-                "已于 {} 申报 {} 人（经办：{}）",
-                f.filed_on, f.member_count, f.filed_by
-            )
-        });
+    let filing = app.base_filing(employer.employer_id, year).await?.map(|f| {
+        format!(
+            "已于 {} 申报 {} 人（经办：{}）",
+            f.filed_on, f.member_count, f.filed_by
+        )
+    });
     let reliefs = app
         .reliefs_of(employer.employer_id)
         .await?
@@ -126,7 +123,7 @@ pub async fn case_panel(
             catch_up: catch_up(r),
         })
         .collect();
-    let (case_steps, case_note) = match app.store().open_case_of(employer.employer_id).await? {
+    let (case_steps, case_note) = match app.open_case_of(employer.employer_id).await? {
         None => (Vec::new(), None),
         Some(case) => {
             let steps = app
@@ -212,7 +209,7 @@ pub async fn back_payment(
                 period,
                 &form.reason,
                 &[request],
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(
@@ -250,7 +247,7 @@ pub async fn file_bases(
             });
         }
         bases.sort_by_key(|b| b.member_id);
-        let today = today_in_china();
+        let today = state.today();
         let filing = state
             .app
             .file_bases(
@@ -323,7 +320,7 @@ pub async fn apply_relief(
                 &session.actor(&context),
                 employer_of(&session),
                 &application,
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(
@@ -350,7 +347,7 @@ pub async fn import_bases(
     let actor = session.actor(&context);
     match state
         .app
-        .file_bases_from_file(&actor, employer_of(&session), &file, today_in_china())
+        .file_bases_from_file(&actor, employer_of(&session), &file, state.today())
         .await
     {
         Ok((Some(filing), _)) => {
@@ -405,14 +402,14 @@ pub async fn bill_detail(
 ) -> Response {
     use askama::Template;
     let app = &state.app;
-    let found = match app.store().bill(bill_id).await {
+    let found = match app.bill(bill_id).await {
         Ok(found) => found,
         Err(_) => return super::internal(app, Some(&session)),
     };
     let Some((bill, lines)) = found.filter(|(b, _)| b.employer_id == employer_of(&session)) else {
         return error_page(app, Some(&session), StatusCode::NOT_FOUND, "没有这份清册。");
     };
-    let Ok(staff) = app.store().members_of(bill.employer_id, 100_000).await else {
+    let Ok(staff) = app.members_of(bill.employer_id, 100_000).await else {
         return super::internal(app, Some(&session));
     };
     let people: HashMap<i64, (String, String)> = staff
@@ -520,7 +517,7 @@ pub async fn confirm_terms(
                 employer_of(&session),
                 pay_day,
                 rates,
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(
@@ -535,8 +532,8 @@ pub async fn confirm_terms(
 /// `与上月相比：增加 1 人（王五）；减少 0 人。` from the app's roster changes.
 async fn changes_since_last_month(
     app: &App,
-    bill: &anju_store::BillRecord,
-    lines: &[anju_store::BillLineRecord],
+    bill: &BillRecord,
+    lines: &[BillLineRecord],
     people: &HashMap<i64, (String, String)>,
 ) -> AppResult<String> {
     let Some((joined, left)) = app.roster_changes(bill, lines).await? else {

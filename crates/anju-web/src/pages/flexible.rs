@@ -7,7 +7,6 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::access::Actor;
-use anju_app::clock::today_in_china;
 use anju_app::collection::{AGREEMENT_VERSION, FlexibleSignup};
 use anju_app::{App, AppError, AppResult};
 use anju_domain::access::Channel;
@@ -37,7 +36,7 @@ struct SignupPage {
 
 fn signup_page(app: &App, error: Option<String>, form: Option<&SignupForm>) -> Response {
     let minimum = app
-        .flexible_minimum_on(today_in_china())
+        .flexible_minimum_on(app.today())
         .map_or_else(|_| "-".to_string(), |m| m.to_string());
     let page = SignupPage {
         layout: Layout::new(app, None),
@@ -99,7 +98,7 @@ pub async fn signup_submit(
         return page;
     }
     let actor = Actor::anonymous(Channel::Online, &context.request_id, &context.client_addr);
-    let today = today_in_china();
+    let today = state.today();
     // Everything that can refuse is checked before the sign-up writes, so a
     // refused password leaves no half-made account behind.
     let result = async {
@@ -155,7 +154,7 @@ pub async fn flexible_panel(app: &App, member_id: i64) -> AppResult<Option<Flexi
     let Some(agreement) = app.flexible_agreement(member_id).await? else {
         return Ok(None);
     };
-    let today = today_in_china();
+    let today = app.today();
     let deposits = app
         .flexible_deposits(member_id)
         .await?
@@ -219,7 +218,7 @@ pub async fn deposit(
                 amount,
                 &form.channel,
                 &form.request_key,
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(

@@ -11,10 +11,9 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_app::loan::{
-    CommercialPart, LoanAccount, LoanApplication, LoanAssessment, PrepaymentRequest,
-    RemoteCertificate,
+    CommercialPart, InstallmentRecord, LoanAccount, LoanApplication, LoanAssessment, LoanRecord,
+    PrepaymentRequest, RemoteCertificate,
 };
 use anju_app::{AppError, AppResult};
 use anju_domain::Coded;
@@ -22,7 +21,6 @@ use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanStatus;
 use anju_domain::loan::{self, AfterPrepayment, CapKind, CreditGrade, Method, PropertyKind};
 use anju_domain::{Date, DomainError, ErrorKind, Fen, RatePpm};
-use anju_store::{InstallmentRecord, LoanRecord};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
@@ -398,7 +396,6 @@ async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> 
     let mut rows = Vec::new();
     for l in app.loans_of(member_id).await? {
         let next = app
-            .store()
             .installments(l.loan_id)
             .await?
             .into_iter()
@@ -491,7 +488,7 @@ pub async fn member_loan_check(
     };
     let assessed = match form.application(true) {
         Ok(application) => app
-            .assess_loan(member_id, &application, today_in_china())
+            .assess_loan(member_id, &application, state.today())
             .await
             .and_then(|a| check_view(&a)),
         Err(e) => Err(e.into()),
@@ -530,7 +527,7 @@ pub async fn member_loan_apply(
                 &session.actor(&context),
                 member_id,
                 application,
-                today_in_china(),
+                state.today(),
             )
             .await
         }
@@ -798,7 +795,7 @@ async fn account_page(
 ) -> Response {
     let app = &state.app;
     match app
-        .loan_account(&session.actor(context), id, today_in_china())
+        .loan_account(&session.actor(context), id, state.today())
         .await
     {
         Ok(account) => {
@@ -888,7 +885,7 @@ pub async fn member_loan_prepay(
             from_hpf: form.from_hpf.is_some(),
         };
         let l = app
-            .prepay_loan(&session.actor(&context), id, request, today_in_china())
+            .prepay_loan(&session.actor(&context), id, request, state.today())
             .await?;
         Ok(if l.status == LoanStatus::Settled {
             "贷款已全部结清，可查看抵押注销证明。".to_string()
@@ -967,10 +964,10 @@ pub async fn member_loan_certificate(
     }
 }
 
-/// A business date typed on a form; blank is today.
-pub fn business_date(text: &str) -> Result<Date, DomainError> {
+/// A business date typed on a form; blank is `today`.
+pub fn business_date(text: &str, today: Date) -> Result<Date, DomainError> {
     match text.trim() {
-        "" => Ok(today_in_china()),
+        "" => Ok(today),
         text => Date::parse(text),
     }
 }

@@ -8,7 +8,6 @@ use crate::api_loan::{Calculation, DEFAULT_MONTHS, LoanInput, Preview, calculate
 use crate::auth::Session;
 use crate::error::status_of;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_domain::loan::{CapKind, CreditGrade, Installment, Method, SHORT_TERM_MONTHS};
 use anju_domain::policy::{LoanLimits, Policy};
 use anju_domain::{Date, DomainError, DomainResult, ErrorKind, Fen, RatePpm};
@@ -301,7 +300,7 @@ pub async fn loan_calculator(
 ) -> Response {
     let app = &state.app;
     let session = session.as_deref();
-    let today = today_in_china();
+    let today = state.today();
     let policy = match app.policy().at(today) {
         Ok(policy) => policy,
         Err(e) => return failure(app, session, e),

@@ -175,7 +175,7 @@ pub struct MovementRow {
 }
 
 impl MovementRow {
-    pub fn from(m: &anju_store::Movement, signed: bool) -> MovementRow {
+    pub fn from(m: &anju_app::ledger::Movement, signed: bool) -> MovementRow {
         MovementRow {
             entry_id: m.entry_id.0,
             value_date: m.value_date.to_string(),

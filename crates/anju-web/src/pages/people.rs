@@ -63,16 +63,14 @@ pub async fn member_page(
         let (Ok(balance), Ok(movements), Ok(record), Ok(flexible), Ok(monthly)) = (
             app.member_balance(member).await,
             app.member_movements_newest(member, RECENT_MOVEMENTS).await,
-            app.store().member(member_id).await,
+            app.member(member_id).await,
             super::flexible::flexible_panel(app, member_id).await,
-            app.member_contribution(member_id, anju_app::clock::today_in_china())
-                .await,
+            app.member_contribution(member_id, state.today()).await,
         ) else {
             return internal(app, Some(session));
         };
         let employer = match record.as_ref().and_then(|r| r.employer_id) {
             Some(id) => app
-                .store()
                 .employer(id)
                 .await
                 .ok()

@@ -6,7 +6,7 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::access::{Actor, Credentials};
-use anju_app::clock::{now_micros, today_in_china};
+use anju_app::clock::now_micros;
 use anju_domain::access::Channel;
 use anju_domain::policy::{Dated, Policy};
 use askama::Template;
@@ -34,7 +34,7 @@ struct HomePage {
 
 pub async fn home(State(state): State<WebState>, session: Option<Extension<Session>>) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let policy = match app.policy().at(today) {
         Ok(p) => p,
         Err(e) => {
@@ -167,7 +167,7 @@ fn signin_page(
         .app
         .policy()
         .security
-        .at(today_in_china())
+        .at(state.today())
         .map(|v| v.value)
         .ok();
     let page = SigninPage {
@@ -380,7 +380,7 @@ pub async fn register_submit(
             &form.name,
             &form.mobile,
             &form.password,
-            today_in_china(),
+            state.today(),
         )
         .await;
     match result {

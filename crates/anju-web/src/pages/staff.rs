@@ -5,11 +5,10 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
-use anju_app::access::ReversalRequest;
+use anju_app::access::{AuditQuery, ReversalRequest, TaskRecord};
 use anju_domain::Fen;
 use anju_domain::access::{TaskKind, TaskStatus, check_decider};
 use anju_domain::ledger::gl_account;
-use anju_store::{AuditQuery, TaskRecord};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -109,21 +108,21 @@ async fn staff_page(
     let (Ok(pending), Ok(recent), Ok(balances)) = (
         app.pending_tasks(QUEUE_SIZE).await,
         app.recent_tasks(RECENT_TASKS).await,
-        app.store().gl_balances().await,
+        app.gl_balances().await,
     ) else {
         return internal(app, Some(session));
     };
-    let today = anju_app::clock::today_in_china();
+    let today = state.today();
     let (Ok(overdue_bills), Ok((overdue_employers, active))) = (
         app.overdue_bills(today).await,
         app.employer_overdue_counts(today).await,
     ) else {
         return internal(app, Some(session));
     };
-    // One read of the employers' names rather than one per overdue bill.
-    let names: std::collections::HashMap<i64, String> = match app.store().employers(500).await {
-        Ok(list) => list.into_iter().map(|e| (e.employer_id, e.name)).collect(),
-        Err(_) => return internal(app, Some(session)),
+    // One read of the overdue bills' employers' names, not one per bill.
+    let ids: Vec<i64> = overdue_bills.iter().map(|b| b.employer_id).collect();
+    let Ok(names) = app.employer_names(&ids).await else {
+        return internal(app, Some(session));
     };
     let overdue: Vec<OverdueRow> = overdue_bills
         .iter()
@@ -326,7 +325,7 @@ pub async fn audit_search(
         ..AuditQuery::default()
     };
     let (Ok(records), Ok((contactless, total))) = (
-        app.store().search_audit(&query).await,
+        app.search_audit(&query).await,
         app.contactless_counts(0, i64::MAX).await,
     ) else {
         return internal(app, Some(&session));

@@ -9,8 +9,7 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::access::Actor;
-use anju_app::clock::today_in_china;
-use anju_app::collection::CaseStepInput;
+use anju_app::collection::{BillRecord, CaseRecord, CaseStepInput, EmployerRecord, MemberRecord};
 use anju_app::{App, AppError, AppResult};
 use anju_domain::access::{Role, TaskKind};
 use anju_domain::collection::BillKind;
@@ -19,7 +18,6 @@ use anju_domain::collection::CaseStatus;
 use anju_domain::collection::{CaseStep, MemberStatus, mask_name};
 use anju_domain::ledger::MemberId;
 use anju_domain::{Date, DomainError, Fen};
-use anju_store::{BillRecord, CaseRecord, EmployerRecord, MemberRecord};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -185,18 +183,11 @@ async fn kpis(app: &App, today: Date) -> AppResult<Vec<Kpi>> {
 }
 
 async fn overdue_employers(app: &App, today: Date) -> AppResult<Vec<(EmployerRow, Option<i64>)>> {
-    let ids = app
-        .store()
-        .overdue_employer_ids(today, 0, LIST_SHOWN as u32)
-        .await?;
-    let mut rows = Vec::new();
-    for id in ids {
-        if let Some(e) = app.store().employer(id).await? {
-            let case = app.store().open_case_of(id).await?.map(|c| c.case_id);
-            rows.push((employer_row(&e), case));
-        }
-    }
-    Ok(rows)
+    let found = app.overdue_employers(today, LIST_SHOWN as u32).await?;
+    Ok(found
+        .iter()
+        .map(|(e, case)| (employer_row(e), case.as_ref().map(|c| c.case_id)))
+        .collect())
 }
 
 async fn collection_page(
@@ -207,7 +198,7 @@ async fn collection_page(
     error: Option<String>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let year = today.contribution_year();
     let (Ok(kpis), Ok(overdue), Ok(not_filed), Ok(cases)) = (
         kpis(app, today).await,
@@ -257,17 +248,19 @@ async fn collection_page(
     render(app, Some(session), page.render())
 }
 
-/// The first cases with their employers' names (one read per employer).
+/// The first cases with their employers' names (one read for all of them;
+/// a name that cannot be read shows as the employer's number).
 async fn named_cases(app: &App, cases: &[CaseRecord]) -> Vec<CaseRow> {
-    let mut rows = Vec::new();
-    for c in cases.iter().take(LIST_SHOWN) {
-        let name = match app.store().employer(c.employer_id).await {
-            Ok(Some(e)) => e.name,
-            _ => c.employer_id.to_string(),
-        };
-        rows.push(case_row(c, name));
-    }
-    rows
+    let shown = &cases[..cases.len().min(LIST_SHOWN)];
+    let ids: Vec<i64> = shown.iter().map(|c| c.employer_id).collect();
+    let names = app.employer_names(&ids).await.unwrap_or_default();
+    shown
+        .iter()
+        .map(|c| {
+            let name = names.get(&c.employer_id).cloned();
+            case_row(c, name.unwrap_or_else(|| c.employer_id.to_string()))
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -365,17 +358,17 @@ async fn employer_file(
 ) -> Response {
     let app = &state.app;
     let (Ok(employer), Ok(members), Ok(bills), Ok(case)) = (
-        app.store().employer(employer_id).await,
-        app.store().members_of(employer_id, 200).await,
-        app.store().bills_of(employer_id, 36).await,
-        app.store().open_case_of(employer_id).await,
+        app.employer(employer_id).await,
+        app.members_of(employer_id, 200).await,
+        app.bills_of(employer_id, 36).await,
+        app.open_case_of(employer_id).await,
     ) else {
         return internal(app, Some(session));
     };
     let Some(employer) = employer else {
         return error_page(app, Some(session), StatusCode::NOT_FOUND, "没有这个单位。");
     };
-    let today = today_in_china();
+    let today = state.today();
     let rate = |ppm| anju_domain::RatePpm::new(ppm).map_or_else(|_| "-".into(), |r| r.to_string());
     let page = EmployerFile {
         layout: Layout::new(app, Some(session)),
@@ -477,7 +470,7 @@ pub async fn bill_correction(
     Form(form): Form<ReasonForm>,
 ) -> Response {
     let app = &state.app;
-    let employer_id = match app.store().bill(bill_id).await {
+    let employer_id = match app.bill(bill_id).await {
         Ok(Some((b, _))) => b.employer_id,
         Ok(None) => {
             return error_page(app, Some(&session), StatusCode::NOT_FOUND, "没有这份清册。");
@@ -519,8 +512,8 @@ async fn member_file(
 ) -> Response {
     let app = &state.app;
     let (Ok(member), Ok(balance)) = (
-        app.store().member(member_id).await,
-        app.store().member_balance(MemberId(member_id)).await,
+        app.member(member_id).await,
+        app.member_account(MemberId(member_id)).await,
     ) else {
         return internal(app, Some(session));
     };
@@ -533,7 +526,7 @@ async fn member_file(
         );
     };
     let employer = match member.employer_id {
-        Some(id) => match app.store().employer(id).await {
+        Some(id) => match app.employer(id).await {
             Ok(e) => e.map_or_else(|| id.to_string(), |e| e.name),
             Err(_) => return internal(app, Some(session)),
         },
@@ -646,7 +639,7 @@ async fn case_file(
     let Some((case, steps)) = found else {
         return error_page(app, Some(session), StatusCode::NOT_FOUND, "没有这个案件。");
     };
-    let employer = match app.store().employer(case.employer_id).await {
+    let employer = match app.employer(case.employer_id).await {
         Ok(e) => e.map_or_else(|| case.employer_id.to_string(), |e| e.name),
         Err(_) => return internal(app, Some(session)),
     };
@@ -713,7 +706,7 @@ pub async fn open_case(
                 form.employer_id,
                 &form.document,
                 deadline,
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(
@@ -755,7 +748,7 @@ pub async fn case_step(
             document: form.document.clone(),
             note: form.note.clone(),
         };
-        app.add_case_step(&session.actor(&context), case_id, &input, today_in_china())
+        app.add_case_step(&session.actor(&context), case_id, &input, state.today())
             .await?;
         Ok(format!("已办理“{}”。", input.step.name_zh()))
     }
@@ -774,7 +767,7 @@ pub async fn run_collection_day(
 ) -> Response {
     let result = state
         .app
-        .collection_day(&session.actor(&context), today_in_china())
+        .collection_day(&session.actor(&context), state.today())
         .await
         .map(|day| {
             format!(

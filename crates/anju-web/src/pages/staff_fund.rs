@@ -12,8 +12,11 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::report_render::{self, HtmlBlock, ReportView};
 use crate::state::WebState;
-use anju_app::clock::{date_of_micros, today_in_china};
-use anju_app::fund::{CashPlan, DepositRequest, KpiCockpit, LiquidityView, Statements};
+use anju_app::clock::date_of_micros;
+use anju_app::fund::{
+    CashPlan, DepositRequest, DistributionRecord, FundAlertRecord, FundDepositRecord, KpiCockpit,
+    LiquidityView, Statements,
+};
 use anju_app::{AppError, AppResult};
 use anju_domain::access::Role;
 use anju_domain::fund::DepositKind;
@@ -23,7 +26,6 @@ use anju_domain::fund::{
     AlertLevel, DistributionPlan, KpiDef, KpiSource, KpiStatus, KpiUnit, KpiValue, Ratio,
 };
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
-use anju_store::{DistributionRecord, FundAlertRecord, FundDepositRecord};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
@@ -241,7 +243,7 @@ pub async fn fund_statements(
     Query(query): Query<PeriodQuery>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let year_start = Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
     let period =
         date_or(&query.from, year_start).and_then(|from| Ok((from, date_or(&query.to, today)?)));
@@ -333,12 +335,12 @@ async fn distribution_page(
         Err(AppError::Rejected(e)) => (None, Some(Refusal::of(&e))),
         Err(e) => return failed(state, session, e),
     };
-    let record = match app.store().distribution(year).await {
+    let record = match app.distribution(year).await {
         Ok(r) => r,
-        Err(e) => return failed(state, session, e.into()),
+        Err(e) => return failed(state, session, e),
     };
     let me = &session.principal;
-    let year_ended = Date::from_ymd(year, 12, 31).is_ok_and(|end| today_in_china() > end);
+    let year_ended = Date::from_ymd(year, 12, 31).is_ok_and(|end| state.today() > end);
     let prepared = record
         .as_ref()
         .is_some_and(|r| r.status == DistributionStatus::Prepared);
@@ -368,7 +370,7 @@ pub async fn fund_distribution(
     Extension(session): Extension<Session>,
     Query(query): Query<YearQuery>,
 ) -> Response {
-    match year_of(&query.year, today_in_china().year() - 1) {
+    match year_of(&query.year, state.today().year() - 1) {
         Ok(year) => distribution_page(&state, &session, year, Outcome::Quiet).await,
         Err(e) => failed(&state, &session, e.into()),
     }
@@ -387,7 +389,7 @@ pub async fn fund_distribution_prepare(
     Extension(session): Extension<Session>,
     Form(form): Form<YearForm>,
 ) -> Response {
-    let today = today_in_china();
+    let today = state.today();
     let year = match year_of(&form.year, today.year() - 1) {
         Ok(y) => y,
         Err(e) => return failed(&state, &session, e.into()),
@@ -411,7 +413,7 @@ pub async fn fund_distribution_approve(
     Extension(session): Extension<Session>,
     Form(form): Form<YearForm>,
 ) -> Response {
-    let year = match year_of(&form.year, today_in_china().year() - 1) {
+    let year = match year_of(&form.year, state.today().year() - 1) {
         Ok(y) => y,
         Err(e) => return failed(&state, &session, e.into()),
     };
@@ -586,7 +588,7 @@ async fn deposits_page(
     form: DepositForm,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let finance = is_finance(session.principal.role);
     let (records, reconciliation, plan, plan_refusal) = match app.cash_plan(today).await {
         Ok(plan) => (
@@ -628,7 +630,13 @@ pub async fn fund_deposits(
     State(state): State<WebState>,
     Extension(session): Extension<Session>,
 ) -> Response {
-    deposits_page(&state, &session, Outcome::Quiet, DepositForm::fresh()).await
+    deposits_page(
+        &state,
+        &session,
+        Outcome::Quiet,
+        DepositForm::fresh(state.today()),
+    )
+    .await
 }
 
 #[derive(Deserialize, Clone, Default)]
@@ -650,16 +658,15 @@ pub struct DepositForm {
 }
 
 impl DepositForm {
-    fn fresh() -> DepositForm {
+    fn fresh(today: Date) -> DepositForm {
         DepositForm {
             kind: "time".to_string(),
-            placed_on: today_in_china().to_string(),
+            placed_on: today.to_string(),
             ..DepositForm::default()
         }
     }
 
-    fn request(&self) -> Result<DepositRequest, DomainError> {
-        let today = today_in_china();
+    fn request(&self, today: Date) -> Result<DepositRequest, DomainError> {
         Ok(DepositRequest {
             bank: self.bank.trim().to_string(),
             kind: DepositKind::parse(self.kind.trim())
@@ -683,7 +690,7 @@ pub async fn fund_deposit_place(
     Extension(session): Extension<Session>,
     Form(form): Form<DepositForm>,
 ) -> Response {
-    let result = match form.request() {
+    let result = match form.request(state.today()) {
         Ok(request) => {
             state
                 .app
@@ -708,7 +715,7 @@ pub async fn fund_deposit_place(
         Ok(outcome) => {
             // A refused form comes back filled in; a placed one comes back empty.
             let again = if outcome.notice().is_some() {
-                DepositForm::fresh()
+                DepositForm::fresh(state.today())
             } else {
                 form
             };
@@ -727,12 +734,14 @@ pub async fn fund_deposit_mature(
 ) -> Response {
     let result = state
         .app
-        .mature_fund_deposit(&session.actor(&context), id, today_in_china())
+        .mature_fund_deposit(&session.actor(&context), id, state.today())
         .await;
     match Outcome::of(result, |interest| {
         format!("存款 {id} 已到期，利息 {} 已入账。", Fen::new(interest))
     }) {
-        Ok(outcome) => deposits_page(&state, &session, outcome, DepositForm::fresh()).await,
+        Ok(outcome) => {
+            deposits_page(&state, &session, outcome, DepositForm::fresh(state.today())).await
+        }
         Err(e) => failed(&state, &session, e),
     }
 }
@@ -878,7 +887,7 @@ struct LiquidityPage {
 
 async fn liquidity_page(state: &WebState, session: &Session, outcome: Outcome) -> Response {
     let app = &state.app;
-    let view = match app.liquidity(today_in_china()).await {
+    let view = match app.liquidity(state.today()).await {
         Ok(v) => v,
         Err(e) => return failed(state, session, e),
     };
@@ -923,7 +932,7 @@ pub async fn fund_liquidity_check(
 ) -> Response {
     let result = state
         .app
-        .check_liquidity(&session.actor(&context), today_in_china())
+        .check_liquidity(&session.actor(&context), state.today())
         .await;
     match Outcome::of(result, |raised| {
         if raised.is_empty() {
@@ -1216,7 +1225,7 @@ async fn kpi_page(
     form: InputForm,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let cockpit = match app.kpi_cockpit(i32::MAX, today).await {
         Ok(c) => c,
         Err(e) => return failed(state, session, e),
@@ -1369,7 +1378,7 @@ pub async fn kpi_input(
     Extension(session): Extension<Session>,
     Form(form): Form<InputForm>,
 ) -> Response {
-    let today = today_in_china();
+    let today = state.today();
     let year = year_of(&form.year, today.year());
     let shown = year.as_ref().ok().copied();
     let result = match year {
@@ -1429,7 +1438,7 @@ async fn annual(
     state: &WebState,
     query: &YearQuery,
 ) -> AppResult<(i32, anju_app::fund::AnnualReport)> {
-    let today = today_in_china();
+    let today = state.today();
     let year = year_of(&query.year, today.year() - 1)?;
     Ok((year, state.app.annual_report(year, today).await?))
 }
@@ -1449,7 +1458,7 @@ pub async fn annual_report(
         layout: Layout::new(&state.app, Some(&session)),
         tabs: tabs("/staff/report/annual"),
         year,
-        years: (first..=today_in_china().year()).rev().collect(),
+        years: (first..=state.today().year()).rev().collect(),
         view: report_render::report_view(&report),
     };
     render(&state.app, Some(&session), page.render())

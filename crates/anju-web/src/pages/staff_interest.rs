@@ -7,7 +7,6 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::jobs::SettlementJob;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_app::interest::{SettleOptions, check_year_ended};
 use anju_domain::{Date, InterestYear};
 use askama::Template;
@@ -93,13 +92,11 @@ pub async fn interest_home(
     Extension(session): Extension<Session>,
 ) -> Response {
     let app = &state.app;
-    let (Ok(runs), Ok(accounts)) = (
-        app.store().interest_runs().await,
-        app.store().count_member_accounts().await,
-    ) else {
+    let (Ok(runs), Ok(accounts)) = (app.interest_runs().await, app.count_member_accounts().await)
+    else {
         return internal(app, Some(&session));
     };
-    let today = today_in_china();
+    let today = state.today();
     let page = InterestPage {
         layout: Layout::new(app, Some(&session)),
         runs: runs
@@ -181,7 +178,7 @@ pub async fn interest_settle(
     {
         return refuse(e.message());
     }
-    let Ok(total) = app.store().count_member_accounts().await else {
+    let Ok(total) = app.count_member_accounts().await else {
         return internal(app, Some(&session));
     };
     let Some(job) = state.settlement.start(

@@ -14,15 +14,13 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
-use anju_app::loan::{RepricingSummary, RunSummary};
+use anju_app::loan::{LoanRecord, RepricingSummary, RunSummary};
 use anju_app::{AppError, AppResult};
 use anju_domain::access::Role;
 use anju_domain::collection::mask_name;
 use anju_domain::loan::LoanProduct;
 use anju_domain::loan::{LoanStatus, Method};
 use anju_domain::{Date, Fen};
-use anju_store::LoanRecord;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, State};
@@ -149,7 +147,7 @@ async fn borrower(state: &WebState, l: &LoanRecord) -> AppResult<String> {
     if l.product == LoanProduct::Project {
         return Ok(format!("{}（公租房项目贷款）", l.seller_name));
     }
-    Ok(state.app.store().member(l.member_id).await?.map_or_else(
+    Ok(state.app.member(l.member_id).await?.map_or_else(
         || "-".to_string(),
         |m| format!("{}（{}）", mask_name(&m.name), masked_id_card(&m.id_card)),
     ))
@@ -286,7 +284,7 @@ async fn queue_page(
         error,
         sections,
         active,
-        today: today_in_china().to_string(),
+        today: state.today().to_string(),
         can_run: matches!(role, Role::Finance | Role::Manager),
         can_reprice: role == Role::Manager,
         can_enter_project: matches!(role, Role::Reviewer | Role::Manager),
@@ -400,7 +398,7 @@ pub async fn loan_contract(
             &session.actor(&context),
             id,
             &form.mortgage_no,
-            today_in_china(),
+            state.today(),
         )
         .await
         .map(|l| {
@@ -426,7 +424,7 @@ pub async fn loan_disburse(
 ) -> Response {
     let result = state
         .app
-        .disburse_loan(&session.actor(&context), id, today_in_china())
+        .disburse_loan(&session.actor(&context), id, state.today())
         .await
         .map(|l| {
             (
@@ -476,7 +474,7 @@ pub async fn loan_project(
         };
         let l = state
             .app
-            .enter_project_loan(&session.actor(&ctx), application, today_in_china())
+            .enter_project_loan(&session.actor(&ctx), application, state.today())
             .await?;
         Ok((
             format!("项目贷款 {} 已登记，待另一位审核人审批。", l.loan_id),
@@ -500,7 +498,7 @@ pub async fn loan_run(
     Form(form): Form<DateForm>,
 ) -> Response {
     let result = async {
-        let date = business_date(&form.date)?;
+        let date = business_date(&form.date, state.today())?;
         let summary = state.app.run_repayments(date).await?;
         Ok((
             format!("{date} 还款批量已完成。"),
@@ -518,7 +516,7 @@ pub async fn loan_reprice(
     Form(form): Form<DateForm>,
 ) -> Response {
     let result = async {
-        let date = business_date(&form.date)?;
+        let date = business_date(&form.date, state.today())?;
         let summary = state.app.reprice_loans(date).await?;
         Ok((
             format!("{date} 存量贷款重定价已完成。"),
@@ -538,7 +536,7 @@ pub async fn staff_loan_account(
 ) -> Response {
     let app = &state.app;
     let account = match app
-        .loan_account(&session.actor(&context), id, today_in_china())
+        .loan_account(&session.actor(&context), id, state.today())
         .await
     {
         Ok(account) => account,
@@ -627,7 +625,7 @@ pub async fn loan_overdue(
     Extension(session): Extension<Session>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let year_start = Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
     let (list, indicators) = match (
         app.overdue_loan_list(&session.actor(&context), today).await,

@@ -9,14 +9,12 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
-use anju_app::withdrawal::WithdrawalApplication;
+use anju_app::withdrawal::{BlacklistRecord, WithdrawalApplication, WithdrawalRecord};
 use anju_app::{AppError, AppResult};
 use anju_domain::Fen;
 use anju_domain::access::Role;
 use anju_domain::collection::mask_name;
 use anju_domain::withdrawal::WithdrawalStatus;
-use anju_store::WithdrawalRecord;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, State};
@@ -83,9 +81,9 @@ async fn queue_row(
     w: &WithdrawalRecord,
 ) -> AppResult<QueueRow> {
     let app = &state.app;
-    let member = app.store().member(w.member_id).await?;
-    let documents = app.store().documents_of(w.withdrawal_id).await?;
-    let today = today_in_china();
+    let member = app.member(w.member_id).await?;
+    let documents = app.documents_of(w.withdrawal_id).await?;
+    let today = state.today();
     let reason = app
         .policy()
         .reasons_at(today)
@@ -131,13 +129,13 @@ async fn queue_page(
     error: Option<String>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let year_start = anju_domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
     let (Ok(submitted), Ok(prepared), Ok(k), Ok(listed)) = (
         app.withdrawal_queue(WithdrawalStatus::Submitted).await,
         app.withdrawal_queue(WithdrawalStatus::Prepared).await,
         app.withdrawal_indicators(year_start, today).await,
-        app.store().blacklist_in_force(today, 100).await,
+        app.blacklist_in_force(today, 100).await,
     ) else {
         return internal(app, Some(session));
     };
@@ -240,7 +238,7 @@ async fn review(
     step: Step,
 ) -> Response {
     let (app, actor, note) = (&state.app, session.actor(context), note.trim());
-    let today = today_in_china();
+    let today = state.today();
     let result = match step {
         Step::Prepare => app.prepare_withdrawal(&actor, id, note, today).await,
         Step::Approve => app.approve_withdrawal(&actor, id, note, today).await,
@@ -300,7 +298,6 @@ pub async fn withdrawal_counter(
     let app = &state.app;
     let result: AppResult<String> = async {
         let member = app
-            .store()
             .member_by_id_card(form.id_card.trim())
             .await?
             .ok_or_else(|| {
@@ -321,7 +318,7 @@ pub async fn withdrawal_counter(
                 &session.actor(&context),
                 member.member_id,
                 application,
-                today_in_china(),
+                state.today(),
             )
             .await?;
         Ok(format!(
@@ -354,9 +351,9 @@ pub async fn withdrawal_blacklist(
     Form(form): Form<BlacklistForm>,
 ) -> Response {
     let result: AppResult<String> = async {
-        let entry = anju_store::BlacklistRecord {
+        let entry = BlacklistRecord {
             id_card: form.id_card.trim().to_string(),
-            listed_on: today_in_china(),
+            listed_on: state.today(),
             expires_on: anju_domain::Date::parse(form.expires_on.trim())?,
             reason: form.reason.trim().to_string(),
             source: form.source.trim().to_string(),
@@ -381,7 +378,7 @@ pub async fn withdrawal_document(
     Path((id, doc_no)): Path<(i64, i32)>,
 ) -> Response {
     let app = &state.app;
-    match app.store().document(id, doc_no).await {
+    match app.document(id, doc_no).await {
         Ok(Some(doc)) => (
             [
                 (header::CONTENT_TYPE, doc.content_type.clone()),

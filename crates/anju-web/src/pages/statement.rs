@@ -7,7 +7,6 @@ use super::{Layout, failure, internal, render};
 use crate::auth::Session;
 use crate::pdf::{Column, TableDoc};
 use crate::state::WebState;
-use anju_app::clock::today_in_china;
 use anju_app::interest::StatementRange;
 use anju_domain::interest::yuan_days;
 use anju_domain::ledger::MemberId;
@@ -64,7 +63,7 @@ pub async fn member_interest(
     Query(query): Query<YearQuery>,
 ) -> Response {
     let app = &state.app;
-    let current = today_in_china().interest_year().end_year();
+    let current = state.today().interest_year().end_year();
     // The last settled year by default; the current one (so far) on request.
     let year_end = query
         .year

@@ -9,13 +9,13 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::AppError;
-use anju_app::clock::today_in_china;
-use anju_app::withdrawal::{RepaymentTerms, UploadedDocument, WithdrawalApplication};
+use anju_app::withdrawal::{
+    RepaymentTerms, UploadedDocument, WithdrawalApplication, WithdrawalRecord,
+};
 use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
 use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::withdrawal::{AgreementKind, Decision, WithdrawalRequest};
 use anju_domain::{Date, DomainError, ErrorKind, Fen};
-use anju_store::WithdrawalRecord;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, Query, State};
@@ -231,13 +231,13 @@ async fn withdrawal_page(
     error: Option<String>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let Some(member_id) = session.principal.member_id else {
         return internal(app, Some(session));
     };
     let (Ok(applications), Ok(agreement)) = (
         app.withdrawals_of(member_id).await,
-        app.store().repayment_agreement_of(member_id).await,
+        app.repayment_agreement_of(member_id).await,
     ) else {
         return internal(app, Some(session));
     };
@@ -318,7 +318,7 @@ pub async fn member_withdrawal_check(
     };
     let decision = match form.request() {
         Ok(request) => match app
-            .withdrawal_eligibility(member_id, &request, today_in_china())
+            .withdrawal_eligibility(member_id, &request, state.today())
             .await
         {
             Ok(d) => Ok(d),
@@ -427,7 +427,7 @@ pub async fn member_withdrawal_apply(
             &session.actor(&context),
             member_id,
             application,
-            today_in_china(),
+            state.today(),
         )
         .await
     {
@@ -486,7 +486,7 @@ pub async fn withdrawal_rules(
     session: Option<Extension<Session>>,
 ) -> Response {
     let app = &state.app;
-    let today = today_in_china();
+    let today = state.today();
     let Ok(policy) = app.policy().at(today) else {
         return internal(app, session.as_deref());
     };
@@ -549,12 +549,7 @@ pub async fn member_repayment_sign(
         Err(message) => return refused(&state, &session, WithdrawalForm::default(), message).await,
     };
     let result = app
-        .sign_repayment_agreement(
-            &session.actor(&context),
-            member_id,
-            &terms,
-            today_in_china(),
-        )
+        .sign_repayment_agreement(&session.actor(&context), member_id, &terms, state.today())
         .await
         .map(|a| {
             format!(
