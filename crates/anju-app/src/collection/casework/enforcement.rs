@@ -1,0 +1,276 @@
+//! Enforcement cases and their steps, and the daily collection job
+//! (`collection_day`) that opens them.
+
+use super::{not_found, period_value};
+use crate::access::Actor;
+use crate::{App, AppResult};
+use anju_domain::collection::CaseStatus;
+use anju_domain::collection::{CaseStep, EmployerStatus, check_deadline, check_next_step};
+use anju_domain::{Date, DomainError, Fen, Period};
+use anju_store::{CaseRecord, CaseStepRecord};
+
+/// Days an automatic 催缴 reminder gives the employer.
+pub const REMINDER_DAYS: i32 = 15;
+/// Longest document number or note staff may type.
+const MAX_TEXT_CHARS: usize = 200;
+/// Overdue employers the daily job reads at a time.
+const OVERDUE_EMPLOYERS_PAGE: u32 = 1_000;
+
+/// A step staff add to an enforcement case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseStepInput {
+    pub step: CaseStep,
+    pub deadline: Option<Date>,
+    /// 文书编号 of the notice, decision or court filing.
+    pub document: String,
+    pub note: String,
+}
+
+/// What the daily collection job did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CollectionDay {
+    /// Employers whose deferral ended and who are back to 正常.
+    pub deferrals_ended: Vec<i64>,
+    /// Employers with an overdue bill.
+    pub overdue_employers: usize,
+    /// Enforcement cases opened today with a 催缴 reminder.
+    pub cases_opened: Vec<i64>,
+}
+
+fn checked_text(text: &str, what: &str, required: bool) -> AppResult<String> {
+    let text = text.trim();
+    if (required && text.is_empty()) || text.chars().count() > MAX_TEXT_CHARS {
+        return Err(DomainError::new("TEXT_INVALID", format!("请填写{what}（200字以内）")).into());
+    }
+    Ok(text.to_string())
+}
+
+impl App {
+    /// Opens a case against an employer with overdue bills, its first step a
+    /// 催缴 reminder with a deadline.
+    pub async fn open_enforcement_case(
+        &self,
+        actor: &Actor,
+        employer_id: i64,
+        document: &str,
+        deadline: Date,
+        today: Date,
+    ) -> AppResult<CaseRecord> {
+        let result = self
+            .try_open_case(actor, employer_id, document, deadline, today)
+            .await;
+        let target = format!("employer:{employer_id}");
+        self.audited(
+            actor,
+            "enforcement.open",
+            &target,
+            document.as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn try_open_case(
+        &self,
+        actor: &Actor,
+        employer_id: i64,
+        document: &str,
+        deadline: Date,
+        today: Date,
+    ) -> AppResult<CaseRecord> {
+        check_deadline(CaseStep::Reminder, Some(deadline), today)?;
+        let document = checked_text(document, "催缴通知书编号", true)?;
+        let overdue = self.store().overdue_bills_of(employer_id, today).await?;
+        if overdue.is_empty() {
+            return Err(DomainError::new("CASE_NOT_OVERDUE", "该单位没有逾期未缴的清册").into());
+        }
+        let arrears = overdue
+            .iter()
+            .try_fold(Fen::ZERO, |acc, b| acc.checked_add(Fen::new(b.total_fen)))?;
+        let periods: Vec<String> = overdue.iter().map(|b| b.period.to_string()).collect();
+        let case = CaseRecord {
+            case_id: self.store().reserve_ids(1),
+            employer_id,
+            opened_on: today,
+            status: CaseStatus::Open,
+            arrears_fen: arrears.get(),
+            periods: periods.join(","),
+            closed_on: None,
+        };
+        let first = CaseStepRecord {
+            step_no: 1,
+            kind: CaseStep::Reminder,
+            acted_on: today,
+            deadline: Some(deadline),
+            document,
+            staff_login: staff_login(actor),
+            note: format!("欠缴 {arrears}，月份 {}", case.periods),
+        };
+        self.store().open_case(&case, &first).await?;
+        let body = format!(
+            "贵单位 {} 的住房公积金逾期未缴，合计 {arrears}。请于 {deadline} 前缴清（{}）。",
+            case.periods, first.document
+        );
+        self.tell_employer(employer_id, "住房公积金催缴通知", &body)
+            .await?;
+        Ok(case)
+    }
+
+    /// Escalates (责令限期缴存, then 申请法院强制执行) once the last deadline has
+    /// passed, or closes the case: when nothing is overdue any more, or with a
+    /// note saying why.
+    pub async fn add_case_step(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &CaseStepInput,
+        today: Date,
+    ) -> AppResult<CaseRecord> {
+        let result = self.try_add_case_step(actor, case_id, input, today).await;
+        let target = format!("case:{case_id}");
+        self.audited(
+            actor,
+            "enforcement.step",
+            &target,
+            input.step.code().as_bytes(),
+            result,
+        )
+        .await
+    }
+
+    async fn try_add_case_step(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &CaseStepInput,
+        today: Date,
+    ) -> AppResult<CaseRecord> {
+        let (case, steps) = self
+            .store()
+            .case(case_id)
+            .await?
+            .ok_or_else(|| not_found("CASE_NOT_FOUND", format!("案件 {case_id} 不存在")))?;
+        let last = steps
+            .last()
+            .ok_or_else(|| DomainError::new("CASE_CORRUPT", "案件没有办理记录"))?;
+        let last_step = if case.status == CaseStatus::Closed {
+            CaseStep::Closed
+        } else {
+            last.kind
+        };
+        check_next_step(last_step, last.deadline, input.step, input.deadline, today)?;
+        let still_overdue = !self
+            .store()
+            .overdue_bills_of(case.employer_id, today)
+            .await?
+            .is_empty();
+        let closing = input.step == CaseStep::Closed;
+        let document = checked_text(&input.document, "文书编号", !closing)?;
+        let note = checked_text(&input.note, "结案说明", closing && still_overdue)?;
+        let step = CaseStepRecord {
+            step_no: last.step_no + 1,
+            kind: input.step,
+            acted_on: today,
+            deadline: input.deadline.filter(|_| input.step.has_deadline()),
+            document,
+            staff_login: staff_login(actor),
+            note,
+        };
+        let closed_on = closing.then_some(today);
+        if !self
+            .store()
+            .add_case_step(case_id, &step, closed_on)
+            .await?
+        {
+            return Err(DomainError::new("CASE_CHANGED", "案件已变化，请刷新后重试").into());
+        }
+        let deadline = step
+            .deadline
+            .map(|d| format!("，期限 {d}"))
+            .unwrap_or_default();
+        let body = format!(
+            "催缴案件 {case_id}：{}（{}）{deadline}。",
+            input.step.name_zh(),
+            step.document
+        );
+        self.tell_employer(case.employer_id, input.step.name_zh(), &body)
+            .await?;
+        self.store()
+            .case(case_id)
+            .await?
+            .map(|(c, _)| c)
+            .ok_or_else(|| not_found("CASE_NOT_FOUND", format!("案件 {case_id} 不存在")))
+    }
+
+    pub async fn enforcement_case(
+        &self,
+        case_id: i64,
+    ) -> AppResult<Option<(CaseRecord, Vec<CaseStepRecord>)>> {
+        Ok(self.store().case(case_id).await?)
+    }
+
+    pub async fn enforcement_cases(
+        &self,
+        status: Option<CaseStatus>,
+    ) -> AppResult<Vec<CaseRecord>> {
+        Ok(self.store().cases(status, 200).await?)
+    }
+
+    /// 归集日终: restore employers whose deferral ended, and open a case with a
+    /// 催缴 reminder (deadline in [`REMINDER_DAYS`]) for every employer with an
+    /// overdue bill and no open case. Safe to run twice on a day.
+    pub async fn collection_day(&self, actor: &Actor, today: Date) -> AppResult<CollectionDay> {
+        let mut day = CollectionDay::default();
+        for r in self
+            .store()
+            .ended_deferrals(period_value(Period::of_date(today)))
+            .await?
+        {
+            let moved = self
+                .store()
+                .set_employer_status(
+                    r.employer_id,
+                    &[EmployerStatus::Deferred],
+                    EmployerStatus::Active,
+                )
+                .await?;
+            if moved {
+                day.deferrals_ended.push(r.employer_id);
+            }
+        }
+        let deadline = today.add_days(REMINDER_DAYS)?;
+        let mut after = 0;
+        loop {
+            let page = self
+                .store()
+                .overdue_employer_ids(today, after, OVERDUE_EMPLOYERS_PAGE)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = *last;
+            day.overdue_employers += page.len();
+            for employer_id in page {
+                if self.store().open_case_of(employer_id).await?.is_some() {
+                    continue;
+                }
+                let document = format!("催缴〔{}〕{employer_id}-{}号", today.year(), today);
+                // A case opened meanwhile (by staff, or a second run) is fine.
+                match self
+                    .open_enforcement_case(actor, employer_id, &document, deadline, today)
+                    .await
+                {
+                    Ok(case) => day.cases_opened.push(case.case_id),
+                    Err(e) if e.code() == Some("CASE_OPEN") => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(day)
+    }
+}
+
+fn staff_login(actor: &Actor) -> String {
+    actor
+        .principal
+        .as_ref()
+        .map_or_else(|| "system".to_string(), |p| p.masked_login())
+}

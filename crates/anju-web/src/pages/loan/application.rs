@@ -1,0 +1,514 @@
+//! The member's loans and the application: the form, its 试算 (the
+//! assessment on request) and the submission.
+
+use super::{CapRow, Refusal, card, form_error, optional_yuan, rate_text, required_yuan};
+use crate::auth::Session;
+use crate::context::RequestContext;
+use crate::error::status_of;
+use crate::pages::{Layout, failure, internal, render};
+use crate::state::WebState;
+use anju_app::loan::{CommercialPart, LoanApplication, LoanAssessment, RemoteCertificate};
+use anju_app::{AppError, AppResult};
+use anju_domain::Coded;
+use anju_domain::loan::InstallmentStatus;
+use anju_domain::loan::LoanStatus;
+use anju_domain::loan::{self, CreditGrade, Method, PropertyKind};
+use anju_domain::{DomainError, Fen, RatePpm};
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+/// The application form's fields, from the 试算 query or the submission.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LoanForm {
+    #[serde(default)]
+    pub co_borrower_id_card: String,
+    #[serde(default)]
+    pub property_kind: String,
+    #[serde(default)]
+    pub property_address: String,
+    #[serde(default)]
+    pub area: String,
+    #[serde(default)]
+    pub price: String,
+    #[serde(default)]
+    pub appraisal: String,
+    #[serde(default)]
+    pub monthly_income: String,
+    #[serde(default)]
+    pub credit_grade: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    pub first_home: Option<String>,
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default)]
+    pub months: String,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub seller_name: String,
+    #[serde(default)]
+    pub seller_account: String,
+    #[serde(default)]
+    pub repay_card: String,
+    #[serde(default)]
+    pub entrusted: Option<String>,
+    #[serde(default)]
+    pub remote_centre: String,
+    #[serde(default)]
+    pub remote_certificate_no: String,
+    #[serde(default)]
+    pub remote_balance: String,
+    #[serde(default)]
+    pub remote_months: String,
+    #[serde(default)]
+    pub commercial_bank: String,
+    #[serde(default)]
+    pub commercial_amount: String,
+    #[serde(default)]
+    pub commercial_rate: String,
+    #[serde(default)]
+    pub request_key: String,
+}
+impl LoanForm {
+    /// The form a member starts from: first home, grade A, 等额本息.
+    pub fn fresh() -> LoanForm {
+        LoanForm {
+            property_kind: "new".into(),
+            credit_grade: "A".into(),
+            first_home: Some("on".into()),
+            method: Method::Annuity.code().into(),
+            ..LoanForm::default()
+        }
+    }
+
+    /// The application the app assesses, or what is wrong with the form.
+    /// For 试算 (`checking`) a blank amount asks only for the limit.
+    pub fn application(&self, checking: bool) -> Result<LoanApplication, DomainError> {
+        let area = match self.area.trim() {
+            "" => 0,
+            text => Fen::parse(text)
+                .map_err(|_| form_error("建筑面积须为数字，最多两位小数（如 89.50）".into()))?
+                .get(),
+        };
+        let amount = if checking {
+            optional_yuan(&self.amount, "贷款金额")?.unwrap_or(Fen::ZERO)
+        } else {
+            optional_yuan(&self.amount, "贷款金额")?
+                .ok_or_else(|| DomainError::new("AMOUNT_REQUIRED", "请填写贷款金额"))?
+        };
+        let months = match self.months.trim() {
+            "" => return Err(form_error("请填写贷款期限（月）".into())),
+            text => text
+                .parse::<u32>()
+                .map_err(|_| form_error("贷款期限须为整数月数（1–360）".into()))?,
+        };
+        let remote = [
+            &self.remote_centre,
+            &self.remote_certificate_no,
+            &self.remote_balance,
+            &self.remote_months,
+        ]
+        .iter()
+        .any(|f| !f.trim().is_empty());
+        let remote = if remote {
+            Some(RemoteCertificate {
+                centre: self.remote_centre.trim().to_string(),
+                certificate_no: self.remote_certificate_no.trim().to_string(),
+                balance: optional_yuan(&self.remote_balance, "证明余额")?.unwrap_or(Fen::ZERO),
+                months: match self.remote_months.trim() {
+                    "" => 0,
+                    text => text
+                        .parse()
+                        .map_err(|_| form_error("连续缴存月数须为整数".into()))?,
+                },
+            })
+        } else {
+            None
+        };
+        let commercial = [
+            &self.commercial_bank,
+            &self.commercial_amount,
+            &self.commercial_rate,
+        ]
+        .iter()
+        .any(|f| !f.trim().is_empty());
+        let commercial = if commercial {
+            let rate = match self.commercial_rate.trim() {
+                "" => return Err(form_error("请填写商业贷款利率（%）".into())),
+                text => RatePpm::parse_percent(text).map_err(|e| {
+                    DomainError::new(e.code(), format!("商业贷款利率：{}", e.message()))
+                })?,
+            };
+            Some(CommercialPart {
+                bank: self.commercial_bank.trim().to_string(),
+                amount: required_yuan(&self.commercial_amount, "商业贷款金额")?,
+                rate,
+            })
+        } else {
+            None
+        };
+        let (seller_account, repay_card) = if checking {
+            (String::new(), String::new())
+        } else {
+            (
+                card(&self.seller_account, "售房人收款账号")?,
+                card(&self.repay_card, "还款银行卡号")?,
+            )
+        };
+        Ok(LoanApplication {
+            request_key: self.request_key.trim().to_string(),
+            co_borrower_id_cards: self
+                .co_borrower_id_card
+                .split([',', '，', ' '])
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect(),
+            property_kind: PropertyKind::parse(self.property_kind.trim()).map_err(|_| {
+                DomainError::new(
+                    "PROPERTY_KIND_UNKNOWN",
+                    "请选择房屋类型（期房、二手房、现房）",
+                )
+            })?,
+            property_address: self.property_address.trim().to_string(),
+            price: required_yuan(&self.price, "房价")?,
+            appraisal: optional_yuan(&self.appraisal, "评估价")?,
+            area_centi_m2: area,
+            monthly_income: required_yuan(&self.monthly_income, "家庭月收入")?,
+            credit_grade: match self.credit_grade.trim() {
+                "" => CreditGrade::A,
+                grade => CreditGrade::parse(grade)?,
+            },
+            declared_first_home: self.first_home.is_some(),
+            amount,
+            months,
+            method: match self.method.trim() {
+                "" => Method::Annuity,
+                method => Method::parse(method)?,
+            },
+            seller_name: self.seller_name.trim().to_string(),
+            seller_account,
+            repay_card,
+            entrusted: self.entrusted.is_some(),
+            remote,
+            commercial,
+        })
+    }
+}
+
+pub struct LoanRow {
+    pub id: i64,
+    pub applied_on: String,
+    pub amount: Fen,
+    pub months: i32,
+    pub method: &'static str,
+    pub rate: String,
+    pub status: &'static str,
+    pub outstanding: Fen,
+    pub grade: &'static str,
+    pub next_due: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "member_loans.html")]
+struct LoansPage {
+    layout: Layout,
+    notice: Option<String>,
+    error: Option<Refusal>,
+    loans: Vec<LoanRow>,
+    form: LoanForm,
+    request_key: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    methods: Vec<(&'static str, &'static str)>,
+    grades: [&'static str; 4],
+}
+
+pub struct ScheduleLine {
+    pub period: u32,
+    pub payment: Fen,
+    pub principal: Fen,
+    pub interest: Fen,
+}
+
+fn line(i: &loan::Installment) -> ScheduleLine {
+    ScheduleLine {
+        period: i.period,
+        payment: i.payment,
+        principal: i.principal,
+        interest: i.interest,
+    }
+}
+
+/// 试算: what the assessment says about the form as it stands.
+pub struct CheckView {
+    pub allowed: bool,
+    pub refusals: Vec<String>,
+    pub first_home: bool,
+    pub caps: Vec<CapRow>,
+    pub limit: Fen,
+    pub binding: &'static str,
+    pub rate: String,
+    pub max_months: u32,
+    pub balances: Fen,
+    pub parties: usize,
+    pub months: usize,
+    pub first: Option<ScheduleLine>,
+    pub last: Option<ScheduleLine>,
+    pub total_interest: Fen,
+}
+
+pub fn check_view(a: &LoanAssessment) -> AppResult<CheckView> {
+    let totals = if a.schedule.is_empty() {
+        None
+    } else {
+        Some(loan::totals(&a.schedule)?)
+    };
+    Ok(CheckView {
+        allowed: a.allowed(),
+        refusals: a.eligibility.refusals.clone(),
+        first_home: a.eligibility.first_home,
+        caps: a
+            .limit
+            .caps
+            .iter()
+            .map(|c| CapRow {
+                name: c.kind.name(),
+                amount: c.amount,
+                basis: c.basis.to_string(),
+                binding: c.kind == a.limit.binding,
+            })
+            .collect(),
+        limit: a.limit.limit,
+        binding: a.limit.binding.name(),
+        rate: a.rate.to_string(),
+        max_months: a.max_months,
+        balances: a.balances,
+        parties: a.parties.len(),
+        months: a.schedule.len(),
+        first: a.schedule.first().map(line),
+        last: a.schedule.last().map(line),
+        total_interest: totals.map_or(Fen::ZERO, |t| t.interest),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "loan_check.html")]
+struct CheckFragment {
+    error: Option<Refusal>,
+    view: Option<CheckView>,
+}
+
+async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> {
+    let app = &state.app;
+    let mut rows = Vec::new();
+    for l in app.loans_of(member_id).await? {
+        let next = app
+            .installments(l.loan_id)
+            .await?
+            .into_iter()
+            .find(|i| i.status != InstallmentStatus::Paid);
+        rows.push(LoanRow {
+            id: l.loan_id,
+            applied_on: l.applied_on.to_string(),
+            amount: Fen::new(l.amount_fen),
+            months: l.months,
+            method: l.method.name(),
+            rate: rate_text(l.rate_ppm),
+            status: l.status.name_zh(),
+            outstanding: Fen::new(l.outstanding_fen),
+            grade: if l.status == LoanStatus::Active {
+                l.grade.name()
+            } else {
+                "-"
+            },
+            next_due: next.map_or_else(
+                || "-".to_string(),
+                |i| {
+                    format!(
+                        "{} {}",
+                        i.due_date,
+                        Fen::new(i.principal_fen + i.interest_fen)
+                    )
+                },
+            ),
+            note: if l.status == LoanStatus::Rejected {
+                l.note.clone()
+            } else {
+                String::new()
+            },
+        });
+    }
+    Ok(rows)
+}
+
+async fn loans_page(
+    state: &WebState,
+    session: &Session,
+    form: LoanForm,
+    notice: Option<String>,
+    error: Option<Refusal>,
+) -> Response {
+    let app = &state.app;
+    let Some(member_id) = session.principal.member_id else {
+        return internal(app, Some(session));
+    };
+    let Ok(loans) = loan_rows(state, member_id).await else {
+        return internal(app, Some(session));
+    };
+    let page = LoansPage {
+        layout: Layout::new(app, Some(session)),
+        notice,
+        error,
+        loans,
+        form,
+        request_key: anju_app::access::random_token(),
+        kinds: PropertyKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.name_zh()))
+            .collect(),
+        methods: [Method::Annuity, Method::EqualPrincipal]
+            .into_iter()
+            .map(|m| (m.code(), m.name()))
+            .collect(),
+        grades: ["A", "B", "C", "D"],
+    };
+    render(app, Some(session), page.render())
+}
+
+/// 我的贷款: the loans and the application form.
+pub async fn member_loans(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    loans_page(&state, &session, LoanForm::fresh(), None, None).await
+}
+
+/// 试算 (a fragment): the assessment of the form as it stands; saves nothing.
+pub async fn member_loan_check(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Query(form): Query<LoanForm>,
+) -> Response {
+    let app = &state.app;
+    let Some(member_id) = session.principal.member_id else {
+        return internal(app, Some(&session));
+    };
+    let assessed = match form.application(true) {
+        Ok(application) => app
+            .assess_loan(member_id, &application, state.today())
+            .await
+            .and_then(|a| check_view(&a)),
+        Err(e) => Err(e.into()),
+    };
+    let fragment = match assessed {
+        Ok(view) => CheckFragment {
+            error: None,
+            view: Some(view),
+        },
+        Err(AppError::Rejected(e)) => CheckFragment {
+            error: Some(Refusal::of(&e)),
+            view: None,
+        },
+        Err(e) => {
+            tracing::error!(error = %e, "loan check");
+            return internal(app, Some(&session));
+        }
+    };
+    render(app, Some(&session), fragment.render())
+}
+
+/// 提交贷款申请: a refusal names why and writes nothing.
+pub async fn member_loan_apply(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<LoanForm>,
+) -> Response {
+    let app = &state.app;
+    let Some(member_id) = session.principal.member_id else {
+        return internal(app, Some(&session));
+    };
+    let result = match form.application(false) {
+        Ok(application) => {
+            app.apply_loan(
+                &session.actor(&context),
+                member_id,
+                application,
+                state.today(),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(l) => {
+            let notice = format!(
+                "贷款申请已提交（贷款编号 {}，{}，{} 个月），{}。",
+                l.loan_id,
+                Fen::new(l.amount_fen),
+                l.months,
+                l.status.name_zh()
+            );
+            loans_page(&state, &session, LoanForm::fresh(), Some(notice), None).await
+        }
+        Err(AppError::Rejected(e)) => {
+            let mut page = loans_page(&state, &session, form, None, Some(Refusal::of(&e))).await;
+            *page.status_mut() = status_of(e.kind());
+            page
+        }
+        Err(e) => failure(app, Some(&session), e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled() -> LoanForm {
+        LoanForm {
+            property_address: "苏州市姑苏区人民路 1 号".into(),
+            area: "89.5".into(),
+            price: "2000000".into(),
+            monthly_income: "20000.00".into(),
+            amount: "300000".into(),
+            months: "240".into(),
+            seller_name: "苏州房产有限公司".into(),
+            seller_account: "62220201000041234".into(),
+            repay_card: "62220201000041234".into(),
+            request_key: "k".into(),
+            ..LoanForm::fresh()
+        }
+    }
+
+    #[test]
+    fn the_form_reads_yuan_area_and_the_optional_parts() {
+        let a = filled().application(false).expect("application");
+        assert_eq!(a.area_centi_m2, 8950);
+        assert_eq!(a.price, Fen::new(200_000_000));
+        assert!(a.declared_first_home && a.remote.is_none() && a.commercial.is_none());
+        let mut form = filled();
+        form.commercial_bank = "工商银行".into();
+        form.commercial_amount = "100000".into();
+        form.commercial_rate = "3.05".into();
+        form.remote_centre = "上海市住房公积金管理中心".into();
+        form.remote_months = "12".into();
+        let a = form.application(false).expect("application");
+        assert_eq!(a.commercial.expect("commercial").rate.ppm(), 30_500);
+        assert_eq!(a.remote.expect("remote").months, 12);
+    }
+
+    #[test]
+    fn a_bad_card_is_named_and_a_check_needs_no_card() {
+        let mut form = filled();
+        form.repay_card = "62220201000041235".into();
+        let e = form.application(false).expect_err("bad card");
+        assert_eq!(e.code(), "BANK_CARD_CHECKSUM");
+        assert!(e.message().starts_with("还款银行卡号："), "{}", e.message());
+        form.amount = String::new();
+        assert_eq!(form.application(true).expect("check").amount, Fen::ZERO);
+    }
+}
