@@ -78,7 +78,8 @@ pub async fn seed(app: &App, today: Date) -> AppResult<DemoSummary> {
                     member: r,
                 };
                 let registration = EmployerRegistration::new(&uscc, name, Some(*pay_day), rates)?;
-                app.register_employer(&demo_actor(), &registration, opened)
+                app.collection()
+                    .register_employer(&demo_actor(), &registration, opened)
                     .await?
                     .employer_id
             }
@@ -102,10 +103,12 @@ pub async fn seed(app: &App, today: Date) -> AppResult<DemoSummary> {
                 already += 1;
             } else {
                 let bill = app
+                    .collection()
                     .generate_bill(&demo_actor(), *employer_id, period)
                     .await?;
                 let paid_on = Date::from_ymd(period.year(), period.month(), 10)?;
-                app.pay_bill(&demo_actor(), bill.bill_id, "bank", paid_on)
+                app.collection()
+                    .pay_bill(&demo_actor(), bill.bill_id, "bank", paid_on)
                     .await?;
                 paid_now += 1;
             }
@@ -132,6 +135,7 @@ pub async fn settle_demo_interest(app: &App, today: Date) -> AppResult<u64> {
     let mut credited = 0;
     for end_year in first..today.interest_year().end_year() {
         let run = app
+            .interest()
             .settle_interest(
                 &demo_actor(),
                 anju_domain::InterestYear::ending(end_year),
@@ -177,7 +181,8 @@ pub async fn seed_demo_withdrawals(app: &App, today: Date) -> AppResult<()> {
             documents: Vec::new(),
             request_key: format!("demo-rent-{}", Period::of_date(today).yyyymm()),
         };
-        app.apply_withdrawal(&actor, member.member_id, application, today)
+        app.withdrawals()
+            .apply_withdrawal(&actor, member.member_id, application, today)
             .await?;
     }
     Ok(())
@@ -214,7 +219,8 @@ async fn enrol_staff(app: &App, i: usize, employer_id: i64, opened: Date) -> App
             )?)
         })
         .collect::<AppResult<Vec<_>>>()?;
-    app.enrol_members(&demo_actor(), employer_id, &people, opened)
+    app.collection()
+        .enrol_members(&demo_actor(), employer_id, &people, opened)
         .await?;
     Ok(())
 }
@@ -251,7 +257,7 @@ mod tests {
             (second.bills_paid_now, second.bills_already_there),
             (0, 140)
         );
-        let check = app.check_ledger().await.expect("check");
+        let check = app.ledger().check_ledger().await.expect("check");
         assert!(check.is_ok(), "{}", check.render());
         // 140 monthly bills, one back payment, two flexible workers × 3 months.
         assert_eq!(check.entries, 147);
@@ -260,17 +266,38 @@ mod tests {
             .member_by_id_card(demo_member_id_card(1).expect("id").as_str())
             .await;
         assert!(member.expect("read").is_some());
-        let overdue = app.overdue_bills(today).await.expect("overdue");
+        let overdue = app
+            .collection()
+            .overdue_bills(today)
+            .await
+            .expect("overdue");
         assert_eq!(overdue.len(), 2, "the late employer's two months");
         assert_eq!(
-            app.enforcement_cases(Some(CaseStatus::Open))
+            app.collection()
+                .enforcement_cases(Some(CaseStatus::Open))
                 .await
                 .expect("cases")
                 .len(),
             1
         );
-        assert_eq!(app.base_filing_counts(2026).await.expect("k05"), (3, 6));
-        assert_eq!(app.flexible_counts(today).await.expect("k07").0, 2);
-        assert_eq!(app.pending_tasks(10).await.expect("queue").len(), 1);
+        assert_eq!(
+            app.collection()
+                .base_filing_counts(2026)
+                .await
+                .expect("k05"),
+            (3, 6)
+        );
+        assert_eq!(
+            app.collection()
+                .flexible_counts(today)
+                .await
+                .expect("k07")
+                .0,
+            2
+        );
+        assert_eq!(
+            app.access().pending_tasks(10).await.expect("queue").len(),
+            1
+        );
     }
 }

@@ -52,7 +52,7 @@ pub async fn seed_cases(app: &App, today: Date) -> AppResult<()> {
     pending_deferral(app, today, this_month).await?;
     back_payment(app, today, this_month).await?;
     flexible_workers(app, today, this_month).await?;
-    app.collection_day(&batch(), today).await?;
+    app.collection().collection_day(&batch(), today).await?;
     Ok(())
 }
 
@@ -70,6 +70,7 @@ async fn late_employer(app: &App, this_month: Period) -> AppResult<()> {
     };
     let registration = EmployerRegistration::new(&uscc, LATE_NAME, Some(10), rates)?;
     let employer = app
+        .collection()
         .register_employer(&batch(), &registration, opened)
         .await?;
     let people: Vec<MemberEnrolment> = (0..3)
@@ -82,11 +83,13 @@ async fn late_employer(app: &App, this_month: Period) -> AppResult<()> {
             )?)
         })
         .collect::<AppResult<_>>()?;
-    app.enrol_members(&batch(), employer.employer_id, &people, opened)
+    app.collection()
+        .enrol_members(&batch(), employer.employer_id, &people, opened)
         .await?;
     // Two months billed, neither paid: the older one is overdue by now.
     for period in [two_months_ago, two_months_ago.next()?] {
-        app.generate_bill(&batch(), employer.employer_id, period)
+        app.collection()
+            .generate_bill(&batch(), employer.employer_id, period)
             .await?;
     }
     Ok(())
@@ -120,7 +123,8 @@ pub async fn file_demo_bases(
         })
         .collect();
     let filed_on = Date::from_ymd(year, 7, 3)?.min(today);
-    app.file_bases(&batch(), employer_id, year, &bases, filed_on)
+    app.collection()
+        .file_bases(&batch(), employer_id, year, &bases, filed_on)
         .await?;
     Ok(())
 }
@@ -134,7 +138,12 @@ async fn pending_deferral(app: &App, today: Date, this_month: Period) -> AppResu
     else {
         return Ok(());
     };
-    if !app.reliefs_of(employer.employer_id).await?.is_empty() {
+    if !app
+        .collection()
+        .reliefs_of(employer.employer_id)
+        .await?
+        .is_empty()
+    {
         return Ok(());
     }
     let from = this_month.next()?;
@@ -146,7 +155,8 @@ async fn pending_deferral(app: &App, today: Date, this_month: Period) -> AppResu
         reason: "工程款回收延迟，现金流紧张".to_string(),
         consent: "职代会决议〔2026〕2号".to_string(),
     };
-    app.apply_for_relief(&counter_clerk(), employer.employer_id, &application, today)
+    app.collection()
+        .apply_for_relief(&counter_clerk(), employer.employer_id, &application, today)
         .await?;
     Ok(())
 }
@@ -179,6 +189,7 @@ async fn back_payment(app: &App, today: Date, this_month: Period) -> AppResult<(
         rates: None,
     };
     let bill = app
+        .collection()
         .create_back_payment(
             &batch(),
             employer.employer_id,
@@ -188,7 +199,9 @@ async fn back_payment(app: &App, today: Date, this_month: Period) -> AppResult<(
             today,
         )
         .await?;
-    app.pay_bill(&batch(), bill.bill_id, "bank", today).await?;
+    app.collection()
+        .pay_bill(&batch(), bill.bill_id, "bank", today)
+        .await?;
     Ok(())
 }
 
@@ -208,22 +221,24 @@ async fn flexible_workers(app: &App, today: Date, this_month: Period) -> AppResu
             agreed: true,
         };
         let member = app
+            .collection()
             .sign_up_flexible(&batch(), &signup, start.first_day()?)
             .await?;
         let mut period = start;
         while period <= this_month {
             let day = period.first_day()?.add_days(4)?.min(today);
             let key = format!("demo-deposit-{period}");
-            app.deposit_flexible(
-                &batch(),
-                member.member_id,
-                period,
-                Fen::new(800_00),
-                "ecny",
-                &key,
-                day,
-            )
-            .await?;
+            app.collection()
+                .deposit_flexible(
+                    &batch(),
+                    member.member_id,
+                    period,
+                    Fen::new(800_00),
+                    "ecny",
+                    &key,
+                    day,
+                )
+                .await?;
             period = period.next()?;
         }
     }

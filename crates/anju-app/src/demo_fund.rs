@@ -40,9 +40,12 @@ pub async fn seed_demo_fund(app: &App, today: Date) -> AppResult<()> {
     // (a demo whose last year had no income has nothing to distribute).
     let last_year = today.year() - 1;
     if app.store().distribution(last_year).await?.is_none() {
-        let _ = app.prepare_distribution(&finance(), last_year, today).await;
+        let _ = app
+            .fund()
+            .prepare_distribution(&finance(), last_year, today)
+            .await;
     }
-    app.check_liquidity(&finance(), today).await?;
+    app.fund().check_liquidity(&finance(), today).await?;
     Ok(())
 }
 
@@ -57,7 +60,7 @@ async fn book_bank_interest(app: &App, today: Date) -> AppResult<()> {
             if day > today {
                 return Ok(());
             }
-            let position = app.position_at(day).await?;
+            let position = app.fund().position_at(day).await?;
             let balance = position.get("101").map_or(0, |net| net.get());
             let interest = (i128::from(balance) * 15_000 + 2_000_000) / 4_000_000;
             let interest = Fen::new(i64::try_from(interest).unwrap_or(0));
@@ -74,7 +77,7 @@ async fn book_bank_interest(app: &App, today: Date) -> AppResult<()> {
                     Line::credit("40101", interest),
                 ],
             )?;
-            app.post_entry(entry).await?;
+            app.ledger().post_entry(entry).await?;
         }
     }
     Ok(())
@@ -97,7 +100,7 @@ async fn register_deposits(app: &App, today: Date) -> AppResult<()> {
     if !app.store().fund_deposits().await?.is_empty() {
         return Ok(());
     }
-    let gl_101 = app.cash_plan(today).await?.gl_101_fen;
+    let gl_101 = app.fund().cash_plan(today).await?.gl_101_fen;
     if gl_101 <= 0 {
         return Ok(());
     }
@@ -133,7 +136,7 @@ async fn register_deposits(app: &App, today: Date) -> AppResult<()> {
             matures_on,
             note: "演示数据".to_string(),
         };
-        app.place_fund_deposit(&finance(), &request).await?;
+        app.fund().place_fund_deposit(&finance(), &request).await?;
     }
     Ok(())
 }
@@ -142,16 +145,19 @@ async fn enter_inputs(app: &App, today: Date) -> AppResult<()> {
     if !app.store().fund_inputs(None).await?.is_empty() {
         return Ok(());
     }
-    app.load_year_totals(&finance(), PUBLISHED, today).await?;
+    app.fund()
+        .load_year_totals(&finance(), PUBLISHED, today)
+        .await?;
     // For the plan's last year the cockpit shows (and this year's report).
-    let plan_year = app.plan_catalogue().last_year.min(today.year());
+    let plan_year = app.fund().plan_catalogue().last_year.min(today.year());
     let mut years = vec![plan_year];
     if plan_year != today.year() {
         years.push(today.year());
     }
     for year in years {
         for (key, value) in DEMO_INPUTS {
-            app.enter_fund_input(&finance(), year, key, value, "演示数据", today)
+            app.fund()
+                .enter_fund_input(&finance(), year, key, value, "演示数据", today)
                 .await?;
         }
     }

@@ -91,6 +91,7 @@ pub async fn seed_demo_loans(app: &App, today: Date) -> AppResult<()> {
         };
         let actor = person(Role::Member, id_card.as_str(), Some(member.member_id));
         let loan = app
+            .loans()
             .apply_loan(
                 &actor,
                 member.member_id,
@@ -102,17 +103,21 @@ pub async fn seed_demo_loans(app: &App, today: Date) -> AppResult<()> {
             continue;
         }
         let id = loan.loan_id;
-        app.review_loan(&person(Role::Clerk, "clerk01", None), id, "材料齐全")
+        app.loans()
+            .review_loan(&person(Role::Clerk, "clerk01", None), id, "材料齐全")
             .await?;
         if stage == "reviewed" {
             continue;
         }
-        app.approve_loan(&person(Role::Reviewer, "reviewer01", None), id, "同意")
+        app.loans()
+            .approve_loan(&person(Role::Reviewer, "reviewer01", None), id, "同意")
             .await?;
         let mortgage = format!("苏(2026)苏州市不动产证明第{id:07}号");
-        app.sign_loan_contract(&person(Role::Clerk, "clerk01", None), id, &mortgage, day)
+        app.loans()
+            .sign_loan_contract(&person(Role::Clerk, "clerk01", None), id, &mortgage, day)
             .await?;
-        app.disburse_loan(&person(Role::Finance, "finance01", None), id, day)
+        app.loans()
+            .disburse_loan(&person(Role::Finance, "finance01", None), id, day)
             .await?;
         disbursed = true;
     }
@@ -122,10 +127,10 @@ pub async fn seed_demo_loans(app: &App, today: Date) -> AppResult<()> {
         for _ in 0..4 {
             day = crate::loan::next_month(day)?;
             if day <= today {
-                app.run_repayments(day).await?;
+                app.loans().run_repayments(day).await?;
             }
         }
-        app.run_repayments(today).await?;
+        app.loans().run_repayments(today).await?;
     }
     Ok(())
 }

@@ -105,15 +105,16 @@ pub async fn seed_people(app: &App, today: Date) -> AppResult<Vec<DemoSignin>> {
                 .then(|| format!("{}@demo.anju.cn", seat.login)),
             totp_secret: seat.role.is_staff().then(|| DEMO_TOTP_SECRET.to_vec()),
         };
-        let (created, token) = match app.create_account(account, today).await {
+        let (created, token) = match app.access().create_account(account, today).await {
             Ok((user, token)) => {
-                app.notify(
-                    user.user_id,
-                    "welcome",
-                    "欢迎使用住房公积金网上服务大厅",
-                    "本账号为演示账号，数据为模拟数据。",
-                )
-                .await?;
+                app.access()
+                    .notify(
+                        user.user_id,
+                        "welcome",
+                        "欢迎使用住房公积金网上服务大厅",
+                        "本账号为演示账号，数据为模拟数据。",
+                    )
+                    .await?;
                 (true, token)
             }
             Err(AppError::Rejected(e)) if e.code() == "USER_EXISTS" => (false, None),
@@ -176,7 +177,7 @@ mod tests {
             .expect("read")
             .expect("enrolled");
         assert_eq!(member.member_id, Some(enrolled.member_id));
-        let inbox = app.inbox(member.user_id, 5).await.expect("inbox");
+        let inbox = app.access().inbox(member.user_id, 5).await.expect("inbox");
         assert_eq!(inbox.len(), 1, "a welcome message, once");
         // The demo's two ended interest years are settled once; the member
         // gets each year's notice once however often the demo starts.
@@ -188,7 +189,7 @@ mod tests {
             .await
             .expect("again");
         assert_eq!(again, 0, "nothing more the second time");
-        let inbox = app.inbox(member.user_id, 5).await.expect("inbox");
+        let inbox = app.access().inbox(member.user_id, 5).await.expect("inbox");
         let titles: Vec<&str> = inbox.iter().map(|m| m.title.as_str()).collect();
         assert_eq!(titles[..2], ["2026 年度结息通知", "2025 年度结息通知"]);
         // The demo's withdrawals: one paid at the counter, one waiting; twice is once.
@@ -198,11 +199,13 @@ mod tests {
                 .expect("withdrawals");
         }
         let queue = app
+            .withdrawals()
             .withdrawal_queue(WithdrawalStatus::Submitted)
             .await
             .expect("queue");
         assert_eq!(queue.len(), 1, "one application waits for review");
         let paid = app
+            .withdrawals()
             .withdrawal_indicators(Date::parse("2026-01-01").expect("d"), today)
             .await
             .expect("k");
@@ -217,20 +220,25 @@ mod tests {
                 .expect("loans");
         }
         assert_eq!(
-            app.loan_queue(LoanStatus::Submitted)
+            app.loans()
+                .loan_queue(LoanStatus::Submitted)
                 .await
                 .expect("q")
                 .len(),
             1
         );
         assert_eq!(
-            app.loan_queue(LoanStatus::Reviewed).await.expect("q").len(),
+            app.loans()
+                .loan_queue(LoanStatus::Reviewed)
+                .await
+                .expect("q")
+                .len(),
             1
         );
         let book = app.store().loan_book().await.expect("book");
         assert_eq!((book.active_loans, book.overdue_loans), (2, 1));
         assert!(book.overdue_principal_fen > 0);
-        let check = app.check_ledger().await.expect("check");
+        let check = app.ledger().check_ledger().await.expect("check");
         assert!(check.is_ok(), "{}", check.render());
     }
 }

@@ -16,9 +16,11 @@ pub mod interest;
 pub mod ledger;
 pub mod loan;
 pub mod policy;
+mod services;
 pub mod withdrawal;
 
 pub use error::{AppError, AppResult};
+pub use services::{Access, Collection, Fund, Interest, Ledger, Loans, Withdrawals};
 
 use anju_domain::policy::PolicySet;
 use anju_store::Store;

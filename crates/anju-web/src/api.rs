@@ -54,7 +54,7 @@ pub async fn idempotency(State(state): State<WebState>, request: Request, next: 
     material.extend_from_slice(&bytes);
     let request_hash = sha256_hex(&material);
     let user_id = session.principal.user_id;
-    match state.app.idempotency_record(user_id, &key).await {
+    match state.app.access().idempotency_record(user_id, &key).await {
         Ok(Some(stored)) if stored.request_hash == request_hash => return replay(&stored),
         Ok(Some(_)) => {
             return refusal(
@@ -84,7 +84,7 @@ pub async fn idempotency(State(state): State<WebState>, request: Request, next: 
         response_body: String::from_utf8_lossy(&body).to_string(),
         created_at_us: anju_app::clock::now_micros(),
     };
-    if let Err(e) = state.app.save_idempotency_record(&record).await {
+    if let Err(e) = state.app.access().save_idempotency_record(&record).await {
         tracing::error!(error = %e, "idempotency save");
     }
     Response::from_parts(parts, Body::from(body))
@@ -135,7 +135,7 @@ pub async fn member_balance(
     let Some(member) = session.principal.member_id else {
         return refusal("MEMBER_NOT_FOUND", "登录账号未关联个人账户");
     };
-    match state.app.member_balance(MemberId(member)).await {
+    match state.app.ledger().member_balance(MemberId(member)).await {
         Ok(b) => Json(json!({
             "member_id": member,
             "balance_fen": b.balance.get(),
@@ -163,7 +163,7 @@ fn task_json(t: &TaskRecord) -> serde_json::Value {
 }
 
 pub async fn pending_tasks(State(state): State<WebState>) -> Response {
-    match state.app.pending_tasks(100).await {
+    match state.app.access().pending_tasks(100).await {
         Ok(tasks) => Json(json!({ "items": tasks.iter().map(task_json).collect::<Vec<_>>() }))
             .into_response(),
         Err(e) => WebError::from(e).into_response(),
@@ -192,6 +192,7 @@ pub async fn decide_task(
     };
     match state
         .app
+        .access()
         .decide_task(
             &session.actor(&context),
             task_id,
@@ -229,6 +230,7 @@ pub async fn request_reversal(
     };
     match state
         .app
+        .access()
         .request_reversal(&session.actor(&context), &request)
         .await
     {
@@ -253,7 +255,7 @@ pub async fn audit(State(state): State<WebState>, Query(params): Query<AuditPara
         limit: params.limit.unwrap_or(50),
         ..AuditQuery::default()
     };
-    match state.app.search_audit(&query).await {
+    match state.app.access().search_audit(&query).await {
         Ok(rows) => Json(json!({
             "items": rows.iter().map(|r| json!({
                 "audit_id": r.audit_id, "at_us": r.at_us, "actor": r.actor_login, "role": r.role,
@@ -315,6 +317,7 @@ pub async fn company_registered(
     };
     match state
         .app
+        .collection()
         .open_employer_from_message(&session.actor(&context), &message, state.today())
         .await
     {
@@ -342,6 +345,7 @@ pub async fn company_deregistered(
     };
     match state
         .app
+        .collection()
         .close_employer_from_message(&session.actor(&context), &body.uscc, &body.message_id)
         .await
     {

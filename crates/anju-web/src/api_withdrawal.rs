@@ -91,6 +91,7 @@ pub async fn eligibility(
     };
     match state
         .app
+        .withdrawals()
         .withdrawal_eligibility(member_id, &request, state.today())
         .await
     {
@@ -138,6 +139,7 @@ pub async fn apply(
     };
     match state
         .app
+        .withdrawals()
         .apply_withdrawal(
             &session.actor(&context),
             member_id,
@@ -160,7 +162,7 @@ pub async fn list(
         Ok(m) => m,
         Err(e) => return WebError::from(e).into_response(),
     };
-    match state.app.withdrawals_of(member_id).await {
+    match state.app.withdrawals().withdrawals_of(member_id).await {
         Ok(list) => Json(json!({
             "withdrawals": list.iter().map(withdrawal_json).collect::<Vec<_>>(),
         }))

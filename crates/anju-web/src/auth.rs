@@ -90,6 +90,7 @@ async fn resolve(state: &WebState, headers: &HeaderMap) -> Option<Session> {
     {
         let principal = state
             .app
+            .access()
             .resolve_api_token(bearer.trim())
             .await
             .ok()
@@ -103,6 +104,7 @@ async fn resolve(state: &WebState, headers: &HeaderMap) -> Option<Session> {
     let token = cookie_token(headers)?;
     let (principal, record) = state
         .app
+        .access()
         .resolve_session(&token, now_micros())
         .await
         .ok()
@@ -210,6 +212,7 @@ async fn audit_denied(
     let outcome = anju_app::access::CommandOutcome::Refused("ROLE_FORBIDDEN");
     if let Err(e) = state
         .app
+        .access()
         .audit(
             &session.actor(&context),
             "access.denied",

@@ -118,6 +118,7 @@ impl Harness {
         };
         let (_, token) = self
             .app
+            .access()
             .create_account(account, today())
             .await
             .expect("account");
@@ -135,6 +136,7 @@ impl Harness {
         let registration =
             EmployerRegistration::new(uscc, "示范科技", Some(15), rates).expect("reg");
         self.app
+            .collection()
             .register_employer(&actor, &registration, today())
             .await
             .expect("register");

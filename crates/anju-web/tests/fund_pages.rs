@@ -72,23 +72,24 @@ async fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("dir");
     let app = common::open_app(&dir, today()).await;
     let today = today();
-    app.take_over_members(
-        &common::batch(),
-        &[MemberRecord {
-            member_id: 1,
-            id_card: MEMBER.into(),
-            name: "王芳".into(),
-            employer_id: Some(9),
-            status: MemberStatus::Active,
-            wage_fen: 10_000_00,
-            employer_rate_ppm: None,
-            member_rate_ppm: None,
-            enrolled_at_us: 1,
-        }],
-        today.add_days(-500).expect("d"),
-    )
-    .await
-    .expect("enrol");
+    app.collection()
+        .take_over_members(
+            &common::batch(),
+            &[MemberRecord {
+                member_id: 1,
+                id_card: MEMBER.into(),
+                name: "王芳".into(),
+                employer_id: Some(9),
+                status: MemberStatus::Active,
+                wage_fen: 10_000_00,
+                employer_rate_ppm: None,
+                member_rate_ppm: None,
+                enrolled_at_us: 1,
+            }],
+            today.add_days(-500).expect("d"),
+        )
+        .await
+        .expect("enrol");
     let mut entries = Vec::new();
     let mut period = Period::of_date(today);
     for _ in 0..14 {
@@ -116,7 +117,7 @@ async fn harness() -> Harness {
             Line::credit("40101", Fen::new(2_000_00)),
         ],
     ));
-    app.post_entries(&entries).await.expect("seed");
+    app.ledger().post_entries(&entries).await.expect("seed");
     let options = WebOptions {
         secure_cookies: false,
         signin_per_minute: 1_000,
@@ -177,6 +178,7 @@ impl Harness {
     /// Creates the sign-in and signs in (staff with their TOTP code).
     async fn person(&self, login: &str, role: Role, member_id: Option<i64>) -> Client {
         self.app
+            .access()
             .create_account(
                 NewAccount {
                     login: login.to_string(),
@@ -437,7 +439,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
         "{}",
         own.body
     );
-    let record = h.app.distribution(year).await.expect("read");
+    let record = h.app.fund().distribution(year).await.expect("read");
     let record = record.expect("prepared");
     assert_eq!(record.status, DistributionStatus::Prepared);
     assert_eq!(record.entry_id, None);
@@ -469,7 +471,7 @@ async fn a_distribution_prepared_by_one_manager_is_approved_by_another() {
         "{}",
         approved.body
     );
-    let record = h.app.distribution(year).await.expect("read");
+    let record = h.app.fund().distribution(year).await.expect("read");
     assert_eq!(
         record.expect("approved").status,
         DistributionStatus::Approved
@@ -545,7 +547,13 @@ async fn finance_places_deposits_matures_one_and_a_bad_one_is_refused() {
         refused_bad.body
     );
     assert_eq!(
-        h.app.cash_plan(today).await.expect("read").deposits.len(),
+        h.app
+            .fund()
+            .cash_plan(today)
+            .await
+            .expect("read")
+            .deposits
+            .len(),
         1
     );
 
@@ -566,7 +574,7 @@ async fn finance_places_deposits_matures_one_and_a_bad_one_is_refused() {
     let page = h.post_form("/staff/fund/deposits", &finance, &later).await;
     let rows = ids(&page.body, "deposit-");
     assert_eq!(rows.len(), 3, "{}", page.body);
-    let deposits = h.app.cash_plan(today).await.expect("read").deposits;
+    let deposits = h.app.fund().cash_plan(today).await.expect("read").deposits;
     let due = deposits
         .iter()
         .find(|d| d.bank == "中国银行苏州分行")
@@ -653,7 +661,13 @@ async fn a_liquidity_check_raises_alerts_and_a_risk_manager_acknowledges_them() 
         .await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(blank.body.contains("请填写处置说明"), "{}", blank.body);
-    let open = h.app.liquidity(today()).await.expect("alerts").alerts;
+    let open = h
+        .app
+        .fund()
+        .liquidity(today())
+        .await
+        .expect("alerts")
+        .alerts;
     assert!(open.iter().all(|a| a.acknowledged_by.is_none()));
 
     let note = enc("已通知财务调度资金");
@@ -725,6 +739,7 @@ async fn finance_enters_a_kpi_input_and_an_unknown_key_is_refused() {
     );
     let inputs = h
         .app
+        .fund()
         .kpi_cockpit(year, today())
         .await
         .expect("inputs")
@@ -775,7 +790,12 @@ async fn the_annual_report_is_a_page_an_html_document_and_a_pdf() {
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(future.body.contains("尚未开始"), "{}", future.body);
 
-    let report = h.app.annual_report(year, today()).await.expect("report");
+    let report = h
+        .app
+        .fund()
+        .annual_report(year, today())
+        .await
+        .expect("report");
     let html = anju_web::report_render::report_html(&report);
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains(&report.title));
     assert!(html.contains("<h2>四、资产风险状况</h2>") && !html.contains("<script"));

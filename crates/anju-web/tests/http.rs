@@ -134,6 +134,7 @@ impl Harness {
     async fn account(&self, login: &str, role: Role) -> Option<String> {
         let (_, token) = self
             .app
+            .access()
             .create_account(
                 NewAccount {
                     login: login.to_string(),
@@ -356,6 +357,7 @@ async fn five_wrong_passwords_lock_the_account() {
     assert!(locked.body.contains("锁定"));
     let rows = h
         .app
+        .access()
         .search_audit(&AuditQuery {
             action: Some("signin".into()),
             limit: 10,
@@ -367,7 +369,8 @@ async fn five_wrong_passwords_lock_the_account() {
 }
 
 async fn posted_entry(app: &App) -> i64 {
-    app.open_member_accounts(&[(MemberId(1), today())])
+    app.ledger()
+        .open_member_accounts(&[(MemberId(1), today())])
         .await
         .expect("open");
     let entry = NewEntry::new(
@@ -381,7 +384,12 @@ async fn posted_entry(app: &App) -> i64 {
         ],
     )
     .expect("entry");
-    app.post_entry(entry).await.expect("post").entry_id.0
+    app.ledger()
+        .post_entry(entry)
+        .await
+        .expect("post")
+        .entry_id
+        .0
 }
 
 #[tokio::test]
@@ -417,12 +425,20 @@ async fn csrf_is_required_for_cookie_posts() {
         .await;
     assert_eq!(cross.status, StatusCode::FORBIDDEN);
     assert!(
-        h.app.pending_tasks(10).await.expect("tasks").is_empty(),
+        h.app
+            .access()
+            .pending_tasks(10)
+            .await
+            .expect("tasks")
+            .is_empty(),
         "nothing was written"
     );
     let ok = h.post_form("/staff/reversal-requests", &clerk, &form).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    assert_eq!(h.app.pending_tasks(10).await.expect("tasks").len(), 1);
+    assert_eq!(
+        h.app.access().pending_tasks(10).await.expect("tasks").len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -502,7 +518,7 @@ async fn api_posts_are_idempotent() {
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
     assert!(missing.body.contains("IDEMPOTENCY_KEY_REQUIRED"));
     assert_eq!(
-        h.app.pending_tasks(10).await.expect("tasks").len(),
+        h.app.access().pending_tasks(10).await.expect("tasks").len(),
         1,
         "posted once"
     );
@@ -524,7 +540,7 @@ async fn maker_checker_over_http_with_an_audit_row_per_action() {
         )
         .await;
     assert!(asked.body.contains("已提交冲正申请"), "{}", asked.body);
-    let task = h.app.pending_tasks(10).await.expect("tasks")[0].task_id;
+    let task = h.app.access().pending_tasks(10).await.expect("tasks")[0].task_id;
     let own = h
         .post_form(
             &format!("/staff/tasks/{task}/decision"),
@@ -536,6 +552,7 @@ async fn maker_checker_over_http_with_an_audit_row_per_action() {
     assert!(own.body.contains("不能审批本人经办的业务"), "{}", own.body);
     assert_eq!(
         h.app
+            .ledger()
             .member_balance(MemberId(1))
             .await
             .expect("balance")
@@ -553,6 +570,7 @@ async fn maker_checker_over_http_with_an_audit_row_per_action() {
     assert!(approved.body.contains("已批准"));
     assert_eq!(
         h.app
+            .ledger()
             .member_balance(MemberId(1))
             .await
             .expect("balance")
@@ -564,6 +582,7 @@ async fn maker_checker_over_http_with_an_audit_row_per_action() {
     assert!(inbox.body.contains("凭证冲正”已批准"), "{}", inbox.body);
     let trail = h
         .app
+        .access()
         .search_audit(&AuditQuery {
             limit: 50,
             ..AuditQuery::default()
@@ -704,6 +723,7 @@ async fn a_member_downloads_the_statement_as_csv_and_pdf() {
 async fn finance_runs_the_settlement_from_the_console_and_sees_it_finish() {
     let h = harness().await;
     h.app
+        .ledger()
         .open_member_accounts(&[(MemberId(1), Date::parse("2024-06-01").expect("d"))])
         .await
         .expect("open");
@@ -718,7 +738,7 @@ async fn finance_runs_the_settlement_from_the_console_and_sees_it_finish() {
         ],
     )
     .expect("entry");
-    h.app.post_entry(deposit).await.expect("post");
+    h.app.ledger().post_entry(deposit).await.expect("post");
     h.account("fin-1", Role::Finance).await;
     let finance = h.sign_in("fin-1", Role::Finance).await;
     let page = h.get("/staff/interest", &finance).await;
@@ -801,6 +821,7 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         enrolled_at_us: 1,
     };
     h.app
+        .collection()
         .take_over_members(
             &common::batch(),
             &[member_record],
@@ -819,7 +840,7 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         ],
     )
     .expect("entry");
-    h.app.post_entry(seed).await.expect("post");
+    h.app.ledger().post_entry(seed).await.expect("post");
     h.account("320502199003071230", Role::Member).await;
     h.account("clerk-1", Role::Clerk).await;
     h.account("reviewer-1", Role::Reviewer).await;
@@ -963,7 +984,7 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         "{}",
         applied.body
     );
-    let id = h.app.withdrawals_of(1).await.expect("list")[0].withdrawal_id;
+    let id = h.app.withdrawals().withdrawals_of(1).await.expect("list")[0].withdrawal_id;
     let clerk = h.sign_in("clerk-1", Role::Clerk).await;
     let queue = h.get("/staff/withdrawals", &clerk).await;
     assert!(
@@ -1032,7 +1053,7 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         )
         .await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
-    let id = h.app.withdrawals_of(1).await.expect("list")[0].withdrawal_id;
+    let id = h.app.withdrawals().withdrawals_of(1).await.expect("list")[0].withdrawal_id;
     let doc = h
         .get(&format!("/staff/withdrawals/{id}/documents/1"), &reviewer)
         .await;
@@ -1109,6 +1130,7 @@ impl Harness {
         let registration = EmployerRegistration::new(uscc, name, Some(15), rates).expect("reg");
         let employer = self
             .app
+            .collection()
             .register_employer(&actor, &registration, today())
             .await
             .expect("register");
@@ -1124,6 +1146,7 @@ impl Harness {
             totp_secret: None,
         };
         self.app
+            .access()
             .create_account(agent, today())
             .await
             .expect("agent");
@@ -1173,7 +1196,13 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
         .post_form("/employer/bills", &agent, "period=202611")
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
-    let bill_id = h.app.bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
+    let bill_id = h
+        .app
+        .collection()
+        .bills_of(employer_id, 5)
+        .await
+        .expect("bills")[0]
+        .bill_id;
     let intruder = h.sign_in("agent-2", Role::EmployerAgent).await;
     let refused = h
         .post_form(
@@ -1227,6 +1256,7 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
     );
     let member_id = h
         .app
+        .collection()
         .member_by_id_card("320502199003071230")
         .await
         .expect("read")
@@ -1254,6 +1284,7 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
     );
     assert!(
         h.app
+            .collection()
             .active_members(employer_id)
             .await
             .expect("roster")
@@ -1322,6 +1353,7 @@ async fn a_bad_roster_upload_names_rows_and_columns_and_writes_nothing() {
     );
     assert!(
         h.app
+            .collection()
             .active_members(employer_id)
             .await
             .expect("roster")
@@ -1344,6 +1376,7 @@ async fn a_bad_roster_upload_names_rows_and_columns_and_writes_nothing() {
     );
     assert_eq!(
         h.app
+            .collection()
             .active_members(employer_id)
             .await
             .expect("roster")
@@ -1367,6 +1400,7 @@ async fn casework_through_the_pages_and_the_registration_messages() {
     .await;
     let member = h
         .app
+        .collection()
         .member_by_id_card("320502199003071230")
         .await
         .expect("read")
@@ -1374,7 +1408,13 @@ async fn casework_through_the_pages_and_the_registration_messages() {
     // A past month, paid, then topped up: 1,000 more base × 20% = 200.00.
     h.post_form("/employer/bills", &agent, "period=202609")
         .await;
-    let bill_id = h.app.bills_of(employer_id, 5).await.expect("bills")[0].bill_id;
+    let bill_id = h
+        .app
+        .collection()
+        .bills_of(employer_id, 5)
+        .await
+        .expect("bills")[0]
+        .bill_id;
     h.post_form(
         &format!("/employer/bills/{bill_id}/payment"),
         &agent,

@@ -71,13 +71,14 @@ async fn harness() -> Harness {
         member_rate_ppm: None,
         enrolled_at_us: 1,
     };
-    app.take_over_members(
-        &common::batch(),
-        &[record(1, BORROWER, "王芳"), record(2, OTHER, "李娜")],
-        today.add_days(-400).expect("d"),
-    )
-    .await
-    .expect("enrol");
+    app.collection()
+        .take_over_members(
+            &common::batch(),
+            &[record(1, BORROWER, "王芳"), record(2, OTHER, "李娜")],
+            today.add_days(-400).expect("d"),
+        )
+        .await
+        .expect("enrol");
     let mut entries = Vec::new();
     let mut period = Period::of_date(today);
     for _ in 0..7 {
@@ -100,7 +101,7 @@ async fn harness() -> Harness {
             );
         }
     }
-    app.post_entries(&entries).await.expect("seed");
+    app.ledger().post_entries(&entries).await.expect("seed");
     let options = WebOptions {
         secure_cookies: false,
         signin_per_minute: 1_000,
@@ -158,6 +159,7 @@ impl Harness {
     /// Creates the sign-in and signs in (staff with their TOTP code).
     async fn person(&self, login: &str, role: Role, member_id: Option<i64>) -> Client {
         self.app
+            .access()
             .create_account(
                 NewAccount {
                     login: login.to_string(),
@@ -285,7 +287,7 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
         .await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
     assert!(applied.body.contains("贷款申请已提交"), "{}", applied.body);
-    let loans = h.app.loans_of(1).await.expect("loans");
+    let loans = h.app.loans().loans_of(1).await.expect("loans");
     assert_eq!(loans.len(), 1);
     let id = loans[0].loan_id;
     assert!(
@@ -296,7 +298,7 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
     // The same request key again replays the application.
     h.post_form("/member/loans", &member, &application("k1", "300000", CARD))
         .await;
-    assert_eq!(h.app.loans_of(1).await.expect("loans").len(), 1);
+    assert_eq!(h.app.loans().loans_of(1).await.expect("loans").len(), 1);
 
     let clerk = h.person("clerk-1", Role::Clerk, None).await;
     let queue = h.get("/staff/loans", &clerk).await;
@@ -381,7 +383,7 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
             .count(),
         240
     );
-    let first_due = h.app.installments(id).await.expect("rows")[0].due_date;
+    let first_due = h.app.loans().installments(id).await.expect("rows")[0].due_date;
     let run = h
         .post_form("/staff/loans/run", &finance, &format!("date={first_due}"))
         .await;
@@ -417,7 +419,7 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
         .await;
     assert_eq!(part.status, StatusCode::OK, "{}", part.body);
     assert!(part.body.contains("提前还款已完成"), "{}", part.body);
-    let left = h.app.loan(id).await.expect("loan").outstanding_fen;
+    let left = h.app.loans().loan(id).await.expect("loan").outstanding_fen;
     assert!(
         (19_000_000..20_000_000).contains(&left),
         "¥300,000 less one installment's principal and ¥100,000: {left}"
@@ -501,7 +503,12 @@ async fn a_reviewer_enters_a_project_loan_and_another_approves_it() {
     );
     let twice = h.post_form("/staff/loans/project", &reviewer, &form).await;
     assert_eq!(twice.status, StatusCode::OK);
-    let queue = h.app.loan_queue(LoanStatus::Reviewed).await.expect("queue");
+    let queue = h
+        .app
+        .loans()
+        .loan_queue(LoanStatus::Reviewed)
+        .await
+        .expect("queue");
     assert_eq!(queue.len(), 1, "the same request key enters once");
     let id = queue[0].loan_id;
     let own = h
@@ -513,7 +520,7 @@ async fn a_reviewer_enters_a_project_loan_and_another_approves_it() {
         .await;
     assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
     assert_eq!(
-        h.app.loan(id).await.expect("loan").status,
+        h.app.loans().loan(id).await.expect("loan").status,
         LoanStatus::Approved
     );
     let bad = form
@@ -523,6 +530,7 @@ async fn a_reviewer_enters_a_project_loan_and_another_approves_it() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         h.app
+            .loans()
             .loan_queue(LoanStatus::Reviewed)
             .await
             .expect("queue")
@@ -539,7 +547,7 @@ async fn a_member_cannot_see_or_change_another_members_loan() {
         .post_form("/member/loans", &owner, &application("k1", "300000", CARD))
         .await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
-    let id = h.app.loans_of(1).await.expect("loans")[0].loan_id;
+    let id = h.app.loans().loans_of(1).await.expect("loans")[0].loan_id;
     let other = h.person(OTHER, Role::Member, Some(2)).await;
     let page = h.get(&format!("/member/loans/{id}"), &other).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
@@ -557,7 +565,7 @@ async fn a_member_cannot_see_or_change_another_members_loan() {
         .await;
     assert_eq!(changed.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        h.app.loans_of(1).await.expect("loans")[0].repay_card,
+        h.app.loans().loans_of(1).await.expect("loans")[0].repay_card,
         CARD,
         "the card is unchanged"
     );
@@ -637,9 +645,10 @@ async fn bad_input_is_refused_in_chinese_and_writes_nothing() {
         "{}",
         refused.body
     );
-    assert!(h.app.loans_of(1).await.expect("loans").is_empty());
+    assert!(h.app.loans().loans_of(1).await.expect("loans").is_empty());
     assert!(
         h.app
+            .loans()
             .loan_queue(LoanStatus::Submitted)
             .await
             .expect("queue")

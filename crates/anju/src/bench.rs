@@ -77,7 +77,7 @@ pub async fn post(
         let chunk = make_batch(start, batch.min(entries - start), members, value_date)?;
         expected_total += chunk.iter().map(|e| e.total_debit().get()).sum::<i64>();
         let t = Instant::now();
-        app.post_entries(&chunk).await?;
+        app.ledger().post_entries(&chunk).await?;
         posting += t.elapsed();
         bar.inc(chunk.len() as u64);
     }
@@ -176,7 +176,8 @@ async fn open_accounts(app: &App, members: u64) -> Result<()> {
         let accounts: Vec<(MemberId, Date)> = (start..=end)
             .map(|m| (MemberId(m as i64), opened))
             .collect();
-        app.open_member_accounts(&accounts)
+        app.ledger()
+            .open_member_accounts(&accounts)
             .await
             .context("opening accounts")?;
     }
@@ -280,6 +281,7 @@ pub async fn remittance(
     let started = Instant::now();
     let progress = |done: u64| bar.set_position(done);
     let run = app
+        .collection()
         .run_remittances(&actor, period, "bank", &progress)
         .await
         .map_err(|e| anyhow::anyhow!("remittance run: {e}"))?;
@@ -352,6 +354,7 @@ async fn remittance_baseline(
     let mut rows = 0u64;
     let mut after = 0;
     while let Some(page) = app
+        .collection()
         .plan_remittance_page(after, period, false)
         .await
         .map_err(|e| anyhow::anyhow!("baseline: {e}"))?
@@ -449,7 +452,8 @@ pub async fn interest(
     for month in 0..months {
         let done = members * u64::from(month);
         let progress = |n: u64| bar.set_position(done + n);
-        app.run_remittances(&actor, period, "bank", &progress)
+        app.collection()
+            .run_remittances(&actor, period, "bank", &progress)
             .await
             .map_err(|e| anyhow::anyhow!("remittance run {period}: {e}"))?;
         period = period.next().map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -462,6 +466,7 @@ pub async fn interest(
     let bar = crate::seed::bar(members, "settlement");
     let started = Instant::now();
     let run = app
+        .interest()
         .settle_interest(
             &actor,
             anju_domain::InterestYear::ending(BENCH_INTEREST_YEAR_END),

@@ -151,14 +151,18 @@ pub(crate) async fn seed_book(
             .map_err(|e| anyhow!("{e}"))?;
         let entry = NewEntry::new("L01", disbursed_on, key, "贷款发放（基准）", lines)
             .map_err(|e| anyhow!("{e}"))?;
-        app.post_entry(entry).await?;
+        app.ledger().post_entry(entry).await?;
     }
     Ok(installments_seeded)
 }
 
 async fn timed_run(app: &App, day: Date) -> Result<(f64, RunSummary)> {
     let started = Instant::now();
-    let summary = app.run_repayments(day).await.map_err(|e| anyhow!("{e}"))?;
+    let summary = app
+        .loans()
+        .run_repayments(day)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
     Ok((started.elapsed().as_secs_f64(), summary))
 }
 
@@ -184,7 +188,7 @@ pub async fn repayment(
     let (s1, first) = timed_run(&app, day("2026-11-15")?).await?;
     let (s2, second) = timed_run(&app, day("2026-12-15")?).await?;
     let (s3, rerun) = timed_run(&app, day("2026-12-15")?).await?;
-    let check = app.check_ledger().await?;
+    let check = app.ledger().check_ledger().await?;
     let book = fresh.store.loan_book().await?;
     let report = RepaymentReport {
         scenario: "repayment",

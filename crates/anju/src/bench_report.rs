@@ -84,7 +84,7 @@ pub async fn report(
     let started = Instant::now();
     let pdf = anju_web::report_render::report_pdf(&report);
     let pdf_s = started.elapsed().as_secs_f64();
-    let check = app.check_ledger().await?;
+    let check = app.ledger().check_ledger().await?;
     let result = ReportBench {
         scenario: "report",
         backend: fresh.backend,
@@ -117,6 +117,7 @@ pub async fn report(
 async fn timed_report(app: &App, as_of: Date) -> Result<(f64, anju_app::fund::AnnualReport)> {
     let started = Instant::now();
     let report = app
+        .fund()
         .annual_report(YEAR, as_of)
         .await
         .map_err(|e| anyhow!("{e}"))?;
@@ -142,7 +143,8 @@ async fn seed_year(
     for month in 0..months {
         let done = members * u64::from(month);
         let progress = |n: u64| bar.set_position(done + n);
-        app.run_remittances(&actor, period, "bank", &progress)
+        app.collection()
+            .run_remittances(&actor, period, "bank", &progress)
             .await
             .map_err(|e| anyhow!("remittance run {period}: {e}"))?;
         period = period.next().map_err(|e| anyhow!("{e}"))?;
@@ -153,7 +155,8 @@ async fn seed_year(
         crate::bench_repayment::seed_book(app, store, loans, 12, disbursed).await?;
         store.refresh_loan_statistics().await?;
         let run_day = Date::from_ymd(YEAR, 4, 15).map_err(|e| anyhow!("{e}"))?;
-        app.run_repayments(run_day)
+        app.loans()
+            .run_repayments(run_day)
             .await
             .map_err(|e| anyhow!("repayment run: {e}"))?;
     }
@@ -192,7 +195,7 @@ async fn seed_withdrawals(app: &App, store: &dyn Store, members: u64) -> Result<
             .iter()
             .map(|m| withdrawal_entry(*m, day))
             .collect::<Result<Vec<_>>>()?;
-        let posted = app.post_entries(&entries).await?;
+        let posted = app.ledger().post_entries(&entries).await?;
         for (member, entry) in chunk.iter().zip(&posted) {
             let record = withdrawal_record(store, *member, day, entry.entry_id.0);
             store.submit_withdrawal(&record, &[], false).await?;

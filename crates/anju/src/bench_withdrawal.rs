@@ -94,7 +94,7 @@ async fn seed_members(app: &App, store: &dyn Store, members: u64, today: Date) -
             lines,
         )
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-        app.post_entry(entry).await?;
+        app.ledger().post_entry(entry).await?;
     }
     Ok(())
 }
@@ -142,6 +142,7 @@ pub async fn withdrawal(
                 };
                 let t = Instant::now();
                 match app
+                    .withdrawals()
                     .apply_withdrawal(&actor, member_id, application, today)
                     .await
                 {

@@ -21,6 +21,7 @@ pub async fn annual_report(
 ) -> Result<ExitCode> {
     let started = Instant::now();
     let report = app
+        .fund()
         .annual_report(year, as_of)
         .await
         .map_err(|e| anyhow!("{e}"))?;
@@ -58,13 +59,18 @@ pub async fn annual_report(
 /// rest; one JSON line. Exits 1 when anything is firing.
 pub async fn check_liquidity(app: App, today: Date) -> Result<ExitCode> {
     let raised = app
+        .fund()
         .check_liquidity(
             &Actor::anonymous(Channel::Batch, "fund-check", "local"),
             today,
         )
         .await
         .map_err(|e| anyhow!("{e}"))?;
-    let view = app.liquidity(today).await.map_err(|e| anyhow!("{e}"))?;
+    let view = app
+        .fund()
+        .liquidity(today)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
     let firing: Vec<serde_json::Value> = view
         .firing
         .iter()
@@ -97,6 +103,7 @@ pub async fn load_totals(app: App, file: &Path, login: &str, today: Date) -> Res
     let mut actor = Actor::seeded(Role::Finance, login, None, "cli-load-totals");
     actor.channel = Channel::Batch;
     let count = app
+        .fund()
         .load_year_totals(&actor, &text, today)
         .await
         .map_err(|e| anyhow!("{e}"))?;

@@ -141,6 +141,7 @@ pub async fn settle(
         "local",
     );
     let total = app
+        .interest()
         .count_member_accounts()
         .await
         .map_err(|e| anyhow!("{e}"))?;
@@ -153,6 +154,7 @@ pub async fn settle(
     );
     let started = std::time::Instant::now();
     let run = app
+        .interest()
         .settle_interest(
             &actor,
             year,

@@ -129,6 +129,7 @@ fn as_json(rows: &[Installment], sum: &ScheduleTotals) -> serde_json::Value {
 /// `anju loan run`: the day's repayment run, one JSON line.
 pub async fn run(app: anju_app::App, today: Date) -> Result<ExitCode> {
     let s = app
+        .loans()
         .run_repayments(today)
         .await
         .map_err(|e| anyhow!("{e}"))?;
@@ -153,7 +154,11 @@ pub async fn run(app: anju_app::App, today: Date) -> Result<ExitCode> {
 
 /// `anju loan reprice`: 1 January repricing, one JSON line.
 pub async fn reprice(app: anju_app::App, today: Date) -> Result<ExitCode> {
-    let s = app.reprice_loans(today).await.map_err(|e| anyhow!("{e}"))?;
+    let s = app
+        .loans()
+        .reprice_loans(today)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
     let report = serde_json::json!({
         "job": "loan-reprice",
         "date": today.to_string(),

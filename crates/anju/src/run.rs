@@ -337,6 +337,7 @@ async fn check(config: &Config) -> Result<ExitCode> {
     let (policy, store) = open(config).await?;
     // Through the app: the store's invariants and the loan book against GL.
     let report = App::new(store, policy)
+        .ledger()
         .check_ledger()
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -368,6 +369,7 @@ async fn collection_day(config: &Config, date: Option<&str>) -> Result<ExitCode>
         "local",
     );
     let day = app
+        .collection()
         .collection_day(&actor, today)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -392,6 +394,7 @@ async fn repayment_day(config: &Config, date: Option<&str>) -> Result<ExitCode> 
         "local",
     );
     let day = app
+        .withdrawals()
         .run_entrusted_repayments(&actor, today)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -421,6 +424,7 @@ async fn recon(
     let (policy, store) = open(config).await?;
     let app = App::new(store, policy);
     let (result, errors) = app
+        .collection()
         .reconcile_day(channel, date, &bytes)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -30,7 +30,7 @@ pub async fn seed_with_progress(app: &App, spec: SeedSpec) -> Result<(SeedSummar
     let started = Instant::now();
     let progress = |done: u64| bar.set_position(done);
     let summary = app
-        .seed_synthetic(&actor, spec, &progress)
+        .collection().seed_synthetic(&actor, spec, &progress)
         .await
         .map_err(|e| match e.code() {
             Some("EMPLOYER_EXISTS") => anyhow::anyhow!(

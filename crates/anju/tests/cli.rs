@@ -134,14 +134,17 @@ fn recon_exits_zero_when_the_day_matches_and_one_when_it_does_not() {
         )
         .expect("reg");
         let employer = app
+            .collection()
             .register_employer(&actor, &reg, day)
             .await
             .expect("employer");
         let people = [MemberEnrolment::new("320502199003071230", "张伟", "8000").expect("m")];
-        app.enrol_members(&actor, employer.employer_id, &people, day)
+        app.collection()
+            .enrol_members(&actor, employer.employer_id, &people, day)
             .await
             .expect("enrol");
         let bill = app
+            .collection()
             .generate_bill(
                 &actor,
                 employer.employer_id,
@@ -150,6 +153,7 @@ fn recon_exits_zero_when_the_day_matches_and_one_when_it_does_not() {
             .await
             .expect("bill");
         let paid = app
+            .collection()
             .pay_bill(&actor, bill.bill_id, "ecny", day)
             .await
             .expect("pay");

@@ -103,10 +103,12 @@ fn spec() -> SeedSpec {
 async fn seed_and_run(store: Arc<dyn Store>) -> (App, SeedSummary, RemittanceRun) {
     let app = App::new(store, load_policy(None).expect("policy"));
     let seeded = app
+        .collection()
         .seed_synthetic(&actor(), spec(), &|_| {})
         .await
         .expect("seed");
     let run = app
+        .collection()
         .run_remittances(&actor(), period(), "bank", &|_| {})
         .await
         .expect("run");
@@ -154,18 +156,19 @@ async fn a_seeded_month_balances_per_bill_and_posts_once_on_every_backend() {
         assert_eq!(run.members, 300);
         assert_eq!(run.entries_posted, seeded.employers);
         assert_eq!(run.member_credits, run.employer_debits);
-        let check = app.check_ledger().await.expect("check");
+        let check = app.ledger().check_ledger().await.expect("check");
         assert!(check.is_ok(), "{}", check.render());
         assert_eq!(check.gl_201, run.member_credits);
         assert_eq!(sum_of_bills(store.as_ref()).await, run.member_credits.get());
 
         let again = app
+            .collection()
             .run_remittances(&actor(), period(), "bank", &|_| {})
             .await
             .expect("rerun");
         assert_eq!((again.entries_posted, again.bills_created), (0, 0));
         assert_eq!(again.bills_already_paid, seeded.employers);
-        let after = app.check_ledger().await.expect("check");
+        let after = app.ledger().check_ledger().await.expect("check");
         assert_eq!(after.entries, check.entries, "nothing posted twice");
         fresh.drop_it().await;
     }

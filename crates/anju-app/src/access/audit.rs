@@ -3,6 +3,7 @@
 use super::Principal;
 use super::secrets::sha256_hex;
 use super::{AuditQuery, AuditRecord};
+use crate::Access;
 use crate::{App, AppResult};
 use anju_domain::access::{Channel, Role};
 
@@ -74,13 +75,17 @@ impl App {
             Ok(_) => CommandOutcome::Done,
             Err(e) => CommandOutcome::Refused(e.code().unwrap_or("ERROR")),
         };
-        self.audit(actor, action, target, payload, outcome).await?;
+        self.access()
+            .audit(actor, action, target, payload, outcome)
+            .await?;
         result
     }
+}
 
+impl Access<'_> {
     /// Appends one row to the audit trail. `payload` is digested, not stored.
     pub async fn audit(
-        &self,
+        self,
         actor: &Actor,
         action: &str,
         target: &str,
@@ -113,15 +118,13 @@ impl App {
         };
         Ok(self.store().append_audit(&record).await?)
     }
-
     /// Audit rows matching `query`, newest first.
-    pub async fn search_audit(&self, query: &AuditQuery) -> AppResult<Vec<AuditRecord>> {
+    pub async fn search_audit(self, query: &AuditQuery) -> AppResult<Vec<AuditRecord>> {
         Ok(self.store().search_audit(query).await?)
     }
-
     /// K18 不见面办理率 over `[from_us, to_us)`: (online + API actions, all
     /// actions by people and partners). Batch jobs are not transactions.
-    pub async fn contactless_counts(&self, from_us: i64, to_us: i64) -> AppResult<(i64, i64)> {
+    pub async fn contactless_counts(self, from_us: i64, to_us: i64) -> AppResult<(i64, i64)> {
         let counts = self.store().audit_channel_counts(from_us, to_us).await?;
         let mut contactless = 0;
         let mut total = 0;

@@ -3,7 +3,8 @@
 //! and WeChat adapters here are simulators: they record exactly what they
 //! would send, with status `simulated`; real gateways replace them.
 
-use crate::{App, AppResult};
+use crate::Access;
+use crate::AppResult;
 use anju_domain::access::DeliveryStatus;
 use anju_domain::ids::MobileNo;
 use anju_store::{Delivery, InboxMessage, UserRecord};
@@ -88,10 +89,10 @@ pub(crate) fn default_channels() -> Vec<Box<dyn ChannelAdapter>> {
     ]
 }
 
-impl App {
+impl Access<'_> {
     /// Puts a message in the user's inbox and records a delivery per channel.
     pub async fn notify(
-        &self,
+        self,
         user_id: i64,
         category: &str,
         title: &str,
@@ -128,12 +129,10 @@ impl App {
             .collect();
         Ok(self.store().deliver_message(&message, &deliveries).await?)
     }
-
-    pub async fn inbox(&self, user_id: i64, limit: u32) -> AppResult<Vec<InboxMessage>> {
+    pub async fn inbox(self, user_id: i64, limit: u32) -> AppResult<Vec<InboxMessage>> {
         Ok(self.store().inbox(user_id, limit).await?)
     }
-
-    pub async fn mark_read(&self, user_id: i64, message_id: i64) -> AppResult<()> {
+    pub async fn mark_read(self, user_id: i64, message_id: i64) -> AppResult<()> {
         Ok(self
             .store()
             .mark_read(user_id, message_id, crate::clock::now_micros())

@@ -3,8 +3,9 @@
 
 use super::secrets::{random_token, sha256_hex};
 use super::{Actor, Authenticator, CommandOutcome, Credentials, Principal};
+use crate::Access;
+use crate::AppResult;
 use crate::clock::date_of_micros;
-use crate::{App, AppResult};
 use anju_domain::DomainError;
 use anju_store::SessionRecord;
 
@@ -20,16 +21,16 @@ pub struct SignedIn {
     pub principal: Principal,
 }
 
-impl App {
+impl Access<'_> {
     /// Checks credentials and opens a session; audits success and failure.
     pub async fn sign_in(
-        &self,
+        self,
         authenticator: &dyn Authenticator,
         credentials: &Credentials,
         actor: &Actor,
         now_us: i64,
     ) -> AppResult<SignedIn> {
-        let user = match authenticator.authenticate(self, credentials, now_us).await {
+        let user = match authenticator.authenticate(&self, credentials, now_us).await {
             Ok(user) => user,
             Err(e) => {
                 let code = e.code().unwrap_or("ERROR");
@@ -68,11 +69,10 @@ impl App {
             principal,
         })
     }
-
     /// The live session behind a cookie token, or `None` (unknown, or idle past
     /// the policy's timeout — then it is deleted).
     pub async fn resolve_session(
-        &self,
+        self,
         token: &str,
         now_us: i64,
     ) -> AppResult<Option<(Principal, SessionRecord)>> {
@@ -104,18 +104,16 @@ impl App {
         }
         Ok(Some((principal, session)))
     }
-
     /// Ends the session: the row is deleted, so the cookie is worthless after.
-    pub async fn sign_out(&self, token: &str, actor: &Actor) -> AppResult<()> {
+    pub async fn sign_out(self, token: &str, actor: &Actor) -> AppResult<()> {
         self.store()
             .delete_session(&sha256_hex(token.as_bytes()))
             .await?;
         self.audit(actor, "signout", "-", b"", CommandOutcome::Done)
             .await
     }
-
     /// A partner centre's API token, `login.secret`.
-    pub async fn resolve_api_token(&self, bearer: &str) -> AppResult<Option<Principal>> {
+    pub async fn resolve_api_token(self, bearer: &str) -> AppResult<Option<Principal>> {
         let Some((login, secret)) = bearer.split_once('.') else {
             return Ok(None);
         };

@@ -4,6 +4,7 @@
 
 use super::TaskRecord;
 use super::{Actor, Principal};
+use crate::Access;
 use crate::{App, AppResult};
 use anju_domain::DomainError;
 use anju_domain::access::{TaskKind, TaskStatus, check_decider};
@@ -46,24 +47,6 @@ pub(crate) fn checked_reason(reason: &str) -> AppResult<String> {
 }
 
 impl App {
-    /// A maker asks for an entry to be reversed; nothing is posted yet.
-    pub async fn request_reversal(
-        &self,
-        actor: &Actor,
-        request: &ReversalRequest,
-    ) -> AppResult<TaskRecord> {
-        let result = self.try_request_reversal(actor, request).await;
-        let payload = format!("{}|{}", request.entry_id, request.reason);
-        self.audited(
-            actor,
-            "ledger.reversal.request",
-            &format!("entry:{}", request.entry_id),
-            payload.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_request_reversal(
         &self,
         actor: &Actor,
@@ -153,31 +136,6 @@ impl App {
         Ok(task)
     }
 
-    /// A checker approves or rejects. Approval carries out the work; the maker
-    /// is told in their inbox either way.
-    pub async fn decide_task(
-        &self,
-        actor: &Actor,
-        task_id: i64,
-        approve: bool,
-        reason: &str,
-    ) -> AppResult<TaskRecord> {
-        let result = self.try_decide_task(actor, task_id, approve, reason).await;
-        let action = if approve {
-            "task.approve"
-        } else {
-            "task.reject"
-        };
-        self.audited(
-            actor,
-            action,
-            &format!("task:{task_id}"),
-            reason.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_decide_task(
         &self,
         actor: &Actor,
@@ -227,7 +185,8 @@ impl App {
             "{}。审批人：{}。{}",
             task.summary, checker.display_name, reason
         );
-        self.notify(task.maker_user_id, "task", &title, &body)
+        self.access()
+            .notify(task.maker_user_id, "task", &title, &body)
             .await?;
         self.store().task(task_id).await?.ok_or_else(|| {
             DomainError::new("TASK_NOT_FOUND", format!("待办 {task_id} 不存在")).into()
@@ -244,7 +203,7 @@ impl App {
                     .and_then(|id| id.parse::<i64>().ok())
                     .ok_or_else(|| DomainError::new("TASK_CORRUPT", "待办内容无效"))?;
                 let key = IdempotencyKey::parse(&format!("task-{}-reversal", task.task_id))?;
-                let posted = self.reverse_entry(EntryId(entry_id), key).await?;
+                let posted = self.ledger().reverse_entry(EntryId(entry_id), key).await?;
                 // Reversing a bill's payment corrects the bill too, whichever
                 // way staff asked for it.
                 if let Some(bill) = self.store().bill_paid_by(entry_id).await? {
@@ -266,13 +225,55 @@ impl App {
             TaskKind::EmployerRelief => self.settle_relief(task, false).await,
         }
     }
+}
 
+impl Access<'_> {
+    /// A maker asks for an entry to be reversed; nothing is posted yet.
+    pub async fn request_reversal(
+        self,
+        actor: &Actor,
+        request: &ReversalRequest,
+    ) -> AppResult<TaskRecord> {
+        let result = self.try_request_reversal(actor, request).await;
+        let payload = format!("{}|{}", request.entry_id, request.reason);
+        self.audited(
+            actor,
+            "ledger.reversal.request",
+            &format!("entry:{}", request.entry_id),
+            payload.as_bytes(),
+            result,
+        )
+        .await
+    }
+    /// A checker approves or rejects. Approval carries out the work; the maker
+    /// is told in their inbox either way.
+    pub async fn decide_task(
+        self,
+        actor: &Actor,
+        task_id: i64,
+        approve: bool,
+        reason: &str,
+    ) -> AppResult<TaskRecord> {
+        let result = self.try_decide_task(actor, task_id, approve, reason).await;
+        let action = if approve {
+            "task.approve"
+        } else {
+            "task.reject"
+        };
+        self.audited(
+            actor,
+            action,
+            &format!("task:{task_id}"),
+            reason.as_bytes(),
+            result,
+        )
+        .await
+    }
     /// Pending tasks, newest first (the staff queue 待办).
-    pub async fn pending_tasks(&self, limit: u32) -> AppResult<Vec<TaskRecord>> {
+    pub async fn pending_tasks(self, limit: u32) -> AppResult<Vec<TaskRecord>> {
         Ok(self.store().tasks(Some(TaskStatus::Pending), limit).await?)
     }
-
-    pub async fn recent_tasks(&self, limit: u32) -> AppResult<Vec<TaskRecord>> {
+    pub async fn recent_tasks(self, limit: u32) -> AppResult<Vec<TaskRecord>> {
         Ok(self.store().tasks(None, limit).await?)
     }
 }

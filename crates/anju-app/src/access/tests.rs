@@ -29,6 +29,7 @@ fn today() -> Date {
 
 async fn account(app: &App, login: &str, role: Role) -> Principal {
     let (user, _) = app
+        .access()
         .create_account(
             NewAccount {
                 login: login.to_string(),
@@ -68,6 +69,7 @@ async fn member_signs_in_and_out_and_sessions_time_out() {
     let app = app(&dir).await;
     account(&app, "320502199003071230", Role::Member).await;
     let signed = app
+        .access()
         .sign_in(
             &LocalAuthenticator,
             &member_login("anju2026pass"),
@@ -78,16 +80,19 @@ async fn member_signs_in_and_out_and_sessions_time_out() {
         .expect("sign in");
     assert_eq!(signed.principal.role, Role::Member);
     let live = app
+        .access()
         .resolve_session(&signed.token, NOW_US + 29 * MINUTE_US)
         .await
         .expect("resolve");
     assert!(live.is_some(), "inside the idle timeout");
     let idle = app
+        .access()
         .resolve_session(&signed.token, NOW_US + 60 * MINUTE_US)
         .await
         .expect("resolve");
     assert!(idle.is_none(), "30 minutes idle ends the session");
     let again = app
+        .access()
         .sign_in(
             &LocalAuthenticator,
             &member_login("anju2026pass"),
@@ -96,17 +101,20 @@ async fn member_signs_in_and_out_and_sessions_time_out() {
         )
         .await
         .expect("sign in");
-    app.sign_out(&again.token, &web(Some(again.principal.clone())))
+    app.access()
+        .sign_out(&again.token, &web(Some(again.principal.clone())))
         .await
         .expect("sign out");
     assert!(
-        app.resolve_session(&again.token, NOW_US)
+        app.access()
+            .resolve_session(&again.token, NOW_US)
             .await
             .expect("resolve")
             .is_none()
     );
     assert!(
-        app.resolve_session("forged-token", NOW_US)
+        app.access()
+            .resolve_session("forged-token", NOW_US)
             .await
             .expect("resolve")
             .is_none()
@@ -134,6 +142,7 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
     account(&app, "320502199003071230", Role::Member).await;
     for i in 0..4 {
         let err = app
+            .access()
             .sign_in(
                 &LocalAuthenticator,
                 &member_login("wrong-pass-1"),
@@ -145,6 +154,7 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
         assert_eq!(err.code(), Some("SIGNIN_FAILED"));
     }
     let fifth = app
+        .access()
         .sign_in(
             &LocalAuthenticator,
             &member_login("wrong-pass-1"),
@@ -155,6 +165,7 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
         .expect_err("locks");
     assert_eq!(fifth.code(), Some("SIGNIN_LOCKED"));
     let right_but_locked = app
+        .access()
         .sign_in(
             &LocalAuthenticator,
             &member_login("anju2026pass"),
@@ -164,14 +175,15 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
         .await
         .expect_err("still locked");
     assert_eq!(right_but_locked.code(), Some("SIGNIN_LOCKED"));
-    app.sign_in(
-        &LocalAuthenticator,
-        &member_login("anju2026pass"),
-        &web(None),
-        NOW_US + 16 * MINUTE_US,
-    )
-    .await
-    .expect("lock over");
+    app.access()
+        .sign_in(
+            &LocalAuthenticator,
+            &member_login("anju2026pass"),
+            &web(None),
+            NOW_US + 16 * MINUTE_US,
+        )
+        .await
+        .expect("lock over");
     let refused = app
         .store()
         .search_audit(&AuditQuery {
@@ -196,6 +208,7 @@ async fn staff_need_the_second_factor() {
     };
     let code = totp_code(SECRET, NOW_US / 1_000_000);
     let wrong = app
+        .access()
         .sign_in(
             &LocalAuthenticator,
             &creds("000000".into()),
@@ -205,6 +218,7 @@ async fn staff_need_the_second_factor() {
         .await;
     assert_eq!(wrong.expect_err("bad code").code(), Some("SIGNIN_FAILED"));
     let signed = app
+        .access()
         .sign_in(&LocalAuthenticator, &creds(code), &web(None), NOW_US)
         .await
         .expect("sign in");
@@ -215,6 +229,7 @@ async fn staff_need_the_second_factor() {
         password: "anju2026pass".into(),
     };
     let refused = app
+        .access()
         .sign_in(&LocalAuthenticator, &member_door, &web(None), NOW_US)
         .await;
     assert_eq!(
@@ -224,7 +239,8 @@ async fn staff_need_the_second_factor() {
 }
 
 async fn posted_entry(app: &App) -> i64 {
-    app.open_member_accounts(&[(MemberId(1), today())])
+    app.ledger()
+        .open_member_accounts(&[(MemberId(1), today())])
         .await
         .expect("open");
     let entry = NewEntry::new(
@@ -238,7 +254,12 @@ async fn posted_entry(app: &App) -> i64 {
         ],
     )
     .expect("entry");
-    app.post_entry(entry).await.expect("post").entry_id.0
+    app.ledger()
+        .post_entry(entry)
+        .await
+        .expect("post")
+        .entry_id
+        .0
 }
 
 #[tokio::test]
@@ -254,17 +275,22 @@ async fn maker_checker_reversal() {
         entry_id,
         reason: "金额录入错误".into(),
     };
-    let refused = app.request_reversal(&web(Some(member)), &request).await;
+    let refused = app
+        .access()
+        .request_reversal(&web(Some(member)), &request)
+        .await;
     assert_eq!(
         refused.expect_err("members cannot").code(),
         Some("ROLE_FORBIDDEN")
     );
     let task = app
+        .access()
         .request_reversal(&web(Some(clerk.clone())), &request)
         .await
         .expect("request");
     assert_eq!(
-        app.member_balance(MemberId(1))
+        app.ledger()
+            .member_balance(MemberId(1))
             .await
             .expect("balance")
             .balance,
@@ -272,14 +298,17 @@ async fn maker_checker_reversal() {
         "nothing posted yet"
     );
     let own = app
+        .access()
         .decide_task(&web(Some(clerk.clone())), task.task_id, true, "")
         .await;
     assert_eq!(own.expect_err("own").code(), Some("MAKER_CHECKER_SELF"));
     let peer = app
+        .access()
         .decide_task(&web(Some(clerk2)), task.task_id, true, "")
         .await;
     assert_eq!(peer.expect_err("role").code(), Some("MAKER_CHECKER_ROLE"));
     let no_reason = app
+        .access()
         .decide_task(&web(Some(reviewer.clone())), task.task_id, false, " ")
         .await;
     assert_eq!(
@@ -287,22 +316,25 @@ async fn maker_checker_reversal() {
         Some("REASON_REQUIRED")
     );
     let done = app
+        .access()
         .decide_task(&web(Some(reviewer.clone())), task.task_id, true, "核对无误")
         .await
         .expect("approve");
     assert_eq!(done.status, TaskStatus::Approved);
     assert_eq!(
-        app.member_balance(MemberId(1))
+        app.ledger()
+            .member_balance(MemberId(1))
             .await
             .expect("balance")
             .balance,
         Fen::ZERO
     );
     let twice = app
+        .access()
         .decide_task(&web(Some(reviewer)), task.task_id, true, "")
         .await;
     assert_eq!(twice.expect_err("twice").code(), Some("TASK_DECIDED"));
-    let inbox = app.inbox(clerk.user_id, 10).await.expect("inbox");
+    let inbox = app.access().inbox(clerk.user_id, 10).await.expect("inbox");
     assert_eq!(inbox.len(), 1);
     assert!(inbox[0].title.contains("已批准"), "{}", inbox[0].title);
     let sent = app
@@ -341,7 +373,10 @@ async fn maker_checker_reversal() {
         ]
     );
     assert_eq!(
-        app.contactless_counts(0, i64::MAX).await.expect("k18"),
+        app.access()
+            .contactless_counts(0, i64::MAX)
+            .await
+            .expect("k18"),
         (1, 7)
     );
 }
@@ -351,6 +386,7 @@ async fn partner_tokens_and_weak_passwords() {
     let dir = tempfile::tempdir().expect("dir");
     let app = app(&dir).await;
     let (_, token) = app
+        .access()
         .create_account(
             NewAccount {
                 login: "partner-sh".into(),
@@ -369,17 +405,20 @@ async fn partner_tokens_and_weak_passwords() {
         .expect("partner");
     let token = token.expect("a token is issued");
     let principal = app
+        .access()
         .resolve_api_token(&format!("partner-sh.{token}"))
         .await
         .expect("resolve");
     assert_eq!(principal.map(|p| p.role), Some(Role::PartnerCentre));
     assert!(
-        app.resolve_api_token("partner-sh.wrong")
+        app.access()
+            .resolve_api_token("partner-sh.wrong")
             .await
             .expect("resolve")
             .is_none()
     );
     let weak = app
+        .access()
         .create_account(
             NewAccount {
                 login: "clerk09".into(),

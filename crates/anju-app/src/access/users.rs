@@ -1,6 +1,7 @@
 //! Creating accounts (demo seeding and, later, registration and staff admin).
 
 use super::secrets::{random_token, sha256_hex};
+use crate::Access;
 use crate::{App, AppError, AppResult};
 use anju_domain::access::{Role, base32_encode, check_password_strength};
 use anju_domain::ids::{IdCardNo, MobileNo};
@@ -39,11 +40,11 @@ pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
         .is_ok()
 }
 
-impl App {
+impl Access<'_> {
     /// Creates an account. Members sign in with their 身份证号; staff get a TOTP
     /// secret; partner centres get an API token instead of a password (returned).
     pub async fn create_account(
-        &self,
+        self,
         account: NewAccount,
         today: Date,
     ) -> AppResult<(UserRecord, Option<String>)> {
@@ -111,26 +112,6 @@ fn check_email(email: &str) -> AppResult<()> {
 }
 
 impl App {
-    /// 个人注册: a member enrolled by their employer sets up an online sign-in.
-    /// The ID number and name must match the enrolment; one sign-in per person.
-    pub async fn register_member_signin(
-        &self,
-        actor: &super::Actor,
-        id_card: &str,
-        name: &str,
-        mobile: &str,
-        password: &str,
-        today: Date,
-    ) -> AppResult<UserRecord> {
-        let result = self
-            .try_register_member_signin(id_card, name, mobile, password, today)
-            .await;
-        let target = IdCardNo::parse(id_card.trim())
-            .map_or_else(|_| "-".to_string(), |i| format!("member:{}", i.masked()));
-        self.audited(actor, "member.register", &target, b"", result)
-            .await
-    }
-
     async fn try_register_member_signin(
         &self,
         id_card: &str,
@@ -159,15 +140,38 @@ impl App {
             email: None,
             totp_secret: None,
         };
-        let (user, _) = self
-            .create_account(account, today)
-            .await
-            .map_err(|e| match e {
-                AppError::Rejected(d) if d.code() == "USER_EXISTS" => AppError::Rejected(
-                    DomainError::new("SIGNIN_EXISTS", "该身份证号已注册，请直接登录"),
-                ),
-                other => other,
-            })?;
+        let (user, _) =
+            self.access()
+                .create_account(account, today)
+                .await
+                .map_err(|e| match e {
+                    AppError::Rejected(d) if d.code() == "USER_EXISTS" => AppError::Rejected(
+                        DomainError::new("SIGNIN_EXISTS", "该身份证号已注册，请直接登录"),
+                    ),
+                    other => other,
+                })?;
         Ok(user)
+    }
+}
+
+impl Access<'_> {
+    /// 个人注册: a member enrolled by their employer sets up an online sign-in.
+    /// The ID number and name must match the enrolment; one sign-in per person.
+    pub async fn register_member_signin(
+        self,
+        actor: &super::Actor,
+        id_card: &str,
+        name: &str,
+        mobile: &str,
+        password: &str,
+        today: Date,
+    ) -> AppResult<UserRecord> {
+        let result = self
+            .try_register_member_signin(id_card, name, mobile, password, today)
+            .await;
+        let target = IdCardNo::parse(id_card.trim())
+            .map_or_else(|_| "-".to_string(), |i| format!("member:{}", i.masked()));
+        self.audited(actor, "member.register", &target, b"", result)
+            .await
     }
 }

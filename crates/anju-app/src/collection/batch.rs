@@ -18,6 +18,7 @@ pub use synthetic::{
 };
 
 use super::{PaymentAdapter, PaymentRequest, ReliefFor, rates_of};
+use crate::Collection;
 use crate::access::Actor;
 use crate::ledger::MAX_ENTRIES_PER_BATCH;
 use crate::{App, AppResult};
@@ -259,27 +260,6 @@ struct Pending {
 }
 
 impl App {
-    /// The month's remittance run over every active employer (see the module
-    /// docs). `progress` hears the members billed so far.
-    pub async fn run_remittances(
-        &self,
-        actor: &Actor,
-        period: Period,
-        channel: &str,
-        progress: &(dyn Fn(u64) + Send + Sync),
-    ) -> AppResult<RemittanceRun> {
-        let result = self.try_run_remittances(period, channel, progress).await;
-        let payload = format!("{channel}|{period}");
-        self.audited(
-            actor,
-            "remittance.batch",
-            &format!("period:{period}"),
-            payload.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_run_remittances(
         &self,
         period: Period,
@@ -298,7 +278,11 @@ impl App {
         // reader and the writer compete) and gained little on PostgreSQL.
         loop {
             let started = Instant::now();
-            let Some(page) = self.plan_remittance_page(after, period, true).await? else {
+            let Some(page) = self
+                .collection()
+                .plan_remittance_page(after, period, true)
+                .await?
+            else {
                 break;
             };
             run.timings.plan += started.elapsed();
@@ -310,64 +294,6 @@ impl App {
             progress(run.members);
         }
         Ok(run)
-    }
-
-    /// Reads the page of active employers after `after` with their rosters and
-    /// plans it: a new bill for each employer without one for the month, and
-    /// every open bill to pay. With `heed_existing` false every employer gets a
-    /// new bill (the benchmark's baseline rebuilds the same rows this way).
-    pub async fn plan_remittance_page(
-        &self,
-        after: i64,
-        period: Period,
-        heed_existing: bool,
-    ) -> AppResult<Option<RemittancePage>> {
-        let employers = self
-            .store()
-            .active_employers_after(after, EMPLOYERS_PER_PAGE)
-            .await?;
-        let (Some(first), Some(last)) = (employers.first(), employers.last()) else {
-            return Ok(None);
-        };
-        let (first, last) = (first.employer_id, last.employer_id);
-        let roster = self.store().billable_members_between(first, last).await?;
-        let yyyymm = i32::try_from(period.yyyymm()).unwrap_or(0);
-        let existing: HashMap<i64, BillRecord> = match heed_existing {
-            true => self.store().bills_between(first, last, yyyymm).await?,
-            false => Vec::new(),
-        }
-        .into_iter()
-        .map(|b| (b.employer_id, b))
-        .collect();
-        let rules = &self.policy().contribution.at(period.first_day()?)?.value;
-        let reliefs = self.reliefs_in(period).await?;
-        let mut page = RemittancePage {
-            last_employer: last,
-            employers: employers.len() as u64,
-            members: roster.len() as u64,
-            ..RemittancePage::default()
-        };
-        for (employer, mine) in employers.iter().zip(rosters(&employers, &roster)) {
-            match existing.get(&employer.employer_id) {
-                Some(b) if b.status == BillStatus::Paid => page.already_paid += 1,
-                Some(b) => page.to_pay.push(self.reopened(b, employer).await?),
-                None => {
-                    let relief = reliefs.get(&employer.employer_id);
-                    let Some(bill) = compute_bill(employer, mine, period, rules, relief)? else {
-                        continue;
-                    };
-                    let bill_id = self.store().reserve_ids(1);
-                    page.new_bills
-                        .push(bill_rows(&bill, bill_id, crate::clock::now_micros())?);
-                    page.to_pay.push(BillToPay {
-                        bill_id,
-                        employer_uscc: employer.uscc.clone(),
-                        bill,
-                    });
-                }
-            }
-        }
-        Ok(Some(page))
     }
 
     /// An open bill a previous run saved, read back to be paid.
@@ -452,7 +378,7 @@ impl App {
             return Ok(());
         }
         let started = Instant::now();
-        let posted = self.post_entries(&pending.entries).await?;
+        let posted = self.ledger().post_entries(&pending.entries).await?;
         run.timings.post += started.elapsed();
         for ((entry, (bill_id, receipt)), p) in pending
             .entries
@@ -478,6 +404,86 @@ impl App {
         pending.entries.clear();
         pending.lines = 0;
         Ok(())
+    }
+}
+
+impl Collection<'_> {
+    /// The month's remittance run over every active employer (see the module
+    /// docs). `progress` hears the members billed so far.
+    pub async fn run_remittances(
+        self,
+        actor: &Actor,
+        period: Period,
+        channel: &str,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> AppResult<RemittanceRun> {
+        let result = self.try_run_remittances(period, channel, progress).await;
+        let payload = format!("{channel}|{period}");
+        self.audited(
+            actor,
+            "remittance.batch",
+            &format!("period:{period}"),
+            payload.as_bytes(),
+            result,
+        )
+        .await
+    }
+    /// Reads the page of active employers after `after` with their rosters and
+    /// plans it: a new bill for each employer without one for the month, and
+    /// every open bill to pay. With `heed_existing` false every employer gets a
+    /// new bill (the benchmark's baseline rebuilds the same rows this way).
+    pub async fn plan_remittance_page(
+        self,
+        after: i64,
+        period: Period,
+        heed_existing: bool,
+    ) -> AppResult<Option<RemittancePage>> {
+        let employers = self
+            .store()
+            .active_employers_after(after, EMPLOYERS_PER_PAGE)
+            .await?;
+        let (Some(first), Some(last)) = (employers.first(), employers.last()) else {
+            return Ok(None);
+        };
+        let (first, last) = (first.employer_id, last.employer_id);
+        let roster = self.store().billable_members_between(first, last).await?;
+        let yyyymm = i32::try_from(period.yyyymm()).unwrap_or(0);
+        let existing: HashMap<i64, BillRecord> = match heed_existing {
+            true => self.store().bills_between(first, last, yyyymm).await?,
+            false => Vec::new(),
+        }
+        .into_iter()
+        .map(|b| (b.employer_id, b))
+        .collect();
+        let rules = &self.policy().contribution.at(period.first_day()?)?.value;
+        let reliefs = self.reliefs_in(period).await?;
+        let mut page = RemittancePage {
+            last_employer: last,
+            employers: employers.len() as u64,
+            members: roster.len() as u64,
+            ..RemittancePage::default()
+        };
+        for (employer, mine) in employers.iter().zip(rosters(&employers, &roster)) {
+            match existing.get(&employer.employer_id) {
+                Some(b) if b.status == BillStatus::Paid => page.already_paid += 1,
+                Some(b) => page.to_pay.push(self.reopened(b, employer).await?),
+                None => {
+                    let relief = reliefs.get(&employer.employer_id);
+                    let Some(bill) = compute_bill(employer, mine, period, rules, relief)? else {
+                        continue;
+                    };
+                    let bill_id = self.store().reserve_ids(1);
+                    page.new_bills
+                        .push(bill_rows(&bill, bill_id, crate::clock::now_micros())?);
+                    page.to_pay.push(BillToPay {
+                        bill_id,
+                        employer_uscc: employer.uscc.clone(),
+                        bill,
+                    });
+                }
+            }
+        }
+        Ok(Some(page))
     }
 }
 

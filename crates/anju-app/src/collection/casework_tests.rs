@@ -47,7 +47,8 @@ fn person(user_id: i64, role: Role, employer_id: Option<i64>) -> Actor {
 }
 
 async fn balance(app: &App, member_id: i64) -> Fen {
-    app.member_balance(MemberId(member_id))
+    app.ledger()
+        .member_balance(MemberId(member_id))
         .await
         .expect("balance")
         .balance
@@ -61,6 +62,7 @@ async fn employer_with_two(app: &App, n: u32) -> (i64, Vec<MemberRecord>) {
         MemberEnrolment::new(&id(&format!("320502199104{n:02}222")), "李娜", "6000.00").expect("m"),
     ];
     let members = app
+        .collection()
         .enrol_members(&batch(), employer.employer_id, &people, d("2026-09-01"))
         .await
         .expect("enrol");
@@ -69,10 +71,12 @@ async fn employer_with_two(app: &App, n: u32) -> (i64, Vec<MemberRecord>) {
 
 async fn billed_and_paid(app: &App, employer_id: i64, period: &str, paid_on: &str) -> i64 {
     let bill = app
+        .collection()
         .generate_bill(&batch(), employer_id, p(period))
         .await
         .expect("bill");
-    app.pay_bill(&batch(), bill.bill_id, "bank", d(paid_on))
+    app.collection()
+        .pay_bill(&batch(), bill.bill_id, "bank", d(paid_on))
         .await
         .expect("pay");
     bill.bill_id
@@ -85,6 +89,7 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
     let (employer_id, members) = employer_with_two(&app, 1).await;
     billed_and_paid(&app, employer_id, "202610", "2026-10-18").await;
     let late = app
+        .collection()
         .enrol_members(
             &batch(),
             employer_id,
@@ -108,6 +113,7 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
     let reason = "10月基数申报有误，王强漏缴";
     let today = d("2026-11-20");
     let current = app
+        .collection()
         .create_back_payment(&batch(), employer_id, p("202611"), reason, &requests, today)
         .await;
     assert_eq!(
@@ -115,6 +121,7 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
         Some("BACKPAY_PERIOD")
     );
     let no_reason = app
+        .collection()
         .create_back_payment(&batch(), employer_id, p("202610"), " ", &requests, today)
         .await;
     assert_eq!(
@@ -122,12 +129,14 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
         Some("REASON_REQUIRED")
     );
     let bill = app
+        .collection()
         .create_back_payment(&batch(), employer_id, p("202610"), reason, &requests, today)
         .await
         .expect("back payment");
     // 1,000 more base × 10% × 2 = 200.00; the missed month 5,000 × 20% = 1,000.00.
     assert_eq!((bill.kind.code(), bill.total_fen), ("02", 1_200_00));
     let paid = app
+        .collection()
         .pay_bill(&batch(), bill.bill_id, "bank", today)
         .await
         .expect("pay");
@@ -146,6 +155,7 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
     );
     assert_eq!(balance(&app, late[0].member_id).await, Fen::new(1_000_00));
     let twice = app
+        .collection()
         .create_back_payment(
             &batch(),
             employer_id,
@@ -161,16 +171,19 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
         "the same back payment is not billed twice"
     );
     assert!(
-        app.overdue_bills(d("2026-12-31"))
+        app.collection()
+            .overdue_bills(d("2026-12-31"))
             .await
             .expect("o")
             .is_empty()
     );
     let open_month = app
+        .collection()
         .generate_bill(&batch(), employer_id, p("202611"))
         .await
         .expect("bill");
     let refused = app
+        .collection()
         .create_back_payment(
             &batch(),
             employer_id,
@@ -197,6 +210,7 @@ async fn a_correction_reverses_a_paid_bill_after_approval_and_frees_the_month() 
     let reviewer = person(2, Role::Reviewer, None);
     let agent = person(3, Role::EmployerAgent, Some(employer_id));
     let forbidden = app
+        .collection()
         .request_bill_correction(&agent, bill_id, "工资录错")
         .await;
     assert_eq!(
@@ -204,14 +218,17 @@ async fn a_correction_reverses_a_paid_bill_after_approval_and_frees_the_month() 
         Some("ROLE_FORBIDDEN")
     );
     let task = app
+        .collection()
         .request_bill_correction(&clerk, bill_id, "张伟工资录错")
         .await
         .expect("request");
     let duplicate = app
+        .collection()
         .request_bill_correction(&clerk, bill_id, "重复申请")
         .await;
     assert_eq!(duplicate.expect_err("pending").code(), Some("TASK_PENDING"));
     let by_entry = app
+        .access()
         .request_reversal(
             &clerk,
             &crate::access::ReversalRequest {
@@ -231,13 +248,17 @@ async fn a_correction_reverses_a_paid_bill_after_approval_and_frees_the_month() 
         balance(&app, members[0].member_id).await,
         Fen::new(1_600_00)
     );
-    app.decide_task(&reviewer, task.task_id, true, "")
+    app.access()
+        .decide_task(&reviewer, task.task_id, true, "")
         .await
         .expect("approve");
     assert_eq!(balance(&app, members[0].member_id).await, Fen::ZERO);
     let (bill, _) = app.store().bill(bill_id).await.expect("b").expect("bill");
     assert!(bill.reversal_entry_id.is_some());
-    let again = app.request_bill_correction(&clerk, bill_id, "再次").await;
+    let again = app
+        .collection()
+        .request_bill_correction(&clerk, bill_id, "再次")
+        .await;
     assert_eq!(
         again.expect_err("once").code(),
         Some("BILL_NOT_CORRECTABLE")
@@ -247,7 +268,7 @@ async fn a_correction_reverses_a_paid_bill_after_approval_and_frees_the_month() 
         balance(&app, members[0].member_id).await,
         Fen::new(1_600_00)
     );
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
 
@@ -271,11 +292,13 @@ async fn an_approved_deferral_moves_the_due_date_and_ends_by_itself() {
     let reviewer = person(2, Role::Reviewer, None);
     let application = relief(ReliefKind::Deferral, "202612", "202702", None);
     let filed = app
+        .collection()
         .apply_for_relief(&agent, employer_id, &application, d("2026-11-20"))
         .await
         .expect("apply");
     assert_eq!(filed.status, ReliefStatus::Pending);
     let overlap = app
+        .collection()
         .apply_for_relief(
             &agent,
             employer_id,
@@ -284,9 +307,13 @@ async fn an_approved_deferral_moves_the_due_date_and_ends_by_itself() {
         )
         .await;
     assert_eq!(overlap.expect_err("overlap").code(), Some("RELIEF_OVERLAP"));
-    let own = app.decide_task(&agent, filed.task_id, true, "").await;
+    let own = app
+        .access()
+        .decide_task(&agent, filed.task_id, true, "")
+        .await;
     assert_eq!(own.expect_err("checker").code(), Some("MAKER_CHECKER_SELF"));
-    app.decide_task(&reviewer, filed.task_id, true, "同意")
+    app.access()
+        .decide_task(&reviewer, filed.task_id, true, "同意")
         .await
         .expect("approve");
     let employer = app
@@ -297,22 +324,26 @@ async fn an_approved_deferral_moves_the_due_date_and_ends_by_itself() {
         .expect("e");
     assert_eq!(employer.status, EmployerStatus::Deferred);
     let bill = app
+        .collection()
         .generate_bill(&batch(), employer_id, p("202612"))
         .await
         .expect("bill while deferred");
     assert_eq!(bill.due_date, d("2027-03-31"));
     assert!(
-        app.overdue_bills(d("2027-02-15"))
+        app.collection()
+            .overdue_bills(d("2027-02-15"))
             .await
             .expect("o")
             .is_empty()
     );
     let day = app
+        .collection()
         .collection_day(&batch(), d("2027-02-28"))
         .await
         .expect("day");
     assert!(day.deferrals_ended.is_empty());
     let day = app
+        .collection()
         .collection_day(&batch(), d("2027-03-01"))
         .await
         .expect("day");
@@ -334,6 +365,7 @@ async fn an_approved_rate_reduction_bills_the_reduced_rates_and_a_rejection_chan
     let agent = person(3, Role::EmployerAgent, Some(employer_id));
     let reviewer = person(2, Role::Reviewer, None);
     let rejected = app
+        .collection()
         .apply_for_relief(
             &agent,
             employer_id,
@@ -342,10 +374,12 @@ async fn an_approved_rate_reduction_bills_the_reduced_rates_and_a_rejection_chan
         )
         .await
         .expect("apply");
-    app.decide_task(&reviewer, rejected.task_id, false, "材料不全")
+    app.access()
+        .decide_task(&reviewer, rejected.task_id, false, "材料不全")
         .await
         .expect("reject");
     let approved = app
+        .collection()
         .apply_for_relief(
             &agent,
             employer_id,
@@ -354,10 +388,12 @@ async fn an_approved_rate_reduction_bills_the_reduced_rates_and_a_rejection_chan
         )
         .await
         .expect("apply");
-    app.decide_task(&reviewer, approved.task_id, true, "")
+    app.access()
+        .decide_task(&reviewer, approved.task_id, true, "")
         .await
         .expect("approve");
     let statuses: Vec<ReliefStatus> = app
+        .collection()
         .reliefs_of(employer_id)
         .await
         .expect("list")
@@ -366,10 +402,12 @@ async fn an_approved_rate_reduction_bills_the_reduced_rates_and_a_rejection_chan
         .collect();
     assert_eq!(statuses, [ReliefStatus::Approved, ReliefStatus::Rejected]);
     let november = app
+        .collection()
         .generate_bill(&batch(), employer_id, p("202611"))
         .await
         .expect("bill");
     let december = app
+        .collection()
         .generate_bill(&batch(), employer_id, p("202612"))
         .await
         .expect("bill");
@@ -380,6 +418,7 @@ async fn an_approved_rate_reduction_bills_the_reduced_rates_and_a_rejection_chan
     );
     let other = person(9, Role::EmployerAgent, Some(employer_id + 1));
     let scoped = app
+        .collection()
         .apply_for_relief(
             &other,
             employer_id,
@@ -401,14 +440,26 @@ async fn the_base_filing_applies_new_bases_and_counts_for_k05() {
         member_id: members[0].member_id,
         wage_fen: 9_000_00,
     }];
-    let refused = app.file_bases(&batch(), first, 2026, &partial, today).await;
+    let refused = app
+        .collection()
+        .file_bases(&batch(), first, 2026, &partial, today)
+        .await;
     assert_eq!(
         refused.expect_err("all staff").code(),
         Some("BASE_INCOMPLETE")
     );
-    let wrong_year = app.file_bases(&batch(), first, 2025, &partial, today).await;
+    let wrong_year = app
+        .collection()
+        .file_bases(&batch(), first, 2025, &partial, today)
+        .await;
     assert_eq!(wrong_year.expect_err("year").code(), Some("BASE_YEAR"));
-    assert_eq!(app.base_filing_counts(2026).await.expect("k05"), (0, 2));
+    assert_eq!(
+        app.collection()
+            .base_filing_counts(2026)
+            .await
+            .expect("k05"),
+        (0, 2)
+    );
     let all = [
         NewBase {
             member_id: members[0].member_id,
@@ -419,11 +470,19 @@ async fn the_base_filing_applies_new_bases_and_counts_for_k05() {
             wage_fen: 7_000_00,
         },
     ];
-    app.file_bases(&batch(), first, 2026, &all, today)
+    app.collection()
+        .file_bases(&batch(), first, 2026, &all, today)
         .await
         .expect("file");
-    assert_eq!(app.base_filing_counts(2026).await.expect("k05"), (1, 2));
+    assert_eq!(
+        app.collection()
+            .base_filing_counts(2026)
+            .await
+            .expect("k05"),
+        (1, 2)
+    );
     let missing: Vec<i64> = app
+        .collection()
         .employers_not_filed(2026)
         .await
         .expect("list")
@@ -433,6 +492,7 @@ async fn the_base_filing_applies_new_bases_and_counts_for_k05() {
     assert_eq!(missing.len(), 1);
     assert_ne!(missing[0], first);
     let july = app
+        .collection()
         .generate_bill(&batch(), first, p("202607"))
         .await
         .expect("bill");
@@ -447,19 +507,22 @@ async fn k06_counts_employers_with_an_overdue_bill_on_both_sides_of_the_due_date
     let (late, _) = employer_with_two(&app, 7).await;
     let (on_time, _) = employer_with_two(&app, 8).await;
     employer_with_two(&app, 9).await;
-    app.generate_bill(&batch(), late, p("202610"))
+    app.collection()
+        .generate_bill(&batch(), late, p("202610"))
         .await
         .expect("bill");
     billed_and_paid(&app, on_time, "202610", "2026-10-20").await;
     // Pay day 15 + 5 days: due 2026-10-20.
     assert_eq!(
-        app.employer_overdue_counts(d("2026-10-20"))
+        app.collection()
+            .employer_overdue_counts(d("2026-10-20"))
             .await
             .expect("k06"),
         (0, 3)
     );
     assert_eq!(
-        app.employer_overdue_counts(d("2026-10-21"))
+        app.collection()
+            .employer_overdue_counts(d("2026-10-21"))
             .await
             .expect("k06"),
         (1, 3)
@@ -472,10 +535,12 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
     let app = app(&dir).await;
     let (employer_id, _) = employer_with_two(&app, 10).await;
     let bill = app
+        .collection()
         .generate_bill(&batch(), employer_id, p("202610"))
         .await
         .expect("bill");
     let (agent, _) = app
+        .access()
         .create_account(
             crate::access::NewAccount {
                 login: "agent-late".into(),
@@ -494,6 +559,7 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         .expect("agent");
     let staff = person(1, Role::Clerk, None);
     let not_yet = app
+        .collection()
         .open_enforcement_case(
             &staff,
             employer_id,
@@ -511,11 +577,13 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         [(employer_id, None)]
     );
     let day = app
+        .collection()
         .collection_day(&batch(), d("2026-10-21"))
         .await
         .expect("day");
     assert_eq!((day.overdue_employers, day.cases_opened.len()), (1, 1));
     let again = app
+        .collection()
         .collection_day(&batch(), d("2026-10-22"))
         .await
         .expect("day");
@@ -526,11 +594,12 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         [(employer_id, Some(case_id))],
         "the list shows the case the job opened"
     );
-    let inbox = app.inbox(agent.user_id, 10).await.expect("inbox");
+    let inbox = app.access().inbox(agent.user_id, 10).await.expect("inbox");
     assert_eq!(inbox.len(), 1, "the agent is told of the reminder");
     assert_eq!(inbox[0].title, "住房公积金催缴通知");
     assert!(inbox[0].body.contains("2026-11-05"), "{}", inbox[0].body);
     let (case, steps) = app
+        .collection()
         .enforcement_case(case_id)
         .await
         .expect("c")
@@ -547,13 +616,15 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         note: String::new(),
     };
     let early = app
+        .collection()
         .add_case_step(&staff, case_id, &order, d("2026-11-05"))
         .await;
     assert_eq!(
         early.expect_err("deadline").code(),
         Some("CASE_DEADLINE_PENDING")
     );
-    app.add_case_step(&staff, case_id, &order, d("2026-11-06"))
+    app.collection()
+        .add_case_step(&staff, case_id, &order, d("2026-11-06"))
         .await
         .expect("order");
     let close = CaseStepInput {
@@ -563,18 +634,22 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         note: String::new(),
     };
     let unpaid = app
+        .collection()
         .add_case_step(&staff, case_id, &close, d("2026-11-20"))
         .await;
     assert_eq!(unpaid.expect_err("note").code(), Some("TEXT_INVALID"));
-    app.pay_bill(&batch(), bill.bill_id, "bank", d("2026-11-20"))
+    app.collection()
+        .pay_bill(&batch(), bill.bill_id, "bank", d("2026-11-20"))
         .await
         .expect("pay");
     let closed = app
+        .collection()
         .add_case_step(&staff, case_id, &close, d("2026-11-21"))
         .await
         .expect("close");
     assert_eq!(closed.status, CaseStatus::Closed);
     let (_, steps) = app
+        .collection()
         .enforcement_case(case_id)
         .await
         .expect("c")
@@ -588,7 +663,11 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
 
 /// The staff page's list of overdue employers, as (employer, open case).
 async fn overdue_with_cases(app: &App, today: Date) -> Vec<(i64, Option<i64>)> {
-    let found = app.overdue_employers(today, 10).await.expect("overdue");
+    let found = app
+        .collection()
+        .overdue_employers(today, 10)
+        .await
+        .expect("overdue");
     found
         .iter()
         .map(|(e, case)| (e.employer_id, case.as_ref().map(|c| c.case_id)))
@@ -611,6 +690,7 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
     let app = app(&dir).await;
     let message = registered(11);
     let opened = app
+        .collection()
         .open_employer_from_message(&batch(), &message, d("2026-11-02"))
         .await
         .expect("open");
@@ -620,11 +700,13 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
     );
     assert_eq!(opened.industry.as_deref(), Some("I"));
     let redelivered = app
+        .collection()
         .open_employer_from_message(&batch(), &message, d("2026-11-03"))
         .await
         .expect("again");
     assert_eq!(redelivered.employer_id, opened.employer_id);
     let hired = app
+        .collection()
         .enrol_members(
             &batch(),
             opened.employer_id,
@@ -646,6 +728,7 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
     );
     let agent = person(4, Role::EmployerAgent, Some(opened.employer_id));
     let too_high = app
+        .collection()
         .confirm_employer_terms(
             &agent,
             opened.employer_id,
@@ -659,6 +742,7 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         Some("RATE_OUT_OF_POLICY")
     );
     let bad_day = app
+        .collection()
         .confirm_employer_terms(
             &agent,
             opened.employer_id,
@@ -669,6 +753,7 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         .await;
     assert_eq!(bad_day.expect_err("day").code(), Some("PAY_DAY_INVALID"));
     let confirmed = app
+        .collection()
         .confirm_employer_terms(
             &agent,
             opened.employer_id,
@@ -683,6 +768,7 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         (Some(10), 80_000)
     );
     let lowered = app
+        .collection()
         .confirm_employer_terms(
             &agent,
             opened.employer_id,
@@ -697,21 +783,25 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         "once contributing, a reduction goes through the relief workflow"
     );
     let refused = app
+        .collection()
         .close_employer_from_message(&batch(), &message.uscc, "YJS-C1")
         .await;
     assert_eq!(
         refused.expect_err("members").code(),
         Some("EMPLOYER_HAS_MEMBERS")
     );
-    app.seal_member(&batch(), hired[0].member_id, d("2026-11-02"))
+    app.collection()
+        .seal_member(&batch(), hired[0].member_id, d("2026-11-02"))
         .await
         .expect("leave");
     let closed = app
+        .collection()
         .close_employer_from_message(&batch(), &message.uscc, "YJS-C1")
         .await
         .expect("close");
     assert_eq!(closed.status, EmployerStatus::Closed);
     let late = app
+        .collection()
         .enrol_members(
             &batch(),
             opened.employer_id,
@@ -729,10 +819,15 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         ..registered(12)
     };
     let invalid = app
+        .collection()
         .open_employer_from_message(&batch(), &bad, d("2026-11-02"))
         .await;
     assert!(invalid.is_err(), "a bad credit code opens nothing");
-    let found = app.search_registry("一件事新办").await.expect("search");
+    let found = app
+        .collection()
+        .search_registry("一件事新办")
+        .await
+        .expect("search");
     assert_eq!(found.0.len(), 1);
 }
 
@@ -753,6 +848,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
     let (_, employed) = employer_with_two(&app, 13).await;
     let today = d("2026-11-10");
     let low = app
+        .collection()
         .sign_up_flexible(&batch(), &signup("32050219950101555", "400.00"), today)
         .await;
     assert_eq!(
@@ -761,17 +857,22 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
     );
     let mut unsigned = signup("32050219950101555", "600.00");
     unsigned.agreed = false;
-    let refused = app.sign_up_flexible(&batch(), &unsigned, today).await;
+    let refused = app
+        .collection()
+        .sign_up_flexible(&batch(), &unsigned, today)
+        .await;
     assert_eq!(
         refused.expect_err("agree").code(),
         Some("AGREEMENT_REQUIRED")
     );
     let worker = app
+        .collection()
         .sign_up_flexible(&batch(), &signup("32050219950101555", "600.00"), today)
         .await
         .expect("sign up");
     assert_eq!(worker.employer_id, None);
     let twice = app
+        .collection()
         .sign_up_flexible(&batch(), &signup("32050219950101555", "600.00"), today)
         .await;
     assert_eq!(twice.expect_err("once").code(), Some("AGREEMENT_EXISTS"));
@@ -781,13 +882,20 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
         name: employed[0].name.clone(),
         ..signup("32050219950101555", "600.00")
     };
-    let busy = app.sign_up_flexible(&batch(), &busy, today).await;
+    let busy = app
+        .collection()
+        .sign_up_flexible(&batch(), &busy, today)
+        .await;
     assert_eq!(
         busy.expect_err("employed").code(),
         Some("FLEXIBLE_EMPLOYED")
     );
-    assert_eq!(app.flexible_counts(today).await.expect("k07"), (0, 2));
+    assert_eq!(
+        app.collection().flexible_counts(today).await.expect("k07"),
+        (0, 2)
+    );
     let small = app
+        .collection()
         .deposit_flexible(
             &batch(),
             worker.member_id,
@@ -803,6 +911,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
         Some("DEPOSIT_BELOW_MINIMUM")
     );
     let deposit = app
+        .collection()
         .deposit_flexible(
             &batch(),
             worker.member_id,
@@ -817,6 +926,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
     assert!(deposit.reference.starts_with("EC"));
     assert_eq!(balance(&app, worker.member_id).await, Fen::new(2_000_00));
     let resubmitted = app
+        .collection()
         .deposit_flexible(
             &batch(),
             worker.member_id,
@@ -836,6 +946,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
     );
     let stranger = person(5, Role::Member, None);
     let scoped = app
+        .collection()
         .deposit_flexible(
             &stranger,
             worker.member_id,
@@ -848,6 +959,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
         .await;
     assert_eq!(scoped.expect_err("scope").code(), Some("MEMBER_SCOPE"));
     let not_flexible = app
+        .collection()
         .deposit_flexible(
             &batch(),
             employed[0].member_id,
@@ -862,13 +974,20 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
         not_flexible.expect_err("employed").code(),
         Some("FLEXIBLE_NOT_SIGNED")
     );
-    assert_eq!(app.flexible_counts(today).await.expect("k07"), (1, 2));
     assert_eq!(
-        app.flexible_counts(d("2027-11-11")).await.expect("k07"),
+        app.collection().flexible_counts(today).await.expect("k07"),
+        (1, 2)
+    );
+    assert_eq!(
+        app.collection()
+            .flexible_counts(d("2027-11-11"))
+            .await
+            .expect("k07"),
         (0, 2)
     );
     // A member who left a job continues in the same account as a flexible worker.
-    app.seal_member(&batch(), employed[1].member_id, d("2026-11-02"))
+    app.collection()
+        .seal_member(&batch(), employed[1].member_id, d("2026-11-02"))
         .await
         .expect("leave");
     let impostor = FlexibleSignup {
@@ -876,7 +995,10 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
         name: "冒用者".to_string(),
         ..signup("32050219950101555", "600.00")
     };
-    let refused = app.sign_up_flexible(&batch(), &impostor, today).await;
+    let refused = app
+        .collection()
+        .sign_up_flexible(&batch(), &impostor, today)
+        .await;
     assert_eq!(
         refused.expect_err("name").code(),
         Some("MEMBER_NOT_MATCHED")
@@ -898,12 +1020,13 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
         ..signup("32050219950101555", "600.00")
     };
     let same = app
+        .collection()
         .sign_up_flexible(&batch(), &continued, today)
         .await
         .expect("continue");
     assert_eq!(same.member_id, employed[1].member_id);
     assert_eq!(same.status, MemberStatus::Active);
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
 
@@ -943,6 +1066,7 @@ async fn a_bad_excel_roster_names_rows_and_columns_and_writes_nothing() {
     let bytes = book.save_to_buffer().expect("xlsx");
     let today = d("2026-11-02");
     let refused = app
+        .collection()
         .import_roster(&batch(), employer.employer_id, &bytes, false, today)
         .await
         .expect("report");
@@ -962,6 +1086,7 @@ async fn a_bad_excel_roster_names_rows_and_columns_and_writes_nothing() {
         "nothing written"
     );
     let taken = app
+        .collection()
         .import_roster(&batch(), employer.employer_id, &bytes, true, today)
         .await
         .expect("report");
@@ -980,6 +1105,7 @@ async fn a_base_file_files_every_member_or_nothing() {
         members[0].id_card
     );
     let (filing, errors) = app
+        .collection()
         .file_bases_from_file(&batch(), employer_id, bad.as_bytes(), today)
         .await
         .expect("report");
@@ -990,18 +1116,27 @@ async fn a_base_file_files_every_member_or_nothing() {
     );
     let half = format!("身份证号,月平均工资\n{},9000\n", members[0].id_card);
     let incomplete = app
+        .collection()
         .file_bases_from_file(&batch(), employer_id, half.as_bytes(), today)
         .await;
     assert_eq!(
         incomplete.expect_err("all staff").code(),
         Some("BASE_INCOMPLETE")
     );
-    assert_eq!(app.base_filing_counts(2026).await.expect("k05").0, 0);
+    assert_eq!(
+        app.collection()
+            .base_filing_counts(2026)
+            .await
+            .expect("k05")
+            .0,
+        0
+    );
     let good = format!(
         "身份证号,月平均工资\n{},9000\n{},7000.50\n",
         members[0].id_card, members[1].id_card
     );
     let (filing, errors) = app
+        .collection()
         .file_bases_from_file(&batch(), employer_id, good.as_bytes(), today)
         .await
         .expect("file");
@@ -1030,6 +1165,7 @@ async fn reversing_a_bills_entry_directly_also_marks_the_bill_corrected() {
         .and_then(|(b, _)| b.paid_entry_id)
         .expect("paid");
     let task = app
+        .access()
         .request_reversal(
             &person(1, Role::Clerk, None),
             &crate::access::ReversalRequest {
@@ -1039,7 +1175,8 @@ async fn reversing_a_bills_entry_directly_also_marks_the_bill_corrected() {
         )
         .await
         .expect("request");
-    app.decide_task(&person(2, Role::Reviewer, None), task.task_id, true, "")
+    app.access()
+        .decide_task(&person(2, Role::Reviewer, None), task.task_id, true, "")
         .await
         .expect("approve");
     let (bill, _) = app.store().bill(bill_id).await.expect("b").expect("bill");
@@ -1065,13 +1202,18 @@ async fn a_bill_knows_who_joined_and_left_since_last_month() {
     let october = billed_and_paid(&app, employer_id, "202610", "2026-10-18").await;
     let (first, first_lines) = app.store().bill(october).await.expect("b").expect("bill");
     assert_eq!(
-        app.roster_changes(&first, &first_lines).await.expect("c"),
+        app.collection()
+            .roster_changes(&first, &first_lines)
+            .await
+            .expect("c"),
         None
     );
-    app.seal_member(&batch(), members[0].member_id, d("2026-11-02"))
+    app.collection()
+        .seal_member(&batch(), members[0].member_id, d("2026-11-02"))
         .await
         .expect("leave");
     let hired = app
+        .collection()
         .enrol_members(
             &batch(),
             employer_id,
@@ -1081,6 +1223,7 @@ async fn a_bill_knows_who_joined_and_left_since_last_month() {
         .await
         .expect("hire");
     let november = app
+        .collection()
         .generate_bill(&batch(), employer_id, p("202611"))
         .await
         .expect("bill");
@@ -1091,7 +1234,10 @@ async fn a_bill_knows_who_joined_and_left_since_last_month() {
         .expect("b")
         .expect("bill");
     assert_eq!(
-        app.roster_changes(&bill, &lines).await.expect("c"),
+        app.collection()
+            .roster_changes(&bill, &lines)
+            .await
+            .expect("c"),
         Some((vec![hired[0].member_id], vec![members[0].member_id]))
     );
 }

@@ -4,6 +4,7 @@
 //! K07 counts the workers contributing; K08 sets them against employed members.
 
 use super::payment::{PaymentRequest, unknown_channel};
+use crate::Collection;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
@@ -31,20 +32,6 @@ pub struct FlexibleSignup {
 }
 
 impl App {
-    /// 灵活就业开户: a new person gets an account without an employer; a
-    /// person whose account is sealed (left a job) continues in it.
-    pub async fn sign_up_flexible(
-        &self,
-        actor: &Actor,
-        signup: &FlexibleSignup,
-        today: Date,
-    ) -> AppResult<MemberRecord> {
-        let result = self.try_sign_up(signup, today).await;
-        let target = format!("id:{}", signup.id_card.masked());
-        self.audited(actor, "flexible.signup", &target, b"", result)
-            .await
-    }
-
     async fn try_sign_up(&self, s: &FlexibleSignup, today: Date) -> AppResult<MemberRecord> {
         if !s.agreed {
             return Err(DomainError::new("AGREEMENT_REQUIRED", "请阅读并同意缴存协议").into());
@@ -73,28 +60,6 @@ impl App {
         };
         self.store().save_agreement(&agreement).await?;
         Ok(member)
-    }
-
-    /// What an online sign-up must pass before anything is written: a new
-    /// sign-in's password meets the policy (a person who already has a
-    /// sign-in keeps it).
-    pub async fn check_signup_password(
-        &self,
-        id_card: &IdCardNo,
-        password: &str,
-        today: Date,
-    ) -> AppResult<bool> {
-        if self
-            .store()
-            .user_by_login(id_card.as_str())
-            .await?
-            .is_some()
-        {
-            return Ok(false);
-        }
-        let rules = self.policy().security.at(today)?.value;
-        anju_domain::access::check_password_strength(password, rules)?;
-        Ok(true)
     }
 
     fn check_minimum(&self, amount: Fen, today: Date) -> AppResult<()> {
@@ -173,48 +138,6 @@ impl App {
         }
     }
 
-    /// A deposit for `period` (any amount at or above the monthly minimum),
-    /// collected through `channel` and posted Dr 101 / Cr 201 on the day the
-    /// money arrives. `request_key` (minted by the page, or the caller) makes
-    /// a resubmitted request return the first deposit instead of collecting
-    /// again.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn deposit_flexible(
-        &self,
-        actor: &Actor,
-        member_id: i64,
-        period: Period,
-        amount: Fen,
-        channel: &str,
-        request_key: &str,
-        today: Date,
-    ) -> AppResult<DepositRecord> {
-        let result = match self.store().deposit_by_key(member_id, request_key).await? {
-            Some(done) => Ok(done),
-            None => {
-                self.try_deposit(
-                    actor,
-                    member_id,
-                    period,
-                    amount,
-                    channel,
-                    request_key,
-                    today,
-                )
-                .await
-            }
-        };
-        let payload = format!("{period}|{amount}|{channel}");
-        self.audited(
-            actor,
-            "flexible.deposit",
-            &format!("member:{member_id}"),
-            payload.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     #[allow(clippy::too_many_arguments)]
     async fn try_deposit(
         &self,
@@ -280,7 +203,7 @@ impl App {
                 Line::credit("201", amount).for_member(MemberId(member_id)),
             ],
         )?;
-        let posted = self.post_entry(entry).await?;
+        let posted = self.ledger().post_entry(entry).await?;
         let deposit = DepositRecord {
             deposit_id,
             member_id,
@@ -295,27 +218,101 @@ impl App {
         self.store().save_deposit(&deposit).await?;
         Ok(deposit)
     }
+}
 
-    pub async fn flexible_agreement(&self, member_id: i64) -> AppResult<Option<AgreementRecord>> {
+impl Collection<'_> {
+    /// 灵活就业开户: a new person gets an account without an employer; a
+    /// person whose account is sealed (left a job) continues in it.
+    pub async fn sign_up_flexible(
+        self,
+        actor: &Actor,
+        signup: &FlexibleSignup,
+        today: Date,
+    ) -> AppResult<MemberRecord> {
+        let result = self.try_sign_up(signup, today).await;
+        let target = format!("id:{}", signup.id_card.masked());
+        self.audited(actor, "flexible.signup", &target, b"", result)
+            .await
+    }
+    /// What an online sign-up must pass before anything is written: a new
+    /// sign-in's password meets the policy (a person who already has a
+    /// sign-in keeps it).
+    pub async fn check_signup_password(
+        self,
+        id_card: &IdCardNo,
+        password: &str,
+        today: Date,
+    ) -> AppResult<bool> {
+        if self
+            .store()
+            .user_by_login(id_card.as_str())
+            .await?
+            .is_some()
+        {
+            return Ok(false);
+        }
+        let rules = self.policy().security.at(today)?.value;
+        anju_domain::access::check_password_strength(password, rules)?;
+        Ok(true)
+    }
+    /// A deposit for `period` (any amount at or above the monthly minimum),
+    /// collected through `channel` and posted Dr 101 / Cr 201 on the day the
+    /// money arrives. `request_key` (minted by the page, or the caller) makes
+    /// a resubmitted request return the first deposit instead of collecting
+    /// again.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn deposit_flexible(
+        self,
+        actor: &Actor,
+        member_id: i64,
+        period: Period,
+        amount: Fen,
+        channel: &str,
+        request_key: &str,
+        today: Date,
+    ) -> AppResult<DepositRecord> {
+        let result = match self.store().deposit_by_key(member_id, request_key).await? {
+            Some(done) => Ok(done),
+            None => {
+                self.try_deposit(
+                    actor,
+                    member_id,
+                    period,
+                    amount,
+                    channel,
+                    request_key,
+                    today,
+                )
+                .await
+            }
+        };
+        let payload = format!("{period}|{amount}|{channel}");
+        self.audited(
+            actor,
+            "flexible.deposit",
+            &format!("member:{member_id}"),
+            payload.as_bytes(),
+            result,
+        )
+        .await
+    }
+    pub async fn flexible_agreement(self, member_id: i64) -> AppResult<Option<AgreementRecord>> {
         Ok(self.store().agreement(member_id).await?)
     }
-
-    pub async fn flexible_deposits(&self, member_id: i64) -> AppResult<Vec<DepositRecord>> {
+    pub async fn flexible_deposits(self, member_id: i64) -> AppResult<Vec<DepositRecord>> {
         Ok(self.store().deposits_of(member_id, 120).await?)
     }
-
     /// K07 (flexible workers who deposited in the last year) and the K08
     /// denominator (members contributing through an employer), as of `today`.
-    pub async fn flexible_counts(&self, today: Date) -> AppResult<(i64, i64)> {
+    pub async fn flexible_counts(self, today: Date) -> AppResult<(i64, i64)> {
         let since = today.add_days(-CONTRIBUTING_WINDOW_DAYS)?;
         Ok((
             self.store().count_flexible_contributing(since).await?,
             self.store().count_employed_members().await?,
         ))
     }
-
     /// The monthly minimum in force on `today`.
-    pub fn flexible_minimum_on(&self, today: Date) -> AppResult<Fen> {
+    pub fn flexible_minimum_on(self, today: Date) -> AppResult<Fen> {
         Ok(flexible_minimum(
             &self.policy().contribution.at(today)?.value,
         )?)

@@ -2,6 +2,7 @@
 //! accounts open in the same transaction), compute the month's remittance bill
 //! from the roster, post its payment as one balanced entry, find overdue bills.
 
+use crate::Collection;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::Channel;
@@ -112,25 +113,6 @@ pub(crate) fn check_scope(actor: &Actor, employer_id: i64) -> AppResult<()> {
 }
 
 impl App {
-    /// 单位开户: validated registration, rates checked against today's policy.
-    pub async fn register_employer(
-        &self,
-        actor: &Actor,
-        registration: &EmployerRegistration,
-        today: Date,
-    ) -> AppResult<EmployerRecord> {
-        let result = self.try_register_employer(registration, today).await;
-        let target = format!("uscc:{}", registration.uscc);
-        self.audited(
-            actor,
-            "employer.register",
-            &target,
-            registration.name.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_register_employer(
         &self,
         r: &EmployerRegistration,
@@ -163,47 +145,6 @@ impl App {
             bank_account: r.profile.bank_account.clone(),
             source: source.to_string(),
         }
-    }
-
-    /// 个人开户: enrols members with an active employer, all or nothing; one
-    /// person, one account (an enrolled ID number is refused).
-    pub async fn enrol_members(
-        &self,
-        actor: &Actor,
-        employer_id: i64,
-        enrolments: &[MemberEnrolment],
-        today: Date,
-    ) -> AppResult<Vec<MemberRecord>> {
-        let result = match check_scope(actor, employer_id) {
-            Ok(()) => self.try_enrol_members(employer_id, enrolments, today).await,
-            Err(e) => Err(e),
-        };
-        let payload: Vec<&str> = enrolments.iter().map(|e| e.id_card.as_str()).collect();
-        let target = format!("employer:{employer_id}");
-        self.audited(
-            actor,
-            "member.enrol",
-            &target,
-            payload.join(",").as_bytes(),
-            result,
-        )
-        .await
-    }
-
-    /// 数据接管: members carried over from the system a centre replaces,
-    /// with their accounts opened on `opened_on` (the old system's date),
-    /// all or nothing. Only the batch channel may do this: nobody enrols
-    /// members with a back-dated opening at a counter.
-    pub async fn take_over_members(
-        &self,
-        actor: &Actor,
-        members: &[MemberRecord],
-        opened_on: Date,
-    ) -> AppResult<()> {
-        if actor.principal.is_some() || actor.channel != Channel::Batch {
-            return Err(DomainError::new("NOT_PERMITTED", "数据接管只能由批处理执行").into());
-        }
-        Ok(self.store().enrol_members(members, opened_on).await?)
     }
 
     async fn try_enrol_members(
@@ -308,23 +249,6 @@ impl App {
         Ok(employer)
     }
 
-    /// 汇缴清册: the month's bill from the active roster and the rules in force
-    /// on the month's first day. One bill per employer and month.
-    pub async fn generate_bill(
-        &self,
-        actor: &Actor,
-        employer_id: i64,
-        period: Period,
-    ) -> AppResult<BillRecord> {
-        let result = match check_scope(actor, employer_id) {
-            Ok(()) => self.try_generate_bill(employer_id, period).await,
-            Err(e) => Err(e),
-        };
-        let target = format!("employer:{employer_id}/{period}");
-        self.audited(actor, "remittance.bill", &target, b"", result)
-            .await
-    }
-
     async fn try_generate_bill(&self, employer_id: i64, period: Period) -> AppResult<BillRecord> {
         let employer = self.active_employer(employer_id).await?;
         let rules = &self.policy().contribution.at(period.first_day()?)?.value;
@@ -348,7 +272,7 @@ impl App {
             })
             .collect::<AppResult<Vec<_>>>()?;
         let pay_day = employer.pay_day.and_then(|d| u32::try_from(d).ok());
-        let relief = self.relief_for(employer_id, period).await?;
+        let relief = self.collection().relief_for(employer_id, period).await?;
         let mut bill = RemittanceBill::compute(
             employer_id,
             period,
@@ -391,31 +315,6 @@ impl App {
             .collect();
         self.store().save_bill(&record, &lines).await?;
         Ok(record)
-    }
-
-    /// Collects a bill through a payment channel (`bank`, `ecny`) on `today`,
-    /// posts it as one balanced entry valued on the day the money arrived, and
-    /// marks it paid with the channel's reference. Paying a paid bill returns it
-    /// and posts nothing; a declined payment leaves the bill open. The entry's
-    /// key is the bill's, so a crash between posting and marking heals on retry
-    /// (and a collection the ledger missed shows up in reconciliation).
-    pub async fn pay_bill(
-        &self,
-        actor: &Actor,
-        bill_id: i64,
-        channel: &str,
-        today: Date,
-    ) -> AppResult<BillRecord> {
-        let result = self.try_pay_bill(actor, bill_id, channel, today).await;
-        let payload = format!("{channel}|{today}");
-        self.audited(
-            actor,
-            "remittance.pay",
-            &format!("bill:{bill_id}"),
-            payload.as_bytes(),
-            result,
-        )
-        .await
     }
 
     async fn try_pay_bill(
@@ -464,7 +363,7 @@ impl App {
             receipt.paid_on,
             IdempotencyKey::parse(&format!("bill-{bill_id}"))?,
         )?;
-        let posted = self.post_entry(entry).await?;
+        let posted = self.ledger().post_entry(entry).await?;
         let payment = anju_store::BillPayment {
             entry_id: posted.entry_id.0,
             paid_on: receipt.paid_on,
@@ -480,10 +379,109 @@ impl App {
                 DomainError::new("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在")).into()
             })
     }
+}
 
+impl Collection<'_> {
+    /// 单位开户: validated registration, rates checked against today's policy.
+    pub async fn register_employer(
+        self,
+        actor: &Actor,
+        registration: &EmployerRegistration,
+        today: Date,
+    ) -> AppResult<EmployerRecord> {
+        let result = self.try_register_employer(registration, today).await;
+        let target = format!("uscc:{}", registration.uscc);
+        self.audited(
+            actor,
+            "employer.register",
+            &target,
+            registration.name.as_bytes(),
+            result,
+        )
+        .await
+    }
+    /// 个人开户: enrols members with an active employer, all or nothing; one
+    /// person, one account (an enrolled ID number is refused).
+    pub async fn enrol_members(
+        self,
+        actor: &Actor,
+        employer_id: i64,
+        enrolments: &[MemberEnrolment],
+        today: Date,
+    ) -> AppResult<Vec<MemberRecord>> {
+        let result = match check_scope(actor, employer_id) {
+            Ok(()) => self.try_enrol_members(employer_id, enrolments, today).await,
+            Err(e) => Err(e),
+        };
+        let payload: Vec<&str> = enrolments.iter().map(|e| e.id_card.as_str()).collect();
+        let target = format!("employer:{employer_id}");
+        self.audited(
+            actor,
+            "member.enrol",
+            &target,
+            payload.join(",").as_bytes(),
+            result,
+        )
+        .await
+    }
+    /// 数据接管: members carried over from the system a centre replaces,
+    /// with their accounts opened on `opened_on` (the old system's date),
+    /// all or nothing. Only the batch channel may do this: nobody enrols
+    /// members with a back-dated opening at a counter.
+    pub async fn take_over_members(
+        self,
+        actor: &Actor,
+        members: &[MemberRecord],
+        opened_on: Date,
+    ) -> AppResult<()> {
+        if actor.principal.is_some() || actor.channel != Channel::Batch {
+            return Err(DomainError::new("NOT_PERMITTED", "数据接管只能由批处理执行").into());
+        }
+        Ok(self.store().enrol_members(members, opened_on).await?)
+    }
+    /// 汇缴清册: the month's bill from the active roster and the rules in force
+    /// on the month's first day. One bill per employer and month.
+    pub async fn generate_bill(
+        self,
+        actor: &Actor,
+        employer_id: i64,
+        period: Period,
+    ) -> AppResult<BillRecord> {
+        let result = match check_scope(actor, employer_id) {
+            Ok(()) => self.try_generate_bill(employer_id, period).await,
+            Err(e) => Err(e),
+        };
+        let target = format!("employer:{employer_id}/{period}");
+        self.audited(actor, "remittance.bill", &target, b"", result)
+            .await
+    }
+    /// Collects a bill through a payment channel (`bank`, `ecny`) on `today`,
+    /// posts it as one balanced entry valued on the day the money arrived, and
+    /// marks it paid with the channel's reference. Paying a paid bill returns it
+    /// and posts nothing; a declined payment leaves the bill open. The entry's
+    /// key is the bill's, so a crash between posting and marking heals on retry
+    /// (and a collection the ledger missed shows up in reconciliation).
+    pub async fn pay_bill(
+        self,
+        actor: &Actor,
+        bill_id: i64,
+        channel: &str,
+        today: Date,
+    ) -> AppResult<BillRecord> {
+        let result = self.try_pay_bill(actor, bill_id, channel, today).await;
+        let payload = format!("{channel}|{today}");
+        self.audited(
+            actor,
+            "remittance.pay",
+            &format!("bill:{bill_id}"),
+            payload.as_bytes(),
+            result,
+        )
+        .await
+    }
     /// 对账: the channel's file for `date` against the payments booked that day.
     pub async fn reconcile_day(
-        &self,
+        self,
         channel: &str,
         date: Date,
         file: &[u8],
@@ -511,19 +509,17 @@ impl App {
             .collect();
         Ok((anju_domain::collection::reconcile(&theirs, &booked), errors))
     }
-
     /// K06 单位缴存逾期率 as of `today`: (employers with an overdue bill,
     /// contributing employers).
-    pub async fn employer_overdue_counts(&self, today: Date) -> AppResult<(i64, i64)> {
+    pub async fn employer_overdue_counts(self, today: Date) -> AppResult<(i64, i64)> {
         let overdue = self.store().count_overdue_employers(today).await?;
         // Contributing: 正常, 开户 and 缓缴 (a deferred employer still owes).
         let active = self.store().count_contributing_employers().await?;
         Ok((overdue, active))
     }
-
     /// The first bills not paid by their due date, as of `today` (a list for
     /// people; jobs page through `overdue_employer_ids`).
-    pub async fn overdue_bills(&self, today: Date) -> AppResult<Vec<BillRecord>> {
+    pub async fn overdue_bills(self, today: Date) -> AppResult<Vec<BillRecord>> {
         Ok(self.store().overdue_bills(today, OVERDUE_PAGE).await?)
     }
 }
@@ -540,12 +536,12 @@ pub struct ImportReport {
     pub errors: Vec<anju_domain::collection::RowError>,
 }
 
-impl App {
+impl Collection<'_> {
     /// 批量增员 from a CSV or Excel (.xlsx) file. A file with any problem enrols nobody unless
     /// `take_valid_rows` says to take the rows that passed; either way the
     /// report lists every problem by row and column.
     pub async fn import_roster(
-        &self,
+        self,
         actor: &Actor,
         employer_id: i64,
         bytes: &[u8],
@@ -573,66 +569,6 @@ impl App {
 }
 
 impl App {
-    /// 减员 / 封存: the member leaves the employer; the account is kept, sealed.
-    pub async fn seal_member(
-        &self,
-        actor: &Actor,
-        member_id: i64,
-        today: Date,
-    ) -> AppResult<MemberRecord> {
-        let result = self
-            .change_member(actor, member_id, MemberAction::Seal, "", Some(today))
-            .await;
-        self.audited(
-            actor,
-            "member.seal",
-            &format!("member:{member_id}"),
-            b"",
-            result,
-        )
-        .await
-    }
-
-    /// 冻结 by court order or investigation, with the reason recorded.
-    pub async fn freeze_member(
-        &self,
-        actor: &Actor,
-        member_id: i64,
-        reason: &str,
-    ) -> AppResult<MemberRecord> {
-        let result = self
-            .change_member(actor, member_id, MemberAction::Freeze, reason, None)
-            .await;
-        self.audited(
-            actor,
-            "member.freeze",
-            &format!("member:{member_id}"),
-            reason.as_bytes(),
-            result,
-        )
-        .await
-    }
-
-    /// 解冻: back to active (with an employer) or sealed (without).
-    pub async fn unfreeze_member(
-        &self,
-        actor: &Actor,
-        member_id: i64,
-        reason: &str,
-    ) -> AppResult<MemberRecord> {
-        let result = self
-            .change_member(actor, member_id, MemberAction::Unfreeze, reason, None)
-            .await;
-        self.audited(
-            actor,
-            "member.unfreeze",
-            &format!("member:{member_id}"),
-            reason.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn change_member(
         &self,
         actor: &Actor,
@@ -687,6 +623,66 @@ impl App {
         self.store().member(member_id).await?.ok_or_else(|| {
             DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
         })
+    }
+}
+
+impl Collection<'_> {
+    /// 减员 / 封存: the member leaves the employer; the account is kept, sealed.
+    pub async fn seal_member(
+        self,
+        actor: &Actor,
+        member_id: i64,
+        today: Date,
+    ) -> AppResult<MemberRecord> {
+        let result = self
+            .change_member(actor, member_id, MemberAction::Seal, "", Some(today))
+            .await;
+        self.audited(
+            actor,
+            "member.seal",
+            &format!("member:{member_id}"),
+            b"",
+            result,
+        )
+        .await
+    }
+    /// 冻结 by court order or investigation, with the reason recorded.
+    pub async fn freeze_member(
+        self,
+        actor: &Actor,
+        member_id: i64,
+        reason: &str,
+    ) -> AppResult<MemberRecord> {
+        let result = self
+            .change_member(actor, member_id, MemberAction::Freeze, reason, None)
+            .await;
+        self.audited(
+            actor,
+            "member.freeze",
+            &format!("member:{member_id}"),
+            reason.as_bytes(),
+            result,
+        )
+        .await
+    }
+    /// 解冻: back to active (with an employer) or sealed (without).
+    pub async fn unfreeze_member(
+        self,
+        actor: &Actor,
+        member_id: i64,
+        reason: &str,
+    ) -> AppResult<MemberRecord> {
+        let result = self
+            .change_member(actor, member_id, MemberAction::Unfreeze, reason, None)
+            .await;
+        self.audited(
+            actor,
+            "member.unfreeze",
+            &format!("member:{member_id}"),
+            reason.as_bytes(),
+            result,
+        )
+        .await
     }
 }
 

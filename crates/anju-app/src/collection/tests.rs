@@ -43,7 +43,8 @@ pub(super) async fn register(
     rate: &str,
 ) -> anju_store::EmployerRecord {
     let registration = EmployerRegistration::new(uscc, name, pay_day, rates(rate)).expect("reg");
-    app.register_employer(&batch(), &registration, d("2026-11-01"))
+    app.collection()
+        .register_employer(&batch(), &registration, d("2026-11-01"))
         .await
         .expect("register")
 }
@@ -65,10 +66,12 @@ async fn a_month_from_registration_to_payment() {
         MemberEnrolment::new("11010519491231002X", "王芳", "60000.00").expect("m"),
     ];
     let members = app
+        .collection()
         .enrol_members(&batch(), employer.employer_id, &people, d("2026-11-01"))
         .await
         .expect("enrol");
     let again = app
+        .collection()
         .enrol_members(
             &batch(),
             employer.employer_id,
@@ -82,6 +85,7 @@ async fn a_month_from_registration_to_payment() {
     );
     let period = Period::parse("202611").expect("period");
     let bill = app
+        .collection()
         .generate_bill(&batch(), employer.employer_id, period)
         .await
         .expect("bill");
@@ -90,6 +94,7 @@ async fn a_month_from_registration_to_payment() {
     assert_eq!(bill.total_fen, 160_000 + 812_000);
     assert_eq!(bill.due_date, d("2026-11-20"));
     let twice = app
+        .collection()
         .generate_bill(&batch(), employer.employer_id, period)
         .await;
     assert_eq!(
@@ -97,24 +102,28 @@ async fn a_month_from_registration_to_payment() {
         Some("BILL_EXISTS")
     );
     assert!(
-        app.overdue_bills(d("2026-11-20"))
+        app.collection()
+            .overdue_bills(d("2026-11-20"))
             .await
             .expect("overdue")
             .is_empty()
     );
     assert_eq!(
-        app.overdue_bills(d("2026-11-21"))
+        app.collection()
+            .overdue_bills(d("2026-11-21"))
             .await
             .expect("overdue")
             .len(),
         1
     );
     let paid = app
+        .collection()
         .pay_bill(&batch(), bill.bill_id, "bank", d("2026-11-18"))
         .await
         .expect("pay");
     assert_eq!(paid.status, BillStatus::Paid);
     let again = app
+        .collection()
         .pay_bill(&batch(), bill.bill_id, "bank", d("2026-11-19"))
         .await
         .expect("pay again");
@@ -123,24 +132,27 @@ async fn a_month_from_registration_to_payment() {
         "paying twice posts once"
     );
     assert_eq!(
-        app.member_balance(MemberId(members[0].member_id))
+        app.ledger()
+            .member_balance(MemberId(members[0].member_id))
             .await
             .expect("b")
             .balance,
         Fen::new(160_000)
     );
     assert_eq!(
-        app.member_balance(MemberId(members[1].member_id))
+        app.ledger()
+            .member_balance(MemberId(members[1].member_id))
             .await
             .expect("b")
             .balance,
         Fen::new(812_000)
     );
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
     assert_eq!((check.entries, check.gl_201), (1, Fen::new(972_000)));
     assert!(
-        app.overdue_bills(d("2026-12-31"))
+        app.collection()
+            .overdue_bills(d("2026-12-31"))
             .await
             .expect("overdue")
             .is_empty()
@@ -154,11 +166,13 @@ async fn refusals_write_nothing() {
     let bad_rate = EmployerRegistration::new("91350100M000100Y43", "示范", None, rates("13"))
         .expect("shape ok");
     let refused = app
+        .collection()
         .register_employer(&batch(), &bad_rate, d("2026-11-01"))
         .await;
     assert_eq!(refused.expect_err("13%").code(), Some("RATE_OUT_OF_POLICY"));
     assert!(app.store().employers(10).await.expect("list").is_empty());
     let missing = app
+        .collection()
         .enrol_members(
             &batch(),
             42,
@@ -176,6 +190,7 @@ async fn refusals_write_nothing() {
         MemberEnrolment::new("320502199003071230", "张伟", "9000").expect("m"),
     ];
     let refused = app
+        .collection()
         .enrol_members(&batch(), employer.employer_id, &dup, d("2026-11-01"))
         .await;
     assert_eq!(
@@ -183,6 +198,7 @@ async fn refusals_write_nothing() {
         Some("MEMBER_DUPLICATE")
     );
     let empty = app
+        .collection()
         .generate_bill(
             &batch(),
             employer.employer_id,
@@ -216,6 +232,7 @@ async fn a_bad_roster_file_writes_nothing_unless_told_to_take_the_valid_rows() {
                 32050219900106001X,庚,7000,8,8\n\
                 320502199001070015,辛,7000,13,8\n";
     let refused = app
+        .collection()
         .import_roster(
             &batch(),
             employer.employer_id,
@@ -241,6 +258,7 @@ async fn a_bad_roster_file_writes_nothing_unless_told_to_take_the_valid_rows() {
         "nothing written"
     );
     let taken = app
+        .collection()
         .import_roster(
             &batch(),
             employer.employer_id,
@@ -252,6 +270,7 @@ async fn a_bad_roster_file_writes_nothing_unless_told_to_take_the_valid_rows() {
         .expect("report");
     assert_eq!((taken.enrolled.len(), taken.errors.len()), (6, 2));
     let bill = app
+        .collection()
         .generate_bill(
             &batch(),
             employer.employer_id,
@@ -285,10 +304,12 @@ async fn a_declined_payment_leaves_the_bill_open_and_reconciliation_names_differ
     ]);
     let employer = register(&app, "91350100M000100Y43", "示范", Some(15), "10").await;
     let people = [MemberEnrolment::new("320502199003071230", "张伟", "8000.00").expect("m")];
-    app.enrol_members(&batch(), employer.employer_id, &people, d("2026-11-01"))
+    app.collection()
+        .enrol_members(&batch(), employer.employer_id, &people, d("2026-11-01"))
         .await
         .expect("enrol");
     let bill = app
+        .collection()
         .generate_bill(
             &batch(),
             employer.employer_id,
@@ -297,6 +318,7 @@ async fn a_declined_payment_leaves_the_bill_open_and_reconciliation_names_differ
         .await
         .expect("bill");
     let declined = app
+        .collection()
         .pay_bill(&batch(), bill.bill_id, "bank", d("2026-11-18"))
         .await;
     assert_eq!(
@@ -304,11 +326,12 @@ async fn a_declined_payment_leaves_the_bill_open_and_reconciliation_names_differ
         Some("PAYMENT_DECLINED")
     );
     assert_eq!(
-        app.check_ledger().await.expect("check").entries,
+        app.ledger().check_ledger().await.expect("check").entries,
         0,
         "nothing posted"
     );
     let unknown = app
+        .collection()
         .pay_bill(&batch(), bill.bill_id, "cash", d("2026-11-18"))
         .await;
     assert_eq!(
@@ -316,6 +339,7 @@ async fn a_declined_payment_leaves_the_bill_open_and_reconciliation_names_differ
         Some("PAYMENT_CHANNEL_UNKNOWN")
     );
     let paid = app
+        .collection()
         .pay_bill(&batch(), bill.bill_id, "ecny", d("2026-11-18"))
         .await
         .expect("e-CNY");
@@ -323,6 +347,7 @@ async fn a_declined_payment_leaves_the_bill_open_and_reconciliation_names_differ
     assert!(reference.starts_with("EC20261118"), "{reference}");
     let file = format!("reference,channel,amount,paid_on\n{reference},ecny,1600.00,2026-11-18\n");
     let (clean, errors) = app
+        .collection()
         .reconcile_day("ecny", d("2026-11-18"), file.as_bytes())
         .await
         .expect("recon");
@@ -334,11 +359,13 @@ async fn a_declined_payment_leaves_the_bill_open_and_reconciliation_names_differ
         "reference,channel,amount,paid_on\n{reference},ecny,1600.01,2026-11-18\nEC-X,ecny,5.00,2026-11-18\n"
     );
     let (diff, _) = app
+        .collection()
         .reconcile_day("ecny", d("2026-11-18"), wrong.as_bytes())
         .await
         .expect("recon");
     assert_eq!((diff.mismatched.len(), diff.unbooked.len()), (1, 1));
     let (missing, _) = app
+        .collection()
         .reconcile_day(
             "ecny",
             d("2026-11-18"),
@@ -365,6 +392,7 @@ async fn leaving_sealing_rehire_and_freezing() {
     let b = register(&app, &code_b, "乙公司", Some(15), "12").await;
     let person = MemberEnrolment::new("320502199003071230", "张伟", "8000").expect("m");
     let first = app
+        .collection()
         .enrol_members(
             &batch(),
             a.employer_id,
@@ -375,6 +403,7 @@ async fn leaving_sealing_rehire_and_freezing() {
         .expect("enrol");
     let member_id = first[0].member_id;
     let elsewhere = app
+        .collection()
         .enrol_members(
             &batch(),
             b.employer_id,
@@ -387,12 +416,14 @@ async fn leaving_sealing_rehire_and_freezing() {
         Some("MEMBER_ACTIVE_ELSEWHERE")
     );
     let sealed = app
+        .collection()
         .seal_member(&batch(), member_id, d("2026-11-02"))
         .await
         .expect("seal");
     assert_eq!((sealed.status.code(), sealed.employer_id), ("02", None));
     let rehired = MemberEnrolment::new("320502199003071230", "张伟", "12000").expect("m");
     let moved = app
+        .collection()
         .enrol_members(&batch(), b.employer_id, &[rehired], d("2026-12-01"))
         .await
         .expect("transfer in");
@@ -402,12 +433,16 @@ async fn leaving_sealing_rehire_and_freezing() {
         (member_id, Some(b.employer_id), 1_200_000),
         "the same account"
     );
-    let no_reason = app.freeze_member(&batch(), member_id, " ").await;
+    let no_reason = app
+        .collection()
+        .freeze_member(&batch(), member_id, " ")
+        .await;
     assert_eq!(
         no_reason.expect_err("reason").code(),
         Some("REASON_REQUIRED")
     );
     let frozen = app
+        .collection()
         .freeze_member(&batch(), member_id, "（2026）苏05执123号")
         .await
         .expect("freeze");
@@ -421,13 +456,15 @@ async fn leaving_sealing_rehire_and_freezing() {
         "frozen accounts are not billed"
     );
     assert_eq!(
-        app.seal_member(&batch(), member_id, d("2026-11-02"))
+        app.collection()
+            .seal_member(&batch(), member_id, d("2026-11-02"))
             .await
             .expect_err("frozen")
             .code(),
         Some("MEMBER_STATUS_INVALID")
     );
     let back = app
+        .collection()
         .unfreeze_member(&batch(), member_id, "解除冻结裁定")
         .await
         .expect("unfreeze");

@@ -5,6 +5,7 @@
 
 use super::FundDepositRecord;
 use super::{credit_side, finance_staff};
+use crate::Fund;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::fund::DepositKind;
@@ -49,17 +50,6 @@ pub struct CashPlan {
 }
 
 impl App {
-    /// Registers a deposit of the fund at a bank.
-    pub async fn place_fund_deposit(
-        &self,
-        actor: &Actor,
-        request: &DepositRequest,
-    ) -> AppResult<FundDepositRecord> {
-        let result = self.place_fund_deposit_inner(actor, request).await;
-        self.audited(actor, "fund.deposit.place", &request.bank, b"", result)
-            .await
-    }
-
     async fn place_fund_deposit_inner(
         &self,
         actor: &Actor,
@@ -84,26 +74,6 @@ impl App {
         };
         self.store().save_fund_deposit(&record).await?;
         Ok(record)
-    }
-
-    /// Books a matured time deposit's interest (on or after its maturity).
-    pub async fn mature_fund_deposit(
-        &self,
-        actor: &Actor,
-        deposit_id: i64,
-        today: Date,
-    ) -> AppResult<i64> {
-        let result = self
-            .mature_fund_deposit_inner(actor, deposit_id, today)
-            .await;
-        self.audited(
-            actor,
-            "fund.deposit.mature",
-            &deposit_id.to_string(),
-            b"",
-            result,
-        )
-        .await
     }
 
     async fn mature_fund_deposit_inner(
@@ -148,7 +118,7 @@ impl App {
                 Line::credit("40101", interest),
             ],
         )?;
-        let posted = self.post_entry(entry).await?;
+        let posted = self.ledger().post_entry(entry).await?;
         if !self
             .store()
             .mature_fund_deposit(deposit_id, interest.get(), posted.entry_id.0)
@@ -175,48 +145,6 @@ impl App {
         };
         self.store().save_fund_deposit(&rolled).await?;
         Ok(interest.get())
-    }
-
-    /// The register, the forecast from the business date's month and the
-    /// ladder it suggests.
-    pub async fn cash_plan(&self, today: Date) -> AppResult<CashPlan> {
-        let deposits = self.store().fund_deposits().await?;
-        let held = |kind: DepositKind| {
-            deposits
-                .iter()
-                .filter(|d| d.status == DepositStatus::Held && d.kind == kind)
-                .map(|d| d.amount_fen)
-                .sum::<i64>()
-        };
-        let (held_current_fen, held_time_fen) =
-            (held(DepositKind::Current), held(DepositKind::Time));
-        let gl_101_fen = -credit_side(&self.position_at(today).await?, "101").get();
-        // The forecast starts next month; a month under way is not history
-        // until its last day.
-        let month = Period::of_date(today);
-        let start = month.next()?;
-        let history_end = if today == month.last_day()? {
-            start
-        } else {
-            month
-        };
-        let history = self.month_flows(history_end, HISTORY_MONTHS).await?;
-        let known = self.known_flows(start).await?;
-        let current = gl_101_fen - held_time_fen;
-        let forecast = fund::forecast(&history, &known, start, FORECAST_MONTHS, current)?;
-        let rules = self.policy().at(today)?.fund_rule.value;
-        let buffer_fen = rules.buffer.get();
-        let ladder = fund::suggest_ladder(current, &forecast, &rules.terms(), buffer_fen, start)?;
-        Ok(CashPlan {
-            deposits,
-            held_current_fen,
-            held_time_fen,
-            gl_101_fen,
-            unregistered_fen: gl_101_fen - held_current_fen - held_time_fen,
-            forecast,
-            ladder,
-            buffer_fen,
-        })
     }
 
     /// Collection in (201 credits of 汇缴/补缴) and withdrawals out (201
@@ -290,6 +218,79 @@ impl App {
             period = period.next()?;
         }
         Ok(flows)
+    }
+}
+
+impl Fund<'_> {
+    /// Registers a deposit of the fund at a bank.
+    pub async fn place_fund_deposit(
+        self,
+        actor: &Actor,
+        request: &DepositRequest,
+    ) -> AppResult<FundDepositRecord> {
+        let result = self.place_fund_deposit_inner(actor, request).await;
+        self.audited(actor, "fund.deposit.place", &request.bank, b"", result)
+            .await
+    }
+    /// Books a matured time deposit's interest (on or after its maturity).
+    pub async fn mature_fund_deposit(
+        self,
+        actor: &Actor,
+        deposit_id: i64,
+        today: Date,
+    ) -> AppResult<i64> {
+        let result = self
+            .mature_fund_deposit_inner(actor, deposit_id, today)
+            .await;
+        self.audited(
+            actor,
+            "fund.deposit.mature",
+            &deposit_id.to_string(),
+            b"",
+            result,
+        )
+        .await
+    }
+    /// The register, the forecast from the business date's month and the
+    /// ladder it suggests.
+    pub async fn cash_plan(self, today: Date) -> AppResult<CashPlan> {
+        let deposits = self.store().fund_deposits().await?;
+        let held = |kind: DepositKind| {
+            deposits
+                .iter()
+                .filter(|d| d.status == DepositStatus::Held && d.kind == kind)
+                .map(|d| d.amount_fen)
+                .sum::<i64>()
+        };
+        let (held_current_fen, held_time_fen) =
+            (held(DepositKind::Current), held(DepositKind::Time));
+        let gl_101_fen = -credit_side(&self.position_at(today).await?, "101").get();
+        // The forecast starts next month; a month under way is not history
+        // until its last day.
+        let month = Period::of_date(today);
+        let start = month.next()?;
+        let history_end = if today == month.last_day()? {
+            start
+        } else {
+            month
+        };
+        let history = self.month_flows(history_end, HISTORY_MONTHS).await?;
+        let known = self.known_flows(start).await?;
+        let current = gl_101_fen - held_time_fen;
+        let forecast = fund::forecast(&history, &known, start, FORECAST_MONTHS, current)?;
+        let rules = self.policy().at(today)?.fund_rule.value;
+        let buffer_fen = rules.buffer.get();
+        let ladder = fund::suggest_ladder(current, &forecast, &rules.terms(), buffer_fen, start)?;
+        Ok(CashPlan {
+            deposits,
+            held_current_fen,
+            held_time_fen,
+            gl_101_fen,
+            unregistered_fen: gl_101_fen - held_current_fen - held_time_fen,
+            forecast,
+            ladder,
+            buffer_fen,
+        })
     }
 }
 

@@ -7,6 +7,7 @@
 
 use super::DistributionRecord;
 use super::{YEAR_END_TRANSFER, finance_staff, movement_of, staff_login};
+use crate::Fund;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
@@ -16,63 +17,6 @@ use anju_domain::ledger::{IdempotencyKey, NewEntry};
 use anju_domain::{Date, DomainError, Fen};
 
 impl App {
-    /// The split the policy gives for `year` on the ledger as it stands.
-    pub async fn distribution_plan(&self, year: i32) -> AppResult<DistributionPlan> {
-        let from = Date::from_ymd(year, 1, 1)?;
-        let end = Date::from_ymd(year, 12, 31)?;
-        let days = self.store().gl_days(from, end).await?;
-        let movement = movement_of(&days, |r| r.business_type != YEAR_END_TRANSFER)?;
-        let income = fund::income_statement(&movement)?;
-        let closing = self.position_at(end).await?;
-        let book = self.store().loan_book().await?;
-        let loans = ["121", "122"]
-            .iter()
-            .try_fold(Fen::ZERO, |sum, code| {
-                sum.checked_add(closing.get(*code).copied().unwrap_or(Fen::ZERO))
-            })?
-            .checked_sub(Fen::new(book.project_outstanding_fen))?;
-        // The reserve before this year's distribution: an approval that
-        // posted and then failed to record itself must see the same plan.
-        let distributed: i64 = days
-            .iter()
-            .filter(|r| r.gl_code == "301" && r.business_type == "F01")
-            .map(|r| r.credit_fen - r.debit_fen)
-            .sum();
-        let reserve =
-            Fen::new(-closing.get("301").copied().unwrap_or(Fen::ZERO).get() - distributed);
-        let rule = self.policy().at(end)?.fund_rule.value.distribution_rule();
-        let input = DistributionInput {
-            value_added_fen: income.value_added_fen,
-            loan_balance_fen: loans,
-            reserve_balance_fen: reserve,
-        };
-        Ok(fund::plan_distribution(&input, &rule)?)
-    }
-
-    /// The distribution of `year` as prepared or approved, if any.
-    pub async fn distribution(&self, year: i32) -> AppResult<Option<DistributionRecord>> {
-        Ok(self.store().distribution(year).await?)
-    }
-
-    /// Prepares (or prepares again, while not approved) the distribution of
-    /// `year`; only after the year has ended.
-    pub async fn prepare_distribution(
-        &self,
-        actor: &Actor,
-        year: i32,
-        today: Date,
-    ) -> AppResult<DistributionRecord> {
-        let result = self.prepare_distribution_inner(actor, year, today).await;
-        self.audited(
-            actor,
-            "fund.distribution.prepare",
-            &year.to_string(),
-            b"",
-            result,
-        )
-        .await
-    }
-
     async fn prepare_distribution_inner(
         &self,
         actor: &Actor,
@@ -87,7 +31,7 @@ impl App {
             )
             .into());
         }
-        let plan = self.distribution_plan(year).await?;
+        let plan = self.fund().distribution_plan(year).await?;
         let record = DistributionRecord {
             year,
             status: DistributionStatus::Prepared,
@@ -113,24 +57,6 @@ impl App {
             format!("{year} 年的增值收益分配已审批入账，不能重新编制"),
         )
         .into())
-    }
-
-    /// Approves the prepared distribution of `year` (a manager other than
-    /// the preparer) and posts it.
-    pub async fn approve_distribution(
-        &self,
-        actor: &Actor,
-        year: i32,
-    ) -> AppResult<DistributionRecord> {
-        let result = self.approve_distribution_inner(actor, year).await;
-        self.audited(
-            actor,
-            "fund.distribution.approve",
-            &year.to_string(),
-            b"",
-            result,
-        )
-        .await
     }
 
     async fn approve_distribution_inner(
@@ -159,7 +85,7 @@ impl App {
             )
             .into());
         }
-        let plan = self.distribution_plan(year).await?;
+        let plan = self.fund().distribution_plan(year).await?;
         let shares = |p: &DistributionPlan| {
             [
                 p.value_added_fen,
@@ -183,7 +109,7 @@ impl App {
             .into());
         }
         let entries = self.distribution_entries(year, &plan).await?;
-        let posted = self.post_entries(&entries).await?;
+        let posted = self.ledger().post_entries(&entries).await?;
         let closing_id = (entries.len() == 2).then(|| posted[0].entry_id.0);
         let entry_id = posted.last().map_or(0, |p| p.entry_id.0);
         let at_us = crate::clock::now_micros();
@@ -238,5 +164,79 @@ impl App {
             fund::distribution_lines(plan),
         )?);
         Ok(entries)
+    }
+}
+
+impl Fund<'_> {
+    /// The split the policy gives for `year` on the ledger as it stands.
+    pub async fn distribution_plan(self, year: i32) -> AppResult<DistributionPlan> {
+        let from = Date::from_ymd(year, 1, 1)?;
+        let end = Date::from_ymd(year, 12, 31)?;
+        let days = self.store().gl_days(from, end).await?;
+        let movement = movement_of(&days, |r| r.business_type != YEAR_END_TRANSFER)?;
+        let income = fund::income_statement(&movement)?;
+        let closing = self.position_at(end).await?;
+        let book = self.store().loan_book().await?;
+        let loans = ["121", "122"]
+            .iter()
+            .try_fold(Fen::ZERO, |sum, code| {
+                sum.checked_add(closing.get(*code).copied().unwrap_or(Fen::ZERO))
+            })?
+            .checked_sub(Fen::new(book.project_outstanding_fen))?;
+        // The reserve before this year's distribution: an approval that
+        // posted and then failed to record itself must see the same plan.
+        let distributed: i64 = days
+            .iter()
+            .filter(|r| r.gl_code == "301" && r.business_type == "F01")
+            .map(|r| r.credit_fen - r.debit_fen)
+            .sum();
+        let reserve =
+            Fen::new(-closing.get("301").copied().unwrap_or(Fen::ZERO).get() - distributed);
+        let rule = self.policy().at(end)?.fund_rule.value.distribution_rule();
+        let input = DistributionInput {
+            value_added_fen: income.value_added_fen,
+            loan_balance_fen: loans,
+            reserve_balance_fen: reserve,
+        };
+        Ok(fund::plan_distribution(&input, &rule)?)
+    }
+    /// The distribution of `year` as prepared or approved, if any.
+    pub async fn distribution(self, year: i32) -> AppResult<Option<DistributionRecord>> {
+        Ok(self.store().distribution(year).await?)
+    }
+    /// Prepares (or prepares again, while not approved) the distribution of
+    /// `year`; only after the year has ended.
+    pub async fn prepare_distribution(
+        self,
+        actor: &Actor,
+        year: i32,
+        today: Date,
+    ) -> AppResult<DistributionRecord> {
+        let result = self.prepare_distribution_inner(actor, year, today).await;
+        self.audited(
+            actor,
+            "fund.distribution.prepare",
+            &year.to_string(),
+            b"",
+            result,
+        )
+        .await
+    }
+    /// Approves the prepared distribution of `year` (a manager other than
+    /// the preparer) and posts it.
+    pub async fn approve_distribution(
+        self,
+        actor: &Actor,
+        year: i32,
+    ) -> AppResult<DistributionRecord> {
+        let result = self.approve_distribution_inner(actor, year).await;
+        self.audited(
+            actor,
+            "fund.distribution.approve",
+            &year.to_string(),
+            b"",
+            result,
+        )
+        .await
     }
 }

@@ -4,6 +4,7 @@
 //! are kept as history: the latest per (year, key) is in force.
 
 use super::{finance_staff, is_total_key, same_day_a_year_before};
+use crate::Fund;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::fund::{
@@ -54,91 +55,6 @@ pub struct KpiCockpit {
 }
 
 impl App {
-    /// The plan in force: the Suzhou 14th five-year plan's catalogue.
-    pub fn plan_catalogue(&self) -> PlanCatalogue {
-        fund::suzhou_14th()
-    }
-
-    /// The cockpit for the plan's years up to `year` (and the business date).
-    pub async fn kpi_cockpit(&self, year: i32, today: Date) -> AppResult<KpiCockpit> {
-        let catalogue = self.plan_catalogue();
-        let last = year.min(today.year()).min(catalogue.last_year);
-        let mut years = Vec::new();
-        let mut previous = Some(self.year_figures(catalogue.first_year - 1, today).await?);
-        for y in catalogue.first_year..=last {
-            let figures = self.year_figures(y, today).await?;
-            let inputs = self.inputs_in_force(y).await?;
-            let results = fund::evaluate(&catalogue, y, &figures, previous.as_ref(), &inputs);
-            previous = Some(figures.clone());
-            years.push(KpiYear {
-                year: y,
-                figures,
-                results,
-            });
-        }
-        Ok(KpiCockpit {
-            catalogue,
-            year: last,
-            years,
-            inputs: self.store().fund_inputs(None).await?,
-        })
-    }
-
-    /// Each month of `year` up to the business date: the KPIs on the year
-    /// so far, growth against the same part of the year before.
-    pub async fn kpi_months(&self, year: i32, today: Date) -> AppResult<Vec<KpiMonth>> {
-        let catalogue = self.plan_catalogue();
-        let inputs = self.inputs_in_force(year).await?;
-        let mut months = Vec::new();
-        let mut period = Period::new(year, 1)?;
-        while period.year() == year && period.first_day()? <= today {
-            let day = period.last_day()?.min(today);
-            let figures = self.year_figures(year, day).await?;
-            let previous = self
-                .year_figures(year - 1, same_day_a_year_before(day)?)
-                .await?;
-            months.push(KpiMonth {
-                period,
-                results: fund::evaluate(&catalogue, year, &figures, Some(&previous), &inputs),
-            });
-            period = period.next()?;
-        }
-        Ok(months)
-    }
-
-    /// The latest value of each input of `year`.
-    pub async fn inputs_in_force(&self, year: i32) -> AppResult<Inputs> {
-        let mut inputs = Inputs::new();
-        for input in self.store().fund_inputs(Some(year)).await? {
-            inputs.insert(input.key, input.value_text);
-        }
-        Ok(inputs)
-    }
-
-    /// Enters a dated manual input (an external figure for a KPI, or a
-    /// yearly total) for `year`.
-    pub async fn enter_fund_input(
-        &self,
-        actor: &Actor,
-        year: i32,
-        key: &str,
-        value: &str,
-        note: &str,
-        today: Date,
-    ) -> AppResult<FundInputRecord> {
-        let result = self
-            .enter_fund_input_inner(actor, year, key, value, note, today)
-            .await;
-        self.audited(
-            actor,
-            "fund.input",
-            &format!("{year}/{key}"),
-            value.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn enter_fund_input_inner(
         &self,
         actor: &Actor,
@@ -166,30 +82,6 @@ impl App {
         Ok(record)
     }
 
-    /// Loads published yearly totals (the `fixtures/suzhou-published.toml`
-    /// format) as inputs; returns how many were entered.
-    pub async fn load_year_totals(
-        &self,
-        actor: &Actor,
-        text: &str,
-        today: Date,
-    ) -> AppResult<usize> {
-        let years = fund::parse_year_totals(text)?;
-        // Every year first: a file is loaded whole or not at all.
-        for (year, _) in &years {
-            check_input_year(*year, today)?;
-        }
-        let mut count = 0;
-        for (year, totals) in years {
-            for (key, value) in totals {
-                self.enter_fund_input(actor, year, &key, &value, "载入年度报告公布数", today)
-                    .await?;
-                count += 1;
-            }
-        }
-        Ok(count)
-    }
-
     /// A key the catalogue or a formula reads, or a yearly total; a value
     /// that parses for it.
     fn check_input(&self, key: &str, value: &str) -> AppResult<()> {
@@ -198,7 +90,7 @@ impl App {
             fund::apply_totals(&mut YearFigures::default(), &probe)?;
             return Ok(());
         }
-        let catalogue = self.plan_catalogue();
+        let catalogue = self.fund().plan_catalogue();
         let text_input = catalogue.kpis.iter().any(|k| {
             k.unit == KpiUnit::Grade
                 && matches!(&k.source, KpiSource::Input(keys) if keys.iter().any(|i| i == key))
@@ -227,6 +119,112 @@ impl App {
             Ratio::parse_decimal(value)?;
         }
         Ok(())
+    }
+}
+
+impl Fund<'_> {
+    /// The plan in force: the Suzhou 14th five-year plan's catalogue.
+    pub fn plan_catalogue(self) -> PlanCatalogue {
+        fund::suzhou_14th()
+    }
+    /// The cockpit for the plan's years up to `year` (and the business date).
+    pub async fn kpi_cockpit(self, year: i32, today: Date) -> AppResult<KpiCockpit> {
+        let catalogue = self.plan_catalogue();
+        let last = year.min(today.year()).min(catalogue.last_year);
+        let mut years = Vec::new();
+        let mut previous = Some(self.year_figures(catalogue.first_year - 1, today).await?);
+        for y in catalogue.first_year..=last {
+            let figures = self.year_figures(y, today).await?;
+            let inputs = self.inputs_in_force(y).await?;
+            let results = fund::evaluate(&catalogue, y, &figures, previous.as_ref(), &inputs);
+            previous = Some(figures.clone());
+            years.push(KpiYear {
+                year: y,
+                figures,
+                results,
+            });
+        }
+        Ok(KpiCockpit {
+            catalogue,
+            year: last,
+            years,
+            inputs: self.store().fund_inputs(None).await?,
+        })
+    }
+    /// Each month of `year` up to the business date: the KPIs on the year
+    /// so far, growth against the same part of the year before.
+    pub async fn kpi_months(self, year: i32, today: Date) -> AppResult<Vec<KpiMonth>> {
+        let catalogue = self.plan_catalogue();
+        let inputs = self.inputs_in_force(year).await?;
+        let mut months = Vec::new();
+        let mut period = Period::new(year, 1)?;
+        while period.year() == year && period.first_day()? <= today {
+            let day = period.last_day()?.min(today);
+            let figures = self.year_figures(year, day).await?;
+            let previous = self
+                .year_figures(year - 1, same_day_a_year_before(day)?)
+                .await?;
+            months.push(KpiMonth {
+                period,
+                results: fund::evaluate(&catalogue, year, &figures, Some(&previous), &inputs),
+            });
+            period = period.next()?;
+        }
+        Ok(months)
+    }
+    /// The latest value of each input of `year`.
+    pub async fn inputs_in_force(self, year: i32) -> AppResult<Inputs> {
+        let mut inputs = Inputs::new();
+        for input in self.store().fund_inputs(Some(year)).await? {
+            inputs.insert(input.key, input.value_text);
+        }
+        Ok(inputs)
+    }
+    /// Enters a dated manual input (an external figure for a KPI, or a
+    /// yearly total) for `year`.
+    pub async fn enter_fund_input(
+        self,
+        actor: &Actor,
+        year: i32,
+        key: &str,
+        value: &str,
+        note: &str,
+        today: Date,
+    ) -> AppResult<FundInputRecord> {
+        let result = self
+            .enter_fund_input_inner(actor, year, key, value, note, today)
+            .await;
+        self.audited(
+            actor,
+            "fund.input",
+            &format!("{year}/{key}"),
+            value.as_bytes(),
+            result,
+        )
+        .await
+    }
+    /// Loads published yearly totals (the `fixtures/suzhou-published.toml`
+    /// format) as inputs; returns how many were entered.
+    pub async fn load_year_totals(
+        self,
+        actor: &Actor,
+        text: &str,
+        today: Date,
+    ) -> AppResult<usize> {
+        let years = fund::parse_year_totals(text)?;
+        // Every year first: a file is loaded whole or not at all.
+        for (year, _) in &years {
+            check_input_year(*year, today)?;
+        }
+        let mut count = 0;
+        for (year, totals) in years {
+            for (key, value) in totals {
+                self.enter_fund_input(actor, year, &key, &value, "载入年度报告公布数", today)
+                    .await?;
+                count += 1;
+            }
+        }
+        Ok(count)
     }
 }
 

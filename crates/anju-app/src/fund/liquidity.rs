@@ -6,6 +6,7 @@
 
 use super::FundAlertRecord;
 use super::{Position, credit_side, staff_login};
+use crate::Fund;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::{Channel, Role};
@@ -28,58 +29,8 @@ pub struct LiquidityView {
 }
 
 impl App {
-    /// The balance indicators at the end of `day` (no flows: cheap enough
-    /// for every page view).
-    pub async fn balance_figures(&self, day: Date) -> AppResult<YearFigures> {
-        let position = self.position_at(day).await?;
-        let book = self.store().loan_book().await?;
-        Ok(balances_of(
-            &position,
-            day.year(),
-            book.project_outstanding_fen,
-        ))
-    }
-
-    pub async fn liquidity(&self, today: Date) -> AppResult<LiquidityView> {
-        let figures = self.balance_figures(today).await?;
-        let snapshot = fund::snapshot(&figures);
-        let thresholds = self.policy().at(today)?.fund_rule.value.thresholds();
-        let firing = fund::check(&snapshot, &thresholds);
-        Ok(LiquidityView {
-            as_of: today,
-            figures,
-            snapshot,
-            thresholds,
-            firing,
-            alerts: self.store().fund_alerts(ALERT_LIST).await?,
-        })
-    }
-
-    /// Records what fires on `today` as alerts and clears the rest; run by
-    /// the daily job and from the cockpit. Returns the alerts newly raised.
-    pub async fn check_liquidity(&self, actor: &Actor, today: Date) -> AppResult<Vec<Alert>> {
-        // The daily job runs on the batch channel without a person.
-        let allowed = if actor.principal.is_none() && actor.channel == Channel::Batch {
-            Ok(())
-        } else {
-            staff_login(actor, &[Role::RiskManager, Role::Finance, Role::Manager]).map(|_| ())
-        };
-        let result = match allowed {
-            Ok(()) => self.check_liquidity_inner(today).await,
-            Err(e) => Err(e),
-        };
-        self.audited(
-            actor,
-            "fund.liquidity.check",
-            &today.to_string(),
-            b"",
-            result,
-        )
-        .await
-    }
-
     async fn check_liquidity_inner(&self, today: Date) -> AppResult<Vec<Alert>> {
-        let view = self.liquidity(today).await?;
+        let view = self.fund().liquidity(today).await?;
         // An alert whose level changed (a warning turned critical) is
         // cleared and raised again at its new level.
         let kept: Vec<String> = view
@@ -117,24 +68,6 @@ impl App {
         Ok(raised)
     }
 
-    /// A risk manager, finance or a manager acknowledges an alert.
-    pub async fn acknowledge_alert(
-        &self,
-        actor: &Actor,
-        alert_id: i64,
-        note: &str,
-    ) -> AppResult<()> {
-        let result = self.acknowledge_alert_inner(actor, alert_id, note).await;
-        self.audited(
-            actor,
-            "fund.alert.acknowledge",
-            &alert_id.to_string(),
-            note.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn acknowledge_alert_inner(
         &self,
         actor: &Actor,
@@ -156,6 +89,73 @@ impl App {
         } else {
             Err(DomainError::new("ALERT_NOT_OPEN", "该预警不存在或已确认").into())
         }
+    }
+}
+
+impl Fund<'_> {
+    /// The balance indicators at the end of `day` (no flows: cheap enough
+    /// for every page view).
+    pub async fn balance_figures(self, day: Date) -> AppResult<YearFigures> {
+        let position = self.position_at(day).await?;
+        let book = self.store().loan_book().await?;
+        Ok(balances_of(
+            &position,
+            day.year(),
+            book.project_outstanding_fen,
+        ))
+    }
+    pub async fn liquidity(self, today: Date) -> AppResult<LiquidityView> {
+        let figures = self.balance_figures(today).await?;
+        let snapshot = fund::snapshot(&figures);
+        let thresholds = self.policy().at(today)?.fund_rule.value.thresholds();
+        let firing = fund::check(&snapshot, &thresholds);
+        Ok(LiquidityView {
+            as_of: today,
+            figures,
+            snapshot,
+            thresholds,
+            firing,
+            alerts: self.store().fund_alerts(ALERT_LIST).await?,
+        })
+    }
+    /// Records what fires on `today` as alerts and clears the rest; run by
+    /// the daily job and from the cockpit. Returns the alerts newly raised.
+    pub async fn check_liquidity(self, actor: &Actor, today: Date) -> AppResult<Vec<Alert>> {
+        // The daily job runs on the batch channel without a person.
+        let allowed = if actor.principal.is_none() && actor.channel == Channel::Batch {
+            Ok(())
+        } else {
+            staff_login(actor, &[Role::RiskManager, Role::Finance, Role::Manager]).map(|_| ())
+        };
+        let result = match allowed {
+            Ok(()) => self.check_liquidity_inner(today).await,
+            Err(e) => Err(e),
+        };
+        self.audited(
+            actor,
+            "fund.liquidity.check",
+            &today.to_string(),
+            b"",
+            result,
+        )
+        .await
+    }
+    /// A risk manager, finance or a manager acknowledges an alert.
+    pub async fn acknowledge_alert(
+        self,
+        actor: &Actor,
+        alert_id: i64,
+        note: &str,
+    ) -> AppResult<()> {
+        let result = self.acknowledge_alert_inner(actor, alert_id, note).await;
+        self.audited(
+            actor,
+            "fund.alert.acknowledge",
+            &alert_id.to_string(),
+            note.as_bytes(),
+            result,
+        )
+        .await
     }
 }
 

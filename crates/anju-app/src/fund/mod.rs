@@ -20,6 +20,7 @@ pub use kpi::{FORMULA_INPUTS, KpiCockpit, KpiMonth, KpiYear};
 pub use liquidity::LiquidityView;
 pub use report::{AnnualReport, BranchRow, ReportLine, ReportPart, ReportSection, grouped, money};
 
+use crate::Fund;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
@@ -53,57 +54,8 @@ pub type Position = BTreeMap<String, Fen>;
 pub type Movement = BTreeMap<String, (Fen, Fen)>;
 
 impl App {
-    /// 试算平衡表, 资产负债表, 增值收益表 and the year's 增值收益分配 for
-    /// `[from, to]` (any period: a month, a quarter, a year).
-    pub async fn statements(&self, from: Date, to: Date) -> AppResult<Statements> {
-        check_period(from, to)?;
-        let opening = self.position_before(from).await?;
-        let days = self.store().gl_days(from, to).await?;
-        let movement = movement_of(&days, |_| true)?;
-        let income_movement = movement_of(&days, |row| row.business_type != YEAR_END_TRANSFER)?;
-        let closing = apply_movement(&opening, &movement)?;
-        Ok(Statements {
-            from,
-            to,
-            trial_balance: fund::trial_balance(&opening, &movement)?,
-            balance_sheet: fund::balance_sheet(&closing)?,
-            income_statement: fund::income_statement(&income_movement)?,
-            distribution: self.store().distribution(to.year()).await?,
-        })
-    }
-
-    /// Net balances at the start of `day`.
-    pub async fn position_before(&self, day: Date) -> AppResult<Position> {
-        let mut position = Position::new();
-        for (code, debit, credit) in self.store().gl_totals_before(day).await? {
-            position.insert(code, Fen::new(debit).checked_sub(Fen::new(credit))?);
-        }
-        Ok(position)
-    }
-
-    /// Net balances at the end of `day`.
-    pub async fn position_at(&self, day: Date) -> AppResult<Position> {
-        self.position_before(day.add_days(1)?).await
-    }
-
-    /// One year's figures as of `as_of` (the year so far when it has not
-    /// ended): from the ledger and the registers, then any yearly totals
-    /// entered for the year (a loaded total replaces the computed figure;
-    /// the cockpit marks it).
-    pub async fn year_figures(&self, year: i32, as_of: Date) -> AppResult<YearFigures> {
-        let (from, to) = year_span(year, as_of)?;
-        let mut figures = self.ledger_figures(year, from, to).await?;
-        // A yearly total is a whole year's: it stands in for the year only
-        // once the year is over, never for a part of it.
-        if to == Date::from_ymd(year, 12, 31)? {
-            let totals = self.entered_totals(year).await?;
-            apply_totals(&mut figures, &totals)?;
-        }
-        Ok(figures)
-    }
-
     async fn ledger_figures(&self, year: i32, from: Date, to: Date) -> AppResult<YearFigures> {
-        let closing = self.position_at(to).await?;
+        let closing = self.fund().position_at(to).await?;
         // Since inception: the cumulative figures read the day book (201 by
         // business type, net of reversals), not every bill and withdrawal.
         let history = self.store().gl_days(epoch(), to).await?;
@@ -119,10 +71,10 @@ impl App {
             .store()
             .collection_year(from, to, from_us, to_us, to)
             .await?;
-        let withdrawals = self.withdrawal_indicators(from, to).await?;
+        let withdrawals = self.withdrawals().withdrawal_indicators(from, to).await?;
         let issued = self.store().loans_issued(from, to).await?;
         let book = self.store().loan_book().await?;
-        let (online, all) = self.contactless_counts(from_us, to_us).await?;
+        let (online, all) = self.access().contactless_counts(from_us, to_us).await?;
         let balances = liquidity::balances_of(&closing, year, book.project_outstanding_fen);
         Ok(YearFigures {
             year,
@@ -164,6 +116,54 @@ impl App {
             }
         }
         Ok(totals)
+    }
+}
+
+impl Fund<'_> {
+    /// 试算平衡表, 资产负债表, 增值收益表 and the year's 增值收益分配 for
+    /// `[from, to]` (any period: a month, a quarter, a year).
+    pub async fn statements(self, from: Date, to: Date) -> AppResult<Statements> {
+        check_period(from, to)?;
+        let opening = self.position_before(from).await?;
+        let days = self.store().gl_days(from, to).await?;
+        let movement = movement_of(&days, |_| true)?;
+        let income_movement = movement_of(&days, |row| row.business_type != YEAR_END_TRANSFER)?;
+        let closing = apply_movement(&opening, &movement)?;
+        Ok(Statements {
+            from,
+            to,
+            trial_balance: fund::trial_balance(&opening, &movement)?,
+            balance_sheet: fund::balance_sheet(&closing)?,
+            income_statement: fund::income_statement(&income_movement)?,
+            distribution: self.store().distribution(to.year()).await?,
+        })
+    }
+    /// Net balances at the start of `day`.
+    pub async fn position_before(self, day: Date) -> AppResult<Position> {
+        let mut position = Position::new();
+        for (code, debit, credit) in self.store().gl_totals_before(day).await? {
+            position.insert(code, Fen::new(debit).checked_sub(Fen::new(credit))?);
+        }
+        Ok(position)
+    }
+    /// Net balances at the end of `day`.
+    pub async fn position_at(self, day: Date) -> AppResult<Position> {
+        self.position_before(day.add_days(1)?).await
+    }
+    /// One year's figures as of `as_of` (the year so far when it has not
+    /// ended): from the ledger and the registers, then any yearly totals
+    /// entered for the year (a loaded total replaces the computed figure;
+    /// the cockpit marks it).
+    pub async fn year_figures(self, year: i32, as_of: Date) -> AppResult<YearFigures> {
+        let (from, to) = year_span(year, as_of)?;
+        let mut figures = self.ledger_figures(year, from, to).await?;
+        // A yearly total is a whole year's: it stands in for the year only
+        // once the year is over, never for a part of it.
+        if to == Date::from_ymd(year, 12, 31)? {
+            let totals = self.entered_totals(year).await?;
+            apply_totals(&mut figures, &totals)?;
+        }
+        Ok(figures)
     }
 }
 

@@ -6,6 +6,7 @@
 //! page, the PDF and `anju report annual` show the same thing.
 
 use super::{Statements, same_day_a_year_before, year_span};
+use crate::Fund;
 use crate::{App, AppResult};
 use anju_domain::fund::DistributionStatus;
 use anju_domain::fund::{KpiStatus, Ratio, YearFigures, indicators as ind};
@@ -86,9 +87,38 @@ pub struct BranchRow {
 }
 
 impl App {
+    async fn year_kpis(
+        &self,
+        year: i32,
+        figures: &YearFigures,
+        previous: Option<&YearFigures>,
+    ) -> AppResult<Vec<anju_domain::fund::KpiResult>> {
+        let catalogue = self.fund().plan_catalogue();
+        let inputs = self.fund().inputs_in_force(year).await?;
+        Ok(anju_domain::fund::evaluate(
+            &catalogue, year, figures, previous, &inputs,
+        ))
+    }
+
+    async fn branch_rows(&self, from: Date, to: Date) -> AppResult<Vec<BranchRow>> {
+        Ok(self
+            .store()
+            .branch_figures(from, to)
+            .await?
+            .into_iter()
+            .map(|figures| BranchRow {
+                code: figures.branch_code.clone(),
+                name: branch_name(&figures.branch_code),
+                figures,
+            })
+            .collect())
+    }
+}
+
+impl Fund<'_> {
     /// The report for `year` as of `as_of` (a year not yet ended is
     /// reported to date).
-    pub async fn annual_report(&self, year: i32, as_of: Date) -> AppResult<AnnualReport> {
+    pub async fn annual_report(self, year: i32, as_of: Date) -> AppResult<AnnualReport> {
         let (from, to) = year_span(year, as_of)?;
         let figures = self.year_figures(year, as_of).await?;
         // The same part of the year before (all of it once `year` is over).
@@ -97,7 +127,7 @@ impl App {
                 .await?,
         );
         let statements = self.statements(from, to).await?;
-        let withdrawals = self.withdrawal_indicators(from, to).await?;
+        let withdrawals = self.withdrawals().withdrawal_indicators(from, to).await?;
         let kpis = self.year_kpis(year, &figures, previous.as_ref()).await?;
         let branches = self.branch_rows(from, to).await?;
         let policy = self.policy();
@@ -121,33 +151,6 @@ impl App {
             sections,
             branches,
         })
-    }
-
-    async fn year_kpis(
-        &self,
-        year: i32,
-        figures: &YearFigures,
-        previous: Option<&YearFigures>,
-    ) -> AppResult<Vec<anju_domain::fund::KpiResult>> {
-        let catalogue = self.plan_catalogue();
-        let inputs = self.inputs_in_force(year).await?;
-        Ok(anju_domain::fund::evaluate(
-            &catalogue, year, figures, previous, &inputs,
-        ))
-    }
-
-    async fn branch_rows(&self, from: Date, to: Date) -> AppResult<Vec<BranchRow>> {
-        Ok(self
-            .store()
-            .branch_figures(from, to)
-            .await?
-            .into_iter()
-            .map(|figures| BranchRow {
-                code: figures.branch_code.clone(),
-                name: branch_name(&figures.branch_code),
-                figures,
-            })
-            .collect())
     }
 }
 

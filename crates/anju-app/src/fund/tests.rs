@@ -60,7 +60,10 @@ async fn open_accounts(app: &App, members: &[i64]) {
         .iter()
         .map(|m| (MemberId(*m), d("2024-01-01")))
         .collect();
-    app.open_member_accounts(&accounts).await.expect("open");
+    app.ledger()
+        .open_member_accounts(&accounts)
+        .await
+        .expect("open");
 }
 
 async fn post(app: &App, kind: &str, on: &str, key: &str, lines: Vec<Line>) -> i64 {
@@ -72,7 +75,12 @@ async fn post(app: &App, kind: &str, on: &str, key: &str, lines: Vec<Line>) -> i
         lines,
     )
     .expect("entry");
-    app.post_entry(entry).await.expect("post").entry_id.0
+    app.ledger()
+        .post_entry(entry)
+        .await
+        .expect("post")
+        .entry_id
+        .0
 }
 
 /// 汇缴: Dr 101 / Cr 201 for each (member, fen).
@@ -209,6 +217,7 @@ async fn statements_of_a_hand_built_ledger_add_up() {
     small_ledger(&app).await;
 
     let year = app
+        .fund()
         .statements(d("2026-01-01"), d("2026-12-31"))
         .await
         .expect("statements");
@@ -256,6 +265,7 @@ async fn statements_of_a_hand_built_ledger_add_up() {
     // March to May: January and February are opening balances, 30 June is
     // left out.
     let spring = app
+        .fund()
         .statements(d("2026-03-01"), d("2026-05-31"))
         .await
         .expect("spring");
@@ -276,6 +286,7 @@ async fn statements_of_a_hand_built_ledger_add_up() {
 
     // After the last entry: all opening, no movement.
     let autumn = app
+        .fund()
         .statements(d("2026-07-01"), d("2026-12-31"))
         .await
         .expect("autumn");
@@ -288,10 +299,18 @@ async fn statements_of_a_hand_built_ledger_add_up() {
     assert_eq!(autumn.income_statement.value_added_fen, Fen::ZERO);
 
     assert_eq!(
-        code(app.statements(d("2026-02-01"), d("2026-01-31")).await),
+        code(
+            app.fund()
+                .statements(d("2026-02-01"), d("2026-01-31"))
+                .await
+        ),
         Some("PERIOD_INVALID")
     );
-    let position = app.position_at(d("2026-02-01")).await.expect("position");
+    let position = app
+        .fund()
+        .position_at(d("2026-02-01"))
+        .await
+        .expect("position");
     assert_eq!(position.get("101"), Some(&Fen::new(150_000_00)));
     assert_eq!(position.get("201"), Some(&Fen::new(-300_000_00)));
 }
@@ -334,14 +353,16 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
 
     assert_eq!(
         code(
-            app.prepare_distribution(&finance(), 2025, d("2025-12-31"))
+            app.fund()
+                .prepare_distribution(&finance(), 2025, d("2025-12-31"))
                 .await
         ),
         Some("DISTRIBUTION_YEAR_OPEN")
     );
     assert_eq!(
         code(
-            app.prepare_distribution(&clerk(), 2025, d("2026-01-05"))
+            app.fund()
+                .prepare_distribution(&clerk(), 2025, d("2026-01-05"))
                 .await
         ),
         Some("FUND_ROLE")
@@ -350,19 +371,25 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
 
     // A manager prepares; the same manager cannot approve it.
     let by_manager = app
+        .fund()
         .prepare_distribution(&manager("manager-1"), 2025, d("2026-01-05"))
         .await
         .expect("prepare");
     assert_eq!(by_manager.prepared_by, "manager-1");
     let before = app.store().gl_balances().await.expect("balances");
     assert_eq!(
-        code(app.approve_distribution(&manager("manager-1"), 2025).await),
+        code(
+            app.fund()
+                .approve_distribution(&manager("manager-1"), 2025)
+                .await
+        ),
         Some("DISTRIBUTION_SAME_PERSON")
     );
     assert_eq!(app.store().gl_balances().await.expect("balances"), before);
 
     // Finance prepares it again (replacing the draft).
     let prepared = app
+        .fund()
         .prepare_distribution(&finance(), 2025, d("2026-01-06"))
         .await
         .expect("prepare again");
@@ -389,12 +416,16 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         Some(prepared.clone())
     );
     assert_eq!(
-        code(app.approve_distribution(&finance(), 2025).await),
+        code(app.fund().approve_distribution(&finance(), 2025).await),
         Some("FUND_ROLE"),
         "finance prepares, a manager approves"
     );
     assert_eq!(
-        code(app.approve_distribution(&manager("manager-1"), 2024).await),
+        code(
+            app.fund()
+                .approve_distribution(&manager("manager-1"), 2024)
+                .await
+        ),
         Some("DISTRIBUTION_NOT_PREPARED")
     );
     assert_eq!(app.store().gl_balances().await.expect("balances"), before);
@@ -409,6 +440,7 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
     );
 
     let approved = app
+        .fund()
         .approve_distribution(&manager("manager-1"), 2025)
         .await
         .expect("approve");
@@ -436,7 +468,7 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
     assert_eq!(on("F01", "21402"), Some((0, 5 * YI / 10)));
     assert_eq!(on("F01", "311"), Some((5 * YI, 0)));
 
-    let closing = app.position_at(year_end).await.expect("position");
+    let closing = app.fund().position_at(year_end).await.expect("position");
     let net = |code: &str| closing.get(code).copied().unwrap_or(Fen::ZERO).get();
     for code in [
         "40101", "40102", "40103", "41101", "311", "32101", "32102", "32103",
@@ -449,6 +481,7 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
 
     // The year's statements still show the income before it was closed.
     let statements = app
+        .fund()
         .statements(d("2025-01-01"), year_end)
         .await
         .expect("statements");
@@ -467,12 +500,17 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
 
     let after = app.store().gl_balances().await.expect("balances");
     assert_eq!(
-        code(app.approve_distribution(&manager("manager-2"), 2025).await),
+        code(
+            app.fund()
+                .approve_distribution(&manager("manager-2"), 2025)
+                .await
+        ),
         Some("DISTRIBUTION_APPROVED")
     );
     assert_eq!(
         code(
-            app.prepare_distribution(&finance(), 2025, d("2026-02-01"))
+            app.fund()
+                .prepare_distribution(&finance(), 2025, d("2026-02-01"))
                 .await
         ),
         Some("DISTRIBUTION_APPROVED")
@@ -482,7 +520,7 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         app.store().distribution(2025).await.expect("read"),
         Some(approved)
     );
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
 
@@ -506,7 +544,7 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
     // fen → 2,001 fen half-up (truncation would give 2,000).
     let request = time_deposit(1_000_250, 10_000, "2026-01-01", "2026-03-15");
     assert_eq!(
-        code(app.place_fund_deposit(&clerk(), &request).await),
+        code(app.fund().place_fund_deposit(&clerk(), &request).await),
         Some("FUND_ROLE")
     );
     let no_maturity = DepositRequest {
@@ -514,10 +552,15 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
         ..request.clone()
     };
     assert_eq!(
-        code(app.place_fund_deposit(&finance(), &no_maturity).await),
+        code(
+            app.fund()
+                .place_fund_deposit(&finance(), &no_maturity)
+                .await
+        ),
         Some("DEPOSIT_MATURITY")
     );
     let placed = app
+        .fund()
         .place_fund_deposit(&finance(), &request)
         .await
         .expect("place");
@@ -532,6 +575,7 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
     // Half a year at 1.50% on ¥10,000,000.00: 1e9 × 0.015 × 181 / 365 =
     // 7,438,356.16 fen → 7,438,356.
     let big = app
+        .fund()
         .place_fund_deposit(
             &finance(),
             &time_deposit(1_000_000_000, 15_000, "2026-01-15", "2026-07-15"),
@@ -539,6 +583,7 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
         .await
         .expect("place");
     let current = app
+        .fund()
         .place_fund_deposit(
             &finance(),
             &DepositRequest {
@@ -552,14 +597,16 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
 
     assert_eq!(
         code(
-            app.mature_fund_deposit(&finance(), placed.deposit_id, d("2026-03-14"))
+            app.fund()
+                .mature_fund_deposit(&finance(), placed.deposit_id, d("2026-03-14"))
                 .await
         ),
         Some("DEPOSIT_NOT_DUE")
     );
     assert_eq!(
         code(
-            app.mature_fund_deposit(&clerk(), placed.deposit_id, d("2026-03-15"))
+            app.fund()
+                .mature_fund_deposit(&clerk(), placed.deposit_id, d("2026-03-15"))
                 .await
         ),
         Some("FUND_ROLE")
@@ -572,6 +619,7 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
             .is_empty()
     );
     let interest = app
+        .fund()
         .mature_fund_deposit(&finance(), placed.deposit_id, d("2026-03-15"))
         .await
         .expect("mature");
@@ -620,33 +668,41 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
     );
     assert_eq!(
         code(
-            app.mature_fund_deposit(&finance(), placed.deposit_id, d("2026-03-16"))
+            app.fund()
+                .mature_fund_deposit(&finance(), placed.deposit_id, d("2026-03-16"))
                 .await
         ),
         Some("DEPOSIT_NOT_MATURABLE")
     );
     // Matured after its day: still dated on the maturity day.
     assert_eq!(
-        app.mature_fund_deposit(&finance(), big.deposit_id, d("2026-08-01"))
+        app.fund()
+            .mature_fund_deposit(&finance(), big.deposit_id, d("2026-08-01"))
             .await
             .expect("mature"),
         7_438_356
     );
     assert_eq!(
         code(
-            app.mature_fund_deposit(&finance(), current.deposit_id, d("2026-08-01"))
+            app.fund()
+                .mature_fund_deposit(&finance(), current.deposit_id, d("2026-08-01"))
                 .await
         ),
         Some("DEPOSIT_NOT_MATURABLE")
     );
     assert_eq!(
         code(
-            app.mature_fund_deposit(&finance(), 424_242, d("2026-08-01"))
+            app.fund()
+                .mature_fund_deposit(&finance(), 424_242, d("2026-08-01"))
                 .await
         ),
         Some("DEPOSIT_NOT_FOUND")
     );
-    let position = app.position_at(d("2026-12-31")).await.expect("position");
+    let position = app
+        .fund()
+        .position_at(d("2026-12-31"))
+        .await
+        .expect("position");
     assert_eq!(position.get("40101"), Some(&Fen::new(-(20_01 + 7_438_356))));
     let deposits = app.store().fund_deposits().await.expect("list");
     let read = |id: i64| {
@@ -665,7 +721,7 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
     );
     assert_eq!(read(big.deposit_id).interest_fen, Some(7_438_356));
     assert_eq!(read(current.deposit_id).status, DepositStatus::Held);
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
 
@@ -704,7 +760,7 @@ async fn the_cash_plan_forecasts_twelve_months_and_the_ladder_keeps_coverage() {
             .await;
         }
     }
-    let plan = app.cash_plan(d("2026-12-31")).await.expect("plan");
+    let plan = app.fund().cash_plan(d("2026-12-31")).await.expect("plan");
     // 20 + 19.5 + 21.45 − 46 = ¥14.95亿.
     let gl_101 = 1495 * YI / 100;
     assert_eq!(plan.gl_101_fen, gl_101);
@@ -753,13 +809,14 @@ async fn the_cash_plan_forecasts_twelve_months_and_the_ladder_keeps_coverage() {
     assert_eq!(rungs, vec![(6, 3665 * YI / 1000), (36, 1285 * YI / 1000)]);
 
     // A held time deposit is money the plan cannot spend now.
-    app.place_fund_deposit(
-        &finance(),
-        &time_deposit(YI, 15_000, "2026-12-01", "2027-12-01"),
-    )
-    .await
-    .expect("place");
-    let plan = app.cash_plan(d("2026-12-31")).await.expect("plan");
+    app.fund()
+        .place_fund_deposit(
+            &finance(),
+            &time_deposit(YI, 15_000, "2026-12-01", "2027-12-01"),
+        )
+        .await
+        .expect("place");
+    let plan = app.fund().cash_plan(d("2026-12-31")).await.expect("plan");
     assert_eq!(plan.held_time_fen, YI);
     assert_eq!(plan.unregistered_fen, gl_101 - YI);
     let placed: i64 = plan.ladder.rungs.iter().map(|r| r.amount_fen).sum();
@@ -783,11 +840,12 @@ async fn a_loan_ratio_above_the_tight_line_alerts_once_and_clears() {
         ],
     )
     .await;
-    let view = app.liquidity(d("2026-06-30")).await.expect("view");
+    let view = app.fund().liquidity(d("2026-06-30")).await.expect("view");
     assert_eq!(view.figures.loan_balance_fen, 95 * YI / 10);
     assert_eq!(view.figures.deposit_balance_fen, 10 * YI);
 
     let raised = app
+        .fund()
         .check_liquidity(
             &Actor::seeded(Role::RiskManager, "risk-1", None, "t"),
             d("2026-06-30"),
@@ -810,6 +868,7 @@ async fn a_loan_ratio_above_the_tight_line_alerts_once_and_clears() {
         "{raised:?}"
     );
     let again = app
+        .fund()
         .check_liquidity(
             &Actor::seeded(Role::RiskManager, "risk-1", None, "t"),
             d("2026-07-01"),
@@ -835,12 +894,13 @@ async fn a_loan_ratio_above_the_tight_line_alerts_once_and_clears() {
 
     // ¥2亿 more deposits: 9.5 ÷ 12 = 79.17%, below both lines.
     remit(&app, "2026-07-02", "l-c01b", &[(1, 2 * YI)]).await;
-    app.check_liquidity(
-        &Actor::seeded(Role::RiskManager, "risk-1", None, "t"),
-        d("2026-07-02"),
-    )
-    .await
-    .expect("check");
+    app.fund()
+        .check_liquidity(
+            &Actor::seeded(Role::RiskManager, "risk-1", None, "t"),
+            d("2026-07-02"),
+        )
+        .await
+        .expect("check");
     let alerts = app.store().fund_alerts(100).await.expect("alerts");
     let record = alerts
         .iter()
@@ -855,25 +915,35 @@ async fn a_loan_ratio_above_the_tight_line_alerts_once_and_clears() {
 
     let risk = person(Role::RiskManager, "risk-1");
     assert_eq!(
-        code(app.acknowledge_alert(&risk, alert_id, "  ").await),
+        code(app.fund().acknowledge_alert(&risk, alert_id, "  ").await),
         Some("ALERT_NOTE")
     );
     assert_eq!(
         code(
-            app.acknowledge_alert(&risk, alert_id, &"长".repeat(201))
+            app.fund()
+                .acknowledge_alert(&risk, alert_id, &"长".repeat(201))
                 .await
         ),
         Some("ALERT_NOTE")
     );
     assert_eq!(
-        code(app.acknowledge_alert(&clerk(), alert_id, "已处置").await),
+        code(
+            app.fund()
+                .acknowledge_alert(&clerk(), alert_id, "已处置")
+                .await
+        ),
         Some("FUND_ROLE")
     );
-    app.acknowledge_alert(&risk, alert_id, " 已暂停新增放款 ")
+    app.fund()
+        .acknowledge_alert(&risk, alert_id, " 已暂停新增放款 ")
         .await
         .expect("acknowledge");
     assert_eq!(
-        code(app.acknowledge_alert(&risk, alert_id, "再次确认").await),
+        code(
+            app.fund()
+                .acknowledge_alert(&risk, alert_id, "再次确认")
+                .await
+        ),
         Some("ALERT_NOT_OPEN")
     );
     let alerts = app.store().fund_alerts(100).await.expect("alerts");
@@ -897,35 +967,40 @@ async fn kpi_inputs_are_checked_and_the_published_totals_reproduce_the_rates() {
     let today = d("2026-03-31");
     assert_eq!(
         code(
-            app.enter_fund_input(&finance(), 2025, "no_such_key", "1", "", today)
+            app.fund()
+                .enter_fund_input(&finance(), 2025, "no_such_key", "1", "", today)
                 .await
         ),
         Some("INPUT_KEY")
     );
     assert_eq!(
         code(
-            app.enter_fund_input(&finance(), 2025, "gdp_growth_percent", "5,8", "", today)
+            app.fund()
+                .enter_fund_input(&finance(), 2025, "gdp_growth_percent", "5,8", "", today)
                 .await
         ),
         Some("DECIMAL_FORMAT")
     );
     assert_eq!(
         code(
-            app.enter_fund_input(&finance(), 2025, "withdrawers", "1.5", "", today)
+            app.fund()
+                .enter_fund_input(&finance(), 2025, "withdrawers", "1.5", "", today)
                 .await
         ),
         Some("FUND_TOTAL_COUNT")
     );
     assert_eq!(
         code(
-            app.enter_fund_input(&finance(), 2027, "gdp_growth_percent", "5", "", today)
+            app.fund()
+                .enter_fund_input(&finance(), 2027, "gdp_growth_percent", "5", "", today)
                 .await
         ),
         Some("INPUT_YEAR")
     );
     assert_eq!(
         code(
-            app.enter_fund_input(&clerk(), 2025, "gdp_growth_percent", "5", "", today)
+            app.fund()
+                .enter_fund_input(&clerk(), 2025, "gdp_growth_percent", "5", "", today)
                 .await
         ),
         Some("FUND_ROLE")
@@ -939,6 +1014,7 @@ async fn kpi_inputs_are_checked_and_the_published_totals_reproduce_the_rates() {
     );
 
     let first = app
+        .fund()
         .enter_fund_input(
             &finance(),
             2025,
@@ -958,17 +1034,19 @@ async fn kpi_inputs_are_checked_and_the_published_totals_reproduce_the_rates() {
         ),
         ("gdp_growth_percent", "5.8", "finance-1", today)
     );
-    app.enter_fund_input(
-        &manager("manager-1"),
-        2025,
-        "gdp_growth_percent",
-        "6.0",
-        "修订",
-        d("2026-04-01"),
-    )
-    .await
-    .expect("revise");
-    app.enter_fund_input(&finance(), 2025, "security_grade", "良好", "", today)
+    app.fund()
+        .enter_fund_input(
+            &manager("manager-1"),
+            2025,
+            "gdp_growth_percent",
+            "6.0",
+            "修订",
+            d("2026-04-01"),
+        )
+        .await
+        .expect("revise");
+    app.fund()
+        .enter_fund_input(&finance(), 2025, "security_grade", "良好", "", today)
         .await
         .expect("grade");
     let listed = app.store().fund_inputs(Some(2025)).await.expect("list");
@@ -991,7 +1069,7 @@ async fn kpi_inputs_are_checked_and_the_published_totals_reproduce_the_rates() {
             ("security_grade", "良好", "finance-1", today),
         ]
     );
-    let in_force = app.inputs_in_force(2025).await.expect("in force");
+    let in_force = app.fund().inputs_in_force(2025).await.expect("in force");
     assert_eq!(
         in_force.get("gdp_growth_percent").map(String::as_str),
         Some("6.0")
@@ -1002,7 +1080,8 @@ async fn kpi_inputs_are_checked_and_the_published_totals_reproduce_the_rates() {
     // not even 2024.
     assert_eq!(
         code(
-            app.load_year_totals(&finance(), text, d("2024-12-31"))
+            app.fund()
+                .load_year_totals(&finance(), text, d("2024-12-31"))
                 .await
         ),
         Some("INPUT_YEAR")
@@ -1015,25 +1094,26 @@ async fn kpi_inputs_are_checked_and_the_published_totals_reproduce_the_rates() {
             .is_empty()
     );
     let loaded = app
+        .fund()
         .load_year_totals(&finance(), text, today)
         .await
         .expect("load");
     assert_eq!(loaded, 9 + 8);
-    let y2024 = app.year_figures(2024, today).await.expect("2024");
+    let y2024 = app.fund().year_figures(2024, today).await.expect("2024");
     assert_eq!(y2024.collection_fen, 83_670_000_000_00);
     assert_eq!(y2024.withdrawals_fen, 58_369_000_000_00);
     assert_eq!(
         indicators::withdrawal_rate(&y2024).map(|r| r.percent_text(2)),
         Some("69.76%".to_string())
     );
-    let y2025 = app.year_figures(2025, today).await.expect("2025");
+    let y2025 = app.fund().year_figures(2025, today).await.expect("2025");
     assert_eq!(
         indicators::withdrawal_rate(&y2025).map(|r| r.percent_text(2)),
         Some("70.88%".to_string())
     );
     assert_eq!(y2025.contributing_members, 4_713_900);
     // 2026 has no loaded totals: from the (empty) ledger, no data.
-    let y2026 = app.year_figures(2026, today).await.expect("2026");
+    let y2026 = app.fund().year_figures(2026, today).await.expect("2026");
     assert_eq!(indicators::withdrawal_rate(&y2026), None);
 }
 
@@ -1176,6 +1256,7 @@ async fn the_annual_report_follows_the_national_template() {
     let app = app(&dir).await;
     small_centre(&app).await;
     let report = app
+        .fund()
         .annual_report(2026, d("2026-12-31"))
         .await
         .expect("report");
@@ -1239,7 +1320,7 @@ async fn the_annual_report_follows_the_national_template() {
     );
     // A year not yet started is refused.
     assert_eq!(
-        code(app.annual_report(2027, d("2026-12-31")).await),
+        code(app.fund().annual_report(2027, d("2026-12-31")).await),
         Some("YEAR_NOT_STARTED")
     );
 }
@@ -1250,7 +1331,11 @@ async fn kpis_by_month_are_year_to_date() {
     let app = app(&dir).await;
     // March's bill (¥10,000.00, paid 10 March); May's withdrawal (¥3,000.00).
     small_centre(&app).await;
-    let months = app.kpi_months(2026, d("2026-05-20")).await.expect("months");
+    let months = app
+        .fund()
+        .kpi_months(2026, d("2026-05-20"))
+        .await
+        .expect("months");
     let periods: Vec<u32> = months.iter().map(|m| m.period.yyyymm()).collect();
     assert_eq!(periods, vec![202601, 202602, 202603, 202604, 202605]);
     let k10 = |i: usize| {

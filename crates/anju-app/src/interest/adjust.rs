@@ -13,6 +13,7 @@
 //! Closing an account pays the open year's interest up to the closing day.
 
 use super::{Due, INTEREST_TYPE, SUBSIDY_TYPE, YearRules, interest_entries};
+use crate::Interest;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::ledger::{MemberId, NewEntry};
@@ -59,32 +60,9 @@ impl App {
                 .at(day)
                 .is_ok_and(|p| p.value.backdated_adjustment == BackdatedAdjustment::Immediate);
             if immediate {
-                let _ = self.adjust_account(member, day).await;
+                let _ = self.interest().adjust_account(member, day).await;
             }
         }
-    }
-
-    /// Brings the account's finished settlement years, from `from_day`'s year
-    /// on, up to what its history says; returns the total adjusted.
-    pub async fn adjust_account(&self, member: MemberId, from_day: Date) -> AppResult<Due> {
-        let mut finished: Vec<i32> = self
-            .store()
-            .interest_runs()
-            .await?
-            .into_iter()
-            .filter(|r| r.finished_on.is_some())
-            .map(|r| r.end_year)
-            .filter(|y| *y >= from_day.interest_year().end_year())
-            .collect();
-        finished.sort_unstable();
-        let mut total = Due::default();
-        for end_year in finished {
-            let owed = self
-                .adjust_year(member, InterestYear::ending(end_year))
-                .await?;
-            total = total.checked_add(owed)?;
-        }
-        Ok(total)
     }
 
     async fn adjust_year(&self, member: MemberId, year: InterestYear) -> AppResult<Due> {
@@ -131,6 +109,7 @@ impl App {
             after = last.member_id;
             for r in &page {
                 let owed = self
+                    .interest()
                     .adjust_account(MemberId(r.member_id), r.from_day)
                     .await?;
                 if !owed.is_zero() {
@@ -143,31 +122,8 @@ impl App {
         }
     }
 
-    /// 销户结息: credits the open year's interest up to `closing_day` — the
-    /// closing withdrawal on that day takes the whole balance, so interest
-    /// runs to the day before — less what was credited for the year already.
-    /// The account is rechecked at the year's settlement, which then pays
-    /// nothing more. Returns what was credited now.
-    pub async fn close_account_interest(
-        &self,
-        actor: &Actor,
-        member: MemberId,
-        closing_day: Date,
-    ) -> AppResult<Due> {
-        let result = self.try_close_interest(member, closing_day).await;
-        let target = format!("member:{}", member.0);
-        self.audited(
-            actor,
-            "interest.close",
-            &target,
-            closing_day.to_string().as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_close_interest(&self, member: MemberId, closing_day: Date) -> AppResult<Due> {
-        self.member_balance(member).await?;
+        self.ledger().member_balance(member).await?;
         let year = closing_day.interest_year();
         let runs = self.store().interest_runs().await?;
         if runs.iter().any(|r| r.end_year >= year.end_year()) {
@@ -178,12 +134,15 @@ impl App {
             .into());
         }
         for r in self.store().rechecks_between(member.0, member.0).await? {
-            self.adjust_account(member, r.from_day).await?;
+            self.interest().adjust_account(member, r.from_day).await?;
         }
         let rules = YearRules::of(self, year)?;
         let flexible = rules.rules.flexible_subsidy_percent > 0
             && self.is_flexible(member, closing_day).await?;
-        let balance = self.member_balance_as_of(member, closing_day).await?;
+        let balance = self
+            .ledger()
+            .member_balance_as_of(member, closing_day)
+            .await?;
         let account = self
             .account_year(member, &rules, closing_day, Some(balance), flexible)
             .await?;
@@ -201,5 +160,52 @@ impl App {
         self.post_to_store(&entries, vec![(member, closing_day)])
             .await?;
         Ok(owed)
+    }
+}
+
+impl Interest<'_> {
+    /// Brings the account's finished settlement years, from `from_day`'s year
+    /// on, up to what its history says; returns the total adjusted.
+    pub async fn adjust_account(self, member: MemberId, from_day: Date) -> AppResult<Due> {
+        let mut finished: Vec<i32> = self
+            .store()
+            .interest_runs()
+            .await?
+            .into_iter()
+            .filter(|r| r.finished_on.is_some())
+            .map(|r| r.end_year)
+            .filter(|y| *y >= from_day.interest_year().end_year())
+            .collect();
+        finished.sort_unstable();
+        let mut total = Due::default();
+        for end_year in finished {
+            let owed = self
+                .adjust_year(member, InterestYear::ending(end_year))
+                .await?;
+            total = total.checked_add(owed)?;
+        }
+        Ok(total)
+    }
+    /// 销户结息: credits the open year's interest up to `closing_day` — the
+    /// closing withdrawal on that day takes the whole balance, so interest
+    /// runs to the day before — less what was credited for the year already.
+    /// The account is rechecked at the year's settlement, which then pays
+    /// nothing more. Returns what was credited now.
+    pub async fn close_account_interest(
+        self,
+        actor: &Actor,
+        member: MemberId,
+        closing_day: Date,
+    ) -> AppResult<Due> {
+        let result = self.try_close_interest(member, closing_day).await;
+        let target = format!("member:{}", member.0);
+        self.audited(
+            actor,
+            "interest.close",
+            &target,
+            closing_day.to_string().as_bytes(),
+            result,
+        )
+        .await
     }
 }

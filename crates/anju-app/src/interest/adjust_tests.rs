@@ -16,13 +16,15 @@ fn settle_on(year_end: i32) -> (InterestYear, Date) {
 
 async fn settle(app: &App, year_end: i32) -> SettlementRun {
     let (year, on) = settle_on(year_end);
-    app.settle_interest(&batch(), year, on, SettleOptions::default(), &|_| {})
+    app.interest()
+        .settle_interest(&batch(), year, on, SettleOptions::default(), &|_| {})
         .await
         .expect("settle")
 }
 
 async fn balance(app: &App, member: i64) -> Fen {
-    app.member_balance(MemberId(member))
+    app.ledger()
+        .member_balance(MemberId(member))
         .await
         .expect("balance")
         .balance
@@ -101,6 +103,7 @@ async fn a_flexible_worker_gets_the_subsidy_as_its_own_line_and_account() {
     );
     assert_eq!(credited_by_type(&app, &[1], SUBSIDY_TYPE).await, Fen::ZERO);
     let account = app
+        .interest()
         .interest_statement(MemberId(2), InterestYear::ending(2026))
         .await
         .expect("statement");
@@ -117,7 +120,7 @@ async fn a_flexible_worker_gets_the_subsidy_as_its_own_line_and_account() {
             }
         )
     );
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
 
@@ -144,13 +147,14 @@ async fn the_finishing_run_sends_each_online_member_the_yearly_notice_once() {
         totp_secret: None,
     };
     let (user, _) = app
+        .access()
         .create_account(account, d("2026-01-01"))
         .await
         .expect("user");
     let run = settle(&app, 2026).await;
     assert_eq!(run.notified, 1);
     settle(&app, 2026).await;
-    let inbox = app.inbox(user.user_id, 10).await.expect("inbox");
+    let inbox = app.access().inbox(user.user_id, 10).await.expect("inbox");
     assert_eq!(inbox.len(), 1, "one notice, not one per run");
     assert_eq!(inbox[0].title, "2026 年度结息通知");
     assert!(
@@ -167,6 +171,7 @@ async fn a_year_is_settled_only_after_it_ends_and_a_run_finishes_once_complete()
     open(&app, 1..=3).await;
     worked_example(&app, 1).await;
     let err = app
+        .interest()
         .settle_interest(
             &batch(),
             InterestYear::ending(2025),
@@ -179,6 +184,7 @@ async fn a_year_is_settled_only_after_it_ends_and_a_run_finishes_once_complete()
     assert_eq!(err.code(), Some("INTEREST_YEAR_OPEN"));
     assert!(app.store().interest_runs().await.expect("runs").is_empty());
     let part = app
+        .interest()
         .settle_interest(
             &batch(),
             InterestYear::ending(2025),
@@ -226,6 +232,7 @@ async fn a_backdated_posting_is_adjusted_to_what_posting_in_order_gives() {
     // The statement shows the settlement and its adjustment as the year's
     // result (no days), and the late movement with its 172 days.
     let range = late
+        .interest()
         .member_statement(MemberId(1), d("2024-07-01"), d("2025-06-30"))
         .await
         .expect("statement");
@@ -263,7 +270,7 @@ async fn a_backdated_posting_is_adjusted_to_what_posting_in_order_gives() {
             .expect("r")
             .is_empty()
     );
-    let check = late.check_ledger().await.expect("check");
+    let check = late.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
 
@@ -280,6 +287,7 @@ async fn closing_interest_is_paid_once_and_the_settlement_adds_nothing() {
     let before = balance(&app, 1).await;
     let closing_day = d("2025-10-01");
     let paid = app
+        .interest()
         .close_account_interest(&batch(), MemberId(1), closing_day)
         .await
         .expect("close");
@@ -293,6 +301,7 @@ async fn closing_interest_is_paid_once_and_the_settlement_adds_nothing() {
         .expect("round");
     assert_eq!(paid.interest, expected);
     let again = app
+        .interest()
         .close_account_interest(&batch(), MemberId(1), closing_day)
         .await
         .expect("again");
@@ -307,6 +316,7 @@ async fn closing_interest_is_paid_once_and_the_settlement_adds_nothing() {
     );
     assert_eq!(run.credited, 1, "only account 2 is credited");
     let err = app
+        .interest()
         .close_account_interest(&batch(), MemberId(2), d("2026-06-01"))
         .await
         .expect_err("settled year");
@@ -417,7 +427,7 @@ async fn run_history(app: &App, history: &[Deposit], late: bool) -> Vec<Fen> {
         gl(app, "41101").await,
         "Σ interest posted = GL 41101"
     );
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
     balances
 }

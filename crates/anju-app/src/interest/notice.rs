@@ -31,7 +31,9 @@ impl App {
                     continue;
                 }
                 let (title, body) = notice_text(rules, credited)?;
-                self.notify(user_id, "interest", &title, &body).await?;
+                self.access()
+                    .notify(user_id, "interest", &title, &body)
+                    .await?;
                 sent += 1;
             }
         }

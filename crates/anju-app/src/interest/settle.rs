@@ -20,6 +20,7 @@
 //! and members with online accounts get the year's notice.
 
 use super::{Due, YearRules, interest_entries};
+use crate::Interest;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::ledger::{MemberBalance, MemberId, NewEntry};
@@ -93,32 +94,6 @@ pub fn check_year_ended(year: InterestYear, today: Date) -> AppResult<()> {
 }
 
 impl App {
-    /// Every settlement run, newest year first.
-    pub async fn interest_runs(&self) -> AppResult<Vec<super::InterestRunRecord>> {
-        Ok(self.store().interest_runs().await?)
-    }
-
-    /// Member accounts in all: the size of a settlement run.
-    pub async fn count_member_accounts(&self) -> AppResult<i64> {
-        Ok(self.store().count_member_accounts().await?)
-    }
-
-    /// Settles `year` (credited on its 30 June) over every account; `today`
-    /// is the business date the run is recorded under.
-    pub async fn settle_interest(
-        &self,
-        actor: &Actor,
-        year: InterestYear,
-        today: Date,
-        options: SettleOptions,
-        progress: &(dyn Fn(u64) + Send + Sync),
-    ) -> AppResult<SettlementRun> {
-        let result = self.try_settle(year, today, options, progress).await;
-        let target = format!("interest:{}", year.end_year());
-        self.audited(actor, "interest.settle", &target, b"", result)
-            .await
-    }
-
     async fn try_settle(
         &self,
         year: InterestYear,
@@ -249,5 +224,31 @@ impl App {
         run.interest = run.interest.checked_add(total.interest)?;
         run.subsidy = run.subsidy.checked_add(total.subsidy)?;
         Ok(entries)
+    }
+}
+
+impl Interest<'_> {
+    /// Every settlement run, newest year first.
+    pub async fn interest_runs(self) -> AppResult<Vec<super::InterestRunRecord>> {
+        Ok(self.store().interest_runs().await?)
+    }
+    /// Member accounts in all: the size of a settlement run.
+    pub async fn count_member_accounts(self) -> AppResult<i64> {
+        Ok(self.store().count_member_accounts().await?)
+    }
+    /// Settles `year` (credited on its 30 June) over every account; `today`
+    /// is the business date the run is recorded under.
+    pub async fn settle_interest(
+        self,
+        actor: &Actor,
+        year: InterestYear,
+        today: Date,
+        options: SettleOptions,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> AppResult<SettlementRun> {
+        let result = self.try_settle(year, today, options, progress).await;
+        let target = format!("interest:{}", year.end_year());
+        self.audited(actor, "interest.settle", &target, b"", result)
+            .await
     }
 }

@@ -8,6 +8,7 @@
 //!   30 June and its product (积数), for the page's CSV and PDF exports.
 
 use super::{AccountYear, INTEREST_TYPE, SUBSIDY_TYPE, YearRules};
+use crate::Interest;
 use crate::{App, AppResult};
 use anju_domain::interest::days_30_360_inclusive;
 use anju_domain::ledger::{MemberId, business_type_name};
@@ -46,24 +47,47 @@ pub struct StatementRange {
 }
 
 impl App {
+    fn days_counted(
+        &self,
+        business_type: &str,
+        value_date: Date,
+        amount: Fen,
+    ) -> AppResult<(Option<i64>, Option<i128>)> {
+        let last = value_date.interest_year().last_day()?;
+        let result = business_type == INTEREST_TYPE || business_type == SUBSIDY_TYPE;
+        if result && value_date == last {
+            return Ok((None, None));
+        }
+        let method = self.policy().deposit_interest.at(last)?.value.method;
+        let days = match method {
+            InterestMethod::C => days_30_360_inclusive(value_date, last),
+            _ => value_date.days_until(last) + 1,
+        };
+        Ok((
+            Some(days),
+            Some(i128::from(amount.get()) * i128::from(days)),
+        ))
+    }
+}
+
+impl Interest<'_> {
     /// The year worked out from the member's history, with what was
     /// credited for it (interest and subsidy).
     pub async fn interest_statement(
-        &self,
+        self,
         member: MemberId,
         year: InterestYear,
     ) -> AppResult<AccountYear> {
-        let rules = YearRules::of(self, year)?;
+        let rules = YearRules::of(&self, year)?;
         let last = year.last_day()?;
         let flexible =
             rules.rules.flexible_subsidy_percent > 0 && self.is_flexible(member, last).await?;
         self.account_year(member, &rules, last, None, flexible)
             .await
     }
-
     /// Every movement valued in `[from, to]`, by value date.
     pub async fn member_statement(
-        &self,
+        self,
         member: MemberId,
         from: Date,
         to: Date,
@@ -75,7 +99,7 @@ impl App {
             )
             .into());
         }
-        self.member_balance(member).await?;
+        self.ledger().member_balance(member).await?;
         let opening = self
             .store()
             .member_balance_as_of(member, from.add_days(-1)?)
@@ -108,27 +132,5 @@ impl App {
             lines,
             closing: balance,
         })
-    }
-
-    fn days_counted(
-        &self,
-        business_type: &str,
-        value_date: Date,
-        amount: Fen,
-    ) -> AppResult<(Option<i64>, Option<i128>)> {
-        let last = value_date.interest_year().last_day()?;
-        let result = business_type == INTEREST_TYPE || business_type == SUBSIDY_TYPE;
-        if result && value_date == last {
-            return Ok((None, None));
-        }
-        let method = self.policy().deposit_interest.at(last)?.value.method;
-        let days = match method {
-            InterestMethod::C => days_30_360_inclusive(value_date, last),
-            _ => value_date.days_until(last) + 1,
-        };
-        Ok((
-            Some(days),
-            Some(i128::from(amount.get()) * i128::from(days)),
-        ))
     }
 }

@@ -45,7 +45,7 @@ pub(super) async fn moved(app: &App, member: i64, on: &str, amount: i64, key: &s
         lines,
     )
     .expect("entry");
-    app.post_entry(entry).await.expect("post");
+    app.ledger().post_entry(entry).await.expect("post");
 }
 
 /// business-rules §2's worked example on account `member`: ¥50,000.00 by
@@ -92,8 +92,14 @@ async fn the_worked_example_settles_to_885_60_and_once_only() {
     let app = app(&dir, "i.db").await;
     open(&app, 1..=1).await;
     worked_example(&app, 1).await;
-    let before = app.member_balance(MemberId(1)).await.expect("b").balance;
+    let before = app
+        .ledger()
+        .member_balance(MemberId(1))
+        .await
+        .expect("b")
+        .balance;
     let run = app
+        .interest()
         .settle_interest(
             &batch(),
             year(),
@@ -105,9 +111,15 @@ async fn the_worked_example_settles_to_885_60_and_once_only() {
         .expect("settle");
     assert_eq!((run.credited, run.interest), (1, Fen::new(885_60)));
     assert_eq!(run.from_history, 0, "the kept balance-days were enough");
-    let after = app.member_balance(MemberId(1)).await.expect("b").balance;
+    let after = app
+        .ledger()
+        .member_balance(MemberId(1))
+        .await
+        .expect("b")
+        .balance;
     assert_eq!(after.checked_sub(before).expect("diff"), Fen::new(885_60));
     let again = app
+        .interest()
         .settle_interest(
             &batch(),
             year(),
@@ -125,9 +137,10 @@ async fn the_worked_example_settles_to_885_60_and_once_only() {
         Fen::new(885_60),
         "Σ interest posted = GL 41101"
     );
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
     let account = app
+        .interest()
         .interest_statement(MemberId(1), year())
         .await
         .expect("statement");
@@ -159,6 +172,7 @@ async fn an_account_that_moved_in_the_next_year_is_settled_from_its_history() {
     // Account 2 already has a movement valued in the next interest year.
     moved(&app, 2, "2025-07-05", 1_000_00, "next-year").await;
     let run = app
+        .interest()
         .settle_interest(
             &batch(),
             year(),
@@ -194,13 +208,21 @@ async fn a_settlement_stopped_after_any_page_resumes_to_the_same_result() {
         moved(&whole, m, "2024-09-01", m * 10_000_00, &format!("in-{m}")).await;
     }
     whole
+        .interest()
         .settle_interest(&batch(), year(), d("2025-07-01"), options(None), &|_| {})
         .await
         .expect("settle");
     let expected: Vec<Fen> = {
         let mut v = Vec::new();
         for m in 1..=7 {
-            v.push(whole.member_balance(MemberId(m)).await.expect("b").balance);
+            v.push(
+                whole
+                    .ledger()
+                    .member_balance(MemberId(m))
+                    .await
+                    .expect("b")
+                    .balance,
+            );
         }
         v
     };
@@ -211,11 +233,13 @@ async fn a_settlement_stopped_after_any_page_resumes_to_the_same_result() {
             moved(&resumed, m, "2024-09-01", m * 10_000_00, &format!("in-{m}")).await;
         }
         let part = resumed
+            .interest()
             .settle_interest(&batch(), year(), d("2025-07-01"), options(Some(k)), &|_| {})
             .await
             .expect("part");
         assert_eq!(part.finished, k > 4, "k = {k}");
         let rest = resumed
+            .interest()
             .settle_interest(&batch(), year(), d("2025-07-01"), options(None), &|_| {})
             .await
             .expect("rest");
@@ -229,12 +253,14 @@ async fn a_settlement_stopped_after_any_page_resumes_to_the_same_result() {
         assert_eq!(rest.pages_already_settled, landed, "k = {k}");
         assert_eq!(rest.pages_posted, 4 - landed, "k = {k}");
         let again = resumed
+            .interest()
             .settle_interest(&batch(), year(), d("2025-07-01"), options(None), &|_| {})
             .await
             .expect("again");
         assert_eq!(again.pages_posted, 0, "running it again posts nothing");
         for m in 1..=7 {
             let balance = resumed
+                .ledger()
                 .member_balance(MemberId(m))
                 .await
                 .expect("b")

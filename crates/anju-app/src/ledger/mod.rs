@@ -1,5 +1,6 @@
 //! Ledger use cases: post, reverse, read balances, check the invariants.
 
+use crate::Ledger;
 use crate::{App, AppResult};
 use anju_domain::ledger::{EntryId, IdempotencyKey, MemberBalance, MemberId, NewEntry};
 use anju_domain::{Date, DomainError, Fen};
@@ -15,21 +16,6 @@ const MOVEMENT_PAGE: u32 = 500;
 pub const MAX_ENTRIES_PER_BATCH: usize = 50_000;
 
 impl App {
-    /// Posts entries atomically (all or nothing). Negative member balances are
-    /// allowed only where the policy in force on every entry's value date allows them.
-    ///
-    /// A posting valued in a settled interest year leaves a recheck on its
-    /// accounts, written with it, and is adjusted at once where the policy
-    /// says so (see `interest::adjust`).
-    pub async fn post_entries(&self, entries: &[NewEntry]) -> AppResult<Vec<Posted>> {
-        let backdated = self.backdated_rechecks(entries).await?;
-        let posted = self.post_to_store(entries, backdated.clone()).await?;
-        if !backdated.is_empty() {
-            self.adjust_at_once(&backdated).await;
-        }
-        Ok(posted)
-    }
-
     /// Posts with the given interest rechecks and nothing after: the path of
     /// interest credits themselves.
     pub(crate) async fn post_to_store(
@@ -51,103 +37,6 @@ impl App {
             ..PostOptions::default()
         };
         Ok(self.store().post_entries(entries, &options).await?)
-    }
-
-    pub async fn post_entry(&self, entry: NewEntry) -> AppResult<Posted> {
-        let posted = self.post_entries(std::slice::from_ref(&entry)).await?;
-        posted
-            .into_iter()
-            .next()
-            .ok_or_else(|| DomainError::new("ENTRY_NOT_POSTED", "凭证未入账").into())
-    }
-
-    /// Reverses (冲正) a posted entry: every line on the other side, same value date.
-    pub async fn reverse_entry(&self, id: EntryId, key: IdempotencyKey) -> AppResult<Posted> {
-        let stored =
-            self.store().entry(id).await?.ok_or_else(|| {
-                DomainError::new("ENTRY_NOT_FOUND", format!("凭证 {} 不存在", id.0))
-            })?;
-        let reversal = NewEntry::reversal_of(stored.id, &stored.entry, key)?;
-        self.post_entry(reversal).await
-    }
-
-    pub async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> AppResult<()> {
-        Ok(self.store().open_member_accounts(accounts).await?)
-    }
-
-    /// The member's account state, or none when no account is open.
-    pub async fn member_account(&self, member: MemberId) -> AppResult<Option<MemberBalance>> {
-        Ok(self.store().member_balance(member).await?)
-    }
-
-    pub async fn member_balance(&self, member: MemberId) -> AppResult<MemberBalance> {
-        self.member_account(member).await?.ok_or_else(|| {
-            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {} 不存在", member.0)).into()
-        })
-    }
-
-    pub async fn member_balance_as_of(&self, member: MemberId, date: Date) -> AppResult<Fen> {
-        Ok(self.store().member_balance_as_of(member, date).await?)
-    }
-
-    pub async fn member_movements(
-        &self,
-        member: MemberId,
-        after: Option<MovementCursor>,
-        limit: u32,
-    ) -> AppResult<MovementPage> {
-        Ok(self.store().member_movements(member, after, limit).await?)
-    }
-
-    /// The newest `count` movements, newest first. Walks the member's pages in
-    /// order (a member has a dozen movements a year, so this stays small).
-    pub async fn member_movements_newest(
-        &self,
-        member: MemberId,
-        count: usize,
-    ) -> AppResult<Vec<Movement>> {
-        let mut newest: std::collections::VecDeque<Movement> =
-            std::collections::VecDeque::with_capacity(count + 1);
-        let mut cursor = None;
-        loop {
-            let page = self
-                .store()
-                .member_movements(member, cursor, MOVEMENT_PAGE)
-                .await?;
-            for movement in page.items {
-                newest.push_back(movement);
-                if newest.len() > count {
-                    newest.pop_front();
-                }
-            }
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => break,
-            }
-        }
-        Ok(newest.into_iter().rev().collect())
-    }
-
-    /// Every GL account's debit and credit totals (the trial balance's rows).
-    pub async fn gl_balances(&self) -> AppResult<Vec<GlBalance>> {
-        Ok(self.store().gl_balances().await?)
-    }
-
-    /// The store's invariants, the loan book against GL 121 + 122 and the
-    /// day book (what statements read) against the GL balance rows.
-    pub async fn check_ledger(&self) -> AppResult<LedgerCheck> {
-        let mut check = self.store().check_ledger().await?;
-        let book = self.store().loan_book().await?;
-        let balances = self.store().gl_balances().await?;
-        check.day_book_mismatches = self.day_book_mismatches(&balances).await?;
-        let gl: i64 = balances
-            .iter()
-            .filter(|b| b.gl_code == "121" || b.gl_code == "122")
-            .map(|b| b.net().get())
-            .sum();
-        let loans = book.outstanding_fen + book.project_outstanding_fen;
-        check.loan_book = Some((Fen::new(loans), Fen::new(gl)));
-        Ok(check)
     }
 
     async fn day_book_mismatches(
@@ -177,6 +66,110 @@ impl App {
             }
         }
         Ok(mismatches)
+    }
+}
+
+impl Ledger<'_> {
+    /// Posts entries atomically (all or nothing). Negative member balances are
+    /// allowed only where the policy in force on every entry's value date allows them.
+    ///
+    /// A posting valued in a settled interest year leaves a recheck on its
+    /// accounts, written with it, and is adjusted at once where the policy
+    /// says so (see `interest::adjust`).
+    pub async fn post_entries(self, entries: &[NewEntry]) -> AppResult<Vec<Posted>> {
+        let backdated = self.backdated_rechecks(entries).await?;
+        let posted = self.post_to_store(entries, backdated.clone()).await?;
+        if !backdated.is_empty() {
+            self.adjust_at_once(&backdated).await;
+        }
+        Ok(posted)
+    }
+    pub async fn post_entry(self, entry: NewEntry) -> AppResult<Posted> {
+        let posted = self.post_entries(std::slice::from_ref(&entry)).await?;
+        posted
+            .into_iter()
+            .next()
+            .ok_or_else(|| DomainError::new("ENTRY_NOT_POSTED", "凭证未入账").into())
+    }
+    /// Reverses (冲正) a posted entry: every line on the other side, same value date.
+    pub async fn reverse_entry(self, id: EntryId, key: IdempotencyKey) -> AppResult<Posted> {
+        let stored =
+            self.store().entry(id).await?.ok_or_else(|| {
+                DomainError::new("ENTRY_NOT_FOUND", format!("凭证 {} 不存在", id.0))
+            })?;
+        let reversal = NewEntry::reversal_of(stored.id, &stored.entry, key)?;
+        self.post_entry(reversal).await
+    }
+    pub async fn open_member_accounts(self, accounts: &[(MemberId, Date)]) -> AppResult<()> {
+        Ok(self.store().open_member_accounts(accounts).await?)
+    }
+    /// The member's account state, or none when no account is open.
+    pub async fn member_account(self, member: MemberId) -> AppResult<Option<MemberBalance>> {
+        Ok(self.store().member_balance(member).await?)
+    }
+    pub async fn member_balance(self, member: MemberId) -> AppResult<MemberBalance> {
+        self.member_account(member).await?.ok_or_else(|| {
+            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {} 不存在", member.0)).into()
+        })
+    }
+    pub async fn member_balance_as_of(self, member: MemberId, date: Date) -> AppResult<Fen> {
+        Ok(self.store().member_balance_as_of(member, date).await?)
+    }
+    pub async fn member_movements(
+        self,
+        member: MemberId,
+        after: Option<MovementCursor>,
+        limit: u32,
+    ) -> AppResult<MovementPage> {
+        Ok(self.store().member_movements(member, after, limit).await?)
+    }
+    /// The newest `count` movements, newest first. Walks the member's pages in
+    /// order (a member has a dozen movements a year, so this stays small).
+    pub async fn member_movements_newest(
+        self,
+        member: MemberId,
+        count: usize,
+    ) -> AppResult<Vec<Movement>> {
+        let mut newest: std::collections::VecDeque<Movement> =
+            std::collections::VecDeque::with_capacity(count + 1);
+        let mut cursor = None;
+        loop {
+            let page = self
+                .store()
+                .member_movements(member, cursor, MOVEMENT_PAGE)
+                .await?;
+            for movement in page.items {
+                newest.push_back(movement);
+                if newest.len() > count {
+                    newest.pop_front();
+                }
+            }
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        Ok(newest.into_iter().rev().collect())
+    }
+    /// Every GL account's debit and credit totals (the trial balance's rows).
+    pub async fn gl_balances(self) -> AppResult<Vec<GlBalance>> {
+        Ok(self.store().gl_balances().await?)
+    }
+    /// The store's invariants, the loan book against GL 121 + 122 and the
+    /// day book (what statements read) against the GL balance rows.
+    pub async fn check_ledger(self) -> AppResult<LedgerCheck> {
+        let mut check = self.store().check_ledger().await?;
+        let book = self.store().loan_book().await?;
+        let balances = self.store().gl_balances().await?;
+        check.day_book_mismatches = self.day_book_mismatches(&balances).await?;
+        let gl: i64 = balances
+            .iter()
+            .filter(|b| b.gl_code == "121" || b.gl_code == "122")
+            .map(|b| b.net().get())
+            .sum();
+        let loans = book.outstanding_fen + book.project_outstanding_fen;
+        check.loan_book = Some((Fen::new(loans), Fen::new(gl)));
+        Ok(check)
     }
 }
 

@@ -25,7 +25,8 @@ fn key(k: &str) -> IdempotencyKey {
 async fn reversal_through_the_use_case() {
     let dir = tempfile::tempdir().expect("dir");
     let app = app(&dir).await;
-    app.open_member_accounts(&[(MemberId(1), d("2026-07-01"))])
+    app.ledger()
+        .open_member_accounts(&[(MemberId(1), d("2026-07-01"))])
         .await
         .expect("open");
     let entry = NewEntry::new(
@@ -39,42 +40,48 @@ async fn reversal_through_the_use_case() {
         ],
     )
     .expect("entry");
-    let posted = app.post_entry(entry).await.expect("post");
+    let posted = app.ledger().post_entry(entry).await.expect("post");
     assert_eq!(
-        app.member_balance(MemberId(1))
+        app.ledger()
+            .member_balance(MemberId(1))
             .await
             .expect("balance")
             .balance,
         Fen::new(500_00)
     );
-    app.reverse_entry(posted.entry_id, key("rev"))
+    app.ledger()
+        .reverse_entry(posted.entry_id, key("rev"))
         .await
         .expect("reverse");
     assert_eq!(
-        app.member_balance(MemberId(1))
+        app.ledger()
+            .member_balance(MemberId(1))
             .await
             .expect("balance")
             .balance,
         Fen::ZERO
     );
     let again = app
+        .ledger()
         .reverse_entry(posted.entry_id, key("rev-2"))
         .await
         .expect_err("twice");
     assert_eq!(again.code(), Some("ENTRY_ALREADY_REVERSED"));
     let missing = app
+        .ledger()
         .reverse_entry(anju_domain::ledger::EntryId(42), key("rev-3"))
         .await
         .expect_err("missing");
     assert_eq!(missing.code(), Some("ENTRY_NOT_FOUND"));
-    assert!(app.check_ledger().await.expect("check").is_ok());
+    assert!(app.ledger().check_ledger().await.expect("check").is_ok());
 }
 
 #[tokio::test]
 async fn a_value_date_without_policy_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
     let app = app(&dir).await;
-    app.open_member_accounts(&[(MemberId(1), d("1990-01-01"))])
+    app.ledger()
+        .open_member_accounts(&[(MemberId(1), d("1990-01-01"))])
         .await
         .expect("open");
     let entry = NewEntry::new(
@@ -89,7 +96,11 @@ async fn a_value_date_without_policy_is_refused() {
     )
     .expect("entry");
     assert_eq!(
-        app.post_entry(entry).await.expect_err("no policy").code(),
+        app.ledger()
+            .post_entry(entry)
+            .await
+            .expect_err("no policy")
+            .code(),
         Some("POLICY_NOT_IN_FORCE")
     );
     assert!(app.readiness(d("2026-11-29")).await.is_ok());

@@ -19,6 +19,7 @@ pub use project::ProjectLoanApplication;
 pub use run::RunSummary;
 pub use service::{Certificate, PrepaymentRequest, RepricingSummary};
 
+use crate::Loans;
 use crate::access::{Actor, Principal};
 use crate::withdrawal::PayoutRequest;
 use crate::{App, AppResult};
@@ -103,10 +104,376 @@ impl LoanAssessment {
 }
 
 impl App {
+    async fn try_apply_loan(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        application: LoanApplication,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        let principal = acting_for(actor, member_id)?;
+        if application.request_key.trim().is_empty() {
+            return Err(DomainError::new("REQUEST_KEY_REQUIRED", "缺少申请编号").into());
+        }
+        if let Some(found) = self
+            .store()
+            .loan_by_key(member_id, &application.request_key)
+            .await?
+        {
+            return Ok(found);
+        }
+        if !application.amount.is_positive() {
+            return Err(DomainError::new("AMOUNT_REQUIRED", "请填写贷款金额").into());
+        }
+        let repay_card = BankCardNo::parse(application.repay_card.trim())?;
+        check_seller(&application)?;
+        let assessment = self
+            .loans()
+            .assess_loan(member_id, &application, today)
+            .await?;
+        if !assessment.allowed() {
+            return Err(DomainError::new(
+                "LOAN_NOT_ELIGIBLE",
+                format!(
+                    "不符合贷款条件：{}",
+                    assessment.eligibility.refusals.join("；")
+                ),
+            )
+            .into());
+        }
+        let record = new_record(
+            self.store().reserve_ids(1),
+            member_id,
+            &principal.login,
+            &application,
+            &assessment,
+            repay_card.as_str(),
+            self.policy()
+                .at(today)?
+                .loan_rule
+                .value
+                .second_approval_above,
+            today,
+        );
+        self.store().save_loan(&record, &assessment.parties).await?;
+        Ok(record)
+    }
+
+    async fn try_review_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
+        let staff = staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
+        let mut loan = self.loans().loan(id).await?;
+        let from = loan.status;
+        if from != LoanStatus::Submitted {
+            return Err(state_changed(id));
+        }
+        loan.status = LoanStatus::Reviewed;
+        loan.reviewed_by = Some(staff.login.clone());
+        loan.note = note.trim().to_string();
+        self.save_move(&loan, from).await
+    }
+
+    async fn try_approve_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
+        let staff = staff_of(actor, &[Role::Reviewer, Role::Manager])?;
+        let mut loan = self.loans().loan(id).await?;
+        let from = loan.status;
+        let login = Some(staff.login.clone());
+        if loan.reviewed_by == login
+            || (from == LoanStatus::FirstApproved && loan.approved_by == login)
+        {
+            return Err(
+                DomainError::new("SELF_APPROVAL", "审批人不能与初审人或一级审批人相同").into(),
+            );
+        }
+        match from {
+            LoanStatus::Reviewed => {
+                loan.approved_by = login;
+                loan.status = if loan.needs_second {
+                    LoanStatus::FirstApproved
+                } else {
+                    LoanStatus::Approved
+                };
+            }
+            LoanStatus::FirstApproved if staff.role == Role::Manager => {
+                loan.second_approved_by = login;
+                loan.status = LoanStatus::Approved;
+            }
+            LoanStatus::FirstApproved => {
+                return Err(
+                    DomainError::new("NOT_A_MANAGER", "超过限额的贷款须由管理员二级审批").into(),
+                );
+            }
+            _ => return Err(state_changed(id)),
+        }
+        loan.note = note.trim().to_string();
+        self.save_move(&loan, from).await
+    }
+
+    async fn try_reject_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
+        staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
+        if note.trim().is_empty() {
+            return Err(DomainError::new("REASON_REQUIRED", "请填写不予贷款的理由").into());
+        }
+        let mut loan = self.loans().loan(id).await?;
+        let from = loan.status;
+        if !matches!(
+            from,
+            LoanStatus::Submitted
+                | LoanStatus::Reviewed
+                | LoanStatus::FirstApproved
+                | LoanStatus::Approved
+        ) {
+            return Err(state_changed(id));
+        }
+        loan.status = LoanStatus::Rejected;
+        loan.note = note.trim().to_string();
+        self.save_move(&loan, from).await?;
+        self.tell_borrower(&loan, "贷款申请未获批准", note).await;
+        Ok(loan)
+    }
+
+    async fn try_sign_contract(
+        &self,
+        actor: &Actor,
+        id: i64,
+        mortgage_no: &str,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
+        let mortgage_no = mortgage_no.trim();
+        if mortgage_no.is_empty() || mortgage_no.chars().count() > 40 {
+            return Err(DomainError::new(
+                "MORTGAGE_NO_REQUIRED",
+                "请填写不动产抵押登记证明号（40 字以内）",
+            )
+            .into());
+        }
+        let mut loan = self.loans().loan(id).await?;
+        if loan.status != LoanStatus::Approved {
+            return Err(state_changed(id));
+        }
+        let (y, m, d) = today.ymd();
+        loan.contract_no = Some(format!(
+            "GJJDK{}{y:04}{m:02}{d:02}{:06}",
+            self.policy().centre_code,
+            id % 1_000_000
+        ));
+        loan.mortgage_no = Some(mortgage_no.to_string());
+        loan.status = LoanStatus::Contracted;
+        self.save_move(&loan, LoanStatus::Approved).await
+    }
+
+    async fn try_disburse(&self, actor: &Actor, id: i64, today: Date) -> AppResult<LoanRecord> {
+        staff_of(actor, &[Role::Finance, Role::Manager])?;
+        let mut loan = self.loans().loan(id).await?;
+        if loan.status != LoanStatus::Contracted {
+            return Err(state_changed(id));
+        }
+        let amount = Fen::new(loan.amount_fen);
+        let key = IdempotencyKey::parse(&format!("loan-{id}-disbursed"))?;
+        let lines = vec![
+            Line::debit("121", amount).for_loan(id),
+            Line::credit("101", amount),
+        ];
+        let memo = format!(
+            "公积金贷款发放（合同 {}）",
+            loan.contract_no.clone().unwrap_or_default()
+        );
+        let posted = self
+            .ledger()
+            .post_entry(NewEntry::new("L01", today, key, &memo, lines)?)
+            .await?;
+        let receipt = self
+            .payouts()
+            .pay(&PayoutRequest {
+                withdrawal_id: id,
+                bank_card: loan.seller_account.clone(),
+                payee: loan.seller_name.clone(),
+                amount,
+                requested_on: today,
+            })
+            .await?;
+        if !receipt.accepted {
+            let key = IdempotencyKey::parse(&format!("loan-{id}-disbursed-returned"))?;
+            self.ledger().reverse_entry(posted.entry_id, key).await?;
+            loan.note = format!("放款被银行退回：{}", receipt.message);
+            self.save_move(&loan, LoanStatus::Contracted).await?;
+            return Err(DomainError::new(
+                "PAYOUT_REFUSED",
+                format!("放款被银行退回：{}", receipt.message),
+            )
+            .into());
+        }
+        self.start_schedule(&mut loan, today, posted.entry_id.0, &receipt.reference)
+            .await?;
+        self.tell_borrower(
+            &loan,
+            "贷款已发放",
+            &format!("贷款 {amount} 已发放至售房人账户，请按期还款。"),
+        )
+        .await;
+        Ok(loan)
+    }
+
+    async fn start_schedule(
+        &self,
+        loan: &mut LoanRecord,
+        today: Date,
+        entry_id: i64,
+        reference: &str,
+    ) -> AppResult<()> {
+        let method = loan.method;
+        let rate = RatePpm::new(loan.rate_ppm)?;
+        let months = u32::try_from(loan.months).unwrap_or(1);
+        let rows = loan::schedule(Fen::new(loan.amount_fen), months, rate, method, Some(today))?;
+        let installments: Vec<InstallmentRecord> = rows
+            .iter()
+            .map(|r| installment_record(loan.loan_id, r, today))
+            .collect::<AppResult<_>>()?;
+        let store = self.store();
+        store
+            .replace_schedule(loan.loan_id, 1, &installments)
+            .await?;
+        store
+            .add_loan_rate(loan.loan_id, today, loan.rate_ppm, "合同利率")
+            .await?;
+        loan.status = LoanStatus::Active;
+        loan.disbursed_on = Some(today);
+        loan.disbursement_entry_id = Some(entry_id);
+        loan.payout_reference = Some(reference.to_string());
+        // The move to active sets the outstanding principal to the amount.
+        loan.outstanding_fen = loan.amount_fen;
+        self.save_move(loan, LoanStatus::Contracted).await?;
+        store
+            .add_loan_events(&[LoanEventRecord {
+                loan_id: loan.loan_id,
+                event_key: "disbursed".into(),
+                happened_on: today,
+                kind: LoanEventKind::Disbursed,
+                amount_fen: loan.amount_fen,
+                principal_fen: loan.amount_fen,
+                interest_fen: 0,
+                penalty_fen: 0,
+                entry_id: Some(entry_id),
+                note: format!("放款至 {}", loan.seller_name),
+            }])
+            .await?;
+        Ok(())
+    }
+
+    async fn save_move(&self, loan: &LoanRecord, from: LoanStatus) -> AppResult<LoanRecord> {
+        let mut loan = loan.clone();
+        loan.updated_at_us = anju_store::now_micros();
+        if !self.store().update_loan(&loan, from).await? {
+            return Err(state_changed(loan.loan_id));
+        }
+        Ok(loan)
+    }
+
+    async fn loan_member(&self, member_id: i64) -> AppResult<anju_store::MemberRecord> {
+        self.store().member(member_id).await?.ok_or_else(|| {
+            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
+        })
+    }
+
+    /// The borrower and each co-borrower found by ID number.
+    async fn loan_parties(
+        &self,
+        borrower: &anju_store::MemberRecord,
+        application: &LoanApplication,
+    ) -> AppResult<Vec<(i64, String)>> {
+        let mut parties = vec![(borrower.member_id, "borrower".to_string())];
+        for card in application.co_borrower_id_cards.iter().map(|c| c.trim()) {
+            if card.is_empty() {
+                continue;
+            }
+            let id = IdCardNo::parse(card)?;
+            let member = self
+                .store()
+                .member_by_id_card(id.as_str())
+                .await?
+                .ok_or_else(|| {
+                    DomainError::new(
+                        "CO_BORROWER_UNKNOWN",
+                        format!("共同借款人 {} 在本中心没有账户", id.masked()),
+                    )
+                })?;
+            if parties.iter().any(|p| p.0 == member.member_id) {
+                return Err(
+                    DomainError::new("LOAN_PARTY_TWICE", "同一人不能在一笔贷款中出现两次").into(),
+                );
+            }
+            parties.push((member.member_id, "co".to_string()));
+        }
+        Ok(parties)
+    }
+
+    /// Σ balances of the parties, plus a remote borrower's certified balance.
+    async fn party_balances(&self, ids: &[i64], application: &LoanApplication) -> AppResult<Fen> {
+        let mut total = application.remote.as_ref().map_or(Fen::ZERO, |r| r.balance);
+        for id in ids {
+            total =
+                total.checked_add(self.ledger().member_balance(MemberId(*id)).await?.balance)?;
+        }
+        Ok(total)
+    }
+
+    /// Consecutive months with a contribution (汇缴, 补缴) credited, ending
+    /// this month or last month (this month's may not be paid yet).
+    async fn contribution_months(&self, member_id: i64, today: Date) -> AppResult<i64> {
+        let movements = self
+            .ledger()
+            .member_movements_newest(MemberId(member_id), CONTRIBUTION_LOOKBACK)
+            .await?;
+        let months: std::collections::BTreeSet<i64> = movements
+            .iter()
+            .filter(|m| matches!(m.business_type.as_str(), "C01" | "C02"))
+            .filter(|m| m.side == anju_domain::ledger::Side::Credit)
+            .map(|m| month_index(m.value_date))
+            .collect();
+        let now = month_index(today);
+        let mut at = if months.contains(&now) { now } else { now - 1 };
+        let mut count = 0;
+        while months.contains(&at) {
+            count += 1;
+            at -= 1;
+        }
+        Ok(count)
+    }
+
+    /// A remote borrower's certificate must show the months the rules ask.
+    fn check_remote(&self, application: &LoanApplication, min_months: i64, e: &mut Eligibility) {
+        let Some(remote) = &application.remote else {
+            return;
+        };
+        if remote.centre.trim().is_empty() || remote.certificate_no.trim().is_empty() {
+            e.refusals
+                .push("异地贷款须填写缴存地中心和缴存使用证明编号".to_string());
+        }
+        if remote.months < min_months {
+            e.refusals.push(format!(
+                "缴存使用证明显示连续缴存 {} 个月，不足 {min_months} 个月",
+                remote.months
+            ));
+        }
+    }
+
+    async fn tell_borrower(&self, loan: &LoanRecord, title: &str, body: &str) {
+        let users = match self.store().users_of_member(loan.member_id).await {
+            Ok(users) => users,
+            Err(_) => return,
+        };
+        for user in users {
+            // A message that cannot be sent must not undo the loan's step.
+            let _ = self.access().notify(user, "loan", title, body).await;
+        }
+    }
+}
+
+impl Loans<'_> {
     /// 贷款试算与资格: eligibility, the limit, the rate and the schedule for
     /// an application, without saving anything.
     pub async fn assess_loan(
-        &self,
+        self,
         member_id: i64,
         application: &LoanApplication,
         today: Date,
@@ -199,10 +566,9 @@ impl App {
             balances,
         })
     }
-
     /// 贷款申请: assesses and records the application for review.
     pub async fn apply_loan(
-        &self,
+        self,
         actor: &Actor,
         member_id: i64,
         application: LoanApplication,
@@ -215,62 +581,9 @@ impl App {
         self.audited(actor, "loan.apply", &target, b"", result)
             .await
     }
-
-    async fn try_apply_loan(
-        &self,
-        actor: &Actor,
-        member_id: i64,
-        application: LoanApplication,
-        today: Date,
-    ) -> AppResult<LoanRecord> {
-        let principal = acting_for(actor, member_id)?;
-        if application.request_key.trim().is_empty() {
-            return Err(DomainError::new("REQUEST_KEY_REQUIRED", "缺少申请编号").into());
-        }
-        if let Some(found) = self
-            .store()
-            .loan_by_key(member_id, &application.request_key)
-            .await?
-        {
-            return Ok(found);
-        }
-        if !application.amount.is_positive() {
-            return Err(DomainError::new("AMOUNT_REQUIRED", "请填写贷款金额").into());
-        }
-        let repay_card = BankCardNo::parse(application.repay_card.trim())?;
-        check_seller(&application)?;
-        let assessment = self.assess_loan(member_id, &application, today).await?;
-        if !assessment.allowed() {
-            return Err(DomainError::new(
-                "LOAN_NOT_ELIGIBLE",
-                format!(
-                    "不符合贷款条件：{}",
-                    assessment.eligibility.refusals.join("；")
-                ),
-            )
-            .into());
-        }
-        let record = new_record(
-            self.store().reserve_ids(1),
-            member_id,
-            &principal.login,
-            &application,
-            &assessment,
-            repay_card.as_str(),
-            self.policy()
-                .at(today)?
-                .loan_rule
-                .value
-                .second_approval_above,
-            today,
-        );
-        self.store().save_loan(&record, &assessment.parties).await?;
-        Ok(record)
-    }
-
     /// 初审: a clerk checks the application and its documents.
     pub async fn review_loan(
-        &self,
+        self,
         actor: &Actor,
         loan_id: i64,
         note: &str,
@@ -285,24 +598,10 @@ impl App {
         )
         .await
     }
-
-    async fn try_review_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
-        let staff = staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
-        let mut loan = self.loan(id).await?;
-        let from = loan.status;
-        if from != LoanStatus::Submitted {
-            return Err(state_changed(id));
-        }
-        loan.status = LoanStatus::Reviewed;
-        loan.reviewed_by = Some(staff.login.clone());
-        loan.note = note.trim().to_string();
-        self.save_move(&loan, from).await
-    }
-
     /// 审批: a reviewer other than the clerk approves; above the policy
     /// amount a manager approves second, a third person.
     pub async fn approve_loan(
-        &self,
+        self,
         actor: &Actor,
         loan_id: i64,
         note: &str,
@@ -317,46 +616,9 @@ impl App {
         )
         .await
     }
-
-    async fn try_approve_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
-        let staff = staff_of(actor, &[Role::Reviewer, Role::Manager])?;
-        let mut loan = self.loan(id).await?;
-        let from = loan.status;
-        let login = Some(staff.login.clone());
-        if loan.reviewed_by == login
-            || (from == LoanStatus::FirstApproved && loan.approved_by == login)
-        {
-            return Err(
-                DomainError::new("SELF_APPROVAL", "审批人不能与初审人或一级审批人相同").into(),
-            );
-        }
-        match from {
-            LoanStatus::Reviewed => {
-                loan.approved_by = login;
-                loan.status = if loan.needs_second {
-                    LoanStatus::FirstApproved
-                } else {
-                    LoanStatus::Approved
-                };
-            }
-            LoanStatus::FirstApproved if staff.role == Role::Manager => {
-                loan.second_approved_by = login;
-                loan.status = LoanStatus::Approved;
-            }
-            LoanStatus::FirstApproved => {
-                return Err(
-                    DomainError::new("NOT_A_MANAGER", "超过限额的贷款须由管理员二级审批").into(),
-                );
-            }
-            _ => return Err(state_changed(id)),
-        }
-        loan.note = note.trim().to_string();
-        self.save_move(&loan, from).await
-    }
-
     /// 不予贷款: refused with a reason, any time before the contract.
     pub async fn reject_loan(
-        &self,
+        self,
         actor: &Actor,
         loan_id: i64,
         note: &str,
@@ -371,33 +633,9 @@ impl App {
         )
         .await
     }
-
-    async fn try_reject_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
-        staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
-        if note.trim().is_empty() {
-            return Err(DomainError::new("REASON_REQUIRED", "请填写不予贷款的理由").into());
-        }
-        let mut loan = self.loan(id).await?;
-        let from = loan.status;
-        if !matches!(
-            from,
-            LoanStatus::Submitted
-                | LoanStatus::Reviewed
-                | LoanStatus::FirstApproved
-                | LoanStatus::Approved
-        ) {
-            return Err(state_changed(id));
-        }
-        loan.status = LoanStatus::Rejected;
-        loan.note = note.trim().to_string();
-        self.save_move(&loan, from).await?;
-        self.tell_borrower(&loan, "贷款申请未获批准", note).await;
-        Ok(loan)
-    }
-
     /// 签订合同: the contract is signed and the mortgage registered.
     pub async fn sign_loan_contract(
-        &self,
+        self,
         actor: &Actor,
         loan_id: i64,
         mortgage_no: &str,
@@ -415,42 +653,10 @@ impl App {
         )
         .await
     }
-
-    async fn try_sign_contract(
-        &self,
-        actor: &Actor,
-        id: i64,
-        mortgage_no: &str,
-        today: Date,
-    ) -> AppResult<LoanRecord> {
-        staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
-        let mortgage_no = mortgage_no.trim();
-        if mortgage_no.is_empty() || mortgage_no.chars().count() > 40 {
-            return Err(DomainError::new(
-                "MORTGAGE_NO_REQUIRED",
-                "请填写不动产抵押登记证明号（40 字以内）",
-            )
-            .into());
-        }
-        let mut loan = self.loan(id).await?;
-        if loan.status != LoanStatus::Approved {
-            return Err(state_changed(id));
-        }
-        let (y, m, d) = today.ymd();
-        loan.contract_no = Some(format!(
-            "GJJDK{}{y:04}{m:02}{d:02}{:06}",
-            self.policy().centre_code,
-            id % 1_000_000
-        ));
-        loan.mortgage_no = Some(mortgage_no.to_string());
-        loan.status = LoanStatus::Contracted;
-        self.save_move(&loan, LoanStatus::Approved).await
-    }
-
     /// 放款: Dr 121 / Cr 101 and the payout to the seller's account; the
     /// schedule starts from the disbursement day.
     pub async fn disburse_loan(
-        &self,
+        self,
         actor: &Actor,
         loan_id: i64,
         today: Date,
@@ -465,112 +671,13 @@ impl App {
         )
         .await
     }
-
-    async fn try_disburse(&self, actor: &Actor, id: i64, today: Date) -> AppResult<LoanRecord> {
-        staff_of(actor, &[Role::Finance, Role::Manager])?;
-        let mut loan = self.loan(id).await?;
-        if loan.status != LoanStatus::Contracted {
-            return Err(state_changed(id));
-        }
-        let amount = Fen::new(loan.amount_fen);
-        let key = IdempotencyKey::parse(&format!("loan-{id}-disbursed"))?;
-        let lines = vec![
-            Line::debit("121", amount).for_loan(id),
-            Line::credit("101", amount),
-        ];
-        let memo = format!(
-            "公积金贷款发放（合同 {}）",
-            loan.contract_no.clone().unwrap_or_default()
-        );
-        let posted = self
-            .post_entry(NewEntry::new("L01", today, key, &memo, lines)?)
-            .await?;
-        let receipt = self
-            .payouts()
-            .pay(&PayoutRequest {
-                withdrawal_id: id,
-                bank_card: loan.seller_account.clone(),
-                payee: loan.seller_name.clone(),
-                amount,
-                requested_on: today,
-            })
-            .await?;
-        if !receipt.accepted {
-            let key = IdempotencyKey::parse(&format!("loan-{id}-disbursed-returned"))?;
-            self.reverse_entry(posted.entry_id, key).await?;
-            loan.note = format!("放款被银行退回：{}", receipt.message);
-            self.save_move(&loan, LoanStatus::Contracted).await?;
-            return Err(DomainError::new(
-                "PAYOUT_REFUSED",
-                format!("放款被银行退回：{}", receipt.message),
-            )
-            .into());
-        }
-        self.start_schedule(&mut loan, today, posted.entry_id.0, &receipt.reference)
-            .await?;
-        self.tell_borrower(
-            &loan,
-            "贷款已发放",
-            &format!("贷款 {amount} 已发放至售房人账户，请按期还款。"),
-        )
-        .await;
-        Ok(loan)
-    }
-
-    async fn start_schedule(
-        &self,
-        loan: &mut LoanRecord,
-        today: Date,
-        entry_id: i64,
-        reference: &str,
-    ) -> AppResult<()> {
-        let method = loan.method;
-        let rate = RatePpm::new(loan.rate_ppm)?;
-        let months = u32::try_from(loan.months).unwrap_or(1);
-        let rows = loan::schedule(Fen::new(loan.amount_fen), months, rate, method, Some(today))?;
-        let installments: Vec<InstallmentRecord> = rows
-            .iter()
-            .map(|r| installment_record(loan.loan_id, r, today))
-            .collect::<AppResult<_>>()?;
-        let store = self.store();
-        store
-            .replace_schedule(loan.loan_id, 1, &installments)
-            .await?;
-        store
-            .add_loan_rate(loan.loan_id, today, loan.rate_ppm, "合同利率")
-            .await?;
-        loan.status = LoanStatus::Active;
-        loan.disbursed_on = Some(today);
-        loan.disbursement_entry_id = Some(entry_id);
-        loan.payout_reference = Some(reference.to_string());
-        // The move to active sets the outstanding principal to the amount.
-        loan.outstanding_fen = loan.amount_fen;
-        self.save_move(loan, LoanStatus::Contracted).await?;
-        store
-            .add_loan_events(&[LoanEventRecord {
-                loan_id: loan.loan_id,
-                event_key: "disbursed".into(),
-                happened_on: today,
-                kind: LoanEventKind::Disbursed,
-                amount_fen: loan.amount_fen,
-                principal_fen: loan.amount_fen,
-                interest_fen: 0,
-                penalty_fen: 0,
-                entry_id: Some(entry_id),
-                note: format!("放款至 {}", loan.seller_name),
-            }])
-            .await?;
-        Ok(())
-    }
-
-    pub async fn loan(&self, loan_id: i64) -> AppResult<LoanRecord> {
+    pub async fn loan(self, loan_id: i64) -> AppResult<LoanRecord> {
         self.store().loan(loan_id).await?.ok_or_else(|| {
             DomainError::new("LOAN_NOT_FOUND", format!("贷款 {loan_id} 不存在")).into()
         })
     }
-
     /// The loan if `actor` may see it: a party to it, or staff.
-    pub async fn loan_for(&self, actor: &Actor, loan_id: i64) -> AppResult<LoanRecord> {
+    pub async fn loan_for(self, actor: &Actor, loan_id: i64) -> AppResult<LoanRecord> {
         let loan = self.loan(loan_id).await?;
         match &actor.principal {
             Some(p) if p.role.is_staff() => Ok(loan),
@@ -588,128 +695,18 @@ impl App {
             _ => Err(DomainError::new("LOAN_SCOPE", "请先登录").into()),
         }
     }
-
     /// The loan's repayment schedule, installment by installment.
-    pub async fn installments(&self, loan_id: i64) -> AppResult<Vec<InstallmentRecord>> {
+    pub async fn installments(self, loan_id: i64) -> AppResult<Vec<InstallmentRecord>> {
         Ok(self.store().installments(loan_id).await?)
     }
-
-    pub async fn loans_of(&self, member_id: i64) -> AppResult<Vec<LoanRecord>> {
+    pub async fn loans_of(self, member_id: i64) -> AppResult<Vec<LoanRecord>> {
         Ok(self.store().loans_of(member_id).await?)
     }
-
-    pub async fn loan_queue(&self, status: LoanStatus) -> AppResult<Vec<LoanRecord>> {
+    pub async fn loan_queue(self, status: LoanStatus) -> AppResult<Vec<LoanRecord>> {
         Ok(self.store().loans_in(status, 200).await?)
     }
-
-    pub async fn has_hpf_loan(&self, member_id: i64) -> AppResult<bool> {
+    pub async fn has_hpf_loan(self, member_id: i64) -> AppResult<bool> {
         Ok(self.store().loan_counts(&[member_id]).await?.0 > 0)
-    }
-
-    async fn save_move(&self, loan: &LoanRecord, from: LoanStatus) -> AppResult<LoanRecord> {
-        let mut loan = loan.clone();
-        loan.updated_at_us = anju_store::now_micros();
-        if !self.store().update_loan(&loan, from).await? {
-            return Err(state_changed(loan.loan_id));
-        }
-        Ok(loan)
-    }
-
-    async fn loan_member(&self, member_id: i64) -> AppResult<anju_store::MemberRecord> {
-        self.store().member(member_id).await?.ok_or_else(|| {
-            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
-        })
-    }
-
-    /// The borrower and each co-borrower found by ID number.
-    async fn loan_parties(
-        &self,
-        borrower: &anju_store::MemberRecord,
-        application: &LoanApplication,
-    ) -> AppResult<Vec<(i64, String)>> {
-        let mut parties = vec![(borrower.member_id, "borrower".to_string())];
-        for card in application.co_borrower_id_cards.iter().map(|c| c.trim()) {
-            if card.is_empty() {
-                continue;
-            }
-            let id = IdCardNo::parse(card)?;
-            let member = self
-                .store()
-                .member_by_id_card(id.as_str())
-                .await?
-                .ok_or_else(|| {
-                    DomainError::new(
-                        "CO_BORROWER_UNKNOWN",
-                        format!("共同借款人 {} 在本中心没有账户", id.masked()),
-                    )
-                })?;
-            if parties.iter().any(|p| p.0 == member.member_id) {
-                return Err(
-                    DomainError::new("LOAN_PARTY_TWICE", "同一人不能在一笔贷款中出现两次").into(),
-                );
-            }
-            parties.push((member.member_id, "co".to_string()));
-        }
-        Ok(parties)
-    }
-
-    /// Σ balances of the parties, plus a remote borrower's certified balance.
-    async fn party_balances(&self, ids: &[i64], application: &LoanApplication) -> AppResult<Fen> {
-        let mut total = application.remote.as_ref().map_or(Fen::ZERO, |r| r.balance);
-        for id in ids {
-            total = total.checked_add(self.member_balance(MemberId(*id)).await?.balance)?;
-        }
-        Ok(total)
-    }
-
-    /// Consecutive months with a contribution (汇缴, 补缴) credited, ending
-    /// this month or last month (this month's may not be paid yet).
-    async fn contribution_months(&self, member_id: i64, today: Date) -> AppResult<i64> {
-        let movements = self
-            .member_movements_newest(MemberId(member_id), CONTRIBUTION_LOOKBACK)
-            .await?;
-        let months: std::collections::BTreeSet<i64> = movements
-            .iter()
-            .filter(|m| matches!(m.business_type.as_str(), "C01" | "C02"))
-            .filter(|m| m.side == anju_domain::ledger::Side::Credit)
-            .map(|m| month_index(m.value_date))
-            .collect();
-        let now = month_index(today);
-        let mut at = if months.contains(&now) { now } else { now - 1 };
-        let mut count = 0;
-        while months.contains(&at) {
-            count += 1;
-            at -= 1;
-        }
-        Ok(count)
-    }
-
-    /// A remote borrower's certificate must show the months the rules ask.
-    fn check_remote(&self, application: &LoanApplication, min_months: i64, e: &mut Eligibility) {
-        let Some(remote) = &application.remote else {
-            return;
-        };
-        if remote.centre.trim().is_empty() || remote.certificate_no.trim().is_empty() {
-            e.refusals
-                .push("异地贷款须填写缴存地中心和缴存使用证明编号".to_string());
-        }
-        if remote.months < min_months {
-            e.refusals.push(format!(
-                "缴存使用证明显示连续缴存 {} 个月，不足 {min_months} 个月",
-                remote.months
-            ));
-        }
-    }
-
-    async fn tell_borrower(&self, loan: &LoanRecord, title: &str, body: &str) {
-        let users = match self.store().users_of_member(loan.member_id).await {
-            Ok(users) => users,
-            Err(_) => return,
-        };
-        for user in users {
-            // A message that cannot be sent must not undo the loan's step.
-            let _ = self.notify(user, "loan", title, body).await;
-        }
     }
 }
 
@@ -995,16 +992,6 @@ pub struct LoanAccount {
 }
 
 impl App {
-    pub async fn loan_account(
-        &self,
-        actor: &Actor,
-        loan_id: i64,
-        today: Date,
-    ) -> AppResult<LoanAccount> {
-        let loan = self.loan_for(actor, loan_id).await?;
-        self.loan_account_of(loan, today).await
-    }
-
     async fn loan_account_of(&self, loan: LoanRecord, today: Date) -> AppResult<LoanAccount> {
         let store = self.store();
         let installments = store.installments(loan.loan_id).await?;
@@ -1044,9 +1031,37 @@ impl App {
         })
     }
 
+    async fn try_change_card(&self, actor: &Actor, id: i64, card: &str) -> AppResult<LoanRecord> {
+        let mut loan = self.loans().loan_for(actor, id).await?;
+        if let Some(p) = &actor.principal
+            && p.role.is_staff()
+            && !matches!(p.role, Role::Clerk | Role::Manager)
+        {
+            return Err(DomainError::new("NOT_PERMITTED", "变更还款账户须由本人或柜员办理").into());
+        }
+        let card = BankCardNo::parse(card.trim())?;
+        let from = loan.status;
+        if matches!(from, LoanStatus::Settled | LoanStatus::Rejected) {
+            return Err(state_changed(id));
+        }
+        loan.repay_card = card.as_str().to_string();
+        self.save_move(&loan, from).await
+    }
+}
+
+impl Loans<'_> {
+    pub async fn loan_account(
+        self,
+        actor: &Actor,
+        loan_id: i64,
+        today: Date,
+    ) -> AppResult<LoanAccount> {
+        let loan = self.loan_for(actor, loan_id).await?;
+        self.loan_account_of(loan, today).await
+    }
     /// 逾期贷款清单 for risk staff: each overdue loan with what it owes today.
     pub async fn overdue_loan_list(
-        &self,
+        self,
         actor: &Actor,
         today: Date,
     ) -> AppResult<Vec<LoanAccount>> {
@@ -1066,10 +1081,9 @@ impl App {
         }
         Ok(list)
     }
-
     /// 变更还款账户: the borrower (or a clerk) changes the card deducted.
     pub async fn change_repay_card(
-        &self,
+        self,
         actor: &Actor,
         loan_id: i64,
         card: &str,
@@ -1077,22 +1091,5 @@ impl App {
         let result = self.try_change_card(actor, loan_id, card).await;
         self.audited(actor, "loan.card", &format!("loan:{loan_id}"), b"", result)
             .await
-    }
-
-    async fn try_change_card(&self, actor: &Actor, id: i64, card: &str) -> AppResult<LoanRecord> {
-        let mut loan = self.loan_for(actor, id).await?;
-        if let Some(p) = &actor.principal
-            && p.role.is_staff()
-            && !matches!(p.role, Role::Clerk | Role::Manager)
-        {
-            return Err(DomainError::new("NOT_PERMITTED", "变更还款账户须由本人或柜员办理").into());
-        }
-        let card = BankCardNo::parse(card.trim())?;
-        let from = loan.status;
-        if matches!(from, LoanStatus::Settled | LoanStatus::Rejected) {
-            return Err(state_changed(id));
-        }
-        loan.repay_card = card.as_str().to_string();
-        self.save_move(&loan, from).await
     }
 }

@@ -6,6 +6,7 @@
 //! indicators (K13) read; part of GL 121 / 122 and of `anju check`.
 
 use super::staff_of;
+use crate::Loans;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
@@ -34,24 +35,6 @@ pub struct ProjectLoanApplication {
 }
 
 impl App {
-    /// 项目贷款登记: a reviewer or manager enters an approved project's loan.
-    pub async fn enter_project_loan(
-        &self,
-        actor: &Actor,
-        application: ProjectLoanApplication,
-        today: Date,
-    ) -> AppResult<LoanRecord> {
-        let result = self.try_enter_project(actor, &application, today).await;
-        self.audited(
-            actor,
-            "loan.project",
-            &format!("project:{}", application.request_key),
-            application.project_name.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_enter_project(
         &self,
         actor: &Actor,
@@ -83,6 +66,26 @@ impl App {
         );
         self.store().save_loan(&record, &[]).await?;
         Ok(record)
+    }
+}
+
+impl Loans<'_> {
+    /// 项目贷款登记: a reviewer or manager enters an approved project's loan.
+    pub async fn enter_project_loan(
+        self,
+        actor: &Actor,
+        application: ProjectLoanApplication,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        let result = self.try_enter_project(actor, &application, today).await;
+        self.audited(
+            actor,
+            "loan.project",
+            &format!("project:{}", application.request_key),
+            application.project_name.as_bytes(),
+            result,
+        )
+        .await
     }
 }
 

@@ -17,6 +17,7 @@
 //! The next page is read while this one is written.
 
 use super::debit::DebitRequest;
+use crate::Loans;
 use crate::{App, AppResult};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::loan::InstallmentStatus;
@@ -112,24 +113,6 @@ fn owed(
 }
 
 impl App {
-    /// Runs the day's collection over every loan due. Safe to rerun.
-    pub async fn run_repayments(&self, today: Date) -> AppResult<RunSummary> {
-        let rules = self.policy().at(today)?.loan_rule.value;
-        let mut summary = RunSummary::default();
-        let mut page = self.store().loans_due(today, 0, RUN_PAGE_LOANS).await?;
-        while let Some(last) = page.last() {
-            let after = last.0.loan_id;
-            let collections = self.collect_page(&page, &rules, today).await?;
-            let (next, written) = tokio::join!(
-                self.store().loans_due(today, after, RUN_PAGE_LOANS),
-                self.write_page(collections, today, &mut summary)
-            );
-            written?;
-            page = next?;
-        }
-        Ok(summary)
-    }
-
     async fn collect_page(
         &self,
         page: &Page,
@@ -223,7 +206,7 @@ impl App {
         let posted = if entries.is_empty() {
             Vec::new()
         } else {
-            self.post_entries(&entries).await?
+            self.ledger().post_entries(&entries).await?
         };
         summary.entries += posted.len() as u64;
         summary.replayed += posted.iter().filter(|p| p.replayed).count() as u64;
@@ -260,6 +243,26 @@ impl App {
             self.settle_if_repaid(id, today).await?;
         }
         Ok(())
+    }
+}
+
+impl Loans<'_> {
+    /// Runs the day's collection over every loan due. Safe to rerun.
+    pub async fn run_repayments(self, today: Date) -> AppResult<RunSummary> {
+        let rules = self.policy().at(today)?.loan_rule.value;
+        let mut summary = RunSummary::default();
+        let mut page = self.store().loans_due(today, 0, RUN_PAGE_LOANS).await?;
+        while let Some(last) = page.last() {
+            let after = last.0.loan_id;
+            let collections = self.collect_page(&page, &rules, today).await?;
+            let (next, written) = tokio::join!(
+                self.store().loans_due(today, after, RUN_PAGE_LOANS),
+                self.write_page(collections, today, &mut summary)
+            );
+            written?;
+            page = next?;
+        }
+        Ok(summary)
     }
 }
 

@@ -5,6 +5,7 @@
 
 use super::debit::DebitRequest;
 use super::{installment_record, state_changed};
+use crate::Loans;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
@@ -51,26 +52,6 @@ pub struct RepricingSummary {
 }
 
 impl App {
-    /// 提前还款: no overdue may remain; pays the day's interest since the
-    /// last due day and the principal, then re-amortises what is left.
-    pub async fn prepay_loan(
-        &self,
-        actor: &Actor,
-        loan_id: i64,
-        request: PrepaymentRequest,
-        today: Date,
-    ) -> AppResult<LoanRecord> {
-        let result = self.try_prepay(actor, loan_id, &request, today).await;
-        self.audited(
-            actor,
-            "loan.prepay",
-            &format!("loan:{loan_id}"),
-            request.request_key.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_prepay(
         &self,
         actor: &Actor,
@@ -78,7 +59,7 @@ impl App {
         request: &PrepaymentRequest,
         today: Date,
     ) -> AppResult<LoanRecord> {
-        let mut loan = self.loan_for(actor, id).await?;
+        let mut loan = self.loans().loan_for(actor, id).await?;
         if let Some(p) = &actor.principal
             && p.role.is_staff()
             && !matches!(p.role, Role::Clerk | Role::Manager)
@@ -152,7 +133,7 @@ impl App {
             &event_key,
             today,
         )?;
-        let posted = self.post_entry(entry).await?;
+        let posted = self.ledger().post_entry(entry).await?;
         let event = LoanEventRecord {
             loan_id: id,
             event_key,
@@ -172,7 +153,7 @@ impl App {
         self.store()
             .apply_prepayment(&event, from, &schedule)
             .await?;
-        loan = self.loan(id).await?;
+        loan = self.loans().loan(id).await?;
         if loan.outstanding_fen == 0 {
             return self.settle_if_repaid(id, today).await;
         }
@@ -252,7 +233,7 @@ impl App {
         loan_id: i64,
         today: Date,
     ) -> AppResult<LoanRecord> {
-        let mut loan = self.loan(loan_id).await?;
+        let mut loan = self.loans().loan(loan_id).await?;
         let open =
             self.store().installments(loan_id).await?.iter().any(|r| {
                 r.status != InstallmentStatus::Paid && r.principal_fen > r.paid_principal_fen
@@ -320,51 +301,6 @@ impl App {
         Ok(SigningKey::from_bytes(&secret))
     }
 
-    /// The loan's release certificate with its signature checked.
-    pub async fn release_certificate(&self, actor: &Actor, loan_id: i64) -> AppResult<Certificate> {
-        let loan = self.loan_for(actor, loan_id).await?;
-        let stored = loan.release_certificate.ok_or_else(|| {
-            DomainError::new("CERTIFICATE_NOT_ISSUED", "贷款尚未结清，没有抵押注销证明")
-        })?;
-        Ok(read_certificate(&stored))
-    }
-
-    /// 1 January: loans whose contract rate differs from the rate now in
-    /// force for their home and term are repriced and re-amortised from
-    /// the next installment. Idempotent (the rate history says what was done).
-    pub async fn reprice_loans(&self, today: Date) -> AppResult<RepricingSummary> {
-        if (today.month(), today.day()) != (1, 1) {
-            return Err(
-                DomainError::new("REPRICE_DATE", "存量贷款利率于每年 1 月 1 日调整").into(),
-            );
-        }
-        let policy = self.policy().at(today)?;
-        let mut summary = RepricingSummary::default();
-        let mut after = 0;
-        loop {
-            let page = self.store().active_loans_after(after, 1_000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.loan_id;
-            for loan in page {
-                summary.loans_seen += 1;
-                let grade = loan.credit_grade;
-                let months = u32::try_from(loan.months).unwrap_or(1);
-                let rate = loan::contract_rate(
-                    &policy.loan_rate.value,
-                    &policy.loan_rule.value,
-                    loan.first_home,
-                    months,
-                    grade,
-                )?;
-                if rate.ppm() != loan.rate_ppm && loan.disbursed_on.is_some_and(|d| d < today) {
-                    self.reprice(loan, rate, today).await?;
-                    summary.repriced += 1;
-                }
-            }
-        }
-        Ok(summary)
-    }
-
     async fn reprice(&self, mut loan: LoanRecord, rate: RatePpm, today: Date) -> AppResult<()> {
         let rows = self.store().installments(loan.loan_id).await?;
         let open: Vec<&InstallmentRecord> = rows
@@ -406,10 +342,74 @@ impl App {
             .await?;
         Ok(())
     }
+}
 
+impl Loans<'_> {
+    /// 提前还款: no overdue may remain; pays the day's interest since the
+    /// last due day and the principal, then re-amortises what is left.
+    pub async fn prepay_loan(
+        self,
+        actor: &Actor,
+        loan_id: i64,
+        request: PrepaymentRequest,
+        today: Date,
+    ) -> AppResult<LoanRecord> {
+        let result = self.try_prepay(actor, loan_id, &request, today).await;
+        self.audited(
+            actor,
+            "loan.prepay",
+            &format!("loan:{loan_id}"),
+            request.request_key.as_bytes(),
+            result,
+        )
+        .await
+    }
+    /// The loan's release certificate with its signature checked.
+    pub async fn release_certificate(self, actor: &Actor, loan_id: i64) -> AppResult<Certificate> {
+        let loan = self.loan_for(actor, loan_id).await?;
+        let stored = loan.release_certificate.ok_or_else(|| {
+            DomainError::new("CERTIFICATE_NOT_ISSUED", "贷款尚未结清，没有抵押注销证明")
+        })?;
+        Ok(read_certificate(&stored))
+    }
+    /// 1 January: loans whose contract rate differs from the rate now in
+    /// force for their home and term are repriced and re-amortised from
+    /// the next installment. Idempotent (the rate history says what was done).
+    pub async fn reprice_loans(self, today: Date) -> AppResult<RepricingSummary> {
+        if (today.month(), today.day()) != (1, 1) {
+            return Err(
+                DomainError::new("REPRICE_DATE", "存量贷款利率于每年 1 月 1 日调整").into(),
+            );
+        }
+        let policy = self.policy().at(today)?;
+        let mut summary = RepricingSummary::default();
+        let mut after = 0;
+        loop {
+            let page = self.store().active_loans_after(after, 1_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.loan_id;
+            for loan in page {
+                summary.loans_seen += 1;
+                let grade = loan.credit_grade;
+                let months = u32::try_from(loan.months).unwrap_or(1);
+                let rate = loan::contract_rate(
+                    &policy.loan_rate.value,
+                    &policy.loan_rule.value,
+                    loan.first_home,
+                    months,
+                    grade,
+                )?;
+                if rate.ppm() != loan.rate_ppm && loan.disbursed_on.is_some_and(|d| d < today) {
+                    self.reprice(loan, rate, today).await?;
+                    summary.repriced += 1;
+                }
+            }
+        }
+        Ok(summary)
+    }
     /// K12 异地贷款发放率 and K13 个人贷款逾期率 with their parts:
     /// (remote issued, issued, overdue principal, loan balance).
-    pub async fn loan_indicators(&self, from: Date, to: Date) -> AppResult<LoanIndicators> {
+    pub async fn loan_indicators(self, from: Date, to: Date) -> AppResult<LoanIndicators> {
         let issued = self.store().loans_issued(from, to).await?;
         let book = self.store().loan_book().await?;
         Ok(LoanIndicators { issued, book })

@@ -91,7 +91,7 @@ async fn centre(dir: &tempfile::TempDir) -> App {
             (y, mo) = if mo == 12 { (y + 1, 1) } else { (y, mo + 1) };
         }
     }
-    app.post_entries(&entries).await.expect("seed");
+    app.ledger().post_entries(&entries).await.expect("seed");
     app
 }
 
@@ -121,17 +121,25 @@ fn application(key: &str, amount: &str, months: u32) -> LoanApplication {
 
 /// Applies, reviews, approves, signs and disburses on `day`.
 async fn disbursed(app: &App, m: i64, a: LoanApplication, day: Date) -> LoanRecord {
-    let loan = app.apply_loan(&member(m), m, a, day).await.expect("apply");
-    app.review_loan(&clerk(), loan.loan_id, "材料齐全")
+    let loan = app
+        .loans()
+        .apply_loan(&member(m), m, a, day)
+        .await
+        .expect("apply");
+    app.loans()
+        .review_loan(&clerk(), loan.loan_id, "材料齐全")
         .await
         .expect("review");
-    app.approve_loan(&reviewer(), loan.loan_id, "同意")
+    app.loans()
+        .approve_loan(&reviewer(), loan.loan_id, "同意")
         .await
         .expect("approve");
-    app.sign_loan_contract(&clerk(), loan.loan_id, "苏(2026)不动产证明第0001号", day)
+    app.loans()
+        .sign_loan_contract(&clerk(), loan.loan_id, "苏(2026)不动产证明第0001号", day)
         .await
         .expect("contract");
-    app.disburse_loan(&finance(), loan.loan_id, day)
+    app.loans()
+        .disburse_loan(&finance(), loan.loan_id, day)
         .await
         .expect("disburse")
 }
@@ -145,7 +153,7 @@ async fn gl(app: &App, code: &str, day: &str) -> i64 {
 }
 
 async fn entries(app: &App) -> i64 {
-    app.check_ledger().await.expect("check").entries
+    app.ledger().check_ledger().await.expect("check").entries
 }
 
 #[tokio::test]
@@ -154,6 +162,7 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
     let app = centre(&dir).await;
     let day = d("2026-11-29");
     let check = app
+        .loans()
         .assess_loan(1, &application("k", "300000.00", 240), day)
         .await
         .expect("assess");
@@ -164,41 +173,50 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
     assert_eq!(check.rate.to_string(), "2.60%");
 
     let loan = app
+        .loans()
         .apply_loan(&member(1), 1, application("k", "300000.00", 240), day)
         .await
         .expect("apply");
     assert_eq!(loan.status, LoanStatus::Submitted);
     let again = app
+        .loans()
         .apply_loan(&member(1), 1, application("k", "300000.00", 240), day)
         .await
         .expect("same key");
     assert_eq!(again.loan_id, loan.loan_id);
     let e = app
+        .loans()
         .approve_loan(&clerk(), loan.loan_id, "")
         .await
         .expect_err("a clerk does not approve");
     assert_eq!(e.code(), Some("NOT_PERMITTED"));
-    app.review_loan(&reviewer(), loan.loan_id, "")
+    app.loans()
+        .review_loan(&reviewer(), loan.loan_id, "")
         .await
         .expect("review");
     let e = app
+        .loans()
         .approve_loan(&reviewer(), loan.loan_id, "")
         .await
         .expect_err("not the same person");
     assert_eq!(e.code(), Some("SELF_APPROVAL"));
     let other = person(Role::Manager, "manager-1", None);
-    app.approve_loan(&other, loan.loan_id, "")
+    app.loans()
+        .approve_loan(&other, loan.loan_id, "")
         .await
         .expect("approve");
     let e = app
+        .loans()
         .disburse_loan(&finance(), loan.loan_id, day)
         .await
         .expect_err("no contract yet");
     assert_eq!(e.code(), Some("LOAN_STATE"));
-    app.sign_loan_contract(&clerk(), loan.loan_id, "苏(2026)第1号", day)
+    app.loans()
+        .sign_loan_contract(&clerk(), loan.loan_id, "苏(2026)第1号", day)
         .await
         .expect("contract");
     let active = app
+        .loans()
         .disburse_loan(&finance(), loan.loan_id, day)
         .await
         .expect("disburse");
@@ -212,19 +230,20 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
     assert_eq!(sum, active.amount_fen);
     // The member now has an HPF loan: a second one is refused.
     let e = app
+        .loans()
         .apply_loan(&member(1), 1, application("k2", "100000.00", 120), day)
         .await
         .expect_err("second while the first is outstanding");
     assert_eq!(e.code(), Some("LOAN_NOT_ELIGIBLE"));
-    assert!(app.has_hpf_loan(1).await.expect("has"));
+    assert!(app.loans().has_hpf_loan(1).await.expect("has"));
 
     // `anju check` ties the loan book to GL 121 + 122.
-    assert!(app.check_ledger().await.expect("check").is_ok());
+    assert!(app.ledger().check_ledger().await.expect("check").is_ok());
     app.store()
         .adjust_outstanding(active.loan_id, 1)
         .await
         .expect("corrupt");
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(!check.is_ok());
     assert!(check.render().contains("FAIL] Σ loans outstanding"));
 }
@@ -235,25 +254,33 @@ async fn ineligible_and_over_limit_applications_write_nothing() {
     let app = centre(&dir).await;
     let day = d("2026-11-29");
     let e = app
+        .loans()
         .apply_loan(&member(3), 3, application("a", "10000.00", 60), day)
         .await
         .expect_err("three months of contributions");
     assert_eq!(e.code(), Some("LOAN_NOT_ELIGIBLE"));
     assert!(e.to_string().contains("连续足额缴存 6 个月"), "{e}");
     let e = app
+        .loans()
         .apply_loan(&member(1), 1, application("b", "500000.00", 240), day)
         .await
         .expect_err("over the balance cap");
     assert!(e.to_string().contains("超过可贷额度"), "{e}");
     let mut bad = application("c", "100000.00", 120);
     bad.repay_card = "62220201000041235".into();
-    assert!(app.apply_loan(&member(1), 1, bad, day).await.is_err());
+    assert!(
+        app.loans()
+            .apply_loan(&member(1), 1, bad, day)
+            .await
+            .is_err()
+    );
     let e = app
+        .loans()
         .apply_loan(&member(2), 1, application("d", "100000.00", 120), day)
         .await
         .expect_err("someone else's name");
     assert_eq!(e.code(), Some("LOAN_SCOPE"));
-    assert!(app.loans_of(1).await.expect("loans").is_empty());
+    assert!(app.loans().loans_of(1).await.expect("loans").is_empty());
 }
 
 #[tokio::test]
@@ -266,7 +293,8 @@ async fn a_family_loan_above_the_limit_needs_a_manager_second() {
         Line::credit("201", yuan("60000.00")).for_member(MemberId(1)),
     ];
     let key = IdempotencyKey::parse("backpay").expect("key");
-    app.post_entry(NewEntry::new("C02", d("2026-11-10"), key, "补缴", lines).expect("e"))
+    app.ledger()
+        .post_entry(NewEntry::new("C02", d("2026-11-10"), key, "补缴", lines).expect("e"))
         .await
         .expect("post");
     let mut a = application("big", "1200000.00", 300);
@@ -274,31 +302,36 @@ async fn a_family_loan_above_the_limit_needs_a_manager_second() {
     a.price = yuan("2000000.00");
     a.monthly_income = yuan("40000.00");
     let loan = app
+        .loans()
         .apply_loan(&member(1), 1, a, d("2026-11-29"))
         .await
         .expect("apply");
     assert!(loan.needs_second && loan.family);
-    app.review_loan(&clerk(), loan.loan_id, "")
+    app.loans()
+        .review_loan(&clerk(), loan.loan_id, "")
         .await
         .expect("review");
     let first = app
+        .loans()
         .approve_loan(&reviewer(), loan.loan_id, "")
         .await
         .expect("first");
     assert_eq!(first.status, LoanStatus::FirstApproved);
     let another_reviewer = person(Role::Reviewer, "reviewer-2", None);
     let e = app
+        .loans()
         .approve_loan(&another_reviewer, loan.loan_id, "")
         .await
         .expect_err("a manager approves second");
     assert_eq!(e.code(), Some("NOT_A_MANAGER"));
     let second = app
+        .loans()
         .approve_loan(&person(Role::Manager, "manager-1", None), loan.loan_id, "")
         .await
         .expect("second");
     assert_eq!(second.status, LoanStatus::Approved);
     // The co-borrower is on the loan: their own loans list shows it.
-    assert_eq!(app.loans_of(2).await.expect("loans").len(), 1);
+    assert_eq!(app.loans().loans_of(2).await.expect("loans").len(), 1);
 }
 
 #[tokio::test]
@@ -309,25 +342,39 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
     let id = loan.loan_id;
     let rows = app.store().installments(id).await.expect("rows");
 
-    let first = app.run_repayments(d("2026-12-29")).await.expect("run");
+    let first = app
+        .loans()
+        .run_repayments(d("2026-12-29"))
+        .await
+        .expect("run");
     assert_eq!((first.loans, first.paid_in_full, first.entries), (1, 1, 1));
     assert_eq!(
         first.collected_fen,
         rows[0].principal_fen + rows[0].interest_fen
     );
     let posted = entries(&app).await;
-    let again = app.run_repayments(d("2026-12-29")).await.expect("rerun");
+    let again = app
+        .loans()
+        .run_repayments(d("2026-12-29"))
+        .await
+        .expect("rerun");
     assert_eq!(again.loans, 0);
     assert_eq!(entries(&app).await, posted, "a rerun posts nothing new");
 
     // The second month the bank refuses; the run is five days late.
-    app.change_repay_card(&member(1), id, EMPTY_CARD)
+    app.loans()
+        .change_repay_card(&member(1), id, EMPTY_CARD)
         .await
         .expect("card");
-    let second = app.run_repayments(d("2027-02-03")).await.expect("run 2");
+    let second = app
+        .loans()
+        .run_repayments(d("2027-02-03"))
+        .await
+        .expect("run 2");
     assert_eq!((second.unpaid, second.entries), (1, 1));
     assert_eq!(second.newly_overdue_fen, rows[1].principal_fen);
     let account = app
+        .loans()
         .loan_account(&member(1), id, d("2027-02-03"))
         .await
         .expect("account");
@@ -357,6 +404,7 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
     );
     let risk = person(Role::RiskManager, "risk-1", None);
     let list = app
+        .loans()
         .overdue_loan_list(&risk, d("2027-02-03"))
         .await
         .expect("list");
@@ -364,13 +412,19 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
 
     // The card is fixed: the next run pays the overdue month with its
     // penalty and the month due, and the loan is normal again.
-    app.change_repay_card(&member(1), id, CARD)
+    app.loans()
+        .change_repay_card(&member(1), id, CARD)
         .await
         .expect("card");
-    let third = app.run_repayments(d("2027-02-28")).await.expect("run 3");
+    let third = app
+        .loans()
+        .run_repayments(d("2027-02-28"))
+        .await
+        .expect("run 3");
     assert_eq!(third.paid_in_full, 1);
     assert!(third.penalty_fen > expected.get());
     let account = app
+        .loans()
         .loan_account(&member(1), id, d("2027-02-28"))
         .await
         .expect("account");
@@ -395,7 +449,7 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
         "121 + 122 is the outstanding principal"
     );
     assert_eq!(account.loan.outstanding_fen, loan.amount_fen - paid);
-    assert!(app.check_ledger().await.expect("check").is_ok());
+    assert!(app.ledger().check_ledger().await.expect("check").is_ok());
 }
 
 #[tokio::test]
@@ -406,7 +460,11 @@ async fn a_partial_deduction_pays_interest_first_and_the_rest_is_overdue() {
     a.repay_card = HALF_CARD.into();
     let loan = disbursed(&app, 1, a, d("2026-11-29")).await;
     let rows = app.store().installments(loan.loan_id).await.expect("rows");
-    let run = app.run_repayments(d("2026-12-29")).await.expect("run");
+    let run = app
+        .loans()
+        .run_repayments(d("2026-12-29"))
+        .await
+        .expect("run");
     assert_eq!(run.partly_paid, 1);
     let half = (rows[0].principal_fen + rows[0].interest_fen) / 2;
     assert_eq!(run.collected_fen, half);
@@ -415,6 +473,7 @@ async fn a_partial_deduction_pays_interest_first_and_the_rest_is_overdue() {
     assert_eq!(after[0].status, InstallmentStatus::Overdue);
     assert_eq!(after[0].paid_principal_fen, half - rows[0].interest_fen);
     let account = app
+        .loans()
         .loan_account(&member(1), loan.loan_id, d("2026-12-29"))
         .await
         .expect("account");
@@ -432,10 +491,24 @@ async fn entrusted_loans_repay_from_the_hpf_balance_first() {
     a.entrusted = true;
     a.repay_card = EMPTY_CARD.into();
     let loan = disbursed(&app, 1, a, d("2026-11-29")).await;
-    let before = app.member_balance(MemberId(1)).await.expect("b").balance;
-    let run = app.run_repayments(d("2026-12-29")).await.expect("run");
+    let before = app
+        .ledger()
+        .member_balance(MemberId(1))
+        .await
+        .expect("b")
+        .balance;
+    let run = app
+        .loans()
+        .run_repayments(d("2026-12-29"))
+        .await
+        .expect("run");
     assert_eq!(run.paid_in_full, 1, "the balance covers the month");
-    let after = app.member_balance(MemberId(1)).await.expect("b").balance;
+    let after = app
+        .ledger()
+        .member_balance(MemberId(1))
+        .await
+        .expect("b")
+        .balance;
     assert_eq!(before.get() - after.get(), run.collected_fen);
     assert_eq!(loan.status, LoanStatus::Active);
 }
@@ -453,11 +526,15 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
         from_hpf: false,
     };
     let e = app
+        .loans()
         .prepay_loan(&member(1), id, early, d("2026-12-29"))
         .await
         .expect_err("the month due is the run's");
     assert_eq!(e.code(), Some("LOAN_DUE_FIRST"));
-    app.run_repayments(d("2026-12-29")).await.expect("run");
+    app.loans()
+        .run_repayments(d("2026-12-29"))
+        .await
+        .expect("run");
     let before = app.store().installments(id).await.expect("rows");
     let prepay = PrepaymentRequest {
         request_key: "p1".into(),
@@ -466,6 +543,7 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
         from_hpf: false,
     };
     let after_prepay = app
+        .loans()
         .prepay_loan(&member(1), id, prepay.clone(), d("2026-12-29"))
         .await
         .expect("prepay");
@@ -482,6 +560,7 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
         "Σ principal (paid, prepaid, scheduled) is the loan"
     );
     let twice = app
+        .loans()
         .prepay_loan(&member(1), id, prepay, d("2026-12-29"))
         .await
         .expect("same key");
@@ -494,12 +573,14 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
         from_hpf: false,
     };
     let settled = app
+        .loans()
         .prepay_loan(&member(1), id, full, d("2027-01-10"))
         .await
         .expect("full");
     assert_eq!(settled.status, LoanStatus::Settled);
     assert_eq!(gl(&app, "121", "2027-01-10").await, 0);
     let certificate = app
+        .loans()
         .release_certificate(&member(1), id)
         .await
         .expect("certificate");
@@ -511,6 +592,7 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
         .replace("300,000.00", "900,000.00");
     assert!(!service::read_certificate(&tampered).valid);
     let e = app
+        .loans()
         .release_certificate(&member(2), id)
         .await
         .expect_err("not theirs");
@@ -526,16 +608,22 @@ async fn a_2025_loan_reprices_on_1_january_2026() {
     assert_eq!(loan.rate_ppm, 28_500);
     for month in 4..=12 {
         let day = Date::from_ymd(2025, month, 1).expect("day");
-        app.run_repayments(day).await.expect("run");
+        app.loans().run_repayments(day).await.expect("run");
     }
     let e = app
+        .loans()
         .reprice_loans(d("2025-12-31"))
         .await
         .expect_err("only on 1 January");
     assert_eq!(e.code(), Some("REPRICE_DATE"));
-    let summary = app.reprice_loans(d("2026-01-01")).await.expect("reprice");
+    let summary = app
+        .loans()
+        .reprice_loans(d("2026-01-01"))
+        .await
+        .expect("reprice");
     assert_eq!(summary.repriced, 1);
     let account = app
+        .loans()
         .loan_account(&member(1), loan.loan_id, d("2026-01-01"))
         .await
         .expect("account");
@@ -557,7 +645,11 @@ async fn a_2025_loan_reprices_on_1_january_2026() {
         .map(|i| i.principal_fen)
         .sum();
     assert_eq!(left, account.loan.outstanding_fen);
-    let again = app.reprice_loans(d("2026-01-01")).await.expect("again");
+    let again = app
+        .loans()
+        .reprice_loans(d("2026-01-01"))
+        .await
+        .expect("again");
     assert_eq!(again.repriced, 0);
 }
 
@@ -577,6 +669,7 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
         method: Method::EqualPrincipal,
     };
     let loan = app
+        .loans()
         .enter_project_loan(&reviewer(), application.clone(), day)
         .await
         .expect("enter");
@@ -586,35 +679,45 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
     );
     assert!(loan.needs_second);
     let again = app
+        .loans()
         .enter_project_loan(&reviewer(), application, day)
         .await
         .expect("same key");
     assert_eq!(again.loan_id, loan.loan_id);
     let e = app
+        .loans()
         .approve_loan(&reviewer(), loan.loan_id, "")
         .await
         .expect_err("the one who entered it does not approve it");
     assert_eq!(e.code(), Some("SELF_APPROVAL"));
     let manager = person(Role::Manager, "manager-1", None);
-    app.approve_loan(
-        &person(Role::Reviewer, "reviewer-2", None),
-        loan.loan_id,
-        "",
-    )
-    .await
-    .expect("first");
-    app.approve_loan(&manager, loan.loan_id, "")
+    app.loans()
+        .approve_loan(
+            &person(Role::Reviewer, "reviewer-2", None),
+            loan.loan_id,
+            "",
+        )
+        .await
+        .expect("first");
+    app.loans()
+        .approve_loan(&manager, loan.loan_id, "")
         .await
         .expect("second");
-    app.sign_loan_contract(&clerk(), loan.loan_id, "项目抵押 1", day)
+    app.loans()
+        .sign_loan_contract(&clerk(), loan.loan_id, "项目抵押 1", day)
         .await
         .expect("contract");
-    app.disburse_loan(&finance(), loan.loan_id, day)
+    app.loans()
+        .disburse_loan(&finance(), loan.loan_id, day)
         .await
         .expect("disburse");
-    let run = app.run_repayments(d("2026-12-29")).await.expect("run");
+    let run = app
+        .loans()
+        .run_repayments(d("2026-12-29"))
+        .await
+        .expect("run");
     assert_eq!(run.paid_in_full, 1);
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
     let book = app.store().loan_book().await.expect("book");
     assert_eq!(book.outstanding_fen, 0, "not in the personal book");
@@ -622,7 +725,11 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
         book.project_outstanding_fen,
         yuan("5000000.00").get() - run.principal_fen
     );
-    let active = app.loan_queue(LoanStatus::Active).await.expect("active");
+    let active = app
+        .loans()
+        .loan_queue(LoanStatus::Active)
+        .await
+        .expect("active");
     assert_eq!(
         active
             .iter()
@@ -641,7 +748,11 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
     refused.repay_card = EMPTY_CARD.into();
     let paying = disbursed(&app, 1, application("p", "100000.00", 120), day).await;
     let failing = disbursed(&app, 2, refused, day).await;
-    let run = app.run_repayments(d("2026-12-29")).await.expect("run");
+    let run = app
+        .loans()
+        .run_repayments(d("2026-12-29"))
+        .await
+        .expect("run");
     assert_eq!((run.loans, run.paid_in_full, run.unpaid), (2, 1, 1));
     assert_eq!(
         run.entries, 2,
@@ -649,12 +760,14 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
     );
     // The normal payment is in the schedule, the shortfall in the events.
     let paid = app
+        .loans()
         .loan_account(&member(1), paying.loan_id, d("2026-12-29"))
         .await
         .expect("a");
     assert_eq!(paid.installments[0].status, InstallmentStatus::Paid);
     assert!(paid.events.iter().all(|e| e.kind != LoanEventKind::Repaid));
     let short = app
+        .loans()
         .loan_account(&member(2), failing.loan_id, d("2026-12-29"))
         .await
         .expect("b");
@@ -678,7 +791,12 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
         let undo = anju_store::LoanRunUpdate {
             loan_id: loan.loan_id,
             principal_paid_fen: -(loan.amount_fen
-                - app.loan(loan.loan_id).await.expect("loan").outstanding_fen),
+                - app
+                    .loans()
+                    .loan(loan.loan_id)
+                    .await
+                    .expect("loan")
+                    .outstanding_fen),
             overdue_principal_fen: 0,
             overdue_since: None,
             grade: Grade::Normal,
@@ -691,10 +809,14 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
             .await
             .expect("undo the write");
     }
-    let again = app.run_repayments(d("2026-12-29")).await.expect("rerun");
+    let again = app
+        .loans()
+        .run_repayments(d("2026-12-29"))
+        .await
+        .expect("rerun");
     assert_eq!((again.entries, again.replayed), (2, 2));
     assert_eq!(entries(&app).await, posted, "nothing new in the ledger");
-    assert!(app.check_ledger().await.expect("check").is_ok());
+    assert!(app.ledger().check_ledger().await.expect("check").is_ok());
 }
 
 #[tokio::test]
@@ -710,6 +832,7 @@ async fn a_combination_loan_shows_the_bank_part_beside_the_hpf_part() {
     let loan = disbursed(&app, 1, a, d("2026-11-29")).await;
     assert_eq!(loan.commercial_amount_fen, Some(yuan("500000.00").get()));
     let account = app
+        .loans()
         .loan_account(&member(1), loan.loan_id, d("2026-11-29"))
         .await
         .expect("account");

@@ -22,6 +22,7 @@ pub use anju_store::{BlacklistRecord, DocumentRecord, RepaymentAgreementRecord, 
 pub use payout::{BankPayoutSimulator, PayoutAdapter, PayoutReceipt, PayoutRequest};
 pub use repayment::{RepaymentDay, RepaymentTerms};
 
+use crate::Withdrawals;
 use crate::access::{Actor, Principal};
 use crate::{App, AppResult};
 use anju_domain::access::Role;
@@ -107,28 +108,6 @@ fn rent_window_start(today: Date, months: i64) -> AppResult<Date> {
 }
 
 impl App {
-    /// The engine's answer for `member_id` on `today`, from everything the
-    /// centre knows — what the application page shows as the member types.
-    pub async fn withdrawal_eligibility(
-        &self,
-        member_id: i64,
-        request: &WithdrawalRequest,
-        today: Date,
-    ) -> AppResult<Decision> {
-        let member = self.member_for_withdrawal(member_id).await?;
-        let policy = self.policy().at(today)?;
-        let reason = policy.withdrawal_reason(&request.reason)?;
-        let facts = self
-            .withdrawal_facts(&member, reason, request, today)
-            .await?;
-        let rules = RulesInForce {
-            reason,
-            withdrawal: &policy.withdrawal.value,
-            rent: &policy.rent.value,
-        };
-        Ok(decide(today, &rules, &facts, request)?)
-    }
-
     async fn member_for_withdrawal(&self, member_id: i64) -> AppResult<MemberRecord> {
         self.store().member(member_id).await?.ok_or_else(|| {
             DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
@@ -144,6 +123,7 @@ impl App {
     ) -> AppResult<MemberFacts> {
         let id_card = IdCardNo::parse(&member.id_card)?;
         let balance = self
+            .ledger()
             .member_balance(MemberId(member.member_id))
             .await?
             .balance;
@@ -183,30 +163,12 @@ impl App {
             flexible: self.store().agreement(member.member_id).await?.is_some(),
             blacklisted,
             owns_home_in_city: self.housing_registry().owns_home_in_city(&member.id_card),
-            has_hpf_loan: self.has_hpf_loan(member.member_id).await?,
+            has_hpf_loan: self.loans().has_hpf_loan(member.member_id).await?,
             this_year_for_reason: stats.this_year_for_reason,
             rent_drawn_recent: Fen::new(stats.rent_recent_fen),
             evidence_drawn: Fen::new(evidence_drawn),
             evidence_used,
         })
-    }
-
-    /// 提取申请: checks the documents and the rules, then records the
-    /// application (online: to be reviewed; counter: reviewed by the clerk,
-    /// and approved and paid at once when within the second-approval limit).
-    pub async fn apply_withdrawal(
-        &self,
-        actor: &Actor,
-        member_id: i64,
-        application: WithdrawalApplication,
-        today: Date,
-    ) -> AppResult<WithdrawalRecord> {
-        let result = self
-            .try_apply_withdrawal(actor, member_id, application, today)
-            .await;
-        let target = format!("member:{member_id}");
-        self.audited(actor, "withdrawal.apply", &target, b"", result)
-            .await
     }
 
     async fn try_apply_withdrawal(
@@ -241,6 +203,7 @@ impl App {
             counter,
         )?;
         let decision = self
+            .withdrawals()
             .withdrawal_eligibility(member_id, request, today)
             .await?;
         if !decision.allowed {
@@ -293,29 +256,6 @@ impl App {
         Ok(record)
     }
 
-    /// 初审: a clerk checks the application; within the second-approval limit
-    /// that check approves it and the money is paid.
-    pub async fn prepare_withdrawal(
-        &self,
-        actor: &Actor,
-        withdrawal_id: i64,
-        note: &str,
-        today: Date,
-    ) -> AppResult<WithdrawalRecord> {
-        let result = self
-            .try_prepare_withdrawal(actor, withdrawal_id, note, today)
-            .await;
-        let target = format!("withdrawal:{withdrawal_id}");
-        self.audited(
-            actor,
-            "withdrawal.prepare",
-            &target,
-            note.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_prepare_withdrawal(
         &self,
         actor: &Actor,
@@ -349,28 +289,6 @@ impl App {
             .await
     }
 
-    /// 复核: a second person approves a prepared application above the limit.
-    pub async fn approve_withdrawal(
-        &self,
-        actor: &Actor,
-        withdrawal_id: i64,
-        note: &str,
-        today: Date,
-    ) -> AppResult<WithdrawalRecord> {
-        let result = self
-            .try_approve_withdrawal(actor, withdrawal_id, note, today)
-            .await;
-        let target = format!("withdrawal:{withdrawal_id}");
-        self.audited(
-            actor,
-            "withdrawal.approve",
-            &target,
-            note.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_approve_withdrawal(
         &self,
         actor: &Actor,
@@ -394,19 +312,6 @@ impl App {
             return Err(DomainError::new("SELF_APPROVAL", "复核人不能与初审人相同").into());
         }
         self.approve_and_pay(&staff.login, &record, note, today)
-            .await
-    }
-
-    /// 不予提取: a reviewer (or the clerk, before approval) refuses with a reason.
-    pub async fn reject_withdrawal(
-        &self,
-        actor: &Actor,
-        withdrawal_id: i64,
-        note: &str,
-    ) -> AppResult<WithdrawalRecord> {
-        let result = self.try_reject_withdrawal(actor, withdrawal_id, note).await;
-        let target = format!("withdrawal:{withdrawal_id}");
-        self.audited(actor, "withdrawal.reject", &target, note.as_bytes(), result)
             .await
     }
 
@@ -442,7 +347,7 @@ impl App {
         {
             return Err(state_changed(id));
         }
-        let rejected = self.withdrawal(id).await?;
+        let rejected = self.withdrawals().withdrawal(id).await?;
         self.tell_member(&rejected).await;
         Ok(rejected)
     }
@@ -476,13 +381,15 @@ impl App {
         let amount = if record.closes_account {
             let batch =
                 Actor::anonymous(anju_domain::access::Channel::Batch, "withdrawal", "local");
-            self.close_account_interest(&batch, member, today).await?;
-            self.member_balance(member).await?.balance
+            self.interest()
+                .close_account_interest(&batch, member, today)
+                .await?;
+            self.ledger().member_balance(member).await?.balance
         } else {
             Fen::new(record.amount_fen)
         };
         let entry = withdrawal_entry(record, amount, today)?;
-        let posted = match self.post_entry(entry).await {
+        let posted = match self.ledger().post_entry(entry).await {
             Ok(posted) => posted,
             Err(e) => {
                 // Nothing was paid: release the hold rather than keep it
@@ -507,7 +414,7 @@ impl App {
             .await?;
         if !receipt.accepted {
             let key = IdempotencyKey::parse(&format!("withdrawal-{id}-returned"))?;
-            self.reverse_entry(posted.entry_id, key).await?;
+            self.ledger().reverse_entry(posted.entry_id, key).await?;
             self.store()
                 .settle_withdrawal(
                     id,
@@ -516,7 +423,7 @@ impl App {
                     None,
                 )
                 .await?;
-            let failed = self.withdrawal(id).await?;
+            let failed = self.withdrawals().withdrawal(id).await?;
             self.tell_member(&failed).await;
             return Ok(failed);
         }
@@ -534,7 +441,7 @@ impl App {
             };
             self.store().update_member(&change).await?;
         }
-        let paid = self.withdrawal(id).await?;
+        let paid = self.withdrawals().withdrawal(id).await?;
         self.tell_member(&paid).await;
         Ok(paid)
     }
@@ -566,29 +473,9 @@ impl App {
         };
         if let Ok(users) = self.store().users_of_member(record.member_id).await {
             for user in users {
-                let _ = self.notify(user, "withdrawal", title, &body).await;
+                let _ = self.access().notify(user, "withdrawal", title, &body).await;
             }
         }
-    }
-
-    /// 列入提取失信名单: a reviewer or manager lists a person found to have
-    /// withdrawn by fraud, with the decision it rests on and until when.
-    pub async fn add_to_blacklist(
-        &self,
-        actor: &Actor,
-        entry: &anju_store::BlacklistRecord,
-    ) -> AppResult<()> {
-        let result = self.try_add_to_blacklist(actor, entry).await;
-        let target = IdCardNo::parse(&entry.id_card)
-            .map_or_else(|_| "-".to_string(), |i| format!("person:{}", i.masked()));
-        self.audited(
-            actor,
-            "withdrawal.blacklist",
-            &target,
-            entry.source.as_bytes(),
-            result,
-        )
-        .await
     }
 
     async fn try_add_to_blacklist(
@@ -611,43 +498,152 @@ impl App {
         }
         Ok(self.store().add_blacklist(entry).await?)
     }
+}
 
-    pub async fn withdrawal(&self, withdrawal_id: i64) -> AppResult<WithdrawalRecord> {
+impl Withdrawals<'_> {
+    /// The engine's answer for `member_id` on `today`, from everything the
+    /// centre knows — what the application page shows as the member types.
+    pub async fn withdrawal_eligibility(
+        self,
+        member_id: i64,
+        request: &WithdrawalRequest,
+        today: Date,
+    ) -> AppResult<Decision> {
+        let member = self.member_for_withdrawal(member_id).await?;
+        let policy = self.policy().at(today)?;
+        let reason = policy.withdrawal_reason(&request.reason)?;
+        let facts = self
+            .withdrawal_facts(&member, reason, request, today)
+            .await?;
+        let rules = RulesInForce {
+            reason,
+            withdrawal: &policy.withdrawal.value,
+            rent: &policy.rent.value,
+        };
+        Ok(decide(today, &rules, &facts, request)?)
+    }
+    /// 提取申请: checks the documents and the rules, then records the
+    /// application (online: to be reviewed; counter: reviewed by the clerk,
+    /// and approved and paid at once when within the second-approval limit).
+    pub async fn apply_withdrawal(
+        self,
+        actor: &Actor,
+        member_id: i64,
+        application: WithdrawalApplication,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let result = self
+            .try_apply_withdrawal(actor, member_id, application, today)
+            .await;
+        let target = format!("member:{member_id}");
+        self.audited(actor, "withdrawal.apply", &target, b"", result)
+            .await
+    }
+    /// 初审: a clerk checks the application; within the second-approval limit
+    /// that check approves it and the money is paid.
+    pub async fn prepare_withdrawal(
+        self,
+        actor: &Actor,
+        withdrawal_id: i64,
+        note: &str,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let result = self
+            .try_prepare_withdrawal(actor, withdrawal_id, note, today)
+            .await;
+        let target = format!("withdrawal:{withdrawal_id}");
+        self.audited(
+            actor,
+            "withdrawal.prepare",
+            &target,
+            note.as_bytes(),
+            result,
+        )
+        .await
+    }
+    /// 复核: a second person approves a prepared application above the limit.
+    pub async fn approve_withdrawal(
+        self,
+        actor: &Actor,
+        withdrawal_id: i64,
+        note: &str,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let result = self
+            .try_approve_withdrawal(actor, withdrawal_id, note, today)
+            .await;
+        let target = format!("withdrawal:{withdrawal_id}");
+        self.audited(
+            actor,
+            "withdrawal.approve",
+            &target,
+            note.as_bytes(),
+            result,
+        )
+        .await
+    }
+    /// 不予提取: a reviewer (or the clerk, before approval) refuses with a reason.
+    pub async fn reject_withdrawal(
+        self,
+        actor: &Actor,
+        withdrawal_id: i64,
+        note: &str,
+    ) -> AppResult<WithdrawalRecord> {
+        let result = self.try_reject_withdrawal(actor, withdrawal_id, note).await;
+        let target = format!("withdrawal:{withdrawal_id}");
+        self.audited(actor, "withdrawal.reject", &target, note.as_bytes(), result)
+            .await
+    }
+    /// 列入提取失信名单: a reviewer or manager lists a person found to have
+    /// withdrawn by fraud, with the decision it rests on and until when.
+    pub async fn add_to_blacklist(
+        self,
+        actor: &Actor,
+        entry: &anju_store::BlacklistRecord,
+    ) -> AppResult<()> {
+        let result = self.try_add_to_blacklist(actor, entry).await;
+        let target = IdCardNo::parse(&entry.id_card)
+            .map_or_else(|_| "-".to_string(), |i| format!("person:{}", i.masked()));
+        self.audited(
+            actor,
+            "withdrawal.blacklist",
+            &target,
+            entry.source.as_bytes(),
+            result,
+        )
+        .await
+    }
+    pub async fn withdrawal(self, withdrawal_id: i64) -> AppResult<WithdrawalRecord> {
         self.store()
             .withdrawal(withdrawal_id)
             .await?
             .ok_or_else(|| not_found(withdrawal_id))
     }
-
-    pub async fn withdrawals_of(&self, member_id: i64) -> AppResult<Vec<WithdrawalRecord>> {
+    pub async fn withdrawals_of(self, member_id: i64) -> AppResult<Vec<WithdrawalRecord>> {
         Ok(self.store().withdrawals_of(member_id, LIST_LIMIT).await?)
     }
-
     /// The review queue: `submitted` (初审) or `prepared` (复核).
     pub async fn withdrawal_queue(
-        &self,
+        self,
         status: WithdrawalStatus,
     ) -> AppResult<Vec<WithdrawalRecord>> {
         Ok(self.store().withdrawals_in(status, LIST_LIMIT).await?)
     }
-
     /// The documents of an application, without their content.
-    pub async fn documents_of(&self, withdrawal_id: i64) -> AppResult<Vec<DocumentRecord>> {
+    pub async fn documents_of(self, withdrawal_id: i64) -> AppResult<Vec<DocumentRecord>> {
         Ok(self.store().documents_of(withdrawal_id).await?)
     }
-
     /// One document of an application with its content, for the reviewer.
     pub async fn document(
-        &self,
+        self,
         withdrawal_id: i64,
         doc_no: i32,
     ) -> AppResult<Option<DocumentRecord>> {
         Ok(self.store().document(withdrawal_id, doc_no).await?)
     }
-
     /// Blacklist entries in force on `today`, newest first, at most `limit`.
     pub async fn blacklist_in_force(
-        &self,
+        self,
         today: Date,
         limit: u32,
     ) -> AppResult<Vec<BlacklistRecord>> {
@@ -669,9 +665,9 @@ pub struct WithdrawalIndicators {
     pub collected: Fen,
 }
 
-impl App {
+impl Withdrawals<'_> {
     pub async fn withdrawal_indicators(
-        &self,
+        self,
         from: Date,
         to: Date,
     ) -> AppResult<WithdrawalIndicators> {

@@ -9,6 +9,7 @@
 
 use super::RepaymentAgreementRecord;
 use super::WithdrawalRecord;
+use crate::Withdrawals;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::collection::MemberStatus;
@@ -48,22 +49,6 @@ pub struct RepaymentDay {
 }
 
 impl App {
-    /// Signs the member's repayment agreement (the member online, or a clerk).
-    pub async fn sign_repayment_agreement(
-        &self,
-        actor: &Actor,
-        member_id: i64,
-        terms: &RepaymentTerms,
-        today: Date,
-    ) -> AppResult<RepaymentAgreementRecord> {
-        let result = self
-            .try_sign_repayment(actor, member_id, terms, today)
-            .await;
-        let target = format!("member:{member_id}");
-        self.audited(actor, "withdrawal.repayment.sign", &target, b"", result)
-            .await
-    }
-
     async fn try_sign_repayment(
         &self,
         actor: &Actor,
@@ -95,6 +80,7 @@ impl App {
             ..Default::default()
         };
         let decision = self
+            .withdrawals()
             .withdrawal_eligibility(member_id, &request, today)
             .await?;
         if !decision.allowed && decision.code != "NOTHING_TO_WITHDRAW" {
@@ -117,50 +103,6 @@ impl App {
         };
         self.store().save_repayment_agreement(&record).await?;
         Ok(record)
-    }
-
-    /// The member's agreement in force, if any.
-    pub async fn repayment_agreement_of(
-        &self,
-        member_id: i64,
-    ) -> AppResult<Option<RepaymentAgreementRecord>> {
-        Ok(self.store().repayment_agreement_of(member_id).await?)
-    }
-
-    /// Ends the member's agreement (the member, or a clerk).
-    pub async fn end_repayment_agreement(&self, actor: &Actor, member_id: i64) -> AppResult<()> {
-        let result = async {
-            super::acting_for(actor, member_id)?;
-            if !self.store().end_repayment_agreement(member_id).await? {
-                return Err(DomainError::new(
-                    "REPAYMENT_AGREEMENT_NONE",
-                    "没有生效的委托提取还贷协议",
-                )
-                .into());
-            }
-            Ok(())
-        }
-        .await;
-        let target = format!("member:{member_id}");
-        self.audited(actor, "withdrawal.repayment.end", &target, b"", result)
-            .await
-    }
-
-    /// The repayment day: every agreement paying on `today`'s day of month.
-    pub async fn run_entrusted_repayments(
-        &self,
-        actor: &Actor,
-        today: Date,
-    ) -> AppResult<RepaymentDay> {
-        let result = self.try_repayment_day(today).await;
-        self.audited(
-            actor,
-            "withdrawal.repayment.day",
-            &today.to_string(),
-            b"",
-            result,
-        )
-        .await
     }
 
     async fn try_repayment_day(&self, today: Date) -> AppResult<RepaymentDay> {
@@ -206,6 +148,7 @@ impl App {
         let member = self.member_for_withdrawal(agreement.member_id).await?;
         let status = member.status;
         let balance = self
+            .ledger()
             .member_balance(MemberId(agreement.member_id))
             .await?
             .balance;
@@ -273,5 +216,64 @@ impl App {
             day.failed += 1;
         }
         Ok(())
+    }
+}
+
+impl Withdrawals<'_> {
+    /// Signs the member's repayment agreement (the member online, or a clerk).
+    pub async fn sign_repayment_agreement(
+        self,
+        actor: &Actor,
+        member_id: i64,
+        terms: &RepaymentTerms,
+        today: Date,
+    ) -> AppResult<RepaymentAgreementRecord> {
+        let result = self
+            .try_sign_repayment(actor, member_id, terms, today)
+            .await;
+        let target = format!("member:{member_id}");
+        self.audited(actor, "withdrawal.repayment.sign", &target, b"", result)
+            .await
+    }
+    /// The member's agreement in force, if any.
+    pub async fn repayment_agreement_of(
+        self,
+        member_id: i64,
+    ) -> AppResult<Option<RepaymentAgreementRecord>> {
+        Ok(self.store().repayment_agreement_of(member_id).await?)
+    }
+    /// Ends the member's agreement (the member, or a clerk).
+    pub async fn end_repayment_agreement(self, actor: &Actor, member_id: i64) -> AppResult<()> {
+        let result = async {
+            super::acting_for(actor, member_id)?;
+            if !self.store().end_repayment_agreement(member_id).await? {
+                return Err(DomainError::new(
+                    "REPAYMENT_AGREEMENT_NONE",
+                    "没有生效的委托提取还贷协议",
+                )
+                .into());
+            }
+            Ok(())
+        }
+        .await;
+        let target = format!("member:{member_id}");
+        self.audited(actor, "withdrawal.repayment.end", &target, b"", result)
+            .await
+    }
+    /// The repayment day: every agreement paying on `today`'s day of month.
+    pub async fn run_entrusted_repayments(
+        self,
+        actor: &Actor,
+        today: Date,
+    ) -> AppResult<RepaymentDay> {
+        let result = self.try_repayment_day(today).await;
+        self.audited(
+            actor,
+            "withdrawal.repayment.day",
+            &today.to_string(),
+            b"",
+            result,
+        )
+        .await
     }
 }

@@ -87,7 +87,7 @@ async fn centre(dir: &tempfile::TempDir) -> App {
             ],
         )
         .expect("entry");
-        app.post_entry(entry).await.expect("post");
+        app.ledger().post_entry(entry).await.expect("post");
     }
     app
 }
@@ -107,7 +107,8 @@ fn rent(amount: &str, months: i64, key: &str) -> WithdrawalApplication {
 }
 
 async fn balance(app: &App, member: i64) -> Fen {
-    app.member_balance(MemberId(member))
+    app.ledger()
+        .member_balance(MemberId(member))
         .await
         .expect("balance")
         .balance
@@ -118,6 +119,7 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
     let dir = tempfile::tempdir().expect("dir");
     let app = centre(&dir).await;
     let applied = app
+        .withdrawals()
         .apply_withdrawal(&member(), 1, rent("1500.00", 1, "k1"), d(TODAY))
         .await
         .expect("apply");
@@ -131,6 +133,7 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
         applied.rule
     );
     let again = app
+        .withdrawals()
         .apply_withdrawal(&member(), 1, rent("1500.00", 1, "k1"), d(TODAY))
         .await
         .expect("replay");
@@ -139,6 +142,7 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
         "the same request key is one application"
     );
     let paid = app
+        .withdrawals()
         .prepare_withdrawal(
             &clerk(),
             applied.withdrawal_id,
@@ -155,18 +159,21 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
     );
     assert_eq!(balance(&app, 1).await, yuan("48500.00"));
     let late = app
+        .withdrawals()
         .reject_withdrawal(&reviewer(), applied.withdrawal_id, "复查")
         .await
         .expect_err("paid already");
     assert_eq!(late.code(), Some("WITHDRAWAL_STATE"));
     assert_eq!(
-        app.withdrawal(applied.withdrawal_id)
+        app.withdrawals()
+            .withdrawal(applied.withdrawal_id)
             .await
             .expect("read")
             .status,
         WithdrawalStatus::Paid
     );
     let k = app
+        .withdrawals()
         .withdrawal_indicators(d("2026-01-01"), d(TODAY))
         .await
         .expect("indicators");
@@ -181,12 +188,13 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
     );
     // The month's cap is used up.
     let more = app
+        .withdrawals()
         .apply_withdrawal(&member(), 1, rent("0.01", 1, "k2"), d(TODAY))
         .await
         .expect_err("cap reached");
     assert_eq!(more.code(), Some("NOTHING_TO_WITHDRAW"));
     assert!(more.to_string().contains("已提取 ¥1,500.00"), "{more}");
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
 
@@ -195,20 +203,27 @@ async fn a_year_of_rent_needs_a_second_person_and_a_refusal_writes_nothing() {
     let dir = tempfile::tempdir().expect("dir");
     let app = centre(&dir).await;
     let over = app
+        .withdrawals()
         .apply_withdrawal(&member(), 1, rent("18000.01", 12, "k0"), d(TODAY))
         .await
         .expect_err("over the cap");
     assert_eq!(over.code(), Some("AMOUNT_OVER_CAP"));
     assert!(
-        app.withdrawals_of(1).await.expect("list").is_empty(),
+        app.withdrawals()
+            .withdrawals_of(1)
+            .await
+            .expect("list")
+            .is_empty(),
         "nothing written"
     );
     let applied = app
+        .withdrawals()
         .apply_withdrawal(&member(), 1, rent("18000.00", 12, "k1"), d(TODAY))
         .await
         .expect("apply");
     assert!(applied.needs_second);
     let prepared = app
+        .withdrawals()
         .prepare_withdrawal(&clerk(), applied.withdrawal_id, "材料齐全", d(TODAY))
         .await
         .expect("prepare");
@@ -218,17 +233,20 @@ async fn a_year_of_rent_needs_a_second_person_and_a_refusal_writes_nothing() {
         "waits for 复核"
     );
     let by_clerk = app
+        .withdrawals()
         .approve_withdrawal(&clerk(), applied.withdrawal_id, "", d(TODAY))
         .await
         .expect_err("a clerk is not a reviewer");
     assert_eq!(by_clerk.code(), Some("NOT_A_REVIEWER"));
     let manager_who_prepared = person(Role::Manager, "clerk-1", None);
     let own = app
+        .withdrawals()
         .approve_withdrawal(&manager_who_prepared, applied.withdrawal_id, "", d(TODAY))
         .await
         .expect_err("own preparation");
     assert_eq!(own.code(), Some("SELF_APPROVAL"));
     let paid = app
+        .withdrawals()
         .approve_withdrawal(&reviewer(), applied.withdrawal_id, "同意", d(TODAY))
         .await
         .expect("approve");
@@ -248,10 +266,12 @@ async fn a_refused_payout_leaves_the_balance_as_it_was() {
         ..rent("1500.00", 1, "k1")
     };
     let applied = app
+        .withdrawals()
         .apply_withdrawal(&member(), 1, application, d(TODAY))
         .await
         .expect("apply");
     let failed = app
+        .withdrawals()
         .prepare_withdrawal(&clerk(), applied.withdrawal_id, "", d(TODAY))
         .await
         .expect("prepare");
@@ -265,11 +285,12 @@ async fn a_refused_payout_leaves_the_balance_as_it_was() {
     assert_eq!(balance(&app, 1).await, yuan("50000.00"));
     // The hold is released: the month can be applied for again, to a good card.
     let retry = app
+        .withdrawals()
         .apply_withdrawal(&member(), 1, rent("1500.00", 1, "k2"), d(TODAY))
         .await
         .expect("again");
     assert_eq!(retry.status, WithdrawalStatus::Submitted);
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
 
@@ -288,6 +309,7 @@ async fn retirement_at_the_counter_pays_everything_with_closing_interest_and_clo
         request_key: "k1".into(),
     };
     let applied = app
+        .withdrawals()
         .apply_withdrawal(&clerk(), 2, application, d(TODAY))
         .await
         .expect("apply");
@@ -297,6 +319,7 @@ async fn retirement_at_the_counter_pays_everything_with_closing_interest_and_clo
     );
     assert!(applied.needs_second && applied.closes_account);
     let paid = app
+        .withdrawals()
         .approve_withdrawal(&reviewer(), applied.withdrawal_id, "同意", d(TODAY))
         .await
         .expect("approve");
@@ -305,6 +328,7 @@ async fn retirement_at_the_counter_pays_everything_with_closing_interest_and_clo
     let closed = app.store().member(2).await.expect("read").expect("member");
     assert_eq!(closed.status, MemberStatus::Closed, "销户");
     let moves = app
+        .ledger()
         .member_movements_newest(MemberId(2), 5)
         .await
         .expect("moves");
@@ -314,6 +338,7 @@ async fn retirement_at_the_counter_pays_everything_with_closing_interest_and_clo
         "{types:?}"
     );
     let more = app
+        .withdrawals()
         .apply_withdrawal(&clerk(), 2, rent("1.00", 1, "k2"), d(TODAY))
         .await
         .expect_err("closed");
@@ -343,6 +368,7 @@ async fn documents_are_checked_and_a_contract_serves_once() {
         content: content.to_vec(),
     };
     let missing = app
+        .withdrawals()
         .apply_withdrawal(
             &member(),
             1,
@@ -353,6 +379,7 @@ async fn documents_are_checked_and_a_contract_serves_once() {
         .expect_err("invoice missing");
     assert_eq!(missing.code(), Some("DOCUMENT_MISSING"));
     let bad = app
+        .withdrawals()
         .apply_withdrawal(
             &member(),
             1,
@@ -373,6 +400,7 @@ async fn documents_are_checked_and_a_contract_serves_once() {
         doc("购房发票或完税凭证", b"\x89PNG...."),
     ];
     let applied = app
+        .withdrawals()
         .apply_withdrawal(&member(), 1, purchase("k1", good.clone()), d(TODAY))
         .await
         .expect("apply");
@@ -390,6 +418,7 @@ async fn documents_are_checked_and_a_contract_serves_once() {
     // Family members share a purchase contract up to the price: member 2
     // may draw on it too, but the total stays within ¥300,000.00.
     let decision = app
+        .withdrawals()
         .withdrawal_eligibility(2, &purchase("x", Vec::new()).request, d(TODAY))
         .await
         .expect("decide");
@@ -406,6 +435,7 @@ async fn members_apply_only_for_themselves_and_the_blacklist_refuses() {
     let dir = tempfile::tempdir().expect("dir");
     let app = centre(&dir).await;
     let other = app
+        .withdrawals()
         .apply_withdrawal(&member(), 2, rent("100.00", 1, "k1"), d(TODAY))
         .await
         .expect_err("someone else's account");
@@ -418,6 +448,7 @@ async fn members_apply_only_for_themselves_and_the_blacklist_refuses() {
         source: "（2026）苏05刑初1号".into(),
     };
     let by_clerk = app
+        .withdrawals()
         .add_to_blacklist(&clerk(), &entry)
         .await
         .expect_err("clerk");
@@ -427,14 +458,17 @@ async fn members_apply_only_for_themselves_and_the_blacklist_refuses() {
         ..entry.clone()
     };
     let err = app
+        .withdrawals()
         .add_to_blacklist(&reviewer(), &backwards)
         .await
         .expect_err("period");
     assert_eq!(err.code(), Some("BLACKLIST_PERIOD"));
-    app.add_to_blacklist(&reviewer(), &entry)
+    app.withdrawals()
+        .add_to_blacklist(&reviewer(), &entry)
         .await
         .expect("list");
     let listed = app
+        .withdrawals()
         .apply_withdrawal(&member(), 1, rent("100.00", 1, "k2"), d(TODAY))
         .await
         .expect_err("blacklisted");
@@ -464,19 +498,23 @@ async fn an_entrusted_repayment_pays_each_month_once() {
         ..terms.clone()
     };
     let refused = app
+        .withdrawals()
         .sign_repayment_agreement(&member(), 1, &bad, d(TODAY))
         .await
         .expect_err("day 31");
     assert_eq!(refused.code(), Some("REPAYMENT_TERMS"));
-    app.sign_repayment_agreement(&member(), 1, &terms, d(TODAY))
+    app.withdrawals()
+        .sign_repayment_agreement(&member(), 1, &terms, d(TODAY))
         .await
         .expect("sign");
     let not_yet = app
+        .withdrawals()
         .run_entrusted_repayments(&batch, d("2026-12-19"))
         .await
         .expect("day 19");
     assert_eq!(not_yet.due, 0);
     let first = app
+        .withdrawals()
         .run_entrusted_repayments(&batch, d("2026-12-20"))
         .await
         .expect("day 20");
@@ -485,6 +523,7 @@ async fn an_entrusted_repayment_pays_each_month_once() {
         (1, 1, yuan("30000.00"))
     );
     let again = app
+        .withdrawals()
         .run_entrusted_repayments(&batch, d("2026-12-20"))
         .await
         .expect("again");
@@ -492,6 +531,7 @@ async fn an_entrusted_repayment_pays_each_month_once() {
     assert_eq!(balance(&app, 1).await, yuan("20000.00"));
     // January: the account holds ¥20,000.00, less than the installment.
     let january = app
+        .withdrawals()
         .run_entrusted_repayments(&batch, d("2027-01-20"))
         .await
         .expect("january");
@@ -500,23 +540,26 @@ async fn an_entrusted_repayment_pays_each_month_once() {
         (1, 1, yuan("20000.00"))
     );
     let february = app
+        .withdrawals()
         .run_entrusted_repayments(&batch, d("2027-02-20"))
         .await
         .expect("february");
     assert_eq!(february.nothing_to_pay, 1);
-    app.end_repayment_agreement(&member(), 1)
+    app.withdrawals()
+        .end_repayment_agreement(&member(), 1)
         .await
         .expect("end");
     let march = app
+        .withdrawals()
         .run_entrusted_repayments(&batch, d("2027-03-20"))
         .await
         .expect("march");
     assert_eq!(march.due, 0);
-    let paid = app.withdrawals_of(1).await.expect("list");
+    let paid = app.withdrawals().withdrawals_of(1).await.expect("list");
     assert!(
         paid.iter()
             .all(|w| w.channel == "entrusted" && w.bank_card == CARD)
     );
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }

@@ -90,9 +90,9 @@ pub(super) async fn employer_page_with(
         );
     };
     let (Ok(Some(employer)), Ok(roster), Ok(bills)) = (
-        app.employer(employer_id).await,
-        app.active_members(employer_id).await,
-        app.bills_of(employer_id, BILLS_SHOWN).await,
+        app.collection().employer(employer_id).await,
+        app.collection().active_members(employer_id).await,
+        app.collection().bills_of(employer_id, BILLS_SHOWN).await,
     ) else {
         return internal(app, Some(session));
     };
@@ -217,6 +217,7 @@ pub async fn add_member(
         let actor = session.actor(&context);
         let added = state
             .app
+            .collection()
             .enrol_members(&actor, employer_id, &[enrolment], state.today())
             .await?;
         Ok(format!(
@@ -244,6 +245,7 @@ pub async fn generate_bill(
         let period = Period::parse(form.period.trim())?;
         let bill = state
             .app
+            .collection()
             .generate_bill(&session.actor(&context), employer_id, period)
             .await?;
         Ok(format!(
@@ -272,6 +274,7 @@ pub async fn pay_bill(
     let result: Result<String, AppError> = async {
         let bill = state
             .app
+            .collection()
             .pay_bill(
                 &session.actor(&context),
                 bill_id,
@@ -368,6 +371,7 @@ pub async fn import_members(
     let actor = session.actor(&context);
     match state
         .app
+        .collection()
         .import_roster(&actor, employer_id, &file, take_valid, state.today())
         .await
     {
@@ -403,6 +407,7 @@ pub async fn seal_member(
     let result: Result<String, AppError> = async {
         let member = state
             .app
+            .collection()
             .seal_member(&session.actor(&context), member_id, state.today())
             .await?;
         Ok(format!("已为 {} 办理减员，个人账户已封存。", member.name))

@@ -105,13 +105,18 @@ pub async fn case_panel(
     today: Date,
 ) -> AppResult<CasePanel> {
     let year = today.contribution_year();
-    let filing = app.base_filing(employer.employer_id, year).await?.map(|f| {
-        format!(
-            "已于 {} 申报 {} 人（经办：{}）",
-            f.filed_on, f.member_count, f.filed_by
-        )
-    });
+    let filing = app
+        .collection()
+        .base_filing(employer.employer_id, year)
+        .await?
+        .map(|f| {
+            format!(
+                "已于 {} 申报 {} 人（经办：{}）",
+                f.filed_on, f.member_count, f.filed_by
+            )
+        });
     let reliefs = app
+        .collection()
         .reliefs_of(employer.employer_id)
         .await?
         .iter()
@@ -123,10 +128,11 @@ pub async fn case_panel(
             catch_up: catch_up(r),
         })
         .collect();
-    let (case_steps, case_note) = match app.open_case_of(employer.employer_id).await? {
+    let (case_steps, case_note) = match app.collection().open_case_of(employer.employer_id).await? {
         None => (Vec::new(), None),
         Some(case) => {
             let steps = app
+                .collection()
                 .enforcement_case(case.case_id)
                 .await?
                 .map(|(_, s)| s)
@@ -203,6 +209,7 @@ pub async fn back_payment(
         };
         let bill = state
             .app
+            .collection()
             .create_back_payment(
                 &session.actor(&context),
                 employer_of(&session),
@@ -250,6 +257,7 @@ pub async fn file_bases(
         let today = state.today();
         let filing = state
             .app
+            .collection()
             .file_bases(
                 &session.actor(&context),
                 employer_of(&session),
@@ -316,6 +324,7 @@ pub async fn apply_relief(
         };
         state
             .app
+            .collection()
             .apply_for_relief(
                 &session.actor(&context),
                 employer_of(&session),
@@ -347,6 +356,7 @@ pub async fn import_bases(
     let actor = session.actor(&context);
     match state
         .app
+        .collection()
         .file_bases_from_file(&actor, employer_of(&session), &file, state.today())
         .await
     {
@@ -402,14 +412,14 @@ pub async fn bill_detail(
 ) -> Response {
     use askama::Template;
     let app = &state.app;
-    let found = match app.bill(bill_id).await {
+    let found = match app.collection().bill(bill_id).await {
         Ok(found) => found,
         Err(_) => return super::internal(app, Some(&session)),
     };
     let Some((bill, lines)) = found.filter(|(b, _)| b.employer_id == employer_of(&session)) else {
         return error_page(app, Some(&session), StatusCode::NOT_FOUND, "没有这份清册。");
     };
-    let Ok(staff) = app.members_of(bill.employer_id, 100_000).await else {
+    let Ok(staff) = app.collection().members_of(bill.employer_id, 100_000).await else {
         return super::internal(app, Some(&session));
     };
     let people: HashMap<i64, (String, String)> = staff
@@ -512,6 +522,7 @@ pub async fn confirm_terms(
             .ok_or_else(|| DomainError::new("RATE_MISSING", "请填写单位和个人缴存比例"))?;
         state
             .app
+            .collection()
             .confirm_employer_terms(
                 &session.actor(&context),
                 employer_of(&session),
@@ -536,7 +547,7 @@ async fn changes_since_last_month(
     lines: &[BillLineRecord],
     people: &HashMap<i64, (String, String)>,
 ) -> AppResult<String> {
-    let Some((joined, left)) = app.roster_changes(bill, lines).await? else {
+    let Some((joined, left)) = app.collection().roster_changes(bill, lines).await? else {
         return Ok("上月无汇缴清册。".to_string());
     };
     if joined.is_empty() && left.is_empty() {

@@ -36,6 +36,7 @@ struct SignupPage {
 
 fn signup_page(app: &App, error: Option<String>, form: Option<&SignupForm>) -> Response {
     let minimum = app
+        .collection()
         .flexible_minimum_on(app.today())
         .map_or_else(|_| "-".to_string(), |m| m.to_string());
     let page = SignupPage {
@@ -104,19 +105,23 @@ pub async fn signup_submit(
     let result = async {
         let signup = parsed(&form)?;
         let new_signin = app
+            .collection()
             .check_signup_password(&signup.id_card, &form.password, today)
             .await?;
-        app.sign_up_flexible(&actor, &signup, today).await?;
-        if new_signin {
-            app.register_member_signin(
-                &actor,
-                &form.id_card,
-                &form.name,
-                &form.mobile,
-                &form.password,
-                today,
-            )
+        app.collection()
+            .sign_up_flexible(&actor, &signup, today)
             .await?;
+        if new_signin {
+            app.access()
+                .register_member_signin(
+                    &actor,
+                    &form.id_card,
+                    &form.name,
+                    &form.mobile,
+                    &form.password,
+                    today,
+                )
+                .await?;
         }
         Ok::<_, AppError>(())
     }
@@ -151,11 +156,12 @@ pub struct FlexiblePanel {
 }
 
 pub async fn flexible_panel(app: &App, member_id: i64) -> AppResult<Option<FlexiblePanel>> {
-    let Some(agreement) = app.flexible_agreement(member_id).await? else {
+    let Some(agreement) = app.collection().flexible_agreement(member_id).await? else {
         return Ok(None);
     };
     let today = app.today();
     let deposits = app
+        .collection()
         .flexible_deposits(member_id)
         .await?
         .iter()
@@ -169,7 +175,7 @@ pub async fn flexible_panel(app: &App, member_id: i64) -> AppResult<Option<Flexi
     Ok(Some(FlexiblePanel {
         signed_on: agreement.signed_on.to_string(),
         monthly: Fen::new(agreement.monthly_fen),
-        minimum: app.flexible_minimum_on(today)?.to_string(),
+        minimum: app.collection().flexible_minimum_on(today)?.to_string(),
         this_month: Period::of_date(today).to_string(),
         deposits,
         channels: app
@@ -211,6 +217,7 @@ pub async fn deposit(
         let period = Period::parse(form.period.trim())?;
         let amount = anju_domain::collection::parse_wage(&form.amount)?;
         let deposit = app
+            .collection()
             .deposit_flexible(
                 &session.actor(&context),
                 member_id,

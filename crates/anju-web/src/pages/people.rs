@@ -61,16 +61,21 @@ pub async fn member_page(
     if let Some(member_id) = session.principal.member_id {
         let member = MemberId(member_id);
         let (Ok(balance), Ok(movements), Ok(record), Ok(flexible), Ok(monthly)) = (
-            app.member_balance(member).await,
-            app.member_movements_newest(member, RECENT_MOVEMENTS).await,
-            app.member(member_id).await,
+            app.ledger().member_balance(member).await,
+            app.ledger()
+                .member_movements_newest(member, RECENT_MOVEMENTS)
+                .await,
+            app.collection().member(member_id).await,
             super::flexible::flexible_panel(app, member_id).await,
-            app.member_contribution(member_id, state.today()).await,
+            app.collection()
+                .member_contribution(member_id, state.today())
+                .await,
         ) else {
             return internal(app, Some(session));
         };
         let employer = match record.as_ref().and_then(|r| r.employer_id) {
             Some(id) => app
+                .collection()
                 .employer(id)
                 .await
                 .ok()
@@ -130,7 +135,7 @@ pub async fn inbox(
     Extension(session): Extension<Session>,
 ) -> Response {
     let app = &state.app;
-    let Ok(messages) = app.inbox(session.principal.user_id, 100).await else {
+    let Ok(messages) = app.access().inbox(session.principal.user_id, 100).await else {
         return internal(app, Some(&session));
     };
     let page = InboxPage {
@@ -156,6 +161,7 @@ pub async fn mark_read(
 ) -> Response {
     match state
         .app
+        .access()
         .mark_read(session.principal.user_id, message_id)
         .await
     {

@@ -251,6 +251,7 @@ pub async fn signin_submit(
     let actor = Actor::anonymous(channel, &context.request_id, &context.client_addr);
     match state
         .app
+        .access()
         .sign_in(
             state.authenticator.as_ref(),
             &credentials,
@@ -286,7 +287,11 @@ pub async fn signout(
     Extension(session): Extension<Session>,
 ) -> Response {
     if let Some(token) = &session.cookie_token
-        && let Err(e) = state.app.sign_out(token, &session.actor(&context)).await
+        && let Err(e) = state
+            .app
+            .access()
+            .sign_out(token, &session.actor(&context))
+            .await
     {
         tracing::error!(error = %e, "sign out");
     }
@@ -374,6 +379,7 @@ pub async fn register_submit(
     let actor = Actor::anonymous(Channel::Online, &context.request_id, &context.client_addr);
     let result = state
         .app
+        .access()
         .register_member_signin(
             &actor,
             &form.id_card,

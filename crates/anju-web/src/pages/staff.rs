@@ -106,22 +106,22 @@ async fn staff_page(
 ) -> Response {
     let app = &state.app;
     let (Ok(pending), Ok(recent), Ok(balances)) = (
-        app.pending_tasks(QUEUE_SIZE).await,
-        app.recent_tasks(RECENT_TASKS).await,
-        app.gl_balances().await,
+        app.access().pending_tasks(QUEUE_SIZE).await,
+        app.access().recent_tasks(RECENT_TASKS).await,
+        app.ledger().gl_balances().await,
     ) else {
         return internal(app, Some(session));
     };
     let today = state.today();
     let (Ok(overdue_bills), Ok((overdue_employers, active))) = (
-        app.overdue_bills(today).await,
-        app.employer_overdue_counts(today).await,
+        app.collection().overdue_bills(today).await,
+        app.collection().employer_overdue_counts(today).await,
     ) else {
         return internal(app, Some(session));
     };
     // One read of the overdue bills' employers' names, not one per bill.
     let ids: Vec<i64> = overdue_bills.iter().map(|b| b.employer_id).collect();
-    let Ok(names) = app.employer_names(&ids).await else {
+    let Ok(names) = app.collection().employer_names(&ids).await else {
         return internal(app, Some(session));
     };
     let overdue: Vec<OverdueRow> = overdue_bills
@@ -202,6 +202,7 @@ pub async fn decide_task(
     let approve = form.decision == "approve";
     let result = state
         .app
+        .access()
         .decide_task(&session.actor(&context), task_id, approve, &form.reason)
         .await;
     match result {
@@ -242,6 +243,7 @@ pub async fn request_reversal(
     };
     match state
         .app
+        .access()
         .request_reversal(&session.actor(&context), &request)
         .await
     {
@@ -325,8 +327,8 @@ pub async fn audit_search(
         ..AuditQuery::default()
     };
     let (Ok(records), Ok((contactless, total))) = (
-        app.search_audit(&query).await,
-        app.contactless_counts(0, i64::MAX).await,
+        app.access().search_audit(&query).await,
+        app.access().contactless_counts(0, i64::MAX).await,
     ) else {
         return internal(app, Some(&session));
     };

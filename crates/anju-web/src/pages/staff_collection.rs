@@ -151,9 +151,9 @@ struct CollectionPage {
 
 async fn kpis(app: &App, today: Date) -> AppResult<Vec<Kpi>> {
     let year = today.contribution_year();
-    let (filed, contributing) = app.base_filing_counts(year).await?;
-    let (overdue, contributing_now) = app.employer_overdue_counts(today).await?;
-    let (flexible, employed) = app.flexible_counts(today).await?;
+    let (filed, contributing) = app.collection().base_filing_counts(year).await?;
+    let (overdue, contributing_now) = app.collection().employer_overdue_counts(today).await?;
+    let (flexible, employed) = app.collection().flexible_counts(today).await?;
     Ok(vec![
         Kpi {
             code: "K05",
@@ -183,7 +183,10 @@ async fn kpis(app: &App, today: Date) -> AppResult<Vec<Kpi>> {
 }
 
 async fn overdue_employers(app: &App, today: Date) -> AppResult<Vec<(EmployerRow, Option<i64>)>> {
-    let found = app.overdue_employers(today, LIST_SHOWN as u32).await?;
+    let found = app
+        .collection()
+        .overdue_employers(today, LIST_SHOWN as u32)
+        .await?;
     Ok(found
         .iter()
         .map(|(e, case)| (employer_row(e), case.as_ref().map(|c| c.case_id)))
@@ -203,8 +206,8 @@ async fn collection_page(
     let (Ok(kpis), Ok(overdue), Ok(not_filed), Ok(cases)) = (
         kpis(app, today).await,
         overdue_employers(app, today).await,
-        app.employers_not_filed(year).await,
-        app.enforcement_cases(None).await,
+        app.collection().employers_not_filed(year).await,
+        app.collection().enforcement_cases(None).await,
     ) else {
         return internal(app, Some(session));
     };
@@ -212,7 +215,7 @@ async fn collection_page(
     let (employers, members) = if query.trim().is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        match app.search_registry(query).await {
+        match app.collection().search_registry(query).await {
             Ok(found) => found,
             Err(AppError::Rejected(d)) => {
                 error = Some(d.message().to_string());
@@ -253,7 +256,11 @@ async fn collection_page(
 async fn named_cases(app: &App, cases: &[CaseRecord]) -> Vec<CaseRow> {
     let shown = &cases[..cases.len().min(LIST_SHOWN)];
     let ids: Vec<i64> = shown.iter().map(|c| c.employer_id).collect();
-    let names = app.employer_names(&ids).await.unwrap_or_default();
+    let names = app
+        .collection()
+        .employer_names(&ids)
+        .await
+        .unwrap_or_default();
     shown
         .iter()
         .map(|c| {
@@ -358,10 +365,10 @@ async fn employer_file(
 ) -> Response {
     let app = &state.app;
     let (Ok(employer), Ok(members), Ok(bills), Ok(case)) = (
-        app.employer(employer_id).await,
-        app.members_of(employer_id, 200).await,
-        app.bills_of(employer_id, 36).await,
-        app.open_case_of(employer_id).await,
+        app.collection().employer(employer_id).await,
+        app.collection().members_of(employer_id, 200).await,
+        app.collection().bills_of(employer_id, 36).await,
+        app.collection().open_case_of(employer_id).await,
     ) else {
         return internal(app, Some(session));
     };
@@ -410,6 +417,7 @@ pub async fn employer_detail(
 ) -> Response {
     let viewed = state
         .app
+        .access()
         .audit(
             &session.actor(&context),
             "employer.view",
@@ -441,9 +449,13 @@ pub async fn employer_status(
     let app = &state.app;
     let result: AppResult<String> = async {
         let done = match form.action.as_str() {
-            "seal" => app.seal_employer(&actor, employer_id).await?,
-            "unseal" => app.unseal_employer(&actor, employer_id).await?,
-            "close" => app.close_employer(&actor, employer_id).await?,
+            "seal" => app.collection().seal_employer(&actor, employer_id).await?,
+            "unseal" => {
+                app.collection()
+                    .unseal_employer(&actor, employer_id)
+                    .await?
+            }
+            "close" => app.collection().close_employer(&actor, employer_id).await?,
             _ => return Err(DomainError::new("FORM_INVALID", "未知的操作").into()),
         };
         Ok(format!("单位状态已变更为“{}”。", done.status.name_zh()))
@@ -470,7 +482,7 @@ pub async fn bill_correction(
     Form(form): Form<ReasonForm>,
 ) -> Response {
     let app = &state.app;
-    let employer_id = match app.bill(bill_id).await {
+    let employer_id = match app.collection().bill(bill_id).await {
         Ok(Some((b, _))) => b.employer_id,
         Ok(None) => {
             return error_page(app, Some(&session), StatusCode::NOT_FOUND, "没有这份清册。");
@@ -478,6 +490,7 @@ pub async fn bill_correction(
         Err(_) => return internal(app, Some(&session)),
     };
     let result = app
+        .collection()
         .request_bill_correction(&session.actor(&context), bill_id, &form.reason)
         .await
         .map(|t| format!("更正申请已提交审核（待办 {}）。", t.task_id));
@@ -512,8 +525,8 @@ async fn member_file(
 ) -> Response {
     let app = &state.app;
     let (Ok(member), Ok(balance)) = (
-        app.member(member_id).await,
-        app.member_account(MemberId(member_id)).await,
+        app.collection().member(member_id).await,
+        app.ledger().member_account(MemberId(member_id)).await,
     ) else {
         return internal(app, Some(session));
     };
@@ -526,7 +539,7 @@ async fn member_file(
         );
     };
     let employer = match member.employer_id {
-        Some(id) => match app.employer(id).await {
+        Some(id) => match app.collection().employer(id).await {
             Ok(e) => e.map_or_else(|| id.to_string(), |e| e.name),
             Err(_) => return internal(app, Some(session)),
         },
@@ -554,6 +567,7 @@ pub async fn member_detail(
 ) -> Response {
     let viewed = state
         .app
+        .access()
         .audit(
             &session.actor(&context),
             "member.view",
@@ -587,8 +601,16 @@ pub async fn member_freeze(
     let app = &state.app;
     let result: AppResult<String> = async {
         let done = match form.action.as_str() {
-            "freeze" => app.freeze_member(&actor, member_id, &form.reason).await?,
-            "unfreeze" => app.unfreeze_member(&actor, member_id, &form.reason).await?,
+            "freeze" => {
+                app.collection()
+                    .freeze_member(&actor, member_id, &form.reason)
+                    .await?
+            }
+            "unfreeze" => {
+                app.collection()
+                    .unfreeze_member(&actor, member_id, &form.reason)
+                    .await?
+            }
             _ => return Err(DomainError::new("FORM_INVALID", "未知的操作").into()),
         };
         Ok(format!("账户状态已变更为“{}”。", done.status.name_zh()))
@@ -632,14 +654,14 @@ async fn case_file(
     error: Option<String>,
 ) -> Response {
     let app = &state.app;
-    let found = match app.enforcement_case(case_id).await {
+    let found = match app.collection().enforcement_case(case_id).await {
         Ok(found) => found,
         Err(_) => return internal(app, Some(session)),
     };
     let Some((case, steps)) = found else {
         return error_page(app, Some(session), StatusCode::NOT_FOUND, "没有这个案件。");
     };
-    let employer = match app.employer(case.employer_id).await {
+    let employer = match app.collection().employer(case.employer_id).await {
         Ok(e) => e.map_or_else(|| case.employer_id.to_string(), |e| e.name),
         Err(_) => return internal(app, Some(session)),
     };
@@ -701,6 +723,7 @@ pub async fn open_case(
         let deadline = parse_date(&form.deadline)?
             .ok_or_else(|| DomainError::new("CASE_DEADLINE_REQUIRED", "请填写缴存期限"))?;
         let case = app
+            .collection()
             .open_enforcement_case(
                 &session.actor(&context),
                 form.employer_id,
@@ -748,7 +771,8 @@ pub async fn case_step(
             document: form.document.clone(),
             note: form.note.clone(),
         };
-        app.add_case_step(&session.actor(&context), case_id, &input, state.today())
+        app.collection()
+            .add_case_step(&session.actor(&context), case_id, &input, state.today())
             .await?;
         Ok(format!("已办理“{}”。", input.step.name_zh()))
     }
@@ -767,6 +791,7 @@ pub async fn run_collection_day(
 ) -> Response {
     let result = state
         .app
+        .collection()
         .collection_day(&session.actor(&context), state.today())
         .await
         .map(|day| {

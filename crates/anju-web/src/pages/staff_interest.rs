@@ -92,8 +92,10 @@ pub async fn interest_home(
     Extension(session): Extension<Session>,
 ) -> Response {
     let app = &state.app;
-    let (Ok(runs), Ok(accounts)) = (app.interest_runs().await, app.count_member_accounts().await)
-    else {
+    let (Ok(runs), Ok(accounts)) = (
+        app.interest().interest_runs().await,
+        app.interest().count_member_accounts().await,
+    ) else {
         return internal(app, Some(&session));
     };
     let today = state.today();
@@ -178,7 +180,7 @@ pub async fn interest_settle(
     {
         return refuse(e.message());
     }
-    let Ok(total) = app.count_member_accounts().await else {
+    let Ok(total) = app.interest().count_member_accounts().await else {
         return internal(app, Some(&session));
     };
     let Some(job) = state.settlement.start(
@@ -194,6 +196,7 @@ pub async fn interest_settle(
         let done = job.done.clone();
         let progress = move |n: u64| done.store(n, std::sync::atomic::Ordering::Relaxed);
         let outcome = app
+            .interest()
             .settle_interest(
                 &actor,
                 InterestYear::ending(year_end),

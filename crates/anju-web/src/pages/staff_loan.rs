@@ -147,10 +147,15 @@ async fn borrower(state: &WebState, l: &LoanRecord) -> AppResult<String> {
     if l.product == LoanProduct::Project {
         return Ok(format!("{}（公租房项目贷款）", l.seller_name));
     }
-    Ok(state.app.member(l.member_id).await?.map_or_else(
-        || "-".to_string(),
-        |m| format!("{}（{}）", mask_name(&m.name), masked_id_card(&m.id_card)),
-    ))
+    Ok(state
+        .app
+        .collection()
+        .member(l.member_id)
+        .await?
+        .map_or_else(
+            || "-".to_string(),
+            |m| format!("{}（{}）", mask_name(&m.name), masked_id_card(&m.id_card)),
+        ))
 }
 
 fn people(l: &LoanRecord) -> String {
@@ -245,7 +250,7 @@ async fn queue_page(
         let mut sections = Vec::new();
         for status in QUEUES {
             let mut rows = Vec::new();
-            for l in app.loan_queue(status).await? {
+            for l in app.loans().loan_queue(status).await? {
                 rows.push(queue_row(state, session, &l).await?);
             }
             sections.push(QueueSection {
@@ -255,7 +260,7 @@ async fn queue_page(
             });
         }
         let mut active = Vec::new();
-        for l in app.loan_queue(LoanStatus::Active).await? {
+        for l in app.loans().loan_queue(LoanStatus::Active).await? {
             active.push(ActiveRow {
                 id: l.loan_id,
                 borrower: borrower(state, &l).await?,
@@ -343,6 +348,7 @@ pub async fn loan_review(
 ) -> Response {
     let result = state
         .app
+        .loans()
         .review_loan(&session.actor(&context), id, &form.note)
         .await;
     answer(&state, &session, result.and_then(|l| moved(&l))).await
@@ -358,6 +364,7 @@ pub async fn loan_approve(
 ) -> Response {
     let result = state
         .app
+        .loans()
         .approve_loan(&session.actor(&context), id, &form.note)
         .await;
     answer(&state, &session, result.and_then(|l| moved(&l))).await
@@ -373,6 +380,7 @@ pub async fn loan_reject(
 ) -> Response {
     let result = state
         .app
+        .loans()
         .reject_loan(&session.actor(&context), id, &form.note)
         .await;
     answer(&state, &session, result.and_then(|l| moved(&l))).await
@@ -394,6 +402,7 @@ pub async fn loan_contract(
 ) -> Response {
     let result = state
         .app
+        .loans()
         .sign_loan_contract(
             &session.actor(&context),
             id,
@@ -424,6 +433,7 @@ pub async fn loan_disburse(
 ) -> Response {
     let result = state
         .app
+        .loans()
         .disburse_loan(&session.actor(&context), id, state.today())
         .await
         .map(|l| {
@@ -474,6 +484,7 @@ pub async fn loan_project(
         };
         let l = state
             .app
+            .loans()
             .enter_project_loan(&session.actor(&ctx), application, state.today())
             .await?;
         Ok((
@@ -499,7 +510,7 @@ pub async fn loan_run(
 ) -> Response {
     let result = async {
         let date = business_date(&form.date, state.today())?;
-        let summary = state.app.run_repayments(date).await?;
+        let summary = state.app.loans().run_repayments(date).await?;
         Ok((
             format!("{date} 还款批量已完成。"),
             Outcome::Run(date, summary),
@@ -517,7 +528,7 @@ pub async fn loan_reprice(
 ) -> Response {
     let result = async {
         let date = business_date(&form.date, state.today())?;
-        let summary = state.app.reprice_loans(date).await?;
+        let summary = state.app.loans().reprice_loans(date).await?;
         Ok((
             format!("{date} 存量贷款重定价已完成。"),
             Outcome::Repriced(date, summary),
@@ -536,6 +547,7 @@ pub async fn staff_loan_account(
 ) -> Response {
     let app = &state.app;
     let account = match app
+        .loans()
         .loan_account(&session.actor(&context), id, state.today())
         .await
     {
@@ -628,8 +640,10 @@ pub async fn loan_overdue(
     let today = state.today();
     let year_start = Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
     let (list, indicators) = match (
-        app.overdue_loan_list(&session.actor(&context), today).await,
-        app.loan_indicators(year_start, today).await,
+        app.loans()
+            .overdue_loan_list(&session.actor(&context), today)
+            .await,
+        app.loans().loan_indicators(year_start, today).await,
     ) {
         (Ok(list), Ok(k)) => (list, k),
         (Err(e), _) | (_, Err(e)) => return failure(app, Some(&session), e),

@@ -81,8 +81,8 @@ async fn queue_row(
     w: &WithdrawalRecord,
 ) -> AppResult<QueueRow> {
     let app = &state.app;
-    let member = app.member(w.member_id).await?;
-    let documents = app.documents_of(w.withdrawal_id).await?;
+    let member = app.collection().member(w.member_id).await?;
+    let documents = app.withdrawals().documents_of(w.withdrawal_id).await?;
     let today = state.today();
     let reason = app
         .policy()
@@ -132,10 +132,16 @@ async fn queue_page(
     let today = state.today();
     let year_start = anju_domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
     let (Ok(submitted), Ok(prepared), Ok(k), Ok(listed)) = (
-        app.withdrawal_queue(WithdrawalStatus::Submitted).await,
-        app.withdrawal_queue(WithdrawalStatus::Prepared).await,
-        app.withdrawal_indicators(year_start, today).await,
-        app.blacklist_in_force(today, 100).await,
+        app.withdrawals()
+            .withdrawal_queue(WithdrawalStatus::Submitted)
+            .await,
+        app.withdrawals()
+            .withdrawal_queue(WithdrawalStatus::Prepared)
+            .await,
+        app.withdrawals()
+            .withdrawal_indicators(year_start, today)
+            .await,
+        app.withdrawals().blacklist_in_force(today, 100).await,
     ) else {
         return internal(app, Some(session));
     };
@@ -240,9 +246,17 @@ async fn review(
     let (app, actor, note) = (&state.app, session.actor(context), note.trim());
     let today = state.today();
     let result = match step {
-        Step::Prepare => app.prepare_withdrawal(&actor, id, note, today).await,
-        Step::Approve => app.approve_withdrawal(&actor, id, note, today).await,
-        Step::Reject => app.reject_withdrawal(&actor, id, note).await,
+        Step::Prepare => {
+            app.withdrawals()
+                .prepare_withdrawal(&actor, id, note, today)
+                .await
+        }
+        Step::Approve => {
+            app.withdrawals()
+                .approve_withdrawal(&actor, id, note, today)
+                .await
+        }
+        Step::Reject => app.withdrawals().reject_withdrawal(&actor, id, note).await,
     };
     answer(state, session, result.map(|w| outcome_text(&w))).await
 }
@@ -298,6 +312,7 @@ pub async fn withdrawal_counter(
     let app = &state.app;
     let result: AppResult<String> = async {
         let member = app
+            .collection()
             .member_by_id_card(form.id_card.trim())
             .await?
             .ok_or_else(|| {
@@ -314,6 +329,7 @@ pub async fn withdrawal_counter(
             request_key: form.fields.request_key.clone(),
         };
         let w = app
+            .withdrawals()
             .apply_withdrawal(
                 &session.actor(&context),
                 member.member_id,
@@ -360,6 +376,7 @@ pub async fn withdrawal_blacklist(
         };
         state
             .app
+            .withdrawals()
             .add_to_blacklist(&session.actor(&context), &entry)
             .await?;
         Ok(format!(
@@ -378,7 +395,7 @@ pub async fn withdrawal_document(
     Path((id, doc_no)): Path<(i64, i32)>,
 ) -> Response {
     let app = &state.app;
-    match app.document(id, doc_no).await {
+    match app.withdrawals().document(id, doc_no).await {
         Ok(Some(doc)) => (
             [
                 (header::CONTENT_TYPE, doc.content_type.clone()),

@@ -73,7 +73,11 @@ pub async fn member_interest(
         return internal(app, Some(&session));
     };
     let year = InterestYear::ending(year_end);
-    let Ok(account) = app.interest_statement(MemberId(member), year).await else {
+    let Ok(account) = app
+        .interest()
+        .interest_statement(MemberId(member), year)
+        .await
+    else {
         return internal(app, Some(&session));
     };
     let Ok(owed) = account.owed() else {
@@ -150,7 +154,11 @@ async fn range_of(
             DomainError::new("DATE_FORMAT", message),
         ));
     };
-    match app.member_statement(MemberId(member), from, to).await {
+    match app
+        .interest()
+        .member_statement(MemberId(member), from, to)
+        .await
+    {
         Ok(range) => Ok(range),
         Err(e) => Err(failure(app, Some(session), e)),
     }

@@ -236,8 +236,8 @@ async fn withdrawal_page(
         return internal(app, Some(session));
     };
     let (Ok(applications), Ok(agreement)) = (
-        app.withdrawals_of(member_id).await,
-        app.repayment_agreement_of(member_id).await,
+        app.withdrawals().withdrawals_of(member_id).await,
+        app.withdrawals().repayment_agreement_of(member_id).await,
     ) else {
         return internal(app, Some(session));
     };
@@ -318,6 +318,7 @@ pub async fn member_withdrawal_check(
     };
     let decision = match form.request() {
         Ok(request) => match app
+            .withdrawals()
             .withdrawal_eligibility(member_id, &request, state.today())
             .await
         {
@@ -423,6 +424,7 @@ pub async fn member_withdrawal_apply(
         request_key: form.request_key.clone(),
     };
     match app
+        .withdrawals()
         .apply_withdrawal(
             &session.actor(&context),
             member_id,
@@ -549,6 +551,7 @@ pub async fn member_repayment_sign(
         Err(message) => return refused(&state, &session, WithdrawalForm::default(), message).await,
     };
     let result = app
+        .withdrawals()
         .sign_repayment_agreement(&session.actor(&context), member_id, &terms, state.today())
         .await
         .map(|a| {
@@ -573,6 +576,7 @@ pub async fn member_repayment_end(
         return internal(app, Some(&session));
     };
     let result = app
+        .withdrawals()
         .end_repayment_agreement(&session.actor(&context), member_id)
         .await
         .map(|()| "委托提取还贷协议已终止，此后不再按月提取。".to_string());

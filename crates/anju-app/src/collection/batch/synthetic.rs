@@ -4,6 +4,7 @@
 //! from one seeded generator — the same seed gives the same data. Streams
 //! members to the store in chunks; only the employers' sizes are held whole.
 
+use crate::Collection;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::collection::{
@@ -349,27 +350,6 @@ impl Generator {
 }
 
 impl App {
-    /// `anju seed`: writes the synthetic dataset into an empty registry.
-    /// `progress` hears the members written so far. Refuses (`EMPLOYER_EXISTS`)
-    /// a database that already holds the same seed.
-    pub async fn seed_synthetic(
-        &self,
-        actor: &Actor,
-        spec: SeedSpec,
-        progress: &(dyn Fn(u64) + Send + Sync),
-    ) -> AppResult<SeedSummary> {
-        let result = self.try_seed_synthetic(spec, progress).await;
-        let payload = format!("members={} seed={}", spec.members, spec.seed);
-        self.audited(
-            actor,
-            "seed.synthetic",
-            "registry",
-            payload.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_seed_synthetic(
         &self,
         spec: SeedSpec,
@@ -425,5 +405,28 @@ impl App {
             monthly_contributions: generator.contributions,
             digest: hex(&generator.hasher.finalize()),
         })
+    }
+}
+
+impl Collection<'_> {
+    /// `anju seed`: writes the synthetic dataset into an empty registry.
+    /// `progress` hears the members written so far. Refuses (`EMPLOYER_EXISTS`)
+    /// a database that already holds the same seed.
+    pub async fn seed_synthetic(
+        self,
+        actor: &Actor,
+        spec: SeedSpec,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> AppResult<SeedSummary> {
+        let result = self.try_seed_synthetic(spec, progress).await;
+        let payload = format!("members={} seed={}", spec.members, spec.seed);
+        self.audited(
+            actor,
+            "seed.synthetic",
+            "registry",
+            payload.as_bytes(),
+            result,
+        )
+        .await
     }
 }

@@ -44,6 +44,7 @@ async fn the_same_seed_writes_the_same_data_and_another_seed_other_data() {
     for (name, seed) in [("a.db", 7), ("b.db", 7), ("c.db", 8)] {
         let app = fresh_app(&dir, name).await;
         let summary = app
+            .collection()
             .seed_synthetic(&actor(), spec(500, seed), &|_| {})
             .await
             .expect("seed");
@@ -60,6 +61,7 @@ async fn seeded_codes_and_id_numbers_validate_and_a_second_seed_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
     let app = fresh_app(&dir, "seed.db").await;
     let summary = app
+        .collection()
         .seed_synthetic(&actor(), spec(400, 3), &|_| {})
         .await
         .expect("seed");
@@ -80,7 +82,10 @@ async fn seeded_codes_and_id_numbers_validate_and_a_second_seed_is_refused() {
         }
     }
     assert_eq!(members, 400);
-    let again = app.seed_synthetic(&actor(), spec(400, 3), &|_| {}).await;
+    let again = app
+        .collection()
+        .seed_synthetic(&actor(), spec(400, 3), &|_| {})
+        .await;
     assert_eq!(again.expect_err("seeded").code(), Some("EMPLOYER_EXISTS"));
 }
 
@@ -168,10 +173,12 @@ async fn a_month_of_remittances_balances_and_a_rerun_posts_nothing() {
     let dir = tempfile::tempdir().expect("dir");
     let app = fresh_app(&dir, "run.db").await;
     let seeded = app
+        .collection()
         .seed_synthetic(&actor(), spec(300, 5), &|_| {})
         .await
         .expect("seed");
     let run = app
+        .collection()
         .run_remittances(&actor(), period(), "bank", &|_| {})
         .await
         .expect("run");
@@ -187,7 +194,7 @@ async fn a_month_of_remittances_balances_and_a_rerun_posts_nothing() {
         2 * seeded.employers + 2 * 300 + seeded.employers
     );
     assert_eq!(run.member_credits, run.employer_debits);
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
     assert_eq!(check.gl_201, run.member_credits);
     assert_eq!(check.entries as u64, seeded.employers);
@@ -195,6 +202,7 @@ async fn a_month_of_remittances_balances_and_a_rerun_posts_nothing() {
     assert_eq!((bills, total), (seeded.employers, run.member_credits.get()));
 
     let again = app
+        .collection()
         .run_remittances(&actor(), period(), "bank", &|_| {})
         .await
         .expect("rerun");
@@ -203,7 +211,7 @@ async fn a_month_of_remittances_balances_and_a_rerun_posts_nothing() {
         (0, 0, 0)
     );
     assert_eq!(again.bills_already_paid, seeded.employers);
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert_eq!(check.entries as u64, seeded.employers, "nothing twice");
     assert_eq!(check.gl_201, run.member_credits);
 }
@@ -212,11 +220,13 @@ async fn a_month_of_remittances_balances_and_a_rerun_posts_nothing() {
 async fn a_run_stopped_before_marking_heals_by_replaying_its_entries() {
     let dir = tempfile::tempdir().expect("dir");
     let app = fresh_app(&dir, "heal.db").await;
-    app.seed_synthetic(&actor(), spec(200, 9), &|_| {})
+    app.collection()
+        .seed_synthetic(&actor(), spec(200, 9), &|_| {})
         .await
         .expect("seed");
     // As if a run died after saving and posting the first page, before marking it paid.
     let page = app
+        .collection()
         .plan_remittance_page(0, period(), true)
         .await
         .expect("plan")
@@ -227,9 +237,10 @@ async fn a_run_stopped_before_marking_heals_by_replaying_its_entries() {
         .iter()
         .map(|b| bill_entry(b.bill_id, &b.bill, b.bill.due_date).expect("entry"))
         .collect();
-    app.post_entries(&entries).await.expect("post");
+    app.ledger().post_entries(&entries).await.expect("post");
 
     let run = app
+        .collection()
         .run_remittances(&actor(), period(), "bank", &|_| {})
         .await
         .expect("run");
@@ -237,7 +248,7 @@ async fn a_run_stopped_before_marking_heals_by_replaying_its_entries() {
     assert_eq!(run.entries_posted, 0);
     assert_eq!(run.entries_replayed, entries.len() as u64);
     assert_eq!(run.bills_paid, entries.len() as u64);
-    let check = app.check_ledger().await.expect("check");
+    let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
     assert_eq!(check.entries as usize, entries.len());
     check_bills(&app).await;
@@ -247,14 +258,16 @@ async fn a_run_stopped_before_marking_heals_by_replaying_its_entries() {
 async fn an_unknown_channel_is_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().expect("dir");
     let app = fresh_app(&dir, "chan.db").await;
-    app.seed_synthetic(&actor(), spec(50, 1), &|_| {})
+    app.collection()
+        .seed_synthetic(&actor(), spec(50, 1), &|_| {})
         .await
         .expect("seed");
     let refused = app
+        .collection()
         .run_remittances(&actor(), period(), "cash", &|_| {})
         .await;
     assert!(refused.is_err());
-    assert_eq!(app.check_ledger().await.expect("check").entries, 0);
+    assert_eq!(app.ledger().check_ledger().await.expect("check").entries, 0);
 }
 
 /// The run over every employer bills an approved rate reduction's rates and
@@ -283,18 +296,20 @@ async fn the_month_run_honours_approved_reliefs() {
             EmployerRegistration::new(&code, &format!("减免测试{n}"), Some(15), rates)
                 .expect("reg");
         let employer = app
+            .collection()
             .register_employer(&actor(), &registration, d("2026-10-01"))
             .await
             .expect("register");
         let person = IdCardNo::complete(&format!("3205021990010{n}123")).expect("id");
-        app.enrol_members(
-            &actor(),
-            employer.employer_id,
-            &[MemberEnrolment::new(person.as_str(), "职工", "10000.00").expect("m")],
-            d("2026-10-01"),
-        )
-        .await
-        .expect("enrol");
+        app.collection()
+            .enrol_members(
+                &actor(),
+                employer.employer_id,
+                &[MemberEnrolment::new(person.as_str(), "职工", "10000.00").expect("m")],
+                d("2026-10-01"),
+            )
+            .await
+            .expect("enrol");
         ids.push(employer.employer_id);
     }
     let staff = |user_id, role| {
@@ -330,6 +345,7 @@ async fn the_month_run_honours_approved_reliefs() {
             consent: "决议1号".into(),
         };
         let relief = app
+            .collection()
             .apply_for_relief(
                 &staff(1, Role::Clerk),
                 employer_id,
@@ -338,11 +354,13 @@ async fn the_month_run_honours_approved_reliefs() {
             )
             .await
             .expect("apply");
-        app.decide_task(&staff(2, Role::Reviewer), relief.task_id, true, "")
+        app.access()
+            .decide_task(&staff(2, Role::Reviewer), relief.task_id, true, "")
             .await
             .expect("approve");
     }
-    app.run_remittances(&actor(), period(), "bank", &|_| {})
+    app.collection()
+        .run_remittances(&actor(), period(), "bank", &|_| {})
         .await
         .expect("run");
     let reduced = app.store().bills_of(ids[0], 1).await.expect("bills");

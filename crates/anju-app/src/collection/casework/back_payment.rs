@@ -2,6 +2,7 @@
 //! member.
 
 use super::{not_found, period_of, period_value, rates_pair};
+use crate::Collection;
 use crate::access::{Actor, checked_reason};
 use crate::collection::check_scope;
 use crate::{App, AppResult};
@@ -15,36 +16,6 @@ use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
 use anju_store::{BillLineRecord, BillRecord};
 
 impl App {
-    /// 补缴 for a past month whose monthly bill is paid: members missed from it
-    /// owe the month, members on it with a base set too low the difference.
-    /// The bill is paid like any other and credited when the money arrives.
-    pub async fn create_back_payment(
-        &self,
-        actor: &Actor,
-        employer_id: i64,
-        period: Period,
-        reason: &str,
-        requests: &[BackPayRequest],
-        today: Date,
-    ) -> AppResult<BillRecord> {
-        let result = match check_scope(actor, employer_id) {
-            Ok(()) => {
-                self.try_back_payment(employer_id, period, reason, requests, today)
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        let target = format!("employer:{employer_id}/{period}");
-        self.audited(
-            actor,
-            "remittance.backpay",
-            &target,
-            reason.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_back_payment(
         &self,
         employer_id: i64,
@@ -94,14 +65,15 @@ impl App {
             r.rates = rates_pair(m.employer_rate_ppm, m.member_rate_ppm)?;
         }
         let rules = &self.policy().contribution.at(period.first_day()?)?.value;
-        let rates =
-            self.relief_for(employer_id, period)
-                .await?
-                .rates
-                .unwrap_or(ContributionRates {
-                    employer: RatePpm::new(employer.employer_rate_ppm)?,
-                    member: RatePpm::new(employer.member_rate_ppm)?,
-                });
+        let rates = self
+            .collection()
+            .relief_for(employer_id, period)
+            .await?
+            .rates
+            .unwrap_or(ContributionRates {
+                employer: RatePpm::new(employer.employer_rate_ppm)?,
+                member: RatePpm::new(employer.member_rate_ppm)?,
+            });
         let lines = back_payment_lines(&requests, &charged, rates, rules)?;
         let total = lines
             .iter()
@@ -160,10 +132,58 @@ impl App {
         Ok(charged_per_member(&lines)?)
     }
 
+    async fn bill_lines(&self, bill_id: i64) -> AppResult<Vec<BillLine>> {
+        let (_, lines) = self
+            .store()
+            .bill(bill_id)
+            .await?
+            .ok_or_else(|| not_found("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在")))?;
+        Ok(lines
+            .iter()
+            .map(|l| BillLine {
+                member: MemberId(l.member_id),
+                base: Fen::new(l.base_fen),
+                employer: Fen::new(l.employer_fen),
+                member_part: Fen::new(l.member_fen),
+            })
+            .collect())
+    }
+}
+
+impl Collection<'_> {
+    /// 补缴 for a past month whose monthly bill is paid: members missed from it
+    /// owe the month, members on it with a base set too low the difference.
+    /// The bill is paid like any other and credited when the money arrives.
+    pub async fn create_back_payment(
+        self,
+        actor: &Actor,
+        employer_id: i64,
+        period: Period,
+        reason: &str,
+        requests: &[BackPayRequest],
+        today: Date,
+    ) -> AppResult<BillRecord> {
+        let result = match check_scope(actor, employer_id) {
+            Ok(()) => {
+                self.try_back_payment(employer_id, period, reason, requests, today)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        let target = format!("employer:{employer_id}/{period}");
+        self.audited(
+            actor,
+            "remittance.backpay",
+            &target,
+            reason.as_bytes(),
+            result,
+        )
+        .await
+    }
     /// Who a monthly bill adds and drops against last month's live bill:
     /// (joined, left) member ids, or `None` when last month had no bill.
     pub async fn roster_changes(
-        &self,
+        self,
         bill: &BillRecord,
         lines: &[BillLineRecord],
     ) -> AppResult<Option<(Vec<i64>, Vec<i64>)>> {
@@ -186,22 +206,5 @@ impl App {
             now.difference(&before).copied().collect(),
             before.difference(&now).copied().collect(),
         )))
-    }
-
-    async fn bill_lines(&self, bill_id: i64) -> AppResult<Vec<BillLine>> {
-        let (_, lines) = self
-            .store()
-            .bill(bill_id)
-            .await?
-            .ok_or_else(|| not_found("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在")))?;
-        Ok(lines
-            .iter()
-            .map(|l| BillLine {
-                member: MemberId(l.member_id),
-                base: Fen::new(l.base_fen),
-                employer: Fen::new(l.employer_fen),
-                member_part: Fen::new(l.member_fen),
-            })
-            .collect())
     }
 }

@@ -1,5 +1,6 @@
 //! The yearly base filing (K05), typed in or from a file.
 
+use crate::Collection;
 use crate::access::Actor;
 use crate::collection::check_scope;
 use crate::{App, AppResult};
@@ -9,30 +10,6 @@ use anju_store::{BaseFilingRecord, EmployerRecord, NewBase};
 use std::collections::BTreeMap;
 
 impl App {
-    /// 年度基数调整: the employer files each active member's average monthly
-    /// wage of last year; the bases apply to bills from 1 July of `year`
-    /// (clamped to that year's limits when billed). Every active member must
-    /// be filed, all or nothing.
-    pub async fn file_bases(
-        &self,
-        actor: &Actor,
-        employer_id: i64,
-        year: i32,
-        bases: &[NewBase],
-        today: Date,
-    ) -> AppResult<BaseFilingRecord> {
-        let result = match check_scope(actor, employer_id) {
-            Ok(()) => {
-                self.try_file_bases(actor, employer_id, year, bases, today)
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        let target = format!("employer:{employer_id}/{year}");
-        self.audited(actor, "employer.bases.file", &target, b"", result)
-            .await
-    }
-
     async fn try_file_bases(
         &self,
         actor: &Actor,
@@ -95,12 +72,37 @@ impl App {
         self.store().file_bases(&filing, bases).await?;
         Ok(filing)
     }
+}
 
+impl Collection<'_> {
+    /// 年度基数调整: the employer files each active member's average monthly
+    /// wage of last year; the bases apply to bills from 1 July of `year`
+    /// (clamped to that year's limits when billed). Every active member must
+    /// be filed, all or nothing.
+    pub async fn file_bases(
+        self,
+        actor: &Actor,
+        employer_id: i64,
+        year: i32,
+        bases: &[NewBase],
+        today: Date,
+    ) -> AppResult<BaseFilingRecord> {
+        let result = match check_scope(actor, employer_id) {
+            Ok(()) => {
+                self.try_file_bases(actor, employer_id, year, bases, today)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        let target = format!("employer:{employer_id}/{year}");
+        self.audited(actor, "employer.bases.file", &target, b"", result)
+            .await
+    }
     /// The base filing from a file (CSV or Excel: 身份证号, 月平均工资). Every
     /// row must be an active member of the employer and every active member
     /// must be in the file; any problem files nothing and is reported by row.
     pub async fn file_bases_from_file(
-        &self,
+        self,
         actor: &Actor,
         employer_id: i64,
         bytes: &[u8],
@@ -140,16 +142,14 @@ impl App {
             .await?;
         Ok((Some(filing), Vec::new()))
     }
-
     /// K05 年基数调整率 for `year`: (employers that filed, contributing employers).
-    pub async fn base_filing_counts(&self, year: i32) -> AppResult<(i64, i64)> {
+    pub async fn base_filing_counts(self, year: i32) -> AppResult<(i64, i64)> {
         Ok((
             self.store().count_base_filings(year).await?,
             self.store().count_contributing_employers().await?,
         ))
     }
-
-    pub async fn employers_not_filed(&self, year: i32) -> AppResult<Vec<EmployerRecord>> {
+    pub async fn employers_not_filed(self, year: i32) -> AppResult<Vec<EmployerRecord>> {
         Ok(self.store().employers_not_filed(year, 500).await?)
     }
 }

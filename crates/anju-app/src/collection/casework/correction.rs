@@ -1,6 +1,7 @@
 //! 错缴更正: reversing a paid bill through a maker-checker task.
 
 use super::not_found;
+use crate::Collection;
 use crate::access::{Actor, TaskDraft, acting, checked_reason};
 use crate::{App, AppResult};
 use anju_domain::access::TaskKind;
@@ -9,10 +10,35 @@ use anju_domain::ledger::{EntryId, IdempotencyKey};
 use anju_domain::{DomainError, Fen};
 
 impl App {
+    /// The approved correction: reverse the payment, free the month.
+    pub(crate) async fn correct_bill(&self, task: &anju_store::TaskRecord) -> AppResult<()> {
+        let bill_id = task
+            .target
+            .strip_prefix("bill:")
+            .and_then(|id| id.parse::<i64>().ok())
+            .ok_or_else(|| DomainError::new("TASK_CORRUPT", "待办内容无效"))?;
+        let (bill, _) = self
+            .store()
+            .bill(bill_id)
+            .await?
+            .ok_or_else(|| not_found("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在")))?;
+        let entry_id = bill
+            .paid_entry_id
+            .ok_or_else(|| DomainError::new("BILL_NOT_CORRECTABLE", "清册尚未缴纳"))?;
+        let key = IdempotencyKey::parse(&format!("task-{}-reversal", task.task_id))?;
+        let posted = self.ledger().reverse_entry(EntryId(entry_id), key).await?;
+        self.store()
+            .mark_bill_reversed(bill_id, posted.entry_id.0)
+            .await?;
+        Ok(())
+    }
+}
+
+impl Collection<'_> {
     /// 错缴更正: a clerk asks to reverse a paid bill; on a reviewer's approval
     /// its entry is reversed and the month can be billed again correctly.
     pub async fn request_bill_correction(
-        &self,
+        self,
         actor: &Actor,
         bill_id: i64,
         reason: &str,
@@ -61,28 +87,5 @@ impl App {
             result,
         )
         .await
-    }
-
-    /// The approved correction: reverse the payment, free the month.
-    pub(crate) async fn correct_bill(&self, task: &anju_store::TaskRecord) -> AppResult<()> {
-        let bill_id = task
-            .target
-            .strip_prefix("bill:")
-            .and_then(|id| id.parse::<i64>().ok())
-            .ok_or_else(|| DomainError::new("TASK_CORRUPT", "待办内容无效"))?;
-        let (bill, _) = self
-            .store()
-            .bill(bill_id)
-            .await?
-            .ok_or_else(|| not_found("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在")))?;
-        let entry_id = bill
-            .paid_entry_id
-            .ok_or_else(|| DomainError::new("BILL_NOT_CORRECTABLE", "清册尚未缴纳"))?;
-        let key = IdempotencyKey::parse(&format!("task-{}-reversal", task.task_id))?;
-        let posted = self.reverse_entry(EntryId(entry_id), key).await?;
-        self.store()
-            .mark_bill_reversed(bill_id, posted.entry_id.0)
-            .await?;
-        Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! messages that open and close accounts; what a member contributes now.
 
 use super::{not_found, rates_pair};
+use crate::Collection;
 use crate::access::Actor;
 use crate::collection::check_scope;
 use crate::{App, AppResult};
@@ -80,58 +81,6 @@ impl App {
         Ok(())
     }
 
-    /// 单位封存: a company that stopped business keeps its account, sealed.
-    pub async fn seal_employer(
-        &self,
-        actor: &Actor,
-        employer_id: i64,
-    ) -> AppResult<EmployerRecord> {
-        let result = async {
-            self.check_employer_empty(employer_id).await?;
-            let from = [
-                EmployerStatus::Active,
-                EmployerStatus::Opened,
-                EmployerStatus::Deferred,
-            ];
-            self.move_employer(employer_id, &from, EmployerStatus::Sealed)
-                .await
-        }
-        .await;
-        let target = format!("employer:{employer_id}");
-        self.audited(actor, "employer.seal", &target, b"", result)
-            .await
-    }
-
-    /// 单位启封.
-    pub async fn unseal_employer(
-        &self,
-        actor: &Actor,
-        employer_id: i64,
-    ) -> AppResult<EmployerRecord> {
-        let result = self
-            .move_employer(
-                employer_id,
-                &[EmployerStatus::Sealed],
-                EmployerStatus::Active,
-            )
-            .await;
-        let target = format!("employer:{employer_id}");
-        self.audited(actor, "employer.unseal", &target, b"", result)
-            .await
-    }
-
-    /// 单位销户: only once no member remains attached and nothing is owed.
-    pub async fn close_employer(
-        &self,
-        actor: &Actor,
-        employer_id: i64,
-    ) -> AppResult<EmployerRecord> {
-        let result = self.try_close_employer(employer_id).await;
-        let target = format!("employer:{employer_id}");
-        self.audited(actor, "employer.close", &target, b"", result)
-            .await
-    }
-
     async fn try_close_employer(&self, employer_id: i64) -> AppResult<EmployerRecord> {
         self.check_employer_empty(employer_id).await?;
         let from = [
@@ -142,27 +91,6 @@ impl App {
         ];
         self.move_employer(employer_id, &from, EmployerStatus::Closed)
             .await
-    }
-
-    /// “一件事”: a company-registration message opens the employer account
-    /// (状态 02 开户, default rates at the policy minimum) until its agent
-    /// enrols staff. A message delivered twice returns the same account.
-    pub async fn open_employer_from_message(
-        &self,
-        actor: &Actor,
-        message: &CompanyRegistered,
-        today: Date,
-    ) -> AppResult<EmployerRecord> {
-        let result = self.try_open_from_message(message, today).await;
-        let target = format!("uscc:{}", message.uscc);
-        self.audited(
-            actor,
-            "employer.yjs.open",
-            &target,
-            message.message_id.as_bytes(),
-            result,
-        )
-        .await
     }
 
     async fn try_open_from_message(
@@ -199,10 +127,92 @@ impl App {
         Ok(record)
     }
 
+    /// Tells the employer's agents (inbox and their channels).
+    pub(super) async fn tell_employer(
+        &self,
+        employer_id: i64,
+        title: &str,
+        body: &str,
+    ) -> AppResult<()> {
+        for user_id in self.store().employer_user_ids(employer_id).await? {
+            self.access()
+                .notify(user_id, "collection", title, body)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+impl Collection<'_> {
+    /// 单位封存: a company that stopped business keeps its account, sealed.
+    pub async fn seal_employer(self, actor: &Actor, employer_id: i64) -> AppResult<EmployerRecord> {
+        let result = async {
+            self.check_employer_empty(employer_id).await?;
+            let from = [
+                EmployerStatus::Active,
+                EmployerStatus::Opened,
+                EmployerStatus::Deferred,
+            ];
+            self.move_employer(employer_id, &from, EmployerStatus::Sealed)
+                .await
+        }
+        .await;
+        let target = format!("employer:{employer_id}");
+        self.audited(actor, "employer.seal", &target, b"", result)
+            .await
+    }
+    /// 单位启封.
+    pub async fn unseal_employer(
+        self,
+        actor: &Actor,
+        employer_id: i64,
+    ) -> AppResult<EmployerRecord> {
+        let result = self
+            .move_employer(
+                employer_id,
+                &[EmployerStatus::Sealed],
+                EmployerStatus::Active,
+            )
+            .await;
+        let target = format!("employer:{employer_id}");
+        self.audited(actor, "employer.unseal", &target, b"", result)
+            .await
+    }
+    /// 单位销户: only once no member remains attached and nothing is owed.
+    pub async fn close_employer(
+        self,
+        actor: &Actor,
+        employer_id: i64,
+    ) -> AppResult<EmployerRecord> {
+        let result = self.try_close_employer(employer_id).await;
+        let target = format!("employer:{employer_id}");
+        self.audited(actor, "employer.close", &target, b"", result)
+            .await
+    }
+    /// “一件事”: a company-registration message opens the employer account
+    /// (状态 02 开户, default rates at the policy minimum) until its agent
+    /// enrols staff. A message delivered twice returns the same account.
+    pub async fn open_employer_from_message(
+        self,
+        actor: &Actor,
+        message: &CompanyRegistered,
+        today: Date,
+    ) -> AppResult<EmployerRecord> {
+        let result = self.try_open_from_message(message, today).await;
+        let target = format!("uscc:{}", message.uscc);
+        self.audited(
+            actor,
+            "employer.yjs.open",
+            &target,
+            message.message_id.as_bytes(),
+            result,
+        )
+        .await
+    }
     /// “一件事” deregistration (企业注销): closes the account once no member
     /// remains attached; otherwise refused with the reason, and nothing changes.
     pub async fn close_employer_from_message(
-        &self,
+        self,
         actor: &Actor,
         uscc: &str,
         message_id: &str,
@@ -230,12 +240,11 @@ impl App {
         )
         .await
     }
-
     /// The agent confirms (an account opened by “一件事”) or changes the pay
     /// day and the rates, within today's policy band. An opened account
     /// becomes 正常.
     pub async fn confirm_employer_terms(
-        &self,
+        self,
         actor: &Actor,
         employer_id: i64,
         pay_day: Option<u32>,
@@ -284,11 +293,10 @@ impl App {
         self.audited(actor, "employer.terms", &target, payload.as_bytes(), result)
             .await
     }
-
     /// What a member contributes a month now (base, employer part, own part),
     /// with the rates and limits in force today; `None` when not employed.
     pub async fn member_contribution(
-        &self,
+        self,
         member_id: i64,
         today: Date,
     ) -> AppResult<Option<anju_domain::collection::MonthlyContribution>> {
@@ -318,18 +326,5 @@ impl App {
             rates,
             rules,
         )?))
-    }
-
-    /// Tells the employer's agents (inbox and their channels).
-    pub(super) async fn tell_employer(
-        &self,
-        employer_id: i64,
-        title: &str,
-        body: &str,
-    ) -> AppResult<()> {
-        for user_id in self.store().employer_user_ids(employer_id).await? {
-            self.notify(user_id, "collection", title, body).await?;
-        }
-        Ok(())
     }
 }

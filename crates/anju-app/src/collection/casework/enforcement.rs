@@ -2,6 +2,7 @@
 //! (`collection_day`) that opens them.
 
 use super::{not_found, period_value};
+use crate::Collection;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::collection::CaseStatus;
@@ -46,30 +47,6 @@ fn checked_text(text: &str, what: &str, required: bool) -> AppResult<String> {
 }
 
 impl App {
-    /// Opens a case against an employer with overdue bills, its first step a
-    /// 催缴 reminder with a deadline.
-    pub async fn open_enforcement_case(
-        &self,
-        actor: &Actor,
-        employer_id: i64,
-        document: &str,
-        deadline: Date,
-        today: Date,
-    ) -> AppResult<CaseRecord> {
-        let result = self
-            .try_open_case(actor, employer_id, document, deadline, today)
-            .await;
-        let target = format!("employer:{employer_id}");
-        self.audited(
-            actor,
-            "enforcement.open",
-            &target,
-            document.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_open_case(
         &self,
         actor: &Actor,
@@ -114,28 +91,6 @@ impl App {
         self.tell_employer(employer_id, "住房公积金催缴通知", &body)
             .await?;
         Ok(case)
-    }
-
-    /// Escalates (责令限期缴存, then 申请法院强制执行) once the last deadline has
-    /// passed, or closes the case: when nothing is overdue any more, or with a
-    /// note saying why.
-    pub async fn add_case_step(
-        &self,
-        actor: &Actor,
-        case_id: i64,
-        input: &CaseStepInput,
-        today: Date,
-    ) -> AppResult<CaseRecord> {
-        let result = self.try_add_case_step(actor, case_id, input, today).await;
-        let target = format!("case:{case_id}");
-        self.audited(
-            actor,
-            "enforcement.step",
-            &target,
-            input.step.code().as_bytes(),
-            result,
-        )
-        .await
     }
 
     async fn try_add_case_step(
@@ -201,25 +156,66 @@ impl App {
             .map(|(c, _)| c)
             .ok_or_else(|| not_found("CASE_NOT_FOUND", format!("案件 {case_id} 不存在")))
     }
+}
 
+impl Collection<'_> {
+    /// Opens a case against an employer with overdue bills, its first step a
+    /// 催缴 reminder with a deadline.
+    pub async fn open_enforcement_case(
+        self,
+        actor: &Actor,
+        employer_id: i64,
+        document: &str,
+        deadline: Date,
+        today: Date,
+    ) -> AppResult<CaseRecord> {
+        let result = self
+            .try_open_case(actor, employer_id, document, deadline, today)
+            .await;
+        let target = format!("employer:{employer_id}");
+        self.audited(
+            actor,
+            "enforcement.open",
+            &target,
+            document.as_bytes(),
+            result,
+        )
+        .await
+    }
+    /// Escalates (责令限期缴存, then 申请法院强制执行) once the last deadline has
+    /// passed, or closes the case: when nothing is overdue any more, or with a
+    /// note saying why.
+    pub async fn add_case_step(
+        self,
+        actor: &Actor,
+        case_id: i64,
+        input: &CaseStepInput,
+        today: Date,
+    ) -> AppResult<CaseRecord> {
+        let result = self.try_add_case_step(actor, case_id, input, today).await;
+        let target = format!("case:{case_id}");
+        self.audited(
+            actor,
+            "enforcement.step",
+            &target,
+            input.step.code().as_bytes(),
+            result,
+        )
+        .await
+    }
     pub async fn enforcement_case(
-        &self,
+        self,
         case_id: i64,
     ) -> AppResult<Option<(CaseRecord, Vec<CaseStepRecord>)>> {
         Ok(self.store().case(case_id).await?)
     }
-
-    pub async fn enforcement_cases(
-        &self,
-        status: Option<CaseStatus>,
-    ) -> AppResult<Vec<CaseRecord>> {
+    pub async fn enforcement_cases(self, status: Option<CaseStatus>) -> AppResult<Vec<CaseRecord>> {
         Ok(self.store().cases(status, 200).await?)
     }
-
     /// 归集日终: restore employers whose deferral ended, and open a case with a
     /// 催缴 reminder (deadline in [`REMINDER_DAYS`]) for every employer with an
     /// overdue bill and no open case. Safe to run twice on a day.
-    pub async fn collection_day(&self, actor: &Actor, today: Date) -> AppResult<CollectionDay> {
+    pub async fn collection_day(self, actor: &Actor, today: Date) -> AppResult<CollectionDay> {
         let mut day = CollectionDay::default();
         for r in self
             .store()

@@ -2,6 +2,7 @@
 //! they change in a month's bill.
 
 use super::{period_of, period_value, rates_pair};
+use crate::Collection;
 use crate::access::{Actor, TaskDraft, acting};
 use crate::collection::check_scope;
 use crate::{App, AppResult};
@@ -42,38 +43,6 @@ impl ReliefFor {
 }
 
 impl App {
-    /// An employer applies for 缓缴 or 降比例; a reviewer decides.
-    pub async fn apply_for_relief(
-        &self,
-        actor: &Actor,
-        employer_id: i64,
-        application: &ReliefApplication,
-        today: Date,
-    ) -> AppResult<ReliefRecord> {
-        let result = match check_scope(actor, employer_id) {
-            Ok(()) => {
-                self.try_apply_for_relief(actor, employer_id, application, today)
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        let target = format!("employer:{employer_id}");
-        let payload = format!(
-            "{}|{}|{}",
-            application.kind.code(),
-            application.from,
-            application.to
-        );
-        self.audited(
-            actor,
-            "employer.relief.apply",
-            &target,
-            payload.as_bytes(),
-            result,
-        )
-        .await
-    }
-
     async fn try_apply_for_relief(
         &self,
         actor: &Actor,
@@ -180,9 +149,42 @@ impl App {
         }
         Ok(())
     }
+}
 
+impl Collection<'_> {
+    /// An employer applies for 缓缴 or 降比例; a reviewer decides.
+    pub async fn apply_for_relief(
+        self,
+        actor: &Actor,
+        employer_id: i64,
+        application: &ReliefApplication,
+        today: Date,
+    ) -> AppResult<ReliefRecord> {
+        let result = match check_scope(actor, employer_id) {
+            Ok(()) => {
+                self.try_apply_for_relief(actor, employer_id, application, today)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        let target = format!("employer:{employer_id}");
+        let payload = format!(
+            "{}|{}|{}",
+            application.kind.code(),
+            application.from,
+            application.to
+        );
+        self.audited(
+            actor,
+            "employer.relief.apply",
+            &target,
+            payload.as_bytes(),
+            result,
+        )
+        .await
+    }
     /// The approved reliefs that shape `period`'s bill.
-    pub async fn relief_for(&self, employer_id: i64, period: Period) -> AppResult<ReliefFor> {
+    pub async fn relief_for(self, employer_id: i64, period: Period) -> AppResult<ReliefFor> {
         let month = period_value(period);
         let mut found = ReliefFor::default();
         for r in self.store().reliefs_of(employer_id, RELIEF_PAGE).await? {
@@ -193,10 +195,9 @@ impl App {
         }
         Ok(found)
     }
-
     /// Every employer's approved reliefs for `period`, for a run over all
     /// employers (one query, not one per employer).
-    pub async fn reliefs_in(&self, period: Period) -> AppResult<HashMap<i64, ReliefFor>> {
+    pub async fn reliefs_in(self, period: Period) -> AppResult<HashMap<i64, ReliefFor>> {
         let mut all: HashMap<i64, ReliefFor> = HashMap::new();
         for r in self
             .store()
@@ -207,8 +208,7 @@ impl App {
         }
         Ok(all)
     }
-
-    pub async fn reliefs_of(&self, employer_id: i64) -> AppResult<Vec<ReliefRecord>> {
+    pub async fn reliefs_of(self, employer_id: i64) -> AppResult<Vec<ReliefRecord>> {
         Ok(self.store().reliefs_of(employer_id, RELIEF_PAGE).await?)
     }
 }

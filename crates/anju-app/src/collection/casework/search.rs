@@ -1,14 +1,15 @@
 //! Staff search over the registry.
 
-use crate::{App, AppResult};
+use crate::AppResult;
+use crate::Collection;
 use anju_domain::DomainError;
 use anju_store::{EmployerRecord, MemberRecord};
 
-impl App {
+impl Collection<'_> {
     /// Staff search: employers by credit code or name, members by ID number
     /// or name. Pages mask what they show.
     pub async fn search_registry(
-        &self,
+        self,
         text: &str,
     ) -> AppResult<(Vec<EmployerRecord>, Vec<MemberRecord>)> {
         let text = text.trim();

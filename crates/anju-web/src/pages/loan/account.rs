@@ -294,6 +294,7 @@ async fn account_page(
 ) -> Response {
     let app = &state.app;
     match app
+        .loans()
         .loan_account(&session.actor(context), id, state.today())
         .await
     {
@@ -384,6 +385,7 @@ pub async fn member_loan_prepay(
             from_hpf: form.from_hpf.is_some(),
         };
         let l = app
+            .loans()
             .prepay_loan(&session.actor(&context), id, request, state.today())
             .await?;
         Ok(if l.status == LoanStatus::Settled {
@@ -415,6 +417,7 @@ pub async fn member_loan_card(
 ) -> Response {
     let result = state
         .app
+        .loans()
         .change_repay_card(&session.actor(&context), id, &form.card)
         .await
         .map(|l| {
@@ -446,7 +449,11 @@ pub async fn member_loan_certificate(
     Path(id): Path<i64>,
 ) -> Response {
     let app = &state.app;
-    match app.release_certificate(&session.actor(&context), id).await {
+    match app
+        .loans()
+        .release_certificate(&session.actor(&context), id)
+        .await
+    {
         Ok(c) => {
             let page = CertificatePage {
                 layout: Layout::new(app, Some(&session)),

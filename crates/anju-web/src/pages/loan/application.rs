@@ -305,8 +305,9 @@ struct CheckFragment {
 async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> {
     let app = &state.app;
     let mut rows = Vec::new();
-    for l in app.loans_of(member_id).await? {
+    for l in app.loans().loans_of(member_id).await? {
         let next = app
+            .loans()
             .installments(l.loan_id)
             .await?
             .into_iter()
@@ -399,6 +400,7 @@ pub async fn member_loan_check(
     };
     let assessed = match form.application(true) {
         Ok(application) => app
+            .loans()
             .assess_loan(member_id, &application, state.today())
             .await
             .and_then(|a| check_view(&a)),
@@ -434,13 +436,14 @@ pub async fn member_loan_apply(
     };
     let result = match form.application(false) {
         Ok(application) => {
-            app.apply_loan(
-                &session.actor(&context),
-                member_id,
-                application,
-                state.today(),
-            )
-            .await
+            app.loans()
+                .apply_loan(
+                    &session.actor(&context),
+                    member_id,
+                    application,
+                    state.today(),
+                )
+                .await
         }
         Err(e) => Err(e.into()),
     };

@@ -170,7 +170,7 @@ async fn deposits_page(
     let app = &state.app;
     let today = state.today();
     let finance = is_finance(session.principal.role);
-    let (records, reconciliation, plan, plan_refusal) = match app.cash_plan(today).await {
+    let (records, reconciliation, plan, plan_refusal) = match app.fund().cash_plan(today).await {
         Ok(plan) => (
             plan.deposits.clone(),
             Some(Reconciliation {
@@ -274,6 +274,7 @@ pub async fn fund_deposit_place(
         Ok(request) => {
             state
                 .app
+                .fund()
                 .place_fund_deposit(&session.actor(&context), &request)
                 .await
         }
@@ -314,6 +315,7 @@ pub async fn fund_deposit_mature(
 ) -> Response {
     let result = state
         .app
+        .fund()
         .mature_fund_deposit(&session.actor(&context), id, state.today())
         .await;
     match Outcome::of(result, |interest| {

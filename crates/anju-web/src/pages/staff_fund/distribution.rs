@@ -110,12 +110,12 @@ async fn distribution_page(
     outcome: Outcome,
 ) -> Response {
     let app = &state.app;
-    let (plan, plan_refusal) = match app.distribution_plan(year).await {
+    let (plan, plan_refusal) = match app.fund().distribution_plan(year).await {
         Ok(p) => (Some(plan_view(&p)), None),
         Err(AppError::Rejected(e)) => (None, Some(Refusal::of(&e))),
         Err(e) => return failed(state, session, e),
     };
-    let record = match app.distribution(year).await {
+    let record = match app.fund().distribution(year).await {
         Ok(r) => r,
         Err(e) => return failed(state, session, e),
     };
@@ -176,6 +176,7 @@ pub async fn fund_distribution_prepare(
     };
     let result = state
         .app
+        .fund()
         .prepare_distribution(&session.actor(&context), year, today)
         .await;
     match Outcome::of(result, |r| {
@@ -199,6 +200,7 @@ pub async fn fund_distribution_approve(
     };
     let result = state
         .app
+        .fund()
         .approve_distribution(&session.actor(&context), year)
         .await;
     match Outcome::of(result, |r| {

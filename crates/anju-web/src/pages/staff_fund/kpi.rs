@@ -265,7 +265,7 @@ async fn kpi_page(
 ) -> Response {
     let app = &state.app;
     let today = state.today();
-    let cockpit = match app.kpi_cockpit(i32::MAX, today).await {
+    let cockpit = match app.fund().kpi_cockpit(i32::MAX, today).await {
         Ok(c) => c,
         Err(e) => return failed(state, session, e),
     };
@@ -322,7 +322,7 @@ async fn kpi_page(
         })
         .collect();
     let shown_year = shown.map_or(cockpit.year, |y| y.year);
-    let months = match app.kpi_months(shown_year, today).await {
+    let months = match app.fund().kpi_months(shown_year, today).await {
         Ok(m) => m,
         Err(e) => return failed(state, session, e),
     };
@@ -424,6 +424,7 @@ pub async fn kpi_input(
         Ok(year) => {
             state
                 .app
+                .fund()
                 .enter_fund_input(
                     &session.actor(&context),
                     year,
@@ -436,7 +437,7 @@ pub async fn kpi_input(
         }
         Err(e) => Err(e.into()),
     };
-    let keys = input_keys(&state.app.plan_catalogue());
+    let keys = input_keys(&state.app.fund().plan_catalogue());
     match Outcome::of(result, |r| {
         format!(
             "已录入 {} 年 {}：{}。",

@@ -155,7 +155,7 @@ struct LiquidityPage {
 
 async fn liquidity_page(state: &WebState, session: &Session, outcome: Outcome) -> Response {
     let app = &state.app;
-    let view = match app.liquidity(state.today()).await {
+    let view = match app.fund().liquidity(state.today()).await {
         Ok(v) => v,
         Err(e) => return failed(state, session, e),
     };
@@ -200,6 +200,7 @@ pub async fn fund_liquidity_check(
 ) -> Response {
     let result = state
         .app
+        .fund()
         .check_liquidity(&session.actor(&context), state.today())
         .await;
     match Outcome::of(result, |raised| {
@@ -234,6 +235,7 @@ pub async fn fund_alert_acknowledge(
 ) -> Response {
     let result = state
         .app
+        .fund()
         .acknowledge_alert(&session.actor(&context), id, &form.note)
         .await;
     match Outcome::of(result, |()| format!("预警 {id} 已确认。")) {

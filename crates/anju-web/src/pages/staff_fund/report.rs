@@ -29,7 +29,7 @@ async fn annual(
 ) -> AppResult<(i32, anju_app::fund::AnnualReport)> {
     let today = state.today();
     let year = year_of(&query.year, today.year() - 1)?;
-    Ok((year, state.app.annual_report(year, today).await?))
+    Ok((year, state.app.fund().annual_report(year, today).await?))
 }
 
 /// 年度报告 as a page, with the PDF to download.
@@ -42,7 +42,7 @@ pub async fn annual_report(
         Ok(r) => r,
         Err(e) => return failed(&state, &session, e),
     };
-    let first = state.app.plan_catalogue().first_year;
+    let first = state.app.fund().plan_catalogue().first_year;
     let page = ReportPage {
         layout: Layout::new(&state.app, Some(&session)),
         tabs: tabs("/staff/report/annual"),
