@@ -110,6 +110,31 @@ impl Layout {
     }
 }
 
+/// A KPI as a page shows it: the code, name and target are the plan's
+/// (`plans/*.toml`), only the value is the page's, so a change of plan
+/// changes every page that shows the indicator.
+pub struct KpiRow {
+    pub code: String,
+    pub name: String,
+    pub value: String,
+    pub target: String,
+}
+
+impl KpiRow {
+    /// The row for `code` in the plan in force; a code the plan lacks is an
+    /// error (`KPI_NOT_IN_PLAN`), never a blank label.
+    pub fn new(app: &App, code: &str, value: String) -> anju_app::AppResult<KpiRow> {
+        let catalogue = app.plan_catalogue();
+        let def = catalogue.get(code)?;
+        Ok(KpiRow {
+            code: def.id.clone(),
+            name: def.name.clone(),
+            value,
+            target: def.target_text(),
+        })
+    }
+}
+
 /// An ID number as screens show it (`3205**********1230`); `-` if unreadable.
 pub fn masked_id_card(text: &str) -> String {
     anju_domain::ids::IdCardNo::parse(text).map_or_else(|_| "-".to_string(), |i| i.masked())

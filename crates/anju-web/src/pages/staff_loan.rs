@@ -9,7 +9,7 @@ use super::loan::{
     AccountPage, Refusal, account_view, binding_name, business_date, caps_of, commercial_text,
     rate_text, remote_text,
 };
-use super::{Layout, failure, internal, masked_id_card, render};
+use super::{KpiRow, Layout, failure, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
@@ -592,8 +592,8 @@ struct OverduePage {
     today: String,
     year: i32,
     rows: Vec<OverdueRow>,
-    k13: String,
-    k12: String,
+    k13: KpiRow,
+    k12: KpiRow,
     issued: i64,
     remote: i64,
     active_loans: i64,
@@ -657,14 +657,21 @@ pub async fn loan_overdue(
             cumulative: l.cumulative_overdue,
         });
     }
+    let (k13, k12) = match (
+        KpiRow::new(app, "K13", per_mille(indicators.k13_overdue_ppm())),
+        KpiRow::new(app, "K12", percent_bp(indicators.k12_remote_bp())),
+    ) {
+        (Ok(k13), Ok(k12)) => (k13, k12),
+        (Err(e), _) | (_, Err(e)) => return failure(app, Some(&session), e),
+    };
     let book = &indicators.book;
     let page = OverduePage {
         layout: Layout::new(app, Some(&session)),
         today: today.to_string(),
         year: today.year(),
         rows,
-        k13: per_mille(indicators.k13_overdue_ppm()),
-        k12: percent_bp(indicators.k12_remote_bp()),
+        k13,
+        k12,
         issued: indicators.issued.count,
         remote: indicators.issued.remote_count,
         active_loans: book.active_loans,

@@ -4,7 +4,7 @@
 //! in; and the year's K10 / K11.
 
 use super::withdrawal::WithdrawalForm;
-use super::{Layout, error_page, failure, internal, masked_id_card, render};
+use super::{KpiRow, Layout, error_page, failure, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
@@ -56,8 +56,8 @@ struct QueuePage {
     reasons: Vec<(String, String)>,
     request_key: String,
     year: i32,
-    k10: String,
-    k11: String,
+    k10: KpiRow,
+    k11: KpiRow,
     shares: Vec<ReasonShare>,
     blacklist: Vec<BlacklistRow>,
     can_blacklist: bool,
@@ -139,6 +139,13 @@ async fn queue_page(
     ) else {
         return internal(app, Some(session));
     };
+    let (k10, k11) = match (
+        KpiRow::new(app, "K10", percent(k.withdrawn, k.collected)),
+        KpiRow::new(app, "K11", percent(k.housing, k.withdrawn)),
+    ) {
+        (Ok(k10), Ok(k11)) => (k10, k11),
+        (Err(e), _) | (_, Err(e)) => return failure(app, Some(session), e),
+    };
     let mut to_prepare = Vec::new();
     for w in &submitted {
         match queue_row(state, session, w).await {
@@ -167,8 +174,8 @@ async fn queue_page(
             .collect(),
         request_key: anju_app::access::random_token(),
         year: today.year(),
-        k10: percent(k.withdrawn, k.collected),
-        k11: percent(k.housing, k.withdrawn),
+        k10,
+        k11,
         shares: k
             .by_reason
             .into_iter()
