@@ -18,7 +18,7 @@ use anju_app::fund::{
     LiquidityView, Statements,
 };
 use anju_app::{AppError, AppResult};
-use anju_domain::access::Role;
+use anju_domain::access::{Role, duties};
 use anju_domain::fund::DepositKind;
 use anju_domain::fund::DepositStatus;
 use anju_domain::fund::DistributionStatus;
@@ -164,11 +164,11 @@ fn period_text(p: Period) -> String {
 }
 
 fn is_finance(role: Role) -> bool {
-    matches!(role, Role::Finance | Role::Manager)
+    duties::FINANCE.contains(&role)
 }
 
 fn watches_liquidity(role: Role) -> bool {
-    matches!(role, Role::RiskManager | Role::Finance | Role::Manager)
+    duties::FUND_WATCH.contains(&role)
 }
 
 // ---- 财务报表 ----

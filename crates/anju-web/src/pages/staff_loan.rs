@@ -16,7 +16,7 @@ use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::loan::{LoanRecord, RepricingSummary, RunSummary};
 use anju_app::{AppError, AppResult};
-use anju_domain::access::Role;
+use anju_domain::access::{Role, duties};
 use anju_domain::collection::mask_name;
 use anju_domain::loan::LoanProduct;
 use anju_domain::loan::{LoanStatus, Method};
@@ -169,8 +169,8 @@ fn people(l: &LoanRecord) -> String {
 
 async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppResult<QueueRow> {
     let me = &session.principal;
-    let makers = matches!(me.role, Role::Clerk | Role::Reviewer | Role::Manager);
-    let checkers = matches!(me.role, Role::Reviewer | Role::Manager);
+    let makers = duties::CASE_DESK.contains(&me.role);
+    let checkers = duties::REVIEWERS.contains(&me.role);
     let login = Some(me.login.clone());
     let own = if l.reviewed_by == login {
         Some("您是本笔贷款的初审人，不能审批")
@@ -228,8 +228,7 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
                     | LoanStatus::Approved
             ),
         can_contract: makers && l.status == LoanStatus::Approved,
-        can_disburse: matches!(me.role, Role::Finance | Role::Manager)
-            && l.status == LoanStatus::Contracted,
+        can_disburse: duties::FINANCE.contains(&me.role) && l.status == LoanStatus::Contracted,
     })
 }
 
@@ -285,9 +284,9 @@ async fn queue_page(
         sections,
         active,
         today: state.today().to_string(),
-        can_run: matches!(role, Role::Finance | Role::Manager),
+        can_run: duties::FINANCE.contains(&role),
         can_reprice: role == Role::Manager,
-        can_enter_project: matches!(role, Role::Reviewer | Role::Manager),
+        can_enter_project: duties::REVIEWERS.contains(&role),
         request_key: anju_app::access::random_token(),
         run,
         repriced,

@@ -12,7 +12,7 @@ use crate::state::WebState;
 use anju_app::withdrawal::{BlacklistRecord, WithdrawalApplication, WithdrawalRecord};
 use anju_app::{AppError, AppResult};
 use anju_domain::Fen;
-use anju_domain::access::Role;
+use anju_domain::access::duties;
 use anju_domain::collection::mask_name;
 use anju_domain::withdrawal::WithdrawalStatus;
 use askama::Template;
@@ -117,7 +117,7 @@ async fn queue_row(
             .collect(),
         can_prepare: w.status == WithdrawalStatus::Submitted,
         can_approve: w.status == WithdrawalStatus::Prepared
-            && matches!(me.role, Role::Reviewer | Role::Manager)
+            && duties::REVIEWERS.contains(&me.role)
             && w.prepared_by.as_deref() != Some(me.login.as_str()),
     })
 }
@@ -194,7 +194,7 @@ async fn queue_page(
                 period: format!("{} 至 {}", b.listed_on, b.expires_on),
             })
             .collect(),
-        can_blacklist: matches!(session.principal.role, Role::Reviewer | Role::Manager),
+        can_blacklist: duties::REVIEWERS.contains(&session.principal.role),
     };
     render(app, Some(session), page.render())
 }
