@@ -5,7 +5,10 @@
 use crate::auth::Access;
 use crate::state::WebState;
 use crate::{api, api_loan, api_withdrawal, ops, pages, static_files};
-use anju_domain::access::Role;
+use anju_domain::access::duties::{
+    AGENTS, AUDIT, CASE_DESK, CHECKERS, FINANCE, FUND_VIEWERS, FUND_WATCH, LOAN_DESK, LOAN_RISK,
+    LOAN_VIEWERS, MAKERS, MANAGERS, MEMBERS, OPERATIONS, PARTNERS, REVIEWERS,
+};
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
@@ -18,58 +21,8 @@ pub struct RouteSpec {
     pub summary: &'static str,
 }
 
-const MEMBER: &[Role] = &[Role::Member];
 /// The largest withdrawal application upload: two 5 MB documents and the form.
 const WITHDRAWAL_UPLOAD_BYTES: usize = 11 * 1024 * 1024;
-const AGENT: &[Role] = &[Role::EmployerAgent];
-/// Staff who work the queue and the ledger.
-const STAFF: &[Role] = &[
-    Role::Clerk,
-    Role::Reviewer,
-    Role::Finance,
-    Role::RiskManager,
-    Role::Manager,
-];
-const MAKERS: &[Role] = &[Role::Clerk, Role::Finance, Role::Manager];
-const CHECKERS: &[Role] = &[Role::Reviewer, Role::Manager];
-const AUDIT: &[Role] = &[Role::Auditor, Role::Manager];
-const MANAGER: &[Role] = &[Role::Manager];
-/// Who reviews withdrawals (初审 and 复核) and takes them at the counter.
-const WITHDRAWAL_STAFF: &[Role] = &[Role::Clerk, Role::Reviewer, Role::Manager];
-/// Who approves above the limit (复核).
-const REVIEWERS: &[Role] = &[Role::Reviewer, Role::Manager];
-/// Who runs the yearly interest settlement.
-const FINANCE: &[Role] = &[Role::Finance, Role::Manager];
-/// Who sees the loan queues (each step then checks its own roles).
-const LOAN_DESK: &[Role] = &[Role::Clerk, Role::Reviewer, Role::Finance, Role::Manager];
-/// Who reads the overdue loan list and the risk indicators.
-const LOAN_RISK: &[Role] = &[
-    Role::RiskManager,
-    Role::Reviewer,
-    Role::Manager,
-    Role::Auditor,
-    Role::Clerk,
-];
-/// Staff who may open a loan's account.
-const LOAN_VIEWERS: &[Role] = &[
-    Role::Clerk,
-    Role::Reviewer,
-    Role::Finance,
-    Role::RiskManager,
-    Role::Manager,
-    Role::Auditor,
-];
-/// Who reads 资金管理 (the statements, deposits, liquidity, KPIs, the report).
-const FUND_VIEWERS: &[Role] = &[
-    Role::Finance,
-    Role::RiskManager,
-    Role::Manager,
-    Role::Auditor,
-];
-/// Who runs a liquidity check and acknowledges alerts.
-const FUND_WATCH: &[Role] = &[Role::RiskManager, Role::Finance, Role::Manager];
-/// Machine clients with an API token (partner centres, the 一件事 platform).
-const PARTNER: &[Role] = &[Role::PartnerCentre];
 
 fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
     RouteSpec {
@@ -98,14 +51,14 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             post(pages::signout),
         ),
         (
-            spec(Method::GET, "/member", Roles(MEMBER), "个人首页"),
+            spec(Method::GET, "/member", Roles(MEMBERS), "个人首页"),
             get(pages::member_home),
         ),
         (
             spec(
                 Method::GET,
                 "/member/interest",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "结息明细（逐笔积数与利息）",
             ),
             get(pages::member_interest),
@@ -114,7 +67,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/member/statement.csv",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "账户明细下载（CSV）",
             ),
             get(pages::member_statement_csv),
@@ -123,7 +76,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/member/statement.pdf",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "账户明细下载（PDF）",
             ),
             get(pages::member_statement_pdf),
@@ -132,7 +85,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/member/withdrawals",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "提取申请与进度",
             ),
             get(pages::member_withdrawals),
@@ -141,7 +94,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/member/withdrawals/check",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "提取条件即时检查",
             ),
             get(pages::member_withdrawal_check),
@@ -150,7 +103,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/member/withdrawals",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "提交提取申请",
             ),
             // Two documents of up to 5 MB each, and the form.
@@ -161,7 +114,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/member/repayment-agreement",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "签订委托提取还贷协议",
             ),
             post(pages::member_repayment_sign),
@@ -170,7 +123,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/member/repayment-agreement/end",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "终止委托提取还贷协议",
             ),
             post(pages::member_repayment_end),
@@ -179,7 +132,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/member/loans",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "我的贷款与贷款申请",
             ),
             get(pages::member_loans),
@@ -188,20 +141,25 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/member/loans/check",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "贷款试算（资格、额度、利率、月供）",
             ),
             get(pages::member_loan_check),
         ),
         (
-            spec(Method::POST, "/member/loans", Roles(MEMBER), "提交贷款申请"),
+            spec(
+                Method::POST,
+                "/member/loans",
+                Roles(MEMBERS),
+                "提交贷款申请",
+            ),
             post(pages::member_loan_apply),
         ),
         (
             spec(
                 Method::GET,
                 "/member/loans/{id}",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "贷款账户（还款计划、记录）",
             ),
             get(pages::member_loan_account),
@@ -210,7 +168,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/member/loans/{id}/prepay",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "提前还款",
             ),
             post(pages::member_loan_prepay),
@@ -219,7 +177,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/member/loans/{id}/card",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "变更还款账户",
             ),
             post(pages::member_loan_card),
@@ -228,7 +186,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/member/loans/{id}/certificate",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "抵押注销证明",
             ),
             get(pages::member_loan_certificate),
@@ -242,7 +200,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             get(pages::loan_calculator),
         ),
         (
-            spec(Method::GET, "/employer", Roles(AGENT), "单位首页"),
+            spec(Method::GET, "/employer", Roles(AGENTS), "单位首页"),
             get(pages::employer_home),
         ),
         (
@@ -254,14 +212,14 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             post(pages::register_submit),
         ),
         (
-            spec(Method::POST, "/employer/members", Roles(AGENT), "增加职工"),
+            spec(Method::POST, "/employer/members", Roles(AGENTS), "增加职工"),
             post(pages::add_member),
         ),
         (
             spec(
                 Method::POST,
                 "/employer/members/import",
-                Roles(AGENT),
+                Roles(AGENTS),
                 "批量增员（Excel 或 CSV）",
             ),
             post(pages::import_members),
@@ -270,7 +228,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/employer/members/{id}/seal",
-                Roles(AGENT),
+                Roles(AGENTS),
                 "减员（封存）",
             ),
             post(pages::seal_member),
@@ -279,7 +237,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/employer/bills",
-                Roles(AGENT),
+                Roles(AGENTS),
                 "生成汇缴清册",
             ),
             post(pages::generate_bill),
@@ -288,7 +246,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/employer/bills/{id}",
-                Roles(AGENT),
+                Roles(AGENTS),
                 "清册明细",
             ),
             get(pages::employer_bill_detail),
@@ -297,7 +255,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/employer/bills/{id}/payment",
-                Roles(AGENT),
+                Roles(AGENTS),
                 "确认并缴款",
             ),
             post(pages::pay_bill),
@@ -306,7 +264,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/employer/terms",
-                Roles(AGENT),
+                Roles(AGENTS),
                 "确认缴存比例和发薪日",
             ),
             post(pages::confirm_terms),
@@ -315,7 +273,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/employer/back-payments",
-                Roles(AGENT),
+                Roles(AGENTS),
                 "生成补缴清册",
             ),
             post(pages::back_payment),
@@ -324,7 +282,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/employer/bases",
-                Roles(AGENT),
+                Roles(AGENTS),
                 "申报年度缴存基数",
             ),
             post(pages::file_bases),
@@ -333,7 +291,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/employer/bases/import",
-                Roles(AGENT),
+                Roles(AGENTS),
                 "上传年度缴存基数文件",
             ),
             post(pages::import_bases),
@@ -342,7 +300,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/employer/reliefs",
-                Roles(AGENT),
+                Roles(AGENTS),
                 "申请缓缴或降低缴存比例",
             ),
             post(pages::apply_relief),
@@ -359,13 +317,13 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/member/deposits",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "灵活就业人员缴存",
             ),
             post(pages::flexible_deposit),
         ),
         (
-            spec(Method::GET, "/staff", Roles(STAFF), "工作台"),
+            spec(Method::GET, "/staff", Roles(OPERATIONS), "工作台"),
             get(pages::staff_home),
         ),
         (
@@ -390,7 +348,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/staff/withdrawals",
-                Roles(WITHDRAWAL_STAFF),
+                Roles(CASE_DESK),
                 "提取审核",
             ),
             get(pages::withdrawal_queue),
@@ -399,7 +357,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/staff/withdrawals/{id}/prepare",
-                Roles(WITHDRAWAL_STAFF),
+                Roles(CASE_DESK),
                 "提取初审",
             ),
             post(pages::withdrawal_prepare),
@@ -417,7 +375,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/staff/withdrawals/{id}/reject",
-                Roles(WITHDRAWAL_STAFF),
+                Roles(CASE_DESK),
                 "不予提取",
             ),
             post(pages::withdrawal_reject),
@@ -435,7 +393,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/staff/withdrawals/counter",
-                Roles(WITHDRAWAL_STAFF),
+                Roles(CASE_DESK),
                 "柜面受理提取",
             ),
             post(pages::withdrawal_counter),
@@ -444,7 +402,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/staff/withdrawals/{id}/documents/{no}",
-                Roles(WITHDRAWAL_STAFF),
+                Roles(CASE_DESK),
                 "提取申请材料",
             ),
             get(pages::withdrawal_document),
@@ -475,7 +433,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/staff/loans/{id}/review",
-                Roles(WITHDRAWAL_STAFF),
+                Roles(CASE_DESK),
                 "贷款初审",
             ),
             post(pages::loan_review),
@@ -493,7 +451,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/staff/loans/{id}/reject",
-                Roles(WITHDRAWAL_STAFF),
+                Roles(CASE_DESK),
                 "不予贷款",
             ),
             post(pages::loan_reject),
@@ -502,7 +460,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/staff/loans/{id}/contract",
-                Roles(WITHDRAWAL_STAFF),
+                Roles(CASE_DESK),
                 "签订借款合同（抵押登记）",
             ),
             post(pages::loan_contract),
@@ -547,7 +505,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/staff/loans/reprice",
-                Roles(MANAGER),
+                Roles(MANAGERS),
                 "存量贷款 1 月 1 日重定价",
             ),
             post(pages::loan_reprice),
@@ -600,7 +558,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/staff/fund/distribution/approve",
-                Roles(MANAGER),
+                Roles(MANAGERS),
                 "审批增值收益分配方案并入账",
             ),
             post(pages::fund_distribution_approve),
@@ -699,7 +657,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/staff/collection",
-                Roles(STAFF),
+                Roles(OPERATIONS),
                 "归集管理（指标、查询、催缴）",
             ),
             get(pages::collection_home),
@@ -708,7 +666,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/staff/collection/day",
-                Roles(MANAGER),
+                Roles(MANAGERS),
                 "执行归集日终",
             ),
             post(pages::run_collection_day),
@@ -717,7 +675,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/staff/employers/{id}",
-                Roles(STAFF),
+                Roles(OPERATIONS),
                 "单位档案",
             ),
             get(pages::staff_employer_detail),
@@ -741,7 +699,12 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             post(pages::staff_bill_correction),
         ),
         (
-            spec(Method::GET, "/staff/members/{id}", Roles(STAFF), "个人档案"),
+            spec(
+                Method::GET,
+                "/staff/members/{id}",
+                Roles(OPERATIONS),
+                "个人档案",
+            ),
             get(pages::staff_member_detail),
         ),
         (
@@ -758,7 +721,12 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             post(pages::staff_open_case),
         ),
         (
-            spec(Method::GET, "/staff/cases/{id}", Roles(STAFF), "催缴案件"),
+            spec(
+                Method::GET,
+                "/staff/cases/{id}",
+                Roles(OPERATIONS),
+                "催缴案件",
+            ),
             get(pages::staff_case_detail),
         ),
         (
@@ -867,7 +835,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/api/v1/member/balance",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "个人账户余额与积数",
             ),
             get(api::member_balance),
@@ -876,7 +844,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/api/v1/member/withdrawals/eligibility",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "提取条件与可提取金额",
             ),
             get(api_withdrawal::eligibility),
@@ -885,7 +853,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/api/v1/member/withdrawals",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "我的提取申请",
             ),
             get(api_withdrawal::list),
@@ -894,13 +862,13 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/api/v1/member/withdrawals",
-                Roles(MEMBER),
+                Roles(MEMBERS),
                 "申请提取（幂等）",
             ),
             post(api_withdrawal::apply),
         ),
         (
-            spec(Method::GET, "/api/v1/tasks", Roles(STAFF), "待办列表"),
+            spec(Method::GET, "/api/v1/tasks", Roles(OPERATIONS), "待办列表"),
             get(api::pending_tasks),
         ),
         (
@@ -929,7 +897,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/api/v1/yjs/company-registered",
-                Roles(PARTNER),
+                Roles(PARTNERS),
                 "“一件事”企业开办：开立单位账户",
             ),
             post(api::company_registered),
@@ -938,7 +906,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/api/v1/yjs/company-deregistered",
-                Roles(PARTNER),
+                Roles(PARTNERS),
                 "“一件事”企业注销：单位销户",
             ),
             post(api::company_deregistered),

@@ -266,6 +266,56 @@ async fn every_route_admits_exactly_its_declared_roles() {
     assert!(checked >= 27 * 10, "{checked}");
 }
 
+/// Text as askama escapes it into a page.
+fn html_escaped(text: &str) -> String {
+    askama::filters::escape(text, askama::filters::Html)
+        .expect("escape")
+        .to_string()
+}
+
+/// Every KPI a page names is the plan's (`plans/suzhou-14th.toml`): code,
+/// name and target, so changing the plan changes the pages.
+#[tokio::test]
+async fn pages_name_kpis_and_targets_as_the_plan_states_them() {
+    let h = harness().await;
+    let clients = h.clients().await;
+    let plan = h.app.fund().plan_catalogue();
+    let collection = h.get("/staff/collection", &clients[&Role::Clerk]).await;
+    let k05 = plan.get("K05").expect("K05");
+    let start = collection.body.find("id=\"kpi-K05\"").expect("K05 row");
+    let row = &collection.body[start..];
+    let row = &row[..row.find("</tr>").expect("row end")];
+    assert!(row.contains(&format!("<td>{}</td>", k05.name)), "{row}");
+    assert!(
+        row.contains(&format!("<td>{}</td>", html_escaped(&k05.target_text()))),
+        "{row}"
+    );
+    let pages: [(Role, &str, &[&str]); 5] = [
+        (
+            Role::Clerk,
+            "/staff/collection",
+            &["K05", "K06", "K07", "K08"],
+        ),
+        (Role::Clerk, "/staff", &["K06"]),
+        (Role::Clerk, "/staff/withdrawals", &["K10", "K11"]),
+        (Role::RiskManager, "/staff/loans/overdue", &["K12", "K13"]),
+        (Role::Manager, "/audit", &["K18"]),
+    ];
+    for (role, path, codes) in pages {
+        let page = h.get(path, &clients[&role]).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+        for code in codes {
+            let def = plan.get(code).expect(code);
+            for text in [def.id.clone(), def.name.clone(), def.target_text()] {
+                assert!(
+                    page.body.contains(&html_escaped(&text)),
+                    "{path} lacks {code}'s “{text}”"
+                );
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_router_serves_nothing_outside_the_table() {
     let h = harness().await;

@@ -10,7 +10,7 @@ use super::{YEAR_END_TRANSFER, finance_staff, movement_of, staff_login};
 use crate::Fund;
 use crate::access::Actor;
 use crate::{App, AppResult};
-use anju_domain::access::Role;
+use anju_domain::access::duties;
 use anju_domain::fund::DistributionStatus;
 use anju_domain::fund::{self, DistributionInput, DistributionPlan};
 use anju_domain::ledger::{IdempotencyKey, NewEntry};
@@ -64,7 +64,7 @@ impl App {
         actor: &Actor,
         year: i32,
     ) -> AppResult<DistributionRecord> {
-        let login = staff_login(actor, &[Role::Manager])?;
+        let login = staff_login(actor, duties::MANAGERS)?;
         let record = self.store().distribution(year).await?.ok_or_else(|| {
             DomainError::new(
                 "DISTRIBUTION_NOT_PREPARED",

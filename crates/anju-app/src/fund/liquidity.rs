@@ -9,7 +9,7 @@ use super::{Position, credit_side, staff_login};
 use crate::Fund;
 use crate::access::Actor;
 use crate::{App, AppResult};
-use anju_domain::access::{Channel, Role};
+use anju_domain::access::{Channel, duties};
 use anju_domain::fund::{self, Alert, Snapshot, Thresholds, YearFigures};
 use anju_domain::{Date, DomainError};
 
@@ -74,7 +74,7 @@ impl App {
         alert_id: i64,
         note: &str,
     ) -> AppResult<()> {
-        let login = staff_login(actor, &[Role::RiskManager, Role::Finance, Role::Manager])?;
+        let login = staff_login(actor, duties::FUND_WATCH)?;
         let note = note.trim();
         if note.is_empty() || note.chars().count() > 200 {
             return Err(DomainError::new("ALERT_NOTE", "请填写处置说明（200 字以内）").into());
@@ -125,7 +125,7 @@ impl Fund<'_> {
         let allowed = if actor.principal.is_none() && actor.channel == Channel::Batch {
             Ok(())
         } else {
-            staff_login(actor, &[Role::RiskManager, Role::Finance, Role::Manager]).map(|_| ())
+            staff_login(actor, duties::FUND_WATCH).map(|_| ())
         };
         let result = match allowed {
             Ok(()) => self.check_liquidity_inner(today).await,

@@ -23,7 +23,7 @@ pub use report::{AnnualReport, BranchRow, ReportLine, ReportPart, ReportSection,
 use crate::Fund;
 use crate::access::Actor;
 use crate::{App, AppResult};
-use anju_domain::access::Role;
+use anju_domain::access::{Role, duties};
 use anju_domain::fund::{
     self, BalanceSheet, IncomeStatement, TrialBalance, YearFigures, apply_totals,
 };
@@ -279,7 +279,7 @@ fn loans_repaid(days: &[GlDayRow]) -> AppResult<i64> {
 
 /// Finance staff (财务人员) or a manager.
 fn finance_staff(actor: &Actor) -> AppResult<String> {
-    staff_login(actor, &[Role::Finance, Role::Manager])
+    staff_login(actor, duties::FINANCE)
 }
 
 fn staff_login(actor: &Actor, roles: &[Role]) -> AppResult<String> {

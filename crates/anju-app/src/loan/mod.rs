@@ -23,7 +23,7 @@ use crate::Loans;
 use crate::access::{Actor, Principal};
 use crate::withdrawal::PayoutRequest;
 use crate::{App, AppResult};
-use anju_domain::access::Role;
+use anju_domain::access::{Role, duties};
 use anju_domain::collection::MemberStatus;
 use anju_domain::ids::{BankCardNo, IdCardNo};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
@@ -160,7 +160,7 @@ impl App {
     }
 
     async fn try_review_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
-        let staff = staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
+        let staff = staff_of(actor, duties::CASE_DESK)?;
         let mut loan = self.loans().loan(id).await?;
         let from = loan.status;
         if from != LoanStatus::Submitted {
@@ -173,7 +173,7 @@ impl App {
     }
 
     async fn try_approve_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
-        let staff = staff_of(actor, &[Role::Reviewer, Role::Manager])?;
+        let staff = staff_of(actor, duties::REVIEWERS)?;
         let mut loan = self.loans().loan(id).await?;
         let from = loan.status;
         let login = Some(staff.login.clone());
@@ -209,7 +209,7 @@ impl App {
     }
 
     async fn try_reject_loan(&self, actor: &Actor, id: i64, note: &str) -> AppResult<LoanRecord> {
-        staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
+        staff_of(actor, duties::CASE_DESK)?;
         if note.trim().is_empty() {
             return Err(DomainError::new("REASON_REQUIRED", "请填写不予贷款的理由").into());
         }
@@ -238,7 +238,7 @@ impl App {
         mortgage_no: &str,
         today: Date,
     ) -> AppResult<LoanRecord> {
-        staff_of(actor, &[Role::Clerk, Role::Reviewer, Role::Manager])?;
+        staff_of(actor, duties::CASE_DESK)?;
         let mortgage_no = mortgage_no.trim();
         if mortgage_no.is_empty() || mortgage_no.chars().count() > 40 {
             return Err(DomainError::new(
@@ -263,7 +263,7 @@ impl App {
     }
 
     async fn try_disburse(&self, actor: &Actor, id: i64, today: Date) -> AppResult<LoanRecord> {
-        staff_of(actor, &[Role::Finance, Role::Manager])?;
+        staff_of(actor, duties::FINANCE)?;
         let mut loan = self.loans().loan(id).await?;
         if loan.status != LoanStatus::Contracted {
             return Err(state_changed(id));
@@ -952,7 +952,7 @@ pub fn imported_loan(
 fn acting_for(actor: &Actor, member_id: i64) -> AppResult<Principal> {
     match &actor.principal {
         Some(p) if p.role == Role::Member && p.member_id == Some(member_id) => Ok(p.clone()),
-        Some(p) if matches!(p.role, Role::Clerk | Role::Reviewer | Role::Manager) => Ok(p.clone()),
+        Some(p) if duties::CASE_DESK.contains(&p.role) => Ok(p.clone()),
         _ => Err(DomainError::new("LOAN_SCOPE", "只能为本人申请贷款，或由柜员代办").into()),
     }
 }
@@ -1035,7 +1035,7 @@ impl App {
         let mut loan = self.loans().loan_for(actor, id).await?;
         if let Some(p) = &actor.principal
             && p.role.is_staff()
-            && !matches!(p.role, Role::Clerk | Role::Manager)
+            && !duties::LOAN_COUNTER.contains(&p.role)
         {
             return Err(DomainError::new("NOT_PERMITTED", "变更还款账户须由本人或柜员办理").into());
         }
@@ -1065,16 +1065,7 @@ impl Loans<'_> {
         actor: &Actor,
         today: Date,
     ) -> AppResult<Vec<LoanAccount>> {
-        staff_of(
-            actor,
-            &[
-                Role::RiskManager,
-                Role::Reviewer,
-                Role::Manager,
-                Role::Auditor,
-                Role::Clerk,
-            ],
-        )?;
+        staff_of(actor, duties::LOAN_RISK)?;
         let mut list = Vec::new();
         for loan in self.store().overdue_loans(500).await? {
             list.push(self.loan_account_of(loan, today).await?);

@@ -9,7 +9,7 @@ use super::staff_of;
 use crate::Loans;
 use crate::access::Actor;
 use crate::{App, AppResult};
-use anju_domain::access::Role;
+use anju_domain::access::duties;
 use anju_domain::ids::BankCardNo;
 use anju_domain::loan::LoanProduct;
 use anju_domain::loan::LoanStatus;
@@ -41,7 +41,7 @@ impl App {
         a: &ProjectLoanApplication,
         today: Date,
     ) -> AppResult<LoanRecord> {
-        let staff = staff_of(actor, &[Role::Reviewer, Role::Manager])?;
+        let staff = staff_of(actor, duties::REVIEWERS)?;
         if let Some(found) = self.store().loan_by_key(0, a.request_key.trim()).await? {
             return Ok(found);
         }

@@ -8,7 +8,7 @@ use super::{installment_record, state_changed};
 use crate::Loans;
 use crate::access::Actor;
 use crate::{App, AppResult};
-use anju_domain::access::Role;
+use anju_domain::access::duties;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanEventKind;
@@ -62,7 +62,7 @@ impl App {
         let mut loan = self.loans().loan_for(actor, id).await?;
         if let Some(p) = &actor.principal
             && p.role.is_staff()
-            && !matches!(p.role, Role::Clerk | Role::Manager)
+            && !duties::LOAN_COUNTER.contains(&p.role)
         {
             return Err(DomainError::new("NOT_PERMITTED", "提前还款须由本人或柜员办理").into());
         }

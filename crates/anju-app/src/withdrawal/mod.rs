@@ -25,7 +25,7 @@ pub use repayment::{RepaymentDay, RepaymentTerms};
 use crate::Withdrawals;
 use crate::access::{Actor, Principal};
 use crate::{App, AppResult};
-use anju_domain::access::Role;
+use anju_domain::access::{Role, duties};
 use anju_domain::collection::MemberStatus;
 use anju_domain::ids::{BankCardNo, IdCardNo};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
@@ -297,7 +297,7 @@ impl App {
         today: Date,
     ) -> AppResult<WithdrawalRecord> {
         let staff = staff_of(actor)?;
-        if !matches!(staff.role, Role::Reviewer | Role::Manager) {
+        if !duties::REVIEWERS.contains(&staff.role) {
             return Err(DomainError::new("NOT_A_REVIEWER", "复核须由审核员办理").into());
         }
         let record = self
@@ -484,7 +484,7 @@ impl App {
         entry: &anju_store::BlacklistRecord,
     ) -> AppResult<()> {
         let staff = staff_of(actor)?;
-        if !matches!(staff.role, Role::Reviewer | Role::Manager) {
+        if !duties::REVIEWERS.contains(&staff.role) {
             let message = "列入失信名单须由审核员或管理员办理";
             return Err(DomainError::new("NOT_A_REVIEWER", message).into());
         }
@@ -706,14 +706,14 @@ fn state_changed(id: i64) -> crate::AppError {
 fn acting_for(actor: &Actor, member_id: i64) -> AppResult<Principal> {
     match &actor.principal {
         Some(p) if p.role == Role::Member && p.member_id == Some(member_id) => Ok(p.clone()),
-        Some(p) if matches!(p.role, Role::Clerk | Role::Reviewer | Role::Manager) => Ok(p.clone()),
+        Some(p) if duties::CASE_DESK.contains(&p.role) => Ok(p.clone()),
         _ => Err(DomainError::new("WITHDRAWAL_SCOPE", "只能为本人申请提取，或由柜员代办").into()),
     }
 }
 
 fn staff_of(actor: &Actor) -> AppResult<Principal> {
     match &actor.principal {
-        Some(p) if matches!(p.role, Role::Clerk | Role::Reviewer | Role::Manager) => Ok(p.clone()),
+        Some(p) if duties::CASE_DESK.contains(&p.role) => Ok(p.clone()),
         _ => Err(DomainError::new("NOT_STAFF", "须由中心工作人员办理").into()),
     }
 }

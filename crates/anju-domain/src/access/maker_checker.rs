@@ -1,7 +1,7 @@
 //! 岗位制衡: an action that needs approval becomes a task prepared by one
 //! person and decided by another who holds a role allowed to decide it.
 
-use super::Role;
+use super::{Role, duties};
 use crate::error::{DomainError, DomainResult};
 
 /// Kinds of approvable work. Each names the roles that may decide it.
@@ -47,10 +47,8 @@ impl TaskKind {
     /// Roles that may prepare this work.
     pub fn makers(self) -> &'static [Role] {
         match self {
-            TaskKind::EntryReversal | TaskKind::BillCorrection => {
-                &[Role::Clerk, Role::Finance, Role::Manager]
-            }
-            TaskKind::EmployerRelief => &[Role::EmployerAgent, Role::Clerk],
+            TaskKind::EntryReversal | TaskKind::BillCorrection => duties::MAKERS,
+            TaskKind::EmployerRelief => duties::RELIEF_MAKERS,
         }
     }
 
@@ -58,7 +56,7 @@ impl TaskKind {
     pub fn checkers(self) -> &'static [Role] {
         match self {
             TaskKind::EntryReversal | TaskKind::BillCorrection | TaskKind::EmployerRelief => {
-                &[Role::Reviewer, Role::Manager]
+                duties::CHECKERS
             }
         }
     }

@@ -2,6 +2,7 @@
 //! lockout, second factor) and maker-checker (岗位制衡). Pure rules; the app
 //! layer stores users and sessions and calls these.
 
+pub mod duties;
 mod maker_checker;
 mod role;
 mod signin;

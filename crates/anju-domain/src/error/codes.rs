@@ -219,6 +219,7 @@ pub const CODES: &[CodeInfo] = &[
     c("KEY_CORRUPT", Internal, "签名密钥已损坏"),
     c("KEY_GENERATION", Internal, "无法生成签名密钥"),
     c("KPI_CATALOGUE_INVALID", Invalid, "规划指标目录文件有误"),
+    c("KPI_NOT_IN_PLAN", Internal, "规划指标目录缺少该指标"),
     c("KPI_VALUE_EMPTY", Invalid, "指标值不能为空"),
     c("KPI_VALUE_NOT_WHOLE", Invalid, "指标值应为整数"),
     c("LADDER_TERM_INVALID", Invalid, "不是有效的定期存款档次"),

@@ -186,6 +186,41 @@ pub struct KpiDef {
     pub target_input: Option<String>,
 }
 
+impl KpiDef {
+    /// The target as the plan states it, with its comparison: "≥ 72%",
+    /// "< 0.015‰", "≈ 70,000", "60%–80%"; an input target (K04) is its text.
+    pub fn target_text(&self) -> String {
+        let target = plain(self.target.text(self.unit));
+        if self.target_input.is_some() {
+            return target;
+        }
+        let high = self.target_high.as_ref().map(|h| plain(h.text(self.unit)));
+        match (self.comparison, self.strict) {
+            (Comparison::AtLeast, false) => format!("≥ {target}"),
+            (Comparison::AtLeast, true) => format!("> {target}"),
+            (Comparison::AtMost, false) => format!("≤ {target}"),
+            (Comparison::AtMost, true) => format!("< {target}"),
+            (Comparison::About, _) => format!("≈ {target}"),
+            (Comparison::Band, _) => format!("{target}–{}", high.unwrap_or_default()),
+            (Comparison::Equals, _) => target,
+        }
+    }
+}
+
+/// A shown value without trailing decimal zeros ("72.00%" → "72%"), as a
+/// target is written in the plan; text values pass through.
+fn plain(text: String) -> String {
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, ',' | '.' | '-')))
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(end);
+    if !number.contains('.') {
+        return text;
+    }
+    let number = number.trim_end_matches('0').trim_end_matches('.');
+    format!("{number}{suffix}")
+}
+
 /// A plan's KPI catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanCatalogue {
@@ -195,6 +230,19 @@ pub struct PlanCatalogue {
     pub first_year: i32,
     pub last_year: i32,
     pub kpis: Vec<KpiDef>,
+}
+
+impl PlanCatalogue {
+    /// The KPI with this code. A page or report that names a KPI the plan
+    /// lacks is a configuration error, refused rather than shown blank.
+    pub fn get(&self, code: &str) -> DomainResult<&KpiDef> {
+        self.kpis.iter().find(|k| k.id == code).ok_or_else(|| {
+            DomainError::new(
+                "KPI_NOT_IN_PLAN",
+                format!("规划“{}”没有指标 {code}", self.name),
+            )
+        })
+    }
 }
 
 /// A KPI's standing for one year.

@@ -814,3 +814,23 @@ fn a_malformed_catalogue_names_the_kpi_and_key() {
     let m = catalogue_error("last_year = 2025", "last_year = \"2025\"");
     assert!(m.contains("last_year"), "{m}");
 }
+
+#[test]
+fn a_kpi_is_found_by_code_with_its_target_as_the_plan_states_it() {
+    let cat = suzhou_14th();
+    let text = |code: &str| cat.get(code).expect(code).target_text();
+    assert_eq!(cat.get("K05").expect("K05").name, "年基数调整率");
+    assert_eq!(text("K05"), "≥ 72%");
+    assert_eq!(text("K06"), "< 2%");
+    assert_eq!(text("K07"), "≈ 70,000");
+    assert_eq!(text("K13"), "< 0.015‰");
+    assert_eq!(text("K03"), "> 5,500亿元");
+    assert_eq!(text("K04"), "高于当年GDP增速");
+    assert_eq!(text("K14"), "85%–95%");
+}
+
+#[test]
+fn a_code_the_plan_lacks_is_refused_not_blank() {
+    let err = suzhou_14th().get("K99").expect_err("no K99");
+    assert_eq!(err.code(), "KPI_NOT_IN_PLAN");
+}

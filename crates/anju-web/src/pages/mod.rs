@@ -68,7 +68,7 @@ use crate::auth::Session;
 use crate::error::WebError;
 use crate::state::WebState;
 use anju_app::App;
-use anju_domain::access::Role;
+use anju_domain::access::{Role, duties};
 use anju_domain::ledger::business_type_name;
 use askama::Template;
 use axum::Extension;
@@ -110,46 +110,59 @@ impl Layout {
     }
 }
 
+/// A KPI as a page shows it: the code, name and target are the plan's
+/// (`plans/*.toml`), only the value is the page's, so a change of plan
+/// changes every page that shows the indicator.
+pub struct KpiRow {
+    pub code: String,
+    pub name: String,
+    pub value: String,
+    pub target: String,
+}
+
+impl KpiRow {
+    /// The row for `code` in the plan in force; a code the plan lacks is an
+    /// error (`KPI_NOT_IN_PLAN`), never a blank label.
+    pub fn new(app: &App, code: &str, value: String) -> anju_app::AppResult<KpiRow> {
+        let catalogue = app.fund().plan_catalogue();
+        let def = catalogue.get(code)?;
+        Ok(KpiRow {
+            code: def.id.clone(),
+            name: def.name.clone(),
+            value,
+            target: def.target_text(),
+        })
+    }
+}
+
 /// An ID number as screens show it (`3205**********1230`); `-` if unreadable.
 pub fn masked_id_card(text: &str) -> String {
     anju_domain::ids::IdCardNo::parse(text).map_or_else(|_| "-".to_string(), |i| i.masked())
 }
 
+/// The menu: each page with the duty whose members see it. The page's
+/// route admits at least that duty (a test walks the route table).
+const MENU: &[(&str, &str, &[Role])] = &[
+    ("/member/withdrawals", "提取", duties::MEMBERS),
+    ("/member/loans", "贷款", duties::MEMBERS),
+    ("/staff/collection", "归集管理", duties::OPERATIONS),
+    ("/staff/withdrawals", "提取审核", duties::CASE_DESK),
+    ("/staff/loans", "贷款审批", duties::LOAN_DESK),
+    ("/staff/loans/overdue", "逾期贷款", duties::RISK_WATCH),
+    ("/staff/interest", "结息管理", duties::FINANCE),
+    ("/staff/fund", "资金管理", duties::FUND_VIEWERS),
+    ("/audit", "审计日志", duties::MANAGERS),
+];
+
 /// Navigation by role: each person sees only where they may go.
 fn nav_for(role: Role) -> Vec<NavItem> {
     let item = |href, label| NavItem { href, label };
     let mut nav = vec![item(home_of(role), "首页")];
-    if role == Role::Member {
-        nav.push(item("/member/withdrawals", "提取"));
-        nav.push(item("/member/loans", "贷款"));
-    }
-    if Role::STAFF.contains(&role) && role != Role::Auditor {
-        nav.push(item("/staff/collection", "归集管理"));
-    }
-    if matches!(role, Role::Clerk | Role::Reviewer | Role::Manager) {
-        nav.push(item("/staff/withdrawals", "提取审核"));
-    }
-    if matches!(
-        role,
-        Role::Clerk | Role::Reviewer | Role::Finance | Role::Manager
-    ) {
-        nav.push(item("/staff/loans", "贷款审批"));
-    }
-    if matches!(role, Role::RiskManager | Role::Auditor) {
-        nav.push(item("/staff/loans/overdue", "逾期贷款"));
-    }
-    if matches!(role, Role::Finance | Role::Manager) {
-        nav.push(item("/staff/interest", "结息管理"));
-    }
-    if matches!(
-        role,
-        Role::Finance | Role::RiskManager | Role::Manager | Role::Auditor
-    ) {
-        nav.push(item("/staff/fund", "资金管理"));
-    }
-    if role == Role::Manager {
-        nav.push(item("/audit", "审计日志"));
-    }
+    nav.extend(
+        MENU.iter()
+            .filter(|(_, _, duty)| duty.contains(&role))
+            .map(|(href, label, _)| item(href, label)),
+    );
     nav.push(item("/inbox", "消息"));
     nav
 }
@@ -288,4 +301,32 @@ pub async fn htmx() -> Response {
         HTMX,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routes;
+    use axum::http::Method;
+
+    /// Every page a role's menu offers is a GET route that admits the role,
+    /// so the menu and the routes cannot disagree.
+    #[test]
+    fn every_menu_item_is_a_route_that_admits_the_role() {
+        let table = routes::table();
+        for role in Role::ALL {
+            for item in nav_for(role) {
+                let route = table
+                    .iter()
+                    .map(|(spec, _)| spec)
+                    .find(|spec| spec.method == Method::GET && spec.path == item.href);
+                let route = route.unwrap_or_else(|| panic!("{} has no route", item.href));
+                assert!(
+                    route.access.admits(Some(role)),
+                    "{role:?} is offered {} but its route refuses them",
+                    item.href
+                );
+            }
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! The staff console: the queue (待办), ledger corrections, the audit trail.
 
-use super::{Layout, failure, internal, render};
+use super::{KpiRow, Layout, failure, internal, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
@@ -64,7 +64,7 @@ struct StaffPage {
     recent: Vec<TaskRow>,
     gl_rows: Vec<GlRow>,
     overdue: Vec<OverdueRow>,
-    k06: String,
+    k06: KpiRow,
 }
 
 fn queue_item(task: &TaskRecord, session: &Session) -> QueueItem {
@@ -143,6 +143,10 @@ async fn staff_page(
             "{:.2}%（{overdue_employers} / {active}）",
             overdue_employers as f64 * 100.0 / active as f64
         )
+    };
+    let k06 = match KpiRow::new(app, "K06", k06) {
+        Ok(k06) => k06,
+        Err(e) => return failure(app, Some(session), e),
     };
     let page = StaffPage {
         layout: Layout::new(app, Some(session)),
@@ -296,7 +300,7 @@ struct AuditPage {
     action: String,
     rows: Vec<AuditRow>,
     next_before: Option<i64>,
-    contactless: String,
+    contactless: KpiRow,
 }
 
 #[derive(Deserialize)]
@@ -343,6 +347,10 @@ pub async fn audit_search(
             contactless as f64 * 100.0 / total as f64
         )
     };
+    let contactless = match KpiRow::new(app, "K18", rate) {
+        Ok(k18) => k18,
+        Err(e) => return failure(app, Some(&session), e),
+    };
     let page = AuditPage {
         layout: Layout::new(app, Some(&session)),
         actor: params.actor,
@@ -362,7 +370,7 @@ pub async fn audit_search(
             })
             .collect(),
         next_before,
-        contactless: rate,
+        contactless,
     };
     render(app, Some(&session), page.render())
 }

@@ -3,7 +3,7 @@
 //! its life-cycle actions and bill corrections, a member's file with freezing,
 //! and the enforcement cases with their steps.
 
-use super::{Layout, error_page, failure, internal, render};
+use super::{KpiRow, Layout, error_page, failure, internal, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
@@ -62,13 +62,6 @@ fn is_maker(session: &Session) -> bool {
     TaskKind::BillCorrection
         .makers()
         .contains(&session.principal.role)
-}
-
-pub struct Kpi {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub value: String,
-    pub target: &'static str,
 }
 
 pub struct EmployerRow {
@@ -135,7 +128,7 @@ struct CollectionPage {
     layout: Layout,
     notice: Option<String>,
     error: Option<String>,
-    kpis: Vec<Kpi>,
+    kpis: Vec<KpiRow>,
     query: String,
     searched: bool,
     employers: Vec<EmployerRow>,
@@ -149,36 +142,16 @@ struct CollectionPage {
     year: i32,
 }
 
-async fn kpis(app: &App, today: Date) -> AppResult<Vec<Kpi>> {
+async fn kpis(app: &App, today: Date) -> AppResult<Vec<KpiRow>> {
     let year = today.contribution_year();
     let (filed, contributing) = app.collection().base_filing_counts(year).await?;
     let (overdue, contributing_now) = app.collection().employer_overdue_counts(today).await?;
     let (flexible, employed) = app.collection().flexible_counts(today).await?;
     Ok(vec![
-        Kpi {
-            code: "K05",
-            name: "年基数调整率",
-            value: percent_text(filed, contributing),
-            target: "≥ 72%",
-        },
-        Kpi {
-            code: "K06",
-            name: "单位缴存逾期率",
-            value: percent_text(overdue, contributing_now),
-            target: "< 2%",
-        },
-        Kpi {
-            code: "K07",
-            name: "灵活就业人员缴存人数（近一年有缴存）",
-            value: flexible.to_string(),
-            target: "≈ 70,000",
-        },
-        Kpi {
-            code: "K08",
-            name: "灵活就业人员占单位缴存职工比例",
-            value: percent_text(flexible, employed),
-            target: "≈ 2%",
-        },
+        KpiRow::new(app, "K05", percent_text(filed, contributing))?,
+        KpiRow::new(app, "K06", percent_text(overdue, contributing_now))?,
+        KpiRow::new(app, "K07", flexible.to_string())?,
+        KpiRow::new(app, "K08", percent_text(flexible, employed))?,
     ])
 }
 

@@ -9,14 +9,14 @@ use super::loan::{
     AccountPage, Refusal, account_view, binding_name, business_date, caps_of, commercial_text,
     rate_text, remote_text,
 };
-use super::{Layout, failure, internal, masked_id_card, render};
+use super::{KpiRow, Layout, failure, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::loan::{LoanRecord, RepricingSummary, RunSummary};
 use anju_app::{AppError, AppResult};
-use anju_domain::access::Role;
+use anju_domain::access::{Role, duties};
 use anju_domain::collection::mask_name;
 use anju_domain::loan::LoanProduct;
 use anju_domain::loan::{LoanStatus, Method};
@@ -174,8 +174,8 @@ fn people(l: &LoanRecord) -> String {
 
 async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppResult<QueueRow> {
     let me = &session.principal;
-    let makers = matches!(me.role, Role::Clerk | Role::Reviewer | Role::Manager);
-    let checkers = matches!(me.role, Role::Reviewer | Role::Manager);
+    let makers = duties::CASE_DESK.contains(&me.role);
+    let checkers = duties::REVIEWERS.contains(&me.role);
     let login = Some(me.login.clone());
     let own = if l.reviewed_by == login {
         Some("您是本笔贷款的初审人，不能审批")
@@ -233,8 +233,7 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
                     | LoanStatus::Approved
             ),
         can_contract: makers && l.status == LoanStatus::Approved,
-        can_disburse: matches!(me.role, Role::Finance | Role::Manager)
-            && l.status == LoanStatus::Contracted,
+        can_disburse: duties::FINANCE.contains(&me.role) && l.status == LoanStatus::Contracted,
     })
 }
 
@@ -290,9 +289,9 @@ async fn queue_page(
         sections,
         active,
         today: state.today().to_string(),
-        can_run: matches!(role, Role::Finance | Role::Manager),
+        can_run: duties::FINANCE.contains(&role),
         can_reprice: role == Role::Manager,
-        can_enter_project: matches!(role, Role::Reviewer | Role::Manager),
+        can_enter_project: duties::REVIEWERS.contains(&role),
         request_key: anju_app::access::random_token(),
         run,
         repriced,
@@ -604,8 +603,8 @@ struct OverduePage {
     today: String,
     year: i32,
     rows: Vec<OverdueRow>,
-    k13: String,
-    k12: String,
+    k13: KpiRow,
+    k12: KpiRow,
     issued: i64,
     remote: i64,
     active_loans: i64,
@@ -671,14 +670,21 @@ pub async fn loan_overdue(
             cumulative: l.cumulative_overdue,
         });
     }
+    let (k13, k12) = match (
+        KpiRow::new(app, "K13", per_mille(indicators.k13_overdue_ppm())),
+        KpiRow::new(app, "K12", percent_bp(indicators.k12_remote_bp())),
+    ) {
+        (Ok(k13), Ok(k12)) => (k13, k12),
+        (Err(e), _) | (_, Err(e)) => return failure(app, Some(&session), e),
+    };
     let book = &indicators.book;
     let page = OverduePage {
         layout: Layout::new(app, Some(&session)),
         today: today.to_string(),
         year: today.year(),
         rows,
-        k13: per_mille(indicators.k13_overdue_ppm()),
-        k12: percent_bp(indicators.k12_remote_bp()),
+        k13,
+        k12,
         issued: indicators.issued.count,
         remote: indicators.issued.remote_count,
         active_loans: book.active_loans,

@@ -4,7 +4,7 @@
 //! in; and the year's K10 / K11.
 
 use super::withdrawal::WithdrawalForm;
-use super::{Layout, error_page, failure, internal, masked_id_card, render};
+use super::{KpiRow, Layout, error_page, failure, internal, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
@@ -12,7 +12,7 @@ use crate::state::WebState;
 use anju_app::withdrawal::{BlacklistRecord, WithdrawalApplication, WithdrawalRecord};
 use anju_app::{AppError, AppResult};
 use anju_domain::Fen;
-use anju_domain::access::Role;
+use anju_domain::access::duties;
 use anju_domain::collection::mask_name;
 use anju_domain::withdrawal::WithdrawalStatus;
 use askama::Template;
@@ -56,8 +56,8 @@ struct QueuePage {
     reasons: Vec<(String, String)>,
     request_key: String,
     year: i32,
-    k10: String,
-    k11: String,
+    k10: KpiRow,
+    k11: KpiRow,
     shares: Vec<ReasonShare>,
     blacklist: Vec<BlacklistRow>,
     can_blacklist: bool,
@@ -117,7 +117,7 @@ async fn queue_row(
             .collect(),
         can_prepare: w.status == WithdrawalStatus::Submitted,
         can_approve: w.status == WithdrawalStatus::Prepared
-            && matches!(me.role, Role::Reviewer | Role::Manager)
+            && duties::REVIEWERS.contains(&me.role)
             && w.prepared_by.as_deref() != Some(me.login.as_str()),
     })
 }
@@ -144,6 +144,13 @@ async fn queue_page(
         app.withdrawals().blacklist_in_force(today, 100).await,
     ) else {
         return internal(app, Some(session));
+    };
+    let (k10, k11) = match (
+        KpiRow::new(app, "K10", percent(k.withdrawn, k.collected)),
+        KpiRow::new(app, "K11", percent(k.housing, k.withdrawn)),
+    ) {
+        (Ok(k10), Ok(k11)) => (k10, k11),
+        (Err(e), _) | (_, Err(e)) => return failure(app, Some(session), e),
     };
     let mut to_prepare = Vec::new();
     for w in &submitted {
@@ -173,8 +180,8 @@ async fn queue_page(
             .collect(),
         request_key: anju_app::access::random_token(),
         year: today.year(),
-        k10: percent(k.withdrawn, k.collected),
-        k11: percent(k.housing, k.withdrawn),
+        k10,
+        k11,
         shares: k
             .by_reason
             .into_iter()
@@ -193,7 +200,7 @@ async fn queue_page(
                 period: format!("{} 至 {}", b.listed_on, b.expires_on),
             })
             .collect(),
-        can_blacklist: matches!(session.principal.role, Role::Reviewer | Role::Manager),
+        can_blacklist: duties::REVIEWERS.contains(&session.principal.role),
     };
     render(app, Some(session), page.render())
 }

@@ -26,7 +26,7 @@ use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::clock::date_of_micros;
 use anju_app::{AppError, AppResult};
-use anju_domain::access::Role;
+use anju_domain::access::{Role, duties};
 use anju_domain::fund::Ratio;
 use anju_domain::{Date, DomainError, Period};
 use axum::http::StatusCode;
@@ -164,11 +164,11 @@ fn period_text(p: Period) -> String {
 }
 
 fn is_finance(role: Role) -> bool {
-    matches!(role, Role::Finance | Role::Manager)
+    duties::FINANCE.contains(&role)
 }
 
 fn watches_liquidity(role: Role) -> bool {
-    matches!(role, Role::RiskManager | Role::Finance | Role::Manager)
+    duties::FUND_WATCH.contains(&role)
 }
 
 #[derive(Deserialize, Default)]
