@@ -135,6 +135,7 @@ pub async fn seed_people(app: &App, today: Date) -> AppResult<Vec<DemoSignin>> {
 mod tests {
     use super::*;
     use crate::policy::load_policy;
+    use anju_domain::Coded;
     use anju_domain::loan::LoanStatus;
     use anju_domain::withdrawal::WithdrawalStatus;
     use anju_store_sqlite::SqliteStore;
@@ -151,7 +152,7 @@ mod tests {
         let today = Date::parse("2026-11-29").expect("date");
         crate::demo::seed(&app, today).await.expect("demo centre");
         let first = seed_people(&app, today).await.expect("seed");
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert!(
                 first.iter().any(|p| p.role == role && p.created),
                 "{role:?}"

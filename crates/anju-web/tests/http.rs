@@ -3,6 +3,8 @@
 
 mod common;
 
+use anju_domain::Coded;
+
 use anju_app::App;
 use anju_app::access::AuditQuery;
 use anju_app::access::NewAccount;
@@ -191,7 +193,7 @@ impl Harness {
     /// A signed-in client for every role (partner: bearer token).
     async fn clients(&self) -> HashMap<Role, Client> {
         let mut clients = HashMap::new();
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let login = match role {
                 Role::Member => "320502199003071230".to_string(),
                 r => format!("{}-1", r.code()),

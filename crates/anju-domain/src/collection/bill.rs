@@ -9,22 +9,6 @@ use crate::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use crate::money::Fen;
 use crate::policy::ContributionRules;
 
-crate::coded_enum! {
-    /// Whether a bill has been paid.
-    pub enum BillStatus ("清册状态", "BILL_STATUS_UNKNOWN") {
-        Open = "open" "未缴",
-        Paid = "paid" "已缴",
-    }
-}
-
-crate::coded_enum! {
-    /// 汇缴 (the month's bill) or 补缴 (a back payment).
-    pub enum BillKind ("清册类型", "BILL_KIND_UNKNOWN") {
-        Remittance = "01" "汇缴",
-        BackPayment = "02" "补缴",
-    }
-}
-
 /// One member on a bill: the base and each side's amount.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BillLine {

@@ -2,6 +2,7 @@
 //! reduction (缓缴/降比例), enforcement steps (催缴 → 责令限期缴存 → 申请法院强制执行),
 //! and the flexible workers' minimum deposit (business-rules §1).
 
+use super::codes::*;
 use super::{BillLine, ContributionRates, check_rates, monthly_contribution};
 use crate::calendar::{Date, Period};
 use crate::error::{DomainError, DomainResult};
@@ -98,57 +99,6 @@ pub fn charged_per_member(lines: &[BillLine]) -> DomainResult<Vec<BillLine>> {
     Ok(by_member.into_values().collect())
 }
 
-crate::coded_enum! {
-    /// Where a relief application stands (its maker-checker task decides it).
-    pub enum ReliefStatus ("申请状态", "RELIEF_STATUS_UNKNOWN") {
-        Pending = "pending" "待审批",
-        Approved = "approved" "已批准",
-        Rejected = "rejected" "已驳回",
-    }
-}
-
-crate::coded_enum! {
-    /// An enforcement case is open until its closing step.
-    pub enum CaseStatus ("案件状态", "CASE_STATUS_UNKNOWN") {
-        Open = "open" "办理中",
-        Closed = "closed" "已结案",
-    }
-}
-
-/// 缓缴 or 降比例.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReliefKind {
-    Deferral,
-    RateReduction,
-}
-
-impl ReliefKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            ReliefKind::Deferral => "deferral",
-            ReliefKind::RateReduction => "rate_reduction",
-        }
-    }
-
-    pub fn parse(code: &str) -> DomainResult<Self> {
-        match code {
-            "deferral" => Ok(ReliefKind::Deferral),
-            "rate_reduction" => Ok(ReliefKind::RateReduction),
-            _ => Err(DomainError::new(
-                "RELIEF_KIND_UNKNOWN",
-                format!("未知的申请类型“{code}”"),
-            )),
-        }
-    }
-
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            ReliefKind::Deferral => "缓缴",
-            ReliefKind::RateReduction => "降低缴存比例",
-        }
-    }
-}
-
 /// What an employer in hardship asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReliefApplication {
@@ -237,51 +187,7 @@ pub fn deferred_due_date(deferral_to: Period) -> DomainResult<Date> {
     deferral_to.next()?.last_day()
 }
 
-/// Steps of an enforcement case, in the order the regulation sets them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CaseStep {
-    /// 催缴通知
-    Reminder,
-    /// 责令限期缴存决定
-    Order,
-    /// 申请人民法院强制执行
-    Court,
-    /// 结案
-    Closed,
-}
-
 impl CaseStep {
-    pub fn code(self) -> &'static str {
-        match self {
-            CaseStep::Reminder => "reminder",
-            CaseStep::Order => "order",
-            CaseStep::Court => "court",
-            CaseStep::Closed => "closed",
-        }
-    }
-
-    pub fn parse(code: &str) -> DomainResult<Self> {
-        match code {
-            "reminder" => Ok(CaseStep::Reminder),
-            "order" => Ok(CaseStep::Order),
-            "court" => Ok(CaseStep::Court),
-            "closed" => Ok(CaseStep::Closed),
-            _ => Err(DomainError::new(
-                "CASE_STEP_UNKNOWN",
-                format!("未知的办理环节“{code}”"),
-            )),
-        }
-    }
-
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            CaseStep::Reminder => "催缴通知",
-            CaseStep::Order => "责令限期缴存",
-            CaseStep::Court => "申请法院强制执行",
-            CaseStep::Closed => "结案",
-        }
-    }
-
     /// Whether the step sets a deadline for the employer.
     pub fn has_deadline(self) -> bool {
         matches!(self, CaseStep::Reminder | CaseStep::Order)

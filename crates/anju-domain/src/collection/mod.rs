@@ -4,25 +4,24 @@
 
 mod bill;
 mod casework;
+mod codes;
 mod contribution;
 mod reconcile;
 mod registry;
 mod roster_file;
 
-pub use bill::{BillKind, BillLine, BillStatus, BillableMember, RemittanceBill, due_date};
+pub use bill::{BillLine, BillableMember, RemittanceBill, due_date};
 pub use casework::{
-    BackPayRequest, CaseStatus, CaseStep, MAX_RELIEF_MONTHS, ReliefApplication, ReliefKind,
-    ReliefStatus, age_on, back_payment_lines, charged_per_member, check_deadline,
-    check_flexible_age, check_next_step, deferred_due_date, flexible_minimum, mask_name,
+    BackPayRequest, MAX_RELIEF_MONTHS, ReliefApplication, age_on, back_payment_lines,
+    charged_per_member, check_deadline, check_flexible_age, check_next_step, deferred_due_date,
+    flexible_minimum, mask_name,
 };
+pub use codes::*;
 pub use contribution::{
     ContributionRates, MonthlyContribution, check_rates, clamp_base, monthly_contribution,
 };
 pub use reconcile::{Collected, Reconciliation, parse_reconciliation_file, reconcile};
-pub use registry::{
-    EmployerProfile, EmployerRegistration, EmployerStatus, MemberEnrolment, MemberStatus,
-    parse_wage,
-};
+pub use registry::{EmployerProfile, EmployerRegistration, MemberEnrolment, parse_wage};
 pub use roster_file::{
     BaseFile, BaseRow, MAX_ROSTER_ROWS, RosterFile, RosterRow, RowError, parse_base_file,
     parse_roster_csv, parse_roster_file, parse_roster_xlsx,

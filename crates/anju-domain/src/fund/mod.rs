@@ -4,6 +4,7 @@
 //! term-deposit ladder and liquidity warnings. Pure: callers fold the ledger
 //! into figures and pass them in. No floats: money is fen, ratios are exact.
 
+pub mod codes;
 pub mod distribution;
 pub mod forecast;
 pub mod indicators;
@@ -12,9 +13,9 @@ pub mod ladder;
 pub mod liquidity;
 pub mod ratio;
 pub mod statements;
-pub mod status;
 pub mod totals;
 
+pub use codes::{DepositKind, DepositStatus, DistributionStatus};
 pub use distribution::{
     DistributionInput, DistributionPlan, DistributionRule, closing_lines, distribution_lines,
     plan_distribution,
@@ -32,7 +33,6 @@ pub use statements::{
     BalanceSheet, IncomeStatement, StatementLine, TrialBalance, TrialBalanceRow, balance_sheet,
     income_statement, trial_balance,
 };
-pub use status::{DepositKind, DepositStatus, DistributionStatus};
 pub use totals::{apply_totals, parse_year_totals};
 
 use crate::calendar::Period;

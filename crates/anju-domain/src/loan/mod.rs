@@ -3,13 +3,14 @@
 //! bound, the rate in force by home and term, eligibility with its reasons,
 //! overdue penalty interest and the five-grade classification.
 
+mod codes;
 mod limit;
 mod overdue;
 mod schedule;
-mod status;
 #[cfg(test)]
 mod tests;
 
+pub use codes::{InstallmentStatus, LoanEventKind, LoanProduct, LoanStatus, PropertyKind};
 pub use limit::{Cap, CapKind, LimitDecision, LimitRequest, decide_limit};
 pub use overdue::{Grade, classify, penalty_interest};
 pub use schedule::{
@@ -17,7 +18,6 @@ pub use schedule::{
     annuity_payment, annuity_principal_for, equal_principal_for, monthly_interest,
     months_after_prepayment, schedule, schedule_from, totals,
 };
-pub use status::{InstallmentStatus, LoanEventKind, LoanProduct, LoanStatus, PropertyKind};
 
 use crate::calendar::Date;
 use crate::error::{DomainError, DomainResult};

@@ -372,20 +372,6 @@ fn rent_cap(
     Ok((base.min(left), basis))
 }
 
-crate::coded_enum! {
-    /// `submitted` → `prepared` (初审) → `approved` (the amount is held) →
-    /// `paid` or `failed` (the bank refused; the hold is released);
-    /// `rejected` from the first two.
-    pub enum WithdrawalStatus ("提取状态", "WITHDRAWAL_STATUS_UNKNOWN") {
-        Submitted = "submitted" "待初审",
-        Prepared = "prepared" "待复核",
-        Approved = "approved" "已批准，付款中",
-        Paid = "paid" "已到账",
-        Failed = "failed" "付款失败（已退回）",
-        Rejected = "rejected" "不予提取",
-    }
-}
-
 impl WithdrawalStatus {
     /// Not refused and not failed: counts against the yearly limits.
     pub fn is_live(self) -> bool {
@@ -393,21 +379,8 @@ impl WithdrawalStatus {
     }
 }
 
-crate::coded_enum! {
-    /// Whose loan a 委托提取还贷 agreement repays.
-    pub enum AgreementKind ("还贷协议类型", "AGREEMENT_KIND_UNKNOWN") {
-        Hpf = "hpf" "住房公积金贷款",
-        Commercial = "commercial" "商业贷款",
-    }
-}
-
-crate::coded_enum! {
-    /// A repayment agreement runs until it is ended.
-    pub enum AgreementStatus ("还贷协议状态", "AGREEMENT_STATUS_UNKNOWN") {
-        Active = "active" "生效",
-        Ended = "ended" "已终止",
-    }
-}
+mod codes;
+pub use codes::*;
 
 #[cfg(test)]
 mod tests;

@@ -307,6 +307,7 @@ pub async fn htmx() -> Response {
 mod tests {
     use super::*;
     use crate::routes;
+    use anju_domain::Coded;
     use axum::http::Method;
 
     /// Every page a role's menu offers is a GET route that admits the role,
@@ -314,7 +315,7 @@ mod tests {
     #[test]
     fn every_menu_item_is_a_route_that_admits_the_role() {
         let table = routes::table();
-        for role in Role::ALL {
+        for &role in Role::ALL {
             for item in nav_for(role) {
                 let route = table
                     .iter()
