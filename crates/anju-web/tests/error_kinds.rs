@@ -5,60 +5,23 @@
 //! or a corrupt row); `anju_web::error`'s unit tests check its status and that
 //! its detail is not shown.
 
-use anju_app::App;
-use anju_app::access::{Actor, NewAccount};
+mod common;
+
 use anju_app::policy::load_policy;
-use anju_domain::access::{Channel, Role};
-use anju_domain::collection::{ContributionRates, EmployerRegistration};
+use anju_domain::access::Role;
 use anju_domain::ids::uscc_check_char;
 use anju_domain::policy::{PolicySet, parse_policy};
-use anju_domain::{Date, RatePpm};
-use anju_store_sqlite::SqliteStore;
-use anju_web::WebOptions;
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use std::sync::Arc;
-use tower::ServiceExt;
+use axum::http::{Method, StatusCode};
+use common::{Client, Reply, Web};
 
 const CALCULATE: &str = "/api/v1/loan/calculate?price_fen=125000000\
     &balances_fen=10000000&monthly_income_fen=3000000&months=360";
 
-struct Harness {
-    app: App,
-    router: Router,
-    _dir: tempfile::TempDir,
-}
-
-struct Reply {
-    status: StatusCode,
-    content_type: String,
-    body: String,
-}
-
-impl Reply {
-    fn code(&self) -> String {
-        let json: serde_json::Value = serde_json::from_str(&self.body).expect("problem json");
-        json["code"].as_str().unwrap_or_default().to_string()
-    }
-}
-
-async fn harness(policy: PolicySet) -> Harness {
+/// `policy` on the wall clock: what is in force is what today's date says.
+async fn harness(policy: PolicySet) -> Web {
     let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("web.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    let app = App::new(Arc::new(store), policy);
-    let options = WebOptions {
-        secure_cookies: false,
-        signin_per_minute: 1_000,
-    };
-    Harness {
-        router: anju_web::router(app.clone(), options),
-        app,
-        _dir: dir,
-    }
+    let app = common::open_app_with(&dir, policy).await;
+    Web::new(app, dir)
 }
 
 /// The built-in policy with every version moved 100 years ahead: no rule is
@@ -69,82 +32,27 @@ fn policy_not_yet_in_force() -> PolicySet {
     parse_policy("future.toml", &text).expect("policy")
 }
 
-impl Harness {
-    async fn send(&self, method: Method, path: &str, bearer: Option<&str>, body: &str) -> Reply {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, "anju.test")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("idempotency-key", format!("k-{}", body.len()));
-        if let Some(token) = bearer {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::from(body.to_string())).expect("request"))
-            .await
-            .expect("response");
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .expect("body");
-        Reply {
-            status,
-            content_type,
-            body: String::from_utf8_lossy(&bytes).to_string(),
-        }
-    }
-
-    /// The “一件事” platform's bearer token (a partner account).
-    async fn platform(&self) -> String {
-        let account = NewAccount {
-            login: "yjs-platform".into(),
-            display_name: "一件事平台".into(),
-            role: Role::PartnerCentre,
-            password: "anju2026pass".into(),
-            member_id: None,
-            employer_id: None,
-            mobile: None,
-            email: None,
-            totp_secret: None,
-        };
-        let (_, token) = self
-            .app
-            .access()
-            .create_account(account, today())
-            .await
-            .expect("account");
-        format!("yjs-platform.{}", token.expect("partner token"))
-    }
-
-    /// An employer registered at the counter (not through the platform).
-    async fn counter_employer(&self, uscc: &str) {
-        let actor = Actor::anonymous(Channel::Counter, "t", "127.0.0.1");
-        let rate = RatePpm::parse_percent("10").expect("rate");
-        let rates = ContributionRates {
-            employer: rate,
-            member: rate,
-        };
-        let registration =
-            EmployerRegistration::new(uscc, "示范科技", Some(15), rates).expect("reg");
-        self.app
-            .collection()
-            .register_employer(&actor, &registration, today())
-            .await
-            .expect("register");
-    }
+/// A JSON request as a partner (or nobody) sends it, with an idempotency
+/// key, to the API or to a page.
+async fn send(h: &Web, method: Method, path: &str, bearer: Option<&str>, body: &str) -> Reply {
+    let client = bearer.map(Client::bearer).unwrap_or_default();
+    let key = format!("k-{}", body.len());
+    let headers = [
+        ("content-type", "application/json"),
+        ("idempotency-key", key.as_str()),
+    ];
+    h.send(method, path, &client, body, &headers).await
 }
 
-fn today() -> Date {
-    anju_app::clock::today_in_china()
+/// The “一件事” platform's bearer token (a partner account).
+async fn platform(h: &Web) -> String {
+    let account = anju_app::access::NewAccount {
+        display_name: "一件事平台".into(),
+        totp_secret: None,
+        ..common::account("yjs-platform", Role::PartnerCentre)
+    };
+    let token = h.create_account(account).await;
+    format!("yjs-platform.{}", token.expect("partner token"))
 }
 
 /// A valid credit code, and the same with a wrong check character.
@@ -161,54 +69,50 @@ fn registered(uscc: &str) -> String {
 
 fn assert_problem(reply: &Reply, status: StatusCode, code: &str) {
     assert_eq!(reply.status, status, "{}", reply.body);
-    assert_eq!(reply.content_type, "application/problem+json");
+    assert_eq!(reply.content_type(), "application/problem+json");
     assert_eq!(reply.code(), code, "{}", reply.body);
 }
 
 #[tokio::test]
 async fn invalid_is_422() {
     let h = harness(load_policy(None).expect("policy")).await;
-    let platform = h.platform().await;
+    let platform = platform(&h).await;
     let (_, wrong) = credit_codes();
     let path = "/api/v1/yjs/company-registered";
-    let reply = h
-        .send(Method::POST, path, Some(&platform), &registered(&wrong))
-        .await;
+    let reply = send(&h, Method::POST, path, Some(&platform), &registered(&wrong)).await;
     assert_problem(&reply, StatusCode::UNPROCESSABLE_ENTITY, "USCC_CHECKSUM");
 }
 
 #[tokio::test]
 async fn not_found_is_404() {
     let h = harness(load_policy(None).expect("policy")).await;
-    let platform = h.platform().await;
+    let platform = platform(&h).await;
     let (never_registered, _) = credit_codes();
     let body = format!("{{\"message_id\":\"M9\",\"uscc\":\"{never_registered}\"}}");
     let path = "/api/v1/yjs/company-deregistered";
-    let reply = h.send(Method::POST, path, Some(&platform), &body).await;
+    let reply = send(&h, Method::POST, path, Some(&platform), &body).await;
     assert_problem(&reply, StatusCode::NOT_FOUND, "EMPLOYER_NOT_FOUND");
 }
 
 #[tokio::test]
 async fn unauthenticated_is_401() {
     let h = harness(load_policy(None).expect("policy")).await;
-    let reply = h.send(Method::GET, "/api/v1/me", None, "").await;
+    let reply = send(&h, Method::GET, "/api/v1/me", None, "").await;
     assert_problem(&reply, StatusCode::UNAUTHORIZED, "SIGNIN_REQUIRED");
 }
 
 #[tokio::test]
 async fn forbidden_is_403_for_the_api_and_the_page() {
     let h = harness(load_policy(None).expect("policy")).await;
-    let platform = h.platform().await;
-    let reply = h
-        .send(Method::GET, "/api/v1/audit", Some(&platform), "")
-        .await;
+    let platform = platform(&h).await;
+    let reply = send(&h, Method::GET, "/api/v1/audit", Some(&platform), "").await;
     assert_problem(&reply, StatusCode::FORBIDDEN, "ROLE_FORBIDDEN");
-    let page = h.send(Method::GET, "/staff", Some(&platform), "").await;
+    let page = send(&h, Method::GET, "/staff", Some(&platform), "").await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(
-        page.content_type.starts_with("text/html"),
+        page.content_type().starts_with("text/html"),
         "{}",
-        page.content_type
+        page.content_type()
     );
     assert!(
         page.body.contains("您的角色无权访问此页面"),
@@ -220,31 +124,29 @@ async fn forbidden_is_403_for_the_api_and_the_page() {
 #[tokio::test]
 async fn conflict_is_409() {
     let h = harness(load_policy(None).expect("policy")).await;
-    let platform = h.platform().await;
+    let platform = platform(&h).await;
     let (uscc, _) = credit_codes();
-    h.counter_employer(&uscc).await;
+    common::counter_employer(&h.app, &uscc, "示范科技").await;
     let path = "/api/v1/yjs/company-registered";
-    let reply = h
-        .send(Method::POST, path, Some(&platform), &registered(&uscc))
-        .await;
+    let reply = send(&h, Method::POST, path, Some(&platform), &registered(&uscc)).await;
     assert_problem(&reply, StatusCode::CONFLICT, "EMPLOYER_EXISTS");
 }
 
 #[tokio::test]
 async fn unavailable_is_503_for_the_api_and_the_page() {
     let h = harness(policy_not_yet_in_force()).await;
-    let reply = h.send(Method::GET, CALCULATE, None, "").await;
+    let reply = send(&h, Method::GET, CALCULATE, None, "").await;
     assert_problem(
         &reply,
         StatusCode::SERVICE_UNAVAILABLE,
         "POLICY_NOT_IN_FORCE",
     );
-    let page = h.send(Method::GET, "/", None, "").await;
+    let page = send(&h, Method::GET, "/", None, "").await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(
-        page.content_type.starts_with("text/html"),
+        page.content_type().starts_with("text/html"),
         "{}",
-        page.content_type
+        page.content_type()
     );
     assert!(page.body.contains("没有生效的"), "{}", page.body);
     assert!(page.body.contains("服务暂不可用"), "{}", page.body);

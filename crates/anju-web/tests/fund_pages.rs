@@ -10,101 +10,30 @@
 
 mod common;
 
-use anju_app::App;
-use anju_app::access::NewAccount;
-use anju_app::collection::MemberRecord;
-use anju_domain::access::{Role, totp_code};
-use anju_domain::collection::MemberStatus;
+use anju_domain::access::Role;
 use anju_domain::fund::DistributionStatus;
-use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::ledger::Line;
 use anju_domain::{Date, Fen, Period};
-use anju_web::WebOptions;
-use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use tower::ServiceExt;
+use axum::http::{StatusCode, header};
+use common::{Client, Web, enc, entry, refused, today};
 
-const PASSWORD: &str = "anju2026pass";
-const TOTP: &[u8] = b"12345678901234567890";
 const MEMBER: &str = "320502199003071230";
-
-struct Harness {
-    app: App,
-    /// The database the app runs on, for seeding and checking what no use case reads.
-    router: Router,
-    _dir: tempfile::TempDir,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    bytes: Vec<u8>,
-    body: String,
-    session: Option<String>,
-}
-
-#[derive(Clone, Default)]
-struct Client {
-    cookie: Option<String>,
-    csrf: String,
-}
-
-fn entry(kind: &str, date: Date, key: &str, memo: &str, lines: Vec<Line>) -> NewEntry {
-    NewEntry::new(
-        kind,
-        date,
-        IdempotencyKey::parse(key).expect("key"),
-        memo,
-        lines,
-    )
-    .expect("entry")
-}
-
-/// The business date of every test: the app's clock is pinned to it.
-fn today() -> Date {
-    Date::parse("2026-11-29").expect("date")
-}
 
 /// Member 1 credited ¥10,000.00 on the 10th of each of the fourteen months
 /// before this one, and ¥2,000.00 of deposit interest earned on 30 June last
 /// year (the income a distribution splits).
-async fn harness() -> Harness {
+async fn harness() -> Web {
     let dir = tempfile::tempdir().expect("dir");
     let app = common::open_app(&dir, today()).await;
     let today = today();
-    app.collection()
-        .take_over_members(
-            &common::batch(),
-            &[MemberRecord {
-                member_id: 1,
-                id_card: MEMBER.into(),
-                name: "王芳".into(),
-                employer_id: Some(9),
-                status: MemberStatus::Active,
-                wage_fen: 10_000_00,
-                employer_rate_ppm: None,
-                member_rate_ppm: None,
-                enrolled_at_us: 1,
-            }],
-            today.add_days(-500).expect("d"),
-        )
-        .await
-        .expect("enrol");
+    common::take_over(&app, &[common::member_record(1, MEMBER, "王芳")], 500).await;
     let mut entries = Vec::new();
     let mut period = Period::of_date(today);
     for _ in 0..14 {
         period = period.previous().expect("period");
         let date = Date::from_ymd(period.year(), period.month(), 10).expect("date");
-        entries.push(entry(
-            "C01",
-            date,
-            &format!("seed-{}", period.yyyymm()),
-            "汇缴",
-            vec![
-                Line::debit("101", Fen::new(10_000_00)),
-                Line::credit("201", Fen::new(10_000_00)).for_member(MemberId(1)),
-            ],
-        ));
+        let key = format!("seed-{}", period.yyyymm());
+        entries.push(common::contribution(date, &key, 1, 10_000_00));
     }
     let june = Date::from_ymd(today.year() - 1, 6, 30).expect("date");
     entries.push(entry(
@@ -118,123 +47,7 @@ async fn harness() -> Harness {
         ],
     ));
     app.ledger().post_entries(&entries).await.expect("seed");
-    let options = WebOptions {
-        secure_cookies: false,
-        signin_per_minute: 1_000,
-    };
-    Harness {
-        router: anju_web::router(app.clone(), options),
-        app,
-        _dir: dir,
-    }
-}
-
-impl Harness {
-    async fn send(&self, method: Method, path: &str, client: &Client, body: &str) -> Reply {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, "anju.test")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(cookie) = &client.cookie {
-            request = request.header(header::COOKIE, format!("anju_session={cookie}"));
-        }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::from(body.to_string())).expect("request"))
-            .await
-            .expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 16 << 20)
-            .await
-            .expect("body")
-            .to_vec();
-        let session = headers
-            .get(header::SET_COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|c| c.split(';').next())
-            .and_then(|c| c.strip_prefix("anju_session="))
-            .map(str::to_string);
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).to_string(),
-            bytes,
-            session,
-        }
-    }
-
-    async fn get(&self, path: &str, client: &Client) -> Reply {
-        self.send(Method::GET, path, client, "").await
-    }
-
-    async fn post_form(&self, path: &str, client: &Client, form: &str) -> Reply {
-        let body = format!("_csrf={}&{form}", client.csrf);
-        self.send(Method::POST, path, client, &body).await
-    }
-
-    /// Creates the sign-in and signs in (staff with their TOTP code).
-    async fn person(&self, login: &str, role: Role, member_id: Option<i64>) -> Client {
-        self.app
-            .access()
-            .create_account(
-                NewAccount {
-                    login: login.to_string(),
-                    display_name: format!("{}甲", role.name_zh()),
-                    role,
-                    password: PASSWORD.to_string(),
-                    member_id,
-                    employer_id: None,
-                    mobile: None,
-                    email: None,
-                    totp_secret: Some(TOTP.to_vec()),
-                },
-                today(),
-            )
-            .await
-            .expect("account");
-        let door = if role == Role::Member {
-            "member"
-        } else {
-            "staff"
-        };
-        let code = totp_code(TOTP, anju_app::clock::now_micros() / 1_000_000);
-        let form = format!("door={door}&login={login}&password={PASSWORD}&totp={code}&next=");
-        let reply = self
-            .send(Method::POST, "/signin", &Client::default(), &form)
-            .await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign-in as {login}");
-        let mut client = Client {
-            cookie: Some(reply.session.expect("session cookie")),
-            ..Client::default()
-        };
-        let inbox = self.get("/inbox", &client).await;
-        let at = inbox.body.find("name=\"_csrf\" value=\"").expect("csrf") + 20;
-        client.csrf = inbox.body[at..]
-            .split('"')
-            .next()
-            .expect("csrf")
-            .to_string();
-        client
-    }
-}
-
-fn enc(text: &str) -> String {
-    anju_web::auth::urlencode(text)
-}
-
-fn refused(reply: &Reply) -> bool {
-    let to_signin = reply
-        .headers
-        .get(header::LOCATION)
-        .and_then(|l| l.to_str().ok())
-        .is_some_and(|l| l.starts_with("/signin"));
-    matches!(
-        reply.status,
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
-    ) || (reply.status == StatusCode::SEE_OTHER && to_signin)
+    Web::new(app, dir)
 }
 
 /// The ids of rows `id="{prefix}N"` in page order.

@@ -7,187 +7,32 @@ use anju_domain::Coded;
 
 use anju_app::App;
 use anju_app::access::AuditQuery;
-use anju_app::access::NewAccount;
-use anju_app::collection::MemberRecord;
-use anju_domain::access::{Role, base32_decode, totp_code};
-use anju_domain::collection::MemberStatus;
-use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::access::{Role, base32_decode};
+use anju_domain::ledger::{Line, MemberId};
 use anju_domain::{Date, Fen};
 use anju_web::auth::Access;
-use anju_web::{WebOptions, routes};
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use anju_web::routes;
+use axum::http::{Method, StatusCode, header};
+use common::client::PASSWORD;
+use common::{Client, Web, refused, today};
 use std::collections::HashMap;
-use tower::ServiceExt;
 
-const PASSWORD: &str = "anju2026pass";
-const TOTP: &[u8] = b"12345678901234567890";
-
-struct Harness {
-    app: App,
-    /// The database the app runs on, for seeding and checking what no use case reads.
-    router: Router,
-    _dir: tempfile::TempDir,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-}
-
-/// A signed-in client: its cookie (or bearer token) and CSRF token.
-#[derive(Clone, Default)]
-struct Client {
-    cookie: Option<String>,
-    bearer: Option<String>,
-    csrf: String,
-}
-
-fn today() -> Date {
-    Date::parse("2026-11-29").expect("date")
-}
-
-async fn harness() -> Harness {
+async fn harness() -> Web {
     let dir = tempfile::tempdir().expect("dir");
     let app = common::open_app(&dir, today()).await;
-    let options = WebOptions {
-        secure_cookies: false,
-        signin_per_minute: 1_000,
-    };
-    Harness {
-        router: anju_web::router(app.clone(), options),
-        app,
-        _dir: dir,
-    }
+    Web::new(app, dir)
 }
 
-impl Harness {
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        client: &Client,
-        body: &str,
-        extra: &[(&str, &str)],
-    ) -> Reply {
-        let mut request = Request::builder()
-            .method(method.clone())
-            .uri(path)
-            .header(header::HOST, "anju.test");
-        if let Some(cookie) = &client.cookie {
-            request = request.header(header::COOKIE, format!("anju_session={cookie}"));
-        }
-        if let Some(bearer) = &client.bearer {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {bearer}"));
-        }
-        let content_type = if path.starts_with("/api/") {
-            "application/json"
-        } else {
-            "application/x-www-form-urlencoded"
-        };
-        if !extra
-            .iter()
-            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-        {
-            request = request.header(header::CONTENT_TYPE, content_type);
-        }
-        for (name, value) in extra {
-            request = request.header(*name, *value);
-        }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::from(body.to_string())).expect("request"))
-            .await
-            .expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 4 << 20)
-            .await
-            .expect("body");
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).to_string(),
-        }
-    }
-
-    async fn get(&self, path: &str, client: &Client) -> Reply {
-        self.send(Method::GET, path, client, "", &[]).await
-    }
-
-    /// A form POST with the client's CSRF token.
-    async fn post_form(&self, path: &str, client: &Client, form: &str) -> Reply {
-        let body = format!("_csrf={}&{form}", client.csrf);
-        self.send(Method::POST, path, client, &body, &[]).await
-    }
-
+/// What only these tests need of the harness: an account per role, tied to
+/// member 1 or employer 1 as the role is.
+impl Web {
     async fn account(&self, login: &str, role: Role) -> Option<String> {
-        let (_, token) = self
-            .app
-            .access()
-            .create_account(
-                NewAccount {
-                    login: login.to_string(),
-                    display_name: format!("{}甲", role.name_zh()),
-                    role,
-                    password: PASSWORD.to_string(),
-                    member_id: (role == Role::Member).then_some(1),
-                    employer_id: (role == Role::EmployerAgent).then_some(1),
-                    mobile: None,
-                    email: None,
-                    totp_secret: Some(TOTP.to_vec()),
-                },
-                today(),
-            )
-            .await
-            .expect("account");
-        token
-    }
-
-    async fn sign_in(&self, login: &str, role: Role) -> Client {
-        let door = match role {
-            Role::Member => "member",
-            Role::EmployerAgent => "employer",
-            _ => "staff",
-        };
-        let code = totp_code(TOTP, anju_app::clock::now_micros() / 1_000_000);
-        let form = format!("door={door}&login={login}&password={PASSWORD}&totp={code}&next=");
-        let reply = self
-            .send(Method::POST, "/signin", &Client::default(), &form, &[])
-            .await;
-        assert_eq!(
-            reply.status,
-            StatusCode::SEE_OTHER,
-            "sign-in as {login}: {}",
-            reply.body
-        );
-        let cookie = reply
-            .headers
-            .get(header::SET_COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|c| c.split(';').next())
-            .and_then(|c| c.strip_prefix("anju_session="))
-            .expect("session cookie")
-            .to_string();
-        let mut client = Client {
-            cookie: Some(cookie),
-            ..Client::default()
-        };
-        let inbox = self.get("/inbox", &client).await;
-        client.csrf = hidden_csrf(&inbox.body).expect("csrf token in the layout");
-        client
+        self.create_account(anju_app::access::NewAccount {
+            member_id: (role == Role::Member).then_some(1),
+            employer_id: (role == Role::EmployerAgent).then_some(1),
+            ..common::account(login, role)
+        })
+        .await
     }
 
     /// A signed-in client for every role (partner: bearer token).
@@ -200,29 +45,13 @@ impl Harness {
             };
             let token = self.account(&login, role).await;
             let client = match token {
-                Some(token) => Client {
-                    bearer: Some(format!("{login}.{token}")),
-                    ..Client::default()
-                },
+                Some(token) => Client::bearer(&format!("{login}.{token}")),
                 None => self.sign_in(&login, role).await,
             };
             clients.insert(role, client);
         }
         clients
     }
-}
-
-fn hidden_csrf(html: &str) -> Option<String> {
-    let at = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
-    Some(html[at..].split('"').next()?.to_string())
-}
-
-/// Refused: 401/403, or (pages) a redirect to sign in.
-fn refused(reply: &Reply) -> bool {
-    matches!(
-        reply.status,
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
-    ) || (reply.status == StatusCode::SEE_OTHER && reply.location().starts_with("/signin?next="))
 }
 
 #[tokio::test]
@@ -425,17 +254,16 @@ async fn posted_entry(app: &App) -> i64 {
         .open_member_accounts(&[(MemberId(1), today())])
         .await
         .expect("open");
-    let entry = NewEntry::new(
+    let entry = common::entry(
         "C01",
         today(),
-        IdempotencyKey::parse("seed").expect("key"),
+        "seed",
         "汇缴",
         vec![
             Line::debit("101", Fen::new(300_00)).for_employer(1),
             Line::credit("201", Fen::new(300_00)).for_member(MemberId(1)),
         ],
-    )
-    .expect("entry");
+    );
     app.ledger()
         .post_entry(entry)
         .await
@@ -779,17 +607,12 @@ async fn finance_runs_the_settlement_from_the_console_and_sees_it_finish() {
         .open_member_accounts(&[(MemberId(1), Date::parse("2024-06-01").expect("d"))])
         .await
         .expect("open");
-    let deposit = NewEntry::new(
-        "C01",
+    let deposit = common::contribution(
         Date::parse("2024-07-10").expect("d"),
-        IdempotencyKey::parse("deposit").expect("key"),
-        "汇缴",
-        vec![
-            Line::debit("101", Fen::new(36_000_00)),
-            Line::credit("201", Fen::new(36_000_00)).for_member(MemberId(1)),
-        ],
-    )
-    .expect("entry");
+        "deposit",
+        1,
+        36_000_00,
+    );
     h.app.ledger().post_entry(deposit).await.expect("post");
     h.account("fin-1", Role::Finance).await;
     let finance = h.sign_in("fin-1", Role::Finance).await;
@@ -861,37 +684,9 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str)]) -> String {
 #[tokio::test]
 async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
     let h = harness().await;
-    let member_record = MemberRecord {
-        member_id: 1,
-        id_card: "320502199003071230".into(),
-        name: "王芳".into(),
-        employer_id: Some(9),
-        status: MemberStatus::Active,
-        wage_fen: 10_000_00,
-        employer_rate_ppm: None,
-        member_rate_ppm: None,
-        enrolled_at_us: 1,
-    };
-    h.app
-        .collection()
-        .take_over_members(
-            &common::batch(),
-            &[member_record],
-            today().add_days(-400).expect("d"),
-        )
-        .await
-        .expect("enrol");
-    let seed = NewEntry::new(
-        "C01",
-        today().add_days(-30).expect("d"),
-        IdempotencyKey::parse("seed").expect("key"),
-        "汇缴",
-        vec![
-            Line::debit("101", Fen::new(50_000_00)),
-            Line::credit("201", Fen::new(50_000_00)).for_member(MemberId(1)),
-        ],
-    )
-    .expect("entry");
+    let member_record = common::member_record(1, "320502199003071230", "王芳");
+    common::take_over(&h.app, &[member_record], 400).await;
+    let seed = common::contribution(today().add_days(-30).expect("d"), "seed", 1, 50_000_00);
     h.app.ledger().post_entry(seed).await.expect("post");
     h.account("320502199003071230", Role::Member).await;
     h.account("clerk-1", Role::Clerk).await;
@@ -1164,45 +959,18 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
     );
 }
 
-impl Harness {
+impl Web {
     /// Registers an employer (10% + 10%) with a signed-up agent; returns its id.
     async fn employer_with_agent(&self, uscc: &str, name: &str, agent_login: &str) -> i64 {
-        use anju_domain::RatePpm;
-        use anju_domain::collection::{ContributionRates, EmployerRegistration};
-        let actor = anju_app::access::Actor::anonymous(
-            anju_domain::access::Channel::Counter,
-            "t",
-            "127.0.0.1",
-        );
-        let rate = RatePpm::parse_percent("10").expect("rate");
-        let rates = ContributionRates {
-            employer: rate,
-            member: rate,
-        };
-        let registration = EmployerRegistration::new(uscc, name, Some(15), rates).expect("reg");
-        let employer = self
-            .app
-            .collection()
-            .register_employer(&actor, &registration, today())
-            .await
-            .expect("register");
-        let agent = NewAccount {
-            login: agent_login.into(),
+        let employer_id = common::counter_employer(&self.app, uscc, name).await;
+        self.create_account(anju_app::access::NewAccount {
             display_name: "经办人".into(),
-            role: Role::EmployerAgent,
-            password: PASSWORD.into(),
-            member_id: None,
-            employer_id: Some(employer.employer_id),
-            mobile: None,
-            email: None,
+            employer_id: Some(employer_id),
             totp_secret: None,
-        };
-        self.app
-            .access()
-            .create_account(agent, today())
-            .await
-            .expect("agent");
-        employer.employer_id
+            ..common::account(agent_login, Role::EmployerAgent)
+        })
+        .await;
+        employer_id
     }
 }
 

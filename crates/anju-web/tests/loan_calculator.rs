@@ -4,19 +4,15 @@
 //! reports, so the tests hold whatever policy version is in force (the exact
 //! worked example under a fixed date is in the crate's unit tests).
 
-use anju_app::App;
+mod common;
+
 use anju_app::policy::load_policy;
 use anju_domain::loan::{CreditGrade, Installment, Method, contract_rate, schedule, totals};
 use anju_domain::policy::Policy;
 use anju_domain::{Date, Fen, RatePpm};
-use anju_store_sqlite::SqliteStore;
-use anju_web::WebOptions;
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
+use common::{Client, Web};
 use serde_json::Value;
-use std::sync::Arc;
-use tower::ServiceExt;
 
 /// A first home at ¥1,250,000 with ample balances and income: the price
 /// cap (20% down) binds at ¥1,000,000 under every policy version so far.
@@ -26,57 +22,17 @@ const PRICE_BOUND_API: &str = "/api/v1/loan/calculate?price_fen=125000000\
     &balances_fen=10000000&monthly_income_fen=3000000&months=360&method=annuity\
     &credit_grade=A&first_home=true";
 
-struct Harness {
-    router: Router,
-    _dir: tempfile::TempDir,
-}
-
-async fn harness() -> Harness {
+/// The Suzhou policy on the wall clock.
+async fn harness() -> Web {
     let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("web.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
-    let options = WebOptions {
-        secure_cookies: false,
-        signin_per_minute: 1_000,
-    };
-    Harness {
-        router: anju_web::router(app, options),
-        _dir: dir,
-    }
+    let app = common::open_app_with(&dir, load_policy(None).expect("policy")).await;
+    Web::new(app, dir)
 }
 
-impl Harness {
-    async fn get(&self, path: &str) -> (StatusCode, String, String) {
-        let request = Request::builder()
-            .uri(path)
-            .header(header::HOST, "anju.test")
-            .body(Body::empty())
-            .expect("request");
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let bytes = axum::body::to_bytes(response.into_body(), 8 << 20)
-            .await
-            .expect("body");
-        (
-            status,
-            content_type,
-            String::from_utf8_lossy(&bytes).to_string(),
-        )
-    }
+/// Signed out, as the calculator is public: status, content type and body.
+async fn get(h: &Web, path: &str) -> (StatusCode, String, String) {
+    let reply = h.get(path, &Client::default()).await;
+    (reply.status, reply.content_type().to_string(), reply.body)
 }
 
 fn policy_on(date: Date) -> Policy {
@@ -105,7 +61,7 @@ fn million_over_30_years(rate: RatePpm, method: Method) -> Vec<Installment> {
 #[tokio::test]
 async fn the_page_names_the_binding_cap_and_shows_both_schedules() {
     let h = harness().await;
-    let (status, _, html) = h.get(PRICE_BOUND_PAGE).await;
+    let (status, _, html) = get(&h, PRICE_BOUND_PAGE).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     let rate = first_home_rate(&policy_on(page_date(&html)));
     assert!(
@@ -138,9 +94,11 @@ async fn the_page_names_the_binding_cap_and_shows_both_schedules() {
 #[tokio::test]
 async fn the_page_refuses_bad_input_in_chinese_with_422() {
     let h = harness().await;
-    let (status, _, html) = h
-        .get("/loan/calculator?calc=1&price=1250000&balances=100000&income=30000&months=0")
-        .await;
+    let (status, _, html) = get(
+        &h,
+        "/loan/calculator?calc=1&price=1250000&balances=100000&income=30000&months=0",
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         html.contains("贷款期限须在 1 至") && html.contains("LOAN_TERM_INVALID"),
@@ -150,12 +108,10 @@ async fn the_page_refuses_bad_input_in_chinese_with_422() {
         html.contains("value=\"1250000\""),
         "the form keeps what was typed"
     );
-    let (status, _, html) = h
-        .get("/loan/calculator?calc=1&price=&balances=1&income=1")
-        .await;
+    let (status, _, html) = get(&h, "/loan/calculator?calc=1&price=&balances=1&income=1").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("请填写房价"), "{html}");
-    let (status, _, html) = h.get("/loan/calculator").await;
+    let (status, _, html) = get(&h, "/loan/calculator").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("贷款计算器") && !html.contains("id=\"calc-error\""));
 }
@@ -163,7 +119,7 @@ async fn the_page_refuses_bad_input_in_chinese_with_422() {
 #[tokio::test]
 async fn the_api_returns_the_caps_the_binding_one_and_the_schedule() {
     let h = harness().await;
-    let (status, _, body) = h.get(PRICE_BOUND_API).await;
+    let (status, _, body) = get(&h, PRICE_BOUND_API).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let doc: Value = serde_json::from_str(&body).expect("json");
     let date = Date::parse(doc["business_date"].as_str().expect("date")).expect("date");
@@ -199,7 +155,7 @@ async fn the_api_lends_the_wanted_amount_by_the_method_asked() {
     let h = harness().await;
     let path =
         format!("{PRICE_BOUND_API}&wanted_fen=20000000").replace("annuity", "equal-principal");
-    let (status, _, body) = h.get(&path).await;
+    let (status, _, body) = get(&h, &path).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let doc: Value = serde_json::from_str(&body).expect("json");
     assert_eq!(doc["principal_fen"], 20_000_000);
@@ -253,7 +209,7 @@ async fn the_api_refuses_bad_input_with_422_and_a_code() {
         (format!("{PRICE_BOUND_API}&months=12"), "PARAM_INVALID"),
     ];
     for (path, code) in cases {
-        let (status, content_type, body) = h.get(&path).await;
+        let (status, content_type, body) = get(&h, &path).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {body}");
         assert_eq!(content_type, "application/problem+json", "{path}");
         let doc: Value = serde_json::from_str(&body).expect("problem json");
@@ -271,7 +227,7 @@ async fn the_api_refuses_bad_input_with_422_and_a_code() {
 #[tokio::test]
 async fn the_home_page_links_the_calculator_and_openapi_documents_it() {
     let h = harness().await;
-    let (_, _, home) = h.get("/").await;
+    let (_, _, home) = get(&h, "/").await;
     assert!(home.contains("href=\"/loan/calculator\""), "{home}");
     let doc = anju_web::openapi_document();
     let operation = &doc["paths"]["/api/v1/loan/calculate"]["get"];

@@ -9,197 +9,39 @@
 
 mod common;
 
-use anju_app::App;
-use anju_app::access::NewAccount;
-use anju_app::collection::MemberRecord;
-use anju_domain::access::{Role, totp_code};
-use anju_domain::collection::MemberStatus;
-use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::access::Role;
 use anju_domain::loan::LoanStatus;
-use anju_domain::{Date, Fen, Period};
-use anju_web::WebOptions;
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use tower::ServiceExt;
+use anju_domain::{Date, Period};
+use axum::http::StatusCode;
+use common::{Web, enc, today};
 
-const PASSWORD: &str = "anju2026pass";
-const TOTP: &[u8] = b"12345678901234567890";
 const BORROWER: &str = "320502199003071230";
 const OTHER: &str = "320502199205101223";
 const CARD: &str = "62220201000041234";
 const SELLER: &str = "6222020100009874";
 
-struct Harness {
-    app: App,
-    router: Router,
-    _dir: tempfile::TempDir,
-}
-
-struct Reply {
-    status: StatusCode,
-    body: String,
-    /// The session cookie set, if any.
-    session: Option<String>,
-}
-
-#[derive(Clone, Default)]
-struct Client {
-    cookie: Option<String>,
-    csrf: String,
-}
-
-/// The business date of every test: the app's clock is pinned to it.
-fn today() -> Date {
-    Date::parse("2026-11-29").expect("date")
-}
-
 /// Members 1 and 2, each credited ¥10,000.00 on the 10th of each of the
 /// seven months before this one: ¥70,000 × 15 = ¥1,050,000 by balance.
-async fn harness() -> Harness {
+async fn harness() -> Web {
     let dir = tempfile::tempdir().expect("dir");
     let app = common::open_app(&dir, today()).await;
-    let today = today();
-    let record = |member_id, id_card: &str, name: &str| MemberRecord {
-        member_id,
-        id_card: id_card.into(),
-        name: name.into(),
-        employer_id: Some(9),
-        status: MemberStatus::Active,
-        wage_fen: 10_000_00,
-        employer_rate_ppm: None,
-        member_rate_ppm: None,
-        enrolled_at_us: 1,
-    };
-    app.collection()
-        .take_over_members(
-            &common::batch(),
-            &[record(1, BORROWER, "王芳"), record(2, OTHER, "李娜")],
-            today.add_days(-400).expect("d"),
-        )
-        .await
-        .expect("enrol");
+    let members = [
+        common::member_record(1, BORROWER, "王芳"),
+        common::member_record(2, OTHER, "李娜"),
+    ];
+    common::take_over(&app, &members, 400).await;
     let mut entries = Vec::new();
-    let mut period = Period::of_date(today);
+    let mut period = Period::of_date(today());
     for _ in 0..7 {
         period = period.previous().expect("period");
         let date = Date::from_ymd(period.year(), period.month(), 10).expect("date");
         for m in [1, 2] {
             let key = format!("seed-{m}-{}", period.yyyymm());
-            entries.push(
-                NewEntry::new(
-                    "C01",
-                    date,
-                    IdempotencyKey::parse(&key).expect("key"),
-                    "汇缴",
-                    vec![
-                        Line::debit("101", Fen::new(10_000_00)),
-                        Line::credit("201", Fen::new(10_000_00)).for_member(MemberId(m)),
-                    ],
-                )
-                .expect("entry"),
-            );
+            entries.push(common::contribution(date, &key, m, 10_000_00));
         }
     }
     app.ledger().post_entries(&entries).await.expect("seed");
-    let options = WebOptions {
-        secure_cookies: false,
-        signin_per_minute: 1_000,
-    };
-    Harness {
-        router: anju_web::router(app.clone(), options),
-        app,
-        _dir: dir,
-    }
-}
-
-impl Harness {
-    async fn send(&self, method: Method, path: &str, client: &Client, body: &str) -> Reply {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, "anju.test")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(cookie) = &client.cookie {
-            request = request.header(header::COOKIE, format!("anju_session={cookie}"));
-        }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::from(body.to_string())).expect("request"))
-            .await
-            .expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 8 << 20)
-            .await
-            .expect("body");
-        let session = headers
-            .get(header::SET_COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|c| c.split(';').next())
-            .and_then(|c| c.strip_prefix("anju_session="))
-            .map(str::to_string);
-        Reply {
-            status,
-            body: String::from_utf8_lossy(&bytes).to_string(),
-            session,
-        }
-    }
-
-    async fn get(&self, path: &str, client: &Client) -> Reply {
-        self.send(Method::GET, path, client, "").await
-    }
-
-    async fn post_form(&self, path: &str, client: &Client, form: &str) -> Reply {
-        let body = format!("_csrf={}&{form}", client.csrf);
-        self.send(Method::POST, path, client, &body).await
-    }
-
-    /// Creates the sign-in and signs in (staff with their TOTP code).
-    async fn person(&self, login: &str, role: Role, member_id: Option<i64>) -> Client {
-        self.app
-            .access()
-            .create_account(
-                NewAccount {
-                    login: login.to_string(),
-                    display_name: format!("{}甲", role.name_zh()),
-                    role,
-                    password: PASSWORD.to_string(),
-                    member_id,
-                    employer_id: None,
-                    mobile: None,
-                    email: None,
-                    totp_secret: Some(TOTP.to_vec()),
-                },
-                today(),
-            )
-            .await
-            .expect("account");
-        let door = if role == Role::Member {
-            "member"
-        } else {
-            "staff"
-        };
-        let code = totp_code(TOTP, anju_app::clock::now_micros() / 1_000_000);
-        let form = format!("door={door}&login={login}&password={PASSWORD}&totp={code}&next=");
-        let reply = self
-            .send(Method::POST, "/signin", &Client::default(), &form)
-            .await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign-in as {login}");
-        let mut client = Client {
-            cookie: Some(reply.session.expect("session cookie")),
-            ..Client::default()
-        };
-        let inbox = self.get("/inbox", &client).await;
-        let at = inbox.body.find("name=\"_csrf\" value=\"").expect("csrf") + 20;
-        client.csrf = inbox.body[at..]
-            .split('"')
-            .next()
-            .expect("csrf")
-            .to_string();
-        client
-    }
+    Web::new(app, dir)
 }
 
 /// The application form as the browser sends it (amounts in yuan).
@@ -221,7 +63,7 @@ fn application(key: &str, amount: &str, repay_card: &str) -> String {
         ("repay_card", repay_card),
     ]
     .iter()
-    .map(|(k, v)| format!("{k}={}", anju_web::auth::urlencode(v)))
+    .map(|(k, v)| format!("{k}={}", enc(v)))
     .collect::<Vec<_>>()
     .join("&")
 }
@@ -484,7 +326,7 @@ async fn a_reviewer_enters_a_project_loan_and_another_approves_it() {
         ("method", "equal-principal"),
     ]
     .iter()
-    .map(|(k, v)| format!("{k}={}", anju_web::auth::urlencode(v)))
+    .map(|(k, v)| format!("{k}={}", enc(v)))
     .collect::<Vec<_>>()
     .join("&");
     let refused = h.post_form("/staff/loans/project", &clerk, &form).await;

@@ -1,23 +1,50 @@
-//! What the web tests share: an app on a fresh SQLite database with the
-//! business date fixed, and the batch actor that seeds it. Tests reach data
+//! What the web tests share: an app on a fresh SQLite database (the business
+//! date fixed, or the wall clock where a test must hold under whatever policy
+//! is in force), the batch actor and the records that seed it, and (in
+//! `client`) the in-process router with signed-in clients. Tests reach data
 //! only through the app, like the pages do.
+//!
+//! Every test file compiles this module on its own and uses only part of it,
+//! so the items not every file uses carry `#[allow(dead_code)]`.
+
+pub mod client;
+
+#[allow(unused_imports)]
+pub use client::{Client, Reply, Web, account, enc, refused};
 
 use anju_app::App;
 use anju_app::access::Actor;
 use anju_app::clock::FixedClock;
+use anju_app::collection::MemberRecord;
 use anju_app::policy::load_policy;
-use anju_domain::Date;
 use anju_domain::access::Channel;
+use anju_domain::collection::{ContributionRates, EmployerRegistration, MemberStatus};
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::policy::PolicySet;
+use anju_domain::{Date, Fen, RatePpm};
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
-/// The Suzhou policy over an empty database in `dir`, on `today`.
-pub async fn open_app(dir: &tempfile::TempDir, today: Date) -> App {
+/// The business date of the tests that pin the clock.
+#[allow(dead_code)]
+pub fn today() -> Date {
+    Date::parse("2026-11-29").expect("date")
+}
+
+/// `policy` over an empty database in `dir`, on the wall clock.
+pub async fn open_app_with(dir: &tempfile::TempDir, policy: PolicySet) -> App {
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
     let store = SqliteStore::open(&url, "320500000000000")
         .await
         .expect("store");
-    App::new(Arc::new(store), load_policy(None).expect("policy"))
+    App::new(Arc::new(store), policy)
+}
+
+/// The Suzhou policy over an empty database in `dir`, on `today`.
+#[allow(dead_code)]
+pub async fn open_app(dir: &tempfile::TempDir, today: Date) -> App {
+    open_app_with(dir, load_policy(None).expect("policy"))
+        .await
         .with_clock(Arc::new(FixedClock(today)))
 }
 
@@ -26,4 +53,75 @@ pub async fn open_app(dir: &tempfile::TempDir, today: Date) -> App {
 #[allow(dead_code)]
 pub fn batch() -> Actor {
     Actor::anonymous(Channel::Batch, "test-seed", "local")
+}
+
+/// An active member of employer 9 on a ¥10,000.00 wage, as carried over.
+#[allow(dead_code)]
+pub fn member_record(member_id: i64, id_card: &str, name: &str) -> MemberRecord {
+    MemberRecord {
+        member_id,
+        id_card: id_card.into(),
+        name: name.into(),
+        employer_id: Some(9),
+        status: MemberStatus::Active,
+        wage_fen: 10_000_00,
+        employer_rate_ppm: None,
+        member_rate_ppm: None,
+        enrolled_at_us: 1,
+    }
+}
+
+/// Carries `members` over by batch, their accounts opened `days_ago`.
+#[allow(dead_code)]
+pub async fn take_over(app: &App, members: &[MemberRecord], days_ago: i32) {
+    let opened = app.today().add_days(-days_ago).expect("d");
+    app.collection()
+        .take_over_members(&batch(), members, opened)
+        .await
+        .expect("enrol");
+}
+
+#[allow(dead_code)]
+pub fn entry(kind: &str, date: Date, key: &str, memo: &str, lines: Vec<Line>) -> NewEntry {
+    NewEntry::new(
+        kind,
+        date,
+        IdempotencyKey::parse(key).expect("key"),
+        memo,
+        lines,
+    )
+    .expect("entry")
+}
+
+/// A contribution (汇缴) of `fen` from the bank into `member`'s account.
+#[allow(dead_code)]
+pub fn contribution(date: Date, key: &str, member: i64, fen: i64) -> NewEntry {
+    entry(
+        "C01",
+        date,
+        key,
+        "汇缴",
+        vec![
+            Line::debit("101", Fen::new(fen)),
+            Line::credit("201", Fen::new(fen)).for_member(MemberId(member)),
+        ],
+    )
+}
+
+/// An employer registered at the counter (not through the platform), at
+/// 10% + 10%; its id.
+#[allow(dead_code)]
+pub async fn counter_employer(app: &App, uscc: &str, name: &str) -> i64 {
+    let actor = Actor::anonymous(Channel::Counter, "t", "127.0.0.1");
+    let rate = RatePpm::parse_percent("10").expect("rate");
+    let rates = ContributionRates {
+        employer: rate,
+        member: rate,
+    };
+    let registration = EmployerRegistration::new(uscc, name, Some(15), rates).expect("reg");
+    app.collection()
+        .register_employer(&actor, &registration, app.today())
+        .await
+        .expect("register")
+        .employer_id
 }
