@@ -142,6 +142,7 @@ impl MemberEnrolment {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collection::{EmployerStatus, MemberStatus};
     use crate::rate::RatePpm;
 
     fn rates() -> ContributionRates {
