@@ -118,10 +118,12 @@ impl Access<'_> {
         };
         Ok(self.store().append_audit(&record).await?)
     }
+
     /// Audit rows matching `query`, newest first.
     pub async fn search_audit(self, query: &AuditQuery) -> AppResult<Vec<AuditRecord>> {
         Ok(self.store().search_audit(query).await?)
     }
+
     /// K18 不见面办理率 over `[from_us, to_us)`: (online + API actions, all
     /// actions by people and partners). Batch jobs are not transactions.
     pub async fn contactless_counts(self, from_us: i64, to_us: i64) -> AppResult<(i64, i64)> {

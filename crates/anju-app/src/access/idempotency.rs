@@ -14,6 +14,7 @@ impl Access<'_> {
     ) -> AppResult<Option<IdempotencyRecord>> {
         Ok(self.store().idempotency_record(actor_user_id, key).await?)
     }
+
     /// Keeps a reply; false when the key was taken meanwhile (the first wins).
     pub async fn save_idempotency_record(self, record: &IdempotencyRecord) -> AppResult<bool> {
         Ok(self.store().save_idempotency_record(record).await?)

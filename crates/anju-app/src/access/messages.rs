@@ -129,9 +129,11 @@ impl Access<'_> {
             .collect();
         Ok(self.store().deliver_message(&message, &deliveries).await?)
     }
+
     pub async fn inbox(self, user_id: i64, limit: u32) -> AppResult<Vec<InboxMessage>> {
         Ok(self.store().inbox(user_id, limit).await?)
     }
+
     pub async fn mark_read(self, user_id: i64, message_id: i64) -> AppResult<()> {
         Ok(self
             .store()

@@ -69,6 +69,7 @@ impl Access<'_> {
             principal,
         })
     }
+
     /// The live session behind a cookie token, or `None` (unknown, or idle past
     /// the policy's timeout — then it is deleted).
     pub async fn resolve_session(
@@ -104,6 +105,7 @@ impl Access<'_> {
         }
         Ok(Some((principal, session)))
     }
+
     /// Ends the session: the row is deleted, so the cookie is worthless after.
     pub async fn sign_out(self, token: &str, actor: &Actor) -> AppResult<()> {
         self.store()
@@ -112,6 +114,7 @@ impl Access<'_> {
         self.audit(actor, "signout", "-", b"", CommandOutcome::Done)
             .await
     }
+
     /// A partner centre's API token, `login.secret`.
     pub async fn resolve_api_token(self, bearer: &str) -> AppResult<Option<Principal>> {
         let Some((login, secret)) = bearer.split_once('.') else {

@@ -245,6 +245,7 @@ impl Access<'_> {
         )
         .await
     }
+
     /// A checker approves or rejects. Approval carries out the work; the maker
     /// is told in their inbox either way.
     pub async fn decide_task(
@@ -269,10 +270,12 @@ impl Access<'_> {
         )
         .await
     }
+
     /// Pending tasks, newest first (the staff queue 待办).
     pub async fn pending_tasks(self, limit: u32) -> AppResult<Vec<TaskRecord>> {
         Ok(self.store().tasks(Some(TaskStatus::Pending), limit).await?)
     }
+
     pub async fn recent_tasks(self, limit: u32) -> AppResult<Vec<TaskRecord>> {
         Ok(self.store().tasks(None, limit).await?)
     }

@@ -428,6 +428,7 @@ impl Collection<'_> {
         )
         .await
     }
+
     /// Reads the page of active employers after `after` with their rosters and
     /// plans it: a new bill for each employer without one for the month, and
     /// every open bill to pay. With `heed_existing` false every employer gets a

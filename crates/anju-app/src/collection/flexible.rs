@@ -234,6 +234,7 @@ impl Collection<'_> {
         self.audited(actor, "flexible.signup", &target, b"", result)
             .await
     }
+
     /// What an online sign-up must pass before anything is written: a new
     /// sign-in's password meets the policy (a person who already has a
     /// sign-in keeps it).
@@ -255,6 +256,7 @@ impl Collection<'_> {
         anju_domain::access::check_password_strength(password, rules)?;
         Ok(true)
     }
+
     /// A deposit for `period` (any amount at or above the monthly minimum),
     /// collected through `channel` and posted Dr 101 / Cr 201 on the day the
     /// money arrives. `request_key` (minted by the page, or the caller) makes
@@ -296,12 +298,15 @@ impl Collection<'_> {
         )
         .await
     }
+
     pub async fn flexible_agreement(self, member_id: i64) -> AppResult<Option<AgreementRecord>> {
         Ok(self.store().agreement(member_id).await?)
     }
+
     pub async fn flexible_deposits(self, member_id: i64) -> AppResult<Vec<DepositRecord>> {
         Ok(self.store().deposits_of(member_id, 120).await?)
     }
+
     /// K07 (flexible workers who deposited in the last year) and the K08
     /// denominator (members contributing through an employer), as of `today`.
     pub async fn flexible_counts(self, today: Date) -> AppResult<(i64, i64)> {
@@ -311,6 +316,7 @@ impl Collection<'_> {
             self.store().count_employed_members().await?,
         ))
     }
+
     /// The monthly minimum in force on `today`.
     pub fn flexible_minimum_on(self, today: Date) -> AppResult<Fen> {
         Ok(flexible_minimum(

@@ -400,6 +400,7 @@ impl Collection<'_> {
         )
         .await
     }
+
     /// 个人开户: enrols members with an active employer, all or nothing; one
     /// person, one account (an enrolled ID number is refused).
     pub async fn enrol_members(
@@ -424,6 +425,7 @@ impl Collection<'_> {
         )
         .await
     }
+
     /// 数据接管: members carried over from the system a centre replaces,
     /// with their accounts opened on `opened_on` (the old system's date),
     /// all or nothing. Only the batch channel may do this: nobody enrols
@@ -439,6 +441,7 @@ impl Collection<'_> {
         }
         Ok(self.store().enrol_members(members, opened_on).await?)
     }
+
     /// 汇缴清册: the month's bill from the active roster and the rules in force
     /// on the month's first day. One bill per employer and month.
     pub async fn generate_bill(
@@ -455,6 +458,7 @@ impl Collection<'_> {
         self.audited(actor, "remittance.bill", &target, b"", result)
             .await
     }
+
     /// Collects a bill through a payment channel (`bank`, `ecny`) on `today`,
     /// posts it as one balanced entry valued on the day the money arrived, and
     /// marks it paid with the channel's reference. Paying a paid bill returns it
@@ -479,6 +483,7 @@ impl Collection<'_> {
         )
         .await
     }
+
     /// 对账: the channel's file for `date` against the payments booked that day.
     pub async fn reconcile_day(
         self,
@@ -509,6 +514,7 @@ impl Collection<'_> {
             .collect();
         Ok((anju_domain::collection::reconcile(&theirs, &booked), errors))
     }
+
     /// K06 单位缴存逾期率 as of `today`: (employers with an overdue bill,
     /// contributing employers).
     pub async fn employer_overdue_counts(self, today: Date) -> AppResult<(i64, i64)> {
@@ -517,6 +523,7 @@ impl Collection<'_> {
         let active = self.store().count_contributing_employers().await?;
         Ok((overdue, active))
     }
+
     /// The first bills not paid by their due date, as of `today` (a list for
     /// people; jobs page through `overdue_employer_ids`).
     pub async fn overdue_bills(self, today: Date) -> AppResult<Vec<BillRecord>> {
@@ -646,6 +653,7 @@ impl Collection<'_> {
         )
         .await
     }
+
     /// 冻结 by court order or investigation, with the reason recorded.
     pub async fn freeze_member(
         self,
@@ -665,6 +673,7 @@ impl Collection<'_> {
         )
         .await
     }
+
     /// 解冻: back to active (with an employer) or sealed (without).
     pub async fn unfreeze_member(
         self,

@@ -14,36 +14,45 @@ impl Collection<'_> {
     pub async fn employer(self, employer_id: i64) -> AppResult<Option<EmployerRecord>> {
         Ok(self.store().employer(employer_id).await?)
     }
+
     /// Those of `employer_ids` that are registered, in one read.
     pub async fn employers_by_ids(self, employer_ids: &[i64]) -> AppResult<Vec<EmployerRecord>> {
         Ok(self.store().employers_by_ids(employer_ids).await?)
     }
+
     /// The names of `employer_ids` that are registered, by id (for lists).
     pub async fn employer_names(self, employer_ids: &[i64]) -> AppResult<HashMap<i64, String>> {
         let found = self.employers_by_ids(employer_ids).await?;
         Ok(found.into_iter().map(|e| (e.employer_id, e.name)).collect())
     }
+
     pub async fn member(self, member_id: i64) -> AppResult<Option<MemberRecord>> {
         Ok(self.store().member(member_id).await?)
     }
+
     pub async fn member_by_id_card(self, id_card: &str) -> AppResult<Option<MemberRecord>> {
         Ok(self.store().member_by_id_card(id_card).await?)
     }
+
     /// The employer's active members, by member id.
     pub async fn active_members(self, employer_id: i64) -> AppResult<Vec<MemberRecord>> {
         Ok(self.store().active_members(employer_id).await?)
     }
+
     /// The employer's members in any status, by member id, at most `limit`.
     pub async fn members_of(self, employer_id: i64, limit: u32) -> AppResult<Vec<MemberRecord>> {
         Ok(self.store().members_of(employer_id, limit).await?)
     }
+
     /// The employer's newest bills first, at most `limit`.
     pub async fn bills_of(self, employer_id: i64, limit: u32) -> AppResult<Vec<BillRecord>> {
         Ok(self.store().bills_of(employer_id, limit).await?)
     }
+
     pub async fn bill(self, bill_id: i64) -> AppResult<Option<(BillRecord, Vec<BillLineRecord>)>> {
         Ok(self.store().bill(bill_id).await?)
     }
+
     /// The employer's base filing (基数申报) for a contribution year.
     pub async fn base_filing(
         self,
@@ -52,9 +61,11 @@ impl Collection<'_> {
     ) -> AppResult<Option<BaseFilingRecord>> {
         Ok(self.store().base_filing(employer_id, year).await?)
     }
+
     pub async fn open_case_of(self, employer_id: i64) -> AppResult<Option<CaseRecord>> {
         Ok(self.store().open_case_of(employer_id).await?)
     }
+
     /// The first `limit` employers with an overdue bill as of `today`, each
     /// with its open enforcement case: three reads whatever the count.
     pub async fn overdue_employers(

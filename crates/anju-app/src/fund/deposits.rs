@@ -232,6 +232,7 @@ impl Fund<'_> {
         self.audited(actor, "fund.deposit.place", &request.bank, b"", result)
             .await
     }
+
     /// Books a matured time deposit's interest (on or after its maturity).
     pub async fn mature_fund_deposit(
         self,
@@ -251,6 +252,7 @@ impl Fund<'_> {
         )
         .await
     }
+
     /// The register, the forecast from the business date's month and the
     /// ladder it suggests.
     pub async fn cash_plan(self, today: Date) -> AppResult<CashPlan> {

@@ -200,10 +200,12 @@ impl Fund<'_> {
         };
         Ok(fund::plan_distribution(&input, &rule)?)
     }
+
     /// The distribution of `year` as prepared or approved, if any.
     pub async fn distribution(self, year: i32) -> AppResult<Option<DistributionRecord>> {
         Ok(self.store().distribution(year).await?)
     }
+
     /// Prepares (or prepares again, while not approved) the distribution of
     /// `year`; only after the year has ended.
     pub async fn prepare_distribution(
@@ -222,6 +224,7 @@ impl Fund<'_> {
         )
         .await
     }
+
     /// Approves the prepared distribution of `year` (a manager other than
     /// the preparer) and posts it.
     pub async fn approve_distribution(

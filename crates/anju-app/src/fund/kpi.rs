@@ -127,6 +127,7 @@ impl Fund<'_> {
     pub fn plan_catalogue(self) -> PlanCatalogue {
         fund::suzhou_14th()
     }
+
     /// The cockpit for the plan's years up to `year` (and the business date).
     pub async fn kpi_cockpit(self, year: i32, today: Date) -> AppResult<KpiCockpit> {
         let catalogue = self.plan_catalogue();
@@ -151,6 +152,7 @@ impl Fund<'_> {
             inputs: self.store().fund_inputs(None).await?,
         })
     }
+
     /// Each month of `year` up to the business date: the KPIs on the year
     /// so far, growth against the same part of the year before.
     pub async fn kpi_months(self, year: i32, today: Date) -> AppResult<Vec<KpiMonth>> {
@@ -172,6 +174,7 @@ impl Fund<'_> {
         }
         Ok(months)
     }
+
     /// The latest value of each input of `year`.
     pub async fn inputs_in_force(self, year: i32) -> AppResult<Inputs> {
         let mut inputs = Inputs::new();
@@ -180,6 +183,7 @@ impl Fund<'_> {
         }
         Ok(inputs)
     }
+
     /// Enters a dated manual input (an external figure for a KPI, or a
     /// yearly total) for `year`.
     pub async fn enter_fund_input(
@@ -203,6 +207,7 @@ impl Fund<'_> {
         )
         .await
     }
+
     /// Loads published yearly totals (the `fixtures/suzhou-published.toml`
     /// format) as inputs; returns how many were entered.
     pub async fn load_year_totals(

@@ -104,6 +104,7 @@ impl Fund<'_> {
             book.project_outstanding_fen,
         ))
     }
+
     pub async fn liquidity(self, today: Date) -> AppResult<LiquidityView> {
         let figures = self.balance_figures(today).await?;
         let snapshot = fund::snapshot(&figures);
@@ -118,6 +119,7 @@ impl Fund<'_> {
             alerts: self.store().fund_alerts(ALERT_LIST).await?,
         })
     }
+
     /// Records what fires on `today` as alerts and clears the rest; run by
     /// the daily job and from the cockpit. Returns the alerts newly raised.
     pub async fn check_liquidity(self, actor: &Actor, today: Date) -> AppResult<Vec<Alert>> {
@@ -140,6 +142,7 @@ impl Fund<'_> {
         )
         .await
     }
+
     /// A risk manager, finance or a manager acknowledges an alert.
     pub async fn acknowledge_alert(
         self,

@@ -138,6 +138,7 @@ impl Fund<'_> {
             distribution: self.store().distribution(to.year()).await?,
         })
     }
+
     /// Net balances at the start of `day`.
     pub async fn position_before(self, day: Date) -> AppResult<Position> {
         let mut position = Position::new();
@@ -146,10 +147,12 @@ impl Fund<'_> {
         }
         Ok(position)
     }
+
     /// Net balances at the end of `day`.
     pub async fn position_at(self, day: Date) -> AppResult<Position> {
         self.position_before(day.add_days(1)?).await
     }
+
     /// One year's figures as of `as_of` (the year so far when it has not
     /// ended): from the ledger and the registers, then any yearly totals
     /// entered for the year (a loaded total replaces the computed figure;

@@ -186,6 +186,7 @@ impl Interest<'_> {
         }
         Ok(total)
     }
+
     /// 销户结息: credits the open year's interest up to `closing_day` — the
     /// closing withdrawal on that day takes the whole balance, so interest
     /// runs to the day before — less what was credited for the year already.

@@ -232,10 +232,12 @@ impl Interest<'_> {
     pub async fn interest_runs(self) -> AppResult<Vec<super::InterestRunRecord>> {
         Ok(self.store().interest_runs().await?)
     }
+
     /// Member accounts in all: the size of a settlement run.
     pub async fn count_member_accounts(self) -> AppResult<i64> {
         Ok(self.store().count_member_accounts().await?)
     }
+
     /// Settles `year` (credited on its 30 June) over every account; `today`
     /// is the business date the run is recorded under.
     pub async fn settle_interest(

@@ -85,6 +85,7 @@ impl Interest<'_> {
         self.account_year(member, &rules, last, None, flexible)
             .await
     }
+
     /// Every movement valued in `[from, to]`, by value date.
     pub async fn member_statement(
         self,

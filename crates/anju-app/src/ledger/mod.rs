@@ -84,6 +84,7 @@ impl Ledger<'_> {
         }
         Ok(posted)
     }
+
     pub async fn post_entry(self, entry: NewEntry) -> AppResult<Posted> {
         let posted = self.post_entries(std::slice::from_ref(&entry)).await?;
         posted
@@ -91,6 +92,7 @@ impl Ledger<'_> {
             .next()
             .ok_or_else(|| DomainError::new("ENTRY_NOT_POSTED", "凭证未入账").into())
     }
+
     /// Reverses (冲正) a posted entry: every line on the other side, same value date.
     pub async fn reverse_entry(self, id: EntryId, key: IdempotencyKey) -> AppResult<Posted> {
         let stored =
@@ -100,21 +102,26 @@ impl Ledger<'_> {
         let reversal = NewEntry::reversal_of(stored.id, &stored.entry, key)?;
         self.post_entry(reversal).await
     }
+
     pub async fn open_member_accounts(self, accounts: &[(MemberId, Date)]) -> AppResult<()> {
         Ok(self.store().open_member_accounts(accounts).await?)
     }
+
     /// The member's account state, or none when no account is open.
     pub async fn member_account(self, member: MemberId) -> AppResult<Option<MemberBalance>> {
         Ok(self.store().member_balance(member).await?)
     }
+
     pub async fn member_balance(self, member: MemberId) -> AppResult<MemberBalance> {
         self.member_account(member).await?.ok_or_else(|| {
             DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {} 不存在", member.0)).into()
         })
     }
+
     pub async fn member_balance_as_of(self, member: MemberId, date: Date) -> AppResult<Fen> {
         Ok(self.store().member_balance_as_of(member, date).await?)
     }
+
     pub async fn member_movements(
         self,
         member: MemberId,
@@ -123,6 +130,7 @@ impl Ledger<'_> {
     ) -> AppResult<MovementPage> {
         Ok(self.store().member_movements(member, after, limit).await?)
     }
+
     /// The newest `count` movements, newest first. Walks the member's pages in
     /// order (a member has a dozen movements a year, so this stays small).
     pub async fn member_movements_newest(
@@ -151,10 +159,12 @@ impl Ledger<'_> {
         }
         Ok(newest.into_iter().rev().collect())
     }
+
     /// Every GL account's debit and credit totals (the trial balance's rows).
     pub async fn gl_balances(self) -> AppResult<Vec<GlBalance>> {
         Ok(self.store().gl_balances().await?)
     }
+
     /// The store's invariants, the loan book against GL 121 + 122 and the
     /// day book (what statements read) against the GL balance rows.
     pub async fn check_ledger(self) -> AppResult<LedgerCheck> {

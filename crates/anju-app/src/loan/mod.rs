@@ -566,6 +566,7 @@ impl Loans<'_> {
             balances,
         })
     }
+
     /// 贷款申请: assesses and records the application for review.
     pub async fn apply_loan(
         self,
@@ -581,6 +582,7 @@ impl Loans<'_> {
         self.audited(actor, "loan.apply", &target, b"", result)
             .await
     }
+
     /// 初审: a clerk checks the application and its documents.
     pub async fn review_loan(
         self,
@@ -598,6 +600,7 @@ impl Loans<'_> {
         )
         .await
     }
+
     /// 审批: a reviewer other than the clerk approves; above the policy
     /// amount a manager approves second, a third person.
     pub async fn approve_loan(
@@ -616,6 +619,7 @@ impl Loans<'_> {
         )
         .await
     }
+
     /// 不予贷款: refused with a reason, any time before the contract.
     pub async fn reject_loan(
         self,
@@ -633,6 +637,7 @@ impl Loans<'_> {
         )
         .await
     }
+
     /// 签订合同: the contract is signed and the mortgage registered.
     pub async fn sign_loan_contract(
         self,
@@ -653,6 +658,7 @@ impl Loans<'_> {
         )
         .await
     }
+
     /// 放款: Dr 121 / Cr 101 and the payout to the seller's account; the
     /// schedule starts from the disbursement day.
     pub async fn disburse_loan(
@@ -671,11 +677,13 @@ impl Loans<'_> {
         )
         .await
     }
+
     pub async fn loan(self, loan_id: i64) -> AppResult<LoanRecord> {
         self.store().loan(loan_id).await?.ok_or_else(|| {
             DomainError::new("LOAN_NOT_FOUND", format!("贷款 {loan_id} 不存在")).into()
         })
     }
+
     /// The loan if `actor` may see it: a party to it, or staff.
     pub async fn loan_for(self, actor: &Actor, loan_id: i64) -> AppResult<LoanRecord> {
         let loan = self.loan(loan_id).await?;
@@ -695,16 +703,20 @@ impl Loans<'_> {
             _ => Err(DomainError::new("LOAN_SCOPE", "请先登录").into()),
         }
     }
+
     /// The loan's repayment schedule, installment by installment.
     pub async fn installments(self, loan_id: i64) -> AppResult<Vec<InstallmentRecord>> {
         Ok(self.store().installments(loan_id).await?)
     }
+
     pub async fn loans_of(self, member_id: i64) -> AppResult<Vec<LoanRecord>> {
         Ok(self.store().loans_of(member_id).await?)
     }
+
     pub async fn loan_queue(self, status: LoanStatus) -> AppResult<Vec<LoanRecord>> {
         Ok(self.store().loans_in(status, 200).await?)
     }
+
     pub async fn has_hpf_loan(self, member_id: i64) -> AppResult<bool> {
         Ok(self.store().loan_counts(&[member_id]).await?.0 > 0)
     }
@@ -1059,6 +1071,7 @@ impl Loans<'_> {
         let loan = self.loan_for(actor, loan_id).await?;
         self.loan_account_of(loan, today).await
     }
+
     /// 逾期贷款清单 for risk staff: each overdue loan with what it owes today.
     pub async fn overdue_loan_list(
         self,
@@ -1072,6 +1085,7 @@ impl Loans<'_> {
         }
         Ok(list)
     }
+
     /// 变更还款账户: the borrower (or a clerk) changes the card deducted.
     pub async fn change_repay_card(
         self,

@@ -364,6 +364,7 @@ impl Loans<'_> {
         )
         .await
     }
+
     /// The loan's release certificate with its signature checked.
     pub async fn release_certificate(self, actor: &Actor, loan_id: i64) -> AppResult<Certificate> {
         let loan = self.loan_for(actor, loan_id).await?;
@@ -372,6 +373,7 @@ impl Loans<'_> {
         })?;
         Ok(read_certificate(&stored))
     }
+
     /// 1 January: loans whose contract rate differs from the rate now in
     /// force for their home and term are repriced and re-amortised from
     /// the next installment. Idempotent (the rate history says what was done).
@@ -407,6 +409,7 @@ impl Loans<'_> {
         }
         Ok(summary)
     }
+
     /// K12 异地贷款发放率 and K13 个人贷款逾期率 with their parts:
     /// (remote issued, issued, overdue principal, loan balance).
     pub async fn loan_indicators(self, from: Date, to: Date) -> AppResult<LoanIndicators> {

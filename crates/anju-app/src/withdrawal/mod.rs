@@ -522,6 +522,7 @@ impl Withdrawals<'_> {
         };
         Ok(decide(today, &rules, &facts, request)?)
     }
+
     /// 提取申请: checks the documents and the rules, then records the
     /// application (online: to be reviewed; counter: reviewed by the clerk,
     /// and approved and paid at once when within the second-approval limit).
@@ -539,6 +540,7 @@ impl Withdrawals<'_> {
         self.audited(actor, "withdrawal.apply", &target, b"", result)
             .await
     }
+
     /// 初审: a clerk checks the application; within the second-approval limit
     /// that check approves it and the money is paid.
     pub async fn prepare_withdrawal(
@@ -561,6 +563,7 @@ impl Withdrawals<'_> {
         )
         .await
     }
+
     /// 复核: a second person approves a prepared application above the limit.
     pub async fn approve_withdrawal(
         self,
@@ -582,6 +585,7 @@ impl Withdrawals<'_> {
         )
         .await
     }
+
     /// 不予提取: a reviewer (or the clerk, before approval) refuses with a reason.
     pub async fn reject_withdrawal(
         self,
@@ -594,6 +598,7 @@ impl Withdrawals<'_> {
         self.audited(actor, "withdrawal.reject", &target, note.as_bytes(), result)
             .await
     }
+
     /// 列入提取失信名单: a reviewer or manager lists a person found to have
     /// withdrawn by fraud, with the decision it rests on and until when.
     pub async fn add_to_blacklist(
@@ -613,15 +618,18 @@ impl Withdrawals<'_> {
         )
         .await
     }
+
     pub async fn withdrawal(self, withdrawal_id: i64) -> AppResult<WithdrawalRecord> {
         self.store()
             .withdrawal(withdrawal_id)
             .await?
             .ok_or_else(|| not_found(withdrawal_id))
     }
+
     pub async fn withdrawals_of(self, member_id: i64) -> AppResult<Vec<WithdrawalRecord>> {
         Ok(self.store().withdrawals_of(member_id, LIST_LIMIT).await?)
     }
+
     /// The review queue: `submitted` (初审) or `prepared` (复核).
     pub async fn withdrawal_queue(
         self,
@@ -629,10 +637,12 @@ impl Withdrawals<'_> {
     ) -> AppResult<Vec<WithdrawalRecord>> {
         Ok(self.store().withdrawals_in(status, LIST_LIMIT).await?)
     }
+
     /// The documents of an application, without their content.
     pub async fn documents_of(self, withdrawal_id: i64) -> AppResult<Vec<DocumentRecord>> {
         Ok(self.store().documents_of(withdrawal_id).await?)
     }
+
     /// One document of an application with its content, for the reviewer.
     pub async fn document(
         self,
@@ -641,6 +651,7 @@ impl Withdrawals<'_> {
     ) -> AppResult<Option<DocumentRecord>> {
         Ok(self.store().document(withdrawal_id, doc_no).await?)
     }
+
     /// Blacklist entries in force on `today`, newest first, at most `limit`.
     pub async fn blacklist_in_force(
         self,

@@ -235,6 +235,7 @@ impl Withdrawals<'_> {
         self.audited(actor, "withdrawal.repayment.sign", &target, b"", result)
             .await
     }
+
     /// The member's agreement in force, if any.
     pub async fn repayment_agreement_of(
         self,
@@ -242,6 +243,7 @@ impl Withdrawals<'_> {
     ) -> AppResult<Option<RepaymentAgreementRecord>> {
         Ok(self.store().repayment_agreement_of(member_id).await?)
     }
+
     /// Ends the member's agreement (the member, or a clerk).
     pub async fn end_repayment_agreement(self, actor: &Actor, member_id: i64) -> AppResult<()> {
         let result = async {
@@ -260,6 +262,7 @@ impl Withdrawals<'_> {
         self.audited(actor, "withdrawal.repayment.end", &target, b"", result)
             .await
     }
+
     /// The repayment day: every agreement paying on `today`'s day of month.
     pub async fn run_entrusted_repayments(
         self,

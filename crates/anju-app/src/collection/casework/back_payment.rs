@@ -180,6 +180,7 @@ impl Collection<'_> {
         )
         .await
     }
+
     /// Who a monthly bill adds and drops against last month's live bill:
     /// (joined, left) member ids, or `None` when last month had no bill.
     pub async fn roster_changes(

@@ -98,6 +98,7 @@ impl Collection<'_> {
         self.audited(actor, "employer.bases.file", &target, b"", result)
             .await
     }
+
     /// The base filing from a file (CSV or Excel: 身份证号, 月平均工资). Every
     /// row must be an active member of the employer and every active member
     /// must be in the file; any problem files nothing and is reported by row.
@@ -142,6 +143,7 @@ impl Collection<'_> {
             .await?;
         Ok((Some(filing), Vec::new()))
     }
+
     /// K05 年基数调整率 for `year`: (employers that filed, contributing employers).
     pub async fn base_filing_counts(self, year: i32) -> AppResult<(i64, i64)> {
         Ok((
@@ -149,6 +151,7 @@ impl Collection<'_> {
             self.store().count_contributing_employers().await?,
         ))
     }
+
     pub async fn employers_not_filed(self, year: i32) -> AppResult<Vec<EmployerRecord>> {
         Ok(self.store().employers_not_filed(year, 500).await?)
     }

@@ -161,6 +161,7 @@ impl Collection<'_> {
         self.audited(actor, "employer.seal", &target, b"", result)
             .await
     }
+
     /// 单位启封.
     pub async fn unseal_employer(
         self,
@@ -178,6 +179,7 @@ impl Collection<'_> {
         self.audited(actor, "employer.unseal", &target, b"", result)
             .await
     }
+
     /// 单位销户: only once no member remains attached and nothing is owed.
     pub async fn close_employer(
         self,
@@ -189,6 +191,7 @@ impl Collection<'_> {
         self.audited(actor, "employer.close", &target, b"", result)
             .await
     }
+
     /// “一件事”: a company-registration message opens the employer account
     /// (状态 02 开户, default rates at the policy minimum) until its agent
     /// enrols staff. A message delivered twice returns the same account.
@@ -209,6 +212,7 @@ impl Collection<'_> {
         )
         .await
     }
+
     /// “一件事” deregistration (企业注销): closes the account once no member
     /// remains attached; otherwise refused with the reason, and nothing changes.
     pub async fn close_employer_from_message(
@@ -240,6 +244,7 @@ impl Collection<'_> {
         )
         .await
     }
+
     /// The agent confirms (an account opened by “一件事”) or changes the pay
     /// day and the rates, within today's policy band. An opened account
     /// becomes 正常.
@@ -293,6 +298,7 @@ impl Collection<'_> {
         self.audited(actor, "employer.terms", &target, payload.as_bytes(), result)
             .await
     }
+
     /// What a member contributes a month now (base, employer part, own part),
     /// with the rates and limits in force today; `None` when not employed.
     pub async fn member_contribution(

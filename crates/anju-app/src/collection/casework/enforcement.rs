@@ -182,6 +182,7 @@ impl Collection<'_> {
         )
         .await
     }
+
     /// Escalates (责令限期缴存, then 申请法院强制执行) once the last deadline has
     /// passed, or closes the case: when nothing is overdue any more, or with a
     /// note saying why.
@@ -203,15 +204,18 @@ impl Collection<'_> {
         )
         .await
     }
+
     pub async fn enforcement_case(
         self,
         case_id: i64,
     ) -> AppResult<Option<(CaseRecord, Vec<CaseStepRecord>)>> {
         Ok(self.store().case(case_id).await?)
     }
+
     pub async fn enforcement_cases(self, status: Option<CaseStatus>) -> AppResult<Vec<CaseRecord>> {
         Ok(self.store().cases(status, 200).await?)
     }
+
     /// 归集日终: restore employers whose deferral ended, and open a case with a
     /// 催缴 reminder (deadline in [`REMINDER_DAYS`]) for every employer with an
     /// overdue bill and no open case. Safe to run twice on a day.

@@ -183,6 +183,7 @@ impl Collection<'_> {
         )
         .await
     }
+
     /// The approved reliefs that shape `period`'s bill.
     pub async fn relief_for(self, employer_id: i64, period: Period) -> AppResult<ReliefFor> {
         let month = period_value(period);
@@ -195,6 +196,7 @@ impl Collection<'_> {
         }
         Ok(found)
     }
+
     /// Every employer's approved reliefs for `period`, for a run over all
     /// employers (one query, not one per employer).
     pub async fn reliefs_in(self, period: Period) -> AppResult<HashMap<i64, ReliefFor>> {
@@ -208,6 +210,7 @@ impl Collection<'_> {
         }
         Ok(all)
     }
+
     pub async fn reliefs_of(self, employer_id: i64) -> AppResult<Vec<ReliefRecord>> {
         Ok(self.store().reliefs_of(employer_id, RELIEF_PAGE).await?)
     }
