@@ -17,6 +17,11 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// A scheduled job: the batch channel with no person signed in.
+    pub fn is_batch_job(&self) -> bool {
+        self.principal.is_none() && self.channel == Channel::Batch
+    }
+
     pub fn anonymous(channel: Channel, request_id: &str, client_addr: &str) -> Actor {
         Actor {
             principal: None,

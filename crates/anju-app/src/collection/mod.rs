@@ -5,7 +5,6 @@
 use crate::Collection;
 use crate::access::Actor;
 use crate::{App, AppResult};
-use anju_domain::access::Channel;
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::{
@@ -436,7 +435,7 @@ impl Collection<'_> {
         members: &[MemberRecord],
         opened_on: Date,
     ) -> AppResult<()> {
-        if actor.principal.is_some() || actor.channel != Channel::Batch {
+        if !actor.is_batch_job() {
             return Err(DomainError::new("NOT_PERMITTED", "数据接管只能由批处理执行").into());
         }
         Ok(self.store().enrol_members(members, opened_on).await?)

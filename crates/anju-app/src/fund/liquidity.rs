@@ -9,7 +9,7 @@ use super::{Position, credit_side, staff_login};
 use crate::Fund;
 use crate::access::Actor;
 use crate::{App, AppResult};
-use anju_domain::access::{Channel, duties};
+use anju_domain::access::duties;
 use anju_domain::fund::{self, Alert, Snapshot, Thresholds, YearFigures};
 use anju_domain::{Date, DomainError};
 
@@ -124,7 +124,7 @@ impl Fund<'_> {
     /// the daily job and from the cockpit. Returns the alerts newly raised.
     pub async fn check_liquidity(self, actor: &Actor, today: Date) -> AppResult<Vec<Alert>> {
         // The daily job runs on the batch channel without a person.
-        let allowed = if actor.principal.is_none() && actor.channel == Channel::Batch {
+        let allowed = if actor.is_batch_job() {
             Ok(())
         } else {
             staff_login(actor, duties::FUND_WATCH).map(|_| ())
