@@ -16,6 +16,7 @@ pub mod interest;
 pub mod ledger;
 pub mod loan;
 pub mod policy;
+pub mod registries;
 mod services;
 pub mod withdrawal;
 
@@ -35,7 +36,7 @@ pub struct App {
     payments: Arc<Vec<Box<dyn collection::PaymentAdapter>>>,
     payouts: Arc<dyn withdrawal::PayoutAdapter>,
     debits: Arc<dyn loan::DebitAdapter>,
-    housing: Arc<dyn withdrawal::HousingRegistry>,
+    registries: registries::Registries,
     clock: Arc<dyn clock::Clock>,
 }
 
@@ -48,7 +49,7 @@ impl App {
             payments: Arc::new(collection::default_payment_adapters()),
             payouts: Arc::new(withdrawal::BankPayoutSimulator),
             debits: Arc::new(loan::BankDebitSimulator),
-            housing: Arc::new(withdrawal::SimulatedHousingRegistry::default()),
+            registries: registries::Registries::simulated(registries::RegistryData::default()),
             clock: Arc::new(clock::SystemClock),
         }
     }
@@ -63,7 +64,7 @@ impl App {
         self.payouts.as_ref()
     }
 
-    /// The housing registry the rent rule asks (a simulator unless configured).
+    /// The bank that deducts loan installments (a simulator unless configured).
     pub fn with_debit_adapter(mut self, adapter: Arc<dyn loan::DebitAdapter>) -> Self {
         self.debits = adapter;
         self
@@ -73,13 +74,35 @@ impl App {
         self.debits.as_ref()
     }
 
-    pub fn with_housing_registry(mut self, registry: Arc<dyn withdrawal::HousingRegistry>) -> Self {
-        self.housing = registry;
+    /// The registries eligibility reads its facts from (an empty
+    /// in-process simulator unless configured).
+    pub fn with_registries(mut self, registries: registries::Registries) -> Self {
+        self.registries = registries;
         self
     }
 
-    pub fn housing_registry(&self) -> &dyn withdrawal::HousingRegistry {
-        self.housing.as_ref()
+    pub fn registries(&self) -> &registries::Registries {
+        &self.registries
+    }
+
+    /// The outside parties answered by a simulator, by name: every page
+    /// shows them on a banner and `/readyz` lists them.
+    pub fn simulators(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.registries.simulated {
+            names.extend([
+                "不动产登记",
+                "民政婚姻登记",
+                "征信",
+                "全国公积金贷款数据",
+                "电子证照",
+            ]);
+        }
+        names.extend(self.payments.iter().filter_map(|p| p.simulator()));
+        names.extend(self.payouts.simulator());
+        names.extend(self.debits.simulator());
+        names.extend(self.channels.iter().filter_map(|c| c.simulator()));
+        names
     }
 
     /// Where today comes from (the wall clock unless a test or demo pins it).

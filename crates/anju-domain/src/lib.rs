@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod codes;
 pub mod collection;
 pub mod error;
+pub mod facts;
 pub mod fund;
 pub mod ids;
 pub mod interest;

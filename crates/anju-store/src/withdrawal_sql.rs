@@ -55,6 +55,14 @@ pub struct WithdrawalRecord {
     pub entry_id: Option<i64>,
     pub request_key: String,
     pub updated_at_us: i64,
+    /// Where the facts the decision rests on came from: each registry's
+    /// answer with its reference number, and any verification by hand.
+    pub facts_source: String,
+    /// A fact no registry could confirm, which a named staff member must
+    /// verify before approval (`None`: nothing to verify).
+    pub verification: Option<String>,
+    /// The staff login that verified it.
+    pub verified_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,6 +233,16 @@ pub trait WithdrawalStore: Send + Sync {
         note: &str,
     ) -> StoreResult<bool>;
 
+    /// Records that `login` verified by hand what a registry could not
+    /// confirm, appending `record` to the facts' source; false unless the
+    /// application is still undecided, needs verification and has none.
+    async fn verify_withdrawal(
+        &self,
+        withdrawal_id: i64,
+        login: &str,
+        record: &str,
+    ) -> StoreResult<bool>;
+
     /// Approves (`from` → `approved`, the hold) if the member's balance less
     /// what is already held covers it — checked under the member's row lock
     /// (`INSUFFICIENT_AVAILABLE` otherwise); false when no longer in `from`.
@@ -298,7 +316,8 @@ pub trait WithdrawalStore: Send + Sync {
 
     /// What each of these members may still draw: balance less what
     /// approved withdrawals hold, as (member, fen), for those with an
-    /// account — one statement for a page of members.
+    /// account — one statement for a page of members. A frozen (冻结)
+    /// member has no row: nothing may be debited from a frozen account.
     async fn available_balances(&self, member_ids: &[i64]) -> StoreResult<Vec<(i64, i64)>>;
 }
 
@@ -310,7 +329,8 @@ macro_rules! withdrawal_columns {
         "withdrawal_id, member_id, reason, amount_fen, months, evidence_kind, evidence_no, \
          CAST(evidence_date AS TEXT) AS evidence_date, evidence_amount_fen, status, channel, \
          CAST(applied_on AS TEXT) AS applied_on, applicant, rule, needs_second, closes_account, \
-         bank_card, prepared_by, approved_by, note, payout_reference, entry_id, request_key, updated_at_us"
+         bank_card, prepared_by, approved_by, note, payout_reference, entry_id, request_key, updated_at_us, \
+         facts_source, verification, verified_by"
     };
 }
 
@@ -400,6 +420,9 @@ macro_rules! impl_withdrawal_store {
                     entry_id: r.try_get(21).map_err($backend_err)?,
                     request_key: r.try_get(22).map_err($backend_err)?,
                     updated_at_us: r.try_get(23).map_err($backend_err)?,
+                    facts_source: r.try_get(24).map_err($backend_err)?,
+                    verification: r.try_get(25).map_err($backend_err)?,
+                    verified_by: r.try_get(26).map_err($backend_err)?,
                 })
             }
         }
@@ -434,11 +457,12 @@ macro_rules! impl_withdrawal_store {
                     "INSERT INTO withdrawal (withdrawal_id, member_id, reason, amount_fen, months, evidence_kind, \
                      evidence_no, evidence_date, evidence_amount_fen, status, channel, applied_on, applicant, rule, \
                      needs_second, closes_account, bank_card, prepared_by, approved_by, note, payout_reference, \
-                     entry_id, request_key, updated_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8",
+                     entry_id, request_key, updated_at_us, facts_source, verification, verified_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8",
                     $date,
                     ", $9, $10, $11, $12",
                     $date,
-                    ", $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)"
+                    ", $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
                 ))
                 .bind(w.withdrawal_id)
                 .bind(w.member_id)
@@ -464,6 +488,9 @@ macro_rules! impl_withdrawal_store {
                 .bind(w.entry_id)
                 .bind(&w.request_key)
                 .bind(w.updated_at_us)
+                .bind(&w.facts_source)
+                .bind(&w.verification)
+                .bind(&w.verified_by)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| {
@@ -549,6 +576,33 @@ macro_rules! impl_withdrawal_store {
                 .await
                 .map_err($backend_err)?;
                 rows.iter().map(Self::withdrawal_of_row).collect()
+            }
+
+            async fn verify_withdrawal(
+                &self,
+                id: i64,
+                login: &str,
+                record: &str,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE withdrawal SET verified_by = $2, \
+                     facts_source = CASE WHEN facts_source = '' THEN $3 ELSE facts_source || '；' || $3 END, \
+                     updated_at_us = $4 \
+                     WHERE withdrawal_id = $1 AND verification IS NOT NULL AND verified_by IS NULL \
+                     AND status IN ($5, $6)",
+                )
+                .bind(id)
+                .bind(login)
+                .bind(record)
+                .bind($crate::now_micros())
+                .bind(anju_domain::withdrawal::WithdrawalStatus::Submitted.code())
+                .bind(anju_domain::withdrawal::WithdrawalStatus::Prepared.code())
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?
+                .rows_affected()
+                    == 1;
+                Ok(done)
             }
 
             async fn move_withdrawal(
@@ -974,8 +1028,13 @@ macro_rules! impl_withdrawal_store {
                 let mut q = sqlx::QueryBuilder::<$db>::new(
                     "SELECT a.member_id, CAST(a.balance_fen - COALESCE((SELECT SUM(w.amount_fen) FROM withdrawal w \
                      WHERE w.member_id = a.member_id AND w.status = 'approved'), 0) AS BIGINT) \
-                     FROM member_account a WHERE a.member_id IN (",
+                     FROM member_account a WHERE NOT EXISTS (SELECT 1 FROM member m \
+                     WHERE m.member_id = a.member_id AND m.status = ",
                 );
+                // A court-frozen (冻结) account has nothing available: no
+                // debit path may take from it.
+                q.push_bind(anju_domain::collection::MemberStatus::Frozen.code());
+                q.push(") AND a.member_id IN (");
                 let mut ids = q.separated(", ");
                 for id in member_ids {
                     ids.push_bind(*id);

@@ -268,5 +268,8 @@ fn withdrawal_record(store: &dyn Store, member: i64, day: Date, entry_id: i64) -
         entry_id: Some(entry_id),
         request_key: format!("bench-withdrawal-{member}"),
         updated_at_us: 0,
+        facts_source: String::new(),
+        verification: None,
+        verified_by: None,
     }
 }

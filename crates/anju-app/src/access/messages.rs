@@ -14,12 +14,21 @@ pub trait ChannelAdapter: Send + Sync {
     /// Where this user is reached on this channel (masked for the record).
     fn address(&self, user: &UserRecord) -> Option<String>;
     fn render(&self, title: &str, body: &str) -> String;
+    /// What a simulator calls itself on the demo banner; `None` for a
+    /// real gateway.
+    fn simulator(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// 短信: to the user's mobile, with the centre's signature.
 pub struct SimulatedSms;
 
 impl ChannelAdapter for SimulatedSms {
+    fn simulator(&self) -> Option<&'static str> {
+        Some("短信")
+    }
+
     fn channel(&self) -> &'static str {
         "sms"
     }
@@ -40,6 +49,10 @@ impl ChannelAdapter for SimulatedSms {
 pub struct SimulatedWeChat;
 
 impl ChannelAdapter for SimulatedWeChat {
+    fn simulator(&self) -> Option<&'static str> {
+        Some("微信")
+    }
+
     fn channel(&self) -> &'static str {
         "wechat"
     }
@@ -57,6 +70,10 @@ impl ChannelAdapter for SimulatedWeChat {
 pub struct SimulatedEmail;
 
 impl ChannelAdapter for SimulatedEmail {
+    fn simulator(&self) -> Option<&'static str> {
+        Some("电子邮件")
+    }
+
     fn channel(&self) -> &'static str {
         "email"
     }

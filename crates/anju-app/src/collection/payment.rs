@@ -37,6 +37,11 @@ pub trait PaymentAdapter: Send + Sync {
     /// `bank`, `ecny`.
     fn channel(&self) -> &'static str;
     fn name_zh(&self) -> &'static str;
+    /// What a simulator calls itself on the demo banner; `None` for a real
+    /// channel.
+    fn simulator(&self) -> Option<&'static str> {
+        None
+    }
     async fn collect(&self, request: &PaymentRequest) -> AppResult<PaymentReceipt>;
 }
 
@@ -60,6 +65,10 @@ impl PaymentAdapter for BankTransferSimulator {
 
     fn name_zh(&self) -> &'static str {
         "银行转账"
+    }
+
+    fn simulator(&self) -> Option<&'static str> {
+        Some("银行代收")
     }
 
     async fn collect(&self, request: &PaymentRequest) -> AppResult<PaymentReceipt> {
@@ -92,6 +101,10 @@ impl PaymentAdapter for EcnySimulator {
 
     fn name_zh(&self) -> &'static str {
         "数字人民币"
+    }
+
+    fn simulator(&self) -> Option<&'static str> {
+        Some("数字人民币")
     }
 
     async fn collect(&self, request: &PaymentRequest) -> AppResult<PaymentReceipt> {

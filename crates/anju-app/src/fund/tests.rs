@@ -1230,6 +1230,9 @@ async fn small_centre(app: &App) {
         entry_id: None,
         request_key: "w-20".into(),
         updated_at_us: 1,
+        facts_source: String::new(),
+        verification: None,
+        verified_by: None,
     };
     store
         .submit_withdrawal(&application, &[], false)

@@ -31,6 +31,10 @@ pub struct DebitReceipt {
 /// Deductions are asked for a page of loans at once, as a bank's batch file is.
 #[async_trait]
 pub trait DebitAdapter: Send + Sync {
+    /// What a simulator calls itself on the demo banner; `None` for a bank.
+    fn simulator(&self) -> Option<&'static str> {
+        None
+    }
     async fn debit(&self, requests: &[DebitRequest]) -> AppResult<Vec<DebitReceipt>>;
 }
 
@@ -39,6 +43,10 @@ pub struct BankDebitSimulator;
 
 #[async_trait]
 impl DebitAdapter for BankDebitSimulator {
+    fn simulator(&self) -> Option<&'static str> {
+        Some("银行代扣")
+    }
+
     async fn debit(&self, requests: &[DebitRequest]) -> AppResult<Vec<DebitReceipt>> {
         Ok(requests.iter().map(simulate).collect())
     }

@@ -13,6 +13,7 @@
 //! withdrawal first credits the closing interest and then pays everything,
 //! and the account is closed (销户).
 
+mod facts;
 mod payout;
 mod repayment;
 
@@ -47,6 +48,13 @@ pub struct UploadedDocument {
     pub content: Vec<u8>,
 }
 
+/// A decision with the sources of the facts it read.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub decision: Decision,
+    pub sources: Vec<String>,
+}
+
 /// An application as the member (or the clerk) fills it in.
 #[derive(Debug, Clone)]
 pub struct WithdrawalApplication {
@@ -56,24 +64,6 @@ pub struct WithdrawalApplication {
     /// Minted by the form (or the API's Idempotency-Key): a resubmission
     /// finds the first application instead of making a second.
     pub request_key: String,
-}
-
-/// 住房登记: whether the member or their spouse owns a home in the city. No
-/// registry is reachable from this system, so the adapter is a simulator
-/// with a list of owners (empty unless a test or the demo fills it).
-pub trait HousingRegistry: Send + Sync {
-    fn owns_home_in_city(&self, id_card: &str) -> bool;
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct SimulatedHousingRegistry {
-    pub owners: Vec<String>,
-}
-
-impl HousingRegistry for SimulatedHousingRegistry {
-    fn owns_home_in_city(&self, id_card: &str) -> bool {
-        self.owners.iter().any(|o| o == id_card)
-    }
 }
 
 /// What a document's first bytes say it is.
@@ -120,7 +110,7 @@ impl App {
         reason: &WithdrawalReason,
         request: &WithdrawalRequest,
         today: Date,
-    ) -> AppResult<MemberFacts> {
+    ) -> AppResult<(MemberFacts, Vec<String>)> {
         let id_card = IdCardNo::parse(&member.id_card)?;
         let balance = self
             .ledger()
@@ -128,13 +118,19 @@ impl App {
             .await?
             .balance;
         let year_from = Date::from_ymd(today.year(), 1, 1)?;
+        let window_from = rent_window_start(today, request.months)?;
         let stats = self
             .store()
-            .withdrawal_stats(
-                member.member_id,
-                &reason.code,
-                year_from,
-                rent_window_start(today, request.months)?,
+            .withdrawal_stats(member.member_id, &reason.code, year_from, window_from)
+            .await?;
+        let household = self
+            .household_facts(
+                &id_card,
+                reason,
+                facts::RentWindow {
+                    year_from,
+                    from: window_from,
+                },
             )
             .await?;
         let (evidence_used, evidence_drawn) = match (&request.evidence_no, reason.evidence) {
@@ -153,7 +149,7 @@ impl App {
                     b.reason, b.listed_on, b.expires_on, b.source
                 )
             });
-        Ok(MemberFacts {
+        let facts = MemberFacts {
             status: member.status,
             status_since: self.store().member_status_on(member.member_id).await?,
             balance,
@@ -162,13 +158,15 @@ impl App {
             male: id_card.is_male(),
             flexible: self.store().agreement(member.member_id).await?.is_some(),
             blacklisted,
-            owns_home_in_city: self.housing_registry().owns_home_in_city(&member.id_card),
+            home: household.home,
             has_hpf_loan: self.loans().has_hpf_loan(member.member_id).await?,
             this_year_for_reason: stats.this_year_for_reason,
             rent_drawn_recent: Fen::new(stats.rent_recent_fen),
+            spouse_rent_drawn_recent: household.spouse_rent_drawn,
             evidence_drawn: Fen::new(evidence_drawn),
             evidence_used,
-        })
+        };
+        Ok((facts, household.sources))
     }
 
     async fn try_apply_withdrawal(
@@ -202,9 +200,9 @@ impl App {
             policy.withdrawal.value.max_document_kib,
             counter,
         )?;
-        let decision = self
+        let Assessment { decision, sources } = self
             .withdrawals()
-            .withdrawal_eligibility(member_id, request, today)
+            .withdrawal_assessment(member_id, request, today)
             .await?;
         if !decision.allowed {
             return Err(refused(&decision));
@@ -233,7 +231,9 @@ impl App {
             applied_on: today,
             applicant: principal.login.clone(),
             rule: decision.rule.clone(),
-            needs_second: decision.needs_second_approval,
+            // A fact no registry confirmed takes a second person as well as
+            // the verification.
+            needs_second: decision.needs_second_approval || decision.needs_verification.is_some(),
             closes_account: decision.closes_account,
             bank_card: bank_card.as_str().to_string(),
             prepared_by: counter.then(|| principal.login.clone()),
@@ -243,6 +243,9 @@ impl App {
             entry_id: None,
             request_key: application.request_key.clone(),
             updated_at_us: anju_store::now_micros(),
+            facts_source: sources.join("；"),
+            verification: decision.needs_verification.clone(),
+            verified_by: None,
         };
         let claim = record.evidence_no.is_some() && !reason.family_shared;
         self.store()
@@ -254,6 +257,44 @@ impl App {
                 .await;
         }
         Ok(record)
+    }
+
+    async fn try_verify_withdrawal_facts(
+        &self,
+        actor: &Actor,
+        id: i64,
+        how: &str,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let staff = staff_of(actor)?;
+        let how = how.trim();
+        if how.is_empty() {
+            return Err(DomainError::new("REASON_REQUIRED", "请写明核验所见的证明材料").into());
+        }
+        let record = self
+            .store()
+            .withdrawal(id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        if record.verification.is_none() || record.verified_by.is_some() {
+            return Err(DomainError::new(
+                "VERIFICATION_NOT_NEEDED",
+                format!("提取申请 {id} 无待人工核验的事项"),
+            )
+            .into());
+        }
+        let line = format!(
+            "人工核验：{}（{}）{today}：{how}",
+            staff.display_name, staff.login
+        );
+        if !self
+            .store()
+            .verify_withdrawal(id, &staff.login, &line)
+            .await?
+        {
+            return Err(state_changed(id));
+        }
+        self.withdrawals().withdrawal(id).await
     }
 
     async fn try_prepare_withdrawal(
@@ -361,6 +402,13 @@ impl App {
         today: Date,
     ) -> AppResult<WithdrawalRecord> {
         let id = record.withdrawal_id;
+        if let (Some(what), None) = (&record.verification, &record.verified_by) {
+            return Err(DomainError::new(
+                "FACTS_UNVERIFIED",
+                format!("提取申请 {id} 须先人工核验：{what}"),
+            )
+            .into());
+        }
         if !self
             .store()
             .approve_withdrawal(id, WithdrawalStatus::Prepared, login, note)
@@ -509,10 +557,24 @@ impl Withdrawals<'_> {
         request: &WithdrawalRequest,
         today: Date,
     ) -> AppResult<Decision> {
+        Ok(self
+            .withdrawal_assessment(member_id, request, today)
+            .await?
+            .decision)
+    }
+
+    /// The engine's answer with where its facts came from (each registry's
+    /// answer and reference number), as the application records it.
+    pub async fn withdrawal_assessment(
+        self,
+        member_id: i64,
+        request: &WithdrawalRequest,
+        today: Date,
+    ) -> AppResult<Assessment> {
         let member = self.member_for_withdrawal(member_id).await?;
         let policy = self.policy().at(today)?;
         let reason = policy.withdrawal_reason(&request.reason)?;
-        let facts = self
+        let (facts, sources) = self
             .withdrawal_facts(&member, reason, request, today)
             .await?;
         let rules = RulesInForce {
@@ -520,7 +582,10 @@ impl Withdrawals<'_> {
             withdrawal: &policy.withdrawal.value,
             rent: &policy.rent.value,
         };
-        Ok(decide(today, &rules, &facts, request)?)
+        Ok(Assessment {
+            decision: decide(today, &rules, &facts, request)?,
+            sources,
+        })
     }
 
     /// 提取申请: checks the documents and the rules, then records the
@@ -538,6 +603,24 @@ impl Withdrawals<'_> {
             .await;
         let target = format!("member:{member_id}");
         self.audited(actor, "withdrawal.apply", &target, b"", result)
+            .await
+    }
+
+    /// 人工核验: a named staff member records how they verified what no
+    /// registry confirmed (which document they saw); the application may
+    /// then be approved — by someone else, as it needs a second person.
+    pub async fn verify_withdrawal_facts(
+        self,
+        actor: &Actor,
+        withdrawal_id: i64,
+        how: &str,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let result = self
+            .try_verify_withdrawal_facts(actor, withdrawal_id, how, today)
+            .await;
+        let target = format!("withdrawal:{withdrawal_id}");
+        self.audited(actor, "withdrawal.verify", &target, how.as_bytes(), result)
             .await
     }
 

@@ -28,6 +28,10 @@ pub struct PayoutReceipt {
 
 #[async_trait]
 pub trait PayoutAdapter: Send + Sync {
+    /// What a simulator calls itself on the demo banner; `None` for a bank.
+    fn simulator(&self) -> Option<&'static str> {
+        None
+    }
     async fn pay(&self, request: &PayoutRequest) -> AppResult<PayoutReceipt>;
 }
 
@@ -36,6 +40,10 @@ pub struct BankPayoutSimulator;
 
 #[async_trait]
 impl PayoutAdapter for BankPayoutSimulator {
+    fn simulator(&self) -> Option<&'static str> {
+        Some("银行代发")
+    }
+
     async fn pay(&self, request: &PayoutRequest) -> AppResult<PayoutReceipt> {
         let (y, m, d) = request.requested_on.ymd();
         let reference = format!("PO{y:04}{m:02}{d:02}{:019}", request.withdrawal_id);

@@ -201,6 +201,9 @@ impl App {
             entry_id: None,
             request_key: key,
             updated_at_us: anju_store::now_micros(),
+            facts_source: String::new(),
+            verification: None,
+            verified_by: None,
         };
         self.store().submit_withdrawal(&record, &[], false).await?;
         let done = self

@@ -31,17 +31,39 @@ pub struct MemberFacts {
     pub flexible: bool,
     /// A blacklist entry in force: why, and until when.
     pub blacklisted: Option<String>,
-    /// The member or their spouse owns a home in the city (housing registry).
-    pub owns_home_in_city: bool,
+    /// Whether the member or their spouse owns a home in the city, as the
+    /// housing registry answered (or could not).
+    pub home: HomeFact,
     pub has_hpf_loan: bool,
     /// Withdrawals for this reason so far this calendar year (not refused).
     pub this_year_for_reason: i64,
     /// Rent drawn (or held) in the months the request covers.
     pub rent_drawn_recent: Fen,
+    /// Married (by the marriage registry): the spouse's rent drawn (or held)
+    /// at this centre in the same months, for the couple cap. `None` when
+    /// single.
+    pub spouse_rent_drawn_recent: Option<Fen>,
     /// Drawn so far on the request's evidence, by anyone in the centre.
     pub evidence_drawn: Fen,
     /// Whether the evidence has been used at all before.
     pub evidence_used: bool,
+}
+
+/// Home ownership in the city, for the member and their spouse, as the
+/// registry answered. An outage is `Unknown` — never taken for "no home".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HomeFact {
+    NoneOwned,
+    /// Whose home (本人 / 配偶) and the certificate the registry named.
+    Owned {
+        whose: String,
+        certificate: String,
+    },
+    /// The registry (or the marriage registry that names the spouse) did not
+    /// answer: staff must verify by hand before anything is approved.
+    Unknown {
+        why: String,
+    },
 }
 
 /// What the member asks for. An amount of zero asks only what is allowed.
@@ -72,6 +94,9 @@ pub struct Decision {
     pub closes_account: bool,
     /// The amount is above the second-approval threshold.
     pub needs_second_approval: bool,
+    /// A fact the rule needs could not be checked: what a named staff member
+    /// must verify by hand before the request may be approved.
+    pub needs_verification: Option<String>,
 }
 
 /// The rules a decision reads, as in force on the day.
@@ -89,6 +114,7 @@ fn refuse(code: &'static str, rule: String) -> Decision {
         max_amount: Fen::ZERO,
         closes_account: false,
         needs_second_approval: false,
+        needs_verification: None,
     }
 }
 
@@ -187,11 +213,11 @@ fn who_may(today: Date, rules: &RulesInForce<'_>, facts: &MemberFacts) -> Option
             ));
         }
     }
-    if reason.requires_no_home && facts.owns_home_in_city {
+    if let (true, HomeFact::Owned { whose, certificate }) = (reason.requires_no_home, &facts.home) {
         return Some(refuse(
             "OWNS_HOME",
             format!(
-                "{}须本人及配偶在本市无自有住房，住房登记显示有房",
+                "{}须本人及配偶在本市无自有住房，住房登记显示{whose}名下有房（{certificate}）",
                 reason.name
             ),
         ));
@@ -294,6 +320,12 @@ fn amount_decision(
             )
         });
     }
+    let needs_verification = match (&facts.home, reason.requires_no_home) {
+        (HomeFact::Unknown { why }, true) => Some(format!(
+            "本人及配偶在本市无自有住房（{why}），须人工核验不动产登记后方可审批"
+        )),
+        _ => None,
+    };
     Ok(Decision {
         allowed: true,
         code: "ELIGIBLE",
@@ -301,6 +333,7 @@ fn amount_decision(
         max_amount: max,
         closes_account: reason.closes_account,
         needs_second_approval: amount > rules.withdrawal.second_approval_above,
+        needs_verification,
     })
 }
 
@@ -344,23 +377,10 @@ fn rent_cap(
             "租房提取按月或按年，月数须为 1 至 12",
         ));
     }
-    let mut per_month = rent.cap_per_person_month;
-    if request.children >= 2 && rent.multi_child_uplift_percent > 0 {
-        let uplifted =
-            i128::from(per_month.get()) * i128::from(100 + rent.multi_child_uplift_percent) / 100;
-        per_month = Fen::new(
-            i64::try_from(uplifted)
-                .map_err(|_| DomainError::new("AMOUNT_RANGE", "金额超出范围"))?,
-        );
-    }
-    let months_cap = Fen::new(
-        per_month
-            .get()
-            .checked_mul(request.months)
-            .ok_or_else(|| DomainError::new("AMOUNT_RANGE", "金额超出范围"))?,
-    );
+    let per_month = uplifted(rent.cap_per_person_month, rent, request)?;
+    let months_cap = times_months(per_month, request.months)?;
     let left = months_cap.checked_sub(facts.rent_drawn_recent)?;
-    let basis = format!(
+    let mut basis = format!(
         "本人及配偶在本市无自有住房；每人每月最高 {per_month}，{} 个月共 {months_cap}{}",
         request.months,
         if facts.rent_drawn_recent.is_positive() {
@@ -369,7 +389,49 @@ fn rent_cap(
             String::new()
         }
     );
-    Ok((base.min(left), basis))
+    let Some(spouse_drawn) = facts.spouse_rent_drawn_recent else {
+        return Ok((base.min(left), basis));
+    };
+    // The couple cap is for the household: what both spouses drew in the
+    // same months counts against it.
+    let couple_cap = times_months(
+        uplifted(rent.cap_couple_month, rent, request)?,
+        request.months,
+    )?;
+    let couple_left = couple_cap
+        .checked_sub(facts.rent_drawn_recent)?
+        .checked_sub(spouse_drawn)?;
+    basis.push_str(&format!(
+        "；夫妻合计每月最高 {}，{} 个月共 {couple_cap}{}",
+        uplifted(rent.cap_couple_month, rent, request)?,
+        request.months,
+        if spouse_drawn.is_positive() {
+            format!("（配偶已提取 {spouse_drawn}）")
+        } else {
+            String::new()
+        }
+    ));
+    Ok((base.min(left).min(couple_left), basis))
+}
+
+/// A monthly cap with the multi-child uplift applied where the request has
+/// two or more children.
+fn uplifted(cap: Fen, rent: &RentRules, request: &WithdrawalRequest) -> DomainResult<Fen> {
+    if request.children < 2 || rent.multi_child_uplift_percent <= 0 {
+        return Ok(cap);
+    }
+    let raised = i128::from(cap.get()) * i128::from(100 + rent.multi_child_uplift_percent) / 100;
+    Ok(Fen::new(i64::try_from(raised).map_err(|_| {
+        DomainError::new("AMOUNT_RANGE", "金额超出范围")
+    })?))
+}
+
+fn times_months(per_month: Fen, months: i64) -> DomainResult<Fen> {
+    per_month
+        .get()
+        .checked_mul(months)
+        .map(Fen::new)
+        .ok_or_else(|| DomainError::new("AMOUNT_RANGE", "金额超出范围"))
 }
 
 impl WithdrawalStatus {

@@ -26,10 +26,11 @@ fn facts() -> MemberFacts {
         male: true,
         flexible: false,
         blacklisted: None,
-        owns_home_in_city: false,
+        home: HomeFact::NoneOwned,
         has_hpf_loan: false,
         this_year_for_reason: 0,
         rent_drawn_recent: Fen::ZERO,
+        spouse_rent_drawn_recent: None,
         evidence_drawn: Fen::ZERO,
         evidence_used: false,
     }
@@ -107,7 +108,10 @@ fn boundaries_per_reason() {
         (
             "rent when owning a home",
             MemberFacts {
-                owns_home_in_city: true,
+                home: HomeFact::Owned {
+                    whose: "配偶".to_string(),
+                    certificate: "苏(2019)苏州市不动产权第0012345号".to_string(),
+                },
                 ..facts()
             },
             request("07", "100.00"),
@@ -366,4 +370,104 @@ fn rent_months_outside_one_to_twelve_are_an_error_not_a_panic() {
     };
     let err = decide(d("2026-11-29"), &rules, &facts(), &bad).expect_err("refused");
     assert_eq!(err.code(), "RENT_MONTHS");
+}
+
+fn rent_decision(rent: &RentRules, facts: &MemberFacts, months: i64, amount: &str) -> Decision {
+    let set = policy();
+    let policy = set.at(d("2026-11-29")).expect("policy in force");
+    let rules = RulesInForce {
+        reason: policy.withdrawal_reason("07").expect("rent"),
+        withdrawal: &policy.withdrawal.value,
+        rent,
+    };
+    let request = WithdrawalRequest {
+        months,
+        ..request("07", amount)
+    };
+    decide(d("2026-11-29"), &rules, facts, &request).expect("decision")
+}
+
+#[test]
+fn the_couple_cap_counts_what_the_spouse_drew_in_the_same_months() {
+    let set = policy();
+    let suzhou = set.at(d("2026-11-29")).expect("policy").rent.value.clone();
+    let married = MemberFacts {
+        spouse_rent_drawn_recent: Some(yuan("1500.00")),
+        ..facts()
+    };
+    // Suzhou: ¥1,500 a person, ¥3,000 a couple — the spouse's month leaves
+    // this member their own ¥1,500.
+    let decision = rent_decision(&suzhou, &married, 1, "1500.00");
+    assert!(decision.allowed, "{}", decision.rule);
+    assert!(
+        decision.rule.contains("夫妻合计每月最高 ¥3,000.00")
+            && decision.rule.contains("配偶已提取 ¥1,500.00"),
+        "{}",
+        decision.rule
+    );
+    // A household cap below two persons' caps binds: ¥2,000 a couple, the
+    // spouse drew ¥1,500 of it, ¥500 is left.
+    let tight = RentRules {
+        cap_couple_month: yuan("2000.00"),
+        ..suzhou.clone()
+    };
+    let decision = rent_decision(&tight, &married, 1, "600.00");
+    assert_eq!(
+        (decision.code, decision.max_amount),
+        ("AMOUNT_OVER_CAP", yuan("500.00"))
+    );
+    // Over twelve months the caps scale: 12 × ¥2,000 − ¥1,500 = ¥22,500,
+    // above the member's own 12 × ¥1,500 = ¥18,000, which binds.
+    let decision = rent_decision(&tight, &married, 12, "18000.01");
+    assert_eq!(decision.max_amount, yuan("18000.00"));
+    // Single: no couple cap in the basis.
+    let decision = rent_decision(&suzhou, &facts(), 1, "1500.00");
+    assert!(
+        decision.allowed && !decision.rule.contains("夫妻"),
+        "{}",
+        decision.rule
+    );
+}
+
+#[test]
+fn a_home_the_registry_could_not_check_needs_a_person_to_verify() {
+    let unknown = MemberFacts {
+        home: HomeFact::Unknown {
+            why: "住房登记查询超时".to_string(),
+        },
+        ..facts()
+    };
+    let decision = decide_on("2026-11-29", &unknown, &request("07", "1000.00"));
+    assert!(decision.allowed, "{}", decision.rule);
+    let what = decision.needs_verification.expect("verification asked for");
+    assert!(
+        what.contains("住房登记查询超时") && what.contains("人工核验"),
+        "{what}"
+    );
+    // A reason that does not ask about homes does not wait for the registry.
+    let illness = WithdrawalRequest {
+        evidence_no: Some("INV-2026-1".into()),
+        evidence_amount: Some(yuan("800.00")),
+        ..request("09", "500.00")
+    };
+    let decision = decide_on("2026-11-29", &unknown, &illness);
+    assert!(decision.allowed, "{}", decision.rule);
+    assert_eq!(decision.needs_verification, None);
+    // Owning a home names whose and the certificate.
+    let owned = MemberFacts {
+        home: HomeFact::Owned {
+            whose: "配偶".to_string(),
+            certificate: "苏(2019)苏州市不动产权第0012345号".to_string(),
+        },
+        ..facts()
+    };
+    let decision = decide_on("2026-11-29", &owned, &request("07", "1000.00"));
+    assert_eq!(decision.code, "OWNS_HOME");
+    assert!(
+        decision
+            .rule
+            .contains("配偶名下有房（苏(2019)苏州市不动产权第0012345号）"),
+        "{}",
+        decision.rule
+    );
 }

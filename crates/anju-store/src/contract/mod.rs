@@ -109,6 +109,8 @@ macro_rules! contract_tests {
             flexible_members_by_signing_day,
             withdrawals_claim_hold_and_release,
             concurrent_withdrawal_approvals_never_overdraw,
+            withdrawal_facts_are_kept_and_verified_once,
+            frozen_members_have_nothing_available,
             repayment_agreements_are_one_per_member,
             loans_move_once_and_runs_write_a_page,
             gl_day_sums_postings_once,

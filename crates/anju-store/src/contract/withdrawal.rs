@@ -2,8 +2,9 @@
 
 use super::BoxFuture;
 use super::cases::{assert_checks, balance, d, open, remittance, withdrawal};
-use crate::{BlacklistRecord, DocumentRecord, PostOptions, Store, WithdrawalRecord};
+use crate::{BlacklistRecord, DocumentRecord, MemberChange, PostOptions, Store, WithdrawalRecord};
 use anju_domain::Fen;
+use anju_domain::collection::MemberStatus;
 use anju_domain::policy::EvidenceKind;
 use anju_domain::withdrawal::AgreementKind;
 use anju_domain::withdrawal::AgreementStatus;
@@ -45,6 +46,9 @@ pub fn application(
         entry_id: None,
         request_key: format!("k-{id}"),
         updated_at_us: 1,
+        facts_source: String::new(),
+        verification: None,
+        verified_by: None,
     }
 }
 
@@ -368,6 +372,150 @@ pub fn repayment_agreements_are_one_per_member(store: Arc<dyn Store>) -> BoxFutu
                 .expect("read")
                 .map(|a| a.agreement_id),
             Some(4)
+        );
+    })
+}
+
+/// Where an application's facts came from is kept with it; a fact no
+/// registry confirmed is verified by hand once, by a named login, and only
+/// while the application is undecided.
+pub fn withdrawal_facts_are_kept_and_verified_once(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        open(&*store, &[1], "2026-07-01").await;
+        let unverified = WithdrawalRecord {
+            facts_source: "婚姻登记：未婚（SIM-CIVIL-000001）".to_string(),
+            verification: Some("不动产登记暂不可用，须人工核验".to_string()),
+            needs_second: true,
+            ..application(20, 1, 100_00, None)
+        };
+        store
+            .submit_withdrawal(&unverified, &[], false)
+            .await
+            .expect("submit");
+        let read = store.withdrawal(20).await.expect("read").expect("exists");
+        assert_eq!(
+            (
+                read.facts_source.as_str(),
+                read.verification.as_deref(),
+                read.verified_by.as_deref()
+            ),
+            (
+                "婚姻登记：未婚（SIM-CIVIL-000001）",
+                Some("不动产登记暂不可用，须人工核验"),
+                None
+            )
+        );
+        assert!(
+            store
+                .verify_withdrawal(20, "counter-1", "人工核验：查验不动产登记证明（张三）")
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !store
+                .verify_withdrawal(20, "counter-2", "again")
+                .await
+                .expect("verify twice"),
+            "verified once"
+        );
+        let read = store.withdrawal(20).await.expect("read").expect("exists");
+        assert_eq!(read.verified_by.as_deref(), Some("counter-1"));
+        assert_eq!(
+            read.facts_source,
+            "婚姻登记：未婚（SIM-CIVIL-000001）；人工核验：查验不动产登记证明（张三）"
+        );
+        // Nothing to verify: refused.
+        store
+            .submit_withdrawal(
+                &WithdrawalRecord {
+                    request_key: "k-21".to_string(),
+                    ..application(21, 1, 100_00, None)
+                },
+                &[],
+                false,
+            )
+            .await
+            .expect("submit");
+        assert!(
+            !store
+                .verify_withdrawal(21, "counter-1", "x")
+                .await
+                .expect("verify")
+        );
+        // Decided: too late to verify.
+        store
+            .submit_withdrawal(
+                &WithdrawalRecord {
+                    request_key: "k-22".to_string(),
+                    ..WithdrawalRecord {
+                        withdrawal_id: 22,
+                        ..unverified.clone()
+                    }
+                },
+                &[],
+                false,
+            )
+            .await
+            .expect("submit");
+        assert!(
+            store
+                .move_withdrawal(
+                    22,
+                    WithdrawalStatus::Submitted,
+                    WithdrawalStatus::Rejected,
+                    "counter-1",
+                    "不予提取"
+                )
+                .await
+                .expect("reject")
+        );
+        assert!(
+            !store
+                .verify_withdrawal(22, "counter-1", "x")
+                .await
+                .expect("verify")
+        );
+    })
+}
+
+/// A court-frozen account has nothing available to any debit path.
+pub fn frozen_members_have_nothing_available(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let members = [
+            super::collection::member(1, "320502199003071230", None, MemberStatus::Active),
+            super::collection::member(2, "320502198506150012", None, MemberStatus::Active),
+        ];
+        store
+            .enrol_members(&members, d("2026-07-01"))
+            .await
+            .expect("enrol");
+        let seed = remittance("seed", d("2026-11-01"), &[(1, 1_000_00), (2, 2_000_00)]);
+        store
+            .post_entries(&[seed], &PostOptions::default())
+            .await
+            .expect("seed");
+        let both = store.available_balances(&[1, 2]).await.expect("available");
+        assert_eq!(both, vec![(1, 1_000_00), (2, 2_000_00)]);
+        let freeze = MemberChange {
+            member_id: 2,
+            expected_status: MemberStatus::Active,
+            status: MemberStatus::Frozen,
+            employer_id: None,
+            wage_fen: None,
+            on: Some(d("2026-11-15")),
+        };
+        assert!(store.update_member(&freeze).await.expect("freeze"));
+        let mut after = store.available_balances(&[1, 2]).await.expect("available");
+        after.sort_unstable();
+        assert_eq!(
+            after,
+            vec![(1, 1_000_00)],
+            "the frozen account gives nothing"
+        );
+        assert_eq!(
+            balance(&*store, 2).await,
+            Fen::new(2_000_00),
+            "its balance stays"
         );
     })
 }
