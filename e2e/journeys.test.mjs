@@ -24,6 +24,8 @@ const artifacts = join(here, 'artifacts');
 let server;
 let browser;
 let memberLogin;
+/** Every demo member sign-in, in the order printed (member 4's spouse owns a home). */
+let memberLogins = [];
 
 /** RFC 6238 TOTP, as the staff's authenticator app computes it. */
 function totp(secret, unixSeconds) {
@@ -58,8 +60,9 @@ before(async () => {
   let output = '';
   server.stdout.on('data', (chunk) => { output += chunk; });
   await waitReady();
-  const line = output.split('\n').find((l) => l.includes('个人 member'));
-  memberLogin = line?.trim().split(/\s+/)[2];
+  memberLogins = output.split('\n').filter((l) => l.includes('个人 member'))
+    .map((l) => l.trim().split(/\s+/)[2]);
+  memberLogin = memberLogins[0];
   assert.match(memberLogin ?? '', /^\d{17}[\dX]$/, `demo output names a member sign-in:\n${output}`);
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -375,6 +378,11 @@ test('a member applies for a year of rent, a clerk prepares, a reviewer approves
     await page.waitForURL(`${base}/staff`);
     await page.getByRole('link', { name: '提取审核' }).click();
     const card = page.locator('article', { hasText: '租房 ¥18,000.00' }).first();
+    // The facts come from the registries, each answer with its reference.
+    const sources = await card.locator('ul.sources').innerText();
+    assert.match(sources, /婚姻登记：已婚，配偶 陈明/);
+    assert.match(sources, /不动产登记：本人在本市无登记住房（查询号 SIM-HOUSING-\d+）/);
+    assert.match(sources, /不动产登记：配偶在本市无登记住房/);
     await card.getByLabel('初审意见').fill('无自有住房，核对无误');
     await card.getByRole('button', { name: '初审通过' }).click();
     await page.getByText('待复核。').waitFor();
@@ -397,6 +405,28 @@ test('a member applies for a year of rent, a clerk prepares, a reviewer approves
     await page.locator('table tbody tr', { hasText: '部分提取' }).first().waitFor();
     await page.getByRole('link', { name: '提取' }).first().click();
     await page.locator('#applications td.status', { hasText: '已到账' }).first().waitFor();
+  });
+});
+
+test('rent is refused when the housing registry shows the spouse owns a home, and the page says why', async () => {
+  await journey('withdrawal-spouse-home', async (page) => {
+    assert.equal(memberLogins.length, 4, `four demo members sign in: ${memberLogins}`);
+    await signIn(page, 'member', memberLogins[3]);
+    await page.waitForURL(`${base}/member`);
+    // The demo's registries are simulated, and every page says so.
+    assert.match(await page.locator('p.simulated').innerText(), /演示环境：外部系统为模拟（不动产登记、/);
+    await page.getByRole('link', { name: '提取' }).first().click();
+    await page.getByRole('heading', { name: '住房公积金提取' }).waitFor();
+    await page.getByLabel('提取原因').selectOption('07');
+    await page.getByLabel('提取金额（元）').fill('1500.00');
+    await page.getByLabel('按月或按年（月数 1–12）').fill('1');
+    await page.locator('#check-result', { hasText: '配偶名下有房' }).waitFor();
+    await page.getByLabel('收款银行卡号（本人）').fill('62220201000041234');
+    await page.getByRole('button', { name: '提交申请' }).click();
+    const error = page.locator('#apply-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /本人及配偶在本市无自有住房，住房登记显示配偶名下有房（苏\(2019\)苏州市不动产权第0012345号）/);
+    assert.equal(await page.locator('#applications').count(), 0, 'nothing was recorded');
   });
 });
 

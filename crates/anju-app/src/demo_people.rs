@@ -11,7 +11,7 @@ pub const DEMO_PASSWORD: &str = "anju2026demo";
 /// Staff second factor in the demo (20 bytes, as authenticator apps expect).
 pub const DEMO_TOTP_SECRET: &[u8] = b"anju-demo-totp-2026!";
 /// Demo members with sign-ins (the first ledger members).
-const MEMBERS_WITH_SIGNIN: i64 = 3;
+const MEMBERS_WITH_SIGNIN: i64 = 4;
 
 /// A demo sign-in, as printed at start-up.
 #[derive(Debug, Clone)]

@@ -2,6 +2,7 @@
 //! middleware that counts requests.
 
 use anju_app::App;
+use axum::Json;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -29,11 +30,26 @@ pub async fn healthz() -> &'static str {
 }
 
 pub async fn readyz(State(app): State<App>) -> Response {
+    // Which outside parties are simulated is part of readiness: an operator
+    // (or a monitor) must see at once that this is not production.
+    let simulators = app.simulators();
     match app.readiness(app.today()).await {
-        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready", "simulators": simulators })),
+        )
+            .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {e}")).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({
+                    "status": "not ready",
+                    "error": e.to_string(),
+                    "simulators": simulators,
+                })),
+            )
+                .into_response()
         }
     }
 }

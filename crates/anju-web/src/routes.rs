@@ -374,6 +374,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(
                 Method::POST,
+                "/staff/withdrawals/{id}/verify",
+                Roles(CASE_DESK),
+                "提取人工核验",
+            ),
+            post(pages::withdrawal_verify),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/staff/withdrawals/{id}/reject",
                 Roles(CASE_DESK),
                 "不予提取",

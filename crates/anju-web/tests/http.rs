@@ -200,9 +200,25 @@ async fn pages_are_chinese_with_security_headers() {
     );
     let health = h.get("/healthz", &Client::default()).await;
     assert_eq!(health.body, "ok");
-    assert_eq!(
-        h.get("/readyz", &Client::default()).await.status,
-        StatusCode::OK
+    let ready = h.get("/readyz", &Client::default()).await;
+    assert_eq!(ready.status, StatusCode::OK);
+    let ready: serde_json::Value = serde_json::from_str(&ready.body).expect("json");
+    assert_eq!(ready["status"], "ready");
+    // The test app runs on the default simulators: readiness names them,
+    // and every page carries the banner.
+    let simulators = ready["simulators"].as_array().expect("simulators");
+    for name in ["不动产登记", "民政婚姻登记", "银行代发", "短信"] {
+        assert!(
+            simulators.iter().any(|s| s == name),
+            "{name}: {simulators:?}"
+        );
+    }
+    assert!(
+        signin
+            .body
+            .contains("演示环境：外部系统为模拟（不动产登记、"),
+        "{}",
+        signin.body
     );
     anju_web::install_metrics_for_tests();
     let _ = h.get("/healthz", &Client::default()).await;

@@ -44,6 +44,18 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Serve the registries' simulator (housing, civil affairs, credit,
+    /// national HPF loan data, e-licences) over their HTTP/JSON protocol
+    /// (docs/registries.md), from a data file or the demo's households.
+    Simulate {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:7070")]
+        listen: String,
+        /// The data file (see docs/registries-example.toml); the demo's
+        /// households when not given.
+        #[arg(long)]
+        data: Option<std::path::PathBuf>,
+    },
     /// Apply database migrations.
     Migrate,
     /// Check the ledger invariants; exits 1 with a report on any violation.

@@ -15,7 +15,39 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     secure_cookies: Option<bool>,
     signin_per_minute: Option<u32>,
+    adapters: Option<AdaptersFile>,
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdaptersFile {
+    registries: Option<RegistriesFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegistriesFile {
+    endpoint: Option<String>,
+    data: Option<PathBuf>,
+    timeout_ms: Option<u64>,
+}
+
+/// Where the registries (housing, civil affairs, credit, national HPF loan
+/// data, e-licences) are asked: `[adapters.registries]` in anju.toml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistriesConfig {
+    /// `simulator` (the built-in simulator, started in-process and asked
+    /// over HTTP like a real endpoint) or the data exchange's base URL.
+    pub endpoint: String,
+    /// The simulator's data file; the demo's households when absent with
+    /// `--demo`, nobody otherwise.
+    pub data: Option<PathBuf>,
+    /// How long a registry may take before its fact counts as unknown.
+    pub timeout_ms: u64,
+}
+
+pub const SIMULATOR: &str = "simulator";
+const DEFAULT_REGISTRY_TIMEOUT_MS: u64 = 3_000;
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -37,6 +69,7 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Sign-in and registration attempts per client address and minute.
     pub signin_per_minute: u32,
+    pub registries: RegistriesConfig,
 }
 
 const DEFAULT_SIGNIN_PER_MINUTE: u32 = 20;
@@ -53,6 +86,7 @@ impl Config {
             .clone()
             .or(file.data_dir)
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let registries = file.adapters.and_then(|a| a.registries).unwrap_or_default();
         let database_url = global
             .database
             .clone()
@@ -85,6 +119,17 @@ impl Config {
                 .or(file.signin_per_minute)
                 .unwrap_or(DEFAULT_SIGNIN_PER_MINUTE)
                 .max(1),
+            registries: RegistriesConfig {
+                endpoint: std::env::var("ANJU_REGISTRIES_ENDPOINT")
+                    .ok()
+                    .or(registries.endpoint)
+                    .unwrap_or_else(|| SIMULATOR.to_string()),
+                data: registries.data,
+                timeout_ms: registries
+                    .timeout_ms
+                    .unwrap_or(DEFAULT_REGISTRY_TIMEOUT_MS)
+                    .max(1),
+            },
         })
     }
 
@@ -152,6 +197,28 @@ mod tests {
         let config = Config::load(&global, true).expect("load");
         assert_eq!(config.database_url, "sqlite:///srv/anju/anju.db");
         assert_eq!(config.listen, "0.0.0.0:9000");
+        assert_eq!(
+            config.registries.endpoint, SIMULATOR,
+            "the simulator unless configured"
+        );
+        std::fs::write(
+            &path,
+            "[adapters.registries]\nendpoint = \"http://10.1.2.3:8443\"\ntimeout_ms = 1500\n",
+        )
+        .expect("write");
+        let config = Config::load(&global, true).expect("load");
+        assert_eq!(
+            (
+                config.registries.endpoint.as_str(),
+                config.registries.timeout_ms
+            ),
+            ("http://10.1.2.3:8443", 1500)
+        );
+        std::fs::write(&path, "[adapters.registries]\nurl = \"x\"\n").expect("write");
+        assert!(
+            Config::load(&global, true).is_err(),
+            "unknown adapter keys are refused"
+        );
         std::fs::write(&path, "datadir = \"x\"\n").expect("write");
         assert!(
             Config::load(&global, true).is_err(),

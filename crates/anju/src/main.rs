@@ -1,6 +1,7 @@
 //! `anju`: the command line of the Anju HPF platform. Thin by design: parse
 //! arguments, load configuration, open the store, then hand over to a use case.
 
+mod adapters;
 mod bench;
 mod bench_repayment;
 mod bench_report;

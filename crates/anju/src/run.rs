@@ -26,6 +26,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve { listen, demo } => {
             serve(config, listen, demo, cli.global.database.is_some()).await
         }
+        Command::Simulate { listen, data } => simulate(&listen, data.as_deref()).await,
         Command::Migrate => {
             let (_, store) = open(&config).await?;
             store.migrate().await?;
@@ -260,7 +261,9 @@ async fn serve(
         config.database_url = sqlite_url(&config.data_dir, DEMO_DATABASE);
     }
     let (policy, store) = open(&config).await?;
-    let app = App::new(store, policy);
+    let (registries, _simulator) =
+        crate::adapters::registries(&config.registries, demo, &policy.centre_code).await?;
+    let app = App::new(store, policy).with_registries(registries);
     let mut options = anju_web::WebOptions {
         secure_cookies: config.secure_cookies,
         signin_per_minute: config.signin_per_minute,
@@ -294,6 +297,21 @@ async fn serve(
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `anju simulate`: the registries' simulator on its own, until Ctrl-C.
+async fn simulate(listen: &str, data: Option<&std::path::Path>) -> Result<ExitCode> {
+    let data = crate::adapters::simulator_data(data, data.is_none())?;
+    let sim = std::sync::Arc::new(anju_app::registries::SimulatedRegistries::new(data));
+    let handle = anju_adapters::start_simulator(sim, listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    println!(
+        "模拟外部系统 registries' simulator on {}/ (docs/registries.md; Ctrl-C stops)",
+        handle.base_url()
+    );
+    let _ = tokio::signal::ctrl_c().await;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -76,6 +76,12 @@ impl SimulatedRegistries {
         change(&mut data);
     }
 
+    /// Whether `party` is taken down.
+    pub fn is_down(&self, party: Party) -> bool {
+        let data = self.data.lock().unwrap_or_else(|e| e.into_inner());
+        data.down.contains(&party)
+    }
+
     /// Reads the data under its lock, refusing if `party` is down.
     fn ask<T>(&self, party: Party, read: impl FnOnce(&RegistryData) -> T) -> Lookup<(T, String)> {
         let data = self.data.lock().unwrap_or_else(|e| e.into_inner());

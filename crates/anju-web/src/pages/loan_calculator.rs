@@ -340,6 +340,7 @@ mod tests {
             user: None,
             nav: Vec::new(),
             csrf: String::new(),
+            simulators: String::new(),
         };
         let page = page(layout, today(), &policy, CalcForm::from_query(&query));
         let html = page.render().expect("render");

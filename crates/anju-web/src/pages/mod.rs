@@ -56,7 +56,7 @@ pub use staff_loan::{
 };
 pub use staff_withdrawal::{
     withdrawal_approve, withdrawal_blacklist, withdrawal_counter, withdrawal_document,
-    withdrawal_prepare, withdrawal_queue, withdrawal_reject,
+    withdrawal_prepare, withdrawal_queue, withdrawal_reject, withdrawal_verify,
 };
 pub use statement::{member_interest, member_statement_csv, member_statement_pdf};
 pub use withdrawal::{
@@ -92,6 +92,9 @@ pub struct Layout {
     pub user: Option<UserBadge>,
     pub nav: Vec<NavItem>,
     pub csrf: String,
+    /// The outside parties answered by a simulator: a banner on every page
+    /// says so while any is.
+    pub simulators: String,
 }
 
 impl Layout {
@@ -106,6 +109,7 @@ impl Layout {
                 .map(|s| nav_for(s.principal.role))
                 .unwrap_or_default(),
             csrf: session.map(|s| s.csrf_token.clone()).unwrap_or_default(),
+            simulators: app.simulators().join("、"),
         }
     }
 }

@@ -31,6 +31,10 @@ pub struct QueueRow {
     pub channel: &'static str,
     pub applied_on: String,
     pub rule: String,
+    /// Where the decision's facts came from, one line per answer.
+    pub sources: Vec<String>,
+    /// What a person must still verify (a registry did not answer).
+    pub to_verify: Option<String>,
     pub status: &'static str,
     pub prepared_by: String,
     pub second: bool,
@@ -108,6 +112,13 @@ async fn queue_row(
         },
         applied_on: w.applied_on.to_string(),
         rule: w.rule.clone(),
+        sources: w
+            .facts_source
+            .split('；')
+            .filter(|line| !line.is_empty())
+            .map(str::to_string)
+            .collect(),
+        to_verify: w.verification.clone().filter(|_| w.verified_by.is_none()),
         status: w.status.name_zh(),
         prepared_by: w.prepared_by.clone().unwrap_or_default(),
         second: w.needs_second,
@@ -225,7 +236,14 @@ async fn answer(state: &WebState, session: &Session, result: AppResult<String>) 
 }
 
 fn outcome_text(w: &WithdrawalRecord) -> String {
-    format!("申请 {}：{}。", w.withdrawal_id, w.status.name_zh())
+    match (&w.verified_by, w.status) {
+        (Some(_), WithdrawalStatus::Submitted | WithdrawalStatus::Prepared) => format!(
+            "申请 {}：已记录人工核验，{}。",
+            w.withdrawal_id,
+            w.status.name_zh()
+        ),
+        _ => format!("申请 {}：{}。", w.withdrawal_id, w.status.name_zh()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -240,6 +258,8 @@ enum Step {
     Prepare,
     Approve,
     Reject,
+    /// 人工核验 of what no registry confirmed.
+    Verify,
 }
 
 async fn review(
@@ -264,6 +284,11 @@ async fn review(
                 .await
         }
         Step::Reject => app.withdrawals().reject_withdrawal(&actor, id, note).await,
+        Step::Verify => {
+            app.withdrawals()
+                .verify_withdrawal_facts(&actor, id, note, today)
+                .await
+        }
     };
     answer(state, session, result.map(|w| outcome_text(&w))).await
 }
@@ -288,6 +313,18 @@ pub async fn withdrawal_approve(
     Form(form): Form<NoteForm>,
 ) -> Response {
     review(&state, &context, &session, id, &form.note, Step::Approve).await
+}
+
+/// 人工核验: the clerk records which document showed what the registry
+/// could not answer.
+pub async fn withdrawal_verify(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    review(&state, &context, &session, id, &form.note, Step::Verify).await
 }
 
 /// 不予提取, with the reason the member will read.

@@ -1,0 +1,120 @@
+//! The registries' wire format: JSON bodies, one `POST` per question, every
+//! answer with the registry's reference number. Dates are `YYYY-MM-DD`,
+//! money is whole fen. Kept apart from the app's types so that the format
+//! changes only on purpose (see `docs/registries.md`).
+
+use serde::{Deserialize, Serialize};
+
+/// Set on every answer of the simulator, so a client can tell it is not
+/// talking to a real registry.
+pub const SIMULATOR_HEADER: &str = "x-anju-simulator";
+/// The centre asking, on every request (the registries log who asked).
+pub const CENTRE_HEADER: &str = "x-anju-centre";
+
+pub const HOMES: &str = "/v1/housing/homes";
+pub const MARRIAGE: &str = "/v1/civil/marriage";
+pub const RELATION: &str = "/v1/civil/relation";
+pub const CREDIT: &str = "/v1/credit/grade";
+pub const HPF_LOANS: &str = "/v1/hpf-loans/outstanding";
+pub const LICENCE: &str = "/v1/licences/lookup";
+pub const HEALTH: &str = "/v1/health";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PersonQuery {
+    pub id_card: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RelationQuery {
+    pub id_card: String,
+    pub other_id_card: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LicenceQuery {
+    pub kind: String,
+    pub licence_no: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WireHome {
+    pub certificate_no: String,
+    pub address: String,
+    pub registered_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct HomesReply {
+    pub reference: String,
+    pub homes: Vec<WireHome>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WireSpouse {
+    pub id_card: String,
+    pub name: String,
+    pub married_on: String,
+    pub certificate_no: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MarriageReply {
+    pub reference: String,
+    pub spouse: Option<WireSpouse>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RelationReply {
+    pub reference: String,
+    /// `spouse`, `parent`, `child` or `none`: how the other stands to the first.
+    pub relation: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CreditReply {
+    pub reference: String,
+    /// `A` … `D`.
+    pub grade: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WireLoan {
+    pub centre: String,
+    pub loan_no: String,
+    pub principal_fen: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LoansReply {
+    pub reference: String,
+    pub loans: Vec<WireLoan>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WireLicence {
+    pub kind: String,
+    pub licence_no: String,
+    pub holder_id_card: String,
+    pub issued_on: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LicenceReply {
+    pub reference: String,
+    pub licence: Option<WireLicence>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct HealthReply {
+    pub simulator: bool,
+    /// The parties answering now (a simulator's `down` ones are left out).
+    pub parties: Vec<String>,
+}
+
+/// Any refusal: the status says which (400 a bad question, 503 the
+/// registry is down), `error` says why in Chinese.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ErrorReply {
+    pub error: String,
+}
