@@ -9,6 +9,7 @@ use crate::Loans;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::duties;
+use anju_domain::collection::MemberStatus;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanEventKind;
@@ -170,6 +171,14 @@ impl App {
         today: Date,
     ) -> AppResult<()> {
         if request.from_hpf {
+            // A court-frozen account pays nothing out, prepayment included.
+            if self.loan_member(loan.member_id).await?.status == MemberStatus::Frozen {
+                return Err(DomainError::new(
+                    "ACCOUNT_FROZEN",
+                    "公积金账户已冻结，不能用公积金提前还款",
+                )
+                .into());
+            }
             let balance = self
                 .store()
                 .available_balances(&[loan.member_id])

@@ -851,3 +851,54 @@ async fn a_combination_loan_shows_the_bank_part_beside_the_hpf_part() {
     // Only the HPF part is the centre's: GL 121 holds ¥300,000.
     assert_eq!(gl(&app, "121", "2026-11-29").await, yuan("300000.00").get());
 }
+
+/// A court-frozen (冻结) account: the repayment run takes nothing from the
+/// HPF balance of an entrusted loan (the bank card is asked instead), and a
+/// prepayment from the HPF balance is refused — the balance stays whole.
+#[tokio::test]
+async fn a_frozen_account_is_never_debited_by_the_run_or_a_prepayment() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let mut a = application("k", "100000.00", 120);
+    a.entrusted = true;
+    a.repay_card = EMPTY_CARD.into();
+    let loan = disbursed(&app, 1, a, d("2026-11-29")).await;
+    app.collection()
+        .freeze_member(&clerk(), 1, "（2026）苏0508执保123号 协助冻结通知书")
+        .await
+        .expect("freeze");
+    let balance = |app: App| async move {
+        app.ledger()
+            .member_balance(MemberId(1))
+            .await
+            .expect("b")
+            .balance
+    };
+    let before = balance(app.clone()).await;
+    let prepay = PrepaymentRequest {
+        request_key: "p-frozen".into(),
+        amount: yuan("1000.00"),
+        choice: AfterPrepayment::LowerInstallment,
+        from_hpf: true,
+    };
+    let refused = app
+        .loans()
+        .prepay_loan(&member(1), loan.loan_id, prepay, d("2026-12-10"))
+        .await
+        .expect_err("frozen");
+    assert_eq!(refused.code(), Some("ACCOUNT_FROZEN"));
+    assert_eq!(balance(app.clone()).await, before);
+    let run = app
+        .loans()
+        .run_repayments(d("2026-12-29"))
+        .await
+        .expect("run");
+    assert_eq!(
+        (run.paid_in_full, run.collected_fen),
+        (0, 0),
+        "the frozen balance pays nothing and the empty card nothing"
+    );
+    assert_eq!(balance(app.clone()).await, before);
+    let check = app.ledger().check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+}

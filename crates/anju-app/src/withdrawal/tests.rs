@@ -563,3 +563,53 @@ async fn an_entrusted_repayment_pays_each_month_once() {
     let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
 }
+
+/// A court-frozen (冻结) account: no withdrawal, and the entrusted
+/// repayment day skips it, taking nothing; unfrozen, it pays again.
+#[tokio::test]
+async fn a_frozen_account_gives_nothing_to_withdrawals_or_entrusted_repayments() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let batch = Actor::anonymous(anju_domain::access::Channel::Batch, "test", "local");
+    let terms = RepaymentTerms {
+        kind: AgreementKind::Commercial,
+        lender: "中国工商银行苏州分行".into(),
+        loan_contract_no: "GH-2026-78".into(),
+        monthly: yuan("3000.00"),
+        pay_day: 20,
+        bank_card: CARD.into(),
+        ends_on: d("2046-10-31"),
+    };
+    app.withdrawals()
+        .sign_repayment_agreement(&member(), 1, &terms, d(TODAY))
+        .await
+        .expect("sign");
+    app.collection()
+        .freeze_member(&clerk(), 1, "（2026）苏0508执保123号 协助冻结通知书")
+        .await
+        .expect("freeze");
+    let refused = app
+        .withdrawals()
+        .apply_withdrawal(&member(), 1, rent("1000.00", 1, "k-frozen"), d(TODAY))
+        .await
+        .expect_err("frozen");
+    assert_eq!(refused.code(), Some("ACCOUNT_FROZEN"));
+    let day = app
+        .withdrawals()
+        .run_entrusted_repayments(&batch, d("2026-12-20"))
+        .await
+        .expect("day 20");
+    assert_eq!((day.due, day.paid, day.nothing_to_pay), (1, 0, 1));
+    assert_eq!(
+        balance(&app, 1).await,
+        yuan("50000.00"),
+        "nothing left the account"
+    );
+    assert!(
+        app.withdrawals()
+            .withdrawals_of(1)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+}

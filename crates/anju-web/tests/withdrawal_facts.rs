@@ -1,0 +1,118 @@
+//! The staff queue with a registry down: the application shows where each
+//! fact came from and what is still to verify; a clerk records how it was
+//! verified, after which a reviewer may approve it — not before.
+
+mod common;
+
+use anju_app::registries::{Registries, RegistryData, SimulatedRegistries};
+use anju_domain::access::Role;
+use anju_domain::facts::Party;
+use anju_domain::withdrawal::WithdrawalStatus;
+use common::{Web, contribution, member_record, open_app, take_over, today};
+use std::sync::Arc;
+
+const MEMBER: &str = "320502199003071230";
+
+#[tokio::test]
+async fn a_clerk_verifies_by_hand_what_the_silent_registry_could_not_say() {
+    let dir = tempfile::tempdir().expect("dir");
+    let sim = Arc::new(SimulatedRegistries::new(RegistryData {
+        down: vec![Party::Housing],
+        ..RegistryData::default()
+    }));
+    let app = open_app(&dir, today())
+        .await
+        .with_registries(Registries::all(sim, true));
+    take_over(&app, &[member_record(1, MEMBER, "王芳")], 400).await;
+    app.ledger()
+        .post_entry(contribution(today(), "seed-1", 1, 50_000_00))
+        .await
+        .expect("seed");
+    let h = Web::new(app, dir);
+    let member = h.person(MEMBER, Role::Member, Some(1)).await;
+    let applied = h
+        .send(
+            axum::http::Method::POST,
+            "/api/v1/member/withdrawals",
+            &member,
+            r#"{"reason":"07","amount_fen":150000,"months":1,"bank_card":"62220201000041234"}"#,
+            &[
+                ("idempotency-key", "facts-1"),
+                ("x-csrf-token", member.csrf.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        applied.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        applied.body
+    );
+    let id = h.app.withdrawals().withdrawals_of(1).await.expect("list")[0].withdrawal_id;
+
+    let clerk = h.person("clerk-1", Role::Clerk, None).await;
+    let queue = h.get("/staff/withdrawals", &clerk).await;
+    for expected in [
+        "婚姻登记：无在册婚姻（查询号 SIM-CIVIL-",
+        "不动产登记（本人）：不动产登记暂不可用：模拟停机",
+        "待人工核验",
+        &format!("/staff/withdrawals/{id}/verify"),
+    ] {
+        assert!(queue.body.contains(expected), "{expected}: {}", queue.body);
+    }
+    let prepared = h
+        .post_form(
+            &format!("/staff/withdrawals/{id}/prepare"),
+            &clerk,
+            "note=材料齐全",
+        )
+        .await;
+    assert!(prepared.body.contains("待复核"), "{}", prepared.body);
+    let reviewer = h.person("reviewer-1", Role::Reviewer, None).await;
+    let early = h
+        .post_form(
+            &format!("/staff/withdrawals/{id}/approve"),
+            &reviewer,
+            "note=同意",
+        )
+        .await;
+    assert!(early.body.contains("须先人工核验"), "{}", early.body);
+    let empty = h
+        .post_form(&format!("/staff/withdrawals/{id}/verify"), &clerk, "note=")
+        .await;
+    assert!(
+        empty.body.contains("请写明核验所见的证明材料"),
+        "{}",
+        empty.body
+    );
+    let verified = h
+        .post_form(
+            &format!("/staff/withdrawals/{id}/verify"),
+            &clerk,
+            "note=查验无房证明 WF-2026-0099",
+        )
+        .await;
+    assert!(
+        verified.body.contains("已记录人工核验"),
+        "{}",
+        verified.body
+    );
+    assert!(
+        verified
+            .body
+            .contains("人工核验：柜员甲（clerk-1）2026-11-29：查验无房证明 WF-2026-0099"),
+        "{}",
+        verified.body
+    );
+    let approved = h
+        .post_form(
+            &format!("/staff/withdrawals/{id}/approve"),
+            &reviewer,
+            "note=同意",
+        )
+        .await;
+    assert!(approved.body.contains("已到账"), "{}", approved.body);
+    let record = h.app.withdrawals().withdrawal(id).await.expect("read");
+    assert_eq!(record.status, WithdrawalStatus::Paid);
+    assert_eq!(record.verified_by.as_deref(), Some("clerk-1"));
+}
