@@ -10,7 +10,6 @@ use crate::demo::demo_member_id_card;
 use crate::loan::LoanApplication;
 use crate::{App, AppResult};
 use anju_domain::access::Role;
-use anju_domain::loan::CreditGrade;
 use anju_domain::loan::Method;
 use anju_domain::loan::PropertyKind;
 use anju_domain::{Date, Fen, Period};
@@ -48,8 +47,6 @@ fn application(card: &str, amount: &str, months: u32) -> AppResult<LoanApplicati
         appraisal: None,
         area_centi_m2: 88_00,
         monthly_income: Fen::parse("18000.00")?,
-        credit_grade: CreditGrade::A,
-        declared_first_home: true,
         amount: Fen::parse(amount)?,
         months,
         method: Method::Annuity,

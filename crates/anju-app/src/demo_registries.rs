@@ -1,7 +1,7 @@
 //! What the registries' simulator holds for the demo, so that the demo's
 //! members meet real answers: member 1 is married, and neither spouse owns a
 //! home (rent is allowed from the registry's answer); member 4's spouse owns
-//! a home in the city (rent is refused, naming the certificate); member 5
+//! a home in the city (rent is refused, naming the certificate); member 3
 //! has an HPF loan at another centre and a B credit grade. Everyone else is
 //! single, owns nothing and is graded A.
 
@@ -60,9 +60,9 @@ pub fn demo_registry_data() -> AppResult<RegistryData> {
             issued_on: Date::parse("2019-09-01")?,
             summary: "苏州市姑苏区人民路 100 号 1-101，建筑面积 86.2 平方米".to_string(),
         }],
-        credit: vec![(demo_member_id_card(5)?, CreditGrade::B)],
+        credit: vec![(demo_member_id_card(3)?, CreditGrade::B)],
         hpf_loans: vec![(
-            demo_member_id_card(5)?,
+            demo_member_id_card(3)?,
             OutstandingLoan {
                 centre: "无锡市住房公积金管理中心".to_string(),
                 loan_no: "WX-2022-00031234".to_string(),

@@ -6,6 +6,7 @@
 //! repricing are `service.rs`; the bank deduction adapter is `debit.rs`.
 
 mod debit;
+mod facts;
 mod project;
 mod run;
 mod service;
@@ -70,8 +71,6 @@ pub struct LoanApplication {
     pub appraisal: Option<Fen>,
     pub area_centi_m2: i64,
     pub monthly_income: Fen,
-    pub credit_grade: CreditGrade,
-    pub declared_first_home: bool,
     pub amount: Fen,
     pub months: u32,
     pub method: Method,
@@ -95,6 +94,12 @@ pub struct LoanAssessment {
     pub schedule: Vec<Installment>,
     pub parties: Vec<(i64, String)>,
     pub balances: Fen,
+    /// The credit grade the bureau gave (the rate adjustment reads it).
+    pub grade: CreditGrade,
+    /// A spouse borrows too: the family ceiling applies.
+    pub family: bool,
+    /// Where each fact came from, with the registries' reference numbers.
+    pub sources: Vec<String>,
 }
 
 impl LoanAssessment {
@@ -483,11 +488,19 @@ impl Loans<'_> {
         let policy = self.policy().at(today)?;
         let rules = &policy.loan_rule.value;
         let method = application.method;
-        let grade = application.credit_grade;
         check_property(application)?;
+        let co_id_cards = application
+            .co_borrower_id_cards
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .map(IdCardNo::parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        let id_card = IdCardNo::parse(&member.id_card)?;
+        let found = self.loan_facts(&id_card, &co_id_cards).await?;
+        let grade = found.grade;
         let ids: Vec<i64> = parties.iter().map(|p| p.0).collect();
         let (outstanding_loans, loans_ever) = self.store().loan_counts(&ids).await?;
-        let id_card = IdCardNo::parse(&member.id_card)?;
         let facts = BorrowerFacts {
             account_active: member.status == MemberStatus::Active,
             contribution_months: self.contribution_months(member_id, today).await?,
@@ -499,7 +512,7 @@ impl Loans<'_> {
                 .await?
                 .map(|b| b.reason),
             born: id_card.birth_date()?,
-            declared_first_home: application.declared_first_home,
+            loans_elsewhere: found.loans_elsewhere.clone(),
         };
         let retirement = if id_card.is_male() {
             policy.withdrawal.value.retirement_age_male
@@ -507,6 +520,7 @@ impl Loans<'_> {
             policy.withdrawal.value.retirement_age_female
         };
         let mut eligibility = loan::check_eligibility(&facts, rules, retirement)?;
+        eligibility.refusals.extend(found.refusals.iter().cloned());
         self.check_remote(application, rules.min_contribution_months, &mut eligibility);
         let max_months = loan::max_term_months(
             policy.loan_limit.value.max_term_months,
@@ -530,7 +544,7 @@ impl Loans<'_> {
         let limit = loan::decide_limit(
             &policy.loan_limit.value,
             &LimitRequest {
-                family: parties.len() > 1,
+                family: found.spouse_co_borrows(),
                 completed_home: application.property_kind == PropertyKind::Completed,
                 first_home: eligibility.first_home,
                 balances,
@@ -564,6 +578,9 @@ impl Loans<'_> {
             schedule,
             parties,
             balances,
+            grade,
+            family: found.spouse_co_borrows(),
+            sources: found.sources,
         })
     }
 
@@ -817,9 +834,9 @@ fn new_record(
         appraisal_fen: a.appraisal.map(Fen::get),
         area_centi_m2: a.area_centi_m2,
         monthly_income_fen: a.monthly_income.get(),
-        credit_grade: a.credit_grade,
+        credit_grade: assessment.grade,
         first_home: assessment.eligibility.first_home,
-        family: assessment.parties.len() > 1,
+        family: assessment.family,
         amount_fen: a.amount.get(),
         months: i32::try_from(a.months).unwrap_or(1),
         method: a.method,
@@ -863,6 +880,7 @@ fn new_record(
         last_run_on: None,
         settled_on: None,
         release_certificate: None,
+        facts_source: assessment.sources.join("；"),
         updated_at_us: anju_store::now_micros(),
     }
 }
@@ -915,8 +933,6 @@ pub fn imported_loan(
         appraisal: None,
         area_centi_m2: 1,
         monthly_income: Fen::ZERO,
-        credit_grade: CreditGrade::A,
-        declared_first_home: true,
         amount,
         months,
         method,
@@ -943,6 +959,9 @@ pub fn imported_loan(
         schedule: Vec::new(),
         parties: vec![(member_id, "borrower".into())],
         balances: Fen::ZERO,
+        grade: CreditGrade::A,
+        family: false,
+        sources: vec!["迁移数据：原系统核定".to_string()],
     };
     let mut record = new_record(
         loan_id,

@@ -1,6 +1,9 @@
 use super::*;
 use crate::policy::load_policy;
+use crate::registries::sim::{Couple, Person};
+use crate::registries::{OutstandingLoan, Registries, RegistryData, SimulatedRegistries};
 use anju_domain::collection::MemberStatus;
+use anju_domain::facts::Party;
 use anju_domain::loan::AfterPrepayment;
 use anju_domain::loan::CreditGrade;
 use anju_domain::loan::Grade;
@@ -51,12 +54,35 @@ fn finance() -> Actor {
 
 /// Members 1 and 2 (born 1990) contributed ¥1,000.00 each month from July
 /// 2024 to November 2026; member 3 only since September 2026.
+/// Members 1 and 2 are married (by the simulated marriage register);
+/// nobody has an HPF loan elsewhere; everyone is graded A.
+fn registers() -> Arc<SimulatedRegistries> {
+    let person = |id: &str, name: &str| Person {
+        id_card: IdCardNo::parse(id).expect("id"),
+        name: name.to_string(),
+    };
+    Arc::new(SimulatedRegistries::new(RegistryData {
+        couples: vec![Couple {
+            one: person("320502199003071230", "王强"),
+            other: person("320502199205101223", "王丽"),
+            married_on: d("2019-10-01"),
+            certificate_no: "J320502-2019-000777".into(),
+        }],
+        ..RegistryData::default()
+    }))
+}
+
 async fn centre(dir: &tempfile::TempDir) -> App {
+    centre_with(dir, registers()).await
+}
+
+async fn centre_with(dir: &tempfile::TempDir, registers: Arc<SimulatedRegistries>) -> App {
     let url = format!("sqlite://{}", dir.path().join("l.db").display());
     let store = SqliteStore::open(&url, "320500000000000")
         .await
         .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
+        .with_registries(Registries::all(registers, true));
     let record = |member_id, id_card: &str| MemberRecord {
         member_id,
         id_card: id_card.to_string(),
@@ -105,8 +131,6 @@ fn application(key: &str, amount: &str, months: u32) -> LoanApplication {
         appraisal: None,
         area_centi_m2: 89_50,
         monthly_income: yuan("20000.00"),
-        credit_grade: CreditGrade::A,
-        declared_first_home: true,
         amount: yuan(amount),
         months,
         method: Method::Annuity,
@@ -901,4 +925,158 @@ async fn a_frozen_account_is_never_debited_by_the_run_or_a_prepayment() {
     assert_eq!(balance(app.clone()).await, before);
     let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
+}
+
+/// The grade is the bureau's and the first-home test reads the national
+/// loan data; the family ceiling needs a spouse, not any co-borrower; each
+/// answer's reference is kept on the loan.
+#[tokio::test]
+async fn loan_terms_come_from_the_registries_not_the_form() {
+    let dir = tempfile::tempdir().expect("dir");
+    let registers = registers();
+    registers.update(|data| {
+        data.credit.push((
+            IdCardNo::parse("320502199003071230").expect("id"),
+            CreditGrade::B,
+        ));
+    });
+    let app = centre_with(&dir, registers.clone()).await;
+    let rules = app
+        .policy()
+        .at(d("2026-11-29"))
+        .expect("policy")
+        .loan_rule
+        .value
+        .clone();
+    let graded = app
+        .loans()
+        .assess_loan(1, &application("g", "100000.00", 120), d("2026-11-29"))
+        .await
+        .expect("assess");
+    assert_eq!(graded.grade, CreditGrade::B);
+    let base = app
+        .policy()
+        .at(d("2026-11-29"))
+        .expect("p")
+        .loan_rate
+        .value
+        .first_home_over_5y;
+    assert_eq!(
+        graded.rate.ppm(),
+        base.ppm() + rules.credit_adjust_ppm[1],
+        "grade B's adjustment"
+    );
+    assert!(
+        graded
+            .sources
+            .iter()
+            .any(|s| s.starts_with("征信：信用等级 B（查询号 SIM-CREDIT-"))
+    );
+    // A parent co-borrows: allowed, but the ceiling is one person's.
+    registers.update(|data| {
+        data.parents.push((
+            IdCardNo::parse("320502199003071230").expect("id"),
+            IdCardNo::parse("320502199507153010").expect("id"),
+        ));
+    });
+    let mut with_parent = application("p", "100000.00", 120);
+    with_parent.co_borrower_id_cards = vec!["320502199507153010".into()];
+    let parent = app
+        .loans()
+        .assess_loan(1, &with_parent, d("2026-11-29"))
+        .await
+        .expect("assess");
+    assert!(
+        parent.allowed() && !parent.family,
+        "{:?}",
+        parent.eligibility.refusals
+    );
+    let mut with_spouse = application("s", "100000.00", 120);
+    with_spouse.co_borrower_id_cards = vec!["320502199205101223".into()];
+    let spouse = app
+        .loans()
+        .assess_loan(1, &with_spouse, d("2026-11-29"))
+        .await
+        .expect("assess");
+    assert!(spouse.allowed() && spouse.family);
+    // Member 3 and member 2 have no tie: refused, naming the rule.
+    let mut stranger = application("x", "100000.00", 120);
+    stranger.co_borrower_id_cards = vec!["320502199205101223".into()];
+    let refused = app
+        .loans()
+        .apply_loan(&member(3), 3, stranger, d("2026-11-29"))
+        .await
+        .expect_err("no tie");
+    assert!(
+        refused.to_string().contains("民政登记无此关系"),
+        "{refused}"
+    );
+    // An HPF loan with a balance in Wuxi: refused, and not a first home.
+    registers.update(|data| {
+        data.hpf_loans.push((
+            IdCardNo::parse("320502199003071230").expect("id"),
+            OutstandingLoan {
+                centre: "无锡市住房公积金管理中心".into(),
+                loan_no: "WX-2022-00031234".into(),
+                principal: yuan("412000.00"),
+            },
+        ));
+    });
+    let elsewhere = app
+        .loans()
+        .assess_loan(1, &application("w", "100000.00", 120), d("2026-11-29"))
+        .await
+        .expect("assess");
+    assert!(!elsewhere.allowed() && !elsewhere.eligibility.first_home);
+    assert!(
+        elsewhere
+            .eligibility
+            .refusals
+            .iter()
+            .any(|r| r.contains("WX-2022-00031234")),
+        "{:?}",
+        elsewhere.eligibility.refusals
+    );
+    assert!(app.loans().loans_of(1).await.expect("loans").is_empty());
+}
+
+/// The bureau does not answer: nothing is decided on a guess and nothing
+/// is written; the member may try again.
+#[tokio::test]
+async fn a_silent_bureau_stops_the_application_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let registers = registers();
+    let app = centre_with(&dir, registers.clone()).await;
+    registers.update(|data| data.down.push(Party::Credit));
+    let e = app
+        .loans()
+        .apply_loan(
+            &member(1),
+            1,
+            application("k", "100000.00", 120),
+            d("2026-11-29"),
+        )
+        .await
+        .expect_err("bureau down");
+    assert_eq!(e.code(), Some("REGISTRY_UNAVAILABLE"));
+    assert!(e.to_string().contains("人民银行征信暂不可用"), "{e}");
+    assert!(app.loans().loans_of(1).await.expect("loans").is_empty());
+    registers.update(|data| data.down.clear());
+    let loan = app
+        .loans()
+        .apply_loan(
+            &member(1),
+            1,
+            application("k", "100000.00", 120),
+            d("2026-11-29"),
+        )
+        .await
+        .expect("the bureau is back");
+    assert_eq!(loan.credit_grade, CreditGrade::A);
+    assert!(
+        loan.facts_source
+            .contains("全国公积金贷款数据：借款人在外地无未结清贷款"),
+        "{}",
+        loan.facts_source
+    );
 }

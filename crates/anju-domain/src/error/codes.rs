@@ -88,6 +88,7 @@ pub const CODES: &[CodeInfo] = &[
         Invalid,
         "组合贷款的商业贷款部分无效",
     ),
+    c("CO_BORROWER_CONSENT", Invalid, "共同借款人尚未确认"),
     c("CO_BORROWER_UNKNOWN", Invalid, "共同借款人在本中心没有账户"),
     c("CREDIT_GRADE_UNKNOWN", Invalid, "信用等级无效"),
     c("CSRF_ORIGIN", Forbidden, "请求来源不受信任"),
@@ -310,6 +311,11 @@ pub const CODES: &[CodeInfo] = &[
     ),
     c("REASON_REQUIRED", Invalid, "未填写理由"),
     c("REFERENCE_MISSING", Invalid, "缺少支付流水号"),
+    c(
+        "REGISTRY_UNAVAILABLE",
+        Unavailable,
+        "外部登记系统暂不可用，请稍后再试",
+    ),
     c("RELATION_UNKNOWN", Invalid, "未知的亲属关系"),
     c(
         "RELIEF_CONSENT_REQUIRED",

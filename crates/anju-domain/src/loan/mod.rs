@@ -99,8 +99,9 @@ pub struct BorrowerFacts {
     pub loans_ever: i64,
     pub blacklisted: Option<String>,
     pub born: Date,
-    /// The member says this is the family's first home (no home owned).
-    pub declared_first_home: bool,
+    /// HPF loans with a balance at other centres, for the borrower and the
+    /// co-borrowers (the national HPF loan data).
+    pub loans_elsewhere: Vec<String>,
 }
 
 /// The eligibility decision: refusals in Chinese (empty when eligible) and
@@ -137,10 +138,19 @@ pub fn check_eligibility(
             facts.loans_ever
         ));
     }
+    if !facts.loans_elsewhere.is_empty() {
+        refusals.push(format!(
+            "全国住房公积金贷款数据显示尚有未结清的公积金贷款：{}",
+            facts.loans_elsewhere.join("、")
+        ));
+    }
     if let Some(why) = &facts.blacklisted {
         refusals.push(format!("列入失信名单：{why}"));
     }
-    let first_home = facts.declared_first_home
+    // From the record, not from a box the applicant ticks: no HPF loan
+    // balance anywhere in the country (Suzhou from 2026-05-10), or before
+    // that no HPF loan ever here and none outstanding elsewhere.
+    let first_home = facts.loans_elsewhere.is_empty()
         && match rules.first_home_test {
             FirstHomeTest::NoBalance => facts.outstanding_loans == 0,
             FirstHomeTest::NoPreviousLoan => facts.loans_ever == 0,

@@ -364,3 +364,57 @@ proptest! {
         }
     }
 }
+
+fn borrower(loans_ever: i64, outstanding: i64, elsewhere: &[&str]) -> BorrowerFacts {
+    BorrowerFacts {
+        account_active: true,
+        contribution_months: 24,
+        outstanding_loans: outstanding,
+        loans_ever,
+        blacklisted: None,
+        born: Date::parse("1990-03-07").expect("date"),
+        loans_elsewhere: elsewhere.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+#[test]
+fn first_home_terms_come_from_the_loan_records_not_a_declaration() {
+    let set = crate::policy::parse_policy(
+        "suzhou.toml",
+        include_str!("../../../../policy/suzhou.toml"),
+    )
+    .expect("policy");
+    let rules = |day: &str| {
+        set.at(Date::parse(day).expect("date"))
+            .expect("in force")
+            .loan_rule
+            .value
+            .clone()
+    };
+    let (before, after) = (rules("2026-05-09"), rules("2026-05-10"));
+    // A previous loan here, settled: second-home terms before the 2026
+    // rule, first-home terms after it (no balance anywhere).
+    let settled = borrower(1, 0, &[]);
+    assert!(
+        !check_eligibility(&settled, &before, 60)
+            .expect("e")
+            .first_home
+    );
+    let now = check_eligibility(&settled, &after, 60).expect("e");
+    assert!(
+        now.first_home && now.refusals.is_empty(),
+        "{:?}",
+        now.refusals
+    );
+    // A balance at another centre: refused, and not a first home.
+    let elsewhere = borrower(0, 0, &["无锡市住房公积金管理中心 WX-2022-00031234"]);
+    let e = check_eligibility(&elsewhere, &after, 60).expect("e");
+    assert!(!e.first_home);
+    assert!(
+        e.refusals
+            .iter()
+            .any(|r| r.contains("全国住房公积金贷款数据") && r.contains("WX-2022-00031234")),
+        "{:?}",
+        e.refusals
+    );
+}

@@ -70,6 +70,7 @@ pub fn loan_record(loan_id: i64, member_id: i64, key: &str) -> LoanRecord {
         last_run_on: None,
         settled_on: None,
         release_certificate: None,
+        facts_source: String::new(),
         updated_at_us: 1,
     }
 }

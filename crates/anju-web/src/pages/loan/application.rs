@@ -12,7 +12,7 @@ use anju_app::{AppError, AppResult};
 use anju_domain::Coded;
 use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanStatus;
-use anju_domain::loan::{self, CreditGrade, Method, PropertyKind};
+use anju_domain::loan::{self, Method, PropertyKind};
 use anju_domain::{DomainError, Fen, RatePpm};
 use askama::Template;
 use axum::Extension;
@@ -37,11 +37,6 @@ pub struct LoanForm {
     pub appraisal: String,
     #[serde(default)]
     pub monthly_income: String,
-    #[serde(default)]
-    pub credit_grade: String,
-    /// A checkbox: present when ticked.
-    #[serde(default)]
-    pub first_home: Option<String>,
     #[serde(default)]
     pub amount: String,
     #[serde(default)]
@@ -74,12 +69,11 @@ pub struct LoanForm {
     pub request_key: String,
 }
 impl LoanForm {
-    /// The form a member starts from: first home, grade A, 等额本息.
+    /// The form a member starts from: a new home, 等额本息. The grade and
+    /// first-home status are not asked: they come from the registries.
     pub fn fresh() -> LoanForm {
         LoanForm {
             property_kind: "new".into(),
-            credit_grade: "A".into(),
-            first_home: Some("on".into()),
             method: Method::Annuity.code().into(),
             ..LoanForm::default()
         }
@@ -178,11 +172,6 @@ impl LoanForm {
             appraisal: optional_yuan(&self.appraisal, "评估价")?,
             area_centi_m2: area,
             monthly_income: required_yuan(&self.monthly_income, "家庭月收入")?,
-            credit_grade: match self.credit_grade.trim() {
-                "" => CreditGrade::A,
-                grade => CreditGrade::parse(grade)?,
-            },
-            declared_first_home: self.first_home.is_some(),
             amount,
             months,
             method: match self.method.trim() {
@@ -224,7 +213,6 @@ struct LoansPage {
     request_key: String,
     kinds: Vec<(&'static str, &'static str)>,
     methods: Vec<(&'static str, &'static str)>,
-    grades: [&'static str; 4],
 }
 
 pub struct ScheduleLine {
@@ -248,6 +236,9 @@ pub struct CheckView {
     pub allowed: bool,
     pub refusals: Vec<String>,
     pub first_home: bool,
+    /// The bureau's grade and where every fact came from.
+    pub grade: &'static str,
+    pub sources: Vec<String>,
     pub caps: Vec<CapRow>,
     pub limit: Fen,
     pub binding: &'static str,
@@ -271,6 +262,8 @@ pub fn check_view(a: &LoanAssessment) -> AppResult<CheckView> {
         allowed: a.allowed(),
         refusals: a.eligibility.refusals.clone(),
         first_home: a.eligibility.first_home,
+        grade: a.grade.code(),
+        sources: a.sources.clone(),
         caps: a
             .limit
             .caps
@@ -375,7 +368,6 @@ async fn loans_page(
             .into_iter()
             .map(|m| (m.code(), m.name()))
             .collect(),
-        grades: ["A", "B", "C", "D"],
     };
     render(app, Some(session), page.render())
 }
@@ -492,7 +484,7 @@ mod tests {
         let a = filled().application(false).expect("application");
         assert_eq!(a.area_centi_m2, 8950);
         assert_eq!(a.price, Fen::new(200_000_000));
-        assert!(a.declared_first_home && a.remote.is_none() && a.commercial.is_none());
+        assert!(a.remote.is_none() && a.commercial.is_none());
         let mut form = filled();
         form.commercial_bank = "工商银行".into();
         form.commercial_amount = "100000".into();

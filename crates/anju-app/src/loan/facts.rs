@@ -1,0 +1,121 @@
+//! The facts a loan decision rests on that only a registry can give: the
+//! borrower's credit grade (征信), HPF loans with a balance at any centre in
+//! the country (the national HPF data: the first-home test and the "no
+//! outstanding loan" rule), and how each co-borrower is related to the
+//! borrower (民政). Each answer is written down with its reference number.
+//! A registry that does not answer stops the assessment with
+//! `REGISTRY_UNAVAILABLE` — the applicant may try again; nothing is written
+//! and nothing is decided on a guess.
+
+use crate::registries::Unavailable;
+use crate::{App, AppError, AppResult};
+use anju_domain::DomainError;
+use anju_domain::facts::Relation;
+use anju_domain::ids::IdCardNo;
+use anju_domain::loan::CreditGrade;
+
+/// What the registries said about the borrower and the co-borrowers.
+pub(super) struct LoanFacts {
+    pub grade: CreditGrade,
+    /// "centre loan-no（余额 …）" for each HPF loan with a balance elsewhere.
+    pub loans_elsewhere: Vec<String>,
+    /// Each co-borrower's relation to the borrower, in order.
+    pub relations: Vec<Relation>,
+    /// Co-borrowers the registers show no family tie to.
+    pub refusals: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+impl LoanFacts {
+    /// The family ceiling is for a couple: a spouse must borrow too.
+    pub fn spouse_co_borrows(&self) -> bool {
+        self.relations.contains(&Relation::Spouse)
+    }
+}
+
+pub(crate) fn registry_unavailable(e: Unavailable) -> AppError {
+    DomainError::new(
+        "REGISTRY_UNAVAILABLE",
+        format!("{e}，暂不能核定贷款条件，请稍后再试"),
+    )
+    .into()
+}
+
+impl App {
+    pub(super) async fn loan_facts(
+        &self,
+        borrower: &IdCardNo,
+        co_borrowers: &[IdCardNo],
+    ) -> AppResult<LoanFacts> {
+        let registries = self.registries();
+        let credit = registries
+            .credit
+            .grade(borrower)
+            .await
+            .map_err(registry_unavailable)?;
+        let mut sources = vec![format!(
+            "征信：信用等级 {}（查询号 {}）",
+            credit.grade.code(),
+            credit.reference
+        )];
+        let this_centre = self.policy().centre_name.clone();
+        let mut loans_elsewhere = Vec::new();
+        for (whose, person) in std::iter::once(("借款人", borrower))
+            .chain(co_borrowers.iter().map(|c| ("共同借款人", c)))
+        {
+            let answer = registries
+                .hpf_loans
+                .outstanding(person)
+                .await
+                .map_err(registry_unavailable)?;
+            // This centre's own loans are counted from its own book.
+            let theirs: Vec<String> = answer
+                .loans
+                .iter()
+                .filter(|l| l.centre != this_centre)
+                .map(|l| format!("{} {}（余额 {}）", l.centre, l.loan_no, l.principal))
+                .collect();
+            sources.push(match theirs.is_empty() {
+                true => format!(
+                    "全国公积金贷款数据：{whose}在外地无未结清贷款（查询号 {}）",
+                    answer.reference
+                ),
+                false => format!(
+                    "全国公积金贷款数据：{whose}有未结清贷款 {}（查询号 {}）",
+                    theirs.join("、"),
+                    answer.reference
+                ),
+            });
+            loans_elsewhere.extend(theirs);
+        }
+        let mut relations = Vec::new();
+        let mut refusals = Vec::new();
+        for co in co_borrowers {
+            let answer = registries
+                .civil
+                .relation(borrower, co)
+                .await
+                .map_err(registry_unavailable)?;
+            sources.push(format!(
+                "民政登记：共同借款人 {} 为借款人的{}（查询号 {}）",
+                co.masked(),
+                answer.relation.name_zh(),
+                answer.reference
+            ));
+            if !answer.relation.is_close_family() {
+                refusals.push(format!(
+                    "共同借款人 {} 须为借款人的配偶、父母或子女，民政登记无此关系",
+                    co.masked()
+                ));
+            }
+            relations.push(answer.relation);
+        }
+        Ok(LoanFacts {
+            grade: credit.grade,
+            loans_elsewhere,
+            relations,
+            refusals,
+            sources,
+        })
+    }
+}
