@@ -5,5 +5,4 @@
 -- Keep in step with the other backend's migration of the same name (parity test).
 
 ALTER TABLE loan ADD COLUMN facts_source TEXT NOT NULL DEFAULT '';
-ALTER TABLE loan_party ADD COLUMN relation TEXT;
 ALTER TABLE loan_party ADD COLUMN consented_on TEXT;

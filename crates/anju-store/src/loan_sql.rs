@@ -191,6 +191,14 @@ pub trait LoanStore: Send + Sync {
     /// Loans the member is on (borrower or co-borrower), newest first.
     async fn loans_of(&self, member_id: i64) -> StoreResult<Vec<LoanRecord>>;
 
+    /// A co-borrower's own consent to a loan still waiting for review (初审),
+    /// on `on`; false when they are not a co-borrower on it, consented
+    /// already, or the loan has moved on.
+    async fn consent_to_loan(&self, loan_id: i64, member_id: i64, on: Date) -> StoreResult<bool>;
+
+    /// The co-borrowers of a loan and the day each consented, if they have.
+    async fn loan_consents(&self, loan_id: i64) -> StoreResult<Vec<(i64, Option<Date>)>>;
+
     /// Loans in a status, oldest first (the queues).
     async fn loans_in(&self, status: LoanStatus, limit: u32) -> StoreResult<Vec<LoanRecord>>;
 
@@ -637,6 +645,45 @@ macro_rules! impl_loan_store {
                     100,
                 )
                 .await
+            }
+
+            async fn consent_to_loan(
+                &self,
+                loan_id: i64,
+                member_id: i64,
+                on: anju_domain::Date,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(concat!(
+                    "UPDATE loan_party SET consented_on = $3",
+                    $date,
+                    " WHERE loan_id = $1 AND member_id = $2 AND role = 'co' AND consented_on IS NULL \
+                     AND EXISTS (SELECT 1 FROM loan l WHERE l.loan_id = $1 AND l.status = $4)"
+                ))
+                .bind(loan_id)
+                .bind(member_id)
+                .bind(on.to_string())
+                .bind(anju_domain::loan::LoanStatus::Submitted.code())
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn loan_consents(
+                &self,
+                loan_id: i64,
+            ) -> $crate::StoreResult<Vec<(i64, Option<anju_domain::Date>)>> {
+                let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+                    "SELECT member_id, CAST(consented_on AS TEXT) FROM loan_party \
+                     WHERE loan_id = $1 AND role = 'co' ORDER BY member_id",
+                )
+                .bind(loan_id)
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter()
+                    .map(|(member, on)| Ok((member, on.as_deref().map($crate::rows::stored_date).transpose()?)))
+                    .collect()
             }
 
             async fn loans_in(

@@ -167,6 +167,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(
                 Method::POST,
+                "/member/loans/{id}/consent",
+                Roles(MEMBERS),
+                "共同借款人确认",
+            ),
+            post(pages::member_loan_consent),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/member/loans/{id}/prepay",
                 Roles(MEMBERS),
                 "提前还款",

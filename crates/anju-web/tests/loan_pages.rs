@@ -9,7 +9,10 @@
 
 mod common;
 
+use anju_app::registries::sim::{Couple, Person};
+use anju_app::registries::{Registries, RegistryData};
 use anju_domain::access::Role;
+use anju_domain::ids::IdCardNo;
 use anju_domain::loan::LoanStatus;
 use anju_domain::{Date, Period};
 use axum::http::StatusCode;
@@ -24,7 +27,23 @@ const SELLER: &str = "6222020100009874";
 /// seven months before this one: ¥70,000 × 15 = ¥1,050,000 by balance.
 async fn harness() -> Web {
     let dir = tempfile::tempdir().expect("dir");
-    let app = common::open_app(&dir, today()).await;
+    // Members 1 and 2 are married, by the (simulated) marriage register.
+    let person = |id: &str, name: &str| Person {
+        id_card: IdCardNo::parse(id).expect("id"),
+        name: name.to_string(),
+    };
+    let registers = RegistryData {
+        couples: vec![Couple {
+            one: person(BORROWER, "王芳"),
+            other: person(OTHER, "李娜"),
+            married_on: Date::parse("2019-10-01").expect("date"),
+            certificate_no: "J320502-2019-000777".into(),
+        }],
+        ..RegistryData::default()
+    };
+    let app = common::open_app(&dir, today())
+        .await
+        .with_registries(Registries::simulated(registers));
     let members = [
         common::member_record(1, BORROWER, "王芳"),
         common::member_record(2, OTHER, "李娜"),
@@ -53,8 +72,6 @@ fn application(key: &str, amount: &str, repay_card: &str) -> String {
         ("area", "89.50"),
         ("price", "2000000"),
         ("monthly_income", "20000"),
-        ("credit_grade", "A"),
-        ("first_home", "on"),
         ("amount", amount),
         ("months", "240"),
         ("method", "annuity"),
@@ -496,4 +513,72 @@ async fn bad_input_is_refused_in_chinese_and_writes_nothing() {
             .expect("queue")
             .is_empty()
     );
+}
+
+/// A spouse named as co-borrower confirms through their own sign-in; until
+/// then the clerk cannot review, and the borrower cannot confirm for them.
+#[tokio::test]
+async fn a_co_borrower_confirms_for_themselves_before_review() {
+    let h = harness().await;
+    let borrower = h.person(BORROWER, Role::Member, Some(1)).await;
+    let form = format!(
+        "{}&co_borrower_id_card={OTHER}",
+        application("family-1", "300000", CARD)
+    );
+    let applied = h.post_form("/member/loans", &borrower, &form).await;
+    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    let loan = h.app.loans().loans_of(1).await.expect("loans")[0].clone();
+    assert!(loan.family, "a spouse co-borrows: the family ceiling");
+    assert!(
+        loan.facts_source.contains("民政登记：共同借款人"),
+        "{}",
+        loan.facts_source
+    );
+    let id = loan.loan_id;
+    let for_them = h
+        .post_form(&format!("/member/loans/{id}/consent"), &borrower, "")
+        .await;
+    assert!(for_them.body.contains("不是贷款"), "{}", for_them.body);
+    let clerk = h.person("clerk-1", Role::Clerk, None).await;
+    let queue = h.get("/staff/loans", &clerk).await;
+    assert!(queue.body.contains("尚有 1 人未本人确认"), "{}", queue.body);
+    let early = h
+        .post_form(&format!("/staff/loans/{id}/review"), &clerk, "note=")
+        .await;
+    assert!(
+        early.body.contains("共同借款人未本人确认"),
+        "{}",
+        early.body
+    );
+    let spouse = h.person(OTHER, Role::Member, Some(2)).await;
+    let page = h.get("/member/loans", &spouse).await;
+    assert!(
+        page.body.contains("待您确认的共同借款")
+            && page.body.contains(&format!("/member/loans/{id}/consent")),
+        "{}",
+        page.body
+    );
+    let confirmed = h
+        .post_form(&format!("/member/loans/{id}/consent"), &spouse, "")
+        .await;
+    assert!(
+        confirmed.body.contains("您已确认作为贷款"),
+        "{}",
+        confirmed.body
+    );
+    assert!(
+        !confirmed.body.contains("待您确认的共同借款"),
+        "{}",
+        confirmed.body
+    );
+    let reviewed = h
+        .post_form(
+            &format!("/staff/loans/{id}/review"),
+            &clerk,
+            "note=材料齐全",
+        )
+        .await;
+    assert_eq!(reviewed.status, StatusCode::OK, "{}", reviewed.body);
+    let after = h.app.loans().loan(id).await.expect("loan");
+    assert_eq!(after.status, LoanStatus::Reviewed);
 }

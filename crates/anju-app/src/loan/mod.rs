@@ -5,6 +5,7 @@
 //! read. The repayment run is `run.rs`; prepayment, settlement and
 //! repricing are `service.rs`; the bank deduction adapter is `debit.rs`.
 
+mod consent;
 mod debit;
 mod facts;
 mod project;
@@ -161,6 +162,7 @@ impl App {
             today,
         );
         self.store().save_loan(&record, &assessment.parties).await?;
+        self.ask_co_borrowers(&record).await;
         Ok(record)
     }
 
@@ -170,6 +172,14 @@ impl App {
         let from = loan.status;
         if from != LoanStatus::Submitted {
             return Err(state_changed(id));
+        }
+        let missing = self.consent_pending(id).await?.len();
+        if missing > 0 {
+            return Err(DomainError::new(
+                "CO_BORROWER_CONSENT",
+                format!("贷款 {id} 尚有 {missing} 名共同借款人未本人确认，不能初审"),
+            )
+            .into());
         }
         loan.status = LoanStatus::Reviewed;
         loan.reviewed_by = Some(staff.login.clone());

@@ -331,6 +331,39 @@ async fn a_family_loan_above_the_limit_needs_a_manager_second() {
         .await
         .expect("apply");
     assert!(loan.needs_second && loan.family);
+    // The co-borrower has not said yes: no review yet, and nobody else may
+    // say it for them.
+    let early = app
+        .loans()
+        .review_loan(&clerk(), loan.loan_id, "")
+        .await
+        .expect_err("consent first");
+    assert_eq!(early.code(), Some("CO_BORROWER_CONSENT"));
+    for someone_else in [member(1), clerk()] {
+        let e = app
+            .loans()
+            .consent_to_loan(&someone_else, loan.loan_id, d("2026-11-29"))
+            .await
+            .expect_err("only the co-borrower");
+        assert_eq!(e.code(), Some("CO_BORROWER_CONSENT"));
+    }
+    let awaited = app.loans().consents_awaited(2).await.expect("awaited");
+    assert_eq!(awaited.len(), 1, "member 2 sees the loan waiting for them");
+    app.loans()
+        .consent_to_loan(&member(2), loan.loan_id, d("2026-11-29"))
+        .await
+        .expect("consent");
+    assert!(
+        app.loans()
+            .consents_awaited(2)
+            .await
+            .expect("awaited")
+            .is_empty()
+    );
+    assert_eq!(
+        app.loans().consents_missing(loan.loan_id).await.expect("m"),
+        0
+    );
     app.loans()
         .review_loan(&clerk(), loan.loan_id, "")
         .await

@@ -298,3 +298,72 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         assert_eq!(key.0, vec![1; 32]);
     })
 }
+
+/// Each co-borrower consents once, for themselves, while the loan waits
+/// for review; the borrower and strangers have nothing to consent to.
+pub fn co_borrowers_consent_once_before_review(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let parties = vec![
+            (7, "borrower".to_string()),
+            (8, "co".to_string()),
+            (9, "co".to_string()),
+        ];
+        let mut loan = LoanRecord {
+            facts_source: "征信：信用等级 A（查询号 SIM-CREDIT-000001）".to_string(),
+            ..loan_record(1, 7, "k1")
+        };
+        store.save_loan(&loan, &parties).await.expect("save");
+        let read = store.loan(1).await.expect("read").expect("saved");
+        assert_eq!(
+            read.facts_source,
+            "征信：信用等级 A（查询号 SIM-CREDIT-000001）"
+        );
+        assert_eq!(
+            store.loan_consents(1).await.expect("consents"),
+            vec![(8, None), (9, None)]
+        );
+        assert!(
+            store
+                .consent_to_loan(1, 8, d("2026-11-30"))
+                .await
+                .expect("consent")
+        );
+        assert!(
+            !store
+                .consent_to_loan(1, 8, d("2026-12-01"))
+                .await
+                .expect("again"),
+            "once"
+        );
+        assert!(
+            !store
+                .consent_to_loan(1, 7, d("2026-11-30"))
+                .await
+                .expect("borrower")
+        );
+        assert!(
+            !store
+                .consent_to_loan(1, 5, d("2026-11-30"))
+                .await
+                .expect("stranger")
+        );
+        assert_eq!(
+            store.loan_consents(1).await.expect("consents"),
+            vec![(8, Some(d("2026-11-30"))), (9, None)]
+        );
+        loan.status = LoanStatus::Rejected;
+        assert!(
+            store
+                .update_loan(&loan, LoanStatus::Submitted)
+                .await
+                .expect("move")
+        );
+        assert!(
+            !store
+                .consent_to_loan(1, 9, d("2026-12-01"))
+                .await
+                .expect("late"),
+            "a decided loan takes no consent"
+        );
+    })
+}

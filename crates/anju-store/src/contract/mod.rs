@@ -113,6 +113,7 @@ macro_rules! contract_tests {
             frozen_members_have_nothing_available,
             repayment_agreements_are_one_per_member,
             loans_move_once_and_runs_write_a_page,
+            co_borrowers_consent_once_before_review,
             gl_day_sums_postings_once,
             collection_year_and_branch_figures,
             loan_flows_for_the_forecast,

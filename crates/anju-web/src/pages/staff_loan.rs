@@ -50,6 +50,10 @@ pub struct QueueRow {
     pub caps: Vec<super::loan::CapRow>,
     pub first_home: bool,
     pub family: bool,
+    /// Where the grade, the loan data and the relations came from.
+    pub sources: Vec<String>,
+    /// Co-borrowers who have not yet consented themselves.
+    pub consents_missing: usize,
     pub property: String,
     pub price: String,
     pub income: Fen,
@@ -197,6 +201,17 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
         caps: caps_of(l),
         first_home: l.first_home,
         family: l.family,
+        sources: l
+            .facts_source
+            .split('；')
+            .filter(|line| !line.is_empty())
+            .map(str::to_string)
+            .collect(),
+        consents_missing: if l.status == LoanStatus::Submitted {
+            state.app.loans().consents_missing(l.loan_id).await?
+        } else {
+            0
+        },
         property: format!(
             "{}，{}，{}",
             l.property_kind.name_zh(),

@@ -16,7 +16,7 @@ use anju_domain::loan::{self, Method, PropertyKind};
 use anju_domain::{DomainError, Fen, RatePpm};
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -209,10 +209,20 @@ struct LoansPage {
     notice: Option<String>,
     error: Option<Refusal>,
     loans: Vec<LoanRow>,
+    /// Loans naming this member as a co-borrower, waiting for their word.
+    awaiting: Vec<ConsentRow>,
     form: LoanForm,
     request_key: String,
     kinds: Vec<(&'static str, &'static str)>,
     methods: Vec<(&'static str, &'static str)>,
+}
+
+pub struct ConsentRow {
+    pub id: i64,
+    pub applied_on: String,
+    pub amount: Fen,
+    pub months: i32,
+    pub property_address: String,
 }
 
 pub struct ScheduleLine {
@@ -350,14 +360,28 @@ async fn loans_page(
     let Some(member_id) = session.principal.member_id else {
         return internal(app, Some(session));
     };
-    let Ok(loans) = loan_rows(state, member_id).await else {
+    let (Ok(loans), Ok(awaited)) = (
+        loan_rows(state, member_id).await,
+        app.loans().consents_awaited(member_id).await,
+    ) else {
         return internal(app, Some(session));
     };
+    let awaiting = awaited
+        .iter()
+        .map(|l| ConsentRow {
+            id: l.loan_id,
+            applied_on: l.applied_on.to_string(),
+            amount: Fen::new(l.amount_fen),
+            months: l.months,
+            property_address: l.property_address.clone(),
+        })
+        .collect();
     let page = LoansPage {
         layout: Layout::new(app, Some(session)),
         notice,
         error,
         loans,
+        awaiting,
         form,
         request_key: anju_app::access::random_token(),
         kinds: PropertyKind::ALL
@@ -452,6 +476,33 @@ pub async fn member_loan_apply(
         }
         Err(AppError::Rejected(e)) => {
             let mut page = loans_page(&state, &session, form, None, Some(Refusal::of(&e))).await;
+            *page.status_mut() = status_of(e.kind());
+            page
+        }
+        Err(e) => failure(app, Some(&session), e),
+    }
+}
+
+/// 共同借款人确认: the co-borrower, signed in as themselves, agrees.
+pub async fn member_loan_consent(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+) -> Response {
+    let app = &state.app;
+    let result = app
+        .loans()
+        .consent_to_loan(&session.actor(&context), id, state.today())
+        .await;
+    match result {
+        Ok(l) => {
+            let notice = format!("您已确认作为贷款 {} 的共同借款人。", l.loan_id);
+            loans_page(&state, &session, LoanForm::fresh(), Some(notice), None).await
+        }
+        Err(AppError::Rejected(e)) => {
+            let refusal = Some(Refusal::of(&e));
+            let mut page = loans_page(&state, &session, LoanForm::fresh(), None, refusal).await;
             *page.status_mut() = status_of(e.kind());
             page
         }

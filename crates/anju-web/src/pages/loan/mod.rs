@@ -12,7 +12,7 @@ pub use account::{
     AccountPage, CapRow, account_view, binding_name, caps_of, commercial_text, member_loan_account,
     member_loan_card, member_loan_certificate, member_loan_prepay, remote_text,
 };
-pub use application::{member_loan_apply, member_loan_check, member_loans};
+pub use application::{member_loan_apply, member_loan_check, member_loan_consent, member_loans};
 
 use anju_domain::{Date, DomainError, Fen, RatePpm};
 
