@@ -275,6 +275,10 @@ pub trait WithdrawalStore: Send + Sync {
     /// Whether live withdrawals used this evidence, and Σ their amounts.
     async fn evidence_usage(&self, kind: EvidenceKind, number: &str) -> StoreResult<(bool, i64)>;
 
+    /// The ID numbers of the members whose live withdrawals used this
+    /// evidence (a family sharing a purchase must all be family).
+    async fn evidence_holders(&self, kind: EvidenceKind, number: &str) -> StoreResult<Vec<String>>;
+
     /// The day the member's account entered its status, if recorded.
     async fn member_status_on(&self, member_id: i64) -> StoreResult<Option<Date>>;
 
@@ -780,6 +784,24 @@ macro_rules! impl_withdrawal_store {
                 .await
                 .map_err($backend_err)?;
                 Ok((count > 0, sum))
+            }
+
+            async fn evidence_holders(
+                &self,
+                kind: anju_domain::policy::EvidenceKind,
+                number: &str,
+            ) -> $crate::StoreResult<Vec<String>> {
+                sqlx::query_scalar(concat!(
+                    "SELECT DISTINCT m.id_card FROM withdrawal w JOIN member m ON m.member_id = w.member_id \
+                     WHERE w.evidence_kind = $1 AND w.evidence_no = $2 AND w.status IN ",
+                    $crate::withdrawal_live!(),
+                    " ORDER BY m.id_card"
+                ))
+                .bind(kind.code())
+                .bind(number)
+                .fetch_all(&self.$writer)
+                .await
+                .map_err($backend_err)
             }
 
             async fn member_status_on(&self, member_id: i64) -> $crate::StoreResult<Option<anju_domain::Date>> {

@@ -295,3 +295,122 @@ async fn a_silent_registry_leaves_the_application_for_a_named_person_to_verify()
         fresh.drop_it().await;
     }
 }
+
+fn purchase(amount: &str, key: &str) -> WithdrawalApplication {
+    WithdrawalApplication {
+        request: WithdrawalRequest {
+            reason: "01".into(),
+            amount: Fen::parse(amount).expect("amount"),
+            evidence_no: Some("SZ-HOME-2026-001".into()),
+            evidence_date: Some(d("2026-10-15")),
+            evidence_amount: Some(Fen::parse("300000.00").expect("amount")),
+            ..WithdrawalRequest::default()
+        },
+        bank_card: CARD.into(),
+        documents: ["购房合同", "购房发票或完税凭证"]
+            .map(|doc_type| anju_app::withdrawal::UploadedDocument {
+                doc_type: doc_type.into(),
+                file_name: "scan.pdf".into(),
+                content: b"%PDF-1.4 scan".to_vec(),
+            })
+            .to_vec(),
+        request_key: key.into(),
+    }
+}
+
+/// From 2026-05-10 a family shares a purchase's contract: the spouse (by
+/// the marriage register) may draw on it after the member; a stranger may
+/// not, and is told why.
+#[tokio::test]
+async fn a_purchase_is_shared_by_the_family_the_registers_show_and_no_one_else() {
+    for fresh in fresh_stores().await {
+        let spouse = spouse_id();
+        let stranger = IdCardNo::complete("32050219800101001").expect("id");
+        let sim = Arc::new(SimulatedRegistries::new(household()));
+        let app = centre(fresh.store(), sim).await;
+        let more = [(2, spouse.as_str(), "陈明"), (3, stranger.as_str(), "赵某")].map(
+            |(member_id, id_card, name)| MemberRecord {
+                member_id,
+                id_card: id_card.to_string(),
+                name: name.to_string(),
+                employer_id: Some(9),
+                status: MemberStatus::Active,
+                wage_fen: 10_000_00,
+                employer_rate_ppm: None,
+                member_rate_ppm: None,
+                enrolled_at_us: 1,
+            },
+        );
+        let batch = Actor::anonymous(Channel::Batch, "test-seed", "local");
+        app.collection()
+            .take_over_members(&batch, &more, d("2024-07-01"))
+            .await
+            .expect("take over");
+        for m in [2, 3] {
+            let entry = NewEntry::new(
+                "C01",
+                d("2026-10-10"),
+                IdempotencyKey::parse(&format!("seed-{m}")).expect("key"),
+                "汇缴",
+                vec![
+                    Line::debit("101", Fen::new(50_000_00)),
+                    Line::credit("201", Fen::new(50_000_00)).for_member(MemberId(m)),
+                ],
+            )
+            .expect("entry");
+            app.ledger().post_entry(entry).await.expect("post");
+        }
+        let as_member =
+            |member_id: i64, login: &str| person(Role::Member, login, "职工", Some(member_id));
+        app.withdrawals()
+            .apply_withdrawal(
+                &as_member(1, MEMBER),
+                1,
+                purchase("40000.00", "p1"),
+                today(),
+            )
+            .await
+            .expect("the member first");
+        let shared = app
+            .withdrawals()
+            .apply_withdrawal(
+                &as_member(2, spouse.as_str()),
+                2,
+                purchase("30000.00", "p2"),
+                today(),
+            )
+            .await
+            .expect("the spouse shares it");
+        assert!(
+            shared
+                .facts_source
+                .contains("民政登记：该凭证的其他使用人 3205**********1230 为本人的配偶"),
+            "{}: {}",
+            fresh.backend(),
+            shared.facts_source
+        );
+        let refused = app
+            .withdrawals()
+            .apply_withdrawal(
+                &as_member(3, stranger.as_str()),
+                3,
+                purchase("10000.00", "p3"),
+                today(),
+            )
+            .await
+            .expect_err("a stranger");
+        assert_eq!(refused.code(), Some("EVIDENCE_USED"), "{}", fresh.backend());
+        assert!(
+            refused.to_string().contains("民政登记无此关系"),
+            "{refused}"
+        );
+        assert!(
+            app.withdrawals()
+                .withdrawals_of(3)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+        fresh.drop_it().await;
+    }
+}

@@ -7,7 +7,7 @@
 use crate::registries::{Lookup, MarriageAnswer, Spouse};
 use crate::{App, AppResult};
 use anju_domain::ids::IdCardNo;
-use anju_domain::policy::{WithdrawalCap, WithdrawalReason};
+use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
 use anju_domain::withdrawal::HomeFact;
 use anju_domain::{Date, Fen};
 
@@ -16,6 +16,13 @@ pub(super) struct HouseholdFacts {
     pub home: HomeFact,
     pub spouse_rent_drawn: Option<Fen>,
     /// One line per answer (or silence), with its reference number.
+    pub sources: Vec<String>,
+}
+
+/// Whether those who used the same evidence before are the member's family.
+pub(super) struct SharingFacts {
+    pub outside_family: bool,
+    pub unverified: Option<String>,
     pub sources: Vec<String>,
 }
 
@@ -117,6 +124,52 @@ impl App {
             spouse_rent_drawn,
             sources,
         })
+    }
+
+    /// For evidence a family may share (a purchase): how each earlier user
+    /// of it stands to the member, by the civil-affairs registers.
+    pub(super) async fn sharing_facts(
+        &self,
+        id_card: &IdCardNo,
+        kind: EvidenceKind,
+        number: &str,
+    ) -> AppResult<SharingFacts> {
+        let mut facts = SharingFacts {
+            outside_family: false,
+            unverified: None,
+            sources: Vec::new(),
+        };
+        let mut silent = Vec::new();
+        for holder in self.store().evidence_holders(kind, number).await? {
+            let Ok(other) = IdCardNo::parse(&holder) else {
+                continue;
+            };
+            if &other == id_card {
+                continue;
+            }
+            match self.registries().civil.relation(id_card, &other).await {
+                Ok(answer) => {
+                    facts.sources.push(format!(
+                        "民政登记：该凭证的其他使用人 {} 为本人的{}（查询号 {}）",
+                        other.masked(),
+                        answer.relation.name_zh(),
+                        answer.reference
+                    ));
+                    facts.outside_family |= !answer.relation.is_close_family();
+                }
+                Err(e) => {
+                    facts.sources.push(format!(
+                        "民政登记（凭证其他使用人 {}）：{e}",
+                        other.masked()
+                    ));
+                    silent.push(e.to_string());
+                }
+            }
+        }
+        if !silent.is_empty() {
+            facts.unverified = Some(silent.join("；"));
+        }
+        Ok(facts)
     }
 
     /// Rent drawn (or held) in the window by a person, if they are a member

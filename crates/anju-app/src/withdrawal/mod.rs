@@ -139,6 +139,17 @@ impl App {
             }
             _ => (false, 0),
         };
+        let mut sources = household.sources;
+        let sharing = match (&request.evidence_no, reason.family_shared && evidence_used) {
+            (Some(no), true) => {
+                let found = self
+                    .sharing_facts(&id_card, reason.evidence, no.trim())
+                    .await?;
+                sources.extend(found.sources);
+                (found.outside_family, found.unverified)
+            }
+            _ => (false, None),
+        };
         let blacklisted = self
             .store()
             .blacklist_entry(&member.id_card, today)
@@ -165,8 +176,10 @@ impl App {
             spouse_rent_drawn_recent: household.spouse_rent_drawn,
             evidence_drawn: Fen::new(evidence_drawn),
             evidence_used,
+            evidence_used_outside_family: sharing.0,
+            evidence_family_unverified: sharing.1,
         };
-        Ok((facts, household.sources))
+        Ok((facts, sources))
     }
 
     async fn try_apply_withdrawal(

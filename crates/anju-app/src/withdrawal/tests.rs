@@ -55,7 +55,16 @@ async fn centre(dir: &tempfile::TempDir) -> App {
     let store = SqliteStore::open(&url, "320500000000000")
         .await
         .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+    // Member 2 is member 1's parent, by the (simulated) civil registers.
+    let registers = crate::registries::RegistryData {
+        parents: vec![(
+            IdCardNo::parse("320502199003071230").expect("id"),
+            IdCardNo::parse("320502196611290011").expect("id"),
+        )],
+        ..crate::registries::RegistryData::default()
+    };
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
+        .with_registries(crate::registries::Registries::simulated(registers));
     let record = |member_id, id_card: &str| MemberRecord {
         member_id,
         id_card: id_card.to_string(),
@@ -416,7 +425,8 @@ async fn documents_are_checked_and_a_contract_serves_once() {
         ["application/pdf", "image/png"]
     );
     // Family members share a purchase contract up to the price: member 2
-    // may draw on it too, but the total stays within ¥300,000.00.
+    // (member 1's parent, by the registers) may draw on it too, but the
+    // total stays within ¥300,000.00.
     let decision = app
         .withdrawals()
         .withdrawal_eligibility(2, &purchase("x", Vec::new()).request, d(TODAY))

@@ -47,6 +47,13 @@ pub struct MemberFacts {
     pub evidence_drawn: Fen,
     /// Whether the evidence has been used at all before.
     pub evidence_used: bool,
+    /// Someone the marriage and family registers do not show as the
+    /// member's spouse, parent or child used it (a shared purchase is for a
+    /// family only).
+    pub evidence_used_outside_family: bool,
+    /// The registers could not say how an earlier user is related: what a
+    /// person must verify.
+    pub evidence_family_unverified: Option<String>,
 }
 
 /// Home ownership in the city, for the member and their spouse, as the
@@ -254,6 +261,14 @@ fn evidence_check(
                 format!("该{what}（{no}）已用于提取，不能重复使用"),
             ));
         }
+        if facts.evidence_used_outside_family && reason.family_shared {
+            return Some(refuse(
+                "EVIDENCE_USED",
+                format!(
+                    "该{what}（{no}）已由他人用于提取；同一{what}只限本人及配偶、父母、子女共同使用，民政登记无此关系"
+                ),
+            ));
+        }
     }
     if reason.window_months > 0 {
         let Some(date) = request.evidence_date else {
@@ -320,11 +335,20 @@ fn amount_decision(
             )
         });
     }
-    let needs_verification = match (&facts.home, reason.requires_no_home) {
+    let home = match (&facts.home, reason.requires_no_home) {
         (HomeFact::Unknown { why }, true) => Some(format!(
             "本人及配偶在本市无自有住房（{why}），须人工核验不动产登记后方可审批"
         )),
         _ => None,
+    };
+    let family = facts
+        .evidence_family_unverified
+        .as_ref()
+        .filter(|_| reason.family_shared && facts.evidence_used)
+        .map(|why| format!("共同使用凭证者为本人家庭成员（{why}），须人工核验亲属关系后方可审批"));
+    let needs_verification = match (home, family) {
+        (Some(a), Some(b)) => Some(format!("{a}；{b}")),
+        (a, b) => a.or(b),
     };
     Ok(Decision {
         allowed: true,

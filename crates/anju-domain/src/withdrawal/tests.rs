@@ -33,6 +33,8 @@ fn facts() -> MemberFacts {
         spouse_rent_drawn_recent: None,
         evidence_drawn: Fen::ZERO,
         evidence_used: false,
+        evidence_used_outside_family: false,
+        evidence_family_unverified: None,
     }
 }
 
@@ -333,6 +335,43 @@ fn a_family_shares_the_evidence_up_to_the_expense() {
     };
     let decision = decide_on("2026-11-29", &f, &r);
     assert_eq!(decision.max_amount, yuan("5000.00"), "{}", decision.rule);
+    // Before 2026-05-10 a contract served one withdrawal.
+    let early = WithdrawalRequest {
+        evidence_date: Some(d("2026-03-01")),
+        ..r.clone()
+    };
+    assert_eq!(decide_on("2026-04-01", &f, &early).code, "EVIDENCE_USED");
+    // Someone the registers show no family tie to used it: refused.
+    let stranger = MemberFacts {
+        evidence_used_outside_family: true,
+        ..f.clone()
+    };
+    let refused = decide_on("2026-11-29", &stranger, &r);
+    assert_eq!(refused.code, "EVIDENCE_USED");
+    assert!(
+        refused.rule.contains("配偶、父母、子女"),
+        "{}",
+        refused.rule
+    );
+    // The registers were silent: allowed only after a person verifies.
+    let silent = MemberFacts {
+        evidence_family_unverified: Some("民政婚姻登记暂不可用：查询超时".into()),
+        ..f
+    };
+    let pending = decide_on(
+        "2026-11-29",
+        &silent,
+        &WithdrawalRequest {
+            amount: yuan("100.00"),
+            ..r
+        },
+    );
+    assert!(pending.allowed, "{}", pending.rule);
+    assert!(
+        pending
+            .needs_verification
+            .is_some_and(|v| v.contains("亲属关系") && v.contains("查询超时"))
+    );
 }
 
 #[test]

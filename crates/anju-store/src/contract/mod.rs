@@ -111,6 +111,7 @@ macro_rules! contract_tests {
             concurrent_withdrawal_approvals_never_overdraw,
             withdrawal_facts_are_kept_and_verified_once,
             frozen_members_have_nothing_available,
+            evidence_holders_are_the_live_users,
             repayment_agreements_are_one_per_member,
             loans_move_once_and_runs_write_a_page,
             co_borrowers_consent_once_before_review,

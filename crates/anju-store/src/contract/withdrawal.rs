@@ -519,3 +519,53 @@ pub fn frozen_members_have_nothing_available(store: Arc<dyn Store>) -> BoxFuture
         );
     })
 }
+
+/// Who used a purchase contract: the members of the live withdrawals on
+/// it, by ID number, each once; a refused one does not count.
+pub fn evidence_holders_are_the_live_users(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let members = [
+            super::collection::member(1, "320502199003071230", None, MemberStatus::Active),
+            super::collection::member(2, "320502198506150012", None, MemberStatus::Active),
+            super::collection::member(3, "320502197001010013", None, MemberStatus::Active),
+        ];
+        store
+            .enrol_members(&members, d("2026-07-01"))
+            .await
+            .expect("enrol");
+        for (id, member) in [(30, 1), (31, 1), (32, 2), (33, 3)] {
+            let a = WithdrawalRecord {
+                request_key: format!("k-{id}"),
+                ..application(id, member, 100_00, Some("SZ-9"))
+            };
+            store
+                .submit_withdrawal(&a, &[], false)
+                .await
+                .expect("submit");
+        }
+        assert!(
+            store
+                .move_withdrawal(
+                    33,
+                    WithdrawalStatus::Submitted,
+                    WithdrawalStatus::Rejected,
+                    "c",
+                    "不予提取"
+                )
+                .await
+                .expect("reject")
+        );
+        let holders = store
+            .evidence_holders(EvidenceKind::Contract, "SZ-9")
+            .await
+            .expect("holders");
+        assert_eq!(holders, vec!["320502198506150012", "320502199003071230"]);
+        assert!(
+            store
+                .evidence_holders(EvidenceKind::Contract, "SZ-0")
+                .await
+                .expect("none")
+                .is_empty()
+        );
+    })
+}
