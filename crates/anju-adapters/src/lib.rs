@@ -6,11 +6,13 @@
 //! Plain HTTP to the data exchange's front-end processor (前置机) on the
 //! government network; any TLS ends there.
 
+pub mod bank;
 pub mod client;
 pub mod data;
 pub mod server;
 pub mod wire;
 
+pub use bank::HttpBank;
 pub use client::HttpRegistries;
 pub use data::{RegistryFile, load_registry_data, parse_registry_data};
-pub use server::{SimulatorHandle, router, start_simulator};
+pub use server::{SimulatorHandle, Simulators, router, start_simulator};

@@ -118,3 +118,72 @@ pub struct HealthReply {
 pub struct ErrorReply {
     pub error: String,
 }
+
+// The banks' channels: collection (代收) from an employer or a flexible
+// worker, payout (代发) of a withdrawal, and a page of loan deductions
+// (代扣), as the bank's front-end takes them.
+
+pub const COLLECT: &str = "/v1/bank/collect";
+pub const PAYOUT: &str = "/v1/bank/payout";
+pub const DEBIT: &str = "/v1/bank/debit";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CollectOrder {
+    /// `bank` or `ecny`.
+    pub channel: String,
+    pub order_id: i64,
+    /// An employer's credit code or a flexible worker's ID number.
+    pub payer: String,
+    pub amount_fen: i64,
+    pub requested_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CollectReply {
+    pub reference: String,
+    pub amount_fen: i64,
+    /// The value date: the day the money reached the fund's account.
+    pub paid_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PayoutOrder {
+    pub withdrawal_id: i64,
+    pub bank_card: String,
+    pub payee: String,
+    pub amount_fen: i64,
+    pub requested_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PayoutReply {
+    pub accepted: bool,
+    pub reference: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DebitLine {
+    /// The bank deduplicates by it: a page sent twice debits once.
+    pub reference: String,
+    pub bank_card: String,
+    pub amount_fen: i64,
+    pub value_date: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DebitOrder {
+    pub lines: Vec<DebitLine>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DebitResult {
+    pub reference: String,
+    pub debited_fen: i64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DebitReply {
+    pub results: Vec<DebitResult>,
+}

@@ -3,7 +3,9 @@
 //! far end can fail — down, silent, gone, garbled — is "unknown", never
 //! "no".
 
-use anju_adapters::{HttpRegistries, load_registry_data, parse_registry_data, start_simulator};
+use anju_adapters::{
+    HttpRegistries, Simulators, load_registry_data, parse_registry_data, start_simulator,
+};
 use anju_app::registries::*;
 use anju_domain::facts::{LicenceKind, Party, Relation};
 use anju_domain::ids::IdCardNo;
@@ -35,7 +37,9 @@ fn client(base: &str, timeout_ms: u64) -> HttpRegistries {
 #[tokio::test]
 async fn every_port_answers_over_http_what_the_simulator_holds() {
     let sim = Arc::new(SimulatedRegistries::new(example()));
-    let server = start_simulator(sim, "127.0.0.1:0").await.expect("serve");
+    let server = start_simulator(Simulators::new(sim), "127.0.0.1:0")
+        .await
+        .expect("serve");
     let registries = client(&server.base_url(), 2_000);
     assert!(!registries.saw_simulator());
 
@@ -148,7 +152,7 @@ async fn every_port_answers_over_http_what_the_simulator_holds() {
 #[tokio::test]
 async fn a_party_that_is_down_is_unavailable_and_the_others_still_answer() {
     let sim = Arc::new(SimulatedRegistries::new(example()));
-    let server = start_simulator(sim.clone(), "127.0.0.1:0")
+    let server = start_simulator(Simulators::new(sim.clone()), "127.0.0.1:0")
         .await
         .expect("serve");
     let registries = client(&server.base_url(), 2_000);
@@ -227,7 +231,9 @@ async fn nobody_listening_silence_and_garbage_are_all_unknown() {
 #[tokio::test]
 async fn the_simulator_refuses_a_malformed_question() {
     let sim = Arc::new(SimulatedRegistries::new(RegistryData::default()));
-    let server = start_simulator(sim, "127.0.0.1:0").await.expect("serve");
+    let server = start_simulator(Simulators::new(sim), "127.0.0.1:0")
+        .await
+        .expect("serve");
     let mut socket = tokio::net::TcpStream::connect(server.addr)
         .await
         .expect("connect");

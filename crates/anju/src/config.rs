@@ -22,6 +22,23 @@ struct FileConfig {
 #[serde(deny_unknown_fields)]
 struct AdaptersFile {
     registries: Option<RegistriesFile>,
+    bank: Option<BankFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BankFile {
+    endpoint: Option<String>,
+    timeout_ms: Option<u64>,
+}
+
+/// Where the banks' channels (collection, payout, deductions) are asked:
+/// `[adapters.bank]` in anju.toml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankConfig {
+    /// `simulator` or the bank front-end's base URL.
+    pub endpoint: String,
+    pub timeout_ms: u64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -48,6 +65,7 @@ pub struct RegistriesConfig {
 
 pub const SIMULATOR: &str = "simulator";
 const DEFAULT_REGISTRY_TIMEOUT_MS: u64 = 3_000;
+const DEFAULT_BANK_TIMEOUT_MS: u64 = 10_000;
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -70,6 +88,7 @@ pub struct Config {
     /// Sign-in and registration attempts per client address and minute.
     pub signin_per_minute: u32,
     pub registries: RegistriesConfig,
+    pub bank: BankConfig,
 }
 
 const DEFAULT_SIGNIN_PER_MINUTE: u32 = 20;
@@ -86,7 +105,9 @@ impl Config {
             .clone()
             .or(file.data_dir)
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-        let registries = file.adapters.and_then(|a| a.registries).unwrap_or_default();
+        let adapters = file.adapters.unwrap_or_default();
+        let registries = adapters.registries.unwrap_or_default();
+        let bank = adapters.bank.unwrap_or_default();
         let database_url = global
             .database
             .clone()
@@ -129,6 +150,13 @@ impl Config {
                     .timeout_ms
                     .unwrap_or(DEFAULT_REGISTRY_TIMEOUT_MS)
                     .max(1),
+            },
+            bank: BankConfig {
+                endpoint: std::env::var("ANJU_BANK_ENDPOINT")
+                    .ok()
+                    .or(bank.endpoint)
+                    .unwrap_or_else(|| SIMULATOR.to_string()),
+                timeout_ms: bank.timeout_ms.unwrap_or(DEFAULT_BANK_TIMEOUT_MS).max(1),
             },
         })
     }
@@ -201,6 +229,7 @@ mod tests {
             config.registries.endpoint, SIMULATOR,
             "the simulator unless configured"
         );
+        assert_eq!(config.bank.endpoint, SIMULATOR);
         std::fs::write(
             &path,
             "[adapters.registries]\nendpoint = \"http://10.1.2.3:8443\"\ntimeout_ms = 1500\n",

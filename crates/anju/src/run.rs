@@ -261,9 +261,7 @@ async fn serve(
         config.database_url = sqlite_url(&config.data_dir, DEMO_DATABASE);
     }
     let (policy, store) = open(&config).await?;
-    let (registries, _simulator) =
-        crate::adapters::registries(&config.registries, demo, &policy.centre_code).await?;
-    let app = App::new(store, policy).with_registries(registries);
+    let (app, _simulator) = crate::adapters::wire(&config, demo, App::new(store, policy)).await?;
     let mut options = anju_web::WebOptions {
         secure_cookies: config.secure_cookies,
         signin_per_minute: config.signin_per_minute,
@@ -304,11 +302,11 @@ async fn serve(
 async fn simulate(listen: &str, data: Option<&std::path::Path>) -> Result<ExitCode> {
     let data = crate::adapters::simulator_data(data, data.is_none())?;
     let sim = std::sync::Arc::new(anju_app::registries::SimulatedRegistries::new(data));
-    let handle = anju_adapters::start_simulator(sim, listen)
+    let handle = anju_adapters::start_simulator(anju_adapters::Simulators::new(sim), listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     println!(
-        "模拟外部系统 registries' simulator on {}/ (docs/registries.md; Ctrl-C stops)",
+        "模拟外部系统 registries' and banks' simulator on {}/ (docs/registries.md, docs/payments.md; Ctrl-C stops)",
         handle.base_url()
     );
     let _ = tokio::signal::ctrl_c().await;

@@ -46,6 +46,11 @@ pub const CODES: &[CodeInfo] = &[
     c("BANK_ACCOUNT_INVALID", Invalid, "单位账号格式不正确"),
     c("BANK_CARD_CHECKSUM", Invalid, "银行卡号校验位错误"),
     c("BANK_CARD_FORMAT", Invalid, "银行卡号格式不正确"),
+    c(
+        "BANK_UNAVAILABLE",
+        Unavailable,
+        "银行系统暂不可用，请稍后再试",
+    ),
     c("BASE_DUPLICATE", Invalid, "同一职工重复申报基数"),
     c("BASE_INCOMPLETE", Invalid, "有职工未申报基数"),
     c("BASE_YEAR", Invalid, "只能申报本缴存年度的基数"),
