@@ -368,6 +368,8 @@ test('a member applies for a year of rent, a clerk prepares, a reviewer approves
     await page.getByLabel('提取金额（元）').fill('18000.00');
     await page.locator('#check-result', { hasText: '符合条件' }).waitFor();
     assert.match(await page.locator('#check-result').innerText(), /每人每月最高 ¥1,500\.00/);
+    // The member sees where the facts came from, as the clerk will.
+    assert.match(await page.locator('#check-sources').innerText(), /不动产登记：本人在本市无登记住房（查询号 SIM-HOUSING-\d+）/);
     await page.getByLabel('收款银行卡号（本人）').fill('62220201000041234');
     await page.getByRole('button', { name: '提交申请' }).click();
     await page.getByText('申请已提交').waitFor();

@@ -10,11 +10,11 @@ use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::AppError;
 use anju_app::withdrawal::{
-    RepaymentTerms, UploadedDocument, WithdrawalApplication, WithdrawalRecord,
+    Assessment, RepaymentTerms, UploadedDocument, WithdrawalApplication, WithdrawalRecord,
 };
 use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
 use anju_domain::withdrawal::WithdrawalStatus;
-use anju_domain::withdrawal::{AgreementKind, Decision, WithdrawalRequest};
+use anju_domain::withdrawal::{AgreementKind, WithdrawalRequest};
 use anju_domain::{Date, DomainError, ErrorKind, Fen};
 use askama::Template;
 use axum::Extension;
@@ -212,6 +212,10 @@ struct CheckFragment {
     rule: String,
     max_amount: Option<Fen>,
     second: bool,
+    /// What a staff member will verify by hand (a registry was silent).
+    verification: Option<String>,
+    /// Where the facts came from, each registry answer with its reference.
+    sources: Vec<String>,
 }
 
 #[derive(Template)]
@@ -289,19 +293,26 @@ pub async fn member_withdrawals(
     withdrawal_page(&state, &session, form, None, None).await
 }
 
-fn check_fragment(decision: Result<Decision, String>) -> CheckFragment {
-    match decision {
-        Ok(d) => CheckFragment {
+fn check_fragment(assessed: Result<Assessment, String>) -> CheckFragment {
+    match assessed {
+        Ok(Assessment {
+            decision: d,
+            sources,
+        }) => CheckFragment {
             allowed: d.allowed,
             rule: d.rule,
             max_amount: (d.max_amount.is_positive()).then_some(d.max_amount),
             second: d.needs_second_approval,
+            verification: d.needs_verification,
+            sources,
         },
         Err(message) => CheckFragment {
             allowed: false,
             rule: message,
             max_amount: None,
             second: false,
+            verification: None,
+            sources: Vec::new(),
         },
     }
 }
@@ -319,10 +330,10 @@ pub async fn member_withdrawal_check(
     let decision = match form.request() {
         Ok(request) => match app
             .withdrawals()
-            .withdrawal_eligibility(member_id, &request, state.today())
+            .withdrawal_assessment(member_id, &request, state.today())
             .await
         {
-            Ok(d) => Ok(d),
+            Ok(a) => Ok(a),
             Err(AppError::Rejected(e)) => Err(e.message().to_string()),
             Err(_) => return internal(app, Some(&session)),
         },
