@@ -502,7 +502,6 @@ macro_rules! impl_collection_store {
                 .await
                 .map_err($backend_err)?;
                 rows.into_iter().map($crate::collection_sql::bill_from).collect()
-            }
-        }
+            }        }
     };
 }

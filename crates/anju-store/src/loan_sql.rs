@@ -191,6 +191,10 @@ pub trait LoanStore: Send + Sync {
     /// Loans the member is on (borrower or co-borrower), newest first.
     async fn loans_of(&self, member_id: i64) -> StoreResult<Vec<LoanRecord>>;
 
+    /// The paid, unreversed bills these entries paid (a member's 汇缴 and
+    /// 补缴 credits → the months they were for, 所属年月, and whether on time).
+    async fn bills_paid_by(&self, entry_ids: &[i64]) -> StoreResult<Vec<crate::BillRecord>>;
+
     /// A co-borrower's own consent to a loan still waiting for review (初审),
     /// on `on`; false when they are not a co-borrower on it, consented
     /// already, or the loan has moved on.
@@ -646,6 +650,25 @@ macro_rules! impl_loan_store {
                 )
                 .await
             }
+
+            async fn bills_paid_by(&self, entry_ids: &[i64]) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
+                if entry_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut q = sqlx::QueryBuilder::<$db>::new(concat!(
+                    "SELECT ", $crate::bill_columns!(),
+                    " FROM remittance_bill WHERE status = 'paid' AND reversal_entry_id IS NULL AND paid_entry_id IN ("
+                ));
+                let mut ids = q.separated(", ");
+                for id in entry_ids {
+                    ids.push_bind(*id);
+                }
+                q.push(") ORDER BY period, bill_id");
+                let rows: Vec<$crate::collection_sql::BillRow> =
+                    q.build_query_as().fetch_all(&self.$reader).await.map_err($backend_err)?;
+                rows.into_iter().map($crate::collection_sql::bill_from).collect()
+            }
+
 
             async fn consent_to_loan(
                 &self,

@@ -26,7 +26,7 @@ use crate::access::{Actor, Principal};
 use crate::withdrawal::PayoutRequest;
 use crate::{App, AppResult};
 use anju_domain::access::{Role, duties};
-use anju_domain::collection::MemberStatus;
+use anju_domain::collection::{BillKind, MemberStatus};
 use anju_domain::ids::{BankCardNo, IdCardNo};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::loan::Grade;
@@ -38,7 +38,7 @@ use anju_domain::loan::PropertyKind;
 use anju_domain::loan::{
     self, BorrowerFacts, CreditGrade, Eligibility, Installment, LimitDecision, LimitRequest, Method,
 };
-use anju_domain::{Date, DomainError, Fen, RatePpm};
+use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
 use anju_store::LoanEventRecord;
 
 /// Movements read to count consecutive contribution months.
@@ -432,27 +432,40 @@ impl App {
         Ok(total)
     }
 
-    /// Consecutive months with a contribution (汇缴, 补缴) credited, ending
-    /// this month or last month (this month's may not be paid yet).
+    /// Consecutive months of full, on-time contributions by 所属年月: each
+    /// 汇缴 / 补缴 credit is traced to the bill it paid (its month, due date
+    /// and kind); a credit with no bill here — history carried over from the
+    /// previous system — counts for the month it was posted in.
     async fn contribution_months(&self, member_id: i64, today: Date) -> AppResult<i64> {
         let movements = self
             .ledger()
             .member_movements_newest(MemberId(member_id), CONTRIBUTION_LOOKBACK)
             .await?;
-        let months: std::collections::BTreeSet<i64> = movements
+        let credits: Vec<&anju_store::Movement> = movements
             .iter()
             .filter(|m| matches!(m.business_type.as_str(), "C01" | "C02"))
             .filter(|m| m.side == anju_domain::ledger::Side::Credit)
-            .map(|m| month_index(m.value_date))
             .collect();
-        let now = month_index(today);
-        let mut at = if months.contains(&now) { now } else { now - 1 };
-        let mut count = 0;
-        while months.contains(&at) {
-            count += 1;
-            at -= 1;
+        let entry_ids: Vec<i64> = credits.iter().map(|m| m.entry_id.0).collect();
+        let bills = self.store().bills_paid_by(&entry_ids).await?;
+        let mut months = Vec::with_capacity(credits.len());
+        for credit in credits {
+            let bill = bills
+                .iter()
+                .find(|b| b.paid_entry_id == Some(credit.entry_id.0));
+            months.push(match bill {
+                Some(b) => loan::ContributionMonth {
+                    period: Period::from_yyyymm(u32::try_from(b.period).unwrap_or(0))?,
+                    on_time: b.kind == BillKind::Remittance
+                        && b.paid_on.is_some_and(|paid| paid <= b.due_date),
+                },
+                None => loan::ContributionMonth {
+                    period: Period::of_date(credit.value_date),
+                    on_time: true,
+                },
+            });
         }
-        Ok(count)
+        Ok(loan::consecutive_months(Period::of_date(today), &months))
     }
 
     /// A remote borrower's certificate must show the months the rules ask.
@@ -770,10 +783,6 @@ fn commercial_schedule(loan: &LoanRecord) -> AppResult<Vec<Installment>> {
 /// The same day a month later (the month's end when shorter).
 pub fn next_month(day: Date) -> AppResult<Date> {
     Ok(loan::add_months(day, 1)?)
-}
-
-fn month_index(d: Date) -> i64 {
-    i64::from(d.year()) * 12 + i64::from(d.month())
 }
 
 fn check_property(a: &LoanApplication) -> AppResult<()> {

@@ -1113,3 +1113,82 @@ async fn a_silent_bureau_stops_the_application_and_writes_nothing() {
         loan.facts_source
     );
 }
+
+/// Consecutive months are counted by the month a contribution was for
+/// (所属年月) and only when paid by its due date: a bill paid a day late
+/// breaks the run, even though the money arrived in the same month.
+#[tokio::test]
+async fn a_month_paid_late_breaks_the_run_of_contributions() {
+    use anju_domain::collection::{EmployerRegistration, MemberEnrolment};
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    let store = SqliteStore::open(&url, "320500000000000")
+        .await
+        .expect("store");
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+    let batch = Actor::anonymous(anju_domain::access::Channel::Batch, "test", "local");
+    let registration = EmployerRegistration::new(
+        "91350100M000100Y43",
+        "苏州示范科技有限公司",
+        Some(15),
+        anju_domain::collection::ContributionRates {
+            employer: RatePpm::parse_percent("12").expect("rate"),
+            member: RatePpm::parse_percent("12").expect("rate"),
+        },
+    )
+    .expect("registration");
+    let employer = app
+        .collection()
+        .register_employer(&batch, &registration, d("2026-04-01"))
+        .await
+        .expect("register");
+    let people = [MemberEnrolment::new("320502199003071230", "王强", "20000.00").expect("m")];
+    let enrolled = app
+        .collection()
+        .enrol_members(&batch, employer.employer_id, &people, d("2026-04-01"))
+        .await
+        .expect("enrol");
+    let member_id = enrolled[0].member_id;
+    let months = |app: App, today: &'static str| async move {
+        let assessed = app
+            .loans()
+            .assess_loan(member_id, &application("m", "100000.00", 120), d(today))
+            .await
+            .expect("assess");
+        assessed.eligibility.refusals.join("；")
+    };
+    for (period, late) in [
+        ("202605", false),
+        ("202606", false),
+        ("202607", false),
+        ("202608", true),
+        ("202609", false),
+        ("202610", false),
+    ] {
+        let bill = app
+            .collection()
+            .generate_bill(
+                &batch,
+                employer.employer_id,
+                Period::parse(period).expect("p"),
+            )
+            .await
+            .expect("bill");
+        let paid_on = match late {
+            false => bill.due_date,
+            true => bill.due_date.add_days(1).expect("day"),
+        };
+        assert_eq!(
+            paid_on.month(),
+            bill.due_date.month(),
+            "late, but in the same month"
+        );
+        app.collection()
+            .pay_bill(&batch, bill.bill_id, "bank", paid_on)
+            .await
+            .expect("pay");
+    }
+    // August was paid a day late: September and October are all that count.
+    let refusals = months(app.clone(), "2026-11-20").await;
+    assert!(refusals.contains("（目前 2 个月）"), "{refusals}");
+}

@@ -167,6 +167,38 @@ pub fn check_eligibility(
     })
 }
 
+/// A month's contribution as the record shows it: the month it was for
+/// (所属年月) and whether it was paid in full by its due date. A back
+/// payment (补缴) or a bill paid after its due date is not on time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContributionMonth {
+    pub period: crate::calendar::Period,
+    pub on_time: bool,
+}
+
+/// Consecutive months of full, on-time contributions, counted back from
+/// `now` — or from the month before, whose contribution may not be due yet.
+/// A month counts when any contribution for it was on time; a month missing
+/// or only paid late ends the run.
+pub fn consecutive_months(now: crate::calendar::Period, months: &[ContributionMonth]) -> i64 {
+    let index = |p: crate::calendar::Period| i64::from(p.year()) * 12 + i64::from(p.month());
+    let counted: std::collections::BTreeSet<i64> = months
+        .iter()
+        .filter(|m| m.on_time)
+        .map(|m| index(m.period))
+        .collect();
+    let mut at = index(now);
+    if !counted.contains(&at) {
+        at -= 1;
+    }
+    let mut run = 0;
+    while counted.contains(&at) {
+        run += 1;
+        at -= 1;
+    }
+    run
+}
+
 /// The longest term a borrower may take: the policy's maximum, cut so the
 /// loan ends by `latest_end`.
 pub fn max_term_months(max_term: i64, start: Date, latest_end: Date) -> u32 {

@@ -418,3 +418,37 @@ fn first_home_terms_come_from_the_loan_records_not_a_declaration() {
         e.refusals
     );
 }
+
+#[test]
+fn consecutive_months_count_the_months_paid_for_on_time() {
+    let p = |text: &str| crate::calendar::Period::parse(text).expect("period");
+    let month = |text: &str, on_time: bool| ContributionMonth {
+        period: p(text),
+        on_time,
+    };
+    let paid: Vec<ContributionMonth> = ["202605", "202606", "202607", "202608", "202609", "202610"]
+        .iter()
+        .map(|m| month(m, true))
+        .collect();
+    // November not yet paid: the run ends in October, six months.
+    assert_eq!(consecutive_months(p("202611"), &paid), 6);
+    // July paid late (or by 补缴): the run restarts in August.
+    let mut late = paid.clone();
+    late[2].on_time = false;
+    assert_eq!(consecutive_months(p("202611"), &late), 3);
+    // A late July alongside an on-time one still counts (a correction).
+    late.push(month("202607", true));
+    assert_eq!(consecutive_months(p("202611"), &late), 6);
+    // Paid this month too: seven. Nothing for two months: none.
+    let mut now = paid.clone();
+    now.push(month("202611", true));
+    assert_eq!(consecutive_months(p("202611"), &now), 7);
+    assert_eq!(consecutive_months(p("202701"), &paid), 0);
+    // Across the year end.
+    let winter = [
+        month("202611", true),
+        month("202612", true),
+        month("202701", true),
+    ];
+    assert_eq!(consecutive_months(p("202702"), &winter), 3);
+}
