@@ -52,6 +52,8 @@ pub struct BranchFigures {
     pub employers: i64,
     pub members: i64,
     pub collection_fen: i64,
+    /// Withdrawals paid (the register, as posted); loans repaid from the
+    /// HPF balance are not split by branch.
     pub withdrawals: i64,
     pub withdrawals_fen: i64,
     pub loans_issued: i64,
@@ -523,10 +525,11 @@ macro_rules! impl_fund_store {
                     branch_slot(&mut branches, "").collection_fen += flexible_fen;
                 }
                 let withdrawals: Vec<(String, i64, i64)> = sqlx::query_as(concat!(
-                    "SELECT COALESCE(e.branch_code, ''), CAST(COUNT(*) AS BIGINT), CAST(SUM(w.amount_fen) AS BIGINT) \
+                    "SELECT COALESCE(e.branch_code, ''), CAST(COUNT(*) AS BIGINT), CAST(SUM(j.total_fen) AS BIGINT) \
                      FROM withdrawal w JOIN journal_entry j ON j.entry_id = w.entry_id \
                      JOIN member m ON m.member_id = w.member_id LEFT JOIN employer e ON e.employer_id = m.employer_id \
-                     WHERE w.status = 'paid' AND j.value_date BETWEEN $1", $date, " AND $2", $date,
+                     WHERE w.status = 'paid' AND j.business_type IN ('C11', 'C12') \
+                     AND j.value_date BETWEEN $1", $date, " AND $2", $date,
                     " GROUP BY COALESCE(e.branch_code, '')"
                 ))
                 .bind(from.to_string())

@@ -25,7 +25,7 @@ use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::{Role, duties};
 use anju_domain::fund::{
-    self, BalanceSheet, IncomeStatement, TrialBalance, YearFigures, apply_totals,
+    self, BalanceSheet, IncomeStatement, TrialBalance, YearFigures, apply_totals, indicators as ind,
 };
 use anju_domain::{Date, DomainError, Fen};
 use anju_store::GlDayRow;
@@ -79,10 +79,10 @@ impl App {
         Ok(YearFigures {
             year,
             collection_fen: withdrawals.collected.get(),
-            cumulative_collection_fen: member_flow(&history, &["C01", "C02"]),
+            cumulative_collection_fen: member_flow(&history, |t| matches!(t, "C01" | "C02")),
             withdrawals_fen: withdrawals.withdrawn.get(),
             housing_withdrawals_fen: withdrawals.housing.get(),
-            cumulative_withdrawals_fen: -member_flow(&history, &["C11", "C12"]),
+            cumulative_withdrawals_fen: -member_flow(&history, ind::is_withdrawal_type),
             withdrawers: counts.withdrawers,
             avg_monthly_deposit_balance_fen: average_month_end_201(&history, from, to)?,
             loans_issued_count: issued.count,
@@ -255,11 +255,13 @@ fn average_month_end_201(history: &[GlDayRow], from: Date, to: Date) -> AppResul
     Ok(i64::try_from(total / i128::from(count)).unwrap_or(i64::MAX))
 }
 
-/// Σ credit − debit of 201 (members' deposits) over rows of these business
-/// types: what 汇缴/补缴 brought in, or (negated) what 提取 took out.
-fn member_flow(rows: &[GlDayRow], kinds: &[&str]) -> i64 {
+/// Σ credit − debit of 201 (members' deposits) over rows of the business
+/// types `kind` accepts: what 汇缴/补缴 brought in, or (negated) what 提取
+/// took out — withdrawals paid and loans repaid from the HPF balance, as
+/// the year's 提取额 counts them.
+fn member_flow(rows: &[GlDayRow], kind: impl Fn(&str) -> bool) -> i64 {
     rows.iter()
-        .filter(|r| r.gl_code == "201" && kinds.contains(&r.business_type.as_str()))
+        .filter(|r| r.gl_code == "201" && kind(&r.business_type))
         .map(|r| r.credit_fen - r.debit_fen)
         .sum()
 }
@@ -310,5 +312,7 @@ pub(crate) fn same_day_a_year_before(day: Date) -> AppResult<Date> {
         .or_else(|_| Date::from_ymd(year - 1, month, dom - 1))?)
 }
 
+#[cfg(test)]
+mod kpi_tests;
 #[cfg(test)]
 mod tests;

@@ -7,8 +7,10 @@
 
 use super::{Statements, same_day_a_year_before, year_span};
 use crate::Fund;
+use crate::withdrawal::WithdrawalIndicators;
 use crate::{App, AppResult};
 use anju_domain::fund::DistributionStatus;
+use anju_domain::fund::indicators::LOAN_REPAYMENT_REASON;
 use anju_domain::fund::{KpiStatus, Ratio, YearFigures, indicators as ind};
 use anju_domain::{Date, Fen};
 use anju_store::BranchFigures;
@@ -135,7 +137,7 @@ impl Fund<'_> {
         let p = previous.as_ref();
         let sections = vec![
             organisation(&centre_name, &branches),
-            operation(&figures, p, &withdrawals.by_reason),
+            operation(&figures, p, &withdrawals),
             finance(&figures, p, &statements),
             risk(&figures, p),
             benefits(&figures, p),
@@ -185,9 +187,16 @@ fn organisation(centre: &str, branches: &[BranchRow]) -> ReportSection {
 fn operation(
     f: &YearFigures,
     p: Option<&YearFigures>,
-    by_reason: &[(String, String, i64, Fen)],
+    withdrawals: &WithdrawalIndicators,
 ) -> ReportSection {
-    let reasons = by_reason
+    let share_of = |sum: Fen| {
+        share(Ratio::new(
+            i128::from(sum.get()),
+            i128::from(f.withdrawals_fen),
+        ))
+    };
+    let mut reasons: Vec<Vec<String>> = withdrawals
+        .by_reason
         .iter()
         .map(|(code, name, count, sum)| {
             vec![
@@ -195,13 +204,21 @@ fn operation(
                 name.clone(),
                 count.to_string(),
                 money(sum.get()),
-                share(Ratio::new(
-                    i128::from(sum.get()),
-                    i128::from(f.withdrawals_fen),
-                )),
+                share_of(*sum),
             ]
         })
         .collect();
+    // Repaid straight from the balance: a reason-06 withdrawal the
+    // register does not hold, so its count is not known here.
+    if withdrawals.repaid_from_balance != Fen::ZERO {
+        reasons.push(vec![
+            LOAN_REPAYMENT_REASON.to_string(),
+            "偿还购房贷款本息（贷款直接扣划公积金）".to_string(),
+            "—".to_string(),
+            money(withdrawals.repaid_from_balance.get()),
+            share_of(withdrawals.repaid_from_balance),
+        ]);
+    }
     ReportSection {
         heading: "二、业务运行情况".to_string(),
         parts: vec![

@@ -13,10 +13,12 @@ pub struct YearFigures {
     pub collection_fen: i64,
     /// 缴存总额 since inception.
     pub cumulative_collection_fen: i64,
-    /// 提取额 in the year.
+    /// 提取额 in the year: withdrawals paid (C11/C12) and loan repayments
+    /// from the HPF balance (reason 06, see [`repays_loan_from_balance`]).
     pub withdrawals_fen: i64,
-    /// Housing-consumption withdrawals (reasons marked `housing`).
+    /// Housing-consumption withdrawals (reasons marked `housing`, 06 included).
     pub housing_withdrawals_fen: i64,
+    /// 提取总额 since inception, counted as `withdrawals_fen` is.
     pub cumulative_withdrawals_fen: i64,
     /// 提取人数.
     pub withdrawers: i64,
@@ -53,6 +55,32 @@ pub struct YearFigures {
     pub flexible_contributors: i64,
     pub online_transactions: i64,
     pub all_transactions: i64,
+}
+
+/// The withdrawal reason a repayment from the HPF balance counts as:
+/// 06 偿还购房贷款本息.
+pub const LOAN_REPAYMENT_REASON: &str = "06";
+
+/// Business types of the withdrawal register's postings: 部分提取 (C11)
+/// and 销户提取 (C12). Their reason is the register's.
+pub const WITHDRAWAL_TYPES: [&str; 2] = ["C11", "C12"];
+
+/// Whether a posting of this business type that debits a member's account
+/// (201) is a loan repayment from the HPF balance: the repayment run (L04,
+/// L05) and a prepayment or settlement (L05, L06) post Dr 201 / Cr 121
+/// straight from the loan, with no withdrawal record. Every loan type is
+/// taken, so a new one (L07 展期 …) that draws on 201 is not missed. Such a
+/// debit is a withdrawal for reason 06, counted from the ledger only: the
+/// register holds the C11/C12 postings, never these, so no yuan is counted
+/// twice.
+pub fn repays_loan_from_balance(business_type: &str) -> bool {
+    business_type.starts_with('L')
+}
+
+/// Whether the 201 debits of this business type are withdrawals (提取):
+/// the register's C11/C12, or a loan repaid from the HPF balance.
+pub fn is_withdrawal_type(business_type: &str) -> bool {
+    WITHDRAWAL_TYPES.contains(&business_type) || repays_loan_from_balance(business_type)
 }
 
 fn ratio(num: i64, den: i64) -> Option<Ratio> {

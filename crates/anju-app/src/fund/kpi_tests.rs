@@ -1,0 +1,411 @@
+//! The plan's KPI formulas on small hand-built ledgers, posted through the
+//! use cases (and the store where a use case would need a whole month's
+//! run): each expected figure is worked out by hand in the comments, to the
+//! fen and the basis point, on fixed business dates. Each test fails on the
+//! formula it replaced (the figure the old one gave is in the comment).
+
+use super::*;
+use crate::access::Principal;
+use crate::loan::{LoanApplication, LoanRecord, PrepaymentRequest};
+use crate::policy::load_policy;
+use crate::withdrawal::RepaymentTerms;
+use anju_domain::Period;
+use anju_domain::access::Channel;
+use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
+use anju_domain::fund::KpiResult;
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::loan::{AfterPrepayment, CreditGrade, Method, PropertyKind};
+use anju_domain::policy::EvidenceKind;
+use anju_domain::withdrawal::{AgreementKind, WithdrawalStatus};
+use anju_store::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord, WithdrawalRecord};
+use anju_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+const EMPLOYER: i64 = 9;
+const CARD: &str = "62220201000041234";
+const SELLER: &str = "6222020100009874";
+
+fn d(text: &str) -> Date {
+    Date::parse(text).expect("date")
+}
+
+fn yuan(text: &str) -> Fen {
+    Fen::parse(text).expect("amount")
+}
+
+fn person(role: Role, login: &str, member_id: Option<i64>, employer_id: Option<i64>) -> Actor {
+    let principal = Principal {
+        user_id: 1,
+        login: login.to_string(),
+        display_name: login.to_string(),
+        role,
+        member_id,
+        employer_id,
+    };
+    Actor::of(principal, "kpi-test", "local")
+}
+
+/// Members 1 and 2 apply for themselves, online.
+fn member(id: i64) -> Actor {
+    let id_card = ["320502199003071230", "320502199205101223"][(id - 1) as usize];
+    person(Role::Member, id_card, Some(id), None)
+}
+
+fn agent() -> Actor {
+    person(Role::EmployerAgent, "13800005678", None, Some(EMPLOYER))
+}
+
+fn staff(role: Role, login: &str) -> Actor {
+    person(role, login, None, None)
+}
+
+fn batch() -> Actor {
+    Actor::anonymous(Channel::Batch, "kpi-test", "local")
+}
+
+/// Employer 9 with members 1 and 2 (born 1990 and 1992), accounts opened
+/// on `opened`, each credited ¥2,000.00 汇缴 on the 10th of every month
+/// from `first` to `last` (an older system's postings: no bills, so not in
+/// the collection K10 and K02 count, but in the balance and the months a
+/// loan needs).
+async fn centre(dir: &tempfile::TempDir, opened: &str, months: Option<(u32, u32)>) -> App {
+    let url = format!("sqlite://{}", dir.path().join("kpi.db").display());
+    let store = SqliteStore::open(&url, "320500000000000")
+        .await
+        .expect("store");
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+    app.store()
+        .register_employer(&EmployerRecord {
+            employer_id: EMPLOYER,
+            uscc: "91320500MA1000009X".into(),
+            name: "苏州测试有限公司".into(),
+            pay_day: Some(15),
+            employer_rate_ppm: 100_000,
+            member_rate_ppm: 100_000,
+            status: EmployerStatus::Active,
+            opened_at_us: 1,
+            economic_type: None,
+            industry: None,
+            bank_account: None,
+            source: "counter".into(),
+        })
+        .await
+        .expect("employer");
+    let record = |member_id, id_card: &str| MemberRecord {
+        member_id,
+        id_card: id_card.into(),
+        name: "王强".into(),
+        employer_id: Some(EMPLOYER),
+        status: MemberStatus::Active,
+        wage_fen: 10_000_00,
+        employer_rate_ppm: None,
+        member_rate_ppm: None,
+        enrolled_at_us: 1,
+    };
+    app.store()
+        .enrol_members(
+            &[
+                record(1, "320502199003071230"),
+                record(2, "320502199205101223"),
+            ],
+            d(opened),
+        )
+        .await
+        .expect("enrol");
+    if let Some((first, last)) = months {
+        seed(&app, first, last).await;
+    }
+    app
+}
+
+async fn seed(app: &App, first: u32, last: u32) {
+    let mut entries = Vec::new();
+    let mut period = Period::from_yyyymm(first).expect("period");
+    while period.yyyymm() <= last {
+        for m in [1, 2] {
+            let key = IdempotencyKey::parse(&format!("seed-{m}-{}", period.yyyymm())).expect("k");
+            let lines = vec![
+                Line::debit("101", yuan("2000.00")),
+                Line::credit("201", yuan("2000.00")).for_member(MemberId(m)),
+            ];
+            let on = period.first_day().expect("day").add_days(9).expect("10th");
+            entries.push(NewEntry::new("C01", on, key, "汇缴", lines).expect("entry"));
+        }
+        period = period.next().expect("next");
+    }
+    app.ledger().post_entries(&entries).await.expect("seed");
+}
+
+/// A monthly bill of `each` (half employer, half member) for members 1 and
+/// 2, paid through the bank on `on` by `payer` (the 汇缴 use case).
+async fn paid_bill(app: &App, bill_id: i64, period: i32, each: &str, on: &str, payer: &Actor) {
+    let each = yuan(each).get();
+    let bill = BillRecord {
+        bill_id,
+        employer_id: EMPLOYER,
+        period,
+        due_date: d(on),
+        status: BillStatus::Open,
+        total_fen: 2 * each,
+        line_count: 2,
+        created_at_us: 1,
+        paid_entry_id: None,
+        paid_on: None,
+        payment_channel: None,
+        payment_reference: None,
+        kind: BillKind::Remittance,
+        reason: None,
+        reversal_entry_id: None,
+    };
+    let line = |line_no: i32, member_id: i64| BillLineRecord {
+        line_no,
+        member_id,
+        base_fen: each * 5,
+        employer_fen: each / 2,
+        member_fen: each - each / 2,
+    };
+    app.store()
+        .save_bill(&bill, &[line(1, 1), line(2, 2)])
+        .await
+        .expect("bill");
+    let paid = app
+        .collection()
+        .pay_bill(payer, bill_id, "bank", d(on))
+        .await
+        .expect("pay");
+    assert_eq!(paid.status, BillStatus::Paid);
+}
+
+fn loan_application(key: &str, amount: &str, repay_card: &str, entrusted: bool) -> LoanApplication {
+    LoanApplication {
+        request_key: key.into(),
+        co_borrower_id_cards: Vec::new(),
+        property_kind: PropertyKind::SecondHand,
+        property_address: "苏州市姑苏区示范路 1 号 101 室".into(),
+        price: yuan("1000000.00"),
+        appraisal: None,
+        area_centi_m2: 89_50,
+        monthly_income: yuan("20000.00"),
+        credit_grade: CreditGrade::A,
+        declared_first_home: true,
+        amount: yuan(amount),
+        months: 120,
+        method: Method::EqualPrincipal,
+        seller_name: "李卖".into(),
+        seller_account: SELLER.into(),
+        repay_card: repay_card.into(),
+        entrusted,
+        remote: None,
+        commercial: None,
+    }
+}
+
+/// Member 1 applies online; a clerk reviews, a reviewer approves, the
+/// contract is signed and finance disburses, all on `on`.
+async fn personal_loan(app: &App, a: LoanApplication, on: &str) -> LoanRecord {
+    let loan = app
+        .loans()
+        .apply_loan(&member(1), 1, a, d(on))
+        .await
+        .expect("apply");
+    let id = loan.loan_id;
+    let loans = app.loans();
+    loans
+        .review_loan(&staff(Role::Clerk, "clerk-1"), id, "材料齐全")
+        .await
+        .expect("review");
+    loans
+        .approve_loan(&staff(Role::Reviewer, "reviewer-1"), id, "同意")
+        .await
+        .expect("approve");
+    loans
+        .sign_loan_contract(&staff(Role::Clerk, "clerk-1"), id, "苏(2025)抵押 1", d(on))
+        .await
+        .expect("contract");
+    loans
+        .disburse_loan(&staff(Role::Finance, "finance-1"), id, d(on))
+        .await
+        .expect("disburse")
+}
+
+/// The KPI `id` of `year` on the cockpit as of `today`, as shown.
+async fn shown(app: &App, year: i32, today: &str, id: &str) -> Option<String> {
+    let cockpit = app
+        .fund()
+        .kpi_cockpit(year, d(today))
+        .await
+        .expect("cockpit");
+    let result: &KpiResult = cockpit
+        .years
+        .iter()
+        .find(|y| y.year == year)
+        .and_then(|y| y.results.iter().find(|r| r.id == id))
+        .expect("the year's KPI");
+    result.value.as_ref().map(|v| v.text(result.unit))
+}
+
+/// A withdrawal paid for reason 09 (illness: not housing), through the
+/// register as the payout use case writes it.
+async fn illness_withdrawal(app: &App, member_id: i64, amount: &str, on: &str) {
+    let fen = yuan(amount);
+    let record = WithdrawalRecord {
+        withdrawal_id: 70,
+        member_id,
+        reason: "09".into(),
+        amount_fen: fen.get(),
+        months: 1,
+        evidence_kind: EvidenceKind::None,
+        evidence_no: None,
+        evidence_date: None,
+        evidence_amount_fen: Some(fen.get()),
+        status: WithdrawalStatus::Submitted,
+        channel: "counter".into(),
+        applied_on: d(on),
+        applicant: "clerk-1".into(),
+        rule: "大病医疗".into(),
+        needs_second: false,
+        closes_account: false,
+        bank_card: CARD.into(),
+        prepared_by: None,
+        approved_by: None,
+        note: String::new(),
+        payout_reference: None,
+        entry_id: None,
+        request_key: "illness-70".into(),
+        updated_at_us: 1,
+        facts_source: String::new(),
+        verification: None,
+        verified_by: None,
+    };
+    let store = app.store();
+    store
+        .submit_withdrawal(&record, &[], false)
+        .await
+        .expect("submit");
+    assert!(
+        store
+            .approve_withdrawal(70, WithdrawalStatus::Submitted, "reviewer-1", "")
+            .await
+            .expect("approve")
+    );
+    let entry = NewEntry::new(
+        "C11",
+        d(on),
+        IdempotencyKey::parse("withdrawal-70").expect("key"),
+        "部分提取（原因 09）",
+        vec![
+            Line::debit("201", fen).for_member(MemberId(member_id)),
+            Line::credit("101", fen),
+        ],
+    )
+    .expect("entry");
+    let posted = app.ledger().post_entry(entry).await.expect("post");
+    assert!(
+        store
+            .settle_withdrawal(70, true, "PAY-70", Some(posted.entry_id.0))
+            .await
+            .expect("settle")
+    );
+}
+
+/// K10 提取率 and K11 住房消费类提取率 count a loan repaid straight from the
+/// HPF balance once, as reason 06, and so do the cumulative withdrawals.
+///
+/// 2025, members 1 and 2 (¥12,000.00 each from July–December 2024):
+/// - 01-10 January's bill paid: 2 × ¥8,000.00 = ¥16,000.00 collected;
+/// - 01-06 member 1's loan, ¥120,000.00, 120 months equal principal at
+///   2.85% (first home over five years, rates of 2024-05-18), entrusted;
+/// - 02-06 the run takes the first installment from the HPF balance:
+///   principal 120,000.00 ÷ 120 = 1,000.00, interest 120,000.00 × 2.85% ÷
+///   12 = 285.00, ¥1,285.00 posted L05 Dr 201 / Cr 121 + 40103;
+/// - 02-06 member 1 prepays ¥5,000.00 from the balance (no day since the
+///   installment, no interest): L05 Dr 201 / Cr 121 ¥5,000.00;
+/// - 02-20 member 2's 委托提取还贷 for a commercial loan: a reason-06
+///   withdrawal of ¥1,500.00 paid to the card (C11);
+/// - 02-25 member 2's reason-09 withdrawal (illness) of ¥2,215.00 (C11).
+///
+/// Withdrawn 1,285.00 + 5,000.00 + 1,500.00 + 2,215.00 = ¥10,000.00, of
+/// which housing (06) 7,785.00: K10 = 10,000 ÷ 16,000 = 62.50%, K11 =
+/// 7,785 ÷ 10,000 = 77.85%, 提取总额 ¥10,000.00. The register alone (the
+/// old formula) gave 3,715 ÷ 16,000 = 23.22%, 1,500 ÷ 3,715 = 40.38% and
+/// ¥3,715.00.
+#[tokio::test]
+async fn k10_k11_count_a_repayment_from_the_hpf_balance_once_as_reason_06() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir, "2024-06-01", Some((202407, 202412))).await;
+    let loan = personal_loan(
+        &app,
+        loan_application("k10", "120000.00", CARD, true),
+        "2025-01-06",
+    )
+    .await;
+    assert_eq!(loan.rate_ppm, 28_500, "2.85%");
+    paid_bill(&app, 100, 202501, "8000.00", "2025-01-10", &agent()).await;
+    let run = app
+        .loans()
+        .run_repayments(d("2025-02-06"))
+        .await
+        .expect("run");
+    assert_eq!(
+        (run.collected_fen, run.principal_fen, run.interest_fen),
+        (1_285_00, 1_000_00, 285_00)
+    );
+    let prepay = PrepaymentRequest {
+        request_key: "p1".into(),
+        amount: yuan("5000.00"),
+        choice: AfterPrepayment::ShorterTerm,
+        from_hpf: true,
+    };
+    app.loans()
+        .prepay_loan(&member(1), loan.loan_id, prepay, d("2025-02-06"))
+        .await
+        .expect("prepay");
+    let terms = RepaymentTerms {
+        kind: AgreementKind::Commercial,
+        lender: "中国工商银行苏州分行".into(),
+        loan_contract_no: "GH-2025-01".into(),
+        monthly: yuan("1500.00"),
+        pay_day: 20,
+        bank_card: CARD.into(),
+        ends_on: d("2045-01-31"),
+    };
+    app.withdrawals()
+        .sign_repayment_agreement(&member(2), 2, &terms, d("2025-02-01"))
+        .await
+        .expect("sign");
+    let day = app
+        .withdrawals()
+        .run_entrusted_repayments(&batch(), d("2025-02-20"))
+        .await
+        .expect("repayment day");
+    assert_eq!((day.paid, day.total), (1, yuan("1500.00")));
+    illness_withdrawal(&app, 2, "2215.00", "2025-02-25").await;
+
+    let k = app
+        .withdrawals()
+        .withdrawal_indicators(d("2025-01-01"), d("2025-02-28"))
+        .await
+        .expect("indicators");
+    assert_eq!(
+        (k.repaid_from_balance, k.withdrawn, k.housing, k.collected),
+        (
+            yuan("6285.00"),
+            yuan("10000.00"),
+            yuan("7785.00"),
+            yuan("16000.00")
+        )
+    );
+    let today = "2025-02-28";
+    assert_eq!(
+        shown(&app, 2025, today, "K10").await.as_deref(),
+        Some("62.50%")
+    );
+    assert_eq!(
+        shown(&app, 2025, today, "K11").await.as_deref(),
+        Some("77.85%")
+    );
+    let figures = app.fund().year_figures(2025, d(today)).await.expect("year");
+    assert_eq!(figures.cumulative_withdrawals_fen, 10_000_00);
+    let check = app.ledger().check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+}
