@@ -266,6 +266,12 @@ pub trait LoanStore: Send + Sync {
     /// Personal loans disbursed in `[from, to]`.
     async fn loans_issued(&self, from: Date, to: Date) -> StoreResult<LoansIssued>;
 
+    /// Project loans' (公租房建设贷款) principal at the end of `day` from
+    /// their posting lines: (GL 121, GL 122), debits less credits. GL 121 +
+    /// 122 carry both products; these taken off leave the personal book as
+    /// it stood that day, whatever the project loans did since.
+    async fn project_principal_at(&self, day: Date) -> StoreResult<(i64, i64)>;
+
     /// Loads loans already decided (with their schedules) in one
     /// transaction: a migration from another system, or a benchmark's book.
     async fn import_loans(
@@ -1011,6 +1017,24 @@ macro_rules! impl_loan_store {
                     remote_count: row.2,
                     remote_amount_fen: row.3,
                 })
+            }
+
+            async fn project_principal_at(&self, day: anju_domain::Date) -> $crate::StoreResult<(i64, i64)> {
+                // Few project loans: their lines are found through the
+                // index on posting_line (loan_id, value_date).
+                sqlx::query_as(concat!(
+                    "SELECT \
+                     CAST(COALESCE(SUM(CASE WHEN l.gl_code = '121' THEN \
+                       CASE WHEN l.side = 'D' THEN l.amount_fen ELSE -l.amount_fen END ELSE 0 END), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(CASE WHEN l.gl_code = '122' THEN \
+                       CASE WHEN l.side = 'D' THEN l.amount_fen ELSE -l.amount_fen END ELSE 0 END), 0) AS BIGINT) \
+                     FROM loan p JOIN posting_line l ON l.loan_id = p.loan_id \
+                     WHERE p.product = 'project' AND l.gl_code IN ('121', '122') AND l.value_date <= $1", $date
+                ))
+                .bind(day.to_string())
+                .fetch_one(&self.$reader)
+                .await
+                .map_err($backend_err)
             }
         }
 

@@ -6,23 +6,27 @@
 
 use super::*;
 use crate::access::Principal;
-use crate::loan::{LoanApplication, LoanRecord, PrepaymentRequest};
+use crate::loan::{LoanApplication, LoanRecord, PrepaymentRequest, ProjectLoanApplication};
 use crate::policy::load_policy;
 use crate::withdrawal::RepaymentTerms;
-use anju_domain::Period;
 use anju_domain::access::Channel;
 use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
 use anju_domain::fund::KpiResult;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
-use anju_domain::loan::{AfterPrepayment, CreditGrade, Method, PropertyKind};
+use anju_domain::loan::{AfterPrepayment, CreditGrade, LoanStatus, Method, PropertyKind};
 use anju_domain::policy::EvidenceKind;
 use anju_domain::withdrawal::{AgreementKind, WithdrawalStatus};
+use anju_domain::{Period, RatePpm};
 use anju_store::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord, WithdrawalRecord};
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
 const EMPLOYER: i64 = 9;
 const CARD: &str = "62220201000041234";
+/// Ends 0000: the deduction simulator takes nothing from it.
+const EMPTY_CARD: &str = "62220201000080000";
+/// Ends 0001: the deduction simulator takes half of what is asked.
+const HALF_CARD: &str = "6222020100000070001";
 const SELLER: &str = "6222020100009874";
 
 fn d(text: &str) -> Date {
@@ -228,6 +232,49 @@ async fn personal_loan(app: &App, a: LoanApplication, on: &str) -> LoanRecord {
         .expect("disburse")
 }
 
+/// A project loan entered, approved (by a second person, and a manager
+/// when the amount asks for it), signed and disbursed on `on`.
+async fn project_loan(app: &App, key: &str, amount: &str, account: &str, on: &str) {
+    let application = ProjectLoanApplication {
+        request_key: key.into(),
+        project_name: "苏州市相城区公租房二期".into(),
+        borrower_name: "苏州市安居建设有限公司".into(),
+        account: account.into(),
+        amount: yuan(amount),
+        months: 60,
+        rate: RatePpm::parse_percent("2.60").expect("rate"),
+        method: Method::EqualPrincipal,
+    };
+    let loans = app.loans();
+    let loan = loans
+        .enter_project_loan(&staff(Role::Reviewer, "reviewer-1"), application, d(on))
+        .await
+        .expect("enter");
+    let approved = loans
+        .approve_loan(&staff(Role::Reviewer, "reviewer-2"), loan.loan_id, "")
+        .await
+        .expect("approve");
+    if approved.status != LoanStatus::Approved {
+        loans
+            .approve_loan(&staff(Role::Manager, "manager-1"), loan.loan_id, "")
+            .await
+            .expect("second approval");
+    }
+    loans
+        .sign_loan_contract(
+            &staff(Role::Clerk, "clerk-1"),
+            loan.loan_id,
+            "项目抵押",
+            d(on),
+        )
+        .await
+        .expect("contract");
+    loans
+        .disburse_loan(&staff(Role::Finance, "finance-1"), loan.loan_id, d(on))
+        .await
+        .expect("disburse");
+}
+
 /// The KPI `id` of `year` on the cockpit as of `today`, as shown.
 async fn shown(app: &App, year: i32, today: &str, id: &str) -> Option<String> {
     let cockpit = app
@@ -408,4 +455,58 @@ async fn k10_k11_count_a_repayment_from_the_hpf_balance_once_as_reason_06() {
     assert_eq!(figures.cumulative_withdrawals_fen, 10_000_00);
     let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
+}
+
+/// K13 个人贷款逾期率 is the personal book's, as at each year end.
+///
+/// - 2025-11-05 member 1's loan, ¥120,000.00, 120 months equal principal,
+///   repaid from a card the bank refuses; a project loan of ¥600,000.00
+///   over 60 months at 2.60%, repaid from an account the bank pays half;
+/// - 2025-12-05 the run: the personal installment's 1,000.00 principal
+///   goes overdue; the project's owes 10,000.00 + 600,000.00 × 2.60% ÷ 12
+///   = 1,300.00, half (5,650.00) is paid — interest 1,300.00 first, then
+///   4,350.00 principal — and 5,650.00 goes overdue;
+/// - 2026-02-01 another project loan of ¥900,000.00.
+///
+/// At 2025-12-31 the personal book is 119,000.00 (121) + 1,000.00 (122) =
+/// ¥120,000.00, overdue ¥1,000.00: K13 = 1,000 ÷ 120,000 = 8.333‰. The old
+/// formula took 122 whole (1,000.00 + 5,650.00) over GL 121 + 122
+/// (120,000.00 + 595,650.00) less the project book as it stands in 2026
+/// (595,650.00 + 900,000.00): 6,650 ÷ −780,000.
+#[tokio::test]
+async fn k13_is_the_personal_book_at_each_year_end() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir, "2024-06-01", Some((202407, 202510))).await;
+    personal_loan(
+        &app,
+        loan_application("k13", "120000.00", EMPTY_CARD, false),
+        "2025-11-05",
+    )
+    .await;
+    project_loan(&app, "gzf-1", "600000.00", HALF_CARD, "2025-11-05").await;
+    let run = app
+        .loans()
+        .run_repayments(d("2025-12-05"))
+        .await
+        .expect("run");
+    assert_eq!(run.newly_overdue_fen, 1_000_00 + 5_650_00);
+    project_loan(&app, "gzf-2", "900000.00", CARD, "2026-02-01").await;
+
+    let figures = app
+        .fund()
+        .year_figures(2025, d("2026-03-01"))
+        .await
+        .expect("2025");
+    assert_eq!(
+        (
+            figures.loan_balance_fen,
+            figures.overdue_principal_fen,
+            figures.project_loan_balance_fen
+        ),
+        (120_000_00, 1_000_00, 595_650_00)
+    );
+    assert_eq!(
+        shown(&app, 2025, "2026-03-01", "K13").await.as_deref(),
+        Some("8.333‰")
+    );
 }

@@ -73,9 +73,9 @@ impl App {
             .await?;
         let withdrawals = self.withdrawals().withdrawal_indicators(from, to).await?;
         let issued = self.store().loans_issued(from, to).await?;
-        let book = self.store().loan_book().await?;
+        let project = self.store().project_principal_at(to).await?;
         let (online, all) = self.access().contactless_counts(from_us, to_us).await?;
-        let balances = liquidity::balances_of(&closing, year, book.project_outstanding_fen);
+        let balances = liquidity::balances_of(&closing, year, project);
         Ok(YearFigures {
             year,
             collection_fen: withdrawals.collected.get(),

@@ -33,10 +33,12 @@ pub struct YearFigures {
     pub remote_loans_fen: i64,
     pub project_loans_issued_fen: i64,
     pub loans_repaid_fen: i64,
-    /// Personal loan balance (121 + 122).
+    /// Personal loan balance at year end: the personal loans' 121 + 122.
     pub loan_balance_fen: i64,
+    /// Project loans' (公租房建设贷款) 121 + 122 at year end.
     pub project_loan_balance_fen: i64,
     pub bond_balance_fen: i64,
+    /// Personal loans' overdue principal (their 122) at year end.
     pub overdue_principal_fen: i64,
     /// 贷款风险准备 (GL 301).
     pub risk_reserve_fen: i64,
@@ -110,7 +112,8 @@ pub fn utilisation(f: &YearFigures) -> Option<Ratio> {
     Ratio::new(used, i128::from(f.deposit_balance_fen))
 }
 
-/// 个人贷款逾期率: overdue principal ÷ personal loan balance.
+/// 个人贷款逾期率 (K13): personal loans' overdue principal ÷ personal loan
+/// balance, both at year end (project loans in neither).
 pub fn overdue_rate(f: &YearFigures) -> Option<Ratio> {
     ratio(f.overdue_principal_fen, f.loan_balance_fen)
 }

@@ -1,12 +1,14 @@
 //! What the plan's KPIs read from the store: withdrawals by reason counted
-//! once (K10/K11).
+//! once (K10/K11) and the project loans' principal as at a day (K13–K15).
 
 use super::BoxFuture;
 use super::cases::{d, key, open, remittance, withdrawal};
+use super::loan::loan_record;
 use super::withdrawal::application;
-use crate::Store;
+use crate::{LoanRecord, Store};
 use anju_domain::Fen;
 use anju_domain::ledger::{Line, MemberId, NewEntry};
+use anju_domain::loan::{LoanProduct, LoanStatus};
 use anju_domain::withdrawal::WithdrawalStatus;
 use std::sync::Arc;
 
@@ -110,5 +112,81 @@ pub fn withdrawals_by_reason_count_each_posting_once(store: Arc<dyn Store>) -> B
                 ("07".to_string(), 1, 500_00)
             ]
         );
+    })
+}
+
+fn disbursed(id: i64, member: i64, product: LoanProduct, on: &str) -> LoanRecord {
+    let mut loan = loan_record(id, member, &format!("loan-{id}"));
+    loan.product = product;
+    loan.status = LoanStatus::Active;
+    loan.disbursed_on = Some(d(on));
+    loan
+}
+
+fn lend(on: &str, k: &str, loan: i64, fen: i64) -> NewEntry {
+    entry(
+        "L01",
+        on,
+        k,
+        vec![
+            Line::debit("121", Fen::new(fen)).for_loan(loan),
+            Line::credit("101", Fen::new(fen)),
+        ],
+    )
+}
+
+fn fall_overdue(on: &str, k: &str, loan: i64, fen: i64) -> NewEntry {
+    entry(
+        "L04",
+        on,
+        k,
+        vec![
+            Line::debit("122", Fen::new(fen)).for_loan(loan),
+            Line::credit("121", Fen::new(fen)).for_loan(loan),
+        ],
+    )
+}
+
+/// The project loans' 121 and 122 as they stood at the end of a day,
+/// whatever happened after; personal loans' lines are not theirs.
+pub fn project_principal_is_read_as_at_a_day(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        open(&*store, &[1], "2026-01-01").await;
+        post(
+            &*store,
+            remittance("seed", d("2026-01-10"), &[(1, 2_000_000_00)]),
+        )
+        .await;
+        let loans = [
+            disbursed(40, 1, LoanProduct::Personal, "2026-06-01"),
+            disbursed(41, 1, LoanProduct::Project, "2026-06-01"),
+            disbursed(42, 1, LoanProduct::Project, "2027-03-01"),
+        ];
+        store.import_loans(&loans, &[]).await.expect("import");
+        post(&*store, lend("2026-06-01", "l-40", 40, 100_000_00)).await;
+        post(&*store, lend("2026-06-01", "l-41", 41, 500_000_00)).await;
+        post(&*store, fall_overdue("2026-12-05", "o-40", 40, 1_000_00)).await;
+        post(&*store, fall_overdue("2026-12-05", "o-41", 41, 10_000_00)).await;
+        // In 2027 the overdue project installment is paid and another
+        // project loan lent.
+        let repaid = entry(
+            "L04",
+            "2027-02-01",
+            "r-41",
+            vec![
+                Line::debit("101", Fen::new(10_000_00)),
+                Line::credit("122", Fen::new(10_000_00)).for_loan(41),
+            ],
+        );
+        post(&*store, repaid).await;
+        post(&*store, lend("2027-03-01", "l-42", 42, 300_000_00)).await;
+        let at = |day: &'static str| {
+            let store = store.clone();
+            async move { store.project_principal_at(d(day)).await.expect("at") }
+        };
+        assert_eq!(at("2026-05-31").await, (0, 0));
+        assert_eq!(at("2026-06-01").await, (500_000_00, 0));
+        assert_eq!(at("2026-12-31").await, (490_000_00, 10_000_00));
+        assert_eq!(at("2027-03-01").await, (790_000_00, 0));
     })
 }

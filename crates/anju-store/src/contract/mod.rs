@@ -122,6 +122,7 @@ macro_rules! contract_tests {
             fund_alerts_open_once_clear_and_acknowledge,
             distributions_are_prepared_then_approved_once,
             withdrawals_by_reason_count_each_posting_once,
+            project_principal_is_read_as_at_a_day,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {
