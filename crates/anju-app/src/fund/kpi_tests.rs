@@ -11,7 +11,7 @@ use crate::policy::load_policy;
 use crate::withdrawal::RepaymentTerms;
 use anju_domain::access::Channel;
 use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
-use anju_domain::fund::KpiResult;
+use anju_domain::fund::{KpiResult, KpiUnit};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::loan::{AfterPrepayment, CreditGrade, LoanStatus, Method, PropertyKind};
 use anju_domain::policy::EvidenceKind;
@@ -508,5 +508,77 @@ async fn k13_is_the_personal_book_at_each_year_end() {
     assert_eq!(
         shown(&app, 2025, "2026-03-01", "K13").await.as_deref(),
         Some("8.333‰")
+    );
+}
+
+/// K02 归集额年均增长率 is the plan's average a year since 2020.
+///
+/// Collected (bills paid): 2020 ¥10,000.00, 2021 ¥11,500.00, 2022
+/// ¥12,100.00, 2023 ¥13,000.00.
+/// - 2021: 11,500 ÷ 10,000 − 1 = 15.00%;
+/// - 2022: √(12,100 ÷ 10,000) − 1 = √1.21 − 1 = 10.00% (last year's growth,
+///   the old formula: 12,100 ÷ 11,500 − 1 = 5.22%);
+/// - 2023: ∛1.3 − 1 = 9.139…%: 1.09135³ = 1.299847 ≤ 1.3 < 1.09145³ =
+///   1.300204, so 9.14% (old: 13,000 ÷ 12,100 − 1 = 7.44%).
+/// Without the 2020 bill in the ledger, a typed 2020 collection (a yearly
+/// total) is the baseline; with neither there is no data.
+#[tokio::test]
+async fn k02_is_the_average_yearly_growth_since_2020() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir, "2019-12-01", None).await;
+    // Half of each bill per member.
+    paid_bill(&app, 100, 202006, "5000.00", "2020-06-10", &agent()).await;
+    paid_bill(&app, 101, 202106, "5750.00", "2021-06-10", &agent()).await;
+    paid_bill(&app, 102, 202206, "6050.00", "2022-06-10", &agent()).await;
+    paid_bill(&app, 103, 202306, "6500.00", "2023-06-10", &agent()).await;
+    let today = "2023-12-31";
+    assert_eq!(
+        shown(&app, 2021, today, "K02").await.as_deref(),
+        Some("15.00%")
+    );
+    assert_eq!(
+        shown(&app, 2022, today, "K02").await.as_deref(),
+        Some("10.00%")
+    );
+    assert_eq!(
+        shown(&app, 2023, today, "K02").await.as_deref(),
+        Some("9.14%")
+    );
+    // By month: June 2022's year to date against January–June 2020.
+    let months = app
+        .fund()
+        .kpi_months(2022, d("2022-06-30"))
+        .await
+        .expect("months");
+    let june = months[5]
+        .results
+        .iter()
+        .find(|r| r.id == "K02")
+        .and_then(|r| r.value.as_ref())
+        .map(|v| v.text(KpiUnit::Percent));
+    assert_eq!(june.as_deref(), Some("10.00%"));
+
+    // A centre whose ledger starts in 2021: the 2020 collection typed in.
+    let dir = tempfile::tempdir().expect("dir");
+    let typed = centre(&dir, "2020-12-01", None).await;
+    paid_bill(&typed, 101, 202106, "5750.00", "2021-06-10", &agent()).await;
+    paid_bill(&typed, 102, 202206, "6050.00", "2022-06-10", &agent()).await;
+    assert_eq!(shown(&typed, 2022, today, "K02").await, None);
+    let finance = staff(Role::Finance, "finance-1");
+    typed
+        .fund()
+        .enter_fund_input(
+            &finance,
+            2020,
+            "collection",
+            "10000.00",
+            "2020年报",
+            d(today),
+        )
+        .await
+        .expect("baseline");
+    assert_eq!(
+        shown(&typed, 2022, today, "K02").await.as_deref(),
+        Some("10.00%")
     );
 }

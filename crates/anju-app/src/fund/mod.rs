@@ -307,9 +307,13 @@ fn staff_login(actor: &Actor, roles: &[Role]) -> AppResult<String> {
 
 /// The same day a year earlier (29 February becomes the 28th).
 pub(crate) fn same_day_a_year_before(day: Date) -> AppResult<Date> {
-    let (year, month, dom) = day.ymd();
-    Ok(Date::from_ymd(year - 1, month, dom)
-        .or_else(|_| Date::from_ymd(year - 1, month, dom - 1))?)
+    same_day_in(day, day.year() - 1)
+}
+
+/// The same day of the year in `year` (29 February becomes the 28th).
+pub(crate) fn same_day_in(day: Date, year: i32) -> AppResult<Date> {
+    let (_, month, dom) = day.ymd();
+    Ok(Date::from_ymd(year, month, dom).or_else(|_| Date::from_ymd(year, month, dom - 1))?)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::withdrawal::WithdrawalIndicators;
 use crate::{App, AppResult};
 use anju_domain::fund::DistributionStatus;
 use anju_domain::fund::indicators::LOAN_REPAYMENT_REASON;
-use anju_domain::fund::{KpiStatus, Ratio, YearFigures, indicators as ind};
+use anju_domain::fund::{KpiFigures, KpiStatus, Ratio, YearFigures, indicators as ind};
 use anju_domain::{Date, Fen};
 use anju_store::BranchFigures;
 
@@ -89,16 +89,26 @@ pub struct BranchRow {
 }
 
 impl App {
+    /// The plan's KPIs for the report's year, its figures as of `to`.
     async fn year_kpis(
         &self,
-        year: i32,
+        to: Date,
         figures: &YearFigures,
         previous: Option<&YearFigures>,
     ) -> AppResult<Vec<anju_domain::fund::KpiResult>> {
         let catalogue = self.fund().plan_catalogue();
-        let inputs = self.fund().inputs_in_force(year).await?;
+        let inputs = self.fund().inputs_in_force(to.year()).await?;
+        let baseline = self.fund().baseline_figures(&catalogue, to).await?;
+        let on = KpiFigures {
+            year: figures,
+            previous,
+            baseline: baseline.as_ref(),
+        };
         Ok(anju_domain::fund::evaluate(
-            &catalogue, year, figures, previous, &inputs,
+            &catalogue,
+            to.year(),
+            on,
+            &inputs,
         ))
     }
 
@@ -130,7 +140,7 @@ impl Fund<'_> {
         );
         let statements = self.statements(from, to).await?;
         let withdrawals = self.withdrawals().withdrawal_indicators(from, to).await?;
-        let kpis = self.year_kpis(year, &figures, previous.as_ref()).await?;
+        let kpis = self.year_kpis(to, &figures, previous.as_ref()).await?;
         let branches = self.branch_rows(from, to).await?;
         let policy = self.policy();
         let centre_name = policy.centre_name.clone();
