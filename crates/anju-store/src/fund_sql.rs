@@ -7,7 +7,8 @@
 use crate::StoreResult;
 use crate::rows::coded;
 use anju_domain::Date;
-use anju_domain::fund::{DepositKind, DepositStatus, DistributionStatus};
+use anju_domain::access::Channel;
+use anju_domain::fund::{DepositKind, DepositStatus, DistributionStatus, ServiceKind};
 use async_trait::async_trait;
 
 /// Σ debit and Σ credit of one GL account on one value date for one
@@ -42,6 +43,14 @@ pub struct CollectionYear {
     /// Project loans (公租房建设贷款) disbursed in the year and their Σ.
     pub project_loans_issued: i64,
     pub project_loans_issued_fen: i64,
+}
+
+/// How many services of a kind were completed through a channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceCount {
+    pub service: ServiceKind,
+    pub channel: Channel,
+    pub count: i64,
 }
 
 /// One branch's (分中心) figures: flows in the period, balances now.
@@ -152,6 +161,13 @@ pub trait FundStore: Send + Sync {
         to_us: i64,
         as_of: Date,
     ) -> StoreResult<CollectionYear>;
+
+    /// The services completed in `[from, to]` (K18), counted by the channel
+    /// each was applied through: withdrawals paid (by payout day; an
+    /// entrusted repayment withdrawal is the batch's), personal loans
+    /// disbursed, remittance and back-payment bills paid and not reversed,
+    /// flexible workers' deposits paid, and base filings by the day filed.
+    async fn services_by_channel(&self, from: Date, to: Date) -> StoreResult<Vec<ServiceCount>>;
 
     /// Figures by branch: flows in `[from, to]`, balances now.
     async fn branch_figures(&self, from: Date, to: Date) -> StoreResult<Vec<BranchFigures>>;
@@ -470,6 +486,43 @@ macro_rules! impl_fund_store {
                     project_loans_issued: counts.6,
                     project_loans_issued_fen: counts.7,
                 })
+            }
+
+            async fn services_by_channel(
+                &self,
+                from: anju_domain::Date,
+                to: anju_domain::Date,
+            ) -> $crate::StoreResult<Vec<$crate::fund_sql::ServiceCount>> {
+                let rows: Vec<(String, String, i64)> = sqlx::query_as(concat!(
+                    "SELECT 'withdrawal', CASE WHEN w.channel = 'entrusted' THEN 'batch' ELSE w.channel END AS via, \
+                       CAST(COUNT(*) AS BIGINT) FROM withdrawal w JOIN journal_entry j ON j.entry_id = w.entry_id \
+                       WHERE w.status = 'paid' AND j.value_date BETWEEN $1", $date, " AND $2", $date, " \
+                       GROUP BY CASE WHEN w.channel = 'entrusted' THEN 'batch' ELSE w.channel END \
+                     UNION ALL SELECT 'loan', applied_via, CAST(COUNT(*) AS BIGINT) FROM loan \
+                       WHERE product = 'personal' AND disbursed_on BETWEEN $1", $date, " AND $2", $date, " GROUP BY applied_via \
+                     UNION ALL SELECT 'remittance', paid_via, CAST(COUNT(*) AS BIGINT) FROM remittance_bill \
+                       WHERE status = 'paid' AND reversal_entry_id IS NULL AND paid_on BETWEEN $1", $date, " AND $2", $date, " \
+                       GROUP BY paid_via \
+                     UNION ALL SELECT 'flexible_deposit', applied_via, CAST(COUNT(*) AS BIGINT) FROM flexible_deposit \
+                       WHERE paid_on BETWEEN $1", $date, " AND $2", $date, " GROUP BY applied_via \
+                     UNION ALL SELECT 'base_filing', applied_via, CAST(COUNT(*) AS BIGINT) FROM base_filing \
+                       WHERE filed_on BETWEEN $1", $date, " AND $2", $date, " GROUP BY applied_via \
+                     ORDER BY 1, 2"
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter()
+                    .map(|(service, via, count)| {
+                        Ok($crate::fund_sql::ServiceCount {
+                            service: $crate::rows::coded("service", "kind", &service, anju_domain::fund::ServiceKind::parse)?,
+                            channel: $crate::rows::coded("service", "channel", &via, anju_domain::access::Channel::parse)?,
+                            count,
+                        })
+                    })
+                    .collect()
             }
 
             async fn branch_figures(

@@ -7,6 +7,7 @@
 
 use crate::StoreResult;
 use anju_domain::Date;
+use anju_domain::access::Channel;
 use anju_domain::loan::{
     CreditGrade, Grade, InstallmentStatus, LoanEventKind, LoanProduct, LoanStatus, Method,
     PropertyKind,
@@ -74,6 +75,10 @@ pub struct LoanRecord {
     pub settled_on: Option<Date>,
     pub release_certificate: Option<String>,
     pub updated_at_us: i64,
+    /// The channel the application came through (K18): the member online,
+    /// a clerk at the counter, a partner's API; a project loan is entered
+    /// by staff.
+    pub applied_via: Channel,
 }
 
 /// One period of a loan's schedule, with what has been paid on it.
@@ -164,7 +169,7 @@ pub struct LoansIssued {
 /// parameters stay under its limit with the widest row, 12 columns).
 pub const LOAN_ROWS_PER_STATEMENT: usize = 2_000;
 
-/// Loans per multi-row insert: 55 columns stay under SQLite's bound parameters.
+/// Loans per multi-row insert: 56 columns stay under SQLite's bound parameters.
 pub const LOANS_PER_STATEMENT: usize = 500;
 
 #[async_trait]
@@ -299,7 +304,7 @@ pub trait LoanStore: Send + Sync {
 #[macro_export]
 macro_rules! loan_columns {
     () => {
-        "loan_id, member_id, product, status, CAST(applied_on AS TEXT) AS applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, CAST(disbursed_on AS TEXT) AS disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, CAST(overdue_since AS TEXT) AS overdue_since, grade, consecutive_overdue, cumulative_overdue, CAST(last_run_on AS TEXT) AS last_run_on, CAST(settled_on AS TEXT) AS settled_on, release_certificate, updated_at_us"
+        "loan_id, member_id, product, status, CAST(applied_on AS TEXT) AS applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, CAST(disbursed_on AS TEXT) AS disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, CAST(overdue_since AS TEXT) AS overdue_since, grade, consecutive_overdue, cumulative_overdue, CAST(last_run_on AS TEXT) AS last_run_on, CAST(settled_on AS TEXT) AS settled_on, release_certificate, updated_at_us, applied_via"
     };
 }
 
@@ -412,6 +417,12 @@ macro_rules! impl_loan_store {
                     settled_on: r.try_get::<Option<String>, _>(52).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
                     release_certificate: r.try_get(53).map_err($backend_err)?,
                     updated_at_us: r.try_get(54).map_err($backend_err)?,
+                    applied_via: $crate::rows::coded(
+                        "loan",
+                        "applied_via",
+                        r.try_get(55).map_err($backend_err)?,
+                        anju_domain::access::Channel::parse,
+                    )?,
                 })
             }
 
@@ -1063,12 +1074,12 @@ macro_rules! impl_loan_store {
                     .map_err($backend_err)
             }
 
-            /// One multi-row insert of loans (all 55 columns).
+            /// One multi-row insert of loans (all 56 columns).
             async fn insert_loans(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 chunk: &[$crate::LoanRecord],
             ) -> Result<(), sqlx::Error> {
-                let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO loan (loan_id, member_id, product, status, applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, overdue_since, grade, consecutive_overdue, cumulative_overdue, last_run_on, settled_on, release_certificate, updated_at_us) ");
+                let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO loan (loan_id, member_id, product, status, applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, overdue_since, grade, consecutive_overdue, cumulative_overdue, last_run_on, settled_on, release_certificate, updated_at_us, applied_via) ");
                 q.push_values(chunk, |mut b, x| {
                     b.push_bind(x.loan_id)
                         .push_bind(x.member_id)
@@ -1124,7 +1135,8 @@ macro_rules! impl_loan_store {
                         .push_bind(x.last_run_on.map(|d| d.to_string())).push_unseparated($date)
                         .push_bind(x.settled_on.map(|d| d.to_string())).push_unseparated($date)
                         .push_bind(x.release_certificate.clone())
-                        .push_bind(x.updated_at_us);
+                        .push_bind(x.updated_at_us)
+                        .push_bind(x.applied_via.code());
                 });
                 q.build().execute(&mut **tx).await?;
                 Ok(())

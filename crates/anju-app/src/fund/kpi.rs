@@ -29,8 +29,14 @@ pub const FORMULA_INPUTS: &[(&str, &str)] = &[
         "flexible_medical_insured",
         "参加医保的灵活就业人员（K09 分母）",
     ),
-    ("online_transactions", "线上办理笔数（K18）"),
-    ("all_transactions", "全部业务笔数（K18）"),
+    (
+        "online_transactions",
+        "线上申请并办结的业务笔数（K18，录入时以录入为准）",
+    ),
+    (
+        "all_transactions",
+        "办结的业务笔数（K18，录入时以录入为准）",
+    ),
 ];
 
 /// One year of the plan: its figures and each KPI's standing.

@@ -8,16 +8,18 @@ use super::*;
 use crate::access::Principal;
 use crate::loan::{LoanApplication, LoanRecord, PrepaymentRequest, ProjectLoanApplication};
 use crate::policy::load_policy;
-use crate::withdrawal::RepaymentTerms;
+use crate::withdrawal::{RepaymentTerms, WithdrawalApplication};
 use anju_domain::access::Channel;
 use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
 use anju_domain::fund::{KpiResult, KpiUnit};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::loan::{AfterPrepayment, CreditGrade, LoanStatus, Method, PropertyKind};
 use anju_domain::policy::EvidenceKind;
-use anju_domain::withdrawal::{AgreementKind, WithdrawalStatus};
+use anju_domain::withdrawal::{AgreementKind, WithdrawalRequest, WithdrawalStatus};
 use anju_domain::{Period, RatePpm};
-use anju_store::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord, WithdrawalRecord};
+use anju_store::{
+    BillLineRecord, BillRecord, EmployerRecord, MemberRecord, NewBase, WithdrawalRecord,
+};
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
@@ -580,5 +582,107 @@ async fn k02_is_the_average_yearly_growth_since_2020() {
     assert_eq!(
         shown(&typed, 2022, today, "K02").await.as_deref(),
         Some("10.00%")
+    );
+}
+
+/// K18 不见面办理率 counts services completed, by the channel each was
+/// applied through — not audit rows.
+///
+/// In 2025: January's bill paid by the employer's agent online, February's
+/// by a clerk at the counter and March's by the batch (left out); the
+/// base filing by the agent online; member 1's rent applied for online and
+/// paid after a clerk's review (online still); member 2's rent applied at
+/// the counter; member 1's loan applied for online, reviewed, approved and
+/// disbursed by staff (online); a refused application and a batch run's
+/// audit rows count for nothing. Online 4 (bill, filing, rent, loan) of 6:
+/// 66.67%. The audit rows (the old formula) gave 5 ÷ 12 = 41.67%: the
+/// staff's review, approval, contract and disbursement of the online loan
+/// and the review of the online rent counted as counter work, the refused
+/// application as online work.
+#[tokio::test]
+async fn k18_counts_services_completed_by_the_channel_applied_through() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir, "2024-06-01", Some((202407, 202507))).await;
+    let clerk = staff(Role::Clerk, "clerk-1");
+    paid_bill(&app, 100, 202501, "2000.00", "2025-01-10", &agent()).await;
+    paid_bill(&app, 101, 202502, "2000.00", "2025-02-10", &clerk).await;
+    paid_bill(&app, 102, 202503, "2000.00", "2025-03-10", &batch()).await;
+    let bases = [
+        NewBase {
+            member_id: 1,
+            wage_fen: 10_000_00,
+        },
+        NewBase {
+            member_id: 2,
+            wage_fen: 10_000_00,
+        },
+    ];
+    app.collection()
+        .file_bases(&agent(), EMPLOYER, 2025, &bases, d("2025-07-10"))
+        .await
+        .expect("bases");
+    let rent = |key: &str| WithdrawalApplication {
+        request: WithdrawalRequest {
+            reason: "07".into(),
+            amount: yuan("1000.00"),
+            months: 1,
+            ..WithdrawalRequest::default()
+        },
+        bank_card: CARD.into(),
+        documents: Vec::new(),
+        request_key: key.into(),
+    };
+    let online = app
+        .withdrawals()
+        .apply_withdrawal(&member(1), 1, rent("r1"), d("2025-07-15"))
+        .await
+        .expect("apply online");
+    let paid = app
+        .withdrawals()
+        .prepare_withdrawal(&clerk, online.withdrawal_id, "核对无误", d("2025-07-15"))
+        .await
+        .expect("review");
+    assert_eq!(paid.status, WithdrawalStatus::Paid);
+    let counter = app
+        .withdrawals()
+        .apply_withdrawal(&clerk, 2, rent("r2"), d("2025-07-16"))
+        .await
+        .expect("apply at the counter");
+    if counter.status != WithdrawalStatus::Paid {
+        app.withdrawals()
+            .approve_withdrawal(
+                &staff(Role::Reviewer, "reviewer-1"),
+                counter.withdrawal_id,
+                "同意",
+                d("2025-07-16"),
+            )
+            .await
+            .expect("approve");
+    }
+    let refused = app
+        .withdrawals()
+        .apply_withdrawal(&member(1), 2, rent("r3"), d("2025-07-16"))
+        .await;
+    assert!(refused.is_err(), "a member applies only for themselves");
+    personal_loan(
+        &app,
+        loan_application("k18", "100000.00", CARD, false),
+        "2025-08-01",
+    )
+    .await;
+    app.loans()
+        .run_repayments(d("2025-09-01"))
+        .await
+        .expect("run");
+
+    let services = app
+        .fund()
+        .service_channels(d("2025-01-01"), d("2025-12-31"))
+        .await
+        .expect("services");
+    assert_eq!((services.online, services.all), (4, 6));
+    assert_eq!(
+        shown(&app, 2025, "2025-12-31", "K18").await.as_deref(),
+        Some("66.67%")
     );
 }

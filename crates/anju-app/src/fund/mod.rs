@@ -11,6 +11,7 @@ mod distribution;
 mod kpi;
 mod liquidity;
 mod report;
+mod services;
 
 /// The records of deposits, alerts and distributions, as the use cases hand
 /// them out.
@@ -19,6 +20,7 @@ pub use deposits::{CashPlan, DepositRequest};
 pub use kpi::{FORMULA_INPUTS, KpiCockpit, KpiMonth, KpiYear};
 pub use liquidity::LiquidityView;
 pub use report::{AnnualReport, BranchRow, ReportLine, ReportPart, ReportSection, grouped, money};
+pub use services::ServiceChannels;
 
 use crate::Fund;
 use crate::access::Actor;
@@ -74,7 +76,7 @@ impl App {
         let withdrawals = self.withdrawals().withdrawal_indicators(from, to).await?;
         let issued = self.store().loans_issued(from, to).await?;
         let project = self.store().project_principal_at(to).await?;
-        let (online, all) = self.access().contactless_counts(from_us, to_us).await?;
+        let services = self.fund().service_channels(from, to).await?;
         let balances = liquidity::balances_of(&closing, year, project);
         Ok(YearFigures {
             year,
@@ -100,8 +102,8 @@ impl App {
             base_adjusted_employers: counts.base_adjusted,
             overdue_employers: counts.overdue_employers,
             flexible_contributors: counts.flexible_contributors,
-            online_transactions: online,
-            all_transactions: all,
+            online_transactions: services.online,
+            all_transactions: services.all,
             ..balances
         })
     }

@@ -15,7 +15,7 @@ pub mod ratio;
 pub mod statements;
 pub mod totals;
 
-pub use codes::{DepositKind, DepositStatus, DistributionStatus};
+pub use codes::{DepositKind, DepositStatus, DistributionStatus, ServiceKind};
 pub use distribution::{
     DistributionInput, DistributionPlan, DistributionRule, closing_lines, distribution_lines,
     plan_distribution,

@@ -123,6 +123,7 @@ macro_rules! contract_tests {
             distributions_are_prepared_then_approved_once,
             withdrawals_by_reason_count_each_posting_once,
             project_principal_is_read_as_at_a_day,
+            services_are_counted_by_the_channel_applied_through,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {
