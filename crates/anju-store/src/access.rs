@@ -145,12 +145,6 @@ pub trait AccessStore: Send + Sync {
     async fn append_audit(&self, record: &AuditRecord) -> StoreResult<()>;
     /// Newest first.
     async fn search_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRecord>>;
-    /// Audit rows per channel in `[from_us, to_us)`, for K18.
-    async fn audit_channel_counts(
-        &self,
-        from_us: i64,
-        to_us: i64,
-    ) -> StoreResult<Vec<(String, i64)>>;
 
     async fn create_task(&self, task: &TaskRecord) -> StoreResult<()>;
     async fn task(&self, task_id: i64) -> StoreResult<Option<TaskRecord>>;

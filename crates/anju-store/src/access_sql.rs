@@ -339,19 +339,6 @@ macro_rules! impl_access_store {
                 Ok(rows.into_iter().map($crate::access_sql::audit_from).collect())
             }
 
-            async fn audit_channel_counts(&self, from_us: i64, to_us: i64) -> $crate::StoreResult<Vec<(String, i64)>> {
-                let rows: Vec<(String, i64)> = sqlx::query_as(
-                    "SELECT channel, COUNT(*) FROM audit_log WHERE at_us >= $1 AND at_us < $2 \
-                     GROUP BY channel ORDER BY channel",
-                )
-                .bind(from_us)
-                .bind(to_us)
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                Ok(rows)
-            }
-
             async fn create_task(&self, t: &$crate::TaskRecord) -> $crate::StoreResult<()> {
                 sqlx::query(
                     "INSERT INTO approval_task (task_id, kind, target, payload, summary, maker_user_id, \

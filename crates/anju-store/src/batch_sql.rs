@@ -291,7 +291,7 @@ macro_rules! impl_batch_store {
                 let mut done = 0u64;
                 for chunk in payments.chunks($crate::batch_sql::BILLS_PER_STATEMENT) {
                     let mut q = sqlx::QueryBuilder::new(
-                        "WITH v (bill_id, entry_id, paid_on, channel, reference) AS (",
+                        "WITH v (bill_id, entry_id, paid_on, channel, reference, paid_via) AS (",
                     );
                     q.push_values(chunk, |mut row, (bill_id, p)| {
                         row.push_bind(*bill_id)
@@ -299,11 +299,13 @@ macro_rules! impl_batch_store {
                             .push_bind(p.paid_on.to_string())
                             .push_unseparated($date)
                             .push_bind(&p.channel)
-                            .push_bind(&p.reference);
+                            .push_bind(&p.reference)
+                            .push_bind(p.paid_via.code());
                     });
                     q.push(
                         ") UPDATE remittance_bill SET status = 'paid', paid_entry_id = v.entry_id, \
-                         paid_on = v.paid_on, payment_channel = v.channel, payment_reference = v.reference \
+                         paid_on = v.paid_on, payment_channel = v.channel, payment_reference = v.reference, \
+                         paid_via = v.paid_via \
                          FROM v WHERE remittance_bill.bill_id = v.bill_id AND remittance_bill.status = 'open'",
                     );
                     done += q.build().execute(&mut *tx).await.map_err($backend_err)?.rows_affected();

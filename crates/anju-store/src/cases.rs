@@ -6,6 +6,7 @@
 use crate::StoreResult;
 use crate::collection::{BillRecord, EmployerRecord, MemberRecord};
 use anju_domain::Date;
+use anju_domain::access::Channel;
 use anju_domain::collection::{CaseStatus, CaseStep, EmployerStatus, ReliefKind, ReliefStatus};
 use async_trait::async_trait;
 
@@ -18,6 +19,9 @@ pub struct BaseFilingRecord {
     pub filed_on: Date,
     pub member_count: i32,
     pub filed_by: String,
+    /// The channel it was filed through (K18): an employer agent online, a
+    /// clerk at the counter.
+    pub applied_via: Channel,
 }
 
 /// A new base (as the monthly wage it is derived from) for one member.
@@ -87,11 +91,15 @@ pub struct DepositRecord {
     pub period: i32,
     pub amount_fen: i64,
     pub paid_on: Date,
+    /// The payment channel (bank, ecny).
     pub channel: String,
     pub reference: String,
     pub entry_id: i64,
     /// The key of the request that made it (one deposit per key and member).
     pub request_key: String,
+    /// The channel the member paid through (K18): online, or a clerk at the
+    /// counter.
+    pub applied_via: Channel,
 }
 
 #[async_trait]

@@ -7,6 +7,7 @@ use crate::cases::{
     AgreementRecord, BaseFilingRecord, CaseRecord, CaseStepRecord, DepositRecord, ReliefRecord,
 };
 use crate::rows::{coded, stored_date};
+use anju_domain::access::Channel;
 use anju_domain::collection::{CaseStatus, CaseStep, ReliefKind, ReliefStatus};
 
 /// Statuses of an employer that still contributes: 正常, 开户, 缓缴.
@@ -96,7 +97,7 @@ pub fn step_from(r: StepRow) -> StoreResult<CaseStepRecord> {
     })
 }
 
-pub type FilingRow = (i64, i32, String, i32, String);
+pub type FilingRow = (i64, i32, String, i32, String, String);
 
 pub fn filing_from(r: FilingRow) -> StoreResult<BaseFilingRecord> {
     Ok(BaseFilingRecord {
@@ -105,6 +106,7 @@ pub fn filing_from(r: FilingRow) -> StoreResult<BaseFilingRecord> {
         filed_on: stored_date(&r.2)?,
         member_count: r.3,
         filed_by: r.4,
+        applied_via: coded("base_filing", "applied_via", &r.5, Channel::parse)?,
     })
 }
 
@@ -120,7 +122,18 @@ pub fn agreement_from(r: AgreementRow) -> StoreResult<AgreementRecord> {
     })
 }
 
-pub type DepositRow = (i64, i64, i32, i64, String, String, String, i64, String);
+pub type DepositRow = (
+    i64,
+    i64,
+    i32,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+);
 
 pub fn deposit_from(r: DepositRow) -> StoreResult<DepositRecord> {
     Ok(DepositRecord {
@@ -133,6 +146,7 @@ pub fn deposit_from(r: DepositRow) -> StoreResult<DepositRecord> {
         reference: r.6,
         entry_id: r.7,
         request_key: r.8,
+        applied_via: coded("flexible_deposit", "applied_via", &r.9, Channel::parse)?,
     })
 }
 
@@ -337,15 +351,17 @@ macro_rules! impl_case_store {
                     .await
                     .map_err($backend_err)?;
                 sqlx::query(concat!(
-                    "INSERT INTO base_filing (employer_id, year, filed_on, member_count, filed_by) VALUES ($1, $2, $3",
+                    "INSERT INTO base_filing (employer_id, year, filed_on, member_count, filed_by, applied_via) \
+                     VALUES ($1, $2, $3",
                     $date,
-                    ", $4, $5)"
+                    ", $4, $5, $6)"
                 ))
                 .bind(f.employer_id)
                 .bind(f.year)
                 .bind(f.filed_on.to_string())
                 .bind(f.member_count)
                 .bind(&f.filed_by)
+                .bind(f.applied_via.code())
                 .execute(&mut *tx)
                 .await
                 .map_err($backend_err)?;
@@ -372,7 +388,7 @@ macro_rules! impl_case_store {
 
             async fn base_filing(&self, employer_id: i64, year: i32) -> $crate::StoreResult<Option<$crate::BaseFilingRecord>> {
                 let row: Option<$crate::cases_sql::FilingRow> = sqlx::query_as(
-                    "SELECT employer_id, year, CAST(filed_on AS TEXT), member_count, filed_by FROM base_filing \
+                    "SELECT employer_id, year, CAST(filed_on AS TEXT), member_count, filed_by, applied_via FROM base_filing \
                      WHERE employer_id = $1 AND year = $2",
                 )
                 .bind(employer_id)
@@ -669,9 +685,9 @@ macro_rules! impl_case_store {
                 let mut tx = self.$writer.begin().await.map_err($backend_err)?;
                 sqlx::query(concat!(
                     "INSERT INTO flexible_deposit (deposit_id, member_id, period, amount_fen, paid_on, channel, \
-                     reference, entry_id, request_key) VALUES ($1, $2, $3, $4, $5",
+                     reference, entry_id, request_key, applied_via) VALUES ($1, $2, $3, $4, $5",
                     $date,
-                    ", $6, $7, $8, $9)"
+                    ", $6, $7, $8, $9, $10)"
                 ))
                 .bind(d.deposit_id)
                 .bind(d.member_id)
@@ -682,6 +698,7 @@ macro_rules! impl_case_store {
                 .bind(&d.reference)
                 .bind(d.entry_id)
                 .bind(&d.request_key)
+                .bind(d.applied_via.code())
                 .execute(&mut *tx)
                 .await
                 .map_err($backend_err)?;
@@ -702,7 +719,7 @@ macro_rules! impl_case_store {
             async fn deposits_of(&self, member_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::DepositRecord>> {
                 let rows: Vec<$crate::cases_sql::DepositRow> = sqlx::query_as(
                     "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id, \
-                     request_key FROM flexible_deposit WHERE member_id = $1 ORDER BY deposit_id DESC LIMIT $2",
+                     request_key, applied_via FROM flexible_deposit WHERE member_id = $1 ORDER BY deposit_id DESC LIMIT $2",
                 )
                 .bind(member_id)
                 .bind($crate::access_sql::list_limit(limit))
@@ -715,7 +732,7 @@ macro_rules! impl_case_store {
             async fn deposit_by_key(&self, member_id: i64, key: &str) -> $crate::StoreResult<Option<$crate::DepositRecord>> {
                 let row: Option<$crate::cases_sql::DepositRow> = sqlx::query_as(
                     "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id, \
-                     request_key FROM flexible_deposit WHERE member_id = $1 AND request_key = $2",
+                     request_key, applied_via FROM flexible_deposit WHERE member_id = $1 AND request_key = $2",
                 )
                 .bind(member_id)
                 .bind(key)

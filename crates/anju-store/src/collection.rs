@@ -3,6 +3,7 @@
 
 use crate::StoreResult;
 use anju_domain::Date;
+use anju_domain::access::Channel;
 use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
 use async_trait::async_trait;
 
@@ -79,8 +80,12 @@ pub struct MemberChange {
 pub struct BillPayment {
     pub entry_id: i64,
     pub paid_on: Date,
+    /// The payment channel (bank, ecny).
     pub channel: String,
     pub reference: String,
+    /// Who paid it, by channel (K18): an employer agent online, a clerk at
+    /// the counter, the monthly run (batch).
+    pub paid_via: Channel,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

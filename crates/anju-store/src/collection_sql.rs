@@ -461,13 +461,15 @@ macro_rules! impl_collection_store {
                 let done = sqlx::query(concat!(
                     "UPDATE remittance_bill SET status = 'paid', paid_entry_id = $2, paid_on = $3",
                     $date,
-                    ", payment_channel = $4, payment_reference = $5 WHERE bill_id = $1 AND status = 'open'"
+                    ", payment_channel = $4, payment_reference = $5, paid_via = $6 \
+                     WHERE bill_id = $1 AND status = 'open'"
                 ))
                 .bind(bill_id)
                 .bind(p.entry_id)
                 .bind(p.paid_on.to_string())
                 .bind(&p.channel)
                 .bind(&p.reference)
+                .bind(p.paid_via.code())
                 .execute(&mut *tx)
                 .await
                 .map_err($backend_err)?;

@@ -7,7 +7,8 @@
 use crate::StoreResult;
 use crate::rows::coded;
 use anju_domain::Date;
-use anju_domain::fund::{DepositKind, DepositStatus, DistributionStatus};
+use anju_domain::access::Channel;
+use anju_domain::fund::{DepositKind, DepositStatus, DistributionStatus, ServiceKind};
 use async_trait::async_trait;
 
 /// Σ debit and Σ credit of one GL account on one value date for one
@@ -44,6 +45,14 @@ pub struct CollectionYear {
     pub project_loans_issued_fen: i64,
 }
 
+/// How many services of a kind were completed through a channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceCount {
+    pub service: ServiceKind,
+    pub channel: Channel,
+    pub count: i64,
+}
+
 /// One branch's (分中心) figures: flows in the period, balances now.
 /// Members without an employer (flexible workers) are under branch "".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,6 +61,8 @@ pub struct BranchFigures {
     pub employers: i64,
     pub members: i64,
     pub collection_fen: i64,
+    /// Withdrawals paid (the register, as posted); loans repaid from the
+    /// HPF balance are not split by branch.
     pub withdrawals: i64,
     pub withdrawals_fen: i64,
     pub loans_issued: i64,
@@ -150,6 +161,13 @@ pub trait FundStore: Send + Sync {
         to_us: i64,
         as_of: Date,
     ) -> StoreResult<CollectionYear>;
+
+    /// The services completed in `[from, to]` (K18), counted by the channel
+    /// each was applied through: withdrawals paid (by payout day; an
+    /// entrusted repayment withdrawal is the batch's), personal loans
+    /// disbursed, remittance and back-payment bills paid and not reversed,
+    /// flexible workers' deposits paid, and base filings by the day filed.
+    async fn services_by_channel(&self, from: Date, to: Date) -> StoreResult<Vec<ServiceCount>>;
 
     /// Figures by branch: flows in `[from, to]`, balances now.
     async fn branch_figures(&self, from: Date, to: Date) -> StoreResult<Vec<BranchFigures>>;
@@ -470,6 +488,43 @@ macro_rules! impl_fund_store {
                 })
             }
 
+            async fn services_by_channel(
+                &self,
+                from: anju_domain::Date,
+                to: anju_domain::Date,
+            ) -> $crate::StoreResult<Vec<$crate::fund_sql::ServiceCount>> {
+                let rows: Vec<(String, String, i64)> = sqlx::query_as(concat!(
+                    "SELECT 'withdrawal', CASE WHEN w.channel = 'entrusted' THEN 'batch' ELSE w.channel END AS via, \
+                       CAST(COUNT(*) AS BIGINT) FROM withdrawal w JOIN journal_entry j ON j.entry_id = w.entry_id \
+                       WHERE w.status = 'paid' AND j.value_date BETWEEN $1", $date, " AND $2", $date, " \
+                       GROUP BY CASE WHEN w.channel = 'entrusted' THEN 'batch' ELSE w.channel END \
+                     UNION ALL SELECT 'loan', applied_via, CAST(COUNT(*) AS BIGINT) FROM loan \
+                       WHERE product = 'personal' AND disbursed_on BETWEEN $1", $date, " AND $2", $date, " GROUP BY applied_via \
+                     UNION ALL SELECT 'remittance', paid_via, CAST(COUNT(*) AS BIGINT) FROM remittance_bill \
+                       WHERE status = 'paid' AND reversal_entry_id IS NULL AND paid_on BETWEEN $1", $date, " AND $2", $date, " \
+                       GROUP BY paid_via \
+                     UNION ALL SELECT 'flexible_deposit', applied_via, CAST(COUNT(*) AS BIGINT) FROM flexible_deposit \
+                       WHERE paid_on BETWEEN $1", $date, " AND $2", $date, " GROUP BY applied_via \
+                     UNION ALL SELECT 'base_filing', applied_via, CAST(COUNT(*) AS BIGINT) FROM base_filing \
+                       WHERE filed_on BETWEEN $1", $date, " AND $2", $date, " GROUP BY applied_via \
+                     ORDER BY 1, 2"
+                ))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_all(&self.$reader)
+                .await
+                .map_err($backend_err)?;
+                rows.into_iter()
+                    .map(|(service, via, count)| {
+                        Ok($crate::fund_sql::ServiceCount {
+                            service: $crate::rows::coded("service", "kind", &service, anju_domain::fund::ServiceKind::parse)?,
+                            channel: $crate::rows::coded("service", "channel", &via, anju_domain::access::Channel::parse)?,
+                            count,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn branch_figures(
                 &self,
                 from: anju_domain::Date,
@@ -523,10 +578,11 @@ macro_rules! impl_fund_store {
                     branch_slot(&mut branches, "").collection_fen += flexible_fen;
                 }
                 let withdrawals: Vec<(String, i64, i64)> = sqlx::query_as(concat!(
-                    "SELECT COALESCE(e.branch_code, ''), CAST(COUNT(*) AS BIGINT), CAST(SUM(w.amount_fen) AS BIGINT) \
+                    "SELECT COALESCE(e.branch_code, ''), CAST(COUNT(*) AS BIGINT), CAST(SUM(j.total_fen) AS BIGINT) \
                      FROM withdrawal w JOIN journal_entry j ON j.entry_id = w.entry_id \
                      JOIN member m ON m.member_id = w.member_id LEFT JOIN employer e ON e.employer_id = m.employer_id \
-                     WHERE w.status = 'paid' AND j.value_date BETWEEN $1", $date, " AND $2", $date,
+                     WHERE w.status = 'paid' AND j.business_type IN ('C11', 'C12') \
+                     AND j.value_date BETWEEN $1", $date, " AND $2", $date,
                     " GROUP BY COALESCE(e.branch_code, '')"
                 ))
                 .bind(from.to_string())

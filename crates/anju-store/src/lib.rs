@@ -29,7 +29,7 @@ pub use cases::*;
 pub use collection::*;
 pub use fund_sql::{
     BranchFigures, CollectionYear, DistributionRecord, FundAlertRecord, FundDepositRecord,
-    FundInputRecord, FundStore, GlDayRow,
+    FundInputRecord, FundStore, GlDayRow, ServiceCount,
 };
 pub use ids::{IdGen, now_micros};
 pub use interest_sql::{InterestRunRecord, InterestStore, RecheckRecord};

@@ -307,7 +307,12 @@ pub trait WithdrawalStore: Send + Sync {
         doc_no: i32,
     ) -> StoreResult<Option<DocumentRecord>>;
 
-    /// Paid withdrawals with a payout day in `[from, to]`, by reason: (reason, count, Σ fen).
+    /// Paid withdrawals with a payout day in `[from, to]`, by reason:
+    /// (reason, count, Σ fen paid). The amount is the posting's (a closing
+    /// withdrawal pays the whole balance with its closing interest, not the
+    /// amount applied for), and only withdrawal postings (C11, C12) count: a
+    /// 201 debit under any other business type (a loan repaid from the HPF
+    /// balance) is counted from the ledger, so never twice.
     async fn paid_by_reason(&self, from: Date, to: Date) -> StoreResult<Vec<(String, i64, i64)>>;
 
     /// The online accounts of a member (who is told of an application's outcome).
@@ -906,9 +911,10 @@ macro_rules! impl_withdrawal_store {
                 to: anju_domain::Date,
             ) -> $crate::StoreResult<Vec<(String, i64, i64)>> {
                 sqlx::query_as(concat!(
-                    "SELECT w.reason, COUNT(*), CAST(SUM(w.amount_fen) AS BIGINT) FROM withdrawal w \
+                    "SELECT w.reason, COUNT(*), CAST(SUM(e.total_fen) AS BIGINT) FROM withdrawal w \
                      JOIN journal_entry e ON e.entry_id = w.entry_id \
-                     WHERE w.status = 'paid' AND e.value_date BETWEEN $1",
+                     WHERE w.status = 'paid' AND e.business_type IN ('C11', 'C12') \
+                     AND e.value_date BETWEEN $1",
                     $date,
                     " AND $2",
                     $date,

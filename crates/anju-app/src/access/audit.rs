@@ -128,24 +128,4 @@ impl Access<'_> {
     pub async fn search_audit(self, query: &AuditQuery) -> AppResult<Vec<AuditRecord>> {
         Ok(self.store().search_audit(query).await?)
     }
-
-    /// K18 不见面办理率 over `[from_us, to_us)`: (online + API actions, all
-    /// actions by people and partners). Batch jobs are not transactions.
-    pub async fn contactless_counts(self, from_us: i64, to_us: i64) -> AppResult<(i64, i64)> {
-        let counts = self.store().audit_channel_counts(from_us, to_us).await?;
-        let mut contactless = 0;
-        let mut total = 0;
-        for (channel, n) in counts {
-            match Channel::parse(&channel) {
-                Ok(Channel::Batch) | Err(_) => {}
-                Ok(c) => {
-                    total += n;
-                    if c.is_contactless() {
-                        contactless += n;
-                    }
-                }
-            }
-        }
-        Ok((contactless, total))
-    }
 }

@@ -22,6 +22,7 @@ use crate::Collection;
 use crate::access::Actor;
 use crate::ledger::MAX_ENTRIES_PER_BATCH;
 use crate::{App, AppResult};
+use anju_domain::access::Channel;
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::{BillLine, BillableMember, ContributionRates, RemittanceBill};
@@ -398,6 +399,9 @@ impl App {
                     paid_on: receipt.paid_on,
                     channel: receipt.channel.to_string(),
                     reference: receipt.reference,
+                    // Collected by the monthly run, whoever started it: no
+                    // one applied (K18 leaves it out).
+                    paid_via: Channel::Batch,
                 },
             ));
         }

@@ -214,6 +214,7 @@ impl App {
             reference: receipt.reference,
             entry_id: posted.entry_id.0,
             request_key: request_key.to_string(),
+            applied_via: actor.channel,
         };
         self.store().save_deposit(&deposit).await?;
         Ok(deposit)

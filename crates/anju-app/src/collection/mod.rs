@@ -368,6 +368,7 @@ impl App {
             paid_on: receipt.paid_on,
             channel: receipt.channel.to_string(),
             reference: receipt.reference,
+            paid_via: actor.channel,
         };
         self.store().mark_bill_paid(bill_id, &payment).await?;
         self.store()

@@ -3,14 +3,14 @@
 //! the dated manual inputs, with who entered each input and when. Inputs
 //! are kept as history: the latest per (year, key) is in force.
 
-use super::{finance_staff, is_total_key, same_day_a_year_before};
+use super::{finance_staff, is_total_key, same_day_a_year_before, same_day_in};
 use crate::Fund;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::fund::{
-    self, Inputs, KpiResult, KpiSource, KpiUnit, PlanCatalogue, Ratio, YearFigures,
+    self, Inputs, KpiFigures, KpiResult, KpiSource, KpiUnit, PlanCatalogue, Ratio, YearFigures,
 };
-use anju_domain::{Date, DomainError, Fen, Period};
+use anju_domain::{Date, DomainError, Period};
 use anju_store::FundInputRecord;
 
 /// Inputs some formulas read besides those the catalogue names (see
@@ -18,13 +18,25 @@ use anju_store::FundInputRecord;
 pub const FORMULA_INPUTS: &[(&str, &str)] = &[
     ("urban_employed", "城镇从业人员（K01 分母）"),
     ("gdp_growth_percent", "当年GDP增速（%，K04 目标）"),
-    ("previous_collection", "上年缴存额（元，K02 无上年数据时）"),
+    // K02's baseline is the 2020 figures; the ledger rarely goes back that
+    // far, so the year's collection is typed in as a yearly total for 2020
+    // (it replaces the computed figure for that whole year).
+    (
+        "collection",
+        "年度汇总：缴存额（元；录入2020年的即 K02 基期）",
+    ),
     (
         "flexible_medical_insured",
         "参加医保的灵活就业人员（K09 分母）",
     ),
-    ("online_transactions", "线上办理笔数（K18）"),
-    ("all_transactions", "全部业务笔数（K18）"),
+    (
+        "online_transactions",
+        "线上申请并办结的业务笔数（K18，录入时以录入为准）",
+    ),
+    (
+        "all_transactions",
+        "办结的业务笔数（K18，录入时以录入为准）",
+    ),
 ];
 
 /// One year of the plan: its figures and each KPI's standing.
@@ -112,12 +124,7 @@ impl App {
             }
             return Ok(());
         }
-        if key == "previous_collection" {
-            // Read as money (yuan) by the formula.
-            Fen::parse(value)?;
-        } else {
-            Ratio::parse_decimal(value)?;
-        }
+        Ratio::parse_decimal(value)?;
         Ok(())
     }
 }
@@ -133,12 +140,27 @@ impl Fund<'_> {
         let catalogue = self.plan_catalogue();
         let last = year.min(today.year()).min(catalogue.last_year);
         let mut years = Vec::new();
-        let mut previous = Some(self.year_figures(catalogue.first_year - 1, today).await?);
+        // A year that is over grows on the whole baseline year; the year
+        // under way on the same part of it.
+        let whole = Date::from_ymd(last, 12, 31)?;
+        let whole_baseline = self.baseline_figures(&catalogue, whole).await?;
+        let part_baseline = self.baseline_figures(&catalogue, today).await?;
+        let mut previous = self.year_figures(catalogue.first_year - 1, today).await?;
         for y in catalogue.first_year..=last {
             let figures = self.year_figures(y, today).await?;
             let inputs = self.inputs_in_force(y).await?;
-            let results = fund::evaluate(&catalogue, y, &figures, previous.as_ref(), &inputs);
-            previous = Some(figures.clone());
+            let baseline = if y == today.year() {
+                &part_baseline
+            } else {
+                &whole_baseline
+            };
+            let on = KpiFigures {
+                year: &figures,
+                previous: Some(&previous),
+                baseline: baseline.as_ref(),
+            };
+            let results = fund::evaluate(&catalogue, y, on, &inputs);
+            previous = figures.clone();
             years.push(KpiYear {
                 year: y,
                 figures,
@@ -166,13 +188,37 @@ impl Fund<'_> {
             let previous = self
                 .year_figures(year - 1, same_day_a_year_before(day)?)
                 .await?;
+            let baseline = self.baseline_figures(&catalogue, day).await?;
+            let on = KpiFigures {
+                year: &figures,
+                previous: Some(&previous),
+                baseline: baseline.as_ref(),
+            };
             months.push(KpiMonth {
                 period,
-                results: fund::evaluate(&catalogue, year, &figures, Some(&previous), &inputs),
+                results: fund::evaluate(&catalogue, year, on, &inputs),
             });
             period = period.next()?;
         }
         Ok(months)
+    }
+
+    /// The plan's baseline year's figures up to the same day as `day` in
+    /// its year (all of it once `day`'s year is over: a typed yearly total
+    /// stands in only for a whole year), for growth since the baseline; none
+    /// for a day in or before the baseline year.
+    pub(crate) async fn baseline_figures(
+        self,
+        catalogue: &PlanCatalogue,
+        day: Date,
+    ) -> AppResult<Option<YearFigures>> {
+        if day.year() <= catalogue.baseline_year {
+            return Ok(None);
+        }
+        let same_day = same_day_in(day, catalogue.baseline_year)?;
+        Ok(Some(
+            self.year_figures(catalogue.baseline_year, same_day).await?,
+        ))
     }
 
     /// The latest value of each input of `year`.

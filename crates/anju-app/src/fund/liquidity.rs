@@ -97,12 +97,8 @@ impl Fund<'_> {
     /// for every page view).
     pub async fn balance_figures(self, day: Date) -> AppResult<YearFigures> {
         let position = self.position_at(day).await?;
-        let book = self.store().loan_book().await?;
-        Ok(balances_of(
-            &position,
-            day.year(),
-            book.project_outstanding_fen,
-        ))
+        let project = self.store().project_principal_at(day).await?;
+        Ok(balances_of(&position, day.year(), project))
     }
 
     pub async fn liquidity(self, today: Date) -> AppResult<LiquidityView> {
@@ -162,18 +158,21 @@ impl Fund<'_> {
     }
 }
 
-/// The balance fields of [`YearFigures`] from GL balances: personal loans
-/// are 121 + 122 less the project loans' outstanding.
-pub(super) fn balances_of(position: &Position, year: i32, project_fen: i64) -> YearFigures {
+/// The balance fields of [`YearFigures`] from GL balances at the end of a
+/// day and the project loans' (121, 122) principal that same day: GL 121 +
+/// 122 carry both products, and the indicators (个贷率, K13 逾期率, K14, K15)
+/// are the personal book's — its balance and its overdue principal.
+pub(super) fn balances_of(position: &Position, year: i32, project: (i64, i64)) -> YearFigures {
     let asset = |code: &str| -credit_side(position, code).get();
+    let (project_performing, project_overdue) = project;
     YearFigures {
         year,
         deposit_balance_fen: credit_side(position, "201").get(),
         fund_bank_deposits_fen: asset("101"),
-        loan_balance_fen: asset("121") + asset("122") - project_fen,
-        project_loan_balance_fen: project_fen,
+        loan_balance_fen: asset("121") + asset("122") - project_performing - project_overdue,
+        project_loan_balance_fen: project_performing + project_overdue,
         bond_balance_fen: asset("124"),
-        overdue_principal_fen: asset("122"),
+        overdue_principal_fen: asset("122") - project_overdue,
         risk_reserve_fen: credit_side(position, "301").get(),
         ..YearFigures::default()
     }

@@ -11,6 +11,7 @@ mod distribution;
 mod kpi;
 mod liquidity;
 mod report;
+mod services;
 
 /// The records of deposits, alerts and distributions, as the use cases hand
 /// them out.
@@ -19,13 +20,14 @@ pub use deposits::{CashPlan, DepositRequest};
 pub use kpi::{FORMULA_INPUTS, KpiCockpit, KpiMonth, KpiYear};
 pub use liquidity::LiquidityView;
 pub use report::{AnnualReport, BranchRow, ReportLine, ReportPart, ReportSection, grouped, money};
+pub use services::ServiceChannels;
 
 use crate::Fund;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::access::{Role, duties};
 use anju_domain::fund::{
-    self, BalanceSheet, IncomeStatement, TrialBalance, YearFigures, apply_totals,
+    self, BalanceSheet, IncomeStatement, TrialBalance, YearFigures, apply_totals, indicators as ind,
 };
 use anju_domain::{Date, DomainError, Fen};
 use anju_store::GlDayRow;
@@ -73,16 +75,16 @@ impl App {
             .await?;
         let withdrawals = self.withdrawals().withdrawal_indicators(from, to).await?;
         let issued = self.store().loans_issued(from, to).await?;
-        let book = self.store().loan_book().await?;
-        let (online, all) = self.access().contactless_counts(from_us, to_us).await?;
-        let balances = liquidity::balances_of(&closing, year, book.project_outstanding_fen);
+        let project = self.store().project_principal_at(to).await?;
+        let services = self.fund().service_channels(from, to).await?;
+        let balances = liquidity::balances_of(&closing, year, project);
         Ok(YearFigures {
             year,
             collection_fen: withdrawals.collected.get(),
-            cumulative_collection_fen: member_flow(&history, &["C01", "C02"]),
+            cumulative_collection_fen: member_flow(&history, |t| matches!(t, "C01" | "C02")),
             withdrawals_fen: withdrawals.withdrawn.get(),
             housing_withdrawals_fen: withdrawals.housing.get(),
-            cumulative_withdrawals_fen: -member_flow(&history, &["C11", "C12"]),
+            cumulative_withdrawals_fen: -member_flow(&history, ind::is_withdrawal_type),
             withdrawers: counts.withdrawers,
             avg_monthly_deposit_balance_fen: average_month_end_201(&history, from, to)?,
             loans_issued_count: issued.count,
@@ -100,8 +102,8 @@ impl App {
             base_adjusted_employers: counts.base_adjusted,
             overdue_employers: counts.overdue_employers,
             flexible_contributors: counts.flexible_contributors,
-            online_transactions: online,
-            all_transactions: all,
+            online_transactions: services.online,
+            all_transactions: services.all,
             ..balances
         })
     }
@@ -255,11 +257,13 @@ fn average_month_end_201(history: &[GlDayRow], from: Date, to: Date) -> AppResul
     Ok(i64::try_from(total / i128::from(count)).unwrap_or(i64::MAX))
 }
 
-/// Σ credit − debit of 201 (members' deposits) over rows of these business
-/// types: what 汇缴/补缴 brought in, or (negated) what 提取 took out.
-fn member_flow(rows: &[GlDayRow], kinds: &[&str]) -> i64 {
+/// Σ credit − debit of 201 (members' deposits) over rows of the business
+/// types `kind` accepts: what 汇缴/补缴 brought in, or (negated) what 提取
+/// took out — withdrawals paid and loans repaid from the HPF balance, as
+/// the year's 提取额 counts them.
+fn member_flow(rows: &[GlDayRow], kind: impl Fn(&str) -> bool) -> i64 {
     rows.iter()
-        .filter(|r| r.gl_code == "201" && kinds.contains(&r.business_type.as_str()))
+        .filter(|r| r.gl_code == "201" && kind(&r.business_type))
         .map(|r| r.credit_fen - r.debit_fen)
         .sum()
 }
@@ -305,10 +309,16 @@ fn staff_login(actor: &Actor, roles: &[Role]) -> AppResult<String> {
 
 /// The same day a year earlier (29 February becomes the 28th).
 pub(crate) fn same_day_a_year_before(day: Date) -> AppResult<Date> {
-    let (year, month, dom) = day.ymd();
-    Ok(Date::from_ymd(year - 1, month, dom)
-        .or_else(|_| Date::from_ymd(year - 1, month, dom - 1))?)
+    same_day_in(day, day.year() - 1)
 }
 
+/// The same day of the year in `year` (29 February becomes the 28th).
+pub(crate) fn same_day_in(day: Date, year: i32) -> AppResult<Date> {
+    let (_, month, dom) = day.ymd();
+    Ok(Date::from_ymd(year, month, dom).or_else(|_| Date::from_ymd(year, month, dom - 1))?)
+}
+
+#[cfg(test)]
+mod kpi_tests;
 #[cfg(test)]
 mod tests;

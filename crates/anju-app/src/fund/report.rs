@@ -7,9 +7,11 @@
 
 use super::{Statements, same_day_a_year_before, year_span};
 use crate::Fund;
+use crate::withdrawal::WithdrawalIndicators;
 use crate::{App, AppResult};
 use anju_domain::fund::DistributionStatus;
-use anju_domain::fund::{KpiStatus, Ratio, YearFigures, indicators as ind};
+use anju_domain::fund::indicators::LOAN_REPAYMENT_REASON;
+use anju_domain::fund::{KpiFigures, KpiStatus, Ratio, YearFigures, indicators as ind};
 use anju_domain::{Date, Fen};
 use anju_store::BranchFigures;
 
@@ -87,16 +89,26 @@ pub struct BranchRow {
 }
 
 impl App {
+    /// The plan's KPIs for the report's year, its figures as of `to`.
     async fn year_kpis(
         &self,
-        year: i32,
+        to: Date,
         figures: &YearFigures,
         previous: Option<&YearFigures>,
     ) -> AppResult<Vec<anju_domain::fund::KpiResult>> {
         let catalogue = self.fund().plan_catalogue();
-        let inputs = self.fund().inputs_in_force(year).await?;
+        let inputs = self.fund().inputs_in_force(to.year()).await?;
+        let baseline = self.fund().baseline_figures(&catalogue, to).await?;
+        let on = KpiFigures {
+            year: figures,
+            previous,
+            baseline: baseline.as_ref(),
+        };
         Ok(anju_domain::fund::evaluate(
-            &catalogue, year, figures, previous, &inputs,
+            &catalogue,
+            to.year(),
+            on,
+            &inputs,
         ))
     }
 
@@ -128,14 +140,14 @@ impl Fund<'_> {
         );
         let statements = self.statements(from, to).await?;
         let withdrawals = self.withdrawals().withdrawal_indicators(from, to).await?;
-        let kpis = self.year_kpis(year, &figures, previous.as_ref()).await?;
+        let kpis = self.year_kpis(to, &figures, previous.as_ref()).await?;
         let branches = self.branch_rows(from, to).await?;
         let policy = self.policy();
         let centre_name = policy.centre_name.clone();
         let p = previous.as_ref();
         let sections = vec![
             organisation(&centre_name, &branches),
-            operation(&figures, p, &withdrawals.by_reason),
+            operation(&figures, p, &withdrawals),
             finance(&figures, p, &statements),
             risk(&figures, p),
             benefits(&figures, p),
@@ -185,9 +197,16 @@ fn organisation(centre: &str, branches: &[BranchRow]) -> ReportSection {
 fn operation(
     f: &YearFigures,
     p: Option<&YearFigures>,
-    by_reason: &[(String, String, i64, Fen)],
+    withdrawals: &WithdrawalIndicators,
 ) -> ReportSection {
-    let reasons = by_reason
+    let share_of = |sum: Fen| {
+        share(Ratio::new(
+            i128::from(sum.get()),
+            i128::from(f.withdrawals_fen),
+        ))
+    };
+    let mut reasons: Vec<Vec<String>> = withdrawals
+        .by_reason
         .iter()
         .map(|(code, name, count, sum)| {
             vec![
@@ -195,13 +214,21 @@ fn operation(
                 name.clone(),
                 count.to_string(),
                 money(sum.get()),
-                share(Ratio::new(
-                    i128::from(sum.get()),
-                    i128::from(f.withdrawals_fen),
-                )),
+                share_of(*sum),
             ]
         })
         .collect();
+    // Repaid straight from the balance: a reason-06 withdrawal the
+    // register does not hold, so its count is not known here.
+    if withdrawals.repaid_from_balance != Fen::ZERO {
+        reasons.push(vec![
+            LOAN_REPAYMENT_REASON.to_string(),
+            "偿还购房贷款本息（贷款直接扣划公积金）".to_string(),
+            "—".to_string(),
+            money(withdrawals.repaid_from_balance.get()),
+            share_of(withdrawals.repaid_from_balance),
+        ]);
+    }
     ReportSection {
         heading: "二、业务运行情况".to_string(),
         parts: vec![

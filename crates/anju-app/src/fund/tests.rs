@@ -1203,6 +1203,7 @@ async fn small_centre(app: &App) {
         paid_on: d("2026-03-10"),
         channel: "bank".into(),
         reference: "BK-1".into(),
+        paid_via: anju_domain::access::Channel::Online,
     };
     assert!(store.mark_bill_paid(100, &paid).await.expect("pay"));
     let application = WithdrawalRecord {

@@ -25,7 +25,7 @@ use crate::Loans;
 use crate::access::{Actor, Principal};
 use crate::withdrawal::PayoutRequest;
 use crate::{App, AppResult};
-use anju_domain::access::{Role, duties};
+use anju_domain::access::{Channel, Role, duties};
 use anju_domain::collection::{BillKind, MemberStatus};
 use anju_domain::ids::{BankCardNo, IdCardNo};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
@@ -150,7 +150,7 @@ impl App {
         let record = new_record(
             self.store().reserve_ids(1),
             member_id,
-            &principal.login,
+            (&principal.login, actor.channel),
             &application,
             &assessment,
             repay_card.as_str(),
@@ -815,10 +815,12 @@ fn check_seller(a: &LoanApplication) -> AppResult<()> {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// `applicant`: who applied and through which channel (K18 counts the
+/// loan, once disbursed, by it).
 fn new_record(
     id: i64,
     member_id: i64,
-    applicant: &str,
+    applicant: (&str, Channel),
     a: &LoanApplication,
     assessment: &LoanAssessment,
     repay_card: &str,
@@ -838,7 +840,7 @@ fn new_record(
         product: LoanProduct::Personal,
         status: LoanStatus::Submitted,
         applied_on: today,
-        applicant: applicant.to_string(),
+        applicant: applicant.0.to_string(),
         request_key: a.request_key.clone(),
         co_borrowers: assessment
             .parties
@@ -901,6 +903,7 @@ fn new_record(
         release_certificate: None,
         facts_source: assessment.sources.join("；"),
         updated_at_us: anju_store::now_micros(),
+        applied_via: applicant.1,
     }
 }
 
@@ -982,10 +985,12 @@ pub fn imported_loan(
         family: false,
         sources: vec!["迁移数据：原系统核定".to_string()],
     };
+    // Taken over from another system: how it was applied for is not known,
+    // so it is the batch's and K18 leaves it out.
     let mut record = new_record(
         loan_id,
         member_id,
-        "import",
+        ("import", Channel::Batch),
         &application,
         &assessment,
         repay_card,

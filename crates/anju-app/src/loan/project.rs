@@ -9,7 +9,7 @@ use super::staff_of;
 use crate::Loans;
 use crate::access::Actor;
 use crate::{App, AppResult};
-use anju_domain::access::duties;
+use anju_domain::access::{Channel, duties};
 use anju_domain::ids::BankCardNo;
 use anju_domain::loan::LoanProduct;
 use anju_domain::loan::LoanStatus;
@@ -122,6 +122,8 @@ fn project_record(
     let mut record =
         super::imported_loan(id, 0, a.amount, a.months, a.rate, method, account, today);
     record.product = LoanProduct::Project;
+    // Entered by staff (and not a service K18 counts: a personal loan is).
+    record.applied_via = Channel::Counter;
     record.status = LoanStatus::Reviewed;
     record.applicant = login.to_string();
     record.request_key = a.request_key.trim().to_string();

@@ -28,13 +28,14 @@ use crate::access::{Actor, Principal};
 use crate::{App, AppResult};
 use anju_domain::access::{Role, duties};
 use anju_domain::collection::MemberStatus;
+use anju_domain::fund::indicators::{LOAN_REPAYMENT_REASON, repays_loan_from_balance};
 use anju_domain::ids::{BankCardNo, IdCardNo};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::policy::{EvidenceKind, WithdrawalReason};
 use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::withdrawal::{Decision, MemberFacts, RulesInForce, WithdrawalRequest, decide};
 use anju_domain::{Date, DomainError, Fen, Period};
-use anju_store::{MemberChange, MemberRecord};
+use anju_store::{GlDayRow, MemberChange, MemberRecord};
 use sha2::{Digest, Sha256};
 
 /// Applications one list shows.
@@ -758,15 +759,28 @@ impl Withdrawals<'_> {
     }
 }
 
-/// Withdrawals paid in a period, by reason, with what was collected: K10
+/// Withdrawals in a period, by reason, with what was collected: K10
 /// (提取率 = withdrawn ÷ collected) and K11 (住房消费类提取率 = housing
 /// withdrawals ÷ all withdrawals).
+///
+/// Each yuan leaving a member's account (201) is counted once, by the
+/// business type of its posting: a withdrawal paid (C11/C12) from the
+/// register, with the register's reason; a loan repaid straight from the
+/// HPF balance (the run's L04/L05, a prepayment's L05/L06 — no withdrawal
+/// record is written for those) from the ledger, as reason 06. An
+/// entrusted repayment withdrawal (委托提取还贷) is a C11 withdrawal paid to a
+/// card, and the loan is then repaid from that card (L02, no 201 line), so
+/// it is counted once, in the register.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WithdrawalIndicators {
     pub from: Date,
     pub to: Date,
-    /// (code, name, count, Σ) per reason paid.
+    /// (code, name, count, Σ) per reason of the withdrawals paid.
     pub by_reason: Vec<(String, String, i64, Fen)>,
+    /// Loans repaid from the HPF balance (reason 06 偿还购房贷款本息), net
+    /// of reversals; not in `by_reason`, which counts the register.
+    pub repaid_from_balance: Fen,
+    /// Σ `by_reason` + `repaid_from_balance`.
     pub withdrawn: Fen,
     pub housing: Fen,
     pub collected: Fen,
@@ -779,26 +793,51 @@ impl Withdrawals<'_> {
         to: Date,
     ) -> AppResult<WithdrawalIndicators> {
         let reasons = self.policy().reasons_at(to);
+        let is_housing = |code: &str| reasons.iter().any(|r| r.code == code && r.housing);
+        let days = self.store().gl_days(from, to).await?;
+        let repaid = repaid_from_balance(&days)?;
         let mut indicators = WithdrawalIndicators {
             from,
             to,
             by_reason: Vec::new(),
-            withdrawn: Fen::ZERO,
-            housing: Fen::ZERO,
+            repaid_from_balance: repaid,
+            withdrawn: repaid,
+            housing: if is_housing(LOAN_REPAYMENT_REASON) {
+                repaid
+            } else {
+                Fen::ZERO
+            },
             collected: Fen::new(self.store().collected_between(from, to).await?),
         };
         for (code, count, sum) in self.store().paid_by_reason(from, to).await? {
-            let reason = reasons.iter().find(|r| r.code == code);
             let sum = Fen::new(sum);
             indicators.withdrawn = indicators.withdrawn.checked_add(sum)?;
-            if reason.is_some_and(|r| r.housing) {
+            if is_housing(&code) {
                 indicators.housing = indicators.housing.checked_add(sum)?;
             }
-            let name = reason.map_or_else(|| code.clone(), |r| r.name.clone());
+            let name = reasons
+                .iter()
+                .find(|r| r.code == code)
+                .map_or_else(|| code.clone(), |r| r.name.clone());
             indicators.by_reason.push((code, name, count, sum));
         }
         Ok(indicators)
     }
+}
+
+/// Σ debit − credit of 201 on loan postings in the day book rows: loans
+/// repaid from members' HPF balances, net of reversals.
+pub(crate) fn repaid_from_balance(days: &[GlDayRow]) -> AppResult<Fen> {
+    let mut repaid = Fen::ZERO;
+    for row in days
+        .iter()
+        .filter(|r| r.gl_code == "201" && repays_loan_from_balance(&r.business_type))
+    {
+        repaid = repaid
+            .checked_add(Fen::new(row.debit_fen))?
+            .checked_sub(Fen::new(row.credit_fen))?;
+    }
+    Ok(repaid)
 }
 
 fn state_changed(id: i64) -> crate::AppError {

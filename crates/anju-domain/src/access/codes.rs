@@ -27,8 +27,9 @@ crate::coded_enum! {
 }
 
 crate::coded_enum! {
-    /// Where an action came from. K18 (不见面办理率) counts online and API actions
-    /// against all actions by people and partners.
+    /// Where an action came from, and the channel a service was applied
+    /// through: K18 (不见面办理率) counts services completed that were applied
+    /// for online or through the API against all completed (batch left out).
     pub enum Channel ("渠道", "CHANNEL_UNKNOWN") {
         /// 网上服务大厅
         Online = "online" "网上服务大厅",

@@ -366,6 +366,7 @@ pub const CODES: &[CodeInfo] = &[
     c("SEED_SIZE", Invalid, "演示数据成员数超出范围"),
     c("SELF_APPROVAL", Forbidden, "审批人与前一环节经办人相同"),
     c("SELLER_REQUIRED", Invalid, "未填写售房人"),
+    c("SERVICE_KIND_UNKNOWN", Invalid, "未知的业务类型"),
     c("SIDE_UNKNOWN", Invalid, "借贷方向无效"),
     c("SIGNIN_EXISTS", Conflict, "身份证号已注册"),
     c("SIGNIN_FAILED", Unauthenticated, "账号或密码错误"),

@@ -3,6 +3,7 @@
 //! `None`: "no data", never 0%.
 
 use super::ratio::{Ratio, div_half_away};
+use num_bigint::BigInt;
 
 /// One year's figures, from the ledger and the registers (or a published report).
 /// Money in fen, counts as whole numbers; balances are year-end.
@@ -13,10 +14,12 @@ pub struct YearFigures {
     pub collection_fen: i64,
     /// 缴存总额 since inception.
     pub cumulative_collection_fen: i64,
-    /// 提取额 in the year.
+    /// 提取额 in the year: withdrawals paid (C11/C12) and loan repayments
+    /// from the HPF balance (reason 06, see [`repays_loan_from_balance`]).
     pub withdrawals_fen: i64,
-    /// Housing-consumption withdrawals (reasons marked `housing`).
+    /// Housing-consumption withdrawals (reasons marked `housing`, 06 included).
     pub housing_withdrawals_fen: i64,
+    /// 提取总额 since inception, counted as `withdrawals_fen` is.
     pub cumulative_withdrawals_fen: i64,
     /// 提取人数.
     pub withdrawers: i64,
@@ -31,10 +34,12 @@ pub struct YearFigures {
     pub remote_loans_fen: i64,
     pub project_loans_issued_fen: i64,
     pub loans_repaid_fen: i64,
-    /// Personal loan balance (121 + 122).
+    /// Personal loan balance at year end: the personal loans' 121 + 122.
     pub loan_balance_fen: i64,
+    /// Project loans' (公租房建设贷款) 121 + 122 at year end.
     pub project_loan_balance_fen: i64,
     pub bond_balance_fen: i64,
+    /// Personal loans' overdue principal (their 122) at year end.
     pub overdue_principal_fen: i64,
     /// 贷款风险准备 (GL 301).
     pub risk_reserve_fen: i64,
@@ -53,6 +58,32 @@ pub struct YearFigures {
     pub flexible_contributors: i64,
     pub online_transactions: i64,
     pub all_transactions: i64,
+}
+
+/// The withdrawal reason a repayment from the HPF balance counts as:
+/// 06 偿还购房贷款本息.
+pub const LOAN_REPAYMENT_REASON: &str = "06";
+
+/// Business types of the withdrawal register's postings: 部分提取 (C11)
+/// and 销户提取 (C12). Their reason is the register's.
+pub const WITHDRAWAL_TYPES: [&str; 2] = ["C11", "C12"];
+
+/// Whether a posting of this business type that debits a member's account
+/// (201) is a loan repayment from the HPF balance: the repayment run (L04,
+/// L05) and a prepayment or settlement (L05, L06) post Dr 201 / Cr 121
+/// straight from the loan, with no withdrawal record. Every loan type is
+/// taken, so a new one (L07 展期 …) that draws on 201 is not missed. Such a
+/// debit is a withdrawal for reason 06, counted from the ledger only: the
+/// register holds the C11/C12 postings, never these, so no yuan is counted
+/// twice.
+pub fn repays_loan_from_balance(business_type: &str) -> bool {
+    business_type.starts_with('L')
+}
+
+/// Whether the 201 debits of this business type are withdrawals (提取):
+/// the register's C11/C12, or a loan repaid from the HPF balance.
+pub fn is_withdrawal_type(business_type: &str) -> bool {
+    WITHDRAWAL_TYPES.contains(&business_type) || repays_loan_from_balance(business_type)
 }
 
 fn ratio(num: i64, den: i64) -> Option<Ratio> {
@@ -82,7 +113,8 @@ pub fn utilisation(f: &YearFigures) -> Option<Ratio> {
     Ratio::new(used, i128::from(f.deposit_balance_fen))
 }
 
-/// 个人贷款逾期率: overdue principal ÷ personal loan balance.
+/// 个人贷款逾期率 (K13): personal loans' overdue principal ÷ personal loan
+/// balance, both at year end (project loans in neither).
 pub fn overdue_rate(f: &YearFigures) -> Option<Ratio> {
     ratio(f.overdue_principal_fen, f.loan_balance_fen)
 }
@@ -143,6 +175,68 @@ pub fn growth(current: i64, previous: i64) -> Option<Ratio> {
     ratio(current, previous).map(Ratio::minus_one)
 }
 
+/// Basis points (0.01 percentage point) in one: the precision a growth
+/// rate is shown with (two decimals of a percent).
+const BASIS_POINTS: i128 = 10_000;
+
+/// 年均增长率: the average yearly growth from `base` to `value` over
+/// `years` years, (value ÷ base)^(1/years) − 1, rounded half away from zero
+/// to the basis point (the two decimals of a percent the KPI page shows)
+/// and returned as that rounded figure (k ÷ 10,000), so what is compared
+/// with a target is what is shown. The root is irrational in general, so it
+/// is never evaluated: k is found by comparing powers of whole numbers with
+/// big integers (see [`basis_point_root`]). None when there is no base,
+/// the value is negative or no year has passed.
+pub fn average_growth(value: i64, base: i64, years: u32) -> Option<Ratio> {
+    if base <= 0 || value < 0 || years == 0 {
+        return None;
+    }
+    let root = basis_point_root(value, base, years);
+    Ratio::new(root - BASIS_POINTS, BASIS_POINTS)
+}
+
+/// The n-th root of value ÷ base in basis points, rounded half away from
+/// zero of the growth (up when value ≥ base, down otherwise) — exactly.
+/// With x the root and y a candidate in basis points, y − ½ ≤ 10,000·x
+/// reads ((2y − 1) ÷ 20,000)^n ≤ value ÷ base, i.e.
+/// (2y − 1)^n · base ≤ value · 20,000^n: whole numbers only.
+fn basis_point_root(value: i64, base: i64, years: u32) -> i128 {
+    let scale = BigInt::from(2 * BASIS_POINTS).pow(years);
+    let value_side = BigInt::from(value) * scale;
+    let base = BigInt::from(base);
+    // Whether 10,000·x is at least `half_steps` ÷ 2.
+    let at_least = |half_steps: i128| BigInt::from(half_steps).pow(years) * &base <= value_side;
+    if at_least(2 * BASIS_POINTS) {
+        // Growth ≥ 0: the largest y with 10,000·x ≥ y − ½.
+        let (mut low, mut high) = (BASIS_POINTS, 2 * BASIS_POINTS);
+        while at_least(2 * high - 1) {
+            (low, high) = (high, high * 2);
+        }
+        while high - low > 1 {
+            let mid = low + (high - low) / 2;
+            if at_least(2 * mid - 1) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        low
+    } else {
+        // Growth < 0: the smallest y with 10,000·x ≤ y + ½.
+        let at_most = |half_steps: i128| BigInt::from(half_steps).pow(years) * &base >= value_side;
+        let (mut low, mut high) = (-1, BASIS_POINTS);
+        while high - low > 1 {
+            let mid = low + (high - low) / 2;
+            if at_most(2 * mid + 1) {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        high
+    }
+}
+
 /// 人均缴存额: collection ÷ members, half-up to the fen.
 pub fn per_capita_fen(collection: i64, members: i64) -> Option<i64> {
     if members <= 0 {
@@ -178,5 +272,60 @@ mod tests {
         assert_eq!(growth(1, 0), None);
         assert_eq!(per_capita_fen(10, 4), Some(3));
         assert_eq!(per_capita_fen(10, 0), None);
+    }
+
+    fn bp(k: i128) -> Option<Ratio> {
+        Ratio::new(k, 10_000)
+    }
+
+    #[test]
+    fn average_growth_is_the_root_rounded_once_to_the_basis_point() {
+        // ¥12,100.00 two years after ¥10,000.00: √1.21 = 1.1, 10.00% a year.
+        assert_eq!(average_growth(12_100_00, 10_000_00, 2), bp(1_000));
+        // ∛1.3 = 1.091392…: 1.09135³ = 1.299846… ≤ 1.3 < 1.09145³ =
+        // 1.300203…, so 9.14% (914 basis points).
+        assert_eq!(average_growth(13_000_00, 10_000_00, 3), bp(914));
+        // Down: √0.81 = 0.9, −10.00%; nothing left is −100.00%.
+        assert_eq!(average_growth(8_100_00, 10_000_00, 2), bp(-1_000));
+        assert_eq!(average_growth(0, 10_000_00, 4), bp(-10_000));
+        // Exactly half a basis point rounds away from zero, both ways.
+        assert_eq!(average_growth(100_005, 100_000, 1), bp(1));
+        assert_eq!(average_growth(99_995, 100_000, 1), bp(-1));
+        assert_eq!(average_growth(100_000, 100_000, 5), bp(0));
+        // One year is the plain growth, rounded: 107/100 − 1 = 7.00%.
+        assert_eq!(average_growth(107, 100, 1), bp(700));
+        assert_eq!(average_growth(1, 0, 2), None);
+        assert_eq!(average_growth(-1, 10, 2), None);
+        assert_eq!(average_growth(10, 10, 0), None);
+    }
+
+    proptest::proptest! {
+        /// Checked against the definition in exact fractions: with k the
+        /// basis points returned, (1 + (k − ½)/10⁴)ⁿ ≤ value/base ≤
+        /// (1 + (k + ½)/10⁴)ⁿ, the half belonging to the side away from zero.
+        #[test]
+        fn average_growth_brackets_the_root(
+            value in 0i64..10_000_000_000_000,
+            base in 1i64..10_000_000_000_000,
+            years in 1u32..=10,
+        ) {
+            use num_rational::BigRational;
+            let k = average_growth(value, base, years).expect("growth");
+            let k = BigRational::new(k.num.into(), 1.into()) * BigRational::new(10_000.into(), k.den.into());
+            let q = BigRational::new(value.into(), base.into());
+            let half = BigRational::new(1.into(), 2.into());
+            let at = |bp: BigRational| {
+                let x = BigRational::from_integer(1.into()) + bp / BigRational::from_integer(10_000.into());
+                num_traits::pow::Pow::pow(x, years)
+            };
+            let zero = BigRational::from_integer(0.into());
+            let low = at(k.clone() - half.clone());
+            let high = at(k.clone() + half);
+            if k >= zero {
+                proptest::prop_assert!(low <= q && q < high);
+            } else {
+                proptest::prop_assert!(low < q && q <= high);
+            }
+        }
     }
 }

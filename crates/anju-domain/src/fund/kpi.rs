@@ -283,11 +283,12 @@ pub type Inputs = BTreeMap<String, String>;
 /// The formula keys a catalogue may name. Some read fixed input keys too:
 /// coverage (`urban_employed`), per_capita_growth (`gdp_growth_percent` as the
 /// target), flexible_medical_share (`flexible_medical_insured`),
-/// collection_growth (`previous_collection`, yuan, without last year's figures),
 /// contactless_rate (`online_transactions` and `all_transactions` override).
+/// average_collection_growth reads the baseline year's figures (whose
+/// collection may be a typed yearly total).
 pub const FORMULAS: &[&str] = &[
     "coverage",
-    "collection_growth",
+    "average_collection_growth",
     "cumulative_collection",
     "per_capita_growth",
     "base_adjustment_rate",
@@ -315,29 +316,32 @@ pub fn suzhou_14th() -> PlanCatalogue {
     parse_catalogue("plans/suzhou-14th.toml", SUZHOU_14TH).expect("plans/suzhou-14th.toml is valid")
 }
 
-/// Evaluates every KPI for `year` from the computed figures of that year and the year before, and the inputs.
+/// The figures a year's KPIs are computed from: the year's, the year
+/// before's (growth on last year) and the plan's baseline year's (average
+/// growth since the baseline), each as of the same day of its year.
+#[derive(Debug, Clone, Copy)]
+pub struct KpiFigures<'a> {
+    pub year: &'a YearFigures,
+    pub previous: Option<&'a YearFigures>,
+    pub baseline: Option<&'a YearFigures>,
+}
+
+/// Evaluates every KPI for `year` from the figures and the inputs.
 pub fn evaluate(
     cat: &PlanCatalogue,
     year: i32,
-    figures: &YearFigures,
-    previous: Option<&YearFigures>,
+    figures: KpiFigures<'_>,
     inputs: &Inputs,
 ) -> Vec<KpiResult> {
     cat.kpis
         .iter()
-        .map(|k| evaluate_one(k, year, figures, previous, inputs))
+        .map(|k| evaluate_one(k, year, figures, inputs))
         .collect()
 }
 
-fn evaluate_one(
-    k: &KpiDef,
-    year: i32,
-    figures: &YearFigures,
-    previous: Option<&YearFigures>,
-    inputs: &Inputs,
-) -> KpiResult {
+fn evaluate_one(k: &KpiDef, year: i32, figures: KpiFigures<'_>, inputs: &Inputs) -> KpiResult {
     let (value, from_input) = match &k.source {
-        KpiSource::Formula(key) => formula_value(key, figures, previous, inputs),
+        KpiSource::Formula(key) => formula_value(key, figures, inputs),
         KpiSource::Input(keys) => (input_value(keys, k.unit, inputs), true),
     };
     let target = target_for(k, year, inputs);
@@ -412,16 +416,12 @@ fn within(value: &KpiValue, target: &KpiValue, tolerance_ppm: i64) -> Option<boo
 }
 
 /// A formula's value and whether it came from typed inputs.
-fn formula_value(
-    key: &str,
-    f: &YearFigures,
-    previous: Option<&YearFigures>,
-    inputs: &Inputs,
-) -> (Option<KpiValue>, bool) {
+fn formula_value(key: &str, figures: KpiFigures<'_>, inputs: &Inputs) -> (Option<KpiValue>, bool) {
+    let (f, previous) = (figures.year, figures.previous);
     let computed = |r: Option<Ratio>| (r.map(KpiValue::Ratio), false);
     match key {
         "coverage" => computed(over_input(f.contributing_members, inputs, "urban_employed")),
-        "collection_growth" => collection_growth(f, previous, inputs),
+        "average_collection_growth" => computed(average_collection_growth(f, figures.baseline)),
         "cumulative_collection" => (Some(KpiValue::Fen(f.cumulative_collection_fen)), false),
         "per_capita_growth" => computed(previous.and_then(|p| ind::per_capita_growth(f, p))),
         "base_adjustment_rate" => computed(ind::base_adjustment_rate(f)),
@@ -447,22 +447,14 @@ fn formula_value(
     }
 }
 
-fn collection_growth(
-    f: &YearFigures,
-    previous: Option<&YearFigures>,
-    inputs: &Inputs,
-) -> (Option<KpiValue>, bool) {
-    if let Some(p) = previous.filter(|p| p.collection_fen != 0) {
-        return (
-            ind::growth(f.collection_fen, p.collection_fen).map(KpiValue::Ratio),
-            false,
-        );
-    }
-    let typed = inputs
-        .get("previous_collection")
-        .and_then(|t| crate::money::Fen::parse(t).ok());
-    let growth = typed.and_then(|p| ind::growth(f.collection_fen, p.get()));
-    (growth.map(KpiValue::Ratio), true)
+/// K02 归集额年均增长率, the plan's "average a year" from the baseline:
+/// (collection ÷ baseline collection)^(1/(year − baseline year)) − 1,
+/// rounded to the basis point (see [`ind::average_growth`]). One year on
+/// from the baseline it is the plain growth on that year.
+fn average_collection_growth(f: &YearFigures, baseline: Option<&YearFigures>) -> Option<Ratio> {
+    let baseline = baseline?;
+    let years = u32::try_from(f.year - baseline.year).ok()?;
+    ind::average_growth(f.collection_fen, baseline.collection_fen, years)
 }
 
 fn contactless(f: &YearFigures, inputs: &Inputs) -> (Option<KpiValue>, bool) {

@@ -15,7 +15,7 @@ pub mod ratio;
 pub mod statements;
 pub mod totals;
 
-pub use codes::{DepositKind, DepositStatus, DistributionStatus};
+pub use codes::{DepositKind, DepositStatus, DistributionStatus, ServiceKind};
 pub use distribution::{
     DistributionInput, DistributionPlan, DistributionRule, closing_lines, distribution_lines,
     plan_distribution,
@@ -23,8 +23,8 @@ pub use distribution::{
 pub use forecast::{Forecast, ForecastMonth, KnownFlow, MonthFlow, forecast};
 pub use indicators::YearFigures;
 pub use kpi::{
-    Comparison, FORMULAS, Inputs, KpiDef, KpiResult, KpiSource, KpiStatus, KpiUnit, KpiValue,
-    PlanCatalogue, evaluate, parse_catalogue, suzhou_14th,
+    Comparison, FORMULAS, Inputs, KpiDef, KpiFigures, KpiResult, KpiSource, KpiStatus, KpiUnit,
+    KpiValue, PlanCatalogue, evaluate, parse_catalogue, suzhou_14th,
 };
 pub use ladder::{Ladder, LadderRung, Term, suggest_ladder};
 pub use liquidity::{Alert, AlertLevel, Snapshot, Thresholds, check, snapshot};

@@ -490,7 +490,12 @@ fn result(
     i: &Inputs,
     id: &str,
 ) -> KpiResult {
-    evaluate(cat, year, f, prev, i)
+    let figures = KpiFigures {
+        year: f,
+        previous: prev,
+        baseline: None,
+    };
+    evaluate(cat, year, figures, i)
         .into_iter()
         .find(|k| k.id == id)
         .expect("kpi")
@@ -686,24 +691,38 @@ fn inputs_targets_and_missing_data() {
         k01_2023.target_this_year,
         Some(KpiValue::Ratio(Ratio::new(744, 1000).expect("r")))
     );
-    // K02: 3,000,000 ÷ 2,500,000 − 1 = 20% from last year's figures, or from
-    // the typed previous collection (25,000.00 yuan) without them.
-    let k02 = result(&cat, 2025, &f, Some(&prev), &none, "K02");
-    assert_eq!(
-        (k02.value, k02.from_input),
-        (Some(KpiValue::Ratio(Ratio::new(1, 5).expect("r"))), false)
-    );
-    let typed = result(
+    // K02 is the average yearly growth since the 2020 baseline: 3,000,000
+    // in 2025 on 2,500,000 in 2020 is 1.2^(1/5) = 1.037137…, 3.71% a year
+    // (1.03705⁵ = 1.199495… ≤ 1.2 < 1.03715⁵ = 1.200074…, so 371 basis
+    // points), below the 7% path. Last year's figures alone are no data.
+    let baseline = YearFigures {
+        year: 2020,
+        ..prev.clone()
+    };
+    let k02 = evaluate(
         &cat,
         2025,
-        &f,
-        None,
-        &inputs(&[("previous_collection", "25000.00")]),
-        "K02",
-    );
-    assert_eq!((typed.status, typed.from_input), (KpiStatus::OnTrack, true));
+        KpiFigures {
+            year: &f,
+            previous: Some(&prev),
+            baseline: Some(&baseline),
+        },
+        &none,
+    )
+    .into_iter()
+    .find(|k| k.id == "K02")
+    .expect("K02");
     assert_eq!(
-        result(&cat, 2025, &f, None, &none, "K02").status,
+        (k02.value.clone(), k02.status, k02.from_input),
+        (
+            Some(KpiValue::Ratio(Ratio::new(371, 10_000).expect("r"))),
+            KpiStatus::AtRisk,
+            false
+        )
+    );
+    assert_eq!(k02.value.map(|v| v.to_string()), Some("3.71%".to_string()));
+    assert_eq!(
+        result(&cat, 2025, &f, Some(&prev), &none, "K02").status,
         KpiStatus::NoData
     );
     // K04: per capita 1,000,000 vs 833,333.33 → +20%; GDP 5.0% → above; GDP 20 → not strictly above.

@@ -8,6 +8,7 @@ use crate::{
     AgreementRecord, BaseFilingRecord, BillPayment, CaseRecord, CaseStepRecord, DepositRecord,
     NewBase, ReliefRecord, Store,
 };
+use anju_domain::access::Channel;
 use anju_domain::collection::BillKind;
 use anju_domain::collection::CaseStatus;
 use anju_domain::collection::CaseStep;
@@ -87,6 +88,7 @@ pub fn employer_status_filings_and_search(store: Arc<dyn Store>) -> BoxFuture<()
             filed_on: d("2026-07-10"),
             member_count: 1,
             filed_by: "13****5678".to_string(),
+            applied_via: Channel::Online,
         };
         let gone = [NewBase {
             member_id: 3,
@@ -200,6 +202,7 @@ pub fn reversed_bills_free_the_month_and_reliefs_are_decided_once(
             paid_on: d("2026-10-18"),
             channel: "bank".to_string(),
             reference: "B1".to_string(),
+            paid_via: Channel::Counter,
         };
         assert!(store.mark_bill_paid(100, &payment).await.expect("pay"));
         assert_eq!(
@@ -405,6 +408,7 @@ pub fn flexible_agreements_and_deposits(store: Arc<dyn Store>) -> BoxFuture<()> 
             reference: "E1".to_string(),
             entry_id: 70,
             request_key: "k1".to_string(),
+            applied_via: Channel::Online,
         };
         store.save_deposit(&deposit).await.expect("deposit");
         store

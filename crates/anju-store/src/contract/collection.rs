@@ -5,6 +5,7 @@ use super::cases::d;
 use crate::{
     BillLineRecord, BillPayment, BillRecord, EmployerRecord, MemberChange, MemberRecord, Store,
 };
+use anju_domain::access::Channel;
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::EmployerStatus;
@@ -249,6 +250,7 @@ pub fn bills_are_monthly_and_paid_once(store: Arc<dyn Store>) -> BoxFuture<()> {
             paid_on: d(on),
             channel: "bank".into(),
             reference: format!("BK-{entry_id}"),
+            paid_via: Channel::Online,
         };
         assert!(
             store

@@ -14,6 +14,7 @@ use crate::{
     PostOptions, Store,
 };
 use anju_domain::Fen;
+use anju_domain::access::Channel;
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::MemberStatus;
@@ -331,6 +332,7 @@ pub fn collection_year_and_branch_figures(store: Arc<dyn Store>) -> BoxFuture<()
             paid_on: d(on),
             channel: "bank".into(),
             reference: format!("BK-{entry_id}"),
+            paid_via: Channel::Counter,
         };
         // Employer 10: March paid on time, April paid on time.
         store

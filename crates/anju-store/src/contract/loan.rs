@@ -4,6 +4,7 @@
 use super::BoxFuture;
 use super::cases::d;
 use crate::{InstallmentRecord, LoanEventRecord, LoanRecord, LoanRunUpdate, Store};
+use anju_domain::access::Channel;
 use anju_domain::loan::CreditGrade;
 use anju_domain::loan::Grade;
 use anju_domain::loan::InstallmentStatus;
@@ -72,6 +73,7 @@ pub fn loan_record(loan_id: i64, member_id: i64, key: &str) -> LoanRecord {
         release_certificate: None,
         facts_source: String::new(),
         updated_at_us: 1,
+        applied_via: Channel::Online,
     }
 }
 

@@ -9,6 +9,7 @@ mod casework;
 mod collection;
 mod fund;
 mod interest;
+mod kpi;
 mod loan;
 mod property;
 mod withdrawal;
@@ -19,6 +20,7 @@ pub use casework::*;
 pub use collection::*;
 pub use fund::*;
 pub use interest::*;
+pub use kpi::*;
 pub use loan::*;
 pub use property::*;
 pub use withdrawal::*;
@@ -121,6 +123,9 @@ macro_rules! contract_tests {
             fund_deposits_mature_once_and_inputs_keep_history,
             fund_alerts_open_once_clear_and_acknowledge,
             distributions_are_prepared_then_approved_once,
+            withdrawals_by_reason_count_each_posting_once,
+            project_principal_is_read_as_at_a_day,
+            services_are_counted_by_the_channel_applied_through,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

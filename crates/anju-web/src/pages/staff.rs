@@ -8,6 +8,7 @@ use crate::state::WebState;
 use anju_app::access::{AuditQuery, ReversalRequest, TaskRecord};
 use anju_domain::Fen;
 use anju_domain::access::{TaskKind, TaskStatus, check_decider};
+use anju_domain::fund::Ratio;
 use anju_domain::ledger::gl_account;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -330,22 +331,28 @@ pub async fn audit_search(
         limit: AUDIT_PAGE,
         ..AuditQuery::default()
     };
-    let (Ok(records), Ok((contactless, total))) = (
+    // K18 for the year so far, from the services completed (not from
+    // these rows: sign-ins and refusals are not services).
+    let today = state.today();
+    let year_start = anju_domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
+    let (Ok(records), Ok(services)) = (
         app.access().search_audit(&query).await,
-        app.access().contactless_counts(0, i64::MAX).await,
+        app.fund().service_channels(year_start, today).await,
     ) else {
         return internal(app, Some(&session));
     };
     let next_before = (records.len() == AUDIT_PAGE as usize)
         .then(|| records.last().map(|r| r.audit_id))
         .flatten();
-    let rate = if total == 0 {
-        "暂无数据".to_string()
-    } else {
-        format!(
-            "{:.2}%（{contactless} / {total}）",
-            contactless as f64 * 100.0 / total as f64
-        )
+    let rate = match Ratio::new(i128::from(services.online), i128::from(services.all)) {
+        None => "暂无数据".to_string(),
+        Some(r) => format!(
+            "{}（{} 年线上办结 {} / 办结 {}）",
+            r.percent_text(2),
+            today.year(),
+            services.online,
+            services.all
+        ),
     };
     let contactless = match KpiRow::new(app, "K18", rate) {
         Ok(k18) => k18,

@@ -9,7 +9,9 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
-use anju_app::withdrawal::{BlacklistRecord, WithdrawalApplication, WithdrawalRecord};
+use anju_app::withdrawal::{
+    BlacklistRecord, WithdrawalApplication, WithdrawalIndicators, WithdrawalRecord,
+};
 use anju_app::{AppError, AppResult};
 use anju_domain::Fen;
 use anju_domain::access::duties;
@@ -45,7 +47,8 @@ pub struct QueueRow {
 
 pub struct ReasonShare {
     pub name: String,
-    pub count: i64,
+    /// "—" for loans repaid straight from the balance (no register count).
+    pub count: String,
     pub amount: Fen,
 }
 
@@ -193,15 +196,7 @@ async fn queue_page(
         year: today.year(),
         k10,
         k11,
-        shares: k
-            .by_reason
-            .into_iter()
-            .map(|(_, name, count, amount)| ReasonShare {
-                name,
-                count,
-                amount,
-            })
-            .collect(),
+        shares: reason_shares(&k),
         blacklist: listed
             .iter()
             .map(|b| BlacklistRow {
@@ -214,6 +209,28 @@ async fn queue_page(
         can_blacklist: duties::REVIEWERS.contains(&session.principal.role),
     };
     render(app, Some(session), page.render())
+}
+
+/// The year's withdrawals by reason, then the loans repaid straight from
+/// the HPF balance (reason 06 too, counted in K10/K11).
+fn reason_shares(k: &WithdrawalIndicators) -> Vec<ReasonShare> {
+    let mut shares: Vec<ReasonShare> = k
+        .by_reason
+        .iter()
+        .map(|(_, name, count, amount)| ReasonShare {
+            name: name.clone(),
+            count: count.to_string(),
+            amount: *amount,
+        })
+        .collect();
+    if k.repaid_from_balance != Fen::ZERO {
+        shares.push(ReasonShare {
+            name: "偿还购房贷款本息（贷款直接扣划公积金）".to_string(),
+            count: "—".to_string(),
+            amount: k.repaid_from_balance,
+        });
+    }
+    shares
 }
 
 pub async fn withdrawal_queue(

@@ -68,6 +68,7 @@ impl App {
                 .principal
                 .as_ref()
                 .map_or_else(|| "system".to_string(), |p| p.masked_login()),
+            applied_via: actor.channel,
         };
         self.store().file_bases(&filing, bases).await?;
         Ok(filing)

@@ -128,8 +128,8 @@ fn total_label(key: &str) -> &'static str {
         "base_adjusted_employers" => "办理基数调整单位数",
         "overdue_employers" => "汇缴逾期单位数",
         "flexible_contributors" => "灵活就业缴存人数",
-        "online_transactions" => "线上办理笔数",
-        "all_transactions" => "全部业务笔数",
+        "online_transactions" => "线上办结业务笔数",
+        "all_transactions" => "办结业务笔数",
         _ => "",
     }
 }
