@@ -757,6 +757,17 @@ impl Loans<'_> {
         Ok(self.store().loans_in(status, 200).await?)
     }
 
+    /// The member borrows here with the month taken from the HPF balance
+    /// (委托扣划) on an active loan.
+    pub async fn has_entrusted_loan(self, member_id: i64) -> AppResult<bool> {
+        Ok(self
+            .store()
+            .loans_of(member_id)
+            .await?
+            .iter()
+            .any(|l| l.member_id == member_id && l.entrusted && l.status == LoanStatus::Active))
+    }
+
     pub async fn has_hpf_loan(self, member_id: i64) -> AppResult<bool> {
         Ok(self.store().loan_counts(&[member_id]).await?.0 > 0)
     }

@@ -1192,3 +1192,55 @@ async fn a_month_paid_late_breaks_the_run_of_contributions() {
     let refusals = months(app.clone(), "2026-11-20").await;
     assert!(refusals.contains("（目前 2 个月）"), "{refusals}");
 }
+
+/// A month of an entrusted HPF loan is taken once: the run takes it from
+/// the balance, so an HPF-kind 委托提取还贷 agreement is refused once the
+/// loan is entrusted, and one signed before is skipped by the repayment day.
+#[tokio::test]
+async fn an_entrusted_loan_is_not_also_paid_by_a_repayment_agreement() {
+    use crate::withdrawal::RepaymentTerms;
+    use anju_domain::withdrawal::AgreementKind;
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let terms = RepaymentTerms {
+        kind: AgreementKind::Hpf,
+        lender: "苏州市住房公积金管理中心".into(),
+        loan_contract_no: "GJJ-2026-0001".into(),
+        monthly: yuan("900.00"),
+        pay_day: 20,
+        bank_card: CARD.into(),
+        ends_on: d("2036-11-30"),
+    };
+    app.withdrawals()
+        .sign_repayment_agreement(&member(1), 1, &terms, d("2026-11-20"))
+        .await
+        .expect("signed before the loan");
+    let mut a = application("k", "100000.00", 120);
+    a.entrusted = true;
+    disbursed(&app, 1, a, d("2026-11-29")).await;
+    let batch = Actor::anonymous(anju_domain::access::Channel::Batch, "test", "local");
+    let day = app
+        .withdrawals()
+        .run_entrusted_repayments(&batch, d("2026-12-20"))
+        .await
+        .expect("day");
+    assert_eq!((day.due, day.paid, day.nothing_to_pay), (1, 0, 1));
+    assert!(
+        app.withdrawals()
+            .withdrawals_of(1)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    app.withdrawals()
+        .end_repayment_agreement(&member(1), 1)
+        .await
+        .expect("end");
+    let refused = app
+        .withdrawals()
+        .sign_repayment_agreement(&member(1), 1, &terms, d("2026-12-21"))
+        .await
+        .expect_err("the run already repays it");
+    assert_eq!(refused.code(), Some("REPAYMENT_TERMS"));
+    assert!(refused.to_string().contains("无须另签"), "{refused}");
+}

@@ -73,6 +73,13 @@ impl App {
             return Err(invalid("协议终止日须晚于今天"));
         }
         let card = BankCardNo::parse(terms.bank_card.trim())?;
+        // The repayment run already takes an entrusted HPF loan's month
+        // from the balance; a second order would pay it twice.
+        if terms.kind == AgreementKind::Hpf && self.loans().has_entrusted_loan(member_id).await? {
+            return Err(invalid(
+                "您的住房公积金贷款已约定由公积金账户按月扣还，无须另签委托提取还贷协议",
+            ));
+        }
         // The member must be able to withdraw for loan repayment at all.
         let request = anju_domain::withdrawal::WithdrawalRequest {
             reason: "06".to_string(),
@@ -143,6 +150,14 @@ impl App {
             .is_some()
         {
             day.already_done += 1;
+            return Ok(());
+        }
+        // An HPF loan that became entrusted after the agreement was signed
+        // is repaid by the run: paying it here too would pay it twice.
+        if agreement.kind == AgreementKind::Hpf
+            && self.loans().has_entrusted_loan(agreement.member_id).await?
+        {
+            day.nothing_to_pay += 1;
             return Ok(());
         }
         let member = self.member_for_withdrawal(agreement.member_id).await?;
