@@ -243,3 +243,29 @@ impl LicenceLibrary for HttpRegistries {
         })
     }
 }
+
+fn certificate_of(w: WireCertificate) -> Lookup<RemoteContribution> {
+    let party = Party::Centres;
+    Ok(RemoteContribution {
+        holder: field(party, "缴存人身份证号", IdCardNo::parse(&w.holder_id_card))?,
+        issued_on: field(party, "出具日期", Date::parse(&w.issued_on))?,
+        balance: Fen::new(w.balance_fen),
+        months: w.months,
+        certificate_no: w.certificate_no,
+        centre: w.centre,
+    })
+}
+
+#[async_trait]
+impl CentreCertificates for HttpRegistries {
+    async fn certificate(&self, certificate_no: &str) -> Lookup<CertificateAnswer> {
+        let question = CertificateQuery {
+            certificate_no: certificate_no.to_string(),
+        };
+        let reply: CertificateReply = self.ask(Party::Centres, CERTIFICATE, &question).await?;
+        Ok(CertificateAnswer {
+            certificate: reply.certificate.map(certificate_of).transpose()?,
+            reference: reply.reference,
+        })
+    }
+}

@@ -5,7 +5,7 @@
 //! read by a test, so the example stays true.
 
 use anju_app::registries::sim::{Couple, Person};
-use anju_app::registries::{Home, Licence, OutstandingLoan, RegistryData};
+use anju_app::registries::{Home, Licence, OutstandingLoan, RegistryData, RemoteContribution};
 use anju_domain::facts::{LicenceKind, Party};
 use anju_domain::ids::IdCardNo;
 use anju_domain::loan::CreditGrade;
@@ -32,6 +32,20 @@ pub struct RegistryFile {
     pub hpf_loan: Vec<LoanRow>,
     #[serde(default)]
     pub licence: Vec<LicenceRow>,
+    #[serde(default)]
+    pub certificate: Vec<CertificateRow>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateRow {
+    pub certificate_no: String,
+    pub centre: String,
+    pub holder: String,
+    /// Yuan with two decimals.
+    pub balance: String,
+    pub months: i64,
+    pub issued_on: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -162,6 +176,16 @@ pub fn parse_registry_data(text: &str) -> Result<RegistryData, String> {
             holder: IdCardNo::parse(&l.holder).map_err(|e| at("licence", i, e))?,
             issued_on: Date::parse(&l.issued_on).map_err(|e| at("licence", i, e))?,
             summary: l.summary.clone(),
+        });
+    }
+    for (i, c) in file.certificate.iter().enumerate() {
+        data.certificates.push(RemoteContribution {
+            certificate_no: c.certificate_no.clone(),
+            centre: c.centre.clone(),
+            holder: IdCardNo::parse(&c.holder).map_err(|e| at("certificate", i, e))?,
+            balance: Fen::parse(&c.balance).map_err(|e| at("certificate", i, e))?,
+            months: c.months,
+            issued_on: Date::parse(&c.issued_on).map_err(|e| at("certificate", i, e))?,
         });
     }
     Ok(data)

@@ -51,6 +51,7 @@ pub fn router(sims: Simulators) -> Router {
         .route(CREDIT, post(credit))
         .route(HPF_LOANS, post(hpf_loans))
         .route(LICENCE, post(licence))
+        .route(CERTIFICATE, post(certificate))
         .route(COLLECT, post(collect))
         .route(PAYOUT, post(payout))
         .route(DEBIT, post(debit))
@@ -320,4 +321,20 @@ async fn debit(Json(order): Json<DebitOrder>) -> Response {
         ),
         Err(e) => declined_or_failed(e),
     }
+}
+
+async fn certificate(State(sims): Sim, Json(q): Json<CertificateQuery>) -> Response {
+    answer(sims.registries.certificate(&q.certificate_no).await, |a| {
+        CertificateReply {
+            reference: a.reference,
+            certificate: a.certificate.map(|c| WireCertificate {
+                certificate_no: c.certificate_no,
+                centre: c.centre,
+                holder_id_card: c.holder.as_str().to_string(),
+                balance_fen: c.balance.get(),
+                months: c.months,
+                issued_on: c.issued_on.to_string(),
+            }),
+        }
+    })
 }

@@ -17,6 +17,7 @@ pub const RELATION: &str = "/v1/civil/relation";
 pub const CREDIT: &str = "/v1/credit/grade";
 pub const HPF_LOANS: &str = "/v1/hpf-loans/outstanding";
 pub const LICENCE: &str = "/v1/licences/lookup";
+pub const CERTIFICATE: &str = "/v1/centres/certificate";
 pub const HEALTH: &str = "/v1/health";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -103,6 +104,27 @@ pub struct WireLicence {
 pub struct LicenceReply {
     pub reference: String,
     pub licence: Option<WireLicence>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CertificateQuery {
+    pub certificate_no: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WireCertificate {
+    pub certificate_no: String,
+    pub centre: String,
+    pub holder_id_card: String,
+    pub balance_fen: i64,
+    pub months: i64,
+    pub issued_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CertificateReply {
+    pub reference: String,
+    pub certificate: Option<WireCertificate>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

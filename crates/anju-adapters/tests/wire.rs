@@ -144,9 +144,32 @@ async fn every_port_answers_over_http_what_the_simulator_holds() {
         "no such licence is an answer, not an outage"
     );
 
+    let certificate = registries
+        .certificate("SH-ZM-2026-000123")
+        .await
+        .expect("certificate")
+        .certificate
+        .expect("issued");
+    assert_eq!(
+        (
+            certificate.holder.as_str(),
+            certificate.balance,
+            certificate.months
+        ),
+        (REMOTE_BORROWER, Fen::new(86_000_00), 36)
+    );
+    assert_eq!(
+        registries
+            .certificate("SH-ZM-0")
+            .await
+            .expect("answer")
+            .certificate,
+        None
+    );
+
     let health = registries.health().await.expect("health");
     assert!(health.simulator);
-    assert_eq!(health.parties.len(), 5);
+    assert_eq!(health.parties.len(), 6);
 }
 
 #[tokio::test]

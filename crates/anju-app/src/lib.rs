@@ -97,6 +97,7 @@ impl App {
                 "征信",
                 "全国公积金贷款数据",
                 "电子证照",
+                "异地中心缴存证明",
             ]);
         }
         names.extend(self.payments.iter().filter_map(|p| p.simulator()));

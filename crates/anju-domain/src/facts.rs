@@ -11,6 +11,7 @@ crate::coded_enum! {
         Credit = "credit" "人民银行征信",
         HpfLoans = "hpf-loans" "全国住房公积金贷款数据",
         Licences = "licences" "电子证照库",
+        Centres = "centres" "异地住房公积金中心",
     }
 }
 

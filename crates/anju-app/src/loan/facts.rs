@@ -7,7 +7,7 @@
 //! `REGISTRY_UNAVAILABLE` — the applicant may try again; nothing is written
 //! and nothing is decided on a guess.
 
-use crate::registries::Unavailable;
+use crate::registries::{RemoteContribution, Unavailable};
 use crate::{App, AppError, AppResult};
 use anju_domain::DomainError;
 use anju_domain::facts::Relation;
@@ -21,9 +21,12 @@ pub(super) struct LoanFacts {
     pub loans_elsewhere: Vec<String>,
     /// Each co-borrower's relation to the borrower, in order.
     pub relations: Vec<Relation>,
-    /// Co-borrowers the registers show no family tie to.
+    /// Co-borrowers the registers show no family tie to, a certificate
+    /// that is not the borrower's.
     pub refusals: Vec<String>,
     pub sources: Vec<String>,
+    /// A remote borrower's certificate as its centre confirmed it.
+    pub remote: Option<RemoteContribution>,
 }
 
 impl LoanFacts {
@@ -46,6 +49,7 @@ impl App {
         &self,
         borrower: &IdCardNo,
         co_borrowers: &[IdCardNo],
+        remote: Option<&super::RemoteCertificate>,
     ) -> AppResult<LoanFacts> {
         let registries = self.registries();
         let credit = registries
@@ -110,12 +114,66 @@ impl App {
             }
             relations.push(answer.relation);
         }
+        let remote = match remote {
+            Some(asked) => {
+                self.remote_certificate(borrower, asked, &mut refusals, &mut sources)
+                    .await?
+            }
+            None => None,
+        };
         Ok(LoanFacts {
             grade: credit.grade,
             loans_elsewhere,
             relations,
             refusals,
             sources,
+            remote,
         })
+    }
+
+    /// Asks the issuing centre to confirm a remote borrower's certificate;
+    /// its figures (balance, consecutive months) are the centre's.
+    async fn remote_certificate(
+        &self,
+        borrower: &IdCardNo,
+        asked: &super::RemoteCertificate,
+        refusals: &mut Vec<String>,
+        sources: &mut Vec<String>,
+    ) -> AppResult<Option<RemoteContribution>> {
+        let no = asked.certificate_no.trim();
+        if no.is_empty() || asked.centre.trim().is_empty() {
+            refusals.push("异地贷款须填写缴存地中心和缴存使用证明编号".to_string());
+            return Ok(None);
+        }
+        let answer = self
+            .registries()
+            .certificates
+            .certificate(no)
+            .await
+            .map_err(registry_unavailable)?;
+        let Some(found) = answer.certificate else {
+            refusals.push(format!("缴存使用证明 {no} 经核验不存在"));
+            sources.push(format!(
+                "异地缴存使用证明 {no}：无此证明（查询号 {}）",
+                answer.reference
+            ));
+            return Ok(None);
+        };
+        sources.push(format!(
+            "异地缴存使用证明 {no}：{}，余额 {}，连续缴存 {} 个月，{} 出具（查询号 {}）",
+            found.centre, found.balance, found.months, found.issued_on, answer.reference
+        ));
+        if &found.holder != borrower {
+            refusals.push(format!("缴存使用证明 {no} 的缴存人不是借款人本人"));
+            return Ok(None);
+        }
+        if found.centre != asked.centre.trim() {
+            refusals.push(format!(
+                "缴存使用证明 {no} 由{}出具，与所填缴存地中心不符",
+                found.centre
+            ));
+            return Ok(None);
+        }
+        Ok(Some(found))
     }
 }

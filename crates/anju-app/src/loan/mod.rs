@@ -44,13 +44,13 @@ use anju_store::LoanEventRecord;
 /// Movements read to count consecutive contribution months.
 const CONTRIBUTION_LOOKBACK: usize = 240;
 
-/// A remote borrower's contribution certificate (异地缴存使用证明).
+/// A remote borrower's contribution certificate (异地缴存使用证明), as the
+/// applicant names it: its figures come from the issuing centre, not from
+/// the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteCertificate {
     pub centre: String,
     pub certificate_no: String,
-    pub balance: Fen,
-    pub months: i64,
 }
 
 /// The bank part of a combination loan (组合贷款).
@@ -101,6 +101,8 @@ pub struct LoanAssessment {
     pub family: bool,
     /// Where each fact came from, with the registries' reference numbers.
     pub sources: Vec<String>,
+    /// A remote borrower's certificate as the issuing centre confirmed it.
+    pub remote: Option<crate::registries::RemoteContribution>,
 }
 
 impl LoanAssessment {
@@ -423,8 +425,12 @@ impl App {
     }
 
     /// Σ balances of the parties, plus a remote borrower's certified balance.
-    async fn party_balances(&self, ids: &[i64], application: &LoanApplication) -> AppResult<Fen> {
-        let mut total = application.remote.as_ref().map_or(Fen::ZERO, |r| r.balance);
+    async fn party_balances(
+        &self,
+        ids: &[i64],
+        remote: Option<&crate::registries::RemoteContribution>,
+    ) -> AppResult<Fen> {
+        let mut total = remote.map_or(Fen::ZERO, |r| r.balance);
         for id in ids {
             total =
                 total.checked_add(self.ledger().member_balance(MemberId(*id)).await?.balance)?;
@@ -468,23 +474,6 @@ impl App {
         Ok(loan::consecutive_months(Period::of_date(today), &months))
     }
 
-    /// A remote borrower's certificate must show the months the rules ask.
-    fn check_remote(&self, application: &LoanApplication, min_months: i64, e: &mut Eligibility) {
-        let Some(remote) = &application.remote else {
-            return;
-        };
-        if remote.centre.trim().is_empty() || remote.certificate_no.trim().is_empty() {
-            e.refusals
-                .push("异地贷款须填写缴存地中心和缴存使用证明编号".to_string());
-        }
-        if remote.months < min_months {
-            e.refusals.push(format!(
-                "缴存使用证明显示连续缴存 {} 个月，不足 {min_months} 个月",
-                remote.months
-            ));
-        }
-    }
-
     async fn tell_borrower(&self, loan: &LoanRecord, title: &str, body: &str) {
         let users = match self.store().users_of_member(loan.member_id).await {
             Ok(users) => users,
@@ -520,13 +509,20 @@ impl Loans<'_> {
             .map(IdCardNo::parse)
             .collect::<Result<Vec<_>, _>>()?;
         let id_card = IdCardNo::parse(&member.id_card)?;
-        let found = self.loan_facts(&id_card, &co_id_cards).await?;
+        let found = self
+            .loan_facts(&id_card, &co_id_cards, application.remote.as_ref())
+            .await?;
         let grade = found.grade;
         let ids: Vec<i64> = parties.iter().map(|p| p.0).collect();
         let (outstanding_loans, loans_ever) = self.store().loan_counts(&ids).await?;
         let facts = BorrowerFacts {
             account_active: member.status == MemberStatus::Active,
-            contribution_months: self.contribution_months(member_id, today).await?,
+            // A remote borrower's months are those the contributing centre
+            // certified (the months here, if more).
+            contribution_months: self
+                .contribution_months(member_id, today)
+                .await?
+                .max(found.remote.as_ref().map_or(0, |r| r.months)),
             outstanding_loans,
             loans_ever,
             blacklisted: self
@@ -544,7 +540,6 @@ impl Loans<'_> {
         };
         let mut eligibility = loan::check_eligibility(&facts, rules, retirement)?;
         eligibility.refusals.extend(found.refusals.iter().cloned());
-        self.check_remote(application, rules.min_contribution_months, &mut eligibility);
         let max_months = loan::max_term_months(
             policy.loan_limit.value.max_term_months,
             today,
@@ -563,7 +558,7 @@ impl Loans<'_> {
             application.months,
             grade,
         )?;
-        let balances = self.party_balances(&ids, application).await?;
+        let balances = self.party_balances(&ids, found.remote.as_ref()).await?;
         let limit = loan::decide_limit(
             &policy.loan_limit.value,
             &LimitRequest {
@@ -604,6 +599,7 @@ impl Loans<'_> {
             grade,
             family: found.spouse_co_borrows(),
             sources: found.sources,
+            remote: found.remote,
         })
     }
 
@@ -881,8 +877,8 @@ fn new_record(
             .remote
             .as_ref()
             .map(|r| r.certificate_no.trim().to_string()),
-        remote_balance_fen: a.remote.as_ref().map(|r| r.balance.get()),
-        remote_months: a
+        remote_balance_fen: assessment.remote.as_ref().map(|r| r.balance.get()),
+        remote_months: assessment
             .remote
             .as_ref()
             .map(|r| i32::try_from(r.months).unwrap_or(0)),
@@ -995,6 +991,7 @@ pub fn imported_loan(
         grade: CreditGrade::A,
         family: false,
         sources: vec!["迁移数据：原系统核定".to_string()],
+        remote: None,
     };
     // Taken over from another system: how it was applied for is not known,
     // so it is the batch's and K18 leaves it out.

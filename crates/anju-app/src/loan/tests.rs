@@ -1244,3 +1244,89 @@ async fn an_entrusted_loan_is_not_also_paid_by_a_repayment_agreement() {
     assert_eq!(refused.code(), Some("REPAYMENT_TERMS"));
     assert!(refused.to_string().contains("无须另签"), "{refused}");
 }
+
+/// A remote borrower's certificate is confirmed by the centre that issued
+/// it: its balance and months are the centre's, not the form's; a
+/// certificate that does not exist, or is someone else's, is refused.
+#[tokio::test]
+async fn a_remote_certificate_is_confirmed_by_its_centre() {
+    use crate::registries::RemoteContribution;
+    let dir = tempfile::tempdir().expect("dir");
+    let registers = registers();
+    registers.update(|data| {
+        data.certificates.push(RemoteContribution {
+            certificate_no: "SH-ZM-2026-000123".into(),
+            centre: "上海市公积金管理中心".into(),
+            holder: IdCardNo::parse("320502199507153010").expect("id"),
+            balance: yuan("86000.00"),
+            months: 36,
+            issued_on: d("2026-11-01"),
+        });
+    });
+    let app = centre_with(&dir, registers).await;
+    let remote = |no: &str| {
+        let mut a = application("r", "100000.00", 120);
+        a.remote = Some(RemoteCertificate {
+            centre: "上海市公积金管理中心".into(),
+            certificate_no: no.into(),
+        });
+        a
+    };
+    // Member 3 has contributed here only since September: three months.
+    let local = app
+        .loans()
+        .assess_loan(3, &application("l", "100000.00", 120), d("2026-11-29"))
+        .await
+        .expect("assess");
+    assert!(!local.allowed(), "three local months are not enough");
+    let certified = app
+        .loans()
+        .assess_loan(3, &remote("SH-ZM-2026-000123"), d("2026-11-29"))
+        .await
+        .expect("assess");
+    assert!(certified.allowed(), "{:?}", certified.eligibility.refusals);
+    let balance_here = app
+        .ledger()
+        .member_balance(MemberId(3))
+        .await
+        .expect("b")
+        .balance;
+    assert_eq!(
+        certified.balances,
+        balance_here.checked_add(yuan("86000.00")).expect("sum")
+    );
+    assert!(
+        certified
+            .sources
+            .iter()
+            .any(|s| s.contains("余额 ¥86,000.00，连续缴存 36 个月") && s.contains("SIM-CENTRES-")),
+        "{:?}",
+        certified.sources
+    );
+    let missing = app
+        .loans()
+        .assess_loan(3, &remote("SH-ZM-0"), d("2026-11-29"))
+        .await
+        .expect("assess");
+    assert!(
+        missing
+            .eligibility
+            .refusals
+            .iter()
+            .any(|r| r.contains("经核验不存在"))
+    );
+    let not_theirs = app
+        .loans()
+        .assess_loan(1, &remote("SH-ZM-2026-000123"), d("2026-11-29"))
+        .await
+        .expect("assess");
+    assert!(
+        not_theirs
+            .eligibility
+            .refusals
+            .iter()
+            .any(|r| r.contains("不是借款人本人")),
+        "{:?}",
+        not_theirs.eligibility.refusals
+    );
+}

@@ -113,6 +113,26 @@ pub struct LicenceAnswer {
     pub reference: String,
 }
 
+/// A contributing centre's certificate (异地缴存使用证明) for a member who
+/// borrows here: who holds it, their balance and their consecutive months.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteContribution {
+    pub certificate_no: String,
+    pub centre: String,
+    pub holder: IdCardNo,
+    pub balance: Fen,
+    /// Consecutive months of full, on-time contributions there.
+    pub months: i64,
+    pub issued_on: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateAnswer {
+    /// `None`: the centre issued no such certificate.
+    pub certificate: Option<RemoteContribution>,
+    pub reference: String,
+}
+
 /// 不动产登记: the homes registered to a person in the city.
 #[async_trait]
 pub trait HousingRegistry: Send + Sync {
@@ -144,6 +164,13 @@ pub trait LicenceLibrary: Send + Sync {
     async fn licence(&self, kind: LicenceKind, licence_no: &str) -> Lookup<LicenceAnswer>;
 }
 
+/// The contributing centres, asked (through the national platform) to
+/// confirm a certificate they issued.
+#[async_trait]
+pub trait CentreCertificates: Send + Sync {
+    async fn certificate(&self, certificate_no: &str) -> Lookup<CertificateAnswer>;
+}
+
 /// The registries the app asks, and whether they are simulated.
 #[derive(Clone)]
 pub struct Registries {
@@ -152,6 +179,7 @@ pub struct Registries {
     pub credit: Arc<dyn CreditBureau>,
     pub hpf_loans: Arc<dyn HpfLoanData>,
     pub licences: Arc<dyn LicenceLibrary>,
+    pub certificates: Arc<dyn CentreCertificates>,
     /// Set when the answers come from a simulator: every page says so.
     pub simulated: bool,
 }
@@ -160,14 +188,21 @@ impl Registries {
     /// All five ports answered by one implementation.
     pub fn all<T>(port: Arc<T>, simulated: bool) -> Self
     where
-        T: HousingRegistry + CivilAffairs + CreditBureau + HpfLoanData + LicenceLibrary + 'static,
+        T: HousingRegistry
+            + CivilAffairs
+            + CreditBureau
+            + HpfLoanData
+            + LicenceLibrary
+            + CentreCertificates
+            + 'static,
     {
         Registries {
             housing: port.clone(),
             civil: port.clone(),
             credit: port.clone(),
             hpf_loans: port.clone(),
-            licences: port,
+            licences: port.clone(),
+            certificates: port,
             simulated,
         }
     }

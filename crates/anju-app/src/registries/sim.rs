@@ -35,6 +35,8 @@ pub struct RegistryData {
     pub default_credit: CreditGrade,
     pub hpf_loans: Vec<(IdCardNo, OutstandingLoan)>,
     pub licences: Vec<Licence>,
+    /// Certificates other centres issued (异地缴存使用证明).
+    pub certificates: Vec<RemoteContribution>,
     /// Parties that do not answer.
     pub down: Vec<Party>,
 }
@@ -49,6 +51,7 @@ impl Default for RegistryData {
             default_credit: CreditGrade::A,
             hpf_loans: Vec::new(),
             licences: Vec::new(),
+            certificates: Vec::new(),
             down: Vec::new(),
         }
     }
@@ -200,5 +203,21 @@ impl LicenceLibrary for SimulatedRegistries {
                 .cloned()
         })?;
         Ok(LicenceAnswer { licence, reference })
+    }
+}
+
+#[async_trait]
+impl CentreCertificates for SimulatedRegistries {
+    async fn certificate(&self, certificate_no: &str) -> Lookup<CertificateAnswer> {
+        let (certificate, reference) = self.ask(Party::Centres, |data| {
+            data.certificates
+                .iter()
+                .find(|c| c.certificate_no == certificate_no)
+                .cloned()
+        })?;
+        Ok(CertificateAnswer {
+            certificate,
+            reference,
+        })
     }
 }

@@ -56,10 +56,6 @@ pub struct LoanForm {
     #[serde(default)]
     pub remote_certificate_no: String,
     #[serde(default)]
-    pub remote_balance: String,
-    #[serde(default)]
-    pub remote_months: String,
-    #[serde(default)]
     pub commercial_bank: String,
     #[serde(default)]
     pub commercial_amount: String,
@@ -100,29 +96,14 @@ impl LoanForm {
                 .parse::<u32>()
                 .map_err(|_| form_error("贷款期限须为整数月数（1–360）".into()))?,
         };
-        let remote = [
-            &self.remote_centre,
-            &self.remote_certificate_no,
-            &self.remote_balance,
-            &self.remote_months,
-        ]
-        .iter()
-        .any(|f| !f.trim().is_empty());
-        let remote = if remote {
-            Some(RemoteCertificate {
+        // The certificate's figures come from the issuing centre, not the form.
+        let remote = [&self.remote_centre, &self.remote_certificate_no]
+            .iter()
+            .any(|f| !f.trim().is_empty())
+            .then(|| RemoteCertificate {
                 centre: self.remote_centre.trim().to_string(),
                 certificate_no: self.remote_certificate_no.trim().to_string(),
-                balance: optional_yuan(&self.remote_balance, "证明余额")?.unwrap_or(Fen::ZERO),
-                months: match self.remote_months.trim() {
-                    "" => 0,
-                    text => text
-                        .parse()
-                        .map_err(|_| form_error("连续缴存月数须为整数".into()))?,
-                },
-            })
-        } else {
-            None
-        };
+            });
         let commercial = [
             &self.commercial_bank,
             &self.commercial_amount,
@@ -541,10 +522,14 @@ mod tests {
         form.commercial_amount = "100000".into();
         form.commercial_rate = "3.05".into();
         form.remote_centre = "上海市住房公积金管理中心".into();
-        form.remote_months = "12".into();
+        form.remote_certificate_no = "SH-ZM-2026-000123".into();
         let a = form.application(false).expect("application");
         assert_eq!(a.commercial.expect("commercial").rate.ppm(), 30_500);
-        assert_eq!(a.remote.expect("remote").months, 12);
+        assert_eq!(
+            a.remote.expect("remote").certificate_no,
+            "SH-ZM-2026-000123",
+            "only the number: the figures come from the centre"
+        );
     }
 
     #[test]
