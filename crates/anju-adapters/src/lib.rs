@@ -9,10 +9,12 @@
 pub mod bank;
 pub mod client;
 pub mod data;
+pub mod messages;
 pub mod server;
 pub mod wire;
 
 pub use bank::HttpBank;
 pub use client::HttpRegistries;
 pub use data::{RegistryFile, load_registry_data, parse_registry_data};
+pub use messages::HttpChannel;
 pub use server::{SimulatorHandle, Simulators, router, start_simulator};

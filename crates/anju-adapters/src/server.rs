@@ -55,6 +55,7 @@ pub fn router(sims: Simulators) -> Router {
         .route(COLLECT, post(collect))
         .route(PAYOUT, post(payout))
         .route(DEBIT, post(debit))
+        .route(SEND, post(send))
         .with_state(sims)
 }
 
@@ -337,4 +338,19 @@ async fn certificate(State(sims): Sim, Json(q): Json<CertificateQuery>) -> Respo
             }),
         }
     })
+}
+
+/// The gateway's simulator takes the message and sends nothing.
+async fn send(Json(order): Json<SendOrder>) -> Response {
+    if !matches!(order.channel.as_str(), "sms" | "wechat" | "email") || order.to.trim().is_empty() {
+        return refused(StatusCode::BAD_REQUEST, "渠道或收件人无效".to_string());
+    }
+    marked(
+        StatusCode::OK,
+        SendReply {
+            status: anju_domain::access::DeliveryStatus::Simulated
+                .code()
+                .to_string(),
+        },
+    )
 }

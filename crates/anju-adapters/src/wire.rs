@@ -209,3 +209,22 @@ pub struct DebitResult {
 pub struct DebitReply {
     pub results: Vec<DebitResult>,
 }
+
+// The message gateway: one message to one recipient on one channel.
+
+pub const SEND: &str = "/v1/messages/send";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SendOrder {
+    /// `sms`, `wechat` or `email`.
+    pub channel: String,
+    /// The full address: a mobile number, an openid, an e-mail address.
+    pub to: String,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SendReply {
+    /// `sent`, `failed`, or `simulated` (a simulator sent nothing).
+    pub status: String,
+}

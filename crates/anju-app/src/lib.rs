@@ -141,6 +141,12 @@ impl App {
         &self.payments
     }
 
+    /// Replaces the message channels (a deployment's gateways).
+    pub fn with_channels(mut self, channels: Vec<Box<dyn access::ChannelAdapter>>) -> Self {
+        self.channels = Arc::new(channels);
+        self
+    }
+
     /// The message channels (simulators unless a deployment configures gateways).
     pub fn channels(&self) -> &[Box<dyn access::ChannelAdapter>] {
         &self.channels

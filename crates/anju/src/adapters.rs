@@ -4,10 +4,12 @@
 //! either way, and the simulator announced on every page while in use.
 
 use crate::config::{Config, SIMULATOR};
+use anju_adapters::HttpChannel;
 use anju_adapters::{
     HttpBank, HttpRegistries, SimulatorHandle, Simulators, load_registry_data, start_simulator,
 };
 use anju_app::App;
+use anju_app::access::{ChannelAdapter, SimulatedEmail, SimulatedSms, SimulatedWeChat};
 use anju_app::registries::{Registries, RegistryData, SimulatedRegistries};
 use anyhow::{Context, Result, anyhow};
 use std::sync::Arc;
@@ -18,8 +20,13 @@ use std::time::Duration;
 /// any is simulated.
 pub async fn wire(config: &Config, demo: bool, app: App) -> Result<(App, Option<SimulatorHandle>)> {
     let centre = app.policy().centre_code.clone();
-    let wants_simulator =
-        config.registries.endpoint == SIMULATOR || config.bank.endpoint == SIMULATOR;
+    let wants_simulator = [
+        &config.registries.endpoint,
+        &config.bank.endpoint,
+        &config.messages.endpoint,
+    ]
+    .iter()
+    .any(|e| e.as_str() == SIMULATOR);
     let simulator = match wants_simulator {
         true => {
             let data = simulator_data(config.registries.data.as_deref(), demo)?;
@@ -49,7 +56,20 @@ pub async fn wire(config: &Config, demo: bool, app: App) -> Result<(App, Option<
     };
     let transfer = client("bank", "银行转账", "银行代收")?;
     let ecny = client("ecny", "数字人民币", "数字人民币")?;
+    let (messages_url, messages_simulated) = endpoint(&config.messages.endpoint);
+    let timeout = Duration::from_millis(config.messages.timeout_ms);
+    let gateway = |inner: Box<dyn ChannelAdapter>| -> Result<Box<dyn ChannelAdapter>> {
+        let channel = HttpChannel::new(inner, &messages_url, timeout, messages_simulated)
+            .map_err(|e| anyhow!(e))?;
+        Ok(Box::new(channel))
+    };
+    let channels = vec![
+        gateway(Box::new(SimulatedSms))?,
+        gateway(Box::new(SimulatedWeChat))?,
+        gateway(Box::new(SimulatedEmail))?,
+    ];
     let app = app
+        .with_channels(channels)
         .with_registries(registries)
         .with_payment_adapters(vec![Box::new(transfer.clone()), Box::new(ecny)])
         .with_payout_adapter(Arc::new(transfer.clone()))

@@ -23,6 +23,7 @@ struct FileConfig {
 struct AdaptersFile {
     registries: Option<RegistriesFile>,
     bank: Option<BankFile>,
+    messages: Option<BankFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +90,9 @@ pub struct Config {
     pub signin_per_minute: u32,
     pub registries: RegistriesConfig,
     pub bank: BankConfig,
+    /// The message gateway (SMS, WeChat, e-mail): `[adapters.messages]`,
+    /// the same keys as the bank's.
+    pub messages: BankConfig,
 }
 
 const DEFAULT_SIGNIN_PER_MINUTE: u32 = 20;
@@ -108,6 +112,7 @@ impl Config {
         let adapters = file.adapters.unwrap_or_default();
         let registries = adapters.registries.unwrap_or_default();
         let bank = adapters.bank.unwrap_or_default();
+        let messages = adapters.messages.unwrap_or_default();
         let database_url = global
             .database
             .clone()
@@ -157,6 +162,16 @@ impl Config {
                     .or(bank.endpoint)
                     .unwrap_or_else(|| SIMULATOR.to_string()),
                 timeout_ms: bank.timeout_ms.unwrap_or(DEFAULT_BANK_TIMEOUT_MS).max(1),
+            },
+            messages: BankConfig {
+                endpoint: std::env::var("ANJU_MESSAGES_ENDPOINT")
+                    .ok()
+                    .or(messages.endpoint)
+                    .unwrap_or_else(|| SIMULATOR.to_string()),
+                timeout_ms: messages
+                    .timeout_ms
+                    .unwrap_or(DEFAULT_REGISTRY_TIMEOUT_MS)
+                    .max(1),
             },
         })
     }

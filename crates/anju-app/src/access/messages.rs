@@ -1,7 +1,9 @@
 //! Messages: every capability writes to a user's inbox (站内信) through
-//! [`App::notify`], and each configured channel records a delivery. The SMS
-//! and WeChat adapters here are simulators: they record exactly what they
-//! would send, with status `simulated`; real gateways replace them.
+//! [`App::notify`], and each configured channel sends it on and records a
+//! delivery with what the gateway said. The SMS, WeChat and e-mail adapters
+//! here are simulators: they record exactly what they would send, with
+//! status `simulated`. `anju-adapters` wraps them for a real gateway over
+//! HTTP (its rendering and masking are these; only the sending differs).
 
 use crate::Access;
 use crate::AppResult;
@@ -9,21 +11,30 @@ use anju_domain::access::DeliveryStatus;
 use anju_domain::ids::MobileNo;
 use anju_store::{Delivery, InboxMessage, UserRecord};
 
+#[async_trait::async_trait]
 pub trait ChannelAdapter: Send + Sync {
     fn channel(&self) -> &'static str;
     /// Where this user is reached on this channel (masked for the record).
     fn address(&self, user: &UserRecord) -> Option<String>;
+    /// The full address a gateway sends to (never stored).
+    fn recipient(&self, user: &UserRecord) -> Option<String>;
     fn render(&self, title: &str, body: &str) -> String;
     /// What a simulator calls itself on the demo banner; `None` for a
     /// real gateway.
     fn simulator(&self) -> Option<&'static str> {
         None
     }
+    /// Hands the message to the gateway; what it said. A simulator sends
+    /// nothing.
+    async fn send(&self, _recipient: &str, _content: &str) -> DeliveryStatus {
+        DeliveryStatus::Simulated
+    }
 }
 
 /// 短信: to the user's mobile, with the centre's signature.
 pub struct SimulatedSms;
 
+#[async_trait::async_trait]
 impl ChannelAdapter for SimulatedSms {
     fn simulator(&self) -> Option<&'static str> {
         Some("短信")
@@ -40,6 +51,13 @@ impl ChannelAdapter for SimulatedSms {
             .map(|m| m.masked())
     }
 
+    fn recipient(&self, user: &UserRecord) -> Option<String> {
+        user.mobile
+            .as_deref()
+            .and_then(|m| MobileNo::parse(m).ok())
+            .map(|m| m.as_str().to_string())
+    }
+
     fn render(&self, title: &str, _body: &str) -> String {
         format!("【住房公积金】{title}，详情请登录网上服务大厅查看。")
     }
@@ -48,6 +66,7 @@ impl ChannelAdapter for SimulatedSms {
 /// 微信公众号 template message.
 pub struct SimulatedWeChat;
 
+#[async_trait::async_trait]
 impl ChannelAdapter for SimulatedWeChat {
     fn simulator(&self) -> Option<&'static str> {
         Some("微信")
@@ -61,6 +80,10 @@ impl ChannelAdapter for SimulatedWeChat {
         Some(format!("openid:user-{}", user.user_id))
     }
 
+    fn recipient(&self, user: &UserRecord) -> Option<String> {
+        self.address(user)
+    }
+
     fn render(&self, title: &str, body: &str) -> String {
         format!("{title}\n{body}")
     }
@@ -69,6 +92,7 @@ impl ChannelAdapter for SimulatedWeChat {
 /// 电子邮件: to the user's address, when one is on file.
 pub struct SimulatedEmail;
 
+#[async_trait::async_trait]
 impl ChannelAdapter for SimulatedEmail {
     fn simulator(&self) -> Option<&'static str> {
         Some("电子邮件")
@@ -80,6 +104,10 @@ impl ChannelAdapter for SimulatedEmail {
 
     fn address(&self, user: &UserRecord) -> Option<String> {
         user.email.as_deref().map(mask_email)
+    }
+
+    fn recipient(&self, user: &UserRecord) -> Option<String> {
+        user.email.clone()
     }
 
     fn render(&self, title: &str, body: &str) -> String {
@@ -128,23 +156,34 @@ impl Access<'_> {
             created_at_us: now,
             read_at_us: None,
         };
-        let deliveries: Vec<Delivery> = self
-            .channels()
-            .iter()
-            .filter_map(|adapter| {
-                adapter.address(&user).map(|address| Delivery {
-                    delivery_id: self.store().reserve_ids(1),
-                    message_id: message.message_id,
-                    user_id,
-                    channel: adapter.channel().to_string(),
-                    address,
-                    content: adapter.render(title, body),
-                    status: DeliveryStatus::Simulated,
-                    sent_at_us: now,
-                })
-            })
-            .collect();
+        let mut deliveries = Vec::new();
+        for adapter in self.channels() {
+            let (Some(address), Some(recipient)) =
+                (adapter.address(&user), adapter.recipient(&user))
+            else {
+                continue;
+            };
+            let content = adapter.render(title, body);
+            // A gateway that fails is recorded as such; the inbox message
+            // stands either way.
+            let status = adapter.send(&recipient, &content).await;
+            deliveries.push(Delivery {
+                delivery_id: self.store().reserve_ids(1),
+                message_id: message.message_id,
+                user_id,
+                channel: adapter.channel().to_string(),
+                address,
+                content,
+                status,
+                sent_at_us: now,
+            });
+        }
         Ok(self.store().deliver_message(&message, &deliveries).await?)
+    }
+
+    /// What each channel did with a user's messages, newest first.
+    pub async fn deliveries(self, user_id: i64, limit: u32) -> AppResult<Vec<Delivery>> {
+        Ok(self.store().deliveries(user_id, limit).await?)
     }
 
     pub async fn inbox(self, user_id: i64, limit: u32) -> AppResult<Vec<InboxMessage>> {

@@ -13,7 +13,7 @@ mod users;
 
 /// The records of the audit trail, tasks and API replies, as the use cases
 /// hand them out.
-pub use anju_store::{AuditQuery, AuditRecord, IdempotencyRecord, TaskRecord};
+pub use anju_store::{AuditQuery, AuditRecord, IdempotencyRecord, TaskRecord, UserRecord};
 pub use audit::{Actor, CommandOutcome};
 pub(crate) use messages::default_channels as messages_default_channels;
 pub use messages::{ChannelAdapter, SimulatedEmail, SimulatedSms, SimulatedWeChat};
@@ -25,7 +25,6 @@ pub(crate) use tasks::{TaskDraft, acting, checked_reason};
 pub use users::NewAccount;
 
 use anju_domain::access::Role;
-use anju_store::UserRecord;
 
 /// The person (or partner system) behind a request, as resolved from a session
 /// or an API token.
