@@ -76,6 +76,9 @@ fn withdrawal_json(w: &WithdrawalRecord) -> serde_json::Value {
         "closes_account": w.closes_account,
         "payout_reference": w.payout_reference,
         "note": w.note,
+        "facts_source": w.facts_source,
+        "verification": w.verification,
+        "verified_by": w.verified_by,
     })
 }
 
@@ -92,16 +95,18 @@ pub async fn eligibility(
     match state
         .app
         .withdrawals()
-        .withdrawal_eligibility(member_id, &request, state.today())
+        .withdrawal_assessment(member_id, &request, state.today())
         .await
     {
-        Ok(d) => Json(json!({
-            "allowed": d.allowed,
-            "code": d.code,
-            "rule": d.rule,
-            "max_amount_fen": d.max_amount.get(),
-            "needs_second_approval": d.needs_second_approval,
-            "closes_account": d.closes_account,
+        Ok(a) => Json(json!({
+            "allowed": a.decision.allowed,
+            "code": a.decision.code,
+            "rule": a.decision.rule,
+            "max_amount_fen": a.decision.max_amount.get(),
+            "needs_second_approval": a.decision.needs_second_approval,
+            "closes_account": a.decision.closes_account,
+            "needs_verification": a.decision.needs_verification,
+            "sources": a.sources,
         }))
         .into_response(),
         Err(e) => WebError::from(e).into_response(),

@@ -49,6 +49,29 @@ async fn a_clerk_verifies_by_hand_what_the_silent_registry_could_not_say() {
         applied.body
     );
     let id = h.app.withdrawals().withdrawals_of(1).await.expect("list")[0].withdrawal_id;
+    // The API says the same as the page: where each fact came from, and
+    // what a person will verify.
+    let api = h
+        .get(
+            "/api/v1/member/withdrawals/eligibility?reason=07&amount_fen=100&months=2",
+            &member,
+        )
+        .await;
+    let api: serde_json::Value = serde_json::from_str(&api.body).expect("json");
+    assert!(
+        api["needs_verification"]
+            .as_str()
+            .is_some_and(|v| v.contains("不动产登记暂不可用")),
+        "{api}"
+    );
+    assert!(
+        api["sources"][0]
+            .as_str()
+            .is_some_and(|s| s.starts_with("婚姻登记：无在册婚姻")),
+        "{api}"
+    );
+    let listed = h.get("/api/v1/member/withdrawals", &member).await;
+    assert!(listed.body.contains("\"verification\""), "{}", listed.body);
 
     let clerk = h.person("clerk-1", Role::Clerk, None).await;
     let queue = h.get("/staff/withdrawals", &clerk).await;
