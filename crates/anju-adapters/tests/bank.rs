@@ -4,15 +4,17 @@
 //! wrong is BANK_UNAVAILABLE, and an answer that does not match the order
 //! is never booked.
 
+mod common;
+
 use anju_adapters::{HttpBank, Simulators, start_simulator};
 use anju_app::collection::{BankTransferSimulator, PaymentAdapter, PaymentRequest};
 use anju_app::loan::{DebitAdapter, DebitRequest};
 use anju_app::registries::{RegistryData, SimulatedRegistries};
 use anju_app::withdrawal::{PayoutAdapter, PayoutRequest};
 use anju_domain::{Date, Fen};
+use common::{answering, nobody_listening};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn day() -> Date {
     Date::parse("2026-11-29").expect("date")
@@ -106,33 +108,9 @@ async fn collection_payout_and_deductions_answer_as_the_simulated_banks_do() {
     assert_eq!(PayoutAdapter::simulator(&transfer), Some("银行代发"));
 }
 
-/// A bank front-end that answers `body` to everything.
-async fn answering(body: &'static str) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let mut buf = [0u8; 8192];
-            let _ = socket.read(&mut buf).await;
-            let reply = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = socket.write_all(reply.as_bytes()).await;
-        }
-    });
-    url
-}
-
 #[tokio::test]
 async fn an_unreachable_or_inconsistent_bank_is_unavailable_and_nothing_is_booked() {
-    let free = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let gone = format!("http://{}", free.local_addr().expect("addr"));
-    drop(free);
+    let gone = nobody_listening().await;
     let e = bank(&gone, "bank")
         .collect(&order(100))
         .await

@@ -3,6 +3,8 @@
 //! that cannot be reached leaves a `failed` delivery on the record while
 //! the inbox message stands.
 
+mod common;
+
 use anju_adapters::{HttpChannel, Simulators, start_simulator};
 use anju_app::App;
 use anju_app::access::{ChannelAdapter, NewAccount, SimulatedEmail, SimulatedSms};
@@ -10,9 +12,9 @@ use anju_app::policy::load_policy;
 use anju_app::registries::{RegistryData, SimulatedRegistries};
 use anju_domain::Date;
 use anju_domain::access::{DeliveryStatus, Role};
+use common::{answering, nobody_listening};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn gateway(base: &str, simulated: bool) -> HttpChannel {
     HttpChannel::new(
@@ -22,26 +24,6 @@ fn gateway(base: &str, simulated: bool) -> HttpChannel {
         simulated,
     )
     .expect("client")
-}
-
-/// A gateway that answers `body` to everything.
-async fn answering(body: &'static str) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let mut buf = [0u8; 8192];
-            let _ = socket.read(&mut buf).await;
-            let reply = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = socket.write_all(reply.as_bytes()).await;
-        }
-    });
-    url
 }
 
 #[tokio::test]
@@ -73,11 +55,7 @@ async fn a_delivery_records_what_the_gateway_said() {
 
 #[tokio::test]
 async fn an_unreachable_gateway_fails_the_delivery_not_the_message() {
-    let free = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let gone = format!("http://{}", free.local_addr().expect("addr"));
-    drop(free);
+    let gone = nobody_listening().await;
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("m.db").display());
     let store = anju_store_sqlite::SqliteStore::open(&url, "320500000000000")

@@ -3,6 +3,8 @@
 //! far end can fail — down, silent, gone, garbled — is "unknown", never
 //! "no".
 
+mod common;
+
 use anju_adapters::{
     HttpRegistries, Simulators, load_registry_data, parse_registry_data, start_simulator,
 };
@@ -11,6 +13,7 @@ use anju_domain::facts::{LicenceKind, Party, Relation};
 use anju_domain::ids::IdCardNo;
 use anju_domain::loan::CreditGrade;
 use anju_domain::{Date, Fen};
+use common::{answering, nobody_listening};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -191,12 +194,8 @@ async fn a_party_that_is_down_is_unavailable_and_the_others_still_answer() {
 
 #[tokio::test]
 async fn nobody_listening_silence_and_garbage_are_all_unknown() {
-    // Nobody listening: a port that was free a moment ago.
-    let free = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let gone = format!("http://{}", free.local_addr().expect("addr"));
-    drop(free);
+    // Nobody listening.
+    let gone = nobody_listening().await;
     let refused = client(&gone, 2_000)
         .homes(&id(HUSBAND))
         .await
@@ -223,22 +222,7 @@ async fn nobody_listening_silence_and_garbage_are_all_unknown() {
     hold.abort();
 
     // Garbage: a 200 whose body is not the format.
-    let garbled = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let garbled_url = format!("http://{}", garbled.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = garbled.accept().await {
-            let mut buf = [0u8; 4096];
-            let _ = socket.read(&mut buf).await;
-            let body = "{\"reference\":\"R1\",\"grade\":\"Z\"}";
-            let reply = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = socket.write_all(reply.as_bytes()).await;
-        }
-    });
+    let garbled_url = answering(r#"{"reference":"R1","grade":"Z"}"#).await;
     let unread = client(&garbled_url, 2_000)
         .grade(&id(HUSBAND))
         .await
