@@ -158,6 +158,14 @@ impl PayoutAdapter for HttpBank {
             requested_on: request.requested_on.to_string(),
         };
         let reply: PayoutReply = self.send(PAYOUT, &order).await?;
+        if reply.withdrawal_id != request.withdrawal_id || reply.amount_fen != request.amount.get()
+        {
+            return Err(unavailable(format!(
+                "付款回执（提取 {}，{}）与请求不符",
+                reply.withdrawal_id,
+                Fen::new(reply.amount_fen)
+            )));
+        }
         Ok(PayoutReceipt {
             accepted: reply.accepted,
             reference: reply.reference,

@@ -272,6 +272,7 @@ async fn payout(Json(order): Json<PayoutOrder>) -> Response {
         Ok(day) => day,
         Err(e) => return bad(e),
     };
+    let (withdrawal_id, amount_fen) = (order.withdrawal_id, order.amount_fen);
     let request = PayoutRequest {
         withdrawal_id: order.withdrawal_id,
         bank_card: order.bank_card,
@@ -283,6 +284,8 @@ async fn payout(Json(order): Json<PayoutOrder>) -> Response {
         Ok(r) => marked(
             StatusCode::OK,
             PayoutReply {
+                withdrawal_id,
+                amount_fen,
                 accepted: r.accepted,
                 reference: r.reference,
                 message: r.message,

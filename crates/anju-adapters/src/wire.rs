@@ -179,6 +179,9 @@ pub struct PayoutOrder {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PayoutReply {
+    /// Echoed: the answer must be about the order asked.
+    pub withdrawal_id: i64,
+    pub amount_fen: i64,
     pub accepted: bool,
     pub reference: String,
     pub message: String,

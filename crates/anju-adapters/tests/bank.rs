@@ -137,3 +137,159 @@ async fn an_unreachable_or_inconsistent_bank_is_unavailable_and_nothing_is_booke
         .expect_err("more than asked");
     assert_eq!(e.code(), Some("BANK_UNAVAILABLE"));
 }
+
+/// The bank is not heard after the payout was posted: the withdrawal waits
+/// (`payout_pending`) with the money posted once and no longer held; the
+/// retry asks again under the same withdrawal id and settles it — posting
+/// nothing twice. A receipt for another order is not an answer.
+#[tokio::test]
+async fn a_payout_the_bank_was_not_heard_on_waits_and_the_retry_settles_it() {
+    use anju_app::App;
+    use anju_app::access::{Actor, Principal};
+    use anju_app::collection::MemberRecord;
+    use anju_app::policy::load_policy;
+    use anju_app::withdrawal::WithdrawalApplication;
+    use anju_domain::access::{Channel, Role};
+    use anju_domain::collection::MemberStatus;
+    use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+    use anju_domain::withdrawal::{WithdrawalRequest, WithdrawalStatus};
+
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("p.db").display());
+    let store = anju_store_sqlite::SqliteStore::open(&url, "320500000000000")
+        .await
+        .expect("store");
+    let gone = nobody_listening().await;
+    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
+        .with_payout_adapter(Arc::new(bank(&gone, "bank")));
+    let batch = Actor::anonymous(Channel::Batch, "test", "local");
+    let record = MemberRecord {
+        member_id: 1,
+        id_card: "320502199003071230".into(),
+        name: "王芳".into(),
+        employer_id: Some(9),
+        status: MemberStatus::Active,
+        wage_fen: 10_000_00,
+        employer_rate_ppm: None,
+        member_rate_ppm: None,
+        enrolled_at_us: 1,
+    };
+    app.collection()
+        .take_over_members(&batch, &[record], day().add_days(-400).expect("d"))
+        .await
+        .expect("take over");
+    let seed = NewEntry::new(
+        "C01",
+        Date::parse("2026-10-10").expect("d"),
+        IdempotencyKey::parse("seed-1").expect("key"),
+        "汇缴",
+        vec![
+            Line::debit("101", Fen::new(50_000_00)),
+            Line::credit("201", Fen::new(50_000_00)).for_member(MemberId(1)),
+        ],
+    )
+    .expect("entry");
+    app.ledger().post_entry(seed).await.expect("seed");
+    let clerk = Actor::of(
+        Principal {
+            user_id: 1,
+            login: "clerk-1".into(),
+            display_name: "柜员甲".into(),
+            role: Role::Clerk,
+            member_id: None,
+            employer_id: None,
+        },
+        "test",
+        "local",
+    );
+    let application = WithdrawalApplication {
+        request: WithdrawalRequest {
+            reason: "07".into(),
+            amount: Fen::new(1_000_00),
+            months: 1,
+            ..WithdrawalRequest::default()
+        },
+        bank_card: "62220201000041234".into(),
+        documents: Vec::new(),
+        request_key: "k1".into(),
+    };
+    let waiting = app
+        .withdrawals()
+        .apply_withdrawal(&clerk, 1, application, day())
+        .await
+        .expect("applied at the counter");
+    assert_eq!(
+        waiting.status,
+        WithdrawalStatus::PayoutPending,
+        "{}",
+        waiting.note
+    );
+    assert!(waiting.note.contains("付款结果待确认"), "{}", waiting.note);
+    let balance = |app: App| async move {
+        app.ledger()
+            .member_balance(MemberId(1))
+            .await
+            .expect("balance")
+            .balance
+    };
+    assert_eq!(
+        balance(app.clone()).await,
+        Fen::new(49_000_00),
+        "posted once"
+    );
+    // Still not heard: it waits.
+    let again = app
+        .withdrawals()
+        .retry_pending_payouts(&batch, day())
+        .await
+        .expect("retry");
+    assert_eq!((again.asked, again.still_pending), (1, 1));
+    // The bank is back.
+    let sims = Simulators::new(Arc::new(SimulatedRegistries::new(RegistryData::default())));
+    let server = start_simulator(sims, "127.0.0.1:0").await.expect("serve");
+    let app = app.with_payout_adapter(Arc::new(bank(&server.base_url(), "bank")));
+    let retried = app
+        .withdrawals()
+        .retry_pending_payouts(&batch, day())
+        .await
+        .expect("retry");
+    assert_eq!((retried.asked, retried.paid), (1, 1));
+    let paid = app
+        .withdrawals()
+        .withdrawal(waiting.withdrawal_id)
+        .await
+        .expect("read");
+    assert_eq!(paid.status, WithdrawalStatus::Paid);
+    assert_eq!(
+        balance(app.clone()).await,
+        Fen::new(49_000_00),
+        "nothing posted twice"
+    );
+    let check = app.ledger().check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+    let retried = app
+        .withdrawals()
+        .retry_pending_payouts(&batch, day())
+        .await
+        .expect("retry");
+    assert_eq!(retried.asked, 0, "nothing left waiting");
+}
+
+#[tokio::test]
+async fn a_payout_receipt_for_another_order_is_not_an_answer() {
+    let other = answering(
+        r#"{"withdrawal_id":8,"amount_fen":150000,"accepted":true,"reference":"PO1","message":"ok"}"#,
+    )
+    .await;
+    let e = bank(&other, "bank")
+        .pay(&PayoutRequest {
+            withdrawal_id: 7,
+            bank_card: "62220201000041234".into(),
+            payee: "王芳".into(),
+            amount: Fen::new(150_000),
+            requested_on: day(),
+        })
+        .await
+        .expect_err("another order");
+    assert_eq!(e.code(), Some("BANK_UNAVAILABLE"));
+}

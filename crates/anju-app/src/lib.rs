@@ -93,7 +93,7 @@ impl App {
         if self.registries.simulated {
             names.extend([
                 "不动产登记",
-                "民政婚姻登记",
+                "民政登记",
                 "征信",
                 "全国公积金贷款数据",
                 "电子证照",

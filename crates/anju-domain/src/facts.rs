@@ -7,7 +7,7 @@ crate::coded_enum! {
     /// Who answered (or failed to answer) a question about a person.
     pub enum Party ("外部数据来源", "PARTY_UNKNOWN") {
         Housing = "housing" "不动产登记",
-        CivilAffairs = "civil" "民政婚姻登记",
+        CivilAffairs = "civil" "民政登记",
         Credit = "credit" "人民银行征信",
         HpfLoans = "hpf-loans" "全国住房公积金贷款数据",
         Licences = "licences" "电子证照库",

@@ -196,8 +196,9 @@ pub trait LoanStore: Send + Sync {
     /// Loans the member is on (borrower or co-borrower), newest first.
     async fn loans_of(&self, member_id: i64) -> StoreResult<Vec<LoanRecord>>;
 
-    /// The paid, unreversed bills these entries paid (a member's 汇缴 and
-    /// 补缴 credits → the months they were for, 所属年月, and whether on time).
+    /// The paid bills these entries paid, reversed ones included (a
+    /// member's 汇缴 and 补缴 credits → the months they were for, 所属年月,
+    /// whether on time, whether since reversed).
     async fn bills_paid_by(&self, entry_ids: &[i64]) -> StoreResult<Vec<crate::BillRecord>>;
 
     /// A co-borrower's own consent to a loan still waiting for review (初审),
@@ -674,7 +675,7 @@ macro_rules! impl_loan_store {
                 }
                 let mut q = sqlx::QueryBuilder::<$db>::new(concat!(
                     "SELECT ", $crate::bill_columns!(),
-                    " FROM remittance_bill WHERE status = 'paid' AND reversal_entry_id IS NULL AND paid_entry_id IN ("
+                    " FROM remittance_bill WHERE status = 'paid' AND paid_entry_id IN ("
                 ));
                 let mut ids = q.separated(", ");
                 for id in entry_ids {

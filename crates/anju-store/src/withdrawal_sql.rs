@@ -22,7 +22,7 @@ use async_trait::async_trait;
 #[macro_export]
 macro_rules! withdrawal_live {
     () => {
-        "('submitted', 'prepared', 'approved', 'paid')"
+        "('submitted', 'prepared', 'approved', 'paid', 'payout_pending')"
     };
 }
 
@@ -254,14 +254,26 @@ pub trait WithdrawalStore: Send + Sync {
         note: &str,
     ) -> StoreResult<bool>;
 
-    /// Records the payout: `approved` → `paid` (with the entry) or `failed`
-    /// (releasing the hold and the claim); false when not `approved`.
+    /// Records the payout: `approved` (or `payout_pending`) → `paid` (with
+    /// the entry) or `failed` (releasing the hold and the claim); false
+    /// when in neither.
     async fn settle_withdrawal(
         &self,
         withdrawal_id: i64,
         paid: bool,
         payout_reference: &str,
         entry_id: Option<i64>,
+    ) -> StoreResult<bool>;
+
+    /// The payout was posted but the bank could not be heard: `approved` →
+    /// `payout_pending` with the entry and the amount posted (no longer a
+    /// hold: the posting took it); false when not `approved`.
+    async fn mark_payout_pending(
+        &self,
+        withdrawal_id: i64,
+        entry_id: i64,
+        amount_fen: i64,
+        note: &str,
     ) -> StoreResult<bool>;
 
     async fn withdrawal_stats(
@@ -720,8 +732,9 @@ macro_rules! impl_withdrawal_store {
             ) -> $crate::StoreResult<bool> {
                 let mut tx = self.$writer.begin().await.map_err($backend_err)?;
                 let done = sqlx::query(
-                    "UPDATE withdrawal SET status = $2, payout_reference = $3, entry_id = $4, updated_at_us = $5 \
-                     WHERE withdrawal_id = $1 AND status = 'approved'",
+                    "UPDATE withdrawal SET status = $2, payout_reference = $3, \
+                     entry_id = COALESCE($4, entry_id), updated_at_us = $5 \
+                     WHERE withdrawal_id = $1 AND status IN ('approved', 'payout_pending')",
                 )
                 .bind(id)
                 .bind(if paid { "paid" } else { "failed" })
@@ -737,6 +750,30 @@ macro_rules! impl_withdrawal_store {
                     Self::release_claim(&mut tx, id).await?;
                 }
                 tx.commit().await.map_err($backend_err)?;
+                Ok(done)
+            }
+
+            async fn mark_payout_pending(
+                &self,
+                id: i64,
+                entry_id: i64,
+                amount_fen: i64,
+                note: &str,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE withdrawal SET status = 'payout_pending', entry_id = $2, amount_fen = $3, \
+                     note = $4, updated_at_us = $5 WHERE withdrawal_id = $1 AND status = 'approved'",
+                )
+                .bind(id)
+                .bind(entry_id)
+                .bind(amount_fen)
+                .bind(note)
+                .bind($crate::now_micros())
+                .execute(&self.$writer)
+                .await
+                .map_err($backend_err)?
+                .rows_affected()
+                    == 1;
                 Ok(done)
             }
 

@@ -207,7 +207,7 @@ async fn pages_are_chinese_with_security_headers() {
     // The test app runs on the default simulators: readiness names them,
     // and every page carries the banner.
     let simulators = ready["simulators"].as_array().expect("simulators");
-    for name in ["不动产登记", "民政婚姻登记", "银行代发", "短信"] {
+    for name in ["不动产登记", "民政登记", "银行代发", "短信"] {
         assert!(
             simulators.iter().any(|s| s == name),
             "{name}: {simulators:?}"

@@ -20,13 +20,12 @@ use std::time::Duration;
 /// any is simulated.
 pub async fn wire(config: &Config, demo: bool, app: App) -> Result<(App, Option<SimulatorHandle>)> {
     let centre = app.policy().centre_code.clone();
-    let wants_simulator = [
-        &config.registries.endpoint,
-        &config.bank.endpoint,
-        &config.messages.endpoint,
-    ]
-    .iter()
-    .any(|e| e.as_str() == SIMULATOR);
+    let registries_endpoint = chosen("registries", &config.registries.endpoint, demo)?;
+    let bank_endpoint = chosen("bank", &config.bank.endpoint, demo)?;
+    let messages_endpoint = chosen("messages", &config.messages.endpoint, demo)?;
+    let wants_simulator = [&registries_endpoint, &bank_endpoint, &messages_endpoint]
+        .iter()
+        .any(|e| e.as_str() == SIMULATOR);
     let simulator = match wants_simulator {
         true => {
             let data = simulator_data(config.registries.data.as_deref(), demo)?;
@@ -43,9 +42,9 @@ pub async fn wire(config: &Config, demo: bool, app: App) -> Result<(App, Option<
         (Some(handle), true) => (handle.base_url(), true),
         _ => (configured.to_string(), false),
     };
-    let (registries_url, registries_simulated) = endpoint(&config.registries.endpoint);
+    let (registries_url, registries_simulated) = endpoint(&registries_endpoint);
     let registries = registries(&registries_url, registries_simulated, &centre, config).await?;
-    let (bank_url, bank_simulated) = endpoint(&config.bank.endpoint);
+    let (bank_url, bank_simulated) = endpoint(&bank_endpoint);
     let timeout = Duration::from_millis(config.bank.timeout_ms);
     let client = |channel, name, banner| -> Result<HttpBank> {
         let bank = HttpBank::new(&bank_url, channel, name, timeout).map_err(|e| anyhow!(e))?;
@@ -56,7 +55,7 @@ pub async fn wire(config: &Config, demo: bool, app: App) -> Result<(App, Option<
     };
     let transfer = client("bank", "银行转账", "银行代收")?;
     let ecny = client("ecny", "数字人民币", "数字人民币")?;
-    let (messages_url, messages_simulated) = endpoint(&config.messages.endpoint);
+    let (messages_url, messages_simulated) = endpoint(&messages_endpoint);
     let timeout = Duration::from_millis(config.messages.timeout_ms);
     let gateway = |inner: Box<dyn ChannelAdapter>| -> Result<Box<dyn ChannelAdapter>> {
         let channel = HttpChannel::new(inner, &messages_url, timeout, messages_simulated)
@@ -75,6 +74,20 @@ pub async fn wire(config: &Config, demo: bool, app: App) -> Result<(App, Option<
         .with_payout_adapter(Arc::new(transfer.clone()))
         .with_debit_adapter(Arc::new(transfer));
     Ok((app, simulator))
+}
+
+/// The endpoint a party is asked at. Outside the demo it must be
+/// configured — the URL, or `simulator` said out loud — so that a centre
+/// never runs on made-up answers by forgetting a line of configuration.
+fn chosen(party: &str, configured: &str, demo: bool) -> Result<String> {
+    match (configured.trim(), demo) {
+        ("", true) => Ok(SIMULATOR.to_string()),
+        ("", false) => Err(anyhow!(
+            "[adapters.{party}] endpoint is not configured: give the front-end's URL, \
+             or \"simulator\" to run on the built-in simulator (every page then says so)"
+        )),
+        (endpoint, _) => Ok(endpoint.to_string()),
+    }
 }
 
 async fn registries(
@@ -106,5 +119,22 @@ pub fn simulator_data(file: Option<&std::path::Path>, demo: bool) -> Result<Regi
         (Some(path), _) => load_registry_data(path).map_err(|e| anyhow!(e)),
         (None, true) => Ok(anju_app::demo_registries::demo_registry_data()?),
         (None, false) => Ok(RegistryData::default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_the_demo_every_party_must_be_configured() {
+        assert_eq!(chosen("bank", "", true).expect("demo"), SIMULATOR);
+        let refused = chosen("bank", "", false).expect_err("not configured");
+        assert!(refused.to_string().contains("[adapters.bank]"), "{refused}");
+        assert_eq!(chosen("bank", "simulator", false).expect("said"), SIMULATOR);
+        assert_eq!(
+            chosen("bank", "http://10.1.2.3:9000", false).expect("url"),
+            "http://10.1.2.3:9000"
+        );
     }
 }

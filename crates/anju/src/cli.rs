@@ -114,6 +114,14 @@ pub enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// 付款重试: ask the bank again about each withdrawal payout it was not
+    /// heard on (run often; each ends paid, failed or still pending). One
+    /// JSON line.
+    PayoutRetry {
+        /// The business date (YYYY-MM-DD); today in China when not given.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Print the current TOTP code for a base32 secret (the demo's staff second factor).
     Totp {
         #[arg(long)]

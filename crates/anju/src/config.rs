@@ -55,7 +55,8 @@ struct RegistriesFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistriesConfig {
     /// `simulator` (the built-in simulator, started in-process and asked
-    /// over HTTP like a real endpoint) or the data exchange's base URL.
+    /// over HTTP like a real endpoint) or the data exchange's base URL;
+    /// empty when not configured (only the demo may leave it so).
     pub endpoint: String,
     /// The simulator's data file; the demo's households when absent with
     /// `--demo`, nobody otherwise.
@@ -149,7 +150,7 @@ impl Config {
                 endpoint: std::env::var("ANJU_REGISTRIES_ENDPOINT")
                     .ok()
                     .or(registries.endpoint)
-                    .unwrap_or_else(|| SIMULATOR.to_string()),
+                    .unwrap_or_default(),
                 data: registries.data,
                 timeout_ms: registries
                     .timeout_ms
@@ -160,14 +161,14 @@ impl Config {
                 endpoint: std::env::var("ANJU_BANK_ENDPOINT")
                     .ok()
                     .or(bank.endpoint)
-                    .unwrap_or_else(|| SIMULATOR.to_string()),
+                    .unwrap_or_default(),
                 timeout_ms: bank.timeout_ms.unwrap_or(DEFAULT_BANK_TIMEOUT_MS).max(1),
             },
             messages: BankConfig {
                 endpoint: std::env::var("ANJU_MESSAGES_ENDPOINT")
                     .ok()
                     .or(messages.endpoint)
-                    .unwrap_or_else(|| SIMULATOR.to_string()),
+                    .unwrap_or_default(),
                 timeout_ms: messages
                     .timeout_ms
                     .unwrap_or(DEFAULT_REGISTRY_TIMEOUT_MS)
@@ -241,10 +242,10 @@ mod tests {
         assert_eq!(config.database_url, "sqlite:///srv/anju/anju.db");
         assert_eq!(config.listen, "0.0.0.0:9000");
         assert_eq!(
-            config.registries.endpoint, SIMULATOR,
-            "the simulator unless configured"
+            config.registries.endpoint, "",
+            "not configured: serve refuses to start outside the demo"
         );
-        assert_eq!(config.bank.endpoint, SIMULATOR);
+        assert_eq!(config.bank.endpoint, "");
         std::fs::write(
             &path,
             "[adapters.registries]\nendpoint = \"http://10.1.2.3:8443\"\ntimeout_ms = 1500\n",

@@ -41,6 +41,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => recon(&config, &channel, &date, &file).await,
         Command::CollectionDay { date } => collection_day(&config, date.as_deref()).await,
         Command::RepaymentDay { date } => repayment_day(&config, date.as_deref()).await,
+        Command::PayoutRetry { date } => payout_retry(&config, date.as_deref()).await,
         Command::Interest {
             command:
                 InterestCommand::Calc {
@@ -55,8 +56,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             command: InterestCommand::Settle { year, date },
         } => {
             let today = business_date(date.as_deref())?;
-            let (policy, store) = open(&config).await?;
-            crate::interest::settle(App::new(store, policy), year, today).await
+            let (app, _outside) = job_app(&config).await?;
+            crate::interest::settle(app, year, today).await
         }
         Command::Loan {
             command:
@@ -80,15 +81,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             command: LoanCommand::Run { date },
         } => {
             let today = business_date(date.as_deref())?;
-            let (policy, store) = open(&config).await?;
-            crate::loan::run(App::new(store, policy), today).await
+            let (app, _outside) = job_app(&config).await?;
+            crate::loan::run(app, today).await
         }
         Command::Loan {
             command: LoanCommand::Reprice { date },
         } => {
             let today = business_date(date.as_deref())?;
-            let (policy, store) = open(&config).await?;
-            crate::loan::reprice(App::new(store, policy), today).await
+            let (app, _outside) = job_app(&config).await?;
+            crate::loan::reprice(app, today).await
         }
         Command::Report {
             command:
@@ -108,8 +109,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             command: FundCommand::CheckLiquidity { date },
         } => {
             let today = business_date(date.as_deref())?;
-            let (policy, store) = open(&config).await?;
-            crate::fund::check_liquidity(App::new(store, policy), today).await
+            let (app, _outside) = job_app(&config).await?;
+            crate::fund::check_liquidity(app, today).await
         }
         Command::Fund {
             command: FundCommand::LoadTotals { file, login, date },
@@ -377,8 +378,7 @@ fn business_date(date: Option<&str>) -> Result<Date> {
 
 async fn collection_day(config: &Config, date: Option<&str>) -> Result<ExitCode> {
     let today = business_date(date)?;
-    let (policy, store) = open(config).await?;
-    let app = App::new(store, policy);
+    let (app, _outside) = job_app(config).await?;
     let actor = anju_app::access::Actor::anonymous(
         anju_domain::access::Channel::Batch,
         "collection-day",
@@ -400,10 +400,44 @@ async fn collection_day(config: &Config, date: Option<&str>) -> Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
+/// The app for a job that may reach a bank, a registry or a message
+/// gateway: wired from configuration as `serve` is (the simulator only when
+/// configured so), and the simulator kept alive for the job if it is one.
+async fn job_app(config: &Config) -> Result<(App, Option<anju_adapters::SimulatorHandle>)> {
+    let (policy, store) = open(config).await?;
+    crate::adapters::wire(config, false, App::new(store, policy)).await
+}
+
+/// 付款重试: asks the bank again about each payout it was not heard on.
+/// One JSON line.
+async fn payout_retry(config: &Config, date: Option<&str>) -> Result<ExitCode> {
+    let today = business_date(date)?;
+    let (app, _outside) = job_app(config).await?;
+    let actor = anju_app::access::Actor::anonymous(
+        anju_domain::access::Channel::Batch,
+        "payout-retry",
+        "local",
+    );
+    let retry = app
+        .withdrawals()
+        .retry_pending_payouts(&actor, today)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = serde_json::json!({
+        "job": "payout-retry",
+        "date": today.to_string(),
+        "asked": retry.asked,
+        "paid": retry.paid,
+        "failed": retry.failed,
+        "still_pending": retry.still_pending,
+    });
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn repayment_day(config: &Config, date: Option<&str>) -> Result<ExitCode> {
     let today = business_date(date)?;
-    let (policy, store) = open(config).await?;
-    let app = App::new(store, policy);
+    let (app, _outside) = job_app(config).await?;
     let actor = anju_app::access::Actor::anonymous(
         anju_domain::access::Channel::Batch,
         "repayment-day",

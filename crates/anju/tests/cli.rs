@@ -8,6 +8,11 @@ fn anju(data_dir: &std::path::Path) -> Command {
         .env_remove("ANJU_POLICY")
         .env("ANJU_DATA_DIR", data_dir)
         .env_remove("ANJU_CONFIG")
+        // Jobs reach the outside parties; in tests, the built-in simulator,
+        // said out loud as a deployment would have to.
+        .env("ANJU_REGISTRIES_ENDPOINT", "simulator")
+        .env("ANJU_BANK_ENDPOINT", "simulator")
+        .env("ANJU_MESSAGES_ENDPOINT", "simulator")
         .current_dir(data_dir);
     cmd
 }
@@ -371,4 +376,26 @@ fn bench_withdrawal_pays_every_withdrawal_of_a_small_centre() {
     ]));
     assert_ne!(code, 0, "more than the rent cap allows");
     assert!(text.contains("15 × members"), "{text}");
+}
+
+#[test]
+fn a_job_refuses_to_run_on_made_up_answers_unless_told_to() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, text) = run(anju(dir.path()).env_remove("ANJU_BANK_ENDPOINT").args([
+        "repayment-day",
+        "--date",
+        "2026-11-30",
+    ]));
+    assert_ne!(code, 0, "{text}");
+    assert!(
+        text.contains("[adapters.bank] endpoint is not configured"),
+        "{text}"
+    );
+    let (code, text) = run(anju(dir.path()).args(["payout-retry", "--date", "2026-11-30"]));
+    assert_eq!(code, 0, "{text}");
+    let line: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON line");
+    assert_eq!(
+        (line["job"].as_str(), line["asked"].as_i64()),
+        (Some("payout-retry"), Some(0))
+    );
 }

@@ -164,6 +164,11 @@ fn anju(data_dir: &std::path::Path) -> Command {
         .env_remove("ANJU_POLICY")
         .env("ANJU_DATA_DIR", data_dir)
         .env_remove("ANJU_CONFIG")
+        // Jobs reach the outside parties; in tests, the built-in simulator,
+        // said out loud as a deployment would have to.
+        .env("ANJU_REGISTRIES_ENDPOINT", "simulator")
+        .env("ANJU_BANK_ENDPOINT", "simulator")
+        .env("ANJU_MESSAGES_ENDPOINT", "simulator")
         .current_dir(data_dir);
     cmd
 }

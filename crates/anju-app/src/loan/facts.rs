@@ -101,9 +101,9 @@ impl App {
                 .await
                 .map_err(registry_unavailable)?;
             sources.push(format!(
-                "民政登记：共同借款人 {} 为借款人的{}（查询号 {}）",
+                "民政登记：共同借款人 {} {}（查询号 {}）",
                 co.masked(),
-                answer.relation.name_zh(),
+                crate::withdrawal::relation_words(answer.relation, "借款人"),
                 answer.reference
             ));
             if !answer.relation.is_close_family() {
@@ -151,7 +151,7 @@ impl App {
             .certificate(no)
             .await
             .map_err(registry_unavailable)?;
-        let Some(found) = answer.certificate else {
+        let Some(found) = answer.certificate.filter(|c| c.certificate_no == no) else {
             refusals.push(format!("缴存使用证明 {no} 经核验不存在"));
             sources.push(format!(
                 "异地缴存使用证明 {no}：无此证明（查询号 {}）",
@@ -163,6 +163,14 @@ impl App {
             "异地缴存使用证明 {no}：{}，余额 {}，连续缴存 {} 个月，{} 出具（查询号 {}）",
             found.centre, found.balance, found.months, found.issued_on, answer.reference
         ));
+        if found.balance.is_negative() || found.months < 0 {
+            // Not an answer to book a loan on: the issuing centre must say
+            // it again, properly.
+            return Err(registry_unavailable(crate::registries::Unavailable {
+                party: anju_domain::facts::Party::Centres,
+                why: format!("缴存使用证明 {no} 的余额或月数无法识别"),
+            }));
+        }
         if &found.holder != borrower {
             refusals.push(format!("缴存使用证明 {no} 的缴存人不是借款人本人"));
             return Ok(None);

@@ -459,6 +459,10 @@ impl App {
             let bill = bills
                 .iter()
                 .find(|b| b.paid_entry_id == Some(credit.entry_id.0));
+            // A reversed payment (错缴更正) paid nothing for its month.
+            if bill.is_some_and(|b| b.reversal_entry_id.is_some()) {
+                continue;
+            }
             months.push(match bill {
                 Some(b) => loan::ContributionMonth {
                     period: Period::from_yyyymm(u32::try_from(b.period).unwrap_or(0))?,

@@ -1157,6 +1157,7 @@ async fn a_month_paid_late_breaks_the_run_of_contributions() {
             .expect("assess");
         assessed.eligibility.refusals.join("；")
     };
+    let mut bills = Vec::new();
     for (period, late) in [
         ("202605", false),
         ("202606", false),
@@ -1183,14 +1184,26 @@ async fn a_month_paid_late_breaks_the_run_of_contributions() {
             bill.due_date.month(),
             "late, but in the same month"
         );
-        app.collection()
+        let paid = app
+            .collection()
             .pay_bill(&batch, bill.bill_id, "bank", paid_on)
             .await
             .expect("pay");
+        bills.push(paid);
     }
     // August was paid a day late: September and October are all that count.
     let refusals = months(app.clone(), "2026-11-20").await;
     assert!(refusals.contains("（目前 2 个月）"), "{refusals}");
+    // September's payment reversed (错缴更正): it paid nothing for its month.
+    let september = &bills[4];
+    assert!(
+        app.store()
+            .mark_bill_reversed(september.bill_id, september.paid_entry_id.expect("entry"))
+            .await
+            .expect("reverse")
+    );
+    let refusals = months(app.clone(), "2026-11-20").await;
+    assert!(refusals.contains("（目前 1 个月）"), "{refusals}");
 }
 
 /// A month of an entrusted HPF loan is taken once: the run takes it from

@@ -32,6 +32,14 @@ pub(super) struct RentWindow {
     pub from: Date,
 }
 
+/// "为本人的配偶", or "与本人无登记亲属关系".
+pub(crate) fn relation_words(relation: anju_domain::facts::Relation, to: &str) -> String {
+    match relation.is_close_family() {
+        true => format!("为{to}的{}", relation.name_zh()),
+        false => format!("与{to}无登记亲属关系"),
+    }
+}
+
 fn marriage_line(answer: &Lookup<MarriageAnswer>) -> String {
     match answer {
         Ok(MarriageAnswer {
@@ -150,9 +158,9 @@ impl App {
             match self.registries().civil.relation(id_card, &other).await {
                 Ok(answer) => {
                     facts.sources.push(format!(
-                        "民政登记：该凭证的其他使用人 {} 为本人的{}（查询号 {}）",
+                        "民政登记：该凭证的其他使用人 {} {}（查询号 {}）",
                         other.masked(),
-                        answer.relation.name_zh(),
+                        relation_words(answer.relation, "本人"),
                         answer.reference
                     ));
                     facts.outside_family |= !answer.relation.is_close_family();

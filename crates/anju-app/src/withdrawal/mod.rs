@@ -15,6 +15,8 @@
 
 mod facts;
 mod payout;
+
+pub(crate) use facts::relation_words;
 mod repayment;
 
 /// The records of applications, their documents, the blacklist and
@@ -37,6 +39,15 @@ use anju_domain::withdrawal::{Decision, MemberFacts, RulesInForce, WithdrawalReq
 use anju_domain::{Date, DomainError, Fen, Period};
 use anju_store::{GlDayRow, MemberChange, MemberRecord};
 use sha2::{Digest, Sha256};
+
+/// What one retry of the payouts the bank was not heard on came to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PayoutRetry {
+    pub asked: u32,
+    pub paid: u32,
+    pub failed: u32,
+    pub still_pending: u32,
+}
 
 /// Applications one list shows.
 pub const LIST_LIMIT: u32 = 200;
@@ -416,6 +427,10 @@ impl App {
         today: Date,
     ) -> AppResult<WithdrawalRecord> {
         let id = record.withdrawal_id;
+        // A court may have frozen the account since the application.
+        if self.member_for_withdrawal(record.member_id).await?.status == MemberStatus::Frozen {
+            return Err(DomainError::new("ACCOUNT_FROZEN", "账户已冻结，暂不能提取").into());
+        }
         if let (Some(what), None) = (&record.verification, &record.verified_by) {
             return Err(DomainError::new(
                 "FACTS_UNVERIFIED",
@@ -463,8 +478,25 @@ impl App {
                 return Err(e);
             }
         };
+        self.ask_bank_to_pay(record, posted.entry_id, amount, today)
+            .await
+    }
+
+    /// Asks the bank to pay what was posted, and settles by its answer: paid;
+    /// refused (the posting reversed, the hold released); or not heard — the
+    /// bank may or may not have paid, so the posting stays and the
+    /// withdrawal waits (`payout_pending`) for a retry under the same
+    /// withdrawal id, which the bank deduplicates by.
+    async fn ask_bank_to_pay(
+        &self,
+        record: &WithdrawalRecord,
+        entry_id: anju_domain::ledger::EntryId,
+        amount: Fen,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let id = record.withdrawal_id;
         let member_record = self.member_for_withdrawal(record.member_id).await?;
-        let receipt = self
+        let asked = self
             .payouts()
             .pay(&PayoutRequest {
                 withdrawal_id: id,
@@ -473,15 +505,30 @@ impl App {
                 amount,
                 requested_on: today,
             })
-            .await?;
+            .await;
+        let receipt = match asked {
+            Ok(receipt) => receipt,
+            Err(e) if e.code() == Some("PAYMENT_DECLINED") => PayoutReceipt {
+                accepted: false,
+                reference: String::new(),
+                message: e.to_string(),
+            },
+            Err(e) => {
+                let note = format!("付款结果待确认：{e}");
+                self.store()
+                    .mark_payout_pending(id, entry_id.0, amount.get(), &note)
+                    .await?;
+                return self.withdrawals().withdrawal(id).await;
+            }
+        };
         if !receipt.accepted {
             let key = IdempotencyKey::parse(&format!("withdrawal-{id}-returned"))?;
-            self.ledger().reverse_entry(posted.entry_id, key).await?;
+            self.ledger().reverse_entry(entry_id, key).await?;
             self.store()
                 .settle_withdrawal(
                     id,
                     false,
-                    &format!("{} {}", receipt.reference, receipt.message),
+                    format!("{} {}", receipt.reference, receipt.message).trim(),
                     None,
                 )
                 .await?;
@@ -490,7 +537,7 @@ impl App {
             return Ok(failed);
         }
         self.store()
-            .settle_withdrawal(id, true, &receipt.reference, Some(posted.entry_id.0))
+            .settle_withdrawal(id, true, &receipt.reference, Some(entry_id.0))
             .await?;
         if record.closes_account {
             let change = MemberChange {
@@ -618,6 +665,40 @@ impl Withdrawals<'_> {
         let target = format!("member:{member_id}");
         self.audited(actor, "withdrawal.apply", &target, b"", result)
             .await
+    }
+
+    /// 付款重试: asks the bank again about each payout it was not heard on
+    /// (`payout_pending`), under the same withdrawal id; each ends paid,
+    /// failed (reversed) or still pending. Only a scheduled job runs it.
+    pub async fn retry_pending_payouts(self, actor: &Actor, today: Date) -> AppResult<PayoutRetry> {
+        if !actor.is_batch_job() {
+            return Err(DomainError::new("NOT_PERMITTED", "付款重试只能由批处理执行").into());
+        }
+        let mut summary = PayoutRetry::default();
+        for record in self
+            .store()
+            .withdrawals_in(WithdrawalStatus::PayoutPending, LIST_LIMIT)
+            .await?
+        {
+            let Some(entry_id) = record.entry_id else {
+                continue;
+            };
+            summary.asked += 1;
+            let after = self
+                .ask_bank_to_pay(
+                    &record,
+                    anju_domain::ledger::EntryId(entry_id),
+                    Fen::new(record.amount_fen),
+                    today,
+                )
+                .await?;
+            match after.status {
+                WithdrawalStatus::Paid => summary.paid += 1,
+                WithdrawalStatus::Failed => summary.failed += 1,
+                _ => summary.still_pending += 1,
+            }
+        }
+        Ok(summary)
     }
 
     /// 人工核验: a named staff member records how they verified what no

@@ -623,3 +623,27 @@ async fn a_frozen_account_gives_nothing_to_withdrawals_or_entrusted_repayments()
             .is_empty()
     );
 }
+
+/// Frozen after applying, before the review: the approval is refused and
+/// nothing leaves the account.
+#[tokio::test]
+async fn an_account_frozen_while_an_application_waits_is_not_paid() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let applied = app
+        .withdrawals()
+        .apply_withdrawal(&member(), 1, rent("1500.00", 1, "k-late-freeze"), d(TODAY))
+        .await
+        .expect("apply");
+    app.collection()
+        .freeze_member(&clerk(), 1, "（2026）苏0508执保124号 协助冻结通知书")
+        .await
+        .expect("freeze");
+    let refused = app
+        .withdrawals()
+        .prepare_withdrawal(&clerk(), applied.withdrawal_id, "核对无误", d(TODAY))
+        .await
+        .expect_err("frozen");
+    assert_eq!(refused.code(), Some("ACCOUNT_FROZEN"));
+    assert_eq!(balance(&app, 1).await, yuan("50000.00"));
+}

@@ -4,7 +4,8 @@
 crate::coded_enum! {
     /// `submitted` → `prepared` (初审) → `approved` (the amount is held) →
     /// `paid` or `failed` (the bank refused; the hold is released);
-    /// `rejected` from the first two.
+    /// `rejected` from the first two. `payout_pending`: posted, and the bank
+    /// could not be heard — paid or failed once it answers a retry.
     pub enum WithdrawalStatus ("提取状态", "WITHDRAWAL_STATUS_UNKNOWN") {
         Submitted = "submitted" "待初审",
         Prepared = "prepared" "待复核",
@@ -12,6 +13,7 @@ crate::coded_enum! {
         Paid = "paid" "已到账",
         Failed = "failed" "付款失败（已退回）",
         Rejected = "rejected" "不予提取",
+        PayoutPending = "payout_pending" "已入账，付款结果待确认",
     }
 }
 

@@ -337,7 +337,12 @@ fn amount_decision(
     }
     let home = match (&facts.home, reason.requires_no_home) {
         (HomeFact::Unknown { why }, true) => Some(format!(
-            "本人及配偶在本市无自有住房（{why}），须人工核验不动产登记后方可审批"
+            "本人及配偶在本市无自有住房（{why}），须人工核验不动产登记{}后方可审批",
+            if reason.cap == WithdrawalCap::Rent {
+                "及婚姻状况、配偶租房提取情况"
+            } else {
+                ""
+            }
         )),
         _ => None,
     };

@@ -355,7 +355,7 @@ fn a_family_shares_the_evidence_up_to_the_expense() {
     );
     // The registers were silent: allowed only after a person verifies.
     let silent = MemberFacts {
-        evidence_family_unverified: Some("民政婚姻登记暂不可用：查询超时".into()),
+        evidence_family_unverified: Some("民政登记暂不可用：查询超时".into()),
         ..f
     };
     let pending = decide_on(
