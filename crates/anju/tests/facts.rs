@@ -414,3 +414,74 @@ async fn a_purchase_is_shared_by_the_family_the_registers_show_and_no_one_else()
         fresh.drop_it().await;
     }
 }
+
+/// A purchase on a property certificate the e-licence library holds: in the
+/// spouse's name it is the family's, with both references kept; in a
+/// stranger's it is refused, naming whose it is.
+#[tokio::test]
+async fn a_property_certificate_in_the_library_must_be_the_familys() {
+    use anju_app::registries::Licence;
+    use anju_domain::facts::LicenceKind;
+    for fresh in fresh_stores().await {
+        let stranger = IdCardNo::complete("32050219800101001").expect("id");
+        let sim = Arc::new(SimulatedRegistries::new(household()));
+        sim.update(|data| {
+            for (no, holder) in [
+                ("苏(2026)苏州市不动产权第0070001号", spouse_id()),
+                ("苏(2026)苏州市不动产权第0070002号", stranger.clone()),
+            ] {
+                data.licences.push(Licence {
+                    kind: LicenceKind::Property,
+                    licence_no: no.into(),
+                    holder,
+                    issued_on: d("2026-10-20"),
+                    summary: "苏州市姑苏区示范路 9 号 502 室".into(),
+                });
+            }
+        });
+        let app = centre(fresh.store(), sim).await;
+        let on = |no: &str, key: &str| {
+            let mut a = purchase("20000.00", key);
+            a.request.evidence_no = Some(no.into());
+            a
+        };
+        let member = person(Role::Member, MEMBER, "王芳", Some(1));
+        let ours = app
+            .withdrawals()
+            .apply_withdrawal(
+                &member,
+                1,
+                on("苏(2026)苏州市不动产权第0070001号", "e1"),
+                today(),
+            )
+            .await
+            .expect("the spouse's home");
+        assert!(
+            ours.facts_source.contains("电子证照：不动产权证书 苏(2026)苏州市不动产权第0070001号，权利人 3205**********0020 为本人的配偶"),
+            "{}: {}",
+            fresh.backend(),
+            ours.facts_source
+        );
+        let theirs = app
+            .withdrawals()
+            .apply_withdrawal(
+                &member,
+                1,
+                on("苏(2026)苏州市不动产权第0070002号", "e2"),
+                today(),
+            )
+            .await
+            .expect_err("a stranger's home");
+        assert_eq!(
+            theirs.code(),
+            Some("EVIDENCE_NOT_THEIRS"),
+            "{}",
+            fresh.backend()
+        );
+        assert!(
+            theirs.to_string().contains("权利人为3205**********0018"),
+            "{theirs}"
+        );
+        fresh.drop_it().await;
+    }
+}

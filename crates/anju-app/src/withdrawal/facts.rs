@@ -6,6 +6,7 @@
 
 use crate::registries::{Lookup, MarriageAnswer, Spouse};
 use crate::{App, AppResult};
+use anju_domain::facts::LicenceKind;
 use anju_domain::ids::IdCardNo;
 use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
 use anju_domain::withdrawal::HomeFact;
@@ -178,6 +179,70 @@ impl App {
             facts.unverified = Some(silent.join("；"));
         }
         Ok(facts)
+    }
+
+    /// For a purchase: the e-licence library's property certificate under
+    /// the evidence number, if it holds one — whose it is, by the registers.
+    /// Returns the holder when it is nobody in the member's family.
+    pub(super) async fn licence_facts(
+        &self,
+        id_card: &IdCardNo,
+        number: &str,
+        sources: &mut Vec<String>,
+    ) -> AppResult<Option<String>> {
+        let answer = match self
+            .registries()
+            .licences
+            .licence(LicenceKind::Property, number)
+            .await
+        {
+            Ok(answer) => answer,
+            Err(e) => {
+                // The documents are reviewed by a clerk either way.
+                sources.push(format!(
+                    "电子证照（不动产权证书 {number}）：{e}，按所附材料核验"
+                ));
+                return Ok(None);
+            }
+        };
+        let Some(licence) = answer.licence else {
+            sources.push(format!(
+                "电子证照库无不动产权证书 {number}（查询号 {}），按所附材料核验",
+                answer.reference
+            ));
+            return Ok(None);
+        };
+        if &licence.holder == id_card {
+            sources.push(format!(
+                "电子证照：不动产权证书 {number}，权利人为本人（查询号 {}）",
+                answer.reference
+            ));
+            return Ok(None);
+        }
+        let relation = self
+            .registries()
+            .civil
+            .relation(id_card, &licence.holder)
+            .await;
+        match relation {
+            Ok(r) => {
+                sources.push(format!(
+                    "电子证照：不动产权证书 {number}，权利人 {} {}（查询号 {}、{}）",
+                    licence.holder.masked(),
+                    relation_words(r.relation, "本人"),
+                    answer.reference,
+                    r.reference
+                ));
+                Ok((!r.relation.is_close_family()).then(|| licence.holder.masked()))
+            }
+            Err(e) => {
+                sources.push(format!(
+                    "电子证照：不动产权证书 {number}，权利人 {}；民政登记：{e}，按所附材料核验",
+                    licence.holder.masked()
+                ));
+                Ok(None)
+            }
+        }
     }
 
     /// Rent drawn (or held) in the window by a person, if they are a member

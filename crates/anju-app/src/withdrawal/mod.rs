@@ -162,6 +162,13 @@ impl App {
             }
             _ => (false, None),
         };
+        let evidence_not_theirs = match (&request.evidence_no, reason.evidence) {
+            (Some(no), EvidenceKind::Contract) if !no.trim().is_empty() => {
+                self.licence_facts(&id_card, no.trim(), &mut sources)
+                    .await?
+            }
+            _ => None,
+        };
         let blacklisted = self
             .store()
             .blacklist_entry(&member.id_card, today)
@@ -190,6 +197,7 @@ impl App {
             evidence_used,
             evidence_used_outside_family: sharing.0,
             evidence_family_unverified: sharing.1,
+            evidence_not_theirs,
         };
         Ok((facts, sources))
     }

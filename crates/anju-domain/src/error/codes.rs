@@ -165,6 +165,11 @@ pub const CODES: &[CodeInfo] = &[
     c("ENTRY_UNBALANCED", Invalid, "借贷不平衡"),
     c("EVIDENCE_DATE_REQUIRED", Invalid, "未填写凭证日期"),
     c("EVIDENCE_KIND_UNKNOWN", Invalid, "未知的凭证类型"),
+    c(
+        "EVIDENCE_NOT_THEIRS",
+        Invalid,
+        "凭证的权利人不是本人或其家庭成员",
+    ),
     c("EVIDENCE_REQUIRED", Invalid, "未填写凭证编号"),
     c("EVIDENCE_USED", Conflict, "凭证已用于提取"),
     c("FACTS_UNVERIFIED", Invalid, "须先人工核验申请所依据的事实"),

@@ -54,6 +54,10 @@ pub struct MemberFacts {
     /// The registers could not say how an earlier user is related: what a
     /// person must verify.
     pub evidence_family_unverified: Option<String>,
+    /// The e-licence library holds the evidence (a property certificate)
+    /// in the name of someone who is not the member, their spouse, parent or
+    /// child: whose it is.
+    pub evidence_not_theirs: Option<String>,
 }
 
 /// Home ownership in the city, for the member and their spouse, as the
@@ -259,6 +263,14 @@ fn evidence_check(
             return Some(refuse(
                 "EVIDENCE_USED",
                 format!("该{what}（{no}）已用于提取，不能重复使用"),
+            ));
+        }
+        if let Some(whose) = &facts.evidence_not_theirs {
+            return Some(refuse(
+                "EVIDENCE_NOT_THEIRS",
+                format!(
+                    "电子证照库显示不动产权证书 {no} 的权利人为{whose}，不是本人或配偶、父母、子女"
+                ),
             ));
         }
         if facts.evidence_used_outside_family && reason.family_shared {

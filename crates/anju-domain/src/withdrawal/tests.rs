@@ -35,6 +35,7 @@ fn facts() -> MemberFacts {
         evidence_used: false,
         evidence_used_outside_family: false,
         evidence_family_unverified: None,
+        evidence_not_theirs: None,
     }
 }
 
@@ -509,4 +510,26 @@ fn a_home_the_registry_could_not_check_needs_a_person_to_verify() {
         "{}",
         decision.rule
     );
+}
+
+#[test]
+fn a_property_certificate_in_someone_elses_name_is_refused() {
+    let r = WithdrawalRequest {
+        evidence_no: Some("苏(2026)苏州市不动产权第0070002号".into()),
+        evidence_date: Some(d("2026-10-20")),
+        evidence_amount: Some(yuan("300000.00")),
+        ..request("01", "1000.00")
+    };
+    let f = MemberFacts {
+        evidence_not_theirs: Some("3205**********0018".into()),
+        ..facts()
+    };
+    let decision = decide_on("2026-11-29", &f, &r);
+    assert_eq!(decision.code, "EVIDENCE_NOT_THEIRS");
+    assert!(
+        decision.rule.contains("权利人为3205**********0018"),
+        "{}",
+        decision.rule
+    );
+    assert!(decide_on("2026-11-29", &facts(), &r).allowed);
 }
