@@ -39,15 +39,7 @@ impl HttpBank {
         name_zh: &'static str,
         timeout: Duration,
     ) -> Result<Self, String> {
-        let base = base.trim_end_matches('/').to_string();
-        if !base.starts_with("http://") && !base.starts_with("https://") {
-            return Err(format!("bank endpoint “{base}” is not an http(s) URL"));
-        }
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .build()
-            .map_err(|e| format!("HTTP client: {e}"))?;
+        let (base, http) = crate::endpoint("bank endpoint", base, timeout)?;
         Ok(HttpBank {
             base,
             channel,

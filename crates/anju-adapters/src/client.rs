@@ -29,15 +29,7 @@ impl HttpRegistries {
     /// `base` such as `http://10.1.2.3:8443`; every call gives up after
     /// `timeout`.
     pub fn new(base: &str, centre: &str, timeout: Duration) -> Result<Self, String> {
-        let base = base.trim_end_matches('/').to_string();
-        if !base.starts_with("http://") && !base.starts_with("https://") {
-            return Err(format!("registry endpoint “{base}” is not an http(s) URL"));
-        }
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .build()
-            .map_err(|e| format!("HTTP client: {e}"))?;
+        let (base, http) = crate::endpoint("registry endpoint", base, timeout)?;
         Ok(HttpRegistries {
             base,
             centre: centre.to_string(),

@@ -13,6 +13,26 @@ pub mod messages;
 pub mod server;
 pub mod wire;
 
+/// An endpoint's base URL (checked to be http(s), without a trailing
+/// slash) and a client that gives up after `timeout`, shared by every
+/// outside party's client.
+fn endpoint(
+    what: &str,
+    base: &str,
+    timeout: std::time::Duration,
+) -> Result<(String, reqwest::Client), String> {
+    let base = base.trim_end_matches('/').to_string();
+    if !base.starts_with("http://") && !base.starts_with("https://") {
+        return Err(format!("{what} “{base}” is not an http(s) URL"));
+    }
+    let http = reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .build()
+        .map_err(|e| format!("HTTP client: {e}"))?;
+    Ok((base, http))
+}
+
 pub use bank::HttpBank;
 pub use client::HttpRegistries;
 pub use data::{RegistryFile, load_registry_data, parse_registry_data};

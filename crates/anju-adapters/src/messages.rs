@@ -26,15 +26,7 @@ impl HttpChannel {
         timeout: Duration,
         simulated: bool,
     ) -> Result<Self, String> {
-        let base = base.trim_end_matches('/').to_string();
-        if !base.starts_with("http://") && !base.starts_with("https://") {
-            return Err(format!("message gateway “{base}” is not an http(s) URL"));
-        }
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .build()
-            .map_err(|e| format!("HTTP client: {e}"))?;
+        let (base, http) = crate::endpoint("message gateway", base, timeout)?;
         let simulated = if simulated { inner.simulator() } else { None };
         Ok(HttpChannel {
             inner,

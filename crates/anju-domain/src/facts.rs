@@ -33,6 +33,14 @@ impl Relation {
     pub fn is_close_family(self) -> bool {
         !matches!(self, Relation::None)
     }
+
+    /// "为本人的配偶", or "与本人无登记亲属关系": how the other stands to `to`.
+    pub fn words_to(self, to: &str) -> String {
+        match self.is_close_family() {
+            true => format!("为{to}的{}", self.name_zh()),
+            false => format!("与{to}无登记亲属关系"),
+        }
+    }
 }
 
 crate::coded_enum! {

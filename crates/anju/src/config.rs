@@ -22,21 +22,21 @@ struct FileConfig {
 #[serde(deny_unknown_fields)]
 struct AdaptersFile {
     registries: Option<RegistriesFile>,
-    bank: Option<BankFile>,
-    messages: Option<BankFile>,
+    bank: Option<EndpointFile>,
+    messages: Option<EndpointFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BankFile {
+struct EndpointFile {
     endpoint: Option<String>,
     timeout_ms: Option<u64>,
 }
 
-/// Where the banks' channels (collection, payout, deductions) are asked:
-/// `[adapters.bank]` in anju.toml.
+/// Where an outside party is asked: `[adapters.bank]` (collection, payout,
+/// deductions) and `[adapters.messages]` (the message gateway) in anju.toml.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BankConfig {
+pub struct EndpointConfig {
     /// `simulator` or the bank front-end's base URL.
     pub endpoint: String,
     pub timeout_ms: u64,
@@ -90,10 +90,10 @@ pub struct Config {
     /// Sign-in and registration attempts per client address and minute.
     pub signin_per_minute: u32,
     pub registries: RegistriesConfig,
-    pub bank: BankConfig,
+    pub bank: EndpointConfig,
     /// The message gateway (SMS, WeChat, e-mail): `[adapters.messages]`,
     /// the same keys as the bank's.
-    pub messages: BankConfig,
+    pub messages: EndpointConfig,
 }
 
 const DEFAULT_SIGNIN_PER_MINUTE: u32 = 20;
@@ -157,14 +157,14 @@ impl Config {
                     .unwrap_or(DEFAULT_REGISTRY_TIMEOUT_MS)
                     .max(1),
             },
-            bank: BankConfig {
+            bank: EndpointConfig {
                 endpoint: std::env::var("ANJU_BANK_ENDPOINT")
                     .ok()
                     .or(bank.endpoint)
                     .unwrap_or_default(),
                 timeout_ms: bank.timeout_ms.unwrap_or(DEFAULT_BANK_TIMEOUT_MS).max(1),
             },
-            messages: BankConfig {
+            messages: EndpointConfig {
                 endpoint: std::env::var("ANJU_MESSAGES_ENDPOINT")
                     .ok()
                     .or(messages.endpoint)

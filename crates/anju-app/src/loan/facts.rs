@@ -103,7 +103,7 @@ impl App {
             sources.push(format!(
                 "民政登记：共同借款人 {} {}（查询号 {}）",
                 co.masked(),
-                crate::withdrawal::relation_words(answer.relation, "借款人"),
+                answer.relation.words_to("借款人"),
                 answer.reference
             ));
             if !answer.relation.is_close_family() {

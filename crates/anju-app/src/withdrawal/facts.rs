@@ -33,14 +33,6 @@ pub(super) struct RentWindow {
     pub from: Date,
 }
 
-/// "为本人的配偶", or "与本人无登记亲属关系".
-pub(crate) fn relation_words(relation: anju_domain::facts::Relation, to: &str) -> String {
-    match relation.is_close_family() {
-        true => format!("为{to}的{}", relation.name_zh()),
-        false => format!("与{to}无登记亲属关系"),
-    }
-}
-
 fn marriage_line(answer: &Lookup<MarriageAnswer>) -> String {
     match answer {
         Ok(MarriageAnswer {
@@ -161,7 +153,7 @@ impl App {
                     facts.sources.push(format!(
                         "民政登记：该凭证的其他使用人 {} {}（查询号 {}）",
                         other.masked(),
-                        relation_words(answer.relation, "本人"),
+                        answer.relation.words_to("本人"),
                         answer.reference
                     ));
                     facts.outside_family |= !answer.relation.is_close_family();
@@ -229,7 +221,7 @@ impl App {
                 sources.push(format!(
                     "电子证照：不动产权证书 {number}，权利人 {} {}（查询号 {}、{}）",
                     licence.holder.masked(),
-                    relation_words(r.relation, "本人"),
+                    r.relation.words_to("本人"),
                     answer.reference,
                     r.reference
                 ));

@@ -15,8 +15,6 @@
 
 mod facts;
 mod payout;
-
-pub(crate) use facts::relation_words;
 mod repayment;
 
 /// The records of applications, their documents, the blacklist and

@@ -87,6 +87,14 @@ pub struct UserBadge {
 }
 
 /// What the shared layout needs on every page.
+/// A decision's stored sources (事实来源), one line per registry answer.
+pub fn source_lines(text: &str) -> Vec<String> {
+    text.split('；')
+        .filter(|line| !line.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 pub struct Layout {
     pub centre_name: String,
     pub user: Option<UserBadge>,

@@ -201,12 +201,7 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
         caps: caps_of(l),
         first_home: l.first_home,
         family: l.family,
-        sources: l
-            .facts_source
-            .split('；')
-            .filter(|line| !line.is_empty())
-            .map(str::to_string)
-            .collect(),
+        sources: super::source_lines(&l.facts_source),
         consents_missing: if l.status == LoanStatus::Submitted {
             state.app.loans().consents_missing(l.loan_id).await?
         } else {

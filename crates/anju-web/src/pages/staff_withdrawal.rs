@@ -115,12 +115,7 @@ async fn queue_row(
         },
         applied_on: w.applied_on.to_string(),
         rule: w.rule.clone(),
-        sources: w
-            .facts_source
-            .split('；')
-            .filter(|line| !line.is_empty())
-            .map(str::to_string)
-            .collect(),
+        sources: super::source_lines(&w.facts_source),
         to_verify: w.verification.clone().filter(|_| w.verified_by.is_none()),
         status: w.status.name_zh(),
         prepared_by: w.prepared_by.clone().unwrap_or_default(),
