@@ -3,12 +3,13 @@
 //! order) for the length of a posting, and serialization failures and
 //! deadlocks are retried a bounded number of times.
 
-mod check;
 mod copy;
+mod date;
 mod post;
-mod read;
 mod schema;
 
+use anju_domain::Date;
+use anju_domain::ledger::{MemberId, NewEntry};
 use anju_store::{IdGen, StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgPool};
@@ -102,42 +103,73 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
-anju_store::impl_access_store!(PgStore, pool, pool, crate::backend);
-anju_store::impl_collection_store!(PgStore, pool, pool, crate::backend, "::DATE");
-anju_store::impl_case_store!(PgStore, pool, pool, crate::backend, "::DATE");
-anju_store::impl_withdrawal_store!(
-    PgStore,
-    sqlx::Postgres,
-    pool,
-    pool,
-    crate::backend,
-    "::DATE",
-    " FOR UPDATE"
-);
-anju_store::impl_loan_store!(
-    PgStore,
-    sqlx::Postgres,
-    pool,
-    pool,
-    crate::backend,
-    "::DATE"
-);
-anju_store::impl_interest_store!(PgStore, pool, pool, crate::backend, "::DATE");
-anju_store::impl_fund_store!(
-    PgStore,
-    sqlx::Postgres,
-    pool,
-    pool,
-    crate::backend,
-    "::DATE"
-);
-anju_store::impl_batch_store!(
-    PgStore,
-    sqlx::Postgres,
-    pool,
-    pool,
-    crate::backend,
-    "::DATE"
-);
+/// PostgreSQL binds dates as `DATE` and locks a row it reads to change.
+impl anju_store::sql::Dialect for PgStore {
+    type Db = sqlx::Postgres;
+    type Date = date::PgDate;
+    const ROW_LOCK: &'static str = " FOR UPDATE";
 
-anju_store::impl_store!(PgStore, Postgres, pool, pool);
+    fn writer(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn affected(done: &sqlx::postgres::PgQueryResult) -> u64 {
+        done.rows_affected()
+    }
+
+    fn day(date: anju_domain::Date) -> Self::Date {
+        date::PgDate::from(date)
+    }
+
+    fn centre_code(&self) -> &str {
+        &self.centre_code
+    }
+}
+
+/// What differs beyond the dialect: migrations, and how a batch of entries
+/// is written (see `post`).
+#[async_trait::async_trait]
+impl anju_store::Store for PgStore {
+    fn backend(&self) -> anju_store::Backend {
+        anju_store::Backend::Postgres
+    }
+
+    fn reserve_ids(&self, count: i64) -> i64 {
+        self.ids.reserve(count)
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations")
+            .run(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> StoreResult<()> {
+        post::open_member_accounts(self, accounts).await
+    }
+
+    async fn post_entries(
+        &self,
+        entries: &[NewEntry],
+        options: &anju_store::PostOptions,
+    ) -> StoreResult<Vec<anju_store::Posted>> {
+        post::post_entries(self, entries, options).await
+    }
+
+    async fn raw_insert_baseline(&self, batch: &[NewEntry]) -> StoreResult<u64> {
+        post::raw_insert_baseline(self, batch).await
+    }
+
+    async fn drop_baseline(&self) -> StoreResult<()> {
+        post::drop_baseline(self).await
+    }
+
+    async fn logical_schema(&self) -> StoreResult<anju_store::LogicalSchema> {
+        schema::logical_schema(&self.pool).await
+    }
+}

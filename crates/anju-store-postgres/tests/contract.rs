@@ -2,8 +2,8 @@
 //! sets it; with `CI=true` a missing URL fails instead of skipping), plus the
 //! schema-parity test against SQLite.
 
-use anju_store::Store;
 use anju_store::contract::{BoxFuture, Harness};
+use anju_store::{LedgerStore, Store};
 use anju_store_postgres::PgStore;
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;

@@ -3,11 +3,11 @@
 //! and a small pool of readers. Bulk writes use multi-row `VALUES` statements
 //! inside one transaction.
 
-mod check;
 mod post;
-mod read;
 mod schema;
 
+use anju_domain::Date;
+use anju_domain::ledger::{MemberId, NewEntry};
 use anju_store::{IdGen, StoreError, StoreResult};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -83,42 +83,74 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
-anju_store::impl_access_store!(SqliteStore, writer, reader, crate::backend);
-anju_store::impl_collection_store!(SqliteStore, writer, reader, crate::backend, "");
-anju_store::impl_case_store!(SqliteStore, writer, reader, crate::backend, "");
-anju_store::impl_withdrawal_store!(
-    SqliteStore,
-    sqlx::Sqlite,
-    writer,
-    reader,
-    crate::backend,
-    "",
-    ""
-);
-anju_store::impl_loan_store!(
-    SqliteStore,
-    sqlx::Sqlite,
-    writer,
-    reader,
-    crate::backend,
-    ""
-);
-anju_store::impl_interest_store!(SqliteStore, writer, reader, crate::backend, "");
-anju_store::impl_fund_store!(
-    SqliteStore,
-    sqlx::Sqlite,
-    writer,
-    reader,
-    crate::backend,
-    ""
-);
-anju_store::impl_batch_store!(
-    SqliteStore,
-    sqlx::Sqlite,
-    writer,
-    reader,
-    crate::backend,
-    ""
-);
+/// SQLite binds dates as ISO text (the columns hold text) and needs no row
+/// lock: its one writer connection serialises every transaction.
+impl anju_store::sql::Dialect for SqliteStore {
+    type Db = sqlx::Sqlite;
+    type Date = String;
+    const ROW_LOCK: &'static str = "";
 
-anju_store::impl_store!(SqliteStore, Sqlite, writer, reader);
+    fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    fn reader(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    fn affected(done: &sqlx::sqlite::SqliteQueryResult) -> u64 {
+        done.rows_affected()
+    }
+
+    fn day(date: anju_domain::Date) -> Self::Date {
+        date.to_string()
+    }
+
+    fn centre_code(&self) -> &str {
+        &self.centre_code
+    }
+}
+
+/// What differs beyond the dialect: migrations, and how a batch of entries
+/// is written (see `post`).
+#[async_trait::async_trait]
+impl anju_store::Store for SqliteStore {
+    fn backend(&self) -> anju_store::Backend {
+        anju_store::Backend::Sqlite
+    }
+
+    fn reserve_ids(&self, count: i64) -> i64 {
+        self.ids.reserve(count)
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations")
+            .run(&self.writer)
+            .await
+            .map_err(backend)
+    }
+
+    async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> StoreResult<()> {
+        post::open_member_accounts(self, accounts).await
+    }
+
+    async fn post_entries(
+        &self,
+        entries: &[NewEntry],
+        options: &anju_store::PostOptions,
+    ) -> StoreResult<Vec<anju_store::Posted>> {
+        post::post_entries(self, entries, options).await
+    }
+
+    async fn raw_insert_baseline(&self, batch: &[NewEntry]) -> StoreResult<u64> {
+        post::raw_insert_baseline(self, batch).await
+    }
+
+    async fn drop_baseline(&self) -> StoreResult<()> {
+        post::drop_baseline(self).await
+    }
+
+    async fn logical_schema(&self) -> StoreResult<anju_store::LogicalSchema> {
+        schema::logical_schema(&self.reader).await
+    }
+}

@@ -1,8 +1,6 @@
-//! The SQL of [`AccessStore`](crate::AccessStore), written once for both
-//! backends: these tables are small and their statements are the same text in
-//! SQLite and PostgreSQL (`$n` placeholders, `i64`/text columns only), so each
-//! backend expands [`impl_access_store!`](crate::impl_access_store) instead of
-//! keeping a copy. The backend crates supply sqlx; this crate stays free of it.
+//! The SQL of [`AccessStore`](crate::AccessStore): plain generic code over
+//! [`Dialect`](crate::sql::Dialect), the same text on SQLite and PostgreSQL
+//! (`$n` placeholders, `i64`/text columns only).
 
 use crate::StoreResult;
 use crate::access::{AuditRecord, Delivery, InboxMessage, TaskRecord, UserRecord};
@@ -159,377 +157,414 @@ pub fn list_limit(limit: u32) -> i64 {
     i64::from(limit.clamp(1, MAX_LIST))
 }
 
-/// Implements `AccessStore` for a backend. `$writer` and `$reader` name the
-/// pools for writes and reads (the same pool on PostgreSQL).
-#[macro_export]
-macro_rules! impl_access_store {
-    ($store:ty, $writer:ident, $reader:ident, $backend_err:path) => {
-        #[async_trait::async_trait]
-        impl $crate::AccessStore for $store {
-            async fn create_user(&self, u: &$crate::UserRecord) -> $crate::StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO app_user (user_id, login, display_name, role, password_hash, totp_secret, \
-                     member_id, employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                )
-                .bind(u.user_id)
-                .bind(&u.login)
-                .bind(&u.display_name)
-                .bind(u.role.code())
-                .bind(&u.password_hash)
-                .bind(&u.totp_secret)
-                .bind(u.member_id)
-                .bind(u.employer_id)
-                .bind(&u.mobile)
-                .bind(u.login_state.failures)
-                .bind(u.login_state.locked_until_us)
-                .bind(u.created_at_us)
-                .bind(&u.email)
-                .execute(&self.$writer)
-                .await
-                .map_err(|e| {
-                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                        $crate::StoreError::rejected("USER_EXISTS", "该登录名已存在")
-                    } else {
-                        $backend_err(e)
-                    }
-                })?;
-                Ok(())
+#[async_trait::async_trait]
+impl<S: crate::sql::Dialect> crate::AccessStore for S
+where
+    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    i64: crate::sql::Col<S::Db>,
+    i32: crate::sql::Col<S::Db>,
+    String: crate::sql::Col<S::Db>,
+    bool: crate::sql::Col<S::Db>,
+    Vec<u8>: crate::sql::Col<S::Db>,
+    Option<i64>: crate::sql::Col<S::Db>,
+    Option<i32>: crate::sql::Col<S::Db>,
+    Option<String>: crate::sql::Col<S::Db>,
+    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
+    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
+    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
+    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
+{
+    async fn create_user(&self, u: &crate::UserRecord) -> crate::StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO app_user (user_id, login, display_name, role, password_hash, totp_secret, \
+             member_id, employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(u.user_id)
+        .bind(&u.login)
+        .bind(&u.display_name)
+        .bind(u.role.code())
+        .bind(&u.password_hash)
+        .bind(&u.totp_secret)
+        .bind(u.member_id)
+        .bind(u.employer_id)
+        .bind(&u.mobile)
+        .bind(u.login_state.failures)
+        .bind(u.login_state.locked_until_us)
+        .bind(u.created_at_us)
+        .bind(&u.email)
+        .execute(self.writer())
+        .await
+        .map_err(|e| {
+            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                crate::StoreError::rejected("USER_EXISTS", "该登录名已存在")
+            } else {
+                crate::sql::backend(e)
             }
+        })?;
+        Ok(())
+    }
 
-            async fn user_by_login(&self, login: &str) -> $crate::StoreResult<Option<$crate::UserRecord>> {
-                let row: Option<$crate::access_sql::UserRow> = sqlx::query_as(
-                    "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \
-                     employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email \
-                     FROM app_user WHERE login = $1",
-                )
-                .bind(login)
-                .fetch_optional(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::access_sql::user_from).transpose()
-            }
+    async fn user_by_login(&self, login: &str) -> crate::StoreResult<Option<crate::UserRecord>> {
+        let row: Option<crate::access_sql::UserRow> = sqlx::query_as(
+            "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \
+             employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email \
+             FROM app_user WHERE login = $1",
+        )
+        .bind(login)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::access_sql::user_from).transpose()
+    }
 
-            async fn user(&self, user_id: i64) -> $crate::StoreResult<Option<$crate::UserRecord>> {
-                let row: Option<$crate::access_sql::UserRow> = sqlx::query_as(
-                    "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \
-                     employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email \
-                     FROM app_user WHERE user_id = $1",
-                )
-                .bind(user_id)
-                .fetch_optional(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::access_sql::user_from).transpose()
-            }
+    async fn user(&self, user_id: i64) -> crate::StoreResult<Option<crate::UserRecord>> {
+        let row: Option<crate::access_sql::UserRow> = sqlx::query_as(
+            "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \
+             employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email \
+             FROM app_user WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::access_sql::user_from).transpose()
+    }
 
-            async fn set_login_state(
-                &self,
-                user_id: i64,
-                state: anju_domain::access::LoginState,
-            ) -> $crate::StoreResult<()> {
-                sqlx::query("UPDATE app_user SET failed_attempts = $2, locked_until_us = $3 WHERE user_id = $1")
-                    .bind(user_id)
-                    .bind(state.failures)
-                    .bind(state.locked_until_us)
-                    .execute(&self.$writer)
-                    .await
-                    .map_err($backend_err)?;
-                Ok(())
-            }
+    async fn set_login_state(
+        &self,
+        user_id: i64,
+        state: anju_domain::access::LoginState,
+    ) -> crate::StoreResult<()> {
+        sqlx::query(
+            "UPDATE app_user SET failed_attempts = $2, locked_until_us = $3 WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .bind(state.failures)
+        .bind(state.locked_until_us)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(())
+    }
 
-            async fn create_session(&self, s: &$crate::SessionRecord) -> $crate::StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO web_session (token_hash, user_id, csrf_token, created_at_us, last_seen_us, \
-                     client_addr) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&s.token_hash)
-                .bind(s.user_id)
-                .bind(&s.csrf_token)
-                .bind(s.created_at_us)
-                .bind(s.last_seen_us)
-                .bind(&s.client_addr)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(())
-            }
+    async fn create_session(&self, s: &crate::SessionRecord) -> crate::StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO web_session (token_hash, user_id, csrf_token, created_at_us, last_seen_us, \
+             client_addr) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&s.token_hash)
+        .bind(s.user_id)
+        .bind(&s.csrf_token)
+        .bind(s.created_at_us)
+        .bind(s.last_seen_us)
+        .bind(&s.client_addr)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(())
+    }
 
-            async fn session(&self, token_hash: &str) -> $crate::StoreResult<Option<$crate::SessionRecord>> {
-                let row: Option<(String, i64, String, i64, i64, String)> = sqlx::query_as(
-                    "SELECT token_hash, user_id, csrf_token, created_at_us, last_seen_us, client_addr \
-                     FROM web_session WHERE token_hash = $1",
-                )
-                .bind(token_hash)
-                .fetch_optional(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                Ok(row.map(|r| $crate::SessionRecord {
-                    token_hash: r.0,
-                    user_id: r.1,
-                    csrf_token: r.2,
-                    created_at_us: r.3,
-                    last_seen_us: r.4,
-                    client_addr: r.5,
-                }))
-            }
+    async fn session(&self, token_hash: &str) -> crate::StoreResult<Option<crate::SessionRecord>> {
+        let row: Option<(String, i64, String, i64, i64, String)> = sqlx::query_as(
+            "SELECT token_hash, user_id, csrf_token, created_at_us, last_seen_us, client_addr \
+             FROM web_session WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(row.map(|r| crate::SessionRecord {
+            token_hash: r.0,
+            user_id: r.1,
+            csrf_token: r.2,
+            created_at_us: r.3,
+            last_seen_us: r.4,
+            client_addr: r.5,
+        }))
+    }
 
-            async fn touch_session(&self, token_hash: &str, last_seen_us: i64) -> $crate::StoreResult<()> {
-                sqlx::query("UPDATE web_session SET last_seen_us = $2 WHERE token_hash = $1")
-                    .bind(token_hash)
-                    .bind(last_seen_us)
-                    .execute(&self.$writer)
-                    .await
-                    .map_err($backend_err)?;
-                Ok(())
-            }
+    async fn touch_session(&self, token_hash: &str, last_seen_us: i64) -> crate::StoreResult<()> {
+        sqlx::query("UPDATE web_session SET last_seen_us = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(last_seen_us)
+            .execute(self.writer())
+            .await
+            .map_err(crate::sql::backend)?;
+        Ok(())
+    }
 
-            async fn delete_session(&self, token_hash: &str) -> $crate::StoreResult<()> {
-                sqlx::query("DELETE FROM web_session WHERE token_hash = $1")
-                    .bind(token_hash)
-                    .execute(&self.$writer)
-                    .await
-                    .map_err($backend_err)?;
-                Ok(())
-            }
+    async fn delete_session(&self, token_hash: &str) -> crate::StoreResult<()> {
+        sqlx::query("DELETE FROM web_session WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.writer())
+            .await
+            .map_err(crate::sql::backend)?;
+        Ok(())
+    }
 
-            async fn append_audit(&self, r: &$crate::AuditRecord) -> $crate::StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO audit_log (audit_id, at_us, actor_user_id, actor_login, role, channel, action, \
-                     target, payload_digest, result, request_id, client_addr) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                )
-                .bind(r.audit_id)
-                .bind(r.at_us)
-                .bind(r.actor_user_id)
-                .bind(&r.actor_login)
-                .bind(&r.role)
-                .bind(&r.channel)
-                .bind(&r.action)
-                .bind(&r.target)
-                .bind(&r.payload_digest)
-                .bind(&r.result)
-                .bind(&r.request_id)
-                .bind(&r.client_addr)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(())
-            }
+    async fn append_audit(&self, r: &crate::AuditRecord) -> crate::StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (audit_id, at_us, actor_user_id, actor_login, role, channel, action, \
+             target, payload_digest, result, request_id, client_addr) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(r.audit_id)
+        .bind(r.at_us)
+        .bind(r.actor_user_id)
+        .bind(&r.actor_login)
+        .bind(&r.role)
+        .bind(&r.channel)
+        .bind(&r.action)
+        .bind(&r.target)
+        .bind(&r.payload_digest)
+        .bind(&r.result)
+        .bind(&r.request_id)
+        .bind(&r.client_addr)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(())
+    }
 
-            async fn search_audit(&self, q: &$crate::AuditQuery) -> $crate::StoreResult<Vec<$crate::AuditRecord>> {
-                let rows: Vec<$crate::access_sql::AuditRow> = sqlx::query_as(
-                    "SELECT audit_id, at_us, actor_user_id, actor_login, role, channel, action, target, \
-                     payload_digest, result, request_id, client_addr FROM audit_log \
-                     WHERE ($1 IS NULL OR actor_login LIKE $1 ESCAPE '\\') \
-                     AND ($2 IS NULL OR action = $2) \
-                     AND ($3 IS NULL OR at_us >= $3) AND ($4 IS NULL OR at_us < $4) \
-                     AND ($5 IS NULL OR audit_id < $5) \
-                     ORDER BY audit_id DESC LIMIT $6",
-                )
-                .bind(q.actor.as_deref().map($crate::access_sql::like_pattern))
-                .bind(q.action.as_deref())
-                .bind(q.from_us)
-                .bind(q.to_us)
-                .bind(q.before_id)
-                .bind($crate::access_sql::list_limit(q.limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::access_sql::audit_from).collect())
-            }
+    async fn search_audit(
+        &self,
+        q: &crate::AuditQuery,
+    ) -> crate::StoreResult<Vec<crate::AuditRecord>> {
+        let rows: Vec<crate::access_sql::AuditRow> = sqlx::query_as(
+            "SELECT audit_id, at_us, actor_user_id, actor_login, role, channel, action, target, \
+             payload_digest, result, request_id, client_addr FROM audit_log \
+             WHERE ($1 IS NULL OR actor_login LIKE $1 ESCAPE '\\') \
+             AND ($2 IS NULL OR action = $2) \
+             AND ($3 IS NULL OR at_us >= $3) AND ($4 IS NULL OR at_us < $4) \
+             AND ($5 IS NULL OR audit_id < $5) \
+             ORDER BY audit_id DESC LIMIT $6",
+        )
+        .bind(q.actor.as_deref().map(crate::access_sql::like_pattern))
+        .bind(q.action.as_deref())
+        .bind(q.from_us)
+        .bind(q.to_us)
+        .bind(q.before_id)
+        .bind(crate::access_sql::list_limit(q.limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(rows
+            .into_iter()
+            .map(crate::access_sql::audit_from)
+            .collect())
+    }
 
-            async fn create_task(&self, t: &$crate::TaskRecord) -> $crate::StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO approval_task (task_id, kind, target, payload, summary, maker_user_id, \
-                     maker_login, created_at_us, status, decider_user_id, decider_login, decided_at_us, reason) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                )
-                .bind(t.task_id)
-                .bind(t.kind.code())
-                .bind(&t.target)
-                .bind(&t.payload)
-                .bind(&t.summary)
-                .bind(t.maker_user_id)
-                .bind(&t.maker_login)
-                .bind(t.created_at_us)
-                .bind(t.status.code())
-                .bind(t.decider_user_id)
-                .bind(&t.decider_login)
-                .bind(t.decided_at_us)
-                .bind(&t.reason)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(())
-            }
+    async fn create_task(&self, t: &crate::TaskRecord) -> crate::StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO approval_task (task_id, kind, target, payload, summary, maker_user_id, \
+             maker_login, created_at_us, status, decider_user_id, decider_login, decided_at_us, reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(t.task_id)
+        .bind(t.kind.code())
+        .bind(&t.target)
+        .bind(&t.payload)
+        .bind(&t.summary)
+        .bind(t.maker_user_id)
+        .bind(&t.maker_login)
+        .bind(t.created_at_us)
+        .bind(t.status.code())
+        .bind(t.decider_user_id)
+        .bind(&t.decider_login)
+        .bind(t.decided_at_us)
+        .bind(&t.reason)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(())
+    }
 
-            async fn task(&self, task_id: i64) -> $crate::StoreResult<Option<$crate::TaskRecord>> {
-                let row: Option<$crate::access_sql::TaskRow> = sqlx::query_as(
-                    "SELECT task_id, kind, target, payload, summary, maker_user_id, maker_login, created_at_us, \
-                     status, decider_user_id, decider_login, decided_at_us, reason FROM approval_task \
-                     WHERE task_id = $1",
-                )
-                .bind(task_id)
-                .fetch_optional(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::access_sql::task_from).transpose()
-            }
+    async fn task(&self, task_id: i64) -> crate::StoreResult<Option<crate::TaskRecord>> {
+        let row: Option<crate::access_sql::TaskRow> = sqlx::query_as(
+            "SELECT task_id, kind, target, payload, summary, maker_user_id, maker_login, created_at_us, \
+             status, decider_user_id, decider_login, decided_at_us, reason FROM approval_task \
+             WHERE task_id = $1",
+        )
+        .bind(task_id)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::access_sql::task_from).transpose()
+    }
 
-            async fn decide_task(&self, d: &$crate::TaskDecision) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(
-                    "UPDATE approval_task SET status = $2, decider_user_id = $3, decider_login = $4, \
-                     decided_at_us = $5, reason = $6 WHERE task_id = $1 AND status = 'pending'",
-                )
-                .bind(d.task_id)
-                .bind(d.status.code())
-                .bind(d.decider_user_id)
-                .bind(&d.decider_login)
-                .bind(d.decided_at_us)
-                .bind(&d.reason)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(done.rows_affected() == 1)
-            }
+    async fn decide_task(&self, d: &crate::TaskDecision) -> crate::StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE approval_task SET status = $2, decider_user_id = $3, decider_login = $4, \
+             decided_at_us = $5, reason = $6 WHERE task_id = $1 AND status = 'pending'",
+        )
+        .bind(d.task_id)
+        .bind(d.status.code())
+        .bind(d.decider_user_id)
+        .bind(&d.decider_login)
+        .bind(d.decided_at_us)
+        .bind(&d.reason)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
 
-            async fn tasks(&self, status: Option<anju_domain::access::TaskStatus>, limit: u32) -> $crate::StoreResult<Vec<$crate::TaskRecord>> {
-                let rows: Vec<$crate::access_sql::TaskRow> = sqlx::query_as(
-                    "SELECT task_id, kind, target, payload, summary, maker_user_id, maker_login, created_at_us, \
-                     status, decider_user_id, decider_login, decided_at_us, reason FROM approval_task \
-                     WHERE ($1 IS NULL OR status = $1) ORDER BY task_id DESC LIMIT $2",
-                )
-                .bind(status.map(|s| s.code()))
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::access_sql::task_from).collect()
-            }
+    async fn tasks(
+        &self,
+        status: Option<anju_domain::access::TaskStatus>,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::TaskRecord>> {
+        let rows: Vec<crate::access_sql::TaskRow> = sqlx::query_as(
+            "SELECT task_id, kind, target, payload, summary, maker_user_id, maker_login, created_at_us, \
+             status, decider_user_id, decider_login, decided_at_us, reason FROM approval_task \
+             WHERE ($1 IS NULL OR status = $1) ORDER BY task_id DESC LIMIT $2",
+        )
+        .bind(status.map(|s| s.code()))
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter().map(crate::access_sql::task_from).collect()
+    }
 
-            async fn idempotency_record(
-                &self,
-                actor_user_id: i64,
-                key: &str,
-            ) -> $crate::StoreResult<Option<$crate::IdempotencyRecord>> {
-                let row: Option<(i64, String, String, i32, String, i64)> = sqlx::query_as(
-                    "SELECT actor_user_id, idempotency_key, request_hash, status_code, response_body, \
-                     created_at_us FROM api_idempotency WHERE actor_user_id = $1 AND idempotency_key = $2",
-                )
-                .bind(actor_user_id)
-                .bind(key)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(row.map(|r| $crate::IdempotencyRecord {
-                    actor_user_id: r.0,
-                    key: r.1,
-                    request_hash: r.2,
-                    status_code: r.3,
-                    response_body: r.4,
-                    created_at_us: r.5,
-                }))
-            }
+    async fn idempotency_record(
+        &self,
+        actor_user_id: i64,
+        key: &str,
+    ) -> crate::StoreResult<Option<crate::IdempotencyRecord>> {
+        let row: Option<(i64, String, String, i32, String, i64)> = sqlx::query_as(
+            "SELECT actor_user_id, idempotency_key, request_hash, status_code, response_body, \
+             created_at_us FROM api_idempotency WHERE actor_user_id = $1 AND idempotency_key = $2",
+        )
+        .bind(actor_user_id)
+        .bind(key)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(row.map(|r| crate::IdempotencyRecord {
+            actor_user_id: r.0,
+            key: r.1,
+            request_hash: r.2,
+            status_code: r.3,
+            response_body: r.4,
+            created_at_us: r.5,
+        }))
+    }
 
-            async fn save_idempotency_record(&self, r: &$crate::IdempotencyRecord) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(
-                    "INSERT INTO api_idempotency (actor_user_id, idempotency_key, request_hash, status_code, \
-                     response_body, created_at_us) VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (actor_user_id, idempotency_key) DO NOTHING",
-                )
-                .bind(r.actor_user_id)
-                .bind(&r.key)
-                .bind(&r.request_hash)
-                .bind(r.status_code)
-                .bind(&r.response_body)
-                .bind(r.created_at_us)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(done.rows_affected() == 1)
-            }
+    async fn save_idempotency_record(
+        &self,
+        r: &crate::IdempotencyRecord,
+    ) -> crate::StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO api_idempotency (actor_user_id, idempotency_key, request_hash, status_code, \
+             response_body, created_at_us) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (actor_user_id, idempotency_key) DO NOTHING",
+        )
+        .bind(r.actor_user_id)
+        .bind(&r.key)
+        .bind(&r.request_hash)
+        .bind(r.status_code)
+        .bind(&r.response_body)
+        .bind(r.created_at_us)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
 
-            async fn deliver_message(
-                &self,
-                m: &$crate::InboxMessage,
-                deliveries: &[$crate::Delivery],
-            ) -> $crate::StoreResult<()> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                sqlx::query(
-                    "INSERT INTO inbox_message (message_id, user_id, category, title, body, created_at_us, \
-                     read_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(m.message_id)
-                .bind(m.user_id)
-                .bind(&m.category)
-                .bind(&m.title)
-                .bind(&m.body)
-                .bind(m.created_at_us)
-                .bind(m.read_at_us)
-                .execute(&mut *tx)
-                .await
-                .map_err($backend_err)?;
-                for d in deliveries {
-                    sqlx::query(
-                        "INSERT INTO outbox_delivery (delivery_id, message_id, user_id, channel, address, \
-                         content, status, sent_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(d.delivery_id)
-                    .bind(d.message_id)
-                    .bind(d.user_id)
-                    .bind(&d.channel)
-                    .bind(&d.address)
-                    .bind(&d.content)
-                    .bind(d.status.code())
-                    .bind(d.sent_at_us)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err($backend_err)?;
-                }
-                tx.commit().await.map_err($backend_err)?;
-                Ok(())
-            }
-
-            async fn inbox(&self, user_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::InboxMessage>> {
-                let rows: Vec<$crate::access_sql::MessageRow> = sqlx::query_as(
-                    "SELECT message_id, user_id, category, title, body, created_at_us, read_at_us \
-                     FROM inbox_message WHERE user_id = $1 ORDER BY message_id DESC LIMIT $2",
-                )
-                .bind(user_id)
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::access_sql::message_from).collect())
-            }
-
-            async fn mark_read(&self, user_id: i64, message_id: i64, at_us: i64) -> $crate::StoreResult<()> {
-                sqlx::query(
-                    "UPDATE inbox_message SET read_at_us = $3 WHERE user_id = $1 AND message_id = $2 \
-                     AND read_at_us IS NULL",
-                )
-                .bind(user_id)
-                .bind(message_id)
-                .bind(at_us)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(())
-            }
-
-            async fn deliveries(&self, user_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::Delivery>> {
-                let rows: Vec<$crate::access_sql::DeliveryRow> = sqlx::query_as(
-                    "SELECT delivery_id, message_id, user_id, channel, address, content, status, sent_at_us \
-                     FROM outbox_delivery WHERE user_id = $1 ORDER BY delivery_id DESC LIMIT $2",
-                )
-                .bind(user_id)
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::access_sql::delivery_from).collect()
-            }
+    async fn deliver_message(
+        &self,
+        m: &crate::InboxMessage,
+        deliveries: &[crate::Delivery],
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        sqlx::query(
+            "INSERT INTO inbox_message (message_id, user_id, category, title, body, created_at_us, \
+             read_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(m.message_id)
+        .bind(m.user_id)
+        .bind(&m.category)
+        .bind(&m.title)
+        .bind(&m.body)
+        .bind(m.created_at_us)
+        .bind(m.read_at_us)
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        for d in deliveries {
+            sqlx::query(
+                "INSERT INTO outbox_delivery (delivery_id, message_id, user_id, channel, address, \
+                 content, status, sent_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(d.delivery_id)
+            .bind(d.message_id)
+            .bind(d.user_id)
+            .bind(&d.channel)
+            .bind(&d.address)
+            .bind(&d.content)
+            .bind(d.status.code())
+            .bind(d.sent_at_us)
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::sql::backend)?;
         }
-    };
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    async fn inbox(
+        &self,
+        user_id: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::InboxMessage>> {
+        let rows: Vec<crate::access_sql::MessageRow> = sqlx::query_as(
+            "SELECT message_id, user_id, category, title, body, created_at_us, read_at_us \
+             FROM inbox_message WHERE user_id = $1 ORDER BY message_id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(rows
+            .into_iter()
+            .map(crate::access_sql::message_from)
+            .collect())
+    }
+
+    async fn mark_read(&self, user_id: i64, message_id: i64, at_us: i64) -> crate::StoreResult<()> {
+        sqlx::query(
+            "UPDATE inbox_message SET read_at_us = $3 WHERE user_id = $1 AND message_id = $2 \
+             AND read_at_us IS NULL",
+        )
+        .bind(user_id)
+        .bind(message_id)
+        .bind(at_us)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    async fn deliveries(
+        &self,
+        user_id: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::Delivery>> {
+        let rows: Vec<crate::access_sql::DeliveryRow> = sqlx::query_as(
+            "SELECT delivery_id, message_id, user_id, channel, address, content, status, sent_at_us \
+             FROM outbox_delivery WHERE user_id = $1 ORDER BY delivery_id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::access_sql::delivery_from)
+            .collect()
+    }
 }

@@ -1,6 +1,5 @@
-//! The SQL of [`CaseStore`](crate::CaseStore), written once for both backends
-//! like `collection_sql` (dates bound with the `$date` cast literal, read back
-//! with `CAST(… AS TEXT)`).
+//! The SQL of [`CaseStore`](crate::CaseStore), generic over the
+//! [`Dialect`](crate::sql::Dialect) like `collection_sql`.
 
 use crate::StoreResult;
 use crate::cases::{
@@ -162,630 +161,786 @@ pub fn contains_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// Implements `CaseStore` for a backend (see the module docs).
-#[macro_export]
-macro_rules! impl_case_store {
-    ($store:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal) => {
-        #[async_trait::async_trait]
-        impl $crate::CaseStore for $store {
-            async fn set_employer_status(
-                &self,
-                employer_id: i64,
-                expected: &[anju_domain::collection::EmployerStatus],
-                status: anju_domain::collection::EmployerStatus,
-            ) -> $crate::StoreResult<bool> {
-                let mut q = sqlx::QueryBuilder::new("UPDATE employer SET status = ");
-                q.push_bind(status.code());
-                q.push(" WHERE employer_id = ");
-                q.push_bind(employer_id);
-                q.push(" AND status IN (");
-                let mut list = q.separated(", ");
-                for s in expected {
-                    list.push_bind(s.code());
-                }
-                q.push(")");
-                let done = q.build().execute(&self.$writer).await.map_err($backend_err)?;
-                Ok(done.rows_affected() == 1)
-            }
+#[async_trait::async_trait]
+impl<S: crate::sql::Dialect> crate::CaseStore for S
+where
+    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    i64: crate::sql::Col<S::Db>,
+    i32: crate::sql::Col<S::Db>,
+    String: crate::sql::Col<S::Db>,
+    bool: crate::sql::Col<S::Db>,
+    Vec<u8>: crate::sql::Col<S::Db>,
+    Option<i64>: crate::sql::Col<S::Db>,
+    Option<i32>: crate::sql::Col<S::Db>,
+    Option<String>: crate::sql::Col<S::Db>,
+    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
+    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
+    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
+    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
+{
+    async fn set_employer_status(
+        &self,
+        employer_id: i64,
+        expected: &[anju_domain::collection::EmployerStatus],
+        status: anju_domain::collection::EmployerStatus,
+    ) -> crate::StoreResult<bool> {
+        let mut q = sqlx::QueryBuilder::new("UPDATE employer SET status = ");
+        q.push_bind(status.code());
+        q.push(" WHERE employer_id = ");
+        q.push_bind(employer_id);
+        q.push(" AND status IN (");
+        let mut list = q.separated(", ");
+        for s in expected {
+            list.push_bind(s.code());
+        }
+        q.push(")");
+        let done = q
+            .build()
+            .execute(self.writer())
+            .await
+            .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
 
-            async fn set_employer_terms(
-                &self,
-                employer_id: i64,
-                pay_day: Option<i32>,
-                employer_rate_ppm: i64,
-                member_rate_ppm: i64,
-            ) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(
-                    "UPDATE employer SET pay_day = $2, employer_rate_ppm = $3, member_rate_ppm = $4 \
-                     WHERE employer_id = $1",
-                )
-                .bind(employer_id)
-                .bind(pay_day)
-                .bind(employer_rate_ppm)
-                .bind(member_rate_ppm)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(done.rows_affected() == 1)
-            }
+    async fn set_employer_terms(
+        &self,
+        employer_id: i64,
+        pay_day: Option<i32>,
+        employer_rate_ppm: i64,
+        member_rate_ppm: i64,
+    ) -> crate::StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE employer SET pay_day = $2, employer_rate_ppm = $3, member_rate_ppm = $4 \
+             WHERE employer_id = $1",
+        )
+        .bind(employer_id)
+        .bind(pay_day)
+        .bind(employer_rate_ppm)
+        .bind(member_rate_ppm)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
 
-            async fn employer_user_ids(&self, employer_id: i64) -> $crate::StoreResult<Vec<i64>> {
-                sqlx::query_scalar("SELECT user_id FROM app_user WHERE employer_id = $1 ORDER BY user_id")
-                    .bind(employer_id)
-                    .fetch_all(&self.$reader)
-                    .await
-                    .map_err($backend_err)
-            }
+    async fn employer_user_ids(&self, employer_id: i64) -> crate::StoreResult<Vec<i64>> {
+        sqlx::query_scalar("SELECT user_id FROM app_user WHERE employer_id = $1 ORDER BY user_id")
+            .bind(employer_id)
+            .fetch_all(self.reader())
+            .await
+            .map_err(crate::sql::backend)
+    }
 
-            async fn count_attached_members(&self, employer_id: i64) -> $crate::StoreResult<i64> {
-                sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE employer_id = $1 AND status IN ('01', '06')")
-                    .bind(employer_id)
-                    .fetch_one(&self.$writer)
-                    .await
-                    .map_err($backend_err)
-            }
+    async fn count_attached_members(&self, employer_id: i64) -> crate::StoreResult<i64> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM member WHERE employer_id = $1 AND status IN ('01', '06')",
+        )
+        .bind(employer_id)
+        .fetch_one(self.writer())
+        .await
+        .map_err(crate::sql::backend)
+    }
 
-            async fn search_employers(&self, text: &str, limit: u32) -> $crate::StoreResult<Vec<$crate::EmployerRecord>> {
-                let rows: Vec<$crate::collection_sql::EmployerRow> = sqlx::query_as(concat!("SELECT ", $crate::employer_columns!(), " FROM employer WHERE uscc = $1 OR name LIKE $2 ESCAPE '\\' ORDER BY employer_id LIMIT $3"))
-                .bind(text)
-                .bind($crate::cases_sql::contains_pattern(text))
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::collection_sql::employer_from).collect()
-            }
+    async fn search_employers(
+        &self,
+        text: &str,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::EmployerRecord>> {
+        let rows: Vec<crate::collection_sql::EmployerRow> = sqlx::query_as(concat!("SELECT ", crate::employer_columns!(), " FROM employer WHERE uscc = $1 OR name LIKE $2 ESCAPE '\\' ORDER BY employer_id LIMIT $3"))
+        .bind(text)
+        .bind(crate::cases_sql::contains_pattern(text))
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::employer_from)
+            .collect()
+    }
 
-            async fn search_members(&self, text: &str, limit: u32) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
-                let rows: Vec<$crate::collection_sql::MemberRow> = sqlx::query_as(concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE id_card = $1 OR name = $1 ORDER BY member_id LIMIT $2"))
-                .bind(text)
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::collection_sql::member_from).collect()
-            }
+    async fn search_members(
+        &self,
+        text: &str,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::MemberRecord>> {
+        let rows: Vec<crate::collection_sql::MemberRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::member_columns!(),
+            " FROM member WHERE id_card = $1 OR name = $1 ORDER BY member_id LIMIT $2"
+        ))
+        .bind(text)
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::member_from)
+            .collect()
+    }
 
-            async fn members_of(&self, employer_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
-                let rows: Vec<$crate::collection_sql::MemberRow> = sqlx::query_as(concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE employer_id = $1 ORDER BY member_id LIMIT $2"))
-                .bind(employer_id)
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::collection_sql::member_from).collect()
-            }
+    async fn members_of(
+        &self,
+        employer_id: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::MemberRecord>> {
+        let rows: Vec<crate::collection_sql::MemberRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::member_columns!(),
+            " FROM member WHERE employer_id = $1 ORDER BY member_id LIMIT $2"
+        ))
+        .bind(employer_id)
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::member_from)
+            .collect()
+    }
 
-            async fn count_overdue_employers(&self, as_of: anju_domain::Date) -> $crate::StoreResult<i64> {
-                sqlx::query_scalar(concat!(
-                    "SELECT COUNT(DISTINCT employer_id) FROM remittance_bill \
-                     WHERE status = 'open' AND kind = '01' AND due_date < $1",
-                    $date
-                ))
-                .bind(as_of.to_string())
-                .fetch_one(&self.$reader)
-                .await
-                .map_err($backend_err)
-            }
+    async fn count_overdue_employers(&self, as_of: anju_domain::Date) -> crate::StoreResult<i64> {
+        sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT employer_id) FROM remittance_bill \
+             WHERE status = 'open' AND kind = '01' AND due_date < $1",
+        )
+        .bind(S::day(as_of))
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)
+    }
 
-            async fn overdue_employer_ids(
-                &self,
-                as_of: anju_domain::Date,
-                after: i64,
-                limit: u32,
-            ) -> $crate::StoreResult<Vec<i64>> {
-                sqlx::query_scalar(concat!(
-                    "SELECT DISTINCT employer_id FROM remittance_bill \
-                     WHERE status = 'open' AND kind = '01' AND due_date < $1",
-                    $date,
-                    " AND employer_id > $2 ORDER BY employer_id LIMIT $3"
-                ))
-                .bind(as_of.to_string())
-                .bind(after)
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)
-            }
+    async fn overdue_employer_ids(
+        &self,
+        as_of: anju_domain::Date,
+        after: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<i64>> {
+        sqlx::query_scalar("SELECT DISTINCT employer_id FROM remittance_bill \
+             WHERE status = 'open' AND kind = '01' AND due_date < $1 AND employer_id > $2 ORDER BY employer_id LIMIT $3")
+        .bind(S::day(as_of))
+        .bind(after)
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)
+    }
 
-            async fn overdue_bills_of(
-                &self,
-                employer_id: i64,
-                as_of: anju_domain::Date,
-            ) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
-                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    $crate::bill_columns!(),
-                    " FROM remittance_bill WHERE employer_id = $1 AND status = 'open' AND kind = '01' \
-                     AND due_date < $2",
-                    $date,
-                    " ORDER BY period"
-                ))
-                .bind(employer_id)
-                .bind(as_of.to_string())
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::collection_sql::bill_from).collect()
-            }
+    async fn overdue_bills_of(
+        &self,
+        employer_id: i64,
+        as_of: anju_domain::Date,
+    ) -> crate::StoreResult<Vec<crate::BillRecord>> {
+        let rows: Vec<crate::collection_sql::BillRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::bill_columns!(),
+            " FROM remittance_bill WHERE employer_id = $1 AND status = 'open' AND kind = '01' \
+             AND due_date < $2 ORDER BY period"
+        ))
+        .bind(employer_id)
+        .bind(S::day(as_of))
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::bill_from)
+            .collect()
+    }
 
-            async fn monthly_bill(&self, employer_id: i64, period: i32) -> $crate::StoreResult<Option<$crate::BillRecord>> {
-                let row: Option<$crate::collection_sql::BillRow> = sqlx::query_as(concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE employer_id = $1 AND period = $2 AND kind = '01' \
-                     AND reversal_entry_id IS NULL"))
-                .bind(employer_id)
-                .bind(period)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::collection_sql::bill_from).transpose()
-            }
+    async fn monthly_bill(
+        &self,
+        employer_id: i64,
+        period: i32,
+    ) -> crate::StoreResult<Option<crate::BillRecord>> {
+        let row: Option<crate::collection_sql::BillRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::bill_columns!(),
+            " FROM remittance_bill WHERE employer_id = $1 AND period = $2 AND kind = '01' \
+             AND reversal_entry_id IS NULL"
+        ))
+        .bind(employer_id)
+        .bind(period)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::collection_sql::bill_from).transpose()
+    }
 
-            async fn mark_bill_reversed(&self, bill_id: i64, reversal_entry_id: i64) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(
-                    "UPDATE remittance_bill SET reversal_entry_id = $2 \
-                     WHERE bill_id = $1 AND status = 'paid' AND reversal_entry_id IS NULL",
-                )
-                .bind(bill_id)
-                .bind(reversal_entry_id)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(done.rows_affected() == 1)
-            }
+    async fn mark_bill_reversed(
+        &self,
+        bill_id: i64,
+        reversal_entry_id: i64,
+    ) -> crate::StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE remittance_bill SET reversal_entry_id = $2 \
+             WHERE bill_id = $1 AND status = 'paid' AND reversal_entry_id IS NULL",
+        )
+        .bind(bill_id)
+        .bind(reversal_entry_id)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
 
-            async fn bill_paid_by(&self, entry_id: i64) -> $crate::StoreResult<Option<$crate::BillRecord>> {
-                let row: Option<$crate::collection_sql::BillRow> = sqlx::query_as(concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE paid_entry_id = $1"))
-                .bind(entry_id)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::collection_sql::bill_from).transpose()
-            }
+    async fn bill_paid_by(&self, entry_id: i64) -> crate::StoreResult<Option<crate::BillRecord>> {
+        let row: Option<crate::collection_sql::BillRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::bill_columns!(),
+            " FROM remittance_bill WHERE paid_entry_id = $1"
+        ))
+        .bind(entry_id)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::collection_sql::bill_from).transpose()
+    }
 
-            async fn file_bases(&self, f: &$crate::BaseFilingRecord, bases: &[$crate::NewBase]) -> $crate::StoreResult<()> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                sqlx::query("DELETE FROM base_filing WHERE employer_id = $1 AND year = $2")
-                    .bind(f.employer_id)
-                    .bind(f.year)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err($backend_err)?;
-                sqlx::query(concat!(
-                    "INSERT INTO base_filing (employer_id, year, filed_on, member_count, filed_by, applied_via) \
-                     VALUES ($1, $2, $3",
-                    $date,
-                    ", $4, $5, $6)"
-                ))
-                .bind(f.employer_id)
-                .bind(f.year)
-                .bind(f.filed_on.to_string())
-                .bind(f.member_count)
-                .bind(&f.filed_by)
-                .bind(f.applied_via.code())
-                .execute(&mut *tx)
-                .await
-                .map_err($backend_err)?;
-                for b in bases {
-                    let done = sqlx::query(
-                        "UPDATE member SET wage_fen = $2 WHERE member_id = $1 AND employer_id = $3 AND status = '01'",
-                    )
-                    .bind(b.member_id)
-                    .bind(b.wage_fen)
-                    .bind(f.employer_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err($backend_err)?;
-                    if done.rows_affected() != 1 {
-                        return Err($crate::StoreError::rejected(
-                            "MEMBER_CHANGED",
-                            format!("个人账户 {} 已不在本单位正常缴存，请刷新后重新申报", b.member_id),
-                        ));
-                    }
-                }
-                tx.commit().await.map_err($backend_err)?;
-                Ok(())
-            }
-
-            async fn base_filing(&self, employer_id: i64, year: i32) -> $crate::StoreResult<Option<$crate::BaseFilingRecord>> {
-                let row: Option<$crate::cases_sql::FilingRow> = sqlx::query_as(
-                    "SELECT employer_id, year, CAST(filed_on AS TEXT), member_count, filed_by, applied_via FROM base_filing \
-                     WHERE employer_id = $1 AND year = $2",
-                )
-                .bind(employer_id)
-                .bind(year)
-                .fetch_optional(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::cases_sql::filing_from).transpose()
-            }
-
-            async fn count_base_filings(&self, year: i32) -> $crate::StoreResult<i64> {
-                sqlx::query_scalar(concat!("SELECT COUNT(*) FROM base_filing f JOIN employer e ON e.employer_id = f.employer_id \
-                     WHERE f.year = $1 AND e.status IN ", $crate::contributing_statuses!()))
-                .bind(year)
-                .fetch_one(&self.$reader)
-                .await
-                .map_err($backend_err)
-            }
-
-            async fn employers_not_filed(&self, year: i32, limit: u32) -> $crate::StoreResult<Vec<$crate::EmployerRecord>> {
-                let rows: Vec<$crate::collection_sql::EmployerRow> = sqlx::query_as(concat!("SELECT ", $crate::employer_columns!(), " FROM employer e WHERE e.status IN ", $crate::contributing_statuses!(), " AND NOT EXISTS \
-                     (SELECT 1 FROM base_filing f WHERE f.employer_id = e.employer_id AND f.year = $1) \
-                     ORDER BY e.employer_id LIMIT $2"))
-                .bind(year)
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::collection_sql::employer_from).collect()
-            }
-
-            async fn count_contributing_employers(&self) -> $crate::StoreResult<i64> {
-                sqlx::query_scalar(concat!("SELECT COUNT(*) FROM employer WHERE status IN ", $crate::contributing_statuses!()))
-                .fetch_one(&self.$reader)
-                .await
-                .map_err($backend_err)
-            }
-
-            async fn save_relief(&self, r: &$crate::ReliefRecord) -> $crate::StoreResult<()> {
-                sqlx::query(concat!("INSERT INTO employer_relief (", $crate::relief_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"))
-                .bind(r.relief_id)
-                .bind(r.employer_id)
-                .bind(r.kind.code())
-                .bind(r.from_period)
-                .bind(r.to_period)
-                .bind(r.employer_rate_ppm)
-                .bind(r.member_rate_ppm)
-                .bind(&r.reason)
-                .bind(&r.consent)
-                .bind(r.status.code())
-                .bind(r.task_id)
-                .bind(r.filed_at_us)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(())
-            }
-
-            async fn relief_by_task(&self, task_id: i64) -> $crate::StoreResult<Option<$crate::ReliefRecord>> {
-                let row: Option<$crate::cases_sql::ReliefRow> = sqlx::query_as(concat!("SELECT ", $crate::relief_columns!(), " FROM employer_relief WHERE task_id = $1"))
-                .bind(task_id)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::cases_sql::relief_from).transpose()
-            }
-
-            async fn reliefs_of(&self, employer_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::ReliefRecord>> {
-                let rows: Vec<$crate::cases_sql::ReliefRow> = sqlx::query_as(concat!("SELECT ", $crate::relief_columns!(), " FROM employer_relief WHERE employer_id = $1 ORDER BY relief_id DESC LIMIT $2"))
-                .bind(employer_id)
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::cases_sql::relief_from).collect()
-            }
-
-            async fn decide_relief(
-                &self,
-                relief_id: i64,
-                status: anju_domain::collection::ReliefStatus,
-            ) -> $crate::StoreResult<bool> {
-                let done = sqlx::query("UPDATE employer_relief SET status = $2 WHERE relief_id = $1 AND status = 'pending'")
-                    .bind(relief_id)
-                    .bind(status.code())
-                    .execute(&self.$writer)
-                    .await
-                    .map_err($backend_err)?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn approved_reliefs_in(&self, period: i32) -> $crate::StoreResult<Vec<$crate::ReliefRecord>> {
-                let rows: Vec<$crate::cases_sql::ReliefRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    $crate::relief_columns!(),
-                    " FROM employer_relief WHERE status = 'approved' AND from_period <= $1 AND to_period >= $1 \
-                     ORDER BY relief_id"
-                ))
-                .bind(period)
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::cases_sql::relief_from).collect()
-            }
-
-            async fn ended_deferrals(&self, period: i32) -> $crate::StoreResult<Vec<$crate::ReliefRecord>> {
-                let rows: Vec<$crate::cases_sql::ReliefRow> = sqlx::query_as(concat!("SELECT ", $crate::relief_columns!(), " FROM employer_relief r WHERE r.kind = 'deferral' AND r.status = 'approved' \
-                     AND r.to_period < $1 AND EXISTS (SELECT 1 FROM employer e WHERE e.employer_id = r.employer_id \
-                     AND e.status = '03') AND NOT EXISTS (SELECT 1 FROM employer_relief o WHERE \
-                     o.employer_id = r.employer_id AND o.kind = 'deferral' AND o.status = 'approved' \
-                     AND o.to_period >= $1) ORDER BY r.relief_id"))
-                .bind(period)
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::cases_sql::relief_from).collect()
-            }
-
-            async fn open_case(&self, c: &$crate::CaseRecord, first: &$crate::CaseStepRecord) -> $crate::StoreResult<()> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                sqlx::query(concat!(
-                    "INSERT INTO enforcement_case (case_id, employer_id, opened_on, status, arrears_fen, periods, closed_on) \
-                     VALUES ($1, $2, $3",
-                    $date,
-                    ", 'open', $4, $5, NULL)"
-                ))
-                .bind(c.case_id)
-                .bind(c.employer_id)
-                .bind(c.opened_on.to_string())
-                .bind(c.arrears_fen)
-                .bind(&c.periods)
-                .execute(&mut *tx)
-                .await
-                .map_err(|err| {
-                    if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                        $crate::StoreError::rejected("CASE_OPEN", "该单位已有未结案的催缴案件")
-                    } else {
-                        $backend_err(err)
-                    }
-                })?;
-                $crate::insert_case_step!(&mut *tx, c.case_id, first, $backend_err, $date);
-                tx.commit().await.map_err($backend_err)?;
-                Ok(())
-            }
-
-            async fn case(&self, case_id: i64) -> $crate::StoreResult<Option<($crate::CaseRecord, Vec<$crate::CaseStepRecord>)>> {
-                let row: Option<$crate::cases_sql::CaseRow> = sqlx::query_as(concat!("SELECT ", $crate::case_columns!(), " FROM enforcement_case WHERE case_id = $1"))
-                .bind(case_id)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                let Some(row) = row else { return Ok(None) };
-                let steps: Vec<$crate::cases_sql::StepRow> = sqlx::query_as(
-                    "SELECT step_no, kind, CAST(acted_on AS TEXT), CAST(deadline AS TEXT), document, staff_login, note \
-                     FROM enforcement_step WHERE case_id = $1 ORDER BY step_no",
-                )
-                .bind(case_id)
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(Some((
-                    $crate::cases_sql::case_from(row)?,
-                    steps.into_iter().map($crate::cases_sql::step_from).collect::<$crate::StoreResult<Vec<_>>>()?,
-                )))
-            }
-
-            async fn open_case_of(&self, employer_id: i64) -> $crate::StoreResult<Option<$crate::CaseRecord>> {
-                let row: Option<$crate::cases_sql::CaseRow> = sqlx::query_as(concat!("SELECT ", $crate::case_columns!(), " FROM enforcement_case WHERE employer_id = $1 AND status = 'open'"))
-                .bind(employer_id)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::cases_sql::case_from).transpose()
-            }
-
-            async fn open_cases_of(&self, employer_ids: &[i64]) -> $crate::StoreResult<Vec<$crate::CaseRecord>> {
-                let mut found = Vec::new();
-                for chunk in employer_ids.chunks($crate::collection_sql::IDS_PER_LOOKUP) {
-                    let mut q = sqlx::QueryBuilder::new(concat!(
-                        "SELECT ", $crate::case_columns!(),
-                        " FROM enforcement_case WHERE status = 'open' AND employer_id IN ("
-                    ));
-                    let mut list = q.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
-                    }
-                    q.push(") ORDER BY employer_id");
-                    // From the writer, like `open_case_of`, so a list and the file agree.
-                    let rows: Vec<$crate::cases_sql::CaseRow> =
-                        q.build_query_as().fetch_all(&self.$writer).await.map_err($backend_err)?;
-                    for row in rows {
-                        found.push($crate::cases_sql::case_from(row)?);
-                    }
-                }
-                Ok(found)
-            }
-
-            async fn cases(
-                &self,
-                status: Option<anju_domain::collection::CaseStatus>,
-                limit: u32,
-            ) -> $crate::StoreResult<Vec<$crate::CaseRecord>> {
-                let rows: Vec<$crate::cases_sql::CaseRow> = sqlx::query_as(concat!("SELECT ", $crate::case_columns!(), " FROM enforcement_case WHERE ($1 IS NULL OR status = $1) ORDER BY case_id DESC LIMIT $2"))
-                .bind(status.map(|s| s.code()))
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::cases_sql::case_from).collect()
-            }
-
-            async fn add_case_step(
-                &self,
-                case_id: i64,
-                step: &$crate::CaseStepRecord,
-                closed_on: Option<anju_domain::Date>,
-            ) -> $crate::StoreResult<bool> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                let open: Option<i64> = sqlx::query_scalar(
-                    "SELECT case_id FROM enforcement_case WHERE case_id = $1 AND status = 'open'",
-                )
-                .bind(case_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err($backend_err)?;
-                if open.is_none() {
-                    return Ok(false);
-                }
-                let taken: Option<i32> = sqlx::query_scalar(
-                    "SELECT step_no FROM enforcement_step WHERE case_id = $1 AND step_no = $2",
-                )
-                .bind(case_id)
-                .bind(step.step_no)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err($backend_err)?;
-                if taken.is_some() {
-                    return Ok(false);
-                }
-                $crate::insert_case_step!(&mut *tx, case_id, step, $backend_err, $date);
-                if let Some(day) = closed_on {
-                    sqlx::query(concat!(
-                        "UPDATE enforcement_case SET status = 'closed', closed_on = $2",
-                        $date,
-                        " WHERE case_id = $1"
-                    ))
-                    .bind(case_id)
-                    .bind(day.to_string())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err($backend_err)?;
-                }
-                tx.commit().await.map_err($backend_err)?;
-                Ok(true)
-            }
-
-            async fn save_agreement(&self, a: &$crate::AgreementRecord) -> $crate::StoreResult<()> {
-                sqlx::query(concat!(
-                    "INSERT INTO flexible_agreement (member_id, agreement_version, signed_on, mobile, monthly_fen) \
-                     VALUES ($1, $2, $3",
-                    $date,
-                    ", $4, $5)"
-                ))
-                .bind(a.member_id)
-                .bind(&a.agreement_version)
-                .bind(a.signed_on.to_string())
-                .bind(&a.mobile)
-                .bind(a.monthly_fen)
-                .execute(&self.$writer)
-                .await
-                .map_err(|err| {
-                    if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                        $crate::StoreError::rejected("AGREEMENT_EXISTS", "已签订灵活就业缴存协议")
-                    } else {
-                        $backend_err(err)
-                    }
-                })?;
-                Ok(())
-            }
-
-            async fn agreement(&self, member_id: i64) -> $crate::StoreResult<Option<$crate::AgreementRecord>> {
-                let row: Option<$crate::cases_sql::AgreementRow> = sqlx::query_as(
-                    "SELECT member_id, agreement_version, CAST(signed_on AS TEXT), mobile, monthly_fen \
-                     FROM flexible_agreement WHERE member_id = $1",
-                )
-                .bind(member_id)
-                .fetch_optional(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::cases_sql::agreement_from).transpose()
-            }
-
-            async fn save_deposit(&self, d: &$crate::DepositRecord) -> $crate::StoreResult<()> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                sqlx::query(concat!(
-                    "INSERT INTO flexible_deposit (deposit_id, member_id, period, amount_fen, paid_on, channel, \
-                     reference, entry_id, request_key, applied_via) VALUES ($1, $2, $3, $4, $5",
-                    $date,
-                    ", $6, $7, $8, $9, $10)"
-                ))
-                .bind(d.deposit_id)
-                .bind(d.member_id)
-                .bind(d.period)
-                .bind(d.amount_fen)
-                .bind(d.paid_on.to_string())
-                .bind(&d.channel)
-                .bind(&d.reference)
-                .bind(d.entry_id)
-                .bind(&d.request_key)
-                .bind(d.applied_via.code())
-                .execute(&mut *tx)
-                .await
-                .map_err($backend_err)?;
-                sqlx::query(concat!(
-                    "INSERT INTO contributor_year (year, member_id, first_paid_on) \
-                     VALUES ($1, $2, $3", $date, ") ON CONFLICT (year, member_id) DO NOTHING"
-                ))
-                .bind(d.paid_on.year())
-                .bind(d.member_id)
-                .bind(d.paid_on.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err($backend_err)?;
-                tx.commit().await.map_err($backend_err)?;
-                Ok(())
-            }
-
-            async fn deposits_of(&self, member_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::DepositRecord>> {
-                let rows: Vec<$crate::cases_sql::DepositRow> = sqlx::query_as(
-                    "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id, \
-                     request_key, applied_via FROM flexible_deposit WHERE member_id = $1 ORDER BY deposit_id DESC LIMIT $2",
-                )
-                .bind(member_id)
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::cases_sql::deposit_from).collect()
-            }
-
-            async fn deposit_by_key(&self, member_id: i64, key: &str) -> $crate::StoreResult<Option<$crate::DepositRecord>> {
-                let row: Option<$crate::cases_sql::DepositRow> = sqlx::query_as(
-                    "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id, \
-                     request_key, applied_via FROM flexible_deposit WHERE member_id = $1 AND request_key = $2",
-                )
-                .bind(member_id)
-                .bind(key)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::cases_sql::deposit_from).transpose()
-            }
-
-            async fn count_flexible_contributing(&self, since: anju_domain::Date) -> $crate::StoreResult<i64> {
-                sqlx::query_scalar(concat!(
-                    "SELECT COUNT(DISTINCT d.member_id) FROM flexible_deposit d JOIN member m ON m.member_id = d.member_id \
-                     WHERE m.status = '01' AND m.employer_id IS NULL AND d.paid_on >= $1",
-                    $date
-                ))
-                .bind(since.to_string())
-                .fetch_one(&self.$reader)
-                .await
-                .map_err($backend_err)
-            }
-
-            async fn count_employed_members(&self) -> $crate::StoreResult<i64> {
-                sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE status = '01' AND employer_id IS NOT NULL")
-                    .fetch_one(&self.$reader)
-                    .await
-                    .map_err($backend_err)
+    async fn file_bases(
+        &self,
+        f: &crate::BaseFilingRecord,
+        bases: &[crate::NewBase],
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        sqlx::query("DELETE FROM base_filing WHERE employer_id = $1 AND year = $2")
+            .bind(f.employer_id)
+            .bind(f.year)
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::sql::backend)?;
+        sqlx::query("INSERT INTO base_filing (employer_id, year, filed_on, member_count, filed_by, applied_via) \
+             VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(f.employer_id)
+        .bind(f.year)
+        .bind(S::day(f.filed_on))
+        .bind(f.member_count)
+        .bind(&f.filed_by)
+        .bind(f.applied_via.code())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        for b in bases {
+            let done = sqlx::query(
+                "UPDATE member SET wage_fen = $2 WHERE member_id = $1 AND employer_id = $3 AND status = '01'",
+            )
+            .bind(b.member_id)
+            .bind(b.wage_fen)
+            .bind(f.employer_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::sql::backend)?;
+            if S::affected(&done) != 1 {
+                return Err(crate::StoreError::rejected(
+                    "MEMBER_CHANGED",
+                    format!(
+                        "个人账户 {} 已不在本单位正常缴存，请刷新后重新申报",
+                        b.member_id
+                    ),
+                ));
             }
         }
-    };
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    async fn base_filing(
+        &self,
+        employer_id: i64,
+        year: i32,
+    ) -> crate::StoreResult<Option<crate::BaseFilingRecord>> {
+        let row: Option<crate::cases_sql::FilingRow> = sqlx::query_as(
+            "SELECT employer_id, year, CAST(filed_on AS TEXT), member_count, filed_by, applied_via FROM base_filing \
+             WHERE employer_id = $1 AND year = $2",
+        )
+        .bind(employer_id)
+        .bind(year)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::cases_sql::filing_from).transpose()
+    }
+
+    async fn count_base_filings(&self, year: i32) -> crate::StoreResult<i64> {
+        sqlx::query_scalar(concat!(
+            "SELECT COUNT(*) FROM base_filing f JOIN employer e ON e.employer_id = f.employer_id \
+             WHERE f.year = $1 AND e.status IN ",
+            crate::contributing_statuses!()
+        ))
+        .bind(year)
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)
+    }
+
+    async fn employers_not_filed(
+        &self,
+        year: i32,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::EmployerRecord>> {
+        let rows: Vec<crate::collection_sql::EmployerRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::employer_columns!(),
+            " FROM employer e WHERE e.status IN ",
+            crate::contributing_statuses!(),
+            " AND NOT EXISTS \
+             (SELECT 1 FROM base_filing f WHERE f.employer_id = e.employer_id AND f.year = $1) \
+             ORDER BY e.employer_id LIMIT $2"
+        ))
+        .bind(year)
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::employer_from)
+            .collect()
+    }
+
+    async fn count_contributing_employers(&self) -> crate::StoreResult<i64> {
+        sqlx::query_scalar(concat!(
+            "SELECT COUNT(*) FROM employer WHERE status IN ",
+            crate::contributing_statuses!()
+        ))
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)
+    }
+
+    async fn save_relief(&self, r: &crate::ReliefRecord) -> crate::StoreResult<()> {
+        sqlx::query(concat!(
+            "INSERT INTO employer_relief (",
+            crate::relief_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        ))
+        .bind(r.relief_id)
+        .bind(r.employer_id)
+        .bind(r.kind.code())
+        .bind(r.from_period)
+        .bind(r.to_period)
+        .bind(r.employer_rate_ppm)
+        .bind(r.member_rate_ppm)
+        .bind(&r.reason)
+        .bind(&r.consent)
+        .bind(r.status.code())
+        .bind(r.task_id)
+        .bind(r.filed_at_us)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    async fn relief_by_task(
+        &self,
+        task_id: i64,
+    ) -> crate::StoreResult<Option<crate::ReliefRecord>> {
+        let row: Option<crate::cases_sql::ReliefRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::relief_columns!(),
+            " FROM employer_relief WHERE task_id = $1"
+        ))
+        .bind(task_id)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::cases_sql::relief_from).transpose()
+    }
+
+    async fn reliefs_of(
+        &self,
+        employer_id: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::ReliefRecord>> {
+        let rows: Vec<crate::cases_sql::ReliefRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::relief_columns!(),
+            " FROM employer_relief WHERE employer_id = $1 ORDER BY relief_id DESC LIMIT $2"
+        ))
+        .bind(employer_id)
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::cases_sql::relief_from)
+            .collect()
+    }
+
+    async fn decide_relief(
+        &self,
+        relief_id: i64,
+        status: anju_domain::collection::ReliefStatus,
+    ) -> crate::StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE employer_relief SET status = $2 WHERE relief_id = $1 AND status = 'pending'",
+        )
+        .bind(relief_id)
+        .bind(status.code())
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
+
+    async fn approved_reliefs_in(
+        &self,
+        period: i32,
+    ) -> crate::StoreResult<Vec<crate::ReliefRecord>> {
+        let rows: Vec<crate::cases_sql::ReliefRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::relief_columns!(),
+            " FROM employer_relief WHERE status = 'approved' AND from_period <= $1 AND to_period >= $1 \
+             ORDER BY relief_id"
+        ))
+        .bind(period)
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::cases_sql::relief_from)
+            .collect()
+    }
+
+    async fn ended_deferrals(&self, period: i32) -> crate::StoreResult<Vec<crate::ReliefRecord>> {
+        let rows: Vec<crate::cases_sql::ReliefRow> = sqlx::query_as(concat!("SELECT ", crate::relief_columns!(), " FROM employer_relief r WHERE r.kind = 'deferral' AND r.status = 'approved' \
+             AND r.to_period < $1 AND EXISTS (SELECT 1 FROM employer e WHERE e.employer_id = r.employer_id \
+             AND e.status = '03') AND NOT EXISTS (SELECT 1 FROM employer_relief o WHERE \
+             o.employer_id = r.employer_id AND o.kind = 'deferral' AND o.status = 'approved' \
+             AND o.to_period >= $1) ORDER BY r.relief_id"))
+        .bind(period)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::cases_sql::relief_from)
+            .collect()
+    }
+
+    async fn open_case(
+        &self,
+        c: &crate::CaseRecord,
+        first: &crate::CaseStepRecord,
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        sqlx::query("INSERT INTO enforcement_case (case_id, employer_id, opened_on, status, arrears_fen, periods, closed_on) \
+             VALUES ($1, $2, $3, 'open', $4, $5, NULL)")
+        .bind(c.case_id)
+        .bind(c.employer_id)
+        .bind(S::day(c.opened_on))
+        .bind(c.arrears_fen)
+        .bind(&c.periods)
+        .execute(&mut *tx)
+        .await
+        .map_err(|err| {
+            if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                crate::StoreError::rejected("CASE_OPEN", "该单位已有未结案的催缴案件")
+            } else {
+                crate::sql::backend(err)
+            }
+        })?;
+        CaseSteps::<S>::insert_step(&mut *tx, c.case_id, first).await?;
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    async fn case(
+        &self,
+        case_id: i64,
+    ) -> crate::StoreResult<Option<(crate::CaseRecord, Vec<crate::CaseStepRecord>)>> {
+        let row: Option<crate::cases_sql::CaseRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::case_columns!(),
+            " FROM enforcement_case WHERE case_id = $1"
+        ))
+        .bind(case_id)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let steps: Vec<crate::cases_sql::StepRow> = sqlx::query_as(
+            "SELECT step_no, kind, CAST(acted_on AS TEXT), CAST(deadline AS TEXT), document, staff_login, note \
+             FROM enforcement_step WHERE case_id = $1 ORDER BY step_no",
+        )
+        .bind(case_id)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(Some((
+            crate::cases_sql::case_from(row)?,
+            steps
+                .into_iter()
+                .map(crate::cases_sql::step_from)
+                .collect::<crate::StoreResult<Vec<_>>>()?,
+        )))
+    }
+
+    async fn open_case_of(
+        &self,
+        employer_id: i64,
+    ) -> crate::StoreResult<Option<crate::CaseRecord>> {
+        let row: Option<crate::cases_sql::CaseRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::case_columns!(),
+            " FROM enforcement_case WHERE employer_id = $1 AND status = 'open'"
+        ))
+        .bind(employer_id)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::cases_sql::case_from).transpose()
+    }
+
+    async fn open_cases_of(
+        &self,
+        employer_ids: &[i64],
+    ) -> crate::StoreResult<Vec<crate::CaseRecord>> {
+        let mut found = Vec::new();
+        for chunk in employer_ids.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
+            let mut q = sqlx::QueryBuilder::new(concat!(
+                "SELECT ",
+                crate::case_columns!(),
+                " FROM enforcement_case WHERE status = 'open' AND employer_id IN ("
+            ));
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(") ORDER BY employer_id");
+            // From the writer, like `open_case_of`, so a list and the file agree.
+            let rows: Vec<crate::cases_sql::CaseRow> = q
+                .build_query_as()
+                .fetch_all(self.writer())
+                .await
+                .map_err(crate::sql::backend)?;
+            for row in rows {
+                found.push(crate::cases_sql::case_from(row)?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn cases(
+        &self,
+        status: Option<anju_domain::collection::CaseStatus>,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::CaseRecord>> {
+        let rows: Vec<crate::cases_sql::CaseRow> = sqlx::query_as(concat!("SELECT ", crate::case_columns!(), " FROM enforcement_case WHERE ($1 IS NULL OR status = $1) ORDER BY case_id DESC LIMIT $2"))
+        .bind(status.map(|s| s.code()))
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter().map(crate::cases_sql::case_from).collect()
+    }
+
+    async fn add_case_step(
+        &self,
+        case_id: i64,
+        step: &crate::CaseStepRecord,
+        closed_on: Option<anju_domain::Date>,
+    ) -> crate::StoreResult<bool> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        let open: Option<i64> = sqlx::query_scalar(
+            "SELECT case_id FROM enforcement_case WHERE case_id = $1 AND status = 'open'",
+        )
+        .bind(case_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        if open.is_none() {
+            return Ok(false);
+        }
+        let taken: Option<i32> = sqlx::query_scalar(
+            "SELECT step_no FROM enforcement_step WHERE case_id = $1 AND step_no = $2",
+        )
+        .bind(case_id)
+        .bind(step.step_no)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        if taken.is_some() {
+            return Ok(false);
+        }
+        CaseSteps::<S>::insert_step(&mut *tx, case_id, step).await?;
+        if let Some(day) = closed_on {
+            sqlx::query(
+                "UPDATE enforcement_case SET status = 'closed', closed_on = $2 WHERE case_id = $1",
+            )
+            .bind(case_id)
+            .bind(S::day(day))
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::sql::backend)?;
+        }
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(true)
+    }
+
+    async fn save_agreement(&self, a: &crate::AgreementRecord) -> crate::StoreResult<()> {
+        sqlx::query("INSERT INTO flexible_agreement (member_id, agreement_version, signed_on, mobile, monthly_fen) \
+             VALUES ($1, $2, $3, $4, $5)")
+        .bind(a.member_id)
+        .bind(&a.agreement_version)
+        .bind(S::day(a.signed_on))
+        .bind(&a.mobile)
+        .bind(a.monthly_fen)
+        .execute(self.writer())
+        .await
+        .map_err(|err| {
+            if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                crate::StoreError::rejected("AGREEMENT_EXISTS", "已签订灵活就业缴存协议")
+            } else {
+                crate::sql::backend(err)
+            }
+        })?;
+        Ok(())
+    }
+
+    async fn agreement(
+        &self,
+        member_id: i64,
+    ) -> crate::StoreResult<Option<crate::AgreementRecord>> {
+        let row: Option<crate::cases_sql::AgreementRow> = sqlx::query_as(
+            "SELECT member_id, agreement_version, CAST(signed_on AS TEXT), mobile, monthly_fen \
+             FROM flexible_agreement WHERE member_id = $1",
+        )
+        .bind(member_id)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::cases_sql::agreement_from).transpose()
+    }
+
+    async fn save_deposit(&self, d: &crate::DepositRecord) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        sqlx::query("INSERT INTO flexible_deposit (deposit_id, member_id, period, amount_fen, paid_on, channel, \
+             reference, entry_id, request_key, applied_via) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .bind(d.deposit_id)
+        .bind(d.member_id)
+        .bind(d.period)
+        .bind(d.amount_fen)
+        .bind(S::day(d.paid_on))
+        .bind(&d.channel)
+        .bind(&d.reference)
+        .bind(d.entry_id)
+        .bind(&d.request_key)
+        .bind(d.applied_via.code())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        sqlx::query(
+            "INSERT INTO contributor_year (year, member_id, first_paid_on) \
+             VALUES ($1, $2, $3) ON CONFLICT (year, member_id) DO NOTHING",
+        )
+        .bind(d.paid_on.year())
+        .bind(d.member_id)
+        .bind(S::day(d.paid_on))
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    async fn deposits_of(
+        &self,
+        member_id: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::DepositRecord>> {
+        let rows: Vec<crate::cases_sql::DepositRow> = sqlx::query_as(
+            "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id, \
+             request_key, applied_via FROM flexible_deposit WHERE member_id = $1 ORDER BY deposit_id DESC LIMIT $2",
+        )
+        .bind(member_id)
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::cases_sql::deposit_from)
+            .collect()
+    }
+
+    async fn deposit_by_key(
+        &self,
+        member_id: i64,
+        key: &str,
+    ) -> crate::StoreResult<Option<crate::DepositRecord>> {
+        let row: Option<crate::cases_sql::DepositRow> = sqlx::query_as(
+            "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id, \
+             request_key, applied_via FROM flexible_deposit WHERE member_id = $1 AND request_key = $2",
+        )
+        .bind(member_id)
+        .bind(key)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::cases_sql::deposit_from).transpose()
+    }
+
+    async fn count_flexible_contributing(
+        &self,
+        since: anju_domain::Date,
+    ) -> crate::StoreResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(DISTINCT d.member_id) FROM flexible_deposit d JOIN member m ON m.member_id = d.member_id \
+             WHERE m.status = '01' AND m.employer_id IS NULL AND d.paid_on >= $1")
+        .bind(S::day(since))
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)
+    }
+
+    async fn count_employed_members(&self) -> crate::StoreResult<i64> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM member WHERE status = '01' AND employer_id IS NOT NULL",
+        )
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)
+    }
 }
 
-/// Inserts one enforcement step inside a transaction (used by two methods).
-#[macro_export]
-macro_rules! insert_case_step {
-    ($tx:expr, $case_id:expr, $step:expr, $backend_err:path, $date:literal) => {
-        sqlx::query(concat!(
+/// Steps several methods share, generic over the dialect like the impls.
+struct CaseSteps<S>(std::marker::PhantomData<S>);
+
+impl<S: crate::sql::Dialect> CaseSteps<S>
+where
+    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    i64: crate::sql::Col<S::Db>,
+    i32: crate::sql::Col<S::Db>,
+    String: crate::sql::Col<S::Db>,
+    bool: crate::sql::Col<S::Db>,
+    Vec<u8>: crate::sql::Col<S::Db>,
+    Option<i64>: crate::sql::Col<S::Db>,
+    Option<i32>: crate::sql::Col<S::Db>,
+    Option<String>: crate::sql::Col<S::Db>,
+    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
+    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
+    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
+    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
+{
+    /// Inserts one enforcement step inside a transaction.
+    async fn insert_step(
+        conn: &mut crate::sql::Conn<S>,
+        case_id: i64,
+        step: &crate::CaseStepRecord,
+    ) -> crate::StoreResult<()> {
+        sqlx::query(
             "INSERT INTO enforcement_step (case_id, step_no, kind, acted_on, deadline, document, staff_login, note) \
-             VALUES ($1, $2, $3, $4",
-            $date,
-            ", $5",
-            $date,
-            ", $6, $7, $8)"
-        ))
-        .bind($case_id)
-        .bind($step.step_no)
-        .bind($step.kind.code())
-        .bind($step.acted_on.to_string())
-        .bind($step.deadline.map(|d| d.to_string()))
-        .bind(&$step.document)
-        .bind(&$step.staff_login)
-        .bind(&$step.note)
-        .execute($tx)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(case_id)
+        .bind(step.step_no)
+        .bind(step.kind.code())
+        .bind(S::day(step.acted_on))
+        .bind(step.deadline.map(S::day))
+        .bind(&step.document)
+        .bind(&step.staff_login)
+        .bind(&step.note)
+        .execute(conn)
         .await
-        .map_err($backend_err)?;
-    };
+        .map_err(crate::sql::backend)?;
+        Ok(())
+    }
 }

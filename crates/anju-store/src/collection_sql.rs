@@ -1,7 +1,7 @@
-//! The SQL of [`CollectionStore`](crate::CollectionStore), written once for both
-//! backends like `access_sql`: the only dialect difference, binding a date, is
-//! the `$date` cast literal (`"::DATE"` on PostgreSQL, `""` on SQLite), and dates
-//! are read back with `CAST(… AS TEXT)`, which both engines accept.
+//! The SQL of [`CollectionStore`](crate::CollectionStore), generic over the
+//! [`Dialect`](crate::sql::Dialect): dates are bound as the backend's date
+//! (`Dialect::day`) and read back with `CAST(… AS TEXT)`, which both engines
+//! accept.
 
 use crate::StoreResult;
 use crate::collection::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord};
@@ -150,360 +150,460 @@ pub fn bill_line_from(r: BillLineRow) -> BillLineRecord {
     }
 }
 
-/// Implements `CollectionStore` for a backend (see the module docs).
-#[macro_export]
-macro_rules! impl_collection_store {
-    ($store:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal) => {
-        #[async_trait::async_trait]
-        impl $crate::CollectionStore for $store {
-            async fn register_employer(&self, e: &$crate::EmployerRecord) -> $crate::StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO employer (employer_id, centre_code, uscc, name, pay_day, employer_rate_ppm, \
-                     member_rate_ppm, status, opened_at_us, economic_type, industry, bank_account, source) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                )
-                .bind(e.employer_id)
-                .bind(&self.centre_code)
-                .bind(&e.uscc)
-                .bind(&e.name)
-                .bind(e.pay_day)
-                .bind(e.employer_rate_ppm)
-                .bind(e.member_rate_ppm)
-                .bind(e.status.code())
-                .bind(e.opened_at_us)
-                .bind(&e.economic_type)
-                .bind(&e.industry)
-                .bind(&e.bank_account)
-                .bind(&e.source)
-                .execute(&self.$writer)
-                .await
-                .map_err(|err| {
-                    if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                        $crate::StoreError::rejected("EMPLOYER_EXISTS", "该统一社会信用代码已登记")
-                    } else {
-                        $backend_err(err)
-                    }
-                })?;
-                Ok(())
+#[async_trait::async_trait]
+impl<S: crate::sql::Dialect> crate::CollectionStore for S
+where
+    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    i64: crate::sql::Col<S::Db>,
+    i32: crate::sql::Col<S::Db>,
+    String: crate::sql::Col<S::Db>,
+    bool: crate::sql::Col<S::Db>,
+    Vec<u8>: crate::sql::Col<S::Db>,
+    Option<i64>: crate::sql::Col<S::Db>,
+    Option<i32>: crate::sql::Col<S::Db>,
+    Option<String>: crate::sql::Col<S::Db>,
+    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
+    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
+    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
+    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
+{
+    async fn register_employer(&self, e: &crate::EmployerRecord) -> crate::StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO employer (employer_id, centre_code, uscc, name, pay_day, employer_rate_ppm, \
+             member_rate_ppm, status, opened_at_us, economic_type, industry, bank_account, source) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(e.employer_id)
+        .bind(self.centre_code())
+        .bind(&e.uscc)
+        .bind(&e.name)
+        .bind(e.pay_day)
+        .bind(e.employer_rate_ppm)
+        .bind(e.member_rate_ppm)
+        .bind(e.status.code())
+        .bind(e.opened_at_us)
+        .bind(&e.economic_type)
+        .bind(&e.industry)
+        .bind(&e.bank_account)
+        .bind(&e.source)
+        .execute(self.writer())
+        .await
+        .map_err(|err| {
+            if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                crate::StoreError::rejected("EMPLOYER_EXISTS", "该统一社会信用代码已登记")
+            } else {
+                crate::sql::backend(err)
             }
+        })?;
+        Ok(())
+    }
 
-            async fn employer(&self, employer_id: i64) -> $crate::StoreResult<Option<$crate::EmployerRecord>> {
-                let row: Option<$crate::collection_sql::EmployerRow> = sqlx::query_as(
-                    concat!("SELECT ", $crate::employer_columns!(), " FROM employer WHERE employer_id = $1"),
-                )
-                .bind(employer_id)
-                .fetch_optional(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::collection_sql::employer_from).transpose()
+    async fn employer(
+        &self,
+        employer_id: i64,
+    ) -> crate::StoreResult<Option<crate::EmployerRecord>> {
+        let row: Option<crate::collection_sql::EmployerRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::employer_columns!(),
+            " FROM employer WHERE employer_id = $1"
+        ))
+        .bind(employer_id)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::collection_sql::employer_from).transpose()
+    }
+
+    async fn employer_by_uscc(
+        &self,
+        uscc: &str,
+    ) -> crate::StoreResult<Option<crate::EmployerRecord>> {
+        let row: Option<crate::collection_sql::EmployerRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::employer_columns!(),
+            " FROM employer WHERE uscc = $1"
+        ))
+        .bind(uscc)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::collection_sql::employer_from).transpose()
+    }
+
+    async fn employers(&self, limit: u32) -> crate::StoreResult<Vec<crate::EmployerRecord>> {
+        let rows: Vec<crate::collection_sql::EmployerRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::employer_columns!(),
+            " FROM employer ORDER BY employer_id LIMIT $1"
+        ))
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::employer_from)
+            .collect()
+    }
+
+    async fn employers_by_ids(
+        &self,
+        employer_ids: &[i64],
+    ) -> crate::StoreResult<Vec<crate::EmployerRecord>> {
+        let mut found = Vec::new();
+        for chunk in employer_ids.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
+            let mut q = sqlx::QueryBuilder::new(concat!(
+                "SELECT ",
+                crate::employer_columns!(),
+                " FROM employer WHERE employer_id IN ("
+            ));
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
             }
-
-            async fn employer_by_uscc(&self, uscc: &str) -> $crate::StoreResult<Option<$crate::EmployerRecord>> {
-                let row: Option<$crate::collection_sql::EmployerRow> = sqlx::query_as(
-                    concat!("SELECT ", $crate::employer_columns!(), " FROM employer WHERE uscc = $1"),
-                )
-                .bind(uscc)
-                .fetch_optional(&self.$reader)
+            q.push(") ORDER BY employer_id");
+            let rows: Vec<crate::collection_sql::EmployerRow> = q
+                .build_query_as()
+                .fetch_all(self.reader())
                 .await
-                .map_err($backend_err)?;
-                row.map($crate::collection_sql::employer_from).transpose()
+                .map_err(crate::sql::backend)?;
+            for row in rows {
+                found.push(crate::collection_sql::employer_from(row)?);
             }
+        }
+        Ok(found)
+    }
 
-            async fn employers(&self, limit: u32) -> $crate::StoreResult<Vec<$crate::EmployerRecord>> {
-                let rows: Vec<$crate::collection_sql::EmployerRow> = sqlx::query_as(
-                    concat!("SELECT ", $crate::employer_columns!(), " FROM employer ORDER BY employer_id LIMIT $1"),
-                )
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::collection_sql::employer_from).collect()
-            }
+    async fn count_employers(
+        &self,
+        status: anju_domain::collection::EmployerStatus,
+    ) -> crate::StoreResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM employer WHERE status = $1")
+            .bind(status.code())
+            .fetch_one(self.reader())
+            .await
+            .map_err(crate::sql::backend)
+    }
 
-            async fn employers_by_ids(&self, employer_ids: &[i64]) -> $crate::StoreResult<Vec<$crate::EmployerRecord>> {
-                let mut found = Vec::new();
-                for chunk in employer_ids.chunks($crate::collection_sql::IDS_PER_LOOKUP) {
-                    let mut q = sqlx::QueryBuilder::new(
-                        concat!("SELECT ", $crate::employer_columns!(), " FROM employer WHERE employer_id IN ("),
-                    );
-                    let mut list = q.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
-                    }
-                    q.push(") ORDER BY employer_id");
-                    let rows: Vec<$crate::collection_sql::EmployerRow> =
-                        q.build_query_as().fetch_all(&self.$reader).await.map_err($backend_err)?;
-                    for row in rows {
-                        found.push($crate::collection_sql::employer_from(row)?);
-                    }
+    async fn enrol_members(
+        &self,
+        members: &[crate::MemberRecord],
+        opened_on: anju_domain::Date,
+    ) -> crate::StoreResult<()> {
+        let year = anju_domain::ledger::MemberBalance::opened(opened_on)
+            .year
+            .end_year();
+        let opened = S::day(opened_on);
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        // Multi-row statements: a seeded Suzhou has millions of members,
+        // and one round trip per row would dominate.
+        for chunk in members.chunks(crate::ROWS_PER_STATEMENT) {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO member (member_id, centre_code, id_card, name, employer_id, status, wage_fen, \
+                 employer_rate_ppm, member_rate_ppm, enrolled_at_us) ",
+            );
+            q.push_values(chunk, |mut row, m| {
+                row.push_bind(m.member_id)
+                    .push_bind(self.centre_code())
+                    .push_bind(&m.id_card)
+                    .push_bind(&m.name)
+                    .push_bind(m.employer_id)
+                    .push_bind(m.status.code())
+                    .push_bind(m.wage_fen)
+                    .push_bind(m.employer_rate_ppm)
+                    .push_bind(m.member_rate_ppm)
+                    .push_bind(m.enrolled_at_us);
+            });
+            q.build().execute(&mut *tx).await.map_err(|err| {
+                if err
+                    .as_database_error()
+                    .is_some_and(|d| d.is_unique_violation())
+                {
+                    // A multi-row statement does not say which row; the
+                    // caller looks ID numbers up beforehand to name them.
+                    crate::StoreError::rejected("MEMBER_EXISTS", "身份证号已有个人账户")
+                } else {
+                    crate::sql::backend(err)
                 }
-                Ok(found)
-            }
-
-            async fn count_employers(&self, status: anju_domain::collection::EmployerStatus) -> $crate::StoreResult<i64> {
-                sqlx::query_scalar("SELECT COUNT(*) FROM employer WHERE status = $1")
-                    .bind(status.code())
-                    .fetch_one(&self.$reader)
-                    .await
-                    .map_err($backend_err)
-            }
-
-            async fn enrol_members(&self, members: &[$crate::MemberRecord], opened_on: anju_domain::Date) -> $crate::StoreResult<()> {
-                let year = anju_domain::ledger::MemberBalance::opened(opened_on).year.end_year();
-                let opened = opened_on.to_string();
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                // Multi-row statements: a seeded Suzhou has millions of members,
-                // and one round trip per row would dominate.
-                for chunk in members.chunks($crate::ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::new(
-                        "INSERT INTO member (member_id, centre_code, id_card, name, employer_id, status, wage_fen, \
-                         employer_rate_ppm, member_rate_ppm, enrolled_at_us) ",
-                    );
-                    q.push_values(chunk, |mut row, m| {
-                        row.push_bind(m.member_id)
-                            .push_bind(&self.centre_code)
-                            .push_bind(&m.id_card)
-                            .push_bind(&m.name)
-                            .push_bind(m.employer_id)
-                            .push_bind(m.status.code())
-                            .push_bind(m.wage_fen)
-                            .push_bind(m.employer_rate_ppm)
-                            .push_bind(m.member_rate_ppm)
-                            .push_bind(m.enrolled_at_us);
-                    });
-                    q.build().execute(&mut *tx).await.map_err(|err| {
-                        if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                            // A multi-row statement does not say which row; the
-                            // caller looks ID numbers up beforehand to name them.
-                            $crate::StoreError::rejected("MEMBER_EXISTS", "身份证号已有个人账户")
-                        } else {
-                            $backend_err(err)
-                        }
-                    })?;
-                    let mut q = sqlx::QueryBuilder::new(
-                        "INSERT INTO member_account (member_id, centre_code, opened_on, balance_fen, product_year, \
-                         year_opening_fen, product_fen_days) ",
-                    );
-                    q.push_values(chunk, |mut row, m| {
-                        row.push_bind(m.member_id)
-                            .push_bind(&self.centre_code)
-                            .push_bind(&opened)
-                            .push_unseparated($date)
-                            .push_bind(0i64)
-                            .push_bind(year)
-                            .push_bind(0i64)
-                            .push_bind(0i64);
-                    });
-                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
-                }
-                tx.commit().await.map_err($backend_err)?;
-                Ok(())
-            }
-
-            async fn member(&self, member_id: i64) -> $crate::StoreResult<Option<$crate::MemberRecord>> {
-                let row: Option<$crate::collection_sql::MemberRow> = sqlx::query_as(
-                    concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE member_id = $1"),
-                )
-                .bind(member_id)
-                .fetch_optional(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::collection_sql::member_from).transpose()
-            }
-
-            async fn member_by_id_card(&self, id_card: &str) -> $crate::StoreResult<Option<$crate::MemberRecord>> {
-                let row: Option<$crate::collection_sql::MemberRow> = sqlx::query_as(
-                    concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE id_card = $1"),
-                )
-                .bind(id_card)
-                .fetch_optional(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::collection_sql::member_from).transpose()
-            }
-
-            async fn update_member(&self, c: &$crate::MemberChange) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(concat!(
-                    "UPDATE member SET status = $3, employer_id = $4, wage_fen = COALESCE($5, wage_fen), \
-                     status_on = COALESCE($6",
-                    $date,
-                    ", status_on) WHERE member_id = $1 AND status = $2"
-                ))
-                .bind(c.member_id)
-                .bind(c.expected_status.code())
-                .bind(c.status.code())
-                .bind(c.employer_id)
-                .bind(c.wage_fen)
-                .bind(c.on.map(|d| d.to_string()))
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn members_by_id_cards(&self, id_cards: &[&str]) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
-                let mut found = Vec::new();
-                for chunk in id_cards.chunks($crate::collection_sql::IDS_PER_LOOKUP) {
-                    let mut q = sqlx::QueryBuilder::new(
-                        concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE id_card IN ("),
-                    );
-                    let mut list = q.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
-                    }
-                    q.push(")");
-                    let rows: Vec<$crate::collection_sql::MemberRow> =
-                        q.build_query_as().fetch_all(&self.$reader).await.map_err($backend_err)?;
-                    for row in rows {
-                        found.push($crate::collection_sql::member_from(row)?);
-                    }
-                }
-                Ok(found)
-            }
-
-            async fn active_members(&self, employer_id: i64) -> $crate::StoreResult<Vec<$crate::MemberRecord>> {
-                let rows: Vec<$crate::collection_sql::MemberRow> = sqlx::query_as(
-                    concat!("SELECT ", $crate::member_columns!(), " FROM member WHERE employer_id = $1 AND status = '01' \
-                     ORDER BY member_id"),
-                )
-                .bind(employer_id)
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::collection_sql::member_from).collect()
-            }
-
-            async fn save_bill(&self, b: &$crate::BillRecord, lines: &[$crate::BillLineRecord]) -> $crate::StoreResult<()> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                sqlx::query(concat!(
-                    "INSERT INTO remittance_bill (bill_id, employer_id, period, due_date, status, total_fen, \
-                     line_count, created_at_us, paid_entry_id, paid_on, kind, reason) VALUES ($1, $2, $3, $4",
-                    $date,
-                    ", $5, $6, $7, $8, NULL, NULL, $9, $10)"
-                ))
-                .bind(b.bill_id)
-                .bind(b.employer_id)
-                .bind(b.period)
-                .bind(b.due_date.to_string())
-                .bind(b.status.code())
-                .bind(b.total_fen)
-                .bind(b.line_count)
-                .bind(b.created_at_us)
-                .bind(b.kind.code())
-                .bind(&b.reason)
+            })?;
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO member_account (member_id, centre_code, opened_on, balance_fen, product_year, \
+                 year_opening_fen, product_fen_days) ",
+            );
+            q.push_values(chunk, |mut row, m| {
+                row.push_bind(m.member_id)
+                    .push_bind(self.centre_code())
+                    .push_bind(opened.clone())
+                    .push_bind(0i64)
+                    .push_bind(year)
+                    .push_bind(0i64)
+                    .push_bind(0i64);
+            });
+            q.build()
                 .execute(&mut *tx)
                 .await
-                .map_err(|err| {
-                    if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                        $crate::StoreError::rejected("BILL_EXISTS", format!("{} 的汇缴清册已生成", b.period))
-                    } else {
-                        $backend_err(err)
-                    }
-                })?;
-                for chunk in lines.chunks($crate::ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::new(
-                        "INSERT INTO remittance_bill_line (bill_id, line_no, member_id, base_fen, employer_fen, member_fen) ",
-                    );
-                    q.push_values(chunk, |mut row, l| {
-                        row.push_bind(b.bill_id)
-                            .push_bind(l.line_no)
-                            .push_bind(l.member_id)
-                            .push_bind(l.base_fen)
-                            .push_bind(l.employer_fen)
-                            .push_bind(l.member_fen);
-                    });
-                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
-                }
-                tx.commit().await.map_err($backend_err)?;
-                Ok(())
-            }
+                .map_err(crate::sql::backend)?;
+        }
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(())
+    }
 
-            async fn bill(
-                &self,
-                bill_id: i64,
-            ) -> $crate::StoreResult<Option<($crate::BillRecord, Vec<$crate::BillLineRecord>)>> {
-                let row: Option<$crate::collection_sql::BillRow> = sqlx::query_as(
-                    concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE bill_id = $1"),
-                )
-                .bind(bill_id)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                let Some(row) = row else { return Ok(None) };
-                let lines: Vec<$crate::collection_sql::BillLineRow> = sqlx::query_as(
-                    "SELECT line_no, member_id, base_fen, employer_fen, member_fen FROM remittance_bill_line \
-                     WHERE bill_id = $1 ORDER BY line_no",
-                )
-                .bind(bill_id)
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(Some((
-                    $crate::collection_sql::bill_from(row)?,
-                    lines.into_iter().map($crate::collection_sql::bill_line_from).collect(),
-                )))
-            }
+    async fn member(&self, member_id: i64) -> crate::StoreResult<Option<crate::MemberRecord>> {
+        let row: Option<crate::collection_sql::MemberRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::member_columns!(),
+            " FROM member WHERE member_id = $1"
+        ))
+        .bind(member_id)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::collection_sql::member_from).transpose()
+    }
 
-            async fn bills_of(&self, employer_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
-                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(
-                    concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE employer_id = $1 ORDER BY period DESC, bill_id DESC LIMIT $2"),
-                )
-                .bind(employer_id)
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::collection_sql::bill_from).collect()
-            }
+    async fn member_by_id_card(
+        &self,
+        id_card: &str,
+    ) -> crate::StoreResult<Option<crate::MemberRecord>> {
+        let row: Option<crate::collection_sql::MemberRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::member_columns!(),
+            " FROM member WHERE id_card = $1"
+        ))
+        .bind(id_card)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::collection_sql::member_from).transpose()
+    }
 
-            async fn mark_bill_paid(&self, bill_id: i64, p: &$crate::BillPayment) -> $crate::StoreResult<bool> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                let done = sqlx::query(concat!(
-                    "UPDATE remittance_bill SET status = 'paid', paid_entry_id = $2, paid_on = $3",
-                    $date,
-                    ", payment_channel = $4, payment_reference = $5, paid_via = $6 \
-                     WHERE bill_id = $1 AND status = 'open'"
-                ))
-                .bind(bill_id)
-                .bind(p.entry_id)
-                .bind(p.paid_on.to_string())
-                .bind(&p.channel)
-                .bind(&p.reference)
-                .bind(p.paid_via.code())
+    async fn update_member(&self, c: &crate::MemberChange) -> crate::StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE member SET status = $3, employer_id = $4, wage_fen = COALESCE($5, wage_fen), \
+             status_on = COALESCE($6, status_on) WHERE member_id = $1 AND status = $2",
+        )
+        .bind(c.member_id)
+        .bind(c.expected_status.code())
+        .bind(c.status.code())
+        .bind(c.employer_id)
+        .bind(c.wage_fen)
+        .bind(c.on.map(S::day))
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
+
+    async fn members_by_id_cards(
+        &self,
+        id_cards: &[&str],
+    ) -> crate::StoreResult<Vec<crate::MemberRecord>> {
+        let mut found = Vec::new();
+        for chunk in id_cards.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
+            let mut q = sqlx::QueryBuilder::new(concat!(
+                "SELECT ",
+                crate::member_columns!(),
+                " FROM member WHERE id_card IN ("
+            ));
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(")");
+            let rows: Vec<crate::collection_sql::MemberRow> = q
+                .build_query_as()
+                .fetch_all(self.reader())
+                .await
+                .map_err(crate::sql::backend)?;
+            for row in rows {
+                found.push(crate::collection_sql::member_from(row)?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn active_members(
+        &self,
+        employer_id: i64,
+    ) -> crate::StoreResult<Vec<crate::MemberRecord>> {
+        let rows: Vec<crate::collection_sql::MemberRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::member_columns!(),
+            " FROM member WHERE employer_id = $1 AND status = '01' \
+             ORDER BY member_id"
+        ))
+        .bind(employer_id)
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::member_from)
+            .collect()
+    }
+
+    async fn save_bill(
+        &self,
+        b: &crate::BillRecord,
+        lines: &[crate::BillLineRecord],
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        sqlx::query("INSERT INTO remittance_bill (bill_id, employer_id, period, due_date, status, total_fen, \
+             line_count, created_at_us, paid_entry_id, paid_on, kind, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, $9, $10)")
+        .bind(b.bill_id)
+        .bind(b.employer_id)
+        .bind(b.period)
+        .bind(S::day(b.due_date))
+        .bind(b.status.code())
+        .bind(b.total_fen)
+        .bind(b.line_count)
+        .bind(b.created_at_us)
+        .bind(b.kind.code())
+        .bind(&b.reason)
+        .execute(&mut *tx)
+        .await
+        .map_err(|err| {
+            if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                crate::StoreError::rejected("BILL_EXISTS", format!("{} 的汇缴清册已生成", b.period))
+            } else {
+                crate::sql::backend(err)
+            }
+        })?;
+        for chunk in lines.chunks(crate::ROWS_PER_STATEMENT) {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO remittance_bill_line (bill_id, line_no, member_id, base_fen, employer_fen, member_fen) ",
+            );
+            q.push_values(chunk, |mut row, l| {
+                row.push_bind(b.bill_id)
+                    .push_bind(l.line_no)
+                    .push_bind(l.member_id)
+                    .push_bind(l.base_fen)
+                    .push_bind(l.employer_fen)
+                    .push_bind(l.member_fen);
+            });
+            q.build()
                 .execute(&mut *tx)
                 .await
-                .map_err($backend_err)?;
-                sqlx::query(concat!(
-                    "WITH v (bill_id, paid_on, year) AS (VALUES ($1, $2", $date, ", $3)) ",
-                    $crate::record_contributors!()
-                ))
-                .bind(bill_id)
-                .bind(p.paid_on.to_string())
-                .bind(p.paid_on.year())
-                .execute(&mut *tx)
-                .await
-                .map_err($backend_err)?;
-                tx.commit().await.map_err($backend_err)?;
-                Ok(done.rows_affected() == 1)
-            }
+                .map_err(crate::sql::backend)?;
+        }
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(())
+    }
 
-            async fn bills_paid_on(&self, paid_on: anju_domain::Date) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
-                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE paid_on = $1", $date, " ORDER BY bill_id"))
-                .bind(paid_on.to_string())
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::collection_sql::bill_from).collect()
-            }
+    async fn bill(
+        &self,
+        bill_id: i64,
+    ) -> crate::StoreResult<Option<(crate::BillRecord, Vec<crate::BillLineRecord>)>> {
+        let row: Option<crate::collection_sql::BillRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::bill_columns!(),
+            " FROM remittance_bill WHERE bill_id = $1"
+        ))
+        .bind(bill_id)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let lines: Vec<crate::collection_sql::BillLineRow> = sqlx::query_as(
+            "SELECT line_no, member_id, base_fen, employer_fen, member_fen FROM remittance_bill_line \
+             WHERE bill_id = $1 ORDER BY line_no",
+        )
+        .bind(bill_id)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(Some((
+            crate::collection_sql::bill_from(row)?,
+            lines
+                .into_iter()
+                .map(crate::collection_sql::bill_line_from)
+                .collect(),
+        )))
+    }
 
-            async fn overdue_bills(&self, as_of: anju_domain::Date, limit: u32) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
-                let rows: Vec<$crate::collection_sql::BillRow> = sqlx::query_as(concat!("SELECT ", $crate::bill_columns!(), " FROM remittance_bill WHERE status = 'open' AND kind = '01' AND due_date < $1", $date, " ORDER BY due_date, bill_id LIMIT $2"))
-                .bind(as_of.to_string())
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::collection_sql::bill_from).collect()
-            }        }
-    };
+    async fn bills_of(
+        &self,
+        employer_id: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::BillRecord>> {
+        let rows: Vec<crate::collection_sql::BillRow> = sqlx::query_as(
+            concat!("SELECT ", crate::bill_columns!(), " FROM remittance_bill WHERE employer_id = $1 ORDER BY period DESC, bill_id DESC LIMIT $2"),
+        )
+        .bind(employer_id)
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::bill_from)
+            .collect()
+    }
+
+    async fn mark_bill_paid(
+        &self,
+        bill_id: i64,
+        p: &crate::BillPayment,
+    ) -> crate::StoreResult<bool> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        let done = sqlx::query("UPDATE remittance_bill SET status = 'paid', paid_entry_id = $2, paid_on = $3, payment_channel = $4, payment_reference = $5, paid_via = $6 \
+             WHERE bill_id = $1 AND status = 'open'")
+        .bind(bill_id)
+        .bind(p.entry_id)
+        .bind(S::day(p.paid_on))
+        .bind(&p.channel)
+        .bind(&p.reference)
+        .bind(p.paid_via.code())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        sqlx::query(concat!(
+            "WITH v (bill_id, paid_on, year) AS (VALUES ($1, $2, $3)) ",
+            crate::record_contributors!()
+        ))
+        .bind(bill_id)
+        .bind(S::day(p.paid_on))
+        .bind(p.paid_on.year())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
+
+    async fn bills_paid_on(
+        &self,
+        paid_on: anju_domain::Date,
+    ) -> crate::StoreResult<Vec<crate::BillRecord>> {
+        let rows: Vec<crate::collection_sql::BillRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::bill_columns!(),
+            " FROM remittance_bill WHERE paid_on = $1 ORDER BY bill_id"
+        ))
+        .bind(S::day(paid_on))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::bill_from)
+            .collect()
+    }
+
+    async fn overdue_bills(
+        &self,
+        as_of: anju_domain::Date,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::BillRecord>> {
+        let rows: Vec<crate::collection_sql::BillRow> = sqlx::query_as(concat!(
+"SELECT ",
+crate::bill_columns!(),
+" FROM remittance_bill WHERE status = 'open' AND kind = '01' AND due_date < $1 ORDER BY due_date, bill_id LIMIT $2"
+))
+        .bind(S::day(as_of))
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::bill_from)
+            .collect()
+    }
 }

@@ -1,7 +1,7 @@
 //! Interest bookkeeping beside the ledger: the yearly settlement runs (started,
 //! finished) and the accounts to recheck — those whose kept balance-days do
-//! not tell their interest (see migration 0009). Written once for both
-//! backends like `batch_sql`; the `$date` cast is the only dialect difference.
+//! not tell their interest (see migration 0009). Generic over the
+//! [`Dialect`](crate::sql::Dialect) like `batch_sql`.
 //! Recheck rows are added inside `post_entries` (`PostOptions::rechecks`), so
 //! a posting and its recheck land together.
 
@@ -86,162 +86,160 @@ pub fn recheck_from((member_id, from_day): (i64, String)) -> StoreResult<Recheck
     })
 }
 
-/// Implements `InterestStore` for a backend (see the module docs).
-#[macro_export]
-macro_rules! impl_interest_store {
-    ($store:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal) => {
-        #[async_trait::async_trait]
-        impl $crate::InterestStore for $store {
-            async fn start_interest_run(
-                &self,
-                end_year: i32,
-                on: anju_domain::Date,
-            ) -> $crate::StoreResult<()> {
-                sqlx::query(concat!(
-                    "INSERT INTO interest_run (end_year, started_on) VALUES ($1, $2",
-                    $date,
-                    ") ON CONFLICT (end_year) DO NOTHING"
-                ))
-                .bind(end_year)
-                .bind(on.to_string())
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(())
-            }
+#[async_trait::async_trait]
+impl<S: crate::sql::Dialect> crate::InterestStore for S
+where
+    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    i64: crate::sql::Col<S::Db>,
+    i32: crate::sql::Col<S::Db>,
+    String: crate::sql::Col<S::Db>,
+    bool: crate::sql::Col<S::Db>,
+    Vec<u8>: crate::sql::Col<S::Db>,
+    Option<i64>: crate::sql::Col<S::Db>,
+    Option<i32>: crate::sql::Col<S::Db>,
+    Option<String>: crate::sql::Col<S::Db>,
+    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
+    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
+    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
+    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
+{
+    async fn start_interest_run(
+        &self,
+        end_year: i32,
+        on: anju_domain::Date,
+    ) -> crate::StoreResult<()> {
+        sqlx::query("INSERT INTO interest_run (end_year, started_on) VALUES ($1, $2) ON CONFLICT (end_year) DO NOTHING")
+        .bind(end_year)
+        .bind(S::day(on))
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(())
+    }
 
-            async fn finish_interest_run(
-                &self,
-                end_year: i32,
-                on: anju_domain::Date,
-            ) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(concat!(
-                    "UPDATE interest_run SET finished_on = $1",
-                    $date,
-                    " WHERE end_year = $2 AND finished_on IS NULL"
-                ))
-                .bind(on.to_string())
-                .bind(end_year)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(done.rows_affected() > 0)
-            }
+    async fn finish_interest_run(
+        &self,
+        end_year: i32,
+        on: anju_domain::Date,
+    ) -> crate::StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE interest_run SET finished_on = $1 WHERE end_year = $2 AND finished_on IS NULL",
+        )
+        .bind(S::day(on))
+        .bind(end_year)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) > 0)
+    }
 
-            async fn count_member_accounts(&self) -> $crate::StoreResult<i64> {
-                sqlx::query_scalar("SELECT COUNT(*) FROM member_account")
-                    .fetch_one(&self.$reader)
-                    .await
-                    .map_err($backend_err)
-            }
+    async fn count_member_accounts(&self) -> crate::StoreResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM member_account")
+            .fetch_one(self.reader())
+            .await
+            .map_err(crate::sql::backend)
+    }
 
-            async fn member_users_after(
-                &self,
-                after: i64,
-                limit: u32,
-            ) -> $crate::StoreResult<Vec<(i64, i64)>> {
-                sqlx::query_as(
-                    "SELECT user_id, member_id FROM app_user WHERE member_id IS NOT NULL AND user_id > $1 \
-                     ORDER BY user_id LIMIT $2",
-                )
-                .bind(after)
-                .bind(i64::from(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)
-            }
+    async fn member_users_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<(i64, i64)>> {
+        sqlx::query_as(
+            "SELECT user_id, member_id FROM app_user WHERE member_id IS NOT NULL AND user_id > $1 \
+             ORDER BY user_id LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)
+    }
 
-            async fn interest_runs(&self) -> $crate::StoreResult<Vec<$crate::InterestRunRecord>> {
-                let rows: Vec<$crate::interest_sql::RunRow> = sqlx::query_as(
-                    "SELECT end_year, CAST(started_on AS TEXT), CAST(finished_on AS TEXT) \
-                     FROM interest_run ORDER BY end_year DESC",
-                )
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter()
-                    .map($crate::interest_sql::run_from)
-                    .collect()
-            }
+    async fn interest_runs(&self) -> crate::StoreResult<Vec<crate::InterestRunRecord>> {
+        let rows: Vec<crate::interest_sql::RunRow> = sqlx::query_as(
+            "SELECT end_year, CAST(started_on AS TEXT), CAST(finished_on AS TEXT) \
+             FROM interest_run ORDER BY end_year DESC",
+        )
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::interest_sql::run_from)
+            .collect()
+    }
 
-            async fn rechecks_through(
-                &self,
-                through: anju_domain::Date,
-                after: i64,
-                limit: u32,
-            ) -> $crate::StoreResult<Vec<$crate::RecheckRecord>> {
-                let rows: Vec<(i64, String)> = sqlx::query_as(concat!(
-                    "SELECT member_id, CAST(from_day AS TEXT) FROM interest_recheck \
-                     WHERE from_day <= $1",
-                    $date,
-                    " AND member_id > $2 ORDER BY member_id LIMIT $3"
-                ))
-                .bind(through.to_string())
-                .bind(after)
-                .bind(i64::from(limit))
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter()
-                    .map($crate::interest_sql::recheck_from)
-                    .collect()
-            }
+    async fn rechecks_through(
+        &self,
+        through: anju_domain::Date,
+        after: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::RecheckRecord>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT member_id, CAST(from_day AS TEXT) FROM interest_recheck \
+             WHERE from_day <= $1 AND member_id > $2 ORDER BY member_id LIMIT $3",
+        )
+        .bind(S::day(through))
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::interest_sql::recheck_from)
+            .collect()
+    }
 
-            async fn rechecks_between(
-                &self,
-                first: i64,
-                last: i64,
-            ) -> $crate::StoreResult<Vec<$crate::RecheckRecord>> {
-                let rows: Vec<(i64, String)> = sqlx::query_as(
-                    "SELECT member_id, CAST(from_day AS TEXT) FROM interest_recheck \
-                     WHERE member_id BETWEEN $1 AND $2 ORDER BY member_id",
-                )
-                .bind(first)
-                .bind(last)
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter()
-                    .map($crate::interest_sql::recheck_from)
-                    .collect()
-            }
+    async fn rechecks_between(
+        &self,
+        first: i64,
+        last: i64,
+    ) -> crate::StoreResult<Vec<crate::RecheckRecord>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT member_id, CAST(from_day AS TEXT) FROM interest_recheck \
+             WHERE member_id BETWEEN $1 AND $2 ORDER BY member_id",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::interest_sql::recheck_from)
+            .collect()
+    }
 
-            async fn clear_recheck(
-                &self,
-                member_id: i64,
-                from_day: anju_domain::Date,
-            ) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(concat!(
-                    "DELETE FROM interest_recheck WHERE member_id = $1 AND from_day = $2",
-                    $date
-                ))
+    async fn clear_recheck(
+        &self,
+        member_id: i64,
+        from_day: anju_domain::Date,
+    ) -> crate::StoreResult<bool> {
+        let done =
+            sqlx::query("DELETE FROM interest_recheck WHERE member_id = $1 AND from_day = $2")
                 .bind(member_id)
-                .bind(from_day.to_string())
-                .execute(&self.$writer)
+                .bind(S::day(from_day))
+                .execute(self.writer())
                 .await
-                .map_err($backend_err)?;
-                Ok(done.rows_affected() > 0)
-            }
+                .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) > 0)
+    }
 
-            async fn flexible_members_between(
-                &self,
-                first: i64,
-                last: i64,
-                signed_by: anju_domain::Date,
-            ) -> $crate::StoreResult<Vec<i64>> {
-                sqlx::query_scalar(concat!(
-                    "SELECT member_id FROM flexible_agreement WHERE member_id BETWEEN $1 AND $2 \
-                     AND signed_on <= $3",
-                    $date,
-                    " ORDER BY member_id"
-                ))
-                .bind(first)
-                .bind(last)
-                .bind(signed_by.to_string())
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)
-            }
-        }
-    };
+    async fn flexible_members_between(
+        &self,
+        first: i64,
+        last: i64,
+        signed_by: anju_domain::Date,
+    ) -> crate::StoreResult<Vec<i64>> {
+        sqlx::query_scalar(
+            "SELECT member_id FROM flexible_agreement WHERE member_id BETWEEN $1 AND $2 \
+             AND signed_on <= $3 ORDER BY member_id",
+        )
+        .bind(first)
+        .bind(last)
+        .bind(S::day(signed_by))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)
+    }
 }

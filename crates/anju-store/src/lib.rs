@@ -13,10 +13,11 @@ pub mod collection_sql;
 pub mod fund_sql;
 mod ids;
 pub mod interest_sql;
+pub mod ledger_sql;
 pub mod loan_sql;
 pub mod plan;
 pub mod rows;
-mod store_impl;
+pub mod sql;
 mod types;
 pub mod withdrawal_sql;
 
@@ -33,6 +34,7 @@ pub use fund_sql::{
 };
 pub use ids::{IdGen, now_micros};
 pub use interest_sql::{InterestRunRecord, InterestStore, RecheckRecord};
+pub use ledger_sql::{LedgerStore, MAX_PAGE};
 pub use loan_sql::{
     InstallmentRecord, LoanBook, LoanEventRecord, LoanRecord, LoanRunUpdate, LoanStore,
     LoansIssued, RunLoan,
@@ -43,8 +45,8 @@ pub use withdrawal_sql::{
     WithdrawalStore,
 };
 
-use anju_domain::ledger::{EntryId, MemberBalance, MemberId, NewEntry};
-use anju_domain::{Date, DomainError, Fen};
+use anju_domain::ledger::{MemberId, NewEntry};
+use anju_domain::{Date, DomainError};
 use async_trait::async_trait;
 
 #[derive(Debug, thiserror::Error)]
@@ -97,7 +99,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// audit, tasks, idempotency, messages).
 #[async_trait]
 pub trait Store:
-    AccessStore
+    LedgerStore
+    + AccessStore
     + CollectionStore
     + CaseStore
     + BatchStore
@@ -117,16 +120,8 @@ pub trait Store:
     /// Applies the backend's migrations (idempotent).
     async fn migrate(&self) -> StoreResult<()>;
 
-    /// A cheap round trip, for readiness probes.
-    async fn ping(&self) -> StoreResult<()>;
-
     /// Opens empty member accounts. Refuses (and writes nothing) if any exists.
     async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> StoreResult<()>;
-
-    async fn member_balance(&self, member: MemberId) -> StoreResult<Option<MemberBalance>>;
-
-    /// Σ of the member's movements with value date on or before `date`.
-    async fn member_balance_as_of(&self, member: MemberId, date: Date) -> StoreResult<Fen>;
 
     /// Posts entries in order in one transaction: all or nothing. An entry whose
     /// idempotency key was already posted with the same content is not posted
@@ -137,28 +132,6 @@ pub trait Store:
         entries: &[NewEntry],
         options: &PostOptions,
     ) -> StoreResult<Vec<Posted>>;
-
-    async fn entry(&self, id: EntryId) -> StoreResult<Option<StoredEntry>>;
-
-    /// Balances of every GL account that has moved, by code.
-    async fn gl_balances(&self) -> StoreResult<Vec<GlBalance>>;
-
-    /// Debit − credit of a GL account over lines with value date ≤ `date`.
-    async fn gl_net_as_of(&self, gl_code: &str, date: Date) -> StoreResult<Fen>;
-
-    /// A member's movements in posting order, `limit` at a time after `after`.
-    async fn member_movements(
-        &self,
-        member: MemberId,
-        after: Option<MovementCursor>,
-        limit: u32,
-    ) -> StoreResult<MovementPage>;
-
-    /// The newest lines naming an employer (its remittances' bank lines).
-    async fn employer_movements(&self, employer_id: i64, limit: u32) -> StoreResult<Vec<Movement>>;
-
-    /// Re-derives the ledger's invariants from the posting lines.
-    async fn check_ledger(&self) -> StoreResult<LedgerCheck>;
 
     /// Benchmark baseline: inserts the rows `post_entries` would write for
     /// `batch` into twin tables with the same keys and indexes (created on first

@@ -1,7 +1,7 @@
 //! Housing loans (贷款): applications and loans (one row each; the status
 //! says which), the people on them, the schedule, the rate history and
-//! the loan's events. Written once for both backends like `withdrawal_sql`
-//! (`$date` is the date cast). Money moves through `post_entries`; this
+//! the loan's events. Generic over the [`Dialect`](crate::sql::Dialect)
+//! like `withdrawal_sql`. Money moves through `post_entries`; this
 //! module keeps the loan's own state, and the repayment run writes a page
 //! of loans at a time (a handful of statements per page, not per loan).
 
@@ -340,948 +340,1098 @@ macro_rules! loan_event_columns {
     };
 }
 
-/// Implements `LoanStore` for a backend (see the module docs).
-#[macro_export]
-macro_rules! impl_loan_store {
-    ($store:ty, $db:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal) => {
-        impl $store {
-            fn loan_of_row(r: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::LoanRecord> {
-                use sqlx::Row;
-                Ok($crate::LoanRecord {
-                    loan_id: r.try_get(0).map_err($backend_err)?,
-                    member_id: r.try_get(1).map_err($backend_err)?,
-                    product: $crate::rows::coded(
-                        "loan",
-                        "product",
-                        r.try_get(2).map_err($backend_err)?,
-                        anju_domain::loan::LoanProduct::parse,
-                    )?,
-                    status: $crate::rows::coded(
-                        "loan",
-                        "status",
-                        r.try_get(3).map_err($backend_err)?,
-                        anju_domain::loan::LoanStatus::parse,
-                    )?,
-                    applied_on: $crate::rows::stored_date(&r.try_get::<String, _>(4).map_err($backend_err)?)?,
-                    applicant: r.try_get(5).map_err($backend_err)?,
-                    request_key: r.try_get(6).map_err($backend_err)?,
-                    co_borrowers: r.try_get(7).map_err($backend_err)?,
-                    property_kind: $crate::rows::coded(
-                        "loan",
-                        "property_kind",
-                        r.try_get(8).map_err($backend_err)?,
-                        anju_domain::loan::PropertyKind::parse,
-                    )?,
-                    property_address: r.try_get(9).map_err($backend_err)?,
-                    price_fen: r.try_get(10).map_err($backend_err)?,
-                    appraisal_fen: r.try_get(11).map_err($backend_err)?,
-                    area_centi_m2: r.try_get(12).map_err($backend_err)?,
-                    monthly_income_fen: r.try_get(13).map_err($backend_err)?,
-                    credit_grade: $crate::rows::coded(
-                        "loan",
-                        "credit_grade",
-                        r.try_get(14).map_err($backend_err)?,
-                        anju_domain::loan::CreditGrade::parse,
-                    )?,
-                    first_home: r.try_get(15).map_err($backend_err)?,
-                    family: r.try_get(16).map_err($backend_err)?,
-                    amount_fen: r.try_get(17).map_err($backend_err)?,
-                    months: r.try_get(18).map_err($backend_err)?,
-                    method: $crate::rows::coded(
-                        "loan",
-                        "method",
-                        r.try_get(19).map_err($backend_err)?,
-                        anju_domain::loan::Method::parse,
-                    )?,
-                    rate_ppm: r.try_get(20).map_err($backend_err)?,
-                    limit_fen: r.try_get(21).map_err($backend_err)?,
-                    binding_cap: r.try_get(22).map_err($backend_err)?,
-                    caps: r.try_get(23).map_err($backend_err)?,
-                    remote_centre: r.try_get(24).map_err($backend_err)?,
-                    remote_certificate_no: r.try_get(25).map_err($backend_err)?,
-                    remote_balance_fen: r.try_get(26).map_err($backend_err)?,
-                    remote_months: r.try_get(27).map_err($backend_err)?,
-                    commercial_bank: r.try_get(28).map_err($backend_err)?,
-                    commercial_amount_fen: r.try_get(29).map_err($backend_err)?,
-                    commercial_rate_ppm: r.try_get(30).map_err($backend_err)?,
-                    seller_name: r.try_get(31).map_err($backend_err)?,
-                    seller_account: r.try_get(32).map_err($backend_err)?,
-                    repay_card: r.try_get(33).map_err($backend_err)?,
-                    entrusted: r.try_get(34).map_err($backend_err)?,
-                    needs_second: r.try_get(35).map_err($backend_err)?,
-                    reviewed_by: r.try_get(36).map_err($backend_err)?,
-                    approved_by: r.try_get(37).map_err($backend_err)?,
-                    second_approved_by: r.try_get(38).map_err($backend_err)?,
-                    note: r.try_get(39).map_err($backend_err)?,
-                    contract_no: r.try_get(40).map_err($backend_err)?,
-                    mortgage_no: r.try_get(41).map_err($backend_err)?,
-                    disbursed_on: r.try_get::<Option<String>, _>(42).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
-                    disbursement_entry_id: r.try_get(43).map_err($backend_err)?,
-                    payout_reference: r.try_get(44).map_err($backend_err)?,
-                    outstanding_fen: r.try_get(45).map_err($backend_err)?,
-                    overdue_principal_fen: r.try_get(46).map_err($backend_err)?,
-                    overdue_since: r.try_get::<Option<String>, _>(47).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
-                    grade: $crate::rows::coded(
-                        "loan",
-                        "grade",
-                        r.try_get(48).map_err($backend_err)?,
-                        anju_domain::loan::Grade::parse,
-                    )?,
-                    consecutive_overdue: r.try_get(49).map_err($backend_err)?,
-                    cumulative_overdue: r.try_get(50).map_err($backend_err)?,
-                    last_run_on: r.try_get::<Option<String>, _>(51).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
-                    settled_on: r.try_get::<Option<String>, _>(52).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
-                    release_certificate: r.try_get(53).map_err($backend_err)?,
-                    updated_at_us: r.try_get(54).map_err($backend_err)?,
-                    facts_source: r.try_get(55).map_err($backend_err)?,
-                    applied_via: $crate::rows::coded(
-                        "loan",
-                        "applied_via",
-                        r.try_get(56).map_err($backend_err)?,
-                        anju_domain::access::Channel::parse,
-                    )?,
-                })
-            }
+/// Steps several methods share, generic over the dialect like the impls.
+struct LoanSteps<S>(std::marker::PhantomData<S>);
 
-            fn installment_of_row(
-                r: &<$db as sqlx::Database>::Row,
-            ) -> $crate::StoreResult<$crate::InstallmentRecord> {
-                use sqlx::Row;
-                Ok($crate::InstallmentRecord {
-                    loan_id: r.try_get(0).map_err($backend_err)?,
-                    period: r.try_get(1).map_err($backend_err)?,
-                    due_date: $crate::rows::stored_date(&r.try_get::<String, _>(2).map_err($backend_err)?)?,
-                    principal_fen: r.try_get(3).map_err($backend_err)?,
-                    interest_fen: r.try_get(4).map_err($backend_err)?,
-                    paid_principal_fen: r.try_get(5).map_err($backend_err)?,
-                    paid_interest_fen: r.try_get(6).map_err($backend_err)?,
-                    paid_penalty_fen: r.try_get(7).map_err($backend_err)?,
-                    penalty_owed_fen: r.try_get(8).map_err($backend_err)?,
-                    penalty_from: r.try_get::<Option<String>, _>(9).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
-                    status: $crate::rows::coded(
-                        "loan_installment",
-                        "status",
-                        r.try_get(10).map_err($backend_err)?,
-                        anju_domain::loan::InstallmentStatus::parse,
-                    )?,
-                    paid_on: r.try_get::<Option<String>, _>(11).map_err($backend_err)?.as_deref().map($crate::rows::stored_date).transpose()?,
-                })
-            }
+impl<S: crate::sql::Dialect> LoanSteps<S>
+where
+    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    i64: crate::sql::Col<S::Db>,
+    i32: crate::sql::Col<S::Db>,
+    String: crate::sql::Col<S::Db>,
+    bool: crate::sql::Col<S::Db>,
+    Vec<u8>: crate::sql::Col<S::Db>,
+    Option<i64>: crate::sql::Col<S::Db>,
+    Option<i32>: crate::sql::Col<S::Db>,
+    Option<String>: crate::sql::Col<S::Db>,
+    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
+    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
+    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
+    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
+{
+    fn loan_of_row(r: &<S::Db as sqlx::Database>::Row) -> crate::StoreResult<crate::LoanRecord> {
+        use sqlx::Row;
+        Ok(crate::LoanRecord {
+            loan_id: r.try_get(0).map_err(crate::sql::backend)?,
+            member_id: r.try_get(1).map_err(crate::sql::backend)?,
+            product: crate::rows::coded(
+                "loan",
+                "product",
+                r.try_get(2).map_err(crate::sql::backend)?,
+                anju_domain::loan::LoanProduct::parse,
+            )?,
+            status: crate::rows::coded(
+                "loan",
+                "status",
+                r.try_get(3).map_err(crate::sql::backend)?,
+                anju_domain::loan::LoanStatus::parse,
+            )?,
+            applied_on: crate::rows::stored_date(
+                &r.try_get::<String, _>(4).map_err(crate::sql::backend)?,
+            )?,
+            applicant: r.try_get(5).map_err(crate::sql::backend)?,
+            request_key: r.try_get(6).map_err(crate::sql::backend)?,
+            co_borrowers: r.try_get(7).map_err(crate::sql::backend)?,
+            property_kind: crate::rows::coded(
+                "loan",
+                "property_kind",
+                r.try_get(8).map_err(crate::sql::backend)?,
+                anju_domain::loan::PropertyKind::parse,
+            )?,
+            property_address: r.try_get(9).map_err(crate::sql::backend)?,
+            price_fen: r.try_get(10).map_err(crate::sql::backend)?,
+            appraisal_fen: r.try_get(11).map_err(crate::sql::backend)?,
+            area_centi_m2: r.try_get(12).map_err(crate::sql::backend)?,
+            monthly_income_fen: r.try_get(13).map_err(crate::sql::backend)?,
+            credit_grade: crate::rows::coded(
+                "loan",
+                "credit_grade",
+                r.try_get(14).map_err(crate::sql::backend)?,
+                anju_domain::loan::CreditGrade::parse,
+            )?,
+            first_home: r.try_get(15).map_err(crate::sql::backend)?,
+            family: r.try_get(16).map_err(crate::sql::backend)?,
+            amount_fen: r.try_get(17).map_err(crate::sql::backend)?,
+            months: r.try_get(18).map_err(crate::sql::backend)?,
+            method: crate::rows::coded(
+                "loan",
+                "method",
+                r.try_get(19).map_err(crate::sql::backend)?,
+                anju_domain::loan::Method::parse,
+            )?,
+            rate_ppm: r.try_get(20).map_err(crate::sql::backend)?,
+            limit_fen: r.try_get(21).map_err(crate::sql::backend)?,
+            binding_cap: r.try_get(22).map_err(crate::sql::backend)?,
+            caps: r.try_get(23).map_err(crate::sql::backend)?,
+            remote_centre: r.try_get(24).map_err(crate::sql::backend)?,
+            remote_certificate_no: r.try_get(25).map_err(crate::sql::backend)?,
+            remote_balance_fen: r.try_get(26).map_err(crate::sql::backend)?,
+            remote_months: r.try_get(27).map_err(crate::sql::backend)?,
+            commercial_bank: r.try_get(28).map_err(crate::sql::backend)?,
+            commercial_amount_fen: r.try_get(29).map_err(crate::sql::backend)?,
+            commercial_rate_ppm: r.try_get(30).map_err(crate::sql::backend)?,
+            seller_name: r.try_get(31).map_err(crate::sql::backend)?,
+            seller_account: r.try_get(32).map_err(crate::sql::backend)?,
+            repay_card: r.try_get(33).map_err(crate::sql::backend)?,
+            entrusted: r.try_get(34).map_err(crate::sql::backend)?,
+            needs_second: r.try_get(35).map_err(crate::sql::backend)?,
+            reviewed_by: r.try_get(36).map_err(crate::sql::backend)?,
+            approved_by: r.try_get(37).map_err(crate::sql::backend)?,
+            second_approved_by: r.try_get(38).map_err(crate::sql::backend)?,
+            note: r.try_get(39).map_err(crate::sql::backend)?,
+            contract_no: r.try_get(40).map_err(crate::sql::backend)?,
+            mortgage_no: r.try_get(41).map_err(crate::sql::backend)?,
+            disbursed_on: r
+                .try_get::<Option<String>, _>(42)
+                .map_err(crate::sql::backend)?
+                .as_deref()
+                .map(crate::rows::stored_date)
+                .transpose()?,
+            disbursement_entry_id: r.try_get(43).map_err(crate::sql::backend)?,
+            payout_reference: r.try_get(44).map_err(crate::sql::backend)?,
+            outstanding_fen: r.try_get(45).map_err(crate::sql::backend)?,
+            overdue_principal_fen: r.try_get(46).map_err(crate::sql::backend)?,
+            overdue_since: r
+                .try_get::<Option<String>, _>(47)
+                .map_err(crate::sql::backend)?
+                .as_deref()
+                .map(crate::rows::stored_date)
+                .transpose()?,
+            grade: crate::rows::coded(
+                "loan",
+                "grade",
+                r.try_get(48).map_err(crate::sql::backend)?,
+                anju_domain::loan::Grade::parse,
+            )?,
+            consecutive_overdue: r.try_get(49).map_err(crate::sql::backend)?,
+            cumulative_overdue: r.try_get(50).map_err(crate::sql::backend)?,
+            last_run_on: r
+                .try_get::<Option<String>, _>(51)
+                .map_err(crate::sql::backend)?
+                .as_deref()
+                .map(crate::rows::stored_date)
+                .transpose()?,
+            settled_on: r
+                .try_get::<Option<String>, _>(52)
+                .map_err(crate::sql::backend)?
+                .as_deref()
+                .map(crate::rows::stored_date)
+                .transpose()?,
+            release_certificate: r.try_get(53).map_err(crate::sql::backend)?,
+            updated_at_us: r.try_get(54).map_err(crate::sql::backend)?,
+            facts_source: r.try_get(55).map_err(crate::sql::backend)?,
+            applied_via: crate::rows::coded(
+                "loan",
+                "applied_via",
+                r.try_get(56).map_err(crate::sql::backend)?,
+                anju_domain::access::Channel::parse,
+            )?,
+        })
+    }
 
-            fn loan_event_of_row(
-                r: &<$db as sqlx::Database>::Row,
-            ) -> $crate::StoreResult<$crate::LoanEventRecord> {
-                use sqlx::Row;
-                Ok($crate::LoanEventRecord {
-                    loan_id: r.try_get(0).map_err($backend_err)?,
-                    event_key: r.try_get(1).map_err($backend_err)?,
-                    happened_on: $crate::rows::stored_date(&r.try_get::<String, _>(2).map_err($backend_err)?)?,
-                    kind: $crate::rows::coded(
-                        "loan_event",
-                        "kind",
-                        r.try_get(3).map_err($backend_err)?,
-                        anju_domain::loan::LoanEventKind::parse,
-                    )?,
-                    amount_fen: r.try_get(4).map_err($backend_err)?,
-                    principal_fen: r.try_get(5).map_err($backend_err)?,
-                    interest_fen: r.try_get(6).map_err($backend_err)?,
-                    penalty_fen: r.try_get(7).map_err($backend_err)?,
-                    entry_id: r.try_get(8).map_err($backend_err)?,
-                    note: r.try_get(9).map_err($backend_err)?,
-                })
-            }
+    fn installment_of_row(
+        r: &<S::Db as sqlx::Database>::Row,
+    ) -> crate::StoreResult<crate::InstallmentRecord> {
+        use sqlx::Row;
+        Ok(crate::InstallmentRecord {
+            loan_id: r.try_get(0).map_err(crate::sql::backend)?,
+            period: r.try_get(1).map_err(crate::sql::backend)?,
+            due_date: crate::rows::stored_date(
+                &r.try_get::<String, _>(2).map_err(crate::sql::backend)?,
+            )?,
+            principal_fen: r.try_get(3).map_err(crate::sql::backend)?,
+            interest_fen: r.try_get(4).map_err(crate::sql::backend)?,
+            paid_principal_fen: r.try_get(5).map_err(crate::sql::backend)?,
+            paid_interest_fen: r.try_get(6).map_err(crate::sql::backend)?,
+            paid_penalty_fen: r.try_get(7).map_err(crate::sql::backend)?,
+            penalty_owed_fen: r.try_get(8).map_err(crate::sql::backend)?,
+            penalty_from: r
+                .try_get::<Option<String>, _>(9)
+                .map_err(crate::sql::backend)?
+                .as_deref()
+                .map(crate::rows::stored_date)
+                .transpose()?,
+            status: crate::rows::coded(
+                "loan_installment",
+                "status",
+                r.try_get(10).map_err(crate::sql::backend)?,
+                anju_domain::loan::InstallmentStatus::parse,
+            )?,
+            paid_on: r
+                .try_get::<Option<String>, _>(11)
+                .map_err(crate::sql::backend)?
+                .as_deref()
+                .map(crate::rows::stored_date)
+                .transpose()?,
+        })
+    }
 
-            async fn loans_where(
-                &self,
-                sql: &'static str,
-                bind: Option<i64>,
-                text: Option<&str>,
-                limit: i64,
-            ) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
-                let mut q = sqlx::query(sql);
-                if let Some(v) = bind {
-                    q = q.bind(v);
+    fn loan_event_of_row(
+        r: &<S::Db as sqlx::Database>::Row,
+    ) -> crate::StoreResult<crate::LoanEventRecord> {
+        use sqlx::Row;
+        Ok(crate::LoanEventRecord {
+            loan_id: r.try_get(0).map_err(crate::sql::backend)?,
+            event_key: r.try_get(1).map_err(crate::sql::backend)?,
+            happened_on: crate::rows::stored_date(
+                &r.try_get::<String, _>(2).map_err(crate::sql::backend)?,
+            )?,
+            kind: crate::rows::coded(
+                "loan_event",
+                "kind",
+                r.try_get(3).map_err(crate::sql::backend)?,
+                anju_domain::loan::LoanEventKind::parse,
+            )?,
+            amount_fen: r.try_get(4).map_err(crate::sql::backend)?,
+            principal_fen: r.try_get(5).map_err(crate::sql::backend)?,
+            interest_fen: r.try_get(6).map_err(crate::sql::backend)?,
+            penalty_fen: r.try_get(7).map_err(crate::sql::backend)?,
+            entry_id: r.try_get(8).map_err(crate::sql::backend)?,
+            note: r.try_get(9).map_err(crate::sql::backend)?,
+        })
+    }
+
+    async fn loans_where(
+        store: &S,
+        sql: &'static str,
+        bind: Option<i64>,
+        text: Option<&str>,
+        limit: i64,
+    ) -> crate::StoreResult<Vec<crate::LoanRecord>> {
+        let mut q = sqlx::query(sql);
+        if let Some(v) = bind {
+            q = q.bind(v);
+        }
+        if let Some(t) = text {
+            q = q.bind(t);
+        }
+        let rows = q
+            .bind(limit)
+            .fetch_all(store.reader())
+            .await
+            .map_err(crate::sql::backend)?;
+        rows.iter().map(Self::loan_of_row).collect()
+    }
+
+    async fn insert_installments(
+        tx: &mut sqlx::Transaction<'_, S::Db>,
+        rows: &[crate::InstallmentRecord],
+    ) -> crate::StoreResult<()> {
+        for chunk in rows.chunks(crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
+            let mut q = sqlx::QueryBuilder::<S::Db>::new(
+                "INSERT INTO loan_installment (loan_id, period, due_date, principal_fen, interest_fen, paid_principal_fen, paid_interest_fen, paid_penalty_fen, penalty_owed_fen, penalty_from, status, paid_on) ",
+            );
+            q.push_values(chunk, |mut b, x| {
+                b.push_bind(x.loan_id)
+                    .push_bind(x.period)
+                    .push_bind(S::day(x.due_date))
+                    .push_bind(x.principal_fen)
+                    .push_bind(x.interest_fen)
+                    .push_bind(x.paid_principal_fen)
+                    .push_bind(x.paid_interest_fen)
+                    .push_bind(x.paid_penalty_fen)
+                    .push_bind(x.penalty_owed_fen)
+                    .push_bind(x.penalty_from.map(S::day))
+                    .push_bind(x.status.code())
+                    .push_bind(x.paid_on.map(S::day));
+            });
+            q.build()
+                .execute(&mut **tx)
+                .await
+                .map_err(crate::sql::backend)?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl<S: crate::sql::Dialect> crate::LoanStore for S
+where
+    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    i64: crate::sql::Col<S::Db>,
+    i32: crate::sql::Col<S::Db>,
+    String: crate::sql::Col<S::Db>,
+    bool: crate::sql::Col<S::Db>,
+    Vec<u8>: crate::sql::Col<S::Db>,
+    Option<i64>: crate::sql::Col<S::Db>,
+    Option<i32>: crate::sql::Col<S::Db>,
+    Option<String>: crate::sql::Col<S::Db>,
+    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
+    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
+    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
+    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
+{
+    async fn save_loan(
+        &self,
+        x: &crate::LoanRecord,
+        parties: &[(i64, String)],
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        KeySteps::<S>::insert_loans(&mut tx, std::slice::from_ref(x))
+            .await
+            .map_err(|e| {
+                if e.as_database_error()
+                    .is_some_and(|d| d.is_unique_violation())
+                {
+                    crate::StoreError::rejected("LOAN_EXISTS", "该贷款申请已提交")
+                } else {
+                    crate::sql::backend(e)
                 }
-                if let Some(t) = text {
-                    q = q.bind(t.to_string());
-                }
-                let rows = q.bind(limit).fetch_all(&self.$reader).await.map_err($backend_err)?;
-                rows.iter().map(Self::loan_of_row).collect()
-            }
+            })?;
+        let parties: Vec<(i64, i64, String)> = parties
+            .iter()
+            .map(|(m, r)| (x.loan_id, *m, r.clone()))
+            .collect();
+        KeySteps::<S>::insert_parties(&mut tx, &parties).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
 
-            async fn insert_installments(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                rows: &[$crate::InstallmentRecord],
-            ) -> $crate::StoreResult<()> {
-                for chunk in rows.chunks($crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO loan_installment (loan_id, period, due_date, principal_fen, interest_fen, paid_principal_fen, paid_interest_fen, paid_penalty_fen, penalty_owed_fen, penalty_from, status, paid_on) ",
-                    );
-                    q.push_values(chunk, |mut b, x| {
-                        b.push_bind(x.loan_id)
-                            .push_bind(x.period)
-                            .push_bind(x.due_date.to_string())
-                            .push_unseparated($date)
-                            .push_bind(x.principal_fen)
-                            .push_bind(x.interest_fen)
-                            .push_bind(x.paid_principal_fen)
-                            .push_bind(x.paid_interest_fen)
-                            .push_bind(x.paid_penalty_fen)
-                            .push_bind(x.penalty_owed_fen)
-                            .push_bind(x.penalty_from.map(|d| d.to_string()))
-                            .push_unseparated($date)
-                            .push_bind(x.status.code())
-                            .push_bind(x.paid_on.map(|d| d.to_string()))
-                            .push_unseparated($date);
-                    });
-                    q.build().execute(&mut **tx).await.map_err($backend_err)?;
-                }
-                Ok(())
+    async fn update_loan(
+        &self,
+        x: &crate::LoanRecord,
+        from_status: anju_domain::loan::LoanStatus,
+    ) -> crate::StoreResult<bool> {
+        // The run-owned columns (outstanding, overdue, grade, counts, last run)
+        // are written only relative to what is stored (`save_run_page`,
+        // `apply_prepayment`); disbursement (contracted → active) sets the
+        // outstanding principal to the amount in the same statement.
+        let done = sqlx::query("UPDATE loan SET outstanding_fen = CASE WHEN status = 'contracted' AND $4 = 'active' \
+             THEN $18 ELSE outstanding_fen END, member_id = $2, product = $3, status = $4, applied_on = $5, applicant = $6, request_key = $7, co_borrowers = $8, property_kind = $9, property_address = $10, price_fen = $11, appraisal_fen = $12, area_centi_m2 = $13, monthly_income_fen = $14, credit_grade = $15, first_home = $16, family = $17, amount_fen = $18, months = $19, method = $20, rate_ppm = $21, limit_fen = $22, binding_cap = $23, caps = $24, remote_centre = $25, remote_certificate_no = $26, remote_balance_fen = $27, remote_months = $28, commercial_bank = $29, commercial_amount_fen = $30, commercial_rate_ppm = $31, seller_name = $32, seller_account = $33, repay_card = $34, entrusted = $35, needs_second = $36, reviewed_by = $37, approved_by = $38, second_approved_by = $39, note = $40, contract_no = $41, mortgage_no = $42, disbursed_on = $43, disbursement_entry_id = $44, payout_reference = $45, settled_on = $46, release_certificate = $47, updated_at_us = $48 WHERE loan_id = $1 AND status = $49")
+        .bind(x.loan_id)
+        .bind(x.member_id)
+        .bind(x.product.code())
+        .bind(x.status.code())
+        .bind(S::day(x.applied_on))
+        .bind(&x.applicant)
+        .bind(&x.request_key)
+        .bind(&x.co_borrowers)
+        .bind(x.property_kind.code())
+        .bind(&x.property_address)
+        .bind(x.price_fen)
+        .bind(x.appraisal_fen)
+        .bind(x.area_centi_m2)
+        .bind(x.monthly_income_fen)
+        .bind(x.credit_grade.code())
+        .bind(x.first_home)
+        .bind(x.family)
+        .bind(x.amount_fen)
+        .bind(x.months)
+        .bind(x.method.code())
+        .bind(x.rate_ppm)
+        .bind(x.limit_fen)
+        .bind(&x.binding_cap)
+        .bind(&x.caps)
+        .bind(&x.remote_centre)
+        .bind(&x.remote_certificate_no)
+        .bind(x.remote_balance_fen)
+        .bind(x.remote_months)
+        .bind(&x.commercial_bank)
+        .bind(x.commercial_amount_fen)
+        .bind(x.commercial_rate_ppm)
+        .bind(&x.seller_name)
+        .bind(&x.seller_account)
+        .bind(&x.repay_card)
+        .bind(x.entrusted)
+        .bind(x.needs_second)
+        .bind(&x.reviewed_by)
+        .bind(&x.approved_by)
+        .bind(&x.second_approved_by)
+        .bind(&x.note)
+        .bind(&x.contract_no)
+        .bind(&x.mortgage_no)
+        .bind(x.disbursed_on.map(S::day))
+        .bind(x.disbursement_entry_id)
+        .bind(&x.payout_reference)
+        .bind(x.settled_on.map(S::day))
+        .bind(&x.release_certificate)
+        .bind(x.updated_at_us)
+        .bind(from_status.code())
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
+
+    async fn loan(&self, loan_id: i64) -> crate::StoreResult<Option<crate::LoanRecord>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            crate::loan_columns!(),
+            " FROM loan WHERE loan_id = $1"
+        ))
+        .bind(loan_id)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.as_ref().map(LoanSteps::<S>::loan_of_row).transpose()
+    }
+
+    async fn loan_by_key(
+        &self,
+        member_id: i64,
+        request_key: &str,
+    ) -> crate::StoreResult<Option<crate::LoanRecord>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            crate::loan_columns!(),
+            " FROM loan WHERE member_id = $1 AND request_key = $2"
+        ))
+        .bind(member_id)
+        .bind(request_key)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.as_ref().map(LoanSteps::<S>::loan_of_row).transpose()
+    }
+
+    async fn loans_of(&self, member_id: i64) -> crate::StoreResult<Vec<crate::LoanRecord>> {
+        LoanSteps::<S>::loans_where(
+            self,
+            concat!(
+                "SELECT ", crate::loan_columns!(), " FROM loan WHERE loan_id IN \
+                 (SELECT loan_id FROM loan_party WHERE member_id = $1) ORDER BY loan_id DESC LIMIT $2"
+            ),
+            Some(member_id),
+            None,
+            100,
+        )
+        .await
+    }
+
+    async fn bills_paid_by(&self, entry_ids: &[i64]) -> crate::StoreResult<Vec<crate::BillRecord>> {
+        if entry_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = sqlx::QueryBuilder::<S::Db>::new(concat!(
+            "SELECT ",
+            crate::bill_columns!(),
+            " FROM remittance_bill WHERE status = 'paid' AND paid_entry_id IN ("
+        ));
+        let mut ids = q.separated(", ");
+        for id in entry_ids {
+            ids.push_bind(*id);
+        }
+        q.push(") ORDER BY period, bill_id");
+        let rows: Vec<crate::collection_sql::BillRow> = q
+            .build_query_as()
+            .fetch_all(self.reader())
+            .await
+            .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::bill_from)
+            .collect()
+    }
+
+    async fn consent_to_loan(
+        &self,
+        loan_id: i64,
+        member_id: i64,
+        on: anju_domain::Date,
+    ) -> crate::StoreResult<bool> {
+        let done = sqlx::query("UPDATE loan_party SET consented_on = $3 WHERE loan_id = $1 AND member_id = $2 AND role = 'co' AND consented_on IS NULL \
+             AND EXISTS (SELECT 1 FROM loan l WHERE l.loan_id = $1 AND l.status = $4)")
+        .bind(loan_id)
+        .bind(member_id)
+        .bind(S::day(on))
+        .bind(anju_domain::loan::LoanStatus::Submitted.code())
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
+
+    async fn loan_consents(
+        &self,
+        loan_id: i64,
+    ) -> crate::StoreResult<Vec<(i64, Option<anju_domain::Date>)>> {
+        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT member_id, CAST(consented_on AS TEXT) FROM loan_party \
+             WHERE loan_id = $1 AND role = 'co' ORDER BY member_id",
+        )
+        .bind(loan_id)
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(|(member, on)| {
+                Ok((
+                    member,
+                    on.as_deref().map(crate::rows::stored_date).transpose()?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn loans_in(
+        &self,
+        status: anju_domain::loan::LoanStatus,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::LoanRecord>> {
+        LoanSteps::<S>::loans_where(
+            self,
+            concat!(
+                "SELECT ",
+                crate::loan_columns!(),
+                " FROM loan WHERE status = $1 ORDER BY loan_id LIMIT $2"
+            ),
+            None,
+            Some(status.code()),
+            i64::from(limit),
+        )
+        .await
+    }
+
+    async fn loan_counts(&self, member_ids: &[i64]) -> crate::StoreResult<(i64, i64)> {
+        if member_ids.is_empty() {
+            return Ok((0, 0));
+        }
+        let mut q = sqlx::QueryBuilder::<S::Db>::new(
+            "SELECT COUNT(DISTINCT CASE WHEN l.status = 'active' THEN l.loan_id END), \
+             COUNT(DISTINCT CASE WHEN l.status IN ('active', 'settled') THEN l.loan_id END) \
+             FROM loan l JOIN loan_party p ON p.loan_id = l.loan_id WHERE l.product = 'personal' AND p.member_id IN (",
+        );
+        let mut ids = q.separated(", ");
+        for id in member_ids {
+            ids.push_bind(*id);
+        }
+        q.push(")");
+        let row: (i64, i64) = q
+            .build_query_as()
+            .fetch_one(self.reader())
+            .await
+            .map_err(crate::sql::backend)?;
+        Ok(row)
+    }
+
+    async fn replace_schedule(
+        &self,
+        loan_id: i64,
+        from_period: i32,
+        rows: &[crate::InstallmentRecord],
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        KeySteps::<S>::replace_due(&mut tx, loan_id, from_period, rows).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn installments(
+        &self,
+        loan_id: i64,
+    ) -> crate::StoreResult<Vec<crate::InstallmentRecord>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            crate::installment_columns!(),
+            " FROM loan_installment WHERE loan_id = $1 ORDER BY period"
+        ))
+        .bind(loan_id)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.iter()
+            .map(LoanSteps::<S>::installment_of_row)
+            .collect()
+    }
+
+    async fn add_loan_rate(
+        &self,
+        loan_id: i64,
+        effective_from: anju_domain::Date,
+        rate_ppm: i64,
+        reason: &str,
+    ) -> crate::StoreResult<()> {
+        sqlx::query("INSERT INTO loan_rate (loan_id, effective_from, rate_ppm, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (loan_id, effective_from) DO NOTHING")
+        .bind(loan_id)
+        .bind(S::day(effective_from))
+        .bind(rate_ppm)
+        .bind(reason)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    async fn loan_rates(
+        &self,
+        loan_id: i64,
+    ) -> crate::StoreResult<Vec<(anju_domain::Date, i64, String)>> {
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT CAST(effective_from AS TEXT), rate_ppm, reason FROM loan_rate WHERE loan_id = $1 ORDER BY effective_from",
+        )
+        .bind(loan_id)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(|(d, p, r)| Ok((crate::rows::stored_date(&d)?, p, r)))
+            .collect()
+    }
+
+    async fn add_loan_events(&self, events: &[crate::LoanEventRecord]) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        KeySteps::<S>::insert_events(&mut tx, events).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn loan_events(&self, loan_id: i64) -> crate::StoreResult<Vec<crate::LoanEventRecord>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            crate::loan_event_columns!(),
+            " FROM loan_event WHERE loan_id = $1 ORDER BY happened_on, event_key"
+        ))
+        .bind(loan_id)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.iter().map(LoanSteps::<S>::loan_event_of_row).collect()
+    }
+
+    async fn loans_due(
+        &self,
+        today: anju_domain::Date,
+        after: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<(crate::RunLoan, Vec<crate::InstallmentRecord>)>> {
+        // From the reader: the run reads the next page while it writes this one.
+        let loans: Vec<(i64, i64, i64, String, bool, i64, i32, i32)> = sqlx::query_as("SELECT loan_id, member_id, rate_ppm, repay_card, entrusted, outstanding_fen, \
+             consecutive_overdue, cumulative_overdue FROM loan WHERE status = 'active' AND loan_id > $1 \
+             AND (last_run_on IS NULL OR last_run_on < $2) AND EXISTS (SELECT 1 FROM loan_installment i \
+             WHERE i.loan_id = loan.loan_id AND i.status IN ('due', 'overdue') AND i.due_date <= $2) \
+             ORDER BY loan_id LIMIT $3")
+        .bind(after)
+        .bind(S::day(today))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        let loans: Vec<crate::RunLoan> = loans
+            .into_iter()
+            .map(|r| crate::RunLoan {
+                loan_id: r.0,
+                member_id: r.1,
+                rate_ppm: r.2,
+                repay_card: r.3,
+                entrusted: r.4,
+                outstanding_fen: r.5,
+                consecutive_overdue: r.6,
+                cumulative_overdue: r.7,
+            })
+            .collect();
+        let (Some(first), Some(last)) = (loans.first(), loans.last()) else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            crate::installment_columns!(),
+            " FROM loan_installment WHERE loan_id BETWEEN $1 AND $2 \
+             AND status IN ('due', 'overdue') AND due_date <= $3 ORDER BY loan_id, period"
+        ))
+        .bind(first.loan_id)
+        .bind(last.loan_id)
+        .bind(S::day(today))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        let mut due: Vec<(crate::RunLoan, Vec<crate::InstallmentRecord>)> =
+            loans.into_iter().map(|l| (l, Vec::new())).collect();
+        let mut at = 0;
+        for r in &rows {
+            let i = LoanSteps::<S>::installment_of_row(r)?;
+            while at < due.len() && due[at].0.loan_id < i.loan_id {
+                at += 1;
+            }
+            if let Some(slot) = due.get_mut(at).filter(|d| d.0.loan_id == i.loan_id) {
+                slot.1.push(i);
             }
         }
+        Ok(due)
+    }
 
-        #[async_trait::async_trait]
-        impl $crate::LoanStore for $store {
-            async fn save_loan(
-                &self,
-                x: &$crate::LoanRecord,
-                parties: &[(i64, String)],
-            ) -> $crate::StoreResult<()> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                Self::insert_loans(&mut tx, std::slice::from_ref(x)).await.map_err(|e| {
-                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                        $crate::StoreError::rejected("LOAN_EXISTS", "该贷款申请已提交")
-                    } else {
-                        $backend_err(e)
-                    }
-                })?;
-                let parties: Vec<(i64, i64, String)> =
-                    parties.iter().map(|(m, r)| (x.loan_id, *m, r.clone())).collect();
-                Self::insert_parties(&mut tx, &parties).await?;
-                tx.commit().await.map_err($backend_err)
-            }
-
-            async fn update_loan(
-                &self,
-                x: &$crate::LoanRecord,
-                from_status: anju_domain::loan::LoanStatus,
-            ) -> $crate::StoreResult<bool> {
-                // The run-owned columns (outstanding, overdue, grade, counts, last run)
-                // are written only relative to what is stored (`save_run_page`,
-                // `apply_prepayment`); disbursement (contracted → active) sets the
-                // outstanding principal to the amount in the same statement.
-                let done = sqlx::query(concat!(
-                    "UPDATE loan SET outstanding_fen = CASE WHEN status = 'contracted' AND $4 = 'active' \
-                     THEN $18 ELSE outstanding_fen END, ",
-                    "member_id = $2, product = $3, status = $4, applied_on = $5", $date, ", applicant = $6, request_key = $7, co_borrowers = $8, property_kind = $9, property_address = $10, price_fen = $11, appraisal_fen = $12, area_centi_m2 = $13, monthly_income_fen = $14, credit_grade = $15, first_home = $16, family = $17, amount_fen = $18, months = $19, method = $20, rate_ppm = $21, limit_fen = $22, binding_cap = $23, caps = $24, remote_centre = $25, remote_certificate_no = $26, remote_balance_fen = $27, remote_months = $28, commercial_bank = $29, commercial_amount_fen = $30, commercial_rate_ppm = $31, seller_name = $32, seller_account = $33, repay_card = $34, entrusted = $35, needs_second = $36, reviewed_by = $37, approved_by = $38, second_approved_by = $39, note = $40, contract_no = $41, mortgage_no = $42, disbursed_on = $43", $date, ", disbursement_entry_id = $44, payout_reference = $45, settled_on = $46", $date, ", release_certificate = $47, updated_at_us = $48",
-                    " WHERE loan_id = $1 AND status = $49"
-                ))
-                .bind(x.loan_id)
-                .bind(x.member_id)
-                .bind(x.product.code())
-                .bind(x.status.code())
-                .bind(x.applied_on.to_string())
-                .bind(&x.applicant)
-                .bind(&x.request_key)
-                .bind(&x.co_borrowers)
-                .bind(x.property_kind.code())
-                .bind(&x.property_address)
-                .bind(x.price_fen)
-                .bind(x.appraisal_fen)
-                .bind(x.area_centi_m2)
-                .bind(x.monthly_income_fen)
-                .bind(x.credit_grade.code())
-                .bind(x.first_home)
-                .bind(x.family)
-                .bind(x.amount_fen)
-                .bind(x.months)
-                .bind(x.method.code())
-                .bind(x.rate_ppm)
-                .bind(x.limit_fen)
-                .bind(&x.binding_cap)
-                .bind(&x.caps)
-                .bind(&x.remote_centre)
-                .bind(&x.remote_certificate_no)
-                .bind(x.remote_balance_fen)
-                .bind(x.remote_months)
-                .bind(&x.commercial_bank)
-                .bind(x.commercial_amount_fen)
-                .bind(x.commercial_rate_ppm)
-                .bind(&x.seller_name)
-                .bind(&x.seller_account)
-                .bind(&x.repay_card)
-                .bind(x.entrusted)
-                .bind(x.needs_second)
-                .bind(&x.reviewed_by)
-                .bind(&x.approved_by)
-                .bind(&x.second_approved_by)
-                .bind(&x.note)
-                .bind(&x.contract_no)
-                .bind(&x.mortgage_no)
-                .bind(x.disbursed_on.map(|d| d.to_string()))
-                .bind(x.disbursement_entry_id)
-                .bind(&x.payout_reference)
-                .bind(x.settled_on.map(|d| d.to_string()))
-                .bind(&x.release_certificate)
-                .bind(x.updated_at_us)
-                .bind(from_status.code())
-                .execute(&self.$writer)
+    async fn save_run_page(
+        &self,
+        loans: &[crate::LoanRunUpdate],
+        installments: &[crate::InstallmentRecord],
+        events: &[crate::LoanEventRecord],
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        for chunk in loans.chunks(crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
+            let mut q = sqlx::QueryBuilder::<S::Db>::new(
+                "WITH v (loan_id, principal_paid_fen, overdue_principal_fen, overdue_since, grade, \
+                 consecutive_overdue, cumulative_overdue, last_run_on) AS (",
+            );
+            q.push_values(chunk, |mut b, x| {
+                b.push_bind(x.loan_id)
+                    .push_bind(x.principal_paid_fen)
+                    .push_bind(x.overdue_principal_fen)
+                    .push_bind(x.overdue_since.map(S::day))
+                    .push_bind(x.grade.code())
+                    .push_bind(x.consecutive_overdue)
+                    .push_bind(x.cumulative_overdue)
+                    .push_bind(S::day(x.last_run_on));
+            });
+            q.push(
+                ") UPDATE loan SET outstanding_fen = loan.outstanding_fen - v.principal_paid_fen, overdue_principal_fen = v.overdue_principal_fen, \
+                 overdue_since = v.overdue_since, grade = v.grade, consecutive_overdue = v.consecutive_overdue, \
+                 cumulative_overdue = v.cumulative_overdue, last_run_on = v.last_run_on FROM v WHERE loan.loan_id = v.loan_id",
+            );
+            q.build()
+                .execute(&mut *tx)
                 .await
-                .map_err($backend_err)?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn loan(&self, loan_id: i64) -> $crate::StoreResult<Option<$crate::LoanRecord>> {
-                let row = sqlx::query(concat!("SELECT ", $crate::loan_columns!(), " FROM loan WHERE loan_id = $1"))
-                    .bind(loan_id)
-                    .fetch_optional(&self.$writer)
-                    .await
-                    .map_err($backend_err)?;
-                row.as_ref().map(Self::loan_of_row).transpose()
-            }
-
-            async fn loan_by_key(
-                &self,
-                member_id: i64,
-                request_key: &str,
-            ) -> $crate::StoreResult<Option<$crate::LoanRecord>> {
-                let row = sqlx::query(concat!(
-                    "SELECT ", $crate::loan_columns!(), " FROM loan WHERE member_id = $1 AND request_key = $2"
-                ))
-                .bind(member_id)
-                .bind(request_key)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                row.as_ref().map(Self::loan_of_row).transpose()
-            }
-
-            async fn loans_of(&self, member_id: i64) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
-                self.loans_where(
-                    concat!(
-                        "SELECT ", $crate::loan_columns!(), " FROM loan WHERE loan_id IN \
-                         (SELECT loan_id FROM loan_party WHERE member_id = $1) ORDER BY loan_id DESC LIMIT $2"
-                    ),
-                    Some(member_id),
-                    None,
-                    100,
-                )
-                .await
-            }
-
-            async fn bills_paid_by(&self, entry_ids: &[i64]) -> $crate::StoreResult<Vec<$crate::BillRecord>> {
-                if entry_ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let mut q = sqlx::QueryBuilder::<$db>::new(concat!(
-                    "SELECT ", $crate::bill_columns!(),
-                    " FROM remittance_bill WHERE status = 'paid' AND paid_entry_id IN ("
-                ));
-                let mut ids = q.separated(", ");
-                for id in entry_ids {
-                    ids.push_bind(*id);
-                }
-                q.push(") ORDER BY period, bill_id");
-                let rows: Vec<$crate::collection_sql::BillRow> =
-                    q.build_query_as().fetch_all(&self.$reader).await.map_err($backend_err)?;
-                rows.into_iter().map($crate::collection_sql::bill_from).collect()
-            }
-
-
-            async fn consent_to_loan(
-                &self,
-                loan_id: i64,
-                member_id: i64,
-                on: anju_domain::Date,
-            ) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(concat!(
-                    "UPDATE loan_party SET consented_on = $3",
-                    $date,
-                    " WHERE loan_id = $1 AND member_id = $2 AND role = 'co' AND consented_on IS NULL \
-                     AND EXISTS (SELECT 1 FROM loan l WHERE l.loan_id = $1 AND l.status = $4)"
-                ))
-                .bind(loan_id)
-                .bind(member_id)
-                .bind(on.to_string())
-                .bind(anju_domain::loan::LoanStatus::Submitted.code())
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn loan_consents(
-                &self,
-                loan_id: i64,
-            ) -> $crate::StoreResult<Vec<(i64, Option<anju_domain::Date>)>> {
-                let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
-                    "SELECT member_id, CAST(consented_on AS TEXT) FROM loan_party \
-                     WHERE loan_id = $1 AND role = 'co' ORDER BY member_id",
-                )
-                .bind(loan_id)
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter()
-                    .map(|(member, on)| Ok((member, on.as_deref().map($crate::rows::stored_date).transpose()?)))
-                    .collect()
-            }
-
-            async fn loans_in(
-                &self,
-                status: anju_domain::loan::LoanStatus,
-                limit: u32,
-            ) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
-                self.loans_where(
-                    concat!("SELECT ", $crate::loan_columns!(), " FROM loan WHERE status = $1 ORDER BY loan_id LIMIT $2"),
-                    None,
-                    Some(status.code()),
-                    i64::from(limit),
-                )
-                .await
-            }
-
-            async fn loan_counts(&self, member_ids: &[i64]) -> $crate::StoreResult<(i64, i64)> {
-                if member_ids.is_empty() {
-                    return Ok((0, 0));
-                }
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT COUNT(DISTINCT CASE WHEN l.status = 'active' THEN l.loan_id END), \
-                     COUNT(DISTINCT CASE WHEN l.status IN ('active', 'settled') THEN l.loan_id END) \
-                     FROM loan l JOIN loan_party p ON p.loan_id = l.loan_id WHERE l.product = 'personal' AND p.member_id IN (",
-                );
-                let mut ids = q.separated(", ");
-                for id in member_ids {
-                    ids.push_bind(*id);
-                }
-                q.push(")");
-                let row: (i64, i64) = q.build_query_as().fetch_one(&self.$reader).await.map_err($backend_err)?;
-                Ok(row)
-            }
-
-            async fn replace_schedule(
-                &self,
-                loan_id: i64,
-                from_period: i32,
-                rows: &[$crate::InstallmentRecord],
-            ) -> $crate::StoreResult<()> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                Self::replace_due(&mut tx, loan_id, from_period, rows).await?;
-                tx.commit().await.map_err($backend_err)
-            }
-
-            async fn installments(&self, loan_id: i64) -> $crate::StoreResult<Vec<$crate::InstallmentRecord>> {
-                let rows = sqlx::query(concat!(
-                    "SELECT ", $crate::installment_columns!(), " FROM loan_installment WHERE loan_id = $1 ORDER BY period"
-                ))
-                .bind(loan_id)
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                rows.iter().map(Self::installment_of_row).collect()
-            }
-
-            async fn add_loan_rate(
-                &self,
-                loan_id: i64,
-                effective_from: anju_domain::Date,
-                rate_ppm: i64,
-                reason: &str,
-            ) -> $crate::StoreResult<()> {
-                sqlx::query(concat!(
-                    "INSERT INTO loan_rate (loan_id, effective_from, rate_ppm, reason) VALUES ($1, $2",
-                    $date,
-                    ", $3, $4) ON CONFLICT (loan_id, effective_from) DO NOTHING"
-                ))
-                .bind(loan_id)
-                .bind(effective_from.to_string())
-                .bind(rate_ppm)
-                .bind(reason)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(())
-            }
-
-            async fn loan_rates(&self, loan_id: i64) -> $crate::StoreResult<Vec<(anju_domain::Date, i64, String)>> {
-                let rows: Vec<(String, i64, String)> = sqlx::query_as(
-                    "SELECT CAST(effective_from AS TEXT), rate_ppm, reason FROM loan_rate WHERE loan_id = $1 ORDER BY effective_from",
-                )
-                .bind(loan_id)
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter()
-                    .map(|(d, p, r)| Ok(($crate::rows::stored_date(&d)?, p, r)))
-                    .collect()
-            }
-
-            async fn add_loan_events(&self, events: &[$crate::LoanEventRecord]) -> $crate::StoreResult<()> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                Self::insert_events(&mut tx, events).await?;
-                tx.commit().await.map_err($backend_err)
-            }
-
-            async fn loan_events(&self, loan_id: i64) -> $crate::StoreResult<Vec<$crate::LoanEventRecord>> {
-                let rows = sqlx::query(concat!(
-                    "SELECT ", $crate::loan_event_columns!(), " FROM loan_event WHERE loan_id = $1 ORDER BY happened_on, event_key"
-                ))
-                .bind(loan_id)
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                rows.iter().map(Self::loan_event_of_row).collect()
-            }
-
-            async fn loans_due(
-                &self,
-                today: anju_domain::Date,
-                after: i64,
-                limit: u32,
-            ) -> $crate::StoreResult<Vec<($crate::RunLoan, Vec<$crate::InstallmentRecord>)>> {
-                // From the reader: the run reads the next page while it writes this one.
-                let loans: Vec<(i64, i64, i64, String, bool, i64, i32, i32)> = sqlx::query_as(concat!(
-                    "SELECT loan_id, member_id, rate_ppm, repay_card, entrusted, outstanding_fen, \
-                     consecutive_overdue, cumulative_overdue FROM loan WHERE status = 'active' AND loan_id > $1 \
-                     AND (last_run_on IS NULL OR last_run_on < $2", $date, ") AND EXISTS (SELECT 1 FROM loan_installment i \
-                     WHERE i.loan_id = loan.loan_id AND i.status IN ('due', 'overdue') AND i.due_date <= $2", $date, ") \
-                     ORDER BY loan_id LIMIT $3"
-                ))
-                .bind(after)
-                .bind(today.to_string())
-                .bind(i64::from(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                let loans: Vec<$crate::RunLoan> = loans
-                    .into_iter()
-                    .map(|r| $crate::RunLoan {
-                        loan_id: r.0,
-                        member_id: r.1,
-                        rate_ppm: r.2,
-                        repay_card: r.3,
-                        entrusted: r.4,
-                        outstanding_fen: r.5,
-                        consecutive_overdue: r.6,
-                        cumulative_overdue: r.7,
-                    })
-                    .collect();
-                let (Some(first), Some(last)) = (loans.first(), loans.last()) else {
-                    return Ok(Vec::new());
-                };
-                let rows = sqlx::query(concat!(
-                    "SELECT ", $crate::installment_columns!(), " FROM loan_installment WHERE loan_id BETWEEN $1 AND $2 \
-                     AND status IN ('due', 'overdue') AND due_date <= $3", $date, " ORDER BY loan_id, period"
-                ))
-                .bind(first.loan_id)
-                .bind(last.loan_id)
-                .bind(today.to_string())
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                let mut due: Vec<($crate::RunLoan, Vec<$crate::InstallmentRecord>)> =
-                    loans.into_iter().map(|l| (l, Vec::new())).collect();
-                let mut at = 0;
-                for r in &rows {
-                    let i = Self::installment_of_row(r)?;
-                    while at < due.len() && due[at].0.loan_id < i.loan_id {
-                        at += 1;
-                    }
-                    if let Some(slot) = due.get_mut(at).filter(|d| d.0.loan_id == i.loan_id) {
-                        slot.1.push(i);
-                    }
-                }
-                Ok(due)
-            }
-
-            async fn save_run_page(
-                &self,
-                loans: &[$crate::LoanRunUpdate],
-                installments: &[$crate::InstallmentRecord],
-                events: &[$crate::LoanEventRecord],
-            ) -> $crate::StoreResult<()> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                for chunk in loans.chunks($crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "WITH v (loan_id, principal_paid_fen, overdue_principal_fen, overdue_since, grade, \
-                         consecutive_overdue, cumulative_overdue, last_run_on) AS (",
-                    );
-                    q.push_values(chunk, |mut b, x| {
-                        b.push_bind(x.loan_id)
-                            .push_bind(x.principal_paid_fen)
-                            .push_bind(x.overdue_principal_fen)
-                            .push_bind(x.overdue_since.map(|d| d.to_string()))
-                            .push_unseparated($date)
-                            .push_bind(x.grade.code())
-                            .push_bind(x.consecutive_overdue)
-                            .push_bind(x.cumulative_overdue)
-                            .push_bind(x.last_run_on.to_string())
-                            .push_unseparated($date);
-                    });
-                    q.push(
-                        ") UPDATE loan SET outstanding_fen = loan.outstanding_fen - v.principal_paid_fen, overdue_principal_fen = v.overdue_principal_fen, \
-                         overdue_since = v.overdue_since, grade = v.grade, consecutive_overdue = v.consecutive_overdue, \
-                         cumulative_overdue = v.cumulative_overdue, last_run_on = v.last_run_on FROM v WHERE loan.loan_id = v.loan_id",
-                    );
-                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
-                }
-                for chunk in installments.chunks($crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "WITH v (loan_id, period, paid_principal_fen, paid_interest_fen, paid_penalty_fen, \
-                         penalty_owed_fen, penalty_from, status, paid_on) AS (",
-                    );
-                    q.push_values(chunk, |mut b, x| {
-                        b.push_bind(x.loan_id)
-                            .push_bind(x.period)
-                            .push_bind(x.paid_principal_fen)
-                            .push_bind(x.paid_interest_fen)
-                            .push_bind(x.paid_penalty_fen)
-                            .push_bind(x.penalty_owed_fen)
-                            .push_bind(x.penalty_from.map(|d| d.to_string()))
-                            .push_unseparated($date)
-                            .push_bind(x.status.code())
-                            .push_bind(x.paid_on.map(|d| d.to_string()))
-                            .push_unseparated($date);
-                    });
-                    q.push(
-                        ") UPDATE loan_installment SET paid_principal_fen = v.paid_principal_fen, \
-                         paid_interest_fen = v.paid_interest_fen, paid_penalty_fen = v.paid_penalty_fen, \
-                         penalty_owed_fen = v.penalty_owed_fen, penalty_from = v.penalty_from, status = v.status, \
-                         paid_on = v.paid_on FROM v WHERE loan_installment.loan_id = v.loan_id \
-                         AND loan_installment.period = v.period",
-                    );
-                    q.build().execute(&mut *tx).await.map_err($backend_err)?;
-                }
-                Self::insert_events(&mut tx, events).await?;
-                tx.commit().await.map_err($backend_err)
-            }
-
-            async fn active_loans_after(&self, after: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
-                self.loans_where(
-                    concat!("SELECT ", $crate::loan_columns!(), " FROM loan WHERE status = 'active' AND loan_id > $1 ORDER BY loan_id LIMIT $2"),
-                    Some(after),
-                    None,
-                    i64::from(limit),
-                )
-                .await
-            }
-
-            async fn overdue_loans(&self, limit: u32) -> $crate::StoreResult<Vec<$crate::LoanRecord>> {
-                self.loans_where(
-                    concat!("SELECT ", $crate::loan_columns!(), " FROM loan WHERE status = 'active' \
-                     AND overdue_since IS NOT NULL ORDER BY overdue_since, loan_id LIMIT $1"),
-                    None,
-                    None,
-                    i64::from(limit),
-                )
-                .await
-            }
-
-            async fn loan_book(&self) -> $crate::StoreResult<$crate::LoanBook> {
-                let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-                    "SELECT grade, COUNT(*), CAST(COALESCE(SUM(outstanding_fen), 0) AS BIGINT), \
-                     CAST(COALESCE(SUM(overdue_principal_fen), 0) AS BIGINT) \
-                     FROM loan WHERE status = 'active' AND product = 'personal' GROUP BY grade ORDER BY grade",
-                )
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                let overdue_loans: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM loan WHERE status = 'active' AND product = 'personal' AND overdue_since IS NOT NULL",
-                )
-                .fetch_one(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                let project_outstanding_fen: i64 = sqlx::query_scalar(
-                    "SELECT CAST(COALESCE(SUM(outstanding_fen), 0) AS BIGINT) FROM loan \
-                     WHERE status = 'active' AND product = 'project'",
-                )
-                .fetch_one(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                let mut book = $crate::LoanBook {
-                    overdue_loans,
-                    project_outstanding_fen,
-                    ..Default::default()
-                };
-                for (grade, n, outstanding, overdue) in rows {
-                    book.active_loans += n;
-                    book.outstanding_fen += outstanding;
-                    book.overdue_principal_fen += overdue;
-                    let grade: String = grade;
-                    let grade = $crate::rows::coded("loan", "grade", &grade, anju_domain::loan::Grade::parse)?;
-                    book.by_grade.push((grade, n, outstanding));
-                }
-                Ok(book)
-            }
-
-            async fn import_loans(
-                &self,
-                loans: &[$crate::LoanRecord],
-                installments: &[$crate::InstallmentRecord],
-            ) -> $crate::StoreResult<()> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                for chunk in loans.chunks($crate::loan_sql::LOANS_PER_STATEMENT) {
-                    Self::insert_loans(&mut tx, chunk).await.map_err($backend_err)?;
-                    let parties: Vec<(i64, i64, String)> = chunk
-                        .iter()
-                        .map(|l| (l.loan_id, l.member_id, "borrower".to_string()))
-                        .collect();
-                    Self::insert_parties(&mut tx, &parties).await?;
-                }
-                Self::insert_installments(&mut tx, installments).await?;
-                tx.commit().await.map_err($backend_err)
-            }
-
-            async fn refresh_loan_statistics(&self) -> $crate::StoreResult<()> {
-                // Both engines know ANALYZE.
-                for statement in ["ANALYZE loan", "ANALYZE loan_installment"] {
-                    sqlx::query(statement)
-                        .execute(&self.$writer)
-                        .await
-                        .map_err($backend_err)?;
-                }
-                Ok(())
-            }
-
-            async fn apply_prepayment(
-                &self,
-                event: &$crate::LoanEventRecord,
-                from_period: i32,
-                rows: &[$crate::InstallmentRecord],
-            ) -> $crate::StoreResult<bool> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                // The event's key is the guard: recorded already, nothing more.
-                if Self::insert_events(&mut tx, std::slice::from_ref(event)).await? == 0 {
-                    return Ok(false);
-                }
-                sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen - $2 WHERE loan_id = $1")
-                    .bind(event.loan_id)
-                    .bind(event.principal_fen)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err($backend_err)?;
-                Self::replace_due(&mut tx, event.loan_id, from_period, rows).await?;
-                tx.commit().await.map_err($backend_err)?;
-                Ok(true)
-            }
-
-            async fn adjust_outstanding(&self, loan_id: i64, delta_fen: i64) -> $crate::StoreResult<()> {
-                sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen + $2 WHERE loan_id = $1")
-                    .bind(loan_id)
-                    .bind(delta_fen)
-                    .execute(&self.$writer)
-                    .await
-                    .map_err($backend_err)?;
-                Ok(())
-            }
-
-            async fn signing_key(
-                &self,
-                key_id: &str,
-                candidate: (&[u8], &[u8]),
-                created_at_us: i64,
-            ) -> $crate::StoreResult<(Vec<u8>, Vec<u8>)> {
-                self.signing_key_impl(key_id, candidate, created_at_us).await
-            }
-
-            async fn loans_issued(&self, from: anju_domain::Date, to: anju_domain::Date) -> $crate::StoreResult<$crate::LoansIssued> {
-                let row: (i64, i64, i64, i64) = sqlx::query_as(concat!(
-                    "SELECT COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT), \
-                     CAST(COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                     CAST(COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
-                     FROM loan WHERE product = 'personal' AND disbursed_on BETWEEN $1", $date, " AND $2", $date
-                ))
-                .bind(from.to_string())
-                .bind(to.to_string())
-                .fetch_one(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                Ok($crate::LoansIssued {
-                    count: row.0,
-                    amount_fen: row.1,
-                    remote_count: row.2,
-                    remote_amount_fen: row.3,
-                })
-            }
-
-            async fn project_principal_at(&self, day: anju_domain::Date) -> $crate::StoreResult<(i64, i64)> {
-                // Few project loans: their lines are found through the
-                // index on posting_line (loan_id, value_date).
-                sqlx::query_as(concat!(
-                    "SELECT \
-                     CAST(COALESCE(SUM(CASE WHEN l.gl_code = '121' THEN \
-                       CASE WHEN l.side = 'D' THEN l.amount_fen ELSE -l.amount_fen END ELSE 0 END), 0) AS BIGINT), \
-                     CAST(COALESCE(SUM(CASE WHEN l.gl_code = '122' THEN \
-                       CASE WHEN l.side = 'D' THEN l.amount_fen ELSE -l.amount_fen END ELSE 0 END), 0) AS BIGINT) \
-                     FROM loan p JOIN posting_line l ON l.loan_id = p.loan_id \
-                     WHERE p.product = 'project' AND l.gl_code IN ('121', '122') AND l.value_date <= $1", $date
-                ))
-                .bind(day.to_string())
-                .fetch_one(&self.$reader)
-                .await
-                .map_err($backend_err)
-            }
+                .map_err(crate::sql::backend)?;
         }
-
-        impl $store {
-            async fn signing_key_impl(
-                &self,
-                key_id: &str,
-                candidate: (&[u8], &[u8]),
-                created_at_us: i64,
-            ) -> $crate::StoreResult<(Vec<u8>, Vec<u8>)> {
-                sqlx::query(
-                    "INSERT INTO signing_key (key_id, secret, public_key, created_at_us) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (key_id) DO NOTHING",
-                )
-                .bind(key_id)
-                .bind(candidate.0)
-                .bind(candidate.1)
-                .bind(created_at_us)
-                .execute(&self.$writer)
+        for chunk in installments.chunks(crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
+            let mut q = sqlx::QueryBuilder::<S::Db>::new(
+                "WITH v (loan_id, period, paid_principal_fen, paid_interest_fen, paid_penalty_fen, \
+                 penalty_owed_fen, penalty_from, status, paid_on) AS (",
+            );
+            q.push_values(chunk, |mut b, x| {
+                b.push_bind(x.loan_id)
+                    .push_bind(x.period)
+                    .push_bind(x.paid_principal_fen)
+                    .push_bind(x.paid_interest_fen)
+                    .push_bind(x.paid_penalty_fen)
+                    .push_bind(x.penalty_owed_fen)
+                    .push_bind(x.penalty_from.map(S::day))
+                    .push_bind(x.status.code())
+                    .push_bind(x.paid_on.map(S::day));
+            });
+            q.push(
+                ") UPDATE loan_installment SET paid_principal_fen = v.paid_principal_fen, \
+                 paid_interest_fen = v.paid_interest_fen, paid_penalty_fen = v.paid_penalty_fen, \
+                 penalty_owed_fen = v.penalty_owed_fen, penalty_from = v.penalty_from, status = v.status, \
+                 paid_on = v.paid_on FROM v WHERE loan_installment.loan_id = v.loan_id \
+                 AND loan_installment.period = v.period",
+            );
+            q.build()
+                .execute(&mut *tx)
                 .await
-                .map_err($backend_err)?;
-                sqlx::query_as("SELECT secret, public_key FROM signing_key WHERE key_id = $1")
-                    .bind(key_id)
-                    .fetch_one(&self.$writer)
-                    .await
-                    .map_err($backend_err)
-            }
-
-            /// One multi-row insert of loans (all 56 columns).
-            async fn insert_loans(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                chunk: &[$crate::LoanRecord],
-            ) -> Result<(), sqlx::Error> {
-                let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO loan (loan_id, member_id, product, status, applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, overdue_since, grade, consecutive_overdue, cumulative_overdue, last_run_on, settled_on, release_certificate, updated_at_us, facts_source, applied_via) ");
-                q.push_values(chunk, |mut b, x| {
-                    b.push_bind(x.loan_id)
-                        .push_bind(x.member_id)
-                        .push_bind(x.product.code())
-                        .push_bind(x.status.code())
-                        .push_bind(x.applied_on.to_string()).push_unseparated($date)
-                        .push_bind(x.applicant.clone())
-                        .push_bind(x.request_key.clone())
-                        .push_bind(x.co_borrowers.clone())
-                        .push_bind(x.property_kind.code())
-                        .push_bind(x.property_address.clone())
-                        .push_bind(x.price_fen)
-                        .push_bind(x.appraisal_fen)
-                        .push_bind(x.area_centi_m2)
-                        .push_bind(x.monthly_income_fen)
-                        .push_bind(x.credit_grade.code())
-                        .push_bind(x.first_home)
-                        .push_bind(x.family)
-                        .push_bind(x.amount_fen)
-                        .push_bind(x.months)
-                        .push_bind(x.method.code())
-                        .push_bind(x.rate_ppm)
-                        .push_bind(x.limit_fen)
-                        .push_bind(x.binding_cap.clone())
-                        .push_bind(x.caps.clone())
-                        .push_bind(x.remote_centre.clone())
-                        .push_bind(x.remote_certificate_no.clone())
-                        .push_bind(x.remote_balance_fen)
-                        .push_bind(x.remote_months)
-                        .push_bind(x.commercial_bank.clone())
-                        .push_bind(x.commercial_amount_fen)
-                        .push_bind(x.commercial_rate_ppm)
-                        .push_bind(x.seller_name.clone())
-                        .push_bind(x.seller_account.clone())
-                        .push_bind(x.repay_card.clone())
-                        .push_bind(x.entrusted)
-                        .push_bind(x.needs_second)
-                        .push_bind(x.reviewed_by.clone())
-                        .push_bind(x.approved_by.clone())
-                        .push_bind(x.second_approved_by.clone())
-                        .push_bind(x.note.clone())
-                        .push_bind(x.contract_no.clone())
-                        .push_bind(x.mortgage_no.clone())
-                        .push_bind(x.disbursed_on.map(|d| d.to_string())).push_unseparated($date)
-                        .push_bind(x.disbursement_entry_id)
-                        .push_bind(x.payout_reference.clone())
-                        .push_bind(x.outstanding_fen)
-                        .push_bind(x.overdue_principal_fen)
-                        .push_bind(x.overdue_since.map(|d| d.to_string())).push_unseparated($date)
-                        .push_bind(x.grade.code())
-                        .push_bind(x.consecutive_overdue)
-                        .push_bind(x.cumulative_overdue)
-                        .push_bind(x.last_run_on.map(|d| d.to_string())).push_unseparated($date)
-                        .push_bind(x.settled_on.map(|d| d.to_string())).push_unseparated($date)
-                        .push_bind(x.release_certificate.clone())
-                        .push_bind(x.updated_at_us)
-                        .push_bind(x.facts_source.clone())
-                        .push_bind(x.applied_via.code());
-                });
-                q.build().execute(&mut **tx).await?;
-                Ok(())
-            }
-
-            async fn insert_parties(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                parties: &[(i64, i64, String)],
-            ) -> $crate::StoreResult<()> {
-                if parties.is_empty() {
-                    return Ok(());
-                }
-                let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO loan_party (loan_id, member_id, role) ");
-                q.push_values(parties, |mut b, p| {
-                    b.push_bind(p.0).push_bind(p.1).push_bind(p.2.clone());
-                });
-                q.build().execute(&mut **tx).await.map_err(|e| {
-                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                        $crate::StoreError::rejected("LOAN_PARTY_TWICE", "同一人不能在一笔贷款中出现两次")
-                    } else {
-                        $backend_err(e)
-                    }
-                })?;
-                Ok(())
-            }
-
-            async fn insert_events(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                events: &[$crate::LoanEventRecord],
-            ) -> $crate::StoreResult<u64> {
-                let mut inserted = 0;
-                for chunk in events.chunks($crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO loan_event (loan_id, event_key, happened_on, kind, amount_fen, principal_fen, interest_fen, penalty_fen, entry_id, note) ",
-                    );
-                    q.push_values(chunk, |mut b, x| {
-                        b.push_bind(x.loan_id)
-                            .push_bind(x.event_key.clone())
-                            .push_bind(x.happened_on.to_string())
-                            .push_unseparated($date)
-                            .push_bind(x.kind.code())
-                            .push_bind(x.amount_fen)
-                            .push_bind(x.principal_fen)
-                            .push_bind(x.interest_fen)
-                            .push_bind(x.penalty_fen)
-                            .push_bind(x.entry_id)
-                            .push_bind(x.note.clone());
-                    });
-                    q.push(" ON CONFLICT (loan_id, event_key) DO NOTHING");
-                    inserted += q.build().execute(&mut **tx).await.map_err($backend_err)?.rows_affected();
-                }
-                Ok(inserted)
-            }
-
-            /// Replaces the loan's `due` installments from `from_period` on.
-            async fn replace_due(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                loan_id: i64,
-                from_period: i32,
-                rows: &[$crate::InstallmentRecord],
-            ) -> $crate::StoreResult<()> {
-                sqlx::query("DELETE FROM loan_installment WHERE loan_id = $1 AND period >= $2 AND status = 'due'")
-                    .bind(loan_id)
-                    .bind(from_period)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err($backend_err)?;
-                Self::insert_installments(tx, rows).await
-            }
+                .map_err(crate::sql::backend)?;
         }
-    };
+        KeySteps::<S>::insert_events(&mut tx, events).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn active_loans_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::LoanRecord>> {
+        LoanSteps::<S>::loans_where(
+            self,
+            concat!(
+                "SELECT ",
+                crate::loan_columns!(),
+                " FROM loan WHERE status = 'active' AND loan_id > $1 ORDER BY loan_id LIMIT $2"
+            ),
+            Some(after),
+            None,
+            i64::from(limit),
+        )
+        .await
+    }
+
+    async fn overdue_loans(&self, limit: u32) -> crate::StoreResult<Vec<crate::LoanRecord>> {
+        LoanSteps::<S>::loans_where(
+            self,
+            concat!(
+                "SELECT ",
+                crate::loan_columns!(),
+                " FROM loan WHERE status = 'active' \
+             AND overdue_since IS NOT NULL ORDER BY overdue_since, loan_id LIMIT $1"
+            ),
+            None,
+            None,
+            i64::from(limit),
+        )
+        .await
+    }
+
+    async fn loan_book(&self) -> crate::StoreResult<crate::LoanBook> {
+        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT grade, COUNT(*), CAST(COALESCE(SUM(outstanding_fen), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(overdue_principal_fen), 0) AS BIGINT) \
+             FROM loan WHERE status = 'active' AND product = 'personal' GROUP BY grade ORDER BY grade",
+        )
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        let overdue_loans: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM loan WHERE status = 'active' AND product = 'personal' AND overdue_since IS NOT NULL",
+        )
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        let project_outstanding_fen: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(outstanding_fen), 0) AS BIGINT) FROM loan \
+             WHERE status = 'active' AND product = 'project'",
+        )
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        let mut book = crate::LoanBook {
+            overdue_loans,
+            project_outstanding_fen,
+            ..Default::default()
+        };
+        for (grade, n, outstanding, overdue) in rows {
+            book.active_loans += n;
+            book.outstanding_fen += outstanding;
+            book.overdue_principal_fen += overdue;
+            let grade: String = grade;
+            let grade =
+                crate::rows::coded("loan", "grade", &grade, anju_domain::loan::Grade::parse)?;
+            book.by_grade.push((grade, n, outstanding));
+        }
+        Ok(book)
+    }
+
+    async fn import_loans(
+        &self,
+        loans: &[crate::LoanRecord],
+        installments: &[crate::InstallmentRecord],
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        for chunk in loans.chunks(crate::loan_sql::LOANS_PER_STATEMENT) {
+            KeySteps::<S>::insert_loans(&mut tx, chunk)
+                .await
+                .map_err(crate::sql::backend)?;
+            let parties: Vec<(i64, i64, String)> = chunk
+                .iter()
+                .map(|l| (l.loan_id, l.member_id, "borrower".to_string()))
+                .collect();
+            KeySteps::<S>::insert_parties(&mut tx, &parties).await?;
+        }
+        LoanSteps::<S>::insert_installments(&mut tx, installments).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn refresh_loan_statistics(&self) -> crate::StoreResult<()> {
+        // Both engines know ANALYZE.
+        for statement in ["ANALYZE loan", "ANALYZE loan_installment"] {
+            sqlx::query(statement)
+                .execute(self.writer())
+                .await
+                .map_err(crate::sql::backend)?;
+        }
+        Ok(())
+    }
+
+    async fn apply_prepayment(
+        &self,
+        event: &crate::LoanEventRecord,
+        from_period: i32,
+        rows: &[crate::InstallmentRecord],
+    ) -> crate::StoreResult<bool> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        // The event's key is the guard: recorded already, nothing more.
+        if KeySteps::<S>::insert_events(&mut tx, std::slice::from_ref(event)).await? == 0 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen - $2 WHERE loan_id = $1")
+            .bind(event.loan_id)
+            .bind(event.principal_fen)
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::sql::backend)?;
+        KeySteps::<S>::replace_due(&mut tx, event.loan_id, from_period, rows).await?;
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(true)
+    }
+
+    async fn adjust_outstanding(&self, loan_id: i64, delta_fen: i64) -> crate::StoreResult<()> {
+        sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen + $2 WHERE loan_id = $1")
+            .bind(loan_id)
+            .bind(delta_fen)
+            .execute(self.writer())
+            .await
+            .map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    async fn signing_key(
+        &self,
+        key_id: &str,
+        candidate: (&[u8], &[u8]),
+        created_at_us: i64,
+    ) -> crate::StoreResult<(Vec<u8>, Vec<u8>)> {
+        KeySteps::<S>::signing_key_impl(self, key_id, candidate, created_at_us).await
+    }
+
+    async fn loans_issued(
+        &self,
+        from: anju_domain::Date,
+        to: anju_domain::Date,
+    ) -> crate::StoreResult<crate::LoansIssued> {
+        let row: (i64, i64, i64, i64) = sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
+             FROM loan WHERE product = 'personal' AND disbursed_on BETWEEN $1 AND $2")
+        .bind(S::day(from))
+        .bind(S::day(to))
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(crate::LoansIssued {
+            count: row.0,
+            amount_fen: row.1,
+            remote_count: row.2,
+            remote_amount_fen: row.3,
+        })
+    }
+
+    async fn project_principal_at(&self, day: anju_domain::Date) -> crate::StoreResult<(i64, i64)> {
+        // Few project loans: their lines are found through the
+        // index on posting_line (loan_id, value_date).
+        sqlx::query_as("SELECT \
+             CAST(COALESCE(SUM(CASE WHEN l.gl_code = '121' THEN \
+               CASE WHEN l.side = 'D' THEN l.amount_fen ELSE -l.amount_fen END ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN l.gl_code = '122' THEN \
+               CASE WHEN l.side = 'D' THEN l.amount_fen ELSE -l.amount_fen END ELSE 0 END), 0) AS BIGINT) \
+             FROM loan p JOIN posting_line l ON l.loan_id = p.loan_id \
+             WHERE p.product = 'project' AND l.gl_code IN ('121', '122') AND l.value_date <= $1")
+        .bind(S::day(day))
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)
+    }
+}
+
+/// Steps several methods share, generic over the dialect like the impls.
+struct KeySteps<S>(std::marker::PhantomData<S>);
+
+impl<S: crate::sql::Dialect> KeySteps<S>
+where
+    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    i64: crate::sql::Col<S::Db>,
+    i32: crate::sql::Col<S::Db>,
+    String: crate::sql::Col<S::Db>,
+    bool: crate::sql::Col<S::Db>,
+    Vec<u8>: crate::sql::Col<S::Db>,
+    Option<i64>: crate::sql::Col<S::Db>,
+    Option<i32>: crate::sql::Col<S::Db>,
+    Option<String>: crate::sql::Col<S::Db>,
+    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
+    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
+    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
+    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
+{
+    async fn signing_key_impl(
+        store: &S,
+        key_id: &str,
+        candidate: (&[u8], &[u8]),
+        created_at_us: i64,
+    ) -> crate::StoreResult<(Vec<u8>, Vec<u8>)> {
+        sqlx::query(
+            "INSERT INTO signing_key (key_id, secret, public_key, created_at_us) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (key_id) DO NOTHING",
+        )
+        .bind(key_id)
+        .bind(candidate.0)
+        .bind(candidate.1)
+        .bind(created_at_us)
+        .execute(store.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        sqlx::query_as("SELECT secret, public_key FROM signing_key WHERE key_id = $1")
+            .bind(key_id)
+            .fetch_one(store.writer())
+            .await
+            .map_err(crate::sql::backend)
+    }
+
+    /// One multi-row insert of loans (all 56 columns).
+    async fn insert_loans(
+        tx: &mut sqlx::Transaction<'_, S::Db>,
+        chunk: &[crate::LoanRecord],
+    ) -> Result<(), sqlx::Error> {
+        let mut q = sqlx::QueryBuilder::<S::Db>::new(
+            "INSERT INTO loan (loan_id, member_id, product, status, applied_on, applicant, request_key, co_borrowers, property_kind, property_address, price_fen, appraisal_fen, area_centi_m2, monthly_income_fen, credit_grade, first_home, family, amount_fen, months, method, rate_ppm, limit_fen, binding_cap, caps, remote_centre, remote_certificate_no, remote_balance_fen, remote_months, commercial_bank, commercial_amount_fen, commercial_rate_ppm, seller_name, seller_account, repay_card, entrusted, needs_second, reviewed_by, approved_by, second_approved_by, note, contract_no, mortgage_no, disbursed_on, disbursement_entry_id, payout_reference, outstanding_fen, overdue_principal_fen, overdue_since, grade, consecutive_overdue, cumulative_overdue, last_run_on, settled_on, release_certificate, updated_at_us, facts_source, applied_via) ",
+        );
+        q.push_values(chunk, |mut b, x| {
+            b.push_bind(x.loan_id)
+                .push_bind(x.member_id)
+                .push_bind(x.product.code())
+                .push_bind(x.status.code())
+                .push_bind(S::day(x.applied_on))
+                .push_bind(x.applicant.clone())
+                .push_bind(x.request_key.clone())
+                .push_bind(x.co_borrowers.clone())
+                .push_bind(x.property_kind.code())
+                .push_bind(x.property_address.clone())
+                .push_bind(x.price_fen)
+                .push_bind(x.appraisal_fen)
+                .push_bind(x.area_centi_m2)
+                .push_bind(x.monthly_income_fen)
+                .push_bind(x.credit_grade.code())
+                .push_bind(x.first_home)
+                .push_bind(x.family)
+                .push_bind(x.amount_fen)
+                .push_bind(x.months)
+                .push_bind(x.method.code())
+                .push_bind(x.rate_ppm)
+                .push_bind(x.limit_fen)
+                .push_bind(x.binding_cap.clone())
+                .push_bind(x.caps.clone())
+                .push_bind(x.remote_centre.clone())
+                .push_bind(x.remote_certificate_no.clone())
+                .push_bind(x.remote_balance_fen)
+                .push_bind(x.remote_months)
+                .push_bind(x.commercial_bank.clone())
+                .push_bind(x.commercial_amount_fen)
+                .push_bind(x.commercial_rate_ppm)
+                .push_bind(x.seller_name.clone())
+                .push_bind(x.seller_account.clone())
+                .push_bind(x.repay_card.clone())
+                .push_bind(x.entrusted)
+                .push_bind(x.needs_second)
+                .push_bind(x.reviewed_by.clone())
+                .push_bind(x.approved_by.clone())
+                .push_bind(x.second_approved_by.clone())
+                .push_bind(x.note.clone())
+                .push_bind(x.contract_no.clone())
+                .push_bind(x.mortgage_no.clone())
+                .push_bind(x.disbursed_on.map(S::day))
+                .push_bind(x.disbursement_entry_id)
+                .push_bind(x.payout_reference.clone())
+                .push_bind(x.outstanding_fen)
+                .push_bind(x.overdue_principal_fen)
+                .push_bind(x.overdue_since.map(S::day))
+                .push_bind(x.grade.code())
+                .push_bind(x.consecutive_overdue)
+                .push_bind(x.cumulative_overdue)
+                .push_bind(x.last_run_on.map(S::day))
+                .push_bind(x.settled_on.map(S::day))
+                .push_bind(x.release_certificate.clone())
+                .push_bind(x.updated_at_us)
+                .push_bind(x.facts_source.clone())
+                .push_bind(x.applied_via.code());
+        });
+        q.build().execute(&mut **tx).await?;
+        Ok(())
+    }
+
+    async fn insert_parties(
+        tx: &mut sqlx::Transaction<'_, S::Db>,
+        parties: &[(i64, i64, String)],
+    ) -> crate::StoreResult<()> {
+        if parties.is_empty() {
+            return Ok(());
+        }
+        let mut q =
+            sqlx::QueryBuilder::<S::Db>::new("INSERT INTO loan_party (loan_id, member_id, role) ");
+        q.push_values(parties, |mut b, p| {
+            b.push_bind(p.0).push_bind(p.1).push_bind(p.2.clone());
+        });
+        q.build().execute(&mut **tx).await.map_err(|e| {
+            if e.as_database_error()
+                .is_some_and(|d| d.is_unique_violation())
+            {
+                crate::StoreError::rejected("LOAN_PARTY_TWICE", "同一人不能在一笔贷款中出现两次")
+            } else {
+                crate::sql::backend(e)
+            }
+        })?;
+        Ok(())
+    }
+
+    async fn insert_events(
+        tx: &mut sqlx::Transaction<'_, S::Db>,
+        events: &[crate::LoanEventRecord],
+    ) -> crate::StoreResult<u64> {
+        let mut inserted = 0;
+        for chunk in events.chunks(crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
+            let mut q = sqlx::QueryBuilder::<S::Db>::new(
+                "INSERT INTO loan_event (loan_id, event_key, happened_on, kind, amount_fen, principal_fen, interest_fen, penalty_fen, entry_id, note) ",
+            );
+            q.push_values(chunk, |mut b, x| {
+                b.push_bind(x.loan_id)
+                    .push_bind(x.event_key.clone())
+                    .push_bind(S::day(x.happened_on))
+                    .push_bind(x.kind.code())
+                    .push_bind(x.amount_fen)
+                    .push_bind(x.principal_fen)
+                    .push_bind(x.interest_fen)
+                    .push_bind(x.penalty_fen)
+                    .push_bind(x.entry_id)
+                    .push_bind(x.note.clone());
+            });
+            q.push(" ON CONFLICT (loan_id, event_key) DO NOTHING");
+            let done = q
+                .build()
+                .execute(&mut **tx)
+                .await
+                .map_err(crate::sql::backend)?;
+            inserted += S::affected(&done);
+        }
+        Ok(inserted)
+    }
+
+    /// Replaces the loan's `due` installments from `from_period` on.
+    async fn replace_due(
+        tx: &mut sqlx::Transaction<'_, S::Db>,
+        loan_id: i64,
+        from_period: i32,
+        rows: &[crate::InstallmentRecord],
+    ) -> crate::StoreResult<()> {
+        sqlx::query(
+            "DELETE FROM loan_installment WHERE loan_id = $1 AND period >= $2 AND status = 'due'",
+        )
+        .bind(loan_id)
+        .bind(from_period)
+        .execute(&mut **tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        LoanSteps::<S>::insert_installments(tx, rows).await
+    }
 }

@@ -1,7 +1,7 @@
 //! Withdrawal applications (提取) and what they rest on: documents, claimed
-//! evidence numbers, the blacklist. Written once for both backends like
-//! `batch_sql`; `$date` is the date cast and `$lock` the row lock
-//! (`FOR UPDATE` on PostgreSQL; SQLite's single writer serialises anyway).
+//! evidence numbers, the blacklist. Generic over the [`Dialect`](crate::sql::Dialect)
+//! like `batch_sql`; `Dialect::ROW_LOCK` is the row lock (`FOR UPDATE` on
+//! PostgreSQL; SQLite's single writer serialises anyway).
 //!
 //! Money moves elsewhere: an approved withdrawal is a *hold* (Σ approved
 //! amounts is held from the member's balance, checked under the member's
@@ -382,731 +382,746 @@ pub fn blacklist_from(r: BlacklistRow) -> StoreResult<BlacklistRecord> {
     })
 }
 
-/// Implements `WithdrawalStore` for a backend (see the module docs).
-#[macro_export]
-macro_rules! impl_withdrawal_store {
-    ($store:ty, $db:ty, $writer:ident, $reader:ident, $backend_err:path, $date:literal, $lock:literal) => {
-        impl $store {
-            /// Frees the evidence number a refused or failed withdrawal claimed.
-            async fn release_claim(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                withdrawal_id: i64,
-            ) -> $crate::StoreResult<()> {
-                sqlx::query("DELETE FROM evidence_claim WHERE withdrawal_id = $1")
-                    .bind(withdrawal_id)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err($backend_err)?;
-                Ok(())
-            }
+/// Steps several methods share, generic over the dialect like the impls.
+struct WithdrawalSteps<S>(std::marker::PhantomData<S>);
 
-            fn withdrawal_of_row(
-                r: &<$db as sqlx::Database>::Row,
-            ) -> $crate::StoreResult<$crate::WithdrawalRecord> {
-                use sqlx::Row;
-                let evidence_date: Option<String> = r.try_get(7).map_err($backend_err)?;
-                let applied_on: String = r.try_get(11).map_err($backend_err)?;
-                Ok($crate::WithdrawalRecord {
-                    withdrawal_id: r.try_get(0).map_err($backend_err)?,
-                    member_id: r.try_get(1).map_err($backend_err)?,
-                    reason: r.try_get(2).map_err($backend_err)?,
-                    amount_fen: r.try_get(3).map_err($backend_err)?,
-                    months: r.try_get(4).map_err($backend_err)?,
-                    evidence_kind: $crate::rows::coded(
-                        "withdrawal",
-                        "evidence_kind",
-                        r.try_get(5).map_err($backend_err)?,
-                        anju_domain::policy::EvidenceKind::parse,
-                    )?,
-                    evidence_no: r.try_get(6).map_err($backend_err)?,
-                    evidence_date: evidence_date.as_deref().map($crate::rows::stored_date).transpose()?,
-                    evidence_amount_fen: r.try_get(8).map_err($backend_err)?,
-                    status: $crate::rows::coded(
-                        "withdrawal",
-                        "status",
-                        r.try_get(9).map_err($backend_err)?,
-                        anju_domain::withdrawal::WithdrawalStatus::parse,
-                    )?,
-                    channel: r.try_get(10).map_err($backend_err)?,
-                    applied_on: $crate::rows::stored_date(&applied_on)?,
-                    applicant: r.try_get(12).map_err($backend_err)?,
-                    rule: r.try_get(13).map_err($backend_err)?,
-                    needs_second: r.try_get(14).map_err($backend_err)?,
-                    closes_account: r.try_get(15).map_err($backend_err)?,
-                    bank_card: r.try_get(16).map_err($backend_err)?,
-                    prepared_by: r.try_get(17).map_err($backend_err)?,
-                    approved_by: r.try_get(18).map_err($backend_err)?,
-                    note: r.try_get(19).map_err($backend_err)?,
-                    payout_reference: r.try_get(20).map_err($backend_err)?,
-                    entry_id: r.try_get(21).map_err($backend_err)?,
-                    request_key: r.try_get(22).map_err($backend_err)?,
-                    updated_at_us: r.try_get(23).map_err($backend_err)?,
-                    facts_source: r.try_get(24).map_err($backend_err)?,
-                    verification: r.try_get(25).map_err($backend_err)?,
-                    verified_by: r.try_get(26).map_err($backend_err)?,
-                })
-            }
+impl<S: crate::sql::Dialect> WithdrawalSteps<S>
+where
+    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    i64: crate::sql::Col<S::Db>,
+    i32: crate::sql::Col<S::Db>,
+    String: crate::sql::Col<S::Db>,
+    bool: crate::sql::Col<S::Db>,
+    Vec<u8>: crate::sql::Col<S::Db>,
+    Option<i64>: crate::sql::Col<S::Db>,
+    Option<i32>: crate::sql::Col<S::Db>,
+    Option<String>: crate::sql::Col<S::Db>,
+    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
+    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
+    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
+    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
+{
+    /// Frees the evidence number a refused or failed withdrawal claimed.
+    async fn release_claim(
+        tx: &mut sqlx::Transaction<'_, S::Db>,
+        withdrawal_id: i64,
+    ) -> crate::StoreResult<()> {
+        sqlx::query("DELETE FROM evidence_claim WHERE withdrawal_id = $1")
+            .bind(withdrawal_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    fn withdrawal_of_row(
+        r: &<S::Db as sqlx::Database>::Row,
+    ) -> crate::StoreResult<crate::WithdrawalRecord> {
+        use sqlx::Row;
+        let evidence_date: Option<String> = r.try_get(7).map_err(crate::sql::backend)?;
+        let applied_on: String = r.try_get(11).map_err(crate::sql::backend)?;
+        Ok(crate::WithdrawalRecord {
+            withdrawal_id: r.try_get(0).map_err(crate::sql::backend)?,
+            member_id: r.try_get(1).map_err(crate::sql::backend)?,
+            reason: r.try_get(2).map_err(crate::sql::backend)?,
+            amount_fen: r.try_get(3).map_err(crate::sql::backend)?,
+            months: r.try_get(4).map_err(crate::sql::backend)?,
+            evidence_kind: crate::rows::coded(
+                "withdrawal",
+                "evidence_kind",
+                r.try_get(5).map_err(crate::sql::backend)?,
+                anju_domain::policy::EvidenceKind::parse,
+            )?,
+            evidence_no: r.try_get(6).map_err(crate::sql::backend)?,
+            evidence_date: evidence_date
+                .as_deref()
+                .map(crate::rows::stored_date)
+                .transpose()?,
+            evidence_amount_fen: r.try_get(8).map_err(crate::sql::backend)?,
+            status: crate::rows::coded(
+                "withdrawal",
+                "status",
+                r.try_get(9).map_err(crate::sql::backend)?,
+                anju_domain::withdrawal::WithdrawalStatus::parse,
+            )?,
+            channel: r.try_get(10).map_err(crate::sql::backend)?,
+            applied_on: crate::rows::stored_date(&applied_on)?,
+            applicant: r.try_get(12).map_err(crate::sql::backend)?,
+            rule: r.try_get(13).map_err(crate::sql::backend)?,
+            needs_second: r.try_get(14).map_err(crate::sql::backend)?,
+            closes_account: r.try_get(15).map_err(crate::sql::backend)?,
+            bank_card: r.try_get(16).map_err(crate::sql::backend)?,
+            prepared_by: r.try_get(17).map_err(crate::sql::backend)?,
+            approved_by: r.try_get(18).map_err(crate::sql::backend)?,
+            note: r.try_get(19).map_err(crate::sql::backend)?,
+            payout_reference: r.try_get(20).map_err(crate::sql::backend)?,
+            entry_id: r.try_get(21).map_err(crate::sql::backend)?,
+            request_key: r.try_get(22).map_err(crate::sql::backend)?,
+            updated_at_us: r.try_get(23).map_err(crate::sql::backend)?,
+            facts_source: r.try_get(24).map_err(crate::sql::backend)?,
+            verification: r.try_get(25).map_err(crate::sql::backend)?,
+            verified_by: r.try_get(26).map_err(crate::sql::backend)?,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl<S: crate::sql::Dialect> crate::WithdrawalStore for S
+where
+    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    i64: crate::sql::Col<S::Db>,
+    i32: crate::sql::Col<S::Db>,
+    String: crate::sql::Col<S::Db>,
+    bool: crate::sql::Col<S::Db>,
+    Vec<u8>: crate::sql::Col<S::Db>,
+    Option<i64>: crate::sql::Col<S::Db>,
+    Option<i32>: crate::sql::Col<S::Db>,
+    Option<String>: crate::sql::Col<S::Db>,
+    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
+    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
+    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
+    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
+{
+    async fn submit_withdrawal(
+        &self,
+        w: &crate::WithdrawalRecord,
+        documents: &[crate::DocumentRecord],
+        claim: bool,
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        if claim && let Some(no) = &w.evidence_no {
+            sqlx::query(
+                "INSERT INTO evidence_claim (evidence_kind, evidence_no, withdrawal_id) VALUES ($1, $2, $3)",
+            )
+            .bind(w.evidence_kind.code())
+            .bind(no)
+            .bind(w.withdrawal_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                    crate::StoreError::rejected("EVIDENCE_USED", format!("该凭证（{no}）已用于提取，不能重复使用"))
+                } else {
+                    crate::sql::backend(e)
+                }
+            })?;
         }
-
-        #[async_trait::async_trait]
-        impl $crate::WithdrawalStore for $store {
-            async fn submit_withdrawal(
-                &self,
-                w: &$crate::WithdrawalRecord,
-                documents: &[$crate::DocumentRecord],
-                claim: bool,
-            ) -> $crate::StoreResult<()> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                if claim && let Some(no) = &w.evidence_no {
-                    sqlx::query(
-                        "INSERT INTO evidence_claim (evidence_kind, evidence_no, withdrawal_id) VALUES ($1, $2, $3)",
-                    )
-                    .bind(w.evidence_kind.code())
-                    .bind(no)
-                    .bind(w.withdrawal_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                            $crate::StoreError::rejected("EVIDENCE_USED", format!("该凭证（{no}）已用于提取，不能重复使用"))
-                        } else {
-                            $backend_err(e)
-                        }
-                    })?;
-                }
-                sqlx::query(concat!(
-                    "INSERT INTO withdrawal (withdrawal_id, member_id, reason, amount_fen, months, evidence_kind, \
-                     evidence_no, evidence_date, evidence_amount_fen, status, channel, applied_on, applicant, rule, \
-                     needs_second, closes_account, bank_card, prepared_by, approved_by, note, payout_reference, \
-                     entry_id, request_key, updated_at_us, facts_source, verification, verified_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8",
-                    $date,
-                    ", $9, $10, $11, $12",
-                    $date,
-                    ", $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
-                ))
-                .bind(w.withdrawal_id)
-                .bind(w.member_id)
-                .bind(&w.reason)
-                .bind(w.amount_fen)
-                .bind(w.months)
-                .bind(w.evidence_kind.code())
-                .bind(&w.evidence_no)
-                .bind(w.evidence_date.map(|d| d.to_string()))
-                .bind(w.evidence_amount_fen)
-                .bind(w.status.code())
-                .bind(&w.channel)
-                .bind(w.applied_on.to_string())
-                .bind(&w.applicant)
-                .bind(&w.rule)
-                .bind(w.needs_second)
-                .bind(w.closes_account)
-                .bind(&w.bank_card)
-                .bind(&w.prepared_by)
-                .bind(&w.approved_by)
-                .bind(&w.note)
-                .bind(&w.payout_reference)
-                .bind(w.entry_id)
-                .bind(&w.request_key)
-                .bind(w.updated_at_us)
-                .bind(&w.facts_source)
-                .bind(&w.verification)
-                .bind(&w.verified_by)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| {
-                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                        $crate::StoreError::rejected("WITHDRAWAL_EXISTS", "该申请已提交")
-                    } else {
-                        $backend_err(e)
-                    }
-                })?;
-                for d in documents {
-                    sqlx::query(
-                        "INSERT INTO withdrawal_document (withdrawal_id, doc_no, doc_type, file_name, content_type, \
-                         size_bytes, sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(d.withdrawal_id)
-                    .bind(d.doc_no)
-                    .bind(&d.doc_type)
-                    .bind(&d.file_name)
-                    .bind(&d.content_type)
-                    .bind(d.size_bytes)
-                    .bind(&d.sha256)
-                    .bind(&d.content)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err($backend_err)?;
-                }
-                tx.commit().await.map_err($backend_err)
+        sqlx::query("INSERT INTO withdrawal (withdrawal_id, member_id, reason, amount_fen, months, evidence_kind, \
+             evidence_no, evidence_date, evidence_amount_fen, status, channel, applied_on, applicant, rule, \
+             needs_second, closes_account, bank_card, prepared_by, approved_by, note, payout_reference, \
+             entry_id, request_key, updated_at_us, facts_source, verification, verified_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)")
+        .bind(w.withdrawal_id)
+        .bind(w.member_id)
+        .bind(&w.reason)
+        .bind(w.amount_fen)
+        .bind(w.months)
+        .bind(w.evidence_kind.code())
+        .bind(&w.evidence_no)
+        .bind(w.evidence_date.map(S::day))
+        .bind(w.evidence_amount_fen)
+        .bind(w.status.code())
+        .bind(&w.channel)
+        .bind(S::day(w.applied_on))
+        .bind(&w.applicant)
+        .bind(&w.rule)
+        .bind(w.needs_second)
+        .bind(w.closes_account)
+        .bind(&w.bank_card)
+        .bind(&w.prepared_by)
+        .bind(&w.approved_by)
+        .bind(&w.note)
+        .bind(&w.payout_reference)
+        .bind(w.entry_id)
+        .bind(&w.request_key)
+        .bind(w.updated_at_us)
+        .bind(&w.facts_source)
+        .bind(&w.verification)
+        .bind(&w.verified_by)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                crate::StoreError::rejected("WITHDRAWAL_EXISTS", "该申请已提交")
+            } else {
+                crate::sql::backend(e)
             }
-
-            async fn withdrawal(&self, id: i64) -> $crate::StoreResult<Option<$crate::WithdrawalRecord>> {
-                let row = sqlx::query(concat!(
-                    "SELECT ", $crate::withdrawal_columns!(), " FROM withdrawal WHERE withdrawal_id = $1"
-                ))
-                .bind(id)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                row.as_ref().map(Self::withdrawal_of_row).transpose()
-            }
-
-            async fn withdrawal_by_key(
-                &self,
-                member_id: i64,
-                key: &str,
-            ) -> $crate::StoreResult<Option<$crate::WithdrawalRecord>> {
-                let row = sqlx::query(concat!(
-                    "SELECT ", $crate::withdrawal_columns!(),
-                    " FROM withdrawal WHERE member_id = $1 AND request_key = $2"
-                ))
-                .bind(member_id)
-                .bind(key)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                row.as_ref().map(Self::withdrawal_of_row).transpose()
-            }
-
-            async fn withdrawals_of(&self, member_id: i64, limit: u32) -> $crate::StoreResult<Vec<$crate::WithdrawalRecord>> {
-                let rows = sqlx::query(concat!(
-                    "SELECT ", $crate::withdrawal_columns!(),
-                    " FROM withdrawal WHERE member_id = $1 ORDER BY withdrawal_id DESC LIMIT $2"
-                ))
-                .bind(member_id)
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.iter().map(Self::withdrawal_of_row).collect()
-            }
-
-            async fn withdrawals_in(
-                &self,
-                status: anju_domain::withdrawal::WithdrawalStatus,
-                limit: u32,
-            ) -> $crate::StoreResult<Vec<$crate::WithdrawalRecord>> {
-                let rows = sqlx::query(concat!(
-                    "SELECT ", $crate::withdrawal_columns!(),
-                    " FROM withdrawal WHERE status = $1 ORDER BY withdrawal_id LIMIT $2"
-                ))
-                .bind(status.code())
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.iter().map(Self::withdrawal_of_row).collect()
-            }
-
-            async fn verify_withdrawal(
-                &self,
-                id: i64,
-                login: &str,
-                record: &str,
-            ) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(
-                    "UPDATE withdrawal SET verified_by = $2, \
-                     facts_source = CASE WHEN facts_source = '' THEN $3 ELSE facts_source || '；' || $3 END, \
-                     updated_at_us = $4 \
-                     WHERE withdrawal_id = $1 AND verification IS NOT NULL AND verified_by IS NULL \
-                     AND status IN ($5, $6)",
-                )
-                .bind(id)
-                .bind(login)
-                .bind(record)
-                .bind($crate::now_micros())
-                .bind(anju_domain::withdrawal::WithdrawalStatus::Submitted.code())
-                .bind(anju_domain::withdrawal::WithdrawalStatus::Prepared.code())
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?
-                .rows_affected()
-                    == 1;
-                Ok(done)
-            }
-
-            async fn move_withdrawal(
-                &self,
-                id: i64,
-                from: anju_domain::withdrawal::WithdrawalStatus,
-                to: anju_domain::withdrawal::WithdrawalStatus,
-                login: &str,
-                note: &str,
-            ) -> $crate::StoreResult<bool> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                let done = sqlx::query(
-                    "UPDATE withdrawal SET status = $3, \
-                     prepared_by = CASE WHEN $3 = 'prepared' THEN $4 ELSE prepared_by END, \
-                     approved_by = CASE WHEN $3 = 'rejected' THEN $4 ELSE approved_by END, \
-                     note = $5, updated_at_us = $6 WHERE withdrawal_id = $1 AND status = $2",
-                )
-                .bind(id)
-                .bind(from.code())
-                .bind(to.code())
-                .bind(login)
-                .bind(note)
-                .bind($crate::now_micros())
-                .execute(&mut *tx)
-                .await
-                .map_err($backend_err)?
-                .rows_affected()
-                    == 1;
-                if done && !to.is_live() {
-                    Self::release_claim(&mut tx, id).await?;
-                }
-                tx.commit().await.map_err($backend_err)?;
-                Ok(done)
-            }
-
-            async fn approve_withdrawal(
-                &self,
-                id: i64,
-                from: anju_domain::withdrawal::WithdrawalStatus,
-                login: &str,
-                note: &str,
-            ) -> $crate::StoreResult<bool> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                let found: Option<(i64, i64)> = sqlx::query_as(
-                    "SELECT member_id, amount_fen FROM withdrawal WHERE withdrawal_id = $1 AND status = $2",
-                )
-                .bind(id)
-                .bind(from.code())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err($backend_err)?;
-                let Some((member_id, amount)) = found else {
-                    return Ok(false);
-                };
-                let balance: Option<i64> = sqlx::query_scalar(concat!(
-                    "SELECT balance_fen FROM member_account WHERE member_id = $1",
-                    $lock
-                ))
-                .bind(member_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err($backend_err)?;
-                let held: i64 = sqlx::query_scalar(
-                    "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM withdrawal \
-                     WHERE member_id = $1 AND status = 'approved'",
-                )
-                .bind(member_id)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err($backend_err)?;
-                let available = balance.unwrap_or(0) - held;
-                if amount > available {
-                    return Err($crate::StoreError::rejected(
-                        "INSUFFICIENT_AVAILABLE",
-                        format!(
-                            "可用余额不足：余额减去已批准待付款项后为 {}，申请 {}",
-                            anju_domain::Fen::new(available),
-                            anju_domain::Fen::new(amount)
-                        ),
-                    ));
-                }
-                let done = sqlx::query(
-                    "UPDATE withdrawal SET status = 'approved', approved_by = $3, note = $4, updated_at_us = $5 \
-                     WHERE withdrawal_id = $1 AND status = $2",
-                )
-                .bind(id)
-                .bind(from.code())
-                .bind(login)
-                .bind(note)
-                .bind($crate::now_micros())
-                .execute(&mut *tx)
-                .await
-                .map_err($backend_err)?
-                .rows_affected()
-                    == 1;
-                tx.commit().await.map_err($backend_err)?;
-                Ok(done)
-            }
-
-            async fn settle_withdrawal(
-                &self,
-                id: i64,
-                paid: bool,
-                reference: &str,
-                entry_id: Option<i64>,
-            ) -> $crate::StoreResult<bool> {
-                let mut tx = self.$writer.begin().await.map_err($backend_err)?;
-                let done = sqlx::query(
-                    "UPDATE withdrawal SET status = $2, payout_reference = $3, \
-                     entry_id = COALESCE($4, entry_id), updated_at_us = $5 \
-                     WHERE withdrawal_id = $1 AND status IN ('approved', 'payout_pending')",
-                )
-                .bind(id)
-                .bind(if paid { "paid" } else { "failed" })
-                .bind(reference)
-                .bind(entry_id)
-                .bind($crate::now_micros())
-                .execute(&mut *tx)
-                .await
-                .map_err($backend_err)?
-                .rows_affected()
-                    == 1;
-                if done && !paid {
-                    Self::release_claim(&mut tx, id).await?;
-                }
-                tx.commit().await.map_err($backend_err)?;
-                Ok(done)
-            }
-
-            async fn mark_payout_pending(
-                &self,
-                id: i64,
-                entry_id: i64,
-                amount_fen: i64,
-                note: &str,
-            ) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(
-                    "UPDATE withdrawal SET status = 'payout_pending', entry_id = $2, amount_fen = $3, \
-                     note = $4, updated_at_us = $5 WHERE withdrawal_id = $1 AND status = 'approved'",
-                )
-                .bind(id)
-                .bind(entry_id)
-                .bind(amount_fen)
-                .bind(note)
-                .bind($crate::now_micros())
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?
-                .rows_affected()
-                    == 1;
-                Ok(done)
-            }
-
-            async fn withdrawal_stats(
-                &self,
-                member_id: i64,
-                reason: &str,
-                year_from: anju_domain::Date,
-                rent_from: anju_domain::Date,
-            ) -> $crate::StoreResult<$crate::WithdrawalStats> {
-                let (held, count, rent): (i64, i64, i64) = sqlx::query_as(concat!(
-                    "SELECT \
-                     CAST(COALESCE(SUM(CASE WHEN status = 'approved' THEN amount_fen ELSE 0 END), 0) AS BIGINT), \
-                     CAST(COALESCE(SUM(CASE WHEN reason = $2 AND applied_on >= $3",
-                    $date,
-                    " THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                     CAST(COALESCE(SUM(CASE WHEN reason = '07' AND applied_on >= $4",
-                    $date,
-                    " THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
-                     FROM withdrawal WHERE member_id = $1 AND status IN ",
-                    $crate::withdrawal_live!()
-                ))
-                .bind(member_id)
-                .bind(reason)
-                .bind(year_from.to_string())
-                .bind(rent_from.to_string())
-                .fetch_one(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok($crate::WithdrawalStats {
-                    held_fen: held,
-                    this_year_for_reason: count,
-                    rent_recent_fen: rent,
-                })
-            }
-
-            async fn evidence_usage(
-                &self,
-                kind: anju_domain::policy::EvidenceKind,
-                number: &str,
-            ) -> $crate::StoreResult<(bool, i64)> {
-                let (count, sum): (i64, i64) = sqlx::query_as(concat!(
-                    "SELECT COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM withdrawal \
-                     WHERE evidence_kind = $1 AND evidence_no = $2 AND status IN ",
-                    $crate::withdrawal_live!()
-                ))
-                .bind(kind.code())
-                .bind(number)
-                .fetch_one(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok((count > 0, sum))
-            }
-
-            async fn evidence_holders(
-                &self,
-                kind: anju_domain::policy::EvidenceKind,
-                number: &str,
-            ) -> $crate::StoreResult<Vec<String>> {
-                sqlx::query_scalar(concat!(
-                    "SELECT DISTINCT m.id_card FROM withdrawal w JOIN member m ON m.member_id = w.member_id \
-                     WHERE w.evidence_kind = $1 AND w.evidence_no = $2 AND w.status IN ",
-                    $crate::withdrawal_live!(),
-                    " ORDER BY m.id_card"
-                ))
-                .bind(kind.code())
-                .bind(number)
-                .fetch_all(&self.$writer)
-                .await
-                .map_err($backend_err)
-            }
-
-            async fn member_status_on(&self, member_id: i64) -> $crate::StoreResult<Option<anju_domain::Date>> {
-                let day: Option<Option<String>> =
-                    sqlx::query_scalar("SELECT CAST(status_on AS TEXT) FROM member WHERE member_id = $1")
-                        .bind(member_id)
-                        .fetch_optional(&self.$reader)
-                        .await
-                        .map_err($backend_err)?;
-                day.flatten().as_deref().map($crate::rows::stored_date).transpose()
-            }
-
-            async fn add_blacklist(&self, b: &$crate::BlacklistRecord) -> $crate::StoreResult<()> {
-                sqlx::query(concat!(
-                    "INSERT INTO blacklist (id_card, listed_on, expires_on, reason, source) VALUES ($1, $2",
-                    $date,
-                    ", $3",
-                    $date,
-                    ", $4, $5)"
-                ))
-                .bind(&b.id_card)
-                .bind(b.listed_on.to_string())
-                .bind(b.expires_on.to_string())
-                .bind(&b.reason)
-                .bind(&b.source)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(())
-            }
-
-            async fn blacklist_in_force(
-                &self,
-                today: anju_domain::Date,
-                limit: u32,
-            ) -> $crate::StoreResult<Vec<$crate::BlacklistRecord>> {
-                let rows: Vec<$crate::withdrawal_sql::BlacklistRow> = sqlx::query_as(concat!(
-                    "SELECT id_card, CAST(listed_on AS TEXT), CAST(expires_on AS TEXT), reason, source FROM blacklist \
-                     WHERE listed_on <= $1",
-                    $date,
-                    " AND expires_on >= $1",
-                    $date,
-                    " ORDER BY listed_on DESC, id_card LIMIT $2"
-                ))
-                .bind(today.to_string())
-                .bind($crate::access_sql::list_limit(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::withdrawal_sql::blacklist_from).collect()
-            }
-
-            async fn blacklist_entry(
-                &self,
-                id_card: &str,
-                today: anju_domain::Date,
-            ) -> $crate::StoreResult<Option<$crate::BlacklistRecord>> {
-                let row: Option<$crate::withdrawal_sql::BlacklistRow> = sqlx::query_as(concat!(
-                    "SELECT id_card, CAST(listed_on AS TEXT), CAST(expires_on AS TEXT), reason, source FROM blacklist \
-                     WHERE id_card = $1 AND listed_on <= $2",
-                    $date,
-                    " AND expires_on >= $2",
-                    $date,
-                    " ORDER BY expires_on DESC LIMIT 1"
-                ))
-                .bind(id_card)
-                .bind(today.to_string())
-                .fetch_optional(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::withdrawal_sql::blacklist_from).transpose()
-            }
-
-            async fn documents_of(&self, id: i64) -> $crate::StoreResult<Vec<$crate::DocumentRecord>> {
-                let rows: Vec<$crate::withdrawal_sql::DocumentRow> = sqlx::query_as(
-                    "SELECT withdrawal_id, doc_no, doc_type, file_name, content_type, size_bytes, sha256, \
-                     SUBSTR(content, 1, 0) FROM withdrawal_document WHERE withdrawal_id = $1 ORDER BY doc_no",
-                )
-                .bind(id)
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                Ok(rows.into_iter().map($crate::withdrawal_sql::document_from).collect())
-            }
-
-            async fn document(&self, id: i64, doc_no: i32) -> $crate::StoreResult<Option<$crate::DocumentRecord>> {
-                let row: Option<$crate::withdrawal_sql::DocumentRow> = sqlx::query_as(
-                    "SELECT withdrawal_id, doc_no, doc_type, file_name, content_type, size_bytes, sha256, content \
-                     FROM withdrawal_document WHERE withdrawal_id = $1 AND doc_no = $2",
-                )
-                .bind(id)
-                .bind(doc_no)
-                .fetch_optional(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                Ok(row.map($crate::withdrawal_sql::document_from))
-            }
-
-            async fn paid_by_reason(
-                &self,
-                from: anju_domain::Date,
-                to: anju_domain::Date,
-            ) -> $crate::StoreResult<Vec<(String, i64, i64)>> {
-                sqlx::query_as(concat!(
-                    "SELECT w.reason, COUNT(*), CAST(SUM(e.total_fen) AS BIGINT) FROM withdrawal w \
-                     JOIN journal_entry e ON e.entry_id = w.entry_id \
-                     WHERE w.status = 'paid' AND e.business_type IN ('C11', 'C12') \
-                     AND e.value_date BETWEEN $1",
-                    $date,
-                    " AND $2",
-                    $date,
-                    " GROUP BY w.reason ORDER BY w.reason"
-                ))
-                .bind(from.to_string())
-                .bind(to.to_string())
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)
-            }
-
-            async fn save_repayment_agreement(
-                &self,
-                a: &$crate::RepaymentAgreementRecord,
-            ) -> $crate::StoreResult<()> {
-                sqlx::query(concat!(
-                    "INSERT INTO repayment_agreement (agreement_id, member_id, kind, lender, loan_contract_no, \
-                     monthly_fen, pay_day, bank_card, starts_on, ends_on, status, signed_by, created_at_us) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9",
-                    $date,
-                    ", $10",
-                    $date,
-                    ", $11, $12, $13)"
-                ))
-                .bind(a.agreement_id)
-                .bind(a.member_id)
-                .bind(a.kind.code())
-                .bind(&a.lender)
-                .bind(&a.loan_contract_no)
-                .bind(a.monthly_fen)
-                .bind(a.pay_day)
-                .bind(&a.bank_card)
-                .bind(a.starts_on.to_string())
-                .bind(a.ends_on.to_string())
-                .bind(a.status.code())
-                .bind(&a.signed_by)
-                .bind(a.created_at_us)
-                .execute(&self.$writer)
-                .await
-                .map_err(|e| {
-                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                        $crate::StoreError::rejected("REPAYMENT_AGREEMENT_EXISTS", "已签订委托提取还贷协议")
-                    } else {
-                        $backend_err(e)
-                    }
-                })?;
-                Ok(())
-            }
-
-            async fn repayment_agreement_of(
-                &self,
-                member_id: i64,
-            ) -> $crate::StoreResult<Option<$crate::RepaymentAgreementRecord>> {
-                let row: Option<$crate::withdrawal_sql::AgreementRow> = sqlx::query_as(concat!(
-                    "SELECT ", $crate::repayment_agreement_columns!(),
-                    " FROM repayment_agreement WHERE member_id = $1 AND status = 'active'"
-                ))
-                .bind(member_id)
-                .fetch_optional(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                row.map($crate::withdrawal_sql::repayment_agreement_from).transpose()
-            }
-
-            async fn repayment_agreements_due(
-                &self,
-                pay_day: i32,
-                today: anju_domain::Date,
-                after: i64,
-                limit: u32,
-            ) -> $crate::StoreResult<Vec<$crate::RepaymentAgreementRecord>> {
-                let rows: Vec<$crate::withdrawal_sql::AgreementRow> = sqlx::query_as(concat!(
-                    "SELECT ", $crate::repayment_agreement_columns!(),
-                    " FROM repayment_agreement WHERE status = 'active' AND pay_day = $1 AND starts_on <= $2",
-                    $date,
-                    " AND ends_on >= $2",
-                    $date,
-                    " AND agreement_id > $3 ORDER BY agreement_id LIMIT $4"
-                ))
-                .bind(pay_day)
-                .bind(today.to_string())
-                .bind(after)
-                .bind(i64::from(limit))
-                .fetch_all(&self.$reader)
-                .await
-                .map_err($backend_err)?;
-                rows.into_iter().map($crate::withdrawal_sql::repayment_agreement_from).collect()
-            }
-
-            async fn end_repayment_agreement(&self, member_id: i64) -> $crate::StoreResult<bool> {
-                let done = sqlx::query(
-                    "UPDATE repayment_agreement SET status = 'ended' WHERE member_id = $1 AND status = 'active'",
-                )
-                .bind(member_id)
-                .execute(&self.$writer)
-                .await
-                .map_err($backend_err)?;
-                Ok(done.rows_affected() > 0)
-            }
-
-            async fn users_of_member(&self, member_id: i64) -> $crate::StoreResult<Vec<i64>> {
-                sqlx::query_scalar("SELECT user_id FROM app_user WHERE member_id = $1 ORDER BY user_id")
-                    .bind(member_id)
-                    .fetch_all(&self.$reader)
-                    .await
-                    .map_err($backend_err)
-            }
-
-            async fn collected_between(
-                &self,
-                from: anju_domain::Date,
-                to: anju_domain::Date,
-            ) -> $crate::StoreResult<i64> {
-                sqlx::query_scalar(concat!(
-                    "SELECT CAST(COALESCE((SELECT SUM(total_fen) FROM remittance_bill WHERE status = 'paid' \
-                     AND reversal_entry_id IS NULL AND paid_on BETWEEN $1",
-                    $date,
-                    " AND $2",
-                    $date,
-                    "), 0) + COALESCE((SELECT SUM(amount_fen) FROM flexible_deposit WHERE paid_on BETWEEN $1",
-                    $date,
-                    " AND $2",
-                    $date,
-                    "), 0) AS BIGINT)"
-                ))
-                .bind(from.to_string())
-                .bind(to.to_string())
-                .fetch_one(&self.$reader)
-                .await
-                .map_err($backend_err)
-            }
-
-            async fn available_balances(&self, member_ids: &[i64]) -> $crate::StoreResult<Vec<(i64, i64)>> {
-                if member_ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                // The writer: a hold just approved must count.
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT a.member_id, CAST(a.balance_fen - COALESCE((SELECT SUM(w.amount_fen) FROM withdrawal w \
-                     WHERE w.member_id = a.member_id AND w.status = 'approved'), 0) AS BIGINT) \
-                     FROM member_account a WHERE NOT EXISTS (SELECT 1 FROM member m \
-                     WHERE m.member_id = a.member_id AND m.status = ",
-                );
-                // A court-frozen (冻结) account has nothing available: no
-                // debit path may take from it.
-                q.push_bind(anju_domain::collection::MemberStatus::Frozen.code());
-                q.push(") AND a.member_id IN (");
-                let mut ids = q.separated(", ");
-                for id in member_ids {
-                    ids.push_bind(*id);
-                }
-                q.push(")");
-                q.build_query_as().fetch_all(&self.$writer).await.map_err($backend_err)
-            }
+        })?;
+        for d in documents {
+            sqlx::query(
+                "INSERT INTO withdrawal_document (withdrawal_id, doc_no, doc_type, file_name, content_type, \
+                 size_bytes, sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(d.withdrawal_id)
+            .bind(d.doc_no)
+            .bind(&d.doc_type)
+            .bind(&d.file_name)
+            .bind(&d.content_type)
+            .bind(d.size_bytes)
+            .bind(&d.sha256)
+            .bind(&d.content)
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::sql::backend)?;
         }
-    };
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn withdrawal(&self, id: i64) -> crate::StoreResult<Option<crate::WithdrawalRecord>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            crate::withdrawal_columns!(),
+            " FROM withdrawal WHERE withdrawal_id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.as_ref()
+            .map(WithdrawalSteps::<S>::withdrawal_of_row)
+            .transpose()
+    }
+
+    async fn withdrawal_by_key(
+        &self,
+        member_id: i64,
+        key: &str,
+    ) -> crate::StoreResult<Option<crate::WithdrawalRecord>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            crate::withdrawal_columns!(),
+            " FROM withdrawal WHERE member_id = $1 AND request_key = $2"
+        ))
+        .bind(member_id)
+        .bind(key)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.as_ref()
+            .map(WithdrawalSteps::<S>::withdrawal_of_row)
+            .transpose()
+    }
+
+    async fn withdrawals_of(
+        &self,
+        member_id: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::WithdrawalRecord>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            crate::withdrawal_columns!(),
+            " FROM withdrawal WHERE member_id = $1 ORDER BY withdrawal_id DESC LIMIT $2"
+        ))
+        .bind(member_id)
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.iter()
+            .map(WithdrawalSteps::<S>::withdrawal_of_row)
+            .collect()
+    }
+
+    async fn withdrawals_in(
+        &self,
+        status: anju_domain::withdrawal::WithdrawalStatus,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::WithdrawalRecord>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            crate::withdrawal_columns!(),
+            " FROM withdrawal WHERE status = $1 ORDER BY withdrawal_id LIMIT $2"
+        ))
+        .bind(status.code())
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.iter()
+            .map(WithdrawalSteps::<S>::withdrawal_of_row)
+            .collect()
+    }
+
+    async fn verify_withdrawal(
+        &self,
+        id: i64,
+        login: &str,
+        record: &str,
+    ) -> crate::StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE withdrawal SET verified_by = $2, \
+             facts_source = CASE WHEN facts_source = '' THEN $3 ELSE facts_source || '；' || $3 END, \
+             updated_at_us = $4 \
+             WHERE withdrawal_id = $1 AND verification IS NOT NULL AND verified_by IS NULL \
+             AND status IN ($5, $6)",
+        )
+        .bind(id)
+        .bind(login)
+        .bind(record)
+        .bind(crate::now_micros())
+        .bind(anju_domain::withdrawal::WithdrawalStatus::Submitted.code())
+        .bind(anju_domain::withdrawal::WithdrawalStatus::Prepared.code())
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        let done = S::affected(&done) == 1;
+        Ok(done)
+    }
+
+    async fn move_withdrawal(
+        &self,
+        id: i64,
+        from: anju_domain::withdrawal::WithdrawalStatus,
+        to: anju_domain::withdrawal::WithdrawalStatus,
+        login: &str,
+        note: &str,
+    ) -> crate::StoreResult<bool> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        let done = sqlx::query(
+            "UPDATE withdrawal SET status = $3, \
+             prepared_by = CASE WHEN $3 = 'prepared' THEN $4 ELSE prepared_by END, \
+             approved_by = CASE WHEN $3 = 'rejected' THEN $4 ELSE approved_by END, \
+             note = $5, updated_at_us = $6 WHERE withdrawal_id = $1 AND status = $2",
+        )
+        .bind(id)
+        .bind(from.code())
+        .bind(to.code())
+        .bind(login)
+        .bind(note)
+        .bind(crate::now_micros())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        let done = S::affected(&done) == 1;
+        if done && !to.is_live() {
+            WithdrawalSteps::<S>::release_claim(&mut tx, id).await?;
+        }
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(done)
+    }
+
+    async fn approve_withdrawal(
+        &self,
+        id: i64,
+        from: anju_domain::withdrawal::WithdrawalStatus,
+        login: &str,
+        note: &str,
+    ) -> crate::StoreResult<bool> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        let found: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT member_id, amount_fen FROM withdrawal WHERE withdrawal_id = $1 AND status = $2",
+        )
+        .bind(id)
+        .bind(from.code())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        let Some((member_id, amount)) = found else {
+            return Ok(false);
+        };
+        let balance: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT balance_fen FROM member_account WHERE member_id = $1{}",
+            S::ROW_LOCK
+        )))
+        .bind(member_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        let held: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM withdrawal \
+             WHERE member_id = $1 AND status = 'approved'",
+        )
+        .bind(member_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        let available = balance.unwrap_or(0) - held;
+        if amount > available {
+            return Err(crate::StoreError::rejected(
+                "INSUFFICIENT_AVAILABLE",
+                format!(
+                    "可用余额不足：余额减去已批准待付款项后为 {}，申请 {}",
+                    anju_domain::Fen::new(available),
+                    anju_domain::Fen::new(amount)
+                ),
+            ));
+        }
+        let done = sqlx::query(
+            "UPDATE withdrawal SET status = 'approved', approved_by = $3, note = $4, updated_at_us = $5 \
+             WHERE withdrawal_id = $1 AND status = $2",
+        )
+        .bind(id)
+        .bind(from.code())
+        .bind(login)
+        .bind(note)
+        .bind(crate::now_micros())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        let done = S::affected(&done) == 1;
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(done)
+    }
+
+    async fn settle_withdrawal(
+        &self,
+        id: i64,
+        paid: bool,
+        reference: &str,
+        entry_id: Option<i64>,
+    ) -> crate::StoreResult<bool> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        let done = sqlx::query(
+            "UPDATE withdrawal SET status = $2, payout_reference = $3, \
+             entry_id = COALESCE($4, entry_id), updated_at_us = $5 \
+             WHERE withdrawal_id = $1 AND status IN ('approved', 'payout_pending')",
+        )
+        .bind(id)
+        .bind(if paid { "paid" } else { "failed" })
+        .bind(reference)
+        .bind(entry_id)
+        .bind(crate::now_micros())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        let done = S::affected(&done) == 1;
+        if done && !paid {
+            WithdrawalSteps::<S>::release_claim(&mut tx, id).await?;
+        }
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(done)
+    }
+
+    async fn mark_payout_pending(
+        &self,
+        id: i64,
+        entry_id: i64,
+        amount_fen: i64,
+        note: &str,
+    ) -> crate::StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE withdrawal SET status = 'payout_pending', entry_id = $2, amount_fen = $3, \
+             note = $4, updated_at_us = $5 WHERE withdrawal_id = $1 AND status = 'approved'",
+        )
+        .bind(id)
+        .bind(entry_id)
+        .bind(amount_fen)
+        .bind(note)
+        .bind(crate::now_micros())
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        let done = S::affected(&done) == 1;
+        Ok(done)
+    }
+
+    async fn withdrawal_stats(
+        &self,
+        member_id: i64,
+        reason: &str,
+        year_from: anju_domain::Date,
+        rent_from: anju_domain::Date,
+    ) -> crate::StoreResult<crate::WithdrawalStats> {
+        let (held, count, rent): (i64, i64, i64) = sqlx::query_as(concat!(
+"SELECT \
+             CAST(COALESCE(SUM(CASE WHEN status = 'approved' THEN amount_fen ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN reason = $2 AND applied_on >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN reason = '07' AND applied_on >= $4 THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
+             FROM withdrawal WHERE member_id = $1 AND status IN ",
+crate::withdrawal_live!()
+))
+        .bind(member_id)
+        .bind(reason)
+        .bind(S::day(year_from))
+        .bind(S::day(rent_from))
+        .fetch_one(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(crate::WithdrawalStats {
+            held_fen: held,
+            this_year_for_reason: count,
+            rent_recent_fen: rent,
+        })
+    }
+
+    async fn evidence_usage(
+        &self,
+        kind: anju_domain::policy::EvidenceKind,
+        number: &str,
+    ) -> crate::StoreResult<(bool, i64)> {
+        let (count, sum): (i64, i64) = sqlx::query_as(concat!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM withdrawal \
+             WHERE evidence_kind = $1 AND evidence_no = $2 AND status IN ",
+            crate::withdrawal_live!()
+        ))
+        .bind(kind.code())
+        .bind(number)
+        .fetch_one(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok((count > 0, sum))
+    }
+
+    async fn evidence_holders(
+        &self,
+        kind: anju_domain::policy::EvidenceKind,
+        number: &str,
+    ) -> crate::StoreResult<Vec<String>> {
+        sqlx::query_scalar(concat!(
+            "SELECT DISTINCT m.id_card FROM withdrawal w JOIN member m ON m.member_id = w.member_id \
+             WHERE w.evidence_kind = $1 AND w.evidence_no = $2 AND w.status IN ",
+            crate::withdrawal_live!(),
+            " ORDER BY m.id_card"
+        ))
+        .bind(kind.code())
+        .bind(number)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)
+    }
+
+    async fn member_status_on(
+        &self,
+        member_id: i64,
+    ) -> crate::StoreResult<Option<anju_domain::Date>> {
+        let day: Option<Option<String>> =
+            sqlx::query_scalar("SELECT CAST(status_on AS TEXT) FROM member WHERE member_id = $1")
+                .bind(member_id)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(crate::sql::backend)?;
+        day.flatten()
+            .as_deref()
+            .map(crate::rows::stored_date)
+            .transpose()
+    }
+
+    async fn add_blacklist(&self, b: &crate::BlacklistRecord) -> crate::StoreResult<()> {
+        sqlx::query("INSERT INTO blacklist (id_card, listed_on, expires_on, reason, source) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&b.id_card)
+        .bind(S::day(b.listed_on))
+        .bind(S::day(b.expires_on))
+        .bind(&b.reason)
+        .bind(&b.source)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    async fn blacklist_in_force(
+        &self,
+        today: anju_domain::Date,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::BlacklistRecord>> {
+        let rows: Vec<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT), CAST(expires_on AS TEXT), reason, source FROM blacklist \
+             WHERE listed_on <= $1 AND expires_on >= $1 ORDER BY listed_on DESC, id_card LIMIT $2")
+        .bind(S::day(today))
+        .bind(crate::access_sql::list_limit(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::withdrawal_sql::blacklist_from)
+            .collect()
+    }
+
+    async fn blacklist_entry(
+        &self,
+        id_card: &str,
+        today: anju_domain::Date,
+    ) -> crate::StoreResult<Option<crate::BlacklistRecord>> {
+        let row: Option<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT), CAST(expires_on AS TEXT), reason, source FROM blacklist \
+             WHERE id_card = $1 AND listed_on <= $2 AND expires_on >= $2 ORDER BY expires_on DESC LIMIT 1")
+        .bind(id_card)
+        .bind(S::day(today))
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::withdrawal_sql::blacklist_from).transpose()
+    }
+
+    async fn documents_of(&self, id: i64) -> crate::StoreResult<Vec<crate::DocumentRecord>> {
+        let rows: Vec<crate::withdrawal_sql::DocumentRow> = sqlx::query_as(
+            "SELECT withdrawal_id, doc_no, doc_type, file_name, content_type, size_bytes, sha256, \
+             SUBSTR(content, 1, 0) FROM withdrawal_document WHERE withdrawal_id = $1 ORDER BY doc_no",
+        )
+        .bind(id)
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(rows
+            .into_iter()
+            .map(crate::withdrawal_sql::document_from)
+            .collect())
+    }
+
+    async fn document(
+        &self,
+        id: i64,
+        doc_no: i32,
+    ) -> crate::StoreResult<Option<crate::DocumentRecord>> {
+        let row: Option<crate::withdrawal_sql::DocumentRow> = sqlx::query_as(
+            "SELECT withdrawal_id, doc_no, doc_type, file_name, content_type, size_bytes, sha256, content \
+             FROM withdrawal_document WHERE withdrawal_id = $1 AND doc_no = $2",
+        )
+        .bind(id)
+        .bind(doc_no)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(row.map(crate::withdrawal_sql::document_from))
+    }
+
+    async fn paid_by_reason(
+        &self,
+        from: anju_domain::Date,
+        to: anju_domain::Date,
+    ) -> crate::StoreResult<Vec<(String, i64, i64)>> {
+        sqlx::query_as(
+            "SELECT w.reason, COUNT(*), CAST(SUM(e.total_fen) AS BIGINT) FROM withdrawal w \
+             JOIN journal_entry e ON e.entry_id = w.entry_id \
+             WHERE w.status = 'paid' AND e.business_type IN ('C11', 'C12') \
+             AND e.value_date BETWEEN $1 AND $2 GROUP BY w.reason ORDER BY w.reason",
+        )
+        .bind(S::day(from))
+        .bind(S::day(to))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)
+    }
+
+    async fn save_repayment_agreement(
+        &self,
+        a: &crate::RepaymentAgreementRecord,
+    ) -> crate::StoreResult<()> {
+        sqlx::query("INSERT INTO repayment_agreement (agreement_id, member_id, kind, lender, loan_contract_no, \
+             monthly_fen, pay_day, bank_card, starts_on, ends_on, status, signed_by, created_at_us) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
+        .bind(a.agreement_id)
+        .bind(a.member_id)
+        .bind(a.kind.code())
+        .bind(&a.lender)
+        .bind(&a.loan_contract_no)
+        .bind(a.monthly_fen)
+        .bind(a.pay_day)
+        .bind(&a.bank_card)
+        .bind(S::day(a.starts_on))
+        .bind(S::day(a.ends_on))
+        .bind(a.status.code())
+        .bind(&a.signed_by)
+        .bind(a.created_at_us)
+        .execute(self.writer())
+        .await
+        .map_err(|e| {
+            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                crate::StoreError::rejected("REPAYMENT_AGREEMENT_EXISTS", "已签订委托提取还贷协议")
+            } else {
+                crate::sql::backend(e)
+            }
+        })?;
+        Ok(())
+    }
+
+    async fn repayment_agreement_of(
+        &self,
+        member_id: i64,
+    ) -> crate::StoreResult<Option<crate::RepaymentAgreementRecord>> {
+        let row: Option<crate::withdrawal_sql::AgreementRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::repayment_agreement_columns!(),
+            " FROM repayment_agreement WHERE member_id = $1 AND status = 'active'"
+        ))
+        .bind(member_id)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(crate::withdrawal_sql::repayment_agreement_from)
+            .transpose()
+    }
+
+    async fn repayment_agreements_due(
+        &self,
+        pay_day: i32,
+        today: anju_domain::Date,
+        after: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::RepaymentAgreementRecord>> {
+        let rows: Vec<crate::withdrawal_sql::AgreementRow> = sqlx::query_as(concat!(
+"SELECT ",
+crate::repayment_agreement_columns!(),
+" FROM repayment_agreement WHERE status = 'active' AND pay_day = $1 AND starts_on <= $2 AND ends_on >= $2 AND agreement_id > $3 ORDER BY agreement_id LIMIT $4"
+))
+        .bind(pay_day)
+        .bind(S::day(today))
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::withdrawal_sql::repayment_agreement_from)
+            .collect()
+    }
+
+    async fn end_repayment_agreement(&self, member_id: i64) -> crate::StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE repayment_agreement SET status = 'ended' WHERE member_id = $1 AND status = 'active'",
+        )
+        .bind(member_id)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) > 0)
+    }
+
+    async fn users_of_member(&self, member_id: i64) -> crate::StoreResult<Vec<i64>> {
+        sqlx::query_scalar("SELECT user_id FROM app_user WHERE member_id = $1 ORDER BY user_id")
+            .bind(member_id)
+            .fetch_all(self.reader())
+            .await
+            .map_err(crate::sql::backend)
+    }
+
+    async fn collected_between(
+        &self,
+        from: anju_domain::Date,
+        to: anju_domain::Date,
+    ) -> crate::StoreResult<i64> {
+        sqlx::query_scalar("SELECT CAST(COALESCE((SELECT SUM(total_fen) FROM remittance_bill WHERE status = 'paid' \
+             AND reversal_entry_id IS NULL AND paid_on BETWEEN $1 AND $2), 0) + COALESCE((SELECT SUM(amount_fen) FROM flexible_deposit WHERE paid_on BETWEEN $1 AND $2), 0) AS BIGINT)")
+        .bind(S::day(from))
+        .bind(S::day(to))
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)
+    }
+
+    async fn available_balances(&self, member_ids: &[i64]) -> crate::StoreResult<Vec<(i64, i64)>> {
+        if member_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The writer: a hold just approved must count.
+        let mut q = sqlx::QueryBuilder::<S::Db>::new(
+            "SELECT a.member_id, CAST(a.balance_fen - COALESCE((SELECT SUM(w.amount_fen) FROM withdrawal w \
+             WHERE w.member_id = a.member_id AND w.status = 'approved'), 0) AS BIGINT) \
+             FROM member_account a WHERE NOT EXISTS (SELECT 1 FROM member m \
+             WHERE m.member_id = a.member_id AND m.status = ",
+        );
+        // A court-frozen (冻结) account has nothing available: no
+        // debit path may take from it.
+        q.push_bind(anju_domain::collection::MemberStatus::Frozen.code());
+        q.push(") AND a.member_id IN (");
+        let mut ids = q.separated(", ");
+        for id in member_ids {
+            ids.push_bind(*id);
+        }
+        q.push(")");
+        q.build_query_as()
+            .fetch_all(self.writer())
+            .await
+            .map_err(crate::sql::backend)
+    }
 }
