@@ -7,134 +7,161 @@ use crate::access::{AuditRecord, Delivery, InboxMessage, TaskRecord, UserRecord}
 use crate::rows::coded;
 use anju_domain::access::{DeliveryStatus, LoginState, Role, TaskKind, TaskStatus};
 
-pub type UserRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    i64,
-    Option<i64>,
-    i64,
-    Option<String>,
-);
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    pub user_id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub member_id: Option<i64>,
+    pub employer_id: Option<i64>,
+    pub mobile: Option<String>,
+    pub failed_attempts: i64,
+    pub locked_until_us: Option<i64>,
+    pub created_at_us: i64,
+    pub email: Option<String>,
+}
 
 pub fn user_from(r: UserRow) -> StoreResult<UserRecord> {
     Ok(UserRecord {
-        user_id: r.0,
-        login: r.1,
-        display_name: r.2,
-        role: coded("app_user", "role", &r.3, Role::parse)?,
-        password_hash: r.4,
-        totp_secret: r.5,
-        member_id: r.6,
-        employer_id: r.7,
-        mobile: r.8,
-        email: r.12,
+        user_id: r.user_id,
+        login: r.login,
+        display_name: r.display_name,
+        role: coded("app_user", "role", &r.role, Role::parse)?,
+        password_hash: r.password_hash,
+        totp_secret: r.totp_secret,
+        member_id: r.member_id,
+        employer_id: r.employer_id,
+        mobile: r.mobile,
+        email: r.email,
         login_state: LoginState {
-            failures: r.9,
-            locked_until_us: r.10,
+            failures: r.failed_attempts,
+            locked_until_us: r.locked_until_us,
         },
-        created_at_us: r.11,
+        created_at_us: r.created_at_us,
     })
 }
 
-pub type AuditRow = (
-    i64,
-    i64,
-    Option<i64>,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
+#[derive(sqlx::FromRow)]
+pub struct AuditRow {
+    pub audit_id: i64,
+    pub at_us: i64,
+    pub actor_user_id: Option<i64>,
+    pub actor_login: String,
+    pub role: String,
+    pub channel: String,
+    pub action: String,
+    pub target: String,
+    pub payload_digest: String,
+    pub result: String,
+    pub request_id: String,
+    pub client_addr: String,
+}
 
 pub fn audit_from(r: AuditRow) -> AuditRecord {
     AuditRecord {
-        audit_id: r.0,
-        at_us: r.1,
-        actor_user_id: r.2,
-        actor_login: r.3,
-        role: r.4,
-        channel: r.5,
-        action: r.6,
-        target: r.7,
-        payload_digest: r.8,
-        result: r.9,
-        request_id: r.10,
-        client_addr: r.11,
+        audit_id: r.audit_id,
+        at_us: r.at_us,
+        actor_user_id: r.actor_user_id,
+        actor_login: r.actor_login,
+        role: r.role,
+        channel: r.channel,
+        action: r.action,
+        target: r.target,
+        payload_digest: r.payload_digest,
+        result: r.result,
+        request_id: r.request_id,
+        client_addr: r.client_addr,
     }
 }
 
-pub type TaskRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    i64,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-);
+#[derive(sqlx::FromRow)]
+pub struct TaskRow {
+    pub task_id: i64,
+    pub kind: String,
+    pub target: String,
+    pub payload: String,
+    pub summary: String,
+    pub maker_user_id: i64,
+    pub maker_login: String,
+    pub created_at_us: i64,
+    pub status: String,
+    pub decider_user_id: Option<i64>,
+    pub decider_login: Option<String>,
+    pub decided_at_us: Option<i64>,
+    pub reason: Option<String>,
+}
 
 pub fn task_from(r: TaskRow) -> StoreResult<TaskRecord> {
     Ok(TaskRecord {
-        task_id: r.0,
-        kind: coded("approval_task", "kind", &r.1, TaskKind::parse)?,
-        target: r.2,
-        payload: r.3,
-        summary: r.4,
-        maker_user_id: r.5,
-        maker_login: r.6,
-        created_at_us: r.7,
-        status: coded("approval_task", "status", &r.8, TaskStatus::parse)?,
-        decider_user_id: r.9,
-        decider_login: r.10,
-        decided_at_us: r.11,
-        reason: r.12,
+        task_id: r.task_id,
+        kind: coded("approval_task", "kind", &r.kind, TaskKind::parse)?,
+        target: r.target,
+        payload: r.payload,
+        summary: r.summary,
+        maker_user_id: r.maker_user_id,
+        maker_login: r.maker_login,
+        created_at_us: r.created_at_us,
+        status: coded("approval_task", "status", &r.status, TaskStatus::parse)?,
+        decider_user_id: r.decider_user_id,
+        decider_login: r.decider_login,
+        decided_at_us: r.decided_at_us,
+        reason: r.reason,
     })
 }
 
-pub type MessageRow = (i64, i64, String, String, String, i64, Option<i64>);
+#[derive(sqlx::FromRow)]
+pub struct MessageRow {
+    pub message_id: i64,
+    pub user_id: i64,
+    pub category: String,
+    pub title: String,
+    pub body: String,
+    pub created_at_us: i64,
+    pub read_at_us: Option<i64>,
+}
 
 pub fn message_from(r: MessageRow) -> InboxMessage {
     InboxMessage {
-        message_id: r.0,
-        user_id: r.1,
-        category: r.2,
-        title: r.3,
-        body: r.4,
-        created_at_us: r.5,
-        read_at_us: r.6,
+        message_id: r.message_id,
+        user_id: r.user_id,
+        category: r.category,
+        title: r.title,
+        body: r.body,
+        created_at_us: r.created_at_us,
+        read_at_us: r.read_at_us,
     }
 }
 
-pub type DeliveryRow = (i64, i64, i64, String, String, String, String, i64);
+#[derive(sqlx::FromRow)]
+pub struct DeliveryRow {
+    pub delivery_id: i64,
+    pub message_id: i64,
+    pub user_id: i64,
+    pub channel: String,
+    pub address: String,
+    pub content: String,
+    pub status: String,
+    pub sent_at_us: i64,
+}
 
 pub fn delivery_from(r: DeliveryRow) -> StoreResult<Delivery> {
     Ok(Delivery {
-        delivery_id: r.0,
-        message_id: r.1,
-        user_id: r.2,
-        channel: r.3,
-        address: r.4,
-        content: r.5,
-        status: coded("outbox_delivery", "status", &r.6, DeliveryStatus::parse)?,
-        sent_at_us: r.7,
+        delivery_id: r.delivery_id,
+        message_id: r.message_id,
+        user_id: r.user_id,
+        channel: r.channel,
+        address: r.address,
+        content: r.content,
+        status: coded(
+            "outbox_delivery",
+            "status",
+            &r.status,
+            DeliveryStatus::parse,
+        )?,
+        sent_at_us: r.sent_at_us,
     })
 }
 
@@ -162,6 +189,7 @@ impl<S: crate::sql::Dialect> crate::AccessStore for S
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,

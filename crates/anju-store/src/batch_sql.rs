@@ -124,6 +124,7 @@ impl<S: crate::sql::Dialect> BatchSteps<S>
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,
@@ -205,6 +206,7 @@ impl<S: crate::sql::Dialect> crate::BatchStore for S
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,

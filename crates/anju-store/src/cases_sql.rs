@@ -22,40 +22,40 @@ macro_rules! contributing_statuses {
 #[macro_export]
 macro_rules! relief_columns {
     () => {
-        "relief_id, employer_id, kind, from_period, to_period, \
-     employer_rate_ppm, member_rate_ppm, reason, consent, status, task_id, filed_at_us"
+        "relief_id, employer_id, kind, from_period, to_period, employer_rate_ppm, member_rate_ppm, reason, consent, status, task_id, filed_at_us"
     };
 }
 
-pub type ReliefRow = (
-    i64,
-    i64,
-    String,
-    i32,
-    i32,
-    Option<i64>,
-    Option<i64>,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-);
+#[derive(sqlx::FromRow)]
+pub struct ReliefRow {
+    pub relief_id: i64,
+    pub employer_id: i64,
+    pub kind: String,
+    pub from_period: i32,
+    pub to_period: i32,
+    pub employer_rate_ppm: Option<i64>,
+    pub member_rate_ppm: Option<i64>,
+    pub reason: String,
+    pub consent: String,
+    pub status: String,
+    pub task_id: i64,
+    pub filed_at_us: i64,
+}
 
 pub fn relief_from(r: ReliefRow) -> StoreResult<ReliefRecord> {
     Ok(ReliefRecord {
-        relief_id: r.0,
-        employer_id: r.1,
-        kind: coded("employer_relief", "kind", &r.2, ReliefKind::parse)?,
-        from_period: r.3,
-        to_period: r.4,
-        employer_rate_ppm: r.5,
-        member_rate_ppm: r.6,
-        reason: r.7,
-        consent: r.8,
-        status: coded("employer_relief", "status", &r.9, ReliefStatus::parse)?,
-        task_id: r.10,
-        filed_at_us: r.11,
+        relief_id: r.relief_id,
+        employer_id: r.employer_id,
+        kind: coded("employer_relief", "kind", &r.kind, ReliefKind::parse)?,
+        from_period: r.from_period,
+        to_period: r.to_period,
+        employer_rate_ppm: r.employer_rate_ppm,
+        member_rate_ppm: r.member_rate_ppm,
+        reason: r.reason,
+        consent: r.consent,
+        status: coded("employer_relief", "status", &r.status, ReliefStatus::parse)?,
+        task_id: r.task_id,
+        filed_at_us: r.filed_at_us,
     })
 }
 
@@ -63,89 +63,127 @@ pub fn relief_from(r: ReliefRow) -> StoreResult<ReliefRecord> {
 #[macro_export]
 macro_rules! case_columns {
     () => {
-        "case_id, employer_id, CAST(opened_on AS TEXT), status, arrears_fen, \
-     periods, CAST(closed_on AS TEXT)"
+        "case_id, employer_id, CAST(opened_on AS TEXT) AS opened_on, status, arrears_fen, periods, CAST(closed_on AS TEXT) AS closed_on"
     };
 }
 
-pub type CaseRow = (i64, i64, String, String, i64, String, Option<String>);
+#[derive(sqlx::FromRow)]
+pub struct CaseRow {
+    pub case_id: i64,
+    pub employer_id: i64,
+    pub opened_on: String,
+    pub status: String,
+    pub arrears_fen: i64,
+    pub periods: String,
+    pub closed_on: Option<String>,
+}
 
 pub fn case_from(r: CaseRow) -> StoreResult<CaseRecord> {
     Ok(CaseRecord {
-        case_id: r.0,
-        employer_id: r.1,
-        opened_on: stored_date(&r.2)?,
-        status: coded("enforcement_case", "status", &r.3, CaseStatus::parse)?,
-        arrears_fen: r.4,
-        periods: r.5,
-        closed_on: r.6.as_deref().map(stored_date).transpose()?,
+        case_id: r.case_id,
+        employer_id: r.employer_id,
+        opened_on: stored_date(&r.opened_on)?,
+        status: coded("enforcement_case", "status", &r.status, CaseStatus::parse)?,
+        arrears_fen: r.arrears_fen,
+        periods: r.periods,
+        closed_on: r.closed_on.as_deref().map(stored_date).transpose()?,
     })
 }
 
-pub type StepRow = (i32, String, String, Option<String>, String, String, String);
+#[derive(sqlx::FromRow)]
+pub struct StepRow {
+    pub step_no: i32,
+    pub kind: String,
+    pub acted_on: String,
+    pub deadline: Option<String>,
+    pub document: String,
+    pub staff_login: String,
+    pub note: String,
+}
 
 pub fn step_from(r: StepRow) -> StoreResult<CaseStepRecord> {
     Ok(CaseStepRecord {
-        step_no: r.0,
-        kind: coded("enforcement_step", "kind", &r.1, CaseStep::parse)?,
-        acted_on: stored_date(&r.2)?,
-        deadline: r.3.as_deref().map(stored_date).transpose()?,
-        document: r.4,
-        staff_login: r.5,
-        note: r.6,
+        step_no: r.step_no,
+        kind: coded("enforcement_step", "kind", &r.kind, CaseStep::parse)?,
+        acted_on: stored_date(&r.acted_on)?,
+        deadline: r.deadline.as_deref().map(stored_date).transpose()?,
+        document: r.document,
+        staff_login: r.staff_login,
+        note: r.note,
     })
 }
 
-pub type FilingRow = (i64, i32, String, i32, String, String);
+#[derive(sqlx::FromRow)]
+pub struct FilingRow {
+    pub employer_id: i64,
+    pub year: i32,
+    pub filed_on: String,
+    pub member_count: i32,
+    pub filed_by: String,
+    pub applied_via: String,
+}
 
 pub fn filing_from(r: FilingRow) -> StoreResult<BaseFilingRecord> {
     Ok(BaseFilingRecord {
-        employer_id: r.0,
-        year: r.1,
-        filed_on: stored_date(&r.2)?,
-        member_count: r.3,
-        filed_by: r.4,
-        applied_via: coded("base_filing", "applied_via", &r.5, Channel::parse)?,
+        employer_id: r.employer_id,
+        year: r.year,
+        filed_on: stored_date(&r.filed_on)?,
+        member_count: r.member_count,
+        filed_by: r.filed_by,
+        applied_via: coded("base_filing", "applied_via", &r.applied_via, Channel::parse)?,
     })
 }
 
-pub type AgreementRow = (i64, String, String, String, i64);
+#[derive(sqlx::FromRow)]
+pub struct AgreementRow {
+    pub member_id: i64,
+    pub agreement_version: String,
+    pub signed_on: String,
+    pub mobile: String,
+    pub monthly_fen: i64,
+}
 
 pub fn agreement_from(r: AgreementRow) -> StoreResult<AgreementRecord> {
     Ok(AgreementRecord {
-        member_id: r.0,
-        agreement_version: r.1,
-        signed_on: stored_date(&r.2)?,
-        mobile: r.3,
-        monthly_fen: r.4,
+        member_id: r.member_id,
+        agreement_version: r.agreement_version,
+        signed_on: stored_date(&r.signed_on)?,
+        mobile: r.mobile,
+        monthly_fen: r.monthly_fen,
     })
 }
 
-pub type DepositRow = (
-    i64,
-    i64,
-    i32,
-    i64,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-);
+#[derive(sqlx::FromRow)]
+pub struct DepositRow {
+    pub deposit_id: i64,
+    pub member_id: i64,
+    pub period: i32,
+    pub amount_fen: i64,
+    pub paid_on: String,
+    pub channel: String,
+    pub reference: String,
+    pub entry_id: i64,
+    pub request_key: String,
+    pub applied_via: String,
+}
 
 pub fn deposit_from(r: DepositRow) -> StoreResult<DepositRecord> {
     Ok(DepositRecord {
-        deposit_id: r.0,
-        member_id: r.1,
-        period: r.2,
-        amount_fen: r.3,
-        paid_on: stored_date(&r.4)?,
-        channel: r.5,
-        reference: r.6,
-        entry_id: r.7,
-        request_key: r.8,
-        applied_via: coded("flexible_deposit", "applied_via", &r.9, Channel::parse)?,
+        deposit_id: r.deposit_id,
+        member_id: r.member_id,
+        period: r.period,
+        amount_fen: r.amount_fen,
+        paid_on: stored_date(&r.paid_on)?,
+        channel: r.channel,
+        reference: r.reference,
+        entry_id: r.entry_id,
+        request_key: r.request_key,
+        applied_via: coded(
+            "flexible_deposit",
+            "applied_via",
+            &r.applied_via,
+            Channel::parse,
+        )?,
     })
 }
 
@@ -166,6 +204,7 @@ impl<S: crate::sql::Dialect> crate::CaseStore for S
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,
@@ -449,7 +488,7 @@ where
         year: i32,
     ) -> crate::StoreResult<Option<crate::BaseFilingRecord>> {
         let row: Option<crate::cases_sql::FilingRow> = sqlx::query_as(
-            "SELECT employer_id, year, CAST(filed_on AS TEXT), member_count, filed_by, applied_via FROM base_filing \
+            "SELECT employer_id, year, CAST(filed_on AS TEXT) AS filed_on, member_count, filed_by, applied_via FROM base_filing \
              WHERE employer_id = $1 AND year = $2",
         )
         .bind(employer_id)
@@ -658,7 +697,7 @@ where
         .map_err(crate::sql::backend)?;
         let Some(row) = row else { return Ok(None) };
         let steps: Vec<crate::cases_sql::StepRow> = sqlx::query_as(
-            "SELECT step_no, kind, CAST(acted_on AS TEXT), CAST(deadline AS TEXT), document, staff_login, note \
+            "SELECT step_no, kind, CAST(acted_on AS TEXT) AS acted_on, CAST(deadline AS TEXT) AS deadline, document, staff_login, note \
              FROM enforcement_step WHERE case_id = $1 ORDER BY step_no",
         )
         .bind(case_id)
@@ -801,7 +840,7 @@ where
         member_id: i64,
     ) -> crate::StoreResult<Option<crate::AgreementRecord>> {
         let row: Option<crate::cases_sql::AgreementRow> = sqlx::query_as(
-            "SELECT member_id, agreement_version, CAST(signed_on AS TEXT), mobile, monthly_fen \
+            "SELECT member_id, agreement_version, CAST(signed_on AS TEXT) AS signed_on, mobile, monthly_fen \
              FROM flexible_agreement WHERE member_id = $1",
         )
         .bind(member_id)
@@ -848,7 +887,7 @@ where
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::DepositRecord>> {
         let rows: Vec<crate::cases_sql::DepositRow> = sqlx::query_as(
-            "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id, \
+            "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT) AS paid_on, channel, reference, entry_id, \
              request_key, applied_via FROM flexible_deposit WHERE member_id = $1 ORDER BY deposit_id DESC LIMIT $2",
         )
         .bind(member_id)
@@ -867,7 +906,7 @@ where
         key: &str,
     ) -> crate::StoreResult<Option<crate::DepositRecord>> {
         let row: Option<crate::cases_sql::DepositRow> = sqlx::query_as(
-            "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT), channel, reference, entry_id, \
+            "SELECT deposit_id, member_id, period, amount_fen, CAST(paid_on AS TEXT) AS paid_on, channel, reference, entry_id, \
              request_key, applied_via FROM flexible_deposit WHERE member_id = $1 AND request_key = $2",
         )
         .bind(member_id)
@@ -907,6 +946,7 @@ impl<S: crate::sql::Dialect> CaseSteps<S>
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,

@@ -11,28 +11,28 @@ use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus
 /// Ids per `IN (…)` list (SQLite binds at most 32,766 parameters a statement).
 pub const IDS_PER_LOOKUP: usize = 900;
 
-pub type EmployerRow = (
-    i64,
-    String,
-    String,
-    Option<i32>,
-    i64,
-    i64,
-    String,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-);
+#[derive(sqlx::FromRow)]
+pub struct EmployerRow {
+    pub employer_id: i64,
+    pub uscc: String,
+    pub name: String,
+    pub pay_day: Option<i32>,
+    pub employer_rate_ppm: i64,
+    pub member_rate_ppm: i64,
+    pub status: String,
+    pub opened_at_us: i64,
+    pub economic_type: Option<String>,
+    pub industry: Option<String>,
+    pub bank_account: Option<String>,
+    pub source: String,
+}
 
 /// The columns of an [`EmployerRow`], in order.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! employer_columns {
     () => {
-        "employer_id, uscc, name, pay_day, employer_rate_ppm, \
-     member_rate_ppm, status, opened_at_us, economic_type, industry, bank_account, source"
+        "employer_id, uscc, name, pay_day, employer_rate_ppm, member_rate_ppm, status, opened_at_us, economic_type, industry, bank_account, source"
     };
 }
 
@@ -41,8 +41,7 @@ macro_rules! employer_columns {
 #[macro_export]
 macro_rules! member_columns {
     () => {
-        "member_id, id_card, name, employer_id, status, wage_fen, \
-     employer_rate_ppm, member_rate_ppm, enrolled_at_us"
+        "member_id, id_card, name, employer_id, status, wage_fen, employer_rate_ppm, member_rate_ppm, enrolled_at_us"
     };
 }
 
@@ -51,102 +50,109 @@ macro_rules! member_columns {
 #[macro_export]
 macro_rules! bill_columns {
     () => {
-        "bill_id, employer_id, period, CAST(due_date AS TEXT), status, \
-     total_fen, line_count, created_at_us, paid_entry_id, CAST(paid_on AS TEXT), payment_channel, \
-     payment_reference, kind, reason, reversal_entry_id"
+        "bill_id, employer_id, period, CAST(due_date AS TEXT) AS due_date, status, total_fen, line_count, created_at_us, paid_entry_id, CAST(paid_on AS TEXT) AS paid_on, payment_channel, payment_reference, kind, reason, reversal_entry_id"
     };
 }
 
 pub fn employer_from(r: EmployerRow) -> StoreResult<EmployerRecord> {
     Ok(EmployerRecord {
-        employer_id: r.0,
-        uscc: r.1,
-        name: r.2,
-        pay_day: r.3,
-        employer_rate_ppm: r.4,
-        member_rate_ppm: r.5,
-        status: coded("employer", "status", &r.6, EmployerStatus::parse)?,
-        opened_at_us: r.7,
-        economic_type: r.8,
-        industry: r.9,
-        bank_account: r.10,
-        source: r.11,
+        employer_id: r.employer_id,
+        uscc: r.uscc,
+        name: r.name,
+        pay_day: r.pay_day,
+        employer_rate_ppm: r.employer_rate_ppm,
+        member_rate_ppm: r.member_rate_ppm,
+        status: coded("employer", "status", &r.status, EmployerStatus::parse)?,
+        opened_at_us: r.opened_at_us,
+        economic_type: r.economic_type,
+        industry: r.industry,
+        bank_account: r.bank_account,
+        source: r.source,
     })
 }
 
-pub type MemberRow = (
-    i64,
-    String,
-    String,
-    Option<i64>,
-    String,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    i64,
-);
+#[derive(sqlx::FromRow)]
+pub struct MemberRow {
+    pub member_id: i64,
+    pub id_card: String,
+    pub name: String,
+    pub employer_id: Option<i64>,
+    pub status: String,
+    pub wage_fen: i64,
+    pub employer_rate_ppm: Option<i64>,
+    pub member_rate_ppm: Option<i64>,
+    pub enrolled_at_us: i64,
+}
 
 pub fn member_from(r: MemberRow) -> StoreResult<MemberRecord> {
     Ok(MemberRecord {
-        member_id: r.0,
-        id_card: r.1,
-        name: r.2,
-        employer_id: r.3,
-        status: coded("member", "status", &r.4, MemberStatus::parse)?,
-        wage_fen: r.5,
-        employer_rate_ppm: r.6,
-        member_rate_ppm: r.7,
-        enrolled_at_us: r.8,
+        member_id: r.member_id,
+        id_card: r.id_card,
+        name: r.name,
+        employer_id: r.employer_id,
+        status: coded("member", "status", &r.status, MemberStatus::parse)?,
+        wage_fen: r.wage_fen,
+        employer_rate_ppm: r.employer_rate_ppm,
+        member_rate_ppm: r.member_rate_ppm,
+        enrolled_at_us: r.enrolled_at_us,
     })
 }
 
-pub type BillRow = (
-    i64,
-    i64,
-    i32,
-    String,
-    String,
-    i64,
-    i32,
-    i64,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<i64>,
-);
+#[derive(sqlx::FromRow)]
+pub struct BillRow {
+    pub bill_id: i64,
+    pub employer_id: i64,
+    pub period: i32,
+    pub due_date: String,
+    pub status: String,
+    pub total_fen: i64,
+    pub line_count: i32,
+    pub created_at_us: i64,
+    pub paid_entry_id: Option<i64>,
+    pub paid_on: Option<String>,
+    pub payment_channel: Option<String>,
+    pub payment_reference: Option<String>,
+    pub kind: String,
+    pub reason: Option<String>,
+    pub reversal_entry_id: Option<i64>,
+}
 
 pub fn bill_from(r: BillRow) -> StoreResult<BillRecord> {
     Ok(BillRecord {
-        bill_id: r.0,
-        employer_id: r.1,
-        period: r.2,
-        due_date: stored_date(&r.3)?,
-        status: coded("remittance_bill", "status", &r.4, BillStatus::parse)?,
-        total_fen: r.5,
-        line_count: r.6,
-        created_at_us: r.7,
-        paid_entry_id: r.8,
-        paid_on: r.9.as_deref().map(stored_date).transpose()?,
-        payment_channel: r.10,
-        payment_reference: r.11,
-        kind: coded("remittance_bill", "kind", &r.12, BillKind::parse)?,
-        reason: r.13,
-        reversal_entry_id: r.14,
+        bill_id: r.bill_id,
+        employer_id: r.employer_id,
+        period: r.period,
+        due_date: stored_date(&r.due_date)?,
+        status: coded("remittance_bill", "status", &r.status, BillStatus::parse)?,
+        total_fen: r.total_fen,
+        line_count: r.line_count,
+        created_at_us: r.created_at_us,
+        paid_entry_id: r.paid_entry_id,
+        paid_on: r.paid_on.as_deref().map(stored_date).transpose()?,
+        payment_channel: r.payment_channel,
+        payment_reference: r.payment_reference,
+        kind: coded("remittance_bill", "kind", &r.kind, BillKind::parse)?,
+        reason: r.reason,
+        reversal_entry_id: r.reversal_entry_id,
     })
 }
 
-pub type BillLineRow = (i32, i64, i64, i64, i64);
+#[derive(sqlx::FromRow)]
+pub struct BillLineRow {
+    pub line_no: i32,
+    pub member_id: i64,
+    pub base_fen: i64,
+    pub employer_fen: i64,
+    pub member_fen: i64,
+}
 
 pub fn bill_line_from(r: BillLineRow) -> BillLineRecord {
     BillLineRecord {
-        line_no: r.0,
-        member_id: r.1,
-        base_fen: r.2,
-        employer_fen: r.3,
-        member_fen: r.4,
+        line_no: r.line_no,
+        member_id: r.member_id,
+        base_fen: r.base_fen,
+        employer_fen: r.employer_fen,
+        member_fen: r.member_fen,
     }
 }
 
@@ -155,6 +161,7 @@ impl<S: crate::sql::Dialect> crate::CollectionStore for S
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,

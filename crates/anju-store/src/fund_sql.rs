@@ -242,111 +242,122 @@ pub trait FundStore: Send + Sync {
 }
 
 #[doc(hidden)]
-pub type DepositRow = (
-    i64,
-    String,
-    String,
-    i64,
-    i64,
-    String,
-    Option<String>,
-    String,
-    Option<i64>,
-    Option<i64>,
-    String,
-    String,
-    i64,
-);
+#[derive(sqlx::FromRow)]
+pub struct DepositRow {
+    pub deposit_id: i64,
+    pub bank: String,
+    pub kind: String,
+    pub amount_fen: i64,
+    pub rate_ppm: i64,
+    pub placed_on: String,
+    pub matures_on: Option<String>,
+    pub status: String,
+    pub interest_fen: Option<i64>,
+    pub entry_id: Option<i64>,
+    pub note: String,
+    pub created_by: String,
+    pub created_at_us: i64,
+}
 
 #[doc(hidden)]
 pub fn deposit_from(r: DepositRow) -> StoreResult<FundDepositRecord> {
     Ok(FundDepositRecord {
-        deposit_id: r.0,
-        bank: r.1,
-        kind: coded("fund_deposit", "kind", &r.2, DepositKind::parse)?,
-        amount_fen: r.3,
-        rate_ppm: r.4,
-        placed_on: crate::rows::stored_date(&r.5)?,
-        matures_on: r.6.as_deref().map(crate::rows::stored_date).transpose()?,
-        status: coded("fund_deposit", "status", &r.7, DepositStatus::parse)?,
-        interest_fen: r.8,
-        entry_id: r.9,
-        note: r.10,
-        created_by: r.11,
-        created_at_us: r.12,
+        deposit_id: r.deposit_id,
+        bank: r.bank,
+        kind: coded("fund_deposit", "kind", &r.kind, DepositKind::parse)?,
+        amount_fen: r.amount_fen,
+        rate_ppm: r.rate_ppm,
+        placed_on: crate::rows::stored_date(&r.placed_on)?,
+        matures_on: r
+            .matures_on
+            .as_deref()
+            .map(crate::rows::stored_date)
+            .transpose()?,
+        status: coded("fund_deposit", "status", &r.status, DepositStatus::parse)?,
+        interest_fen: r.interest_fen,
+        entry_id: r.entry_id,
+        note: r.note,
+        created_by: r.created_by,
+        created_at_us: r.created_at_us,
     })
 }
 
 #[doc(hidden)]
-pub type AlertRow = (
-    i64,
-    String,
-    String,
-    i64,
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-);
+#[derive(sqlx::FromRow)]
+pub struct AlertRow {
+    pub alert_id: i64,
+    pub indicator: String,
+    pub level: String,
+    pub value_ppm: i64,
+    pub threshold_ppm: i64,
+    pub message: String,
+    pub raised_on: String,
+    pub cleared_on: Option<String>,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at_us: Option<i64>,
+    pub ack_note: Option<String>,
+}
 
 #[doc(hidden)]
 pub fn alert_from(r: AlertRow) -> StoreResult<FundAlertRecord> {
     Ok(FundAlertRecord {
-        alert_id: r.0,
-        indicator: r.1,
-        level: r.2,
-        value_ppm: r.3,
-        threshold_ppm: r.4,
-        message: r.5,
-        raised_on: crate::rows::stored_date(&r.6)?,
-        cleared_on: r.7.as_deref().map(crate::rows::stored_date).transpose()?,
-        acknowledged_by: r.8,
-        acknowledged_at_us: r.9,
-        ack_note: r.10,
+        alert_id: r.alert_id,
+        indicator: r.indicator,
+        level: r.level,
+        value_ppm: r.value_ppm,
+        threshold_ppm: r.threshold_ppm,
+        message: r.message,
+        raised_on: crate::rows::stored_date(&r.raised_on)?,
+        cleared_on: r
+            .cleared_on
+            .as_deref()
+            .map(crate::rows::stored_date)
+            .transpose()?,
+        acknowledged_by: r.acknowledged_by,
+        acknowledged_at_us: r.acknowledged_at_us,
+        ack_note: r.ack_note,
     })
 }
 
 #[doc(hidden)]
-pub type DistributionRow = (
-    i32,
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    i64,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-);
+#[derive(sqlx::FromRow)]
+pub struct DistributionRow {
+    pub year: i32,
+    pub status: String,
+    pub value_added_fen: i64,
+    pub reserve_fen: i64,
+    pub management_fen: i64,
+    pub public_rental_fen: i64,
+    pub reserve_reason: String,
+    pub prepared_by: String,
+    pub prepared_at_us: i64,
+    pub approved_by: Option<String>,
+    pub approved_at_us: Option<i64>,
+    pub closing_entry_id: Option<i64>,
+    pub entry_id: Option<i64>,
+}
 
 #[doc(hidden)]
 pub fn distribution_from(r: DistributionRow) -> StoreResult<DistributionRecord> {
     Ok(DistributionRecord {
-        year: r.0,
+        year: r.year,
         status: coded(
             "fund_distribution",
             "status",
-            &r.1,
+            &r.status,
             DistributionStatus::parse,
         )?,
-        value_added_fen: r.2,
-        reserve_fen: r.3,
-        management_fen: r.4,
-        public_rental_fen: r.5,
-        reserve_reason: r.6,
-        prepared_by: r.7,
-        prepared_at_us: r.8,
-        approved_by: r.9,
-        approved_at_us: r.10,
-        closing_entry_id: r.11,
-        entry_id: r.12,
+        value_added_fen: r.value_added_fen,
+        reserve_fen: r.reserve_fen,
+        management_fen: r.management_fen,
+        public_rental_fen: r.public_rental_fen,
+        reserve_reason: r.reserve_reason,
+        prepared_by: r.prepared_by,
+        prepared_at_us: r.prepared_at_us,
+        approved_by: r.approved_by,
+        approved_at_us: r.approved_at_us,
+        closing_entry_id: r.closing_entry_id,
+        entry_id: r.entry_id,
     })
 }
 
@@ -384,6 +395,7 @@ impl<S: crate::sql::Dialect> crate::fund_sql::FundStore for S
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,
@@ -402,7 +414,7 @@ where
         from: anju_domain::Date,
         to: anju_domain::Date,
     ) -> crate::StoreResult<Vec<crate::fund_sql::GlDayRow>> {
-        let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as("SELECT CAST(value_date AS TEXT), gl_code, business_type, debit_fen, credit_fen \
+        let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as("SELECT CAST(value_date AS TEXT) AS value_date, gl_code, business_type, debit_fen, credit_fen \
              FROM gl_day WHERE value_date BETWEEN $1 AND $2 ORDER BY value_date, gl_code, business_type")
         .bind(S::day(from))
         .bind(S::day(to))
@@ -639,7 +651,7 @@ where
         from: anju_domain::Date,
         to: anju_domain::Date,
     ) -> crate::StoreResult<Vec<(anju_domain::Date, i64)>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT CAST(i.due_date AS TEXT), CAST(SUM(i.principal_fen + i.interest_fen \
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT CAST(i.due_date AS TEXT) AS due_date, CAST(SUM(i.principal_fen + i.interest_fen \
              - i.paid_principal_fen - i.paid_interest_fen) AS BIGINT) \
              FROM loan_installment i JOIN loan l ON l.loan_id = i.loan_id \
              WHERE l.status = 'active' AND i.status <> 'paid' AND i.due_date BETWEEN $1 AND $2 GROUP BY i.due_date ORDER BY i.due_date")
@@ -704,8 +716,8 @@ where
 
     async fn fund_deposits(&self) -> crate::StoreResult<Vec<crate::fund_sql::FundDepositRecord>> {
         let rows: Vec<crate::fund_sql::DepositRow> = sqlx::query_as(
-            "SELECT deposit_id, bank, kind, amount_fen, rate_ppm, CAST(placed_on AS TEXT), \
-             CAST(matures_on AS TEXT), status, interest_fen, entry_id, note, created_by, created_at_us \
+            "SELECT deposit_id, bank, kind, amount_fen, rate_ppm, CAST(placed_on AS TEXT) AS placed_on, \
+             CAST(matures_on AS TEXT) AS matures_on, status, interest_fen, entry_id, note, created_by, created_at_us \
              FROM fund_deposit ORDER BY status, placed_on, deposit_id",
         )
         .fetch_all(self.reader())
@@ -757,7 +769,7 @@ where
         year: Option<i32>,
     ) -> crate::StoreResult<Vec<crate::fund_sql::FundInputRecord>> {
         let rows: Vec<(i64, i32, String, String, String, String, i64, String)> = sqlx::query_as(
-            "SELECT input_id, year, input_key, value_text, CAST(entered_on AS TEXT), entered_by, \
+            "SELECT input_id, year, input_key, value_text, CAST(entered_on AS TEXT) AS entered_on, entered_by, \
              entered_at_us, note FROM fund_input WHERE $1 IS NULL OR year = $1 \
              ORDER BY year, input_key, input_id",
         )
@@ -851,8 +863,8 @@ where
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::fund_sql::FundAlertRecord>> {
         let rows: Vec<crate::fund_sql::AlertRow> = sqlx::query_as(
-            "SELECT alert_id, indicator, level, value_ppm, threshold_ppm, message, CAST(raised_on AS TEXT), \
-             CAST(cleared_on AS TEXT), acknowledged_by, acknowledged_at_us, ack_note FROM fund_alert \
+            "SELECT alert_id, indicator, level, value_ppm, threshold_ppm, message, CAST(raised_on AS TEXT) AS raised_on, \
+             CAST(cleared_on AS TEXT) AS cleared_on, acknowledged_by, acknowledged_at_us, ack_note FROM fund_alert \
              ORDER BY CASE WHEN cleared_on IS NULL THEN 0 ELSE 1 END, alert_id DESC LIMIT $1",
         )
         .bind(i64::from(limit))

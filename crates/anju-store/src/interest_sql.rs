@@ -69,13 +69,22 @@ pub trait InterestStore: Send + Sync {
     ) -> StoreResult<Vec<i64>>;
 }
 
-pub type RunRow = (i32, String, Option<String>);
+#[derive(sqlx::FromRow)]
+pub struct RunRow {
+    pub end_year: i32,
+    pub started_on: String,
+    pub finished_on: Option<String>,
+}
 
 pub fn run_from(r: RunRow) -> StoreResult<InterestRunRecord> {
     Ok(InterestRunRecord {
-        end_year: r.0,
-        started_on: crate::rows::stored_date(&r.1)?,
-        finished_on: r.2.as_deref().map(crate::rows::stored_date).transpose()?,
+        end_year: r.end_year,
+        started_on: crate::rows::stored_date(&r.started_on)?,
+        finished_on: r
+            .finished_on
+            .as_deref()
+            .map(crate::rows::stored_date)
+            .transpose()?,
     })
 }
 
@@ -91,6 +100,7 @@ impl<S: crate::sql::Dialect> crate::InterestStore for S
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,
@@ -159,7 +169,7 @@ where
 
     async fn interest_runs(&self) -> crate::StoreResult<Vec<crate::InterestRunRecord>> {
         let rows: Vec<crate::interest_sql::RunRow> = sqlx::query_as(
-            "SELECT end_year, CAST(started_on AS TEXT), CAST(finished_on AS TEXT) \
+            "SELECT end_year, CAST(started_on AS TEXT) AS started_on, CAST(finished_on AS TEXT) AS finished_on \
              FROM interest_run ORDER BY end_year DESC",
         )
         .fetch_all(self.writer())
@@ -177,7 +187,7 @@ where
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::RecheckRecord>> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT member_id, CAST(from_day AS TEXT) FROM interest_recheck \
+            "SELECT member_id, CAST(from_day AS TEXT) AS from_day FROM interest_recheck \
              WHERE from_day <= $1 AND member_id > $2 ORDER BY member_id LIMIT $3",
         )
         .bind(S::day(through))
@@ -197,7 +207,7 @@ where
         last: i64,
     ) -> crate::StoreResult<Vec<crate::RecheckRecord>> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT member_id, CAST(from_day AS TEXT) FROM interest_recheck \
+            "SELECT member_id, CAST(from_day AS TEXT) AS from_day FROM interest_recheck \
              WHERE member_id BETWEEN $1 AND $2 ORDER BY member_id",
         )
         .bind(first)

@@ -56,6 +56,7 @@ impl<S: crate::sql::Dialect> LedgerStore for S
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,
@@ -96,7 +97,7 @@ where
 
     async fn entry(&self, id: EntryId) -> StoreResult<Option<StoredEntry>> {
         let head: Option<EntryHeadRow> = sqlx::query_as(
-            "SELECT business_type, CAST(value_date AS TEXT), booked_at_us, idempotency_key, memo, reverses_entry_id \
+            "SELECT business_type, CAST(value_date AS TEXT) AS value_date, booked_at_us, idempotency_key, memo, reverses_entry_id \
              FROM journal_entry WHERE entry_id = $1",
         )
         .bind(id.0)
@@ -107,7 +108,7 @@ where
             return Ok(None);
         };
         let lines: Vec<LineRow> = sqlx::query_as(
-            "SELECT gl_code, member_id, employer_id, loan_id, CAST(side AS TEXT), amount_fen FROM posting_line \
+            "SELECT gl_code, member_id, employer_id, loan_id, CAST(side AS TEXT) AS side, amount_fen FROM posting_line \
              WHERE entry_id = $1 ORDER BY line_no",
         )
         .bind(id.0)
@@ -156,7 +157,7 @@ where
         let limit = limit.clamp(1, MAX_PAGE);
         let (after_entry, after_line) = after.map_or((i64::MIN, 0), |c| (c.entry_id.0, c.line_no));
         let rows: Vec<MovementRow> = sqlx::query_as(
-            "SELECT l.entry_id, l.line_no, e.business_type, CAST(l.value_date AS TEXT), e.booked_at_us, CAST(l.side AS TEXT), \
+            "SELECT l.entry_id, l.line_no, e.business_type, CAST(l.value_date AS TEXT) AS value_date, e.booked_at_us, CAST(l.side AS TEXT) AS side, \
              l.amount_fen, e.memo FROM posting_line l JOIN journal_entry e ON e.entry_id = l.entry_id \
              WHERE l.member_id = $1 AND (l.entry_id > $2 OR (l.entry_id = $2 AND l.line_no > $3)) \
              ORDER BY l.entry_id, l.line_no LIMIT $4",
@@ -174,7 +175,7 @@ where
     async fn employer_movements(&self, employer_id: i64, limit: u32) -> StoreResult<Vec<Movement>> {
         let limit = limit.clamp(1, MAX_PAGE);
         let rows: Vec<MovementRow> = sqlx::query_as(
-            "SELECT l.entry_id, l.line_no, e.business_type, CAST(l.value_date AS TEXT), e.booked_at_us, CAST(l.side AS TEXT), \
+            "SELECT l.entry_id, l.line_no, e.business_type, CAST(l.value_date AS TEXT) AS value_date, e.booked_at_us, CAST(l.side AS TEXT) AS side, \
              l.amount_fen, e.memo FROM posting_line l JOIN journal_entry e ON e.entry_id = l.entry_id \
              WHERE l.employer_id = $1 ORDER BY l.entry_id DESC, l.line_no LIMIT $2",
         )

@@ -347,6 +347,7 @@ impl<S: crate::sql::Dialect> LoanSteps<S>
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,
@@ -363,85 +364,101 @@ where
     fn loan_of_row(r: &<S::Db as sqlx::Database>::Row) -> crate::StoreResult<crate::LoanRecord> {
         use sqlx::Row;
         Ok(crate::LoanRecord {
-            loan_id: r.try_get(0).map_err(crate::sql::backend)?,
-            member_id: r.try_get(1).map_err(crate::sql::backend)?,
+            loan_id: r.try_get("loan_id").map_err(crate::sql::backend)?,
+            member_id: r.try_get("member_id").map_err(crate::sql::backend)?,
             product: crate::rows::coded(
                 "loan",
                 "product",
-                r.try_get(2).map_err(crate::sql::backend)?,
+                r.try_get("product").map_err(crate::sql::backend)?,
                 anju_domain::loan::LoanProduct::parse,
             )?,
             status: crate::rows::coded(
                 "loan",
                 "status",
-                r.try_get(3).map_err(crate::sql::backend)?,
+                r.try_get("status").map_err(crate::sql::backend)?,
                 anju_domain::loan::LoanStatus::parse,
             )?,
             applied_on: crate::rows::stored_date(
                 &r.try_get::<String, _>(4).map_err(crate::sql::backend)?,
             )?,
-            applicant: r.try_get(5).map_err(crate::sql::backend)?,
-            request_key: r.try_get(6).map_err(crate::sql::backend)?,
-            co_borrowers: r.try_get(7).map_err(crate::sql::backend)?,
+            applicant: r.try_get("applicant").map_err(crate::sql::backend)?,
+            request_key: r.try_get("request_key").map_err(crate::sql::backend)?,
+            co_borrowers: r.try_get("co_borrowers").map_err(crate::sql::backend)?,
             property_kind: crate::rows::coded(
                 "loan",
                 "property_kind",
-                r.try_get(8).map_err(crate::sql::backend)?,
+                r.try_get("property_kind").map_err(crate::sql::backend)?,
                 anju_domain::loan::PropertyKind::parse,
             )?,
-            property_address: r.try_get(9).map_err(crate::sql::backend)?,
-            price_fen: r.try_get(10).map_err(crate::sql::backend)?,
-            appraisal_fen: r.try_get(11).map_err(crate::sql::backend)?,
-            area_centi_m2: r.try_get(12).map_err(crate::sql::backend)?,
-            monthly_income_fen: r.try_get(13).map_err(crate::sql::backend)?,
+            property_address: r.try_get("property_address").map_err(crate::sql::backend)?,
+            price_fen: r.try_get("price_fen").map_err(crate::sql::backend)?,
+            appraisal_fen: r.try_get("appraisal_fen").map_err(crate::sql::backend)?,
+            area_centi_m2: r.try_get("area_centi_m2").map_err(crate::sql::backend)?,
+            monthly_income_fen: r
+                .try_get("monthly_income_fen")
+                .map_err(crate::sql::backend)?,
             credit_grade: crate::rows::coded(
                 "loan",
                 "credit_grade",
-                r.try_get(14).map_err(crate::sql::backend)?,
+                r.try_get("credit_grade").map_err(crate::sql::backend)?,
                 anju_domain::loan::CreditGrade::parse,
             )?,
-            first_home: r.try_get(15).map_err(crate::sql::backend)?,
-            family: r.try_get(16).map_err(crate::sql::backend)?,
-            amount_fen: r.try_get(17).map_err(crate::sql::backend)?,
-            months: r.try_get(18).map_err(crate::sql::backend)?,
+            first_home: r.try_get("first_home").map_err(crate::sql::backend)?,
+            family: r.try_get("family").map_err(crate::sql::backend)?,
+            amount_fen: r.try_get("amount_fen").map_err(crate::sql::backend)?,
+            months: r.try_get("months").map_err(crate::sql::backend)?,
             method: crate::rows::coded(
                 "loan",
                 "method",
-                r.try_get(19).map_err(crate::sql::backend)?,
+                r.try_get("method").map_err(crate::sql::backend)?,
                 anju_domain::loan::Method::parse,
             )?,
-            rate_ppm: r.try_get(20).map_err(crate::sql::backend)?,
-            limit_fen: r.try_get(21).map_err(crate::sql::backend)?,
-            binding_cap: r.try_get(22).map_err(crate::sql::backend)?,
-            caps: r.try_get(23).map_err(crate::sql::backend)?,
-            remote_centre: r.try_get(24).map_err(crate::sql::backend)?,
-            remote_certificate_no: r.try_get(25).map_err(crate::sql::backend)?,
-            remote_balance_fen: r.try_get(26).map_err(crate::sql::backend)?,
-            remote_months: r.try_get(27).map_err(crate::sql::backend)?,
-            commercial_bank: r.try_get(28).map_err(crate::sql::backend)?,
-            commercial_amount_fen: r.try_get(29).map_err(crate::sql::backend)?,
-            commercial_rate_ppm: r.try_get(30).map_err(crate::sql::backend)?,
-            seller_name: r.try_get(31).map_err(crate::sql::backend)?,
-            seller_account: r.try_get(32).map_err(crate::sql::backend)?,
-            repay_card: r.try_get(33).map_err(crate::sql::backend)?,
-            entrusted: r.try_get(34).map_err(crate::sql::backend)?,
-            needs_second: r.try_get(35).map_err(crate::sql::backend)?,
-            reviewed_by: r.try_get(36).map_err(crate::sql::backend)?,
-            approved_by: r.try_get(37).map_err(crate::sql::backend)?,
-            second_approved_by: r.try_get(38).map_err(crate::sql::backend)?,
-            note: r.try_get(39).map_err(crate::sql::backend)?,
-            contract_no: r.try_get(40).map_err(crate::sql::backend)?,
-            mortgage_no: r.try_get(41).map_err(crate::sql::backend)?,
+            rate_ppm: r.try_get("rate_ppm").map_err(crate::sql::backend)?,
+            limit_fen: r.try_get("limit_fen").map_err(crate::sql::backend)?,
+            binding_cap: r.try_get("binding_cap").map_err(crate::sql::backend)?,
+            caps: r.try_get("caps").map_err(crate::sql::backend)?,
+            remote_centre: r.try_get("remote_centre").map_err(crate::sql::backend)?,
+            remote_certificate_no: r
+                .try_get("remote_certificate_no")
+                .map_err(crate::sql::backend)?,
+            remote_balance_fen: r
+                .try_get("remote_balance_fen")
+                .map_err(crate::sql::backend)?,
+            remote_months: r.try_get("remote_months").map_err(crate::sql::backend)?,
+            commercial_bank: r.try_get("commercial_bank").map_err(crate::sql::backend)?,
+            commercial_amount_fen: r
+                .try_get("commercial_amount_fen")
+                .map_err(crate::sql::backend)?,
+            commercial_rate_ppm: r
+                .try_get("commercial_rate_ppm")
+                .map_err(crate::sql::backend)?,
+            seller_name: r.try_get("seller_name").map_err(crate::sql::backend)?,
+            seller_account: r.try_get("seller_account").map_err(crate::sql::backend)?,
+            repay_card: r.try_get("repay_card").map_err(crate::sql::backend)?,
+            entrusted: r.try_get("entrusted").map_err(crate::sql::backend)?,
+            needs_second: r.try_get("needs_second").map_err(crate::sql::backend)?,
+            reviewed_by: r.try_get("reviewed_by").map_err(crate::sql::backend)?,
+            approved_by: r.try_get("approved_by").map_err(crate::sql::backend)?,
+            second_approved_by: r
+                .try_get("second_approved_by")
+                .map_err(crate::sql::backend)?,
+            note: r.try_get("note").map_err(crate::sql::backend)?,
+            contract_no: r.try_get("contract_no").map_err(crate::sql::backend)?,
+            mortgage_no: r.try_get("mortgage_no").map_err(crate::sql::backend)?,
             disbursed_on: r
                 .try_get::<Option<String>, _>(42)
                 .map_err(crate::sql::backend)?
                 .as_deref()
                 .map(crate::rows::stored_date)
                 .transpose()?,
-            disbursement_entry_id: r.try_get(43).map_err(crate::sql::backend)?,
-            payout_reference: r.try_get(44).map_err(crate::sql::backend)?,
-            outstanding_fen: r.try_get(45).map_err(crate::sql::backend)?,
-            overdue_principal_fen: r.try_get(46).map_err(crate::sql::backend)?,
+            disbursement_entry_id: r
+                .try_get("disbursement_entry_id")
+                .map_err(crate::sql::backend)?,
+            payout_reference: r.try_get("payout_reference").map_err(crate::sql::backend)?,
+            outstanding_fen: r.try_get("outstanding_fen").map_err(crate::sql::backend)?,
+            overdue_principal_fen: r
+                .try_get("overdue_principal_fen")
+                .map_err(crate::sql::backend)?,
             overdue_since: r
                 .try_get::<Option<String>, _>(47)
                 .map_err(crate::sql::backend)?
@@ -451,11 +468,15 @@ where
             grade: crate::rows::coded(
                 "loan",
                 "grade",
-                r.try_get(48).map_err(crate::sql::backend)?,
+                r.try_get("grade").map_err(crate::sql::backend)?,
                 anju_domain::loan::Grade::parse,
             )?,
-            consecutive_overdue: r.try_get(49).map_err(crate::sql::backend)?,
-            cumulative_overdue: r.try_get(50).map_err(crate::sql::backend)?,
+            consecutive_overdue: r
+                .try_get("consecutive_overdue")
+                .map_err(crate::sql::backend)?,
+            cumulative_overdue: r
+                .try_get("cumulative_overdue")
+                .map_err(crate::sql::backend)?,
             last_run_on: r
                 .try_get::<Option<String>, _>(51)
                 .map_err(crate::sql::backend)?
@@ -468,13 +489,15 @@ where
                 .as_deref()
                 .map(crate::rows::stored_date)
                 .transpose()?,
-            release_certificate: r.try_get(53).map_err(crate::sql::backend)?,
-            updated_at_us: r.try_get(54).map_err(crate::sql::backend)?,
-            facts_source: r.try_get(55).map_err(crate::sql::backend)?,
+            release_certificate: r
+                .try_get("release_certificate")
+                .map_err(crate::sql::backend)?,
+            updated_at_us: r.try_get("updated_at_us").map_err(crate::sql::backend)?,
+            facts_source: r.try_get("facts_source").map_err(crate::sql::backend)?,
             applied_via: crate::rows::coded(
                 "loan",
                 "applied_via",
-                r.try_get(56).map_err(crate::sql::backend)?,
+                r.try_get("applied_via").map_err(crate::sql::backend)?,
                 anju_domain::access::Channel::parse,
             )?,
         })
@@ -485,17 +508,21 @@ where
     ) -> crate::StoreResult<crate::InstallmentRecord> {
         use sqlx::Row;
         Ok(crate::InstallmentRecord {
-            loan_id: r.try_get(0).map_err(crate::sql::backend)?,
-            period: r.try_get(1).map_err(crate::sql::backend)?,
+            loan_id: r.try_get("loan_id").map_err(crate::sql::backend)?,
+            period: r.try_get("period").map_err(crate::sql::backend)?,
             due_date: crate::rows::stored_date(
                 &r.try_get::<String, _>(2).map_err(crate::sql::backend)?,
             )?,
-            principal_fen: r.try_get(3).map_err(crate::sql::backend)?,
-            interest_fen: r.try_get(4).map_err(crate::sql::backend)?,
-            paid_principal_fen: r.try_get(5).map_err(crate::sql::backend)?,
-            paid_interest_fen: r.try_get(6).map_err(crate::sql::backend)?,
-            paid_penalty_fen: r.try_get(7).map_err(crate::sql::backend)?,
-            penalty_owed_fen: r.try_get(8).map_err(crate::sql::backend)?,
+            principal_fen: r.try_get("principal_fen").map_err(crate::sql::backend)?,
+            interest_fen: r.try_get("interest_fen").map_err(crate::sql::backend)?,
+            paid_principal_fen: r
+                .try_get("paid_principal_fen")
+                .map_err(crate::sql::backend)?,
+            paid_interest_fen: r
+                .try_get("paid_interest_fen")
+                .map_err(crate::sql::backend)?,
+            paid_penalty_fen: r.try_get("paid_penalty_fen").map_err(crate::sql::backend)?,
+            penalty_owed_fen: r.try_get("penalty_owed_fen").map_err(crate::sql::backend)?,
             penalty_from: r
                 .try_get::<Option<String>, _>(9)
                 .map_err(crate::sql::backend)?
@@ -505,7 +532,7 @@ where
             status: crate::rows::coded(
                 "loan_installment",
                 "status",
-                r.try_get(10).map_err(crate::sql::backend)?,
+                r.try_get("status").map_err(crate::sql::backend)?,
                 anju_domain::loan::InstallmentStatus::parse,
             )?,
             paid_on: r
@@ -522,23 +549,23 @@ where
     ) -> crate::StoreResult<crate::LoanEventRecord> {
         use sqlx::Row;
         Ok(crate::LoanEventRecord {
-            loan_id: r.try_get(0).map_err(crate::sql::backend)?,
-            event_key: r.try_get(1).map_err(crate::sql::backend)?,
+            loan_id: r.try_get("loan_id").map_err(crate::sql::backend)?,
+            event_key: r.try_get("event_key").map_err(crate::sql::backend)?,
             happened_on: crate::rows::stored_date(
                 &r.try_get::<String, _>(2).map_err(crate::sql::backend)?,
             )?,
             kind: crate::rows::coded(
                 "loan_event",
                 "kind",
-                r.try_get(3).map_err(crate::sql::backend)?,
+                r.try_get("kind").map_err(crate::sql::backend)?,
                 anju_domain::loan::LoanEventKind::parse,
             )?,
-            amount_fen: r.try_get(4).map_err(crate::sql::backend)?,
-            principal_fen: r.try_get(5).map_err(crate::sql::backend)?,
-            interest_fen: r.try_get(6).map_err(crate::sql::backend)?,
-            penalty_fen: r.try_get(7).map_err(crate::sql::backend)?,
-            entry_id: r.try_get(8).map_err(crate::sql::backend)?,
-            note: r.try_get(9).map_err(crate::sql::backend)?,
+            amount_fen: r.try_get("amount_fen").map_err(crate::sql::backend)?,
+            principal_fen: r.try_get("principal_fen").map_err(crate::sql::backend)?,
+            interest_fen: r.try_get("interest_fen").map_err(crate::sql::backend)?,
+            penalty_fen: r.try_get("penalty_fen").map_err(crate::sql::backend)?,
+            entry_id: r.try_get("entry_id").map_err(crate::sql::backend)?,
+            note: r.try_get("note").map_err(crate::sql::backend)?,
         })
     }
 
@@ -600,6 +627,7 @@ impl<S: crate::sql::Dialect> crate::LoanStore for S
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,
@@ -796,7 +824,7 @@ where
         loan_id: i64,
     ) -> crate::StoreResult<Vec<(i64, Option<anju_domain::Date>)>> {
         let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
-            "SELECT member_id, CAST(consented_on AS TEXT) FROM loan_party \
+            "SELECT member_id, CAST(consented_on AS TEXT) AS consented_on FROM loan_party \
              WHERE loan_id = $1 AND role = 'co' ORDER BY member_id",
         )
         .bind(loan_id)
@@ -906,7 +934,7 @@ where
         loan_id: i64,
     ) -> crate::StoreResult<Vec<(anju_domain::Date, i64, String)>> {
         let rows: Vec<(String, i64, String)> = sqlx::query_as(
-            "SELECT CAST(effective_from AS TEXT), rate_ppm, reason FROM loan_rate WHERE loan_id = $1 ORDER BY effective_from",
+            "SELECT CAST(effective_from AS TEXT) AS effective_from, rate_ppm, reason FROM loan_rate WHERE loan_id = $1 ORDER BY effective_from",
         )
         .bind(loan_id)
         .fetch_all(self.writer())
@@ -1253,6 +1281,7 @@ impl<S: crate::sql::Dialect> KeySteps<S>
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,

@@ -116,42 +116,43 @@ pub struct RepaymentAgreementRecord {
     pub created_at_us: i64,
 }
 
-pub type AgreementRow = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    i64,
-    i32,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-);
+#[derive(sqlx::FromRow)]
+pub struct AgreementRow {
+    pub agreement_id: i64,
+    pub member_id: i64,
+    pub kind: String,
+    pub lender: String,
+    pub loan_contract_no: String,
+    pub monthly_fen: i64,
+    pub pay_day: i32,
+    pub bank_card: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub status: String,
+    pub signed_by: String,
+    pub created_at_us: i64,
+}
 
 pub fn repayment_agreement_from(r: AgreementRow) -> StoreResult<RepaymentAgreementRecord> {
     Ok(RepaymentAgreementRecord {
-        agreement_id: r.0,
-        member_id: r.1,
-        kind: coded("repayment_agreement", "kind", &r.2, AgreementKind::parse)?,
-        lender: r.3,
-        loan_contract_no: r.4,
-        monthly_fen: r.5,
-        pay_day: r.6,
-        bank_card: r.7,
-        starts_on: crate::rows::stored_date(&r.8)?,
-        ends_on: crate::rows::stored_date(&r.9)?,
+        agreement_id: r.agreement_id,
+        member_id: r.member_id,
+        kind: coded("repayment_agreement", "kind", &r.kind, AgreementKind::parse)?,
+        lender: r.lender,
+        loan_contract_no: r.loan_contract_no,
+        monthly_fen: r.monthly_fen,
+        pay_day: r.pay_day,
+        bank_card: r.bank_card,
+        starts_on: crate::rows::stored_date(&r.starts_on)?,
+        ends_on: crate::rows::stored_date(&r.ends_on)?,
         status: coded(
             "repayment_agreement",
             "status",
-            &r.10,
+            &r.status,
             AgreementStatus::parse,
         )?,
-        signed_by: r.11,
-        created_at_us: r.12,
+        signed_by: r.signed_by,
+        created_at_us: r.created_at_us,
     })
 }
 
@@ -161,7 +162,7 @@ pub fn repayment_agreement_from(r: AgreementRow) -> StoreResult<RepaymentAgreeme
 macro_rules! repayment_agreement_columns {
     () => {
         "agreement_id, member_id, kind, lender, loan_contract_no, monthly_fen, pay_day, bank_card, \
-         CAST(starts_on AS TEXT), CAST(ends_on AS TEXT), status, signed_by, created_at_us"
+         CAST(starts_on AS TEXT) AS starts_on, CAST(ends_on AS TEXT) AS ends_on, status, signed_by, created_at_us"
     };
 }
 
@@ -355,30 +356,47 @@ macro_rules! withdrawal_columns {
     };
 }
 
-pub type DocumentRow = (i64, i32, String, String, String, i64, String, Vec<u8>);
+#[derive(sqlx::FromRow)]
+pub struct DocumentRow {
+    pub withdrawal_id: i64,
+    pub doc_no: i32,
+    pub doc_type: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub content: Vec<u8>,
+}
 
 pub fn document_from(r: DocumentRow) -> DocumentRecord {
     DocumentRecord {
-        withdrawal_id: r.0,
-        doc_no: r.1,
-        doc_type: r.2,
-        file_name: r.3,
-        content_type: r.4,
-        size_bytes: r.5,
-        sha256: r.6,
-        content: r.7,
+        withdrawal_id: r.withdrawal_id,
+        doc_no: r.doc_no,
+        doc_type: r.doc_type,
+        file_name: r.file_name,
+        content_type: r.content_type,
+        size_bytes: r.size_bytes,
+        sha256: r.sha256,
+        content: r.content,
     }
 }
 
-pub type BlacklistRow = (String, String, String, String, String);
+#[derive(sqlx::FromRow)]
+pub struct BlacklistRow {
+    pub id_card: String,
+    pub listed_on: String,
+    pub expires_on: String,
+    pub reason: String,
+    pub source: String,
+}
 
 pub fn blacklist_from(r: BlacklistRow) -> StoreResult<BlacklistRecord> {
     Ok(BlacklistRecord {
-        id_card: r.0,
-        listed_on: crate::rows::stored_date(&r.1)?,
-        expires_on: crate::rows::stored_date(&r.2)?,
-        reason: r.3,
-        source: r.4,
+        id_card: r.id_card,
+        listed_on: crate::rows::stored_date(&r.listed_on)?,
+        expires_on: crate::rows::stored_date(&r.expires_on)?,
+        reason: r.reason,
+        source: r.source,
     })
 }
 
@@ -389,6 +407,7 @@ impl<S: crate::sql::Dialect> WithdrawalSteps<S>
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,
@@ -419,49 +438,52 @@ where
         r: &<S::Db as sqlx::Database>::Row,
     ) -> crate::StoreResult<crate::WithdrawalRecord> {
         use sqlx::Row;
-        let evidence_date: Option<String> = r.try_get(7).map_err(crate::sql::backend)?;
-        let applied_on: String = r.try_get(11).map_err(crate::sql::backend)?;
+        let evidence_date: Option<String> =
+            r.try_get("evidence_date").map_err(crate::sql::backend)?;
+        let applied_on: String = r.try_get("applied_on").map_err(crate::sql::backend)?;
         Ok(crate::WithdrawalRecord {
-            withdrawal_id: r.try_get(0).map_err(crate::sql::backend)?,
-            member_id: r.try_get(1).map_err(crate::sql::backend)?,
-            reason: r.try_get(2).map_err(crate::sql::backend)?,
-            amount_fen: r.try_get(3).map_err(crate::sql::backend)?,
-            months: r.try_get(4).map_err(crate::sql::backend)?,
+            withdrawal_id: r.try_get("withdrawal_id").map_err(crate::sql::backend)?,
+            member_id: r.try_get("member_id").map_err(crate::sql::backend)?,
+            reason: r.try_get("reason").map_err(crate::sql::backend)?,
+            amount_fen: r.try_get("amount_fen").map_err(crate::sql::backend)?,
+            months: r.try_get("months").map_err(crate::sql::backend)?,
             evidence_kind: crate::rows::coded(
                 "withdrawal",
                 "evidence_kind",
-                r.try_get(5).map_err(crate::sql::backend)?,
+                r.try_get("evidence_kind").map_err(crate::sql::backend)?,
                 anju_domain::policy::EvidenceKind::parse,
             )?,
-            evidence_no: r.try_get(6).map_err(crate::sql::backend)?,
+            evidence_no: r.try_get("evidence_no").map_err(crate::sql::backend)?,
             evidence_date: evidence_date
                 .as_deref()
                 .map(crate::rows::stored_date)
                 .transpose()?,
-            evidence_amount_fen: r.try_get(8).map_err(crate::sql::backend)?,
+            evidence_amount_fen: r
+                .try_get("evidence_amount_fen")
+                .map_err(crate::sql::backend)?,
             status: crate::rows::coded(
                 "withdrawal",
                 "status",
-                r.try_get(9).map_err(crate::sql::backend)?,
+                r.try_get("status").map_err(crate::sql::backend)?,
                 anju_domain::withdrawal::WithdrawalStatus::parse,
             )?,
-            channel: r.try_get(10).map_err(crate::sql::backend)?,
+            channel: r.try_get("channel").map_err(crate::sql::backend)?,
             applied_on: crate::rows::stored_date(&applied_on)?,
-            applicant: r.try_get(12).map_err(crate::sql::backend)?,
-            rule: r.try_get(13).map_err(crate::sql::backend)?,
-            needs_second: r.try_get(14).map_err(crate::sql::backend)?,
-            closes_account: r.try_get(15).map_err(crate::sql::backend)?,
-            bank_card: r.try_get(16).map_err(crate::sql::backend)?,
-            prepared_by: r.try_get(17).map_err(crate::sql::backend)?,
-            approved_by: r.try_get(18).map_err(crate::sql::backend)?,
-            note: r.try_get(19).map_err(crate::sql::backend)?,
-            payout_reference: r.try_get(20).map_err(crate::sql::backend)?,
-            entry_id: r.try_get(21).map_err(crate::sql::backend)?,
-            request_key: r.try_get(22).map_err(crate::sql::backend)?,
-            updated_at_us: r.try_get(23).map_err(crate::sql::backend)?,
-            facts_source: r.try_get(24).map_err(crate::sql::backend)?,
-            verification: r.try_get(25).map_err(crate::sql::backend)?,
-            verified_by: r.try_get(26).map_err(crate::sql::backend)?,
+            applicant: r.try_get("applicant").map_err(crate::sql::backend)?,
+            rule: r.try_get("rule").map_err(crate::sql::backend)?,
+            needs_second: r.try_get("needs_second").map_err(crate::sql::backend)?,
+            closes_account: r.try_get("closes_account").map_err(crate::sql::backend)?,
+            bank_card: r.try_get("bank_card").map_err(crate::sql::backend)?,
+            prepared_by: r.try_get("prepared_by").map_err(crate::sql::backend)?,
+            approved_by: r.try_get("approved_by").map_err(crate::sql::backend)?,
+            note: r.try_get("note").map_err(crate::sql::backend)?,
+            payout_reference: r.try_get("payout_reference").map_err(crate::sql::backend)?,
+            entry_id: r.try_get("entry_id").map_err(crate::sql::backend)?,
+            request_key: r.try_get("request_key").map_err(crate::sql::backend)?,
+            updated_at_us: r.try_get("updated_at_us").map_err(crate::sql::backend)?,
+            facts_source: r.try_get("facts_source").map_err(crate::sql::backend)?,
+            verification: r.try_get("verification").map_err(crate::sql::backend)?,
+            verified_by: r.try_get("verified_by").map_err(crate::sql::backend)?,
         })
     }
 }
@@ -471,6 +493,7 @@ impl<S: crate::sql::Dialect> crate::WithdrawalStore for S
 where
     for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
     i64: crate::sql::Col<S::Db>,
     i32: crate::sql::Col<S::Db>,
     String: crate::sql::Col<S::Db>,
@@ -886,12 +909,13 @@ crate::withdrawal_live!()
         &self,
         member_id: i64,
     ) -> crate::StoreResult<Option<anju_domain::Date>> {
-        let day: Option<Option<String>> =
-            sqlx::query_scalar("SELECT CAST(status_on AS TEXT) FROM member WHERE member_id = $1")
-                .bind(member_id)
-                .fetch_optional(self.reader())
-                .await
-                .map_err(crate::sql::backend)?;
+        let day: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT CAST(status_on AS TEXT) AS status_on FROM member WHERE member_id = $1",
+        )
+        .bind(member_id)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
         day.flatten()
             .as_deref()
             .map(crate::rows::stored_date)
@@ -916,7 +940,7 @@ crate::withdrawal_live!()
         today: anju_domain::Date,
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::BlacklistRecord>> {
-        let rows: Vec<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT), CAST(expires_on AS TEXT), reason, source FROM blacklist \
+        let rows: Vec<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT) AS listed_on, CAST(expires_on AS TEXT) AS expires_on, reason, source FROM blacklist \
              WHERE listed_on <= $1 AND expires_on >= $1 ORDER BY listed_on DESC, id_card LIMIT $2")
         .bind(S::day(today))
         .bind(crate::access_sql::list_limit(limit))
@@ -933,7 +957,7 @@ crate::withdrawal_live!()
         id_card: &str,
         today: anju_domain::Date,
     ) -> crate::StoreResult<Option<crate::BlacklistRecord>> {
-        let row: Option<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT), CAST(expires_on AS TEXT), reason, source FROM blacklist \
+        let row: Option<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT) AS listed_on, CAST(expires_on AS TEXT) AS expires_on, reason, source FROM blacklist \
              WHERE id_card = $1 AND listed_on <= $2 AND expires_on >= $2 ORDER BY expires_on DESC LIMIT 1")
         .bind(id_card)
         .bind(S::day(today))
@@ -946,7 +970,7 @@ crate::withdrawal_live!()
     async fn documents_of(&self, id: i64) -> crate::StoreResult<Vec<crate::DocumentRecord>> {
         let rows: Vec<crate::withdrawal_sql::DocumentRow> = sqlx::query_as(
             "SELECT withdrawal_id, doc_no, doc_type, file_name, content_type, size_bytes, sha256, \
-             SUBSTR(content, 1, 0) FROM withdrawal_document WHERE withdrawal_id = $1 ORDER BY doc_no",
+             SUBSTR(content, 1, 0) AS content FROM withdrawal_document WHERE withdrawal_id = $1 ORDER BY doc_no",
         )
         .bind(id)
         .fetch_all(self.reader())
