@@ -169,7 +169,7 @@ async fn a_payout_the_bank_was_not_heard_on_waits_and_the_retry_settles_it() {
         name: "王芳".into(),
         employer_id: Some(9),
         status: MemberStatus::Active,
-        wage_fen: 10_000_00,
+        wage_fen: anju_domain::Fen::new(10_000_00),
         employer_rate_ppm: None,
         member_rate_ppm: None,
         enrolled_at_us: 1,

@@ -119,7 +119,7 @@ pub async fn file_demo_bases(
         .iter()
         .map(|m| NewBase {
             member_id: m.member_id,
-            wage_fen: m.wage_fen / 100 * 103,
+            wage_fen: anju_domain::Fen::new(m.wage_fen.get() / 100 * 103),
         })
         .collect();
     let filed_on = Date::from_ymd(year, 7, 3)?.min(today);
@@ -185,7 +185,7 @@ async fn back_payment(app: &App, today: Date, this_month: Period) -> AppResult<(
     };
     let request = BackPayRequest {
         member: MemberId(first.member_id),
-        wage: Fen::new(first.wage_fen + 500_00),
+        wage: Fen::new(first.wage_fen.get() + 500_00),
         rates: None,
     };
     let bill = app

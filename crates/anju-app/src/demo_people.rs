@@ -238,7 +238,7 @@ mod tests {
         );
         let book = app.store().loan_book().await.expect("book");
         assert_eq!((book.active_loans, book.overdue_loans), (2, 1));
-        assert!(book.overdue_principal_fen > 0);
+        assert!(book.overdue_principal_fen > anju_domain::Fen::ZERO);
         let check = app.ledger().check_ledger().await.expect("check");
         assert!(check.is_ok(), "{}", check.render());
     }

@@ -14,9 +14,9 @@ use async_trait::async_trait;
 pub struct BillableRow {
     pub employer_id: i64,
     pub member_id: i64,
-    pub wage_fen: i64,
-    pub employer_rate_ppm: Option<i64>,
-    pub member_rate_ppm: Option<i64>,
+    pub wage_fen: anju_domain::Fen,
+    pub employer_rate_ppm: Option<anju_domain::RatePpm>,
+    pub member_rate_ppm: Option<anju_domain::RatePpm>,
 }
 
 /// A bill with its lines, as a batch saves them.
@@ -90,14 +90,14 @@ pub trait BatchStore: Send + Sync {
 
 pub type BillableTuple = (i64, i64, i64, Option<i64>, Option<i64>);
 
-pub fn billable_from(r: BillableTuple) -> BillableRow {
-    BillableRow {
+pub fn billable_from(r: BillableTuple) -> StoreResult<BillableRow> {
+    Ok(BillableRow {
         employer_id: r.0,
         member_id: r.1,
-        wage_fen: r.2,
-        employer_rate_ppm: r.3,
-        member_rate_ppm: r.4,
-    }
+        wage_fen: anju_domain::Fen::new(r.2),
+        employer_rate_ppm: crate::rows::cooked("member", "employer_rate_ppm", r.3)?,
+        member_rate_ppm: crate::rows::cooked("member", "member_rate_ppm", r.4)?,
+    })
 }
 
 /// Twin tables for the bill baseline; `WHERE 1 = 0` copies the columns on
@@ -157,7 +157,7 @@ where
                     .push_bind(b.period)
                     .push_bind(S::day(b.due_date))
                     .push_bind(b.status.code())
-                    .push_bind(b.total_fen)
+                    .push_bind(crate::rows::Stored::raw(b.total_fen))
                     .push_bind(b.line_count)
                     .push_bind(b.created_at_us)
                     .push_bind(None::<i64>)
@@ -187,9 +187,9 @@ where
                 row.push_bind(*bill_id)
                     .push_bind(l.line_no)
                     .push_bind(l.member_id)
-                    .push_bind(l.base_fen)
-                    .push_bind(l.employer_fen)
-                    .push_bind(l.member_fen);
+                    .push_bind(crate::rows::Stored::raw(l.base_fen))
+                    .push_bind(crate::rows::Stored::raw(l.employer_fen))
+                    .push_bind(crate::rows::Stored::raw(l.member_fen));
             });
             q.build()
                 .execute(&mut **tx)
@@ -236,8 +236,8 @@ where
                     .push_bind(&e.uscc)
                     .push_bind(&e.name)
                     .push_bind(e.pay_day)
-                    .push_bind(e.employer_rate_ppm)
-                    .push_bind(e.member_rate_ppm)
+                    .push_bind(crate::rows::Stored::raw(e.employer_rate_ppm))
+                    .push_bind(crate::rows::Stored::raw(e.member_rate_ppm))
                     .push_bind(e.status.code())
                     .push_bind(e.opened_at_us);
             });
@@ -295,10 +295,9 @@ where
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(crate::batch_sql::billable_from)
-            .collect())
+            .collect()
     }
 
     async fn bills_between(

@@ -49,8 +49,16 @@ pub fn relief_from(r: ReliefRow) -> StoreResult<ReliefRecord> {
         kind: coded("employer_relief", "kind", &r.kind, ReliefKind::parse)?,
         from_period: r.from_period,
         to_period: r.to_period,
-        employer_rate_ppm: r.employer_rate_ppm,
-        member_rate_ppm: r.member_rate_ppm,
+        employer_rate_ppm: crate::rows::cooked(
+            "employer_relief",
+            "employer_rate_ppm",
+            r.employer_rate_ppm,
+        )?,
+        member_rate_ppm: crate::rows::cooked(
+            "employer_relief",
+            "member_rate_ppm",
+            r.member_rate_ppm,
+        )?,
         reason: r.reason,
         consent: r.consent,
         status: coded("employer_relief", "status", &r.status, ReliefStatus::parse)?,
@@ -84,7 +92,7 @@ pub fn case_from(r: CaseRow) -> StoreResult<CaseRecord> {
         employer_id: r.employer_id,
         opened_on: stored_date(&r.opened_on)?,
         status: coded("enforcement_case", "status", &r.status, CaseStatus::parse)?,
-        arrears_fen: r.arrears_fen,
+        arrears_fen: crate::rows::cooked("enforcement_case", "arrears_fen", r.arrears_fen)?,
         periods: r.periods,
         closed_on: r.closed_on.as_deref().map(stored_date).transpose()?,
     })
@@ -149,7 +157,7 @@ pub fn agreement_from(r: AgreementRow) -> StoreResult<AgreementRecord> {
         agreement_version: r.agreement_version,
         signed_on: stored_date(&r.signed_on)?,
         mobile: r.mobile,
-        monthly_fen: r.monthly_fen,
+        monthly_fen: crate::rows::cooked("base_filing", "monthly_fen", r.monthly_fen)?,
     })
 }
 
@@ -172,7 +180,7 @@ pub fn deposit_from(r: DepositRow) -> StoreResult<DepositRecord> {
         deposit_id: r.deposit_id,
         member_id: r.member_id,
         period: r.period,
-        amount_fen: r.amount_fen,
+        amount_fen: crate::rows::cooked("base_filing", "amount_fen", r.amount_fen)?,
         paid_on: stored_date(&r.paid_on)?,
         channel: r.channel,
         reference: r.reference,
@@ -463,7 +471,7 @@ where
                 "UPDATE member SET wage_fen = $2 WHERE member_id = $1 AND employer_id = $3 AND status = '01'",
             )
             .bind(b.member_id)
-            .bind(b.wage_fen)
+            .bind(crate::rows::Stored::raw(b.wage_fen))
             .bind(f.employer_id)
             .execute(&mut *tx)
             .await
@@ -556,8 +564,8 @@ where
         .bind(r.kind.code())
         .bind(r.from_period)
         .bind(r.to_period)
-        .bind(r.employer_rate_ppm)
-        .bind(r.member_rate_ppm)
+        .bind(crate::rows::Stored::raw(r.employer_rate_ppm))
+        .bind(crate::rows::Stored::raw(r.member_rate_ppm))
         .bind(&r.reason)
         .bind(&r.consent)
         .bind(r.status.code())
@@ -666,7 +674,7 @@ where
         .bind(c.case_id)
         .bind(c.employer_id)
         .bind(S::day(c.opened_on))
-        .bind(c.arrears_fen)
+        .bind(crate::rows::Stored::raw(c.arrears_fen))
         .bind(&c.periods)
         .execute(&mut *tx)
         .await
@@ -822,7 +830,7 @@ where
         .bind(&a.agreement_version)
         .bind(S::day(a.signed_on))
         .bind(&a.mobile)
-        .bind(a.monthly_fen)
+        .bind(crate::rows::Stored::raw(a.monthly_fen))
         .execute(self.writer())
         .await
         .map_err(|err| {
@@ -857,7 +865,7 @@ where
         .bind(d.deposit_id)
         .bind(d.member_id)
         .bind(d.period)
-        .bind(d.amount_fen)
+        .bind(crate::rows::Stored::raw(d.amount_fen))
         .bind(S::day(d.paid_on))
         .bind(&d.channel)
         .bind(&d.reference)

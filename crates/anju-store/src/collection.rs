@@ -13,8 +13,8 @@ pub struct EmployerRecord {
     pub uscc: String,
     pub name: String,
     pub pay_day: Option<i32>,
-    pub employer_rate_ppm: i64,
-    pub member_rate_ppm: i64,
+    pub employer_rate_ppm: anju_domain::RatePpm,
+    pub member_rate_ppm: anju_domain::RatePpm,
     pub status: EmployerStatus,
     pub opened_at_us: i64,
     /// JGJ/T 320 单位经济类型 and 所属行业 codes, and the 单位账号 it pays from.
@@ -32,10 +32,10 @@ pub struct MemberRecord {
     pub name: String,
     pub employer_id: Option<i64>,
     pub status: MemberStatus,
-    pub wage_fen: i64,
+    pub wage_fen: anju_domain::Fen,
     /// Personal rates where policy allows an override.
-    pub employer_rate_ppm: Option<i64>,
-    pub member_rate_ppm: Option<i64>,
+    pub employer_rate_ppm: Option<anju_domain::RatePpm>,
+    pub member_rate_ppm: Option<anju_domain::RatePpm>,
     pub enrolled_at_us: i64,
 }
 
@@ -47,7 +47,7 @@ pub struct BillRecord {
     pub period: i32,
     pub due_date: Date,
     pub status: BillStatus,
-    pub total_fen: i64,
+    pub total_fen: anju_domain::Fen,
     pub line_count: i32,
     pub created_at_us: i64,
     pub paid_entry_id: Option<i64>,
@@ -69,7 +69,7 @@ pub struct MemberChange {
     pub status: MemberStatus,
     pub employer_id: Option<i64>,
     /// New monthly wage (a rehire brings one); `None` keeps the old.
-    pub wage_fen: Option<i64>,
+    pub wage_fen: Option<anju_domain::Fen>,
     /// The business date the new status starts (kept as `status_on`, e.g.
     /// sealed since); `None` keeps the old.
     pub on: Option<anju_domain::Date>,
@@ -92,9 +92,9 @@ pub struct BillPayment {
 pub struct BillLineRecord {
     pub line_no: i32,
     pub member_id: i64,
-    pub base_fen: i64,
-    pub employer_fen: i64,
-    pub member_fen: i64,
+    pub base_fen: anju_domain::Fen,
+    pub employer_fen: anju_domain::Fen,
+    pub member_fen: anju_domain::Fen,
 }
 
 #[async_trait]

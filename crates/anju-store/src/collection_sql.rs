@@ -60,8 +60,12 @@ pub fn employer_from(r: EmployerRow) -> StoreResult<EmployerRecord> {
         uscc: r.uscc,
         name: r.name,
         pay_day: r.pay_day,
-        employer_rate_ppm: r.employer_rate_ppm,
-        member_rate_ppm: r.member_rate_ppm,
+        employer_rate_ppm: crate::rows::cooked(
+            "employer",
+            "employer_rate_ppm",
+            r.employer_rate_ppm,
+        )?,
+        member_rate_ppm: crate::rows::cooked("employer", "member_rate_ppm", r.member_rate_ppm)?,
         status: coded("employer", "status", &r.status, EmployerStatus::parse)?,
         opened_at_us: r.opened_at_us,
         economic_type: r.economic_type,
@@ -91,9 +95,9 @@ pub fn member_from(r: MemberRow) -> StoreResult<MemberRecord> {
         name: r.name,
         employer_id: r.employer_id,
         status: coded("member", "status", &r.status, MemberStatus::parse)?,
-        wage_fen: r.wage_fen,
-        employer_rate_ppm: r.employer_rate_ppm,
-        member_rate_ppm: r.member_rate_ppm,
+        wage_fen: anju_domain::Fen::new(r.wage_fen),
+        employer_rate_ppm: crate::rows::cooked("member", "employer_rate_ppm", r.employer_rate_ppm)?,
+        member_rate_ppm: crate::rows::cooked("member", "member_rate_ppm", r.member_rate_ppm)?,
         enrolled_at_us: r.enrolled_at_us,
     })
 }
@@ -124,7 +128,7 @@ pub fn bill_from(r: BillRow) -> StoreResult<BillRecord> {
         period: r.period,
         due_date: stored_date(&r.due_date)?,
         status: coded("remittance_bill", "status", &r.status, BillStatus::parse)?,
-        total_fen: r.total_fen,
+        total_fen: anju_domain::Fen::new(r.total_fen),
         line_count: r.line_count,
         created_at_us: r.created_at_us,
         paid_entry_id: r.paid_entry_id,
@@ -150,9 +154,9 @@ pub fn bill_line_from(r: BillLineRow) -> BillLineRecord {
     BillLineRecord {
         line_no: r.line_no,
         member_id: r.member_id,
-        base_fen: r.base_fen,
-        employer_fen: r.employer_fen,
-        member_fen: r.member_fen,
+        base_fen: anju_domain::Fen::new(r.base_fen),
+        employer_fen: anju_domain::Fen::new(r.employer_fen),
+        member_fen: anju_domain::Fen::new(r.member_fen),
     }
 }
 
@@ -186,8 +190,8 @@ where
         .bind(&e.uscc)
         .bind(&e.name)
         .bind(e.pay_day)
-        .bind(e.employer_rate_ppm)
-        .bind(e.member_rate_ppm)
+        .bind(crate::rows::Stored::raw(e.employer_rate_ppm))
+        .bind(crate::rows::Stored::raw(e.member_rate_ppm))
         .bind(e.status.code())
         .bind(e.opened_at_us)
         .bind(&e.economic_type)
@@ -316,9 +320,9 @@ where
                     .push_bind(&m.name)
                     .push_bind(m.employer_id)
                     .push_bind(m.status.code())
-                    .push_bind(m.wage_fen)
-                    .push_bind(m.employer_rate_ppm)
-                    .push_bind(m.member_rate_ppm)
+                    .push_bind(crate::rows::Stored::raw(m.wage_fen))
+                    .push_bind(crate::rows::Stored::raw(m.employer_rate_ppm))
+                    .push_bind(crate::rows::Stored::raw(m.member_rate_ppm))
                     .push_bind(m.enrolled_at_us);
             });
             q.build().execute(&mut *tx).await.map_err(|err| {
@@ -393,7 +397,7 @@ where
         .bind(c.expected_status.code())
         .bind(c.status.code())
         .bind(c.employer_id)
-        .bind(c.wage_fen)
+        .bind(crate::rows::Stored::raw(c.wage_fen))
         .bind(c.on.map(S::day))
         .execute(self.writer())
         .await
@@ -461,7 +465,7 @@ where
         .bind(b.period)
         .bind(S::day(b.due_date))
         .bind(b.status.code())
-        .bind(b.total_fen)
+        .bind(crate::rows::Stored::raw(b.total_fen))
         .bind(b.line_count)
         .bind(b.created_at_us)
         .bind(b.kind.code())
@@ -483,9 +487,9 @@ where
                 row.push_bind(b.bill_id)
                     .push_bind(l.line_no)
                     .push_bind(l.member_id)
-                    .push_bind(l.base_fen)
-                    .push_bind(l.employer_fen)
-                    .push_bind(l.member_fen);
+                    .push_bind(crate::rows::Stored::raw(l.base_fen))
+                    .push_bind(crate::rows::Stored::raw(l.employer_fen))
+                    .push_bind(crate::rows::Stored::raw(l.member_fen));
             });
             q.build()
                 .execute(&mut *tx)

@@ -18,8 +18,8 @@ pub struct GlDayRow {
     pub value_date: Date,
     pub gl_code: String,
     pub business_type: String,
-    pub debit_fen: i64,
-    pub credit_fen: i64,
+    pub debit_fen: anju_domain::Fen,
+    pub credit_fen: anju_domain::Fen,
 }
 
 /// The year's stock and flow counts of collection (the report's 实缴 and
@@ -42,7 +42,7 @@ pub struct CollectionYear {
     pub withdrawers: i64,
     /// Project loans (公租房建设贷款) disbursed in the year and their Σ.
     pub project_loans_issued: i64,
-    pub project_loans_issued_fen: i64,
+    pub project_loans_issued_fen: anju_domain::Fen,
 }
 
 /// How many services of a kind were completed through a channel.
@@ -60,16 +60,16 @@ pub struct BranchFigures {
     pub branch_code: String,
     pub employers: i64,
     pub members: i64,
-    pub collection_fen: i64,
+    pub collection_fen: anju_domain::Fen,
     /// Withdrawals paid (the register, as posted); loans repaid from the
     /// HPF balance are not split by branch.
     pub withdrawals: i64,
-    pub withdrawals_fen: i64,
+    pub withdrawals_fen: anju_domain::Fen,
     pub loans_issued: i64,
-    pub loans_issued_fen: i64,
-    pub loan_balance_fen: i64,
-    pub overdue_principal_fen: i64,
-    pub deposit_balance_fen: i64,
+    pub loans_issued_fen: anju_domain::Fen,
+    pub loan_balance_fen: anju_domain::Fen,
+    pub overdue_principal_fen: anju_domain::Fen,
+    pub deposit_balance_fen: anju_domain::Fen,
 }
 
 /// A deposit of the fund at a bank: `current` (活期) or `time` (定期, with
@@ -79,12 +79,12 @@ pub struct FundDepositRecord {
     pub deposit_id: i64,
     pub bank: String,
     pub kind: DepositKind,
-    pub amount_fen: i64,
-    pub rate_ppm: i64,
+    pub amount_fen: anju_domain::Fen,
+    pub rate_ppm: anju_domain::RatePpm,
     pub placed_on: Date,
     pub matures_on: Option<Date>,
     pub status: DepositStatus,
-    pub interest_fen: Option<i64>,
+    pub interest_fen: Option<anju_domain::Fen>,
     pub entry_id: Option<i64>,
     pub note: String,
     pub created_by: String,
@@ -130,10 +130,10 @@ pub struct FundAlertRecord {
 pub struct DistributionRecord {
     pub year: i32,
     pub status: DistributionStatus,
-    pub value_added_fen: i64,
-    pub reserve_fen: i64,
-    pub management_fen: i64,
-    pub public_rental_fen: i64,
+    pub value_added_fen: anju_domain::Fen,
+    pub reserve_fen: anju_domain::Fen,
+    pub management_fen: anju_domain::Fen,
+    pub public_rental_fen: anju_domain::Fen,
     pub reserve_reason: String,
     pub prepared_by: String,
     pub prepared_at_us: i64,
@@ -265,8 +265,8 @@ pub fn deposit_from(r: DepositRow) -> StoreResult<FundDepositRecord> {
         deposit_id: r.deposit_id,
         bank: r.bank,
         kind: coded("fund_deposit", "kind", &r.kind, DepositKind::parse)?,
-        amount_fen: r.amount_fen,
-        rate_ppm: r.rate_ppm,
+        amount_fen: crate::rows::cooked("fund_deposit", "amount_fen", r.amount_fen)?,
+        rate_ppm: crate::rows::cooked("fund_deposit", "rate_ppm", r.rate_ppm)?,
         placed_on: crate::rows::stored_date(&r.placed_on)?,
         matures_on: r
             .matures_on
@@ -274,7 +274,7 @@ pub fn deposit_from(r: DepositRow) -> StoreResult<FundDepositRecord> {
             .map(crate::rows::stored_date)
             .transpose()?,
         status: coded("fund_deposit", "status", &r.status, DepositStatus::parse)?,
-        interest_fen: r.interest_fen,
+        interest_fen: crate::rows::cooked("fund_deposit", "interest_fen", r.interest_fen)?,
         entry_id: r.entry_id,
         note: r.note,
         created_by: r.created_by,
@@ -347,10 +347,14 @@ pub fn distribution_from(r: DistributionRow) -> StoreResult<DistributionRecord> 
             &r.status,
             DistributionStatus::parse,
         )?,
-        value_added_fen: r.value_added_fen,
-        reserve_fen: r.reserve_fen,
-        management_fen: r.management_fen,
-        public_rental_fen: r.public_rental_fen,
+        value_added_fen: crate::rows::cooked("fund_deposit", "value_added_fen", r.value_added_fen)?,
+        reserve_fen: crate::rows::cooked("fund_deposit", "reserve_fen", r.reserve_fen)?,
+        management_fen: crate::rows::cooked("fund_deposit", "management_fen", r.management_fen)?,
+        public_rental_fen: crate::rows::cooked(
+            "fund_deposit",
+            "public_rental_fen",
+            r.public_rental_fen,
+        )?,
         reserve_reason: r.reserve_reason,
         prepared_by: r.prepared_by,
         prepared_at_us: r.prepared_at_us,
@@ -427,8 +431,8 @@ where
                     value_date: crate::rows::stored_date(&r.0)?,
                     gl_code: r.1,
                     business_type: r.2,
-                    debit_fen: r.3,
-                    credit_fen: r.4,
+                    debit_fen: anju_domain::Fen::new(r.3),
+                    credit_fen: anju_domain::Fen::new(r.4),
                 })
             })
             .collect()
@@ -503,7 +507,11 @@ where
             flexible_contributors: counts.4,
             withdrawers: counts.5,
             project_loans_issued: counts.6,
-            project_loans_issued_fen: counts.7,
+            project_loans_issued_fen: crate::rows::cooked(
+                "unknown",
+                "project_loans_issued_fen",
+                counts.7,
+            )?,
         })
     }
 
@@ -570,7 +578,7 @@ where
         for (code, employers, fen) in bills {
             let slot = branch_slot(&mut branches, &code);
             slot.employers = employers;
-            slot.collection_fen = fen;
+            slot.collection_fen = anju_domain::Fen::new(fen);
         }
         let members: Vec<(String, i64)> = sqlx::query_as("SELECT COALESCE(e.branch_code, ''), CAST(COUNT(*) AS BIGINT) FROM contributor_year c \
              JOIN member m ON m.member_id = c.member_id LEFT JOIN employer e ON e.employer_id = m.employer_id \
@@ -596,7 +604,10 @@ where
         .await
         .map_err(crate::sql::backend)?;
         if flexible_fen > 0 {
-            branch_slot(&mut branches, "").collection_fen += flexible_fen;
+            let slot = branch_slot(&mut branches, "");
+            slot.collection_fen = slot
+                .collection_fen
+                .checked_add(anju_domain::Fen::new(flexible_fen))?;
         }
         let withdrawals: Vec<(String, i64, i64)> = sqlx::query_as("SELECT COALESCE(e.branch_code, ''), CAST(COUNT(*) AS BIGINT), CAST(SUM(j.total_fen) AS BIGINT) \
              FROM withdrawal w JOIN journal_entry j ON j.entry_id = w.entry_id \
@@ -611,7 +622,7 @@ where
         for (code, count, fen) in withdrawals {
             let slot = branch_slot(&mut branches, &code);
             slot.withdrawals = count;
-            slot.withdrawals_fen = fen;
+            slot.withdrawals_fen = anju_domain::Fen::new(fen);
         }
         let loans: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as("SELECT COALESCE(e.branch_code, ''), \
              CAST(SUM(CASE WHEN l.disbursed_on BETWEEN $1 AND $2 THEN 1 ELSE 0 END) AS BIGINT), \
@@ -628,9 +639,9 @@ where
         for (code, count, fen, balance, overdue) in loans {
             let slot = branch_slot(&mut branches, &code);
             slot.loans_issued = count;
-            slot.loans_issued_fen = fen;
-            slot.loan_balance_fen = balance;
-            slot.overdue_principal_fen = overdue;
+            slot.loans_issued_fen = anju_domain::Fen::new(fen);
+            slot.loan_balance_fen = anju_domain::Fen::new(balance);
+            slot.overdue_principal_fen = anju_domain::Fen::new(overdue);
         }
         let deposits: Vec<(String, i64)> = sqlx::query_as(
             "SELECT COALESCE(e.branch_code, ''), CAST(SUM(a.balance_fen) AS BIGINT) FROM member_account a \
@@ -641,7 +652,7 @@ where
         .await
         .map_err(crate::sql::backend)?;
         for (code, fen) in deposits {
-            branch_slot(&mut branches, &code).deposit_balance_fen = fen;
+            branch_slot(&mut branches, &code).deposit_balance_fen = anju_domain::Fen::new(fen);
         }
         Ok(branches.into_values().collect())
     }
@@ -698,12 +709,12 @@ where
         .bind(d.deposit_id)
         .bind(&d.bank)
         .bind(d.kind.code())
-        .bind(d.amount_fen)
-        .bind(d.rate_ppm)
+        .bind(crate::rows::Stored::raw(d.amount_fen))
+        .bind(crate::rows::Stored::raw(d.rate_ppm))
         .bind(S::day(d.placed_on))
         .bind(d.matures_on.map(S::day))
         .bind(d.status.code())
-        .bind(d.interest_fen)
+        .bind(crate::rows::Stored::raw(d.interest_fen))
         .bind(d.entry_id)
         .bind(&d.note)
         .bind(&d.created_by)
@@ -884,10 +895,10 @@ where
              VALUES ($1, 'prepared', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (year) DO NOTHING",
         )
         .bind(r.year)
-        .bind(r.value_added_fen)
-        .bind(r.reserve_fen)
-        .bind(r.management_fen)
-        .bind(r.public_rental_fen)
+        .bind(crate::rows::Stored::raw(r.value_added_fen))
+        .bind(crate::rows::Stored::raw(r.reserve_fen))
+        .bind(crate::rows::Stored::raw(r.management_fen))
+        .bind(crate::rows::Stored::raw(r.public_rental_fen))
         .bind(&r.reserve_reason)
         .bind(&r.prepared_by)
         .bind(r.prepared_at_us)
@@ -906,10 +917,10 @@ where
              public_rental_fen = $4, reserve_reason = $5, prepared_by = $6, prepared_at_us = $7 \
              WHERE year = $8 AND status = 'prepared'",
         )
-        .bind(r.value_added_fen)
-        .bind(r.reserve_fen)
-        .bind(r.management_fen)
-        .bind(r.public_rental_fen)
+        .bind(crate::rows::Stored::raw(r.value_added_fen))
+        .bind(crate::rows::Stored::raw(r.reserve_fen))
+        .bind(crate::rows::Stored::raw(r.management_fen))
+        .bind(crate::rows::Stored::raw(r.public_rental_fen))
         .bind(&r.reserve_reason)
         .bind(&r.prepared_by)
         .bind(r.prepared_at_us)

@@ -30,27 +30,27 @@ pub struct LoanRecord {
     pub co_borrowers: String,
     pub property_kind: PropertyKind,
     pub property_address: String,
-    pub price_fen: i64,
-    pub appraisal_fen: Option<i64>,
+    pub price_fen: anju_domain::Fen,
+    pub appraisal_fen: Option<anju_domain::Fen>,
     pub area_centi_m2: i64,
-    pub monthly_income_fen: i64,
+    pub monthly_income_fen: anju_domain::Fen,
     pub credit_grade: CreditGrade,
     pub first_home: bool,
     pub family: bool,
-    pub amount_fen: i64,
+    pub amount_fen: anju_domain::Fen,
     pub months: i32,
     pub method: Method,
-    pub rate_ppm: i64,
-    pub limit_fen: i64,
+    pub rate_ppm: anju_domain::RatePpm,
+    pub limit_fen: anju_domain::Fen,
     pub binding_cap: String,
     pub caps: String,
     pub remote_centre: Option<String>,
     pub remote_certificate_no: Option<String>,
-    pub remote_balance_fen: Option<i64>,
+    pub remote_balance_fen: Option<anju_domain::Fen>,
     pub remote_months: Option<i32>,
     pub commercial_bank: Option<String>,
-    pub commercial_amount_fen: Option<i64>,
-    pub commercial_rate_ppm: Option<i64>,
+    pub commercial_amount_fen: Option<anju_domain::Fen>,
+    pub commercial_rate_ppm: Option<anju_domain::RatePpm>,
     pub seller_name: String,
     pub seller_account: String,
     pub repay_card: String,
@@ -65,8 +65,8 @@ pub struct LoanRecord {
     pub disbursed_on: Option<Date>,
     pub disbursement_entry_id: Option<i64>,
     pub payout_reference: Option<String>,
-    pub outstanding_fen: i64,
-    pub overdue_principal_fen: i64,
+    pub outstanding_fen: anju_domain::Fen,
+    pub overdue_principal_fen: anju_domain::Fen,
     pub overdue_since: Option<Date>,
     pub grade: Grade,
     pub consecutive_overdue: i32,
@@ -91,12 +91,12 @@ pub struct InstallmentRecord {
     pub loan_id: i64,
     pub period: i32,
     pub due_date: Date,
-    pub principal_fen: i64,
-    pub interest_fen: i64,
-    pub paid_principal_fen: i64,
-    pub paid_interest_fen: i64,
-    pub paid_penalty_fen: i64,
-    pub penalty_owed_fen: i64,
+    pub principal_fen: anju_domain::Fen,
+    pub interest_fen: anju_domain::Fen,
+    pub paid_principal_fen: anju_domain::Fen,
+    pub paid_interest_fen: anju_domain::Fen,
+    pub paid_penalty_fen: anju_domain::Fen,
+    pub penalty_owed_fen: anju_domain::Fen,
     pub penalty_from: Option<Date>,
     pub status: InstallmentStatus,
     pub paid_on: Option<Date>,
@@ -110,10 +110,10 @@ pub struct LoanEventRecord {
     pub event_key: String,
     pub happened_on: Date,
     pub kind: LoanEventKind,
-    pub amount_fen: i64,
-    pub principal_fen: i64,
-    pub interest_fen: i64,
-    pub penalty_fen: i64,
+    pub amount_fen: anju_domain::Fen,
+    pub principal_fen: anju_domain::Fen,
+    pub interest_fen: anju_domain::Fen,
+    pub penalty_fen: anju_domain::Fen,
     pub entry_id: Option<i64>,
     pub note: String,
 }
@@ -123,10 +123,10 @@ pub struct LoanEventRecord {
 pub struct RunLoan {
     pub loan_id: i64,
     pub member_id: i64,
-    pub rate_ppm: i64,
+    pub rate_ppm: anju_domain::RatePpm,
     pub repay_card: String,
     pub entrusted: bool,
-    pub outstanding_fen: i64,
+    pub outstanding_fen: anju_domain::Fen,
     pub consecutive_overdue: i32,
     pub cumulative_overdue: i32,
 }
@@ -137,8 +137,8 @@ pub struct LoanRunUpdate {
     pub loan_id: i64,
     /// Principal the run collected: subtracted from what is stored, so a
     /// prepayment between the run's read and write is not lost.
-    pub principal_paid_fen: i64,
-    pub overdue_principal_fen: i64,
+    pub principal_paid_fen: anju_domain::Fen,
+    pub overdue_principal_fen: anju_domain::Fen,
     pub overdue_since: Option<Date>,
     pub grade: Grade,
     pub consecutive_overdue: i32,
@@ -151,10 +151,10 @@ pub struct LoanRunUpdate {
 pub struct LoanBook {
     /// Outstanding principal of active project loans (公租房建设贷款),
     /// kept apart from the personal book the indicators read.
-    pub project_outstanding_fen: i64,
+    pub project_outstanding_fen: anju_domain::Fen,
     pub active_loans: i64,
-    pub outstanding_fen: i64,
-    pub overdue_principal_fen: i64,
+    pub outstanding_fen: anju_domain::Fen,
+    pub overdue_principal_fen: anju_domain::Fen,
     pub overdue_loans: i64,
     pub by_grade: Vec<(Grade, i64, i64)>,
 }
@@ -163,9 +163,9 @@ pub struct LoanBook {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LoansIssued {
     pub count: i64,
-    pub amount_fen: i64,
+    pub amount_fen: anju_domain::Fen,
     pub remote_count: i64,
-    pub remote_amount_fen: i64,
+    pub remote_amount_fen: anju_domain::Fen,
 }
 
 /// Rows per multi-row statement in the run's writes (SQLite's bound
@@ -391,12 +391,23 @@ where
                 anju_domain::loan::PropertyKind::parse,
             )?,
             property_address: r.try_get("property_address").map_err(crate::sql::backend)?,
-            price_fen: r.try_get("price_fen").map_err(crate::sql::backend)?,
-            appraisal_fen: r.try_get("appraisal_fen").map_err(crate::sql::backend)?,
+            price_fen: crate::rows::cooked(
+                "unknown",
+                "price_fen",
+                r.try_get("price_fen").map_err(crate::sql::backend)?,
+            )?,
+            appraisal_fen: crate::rows::cooked(
+                "unknown",
+                "appraisal_fen",
+                r.try_get("appraisal_fen").map_err(crate::sql::backend)?,
+            )?,
             area_centi_m2: r.try_get("area_centi_m2").map_err(crate::sql::backend)?,
-            monthly_income_fen: r
-                .try_get("monthly_income_fen")
-                .map_err(crate::sql::backend)?,
+            monthly_income_fen: crate::rows::cooked(
+                "loan",
+                "monthly_income_fen",
+                r.try_get("monthly_income_fen")
+                    .map_err(crate::sql::backend)?,
+            )?,
             credit_grade: crate::rows::coded(
                 "loan",
                 "credit_grade",
@@ -405,7 +416,11 @@ where
             )?,
             first_home: r.try_get("first_home").map_err(crate::sql::backend)?,
             family: r.try_get("family").map_err(crate::sql::backend)?,
-            amount_fen: r.try_get("amount_fen").map_err(crate::sql::backend)?,
+            amount_fen: crate::rows::cooked(
+                "unknown",
+                "amount_fen",
+                r.try_get("amount_fen").map_err(crate::sql::backend)?,
+            )?,
             months: r.try_get("months").map_err(crate::sql::backend)?,
             method: crate::rows::coded(
                 "loan",
@@ -413,25 +428,42 @@ where
                 r.try_get("method").map_err(crate::sql::backend)?,
                 anju_domain::loan::Method::parse,
             )?,
-            rate_ppm: r.try_get("rate_ppm").map_err(crate::sql::backend)?,
-            limit_fen: r.try_get("limit_fen").map_err(crate::sql::backend)?,
+            rate_ppm: crate::rows::cooked(
+                "unknown",
+                "rate_ppm",
+                r.try_get("rate_ppm").map_err(crate::sql::backend)?,
+            )?,
+            limit_fen: crate::rows::cooked(
+                "unknown",
+                "limit_fen",
+                r.try_get("limit_fen").map_err(crate::sql::backend)?,
+            )?,
             binding_cap: r.try_get("binding_cap").map_err(crate::sql::backend)?,
             caps: r.try_get("caps").map_err(crate::sql::backend)?,
             remote_centre: r.try_get("remote_centre").map_err(crate::sql::backend)?,
             remote_certificate_no: r
                 .try_get("remote_certificate_no")
                 .map_err(crate::sql::backend)?,
-            remote_balance_fen: r
-                .try_get("remote_balance_fen")
-                .map_err(crate::sql::backend)?,
+            remote_balance_fen: crate::rows::cooked(
+                "loan",
+                "remote_balance_fen",
+                r.try_get("remote_balance_fen")
+                    .map_err(crate::sql::backend)?,
+            )?,
             remote_months: r.try_get("remote_months").map_err(crate::sql::backend)?,
             commercial_bank: r.try_get("commercial_bank").map_err(crate::sql::backend)?,
-            commercial_amount_fen: r
-                .try_get("commercial_amount_fen")
-                .map_err(crate::sql::backend)?,
-            commercial_rate_ppm: r
-                .try_get("commercial_rate_ppm")
-                .map_err(crate::sql::backend)?,
+            commercial_amount_fen: crate::rows::cooked(
+                "loan",
+                "commercial_amount_fen",
+                r.try_get("commercial_amount_fen")
+                    .map_err(crate::sql::backend)?,
+            )?,
+            commercial_rate_ppm: crate::rows::cooked(
+                "loan",
+                "commercial_rate_ppm",
+                r.try_get("commercial_rate_ppm")
+                    .map_err(crate::sql::backend)?,
+            )?,
             seller_name: r.try_get("seller_name").map_err(crate::sql::backend)?,
             seller_account: r.try_get("seller_account").map_err(crate::sql::backend)?,
             repay_card: r.try_get("repay_card").map_err(crate::sql::backend)?,
@@ -455,10 +487,17 @@ where
                 .try_get("disbursement_entry_id")
                 .map_err(crate::sql::backend)?,
             payout_reference: r.try_get("payout_reference").map_err(crate::sql::backend)?,
-            outstanding_fen: r.try_get("outstanding_fen").map_err(crate::sql::backend)?,
-            overdue_principal_fen: r
-                .try_get("overdue_principal_fen")
-                .map_err(crate::sql::backend)?,
+            outstanding_fen: crate::rows::cooked(
+                "unknown",
+                "outstanding_fen",
+                r.try_get("outstanding_fen").map_err(crate::sql::backend)?,
+            )?,
+            overdue_principal_fen: crate::rows::cooked(
+                "loan",
+                "overdue_principal_fen",
+                r.try_get("overdue_principal_fen")
+                    .map_err(crate::sql::backend)?,
+            )?,
             overdue_since: r
                 .try_get::<Option<String>, _>(47)
                 .map_err(crate::sql::backend)?
@@ -513,16 +552,38 @@ where
             due_date: crate::rows::stored_date(
                 &r.try_get::<String, _>(2).map_err(crate::sql::backend)?,
             )?,
-            principal_fen: r.try_get("principal_fen").map_err(crate::sql::backend)?,
-            interest_fen: r.try_get("interest_fen").map_err(crate::sql::backend)?,
-            paid_principal_fen: r
-                .try_get("paid_principal_fen")
-                .map_err(crate::sql::backend)?,
-            paid_interest_fen: r
-                .try_get("paid_interest_fen")
-                .map_err(crate::sql::backend)?,
-            paid_penalty_fen: r.try_get("paid_penalty_fen").map_err(crate::sql::backend)?,
-            penalty_owed_fen: r.try_get("penalty_owed_fen").map_err(crate::sql::backend)?,
+            principal_fen: crate::rows::cooked(
+                "unknown",
+                "principal_fen",
+                r.try_get("principal_fen").map_err(crate::sql::backend)?,
+            )?,
+            interest_fen: crate::rows::cooked(
+                "unknown",
+                "interest_fen",
+                r.try_get("interest_fen").map_err(crate::sql::backend)?,
+            )?,
+            paid_principal_fen: crate::rows::cooked(
+                "loan_installment",
+                "paid_principal_fen",
+                r.try_get("paid_principal_fen")
+                    .map_err(crate::sql::backend)?,
+            )?,
+            paid_interest_fen: crate::rows::cooked(
+                "loan_installment",
+                "paid_interest_fen",
+                r.try_get("paid_interest_fen")
+                    .map_err(crate::sql::backend)?,
+            )?,
+            paid_penalty_fen: crate::rows::cooked(
+                "unknown",
+                "paid_penalty_fen",
+                r.try_get("paid_penalty_fen").map_err(crate::sql::backend)?,
+            )?,
+            penalty_owed_fen: crate::rows::cooked(
+                "unknown",
+                "penalty_owed_fen",
+                r.try_get("penalty_owed_fen").map_err(crate::sql::backend)?,
+            )?,
             penalty_from: r
                 .try_get::<Option<String>, _>(9)
                 .map_err(crate::sql::backend)?
@@ -560,10 +621,26 @@ where
                 r.try_get("kind").map_err(crate::sql::backend)?,
                 anju_domain::loan::LoanEventKind::parse,
             )?,
-            amount_fen: r.try_get("amount_fen").map_err(crate::sql::backend)?,
-            principal_fen: r.try_get("principal_fen").map_err(crate::sql::backend)?,
-            interest_fen: r.try_get("interest_fen").map_err(crate::sql::backend)?,
-            penalty_fen: r.try_get("penalty_fen").map_err(crate::sql::backend)?,
+            amount_fen: crate::rows::cooked(
+                "unknown",
+                "amount_fen",
+                r.try_get("amount_fen").map_err(crate::sql::backend)?,
+            )?,
+            principal_fen: crate::rows::cooked(
+                "unknown",
+                "principal_fen",
+                r.try_get("principal_fen").map_err(crate::sql::backend)?,
+            )?,
+            interest_fen: crate::rows::cooked(
+                "unknown",
+                "interest_fen",
+                r.try_get("interest_fen").map_err(crate::sql::backend)?,
+            )?,
+            penalty_fen: crate::rows::cooked(
+                "unknown",
+                "penalty_fen",
+                r.try_get("penalty_fen").map_err(crate::sql::backend)?,
+            )?,
             entry_id: r.try_get("entry_id").map_err(crate::sql::backend)?,
             note: r.try_get("note").map_err(crate::sql::backend)?,
         })
@@ -603,12 +680,12 @@ where
                 b.push_bind(x.loan_id)
                     .push_bind(x.period)
                     .push_bind(S::day(x.due_date))
-                    .push_bind(x.principal_fen)
-                    .push_bind(x.interest_fen)
-                    .push_bind(x.paid_principal_fen)
-                    .push_bind(x.paid_interest_fen)
-                    .push_bind(x.paid_penalty_fen)
-                    .push_bind(x.penalty_owed_fen)
+                    .push_bind(crate::rows::Stored::raw(x.principal_fen))
+                    .push_bind(crate::rows::Stored::raw(x.interest_fen))
+                    .push_bind(crate::rows::Stored::raw(x.paid_principal_fen))
+                    .push_bind(crate::rows::Stored::raw(x.paid_interest_fen))
+                    .push_bind(crate::rows::Stored::raw(x.paid_penalty_fen))
+                    .push_bind(crate::rows::Stored::raw(x.penalty_owed_fen))
                     .push_bind(x.penalty_from.map(S::day))
                     .push_bind(x.status.code())
                     .push_bind(x.paid_on.map(S::day));
@@ -687,27 +764,27 @@ where
         .bind(&x.co_borrowers)
         .bind(x.property_kind.code())
         .bind(&x.property_address)
-        .bind(x.price_fen)
-        .bind(x.appraisal_fen)
+        .bind(crate::rows::Stored::raw(x.price_fen))
+        .bind(crate::rows::Stored::raw(x.appraisal_fen))
         .bind(x.area_centi_m2)
-        .bind(x.monthly_income_fen)
+        .bind(crate::rows::Stored::raw(x.monthly_income_fen))
         .bind(x.credit_grade.code())
         .bind(x.first_home)
         .bind(x.family)
-        .bind(x.amount_fen)
+        .bind(crate::rows::Stored::raw(x.amount_fen))
         .bind(x.months)
         .bind(x.method.code())
-        .bind(x.rate_ppm)
-        .bind(x.limit_fen)
+        .bind(crate::rows::Stored::raw(x.rate_ppm))
+        .bind(crate::rows::Stored::raw(x.limit_fen))
         .bind(&x.binding_cap)
         .bind(&x.caps)
         .bind(&x.remote_centre)
         .bind(&x.remote_certificate_no)
-        .bind(x.remote_balance_fen)
+        .bind(crate::rows::Stored::raw(x.remote_balance_fen))
         .bind(x.remote_months)
         .bind(&x.commercial_bank)
-        .bind(x.commercial_amount_fen)
-        .bind(x.commercial_rate_ppm)
+        .bind(crate::rows::Stored::raw(x.commercial_amount_fen))
+        .bind(crate::rows::Stored::raw(x.commercial_rate_ppm))
         .bind(&x.seller_name)
         .bind(&x.seller_account)
         .bind(&x.repay_card)
@@ -984,17 +1061,19 @@ where
         .map_err(crate::sql::backend)?;
         let loans: Vec<crate::RunLoan> = loans
             .into_iter()
-            .map(|r| crate::RunLoan {
-                loan_id: r.0,
-                member_id: r.1,
-                rate_ppm: r.2,
-                repay_card: r.3,
-                entrusted: r.4,
-                outstanding_fen: r.5,
-                consecutive_overdue: r.6,
-                cumulative_overdue: r.7,
+            .map(|r| {
+                Ok(crate::RunLoan {
+                    loan_id: r.0,
+                    member_id: r.1,
+                    rate_ppm: crate::rows::cooked("loan", "rate_ppm", r.2)?,
+                    repay_card: r.3,
+                    entrusted: r.4,
+                    outstanding_fen: anju_domain::Fen::new(r.5),
+                    consecutive_overdue: r.6,
+                    cumulative_overdue: r.7,
+                })
             })
-            .collect();
+            .collect::<crate::StoreResult<_>>()?;
         let (Some(first), Some(last)) = (loans.first(), loans.last()) else {
             return Ok(Vec::new());
         };
@@ -1039,8 +1118,8 @@ where
             );
             q.push_values(chunk, |mut b, x| {
                 b.push_bind(x.loan_id)
-                    .push_bind(x.principal_paid_fen)
-                    .push_bind(x.overdue_principal_fen)
+                    .push_bind(crate::rows::Stored::raw(x.principal_paid_fen))
+                    .push_bind(crate::rows::Stored::raw(x.overdue_principal_fen))
                     .push_bind(x.overdue_since.map(S::day))
                     .push_bind(x.grade.code())
                     .push_bind(x.consecutive_overdue)
@@ -1065,10 +1144,10 @@ where
             q.push_values(chunk, |mut b, x| {
                 b.push_bind(x.loan_id)
                     .push_bind(x.period)
-                    .push_bind(x.paid_principal_fen)
-                    .push_bind(x.paid_interest_fen)
-                    .push_bind(x.paid_penalty_fen)
-                    .push_bind(x.penalty_owed_fen)
+                    .push_bind(crate::rows::Stored::raw(x.paid_principal_fen))
+                    .push_bind(crate::rows::Stored::raw(x.paid_interest_fen))
+                    .push_bind(crate::rows::Stored::raw(x.paid_penalty_fen))
+                    .push_bind(crate::rows::Stored::raw(x.penalty_owed_fen))
                     .push_bind(x.penalty_from.map(S::day))
                     .push_bind(x.status.code())
                     .push_bind(x.paid_on.map(S::day));
@@ -1148,13 +1227,17 @@ where
         .map_err(crate::sql::backend)?;
         let mut book = crate::LoanBook {
             overdue_loans,
-            project_outstanding_fen,
+            project_outstanding_fen: anju_domain::Fen::new(project_outstanding_fen),
             ..Default::default()
         };
         for (grade, n, outstanding, overdue) in rows {
             book.active_loans += n;
-            book.outstanding_fen += outstanding;
-            book.overdue_principal_fen += overdue;
+            book.outstanding_fen = book
+                .outstanding_fen
+                .checked_add(anju_domain::Fen::new(outstanding))?;
+            book.overdue_principal_fen = book
+                .overdue_principal_fen
+                .checked_add(anju_domain::Fen::new(overdue))?;
             let grade: String = grade;
             let grade =
                 crate::rows::coded("loan", "grade", &grade, anju_domain::loan::Grade::parse)?;
@@ -1207,7 +1290,7 @@ where
         }
         sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen - $2 WHERE loan_id = $1")
             .bind(event.loan_id)
-            .bind(event.principal_fen)
+            .bind(crate::rows::Stored::raw(event.principal_fen))
             .execute(&mut *tx)
             .await
             .map_err(crate::sql::backend)?;
@@ -1251,9 +1334,9 @@ where
         .map_err(crate::sql::backend)?;
         Ok(crate::LoansIssued {
             count: row.0,
-            amount_fen: row.1,
+            amount_fen: anju_domain::Fen::new(row.1),
             remote_count: row.2,
-            remote_amount_fen: row.3,
+            remote_amount_fen: anju_domain::Fen::new(row.3),
         })
     }
 
@@ -1338,27 +1421,27 @@ where
                 .push_bind(x.co_borrowers.clone())
                 .push_bind(x.property_kind.code())
                 .push_bind(x.property_address.clone())
-                .push_bind(x.price_fen)
-                .push_bind(x.appraisal_fen)
+                .push_bind(crate::rows::Stored::raw(x.price_fen))
+                .push_bind(crate::rows::Stored::raw(x.appraisal_fen))
                 .push_bind(x.area_centi_m2)
-                .push_bind(x.monthly_income_fen)
+                .push_bind(crate::rows::Stored::raw(x.monthly_income_fen))
                 .push_bind(x.credit_grade.code())
                 .push_bind(x.first_home)
                 .push_bind(x.family)
-                .push_bind(x.amount_fen)
+                .push_bind(crate::rows::Stored::raw(x.amount_fen))
                 .push_bind(x.months)
                 .push_bind(x.method.code())
-                .push_bind(x.rate_ppm)
-                .push_bind(x.limit_fen)
+                .push_bind(crate::rows::Stored::raw(x.rate_ppm))
+                .push_bind(crate::rows::Stored::raw(x.limit_fen))
                 .push_bind(x.binding_cap.clone())
                 .push_bind(x.caps.clone())
                 .push_bind(x.remote_centre.clone())
                 .push_bind(x.remote_certificate_no.clone())
-                .push_bind(x.remote_balance_fen)
+                .push_bind(crate::rows::Stored::raw(x.remote_balance_fen))
                 .push_bind(x.remote_months)
                 .push_bind(x.commercial_bank.clone())
-                .push_bind(x.commercial_amount_fen)
-                .push_bind(x.commercial_rate_ppm)
+                .push_bind(crate::rows::Stored::raw(x.commercial_amount_fen))
+                .push_bind(crate::rows::Stored::raw(x.commercial_rate_ppm))
                 .push_bind(x.seller_name.clone())
                 .push_bind(x.seller_account.clone())
                 .push_bind(x.repay_card.clone())
@@ -1373,8 +1456,8 @@ where
                 .push_bind(x.disbursed_on.map(S::day))
                 .push_bind(x.disbursement_entry_id)
                 .push_bind(x.payout_reference.clone())
-                .push_bind(x.outstanding_fen)
-                .push_bind(x.overdue_principal_fen)
+                .push_bind(crate::rows::Stored::raw(x.outstanding_fen))
+                .push_bind(crate::rows::Stored::raw(x.overdue_principal_fen))
                 .push_bind(x.overdue_since.map(S::day))
                 .push_bind(x.grade.code())
                 .push_bind(x.consecutive_overdue)
@@ -1428,10 +1511,10 @@ where
                     .push_bind(x.event_key.clone())
                     .push_bind(S::day(x.happened_on))
                     .push_bind(x.kind.code())
-                    .push_bind(x.amount_fen)
-                    .push_bind(x.principal_fen)
-                    .push_bind(x.interest_fen)
-                    .push_bind(x.penalty_fen)
+                    .push_bind(crate::rows::Stored::raw(x.amount_fen))
+                    .push_bind(crate::rows::Stored::raw(x.principal_fen))
+                    .push_bind(crate::rows::Stored::raw(x.interest_fen))
+                    .push_bind(crate::rows::Stored::raw(x.penalty_fen))
                     .push_bind(x.entry_id)
                     .push_bind(x.note.clone());
             });

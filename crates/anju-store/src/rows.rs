@@ -163,6 +163,64 @@ pub fn member_balance_from(
     }
 }
 
+/// A domain value kept in a plain column: money as fen, a rate as ppm.
+/// Records hold the domain value; statements bind [`Stored::raw`] and rows are
+/// read back through [`cooked`], so an impossible stored rate is an error
+/// naming its table and column, never a value.
+pub trait Stored: Sized {
+    type Raw;
+    fn raw(self) -> Self::Raw;
+    fn from_raw(raw: Self::Raw) -> Option<Self>;
+}
+
+impl Stored for Fen {
+    type Raw = i64;
+    fn raw(self) -> i64 {
+        self.get()
+    }
+    fn from_raw(raw: i64) -> Option<Self> {
+        Some(Fen::new(raw))
+    }
+}
+
+impl Stored for anju_domain::RatePpm {
+    type Raw = i64;
+    fn raw(self) -> i64 {
+        self.ppm()
+    }
+    fn from_raw(raw: i64) -> Option<Self> {
+        anju_domain::RatePpm::new(raw).ok()
+    }
+}
+
+impl<T: Stored> Stored for Option<T>
+where
+    T::Raw: Copy,
+{
+    type Raw = Option<T::Raw>;
+    fn raw(self) -> Option<T::Raw> {
+        self.map(T::raw)
+    }
+    fn from_raw(raw: Option<T::Raw>) -> Option<Self> {
+        match raw {
+            None => Some(None),
+            Some(v) => T::from_raw(v).map(Some),
+        }
+    }
+}
+
+/// A stored column read back into its domain value.
+pub fn cooked<T: Stored>(table: &'static str, column: &'static str, raw: T::Raw) -> StoreResult<T>
+where
+    T::Raw: std::fmt::Debug + Copy,
+{
+    T::from_raw(raw).ok_or_else(|| StoreError::Corrupt {
+        table,
+        column,
+        value: format!("{raw:?}"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,12 +31,12 @@ pub struct WithdrawalRecord {
     pub withdrawal_id: i64,
     pub member_id: i64,
     pub reason: String,
-    pub amount_fen: i64,
+    pub amount_fen: anju_domain::Fen,
     pub months: i32,
     pub evidence_kind: EvidenceKind,
     pub evidence_no: Option<String>,
     pub evidence_date: Option<Date>,
-    pub evidence_amount_fen: Option<i64>,
+    pub evidence_amount_fen: Option<anju_domain::Fen>,
     pub status: WithdrawalStatus,
     /// `online` or `counter`.
     pub channel: String,
@@ -90,11 +90,11 @@ pub struct BlacklistRecord {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WithdrawalStats {
     /// Σ approved, not yet paid.
-    pub held_fen: i64,
+    pub held_fen: anju_domain::Fen,
     /// Live withdrawals for the reason applied for since the year's start.
     pub this_year_for_reason: i64,
     /// Σ live rent withdrawals applied for since the rent window's start.
-    pub rent_recent_fen: i64,
+    pub rent_recent_fen: anju_domain::Fen,
 }
 
 /// 委托提取还贷协议.
@@ -105,7 +105,7 @@ pub struct RepaymentAgreementRecord {
     pub kind: AgreementKind,
     pub lender: String,
     pub loan_contract_no: String,
-    pub monthly_fen: i64,
+    pub monthly_fen: anju_domain::Fen,
     pub pay_day: i32,
     /// The loan's repayment account the money goes to.
     pub bank_card: String,
@@ -140,7 +140,7 @@ pub fn repayment_agreement_from(r: AgreementRow) -> StoreResult<RepaymentAgreeme
         kind: coded("repayment_agreement", "kind", &r.kind, AgreementKind::parse)?,
         lender: r.lender,
         loan_contract_no: r.loan_contract_no,
-        monthly_fen: r.monthly_fen,
+        monthly_fen: crate::rows::cooked("repayment_agreement", "monthly_fen", r.monthly_fen)?,
         pay_day: r.pay_day,
         bank_card: r.bank_card,
         starts_on: crate::rows::stored_date(&r.starts_on)?,
@@ -445,7 +445,11 @@ where
             withdrawal_id: r.try_get("withdrawal_id").map_err(crate::sql::backend)?,
             member_id: r.try_get("member_id").map_err(crate::sql::backend)?,
             reason: r.try_get("reason").map_err(crate::sql::backend)?,
-            amount_fen: r.try_get("amount_fen").map_err(crate::sql::backend)?,
+            amount_fen: crate::rows::cooked(
+                "unknown",
+                "amount_fen",
+                r.try_get("amount_fen").map_err(crate::sql::backend)?,
+            )?,
             months: r.try_get("months").map_err(crate::sql::backend)?,
             evidence_kind: crate::rows::coded(
                 "withdrawal",
@@ -458,9 +462,12 @@ where
                 .as_deref()
                 .map(crate::rows::stored_date)
                 .transpose()?,
-            evidence_amount_fen: r
-                .try_get("evidence_amount_fen")
-                .map_err(crate::sql::backend)?,
+            evidence_amount_fen: crate::rows::cooked(
+                "withdrawal",
+                "evidence_amount_fen",
+                r.try_get("evidence_amount_fen")
+                    .map_err(crate::sql::backend)?,
+            )?,
             status: crate::rows::coded(
                 "withdrawal",
                 "status",
@@ -539,12 +546,12 @@ where
         .bind(w.withdrawal_id)
         .bind(w.member_id)
         .bind(&w.reason)
-        .bind(w.amount_fen)
+        .bind(crate::rows::Stored::raw(w.amount_fen))
         .bind(w.months)
         .bind(w.evidence_kind.code())
         .bind(&w.evidence_no)
         .bind(w.evidence_date.map(S::day))
-        .bind(w.evidence_amount_fen)
+        .bind(crate::rows::Stored::raw(w.evidence_amount_fen))
         .bind(w.status.code())
         .bind(&w.channel)
         .bind(S::day(w.applied_on))
@@ -863,9 +870,9 @@ crate::withdrawal_live!()
         .await
         .map_err(crate::sql::backend)?;
         Ok(crate::WithdrawalStats {
-            held_fen: held,
+            held_fen: anju_domain::Fen::new(held),
             this_year_for_reason: count,
-            rent_recent_fen: rent,
+            rent_recent_fen: anju_domain::Fen::new(rent),
         })
     }
 
@@ -1029,7 +1036,7 @@ crate::withdrawal_live!()
         .bind(a.kind.code())
         .bind(&a.lender)
         .bind(&a.loan_contract_no)
-        .bind(a.monthly_fen)
+        .bind(crate::rows::Stored::raw(a.monthly_fen))
         .bind(a.pay_day)
         .bind(&a.bank_card)
         .bind(S::day(a.starts_on))

@@ -67,7 +67,7 @@ fn withdrawal_json(w: &WithdrawalRecord) -> serde_json::Value {
     json!({
         "withdrawal_id": w.withdrawal_id,
         "reason": w.reason,
-        "amount_fen": w.amount_fen,
+        "amount_fen": w.amount_fen.get(),
         "status": w.status.code(),
         "channel": w.channel,
         "applied_on": w.applied_on.to_string(),

@@ -114,14 +114,14 @@ fn branch_values(b: &BranchRow) -> [i64; 10] {
     [
         f.employers,
         f.members,
-        f.collection_fen,
+        f.collection_fen.get(),
         f.withdrawals,
-        f.withdrawals_fen,
+        f.withdrawals_fen.get(),
         f.loans_issued,
-        f.loans_issued_fen,
-        f.loan_balance_fen,
-        f.overdue_principal_fen,
-        f.deposit_balance_fen,
+        f.loans_issued_fen.get(),
+        f.loan_balance_fen.get(),
+        f.overdue_principal_fen.get(),
+        f.deposit_balance_fen.get(),
     ]
 }
 

@@ -278,7 +278,14 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
         .await;
     assert_eq!(part.status, StatusCode::OK, "{}", part.body);
     assert!(part.body.contains("提前还款已完成"), "{}", part.body);
-    let left = h.app.loans().loan(id).await.expect("loan").outstanding_fen;
+    let left = h
+        .app
+        .loans()
+        .loan(id)
+        .await
+        .expect("loan")
+        .outstanding_fen
+        .get();
     assert!(
         (19_000_000..20_000_000).contains(&left),
         "¥300,000 less one installment's principal and ¥100,000: {left}"

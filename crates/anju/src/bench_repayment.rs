@@ -145,7 +145,7 @@ pub(crate) async fn seed_book(
         }
         installments_seeded += rows.len() as u64;
         store.import_loans(&book, &rows).await?;
-        let total: i64 = book.iter().map(|l| l.amount_fen).sum();
+        let total: i64 = book.iter().map(|l| l.amount_fen.get()).sum();
         lines.push(Line::credit("101", Fen::new(total)));
         let key = IdempotencyKey::parse(&format!("bench-disburse-{first}"))
             .map_err(|e| anyhow!("{e}"))?;

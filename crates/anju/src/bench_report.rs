@@ -247,7 +247,7 @@ fn withdrawal_record(store: &dyn Store, member: i64, day: Date, entry_id: i64) -
         withdrawal_id: store.reserve_ids(1),
         member_id: member,
         reason: if member % 3 == 0 { "03" } else { "07" }.to_string(),
-        amount_fen: WITHDRAWAL_FEN,
+        amount_fen: anju_domain::Fen::new(WITHDRAWAL_FEN),
         months: 1,
         evidence_kind: EvidenceKind::None,
         evidence_no: None,

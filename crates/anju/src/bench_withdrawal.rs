@@ -75,7 +75,7 @@ async fn seed_members(app: &App, store: &dyn Store, members: u64, today: Date) -
                 name: "职工".to_string(),
                 employer_id: Some(1),
                 status: MemberStatus::Active,
-                wage_fen: 10_000_00,
+                wage_fen: anju_domain::Fen::new(10_000_00),
                 employer_rate_ppm: None,
                 member_rate_ppm: None,
                 enrolled_at_us: 1,

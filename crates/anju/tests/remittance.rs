@@ -73,7 +73,10 @@ async fn sum_of_bills(store: &dyn Store) -> i64 {
                 .filter(|l| l.side == Side::Credit && l.member().is_some())
                 .map(|l| l.amount.get())
                 .sum();
-            assert_eq!((debit, credits), (bill.total_fen, bill.total_fen));
+            assert_eq!(
+                (debit, credits),
+                (bill.total_fen.get(), bill.total_fen.get())
+            );
             total += credits;
         }
     }

@@ -28,7 +28,7 @@ use anju_domain::collection::BillStatus;
 use anju_domain::collection::{BillLine, BillableMember, ContributionRates, RemittanceBill};
 use anju_domain::ledger::{IdempotencyKey, MemberId, NewEntry, Side};
 use anju_domain::policy::ContributionRules;
-use anju_domain::{DomainError, Fen, Period, RatePpm};
+use anju_domain::{DomainError, Fen, Period};
 use anju_store::{
     Backend, BillLineRecord, BillPayment, BillRecord, BillableRow, EmployerRecord, NewBill,
 };
@@ -125,9 +125,9 @@ fn stored_bill(record: &BillRecord, lines: &[BillLineRecord]) -> AppResult<Remit
             .iter()
             .map(|l| BillLine {
                 member: MemberId(l.member_id),
-                base: Fen::new(l.base_fen),
-                employer: Fen::new(l.employer_fen),
-                member_part: Fen::new(l.member_fen),
+                base: l.base_fen,
+                employer: l.employer_fen,
+                member_part: l.member_fen,
             })
             .collect(),
     })
@@ -141,7 +141,7 @@ fn bill_rows(bill: &RemittanceBill, bill_id: i64, created_at_us: i64) -> AppResu
         period: i32::try_from(bill.period.yyyymm()).unwrap_or(0),
         due_date: bill.due_date,
         status: BillStatus::Open,
-        total_fen: bill.total()?.get(),
+        total_fen: bill.total()?,
         line_count: i32::try_from(bill.lines.len()).unwrap_or(i32::MAX),
         created_at_us,
         paid_entry_id: None,
@@ -159,9 +159,9 @@ fn bill_rows(bill: &RemittanceBill, bill_id: i64, created_at_us: i64) -> AppResu
         .map(|(l, line_no)| BillLineRecord {
             line_no,
             member_id: l.member.0,
-            base_fen: l.base.get(),
-            employer_fen: l.employer.get(),
-            member_fen: l.member_part.get(),
+            base_fen: l.base,
+            employer_fen: l.employer,
+            member_fen: l.member_part,
         })
         .collect();
     Ok(NewBill {
@@ -173,14 +173,14 @@ fn bill_rows(bill: &RemittanceBill, bill_id: i64, created_at_us: i64) -> AppResu
 fn billable(row: &BillableRow) -> AppResult<BillableMember> {
     let personal = match (row.employer_rate_ppm, row.member_rate_ppm) {
         (Some(e), Some(m)) => Some(ContributionRates {
-            employer: RatePpm::new(e)?,
-            member: RatePpm::new(m)?,
+            employer: e,
+            member: m,
         }),
         _ => None,
     };
     Ok(BillableMember {
         member: MemberId(row.member_id),
-        wage: Fen::new(row.wage_fen),
+        wage: row.wage_fen,
         rates: personal,
     })
 }

@@ -134,7 +134,10 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
         .await
         .expect("back payment");
     // 1,000 more base × 10% × 2 = 200.00; the missed month 5,000 × 20% = 1,000.00.
-    assert_eq!((bill.kind.code(), bill.total_fen), ("02", 1_200_00));
+    assert_eq!(
+        (bill.kind.code(), bill.total_fen),
+        ("02", anju_domain::Fen::new(1_200_00))
+    );
     let paid = app
         .collection()
         .pay_bill(&batch(), bill.bill_id, "bank", today)
@@ -414,7 +417,10 @@ async fn an_approved_rate_reduction_bills_the_reduced_rates_and_a_rejection_chan
     // 14,000 of bases: at 10% + 10% 2,800.00; at 5% + 5% 1,400.00.
     assert_eq!(
         (november.total_fen, december.total_fen),
-        (2_800_00, 1_400_00)
+        (
+            anju_domain::Fen::new(2_800_00),
+            anju_domain::Fen::new(1_400_00)
+        )
     );
     let other = person(9, Role::EmployerAgent, Some(employer_id + 1));
     let scoped = app
@@ -438,7 +444,7 @@ async fn the_base_filing_applies_new_bases_and_counts_for_k05() {
     let today = d("2026-07-10");
     let partial = [NewBase {
         member_id: members[0].member_id,
-        wage_fen: 9_000_00,
+        wage_fen: anju_domain::Fen::new(9_000_00),
     }];
     let refused = app
         .collection()
@@ -463,11 +469,11 @@ async fn the_base_filing_applies_new_bases_and_counts_for_k05() {
     let all = [
         NewBase {
             member_id: members[0].member_id,
-            wage_fen: 9_000_00,
+            wage_fen: anju_domain::Fen::new(9_000_00),
         },
         NewBase {
             member_id: members[1].member_id,
-            wage_fen: 7_000_00,
+            wage_fen: anju_domain::Fen::new(7_000_00),
         },
     ];
     app.collection()
@@ -497,7 +503,7 @@ async fn the_base_filing_applies_new_bases_and_counts_for_k05() {
         .await
         .expect("bill");
     // New bases 9,000 + 7,000 at 10% + 10%.
-    assert_eq!(july.total_fen, 3_200_00);
+    assert_eq!(july.total_fen, anju_domain::Fen::new(3_200_00));
 }
 
 #[tokio::test]
@@ -606,7 +612,7 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         .expect("case");
     assert_eq!(
         (case.arrears_fen, case.periods.as_str()),
-        (2_800_00, "202610")
+        (anju_domain::Fen::new(2_800_00), "202610")
     );
     assert_eq!(steps[0].deadline, Some(d("2026-11-05")));
     let order = CaseStepInput {
@@ -765,7 +771,7 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         .expect("terms");
     assert_eq!(
         (confirmed.pay_day, confirmed.employer_rate_ppm),
-        (Some(10), 80_000)
+        (Some(10), anju_domain::RatePpm::new(80_000).expect("rate"))
     );
     let lowered = app
         .collection()
@@ -1148,7 +1154,7 @@ async fn a_base_file_files_every_member_or_nothing() {
         .await
         .expect("m")
         .map(|m| m.wage_fen);
-    assert_eq!(wage, Some(7_000_50));
+    assert_eq!(wage, Some(anju_domain::Fen::new(7_000_50)));
 }
 
 #[tokio::test]

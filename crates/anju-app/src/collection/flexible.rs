@@ -56,7 +56,7 @@ impl App {
             agreement_version: AGREEMENT_VERSION.to_string(),
             signed_on: today,
             mobile: s.mobile.as_str().to_string(),
-            monthly_fen: s.monthly.get(),
+            monthly_fen: s.monthly,
         };
         self.store().save_agreement(&agreement).await?;
         Ok(member)
@@ -88,7 +88,7 @@ impl App {
             status: MemberStatus::Active,
             // The wage column holds the monthly amount the worker declared:
             // a flexible worker has no employer-reported wage.
-            wage_fen: s.monthly.get(),
+            wage_fen: s.monthly,
             employer_rate_ppm: None,
             member_rate_ppm: None,
             enrolled_at_us: crate::clock::now_micros(),
@@ -208,7 +208,7 @@ impl App {
             deposit_id,
             member_id,
             period: i32::try_from(period.yyyymm()).unwrap_or(0),
-            amount_fen: amount.get(),
+            amount_fen: amount,
             paid_on: receipt.paid_on,
             channel: receipt.channel.to_string(),
             reference: receipt.reference,

@@ -12,7 +12,7 @@ use anju_domain::collection::{
     MemberEnrolment, MemberStatus, RemittanceBill, check_rates,
 };
 use anju_domain::ledger::{IdempotencyKey, MemberId};
-use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
+use anju_domain::{Date, DomainError, Period};
 use anju_store::MemberChange;
 use std::collections::BTreeSet;
 
@@ -42,8 +42,8 @@ const OVERDUE_PAGE: u32 = 500;
 
 fn rates_of(record: &EmployerRecord) -> AppResult<ContributionRates> {
     Ok(ContributionRates {
-        employer: RatePpm::new(record.employer_rate_ppm)?,
-        member: RatePpm::new(record.member_rate_ppm)?,
+        employer: record.employer_rate_ppm,
+        member: record.member_rate_ppm,
     })
 }
 
@@ -62,13 +62,13 @@ fn rehire(
                 expected_status: status,
                 status: MemberStatus::Active,
                 employer_id: Some(employer_id),
-                wage_fen: Some(e.wage.get()),
+                wage_fen: Some(e.wage),
                 on: None,
             };
             let after = MemberRecord {
                 status: change.status,
                 employer_id: change.employer_id,
-                wage_fen: e.wage.get(),
+                wage_fen: e.wage,
                 ..existing
             };
             Ok((change, after))
@@ -135,8 +135,8 @@ impl App {
             uscc: r.uscc.as_str().to_string(),
             name: r.name.clone(),
             pay_day: r.pay_day.and_then(|d| i32::try_from(d).ok()),
-            employer_rate_ppm: r.rates.employer.ppm(),
-            member_rate_ppm: r.rates.member.ppm(),
+            employer_rate_ppm: r.rates.employer,
+            member_rate_ppm: r.rates.member,
             status,
             opened_at_us: crate::clock::now_micros(),
             economic_type: r.profile.economic_type.clone(),
@@ -196,9 +196,9 @@ impl App {
                 name: e.name.clone(),
                 employer_id: Some(employer.employer_id),
                 status: MemberStatus::Active,
-                wage_fen: e.wage.get(),
-                employer_rate_ppm: e.rates.map(|r| r.employer.ppm()),
-                member_rate_ppm: e.rates.map(|r| r.member.ppm()),
+                wage_fen: e.wage,
+                employer_rate_ppm: e.rates.map(|r| r.employer),
+                member_rate_ppm: e.rates.map(|r| r.member),
                 enrolled_at_us: now,
             })
             .collect();
@@ -259,13 +259,13 @@ impl App {
             .map(|m| {
                 let personal = m.employer_rate_ppm.zip(m.member_rate_ppm).map(|(e, p)| {
                     Ok::<_, DomainError>(ContributionRates {
-                        employer: RatePpm::new(e)?,
-                        member: RatePpm::new(p)?,
+                        employer: e,
+                        member: p,
                     })
                 });
                 Ok(BillableMember {
                     member: MemberId(m.member_id),
-                    wage: Fen::new(m.wage_fen),
+                    wage: m.wage_fen,
                     rates: personal.transpose()?,
                 })
             })
@@ -289,7 +289,7 @@ impl App {
             period: i32::try_from(period.yyyymm()).unwrap_or(0),
             due_date: bill.due_date,
             status: BillStatus::Open,
-            total_fen: bill.total()?.get(),
+            total_fen: bill.total()?,
             line_count: i32::try_from(bill.lines.len()).unwrap_or(i32::MAX),
             created_at_us: crate::clock::now_micros(),
             paid_entry_id: None,
@@ -307,9 +307,9 @@ impl App {
             .map(|(l, line_no)| BillLineRecord {
                 line_no,
                 member_id: l.member.0,
-                base_fen: l.base.get(),
-                employer_fen: l.employer.get(),
-                member_fen: l.member_part.get(),
+                base_fen: l.base,
+                employer_fen: l.employer,
+                member_fen: l.member_part,
             })
             .collect();
         self.store().save_bill(&record, &lines).await?;
@@ -339,7 +339,7 @@ impl App {
         let request = PaymentRequest {
             order_id: bill_id,
             payer: employer.map(|e| e.uscc).unwrap_or_default(),
-            amount: Fen::new(record.total_fen),
+            amount: record.total_fen,
             requested_on: today,
         };
         let receipt = adapter.collect(&request).await?;
@@ -351,9 +351,9 @@ impl App {
                 .iter()
                 .map(|l| BillLine {
                     member: MemberId(l.member_id),
-                    base: Fen::new(l.base_fen),
-                    employer: Fen::new(l.employer_fen),
-                    member_part: Fen::new(l.member_fen),
+                    base: l.base_fen,
+                    employer: l.employer_fen,
+                    member_part: l.member_fen,
                 })
                 .collect(),
         };
@@ -508,7 +508,7 @@ impl Collection<'_> {
             .map(|b| anju_domain::collection::Collected {
                 reference: b.payment_reference.unwrap_or_default(),
                 channel: channel.to_string(),
-                amount: Fen::new(b.total_fen),
+                amount: b.total_fen,
                 paid_on: date,
             })
             .collect();

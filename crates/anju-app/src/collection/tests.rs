@@ -91,7 +91,7 @@ async fn a_month_from_registration_to_payment() {
         .expect("bill");
     // 8,000 × 10% × 2 = 1,600.00; 60,000 clamps to the 2026 cap of 40,600
     // (in force from 2026-07-01): × 10% × 2 = 8,120.00.
-    assert_eq!(bill.total_fen, 160_000 + 812_000);
+    assert_eq!(bill.total_fen, anju_domain::Fen::new(160_000 + 812_000));
     assert_eq!(bill.due_date, d("2026-11-20"));
     let twice = app
         .collection()
@@ -289,7 +289,7 @@ async fn a_bad_roster_file_writes_nothing_unless_told_to_take_the_valid_rows() {
         .iter()
         .find(|l| l.member_id == taken.enrolled[0].member_id)
         .expect("line");
-    assert_eq!(first.employer_fen + first.member_fen, 192_000);
+    assert_eq!(first.employer_fen.get() + first.member_fen.get(), 192_000);
 }
 
 #[tokio::test]
@@ -430,7 +430,11 @@ async fn leaving_sealing_rehire_and_freezing() {
     assert_eq!(moved.len(), 1);
     assert_eq!(
         (moved[0].member_id, moved[0].employer_id, moved[0].wage_fen),
-        (member_id, Some(b.employer_id), 1_200_000),
+        (
+            member_id,
+            Some(b.employer_id),
+            anju_domain::Fen::new(1_200_000)
+        ),
         "the same account"
     );
     let no_reason = app

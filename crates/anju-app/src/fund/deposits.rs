@@ -61,8 +61,8 @@ impl App {
             deposit_id: self.store().reserve_ids(1),
             bank: request.bank.trim().to_string(),
             kind: request.kind,
-            amount_fen: request.amount.get(),
-            rate_ppm: request.rate.ppm(),
+            amount_fen: request.amount,
+            rate_ppm: request.rate,
             placed_on: request.placed_on,
             matures_on: request.matures_on,
             status: DepositStatus::Held,
@@ -131,8 +131,8 @@ impl App {
         let rolled = FundDepositRecord {
             deposit_id: self.store().reserve_ids(1),
             kind: DepositKind::Current,
-            amount_fen: deposit.amount_fen + interest.get(),
-            rate_ppm: 0,
+            amount_fen: anju_domain::Fen::new(deposit.amount_fen.get() + interest.get()),
+            rate_ppm: RatePpm::ZERO,
             placed_on: matures,
             matures_on: None,
             status: DepositStatus::Held,
@@ -166,8 +166,8 @@ impl App {
         for row in rows.iter().filter(|r| r.gl_code == "201") {
             let slot = months.entry(Period::of_date(row.value_date)).or_default();
             match row.business_type.as_str() {
-                "C01" | "C02" => slot.0 += row.credit_fen - row.debit_fen,
-                "C11" | "C12" => slot.1 += row.debit_fen - row.credit_fen,
+                "C01" | "C02" => slot.0 += row.credit_fen.get() - row.debit_fen.get(),
+                "C11" | "C12" => slot.1 += row.debit_fen.get() - row.credit_fen.get(),
                 _ => {}
             }
         }
@@ -261,7 +261,7 @@ impl Fund<'_> {
             deposits
                 .iter()
                 .filter(|d| d.status == DepositStatus::Held && d.kind == kind)
-                .map(|d| d.amount_fen)
+                .map(|d| d.amount_fen.get())
                 .sum::<i64>()
         };
         let (held_current_fen, held_time_fen) =
@@ -323,8 +323,9 @@ fn term_interest(deposit: &FundDepositRecord) -> AppResult<Fen> {
     let days = deposit
         .placed_on
         .days_until(deposit.matures_on.unwrap_or(deposit.placed_on));
-    let numerator =
-        i128::from(deposit.amount_fen) * i128::from(deposit.rate_ppm) * i128::from(days);
+    let numerator = i128::from(deposit.amount_fen.get())
+        * i128::from(deposit.rate_ppm.ppm())
+        * i128::from(days);
     let denominator = DAYS_PER_YEAR * 1_000_000;
     let fen = (numerator + denominator / 2) / denominator;
     let fen =

@@ -35,10 +35,10 @@ impl App {
         let record = DistributionRecord {
             year,
             status: DistributionStatus::Prepared,
-            value_added_fen: plan.value_added_fen.get(),
-            reserve_fen: plan.reserve_fen.get(),
-            management_fen: plan.management_fen.get(),
-            public_rental_fen: plan.public_rental_fen.get(),
+            value_added_fen: plan.value_added_fen,
+            reserve_fen: plan.reserve_fen,
+            management_fen: plan.management_fen,
+            public_rental_fen: plan.public_rental_fen,
             reserve_reason: plan.reserve_reason.clone(),
             prepared_by: login,
             prepared_at_us: crate::clock::now_micros(),
@@ -93,7 +93,6 @@ impl App {
                 p.management_fen,
                 p.public_rental_fen,
             ]
-            .map(Fen::get)
         };
         let recorded = [
             record.value_added_fen,
@@ -182,13 +181,13 @@ impl Fund<'_> {
             .try_fold(Fen::ZERO, |sum, code| {
                 sum.checked_add(closing.get(*code).copied().unwrap_or(Fen::ZERO))
             })?
-            .checked_sub(Fen::new(book.project_outstanding_fen))?;
+            .checked_sub(book.project_outstanding_fen)?;
         // The reserve before this year's distribution: an approval that
         // posted and then failed to record itself must see the same plan.
         let distributed: i64 = days
             .iter()
             .filter(|r| r.gl_code == "301" && r.business_type == "F01")
-            .map(|r| r.credit_fen - r.debit_fen)
+            .map(|r| r.credit_fen.get() - r.debit_fen.get())
             .sum();
         let reserve =
             Fen::new(-closing.get("301").copied().unwrap_or(Fen::ZERO).get() - distributed);

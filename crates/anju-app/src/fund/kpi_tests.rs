@@ -86,8 +86,8 @@ async fn centre(dir: &tempfile::TempDir, opened: &str, months: Option<(u32, u32)
             uscc: "91320500MA1000009X".into(),
             name: "苏州测试有限公司".into(),
             pay_day: Some(15),
-            employer_rate_ppm: 100_000,
-            member_rate_ppm: 100_000,
+            employer_rate_ppm: anju_domain::RatePpm::new(100_000).expect("rate"),
+            member_rate_ppm: anju_domain::RatePpm::new(100_000).expect("rate"),
             status: EmployerStatus::Active,
             opened_at_us: 1,
             economic_type: None,
@@ -103,7 +103,7 @@ async fn centre(dir: &tempfile::TempDir, opened: &str, months: Option<(u32, u32)
         name: "王强".into(),
         employer_id: Some(EMPLOYER),
         status: MemberStatus::Active,
-        wage_fen: 10_000_00,
+        wage_fen: anju_domain::Fen::new(10_000_00),
         employer_rate_ppm: None,
         member_rate_ppm: None,
         enrolled_at_us: 1,
@@ -152,7 +152,7 @@ async fn paid_bill(app: &App, bill_id: i64, period: i32, each: &str, on: &str, p
         period,
         due_date: d(on),
         status: BillStatus::Open,
-        total_fen: 2 * each,
+        total_fen: anju_domain::Fen::new(2 * each),
         line_count: 2,
         created_at_us: 1,
         paid_entry_id: None,
@@ -166,9 +166,9 @@ async fn paid_bill(app: &App, bill_id: i64, period: i32, each: &str, on: &str, p
     let line = |line_no: i32, member_id: i64| BillLineRecord {
         line_no,
         member_id,
-        base_fen: each * 5,
-        employer_fen: each / 2,
-        member_fen: each - each / 2,
+        base_fen: anju_domain::Fen::new(each * 5),
+        employer_fen: anju_domain::Fen::new(each / 2),
+        member_fen: anju_domain::Fen::new(each - each / 2),
     };
     app.store()
         .save_bill(&bill, &[line(1, 1), line(2, 2)])
@@ -299,12 +299,12 @@ async fn illness_withdrawal(app: &App, member_id: i64, amount: &str, on: &str) {
         withdrawal_id: 70,
         member_id,
         reason: "09".into(),
-        amount_fen: fen.get(),
+        amount_fen: fen,
         months: 1,
         evidence_kind: EvidenceKind::None,
         evidence_no: None,
         evidence_date: None,
-        evidence_amount_fen: Some(fen.get()),
+        evidence_amount_fen: Some(fen),
         status: WithdrawalStatus::Submitted,
         channel: "counter".into(),
         applied_on: d(on),
@@ -386,7 +386,7 @@ async fn k10_k11_count_a_repayment_from_the_hpf_balance_once_as_reason_06() {
         "2025-01-06",
     )
     .await;
-    assert_eq!(loan.rate_ppm, 28_500, "2.85%");
+    assert_eq!(loan.rate_ppm.ppm(), 28_500, "2.85%");
     paid_bill(&app, 100, 202501, "8000.00", "2025-01-10", &agent()).await;
     let run = app
         .loans()
@@ -608,11 +608,11 @@ async fn k18_counts_services_completed_by_the_channel_applied_through() {
     let bases = [
         NewBase {
             member_id: 1,
-            wage_fen: 10_000_00,
+            wage_fen: anju_domain::Fen::new(10_000_00),
         },
         NewBase {
             member_id: 2,
-            wage_fen: 10_000_00,
+            wage_fen: anju_domain::Fen::new(10_000_00),
         },
     ];
     app.collection()

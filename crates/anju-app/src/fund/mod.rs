@@ -88,10 +88,10 @@ impl App {
             withdrawers: counts.withdrawers,
             avg_monthly_deposit_balance_fen: average_month_end_201(&history, from, to)?,
             loans_issued_count: issued.count,
-            loans_issued_fen: issued.amount_fen,
+            loans_issued_fen: issued.amount_fen.get(),
             remote_loans_count: issued.remote_count,
-            remote_loans_fen: issued.remote_amount_fen,
-            project_loans_issued_fen: counts.project_loans_issued_fen,
+            remote_loans_fen: issued.remote_amount_fen.get(),
+            project_loans_issued_fen: counts.project_loans_issued_fen.get(),
             loans_repaid_fen: loans_repaid(&days)?,
             business_income_fen: income.income_total_fen.get(),
             business_expense_fen: income.expense_total_fen.get(),
@@ -222,8 +222,8 @@ fn movement_of(days: &[GlDayRow], keep: impl Fn(&GlDayRow) -> bool) -> AppResult
         let slot = movement
             .entry(row.gl_code.clone())
             .or_insert((Fen::ZERO, Fen::ZERO));
-        slot.0 = slot.0.checked_add(Fen::new(row.debit_fen))?;
-        slot.1 = slot.1.checked_add(Fen::new(row.credit_fen))?;
+        slot.0 = slot.0.checked_add(row.debit_fen)?;
+        slot.1 = slot.1.checked_add(row.credit_fen)?;
     }
     Ok(movement)
 }
@@ -247,7 +247,7 @@ fn average_month_end_201(history: &[GlDayRow], from: Date, to: Date) -> AppResul
     let mut day = from;
     while day <= to {
         while let Some(row) = rows.next_if(|r| r.value_date <= day) {
-            balance += row.credit_fen - row.debit_fen;
+            balance += row.credit_fen.get() - row.debit_fen.get();
         }
         month_ends.insert((day.year(), day.month()), balance);
         day = day.add_days(1)?;
@@ -264,7 +264,7 @@ fn average_month_end_201(history: &[GlDayRow], from: Date, to: Date) -> AppResul
 fn member_flow(rows: &[GlDayRow], kind: impl Fn(&str) -> bool) -> i64 {
     rows.iter()
         .filter(|r| r.gl_code == "201" && kind(&r.business_type))
-        .map(|r| r.credit_fen - r.debit_fen)
+        .map(|r| r.credit_fen.get() - r.debit_fen.get())
         .sum()
 }
 
@@ -278,8 +278,8 @@ fn loans_repaid(days: &[GlDayRow]) -> AppResult<i64> {
         .filter(|r| (r.gl_code == "121" || r.gl_code == "122") && r.business_type != "L01");
     for row in loan_rows {
         repaid = repaid
-            .checked_add(Fen::new(row.credit_fen))?
-            .checked_sub(Fen::new(row.debit_fen))?;
+            .checked_add(row.credit_fen)?
+            .checked_sub(row.debit_fen)?;
     }
     Ok(repaid.get())
 }

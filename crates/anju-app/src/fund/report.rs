@@ -334,11 +334,11 @@ fn finance(f: &YearFigures, p: Option<&YearFigures>, s: &Statements) -> ReportSe
         Some(d) => ReportPart::Table {
             heads: ["项目", "金额"].map(String::from).to_vec(),
             rows: vec![
-                vec!["提取贷款风险准备金".to_string(), money(d.reserve_fen)],
-                vec!["提取管理费用".to_string(), money(d.management_fen)],
+                vec!["提取贷款风险准备金".to_string(), money(d.reserve_fen.get())],
+                vec!["提取管理费用".to_string(), money(d.management_fen.get())],
                 vec![
                     "提取城市廉租住房（公共租赁住房）建设补充资金".to_string(),
-                    money(d.public_rental_fen),
+                    money(d.public_rental_fen.get()),
                 ],
                 vec![
                     "状态".to_string(),

@@ -405,10 +405,10 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         (
             "prepared",
             "finance-1",
-            5 * YI,
-            3 * YI,
-            15 * YI / 10,
-            5 * YI / 10
+            anju_domain::Fen::new(5 * YI),
+            anju_domain::Fen::new(3 * YI),
+            anju_domain::Fen::new(15 * YI / 10),
+            anju_domain::Fen::new(5 * YI / 10)
         )
     );
     assert_eq!(
@@ -460,13 +460,40 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
             .find(|r| r.business_type == kind && r.gl_code == gl)
             .map(|r| (r.debit_fen, r.credit_fen))
     };
-    assert_eq!(on("F03", "40101"), Some((52 * YI / 10, 0)));
-    assert_eq!(on("F03", "41101"), Some((0, 2 * YI / 10)));
-    assert_eq!(on("F03", "311"), Some((0, 5 * YI)));
-    assert_eq!(on("F01", "301"), Some((0, 3 * YI)));
-    assert_eq!(on("F01", "219"), Some((0, 15 * YI / 10)));
-    assert_eq!(on("F01", "21402"), Some((0, 5 * YI / 10)));
-    assert_eq!(on("F01", "311"), Some((5 * YI, 0)));
+    assert_eq!(
+        on("F03", "40101"),
+        Some((
+            anju_domain::Fen::new(52 * YI / 10),
+            anju_domain::Fen::new(0)
+        ))
+    );
+    assert_eq!(
+        on("F03", "41101"),
+        Some((anju_domain::Fen::new(0), anju_domain::Fen::new(2 * YI / 10)))
+    );
+    assert_eq!(
+        on("F03", "311"),
+        Some((anju_domain::Fen::new(0), anju_domain::Fen::new(5 * YI)))
+    );
+    assert_eq!(
+        on("F01", "301"),
+        Some((anju_domain::Fen::new(0), anju_domain::Fen::new(3 * YI)))
+    );
+    assert_eq!(
+        on("F01", "219"),
+        Some((
+            anju_domain::Fen::new(0),
+            anju_domain::Fen::new(15 * YI / 10)
+        ))
+    );
+    assert_eq!(
+        on("F01", "21402"),
+        Some((anju_domain::Fen::new(0), anju_domain::Fen::new(5 * YI / 10)))
+    );
+    assert_eq!(
+        on("F01", "311"),
+        Some((anju_domain::Fen::new(5 * YI), anju_domain::Fen::new(0)))
+    );
 
     let closing = app.fund().position_at(year_end).await.expect("position");
     let net = |code: &str| closing.get(code).copied().unwrap_or(Fen::ZERO).get();
@@ -642,7 +669,10 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
         ),
         ("current", "held", placed.bank.as_str())
     );
-    assert_eq!(rolled[0].amount_fen, placed.amount_fen + 20_01);
+    assert_eq!(
+        rolled[0].amount_fen,
+        anju_domain::Fen::new(placed.amount_fen.get() + 20_01)
+    );
     assert_eq!(rolled[0].placed_on, d("2026-03-15"));
     assert_eq!(
         app.store()
@@ -654,15 +684,15 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
                 value_date: d("2026-03-15"),
                 gl_code: "101".into(),
                 business_type: "F02".into(),
-                debit_fen: 20_01,
-                credit_fen: 0,
+                debit_fen: anju_domain::Fen::new(20_01),
+                credit_fen: anju_domain::Fen::ZERO,
             },
             anju_store::GlDayRow {
                 value_date: d("2026-03-15"),
                 gl_code: "40101".into(),
                 business_type: "F02".into(),
-                debit_fen: 0,
-                credit_fen: 20_01,
+                debit_fen: anju_domain::Fen::ZERO,
+                credit_fen: anju_domain::Fen::new(20_01),
             },
         ]
     );
@@ -717,9 +747,12 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
             read(placed.deposit_id).status.code(),
             read(placed.deposit_id).interest_fen
         ),
-        ("matured", Some(20_01))
+        ("matured", Some(anju_domain::Fen::new(20_01)))
     );
-    assert_eq!(read(big.deposit_id).interest_fen, Some(7_438_356));
+    assert_eq!(
+        read(big.deposit_id).interest_fen,
+        Some(anju_domain::Fen::new(7_438_356))
+    );
     assert_eq!(read(current.deposit_id).status, DepositStatus::Held);
     let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
@@ -1127,8 +1160,8 @@ async fn small_centre(app: &App) {
             uscc: "91320500MA1000010X".into(),
             name: "苏州测试有限公司".into(),
             pay_day: Some(15),
-            employer_rate_ppm: 100_000,
-            member_rate_ppm: 100_000,
+            employer_rate_ppm: anju_domain::RatePpm::new(100_000).expect("rate"),
+            member_rate_ppm: anju_domain::RatePpm::new(100_000).expect("rate"),
             status: EmployerStatus::Active,
             opened_at_us: 1,
             economic_type: None,
@@ -1144,7 +1177,7 @@ async fn small_centre(app: &App) {
         name: "王强".into(),
         employer_id: Some(10),
         status: MemberStatus::Active,
-        wage_fen: 25_000_00,
+        wage_fen: anju_domain::Fen::new(25_000_00),
         employer_rate_ppm: None,
         member_rate_ppm: None,
         enrolled_at_us: 1,
@@ -1169,7 +1202,7 @@ async fn small_centre(app: &App) {
         period: 202603,
         due_date: d("2026-03-15"),
         status: BillStatus::Open,
-        total_fen: 10_000_00,
+        total_fen: anju_domain::Fen::new(10_000_00),
         line_count: 2,
         created_at_us: 1,
         paid_entry_id: None,
@@ -1183,9 +1216,9 @@ async fn small_centre(app: &App) {
     let line = |line_no: i32, member_id: i64| BillLineRecord {
         line_no,
         member_id,
-        base_fen: 25_000_00,
-        employer_fen: 2_500_00,
-        member_fen: 2_500_00,
+        base_fen: anju_domain::Fen::new(25_000_00),
+        employer_fen: anju_domain::Fen::new(2_500_00),
+        member_fen: anju_domain::Fen::new(2_500_00),
     };
     store
         .save_bill(&bill, &[line(1, 1), line(2, 2)])
@@ -1210,7 +1243,7 @@ async fn small_centre(app: &App) {
         withdrawal_id: 20,
         member_id: 1,
         reason: "07".into(),
-        amount_fen: 3_000_00,
+        amount_fen: anju_domain::Fen::new(3_000_00),
         months: 1,
         evidence_kind: EvidenceKind::None,
         evidence_no: None,
@@ -1320,7 +1353,13 @@ async fn the_annual_report_follows_the_national_template() {
             branch.figures.withdrawals_fen,
             branch.figures.deposit_balance_fen,
         ),
-        (1, 2, 10_000_00, 3_000_00, 7_000_00)
+        (
+            1,
+            2,
+            anju_domain::Fen::new(10_000_00),
+            anju_domain::Fen::new(3_000_00),
+            anju_domain::Fen::new(7_000_00)
+        )
     );
     // A year not yet started is refused.
     assert_eq!(

@@ -59,7 +59,7 @@ async fn sign_flexible(app: &App, member: i64, on: &str) {
         agreement_version: "2025-07".to_string(),
         signed_on: d(on),
         mobile: "13800001234".to_string(),
-        monthly_fen: 50_000,
+        monthly_fen: anju_domain::Fen::new(50_000),
     };
     app.store().save_agreement(&agreement).await.expect("sign");
 }

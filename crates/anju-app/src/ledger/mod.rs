@@ -177,7 +177,7 @@ impl Ledger<'_> {
             .filter(|b| b.gl_code == "121" || b.gl_code == "122")
             .map(|b| b.net().get())
             .sum();
-        let loans = book.outstanding_fen + book.project_outstanding_fen;
+        let loans = book.outstanding_fen.get() + book.project_outstanding_fen.get();
         check.loan_book = Some((Fen::new(loans), Fen::new(gl)));
         Ok(check)
     }

@@ -30,9 +30,7 @@ impl App {
         };
         let body = format!(
             "贷款申请 {}（{}，{} 个月）将您列为共同借款人。请登录网上服务大厅“贷款”页面确认；未经您本人确认，该申请不会进入审核。",
-            loan.loan_id,
-            anju_domain::Fen::new(loan.amount_fen),
-            loan.months
+            loan.loan_id, loan.amount_fen, loan.months
         );
         for member in pending {
             if let Ok(users) = self.store().users_of_member(member).await {

@@ -285,7 +285,7 @@ impl App {
         if loan.status != LoanStatus::Contracted {
             return Err(state_changed(id));
         }
-        let amount = Fen::new(loan.amount_fen);
+        let amount = loan.amount_fen;
         let key = IdempotencyKey::parse(&format!("loan-{id}-disbursed"))?;
         let lines = vec![
             Line::debit("121", amount).for_loan(id),
@@ -339,9 +339,9 @@ impl App {
         reference: &str,
     ) -> AppResult<()> {
         let method = loan.method;
-        let rate = RatePpm::new(loan.rate_ppm)?;
+        let rate = loan.rate_ppm;
         let months = u32::try_from(loan.months).unwrap_or(1);
-        let rows = loan::schedule(Fen::new(loan.amount_fen), months, rate, method, Some(today))?;
+        let rows = loan::schedule(loan.amount_fen, months, rate, method, Some(today))?;
         let installments: Vec<InstallmentRecord> = rows
             .iter()
             .map(|r| installment_record(loan.loan_id, r, today))
@@ -351,7 +351,7 @@ impl App {
             .replace_schedule(loan.loan_id, 1, &installments)
             .await?;
         store
-            .add_loan_rate(loan.loan_id, today, loan.rate_ppm, "合同利率")
+            .add_loan_rate(loan.loan_id, today, loan.rate_ppm.ppm(), "合同利率")
             .await?;
         loan.status = LoanStatus::Active;
         loan.disbursed_on = Some(today);
@@ -368,8 +368,8 @@ impl App {
                 kind: LoanEventKind::Disbursed,
                 amount_fen: loan.amount_fen,
                 principal_fen: loan.amount_fen,
-                interest_fen: 0,
-                penalty_fen: 0,
+                interest_fen: anju_domain::Fen::ZERO,
+                penalty_fen: anju_domain::Fen::ZERO,
                 entry_id: Some(entry_id),
                 note: format!("放款至 {}", loan.seller_name),
             }])
@@ -783,9 +783,9 @@ fn commercial_schedule(loan: &LoanRecord) -> AppResult<Vec<Installment>> {
     };
     let months = u32::try_from(loan.months).unwrap_or(1);
     Ok(loan::schedule(
-        Fen::new(amount),
+        amount,
         months,
-        RatePpm::new(rate)?,
+        rate,
         Method::Annuity,
         Some(start),
     )?)
@@ -862,18 +862,18 @@ fn new_record(
             .join(","),
         property_kind: a.property_kind,
         property_address: a.property_address.trim().to_string(),
-        price_fen: a.price.get(),
-        appraisal_fen: a.appraisal.map(Fen::get),
+        price_fen: a.price,
+        appraisal_fen: a.appraisal,
         area_centi_m2: a.area_centi_m2,
-        monthly_income_fen: a.monthly_income.get(),
+        monthly_income_fen: a.monthly_income,
         credit_grade: assessment.grade,
         first_home: assessment.eligibility.first_home,
         family: assessment.family,
-        amount_fen: a.amount.get(),
+        amount_fen: a.amount,
         months: i32::try_from(a.months).unwrap_or(1),
         method: a.method,
-        rate_ppm: assessment.rate.ppm(),
-        limit_fen: assessment.limit.limit.get(),
+        rate_ppm: assessment.rate,
+        limit_fen: assessment.limit.limit,
         binding_cap: assessment.limit.binding.code().to_string(),
         caps,
         remote_centre: a.remote.as_ref().map(|r| r.centre.trim().to_string()),
@@ -881,14 +881,14 @@ fn new_record(
             .remote
             .as_ref()
             .map(|r| r.certificate_no.trim().to_string()),
-        remote_balance_fen: assessment.remote.as_ref().map(|r| r.balance.get()),
+        remote_balance_fen: assessment.remote.as_ref().map(|r| r.balance),
         remote_months: assessment
             .remote
             .as_ref()
             .map(|r| i32::try_from(r.months).unwrap_or(0)),
         commercial_bank: a.commercial.as_ref().map(|c| c.bank.trim().to_string()),
-        commercial_amount_fen: a.commercial.as_ref().map(|c| c.amount.get()),
-        commercial_rate_ppm: a.commercial.as_ref().map(|c| c.rate.ppm()),
+        commercial_amount_fen: a.commercial.as_ref().map(|c| c.amount),
+        commercial_rate_ppm: a.commercial.as_ref().map(|c| c.rate),
         seller_name: a.seller_name.trim().to_string(),
         seller_account: a.seller_account.trim().to_string(),
         repay_card: repay_card.to_string(),
@@ -903,8 +903,8 @@ fn new_record(
         disbursed_on: None,
         disbursement_entry_id: None,
         payout_reference: None,
-        outstanding_fen: 0,
-        overdue_principal_fen: 0,
+        outstanding_fen: anju_domain::Fen::ZERO,
+        overdue_principal_fen: anju_domain::Fen::ZERO,
         overdue_since: None,
         grade: Grade::Normal,
         consecutive_overdue: 0,
@@ -931,12 +931,12 @@ pub fn installment_record(
         loan_id,
         period: i32::try_from(r.period).unwrap_or(i32::MAX),
         due_date,
-        principal_fen: r.principal.get(),
-        interest_fen: r.interest.get(),
-        paid_principal_fen: 0,
-        paid_interest_fen: 0,
-        paid_penalty_fen: 0,
-        penalty_owed_fen: 0,
+        principal_fen: r.principal,
+        interest_fen: r.interest,
+        paid_principal_fen: anju_domain::Fen::ZERO,
+        paid_interest_fen: anju_domain::Fen::ZERO,
+        paid_penalty_fen: anju_domain::Fen::ZERO,
+        penalty_owed_fen: anju_domain::Fen::ZERO,
         penalty_from: None,
         status: InstallmentStatus::Due,
         paid_on: None,
@@ -1011,7 +1011,7 @@ pub fn imported_loan(
     );
     record.status = LoanStatus::Active;
     record.disbursed_on = Some(disbursed_on);
-    record.outstanding_fen = amount.get();
+    record.outstanding_fen = amount;
     record
 }
 
@@ -1068,12 +1068,15 @@ impl App {
             .loan_rule
             .value
             .penalty_markup_percent;
-        let rate = RatePpm::new(loan.rate_ppm)?;
+        let rate = loan.rate_ppm;
         let penalty_to_date = run::penalty_to_date(&installments, rate, markup, today)?;
         let overdue: i64 = installments
             .iter()
             .filter(|i| i.status == InstallmentStatus::Overdue)
-            .map(|i| i.principal_fen - i.paid_principal_fen + i.interest_fen - i.paid_interest_fen)
+            .map(|i| {
+                i.principal_fen.get() - i.paid_principal_fen.get() + i.interest_fen.get()
+                    - i.paid_interest_fen.get()
+            })
             .sum();
         let next_due = installments
             .iter()

@@ -135,7 +135,7 @@ fn project_record(
     record.needs_second = a.amount > second_above;
     record.reviewed_by = Some(login.to_string());
     record.disbursed_on = None;
-    record.outstanding_fen = 0;
+    record.outstanding_fen = anju_domain::Fen::ZERO;
     record.caps = String::new();
     record
 }

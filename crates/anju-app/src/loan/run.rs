@@ -100,8 +100,8 @@ fn owed(
     markup: i64,
     today: Date,
 ) -> AppResult<(i64, i64, i64)> {
-    let principal = i.principal_fen - i.paid_principal_fen;
-    let interest = i.interest_fen - i.paid_interest_fen;
+    let principal = i.principal_fen.get() - i.paid_principal_fen.get();
+    let interest = i.interest_fen.get() - i.paid_interest_fen.get();
     let from = i.penalty_from.unwrap_or(i.due_date);
     let days = i64::from(today.epoch_days() - from.epoch_days()).max(0);
     let accrued = if i.due_date < today {
@@ -109,7 +109,7 @@ fn owed(
     } else {
         0
     };
-    Ok((principal, interest, i.penalty_owed_fen + accrued))
+    Ok((principal, interest, i.penalty_owed_fen.get() + accrued))
 }
 
 impl App {
@@ -121,7 +121,7 @@ impl App {
     ) -> AppResult<Vec<Collection>> {
         let mut owed_by_loan = Vec::with_capacity(page.len());
         for (loan, due) in page {
-            let rate = RatePpm::new(loan.rate_ppm)?;
+            let rate = loan.rate_ppm;
             let mut total = 0;
             for i in due {
                 let (p, int, pen) = owed(i, rate, rules.penalty_markup_percent, today)?;
@@ -301,7 +301,7 @@ fn collect(
     rules: &LoanRules,
     today: Date,
 ) -> AppResult<Collection> {
-    let rate = RatePpm::new(loan.rate_ppm)?;
+    let rate = loan.rate_ppm;
     let mut left = taken;
     let mut paid = Paid {
         from_hpf,
@@ -329,22 +329,22 @@ fn collect(
         paid.interest += pay_interest;
         paid.penalty += pay_penalty;
         let mut row = i.clone();
-        row.paid_principal_fen += pay_principal;
-        row.paid_interest_fen += pay_interest;
-        row.paid_penalty_fen += pay_penalty;
+        row.paid_principal_fen = Fen::new(row.paid_principal_fen.get() + pay_principal);
+        row.paid_interest_fen = Fen::new(row.paid_interest_fen.get() + pay_interest);
+        row.paid_penalty_fen = Fen::new(row.paid_penalty_fen.get() + pay_penalty);
         let cleared =
             pay_principal == principal && pay_interest == interest && pay_penalty == penalty;
         if cleared {
             row.status = InstallmentStatus::Paid;
             row.paid_on = Some(today);
-            row.penalty_owed_fen = 0;
+            row.penalty_owed_fen = anju_domain::Fen::ZERO;
         } else {
             if !was_overdue {
                 newly_overdue += principal - pay_principal;
                 newly_overdue_count += 1;
             }
             row.status = InstallmentStatus::Overdue;
-            row.penalty_owed_fen = penalty - pay_penalty;
+            row.penalty_owed_fen = anju_domain::Fen::new(penalty - pay_penalty);
             row.penalty_from = Some(today);
         }
         rows.push(row);
@@ -355,7 +355,7 @@ fn collect(
         .collect();
     let overdue_principal: i64 = open
         .iter()
-        .map(|r| r.principal_fen - r.paid_principal_fen)
+        .map(|r| r.principal_fen.get() - r.paid_principal_fen.get())
         .sum();
     let overdue_since = open.iter().map(|r| r.due_date).min();
     let days = overdue_since.map_or(0, |d| i64::from(today.epoch_days() - d.epoch_days()));
@@ -369,8 +369,8 @@ fn collect(
     };
     let update = LoanRunUpdate {
         loan_id: loan.loan_id,
-        principal_paid_fen: principal_paid,
-        overdue_principal_fen: overdue_principal,
+        principal_paid_fen: anju_domain::Fen::new(principal_paid),
+        overdue_principal_fen: anju_domain::Fen::new(overdue_principal),
         overdue_since,
         grade: classify(days, &rules.grade_from_days),
         consecutive_overdue: consecutive,
@@ -387,7 +387,7 @@ fn collect(
         paid,
         newly_overdue_fen: newly_overdue,
         owed_fen: owed_total,
-        remaining_fen: loan.outstanding_fen - principal_paid,
+        remaining_fen: loan.outstanding_fen.get() - principal_paid,
     })
 }
 
@@ -462,10 +462,10 @@ fn run_events(
             event_key: key.clone(),
             happened_on: today,
             kind: LoanEventKind::Repaid,
-            amount_fen: paid.total(),
-            principal_fen: paid.principal_current + paid.principal_overdue,
-            interest_fen: paid.interest,
-            penalty_fen: paid.penalty,
+            amount_fen: anju_domain::Fen::new(paid.total()),
+            principal_fen: anju_domain::Fen::new(paid.principal_current + paid.principal_overdue),
+            interest_fen: anju_domain::Fen::new(paid.interest),
+            penalty_fen: anju_domain::Fen::new(paid.penalty),
             entry_id: None,
             note: if paid.from_hpf > 0 {
                 format!("其中公积金账户 {}", Fen::new(paid.from_hpf))
@@ -480,10 +480,10 @@ fn run_events(
             event_key: format!("{key}-short"),
             happened_on: today,
             kind: LoanEventKind::Overdue,
-            amount_fen: owed - paid.total(),
-            principal_fen: newly_overdue,
-            interest_fen: 0,
-            penalty_fen: 0,
+            amount_fen: anju_domain::Fen::new(owed - paid.total()),
+            principal_fen: anju_domain::Fen::new(newly_overdue),
+            interest_fen: anju_domain::Fen::ZERO,
+            penalty_fen: anju_domain::Fen::ZERO,
             entry_id: None,
             note: "扣款不足，形成逾期".to_string(),
         });

@@ -111,10 +111,10 @@ impl App {
             .max()
             .or(loan.disbursed_on)
             .unwrap_or(today);
-        let outstanding = Fen::new(loan.outstanding_fen);
+        let outstanding = loan.outstanding_fen;
         let full = !request.amount.is_positive() || request.amount >= outstanding;
         let principal = if full { outstanding } else { request.amount };
-        let rate = RatePpm::new(loan.rate_ppm)?;
+        let rate = loan.rate_ppm;
         let days = i128::from((today.epoch_days() - anchor.epoch_days()).max(0));
         let interest = anju_domain::Rounding::HalfUpFen.apply(
             i128::from(outstanding.get()) * i128::from(rate.ppm()) * days,
@@ -140,10 +140,10 @@ impl App {
             event_key,
             happened_on: today,
             kind: LoanEventKind::Prepaid,
-            amount_fen: total.get(),
-            principal_fen: principal.get(),
-            interest_fen: interest.get(),
-            penalty_fen: 0,
+            amount_fen: total,
+            principal_fen: principal,
+            interest_fen: interest,
+            penalty_fen: anju_domain::Fen::ZERO,
             entry_id: Some(posted.entry_id.0),
             note: if full {
                 "全部提前还款".to_string()
@@ -155,7 +155,7 @@ impl App {
             .apply_prepayment(&event, from, &schedule)
             .await?;
         loan = self.loans().loan(id).await?;
-        if loan.outstanding_fen == 0 {
+        if loan.outstanding_fen == anju_domain::Fen::ZERO {
             return self.settle_if_repaid(id, today).await;
         }
         Ok(loan)
@@ -226,7 +226,7 @@ impl App {
         anchor: Date,
         choice: AfterPrepayment,
     ) -> AppResult<()> {
-        let performing = Fen::new(loan.outstanding_fen - loan.overdue_principal_fen);
+        let performing = Fen::new(loan.outstanding_fen.get() - loan.overdue_principal_fen.get());
         if let Some((from, rows)) = rescheduled(loan, open, anchor, choice, performing)? {
             self.store()
                 .replace_schedule(loan.loan_id, from, &rows)
@@ -247,7 +247,10 @@ impl App {
             self.store().installments(loan_id).await?.iter().any(|r| {
                 r.status != InstallmentStatus::Paid && r.principal_fen > r.paid_principal_fen
             });
-        if loan.status != LoanStatus::Active || loan.outstanding_fen != 0 || open {
+        if loan.status != LoanStatus::Active
+            || loan.outstanding_fen != anju_domain::Fen::ZERO
+            || open
+        {
             return Ok(loan);
         }
         // Rows a prepayment made unnecessary (nothing owed on them) go.
@@ -261,10 +264,10 @@ impl App {
                 event_key: "settled".into(),
                 happened_on: today,
                 kind: LoanEventKind::Settled,
-                amount_fen: 0,
-                principal_fen: 0,
-                interest_fen: 0,
-                penalty_fen: 0,
+                amount_fen: anju_domain::Fen::ZERO,
+                principal_fen: anju_domain::Fen::ZERO,
+                interest_fen: anju_domain::Fen::ZERO,
+                penalty_fen: anju_domain::Fen::ZERO,
                 entry_id: None,
                 note: "贷款结清，出具抵押注销证明".into(),
             }])
@@ -323,7 +326,7 @@ impl App {
             .or(loan.disbursed_on)
             .unwrap_or(today);
         let old = loan.rate_ppm;
-        loan.rate_ppm = rate.ppm();
+        loan.rate_ppm = rate;
         self.reschedule(&loan, &open, anchor, AfterPrepayment::LowerInstallment)
             .await?;
         self.save_move(&loan, LoanStatus::Active).await?;
@@ -337,14 +340,16 @@ impl App {
                 event_key: format!("repriced-{today}"),
                 happened_on: today,
                 kind: LoanEventKind::Repriced,
-                amount_fen: 0,
-                principal_fen: 0,
-                interest_fen: 0,
-                penalty_fen: 0,
+                amount_fen: anju_domain::Fen::ZERO,
+                principal_fen: anju_domain::Fen::ZERO,
+                interest_fen: anju_domain::Fen::ZERO,
+                penalty_fen: anju_domain::Fen::ZERO,
                 entry_id: None,
                 note: format!(
                     "利率由 {} 调整为 {}",
-                    RatePpm::new(old).map(|r| r.to_string()).unwrap_or_default(),
+                    RatePpm::new(old.ppm())
+                        .map(|r| r.to_string())
+                        .unwrap_or_default(),
                     rate
                 ),
             }])
@@ -410,7 +415,7 @@ impl Loans<'_> {
                     months,
                     grade,
                 )?;
-                if rate.ppm() != loan.rate_ppm && loan.disbursed_on.is_some_and(|d| d < today) {
+                if rate != loan.rate_ppm && loan.disbursed_on.is_some_and(|d| d < today) {
                     self.reprice(loan, rate, today).await?;
                     summary.repriced += 1;
                 }
@@ -442,10 +447,10 @@ impl LoanIndicators {
 
     /// K13 in millionths (‰ × 1000) of the loan balance, None on an empty book.
     pub fn k13_overdue_ppm(&self) -> Option<i64> {
-        (self.book.outstanding_fen > 0).then(|| {
+        (self.book.outstanding_fen > anju_domain::Fen::ZERO).then(|| {
             i64::try_from(
-                i128::from(self.book.overdue_principal_fen) * 1_000_000
-                    / i128::from(self.book.outstanding_fen),
+                i128::from(self.book.overdue_principal_fen.get()) * 1_000_000
+                    / i128::from(self.book.outstanding_fen.get()),
             )
             .unwrap_or(i64::MAX)
         })
@@ -469,10 +474,10 @@ fn rescheduled(
         return Ok(Some((first.period, Vec::new())));
     }
     let method = loan.method;
-    let rate = RatePpm::new(loan.rate_ppm)?;
+    let rate = loan.rate_ppm;
     let level = Fen::new(match method {
-        Method::Annuity => first.principal_fen + first.interest_fen,
-        Method::EqualPrincipal => first.principal_fen,
+        Method::Annuity => first.principal_fen.get() + first.interest_fen.get(),
+        Method::EqualPrincipal => first.principal_fen.get(),
     });
     let remaining = u32::try_from(open.len()).unwrap_or(1);
     let months = loan::months_after_prepayment(performing, remaining, rate, method, level, choice)?;
@@ -533,7 +538,7 @@ fn certificate_text(loan: &LoanRecord, centre: &str, today: Date) -> String {
         loan.contract_no.clone().unwrap_or_default(),
         loan.mortgage_no.clone().unwrap_or_default(),
         loan.property_address,
-        Fen::new(loan.amount_fen),
+        loan.amount_fen,
         loan.disbursed_on.map(|d| d.to_string()).unwrap_or_default(),
     )
 }

@@ -89,7 +89,7 @@ async fn centre_with(dir: &tempfile::TempDir, registers: Arc<SimulatedRegistries
         name: "王强".to_string(),
         employer_id: Some(9),
         status: MemberStatus::Active,
-        wage_fen: 10_000_00,
+        wage_fen: anju_domain::Fen::new(10_000_00),
         employer_rate_ppm: None,
         member_rate_ppm: None,
         enrolled_at_us: 1,
@@ -245,13 +245,16 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
         .await
         .expect("disburse");
     assert_eq!(active.status, LoanStatus::Active);
-    assert_eq!(active.outstanding_fen, yuan("300000.00").get());
+    assert_eq!(
+        active.outstanding_fen,
+        anju_domain::Fen::new(yuan("300000.00").get())
+    );
     assert_eq!(gl(&app, "121", "2026-11-29").await, yuan("300000.00").get());
     let rows = app.store().installments(loan.loan_id).await.expect("rows");
     assert_eq!(rows.len(), 240);
     assert_eq!(rows[0].due_date, d("2026-12-29"));
-    let sum: i64 = rows.iter().map(|r| r.principal_fen).sum();
-    assert_eq!(sum, active.amount_fen);
+    let sum: i64 = rows.iter().map(|r| r.principal_fen.get()).sum();
+    assert_eq!(sum, active.amount_fen.get());
     // The member now has an HPF loan: a second one is refused.
     let e = app
         .loans()
@@ -407,7 +410,7 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
     assert_eq!((first.loans, first.paid_in_full, first.entries), (1, 1, 1));
     assert_eq!(
         first.collected_fen,
-        rows[0].principal_fen + rows[0].interest_fen
+        rows[0].principal_fen.get() + rows[0].interest_fen.get()
     );
     let posted = entries(&app).await;
     let again = app
@@ -429,7 +432,7 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
         .await
         .expect("run 2");
     assert_eq!((second.unpaid, second.entries), (1, 1));
-    assert_eq!(second.newly_overdue_fen, rows[1].principal_fen);
+    assert_eq!(second.newly_overdue_fen, rows[1].principal_fen.get());
     let account = app
         .loans()
         .loan_account(&member(1), id, d("2027-02-03"))
@@ -446,8 +449,8 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
         (1, 1)
     );
     let expected = anju_domain::loan::penalty_interest(
-        Fen::new(rows[1].principal_fen),
-        RatePpm::new(loan.rate_ppm).expect("rate"),
+        rows[1].principal_fen,
+        RatePpm::new(loan.rate_ppm.ppm()).expect("rate"),
         50,
         5,
     )
@@ -456,7 +459,7 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
     assert_eq!(account.penalty_to_date, expected);
     assert_eq!(
         gl(&app, "122", "2027-02-03").await,
-        rows[1].principal_fen,
+        rows[1].principal_fen.get(),
         "overdue principal moved to 122"
     );
     let risk = person(Role::RiskManager, "risk-1", None);
@@ -498,14 +501,17 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
     let paid: i64 = account
         .installments
         .iter()
-        .map(|i| i.paid_principal_fen)
+        .map(|i| i.paid_principal_fen.get())
         .sum();
     assert_eq!(
         gl(&app, "121", "2027-02-28").await,
-        loan.amount_fen - paid,
+        loan.amount_fen.get() - paid,
         "121 + 122 is the outstanding principal"
     );
-    assert_eq!(account.loan.outstanding_fen, loan.amount_fen - paid);
+    assert_eq!(
+        account.loan.outstanding_fen,
+        anju_domain::Fen::new(loan.amount_fen.get() - paid)
+    );
     assert!(app.ledger().check_ledger().await.expect("check").is_ok());
 }
 
@@ -523,12 +529,15 @@ async fn a_partial_deduction_pays_interest_first_and_the_rest_is_overdue() {
         .await
         .expect("run");
     assert_eq!(run.partly_paid, 1);
-    let half = (rows[0].principal_fen + rows[0].interest_fen) / 2;
+    let half = (rows[0].principal_fen.get() + rows[0].interest_fen.get()) / 2;
     assert_eq!(run.collected_fen, half);
-    assert_eq!(run.interest_fen, rows[0].interest_fen);
+    assert_eq!(run.interest_fen, rows[0].interest_fen.get());
     let after = app.store().installments(loan.loan_id).await.expect("rows");
     assert_eq!(after[0].status, InstallmentStatus::Overdue);
-    assert_eq!(after[0].paid_principal_fen, half - rows[0].interest_fen);
+    assert_eq!(
+        after[0].paid_principal_fen.get(),
+        half - rows[0].interest_fen.get()
+    );
     let account = app
         .loans()
         .loan_account(&member(1), loan.loan_id, d("2026-12-29"))
@@ -536,7 +545,7 @@ async fn a_partial_deduction_pays_interest_first_and_the_rest_is_overdue() {
         .expect("account");
     assert_eq!(
         account.loan.overdue_principal_fen,
-        rows[0].principal_fen - after[0].paid_principal_fen
+        anju_domain::Fen::new(rows[0].principal_fen.get() - after[0].paid_principal_fen.get())
     );
 }
 
@@ -607,13 +616,13 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
     let rows = app.store().installments(id).await.expect("rows");
     assert!(rows.len() < before.len(), "a shorter term");
     assert!(
-        rows[1].principal_fen + rows[1].interest_fen
-            <= before[1].principal_fen + before[1].interest_fen
+        rows[1].principal_fen.get() + rows[1].interest_fen.get()
+            <= before[1].principal_fen.get() + before[1].interest_fen.get()
     );
-    let principal: i64 = rows.iter().map(|r| r.principal_fen).sum();
+    let principal: i64 = rows.iter().map(|r| r.principal_fen.get()).sum();
     assert_eq!(
         principal + yuan("100000.00").get(),
-        loan.amount_fen,
+        loan.amount_fen.get(),
         "Σ principal (paid, prepaid, scheduled) is the loan"
     );
     let twice = app
@@ -662,7 +671,7 @@ async fn a_2025_loan_reprices_on_1_january_2026() {
     let app = centre(&dir).await;
     // Opened before the 2025-05-08 cut at 2.85% (first home, over 5 years).
     let loan = disbursed(&app, 1, application("k", "300000.00", 240), d("2025-03-01")).await;
-    assert_eq!(loan.rate_ppm, 28_500);
+    assert_eq!(loan.rate_ppm.ppm(), 28_500);
     for month in 4..=12 {
         let day = Date::from_ymd(2025, month, 1).expect("day");
         app.loans().run_repayments(day).await.expect("run");
@@ -684,24 +693,26 @@ async fn a_2025_loan_reprices_on_1_january_2026() {
         .loan_account(&member(1), loan.loan_id, d("2026-01-01"))
         .await
         .expect("account");
-    assert_eq!(account.loan.rate_ppm, 26_000);
+    assert_eq!(account.loan.rate_ppm.ppm(), 26_000);
     assert_eq!(account.rates.len(), 2);
     let next = account.next_due.expect("next");
     assert_eq!((next.period, next.due_date), (10, d("2026-01-01")));
-    let performing = Fen::new(account.loan.outstanding_fen);
+    let performing = account.loan.outstanding_fen;
     assert_eq!(
         next.interest_fen,
-        anju_domain::loan::monthly_interest(performing, RatePpm::new(26_000).expect("r"))
-            .expect("i")
-            .get()
+        anju_domain::Fen::new(
+            anju_domain::loan::monthly_interest(performing, RatePpm::new(26_000).expect("r"))
+                .expect("i")
+                .get()
+        )
     );
     let left: i64 = account
         .installments
         .iter()
         .filter(|i| i.status == InstallmentStatus::Due)
-        .map(|i| i.principal_fen)
+        .map(|i| i.principal_fen.get())
         .sum();
-    assert_eq!(left, account.loan.outstanding_fen);
+    assert_eq!(left, account.loan.outstanding_fen.get());
     let again = app
         .loans()
         .reprice_loans(d("2026-01-01"))
@@ -777,10 +788,14 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
     let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
     let book = app.store().loan_book().await.expect("book");
-    assert_eq!(book.outstanding_fen, 0, "not in the personal book");
+    assert_eq!(
+        book.outstanding_fen,
+        anju_domain::Fen::ZERO,
+        "not in the personal book"
+    );
     assert_eq!(
         book.project_outstanding_fen,
-        yuan("5000000.00").get() - run.principal_fen
+        anju_domain::Fen::new(yuan("5000000.00").get() - run.principal_fen)
     );
     let active = app
         .loans()
@@ -841,20 +856,23 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
         let mut rows = app.store().installments(loan.loan_id).await.expect("rows");
         rows.truncate(1);
         rows[0].status = InstallmentStatus::Due;
-        rows[0].paid_principal_fen = 0;
-        rows[0].paid_interest_fen = 0;
+        rows[0].paid_principal_fen = anju_domain::Fen::ZERO;
+        rows[0].paid_interest_fen = anju_domain::Fen::ZERO;
         rows[0].paid_on = None;
         rows[0].penalty_from = None;
         let undo = anju_store::LoanRunUpdate {
             loan_id: loan.loan_id,
-            principal_paid_fen: -(loan.amount_fen
-                - app
-                    .loans()
-                    .loan(loan.loan_id)
-                    .await
-                    .expect("loan")
-                    .outstanding_fen),
-            overdue_principal_fen: 0,
+            principal_paid_fen: anju_domain::Fen::new(
+                -(loan.amount_fen.get()
+                    - (app
+                        .loans()
+                        .loan(loan.loan_id)
+                        .await
+                        .expect("loan")
+                        .outstanding_fen)
+                        .get()),
+            ),
+            overdue_principal_fen: anju_domain::Fen::ZERO,
             overdue_since: None,
             grade: Grade::Normal,
             consecutive_overdue: 0,
@@ -887,7 +905,7 @@ async fn a_combination_loan_shows_the_bank_part_beside_the_hpf_part() {
         rate: RatePpm::parse_percent("3.05").expect("rate"),
     });
     let loan = disbursed(&app, 1, a, d("2026-11-29")).await;
-    assert_eq!(loan.commercial_amount_fen, Some(yuan("500000.00").get()));
+    assert_eq!(loan.commercial_amount_fen, Some(yuan("500000.00")));
     let account = app
         .loans()
         .loan_account(&member(1), loan.loan_id, d("2026-11-29"))

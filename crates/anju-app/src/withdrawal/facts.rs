@@ -247,6 +247,6 @@ impl App {
             .store()
             .withdrawal_stats(member.member_id, "07", window.year_from, window.from)
             .await?;
-        Ok(Fen::new(stats.rent_recent_fen))
+        Ok(stats.rent_recent_fen)
     }
 }

@@ -181,7 +181,7 @@ impl App {
             status: member.status,
             status_since: self.store().member_status_on(member.member_id).await?,
             balance,
-            held: Fen::new(stats.held_fen),
+            held: stats.held_fen,
             born: id_card.birth_date()?,
             male: id_card.is_male(),
             flexible: self.store().agreement(member.member_id).await?.is_some(),
@@ -189,7 +189,7 @@ impl App {
             home: household.home,
             has_hpf_loan: self.loans().has_hpf_loan(member.member_id).await?,
             this_year_for_reason: stats.this_year_for_reason,
-            rent_drawn_recent: Fen::new(stats.rent_recent_fen),
+            rent_drawn_recent: stats.rent_recent_fen,
             spouse_rent_drawn_recent: household.spouse_rent_drawn,
             evidence_drawn: Fen::new(evidence_drawn),
             evidence_used,
@@ -242,7 +242,7 @@ impl App {
             withdrawal_id: id,
             member_id,
             reason: reason.code.clone(),
-            amount_fen: request.amount.get(),
+            amount_fen: request.amount,
             months: i32::try_from(request.months).unwrap_or(1),
             evidence_kind: reason.evidence,
             evidence_no: request
@@ -252,7 +252,7 @@ impl App {
                 .filter(|n| !n.is_empty() && reason.evidence != EvidenceKind::None)
                 .map(str::to_string),
             evidence_date: request.evidence_date,
-            evidence_amount_fen: request.evidence_amount.map(Fen::get),
+            evidence_amount_fen: request.evidence_amount,
             status: if counter {
                 WithdrawalStatus::Prepared
             } else {
@@ -469,7 +469,7 @@ impl App {
                 .await?;
             self.ledger().member_balance(member).await?.balance
         } else {
-            Fen::new(record.amount_fen)
+            record.amount_fen
         };
         let entry = withdrawal_entry(record, amount, today)?;
         let posted = match self.ledger().post_entry(entry).await {
@@ -564,7 +564,7 @@ impl App {
     /// Tells the member (in their inbox, with the channel deliveries) how
     /// their application ended. A failed message does not undo the outcome.
     async fn tell_member(&self, record: &WithdrawalRecord) {
-        let amount = Fen::new(record.amount_fen);
+        let amount = record.amount_fen;
         let reference = record.payout_reference.clone().unwrap_or_default();
         let id = record.withdrawal_id;
         let (title, body) = match record.status {
@@ -694,7 +694,7 @@ impl Withdrawals<'_> {
                 .ask_bank_to_pay(
                     &record,
                     anju_domain::ledger::EntryId(entry_id),
-                    Fen::new(record.amount_fen),
+                    record.amount_fen,
                     today,
                 )
                 .await?;
@@ -921,8 +921,8 @@ pub(crate) fn repaid_from_balance(days: &[GlDayRow]) -> AppResult<Fen> {
         .filter(|r| r.gl_code == "201" && repays_loan_from_balance(&r.business_type))
     {
         repaid = repaid
-            .checked_add(Fen::new(row.debit_fen))?
-            .checked_sub(Fen::new(row.credit_fen))?;
+            .checked_add(row.debit_fen)?
+            .checked_sub(row.credit_fen)?;
     }
     Ok(repaid)
 }

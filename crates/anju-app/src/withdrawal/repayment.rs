@@ -99,7 +99,7 @@ impl App {
             kind: terms.kind,
             lender: terms.lender.trim().to_string(),
             loan_contract_no: terms.loan_contract_no.trim().to_string(),
-            monthly_fen: terms.monthly.get(),
+            monthly_fen: terms.monthly,
             pay_day: terms.pay_day,
             bank_card: card.as_str().to_string(),
             starts_on: today,
@@ -177,10 +177,8 @@ impl App {
             .withdrawal
             .value
             .min_residual_balance;
-        let available = balance
-            .checked_sub(Fen::new(stats.held_fen))?
-            .checked_sub(residual)?;
-        let amount = Fen::new(agreement.monthly_fen).min(available);
+        let available = balance.checked_sub(stats.held_fen)?.checked_sub(residual)?;
+        let amount = agreement.monthly_fen.min(available);
         if !amount.is_positive() || matches!(status, MemberStatus::Frozen | MemberStatus::Closed) {
             day.nothing_to_pay += 1;
             return Ok(());
@@ -189,7 +187,7 @@ impl App {
             withdrawal_id: self.store().reserve_ids(1),
             member_id: agreement.member_id,
             reason: "06".to_string(),
-            amount_fen: amount.get(),
+            amount_fen: amount,
             months: 1,
             evidence_kind: EvidenceKind::None,
             evidence_no: None,
@@ -204,7 +202,7 @@ impl App {
                 agreement.agreement_id,
                 agreement.lender,
                 agreement.loan_contract_no,
-                Fen::new(agreement.monthly_fen)
+                agreement.monthly_fen
             ),
             needs_second: false,
             closes_account: false,
@@ -227,7 +225,7 @@ impl App {
         if done.status == WithdrawalStatus::Paid {
             day.paid += 1;
             day.total = day.total.checked_add(amount)?;
-            if amount.get() < agreement.monthly_fen {
+            if amount.get() < agreement.monthly_fen.get() {
                 day.partial += 1;
             }
         } else {

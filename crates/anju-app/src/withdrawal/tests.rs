@@ -71,7 +71,7 @@ async fn centre(dir: &tempfile::TempDir) -> App {
         name: "王芳".to_string(),
         employer_id: Some(9),
         status: MemberStatus::Active,
-        wage_fen: 10_000_00,
+        wage_fen: anju_domain::Fen::new(10_000_00),
         employer_rate_ppm: None,
         member_rate_ppm: None,
         enrolled_at_us: 1,

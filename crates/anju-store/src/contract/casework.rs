@@ -73,7 +73,7 @@ pub fn employer_status_filings_and_search(store: Arc<dyn Store>) -> BoxFuture<()
                 terms.employer_rate_ppm,
                 terms.member_rate_ppm
             ),
-            (Some(20), 120_000, 110_000)
+            (Some(20), super::ppm(120_000), super::ppm(110_000))
         );
         assert!(
             !store
@@ -92,7 +92,7 @@ pub fn employer_status_filings_and_search(store: Arc<dyn Store>) -> BoxFuture<()
         };
         let gone = [NewBase {
             member_id: 3,
-            wage_fen: 900_000,
+            wage_fen: anju_domain::Fen::new(900_000),
         }];
         assert_eq!(
             store.file_bases(&filing, &gone).await.map_err(|e| e.code()),
@@ -102,14 +102,14 @@ pub fn employer_status_filings_and_search(store: Arc<dyn Store>) -> BoxFuture<()
         assert_eq!(store.count_base_filings(2026).await.expect("n"), 0);
         let ok = [NewBase {
             member_id: 1,
-            wage_fen: 900_000,
+            wage_fen: anju_domain::Fen::new(900_000),
         }];
         store.file_bases(&filing, &ok).await.expect("file");
         store.file_bases(&filing, &ok).await.expect("re-file");
         assert_eq!(store.count_base_filings(2026).await.expect("n"), 1);
         assert_eq!(
             store.member(1).await.expect("m").map(|m| m.wage_fen),
-            Some(900_000)
+            Some(anju_domain::Fen::new(900_000))
         );
         let missing = store.employers_not_filed(2026, 10).await.expect("list");
         assert_eq!(
@@ -304,7 +304,7 @@ pub fn enforcement_cases_open_once_and_close(store: Arc<dyn Store>) -> BoxFuture
             employer_id: 10,
             opened_on: d("2026-11-25"),
             status: CaseStatus::Open,
-            arrears_fen: 320_000,
+            arrears_fen: anju_domain::Fen::new(320_000),
             periods: "202610".to_string(),
             closed_on: None,
         };
@@ -383,7 +383,7 @@ pub fn flexible_agreements_and_deposits(store: Arc<dyn Store>) -> BoxFuture<()> 
             agreement_version: "2025-07".to_string(),
             signed_on: d("2026-11-02"),
             mobile: "13800001234".to_string(),
-            monthly_fen: 50_000,
+            monthly_fen: anju_domain::Fen::new(50_000),
         };
         store.save_agreement(&agreement).await.expect("sign");
         assert_eq!(
@@ -402,7 +402,7 @@ pub fn flexible_agreements_and_deposits(store: Arc<dyn Store>) -> BoxFuture<()> 
             deposit_id: 60,
             member_id: 3,
             period: 202611,
-            amount_fen: 50_000,
+            amount_fen: anju_domain::Fen::new(50_000),
             paid_on: d("2026-11-03"),
             channel: "ecny".to_string(),
             reference: "E1".to_string(),

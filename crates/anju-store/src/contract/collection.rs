@@ -19,8 +19,8 @@ pub(super) fn employer(id: i64, uscc: &str) -> EmployerRecord {
         uscc: uscc.to_string(),
         name: format!("单位{id}"),
         pay_day: Some(15),
-        employer_rate_ppm: 100_000,
-        member_rate_ppm: 100_000,
+        employer_rate_ppm: crate::contract::ppm(100_000),
+        member_rate_ppm: crate::contract::ppm(100_000),
         status: EmployerStatus::Active,
         opened_at_us: 1,
         economic_type: Some("150".to_string()),
@@ -42,9 +42,9 @@ pub(super) fn member(
         name: format!("职工{id}"),
         employer_id,
         status,
-        wage_fen: 800_000,
+        wage_fen: anju_domain::Fen::new(800_000),
         employer_rate_ppm: None,
-        member_rate_ppm: (id == 3).then_some(50_000),
+        member_rate_ppm: (id == 3).then_some(crate::contract::ppm(50_000)),
         enrolled_at_us: 2,
     }
 }
@@ -56,7 +56,7 @@ pub(super) fn bill(id: i64, employer_id: i64, period: i32, due: &str) -> BillRec
         period,
         due_date: d(due),
         status: BillStatus::Open,
-        total_fen: 320_000,
+        total_fen: anju_domain::Fen::new(320_000),
         line_count: 2,
         created_at_us: 3,
         paid_entry_id: None,
@@ -175,14 +175,14 @@ pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<(
             expected_status: MemberStatus::Sealed,
             status: MemberStatus::Active,
             employer_id: Some(10),
-            wage_fen: Some(900_000),
+            wage_fen: Some(anju_domain::Fen::new(900_000)),
             on: None,
         };
         assert!(store.update_member(&moved).await.expect("unseal"));
         let back = store.member(1).await.expect("read").expect("exists");
         assert_eq!(
             (back.status.code(), back.employer_id, back.wage_fen),
-            ("01", Some(10), 900_000)
+            ("01", Some(10), anju_domain::Fen::new(900_000))
         );
         let again = [
             member(4, "320502199001030019", Some(10), MemberStatus::Active),
@@ -207,16 +207,16 @@ pub fn bills_are_monthly_and_paid_once(store: Arc<dyn Store>) -> BoxFuture<()> {
             BillLineRecord {
                 line_no: 1,
                 member_id: 1,
-                base_fen: 800_000,
-                employer_fen: 80_000,
-                member_fen: 80_000,
+                base_fen: anju_domain::Fen::new(800_000),
+                employer_fen: anju_domain::Fen::new(80_000),
+                member_fen: anju_domain::Fen::new(80_000),
             },
             BillLineRecord {
                 line_no: 2,
                 member_id: 3,
-                base_fen: 800_000,
-                employer_fen: 80_000,
-                member_fen: 80_000,
+                base_fen: anju_domain::Fen::new(800_000),
+                employer_fen: anju_domain::Fen::new(80_000),
+                member_fen: anju_domain::Fen::new(80_000),
             },
         ];
         let b = bill(100, 10, 202611, "2026-11-20");

@@ -34,8 +34,8 @@ fn day_row(on: &str, gl: &str, kind: &str, debit: i64, credit: i64) -> GlDayRow 
         value_date: d(on),
         gl_code: gl.to_string(),
         business_type: kind.to_string(),
-        debit_fen: debit,
-        credit_fen: credit,
+        debit_fen: anju_domain::Fen::new(debit),
+        credit_fen: anju_domain::Fen::new(credit),
     }
 }
 
@@ -226,7 +226,7 @@ fn bill_record(id: i64, employer_id: i64, period: i32, due: &str, total: i64) ->
         period,
         due_date: d(due),
         status: BillStatus::Open,
-        total_fen: total,
+        total_fen: anju_domain::Fen::new(total),
         line_count: 0,
         created_at_us: 3,
         paid_entry_id: None,
@@ -247,9 +247,9 @@ fn bill_lines(members: &[i64], fen: i64) -> Vec<BillLineRecord> {
         .map(|(m, no)| BillLineRecord {
             line_no: no,
             member_id: *m,
-            base_fen: fen * 5,
-            employer_fen: fen / 2,
-            member_fen: fen - fen / 2,
+            base_fen: anju_domain::Fen::new(fen * 5),
+            employer_fen: anju_domain::Fen::new(fen / 2),
+            member_fen: anju_domain::Fen::new(fen - fen / 2),
         })
         .collect()
 }
@@ -273,16 +273,16 @@ fn due_row(
         loan_id,
         period,
         due_date: d(due),
-        principal_fen: 1_000_00,
-        interest_fen: 100_00,
-        paid_principal_fen: paid_principal,
+        principal_fen: anju_domain::Fen::new(1_000_00),
+        interest_fen: anju_domain::Fen::new(100_00),
+        paid_principal_fen: anju_domain::Fen::new(paid_principal),
         paid_interest_fen: if status == InstallmentStatus::Paid {
-            100_00
+            anju_domain::Fen::new(100_00)
         } else {
-            0
+            anju_domain::Fen::ZERO
         },
-        paid_penalty_fen: 0,
-        penalty_owed_fen: 0,
+        paid_penalty_fen: anju_domain::Fen::ZERO,
+        penalty_owed_fen: anju_domain::Fen::ZERO,
         penalty_from: None,
         status,
         paid_on: (status == InstallmentStatus::Paid).then(|| d(due)),
@@ -426,16 +426,16 @@ pub fn collection_year_and_branch_figures(store: Arc<dyn Store>) -> BoxFuture<()
         // 2026; a personal loan disbursed in 2025 for member 1.
         let mut personal = imported(30, 3, LoanProduct::Personal, LoanStatus::Active);
         personal.disbursed_on = Some(d("2026-06-01"));
-        personal.outstanding_fen = 590_000_00;
-        personal.overdue_principal_fen = 1_000_00;
+        personal.outstanding_fen = anju_domain::Fen::new(590_000_00);
+        personal.overdue_principal_fen = anju_domain::Fen::new(1_000_00);
         let mut project = imported(31, 4, LoanProduct::Project, LoanStatus::Active);
-        project.amount_fen = 9_000_000_00;
+        project.amount_fen = anju_domain::Fen::new(9_000_000_00);
         project.disbursed_on = Some(d("2026-07-01"));
-        project.outstanding_fen = 9_000_000_00;
+        project.outstanding_fen = anju_domain::Fen::new(9_000_000_00);
         let mut older = imported(32, 1, LoanProduct::Personal, LoanStatus::Active);
-        older.amount_fen = 400_000_00;
+        older.amount_fen = anju_domain::Fen::new(400_000_00);
         older.disbursed_on = Some(d("2025-03-01"));
-        older.outstanding_fen = 380_000_00;
+        older.outstanding_fen = anju_domain::Fen::new(380_000_00);
         store
             .import_loans(&[personal, project, older], &[])
             .await
@@ -464,7 +464,7 @@ pub fn collection_year_and_branch_figures(store: Arc<dyn Store>) -> BoxFuture<()
                 flexible_contributors: 0,
                 withdrawers: 1,
                 project_loans_issued: 1,
-                project_loans_issued_fen: 9_000_000_00,
+                project_loans_issued_fen: anju_domain::Fen::new(9_000_000_00),
             }
         );
         // On 2026-04-15 employer 12's bill is due today, not overdue, and
@@ -507,34 +507,34 @@ pub fn collection_year_and_branch_figures(store: Arc<dyn Store>) -> BoxFuture<()
                 branch_code: String::new(),
                 // Employer 12 paid nothing in 2026; member 4's balance and
                 // the project loan are not personal figures.
-                deposit_balance_fen: 200_00,
+                deposit_balance_fen: anju_domain::Fen::new(200_00),
                 ..BranchFigures::default()
             },
             BranchFigures {
                 branch_code: "02".into(),
                 employers: 1,
                 members: 2,
-                collection_fen: 4_000_00,
+                collection_fen: anju_domain::Fen::new(4_000_00),
                 withdrawals: 1,
-                withdrawals_fen: 100_00,
+                withdrawals_fen: anju_domain::Fen::new(100_00),
                 loans_issued: 0,
-                loans_issued_fen: 0,
-                loan_balance_fen: 380_000_00,
-                overdue_principal_fen: 0,
-                deposit_balance_fen: 1_400_00,
+                loans_issued_fen: anju_domain::Fen::ZERO,
+                loan_balance_fen: anju_domain::Fen::new(380_000_00),
+                overdue_principal_fen: anju_domain::Fen::ZERO,
+                deposit_balance_fen: anju_domain::Fen::new(1_400_00),
             },
             BranchFigures {
                 branch_code: "03".into(),
                 employers: 1,
                 members: 1,
-                collection_fen: 700_00,
+                collection_fen: anju_domain::Fen::new(700_00),
                 withdrawals: 0,
-                withdrawals_fen: 0,
+                withdrawals_fen: anju_domain::Fen::ZERO,
                 loans_issued: 1,
-                loans_issued_fen: 600_000_00,
-                loan_balance_fen: 590_000_00,
-                overdue_principal_fen: 1_000_00,
-                deposit_balance_fen: 300_00,
+                loans_issued_fen: anju_domain::Fen::new(600_000_00),
+                loan_balance_fen: anju_domain::Fen::new(590_000_00),
+                overdue_principal_fen: anju_domain::Fen::new(1_000_00),
+                deposit_balance_fen: anju_domain::Fen::new(300_00),
             },
         ];
         assert_eq!(figures, expected);
@@ -547,17 +547,17 @@ pub fn loan_flows_for_the_forecast(store: Arc<dyn Store>) -> BoxFuture<()> {
     Box::pin(async move {
         let mut active = imported(1, 1, LoanProduct::Personal, LoanStatus::Active);
         active.disbursed_on = Some(d("2026-06-01"));
-        active.outstanding_fen = 3_000_00;
+        active.outstanding_fen = anju_domain::Fen::new(3_000_00);
         let mut second = imported(2, 2, LoanProduct::Personal, LoanStatus::Active);
         second.disbursed_on = Some(d("2026-06-01"));
         let mut settled = imported(3, 3, LoanProduct::Personal, LoanStatus::Settled);
         settled.disbursed_on = Some(d("2026-06-01"));
         let mut approved = imported(4, 4, LoanProduct::Personal, LoanStatus::Approved);
-        approved.amount_fen = 400_000_00;
+        approved.amount_fen = anju_domain::Fen::new(400_000_00);
         let mut contracted = imported(5, 5, LoanProduct::Personal, LoanStatus::Contracted);
-        contracted.amount_fen = 300_000_00;
+        contracted.amount_fen = anju_domain::Fen::new(300_000_00);
         let mut first = imported(6, 6, LoanProduct::Personal, LoanStatus::FirstApproved);
-        first.amount_fen = 200_000_00;
+        first.amount_fen = anju_domain::Fen::new(200_000_00);
         let submitted = imported(7, 7, LoanProduct::Personal, LoanStatus::Submitted);
         let rows = vec![
             due_row(1, 1, "2026-07-01", InstallmentStatus::Paid, 1_000_00),
@@ -613,8 +613,8 @@ fn deposit(id: i64, kind: DepositKind, placed: &str, matures: Option<&str>) -> F
         deposit_id: id,
         bank: "中国工商银行苏州分行".into(),
         kind,
-        amount_fen: 10_000_000_00 * id,
-        rate_ppm: 15_000,
+        amount_fen: anju_domain::Fen::new(10_000_000_00 * id),
+        rate_ppm: crate::contract::ppm(15_000),
         placed_on: d(placed),
         matures_on: matures.map(d),
         status: DepositStatus::Held,
@@ -682,7 +682,7 @@ pub fn fund_deposits_mature_once_and_inputs_keep_history(store: Arc<dyn Store>) 
         assert!(!store.mature_fund_deposit(99, 1, 1).await.expect("unknown"));
         let matured = FundDepositRecord {
             status: DepositStatus::Matured,
-            interest_fen: Some(1_234_56),
+            interest_fen: Some(anju_domain::Fen::new(1_234_56)),
             entry_id: Some(77),
             ..late
         };
@@ -825,10 +825,12 @@ fn distribution_record(year: i32, value_added: i64, by: &str) -> DistributionRec
     DistributionRecord {
         year,
         status: DistributionStatus::Prepared,
-        value_added_fen: value_added,
-        reserve_fen: value_added * 6 / 10,
-        management_fen: value_added * 3 / 10,
-        public_rental_fen: value_added - value_added * 6 / 10 - value_added * 3 / 10,
+        value_added_fen: anju_domain::Fen::new(value_added),
+        reserve_fen: anju_domain::Fen::new(value_added * 6 / 10),
+        management_fen: anju_domain::Fen::new(value_added * 3 / 10),
+        public_rental_fen: anju_domain::Fen::new(
+            value_added - value_added * 6 / 10 - value_added * 3 / 10,
+        ),
         reserve_reason: "按增值收益的最低比例 60.00% 提取".into(),
         prepared_by: by.into(),
         prepared_at_us: 10,

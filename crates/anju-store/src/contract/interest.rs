@@ -127,7 +127,7 @@ pub fn flexible_members_by_signing_day(store: Arc<dyn Store>) -> BoxFuture<()> {
                 agreement_version: "2025-07".to_string(),
                 signed_on: d(signed_on),
                 mobile: "13800001234".to_string(),
-                monthly_fen: 50_000,
+                monthly_fen: anju_domain::Fen::new(50_000),
             };
             store.save_agreement(&agreement).await.expect("sign");
         }

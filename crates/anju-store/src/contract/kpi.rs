@@ -282,7 +282,7 @@ pub fn services_are_counted_by_the_channel_applied_through(store: Arc<dyn Store>
                 deposit_id: id,
                 member_id: 1,
                 period: 202604,
-                amount_fen: 1_000_00,
+                amount_fen: anju_domain::Fen::new(1_000_00),
                 paid_on: d("2026-04-03"),
                 channel: "ecny".to_string(),
                 reference: format!("E{id}"),

@@ -27,23 +27,23 @@ pub fn loan_record(loan_id: i64, member_id: i64, key: &str) -> LoanRecord {
         co_borrowers: String::new(),
         property_kind: PropertyKind::Completed,
         property_address: "苏州市工业园区星湖街 1 号".into(),
-        price_fen: 2_000_000_00,
-        appraisal_fen: Some(1_900_000_00),
+        price_fen: anju_domain::Fen::new(2_000_000_00),
+        appraisal_fen: Some(anju_domain::Fen::new(1_900_000_00)),
         area_centi_m2: 89_50,
-        monthly_income_fen: 30_000_00,
+        monthly_income_fen: anju_domain::Fen::new(30_000_00),
         credit_grade: CreditGrade::A,
         first_home: true,
         family: false,
-        amount_fen: 600_000_00,
+        amount_fen: anju_domain::Fen::new(600_000_00),
         months: 360,
         method: Method::Annuity,
-        rate_ppm: 26_000,
-        limit_fen: 1_200_000_00,
+        rate_ppm: crate::contract::ppm(26_000),
+        limit_fen: anju_domain::Fen::new(1_200_000_00),
         binding_cap: "balance".into(),
         caps: "ceiling:150000000;balance:120000000".into(),
         remote_centre: Some("上海市住房公积金管理中心".into()),
         remote_certificate_no: Some("SH-2026-1".into()),
-        remote_balance_fen: Some(50_000_00),
+        remote_balance_fen: Some(anju_domain::Fen::new(50_000_00)),
         remote_months: Some(24),
         commercial_bank: None,
         commercial_amount_fen: None,
@@ -62,8 +62,8 @@ pub fn loan_record(loan_id: i64, member_id: i64, key: &str) -> LoanRecord {
         disbursed_on: None,
         disbursement_entry_id: None,
         payout_reference: None,
-        outstanding_fen: 0,
-        overdue_principal_fen: 0,
+        outstanding_fen: anju_domain::Fen::ZERO,
+        overdue_principal_fen: anju_domain::Fen::ZERO,
         overdue_since: None,
         grade: Grade::Normal,
         consecutive_overdue: 0,
@@ -82,12 +82,12 @@ fn installment(loan_id: i64, period: i32, due: &str) -> InstallmentRecord {
         loan_id,
         period,
         due_date: d(due),
-        principal_fen: 1_000_00,
-        interest_fen: 100_00,
-        paid_principal_fen: 0,
-        paid_interest_fen: 0,
-        paid_penalty_fen: 0,
-        penalty_owed_fen: 0,
+        principal_fen: anju_domain::Fen::new(1_000_00),
+        interest_fen: anju_domain::Fen::new(100_00),
+        paid_principal_fen: anju_domain::Fen::ZERO,
+        paid_interest_fen: anju_domain::Fen::ZERO,
+        paid_penalty_fen: anju_domain::Fen::ZERO,
+        penalty_owed_fen: anju_domain::Fen::ZERO,
         penalty_from: None,
         status: InstallmentStatus::Due,
         paid_on: None,
@@ -117,7 +117,7 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
 
         loan.status = LoanStatus::Active;
         loan.disbursed_on = Some(d("2026-11-29"));
-        loan.outstanding_fen = 3_000_00;
+        loan.outstanding_fen = anju_domain::Fen::new(3_000_00);
         assert!(
             store
                 .update_loan(&loan, LoanStatus::Submitted)
@@ -139,7 +139,7 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
                 .expect("read")
                 .expect("loan")
                 .outstanding_fen,
-            0
+            anju_domain::Fen::ZERO
         );
         store.adjust_outstanding(1, 3_000_00).await.expect("adjust");
         assert_eq!(store.loan_counts(&[7, 8]).await.expect("counts"), (1, 1));
@@ -173,8 +173,8 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         assert_eq!(due[0].1.len(), 2, "two installments due by then");
 
         let mut first = rows[0].clone();
-        first.paid_principal_fen = 1_000_00;
-        first.paid_interest_fen = 100_00;
+        first.paid_principal_fen = anju_domain::Fen::new(1_000_00);
+        first.paid_interest_fen = anju_domain::Fen::new(100_00);
         first.status = InstallmentStatus::Paid;
         first.paid_on = Some(d("2027-01-29"));
         let mut second = rows[1].clone();
@@ -182,8 +182,8 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         second.penalty_from = Some(d("2027-01-29"));
         let update = LoanRunUpdate {
             loan_id: 1,
-            principal_paid_fen: 1_000_00,
-            overdue_principal_fen: 1_000_00,
+            principal_paid_fen: anju_domain::Fen::new(1_000_00),
+            overdue_principal_fen: anju_domain::Fen::new(1_000_00),
             overdue_since: Some(d("2027-01-29")),
             grade: Grade::Attention,
             consecutive_overdue: 1,
@@ -195,10 +195,10 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
             event_key: "run-20270129".into(),
             happened_on: d("2027-01-29"),
             kind: LoanEventKind::Repaid,
-            amount_fen: 1_100_00,
-            principal_fen: 1_000_00,
-            interest_fen: 100_00,
-            penalty_fen: 0,
+            amount_fen: anju_domain::Fen::new(1_100_00),
+            principal_fen: anju_domain::Fen::new(1_000_00),
+            interest_fen: anju_domain::Fen::new(100_00),
+            penalty_fen: anju_domain::Fen::ZERO,
             entry_id: Some(42),
             note: "银行代扣".into(),
         };
@@ -234,10 +234,13 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         );
         assert_eq!(store.overdue_loans(10).await.expect("overdue").len(), 1);
         let book = store.loan_book().await.expect("book");
-        assert_eq!((book.active_loans, book.outstanding_fen), (1, 2_000_00));
+        assert_eq!(
+            (book.active_loans, book.outstanding_fen),
+            (1, anju_domain::Fen::new(2_000_00))
+        );
         assert_eq!(
             (book.overdue_principal_fen, book.overdue_loans),
-            (1_000_00, 1)
+            (anju_domain::Fen::new(1_000_00), 1)
         );
         let issued = store
             .loans_issued(d("2026-11-01"), d("2026-11-30"))
@@ -253,7 +256,7 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         let prepaid = LoanEventRecord {
             event_key: "prepay-p1".into(),
             kind: LoanEventKind::Prepaid,
-            principal_fen: 500_00,
+            principal_fen: anju_domain::Fen::new(500_00),
             ..event.clone()
         };
         let shorter = [installment(1, 3, "2027-02-28")];
@@ -271,7 +274,11 @@ pub fn loans_move_once_and_runs_write_a_page(store: Arc<dyn Store>) -> BoxFuture
         );
         assert_eq!(store.installments(1).await.expect("rows").len(), 3);
         let read = store.loan(1).await.expect("read").expect("loan");
-        assert_eq!(read.outstanding_fen, 1_500_00, "once");
+        assert_eq!(
+            read.outstanding_fen,
+            anju_domain::Fen::new(1_500_00),
+            "once"
+        );
         let mut contracted = loan_record(3, 9, "k3");
         contracted.status = LoanStatus::Contracted;
         store.save_loan(&contracted, &[]).await.expect("save");

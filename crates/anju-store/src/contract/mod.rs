@@ -141,3 +141,8 @@ macro_rules! contract_tests {
         )*
     };
 }
+
+/// A rate for a test record (the cases only use valid ones).
+pub fn ppm(ppm: i64) -> anju_domain::RatePpm {
+    anju_domain::RatePpm::new(ppm).expect("a valid rate")
+}

@@ -21,7 +21,7 @@ pub fn application(
         withdrawal_id: id,
         member_id,
         reason: if evidence.is_some() { "01" } else { "07" }.to_string(),
-        amount_fen,
+        amount_fen: anju_domain::Fen::new(amount_fen),
         months: 1,
         evidence_kind: if evidence.is_some() {
             EvidenceKind::Contract
@@ -30,7 +30,7 @@ pub fn application(
         },
         evidence_no: evidence.map(str::to_string),
         evidence_date: evidence.map(|_| d("2026-10-01")),
-        evidence_amount_fen: evidence.map(|_| 300_000_00),
+        evidence_amount_fen: evidence.map(|_| 300_000_00).map(anju_domain::Fen::new),
         status: WithdrawalStatus::Submitted,
         channel: "online".to_string(),
         applied_on: d("2026-11-20"),
@@ -167,7 +167,11 @@ pub fn withdrawals_claim_hold_and_release(store: Arc<dyn Store>) -> BoxFuture<()
                 stats.this_year_for_reason,
                 stats.rent_recent_fen
             ),
-            (600_00, 1, 500_00)
+            (
+                anju_domain::Fen::new(600_00),
+                1,
+                anju_domain::Fen::new(500_00)
+            )
         );
         // What may still be drawn: the balance less the hold, for a page of members.
         let balance_1 = balance(&*store, 1).await.get();
@@ -323,7 +327,7 @@ pub fn repayment_agreements_are_one_per_member(store: Arc<dyn Store>) -> BoxFutu
             kind: AgreementKind::Commercial,
             lender: "中国工商银行苏州分行".into(),
             loan_contract_no: format!("GH-{id}"),
-            monthly_fen: 3_000_00,
+            monthly_fen: anju_domain::Fen::new(3_000_00),
             pay_day: 20,
             bank_card: "62220201000041234".into(),
             starts_on: d("2026-11-01"),

@@ -110,16 +110,16 @@ pub(super) async fn employer_page_with(
         status: employer.status.name_zh(),
         unconfirmed: employer.status == EmployerStatus::Opened,
         pay_day_value: employer.pay_day.map(|d| d.to_string()).unwrap_or_default(),
-        employer_rate_value: percent_value(employer.employer_rate_ppm),
-        member_rate_value: percent_value(employer.member_rate_ppm),
+        employer_rate_value: percent_value(employer.employer_rate_ppm.ppm()),
+        member_rate_value: percent_value(employer.member_rate_ppm.ppm()),
         pay_day: employer.pay_day.map_or_else(
             || "未登记（月末前缴存）".to_string(),
             |d| format!("每月{d}日"),
         ),
         rates: format!(
             "{} / {}",
-            rate(employer.employer_rate_ppm),
-            rate(employer.member_rate_ppm)
+            rate(employer.employer_rate_ppm.ppm()),
+            rate(employer.member_rate_ppm.ppm())
         ),
         agent: session.principal.display_name.clone(),
         this_month: Period::of_date(today).to_string(),
@@ -134,7 +134,7 @@ pub(super) async fn employer_page_with(
                 },
                 period: b.period,
                 people: b.line_count,
-                total: Fen::new(b.total_fen),
+                total: b.total_fen,
                 due: b.due_date.to_string(),
                 status: match (b.status, b.due_date < today) {
                     _ if b.reversal_entry_id.is_some() => "已更正（冲正）",
@@ -151,7 +151,7 @@ pub(super) async fn employer_page_with(
                 member_id: m.member_id,
                 name: m.name.clone(),
                 id_card: super::masked_id_card(&m.id_card),
-                wage: Fen::new(m.wage_fen),
+                wage: m.wage_fen,
             })
             .collect(),
         import_errors,
@@ -250,9 +250,7 @@ pub async fn generate_bill(
             .await?;
         Ok(format!(
             "已生成 {} 汇缴清册：{} 人，应缴 {}。",
-            bill.period,
-            bill.line_count,
-            Fen::new(bill.total_fen)
+            bill.period, bill.line_count, bill.total_fen
         ))
     }
     .await;
@@ -284,8 +282,7 @@ pub async fn pay_bill(
             .await?;
         Ok(format!(
             "{} 汇缴已入账，金额 {}。",
-            bill.period,
-            Fen::new(bill.total_fen)
+            bill.period, bill.total_fen
         ))
     }
     .await;

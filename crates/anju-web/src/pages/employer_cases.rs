@@ -64,9 +64,9 @@ pub struct CasePanel {
     pub last_month: String,
 }
 
-fn rates_text(e: Option<i64>, m: Option<i64>) -> String {
-    match (e.map(RatePpm::new), m.map(RatePpm::new)) {
-        (Some(Ok(e)), Some(Ok(m))) => format!("{e} / {m}"),
+fn rates_text(e: Option<RatePpm>, m: Option<RatePpm>) -> String {
+    match (e, m) {
+        (Some(e), Some(m)) => format!("{e} / {m}"),
         _ => "-".to_string(),
     }
 }
@@ -148,8 +148,7 @@ pub async fn case_panel(
                 .collect();
             let note = format!(
                 "欠缴 {}（{}），请在期限内缴清，缴清后由中心结案。",
-                Fen::new(case.arrears_fen),
-                case.periods
+                case.arrears_fen, case.periods
             );
             (rows, Some(note))
         }
@@ -167,7 +166,7 @@ pub async fn case_panel(
             .map(|m| BaseRow {
                 member_id: m.member_id,
                 name: m.name.clone(),
-                wage: Fen::new(m.wage_fen).to_yuan_string(),
+                wage: m.wage_fen.to_yuan_string(),
             })
             .collect(),
         reliefs,
@@ -221,8 +220,7 @@ pub async fn back_payment(
             .await?;
         Ok(format!(
             "已生成 {} 补缴清册，应缴 {}，请在清册列表中缴款。",
-            bill.period,
-            Fen::new(bill.total_fen)
+            bill.period, bill.total_fen
         ))
     }
     .await;
@@ -250,7 +248,7 @@ pub async fn file_bases(
             })?;
             bases.push(NewBase {
                 member_id,
-                wage_fen: wage.get(),
+                wage_fen: wage,
             });
         }
         bases.sort_by_key(|b| b.member_id);
@@ -266,7 +264,7 @@ pub async fn file_bases(
                 today,
             )
             .await?;
-        let wages: Vec<i64> = bases.iter().map(|b| b.wage_fen).collect();
+        let wages: Vec<i64> = bases.iter().map(|b| b.wage_fen.get()).collect();
         Ok(format!(
             "{} 年度缴存基数已申报（{} 人），自 7 月起的清册按新基数计算。{}",
             filing.year,
@@ -465,7 +463,7 @@ pub async fn bill_detail(
             ),
             _ => "待缴".to_string(),
         },
-        total: Fen::new(bill.total_fen),
+        total: bill.total_fen,
         lines: lines
             .iter()
             .map(|l| {
@@ -476,10 +474,10 @@ pub async fn bill_detail(
                 LineRow {
                     name,
                     id_card,
-                    base: Fen::new(l.base_fen),
-                    employer: Fen::new(l.employer_fen),
-                    member: Fen::new(l.member_fen),
-                    total: Fen::new(l.employer_fen + l.member_fen),
+                    base: l.base_fen,
+                    employer: l.employer_fen,
+                    member: l.member_fen,
+                    total: Fen::new(l.employer_fen.get() + l.member_fen.get()),
                 }
             })
             .collect(),

@@ -167,14 +167,14 @@ pub async fn flexible_panel(app: &App, member_id: i64) -> AppResult<Option<Flexi
         .iter()
         .map(|d| DepositRow {
             period: d.period,
-            amount: Fen::new(d.amount_fen),
+            amount: d.amount_fen,
             paid_on: d.paid_on.to_string(),
             channel: d.channel.clone(),
         })
         .collect();
     Ok(Some(FlexiblePanel {
         signed_on: agreement.signed_on.to_string(),
-        monthly: Fen::new(agreement.monthly_fen),
+        monthly: agreement.monthly_fen,
         minimum: app.collection().flexible_minimum_on(today)?.to_string(),
         this_month: Period::of_date(today).to_string(),
         deposits,
@@ -230,9 +230,7 @@ pub async fn deposit(
             .await?;
         Ok(format!(
             "{} 缴存 {} 已入账（{}）。",
-            deposit.period,
-            Fen::new(deposit.amount_fen),
-            deposit.reference
+            deposit.period, deposit.amount_fen, deposit.reference
         ))
     }
     .await;

@@ -133,7 +133,7 @@ async fn staff_page(
                 .cloned()
                 .unwrap_or_else(|| bill.employer_id.to_string()),
             period: bill.period,
-            total: Fen::new(bill.total_fen),
+            total: bill.total_fen,
             due: bill.due_date.to_string(),
         })
         .collect();

@@ -112,7 +112,7 @@ fn case_row(c: &CaseRecord, employer: String) -> CaseRow {
         employer_id: c.employer_id,
         employer,
         opened_on: c.opened_on.to_string(),
-        arrears: Fen::new(c.arrears_fen),
+        arrears: c.arrears_fen,
         periods: c.periods.clone(),
         status: if c.status == CaseStatus::Open {
             "办理中"
@@ -301,7 +301,7 @@ fn bill_row(b: &BillRecord, today: Date) -> BillRow {
         } else {
             "汇缴"
         },
-        total: Fen::new(b.total_fen),
+        total: b.total_fen,
         due: b.due_date.to_string(),
         status: match b.status {
             _ if b.reversal_entry_id.is_some() => "已更正",
@@ -370,8 +370,8 @@ async fn employer_file(
         ),
         rates: format!(
             "{} / {}",
-            rate(employer.employer_rate_ppm),
-            rate(employer.member_rate_ppm)
+            rate(employer.employer_rate_ppm.ppm()),
+            rate(employer.member_rate_ppm.ppm())
         ),
         employer: employer_row(&employer),
         members: members.iter().map(member_row).collect(),
@@ -523,7 +523,7 @@ async fn member_file(
         notice,
         error,
         frozen: member.status == MemberStatus::Frozen,
-        wage: Fen::new(member.wage_fen),
+        wage: member.wage_fen,
         member: member_row(&member),
         employer,
         balance: balance.map_or(Fen::ZERO, |b| b.balance),

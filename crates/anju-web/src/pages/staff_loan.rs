@@ -192,11 +192,11 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
         id: l.loan_id,
         borrower: borrower(state, l).await?,
         applied_on: l.applied_on.to_string(),
-        amount: Fen::new(l.amount_fen),
+        amount: l.amount_fen,
         months: l.months,
         method: l.method.name(),
-        rate: rate_text(l.rate_ppm),
-        limit: Fen::new(l.limit_fen),
+        rate: rate_text(l.rate_ppm.ppm()),
+        limit: l.limit_fen,
         binding: binding_name(l),
         caps: caps_of(l),
         first_home: l.first_home,
@@ -214,10 +214,10 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
             super::loan::area_text(l.area_centi_m2)
         ),
         price: match l.appraisal_fen {
-            Some(a) => format!("{}（评估价 {}）", Fen::new(l.price_fen), Fen::new(a)),
-            None => Fen::new(l.price_fen).to_string(),
+            Some(a) => format!("{}（评估价 {}）", l.price_fen, a),
+            None => l.price_fen.to_string(),
         },
-        income: Fen::new(l.monthly_income_fen),
+        income: l.monthly_income_fen,
         entrusted: l.entrusted,
         remote: remote_text(l),
         commercial: commercial_text(l),
@@ -274,8 +274,8 @@ async fn queue_page(
                 id: l.loan_id,
                 borrower: borrower(state, &l).await?,
                 contract_no: l.contract_no.clone().unwrap_or_default(),
-                amount: Fen::new(l.amount_fen),
-                outstanding: Fen::new(l.outstanding_fen),
+                amount: l.amount_fen,
+                outstanding: l.outstanding_fen,
                 grade: l.grade.name(),
                 overdue: l.overdue_since.is_some(),
             });
@@ -450,7 +450,7 @@ pub async fn loan_disburse(
                 format!(
                     "贷款 {}：已放款 {} 至售房人账户，{}。",
                     l.loan_id,
-                    Fen::new(l.amount_fen),
+                    l.amount_fen,
                     l.status.name_zh()
                 ),
                 Outcome::None,
@@ -673,7 +673,7 @@ pub async fn loan_overdue(
                 .overdue_since
                 .map_or(0, |d| i64::from(today.epoch_days() - d.epoch_days()).max(0)),
             grade: l.grade.name(),
-            principal: Fen::new(l.overdue_principal_fen),
+            principal: l.overdue_principal_fen,
             overdue: a.overdue_fen,
             penalty: a.penalty_to_date,
             consecutive: l.consecutive_overdue,
@@ -698,8 +698,8 @@ pub async fn loan_overdue(
         issued: indicators.issued.count,
         remote: indicators.issued.remote_count,
         active_loans: book.active_loans,
-        outstanding: Fen::new(book.outstanding_fen),
-        overdue_principal: Fen::new(book.overdue_principal_fen),
+        outstanding: book.outstanding_fen,
+        overdue_principal: book.overdue_principal_fen,
         grades: book
             .by_grade
             .iter()

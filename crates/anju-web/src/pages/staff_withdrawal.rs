@@ -107,7 +107,7 @@ async fn queue_row(
             .as_ref()
             .map_or_else(|| "-".into(), |m| masked_id_card(&m.id_card)),
         reason,
-        amount: Fen::new(w.amount_fen),
+        amount: w.amount_fen,
         channel: if w.channel == "counter" {
             "柜面"
         } else {

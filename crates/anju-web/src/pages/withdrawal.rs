@@ -173,7 +173,7 @@ pub fn application_row(w: &WithdrawalRecord, reasons: &[WithdrawalReason]) -> Ap
             .iter()
             .find(|r| r.code == w.reason)
             .map_or_else(|| w.reason.clone(), |r| r.name.clone()),
-        amount: Fen::new(w.amount_fen),
+        amount: w.amount_fen,
         status: w.status.name_zh(),
         detail,
     }
@@ -254,7 +254,7 @@ async fn withdrawal_page(
         },
         lender: a.lender,
         contract: a.loan_contract_no,
-        monthly: Fen::new(a.monthly_fen),
+        monthly: a.monthly_fen,
         pay_day: a.pay_day,
         card: super::staff_collection::last_four(&a.bank_card),
         period: format!("{} 至 {}", a.starts_on, a.ends_on),
@@ -448,7 +448,7 @@ pub async fn member_withdrawal_apply(
             let notice = format!(
                 "申请已提交（申请号 {}，{}）。{}",
                 w.withdrawal_id,
-                Fen::new(w.amount_fen),
+                w.amount_fen,
                 if w.needs_second {
                     "金额较大，将经初审和复核后付款。"
                 } else {
@@ -568,9 +568,7 @@ pub async fn member_repayment_sign(
         .map(|a| {
             format!(
                 "已签订委托提取还贷协议（协议号 {}）：每月 {} 日提取 {} 还贷。",
-                a.agreement_id,
-                a.pay_day,
-                Fen::new(a.monthly_fen)
+                a.agreement_id, a.pay_day, a.monthly_fen
             )
         });
     agreement_outcome(&state, &session, result).await

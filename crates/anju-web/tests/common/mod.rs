@@ -64,7 +64,7 @@ pub fn member_record(member_id: i64, id_card: &str, name: &str) -> MemberRecord 
         name: name.into(),
         employer_id: Some(9),
         status: MemberStatus::Active,
-        wage_fen: 10_000_00,
+        wage_fen: anju_domain::Fen::new(10_000_00),
         employer_rate_ppm: None,
         member_rate_ppm: None,
         enrolled_at_us: 1,

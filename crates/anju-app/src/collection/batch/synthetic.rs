@@ -299,8 +299,8 @@ impl Generator {
             uscc: employer_uscc(i, self.spec.seed)?,
             name,
             pay_day,
-            employer_rate_ppm: rate.ppm(),
-            member_rate_ppm: rate.ppm(),
+            employer_rate_ppm: rate,
+            member_rate_ppm: rate,
             status: EmployerStatus::Active,
             opened_at_us: opened_at_us(self.spec.opened),
             economic_type: None,
@@ -325,8 +325,8 @@ impl Generator {
         );
         let wage = wage(&mut self.rng);
         let rates = ContributionRates {
-            employer: RatePpm::new(employer.employer_rate_ppm)?,
-            member: RatePpm::new(employer.member_rate_ppm)?,
+            employer: employer.employer_rate_ppm,
+            member: employer.member_rate_ppm,
         };
         let month = monthly_contribution(wage, rates, &self.rules)?;
         self.contributions = self.contributions.checked_add(month.total()?)?;
@@ -338,7 +338,7 @@ impl Generator {
             name,
             employer_id: Some(employer.employer_id),
             status: MemberStatus::Active,
-            wage_fen: wage.get(),
+            wage_fen: wage,
             employer_rate_ppm: None,
             member_rate_ppm: None,
             enrolled_at_us: opened_at_us(self.spec.opened),

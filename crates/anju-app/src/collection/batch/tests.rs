@@ -1,10 +1,10 @@
 use super::*;
 use crate::access::Actor;
 use crate::policy::load_policy;
-use anju_domain::Date;
 use anju_domain::access::Channel;
 use anju_domain::collection::BillStatus;
 use anju_domain::ids::{IdCardNo, Uscc};
+use anju_domain::{Date, RatePpm};
 use anju_store_sqlite::SqliteStore;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -77,7 +77,10 @@ async fn seeded_codes_and_id_numbers_validate_and_a_second_seed_is_refused() {
             .expect("roster")
         {
             assert!(IdCardNo::parse(&m.id_card).is_ok(), "{}", m.id_card);
-            assert!(m.wage_fen > 0 && m.wage_fen % 100 == 0, "whole yuan");
+            assert!(
+                m.wage_fen > anju_domain::Fen::ZERO && m.wage_fen.get() % 100 == 0,
+                "whole yuan"
+            );
             members += 1;
         }
     }
@@ -155,7 +158,7 @@ async fn check_bills(app: &App) -> (u64, i64) {
                 .sum();
             assert_eq!(lines[0].side, Side::Debit);
             assert_eq!(lines[0].amount.get(), credits);
-            assert_eq!(credits, b.total_fen);
+            assert_eq!(credits, b.total_fen.get());
             assert_eq!(lines.len() as i32, b.line_count + 1);
             assert_eq!(
                 stored.entry.idempotency_key.as_str(),
@@ -365,9 +368,9 @@ async fn the_month_run_honours_approved_reliefs() {
         .expect("run");
     let reduced = app.store().bills_of(ids[0], 1).await.expect("bills");
     // 10,000 at 5% + 5% instead of 10% + 10%.
-    assert_eq!(reduced[0].total_fen, 1_000_00);
+    assert_eq!(reduced[0].total_fen, anju_domain::Fen::new(1_000_00));
     let deferred = app.store().bills_of(ids[1], 1).await.expect("bills");
-    assert_eq!(deferred[0].total_fen, 2_000_00);
+    assert_eq!(deferred[0].total_fen, anju_domain::Fen::new(2_000_00));
     assert_eq!(
         deferred[0].due_date,
         d("2026-12-31"),

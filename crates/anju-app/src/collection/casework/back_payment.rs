@@ -12,7 +12,7 @@ use anju_domain::collection::{
     BackPayRequest, BillLine, ContributionRates, back_payment_lines, charged_per_member,
 };
 use anju_domain::ledger::MemberId;
-use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
+use anju_domain::{Date, DomainError, Fen, Period};
 use anju_store::{BillLineRecord, BillRecord};
 
 impl App {
@@ -71,8 +71,8 @@ impl App {
             .await?
             .rates
             .unwrap_or(ContributionRates {
-                employer: RatePpm::new(employer.employer_rate_ppm)?,
-                member: RatePpm::new(employer.member_rate_ppm)?,
+                employer: employer.employer_rate_ppm,
+                member: employer.member_rate_ppm,
             });
         let lines = back_payment_lines(&requests, &charged, rates, rules)?;
         let total = lines
@@ -84,7 +84,7 @@ impl App {
             period: period_value(period),
             due_date: today,
             status: BillStatus::Open,
-            total_fen: total.get(),
+            total_fen: total,
             line_count: i32::try_from(lines.len()).unwrap_or(i32::MAX),
             created_at_us: crate::clock::now_micros(),
             paid_entry_id: None,
@@ -101,9 +101,9 @@ impl App {
             .map(|(l, line_no)| BillLineRecord {
                 line_no,
                 member_id: l.member.0,
-                base_fen: l.base.get(),
-                employer_fen: l.employer.get(),
-                member_fen: l.member_part.get(),
+                base_fen: l.base,
+                employer_fen: l.employer,
+                member_fen: l.member_part,
             })
             .collect();
         self.store().save_bill(&record, &rows).await?;
@@ -142,9 +142,9 @@ impl App {
             .iter()
             .map(|l| BillLine {
                 member: MemberId(l.member_id),
-                base: Fen::new(l.base_fen),
-                employer: Fen::new(l.employer_fen),
-                member_part: Fen::new(l.member_fen),
+                base: l.base_fen,
+                employer: l.employer_fen,
+                member_part: l.member_fen,
             })
             .collect())
     }

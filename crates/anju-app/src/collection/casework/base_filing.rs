@@ -32,14 +32,14 @@ impl App {
         let active = self.store().active_members(employer_id).await?;
         let mut filed: BTreeMap<i64, i64> = BTreeMap::new();
         for b in bases {
-            if b.wage_fen <= 0 {
+            if b.wage_fen <= anju_domain::Fen::ZERO {
                 return Err(DomainError::new(
                     "WAGE_NOT_POSITIVE",
                     format!("个人账户 {} 的月平均工资必须大于零", b.member_id),
                 )
                 .into());
             }
-            if filed.insert(b.member_id, b.wage_fen).is_some() {
+            if filed.insert(b.member_id, b.wage_fen.get()).is_some() {
                 return Err(DomainError::new(
                     "BASE_DUPLICATE",
                     format!("个人账户 {} 重复申报", b.member_id),
@@ -125,7 +125,7 @@ impl Collection<'_> {
             match staff.get(row.id_card.as_str()) {
                 Some(member_id) => bases.push(NewBase {
                     member_id: *member_id,
-                    wage_fen: row.wage.get(),
+                    wage_fen: row.wage,
                 }),
                 None => errors.push(RowError {
                     row: row.row,

@@ -4,10 +4,10 @@ use super::not_found;
 use crate::Collection;
 use crate::access::{Actor, TaskDraft, acting, checked_reason};
 use crate::{App, AppResult};
+use anju_domain::DomainError;
 use anju_domain::access::TaskKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::ledger::{EntryId, IdempotencyKey};
-use anju_domain::{DomainError, Fen};
 
 impl App {
     /// The approved correction: reverse the payment, free the month.
@@ -68,9 +68,7 @@ impl Collection<'_> {
                 payload: serde_json::json!({ "bill_id": bill_id }).to_string(),
                 summary: format!(
                     "更正单位 {} 的 {} 清册（{}）：{reason}",
-                    bill.employer_id,
-                    bill.period,
-                    Fen::new(bill.total_fen)
+                    bill.employer_id, bill.period, bill.total_fen
                 ),
                 reason,
             };

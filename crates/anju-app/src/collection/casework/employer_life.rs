@@ -10,7 +10,7 @@ use anju_domain::collection::BillStatus;
 use anju_domain::collection::MemberStatus;
 use anju_domain::collection::{ContributionRates, EmployerStatus, check_rates};
 use anju_domain::ids::Uscc;
-use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
+use anju_domain::{Date, DomainError, Period};
 use anju_store::EmployerRecord;
 
 /// A 一件事 company-registration message (企业开办“一件事”): the new company's
@@ -266,8 +266,8 @@ impl Collection<'_> {
                 rates,
             )?;
             check_rates(rates, &self.policy().contribution.at(today)?.value)?;
-            let lower = rates.employer.ppm() < employer.employer_rate_ppm
-                || rates.member.ppm() < employer.member_rate_ppm;
+            let lower = rates.employer.ppm() < employer.employer_rate_ppm.ppm()
+                || rates.member.ppm() < employer.member_rate_ppm.ppm();
             if lower && employer.status != EmployerStatus::Opened {
                 return Err(DomainError::new(
                     "RATE_REDUCTION_NEEDS_APPROVAL",
@@ -322,13 +322,13 @@ impl Collection<'_> {
         let rates = match (own, relief) {
             (Some(r), _) | (None, Some(r)) => r,
             (None, None) => ContributionRates {
-                employer: RatePpm::new(employer.employer_rate_ppm)?,
-                member: RatePpm::new(employer.member_rate_ppm)?,
+                employer: employer.employer_rate_ppm,
+                member: employer.member_rate_ppm,
             },
         };
         let rules = &self.policy().contribution.at(today)?.value;
         Ok(Some(anju_domain::collection::monthly_contribution(
-            Fen::new(member.wage_fen),
+            member.wage_fen,
             rates,
             rules,
         )?))

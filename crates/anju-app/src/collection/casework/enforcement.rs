@@ -63,14 +63,14 @@ impl App {
         }
         let arrears = overdue
             .iter()
-            .try_fold(Fen::ZERO, |acc, b| acc.checked_add(Fen::new(b.total_fen)))?;
+            .try_fold(Fen::ZERO, |acc, b| acc.checked_add(b.total_fen))?;
         let periods: Vec<String> = overdue.iter().map(|b| b.period.to_string()).collect();
         let case = CaseRecord {
             case_id: self.store().reserve_ids(1),
             employer_id,
             opened_on: today,
             status: CaseStatus::Open,
-            arrears_fen: arrears.get(),
+            arrears_fen: arrears,
             periods: periods.join(","),
             closed_on: None,
         };

@@ -32,12 +32,12 @@ fn period_value(period: Period) -> i32 {
     i32::try_from(period.yyyymm()).unwrap_or(0)
 }
 
-fn rates_pair(employer: Option<i64>, member: Option<i64>) -> AppResult<Option<ContributionRates>> {
+fn rates_pair(
+    employer: Option<RatePpm>,
+    member: Option<RatePpm>,
+) -> AppResult<Option<ContributionRates>> {
     match (employer, member) {
-        (Some(e), Some(m)) => Ok(Some(ContributionRates {
-            employer: RatePpm::new(e)?,
-            member: RatePpm::new(m)?,
-        })),
+        (Some(employer), Some(member)) => Ok(Some(ContributionRates { employer, member })),
         _ => Ok(None),
     }
 }

@@ -11,7 +11,7 @@ use anju_domain::collection::ReliefStatus;
 use anju_domain::collection::{
     ContributionRates, EmployerStatus, ReliefApplication, ReliefKind, deferred_due_date,
 };
-use anju_domain::{Date, DomainError, Period, RatePpm};
+use anju_domain::{Date, DomainError, Period};
 use anju_store::ReliefRecord;
 use std::collections::HashMap;
 
@@ -54,8 +54,8 @@ impl App {
         let employer = self.active_employer(employer_id).await?;
         let rules = &self.policy().contribution.at(today)?.value;
         let current = ContributionRates {
-            employer: RatePpm::new(employer.employer_rate_ppm)?,
-            member: RatePpm::new(employer.member_rate_ppm)?,
+            employer: employer.employer_rate_ppm,
+            member: employer.member_rate_ppm,
         };
         a.check(Period::of_date(today), current, rules)?;
         let (from, to) = (period_value(a.from), period_value(a.to));
@@ -89,8 +89,12 @@ impl App {
             kind: a.kind,
             from_period: period_value(a.from),
             to_period: period_value(a.to),
-            employer_rate_ppm: a.rates.map(|r| r.employer.ppm()),
-            member_rate_ppm: a.rates.map(|r| r.member.ppm()),
+            employer_rate_ppm: (a.rates.map(|r| r.employer.ppm()))
+                .map(anju_domain::RatePpm::new)
+                .transpose()?,
+            member_rate_ppm: (a.rates.map(|r| r.member.ppm()))
+                .map(anju_domain::RatePpm::new)
+                .transpose()?,
             reason: a.reason.trim().to_string(),
             consent: a.consent.trim().to_string(),
             status: ReliefStatus::Pending,

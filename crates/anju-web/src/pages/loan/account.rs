@@ -13,7 +13,7 @@ use anju_app::{AppError, AppResult};
 use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanStatus;
 use anju_domain::loan::{AfterPrepayment, CapKind};
-use anju_domain::{ErrorKind, Fen};
+use anju_domain::{ErrorKind, Fen, RatePpm};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, State};
@@ -72,10 +72,12 @@ fn installment_row(i: &InstallmentRecord) -> InstallmentRow {
     InstallmentRow {
         period: i.period,
         due: i.due_date.to_string(),
-        principal: Fen::new(i.principal_fen),
-        interest: Fen::new(i.interest_fen),
-        payment: Fen::new(i.principal_fen + i.interest_fen),
-        paid: Fen::new(i.paid_principal_fen + i.paid_interest_fen + i.paid_penalty_fen),
+        principal: i.principal_fen,
+        interest: i.interest_fen,
+        payment: Fen::new(i.principal_fen.get() + i.interest_fen.get()),
+        paid: Fen::new(
+            i.paid_principal_fen.get() + i.paid_interest_fen.get() + i.paid_penalty_fen.get(),
+        ),
         status,
         class,
     }
@@ -159,7 +161,7 @@ fn combined_rows(a: &LoanAccount) -> Vec<CombinedRow> {
                 .installments
                 .iter()
                 .find(|i| i64::from(i.period) == i64::from(bank.period))
-                .map_or(0, |i| i.principal_fen + i.interest_fen);
+                .map_or(0, |i| i.principal_fen.get() + i.interest_fen.get());
             CombinedRow {
                 period: bank.period,
                 due: bank.due_date.map(|d| d.to_string()).unwrap_or_default(),
@@ -184,18 +186,18 @@ pub fn account_view(a: &LoanAccount) -> AccountView {
         applied_on: l.applied_on.to_string(),
         disbursed_on: l.disbursed_on.map_or_else(|| "-".into(), |d| d.to_string()),
         settled_on: l.settled_on.map(|d| d.to_string()).unwrap_or_default(),
-        amount: Fen::new(l.amount_fen),
+        amount: l.amount_fen,
         months: l.months,
         method: l.method.name(),
-        rate: rate_text(l.rate_ppm),
+        rate: rate_text(l.rate_ppm.ppm()),
         rates: a
             .rates
             .iter()
             .map(|(from, rate, why)| (from.to_string(), rate.to_string(), why.clone()))
             .collect(),
-        outstanding: Fen::new(l.outstanding_fen),
+        outstanding: l.outstanding_fen,
         overdue: a.overdue_fen,
-        overdue_principal: Fen::new(l.overdue_principal_fen),
+        overdue_principal: l.overdue_principal_fen,
         overdue_since: l.overdue_since.map(|d| d.to_string()).unwrap_or_default(),
         penalty: a.penalty_to_date,
         grade: l.grade.name(),
@@ -208,7 +210,7 @@ pub fn account_view(a: &LoanAccount) -> AccountView {
                     "第 {} 期，{}，{}",
                     i.period,
                     i.due_date,
-                    Fen::new(i.principal_fen + i.interest_fen)
+                    Fen::new(i.principal_fen.get() + i.interest_fen.get())
                 )
             },
         ),
@@ -220,11 +222,11 @@ pub fn account_view(a: &LoanAccount) -> AccountView {
             l.property_address,
             area_text(l.area_centi_m2)
         ),
-        price: Fen::new(l.price_fen),
-        appraisal: l.appraisal_fen.map(Fen::new),
-        income: Fen::new(l.monthly_income_fen),
+        price: l.price_fen,
+        appraisal: l.appraisal_fen,
+        income: l.monthly_income_fen,
         first_home: l.first_home,
-        limit: Fen::new(l.limit_fen),
+        limit: l.limit_fen,
         binding: binding_name(l),
         caps: caps_of(l),
         remote: remote_text(l),
@@ -239,10 +241,10 @@ pub fn account_view(a: &LoanAccount) -> AccountView {
             .map(|e| EventRow {
                 on: e.happened_on.to_string(),
                 kind: e.kind.name_zh(),
-                amount: Fen::new(e.amount_fen),
-                principal: Fen::new(e.principal_fen),
-                interest: Fen::new(e.interest_fen),
-                penalty: Fen::new(e.penalty_fen),
+                amount: e.amount_fen,
+                principal: e.principal_fen,
+                interest: e.interest_fen,
+                penalty: e.penalty_fen,
                 note: e.note.clone(),
             })
             .collect(),
@@ -254,7 +256,7 @@ pub fn remote_text(l: &LoanRecord) -> Option<String> {
         format!(
             "{centre}，缴存使用证明 {}，证明余额 {}，连续缴存 {} 个月",
             l.remote_certificate_no.clone().unwrap_or_default(),
-            Fen::new(l.remote_balance_fen.unwrap_or(0)),
+            l.remote_balance_fen.unwrap_or(Fen::ZERO),
             l.remote_months.unwrap_or(0)
         )
     })
@@ -264,8 +266,8 @@ pub fn commercial_text(l: &LoanRecord) -> Option<String> {
     l.commercial_bank.as_ref().map(|bank| {
         format!(
             "{bank}，商业贷款 {}，年利率 {}",
-            Fen::new(l.commercial_amount_fen.unwrap_or(0)),
-            rate_text(l.commercial_rate_ppm.unwrap_or(0))
+            l.commercial_amount_fen.unwrap_or(Fen::ZERO),
+            rate_text(l.commercial_rate_ppm.map_or(0, RatePpm::ppm))
         )
     })
 }
@@ -393,7 +395,7 @@ pub async fn member_loan_prepay(
         } else {
             format!(
                 "提前还款已完成，剩余本金 {}，还款计划已重新计算。",
-                Fen::new(l.outstanding_fen)
+                l.outstanding_fen
             )
         })
     }

@@ -299,12 +299,12 @@ async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> 
         rows.push(LoanRow {
             id: l.loan_id,
             applied_on: l.applied_on.to_string(),
-            amount: Fen::new(l.amount_fen),
+            amount: l.amount_fen,
             months: l.months,
             method: l.method.name(),
-            rate: rate_text(l.rate_ppm),
+            rate: rate_text(l.rate_ppm.ppm()),
             status: l.status.name_zh(),
-            outstanding: Fen::new(l.outstanding_fen),
+            outstanding: l.outstanding_fen,
             grade: if l.status == LoanStatus::Active {
                 l.grade.name()
             } else {
@@ -316,7 +316,7 @@ async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> 
                     format!(
                         "{} {}",
                         i.due_date,
-                        Fen::new(i.principal_fen + i.interest_fen)
+                        Fen::new(i.principal_fen.get() + i.interest_fen.get())
                     )
                 },
             ),
@@ -352,7 +352,7 @@ async fn loans_page(
         .map(|l| ConsentRow {
             id: l.loan_id,
             applied_on: l.applied_on.to_string(),
-            amount: Fen::new(l.amount_fen),
+            amount: l.amount_fen,
             months: l.months,
             property_address: l.property_address.clone(),
         })
@@ -449,7 +449,7 @@ pub async fn member_loan_apply(
             let notice = format!(
                 "贷款申请已提交（贷款编号 {}，{}，{} 个月），{}。",
                 l.loan_id,
-                Fen::new(l.amount_fen),
+                l.amount_fen,
                 l.months,
                 l.status.name_zh()
             );

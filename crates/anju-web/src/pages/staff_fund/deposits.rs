@@ -38,8 +38,8 @@ fn deposit_row(d: &FundDepositRecord, today: Date, finance: bool) -> DepositRow 
         id: d.deposit_id,
         bank: d.bank.clone(),
         kind: if time { "定期" } else { "活期" },
-        amount: Fen::new(d.amount_fen),
-        rate: RatePpm::new(d.rate_ppm).map_or_else(|_| "-".to_string(), |r| r.to_string()),
+        amount: d.amount_fen,
+        rate: RatePpm::new(d.rate_ppm.ppm()).map_or_else(|_| "-".to_string(), |r| r.to_string()),
         placed_on: d.placed_on.to_string(),
         matures_on: d
             .matures_on
@@ -52,7 +52,7 @@ fn deposit_row(d: &FundDepositRecord, today: Date, finance: bool) -> DepositRow 
         held,
         interest: d
             .interest_fen
-            .map_or_else(|| "—".to_string(), |i| Fen::new(i).to_string()),
+            .map_or_else(|| "—".to_string(), |i| i.to_string()),
         note: d.note.clone(),
         can_mature: finance && time && held,
         due: d.matures_on.is_some_and(|m| m <= today),
@@ -289,7 +289,7 @@ pub async fn fund_deposit_place(
             } else {
                 "活期"
             },
-            Fen::new(d.amount_fen),
+            d.amount_fen,
             d.deposit_id
         )
     }) {

@@ -46,10 +46,10 @@ pub(super) fn dist_view(d: &DistributionRecord) -> DistView {
         } else {
             "已编制，待审批"
         },
-        value_added: Fen::new(d.value_added_fen),
-        reserve: Fen::new(d.reserve_fen),
-        management: Fen::new(d.management_fen),
-        public_rental: Fen::new(d.public_rental_fen),
+        value_added: d.value_added_fen,
+        reserve: d.reserve_fen,
+        management: d.management_fen,
+        public_rental: d.public_rental_fen,
         reason: d.reserve_reason.clone(),
         prepared_by: d.prepared_by.clone(),
         prepared_at: instant(d.prepared_at_us),
