@@ -4,7 +4,7 @@
 //! in; and the year's K10 / K11.
 
 use super::withdrawal::WithdrawalForm;
-use super::{KpiRow, Layout, error_page, failure, internal, masked_id_card, render};
+use super::{KpiRow, Layout, error_page, failure, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
@@ -140,19 +140,24 @@ async fn queue_page(
     let app = &state.app;
     let today = state.today();
     let year_start = anju_domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
-    let (Ok(submitted), Ok(prepared), Ok(k), Ok(listed)) = (
-        app.withdrawals()
-            .withdrawal_queue(WithdrawalStatus::Submitted)
-            .await,
-        app.withdrawals()
-            .withdrawal_queue(WithdrawalStatus::Prepared)
-            .await,
-        app.withdrawals()
-            .withdrawal_indicators(year_start, today)
-            .await,
-        app.withdrawals().blacklist_in_force(today, 100).await,
-    ) else {
-        return internal(app, Some(session));
+    let loaded: AppResult<_> = async {
+        Ok((
+            app.withdrawals()
+                .withdrawal_queue(WithdrawalStatus::Submitted)
+                .await?,
+            app.withdrawals()
+                .withdrawal_queue(WithdrawalStatus::Prepared)
+                .await?,
+            app.withdrawals()
+                .withdrawal_indicators(year_start, today)
+                .await?,
+            app.withdrawals().blacklist_in_force(today, 100).await?,
+        ))
+    }
+    .await;
+    let (submitted, prepared, k, listed) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return failure(app, Some(session), e),
     };
     let (k10, k11) = match (
         KpiRow::new(app, "K10", percent(k.withdrawn, k.collected)),
@@ -165,14 +170,14 @@ async fn queue_page(
     for w in &submitted {
         match queue_row(state, session, w).await {
             Ok(row) => to_prepare.push(row),
-            Err(_) => return internal(app, Some(session)),
+            Err(e) => return failure(app, Some(session), e),
         }
     }
     let mut to_approve = Vec::new();
     for w in &prepared {
         match queue_row(state, session, w).await {
             Ok(row) => to_approve.push(row),
-            Err(_) => return internal(app, Some(session)),
+            Err(e) => return failure(app, Some(session), e),
         }
     }
     let page = QueuePage {
@@ -465,7 +470,7 @@ pub async fn withdrawal_document(
         )
             .into_response(),
         Ok(None) => error_page(app, Some(&session), StatusCode::NOT_FOUND, "材料不存在。"),
-        Err(_) => internal(app, Some(&session)),
+        Err(e) => failure(app, Some(&session), e),
     }
 }
 

@@ -5,7 +5,7 @@ use super::{CapRow, Refusal, card, form_error, optional_yuan, rate_text, require
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
-use crate::pages::{Layout, failure, internal, render};
+use crate::pages::{Layout, failure, no_member_account, render};
 use crate::state::WebState;
 use anju_app::loan::{CommercialPart, LoanApplication, LoanAssessment, RemoteCertificate};
 use anju_app::{AppError, AppResult};
@@ -339,13 +339,14 @@ async fn loans_page(
 ) -> Response {
     let app = &state.app;
     let Some(member_id) = session.principal.member_id else {
-        return internal(app, Some(session));
+        return no_member_account(app, Some(session));
     };
-    let (Ok(loans), Ok(awaited)) = (
+    let (loans, awaited) = match (
         loan_rows(state, member_id).await,
         app.loans().consents_awaited(member_id).await,
-    ) else {
-        return internal(app, Some(session));
+    ) {
+        (Ok(loans), Ok(awaited)) => (loans, awaited),
+        (Err(e), _) | (_, Err(e)) => return failure(app, Some(session), e),
     };
     let awaiting = awaited
         .iter()
@@ -393,7 +394,7 @@ pub async fn member_loan_check(
 ) -> Response {
     let app = &state.app;
     let Some(member_id) = session.principal.member_id else {
-        return internal(app, Some(&session));
+        return no_member_account(app, Some(&session));
     };
     let assessed = match form.application(true) {
         Ok(application) => app
@@ -412,10 +413,7 @@ pub async fn member_loan_check(
             error: Some(Refusal::of(&e)),
             view: None,
         },
-        Err(e) => {
-            tracing::error!(error = %e, "loan check");
-            return internal(app, Some(&session));
-        }
+        Err(e) => return failure(app, Some(&session), e),
     };
     render(app, Some(&session), fragment.render())
 }
@@ -429,7 +427,7 @@ pub async fn member_loan_apply(
 ) -> Response {
     let app = &state.app;
     let Some(member_id) = session.principal.member_id else {
-        return internal(app, Some(&session));
+        return no_member_account(app, Some(&session));
     };
     let result = match form.application(false) {
         Ok(application) => {
