@@ -10,7 +10,6 @@ use crate::state::WebState;
 use anju_app::loan::{CommercialPart, LoanApplication, LoanAssessment, RemoteCertificate};
 use anju_app::{AppError, AppResult};
 use anju_domain::Coded;
-use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanStatus;
 use anju_domain::loan::{self, Method, PropertyKind};
 use anju_domain::{DomainError, Fen, RatePpm};
@@ -287,15 +286,9 @@ struct CheckFragment {
 }
 
 async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> {
-    let app = &state.app;
     let mut rows = Vec::new();
-    for l in app.loans().loans_of(member_id).await? {
-        let next = app
-            .loans()
-            .installments(l.loan_id)
-            .await?
-            .into_iter()
-            .find(|i| i.status != InstallmentStatus::Paid);
+    for item in state.app.loans().loan_list(member_id).await? {
+        let (l, next) = (item.loan, item.next_unpaid);
         rows.push(LoanRow {
             id: l.loan_id,
             applied_on: l.applied_on.to_string(),
