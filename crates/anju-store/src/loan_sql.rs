@@ -225,6 +225,10 @@ pub trait LoanStore: Send + Sync {
 
     async fn installments(&self, loan_id: i64) -> StoreResult<Vec<InstallmentRecord>>;
 
+    /// The schedules of these loans, by loan then period: one statement
+    /// per `IDS_PER_LOOKUP` ids for a list of loans, not one per loan.
+    async fn installments_of(&self, loan_ids: &[i64]) -> StoreResult<Vec<InstallmentRecord>>;
+
     async fn add_loan_rate(
         &self,
         loan_id: i64,
@@ -986,6 +990,40 @@ where
         rows.iter()
             .map(LoanSteps::<S>::installment_of_row)
             .collect()
+    }
+
+    async fn installments_of(
+        &self,
+        loan_ids: &[i64],
+    ) -> crate::StoreResult<Vec<crate::InstallmentRecord>> {
+        // Each id once and in order, so the chunks come back in order and
+        // no loan's schedule twice.
+        let mut ids = loan_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found = Vec::new();
+        for chunk in ids.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
+            let mut q = sqlx::QueryBuilder::new(concat!(
+                "SELECT ",
+                crate::installment_columns!(),
+                " FROM loan_installment WHERE loan_id IN ("
+            ));
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(") ORDER BY loan_id, period");
+            // The writer, like `installments`: a schedule just written shows.
+            let rows = q
+                .build()
+                .fetch_all(self.writer())
+                .await
+                .map_err(crate::sql::backend)?;
+            for row in &rows {
+                found.push(LoanSteps::<S>::installment_of_row(row)?);
+            }
+        }
+        Ok(found)
     }
 
     async fn add_loan_rate(

@@ -314,6 +314,18 @@ pub trait WithdrawalStore: Send + Sync {
     /// Documents of an application without their content.
     async fn documents_of(&self, withdrawal_id: i64) -> StoreResult<Vec<DocumentRecord>>;
 
+    /// Documents of these applications without their content, by
+    /// application then number: one statement per `IDS_PER_LOOKUP` ids
+    /// for a page of the review queue, not one per application.
+    async fn documents_of_withdrawals(
+        &self,
+        withdrawal_ids: &[i64],
+    ) -> StoreResult<Vec<DocumentRecord>>;
+
+    /// The members with these ids (the applicants of a page of
+    /// applications), by id; an id with no member has no row.
+    async fn applicants(&self, member_ids: &[i64]) -> StoreResult<Vec<crate::MemberRecord>>;
+
     async fn document(
         &self,
         withdrawal_id: i64,
@@ -987,6 +999,65 @@ crate::withdrawal_live!()
             .into_iter()
             .map(crate::withdrawal_sql::document_from)
             .collect())
+    }
+
+    async fn documents_of_withdrawals(
+        &self,
+        withdrawal_ids: &[i64],
+    ) -> crate::StoreResult<Vec<crate::DocumentRecord>> {
+        // Each id once and in order, so the chunks come back in order and
+        // no application's documents twice.
+        let mut ids = withdrawal_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found = Vec::new();
+        for chunk in ids.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT withdrawal_id, doc_no, doc_type, file_name, content_type, size_bytes, sha256, \
+                 SUBSTR(content, 1, 0) FROM withdrawal_document WHERE withdrawal_id IN (",
+            );
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(") ORDER BY withdrawal_id, doc_no");
+            let rows: Vec<crate::withdrawal_sql::DocumentRow> = q
+                .build_query_as()
+                .fetch_all(self.reader())
+                .await
+                .map_err(crate::sql::backend)?;
+            found.extend(rows.into_iter().map(crate::withdrawal_sql::document_from));
+        }
+        Ok(found)
+    }
+
+    async fn applicants(&self, member_ids: &[i64]) -> crate::StoreResult<Vec<crate::MemberRecord>> {
+        // Several applications of one member name them once.
+        let mut ids = member_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found = Vec::new();
+        for chunk in ids.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
+            let mut q = sqlx::QueryBuilder::new(concat!(
+                "SELECT ",
+                crate::member_columns!(),
+                " FROM member WHERE member_id IN ("
+            ));
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(") ORDER BY member_id");
+            let rows: Vec<crate::collection_sql::MemberRow> = q
+                .build_query_as()
+                .fetch_all(self.reader())
+                .await
+                .map_err(crate::sql::backend)?;
+            for row in rows {
+                found.push(crate::collection_sql::member_from(row)?);
+            }
+        }
+        Ok(found)
     }
 
     async fn document(

@@ -917,6 +917,16 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         .await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
     let id = h.app.withdrawals().withdrawals_of(1).await.expect("list")[0].withdrawal_id;
+    // The queue lists each application's documents beside it.
+    let queue = h.get("/staff/withdrawals", &clerk).await;
+    for link in [
+        format!("href=\"/staff/withdrawals/{id}/documents/1\">购房合同（contract.pdf）</a>"),
+        format!(
+            "href=\"/staff/withdrawals/{id}/documents/2\">购房发票或完税凭证（invoice.pdf）</a>"
+        ),
+    ] {
+        assert!(queue.body.contains(&link), "{link}: {}", queue.body);
+    }
     let doc = h
         .get(&format!("/staff/withdrawals/{id}/documents/1"), &reviewer)
         .await;

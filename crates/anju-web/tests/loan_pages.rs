@@ -14,7 +14,7 @@ use anju_app::registries::{Registries, RegistryData};
 use anju_domain::access::Role;
 use anju_domain::ids::IdCardNo;
 use anju_domain::loan::LoanStatus;
-use anju_domain::{Date, Period};
+use anju_domain::{Date, Fen, Period};
 use axum::http::StatusCode;
 use common::{Web, enc, today};
 
@@ -266,6 +266,20 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
             .matches("<td class=\"status\">已还</td>")
             .count(),
         1
+    );
+    // The list of loans shows the next installment not yet paid: the second.
+    let schedule = h.app.loans().installments(id).await.expect("schedule");
+    let second = &schedule[1];
+    let next_due = format!(
+        "<td>{} {}</td>",
+        second.due_date,
+        Fen::new(second.principal_fen + second.interest_fen)
+    );
+    let list = h.get("/member/loans", &member).await;
+    assert!(
+        row_of(&list.body, &format!("href=\"/member/loans/{id}\"")).contains(&next_due),
+        "{next_due}: {}",
+        list.body
     );
     // 提前还款: part with a lower installment, then the rest; the loan is
     // settled and its release certificate verifies.

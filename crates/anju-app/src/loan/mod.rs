@@ -40,6 +40,7 @@ use anju_domain::loan::{
 };
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
 use anju_store::LoanEventRecord;
+use std::collections::HashMap;
 
 /// Movements read to count consecutive contribution months.
 const CONTRIBUTION_LOOKBACK: usize = 240;
@@ -753,6 +754,29 @@ impl Loans<'_> {
         Ok(self.store().loans_of(member_id).await?)
     }
 
+    /// The member's list of loans (those they are on, newest first), each
+    /// with its next installment not paid in full: two reads for the list,
+    /// not one per loan.
+    pub async fn loan_list(self, member_id: i64) -> AppResult<Vec<LoanListItem>> {
+        let loans = self.store().loans_of(member_id).await?;
+        let ids: Vec<i64> = loans.iter().map(|l| l.loan_id).collect();
+        let mut next_unpaid: HashMap<i64, InstallmentRecord> = HashMap::new();
+        // The rows come by loan then period, so a loan's first unpaid one
+        // is its next.
+        for i in self.store().installments_of(&ids).await? {
+            if i.status != InstallmentStatus::Paid {
+                next_unpaid.entry(i.loan_id).or_insert(i);
+            }
+        }
+        Ok(loans
+            .into_iter()
+            .map(|loan| LoanListItem {
+                next_unpaid: next_unpaid.remove(&loan.loan_id),
+                loan,
+            })
+            .collect())
+    }
+
     pub async fn loan_queue(self, status: LoanStatus) -> AppResult<Vec<LoanRecord>> {
         Ok(self.store().loans_in(status, 200).await?)
     }
@@ -1037,6 +1061,14 @@ fn state_changed(id: i64) -> crate::AppError {
         format!("贷款 {id} 的状态已变化，请刷新后重试"),
     )
     .into()
+}
+
+/// A loan in the member's list of loans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanListItem {
+    pub loan: LoanRecord,
+    /// The first installment not paid in full (due or overdue), if any.
+    pub next_unpaid: Option<InstallmentRecord>,
 }
 
 /// A loan as its borrower and staff read it.

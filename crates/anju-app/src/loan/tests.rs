@@ -1361,3 +1361,39 @@ async fn a_remote_certificate_is_confirmed_by_its_centre() {
         not_theirs.eligibility.refusals
     );
 }
+
+#[tokio::test]
+async fn the_loan_list_shows_each_loans_next_installment_not_paid_in_full() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let next = |list: Vec<LoanListItem>| -> Vec<(i64, Option<(i32, InstallmentStatus)>)> {
+        list.into_iter()
+            .map(|i| {
+                let due = i.next_unpaid.map(|n| (n.period, n.status));
+                (i.loan.loan_id, due)
+            })
+            .collect()
+    };
+    assert!(app.loans().loan_list(1).await.expect("list").is_empty());
+    let loan = disbursed(&app, 1, application("k", "300000.00", 240), d("2026-11-29")).await;
+    let id = loan.loan_id;
+    let list = app.loans().loan_list(1).await.expect("list");
+    assert_eq!(next(list), [(id, Some((1, InstallmentStatus::Due)))]);
+    app.loans()
+        .run_repayments(d("2026-12-29"))
+        .await
+        .expect("run");
+    let list = app.loans().loan_list(1).await.expect("list");
+    assert_eq!(next(list), [(id, Some((2, InstallmentStatus::Due)))]);
+    // The bank refuses the second month: it stays next, now overdue.
+    app.loans()
+        .change_repay_card(&member(1), id, EMPTY_CARD)
+        .await
+        .expect("card");
+    app.loans()
+        .run_repayments(d("2027-02-03"))
+        .await
+        .expect("run 2");
+    let list = app.loans().loan_list(1).await.expect("list");
+    assert_eq!(next(list), [(id, Some((2, InstallmentStatus::Overdue)))]);
+}

@@ -37,6 +37,7 @@ use anju_domain::withdrawal::{Decision, MemberFacts, RulesInForce, WithdrawalReq
 use anju_domain::{Date, DomainError, Fen, Period};
 use anju_store::{GlDayRow, MemberChange, MemberRecord};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 /// What one retry of the payouts the bank was not heard on came to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,6 +50,16 @@ pub struct PayoutRetry {
 
 /// Applications one list shows.
 pub const LIST_LIMIT: u32 = 200;
+
+/// An application in the review queue with what the reviewer reads beside
+/// it: who applied and the documents attached (without their content).
+#[derive(Debug, Clone)]
+pub struct QueueItem {
+    pub application: WithdrawalRecord,
+    /// `None` when no member record is found for the application.
+    pub applicant: Option<MemberRecord>,
+    pub documents: Vec<DocumentRecord>,
+}
 
 /// A document uploaded with an application.
 #[derive(Debug, Clone)]
@@ -820,6 +831,39 @@ impl Withdrawals<'_> {
         status: WithdrawalStatus,
     ) -> AppResult<Vec<WithdrawalRecord>> {
         Ok(self.store().withdrawals_in(status, LIST_LIMIT).await?)
+    }
+
+    /// The review queue in `status` with each application's applicant and
+    /// documents: three reads for the whole queue, not two per application.
+    pub async fn review_queue(self, status: WithdrawalStatus) -> AppResult<Vec<QueueItem>> {
+        let applications = self.store().withdrawals_in(status, LIST_LIMIT).await?;
+        let withdrawal_ids: Vec<i64> = applications.iter().map(|w| w.withdrawal_id).collect();
+        let member_ids: Vec<i64> = applications.iter().map(|w| w.member_id).collect();
+        let mut documents: HashMap<i64, Vec<DocumentRecord>> = HashMap::new();
+        for d in self
+            .store()
+            .documents_of_withdrawals(&withdrawal_ids)
+            .await?
+        {
+            documents.entry(d.withdrawal_id).or_default().push(d);
+        }
+        let applicants: HashMap<i64, MemberRecord> = self
+            .store()
+            .applicants(&member_ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.member_id, m))
+            .collect();
+        Ok(applications
+            .into_iter()
+            .map(|application| QueueItem {
+                applicant: applicants.get(&application.member_id).cloned(),
+                documents: documents
+                    .remove(&application.withdrawal_id)
+                    .unwrap_or_default(),
+                application,
+            })
+            .collect())
     }
 
     /// The documents of an application, without their content.

@@ -647,3 +647,85 @@ async fn an_account_frozen_while_an_application_waits_is_not_paid() {
     assert_eq!(refused.code(), Some("ACCOUNT_FROZEN"));
     assert_eq!(balance(&app, 1).await, yuan("50000.00"));
 }
+
+#[tokio::test]
+async fn the_review_queue_carries_each_applicant_and_their_documents() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let parent = person(Role::Member, "320502196611290011", Some(2));
+    let purchase = WithdrawalApplication {
+        request: WithdrawalRequest {
+            reason: "01".into(),
+            amount: yuan("5000.00"),
+            evidence_no: Some("SZ-2026-0002".into()),
+            evidence_date: Some(d("2026-10-01")),
+            evidence_amount: Some(yuan("300000.00")),
+            ..WithdrawalRequest::default()
+        },
+        bank_card: CARD.into(),
+        documents: ["购房合同", "购房发票或完税凭证"]
+            .map(|doc_type| UploadedDocument {
+                doc_type: doc_type.into(),
+                file_name: "scan.pdf".into(),
+                content: b"%PDF-1.4 x".to_vec(),
+            })
+            .to_vec(),
+        request_key: "k2".into(),
+    };
+    let rent_1 = app
+        .withdrawals()
+        .apply_withdrawal(&member(), 1, rent("100.00", 1, "k1"), d(TODAY))
+        .await
+        .expect("rent");
+    let bought = app
+        .withdrawals()
+        .apply_withdrawal(&member(), 1, purchase, d(TODAY))
+        .await
+        .expect("purchase");
+    let rent_2 = app
+        .withdrawals()
+        .apply_withdrawal(&parent, 2, rent("100.00", 1, "k3"), d(TODAY))
+        .await
+        .expect("rent");
+    let queue = app
+        .withdrawals()
+        .review_queue(WithdrawalStatus::Submitted)
+        .await
+        .expect("queue");
+    let seen: Vec<(i64, Option<i64>, Vec<&str>)> = queue
+        .iter()
+        .map(|q| {
+            (
+                q.application.withdrawal_id,
+                q.applicant.as_ref().map(|m| m.member_id),
+                q.documents.iter().map(|d| d.doc_type.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (rent_1.withdrawal_id, Some(1), Vec::new()),
+            (
+                bought.withdrawal_id,
+                Some(1),
+                vec!["购房合同", "购房发票或完税凭证"]
+            ),
+            (rent_2.withdrawal_id, Some(2), Vec::new()),
+        ]
+    );
+    assert!(
+        queue
+            .iter()
+            .flat_map(|q| &q.documents)
+            .all(|d| d.content.is_empty()),
+        "the queue carries no document's content"
+    );
+    assert!(
+        app.withdrawals()
+            .review_queue(WithdrawalStatus::Prepared)
+            .await
+            .expect("queue")
+            .is_empty()
+    );
+}

@@ -376,3 +376,45 @@ pub fn co_borrowers_consent_once_before_review(store: Arc<dyn Store>) -> BoxFutu
         );
     })
 }
+
+/// A member's list of loans reads their schedules at once: the same rows
+/// as loan by loan, each once and by loan then period, whatever order or
+/// repetition the ids come in, and past the ids one lookup binds.
+pub fn loan_schedules_are_read_at_once(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let borrower = [(7, "borrower".to_string())];
+        // 950 is beyond the first lookup's 900 ids; 4 has no schedule yet.
+        for (id, key) in [(3, "k3"), (950, "k950"), (4, "k4")] {
+            store
+                .save_loan(&loan_record(id, 7, key), &borrower)
+                .await
+                .expect("save");
+        }
+        let schedule = |loan_id: i64, dues: &[&str]| -> Vec<InstallmentRecord> {
+            dues.iter()
+                .zip(1..)
+                .map(|(due, period)| installment(loan_id, period, due))
+                .collect()
+        };
+        store
+            .replace_schedule(3, 1, &schedule(3, &["2026-12-29", "2027-01-29"]))
+            .await
+            .expect("schedule");
+        store
+            .replace_schedule(950, 1, &schedule(950, &["2026-12-15"]))
+            .await
+            .expect("schedule");
+        let mut one_by_one = Vec::new();
+        for id in [3, 4, 950] {
+            one_by_one.extend(store.installments(id).await.expect("installments"));
+        }
+        let mut ids: Vec<i64> = (1..=1_000).rev().collect();
+        ids.extend([950, 3]);
+        let at_once = store.installments_of(&ids).await.expect("installments");
+        assert_eq!(at_once, one_by_one);
+        let keys: Vec<(i64, i32)> = at_once.iter().map(|i| (i.loan_id, i.period)).collect();
+        assert_eq!(keys, [(3, 1), (3, 2), (950, 1)]);
+        assert!(store.installments_of(&[4]).await.expect("none").is_empty());
+        assert!(store.installments_of(&[]).await.expect("none").is_empty());
+    })
+}

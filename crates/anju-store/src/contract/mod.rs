@@ -126,6 +126,8 @@ macro_rules! contract_tests {
             withdrawals_by_reason_count_each_posting_once,
             project_principal_is_read_as_at_a_day,
             services_are_counted_by_the_channel_applied_through,
+            review_queue_reads_documents_and_applicants_at_once,
+            loan_schedules_are_read_at_once,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

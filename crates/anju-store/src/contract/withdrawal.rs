@@ -573,3 +573,77 @@ pub fn evidence_holders_are_the_live_users(store: Arc<dyn Store>) -> BoxFuture<(
         );
     })
 }
+
+/// A page of the review queue reads its applications' documents and
+/// applicants at once: the same rows as one application at a time, each
+/// once and in order, whatever order or repetition the ids come in, and
+/// past the ids one lookup binds (`IDS_PER_LOOKUP`).
+pub fn review_queue_reads_documents_and_applicants_at_once(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let members = [
+            super::collection::member(1, "320502199003071230", None, MemberStatus::Active),
+            super::collection::member(2, "320502198506150012", None, MemberStatus::Active),
+        ];
+        store
+            .enrol_members(&members, d("2026-07-01"))
+            .await
+            .expect("enrol");
+        let doc = |withdrawal_id: i64, doc_no: i32, file_name: &str| DocumentRecord {
+            withdrawal_id,
+            doc_no,
+            doc_type: "租房合同".into(),
+            file_name: file_name.into(),
+            content_type: "application/pdf".into(),
+            size_bytes: 4,
+            sha256: "ab".into(),
+            content: b"%PDF".to_vec(),
+        };
+        // 950 is beyond the first lookup's 900 ids; 41 has no documents.
+        let applications = [
+            (950, 2, vec![doc(950, 1, "c.pdf")]),
+            (40, 1, vec![doc(40, 2, "b.pdf"), doc(40, 1, "a.pdf")]),
+            (41, 1, Vec::new()),
+        ];
+        for (id, member, documents) in &applications {
+            store
+                .submit_withdrawal(&application(*id, *member, 100_00, None), documents, false)
+                .await
+                .expect("submit");
+        }
+        let mut one_by_one = Vec::new();
+        for id in [40, 41, 950] {
+            one_by_one.extend(store.documents_of(id).await.expect("documents"));
+        }
+        let mut ids: Vec<i64> = (1..=1_000).rev().collect();
+        ids.extend([950, 40]);
+        let at_once = store
+            .documents_of_withdrawals(&ids)
+            .await
+            .expect("documents");
+        assert_eq!(at_once, one_by_one);
+        let keys: Vec<(i64, i32)> = at_once
+            .iter()
+            .map(|d| (d.withdrawal_id, d.doc_no))
+            .collect();
+        assert_eq!(keys, [(40, 1), (40, 2), (950, 1)]);
+        assert!(
+            at_once.iter().all(|d| d.content.is_empty()),
+            "metadata only"
+        );
+        assert!(
+            store
+                .documents_of_withdrawals(&[])
+                .await
+                .expect("none")
+                .is_empty()
+        );
+
+        let mut each = Vec::new();
+        for id in [1, 2] {
+            each.push(store.member(id).await.expect("member").expect("enrolled"));
+        }
+        let applicants = store.applicants(&[2, 1, 2, 99]).await.expect("applicants");
+        assert_eq!(applicants, each, "by id, each once, none for 99");
+        assert!(store.applicants(&[]).await.expect("none").is_empty());
+    })
+}

@@ -1,17 +1,17 @@
 //! The employer agent's pages: the roster with adding staff, the month's
 //! remittance bill and its payment, recent remittances.
 
-use super::{Layout, error_page, failure, internal, render};
+use super::{Layout, error_page, failure, render};
 use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
-use anju_app::AppError;
+use anju_app::{AppError, AppResult};
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::EmployerStatus;
 use anju_domain::collection::{MemberEnrolment, RowError};
-use anju_domain::{Fen, Period, RatePpm};
+use anju_domain::{DomainError, Fen, Period, RatePpm};
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -89,16 +89,24 @@ pub(super) async fn employer_page_with(
             "您的账号尚未关联缴存单位。",
         );
     };
-    let (Ok(Some(employer)), Ok(roster), Ok(bills)) = (
-        app.collection().employer(employer_id).await,
-        app.collection().active_members(employer_id).await,
-        app.collection().bills_of(employer_id, BILLS_SHOWN).await,
-    ) else {
-        return internal(app, Some(session));
-    };
     let today = state.today();
-    let Ok(cases) = super::employer_cases::case_panel(app, &employer, &roster, today).await else {
-        return internal(app, Some(session));
+    let loaded: AppResult<_> = async {
+        let employer = app
+            .collection()
+            .employer(employer_id)
+            .await?
+            .ok_or_else(|| {
+                DomainError::new("EMPLOYER_NOT_FOUND", "您的账号关联的缴存单位不存在。")
+            })?;
+        let roster = app.collection().active_members(employer_id).await?;
+        let bills = app.collection().bills_of(employer_id, BILLS_SHOWN).await?;
+        let cases = super::employer_cases::case_panel(app, &employer, &roster, today).await?;
+        Ok((employer, roster, bills, cases))
+    }
+    .await;
+    let (employer, roster, bills, cases) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return failure(app, Some(session), e),
     };
     let rate = |ppm| RatePpm::new(ppm).map_or_else(|_| "-".to_string(), |r| r.to_string());
     let page = EmployerPage {

@@ -412,13 +412,14 @@ pub async fn bill_detail(
     let app = &state.app;
     let found = match app.collection().bill(bill_id).await {
         Ok(found) => found,
-        Err(_) => return super::internal(app, Some(&session)),
+        Err(e) => return super::failure(app, Some(&session), e),
     };
     let Some((bill, lines)) = found.filter(|(b, _)| b.employer_id == employer_of(&session)) else {
         return error_page(app, Some(&session), StatusCode::NOT_FOUND, "没有这份清册。");
     };
-    let Ok(staff) = app.collection().members_of(bill.employer_id, 100_000).await else {
-        return super::internal(app, Some(&session));
+    let staff = match app.collection().members_of(bill.employer_id, 100_000).await {
+        Ok(staff) => staff,
+        Err(e) => return super::failure(app, Some(&session), e),
     };
     let people: HashMap<i64, (String, String)> = staff
         .into_iter()
@@ -430,7 +431,7 @@ pub async fn bill_detail(
     let changes = if bill.kind == BillKind::Remittance {
         match changes_since_last_month(app, &bill, &lines, &people).await {
             Ok(text) => text,
-            Err(_) => return super::internal(app, Some(&session)),
+            Err(e) => return super::failure(app, Some(&session), e),
         }
     } else {
         String::new()

@@ -68,6 +68,7 @@ use crate::auth::Session;
 use crate::error::WebError;
 use crate::state::WebState;
 use anju_app::App;
+use anju_domain::DomainError;
 use anju_domain::access::{Role, duties};
 use anju_domain::ledger::business_type_name;
 use askama::Template;
@@ -258,6 +259,17 @@ pub fn failure(app: &App, session: Option<&Session>, error: impl Into<WebError>)
     error_page(app, session, error.status(), error.message())
 }
 
+/// The page for a member's sign-in tied to no member account: refused as
+/// the API refuses it (`MEMBER_NOT_FOUND`, so 404), since nothing is broken
+/// but there is no account to show.
+pub fn no_member_account(app: &App, session: Option<&Session>) -> Response {
+    failure(
+        app,
+        session,
+        DomainError::new("MEMBER_NOT_FOUND", "您的登录账号尚未关联个人账户。"),
+    )
+}
+
 /// Renders a page, or the 500 page if the template fails.
 pub fn render(app: &App, session: Option<&Session>, page: askama::Result<String>) -> Response {
     match page {
@@ -269,6 +281,9 @@ pub fn render(app: &App, session: Option<&Session>, page: askama::Result<String>
     }
 }
 
+/// The 500 page, for a failure that carries no error to take a status from
+/// (a template that does not render). A failed use case goes to [`failure`],
+/// which takes the status from the error's kind.
 pub fn internal(app: &App, session: Option<&Session>) -> Response {
     error_page(
         app,

@@ -1,8 +1,9 @@
 //! Pages for members and employer agents, and everyone's inbox.
 
-use super::{Layout, MovementRow, internal, render};
+use super::{Layout, MovementRow, failure, render};
 use crate::auth::Session;
 use crate::state::WebState;
+use anju_app::AppResult;
 use anju_domain::Fen;
 use anju_domain::ledger::MemberId;
 use askama::Template;
@@ -60,18 +61,23 @@ pub async fn member_page(
     };
     if let Some(member_id) = session.principal.member_id {
         let member = MemberId(member_id);
-        let (Ok(balance), Ok(movements), Ok(record), Ok(flexible), Ok(monthly)) = (
-            app.ledger().member_balance(member).await,
-            app.ledger()
-                .member_movements_newest(member, RECENT_MOVEMENTS)
-                .await,
-            app.collection().member(member_id).await,
-            super::flexible::flexible_panel(app, member_id).await,
-            app.collection()
-                .member_contribution(member_id, state.today())
-                .await,
-        ) else {
-            return internal(app, Some(session));
+        let loaded: AppResult<_> = async {
+            Ok((
+                app.ledger().member_balance(member).await?,
+                app.ledger()
+                    .member_movements_newest(member, RECENT_MOVEMENTS)
+                    .await?,
+                app.collection().member(member_id).await?,
+                super::flexible::flexible_panel(app, member_id).await?,
+                app.collection()
+                    .member_contribution(member_id, state.today())
+                    .await?,
+            ))
+        }
+        .await;
+        let (balance, movements, record, flexible, monthly) = match loaded {
+            Ok(loaded) => loaded,
+            Err(e) => return failure(app, Some(session), e),
         };
         let employer = match record.as_ref().and_then(|r| r.employer_id) {
             Some(id) => app
@@ -135,8 +141,9 @@ pub async fn inbox(
     Extension(session): Extension<Session>,
 ) -> Response {
     let app = &state.app;
-    let Ok(messages) = app.access().inbox(session.principal.user_id, 100).await else {
-        return internal(app, Some(&session));
+    let messages = match app.access().inbox(session.principal.user_id, 100).await {
+        Ok(messages) => messages,
+        Err(e) => return failure(app, Some(&session), e),
     };
     let page = InboxPage {
         layout: Layout::new(app, Some(&session)),
@@ -166,6 +173,6 @@ pub async fn mark_read(
         .await
     {
         Ok(()) => axum::response::IntoResponse::into_response(Redirect::to("/inbox")),
-        Err(_) => internal(&state.app, Some(&session)),
+        Err(e) => failure(&state.app, Some(&session), e),
     }
 }

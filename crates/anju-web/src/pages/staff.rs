@@ -1,10 +1,11 @@
 //! The staff console: the queue (待办), ledger corrections, the audit trail.
 
-use super::{KpiRow, Layout, failure, internal, render};
+use super::{KpiRow, Layout, failure, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
+use anju_app::AppResult;
 use anju_app::access::{AuditQuery, ReversalRequest, TaskRecord};
 use anju_domain::Fen;
 use anju_domain::access::{TaskKind, TaskStatus, check_decider};
@@ -106,25 +107,24 @@ async fn staff_page(
     error: Option<String>,
 ) -> Response {
     let app = &state.app;
-    let (Ok(pending), Ok(recent), Ok(balances)) = (
-        app.access().pending_tasks(QUEUE_SIZE).await,
-        app.access().recent_tasks(RECENT_TASKS).await,
-        app.ledger().gl_balances().await,
-    ) else {
-        return internal(app, Some(session));
-    };
     let today = state.today();
-    let (Ok(overdue_bills), Ok((overdue_employers, active))) = (
-        app.collection().overdue_bills(today).await,
-        app.collection().employer_overdue_counts(today).await,
-    ) else {
-        return internal(app, Some(session));
-    };
-    // One read of the overdue bills' employers' names, not one per bill.
-    let ids: Vec<i64> = overdue_bills.iter().map(|b| b.employer_id).collect();
-    let Ok(names) = app.collection().employer_names(&ids).await else {
-        return internal(app, Some(session));
-    };
+    let loaded: AppResult<_> = async {
+        let pending = app.access().pending_tasks(QUEUE_SIZE).await?;
+        let recent = app.access().recent_tasks(RECENT_TASKS).await?;
+        let balances = app.ledger().gl_balances().await?;
+        let overdue_bills = app.collection().overdue_bills(today).await?;
+        let counts = app.collection().employer_overdue_counts(today).await?;
+        // One read of the overdue bills' employers' names, not one per bill.
+        let ids: Vec<i64> = overdue_bills.iter().map(|b| b.employer_id).collect();
+        let names = app.collection().employer_names(&ids).await?;
+        Ok((pending, recent, balances, overdue_bills, counts, names))
+    }
+    .await;
+    let (pending, recent, balances, overdue_bills, (overdue_employers, active), names) =
+        match loaded {
+            Ok(loaded) => loaded,
+            Err(e) => return failure(app, Some(session), e),
+        };
     let overdue: Vec<OverdueRow> = overdue_bills
         .iter()
         .map(|bill| OverdueRow {
@@ -335,11 +335,12 @@ pub async fn audit_search(
     // these rows: sign-ins and refusals are not services).
     let today = state.today();
     let year_start = anju_domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
-    let (Ok(records), Ok(services)) = (
+    let (records, services) = match (
         app.access().search_audit(&query).await,
         app.fund().service_channels(year_start, today).await,
-    ) else {
-        return internal(app, Some(&session));
+    ) {
+        (Ok(records), Ok(services)) => (records, services),
+        (Err(e), _) | (_, Err(e)) => return failure(app, Some(&session), e),
     };
     let next_before = (records.len() == AUDIT_PAGE as usize)
         .then(|| records.last().map(|r| r.audit_id))

@@ -3,7 +3,7 @@
 //! its life-cycle actions and bill corrections, a member's file with freezing,
 //! and the enforcement cases with their steps.
 
-use super::{KpiRow, Layout, error_page, failure, internal, render};
+use super::{KpiRow, Layout, error_page, failure, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
@@ -176,13 +176,18 @@ async fn collection_page(
     let app = &state.app;
     let today = state.today();
     let year = today.contribution_year();
-    let (Ok(kpis), Ok(overdue), Ok(not_filed), Ok(cases)) = (
-        kpis(app, today).await,
-        overdue_employers(app, today).await,
-        app.collection().employers_not_filed(year).await,
-        app.collection().enforcement_cases(None).await,
-    ) else {
-        return internal(app, Some(session));
+    let loaded: AppResult<_> = async {
+        Ok((
+            kpis(app, today).await?,
+            overdue_employers(app, today).await?,
+            app.collection().employers_not_filed(year).await?,
+            app.collection().enforcement_cases(None).await?,
+        ))
+    }
+    .await;
+    let (kpis, overdue, not_filed, cases) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return failure(app, Some(session), e),
     };
     let mut error = error;
     let (employers, members) = if query.trim().is_empty() {
@@ -194,7 +199,7 @@ async fn collection_page(
                 error = Some(d.message().to_string());
                 (Vec::new(), Vec::new())
             }
-            Err(_) => return internal(app, Some(session)),
+            Err(e) => return failure(app, Some(session), e),
         }
     };
     let page = CollectionPage {
@@ -337,13 +342,18 @@ async fn employer_file(
     error: Option<String>,
 ) -> Response {
     let app = &state.app;
-    let (Ok(employer), Ok(members), Ok(bills), Ok(case)) = (
-        app.collection().employer(employer_id).await,
-        app.collection().members_of(employer_id, 200).await,
-        app.collection().bills_of(employer_id, 36).await,
-        app.collection().open_case_of(employer_id).await,
-    ) else {
-        return internal(app, Some(session));
+    let loaded: AppResult<_> = async {
+        Ok((
+            app.collection().employer(employer_id).await?,
+            app.collection().members_of(employer_id, 200).await?,
+            app.collection().bills_of(employer_id, 36).await?,
+            app.collection().open_case_of(employer_id).await?,
+        ))
+    }
+    .await;
+    let (employer, members, bills, case) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return failure(app, Some(session), e),
     };
     let Some(employer) = employer else {
         return error_page(app, Some(session), StatusCode::NOT_FOUND, "没有这个单位。");
@@ -399,8 +409,8 @@ pub async fn employer_detail(
             anju_app::access::CommandOutcome::Done,
         )
         .await;
-    if viewed.is_err() {
-        return internal(&state.app, Some(&session));
+    if let Err(e) = viewed {
+        return failure(&state.app, Some(&session), e);
     }
     employer_file(&state, &session, employer_id, None, None).await
 }
@@ -460,7 +470,7 @@ pub async fn bill_correction(
         Ok(None) => {
             return error_page(app, Some(&session), StatusCode::NOT_FOUND, "没有这份清册。");
         }
-        Err(_) => return internal(app, Some(&session)),
+        Err(e) => return failure(app, Some(&session), e),
     };
     let result = app
         .collection()
@@ -497,11 +507,12 @@ async fn member_file(
     error: Option<String>,
 ) -> Response {
     let app = &state.app;
-    let (Ok(member), Ok(balance)) = (
+    let (member, balance) = match (
         app.collection().member(member_id).await,
         app.ledger().member_account(MemberId(member_id)).await,
-    ) else {
-        return internal(app, Some(session));
+    ) {
+        (Ok(member), Ok(balance)) => (member, balance),
+        (Err(e), _) | (_, Err(e)) => return failure(app, Some(session), e),
     };
     let Some(member) = member else {
         return error_page(
@@ -514,7 +525,7 @@ async fn member_file(
     let employer = match member.employer_id {
         Some(id) => match app.collection().employer(id).await {
             Ok(e) => e.map_or_else(|| id.to_string(), |e| e.name),
-            Err(_) => return internal(app, Some(session)),
+            Err(e) => return failure(app, Some(session), e),
         },
         None => "无".to_string(),
     };
@@ -549,8 +560,8 @@ pub async fn member_detail(
             anju_app::access::CommandOutcome::Done,
         )
         .await;
-    if viewed.is_err() {
-        return internal(&state.app, Some(&session));
+    if let Err(e) = viewed {
+        return failure(&state.app, Some(&session), e);
     }
     member_file(&state, &session, member_id, None, None).await
 }
@@ -629,14 +640,14 @@ async fn case_file(
     let app = &state.app;
     let found = match app.collection().enforcement_case(case_id).await {
         Ok(found) => found,
-        Err(_) => return internal(app, Some(session)),
+        Err(e) => return failure(app, Some(session), e),
     };
     let Some((case, steps)) = found else {
         return error_page(app, Some(session), StatusCode::NOT_FOUND, "没有这个案件。");
     };
     let employer = match app.collection().employer(case.employer_id).await {
         Ok(e) => e.map_or_else(|| case.employer_id.to_string(), |e| e.name),
-        Err(_) => return internal(app, Some(session)),
+        Err(e) => return failure(app, Some(session), e),
     };
     let page = CaseFile {
         layout: Layout::new(app, Some(session)),

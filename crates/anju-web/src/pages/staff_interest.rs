@@ -2,7 +2,7 @@
 //! settlement, and its progress (htmx polls the progress fragment each
 //! second while the run goes; without script a reload shows the same).
 
-use super::{Layout, error_page, internal, render};
+use super::{Layout, error_page, failure, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::jobs::SettlementJob;
@@ -92,11 +92,12 @@ pub async fn interest_home(
     Extension(session): Extension<Session>,
 ) -> Response {
     let app = &state.app;
-    let (Ok(runs), Ok(accounts)) = (
+    let (runs, accounts) = match (
         app.interest().interest_runs().await,
         app.interest().count_member_accounts().await,
-    ) else {
-        return internal(app, Some(&session));
+    ) {
+        (Ok(runs), Ok(accounts)) => (runs, accounts),
+        (Err(e), _) | (_, Err(e)) => return failure(app, Some(&session), e),
     };
     let today = state.today();
     let page = InterestPage {
@@ -180,8 +181,9 @@ pub async fn interest_settle(
     {
         return refuse(e.message());
     }
-    let Ok(total) = app.interest().count_member_accounts().await else {
-        return internal(app, Some(&session));
+    let total = match app.interest().count_member_accounts().await {
+        Ok(total) => total,
+        Err(e) => return failure(app, Some(&session), e),
     };
     let Some(job) = state.settlement.start(
         year_end,

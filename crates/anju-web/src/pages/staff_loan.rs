@@ -9,7 +9,7 @@ use super::loan::{
     AccountPage, Refusal, account_view, binding_name, business_date, caps_of, commercial_text,
     rate_text, remote_text,
 };
-use super::{KpiRow, Layout, failure, internal, masked_id_card, render};
+use super::{KpiRow, Layout, failure, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
@@ -283,8 +283,9 @@ async fn queue_page(
         Ok((sections, active))
     }
     .await;
-    let Ok((sections, active)) = built else {
-        return internal(app, Some(session));
+    let (sections, active) = match built {
+        Ok(built) => built,
+        Err(e) => return failure(app, Some(session), e),
     };
     let role = session.principal.role;
     let (run, repriced) = match outcome {
@@ -563,8 +564,9 @@ pub async fn staff_loan_account(
         Ok(account) => account,
         Err(e) => return failure(app, Some(&session), e),
     };
-    let Ok(who) = borrower(&state, &account.loan).await else {
-        return internal(app, Some(&session));
+    let who = match borrower(&state, &account.loan).await {
+        Ok(who) => who,
+        Err(e) => return failure(app, Some(&session), e),
     };
     let page = AccountPage {
         layout: Layout::new(app, Some(&session)),
@@ -660,8 +662,9 @@ pub async fn loan_overdue(
     let mut rows = Vec::new();
     for a in &list {
         let l = &a.loan;
-        let Ok(who) = borrower(&state, l).await else {
-            return internal(app, Some(&session));
+        let who = match borrower(&state, l).await {
+            Ok(who) => who,
+            Err(e) => return failure(app, Some(&session), e),
         };
         rows.push(OverdueRow {
             id: l.loan_id,

@@ -4,13 +4,13 @@
 //! in; and the year's K10 / K11.
 
 use super::withdrawal::WithdrawalForm;
-use super::{KpiRow, Layout, error_page, failure, internal, masked_id_card, render};
+use super::{KpiRow, Layout, error_page, failure, masked_id_card, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::withdrawal::{
-    BlacklistRecord, WithdrawalApplication, WithdrawalIndicators, WithdrawalRecord,
+    BlacklistRecord, QueueItem, WithdrawalApplication, WithdrawalIndicators, WithdrawalRecord,
 };
 use anju_app::{AppError, AppResult};
 use anju_domain::Fen;
@@ -82,14 +82,9 @@ fn percent(a: Fen, b: Fen) -> String {
     super::staff_collection::percent_of(a.get(), b.get()).unwrap_or_else(|| "暂无数据".to_string())
 }
 
-async fn queue_row(
-    state: &WebState,
-    session: &Session,
-    w: &WithdrawalRecord,
-) -> AppResult<QueueRow> {
+fn queue_row(state: &WebState, session: &Session, item: &QueueItem) -> QueueRow {
     let app = &state.app;
-    let member = app.collection().member(w.member_id).await?;
-    let documents = app.withdrawals().documents_of(w.withdrawal_id).await?;
+    let (w, member) = (&item.application, &item.applicant);
     let today = state.today();
     let reason = app
         .policy()
@@ -98,7 +93,7 @@ async fn queue_row(
         .find(|r| r.code == w.reason)
         .map_or_else(|| w.reason.clone(), |r| r.name);
     let me = &session.principal;
-    Ok(QueueRow {
+    QueueRow {
         id: w.withdrawal_id,
         name: member
             .as_ref()
@@ -120,7 +115,8 @@ async fn queue_row(
         status: w.status.name_zh(),
         prepared_by: w.prepared_by.clone().unwrap_or_default(),
         second: w.needs_second,
-        documents: documents
+        documents: item
+            .documents
             .iter()
             .map(|d| (d.doc_no, format!("{}（{}）", d.doc_type, d.file_name)))
             .collect(),
@@ -128,7 +124,7 @@ async fn queue_row(
         can_approve: w.status == WithdrawalStatus::Prepared
             && duties::REVIEWERS.contains(&me.role)
             && w.prepared_by.as_deref() != Some(me.login.as_str()),
-    })
+    }
 }
 
 async fn queue_page(
@@ -140,19 +136,24 @@ async fn queue_page(
     let app = &state.app;
     let today = state.today();
     let year_start = anju_domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today);
-    let (Ok(submitted), Ok(prepared), Ok(k), Ok(listed)) = (
-        app.withdrawals()
-            .withdrawal_queue(WithdrawalStatus::Submitted)
-            .await,
-        app.withdrawals()
-            .withdrawal_queue(WithdrawalStatus::Prepared)
-            .await,
-        app.withdrawals()
-            .withdrawal_indicators(year_start, today)
-            .await,
-        app.withdrawals().blacklist_in_force(today, 100).await,
-    ) else {
-        return internal(app, Some(session));
+    let loaded: AppResult<_> = async {
+        Ok((
+            app.withdrawals()
+                .review_queue(WithdrawalStatus::Submitted)
+                .await?,
+            app.withdrawals()
+                .review_queue(WithdrawalStatus::Prepared)
+                .await?,
+            app.withdrawals()
+                .withdrawal_indicators(year_start, today)
+                .await?,
+            app.withdrawals().blacklist_in_force(today, 100).await?,
+        ))
+    }
+    .await;
+    let (submitted, prepared, k, listed) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return failure(app, Some(session), e),
     };
     let (k10, k11) = match (
         KpiRow::new(app, "K10", percent(k.withdrawn, k.collected)),
@@ -161,26 +162,18 @@ async fn queue_page(
         (Ok(k10), Ok(k11)) => (k10, k11),
         (Err(e), _) | (_, Err(e)) => return failure(app, Some(session), e),
     };
-    let mut to_prepare = Vec::new();
-    for w in &submitted {
-        match queue_row(state, session, w).await {
-            Ok(row) => to_prepare.push(row),
-            Err(_) => return internal(app, Some(session)),
-        }
-    }
-    let mut to_approve = Vec::new();
-    for w in &prepared {
-        match queue_row(state, session, w).await {
-            Ok(row) => to_approve.push(row),
-            Err(_) => return internal(app, Some(session)),
-        }
-    }
     let page = QueuePage {
         layout: Layout::new(app, Some(session)),
         notice,
         error,
-        to_prepare,
-        to_approve,
+        to_prepare: submitted
+            .iter()
+            .map(|item| queue_row(state, session, item))
+            .collect(),
+        to_approve: prepared
+            .iter()
+            .map(|item| queue_row(state, session, item))
+            .collect(),
         reasons: app
             .policy()
             .reasons_at(today)
@@ -465,7 +458,7 @@ pub async fn withdrawal_document(
         )
             .into_response(),
         Ok(None) => error_page(app, Some(&session), StatusCode::NOT_FOUND, "材料不存在。"),
-        Err(_) => internal(app, Some(&session)),
+        Err(e) => failure(app, Some(&session), e),
     }
 }
 

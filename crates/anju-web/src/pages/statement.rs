@@ -3,7 +3,7 @@
 //! so the member can redo the sum by hand (or with `anju interest calc`) —
 //! and 账户明细 for any date range as CSV or PDF.
 
-use super::{Layout, failure, internal, render};
+use super::{Layout, failure, no_member_account, render};
 use crate::auth::Session;
 use crate::pdf::{Column, TableDoc};
 use crate::state::WebState;
@@ -70,18 +70,17 @@ pub async fn member_interest(
         .filter(|y| (current - 10..=current).contains(y))
         .unwrap_or(current - 1);
     let Some(member) = session.principal.member_id else {
-        return internal(app, Some(&session));
+        return no_member_account(app, Some(&session));
     };
     let year = InterestYear::ending(year_end);
-    let Ok(account) = app
+    let read = app
         .interest()
         .interest_statement(MemberId(member), year)
         .await
-    else {
-        return internal(app, Some(&session));
-    };
-    let Ok(owed) = account.owed() else {
-        return internal(app, Some(&session));
+        .and_then(|account| Ok((account.owed()?, account)));
+    let (owed, account) = match read {
+        Ok(read) => read,
+        Err(e) => return failure(app, Some(&session), e),
     };
     let settled = !account.credited.is_zero();
     let worked = &account.worked;
@@ -144,7 +143,7 @@ async fn range_of(
 ) -> Result<StatementRange, Response> {
     let app = &state.app;
     let Some(member) = session.principal.member_id else {
-        return Err(internal(app, Some(session)));
+        return Err(no_member_account(app, Some(session)));
     };
     let (Ok(from), Ok(to)) = (Date::parse(&query.from), Date::parse(&query.to)) else {
         let message = "请填写明细的起始日和截止日（格式如 2025-07-01）。";

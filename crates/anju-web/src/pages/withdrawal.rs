@@ -3,7 +3,7 @@
 //! script the same answer comes back on submitting), their applications and
 //! where each stands; and the public page of the rules in force.
 
-use super::{Layout, error_page, failure, internal, render};
+use super::{Layout, error_page, failure, no_member_account, render};
 use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
 use crate::error::status_of;
@@ -237,13 +237,14 @@ async fn withdrawal_page(
     let app = &state.app;
     let today = state.today();
     let Some(member_id) = session.principal.member_id else {
-        return internal(app, Some(session));
+        return no_member_account(app, Some(session));
     };
-    let (Ok(applications), Ok(agreement)) = (
+    let (applications, agreement) = match (
         app.withdrawals().withdrawals_of(member_id).await,
         app.withdrawals().repayment_agreement_of(member_id).await,
-    ) else {
-        return internal(app, Some(session));
+    ) {
+        (Ok(applications), Ok(agreement)) => (applications, agreement),
+        (Err(e), _) | (_, Err(e)) => return failure(app, Some(session), e),
     };
     let agreement = agreement.map(|a| AgreementView {
         id: a.agreement_id,
@@ -325,7 +326,7 @@ pub async fn member_withdrawal_check(
 ) -> Response {
     let app = &state.app;
     let Some(member_id) = session.principal.member_id else {
-        return internal(app, Some(&session));
+        return no_member_account(app, Some(&session));
     };
     let decision = match form.request() {
         Ok(request) => match app
@@ -335,7 +336,7 @@ pub async fn member_withdrawal_check(
         {
             Ok(a) => Ok(a),
             Err(AppError::Rejected(e)) => Err(e.message().to_string()),
-            Err(_) => return internal(app, Some(&session)),
+            Err(e) => return failure(app, Some(&session), e),
         },
         Err(message) => Err(message),
     };
@@ -422,7 +423,7 @@ pub async fn member_withdrawal_apply(
         return error_page(app, Some(&session), StatusCode::FORBIDDEN, message);
     }
     let Some(member_id) = session.principal.member_id else {
-        return internal(app, Some(&session));
+        return no_member_account(app, Some(&session));
     };
     let request = match form.request() {
         Ok(request) => request,
@@ -500,8 +501,9 @@ pub async fn withdrawal_rules(
 ) -> Response {
     let app = &state.app;
     let today = state.today();
-    let Ok(policy) = app.policy().at(today) else {
-        return internal(app, session.as_deref());
+    let policy = match app.policy().at(today) {
+        Ok(policy) => policy,
+        Err(e) => return failure(app, session.as_deref(), e),
     };
     let page = RulesPage {
         layout: Layout::new(app, session.as_deref()),
@@ -539,7 +541,7 @@ pub async fn member_repayment_sign(
 ) -> Response {
     let app = &state.app;
     let Some(member_id) = session.principal.member_id else {
-        return internal(app, Some(&session));
+        return no_member_account(app, Some(&session));
     };
     let terms = (|| -> Result<RepaymentTerms, String> {
         Ok(RepaymentTerms {
@@ -582,7 +584,7 @@ pub async fn member_repayment_end(
 ) -> Response {
     let app = &state.app;
     let Some(member_id) = session.principal.member_id else {
-        return internal(app, Some(&session));
+        return no_member_account(app, Some(&session));
     };
     let result = app
         .withdrawals()
@@ -602,6 +604,6 @@ async fn agreement_outcome(
     match result {
         Ok(notice) => withdrawal_page(state, session, form, Some(notice), None).await,
         Err(AppError::Rejected(e)) => refused_by(state, session, form, &e).await,
-        Err(_) => internal(&state.app, Some(session)),
+        Err(e) => failure(&state.app, Some(session), e),
     }
 }

@@ -5,12 +5,11 @@ use super::{CapRow, Refusal, card, form_error, optional_yuan, rate_text, require
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
-use crate::pages::{Layout, failure, internal, render};
+use crate::pages::{Layout, failure, no_member_account, render};
 use crate::state::WebState;
 use anju_app::loan::{CommercialPart, LoanApplication, LoanAssessment, RemoteCertificate};
 use anju_app::{AppError, AppResult};
 use anju_domain::Coded;
-use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanStatus;
 use anju_domain::loan::{self, Method, PropertyKind};
 use anju_domain::{DomainError, Fen, RatePpm};
@@ -287,15 +286,9 @@ struct CheckFragment {
 }
 
 async fn loan_rows(state: &WebState, member_id: i64) -> AppResult<Vec<LoanRow>> {
-    let app = &state.app;
     let mut rows = Vec::new();
-    for l in app.loans().loans_of(member_id).await? {
-        let next = app
-            .loans()
-            .installments(l.loan_id)
-            .await?
-            .into_iter()
-            .find(|i| i.status != InstallmentStatus::Paid);
+    for item in state.app.loans().loan_list(member_id).await? {
+        let (l, next) = (item.loan, item.next_unpaid);
         rows.push(LoanRow {
             id: l.loan_id,
             applied_on: l.applied_on.to_string(),
@@ -339,13 +332,14 @@ async fn loans_page(
 ) -> Response {
     let app = &state.app;
     let Some(member_id) = session.principal.member_id else {
-        return internal(app, Some(session));
+        return no_member_account(app, Some(session));
     };
-    let (Ok(loans), Ok(awaited)) = (
+    let (loans, awaited) = match (
         loan_rows(state, member_id).await,
         app.loans().consents_awaited(member_id).await,
-    ) else {
-        return internal(app, Some(session));
+    ) {
+        (Ok(loans), Ok(awaited)) => (loans, awaited),
+        (Err(e), _) | (_, Err(e)) => return failure(app, Some(session), e),
     };
     let awaiting = awaited
         .iter()
@@ -393,7 +387,7 @@ pub async fn member_loan_check(
 ) -> Response {
     let app = &state.app;
     let Some(member_id) = session.principal.member_id else {
-        return internal(app, Some(&session));
+        return no_member_account(app, Some(&session));
     };
     let assessed = match form.application(true) {
         Ok(application) => app
@@ -412,10 +406,7 @@ pub async fn member_loan_check(
             error: Some(Refusal::of(&e)),
             view: None,
         },
-        Err(e) => {
-            tracing::error!(error = %e, "loan check");
-            return internal(app, Some(&session));
-        }
+        Err(e) => return failure(app, Some(&session), e),
     };
     render(app, Some(&session), fragment.render())
 }
@@ -429,7 +420,7 @@ pub async fn member_loan_apply(
 ) -> Response {
     let app = &state.app;
     let Some(member_id) = session.principal.member_id else {
-        return internal(app, Some(&session));
+        return no_member_account(app, Some(&session));
     };
     let result = match form.application(false) {
         Ok(application) => {
