@@ -273,7 +273,7 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
     let next_due = format!(
         "<td>{} {}</td>",
         second.due_date,
-        Fen::new(second.principal_fen + second.interest_fen)
+        Fen::new(second.principal_fen.get() + second.interest_fen.get())
     );
     let list = h.get("/member/loans", &member).await;
     assert!(
