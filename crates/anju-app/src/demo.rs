@@ -69,7 +69,7 @@ pub async fn seed(app: &App, today: Date) -> AppResult<DemoSummary> {
     let mut employer_ids = Vec::new();
     for (i, (name, pay_day, rate)) in EMPLOYERS.iter().enumerate() {
         let uscc = demo_employer_uscc(i)?;
-        let employer_id = match app.store().employer_by_uscc(&uscc).await? {
+        let employer_id = match app.collection_port().employer_by_uscc(&uscc).await? {
             Some(e) => e.employer_id,
             None => {
                 let r = RatePpm::parse_percent(rate)?;
@@ -90,7 +90,7 @@ pub async fn seed(app: &App, today: Date) -> AppResult<DemoSummary> {
     let (mut paid_now, mut already) = (0, 0);
     for (index, employer_id) in employer_ids.iter().enumerate() {
         let billed: BTreeSet<i32> = app
-            .store()
+            .collection_port()
             .bills_of(*employer_id, 500)
             .await?
             .iter()
@@ -162,7 +162,11 @@ pub async fn seed_demo_withdrawals(app: &App, today: Date) -> AppResult<()> {
     };
     for (k, amount, counter) in [(2, "1500.00", true), (3, "1200.00", false)] {
         let id_card = demo_member_id_card(k)?;
-        let Some(member) = app.store().member_by_id_card(id_card.as_str()).await? else {
+        let Some(member) = app
+            .collection_port()
+            .member_by_id_card(id_card.as_str())
+            .await?
+        else {
             continue;
         };
         let actor = if counter {
@@ -197,7 +201,7 @@ async fn enrol_staff(app: &App, i: usize, employer_id: i64, opened: Date) -> App
         return Ok(());
     };
     if app
-        .store()
+        .collection_port()
         .member_by_id_card(demo_member_id_card(*first)?.as_str())
         .await?
         .is_some()
@@ -262,7 +266,7 @@ mod tests {
         // 140 monthly bills, one back payment, two flexible workers × 3 months.
         assert_eq!(check.entries, 147);
         let member = app
-            .store()
+            .collection_port()
             .member_by_id_card(demo_member_id_card(1).expect("id").as_str())
             .await;
         assert!(member.expect("read").is_some());

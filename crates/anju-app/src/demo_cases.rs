@@ -58,7 +58,12 @@ pub async fn seed_cases(app: &App, today: Date) -> AppResult<()> {
 
 async fn late_employer(app: &App, this_month: Period) -> AppResult<()> {
     let uscc = demo_employer_uscc(LATE_EMPLOYER)?;
-    if app.store().employer_by_uscc(&uscc).await?.is_some() {
+    if app
+        .collection_port()
+        .employer_by_uscc(&uscc)
+        .await?
+        .is_some()
+    {
         return Ok(());
     }
     let two_months_ago = this_month.previous()?.previous()?;
@@ -109,11 +114,16 @@ pub async fn file_demo_bases(
     if index >= 3 || period.month() != 7 || period.year() != year {
         return Ok(());
     }
-    if app.store().base_filing(employer_id, year).await?.is_some() {
+    if app
+        .case_port()
+        .base_filing(employer_id, year)
+        .await?
+        .is_some()
+    {
         return Ok(());
     }
     let bases: Vec<NewBase> = app
-        .store()
+        .collection_port()
         .active_members(employer_id)
         .await?
         .iter()
@@ -132,7 +142,7 @@ pub async fn file_demo_bases(
 /// Employer 3 (a builder) asks to defer three months; a reviewer decides.
 async fn pending_deferral(app: &App, today: Date, this_month: Period) -> AppResult<()> {
     let Some(employer) = app
-        .store()
+        .collection_port()
         .employer_by_uscc(&demo_employer_uscc(3)?)
         .await?
     else {
@@ -164,18 +174,21 @@ async fn pending_deferral(app: &App, today: Date, this_month: Period) -> AppResu
 /// Employer 1 topped up last month for its first member, paid at once.
 async fn back_payment(app: &App, today: Date, this_month: Period) -> AppResult<()> {
     let Some(employer) = app
-        .store()
+        .collection_port()
         .employer_by_uscc(&demo_employer_uscc(1)?)
         .await?
     else {
         return Ok(());
     };
-    let bills = app.store().bills_of(employer.employer_id, 5).await?;
+    let bills = app
+        .collection_port()
+        .bills_of(employer.employer_id, 5)
+        .await?;
     if bills.iter().any(|b| b.kind == BillKind::BackPayment) {
         return Ok(());
     }
     let Some(first) = app
-        .store()
+        .collection_port()
         .active_members(employer.employer_id)
         .await?
         .into_iter()
@@ -209,7 +222,12 @@ async fn back_payment(app: &App, today: Date, this_month: Period) -> AppResult<(
 async fn flexible_workers(app: &App, today: Date, this_month: Period) -> AppResult<()> {
     for (body, name) in FLEXIBLE {
         let id = IdCardNo::complete(body)?;
-        if app.store().member_by_id_card(id.as_str()).await?.is_some() {
+        if app
+            .collection_port()
+            .member_by_id_card(id.as_str())
+            .await?
+            .is_some()
+        {
             continue;
         }
         let start = this_month.previous()?.previous()?;

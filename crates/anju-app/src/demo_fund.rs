@@ -39,7 +39,7 @@ pub async fn seed_demo_fund(app: &App, today: Date) -> AppResult<()> {
     // Last year's distribution, prepared by finance for a manager to approve
     // (a demo whose last year had no income has nothing to distribute).
     let last_year = today.year() - 1;
-    if app.store().distribution(last_year).await?.is_none() {
+    if app.fund_port().distribution(last_year).await?.is_none() {
         let _ = app
             .fund()
             .prepare_distribution(&finance(), last_year, today)
@@ -85,19 +85,19 @@ async fn book_bank_interest(app: &App, today: Date) -> AppResult<()> {
 
 /// The demo employers in turn over the first branches.
 async fn spread_branches(app: &App) -> AppResult<()> {
-    let employers = app.store().employers(100).await?;
+    let employers = app.collection_port().employers(100).await?;
     let rows: Vec<(i64, String)> = employers
         .iter()
         .enumerate()
         .map(|(i, e)| (e.employer_id, format!("{:02}", i % 5 + 1)))
         .collect();
-    Ok(app.store().set_employer_branches(&rows).await?)
+    Ok(app.fund_port().set_employer_branches(&rows).await?)
 }
 
 /// GL 101 registered as 70% current at one bank and 30% a one-year time
 /// deposit at another.
 async fn register_deposits(app: &App, today: Date) -> AppResult<()> {
-    if !app.store().fund_deposits().await?.is_empty() {
+    if !app.fund_port().fund_deposits().await?.is_empty() {
         return Ok(());
     }
     let gl_101 = app.fund().cash_plan(today).await?.gl_101_fen;
@@ -142,7 +142,7 @@ async fn register_deposits(app: &App, today: Date) -> AppResult<()> {
 }
 
 async fn enter_inputs(app: &App, today: Date) -> AppResult<()> {
-    if !app.store().fund_inputs(None).await?.is_empty() {
+    if !app.fund_port().fund_inputs(None).await?.is_empty() {
         return Ok(());
     }
     app.fund()

@@ -70,11 +70,15 @@ pub async fn seed_demo_loans(app: &App, today: Date) -> AppResult<()> {
     let mut disbursed = false;
     for (k, card, amount, stage) in plans {
         let id_card = demo_member_id_card(k)?;
-        let Some(member) = app.store().member_by_id_card(id_card.as_str()).await? else {
+        let Some(member) = app
+            .collection_port()
+            .member_by_id_card(id_card.as_str())
+            .await?
+        else {
             continue;
         };
         if app
-            .store()
+            .loan_port()
             .loan_by_key(member.member_id, REQUEST_KEY)
             .await?
             .is_some()

@@ -41,7 +41,10 @@ async fn seats(app: &App) -> AppResult<Vec<Seat>> {
     let mut seats = Vec::new();
     for i in 1..=MEMBERS_WITH_SIGNIN {
         let id_card = demo_member_id_card(i)?;
-        let member = app.store().member_by_id_card(id_card.as_str()).await?;
+        let member = app
+            .collection_port()
+            .member_by_id_card(id_card.as_str())
+            .await?;
         seats.push(Seat {
             role: Role::Member,
             login: id_card.as_str().to_string(),
@@ -53,7 +56,7 @@ async fn seats(app: &App) -> AppResult<Vec<Seat>> {
         });
     }
     let first_employer = app
-        .store()
+        .collection_port()
         .employer_by_uscc(&demo_employer_uscc(0)?)
         .await?
         .map(|e| e.employer_id);
@@ -166,13 +169,13 @@ mod tests {
         let second = seed_people(&app, today).await.expect("again");
         assert!(second.iter().all(|p| !p.created && p.token.is_none()));
         let member = app
-            .store()
+            .access_port()
             .user_by_login(demo_member_id_card(1).expect("id").as_str())
             .await
             .expect("read")
             .expect("seeded");
         let enrolled = app
-            .store()
+            .collection_port()
             .member_by_id_card(&member.login)
             .await
             .expect("read")
@@ -236,7 +239,7 @@ mod tests {
                 .len(),
             1
         );
-        let book = app.store().loan_book().await.expect("book");
+        let book = app.loan_port().loan_book().await.expect("book");
         assert_eq!((book.active_loans, book.overdue_loans), (2, 1));
         assert!(book.overdue_principal_fen > anju_domain::Fen::ZERO);
         let check = app.ledger().check_ledger().await.expect("check");

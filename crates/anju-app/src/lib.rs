@@ -118,9 +118,57 @@ impl App {
         self.clock.today()
     }
 
-    /// Only the use cases reach the store; callers go through them.
-    pub(crate) fn store(&self) -> &Arc<dyn Store> {
-        &self.store
+    /// The store's engine (batch sizes depend on it).
+    pub(crate) fn backend(&self) -> anju_store::Backend {
+        self.store.backend()
+    }
+
+    // One port per context, each the narrow trait of that context's records
+    // (trait upcasting from the whole store): a use case names the port it
+    // reads or writes, and only the use cases reach any of them.
+
+    pub(crate) fn access_port(&self) -> &dyn anju_store::AccessStore {
+        &*self.store
+    }
+
+    pub(crate) fn collection_port(&self) -> &dyn anju_store::CollectionStore {
+        &*self.store
+    }
+
+    /// Collection's casework: reliefs, enforcement, filings, flexible workers.
+    pub(crate) fn case_port(&self) -> &dyn anju_store::CaseStore {
+        &*self.store
+    }
+
+    /// Collection's month-end and seeding reads and writes, many rows a statement.
+    pub(crate) fn batch_port(&self) -> &dyn anju_store::BatchStore {
+        &*self.store
+    }
+
+    pub(crate) fn interest_port(&self) -> &dyn anju_store::InterestStore {
+        &*self.store
+    }
+
+    pub(crate) fn withdrawal_port(&self) -> &dyn anju_store::WithdrawalStore {
+        &*self.store
+    }
+
+    pub(crate) fn loan_port(&self) -> &dyn anju_store::LoanStore {
+        &*self.store
+    }
+
+    pub(crate) fn fund_port(&self) -> &dyn anju_store::FundStore {
+        &*self.store
+    }
+
+    /// The ledger's reads: balances, entries, movements, the check.
+    pub(crate) fn ledger_port(&self) -> &dyn anju_store::LedgerStore {
+        &*self.store
+    }
+
+    /// The ledger's writes: ids, accounts, balanced entries.
+    pub(crate) fn posting_port(&self) -> &dyn anju_store::PostingStore {
+        &*self.store
     }
 
     pub fn policy(&self) -> &PolicySet {

@@ -130,23 +130,11 @@ impl anju_store::sql::Dialect for PgStore {
     }
 }
 
-/// What differs beyond the dialect: migrations, and how a batch of entries
-/// is written (see `post`).
+/// How a batch of entries is written (see `post`).
 #[async_trait::async_trait]
-impl anju_store::Store for PgStore {
-    fn backend(&self) -> anju_store::Backend {
-        anju_store::Backend::Postgres
-    }
-
+impl anju_store::PostingStore for PgStore {
     fn reserve_ids(&self, count: i64) -> i64 {
         self.ids.reserve(count)
-    }
-
-    async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations")
-            .run(&self.pool)
-            .await
-            .map_err(backend)
     }
 
     async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> StoreResult<()> {
@@ -167,6 +155,21 @@ impl anju_store::Store for PgStore {
 
     async fn drop_baseline(&self) -> StoreResult<()> {
         post::drop_baseline(self).await
+    }
+}
+
+/// What differs beyond the dialect and posting: migrations, the schema listing.
+#[async_trait::async_trait]
+impl anju_store::Store for PgStore {
+    fn backend(&self) -> anju_store::Backend {
+        anju_store::Backend::Postgres
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations")
+            .run(&self.pool)
+            .await
+            .map_err(backend)
     }
 
     async fn logical_schema(&self) -> StoreResult<anju_store::LogicalSchema> {

@@ -3,7 +3,7 @@
 //! schema-parity test against SQLite.
 
 use anju_store::contract::{BoxFuture, Harness};
-use anju_store::{LedgerStore, Store};
+use anju_store::{LedgerStore, PostingStore, Store};
 use anju_store_postgres::PgStore;
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;

@@ -111,23 +111,11 @@ impl anju_store::sql::Dialect for SqliteStore {
     }
 }
 
-/// What differs beyond the dialect: migrations, and how a batch of entries
-/// is written (see `post`).
+/// How a batch of entries is written (see `post`).
 #[async_trait::async_trait]
-impl anju_store::Store for SqliteStore {
-    fn backend(&self) -> anju_store::Backend {
-        anju_store::Backend::Sqlite
-    }
-
+impl anju_store::PostingStore for SqliteStore {
     fn reserve_ids(&self, count: i64) -> i64 {
         self.ids.reserve(count)
-    }
-
-    async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations")
-            .run(&self.writer)
-            .await
-            .map_err(backend)
     }
 
     async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> StoreResult<()> {
@@ -148,6 +136,21 @@ impl anju_store::Store for SqliteStore {
 
     async fn drop_baseline(&self) -> StoreResult<()> {
         post::drop_baseline(self).await
+    }
+}
+
+/// What differs beyond the dialect and posting: migrations, the schema listing.
+#[async_trait::async_trait]
+impl anju_store::Store for SqliteStore {
+    fn backend(&self) -> anju_store::Backend {
+        anju_store::Backend::Sqlite
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations")
+            .run(&self.writer)
+            .await
+            .map_err(backend)
     }
 
     async fn logical_schema(&self) -> StoreResult<anju_store::LogicalSchema> {

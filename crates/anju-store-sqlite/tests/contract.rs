@@ -1,7 +1,7 @@
 //! The storage contract on SQLite (always runs), plus SQLite-only checks.
 
 use anju_store::contract::{BoxFuture, Harness};
-use anju_store::{LedgerStore, Store};
+use anju_store::{LedgerStore, PostingStore};
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
 

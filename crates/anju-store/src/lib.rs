@@ -100,6 +100,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[async_trait]
 pub trait Store:
     LedgerStore
+    + PostingStore
     + AccessStore
     + CollectionStore
     + CaseStore
@@ -114,11 +115,20 @@ pub trait Store:
 {
     fn backend(&self) -> Backend;
 
-    /// Reserves `count` consecutive application-generated ids; returns the first.
-    fn reserve_ids(&self, count: i64) -> i64;
-
     /// Applies the backend's migrations (idempotent).
     async fn migrate(&self) -> StoreResult<()>;
+
+    /// Tables, columns (with nullability) and index names, for the parity test.
+    async fn logical_schema(&self) -> StoreResult<LogicalSchema>;
+}
+
+/// Writing the ledger: ids, accounts and balanced entries. Each backend
+/// writes a batch its own way (multi-row `VALUES` on SQLite, `COPY` on
+/// PostgreSQL), so this port is implemented per backend, not in `*_sql`.
+#[async_trait]
+pub trait PostingStore: Send + Sync {
+    /// Reserves `count` consecutive application-generated ids; returns the first.
+    fn reserve_ids(&self, count: i64) -> i64;
 
     /// Opens empty member accounts. Refuses (and writes nothing) if any exists.
     async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> StoreResult<()>;
@@ -141,7 +151,4 @@ pub trait Store:
 
     /// Drops the baseline's twin tables.
     async fn drop_baseline(&self) -> StoreResult<()>;
-
-    /// Tables, columns (with nullability) and index names, for the parity test.
-    async fn logical_schema(&self) -> StoreResult<LogicalSchema>;
 }

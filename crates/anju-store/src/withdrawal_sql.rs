@@ -1014,7 +1014,7 @@ crate::withdrawal_live!()
         for chunk in ids.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
             let mut q = sqlx::QueryBuilder::new(
                 "SELECT withdrawal_id, doc_no, doc_type, file_name, content_type, size_bytes, sha256, \
-                 SUBSTR(content, 1, 0) FROM withdrawal_document WHERE withdrawal_id IN (",
+                 SUBSTR(content, 1, 0) AS content FROM withdrawal_document WHERE withdrawal_id IN (",
             );
             let mut list = q.separated(", ");
             for id in chunk {

@@ -83,7 +83,7 @@ fn a_named_config_file_that_is_missing_is_an_error() {
 
 #[test]
 fn check_exits_one_with_a_report_when_the_ledger_is_broken() {
-    use anju_store::Store;
+    use anju_store::PostingStore;
     use anju_store::contract::{d, open, remittance};
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("anju.db").display());

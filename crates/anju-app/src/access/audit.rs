@@ -98,7 +98,7 @@ impl Access<'_> {
         outcome: CommandOutcome<'_>,
     ) -> AppResult<()> {
         let record = AuditRecord {
-            audit_id: self.store().reserve_ids(1),
+            audit_id: self.posting_port().reserve_ids(1),
             at_us: crate::clock::now_micros(),
             actor_user_id: actor.principal.as_ref().map(|p| p.user_id),
             actor_login: actor
@@ -121,11 +121,11 @@ impl Access<'_> {
             request_id: actor.request_id.clone(),
             client_addr: actor.client_addr.clone(),
         };
-        Ok(self.store().append_audit(&record).await?)
+        Ok(self.access_port().append_audit(&record).await?)
     }
 
     /// Audit rows matching `query`, newest first.
     pub async fn search_audit(self, query: &AuditQuery) -> AppResult<Vec<AuditRecord>> {
-        Ok(self.store().search_audit(query).await?)
+        Ok(self.access_port().search_audit(query).await?)
     }
 }

@@ -12,11 +12,14 @@ impl Access<'_> {
         actor_user_id: i64,
         key: &str,
     ) -> AppResult<Option<IdempotencyRecord>> {
-        Ok(self.store().idempotency_record(actor_user_id, key).await?)
+        Ok(self
+            .access_port()
+            .idempotency_record(actor_user_id, key)
+            .await?)
     }
 
     /// Keeps a reply; false when the key was taken meanwhile (the first wins).
     pub async fn save_idempotency_record(self, record: &IdempotencyRecord) -> AppResult<bool> {
-        Ok(self.store().save_idempotency_record(record).await?)
+        Ok(self.access_port().save_idempotency_record(record).await?)
     }
 }

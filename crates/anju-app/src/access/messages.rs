@@ -143,12 +143,12 @@ impl Access<'_> {
         title: &str,
         body: &str,
     ) -> AppResult<()> {
-        let Some(user) = self.store().user(user_id).await? else {
+        let Some(user) = self.access_port().user(user_id).await? else {
             return Ok(());
         };
         let now = crate::clock::now_micros();
         let message = InboxMessage {
-            message_id: self.store().reserve_ids(1),
+            message_id: self.posting_port().reserve_ids(1),
             user_id,
             category: category.to_string(),
             title: title.to_string(),
@@ -168,7 +168,7 @@ impl Access<'_> {
             // stands either way.
             let status = adapter.send(&recipient, &content).await;
             deliveries.push(Delivery {
-                delivery_id: self.store().reserve_ids(1),
+                delivery_id: self.posting_port().reserve_ids(1),
                 message_id: message.message_id,
                 user_id,
                 channel: adapter.channel().to_string(),
@@ -178,21 +178,24 @@ impl Access<'_> {
                 sent_at_us: now,
             });
         }
-        Ok(self.store().deliver_message(&message, &deliveries).await?)
+        Ok(self
+            .access_port()
+            .deliver_message(&message, &deliveries)
+            .await?)
     }
 
     /// What each channel did with a user's messages, newest first.
     pub async fn deliveries(self, user_id: i64, limit: u32) -> AppResult<Vec<Delivery>> {
-        Ok(self.store().deliveries(user_id, limit).await?)
+        Ok(self.access_port().deliveries(user_id, limit).await?)
     }
 
     pub async fn inbox(self, user_id: i64, limit: u32) -> AppResult<Vec<InboxMessage>> {
-        Ok(self.store().inbox(user_id, limit).await?)
+        Ok(self.access_port().inbox(user_id, limit).await?)
     }
 
     pub async fn mark_read(self, user_id: i64, message_id: i64) -> AppResult<()> {
         Ok(self
-            .store()
+            .access_port()
             .mark_read(user_id, message_id, crate::clock::now_micros())
             .await?)
     }

@@ -50,7 +50,7 @@ impl Access<'_> {
             last_seen_us: now_us,
             client_addr: actor.client_addr.clone(),
         };
-        self.store().create_session(&session).await?;
+        self.access_port().create_session(&session).await?;
         let signed_in_actor = Actor {
             principal: Some(principal.clone()),
             ..actor.clone()
@@ -78,7 +78,7 @@ impl Access<'_> {
         now_us: i64,
     ) -> AppResult<Option<(Principal, SessionRecord)>> {
         let hash = sha256_hex(token.as_bytes());
-        let Some(session) = self.store().session(&hash).await? else {
+        let Some(session) = self.access_port().session(&hash).await? else {
             return Ok(None);
         };
         let idle_minutes = self
@@ -88,11 +88,11 @@ impl Access<'_> {
             .value
             .idle_timeout_minutes;
         if now_us - session.last_seen_us > idle_minutes * 60_000_000 {
-            self.store().delete_session(&hash).await?;
+            self.access_port().delete_session(&hash).await?;
             return Ok(None);
         }
         let Some(principal) = self
-            .store()
+            .access_port()
             .user(session.user_id)
             .await?
             .as_ref()
@@ -101,14 +101,14 @@ impl Access<'_> {
             return Ok(None);
         };
         if now_us - session.last_seen_us > TOUCH_AFTER_US {
-            self.store().touch_session(&hash, now_us).await?;
+            self.access_port().touch_session(&hash, now_us).await?;
         }
         Ok(Some((principal, session)))
     }
 
     /// Ends the session: the row is deleted, so the cookie is worthless after.
     pub async fn sign_out(self, token: &str, actor: &Actor) -> AppResult<()> {
-        self.store()
+        self.access_port()
             .delete_session(&sha256_hex(token.as_bytes()))
             .await?;
         self.audit(actor, "signout", "-", b"", CommandOutcome::Done)
@@ -120,7 +120,7 @@ impl Access<'_> {
         let Some((login, secret)) = bearer.split_once('.') else {
             return Ok(None);
         };
-        let Some(user) = self.store().user_by_login(login).await? else {
+        let Some(user) = self.access_port().user_by_login(login).await? else {
             return Ok(None);
         };
         let expected = format!("sha256${}", sha256_hex(secret.as_bytes()));

@@ -77,7 +77,10 @@ impl Authenticator for LocalAuthenticator {
             .security
             .at(crate::clock::date_of_micros(now_us))?
             .value;
-        let user = app.store().user_by_login(&credentials.login()).await?;
+        let user = app
+            .access_port()
+            .user_by_login(&credentials.login())
+            .await?;
         let Some(user) = user.filter(|u| credentials.admits(u.role)) else {
             let _ = verify_password("not the password", DUMMY_HASH);
             return Err(bad_credentials().into());
@@ -100,7 +103,9 @@ impl Authenticator for LocalAuthenticator {
         };
         if !(password_ok && factor_ok) {
             let state = user.login_state.after_failure(now_us, rules);
-            app.store().set_login_state(user.user_id, state).await?;
+            app.access_port()
+                .set_login_state(user.user_id, state)
+                .await?;
             if state.is_locked(now_us) {
                 return Err(state.refusal(now_us).into());
             }
@@ -112,7 +117,7 @@ impl Authenticator for LocalAuthenticator {
             return Err(DomainError::new("SIGNIN_FAILED", message).into());
         }
         if user.login_state != Default::default() {
-            app.store()
+            app.access_port()
                 .set_login_state(user.user_id, Default::default())
                 .await?;
         }

@@ -56,7 +56,7 @@ impl App {
         let kind = TaskKind::EntryReversal;
         let reason = checked_reason(&request.reason)?;
         let stored = self
-            .store()
+            .ledger_port()
             .entry(EntryId(request.entry_id))
             .await?
             .ok_or_else(|| {
@@ -69,7 +69,7 @@ impl App {
             return Err(DomainError::new("REVERSAL_OF_REVERSAL", "冲正凭证不能再次冲正").into());
         }
         let mut targets = vec![format!("entry:{}", request.entry_id)];
-        if let Some(bill) = self.store().bill_paid_by(request.entry_id).await? {
+        if let Some(bill) = self.case_port().bill_paid_by(request.entry_id).await? {
             targets.push(format!("bill:{}", bill.bill_id));
         }
         self.refuse_if_pending(&targets).await?;
@@ -85,7 +85,7 @@ impl App {
             ),
             reason,
         };
-        self.create_task(maker, draft, self.store().reserve_ids(1))
+        self.create_task(maker, draft, self.posting_port().reserve_ids(1))
             .await
     }
 
@@ -93,7 +93,7 @@ impl App {
     /// queue (two approvals would try to reverse the same entry twice).
     pub(crate) async fn refuse_if_pending(&self, targets: &[String]) -> AppResult<()> {
         let pending = self
-            .store()
+            .access_port()
             .tasks(Some(TaskStatus::Pending), PENDING_SCAN)
             .await?;
         if pending.iter().any(|t| targets.contains(&t.target)) {
@@ -132,7 +132,7 @@ impl App {
             decided_at_us: None,
             reason: Some(draft.reason),
         };
-        self.store().create_task(&task).await?;
+        self.access_port().create_task(&task).await?;
         Ok(task)
     }
 
@@ -145,7 +145,7 @@ impl App {
     ) -> AppResult<TaskRecord> {
         let checker = acting(actor)?;
         let task =
-            self.store().task(task_id).await?.ok_or_else(|| {
+            self.access_port().task(task_id).await?.ok_or_else(|| {
                 DomainError::new("TASK_NOT_FOUND", format!("待办 {task_id} 不存在"))
             })?;
         let kind = task.kind;
@@ -172,7 +172,7 @@ impl App {
             reason: reason.clone(),
         };
         // The conditional update makes one decision win if two arrive at once.
-        if !self.store().decide_task(&decision).await? {
+        if !self.access_port().decide_task(&decision).await? {
             return Err(DomainError::new("TASK_DECIDED", "该待办已处理").into());
         }
         if approve {
@@ -188,7 +188,7 @@ impl App {
         self.access()
             .notify(task.maker_user_id, "task", &title, &body)
             .await?;
-        self.store().task(task_id).await?.ok_or_else(|| {
+        self.access_port().task(task_id).await?.ok_or_else(|| {
             DomainError::new("TASK_NOT_FOUND", format!("待办 {task_id} 不存在")).into()
         })
     }
@@ -206,8 +206,8 @@ impl App {
                 let posted = self.ledger().reverse_entry(EntryId(entry_id), key).await?;
                 // Reversing a bill's payment corrects the bill too, whichever
                 // way staff asked for it.
-                if let Some(bill) = self.store().bill_paid_by(entry_id).await? {
-                    self.store()
+                if let Some(bill) = self.case_port().bill_paid_by(entry_id).await? {
+                    self.case_port()
                         .mark_bill_reversed(bill.bill_id, posted.entry_id.0)
                         .await?;
                 }
@@ -273,10 +273,13 @@ impl Access<'_> {
 
     /// Pending tasks, newest first (the staff queue 待办).
     pub async fn pending_tasks(self, limit: u32) -> AppResult<Vec<TaskRecord>> {
-        Ok(self.store().tasks(Some(TaskStatus::Pending), limit).await?)
+        Ok(self
+            .access_port()
+            .tasks(Some(TaskStatus::Pending), limit)
+            .await?)
     }
 
     pub async fn recent_tasks(self, limit: u32) -> AppResult<Vec<TaskRecord>> {
-        Ok(self.store().tasks(None, limit).await?)
+        Ok(self.access_port().tasks(None, limit).await?)
     }
 }

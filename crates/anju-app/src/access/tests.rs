@@ -120,7 +120,7 @@ async fn member_signs_in_and_out_and_sessions_time_out() {
             .is_none()
     );
     let rows = app
-        .store()
+        .access_port()
         .search_audit(&AuditQuery {
             limit: 10,
             ..AuditQuery::default()
@@ -185,7 +185,7 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
         .await
         .expect("lock over");
     let refused = app
-        .store()
+        .access_port()
         .search_audit(&AuditQuery {
             action: Some("signin".into()),
             limit: 20,
@@ -338,7 +338,7 @@ async fn maker_checker_reversal() {
     assert_eq!(inbox.len(), 1);
     assert!(inbox[0].title.contains("已批准"), "{}", inbox[0].title);
     let sent = app
-        .store()
+        .access_port()
         .deliveries(clerk.user_id, 10)
         .await
         .expect("outbox");
@@ -349,7 +349,7 @@ async fn maker_checker_reversal() {
     );
     assert!(sent.iter().all(|d| d.status == DeliveryStatus::Simulated));
     let trail = app
-        .store()
+        .access_port()
         .search_audit(&AuditQuery {
             limit: 20,
             ..AuditQuery::default()

@@ -79,7 +79,7 @@ impl Access<'_> {
             return Err(DomainError::new("NAME_REQUIRED", "请填写姓名").into());
         }
         let user = UserRecord {
-            user_id: self.store().reserve_ids(1),
+            user_id: self.posting_port().reserve_ids(1),
             login: account.login,
             display_name: account.display_name,
             role: account.role,
@@ -92,7 +92,7 @@ impl Access<'_> {
             login_state: Default::default(),
             created_at_us: anju_store::now_micros(),
         };
-        self.store().create_user(&user).await?;
+        self.access_port().create_user(&user).await?;
         Ok((user, token))
     }
 }
@@ -121,7 +121,10 @@ impl App {
         today: Date,
     ) -> AppResult<UserRecord> {
         let id = IdCardNo::parse(id_card.trim())?;
-        let member = self.store().member_by_id_card(id.as_str()).await?;
+        let member = self
+            .collection_port()
+            .member_by_id_card(id.as_str())
+            .await?;
         let Some(member) = member.filter(|m| m.name == name.trim()) else {
             return Err(DomainError::new(
                 "MEMBER_NOT_MATCHED",

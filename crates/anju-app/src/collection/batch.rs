@@ -299,12 +299,16 @@ impl App {
 
     /// An open bill a previous run saved, read back to be paid.
     async fn reopened(&self, bill: &BillRecord, employer: &EmployerRecord) -> AppResult<BillToPay> {
-        let (record, lines) = self.store().bill(bill.bill_id).await?.ok_or_else(|| {
-            DomainError::new(
-                "BILL_NOT_FOUND",
-                format!("汇缴清册 {} 不存在", bill.bill_id),
-            )
-        })?;
+        let (record, lines) = self
+            .collection_port()
+            .bill(bill.bill_id)
+            .await?
+            .ok_or_else(|| {
+                DomainError::new(
+                    "BILL_NOT_FOUND",
+                    format!("汇缴清册 {} 不存在", bill.bill_id),
+                )
+            })?;
         Ok(BillToPay {
             bill_id: record.bill_id,
             employer_uscc: employer.uscc.clone(),
@@ -322,7 +326,7 @@ impl App {
     ) -> AppResult<()> {
         let started = Instant::now();
         if !page.new_bills.is_empty() {
-            self.store().save_bills(&page.new_bills).await?;
+            self.batch_port().save_bills(&page.new_bills).await?;
             run.bills_created += page.new_bills.len() as u64;
             run.bill_lines_created += page
                 .new_bills
@@ -332,7 +336,7 @@ impl App {
         }
         run.timings.save_bills += started.elapsed();
         let mut started = Instant::now();
-        let lines_per_call = lines_per_post(self.store().backend());
+        let lines_per_call = lines_per_post(self.backend());
         let mut pending = Pending::default();
         let mut payments: Vec<(i64, BillPayment)> = Vec::with_capacity(page.to_pay.len());
         for to_pay in &page.to_pay {
@@ -364,7 +368,7 @@ impl App {
         run.timings.collect += started.elapsed();
         self.post_pending(&mut pending, &mut payments, run).await?;
         let started = Instant::now();
-        run.bills_paid += self.store().mark_bills_paid(&payments).await?;
+        run.bills_paid += self.batch_port().mark_bills_paid(&payments).await?;
         run.timings.mark_paid += started.elapsed();
         Ok(())
     }
@@ -444,17 +448,20 @@ impl Collection<'_> {
         heed_existing: bool,
     ) -> AppResult<Option<RemittancePage>> {
         let employers = self
-            .store()
+            .batch_port()
             .active_employers_after(after, EMPLOYERS_PER_PAGE)
             .await?;
         let (Some(first), Some(last)) = (employers.first(), employers.last()) else {
             return Ok(None);
         };
         let (first, last) = (first.employer_id, last.employer_id);
-        let roster = self.store().billable_members_between(first, last).await?;
+        let roster = self
+            .batch_port()
+            .billable_members_between(first, last)
+            .await?;
         let yyyymm = i32::try_from(period.yyyymm()).unwrap_or(0);
         let existing: HashMap<i64, BillRecord> = match heed_existing {
-            true => self.store().bills_between(first, last, yyyymm).await?,
+            true => self.batch_port().bills_between(first, last, yyyymm).await?,
             false => Vec::new(),
         }
         .into_iter()
@@ -477,7 +484,7 @@ impl Collection<'_> {
                     let Some(bill) = compute_bill(employer, mine, period, rules, relief)? else {
                         continue;
                     };
-                    let bill_id = self.store().reserve_ids(1);
+                    let bill_id = self.posting_port().reserve_ids(1);
                     page.new_bills
                         .push(bill_rows(&bill, bill_id, crate::clock::now_micros())?);
                     page.to_pay.push(BillToPay {

@@ -144,7 +144,7 @@ async fn a_back_payment_tops_up_a_low_base_and_a_missed_member() {
         .await
         .expect("pay");
     let entry = app
-        .store()
+        .ledger_port()
         .entry(anju_domain::ledger::EntryId(
             paid.paid_entry_id.expect("entry"),
         ))
@@ -236,7 +236,7 @@ async fn a_correction_reverses_a_paid_bill_after_approval_and_frees_the_month() 
             &clerk,
             &crate::access::ReversalRequest {
                 entry_id: app
-                    .store()
+                    .collection_port()
                     .bill(bill_id)
                     .await
                     .expect("b")
@@ -256,7 +256,12 @@ async fn a_correction_reverses_a_paid_bill_after_approval_and_frees_the_month() 
         .await
         .expect("approve");
     assert_eq!(balance(&app, members[0].member_id).await, Fen::ZERO);
-    let (bill, _) = app.store().bill(bill_id).await.expect("b").expect("bill");
+    let (bill, _) = app
+        .collection_port()
+        .bill(bill_id)
+        .await
+        .expect("b")
+        .expect("bill");
     assert!(bill.reversal_entry_id.is_some());
     let again = app
         .collection()
@@ -320,7 +325,7 @@ async fn an_approved_deferral_moves_the_due_date_and_ends_by_itself() {
         .await
         .expect("approve");
     let employer = app
-        .store()
+        .collection_port()
         .employer(employer_id)
         .await
         .expect("e")
@@ -352,7 +357,7 @@ async fn an_approved_deferral_moves_the_due_date_and_ends_by_itself() {
         .expect("day");
     assert_eq!(day.deferrals_ended, vec![employer_id]);
     let employer = app
-        .store()
+        .collection_port()
         .employer(employer_id)
         .await
         .expect("e")
@@ -722,7 +727,7 @@ async fn a_registration_message_opens_and_a_deregistration_closes_once_empty() {
         .await
         .expect("enrol");
     let active = app
-        .store()
+        .collection_port()
         .employer(opened.employer_id)
         .await
         .expect("e")
@@ -1010,7 +1015,7 @@ async fn flexible_workers_sign_up_deposit_and_count_for_k07_k08() {
         Some("MEMBER_NOT_MATCHED")
     );
     let untouched = app
-        .store()
+        .collection_port()
         .member(employed[1].member_id)
         .await
         .expect("m")
@@ -1084,7 +1089,7 @@ async fn a_bad_excel_roster_names_rows_and_columns_and_writes_nothing() {
     assert_eq!(found, [(7, "身份证号"), (9, "单位比例")]);
     assert!(refused.enrolled.is_empty());
     assert!(
-        app.store()
+        app.collection_port()
             .active_members(employer.employer_id)
             .await
             .expect("roster")
@@ -1149,7 +1154,7 @@ async fn a_base_file_files_every_member_or_nothing() {
     assert!(errors.is_empty());
     assert_eq!(filing.map(|f| f.member_count), Some(2));
     let wage = app
-        .store()
+        .collection_port()
         .member(members[1].member_id)
         .await
         .expect("m")
@@ -1164,7 +1169,7 @@ async fn reversing_a_bills_entry_directly_also_marks_the_bill_corrected() {
     let (employer_id, _) = employer_with_two(&app, 16).await;
     let bill_id = billed_and_paid(&app, employer_id, "202610", "2026-10-18").await;
     let entry_id = app
-        .store()
+        .collection_port()
         .bill(bill_id)
         .await
         .expect("b")
@@ -1185,13 +1190,18 @@ async fn reversing_a_bills_entry_directly_also_marks_the_bill_corrected() {
         .decide_task(&person(2, Role::Reviewer, None), task.task_id, true, "")
         .await
         .expect("approve");
-    let (bill, _) = app.store().bill(bill_id).await.expect("b").expect("bill");
+    let (bill, _) = app
+        .collection_port()
+        .bill(bill_id)
+        .await
+        .expect("b")
+        .expect("bill");
     assert!(
         bill.reversal_entry_id.is_some(),
         "the bill knows it was reversed"
     );
     assert!(
-        app.store()
+        app.case_port()
             .monthly_bill(employer_id, 202610)
             .await
             .expect("m")
@@ -1206,7 +1216,12 @@ async fn a_bill_knows_who_joined_and_left_since_last_month() {
     let app = app(&dir).await;
     let (employer_id, members) = employer_with_two(&app, 17).await;
     let october = billed_and_paid(&app, employer_id, "202610", "2026-10-18").await;
-    let (first, first_lines) = app.store().bill(october).await.expect("b").expect("bill");
+    let (first, first_lines) = app
+        .collection_port()
+        .bill(october)
+        .await
+        .expect("b")
+        .expect("bill");
     assert_eq!(
         app.collection()
             .roster_changes(&first, &first_lines)
@@ -1234,7 +1249,7 @@ async fn a_bill_knows_who_joined_and_left_since_last_month() {
         .await
         .expect("bill");
     let (bill, lines) = app
-        .store()
+        .collection_port()
         .bill(november.bill_id)
         .await
         .expect("b")

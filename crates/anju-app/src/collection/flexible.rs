@@ -38,7 +38,11 @@ impl App {
         }
         check_flexible_age(&s.id_card, today)?;
         self.check_minimum(s.monthly, today)?;
-        let member = match self.store().member_by_id_card(s.id_card.as_str()).await? {
+        let member = match self
+            .collection_port()
+            .member_by_id_card(s.id_card.as_str())
+            .await?
+        {
             None => self.open_flexible_account(s, today).await?,
             // An existing account is only continued by its holder: the name
             // on file must match before anything changes.
@@ -58,7 +62,7 @@ impl App {
             mobile: s.mobile.as_str().to_string(),
             monthly_fen: s.monthly,
         };
-        self.store().save_agreement(&agreement).await?;
+        self.case_port().save_agreement(&agreement).await?;
         Ok(member)
     }
 
@@ -81,7 +85,7 @@ impl App {
         today: Date,
     ) -> AppResult<MemberRecord> {
         let record = MemberRecord {
-            member_id: self.store().reserve_ids(1),
+            member_id: self.posting_port().reserve_ids(1),
             id_card: s.id_card.as_str().to_string(),
             name: s.name.trim().to_string(),
             employer_id: None,
@@ -93,14 +97,14 @@ impl App {
             member_rate_ppm: None,
             enrolled_at_us: crate::clock::now_micros(),
         };
-        self.store()
+        self.collection_port()
             .enrol_members(std::slice::from_ref(&record), today)
             .await?;
         Ok(record)
     }
 
     async fn continue_as_flexible(&self, m: MemberRecord) -> AppResult<MemberRecord> {
-        if self.store().agreement(m.member_id).await?.is_some() {
+        if self.case_port().agreement(m.member_id).await?.is_some() {
             return Err(DomainError::new("AGREEMENT_EXISTS", "已签订灵活就业缴存协议").into());
         }
         match m.status {
@@ -115,7 +119,7 @@ impl App {
                     wage_fen: None,
                     on: None,
                 };
-                if !self.store().update_member(&change).await? {
+                if !self.collection_port().update_member(&change).await? {
                     return Err(
                         DomainError::new("MEMBER_CHANGED", "账户状态已变化，请刷新后重试").into(),
                     );
@@ -164,10 +168,14 @@ impl App {
         {
             return Err(DomainError::new("MEMBER_SCOPE", "只能为本人账户缴存").into());
         }
-        let member = self.store().member(member_id).await?.ok_or_else(|| {
-            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在"))
-        })?;
-        let signed = self.store().agreement(member_id).await?.is_some();
+        let member = self
+            .collection_port()
+            .member(member_id)
+            .await?
+            .ok_or_else(|| {
+                DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在"))
+            })?;
+        let signed = self.case_port().agreement(member_id).await?.is_some();
         if !signed || member.employer_id.is_some() || member.status != MemberStatus::Active {
             return Err(DomainError::new(
                 "FLEXIBLE_NOT_SIGNED",
@@ -184,7 +192,7 @@ impl App {
             .iter()
             .find(|a| a.channel() == channel)
             .ok_or_else(|| unknown_channel(channel))?;
-        let deposit_id = self.store().reserve_ids(1);
+        let deposit_id = self.posting_port().reserve_ids(1);
         let receipt = adapter
             .collect(&PaymentRequest {
                 order_id: deposit_id,
@@ -216,7 +224,7 @@ impl App {
             request_key: request_key.to_string(),
             applied_via: actor.channel,
         };
-        self.store().save_deposit(&deposit).await?;
+        self.case_port().save_deposit(&deposit).await?;
         Ok(deposit)
     }
 }
@@ -246,7 +254,7 @@ impl Collection<'_> {
         today: Date,
     ) -> AppResult<bool> {
         if self
-            .store()
+            .access_port()
             .user_by_login(id_card.as_str())
             .await?
             .is_some()
@@ -274,7 +282,11 @@ impl Collection<'_> {
         request_key: &str,
         today: Date,
     ) -> AppResult<DepositRecord> {
-        let result = match self.store().deposit_by_key(member_id, request_key).await? {
+        let result = match self
+            .case_port()
+            .deposit_by_key(member_id, request_key)
+            .await?
+        {
             Some(done) => Ok(done),
             None => {
                 self.try_deposit(
@@ -301,11 +313,11 @@ impl Collection<'_> {
     }
 
     pub async fn flexible_agreement(self, member_id: i64) -> AppResult<Option<AgreementRecord>> {
-        Ok(self.store().agreement(member_id).await?)
+        Ok(self.case_port().agreement(member_id).await?)
     }
 
     pub async fn flexible_deposits(self, member_id: i64) -> AppResult<Vec<DepositRecord>> {
-        Ok(self.store().deposits_of(member_id, 120).await?)
+        Ok(self.case_port().deposits_of(member_id, 120).await?)
     }
 
     /// K07 (flexible workers who deposited in the last year) and the K08
@@ -313,8 +325,8 @@ impl Collection<'_> {
     pub async fn flexible_counts(self, today: Date) -> AppResult<(i64, i64)> {
         let since = today.add_days(-CONTRIBUTING_WINDOW_DAYS)?;
         Ok((
-            self.store().count_flexible_contributing(since).await?,
-            self.store().count_employed_members().await?,
+            self.case_port().count_flexible_contributing(since).await?,
+            self.case_port().count_employed_members().await?,
         ))
     }
 

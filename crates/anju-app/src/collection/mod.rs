@@ -119,7 +119,7 @@ impl App {
     ) -> AppResult<EmployerRecord> {
         check_rates(r.rates, &self.policy().contribution.at(today)?.value)?;
         let record = self.new_employer(r, EmployerStatus::Active, "counter");
-        self.store().register_employer(&record).await?;
+        self.collection_port().register_employer(&record).await?;
         Ok(record)
     }
 
@@ -131,7 +131,7 @@ impl App {
         source: &str,
     ) -> EmployerRecord {
         EmployerRecord {
-            employer_id: self.store().reserve_ids(1),
+            employer_id: self.posting_port().reserve_ids(1),
             uscc: r.uscc.as_str().to_string(),
             name: r.name.clone(),
             pay_day: r.pay_day.and_then(|d| i32::try_from(d).ok()),
@@ -169,7 +169,7 @@ impl App {
         // One person, one account: a known ID number is a rehire, not a new account.
         let ids: Vec<&str> = enrolments.iter().map(|e| e.id_card.as_str()).collect();
         let mut known: std::collections::HashMap<String, MemberRecord> = self
-            .store()
+            .collection_port()
             .members_by_id_cards(&ids)
             .await?
             .into_iter()
@@ -184,7 +184,7 @@ impl App {
             }
         }
         let first_id = self
-            .store()
+            .posting_port()
             .reserve_ids(i64::try_from(fresh.len().max(1)).unwrap_or(i64::MAX));
         let now = crate::clock::now_micros();
         let records: Vec<MemberRecord> = fresh
@@ -203,19 +203,21 @@ impl App {
             })
             .collect();
         for (change, _) in &rehires {
-            if !self.store().update_member(change).await? {
+            if !self.collection_port().update_member(change).await? {
                 return Err(
                     DomainError::new("MEMBER_CHANGED", "职工账户状态已变化，请刷新后重试").into(),
                 );
             }
         }
         if !records.is_empty() {
-            self.store().enrol_members(&records, today).await?;
+            self.collection_port()
+                .enrol_members(&records, today)
+                .await?;
         }
         if employer.status == EmployerStatus::Opened {
             // The first staff enrolled turn an account opened from a
             // registration message into a contributing one.
-            self.store()
+            self.case_port()
                 .set_employer_status(
                     employer_id,
                     &[EmployerStatus::Opened],
@@ -229,9 +231,13 @@ impl App {
     }
 
     async fn active_employer(&self, employer_id: i64) -> AppResult<EmployerRecord> {
-        let employer = self.store().employer(employer_id).await?.ok_or_else(|| {
-            DomainError::new("EMPLOYER_NOT_FOUND", format!("单位 {employer_id} 不存在"))
-        })?;
+        let employer = self
+            .collection_port()
+            .employer(employer_id)
+            .await?
+            .ok_or_else(|| {
+                DomainError::new("EMPLOYER_NOT_FOUND", format!("单位 {employer_id} 不存在"))
+            })?;
         let open_for_business = [
             EmployerStatus::Active,
             EmployerStatus::Opened,
@@ -252,7 +258,7 @@ impl App {
         let employer = self.active_employer(employer_id).await?;
         let rules = &self.policy().contribution.at(period.first_day()?)?.value;
         let roster: Vec<BillableMember> = self
-            .store()
+            .collection_port()
             .active_members(employer_id)
             .await?
             .iter()
@@ -284,7 +290,7 @@ impl App {
             bill.due_date = due;
         }
         let record = BillRecord {
-            bill_id: self.store().reserve_ids(1),
+            bill_id: self.posting_port().reserve_ids(1),
             employer_id,
             period: i32::try_from(period.yyyymm()).unwrap_or(0),
             due_date: bill.due_date,
@@ -312,7 +318,7 @@ impl App {
                 member_fen: l.member_part,
             })
             .collect();
-        self.store().save_bill(&record, &lines).await?;
+        self.collection_port().save_bill(&record, &lines).await?;
         Ok(record)
     }
 
@@ -323,7 +329,7 @@ impl App {
         channel: &str,
         today: Date,
     ) -> AppResult<BillRecord> {
-        let (record, lines) = self.store().bill(bill_id).await?.ok_or_else(|| {
+        let (record, lines) = self.collection_port().bill(bill_id).await?.ok_or_else(|| {
             DomainError::new("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在"))
         })?;
         check_scope(actor, record.employer_id)?;
@@ -335,7 +341,7 @@ impl App {
             .iter()
             .find(|a| a.channel() == channel)
             .ok_or_else(|| payment::unknown_channel(channel))?;
-        let employer = self.store().employer(record.employer_id).await?;
+        let employer = self.collection_port().employer(record.employer_id).await?;
         let request = PaymentRequest {
             order_id: bill_id,
             payer: employer.map(|e| e.uscc).unwrap_or_default(),
@@ -370,8 +376,10 @@ impl App {
             reference: receipt.reference,
             paid_via: actor.channel,
         };
-        self.store().mark_bill_paid(bill_id, &payment).await?;
-        self.store()
+        self.collection_port()
+            .mark_bill_paid(bill_id, &payment)
+            .await?;
+        self.collection_port()
             .bill(bill_id)
             .await?
             .map(|(b, _)| b)
@@ -439,7 +447,10 @@ impl Collection<'_> {
         if !actor.is_batch_job() {
             return Err(DomainError::new("NOT_PERMITTED", "数据接管只能由批处理执行").into());
         }
-        Ok(self.store().enrol_members(members, opened_on).await?)
+        Ok(self
+            .collection_port()
+            .enrol_members(members, opened_on)
+            .await?)
     }
 
     /// 汇缴清册: the month's bill from the active roster and the rules in force
@@ -500,7 +511,7 @@ impl Collection<'_> {
             .filter(|c| c.channel == channel)
             .collect();
         let booked: Vec<anju_domain::collection::Collected> = self
-            .store()
+            .collection_port()
             .bills_paid_on(date)
             .await?
             .into_iter()
@@ -518,16 +529,19 @@ impl Collection<'_> {
     /// K06 单位缴存逾期率 as of `today`: (employers with an overdue bill,
     /// contributing employers).
     pub async fn employer_overdue_counts(self, today: Date) -> AppResult<(i64, i64)> {
-        let overdue = self.store().count_overdue_employers(today).await?;
+        let overdue = self.case_port().count_overdue_employers(today).await?;
         // Contributing: 正常, 开户 and 缓缴 (a deferred employer still owes).
-        let active = self.store().count_contributing_employers().await?;
+        let active = self.case_port().count_contributing_employers().await?;
         Ok((overdue, active))
     }
 
     /// The first bills not paid by their due date, as of `today` (a list for
     /// people; jobs page through `overdue_employer_ids`).
     pub async fn overdue_bills(self, today: Date) -> AppResult<Vec<BillRecord>> {
-        Ok(self.store().overdue_bills(today, OVERDUE_PAGE).await?)
+        Ok(self
+            .collection_port()
+            .overdue_bills(today, OVERDUE_PAGE)
+            .await?)
     }
 }
 
@@ -584,9 +598,13 @@ impl App {
         reason: &str,
         sealed_on: Option<Date>,
     ) -> AppResult<MemberRecord> {
-        let member = self.store().member(member_id).await?.ok_or_else(|| {
-            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在"))
-        })?;
+        let member = self
+            .collection_port()
+            .member(member_id)
+            .await?
+            .ok_or_else(|| {
+                DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在"))
+            })?;
         // A sealed account has no employer: no agent may act on it.
         check_scope(actor, member.employer_id.unwrap_or(-1))?;
         if action != MemberAction::Seal && reason.trim().is_empty() {
@@ -622,14 +640,17 @@ impl App {
             wage_fen: None,
             on: sealed_on,
         };
-        if !self.store().update_member(&change).await? {
+        if !self.collection_port().update_member(&change).await? {
             return Err(
                 DomainError::new("MEMBER_CHANGED", "职工账户状态已变化，请刷新后重试").into(),
             );
         }
-        self.store().member(member_id).await?.ok_or_else(|| {
-            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
-        })
+        self.collection_port()
+            .member(member_id)
+            .await?
+            .ok_or_else(|| {
+                DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
+            })
     }
 }
 

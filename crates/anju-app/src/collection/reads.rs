@@ -12,12 +12,15 @@ use std::collections::HashMap;
 
 impl Collection<'_> {
     pub async fn employer(self, employer_id: i64) -> AppResult<Option<EmployerRecord>> {
-        Ok(self.store().employer(employer_id).await?)
+        Ok(self.collection_port().employer(employer_id).await?)
     }
 
     /// Those of `employer_ids` that are registered, in one read.
     pub async fn employers_by_ids(self, employer_ids: &[i64]) -> AppResult<Vec<EmployerRecord>> {
-        Ok(self.store().employers_by_ids(employer_ids).await?)
+        Ok(self
+            .collection_port()
+            .employers_by_ids(employer_ids)
+            .await?)
     }
 
     /// The names of `employer_ids` that are registered, by id (for lists).
@@ -27,30 +30,30 @@ impl Collection<'_> {
     }
 
     pub async fn member(self, member_id: i64) -> AppResult<Option<MemberRecord>> {
-        Ok(self.store().member(member_id).await?)
+        Ok(self.collection_port().member(member_id).await?)
     }
 
     pub async fn member_by_id_card(self, id_card: &str) -> AppResult<Option<MemberRecord>> {
-        Ok(self.store().member_by_id_card(id_card).await?)
+        Ok(self.collection_port().member_by_id_card(id_card).await?)
     }
 
     /// The employer's active members, by member id.
     pub async fn active_members(self, employer_id: i64) -> AppResult<Vec<MemberRecord>> {
-        Ok(self.store().active_members(employer_id).await?)
+        Ok(self.collection_port().active_members(employer_id).await?)
     }
 
     /// The employer's members in any status, by member id, at most `limit`.
     pub async fn members_of(self, employer_id: i64, limit: u32) -> AppResult<Vec<MemberRecord>> {
-        Ok(self.store().members_of(employer_id, limit).await?)
+        Ok(self.case_port().members_of(employer_id, limit).await?)
     }
 
     /// The employer's newest bills first, at most `limit`.
     pub async fn bills_of(self, employer_id: i64, limit: u32) -> AppResult<Vec<BillRecord>> {
-        Ok(self.store().bills_of(employer_id, limit).await?)
+        Ok(self.collection_port().bills_of(employer_id, limit).await?)
     }
 
     pub async fn bill(self, bill_id: i64) -> AppResult<Option<(BillRecord, Vec<BillLineRecord>)>> {
-        Ok(self.store().bill(bill_id).await?)
+        Ok(self.collection_port().bill(bill_id).await?)
     }
 
     /// The employer's base filing (基数申报) for a contribution year.
@@ -59,11 +62,11 @@ impl Collection<'_> {
         employer_id: i64,
         year: i32,
     ) -> AppResult<Option<BaseFilingRecord>> {
-        Ok(self.store().base_filing(employer_id, year).await?)
+        Ok(self.case_port().base_filing(employer_id, year).await?)
     }
 
     pub async fn open_case_of(self, employer_id: i64) -> AppResult<Option<CaseRecord>> {
-        Ok(self.store().open_case_of(employer_id).await?)
+        Ok(self.case_port().open_case_of(employer_id).await?)
     }
 
     /// The first `limit` employers with an overdue bill as of `today`, each
@@ -73,10 +76,13 @@ impl Collection<'_> {
         today: Date,
         limit: u32,
     ) -> AppResult<Vec<(EmployerRecord, Option<CaseRecord>)>> {
-        let ids = self.store().overdue_employer_ids(today, 0, limit).await?;
+        let ids = self
+            .case_port()
+            .overdue_employer_ids(today, 0, limit)
+            .await?;
         let employers = self.employers_by_ids(&ids).await?;
         let mut cases: HashMap<i64, CaseRecord> = self
-            .store()
+            .case_port()
             .open_cases_of(&ids)
             .await?
             .into_iter()

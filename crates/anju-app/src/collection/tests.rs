@@ -170,7 +170,13 @@ async fn refusals_write_nothing() {
         .register_employer(&batch(), &bad_rate, d("2026-11-01"))
         .await;
     assert_eq!(refused.expect_err("13%").code(), Some("RATE_OUT_OF_POLICY"));
-    assert!(app.store().employers(10).await.expect("list").is_empty());
+    assert!(
+        app.collection_port()
+            .employers(10)
+            .await
+            .expect("list")
+            .is_empty()
+    );
     let missing = app
         .collection()
         .enrol_members(
@@ -207,7 +213,7 @@ async fn refusals_write_nothing() {
         .await;
     assert_eq!(empty.expect_err("no staff").code(), Some("BILL_EMPTY"));
     let trail = app
-        .store()
+        .access_port()
         .search_audit(&anju_store::AuditQuery {
             limit: 20,
             ..Default::default()
@@ -250,7 +256,7 @@ async fn a_bad_roster_file_writes_nothing_unless_told_to_take_the_valid_rows() {
     assert_eq!(named, vec![(7, "身份证号"), (9, "单位比例")]);
     assert!(refused.enrolled.is_empty());
     assert!(
-        app.store()
+        app.collection_port()
             .active_members(employer.employer_id)
             .await
             .expect("roster")
@@ -280,7 +286,7 @@ async fn a_bad_roster_file_writes_nothing_unless_told_to_take_the_valid_rows() {
         .expect("bill");
     // Personal rates apply: 甲 pays 12% + 12% of 8,000 = 1,920.00 instead of 1,600.00.
     let (_, lines) = app
-        .store()
+        .collection_port()
         .bill(bill.bill_id)
         .await
         .expect("read")
@@ -452,7 +458,7 @@ async fn leaving_sealing_rehire_and_freezing() {
         .expect("freeze");
     assert_eq!(frozen.status, MemberStatus::Frozen);
     assert!(
-        app.store()
+        app.collection_port()
             .active_members(b.employer_id)
             .await
             .expect("roster")

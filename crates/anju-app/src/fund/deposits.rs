@@ -58,7 +58,7 @@ impl App {
         let login = finance_staff(actor)?;
         check_deposit(request)?;
         let record = FundDepositRecord {
-            deposit_id: self.store().reserve_ids(1),
+            deposit_id: self.posting_port().reserve_ids(1),
             bank: request.bank.trim().to_string(),
             kind: request.kind,
             amount_fen: request.amount,
@@ -72,7 +72,7 @@ impl App {
             created_by: login,
             created_at_us: crate::clock::now_micros(),
         };
-        self.store().save_fund_deposit(&record).await?;
+        self.fund_port().save_fund_deposit(&record).await?;
         Ok(record)
     }
 
@@ -84,7 +84,7 @@ impl App {
     ) -> AppResult<i64> {
         let login = finance_staff(actor)?;
         let deposit = self
-            .store()
+            .fund_port()
             .fund_deposits()
             .await?
             .into_iter()
@@ -120,7 +120,7 @@ impl App {
         )?;
         let posted = self.ledger().post_entry(entry).await?;
         if !self
-            .store()
+            .fund_port()
             .mature_fund_deposit(deposit_id, interest.get(), posted.entry_id.0)
             .await?
         {
@@ -129,7 +129,7 @@ impl App {
         // Principal and interest stay at the bank as current money (转活期),
         // so the register still accounts for them.
         let rolled = FundDepositRecord {
-            deposit_id: self.store().reserve_ids(1),
+            deposit_id: self.posting_port().reserve_ids(1),
             kind: DepositKind::Current,
             amount_fen: anju_domain::Fen::new(deposit.amount_fen.get() + interest.get()),
             rate_ppm: RatePpm::ZERO,
@@ -143,7 +143,7 @@ impl App {
             created_at_us: crate::clock::now_micros(),
             ..deposit
         };
-        self.store().save_fund_deposit(&rolled).await?;
+        self.fund_port().save_fund_deposit(&rolled).await?;
         Ok(interest.get())
     }
 
@@ -156,7 +156,10 @@ impl App {
             first = first.previous()?;
         }
         let last_day = start.previous()?.last_day()?;
-        let rows = self.store().gl_days(first.first_day()?, last_day).await?;
+        let rows = self
+            .fund_port()
+            .gl_days(first.first_day()?, last_day)
+            .await?;
         let mut months: BTreeMap<Period, (i64, i64)> = BTreeMap::new();
         let mut period = first;
         while period < start {
@@ -199,14 +202,14 @@ impl App {
             end = end.next()?;
         }
         let due = self
-            .store()
+            .fund_port()
             .installments_due_between(start.first_day()?, end.last_day()?)
             .await?;
         let mut by_month: BTreeMap<Period, i64> = BTreeMap::new();
         for (day, fen) in due {
             *by_month.entry(Period::of_date(day)).or_default() += fen;
         }
-        let pending = self.store().pending_disbursements_fen().await?;
+        let pending = self.fund_port().pending_disbursements_fen().await?;
         let mut flows = Vec::new();
         let mut period = start;
         for _ in 0..FORECAST_MONTHS {
@@ -256,7 +259,7 @@ impl Fund<'_> {
     /// The register, the forecast from the business date's month and the
     /// ladder it suggests.
     pub async fn cash_plan(self, today: Date) -> AppResult<CashPlan> {
-        let deposits = self.store().fund_deposits().await?;
+        let deposits = self.fund_port().fund_deposits().await?;
         let held = |kind: DepositKind| {
             deposits
                 .iter()

@@ -47,8 +47,11 @@ impl App {
             closing_entry_id: None,
             entry_id: None,
         };
-        if self.store().save_distribution(&record).await?
-            || self.store().replace_prepared_distribution(&record).await?
+        if self.fund_port().save_distribution(&record).await?
+            || self
+                .fund_port()
+                .replace_prepared_distribution(&record)
+                .await?
         {
             return Ok(record);
         }
@@ -65,7 +68,7 @@ impl App {
         year: i32,
     ) -> AppResult<DistributionRecord> {
         let login = staff_login(actor, duties::MANAGERS)?;
-        let record = self.store().distribution(year).await?.ok_or_else(|| {
+        let record = self.fund_port().distribution(year).await?.ok_or_else(|| {
             DomainError::new(
                 "DISTRIBUTION_NOT_PREPARED",
                 format!("{year} 年尚未编制分配方案"),
@@ -113,7 +116,7 @@ impl App {
         let entry_id = posted.last().map_or(0, |p| p.entry_id.0);
         let at_us = crate::clock::now_micros();
         if !self
-            .store()
+            .fund_port()
             .approve_distribution(year, &login, at_us, closing_id, entry_id)
             .await?
         {
@@ -140,7 +143,7 @@ impl App {
     ) -> AppResult<Vec<NewEntry>> {
         let from = Date::from_ymd(year, 1, 1)?;
         let end = Date::from_ymd(year, 12, 31)?;
-        let days = self.store().gl_days(from, end).await?;
+        let days = self.fund_port().gl_days(from, end).await?;
         let mut entries = Vec::new();
         let open = movement_of(&days, |_| true)?;
         match fund::closing_lines(&open) {
@@ -171,11 +174,11 @@ impl Fund<'_> {
     pub async fn distribution_plan(self, year: i32) -> AppResult<DistributionPlan> {
         let from = Date::from_ymd(year, 1, 1)?;
         let end = Date::from_ymd(year, 12, 31)?;
-        let days = self.store().gl_days(from, end).await?;
+        let days = self.fund_port().gl_days(from, end).await?;
         let movement = movement_of(&days, |r| r.business_type != YEAR_END_TRANSFER)?;
         let income = fund::income_statement(&movement)?;
         let closing = self.position_at(end).await?;
-        let book = self.store().loan_book().await?;
+        let book = self.loan_port().loan_book().await?;
         let loans = ["121", "122"]
             .iter()
             .try_fold(Fen::ZERO, |sum, code| {
@@ -202,7 +205,7 @@ impl Fund<'_> {
 
     /// The distribution of `year` as prepared or approved, if any.
     pub async fn distribution(self, year: i32) -> AppResult<Option<DistributionRecord>> {
-        Ok(self.store().distribution(year).await?)
+        Ok(self.fund_port().distribution(year).await?)
     }
 
     /// Prepares (or prepares again, while not approved) the distribution of

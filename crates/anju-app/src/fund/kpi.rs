@@ -81,7 +81,7 @@ impl App {
         check_input_year(year, today)?;
         self.check_input(key, value)?;
         let record = FundInputRecord {
-            input_id: self.store().reserve_ids(1),
+            input_id: self.posting_port().reserve_ids(1),
             year,
             key: key.to_string(),
             value_text: value.to_string(),
@@ -90,7 +90,7 @@ impl App {
             entered_at_us: crate::clock::now_micros(),
             note: note.trim().chars().take(200).collect(),
         };
-        self.store().add_fund_input(&record).await?;
+        self.fund_port().add_fund_input(&record).await?;
         Ok(record)
     }
 
@@ -171,7 +171,7 @@ impl Fund<'_> {
             catalogue,
             year: last,
             years,
-            inputs: self.store().fund_inputs(None).await?,
+            inputs: self.fund_port().fund_inputs(None).await?,
         })
     }
 
@@ -224,7 +224,7 @@ impl Fund<'_> {
     /// The latest value of each input of `year`.
     pub async fn inputs_in_force(self, year: i32) -> AppResult<Inputs> {
         let mut inputs = Inputs::new();
-        for input in self.store().fund_inputs(Some(year)).await? {
+        for input in self.fund_port().fund_inputs(Some(year)).await? {
             inputs.insert(input.key, input.value_text);
         }
         Ok(inputs)

@@ -80,7 +80,7 @@ async fn centre(dir: &tempfile::TempDir, opened: &str, months: Option<(u32, u32)
         .await
         .expect("store");
     let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
-    app.store()
+    app.collection_port()
         .register_employer(&EmployerRecord {
             employer_id: EMPLOYER,
             uscc: "91320500MA1000009X".into(),
@@ -108,7 +108,7 @@ async fn centre(dir: &tempfile::TempDir, opened: &str, months: Option<(u32, u32)
         member_rate_ppm: None,
         enrolled_at_us: 1,
     };
-    app.store()
+    app.collection_port()
         .enrol_members(
             &[
                 record(1, "320502199003071230"),
@@ -170,7 +170,7 @@ async fn paid_bill(app: &App, bill_id: i64, period: i32, each: &str, on: &str, p
         employer_fen: anju_domain::Fen::new(each / 2),
         member_fen: anju_domain::Fen::new(each - each / 2),
     };
-    app.store()
+    app.collection_port()
         .save_bill(&bill, &[line(1, 1), line(2, 2)])
         .await
         .expect("bill");
@@ -324,13 +324,12 @@ async fn illness_withdrawal(app: &App, member_id: i64, amount: &str, on: &str) {
         verification: None,
         verified_by: None,
     };
-    let store = app.store();
-    store
+    app.withdrawal_port()
         .submit_withdrawal(&record, &[], false)
         .await
         .expect("submit");
     assert!(
-        store
+        app.withdrawal_port()
             .approve_withdrawal(70, WithdrawalStatus::Submitted, "reviewer-1", "")
             .await
             .expect("approve")
@@ -348,7 +347,7 @@ async fn illness_withdrawal(app: &App, member_id: i64, amount: &str, on: &str) {
     .expect("entry");
     let posted = app.ledger().post_entry(entry).await.expect("post");
     assert!(
-        store
+        app.withdrawal_port()
             .settle_withdrawal(70, true, "PAY-70", Some(posted.entry_id.0))
             .await
             .expect("settle")

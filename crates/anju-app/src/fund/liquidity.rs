@@ -45,11 +45,11 @@ impl App {
             })
             .map(|a| a.indicator.to_string())
             .collect();
-        self.store().clear_fund_alerts(&kept, today).await?;
+        self.fund_port().clear_fund_alerts(&kept, today).await?;
         let mut raised = Vec::new();
         for alert in &view.firing {
             let record = FundAlertRecord {
-                alert_id: self.store().reserve_ids(1),
+                alert_id: self.posting_port().reserve_ids(1),
                 indicator: alert.indicator.to_string(),
                 level: alert.level.name().to_string(),
                 value_ppm: alert.value_ppm,
@@ -61,7 +61,7 @@ impl App {
                 acknowledged_at_us: None,
                 ack_note: None,
             };
-            if self.store().raise_fund_alert(&record).await? {
+            if self.fund_port().raise_fund_alert(&record).await? {
                 raised.push(alert.clone());
             }
         }
@@ -81,7 +81,7 @@ impl App {
         }
         let at_us = crate::clock::now_micros();
         if self
-            .store()
+            .fund_port()
             .acknowledge_fund_alert(alert_id, &login, at_us, note)
             .await?
         {
@@ -97,7 +97,7 @@ impl Fund<'_> {
     /// for every page view).
     pub async fn balance_figures(self, day: Date) -> AppResult<YearFigures> {
         let position = self.position_at(day).await?;
-        let project = self.store().project_principal_at(day).await?;
+        let project = self.loan_port().project_principal_at(day).await?;
         Ok(balances_of(&position, day.year(), project))
     }
 
@@ -112,7 +112,7 @@ impl Fund<'_> {
             snapshot,
             thresholds,
             firing,
-            alerts: self.store().fund_alerts(ALERT_LIST).await?,
+            alerts: self.fund_port().fund_alerts(ALERT_LIST).await?,
         })
     }
 

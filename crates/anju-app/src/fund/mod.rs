@@ -60,7 +60,7 @@ impl App {
         let closing = self.fund().position_at(to).await?;
         // Since inception: the cumulative figures read the day book (201 by
         // business type, net of reversals), not every bill and withdrawal.
-        let history = self.store().gl_days(epoch(), to).await?;
+        let history = self.fund_port().gl_days(epoch(), to).await?;
         let days: Vec<GlDayRow> = history
             .iter()
             .filter(|r| r.value_date >= from)
@@ -70,12 +70,12 @@ impl App {
         let income = fund::income_statement(&movement)?;
         let (from_us, to_us) = (day_start_us(from)?, day_start_us(to.add_days(1)?)? - 1);
         let counts = self
-            .store()
+            .fund_port()
             .collection_year(from, to, from_us, to_us, to)
             .await?;
         let withdrawals = self.withdrawals().withdrawal_indicators(from, to).await?;
-        let issued = self.store().loans_issued(from, to).await?;
-        let project = self.store().project_principal_at(to).await?;
+        let issued = self.loan_port().loans_issued(from, to).await?;
+        let project = self.loan_port().project_principal_at(to).await?;
         let services = self.fund().service_channels(from, to).await?;
         let balances = liquidity::balances_of(&closing, year, project);
         Ok(YearFigures {
@@ -112,7 +112,7 @@ impl App {
     /// set a [`YearFigures`] field; other inputs are the KPIs').
     async fn entered_totals(&self, year: i32) -> AppResult<BTreeMap<String, String>> {
         let mut totals = BTreeMap::new();
-        for input in self.store().fund_inputs(Some(year)).await? {
+        for input in self.fund_port().fund_inputs(Some(year)).await? {
             if is_total_key(&input.key) {
                 totals.insert(input.key, input.value_text);
             }
@@ -127,7 +127,7 @@ impl Fund<'_> {
     pub async fn statements(self, from: Date, to: Date) -> AppResult<Statements> {
         check_period(from, to)?;
         let opening = self.position_before(from).await?;
-        let days = self.store().gl_days(from, to).await?;
+        let days = self.fund_port().gl_days(from, to).await?;
         let movement = movement_of(&days, |_| true)?;
         let income_movement = movement_of(&days, |row| row.business_type != YEAR_END_TRANSFER)?;
         let closing = apply_movement(&opening, &movement)?;
@@ -137,14 +137,14 @@ impl Fund<'_> {
             trial_balance: fund::trial_balance(&opening, &movement)?,
             balance_sheet: fund::balance_sheet(&closing)?,
             income_statement: fund::income_statement(&income_movement)?,
-            distribution: self.store().distribution(to.year()).await?,
+            distribution: self.fund_port().distribution(to.year()).await?,
         })
     }
 
     /// Net balances at the start of `day`.
     pub async fn position_before(self, day: Date) -> AppResult<Position> {
         let mut position = Position::new();
-        for (code, debit, credit) in self.store().gl_totals_before(day).await? {
+        for (code, debit, credit) in self.fund_port().gl_totals_before(day).await? {
             position.insert(code, Fen::new(debit).checked_sub(Fen::new(credit))?);
         }
         Ok(position)

@@ -114,7 +114,7 @@ impl App {
 
     async fn branch_rows(&self, from: Date, to: Date) -> AppResult<Vec<BranchRow>> {
         Ok(self
-            .store()
+            .fund_port()
             .branch_figures(from, to)
             .await?
             .into_iter()

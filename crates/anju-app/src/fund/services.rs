@@ -29,7 +29,7 @@ impl Fund<'_> {
     /// applied through (K18's numerator and denominator).
     pub async fn service_channels(self, from: Date, to: Date) -> AppResult<ServiceChannels> {
         let mut channels = ServiceChannels::default();
-        for row in self.store().services_by_channel(from, to).await? {
+        for row in self.fund_port().services_by_channel(from, to).await? {
             if row.channel == Channel::Batch {
                 continue;
             }

@@ -367,7 +367,10 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         ),
         Some("FUND_ROLE")
     );
-    assert_eq!(app.store().distribution(2025).await.expect("read"), None);
+    assert_eq!(
+        app.fund_port().distribution(2025).await.expect("read"),
+        None
+    );
 
     // A manager prepares; the same manager cannot approve it.
     let by_manager = app
@@ -376,7 +379,7 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         .await
         .expect("prepare");
     assert_eq!(by_manager.prepared_by, "manager-1");
-    let before = app.store().gl_balances().await.expect("balances");
+    let before = app.ledger_port().gl_balances().await.expect("balances");
     assert_eq!(
         code(
             app.fund()
@@ -385,7 +388,10 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         ),
         Some("DISTRIBUTION_SAME_PERSON")
     );
-    assert_eq!(app.store().gl_balances().await.expect("balances"), before);
+    assert_eq!(
+        app.ledger_port().gl_balances().await.expect("balances"),
+        before
+    );
 
     // Finance prepares it again (replacing the draft).
     let prepared = app
@@ -412,7 +418,7 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         )
     );
     assert_eq!(
-        app.store().distribution(2025).await.expect("read"),
+        app.fund_port().distribution(2025).await.expect("read"),
         Some(prepared.clone())
     );
     assert_eq!(
@@ -428,10 +434,13 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         ),
         Some("DISTRIBUTION_NOT_PREPARED")
     );
-    assert_eq!(app.store().gl_balances().await.expect("balances"), before);
+    assert_eq!(
+        app.ledger_port().gl_balances().await.expect("balances"),
+        before
+    );
     let year_end = d("2025-12-31");
     assert!(
-        app.store()
+        app.fund_port()
             .gl_days(year_end, year_end)
             .await
             .expect("days")
@@ -448,13 +457,17 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
     assert_eq!(approved.approved_by.as_deref(), Some("manager-1"));
     assert!(approved.closing_entry_id.is_some());
     assert_eq!(
-        app.store().distribution(2025).await.expect("read"),
+        app.fund_port().distribution(2025).await.expect("read"),
         Some(approved.clone())
     );
 
     // F03 closes 40101 and 41101 into 311; F01 moves 311 out to where the
     // shares go. All dated 31 December.
-    let days = app.store().gl_days(year_end, year_end).await.expect("days");
+    let days = app
+        .fund_port()
+        .gl_days(year_end, year_end)
+        .await
+        .expect("days");
     let on = |kind: &str, gl: &str| {
         days.iter()
             .find(|r| r.business_type == kind && r.gl_code == gl)
@@ -525,7 +538,7 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         Some(DistributionStatus::Approved)
     );
 
-    let after = app.store().gl_balances().await.expect("balances");
+    let after = app.ledger_port().gl_balances().await.expect("balances");
     assert_eq!(
         code(
             app.fund()
@@ -542,9 +555,12 @@ async fn distribution_is_prepared_after_year_end_and_approved_by_another_manager
         ),
         Some("DISTRIBUTION_APPROVED")
     );
-    assert_eq!(app.store().gl_balances().await.expect("balances"), after);
     assert_eq!(
-        app.store().distribution(2025).await.expect("read"),
+        app.ledger_port().gl_balances().await.expect("balances"),
+        after
+    );
+    assert_eq!(
+        app.fund_port().distribution(2025).await.expect("read"),
         Some(approved)
     );
     let check = app.ledger().check_ledger().await.expect("check");
@@ -639,7 +655,7 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
         Some("FUND_ROLE")
     );
     assert!(
-        app.store()
+        app.fund_port()
             .gl_days(d("2026-01-01"), d("2026-12-31"))
             .await
             .expect("days")
@@ -653,7 +669,7 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
     assert_eq!(interest, 20_01);
     // Principal and interest rolled into a current deposit at the same bank.
     let rolled: Vec<_> = app
-        .store()
+        .fund_port()
         .fund_deposits()
         .await
         .expect("deposits")
@@ -675,7 +691,7 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
     );
     assert_eq!(rolled[0].placed_on, d("2026-03-15"));
     assert_eq!(
-        app.store()
+        app.fund_port()
             .gl_days(d("2026-03-15"), d("2026-03-15"))
             .await
             .expect("days"),
@@ -734,7 +750,7 @@ async fn a_time_deposit_matures_once_with_simple_interest() {
         .await
         .expect("position");
     assert_eq!(position.get("40101"), Some(&Fen::new(-(20_01 + 7_438_356))));
-    let deposits = app.store().fund_deposits().await.expect("list");
+    let deposits = app.fund_port().fund_deposits().await.expect("list");
     let read = |id: i64| {
         deposits
             .iter()
@@ -909,7 +925,7 @@ async fn a_loan_ratio_above_the_tight_line_alerts_once_and_clears() {
         .await
         .expect("again");
     assert!(again.is_empty(), "nothing new: {again:?}");
-    let alerts = app.store().fund_alerts(100).await.expect("alerts");
+    let alerts = app.fund_port().fund_alerts(100).await.expect("alerts");
     let open: Vec<_> = alerts
         .iter()
         .filter(|a| a.indicator == "loan_ratio")
@@ -934,7 +950,7 @@ async fn a_loan_ratio_above_the_tight_line_alerts_once_and_clears() {
         )
         .await
         .expect("check");
-    let alerts = app.store().fund_alerts(100).await.expect("alerts");
+    let alerts = app.fund_port().fund_alerts(100).await.expect("alerts");
     let record = alerts
         .iter()
         .find(|a| a.alert_id == alert_id)
@@ -979,7 +995,7 @@ async fn a_loan_ratio_above_the_tight_line_alerts_once_and_clears() {
         ),
         Some("ALERT_NOT_OPEN")
     );
-    let alerts = app.store().fund_alerts(100).await.expect("alerts");
+    let alerts = app.fund_port().fund_alerts(100).await.expect("alerts");
     let record = alerts
         .iter()
         .find(|a| a.alert_id == alert_id)
@@ -1039,7 +1055,7 @@ async fn kpi_inputs_are_checked_and_the_published_totals_reproduce_the_rates() {
         Some("FUND_ROLE")
     );
     assert!(
-        app.store()
+        app.fund_port()
             .fund_inputs(None)
             .await
             .expect("none")
@@ -1082,7 +1098,7 @@ async fn kpi_inputs_are_checked_and_the_published_totals_reproduce_the_rates() {
         .enter_fund_input(&finance(), 2025, "security_grade", "良好", "", today)
         .await
         .expect("grade");
-    let listed = app.store().fund_inputs(Some(2025)).await.expect("list");
+    let listed = app.fund_port().fund_inputs(Some(2025)).await.expect("list");
     let who: Vec<(&str, &str, &str, Date)> = listed
         .iter()
         .map(|i| {
@@ -1120,7 +1136,7 @@ async fn kpi_inputs_are_checked_and_the_published_totals_reproduce_the_rates() {
         Some("INPUT_YEAR")
     );
     assert!(
-        app.store()
+        app.fund_port()
             .fund_inputs(Some(2024))
             .await
             .expect("none")
@@ -1153,8 +1169,7 @@ async fn kpi_inputs_are_checked_and_the_published_totals_reproduce_the_rates() {
 /// An employer with two members whose ¥10,000.00 bill for March 2026 was
 /// paid, and a ¥3,000.00 withdrawal paid to member 1: 提取率 30.00%.
 async fn small_centre(app: &App) {
-    let store = app.store();
-    store
+    app.collection_port()
         .register_employer(&EmployerRecord {
             employer_id: 10,
             uscc: "91320500MA1000010X".into(),
@@ -1182,7 +1197,7 @@ async fn small_centre(app: &App) {
         member_rate_ppm: None,
         enrolled_at_us: 1,
     };
-    store
+    app.collection_port()
         .enrol_members(
             &[
                 member(1, "320502199003071230"),
@@ -1192,7 +1207,7 @@ async fn small_centre(app: &App) {
         )
         .await
         .expect("enrol");
-    store
+    app.fund_port()
         .set_employer_branches(&[(10, "05".to_string())])
         .await
         .expect("branch");
@@ -1220,7 +1235,7 @@ async fn small_centre(app: &App) {
         employer_fen: anju_domain::Fen::new(2_500_00),
         member_fen: anju_domain::Fen::new(2_500_00),
     };
-    store
+    app.collection_port()
         .save_bill(&bill, &[line(1, 1), line(2, 2)])
         .await
         .expect("bill");
@@ -1238,7 +1253,12 @@ async fn small_centre(app: &App) {
         reference: "BK-1".into(),
         paid_via: anju_domain::access::Channel::Online,
     };
-    assert!(store.mark_bill_paid(100, &paid).await.expect("pay"));
+    assert!(
+        app.collection_port()
+            .mark_bill_paid(100, &paid)
+            .await
+            .expect("pay")
+    );
     let application = WithdrawalRecord {
         withdrawal_id: 20,
         member_id: 1,
@@ -1268,19 +1288,19 @@ async fn small_centre(app: &App) {
         verification: None,
         verified_by: None,
     };
-    store
+    app.withdrawal_port()
         .submit_withdrawal(&application, &[], false)
         .await
         .expect("submit");
     assert!(
-        store
+        app.withdrawal_port()
             .approve_withdrawal(20, WithdrawalStatus::Submitted, "reviewer-1", "")
             .await
             .expect("approve")
     );
     let entry_id = withdraw(app, "2026-05-02", "withdrawal-20", 1, 3_000_00).await;
     assert!(
-        store
+        app.withdrawal_port()
             .settle_withdrawal(20, true, "PAY-20", Some(entry_id))
             .await
             .expect("settle")

@@ -31,7 +31,7 @@ impl App {
         &self,
         entries: &[NewEntry],
     ) -> AppResult<Vec<(MemberId, Date)>> {
-        let runs = self.store().interest_runs().await?;
+        let runs = self.interest_port().interest_runs().await?;
         let Some(latest) = runs.first() else {
             return Ok(Vec::new());
         };
@@ -100,7 +100,7 @@ impl App {
         let mut adjusted = 0;
         loop {
             let page = self
-                .store()
+                .interest_port()
                 .rechecks_through(through, after, RECHECKS_PER_PAGE)
                 .await?;
             let Some(last) = page.last() else {
@@ -116,7 +116,9 @@ impl App {
                     adjusted += 1;
                 }
                 if clear {
-                    self.store().clear_recheck(r.member_id, r.from_day).await?;
+                    self.interest_port()
+                        .clear_recheck(r.member_id, r.from_day)
+                        .await?;
                 }
             }
         }
@@ -125,7 +127,7 @@ impl App {
     async fn try_close_interest(&self, member: MemberId, closing_day: Date) -> AppResult<Due> {
         self.ledger().member_balance(member).await?;
         let year = closing_day.interest_year();
-        let runs = self.store().interest_runs().await?;
+        let runs = self.interest_port().interest_runs().await?;
         if runs.iter().any(|r| r.end_year >= year.end_year()) {
             return Err(DomainError::new(
                 "INTEREST_YEAR_SETTLED",
@@ -133,7 +135,11 @@ impl App {
             )
             .into());
         }
-        for r in self.store().rechecks_between(member.0, member.0).await? {
+        for r in self
+            .interest_port()
+            .rechecks_between(member.0, member.0)
+            .await?
+        {
             self.interest().adjust_account(member, r.from_day).await?;
         }
         let rules = YearRules::of(self, year)?;
@@ -168,7 +174,7 @@ impl Interest<'_> {
     /// on, up to what its history says; returns the total adjusted.
     pub async fn adjust_account(self, member: MemberId, from_day: Date) -> AppResult<Due> {
         let mut finished: Vec<i32> = self
-            .store()
+            .interest_port()
             .interest_runs()
             .await?
             .into_iter()

@@ -31,7 +31,7 @@ async fn balance(app: &App, member: i64) -> Fen {
 }
 
 async fn gl(app: &App, code: &str) -> Fen {
-    let found = app.store().gl_balances().await.expect("gl");
+    let found = app.ledger_port().gl_balances().await.expect("gl");
     found
         .iter()
         .find(|g| g.gl_code == code)
@@ -61,7 +61,10 @@ async fn sign_flexible(app: &App, member: i64, on: &str) {
         mobile: "13800001234".to_string(),
         monthly_fen: anju_domain::Fen::new(50_000),
     };
-    app.store().save_agreement(&agreement).await.expect("sign");
+    app.case_port()
+        .save_agreement(&agreement)
+        .await
+        .expect("sign");
 }
 
 /// The worked example moved on one year, into 2025-26, when the subsidy applies.
@@ -182,7 +185,13 @@ async fn a_year_is_settled_only_after_it_ends_and_a_run_finishes_once_complete()
         .await
         .expect_err("refused");
     assert_eq!(err.code(), Some("INTEREST_YEAR_OPEN"));
-    assert!(app.store().interest_runs().await.expect("runs").is_empty());
+    assert!(
+        app.interest_port()
+            .interest_runs()
+            .await
+            .expect("runs")
+            .is_empty()
+    );
     let part = app
         .interest()
         .settle_interest(
@@ -199,11 +208,11 @@ async fn a_year_is_settled_only_after_it_ends_and_a_run_finishes_once_complete()
         .await
         .expect("part");
     assert!(!part.finished);
-    let runs = app.store().interest_runs().await.expect("runs");
+    let runs = app.interest_port().interest_runs().await.expect("runs");
     assert_eq!(runs[0].finished_on, None, "a stopped run is not finished");
     let rest = settle(&app, 2025).await;
     assert!(rest.finished);
-    let runs = app.store().interest_runs().await.expect("runs");
+    let runs = app.interest_port().interest_runs().await.expect("runs");
     assert_eq!(runs[0].finished_on, Some(d("2025-07-01")));
 }
 
@@ -256,7 +265,11 @@ async fn a_backdated_posting_is_adjusted_to_what_posting_in_order_gives() {
         (Some(172), Some(172 * 1_000_00))
     );
     assert_eq!(range.closing, range.lines.last().expect("line").balance);
-    let rechecks = late.store().rechecks_between(1, 1).await.expect("rechecks");
+    let rechecks = late
+        .interest_port()
+        .rechecks_between(1, 1)
+        .await
+        .expect("rechecks");
     assert_eq!(rechecks.len(), 1, "kept until the next run clears it");
     // The next settlement pays the same on both and clears the recheck.
     let a = settle(&in_order, 2026).await;
@@ -264,7 +277,7 @@ async fn a_backdated_posting_is_adjusted_to_what_posting_in_order_gives() {
     assert_eq!(a.interest, b.interest);
     assert_eq!(balance(&late, 1).await, balance(&in_order, 1).await);
     assert!(
-        late.store()
+        late.interest_port()
             .rechecks_between(1, 1)
             .await
             .expect("r")

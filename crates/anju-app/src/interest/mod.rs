@@ -162,7 +162,7 @@ impl App {
         let first = rules.year.first_day()?;
         let last = rules.year.last_day()?;
         let opening = self
-            .store()
+            .ledger_port()
             .member_balance_as_of(member, first.add_days(-1)?)
             .await?;
         let history = self.movements_in(member, first, through).await?;
@@ -198,7 +198,7 @@ impl App {
     /// Whether the member had signed a flexible-worker agreement by `day`.
     pub(crate) async fn is_flexible(&self, member: MemberId, day: Date) -> AppResult<bool> {
         Ok(!self
-            .store()
+            .interest_port()
             .flexible_members_between(member.0, member.0, day)
             .await?
             .is_empty())
@@ -214,7 +214,10 @@ impl App {
         let mut found = Vec::new();
         let mut cursor = None;
         loop {
-            let page = self.store().member_movements(member, cursor, 1_000).await?;
+            let page = self
+                .ledger_port()
+                .member_movements(member, cursor, 1_000)
+                .await?;
             for m in &page.items {
                 if m.value_date >= first && m.value_date <= last {
                     let amount = match m.side {

@@ -18,7 +18,7 @@ impl App {
         let mut sent = 0;
         loop {
             let users = self
-                .store()
+                .interest_port()
                 .member_users_after(after, USERS_PER_PAGE)
                 .await?;
             let Some((last, _)) = users.last() else {

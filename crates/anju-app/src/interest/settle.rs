@@ -104,7 +104,7 @@ impl App {
         let last = year.last_day()?;
         check_year_ended(year, today)?;
         let rules = YearRules::of(self, year)?;
-        self.store()
+        self.interest_port()
             .start_interest_run(year.end_year(), today)
             .await?;
         let previous = InterestYear::ending(year.end_year() - 1).last_day()?;
@@ -140,7 +140,7 @@ impl App {
         self.post_to_store(&pending, Vec::new()).await?;
         progress(run.accounts);
         let finished_now = self
-            .store()
+            .interest_port()
             .finish_interest_run(year.end_year(), today)
             .await?;
         run.adjusted += self.adjust_rechecks(last, true).await?;
@@ -157,15 +157,15 @@ impl App {
         after: i64,
         limit: u32,
     ) -> AppResult<Option<Page>> {
-        let states = self.store().member_states_after(after, limit).await?;
+        let states = self.batch_port().member_states_after(after, limit).await?;
         let (Some((first, _)), Some((last, _))) = (states.first(), states.last()) else {
             return Ok(None);
         };
         let (first, last) = (first.0, last.0);
-        let rechecks = self.store().rechecks_between(first, last).await?;
+        let rechecks = self.interest_port().rechecks_between(first, last).await?;
         let flexible = if rules.rules.flexible_subsidy_percent > 0 {
             let day = rules.year.last_day()?;
-            self.store()
+            self.interest_port()
                 .flexible_members_between(first, last, day)
                 .await?
         } else {
@@ -188,7 +188,7 @@ impl App {
     ) -> AppResult<Vec<NewEntry>> {
         run.accounts += page.states.len() as u64;
         let keys = [format!("{}-i", page.key), format!("{}-s", page.key)];
-        if !self.store().posted_keys(&keys).await?.is_empty() {
+        if !self.batch_port().posted_keys(&keys).await?.is_empty() {
             run.pages_already_settled += 1;
             return Ok(Vec::new());
         }
@@ -230,12 +230,12 @@ impl App {
 impl Interest<'_> {
     /// Every settlement run, newest year first.
     pub async fn interest_runs(self) -> AppResult<Vec<super::InterestRunRecord>> {
-        Ok(self.store().interest_runs().await?)
+        Ok(self.interest_port().interest_runs().await?)
     }
 
     /// Member accounts in all: the size of a settlement run.
     pub async fn count_member_accounts(self) -> AppResult<i64> {
-        Ok(self.store().count_member_accounts().await?)
+        Ok(self.interest_port().count_member_accounts().await?)
     }
 
     /// Settles `year` (credited on its 30 June) over every account; `today`

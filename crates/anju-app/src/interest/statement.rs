@@ -102,7 +102,7 @@ impl Interest<'_> {
         }
         self.ledger().member_balance(member).await?;
         let opening = self
-            .store()
+            .ledger_port()
             .member_balance_as_of(member, from.add_days(-1)?)
             .await?;
         let mut moves = self.movements_in(member, from, to).await?;

@@ -76,7 +76,7 @@ pub(super) async fn worked_example(app: &App, member: i64) {
 
 pub(super) async fn open(app: &App, members: std::ops::RangeInclusive<i64>) {
     let accounts: Vec<(MemberId, Date)> = members.map(|m| (MemberId(m), d("2024-06-01"))).collect();
-    app.store()
+    app.posting_port()
         .open_member_accounts(&accounts)
         .await
         .expect("open");
@@ -130,7 +130,7 @@ async fn the_worked_example_settles_to_885_60_and_once_only() {
         .await
         .expect("again");
     assert_eq!((again.pages_posted, again.pages_already_settled), (0, 1));
-    let gl = app.store().gl_balances().await.expect("gl");
+    let gl = app.ledger_port().gl_balances().await.expect("gl");
     let expense = gl.iter().find(|g| g.gl_code == "41101").expect("41101");
     assert_eq!(
         expense.debit,

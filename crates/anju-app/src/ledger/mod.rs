@@ -36,7 +36,7 @@ impl App {
             rechecks,
             ..PostOptions::default()
         };
-        Ok(self.store().post_entries(entries, &options).await?)
+        Ok(self.posting_port().post_entries(entries, &options).await?)
     }
 
     async fn day_book_mismatches(
@@ -46,7 +46,7 @@ impl App {
         // The last day a date can be: every value date is before it.
         let far = anju_domain::Date::from_ymd(2199, 12, 31)?;
         let days: std::collections::BTreeMap<String, Fen> = self
-            .store()
+            .fund_port()
             .gl_totals_before(far)
             .await?
             .into_iter()
@@ -96,7 +96,7 @@ impl Ledger<'_> {
     /// Reverses (冲正) a posted entry: every line on the other side, same value date.
     pub async fn reverse_entry(self, id: EntryId, key: IdempotencyKey) -> AppResult<Posted> {
         let stored =
-            self.store().entry(id).await?.ok_or_else(|| {
+            self.ledger_port().entry(id).await?.ok_or_else(|| {
                 DomainError::new("ENTRY_NOT_FOUND", format!("凭证 {} 不存在", id.0))
             })?;
         let reversal = NewEntry::reversal_of(stored.id, &stored.entry, key)?;
@@ -104,12 +104,12 @@ impl Ledger<'_> {
     }
 
     pub async fn open_member_accounts(self, accounts: &[(MemberId, Date)]) -> AppResult<()> {
-        Ok(self.store().open_member_accounts(accounts).await?)
+        Ok(self.posting_port().open_member_accounts(accounts).await?)
     }
 
     /// The member's account state, or none when no account is open.
     pub async fn member_account(self, member: MemberId) -> AppResult<Option<MemberBalance>> {
-        Ok(self.store().member_balance(member).await?)
+        Ok(self.ledger_port().member_balance(member).await?)
     }
 
     pub async fn member_balance(self, member: MemberId) -> AppResult<MemberBalance> {
@@ -119,7 +119,10 @@ impl Ledger<'_> {
     }
 
     pub async fn member_balance_as_of(self, member: MemberId, date: Date) -> AppResult<Fen> {
-        Ok(self.store().member_balance_as_of(member, date).await?)
+        Ok(self
+            .ledger_port()
+            .member_balance_as_of(member, date)
+            .await?)
     }
 
     pub async fn member_movements(
@@ -128,7 +131,10 @@ impl Ledger<'_> {
         after: Option<MovementCursor>,
         limit: u32,
     ) -> AppResult<MovementPage> {
-        Ok(self.store().member_movements(member, after, limit).await?)
+        Ok(self
+            .ledger_port()
+            .member_movements(member, after, limit)
+            .await?)
     }
 
     /// The newest `count` movements, newest first. Walks the member's pages in
@@ -143,7 +149,7 @@ impl Ledger<'_> {
         let mut cursor = None;
         loop {
             let page = self
-                .store()
+                .ledger_port()
                 .member_movements(member, cursor, MOVEMENT_PAGE)
                 .await?;
             for movement in page.items {
@@ -162,15 +168,15 @@ impl Ledger<'_> {
 
     /// Every GL account's debit and credit totals (the trial balance's rows).
     pub async fn gl_balances(self) -> AppResult<Vec<GlBalance>> {
-        Ok(self.store().gl_balances().await?)
+        Ok(self.ledger_port().gl_balances().await?)
     }
 
     /// The store's invariants, the loan book against GL 121 + 122 and the
     /// day book (what statements read) against the GL balance rows.
     pub async fn check_ledger(self) -> AppResult<LedgerCheck> {
-        let mut check = self.store().check_ledger().await?;
-        let book = self.store().loan_book().await?;
-        let balances = self.store().gl_balances().await?;
+        let mut check = self.ledger_port().check_ledger().await?;
+        let book = self.loan_port().loan_book().await?;
+        let balances = self.ledger_port().gl_balances().await?;
         check.day_book_mismatches = self.day_book_mismatches(&balances).await?;
         let gl: i64 = balances
             .iter()

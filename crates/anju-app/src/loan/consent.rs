@@ -14,7 +14,7 @@ impl App {
     /// Co-borrowers who have not yet consented, by member id.
     pub(super) async fn consent_pending(&self, loan_id: i64) -> AppResult<Vec<i64>> {
         Ok(self
-            .store()
+            .loan_port()
             .loan_consents(loan_id)
             .await?
             .into_iter()
@@ -33,7 +33,7 @@ impl App {
             loan.loan_id, loan.amount_fen, loan.months
         );
         for member in pending {
-            if let Ok(users) = self.store().users_of_member(member).await {
+            if let Ok(users) = self.withdrawal_port().users_of_member(member).await {
                 for user in users {
                     // A message that cannot be sent must not undo the application.
                     let _ = self
@@ -67,7 +67,10 @@ impl App {
             .into());
         }
         if loan.status != LoanStatus::Submitted
-            || !self.store().consent_to_loan(loan_id, member, today).await?
+            || !self
+                .loan_port()
+                .consent_to_loan(loan_id, member, today)
+                .await?
         {
             return Err(state_changed(loan_id));
         }
@@ -97,7 +100,7 @@ impl Loans<'_> {
     /// Loans naming `member_id` as a co-borrower that wait for their consent.
     pub async fn consents_awaited(self, member_id: i64) -> AppResult<Vec<LoanRecord>> {
         let mut awaited = Vec::new();
-        for loan in self.store().loans_of(member_id).await? {
+        for loan in self.loan_port().loans_of(member_id).await? {
             if loan.status == LoanStatus::Submitted
                 && self
                     .consent_pending(loan.loan_id)

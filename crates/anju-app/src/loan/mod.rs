@@ -125,7 +125,7 @@ impl App {
             return Err(DomainError::new("REQUEST_KEY_REQUIRED", "缺少申请编号").into());
         }
         if let Some(found) = self
-            .store()
+            .loan_port()
             .loan_by_key(member_id, &application.request_key)
             .await?
         {
@@ -151,7 +151,7 @@ impl App {
             .into());
         }
         let record = new_record(
-            self.store().reserve_ids(1),
+            self.posting_port().reserve_ids(1),
             member_id,
             (&principal.login, actor.channel),
             &application,
@@ -164,7 +164,9 @@ impl App {
                 .second_approval_above,
             today,
         );
-        self.store().save_loan(&record, &assessment.parties).await?;
+        self.loan_port()
+            .save_loan(&record, &assessment.parties)
+            .await?;
         self.ask_co_borrowers(&record).await;
         Ok(record)
     }
@@ -347,11 +349,10 @@ impl App {
             .iter()
             .map(|r| installment_record(loan.loan_id, r, today))
             .collect::<AppResult<_>>()?;
-        let store = self.store();
-        store
+        self.loan_port()
             .replace_schedule(loan.loan_id, 1, &installments)
             .await?;
-        store
+        self.loan_port()
             .add_loan_rate(loan.loan_id, today, loan.rate_ppm.ppm(), "合同利率")
             .await?;
         loan.status = LoanStatus::Active;
@@ -361,7 +362,7 @@ impl App {
         // The move to active sets the outstanding principal to the amount.
         loan.outstanding_fen = loan.amount_fen;
         self.save_move(loan, LoanStatus::Contracted).await?;
-        store
+        self.loan_port()
             .add_loan_events(&[LoanEventRecord {
                 loan_id: loan.loan_id,
                 event_key: "disbursed".into(),
@@ -381,16 +382,19 @@ impl App {
     async fn save_move(&self, loan: &LoanRecord, from: LoanStatus) -> AppResult<LoanRecord> {
         let mut loan = loan.clone();
         loan.updated_at_us = anju_store::now_micros();
-        if !self.store().update_loan(&loan, from).await? {
+        if !self.loan_port().update_loan(&loan, from).await? {
             return Err(state_changed(loan.loan_id));
         }
         Ok(loan)
     }
 
     async fn loan_member(&self, member_id: i64) -> AppResult<anju_store::MemberRecord> {
-        self.store().member(member_id).await?.ok_or_else(|| {
-            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
-        })
+        self.collection_port()
+            .member(member_id)
+            .await?
+            .ok_or_else(|| {
+                DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
+            })
     }
 
     /// The borrower and each co-borrower found by ID number.
@@ -406,7 +410,7 @@ impl App {
             }
             let id = IdCardNo::parse(card)?;
             let member = self
-                .store()
+                .collection_port()
                 .member_by_id_card(id.as_str())
                 .await?
                 .ok_or_else(|| {
@@ -454,7 +458,7 @@ impl App {
             .filter(|m| m.side == anju_domain::ledger::Side::Credit)
             .collect();
         let entry_ids: Vec<i64> = credits.iter().map(|m| m.entry_id.0).collect();
-        let bills = self.store().bills_paid_by(&entry_ids).await?;
+        let bills = self.loan_port().bills_paid_by(&entry_ids).await?;
         let mut months = Vec::with_capacity(credits.len());
         for credit in credits {
             let bill = bills
@@ -480,7 +484,7 @@ impl App {
     }
 
     async fn tell_borrower(&self, loan: &LoanRecord, title: &str, body: &str) {
-        let users = match self.store().users_of_member(loan.member_id).await {
+        let users = match self.withdrawal_port().users_of_member(loan.member_id).await {
             Ok(users) => users,
             Err(_) => return,
         };
@@ -519,7 +523,7 @@ impl Loans<'_> {
             .await?;
         let grade = found.grade;
         let ids: Vec<i64> = parties.iter().map(|p| p.0).collect();
-        let (outstanding_loans, loans_ever) = self.store().loan_counts(&ids).await?;
+        let (outstanding_loans, loans_ever) = self.loan_port().loan_counts(&ids).await?;
         let facts = BorrowerFacts {
             account_active: member.status == MemberStatus::Active,
             // A remote borrower's months are those the contributing centre
@@ -531,7 +535,7 @@ impl Loans<'_> {
             outstanding_loans,
             loans_ever,
             blacklisted: self
-                .store()
+                .withdrawal_port()
                 .blacklist_entry(&member.id_card, today)
                 .await?
                 .map(|b| b.reason),
@@ -720,7 +724,7 @@ impl Loans<'_> {
     }
 
     pub async fn loan(self, loan_id: i64) -> AppResult<LoanRecord> {
-        self.store().loan(loan_id).await?.ok_or_else(|| {
+        self.loan_port().loan(loan_id).await?.ok_or_else(|| {
             DomainError::new("LOAN_NOT_FOUND", format!("贷款 {loan_id} 不存在")).into()
         })
     }
@@ -732,7 +736,7 @@ impl Loans<'_> {
             Some(p) if p.role.is_staff() => Ok(loan),
             Some(p) if p.role == Role::Member => {
                 let mine = match p.member_id {
-                    Some(m) => self.store().loans_of(m).await?,
+                    Some(m) => self.loan_port().loans_of(m).await?,
                     None => Vec::new(),
                 };
                 if mine.iter().any(|l| l.loan_id == loan_id) {
@@ -747,23 +751,23 @@ impl Loans<'_> {
 
     /// The loan's repayment schedule, installment by installment.
     pub async fn installments(self, loan_id: i64) -> AppResult<Vec<InstallmentRecord>> {
-        Ok(self.store().installments(loan_id).await?)
+        Ok(self.loan_port().installments(loan_id).await?)
     }
 
     pub async fn loans_of(self, member_id: i64) -> AppResult<Vec<LoanRecord>> {
-        Ok(self.store().loans_of(member_id).await?)
+        Ok(self.loan_port().loans_of(member_id).await?)
     }
 
     /// The member's list of loans (those they are on, newest first), each
     /// with its next installment not paid in full: two reads for the list,
     /// not one per loan.
     pub async fn loan_list(self, member_id: i64) -> AppResult<Vec<LoanListItem>> {
-        let loans = self.store().loans_of(member_id).await?;
+        let loans = self.loan_port().loans_of(member_id).await?;
         let ids: Vec<i64> = loans.iter().map(|l| l.loan_id).collect();
         let mut next_unpaid: HashMap<i64, InstallmentRecord> = HashMap::new();
         // The rows come by loan then period, so a loan's first unpaid one
         // is its next.
-        for i in self.store().installments_of(&ids).await? {
+        for i in self.loan_port().installments_of(&ids).await? {
             if i.status != InstallmentStatus::Paid {
                 next_unpaid.entry(i.loan_id).or_insert(i);
             }
@@ -778,14 +782,14 @@ impl Loans<'_> {
     }
 
     pub async fn loan_queue(self, status: LoanStatus) -> AppResult<Vec<LoanRecord>> {
-        Ok(self.store().loans_in(status, 200).await?)
+        Ok(self.loan_port().loans_in(status, 200).await?)
     }
 
     /// The member borrows here with the month taken from the HPF balance
     /// (委托扣划) on an active loan.
     pub async fn has_entrusted_loan(self, member_id: i64) -> AppResult<bool> {
         Ok(self
-            .store()
+            .loan_port()
             .loans_of(member_id)
             .await?
             .iter()
@@ -793,7 +797,7 @@ impl Loans<'_> {
     }
 
     pub async fn has_hpf_loan(self, member_id: i64) -> AppResult<bool> {
-        Ok(self.store().loan_counts(&[member_id]).await?.0 > 0)
+        Ok(self.loan_port().loan_counts(&[member_id]).await?.0 > 0)
     }
 }
 
@@ -1092,8 +1096,7 @@ pub struct LoanAccount {
 
 impl App {
     async fn loan_account_of(&self, loan: LoanRecord, today: Date) -> AppResult<LoanAccount> {
-        let store = self.store();
-        let installments = store.installments(loan.loan_id).await?;
+        let installments = self.loan_port().installments(loan.loan_id).await?;
         let markup = self
             .policy()
             .at(today)?
@@ -1115,14 +1118,15 @@ impl App {
             .find(|i| i.status == InstallmentStatus::Due)
             .cloned();
         let commercial_schedule = commercial_schedule(&loan)?;
-        let rates = store
+        let rates = self
+            .loan_port()
             .loan_rates(loan.loan_id)
             .await?
             .into_iter()
             .map(|(d, ppm, why)| Ok((d, RatePpm::new(ppm)?, why)))
             .collect::<AppResult<_>>()?;
         Ok(LoanAccount {
-            events: store.loan_events(loan.loan_id).await?,
+            events: self.loan_port().loan_events(loan.loan_id).await?,
             loan,
             installments,
             rates,
@@ -1170,7 +1174,7 @@ impl Loans<'_> {
     ) -> AppResult<Vec<LoanAccount>> {
         staff_of(actor, duties::LOAN_RISK)?;
         let mut list = Vec::new();
-        for loan in self.store().overdue_loans(500).await? {
+        for loan in self.loan_port().overdue_loans(500).await? {
             list.push(self.loan_account_of(loan, today).await?);
         }
         Ok(list)

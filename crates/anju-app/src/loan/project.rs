@@ -42,7 +42,11 @@ impl App {
         today: Date,
     ) -> AppResult<LoanRecord> {
         let staff = staff_of(actor, duties::REVIEWERS)?;
-        if let Some(found) = self.store().loan_by_key(0, a.request_key.trim()).await? {
+        if let Some(found) = self
+            .loan_port()
+            .loan_by_key(0, a.request_key.trim())
+            .await?
+        {
             return Ok(found);
         }
         check_project(a)?;
@@ -54,7 +58,7 @@ impl App {
             .loan_rule
             .value
             .second_approval_above;
-        let id = self.store().reserve_ids(1);
+        let id = self.posting_port().reserve_ids(1);
         let record = project_record(
             id,
             a,
@@ -64,7 +68,7 @@ impl App {
             second_above,
             today,
         );
-        self.store().save_loan(&record, &[]).await?;
+        self.loan_port().save_loan(&record, &[]).await?;
         Ok(record)
     }
 }

@@ -166,7 +166,7 @@ impl App {
             .map(|(loan, _)| loan.member_id)
             .collect();
         let available: std::collections::HashMap<i64, i64> = self
-            .store()
+            .withdrawal_port()
             .available_balances(&members)
             .await?
             .into_iter()
@@ -234,7 +234,7 @@ impl App {
             installments.extend(c.installments);
             events.extend(c.events);
         }
-        self.store()
+        self.loan_port()
             .save_run_page(&loans, &installments, &events)
             .await?;
         // settle_if_repaid reads the loan again and settles only what is
@@ -251,12 +251,12 @@ impl Loans<'_> {
     pub async fn run_repayments(self, today: Date) -> AppResult<RunSummary> {
         let rules = self.policy().at(today)?.loan_rule.value;
         let mut summary = RunSummary::default();
-        let mut page = self.store().loans_due(today, 0, RUN_PAGE_LOANS).await?;
+        let mut page = self.loan_port().loans_due(today, 0, RUN_PAGE_LOANS).await?;
         while let Some(last) = page.last() {
             let after = last.0.loan_id;
             let collections = self.collect_page(&page, &rules, today).await?;
             let (next, written) = tokio::join!(
-                self.store().loans_due(today, after, RUN_PAGE_LOANS),
+                self.loan_port().loans_due(today, after, RUN_PAGE_LOANS),
                 self.write_page(collections, today, &mut summary)
             );
             written?;

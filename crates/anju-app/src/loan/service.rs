@@ -72,7 +72,7 @@ impl App {
             return Err(DomainError::new("REQUEST_KEY_REQUIRED", "缺少申请编号").into());
         }
         if self
-            .store()
+            .loan_port()
             .loan_events(id)
             .await?
             .iter()
@@ -88,7 +88,7 @@ impl App {
                 DomainError::new("LOAN_OVERDUE_FIRST", "请先归还逾期款项，再办理提前还款").into(),
             );
         }
-        let rows = self.store().installments(id).await?;
+        let rows = self.loan_port().installments(id).await?;
         if rows
             .iter()
             .any(|r| r.status != InstallmentStatus::Paid && r.due_date <= today)
@@ -151,7 +151,7 @@ impl App {
                 format!("部分提前还款，{}", choice_name(request.choice))
             },
         };
-        self.store()
+        self.loan_port()
             .apply_prepayment(&event, from, &schedule)
             .await?;
         loan = self.loans().loan(id).await?;
@@ -180,7 +180,7 @@ impl App {
                 .into());
             }
             let balance = self
-                .store()
+                .withdrawal_port()
                 .available_balances(&[loan.member_id])
                 .await?
                 .first()
@@ -228,7 +228,7 @@ impl App {
     ) -> AppResult<()> {
         let performing = Fen::new(loan.outstanding_fen.get() - loan.overdue_principal_fen.get());
         if let Some((from, rows)) = rescheduled(loan, open, anchor, choice, performing)? {
-            self.store()
+            self.loan_port()
                 .replace_schedule(loan.loan_id, from, &rows)
                 .await?;
         }
@@ -243,10 +243,12 @@ impl App {
         today: Date,
     ) -> AppResult<LoanRecord> {
         let mut loan = self.loans().loan(loan_id).await?;
-        let open =
-            self.store().installments(loan_id).await?.iter().any(|r| {
-                r.status != InstallmentStatus::Paid && r.principal_fen > r.paid_principal_fen
-            });
+        let open = self
+            .loan_port()
+            .installments(loan_id)
+            .await?
+            .iter()
+            .any(|r| r.status != InstallmentStatus::Paid && r.principal_fen > r.paid_principal_fen);
         if loan.status != LoanStatus::Active
             || loan.outstanding_fen != anju_domain::Fen::ZERO
             || open
@@ -258,7 +260,7 @@ impl App {
         loan.settled_on = Some(today);
         loan.release_certificate = Some(self.sign_certificate(&loan, today).await?);
         let loan = self.save_move(&loan, LoanStatus::Active).await?;
-        self.store()
+        self.loan_port()
             .add_loan_events(&[LoanEventRecord {
                 loan_id,
                 event_key: "settled".into(),
@@ -300,7 +302,7 @@ impl App {
             .map_err(|e| DomainError::new("KEY_GENERATION", format!("无法生成签名密钥：{e}")))?;
         let candidate = SigningKey::from_bytes(&seed);
         let (secret, _) = self
-            .store()
+            .loan_port()
             .signing_key(
                 SIGNING_KEY_ID,
                 (&seed, candidate.verifying_key().as_bytes()),
@@ -314,7 +316,7 @@ impl App {
     }
 
     async fn reprice(&self, mut loan: LoanRecord, rate: RatePpm, today: Date) -> AppResult<()> {
-        let rows = self.store().installments(loan.loan_id).await?;
+        let rows = self.loan_port().installments(loan.loan_id).await?;
         let open: Vec<&InstallmentRecord> = rows
             .iter()
             .filter(|r| r.status == InstallmentStatus::Due)
@@ -330,11 +332,10 @@ impl App {
         self.reschedule(&loan, &open, anchor, AfterPrepayment::LowerInstallment)
             .await?;
         self.save_move(&loan, LoanStatus::Active).await?;
-        let store = self.store();
-        store
+        self.loan_port()
             .add_loan_rate(loan.loan_id, today, rate.ppm(), "1月1日按新利率重定价")
             .await?;
-        store
+        self.loan_port()
             .add_loan_events(&[LoanEventRecord {
                 loan_id: loan.loan_id,
                 event_key: format!("repriced-{today}"),
@@ -401,7 +402,7 @@ impl Loans<'_> {
         let mut summary = RepricingSummary::default();
         let mut after = 0;
         loop {
-            let page = self.store().active_loans_after(after, 1_000).await?;
+            let page = self.loan_port().active_loans_after(after, 1_000).await?;
             let Some(last) = page.last() else { break };
             after = last.loan_id;
             for loan in page {
@@ -427,8 +428,8 @@ impl Loans<'_> {
     /// K12 异地贷款发放率 and K13 个人贷款逾期率 with their parts:
     /// (remote issued, issued, overdue principal, loan balance).
     pub async fn loan_indicators(self, from: Date, to: Date) -> AppResult<LoanIndicators> {
-        let issued = self.store().loans_issued(from, to).await?;
-        let book = self.store().loan_book().await?;
+        let issued = self.loan_port().loans_issued(from, to).await?;
+        let book = self.loan_port().loan_book().await?;
         Ok(LoanIndicators { issued, book })
     }
 }

@@ -99,7 +99,7 @@ async fn centre_with(dir: &tempfile::TempDir, registers: Arc<SimulatedRegistries
         record(2, "320502199205101223"),
         record(3, "320502199507153010"),
     ];
-    app.store()
+    app.collection_port()
         .enrol_members(&members, d("2024-07-01"))
         .await
         .expect("enrol");
@@ -169,7 +169,7 @@ async fn disbursed(app: &App, m: i64, a: LoanApplication, day: Date) -> LoanReco
 }
 
 async fn gl(app: &App, code: &str, day: &str) -> i64 {
-    app.store()
+    app.ledger_port()
         .gl_net_as_of(code, d(day))
         .await
         .expect("gl")
@@ -250,7 +250,11 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
         anju_domain::Fen::new(yuan("300000.00").get())
     );
     assert_eq!(gl(&app, "121", "2026-11-29").await, yuan("300000.00").get());
-    let rows = app.store().installments(loan.loan_id).await.expect("rows");
+    let rows = app
+        .loan_port()
+        .installments(loan.loan_id)
+        .await
+        .expect("rows");
     assert_eq!(rows.len(), 240);
     assert_eq!(rows[0].due_date, d("2026-12-29"));
     let sum: i64 = rows.iter().map(|r| r.principal_fen.get()).sum();
@@ -266,7 +270,7 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
 
     // `anju check` ties the loan book to GL 121 + 122.
     assert!(app.ledger().check_ledger().await.expect("check").is_ok());
-    app.store()
+    app.loan_port()
         .adjust_outstanding(active.loan_id, 1)
         .await
         .expect("corrupt");
@@ -400,7 +404,7 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
     let app = centre(&dir).await;
     let loan = disbursed(&app, 1, application("k", "300000.00", 240), d("2026-11-29")).await;
     let id = loan.loan_id;
-    let rows = app.store().installments(id).await.expect("rows");
+    let rows = app.loan_port().installments(id).await.expect("rows");
 
     let first = app
         .loans()
@@ -522,7 +526,11 @@ async fn a_partial_deduction_pays_interest_first_and_the_rest_is_overdue() {
     let mut a = application("k", "100000.00", 120);
     a.repay_card = HALF_CARD.into();
     let loan = disbursed(&app, 1, a, d("2026-11-29")).await;
-    let rows = app.store().installments(loan.loan_id).await.expect("rows");
+    let rows = app
+        .loan_port()
+        .installments(loan.loan_id)
+        .await
+        .expect("rows");
     let run = app
         .loans()
         .run_repayments(d("2026-12-29"))
@@ -532,7 +540,11 @@ async fn a_partial_deduction_pays_interest_first_and_the_rest_is_overdue() {
     let half = (rows[0].principal_fen.get() + rows[0].interest_fen.get()) / 2;
     assert_eq!(run.collected_fen, half);
     assert_eq!(run.interest_fen, rows[0].interest_fen.get());
-    let after = app.store().installments(loan.loan_id).await.expect("rows");
+    let after = app
+        .loan_port()
+        .installments(loan.loan_id)
+        .await
+        .expect("rows");
     assert_eq!(after[0].status, InstallmentStatus::Overdue);
     assert_eq!(
         after[0].paid_principal_fen.get(),
@@ -601,7 +613,7 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
         .run_repayments(d("2026-12-29"))
         .await
         .expect("run");
-    let before = app.store().installments(id).await.expect("rows");
+    let before = app.loan_port().installments(id).await.expect("rows");
     let prepay = PrepaymentRequest {
         request_key: "p1".into(),
         amount: yuan("100000.00"),
@@ -613,7 +625,7 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
         .prepay_loan(&member(1), id, prepay.clone(), d("2026-12-29"))
         .await
         .expect("prepay");
-    let rows = app.store().installments(id).await.expect("rows");
+    let rows = app.loan_port().installments(id).await.expect("rows");
     assert!(rows.len() < before.len(), "a shorter term");
     assert!(
         rows[1].principal_fen.get() + rows[1].interest_fen.get()
@@ -787,7 +799,7 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
     assert_eq!(run.paid_in_full, 1);
     let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
-    let book = app.store().loan_book().await.expect("book");
+    let book = app.loan_port().loan_book().await.expect("book");
     assert_eq!(
         book.outstanding_fen,
         anju_domain::Fen::ZERO,
@@ -853,7 +865,11 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
     // vouchers again under the same keys: replayed, nothing new.
     let posted = entries(&app).await;
     for loan in [&paying, &failing] {
-        let mut rows = app.store().installments(loan.loan_id).await.expect("rows");
+        let mut rows = app
+            .loan_port()
+            .installments(loan.loan_id)
+            .await
+            .expect("rows");
         rows.truncate(1);
         rows[0].status = InstallmentStatus::Due;
         rows[0].paid_principal_fen = anju_domain::Fen::ZERO;
@@ -879,7 +895,7 @@ async fn a_page_posts_one_voucher_per_business_type_and_replays_after_a_lost_wri
             cumulative_overdue: 0,
             last_run_on: d("2026-12-28"),
         };
-        app.store()
+        app.loan_port()
             .save_run_page(&[undo], &rows, &[])
             .await
             .expect("undo the write");
@@ -1215,7 +1231,7 @@ async fn a_month_paid_late_breaks_the_run_of_contributions() {
     // September's payment reversed (错缴更正): it paid nothing for its month.
     let september = &bills[4];
     assert!(
-        app.store()
+        app.case_port()
             .mark_bill_reversed(september.bill_id, september.paid_entry_id.expect("entry"))
             .await
             .expect("reverse")

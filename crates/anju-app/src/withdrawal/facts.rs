@@ -141,7 +141,11 @@ impl App {
             sources: Vec::new(),
         };
         let mut silent = Vec::new();
-        for holder in self.store().evidence_holders(kind, number).await? {
+        for holder in self
+            .withdrawal_port()
+            .evidence_holders(kind, number)
+            .await?
+        {
             let Ok(other) = IdCardNo::parse(&holder) else {
                 continue;
             };
@@ -240,11 +244,15 @@ impl App {
     /// Rent drawn (or held) in the window by a person, if they are a member
     /// of this centre (nothing otherwise).
     async fn rent_drawn_by(&self, id_card: &IdCardNo, window: &RentWindow) -> AppResult<Fen> {
-        let Some(member) = self.store().member_by_id_card(id_card.as_str()).await? else {
+        let Some(member) = self
+            .collection_port()
+            .member_by_id_card(id_card.as_str())
+            .await?
+        else {
             return Ok(Fen::ZERO);
         };
         let stats = self
-            .store()
+            .withdrawal_port()
             .withdrawal_stats(member.member_id, "07", window.year_from, window.from)
             .await?;
         Ok(stats.rent_recent_fen)

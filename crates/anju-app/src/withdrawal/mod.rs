@@ -120,9 +120,12 @@ fn rent_window_start(today: Date, months: i64) -> AppResult<Date> {
 
 impl App {
     async fn member_for_withdrawal(&self, member_id: i64) -> AppResult<MemberRecord> {
-        self.store().member(member_id).await?.ok_or_else(|| {
-            DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
-        })
+        self.collection_port()
+            .member(member_id)
+            .await?
+            .ok_or_else(|| {
+                DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
+            })
     }
 
     async fn withdrawal_facts(
@@ -141,7 +144,7 @@ impl App {
         let year_from = Date::from_ymd(today.year(), 1, 1)?;
         let window_from = rent_window_start(today, request.months)?;
         let stats = self
-            .store()
+            .withdrawal_port()
             .withdrawal_stats(member.member_id, &reason.code, year_from, window_from)
             .await?;
         let household = self
@@ -156,7 +159,9 @@ impl App {
             .await?;
         let (evidence_used, evidence_drawn) = match (&request.evidence_no, reason.evidence) {
             (Some(no), kind) if kind != EvidenceKind::None => {
-                self.store().evidence_usage(kind, no.trim()).await?
+                self.withdrawal_port()
+                    .evidence_usage(kind, no.trim())
+                    .await?
             }
             _ => (false, 0),
         };
@@ -179,7 +184,7 @@ impl App {
             _ => None,
         };
         let blacklisted = self
-            .store()
+            .withdrawal_port()
             .blacklist_entry(&member.id_card, today)
             .await?
             .map(|b| {
@@ -190,12 +195,19 @@ impl App {
             });
         let facts = MemberFacts {
             status: member.status,
-            status_since: self.store().member_status_on(member.member_id).await?,
+            status_since: self
+                .withdrawal_port()
+                .member_status_on(member.member_id)
+                .await?,
             balance,
             held: stats.held_fen,
             born: id_card.birth_date()?,
             male: id_card.is_male(),
-            flexible: self.store().agreement(member.member_id).await?.is_some(),
+            flexible: self
+                .case_port()
+                .agreement(member.member_id)
+                .await?
+                .is_some(),
             blacklisted,
             home: household.home,
             has_hpf_loan: self.loans().has_hpf_loan(member.member_id).await?,
@@ -220,7 +232,7 @@ impl App {
     ) -> AppResult<WithdrawalRecord> {
         let principal = acting_for(actor, member_id)?;
         if let Some(found) = self
-            .store()
+            .withdrawal_port()
             .withdrawal_by_key(member_id, &application.request_key)
             .await?
         {
@@ -234,7 +246,7 @@ impl App {
         let policy = self.policy().at(today)?;
         let reason = policy.withdrawal_reason(&request.reason)?.clone();
         let counter = principal.role != Role::Member;
-        let id = self.store().reserve_ids(1);
+        let id = self.posting_port().reserve_ids(1);
         let documents = checked_documents(
             id,
             &reason,
@@ -290,7 +302,7 @@ impl App {
             verified_by: None,
         };
         let claim = record.evidence_no.is_some() && !reason.family_shared;
-        self.store()
+        self.withdrawal_port()
             .submit_withdrawal(&record, &documents, claim)
             .await?;
         if counter && !record.needs_second {
@@ -314,7 +326,7 @@ impl App {
             return Err(DomainError::new("REASON_REQUIRED", "请写明核验所见的证明材料").into());
         }
         let record = self
-            .store()
+            .withdrawal_port()
             .withdrawal(id)
             .await?
             .ok_or_else(|| not_found(id))?;
@@ -330,7 +342,7 @@ impl App {
             staff.display_name, staff.login
         );
         if !self
-            .store()
+            .withdrawal_port()
             .verify_withdrawal(id, &staff.login, &line)
             .await?
         {
@@ -348,7 +360,7 @@ impl App {
     ) -> AppResult<WithdrawalRecord> {
         let staff = staff_of(actor)?;
         if !self
-            .store()
+            .withdrawal_port()
             .move_withdrawal(
                 id,
                 WithdrawalStatus::Submitted,
@@ -361,7 +373,7 @@ impl App {
             return Err(state_changed(id));
         }
         let record = self
-            .store()
+            .withdrawal_port()
             .withdrawal(id)
             .await?
             .ok_or_else(|| not_found(id))?;
@@ -384,7 +396,7 @@ impl App {
             return Err(DomainError::new("NOT_A_REVIEWER", "复核须由审核员办理").into());
         }
         let record = self
-            .store()
+            .withdrawal_port()
             .withdrawal(id)
             .await?
             .ok_or_else(|| not_found(id))?;
@@ -409,7 +421,7 @@ impl App {
             return Err(DomainError::new("REASON_REQUIRED", "请填写不予提取的理由").into());
         }
         let record = self
-            .store()
+            .withdrawal_port()
             .withdrawal(id)
             .await?
             .ok_or_else(|| not_found(id))?;
@@ -418,7 +430,7 @@ impl App {
             record.status,
             WithdrawalStatus::Submitted | WithdrawalStatus::Prepared
         ) || !self
-            .store()
+            .withdrawal_port()
             .move_withdrawal(
                 id,
                 record.status,
@@ -456,7 +468,7 @@ impl App {
             .into());
         }
         if !self
-            .store()
+            .withdrawal_port()
             .approve_withdrawal(id, WithdrawalStatus::Prepared, login, note)
             .await?
         {
@@ -489,7 +501,7 @@ impl App {
                 // Nothing was paid: release the hold rather than keep it
                 // for money that never left.
                 let why = format!("入账未成功：{e}");
-                self.store()
+                self.withdrawal_port()
                     .settle_withdrawal(id, false, &why, None)
                     .await?;
                 return Err(e);
@@ -532,7 +544,7 @@ impl App {
             },
             Err(e) => {
                 let note = format!("付款结果待确认：{e}");
-                self.store()
+                self.withdrawal_port()
                     .mark_payout_pending(id, entry_id.0, amount.get(), &note)
                     .await?;
                 return self.withdrawals().withdrawal(id).await;
@@ -541,7 +553,7 @@ impl App {
         if !receipt.accepted {
             let key = IdempotencyKey::parse(&format!("withdrawal-{id}-returned"))?;
             self.ledger().reverse_entry(entry_id, key).await?;
-            self.store()
+            self.withdrawal_port()
                 .settle_withdrawal(
                     id,
                     false,
@@ -553,7 +565,7 @@ impl App {
             self.tell_member(&failed).await;
             return Ok(failed);
         }
-        self.store()
+        self.withdrawal_port()
             .settle_withdrawal(id, true, &receipt.reference, Some(entry_id.0))
             .await?;
         if record.closes_account {
@@ -565,7 +577,7 @@ impl App {
                 wage_fen: None,
                 on: Some(today),
             };
-            self.store().update_member(&change).await?;
+            self.collection_port().update_member(&change).await?;
         }
         let paid = self.withdrawals().withdrawal(id).await?;
         self.tell_member(&paid).await;
@@ -597,7 +609,11 @@ impl App {
             ),
             _ => return,
         };
-        if let Ok(users) = self.store().users_of_member(record.member_id).await {
+        if let Ok(users) = self
+            .withdrawal_port()
+            .users_of_member(record.member_id)
+            .await
+        {
             for user in users {
                 let _ = self.access().notify(user, "withdrawal", title, &body).await;
             }
@@ -622,7 +638,7 @@ impl App {
         if entry.expires_on <= entry.listed_on {
             return Err(DomainError::new("BLACKLIST_PERIOD", "失效日期须晚于列入日期").into());
         }
-        Ok(self.store().add_blacklist(entry).await?)
+        Ok(self.withdrawal_port().add_blacklist(entry).await?)
     }
 }
 
@@ -693,7 +709,7 @@ impl Withdrawals<'_> {
         }
         let mut summary = PayoutRetry::default();
         for record in self
-            .store()
+            .withdrawal_port()
             .withdrawals_in(WithdrawalStatus::PayoutPending, LIST_LIMIT)
             .await?
         {
@@ -815,14 +831,17 @@ impl Withdrawals<'_> {
     }
 
     pub async fn withdrawal(self, withdrawal_id: i64) -> AppResult<WithdrawalRecord> {
-        self.store()
+        self.withdrawal_port()
             .withdrawal(withdrawal_id)
             .await?
             .ok_or_else(|| not_found(withdrawal_id))
     }
 
     pub async fn withdrawals_of(self, member_id: i64) -> AppResult<Vec<WithdrawalRecord>> {
-        Ok(self.store().withdrawals_of(member_id, LIST_LIMIT).await?)
+        Ok(self
+            .withdrawal_port()
+            .withdrawals_of(member_id, LIST_LIMIT)
+            .await?)
     }
 
     /// The review queue: `submitted` (初审) or `prepared` (复核).
@@ -830,25 +849,31 @@ impl Withdrawals<'_> {
         self,
         status: WithdrawalStatus,
     ) -> AppResult<Vec<WithdrawalRecord>> {
-        Ok(self.store().withdrawals_in(status, LIST_LIMIT).await?)
+        Ok(self
+            .withdrawal_port()
+            .withdrawals_in(status, LIST_LIMIT)
+            .await?)
     }
 
     /// The review queue in `status` with each application's applicant and
     /// documents: three reads for the whole queue, not two per application.
     pub async fn review_queue(self, status: WithdrawalStatus) -> AppResult<Vec<QueueItem>> {
-        let applications = self.store().withdrawals_in(status, LIST_LIMIT).await?;
+        let applications = self
+            .withdrawal_port()
+            .withdrawals_in(status, LIST_LIMIT)
+            .await?;
         let withdrawal_ids: Vec<i64> = applications.iter().map(|w| w.withdrawal_id).collect();
         let member_ids: Vec<i64> = applications.iter().map(|w| w.member_id).collect();
         let mut documents: HashMap<i64, Vec<DocumentRecord>> = HashMap::new();
         for d in self
-            .store()
+            .withdrawal_port()
             .documents_of_withdrawals(&withdrawal_ids)
             .await?
         {
             documents.entry(d.withdrawal_id).or_default().push(d);
         }
         let applicants: HashMap<i64, MemberRecord> = self
-            .store()
+            .withdrawal_port()
             .applicants(&member_ids)
             .await?
             .into_iter()
@@ -868,7 +893,7 @@ impl Withdrawals<'_> {
 
     /// The documents of an application, without their content.
     pub async fn documents_of(self, withdrawal_id: i64) -> AppResult<Vec<DocumentRecord>> {
-        Ok(self.store().documents_of(withdrawal_id).await?)
+        Ok(self.withdrawal_port().documents_of(withdrawal_id).await?)
     }
 
     /// One document of an application with its content, for the reviewer.
@@ -877,7 +902,10 @@ impl Withdrawals<'_> {
         withdrawal_id: i64,
         doc_no: i32,
     ) -> AppResult<Option<DocumentRecord>> {
-        Ok(self.store().document(withdrawal_id, doc_no).await?)
+        Ok(self
+            .withdrawal_port()
+            .document(withdrawal_id, doc_no)
+            .await?)
     }
 
     /// Blacklist entries in force on `today`, newest first, at most `limit`.
@@ -886,7 +914,10 @@ impl Withdrawals<'_> {
         today: Date,
         limit: u32,
     ) -> AppResult<Vec<BlacklistRecord>> {
-        Ok(self.store().blacklist_in_force(today, limit).await?)
+        Ok(self
+            .withdrawal_port()
+            .blacklist_in_force(today, limit)
+            .await?)
     }
 }
 
@@ -925,7 +956,7 @@ impl Withdrawals<'_> {
     ) -> AppResult<WithdrawalIndicators> {
         let reasons = self.policy().reasons_at(to);
         let is_housing = |code: &str| reasons.iter().any(|r| r.code == code && r.housing);
-        let days = self.store().gl_days(from, to).await?;
+        let days = self.fund_port().gl_days(from, to).await?;
         let repaid = repaid_from_balance(&days)?;
         let mut indicators = WithdrawalIndicators {
             from,
@@ -938,9 +969,9 @@ impl Withdrawals<'_> {
             } else {
                 Fen::ZERO
             },
-            collected: Fen::new(self.store().collected_between(from, to).await?),
+            collected: Fen::new(self.withdrawal_port().collected_between(from, to).await?),
         };
-        for (code, count, sum) in self.store().paid_by_reason(from, to).await? {
+        for (code, count, sum) in self.withdrawal_port().paid_by_reason(from, to).await? {
             let sum = Fen::new(sum);
             indicators.withdrawn = indicators.withdrawn.checked_add(sum)?;
             if is_housing(&code) {

@@ -94,7 +94,7 @@ impl App {
             return Err(super::refused(&decision));
         }
         let record = RepaymentAgreementRecord {
-            agreement_id: self.store().reserve_ids(1),
+            agreement_id: self.posting_port().reserve_ids(1),
             member_id,
             kind: terms.kind,
             lender: terms.lender.trim().to_string(),
@@ -108,7 +108,9 @@ impl App {
             signed_by: principal.login,
             created_at_us: anju_store::now_micros(),
         };
-        self.store().save_repayment_agreement(&record).await?;
+        self.withdrawal_port()
+            .save_repayment_agreement(&record)
+            .await?;
         Ok(record)
     }
 
@@ -118,7 +120,7 @@ impl App {
         let mut after = 0;
         loop {
             let due = self
-                .store()
+                .withdrawal_port()
                 .repayment_agreements_due(pay_day, today, after, AGREEMENTS_PER_PAGE)
                 .await?;
             let Some(last) = due.last() else {
@@ -144,7 +146,7 @@ impl App {
             Period::of_date(today).yyyymm()
         );
         if self
-            .store()
+            .withdrawal_port()
             .withdrawal_by_key(agreement.member_id, &key)
             .await?
             .is_some()
@@ -168,7 +170,7 @@ impl App {
             .await?
             .balance;
         let stats = self
-            .store()
+            .withdrawal_port()
             .withdrawal_stats(agreement.member_id, "06", today, today)
             .await?;
         let residual = self
@@ -184,7 +186,7 @@ impl App {
             return Ok(());
         }
         let record = WithdrawalRecord {
-            withdrawal_id: self.store().reserve_ids(1),
+            withdrawal_id: self.posting_port().reserve_ids(1),
             member_id: agreement.member_id,
             reason: "06".to_string(),
             amount_fen: amount,
@@ -218,7 +220,9 @@ impl App {
             verification: None,
             verified_by: None,
         };
-        self.store().submit_withdrawal(&record, &[], false).await?;
+        self.withdrawal_port()
+            .submit_withdrawal(&record, &[], false)
+            .await?;
         let done = self
             .approve_and_pay("system", &record, "委托提取还贷", today)
             .await?;
@@ -257,14 +261,21 @@ impl Withdrawals<'_> {
         self,
         member_id: i64,
     ) -> AppResult<Option<RepaymentAgreementRecord>> {
-        Ok(self.store().repayment_agreement_of(member_id).await?)
+        Ok(self
+            .withdrawal_port()
+            .repayment_agreement_of(member_id)
+            .await?)
     }
 
     /// Ends the member's agreement (the member, or a clerk).
     pub async fn end_repayment_agreement(self, actor: &Actor, member_id: i64) -> AppResult<()> {
         let result = async {
             super::acting_for(actor, member_id)?;
-            if !self.store().end_repayment_agreement(member_id).await? {
+            if !self
+                .withdrawal_port()
+                .end_repayment_agreement(member_id)
+                .await?
+            {
                 return Err(DomainError::new(
                     "REPAYMENT_AGREEMENT_NONE",
                     "没有生效的委托提取还贷协议",

@@ -80,7 +80,7 @@ async fn centre(dir: &tempfile::TempDir) -> App {
         record(1, "320502199003071230"),
         record(2, "320502196611290011"),
     ];
-    app.store()
+    app.collection_port()
         .enrol_members(&members, d("2024-07-01"))
         .await
         .expect("enrol");
@@ -334,7 +334,12 @@ async fn retirement_at_the_counter_pays_everything_with_closing_interest_and_clo
         .expect("approve");
     assert_eq!(paid.status, WithdrawalStatus::Paid);
     assert_eq!(balance(&app, 2).await, Fen::ZERO);
-    let closed = app.store().member(2).await.expect("read").expect("member");
+    let closed = app
+        .collection_port()
+        .member(2)
+        .await
+        .expect("read")
+        .expect("member");
     assert_eq!(closed.status, MemberStatus::Closed, "销户");
     let moves = app
         .ledger()
@@ -414,7 +419,7 @@ async fn documents_are_checked_and_a_contract_serves_once() {
         .await
         .expect("apply");
     let docs = app
-        .store()
+        .withdrawal_port()
         .documents_of(applied.withdrawal_id)
         .await
         .expect("docs");

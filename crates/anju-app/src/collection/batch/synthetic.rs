@@ -359,7 +359,7 @@ impl App {
         let mut rng = SplitMix64::new(spec.seed);
         let sizes = employer_sizes(&mut rng, spec.employers(), spec.members);
         let first_employer = self
-            .store()
+            .posting_port()
             .reserve_ids(i64::try_from(sizes.len()).unwrap_or(i64::MAX));
         let mut generator = Generator {
             spec,
@@ -367,7 +367,7 @@ impl App {
             hasher: Sha256::new(),
             rules: self.policy().contribution.at(spec.opened)?.value.clone(),
             next_member_id: self
-                .store()
+                .posting_port()
                 .reserve_ids(i64::try_from(spec.members).unwrap_or(i64::MAX)),
             member_index: 0,
             contributions: Fen::ZERO,
@@ -381,12 +381,14 @@ impl App {
                     generator.employer(i, first_employer + i64::try_from(i).unwrap_or(0))
                 })
                 .collect::<AppResult<Vec<_>>>()?;
-            self.store().register_employers(&employers).await?;
+            self.batch_port().register_employers(&employers).await?;
             for (j, (employer, size)) in employers.iter().zip(chunk).enumerate() {
                 for _ in 0..*size {
                     buffer.push(generator.member(employer, base + j as u64)?);
                     if buffer.len() == MEMBERS_PER_CHUNK {
-                        self.store().enrol_members(&buffer, spec.opened).await?;
+                        self.collection_port()
+                            .enrol_members(&buffer, spec.opened)
+                            .await?;
                         buffer.clear();
                         progress(generator.member_index);
                     }
@@ -394,7 +396,9 @@ impl App {
             }
         }
         if !buffer.is_empty() {
-            self.store().enrol_members(&buffer, spec.opened).await?;
+            self.collection_port()
+                .enrol_members(&buffer, spec.opened)
+                .await?;
             progress(generator.member_index);
         }
         Ok(SeedSummary {

@@ -65,13 +65,17 @@ async fn seeded_codes_and_id_numbers_validate_and_a_second_seed_is_refused() {
         .seed_synthetic(&actor(), spec(400, 3), &|_| {})
         .await
         .expect("seed");
-    let employers = app.store().employers(1_000).await.expect("employers");
+    let employers = app
+        .collection_port()
+        .employers(1_000)
+        .await
+        .expect("employers");
     assert_eq!(employers.len() as u64, summary.employers);
     let mut members = 0;
     for e in &employers {
         assert!(Uscc::parse(&e.uscc).is_ok(), "{}", e.uscc);
         for m in app
-            .store()
+            .collection_port()
             .active_members(e.employer_id)
             .await
             .expect("roster")
@@ -135,9 +139,14 @@ fn generated_id_numbers_and_codes_are_distinct_and_valid() {
 async fn check_bills(app: &App) -> (u64, i64) {
     let mut bills = 0;
     let mut total = 0;
-    for e in app.store().employers(1_000).await.expect("employers") {
+    for e in app
+        .collection_port()
+        .employers(1_000)
+        .await
+        .expect("employers")
+    {
         for b in app
-            .store()
+            .collection_port()
             .bills_of(e.employer_id, 10)
             .await
             .expect("bills")
@@ -145,7 +154,7 @@ async fn check_bills(app: &App) -> (u64, i64) {
             assert_eq!(b.status, BillStatus::Paid);
             let entry_id = b.paid_entry_id.expect("entry");
             let stored = app
-                .store()
+                .ledger_port()
                 .entry(anju_domain::ledger::EntryId(entry_id))
                 .await
                 .expect("read")
@@ -234,7 +243,10 @@ async fn a_run_stopped_before_marking_heals_by_replaying_its_entries() {
         .await
         .expect("plan")
         .expect("a page");
-    app.store().save_bills(&page.new_bills).await.expect("save");
+    app.batch_port()
+        .save_bills(&page.new_bills)
+        .await
+        .expect("save");
     let entries: Vec<NewEntry> = page
         .to_pay
         .iter()
@@ -366,10 +378,18 @@ async fn the_month_run_honours_approved_reliefs() {
         .run_remittances(&actor(), period(), "bank", &|_| {})
         .await
         .expect("run");
-    let reduced = app.store().bills_of(ids[0], 1).await.expect("bills");
+    let reduced = app
+        .collection_port()
+        .bills_of(ids[0], 1)
+        .await
+        .expect("bills");
     // 10,000 at 5% + 5% instead of 10% + 10%.
     assert_eq!(reduced[0].total_fen, anju_domain::Fen::new(1_000_00));
-    let deferred = app.store().bills_of(ids[1], 1).await.expect("bills");
+    let deferred = app
+        .collection_port()
+        .bills_of(ids[1], 1)
+        .await
+        .expect("bills");
     assert_eq!(deferred[0].total_fen, anju_domain::Fen::new(2_000_00));
     assert_eq!(
         deferred[0].due_date,

@@ -30,7 +30,7 @@ impl App {
             return Err(DomainError::new("BACKPAY_PERIOD", "补缴只适用于本月以前的月份").into());
         }
         let monthly = self
-            .store()
+            .case_port()
             .monthly_bill(employer_id, period_value(period))
             .await?;
         let monthly = match monthly {
@@ -53,7 +53,7 @@ impl App {
         let charged = self.charged_in_month(&monthly).await?;
         let mut requests = requests.to_vec();
         for r in &mut requests {
-            let m = self.store().member(r.member.0).await?;
+            let m = self.collection_port().member(r.member.0).await?;
             let Some(m) = m.filter(|m| m.employer_id == Some(employer_id)) else {
                 return Err(DomainError::new(
                     "MEMBER_NOT_IN_EMPLOYER",
@@ -79,7 +79,7 @@ impl App {
             .iter()
             .try_fold(Fen::ZERO, |acc, l| acc.checked_add(l.total()?))?;
         let record = BillRecord {
-            bill_id: self.store().reserve_ids(1),
+            bill_id: self.posting_port().reserve_ids(1),
             employer_id,
             period: period_value(period),
             due_date: today,
@@ -106,7 +106,7 @@ impl App {
                 member_fen: l.member_part,
             })
             .collect();
-        self.store().save_bill(&record, &rows).await?;
+        self.collection_port().save_bill(&record, &rows).await?;
         Ok(record)
     }
 
@@ -116,7 +116,7 @@ impl App {
     async fn charged_in_month(&self, monthly: &BillRecord) -> AppResult<Vec<BillLine>> {
         let mut lines = self.bill_lines(monthly.bill_id).await?;
         let earlier: Vec<BillRecord> = self
-            .store()
+            .collection_port()
             .bills_of(monthly.employer_id, 1_000)
             .await?
             .into_iter()
@@ -134,7 +134,7 @@ impl App {
 
     async fn bill_lines(&self, bill_id: i64) -> AppResult<Vec<BillLine>> {
         let (_, lines) = self
-            .store()
+            .collection_port()
             .bill(bill_id)
             .await?
             .ok_or_else(|| not_found("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在")))?;
@@ -190,7 +190,7 @@ impl Collection<'_> {
     ) -> AppResult<Option<(Vec<i64>, Vec<i64>)>> {
         let previous = period_of(bill.period)?.previous()?;
         let Some(last) = self
-            .store()
+            .case_port()
             .monthly_bill(bill.employer_id, period_value(previous))
             .await?
         else {

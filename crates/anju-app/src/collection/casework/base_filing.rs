@@ -29,7 +29,7 @@ impl App {
             )
             .into());
         }
-        let active = self.store().active_members(employer_id).await?;
+        let active = self.collection_port().active_members(employer_id).await?;
         let mut filed: BTreeMap<i64, i64> = BTreeMap::new();
         for b in bases {
             if b.wage_fen <= anju_domain::Fen::ZERO {
@@ -70,7 +70,7 @@ impl App {
                 .map_or_else(|| "system".to_string(), |p| p.masked_login()),
             applied_via: actor.channel,
         };
-        self.store().file_bases(&filing, bases).await?;
+        self.case_port().file_bases(&filing, bases).await?;
         Ok(filing)
     }
 }
@@ -114,7 +114,7 @@ impl Collection<'_> {
         let file = parse_base_file(bytes)?;
         let mut errors = file.errors;
         let staff: BTreeMap<String, i64> = self
-            .store()
+            .collection_port()
             .active_members(employer_id)
             .await?
             .into_iter()
@@ -148,12 +148,12 @@ impl Collection<'_> {
     /// K05 年基数调整率 for `year`: (employers that filed, contributing employers).
     pub async fn base_filing_counts(self, year: i32) -> AppResult<(i64, i64)> {
         Ok((
-            self.store().count_base_filings(year).await?,
-            self.store().count_contributing_employers().await?,
+            self.case_port().count_base_filings(year).await?,
+            self.case_port().count_contributing_employers().await?,
         ))
     }
 
     pub async fn employers_not_filed(self, year: i32) -> AppResult<Vec<EmployerRecord>> {
-        Ok(self.store().employers_not_filed(year, 500).await?)
+        Ok(self.case_port().employers_not_filed(year, 500).await?)
     }
 }

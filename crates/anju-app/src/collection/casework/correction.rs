@@ -18,7 +18,7 @@ impl App {
             .and_then(|id| id.parse::<i64>().ok())
             .ok_or_else(|| DomainError::new("TASK_CORRUPT", "待办内容无效"))?;
         let (bill, _) = self
-            .store()
+            .collection_port()
             .bill(bill_id)
             .await?
             .ok_or_else(|| not_found("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在")))?;
@@ -27,7 +27,7 @@ impl App {
             .ok_or_else(|| DomainError::new("BILL_NOT_CORRECTABLE", "清册尚未缴纳"))?;
         let key = IdempotencyKey::parse(&format!("task-{}-reversal", task.task_id))?;
         let posted = self.ledger().reverse_entry(EntryId(entry_id), key).await?;
-        self.store()
+        self.case_port()
             .mark_bill_reversed(bill_id, posted.entry_id.0)
             .await?;
         Ok(())
@@ -47,7 +47,7 @@ impl Collection<'_> {
             let maker = acting(actor)?;
             let reason = checked_reason(reason)?;
             let (bill, _) =
-                self.store().bill(bill_id).await?.ok_or_else(|| {
+                self.collection_port().bill(bill_id).await?.ok_or_else(|| {
                     not_found("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在"))
                 })?;
             if bill.status != BillStatus::Paid || bill.reversal_entry_id.is_some() {
@@ -72,7 +72,7 @@ impl Collection<'_> {
                 ),
                 reason,
             };
-            self.create_task(maker, draft, self.store().reserve_ids(1))
+            self.create_task(maker, draft, self.posting_port().reserve_ids(1))
                 .await
         }
         .await;

@@ -26,7 +26,7 @@ pub struct CompanyRegistered {
 
 impl App {
     pub(super) async fn employer_record(&self, employer_id: i64) -> AppResult<EmployerRecord> {
-        self.store()
+        self.collection_port()
             .employer(employer_id)
             .await?
             .ok_or_else(|| not_found("EMPLOYER_NOT_FOUND", format!("单位 {employer_id} 不存在")))
@@ -40,7 +40,7 @@ impl App {
     ) -> AppResult<EmployerRecord> {
         let employer = self.employer_record(employer_id).await?;
         if !self
-            .store()
+            .case_port()
             .set_employer_status(employer_id, from, to)
             .await?
         {
@@ -56,7 +56,7 @@ impl App {
 
     /// Refuses while members are attached or bills are unpaid.
     async fn check_employer_empty(&self, employer_id: i64) -> AppResult<()> {
-        let attached = self.store().count_attached_members(employer_id).await?;
+        let attached = self.case_port().count_attached_members(employer_id).await?;
         if attached > 0 {
             return Err(DomainError::new(
                 "EMPLOYER_HAS_MEMBERS",
@@ -65,7 +65,7 @@ impl App {
             .into());
         }
         let open = self
-            .store()
+            .collection_port()
             .bills_of(employer_id, 1_000)
             .await?
             .into_iter()
@@ -99,7 +99,11 @@ impl App {
         today: Date,
     ) -> AppResult<EmployerRecord> {
         let uscc = Uscc::parse(&m.uscc)?;
-        if let Some(existing) = self.store().employer_by_uscc(uscc.as_str()).await? {
+        if let Some(existing) = self
+            .collection_port()
+            .employer_by_uscc(uscc.as_str())
+            .await?
+        {
             if existing.source == "yjs" {
                 return Ok(existing);
             }
@@ -123,7 +127,7 @@ impl App {
         )?
         .with_profile(profile);
         let record = self.new_employer(&registration, EmployerStatus::Opened, "yjs");
-        self.store().register_employer(&record).await?;
+        self.collection_port().register_employer(&record).await?;
         Ok(record)
     }
 
@@ -134,7 +138,7 @@ impl App {
         title: &str,
         body: &str,
     ) -> AppResult<()> {
-        for user_id in self.store().employer_user_ids(employer_id).await? {
+        for user_id in self.case_port().employer_user_ids(employer_id).await? {
             self.access()
                 .notify(user_id, "collection", title, body)
                 .await?;
@@ -224,7 +228,7 @@ impl Collection<'_> {
         let result = async {
             let uscc = Uscc::parse(uscc)?;
             let employer = self
-                .store()
+                .collection_port()
                 .employer_by_uscc(uscc.as_str())
                 .await?
                 .ok_or_else(|| not_found("EMPLOYER_NOT_FOUND", format!("单位 {uscc} 未登记")))?;
@@ -275,7 +279,7 @@ impl Collection<'_> {
                 )
                 .into());
             }
-            self.store()
+            self.case_port()
                 .set_employer_terms(
                     employer_id,
                     checked.pay_day.and_then(|d| i32::try_from(d).ok()),
@@ -283,7 +287,7 @@ impl Collection<'_> {
                     rates.member.ppm(),
                 )
                 .await?;
-            self.store()
+            self.case_port()
                 .set_employer_status(
                     employer_id,
                     &[EmployerStatus::Opened],
@@ -306,7 +310,7 @@ impl Collection<'_> {
         member_id: i64,
         today: Date,
     ) -> AppResult<Option<anju_domain::collection::MonthlyContribution>> {
-        let Some(member) = self.store().member(member_id).await? else {
+        let Some(member) = self.collection_port().member(member_id).await? else {
             return Ok(None);
         };
         let (Some(employer_id), true) = (member.employer_id, member.status == MemberStatus::Active)

@@ -57,7 +57,10 @@ impl App {
     ) -> AppResult<CaseRecord> {
         check_deadline(CaseStep::Reminder, Some(deadline), today)?;
         let document = checked_text(document, "催缴通知书编号", true)?;
-        let overdue = self.store().overdue_bills_of(employer_id, today).await?;
+        let overdue = self
+            .case_port()
+            .overdue_bills_of(employer_id, today)
+            .await?;
         if overdue.is_empty() {
             return Err(DomainError::new("CASE_NOT_OVERDUE", "该单位没有逾期未缴的清册").into());
         }
@@ -66,7 +69,7 @@ impl App {
             .try_fold(Fen::ZERO, |acc, b| acc.checked_add(b.total_fen))?;
         let periods: Vec<String> = overdue.iter().map(|b| b.period.to_string()).collect();
         let case = CaseRecord {
-            case_id: self.store().reserve_ids(1),
+            case_id: self.posting_port().reserve_ids(1),
             employer_id,
             opened_on: today,
             status: CaseStatus::Open,
@@ -83,7 +86,7 @@ impl App {
             staff_login: staff_login(actor),
             note: format!("欠缴 {arrears}，月份 {}", case.periods),
         };
-        self.store().open_case(&case, &first).await?;
+        self.case_port().open_case(&case, &first).await?;
         let body = format!(
             "贵单位 {} 的住房公积金逾期未缴，合计 {arrears}。请于 {deadline} 前缴清（{}）。",
             case.periods, first.document
@@ -101,7 +104,7 @@ impl App {
         today: Date,
     ) -> AppResult<CaseRecord> {
         let (case, steps) = self
-            .store()
+            .case_port()
             .case(case_id)
             .await?
             .ok_or_else(|| not_found("CASE_NOT_FOUND", format!("案件 {case_id} 不存在")))?;
@@ -115,7 +118,7 @@ impl App {
         };
         check_next_step(last_step, last.deadline, input.step, input.deadline, today)?;
         let still_overdue = !self
-            .store()
+            .case_port()
             .overdue_bills_of(case.employer_id, today)
             .await?
             .is_empty();
@@ -133,7 +136,7 @@ impl App {
         };
         let closed_on = closing.then_some(today);
         if !self
-            .store()
+            .case_port()
             .add_case_step(case_id, &step, closed_on)
             .await?
         {
@@ -150,7 +153,7 @@ impl App {
         );
         self.tell_employer(case.employer_id, input.step.name_zh(), &body)
             .await?;
-        self.store()
+        self.case_port()
             .case(case_id)
             .await?
             .map(|(c, _)| c)
@@ -209,11 +212,11 @@ impl Collection<'_> {
         self,
         case_id: i64,
     ) -> AppResult<Option<(CaseRecord, Vec<CaseStepRecord>)>> {
-        Ok(self.store().case(case_id).await?)
+        Ok(self.case_port().case(case_id).await?)
     }
 
     pub async fn enforcement_cases(self, status: Option<CaseStatus>) -> AppResult<Vec<CaseRecord>> {
-        Ok(self.store().cases(status, 200).await?)
+        Ok(self.case_port().cases(status, 200).await?)
     }
 
     /// 归集日终: restore employers whose deferral ended, and open a case with a
@@ -222,12 +225,12 @@ impl Collection<'_> {
     pub async fn collection_day(self, actor: &Actor, today: Date) -> AppResult<CollectionDay> {
         let mut day = CollectionDay::default();
         for r in self
-            .store()
+            .case_port()
             .ended_deferrals(period_value(Period::of_date(today)))
             .await?
         {
             let moved = self
-                .store()
+                .case_port()
                 .set_employer_status(
                     r.employer_id,
                     &[EmployerStatus::Deferred],
@@ -242,14 +245,14 @@ impl Collection<'_> {
         let mut after = 0;
         loop {
             let page = self
-                .store()
+                .case_port()
                 .overdue_employer_ids(today, after, OVERDUE_EMPLOYERS_PAGE)
                 .await?;
             let Some(last) = page.last() else { break };
             after = *last;
             day.overdue_employers += page.len();
             for employer_id in page {
-                if self.store().open_case_of(employer_id).await?.is_some() {
+                if self.case_port().open_case_of(employer_id).await?.is_some() {
                     continue;
                 }
                 let document = format!("催缴〔{}〕{employer_id}-{}号", today.year(), today);

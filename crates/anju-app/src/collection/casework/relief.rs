@@ -60,7 +60,7 @@ impl App {
         a.check(Period::of_date(today), current, rules)?;
         let (from, to) = (period_value(a.from), period_value(a.to));
         let overlapping = self
-            .store()
+            .case_port()
             .reliefs_of(employer_id, RELIEF_PAGE)
             .await?
             .into_iter()
@@ -82,7 +82,7 @@ impl App {
             )
             .into());
         }
-        let ids = self.store().reserve_ids(2);
+        let ids = self.posting_port().reserve_ids(2);
         let record = ReliefRecord {
             relief_id: ids,
             employer_id,
@@ -120,7 +120,7 @@ impl App {
             ),
             reason: record.reason.clone(),
         };
-        self.store().save_relief(&record).await?;
+        self.case_port().save_relief(&record).await?;
         self.create_task(maker, draft, record.task_id).await?;
         Ok(record)
     }
@@ -132,7 +132,7 @@ impl App {
         approve: bool,
     ) -> AppResult<()> {
         let relief = self
-            .store()
+            .case_port()
             .relief_by_task(task.task_id)
             .await?
             .ok_or_else(|| DomainError::new("TASK_CORRUPT", "待办内容无效"))?;
@@ -141,9 +141,11 @@ impl App {
         } else {
             ReliefStatus::Rejected
         };
-        self.store().decide_relief(relief.relief_id, status).await?;
+        self.case_port()
+            .decide_relief(relief.relief_id, status)
+            .await?;
         if approve && relief.kind == ReliefKind::Deferral {
-            self.store()
+            self.case_port()
                 .set_employer_status(
                     relief.employer_id,
                     &[EmployerStatus::Active],
@@ -192,7 +194,11 @@ impl Collection<'_> {
     pub async fn relief_for(self, employer_id: i64, period: Period) -> AppResult<ReliefFor> {
         let month = period_value(period);
         let mut found = ReliefFor::default();
-        for r in self.store().reliefs_of(employer_id, RELIEF_PAGE).await? {
+        for r in self
+            .case_port()
+            .reliefs_of(employer_id, RELIEF_PAGE)
+            .await?
+        {
             if r.status == ReliefStatus::Approved && (r.from_period..=r.to_period).contains(&month)
             {
                 found.add(&r)?;
@@ -206,7 +212,7 @@ impl Collection<'_> {
     pub async fn reliefs_in(self, period: Period) -> AppResult<HashMap<i64, ReliefFor>> {
         let mut all: HashMap<i64, ReliefFor> = HashMap::new();
         for r in self
-            .store()
+            .case_port()
             .approved_reliefs_in(period_value(period))
             .await?
         {
@@ -216,6 +222,9 @@ impl Collection<'_> {
     }
 
     pub async fn reliefs_of(self, employer_id: i64) -> AppResult<Vec<ReliefRecord>> {
-        Ok(self.store().reliefs_of(employer_id, RELIEF_PAGE).await?)
+        Ok(self
+            .case_port()
+            .reliefs_of(employer_id, RELIEF_PAGE)
+            .await?)
     }
 }

@@ -16,8 +16,8 @@ impl Collection<'_> {
         if text.chars().count() < 2 || text.chars().count() > 50 {
             return Err(DomainError::new("SEARCH_TEXT", "请输入2至50个字的查询条件").into());
         }
-        let employers = self.store().search_employers(text, 50).await?;
-        let members = self.store().search_members(text, 50).await?;
+        let employers = self.case_port().search_employers(text, 50).await?;
+        let members = self.case_port().search_members(text, 50).await?;
         Ok((employers, members))
     }
 }
