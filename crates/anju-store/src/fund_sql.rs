@@ -507,11 +507,7 @@ where
             flexible_contributors: counts.4,
             withdrawers: counts.5,
             project_loans_issued: counts.6,
-            project_loans_issued_fen: crate::rows::cooked(
-                "unknown",
-                "project_loans_issued_fen",
-                counts.7,
-            )?,
+            project_loans_issued_fen: anju_domain::Fen::new(counts.7),
         })
     }
 

@@ -6,7 +6,9 @@
 //! of loans at a time (a handful of statements per page, not per loan).
 
 use crate::StoreResult;
+use crate::rows::{coded, cooked, stored_date};
 use anju_domain::Date;
+use anju_domain::Fen;
 use anju_domain::access::Channel;
 use anju_domain::loan::{
     CreditGrade, Grade, InstallmentStatus, LoanEventKind, LoanProduct, LoanStatus, Method,
@@ -344,6 +346,231 @@ macro_rules! loan_event_columns {
     };
 }
 
+#[derive(sqlx::FromRow)]
+pub struct LoanRow {
+    pub loan_id: i64,
+    pub member_id: i64,
+    pub product: String,
+    pub status: String,
+    pub applied_on: String,
+    pub applicant: String,
+    pub request_key: String,
+    pub co_borrowers: String,
+    pub property_kind: String,
+    pub property_address: String,
+    pub price_fen: i64,
+    pub appraisal_fen: Option<i64>,
+    pub area_centi_m2: i64,
+    pub monthly_income_fen: i64,
+    pub credit_grade: String,
+    pub first_home: bool,
+    pub family: bool,
+    pub amount_fen: i64,
+    pub months: i32,
+    pub method: String,
+    pub rate_ppm: i64,
+    pub limit_fen: i64,
+    pub binding_cap: String,
+    pub caps: String,
+    pub remote_centre: Option<String>,
+    pub remote_certificate_no: Option<String>,
+    pub remote_balance_fen: Option<i64>,
+    pub remote_months: Option<i32>,
+    pub commercial_bank: Option<String>,
+    pub commercial_amount_fen: Option<i64>,
+    pub commercial_rate_ppm: Option<i64>,
+    pub seller_name: String,
+    pub seller_account: String,
+    pub repay_card: String,
+    pub entrusted: bool,
+    pub needs_second: bool,
+    pub reviewed_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub second_approved_by: Option<String>,
+    pub note: String,
+    pub contract_no: Option<String>,
+    pub mortgage_no: Option<String>,
+    pub disbursed_on: Option<String>,
+    pub disbursement_entry_id: Option<i64>,
+    pub payout_reference: Option<String>,
+    pub outstanding_fen: i64,
+    pub overdue_principal_fen: i64,
+    pub overdue_since: Option<String>,
+    pub grade: String,
+    pub consecutive_overdue: i32,
+    pub cumulative_overdue: i32,
+    pub last_run_on: Option<String>,
+    pub settled_on: Option<String>,
+    pub release_certificate: Option<String>,
+    pub facts_source: String,
+    pub updated_at_us: i64,
+    pub applied_via: String,
+}
+
+pub fn loan_from(r: LoanRow) -> StoreResult<LoanRecord> {
+    Ok(LoanRecord {
+        loan_id: r.loan_id,
+        member_id: r.member_id,
+        product: coded(
+            "loan",
+            "product",
+            &r.product,
+            anju_domain::loan::LoanProduct::parse,
+        )?,
+        status: coded(
+            "loan",
+            "status",
+            &r.status,
+            anju_domain::loan::LoanStatus::parse,
+        )?,
+        applied_on: stored_date(&r.applied_on)?,
+        applicant: r.applicant,
+        request_key: r.request_key,
+        co_borrowers: r.co_borrowers,
+        property_kind: coded(
+            "loan",
+            "property_kind",
+            &r.property_kind,
+            anju_domain::loan::PropertyKind::parse,
+        )?,
+        property_address: r.property_address,
+        price_fen: Fen::new(r.price_fen),
+        appraisal_fen: r.appraisal_fen.map(Fen::new),
+        area_centi_m2: r.area_centi_m2,
+        monthly_income_fen: Fen::new(r.monthly_income_fen),
+        credit_grade: coded(
+            "loan",
+            "credit_grade",
+            &r.credit_grade,
+            anju_domain::loan::CreditGrade::parse,
+        )?,
+        first_home: r.first_home,
+        family: r.family,
+        amount_fen: Fen::new(r.amount_fen),
+        months: r.months,
+        method: coded(
+            "loan",
+            "method",
+            &r.method,
+            anju_domain::loan::Method::parse,
+        )?,
+        rate_ppm: cooked("loan", "rate_ppm", r.rate_ppm)?,
+        limit_fen: Fen::new(r.limit_fen),
+        binding_cap: r.binding_cap,
+        caps: r.caps,
+        remote_centre: r.remote_centre,
+        remote_certificate_no: r.remote_certificate_no,
+        remote_balance_fen: r.remote_balance_fen.map(Fen::new),
+        remote_months: r.remote_months,
+        commercial_bank: r.commercial_bank,
+        commercial_amount_fen: r.commercial_amount_fen.map(Fen::new),
+        commercial_rate_ppm: cooked("loan", "commercial_rate_ppm", r.commercial_rate_ppm)?,
+        seller_name: r.seller_name,
+        seller_account: r.seller_account,
+        repay_card: r.repay_card,
+        entrusted: r.entrusted,
+        needs_second: r.needs_second,
+        reviewed_by: r.reviewed_by,
+        approved_by: r.approved_by,
+        second_approved_by: r.second_approved_by,
+        note: r.note,
+        contract_no: r.contract_no,
+        mortgage_no: r.mortgage_no,
+        disbursed_on: r.disbursed_on.as_deref().map(stored_date).transpose()?,
+        disbursement_entry_id: r.disbursement_entry_id,
+        payout_reference: r.payout_reference,
+        outstanding_fen: Fen::new(r.outstanding_fen),
+        overdue_principal_fen: Fen::new(r.overdue_principal_fen),
+        overdue_since: r.overdue_since.as_deref().map(stored_date).transpose()?,
+        grade: coded("loan", "grade", &r.grade, anju_domain::loan::Grade::parse)?,
+        consecutive_overdue: r.consecutive_overdue,
+        cumulative_overdue: r.cumulative_overdue,
+        last_run_on: r.last_run_on.as_deref().map(stored_date).transpose()?,
+        settled_on: r.settled_on.as_deref().map(stored_date).transpose()?,
+        release_certificate: r.release_certificate,
+        facts_source: r.facts_source,
+        updated_at_us: r.updated_at_us,
+        applied_via: coded(
+            "loan",
+            "applied_via",
+            &r.applied_via,
+            anju_domain::access::Channel::parse,
+        )?,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+pub struct InstallmentRow {
+    pub loan_id: i64,
+    pub period: i32,
+    pub due_date: String,
+    pub principal_fen: i64,
+    pub interest_fen: i64,
+    pub paid_principal_fen: i64,
+    pub paid_interest_fen: i64,
+    pub paid_penalty_fen: i64,
+    pub penalty_owed_fen: i64,
+    pub penalty_from: Option<String>,
+    pub status: String,
+    pub paid_on: Option<String>,
+}
+
+pub fn installment_from(r: InstallmentRow) -> StoreResult<InstallmentRecord> {
+    Ok(InstallmentRecord {
+        loan_id: r.loan_id,
+        period: r.period,
+        due_date: stored_date(&r.due_date)?,
+        principal_fen: Fen::new(r.principal_fen),
+        interest_fen: Fen::new(r.interest_fen),
+        paid_principal_fen: Fen::new(r.paid_principal_fen),
+        paid_interest_fen: Fen::new(r.paid_interest_fen),
+        paid_penalty_fen: Fen::new(r.paid_penalty_fen),
+        penalty_owed_fen: Fen::new(r.penalty_owed_fen),
+        penalty_from: r.penalty_from.as_deref().map(stored_date).transpose()?,
+        status: coded(
+            "loan_installment",
+            "status",
+            &r.status,
+            anju_domain::loan::InstallmentStatus::parse,
+        )?,
+        paid_on: r.paid_on.as_deref().map(stored_date).transpose()?,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+pub struct LoanEventRow {
+    pub loan_id: i64,
+    pub event_key: String,
+    pub happened_on: String,
+    pub kind: String,
+    pub amount_fen: i64,
+    pub principal_fen: i64,
+    pub interest_fen: i64,
+    pub penalty_fen: i64,
+    pub entry_id: Option<i64>,
+    pub note: String,
+}
+
+pub fn loan_event_from(r: LoanEventRow) -> StoreResult<LoanEventRecord> {
+    Ok(LoanEventRecord {
+        loan_id: r.loan_id,
+        event_key: r.event_key,
+        happened_on: stored_date(&r.happened_on)?,
+        kind: coded(
+            "loan_event",
+            "kind",
+            &r.kind,
+            anju_domain::loan::LoanEventKind::parse,
+        )?,
+        amount_fen: Fen::new(r.amount_fen),
+        principal_fen: Fen::new(r.principal_fen),
+        interest_fen: Fen::new(r.interest_fen),
+        penalty_fen: Fen::new(r.penalty_fen),
+        entry_id: r.entry_id,
+        note: r.note,
+    })
+}
+
 /// Steps several methods share, generic over the dialect like the impls.
 struct LoanSteps<S>(std::marker::PhantomData<S>);
 
@@ -366,288 +593,28 @@ where
     for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
 {
     fn loan_of_row(r: &<S::Db as sqlx::Database>::Row) -> crate::StoreResult<crate::LoanRecord> {
-        use sqlx::Row;
-        Ok(crate::LoanRecord {
-            loan_id: r.try_get("loan_id").map_err(crate::sql::backend)?,
-            member_id: r.try_get("member_id").map_err(crate::sql::backend)?,
-            product: crate::rows::coded(
-                "loan",
-                "product",
-                r.try_get("product").map_err(crate::sql::backend)?,
-                anju_domain::loan::LoanProduct::parse,
-            )?,
-            status: crate::rows::coded(
-                "loan",
-                "status",
-                r.try_get("status").map_err(crate::sql::backend)?,
-                anju_domain::loan::LoanStatus::parse,
-            )?,
-            applied_on: crate::rows::stored_date(
-                &r.try_get::<String, _>(4).map_err(crate::sql::backend)?,
-            )?,
-            applicant: r.try_get("applicant").map_err(crate::sql::backend)?,
-            request_key: r.try_get("request_key").map_err(crate::sql::backend)?,
-            co_borrowers: r.try_get("co_borrowers").map_err(crate::sql::backend)?,
-            property_kind: crate::rows::coded(
-                "loan",
-                "property_kind",
-                r.try_get("property_kind").map_err(crate::sql::backend)?,
-                anju_domain::loan::PropertyKind::parse,
-            )?,
-            property_address: r.try_get("property_address").map_err(crate::sql::backend)?,
-            price_fen: crate::rows::cooked(
-                "unknown",
-                "price_fen",
-                r.try_get("price_fen").map_err(crate::sql::backend)?,
-            )?,
-            appraisal_fen: crate::rows::cooked(
-                "unknown",
-                "appraisal_fen",
-                r.try_get("appraisal_fen").map_err(crate::sql::backend)?,
-            )?,
-            area_centi_m2: r.try_get("area_centi_m2").map_err(crate::sql::backend)?,
-            monthly_income_fen: crate::rows::cooked(
-                "loan",
-                "monthly_income_fen",
-                r.try_get("monthly_income_fen")
-                    .map_err(crate::sql::backend)?,
-            )?,
-            credit_grade: crate::rows::coded(
-                "loan",
-                "credit_grade",
-                r.try_get("credit_grade").map_err(crate::sql::backend)?,
-                anju_domain::loan::CreditGrade::parse,
-            )?,
-            first_home: r.try_get("first_home").map_err(crate::sql::backend)?,
-            family: r.try_get("family").map_err(crate::sql::backend)?,
-            amount_fen: crate::rows::cooked(
-                "unknown",
-                "amount_fen",
-                r.try_get("amount_fen").map_err(crate::sql::backend)?,
-            )?,
-            months: r.try_get("months").map_err(crate::sql::backend)?,
-            method: crate::rows::coded(
-                "loan",
-                "method",
-                r.try_get("method").map_err(crate::sql::backend)?,
-                anju_domain::loan::Method::parse,
-            )?,
-            rate_ppm: crate::rows::cooked(
-                "unknown",
-                "rate_ppm",
-                r.try_get("rate_ppm").map_err(crate::sql::backend)?,
-            )?,
-            limit_fen: crate::rows::cooked(
-                "unknown",
-                "limit_fen",
-                r.try_get("limit_fen").map_err(crate::sql::backend)?,
-            )?,
-            binding_cap: r.try_get("binding_cap").map_err(crate::sql::backend)?,
-            caps: r.try_get("caps").map_err(crate::sql::backend)?,
-            remote_centre: r.try_get("remote_centre").map_err(crate::sql::backend)?,
-            remote_certificate_no: r
-                .try_get("remote_certificate_no")
-                .map_err(crate::sql::backend)?,
-            remote_balance_fen: crate::rows::cooked(
-                "loan",
-                "remote_balance_fen",
-                r.try_get("remote_balance_fen")
-                    .map_err(crate::sql::backend)?,
-            )?,
-            remote_months: r.try_get("remote_months").map_err(crate::sql::backend)?,
-            commercial_bank: r.try_get("commercial_bank").map_err(crate::sql::backend)?,
-            commercial_amount_fen: crate::rows::cooked(
-                "loan",
-                "commercial_amount_fen",
-                r.try_get("commercial_amount_fen")
-                    .map_err(crate::sql::backend)?,
-            )?,
-            commercial_rate_ppm: crate::rows::cooked(
-                "loan",
-                "commercial_rate_ppm",
-                r.try_get("commercial_rate_ppm")
-                    .map_err(crate::sql::backend)?,
-            )?,
-            seller_name: r.try_get("seller_name").map_err(crate::sql::backend)?,
-            seller_account: r.try_get("seller_account").map_err(crate::sql::backend)?,
-            repay_card: r.try_get("repay_card").map_err(crate::sql::backend)?,
-            entrusted: r.try_get("entrusted").map_err(crate::sql::backend)?,
-            needs_second: r.try_get("needs_second").map_err(crate::sql::backend)?,
-            reviewed_by: r.try_get("reviewed_by").map_err(crate::sql::backend)?,
-            approved_by: r.try_get("approved_by").map_err(crate::sql::backend)?,
-            second_approved_by: r
-                .try_get("second_approved_by")
-                .map_err(crate::sql::backend)?,
-            note: r.try_get("note").map_err(crate::sql::backend)?,
-            contract_no: r.try_get("contract_no").map_err(crate::sql::backend)?,
-            mortgage_no: r.try_get("mortgage_no").map_err(crate::sql::backend)?,
-            disbursed_on: r
-                .try_get::<Option<String>, _>(42)
-                .map_err(crate::sql::backend)?
-                .as_deref()
-                .map(crate::rows::stored_date)
-                .transpose()?,
-            disbursement_entry_id: r
-                .try_get("disbursement_entry_id")
-                .map_err(crate::sql::backend)?,
-            payout_reference: r.try_get("payout_reference").map_err(crate::sql::backend)?,
-            outstanding_fen: crate::rows::cooked(
-                "unknown",
-                "outstanding_fen",
-                r.try_get("outstanding_fen").map_err(crate::sql::backend)?,
-            )?,
-            overdue_principal_fen: crate::rows::cooked(
-                "loan",
-                "overdue_principal_fen",
-                r.try_get("overdue_principal_fen")
-                    .map_err(crate::sql::backend)?,
-            )?,
-            overdue_since: r
-                .try_get::<Option<String>, _>(47)
-                .map_err(crate::sql::backend)?
-                .as_deref()
-                .map(crate::rows::stored_date)
-                .transpose()?,
-            grade: crate::rows::coded(
-                "loan",
-                "grade",
-                r.try_get("grade").map_err(crate::sql::backend)?,
-                anju_domain::loan::Grade::parse,
-            )?,
-            consecutive_overdue: r
-                .try_get("consecutive_overdue")
-                .map_err(crate::sql::backend)?,
-            cumulative_overdue: r
-                .try_get("cumulative_overdue")
-                .map_err(crate::sql::backend)?,
-            last_run_on: r
-                .try_get::<Option<String>, _>(51)
-                .map_err(crate::sql::backend)?
-                .as_deref()
-                .map(crate::rows::stored_date)
-                .transpose()?,
-            settled_on: r
-                .try_get::<Option<String>, _>(52)
-                .map_err(crate::sql::backend)?
-                .as_deref()
-                .map(crate::rows::stored_date)
-                .transpose()?,
-            release_certificate: r
-                .try_get("release_certificate")
-                .map_err(crate::sql::backend)?,
-            updated_at_us: r.try_get("updated_at_us").map_err(crate::sql::backend)?,
-            facts_source: r.try_get("facts_source").map_err(crate::sql::backend)?,
-            applied_via: crate::rows::coded(
-                "loan",
-                "applied_via",
-                r.try_get("applied_via").map_err(crate::sql::backend)?,
-                anju_domain::access::Channel::parse,
-            )?,
-        })
+        use sqlx::FromRow;
+        crate::loan_sql::loan_from(
+            crate::loan_sql::LoanRow::from_row(r).map_err(crate::sql::backend)?,
+        )
     }
 
     fn installment_of_row(
         r: &<S::Db as sqlx::Database>::Row,
     ) -> crate::StoreResult<crate::InstallmentRecord> {
-        use sqlx::Row;
-        Ok(crate::InstallmentRecord {
-            loan_id: r.try_get("loan_id").map_err(crate::sql::backend)?,
-            period: r.try_get("period").map_err(crate::sql::backend)?,
-            due_date: crate::rows::stored_date(
-                &r.try_get::<String, _>(2).map_err(crate::sql::backend)?,
-            )?,
-            principal_fen: crate::rows::cooked(
-                "unknown",
-                "principal_fen",
-                r.try_get("principal_fen").map_err(crate::sql::backend)?,
-            )?,
-            interest_fen: crate::rows::cooked(
-                "unknown",
-                "interest_fen",
-                r.try_get("interest_fen").map_err(crate::sql::backend)?,
-            )?,
-            paid_principal_fen: crate::rows::cooked(
-                "loan_installment",
-                "paid_principal_fen",
-                r.try_get("paid_principal_fen")
-                    .map_err(crate::sql::backend)?,
-            )?,
-            paid_interest_fen: crate::rows::cooked(
-                "loan_installment",
-                "paid_interest_fen",
-                r.try_get("paid_interest_fen")
-                    .map_err(crate::sql::backend)?,
-            )?,
-            paid_penalty_fen: crate::rows::cooked(
-                "unknown",
-                "paid_penalty_fen",
-                r.try_get("paid_penalty_fen").map_err(crate::sql::backend)?,
-            )?,
-            penalty_owed_fen: crate::rows::cooked(
-                "unknown",
-                "penalty_owed_fen",
-                r.try_get("penalty_owed_fen").map_err(crate::sql::backend)?,
-            )?,
-            penalty_from: r
-                .try_get::<Option<String>, _>(9)
-                .map_err(crate::sql::backend)?
-                .as_deref()
-                .map(crate::rows::stored_date)
-                .transpose()?,
-            status: crate::rows::coded(
-                "loan_installment",
-                "status",
-                r.try_get("status").map_err(crate::sql::backend)?,
-                anju_domain::loan::InstallmentStatus::parse,
-            )?,
-            paid_on: r
-                .try_get::<Option<String>, _>(11)
-                .map_err(crate::sql::backend)?
-                .as_deref()
-                .map(crate::rows::stored_date)
-                .transpose()?,
-        })
+        use sqlx::FromRow;
+        crate::loan_sql::installment_from(
+            crate::loan_sql::InstallmentRow::from_row(r).map_err(crate::sql::backend)?,
+        )
     }
 
     fn loan_event_of_row(
         r: &<S::Db as sqlx::Database>::Row,
     ) -> crate::StoreResult<crate::LoanEventRecord> {
-        use sqlx::Row;
-        Ok(crate::LoanEventRecord {
-            loan_id: r.try_get("loan_id").map_err(crate::sql::backend)?,
-            event_key: r.try_get("event_key").map_err(crate::sql::backend)?,
-            happened_on: crate::rows::stored_date(
-                &r.try_get::<String, _>(2).map_err(crate::sql::backend)?,
-            )?,
-            kind: crate::rows::coded(
-                "loan_event",
-                "kind",
-                r.try_get("kind").map_err(crate::sql::backend)?,
-                anju_domain::loan::LoanEventKind::parse,
-            )?,
-            amount_fen: crate::rows::cooked(
-                "unknown",
-                "amount_fen",
-                r.try_get("amount_fen").map_err(crate::sql::backend)?,
-            )?,
-            principal_fen: crate::rows::cooked(
-                "unknown",
-                "principal_fen",
-                r.try_get("principal_fen").map_err(crate::sql::backend)?,
-            )?,
-            interest_fen: crate::rows::cooked(
-                "unknown",
-                "interest_fen",
-                r.try_get("interest_fen").map_err(crate::sql::backend)?,
-            )?,
-            penalty_fen: crate::rows::cooked(
-                "unknown",
-                "penalty_fen",
-                r.try_get("penalty_fen").map_err(crate::sql::backend)?,
-            )?,
-            entry_id: r.try_get("entry_id").map_err(crate::sql::backend)?,
-            note: r.try_get("note").map_err(crate::sql::backend)?,
-        })
+        use sqlx::FromRow;
+        crate::loan_sql::loan_event_from(
+            crate::loan_sql::LoanEventRow::from_row(r).map_err(crate::sql::backend)?,
+        )
     }
 
     async fn loans_where(

@@ -9,8 +9,9 @@
 //! `post_entries` with the withdrawal's key, so it lands once.
 
 use crate::StoreResult;
-use crate::rows::coded;
+use crate::rows::{coded, stored_date};
 use anju_domain::Date;
+use anju_domain::Fen;
 use anju_domain::policy::EvidenceKind;
 use anju_domain::withdrawal::{AgreementKind, AgreementStatus, WithdrawalStatus};
 use async_trait::async_trait;
@@ -412,6 +413,79 @@ pub fn blacklist_from(r: BlacklistRow) -> StoreResult<BlacklistRecord> {
     })
 }
 
+#[derive(sqlx::FromRow)]
+pub struct WithdrawalRow {
+    pub withdrawal_id: i64,
+    pub member_id: i64,
+    pub reason: String,
+    pub amount_fen: i64,
+    pub months: i32,
+    pub evidence_kind: String,
+    pub evidence_no: Option<String>,
+    pub evidence_date: Option<String>,
+    pub evidence_amount_fen: Option<i64>,
+    pub status: String,
+    pub channel: String,
+    pub applied_on: String,
+    pub applicant: String,
+    pub rule: String,
+    pub needs_second: bool,
+    pub closes_account: bool,
+    pub bank_card: String,
+    pub prepared_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub note: String,
+    pub payout_reference: Option<String>,
+    pub entry_id: Option<i64>,
+    pub request_key: String,
+    pub updated_at_us: i64,
+    pub facts_source: String,
+    pub verification: Option<String>,
+    pub verified_by: Option<String>,
+}
+
+pub fn withdrawal_from(r: WithdrawalRow) -> StoreResult<WithdrawalRecord> {
+    Ok(WithdrawalRecord {
+        withdrawal_id: r.withdrawal_id,
+        member_id: r.member_id,
+        reason: r.reason,
+        amount_fen: Fen::new(r.amount_fen),
+        months: r.months,
+        evidence_kind: coded(
+            "withdrawal",
+            "evidence_kind",
+            &r.evidence_kind,
+            anju_domain::policy::EvidenceKind::parse,
+        )?,
+        evidence_no: r.evidence_no,
+        evidence_date: r.evidence_date.as_deref().map(stored_date).transpose()?,
+        evidence_amount_fen: r.evidence_amount_fen.map(Fen::new),
+        status: coded(
+            "withdrawal",
+            "status",
+            &r.status,
+            anju_domain::withdrawal::WithdrawalStatus::parse,
+        )?,
+        channel: r.channel,
+        applied_on: stored_date(&r.applied_on)?,
+        applicant: r.applicant,
+        rule: r.rule,
+        needs_second: r.needs_second,
+        closes_account: r.closes_account,
+        bank_card: r.bank_card,
+        prepared_by: r.prepared_by,
+        approved_by: r.approved_by,
+        note: r.note,
+        payout_reference: r.payout_reference,
+        entry_id: r.entry_id,
+        request_key: r.request_key,
+        updated_at_us: r.updated_at_us,
+        facts_source: r.facts_source,
+        verification: r.verification,
+        verified_by: r.verified_by,
+    })
+}
+
 /// Steps several methods share, generic over the dialect like the impls.
 struct WithdrawalSteps<S>(std::marker::PhantomData<S>);
 
@@ -449,61 +523,10 @@ where
     fn withdrawal_of_row(
         r: &<S::Db as sqlx::Database>::Row,
     ) -> crate::StoreResult<crate::WithdrawalRecord> {
-        use sqlx::Row;
-        let evidence_date: Option<String> =
-            r.try_get("evidence_date").map_err(crate::sql::backend)?;
-        let applied_on: String = r.try_get("applied_on").map_err(crate::sql::backend)?;
-        Ok(crate::WithdrawalRecord {
-            withdrawal_id: r.try_get("withdrawal_id").map_err(crate::sql::backend)?,
-            member_id: r.try_get("member_id").map_err(crate::sql::backend)?,
-            reason: r.try_get("reason").map_err(crate::sql::backend)?,
-            amount_fen: crate::rows::cooked(
-                "unknown",
-                "amount_fen",
-                r.try_get("amount_fen").map_err(crate::sql::backend)?,
-            )?,
-            months: r.try_get("months").map_err(crate::sql::backend)?,
-            evidence_kind: crate::rows::coded(
-                "withdrawal",
-                "evidence_kind",
-                r.try_get("evidence_kind").map_err(crate::sql::backend)?,
-                anju_domain::policy::EvidenceKind::parse,
-            )?,
-            evidence_no: r.try_get("evidence_no").map_err(crate::sql::backend)?,
-            evidence_date: evidence_date
-                .as_deref()
-                .map(crate::rows::stored_date)
-                .transpose()?,
-            evidence_amount_fen: crate::rows::cooked(
-                "withdrawal",
-                "evidence_amount_fen",
-                r.try_get("evidence_amount_fen")
-                    .map_err(crate::sql::backend)?,
-            )?,
-            status: crate::rows::coded(
-                "withdrawal",
-                "status",
-                r.try_get("status").map_err(crate::sql::backend)?,
-                anju_domain::withdrawal::WithdrawalStatus::parse,
-            )?,
-            channel: r.try_get("channel").map_err(crate::sql::backend)?,
-            applied_on: crate::rows::stored_date(&applied_on)?,
-            applicant: r.try_get("applicant").map_err(crate::sql::backend)?,
-            rule: r.try_get("rule").map_err(crate::sql::backend)?,
-            needs_second: r.try_get("needs_second").map_err(crate::sql::backend)?,
-            closes_account: r.try_get("closes_account").map_err(crate::sql::backend)?,
-            bank_card: r.try_get("bank_card").map_err(crate::sql::backend)?,
-            prepared_by: r.try_get("prepared_by").map_err(crate::sql::backend)?,
-            approved_by: r.try_get("approved_by").map_err(crate::sql::backend)?,
-            note: r.try_get("note").map_err(crate::sql::backend)?,
-            payout_reference: r.try_get("payout_reference").map_err(crate::sql::backend)?,
-            entry_id: r.try_get("entry_id").map_err(crate::sql::backend)?,
-            request_key: r.try_get("request_key").map_err(crate::sql::backend)?,
-            updated_at_us: r.try_get("updated_at_us").map_err(crate::sql::backend)?,
-            facts_source: r.try_get("facts_source").map_err(crate::sql::backend)?,
-            verification: r.try_get("verification").map_err(crate::sql::backend)?,
-            verified_by: r.try_get("verified_by").map_err(crate::sql::backend)?,
-        })
+        use sqlx::FromRow;
+        crate::withdrawal_sql::withdrawal_from(
+            crate::withdrawal_sql::WithdrawalRow::from_row(r).map_err(crate::sql::backend)?,
+        )
     }
 }
 
