@@ -224,13 +224,7 @@ where
         .bind(&u.email)
         .execute(self.writer())
         .await
-        .map_err(|e| {
-            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                crate::StoreError::rejected("USER_EXISTS", "该登录名已存在")
-            } else {
-                crate::sql::backend(e)
-            }
-        })?;
+        .map_err(crate::sql::unique_or_backend("USER_EXISTS", "该登录名已存在"))?;
         Ok(())
     }
 

@@ -163,16 +163,13 @@ where
                     .push_bind(None::<i64>)
                     .push_bind(None::<S::Date>);
             });
-            q.build().execute(&mut **tx).await.map_err(|err| {
-                if err
-                    .as_database_error()
-                    .is_some_and(|d| d.is_unique_violation())
-                {
-                    crate::StoreError::rejected("BILL_EXISTS", "本月汇缴清册已生成")
-                } else {
-                    crate::sql::backend(err)
-                }
-            })?;
+            q.build()
+                .execute(&mut **tx)
+                .await
+                .map_err(crate::sql::unique_or_backend(
+                    "BILL_EXISTS",
+                    "本月汇缴清册已生成",
+                ))?;
             rows += chunk.len() as u64;
         }
         let lines: Vec<(i64, &crate::BillLineRecord)> = bills
@@ -241,16 +238,13 @@ where
                     .push_bind(e.status.code())
                     .push_bind(e.opened_at_us);
             });
-            q.build().execute(&mut *tx).await.map_err(|err| {
-                if err
-                    .as_database_error()
-                    .is_some_and(|d| d.is_unique_violation())
-                {
-                    crate::StoreError::rejected("EMPLOYER_EXISTS", "统一社会信用代码已登记")
-                } else {
-                    crate::sql::backend(err)
-                }
-            })?;
+            q.build()
+                .execute(&mut *tx)
+                .await
+                .map_err(crate::sql::unique_or_backend(
+                    "EMPLOYER_EXISTS",
+                    "统一社会信用代码已登记",
+                ))?;
         }
         tx.commit().await.map_err(crate::sql::backend)?;
         Ok(())
@@ -412,24 +406,14 @@ where
     }
 
     async fn posted_keys(&self, keys: &[String]) -> crate::StoreResult<Vec<String>> {
-        let mut found = Vec::new();
-        for chunk in keys.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
-            let mut q = sqlx::QueryBuilder::<S::Db>::new(
-                "SELECT idempotency_key FROM journal_entry WHERE idempotency_key IN (",
-            );
-            let mut list = q.separated(", ");
-            for k in chunk {
-                list.push_bind(k.clone());
-            }
-            q.push(")");
-            let rows: Vec<(String,)> = q
-                .build_query_as()
-                .fetch_all(self.writer())
-                .await
-                .map_err(crate::sql::backend)?;
-            found.extend(rows.into_iter().map(|(k,)| k));
-        }
-        Ok(found)
+        let rows: Vec<(String,)> = crate::sql::rows_in::<S, _, _>(
+            self.writer(),
+            "SELECT idempotency_key FROM journal_entry WHERE idempotency_key IN (",
+            keys,
+            ")",
+        )
+        .await?;
+        Ok(rows.into_iter().map(|(k,)| k).collect())
     }
 
     async fn raw_insert_bills_baseline(&self, bills: &[crate::NewBill]) -> crate::StoreResult<u64> {

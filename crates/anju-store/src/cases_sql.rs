@@ -678,13 +678,7 @@ where
         .bind(&c.periods)
         .execute(&mut *tx)
         .await
-        .map_err(|err| {
-            if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                crate::StoreError::rejected("CASE_OPEN", "该单位已有未结案的催缴案件")
-            } else {
-                crate::sql::backend(err)
-            }
-        })?;
+        .map_err(crate::sql::unique_or_backend("CASE_OPEN", "该单位已有未结案的催缴案件"))?;
         CaseSteps::<S>::insert_step(&mut *tx, c.case_id, first).await?;
         tx.commit().await.map_err(crate::sql::backend)?;
         Ok(())
@@ -741,29 +735,19 @@ where
         &self,
         employer_ids: &[i64],
     ) -> crate::StoreResult<Vec<crate::CaseRecord>> {
-        let mut found = Vec::new();
-        for chunk in employer_ids.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
-            let mut q = sqlx::QueryBuilder::new(concat!(
+        // From the writer, like `open_case_of`, so a list and the file agree.
+        let rows: Vec<crate::cases_sql::CaseRow> = crate::sql::rows_in::<S, _, _>(
+            self.writer(),
+            concat!(
                 "SELECT ",
                 crate::case_columns!(),
                 " FROM enforcement_case WHERE status = 'open' AND employer_id IN ("
-            ));
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            q.push(") ORDER BY employer_id");
-            // From the writer, like `open_case_of`, so a list and the file agree.
-            let rows: Vec<crate::cases_sql::CaseRow> = q
-                .build_query_as()
-                .fetch_all(self.writer())
-                .await
-                .map_err(crate::sql::backend)?;
-            for row in rows {
-                found.push(crate::cases_sql::case_from(row)?);
-            }
-        }
-        Ok(found)
+            ),
+            employer_ids,
+            ") ORDER BY employer_id",
+        )
+        .await?;
+        crate::sql::mapped(rows, crate::cases_sql::case_from)
     }
 
     async fn cases(
@@ -833,13 +817,7 @@ where
         .bind(crate::rows::Stored::raw(a.monthly_fen))
         .execute(self.writer())
         .await
-        .map_err(|err| {
-            if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                crate::StoreError::rejected("AGREEMENT_EXISTS", "已签订灵活就业缴存协议")
-            } else {
-                crate::sql::backend(err)
-            }
-        })?;
+        .map_err(crate::sql::unique_or_backend("AGREEMENT_EXISTS", "已签订灵活就业缴存协议"))?;
         Ok(())
     }
 

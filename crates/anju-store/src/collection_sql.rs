@@ -200,13 +200,7 @@ where
         .bind(&e.source)
         .execute(self.writer())
         .await
-        .map_err(|err| {
-            if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                crate::StoreError::rejected("EMPLOYER_EXISTS", "该统一社会信用代码已登记")
-            } else {
-                crate::sql::backend(err)
-            }
-        })?;
+        .map_err(crate::sql::unique_or_backend("EMPLOYER_EXISTS", "该统一社会信用代码已登记"))?;
         Ok(())
     }
 
@@ -261,28 +255,18 @@ where
         &self,
         employer_ids: &[i64],
     ) -> crate::StoreResult<Vec<crate::EmployerRecord>> {
-        let mut found = Vec::new();
-        for chunk in employer_ids.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
-            let mut q = sqlx::QueryBuilder::new(concat!(
+        let rows: Vec<crate::collection_sql::EmployerRow> = crate::sql::rows_in::<S, _, _>(
+            self.reader(),
+            concat!(
                 "SELECT ",
                 crate::employer_columns!(),
                 " FROM employer WHERE employer_id IN ("
-            ));
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            q.push(") ORDER BY employer_id");
-            let rows: Vec<crate::collection_sql::EmployerRow> = q
-                .build_query_as()
-                .fetch_all(self.reader())
-                .await
-                .map_err(crate::sql::backend)?;
-            for row in rows {
-                found.push(crate::collection_sql::employer_from(row)?);
-            }
-        }
-        Ok(found)
+            ),
+            employer_ids,
+            ") ORDER BY employer_id",
+        )
+        .await?;
+        crate::sql::mapped(rows, crate::collection_sql::employer_from)
     }
 
     async fn count_employers(
@@ -325,18 +309,15 @@ where
                     .push_bind(crate::rows::Stored::raw(m.member_rate_ppm))
                     .push_bind(m.enrolled_at_us);
             });
-            q.build().execute(&mut *tx).await.map_err(|err| {
-                if err
-                    .as_database_error()
-                    .is_some_and(|d| d.is_unique_violation())
-                {
-                    // A multi-row statement does not say which row; the
-                    // caller looks ID numbers up beforehand to name them.
-                    crate::StoreError::rejected("MEMBER_EXISTS", "身份证号已有个人账户")
-                } else {
-                    crate::sql::backend(err)
-                }
-            })?;
+            // A multi-row statement does not say which row; the caller looks
+            // ID numbers up beforehand to name them.
+            q.build()
+                .execute(&mut *tx)
+                .await
+                .map_err(crate::sql::unique_or_backend(
+                    "MEMBER_EXISTS",
+                    "身份证号已有个人账户",
+                ))?;
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO member_account (member_id, centre_code, opened_on, balance_fen, product_year, \
                  year_opening_fen, product_fen_days) ",
@@ -409,28 +390,18 @@ where
         &self,
         id_cards: &[&str],
     ) -> crate::StoreResult<Vec<crate::MemberRecord>> {
-        let mut found = Vec::new();
-        for chunk in id_cards.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
-            let mut q = sqlx::QueryBuilder::new(concat!(
+        let rows: Vec<crate::collection_sql::MemberRow> = crate::sql::rows_in::<S, _, _>(
+            self.reader(),
+            concat!(
                 "SELECT ",
                 crate::member_columns!(),
                 " FROM member WHERE id_card IN ("
-            ));
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            q.push(")");
-            let rows: Vec<crate::collection_sql::MemberRow> = q
-                .build_query_as()
-                .fetch_all(self.reader())
-                .await
-                .map_err(crate::sql::backend)?;
-            for row in rows {
-                found.push(crate::collection_sql::member_from(row)?);
-            }
-        }
-        Ok(found)
+            ),
+            id_cards,
+            ")",
+        )
+        .await?;
+        crate::sql::mapped(rows, crate::collection_sql::member_from)
     }
 
     async fn active_members(
@@ -472,13 +443,10 @@ where
         .bind(&b.reason)
         .execute(&mut *tx)
         .await
-        .map_err(|err| {
-            if err.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                crate::StoreError::rejected("BILL_EXISTS", format!("{} 的汇缴清册已生成", b.period))
-            } else {
-                crate::sql::backend(err)
-            }
-        })?;
+        .map_err(crate::sql::unique_or_backend(
+            "BILL_EXISTS",
+            format!("{} 的汇缴清册已生成", b.period),
+        ))?;
         for chunk in lines.chunks(crate::ROWS_PER_STATEMENT) {
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO remittance_bill_line (bill_id, line_no, member_id, base_fen, employer_fen, member_fen) ",

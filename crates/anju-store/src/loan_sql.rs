@@ -697,15 +697,10 @@ where
         let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
         KeySteps::<S>::insert_loans(&mut tx, std::slice::from_ref(x))
             .await
-            .map_err(|e| {
-                if e.as_database_error()
-                    .is_some_and(|d| d.is_unique_violation())
-                {
-                    crate::StoreError::rejected("LOAN_EXISTS", "该贷款申请已提交")
-                } else {
-                    crate::sql::backend(e)
-                }
-            })?;
+            .map_err(crate::sql::unique_or_backend(
+                "LOAN_EXISTS",
+                "该贷款申请已提交",
+            ))?;
         let parties: Vec<(i64, i64, String)> = parties
             .iter()
             .map(|(m, r)| (x.loan_id, *m, r.clone()))
@@ -968,29 +963,19 @@ where
         let mut ids = loan_ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
-        let mut found = Vec::new();
-        for chunk in ids.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
-            let mut q = sqlx::QueryBuilder::new(concat!(
+        // The writer, like `installments`: a schedule just written shows.
+        let rows: Vec<crate::loan_sql::InstallmentRow> = crate::sql::rows_in::<S, _, _>(
+            self.writer(),
+            concat!(
                 "SELECT ",
                 crate::installment_columns!(),
                 " FROM loan_installment WHERE loan_id IN ("
-            ));
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            q.push(") ORDER BY loan_id, period");
-            // The writer, like `installments`: a schedule just written shows.
-            let rows = q
-                .build()
-                .fetch_all(self.writer())
-                .await
-                .map_err(crate::sql::backend)?;
-            for row in &rows {
-                found.push(LoanSteps::<S>::installment_of_row(row)?);
-            }
-        }
-        Ok(found)
+            ),
+            &ids,
+            ") ORDER BY loan_id, period",
+        )
+        .await?;
+        crate::sql::mapped(rows, crate::loan_sql::installment_from)
     }
 
     async fn add_loan_rate(
@@ -1490,15 +1475,13 @@ where
         q.push_values(parties, |mut b, p| {
             b.push_bind(p.0).push_bind(p.1).push_bind(p.2.clone());
         });
-        q.build().execute(&mut **tx).await.map_err(|e| {
-            if e.as_database_error()
-                .is_some_and(|d| d.is_unique_violation())
-            {
-                crate::StoreError::rejected("LOAN_PARTY_TWICE", "同一人不能在一笔贷款中出现两次")
-            } else {
-                crate::sql::backend(e)
-            }
-        })?;
+        q.build()
+            .execute(&mut **tx)
+            .await
+            .map_err(crate::sql::unique_or_backend(
+                "LOAN_PARTY_TWICE",
+                "同一人不能在一笔贷款中出现两次",
+            ))?;
         Ok(())
     }
 

@@ -72,7 +72,7 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 /// backend failure.
 pub fn unique_or_backend(
     code: &'static str,
-    message: &'static str,
+    message: impl Into<String>,
 ) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |e| {
         if is_unique_violation(&e) {
@@ -86,4 +86,34 @@ pub fn unique_or_backend(
 /// A `Vec` of results into a result of a `Vec` (row mapping).
 pub fn mapped<R, T>(rows: Vec<R>, map: impl Fn(R) -> StoreResult<T>) -> StoreResult<Vec<T>> {
     rows.into_iter().map(map).collect()
+}
+
+/// The rows whose key is one of `keys`: `head` ends in `IN (` and `tail`
+/// closes it. One statement per [`IDS_PER_LOOKUP`](crate::collection_sql::IDS_PER_LOOKUP)
+/// keys (SQLite binds at most 32,766 parameters a statement); rows come back
+/// chunk by chunk, each chunk in the order `tail` asks for.
+pub async fn rows_in<'k, S, K, R>(
+    pool: &Pool<S::Db>,
+    head: &str,
+    keys: &[K],
+    tail: &str,
+) -> StoreResult<Vec<R>>
+where
+    S: Dialect,
+    for<'c> &'c mut Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    K: Clone + Type<S::Db> + Encode<'k, S::Db>,
+    R: for<'r> sqlx::FromRow<'r, DbRow<S>> + Send + Unpin,
+{
+    let mut found = Vec::new();
+    for chunk in keys.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
+        let mut q = sqlx::QueryBuilder::<S::Db>::new(head);
+        let mut list = q.separated(", ");
+        for key in chunk {
+            list.push_bind(key.clone());
+        }
+        q.push(tail);
+        let rows: Vec<R> = q.build_query_as().fetch_all(pool).await.map_err(backend)?;
+        found.extend(rows);
+    }
+    Ok(found)
 }

@@ -565,13 +565,10 @@ where
             .bind(w.withdrawal_id)
             .execute(&mut *tx)
             .await
-            .map_err(|e| {
-                if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                    crate::StoreError::rejected("EVIDENCE_USED", format!("该凭证（{no}）已用于提取，不能重复使用"))
-                } else {
-                    crate::sql::backend(e)
-                }
-            })?;
+            .map_err(crate::sql::unique_or_backend(
+                "EVIDENCE_USED",
+                format!("该凭证（{no}）已用于提取，不能重复使用"),
+            ))?;
         }
         sqlx::query("INSERT INTO withdrawal (withdrawal_id, member_id, reason, amount_fen, months, evidence_kind, \
              evidence_no, evidence_date, evidence_amount_fen, status, channel, applied_on, applicant, rule, \
@@ -607,13 +604,7 @@ where
         .bind(&w.verified_by)
         .execute(&mut *tx)
         .await
-        .map_err(|e| {
-            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                crate::StoreError::rejected("WITHDRAWAL_EXISTS", "该申请已提交")
-            } else {
-                crate::sql::backend(e)
-            }
-        })?;
+        .map_err(crate::sql::unique_or_backend("WITHDRAWAL_EXISTS", "该申请已提交"))?;
         for d in documents {
             sqlx::query(
                 "INSERT INTO withdrawal_document (withdrawal_id, doc_no, doc_type, file_name, content_type, \
@@ -1033,25 +1024,18 @@ crate::withdrawal_live!()
         let mut ids = withdrawal_ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
-        let mut found = Vec::new();
-        for chunk in ids.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
-            let mut q = sqlx::QueryBuilder::new(
-                "SELECT withdrawal_id, doc_no, doc_type, file_name, content_type, size_bytes, sha256, \
-                 SUBSTR(content, 1, 0) AS content FROM withdrawal_document WHERE withdrawal_id IN (",
-            );
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            q.push(") ORDER BY withdrawal_id, doc_no");
-            let rows: Vec<crate::withdrawal_sql::DocumentRow> = q
-                .build_query_as()
-                .fetch_all(self.reader())
-                .await
-                .map_err(crate::sql::backend)?;
-            found.extend(rows.into_iter().map(crate::withdrawal_sql::document_from));
-        }
-        Ok(found)
+        let rows: Vec<crate::withdrawal_sql::DocumentRow> = crate::sql::rows_in::<S, _, _>(
+            self.reader(),
+            "SELECT withdrawal_id, doc_no, doc_type, file_name, content_type, size_bytes, sha256, \
+             SUBSTR(content, 1, 0) AS content FROM withdrawal_document WHERE withdrawal_id IN (",
+            &ids,
+            ") ORDER BY withdrawal_id, doc_no",
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(crate::withdrawal_sql::document_from)
+            .collect())
     }
 
     async fn applicants(&self, member_ids: &[i64]) -> crate::StoreResult<Vec<crate::MemberRecord>> {
@@ -1059,28 +1043,18 @@ crate::withdrawal_live!()
         let mut ids = member_ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
-        let mut found = Vec::new();
-        for chunk in ids.chunks(crate::collection_sql::IDS_PER_LOOKUP) {
-            let mut q = sqlx::QueryBuilder::new(concat!(
+        let rows: Vec<crate::collection_sql::MemberRow> = crate::sql::rows_in::<S, _, _>(
+            self.reader(),
+            concat!(
                 "SELECT ",
                 crate::member_columns!(),
                 " FROM member WHERE member_id IN ("
-            ));
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            q.push(") ORDER BY member_id");
-            let rows: Vec<crate::collection_sql::MemberRow> = q
-                .build_query_as()
-                .fetch_all(self.reader())
-                .await
-                .map_err(crate::sql::backend)?;
-            for row in rows {
-                found.push(crate::collection_sql::member_from(row)?);
-            }
-        }
-        Ok(found)
+            ),
+            &ids,
+            ") ORDER BY member_id",
+        )
+        .await?;
+        crate::sql::mapped(rows, crate::collection_sql::member_from)
     }
 
     async fn document(
@@ -1140,13 +1114,7 @@ crate::withdrawal_live!()
         .bind(a.created_at_us)
         .execute(self.writer())
         .await
-        .map_err(|e| {
-            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                crate::StoreError::rejected("REPAYMENT_AGREEMENT_EXISTS", "已签订委托提取还贷协议")
-            } else {
-                crate::sql::backend(e)
-            }
-        })?;
+        .map_err(crate::sql::unique_or_backend("REPAYMENT_AGREEMENT_EXISTS", "已签订委托提取还贷协议"))?;
         Ok(())
     }
 
