@@ -107,6 +107,14 @@ impl App {
         names
     }
 
+    /// The app over the SQLite database at `url` (created and migrated if
+    /// missing), for tests of the crates above that must not name the store.
+    #[cfg(feature = "sqlite")]
+    pub async fn open_sqlite(url: &str, centre_code: &str, policy: PolicySet) -> AppResult<Self> {
+        let store = anju_store_sqlite::SqliteStore::open(url, centre_code).await?;
+        Ok(App::new(Arc::new(store), policy))
+    }
+
     /// Where today comes from (the wall clock unless a test or demo pins it).
     pub fn with_clock(mut self, clock: Arc<dyn clock::Clock>) -> Self {
         self.clock = clock;

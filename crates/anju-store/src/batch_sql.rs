@@ -6,6 +6,7 @@
 
 use crate::StoreResult;
 use crate::collection::{BillLineRecord, BillPayment, BillRecord, EmployerRecord};
+use crate::rows::Stored;
 use async_trait::async_trait;
 
 /// A member as the bill needs them: no name or ID number, so a page of a
@@ -157,7 +158,7 @@ where
                     .push_bind(b.period)
                     .push_bind(S::day(b.due_date))
                     .push_bind(b.status.code())
-                    .push_bind(crate::rows::Stored::raw(b.total_fen))
+                    .push_bind(b.total_fen.raw())
                     .push_bind(b.line_count)
                     .push_bind(b.created_at_us)
                     .push_bind(None::<i64>)
@@ -184,9 +185,9 @@ where
                 row.push_bind(*bill_id)
                     .push_bind(l.line_no)
                     .push_bind(l.member_id)
-                    .push_bind(crate::rows::Stored::raw(l.base_fen))
-                    .push_bind(crate::rows::Stored::raw(l.employer_fen))
-                    .push_bind(crate::rows::Stored::raw(l.member_fen));
+                    .push_bind(l.base_fen.raw())
+                    .push_bind(l.employer_fen.raw())
+                    .push_bind(l.member_fen.raw());
             });
             q.build()
                 .execute(&mut **tx)
@@ -233,8 +234,8 @@ where
                     .push_bind(&e.uscc)
                     .push_bind(&e.name)
                     .push_bind(e.pay_day)
-                    .push_bind(crate::rows::Stored::raw(e.employer_rate_ppm))
-                    .push_bind(crate::rows::Stored::raw(e.member_rate_ppm))
+                    .push_bind(e.employer_rate_ppm.raw())
+                    .push_bind(e.member_rate_ppm.raw())
                     .push_bind(e.status.code())
                     .push_bind(e.opened_at_us);
             });

@@ -5,6 +5,7 @@ use crate::StoreResult;
 use crate::cases::{
     AgreementRecord, BaseFilingRecord, CaseRecord, CaseStepRecord, DepositRecord, ReliefRecord,
 };
+use crate::rows::Stored;
 use crate::rows::{coded, stored_date};
 use anju_domain::access::Channel;
 use anju_domain::collection::{CaseStatus, CaseStep, ReliefKind, ReliefStatus};
@@ -471,7 +472,7 @@ where
                 "UPDATE member SET wage_fen = $2 WHERE member_id = $1 AND employer_id = $3 AND status = '01'",
             )
             .bind(b.member_id)
-            .bind(crate::rows::Stored::raw(b.wage_fen))
+            .bind(b.wage_fen.raw())
             .bind(f.employer_id)
             .execute(&mut *tx)
             .await
@@ -564,8 +565,8 @@ where
         .bind(r.kind.code())
         .bind(r.from_period)
         .bind(r.to_period)
-        .bind(crate::rows::Stored::raw(r.employer_rate_ppm))
-        .bind(crate::rows::Stored::raw(r.member_rate_ppm))
+        .bind(r.employer_rate_ppm.raw())
+        .bind(r.member_rate_ppm.raw())
         .bind(&r.reason)
         .bind(&r.consent)
         .bind(r.status.code())
@@ -674,7 +675,7 @@ where
         .bind(c.case_id)
         .bind(c.employer_id)
         .bind(S::day(c.opened_on))
-        .bind(crate::rows::Stored::raw(c.arrears_fen))
+        .bind(c.arrears_fen.raw())
         .bind(&c.periods)
         .execute(&mut *tx)
         .await
@@ -814,7 +815,7 @@ where
         .bind(&a.agreement_version)
         .bind(S::day(a.signed_on))
         .bind(&a.mobile)
-        .bind(crate::rows::Stored::raw(a.monthly_fen))
+        .bind(a.monthly_fen.raw())
         .execute(self.writer())
         .await
         .map_err(crate::sql::unique_or_backend("AGREEMENT_EXISTS", "已签订灵活就业缴存协议"))?;
@@ -843,7 +844,7 @@ where
         .bind(d.deposit_id)
         .bind(d.member_id)
         .bind(d.period)
-        .bind(crate::rows::Stored::raw(d.amount_fen))
+        .bind(d.amount_fen.raw())
         .bind(S::day(d.paid_on))
         .bind(&d.channel)
         .bind(&d.reference)

@@ -5,6 +5,7 @@
 
 use crate::StoreResult;
 use crate::collection::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord};
+use crate::rows::Stored;
 use crate::rows::{coded, stored_date};
 use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
 
@@ -190,8 +191,8 @@ where
         .bind(&e.uscc)
         .bind(&e.name)
         .bind(e.pay_day)
-        .bind(crate::rows::Stored::raw(e.employer_rate_ppm))
-        .bind(crate::rows::Stored::raw(e.member_rate_ppm))
+        .bind(e.employer_rate_ppm.raw())
+        .bind(e.member_rate_ppm.raw())
         .bind(e.status.code())
         .bind(e.opened_at_us)
         .bind(&e.economic_type)
@@ -304,9 +305,9 @@ where
                     .push_bind(&m.name)
                     .push_bind(m.employer_id)
                     .push_bind(m.status.code())
-                    .push_bind(crate::rows::Stored::raw(m.wage_fen))
-                    .push_bind(crate::rows::Stored::raw(m.employer_rate_ppm))
-                    .push_bind(crate::rows::Stored::raw(m.member_rate_ppm))
+                    .push_bind(m.wage_fen.raw())
+                    .push_bind(m.employer_rate_ppm.raw())
+                    .push_bind(m.member_rate_ppm.raw())
                     .push_bind(m.enrolled_at_us);
             });
             // A multi-row statement does not say which row; the caller looks
@@ -378,7 +379,7 @@ where
         .bind(c.expected_status.code())
         .bind(c.status.code())
         .bind(c.employer_id)
-        .bind(crate::rows::Stored::raw(c.wage_fen))
+        .bind(c.wage_fen.raw())
         .bind(c.on.map(S::day))
         .execute(self.writer())
         .await
@@ -436,7 +437,7 @@ where
         .bind(b.period)
         .bind(S::day(b.due_date))
         .bind(b.status.code())
-        .bind(crate::rows::Stored::raw(b.total_fen))
+        .bind(b.total_fen.raw())
         .bind(b.line_count)
         .bind(b.created_at_us)
         .bind(b.kind.code())
@@ -455,9 +456,9 @@ where
                 row.push_bind(b.bill_id)
                     .push_bind(l.line_no)
                     .push_bind(l.member_id)
-                    .push_bind(crate::rows::Stored::raw(l.base_fen))
-                    .push_bind(crate::rows::Stored::raw(l.employer_fen))
-                    .push_bind(crate::rows::Stored::raw(l.member_fen));
+                    .push_bind(l.base_fen.raw())
+                    .push_bind(l.employer_fen.raw())
+                    .push_bind(l.member_fen.raw());
             });
             q.build()
                 .execute(&mut *tx)

@@ -5,6 +5,7 @@
 //! the [`Dialect`](crate::sql::Dialect) like `loan_sql`.
 
 use crate::StoreResult;
+use crate::rows::Stored;
 use crate::rows::coded;
 use anju_domain::Date;
 use anju_domain::access::Channel;
@@ -705,12 +706,12 @@ where
         .bind(d.deposit_id)
         .bind(&d.bank)
         .bind(d.kind.code())
-        .bind(crate::rows::Stored::raw(d.amount_fen))
-        .bind(crate::rows::Stored::raw(d.rate_ppm))
+        .bind(d.amount_fen.raw())
+        .bind(d.rate_ppm.raw())
         .bind(S::day(d.placed_on))
         .bind(d.matures_on.map(S::day))
         .bind(d.status.code())
-        .bind(crate::rows::Stored::raw(d.interest_fen))
+        .bind(d.interest_fen.raw())
         .bind(d.entry_id)
         .bind(&d.note)
         .bind(&d.created_by)
@@ -891,10 +892,10 @@ where
              VALUES ($1, 'prepared', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (year) DO NOTHING",
         )
         .bind(r.year)
-        .bind(crate::rows::Stored::raw(r.value_added_fen))
-        .bind(crate::rows::Stored::raw(r.reserve_fen))
-        .bind(crate::rows::Stored::raw(r.management_fen))
-        .bind(crate::rows::Stored::raw(r.public_rental_fen))
+        .bind(r.value_added_fen.raw())
+        .bind(r.reserve_fen.raw())
+        .bind(r.management_fen.raw())
+        .bind(r.public_rental_fen.raw())
         .bind(&r.reserve_reason)
         .bind(&r.prepared_by)
         .bind(r.prepared_at_us)
@@ -913,10 +914,10 @@ where
              public_rental_fen = $4, reserve_reason = $5, prepared_by = $6, prepared_at_us = $7 \
              WHERE year = $8 AND status = 'prepared'",
         )
-        .bind(crate::rows::Stored::raw(r.value_added_fen))
-        .bind(crate::rows::Stored::raw(r.reserve_fen))
-        .bind(crate::rows::Stored::raw(r.management_fen))
-        .bind(crate::rows::Stored::raw(r.public_rental_fen))
+        .bind(r.value_added_fen.raw())
+        .bind(r.reserve_fen.raw())
+        .bind(r.management_fen.raw())
+        .bind(r.public_rental_fen.raw())
         .bind(&r.reserve_reason)
         .bind(&r.prepared_by)
         .bind(r.prepared_at_us)

@@ -9,6 +9,7 @@
 //! `post_entries` with the withdrawal's key, so it lands once.
 
 use crate::StoreResult;
+use crate::rows::Stored;
 use crate::rows::{coded, stored_date};
 use anju_domain::Date;
 use anju_domain::Fen;
@@ -578,12 +579,12 @@ where
         .bind(w.withdrawal_id)
         .bind(w.member_id)
         .bind(&w.reason)
-        .bind(crate::rows::Stored::raw(w.amount_fen))
+        .bind(w.amount_fen.raw())
         .bind(w.months)
         .bind(w.evidence_kind.code())
         .bind(&w.evidence_no)
         .bind(w.evidence_date.map(S::day))
-        .bind(crate::rows::Stored::raw(w.evidence_amount_fen))
+        .bind(w.evidence_amount_fen.raw())
         .bind(w.status.code())
         .bind(&w.channel)
         .bind(S::day(w.applied_on))
@@ -1104,7 +1105,7 @@ crate::withdrawal_live!()
         .bind(a.kind.code())
         .bind(&a.lender)
         .bind(&a.loan_contract_no)
-        .bind(crate::rows::Stored::raw(a.monthly_fen))
+        .bind(a.monthly_fen.raw())
         .bind(a.pay_day)
         .bind(&a.bank_card)
         .bind(S::day(a.starts_on))

@@ -22,7 +22,6 @@ use anju_domain::collection::{ContributionRates, EmployerRegistration, MemberSta
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::policy::PolicySet;
 use anju_domain::{Date, Fen, RatePpm};
-use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
 /// The business date of the tests that pin the clock.
@@ -34,10 +33,9 @@ pub fn today() -> Date {
 /// `policy` over an empty database in `dir`, on the wall clock.
 pub async fn open_app_with(dir: &tempfile::TempDir, policy: PolicySet) -> App {
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
+    App::open_sqlite(&url, "320500000000000", policy)
         .await
-        .expect("store");
-    App::new(Arc::new(store), policy)
+        .expect("app")
 }
 
 /// The Suzhou policy over an empty database in `dir`, on `today`.
