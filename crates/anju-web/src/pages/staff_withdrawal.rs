@@ -60,6 +60,8 @@ struct QueuePage {
     error: Option<String>,
     to_prepare: Vec<QueueRow>,
     to_approve: Vec<QueueRow>,
+    /// Posted and no longer held, the bank not yet heard on the payout.
+    payout_pending: Vec<QueueRow>,
     reasons: Vec<(String, String)>,
     request_key: String,
     year: i32,
@@ -145,13 +147,16 @@ async fn queue_page(
                 .review_queue(WithdrawalStatus::Prepared)
                 .await?,
             app.withdrawals()
+                .review_queue(WithdrawalStatus::PayoutPending)
+                .await?,
+            app.withdrawals()
                 .withdrawal_indicators(year_start, today)
                 .await?,
             app.withdrawals().blacklist_in_force(today, 100).await?,
         ))
     }
     .await;
-    let (submitted, prepared, k, listed) = match loaded {
+    let (submitted, prepared, pending, k, listed) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return failure(app, Some(session), e),
     };
@@ -171,6 +176,10 @@ async fn queue_page(
             .map(|item| queue_row(state, session, item))
             .collect(),
         to_approve: prepared
+            .iter()
+            .map(|item| queue_row(state, session, item))
+            .collect(),
+        payout_pending: pending
             .iter()
             .map(|item| queue_row(state, session, item))
             .collect(),
