@@ -197,11 +197,10 @@ pub(super) async fn outcome(
 ) -> Response {
     match result {
         Ok(notice) => employer_page(state, session, Some(notice), None).await,
-        Err(AppError::Rejected(d)) => {
-            let mut page = employer_page(state, session, None, Some(d.message().to_string())).await;
-            *page.status_mut() = status_of(d.kind());
-            page
-        }
+        Err(AppError::Rejected(d)) => crate::pages::with_status(
+            employer_page(state, session, None, Some(d.message().to_string())).await,
+            status_of(d.kind()),
+        ),
         Err(other) => failure(&state.app, Some(session), other),
     }
 }
@@ -343,7 +342,7 @@ pub(super) async fn checked_upload(
             Some("请通过页面上的表单上传文件".into()),
         )
         .await;
-        *page.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+        page = crate::pages::with_status(page, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         return Err(page);
     };
     let (csrf, take_valid, file) = match read_upload(multipart).await {
@@ -387,7 +386,7 @@ pub async fn import_members(
             );
             let mut page =
                 employer_page_with(&state, &session, None, Some(message), report.errors).await;
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            page = crate::pages::with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
             page
         }
         Ok(report) => {

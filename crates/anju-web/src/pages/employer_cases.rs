@@ -367,9 +367,10 @@ pub async fn import_bases(
         }
         Ok((None, errors)) => {
             let message = format!("文件有 {} 处问题，未申报任何基数。", errors.len());
-            let mut page = employer_page_with(&state, &session, None, Some(message), errors).await;
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            page
+            crate::pages::with_status(
+                employer_page_with(&state, &session, None, Some(message), errors).await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
         Err(e) => outcome(&state, &session, Err(e)).await,
     }

@@ -95,7 +95,7 @@ pub async fn signup_submit(
             Some("尝试次数过多，请一分钟后再试".into()),
             Some(&form),
         );
-        *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        page = crate::pages::with_status(page, StatusCode::TOO_MANY_REQUESTS);
         return page;
     }
     let actor = Actor::anonymous(Channel::Online, &context.request_id, &context.client_addr);
@@ -128,11 +128,10 @@ pub async fn signup_submit(
     .await;
     match result {
         Ok(_) => Redirect::to("/signin?as=member").into_response(),
-        Err(AppError::Rejected(d)) => {
-            let mut page = signup_page(app, Some(d.message().to_string()), Some(&form));
-            *page.status_mut() = status_of(d.kind());
-            page
-        }
+        Err(AppError::Rejected(d)) => crate::pages::with_status(
+            signup_page(app, Some(d.message().to_string()), Some(&form)),
+            status_of(d.kind()),
+        ),
         Err(e) => failure(app, None, e),
     }
 }
@@ -240,7 +239,7 @@ pub async fn deposit(
             let mut page =
                 super::people::member_page(&state, &session, None, Some(d.message().to_string()))
                     .await;
-            *page.status_mut() = status_of(d.kind());
+            page = crate::pages::with_status(page, status_of(d.kind()));
             page
         }
         Err(e) => failure(app, Some(&session), e),

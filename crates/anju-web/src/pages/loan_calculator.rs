@@ -318,7 +318,7 @@ pub async fn loan_calculator(
     let refused = page.error.is_some();
     let mut response = render(app, session, page.render());
     if refused && response.status() == StatusCode::OK {
-        *response.status_mut() = status_of(ErrorKind::Invalid);
+        response = crate::pages::with_status(response, status_of(ErrorKind::Invalid));
     }
     response
 }

@@ -284,6 +284,15 @@ pub fn render(app: &App, session: Option<&Session>, page: askama::Result<String>
 /// The 500 page, for a failure that carries no error to take a status from
 /// (a template that does not render). A failed use case goes to [`failure`],
 /// which takes the status from the error's kind.
+/// A page re-rendered to show a refusal or a limit, answered with that
+/// status; a page that itself failed to render keeps its own (500) status.
+pub fn with_status(mut page: Response, status: StatusCode) -> Response {
+    if page.status() == StatusCode::OK {
+        *page.status_mut() = status;
+    }
+    page
+}
+
 pub fn internal(app: &App, session: Option<&Session>) -> Response {
     error_page(
         app,
@@ -336,6 +345,20 @@ mod tests {
     use crate::routes;
     use anju_domain::Coded;
     use axum::http::Method;
+
+    /// A refusal shown on its page takes the refusal's status; a page that
+    /// itself failed to render keeps its 500 instead of passing for a 422.
+    #[test]
+    fn a_refusal_status_never_hides_a_failed_page() {
+        let shown = with_status(
+            Html("页面").into_response(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+        assert_eq!(shown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let failed = (StatusCode::INTERNAL_SERVER_ERROR, "系统暂时无法处理").into_response();
+        let kept = with_status(failed, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(kept.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 
     /// Every page a role's menu offers is a GET route that admits the role,
     /// so the menu and the routes cannot disagree.

@@ -225,7 +225,7 @@ pub async fn signin_submit(
             form.login,
             Some("尝试次数过多，请一分钟后再试".into()),
         );
-        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        response = crate::pages::with_status(response, StatusCode::TOO_MANY_REQUESTS);
         return response;
     }
     let credentials = match door {
@@ -274,9 +274,10 @@ pub async fn signin_submit(
                 anju_app::AppError::Rejected(d) => d.message().to_string(),
                 _ => "系统暂时无法登录，请稍后再试".to_string(),
             };
-            let mut response = signin_page(&state, door, next, form.login, Some(message));
-            *response.status_mut() = StatusCode::UNAUTHORIZED;
-            response
+            crate::pages::with_status(
+                signin_page(&state, door, next, form.login, Some(message)),
+                StatusCode::UNAUTHORIZED,
+            )
         }
     }
 }
@@ -362,9 +363,7 @@ pub async fn register_submit(
             name: form.name.clone(),
             mobile: form.mobile.clone(),
         };
-        let mut response = render(&state.app, None, page.render());
-        *response.status_mut() = status;
-        response
+        crate::pages::with_status(render(&state.app, None, page.render()), status)
     };
     if !state
         .signin_limiter

@@ -239,7 +239,7 @@ pub async fn request_reversal(
 ) -> Response {
     let Ok(entry_id) = form.entry_id.trim().parse::<i64>() else {
         let mut page = staff_page(&state, &session, None, Some("凭证号应为数字".into())).await;
-        *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        page = crate::pages::with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
         return page;
     };
     let request = ReversalRequest {
@@ -272,11 +272,10 @@ pub async fn request_reversal(
 /// status, or the error page for a system failure.
 async fn refused(state: &WebState, session: &Session, error: anju_app::AppError) -> Response {
     match error {
-        anju_app::AppError::Rejected(d) => {
-            let mut page = staff_page(state, session, None, Some(d.message().to_string())).await;
-            *page.status_mut() = status_of(d.kind());
-            page
-        }
+        anju_app::AppError::Rejected(d) => crate::pages::with_status(
+            staff_page(state, session, None, Some(d.message().to_string())).await,
+            status_of(d.kind()),
+        ),
         other => failure(&state.app, Some(session), other),
     }
 }

@@ -276,11 +276,10 @@ where
 {
     match result {
         Ok(notice) => page(Some(notice), None).await,
-        Err(AppError::Rejected(d)) => {
-            let mut response = page(None, Some(d.message().to_string())).await;
-            *response.status_mut() = status_of(d.kind());
-            response
-        }
+        Err(AppError::Rejected(d)) => crate::pages::with_status(
+            page(None, Some(d.message().to_string())).await,
+            status_of(d.kind()),
+        ),
         Err(e) => failure(&state.app, Some(session), e),
     }
 }

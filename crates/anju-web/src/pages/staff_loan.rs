@@ -328,7 +328,7 @@ async fn answer(
         Err(AppError::Rejected(e)) => {
             let mut page =
                 queue_page(state, session, None, Some(Refusal::of(&e)), Outcome::None).await;
-            *page.status_mut() = status_of(e.kind());
+            page = crate::pages::with_status(page, status_of(e.kind()));
             page
         }
         Err(e) => failure(&state.app, Some(session), e),

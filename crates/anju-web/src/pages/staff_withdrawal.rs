@@ -240,11 +240,10 @@ pub async fn withdrawal_queue(
 async fn answer(state: &WebState, session: &Session, result: AppResult<String>) -> Response {
     match result {
         Ok(notice) => queue_page(state, session, Some(notice), None).await,
-        Err(AppError::Rejected(e)) => {
-            let mut page = queue_page(state, session, None, Some(e.message().to_string())).await;
-            *page.status_mut() = status_of(e.kind());
-            page
-        }
+        Err(AppError::Rejected(e)) => crate::pages::with_status(
+            queue_page(state, session, None, Some(e.message().to_string())).await,
+            status_of(e.kind()),
+        ),
         Err(e) => failure(&state.app, Some(session), e),
     }
 }

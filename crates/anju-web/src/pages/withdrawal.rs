@@ -476,9 +476,10 @@ async fn refused(
     form: WithdrawalForm,
     message: String,
 ) -> Response {
-    let mut page = withdrawal_page(state, session, form, None, Some(message)).await;
-    *page.status_mut() = status_of(ErrorKind::Invalid);
-    page
+    crate::pages::with_status(
+        withdrawal_page(state, session, form, None, Some(message)).await,
+        status_of(ErrorKind::Invalid),
+    )
 }
 
 /// The page again after a refusal of the use case, at the refusal's status.
@@ -489,9 +490,10 @@ async fn refused_by(
     error: &DomainError,
 ) -> Response {
     let message = error.message().to_string();
-    let mut page = withdrawal_page(state, session, form, None, Some(message)).await;
-    *page.status_mut() = status_of(error.kind());
-    page
+    crate::pages::with_status(
+        withdrawal_page(state, session, form, None, Some(message)).await,
+        status_of(error.kind()),
+    )
 }
 
 /// 提取规则: the reasons in force today and their rules (public).

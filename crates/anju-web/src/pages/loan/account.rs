@@ -345,7 +345,7 @@ async fn account_outcome(
             let mut page =
                 account_page(state, context, session, id, None, Some(Refusal::of(&e))).await;
             if page.status() == StatusCode::OK {
-                *page.status_mut() = status_of(e.kind());
+                page = crate::pages::with_status(page, status_of(e.kind()));
             }
             page
         }

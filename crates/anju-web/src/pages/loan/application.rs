@@ -446,11 +446,10 @@ pub async fn member_loan_apply(
             );
             loans_page(&state, &session, LoanForm::fresh(), Some(notice), None).await
         }
-        Err(AppError::Rejected(e)) => {
-            let mut page = loans_page(&state, &session, form, None, Some(Refusal::of(&e))).await;
-            *page.status_mut() = status_of(e.kind());
-            page
-        }
+        Err(AppError::Rejected(e)) => crate::pages::with_status(
+            loans_page(&state, &session, form, None, Some(Refusal::of(&e))).await,
+            status_of(e.kind()),
+        ),
         Err(e) => failure(app, Some(&session), e),
     }
 }
@@ -474,9 +473,10 @@ pub async fn member_loan_consent(
         }
         Err(AppError::Rejected(e)) => {
             let refusal = Some(Refusal::of(&e));
-            let mut page = loans_page(&state, &session, LoanForm::fresh(), None, refusal).await;
-            *page.status_mut() = status_of(e.kind());
-            page
+            crate::pages::with_status(
+                loans_page(&state, &session, LoanForm::fresh(), None, refusal).await,
+                status_of(e.kind()),
+            )
         }
         Err(e) => failure(app, Some(&session), e),
     }

@@ -1,9 +1,10 @@
 //! 资金存储与现金流预测: the fund's bank deposits against GL 101 with the
 //! 12-month cash-flow forecast and the term-deposit ladder.
 
-use super::{Outcome, Refusal, Tab, date_or, failed, is_finance, period_text, tabs, with_status};
+use super::{Outcome, Refusal, Tab, date_or, failed, is_finance, period_text, tabs};
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::pages::with_status;
 use crate::pages::{Layout, render};
 use crate::state::WebState;
 use anju_app::fund::{CashPlan, DepositRequest, FundDepositRecord};

@@ -2,11 +2,11 @@
 //! prepare it.
 
 use super::{
-    Outcome, Refusal, Tab, YearQuery, failed, instant, is_finance, percent, tabs, with_status,
-    year_of,
+    Outcome, Refusal, Tab, YearQuery, failed, instant, is_finance, percent, tabs, year_of,
 };
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::pages::with_status;
 use crate::pages::{Layout, render};
 use crate::state::WebState;
 use anju_app::AppError;

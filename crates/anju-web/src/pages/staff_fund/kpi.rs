@@ -1,10 +1,9 @@
 //! 规划指标驾驶舱: the plan's KPIs with charts and dated inputs.
 
-use super::{
-    Outcome, Refusal, Tab, YearQuery, failed, instant, is_finance, tabs, with_status, year_of,
-};
+use super::{Outcome, Refusal, Tab, YearQuery, failed, instant, is_finance, tabs, year_of};
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::pages::with_status;
 use crate::pages::{Layout, render};
 use crate::state::WebState;
 use anju_app::fund::KpiCockpit;

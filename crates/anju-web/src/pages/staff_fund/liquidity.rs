@@ -1,10 +1,9 @@
 //! 流动性监测: the indicators against their thresholds and the alerts.
 
-use super::{
-    Outcome, Refusal, Tab, failed, instant, percent, tabs, watches_liquidity, with_status,
-};
+use super::{Outcome, Refusal, Tab, failed, instant, percent, tabs, watches_liquidity};
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::pages::with_status;
 use crate::pages::{Layout, render};
 use crate::state::WebState;
 use anju_app::fund::{FundAlertRecord, LiquidityView};

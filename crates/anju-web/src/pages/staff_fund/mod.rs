@@ -117,13 +117,6 @@ impl Outcome {
     }
 }
 
-fn with_status(mut response: Response, status: StatusCode) -> Response {
-    if response.status() == StatusCode::OK {
-        *response.status_mut() = status;
-    }
-    response
-}
-
 /// `2026-11-29 12:05`, China time, from microseconds.
 fn instant(us: i64) -> String {
     let seconds = us.div_euclid(1_000_000) + 8 * 3600;

@@ -2,8 +2,9 @@
 //! year's distribution.
 
 use super::distribution::{DistView, dist_view};
-use super::{Refusal, Tab, date_or, failed, tabs, with_status};
+use super::{Refusal, Tab, date_or, failed, tabs};
 use crate::auth::Session;
+use crate::pages::with_status;
 use crate::pages::{Layout, render};
 use crate::state::WebState;
 use anju_app::AppError;
