@@ -107,6 +107,9 @@ pub trait CollectionStore: Send + Sync {
     /// Those of `employer_ids` that are registered, in one round trip per
     /// chunk, so a list names its employers without a read per row.
     async fn employers_by_ids(&self, employer_ids: &[i64]) -> StoreResult<Vec<EmployerRecord>>;
+    /// The members with these ids (the applicants or borrowers of a page),
+    /// ordered by id, each once; an id with no member has no row.
+    async fn members_by_ids(&self, member_ids: &[i64]) -> StoreResult<Vec<MemberRecord>>;
     async fn count_employers(&self, status: EmployerStatus) -> StoreResult<i64>;
 
     /// Enrols members and opens their ledger accounts in one transaction:

@@ -252,6 +252,28 @@ where
             .collect()
     }
 
+    async fn members_by_ids(
+        &self,
+        member_ids: &[i64],
+    ) -> crate::StoreResult<Vec<crate::MemberRecord>> {
+        // Each id once: a list of applications or loans names a member once.
+        let mut ids = member_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let rows: Vec<crate::collection_sql::MemberRow> = crate::sql::rows_in::<S, _, _>(
+            self.reader(),
+            concat!(
+                "SELECT ",
+                crate::member_columns!(),
+                " FROM member WHERE member_id IN ("
+            ),
+            &ids,
+            ") ORDER BY member_id",
+        )
+        .await?;
+        crate::sql::mapped(rows, crate::collection_sql::member_from)
+    }
+
     async fn employers_by_ids(
         &self,
         employer_ids: &[i64],

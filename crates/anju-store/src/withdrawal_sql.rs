@@ -324,10 +324,6 @@ pub trait WithdrawalStore: Send + Sync {
         withdrawal_ids: &[i64],
     ) -> StoreResult<Vec<DocumentRecord>>;
 
-    /// The members with these ids (the applicants of a page of
-    /// applications), by id; an id with no member has no row.
-    async fn applicants(&self, member_ids: &[i64]) -> StoreResult<Vec<crate::MemberRecord>>;
-
     async fn document(
         &self,
         withdrawal_id: i64,
@@ -1037,25 +1033,6 @@ crate::withdrawal_live!()
             .into_iter()
             .map(crate::withdrawal_sql::document_from)
             .collect())
-    }
-
-    async fn applicants(&self, member_ids: &[i64]) -> crate::StoreResult<Vec<crate::MemberRecord>> {
-        // Several applications of one member name them once.
-        let mut ids = member_ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
-        let rows: Vec<crate::collection_sql::MemberRow> = crate::sql::rows_in::<S, _, _>(
-            self.reader(),
-            concat!(
-                "SELECT ",
-                crate::member_columns!(),
-                " FROM member WHERE member_id IN ("
-            ),
-            &ids,
-            ") ORDER BY member_id",
-        )
-        .await?;
-        crate::sql::mapped(rows, crate::collection_sql::member_from)
     }
 
     async fn document(

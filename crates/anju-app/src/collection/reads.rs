@@ -33,6 +33,12 @@ impl Collection<'_> {
         Ok(self.collection_port().member(member_id).await?)
     }
 
+    /// The members with these ids, by id, each once (a page's borrowers or
+    /// applicants in one read).
+    pub async fn members_by_ids(self, member_ids: &[i64]) -> AppResult<Vec<MemberRecord>> {
+        Ok(self.collection_port().members_by_ids(member_ids).await?)
+    }
+
     pub async fn member_by_id_card(self, id_card: &str) -> AppResult<Option<MemberRecord>> {
         Ok(self.collection_port().member_by_id_card(id_card).await?)
     }

@@ -873,8 +873,8 @@ impl Withdrawals<'_> {
             documents.entry(d.withdrawal_id).or_default().push(d);
         }
         let applicants: HashMap<i64, MemberRecord> = self
-            .withdrawal_port()
-            .applicants(&member_ids)
+            .collection_port()
+            .members_by_ids(&member_ids)
             .await?
             .into_iter()
             .map(|m| (m.member_id, m))

@@ -642,8 +642,11 @@ pub fn review_queue_reads_documents_and_applicants_at_once(store: Arc<dyn Store>
         for id in [1, 2] {
             each.push(store.member(id).await.expect("member").expect("enrolled"));
         }
-        let applicants = store.applicants(&[2, 1, 2, 99]).await.expect("applicants");
+        let applicants = store
+            .members_by_ids(&[2, 1, 2, 99])
+            .await
+            .expect("applicants");
         assert_eq!(applicants, each, "by id, each once, none for 99");
-        assert!(store.applicants(&[]).await.expect("none").is_empty());
+        assert!(store.members_by_ids(&[]).await.expect("none").is_empty());
     })
 }

@@ -26,6 +26,7 @@ use axum::Extension;
 use axum::extract::{Form, Path, State};
 use axum::response::Response;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// The statuses staff act on, in the order of the life cycle.
 /// The queues, in the order a loan passes through them.
@@ -145,21 +146,42 @@ fn run_view(date: Date, s: &RunSummary) -> RunView {
     }
 }
 
-/// `王*（3205**********1230）`, the builder of a project loan, or `-`
-/// when the member is not found.
-async fn borrower(state: &WebState, l: &LoanRecord) -> AppResult<String> {
-    if l.product == LoanProduct::Project {
-        return Ok(format!("{}（公租房项目贷款）", l.seller_name));
-    }
+/// The borrowers of a page of loans, read at once: `王*（3205**********1230）`
+/// by member id.
+async fn borrowers(state: &WebState, loans: &[&LoanRecord]) -> AppResult<HashMap<i64, String>> {
+    let ids: Vec<i64> = loans
+        .iter()
+        .filter(|l| l.product != LoanProduct::Project)
+        .map(|l| l.member_id)
+        .collect();
     Ok(state
         .app
         .collection()
-        .member(l.member_id)
+        .members_by_ids(&ids)
         .await?
-        .map_or_else(
-            || "-".to_string(),
-            |m| format!("{}（{}）", mask_name(&m.name), masked_id_card(&m.id_card)),
-        ))
+        .into_iter()
+        .map(|m| {
+            let who = format!("{}（{}）", mask_name(&m.name), masked_id_card(&m.id_card));
+            (m.member_id, who)
+        })
+        .collect())
+}
+
+/// A loan's borrower from `borrowers`: the builder of a project loan, or
+/// `-` when the member is not found.
+fn borrower_of(names: &HashMap<i64, String>, l: &LoanRecord) -> String {
+    if l.product == LoanProduct::Project {
+        return format!("{}（公租房项目贷款）", l.seller_name);
+    }
+    names
+        .get(&l.member_id)
+        .cloned()
+        .unwrap_or_else(|| "-".to_string())
+}
+
+/// One loan's borrower (a page about a single loan).
+async fn borrower(state: &WebState, l: &LoanRecord) -> AppResult<String> {
+    Ok(borrower_of(&borrowers(state, &[l]).await?, l))
 }
 
 fn people(l: &LoanRecord) -> String {
@@ -176,7 +198,12 @@ fn people(l: &LoanRecord) -> String {
     parts.join("；")
 }
 
-async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppResult<QueueRow> {
+async fn queue_row(
+    state: &WebState,
+    session: &Session,
+    names: &HashMap<i64, String>,
+    l: &LoanRecord,
+) -> AppResult<QueueRow> {
     let me = &session.principal;
     let makers = duties::CASE_DESK.contains(&me.role);
     let checkers = duties::REVIEWERS.contains(&me.role);
@@ -190,7 +217,7 @@ async fn queue_row(state: &WebState, session: &Session, l: &LoanRecord) -> AppRe
     };
     Ok(QueueRow {
         id: l.loan_id,
-        borrower: borrower(state, l).await?,
+        borrower: borrower_of(names, l),
         applied_on: l.applied_on.to_string(),
         amount: l.amount_fen,
         months: l.months,
@@ -258,9 +285,11 @@ async fn queue_page(
     let built: AppResult<(Vec<QueueSection>, Vec<ActiveRow>)> = async {
         let mut sections = Vec::new();
         for status in QUEUES {
+            let loans = app.loans().loan_queue(status).await?;
+            let names = borrowers(state, &loans.iter().collect::<Vec<_>>()).await?;
             let mut rows = Vec::new();
-            for l in app.loans().loan_queue(status).await? {
-                rows.push(queue_row(state, session, &l).await?);
+            for l in &loans {
+                rows.push(queue_row(state, session, &names, l).await?);
             }
             sections.push(QueueSection {
                 id: status.code(),
@@ -268,11 +297,13 @@ async fn queue_page(
                 rows,
             });
         }
+        let loans = app.loans().loan_queue(LoanStatus::Active).await?;
+        let names = borrowers(state, &loans.iter().collect::<Vec<_>>()).await?;
         let mut active = Vec::new();
-        for l in app.loans().loan_queue(LoanStatus::Active).await? {
+        for l in &loans {
             active.push(ActiveRow {
                 id: l.loan_id,
-                borrower: borrower(state, &l).await?,
+                borrower: borrower_of(&names, l),
                 contract_no: l.contract_no.clone().unwrap_or_default(),
                 amount: l.amount_fen,
                 outstanding: l.outstanding_fen,
@@ -659,16 +690,16 @@ pub async fn loan_overdue(
         (Ok(list), Ok(k)) => (list, k),
         (Err(e), _) | (_, Err(e)) => return failure(app, Some(&session), e),
     };
+    let names = match borrowers(&state, &list.iter().map(|a| &a.loan).collect::<Vec<_>>()).await {
+        Ok(names) => names,
+        Err(e) => return failure(app, Some(&session), e),
+    };
     let mut rows = Vec::new();
     for a in &list {
         let l = &a.loan;
-        let who = match borrower(&state, l).await {
-            Ok(who) => who,
-            Err(e) => return failure(app, Some(&session), e),
-        };
         rows.push(OverdueRow {
             id: l.loan_id,
-            borrower: who,
+            borrower: borrower_of(&names, l),
             contract_no: l.contract_no.clone().unwrap_or_default(),
             since: l.overdue_since.map(|d| d.to_string()).unwrap_or_default(),
             // A run on a later business date can leave `since` after today.
