@@ -1094,6 +1094,36 @@ pub struct LoanAccount {
     pub commercial_schedule: Vec<Installment>,
 }
 
+/// An overdue loan on the risk staff's list, with what it owes today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueLoan {
+    pub loan: LoanRecord,
+    /// Principal and interest overdue, not yet paid.
+    pub overdue_fen: Fen,
+    /// Penalty interest accrued to the day asked (posted when paid).
+    pub penalty_to_date: Fen,
+}
+
+/// What a loan owes on `today` by its schedule: principal and interest
+/// overdue, and the penalty accrued on them.
+fn owed_on(
+    loan: &LoanRecord,
+    installments: &[InstallmentRecord],
+    markup_percent: i64,
+    today: Date,
+) -> AppResult<(Fen, Fen)> {
+    let penalty_to_date = run::penalty_to_date(installments, loan.rate_ppm, markup_percent, today)?;
+    let overdue: i64 = installments
+        .iter()
+        .filter(|i| i.status == InstallmentStatus::Overdue)
+        .map(|i| {
+            i.principal_fen.get() - i.paid_principal_fen.get() + i.interest_fen.get()
+                - i.paid_interest_fen.get()
+        })
+        .sum();
+    Ok((Fen::new(overdue), penalty_to_date))
+}
+
 impl App {
     async fn loan_account_of(&self, loan: LoanRecord, today: Date) -> AppResult<LoanAccount> {
         let installments = self.loan_port().installments(loan.loan_id).await?;
@@ -1103,16 +1133,7 @@ impl App {
             .loan_rule
             .value
             .penalty_markup_percent;
-        let rate = loan.rate_ppm;
-        let penalty_to_date = run::penalty_to_date(&installments, rate, markup, today)?;
-        let overdue: i64 = installments
-            .iter()
-            .filter(|i| i.status == InstallmentStatus::Overdue)
-            .map(|i| {
-                i.principal_fen.get() - i.paid_principal_fen.get() + i.interest_fen.get()
-                    - i.paid_interest_fen.get()
-            })
-            .sum();
+        let (overdue_fen, penalty_to_date) = owed_on(&loan, &installments, markup, today)?;
         let next_due = installments
             .iter()
             .find(|i| i.status == InstallmentStatus::Due)
@@ -1130,7 +1151,7 @@ impl App {
             loan,
             installments,
             rates,
-            overdue_fen: Fen::new(overdue),
+            overdue_fen,
             penalty_to_date,
             next_due,
             commercial_schedule,
@@ -1171,13 +1192,33 @@ impl Loans<'_> {
         self,
         actor: &Actor,
         today: Date,
-    ) -> AppResult<Vec<LoanAccount>> {
+    ) -> AppResult<Vec<OverdueLoan>> {
         staff_of(actor, duties::LOAN_RISK)?;
-        let mut list = Vec::new();
-        for loan in self.loan_port().overdue_loans(500).await? {
-            list.push(self.loan_account_of(loan, today).await?);
+        let loans = self.loan_port().overdue_loans(500).await?;
+        let ids: Vec<i64> = loans.iter().map(|l| l.loan_id).collect();
+        // The schedules of the whole list in one read, not one per loan.
+        let mut schedules: HashMap<i64, Vec<InstallmentRecord>> = HashMap::new();
+        for i in self.loan_port().installments_of(&ids).await? {
+            schedules.entry(i.loan_id).or_default().push(i);
         }
-        Ok(list)
+        let markup = self
+            .policy()
+            .at(today)?
+            .loan_rule
+            .value
+            .penalty_markup_percent;
+        loans
+            .into_iter()
+            .map(|loan| {
+                let schedule = schedules.remove(&loan.loan_id).unwrap_or_default();
+                let (overdue_fen, penalty_to_date) = owed_on(&loan, &schedule, markup, today)?;
+                Ok(OverdueLoan {
+                    loan,
+                    overdue_fen,
+                    penalty_to_date,
+                })
+            })
+            .collect()
     }
 
     /// 变更还款账户: the borrower (or a clerk) changes the card deducted.

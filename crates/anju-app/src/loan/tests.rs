@@ -473,6 +473,17 @@ async fn repayment_runs_collect_once_and_shortfalls_go_overdue_with_penalty() {
         .await
         .expect("list");
     assert_eq!(list.len(), 1);
+    // The list's figures are the loan account's, read for the whole list at once.
+    let one = app
+        .loans()
+        .loan_account(&risk, id, d("2027-02-03"))
+        .await
+        .expect("account");
+    assert_eq!(
+        (list[0].overdue_fen, list[0].penalty_to_date),
+        (one.overdue_fen, one.penalty_to_date)
+    );
+    assert!(list[0].overdue_fen.is_positive());
 
     // The card is fixed: the next run pays the overdue month with its
     // penalty and the month due, and the loan is normal again.
