@@ -212,6 +212,10 @@ pub trait LoanStore: Send + Sync {
     /// The co-borrowers of a loan and the day each consented, if they have.
     async fn loan_consents(&self, loan_id: i64) -> StoreResult<Vec<(i64, Option<Date>)>>;
 
+    /// Of these loans, the co-borrowers who have not consented yet, as
+    /// (loan, member) by loan then member: a queue in one read.
+    async fn consents_awaited_of(&self, loan_ids: &[i64]) -> StoreResult<Vec<(i64, i64)>>;
+
     /// Loans in a status, oldest first (the queues).
     async fn loans_in(&self, status: LoanStatus, limit: u32) -> StoreResult<Vec<LoanRecord>>;
 
@@ -861,6 +865,17 @@ where
         .await
         .map_err(crate::sql::backend)?;
         Ok(S::affected(&done) == 1)
+    }
+
+    async fn consents_awaited_of(&self, loan_ids: &[i64]) -> crate::StoreResult<Vec<(i64, i64)>> {
+        crate::sql::rows_in::<S, _, _>(
+            self.reader(),
+            "SELECT loan_id, member_id FROM loan_party \
+             WHERE role = 'co' AND consented_on IS NULL AND loan_id IN (",
+            loan_ids,
+            ") ORDER BY loan_id, member_id",
+        )
+        .await
     }
 
     async fn loan_consents(

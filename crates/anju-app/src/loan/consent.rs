@@ -117,4 +117,17 @@ impl Loans<'_> {
     pub async fn consents_missing(self, loan_id: i64) -> AppResult<usize> {
         Ok(self.consent_pending(loan_id).await?.len())
     }
+
+    /// Of these loans, how many co-borrowers each still waits for (a loan
+    /// waiting for none is absent): a queue's worth in one read.
+    pub async fn consents_missing_of(
+        self,
+        loan_ids: &[i64],
+    ) -> AppResult<std::collections::HashMap<i64, usize>> {
+        let mut missing = std::collections::HashMap::new();
+        for (loan_id, _member) in self.loan_port().consents_awaited_of(loan_ids).await? {
+            *missing.entry(loan_id).or_insert(0) += 1;
+        }
+        Ok(missing)
+    }
 }

@@ -331,6 +331,10 @@ pub fn co_borrowers_consent_once_before_review(store: Arc<dyn Store>) -> BoxFutu
             store.loan_consents(1).await.expect("consents"),
             vec![(8, None), (9, None)]
         );
+        assert_eq!(
+            store.consents_awaited_of(&[99, 1]).await.expect("awaited"),
+            vec![(1, 8), (1, 9)]
+        );
         assert!(
             store
                 .consent_to_loan(1, 8, d("2026-11-30"))
@@ -359,6 +363,10 @@ pub fn co_borrowers_consent_once_before_review(store: Arc<dyn Store>) -> BoxFutu
         assert_eq!(
             store.loan_consents(1).await.expect("consents"),
             vec![(8, Some(d("2026-11-30"))), (9, None)]
+        );
+        assert_eq!(
+            store.consents_awaited_of(&[1]).await.expect("awaited"),
+            vec![(1, 9)]
         );
         loan.status = LoanStatus::Rejected;
         assert!(

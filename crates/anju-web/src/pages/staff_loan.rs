@@ -198,12 +198,15 @@ fn people(l: &LoanRecord) -> String {
     parts.join("；")
 }
 
-async fn queue_row(
-    state: &WebState,
-    session: &Session,
-    names: &HashMap<i64, String>,
-    l: &LoanRecord,
-) -> AppResult<QueueRow> {
+/// What a queue's rows read for the whole page at once.
+struct QueueFacts {
+    /// Borrower by member id.
+    names: HashMap<i64, String>,
+    /// Co-borrowers still to consent, by loan.
+    consents_missing: HashMap<i64, usize>,
+}
+
+fn queue_row(session: &Session, facts: &QueueFacts, l: &LoanRecord) -> QueueRow {
     let me = &session.principal;
     let makers = duties::CASE_DESK.contains(&me.role);
     let checkers = duties::REVIEWERS.contains(&me.role);
@@ -215,9 +218,9 @@ async fn queue_row(
     } else {
         None
     };
-    Ok(QueueRow {
+    QueueRow {
         id: l.loan_id,
-        borrower: borrower_of(names, l),
+        borrower: borrower_of(&facts.names, l),
         applied_on: l.applied_on.to_string(),
         amount: l.amount_fen,
         months: l.months,
@@ -229,11 +232,7 @@ async fn queue_row(
         first_home: l.first_home,
         family: l.family,
         sources: super::source_lines(&l.facts_source),
-        consents_missing: if l.status == LoanStatus::Submitted {
-            state.app.loans().consents_missing(l.loan_id).await?
-        } else {
-            0
-        },
+        consents_missing: facts.consents_missing.get(&l.loan_id).copied().unwrap_or(0),
         property: format!(
             "{}，{}，{}",
             l.property_kind.name_zh(),
@@ -271,7 +270,7 @@ async fn queue_row(
             ),
         can_contract: makers && l.status == LoanStatus::Approved,
         can_disburse: duties::FINANCE.contains(&me.role) && l.status == LoanStatus::Contracted,
-    })
+    }
 }
 
 async fn queue_page(
@@ -286,11 +285,19 @@ async fn queue_page(
         let mut sections = Vec::new();
         for status in QUEUES {
             let loans = app.loans().loan_queue(status).await?;
-            let names = borrowers(state, &loans.iter().collect::<Vec<_>>()).await?;
-            let mut rows = Vec::new();
-            for l in &loans {
-                rows.push(queue_row(state, session, &names, l).await?);
-            }
+            let facts = QueueFacts {
+                names: borrowers(state, &loans.iter().collect::<Vec<_>>()).await?,
+                consents_missing: if status == LoanStatus::Submitted {
+                    let ids: Vec<i64> = loans.iter().map(|l| l.loan_id).collect();
+                    app.loans().consents_missing_of(&ids).await?
+                } else {
+                    HashMap::new()
+                },
+            };
+            let rows = loans
+                .iter()
+                .map(|l| queue_row(session, &facts, l))
+                .collect();
             sections.push(QueueSection {
                 id: status.code(),
                 heading: status.name_zh(),
