@@ -7,6 +7,7 @@
 use crate::StoreResult;
 use crate::collection::{BillLineRecord, BillPayment, BillRecord, EmployerRecord};
 use crate::rows::Stored;
+use anju_domain::{Fen, RatePpm};
 use async_trait::async_trait;
 
 /// A member as the bill needs them: no name or ID number, so a page of a
@@ -15,9 +16,9 @@ use async_trait::async_trait;
 pub struct BillableRow {
     pub employer_id: i64,
     pub member_id: i64,
-    pub wage_fen: anju_domain::Fen,
-    pub employer_rate_ppm: Option<anju_domain::RatePpm>,
-    pub member_rate_ppm: Option<anju_domain::RatePpm>,
+    pub wage_fen: Fen,
+    pub employer_rate_ppm: Option<RatePpm>,
+    pub member_rate_ppm: Option<RatePpm>,
 }
 
 /// A bill with its lines, as a batch saves them.
@@ -95,7 +96,7 @@ pub fn billable_from(r: BillableTuple) -> StoreResult<BillableRow> {
     Ok(BillableRow {
         employer_id: r.0,
         member_id: r.1,
-        wage_fen: anju_domain::Fen::new(r.2),
+        wage_fen: Fen::new(r.2),
         employer_rate_ppm: crate::rows::cooked("member", "employer_rate_ppm", r.3)?,
         member_rate_ppm: crate::rows::cooked("member", "member_rate_ppm", r.4)?,
     })

@@ -8,6 +8,7 @@ use crate::collection::{BillRecord, EmployerRecord, MemberRecord};
 use anju_domain::Date;
 use anju_domain::access::Channel;
 use anju_domain::collection::{CaseStatus, CaseStep, EmployerStatus, ReliefKind, ReliefStatus};
+use anju_domain::{Fen, RatePpm};
 use async_trait::async_trait;
 
 /// One employer's base filing for a contribution year (K05 counts these).
@@ -28,7 +29,7 @@ pub struct BaseFilingRecord {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NewBase {
     pub member_id: i64,
-    pub wage_fen: anju_domain::Fen,
+    pub wage_fen: Fen,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +40,8 @@ pub struct ReliefRecord {
     pub from_period: i32,
     pub to_period: i32,
     /// The reduced rates (rate reduction only).
-    pub employer_rate_ppm: Option<anju_domain::RatePpm>,
-    pub member_rate_ppm: Option<anju_domain::RatePpm>,
+    pub employer_rate_ppm: Option<RatePpm>,
+    pub member_rate_ppm: Option<RatePpm>,
     pub reason: String,
     /// How the staff representatives agreed (职工代表大会决议 reference).
     pub consent: String,
@@ -55,7 +56,7 @@ pub struct CaseRecord {
     pub employer_id: i64,
     pub opened_on: Date,
     pub status: CaseStatus,
-    pub arrears_fen: anju_domain::Fen,
+    pub arrears_fen: Fen,
     /// The overdue months, `yyyymm` comma-separated.
     pub periods: String,
     pub closed_on: Option<Date>,
@@ -80,7 +81,7 @@ pub struct AgreementRecord {
     pub signed_on: Date,
     pub mobile: String,
     /// The monthly amount the worker means to deposit.
-    pub monthly_fen: anju_domain::Fen,
+    pub monthly_fen: Fen,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +90,7 @@ pub struct DepositRecord {
     pub member_id: i64,
     /// The month the deposit is for, yyyymm.
     pub period: i32,
-    pub amount_fen: anju_domain::Fen,
+    pub amount_fen: Fen,
     pub paid_on: Date,
     /// The payment channel (bank, ecny).
     pub channel: String,

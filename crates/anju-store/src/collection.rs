@@ -5,6 +5,7 @@ use crate::StoreResult;
 use anju_domain::Date;
 use anju_domain::access::Channel;
 use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
+use anju_domain::{Fen, RatePpm};
 use async_trait::async_trait;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,8 +14,8 @@ pub struct EmployerRecord {
     pub uscc: String,
     pub name: String,
     pub pay_day: Option<i32>,
-    pub employer_rate_ppm: anju_domain::RatePpm,
-    pub member_rate_ppm: anju_domain::RatePpm,
+    pub employer_rate_ppm: RatePpm,
+    pub member_rate_ppm: RatePpm,
     pub status: EmployerStatus,
     pub opened_at_us: i64,
     /// JGJ/T 320 单位经济类型 and 所属行业 codes, and the 单位账号 it pays from.
@@ -32,10 +33,10 @@ pub struct MemberRecord {
     pub name: String,
     pub employer_id: Option<i64>,
     pub status: MemberStatus,
-    pub wage_fen: anju_domain::Fen,
+    pub wage_fen: Fen,
     /// Personal rates where policy allows an override.
-    pub employer_rate_ppm: Option<anju_domain::RatePpm>,
-    pub member_rate_ppm: Option<anju_domain::RatePpm>,
+    pub employer_rate_ppm: Option<RatePpm>,
+    pub member_rate_ppm: Option<RatePpm>,
     pub enrolled_at_us: i64,
 }
 
@@ -47,7 +48,7 @@ pub struct BillRecord {
     pub period: i32,
     pub due_date: Date,
     pub status: BillStatus,
-    pub total_fen: anju_domain::Fen,
+    pub total_fen: Fen,
     pub line_count: i32,
     pub created_at_us: i64,
     pub paid_entry_id: Option<i64>,
@@ -69,7 +70,7 @@ pub struct MemberChange {
     pub status: MemberStatus,
     pub employer_id: Option<i64>,
     /// New monthly wage (a rehire brings one); `None` keeps the old.
-    pub wage_fen: Option<anju_domain::Fen>,
+    pub wage_fen: Option<Fen>,
     /// The business date the new status starts (kept as `status_on`, e.g.
     /// sealed since); `None` keeps the old.
     pub on: Option<anju_domain::Date>,
@@ -92,9 +93,9 @@ pub struct BillPayment {
 pub struct BillLineRecord {
     pub line_no: i32,
     pub member_id: i64,
-    pub base_fen: anju_domain::Fen,
-    pub employer_fen: anju_domain::Fen,
-    pub member_fen: anju_domain::Fen,
+    pub base_fen: Fen,
+    pub employer_fen: Fen,
+    pub member_fen: Fen,
 }
 
 #[async_trait]

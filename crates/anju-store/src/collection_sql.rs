@@ -7,6 +7,7 @@ use crate::StoreResult;
 use crate::collection::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord};
 use crate::rows::Stored;
 use crate::rows::{coded, stored_date};
+use anju_domain::Fen;
 use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
 
 /// Ids per `IN (…)` list (SQLite binds at most 32,766 parameters a statement).
@@ -96,7 +97,7 @@ pub fn member_from(r: MemberRow) -> StoreResult<MemberRecord> {
         name: r.name,
         employer_id: r.employer_id,
         status: coded("member", "status", &r.status, MemberStatus::parse)?,
-        wage_fen: anju_domain::Fen::new(r.wage_fen),
+        wage_fen: Fen::new(r.wage_fen),
         employer_rate_ppm: crate::rows::cooked("member", "employer_rate_ppm", r.employer_rate_ppm)?,
         member_rate_ppm: crate::rows::cooked("member", "member_rate_ppm", r.member_rate_ppm)?,
         enrolled_at_us: r.enrolled_at_us,
@@ -129,7 +130,7 @@ pub fn bill_from(r: BillRow) -> StoreResult<BillRecord> {
         period: r.period,
         due_date: stored_date(&r.due_date)?,
         status: coded("remittance_bill", "status", &r.status, BillStatus::parse)?,
-        total_fen: anju_domain::Fen::new(r.total_fen),
+        total_fen: Fen::new(r.total_fen),
         line_count: r.line_count,
         created_at_us: r.created_at_us,
         paid_entry_id: r.paid_entry_id,
@@ -155,9 +156,9 @@ pub fn bill_line_from(r: BillLineRow) -> BillLineRecord {
     BillLineRecord {
         line_no: r.line_no,
         member_id: r.member_id,
-        base_fen: anju_domain::Fen::new(r.base_fen),
-        employer_fen: anju_domain::Fen::new(r.employer_fen),
-        member_fen: anju_domain::Fen::new(r.member_fen),
+        base_fen: Fen::new(r.base_fen),
+        employer_fen: Fen::new(r.employer_fen),
+        member_fen: Fen::new(r.member_fen),
     }
 }
 

@@ -10,6 +10,7 @@ use crate::rows::coded;
 use anju_domain::Date;
 use anju_domain::access::Channel;
 use anju_domain::fund::{DepositKind, DepositStatus, DistributionStatus, ServiceKind};
+use anju_domain::{Fen, RatePpm};
 use async_trait::async_trait;
 
 /// Σ debit and Σ credit of one GL account on one value date for one
@@ -19,8 +20,8 @@ pub struct GlDayRow {
     pub value_date: Date,
     pub gl_code: String,
     pub business_type: String,
-    pub debit_fen: anju_domain::Fen,
-    pub credit_fen: anju_domain::Fen,
+    pub debit_fen: Fen,
+    pub credit_fen: Fen,
 }
 
 /// The year's stock and flow counts of collection (the report's 实缴 and
@@ -43,7 +44,7 @@ pub struct CollectionYear {
     pub withdrawers: i64,
     /// Project loans (公租房建设贷款) disbursed in the year and their Σ.
     pub project_loans_issued: i64,
-    pub project_loans_issued_fen: anju_domain::Fen,
+    pub project_loans_issued_fen: Fen,
 }
 
 /// How many services of a kind were completed through a channel.
@@ -61,16 +62,16 @@ pub struct BranchFigures {
     pub branch_code: String,
     pub employers: i64,
     pub members: i64,
-    pub collection_fen: anju_domain::Fen,
+    pub collection_fen: Fen,
     /// Withdrawals paid (the register, as posted); loans repaid from the
     /// HPF balance are not split by branch.
     pub withdrawals: i64,
-    pub withdrawals_fen: anju_domain::Fen,
+    pub withdrawals_fen: Fen,
     pub loans_issued: i64,
-    pub loans_issued_fen: anju_domain::Fen,
-    pub loan_balance_fen: anju_domain::Fen,
-    pub overdue_principal_fen: anju_domain::Fen,
-    pub deposit_balance_fen: anju_domain::Fen,
+    pub loans_issued_fen: Fen,
+    pub loan_balance_fen: Fen,
+    pub overdue_principal_fen: Fen,
+    pub deposit_balance_fen: Fen,
 }
 
 /// A deposit of the fund at a bank: `current` (活期) or `time` (定期, with
@@ -80,12 +81,12 @@ pub struct FundDepositRecord {
     pub deposit_id: i64,
     pub bank: String,
     pub kind: DepositKind,
-    pub amount_fen: anju_domain::Fen,
-    pub rate_ppm: anju_domain::RatePpm,
+    pub amount_fen: Fen,
+    pub rate_ppm: RatePpm,
     pub placed_on: Date,
     pub matures_on: Option<Date>,
     pub status: DepositStatus,
-    pub interest_fen: Option<anju_domain::Fen>,
+    pub interest_fen: Option<Fen>,
     pub entry_id: Option<i64>,
     pub note: String,
     pub created_by: String,
@@ -131,10 +132,10 @@ pub struct FundAlertRecord {
 pub struct DistributionRecord {
     pub year: i32,
     pub status: DistributionStatus,
-    pub value_added_fen: anju_domain::Fen,
-    pub reserve_fen: anju_domain::Fen,
-    pub management_fen: anju_domain::Fen,
-    pub public_rental_fen: anju_domain::Fen,
+    pub value_added_fen: Fen,
+    pub reserve_fen: Fen,
+    pub management_fen: Fen,
+    pub public_rental_fen: Fen,
     pub reserve_reason: String,
     pub prepared_by: String,
     pub prepared_at_us: i64,
@@ -432,8 +433,8 @@ where
                     value_date: crate::rows::stored_date(&r.0)?,
                     gl_code: r.1,
                     business_type: r.2,
-                    debit_fen: anju_domain::Fen::new(r.3),
-                    credit_fen: anju_domain::Fen::new(r.4),
+                    debit_fen: Fen::new(r.3),
+                    credit_fen: Fen::new(r.4),
                 })
             })
             .collect()
@@ -508,7 +509,7 @@ where
             flexible_contributors: counts.4,
             withdrawers: counts.5,
             project_loans_issued: counts.6,
-            project_loans_issued_fen: anju_domain::Fen::new(counts.7),
+            project_loans_issued_fen: Fen::new(counts.7),
         })
     }
 
@@ -575,7 +576,7 @@ where
         for (code, employers, fen) in bills {
             let slot = branch_slot(&mut branches, &code);
             slot.employers = employers;
-            slot.collection_fen = anju_domain::Fen::new(fen);
+            slot.collection_fen = Fen::new(fen);
         }
         let members: Vec<(String, i64)> = sqlx::query_as("SELECT COALESCE(e.branch_code, ''), CAST(COUNT(*) AS BIGINT) FROM contributor_year c \
              JOIN member m ON m.member_id = c.member_id LEFT JOIN employer e ON e.employer_id = m.employer_id \
@@ -602,9 +603,7 @@ where
         .map_err(crate::sql::backend)?;
         if flexible_fen > 0 {
             let slot = branch_slot(&mut branches, "");
-            slot.collection_fen = slot
-                .collection_fen
-                .checked_add(anju_domain::Fen::new(flexible_fen))?;
+            slot.collection_fen = slot.collection_fen.checked_add(Fen::new(flexible_fen))?;
         }
         let withdrawals: Vec<(String, i64, i64)> = sqlx::query_as("SELECT COALESCE(e.branch_code, ''), CAST(COUNT(*) AS BIGINT), CAST(SUM(j.total_fen) AS BIGINT) \
              FROM withdrawal w JOIN journal_entry j ON j.entry_id = w.entry_id \
@@ -619,7 +618,7 @@ where
         for (code, count, fen) in withdrawals {
             let slot = branch_slot(&mut branches, &code);
             slot.withdrawals = count;
-            slot.withdrawals_fen = anju_domain::Fen::new(fen);
+            slot.withdrawals_fen = Fen::new(fen);
         }
         let loans: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as("SELECT COALESCE(e.branch_code, ''), \
              CAST(SUM(CASE WHEN l.disbursed_on BETWEEN $1 AND $2 THEN 1 ELSE 0 END) AS BIGINT), \
@@ -636,9 +635,9 @@ where
         for (code, count, fen, balance, overdue) in loans {
             let slot = branch_slot(&mut branches, &code);
             slot.loans_issued = count;
-            slot.loans_issued_fen = anju_domain::Fen::new(fen);
-            slot.loan_balance_fen = anju_domain::Fen::new(balance);
-            slot.overdue_principal_fen = anju_domain::Fen::new(overdue);
+            slot.loans_issued_fen = Fen::new(fen);
+            slot.loan_balance_fen = Fen::new(balance);
+            slot.overdue_principal_fen = Fen::new(overdue);
         }
         let deposits: Vec<(String, i64)> = sqlx::query_as(
             "SELECT COALESCE(e.branch_code, ''), CAST(SUM(a.balance_fen) AS BIGINT) FROM member_account a \
@@ -649,7 +648,7 @@ where
         .await
         .map_err(crate::sql::backend)?;
         for (code, fen) in deposits {
-            branch_slot(&mut branches, &code).deposit_balance_fen = anju_domain::Fen::new(fen);
+            branch_slot(&mut branches, &code).deposit_balance_fen = Fen::new(fen);
         }
         Ok(branches.into_values().collect())
     }

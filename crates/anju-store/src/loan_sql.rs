@@ -9,12 +9,12 @@ use crate::StoreResult;
 use crate::rows::Stored;
 use crate::rows::{coded, cooked, stored_date};
 use anju_domain::Date;
-use anju_domain::Fen;
 use anju_domain::access::Channel;
 use anju_domain::loan::{
     CreditGrade, Grade, InstallmentStatus, LoanEventKind, LoanProduct, LoanStatus, Method,
     PropertyKind,
 };
+use anju_domain::{Fen, RatePpm};
 use async_trait::async_trait;
 
 /// Statuses: `submitted` → `reviewed` (初审) → `approved` (审批; above the
@@ -33,27 +33,27 @@ pub struct LoanRecord {
     pub co_borrowers: String,
     pub property_kind: PropertyKind,
     pub property_address: String,
-    pub price_fen: anju_domain::Fen,
-    pub appraisal_fen: Option<anju_domain::Fen>,
+    pub price_fen: Fen,
+    pub appraisal_fen: Option<Fen>,
     pub area_centi_m2: i64,
-    pub monthly_income_fen: anju_domain::Fen,
+    pub monthly_income_fen: Fen,
     pub credit_grade: CreditGrade,
     pub first_home: bool,
     pub family: bool,
-    pub amount_fen: anju_domain::Fen,
+    pub amount_fen: Fen,
     pub months: i32,
     pub method: Method,
-    pub rate_ppm: anju_domain::RatePpm,
-    pub limit_fen: anju_domain::Fen,
+    pub rate_ppm: RatePpm,
+    pub limit_fen: Fen,
     pub binding_cap: String,
     pub caps: String,
     pub remote_centre: Option<String>,
     pub remote_certificate_no: Option<String>,
-    pub remote_balance_fen: Option<anju_domain::Fen>,
+    pub remote_balance_fen: Option<Fen>,
     pub remote_months: Option<i32>,
     pub commercial_bank: Option<String>,
-    pub commercial_amount_fen: Option<anju_domain::Fen>,
-    pub commercial_rate_ppm: Option<anju_domain::RatePpm>,
+    pub commercial_amount_fen: Option<Fen>,
+    pub commercial_rate_ppm: Option<RatePpm>,
     pub seller_name: String,
     pub seller_account: String,
     pub repay_card: String,
@@ -68,8 +68,8 @@ pub struct LoanRecord {
     pub disbursed_on: Option<Date>,
     pub disbursement_entry_id: Option<i64>,
     pub payout_reference: Option<String>,
-    pub outstanding_fen: anju_domain::Fen,
-    pub overdue_principal_fen: anju_domain::Fen,
+    pub outstanding_fen: Fen,
+    pub overdue_principal_fen: Fen,
     pub overdue_since: Option<Date>,
     pub grade: Grade,
     pub consecutive_overdue: i32,
@@ -94,12 +94,12 @@ pub struct InstallmentRecord {
     pub loan_id: i64,
     pub period: i32,
     pub due_date: Date,
-    pub principal_fen: anju_domain::Fen,
-    pub interest_fen: anju_domain::Fen,
-    pub paid_principal_fen: anju_domain::Fen,
-    pub paid_interest_fen: anju_domain::Fen,
-    pub paid_penalty_fen: anju_domain::Fen,
-    pub penalty_owed_fen: anju_domain::Fen,
+    pub principal_fen: Fen,
+    pub interest_fen: Fen,
+    pub paid_principal_fen: Fen,
+    pub paid_interest_fen: Fen,
+    pub paid_penalty_fen: Fen,
+    pub penalty_owed_fen: Fen,
     pub penalty_from: Option<Date>,
     pub status: InstallmentStatus,
     pub paid_on: Option<Date>,
@@ -113,10 +113,10 @@ pub struct LoanEventRecord {
     pub event_key: String,
     pub happened_on: Date,
     pub kind: LoanEventKind,
-    pub amount_fen: anju_domain::Fen,
-    pub principal_fen: anju_domain::Fen,
-    pub interest_fen: anju_domain::Fen,
-    pub penalty_fen: anju_domain::Fen,
+    pub amount_fen: Fen,
+    pub principal_fen: Fen,
+    pub interest_fen: Fen,
+    pub penalty_fen: Fen,
     pub entry_id: Option<i64>,
     pub note: String,
 }
@@ -126,10 +126,10 @@ pub struct LoanEventRecord {
 pub struct RunLoan {
     pub loan_id: i64,
     pub member_id: i64,
-    pub rate_ppm: anju_domain::RatePpm,
+    pub rate_ppm: RatePpm,
     pub repay_card: String,
     pub entrusted: bool,
-    pub outstanding_fen: anju_domain::Fen,
+    pub outstanding_fen: Fen,
     pub consecutive_overdue: i32,
     pub cumulative_overdue: i32,
 }
@@ -140,8 +140,8 @@ pub struct LoanRunUpdate {
     pub loan_id: i64,
     /// Principal the run collected: subtracted from what is stored, so a
     /// prepayment between the run's read and write is not lost.
-    pub principal_paid_fen: anju_domain::Fen,
-    pub overdue_principal_fen: anju_domain::Fen,
+    pub principal_paid_fen: Fen,
+    pub overdue_principal_fen: Fen,
     pub overdue_since: Option<Date>,
     pub grade: Grade,
     pub consecutive_overdue: i32,
@@ -154,10 +154,10 @@ pub struct LoanRunUpdate {
 pub struct LoanBook {
     /// Outstanding principal of active project loans (公租房建设贷款),
     /// kept apart from the personal book the indicators read.
-    pub project_outstanding_fen: anju_domain::Fen,
+    pub project_outstanding_fen: Fen,
     pub active_loans: i64,
-    pub outstanding_fen: anju_domain::Fen,
-    pub overdue_principal_fen: anju_domain::Fen,
+    pub outstanding_fen: Fen,
+    pub overdue_principal_fen: Fen,
     pub overdue_loans: i64,
     pub by_grade: Vec<(Grade, i64, i64)>,
 }
@@ -166,9 +166,9 @@ pub struct LoanBook {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LoansIssued {
     pub count: i64,
-    pub amount_fen: anju_domain::Fen,
+    pub amount_fen: Fen,
     pub remote_count: i64,
-    pub remote_amount_fen: anju_domain::Fen,
+    pub remote_amount_fen: Fen,
 }
 
 /// Rows per multi-row statement in the run's writes (SQLite's bound
@@ -1074,7 +1074,7 @@ where
                     rate_ppm: crate::rows::cooked("loan", "rate_ppm", r.2)?,
                     repay_card: r.3,
                     entrusted: r.4,
-                    outstanding_fen: anju_domain::Fen::new(r.5),
+                    outstanding_fen: Fen::new(r.5),
                     consecutive_overdue: r.6,
                     cumulative_overdue: r.7,
                 })
@@ -1233,17 +1233,14 @@ where
         .map_err(crate::sql::backend)?;
         let mut book = crate::LoanBook {
             overdue_loans,
-            project_outstanding_fen: anju_domain::Fen::new(project_outstanding_fen),
+            project_outstanding_fen: Fen::new(project_outstanding_fen),
             ..Default::default()
         };
         for (grade, n, outstanding, overdue) in rows {
             book.active_loans += n;
-            book.outstanding_fen = book
-                .outstanding_fen
-                .checked_add(anju_domain::Fen::new(outstanding))?;
-            book.overdue_principal_fen = book
-                .overdue_principal_fen
-                .checked_add(anju_domain::Fen::new(overdue))?;
+            book.outstanding_fen = book.outstanding_fen.checked_add(Fen::new(outstanding))?;
+            book.overdue_principal_fen =
+                book.overdue_principal_fen.checked_add(Fen::new(overdue))?;
             let grade: String = grade;
             let grade =
                 crate::rows::coded("loan", "grade", &grade, anju_domain::loan::Grade::parse)?;
@@ -1340,9 +1337,9 @@ where
         .map_err(crate::sql::backend)?;
         Ok(crate::LoansIssued {
             count: row.0,
-            amount_fen: anju_domain::Fen::new(row.1),
+            amount_fen: Fen::new(row.1),
             remote_count: row.2,
-            remote_amount_fen: anju_domain::Fen::new(row.3),
+            remote_amount_fen: Fen::new(row.3),
         })
     }
 

@@ -33,12 +33,12 @@ pub struct WithdrawalRecord {
     pub withdrawal_id: i64,
     pub member_id: i64,
     pub reason: String,
-    pub amount_fen: anju_domain::Fen,
+    pub amount_fen: Fen,
     pub months: i32,
     pub evidence_kind: EvidenceKind,
     pub evidence_no: Option<String>,
     pub evidence_date: Option<Date>,
-    pub evidence_amount_fen: Option<anju_domain::Fen>,
+    pub evidence_amount_fen: Option<Fen>,
     pub status: WithdrawalStatus,
     /// `online` or `counter`.
     pub channel: String,
@@ -92,11 +92,11 @@ pub struct BlacklistRecord {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WithdrawalStats {
     /// Σ approved, not yet paid.
-    pub held_fen: anju_domain::Fen,
+    pub held_fen: Fen,
     /// Live withdrawals for the reason applied for since the year's start.
     pub this_year_for_reason: i64,
     /// Σ live rent withdrawals applied for since the rent window's start.
-    pub rent_recent_fen: anju_domain::Fen,
+    pub rent_recent_fen: Fen,
 }
 
 /// 委托提取还贷协议.
@@ -107,7 +107,7 @@ pub struct RepaymentAgreementRecord {
     pub kind: AgreementKind,
     pub lender: String,
     pub loan_contract_no: String,
-    pub monthly_fen: anju_domain::Fen,
+    pub monthly_fen: Fen,
     pub pay_day: i32,
     /// The loan's repayment account the money goes to.
     pub bank_card: String,
@@ -796,8 +796,8 @@ where
                 "INSUFFICIENT_AVAILABLE",
                 format!(
                     "可用余额不足：余额减去已批准待付款项后为 {}，申请 {}",
-                    anju_domain::Fen::new(available),
-                    anju_domain::Fen::new(amount)
+                    Fen::new(available),
+                    Fen::new(amount)
                 ),
             ));
         }
@@ -893,9 +893,9 @@ crate::withdrawal_live!()
         .await
         .map_err(crate::sql::backend)?;
         Ok(crate::WithdrawalStats {
-            held_fen: anju_domain::Fen::new(held),
+            held_fen: Fen::new(held),
             this_year_for_reason: count,
-            rent_recent_fen: anju_domain::Fen::new(rent),
+            rent_recent_fen: Fen::new(rent),
         })
     }
 
