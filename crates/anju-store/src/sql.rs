@@ -3,7 +3,8 @@
 //! how a row is locked); the SQL of every context (`*_sql` modules) is plain
 //! generic code over it, written once for both engines, so the two backends
 //! cannot drift apart. Where the engines differ beyond this trait the backend
-//! crate keeps its own SQL (bulk posting, `COPY`, the ledger check).
+//! crate keeps its own SQL (bulk posting with `COPY` or multi-row `VALUES`,
+//! migrations, the schema listing).
 //!
 //! Rust does not carry the `where` bounds of a trait to its users, so the
 //! generic impls state what they need of the engine: [`Col`] for a Rust type
