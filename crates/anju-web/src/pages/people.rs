@@ -80,13 +80,11 @@ pub async fn member_page(
             Err(e) => return failure(app, Some(session), e),
         };
         let employer = match record.as_ref().and_then(|r| r.employer_id) {
-            Some(id) => app
-                .collection()
-                .employer(id)
-                .await
-                .ok()
-                .flatten()
-                .map_or_else(|| "-".to_string(), |e| e.name),
+            // A failed read is a failure page, not an employer shown as "-".
+            Some(id) => match app.collection().employer(id).await {
+                Ok(found) => found.map_or_else(|| "-".to_string(), |e| e.name),
+                Err(e) => return failure(app, Some(session), e),
+            },
             None if flexible.is_some() => "灵活就业（个人缴存）".to_string(),
             None => "无（已封存）".to_string(),
         };
