@@ -7,6 +7,7 @@ use crate::cases::{
 };
 use crate::rows::Stored;
 use crate::rows::{coded, stored_date};
+use anju_domain::Fen;
 use anju_domain::access::Channel;
 use anju_domain::collection::{CaseStatus, CaseStep, ReliefKind, ReliefStatus};
 
@@ -93,7 +94,7 @@ pub fn case_from(r: CaseRow) -> StoreResult<CaseRecord> {
         employer_id: r.employer_id,
         opened_on: stored_date(&r.opened_on)?,
         status: coded("enforcement_case", "status", &r.status, CaseStatus::parse)?,
-        arrears_fen: crate::rows::cooked("enforcement_case", "arrears_fen", r.arrears_fen)?,
+        arrears_fen: Fen::new(r.arrears_fen),
         periods: r.periods,
         closed_on: r.closed_on.as_deref().map(stored_date).transpose()?,
     })
@@ -158,7 +159,7 @@ pub fn agreement_from(r: AgreementRow) -> StoreResult<AgreementRecord> {
         agreement_version: r.agreement_version,
         signed_on: stored_date(&r.signed_on)?,
         mobile: r.mobile,
-        monthly_fen: crate::rows::cooked("base_filing", "monthly_fen", r.monthly_fen)?,
+        monthly_fen: Fen::new(r.monthly_fen),
     })
 }
 
@@ -181,7 +182,7 @@ pub fn deposit_from(r: DepositRow) -> StoreResult<DepositRecord> {
         deposit_id: r.deposit_id,
         member_id: r.member_id,
         period: r.period,
-        amount_fen: crate::rows::cooked("base_filing", "amount_fen", r.amount_fen)?,
+        amount_fen: Fen::new(r.amount_fen),
         paid_on: stored_date(&r.paid_on)?,
         channel: r.channel,
         reference: r.reference,

@@ -597,31 +597,6 @@ where
     for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
     for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
 {
-    fn loan_of_row(r: &<S::Db as sqlx::Database>::Row) -> crate::StoreResult<crate::LoanRecord> {
-        use sqlx::FromRow;
-        crate::loan_sql::loan_from(
-            crate::loan_sql::LoanRow::from_row(r).map_err(crate::sql::backend)?,
-        )
-    }
-
-    fn installment_of_row(
-        r: &<S::Db as sqlx::Database>::Row,
-    ) -> crate::StoreResult<crate::InstallmentRecord> {
-        use sqlx::FromRow;
-        crate::loan_sql::installment_from(
-            crate::loan_sql::InstallmentRow::from_row(r).map_err(crate::sql::backend)?,
-        )
-    }
-
-    fn loan_event_of_row(
-        r: &<S::Db as sqlx::Database>::Row,
-    ) -> crate::StoreResult<crate::LoanEventRecord> {
-        use sqlx::FromRow;
-        crate::loan_sql::loan_event_from(
-            crate::loan_sql::LoanEventRow::from_row(r).map_err(crate::sql::backend)?,
-        )
-    }
-
     async fn loans_where(
         store: &S,
         sql: &'static str,
@@ -629,7 +604,7 @@ where
         text: Option<&str>,
         limit: i64,
     ) -> crate::StoreResult<Vec<crate::LoanRecord>> {
-        let mut q = sqlx::query(sql);
+        let mut q = sqlx::query_as::<_, LoanRow>(sql);
         if let Some(v) = bind {
             q = q.bind(v);
         }
@@ -641,7 +616,7 @@ where
             .fetch_all(store.reader())
             .await
             .map_err(crate::sql::backend)?;
-        rows.iter().map(Self::loan_of_row).collect()
+        crate::sql::mapped(rows, loan_from)
     }
 
     async fn insert_installments(
@@ -673,714 +648,7 @@ where
         }
         Ok(())
     }
-}
 
-#[async_trait::async_trait]
-impl<S: crate::sql::Dialect> crate::LoanStore for S
-where
-    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
-    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
-    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
-    i64: crate::sql::Col<S::Db>,
-    i32: crate::sql::Col<S::Db>,
-    String: crate::sql::Col<S::Db>,
-    bool: crate::sql::Col<S::Db>,
-    Vec<u8>: crate::sql::Col<S::Db>,
-    Option<i64>: crate::sql::Col<S::Db>,
-    Option<i32>: crate::sql::Col<S::Db>,
-    Option<String>: crate::sql::Col<S::Db>,
-    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
-    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
-    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
-    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
-{
-    async fn save_loan(
-        &self,
-        x: &crate::LoanRecord,
-        parties: &[(i64, String)],
-    ) -> crate::StoreResult<()> {
-        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
-        KeySteps::<S>::insert_loans(&mut tx, std::slice::from_ref(x))
-            .await
-            .map_err(crate::sql::unique_or_backend(
-                "LOAN_EXISTS",
-                "该贷款申请已提交",
-            ))?;
-        let parties: Vec<(i64, i64, String)> = parties
-            .iter()
-            .map(|(m, r)| (x.loan_id, *m, r.clone()))
-            .collect();
-        KeySteps::<S>::insert_parties(&mut tx, &parties).await?;
-        tx.commit().await.map_err(crate::sql::backend)
-    }
-
-    async fn update_loan(
-        &self,
-        x: &crate::LoanRecord,
-        from_status: anju_domain::loan::LoanStatus,
-    ) -> crate::StoreResult<bool> {
-        // The run-owned columns (outstanding, overdue, grade, counts, last run)
-        // are written only relative to what is stored (`save_run_page`,
-        // `apply_prepayment`); disbursement (contracted → active) sets the
-        // outstanding principal to the amount in the same statement.
-        let done = sqlx::query("UPDATE loan SET outstanding_fen = CASE WHEN status = 'contracted' AND $4 = 'active' \
-             THEN $18 ELSE outstanding_fen END, member_id = $2, product = $3, status = $4, applied_on = $5, applicant = $6, request_key = $7, co_borrowers = $8, property_kind = $9, property_address = $10, price_fen = $11, appraisal_fen = $12, area_centi_m2 = $13, monthly_income_fen = $14, credit_grade = $15, first_home = $16, family = $17, amount_fen = $18, months = $19, method = $20, rate_ppm = $21, limit_fen = $22, binding_cap = $23, caps = $24, remote_centre = $25, remote_certificate_no = $26, remote_balance_fen = $27, remote_months = $28, commercial_bank = $29, commercial_amount_fen = $30, commercial_rate_ppm = $31, seller_name = $32, seller_account = $33, repay_card = $34, entrusted = $35, needs_second = $36, reviewed_by = $37, approved_by = $38, second_approved_by = $39, note = $40, contract_no = $41, mortgage_no = $42, disbursed_on = $43, disbursement_entry_id = $44, payout_reference = $45, settled_on = $46, release_certificate = $47, updated_at_us = $48 WHERE loan_id = $1 AND status = $49")
-        .bind(x.loan_id)
-        .bind(x.member_id)
-        .bind(x.product.code())
-        .bind(x.status.code())
-        .bind(S::day(x.applied_on))
-        .bind(&x.applicant)
-        .bind(&x.request_key)
-        .bind(&x.co_borrowers)
-        .bind(x.property_kind.code())
-        .bind(&x.property_address)
-        .bind(x.price_fen.raw())
-        .bind(x.appraisal_fen.raw())
-        .bind(x.area_centi_m2)
-        .bind(x.monthly_income_fen.raw())
-        .bind(x.credit_grade.code())
-        .bind(x.first_home)
-        .bind(x.family)
-        .bind(x.amount_fen.raw())
-        .bind(x.months)
-        .bind(x.method.code())
-        .bind(x.rate_ppm.raw())
-        .bind(x.limit_fen.raw())
-        .bind(&x.binding_cap)
-        .bind(&x.caps)
-        .bind(&x.remote_centre)
-        .bind(&x.remote_certificate_no)
-        .bind(x.remote_balance_fen.raw())
-        .bind(x.remote_months)
-        .bind(&x.commercial_bank)
-        .bind(x.commercial_amount_fen.raw())
-        .bind(x.commercial_rate_ppm.raw())
-        .bind(&x.seller_name)
-        .bind(&x.seller_account)
-        .bind(&x.repay_card)
-        .bind(x.entrusted)
-        .bind(x.needs_second)
-        .bind(&x.reviewed_by)
-        .bind(&x.approved_by)
-        .bind(&x.second_approved_by)
-        .bind(&x.note)
-        .bind(&x.contract_no)
-        .bind(&x.mortgage_no)
-        .bind(x.disbursed_on.map(S::day))
-        .bind(x.disbursement_entry_id)
-        .bind(&x.payout_reference)
-        .bind(x.settled_on.map(S::day))
-        .bind(&x.release_certificate)
-        .bind(x.updated_at_us)
-        .bind(from_status.code())
-        .execute(self.writer())
-        .await
-        .map_err(crate::sql::backend)?;
-        Ok(S::affected(&done) == 1)
-    }
-
-    async fn loan(&self, loan_id: i64) -> crate::StoreResult<Option<crate::LoanRecord>> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            crate::loan_columns!(),
-            " FROM loan WHERE loan_id = $1"
-        ))
-        .bind(loan_id)
-        .fetch_optional(self.writer())
-        .await
-        .map_err(crate::sql::backend)?;
-        row.as_ref().map(LoanSteps::<S>::loan_of_row).transpose()
-    }
-
-    async fn loan_by_key(
-        &self,
-        member_id: i64,
-        request_key: &str,
-    ) -> crate::StoreResult<Option<crate::LoanRecord>> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            crate::loan_columns!(),
-            " FROM loan WHERE member_id = $1 AND request_key = $2"
-        ))
-        .bind(member_id)
-        .bind(request_key)
-        .fetch_optional(self.writer())
-        .await
-        .map_err(crate::sql::backend)?;
-        row.as_ref().map(LoanSteps::<S>::loan_of_row).transpose()
-    }
-
-    async fn loans_of(&self, member_id: i64) -> crate::StoreResult<Vec<crate::LoanRecord>> {
-        LoanSteps::<S>::loans_where(
-            self,
-            concat!(
-                "SELECT ", crate::loan_columns!(), " FROM loan WHERE loan_id IN \
-                 (SELECT loan_id FROM loan_party WHERE member_id = $1) ORDER BY loan_id DESC LIMIT $2"
-            ),
-            Some(member_id),
-            None,
-            100,
-        )
-        .await
-    }
-
-    async fn bills_paid_by(&self, entry_ids: &[i64]) -> crate::StoreResult<Vec<crate::BillRecord>> {
-        if entry_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut q = sqlx::QueryBuilder::<S::Db>::new(concat!(
-            "SELECT ",
-            crate::bill_columns!(),
-            " FROM remittance_bill WHERE status = 'paid' AND paid_entry_id IN ("
-        ));
-        let mut ids = q.separated(", ");
-        for id in entry_ids {
-            ids.push_bind(*id);
-        }
-        q.push(") ORDER BY period, bill_id");
-        let rows: Vec<crate::collection_sql::BillRow> = q
-            .build_query_as()
-            .fetch_all(self.reader())
-            .await
-            .map_err(crate::sql::backend)?;
-        rows.into_iter()
-            .map(crate::collection_sql::bill_from)
-            .collect()
-    }
-
-    async fn consent_to_loan(
-        &self,
-        loan_id: i64,
-        member_id: i64,
-        on: anju_domain::Date,
-    ) -> crate::StoreResult<bool> {
-        let done = sqlx::query("UPDATE loan_party SET consented_on = $3 WHERE loan_id = $1 AND member_id = $2 AND role = 'co' AND consented_on IS NULL \
-             AND EXISTS (SELECT 1 FROM loan l WHERE l.loan_id = $1 AND l.status = $4)")
-        .bind(loan_id)
-        .bind(member_id)
-        .bind(S::day(on))
-        .bind(anju_domain::loan::LoanStatus::Submitted.code())
-        .execute(self.writer())
-        .await
-        .map_err(crate::sql::backend)?;
-        Ok(S::affected(&done) == 1)
-    }
-
-    async fn consents_awaited_of(&self, loan_ids: &[i64]) -> crate::StoreResult<Vec<(i64, i64)>> {
-        crate::sql::rows_in::<S, _, _>(
-            self.reader(),
-            "SELECT loan_id, member_id FROM loan_party \
-             WHERE role = 'co' AND consented_on IS NULL AND loan_id IN (",
-            loan_ids,
-            ") ORDER BY loan_id, member_id",
-        )
-        .await
-    }
-
-    async fn loan_consents(
-        &self,
-        loan_id: i64,
-    ) -> crate::StoreResult<Vec<(i64, Option<anju_domain::Date>)>> {
-        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
-            "SELECT member_id, CAST(consented_on AS TEXT) AS consented_on FROM loan_party \
-             WHERE loan_id = $1 AND role = 'co' ORDER BY member_id",
-        )
-        .bind(loan_id)
-        .fetch_all(self.reader())
-        .await
-        .map_err(crate::sql::backend)?;
-        rows.into_iter()
-            .map(|(member, on)| {
-                Ok((
-                    member,
-                    on.as_deref().map(crate::rows::stored_date).transpose()?,
-                ))
-            })
-            .collect()
-    }
-
-    async fn loans_in(
-        &self,
-        status: anju_domain::loan::LoanStatus,
-        limit: u32,
-    ) -> crate::StoreResult<Vec<crate::LoanRecord>> {
-        LoanSteps::<S>::loans_where(
-            self,
-            concat!(
-                "SELECT ",
-                crate::loan_columns!(),
-                " FROM loan WHERE status = $1 ORDER BY loan_id LIMIT $2"
-            ),
-            None,
-            Some(status.code()),
-            i64::from(limit),
-        )
-        .await
-    }
-
-    async fn loan_counts(&self, member_ids: &[i64]) -> crate::StoreResult<(i64, i64)> {
-        if member_ids.is_empty() {
-            return Ok((0, 0));
-        }
-        let mut q = sqlx::QueryBuilder::<S::Db>::new(
-            "SELECT COUNT(DISTINCT CASE WHEN l.status = 'active' THEN l.loan_id END), \
-             COUNT(DISTINCT CASE WHEN l.status IN ('active', 'settled') THEN l.loan_id END) \
-             FROM loan l JOIN loan_party p ON p.loan_id = l.loan_id WHERE l.product = 'personal' AND p.member_id IN (",
-        );
-        let mut ids = q.separated(", ");
-        for id in member_ids {
-            ids.push_bind(*id);
-        }
-        q.push(")");
-        let row: (i64, i64) = q
-            .build_query_as()
-            .fetch_one(self.reader())
-            .await
-            .map_err(crate::sql::backend)?;
-        Ok(row)
-    }
-
-    async fn replace_schedule(
-        &self,
-        loan_id: i64,
-        from_period: i32,
-        rows: &[crate::InstallmentRecord],
-    ) -> crate::StoreResult<()> {
-        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
-        KeySteps::<S>::replace_due(&mut tx, loan_id, from_period, rows).await?;
-        tx.commit().await.map_err(crate::sql::backend)
-    }
-
-    async fn installments(
-        &self,
-        loan_id: i64,
-    ) -> crate::StoreResult<Vec<crate::InstallmentRecord>> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            crate::installment_columns!(),
-            " FROM loan_installment WHERE loan_id = $1 ORDER BY period"
-        ))
-        .bind(loan_id)
-        .fetch_all(self.writer())
-        .await
-        .map_err(crate::sql::backend)?;
-        rows.iter()
-            .map(LoanSteps::<S>::installment_of_row)
-            .collect()
-    }
-
-    async fn installments_of(
-        &self,
-        loan_ids: &[i64],
-    ) -> crate::StoreResult<Vec<crate::InstallmentRecord>> {
-        // Each id once and in order, so the chunks come back in order and
-        // no loan's schedule twice.
-        let mut ids = loan_ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
-        // The writer, like `installments`: a schedule just written shows.
-        let rows: Vec<crate::loan_sql::InstallmentRow> = crate::sql::rows_in::<S, _, _>(
-            self.writer(),
-            concat!(
-                "SELECT ",
-                crate::installment_columns!(),
-                " FROM loan_installment WHERE loan_id IN ("
-            ),
-            &ids,
-            ") ORDER BY loan_id, period",
-        )
-        .await?;
-        crate::sql::mapped(rows, crate::loan_sql::installment_from)
-    }
-
-    async fn add_loan_rate(
-        &self,
-        loan_id: i64,
-        effective_from: anju_domain::Date,
-        rate_ppm: i64,
-        reason: &str,
-    ) -> crate::StoreResult<()> {
-        sqlx::query("INSERT INTO loan_rate (loan_id, effective_from, rate_ppm, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (loan_id, effective_from) DO NOTHING")
-        .bind(loan_id)
-        .bind(S::day(effective_from))
-        .bind(rate_ppm)
-        .bind(reason)
-        .execute(self.writer())
-        .await
-        .map_err(crate::sql::backend)?;
-        Ok(())
-    }
-
-    async fn loan_rates(
-        &self,
-        loan_id: i64,
-    ) -> crate::StoreResult<Vec<(anju_domain::Date, i64, String)>> {
-        let rows: Vec<(String, i64, String)> = sqlx::query_as(
-            "SELECT CAST(effective_from AS TEXT) AS effective_from, rate_ppm, reason FROM loan_rate WHERE loan_id = $1 ORDER BY effective_from",
-        )
-        .bind(loan_id)
-        .fetch_all(self.writer())
-        .await
-        .map_err(crate::sql::backend)?;
-        rows.into_iter()
-            .map(|(d, p, r)| Ok((crate::rows::stored_date(&d)?, p, r)))
-            .collect()
-    }
-
-    async fn add_loan_events(&self, events: &[crate::LoanEventRecord]) -> crate::StoreResult<()> {
-        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
-        KeySteps::<S>::insert_events(&mut tx, events).await?;
-        tx.commit().await.map_err(crate::sql::backend)
-    }
-
-    async fn loan_events(&self, loan_id: i64) -> crate::StoreResult<Vec<crate::LoanEventRecord>> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            crate::loan_event_columns!(),
-            " FROM loan_event WHERE loan_id = $1 ORDER BY happened_on, event_key"
-        ))
-        .bind(loan_id)
-        .fetch_all(self.writer())
-        .await
-        .map_err(crate::sql::backend)?;
-        rows.iter().map(LoanSteps::<S>::loan_event_of_row).collect()
-    }
-
-    async fn loans_due(
-        &self,
-        today: anju_domain::Date,
-        after: i64,
-        limit: u32,
-    ) -> crate::StoreResult<Vec<(crate::RunLoan, Vec<crate::InstallmentRecord>)>> {
-        // From the reader: the run reads the next page while it writes this one.
-        let loans: Vec<(i64, i64, i64, String, bool, i64, i32, i32)> = sqlx::query_as("SELECT loan_id, member_id, rate_ppm, repay_card, entrusted, outstanding_fen, \
-             consecutive_overdue, cumulative_overdue FROM loan WHERE status = 'active' AND loan_id > $1 \
-             AND (last_run_on IS NULL OR last_run_on < $2) AND EXISTS (SELECT 1 FROM loan_installment i \
-             WHERE i.loan_id = loan.loan_id AND i.status IN ('due', 'overdue') AND i.due_date <= $2) \
-             ORDER BY loan_id LIMIT $3")
-        .bind(after)
-        .bind(S::day(today))
-        .bind(i64::from(limit))
-        .fetch_all(self.reader())
-        .await
-        .map_err(crate::sql::backend)?;
-        let loans: Vec<crate::RunLoan> = loans
-            .into_iter()
-            .map(|r| {
-                Ok(crate::RunLoan {
-                    loan_id: r.0,
-                    member_id: r.1,
-                    rate_ppm: crate::rows::cooked("loan", "rate_ppm", r.2)?,
-                    repay_card: r.3,
-                    entrusted: r.4,
-                    outstanding_fen: Fen::new(r.5),
-                    consecutive_overdue: r.6,
-                    cumulative_overdue: r.7,
-                })
-            })
-            .collect::<crate::StoreResult<_>>()?;
-        let (Some(first), Some(last)) = (loans.first(), loans.last()) else {
-            return Ok(Vec::new());
-        };
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            crate::installment_columns!(),
-            " FROM loan_installment WHERE loan_id BETWEEN $1 AND $2 \
-             AND status IN ('due', 'overdue') AND due_date <= $3 ORDER BY loan_id, period"
-        ))
-        .bind(first.loan_id)
-        .bind(last.loan_id)
-        .bind(S::day(today))
-        .fetch_all(self.reader())
-        .await
-        .map_err(crate::sql::backend)?;
-        let mut due: Vec<(crate::RunLoan, Vec<crate::InstallmentRecord>)> =
-            loans.into_iter().map(|l| (l, Vec::new())).collect();
-        let mut at = 0;
-        for r in &rows {
-            let i = LoanSteps::<S>::installment_of_row(r)?;
-            while at < due.len() && due[at].0.loan_id < i.loan_id {
-                at += 1;
-            }
-            if let Some(slot) = due.get_mut(at).filter(|d| d.0.loan_id == i.loan_id) {
-                slot.1.push(i);
-            }
-        }
-        Ok(due)
-    }
-
-    async fn save_run_page(
-        &self,
-        loans: &[crate::LoanRunUpdate],
-        installments: &[crate::InstallmentRecord],
-        events: &[crate::LoanEventRecord],
-    ) -> crate::StoreResult<()> {
-        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
-        for chunk in loans.chunks(crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
-            let mut q = sqlx::QueryBuilder::<S::Db>::new(
-                "WITH v (loan_id, principal_paid_fen, overdue_principal_fen, overdue_since, grade, \
-                 consecutive_overdue, cumulative_overdue, last_run_on) AS (",
-            );
-            q.push_values(chunk, |mut b, x| {
-                b.push_bind(x.loan_id)
-                    .push_bind(x.principal_paid_fen.raw())
-                    .push_bind(x.overdue_principal_fen.raw())
-                    .push_bind(x.overdue_since.map(S::day))
-                    .push_bind(x.grade.code())
-                    .push_bind(x.consecutive_overdue)
-                    .push_bind(x.cumulative_overdue)
-                    .push_bind(S::day(x.last_run_on));
-            });
-            q.push(
-                ") UPDATE loan SET outstanding_fen = loan.outstanding_fen - v.principal_paid_fen, overdue_principal_fen = v.overdue_principal_fen, \
-                 overdue_since = v.overdue_since, grade = v.grade, consecutive_overdue = v.consecutive_overdue, \
-                 cumulative_overdue = v.cumulative_overdue, last_run_on = v.last_run_on FROM v WHERE loan.loan_id = v.loan_id",
-            );
-            q.build()
-                .execute(&mut *tx)
-                .await
-                .map_err(crate::sql::backend)?;
-        }
-        for chunk in installments.chunks(crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
-            let mut q = sqlx::QueryBuilder::<S::Db>::new(
-                "WITH v (loan_id, period, paid_principal_fen, paid_interest_fen, paid_penalty_fen, \
-                 penalty_owed_fen, penalty_from, status, paid_on) AS (",
-            );
-            q.push_values(chunk, |mut b, x| {
-                b.push_bind(x.loan_id)
-                    .push_bind(x.period)
-                    .push_bind(x.paid_principal_fen.raw())
-                    .push_bind(x.paid_interest_fen.raw())
-                    .push_bind(x.paid_penalty_fen.raw())
-                    .push_bind(x.penalty_owed_fen.raw())
-                    .push_bind(x.penalty_from.map(S::day))
-                    .push_bind(x.status.code())
-                    .push_bind(x.paid_on.map(S::day));
-            });
-            q.push(
-                ") UPDATE loan_installment SET paid_principal_fen = v.paid_principal_fen, \
-                 paid_interest_fen = v.paid_interest_fen, paid_penalty_fen = v.paid_penalty_fen, \
-                 penalty_owed_fen = v.penalty_owed_fen, penalty_from = v.penalty_from, status = v.status, \
-                 paid_on = v.paid_on FROM v WHERE loan_installment.loan_id = v.loan_id \
-                 AND loan_installment.period = v.period",
-            );
-            q.build()
-                .execute(&mut *tx)
-                .await
-                .map_err(crate::sql::backend)?;
-        }
-        KeySteps::<S>::insert_events(&mut tx, events).await?;
-        tx.commit().await.map_err(crate::sql::backend)
-    }
-
-    async fn active_loans_after(
-        &self,
-        after: i64,
-        limit: u32,
-    ) -> crate::StoreResult<Vec<crate::LoanRecord>> {
-        LoanSteps::<S>::loans_where(
-            self,
-            concat!(
-                "SELECT ",
-                crate::loan_columns!(),
-                " FROM loan WHERE status = 'active' AND loan_id > $1 ORDER BY loan_id LIMIT $2"
-            ),
-            Some(after),
-            None,
-            i64::from(limit),
-        )
-        .await
-    }
-
-    async fn overdue_loans(&self, limit: u32) -> crate::StoreResult<Vec<crate::LoanRecord>> {
-        LoanSteps::<S>::loans_where(
-            self,
-            concat!(
-                "SELECT ",
-                crate::loan_columns!(),
-                " FROM loan WHERE status = 'active' \
-             AND overdue_since IS NOT NULL ORDER BY overdue_since, loan_id LIMIT $1"
-            ),
-            None,
-            None,
-            i64::from(limit),
-        )
-        .await
-    }
-
-    async fn loan_book(&self) -> crate::StoreResult<crate::LoanBook> {
-        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-            "SELECT grade, COUNT(*), CAST(COALESCE(SUM(outstanding_fen), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(overdue_principal_fen), 0) AS BIGINT) \
-             FROM loan WHERE status = 'active' AND product = 'personal' GROUP BY grade ORDER BY grade",
-        )
-        .fetch_all(self.reader())
-        .await
-        .map_err(crate::sql::backend)?;
-        let overdue_loans: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM loan WHERE status = 'active' AND product = 'personal' AND overdue_since IS NOT NULL",
-        )
-        .fetch_one(self.reader())
-        .await
-        .map_err(crate::sql::backend)?;
-        let project_outstanding_fen: i64 = sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(outstanding_fen), 0) AS BIGINT) FROM loan \
-             WHERE status = 'active' AND product = 'project'",
-        )
-        .fetch_one(self.reader())
-        .await
-        .map_err(crate::sql::backend)?;
-        let mut book = crate::LoanBook {
-            overdue_loans,
-            project_outstanding_fen: Fen::new(project_outstanding_fen),
-            ..Default::default()
-        };
-        for (grade, n, outstanding, overdue) in rows {
-            book.active_loans += n;
-            book.outstanding_fen = book.outstanding_fen.checked_add(Fen::new(outstanding))?;
-            book.overdue_principal_fen =
-                book.overdue_principal_fen.checked_add(Fen::new(overdue))?;
-            let grade: String = grade;
-            let grade =
-                crate::rows::coded("loan", "grade", &grade, anju_domain::loan::Grade::parse)?;
-            book.by_grade.push((grade, n, outstanding));
-        }
-        Ok(book)
-    }
-
-    async fn import_loans(
-        &self,
-        loans: &[crate::LoanRecord],
-        installments: &[crate::InstallmentRecord],
-    ) -> crate::StoreResult<()> {
-        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
-        for chunk in loans.chunks(crate::loan_sql::LOANS_PER_STATEMENT) {
-            KeySteps::<S>::insert_loans(&mut tx, chunk)
-                .await
-                .map_err(crate::sql::backend)?;
-            let parties: Vec<(i64, i64, String)> = chunk
-                .iter()
-                .map(|l| (l.loan_id, l.member_id, "borrower".to_string()))
-                .collect();
-            KeySteps::<S>::insert_parties(&mut tx, &parties).await?;
-        }
-        LoanSteps::<S>::insert_installments(&mut tx, installments).await?;
-        tx.commit().await.map_err(crate::sql::backend)
-    }
-
-    async fn refresh_loan_statistics(&self) -> crate::StoreResult<()> {
-        // Both engines know ANALYZE.
-        for statement in ["ANALYZE loan", "ANALYZE loan_installment"] {
-            sqlx::query(statement)
-                .execute(self.writer())
-                .await
-                .map_err(crate::sql::backend)?;
-        }
-        Ok(())
-    }
-
-    async fn apply_prepayment(
-        &self,
-        event: &crate::LoanEventRecord,
-        from_period: i32,
-        rows: &[crate::InstallmentRecord],
-    ) -> crate::StoreResult<bool> {
-        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
-        // The event's key is the guard: recorded already, nothing more.
-        if KeySteps::<S>::insert_events(&mut tx, std::slice::from_ref(event)).await? == 0 {
-            return Ok(false);
-        }
-        sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen - $2 WHERE loan_id = $1")
-            .bind(event.loan_id)
-            .bind(event.principal_fen.raw())
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::sql::backend)?;
-        KeySteps::<S>::replace_due(&mut tx, event.loan_id, from_period, rows).await?;
-        tx.commit().await.map_err(crate::sql::backend)?;
-        Ok(true)
-    }
-
-    async fn adjust_outstanding(&self, loan_id: i64, delta_fen: i64) -> crate::StoreResult<()> {
-        sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen + $2 WHERE loan_id = $1")
-            .bind(loan_id)
-            .bind(delta_fen)
-            .execute(self.writer())
-            .await
-            .map_err(crate::sql::backend)?;
-        Ok(())
-    }
-
-    async fn signing_key(
-        &self,
-        key_id: &str,
-        candidate: (&[u8], &[u8]),
-        created_at_us: i64,
-    ) -> crate::StoreResult<(Vec<u8>, Vec<u8>)> {
-        KeySteps::<S>::signing_key_impl(self, key_id, candidate, created_at_us).await
-    }
-
-    async fn loans_issued(
-        &self,
-        from: anju_domain::Date,
-        to: anju_domain::Date,
-    ) -> crate::StoreResult<crate::LoansIssued> {
-        let row: (i64, i64, i64, i64) = sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
-             FROM loan WHERE product = 'personal' AND disbursed_on BETWEEN $1 AND $2")
-        .bind(S::day(from))
-        .bind(S::day(to))
-        .fetch_one(self.reader())
-        .await
-        .map_err(crate::sql::backend)?;
-        Ok(crate::LoansIssued {
-            count: row.0,
-            amount_fen: Fen::new(row.1),
-            remote_count: row.2,
-            remote_amount_fen: Fen::new(row.3),
-        })
-    }
-
-    async fn project_principal_at(&self, day: anju_domain::Date) -> crate::StoreResult<(i64, i64)> {
-        // Few project loans: their lines are found through the
-        // index on posting_line (loan_id, value_date).
-        sqlx::query_as("SELECT \
-             CAST(COALESCE(SUM(CASE WHEN l.gl_code = '121' THEN \
-               CASE WHEN l.side = 'D' THEN l.amount_fen ELSE -l.amount_fen END ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN l.gl_code = '122' THEN \
-               CASE WHEN l.side = 'D' THEN l.amount_fen ELSE -l.amount_fen END ELSE 0 END), 0) AS BIGINT) \
-             FROM loan p JOIN posting_line l ON l.loan_id = p.loan_id \
-             WHERE p.product = 'project' AND l.gl_code IN ('121', '122') AND l.value_date <= $1")
-        .bind(S::day(day))
-        .fetch_one(self.reader())
-        .await
-        .map_err(crate::sql::backend)
-    }
-}
-
-/// Steps several methods share, generic over the dialect like the impls.
-struct KeySteps<S>(std::marker::PhantomData<S>);
-
-impl<S: crate::sql::Dialect> KeySteps<S>
-where
-    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
-    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
-    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
-    i64: crate::sql::Col<S::Db>,
-    i32: crate::sql::Col<S::Db>,
-    String: crate::sql::Col<S::Db>,
-    bool: crate::sql::Col<S::Db>,
-    Vec<u8>: crate::sql::Col<S::Db>,
-    Option<i64>: crate::sql::Col<S::Db>,
-    Option<i32>: crate::sql::Col<S::Db>,
-    Option<String>: crate::sql::Col<S::Db>,
-    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
-    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
-    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
-    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
-{
     async fn signing_key_impl(
         store: &S,
         key_id: &str,
@@ -1546,5 +814,688 @@ where
         .await
         .map_err(crate::sql::backend)?;
         LoanSteps::<S>::insert_installments(tx, rows).await
+    }
+}
+
+#[async_trait::async_trait]
+impl<S: crate::sql::Dialect> crate::LoanStore for S
+where
+    for<'c> &'c mut crate::sql::Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    for<'a> &'a str: sqlx::ColumnIndex<crate::sql::DbRow<S>>,
+    i64: crate::sql::Col<S::Db>,
+    i32: crate::sql::Col<S::Db>,
+    String: crate::sql::Col<S::Db>,
+    bool: crate::sql::Col<S::Db>,
+    Vec<u8>: crate::sql::Col<S::Db>,
+    Option<i64>: crate::sql::Col<S::Db>,
+    Option<i32>: crate::sql::Col<S::Db>,
+    Option<String>: crate::sql::Col<S::Db>,
+    Option<S::Date>: for<'q> crate::sql::Arg<'q, S::Db>,
+    for<'a> &'a str: crate::sql::Arg<'a, S::Db> + sqlx::Decode<'a, S::Db>,
+    for<'a> &'a [u8]: crate::sql::Arg<'a, S::Db>,
+    for<'a> Option<&'a str>: crate::sql::Arg<'a, S::Db>,
+{
+    async fn save_loan(
+        &self,
+        x: &crate::LoanRecord,
+        parties: &[(i64, String)],
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        LoanSteps::<S>::insert_loans(&mut tx, std::slice::from_ref(x))
+            .await
+            .map_err(crate::sql::unique_or_backend(
+                "LOAN_EXISTS",
+                "该贷款申请已提交",
+            ))?;
+        let parties: Vec<(i64, i64, String)> = parties
+            .iter()
+            .map(|(m, r)| (x.loan_id, *m, r.clone()))
+            .collect();
+        LoanSteps::<S>::insert_parties(&mut tx, &parties).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn update_loan(
+        &self,
+        x: &crate::LoanRecord,
+        from_status: anju_domain::loan::LoanStatus,
+    ) -> crate::StoreResult<bool> {
+        // The run-owned columns (outstanding, overdue, grade, counts, last run)
+        // are written only relative to what is stored (`save_run_page`,
+        // `apply_prepayment`); disbursement (contracted → active) sets the
+        // outstanding principal to the amount in the same statement.
+        let done = sqlx::query("UPDATE loan SET outstanding_fen = CASE WHEN status = 'contracted' AND $4 = 'active' \
+             THEN $18 ELSE outstanding_fen END, member_id = $2, product = $3, status = $4, applied_on = $5, applicant = $6, request_key = $7, co_borrowers = $8, property_kind = $9, property_address = $10, price_fen = $11, appraisal_fen = $12, area_centi_m2 = $13, monthly_income_fen = $14, credit_grade = $15, first_home = $16, family = $17, amount_fen = $18, months = $19, method = $20, rate_ppm = $21, limit_fen = $22, binding_cap = $23, caps = $24, remote_centre = $25, remote_certificate_no = $26, remote_balance_fen = $27, remote_months = $28, commercial_bank = $29, commercial_amount_fen = $30, commercial_rate_ppm = $31, seller_name = $32, seller_account = $33, repay_card = $34, entrusted = $35, needs_second = $36, reviewed_by = $37, approved_by = $38, second_approved_by = $39, note = $40, contract_no = $41, mortgage_no = $42, disbursed_on = $43, disbursement_entry_id = $44, payout_reference = $45, settled_on = $46, release_certificate = $47, updated_at_us = $48 WHERE loan_id = $1 AND status = $49")
+        .bind(x.loan_id)
+        .bind(x.member_id)
+        .bind(x.product.code())
+        .bind(x.status.code())
+        .bind(S::day(x.applied_on))
+        .bind(&x.applicant)
+        .bind(&x.request_key)
+        .bind(&x.co_borrowers)
+        .bind(x.property_kind.code())
+        .bind(&x.property_address)
+        .bind(x.price_fen.raw())
+        .bind(x.appraisal_fen.raw())
+        .bind(x.area_centi_m2)
+        .bind(x.monthly_income_fen.raw())
+        .bind(x.credit_grade.code())
+        .bind(x.first_home)
+        .bind(x.family)
+        .bind(x.amount_fen.raw())
+        .bind(x.months)
+        .bind(x.method.code())
+        .bind(x.rate_ppm.raw())
+        .bind(x.limit_fen.raw())
+        .bind(&x.binding_cap)
+        .bind(&x.caps)
+        .bind(&x.remote_centre)
+        .bind(&x.remote_certificate_no)
+        .bind(x.remote_balance_fen.raw())
+        .bind(x.remote_months)
+        .bind(&x.commercial_bank)
+        .bind(x.commercial_amount_fen.raw())
+        .bind(x.commercial_rate_ppm.raw())
+        .bind(&x.seller_name)
+        .bind(&x.seller_account)
+        .bind(&x.repay_card)
+        .bind(x.entrusted)
+        .bind(x.needs_second)
+        .bind(&x.reviewed_by)
+        .bind(&x.approved_by)
+        .bind(&x.second_approved_by)
+        .bind(&x.note)
+        .bind(&x.contract_no)
+        .bind(&x.mortgage_no)
+        .bind(x.disbursed_on.map(S::day))
+        .bind(x.disbursement_entry_id)
+        .bind(&x.payout_reference)
+        .bind(x.settled_on.map(S::day))
+        .bind(&x.release_certificate)
+        .bind(x.updated_at_us)
+        .bind(from_status.code())
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
+
+    async fn loan(&self, loan_id: i64) -> crate::StoreResult<Option<crate::LoanRecord>> {
+        let row: Option<LoanRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::loan_columns!(),
+            " FROM loan WHERE loan_id = $1"
+        ))
+        .bind(loan_id)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(loan_from).transpose()
+    }
+
+    async fn loan_by_key(
+        &self,
+        member_id: i64,
+        request_key: &str,
+    ) -> crate::StoreResult<Option<crate::LoanRecord>> {
+        let row: Option<LoanRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::loan_columns!(),
+            " FROM loan WHERE member_id = $1 AND request_key = $2"
+        ))
+        .bind(member_id)
+        .bind(request_key)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(loan_from).transpose()
+    }
+
+    async fn loans_of(&self, member_id: i64) -> crate::StoreResult<Vec<crate::LoanRecord>> {
+        LoanSteps::<S>::loans_where(
+            self,
+            concat!(
+                "SELECT ", crate::loan_columns!(), " FROM loan WHERE loan_id IN \
+                 (SELECT loan_id FROM loan_party WHERE member_id = $1) ORDER BY loan_id DESC LIMIT $2"
+            ),
+            Some(member_id),
+            None,
+            100,
+        )
+        .await
+    }
+
+    async fn bills_paid_by(&self, entry_ids: &[i64]) -> crate::StoreResult<Vec<crate::BillRecord>> {
+        if entry_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = sqlx::QueryBuilder::<S::Db>::new(concat!(
+            "SELECT ",
+            crate::bill_columns!(),
+            " FROM remittance_bill WHERE status = 'paid' AND paid_entry_id IN ("
+        ));
+        let mut ids = q.separated(", ");
+        for id in entry_ids {
+            ids.push_bind(*id);
+        }
+        q.push(") ORDER BY period, bill_id");
+        let rows: Vec<crate::collection_sql::BillRow> = q
+            .build_query_as()
+            .fetch_all(self.reader())
+            .await
+            .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(crate::collection_sql::bill_from)
+            .collect()
+    }
+
+    async fn consent_to_loan(
+        &self,
+        loan_id: i64,
+        member_id: i64,
+        on: anju_domain::Date,
+    ) -> crate::StoreResult<bool> {
+        let done = sqlx::query("UPDATE loan_party SET consented_on = $3 WHERE loan_id = $1 AND member_id = $2 AND role = 'co' AND consented_on IS NULL \
+             AND EXISTS (SELECT 1 FROM loan l WHERE l.loan_id = $1 AND l.status = $4)")
+        .bind(loan_id)
+        .bind(member_id)
+        .bind(S::day(on))
+        .bind(anju_domain::loan::LoanStatus::Submitted.code())
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
+
+    async fn consents_awaited_of(&self, loan_ids: &[i64]) -> crate::StoreResult<Vec<(i64, i64)>> {
+        crate::sql::rows_in::<S, _, _>(
+            self.reader(),
+            "SELECT loan_id, member_id FROM loan_party \
+             WHERE role = 'co' AND consented_on IS NULL AND loan_id IN (",
+            loan_ids,
+            ") ORDER BY loan_id, member_id",
+        )
+        .await
+    }
+
+    async fn loan_consents(
+        &self,
+        loan_id: i64,
+    ) -> crate::StoreResult<Vec<(i64, Option<anju_domain::Date>)>> {
+        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT member_id, CAST(consented_on AS TEXT) AS consented_on FROM loan_party \
+             WHERE loan_id = $1 AND role = 'co' ORDER BY member_id",
+        )
+        .bind(loan_id)
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(|(member, on)| {
+                Ok((
+                    member,
+                    on.as_deref().map(crate::rows::stored_date).transpose()?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn loans_in(
+        &self,
+        status: anju_domain::loan::LoanStatus,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::LoanRecord>> {
+        LoanSteps::<S>::loans_where(
+            self,
+            concat!(
+                "SELECT ",
+                crate::loan_columns!(),
+                " FROM loan WHERE status = $1 ORDER BY loan_id LIMIT $2"
+            ),
+            None,
+            Some(status.code()),
+            i64::from(limit),
+        )
+        .await
+    }
+
+    async fn loan_counts(&self, member_ids: &[i64]) -> crate::StoreResult<(i64, i64)> {
+        if member_ids.is_empty() {
+            return Ok((0, 0));
+        }
+        let mut q = sqlx::QueryBuilder::<S::Db>::new(
+            "SELECT COUNT(DISTINCT CASE WHEN l.status = 'active' THEN l.loan_id END), \
+             COUNT(DISTINCT CASE WHEN l.status IN ('active', 'settled') THEN l.loan_id END) \
+             FROM loan l JOIN loan_party p ON p.loan_id = l.loan_id WHERE l.product = 'personal' AND p.member_id IN (",
+        );
+        let mut ids = q.separated(", ");
+        for id in member_ids {
+            ids.push_bind(*id);
+        }
+        q.push(")");
+        let row: (i64, i64) = q
+            .build_query_as()
+            .fetch_one(self.reader())
+            .await
+            .map_err(crate::sql::backend)?;
+        Ok(row)
+    }
+
+    async fn replace_schedule(
+        &self,
+        loan_id: i64,
+        from_period: i32,
+        rows: &[crate::InstallmentRecord],
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        LoanSteps::<S>::replace_due(&mut tx, loan_id, from_period, rows).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn installments(
+        &self,
+        loan_id: i64,
+    ) -> crate::StoreResult<Vec<crate::InstallmentRecord>> {
+        let rows: Vec<InstallmentRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::installment_columns!(),
+            " FROM loan_installment WHERE loan_id = $1 ORDER BY period"
+        ))
+        .bind(loan_id)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        crate::sql::mapped(rows, installment_from)
+    }
+
+    async fn installments_of(
+        &self,
+        loan_ids: &[i64],
+    ) -> crate::StoreResult<Vec<crate::InstallmentRecord>> {
+        // Each id once and in order, so the chunks come back in order and
+        // no loan's schedule twice.
+        let mut ids = loan_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        // The writer, like `installments`: a schedule just written shows.
+        let rows: Vec<crate::loan_sql::InstallmentRow> = crate::sql::rows_in::<S, _, _>(
+            self.writer(),
+            concat!(
+                "SELECT ",
+                crate::installment_columns!(),
+                " FROM loan_installment WHERE loan_id IN ("
+            ),
+            &ids,
+            ") ORDER BY loan_id, period",
+        )
+        .await?;
+        crate::sql::mapped(rows, crate::loan_sql::installment_from)
+    }
+
+    async fn add_loan_rate(
+        &self,
+        loan_id: i64,
+        effective_from: anju_domain::Date,
+        rate_ppm: i64,
+        reason: &str,
+    ) -> crate::StoreResult<()> {
+        sqlx::query("INSERT INTO loan_rate (loan_id, effective_from, rate_ppm, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (loan_id, effective_from) DO NOTHING")
+        .bind(loan_id)
+        .bind(S::day(effective_from))
+        .bind(rate_ppm)
+        .bind(reason)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    async fn loan_rates(
+        &self,
+        loan_id: i64,
+    ) -> crate::StoreResult<Vec<(anju_domain::Date, i64, String)>> {
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT CAST(effective_from AS TEXT) AS effective_from, rate_ppm, reason FROM loan_rate WHERE loan_id = $1 ORDER BY effective_from",
+        )
+        .bind(loan_id)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter()
+            .map(|(d, p, r)| Ok((crate::rows::stored_date(&d)?, p, r)))
+            .collect()
+    }
+
+    async fn add_loan_events(&self, events: &[crate::LoanEventRecord]) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        LoanSteps::<S>::insert_events(&mut tx, events).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn loan_events(&self, loan_id: i64) -> crate::StoreResult<Vec<crate::LoanEventRecord>> {
+        let rows: Vec<LoanEventRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::loan_event_columns!(),
+            " FROM loan_event WHERE loan_id = $1 ORDER BY happened_on, event_key"
+        ))
+        .bind(loan_id)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        crate::sql::mapped(rows, loan_event_from)
+    }
+
+    async fn loans_due(
+        &self,
+        today: anju_domain::Date,
+        after: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<(crate::RunLoan, Vec<crate::InstallmentRecord>)>> {
+        // From the reader: the run reads the next page while it writes this one.
+        let loans: Vec<(i64, i64, i64, String, bool, i64, i32, i32)> = sqlx::query_as("SELECT loan_id, member_id, rate_ppm, repay_card, entrusted, outstanding_fen, \
+             consecutive_overdue, cumulative_overdue FROM loan WHERE status = 'active' AND loan_id > $1 \
+             AND (last_run_on IS NULL OR last_run_on < $2) AND EXISTS (SELECT 1 FROM loan_installment i \
+             WHERE i.loan_id = loan.loan_id AND i.status IN ('due', 'overdue') AND i.due_date <= $2) \
+             ORDER BY loan_id LIMIT $3")
+        .bind(after)
+        .bind(S::day(today))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        let loans: Vec<crate::RunLoan> = loans
+            .into_iter()
+            .map(|r| {
+                Ok(crate::RunLoan {
+                    loan_id: r.0,
+                    member_id: r.1,
+                    rate_ppm: crate::rows::cooked("loan", "rate_ppm", r.2)?,
+                    repay_card: r.3,
+                    entrusted: r.4,
+                    outstanding_fen: Fen::new(r.5),
+                    consecutive_overdue: r.6,
+                    cumulative_overdue: r.7,
+                })
+            })
+            .collect::<crate::StoreResult<_>>()?;
+        let (Some(first), Some(last)) = (loans.first(), loans.last()) else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<InstallmentRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::installment_columns!(),
+            " FROM loan_installment WHERE loan_id BETWEEN $1 AND $2 \
+             AND status IN ('due', 'overdue') AND due_date <= $3 ORDER BY loan_id, period"
+        ))
+        .bind(first.loan_id)
+        .bind(last.loan_id)
+        .bind(S::day(today))
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        let mut due: Vec<(crate::RunLoan, Vec<crate::InstallmentRecord>)> =
+            loans.into_iter().map(|l| (l, Vec::new())).collect();
+        let mut at = 0;
+        for r in rows {
+            let i = installment_from(r)?;
+            while at < due.len() && due[at].0.loan_id < i.loan_id {
+                at += 1;
+            }
+            if let Some(slot) = due.get_mut(at).filter(|d| d.0.loan_id == i.loan_id) {
+                slot.1.push(i);
+            }
+        }
+        Ok(due)
+    }
+
+    async fn save_run_page(
+        &self,
+        loans: &[crate::LoanRunUpdate],
+        installments: &[crate::InstallmentRecord],
+        events: &[crate::LoanEventRecord],
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        for chunk in loans.chunks(crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
+            let mut q = sqlx::QueryBuilder::<S::Db>::new(
+                "WITH v (loan_id, principal_paid_fen, overdue_principal_fen, overdue_since, grade, \
+                 consecutive_overdue, cumulative_overdue, last_run_on) AS (",
+            );
+            q.push_values(chunk, |mut b, x| {
+                b.push_bind(x.loan_id)
+                    .push_bind(x.principal_paid_fen.raw())
+                    .push_bind(x.overdue_principal_fen.raw())
+                    .push_bind(x.overdue_since.map(S::day))
+                    .push_bind(x.grade.code())
+                    .push_bind(x.consecutive_overdue)
+                    .push_bind(x.cumulative_overdue)
+                    .push_bind(S::day(x.last_run_on));
+            });
+            q.push(
+                ") UPDATE loan SET outstanding_fen = loan.outstanding_fen - v.principal_paid_fen, overdue_principal_fen = v.overdue_principal_fen, \
+                 overdue_since = v.overdue_since, grade = v.grade, consecutive_overdue = v.consecutive_overdue, \
+                 cumulative_overdue = v.cumulative_overdue, last_run_on = v.last_run_on FROM v WHERE loan.loan_id = v.loan_id",
+            );
+            q.build()
+                .execute(&mut *tx)
+                .await
+                .map_err(crate::sql::backend)?;
+        }
+        for chunk in installments.chunks(crate::loan_sql::LOAN_ROWS_PER_STATEMENT) {
+            let mut q = sqlx::QueryBuilder::<S::Db>::new(
+                "WITH v (loan_id, period, paid_principal_fen, paid_interest_fen, paid_penalty_fen, \
+                 penalty_owed_fen, penalty_from, status, paid_on) AS (",
+            );
+            q.push_values(chunk, |mut b, x| {
+                b.push_bind(x.loan_id)
+                    .push_bind(x.period)
+                    .push_bind(x.paid_principal_fen.raw())
+                    .push_bind(x.paid_interest_fen.raw())
+                    .push_bind(x.paid_penalty_fen.raw())
+                    .push_bind(x.penalty_owed_fen.raw())
+                    .push_bind(x.penalty_from.map(S::day))
+                    .push_bind(x.status.code())
+                    .push_bind(x.paid_on.map(S::day));
+            });
+            q.push(
+                ") UPDATE loan_installment SET paid_principal_fen = v.paid_principal_fen, \
+                 paid_interest_fen = v.paid_interest_fen, paid_penalty_fen = v.paid_penalty_fen, \
+                 penalty_owed_fen = v.penalty_owed_fen, penalty_from = v.penalty_from, status = v.status, \
+                 paid_on = v.paid_on FROM v WHERE loan_installment.loan_id = v.loan_id \
+                 AND loan_installment.period = v.period",
+            );
+            q.build()
+                .execute(&mut *tx)
+                .await
+                .map_err(crate::sql::backend)?;
+        }
+        LoanSteps::<S>::insert_events(&mut tx, events).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn active_loans_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::LoanRecord>> {
+        LoanSteps::<S>::loans_where(
+            self,
+            concat!(
+                "SELECT ",
+                crate::loan_columns!(),
+                " FROM loan WHERE status = 'active' AND loan_id > $1 ORDER BY loan_id LIMIT $2"
+            ),
+            Some(after),
+            None,
+            i64::from(limit),
+        )
+        .await
+    }
+
+    async fn overdue_loans(&self, limit: u32) -> crate::StoreResult<Vec<crate::LoanRecord>> {
+        LoanSteps::<S>::loans_where(
+            self,
+            concat!(
+                "SELECT ",
+                crate::loan_columns!(),
+                " FROM loan WHERE status = 'active' \
+             AND overdue_since IS NOT NULL ORDER BY overdue_since, loan_id LIMIT $1"
+            ),
+            None,
+            None,
+            i64::from(limit),
+        )
+        .await
+    }
+
+    async fn loan_book(&self) -> crate::StoreResult<crate::LoanBook> {
+        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT grade, COUNT(*), CAST(COALESCE(SUM(outstanding_fen), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(overdue_principal_fen), 0) AS BIGINT) \
+             FROM loan WHERE status = 'active' AND product = 'personal' GROUP BY grade ORDER BY grade",
+        )
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        let overdue_loans: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM loan WHERE status = 'active' AND product = 'personal' AND overdue_since IS NOT NULL",
+        )
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        let project_outstanding_fen: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(outstanding_fen), 0) AS BIGINT) FROM loan \
+             WHERE status = 'active' AND product = 'project'",
+        )
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        let mut book = crate::LoanBook {
+            overdue_loans,
+            project_outstanding_fen: Fen::new(project_outstanding_fen),
+            ..Default::default()
+        };
+        for (grade, n, outstanding, overdue) in rows {
+            book.active_loans += n;
+            book.outstanding_fen = book.outstanding_fen.checked_add(Fen::new(outstanding))?;
+            book.overdue_principal_fen =
+                book.overdue_principal_fen.checked_add(Fen::new(overdue))?;
+            let grade: String = grade;
+            let grade =
+                crate::rows::coded("loan", "grade", &grade, anju_domain::loan::Grade::parse)?;
+            book.by_grade.push((grade, n, outstanding));
+        }
+        Ok(book)
+    }
+
+    async fn import_loans(
+        &self,
+        loans: &[crate::LoanRecord],
+        installments: &[crate::InstallmentRecord],
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        for chunk in loans.chunks(crate::loan_sql::LOANS_PER_STATEMENT) {
+            LoanSteps::<S>::insert_loans(&mut tx, chunk)
+                .await
+                .map_err(crate::sql::backend)?;
+            let parties: Vec<(i64, i64, String)> = chunk
+                .iter()
+                .map(|l| (l.loan_id, l.member_id, "borrower".to_string()))
+                .collect();
+            LoanSteps::<S>::insert_parties(&mut tx, &parties).await?;
+        }
+        LoanSteps::<S>::insert_installments(&mut tx, installments).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn refresh_loan_statistics(&self) -> crate::StoreResult<()> {
+        // Both engines know ANALYZE.
+        for statement in ["ANALYZE loan", "ANALYZE loan_installment"] {
+            sqlx::query(statement)
+                .execute(self.writer())
+                .await
+                .map_err(crate::sql::backend)?;
+        }
+        Ok(())
+    }
+
+    async fn apply_prepayment(
+        &self,
+        event: &crate::LoanEventRecord,
+        from_period: i32,
+        rows: &[crate::InstallmentRecord],
+    ) -> crate::StoreResult<bool> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        // The event's key is the guard: recorded already, nothing more.
+        if LoanSteps::<S>::insert_events(&mut tx, std::slice::from_ref(event)).await? == 0 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen - $2 WHERE loan_id = $1")
+            .bind(event.loan_id)
+            .bind(event.principal_fen.raw())
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::sql::backend)?;
+        LoanSteps::<S>::replace_due(&mut tx, event.loan_id, from_period, rows).await?;
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(true)
+    }
+
+    async fn adjust_outstanding(&self, loan_id: i64, delta_fen: i64) -> crate::StoreResult<()> {
+        sqlx::query("UPDATE loan SET outstanding_fen = outstanding_fen + $2 WHERE loan_id = $1")
+            .bind(loan_id)
+            .bind(delta_fen)
+            .execute(self.writer())
+            .await
+            .map_err(crate::sql::backend)?;
+        Ok(())
+    }
+
+    async fn signing_key(
+        &self,
+        key_id: &str,
+        candidate: (&[u8], &[u8]),
+        created_at_us: i64,
+    ) -> crate::StoreResult<(Vec<u8>, Vec<u8>)> {
+        LoanSteps::<S>::signing_key_impl(self, key_id, candidate, created_at_us).await
+    }
+
+    async fn loans_issued(
+        &self,
+        from: anju_domain::Date,
+        to: anju_domain::Date,
+    ) -> crate::StoreResult<crate::LoansIssued> {
+        let row: (i64, i64, i64, i64) = sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN remote_centre IS NOT NULL THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
+             FROM loan WHERE product = 'personal' AND disbursed_on BETWEEN $1 AND $2")
+        .bind(S::day(from))
+        .bind(S::day(to))
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(crate::LoansIssued {
+            count: row.0,
+            amount_fen: Fen::new(row.1),
+            remote_count: row.2,
+            remote_amount_fen: Fen::new(row.3),
+        })
+    }
+
+    async fn project_principal_at(&self, day: anju_domain::Date) -> crate::StoreResult<(i64, i64)> {
+        // Few project loans: their lines are found through the
+        // index on posting_line (loan_id, value_date).
+        sqlx::query_as("SELECT \
+             CAST(COALESCE(SUM(CASE WHEN l.gl_code = '121' THEN \
+               CASE WHEN l.side = 'D' THEN l.amount_fen ELSE -l.amount_fen END ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN l.gl_code = '122' THEN \
+               CASE WHEN l.side = 'D' THEN l.amount_fen ELSE -l.amount_fen END ELSE 0 END), 0) AS BIGINT) \
+             FROM loan p JOIN posting_line l ON l.loan_id = p.loan_id \
+             WHERE p.product = 'project' AND l.gl_code IN ('121', '122') AND l.value_date <= $1")
+        .bind(S::day(day))
+        .fetch_one(self.reader())
+        .await
+        .map_err(crate::sql::backend)
     }
 }

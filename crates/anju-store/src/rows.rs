@@ -193,10 +193,7 @@ impl Stored for anju_domain::RatePpm {
     }
 }
 
-impl<T: Stored> Stored for Option<T>
-where
-    T::Raw: Copy,
-{
+impl<T: Stored> Stored for Option<T> {
     type Raw = Option<T::Raw>;
     fn raw(self) -> Option<T::Raw> {
         self.map(T::raw)

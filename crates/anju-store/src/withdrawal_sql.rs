@@ -142,7 +142,7 @@ pub fn repayment_agreement_from(r: AgreementRow) -> StoreResult<RepaymentAgreeme
         kind: coded("repayment_agreement", "kind", &r.kind, AgreementKind::parse)?,
         lender: r.lender,
         loan_contract_no: r.loan_contract_no,
-        monthly_fen: crate::rows::cooked("repayment_agreement", "monthly_fen", r.monthly_fen)?,
+        monthly_fen: Fen::new(r.monthly_fen),
         pay_day: r.pay_day,
         bank_card: r.bank_card,
         starts_on: crate::rows::stored_date(&r.starts_on)?,
@@ -516,15 +516,6 @@ where
             .map_err(crate::sql::backend)?;
         Ok(())
     }
-
-    fn withdrawal_of_row(
-        r: &<S::Db as sqlx::Database>::Row,
-    ) -> crate::StoreResult<crate::WithdrawalRecord> {
-        use sqlx::FromRow;
-        crate::withdrawal_sql::withdrawal_from(
-            crate::withdrawal_sql::WithdrawalRow::from_row(r).map_err(crate::sql::backend)?,
-        )
-    }
 }
 
 #[async_trait::async_trait]
@@ -623,7 +614,7 @@ where
     }
 
     async fn withdrawal(&self, id: i64) -> crate::StoreResult<Option<crate::WithdrawalRecord>> {
-        let row = sqlx::query(concat!(
+        let row: Option<WithdrawalRow> = sqlx::query_as(concat!(
             "SELECT ",
             crate::withdrawal_columns!(),
             " FROM withdrawal WHERE withdrawal_id = $1"
@@ -632,9 +623,7 @@ where
         .fetch_optional(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        row.as_ref()
-            .map(WithdrawalSteps::<S>::withdrawal_of_row)
-            .transpose()
+        row.map(withdrawal_from).transpose()
     }
 
     async fn withdrawal_by_key(
@@ -642,7 +631,7 @@ where
         member_id: i64,
         key: &str,
     ) -> crate::StoreResult<Option<crate::WithdrawalRecord>> {
-        let row = sqlx::query(concat!(
+        let row: Option<WithdrawalRow> = sqlx::query_as(concat!(
             "SELECT ",
             crate::withdrawal_columns!(),
             " FROM withdrawal WHERE member_id = $1 AND request_key = $2"
@@ -652,9 +641,7 @@ where
         .fetch_optional(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        row.as_ref()
-            .map(WithdrawalSteps::<S>::withdrawal_of_row)
-            .transpose()
+        row.map(withdrawal_from).transpose()
     }
 
     async fn withdrawals_of(
@@ -662,7 +649,7 @@ where
         member_id: i64,
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::WithdrawalRecord>> {
-        let rows = sqlx::query(concat!(
+        let rows: Vec<WithdrawalRow> = sqlx::query_as(concat!(
             "SELECT ",
             crate::withdrawal_columns!(),
             " FROM withdrawal WHERE member_id = $1 ORDER BY withdrawal_id DESC LIMIT $2"
@@ -672,9 +659,7 @@ where
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        rows.iter()
-            .map(WithdrawalSteps::<S>::withdrawal_of_row)
-            .collect()
+        crate::sql::mapped(rows, withdrawal_from)
     }
 
     async fn withdrawals_in(
@@ -682,7 +667,7 @@ where
         status: anju_domain::withdrawal::WithdrawalStatus,
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::WithdrawalRecord>> {
-        let rows = sqlx::query(concat!(
+        let rows: Vec<WithdrawalRow> = sqlx::query_as(concat!(
             "SELECT ",
             crate::withdrawal_columns!(),
             " FROM withdrawal WHERE status = $1 ORDER BY withdrawal_id LIMIT $2"
@@ -692,9 +677,7 @@ where
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        rows.iter()
-            .map(WithdrawalSteps::<S>::withdrawal_of_row)
-            .collect()
+        crate::sql::mapped(rows, withdrawal_from)
     }
 
     async fn verify_withdrawal(

@@ -113,11 +113,6 @@ impl Loans<'_> {
         Ok(awaited)
     }
 
-    /// Co-borrowers of a loan still to consent (the staff queue shows it).
-    pub async fn consents_missing(self, loan_id: i64) -> AppResult<usize> {
-        Ok(self.consent_pending(loan_id).await?.len())
-    }
-
     /// Of these loans, how many co-borrowers each still waits for (a loan
     /// waiting for none is absent): a queue's worth in one read.
     pub async fn consents_missing_of(
