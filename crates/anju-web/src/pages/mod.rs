@@ -281,9 +281,6 @@ pub fn render(app: &App, session: Option<&Session>, page: askama::Result<String>
     }
 }
 
-/// The 500 page, for a failure that carries no error to take a status from
-/// (a template that does not render). A failed use case goes to [`failure`],
-/// which takes the status from the error's kind.
 /// A page re-rendered to show a refusal or a limit, answered with that
 /// status; a page that itself failed to render keeps its own (500) status.
 pub fn with_status(mut page: Response, status: StatusCode) -> Response {
@@ -293,6 +290,9 @@ pub fn with_status(mut page: Response, status: StatusCode) -> Response {
     page
 }
 
+/// The 500 page, for a failure that carries no error to take a status from
+/// (a template that does not render). A failed use case goes to [`failure`],
+/// which takes the status from the error's kind.
 pub fn internal(app: &App, session: Option<&Session>) -> Response {
     error_page(
         app,
