@@ -241,6 +241,8 @@ fn certificate_of(w: WireCertificate) -> Lookup<RemoteContribution> {
     Ok(RemoteContribution {
         holder: field(party, "缴存人身份证号", IdCardNo::parse(&w.holder_id_card))?,
         issued_on: field(party, "出具日期", Date::parse(&w.issued_on))?,
+        holder_name: w.holder_name,
+        base: Fen::new(w.base_fen),
         balance: Fen::new(w.balance_fen),
         months: w.months,
         certificate_no: w.certificate_no,

@@ -42,6 +42,9 @@ pub struct CertificateRow {
     pub certificate_no: String,
     pub centre: String,
     pub holder: String,
+    pub holder_name: String,
+    /// 缴存基数, yuan with two decimals.
+    pub base: String,
     /// Yuan with two decimals.
     pub balance: String,
     pub months: i64,
@@ -183,6 +186,8 @@ pub fn parse_registry_data(text: &str) -> Result<RegistryData, String> {
             certificate_no: c.certificate_no.clone(),
             centre: c.centre.clone(),
             holder: IdCardNo::parse(&c.holder).map_err(|e| at("certificate", i, e))?,
+            holder_name: c.holder_name.clone(),
+            base: Fen::parse(&c.base).map_err(|e| at("certificate", i, e))?,
             balance: Fen::parse(&c.balance).map_err(|e| at("certificate", i, e))?,
             months: c.months,
             issued_on: Date::parse(&c.issued_on).map_err(|e| at("certificate", i, e))?,

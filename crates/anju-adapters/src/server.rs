@@ -335,6 +335,8 @@ async fn certificate(State(sims): Sim, Json(q): Json<CertificateQuery>) -> Respo
                 certificate_no: c.certificate_no,
                 centre: c.centre,
                 holder_id_card: c.holder.as_str().to_string(),
+                holder_name: c.holder_name,
+                base_fen: c.base.get(),
                 balance_fen: c.balance.get(),
                 months: c.months,
                 issued_on: c.issued_on.to_string(),

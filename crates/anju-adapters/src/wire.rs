@@ -116,6 +116,9 @@ pub struct WireCertificate {
     pub certificate_no: String,
     pub centre: String,
     pub holder_id_card: String,
+    pub holder_name: String,
+    /// 缴存基数 at the issuing centre.
+    pub base_fen: i64,
     pub balance_fen: i64,
     pub months: i64,
     pub issued_on: String,

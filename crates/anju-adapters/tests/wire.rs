@@ -156,10 +156,18 @@ async fn every_port_answers_over_http_what_the_simulator_holds() {
     assert_eq!(
         (
             certificate.holder.as_str(),
+            certificate.holder_name.as_str(),
+            certificate.base,
             certificate.balance,
             certificate.months
         ),
-        (REMOTE_BORROWER, Fen::new(86_000_00), 36)
+        (
+            REMOTE_BORROWER,
+            "周敏",
+            Fen::new(15_000_00),
+            Fen::new(86_000_00),
+            36
+        )
     );
     assert_eq!(
         registries

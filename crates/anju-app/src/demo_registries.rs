@@ -3,12 +3,14 @@
 //! home (rent is allowed from the registry's answer); member 4's spouse owns
 //! a home in the city (rent is refused, naming the certificate); member 3
 //! has an HPF loan at another centre and a B credit grade. Everyone else is
-//! single, owns nothing and is graded A.
+//! single, owns nothing and is graded A. 周敏 contributes in Shanghai and
+//! holds its certificate (异地缴存使用证明), so a loan-only account can be
+//! opened for her and she can borrow here.
 
 use crate::AppResult;
 use crate::demo::demo_member_id_card;
 use crate::registries::sim::{Couple, Person};
-use crate::registries::{Home, Licence, OutstandingLoan, RegistryData};
+use crate::registries::{Home, Licence, OutstandingLoan, RegistryData, RemoteContribution};
 use anju_domain::facts::LicenceKind;
 use anju_domain::ids::IdCardNo;
 use anju_domain::loan::CreditGrade;
@@ -69,7 +71,22 @@ pub fn demo_registry_data() -> AppResult<RegistryData> {
                 principal: Fen::parse("412000.00")?,
             },
         )],
+        certificates: vec![demo_remote_certificate()?],
         ..RegistryData::default()
+    })
+}
+
+/// The Shanghai centre's certificate for 周敏, who has no account here.
+pub fn demo_remote_certificate() -> AppResult<RemoteContribution> {
+    Ok(RemoteContribution {
+        certificate_no: "SH-ZM-2026-000123".to_string(),
+        centre: "上海市公积金管理中心".to_string(),
+        holder: IdCardNo::parse("320583198808080058")?,
+        holder_name: "周敏".to_string(),
+        base: Fen::parse("15000.00")?,
+        balance: Fen::parse("86000.00")?,
+        months: 36,
+        issued_on: Date::parse("2026-11-01")?,
     })
 }
 

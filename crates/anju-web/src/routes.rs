@@ -221,6 +221,14 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             post(pages::register_submit),
         ),
         (
+            spec(Method::GET, "/register/remote", Public, "异地贷款开户页"),
+            get(pages::remote_account_form),
+        ),
+        (
+            spec(Method::POST, "/register/remote", Public, "异地贷款开户"),
+            post(pages::remote_account_submit),
+        ),
+        (
             spec(Method::POST, "/employer/members", Roles(AGENTS), "增加职工"),
             post(pages::add_member),
         ),

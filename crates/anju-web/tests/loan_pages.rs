@@ -603,3 +603,59 @@ async fn a_co_borrower_confirms_for_themselves_before_review() {
     let after = h.app.loans().loan(id).await.expect("loan");
     assert_eq!(after.status, LoanStatus::Reviewed);
 }
+
+/// 异地贷款开户 over HTTP: a name not on the certificate is refused in
+/// Chinese with nothing written; the right one opens a loan-only account
+/// and its sign-in, and the member's loan pages open for it.
+#[tokio::test]
+async fn a_remote_borrower_opens_a_loan_only_account_and_signs_in() {
+    let dir = tempfile::tempdir().expect("dir");
+    let certificate = anju_app::demo_registries::demo_remote_certificate().expect("cert");
+    let registers = RegistryData {
+        certificates: vec![certificate.clone()],
+        ..RegistryData::default()
+    };
+    let app = common::open_app(&dir, today())
+        .await
+        .with_registries(Registries::simulated(registers));
+    let h = Web::new(app, dir);
+    let nobody = common::Client::default();
+    let form = h.get("/register/remote", &nobody).await;
+    assert!(form.body.contains("缴存使用证明编号"), "{}", form.body);
+    let signup = |name: &str| {
+        [
+            ("id_card", certificate.holder.as_str()),
+            ("name", name),
+            ("mobile", "13912345678"),
+            ("password", common::client::PASSWORD),
+            ("centre", certificate.centre.as_str()),
+            ("certificate_no", certificate.certificate_no.as_str()),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+    };
+    let refused = h
+        .post_form("/register/remote", &nobody, &signup("周某"))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("姓名与缴存使用证明上的缴存人姓名不一致")
+    );
+    let holder = certificate.holder.as_str();
+    let none = h.app.collection().member_by_id_card(holder).await;
+    assert_eq!(none.expect("read"), None, "nothing written");
+    let opened = h
+        .post_form("/register/remote", &nobody, &signup("周敏"))
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let member = h.app.collection().member_by_id_card(holder).await;
+    let member = member.expect("read").expect("opened");
+    assert_eq!(member.status.name_zh(), "异地贷款");
+    let her = h.sign_in(holder, Role::Member).await;
+    let loans = h.get("/member/loans", &her).await;
+    assert_eq!(loans.status, StatusCode::OK, "{}", loans.body);
+}

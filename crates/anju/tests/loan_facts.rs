@@ -1,17 +1,21 @@
 //! Loans from the record, on both backends: the grade is the bureau's and
 //! is kept with its reference; a co-borrower confirms for themselves before
 //! review; a silent bureau writes nothing; an HPF loan elsewhere refuses;
-//! and a court-frozen account pays nothing to the run or a prepayment.
+//! a court-frozen account pays nothing to the run or a prepayment; and a
+//! person contributing elsewhere borrows here on a loan-only account opened
+//! from the contributing centre's confirmed certificate.
 
 mod common;
 
 use anju_app::App;
 use anju_app::access::{Actor, Principal};
 use anju_app::collection::MemberRecord;
-use anju_app::loan::{LoanApplication, PrepaymentRequest};
+use anju_app::loan::{LoanApplication, PrepaymentRequest, RemoteCertificate, RemoteSignup};
 use anju_app::policy::load_policy;
 use anju_app::registries::sim::{Couple, Person};
-use anju_app::registries::{OutstandingLoan, Registries, RegistryData, SimulatedRegistries};
+use anju_app::registries::{
+    OutstandingLoan, Registries, RegistryData, RemoteContribution, SimulatedRegistries,
+};
 use anju_domain::access::{Channel, Role};
 use anju_domain::collection::MemberStatus;
 use anju_domain::facts::Party;
@@ -24,6 +28,9 @@ use std::sync::Arc;
 
 const BORROWER: &str = "320502199003071230";
 const SPOUSE: &str = "320502199205101223";
+/// Contributes in Shanghai; no account here until she opens a loan-only one.
+const REMOTE: &str = "320583198808080058";
+const SHANGHAI: &str = "上海市公积金管理中心";
 /// Luhn-valid, ending 0000: the simulated bank refuses to debit it.
 const EMPTY_CARD: &str = "62220201000080000";
 
@@ -59,6 +66,16 @@ fn registers() -> Arc<SimulatedRegistries> {
             certificate_no: "J320502-2019-000777".into(),
         }],
         credit: vec![(IdCardNo::parse(BORROWER).expect("id"), CreditGrade::B)],
+        certificates: vec![RemoteContribution {
+            certificate_no: "SH-ZM-2026-000123".into(),
+            centre: SHANGHAI.into(),
+            holder: IdCardNo::parse(REMOTE).expect("id"),
+            holder_name: "周敏".into(),
+            base: Fen::new(15_000_00),
+            balance: Fen::new(86_000_00),
+            months: 36,
+            issued_on: d("2026-11-01"),
+        }],
         ..RegistryData::default()
     }))
 }
@@ -305,6 +322,140 @@ async fn a_frozen_account_pays_nothing_to_the_run_or_a_prepayment() {
             .expect("b")
             .balance;
         assert_eq!(after, before, "the frozen balance stays whole");
+        fresh.drop_it().await;
+    }
+}
+
+fn remote_signup(name: &str, certificate_no: &str) -> RemoteSignup {
+    RemoteSignup {
+        id_card: REMOTE.into(),
+        name: name.into(),
+        mobile: "13912345678".into(),
+        password: "Shanghai2026pw".into(),
+        certificate: RemoteCertificate {
+            centre: SHANGHAI.into(),
+            certificate_no: certificate_no.into(),
+        },
+    }
+}
+
+#[tokio::test]
+async fn a_remote_borrower_opens_a_loan_only_account_on_the_certificate_and_borrows() {
+    for fresh in fresh_stores().await {
+        let registers = registers();
+        let app = centre(fresh.store(), registers.clone()).await;
+        let online = Actor::anonymous(Channel::Online, "test", "local");
+        let today = d("2026-11-29");
+        let member_here = || async {
+            app.collection()
+                .member_by_id_card(REMOTE)
+                .await
+                .expect("read")
+        };
+        // Refused before anything is written: a name not on the
+        // certificate, a certificate the centre never issued, and a centre
+        // that does not answer.
+        for (signup, code) in [
+            (
+                remote_signup("周某", "SH-ZM-2026-000123"),
+                "REMOTE_CERTIFICATE_REFUSED",
+            ),
+            (
+                remote_signup("周敏", "SH-ZM-0"),
+                "REMOTE_CERTIFICATE_REFUSED",
+            ),
+        ] {
+            let refused = app
+                .loans()
+                .open_remote_account(&online, &signup, today)
+                .await
+                .expect_err("refused");
+            assert_eq!(refused.code(), Some(code), "{}", fresh.backend());
+        }
+        registers.update(|data| data.down.push(Party::Centres));
+        let silent = app
+            .loans()
+            .open_remote_account(&online, &remote_signup("周敏", "SH-ZM-2026-000123"), today)
+            .await
+            .expect_err("centre down");
+        assert_eq!(silent.code(), Some("REGISTRY_UNAVAILABLE"));
+        assert_eq!(member_here().await, None, "nothing written");
+        registers.update(|data| data.down.clear());
+
+        let user = app
+            .loans()
+            .open_remote_account(&online, &remote_signup("周敏", "SH-ZM-2026-000123"), today)
+            .await
+            .expect("opened");
+        let member = member_here().await.expect("the loan-only account");
+        assert_eq!(user.member_id, Some(member.member_id));
+        assert_eq!(
+            (member.status, member.employer_id, member.wage_fen),
+            (MemberStatus::RemoteBorrower, None, Fen::new(15_000_00)),
+            "{}",
+            fresh.backend()
+        );
+        let again = app
+            .loans()
+            .open_remote_account(&online, &remote_signup("周敏", "SH-ZM-2026-000123"), today)
+            .await
+            .expect_err("one sign-in");
+        assert_eq!(again.code(), Some("SIGNIN_EXISTS"));
+
+        // Without the certificate, or repaying from a balance she does not
+        // hold here, the loan is refused with both reasons.
+        let her = person(Role::Member, REMOTE, Some(member.member_id));
+        let bare = app
+            .loans()
+            .apply_loan(&her, member.member_id, application("r1", None), today)
+            .await
+            .expect_err("no certificate");
+        assert_eq!(bare.code(), Some("LOAN_NOT_ELIGIBLE"));
+        assert!(
+            bare.to_string()
+                .contains("须提供缴存地中心出具的缴存使用证明"),
+            "{bare}"
+        );
+        assert!(bare.to_string().contains("不能委托提取还贷"), "{bare}");
+
+        let mut certified = application("r2", None);
+        certified.entrusted = false;
+        certified.remote = Some(RemoteCertificate {
+            centre: SHANGHAI.into(),
+            certificate_no: "SH-ZM-2026-000123".into(),
+        });
+        let loan = app
+            .loans()
+            .apply_loan(&her, member.member_id, certified, today)
+            .await
+            .expect("borrows on the certificate");
+        assert_eq!(
+            (
+                loan.remote_centre.as_deref(),
+                loan.remote_balance_fen,
+                loan.remote_months
+            ),
+            (Some(SHANGHAI), Some(Fen::new(86_000_00)), Some(36)),
+            "{}",
+            fresh.backend()
+        );
+
+        // Nothing to withdraw here: the account is for the loan only.
+        let rent = anju_domain::withdrawal::WithdrawalRequest {
+            reason: "07".into(),
+            amount: Fen::new(1_000_00),
+            months: 1,
+            ..Default::default()
+        };
+        let decision = app
+            .withdrawals()
+            .withdrawal_eligibility(member.member_id, &rent, today)
+            .await
+            .expect("decision");
+        assert_eq!(
+            (decision.allowed, decision.code),
+            (false, "ACCOUNT_LOAN_ONLY")
+        );
         fresh.drop_it().await;
     }
 }

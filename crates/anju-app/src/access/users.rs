@@ -112,7 +112,7 @@ fn check_email(email: &str) -> AppResult<()> {
 }
 
 impl App {
-    async fn try_register_member_signin(
+    pub(crate) async fn try_register_member_signin(
         &self,
         id_card: &str,
         name: &str,

@@ -84,15 +84,30 @@ impl App {
         s: &FlexibleSignup,
         today: Date,
     ) -> AppResult<MemberRecord> {
+        // The wage column holds the monthly amount the worker declared: a
+        // flexible worker has no employer-reported wage.
+        let (id_card, name) = (s.id_card.as_str(), s.name.trim());
+        self.open_account_without_employer(id_card, name, MemberStatus::Active, s.monthly, today)
+            .await
+    }
+
+    /// Opens an account no employer reports for (a flexible worker's, a
+    /// remote borrower's loan-only one), its base as given.
+    pub(crate) async fn open_account_without_employer(
+        &self,
+        id_card: &str,
+        name: &str,
+        status: MemberStatus,
+        base: Fen,
+        today: Date,
+    ) -> AppResult<MemberRecord> {
         let record = MemberRecord {
             member_id: self.posting_port().reserve_ids(1),
-            id_card: s.id_card.as_str().to_string(),
-            name: s.name.trim().to_string(),
+            id_card: id_card.to_string(),
+            name: name.to_string(),
             employer_id: None,
-            status: MemberStatus::Active,
-            // The wage column holds the monthly amount the worker declared:
-            // a flexible worker has no employer-reported wage.
-            wage_fen: s.monthly,
+            status,
+            wage_fen: base,
             employer_rate_ppm: None,
             member_rate_ppm: None,
             enrolled_at_us: crate::clock::now_micros(),
@@ -110,10 +125,12 @@ impl App {
         match m.status {
             // A sign-up that stopped after opening the account resumes here.
             MemberStatus::Active if m.employer_id.is_none() => Ok(m),
-            MemberStatus::Sealed => {
+            // A sealed account continues; a loan-only one starts taking
+            // deposits here.
+            MemberStatus::Sealed | MemberStatus::RemoteBorrower => {
                 let change = MemberChange {
                     member_id: m.member_id,
-                    expected_status: MemberStatus::Sealed,
+                    expected_status: m.status,
                     status: MemberStatus::Active,
                     employer_id: None,
                     wage_fen: None,

@@ -48,7 +48,9 @@ fn rates_of(record: &EmployerRecord) -> AppResult<ContributionRates> {
 }
 
 /// A known person joining `employer_id`: a sealed account is unsealed into it
-/// (启封, the second half of an in-city transfer); anything else is refused.
+/// (启封, the second half of an in-city transfer), and a loan-only account
+/// (异地贷款) becomes an ordinary one, its loans kept; anything else is
+/// refused.
 fn rehire(
     existing: MemberRecord,
     e: &MemberEnrolment,
@@ -56,7 +58,7 @@ fn rehire(
 ) -> AppResult<(MemberChange, MemberRecord)> {
     let status = existing.status;
     match status {
-        MemberStatus::Sealed => {
+        MemberStatus::Sealed | MemberStatus::RemoteBorrower => {
             let change = MemberChange {
                 member_id: existing.member_id,
                 expected_status: status,

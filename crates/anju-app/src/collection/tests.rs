@@ -386,6 +386,50 @@ async fn a_declined_payment_leaves_the_bill_open_and_reconciliation_names_differ
     );
 }
 
+/// A loan-only (异地贷款) account becomes an ordinary one when an employer
+/// here enrols the person: same account, the employer's wage as the base.
+#[tokio::test]
+async fn an_employer_here_turns_a_loan_only_account_into_an_ordinary_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let a = register(&app, "91350100M000100Y43", "甲公司", Some(15), "10").await;
+    let loan_only = crate::collection::MemberRecord {
+        member_id: 77,
+        id_card: "320583198808080058".into(),
+        name: "周敏".into(),
+        employer_id: None,
+        status: MemberStatus::RemoteBorrower,
+        wage_fen: Fen::new(15_000_00),
+        employer_rate_ppm: None,
+        member_rate_ppm: None,
+        enrolled_at_us: 1,
+    };
+    app.collection_port()
+        .enrol_members(std::slice::from_ref(&loan_only), d("2026-11-01"))
+        .await
+        .expect("open");
+    let hired = MemberEnrolment::new("320583198808080058", "周敏", "9000").expect("m");
+    let moved = app
+        .collection()
+        .enrol_members(&batch(), a.employer_id, &[hired], d("2026-12-01"))
+        .await
+        .expect("enrol");
+    assert_eq!(
+        (
+            moved[0].member_id,
+            moved[0].status,
+            moved[0].employer_id,
+            moved[0].wage_fen
+        ),
+        (
+            77,
+            MemberStatus::Active,
+            Some(a.employer_id),
+            Fen::new(9_000_00)
+        )
+    );
+}
+
 #[tokio::test]
 async fn leaving_sealing_rehire_and_freezing() {
     let dir = tempfile::tempdir().expect("dir");

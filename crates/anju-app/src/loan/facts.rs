@@ -29,6 +29,13 @@ pub(super) struct LoanFacts {
     pub remote: Option<RemoteContribution>,
 }
 
+/// What the issuing centre said of a certificate: the line for the
+/// decision's sources, and the certificate or why it cannot be used.
+pub(super) struct CertificateCheck {
+    pub source: Option<String>,
+    pub outcome: Result<RemoteContribution, String>,
+}
+
 impl LoanFacts {
     /// The family ceiling is for a couple: a spouse must borrow too.
     pub fn spouse_co_borrows(&self) -> bool {
@@ -116,8 +123,15 @@ impl App {
         }
         let remote = match remote {
             Some(asked) => {
-                self.remote_certificate(borrower, asked, &mut refusals, &mut sources)
-                    .await?
+                let check = self.check_certificate(borrower, asked).await?;
+                sources.extend(check.source);
+                match check.outcome {
+                    Ok(certificate) => Some(certificate),
+                    Err(why) => {
+                        refusals.push(why);
+                        None
+                    }
+                }
             }
             None => None,
         };
@@ -132,18 +146,20 @@ impl App {
     }
 
     /// Asks the issuing centre to confirm a remote borrower's certificate;
-    /// its figures (balance, consecutive months) are the centre's.
-    async fn remote_certificate(
+    /// its figures (balance, consecutive months, base) are the centre's.
+    pub(super) async fn check_certificate(
         &self,
         borrower: &IdCardNo,
         asked: &super::RemoteCertificate,
-        refusals: &mut Vec<String>,
-        sources: &mut Vec<String>,
-    ) -> AppResult<Option<RemoteContribution>> {
+    ) -> AppResult<CertificateCheck> {
+        let refused = |source: Option<String>, why: String| CertificateCheck {
+            source,
+            outcome: Err(why),
+        };
         let no = asked.certificate_no.trim();
         if no.is_empty() || asked.centre.trim().is_empty() {
-            refusals.push("异地贷款须填写缴存地中心和缴存使用证明编号".to_string());
-            return Ok(None);
+            let why = "异地贷款须填写缴存地中心和缴存使用证明编号".to_string();
+            return Ok(refused(None, why));
         }
         let answer = self
             .registries()
@@ -152,36 +168,41 @@ impl App {
             .await
             .map_err(registry_unavailable)?;
         let Some(found) = answer.certificate.filter(|c| c.certificate_no == no) else {
-            refusals.push(format!("缴存使用证明 {no} 经核验不存在"));
-            sources.push(format!(
+            let source = format!(
                 "异地缴存使用证明 {no}：无此证明（查询号 {}）",
                 answer.reference
+            );
+            return Ok(refused(
+                Some(source),
+                format!("缴存使用证明 {no} 经核验不存在"),
             ));
-            return Ok(None);
         };
-        sources.push(format!(
+        let source = Some(format!(
             "异地缴存使用证明 {no}：{}，余额 {}，连续缴存 {} 个月，{} 出具（查询号 {}）",
             found.centre, found.balance, found.months, found.issued_on, answer.reference
         ));
-        if found.balance.is_negative() || found.months < 0 {
+        if found.balance.is_negative() || found.months < 0 || !found.base.is_positive() {
             // Not an answer to book a loan on: the issuing centre must say
             // it again, properly.
             return Err(registry_unavailable(crate::registries::Unavailable {
                 party: anju_domain::facts::Party::Centres,
-                why: format!("缴存使用证明 {no} 的余额或月数无法识别"),
+                why: format!("缴存使用证明 {no} 的余额、月数或缴存基数无法识别"),
             }));
         }
         if &found.holder != borrower {
-            refusals.push(format!("缴存使用证明 {no} 的缴存人不是借款人本人"));
-            return Ok(None);
+            let why = format!("缴存使用证明 {no} 的缴存人不是借款人本人");
+            return Ok(refused(source, why));
         }
         if found.centre != asked.centre.trim() {
-            refusals.push(format!(
+            let why = format!(
                 "缴存使用证明 {no} 由{}出具，与所填缴存地中心不符",
                 found.centre
-            ));
-            return Ok(None);
+            );
+            return Ok(refused(source, why));
         }
-        Ok(Some(found))
+        Ok(CertificateCheck {
+            source,
+            outcome: Ok(found),
+        })
     }
 }

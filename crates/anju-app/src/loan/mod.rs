@@ -9,6 +9,7 @@ mod consent;
 mod debit;
 mod facts;
 mod project;
+mod remote;
 mod run;
 mod service;
 #[cfg(test)]
@@ -18,6 +19,7 @@ mod tests;
 pub use anju_store::{InstallmentRecord, LoanRecord};
 pub use debit::{BankDebitSimulator, DebitAdapter, DebitReceipt, DebitRequest};
 pub use project::ProjectLoanApplication;
+pub use remote::RemoteSignup;
 pub use run::RunSummary;
 pub use service::{Certificate, PrepaymentRequest, RepricingSummary};
 
@@ -525,7 +527,13 @@ impl Loans<'_> {
         let ids: Vec<i64> = parties.iter().map(|p| p.0).collect();
         let (outstanding_loans, loans_ever) = self.loan_port().loan_counts(&ids).await?;
         let facts = BorrowerFacts {
-            account_active: member.status == MemberStatus::Active,
+            account_active: match member.status {
+                MemberStatus::Active => true,
+                // A loan-only account stands on the contributing centre's
+                // confirmed certificate.
+                MemberStatus::RemoteBorrower => found.remote.is_some(),
+                _ => false,
+            },
             // A remote borrower's months are those the contributing centre
             // certified (the months here, if more).
             contribution_months: self
@@ -549,6 +557,9 @@ impl Loans<'_> {
         };
         let mut eligibility = loan::check_eligibility(&facts, rules, retirement)?;
         eligibility.refusals.extend(found.refusals.iter().cloned());
+        if member.status == MemberStatus::RemoteBorrower {
+            eligibility.refusals.extend(loan_only_refusals(application));
+        }
         let max_months = loan::max_term_months(
             policy.loan_limit.value.max_term_months,
             today,
@@ -822,6 +833,22 @@ fn commercial_schedule(loan: &LoanRecord) -> AppResult<Vec<Installment>> {
 /// The same day a month later (the month's end when shorter).
 pub fn next_month(day: Date) -> AppResult<Date> {
     Ok(loan::add_months(day, 1)?)
+}
+
+/// What a loan-only (异地贷款) account cannot do: borrow without the
+/// contributing centre's certificate, or repay from an HPF balance it does
+/// not hold here.
+fn loan_only_refusals(a: &LoanApplication) -> Vec<String> {
+    let mut refusals = Vec::new();
+    if a.remote.is_none() {
+        refusals.push("异地贷款账户须提供缴存地中心出具的缴存使用证明".to_string());
+    }
+    if a.entrusted {
+        refusals.push(
+            "异地贷款账户在本中心无公积金余额，不能委托提取还贷，请以银行卡按月还款".to_string(),
+        );
+    }
+    refusals
 }
 
 fn check_property(a: &LoanApplication) -> AppResult<()> {

@@ -1318,6 +1318,8 @@ async fn a_remote_certificate_is_confirmed_by_its_centre() {
             certificate_no: "SH-ZM-2026-000123".into(),
             centre: "上海市公积金管理中心".into(),
             holder: IdCardNo::parse("320502199507153010").expect("id"),
+            holder_name: "演示职工三".into(),
+            base: yuan("12000.00"),
             balance: yuan("86000.00"),
             months: 36,
             issued_on: d("2026-11-01"),

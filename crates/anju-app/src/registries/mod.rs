@@ -120,6 +120,9 @@ pub struct RemoteContribution {
     pub certificate_no: String,
     pub centre: String,
     pub holder: IdCardNo,
+    pub holder_name: String,
+    /// 缴存基数 there: the base a loan-only account here records.
+    pub base: Fen,
     pub balance: Fen,
     /// Consecutive months of full, on-time contributions there.
     pub months: i64,

@@ -28,6 +28,10 @@ crate::coded_enum! {
         Frozen = "06" "冻结",
         /// 05 提取销户 (and the other closing codes, kept as 05 here)
         Closed = "05" "销户",
+        /// 07 异地贷款: opened here only to borrow on the certificate of the
+        /// centre the person contributes to; it takes no contributions and
+        /// pays no withdrawals until an employer here enrols the person.
+        RemoteBorrower = "07" "异地贷款",
     }
 }
 

@@ -216,6 +216,7 @@ mod tests {
             MemberStatus::Sealed,
             MemberStatus::Frozen,
             MemberStatus::Closed,
+            MemberStatus::RemoteBorrower,
         ] {
             assert_eq!(MemberStatus::parse(s.code()), Ok(s));
         }

@@ -18,6 +18,7 @@ const fn c(code: &'static str, kind: ErrorKind, summary_zh: &'static str) -> Cod
 pub const CODES: &[CodeInfo] = &[
     c("ACCOUNT_CLOSED", Invalid, "账户已销户，不能提取"),
     c("ACCOUNT_FROZEN", Invalid, "账户已冻结，暂不能提取"),
+    c("ACCOUNT_LOAN_ONLY", Invalid, "异地贷款账户不办理提取"),
     c("ACCOUNT_NOT_EXPENSE", Invalid, "科目不是支出类科目"),
     c("AGREEMENT_EXISTS", Conflict, "已签订灵活就业缴存协议"),
     c("AGREEMENT_KIND_UNKNOWN", Invalid, "未知的还贷协议类型"),
@@ -344,6 +345,11 @@ pub const CODES: &[CodeInfo] = &[
     c("RELIEF_RATES_UNEXPECTED", Invalid, "缓缴申请不填写缴存比例"),
     c("RELIEF_STATUS_UNKNOWN", Invalid, "未知的申请状态"),
     c("RELIEF_TOO_LONG", Invalid, "申请期限过长"),
+    c(
+        "REMOTE_CERTIFICATE_REFUSED",
+        Invalid,
+        "缴存使用证明未通过缴存地中心核验",
+    ),
     c("RENT_MONTHS", Invalid, "租房提取月数无效"),
     c(
         "REPAYMENT_AGREEMENT_EXISTS",

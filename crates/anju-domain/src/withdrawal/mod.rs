@@ -176,6 +176,12 @@ fn who_may(today: Date, rules: &RulesInForce<'_>, facts: &MemberFacts) -> Option
         MemberStatus::Frozen => {
             return Some(refuse("ACCOUNT_FROZEN", "账户已冻结，暂不能提取".into()));
         }
+        MemberStatus::RemoteBorrower => {
+            return Some(refuse(
+                "ACCOUNT_LOAN_ONLY",
+                "异地贷款账户在本中心无公积金缴存，不办理提取，请向缴存地中心申请".into(),
+            ));
+        }
         _ => {}
     }
     if let Some(entry) = &facts.blacklisted {

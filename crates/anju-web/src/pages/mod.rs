@@ -31,7 +31,8 @@ pub use flexible::{
 };
 pub use loan::{
     member_loan_account, member_loan_apply, member_loan_card, member_loan_certificate,
-    member_loan_check, member_loan_consent, member_loan_prepay, member_loans,
+    member_loan_check, member_loan_consent, member_loan_prepay, member_loans, remote_account_form,
+    remote_account_submit,
 };
 pub use loan_calculator::loan_calculator;
 pub use people::{inbox, mark_read, member_home};
