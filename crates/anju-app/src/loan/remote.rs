@@ -8,7 +8,6 @@
 
 use super::RemoteCertificate;
 use crate::access::Actor;
-use crate::registries::RemoteContribution;
 use crate::{App, AppResult, Loans};
 use anju_domain::collection::MemberStatus;
 use anju_domain::ids::{IdCardNo, MobileNo};
@@ -52,8 +51,11 @@ impl App {
     ) -> AppResult<UserRecord> {
         let id_card = IdCardNo::parse(s.id_card.trim())?;
         MobileNo::parse(s.mobile.trim())?;
-        let rules = self.policy().security.at(today)?.value;
-        anju_domain::access::check_password_strength(&s.password, rules)?;
+        // The same password rule as every online sign-up, before anything
+        // is written (a person who already has a sign-in is refused below).
+        self.collection()
+            .check_signup_password(&id_card, &s.password, today)
+            .await?;
         let check = self.check_certificate(&id_card, &s.certificate).await?;
         let certificate = check
             .outcome
@@ -70,7 +72,14 @@ impl App {
             .member_by_id_card(id_card.as_str())
             .await?
         {
-            None => self.open_loan_only_account(&certificate, today).await?,
+            // The base column holds the base the issuing centre certified:
+            // nothing is contributed here.
+            None => {
+                let status = MemberStatus::RemoteBorrower;
+                let (id_card, name) = (id_card.as_str(), &certificate.holder_name);
+                self.open_account_without_employer(id_card, name, status, certificate.base, today)
+                    .await?;
+            }
             Some(m) if m.status == MemberStatus::RemoteBorrower => {}
             Some(_) => {
                 return Err(DomainError::new(
@@ -88,19 +97,5 @@ impl App {
             today,
         )
         .await
-    }
-
-    async fn open_loan_only_account(
-        &self,
-        certificate: &RemoteContribution,
-        today: Date,
-    ) -> AppResult<()> {
-        // The base column holds the base the issuing centre certified:
-        // nothing is contributed here.
-        let (id_card, name) = (certificate.holder.as_str(), &certificate.holder_name);
-        let status = MemberStatus::RemoteBorrower;
-        self.open_account_without_employer(id_card, name, status, certificate.base, today)
-            .await?;
-        Ok(())
     }
 }
