@@ -150,7 +150,7 @@ async fn a_payout_the_bank_was_not_heard_on_waits_and_the_retry_settles_it() {
     use anju_app::policy::load_policy;
     use anju_app::withdrawal::WithdrawalApplication;
     use anju_domain::access::{Channel, Role};
-    use anju_domain::collection::MemberStatus;
+
     use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
     use anju_domain::withdrawal::{WithdrawalRequest, WithdrawalStatus};
 
@@ -163,17 +163,8 @@ async fn a_payout_the_bank_was_not_heard_on_waits_and_the_retry_settles_it() {
     let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
         .with_payout_adapter(Arc::new(bank(&gone, "bank")));
     let batch = Actor::anonymous(Channel::Batch, "test", "local");
-    let record = MemberRecord {
-        member_id: 1,
-        id_card: "320502199003071230".into(),
-        name: "王芳".into(),
-        employer_id: Some(9),
-        status: MemberStatus::Active,
-        wage_fen: anju_domain::Fen::new(10_000_00),
-        employer_rate_ppm: None,
-        member_rate_ppm: None,
-        enrolled_at_us: 1,
-    };
+    let wage = anju_domain::Fen::new(10_000_00);
+    let record = MemberRecord::active(1, "320502199003071230", "王芳", 9, wage, 1);
     app.collection()
         .take_over_members(&batch, &[record], day().add_days(-400).expect("d"))
         .await

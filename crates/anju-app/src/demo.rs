@@ -232,19 +232,13 @@ async fn enrol_staff(app: &App, i: usize, employer_id: i64, opened: Date) -> App
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::load_policy;
+
     use anju_domain::collection::CaseStatus;
-    use anju_store_sqlite::SqliteStore;
-    use std::sync::Arc;
 
     #[tokio::test]
     async fn seeding_twice_bills_once_and_keeps_the_ledger_whole() {
         let dir = tempfile::tempdir().expect("dir");
-        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
-        let store = SqliteStore::open(&url, "320500000000000")
-            .await
-            .expect("store");
-        let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+        let app = crate::test_support::sqlite_app(&dir, "demo.db").await;
         let today = Date::parse("2026-11-29").expect("date");
         let first = seed(&app, today).await.expect("seed");
         // 2024-07 … 2026-10 is 28 months, five employers each.

@@ -137,21 +137,15 @@ pub async fn seed_people(app: &App, today: Date) -> AppResult<Vec<DemoSignin>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::load_policy;
+
     use anju_domain::Coded;
     use anju_domain::loan::LoanStatus;
     use anju_domain::withdrawal::WithdrawalStatus;
-    use anju_store_sqlite::SqliteStore;
-    use std::sync::Arc;
 
     #[tokio::test]
     async fn one_signin_per_role_seeded_once() {
         let dir = tempfile::tempdir().expect("dir");
-        let url = format!("sqlite://{}", dir.path().join("p.db").display());
-        let store = SqliteStore::open(&url, "320500000000000")
-            .await
-            .expect("store");
-        let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+        let app = crate::test_support::sqlite_app(&dir, "p.db").await;
         let today = Date::parse("2026-11-29").expect("date");
         crate::demo::seed(&app, today).await.expect("demo centre");
         let first = seed_people(&app, today).await.expect("seed");

@@ -19,6 +19,8 @@ pub mod loan;
 pub mod policy;
 pub mod registries;
 mod services;
+#[cfg(test)]
+mod test_support;
 pub mod withdrawal;
 
 pub use error::{AppError, AppResult};

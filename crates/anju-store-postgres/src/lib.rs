@@ -8,8 +8,6 @@ mod date;
 mod post;
 mod schema;
 
-use anju_domain::Date;
-use anju_domain::ledger::{MemberId, NewEntry};
 use anju_store::{IdGen, StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgPool};
@@ -127,34 +125,6 @@ impl anju_store::sql::Dialect for PgStore {
 
     fn centre_code(&self) -> &str {
         &self.centre_code
-    }
-}
-
-/// How a batch of entries is written (see `post`).
-#[async_trait::async_trait]
-impl anju_store::PostingStore for PgStore {
-    fn reserve_ids(&self, count: i64) -> i64 {
-        self.ids.reserve(count)
-    }
-
-    async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> StoreResult<()> {
-        post::open_member_accounts(self, accounts).await
-    }
-
-    async fn post_entries(
-        &self,
-        entries: &[NewEntry],
-        options: &anju_store::PostOptions,
-    ) -> StoreResult<Vec<anju_store::Posted>> {
-        post::post_entries(self, entries, options).await
-    }
-
-    async fn raw_insert_baseline(&self, batch: &[NewEntry]) -> StoreResult<u64> {
-        post::raw_insert_baseline(self, batch).await
-    }
-
-    async fn drop_baseline(&self) -> StoreResult<()> {
-        post::drop_baseline(self).await
     }
 }
 

@@ -20,6 +20,34 @@ use std::time::Duration;
 /// dominate a one-entry posting.
 const COPY_FROM_ROWS: usize = 1_000;
 
+/// The posting port: ids, member accounts, entries and the benchmark baseline.
+#[async_trait::async_trait]
+impl anju_store::PostingStore for PgStore {
+    fn reserve_ids(&self, count: i64) -> i64 {
+        self.ids.reserve(count)
+    }
+
+    async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> StoreResult<()> {
+        open_member_accounts(self, accounts).await
+    }
+
+    async fn post_entries(
+        &self,
+        entries: &[NewEntry],
+        options: &PostOptions,
+    ) -> StoreResult<Vec<Posted>> {
+        post_entries(self, entries, options).await
+    }
+
+    async fn raw_insert_baseline(&self, batch: &[NewEntry]) -> StoreResult<u64> {
+        raw_insert_baseline(self, batch).await
+    }
+
+    async fn drop_baseline(&self) -> StoreResult<()> {
+        drop_baseline(self).await
+    }
+}
+
 /// Attempts of one posting before a serialization failure is reported.
 const MAX_ATTEMPTS: u32 = 8;
 const BACKOFF_BASE: Duration = Duration::from_millis(2);
@@ -43,10 +71,7 @@ pub(crate) fn write_error(e: sqlx::Error) -> StoreError {
     }
 }
 
-pub(crate) async fn open_member_accounts(
-    store: &PgStore,
-    accounts: &[(MemberId, Date)],
-) -> StoreResult<()> {
+async fn open_member_accounts(store: &PgStore, accounts: &[(MemberId, Date)]) -> StoreResult<()> {
     let ids: Vec<i64> = accounts.iter().map(|(m, _)| m.0).collect();
     let dates: Vec<String> = accounts.iter().map(|(_, d)| d.to_string()).collect();
     let years: Vec<i32> = accounts
@@ -69,7 +94,7 @@ pub(crate) async fn open_member_accounts(
     Ok(())
 }
 
-pub(crate) async fn post_entries(
+async fn post_entries(
     store: &PgStore,
     entries: &[NewEntry],
     options: &PostOptions,
@@ -486,7 +511,7 @@ const BASELINE_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS bench_posting_line (LIKE posting_line INCLUDING ALL)",
 ];
 
-pub(crate) async fn raw_insert_baseline(store: &PgStore, batch: &[NewEntry]) -> StoreResult<u64> {
+async fn raw_insert_baseline(store: &PgStore, batch: &[NewEntry]) -> StoreResult<u64> {
     let plan = plan_batch(batch, &HashMap::new())?;
     let first_id = store
         .ids
@@ -509,7 +534,7 @@ pub(crate) async fn raw_insert_baseline(store: &PgStore, batch: &[NewEntry]) -> 
     Ok((plan.fresh.len() + plan.line_count()) as u64)
 }
 
-pub(crate) async fn drop_baseline(store: &PgStore) -> StoreResult<()> {
+async fn drop_baseline(store: &PgStore) -> StoreResult<()> {
     for table in [
         "DROP TABLE IF EXISTS bench_journal_entry",
         "DROP TABLE IF EXISTS bench_posting_line",

@@ -14,10 +14,38 @@ use anju_store::{
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use std::collections::HashMap;
 
+/// The posting port: ids, member accounts, entries and the benchmark baseline.
+#[async_trait::async_trait]
+impl anju_store::PostingStore for SqliteStore {
+    fn reserve_ids(&self, count: i64) -> i64 {
+        self.ids.reserve(count)
+    }
+
+    async fn open_member_accounts(&self, accounts: &[(MemberId, Date)]) -> StoreResult<()> {
+        open_member_accounts(self, accounts).await
+    }
+
+    async fn post_entries(
+        &self,
+        entries: &[NewEntry],
+        options: &PostOptions,
+    ) -> StoreResult<Vec<Posted>> {
+        post_entries(self, entries, options).await
+    }
+
+    async fn raw_insert_baseline(&self, batch: &[NewEntry]) -> StoreResult<u64> {
+        raw_insert_baseline(self, batch).await
+    }
+
+    async fn drop_baseline(&self) -> StoreResult<()> {
+        drop_baseline(self).await
+    }
+}
+
 /// Ids per `IN (…)` list when reading back keys and member states.
 const IDS_PER_LOOKUP: usize = 900;
 
-pub(crate) async fn open_member_accounts(
+async fn open_member_accounts(
     store: &SqliteStore,
     accounts: &[(MemberId, Date)],
 ) -> StoreResult<()> {
@@ -45,7 +73,7 @@ pub(crate) async fn open_member_accounts(
     tx.commit().await.map_err(backend)
 }
 
-pub(crate) async fn post_entries(
+async fn post_entries(
     store: &SqliteStore,
     entries: &[NewEntry],
     options: &PostOptions,
@@ -361,10 +389,7 @@ const BASELINE_DDL: &[&str] = &[
      WHERE member_id IS NOT NULL",
 ];
 
-pub(crate) async fn raw_insert_baseline(
-    store: &SqliteStore,
-    batch: &[NewEntry],
-) -> StoreResult<u64> {
+async fn raw_insert_baseline(store: &SqliteStore, batch: &[NewEntry]) -> StoreResult<u64> {
     let plan = plan_batch(batch, &HashMap::new())?;
     let first_id = store
         .ids
@@ -387,7 +412,7 @@ pub(crate) async fn raw_insert_baseline(
     Ok((plan.fresh.len() + plan.line_count()) as u64)
 }
 
-pub(crate) async fn drop_baseline(store: &SqliteStore) -> StoreResult<()> {
+async fn drop_baseline(store: &SqliteStore) -> StoreResult<()> {
     for table in [
         "DROP TABLE IF EXISTS bench_journal_entry",
         "DROP TABLE IF EXISTS bench_posting_line",

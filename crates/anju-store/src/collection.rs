@@ -62,6 +62,64 @@ pub struct BillRecord {
     pub reversal_entry_id: Option<i64>,
 }
 
+impl MemberRecord {
+    /// An account contributing through an employer at the policy's rates,
+    /// as enrolment (个人开户) first saves it.
+    pub fn active(
+        member_id: i64,
+        id_card: &str,
+        name: &str,
+        employer_id: i64,
+        wage_fen: Fen,
+        enrolled_at_us: i64,
+    ) -> MemberRecord {
+        MemberRecord {
+            member_id,
+            id_card: id_card.to_string(),
+            name: name.to_string(),
+            employer_id: Some(employer_id),
+            status: MemberStatus::Active,
+            wage_fen,
+            employer_rate_ppm: None,
+            member_rate_ppm: None,
+            enrolled_at_us,
+        }
+    }
+}
+
+impl BillRecord {
+    /// A remittance bill (汇缴清册) as it is first saved: open, nothing paid,
+    /// nothing reversed. Back payments start from it too and set their kind
+    /// and reason.
+    pub fn open_remittance(
+        bill_id: i64,
+        employer_id: i64,
+        period: i32,
+        due_date: Date,
+        total_fen: Fen,
+        line_count: i32,
+        created_at_us: i64,
+    ) -> BillRecord {
+        BillRecord {
+            bill_id,
+            employer_id,
+            period,
+            due_date,
+            status: BillStatus::Open,
+            total_fen,
+            line_count,
+            created_at_us,
+            paid_entry_id: None,
+            paid_on: None,
+            payment_channel: None,
+            payment_reference: None,
+            kind: BillKind::Remittance,
+            reason: None,
+            reversal_entry_id: None,
+        }
+    }
+}
+
 /// A status change of a member account (封存, 启封, 内部转移, 冻结, 解冻).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberChange {

@@ -9,7 +9,6 @@ use anju_app::App;
 use anju_app::access::{Actor, Principal};
 use anju_app::withdrawal::WithdrawalApplication;
 use anju_domain::access::Role;
-use anju_domain::collection::MemberStatus;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::policy::PolicySet;
 use anju_domain::withdrawal::WithdrawalRequest;
@@ -69,17 +68,15 @@ async fn seed_members(app: &App, store: &dyn Store, members: u64, today: Date) -
             let id_card = anju_app::collection::batch::member_id_card(k, 7)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let member_id = i64::try_from(k + 1)?;
-            records.push(MemberRecord {
+            let wage = anju_domain::Fen::new(10_000_00);
+            records.push(MemberRecord::active(
                 member_id,
-                id_card: id_card.as_str().to_string(),
-                name: "职工".to_string(),
-                employer_id: Some(1),
-                status: MemberStatus::Active,
-                wage_fen: anju_domain::Fen::new(10_000_00),
-                employer_rate_ppm: None,
-                member_rate_ppm: None,
-                enrolled_at_us: 1,
-            });
+                id_card.as_str(),
+                "职工",
+                1,
+                wage,
+                1,
+            ));
             lines.push(Line::credit("201", Fen::new(OPENING_FEN)).for_member(MemberId(member_id)));
         }
         store.enrol_members(&records, opened).await?;

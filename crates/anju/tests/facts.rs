@@ -14,7 +14,6 @@ use anju_app::registries::sim::{Couple, Person};
 use anju_app::registries::{Home, Registries, RegistryData, SimulatedRegistries};
 use anju_app::withdrawal::WithdrawalApplication;
 use anju_domain::access::{Channel, Role};
-use anju_domain::collection::MemberStatus;
 use anju_domain::facts::Party;
 use anju_domain::ids::IdCardNo;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
@@ -89,17 +88,7 @@ fn household() -> RegistryData {
 async fn centre(store: Arc<dyn anju_store::Store>, registries: Arc<SimulatedRegistries>) -> App {
     let app = App::new(store, load_policy(None).expect("policy"))
         .with_registries(Registries::all(registries, true));
-    let record = MemberRecord {
-        member_id: 1,
-        id_card: MEMBER.to_string(),
-        name: "王芳".to_string(),
-        employer_id: Some(9),
-        status: MemberStatus::Active,
-        wage_fen: anju_domain::Fen::new(10_000_00),
-        employer_rate_ppm: None,
-        member_rate_ppm: None,
-        enrolled_at_us: 1,
-    };
+    let record = MemberRecord::active(1, MEMBER, "王芳", 9, anju_domain::Fen::new(10_000_00), 1);
     let batch = Actor::anonymous(Channel::Batch, "test-seed", "local");
     app.collection()
         .take_over_members(&batch, &[record], d("2024-07-01"))
@@ -329,16 +318,15 @@ async fn a_purchase_is_shared_by_the_family_the_registers_show_and_no_one_else()
         let sim = Arc::new(SimulatedRegistries::new(household()));
         let app = centre(fresh.store(), sim).await;
         let more = [(2, spouse.as_str(), "陈明"), (3, stranger.as_str(), "赵某")].map(
-            |(member_id, id_card, name)| MemberRecord {
-                member_id,
-                id_card: id_card.to_string(),
-                name: name.to_string(),
-                employer_id: Some(9),
-                status: MemberStatus::Active,
-                wage_fen: anju_domain::Fen::new(10_000_00),
-                employer_rate_ppm: None,
-                member_rate_ppm: None,
-                enrolled_at_us: 1,
+            |(member_id, id_card, name)| {
+                MemberRecord::active(
+                    member_id,
+                    id_card,
+                    name,
+                    9,
+                    anju_domain::Fen::new(10_000_00),
+                    1,
+                )
             },
         );
         let batch = Actor::anonymous(Channel::Batch, "test-seed", "local");

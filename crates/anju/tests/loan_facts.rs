@@ -85,16 +85,15 @@ fn registers() -> Arc<SimulatedRegistries> {
 async fn centre(store: Arc<dyn anju_store::Store>, registers: Arc<SimulatedRegistries>) -> App {
     let app = App::new(store, load_policy(None).expect("policy"))
         .with_registries(Registries::all(registers, true));
-    let record = |member_id, id_card: &str| MemberRecord {
-        member_id,
-        id_card: id_card.to_string(),
-        name: "王强".to_string(),
-        employer_id: Some(9),
-        status: MemberStatus::Active,
-        wage_fen: anju_domain::Fen::new(10_000_00),
-        employer_rate_ppm: None,
-        member_rate_ppm: None,
-        enrolled_at_us: 1,
+    let record = |member_id, id_card: &str| {
+        MemberRecord::active(
+            member_id,
+            id_card,
+            "王强",
+            9,
+            anju_domain::Fen::new(10_000_00),
+            1,
+        )
     };
     let batch = Actor::anonymous(Channel::Batch, "test-seed", "local");
     app.collection()

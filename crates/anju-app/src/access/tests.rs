@@ -1,14 +1,11 @@
 use super::*;
 use crate::App;
-use crate::policy::load_policy;
 use anju_domain::access::DeliveryStatus;
 use anju_domain::access::TaskStatus;
 use anju_domain::access::{Channel, Role, totp_code};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::{Date, Fen};
 use anju_store::AuditQuery;
-use anju_store_sqlite::SqliteStore;
-use std::sync::Arc;
 
 const MINUTE_US: i64 = 60_000_000;
 /// 2026-11-29 12:00 in Beijing, as microseconds: the tests' business instant.
@@ -16,11 +13,7 @@ const NOW_US: i64 = 1_795_924_800_000_000;
 const SECRET: &[u8] = b"12345678901234567890";
 
 async fn app(dir: &tempfile::TempDir) -> App {
-    let url = format!("sqlite://{}", dir.path().join("a.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    App::new(Arc::new(store), load_policy(None).expect("policy"))
+    crate::test_support::sqlite_app(dir, "a.db").await
 }
 
 fn today() -> Date {

@@ -23,7 +23,6 @@ use crate::access::Actor;
 use crate::ledger::MAX_ENTRIES_PER_BATCH;
 use crate::{App, AppResult};
 use anju_domain::access::Channel;
-use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::{BillLine, BillableMember, ContributionRates, RemittanceBill};
 use anju_domain::ledger::{IdempotencyKey, MemberId, NewEntry, Side};
@@ -134,24 +133,20 @@ fn stored_bill(record: &BillRecord, lines: &[BillLineRecord]) -> AppResult<Remit
 }
 
 /// The rows to save for a computed bill.
-fn bill_rows(bill: &RemittanceBill, bill_id: i64, created_at_us: i64) -> AppResult<NewBill> {
-    let record = BillRecord {
+pub(crate) fn bill_rows(
+    bill: &RemittanceBill,
+    bill_id: i64,
+    created_at_us: i64,
+) -> AppResult<NewBill> {
+    let record = BillRecord::open_remittance(
         bill_id,
-        employer_id: bill.employer_id,
-        period: i32::try_from(bill.period.yyyymm()).unwrap_or(0),
-        due_date: bill.due_date,
-        status: BillStatus::Open,
-        total_fen: bill.total()?,
-        line_count: i32::try_from(bill.lines.len()).unwrap_or(i32::MAX),
+        bill.employer_id,
+        i32::try_from(bill.period.yyyymm()).unwrap_or(0),
+        bill.due_date,
+        bill.total()?,
+        i32::try_from(bill.lines.len()).unwrap_or(i32::MAX),
         created_at_us,
-        paid_entry_id: None,
-        paid_on: None,
-        payment_channel: None,
-        payment_reference: None,
-        kind: BillKind::Remittance,
-        reason: None,
-        reversal_entry_id: None,
-    };
+    );
     let lines = bill
         .lines
         .iter()

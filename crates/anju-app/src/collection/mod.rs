@@ -193,15 +193,16 @@ impl App {
             .iter()
             .zip(first_id..)
             .map(|(e, member_id)| MemberRecord {
-                member_id,
-                id_card: e.id_card.as_str().to_string(),
-                name: e.name.clone(),
-                employer_id: Some(employer.employer_id),
-                status: MemberStatus::Active,
-                wage_fen: e.wage,
                 employer_rate_ppm: e.rates.map(|r| r.employer),
                 member_rate_ppm: e.rates.map(|r| r.member),
-                enrolled_at_us: now,
+                ..MemberRecord::active(
+                    member_id,
+                    e.id_card.as_str(),
+                    &e.name,
+                    employer.employer_id,
+                    e.wage,
+                    now,
+                )
             })
             .collect();
         for (change, _) in &rehires {
@@ -291,37 +292,12 @@ impl App {
         if let Some(due) = relief.due_date {
             bill.due_date = due;
         }
-        let record = BillRecord {
-            bill_id: self.posting_port().reserve_ids(1),
-            employer_id,
-            period: i32::try_from(period.yyyymm()).unwrap_or(0),
-            due_date: bill.due_date,
-            status: BillStatus::Open,
-            total_fen: bill.total()?,
-            line_count: i32::try_from(bill.lines.len()).unwrap_or(i32::MAX),
-            created_at_us: crate::clock::now_micros(),
-            paid_entry_id: None,
-            paid_on: None,
-            payment_channel: None,
-            payment_reference: None,
-            kind: BillKind::Remittance,
-            reason: None,
-            reversal_entry_id: None,
-        };
-        let lines: Vec<BillLineRecord> = bill
-            .lines
-            .iter()
-            .zip(1..)
-            .map(|(l, line_no)| BillLineRecord {
-                line_no,
-                member_id: l.member.0,
-                base_fen: l.base,
-                employer_fen: l.employer,
-                member_fen: l.member_part,
-            })
-            .collect();
-        self.collection_port().save_bill(&record, &lines).await?;
-        Ok(record)
+        let bill_id = self.posting_port().reserve_ids(1);
+        let new_bill = batch::bill_rows(&bill, bill_id, crate::clock::now_micros())?;
+        self.collection_port()
+            .save_bill(&new_bill.bill, &new_bill.lines)
+            .await?;
+        Ok(new_bill.bill)
     }
 
     async fn try_pay_bill(

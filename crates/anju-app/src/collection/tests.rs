@@ -1,26 +1,17 @@
 use crate::App;
 use crate::access::Actor;
-use crate::policy::load_policy;
 use anju_domain::access::Channel;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::MemberStatus;
 use anju_domain::collection::{ContributionRates, EmployerRegistration, MemberEnrolment};
 use anju_domain::ledger::MemberId;
-use anju_domain::{Date, Fen, Period, RatePpm};
-use anju_store_sqlite::SqliteStore;
-use std::sync::Arc;
+use anju_domain::{Fen, Period, RatePpm};
 
 pub(super) async fn app(dir: &tempfile::TempDir) -> App {
-    let url = format!("sqlite://{}", dir.path().join("c.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    App::new(Arc::new(store), load_policy(None).expect("policy"))
+    crate::test_support::sqlite_app(dir, "c.db").await
 }
 
-pub(super) fn d(t: &str) -> Date {
-    Date::parse(t).expect(t)
-}
+pub(super) use crate::test_support::d;
 
 pub(super) fn batch() -> Actor {
     Actor::anonymous(Channel::Online, "req", "127.0.0.1")

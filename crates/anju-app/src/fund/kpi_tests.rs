@@ -7,21 +7,17 @@
 use super::*;
 use crate::access::Principal;
 use crate::loan::{LoanApplication, LoanRecord, PrepaymentRequest, ProjectLoanApplication};
-use crate::policy::load_policy;
+use crate::test_support::{contribution, d, test_employer, yuan};
 use crate::withdrawal::{RepaymentTerms, WithdrawalApplication};
 use anju_domain::access::Channel;
-use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
+use anju_domain::collection::BillStatus;
 use anju_domain::fund::{KpiResult, KpiUnit};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::loan::{AfterPrepayment, LoanStatus, Method, PropertyKind};
 use anju_domain::policy::EvidenceKind;
 use anju_domain::withdrawal::{AgreementKind, WithdrawalRequest, WithdrawalStatus};
 use anju_domain::{Period, RatePpm};
-use anju_store::{
-    BillLineRecord, BillRecord, EmployerRecord, MemberRecord, NewBase, WithdrawalRecord,
-};
-use anju_store_sqlite::SqliteStore;
-use std::sync::Arc;
+use anju_store::{BillLineRecord, BillRecord, MemberRecord, NewBase, WithdrawalRecord};
 
 const EMPLOYER: i64 = 9;
 const CARD: &str = "62220201000041234";
@@ -30,14 +26,6 @@ const EMPTY_CARD: &str = "62220201000080000";
 /// Ends 0001: the deduction simulator takes half of what is asked.
 const HALF_CARD: &str = "6222020100000070001";
 const SELLER: &str = "6222020100009874";
-
-fn d(text: &str) -> Date {
-    Date::parse(text).expect("date")
-}
-
-fn yuan(text: &str) -> Fen {
-    Fen::parse(text).expect("amount")
-}
 
 fn person(role: Role, login: &str, member_id: Option<i64>, employer_id: Option<i64>) -> Actor {
     let principal = Principal {
@@ -75,38 +63,11 @@ fn batch() -> Actor {
 /// the collection K10 and K02 count, but in the balance and the months a
 /// loan needs).
 async fn centre(dir: &tempfile::TempDir, opened: &str, months: Option<(u32, u32)>) -> App {
-    let url = format!("sqlite://{}", dir.path().join("kpi.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
-    app.collection_port()
-        .register_employer(&EmployerRecord {
-            employer_id: EMPLOYER,
-            uscc: "91320500MA1000009X".into(),
-            name: "苏州测试有限公司".into(),
-            pay_day: Some(15),
-            employer_rate_ppm: anju_domain::RatePpm::new(100_000).expect("rate"),
-            member_rate_ppm: anju_domain::RatePpm::new(100_000).expect("rate"),
-            status: EmployerStatus::Active,
-            opened_at_us: 1,
-            economic_type: None,
-            industry: None,
-            bank_account: None,
-            source: "counter".into(),
-        })
-        .await
-        .expect("employer");
-    let record = |member_id, id_card: &str| MemberRecord {
-        member_id,
-        id_card: id_card.into(),
-        name: "王强".into(),
-        employer_id: Some(EMPLOYER),
-        status: MemberStatus::Active,
-        wage_fen: anju_domain::Fen::new(10_000_00),
-        employer_rate_ppm: None,
-        member_rate_ppm: None,
-        enrolled_at_us: 1,
+    let app = crate::test_support::sqlite_app(dir, "kpi.db").await;
+    test_employer(&app, EMPLOYER, "91320500MA1000009X").await;
+    let wage = yuan("10000.00");
+    let record = |member_id, id_card: &str| {
+        MemberRecord::active(member_id, id_card, "王强", EMPLOYER, wage, 1)
     };
     app.collection_port()
         .enrol_members(
@@ -129,13 +90,9 @@ async fn seed(app: &App, first: u32, last: u32) {
     let mut period = Period::from_yyyymm(first).expect("period");
     while period.yyyymm() <= last {
         for m in [1, 2] {
-            let key = IdempotencyKey::parse(&format!("seed-{m}-{}", period.yyyymm())).expect("k");
-            let lines = vec![
-                Line::debit("101", yuan("2000.00")),
-                Line::credit("201", yuan("2000.00")).for_member(MemberId(m)),
-            ];
+            let key = format!("seed-{m}-{}", period.yyyymm());
             let on = period.first_day().expect("day").add_days(9).expect("10th");
-            entries.push(NewEntry::new("C01", on, key, "汇缴", lines).expect("entry"));
+            entries.push(contribution(m, on, &key, yuan("2000.00")));
         }
         period = period.next().expect("next");
     }
@@ -146,23 +103,8 @@ async fn seed(app: &App, first: u32, last: u32) {
 /// 2, paid through the bank on `on` by `payer` (the 汇缴 use case).
 async fn paid_bill(app: &App, bill_id: i64, period: i32, each: &str, on: &str, payer: &Actor) {
     let each = yuan(each).get();
-    let bill = BillRecord {
-        bill_id,
-        employer_id: EMPLOYER,
-        period,
-        due_date: d(on),
-        status: BillStatus::Open,
-        total_fen: anju_domain::Fen::new(2 * each),
-        line_count: 2,
-        created_at_us: 1,
-        paid_entry_id: None,
-        paid_on: None,
-        payment_channel: None,
-        payment_reference: None,
-        kind: BillKind::Remittance,
-        reason: None,
-        reversal_entry_id: None,
-    };
+    let total = anju_domain::Fen::new(2 * each);
+    let bill = BillRecord::open_remittance(bill_id, EMPLOYER, period, d(on), total, 2, 1);
     let line = |line_no: i32, member_id: i64| BillLineRecord {
         line_no,
         member_id,

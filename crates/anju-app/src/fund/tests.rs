@@ -5,11 +5,6 @@
 
 use super::report::ReportPart;
 use super::*;
-use crate::policy::load_policy;
-use anju_domain::collection::BillKind;
-use anju_domain::collection::BillStatus;
-use anju_domain::collection::EmployerStatus;
-use anju_domain::collection::MemberStatus;
 use anju_domain::fund::DepositKind;
 use anju_domain::fund::DepositStatus;
 use anju_domain::fund::DistributionStatus;
@@ -18,41 +13,23 @@ use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::policy::EvidenceKind;
 use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::{Period, RatePpm};
-use anju_store::{
-    BillLineRecord, BillPayment, BillRecord, EmployerRecord, MemberRecord, WithdrawalRecord,
-};
-use anju_store_sqlite::SqliteStore;
-use std::sync::Arc;
+use anju_store::{BillLineRecord, BillPayment, BillRecord, MemberRecord, WithdrawalRecord};
 
 /// 1 亿元 in fen.
 const YI: i64 = 100_000_000_00;
 
-fn d(text: &str) -> Date {
-    Date::parse(text).expect("date")
-}
+use crate::test_support::{clerk, d, finance};
 
 fn person(role: Role, login: &str) -> Actor {
     Actor::seeded(role, login, None, "req")
-}
-
-fn finance() -> Actor {
-    person(Role::Finance, "finance-1")
 }
 
 fn manager(login: &str) -> Actor {
     person(Role::Manager, login)
 }
 
-fn clerk() -> Actor {
-    person(Role::Clerk, "clerk-1")
-}
-
 async fn app(dir: &tempfile::TempDir) -> App {
-    let url = format!("sqlite://{}", dir.path().join("fund.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    App::new(Arc::new(store), load_policy(None).expect("policy"))
+    crate::test_support::sqlite_app(dir, "fund.db").await
 }
 
 async fn open_accounts(app: &App, members: &[i64]) {
@@ -1169,33 +1146,10 @@ async fn kpi_inputs_are_checked_and_the_published_totals_reproduce_the_rates() {
 /// An employer with two members whose ¥10,000.00 bill for March 2026 was
 /// paid, and a ¥3,000.00 withdrawal paid to member 1: 提取率 30.00%.
 async fn small_centre(app: &App) {
-    app.collection_port()
-        .register_employer(&EmployerRecord {
-            employer_id: 10,
-            uscc: "91320500MA1000010X".into(),
-            name: "苏州测试有限公司".into(),
-            pay_day: Some(15),
-            employer_rate_ppm: anju_domain::RatePpm::new(100_000).expect("rate"),
-            member_rate_ppm: anju_domain::RatePpm::new(100_000).expect("rate"),
-            status: EmployerStatus::Active,
-            opened_at_us: 1,
-            economic_type: None,
-            industry: None,
-            bank_account: None,
-            source: "counter".into(),
-        })
-        .await
-        .expect("employer");
-    let member = |member_id: i64, id_card: &str| MemberRecord {
-        member_id,
-        id_card: id_card.into(),
-        name: "王强".into(),
-        employer_id: Some(10),
-        status: MemberStatus::Active,
-        wage_fen: anju_domain::Fen::new(25_000_00),
-        employer_rate_ppm: None,
-        member_rate_ppm: None,
-        enrolled_at_us: 1,
+    crate::test_support::test_employer(app, 10, "91320500MA1000010X").await;
+    let wage = anju_domain::Fen::new(25_000_00);
+    let member = |member_id: i64, id_card: &str| {
+        MemberRecord::active(member_id, id_card, "王强", 10, wage, 1)
     };
     app.collection_port()
         .enrol_members(
@@ -1211,23 +1165,8 @@ async fn small_centre(app: &App) {
         .set_employer_branches(&[(10, "05".to_string())])
         .await
         .expect("branch");
-    let bill = BillRecord {
-        bill_id: 100,
-        employer_id: 10,
-        period: 202603,
-        due_date: d("2026-03-15"),
-        status: BillStatus::Open,
-        total_fen: anju_domain::Fen::new(10_000_00),
-        line_count: 2,
-        created_at_us: 1,
-        paid_entry_id: None,
-        paid_on: None,
-        payment_channel: None,
-        payment_reference: None,
-        kind: BillKind::Remittance,
-        reason: None,
-        reversal_entry_id: None,
-    };
+    let total = anju_domain::Fen::new(10_000_00);
+    let bill = BillRecord::open_remittance(100, 10, 202603, d("2026-03-15"), total, 2, 1);
     let line = |line_no: i32, member_id: i64| BillLineRecord {
         line_no,
         member_id,

@@ -5,9 +5,7 @@ use super::*;
 use crate::policy::{BUILT_IN_SUZHOU, load_policy};
 use anju_domain::policy::parse_policy;
 use anju_store::AgreementRecord;
-use anju_store_sqlite::SqliteStore;
 use proptest::prelude::*;
-use std::sync::Arc;
 
 fn settle_on(year_end: i32) -> (InterestYear, Date) {
     let year = InterestYear::ending(year_end);
@@ -354,17 +352,8 @@ async fn the_three_worked_examples_settle_to_the_rules_figures() {
             method == "B" || text != BUILT_IN_SUZHOU,
             "the method was replaced"
         );
-        let url = format!(
-            "sqlite://{}",
-            dir.path().join(format!("{method}.db")).display()
-        );
-        let store = SqliteStore::open(&url, "320500000000000")
-            .await
-            .expect("store");
-        let app = App::new(
-            Arc::new(store),
-            parse_policy("t.toml", &text).expect("policy"),
-        );
+        let store = crate::test_support::sqlite_store(&dir, &format!("{method}.db")).await;
+        let app = App::new(store, parse_policy("t.toml", &text).expect("policy"));
         open(&app, 1..=1).await;
         worked_example(&app, 1).await;
         let run = settle(&app, 2025).await;
@@ -387,16 +376,13 @@ fn next_settlement_policy() -> anju_domain::policy::PolicySet {
 }
 
 async fn app_with(dir: &tempfile::TempDir, name: &str, immediate: bool) -> App {
-    let url = format!("sqlite://{}", dir.path().join(name).display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
+    let store = crate::test_support::sqlite_store(dir, name).await;
     let policy = if immediate {
         load_policy(None).expect("policy")
     } else {
         next_settlement_policy()
     };
-    App::new(Arc::new(store), policy)
+    App::new(store, policy)
 }
 
 /// One deposit of a random history: member, day offset from 2024-07-01,

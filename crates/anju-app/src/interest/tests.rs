@@ -1,25 +1,16 @@
 use super::*;
 use crate::access::Actor;
-use crate::policy::load_policy;
 use anju_domain::access::Channel;
 use anju_domain::ledger::IdempotencyKey;
-use anju_store_sqlite::SqliteStore;
-use std::sync::Arc;
 
-pub(super) fn d(text: &str) -> Date {
-    Date::parse(text).expect("date")
-}
+pub(super) use crate::test_support::d;
 
 pub(super) fn batch() -> Actor {
     Actor::anonymous(Channel::Batch, "test", "local")
 }
 
 pub(super) async fn app(dir: &tempfile::TempDir, name: &str) -> App {
-    let url = format!("sqlite://{}", dir.path().join(name).display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    App::new(Arc::new(store), load_policy(None).expect("policy"))
+    crate::test_support::sqlite_app(dir, name).await
 }
 
 /// Posts a movement of `amount` fen (credit positive) for `member`.

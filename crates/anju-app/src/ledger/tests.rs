@@ -1,21 +1,12 @@
 use crate::App;
-use crate::policy::load_policy;
+use anju_domain::Fen;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
-use anju_domain::{Date, Fen};
-use anju_store_sqlite::SqliteStore;
-use std::sync::Arc;
 
 async fn app(dir: &tempfile::TempDir) -> App {
-    let url = format!("sqlite://{}", dir.path().join("a.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    App::new(Arc::new(store), load_policy(None).expect("policy"))
+    crate::test_support::sqlite_app(dir, "a.db").await
 }
 
-fn d(t: &str) -> Date {
-    Date::parse(t).expect(t)
-}
+use crate::test_support::d;
 
 fn key(k: &str) -> IdempotencyKey {
     IdempotencyKey::parse(k).expect(k)

@@ -1,8 +1,7 @@
 use super::*;
-use crate::policy::load_policy;
 use crate::registries::sim::{Couple, Person};
 use crate::registries::{OutstandingLoan, Registries, RegistryData, SimulatedRegistries};
-use anju_domain::collection::MemberStatus;
+use crate::test_support::{clerk, contribution, d, finance, person, reviewer, sqlite_app, yuan};
 use anju_domain::facts::Party;
 use anju_domain::loan::AfterPrepayment;
 use anju_domain::loan::CreditGrade;
@@ -14,7 +13,6 @@ use anju_domain::loan::LoanStatus;
 use anju_domain::loan::Method;
 use anju_domain::loan::PropertyKind;
 use anju_store::MemberRecord;
-use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
 const CARD: &str = "62220201000041234";
@@ -24,32 +22,8 @@ const EMPTY_CARD: &str = "62220201000080000";
 const HALF_CARD: &str = "6222020100000070001";
 const SELLER: &str = "6222020100009874";
 
-fn d(text: &str) -> Date {
-    Date::parse(text).expect("date")
-}
-
-fn yuan(text: &str) -> Fen {
-    Fen::parse(text).expect("amount")
-}
-
-fn person(role: Role, login: &str, member_id: Option<i64>) -> Actor {
-    Actor::seeded(role, login, member_id, "test")
-}
-
 fn member(id: i64) -> Actor {
     person(Role::Member, &format!("member-{id}"), Some(id))
-}
-
-fn clerk() -> Actor {
-    person(Role::Clerk, "clerk-1", None)
-}
-
-fn reviewer() -> Actor {
-    person(Role::Reviewer, "reviewer-1", None)
-}
-
-fn finance() -> Actor {
-    person(Role::Finance, "finance-1", None)
 }
 
 /// Members 1 and 2 (born 1990) contributed ¥1,000.00 each month from July
@@ -77,23 +51,12 @@ async fn centre(dir: &tempfile::TempDir) -> App {
 }
 
 async fn centre_with(dir: &tempfile::TempDir, registers: Arc<SimulatedRegistries>) -> App {
-    let url = format!("sqlite://{}", dir.path().join("l.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
+    let app = sqlite_app(dir, "l.db")
         .await
-        .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
         .with_registries(Registries::all(registers, true));
-    let record = |member_id, id_card: &str| MemberRecord {
-        member_id,
-        id_card: id_card.to_string(),
-        name: "王强".to_string(),
-        employer_id: Some(9),
-        status: MemberStatus::Active,
-        wage_fen: anju_domain::Fen::new(10_000_00),
-        employer_rate_ppm: None,
-        member_rate_ppm: None,
-        enrolled_at_us: 1,
-    };
+    let wage = yuan("10000.00");
+    let record =
+        |member_id, id_card: &str| MemberRecord::active(member_id, id_card, "王强", 9, wage, 1);
     let members = [
         record(1, "320502199003071230"),
         record(2, "320502199205101223"),
@@ -107,13 +70,9 @@ async fn centre_with(dir: &tempfile::TempDir, registers: Arc<SimulatedRegistries
     for (m, first) in [(1, (2024, 7)), (2, (2024, 7)), (3, (2026, 9))] {
         let (mut y, mut mo) = first;
         while (y, mo) <= (2026, 11) {
-            let key = IdempotencyKey::parse(&format!("seed-{m}-{y}{mo:02}")).expect("key");
-            let lines = vec![
-                Line::debit("101", yuan("1000.00")),
-                Line::credit("201", yuan("1000.00")).for_member(MemberId(m)),
-            ];
             let date = Date::from_ymd(y, mo, 10).expect("date");
-            entries.push(NewEntry::new("C01", date, key, "汇缴", lines).expect("entry"));
+            let key = format!("seed-{m}-{y}{mo:02}");
+            entries.push(contribution(m, date, &key, yuan("1000.00")));
             (y, mo) = if mo == 12 { (y + 1, 1) } else { (y, mo + 1) };
         }
     }
@@ -1168,11 +1127,7 @@ async fn a_silent_bureau_stops_the_application_and_writes_nothing() {
 async fn a_month_paid_late_breaks_the_run_of_contributions() {
     use anju_domain::collection::{EmployerRegistration, MemberEnrolment};
     let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("m.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"));
+    let app = crate::test_support::sqlite_app(&dir, "m.db").await;
     let batch = Actor::anonymous(anju_domain::access::Channel::Batch, "test", "local");
     let registration = EmployerRegistration::new(
         "91350100M000100Y43",

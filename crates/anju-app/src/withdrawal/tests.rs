@@ -1,60 +1,23 @@
 use super::*;
-use crate::policy::load_policy;
+use crate::test_support::{clerk, contribution, d, person, reviewer, sqlite_app, yuan};
 use anju_domain::access::Role;
 use anju_domain::collection::MemberStatus;
 use anju_domain::withdrawal::AgreementKind;
 use anju_domain::withdrawal::WithdrawalStatus;
 use anju_store::MemberRecord;
-use anju_store_sqlite::SqliteStore;
-use std::sync::Arc;
 
 const CARD: &str = "62220201000041234";
 /// Luhn-valid and ending in 0000: the payout simulator's bank refuses it.
 const REFUSED_CARD: &str = "62220201000080000";
 const TODAY: &str = "2026-11-29";
 
-fn d(text: &str) -> Date {
-    Date::parse(text).expect("date")
-}
-
-fn yuan(text: &str) -> Fen {
-    Fen::parse(text).expect("amount")
-}
-
-fn person(role: Role, login: &str, member_id: Option<i64>) -> Actor {
-    Actor::of(
-        Principal {
-            user_id: 1,
-            login: login.to_string(),
-            display_name: login.to_string(),
-            role,
-            member_id,
-            employer_id: None,
-        },
-        "test",
-        "local",
-    )
-}
-
 fn member() -> Actor {
     person(Role::Member, "320502199003071230", Some(1))
-}
-
-fn clerk() -> Actor {
-    person(Role::Clerk, "clerk-1", None)
-}
-
-fn reviewer() -> Actor {
-    person(Role::Reviewer, "reviewer-1", None)
 }
 
 /// A centre with member 1 (born 1990) holding ¥50,000.00, and member 2
 /// (born 1966, so 60) holding ¥30,000.00.
 async fn centre(dir: &tempfile::TempDir) -> App {
-    let url = format!("sqlite://{}", dir.path().join("w.db").display());
-    let store = SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
     // Member 2 is member 1's parent, by the (simulated) civil registers.
     let registers = crate::registries::RegistryData {
         parents: vec![(
@@ -63,19 +26,12 @@ async fn centre(dir: &tempfile::TempDir) -> App {
         )],
         ..crate::registries::RegistryData::default()
     };
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
+    let app = sqlite_app(dir, "w.db")
+        .await
         .with_registries(crate::registries::Registries::simulated(registers));
-    let record = |member_id, id_card: &str| MemberRecord {
-        member_id,
-        id_card: id_card.to_string(),
-        name: "王芳".to_string(),
-        employer_id: Some(9),
-        status: MemberStatus::Active,
-        wage_fen: anju_domain::Fen::new(10_000_00),
-        employer_rate_ppm: None,
-        member_rate_ppm: None,
-        enrolled_at_us: 1,
-    };
+    let wage = yuan("10000.00");
+    let record =
+        |member_id, id_card: &str| MemberRecord::active(member_id, id_card, "王芳", 9, wage, 1);
     let members = [
         record(1, "320502199003071230"),
         record(2, "320502196611290011"),
@@ -85,17 +41,7 @@ async fn centre(dir: &tempfile::TempDir) -> App {
         .await
         .expect("enrol");
     for (m, fen) in [(1, 50_000_00), (2, 30_000_00)] {
-        let entry = NewEntry::new(
-            "C01",
-            d("2026-10-10"),
-            IdempotencyKey::parse(&format!("seed-{m}")).expect("key"),
-            "汇缴",
-            vec![
-                Line::debit("101", Fen::new(fen)),
-                Line::credit("201", Fen::new(fen)).for_member(MemberId(m)),
-            ],
-        )
-        .expect("entry");
+        let entry = contribution(m, d("2026-10-10"), &format!("seed-{m}"), Fen::new(fen));
         app.ledger().post_entry(entry).await.expect("post");
     }
     app

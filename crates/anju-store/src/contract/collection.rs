@@ -6,8 +6,6 @@ use crate::{
     BillLineRecord, BillPayment, BillRecord, EmployerRecord, MemberChange, MemberRecord, Store,
 };
 use anju_domain::access::Channel;
-use anju_domain::collection::BillKind;
-use anju_domain::collection::BillStatus;
 use anju_domain::collection::EmployerStatus;
 use anju_domain::collection::MemberStatus;
 use anju_domain::ledger::MemberId;
@@ -50,23 +48,8 @@ pub(super) fn member(
 }
 
 pub(super) fn bill(id: i64, employer_id: i64, period: i32, due: &str) -> BillRecord {
-    BillRecord {
-        bill_id: id,
-        employer_id,
-        period,
-        due_date: d(due),
-        status: BillStatus::Open,
-        total_fen: anju_domain::Fen::new(320_000),
-        line_count: 2,
-        created_at_us: 3,
-        paid_entry_id: None,
-        paid_on: None,
-        payment_channel: None,
-        payment_reference: None,
-        kind: BillKind::Remittance,
-        reason: None,
-        reversal_entry_id: None,
-    }
+    let total = anju_domain::Fen::new(320_000);
+    BillRecord::open_remittance(id, employer_id, period, d(due), total, 2, 3)
 }
 
 pub fn employers_and_members_register_once(store: Arc<dyn Store>) -> BoxFuture<()> {

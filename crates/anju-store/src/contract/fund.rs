@@ -15,8 +15,6 @@ use crate::{
 };
 use anju_domain::Fen;
 use anju_domain::access::Channel;
-use anju_domain::collection::BillKind;
-use anju_domain::collection::BillStatus;
 use anju_domain::collection::MemberStatus;
 use anju_domain::fund::DepositKind;
 use anju_domain::fund::DepositStatus;
@@ -220,23 +218,8 @@ pub fn gl_day_sums_postings_once(store: Arc<dyn Store>) -> BoxFuture<()> {
 }
 
 fn bill_record(id: i64, employer_id: i64, period: i32, due: &str, total: i64) -> BillRecord {
-    BillRecord {
-        bill_id: id,
-        employer_id,
-        period,
-        due_date: d(due),
-        status: BillStatus::Open,
-        total_fen: anju_domain::Fen::new(total),
-        line_count: 0,
-        created_at_us: 3,
-        paid_entry_id: None,
-        paid_on: None,
-        payment_channel: None,
-        payment_reference: None,
-        kind: BillKind::Remittance,
-        reason: None,
-        reversal_entry_id: None,
-    }
+    let total = anju_domain::Fen::new(total);
+    BillRecord::open_remittance(id, employer_id, period, d(due), total, 0, 3)
 }
 
 /// Lines of `fen` each (half employer, half member) for the members.

@@ -18,7 +18,7 @@ use anju_app::clock::FixedClock;
 use anju_app::collection::MemberRecord;
 use anju_app::policy::load_policy;
 use anju_domain::access::Channel;
-use anju_domain::collection::{ContributionRates, EmployerRegistration, MemberStatus};
+use anju_domain::collection::{ContributionRates, EmployerRegistration};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::policy::PolicySet;
 use anju_domain::{Date, Fen, RatePpm};
@@ -56,17 +56,14 @@ pub fn batch() -> Actor {
 /// An active member of employer 9 on a ¥10,000.00 wage, as carried over.
 #[allow(dead_code)]
 pub fn member_record(member_id: i64, id_card: &str, name: &str) -> MemberRecord {
-    MemberRecord {
+    MemberRecord::active(
         member_id,
-        id_card: id_card.into(),
-        name: name.into(),
-        employer_id: Some(9),
-        status: MemberStatus::Active,
-        wage_fen: anju_domain::Fen::new(10_000_00),
-        employer_rate_ppm: None,
-        member_rate_ppm: None,
-        enrolled_at_us: 1,
-    }
+        id_card,
+        name,
+        9,
+        anju_domain::Fen::new(10_000_00),
+        1,
+    )
 }
 
 /// Carries `members` over by batch, their accounts opened `days_ago`.

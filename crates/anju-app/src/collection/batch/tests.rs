@@ -1,19 +1,13 @@
 use super::*;
 use crate::access::Actor;
-use crate::policy::load_policy;
+use anju_domain::RatePpm;
 use anju_domain::access::Channel;
 use anju_domain::collection::BillStatus;
 use anju_domain::ids::{IdCardNo, Uscc};
-use anju_domain::{Date, RatePpm};
-use anju_store_sqlite::SqliteStore;
 use std::collections::HashSet;
-use std::sync::Arc;
 
-const CENTRE: &str = "320500000000000";
 
-fn d(text: &str) -> Date {
-    Date::parse(text).expect(text)
-}
+use crate::test_support::d;
 
 fn actor() -> Actor {
     Actor::anonymous(Channel::Batch, "test", "local")
@@ -28,9 +22,7 @@ fn spec(members: u64, seed: u64) -> SeedSpec {
 }
 
 async fn fresh_app(dir: &tempfile::TempDir, name: &str) -> App {
-    let url = format!("sqlite://{}", dir.path().join(name).display());
-    let store = SqliteStore::open(&url, CENTRE).await.expect("store");
-    App::new(Arc::new(store), load_policy(None).expect("policy"))
+    crate::test_support::sqlite_app(dir, name).await
 }
 
 fn period() -> Period {

@@ -79,21 +79,17 @@ impl App {
             .iter()
             .try_fold(Fen::ZERO, |acc, l| acc.checked_add(l.total()?))?;
         let record = BillRecord {
-            bill_id: self.posting_port().reserve_ids(1),
-            employer_id,
-            period: period_value(period),
-            due_date: today,
-            status: BillStatus::Open,
-            total_fen: total,
-            line_count: i32::try_from(lines.len()).unwrap_or(i32::MAX),
-            created_at_us: crate::clock::now_micros(),
-            paid_entry_id: None,
-            paid_on: None,
-            payment_channel: None,
-            payment_reference: None,
             kind: BillKind::BackPayment,
             reason: Some(reason),
-            reversal_entry_id: None,
+            ..BillRecord::open_remittance(
+                self.posting_port().reserve_ids(1),
+                employer_id,
+                period_value(period),
+                today,
+                total,
+                i32::try_from(lines.len()).unwrap_or(i32::MAX),
+                crate::clock::now_micros(),
+            )
         };
         let rows: Vec<BillLineRecord> = lines
             .iter()
