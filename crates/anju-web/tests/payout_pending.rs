@@ -9,10 +9,8 @@ use anju_domain::DomainError;
 use anju_domain::access::Role;
 use anju_domain::withdrawal::WithdrawalStatus;
 use async_trait::async_trait;
-use common::{Web, contribution, member_record, open_app, take_over, today};
+use common::{open_app, rent_applied, today};
 use std::sync::Arc;
-
-const MEMBER: &str = "320502199003071230";
 
 /// A bank that never answers.
 struct SilentBank;
@@ -30,32 +28,7 @@ async fn the_staff_queue_lists_payouts_the_bank_has_not_answered() {
     let app = open_app(&dir, today())
         .await
         .with_payout_adapter(Arc::new(SilentBank));
-    take_over(&app, &[member_record(1, MEMBER, "王芳")], 400).await;
-    app.ledger()
-        .post_entry(contribution(today(), "seed-1", 1, 50_000_00))
-        .await
-        .expect("seed");
-    let h = Web::new(app, dir);
-    let member = h.person(MEMBER, Role::Member, Some(1)).await;
-    let applied = h
-        .send(
-            axum::http::Method::POST,
-            "/api/v1/member/withdrawals",
-            &member,
-            r#"{"reason":"07","amount_fen":150000,"months":1,"bank_card":"62220201000041234"}"#,
-            &[
-                ("idempotency-key", "pending-1"),
-                ("x-csrf-token", member.csrf.as_str()),
-            ],
-        )
-        .await;
-    assert_eq!(
-        applied.status,
-        axum::http::StatusCode::CREATED,
-        "{}",
-        applied.body
-    );
-    let id = h.app.withdrawals().withdrawals_of(1).await.expect("list")[0].withdrawal_id;
+    let (h, _member, id) = rent_applied(app, dir, "pending-1").await;
     let clerk = h.person("clerk-1", Role::Clerk, None).await;
     let before = h.get("/staff/withdrawals", &clerk).await;
     assert!(

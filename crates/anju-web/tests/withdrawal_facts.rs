@@ -8,10 +8,8 @@ use anju_app::registries::{Registries, RegistryData, SimulatedRegistries};
 use anju_domain::access::Role;
 use anju_domain::facts::Party;
 use anju_domain::withdrawal::WithdrawalStatus;
-use common::{Web, contribution, member_record, open_app, take_over, today};
+use common::{open_app, rent_applied, today};
 use std::sync::Arc;
-
-const MEMBER: &str = "320502199003071230";
 
 #[tokio::test]
 async fn a_clerk_verifies_by_hand_what_the_silent_registry_could_not_say() {
@@ -23,32 +21,7 @@ async fn a_clerk_verifies_by_hand_what_the_silent_registry_could_not_say() {
     let app = open_app(&dir, today())
         .await
         .with_registries(Registries::all(sim, true));
-    take_over(&app, &[member_record(1, MEMBER, "王芳")], 400).await;
-    app.ledger()
-        .post_entry(contribution(today(), "seed-1", 1, 50_000_00))
-        .await
-        .expect("seed");
-    let h = Web::new(app, dir);
-    let member = h.person(MEMBER, Role::Member, Some(1)).await;
-    let applied = h
-        .send(
-            axum::http::Method::POST,
-            "/api/v1/member/withdrawals",
-            &member,
-            r#"{"reason":"07","amount_fen":150000,"months":1,"bank_card":"62220201000041234"}"#,
-            &[
-                ("idempotency-key", "facts-1"),
-                ("x-csrf-token", member.csrf.as_str()),
-            ],
-        )
-        .await;
-    assert_eq!(
-        applied.status,
-        axum::http::StatusCode::CREATED,
-        "{}",
-        applied.body
-    );
-    let id = h.app.withdrawals().withdrawals_of(1).await.expect("list")[0].withdrawal_id;
+    let (h, member, id) = rent_applied(app, dir, "facts-1").await;
     // The API says the same as the page: where each fact came from, and
     // what a person will verify.
     let api = h

@@ -120,3 +120,37 @@ pub async fn counter_employer(app: &App, uscc: &str, name: &str) -> i64 {
         .expect("register")
         .employer_id
 }
+
+/// 王芳, member 1, carried over 400 days ago with ¥50,000.00, signed in and
+/// applying online for one month's rent (租房提取, ¥1,500.00) under `key`:
+/// the harness, her client and the new withdrawal's id.
+#[allow(dead_code)]
+pub async fn rent_applied(app: App, dir: tempfile::TempDir, key: &str) -> (Web, Client, i64) {
+    const MEMBER: &str = "320502199003071230";
+    take_over(&app, &[member_record(1, MEMBER, "王芳")], 400).await;
+    app.ledger()
+        .post_entry(contribution(today(), "seed-1", 1, 50_000_00))
+        .await
+        .expect("seed");
+    let h = Web::new(app, dir);
+    let member = h
+        .person(MEMBER, anju_domain::access::Role::Member, Some(1))
+        .await;
+    let body = r#"{"reason":"07","amount_fen":150000,"months":1,"bank_card":"62220201000041234"}"#;
+    let headers = [
+        ("idempotency-key", key),
+        ("x-csrf-token", member.csrf.as_str()),
+    ];
+    let path = "/api/v1/member/withdrawals";
+    let applied = h
+        .send(axum::http::Method::POST, path, &member, body, &headers)
+        .await;
+    assert_eq!(
+        applied.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        applied.body
+    );
+    let id = h.app.withdrawals().withdrawals_of(1).await.expect("list")[0].withdrawal_id;
+    (h, member, id)
+}

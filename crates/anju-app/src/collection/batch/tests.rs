@@ -6,7 +6,6 @@ use anju_domain::collection::BillStatus;
 use anju_domain::ids::{IdCardNo, Uscc};
 use std::collections::HashSet;
 
-
 use crate::test_support::d;
 
 fn actor() -> Actor {
