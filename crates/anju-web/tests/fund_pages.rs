@@ -563,6 +563,36 @@ async fn finance_enters_a_kpi_input_and_an_unknown_key_is_refused() {
     assert_eq!(refused_value.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// More complaints mediated than received makes K17 above 100%: the
+/// cockpit shows 数据异常 with the range, never 达标.
+#[tokio::test]
+async fn a_kpi_input_that_makes_a_share_exceed_100_percent_is_flagged() {
+    let h = harness().await;
+    let finance = h.person("finance01", Role::Finance, None).await;
+    let year = today().year().min(2025);
+    for (key, value) in [("complaints_received", "40"), ("complaints_mediated", "50")] {
+        let form = format!("year={year}&key={key}&value={value}&note=");
+        let entered = h.post_form("/staff/kpi/inputs", &finance, &form).await;
+        assert_eq!(entered.status, StatusCode::OK, "{}", entered.body);
+    }
+    let page = h.get(&format!("/staff/kpi?year={year}"), &finance).await;
+    let k17 = &page.body[page.body.find("id=\"kpi-K17\"").expect("K17")..];
+    let k17 = &k17[..k17.find("</tr>").expect("row")];
+    assert!(
+        k17.contains("125.00%")
+            && k17.contains("kpi-status implausible\">数据异常")
+            && k17.contains("超出该指标可能的范围（0%–100%）")
+            && !k17.contains("达标"),
+        "{k17}"
+    );
+    assert!(
+        page.body
+            .contains("<span class=\"kpi-status implausible\">数据异常 1</span>"),
+        "{}",
+        page.body
+    );
+}
+
 #[tokio::test]
 async fn the_annual_report_is_a_page_an_html_document_and_a_pdf() {
     let h = harness().await;

@@ -16,7 +16,7 @@ use anju_store::FundInputRecord;
 /// Inputs some formulas read besides those the catalogue names (see
 /// `anju_domain::fund::FORMULAS`), with what they mean.
 pub const FORMULA_INPUTS: &[(&str, &str)] = &[
-    ("urban_employed", "城镇从业人员（K01 分母）"),
+    ("urban_employed", "城镇从业人员（人，K01 分母）"),
     ("gdp_growth_percent", "当年GDP增速（%，K04 目标）"),
     // K02's baseline is the 2020 figures; the ledger rarely goes back that
     // far, so the year's collection is typed in as a yearly total for 2020
@@ -27,7 +27,7 @@ pub const FORMULA_INPUTS: &[(&str, &str)] = &[
     ),
     (
         "flexible_medical_insured",
-        "参加医保的灵活就业人员（K09 分母）",
+        "参加医保的灵活就业人员（人，K09 分母）",
     ),
     (
         "online_transactions",

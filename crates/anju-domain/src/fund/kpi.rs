@@ -184,6 +184,42 @@ pub struct KpiDef {
     pub strict: bool,
     /// The target is a yearly input (K04: GDP growth), not a fixed figure.
     pub target_input: Option<String>,
+    /// The values the measure can take at all (a share lies in 0%–100%):
+    /// outside them the value is a data error, never 达标.
+    pub plausible: Plausible,
+}
+
+/// The bounds of a KPI's possible values (`min`, `max` in the catalogue).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plausible {
+    pub min: Option<KpiValue>,
+    pub max: Option<KpiValue>,
+}
+
+impl Plausible {
+    /// False when `value` lies outside the bounds.
+    pub fn admits(&self, value: &KpiValue) -> bool {
+        let above_min = self
+            .min
+            .as_ref()
+            .is_none_or(|m| order(value, m).is_none_or(|o| o.is_ge()));
+        let below_max = self
+            .max
+            .as_ref()
+            .is_none_or(|m| order(value, m).is_none_or(|o| o.is_le()));
+        above_min && below_max
+    }
+
+    /// "0%–100%" in the KPI's unit, for the data-error note.
+    pub fn text(&self, unit: KpiUnit) -> String {
+        let bound = |b: &Option<KpiValue>| b.as_ref().map(|v| plain(v.text(unit)));
+        match (bound(&self.min), bound(&self.max)) {
+            (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
+            (Some(lo), None) => format!("≥ {lo}"),
+            (None, Some(hi)) => format!("≤ {hi}"),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 impl KpiDef {
@@ -200,9 +236,24 @@ impl KpiDef {
             (Comparison::AtLeast, true) => format!("> {target}"),
             (Comparison::AtMost, false) => format!("≤ {target}"),
             (Comparison::AtMost, true) => format!("< {target}"),
-            (Comparison::About, _) => format!("≈ {target}"),
+            (Comparison::About, _) => format!("≈ {target}（{}）", self.tolerance_text()),
             (Comparison::Band, _) => format!("{target}–{}", high.unwrap_or_default()),
             (Comparison::Equals, _) => target,
+        }
+    }
+}
+
+impl KpiDef {
+    /// An "about" target's band as the plan file states it: "±5个百分点" for
+    /// ratios (an absolute distance), "±5%" of the target for counts and money.
+    pub fn tolerance_text(&self) -> String {
+        let ppm = Ratio::new(i128::from(self.tolerance_ppm), PPM);
+        let share = ppm.map(|r| plain(r.percent_text(2))).unwrap_or_default();
+        match self.unit {
+            KpiUnit::Percent | KpiUnit::Permille => {
+                format!("±{}个百分点", share.trim_end_matches('%'))
+            }
+            _ => format!("±{share}"),
         }
     }
 }
@@ -251,6 +302,9 @@ pub enum KpiStatus {
     OnTrack,
     AtRisk,
     NoData,
+    /// The value lies outside what the measure can be (a share above 100%):
+    /// an input or a record is wrong.
+    Implausible,
 }
 
 impl KpiStatus {
@@ -260,6 +314,7 @@ impl KpiStatus {
             KpiStatus::OnTrack => "达标",
             KpiStatus::AtRisk => "有风险",
             KpiStatus::NoData => "无数据",
+            KpiStatus::Implausible => "数据异常",
         }
     }
 }
@@ -346,6 +401,7 @@ fn evaluate_one(k: &KpiDef, year: i32, figures: KpiFigures<'_>, inputs: &Inputs)
     };
     let target = target_for(k, year, inputs);
     let status = match (&value, &target) {
+        (Some(v), _) if !k.plausible.admits(v) => KpiStatus::Implausible,
         (Some(v), Some(t)) => match meets(k, v, t) {
             Some(true) => KpiStatus::OnTrack,
             Some(false) => KpiStatus::AtRisk,
@@ -564,6 +620,10 @@ fn kpi(r: &mut Keys<'_>) -> DomainResult<KpiDef> {
     let path = r.path(unit)?;
     let source = source(r, unit)?;
     let note = r.opt_str("note")?.unwrap_or_default();
+    let plausible = Plausible {
+        min: r.opt_value("min", unit)?,
+        max: r.opt_value("max", unit)?,
+    };
     r.finish()?;
     let def = KpiDef {
         id,
@@ -579,6 +639,7 @@ fn kpi(r: &mut Keys<'_>) -> DomainResult<KpiDef> {
         note,
         strict,
         target_input,
+        plausible,
     };
     check_kpi(r, &def)?;
     Ok(def)
@@ -624,6 +685,9 @@ fn check_kpi(r: &Keys<'_>, k: &KpiDef) -> DomainResult<()> {
         }
         Comparison::About if k.tolerance_ppm <= 0 => {
             Err(r.error("tolerance_ppm", "约等于比较须给出正的 tolerance_ppm"))
+        }
+        _ if !k.plausible.admits(&k.target) => {
+            Err(r.error("max", "规划目标不在 min 至 max 的范围内"))
         }
         _ if !source_fits(&k.source, k.unit) => {
             Err(r.error("formula", &format!("计算结果与单位 {} 不符", k.unit.code())))

@@ -830,6 +830,11 @@ fn a_malformed_catalogue_names_the_kpi_and_key() {
         "formula = \"flexible_share\"",
     );
     assert!(m.contains("K07 的 formula"), "{m}");
+    let m = catalogue_error(
+        "max = \"100\"\ncomparison = \"at_least\"\ntarget = \"75\"",
+        "max = \"70\"\ncomparison = \"at_least\"\ntarget = \"75\"",
+    );
+    assert!(m.contains("K01 的 max") && m.contains("范围"), "{m}");
     let m = catalogue_error("last_year = 2025", "last_year = \"2025\"");
     assert!(m.contains("last_year"), "{m}");
 }
@@ -841,7 +846,8 @@ fn a_kpi_is_found_by_code_with_its_target_as_the_plan_states_it() {
     assert_eq!(cat.get("K05").expect("K05").name, "年基数调整率");
     assert_eq!(text("K05"), "≥ 72%");
     assert_eq!(text("K06"), "< 2%");
-    assert_eq!(text("K07"), "≈ 70,000");
+    assert_eq!(text("K07"), "≈ 70,000（±10%）");
+    assert_eq!(text("K10"), "≈ 75%（±5个百分点）");
     assert_eq!(text("K13"), "< 0.015‰");
     assert_eq!(text("K03"), "> 5,500亿元");
     assert_eq!(text("K04"), "高于当年GDP增速");
@@ -852,4 +858,41 @@ fn a_kpi_is_found_by_code_with_its_target_as_the_plan_states_it() {
 fn a_code_the_plan_lacks_is_refused_not_blank() {
     let err = suzhou_14th().get("K99").expect_err("no K99");
     assert_eq!(err.code(), "KPI_NOT_IN_PLAN");
+}
+
+/// A share cannot pass 100%: K01 with the urban employed typed in 万人
+/// (390 for 3.9 million) would be 1,208,692% "达标"; it is 数据异常 instead,
+/// and a plausible value is judged as before.
+#[test]
+fn a_value_outside_what_the_measure_can_be_is_a_data_error() {
+    let cat = suzhou_14th();
+    let f = YearFigures {
+        contributing_members: 4_713_900,
+        ..YearFigures::default()
+    };
+    let k01 = |urban: &str| {
+        result(
+            &cat,
+            2025,
+            &f,
+            None,
+            &inputs(&[("urban_employed", urban)]),
+            "K01",
+        )
+    };
+    let wrong = k01("390");
+    assert_eq!(wrong.status, KpiStatus::Implausible);
+    assert_eq!(wrong.status.name(), "数据异常");
+    assert_eq!(
+        wrong.value.map(|v| v.text(KpiUnit::Percent)),
+        Some("1208692.31%".to_string())
+    );
+    // Exactly everyone covered is possible; one more member than people is not.
+    assert_eq!(k01("4713900").status, KpiStatus::OnTrack);
+    assert_eq!(k01("4713899").status, KpiStatus::Implausible);
+    assert_eq!(k01("6410000").status, KpiStatus::AtRisk);
+    let def = cat.get("K01").expect("K01");
+    assert_eq!(def.plausible.text(def.unit), "0%–100%");
+    // A rate that may pass 100% (K10: withdrawals above collection) has no cap.
+    assert_eq!(cat.get("K10").expect("K10").plausible.max, None);
 }

@@ -20,10 +20,12 @@ pub struct KpiRow {
     pub value: String,
     pub target: String,
     pub status: &'static str,
-    /// ontrack, atrisk or nodata (the CSS class).
+    /// ontrack, atrisk, nodata or implausible (the CSS class).
     pub class: &'static str,
     pub from_input: bool,
     pub note: String,
+    /// Why a value is 数据异常: the range the measure can take.
+    pub alert: Option<String>,
 }
 
 /// A computed KPI's year-to-date value at each month end.
@@ -71,6 +73,7 @@ struct KpiPage {
     on_track: usize,
     at_risk: usize,
     no_data: usize,
+    implausible: usize,
     charts: Vec<Chart>,
     keys: Vec<InputKey>,
     inputs: Vec<InputRow>,
@@ -252,6 +255,7 @@ fn status_class(status: KpiStatus) -> &'static str {
         KpiStatus::OnTrack => "ontrack",
         KpiStatus::AtRisk => "atrisk",
         KpiStatus::NoData => "nodata",
+        KpiStatus::Implausible => "implausible",
     }
 }
 
@@ -293,11 +297,16 @@ async fn kpi_page(
                 class: status_class(status),
                 from_input: result.is_some_and(|r| r.from_input),
                 note: def.note.clone(),
+                alert: (status == KpiStatus::Implausible).then(|| {
+                    let range = def.plausible.text(def.unit);
+                    format!("超出该指标可能的范围（{range}），请核对录入项或业务记录")
+                }),
             }
         })
         .collect();
     let count = |class: &str| rows.iter().filter(|r| r.class == class).count();
     let (on_track, at_risk, no_data) = (count("ontrack"), count("atrisk"), count("nodata"));
+    let implausible = count("implausible");
     let charts = cat
         .kpis
         .iter()
@@ -345,6 +354,7 @@ async fn kpi_page(
         on_track,
         at_risk,
         no_data,
+        implausible,
         charts,
         keys,
         inputs,
