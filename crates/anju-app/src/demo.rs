@@ -298,4 +298,28 @@ mod tests {
             1
         );
     }
+
+    /// The demo's K01 reads its urban employed in persons, like the members
+    /// it divides: a share, not the 1,208,692% "达标" of an input in 万人.
+    #[tokio::test]
+    async fn the_demo_coverage_is_a_share_of_the_urban_employed() {
+        let dir = tempfile::tempdir().expect("dir");
+        let app = crate::test_support::sqlite_app(&dir, "fund.db").await;
+        let today = Date::parse("2026-11-29").expect("date");
+        seed(&app, today).await.expect("demo");
+        crate::demo_fund::seed_demo_fund(&app, today)
+            .await
+            .expect("fund");
+        let cockpit = app.fund().kpi_cockpit(2025, today).await.expect("kpi");
+        let year = cockpit.years.iter().find(|y| y.year == 2025).expect("2025");
+        let k01 = year.results.iter().find(|r| r.id == "K01").expect("K01");
+        let Some(anju_domain::fund::KpiValue::Ratio(share)) = &k01.value else {
+            panic!("K01 has no ratio: {k01:?}");
+        };
+        let ratio = |n| anju_domain::fund::Ratio::new(n, 1).expect("ratio");
+        let (zero, whole) = (ratio(0), ratio(1));
+        assert!(*share > zero && *share < whole, "{}", share.percent_text(2));
+        assert_ne!(k01.status, anju_domain::fund::KpiStatus::Implausible);
+        assert_eq!(share.percent_text(2), "73.54%");
+    }
 }
