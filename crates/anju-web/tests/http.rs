@@ -230,6 +230,36 @@ async fn pages_are_chinese_with_security_headers() {
     );
 }
 
+/// A mistyped 身份证号 is answered as a format error beside the form (422),
+/// the page keeps the member door (`?as=member`) and the number typed.
+#[tokio::test]
+async fn a_mistyped_id_number_says_so_and_keeps_the_member_door() {
+    let h = harness().await;
+    h.account("320502199003071230", Role::Member).await;
+    let typo = format!("door=member&login=320502199003071231&password={PASSWORD}&next=");
+    let reply = h
+        .send(
+            Method::POST,
+            "/signin?as=member",
+            &Client::default(),
+            &typo,
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .body
+            .contains("身份证号码校验位错误，请核对后重新输入")
+            && !reply.body.contains("账号或密码错误")
+            && !reply.body.contains("SIGNIN_ID_CARD_FORMAT")
+            && reply.body.contains("action=\"/signin?as=member\"")
+            && reply.body.contains("value=\"320502199003071231\""),
+        "{}",
+        reply.body
+    );
+}
+
 #[tokio::test]
 async fn five_wrong_passwords_lock_the_account() {
     let h = harness().await;

@@ -30,7 +30,11 @@ impl Access<'_> {
         actor: &Actor,
         now_us: i64,
     ) -> AppResult<SignedIn> {
-        let user = match authenticator.authenticate(&self, credentials, now_us).await {
+        let checked = match credentials.check_format() {
+            Ok(()) => authenticator.authenticate(&self, credentials, now_us).await,
+            Err(e) => Err(e.into()),
+        };
+        let user = match checked {
             Ok(user) => user,
             Err(e) => {
                 let code = e.code().unwrap_or("ERROR");

@@ -5,6 +5,7 @@ use super::users::verify_password;
 use crate::{App, AppResult};
 use anju_domain::DomainError;
 use anju_domain::access::{Role, base32_decode, totp_matches};
+use anju_domain::ids::IdCardNo;
 use anju_store::UserRecord;
 use async_trait::async_trait;
 
@@ -30,6 +31,23 @@ impl Credentials {
             Credentials::EmployerAgent { username, .. } | Credentials::Staff { username, .. } => {
                 username.trim().to_string()
             }
+        }
+    }
+
+    /// A 身份证号 that cannot be one (wrong length, characters or check
+    /// digit) is a typing error to point out, not a failed sign-in: it names
+    /// nobody, so it neither reads the users nor counts towards a lockout.
+    pub fn check_format(&self) -> Result<(), DomainError> {
+        match self {
+            Credentials::Member { id_card, .. } => {
+                IdCardNo::parse(id_card.trim()).map(|_| ()).map_err(|e| {
+                    DomainError::new(
+                        "SIGNIN_ID_CARD_FORMAT",
+                        format!("{}，请核对后重新输入", e.message()),
+                    )
+                })
+            }
+            _ => Ok(()),
         }
     }
 

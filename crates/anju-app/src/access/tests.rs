@@ -128,6 +128,56 @@ async fn member_signs_in_and_out_and_sessions_time_out() {
     );
 }
 
+/// A 身份证号 that cannot be one is a typing error, said as such: it names
+/// nobody, so four wrong passwords and any number of malformed numbers
+/// still leave the fifth try to the right password.
+#[tokio::test]
+async fn a_malformed_id_number_is_a_format_error_and_not_a_failed_try() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    account(&app, "320502199003071230", Role::Member).await;
+    let try_sign_in = |id_card: &str, password: &str, at: i64| {
+        let credentials = Credentials::Member {
+            id_card: id_card.to_string(),
+            password: password.to_string(),
+        };
+        let app = app.clone();
+        async move {
+            app.access()
+                .sign_in(&LocalAuthenticator, &credentials, &web(None), at)
+                .await
+        }
+    };
+    for i in 0..4 {
+        let err = try_sign_in("320502199003071230", "wrong-pass-1", NOW_US + i).await;
+        assert_eq!(err.expect_err("wrong").code(), Some("SIGNIN_FAILED"));
+    }
+    for (i, typo) in [
+        "320502199003071231",
+        "32050219900307123",
+        "3205021990O3071230",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let at = NOW_US + 10 + i64::try_from(i).expect("i");
+        let err = try_sign_in(typo, "anju2026pass", at).await.expect_err(typo);
+        assert_eq!(err.code(), Some("SIGNIN_ID_CARD_FORMAT"), "{typo}");
+        assert!(err.to_string().contains("请核对后重新输入"), "{err}");
+    }
+    let checksum = try_sign_in("320502199003071231", "x", NOW_US + 20).await;
+    assert!(
+        checksum
+            .expect_err("typo")
+            .to_string()
+            .contains("校验位错误"),
+        "the parse error says what is wrong"
+    );
+    try_sign_in("320502199003071230", "anju2026pass", NOW_US + 30)
+        .await
+        .expect("the fifth real try is not locked out");
+}
+
 #[tokio::test]
 async fn five_failures_lock_the_account_for_fifteen_minutes() {
     let dir = tempfile::tempdir().expect("dir");

@@ -382,6 +382,11 @@ pub const CODES: &[CodeInfo] = &[
     c("SIGNIN_EXISTS", Conflict, "身份证号已注册"),
     c("SIGNIN_FAILED", Unauthenticated, "账号或密码错误"),
     c(
+        "SIGNIN_ID_CARD_FORMAT",
+        Invalid,
+        "登录用的身份证号码格式有误",
+    ),
+    c(
         "SIGNIN_LOCKED",
         Unauthenticated,
         "登录失败次数过多，账户已锁定",

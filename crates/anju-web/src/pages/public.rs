@@ -270,13 +270,18 @@ pub async fn signin_submit(
             ([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response()
         }
         Err(e) => {
-            let message = match &e {
-                anju_app::AppError::Rejected(d) => d.message().to_string(),
-                _ => "系统暂时无法登录，请稍后再试".to_string(),
+            let (message, status) = match &e {
+                anju_app::AppError::Rejected(d) => {
+                    (d.message().to_string(), crate::error::status_of(d.kind()))
+                }
+                _ => (
+                    "系统暂时无法登录，请稍后再试".to_string(),
+                    StatusCode::SERVICE_UNAVAILABLE,
+                ),
             };
             crate::pages::with_status(
                 signin_page(&state, door, next, form.login, Some(message)),
-                StatusCode::UNAUTHORIZED,
+                status,
             )
         }
     }
