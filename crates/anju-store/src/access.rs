@@ -134,6 +134,8 @@ pub trait AccessStore: Send + Sync {
     async fn create_user(&self, user: &UserRecord) -> StoreResult<()>;
     async fn user_by_login(&self, login: &str) -> StoreResult<Option<UserRecord>>;
     async fn user(&self, user_id: i64) -> StoreResult<Option<UserRecord>>;
+    /// The users with these logins (unknown ones are left out), by login.
+    async fn users_by_logins(&self, logins: &[String]) -> StoreResult<Vec<UserRecord>>;
     async fn set_login_state(&self, user_id: i64, state: LoginState) -> StoreResult<()>;
 
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;

@@ -241,6 +241,22 @@ where
         row.map(crate::access_sql::user_from).transpose()
     }
 
+    async fn users_by_logins(
+        &self,
+        logins: &[String],
+    ) -> crate::StoreResult<Vec<crate::UserRecord>> {
+        let rows: Vec<crate::access_sql::UserRow> = crate::sql::rows_in::<S, _, _>(
+            self.reader(),
+            "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \
+             employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email \
+             FROM app_user WHERE login IN (",
+            logins,
+            ") ORDER BY login",
+        )
+        .await?;
+        crate::sql::mapped(rows, crate::access_sql::user_from)
+    }
+
     async fn user(&self, user_id: i64) -> crate::StoreResult<Option<crate::UserRecord>> {
         let row: Option<crate::access_sql::UserRow> = sqlx::query_as(
             "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \

@@ -532,7 +532,7 @@ async fn finance_enters_a_kpi_input_and_an_unknown_key_is_refused() {
     assert_eq!(entered.status, StatusCode::OK, "{}", entered.body);
     assert!(
         entered.body.contains(&format!("已录入 {year} 年"))
-            && entered.body.contains("<td>finance01</td>")
+            && entered.body.contains("<td>财务人员甲（财务人员）</td>")
             && entered.body.contains("测评报告"),
         "{}",
         entered.body

@@ -365,6 +365,12 @@ async fn csrf_is_required_for_cookie_posts() {
         h.app.access().pending_tasks(10).await.expect("tasks").len(),
         1
     );
+    // The queue names the clerk by name and role, not by login.
+    assert!(
+        ok.body.contains("经办：柜员甲（柜员）") && !ok.body.contains("经办：clerk-1"),
+        "{}",
+        ok.body
+    );
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 mod audit;
 mod idempotency;
 mod messages;
+mod names;
 mod secrets;
 mod sessions;
 mod signin;
@@ -17,6 +18,7 @@ pub use anju_store::{AuditQuery, AuditRecord, IdempotencyRecord, TaskRecord, Use
 pub use audit::{Actor, CommandOutcome};
 pub(crate) use messages::default_channels as messages_default_channels;
 pub use messages::{ChannelAdapter, SimulatedEmail, SimulatedSms, SimulatedWeChat};
+pub use names::PeopleNames;
 pub use secrets::{random_token, sha256_hex};
 pub use sessions::SignedIn;
 pub use signin::{Authenticator, Credentials, LocalAuthenticator};

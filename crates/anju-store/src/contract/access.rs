@@ -55,6 +55,11 @@ pub fn users_and_login_state(store: Arc<dyn Store>) -> BoxFuture<()> {
         );
         assert_eq!(store.user(1).await.expect("read"), Some(u.clone()));
         assert_eq!(store.user(2).await.expect("read"), None);
+        let clerk = user(3, "clerk-7", Role::Clerk);
+        store.create_user(&clerk).await.expect("create");
+        let asked = ["clerk-7", "nobody", "320502199003071230"].map(String::from);
+        let found = store.users_by_logins(&asked).await.expect("read");
+        assert_eq!(found, vec![u.clone(), clerk], "known logins, by login");
         let dup = store.create_user(&user(2, &u.login, Role::Member)).await;
         assert_eq!(dup.expect_err("taken").code(), Some("USER_EXISTS"));
         let locked = LoginState {

@@ -6,7 +6,7 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::AppResult;
-use anju_app::access::{AuditQuery, ReversalRequest, TaskRecord};
+use anju_app::access::{AuditQuery, PeopleNames, ReversalRequest, TaskRecord};
 use anju_domain::Fen;
 use anju_domain::access::{TaskKind, TaskStatus, check_decider};
 use anju_domain::fund::Ratio;
@@ -69,7 +69,7 @@ struct StaffPage {
     k06: KpiRow,
 }
 
-fn queue_item(task: &TaskRecord, session: &Session) -> QueueItem {
+fn queue_item(task: &TaskRecord, session: &Session, people: &PeopleNames) -> QueueItem {
     let verdict = check_decider(
         task.kind,
         task.maker_user_id,
@@ -80,7 +80,7 @@ fn queue_item(task: &TaskRecord, session: &Session) -> QueueItem {
         task_id: task.task_id,
         kind: task.kind.name_zh(),
         summary: task.summary.clone(),
-        maker: task.maker_login.clone(),
+        maker: people.of(&task.maker_login),
         created: anju_app::clock::date_of_micros(task.created_at_us).to_string(),
         can_decide: verdict.is_ok(),
         why_not: verdict
@@ -90,12 +90,13 @@ fn queue_item(task: &TaskRecord, session: &Session) -> QueueItem {
     }
 }
 
-fn task_row(task: &TaskRecord) -> TaskRow {
+fn task_row(task: &TaskRecord, people: &PeopleNames) -> TaskRow {
+    let decider = task.decider_login.as_deref().unwrap_or_default();
     TaskRow {
         summary: task.summary.clone(),
         status: task.status.name_zh(),
-        maker: task.maker_login.clone(),
-        decider: task.decider_login.clone().unwrap_or_default(),
+        maker: people.of(&task.maker_login),
+        decider: people.of(decider),
         reason: task.reason.clone().unwrap_or_default(),
     }
 }
@@ -117,10 +118,23 @@ async fn staff_page(
         // One read of the overdue bills' employers' names, not one per bill.
         let ids: Vec<i64> = overdue_bills.iter().map(|b| b.employer_id).collect();
         let names = app.collection().employer_names(&ids).await?;
-        Ok((pending, recent, balances, overdue_bills, counts, names))
+        let logins = pending.iter().chain(&recent).flat_map(|t| {
+            let decider = t.decider_login.as_deref().unwrap_or_default();
+            [t.maker_login.as_str(), decider]
+        });
+        let people = app.access().names_of(logins).await?;
+        Ok((
+            pending,
+            recent,
+            balances,
+            overdue_bills,
+            counts,
+            names,
+            people,
+        ))
     }
     .await;
-    let (pending, recent, balances, overdue_bills, (overdue_employers, active), names) =
+    let (pending, recent, balances, overdue_bills, (overdue_employers, active), names, people) =
         match loaded {
             Ok(loaded) => loaded,
             Err(e) => return failure(app, Some(session), e),
@@ -137,13 +151,14 @@ async fn staff_page(
             due: bill.due_date.to_string(),
         })
         .collect();
-    let k06 = if active == 0 {
-        "暂无数据".to_string()
-    } else {
-        format!(
-            "{:.2}%（{overdue_employers} / {active}）",
-            overdue_employers as f64 * 100.0 / active as f64
-        )
+    let k06 = match anju_domain::fund::Ratio::new(overdue_employers.into(), active.into()) {
+        Some(share) if active > 0 => {
+            format!(
+                "{}（{overdue_employers} / {active}）",
+                share.percent_text(2)
+            )
+        }
+        _ => "暂无数据".to_string(),
     };
     let k06 = match KpiRow::new(app, "K06", k06) {
         Ok(k06) => k06,
@@ -155,14 +170,17 @@ async fn staff_page(
         k06,
         notice,
         error,
-        queue: pending.iter().map(|t| queue_item(t, session)).collect(),
+        queue: pending
+            .iter()
+            .map(|t| queue_item(t, session, &people))
+            .collect(),
         can_request_reversal: TaskKind::EntryReversal
             .makers()
             .contains(&session.principal.role),
         recent: recent
             .iter()
             .filter(|t| t.status != TaskStatus::Pending)
-            .map(task_row)
+            .map(|t| task_row(t, &people))
             .collect(),
         gl_rows: balances
             .iter()

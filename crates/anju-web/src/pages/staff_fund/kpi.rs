@@ -48,7 +48,6 @@ pub struct InputKey {
 
 pub struct InputRow {
     pub year: i32,
-    pub key: String,
     pub label: String,
     pub value: String,
     pub entered_on: String,
@@ -314,6 +313,11 @@ async fn kpi_page(
         .map(|k| chart(k, &cockpit))
         .collect();
     let keys = input_keys(cat);
+    let logins = cockpit.inputs.iter().map(|i| i.entered_by.as_str());
+    let people = match app.access().names_of(logins).await {
+        Ok(p) => p,
+        Err(e) => return failed(state, session, e),
+    };
     let inputs = cockpit
         .inputs
         .iter()
@@ -321,10 +325,9 @@ async fn kpi_page(
         .map(|i| InputRow {
             year: i.year,
             label: label_of(&keys, &i.key),
-            key: i.key.clone(),
             value: i.value_text.clone(),
             entered_on: i.entered_on.to_string(),
-            entered_by: i.entered_by.clone(),
+            entered_by: people.of(&i.entered_by),
             entered_at: instant(i.entered_at_us),
             note: i.note.clone(),
         })
