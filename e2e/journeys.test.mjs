@@ -320,7 +320,7 @@ test('a member opens the interest statement and the lines add up to the interest
     const lines = [];
     for (const row of rows) {
       const cells = await row.locator('td').allInnerTexts();
-      const productFenDays = BigInt(cells[4].replace('.', '').replace('-', '')) * (cells[4].startsWith('-') ? -1n : 1n);
+      const productFenDays = BigInt(cells[4].replace(/[.,-]/g, '')) * (cells[4].startsWith('-') ? -1n : 1n);
       const [whole, frac = ''] = cells[5].replace('%', '').split('.');
       const ppm = BigInt(whole) * 10000n + BigInt((frac + '0000').slice(0, 4));
       lines.push({ productFenDays, ppm, perDays: BigInt(cells[6]) });
@@ -627,5 +627,53 @@ test('a manager reads the plan cockpit with its charts, then the liquidity cockp
       assert.match(await card.getAttribute('class'), /indicator (ok|warning|critical|nodata)/, key);
       assert.ok((await card.locator('.value').innerText()).trim().length > 0, key);
     }
+  });
+});
+
+/** Pages a person uses on a phone: none may scroll sideways at 390 px. */
+async function assertFitsThePhone(page, name) {
+  const { scrollWidth, innerWidth, wide } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    // What sticks out, to say which element to fix.
+    wide: [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`),
+  }));
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, `phone-${name}.png`), fullPage: true });
+  assert.ok(scrollWidth <= innerWidth, `${name}: ${scrollWidth} px wide on a ${innerWidth} px screen: ${wide.join(', ')}`);
+}
+
+test('at phone width the member, employer and staff pages do not scroll sideways', async () => {
+  await journey('phone-width', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    await assertFitsThePhone(page, 'member-home');
+    // The recent lines keep date, 摘要 and amount on screen.
+    const amount = await page.locator('section[aria-labelledby="mv-h"] tbody td.num').first().boundingBox();
+    assert.ok(amount && amount.x + amount.width <= 390, `the amount is on screen: ${JSON.stringify(amount)}`);
+    await page.goto(`${base}/member/interest`);
+    await assertFitsThePhone(page, 'member-statement');
+    await page.goto(`${base}/loan/calculator?price=1000000&amount=-5&months=1e3`);
+    await assertFitsThePhone(page, 'loan-calculator');
+    await page.goto(`${base}/member/withdrawals`);
+    await assertFitsThePhone(page, 'withdrawal-application');
+  });
+  await journey('phone-width-employer', async (page) => {
+    await signIn(page, 'employer', 'agent01');
+    await page.waitForURL(`${base}/employer`);
+    await assertFitsThePhone(page, 'employer-home');
+    const bill = page.locator('a[href^="/employer/bills/"]').first();
+    await page.goto(`${base}${await bill.getAttribute('href')}`);
+    await assertFitsThePhone(page, 'employer-bill');
+  });
+  await journey('phone-width-staff', async (page) => {
+    await signIn(page, 'staff', 'manager01');
+    await page.waitForURL(`${base}/staff`);
+    await assertFitsThePhone(page, 'staff-console');
+    await page.goto(`${base}/staff/kpi`);
+    await assertFitsThePhone(page, 'kpi-cockpit');
   });
 });

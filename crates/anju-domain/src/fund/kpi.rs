@@ -142,13 +142,7 @@ fn grouped(scaled: i128, dp: u32) -> String {
     let (int_part, frac) = body
         .split_once('.')
         .map_or((body, None), |(i, f)| (i, Some(f)));
-    let mut out = String::new();
-    for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
+    let out = crate::money::thousands(int_part);
     match frac {
         Some(f) => format!("{sign}{out}.{f}"),
         None => format!("{sign}{out}"),

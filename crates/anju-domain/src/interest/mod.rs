@@ -280,6 +280,15 @@ pub fn yuan_days(product_fen_days: i128) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
+/// 积数 for people to read, grouped like amounts: "24,838,438.04" (files
+/// keep [`yuan_days`]).
+pub fn yuan_days_text(product_fen_days: i128) -> String {
+    let sign = if product_fen_days < 0 { "-" } else { "" };
+    let abs = product_fen_days.unsigned_abs();
+    let whole = crate::money::thousands(&(abs / 100).to_string());
+    format!("{sign}{whole}.{:02}", abs % 100)
+}
+
 /// Reads movements from CSV with the header `value_date,amount_fen` (a
 /// calculator input): `2024-07-10,240000`. Every bad row is refused by number.
 pub fn parse_movements_csv(bytes: &[u8]) -> DomainResult<Vec<Movement>> {

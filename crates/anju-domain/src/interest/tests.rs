@@ -269,3 +269,14 @@ proptest! {
         prop_assert_eq!(b.interest, expected);
     }
 }
+
+/// 积数 reads like an amount on pages (grouped by thousands) and stays plain
+/// in files; both keep the sign and the two decimals.
+#[test]
+fn products_are_grouped_for_people_and_plain_for_files() {
+    assert_eq!(yuan_days_text(2_483_843_804), "24,838,438.04");
+    assert_eq!(yuan_days(2_483_843_804), "24838438.04");
+    assert_eq!(yuan_days_text(-100_000_05), "-100,000.05");
+    assert_eq!(yuan_days_text(99_999), "999.99");
+    assert_eq!(yuan_days_text(0), "0.00");
+}

@@ -107,7 +107,9 @@ pub async fn member_page(
                 .last_day()
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
-            product_yuan_days: Fen::new(balance.product_fen_days).to_yuan_string(),
+            product_yuan_days: anju_domain::interest::yuan_days_text(
+                balance.product_fen_days.into(),
+            ),
             year_opening: balance.year_opening,
         });
         page.movements = movements

@@ -8,7 +8,7 @@ use crate::auth::Session;
 use crate::pdf::{Column, TableDoc};
 use crate::state::WebState;
 use anju_app::interest::StatementRange;
-use anju_domain::interest::yuan_days;
+use anju_domain::interest::{yuan_days, yuan_days_text};
 use anju_domain::ledger::MemberId;
 use anju_domain::{Date, DomainError, Fen, InterestYear};
 use askama::Template;
@@ -109,12 +109,12 @@ pub async fn member_interest(
                 amount: l.amount,
                 span: format!("{} 至 {}", l.from, l.to),
                 days: l.days,
-                product: yuan_days(l.product_fen_days),
+                product: yuan_days_text(l.product_fen_days),
                 rate: l.rate.to_string(),
                 per_days: l.per_days,
             })
             .collect(),
-        product: yuan_days(worked.product_fen_days),
+        product: yuan_days_text(worked.product_fen_days),
         interest: worked.interest,
         subsidy: (account.due.subsidy != Fen::ZERO).then_some(account.due.subsidy),
         credited: settled.then_some((account.credited.interest, account.credited.subsidy)),
@@ -301,7 +301,7 @@ pub async fn member_statement_pdf(
                 l.amount.to_yuan_string(),
                 l.balance.to_yuan_string(),
                 l.days.map(|d| d.to_string()).unwrap_or_default(),
-                product_yuan_days(l.product_fen_days),
+                l.product_fen_days.map(yuan_days_text).unwrap_or_default(),
             ]
         })
         .collect();
