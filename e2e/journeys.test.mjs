@@ -610,7 +610,14 @@ test('a manager reads the plan cockpit with its charts, then the liquidity cockp
     await page.getByRole('heading', { name: '规划指标驾驶舱' }).waitFor();
     await page.waitForFunction(() => window.__chartsReady === true, null, { timeout: 30_000 });
     assert.equal(await page.evaluate(() => window.__chartsError ?? null), null, 'ECharts loaded');
-    assert.equal(await page.locator('#kpi-table tbody tr').count(), 21, '21 KPIs');
+    assert.equal(await page.locator('#kpi-table tbody tr[id^="kpi-K"]').count(), 21, '21 KPIs');
+    assert.equal(await page.locator('#kpi-table tr.kpi-group').count(), 5, 'five sections');
+    // The summary comes first; the charts are drawn when their section opens
+    // (here from the page's contents).
+    assert.equal(await page.locator('div.chart canvas, div.chart svg').count(), 0, 'charts wait');
+    await page.getByRole('navigation', { name: '本页目录' }).getByRole('link', { name: '走势图' }).click();
+    await page.waitForFunction(() => document.querySelector('#charts').open);
+    await page.locator('div.chart canvas, div.chart svg').first().waitFor();
     assert.ok(await page.locator('div.chart canvas, div.chart svg').count() >= 1, 'a chart is drawn');
     assert.ok(await page.evaluate(() => window.__chartsDrawn) >= 1);
     mkdirSync(artifacts, { recursive: true });

@@ -146,8 +146,14 @@
     return lineOption(spec);
   }
 
+  // A chart in a closed <details> has no size yet: it is drawn when opened.
+  function folded(el) {
+    var details = el.closest('details');
+    return details !== null && !details.open;
+  }
+
   function draw(el) {
-    if (el.getAttribute('data-chart-drawn')) return false;
+    if (el.getAttribute('data-chart-drawn') || folded(el)) return false;
     el.setAttribute('data-chart-drawn', '1');
     var spec;
     try {
@@ -184,6 +190,19 @@
     window.__chartsDrawn = (window.__chartsDrawn || 0) + drawn;
     window.__chartsReady = true;
   }
+
+  // `toggle` does not bubble: listen in the capture phase.
+  document.addEventListener('toggle', function (event) {
+    if (event.target.open) drawAll(event.target);
+  }, true);
+
+  // A link to a folded section (the page's contents) opens it.
+  function openLinked() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target && target.tagName === 'DETAILS') target.open = true;
+  }
+  window.addEventListener('hashchange', openLinked);
+  openLinked();
 
   window.addEventListener('resize', function () {
     for (var i = 0; i < charts.length; i++) charts[i].resize();

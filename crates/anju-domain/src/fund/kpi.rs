@@ -163,6 +163,8 @@ pub enum KpiSource {
 pub struct KpiDef {
     pub id: String,
     pub name: String,
+    /// The cockpit section it is listed under (缴存, 提取, 贷款 …).
+    pub group: String,
     pub unit: KpiUnit,
     pub comparison: Comparison,
     /// The plan's end target (text describing it when `target_input` is set).
@@ -599,6 +601,7 @@ fn kpis(file: &str, top: &mut Keys<'_>) -> DomainResult<Vec<KpiDef>> {
 fn kpi(r: &mut Keys<'_>) -> DomainResult<KpiDef> {
     let id = r.str("id")?;
     let name = r.str("name")?;
+    let group = r.opt_str("group")?.unwrap_or_else(|| "其他".to_string());
     let unit_text = r.str("unit")?;
     let unit = KpiUnit::parse(&unit_text)
         .ok_or_else(|| r.error("unit", "须为 percent、permille、count、yuan_100m 或 grade"))?;
@@ -622,6 +625,7 @@ fn kpi(r: &mut Keys<'_>) -> DomainResult<KpiDef> {
     let def = KpiDef {
         id,
         name,
+        group,
         unit,
         comparison,
         target,

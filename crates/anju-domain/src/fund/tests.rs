@@ -844,6 +844,10 @@ fn a_kpi_is_found_by_code_with_its_target_as_the_plan_states_it() {
     let cat = suzhou_14th();
     let text = |code: &str| cat.get(code).expect(code).target_text();
     assert_eq!(cat.get("K05").expect("K05").name, "年基数调整率");
+    let groups: Vec<&str> = ["K01", "K10", "K13", "K14", "K21"]
+        .map(|k| cat.get(k).expect(k).group.as_str())
+        .to_vec();
+    assert_eq!(groups, ["缴存", "提取", "贷款", "资金", "服务"]);
     assert_eq!(text("K05"), "≥ 72%");
     assert_eq!(text("K06"), "< 2%");
     assert_eq!(text("K07"), "≈ 70,000（±10%）");

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 pub struct KpiRow {
     pub id: String,
+    pub group: String,
     pub name: String,
     pub value: String,
     pub target: String,
@@ -26,6 +27,29 @@ pub struct KpiRow {
     pub note: String,
     /// Why a value is 数据异常: the range the measure can take.
     pub alert: Option<String>,
+}
+
+/// The KPIs of one cockpit section, in catalogue order, with its anchor.
+pub struct KpiGroup {
+    pub anchor: String,
+    pub name: String,
+    pub rows: Vec<KpiRow>,
+}
+
+/// Rows into their sections, each section where its first KPI stands.
+fn grouped(rows: Vec<KpiRow>) -> Vec<KpiGroup> {
+    let mut groups: Vec<KpiGroup> = Vec::new();
+    for row in rows {
+        match groups.iter_mut().find(|g| g.name == row.group) {
+            Some(group) => group.rows.push(row),
+            None => groups.push(KpiGroup {
+                anchor: format!("kpi-group-{}", groups.len() + 1),
+                name: row.group.clone(),
+                rows: vec![row],
+            }),
+        }
+    }
+    groups
 }
 
 /// A computed KPI's year-to-date value at each month end.
@@ -66,7 +90,7 @@ struct KpiPage {
     years: Vec<i32>,
     notice: Option<String>,
     error: Option<Refusal>,
-    rows: Vec<KpiRow>,
+    groups: Vec<KpiGroup>,
     month_heads: Vec<String>,
     month_rows: Vec<MonthRow>,
     on_track: usize,
@@ -285,6 +309,7 @@ async fn kpi_page(
             let status = result.map_or(KpiStatus::NoData, |r| r.status);
             KpiRow {
                 id: def.id.clone(),
+                group: def.group.clone(),
                 name: def.name.clone(),
                 value: result
                     .and_then(|r| r.value.as_ref())
@@ -351,7 +376,7 @@ async fn kpi_page(
         years: cockpit.years.iter().map(|y| y.year).collect(),
         notice,
         error,
-        rows,
+        groups: grouped(rows),
         month_heads,
         month_rows,
         on_track,
