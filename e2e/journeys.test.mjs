@@ -684,3 +684,73 @@ test('at phone width the member, employer and staff pages do not scroll sideways
     await assertFitsThePhone(page, 'kpi-cockpit');
   });
 });
+
+const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page, as "rule: target" lines. */
+async function axeProblems(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.slice(0, 3).map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
+  });
+  return result;
+}
+
+test('every page passes axe-core without serious or critical findings, on a desk and on a phone', async () => {
+  const pages = {
+    public: ['/', '/signin?as=member', '/signin?as=staff', '/register', '/register/remote', '/flexible',
+      '/withdrawal-rules', '/loan/calculator'],
+    member: ['/member', '/member/interest', '/member/withdrawals', '/member/loans', '/inbox'],
+    employer: ['/employer'],
+    staff: ['/staff', '/staff/kpi', '/staff/collection', '/staff/interest', '/staff/withdrawals', '/audit',
+      '/staff/loans', '/staff/loans/overdue', '/staff/fund', '/staff/fund/deposits', '/staff/fund/distribution',
+      '/staff/fund/liquidity', '/staff/report/annual'],
+  };
+  const found = [];
+  for (const width of [1366, 390]) {
+    const height = width === 390 ? 844 : 900;
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width, height } });
+    const page = await context.newPage();
+    const visit = async (path) => {
+      const response = await page.goto(`${base}${path}`);
+      assert.equal(response.status(), 200, path);
+      for (const p of await axeProblems(page)) found.push(`${width} ${path} ${p}`);
+    };
+    for (const path of pages.public) await visit(path);
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    for (const path of pages.member) await visit(path);
+    await context.clearCookies();
+    await signIn(page, 'employer', 'agent01');
+    await page.waitForURL(`${base}/employer`);
+    for (const path of pages.employer) await visit(path);
+    await context.clearCookies();
+    await signIn(page, 'staff', 'manager01');
+    await page.waitForURL(`${base}/staff`);
+    for (const path of pages.staff) await visit(path);
+    await context.close();
+  }
+  assert.deepEqual(found, [], `axe-core findings:\n${found.join('\n')}`);
+});
+
+test('a member signs in with the keyboard alone', async () => {
+  await journey('keyboard-signin', async (page) => {
+    await page.goto(`${base}/signin?as=member`);
+    // Tab from the top of the page to the ID field, as a keyboard user does.
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.getAttribute('name') === 'login')) break;
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'login', 'the ID field is reachable by Tab');
+    await page.keyboard.type(memberLogin);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'password');
+    await page.keyboard.type(password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/member`);
+    await page.getByRole('heading', { name: '我的公积金' }).waitFor();
+  });
+});

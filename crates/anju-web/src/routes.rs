@@ -829,6 +829,10 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             get(static_files::echarts_js),
         ),
         (
+            spec(Method::GET, "/static/anju.js", Public, "页面脚本"),
+            get(static_files::site_js),
+        ),
+        (
             spec(Method::GET, "/static/kpi-charts.js", Public, "指标图表脚本"),
             get(static_files::kpi_charts_js),
         ),

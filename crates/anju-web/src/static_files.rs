@@ -9,6 +9,8 @@ const ECHARTS_JS: &str = include_str!("../static/vendor/echarts/echarts.min.js")
 /// Draws every `<div class="chart" data-chart='…'>` with ECharts; a file of
 /// its own so the content security policy needs no inline script.
 const KPI_CHARTS_JS: &str = include_str!("../static/kpi-charts.js");
+/// Every page's own script (scrollable tables become focusable regions).
+const SITE_JS: &str = include_str!("../static/anju.js");
 /// Kept out of the page so the content security policy needs no inline script.
 const API_DOCS_JS: &str = "window.addEventListener('load', function () {\n  window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger' });\n});\n";
 
@@ -37,6 +39,10 @@ pub async fn echarts_js() -> Response {
 
 pub async fn kpi_charts_js() -> Response {
     asset("text/javascript; charset=utf-8", KPI_CHARTS_JS)
+}
+
+pub async fn site_js() -> Response {
+    asset("text/javascript; charset=utf-8", SITE_JS)
 }
 
 pub async fn api_docs_js() -> Response {
