@@ -101,7 +101,8 @@ async fn the_page_refuses_bad_input_in_chinese_with_422() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        html.contains("贷款期限须在 1 至") && html.contains("LOAN_TERM_INVALID"),
+        html.contains("贷款期限请填写 1 至 360 之间的整数月数")
+            && html.contains("id=\"months-error\""),
         "{html}"
     );
     assert!(
@@ -113,7 +114,11 @@ async fn the_page_refuses_bad_input_in_chinese_with_422() {
     assert!(html.contains("请填写房价"), "{html}");
     let (status, _, html) = get(&h, "/loan/calculator").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("贷款计算器") && !html.contains("id=\"calc-error\""));
+    assert!(
+        html.contains("贷款计算器")
+            && !html.contains("id=\"calc-error\"")
+            && !html.contains("id=\"form-errors\"")
+    );
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! under the policy in force today: the contract rate, every cap with the
 //! one that bound, the limit, and both methods' schedules side by side.
 
+use super::fields::FieldErrors;
 use super::{Layout, failure, render};
 use crate::api_loan::{Calculation, DEFAULT_MONTHS, LoanInput, Preview, calculate};
 use crate::auth::Session;
@@ -89,23 +90,97 @@ impl CalcForm {
         }
     }
 
-    fn input(&self) -> DomainResult<LoanInput> {
-        let months = self.months.parse().map_err(|_| {
-            DomainError::new("LOAN_TERM_INVALID", "贷款期限请填写月数（整数），如 360")
-        })?;
+    /// Every field checked, so one answer lists all that is wrong.
+    fn input(&self, max_months: i64) -> Result<LoanInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let price = errors.take(
+            "price",
+            yuan("房价", &self.price).and_then(positive("房价")),
+        );
+        let appraisal = errors.take(
+            "appraisal",
+            optional_yuan("评估价", &self.appraisal)
+                .and_then(|a| a.map(positive("评估价")).transpose()),
+        );
+        let balances = errors.take(
+            "balances",
+            yuan("账户余额", &self.balances).and_then(not_negative("账户余额")),
+        );
+        let income = errors.take(
+            "income",
+            yuan("家庭月收入", &self.income).and_then(not_negative("家庭月收入")),
+        );
+        let months = errors.take("months", term_months(&self.months, max_months));
+        let method = errors.take("method", Method::parse(&self.method));
+        let grade = errors.take("grade", CreditGrade::parse(&self.grade));
+        let wanted = errors.take(
+            "wanted",
+            optional_yuan("期望贷款金额", &self.wanted)
+                .and_then(|w| w.map(positive("期望贷款金额")).transpose()),
+        );
+        let (
+            Some(price),
+            Some(appraisal),
+            Some(balances),
+            Some(monthly_income),
+            Some(months),
+            Some(method),
+            Some(grade),
+            Some(wanted),
+        ) = (
+            price, appraisal, balances, income, months, method, grade, wanted,
+        )
+        else {
+            return Err(errors);
+        };
         Ok(LoanInput {
-            price: yuan("房价", &self.price)?,
-            appraisal: optional_yuan("评估价", &self.appraisal)?,
+            price,
+            appraisal,
             completed_home: self.completed_home,
             first_home: self.first_home,
             family: self.family,
-            balances: yuan("账户余额", &self.balances)?,
-            monthly_income: yuan("家庭月收入", &self.income)?,
+            balances,
+            monthly_income,
             months,
-            method: Method::parse(&self.method)?,
-            grade: CreditGrade::parse(&self.grade)?,
-            wanted: optional_yuan("期望贷款金额", &self.wanted)?,
+            method,
+            grade,
+            wanted,
         })
+    }
+}
+
+/// 1 to the policy's longest term, in whole months.
+fn term_months(text: &str, max_months: i64) -> DomainResult<u32> {
+    let refused = || {
+        let message = format!("贷款期限请填写 1 至 {max_months} 之间的整数月数，如 360");
+        DomainError::new("LOAN_TERM_INVALID", message)
+    };
+    let months: u32 = text.parse().map_err(|_| refused())?;
+    if months == 0 || i64::from(months) > max_months {
+        return Err(refused());
+    }
+    Ok(months)
+}
+
+fn positive(label: &'static str) -> impl Fn(Fen) -> DomainResult<Fen> {
+    move |amount| {
+        if amount.is_positive() {
+            Ok(amount)
+        } else {
+            let message = format!("{label}须大于零");
+            Err(DomainError::new("AMOUNT_NOT_POSITIVE", message))
+        }
+    }
+}
+
+fn not_negative(label: &'static str) -> impl Fn(Fen) -> DomainResult<Fen> {
+    move |amount| {
+        if amount.is_negative() {
+            let message = format!("{label}不能为负");
+            Err(DomainError::new("AMOUNT_NOT_POSITIVE", message))
+        } else {
+            Ok(amount)
+        }
     }
 }
 
@@ -160,6 +235,9 @@ struct CalculatorPage {
     layout: Layout,
     today: String,
     form: CalcForm,
+    /// Each field's refusal, beside the field and in the summary.
+    errors: FieldErrors,
+    /// A refusal of the whole case (the policy's rules), above the form.
     error: Option<DomainError>,
     result: Option<ResultView>,
 }
@@ -272,20 +350,21 @@ fn result_view(policy: &Policy, input: &LoanInput, c: &Calculation) -> ResultVie
 }
 
 fn page(layout: Layout, today: Date, policy: &Policy, form: CalcForm) -> CalculatorPage {
-    let outcome = form.submitted.then(|| {
-        let input = form.input()?;
-        let c = calculate(policy, &input)?;
-        Ok::<_, DomainError>(result_view(policy, &input, &c))
-    });
-    let (result, error) = match outcome {
-        None => (None, None),
-        Some(Ok(view)) => (Some(view), None),
-        Some(Err(e)) => (None, Some(e)),
-    };
+    let max_months = policy.loan_limit.value.max_term_months;
+    let (mut errors, mut error, mut result) = (FieldErrors::default(), None, None);
+    match form.submitted.then(|| form.input(max_months)) {
+        None => {}
+        Some(Err(fields)) => errors = fields,
+        Some(Ok(input)) => match calculate(policy, &input) {
+            Ok(c) => result = Some(result_view(policy, &input, &c)),
+            Err(e) => error = Some(e),
+        },
+    }
     CalculatorPage {
         layout,
         today: today.to_string(),
         form,
+        errors,
         error,
         result,
     }
@@ -315,7 +394,7 @@ pub async fn loan_calculator(
         &policy,
         CalcForm::from_query(&query),
     );
-    let refused = page.error.is_some();
+    let refused = page.error.is_some() || !page.errors.is_empty();
     let mut response = render(app, session, page.render());
     if refused && response.status() == StatusCode::OK {
         response = crate::pages::with_status(response, status_of(ErrorKind::Invalid));
@@ -402,14 +481,54 @@ mod tests {
     fn bad_input_is_explained_in_chinese_on_the_form() {
         let (page, html) = render_for("calc=1&price=abc&balances=100000&income=30000");
         assert_eq!(
-            page.error.as_ref().map(DomainError::code),
-            Some("AMOUNT_FORMAT")
+            page.errors
+                .of("price")
+                .map(|m| m.starts_with("房价：金额“abc”格式不正确")),
+            Some(true)
         );
         assert!(html.contains("房价：金额“abc”格式不正确"), "{html}");
-        let (page, _) = render_for("calc=1&price=1250000&balances=1&income=1&months=0");
-        assert_eq!(
-            page.error.as_ref().map(DomainError::code),
-            Some("LOAN_TERM_INVALID")
+        assert!(
+            !html.contains("AMOUNT_FORMAT）"),
+            "no internal code in the text"
         );
+        let (page, _) = render_for("calc=1&price=1250000&balances=1&income=1&months=0");
+        assert!(
+            page.errors
+                .of("months")
+                .is_some_and(|m| m.contains("1 至 360"))
+        );
+    }
+
+    /// A negative price and a term of "1e3" are both named at once, each
+    /// beside its field and in the summary linking to it; the rest of the
+    /// form is kept as typed.
+    #[test]
+    fn every_refused_field_is_named_at_once_beside_the_field() {
+        let (page, html) =
+            render_for("calc=1&price=-5&balances=100000&income=-1&months=1e3&wanted=0");
+        assert!(page.result.is_none() && page.error.is_none());
+        assert_eq!(page.errors.len(), 4);
+        for (field, text) in [
+            ("price", "房价须大于零"),
+            ("income", "家庭月收入不能为负"),
+            ("months", "贷款期限请填写 1 至 360 之间的整数月数"),
+            ("wanted", "期望贷款金额须大于零"),
+        ] {
+            assert!(
+                page.errors.of(field).is_some_and(|m| m.contains(text)),
+                "{field}"
+            );
+            let beside = format!("<span class=\"field-error\" id=\"{field}-error\">");
+            assert!(html.contains(&beside), "{field}: {html}");
+            let described = format!("aria-invalid=\"true\" aria-describedby=\"{field}-error\"");
+            assert!(html.contains(&described), "{field}");
+            assert!(
+                html.contains(&format!("<li><a href=\"#{field}\">")),
+                "{field}"
+            );
+        }
+        assert!(html.contains("请更正以下 4 项后重新提交"), "{html}");
+        assert!(html.contains("value=\"100000\"") && html.contains("value=\"1e3\""));
+        assert!(page.errors.of("balances").is_none());
     }
 }

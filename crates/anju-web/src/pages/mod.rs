@@ -4,6 +4,7 @@
 
 mod employer;
 mod employer_cases;
+mod fields;
 mod flexible;
 mod loan;
 mod loan_calculator;
