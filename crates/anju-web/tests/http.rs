@@ -1117,6 +1117,17 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Four mistakes at once are four messages, each beside its field.
+    let typos = "id_card=320502199003071231&name=&mobile=1381234&password=short";
+    let refused = h
+        .send(Method::POST, "/register", &Client::default(), typos, &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("请更正以下 4 项"), "{}", refused.body);
+    for field in ["id_card", "name", "mobile", "password"] {
+        let beside = format!("id=\"{field}-error\"");
+        assert!(refused.body.contains(&beside), "{field}: {}", refused.body);
+    }
     let form = "id_card=320502199003071230&name=张伟&mobile=13812345678&password=anju2026pass";
     let registered = h
         .send(Method::POST, "/register", &Client::default(), form, &[])

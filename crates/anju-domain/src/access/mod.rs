@@ -11,5 +11,7 @@ mod totp;
 
 pub use codes::*;
 pub use maker_checker::check_decider;
-pub use signin::{LoginState, SecurityRules, check_password_strength};
+pub use signin::{
+    LoginState, SecurityRules, SignupFields, check_password_strength, check_signup_fields,
+};
 pub use totp::{base32_decode, base32_encode, totp_code, totp_matches};

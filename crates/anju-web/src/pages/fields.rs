@@ -2,7 +2,9 @@
 //! message shown beside its field and listed in a summary that links to it
 //! (for screen readers and long forms), instead of stopping at the first.
 
+use anju_domain::access::{SignupFields, check_signup_fields};
 use anju_domain::{DomainError, DomainResult};
+use serde::Deserialize;
 
 /// One refused field: the input's id and what is wrong, in plain Chinese.
 pub struct FieldError {
@@ -14,6 +16,15 @@ pub struct FieldError {
 pub struct FieldErrors(Vec<FieldError>);
 
 impl FieldErrors {
+    /// From checks that name their fields (e.g. the sign-up fields).
+    pub fn of_refusals(refusals: Vec<(&'static str, DomainError)>) -> FieldErrors {
+        let mut errors = FieldErrors::default();
+        for (field, e) in refusals {
+            errors.note(field, &e);
+        }
+        errors
+    }
+
     /// The value, or `None` with the refusal noted against `field`.
     pub fn take<T>(&mut self, field: &'static str, result: DomainResult<T>) -> Option<T> {
         result.map_err(|e| self.note(field, &e)).ok()
@@ -44,5 +55,32 @@ impl FieldErrors {
 
     pub fn iter(&self) -> impl Iterator<Item = &FieldError> {
         self.0.iter()
+    }
+}
+
+/// The four fields every sign-up form has (个人注册, 灵活就业开户,
+/// 异地贷款开户); the longer forms flatten it into theirs.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignupInput {
+    pub id_card: String,
+    pub name: String,
+    pub mobile: String,
+    pub password: String,
+}
+
+impl SignupInput {
+    /// The four checked together under the security rules in force.
+    pub fn errors(&self, state: &crate::state::WebState) -> FieldErrors {
+        let Ok(rules) = state.app.policy().security.at(state.today()) else {
+            // No rules in force: the use case refuses with the reason.
+            return FieldErrors::default();
+        };
+        let fields = SignupFields {
+            id_card: &self.id_card,
+            name: &self.name,
+            mobile: &self.mobile,
+            password: &self.password,
+        };
+        FieldErrors::of_refusals(check_signup_fields(fields, rules.value))
     }
 }

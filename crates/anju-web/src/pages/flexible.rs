@@ -1,6 +1,7 @@
 //! 灵活就业人员: the public sign-up page (agreement, monthly amount, a sign-in
 //! password in one step) and the deposit form on the member's page.
 
+use super::fields::{FieldErrors, SignupInput};
 use super::{Layout, failure, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
@@ -25,6 +26,7 @@ use std::time::Instant;
 struct SignupPage {
     layout: Layout,
     error: Option<String>,
+    errors: FieldErrors,
     notice: Option<String>,
     agreement: &'static str,
     minimum: String,
@@ -34,7 +36,12 @@ struct SignupPage {
     monthly: String,
 }
 
-fn signup_page(app: &App, error: Option<String>, form: Option<&SignupForm>) -> Response {
+fn signup_page(
+    app: &App,
+    error: Option<String>,
+    errors: FieldErrors,
+    form: Option<&SignupForm>,
+) -> Response {
     let minimum = app
         .collection()
         .flexible_minimum_on(app.today())
@@ -42,40 +49,56 @@ fn signup_page(app: &App, error: Option<String>, form: Option<&SignupForm>) -> R
     let page = SignupPage {
         layout: Layout::new(app, None),
         error,
+        errors,
         notice: None,
         agreement: AGREEMENT_VERSION,
         minimum,
-        id_card: form.map(|f| f.id_card.clone()).unwrap_or_default(),
-        name: form.map(|f| f.name.clone()).unwrap_or_default(),
-        mobile: form.map(|f| f.mobile.clone()).unwrap_or_default(),
+        id_card: form.map(|f| f.person.id_card.clone()).unwrap_or_default(),
+        name: form.map(|f| f.person.name.clone()).unwrap_or_default(),
+        mobile: form.map(|f| f.person.mobile.clone()).unwrap_or_default(),
         monthly: form.map(|f| f.monthly.clone()).unwrap_or_default(),
     };
     render(app, None, page.render())
 }
 
 pub async fn signup_form(State(state): State<WebState>) -> Response {
-    signup_page(&state.app, None, None)
+    signup_page(&state.app, None, FieldErrors::default(), None)
 }
 
 #[derive(Deserialize)]
 pub struct SignupForm {
-    id_card: String,
-    name: String,
-    mobile: String,
+    #[serde(flatten)]
+    person: SignupInput,
     monthly: String,
-    password: String,
     #[serde(default)]
     agree: Option<String>,
 }
 
 fn parsed(form: &SignupForm) -> AppResult<FlexibleSignup> {
     Ok(FlexibleSignup {
-        id_card: IdCardNo::parse(form.id_card.trim())?,
-        name: form.name.trim().to_string(),
-        mobile: MobileNo::parse(form.mobile.trim())?,
+        id_card: IdCardNo::parse(form.person.id_card.trim())?,
+        name: form.person.name.trim().to_string(),
+        mobile: MobileNo::parse(form.person.mobile.trim())?,
         monthly: anju_domain::collection::parse_wage(&form.monthly)?,
         agreed: form.agree.is_some(),
     })
+}
+
+/// The sign-up fields, the monthly amount and the agreement, all at once.
+fn flexible_errors(state: &WebState, form: &SignupForm) -> FieldErrors {
+    let mut errors = form.person.errors(state);
+    errors.take(
+        "monthly",
+        anju_domain::collection::parse_wage(&form.monthly),
+    );
+    let agreed = if form.agree.is_some() {
+        Ok(())
+    } else {
+        let message = "请阅读并同意缴存协议";
+        Err(anju_domain::DomainError::new("AGREEMENT_REQUIRED", message))
+    };
+    errors.take("agree", agreed);
+    errors
 }
 
 /// Signs the agreement, opens (or continues) the account and sets the
@@ -90,13 +113,14 @@ pub async fn signup_submit(
         .signin_limiter
         .allow(&context.client_addr, Instant::now())
     {
-        let mut page = signup_page(
-            app,
-            Some("尝试次数过多，请一分钟后再试".into()),
-            Some(&form),
-        );
-        page = crate::pages::with_status(page, StatusCode::TOO_MANY_REQUESTS);
-        return page;
+        let message = Some("尝试次数过多，请一分钟后再试".into());
+        let page = signup_page(app, message, FieldErrors::default(), Some(&form));
+        return crate::pages::with_status(page, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let errors = flexible_errors(&state, &form);
+    if !errors.is_empty() {
+        let page = signup_page(app, None, errors, Some(&form));
+        return crate::pages::with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let actor = Actor::anonymous(Channel::Online, &context.request_id, &context.client_addr);
     let today = state.today();
@@ -106,7 +130,7 @@ pub async fn signup_submit(
         let signup = parsed(&form)?;
         let new_signin = app
             .collection()
-            .check_signup_password(&signup.id_card, &form.password, today)
+            .check_signup_password(&signup.id_card, &form.person.password, today)
             .await?;
         app.collection()
             .sign_up_flexible(&actor, &signup, today)
@@ -115,10 +139,10 @@ pub async fn signup_submit(
             app.access()
                 .register_member_signin(
                     &actor,
-                    &form.id_card,
-                    &form.name,
-                    &form.mobile,
-                    &form.password,
+                    &form.person.id_card,
+                    &form.person.name,
+                    &form.person.mobile,
+                    &form.person.password,
                     today,
                 )
                 .await?;
@@ -129,7 +153,12 @@ pub async fn signup_submit(
     match result {
         Ok(_) => Redirect::to("/signin?as=member").into_response(),
         Err(AppError::Rejected(d)) => crate::pages::with_status(
-            signup_page(app, Some(d.message().to_string()), Some(&form)),
+            signup_page(
+                app,
+                Some(d.message().to_string()),
+                FieldErrors::default(),
+                Some(&form),
+            ),
             status_of(d.kind()),
         ),
         Err(e) => failure(app, None, e),

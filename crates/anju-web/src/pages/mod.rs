@@ -4,7 +4,7 @@
 
 mod employer;
 mod employer_cases;
-mod fields;
+pub(crate) mod fields;
 mod flexible;
 mod loan;
 mod loan_calculator;

@@ -1,5 +1,6 @@
 //! The landing page, sign-in and sign-out.
 
+use super::fields::{FieldErrors, SignupInput as RegisterForm};
 use super::{Layout, failure, home_of, render};
 use crate::auth::{Session, expired_cookie, session_cookie};
 use crate::context::RequestContext;
@@ -330,6 +331,7 @@ mod tests {
 struct RegisterPage {
     layout: Layout,
     error: Option<String>,
+    errors: FieldErrors,
     id_card: String,
     name: String,
     mobile: String,
@@ -339,19 +341,12 @@ pub async fn register_form(State(state): State<WebState>) -> Response {
     let page = RegisterPage {
         layout: Layout::new(&state.app, None),
         error: None,
+        errors: FieldErrors::default(),
         id_card: String::new(),
         name: String::new(),
         mobile: String::new(),
     };
     render(&state.app, None, page.render())
-}
-
-#[derive(Deserialize)]
-pub struct RegisterForm {
-    id_card: String,
-    name: String,
-    mobile: String,
-    password: String,
 }
 
 /// 个人注册; limited like sign-in, since it also probes ID numbers.
@@ -360,10 +355,11 @@ pub async fn register_submit(
     Extension(context): Extension<RequestContext>,
     Form(form): Form<RegisterForm>,
 ) -> Response {
-    let refuse = |status: StatusCode, message: String, form: &RegisterForm| {
+    let refuse = |status: StatusCode, message: Option<String>, errors, form: &RegisterForm| {
         let page = RegisterPage {
             layout: Layout::new(&state.app, None),
-            error: Some(message),
+            error: message,
+            errors,
             id_card: form.id_card.clone(),
             name: form.name.clone(),
             mobile: form.mobile.clone(),
@@ -374,11 +370,17 @@ pub async fn register_submit(
         .signin_limiter
         .allow(&context.client_addr, Instant::now())
     {
+        let message = Some("尝试次数过多，请一分钟后再试".into());
         return refuse(
             StatusCode::TOO_MANY_REQUESTS,
-            "尝试次数过多，请一分钟后再试".into(),
+            message,
+            FieldErrors::default(),
             &form,
         );
+    }
+    let errors = form.errors(&state);
+    if !errors.is_empty() {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, None, errors, &form);
     }
     let actor = Actor::anonymous(Channel::Online, &context.request_id, &context.client_addr);
     let result = state
@@ -396,7 +398,8 @@ pub async fn register_submit(
     match result {
         Ok(_) => Redirect::to("/signin?as=member").into_response(),
         Err(anju_app::AppError::Rejected(d)) => {
-            refuse(status_of(d.kind()), d.message().to_string(), &form)
+            let message = Some(d.message().to_string());
+            refuse(status_of(d.kind()), message, FieldErrors::default(), &form)
         }
         Err(e) => failure(&state.app, None, e),
     }

@@ -4,6 +4,7 @@
 
 use crate::context::RequestContext;
 use crate::error::status_of;
+use crate::pages::fields::{FieldErrors, SignupInput};
 use crate::pages::{Layout, failure, render, with_status};
 use crate::state::WebState;
 use anju_app::AppError;
@@ -20,10 +21,8 @@ use std::time::Instant;
 
 #[derive(Deserialize, Default)]
 pub struct RemoteAccountForm {
-    id_card: String,
-    name: String,
-    mobile: String,
-    password: String,
+    #[serde(flatten)]
+    person: SignupInput,
     centre: String,
     certificate_no: String,
 }
@@ -33,20 +32,50 @@ pub struct RemoteAccountForm {
 struct RemoteAccountPage<'a> {
     layout: Layout,
     error: Option<String>,
+    errors: FieldErrors,
     form: &'a RemoteAccountForm,
 }
 
-fn page(state: &WebState, error: Option<String>, form: &RemoteAccountForm) -> Response {
+fn page(
+    state: &WebState,
+    error: Option<String>,
+    errors: FieldErrors,
+    form: &RemoteAccountForm,
+) -> Response {
     let page = RemoteAccountPage {
         layout: Layout::new(&state.app, None),
         error,
+        errors,
         form,
     };
     render(&state.app, None, page.render())
 }
 
 pub async fn remote_account_form(State(state): State<WebState>) -> Response {
-    page(&state, None, &RemoteAccountForm::default())
+    page(
+        &state,
+        None,
+        FieldErrors::default(),
+        &RemoteAccountForm::default(),
+    )
+}
+
+/// The sign-up fields and the certificate's two, all at once.
+fn form_errors(state: &WebState, form: &RemoteAccountForm) -> FieldErrors {
+    let mut errors = form.person.errors(state);
+    let filled = |text: &str, message: &str| {
+        if text.trim().is_empty() {
+            Err(anju_domain::DomainError::new("FORM_INVALID", message))
+        } else {
+            Ok(())
+        }
+    };
+    errors.take("centre", filled(&form.centre, "请填写缴存地公积金中心"));
+    errors.take(
+        "certificate_no",
+        filled(&form.certificate_no, "请填写缴存使用证明编号"),
+    );
+    errors
 }
 
 /// Opens the account; limited like registration since it probes ID numbers.
@@ -59,15 +88,21 @@ pub async fn remote_account_submit(
         .signin_limiter
         .allow(&context.client_addr, Instant::now())
     {
-        let busy = page(&state, Some("尝试次数过多，请一分钟后再试".into()), &form);
+        let message = Some("尝试次数过多，请一分钟后再试".into());
+        let busy = page(&state, message, FieldErrors::default(), &form);
         return with_status(busy, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let errors = form_errors(&state, &form);
+    if !errors.is_empty() {
+        let refused = page(&state, None, errors, &form);
+        return with_status(refused, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let actor = Actor::anonymous(Channel::Online, &context.request_id, &context.client_addr);
     let signup = RemoteSignup {
-        id_card: form.id_card.clone(),
-        name: form.name.clone(),
-        mobile: form.mobile.clone(),
-        password: form.password.clone(),
+        id_card: form.person.id_card.clone(),
+        name: form.person.name.clone(),
+        mobile: form.person.mobile.clone(),
+        password: form.person.password.clone(),
         certificate: RemoteCertificate {
             centre: form.centre.clone(),
             certificate_no: form.certificate_no.clone(),
@@ -81,7 +116,12 @@ pub async fn remote_account_submit(
     match result {
         Ok(_) => Redirect::to("/signin?as=member").into_response(),
         Err(AppError::Rejected(d)) => with_status(
-            page(&state, Some(d.message().to_string()), &form),
+            page(
+                &state,
+                Some(d.message().to_string()),
+                FieldErrors::default(),
+                &form,
+            ),
             status_of(d.kind()),
         ),
         Err(e) => failure(&state.app, None, e),
