@@ -868,6 +868,33 @@ async fn a_member_applies_and_two_staff_review_and_the_money_is_paid() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("超出"), "{}", refused.body);
+    // Three mistakes in one submission: each named beside its field.
+    let typos = multipart(
+        &[
+            ("_csrf", member.csrf.as_str()),
+            ("request_key", "k-typos"),
+            ("reason", "07"),
+            ("amount", "12,000"),
+            ("months", "one"),
+            ("bank_card", "62220201000041235"),
+        ],
+        &[],
+    );
+    let refused = h
+        .send(
+            Method::POST,
+            "/member/withdrawals",
+            &member,
+            &typos,
+            &content_type,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("请更正以下 3 项"), "{}", refused.body);
+    for field in ["amount", "months", "bank_card"] {
+        let beside = format!("id=\"{field}-error\"");
+        assert!(refused.body.contains(&beside), "{field}: {}", refused.body);
+    }
     let applied = h
         .send(
             Method::POST,

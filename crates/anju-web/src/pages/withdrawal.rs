@@ -3,6 +3,7 @@
 //! script the same answer comes back on submitting), their applications and
 //! where each stands; and the public page of the rules in force.
 
+use super::fields::FieldErrors;
 use super::{Layout, error_page, failure, no_member_account, render};
 use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
@@ -12,10 +13,11 @@ use anju_app::AppError;
 use anju_app::withdrawal::{
     Assessment, RepaymentTerms, UploadedDocument, WithdrawalApplication, WithdrawalRecord,
 };
+use anju_domain::ids::BankCardNo;
 use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
 use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::withdrawal::{AgreementKind, WithdrawalRequest};
-use anju_domain::{Date, DomainError, ErrorKind, Fen};
+use anju_domain::{Date, DomainError, DomainResult, ErrorKind, Fen};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, Query, State};
@@ -47,40 +49,66 @@ pub struct WithdrawalForm {
 }
 
 impl WithdrawalForm {
-    /// The request the engine decides, or what is wrong with the form.
+    /// The request the engine decides, or what is wrong with the form (all
+    /// of it, in one line, for the check fragment and the counter).
     pub fn request(&self) -> Result<WithdrawalRequest, String> {
-        let amount = match self.amount.trim() {
-            "" => Fen::ZERO,
-            text => Fen::parse(text).map_err(|e| e.message().to_string())?,
-        };
-        let months = match self.months.trim() {
-            "" => 1,
-            text => text
-                .parse()
-                .map_err(|_| "月数须为 1 至 12 的整数".to_string())?,
-        };
-        let children = match self.children.trim() {
-            "" => 0,
-            text => text.parse().map_err(|_| "子女人数须为整数".to_string())?,
-        };
-        let evidence_date = match self.evidence_date.trim() {
-            "" => None,
-            text => Some(Date::parse(text).map_err(|e| e.message().to_string())?),
-        };
-        let evidence_amount = match self.evidence_amount.trim() {
-            "" => None,
-            text => Some(Fen::parse(text).map_err(|e| e.message().to_string())?),
+        self.request_fields().map_err(|errors| {
+            let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+            messages.join("；")
+        })
+    }
+
+    /// The request, or every refused field with its message.
+    pub fn request_fields(&self) -> Result<WithdrawalRequest, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let amount = errors.take("amount", optional(&self.amount, Fen::parse));
+        let months = errors.take(
+            "months",
+            optional(&self.months, |t| whole(t, "月数须为 1 至 12 的整数")),
+        );
+        let children = errors.take(
+            "children",
+            optional(&self.children, |t| whole(t, "子女人数须为整数")),
+        );
+        let evidence_date =
+            errors.take("evidence_date", optional(&self.evidence_date, Date::parse));
+        let evidence_amount = errors.take(
+            "evidence_amount",
+            optional(&self.evidence_amount, Fen::parse),
+        );
+        let (
+            Some(amount),
+            Some(months),
+            Some(children),
+            Some(evidence_date),
+            Some(evidence_amount),
+        ) = (amount, months, children, evidence_date, evidence_amount)
+        else {
+            return Err(errors);
         };
         Ok(WithdrawalRequest {
             reason: self.reason.trim().to_string(),
-            amount,
-            months,
-            children,
+            amount: amount.unwrap_or(Fen::ZERO),
+            months: months.unwrap_or(1),
+            children: children.unwrap_or(0),
             evidence_no: Some(self.evidence_no.trim().to_string()).filter(|n| !n.is_empty()),
             evidence_date,
             evidence_amount,
         })
     }
+}
+
+/// An optional field: empty is `None`, anything else must parse.
+fn optional<T>(text: &str, parse: impl Fn(&str) -> DomainResult<T>) -> DomainResult<Option<T>> {
+    match text.trim() {
+        "" => Ok(None),
+        text => parse(text).map(Some),
+    }
+}
+
+fn whole<T: std::str::FromStr>(text: &str, message: &str) -> DomainResult<T> {
+    text.parse()
+        .map_err(|_| DomainError::new("FORM_INVALID", message))
 }
 
 /// A reason as the form and the rules page show it.
@@ -185,6 +213,7 @@ struct WithdrawalPage {
     layout: Layout,
     notice: Option<String>,
     error: Option<String>,
+    errors: FieldErrors,
     reasons: Vec<ReasonRow>,
     document_types: Vec<String>,
     form: WithdrawalForm,
@@ -233,6 +262,7 @@ async fn withdrawal_page(
     form: WithdrawalForm,
     notice: Option<String>,
     error: Option<String>,
+    errors: FieldErrors,
 ) -> Response {
     let app = &state.app;
     let today = state.today();
@@ -269,6 +299,7 @@ async fn withdrawal_page(
         layout: Layout::new(app, Some(session)),
         notice,
         error,
+        errors,
         applications: applications
             .iter()
             .map(|w| application_row(w, &reasons))
@@ -291,7 +322,7 @@ pub async fn member_withdrawals(
         months: "1".into(),
         ..WithdrawalForm::default()
     };
-    withdrawal_page(&state, &session, form, None, None).await
+    withdrawal_page(&state, &session, form, None, None, FieldErrors::default()).await
 }
 
 fn check_fragment(assessed: Result<Assessment, String>) -> CheckFragment {
@@ -425,9 +456,16 @@ pub async fn member_withdrawal_apply(
     let Some(member_id) = session.principal.member_id else {
         return no_member_account(app, Some(&session));
     };
-    let request = match form.request() {
-        Ok(request) => request,
-        Err(message) => return refused(&state, &session, form, message).await,
+    let request = match (
+        form.request_fields(),
+        BankCardNo::parse(form.bank_card.trim()),
+    ) {
+        (Ok(request), Ok(_)) => request,
+        (request, card) => {
+            let mut errors = request.err().unwrap_or_default();
+            errors.take("bank_card", card);
+            return refused_fields(&state, &session, form, errors).await;
+        }
     };
     let application = WithdrawalApplication {
         request,
@@ -456,14 +494,16 @@ pub async fn member_withdrawal_apply(
                     "初审通过后即付款到您的银行卡。"
                 }
             );
-            withdrawal_page(
+            let form = WithdrawalForm::default();
+            let page = withdrawal_page(
                 &state,
                 &session,
-                WithdrawalForm::default(),
+                form,
                 Some(notice),
                 None,
-            )
-            .await
+                FieldErrors::default(),
+            );
+            page.await
         }
         Err(AppError::Rejected(e)) => refused_by(&state, &session, form, &e).await,
         Err(e) => failure(app, Some(&session), e),
@@ -476,10 +516,26 @@ async fn refused(
     form: WithdrawalForm,
     message: String,
 ) -> Response {
-    crate::pages::with_status(
-        withdrawal_page(state, session, form, None, Some(message)).await,
-        status_of(ErrorKind::Invalid),
-    )
+    let page = withdrawal_page(
+        state,
+        session,
+        form,
+        None,
+        Some(message),
+        FieldErrors::default(),
+    );
+    crate::pages::with_status(page.await, status_of(ErrorKind::Invalid))
+}
+
+/// The page again with each refused field named beside it.
+async fn refused_fields(
+    state: &WebState,
+    session: &Session,
+    form: WithdrawalForm,
+    errors: FieldErrors,
+) -> Response {
+    let page = withdrawal_page(state, session, form, None, None, errors);
+    crate::pages::with_status(page.await, status_of(ErrorKind::Invalid))
 }
 
 /// The page again after a refusal of the use case, at the refusal's status.
@@ -489,11 +545,9 @@ async fn refused_by(
     form: WithdrawalForm,
     error: &DomainError,
 ) -> Response {
-    let message = error.message().to_string();
-    crate::pages::with_status(
-        withdrawal_page(state, session, form, None, Some(message)).await,
-        status_of(error.kind()),
-    )
+    let message = Some(error.message().to_string());
+    let page = withdrawal_page(state, session, form, None, message, FieldErrors::default());
+    crate::pages::with_status(page.await, status_of(error.kind()))
 }
 
 /// 提取规则: the reasons in force today and their rules (public).
@@ -604,7 +658,17 @@ async fn agreement_outcome(
 ) -> Response {
     let form = WithdrawalForm::default();
     match result {
-        Ok(notice) => withdrawal_page(state, session, form, Some(notice), None).await,
+        Ok(notice) => {
+            let page = withdrawal_page(
+                state,
+                session,
+                form,
+                Some(notice),
+                None,
+                FieldErrors::default(),
+            );
+            page.await
+        }
         Err(AppError::Rejected(e)) => refused_by(state, session, form, &e).await,
         Err(e) => failure(&state.app, Some(session), e),
     }
