@@ -202,7 +202,13 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
         "{}",
         approved.body
     );
-    assert!(approved.body.contains("初审：clerk-1；审批：reviewer-1"));
+    assert!(
+        approved
+            .body
+            .contains("初审：柜员甲（柜员）；审批：审核员甲（审核员）"),
+        "{}",
+        approved.body
+    );
     let signed = h
         .post_form(
             &format!("/staff/loans/{id}/contract"),

@@ -648,6 +648,11 @@ async fn case_file(
         Ok(e) => e.map_or_else(|| case.employer_id.to_string(), |e| e.name),
         Err(e) => return failure(app, Some(session), e),
     };
+    let logins = steps.iter().map(|s| s.staff_login.as_str());
+    let people = match app.access().names_of(logins).await {
+        Ok(people) => people,
+        Err(e) => return failure(app, Some(session), e),
+    };
     let page = CaseFile {
         layout: Layout::new(app, Some(session)),
         notice,
@@ -662,7 +667,7 @@ async fn case_file(
                 on: s.acted_on.to_string(),
                 deadline: s.deadline.map(|d| d.to_string()).unwrap_or_default(),
                 document: s.document.clone(),
-                staff: s.staff_login.clone(),
+                staff: people.of(&s.staff_login),
                 note: s.note.clone(),
             })
             .collect(),

@@ -14,6 +14,7 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
+use anju_app::access::PeopleNames;
 use anju_app::loan::{LoanRecord, RepricingSummary, RunSummary};
 use anju_app::{AppError, AppResult};
 use anju_domain::access::{Role, duties};
@@ -184,18 +185,31 @@ async fn borrower(state: &WebState, l: &LoanRecord) -> AppResult<String> {
     Ok(borrower_of(&borrowers(state, &[l]).await?, l))
 }
 
-fn people(l: &LoanRecord) -> String {
-    let mut parts = vec![format!("申请：{}", l.applicant)];
-    if let Some(who) = &l.reviewed_by {
-        parts.push(format!("初审：{who}"));
-    }
-    if let Some(who) = &l.approved_by {
-        parts.push(format!("审批：{who}"));
-    }
-    if let Some(who) = &l.second_approved_by {
-        parts.push(format!("二级审批：{who}"));
+/// Who handled the loan so far, by name and role.
+fn people(l: &LoanRecord, names: &PeopleNames) -> String {
+    let mut parts = vec![format!("申请：{}", names.of(&l.applicant))];
+    let steps = [
+        ("初审", &l.reviewed_by),
+        ("审批", &l.approved_by),
+        ("二级审批", &l.second_approved_by),
+    ];
+    for (step, who) in steps {
+        if let Some(who) = who {
+            parts.push(format!("{step}：{}", names.of(who)));
+        }
     }
     parts.join("；")
+}
+
+/// The logins a queue's loans name (applicant and deciders).
+fn handlers(loans: &[LoanRecord]) -> impl Iterator<Item = &str> {
+    loans.iter().flat_map(|l| {
+        [&l.reviewed_by, &l.approved_by, &l.second_approved_by]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .chain([l.applicant.as_str()])
+    })
 }
 
 /// What a queue's rows read for the whole page at once.
@@ -204,6 +218,8 @@ struct QueueFacts {
     names: HashMap<i64, String>,
     /// Co-borrowers still to consent, by loan.
     consents_missing: HashMap<i64, usize>,
+    /// Staff by name and role.
+    people: PeopleNames,
 }
 
 fn queue_row(session: &Session, facts: &QueueFacts, l: &LoanRecord) -> QueueRow {
@@ -253,7 +269,7 @@ fn queue_row(session: &Session, facts: &QueueFacts, l: &LoanRecord) -> QueueRow 
             super::staff_collection::last_four(&l.seller_account)
         ),
         second: l.needs_second,
-        people: people(l),
+        people: people(l, &facts.people),
         note: l.note.clone(),
         contract_no: l.contract_no.clone().unwrap_or_default(),
         can_review: makers && l.status == LoanStatus::Submitted,
@@ -293,6 +309,7 @@ async fn queue_page(
                 } else {
                     HashMap::new()
                 },
+                people: app.access().names_of(handlers(&loans)).await?,
             };
             let rows = loans
                 .iter()
