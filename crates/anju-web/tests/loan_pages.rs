@@ -505,7 +505,7 @@ async fn bad_input_is_refused_in_chinese_and_writes_nothing() {
     assert_eq!(bad_card.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         bad_card.body.contains("还款银行卡号：银行卡号校验位错误")
-            && bad_card.body.contains("BANK_CARD_CHECKSUM"),
+            && bad_card.body.contains("id=\"repay_card-error\""),
         "{}",
         bad_card.body
     );
@@ -524,10 +524,15 @@ async fn bad_input_is_refused_in_chinese_and_writes_nothing() {
         "{}",
         over.body
     );
-    let area = application("k3", "300000", CARD).replace("area=89.50", "area=89.505");
+    // Two mistakes at once: both named beside their fields.
+    let area = application("k3", "300000", CARD)
+        .replace("area=89.50", "area=89.505")
+        .replace("months=", "months=x");
     let refused = h.post_form("/member/loans", &member, &area).await;
     assert!(
-        refused.body.contains("建筑面积须为数字"),
+        refused.body.contains("建筑面积须为数字")
+            && refused.body.contains("id=\"months-error\"")
+            && refused.body.contains("请更正以下 2 项"),
         "{}",
         refused.body
     );

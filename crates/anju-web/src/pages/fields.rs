@@ -6,10 +6,11 @@ use anju_domain::access::{SignupFields, check_signup_fields};
 use anju_domain::{DomainError, DomainResult};
 use serde::Deserialize;
 
-/// One refused field: the input's id and what is wrong, in plain Chinese.
+/// One refused field: the input's id and the refusal (its message is
+/// what the page shows).
 pub struct FieldError {
     pub field: &'static str,
-    pub message: String,
+    pub error: DomainError,
 }
 
 #[derive(Default)]
@@ -33,8 +34,16 @@ impl FieldErrors {
     fn note(&mut self, field: &'static str, e: &DomainError) {
         self.0.push(FieldError {
             field,
-            message: e.message().to_string(),
+            error: e.clone(),
         });
+    }
+
+    /// One refusal for callers that show a single line (a fragment, the
+    /// API): the first field's code with every message joined.
+    pub fn joined(&self) -> Option<DomainError> {
+        let first = self.0.first()?;
+        let messages: Vec<&str> = self.0.iter().map(|e| e.error.message()).collect();
+        Some(DomainError::new(first.error.code(), messages.join("；")))
     }
 
     /// What is wrong with `field`, for the message beside it.
@@ -42,7 +51,7 @@ impl FieldErrors {
         self.0
             .iter()
             .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+            .map(|e| e.error.message())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -82,5 +91,46 @@ impl SignupInput {
             password: &self.password,
         };
         FieldErrors::of_refusals(check_signup_fields(fields, rules.value))
+    }
+}
+
+/// What a page says above its form: a notice, a refusal of the whole
+/// request (`E`: the page's way of showing one), or the refused fields.
+pub struct Said<E> {
+    pub notice: Option<String>,
+    pub error: Option<E>,
+    pub errors: FieldErrors,
+}
+
+impl<E> Default for Said<E> {
+    fn default() -> Self {
+        Said {
+            notice: None,
+            error: None,
+            errors: FieldErrors::default(),
+        }
+    }
+}
+
+impl<E> Said<E> {
+    pub fn notice(text: String) -> Self {
+        Said {
+            notice: Some(text),
+            ..Said::default()
+        }
+    }
+
+    pub fn error(error: E) -> Self {
+        Said {
+            error: Some(error),
+            ..Said::default()
+        }
+    }
+
+    pub fn fields(errors: FieldErrors) -> Self {
+        Said {
+            errors,
+            ..Said::default()
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! script the same answer comes back on submitting), their applications and
 //! where each stands; and the public page of the rules in force.
 
-use super::fields::FieldErrors;
+use super::fields::{FieldErrors, Said};
 use super::{Layout, error_page, failure, no_member_account, render};
 use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
@@ -53,8 +53,10 @@ impl WithdrawalForm {
     /// of it, in one line, for the check fragment and the counter).
     pub fn request(&self) -> Result<WithdrawalRequest, String> {
         self.request_fields().map_err(|errors| {
-            let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
-            messages.join("；")
+            errors
+                .joined()
+                .map(|e| e.message().to_string())
+                .unwrap_or_default()
         })
     }
 
@@ -260,9 +262,7 @@ async fn withdrawal_page(
     state: &WebState,
     session: &Session,
     form: WithdrawalForm,
-    notice: Option<String>,
-    error: Option<String>,
-    errors: FieldErrors,
+    said: Said<String>,
 ) -> Response {
     let app = &state.app;
     let today = state.today();
@@ -297,9 +297,9 @@ async fn withdrawal_page(
     document_types.dedup();
     let page = WithdrawalPage {
         layout: Layout::new(app, Some(session)),
-        notice,
-        error,
-        errors,
+        notice: said.notice,
+        error: said.error,
+        errors: said.errors,
         applications: applications
             .iter()
             .map(|w| application_row(w, &reasons))
@@ -322,7 +322,7 @@ pub async fn member_withdrawals(
         months: "1".into(),
         ..WithdrawalForm::default()
     };
-    withdrawal_page(&state, &session, form, None, None, FieldErrors::default()).await
+    withdrawal_page(&state, &session, form, Said::default()).await
 }
 
 fn check_fragment(assessed: Result<Assessment, String>) -> CheckFragment {
@@ -495,14 +495,7 @@ pub async fn member_withdrawal_apply(
                 }
             );
             let form = WithdrawalForm::default();
-            let page = withdrawal_page(
-                &state,
-                &session,
-                form,
-                Some(notice),
-                None,
-                FieldErrors::default(),
-            );
+            let page = withdrawal_page(&state, &session, form, Said::notice(notice));
             page.await
         }
         Err(AppError::Rejected(e)) => refused_by(&state, &session, form, &e).await,
@@ -516,14 +509,7 @@ async fn refused(
     form: WithdrawalForm,
     message: String,
 ) -> Response {
-    let page = withdrawal_page(
-        state,
-        session,
-        form,
-        None,
-        Some(message),
-        FieldErrors::default(),
-    );
+    let page = withdrawal_page(state, session, form, Said::error(message));
     crate::pages::with_status(page.await, status_of(ErrorKind::Invalid))
 }
 
@@ -534,7 +520,7 @@ async fn refused_fields(
     form: WithdrawalForm,
     errors: FieldErrors,
 ) -> Response {
-    let page = withdrawal_page(state, session, form, None, None, errors);
+    let page = withdrawal_page(state, session, form, Said::fields(errors));
     crate::pages::with_status(page.await, status_of(ErrorKind::Invalid))
 }
 
@@ -545,8 +531,8 @@ async fn refused_by(
     form: WithdrawalForm,
     error: &DomainError,
 ) -> Response {
-    let message = Some(error.message().to_string());
-    let page = withdrawal_page(state, session, form, None, message, FieldErrors::default());
+    let message = error.message().to_string();
+    let page = withdrawal_page(state, session, form, Said::error(message));
     crate::pages::with_status(page.await, status_of(error.kind()))
 }
 
@@ -659,14 +645,7 @@ async fn agreement_outcome(
     let form = WithdrawalForm::default();
     match result {
         Ok(notice) => {
-            let page = withdrawal_page(
-                state,
-                session,
-                form,
-                Some(notice),
-                None,
-                FieldErrors::default(),
-            );
+            let page = withdrawal_page(state, session, form, Said::notice(notice));
             page.await
         }
         Err(AppError::Rejected(e)) => refused_by(state, session, form, &e).await,

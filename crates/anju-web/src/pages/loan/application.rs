@@ -5,6 +5,7 @@ use super::{CapRow, Refusal, card, form_error, optional_yuan, rate_text, require
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::status_of;
+use crate::pages::fields::{FieldErrors, Said};
 use crate::pages::{Layout, failure, no_member_account, render};
 use crate::state::WebState;
 use anju_app::loan::{CommercialPart, LoanApplication, LoanAssessment, RemoteCertificate};
@@ -74,64 +75,67 @@ impl LoanForm {
         }
     }
 
-    /// The application the app assesses, or what is wrong with the form.
-    /// For 试算 (`checking`) a blank amount asks only for the limit.
+    /// The application the app assesses, or what is wrong with the form as
+    /// one refusal (every message joined). For 试算 (`checking`) a blank
+    /// amount asks only for the limit, and no card is needed.
     pub fn application(&self, checking: bool) -> Result<LoanApplication, DomainError> {
-        let area = match self.area.trim() {
-            "" => 0,
-            text => Fen::parse(text)
-                .map_err(|_| form_error("建筑面积须为数字，最多两位小数（如 89.50）".into()))?
-                .get(),
-        };
-        let amount = if checking {
-            optional_yuan(&self.amount, "贷款金额")?.unwrap_or(Fen::ZERO)
-        } else {
-            optional_yuan(&self.amount, "贷款金额")?
-                .ok_or_else(|| DomainError::new("AMOUNT_REQUIRED", "请填写贷款金额"))?
-        };
-        let months = match self.months.trim() {
-            "" => return Err(form_error("请填写贷款期限（月）".into())),
-            text => text
-                .parse::<u32>()
-                .map_err(|_| form_error("贷款期限须为整数月数（1–360）".into()))?,
-        };
-        // The certificate's figures come from the issuing centre, not the form.
-        let remote = [&self.remote_centre, &self.remote_certificate_no]
-            .iter()
-            .any(|f| !f.trim().is_empty())
-            .then(|| RemoteCertificate {
-                centre: self.remote_centre.trim().to_string(),
-                certificate_no: self.remote_certificate_no.trim().to_string(),
-            });
-        let commercial = [
-            &self.commercial_bank,
-            &self.commercial_amount,
-            &self.commercial_rate,
-        ]
-        .iter()
-        .any(|f| !f.trim().is_empty());
-        let commercial = if commercial {
-            let rate = match self.commercial_rate.trim() {
-                "" => return Err(form_error("请填写商业贷款利率（%）".into())),
-                text => RatePpm::parse_percent(text).map_err(|e| {
-                    DomainError::new(e.code(), format!("商业贷款利率：{}", e.message()))
-                })?,
-            };
-            Some(CommercialPart {
-                bank: self.commercial_bank.trim().to_string(),
-                amount: required_yuan(&self.commercial_amount, "商业贷款金额")?,
-                rate,
-            })
-        } else {
-            None
-        };
-        let (seller_account, repay_card) = if checking {
-            (String::new(), String::new())
-        } else {
-            (
-                card(&self.seller_account, "售房人收款账号")?,
-                card(&self.repay_card, "还款银行卡号")?,
-            )
+        self.application_fields(checking).map_err(|errors| {
+            errors
+                .joined()
+                .unwrap_or_else(|| form_error("申请表填写有误".into()))
+        })
+    }
+
+    /// The application, or every refused field with its message.
+    pub fn application_fields(&self, checking: bool) -> Result<LoanApplication, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let area = errors.take("area", area_of(&self.area));
+        let amount = errors.take("amount", self.amount_of(checking));
+        let months = errors.take("months", months_of(&self.months));
+        let commercial = errors.take("commercial_rate", self.commercial_of());
+        let seller_account = errors.take(
+            "seller_account",
+            self.card_of(checking, &self.seller_account, "售房人收款账号"),
+        );
+        let repay_card = errors.take(
+            "repay_card",
+            self.card_of(checking, &self.repay_card, "还款银行卡号"),
+        );
+        let property_kind = errors.take("property_kind", kind_of(&self.property_kind));
+        let price = errors.take("price", required_yuan(&self.price, "房价"));
+        let appraisal = errors.take("appraisal", optional_yuan(&self.appraisal, "评估价"));
+        let income = errors.take(
+            "monthly_income",
+            required_yuan(&self.monthly_income, "家庭月收入"),
+        );
+        let method = errors.take("method", method_of(&self.method));
+        let (
+            Some(area),
+            Some(amount),
+            Some(months),
+            Some(commercial),
+            Some(seller_account),
+            Some(repay_card),
+            Some(property_kind),
+            Some(price),
+            Some(appraisal),
+            Some(monthly_income),
+            Some(method),
+        ) = (
+            area,
+            amount,
+            months,
+            commercial,
+            seller_account,
+            repay_card,
+            property_kind,
+            price,
+            appraisal,
+            income,
+            method,
+        )
+        else {
+            return Err(errors);
         };
         Ok(LoanApplication {
             request_key: self.request_key.trim().to_string(),
@@ -141,30 +145,108 @@ impl LoanForm {
                 .map(|c| c.trim().to_string())
                 .filter(|c| !c.is_empty())
                 .collect(),
-            property_kind: PropertyKind::parse(self.property_kind.trim()).map_err(|_| {
-                DomainError::new(
-                    "PROPERTY_KIND_UNKNOWN",
-                    "请选择房屋类型（期房、二手房、现房）",
-                )
-            })?,
+            property_kind,
             property_address: self.property_address.trim().to_string(),
-            price: required_yuan(&self.price, "房价")?,
-            appraisal: optional_yuan(&self.appraisal, "评估价")?,
+            price,
+            appraisal,
             area_centi_m2: area,
-            monthly_income: required_yuan(&self.monthly_income, "家庭月收入")?,
+            monthly_income,
             amount,
             months,
-            method: match self.method.trim() {
-                "" => Method::Annuity,
-                method => Method::parse(method)?,
-            },
+            method,
             seller_name: self.seller_name.trim().to_string(),
             seller_account,
             repay_card,
             entrusted: self.entrusted.is_some(),
-            remote,
+            remote: self.remote_of(),
             commercial,
         })
+    }
+
+    fn amount_of(&self, checking: bool) -> Result<Fen, DomainError> {
+        let amount = optional_yuan(&self.amount, "贷款金额")?;
+        match (amount, checking) {
+            (Some(amount), _) => Ok(amount),
+            (None, true) => Ok(Fen::ZERO),
+            (None, false) => Err(DomainError::new("AMOUNT_REQUIRED", "请填写贷款金额")),
+        }
+    }
+
+    /// A card the bank will use; a 试算 needs none.
+    fn card_of(&self, checking: bool, text: &str, label: &str) -> Result<String, DomainError> {
+        if checking {
+            Ok(String::new())
+        } else {
+            card(text, label)
+        }
+    }
+
+    /// The certificate's figures come from the issuing centre, not the form.
+    fn remote_of(&self) -> Option<RemoteCertificate> {
+        [&self.remote_centre, &self.remote_certificate_no]
+            .iter()
+            .any(|f| !f.trim().is_empty())
+            .then(|| RemoteCertificate {
+                centre: self.remote_centre.trim().to_string(),
+                certificate_no: self.remote_certificate_no.trim().to_string(),
+            })
+    }
+
+    /// The commercial part of a combination loan, when any of it is filled.
+    fn commercial_of(&self) -> Result<Option<CommercialPart>, DomainError> {
+        let parts = [
+            &self.commercial_bank,
+            &self.commercial_amount,
+            &self.commercial_rate,
+        ];
+        if parts.iter().all(|f| f.trim().is_empty()) {
+            return Ok(None);
+        }
+        let rate = match self.commercial_rate.trim() {
+            "" => return Err(form_error("请填写商业贷款利率（%）".into())),
+            text => RatePpm::parse_percent(text).map_err(|e| {
+                DomainError::new(e.code(), format!("商业贷款利率：{}", e.message()))
+            })?,
+        };
+        Ok(Some(CommercialPart {
+            bank: self.commercial_bank.trim().to_string(),
+            amount: required_yuan(&self.commercial_amount, "商业贷款金额")?,
+            rate,
+        }))
+    }
+}
+
+fn area_of(text: &str) -> Result<i64, DomainError> {
+    match text.trim() {
+        "" => Ok(0),
+        text => Fen::parse(text)
+            .map(Fen::get)
+            .map_err(|_| form_error("建筑面积须为数字，最多两位小数（如 89.50）".into())),
+    }
+}
+
+fn months_of(text: &str) -> Result<u32, DomainError> {
+    match text.trim() {
+        "" => Err(form_error("请填写贷款期限（月）".into())),
+        text => text
+            .parse::<u32>()
+            .map_err(|_| form_error("贷款期限须为整数月数（1–360）".into())),
+    }
+}
+
+fn kind_of(text: &str) -> Result<PropertyKind, DomainError> {
+    PropertyKind::parse(text.trim()).map_err(|_| {
+        DomainError::new(
+            "PROPERTY_KIND_UNKNOWN",
+            "请选择房屋类型（期房、二手房、现房）",
+        )
+    })
+}
+
+fn method_of(text: &str) -> Result<Method, DomainError> {
+    match text.trim() {
+        "" => Ok(Method::Annuity),
+        method => Method::parse(method),
     }
 }
 
@@ -188,6 +270,7 @@ struct LoansPage {
     layout: Layout,
     notice: Option<String>,
     error: Option<Refusal>,
+    errors: FieldErrors,
     loans: Vec<LoanRow>,
     /// Loans naming this member as a co-borrower, waiting for their word.
     awaiting: Vec<ConsentRow>,
@@ -327,8 +410,7 @@ async fn loans_page(
     state: &WebState,
     session: &Session,
     form: LoanForm,
-    notice: Option<String>,
-    error: Option<Refusal>,
+    said: Said<Refusal>,
 ) -> Response {
     let app = &state.app;
     let Some(member_id) = session.principal.member_id else {
@@ -353,8 +435,9 @@ async fn loans_page(
         .collect();
     let page = LoansPage {
         layout: Layout::new(app, Some(session)),
-        notice,
-        error,
+        notice: said.notice,
+        error: said.error,
+        errors: said.errors,
         loans,
         awaiting,
         form,
@@ -376,7 +459,8 @@ pub async fn member_loans(
     State(state): State<WebState>,
     Extension(session): Extension<Session>,
 ) -> Response {
-    loans_page(&state, &session, LoanForm::fresh(), None, None).await
+    let form = LoanForm::fresh();
+    loans_page(&state, &session, form, Said::default()).await
 }
 
 /// 试算 (a fragment): the assessment of the form as it stands; saves nothing.
@@ -422,7 +506,11 @@ pub async fn member_loan_apply(
     let Some(member_id) = session.principal.member_id else {
         return no_member_account(app, Some(&session));
     };
-    let result = match form.application(false) {
+    let result = match form.application_fields(false) {
+        Err(errors) => {
+            let page = loans_page(&state, &session, form, Said::fields(errors)).await;
+            return crate::pages::with_status(page, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        }
         Ok(application) => {
             app.loans()
                 .apply_loan(
@@ -433,7 +521,6 @@ pub async fn member_loan_apply(
                 )
                 .await
         }
-        Err(e) => Err(e.into()),
     };
     match result {
         Ok(l) => {
@@ -444,10 +531,11 @@ pub async fn member_loan_apply(
                 l.months,
                 l.status.name_zh()
             );
-            loans_page(&state, &session, LoanForm::fresh(), Some(notice), None).await
+            let form = LoanForm::fresh();
+            loans_page(&state, &session, form, Said::notice(notice)).await
         }
         Err(AppError::Rejected(e)) => crate::pages::with_status(
-            loans_page(&state, &session, form, None, Some(Refusal::of(&e))).await,
+            loans_page(&state, &session, form, Said::error(Refusal::of(&e))).await,
             status_of(e.kind()),
         ),
         Err(e) => failure(app, Some(&session), e),
@@ -469,12 +557,12 @@ pub async fn member_loan_consent(
     match result {
         Ok(l) => {
             let notice = format!("您已确认作为贷款 {} 的共同借款人。", l.loan_id);
-            loans_page(&state, &session, LoanForm::fresh(), Some(notice), None).await
+            loans_page(&state, &session, LoanForm::fresh(), Said::notice(notice)).await
         }
         Err(AppError::Rejected(e)) => {
-            let refusal = Some(Refusal::of(&e));
+            let said = Said::error(Refusal::of(&e));
             crate::pages::with_status(
-                loans_page(&state, &session, LoanForm::fresh(), None, refusal).await,
+                loans_page(&state, &session, LoanForm::fresh(), said).await,
                 status_of(e.kind()),
             )
         }
