@@ -1085,6 +1085,21 @@ async fn an_agent_adds_staff_bills_the_month_and_pays_and_the_member_sees_it() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("校验位"), "{}", bad.body);
+    // Every field refused at once, each beside its field, the typing kept.
+    let worse = h
+        .post_form(
+            "/employer/members",
+            &agent,
+            "id_card=320502199003071231&name=&wage=8,000",
+        )
+        .await;
+    assert_eq!(worse.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(worse.body.contains("请更正以下 3 项"), "{}", worse.body);
+    for field in ["id_card", "name", "wage"] {
+        let beside = format!("id=\"{field}-error\"");
+        assert!(worse.body.contains(&beside), "{field}: {}", worse.body);
+    }
+    assert!(worse.body.contains("value=\"320502199003071231\""));
     let added = h
         .post_form(
             "/employer/members",

@@ -129,13 +129,38 @@ pub fn parse_wage(text: &str) -> DomainResult<Fen> {
 }
 
 impl MemberEnrolment {
+    /// The enrolment, or the first field's refusal.
     pub fn new(id_card: &str, name: &str, wage: &str) -> DomainResult<Self> {
-        Ok(MemberEnrolment {
-            id_card: IdCardNo::parse(id_card.trim())?,
-            name: checked_name(name, "姓名")?,
-            wage: parse_wage(wage)?,
-            rates: None,
-        })
+        Self::checked(id_card, name, wage).map_err(|mut refused| refused.swap_remove(0).1)
+    }
+
+    /// As [`MemberEnrolment::new`], but every field checked: each refusal
+    /// with its field's name (`id_card`, `name`, `wage`), for a form to show
+    /// beside its fields.
+    pub fn checked(
+        id_card: &str,
+        name: &str,
+        wage: &str,
+    ) -> Result<Self, Vec<(&'static str, DomainError)>> {
+        let id = IdCardNo::parse(id_card.trim());
+        let name = checked_name(name, "姓名");
+        let wage = parse_wage(wage);
+        match (id, name, wage) {
+            (Ok(id_card), Ok(name), Ok(wage)) => Ok(MemberEnrolment {
+                id_card,
+                name,
+                wage,
+                rates: None,
+            }),
+            (id, name, wage) => Err([
+                ("id_card", id.err()),
+                ("name", name.err()),
+                ("wage", wage.err()),
+            ]
+            .into_iter()
+            .filter_map(|(field, e)| e.map(|e| (field, e)))
+            .collect()),
+        }
     }
 }
 
@@ -199,6 +224,23 @@ mod tests {
             MemberEnrolment::new("11010519491231002X", "王芳", "8,000").map_err(|e| e.code()),
             Err("AMOUNT_FORMAT")
         );
+    }
+
+    #[test]
+    fn an_enrolment_names_every_refused_field() {
+        let refused = MemberEnrolment::checked("110105194912310021", " ", "8,000")
+            .map(|e| e.name)
+            .expect_err("refused");
+        let fields: Vec<(&str, &str)> = refused.iter().map(|(f, e)| (*f, e.code())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("id_card", "ID_CHECKSUM"),
+                ("name", "NAME_INVALID"),
+                ("wage", "AMOUNT_FORMAT")
+            ]
+        );
+        assert!(MemberEnrolment::checked("11010519491231002X", "王芳", "8000.00").is_ok());
     }
 
     #[test]

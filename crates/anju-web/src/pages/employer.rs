@@ -1,6 +1,7 @@
 //! The employer agent's pages: the roster with adding staff, the month's
 //! remittance bill and its payment, recent remittances.
 
+use super::fields::{FieldErrors, Said};
 use super::{Layout, error_page, failure, render};
 use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
@@ -45,6 +46,9 @@ struct EmployerPage {
     layout: Layout,
     notice: Option<String>,
     error: Option<String>,
+    errors: FieldErrors,
+    /// The 增员 form as typed, when it was refused.
+    add_member: AddMemberForm,
     employer_name: String,
     uscc: String,
     status: &'static str,
@@ -70,15 +74,43 @@ pub(super) async fn employer_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> Response {
-    employer_page_with(state, session, notice, error, Vec::new()).await
+    let said = Said {
+        notice,
+        error,
+        ..Said::default()
+    };
+    let shown = Shown {
+        said,
+        ..Shown::default()
+    };
+    employer_page_with(state, session, shown).await
+}
+
+/// What the page shows besides the employer's data: the last action's outcome.
+#[derive(Default)]
+pub(super) struct Shown {
+    said: Said<String>,
+    /// Rows of a roster file that were not imported.
+    import_errors: Vec<RowError>,
+    /// The 增员 form as typed, when it was refused.
+    add_member: AddMemberForm,
+}
+
+impl Shown {
+    /// A file refused row by row: the message and the rows.
+    pub(super) fn refused_rows(message: String, import_errors: Vec<RowError>) -> Shown {
+        Shown {
+            said: Said::error(message),
+            import_errors,
+            ..Shown::default()
+        }
+    }
 }
 
 pub(super) async fn employer_page_with(
     state: &WebState,
     session: &Session,
-    notice: Option<String>,
-    error: Option<String>,
-    import_errors: Vec<RowError>,
+    shown: Shown,
 ) -> Response {
     let app = &state.app;
     let Some(employer_id) = session.principal.employer_id else {
@@ -111,8 +143,10 @@ pub(super) async fn employer_page_with(
     let rate = |ppm| RatePpm::new(ppm).map_or_else(|_| "-".to_string(), |r| r.to_string());
     let page = EmployerPage {
         layout: Layout::new(app, Some(session)),
-        notice,
-        error,
+        notice: shown.said.notice,
+        error: shown.said.error,
+        errors: shown.said.errors,
+        add_member: shown.add_member,
         employer_name: employer.name.clone(),
         uscc: employer.uscc.clone(),
         status: employer.status.name_zh(),
@@ -162,7 +196,7 @@ pub(super) async fn employer_page_with(
                 wage: m.wage_fen,
             })
             .collect(),
-        import_errors,
+        import_errors: shown.import_errors,
         channels: app
             .payment_adapters()
             .iter()
@@ -205,7 +239,7 @@ pub(super) async fn outcome(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct AddMemberForm {
     id_card: String,
     name: String,
@@ -219,8 +253,19 @@ pub async fn add_member(
     Form(form): Form<AddMemberForm>,
 ) -> Response {
     let employer_id = session.principal.employer_id.unwrap_or(0);
+    let enrolment = match MemberEnrolment::checked(&form.id_card, &form.name, &form.wage) {
+        Ok(enrolment) => enrolment,
+        Err(refused) => {
+            let shown = Shown {
+                said: Said::fields(FieldErrors::of_refusals(refused)),
+                add_member: form,
+                ..Shown::default()
+            };
+            let page = employer_page_with(&state, &session, shown).await;
+            return crate::pages::with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
     let result: Result<String, AppError> = async {
-        let enrolment = MemberEnrolment::new(&form.id_card, &form.name, &form.wage)?;
         let actor = session.actor(&context);
         let added = state
             .app
@@ -384,8 +429,8 @@ pub async fn import_members(
                 "文件有 {} 处问题，未增加任何职工。请修改后重新上传，或勾选“仅导入无误的行”。",
                 report.errors.len()
             );
-            let mut page =
-                employer_page_with(&state, &session, None, Some(message), report.errors).await;
+            let shown = Shown::refused_rows(message, report.errors);
+            let mut page = employer_page_with(&state, &session, shown).await;
             page = crate::pages::with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
             page
         }
@@ -395,7 +440,12 @@ pub async fn import_members(
                 report.enrolled.len(),
                 report.errors.len()
             );
-            employer_page_with(&state, &session, Some(notice), None, report.errors).await
+            let shown = Shown {
+                said: Said::notice(notice),
+                import_errors: report.errors,
+                ..Shown::default()
+            };
+            employer_page_with(&state, &session, shown).await
         }
         Err(e) => outcome(&state, &session, Err(e)).await,
     }

@@ -2,7 +2,7 @@
 //! the yearly base filing (年度基数调整), deferral and rate-reduction
 //! applications (缓缴/降比例), and arrears with the centre's enforcement steps.
 
-use super::employer::{employer_page, employer_page_with, outcome};
+use super::employer::{Shown, employer_page, employer_page_with, outcome};
 use super::error_page;
 use crate::auth::MultipartCsrf;
 use crate::auth::Session;
@@ -367,10 +367,9 @@ pub async fn import_bases(
         }
         Ok((None, errors)) => {
             let message = format!("文件有 {} 处问题，未申报任何基数。", errors.len());
-            crate::pages::with_status(
-                employer_page_with(&state, &session, None, Some(message), errors).await,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            let shown = Shown::refused_rows(message, errors);
+            let page = employer_page_with(&state, &session, shown).await;
+            crate::pages::with_status(page, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => outcome(&state, &session, Err(e)).await,
     }
