@@ -266,7 +266,8 @@ async fn staff_need_the_second_factor() {
         .await
         .expect("sign in");
     assert_eq!(signed.principal.role, Role::Clerk);
-    // A staff account cannot sign in through the member door.
+    // A staff account cannot sign in through the member door: a staff
+    // login is no 身份证号, so the door refuses it before reading anyone.
     let member_door = Credentials::Member {
         id_card: "clerk01".into(),
         password: "anju2026pass".into(),
@@ -277,7 +278,7 @@ async fn staff_need_the_second_factor() {
         .await;
     assert_eq!(
         refused.expect_err("wrong door").code(),
-        Some("SIGNIN_FAILED")
+        Some("SIGNIN_ID_CARD_FORMAT")
     );
 }
 

@@ -115,7 +115,10 @@ impl RemittanceRun {
 }
 
 /// The domain bill from stored rows.
-fn stored_bill(record: &BillRecord, lines: &[BillLineRecord]) -> AppResult<RemittanceBill> {
+pub(crate) fn stored_bill(
+    record: &BillRecord,
+    lines: &[BillLineRecord],
+) -> AppResult<RemittanceBill> {
     Ok(RemittanceBill {
         employer_id: record.employer_id,
         period: Period::from_yyyymm(u32::try_from(record.period).unwrap_or(0))?,
@@ -147,8 +150,15 @@ pub(crate) fn bill_rows(
         i32::try_from(bill.lines.len()).unwrap_or(i32::MAX),
         created_at_us,
     );
-    let lines = bill
-        .lines
+    Ok(NewBill {
+        bill: record,
+        lines: line_rows(&bill.lines),
+    })
+}
+
+/// A bill's lines as stored, numbered from 1.
+pub(crate) fn line_rows(lines: &[BillLine]) -> Vec<BillLineRecord> {
+    lines
         .iter()
         .zip(1..)
         .map(|(l, line_no)| BillLineRecord {
@@ -158,11 +168,7 @@ pub(crate) fn bill_rows(
             employer_fen: l.employer,
             member_fen: l.member_part,
         })
-        .collect();
-    Ok(NewBill {
-        bill: record,
-        lines,
-    })
+        .collect()
 }
 
 fn billable(row: &BillableRow) -> AppResult<BillableMember> {

@@ -185,13 +185,7 @@ impl App {
         {
             return Err(DomainError::new("MEMBER_SCOPE", "只能为本人账户缴存").into());
         }
-        let member = self
-            .collection_port()
-            .member(member_id)
-            .await?
-            .ok_or_else(|| {
-                DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在"))
-            })?;
+        let member = self.member_record(member_id).await?;
         let signed = self.case_port().agreement(member_id).await?.is_some();
         if !signed || member.employer_id.is_some() || member.status != MemberStatus::Active {
             return Err(DomainError::new(

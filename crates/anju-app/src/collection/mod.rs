@@ -8,8 +8,8 @@ use crate::{App, AppResult};
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::{
-    BillLine, BillableMember, ContributionRates, EmployerRegistration, EmployerStatus,
-    MemberEnrolment, MemberStatus, RemittanceBill, check_rates,
+    BillableMember, ContributionRates, EmployerRegistration, EmployerStatus, MemberEnrolment,
+    MemberStatus, RemittanceBill, check_rates,
 };
 use anju_domain::ledger::{IdempotencyKey, MemberId};
 use anju_domain::{Date, DomainError, Period};
@@ -234,13 +234,7 @@ impl App {
     }
 
     async fn active_employer(&self, employer_id: i64) -> AppResult<EmployerRecord> {
-        let employer = self
-            .collection_port()
-            .employer(employer_id)
-            .await?
-            .ok_or_else(|| {
-                DomainError::new("EMPLOYER_NOT_FOUND", format!("单位 {employer_id} 不存在"))
-            })?;
+        let employer = self.employer_record(employer_id).await?;
         let open_for_business = [
             EmployerStatus::Active,
             EmployerStatus::Opened,
@@ -327,20 +321,7 @@ impl App {
             requested_on: today,
         };
         let receipt = adapter.collect(&request).await?;
-        let bill = RemittanceBill {
-            employer_id: record.employer_id,
-            period: Period::from_yyyymm(u32::try_from(record.period).unwrap_or(0))?,
-            due_date: record.due_date,
-            lines: lines
-                .iter()
-                .map(|l| BillLine {
-                    member: MemberId(l.member_id),
-                    base: l.base_fen,
-                    employer: l.employer_fen,
-                    member_part: l.member_fen,
-                })
-                .collect(),
-        };
+        let bill = batch::stored_bill(&record, &lines)?;
         let entry = bill.entry_as(
             record.kind == BillKind::BackPayment,
             receipt.paid_on,
@@ -576,13 +557,7 @@ impl App {
         reason: &str,
         sealed_on: Option<Date>,
     ) -> AppResult<MemberRecord> {
-        let member = self
-            .collection_port()
-            .member(member_id)
-            .await?
-            .ok_or_else(|| {
-                DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在"))
-            })?;
+        let member = self.member_record(member_id).await?;
         // A sealed account has no employer: no agent may act on it.
         check_scope(actor, member.employer_id.unwrap_or(-1))?;
         if action != MemberAction::Seal && reason.trim().is_empty() {
@@ -623,12 +598,7 @@ impl App {
                 DomainError::new("MEMBER_CHANGED", "职工账户状态已变化，请刷新后重试").into(),
             );
         }
-        self.collection_port()
-            .member(member_id)
-            .await?
-            .ok_or_else(|| {
-                DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
-            })
+        self.member_record(member_id).await
     }
 }
 

@@ -390,15 +390,6 @@ impl App {
         Ok(loan)
     }
 
-    async fn loan_member(&self, member_id: i64) -> AppResult<anju_store::MemberRecord> {
-        self.collection_port()
-            .member(member_id)
-            .await?
-            .ok_or_else(|| {
-                DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
-            })
-    }
-
     /// The borrower and each co-borrower found by ID number.
     async fn loan_parties(
         &self,
@@ -506,7 +497,7 @@ impl Loans<'_> {
         application: &LoanApplication,
         today: Date,
     ) -> AppResult<LoanAssessment> {
-        let member = self.loan_member(member_id).await?;
+        let member = self.member_record(member_id).await?;
         let parties = self.loan_parties(&member, application).await?;
         let policy = self.policy().at(today)?;
         let rules = &policy.loan_rule.value;

@@ -172,7 +172,7 @@ impl App {
     ) -> AppResult<()> {
         if request.from_hpf {
             // A court-frozen account pays nothing out, prepayment included.
-            if self.loan_member(loan.member_id).await?.status == MemberStatus::Frozen {
+            if self.member_record(loan.member_id).await?.status == MemberStatus::Frozen {
                 return Err(DomainError::new(
                     "ACCOUNT_FROZEN",
                     "公积金账户已冻结，不能用公积金提前还款",

@@ -119,15 +119,6 @@ fn rent_window_start(today: Date, months: i64) -> AppResult<Date> {
 }
 
 impl App {
-    async fn member_for_withdrawal(&self, member_id: i64) -> AppResult<MemberRecord> {
-        self.collection_port()
-            .member(member_id)
-            .await?
-            .ok_or_else(|| {
-                DomainError::new("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")).into()
-            })
-    }
-
     async fn withdrawal_facts(
         &self,
         member: &MemberRecord,
@@ -457,7 +448,7 @@ impl App {
     ) -> AppResult<WithdrawalRecord> {
         let id = record.withdrawal_id;
         // A court may have frozen the account since the application.
-        if self.member_for_withdrawal(record.member_id).await?.status == MemberStatus::Frozen {
+        if self.member_record(record.member_id).await?.status == MemberStatus::Frozen {
             return Err(DomainError::new("ACCOUNT_FROZEN", "账户已冻结，暂不能提取").into());
         }
         if let (Some(what), None) = (&record.verification, &record.verified_by) {
@@ -524,7 +515,7 @@ impl App {
         today: Date,
     ) -> AppResult<WithdrawalRecord> {
         let id = record.withdrawal_id;
-        let member_record = self.member_for_withdrawal(record.member_id).await?;
+        let member_record = self.member_record(record.member_id).await?;
         let asked = self
             .payouts()
             .pay(&PayoutRequest {
@@ -665,7 +656,7 @@ impl Withdrawals<'_> {
         request: &WithdrawalRequest,
         today: Date,
     ) -> AppResult<Assessment> {
-        let member = self.member_for_withdrawal(member_id).await?;
+        let member = self.member_record(member_id).await?;
         let policy = self.policy().at(today)?;
         let reason = policy.withdrawal_reason(&request.reason)?;
         let (facts, sources) = self

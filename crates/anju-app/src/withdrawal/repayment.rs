@@ -162,7 +162,7 @@ impl App {
             day.nothing_to_pay += 1;
             return Ok(());
         }
-        let member = self.member_for_withdrawal(agreement.member_id).await?;
+        let member = self.member_record(agreement.member_id).await?;
         let status = member.status;
         let balance = self
             .ledger()

@@ -91,17 +91,7 @@ impl App {
                 crate::clock::now_micros(),
             )
         };
-        let rows: Vec<BillLineRecord> = lines
-            .iter()
-            .zip(1..)
-            .map(|(l, line_no)| BillLineRecord {
-                line_no,
-                member_id: l.member.0,
-                base_fen: l.base,
-                employer_fen: l.employer,
-                member_fen: l.member_part,
-            })
-            .collect();
+        let rows = crate::collection::batch::line_rows(&lines);
         self.collection_port().save_bill(&record, &rows).await?;
         Ok(record)
     }

@@ -11,7 +11,7 @@ use anju_domain::collection::MemberStatus;
 use anju_domain::collection::{ContributionRates, EmployerStatus, check_rates};
 use anju_domain::ids::Uscc;
 use anju_domain::{Date, DomainError, Period};
-use anju_store::EmployerRecord;
+use anju_store::{EmployerRecord, MemberRecord};
 
 /// A 一件事 company-registration message (企业开办“一件事”): the new company's
 /// code and name, as the market-regulation platform sends them.
@@ -25,11 +25,20 @@ pub struct CompanyRegistered {
 }
 
 impl App {
-    pub(super) async fn employer_record(&self, employer_id: i64) -> AppResult<EmployerRecord> {
+    /// The employer, or `EMPLOYER_NOT_FOUND`.
+    pub(crate) async fn employer_record(&self, employer_id: i64) -> AppResult<EmployerRecord> {
         self.collection_port()
             .employer(employer_id)
             .await?
             .ok_or_else(|| not_found("EMPLOYER_NOT_FOUND", format!("单位 {employer_id} 不存在")))
+    }
+
+    /// The member's account, or `MEMBER_NOT_FOUND`.
+    pub(crate) async fn member_record(&self, member_id: i64) -> AppResult<MemberRecord> {
+        self.collection_port()
+            .member(member_id)
+            .await?
+            .ok_or_else(|| not_found("MEMBER_NOT_FOUND", format!("个人账户 {member_id} 不存在")))
     }
 
     async fn move_employer(
