@@ -196,13 +196,18 @@
     if (event.target.open) drawAll(event.target);
   }, true);
 
-  // A link to a folded section (the page's contents) opens it.
-  function openLinked() {
-    var target = location.hash && document.getElementById(location.hash.slice(1));
+  // A link to a folded section (the page's contents) opens it, also when
+  // the address already names it (the section was closed by hand since).
+  function openSection(hash) {
+    var target = hash && document.getElementById(hash.slice(1));
     if (target && target.tagName === 'DETAILS') target.open = true;
   }
-  window.addEventListener('hashchange', openLinked);
-  openLinked();
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="#"]');
+    if (link) openSection(link.getAttribute('href'));
+  });
+  window.addEventListener('hashchange', function () { openSection(location.hash); });
+  openSection(location.hash);
 
   window.addEventListener('resize', function () {
     for (var i = 0; i < charts.length; i++) charts[i].resize();

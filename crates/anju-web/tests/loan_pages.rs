@@ -669,4 +669,25 @@ async fn a_remote_borrower_opens_a_loan_only_account_and_signs_in() {
     let her = h.sign_in(holder, Role::Member).await;
     let loans = h.get("/member/loans", &her).await;
     assert_eq!(loans.status, StatusCode::OK, "{}", loans.body);
+    // Later she contributes here as a flexible worker: her sign-in stays, so
+    // the form's password is not checked (nor used).
+    let flexible = [
+        ("id_card", holder),
+        ("name", "周敏"),
+        ("mobile", "13912345678"),
+        ("monthly", "1000.00"),
+        ("password", "x"),
+        ("agree", "1"),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{k}={}", enc(v)))
+    .collect::<Vec<_>>()
+    .join("&");
+    let joined = h.post_form("/flexible", &nobody, &flexible).await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    let member = h.app.collection().member_by_id_card(holder).await;
+    assert_eq!(
+        member.expect("read").expect("member").status.name_zh(),
+        "正常"
+    );
 }

@@ -195,15 +195,23 @@ pub struct Plausible {
 impl Plausible {
     /// False when `value` lies outside the bounds.
     pub fn admits(&self, value: &KpiValue) -> bool {
-        let above_min = self
-            .min
-            .as_ref()
-            .is_none_or(|m| order(value, m).is_none_or(|o| o.is_ge()));
-        let below_max = self
-            .max
-            .as_ref()
-            .is_none_or(|m| order(value, m).is_none_or(|o| o.is_le()));
-        above_min && below_max
+        self.bound_crossed(value).is_none()
+    }
+
+    /// The bound `value` crosses: `"min"` below it, `"max"` above it.
+    fn bound_crossed(&self, value: &KpiValue) -> Option<&'static str> {
+        let crosses = |bound: &Option<KpiValue>, side: Ordering| {
+            bound
+                .as_ref()
+                .is_some_and(|b| order(value, b) == Some(side))
+        };
+        if crosses(&self.min, Ordering::Less) {
+            Some("min")
+        } else if crosses(&self.max, Ordering::Greater) {
+            Some("max")
+        } else {
+            None
+        }
     }
 
     /// "0%–100%" in the KPI's unit, for the data-error note.
@@ -246,8 +254,10 @@ impl KpiDef {
         let ppm = Ratio::new(i128::from(self.tolerance_ppm), PPM);
         let share = ppm.map(|r| plain(r.percent_text(2))).unwrap_or_default();
         match self.unit {
-            KpiUnit::Percent | KpiUnit::Permille => {
-                format!("±{}个百分点", share.trim_end_matches('%'))
+            KpiUnit::Percent => format!("±{}个百分点", share.trim_end_matches('%')),
+            KpiUnit::Permille => {
+                let points = ppm.map(|r| plain(r.permille_text(3))).unwrap_or_default();
+                format!("±{}个千分点", points.trim_end_matches('‰'))
             }
             _ => format!("±{share}"),
         }
@@ -684,9 +694,7 @@ fn check_kpi(r: &Keys<'_>, k: &KpiDef) -> DomainResult<()> {
         Comparison::About if k.tolerance_ppm <= 0 => {
             Err(r.error("tolerance_ppm", "约等于比较须给出正的 tolerance_ppm"))
         }
-        _ if !k.plausible.admits(&k.target) => {
-            Err(r.error("max", "规划目标不在 min 至 max 的范围内"))
-        }
+        _ if let Some((key, message)) = implausible_plan(k) => Err(r.error(key, &message)),
         _ if !source_fits(&k.source, k.unit) => {
             Err(r.error("formula", &format!("计算结果与单位 {} 不符", k.unit.code())))
         }
@@ -698,6 +706,27 @@ fn check_kpi(r: &Keys<'_>, k: &KpiDef) -> DomainResult<()> {
         }
         _ => Ok(()),
     }
+}
+
+/// A plan figure outside the KPI's own bounds (or bounds the wrong way
+/// round): the key to name and why.
+fn implausible_plan(k: &KpiDef) -> Option<(&'static str, String)> {
+    let p = &k.plausible;
+    if let (Some(min), Some(max)) = (&p.min, &p.max)
+        && order(min, max) == Some(Ordering::Greater)
+    {
+        return Some(("min", "min 不能大于 max".to_string()));
+    }
+    let target = k.target_input.is_none().then_some(&k.target);
+    let figures = target
+        .into_iter()
+        .chain(k.target_high.as_ref())
+        .chain(k.path.values());
+    figures.into_iter().find_map(|v| {
+        let key = p.bound_crossed(v)?;
+        let shown = plain(v.text(k.unit));
+        Some((key, format!("规划值 {shown} 不在 min 至 max 的范围内")))
+    })
 }
 
 /// Whether the source yields a value of the unit's kind: counts and money

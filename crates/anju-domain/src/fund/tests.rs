@@ -835,6 +835,17 @@ fn a_malformed_catalogue_names_the_kpi_and_key() {
         "max = \"70\"\ncomparison = \"at_least\"\ntarget = \"75\"",
     );
     assert!(m.contains("K01 的 max") && m.contains("范围"), "{m}");
+    let m = catalogue_error(
+        "min = \"0\"\nmax = \"100\"\ncomparison = \"at_least\"\ntarget = \"75\"",
+        "min = \"90\"\nmax = \"80\"\ncomparison = \"at_least\"\ntarget = \"75\"",
+    );
+    assert!(
+        m.contains("K01 的 min") && m.contains("min 不能大于 max"),
+        "{m}"
+    );
+    // A path year below the floor is named too.
+    let m = catalogue_error("\"2021\" = \"73.8\"", "\"2021\" = \"-1\"");
+    assert!(m.contains("K01 的 min") && m.contains("-1%"), "{m}");
     let m = catalogue_error("last_year = 2025", "last_year = \"2025\"");
     assert!(m.contains("last_year"), "{m}");
 }

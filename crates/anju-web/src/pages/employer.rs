@@ -278,7 +278,19 @@ pub async fn add_member(
         ))
     }
     .await;
-    outcome(&state, &session, result).await
+    match result {
+        // Refused (a duplicate, a closed account …): the form keeps what was typed.
+        Err(AppError::Rejected(d)) => {
+            let shown = Shown {
+                said: Said::error(d.message().to_string()),
+                add_member: form,
+                ..Shown::default()
+            };
+            let page = employer_page_with(&state, &session, shown).await;
+            crate::pages::with_status(page, status_of(d.kind()))
+        }
+        other => outcome(&state, &session, other).await,
+    }
 }
 
 #[derive(Deserialize)]

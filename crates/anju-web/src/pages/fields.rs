@@ -54,6 +54,11 @@ impl FieldErrors {
             .map(|e| e.error.message())
     }
 
+    /// Drops `field`'s refusal (a check that turns out not to apply).
+    pub fn forget(&mut self, field: &str) {
+        self.0.retain(|e| e.field != field);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

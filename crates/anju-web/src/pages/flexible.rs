@@ -101,6 +101,17 @@ fn flexible_errors(state: &WebState, form: &SignupForm) -> FieldErrors {
     errors
 }
 
+/// Whether this 身份证号 already has a sign-in (then the form's password is
+/// not used).
+async fn has_signin(state: &WebState, id_card: &str) -> bool {
+    let Ok(id) = IdCardNo::parse(id_card.trim()) else {
+        return false;
+    };
+    let collection = state.app.collection();
+    let new_signin = collection.check_signup_password(&id, "", state.today());
+    matches!(new_signin.await, Ok(false))
+}
+
 /// Signs the agreement, opens (or continues) the account and sets the
 /// sign-in password; limited like registration since it probes ID numbers.
 pub async fn signup_submit(
@@ -117,7 +128,11 @@ pub async fn signup_submit(
         let page = signup_page(app, message, FieldErrors::default(), Some(&form));
         return crate::pages::with_status(page, StatusCode::TOO_MANY_REQUESTS);
     }
-    let errors = flexible_errors(&state, &form);
+    let mut errors = flexible_errors(&state, &form);
+    if errors.of("password").is_some() && has_signin(&state, &form.person.id_card).await {
+        // The existing sign-in stays: its password is not asked for again.
+        errors.forget("password");
+    }
     if !errors.is_empty() {
         let page = signup_page(app, None, errors, Some(&form));
         return crate::pages::with_status(page, StatusCode::UNPROCESSABLE_ENTITY);

@@ -152,7 +152,7 @@ impl CalcForm {
 /// 1 to the policy's longest term, in whole months.
 fn term_months(text: &str, max_months: i64) -> DomainResult<u32> {
     let refused = || {
-        let message = format!("贷款期限请填写 1 至 {max_months} 之间的整数月数，如 360");
+        let message = format!("贷款期限请填写 1 至 {max_months} 之间的整数月数，如 {max_months}");
         DomainError::new("LOAN_TERM_INVALID", message)
     };
     let months: u32 = text.parse().map_err(|_| refused())?;

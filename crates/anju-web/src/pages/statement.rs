@@ -301,7 +301,7 @@ pub async fn member_statement_pdf(
                 l.amount.to_yuan_string(),
                 l.balance.to_yuan_string(),
                 l.days.map(|d| d.to_string()).unwrap_or_default(),
-                l.product_fen_days.map(yuan_days_text).unwrap_or_default(),
+                product_yuan_days(l.product_fen_days),
             ]
         })
         .collect();

@@ -63,7 +63,10 @@ impl WithdrawalForm {
     /// The request, or every refused field with its message.
     pub fn request_fields(&self) -> Result<WithdrawalRequest, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let amount = errors.take("amount", optional(&self.amount, Fen::parse));
+        let amount = errors.take(
+            "amount",
+            optional(&self.amount, labelled("提取金额", Fen::parse)),
+        );
         let months = errors.take(
             "months",
             optional(&self.months, |t| whole(t, "月数须为 1 至 12 的整数")),
@@ -76,7 +79,7 @@ impl WithdrawalForm {
             errors.take("evidence_date", optional(&self.evidence_date, Date::parse));
         let evidence_amount = errors.take(
             "evidence_amount",
-            optional(&self.evidence_amount, Fen::parse),
+            optional(&self.evidence_amount, labelled("所证明的费用", Fen::parse)),
         );
         let (
             Some(amount),
@@ -105,6 +108,17 @@ fn optional<T>(text: &str, parse: impl Fn(&str) -> DomainResult<T>) -> DomainRes
     match text.trim() {
         "" => Ok(None),
         text => parse(text).map(Some),
+    }
+}
+
+/// A parser whose refusal names its field (“提取金额：…”), so a joined
+/// line still says which field is wrong.
+fn labelled<T>(
+    label: &'static str,
+    parse: impl Fn(&str) -> DomainResult<T>,
+) -> impl Fn(&str) -> DomainResult<T> {
+    move |text| {
+        parse(text).map_err(|e| DomainError::new(e.code(), format!("{label}：{}", e.message())))
     }
 }
 

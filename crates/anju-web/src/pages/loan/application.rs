@@ -92,7 +92,23 @@ impl LoanForm {
         let area = errors.take("area", area_of(&self.area));
         let amount = errors.take("amount", self.amount_of(checking));
         let months = errors.take("months", months_of(&self.months));
-        let commercial = errors.take("commercial_rate", self.commercial_of());
+        // 组合贷款: its amount and rate are checked when any of it is filled.
+        let commercial = if self.has_commercial() {
+            let amount = errors.take(
+                "commercial_amount",
+                required_yuan(&self.commercial_amount, "商业贷款金额"),
+            );
+            let rate = errors.take("commercial_rate", self.commercial_rate_of());
+            amount.zip(rate).map(|(amount, rate)| {
+                Some(CommercialPart {
+                    bank: self.commercial_bank.trim().to_string(),
+                    amount,
+                    rate,
+                })
+            })
+        } else {
+            Some(None)
+        };
         let seller_account = errors.take(
             "seller_account",
             self.card_of(checking, &self.seller_account, "售房人收款账号"),
@@ -192,27 +208,23 @@ impl LoanForm {
             })
     }
 
-    /// The commercial part of a combination loan, when any of it is filled.
-    fn commercial_of(&self) -> Result<Option<CommercialPart>, DomainError> {
-        let parts = [
+    /// Whether any of the commercial part (组合贷款) is filled in.
+    fn has_commercial(&self) -> bool {
+        [
             &self.commercial_bank,
             &self.commercial_amount,
             &self.commercial_rate,
-        ];
-        if parts.iter().all(|f| f.trim().is_empty()) {
-            return Ok(None);
+        ]
+        .iter()
+        .any(|f| !f.trim().is_empty())
+    }
+
+    fn commercial_rate_of(&self) -> Result<RatePpm, DomainError> {
+        match self.commercial_rate.trim() {
+            "" => Err(form_error("请填写商业贷款利率（%）".into())),
+            text => RatePpm::parse_percent(text)
+                .map_err(|e| DomainError::new(e.code(), format!("商业贷款利率：{}", e.message()))),
         }
-        let rate = match self.commercial_rate.trim() {
-            "" => return Err(form_error("请填写商业贷款利率（%）".into())),
-            text => RatePpm::parse_percent(text).map_err(|e| {
-                DomainError::new(e.code(), format!("商业贷款利率：{}", e.message()))
-            })?,
-        };
-        Ok(Some(CommercialPart {
-            bank: self.commercial_bank.trim().to_string(),
-            amount: required_yuan(&self.commercial_amount, "商业贷款金额")?,
-            rate,
-        }))
     }
 }
 
