@@ -18,6 +18,8 @@ pub mod loan;
 pub mod money;
 pub mod policy;
 pub mod rate;
+#[cfg(test)]
+mod test_support;
 pub mod withdrawal;
 
 pub use calendar::{Date, InterestYear, Period};

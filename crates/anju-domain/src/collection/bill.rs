@@ -138,20 +138,12 @@ impl RemittanceBill {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::parse_policy;
+
     use crate::rate::RatePpm;
     use proptest::prelude::*;
 
     fn rules() -> ContributionRules {
-        let set = parse_policy(
-            "suzhou.toml",
-            include_str!("../../../../policy/suzhou.toml"),
-        )
-        .expect("policy");
-        set.at(Date::parse("2026-11-01").expect("date"))
-            .expect("in force")
-            .contribution
-            .value
+        crate::test_support::contribution_rules("2026-11-01")
     }
 
     fn rates(p: &str) -> ContributionRates {

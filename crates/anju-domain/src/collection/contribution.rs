@@ -72,20 +72,9 @@ fn side(base: Fen, rate: RatePpm, rounding: Rounding) -> DomainResult<Fen> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Date;
-    use crate::policy::parse_policy;
 
     fn rules(rounding: Rounding) -> ContributionRules {
-        let set = parse_policy(
-            "suzhou.toml",
-            include_str!("../../../../policy/suzhou.toml"),
-        )
-        .expect("policy");
-        let mut rules = set
-            .at(Date::parse("2025-07-01").expect("date"))
-            .expect("in force")
-            .contribution
-            .value;
+        let mut rules = crate::test_support::contribution_rules("2025-07-01");
         rules.rounding = rounding;
         rules
     }

@@ -386,19 +386,9 @@ fn row_rates(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Date;
-    use crate::policy::parse_policy;
 
     fn rules() -> ContributionRules {
-        let set = parse_policy(
-            "suzhou.toml",
-            include_str!("../../../../policy/suzhou.toml"),
-        )
-        .expect("policy");
-        set.at(Date::parse("2026-11-01").expect("date"))
-            .expect("in force")
-            .contribution
-            .value
+        crate::test_support::contribution_rules("2026-11-01")
     }
 
     /// The bad file: a wrong ID checksum in row 7, a rate outside the

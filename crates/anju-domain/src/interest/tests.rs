@@ -1,5 +1,4 @@
 use super::*;
-use crate::policy::parse_policy;
 use proptest::prelude::*;
 
 fn d(text: &str) -> Date {
@@ -146,11 +145,7 @@ fn a_rate_change_inside_the_year_splits_every_line() {
 
 #[test]
 fn the_policy_gives_the_spans_in_force_over_the_year() {
-    let set = parse_policy(
-        "suzhou.toml",
-        include_str!("../../../../policy/suzhou.toml"),
-    )
-    .expect("policy");
+    let set = crate::test_support::suzhou();
     let spans = rate_spans(&set.deposit_interest, InterestYear::ending(2026)).expect("spans");
     assert_eq!(spans.len(), 1, "no change inside 2025-07-01 … 2026-06-30");
     assert_eq!(spans[0].current_year, rate("1.5"));

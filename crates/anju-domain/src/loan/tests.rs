@@ -379,18 +379,7 @@ fn borrower(loans_ever: i64, outstanding: i64, elsewhere: &[&str]) -> BorrowerFa
 
 #[test]
 fn first_home_terms_come_from_the_loan_records_not_a_declaration() {
-    let set = crate::policy::parse_policy(
-        "suzhou.toml",
-        include_str!("../../../../policy/suzhou.toml"),
-    )
-    .expect("policy");
-    let rules = |day: &str| {
-        set.at(Date::parse(day).expect("date"))
-            .expect("in force")
-            .loan_rule
-            .value
-            .clone()
-    };
+    let rules = |day: &str| crate::test_support::in_force(day).loan_rule.value;
     let (before, after) = (rules("2026-05-09"), rules("2026-05-10"));
     // A previous loan here, settled: second-home terms before the 2026
     // rule, first-home terms after it (no balance anywhere).

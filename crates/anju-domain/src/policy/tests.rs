@@ -1,6 +1,6 @@
 use super::*;
 
-const SUZHOU: &str = include_str!("../../../../policy/suzhou.toml");
+use crate::test_support::SUZHOU;
 
 fn suzhou() -> PolicySet {
     parse_policy("policy/suzhou.toml", SUZHOU).expect("the shipped policy loads")

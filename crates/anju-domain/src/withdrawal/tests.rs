@@ -1,7 +1,5 @@
 use super::*;
-use crate::policy::{PolicySet, parse_policy};
-
-const SUZHOU: &str = include_str!("../../../../policy/suzhou.toml");
+use crate::policy::PolicySet;
 
 fn d(text: &str) -> Date {
     Date::parse(text).expect("date")
@@ -12,7 +10,7 @@ fn yuan(text: &str) -> Fen {
 }
 
 fn policy() -> PolicySet {
-    parse_policy("suzhou.toml", SUZHOU).expect("policy")
+    crate::test_support::suzhou()
 }
 
 /// A member in good standing with ¥20,000.00, born 1990, male.

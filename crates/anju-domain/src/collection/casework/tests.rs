@@ -1,17 +1,7 @@
 use super::*;
-use crate::policy::parse_policy;
 
 fn rules_on(day: &str) -> ContributionRules {
-    let set = parse_policy(
-        "suzhou.toml",
-        include_str!("../../../../../policy/suzhou.toml"),
-    )
-    .expect("policy");
-    set.contribution
-        .at(Date::parse(day).expect("date"))
-        .expect("rules")
-        .value
-        .clone()
+    crate::test_support::contribution_rules(day)
 }
 
 fn rates(percent: &str) -> ContributionRates {
