@@ -1399,6 +1399,38 @@ async fn casework_through_the_pages_and_the_registration_messages() {
         )
         .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Month, wage and reason all wrong: each named beside its field, the
+    // typing kept and the member still chosen.
+    let all_wrong = h
+        .post_form(
+            "/employer/back-payments",
+            &agent,
+            &format!(
+                "period=2026-9&member_id={}&wage=9,500&reason=",
+                member.member_id
+            ),
+        )
+        .await;
+    assert_eq!(all_wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        all_wrong.body.contains("请更正以下 3 项"),
+        "{}",
+        all_wrong.body
+    );
+    for field in ["bp-period", "bp-wage", "bp-reason"] {
+        let beside = format!("id=\"{field}-error\"");
+        assert!(
+            all_wrong.body.contains(&beside),
+            "{field}: {}",
+            all_wrong.body
+        );
+    }
+    let chosen = format!("<option value=\"{}\" selected>", member.member_id);
+    assert!(
+        all_wrong.body.contains("value=\"9,500\"") && all_wrong.body.contains(&chosen),
+        "{}",
+        all_wrong.body
+    );
     let home = h.get("/employer", &agent).await;
     let title = home
         .body

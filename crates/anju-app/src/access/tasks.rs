@@ -13,8 +13,6 @@ use anju_store::TaskDecision;
 
 /// Pending tasks looked through for a duplicate request.
 const PENDING_SCAN: u32 = 5_000;
-/// Longest reason a person may give.
-const MAX_REASON_CHARS: usize = 200;
 
 /// A task before it is saved: what to do, to what, and why.
 pub(crate) struct TaskDraft {
@@ -39,11 +37,7 @@ pub(crate) fn acting(actor: &Actor) -> AppResult<&Principal> {
 }
 
 pub(crate) fn checked_reason(reason: &str) -> AppResult<String> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-        return Err(DomainError::new("REASON_REQUIRED", "请填写理由（200字以内）").into());
-    }
-    Ok(reason.to_string())
+    Ok(anju_domain::access::checked_reason(reason)?)
 }
 
 impl App {

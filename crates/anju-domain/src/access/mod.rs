@@ -15,3 +15,18 @@ pub use signin::{
     LoginState, SecurityRules, SignupFields, check_password_strength, check_signup_fields,
 };
 pub use totp::{base32_decode, base32_encode, totp_code, totp_matches};
+
+/// The longest reason a person may give (冲正、补缴、冻结 …).
+const MAX_REASON_CHARS: usize = 200;
+
+/// A reason given for a command: present and at most 200 characters, trimmed.
+pub fn checked_reason(reason: &str) -> crate::DomainResult<String> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+        return Err(crate::DomainError::new(
+            "REASON_REQUIRED",
+            "请填写理由（200字以内）",
+        ));
+    }
+    Ok(reason.to_string())
+}

@@ -1,6 +1,7 @@
 //! The employer agent's pages: the roster with adding staff, the month's
 //! remittance bill and its payment, recent remittances.
 
+use super::employer_cases::BackPayForm;
 use super::fields::{FieldErrors, Said};
 use super::{Layout, error_page, failure, render};
 use crate::auth::{MultipartCsrf, Session};
@@ -49,6 +50,7 @@ struct EmployerPage {
     errors: FieldErrors,
     /// The 增员 form as typed, when it was refused.
     add_member: AddMemberForm,
+    back_payment: BackPayForm,
     employer_name: String,
     uscc: String,
     status: &'static str,
@@ -89,11 +91,13 @@ pub(super) async fn employer_page(
 /// What the page shows besides the employer's data: the last action's outcome.
 #[derive(Default)]
 pub(super) struct Shown {
-    said: Said<String>,
+    pub(super) said: Said<String>,
     /// Rows of a roster file that were not imported.
-    import_errors: Vec<RowError>,
+    pub(super) import_errors: Vec<RowError>,
     /// The 增员 form as typed, when it was refused.
-    add_member: AddMemberForm,
+    pub(super) add_member: AddMemberForm,
+    /// The 补缴 form as typed, when it was refused.
+    pub(super) back_payment: BackPayForm,
 }
 
 impl Shown {
@@ -147,6 +151,7 @@ pub(super) async fn employer_page_with(
         error: shown.said.error,
         errors: shown.said.errors,
         add_member: shown.add_member,
+        back_payment: shown.back_payment,
         employer_name: employer.name.clone(),
         uscc: employer.uscc.clone(),
         status: employer.status.name_zh(),

@@ -4,14 +4,17 @@
 
 use super::employer::{Shown, employer_page, employer_page_with, outcome};
 use super::error_page;
+use super::fields::{FieldErrors, Said};
 use crate::auth::MultipartCsrf;
 use crate::auth::Session;
 use crate::context::RequestContext;
+use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::collection::{
     BillLineRecord, BillRecord, EmployerRecord, MemberRecord, NewBase, ReliefRecord,
 };
 use anju_app::{App, AppError, AppResult};
+use anju_domain::access::checked_reason;
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::ReliefStatus;
@@ -184,12 +187,26 @@ fn employer_of(session: &Session) -> i64 {
     session.principal.employer_id.unwrap_or(0)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct BackPayForm {
-    period: String,
-    member_id: i64,
-    wage: String,
-    reason: String,
+    pub period: String,
+    pub member_id: i64,
+    pub wage: String,
+    pub reason: String,
+}
+
+impl BackPayForm {
+    /// The month, the wage and the reason, every field checked.
+    fn checked(&self) -> Result<(Period, Fen, String), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let period = errors.take("bp-period", Period::parse(self.period.trim()));
+        let wage = errors.take("bp-wage", parse_wage(&self.wage));
+        let reason = errors.take("bp-reason", checked_reason(&self.reason));
+        match (period, wage, reason) {
+            (Some(period), Some(wage), Some(reason)) => Ok((period, wage, reason)),
+            _ => Err(errors),
+        }
+    }
 }
 
 /// 补缴: one member's missed month or low base, with the reason.
@@ -199,11 +216,18 @@ pub async fn back_payment(
     Extension(session): Extension<Session>,
     Form(form): Form<BackPayForm>,
 ) -> Response {
+    let (period, wage, reason) = match form.checked() {
+        Ok(checked) => checked,
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            let said = Said::fields(errors);
+            return back_payment_refused(&state, &session, said, form, status).await;
+        }
+    };
     let result: Result<String, AppError> = async {
-        let period = Period::parse(form.period.trim())?;
         let request = BackPayRequest {
             member: MemberId(form.member_id),
-            wage: parse_wage(&form.wage)?,
+            wage,
             rates: None,
         };
         let bill = state
@@ -213,7 +237,7 @@ pub async fn back_payment(
                 &session.actor(&context),
                 employer_of(&session),
                 period,
-                &form.reason,
+                &reason,
                 &[request],
                 state.today(),
             )
@@ -224,7 +248,30 @@ pub async fn back_payment(
         ))
     }
     .await;
-    outcome(&state, &session, result).await
+    match result {
+        Err(AppError::Rejected(d)) => {
+            let said = Said::error(d.message().to_string());
+            back_payment_refused(&state, &session, said, form, status_of(d.kind())).await
+        }
+        other => outcome(&state, &session, other).await,
+    }
+}
+
+/// The page again at `status` with the 补缴 form as typed and what was refused.
+async fn back_payment_refused(
+    state: &WebState,
+    session: &Session,
+    said: Said<String>,
+    form: BackPayForm,
+    status: StatusCode,
+) -> Response {
+    let shown = Shown {
+        said,
+        back_payment: form,
+        ..Shown::default()
+    };
+    let page = employer_page_with(state, session, shown).await;
+    crate::pages::with_status(page, status)
 }
 
 /// 年度基数调整: the form posts `wage_<member id>` for every listed member.
