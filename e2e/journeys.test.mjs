@@ -663,6 +663,11 @@ test('at phone width the member, employer and staff pages do not scroll sideways
     assert.ok(amount && amount.x + amount.width <= 390, `the amount is on screen: ${JSON.stringify(amount)}`);
     await page.goto(`${base}/member/interest`);
     await assertFitsThePhone(page, 'member-statement');
+    // The interest lines are cards on a phone: nothing scrolls inside them.
+    const line = page.locator('table.cards tbody tr').first();
+    const box = await line.boundingBox();
+    assert.ok(box && box.x + box.width <= 390, `a line fits the screen: ${JSON.stringify(box)}`);
+    assert.equal(await page.locator('table.cards').evaluate((t) => t.scrollWidth <= t.clientWidth + 1), true);
     // A negative price and "1e3" months: both named, each beside its field.
     await page.goto(`${base}/loan/calculator?calc=1&price=-5&balances=100000&income=20000&months=1e3`);
     assert.equal(await page.locator('#form-errors li').count(), 2, 'both refusals in the summary');
