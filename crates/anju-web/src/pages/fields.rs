@@ -83,6 +83,16 @@ pub struct SignupInput {
 }
 
 impl SignupInput {
+    /// The fields to show again on a refused form: never the password.
+    pub fn without_password(&self) -> SignupInput {
+        SignupInput {
+            password: String::new(),
+            id_card: self.id_card.clone(),
+            name: self.name.clone(),
+            mobile: self.mobile.clone(),
+        }
+    }
+
     /// The four checked together under the security rules in force.
     pub fn errors(&self, state: &crate::state::WebState) -> FieldErrors {
         let Ok(rules) = state.app.policy().security.at(state.today()) else {

@@ -30,9 +30,7 @@ struct SignupPage {
     notice: Option<String>,
     agreement: &'static str,
     minimum: String,
-    id_card: String,
-    name: String,
-    mobile: String,
+    person: SignupInput,
     monthly: String,
 }
 
@@ -53,9 +51,9 @@ fn signup_page(
         notice: None,
         agreement: AGREEMENT_VERSION,
         minimum,
-        id_card: form.map(|f| f.person.id_card.clone()).unwrap_or_default(),
-        name: form.map(|f| f.person.name.clone()).unwrap_or_default(),
-        mobile: form.map(|f| f.person.mobile.clone()).unwrap_or_default(),
+        person: form
+            .map(|f| f.person.without_password())
+            .unwrap_or_default(),
         monthly: form.map(|f| f.monthly.clone()).unwrap_or_default(),
     };
     render(app, None, page.render())

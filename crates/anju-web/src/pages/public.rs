@@ -332,9 +332,7 @@ struct RegisterPage {
     layout: Layout,
     error: Option<String>,
     errors: FieldErrors,
-    id_card: String,
-    name: String,
-    mobile: String,
+    person: RegisterForm,
 }
 
 pub async fn register_form(State(state): State<WebState>) -> Response {
@@ -342,9 +340,7 @@ pub async fn register_form(State(state): State<WebState>) -> Response {
         layout: Layout::new(&state.app, None),
         error: None,
         errors: FieldErrors::default(),
-        id_card: String::new(),
-        name: String::new(),
-        mobile: String::new(),
+        person: RegisterForm::default(),
     };
     render(&state.app, None, page.render())
 }
@@ -360,9 +356,7 @@ pub async fn register_submit(
             layout: Layout::new(&state.app, None),
             error: message,
             errors,
-            id_card: form.id_card.clone(),
-            name: form.name.clone(),
-            mobile: form.mobile.clone(),
+            person: form.without_password(),
         };
         crate::pages::with_status(render(&state.app, None, page.render()), status)
     };

@@ -460,7 +460,15 @@ pub async fn member_withdrawal_apply(
     let (csrf, form, documents) = match read_application(multipart).await {
         Ok(read) => read,
         Err(message) => {
-            return refused(&state, &session, WithdrawalForm::default(), message).await;
+            let said = Said::error(message);
+            return refused(
+                &state,
+                &session,
+                WithdrawalForm::default(),
+                said,
+                status_of(ErrorKind::Invalid),
+            )
+            .await;
         }
     };
     if !expected.matches(&csrf) {
@@ -478,7 +486,14 @@ pub async fn member_withdrawal_apply(
         (request, card) => {
             let mut errors = request.err().unwrap_or_default();
             errors.take("bank_card", card);
-            return refused_fields(&state, &session, form, errors).await;
+            return refused(
+                &state,
+                &session,
+                form,
+                Said::fields(errors),
+                status_of(ErrorKind::Invalid),
+            )
+            .await;
         }
     };
     let application = WithdrawalApplication {
@@ -517,25 +532,16 @@ pub async fn member_withdrawal_apply(
     }
 }
 
+/// The page again, at `status`, with what was refused and the form as typed.
 async fn refused(
     state: &WebState,
     session: &Session,
     form: WithdrawalForm,
-    message: String,
+    said: Said<String>,
+    status: StatusCode,
 ) -> Response {
-    let page = withdrawal_page(state, session, form, Said::error(message));
-    crate::pages::with_status(page.await, status_of(ErrorKind::Invalid))
-}
-
-/// The page again with each refused field named beside it.
-async fn refused_fields(
-    state: &WebState,
-    session: &Session,
-    form: WithdrawalForm,
-    errors: FieldErrors,
-) -> Response {
-    let page = withdrawal_page(state, session, form, Said::fields(errors));
-    crate::pages::with_status(page.await, status_of(ErrorKind::Invalid))
+    let page = withdrawal_page(state, session, form, said);
+    crate::pages::with_status(page.await, status)
 }
 
 /// The page again after a refusal of the use case, at the refusal's status.
@@ -545,9 +551,8 @@ async fn refused_by(
     form: WithdrawalForm,
     error: &DomainError,
 ) -> Response {
-    let message = error.message().to_string();
-    let page = withdrawal_page(state, session, form, Said::error(message));
-    crate::pages::with_status(page.await, status_of(error.kind()))
+    let said = Said::error(error.message().to_string());
+    refused(state, session, form, said, status_of(error.kind())).await
 }
 
 /// 提取规则: the reasons in force today and their rules (public).
@@ -617,7 +622,11 @@ pub async fn member_repayment_sign(
     })();
     let terms = match terms {
         Ok(terms) => terms,
-        Err(message) => return refused(&state, &session, WithdrawalForm::default(), message).await,
+        Err(message) => {
+            let said = Said::error(message);
+            let form = WithdrawalForm::default();
+            return refused(&state, &session, form, said, status_of(ErrorKind::Invalid)).await;
+        }
     };
     let result = app
         .withdrawals()

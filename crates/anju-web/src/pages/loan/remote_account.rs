@@ -33,6 +33,8 @@ struct RemoteAccountPage<'a> {
     layout: Layout,
     error: Option<String>,
     errors: FieldErrors,
+    /// Who signs up (the shared sign-up fields).
+    person: &'a SignupInput,
     form: &'a RemoteAccountForm,
 }
 
@@ -46,6 +48,7 @@ fn page(
         layout: Layout::new(&state.app, None),
         error,
         errors,
+        person: &form.person,
         form,
     };
     render(&state.app, None, page.render())
