@@ -16,7 +16,7 @@ use anju_domain::ids::IdCardNo;
 use anju_domain::loan::LoanStatus;
 use anju_domain::{Date, Fen, Period};
 use axum::http::StatusCode;
-use common::{Web, enc, today};
+use common::{Web, form_body, today};
 
 const BORROWER: &str = "320502199003071230";
 const OTHER: &str = "320502199205101223";
@@ -65,7 +65,7 @@ async fn harness() -> Web {
 
 /// The application form as the browser sends it (amounts in yuan).
 fn application(key: &str, amount: &str, repay_card: &str) -> String {
-    [
+    form_body(&[
         ("request_key", key),
         ("property_kind", "second_hand"),
         ("property_address", "苏州市姑苏区示范路1号101室"),
@@ -78,11 +78,7 @@ fn application(key: &str, amount: &str, repay_card: &str) -> String {
         ("seller_name", "李卖"),
         ("seller_account", SELLER),
         ("repay_card", repay_card),
-    ]
-    .iter()
-    .map(|(k, v)| format!("{k}={}", enc(v)))
-    .collect::<Vec<_>>()
-    .join("&")
+    ])
 }
 
 /// The table row that holds `needle`.
@@ -359,7 +355,7 @@ async fn a_reviewer_enters_a_project_loan_and_another_approves_it() {
     let reviewer = h.person("reviewer-p", Role::Reviewer, None).await;
     let other = h.person("reviewer-q", Role::Reviewer, None).await;
     let clerk = h.person("clerk-p", Role::Clerk, None).await;
-    let form = [
+    let form = form_body(&[
         ("request_key", "gzf-1"),
         ("project_name", "相城区公租房二期"),
         ("borrower_name", "苏州市安居建设有限公司"),
@@ -368,11 +364,7 @@ async fn a_reviewer_enters_a_project_loan_and_another_approves_it() {
         ("months", "120"),
         ("rate", "2.60"),
         ("method", "equal-principal"),
-    ]
-    .iter()
-    .map(|(k, v)| format!("{k}={}", enc(v)))
-    .collect::<Vec<_>>()
-    .join("&");
+    ]);
     let refused = h.post_form("/staff/loans/project", &clerk, &form).await;
     assert_eq!(
         refused.status,
@@ -634,18 +626,14 @@ async fn a_remote_borrower_opens_a_loan_only_account_and_signs_in() {
     let form = h.get("/register/remote", &nobody).await;
     assert!(form.body.contains("缴存使用证明编号"), "{}", form.body);
     let signup = |name: &str| {
-        [
+        form_body(&[
             ("id_card", certificate.holder.as_str()),
             ("name", name),
             ("mobile", "13912345678"),
             ("password", common::client::PASSWORD),
             ("centre", certificate.centre.as_str()),
             ("certificate_no", certificate.certificate_no.as_str()),
-        ]
-        .iter()
-        .map(|(k, v)| format!("{k}={}", enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     };
     let refused = h
         .post_form("/register/remote", &nobody, &signup("周某"))
@@ -671,18 +659,14 @@ async fn a_remote_borrower_opens_a_loan_only_account_and_signs_in() {
     assert_eq!(loans.status, StatusCode::OK, "{}", loans.body);
     // Later she contributes here as a flexible worker: her sign-in stays, so
     // the form's password is not checked (nor used).
-    let flexible = [
+    let flexible = form_body(&[
         ("id_card", holder),
         ("name", "周敏"),
         ("mobile", "13912345678"),
         ("monthly", "1000.00"),
         ("password", "x"),
         ("agree", "1"),
-    ]
-    .iter()
-    .map(|(k, v)| format!("{k}={}", enc(v)))
-    .collect::<Vec<_>>()
-    .join("&");
+    ]);
     let joined = h.post_form("/flexible", &nobody, &flexible).await;
     assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
     let member = h.app.collection().member_by_id_card(holder).await;

@@ -261,3 +261,13 @@ pub fn refused(reply: &Reply) -> bool {
 pub fn enc(text: &str) -> String {
     anju_web::auth::urlencode(text)
 }
+
+/// A form body (`k=v&…`) from its fields, each value encoded.
+#[allow(dead_code)]
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    let pairs: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect();
+    pairs.join("&")
+}

@@ -10,7 +10,7 @@
 pub mod client;
 
 #[allow(unused_imports)]
-pub use client::{Client, Reply, Web, account, enc, refused};
+pub use client::{Client, Reply, Web, account, enc, form_body, refused};
 
 use anju_app::App;
 use anju_app::access::Actor;
