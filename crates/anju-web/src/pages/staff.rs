@@ -152,7 +152,7 @@ async fn staff_page(
         })
         .collect();
     let k06 = match anju_domain::fund::Ratio::new(overdue_employers.into(), active.into()) {
-        Some(share) if active > 0 => {
+        Some(share) => {
             format!(
                 "{}（{overdue_employers} / {active}）",
                 share.percent_text(2)
