@@ -19,13 +19,6 @@ const DEMO_INPUTS: &[(&str, &str)] = &[
     // Persons, like the contributing members it divides (≈ 73.5% covered).
     ("urban_employed", "6410000"),
     ("security_grade", "良好"),
-    ("hotline_satisfied", "9930"),
-    ("hotline_ratings", "10000"),
-    ("complaints_received", "40"),
-    ("complaints_mediated", "38"),
-    ("complaints_verified", "0"),
-    ("legal_reviewers", "6"),
-    ("enforcement_staff", "100"),
 ];
 
 fn finance() -> Actor {

@@ -72,6 +72,8 @@ async fn seats(app: &App) -> AppResult<Vec<Seat>> {
         (Role::RiskManager, "risk01", "风险 孙磊"),
         (Role::Manager, "manager01", "管理员 周强"),
         (Role::Auditor, "auditor01", "审计 吴霞"),
+        (Role::EnforcementOfficer, "enforce01", "执法 郑伟"),
+        (Role::LegalReviewer, "legal01", "法制审核 王芳"),
         (
             Role::PartnerCentre,
             "partner-sh",

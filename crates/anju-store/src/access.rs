@@ -137,6 +137,9 @@ pub trait AccessStore: Send + Sync {
     /// The users with these logins (unknown ones are left out), by login.
     async fn users_by_logins(&self, logins: &[String]) -> StoreResult<Vec<UserRecord>>;
     async fn set_login_state(&self, user_id: i64, state: LoginState) -> StoreResult<()>;
+    /// How many accounts of each role were created before `before_us`
+    /// (roles with none are left out), in the order of the roles' codes.
+    async fn accounts_by_role(&self, before_us: i64) -> StoreResult<Vec<(Role, i64)>>;
 
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;

@@ -257,6 +257,24 @@ where
         crate::sql::mapped(rows, crate::access_sql::user_from)
     }
 
+    async fn accounts_by_role(
+        &self,
+        before_us: i64,
+    ) -> crate::StoreResult<Vec<(anju_domain::access::Role, i64)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT role, COUNT(*) FROM app_user WHERE created_at_us < $1 GROUP BY role ORDER BY role",
+        )
+        .bind(before_us)
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        crate::sql::mapped(rows, |(role, n)| {
+            let role =
+                crate::rows::coded("app_user", "role", &role, anju_domain::access::Role::parse)?;
+            Ok((role, n))
+        })
+    }
+
     async fn user(&self, user_id: i64) -> crate::StoreResult<Option<crate::UserRecord>> {
         let row: Option<crate::access_sql::UserRow> = sqlx::query_as(
             "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \

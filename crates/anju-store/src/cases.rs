@@ -7,7 +7,9 @@ use crate::StoreResult;
 use crate::collection::{BillRecord, EmployerRecord, MemberRecord};
 use anju_domain::Date;
 use anju_domain::access::Channel;
-use anju_domain::collection::{CaseStatus, CaseStep, EmployerStatus, ReliefKind, ReliefStatus};
+use anju_domain::collection::{
+    CaseStatus, CaseStep, EmployerStatus, ReliefKind, ReliefStatus, ReviewOutcome, StepFact,
+};
 use anju_domain::{Fen, RatePpm};
 use async_trait::async_trait;
 
@@ -72,6 +74,22 @@ pub struct CaseStepRecord {
     pub document: String,
     pub staff_login: String,
     pub note: String,
+    /// A legal review's conclusion (legal reviews only).
+    pub outcome: Option<ReviewOutcome>,
+    /// What the step rests on (约谈笔录, 送达回证, 审核意见书 …).
+    pub evidence: String,
+}
+
+impl CaseStepRecord {
+    /// The step as the enforcement rules read it.
+    pub fn fact(&self) -> StepFact<'_> {
+        StepFact {
+            kind: self.kind,
+            deadline: self.deadline,
+            outcome: self.outcome,
+            staff: &self.staff_login,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

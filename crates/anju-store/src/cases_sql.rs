@@ -9,7 +9,7 @@ use crate::rows::Stored;
 use crate::rows::{coded, stored_date};
 use anju_domain::Fen;
 use anju_domain::access::Channel;
-use anju_domain::collection::{CaseStatus, CaseStep, ReliefKind, ReliefStatus};
+use anju_domain::collection::{CaseStatus, CaseStep, ReliefKind, ReliefStatus, ReviewOutcome};
 
 /// Statuses of an employer that still contributes: 正常, 开户, 缓缴.
 #[doc(hidden)]
@@ -109,6 +109,8 @@ pub struct StepRow {
     pub document: String,
     pub staff_login: String,
     pub note: String,
+    pub outcome: Option<String>,
+    pub evidence: String,
 }
 
 pub fn step_from(r: StepRow) -> StoreResult<CaseStepRecord> {
@@ -120,6 +122,12 @@ pub fn step_from(r: StepRow) -> StoreResult<CaseStepRecord> {
         document: r.document,
         staff_login: r.staff_login,
         note: r.note,
+        outcome: r
+            .outcome
+            .as_deref()
+            .map(|o| coded("enforcement_step", "outcome", o, ReviewOutcome::parse))
+            .transpose()?,
+        evidence: r.evidence,
     })
 }
 
@@ -701,7 +709,7 @@ where
         .map_err(crate::sql::backend)?;
         let Some(row) = row else { return Ok(None) };
         let steps: Vec<crate::cases_sql::StepRow> = sqlx::query_as(
-            "SELECT step_no, kind, CAST(acted_on AS TEXT) AS acted_on, CAST(deadline AS TEXT) AS deadline, document, staff_login, note \
+            "SELECT step_no, kind, CAST(acted_on AS TEXT) AS acted_on, CAST(deadline AS TEXT) AS deadline, document, staff_login, note, outcome, evidence \
              FROM enforcement_step WHERE case_id = $1 ORDER BY step_no",
         )
         .bind(case_id)
@@ -955,8 +963,8 @@ where
         step: &crate::CaseStepRecord,
     ) -> crate::StoreResult<()> {
         sqlx::query(
-            "INSERT INTO enforcement_step (case_id, step_no, kind, acted_on, deadline, document, staff_login, note) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO enforcement_step (case_id, step_no, kind, acted_on, deadline, document, staff_login, note, outcome, evidence) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(case_id)
         .bind(step.step_no)
@@ -966,6 +974,8 @@ where
         .bind(&step.document)
         .bind(&step.staff_login)
         .bind(&step.note)
+        .bind(step.outcome.map(|o| o.code()))
+        .bind(&step.evidence)
         .execute(conn)
         .await
         .map_err(crate::sql::backend)?;

@@ -6,8 +6,9 @@ use crate::auth::Access;
 use crate::state::WebState;
 use crate::{api, api_loan, api_withdrawal, ops, pages, static_files};
 use anju_domain::access::duties::{
-    AGENTS, AUDIT, CASE_DESK, CHECKERS, FINANCE, FUND_VIEWERS, FUND_WATCH, LOAN_DESK, LOAN_RISK,
-    LOAN_VIEWERS, MAKERS, MANAGERS, MEMBERS, OPERATIONS, PARTNERS, REVIEWERS,
+    AGENTS, AUDIT, CASE_DESK, CASE_WORKERS, CHECKERS, COLLECTION_VIEWERS, ENFORCERS, FINANCE,
+    FUND_VIEWERS, FUND_WATCH, LOAN_DESK, LOAN_RISK, LOAN_VIEWERS, MAKERS, MANAGERS, MEMBERS,
+    OPERATIONS, PARTNERS, REVIEWERS,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -683,7 +684,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/staff/collection",
-                Roles(OPERATIONS),
+                Roles(COLLECTION_VIEWERS),
                 "归集管理（指标、查询、催缴）",
             ),
             get(pages::collection_home),
@@ -701,7 +702,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::GET,
                 "/staff/employers/{id}",
-                Roles(OPERATIONS),
+                Roles(COLLECTION_VIEWERS),
                 "单位档案",
             ),
             get(pages::staff_employer_detail),
@@ -743,14 +744,14 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             post(pages::staff_member_freeze),
         ),
         (
-            spec(Method::POST, "/staff/cases", Roles(MAKERS), "催缴立案"),
+            spec(Method::POST, "/staff/cases", Roles(ENFORCERS), "催缴立案"),
             post(pages::staff_open_case),
         ),
         (
             spec(
                 Method::GET,
                 "/staff/cases/{id}",
-                Roles(OPERATIONS),
+                Roles(COLLECTION_VIEWERS),
                 "催缴案件",
             ),
             get(pages::staff_case_detail),
@@ -759,8 +760,8 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             spec(
                 Method::POST,
                 "/staff/cases/{id}/steps",
-                Roles(MAKERS),
-                "办理催缴环节",
+                Roles(CASE_WORKERS),
+                "办理执法环节（约谈、法制审核、责令、申请法院、结案）",
             ),
             post(pages::staff_case_step),
         ),

@@ -12,6 +12,7 @@ use anju_domain::collection::CaseStatus;
 use anju_domain::collection::EmployerStatus;
 use anju_domain::collection::MemberStatus;
 use anju_domain::collection::ReliefStatus;
+use anju_domain::collection::ReviewOutcome;
 use anju_domain::collection::{
     BackPayRequest, CaseStep, MemberEnrolment, ReliefApplication, ReliefKind,
 };
@@ -568,7 +569,23 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         )
         .await
         .expect("agent");
-    let staff = person(1, Role::Clerk, None);
+    let staff = person(1, Role::EnforcementOfficer, None);
+    let clerk = person(5, Role::Clerk, None);
+    let refused = app
+        .collection()
+        .open_enforcement_case(
+            &clerk,
+            employer_id,
+            "催缴1号",
+            d("2026-11-05"),
+            d("2026-10-21"),
+        )
+        .await;
+    assert_eq!(
+        refused.expect_err("clerk").code(),
+        Some("CASE_STEP_FORBIDDEN"),
+        "enforcement is the enforcement staff's duty"
+    );
     let not_yet = app
         .collection()
         .open_enforcement_case(
@@ -620,30 +637,75 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         (anju_domain::Fen::new(2_800_00), "202610")
     );
     assert_eq!(steps[0].deadline, Some(d("2026-11-05")));
-    let order = CaseStepInput {
-        step: CaseStep::Order,
-        deadline: Some(d("2026-12-05")),
-        document: "苏公积责〔2026〕12号".to_string(),
-        note: String::new(),
+    let order = step_input(CaseStep::Order, Some("2026-12-05"), "苏公积责〔2026〕12号");
+    let unguided = app
+        .collection()
+        .add_case_step(&staff, case_id, &order, d("2026-11-06"))
+        .await;
+    assert_eq!(
+        unguided.expect_err("guidance first").code(),
+        Some("CASE_GUIDANCE_REQUIRED")
+    );
+    let guidance = CaseStepInput {
+        evidence: "约谈笔录：单位负责人承诺 11 月底前缴清".to_string(),
+        ..step_input(CaseStep::Guidance, None, "苏公积约〔2026〕3号")
     };
     let early = app
         .collection()
-        .add_case_step(&staff, case_id, &order, d("2026-11-05"))
+        .add_case_step(&staff, case_id, &guidance, d("2026-11-05"))
         .await;
     assert_eq!(
         early.expect_err("deadline").code(),
         Some("CASE_DEADLINE_PENDING")
     );
     app.collection()
+        .add_case_step(&staff, case_id, &guidance, d("2026-11-06"))
+        .await
+        .expect("guidance");
+    let unreviewed = app
+        .collection()
         .add_case_step(&staff, case_id, &order, d("2026-11-06"))
+        .await;
+    assert_eq!(
+        unreviewed.expect_err("review first").code(),
+        Some("CASE_LEGAL_REVIEW_REQUIRED")
+    );
+    let review = CaseStepInput {
+        outcome: Some(ReviewOutcome::Approved),
+        note: "事实清楚，证据确凿，程序合法，同意责令限期缴存".to_string(),
+        ..step_input(CaseStep::LegalReview, None, "法审〔2026〕7号")
+    };
+    let by_handler = app
+        .collection()
+        .add_case_step(&staff, case_id, &review, d("2026-11-07"))
+        .await;
+    assert_eq!(
+        by_handler.expect_err("not a reviewer").code(),
+        Some("CASE_STEP_FORBIDDEN")
+    );
+    let reviewer = person(7, Role::LegalReviewer, None);
+    app.collection()
+        .add_case_step(&reviewer, case_id, &review, d("2026-11-07"))
+        .await
+        .expect("review");
+    let bare_order = app
+        .collection()
+        .add_case_step(&staff, case_id, &order, d("2026-11-07"))
+        .await;
+    assert_eq!(
+        bare_order.expect_err("evidence").code(),
+        Some("TEXT_INVALID"),
+        "a penalty names its evidence"
+    );
+    let order = CaseStepInput {
+        evidence: "逾期清册 202610；催缴通知送达回证".to_string(),
+        ..order
+    };
+    app.collection()
+        .add_case_step(&staff, case_id, &order, d("2026-11-07"))
         .await
         .expect("order");
-    let close = CaseStepInput {
-        step: CaseStep::Closed,
-        deadline: None,
-        document: String::new(),
-        note: String::new(),
-    };
+    let close = step_input(CaseStep::Closed, None, "");
     let unpaid = app
         .collection()
         .add_case_step(&staff, case_id, &close, d("2026-11-20"))
@@ -666,10 +728,32 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         .expect("c")
         .expect("case");
     let kinds: Vec<&str> = steps.iter().map(|s| s.kind.code()).collect();
-    assert_eq!(kinds, ["reminder", "order", "closed"]);
-    let clerk = staff.principal.as_ref().map(Principal::masked_login);
-    assert_eq!(Some(steps[1].staff_login.clone()), clerk);
+    assert_eq!(
+        kinds,
+        ["reminder", "guidance", "legal_review", "order", "closed"]
+    );
+    let officer = staff.principal.as_ref().map(Principal::masked_login);
+    assert_eq!(Some(steps[1].staff_login.clone()), officer);
+    assert_eq!(steps[2].outcome, Some(ReviewOutcome::Approved));
+    assert_eq!(steps[3].evidence, "逾期清册 202610；催缴通知送达回证");
+    let inbox = app.access().inbox(agent.user_id, 10).await.expect("inbox");
+    let titles: Vec<&str> = inbox.iter().map(|m| m.title.as_str()).collect();
+    assert!(
+        !titles.contains(&"法制审核"),
+        "the employer is not told of the centre's own review: {titles:?}"
+    );
     assert_eq!(steps[0].staff_login, "system", "the job sent the reminder");
+}
+
+fn step_input(step: CaseStep, deadline: Option<&str>, document: &str) -> CaseStepInput {
+    CaseStepInput {
+        step,
+        deadline: deadline.map(d),
+        document: document.to_string(),
+        note: String::new(),
+        outcome: None,
+        evidence: String::new(),
+    }
 }
 
 /// The staff page's list of overdue employers, as (employer, open case).

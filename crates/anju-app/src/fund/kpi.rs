@@ -37,6 +37,31 @@ pub const FORMULA_INPUTS: &[(&str, &str)] = &[
         "all_transactions",
         "办结的业务笔数（K18，录入时以录入为准）",
     ),
+    ("legal_reviewers", "法制审核人员数（K16，录入时以录入为准）"),
+    (
+        "enforcement_staff",
+        "一线执法人员数（K16，录入时以录入为准）",
+    ),
+    (
+        "complaints_received",
+        "受理投诉件数（K17、K21，录入时以录入为准）",
+    ),
+    (
+        "complaints_mediated",
+        "调处投诉件数（K17，录入时以录入为准）",
+    ),
+    (
+        "complaints_verified",
+        "查实的服务质量投诉件数（K21，录入时以录入为准）",
+    ),
+    (
+        "hotline_ratings",
+        "12329热线评价总数（K20，录入时以录入为准）",
+    ),
+    (
+        "hotline_satisfied",
+        "12329热线满意数（K20，录入时以录入为准）",
+    ),
 ];
 
 /// One year of the plan: its figures and each KPI's standing.

@@ -77,6 +77,16 @@ impl App {
         let issued = self.loan_port().loans_issued(from, to).await?;
         let project = self.loan_port().project_principal_at(to).await?;
         let services = self.fund().service_channels(from, to).await?;
+        // K16 counts the accounts that exist by the year's end (all of them
+        // for the year under way): the roles are kept as they are now.
+        let year_end_us = day_start_us(Date::from_ymd(year + 1, 1, 1)?)?;
+        let staff = self.access_port().accounts_by_role(year_end_us).await?;
+        let with_role = |role: Role| {
+            staff
+                .iter()
+                .find(|(r, _)| *r == role)
+                .map_or(0, |(_, n)| *n)
+        };
         let balances = liquidity::balances_of(&closing, year, project);
         Ok(YearFigures {
             year,
@@ -104,6 +114,8 @@ impl App {
             flexible_contributors: counts.flexible_contributors,
             online_transactions: services.online,
             all_transactions: services.all,
+            legal_reviewers: with_role(Role::LegalReviewer),
+            enforcement_staff: with_role(Role::EnforcementOfficer),
             ..balances
         })
     }

@@ -21,6 +21,10 @@ crate::coded_enum! {
         Manager = "manager" "管理员",
         /// 审计 (read-only)
         Auditor = "auditor" "审计员",
+        /// 一线执法人员: handles enforcement cases (催缴、约谈、责令、申请法院).
+        EnforcementOfficer = "enforcement_officer" "执法人员",
+        /// 法制审核人员: reviews penalty decisions; never handles the case.
+        LegalReviewer = "legal_reviewer" "法制审核员",
         /// 合作中心 (machine client with an API token)
         PartnerCentre = "partner_centre" "合作中心",
     }

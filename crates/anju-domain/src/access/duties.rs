@@ -4,7 +4,8 @@
 
 use super::Role;
 use Role::{
-    Auditor, Clerk, EmployerAgent, Finance, Manager, Member, PartnerCentre, Reviewer, RiskManager,
+    Auditor, Clerk, EmployerAgent, EnforcementOfficer, Finance, LegalReviewer, Manager, Member,
+    PartnerCentre, Reviewer, RiskManager,
 };
 
 /// 缴存职工: their own account, withdrawals and loans.
@@ -19,6 +20,29 @@ pub const PARTNERS: &[Role] = &[PartnerCentre];
 /// Staff who work the queue and the ledger: every staff role but the
 /// read-only auditor.
 pub const OPERATIONS: &[Role] = &[Clerk, Reviewer, Finance, RiskManager, Manager];
+
+/// Who reads collection (the overdue list, enforcement cases, employer
+/// files): operations and the enforcement staff.
+pub const COLLECTION_VIEWERS: &[Role] = &[
+    Clerk,
+    Reviewer,
+    Finance,
+    RiskManager,
+    Manager,
+    EnforcementOfficer,
+    LegalReviewer,
+];
+
+/// 一线执法: who opens enforcement cases and records their steps (催缴,
+/// 提示约谈, 责令限期缴存, 申请法院强制执行, 结案).
+pub const ENFORCERS: &[Role] = &[EnforcementOfficer, Manager];
+
+/// 法制审核: who reviews a case's penalty decision; nobody else, not even
+/// the manager, so the review stays independent of the handling.
+pub const LEGAL_REVIEWERS: &[Role] = &[LegalReviewer];
+
+/// Who records any step of a case (each step then checks its own duty).
+pub const CASE_WORKERS: &[Role] = &[EnforcementOfficer, LegalReviewer, Manager];
 
 /// Who may start a correction or reversal (maker of 岗位制衡).
 pub const MAKERS: &[Role] = &[Clerk, Finance, Manager];
@@ -90,12 +114,25 @@ mod tests {
             LOAN_DESK,
             FUND_WATCH,
             MANAGERS,
+            COLLECTION_VIEWERS,
+            ENFORCERS,
+            LEGAL_REVIEWERS,
+            CASE_WORKERS,
         ];
         for duty in desks {
             assert!(duty.iter().all(|r| r.is_staff()), "{duty:?}");
             assert!(!duty.contains(&Auditor), "{duty:?}");
         }
-        assert!(OPERATIONS.iter().all(|r| Role::STAFF.contains(r)));
-        assert_eq!(OPERATIONS.len(), Role::STAFF.len() - 1);
+        // Operations is every staff role but the auditor and the two
+        // enforcement roles, which work their cases only.
+        let specialised = [Auditor, EnforcementOfficer, LegalReviewer];
+        for role in Role::STAFF {
+            assert_eq!(
+                OPERATIONS.contains(&role),
+                !specialised.contains(&role),
+                "{role:?}"
+            );
+        }
+        assert!(!ENFORCERS.iter().any(|r| LEGAL_REVIEWERS.contains(r)));
     }
 }

@@ -1,13 +1,15 @@
 use super::codes::*;
 impl Role {
     /// Staff sign in with username, password and a second factor.
-    pub const STAFF: [Role; 6] = [
+    pub const STAFF: [Role; 8] = [
         Role::Clerk,
         Role::Reviewer,
         Role::Finance,
         Role::RiskManager,
         Role::Manager,
         Role::Auditor,
+        Role::EnforcementOfficer,
+        Role::LegalReviewer,
     ];
 
     pub fn is_staff(self) -> bool {

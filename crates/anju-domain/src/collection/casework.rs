@@ -187,63 +187,6 @@ pub fn deferred_due_date(deferral_to: Period) -> DomainResult<Date> {
     deferral_to.next()?.last_day()
 }
 
-impl CaseStep {
-    /// Whether the step sets a deadline for the employer.
-    pub fn has_deadline(self) -> bool {
-        matches!(self, CaseStep::Reminder | CaseStep::Order)
-    }
-}
-
-/// May `next` follow the case's `last` step (with its deadline) on `today`?
-/// Escalation goes one step at a time and only once the last deadline has
-/// passed; closing is allowed at any step.
-pub fn check_next_step(
-    last: CaseStep,
-    last_deadline: Option<Date>,
-    next: CaseStep,
-    next_deadline: Option<Date>,
-    today: Date,
-) -> DomainResult<()> {
-    if last == CaseStep::Closed {
-        return Err(DomainError::new("CASE_CLOSED", "案件已结案"));
-    }
-    if next == CaseStep::Closed {
-        return Ok(());
-    }
-    let expected = match last {
-        CaseStep::Reminder => CaseStep::Order,
-        _ => CaseStep::Court,
-    };
-    if next != expected || last == CaseStep::Court {
-        return Err(DomainError::new(
-            "CASE_STEP_ORDER",
-            format!("“{}”之后不能办理“{}”", last.name_zh(), next.name_zh()),
-        ));
-    }
-    if last_deadline.is_some_and(|d| today <= d) {
-        return Err(DomainError::new(
-            "CASE_DEADLINE_PENDING",
-            format!(
-                "上一环节的期限 {} 尚未届满",
-                last_deadline.map(|d| d.to_string()).unwrap_or_default()
-            ),
-        ));
-    }
-    check_deadline(next, next_deadline, today)
-}
-
-/// A reminder or an order needs a deadline after the day it is issued.
-pub fn check_deadline(step: CaseStep, deadline: Option<Date>, today: Date) -> DomainResult<()> {
-    match (step.has_deadline(), deadline) {
-        (true, Some(d)) if d > today => Ok(()),
-        (true, _) => Err(DomainError::new(
-            "CASE_DEADLINE_REQUIRED",
-            format!("“{}”须设定晚于今天的缴存期限", step.name_zh()),
-        )),
-        (false, _) => Ok(()),
-    }
-}
-
 /// 灵活就业人员 monthly minimum: a percentage of the base floor (the minimum
 /// wage), to the fen with the policy's rounding.
 pub fn flexible_minimum(rules: &ContributionRules) -> DomainResult<Fen> {

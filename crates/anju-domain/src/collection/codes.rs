@@ -74,12 +74,24 @@ crate::coded_enum! {
     pub enum CaseStep ("办理环节", "CASE_STEP_UNKNOWN") {
         /// 催缴通知
         Reminder = "reminder" "催缴通知",
+        /// 提示、约谈: guidance before any penalty (说理式执法).
+        Guidance = "guidance" "提示约谈",
+        /// 法制审核 of the decision proposed next (责令 or 申请法院).
+        LegalReview = "legal_review" "法制审核",
         /// 责令限期缴存决定
         Order = "order" "责令限期缴存",
         /// 申请人民法院强制执行
         Court = "court" "申请法院强制执行",
         /// 结案
         Closed = "closed" "结案",
+    }
+}
+
+crate::coded_enum! {
+    /// A legal reviewer's conclusion on the decision proposed.
+    pub enum ReviewOutcome ("审核结论", "REVIEW_OUTCOME_UNKNOWN") {
+        Approved = "approved" "同意",
+        Refused = "refused" "不同意",
     }
 }
 

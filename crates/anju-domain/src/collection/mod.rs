@@ -6,6 +6,7 @@ mod bill;
 mod casework;
 mod codes;
 mod contribution;
+mod enforcement;
 mod reconcile;
 mod registry;
 mod roster_file;
@@ -13,13 +14,13 @@ mod roster_file;
 pub use bill::{BillLine, BillableMember, RemittanceBill, due_date};
 pub use casework::{
     BackPayRequest, MAX_RELIEF_MONTHS, ReliefApplication, age_on, back_payment_lines,
-    charged_per_member, check_deadline, check_flexible_age, check_next_step, deferred_due_date,
-    flexible_minimum, mask_name,
+    charged_per_member, check_flexible_age, deferred_due_date, flexible_minimum, mask_name,
 };
 pub use codes::*;
 pub use contribution::{
     ContributionRates, MonthlyContribution, check_rates, clamp_base, monthly_contribution,
 };
+pub use enforcement::{StepFact, check_deadline, check_next_step, next_steps, proposed_penalty};
 pub use reconcile::{Collected, Reconciliation, parse_reconciliation_file, reconcile};
 pub use registry::{EmployerProfile, EmployerRegistration, MemberEnrolment, parse_wage};
 pub use roster_file::{

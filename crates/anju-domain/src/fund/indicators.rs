@@ -58,6 +58,17 @@ pub struct YearFigures {
     pub flexible_contributors: i64,
     pub online_transactions: i64,
     pub all_transactions: i64,
+    /// 法制审核人员 and 一线执法人员: staff accounts with the role (K16).
+    pub legal_reviewers: i64,
+    pub enforcement_staff: i64,
+    /// Complaints received in the year, those mediated (调处: resolved or
+    /// settled) and those whose service-quality fault was verified (K17, K21).
+    pub complaints_received: i64,
+    pub complaints_mediated: i64,
+    pub complaints_verified: i64,
+    /// 12329 calls rated in the survey, and those rated satisfied (K20).
+    pub hotline_ratings: i64,
+    pub hotline_satisfied: i64,
 }
 
 /// The withdrawal reason a repayment from the HPF balance counts as:
@@ -86,7 +97,7 @@ pub fn is_withdrawal_type(business_type: &str) -> bool {
     WITHDRAWAL_TYPES.contains(&business_type) || repays_loan_from_balance(business_type)
 }
 
-fn ratio(num: i64, den: i64) -> Option<Ratio> {
+pub(crate) fn ratio(num: i64, den: i64) -> Option<Ratio> {
     Ratio::new(i128::from(num), i128::from(den))
 }
 

@@ -344,7 +344,13 @@ pub type Inputs = BTreeMap<String, String>;
 /// The formula keys a catalogue may name. Some read fixed input keys too:
 /// coverage (`urban_employed`), per_capita_growth (`gdp_growth_percent` as the
 /// target), flexible_medical_share (`flexible_medical_insured`),
-/// contactless_rate (`online_transactions` and `all_transactions` override).
+/// contactless_rate (`online_transactions` and `all_transactions` override);
+/// likewise the service-quality shares, counted from the records unless
+/// both typed counts are entered: legal_review_share (`legal_reviewers`,
+/// `enforcement_staff`), complaint_mediation_rate (`complaints_mediated`,
+/// `complaints_received`), hotline_satisfaction (`hotline_satisfied`,
+/// `hotline_ratings`), verified_complaint_rate (`complaints_verified`,
+/// `complaints_received`).
 /// average_collection_growth reads the baseline year's figures (whose
 /// collection may be a typed yearly total).
 pub const FORMULAS: &[&str] = &[
@@ -367,6 +373,10 @@ pub const FORMULAS: &[&str] = &[
     "loan_ratio",
     "value_added_rate",
     "housing_contribution_rate",
+    "legal_review_share",
+    "complaint_mediation_rate",
+    "hotline_satisfaction",
+    "verified_complaint_rate",
 ];
 
 const SUZHOU_14TH: &str = include_str!("../../../../plans/suzhou-14th.toml");
@@ -502,6 +512,26 @@ fn formula_value(key: &str, figures: KpiFigures<'_>, inputs: &Inputs) -> (Option
         "utilisation" => computed(ind::utilisation(f)),
         "reserve_adequacy" => computed(ind::reserve_adequacy(f)),
         "contactless_rate" => contactless(f, inputs),
+        "legal_review_share" => counted_or_typed(
+            (f.legal_reviewers, f.enforcement_staff),
+            inputs,
+            ("legal_reviewers", "enforcement_staff"),
+        ),
+        "complaint_mediation_rate" => counted_or_typed(
+            (f.complaints_mediated, f.complaints_received),
+            inputs,
+            ("complaints_mediated", "complaints_received"),
+        ),
+        "hotline_satisfaction" => counted_or_typed(
+            (f.hotline_satisfied, f.hotline_ratings),
+            inputs,
+            ("hotline_satisfied", "hotline_ratings"),
+        ),
+        "verified_complaint_rate" => counted_or_typed(
+            (f.complaints_verified, f.complaints_received),
+            inputs,
+            ("complaints_verified", "complaints_received"),
+        ),
         "loan_ratio" => computed(ind::loan_ratio(f)),
         "value_added_rate" => computed(ind::value_added_rate(f)),
         "housing_contribution_rate" => computed(ind::housing_contribution_rate(f)),
@@ -520,12 +550,24 @@ fn average_collection_growth(f: &YearFigures, baseline: Option<&YearFigures>) ->
 }
 
 fn contactless(f: &YearFigures, inputs: &Inputs) -> (Option<KpiValue>, bool) {
-    match (
-        number(inputs, "online_transactions"),
-        number(inputs, "all_transactions"),
-    ) {
-        (Some(online), Some(all)) => (online.checked_div(all).map(KpiValue::Ratio), true),
-        _ => (ind::contactless_rate(f).map(KpiValue::Ratio), false),
+    counted_or_typed(
+        (f.online_transactions, f.all_transactions),
+        inputs,
+        ("online_transactions", "all_transactions"),
+    )
+}
+
+/// A share counted from the records, (numerator, denominator), unless both
+/// typed counts are entered: a year from before the records, or figures
+/// kept elsewhere (the telephony vendor's survey). Typed wins, and says so.
+fn counted_or_typed(
+    counted: (i64, i64),
+    inputs: &Inputs,
+    keys: (&str, &str),
+) -> (Option<KpiValue>, bool) {
+    match (number(inputs, keys.0), number(inputs, keys.1)) {
+        (Some(n), Some(d)) => (n.checked_div(d).map(KpiValue::Ratio), true),
+        _ => (ind::ratio(counted.0, counted.1).map(KpiValue::Ratio), false),
     }
 }
 

@@ -60,6 +60,18 @@ pub fn users_and_login_state(store: Arc<dyn Store>) -> BoxFuture<()> {
         let asked = ["clerk-7", "nobody", "320502199003071230"].map(String::from);
         let found = store.users_by_logins(&asked).await.expect("read");
         assert_eq!(found, vec![u.clone(), clerk], "known logins, by login");
+        let reviewer = UserRecord {
+            created_at_us: 5_000,
+            ..user(4, "fazhi01", Role::LegalReviewer)
+        };
+        store.create_user(&reviewer).await.expect("create");
+        assert_eq!(
+            store.accounts_by_role(5_000).await.expect("count"),
+            [(Role::Clerk, 1), (Role::Member, 1)],
+            "accounts created before the moment, by role"
+        );
+        let all = store.accounts_by_role(5_001).await.expect("count");
+        assert!(all.contains(&(Role::LegalReviewer, 1)), "{all:?}");
         let dup = store.create_user(&user(2, &u.login, Role::Member)).await;
         assert_eq!(dup.expect_err("taken").code(), Some("USER_EXISTS"));
         let locked = LoginState {

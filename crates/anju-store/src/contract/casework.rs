@@ -16,6 +16,7 @@ use anju_domain::collection::EmployerStatus;
 use anju_domain::collection::MemberStatus;
 use anju_domain::collection::ReliefKind;
 use anju_domain::collection::ReliefStatus;
+use anju_domain::collection::ReviewOutcome;
 use std::sync::Arc;
 
 async fn two_employers_three_members(store: &Arc<dyn Store>) {
@@ -293,6 +294,8 @@ fn step(no: i32, kind: CaseStep, on: &str, deadline: Option<&str>) -> CaseStepRe
         document: format!("苏公积催〔2026〕{no}号"),
         staff_login: "13****5678".to_string(),
         note: String::new(),
+        outcome: None,
+        evidence: String::new(),
     }
 }
 
@@ -318,7 +321,13 @@ pub fn enforcement_cases_open_once_and_close(store: Arc<dyn Store>) -> BoxFuture
             store.open_case(&again, &first).await.map_err(|e| e.code()),
             Err(Some("CASE_OPEN"))
         );
-        let order = step(2, CaseStep::Order, "2026-12-11", Some("2027-01-11"));
+        // A legal review keeps its conclusion and the evidence it read.
+        let order = CaseStepRecord {
+            outcome: Some(ReviewOutcome::Refused),
+            evidence: "约谈笔录（2026-12-09）".to_string(),
+            staff_login: "fazhi01".to_string(),
+            ..step(2, CaseStep::LegalReview, "2026-12-11", None)
+        };
         assert!(store.add_case_step(40, &order, None).await.expect("step"));
         assert!(
             !store.add_case_step(40, &order, None).await.expect("dup"),

@@ -160,7 +160,7 @@ pub fn masked_id_card(text: &str) -> String {
 const MENU: &[(&str, &str, &[Role])] = &[
     ("/member/withdrawals", "提取", duties::MEMBERS),
     ("/member/loans", "贷款", duties::MEMBERS),
-    ("/staff/collection", "归集管理", duties::OPERATIONS),
+    ("/staff/collection", "归集管理", duties::COLLECTION_VIEWERS),
     ("/staff/withdrawals", "提取审核", duties::CASE_DESK),
     ("/staff/loans", "贷款审批", duties::LOAN_DESK),
     ("/staff/loans/overdue", "逾期贷款", duties::RISK_WATCH),
@@ -189,6 +189,7 @@ pub fn home_of(role: Role) -> &'static str {
         Role::EmployerAgent => "/employer",
         Role::PartnerCentre => "/api/docs",
         Role::Auditor => "/audit",
+        Role::EnforcementOfficer | Role::LegalReviewer => "/staff/collection",
         _ => "/staff",
     }
 }

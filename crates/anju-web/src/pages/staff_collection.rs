@@ -11,11 +11,13 @@ use crate::state::WebState;
 use anju_app::access::Actor;
 use anju_app::collection::{BillRecord, CaseRecord, CaseStepInput, EmployerRecord, MemberRecord};
 use anju_app::{App, AppError, AppResult};
-use anju_domain::access::{Role, TaskKind};
+use anju_domain::access::{Role, TaskKind, duties};
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::CaseStatus;
-use anju_domain::collection::{CaseStep, MemberStatus, mask_name};
+use anju_domain::collection::{
+    CaseStep, MemberStatus, ReviewOutcome, StepFact, mask_name, next_steps, proposed_penalty,
+};
 use anju_domain::ledger::MemberId;
 use anju_domain::{Date, DomainError, Fen};
 use askama::Template;
@@ -136,7 +138,7 @@ struct CollectionPage {
     overdue: Vec<(EmployerRow, Option<i64>)>,
     not_filed: Vec<EmployerRow>,
     cases: Vec<CaseRow>,
-    can_act: bool,
+    can_enforce: bool,
     can_run_day: bool,
     default_deadline: String,
     year: i32,
@@ -218,7 +220,7 @@ async fn collection_page(
             .map(employer_row)
             .collect(),
         cases: named_cases(app, &cases).await,
-        can_act: is_maker(session),
+        can_enforce: duties::ENFORCERS.contains(&session.principal.role),
         can_run_day: session.principal.role == Role::Manager,
         default_deadline: today
             .add_days(anju_app::collection::REMINDER_DAYS)
@@ -614,6 +616,9 @@ pub struct StepRow {
     pub document: String,
     pub staff: String,
     pub note: String,
+    /// 同意 / 不同意 (legal reviews), empty otherwise.
+    pub outcome: &'static str,
+    pub evidence: String,
 }
 
 #[derive(Template)]
@@ -626,7 +631,12 @@ struct CaseFile {
     employer: String,
     steps: Vec<StepRow>,
     open: bool,
-    can_act: bool,
+    /// What the case waits for, in words (下一环节).
+    awaiting: String,
+    /// The steps this person may record now: (code, name).
+    options: Vec<(&'static str, &'static str)>,
+    /// The form asks for a legal review's conclusion.
+    reviewing: bool,
 }
 
 async fn case_file(
@@ -653,6 +663,8 @@ async fn case_file(
         Ok(people) => people,
         Err(e) => return failure(app, Some(session), e),
     };
+    let facts: Vec<StepFact<'_>> = steps.iter().map(|s| s.fact()).collect();
+    let options = step_options(&facts, session.principal.role);
     let page = CaseFile {
         layout: Layout::new(app, Some(session)),
         notice,
@@ -669,11 +681,41 @@ async fn case_file(
                 document: s.document.clone(),
                 staff: people.of(&s.staff_login),
                 note: s.note.clone(),
+                outcome: s.outcome.map_or("", |o| o.name_zh()),
+                evidence: s.evidence.clone(),
             })
             .collect(),
-        can_act: is_maker(session),
+        awaiting: awaiting(&facts),
+        options: options.iter().map(|s| (s.code(), s.name_zh())).collect(),
+        reviewing: options.contains(&CaseStep::LegalReview),
     };
     render(app, Some(session), page.render())
+}
+
+/// The steps `role` may record next: those the case allows that are its
+/// duty, and closing for the enforcement staff.
+fn step_options(facts: &[StepFact<'_>], role: Role) -> Vec<CaseStep> {
+    let mut options: Vec<CaseStep> = next_steps(facts)
+        .into_iter()
+        .filter(|s| s.duty().contains(&role))
+        .collect();
+    if CaseStep::Closed.duty().contains(&role) {
+        options.push(CaseStep::Closed);
+    }
+    options
+}
+
+/// 下一环节 in words: the step due and, for a legal review, the decision
+/// it is asked to clear.
+fn awaiting(facts: &[StepFact<'_>]) -> String {
+    let names: Vec<String> = next_steps(facts)
+        .into_iter()
+        .map(|s| match s {
+            CaseStep::LegalReview => format!("法制审核（拟{}）", proposed_penalty(facts).name_zh()),
+            other => other.name_zh().to_string(),
+        })
+        .collect();
+    names.join("或")
 }
 
 pub async fn case_detail(
@@ -682,6 +724,14 @@ pub async fn case_detail(
     Path(case_id): Path<i64>,
 ) -> Response {
     case_file(&state, &session, case_id, None, None).await
+}
+
+/// A legal review's conclusion as the form sends it; none when left out.
+fn parse_outcome(text: &str) -> AppResult<Option<ReviewOutcome>> {
+    match text.trim() {
+        "" => Ok(None),
+        code => Ok(Some(ReviewOutcome::parse(code)?)),
+    }
 }
 
 fn parse_date(text: &str) -> AppResult<Option<Date>> {
@@ -741,6 +791,10 @@ pub struct StepForm {
     document: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    evidence: String,
 }
 
 /// The next step of a case: 责令限期缴存, 申请法院强制执行, or 结案.
@@ -758,6 +812,8 @@ pub async fn case_step(
             deadline: parse_date(&form.deadline)?,
             document: form.document.clone(),
             note: form.note.clone(),
+            outcome: parse_outcome(&form.outcome)?,
+            evidence: form.evidence.clone(),
         };
         app.collection()
             .add_case_step(&session.actor(&context), case_id, &input, state.today())

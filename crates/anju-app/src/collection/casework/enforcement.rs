@@ -6,7 +6,9 @@ use crate::Collection;
 use crate::access::Actor;
 use crate::{App, AppResult};
 use anju_domain::collection::CaseStatus;
-use anju_domain::collection::{CaseStep, EmployerStatus, check_deadline, check_next_step};
+use anju_domain::collection::{
+    CaseStep, EmployerStatus, ReviewOutcome, StepFact, check_deadline, check_next_step,
+};
 use anju_domain::{Date, DomainError, Fen, Period};
 use anju_store::{CaseRecord, CaseStepRecord};
 
@@ -25,6 +27,10 @@ pub struct CaseStepInput {
     /// 文书编号 of the notice, decision or court filing.
     pub document: String,
     pub note: String,
+    /// A legal review's conclusion (legal reviews only).
+    pub outcome: Option<ReviewOutcome>,
+    /// What the step rests on: 约谈笔录, 送达回证, 审核意见 …
+    pub evidence: String,
 }
 
 /// What the daily collection job did.
@@ -55,6 +61,7 @@ impl App {
         deadline: Date,
         today: Date,
     ) -> AppResult<CaseRecord> {
+        check_duty(actor, CaseStep::Reminder)?;
         check_deadline(CaseStep::Reminder, Some(deadline), today)?;
         let document = checked_text(document, "催缴通知书编号", true)?;
         let overdue = self
@@ -85,6 +92,8 @@ impl App {
             document,
             staff_login: staff_login(actor),
             note: format!("欠缴 {arrears}，月份 {}", case.periods),
+            outcome: None,
+            evidence: String::new(),
         };
         self.case_port().open_case(&case, &first).await?;
         let body = format!(
@@ -108,32 +117,47 @@ impl App {
             .case(case_id)
             .await?
             .ok_or_else(|| not_found("CASE_NOT_FOUND", format!("案件 {case_id} 不存在")))?;
-        let last = steps
-            .last()
-            .ok_or_else(|| DomainError::new("CASE_CORRUPT", "案件没有办理记录"))?;
-        let last_step = if case.status == CaseStatus::Closed {
-            CaseStep::Closed
-        } else {
-            last.kind
+        check_duty(actor, input.step)?;
+        let staff = staff_login(actor);
+        let mut history: Vec<StepFact<'_>> = steps.iter().map(CaseStepRecord::fact).collect();
+        if case.status == CaseStatus::Closed {
+            history.push(StepFact {
+                kind: CaseStep::Closed,
+                deadline: None,
+                outcome: None,
+                staff: "",
+            });
+        }
+        let next = StepFact {
+            kind: input.step,
+            deadline: input.deadline.filter(|_| input.step.has_deadline()),
+            outcome: input
+                .outcome
+                .filter(|_| input.step == CaseStep::LegalReview),
+            staff: &staff,
         };
-        check_next_step(last_step, last.deadline, input.step, input.deadline, today)?;
+        check_next_step(&history, &next, today)?;
         let still_overdue = !self
             .case_port()
             .overdue_bills_of(case.employer_id, today)
             .await?
             .is_empty();
-        let closing = input.step == CaseStep::Closed;
-        let document = checked_text(&input.document, "文书编号", !closing)?;
-        let note = checked_text(&input.note, "结案说明", closing && still_overdue)?;
         let step = CaseStepRecord {
-            step_no: last.step_no + 1,
+            step_no: steps.last().map_or(1, |s| s.step_no + 1),
             kind: input.step,
             acted_on: today,
-            deadline: input.deadline.filter(|_| input.step.has_deadline()),
-            document,
-            staff_login: staff_login(actor),
-            note,
+            deadline: next.deadline,
+            document: checked_text(&input.document, "文书编号", needs_document(input.step))?,
+            note: checked_text(
+                &input.note,
+                note_label(input.step),
+                needs_note(input.step, still_overdue),
+            )?,
+            outcome: next.outcome,
+            evidence: checked_text(&input.evidence, "证据材料", needs_evidence(input.step))?,
+            staff_login: staff.clone(),
         };
+        let closing = input.step == CaseStep::Closed;
         let closed_on = closing.then_some(today);
         if !self
             .case_port()
@@ -151,8 +175,12 @@ impl App {
             input.step.name_zh(),
             step.document
         );
-        self.tell_employer(case.employer_id, input.step.name_zh(), &body)
-            .await?;
+        // The legal review is the centre's own deliberation; the employer
+        // hears of the decision it clears.
+        if input.step != CaseStep::LegalReview {
+            self.tell_employer(case.employer_id, input.step.name_zh(), &body)
+                .await?;
+        }
         self.case_port()
             .case(case_id)
             .await?
@@ -269,6 +297,48 @@ impl Collection<'_> {
         }
         Ok(day)
     }
+}
+
+/// A person records only the steps of their duty; the daily job (no
+/// person) sends reminders.
+fn check_duty(actor: &Actor, step: CaseStep) -> AppResult<()> {
+    match &actor.principal {
+        Some(p) if !step.duty().contains(&p.role) => Err(DomainError::new(
+            "CASE_STEP_FORBIDDEN",
+            format!("{}不能办理“{}”", p.role.name_zh(), step.name_zh()),
+        )
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// Every step but closing is a document (通知书, 决定书, 审核意见书 …).
+fn needs_document(step: CaseStep) -> bool {
+    step != CaseStep::Closed
+}
+
+/// A legal review states its reasons; a case closed while money is still
+/// owed says why.
+fn needs_note(step: CaseStep, still_overdue: bool) -> bool {
+    match step {
+        CaseStep::LegalReview => true,
+        CaseStep::Closed => still_overdue,
+        _ => false,
+    }
+}
+
+fn note_label(step: CaseStep) -> &'static str {
+    match step {
+        CaseStep::LegalReview => "审核意见",
+        CaseStep::Closed => "结案说明",
+        _ => "说明",
+    }
+}
+
+/// Guidance rests on its record (约谈笔录 or the 提示函's delivery), and a
+/// penalty on the evidence of the arrears and its delivery.
+fn needs_evidence(step: CaseStep) -> bool {
+    matches!(step, CaseStep::Guidance | CaseStep::Order | CaseStep::Court)
 }
 
 fn staff_login(actor: &Actor) -> String {
