@@ -21,6 +21,19 @@ const DEMO_INPUTS: &[(&str, &str)] = &[
     ("security_grade", "良好"),
 ];
 
+/// Service-quality counts typed for the plan's last year only: the demo
+/// centre's complaint, hotline and staff records start after it, so the
+/// year under way is counted from the records instead.
+const TYPED_BEFORE_RECORDS: &[(&str, &str)] = &[
+    ("hotline_satisfied", "9930"),
+    ("hotline_ratings", "10000"),
+    ("complaints_received", "40"),
+    ("complaints_mediated", "38"),
+    ("complaints_verified", "0"),
+    ("legal_reviewers", "6"),
+    ("enforcement_staff", "100"),
+];
+
 fn finance() -> Actor {
     Actor::seeded(Role::Finance, "finance01", None, "demo-fund")
 }
@@ -149,7 +162,12 @@ async fn enter_inputs(app: &App, today: Date) -> AppResult<()> {
         years.push(today.year());
     }
     for year in years {
-        for (key, value) in DEMO_INPUTS {
+        let typed = if year == today.year() {
+            &[][..]
+        } else {
+            TYPED_BEFORE_RECORDS
+        };
+        for (key, value) in DEMO_INPUTS.iter().chain(typed) {
             app.fund()
                 .enter_fund_input(&finance(), year, key, value, "演示数据", today)
                 .await?;

@@ -17,6 +17,7 @@ pub mod interest;
 pub mod ledger;
 pub mod loan;
 pub mod policy;
+pub mod quality;
 pub mod registries;
 mod services;
 #[cfg(test)]
@@ -24,7 +25,7 @@ mod test_support;
 pub mod withdrawal;
 
 pub use error::{AppError, AppResult};
-pub use services::{Access, Collection, Fund, Interest, Ledger, Loans, Withdrawals};
+pub use services::{Access, Collection, Fund, Interest, Ledger, Loans, Quality, Withdrawals};
 
 use anju_domain::policy::PolicySet;
 use anju_store::Store;
@@ -152,6 +153,11 @@ impl App {
 
     /// Collection's month-end and seeding reads and writes, many rows a statement.
     pub(crate) fn batch_port(&self) -> &dyn anju_store::BatchStore {
+        &*self.store
+    }
+
+    /// Service quality: complaints, reviews and their rectification, hotline calls.
+    pub(crate) fn quality_port(&self) -> &dyn anju_store::QualityStore {
         &*self.store
     }
 

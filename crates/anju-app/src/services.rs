@@ -69,3 +69,8 @@ service!(
     Ledger,
     ledger
 );
+service!(
+    /// 服务质量: complaints, 好差评 and rectification, the 12329 hotline.
+    Quality,
+    quality
+);

@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod loan;
 pub mod money;
 pub mod policy;
+pub mod quality;
 pub mod rate;
 #[cfg(test)]
 mod test_support;

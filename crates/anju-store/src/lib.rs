@@ -16,6 +16,8 @@ pub mod interest_sql;
 pub mod ledger_sql;
 pub mod loan_sql;
 pub mod plan;
+pub mod quality;
+pub mod quality_sql;
 pub mod rows;
 pub mod sql;
 mod types;
@@ -39,6 +41,7 @@ pub use loan_sql::{
     InstallmentRecord, LoanBook, LoanEventRecord, LoanRecord, LoanRunUpdate, LoanStore,
     LoansIssued, RunLoan,
 };
+pub use quality::*;
 pub use types::*;
 pub use withdrawal_sql::{
     BlacklistRecord, DocumentRecord, RepaymentAgreementRecord, WithdrawalRecord, WithdrawalStats,
@@ -109,6 +112,7 @@ pub trait Store:
     + WithdrawalStore
     + LoanStore
     + FundStore
+    + QualityStore
     + Send
     + Sync
     + 'static

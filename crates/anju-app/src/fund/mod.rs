@@ -87,6 +87,8 @@ impl App {
                 .find(|(r, _)| *r == role)
                 .map_or(0, |(_, n)| *n)
         };
+        let complaints = self.quality_port().complaint_counts(from, to).await?;
+        let hotline = self.quality_port().hotline_counts(from, to).await?;
         let balances = liquidity::balances_of(&closing, year, project);
         Ok(YearFigures {
             year,
@@ -116,6 +118,11 @@ impl App {
             all_transactions: services.all,
             legal_reviewers: with_role(Role::LegalReviewer),
             enforcement_staff: with_role(Role::EnforcementOfficer),
+            complaints_received: complaints.received,
+            complaints_mediated: complaints.mediated,
+            complaints_verified: complaints.verified,
+            hotline_ratings: hotline.rated,
+            hotline_satisfied: hotline.satisfied,
             ..balances
         })
     }

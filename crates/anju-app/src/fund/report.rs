@@ -418,7 +418,23 @@ fn other(
                 }),
                 ratio_line("占单位缴存职工比例", f, p, ind::flexible_share),
             ]),
-            ReportPart::Heading("（二）“十四五”规划指标完成情况".to_string()),
+            ReportPart::Heading("（二）服务质量与行政执法".to_string()),
+            ReportPart::Lines(vec![
+                count_line("受理投诉（件）", f, p, |x| x.complaints_received),
+                count_line("调处投诉（件）", f, p, |x| x.complaints_mediated),
+                count_line("查实的服务质量投诉（件）", f, p, |x| {
+                    x.complaints_verified
+                }),
+                count_line("12329热线满意度评价（次）", f, p, |x| {
+                    x.hotline_ratings
+                }),
+                count_line("其中满意及基本满意（次）", f, p, |x| {
+                    x.hotline_satisfied
+                }),
+                count_line("法制审核人员（人）", f, p, |x| x.legal_reviewers),
+                count_line("一线执法人员（人）", f, p, |x| x.enforcement_staff),
+            ]),
+            ReportPart::Heading("（三）“十四五”规划指标完成情况".to_string()),
             ReportPart::Table {
                 heads: ["编号", "指标", "本年", "本年目标", "状态"]
                     .map(String::from)

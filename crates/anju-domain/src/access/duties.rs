@@ -44,6 +44,10 @@ pub const LEGAL_REVIEWERS: &[Role] = &[LegalReviewer];
 /// Who records any step of a case (each step then checks its own duty).
 pub const CASE_WORKERS: &[Role] = &[EnforcementOfficer, LegalReviewer, Manager];
 
+/// 服务质量: who takes complaints, handles them, rectifies bad reviews,
+/// visits the member and imports the hotline's calls.
+pub const QUALITY_DESK: &[Role] = &[Clerk, Reviewer, Manager];
+
 /// Who may start a correction or reversal (maker of 岗位制衡).
 pub const MAKERS: &[Role] = &[Clerk, Finance, Manager];
 
@@ -118,6 +122,7 @@ mod tests {
             ENFORCERS,
             LEGAL_REVIEWERS,
             CASE_WORKERS,
+            QUALITY_DESK,
         ];
         for duty in desks {
             assert!(duty.iter().all(|r| r.is_staff()), "{duty:?}");

@@ -35,6 +35,7 @@ pub fn parse_policy(file: &str, text: &str) -> Result<PolicySet, PolicyError> {
         security: series(file, &root, &mut top, "security", security)?,
         withdrawal: series(file, &root, &mut top, "withdrawal", withdrawal)?,
         fund_rule: series(file, &root, &mut top, "fund_rule", fund_rule)?,
+        service: series(file, &root, &mut top, "service", service)?,
         withdrawal_reasons: withdrawal_reasons(file, &root, &mut top)?,
     };
     top.finish()?;
@@ -381,6 +382,16 @@ fn security(r: &mut TableReader<'_>) -> Result<SecurityRules, PolicyError> {
         lockout_minutes: r.int("lockout_minutes", 1..=1440)?,
         idle_timeout_minutes: r.int("idle_timeout_minutes", 1..=480)?,
         min_password_chars: r.int("min_password_chars", 8..=64)?,
+    })
+}
+
+fn service(r: &mut TableReader<'_>) -> Result<ServiceRules, PolicyError> {
+    Ok(ServiceRules {
+        complaint_days: r.int("complaint_days", 1..=60)?,
+        appeal_days: r.int("appeal_days", 1..=60)?,
+        rectification_days: r.int("rectification_days", 1..=60)?,
+        follow_up_days: r.int("follow_up_days", 1..=30)?,
+        bad_review_max_stars: r.int("bad_review_max_stars", 1..=4)?,
     })
 }
 

@@ -12,6 +12,7 @@ use crate::access::SecurityRules;
 use crate::calendar::Date;
 use crate::error::{DomainError, DomainResult};
 use crate::money::{Fen, Rounding};
+use crate::quality::ServiceRules;
 use crate::rate::RatePpm;
 use std::fmt;
 
@@ -408,6 +409,7 @@ pub struct PolicySet {
     pub security: Series<SecurityRules>,
     pub withdrawal: Series<WithdrawalRules>,
     pub fund_rule: Series<FundRules>,
+    pub service: Series<ServiceRules>,
     pub withdrawal_reasons: Vec<WithdrawalReason>,
 }
 
@@ -426,6 +428,7 @@ pub struct Policy {
     pub security: Dated<SecurityRules>,
     pub withdrawal: Dated<WithdrawalRules>,
     pub fund_rule: Dated<FundRules>,
+    pub service: Dated<ServiceRules>,
     pub withdrawal_reasons: Vec<WithdrawalReason>,
 }
 
@@ -445,6 +448,7 @@ impl PolicySet {
             security: self.security.at(date)?.clone(),
             withdrawal: self.withdrawal.at(date)?.clone(),
             fund_rule: self.fund_rule.at(date)?.clone(),
+            service: self.service.at(date)?.clone(),
             withdrawal_reasons: self.reasons_at(date),
         })
     }
@@ -483,6 +487,7 @@ impl PolicySet {
             self.security.versions.first().map(|v| v.effective_from),
             self.withdrawal.versions.first().map(|v| v.effective_from),
             self.fund_rule.versions.first().map(|v| v.effective_from),
+            self.service.versions.first().map(|v| v.effective_from),
         ]
         .into_iter()
         .try_fold(None::<Date>, |acc, d| {

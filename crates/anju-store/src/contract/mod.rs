@@ -12,6 +12,7 @@ mod interest;
 mod kpi;
 mod loan;
 mod property;
+mod quality;
 mod withdrawal;
 
 pub use access::*;
@@ -23,6 +24,7 @@ pub use interest::*;
 pub use kpi::*;
 pub use loan::*;
 pub use property::*;
+pub use quality::*;
 pub use withdrawal::*;
 
 use crate::Store;
@@ -105,6 +107,9 @@ macro_rules! contract_tests {
             employer_status_filings_and_search,
             reversed_bills_free_the_month_and_reliefs_are_decided_once,
             enforcement_cases_open_once_and_close,
+            complaints_move_once_and_are_counted,
+            a_hotline_call_is_imported_once_and_becomes_one_complaint,
+            a_service_is_rated_once_and_its_rectification_moves_once,
             flexible_agreements_and_deposits,
             interest_runs_start_and_finish_once,
             rechecks_ride_with_postings,

@@ -1,0 +1,477 @@
+use super::*;
+use crate::App;
+use crate::test_support::{clerk, d, person, reviewer, sqlite_app};
+use anju_domain::quality::{RatedService, RectificationStatus, TicketKind};
+
+const CDR: &[u8] = include_bytes!("../../../../fixtures/hotline-cdr-2026-11.csv");
+
+fn member() -> Actor {
+    person(Role::Member, "320502199003071230", Some(7))
+}
+
+fn manager() -> Actor {
+    person(Role::Manager, "manager-1", None)
+}
+
+fn about_the_counter() -> ComplaintInput {
+    ComplaintInput {
+        source: ComplaintSource::Hall,
+        category: ComplaintCategory::ServiceQuality,
+        complainant: String::new(),
+        contact: "13812345678".to_string(),
+        subject: "窗口办理时间过长".to_string(),
+        detail: "11月2日在园区网点等候两小时".to_string(),
+    }
+}
+
+fn resolution(outcome: ComplaintOutcome, verified: bool) -> Resolution {
+    Resolution {
+        outcome,
+        verified,
+        finding: "调取叫号记录，属实".to_string(),
+        reply: "已增开窗口并致歉".to_string(),
+    }
+}
+
+async fn figures(app: &App) -> anju_domain::fund::YearFigures {
+    app.fund()
+        .year_figures(2026, d("2026-12-31"))
+        .await
+        .expect("figures")
+}
+
+#[tokio::test]
+async fn a_complaint_is_answered_in_time_appealed_once_and_counted() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = sqlite_app(&dir, "q.db").await;
+    let q = app.quality();
+    let filed = q
+        .file_complaint(&member(), &about_the_counter(), d("2026-11-02"))
+        .await
+        .expect("file");
+    assert_eq!(
+        (filed.source, filed.member_id, filed.due_on),
+        (ComplaintSource::Hall, Some(7), d("2026-11-17")),
+        "the hall's own, due in 15 days"
+    );
+    assert!(anju_domain::quality::is_overdue(
+        filed.status,
+        filed.due_on,
+        d("2026-11-18")
+    ));
+    let early = q
+        .resolve_complaint(
+            &clerk(),
+            filed.complaint_id,
+            &resolution(ComplaintOutcome::Explained, false),
+            d("2026-11-03"),
+        )
+        .await;
+    assert_eq!(
+        early.expect_err("take first").code(),
+        Some("COMPLAINT_NOT_HANDLER")
+    );
+    q.take_complaint(&clerk(), filed.complaint_id)
+        .await
+        .expect("take");
+    let answered = q
+        .resolve_complaint(
+            &clerk(),
+            filed.complaint_id,
+            &resolution(ComplaintOutcome::Explained, true),
+            d("2026-11-10"),
+        )
+        .await
+        .expect("resolve");
+    assert_eq!(answered.status, ComplaintStatus::Resolved);
+    let stranger = person(Role::Member, "320502199001020018", Some(8));
+    let not_theirs = q
+        .appeal_complaint(&stranger, filed.complaint_id, "不满意", d("2026-11-12"))
+        .await;
+    assert_eq!(
+        not_theirs.expect_err("own only").code(),
+        Some("COMPLAINT_NOT_YOURS")
+    );
+    let late = q
+        .appeal_complaint(&member(), filed.complaint_id, "不满意", d("2026-11-26"))
+        .await;
+    assert_eq!(
+        late.expect_err("late").code(),
+        Some("COMPLAINT_APPEAL_LATE")
+    );
+    let appealed = q
+        .appeal_complaint(
+            &member(),
+            filed.complaint_id,
+            "答复未解决问题",
+            d("2026-11-12"),
+        )
+        .await
+        .expect("appeal");
+    assert_eq!(appealed.due_on, d("2026-11-27"), "due again in 15 days");
+    let same = q.take_complaint(&clerk(), filed.complaint_id).await;
+    assert_eq!(
+        same.expect_err("fresh eyes").code(),
+        Some("COMPLAINT_APPEAL_SAME_HANDLER")
+    );
+    q.take_complaint(&reviewer(), filed.complaint_id)
+        .await
+        .expect("second handler");
+    q.resolve_complaint(
+        &reviewer(),
+        filed.complaint_id,
+        &resolution(ComplaintOutcome::Mediated, true),
+        d("2026-11-20"),
+    )
+    .await
+    .expect("mediated");
+    let again = q
+        .appeal_complaint(&member(), filed.complaint_id, "再次复核", d("2026-11-21"))
+        .await;
+    assert_eq!(again.expect_err("once").code(), Some("COMPLAINT_APPEALED"));
+
+    // A policy complaint left unanswered, and one that could not be settled.
+    let policy = ComplaintInput {
+        category: ComplaintCategory::Policy,
+        complainant: "李明".to_string(),
+        source: ComplaintSource::Letter,
+        ..about_the_counter()
+    };
+    q.file_complaint(&clerk(), &policy, d("2026-12-01"))
+        .await
+        .expect("letter");
+    let unsettled = q
+        .file_complaint(&clerk(), &policy, d("2026-12-01"))
+        .await
+        .expect("letter");
+    q.take_complaint(&reviewer(), unsettled.complaint_id)
+        .await
+        .expect("take");
+    let not_quality = q
+        .resolve_complaint(
+            &reviewer(),
+            unsettled.complaint_id,
+            &resolution(ComplaintOutcome::NotMediated, true),
+            d("2026-12-05"),
+        )
+        .await;
+    assert_eq!(
+        not_quality.expect_err("policy").code(),
+        Some("COMPLAINT_VERIFY_CATEGORY")
+    );
+    q.resolve_complaint(
+        &reviewer(),
+        unsettled.complaint_id,
+        &resolution(ComplaintOutcome::NotMediated, false),
+        d("2026-12-05"),
+    )
+    .await
+    .expect("not mediated");
+    let f = figures(&app).await;
+    assert_eq!(
+        (
+            f.complaints_received,
+            f.complaints_mediated,
+            f.complaints_verified
+        ),
+        (3, 1, 1),
+        "K17 = 1/3 mediated, K21 = 1/3 verified"
+    );
+    let inbox_of_member = app.quality().member_complaints(7).await.expect("mine");
+    assert_eq!(inbox_of_member.len(), 1);
+}
+
+#[tokio::test]
+async fn a_member_who_is_not_staff_cannot_take_complaints() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = sqlite_app(&dir, "q.db").await;
+    let filed = app
+        .quality()
+        .file_complaint(&member(), &about_the_counter(), d("2026-11-02"))
+        .await
+        .expect("file");
+    let taken = app
+        .quality()
+        .take_complaint(&member(), filed.complaint_id)
+        .await;
+    assert_eq!(
+        taken.expect_err("staff only").code(),
+        Some("ROLE_FORBIDDEN")
+    );
+    let finance = person(Role::Finance, "finance-1", None);
+    let by_finance = app
+        .quality()
+        .file_complaint(&finance, &about_the_counter(), d("2026-11-02"))
+        .await;
+    assert_eq!(
+        by_finance.expect_err("desk only").code(),
+        Some("ROLE_FORBIDDEN")
+    );
+}
+
+#[tokio::test]
+async fn the_hotline_file_is_taken_once_and_gives_k20() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = sqlite_app(&dir, "q.db").await;
+    let q = app.quality();
+    let first = q.import_cdr(&clerk(), CDR).await.expect("import");
+    assert_eq!((first.added, first.already_there), (11, 0));
+    let lines: Vec<(usize, &str)> = first.refused.iter().map(|e| (e.line, e.column)).collect();
+    assert_eq!(lines, [(13, "started_at")]);
+    let again = q.import_cdr(&clerk(), CDR).await.expect("again");
+    assert_eq!((again.added, again.already_there), (0, 11));
+    let f = figures(&app).await;
+    assert_eq!(
+        (f.hotline_ratings, f.hotline_satisfied),
+        (10, 8),
+        "K20 = 80%"
+    );
+    let complaint = ComplaintInput {
+        complainant: "来电人".to_string(),
+        contact: String::new(),
+        ..about_the_counter()
+    };
+    let call_id = "SZ12329-20261102-0004";
+    let filed = q
+        .call_to_complaint(&clerk(), call_id, &complaint, d("2026-11-02"))
+        .await
+        .expect("to complaint");
+    assert_eq!(
+        (
+            filed.source,
+            filed.contact.as_str(),
+            filed.call_id.as_deref()
+        ),
+        (ComplaintSource::Hotline, "051265001234", Some(call_id))
+    );
+    let call = q.call(call_id).await.expect("call");
+    assert_eq!(
+        (call.ticket, call.complaint_id),
+        (TicketKind::Complaint, Some(filed.complaint_id))
+    );
+    let twice = q
+        .call_to_complaint(&clerk(), call_id, &complaint, d("2026-11-02"))
+        .await;
+    assert_eq!(
+        twice.expect_err("once").code(),
+        Some("HOTLINE_CALL_HAS_COMPLAINT")
+    );
+    let fields = [
+        "SZ12329-MANUAL-1",
+        "2026-11-04 10:00:00",
+        "13812349999",
+        "A017",
+        "60",
+        "consultation",
+        "basic",
+        "手工登记",
+    ]
+    .map(String::from);
+    q.enter_call(&clerk(), &fields).await.expect("entered");
+    let dup = q.enter_call(&clerk(), &fields).await;
+    assert_eq!(dup.expect_err("exists").code(), Some("HOTLINE_CALL_EXISTS"));
+    let bad = ["X", "2026-11-04", "1", "A", "1", "consultation", "", ""].map(String::from);
+    assert_eq!(
+        q.enter_call(&clerk(), &bad).await.expect_err("bad").code(),
+        Some("HOTLINE_CALL_INVALID")
+    );
+}
+
+/// A member's rent application refused at the counter by `clerk-1`: a
+/// completed service to rate. Its id.
+async fn refused_withdrawal(app: &App) -> i64 {
+    use crate::withdrawal::WithdrawalApplication;
+    use anju_domain::withdrawal::WithdrawalRequest;
+    let record = anju_store::MemberRecord::active(
+        7,
+        "320502199003071230",
+        "王芳",
+        9,
+        anju_domain::Fen::new(10_000_00),
+        1,
+    );
+    app.collection()
+        .take_over_members(
+            &Actor::anonymous(anju_domain::access::Channel::Batch, "t", "local"),
+            &[record],
+            d("2025-01-01"),
+        )
+        .await
+        .expect("member");
+    let entry = crate::test_support::contribution(
+        7,
+        d("2026-10-10"),
+        "seed-7",
+        anju_domain::Fen::new(30_000_00),
+    );
+    app.ledger().post_entry(entry).await.expect("seed");
+    let application = WithdrawalApplication {
+        request: WithdrawalRequest {
+            reason: "07".to_string(),
+            amount: anju_domain::Fen::new(1_500_00),
+            months: 1,
+            ..WithdrawalRequest::default()
+        },
+        bank_card: "62220201000041234".to_string(),
+        documents: Vec::new(),
+        request_key: "rent-7".to_string(),
+    };
+    let applied = app
+        .withdrawals()
+        .apply_withdrawal(&member(), 7, application, d("2026-11-18"))
+        .await
+        .expect("apply");
+    app.withdrawals()
+        .reject_withdrawal(&clerk(), applied.withdrawal_id, "租房合同未备案")
+        .await
+        .expect("reject");
+    applied.withdrawal_id
+}
+
+#[tokio::test]
+async fn a_one_star_review_is_rectified_by_another_and_visited_by_a_third() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = sqlite_app(&dir, "q.db").await;
+    let withdrawal_id = refused_withdrawal(&app).await;
+    let q = app.quality();
+    let rateable = q.rateable(7).await.expect("rateable");
+    assert_eq!(rateable.len(), 1);
+    assert_eq!(rateable[0].staff_login.as_deref(), Some("clerk-1"));
+    let input = RateInput {
+        service: RatedService::Withdrawal,
+        service_ref: withdrawal_id,
+        stars: 1,
+        reasons: "拒绝理由没有事先告知".to_string(),
+    };
+    let by_staff = q.rate_service(&clerk(), &input, d("2026-11-20")).await;
+    assert_eq!(
+        by_staff.expect_err("member").code(),
+        Some("REVIEW_NOT_MEMBER")
+    );
+    let zero = RateInput {
+        stars: 0,
+        ..input.clone()
+    };
+    assert_eq!(
+        q.rate_service(&member(), &zero, d("2026-11-20"))
+            .await
+            .expect_err("stars")
+            .code(),
+        Some("REVIEW_STARS_INVALID")
+    );
+    let review = q
+        .rate_service(&member(), &input, d("2026-11-20"))
+        .await
+        .expect("rate");
+    assert_eq!(
+        (review.rectification, review.rectification_due),
+        (Some(RectificationStatus::Open), Some(d("2026-11-30")))
+    );
+    let twice = q.rate_service(&member(), &input, d("2026-11-21")).await;
+    assert_eq!(
+        twice.expect_err("once").code(),
+        Some("REVIEW_SERVICE_NOT_DONE")
+    );
+    assert!(q.rateable(7).await.expect("rateable").is_empty());
+
+    // clerk-1 was rated: they neither see nor handle it; a manager sees all.
+    assert!(q.reviews_for(&clerk()).await.expect("list").is_empty());
+    assert_eq!(
+        q.review_for(&clerk(), review.review_id)
+            .await
+            .expect_err("own")
+            .code(),
+        Some("RECTIFICATION_OWN_REVIEW")
+    );
+    assert_eq!(q.reviews_for(&manager()).await.expect("list").len(), 1);
+    let own = q
+        .rectify(
+            &clerk(),
+            review.review_id,
+            RectificationStatus::Taken,
+            "",
+            d("2026-11-21"),
+        )
+        .await;
+    assert_eq!(
+        own.expect_err("own").code(),
+        Some("RECTIFICATION_OWN_REVIEW")
+    );
+    q.rectify(
+        &reviewer(),
+        review.review_id,
+        RectificationStatus::Taken,
+        "",
+        d("2026-11-21"),
+    )
+    .await
+    .expect("take");
+    let not_owner = q
+        .rectify(
+            &manager(),
+            review.review_id,
+            RectificationStatus::Rectified,
+            "已整改",
+            d("2026-11-22"),
+        )
+        .await;
+    assert_eq!(
+        not_owner.expect_err("owner").code(),
+        Some("RECTIFICATION_NOT_OWNER")
+    );
+    let done = q
+        .rectify(
+            &reviewer(),
+            review.review_id,
+            RectificationStatus::Rectified,
+            "拒绝前电话告知，窗口培训",
+            d("2026-11-22"),
+        )
+        .await
+        .expect("rectify");
+    assert_eq!(q.follow_up_due(&done).expect("due"), Some(d("2026-11-27")));
+    let by_owner = q
+        .rectify(
+            &reviewer(),
+            review.review_id,
+            RectificationStatus::FollowedUp,
+            "满意",
+            d("2026-11-23"),
+        )
+        .await;
+    assert_eq!(
+        by_owner.expect_err("third").code(),
+        Some("RECTIFICATION_VISIT_BY_OWNER")
+    );
+    let visited = q
+        .rectify(
+            &manager(),
+            review.review_id,
+            RectificationStatus::FollowedUp,
+            "电话回访：职工表示满意",
+            d("2026-11-23"),
+        )
+        .await
+        .expect("visit");
+    assert_eq!(visited.rectification, Some(RectificationStatus::FollowedUp));
+    let seen = q.member_reviews(7).await.expect("mine");
+    assert_eq!(seen[0].follow_up_note, "电话回访：职工表示满意");
+    let groups = q
+        .review_groups_for(&manager(), d("2026-11-01"), d("2026-11-30"))
+        .await
+        .expect("groups");
+    assert_eq!(
+        groups
+            .iter()
+            .map(|g| (g.reviews, g.bad, g.rectified))
+            .collect::<Vec<_>>(),
+        [(1, 1, 1)]
+    );
+    assert!(
+        q.review_groups_for(&clerk(), d("2026-11-01"), d("2026-11-30"))
+            .await
+            .expect("groups")
+            .is_empty(),
+        "the rated clerk does not see their own line"
+    );
+}
