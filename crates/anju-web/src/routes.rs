@@ -8,7 +8,7 @@ use crate::{api, api_loan, api_withdrawal, ops, pages, static_files};
 use anju_domain::access::duties::{
     AGENTS, AUDIT, CASE_DESK, CASE_WORKERS, CHECKERS, COLLECTION_VIEWERS, ENFORCERS, FINANCE,
     FUND_VIEWERS, FUND_WATCH, LOAN_DESK, LOAN_RISK, LOAN_VIEWERS, MAKERS, MANAGERS, MEMBERS,
-    OPERATIONS, PARTNERS, REVIEWERS,
+    OPERATIONS, PARTNERS, QUALITY_DESK, REVIEWERS,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -764,6 +764,113 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "办理执法环节（约谈、法制审核、责令、申请法院、结案）",
             ),
             post(pages::staff_case_step),
+        ),
+        (
+            spec(Method::GET, "/member/service", Roles(MEMBERS), "评价与投诉"),
+            get(pages::member_service),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/reviews",
+                Roles(MEMBERS),
+                "评价已办结事项（好差评）",
+            ),
+            post(pages::member_rate),
+        ),
+        (
+            spec(Method::POST, "/member/complaints", Roles(MEMBERS), "投诉"),
+            post(pages::member_complain),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/complaints/{id}/appeal",
+                Roles(MEMBERS),
+                "投诉申请复核",
+            ),
+            post(pages::member_appeal),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/quality",
+                Roles(QUALITY_DESK),
+                "服务质量（投诉、好差评、12329）",
+            ),
+            get(pages::staff_quality),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/quality/complaints",
+                Roles(QUALITY_DESK),
+                "登记投诉",
+            ),
+            post(pages::staff_file_complaint),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/quality/complaints/{id}",
+                Roles(QUALITY_DESK),
+                "投诉详情",
+            ),
+            get(pages::staff_complaint),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/quality/complaints/{id}/take",
+                Roles(QUALITY_DESK),
+                "认领投诉",
+            ),
+            post(pages::staff_take_complaint),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/quality/complaints/{id}/resolve",
+                Roles(QUALITY_DESK),
+                "办结投诉",
+            ),
+            post(pages::staff_resolve_complaint),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/quality/reviews/{id}",
+                Roles(QUALITY_DESK),
+                "差评整改",
+            ),
+            get(pages::staff_review),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/quality/reviews/{id}/step",
+                Roles(QUALITY_DESK),
+                "差评认领、整改、回访",
+            ),
+            post(pages::staff_rectify),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/quality/hotline",
+                Roles(QUALITY_DESK),
+                "导入12329话单",
+            ),
+            post(pages::staff_import_cdr),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/quality/hotline/{id}/complaint",
+                Roles(QUALITY_DESK),
+                "来电转投诉",
+            ),
+            post(pages::staff_call_complaint),
         ),
         (
             spec(Method::GET, "/audit", Roles(AUDIT), "审计日志"),

@@ -359,7 +359,9 @@ pub async fn pay_bill(
 }
 
 /// Reads the upload's fields: the CSRF token, the "take valid rows" box, the file.
-async fn read_upload(mut multipart: Multipart) -> Result<(String, bool, Vec<u8>), String> {
+pub(super) async fn read_upload(
+    mut multipart: Multipart,
+) -> Result<(String, bool, Vec<u8>), String> {
     let (mut csrf, mut take_valid, mut file) = (String::new(), false, Vec::new());
     while let Some(field) = multipart
         .next_field()

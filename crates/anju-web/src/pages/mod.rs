@@ -10,6 +10,7 @@ mod loan;
 mod loan_calculator;
 mod people;
 mod public;
+mod quality;
 mod staff;
 mod staff_collection;
 mod staff_fund;
@@ -38,6 +39,11 @@ pub use loan::{
 pub use loan_calculator::loan_calculator;
 pub use people::{inbox, mark_read, member_home};
 pub use public::{home, register_form, register_submit, signin_form, signin_submit, signout};
+pub use quality::{
+    member_appeal, member_complain, member_rate, member_service, staff_call_complaint,
+    staff_complaint, staff_file_complaint, staff_import_cdr, staff_quality, staff_rectify,
+    staff_resolve_complaint, staff_review, staff_take_complaint,
+};
 pub use staff::{audit_search, decide_task, request_reversal, staff_home};
 pub use staff_collection::{
     bill_correction as staff_bill_correction, case_detail as staff_case_detail,
@@ -160,12 +166,14 @@ pub fn masked_id_card(text: &str) -> String {
 const MENU: &[(&str, &str, &[Role])] = &[
     ("/member/withdrawals", "提取", duties::MEMBERS),
     ("/member/loans", "贷款", duties::MEMBERS),
+    ("/member/service", "评价与投诉", duties::MEMBERS),
     ("/staff/collection", "归集管理", duties::COLLECTION_VIEWERS),
     ("/staff/withdrawals", "提取审核", duties::CASE_DESK),
     ("/staff/loans", "贷款审批", duties::LOAN_DESK),
     ("/staff/loans/overdue", "逾期贷款", duties::RISK_WATCH),
     ("/staff/interest", "结息管理", duties::FINANCE),
     ("/staff/fund", "资金管理", duties::FUND_VIEWERS),
+    ("/staff/quality", "服务质量", duties::QUALITY_DESK),
     ("/audit", "审计日志", duties::MANAGERS),
 ];
 
