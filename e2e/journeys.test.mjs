@@ -289,9 +289,16 @@ test('staff read the collection indicators, search with masking, and work the ar
     await page.goto(`${base}/staff/collection`);
     await page.locator('table', { hasText: '欠缴金额' }).getByRole('link').first().click();
     await page.getByRole('heading', { name: /催缴案件 \d+/ }).waitFor();
-    await page.getByLabel('办理环节').selectOption('order');
-    await page.getByLabel('缴存期限（责令限期缴存时填写）').fill('2099-12-31');
-    await page.getByLabel('文书编号').fill('苏公积责〔2026〕1号');
+    assert.equal(await page.getByLabel('办理环节').count(), 0, 'enforcement is not the clerk\'s duty');
+  });
+  await journey('collection-enforcer', async (page) => {
+    await signIn(page, 'staff', 'enforce01');
+    await page.waitForURL(`${base}/staff/collection`);
+    await page.locator('table', { hasText: '欠缴金额' }).getByRole('link').first().click();
+    await page.locator('#case-awaiting', { hasText: '提示约谈' }).waitFor();
+    await page.getByLabel('办理环节').selectOption('guidance');
+    await page.getByLabel(/文书编号/).fill('苏公积约〔2026〕1号');
+    await page.getByLabel(/证据材料/).fill('约谈通知送达回证');
     await page.getByRole('button', { name: '办理' }).click();
     await page.getByText(/尚未届满/).waitFor();
   });
@@ -713,15 +720,61 @@ async function axeProblems(page) {
   return violations.flatMap((v) => v.targets.slice(0, 3).map((t) => `${v.id} (${v.impact}): ${t}`));
 }
 
+test('a member rates a service one star; staff rectify and visit; the member sees the follow-up', async () => {
+  // Member 2's rent was paid at the counter: a completed service to rate.
+  const rater = memberLogins[1];
+  const reason = `浏览器测试：等候时间过长 ${process.pid}`;
+  await journey('rate-one-star', async (page) => {
+    await signIn(page, 'member', rater);
+    await page.waitForURL(`${base}/member`);
+    await page.getByRole('link', { name: '评价与投诉' }).click();
+    const form = page.locator('form', { hasText: '住房公积金提取' }).first();
+    await form.getByLabel('1 星', { exact: true }).check();
+    await form.getByLabel(/评价理由/).fill(reason);
+    await form.getByRole('button', { name: '提交评价' }).click();
+    await page.getByText('前完成整改并回访您').waitFor();
+    await page.locator('tr', { hasText: reason }).getByText('待整改').waitFor();
+  });
+  await journey('rectify', async (page) => {
+    await signIn(page, 'staff', 'reviewer01');
+    await page.waitForURL(`${base}/staff`);
+    await page.getByRole('link', { name: '服务质量' }).click();
+    await page.locator('tr', { hasText: reason }).getByRole('link').first().click();
+    await page.getByRole('button', { name: '认领整改' }).click();
+    await page.getByLabel('整改情况').fill('已调整窗口排班，高峰时段增开窗口');
+    await page.getByRole('button', { name: '填写整改情况' }).click();
+    await page.locator('#rectification-status', { hasText: '已整改' }).waitFor();
+  });
+  await journey('visit', async (page) => {
+    await signIn(page, 'staff', 'manager01');
+    await page.waitForURL(`${base}/staff`);
+    await page.goto(`${base}/staff/quality`);
+    await page.locator('tr', { hasText: reason }).getByRole('link').first().click();
+    await page.getByLabel(/回访情况/).fill('电话回访：职工表示满意');
+    await page.getByRole('button', { name: '记录回访' }).click();
+    await page.locator('#rectification-status', { hasText: '已回访' }).waitFor();
+  });
+  await journey('follow-up-seen', async (page) => {
+    await signIn(page, 'member', rater);
+    await page.waitForURL(`${base}/member`);
+    await page.goto(`${base}/member/service`);
+    const row = page.locator('tr', { hasText: reason });
+    await row.getByText('已调整窗口排班，高峰时段增开窗口').waitFor();
+    await row.getByText('电话回访：职工表示满意').waitFor();
+    await page.getByRole('link', { name: '消息' }).click();
+    await page.getByText('差评整改回访').first().waitFor();
+  });
+});
+
 test('every page passes axe-core with no finding and none scrolls sideways, on a desk and on phones of 390 and 360 px', async () => {
   const pages = {
     public: ['/', '/signin?as=member', '/signin?as=staff', '/register', '/register/remote', '/flexible',
       '/withdrawal-rules', '/loan/calculator', '/loan/calculator?calc=1&price=-5&balances=1&income=1&months=1e3'],
-    member: ['/member', '/member/interest', '/member/withdrawals', '/member/loans', '/inbox'],
+    member: ['/member', '/member/interest', '/member/withdrawals', '/member/loans', '/member/service', '/inbox'],
     employer: ['/employer'],
     staff: ['/staff', '/staff/kpi', '/staff/collection', '/staff/interest', '/staff/withdrawals', '/audit',
       '/staff/loans', '/staff/loans/overdue', '/staff/fund', '/staff/fund/deposits', '/staff/fund/distribution',
-      '/staff/fund/liquidity', '/staff/report/annual'],
+      '/staff/fund/liquidity', '/staff/report/annual', '/staff/quality'],
   };
   const found = [];
   for (const width of [1366, 390, 360]) {

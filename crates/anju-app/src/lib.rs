@@ -10,6 +10,7 @@ mod demo_cases;
 pub mod demo_fund;
 pub mod demo_loans;
 pub mod demo_people;
+pub mod demo_quality;
 pub mod demo_registries;
 mod error;
 pub mod fund;

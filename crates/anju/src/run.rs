@@ -282,6 +282,7 @@ async fn serve(
         anju_app::demo::seed_demo_withdrawals(&app, today_in_china()).await?;
         anju_app::demo_loans::seed_demo_loans(&app, today_in_china()).await?;
         anju_app::demo_fund::seed_demo_fund(&app, today_in_china()).await?;
+        anju_app::demo_quality::seed_demo_quality(&app, today_in_china()).await?;
         print_demo_signins(&people);
         // The demo serves plain HTTP on this machine; Secure cookies would not be sent back.
         options.secure_cookies = false;
