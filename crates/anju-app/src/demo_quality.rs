@@ -76,7 +76,11 @@ mod tests {
             .await
             .expect("figures");
         assert_eq!(
-            (f.complaints_received, f.complaints_mediated, f.hotline_ratings),
+            (
+                f.complaints_received,
+                f.complaints_mediated,
+                f.hotline_ratings
+            ),
             (2, 1, 10)
         );
     }

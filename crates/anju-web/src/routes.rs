@@ -758,6 +758,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         ),
         (
             spec(
+                Method::GET,
+                "/staff/cases/{id}/steps/{step}/document",
+                Roles(COLLECTION_VIEWERS),
+                "执法文书（PDF）",
+            ),
+            get(pages::staff_case_document),
+        ),
+        (
+            spec(
                 Method::POST,
                 "/staff/cases/{id}/steps",
                 Roles(CASE_WORKERS),

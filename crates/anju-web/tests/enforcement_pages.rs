@@ -137,4 +137,15 @@ async fn guidance_review_and_order_each_by_their_own_people() {
         record.contains("id=\"case-awaiting\">法制审核（拟申请法院强制执行）<"),
         "{record}"
     );
+    let document = format!("{path}/steps/4/document");
+    assert!(
+        record.contains(&document),
+        "the decision's number links its PDF"
+    );
+    let pdf = h.get(&document, &officer).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.content_type(), "application/pdf");
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    let missing = h.get(&format!("{path}/steps/9/document"), &officer).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }

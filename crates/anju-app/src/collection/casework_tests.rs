@@ -705,6 +705,26 @@ async fn enforcement_escalates_after_each_deadline_and_closes_when_paid() {
         .add_case_step(&staff, case_id, &order, d("2026-11-07"))
         .await
         .expect("order");
+    let decision = app
+        .collection()
+        .case_document(case_id, 4)
+        .await
+        .expect("document");
+    assert_eq!(decision.title, "责令限期缴存住房公积金决定书");
+    assert_eq!(decision.number, "苏公积责〔2026〕12号");
+    let body = decision.paragraphs.join("");
+    for part in [
+        "202610",
+        "¥2,800.00",
+        "于 2026-10-21 送达催缴通知（催缴〔2026〕",
+        "于 2026-11-06 进行提示约谈（苏公积约〔2026〕3号）",
+        "经法制审核（法审〔2026〕7号）",
+        "第三十八条",
+        "于 2026-12-05 前",
+        "行政复议",
+    ] {
+        assert!(body.contains(part), "{part}: {body}");
+    }
     let close = step_input(CaseStep::Closed, None, "");
     let unpaid = app
         .collection()

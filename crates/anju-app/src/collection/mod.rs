@@ -27,7 +27,9 @@ pub use anju_store::{
     BaseFilingRecord, BillLineRecord, BillRecord, CaseRecord, CaseStepRecord, EmployerRecord,
     MemberRecord, NewBase, ReliefRecord,
 };
-pub use casework::{CaseStepInput, CollectionDay, CompanyRegistered, REMINDER_DAYS, ReliefFor};
+pub use casework::{
+    CaseDocument, CaseStepInput, CollectionDay, CompanyRegistered, REMINDER_DAYS, ReliefFor,
+};
 pub use flexible::{AGREEMENT_VERSION, FlexibleSignup};
 
 pub(crate) use payment::default_adapters as default_payment_adapters;

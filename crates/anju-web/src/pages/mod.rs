@@ -47,9 +47,10 @@ pub use quality::{
 pub use staff::{audit_search, decide_task, request_reversal, staff_home};
 pub use staff_collection::{
     bill_correction as staff_bill_correction, case_detail as staff_case_detail,
-    case_step as staff_case_step, collection_home, employer_detail as staff_employer_detail,
-    employer_status as staff_employer_status, member_detail as staff_member_detail,
-    member_freeze as staff_member_freeze, open_case as staff_open_case, run_collection_day,
+    case_document as staff_case_document, case_step as staff_case_step, collection_home,
+    employer_detail as staff_employer_detail, employer_status as staff_employer_status,
+    member_detail as staff_member_detail, member_freeze as staff_member_freeze,
+    open_case as staff_open_case, run_collection_day,
 };
 pub use staff_fund::{
     annual_report, annual_report_pdf, fund_alert_acknowledge, fund_deposit_mature,

@@ -22,7 +22,8 @@ use anju_domain::ledger::MemberId;
 use anju_domain::{Date, DomainError, Fen};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
@@ -610,6 +611,7 @@ pub async fn member_freeze(
 // ----- enforcement cases -----
 
 pub struct StepRow {
+    pub step_no: i32,
     pub step: &'static str,
     pub on: String,
     pub deadline: String,
@@ -675,6 +677,7 @@ async fn case_file(
         steps: steps
             .iter()
             .map(|s| StepRow {
+                step_no: s.step_no,
                 step: s.kind.name_zh(),
                 on: s.acted_on.to_string(),
                 deadline: s.deadline.map(|d| d.to_string()).unwrap_or_default(),
@@ -716,6 +719,48 @@ fn awaiting(facts: &[StepFact<'_>]) -> String {
         })
         .collect();
     names.join("或")
+}
+
+/// A step's document (执法文书) as PDF, worded from the case's record.
+pub async fn case_document(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+    Path((case_id, step_no)): Path<(i64, i32)>,
+) -> Response {
+    let document = match state.app.collection().case_document(case_id, step_no).await {
+        Ok(document) => document,
+        Err(e) => return failure(&state.app, Some(&session), e),
+    };
+    let doc = crate::pdf_doc::ReportDoc {
+        title: document.title.to_string(),
+        subtitle: document.number.clone(),
+        sections: vec![crate::pdf_doc::Section {
+            heading: format!("{}：", document.addressee),
+            blocks: document
+                .paragraphs
+                .iter()
+                .cloned()
+                .map(crate::pdf_doc::Block::Paragraph)
+                .chain([crate::pdf_doc::Block::Paragraph(format!(
+                    "{}\n{}",
+                    document.issuer, document.issued_on
+                ))])
+                .collect(),
+        }],
+        footer: document.issuer.clone(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"case-{case_id}-{step_no}.pdf\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        crate::pdf_doc::render_report(&doc),
+    )
+        .into_response()
 }
 
 pub async fn case_detail(

@@ -7,11 +7,13 @@
 mod back_payment;
 mod base_filing;
 mod correction;
+mod documents;
 mod employer_life;
 mod enforcement;
 mod relief;
 mod search;
 
+pub use documents::CaseDocument;
 pub use employer_life::CompanyRegistered;
 pub use enforcement::{CaseStepInput, CollectionDay, REMINDER_DAYS};
 pub use relief::ReliefFor;
