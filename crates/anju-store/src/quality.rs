@@ -8,8 +8,8 @@ use crate::StoreResult;
 use anju_domain::Date;
 use anju_domain::access::Channel;
 use anju_domain::quality::{
-    ComplaintCategory, ComplaintOutcome, ComplaintSource, ComplaintStatus, RatedService,
-    RectificationStatus, Satisfaction, TicketKind,
+    CdrCall, ComplaintCategory, ComplaintOutcome, ComplaintSource, ComplaintStatus, RatedService,
+    RectificationStatus,
 };
 use async_trait::async_trait;
 
@@ -67,17 +67,11 @@ pub struct ReviewRecord {
     pub visitor_login: Option<String>,
 }
 
+/// A call as the telephony system recorded it, with what the centre added:
+/// the complaint it became and who imported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HotlineCallRecord {
-    pub call_id: String,
-    pub started_on: Date,
-    pub started_time: String,
-    pub caller: String,
-    pub agent: String,
-    pub duration_s: i64,
-    pub ticket: TicketKind,
-    pub satisfaction: Option<Satisfaction>,
-    pub summary: String,
+    pub call: CdrCall,
     pub complaint_id: Option<i64>,
     pub imported_by: String,
 }

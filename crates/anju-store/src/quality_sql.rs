@@ -8,7 +8,7 @@ use crate::quality::{
 use crate::rows::{coded, stored_date};
 use anju_domain::access::Channel;
 use anju_domain::quality::{
-    ComplaintCategory, ComplaintOutcome, ComplaintSource, ComplaintStatus, RatedService,
+    CdrCall, ComplaintCategory, ComplaintOutcome, ComplaintSource, ComplaintStatus, RatedService,
     RectificationStatus, Satisfaction, TicketKind,
 };
 
@@ -171,7 +171,7 @@ pub struct CallRow {
 
 fn call_from(r: CallRow) -> StoreResult<HotlineCallRecord> {
     const T: &str = "hotline_call";
-    Ok(HotlineCallRecord {
+    let call = CdrCall {
         call_id: r.call_id,
         started_on: stored_date(&r.started_on)?,
         started_time: r.started_time,
@@ -185,6 +185,9 @@ fn call_from(r: CallRow) -> StoreResult<HotlineCallRecord> {
             .map(|s| coded(T, "satisfaction", s, Satisfaction::parse))
             .transpose()?,
         summary: r.summary,
+    };
+    Ok(HotlineCallRecord {
+        call,
         complaint_id: r.complaint_id,
         imported_by: r.imported_by,
     })
@@ -502,7 +505,8 @@ where
     async fn insert_calls(&self, calls: &[HotlineCallRecord]) -> StoreResult<u64> {
         let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
         let mut added = 0;
-        for c in calls {
+        for record in calls {
+            let c = &record.call;
             let done = sqlx::query(
                 "INSERT INTO hotline_call (call_id, started_on, started_time, caller, agent, \
                  duration_s, ticket, satisfaction, summary, complaint_id, imported_by) \
@@ -518,8 +522,8 @@ where
             .bind(c.ticket.code())
             .bind(c.satisfaction.map(|s| s.code()))
             .bind(c.summary.as_str())
-            .bind(c.complaint_id)
-            .bind(c.imported_by.as_str())
+            .bind(record.complaint_id)
+            .bind(record.imported_by.as_str())
             .execute(&mut *tx)
             .await
             .map_err(crate::sql::backend)?;

@@ -25,15 +25,7 @@ pub type CallInput = [String; 8];
 
 fn record_of(call: CdrCall, imported_by: &str) -> HotlineCallRecord {
     HotlineCallRecord {
-        call_id: call.call_id,
-        started_on: call.started_on,
-        started_time: call.started_time,
-        caller: call.caller,
-        agent: call.agent,
-        duration_s: call.duration_s,
-        ticket: call.ticket,
-        satisfaction: call.satisfaction,
-        summary: call.summary,
+        call,
         complaint_id: None,
         imported_by: imported_by.to_string(),
     }
@@ -90,7 +82,7 @@ impl Quality<'_> {
         {
             return Err(anju_domain::DomainError::new(
                 "HOTLINE_CALL_EXISTS",
-                format!("话单 {} 已登记", record.call_id),
+                format!("话单 {} 已登记", record.call.call_id),
             )
             .into());
         }
@@ -130,13 +122,13 @@ impl Quality<'_> {
         let input = ComplaintInput {
             source: ComplaintSource::Hotline,
             contact: if input.contact.trim().is_empty() {
-                call.caller.clone()
+                call.call.caller.clone()
             } else {
                 input.contact.clone()
             },
             ..input.clone()
         };
-        self.try_file(actor, &input, Some(call.call_id), today)
+        self.try_file(actor, &input, Some(call.call.call_id), today)
             .await
     }
 

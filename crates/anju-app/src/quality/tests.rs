@@ -1,16 +1,12 @@
 use super::*;
 use crate::App;
 use crate::test_support::{clerk, d, person, reviewer, sqlite_app};
-use anju_domain::quality::{RatedService, RectificationStatus, TicketKind};
+use anju_domain::quality::TicketKind;
 
 const CDR: &[u8] = include_bytes!("../../../../fixtures/hotline-cdr-2026-11.csv");
 
 fn member() -> Actor {
     person(Role::Member, "320502199003071230", Some(7))
-}
-
-fn manager() -> Actor {
-    person(Role::Manager, "manager-1", None)
 }
 
 fn about_the_counter() -> ComplaintInput {
@@ -246,7 +242,7 @@ async fn the_hotline_file_is_taken_once_and_gives_k20() {
     );
     let call = q.call(call_id).await.expect("call");
     assert_eq!(
-        (call.ticket, call.complaint_id),
+        (call.call.ticket, call.complaint_id),
         (TicketKind::Complaint, Some(filed.complaint_id))
     );
     let twice = q
@@ -274,204 +270,5 @@ async fn the_hotline_file_is_taken_once_and_gives_k20() {
     assert_eq!(
         q.enter_call(&clerk(), &bad).await.expect_err("bad").code(),
         Some("HOTLINE_CALL_INVALID")
-    );
-}
-
-/// A member's rent application refused at the counter by `clerk-1`: a
-/// completed service to rate. Its id.
-async fn refused_withdrawal(app: &App) -> i64 {
-    use crate::withdrawal::WithdrawalApplication;
-    use anju_domain::withdrawal::WithdrawalRequest;
-    let record = anju_store::MemberRecord::active(
-        7,
-        "320502199003071230",
-        "王芳",
-        9,
-        anju_domain::Fen::new(10_000_00),
-        1,
-    );
-    app.collection()
-        .take_over_members(
-            &Actor::anonymous(anju_domain::access::Channel::Batch, "t", "local"),
-            &[record],
-            d("2025-01-01"),
-        )
-        .await
-        .expect("member");
-    let entry = crate::test_support::contribution(
-        7,
-        d("2026-10-10"),
-        "seed-7",
-        anju_domain::Fen::new(30_000_00),
-    );
-    app.ledger().post_entry(entry).await.expect("seed");
-    let application = WithdrawalApplication {
-        request: WithdrawalRequest {
-            reason: "07".to_string(),
-            amount: anju_domain::Fen::new(1_500_00),
-            months: 1,
-            ..WithdrawalRequest::default()
-        },
-        bank_card: "62220201000041234".to_string(),
-        documents: Vec::new(),
-        request_key: "rent-7".to_string(),
-    };
-    let applied = app
-        .withdrawals()
-        .apply_withdrawal(&member(), 7, application, d("2026-11-18"))
-        .await
-        .expect("apply");
-    app.withdrawals()
-        .reject_withdrawal(&clerk(), applied.withdrawal_id, "租房合同未备案")
-        .await
-        .expect("reject");
-    applied.withdrawal_id
-}
-
-#[tokio::test]
-async fn a_one_star_review_is_rectified_by_another_and_visited_by_a_third() {
-    let dir = tempfile::tempdir().expect("dir");
-    let app = sqlite_app(&dir, "q.db").await;
-    let withdrawal_id = refused_withdrawal(&app).await;
-    let q = app.quality();
-    let rateable = q.rateable(7).await.expect("rateable");
-    assert_eq!(rateable.len(), 1);
-    assert_eq!(rateable[0].staff_login.as_deref(), Some("clerk-1"));
-    let input = RateInput {
-        service: RatedService::Withdrawal,
-        service_ref: withdrawal_id,
-        stars: 1,
-        reasons: "拒绝理由没有事先告知".to_string(),
-    };
-    let by_staff = q.rate_service(&clerk(), &input, d("2026-11-20")).await;
-    assert_eq!(
-        by_staff.expect_err("member").code(),
-        Some("REVIEW_NOT_MEMBER")
-    );
-    let zero = RateInput {
-        stars: 0,
-        ..input.clone()
-    };
-    assert_eq!(
-        q.rate_service(&member(), &zero, d("2026-11-20"))
-            .await
-            .expect_err("stars")
-            .code(),
-        Some("REVIEW_STARS_INVALID")
-    );
-    let review = q
-        .rate_service(&member(), &input, d("2026-11-20"))
-        .await
-        .expect("rate");
-    assert_eq!(
-        (review.rectification, review.rectification_due),
-        (Some(RectificationStatus::Open), Some(d("2026-11-30")))
-    );
-    let twice = q.rate_service(&member(), &input, d("2026-11-21")).await;
-    assert_eq!(
-        twice.expect_err("once").code(),
-        Some("REVIEW_SERVICE_NOT_DONE")
-    );
-    assert!(q.rateable(7).await.expect("rateable").is_empty());
-
-    // clerk-1 was rated: they neither see nor handle it; a manager sees all.
-    assert!(q.reviews_for(&clerk()).await.expect("list").is_empty());
-    assert_eq!(
-        q.review_for(&clerk(), review.review_id)
-            .await
-            .expect_err("own")
-            .code(),
-        Some("RECTIFICATION_OWN_REVIEW")
-    );
-    assert_eq!(q.reviews_for(&manager()).await.expect("list").len(), 1);
-    let own = q
-        .rectify(
-            &clerk(),
-            review.review_id,
-            RectificationStatus::Taken,
-            "",
-            d("2026-11-21"),
-        )
-        .await;
-    assert_eq!(
-        own.expect_err("own").code(),
-        Some("RECTIFICATION_OWN_REVIEW")
-    );
-    q.rectify(
-        &reviewer(),
-        review.review_id,
-        RectificationStatus::Taken,
-        "",
-        d("2026-11-21"),
-    )
-    .await
-    .expect("take");
-    let not_owner = q
-        .rectify(
-            &manager(),
-            review.review_id,
-            RectificationStatus::Rectified,
-            "已整改",
-            d("2026-11-22"),
-        )
-        .await;
-    assert_eq!(
-        not_owner.expect_err("owner").code(),
-        Some("RECTIFICATION_NOT_OWNER")
-    );
-    let done = q
-        .rectify(
-            &reviewer(),
-            review.review_id,
-            RectificationStatus::Rectified,
-            "拒绝前电话告知，窗口培训",
-            d("2026-11-22"),
-        )
-        .await
-        .expect("rectify");
-    assert_eq!(q.follow_up_due(&done).expect("due"), Some(d("2026-11-27")));
-    let by_owner = q
-        .rectify(
-            &reviewer(),
-            review.review_id,
-            RectificationStatus::FollowedUp,
-            "满意",
-            d("2026-11-23"),
-        )
-        .await;
-    assert_eq!(
-        by_owner.expect_err("third").code(),
-        Some("RECTIFICATION_VISIT_BY_OWNER")
-    );
-    let visited = q
-        .rectify(
-            &manager(),
-            review.review_id,
-            RectificationStatus::FollowedUp,
-            "电话回访：职工表示满意",
-            d("2026-11-23"),
-        )
-        .await
-        .expect("visit");
-    assert_eq!(visited.rectification, Some(RectificationStatus::FollowedUp));
-    let seen = q.member_reviews(7).await.expect("mine");
-    assert_eq!(seen[0].follow_up_note, "电话回访：职工表示满意");
-    let groups = q
-        .review_groups_for(&manager(), d("2026-11-01"), d("2026-11-30"))
-        .await
-        .expect("groups");
-    assert_eq!(
-        groups
-            .iter()
-            .map(|g| (g.reviews, g.bad, g.rectified))
-            .collect::<Vec<_>>(),
-        [(1, 1, 1)]
-    );
-    assert!(
-        q.review_groups_for(&clerk(), d("2026-11-01"), d("2026-11-30"))
-            .await
-            .expect("groups")
-            .is_empty(),
-        "the rated clerk does not see their own line"
     );
 }

@@ -9,7 +9,7 @@ use crate::{
 };
 use anju_domain::access::Channel;
 use anju_domain::quality::{
-    ComplaintCategory, ComplaintOutcome, ComplaintSource, ComplaintStatus, RatedService,
+    CdrCall, ComplaintCategory, ComplaintOutcome, ComplaintSource, ComplaintStatus, RatedService,
     RectificationStatus, Satisfaction, TicketKind,
 };
 use std::sync::Arc;
@@ -42,7 +42,7 @@ fn complaint(id: i64, received_on: &str) -> ComplaintRecord {
 }
 
 fn call(id: &str, on: &str, satisfaction: Option<Satisfaction>) -> HotlineCallRecord {
-    HotlineCallRecord {
+    let call = CdrCall {
         call_id: id.to_string(),
         started_on: d(on),
         started_time: "09:15:02".to_string(),
@@ -52,6 +52,9 @@ fn call(id: &str, on: &str, satisfaction: Option<Satisfaction>) -> HotlineCallRe
         ticket: TicketKind::Consultation,
         satisfaction,
         summary: "问提取条件".to_string(),
+    };
+    HotlineCallRecord {
+        call,
         complaint_id: None,
         imported_by: "clerk01".to_string(),
     }
@@ -200,7 +203,7 @@ pub fn a_hotline_call_is_imported_once_and_becomes_one_complaint(
             .await
             .expect("list")
             .into_iter()
-            .map(|c| c.call_id)
+            .map(|c| c.call.call_id)
             .collect();
         assert_eq!(latest, ["C-3", "C-4"]);
     })

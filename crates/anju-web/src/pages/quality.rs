@@ -3,11 +3,10 @@
 //! staff console (complaints with their deadlines, rectifications, ratings
 //! by service, channel and staff, the 12329 hotline and K17/K20/K21).
 
-use super::staff_collection::percent_text;
+use super::staff_collection::{answer, percent_text};
 use super::{Layout, error_page, failure, no_member_account, render};
 use crate::auth::{MultipartCsrf, Session};
 use crate::context::RequestContext;
-use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::quality::{
     ComplaintInput, ComplaintRecord, RateInput, Rateable, Resolution, ReviewGroup, ReviewRecord,
@@ -24,27 +23,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
-
-/// A page's notice or refusal, answered with the refusal's status.
-async fn answer<F, Fut>(
-    state: &WebState,
-    session: &Session,
-    result: AppResult<String>,
-    page: F,
-) -> Response
-where
-    F: FnOnce(Option<String>, Option<String>) -> Fut,
-    Fut: std::future::Future<Output = Response>,
-{
-    match result {
-        Ok(notice) => page(Some(notice), None).await,
-        Err(AppError::Rejected(d)) => crate::pages::with_status(
-            page(None, Some(d.message().to_string())).await,
-            status_of(d.kind()),
-        ),
-        Err(e) => failure(&state.app, Some(session), e),
-    }
-}
 
 fn stars_text(stars: u8) -> String {
     format!(
@@ -522,7 +500,8 @@ async fn console(
     render(app, Some(session), page.render())
 }
 
-fn call_row(c: &anju_app::quality::HotlineCallRecord) -> CallRow {
+fn call_row(record: &anju_app::quality::HotlineCallRecord) -> CallRow {
+    let c = &record.call;
     let digits = c.caller.chars().count();
     let caller = match digits {
         0..=6 => c.caller.clone(),
@@ -536,7 +515,7 @@ fn call_row(c: &anju_app::quality::HotlineCallRecord) -> CallRow {
         ticket: c.ticket.name_zh(),
         satisfaction: c.satisfaction.map_or("未评价", |s| s.name_zh()),
         summary: c.summary.clone(),
-        complaint_id: c.complaint_id,
+        complaint_id: record.complaint_id,
     }
 }
 

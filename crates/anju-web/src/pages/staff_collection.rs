@@ -267,7 +267,8 @@ pub async fn collection_home(
 
 /// Re-renders a page with the outcome of a command: 422 with the reason for
 /// a refusal, the 500 page for anything else.
-async fn answer<F, Fut>(
+/// A page's notice, or its refusal answered with the refusal's status.
+pub(super) async fn answer<F, Fut>(
     state: &WebState,
     session: &Session,
     result: AppResult<String>,
