@@ -88,6 +88,7 @@ impl CaseStepRecord {
             deadline: self.deadline,
             outcome: self.outcome,
             staff: &self.staff_login,
+            acted_on: Some(self.acted_on),
         }
     }
 }

@@ -364,7 +364,7 @@ where
     ) -> StoreResult<ComplaintCounts> {
         let (received, mediated, verified): (i64, i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), \
-             COALESCE(SUM(CASE WHEN status = 'resolved' AND outcome IN ('mediated', 'explained') THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN outcome IN ('mediated', 'explained') THEN 1 ELSE 0 END), 0), \
              COALESCE(SUM(CASE WHEN verified THEN 1 ELSE 0 END), 0) \
              FROM complaint WHERE received_on >= $1 AND received_on <= $2",
         )
@@ -492,7 +492,8 @@ where
              COALESCE(SUM(CASE WHEN rectification IS NOT NULL THEN 1 ELSE 0 END), 0) AS bad, \
              COALESCE(SUM(CASE WHEN rectification IN ('rectified', 'followed_up') THEN 1 ELSE 0 END), 0) AS rectified \
              FROM service_review WHERE reviewed_on >= $1 AND reviewed_on <= $2 \
-             GROUP BY service, channel, staff_login ORDER BY service, channel, staff_login",
+             GROUP BY service, channel, staff_login \
+             ORDER BY service, channel, staff_login IS NULL, staff_login",
         )
         .bind(S::day(from))
         .bind(S::day(to))

@@ -25,6 +25,9 @@ pub struct RouteSpec {
 /// The largest withdrawal application upload: two 5 MB documents and the form.
 const WITHDRAWAL_UPLOAD_BYTES: usize = 11 * 1024 * 1024;
 
+/// The largest 12329 CDR file: 20,000 calls with room to spare.
+const CDR_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
+
 fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
     RouteSpec {
         method,
@@ -870,7 +873,8 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 Roles(QUALITY_DESK),
                 "导入12329话单",
             ),
-            post(pages::staff_import_cdr),
+            // A day of a large centre's calls (20,000 rows) is about 2.5 MB.
+            post(pages::staff_import_cdr).layer(DefaultBodyLimit::max(CDR_UPLOAD_BYTES)),
         ),
         (
             spec(

@@ -148,4 +148,25 @@ async fn guidance_review_and_order_each_by_their_own_people() {
     assert!(pdf.bytes.starts_with(b"%PDF-"));
     let missing = h.get(&format!("{path}/steps/9/document"), &officer).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    // The employer reads the steps that concern them, not the review.
+    let (case, _) = h
+        .app
+        .collection()
+        .enforcement_case(case_id)
+        .await
+        .expect("read")
+        .expect("case");
+    h.create_account(anju_app::access::NewAccount {
+        employer_id: Some(case.employer_id),
+        ..common::account("agent-late", Role::EmployerAgent)
+    })
+    .await;
+    let agent = h.sign_in("agent-late", Role::EmployerAgent).await;
+    let own = h.get("/employer", &agent).await.body;
+    assert!(
+        own.contains("提示约谈") && own.contains("责令限期缴存"),
+        "{own}"
+    );
+    assert!(!own.contains("法制审核"), "{own}");
 }

@@ -96,6 +96,12 @@ async fn complaints(app: &App, backend: &str) {
     q.take_complaint(&clerk(), hall.complaint_id)
         .await
         .expect("take");
+    let taken = q.take_complaint(&reviewer(), hall.complaint_id).await;
+    assert_eq!(
+        code(taken),
+        Some("COMPLAINT_TAKEN"),
+        "{backend}: taken once"
+    );
     q.resolve_complaint(
         &clerk(),
         hall.complaint_id,

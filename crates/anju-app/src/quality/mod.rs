@@ -61,11 +61,12 @@ fn desk_staff(actor: &Actor) -> AppResult<&Principal> {
     }
 }
 
+/// Who acted, as records keep it: a member's ID number masked.
 fn login_of(actor: &Actor) -> String {
     actor
         .principal
         .as_ref()
-        .map_or_else(|| "system".to_string(), |p| p.login.clone())
+        .map_or_else(|| "system".to_string(), Principal::masked_login)
 }
 
 impl Quality<'_> {
@@ -151,6 +152,15 @@ impl Quality<'_> {
         let staff = desk_staff(actor)?.login.clone();
         let before = self.complaint_record(complaint_id).await?;
         check_handler(before.status, before.handler_login.as_deref(), &staff)?;
+        // Taken once: a received complaint, or an appeal nobody has yet.
+        let free = match before.status {
+            ComplaintStatus::Received => true,
+            ComplaintStatus::Appealed => before.appeal_handler_login.is_none(),
+            _ => false,
+        };
+        if !free {
+            return Err(DomainError::new("COMPLAINT_TAKEN", "投诉已由他人认领").into());
+        }
         let after = match before.status {
             ComplaintStatus::Appealed => ComplaintRecord {
                 appeal_handler_login: Some(staff),

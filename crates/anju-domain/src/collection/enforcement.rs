@@ -20,6 +20,8 @@ pub struct StepFact<'a> {
     pub outcome: Option<ReviewOutcome>,
     /// Who recorded it (their login; `system` for the daily job).
     pub staff: &'a str,
+    /// The day it was recorded (none for the step proposed).
+    pub acted_on: Option<Date>,
 }
 
 impl CaseStep {
@@ -63,8 +65,12 @@ pub fn check_next_step(
     if next.kind == CaseStep::LegalReview {
         check_reviewer(history, next)?;
     }
-    if !allowed_after(last, history).contains(&next.kind) {
+    let guided = history.iter().any(|s| s.kind == CaseStep::Guidance);
+    if !allowed_after(last, history).contains(&next.kind) || (next.kind.is_penalty() && !guided) {
         return Err(out_of_order(last, history, next.kind));
+    }
+    if next.kind == CaseStep::Court {
+        check_remedy_period(history, today)?;
     }
     if let Some(due) = last.deadline.filter(|d| today <= *d) {
         return Err(DomainError::new(
@@ -154,6 +160,42 @@ fn check_reviewer(history: &[StepFact<'_>], review: &StepFact<'_>) -> DomainResu
         ));
     }
     Ok(())
+}
+
+/// Months the employer may sue against the order (行政诉讼法第四十六条); the
+/// 60 days of 行政复议 fall inside them.
+const REMEDY_MONTHS: u32 = 6;
+
+/// The court is asked only once the employer can no longer seek review or
+/// sue against the order (行政强制法第五十三条): after the remedy period that
+/// runs from the order's day.
+fn check_remedy_period(history: &[StepFact<'_>], today: Date) -> DomainResult<()> {
+    let Some(ordered_on) = history
+        .iter()
+        .rev()
+        .find(|s| s.kind == CaseStep::Order)
+        .and_then(|s| s.acted_on)
+    else {
+        return Ok(());
+    };
+    let ends = months_after(ordered_on, REMEDY_MONTHS)?;
+    if today <= ends {
+        return Err(DomainError::new(
+            "CASE_REMEDY_PERIOD",
+            format!("责令决定的复议、诉讼期限至 {ends} 届满，届满后方可申请法院强制执行"),
+        ));
+    }
+    Ok(())
+}
+
+/// The same day `months` later (the month's last day where it is shorter).
+fn months_after(day: Date, months: u32) -> DomainResult<Date> {
+    let mut period = crate::calendar::Period::of_date(day);
+    for _ in 0..months {
+        period = period.next()?;
+    }
+    let last = period.last_day()?;
+    Date::from_ymd(period.year(), period.month(), day.day().min(last.day()))
 }
 
 /// A reminder or an order needs a deadline after the day it is issued.

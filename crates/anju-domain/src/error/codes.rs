@@ -90,6 +90,11 @@ pub const CODES: &[CodeInfo] = &[
     c("CASE_NOT_OVERDUE", Invalid, "单位没有逾期未缴的清册"),
     c("CASE_OPEN", Conflict, "单位已有未结案的催缴案件"),
     c(
+        "CASE_REMEDY_PERIOD",
+        Invalid,
+        "复议、诉讼期限届满后方可申请法院强制执行",
+    ),
+    c(
         "CASE_REVIEWER_IS_HANDLER",
         Forbidden,
         "承办人不能对本案进行法制审核",
@@ -134,6 +139,7 @@ pub const CODES: &[CodeInfo] = &[
     c("COMPLAINT_RESOLVED", Conflict, "投诉已办结"),
     c("COMPLAINT_SOURCE_UNKNOWN", Invalid, "未知的投诉来源"),
     c("COMPLAINT_STATUS_UNKNOWN", Invalid, "未知的投诉状态"),
+    c("COMPLAINT_TAKEN", Conflict, "投诉已由他人认领"),
     c(
         "COMPLAINT_VERIFY_CATEGORY",
         Invalid,

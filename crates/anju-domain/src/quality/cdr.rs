@@ -164,7 +164,10 @@ fn started_at(text: &str) -> FieldResult<(Date, String)> {
     let date = Date::parse(day).map_err(|_| refused())?;
     let parts: Vec<u32> = time
         .split(':')
-        .map(|p| (p.len() == 2).then(|| p.parse().ok()).flatten())
+        .map(|p| {
+            let digits = p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+            digits.then(|| p.parse().ok()).flatten()
+        })
         .collect::<Option<_>>()
         .ok_or_else(refused)?;
     match parts[..] {

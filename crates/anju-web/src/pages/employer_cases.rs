@@ -140,8 +140,10 @@ pub async fn case_panel(
                 .await?
                 .map(|(_, s)| s)
                 .unwrap_or_default();
+            // The legal review is the centre's own deliberation.
             let rows = steps
                 .iter()
+                .filter(|s| s.kind != anju_domain::collection::CaseStep::LegalReview)
                 .map(|s| StepRow {
                     step: s.kind.name_zh(),
                     on: s.acted_on.to_string(),

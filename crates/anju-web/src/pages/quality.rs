@@ -500,13 +500,37 @@ async fn console(
     render(app, Some(session), page.render())
 }
 
+/// A caller's number with its middle hidden: at most the first three and
+/// the last four digits of a mobile, fewer of a shorter number, and at
+/// least half of the digits hidden always.
+fn mask_number(number: &str) -> String {
+    let n = number.len();
+    let shown = n / 4;
+    let head = shown.min(3);
+    let tail = shown.min(4);
+    // The CDR check admits digits only, so byte offsets are characters.
+    match number.get(..head).zip(number.get(n - tail..)) {
+        Some((start, end)) => format!("{start}{}{end}", "*".repeat(n - head - tail)),
+        None => "*".repeat(n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_number;
+
+    #[test]
+    fn at_least_half_of_a_number_is_hidden() {
+        assert_eq!(mask_number("13812345678"), "13*******78");
+        assert_eq!(mask_number("051265001234"), "051******234");
+        assert_eq!(mask_number("6500123"), "6*****3");
+        assert_eq!(mask_number("110"), "***");
+    }
+}
+
 fn call_row(record: &anju_app::quality::HotlineCallRecord) -> CallRow {
     let c = &record.call;
-    let digits = c.caller.chars().count();
-    let caller = match digits {
-        0..=6 => c.caller.clone(),
-        n => format!("{}****{}", &c.caller[..3], &c.caller[n - 4..]),
-    };
+    let caller = mask_number(&c.caller);
     CallRow {
         call_id: c.call_id.clone(),
         started: format!("{} {}", c.started_on, c.started_time),

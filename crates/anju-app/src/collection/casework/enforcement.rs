@@ -126,6 +126,7 @@ impl App {
                 deadline: None,
                 outcome: None,
                 staff: "",
+                acted_on: None,
             });
         }
         let next = StepFact {
@@ -135,6 +136,7 @@ impl App {
                 .outcome
                 .filter(|_| input.step == CaseStep::LegalReview),
             staff: &staff,
+            acted_on: None,
         };
         check_next_step(&history, &next, today)?;
         let still_overdue = !self

@@ -11,6 +11,7 @@ fn step(kind: CaseStep, deadline: Option<&str>, staff: &'static str) -> StepFact
         deadline: deadline.map(d),
         outcome: None,
         staff,
+        acted_on: None,
     }
 }
 
@@ -95,7 +96,10 @@ fn the_court_filing_needs_its_own_review_after_the_order_deadline() {
     history.push(step(CaseStep::Guidance, None, "zhifa01"));
     history.push(review(Some(Approved), "fazhi01"));
     assert_eq!(proposed_penalty(&history), CaseStep::Order);
-    history.push(step(CaseStep::Order, Some("2027-01-20"), "zhifa01"));
+    history.push(StepFact {
+        acted_on: Some(d("2026-12-22")),
+        ..step(CaseStep::Order, Some("2027-01-20"), "zhifa01")
+    });
     assert_eq!(proposed_penalty(&history), CaseStep::Court);
     let court = step(CaseStep::Court, None, "zhifa01");
     assert_eq!(
@@ -109,12 +113,30 @@ fn the_court_filing_needs_its_own_review_after_the_order_deadline() {
         Some("CASE_DEADLINE_PENDING")
     );
     history.push(second);
-    assert_eq!(refusal(&history, &court, "2027-01-21"), None);
+    // The employer may seek review or sue for six months from the order.
+    assert_eq!(
+        refusal(&history, &court, "2027-06-22"),
+        Some("CASE_REMEDY_PERIOD")
+    );
+    assert_eq!(refusal(&history, &court, "2027-06-23"), None);
     history.push(court);
     let more = step(CaseStep::Court, None, "zhifa01");
     assert_eq!(
-        refusal(&history, &more, "2027-01-22"),
+        refusal(&history, &more, "2027-06-24"),
         Some("CASE_STEP_ORDER")
+    );
+}
+
+#[test]
+fn a_case_from_before_guidance_existed_still_needs_a_talk_before_the_court() {
+    // Recorded as reminder → order before the guidance step existed.
+    let mut history = reminded();
+    history.push(step(CaseStep::Order, Some("2026-12-31"), "zhifa01"));
+    history.push(review(Some(Approved), "fazhi01"));
+    let court = step(CaseStep::Court, None, "zhifa01");
+    assert_eq!(
+        refusal(&history, &court, "2027-08-01"),
+        Some("CASE_GUIDANCE_REQUIRED")
     );
 }
 
