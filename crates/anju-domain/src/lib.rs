@@ -21,6 +21,7 @@ pub mod quality;
 pub mod rate;
 #[cfg(test)]
 mod test_support;
+pub mod trust;
 pub mod withdrawal;
 
 pub use calendar::{Date, InterestYear, Period};

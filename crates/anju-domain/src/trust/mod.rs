@@ -1,0 +1,6 @@
+//! Trust (可信): what lets anyone check the centre's records without
+//! trusting the centre. `merkle` holds the transparency log's tree (RFC
+//! 6962/9162): the roots the log signs, and the inclusion and consistency
+//! proofs a verifier checks offline.
+
+pub mod merkle;
