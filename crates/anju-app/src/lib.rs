@@ -23,6 +23,7 @@ pub mod registries;
 mod services;
 #[cfg(test)]
 mod test_support;
+pub mod trust;
 pub mod withdrawal;
 
 pub use error::{AppError, AppResult};
@@ -43,6 +44,9 @@ pub struct App {
     debits: Arc<dyn loan::DebitAdapter>,
     registries: registries::Registries,
     clock: Arc<dyn clock::Clock>,
+    /// The centre's signing keys: the key file's (`with_keys`), or a key
+    /// made for this process when none was given (tests, tools).
+    keys: Arc<std::sync::OnceLock<trust::KeyRing>>,
 }
 
 impl App {
@@ -56,6 +60,7 @@ impl App {
             debits: Arc::new(loan::BankDebitSimulator),
             registries: registries::Registries::simulated(registries::RegistryData::default()),
             clock: Arc::new(clock::SystemClock),
+            keys: Arc::new(std::sync::OnceLock::new()),
         }
     }
 
@@ -120,6 +125,23 @@ impl App {
     }
 
     /// Where today comes from (the wall clock unless a test or demo pins it).
+    /// Signs with the key file's keys.
+    pub fn with_keys(mut self, keys: trust::KeyRing) -> Self {
+        let cell = std::sync::OnceLock::new();
+        let _ = cell.set(keys);
+        self.keys = Arc::new(cell);
+        self
+    }
+
+    /// The centre's keys (one made for this process if none was given).
+    pub fn keys(&self) -> AppResult<&trust::KeyRing> {
+        if let Some(keys) = self.keys.get() {
+            return Ok(keys);
+        }
+        let made = trust::KeyRing::ephemeral(&self.policy.centre_name)?;
+        Ok(self.keys.get_or_init(|| made))
+    }
+
     pub fn with_clock(mut self, clock: Arc<dyn clock::Clock>) -> Self {
         self.clock = clock;
         self

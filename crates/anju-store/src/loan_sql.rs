@@ -315,15 +315,6 @@ pub trait LoanStore: Send + Sync {
     /// Refreshes the planner's statistics of the loan tables (after a book
     /// is imported, so the run's page query is planned on what is there).
     async fn refresh_loan_statistics(&self) -> StoreResult<()>;
-
-    /// The signing key `key_id` (secret, public), saving `candidate` first
-    /// when there is none yet (the first writer wins).
-    async fn signing_key(
-        &self,
-        key_id: &str,
-        candidate: (&[u8], &[u8]),
-        created_at_us: i64,
-    ) -> StoreResult<(Vec<u8>, Vec<u8>)>;
 }
 
 /// The columns of a loan, in [`LoanRecord`] order, dates as text.
@@ -647,30 +638,6 @@ where
                 .map_err(crate::sql::backend)?;
         }
         Ok(())
-    }
-
-    async fn signing_key_impl(
-        store: &S,
-        key_id: &str,
-        candidate: (&[u8], &[u8]),
-        created_at_us: i64,
-    ) -> crate::StoreResult<(Vec<u8>, Vec<u8>)> {
-        sqlx::query(
-            "INSERT INTO signing_key (key_id, secret, public_key, created_at_us) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (key_id) DO NOTHING",
-        )
-        .bind(key_id)
-        .bind(candidate.0)
-        .bind(candidate.1)
-        .bind(created_at_us)
-        .execute(store.writer())
-        .await
-        .map_err(crate::sql::backend)?;
-        sqlx::query_as("SELECT secret, public_key FROM signing_key WHERE key_id = $1")
-            .bind(key_id)
-            .fetch_one(store.writer())
-            .await
-            .map_err(crate::sql::backend)
     }
 
     /// One multi-row insert of loans (all 56 columns).
@@ -1450,15 +1417,6 @@ where
             .await
             .map_err(crate::sql::backend)?;
         Ok(())
-    }
-
-    async fn signing_key(
-        &self,
-        key_id: &str,
-        candidate: (&[u8], &[u8]),
-        created_at_us: i64,
-    ) -> crate::StoreResult<(Vec<u8>, Vec<u8>)> {
-        LoanSteps::<S>::signing_key_impl(self, key_id, candidate, created_at_us).await
     }
 
     async fn loans_issued(

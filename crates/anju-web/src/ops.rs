@@ -29,6 +29,19 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
+/// The centre's published signing keys (`docs/trust.md`): the key set a
+/// verifier pins to check certificates offline.
+pub async fn key_set(State(app): State<App>) -> Response {
+    match app.keys() {
+        Ok(keys) => (
+            [(header::CACHE_CONTROL, "public, max-age=300")],
+            Json(keys.published().clone()),
+        )
+            .into_response(),
+        Err(e) => crate::error::WebError::from(e).into_response(),
+    }
+}
+
 pub async fn readyz(State(app): State<App>) -> Response {
     // Which outside parties are simulated is part of readiness: an operator
     // (or a monitor) must see at once that this is not production.

@@ -906,6 +906,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             get(ops::readyz),
         ),
         (
+            spec(
+                Method::GET,
+                "/.well-known/anju-keys.json",
+                Public,
+                "本中心公布的签名密钥（离线核验证明用）",
+            ),
+            get(ops::key_set),
+        ),
+        (
             spec(Method::GET, "/metrics", Public, "Prometheus 指标"),
             get(ops::metrics),
         ),

@@ -331,6 +331,24 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
         "{}",
         certificate.body
     );
+    // The file and the published key set check offline, without the centre.
+    let file = h
+        .get(&format!("/member/loans/{id}/certificate?file=1"), &member)
+        .await;
+    assert_eq!(file.content_type(), "text/plain; charset=utf-8");
+    let published = h
+        .get("/.well-known/anju-keys.json", &common::Client::default())
+        .await;
+    assert_eq!(published.status, StatusCode::OK);
+    let keys: anju_domain::trust::keys::KeySet =
+        serde_json::from_str(&published.body).expect("key set");
+    assert!(
+        keys.keys[0].current && keys.keys[0].id.len() == 16,
+        "{}",
+        published.body
+    );
+    let checked = anju_app::loan::read_certificate(&file.body, &keys);
+    assert!(checked.valid(), "{}", file.body);
     let staff_view = h.get(&format!("/staff/loans/{id}"), &reviewer).await;
     assert!(
         staff_view.body.contains("3205**********1230")

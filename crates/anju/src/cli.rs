@@ -67,6 +67,15 @@ pub enum Command {
     },
     /// Validate an identifier: exit 0 when valid, 1 with the reason when not.
     Validate { kind: IdKind, value: String },
+    /// Check a signed certificate offline against a pinned key set
+    /// (`/.well-known/anju-keys.json`): exit 0 when valid, 1 when not.
+    Verify {
+        /// The certificate file (text, `--`, signature, key id).
+        file: PathBuf,
+        /// The key set to trust, as the centre publishes it.
+        #[arg(long)]
+        trust: PathBuf,
+    },
     /// Deposit interest tools.
     Interest {
         #[command(subcommand)]

@@ -15,6 +15,7 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     secure_cookies: Option<bool>,
     signin_per_minute: Option<u32>,
+    key_file: Option<PathBuf>,
     adapters: Option<AdaptersFile>,
 }
 
@@ -94,6 +95,9 @@ pub struct Config {
     /// The message gateway (SMS, WeChat, e-mail): `[adapters.messages]`,
     /// the same keys as the bank's.
     pub messages: EndpointConfig,
+    /// The centre's signing keys (`docs/trust.md`): outside the database,
+    /// made on first use when missing.
+    pub key_file: PathBuf,
 }
 
 const DEFAULT_SIGNIN_PER_MINUTE: u32 = 20;
@@ -119,7 +123,12 @@ impl Config {
             .clone()
             .or(file.database)
             .unwrap_or_else(|| sqlite_url(&data_dir, "anju.db"));
+        let key_file = std::env::var_os("ANJU_KEY_FILE")
+            .map(PathBuf::from)
+            .or(file.key_file)
+            .unwrap_or_else(|| data_dir.join("keys").join("centre.key"));
         Ok(Config {
+            key_file,
             database_url,
             data_dir,
             policy: global.policy.clone().or(file.policy),

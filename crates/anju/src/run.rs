@@ -102,7 +102,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let today = business_date(date.as_deref())?;
             let (policy, store) = open(&config).await?;
-            let app = App::new(store, policy);
+            let app = centre_app(&config, store, policy)?;
             crate::fund::annual_report(app, year, today, &format, out.as_deref()).await
         }
         Command::Fund {
@@ -117,7 +117,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let today = business_date(date.as_deref())?;
             let (policy, store) = open(&config).await?;
-            crate::fund::load_totals(App::new(store, policy), &file, &login, today).await
+            crate::fund::load_totals(centre_app(&config, store, policy)?, &file, &login, today)
+                .await
         }
         Command::Bench {
             scenario:
@@ -136,6 +137,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             command: PolicyCommand::Show { date },
         } => policy_show(&config, date.as_deref()),
         Command::Validate { kind, value } => Ok(validate(kind, &value)),
+        Command::Verify { file, trust } => verify(&file, &trust),
         Command::Totp { secret } => {
             let Some(bytes) = anju_domain::access::base32_decode(&secret) else {
                 bail!("the secret is not base32");
@@ -207,7 +209,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 .map_or(size.members.unwrap_or(0), |s| s.members());
             let spec = crate::seed::spec(members, seed, &opened)?;
             let (policy, store) = open(&config).await?;
-            let app = App::new(store, policy);
+            let app = centre_app(&config, store, policy)?;
             crate::seed::run(&app, spec, &config.redacted_database_url()).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -262,7 +264,8 @@ async fn serve(
         config.database_url = sqlite_url(&config.data_dir, DEMO_DATABASE);
     }
     let (policy, store) = open(&config).await?;
-    let (app, _simulator) = crate::adapters::wire(&config, demo, App::new(store, policy)).await?;
+    let (app, _simulator) =
+        crate::adapters::wire(&config, demo, centre_app(&config, store, policy)?).await?;
     let mut options = anju_web::WebOptions {
         secure_cookies: config.secure_cookies,
         signin_per_minute: config.signin_per_minute,
@@ -406,7 +409,7 @@ async fn collection_day(config: &Config, date: Option<&str>) -> Result<ExitCode>
 /// configured so), and the simulator kept alive for the job if it is one.
 async fn job_app(config: &Config) -> Result<(App, Option<anju_adapters::SimulatorHandle>)> {
     let (policy, store) = open(config).await?;
-    crate::adapters::wire(config, false, App::new(store, policy)).await
+    crate::adapters::wire(config, false, centre_app(config, store, policy)?).await
 }
 
 /// 付款重试: asks the bank again about each payout it was not heard on.
@@ -473,7 +476,7 @@ async fn recon(
     let date = Date::parse(date).map_err(|e| anyhow::anyhow!("{e}"))?;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let (policy, store) = open(config).await?;
-    let app = App::new(store, policy);
+    let app = centre_app(config, store, policy)?;
     let (result, errors) = app
         .collection()
         .reconcile_day(channel, date, &bytes)
@@ -507,6 +510,34 @@ async fn recon(
     } else {
         Ok(ExitCode::from(1))
     }
+}
+
+/// `anju verify`: the certificate's verdict under the pinned key set; no
+/// database, no network.
+fn verify(file: &std::path::Path, trust: &std::path::Path) -> Result<ExitCode> {
+    let stored =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let keys =
+        std::fs::read_to_string(trust).with_context(|| format!("reading {}", trust.display()))?;
+    let keys: anju_domain::trust::keys::KeySet = serde_json::from_str(&keys)
+        .with_context(|| format!("{} is not a key set", trust.display()))?;
+    let certificate = anju_app::loan::read_certificate(&stored, &keys);
+    println!(
+        "{}: {} (key {}, SHA-256 {})",
+        if certificate.valid() {
+            "valid"
+        } else {
+            "invalid"
+        },
+        certificate.verdict.name_zh(),
+        certificate.key_id,
+        certificate.sha256
+    );
+    Ok(if certificate.valid() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn validate(kind: IdKind, value: &str) -> ExitCode {
@@ -723,4 +754,16 @@ fn section<T>(out: &mut String, title: &str, dated: &Dated<T>) {
 fn item<T>(out: &mut String, dated: &Dated<T>, key: &str, value: impl std::fmt::Display) {
     let mark = if dated.is_verified(key) { " " } else { "*" };
     let _ = writeln!(out, "  {mark}{key} = {value}");
+}
+
+/// The app over `store`, signing with the centre's keys from the key file
+/// (`docs/trust.md`; made there on first use).
+fn centre_app(
+    config: &Config,
+    store: std::sync::Arc<dyn anju_store::Store>,
+    policy: anju_domain::policy::PolicySet,
+) -> Result<App> {
+    let keys = anju_app::trust::KeyRing::load_or_create(&config.key_file, &policy.centre_name)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(App::new(store, policy).with_keys(keys))
 }

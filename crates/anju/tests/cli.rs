@@ -399,3 +399,58 @@ fn a_job_refuses_to_run_on_made_up_answers_unless_told_to() {
         (Some("payout-retry"), Some(0))
     );
 }
+
+/// `anju verify`: a certificate signed by a key of the pinned set is valid
+/// (exit 0); changed, or signed by a key the set does not hold, it is not
+/// (exit 1) — a key carried inside the document proves nothing.
+#[test]
+fn verify_checks_a_certificate_against_the_pinned_key_set_only() {
+    use anju_app::trust::KeyRing;
+    let dir = tempfile::tempdir().expect("dir");
+    let centre = KeyRing::load_or_create(&dir.path().join("centre.key"), "中心").expect("keys");
+    let stranger = KeyRing::ephemeral("冒名").expect("keys");
+    let text = "住房公积金贷款结清及抵押注销证明\n贷款编号：1\n";
+    let file_of = |keys: &KeyRing, text: &str| {
+        let (signature, id) = keys.sign(text.as_bytes());
+        format!("{text}--\n{signature}\n{id}\n")
+    };
+    let trust = dir.path().join("anju-keys.json");
+    std::fs::write(
+        &trust,
+        serde_json::to_string(centre.published()).expect("json"),
+    )
+    .expect("write");
+    let cases = [
+        ("good.txt", file_of(&centre, text), 0, "valid: 签名有效"),
+        (
+            "changed.txt",
+            file_of(&centre, text).replace("贷款编号：1", "贷款编号：2"),
+            1,
+            "内容已被改动",
+        ),
+        (
+            "forged.txt",
+            file_of(&stranger, text),
+            1,
+            "签名密钥不在信任列表中",
+        ),
+    ];
+    for (name, content, expected, said) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).expect("write");
+        let args = [
+            "verify",
+            path.to_str().expect("path"),
+            "--trust",
+            trust.to_str().expect("path"),
+        ];
+        let (code, out) = run(anju(dir.path()).args(args));
+        assert_eq!(code, expected, "{name}: {out}");
+        assert!(out.contains(said), "{name}: {out}");
+    }
+    let (code, out) = run(anju(dir.path()).args(["verify", "missing.txt", "--trust", "none.json"]));
+    assert_eq!(
+        code, 2,
+        "an unreadable file is an error, not a verdict: {out}"
+    );
+}

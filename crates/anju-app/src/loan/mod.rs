@@ -21,7 +21,7 @@ pub use debit::{BankDebitSimulator, DebitAdapter, DebitReceipt, DebitRequest};
 pub use project::ProjectLoanApplication;
 pub use remote::RemoteSignup;
 pub use run::RunSummary;
-pub use service::{Certificate, PrepaymentRequest, RepricingSummary};
+pub use service::{Certificate, PrepaymentRequest, RepricingSummary, read_certificate};
 
 use crate::Loans;
 use crate::access::{Actor, Principal};

@@ -15,15 +15,14 @@ use anju_domain::loan::InstallmentStatus;
 use anju_domain::loan::LoanEventKind;
 use anju_domain::loan::LoanStatus;
 use anju_domain::loan::{self, AfterPrepayment, Method};
+use anju_domain::trust::keys::{KeySet, Verdict, hex};
 use anju_domain::{Date, DomainError, Fen, RatePpm};
 use anju_store::{InstallmentRecord, LoanEventRecord, LoanRecord};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 /// Interest on a prepaid principal runs by the day since the last due day,
 /// over a 360-day year (the centre's convention, like penalty interest).
 const DAYS_PER_YEAR: i128 = 360;
-const SIGNING_KEY_ID: &str = "centre-documents-1";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrepaymentRequest {
@@ -36,14 +35,28 @@ pub struct PrepaymentRequest {
     pub from_hpf: bool,
 }
 
-/// A mortgage-release certificate: its text, digest and signature.
+/// A mortgage-release certificate: its text, digest, signature, the id of
+/// the key that signed it, and what checking it against the centre's
+/// published key set found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Certificate {
     pub text: String,
     pub sha256: String,
     pub signature_hex: String,
-    pub public_key_hex: String,
-    pub valid: bool,
+    pub key_id: String,
+    pub verdict: Verdict,
+}
+
+impl Certificate {
+    pub fn valid(&self) -> bool {
+        self.verdict.is_valid()
+    }
+
+    /// The certificate as a file: its text, `--`, the signature and the
+    /// key id — what `anju verify` checks offline.
+    pub fn file(&self) -> String {
+        format!("{}--\n{}\n{}\n", self.text, self.signature_hex, self.key_id)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -283,36 +296,13 @@ impl App {
         Ok(loan)
     }
 
-    /// The certificate's text, signed with the centre's Ed25519 key; the
-    /// stored form is the text, then `--`, the signature and the key in hex.
+    /// The certificate's text, signed with the centre's current key; the
+    /// stored form is the text, then `--`, the signature in hex and the
+    /// key's id (the file `anju verify` reads).
     async fn sign_certificate(&self, loan: &LoanRecord, today: Date) -> AppResult<String> {
-        let key = self.signing_key().await?;
         let text = certificate_text(loan, &self.policy().centre_name, today);
-        let signature = key.sign(text.as_bytes());
-        Ok(format!(
-            "{text}--\n{}\n{}",
-            hex(&signature.to_bytes()),
-            hex(key.verifying_key().as_bytes())
-        ))
-    }
-
-    async fn signing_key(&self) -> AppResult<SigningKey> {
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed)
-            .map_err(|e| DomainError::new("KEY_GENERATION", format!("无法生成签名密钥：{e}")))?;
-        let candidate = SigningKey::from_bytes(&seed);
-        let (secret, _) = self
-            .loan_port()
-            .signing_key(
-                SIGNING_KEY_ID,
-                (&seed, candidate.verifying_key().as_bytes()),
-                crate::clock::now_micros(),
-            )
-            .await?;
-        let secret: [u8; 32] = secret
-            .try_into()
-            .map_err(|_| DomainError::new("KEY_CORRUPT", "签名密钥已损坏"))?;
-        Ok(SigningKey::from_bytes(&secret))
+        let (signature, key_id) = self.keys()?.sign(text.as_bytes());
+        Ok(format!("{text}--\n{signature}\n{key_id}\n"))
     }
 
     async fn reprice(&self, mut loan: LoanRecord, rate: RatePpm, today: Date) -> AppResult<()> {
@@ -386,7 +376,7 @@ impl Loans<'_> {
         let stored = loan.release_certificate.ok_or_else(|| {
             DomainError::new("CERTIFICATE_NOT_ISSUED", "贷款尚未结清，没有抵押注销证明")
         })?;
-        Ok(read_certificate(&stored))
+        Ok(read_certificate(&stored, self.keys()?.published()))
     }
 
     /// 1 January: loans whose contract rate differs from the rate now in
@@ -544,46 +534,19 @@ fn certificate_text(loan: &LoanRecord, centre: &str, today: Date) -> String {
     )
 }
 
-/// Splits a stored certificate and checks its signature.
-pub fn read_certificate(stored: &str) -> Certificate {
+/// Splits a stored certificate and checks its signature against the
+/// trusted key set (never against a key the document carries).
+pub fn read_certificate(stored: &str, trusted: &KeySet) -> Certificate {
     let (text, tail) = stored.split_once("--\n").unwrap_or((stored, ""));
     let mut parts = tail.lines();
-    let signature_hex = parts.next().unwrap_or_default().to_string();
-    let public_key_hex = parts.next().unwrap_or_default().to_string();
-    let valid = verify(text, &signature_hex, &public_key_hex);
+    let signature_hex = parts.next().unwrap_or_default().trim().to_string();
+    let key_id = parts.next().unwrap_or_default().trim().to_string();
+    let verdict = trusted.verify(text.as_bytes(), &signature_hex, &key_id);
     Certificate {
         text: text.to_string(),
         sha256: hex(&Sha256::digest(text.as_bytes())),
         signature_hex,
-        public_key_hex,
-        valid,
+        key_id,
+        verdict,
     }
-}
-
-fn verify(text: &str, signature_hex: &str, public_key_hex: &str) -> bool {
-    let (Some(sig), Some(key)) = (unhex(signature_hex), unhex(public_key_hex)) else {
-        return false;
-    };
-    let (Ok(sig), Ok(key)) = (<[u8; 64]>::try_from(sig), <[u8; 32]>::try_from(key)) else {
-        return false;
-    };
-    let Ok(key) = VerifyingKey::from_bytes(&key) else {
-        return false;
-    };
-    key.verify(text.as_bytes(), &Signature::from_bytes(&sig))
-        .is_ok()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }

@@ -634,13 +634,29 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
         .release_certificate(&member(1), id)
         .await
         .expect("certificate");
-    assert!(certificate.valid);
+    assert!(certificate.valid());
     assert!(certificate.text.contains("抵押注销"));
-    let tampered = settled
-        .release_certificate
-        .expect("stored")
-        .replace("300,000.00", "900,000.00");
-    assert!(!service::read_certificate(&tampered).valid);
+    let trusted = app.keys().expect("keys").published();
+    let stored = settled.release_certificate.expect("stored");
+    let tampered = stored.replace("300,000.00", "900,000.00");
+    assert_eq!(
+        service::read_certificate(&tampered, trusted).verdict,
+        anju_domain::trust::keys::Verdict::Altered
+    );
+    // Signed by someone else with their own key: the key inside proves nothing.
+    use ed25519_dalek::Signer as _;
+    let stranger = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let forged_text = tampered.split("--\n").next().expect("text");
+    let public = stranger.verifying_key().to_bytes();
+    let forged = format!(
+        "{forged_text}--\n{}\n{}\n",
+        anju_domain::trust::keys::hex(&stranger.sign(forged_text.as_bytes()).to_bytes()),
+        anju_domain::trust::keys::key_id(&public)
+    );
+    assert_eq!(
+        service::read_certificate(&forged, trusted).verdict,
+        anju_domain::trust::keys::Verdict::UnknownKey
+    );
     let e = app
         .loans()
         .release_certificate(&member(2), id)

@@ -284,7 +284,7 @@ pub const CODES: &[CodeInfo] = &[
     c("INTEREST_YEAR_OPEN", Invalid, "结息年度尚未结束"),
     c("INTEREST_YEAR_SETTLED", Invalid, "该结息年度已结息"),
     c("INTERNAL", Internal, "系统暂时无法处理请求"),
-    c("KEY_CORRUPT", Internal, "签名密钥已损坏"),
+    c("KEY_FILE_INVALID", Internal, "签名密钥文件无效"),
     c("KEY_GENERATION", Internal, "无法生成签名密钥"),
     c("KPI_CATALOGUE_INVALID", Invalid, "规划指标目录文件有误"),
     c("KPI_NOT_IN_PLAN", Internal, "规划指标目录缺少该指标"),

@@ -3,4 +3,5 @@
 //! 6962/9162): the roots the log signs, and the inclusion and consistency
 //! proofs a verifier checks offline.
 
+pub mod keys;
 pub mod merkle;

@@ -16,9 +16,9 @@ use anju_domain::loan::{AfterPrepayment, CapKind};
 use anju_domain::{ErrorKind, Fen, RatePpm};
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 /// One cap on the limit, the binding one marked.
@@ -439,16 +439,24 @@ struct CertificatePage {
     text: String,
     sha256: String,
     signature: String,
-    public_key: String,
+    key_id: String,
     valid: bool,
+    verdict: &'static str,
 }
 
 /// 抵押注销证明: the signed text and whether its signature holds.
+#[derive(Deserialize)]
+pub struct CertificateQuery {
+    /// Set: the certificate file itself, for `anju verify`.
+    file: Option<String>,
+}
+
 pub async fn member_loan_certificate(
     State(state): State<WebState>,
     Extension(context): Extension<RequestContext>,
     Extension(session): Extension<Session>,
     Path(id): Path<i64>,
+    Query(query): Query<CertificateQuery>,
 ) -> Response {
     let app = &state.app;
     match app
@@ -457,14 +465,31 @@ pub async fn member_loan_certificate(
         .await
     {
         Ok(c) => {
+            if query.file.is_some() {
+                return (
+                    [
+                        (
+                            header::CONTENT_TYPE,
+                            "text/plain; charset=utf-8".to_string(),
+                        ),
+                        (
+                            header::CONTENT_DISPOSITION,
+                            format!("attachment; filename=\"release-certificate-{id}.txt\""),
+                        ),
+                    ],
+                    c.file(),
+                )
+                    .into_response();
+            }
             let page = CertificatePage {
                 layout: Layout::new(app, Some(&session)),
                 id,
+                valid: c.valid(),
+                verdict: c.verdict.name_zh(),
                 text: c.text,
                 sha256: c.sha256,
                 signature: c.signature_hex,
-                public_key: c.public_key_hex,
-                valid: c.valid,
+                key_id: c.key_id,
             };
             render(app, Some(&session), page.render())
         }
