@@ -5,6 +5,7 @@
 
 pub mod api;
 mod api_loan;
+mod api_quality;
 mod api_withdrawal;
 pub mod auth;
 mod context;

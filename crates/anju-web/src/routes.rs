@@ -4,7 +4,7 @@
 
 use crate::auth::Access;
 use crate::state::WebState;
-use crate::{api, api_loan, api_withdrawal, ops, pages, static_files};
+use crate::{api, api_loan, api_quality, api_withdrawal, ops, pages, static_files};
 use anju_domain::access::duties::{
     AGENTS, AUDIT, CASE_DESK, CASE_WORKERS, CHECKERS, COLLECTION_VIEWERS, ENFORCERS, FINANCE,
     FUND_VIEWERS, FUND_WATCH, LOAN_DESK, LOAN_RISK, LOAN_VIEWERS, MAKERS, MANAGERS, MEMBERS,
@@ -1026,6 +1026,42 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "申请提取（幂等）",
             ),
             post(api_withdrawal::apply),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/member/service",
+                Roles(MEMBERS),
+                "可评价事项、我的评价与投诉",
+            ),
+            get(api_quality::overview),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/member/reviews",
+                Roles(MEMBERS),
+                "评价已办结事项（幂等）",
+            ),
+            post(api_quality::rate),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/member/complaints",
+                Roles(MEMBERS),
+                "投诉（幂等）",
+            ),
+            post(api_quality::complain),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/member/complaints/{id}/appeal",
+                Roles(MEMBERS),
+                "投诉申请复核（幂等）",
+            ),
+            post(api_quality::appeal),
         ),
         (
             spec(Method::GET, "/api/v1/tasks", Roles(OPERATIONS), "待办列表"),

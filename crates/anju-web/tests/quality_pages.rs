@@ -218,3 +218,61 @@ async fn a_cdr_upload_names_its_bad_row_and_gives_k20() {
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
+
+/// The API twins of 评价与投诉: the same use cases, idempotent POSTs.
+#[tokio::test]
+async fn the_api_rates_and_complains_once_per_key() {
+    let (h, member, withdrawal_id) = refused_rent().await;
+    let post = |path: String, key: &'static str, body: String| {
+        let (h, member) = (&h, &member);
+        async move {
+            let headers = [
+                ("idempotency-key", key),
+                ("x-csrf-token", member.csrf.as_str()),
+            ];
+            h.send(Method::POST, &path, member, &body, &headers).await
+        }
+    };
+    let complaints = || "/api/v1/member/complaints".to_string();
+    let reviews = || "/api/v1/member/reviews".to_string();
+    let overview = h.get("/api/v1/member/service", &member).await;
+    assert_eq!(overview.status, StatusCode::OK);
+    let listed: serde_json::Value = serde_json::from_str(&overview.body).expect("json");
+    assert_eq!(listed["rateable"][0]["service_ref"], withdrawal_id);
+
+    let complaint = r#"{"category":"service_quality","subject":"窗口等候过长","detail":"两小时"}"#;
+    let filed = post(complaints(), "c-1", complaint.to_string()).await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let again = post(complaints(), "c-1", complaint.to_string()).await;
+    assert_eq!(
+        (again.status, again.body.as_str()),
+        (StatusCode::CREATED, filed.body.as_str())
+    );
+    assert_eq!(
+        h.app.quality().member_complaints(1).await.expect("c").len(),
+        1,
+        "once"
+    );
+    let other = complaint.replace("两小时", "三小时");
+    let conflict = post(complaints(), "c-1", other).await;
+    assert_eq!(conflict.code(), "IDEMPOTENCY_CONFLICT", "{}", conflict.body);
+
+    let rating = |stars: i64| {
+        format!(
+            r#"{{"service":"withdrawal","service_ref":{withdrawal_id},"stars":{stars},"reasons":"拒绝前没有告知"}}"#
+        )
+    };
+    let six = post(reviews(), "r-6", rating(6)).await;
+    assert_eq!(six.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(six.code(), "REVIEW_STARS_INVALID");
+    let one = post(reviews(), "r-1", rating(1)).await;
+    assert_eq!(one.status, StatusCode::CREATED, "{}", one.body);
+    let review: serde_json::Value = serde_json::from_str(&one.body).expect("json");
+    assert_eq!(review["rectification"], "open");
+    let id = serde_json::from_str::<serde_json::Value>(&filed.body).expect("json")["complaint_id"]
+        .as_i64()
+        .expect("id");
+    let appeal = format!("/api/v1/member/complaints/{id}/appeal");
+    let early = post(appeal, "a-1", r#"{"reason":"没有解决"}"#.to_string()).await;
+    assert_eq!(early.code(), "COMPLAINT_NOT_RESOLVED", "{}", early.body);
+}
