@@ -124,7 +124,6 @@ impl App {
         Ok(App::new(Arc::new(store), policy))
     }
 
-    /// Where today comes from (the wall clock unless a test or demo pins it).
     /// Signs with the key file's keys.
     pub fn with_keys(mut self, keys: trust::KeyRing) -> Self {
         let cell = std::sync::OnceLock::new();
@@ -142,6 +141,7 @@ impl App {
         Ok(self.keys.get_or_init(|| made))
     }
 
+    /// Where today comes from (the wall clock unless a test or demo pins it).
     pub fn with_clock(mut self, clock: Arc<dyn clock::Clock>) -> Self {
         self.clock = clock;
         self

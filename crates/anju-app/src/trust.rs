@@ -97,8 +97,12 @@ impl KeyRing {
                     "# Anju centre signing keys: one Ed25519 seed a line, the current first.\n# Keep this file secret and backed up apart from the database.\n{}\n",
                     hex(&fresh_seed()?)
                 );
-                write_private(path, &text)?;
-                Self::parse(&text, centre)
+                match write_private(path, &text) {
+                    Ok(()) => Self::parse(&text, centre),
+                    // Another process made it first: theirs is the key.
+                    Err(_) if path.exists() => Self::parse(&read(path)?, centre),
+                    Err(e) => Err(e),
+                }
             }
             Err(e) => Err(key_error(format!(
                 "无法读取密钥文件 {}：{e}",
@@ -120,11 +124,29 @@ impl KeyRing {
     }
 }
 
+fn read(path: &Path) -> AppResult<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| key_error(format!("无法读取密钥文件 {}：{e}", path.display())))
+}
+
+/// Writes the file whole under a temporary name, then links it into place
+/// (never over an existing file): a reader sees no file or all of it.
 fn write_private(path: &Path, text: &str) -> AppResult<()> {
+    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+    write_new(&temporary, text)?;
+    let linked = std::fs::hard_link(&temporary, path);
+    let _ = std::fs::remove_file(&temporary);
+    linked.map_err(|e| key_error(format!("无法创建密钥文件 {}：{e}", path.display())))
+}
+
+fn write_new(path: &Path, text: &str) -> AppResult<()> {
     use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
+    use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
             .map_err(|e| key_error(format!("无法创建目录 {}：{e}", dir.display())))?;
     }
     let mut file = std::fs::OpenOptions::new()
@@ -173,6 +195,30 @@ mod tests {
         );
         let (_, new_id) = rotated.sign(b"text");
         assert_ne!(new_id, id);
+    }
+
+    #[test]
+    fn processes_starting_at_once_end_up_with_one_key() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("keys/centre.key");
+        let rings: Vec<KeyRing> = std::thread::scope(|s| {
+            let started: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| KeyRing::load_or_create(&path, "中心").expect("keys")))
+                .collect();
+            started
+                .into_iter()
+                .map(|t| t.join().expect("thread"))
+                .collect()
+        });
+        assert!(
+            rings
+                .windows(2)
+                .all(|w| w[0].published() == w[1].published())
+        );
+        let files = std::fs::read_dir(dir.path().join("keys"))
+            .expect("dir")
+            .count();
+        assert_eq!(files, 1, "no temporary file left behind");
     }
 
     #[test]

@@ -102,7 +102,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let today = business_date(date.as_deref())?;
             let (policy, store) = open(&config).await?;
-            let app = centre_app(&config, store, policy)?;
+            // A report signs nothing: it neither needs nor makes the key file.
+            let app = App::new(store, policy);
             crate::fund::annual_report(app, year, today, &format, out.as_deref()).await
         }
         Command::Fund {
@@ -117,8 +118,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let today = business_date(date.as_deref())?;
             let (policy, store) = open(&config).await?;
-            crate::fund::load_totals(centre_app(&config, store, policy)?, &file, &login, today)
-                .await
+            crate::fund::load_totals(App::new(store, policy), &file, &login, today).await
         }
         Command::Bench {
             scenario:
@@ -209,7 +209,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 .map_or(size.members.unwrap_or(0), |s| s.members());
             let spec = crate::seed::spec(members, seed, &opened)?;
             let (policy, store) = open(&config).await?;
-            let app = centre_app(&config, store, policy)?;
+            let app = App::new(store, policy);
             crate::seed::run(&app, spec, &config.redacted_database_url()).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -264,6 +264,10 @@ async fn serve(
         config.database_url = sqlite_url(&config.data_dir, DEMO_DATABASE);
     }
     let (policy, store) = open(&config).await?;
+    if demo {
+        // The demo's made-up loans must never be signed with the centre's key.
+        config.key_file = config.data_dir.join("keys").join("demo.key");
+    }
     let (app, _simulator) =
         crate::adapters::wire(&config, demo, centre_app(&config, store, policy)?).await?;
     let mut options = anju_web::WebOptions {
@@ -476,7 +480,7 @@ async fn recon(
     let date = Date::parse(date).map_err(|e| anyhow::anyhow!("{e}"))?;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let (policy, store) = open(config).await?;
-    let app = centre_app(config, store, policy)?;
+    let app = App::new(store, policy);
     let (result, errors) = app
         .collection()
         .reconcile_day(channel, date, &bytes)
@@ -522,17 +526,24 @@ fn verify(file: &std::path::Path, trust: &std::path::Path) -> Result<ExitCode> {
     let keys: anju_domain::trust::keys::KeySet = serde_json::from_str(&keys)
         .with_context(|| format!("{} is not a key set", trust.display()))?;
     let certificate = anju_app::loan::read_certificate(&stored, &keys);
+    // The key id comes from the file: shown only when it is one.
+    let id = &certificate.key_id;
+    let shown_id = if id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        id.as_str()
+    } else {
+        "?"
+    };
+    let valid = certificate.valid();
     println!(
-        "{}: {} (key {}, SHA-256 {})",
-        if certificate.valid() {
-            "valid"
-        } else {
-            "invalid"
-        },
+        "{}: {} (key {shown_id}, SHA-256 {})",
+        if valid { "valid" } else { "invalid" },
         certificate.verdict.name_zh(),
-        certificate.key_id,
         certificate.sha256
     );
+    if valid {
+        // What the signature covers, for the reader to compare.
+        println!("{}", certificate.text);
+    }
     Ok(if certificate.valid() {
         ExitCode::SUCCESS
     } else {

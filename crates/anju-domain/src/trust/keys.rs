@@ -44,8 +44,8 @@ pub enum Verdict {
     Valid,
     /// The key is trusted but the text or signature was changed.
     Altered,
-    /// The signing key is not in the trusted set (or the signature is not
-    /// one at all): nothing can be said of the text.
+    /// The signing key is not in the trusted set: nothing can be said of
+    /// the text.
     UnknownKey,
 }
 
@@ -97,7 +97,7 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Bytes of an even-length hex text; None when it is not one.
 pub fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len())
@@ -178,6 +178,7 @@ mod tests {
         assert_eq!(key_id(&[0u8; 32]).len(), 16);
         assert_eq!(unhex("0aff"), Some(vec![0x0a, 0xff]));
         assert_eq!(unhex("0g"), None);
+        assert_eq!(unhex("+f"), None);
         assert_eq!(unhex("abc"), None);
     }
 }
