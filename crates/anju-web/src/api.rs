@@ -8,6 +8,7 @@ use crate::error::{WebError, http_refusal, refusal};
 use crate::state::WebState;
 use anju_app::AppError;
 use anju_app::access::{AuditQuery, IdempotencyRecord, ReversalRequest, TaskRecord, sha256_hex};
+use anju_domain::DomainError;
 use anju_domain::ledger::MemberId;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Path, Query, Request, State};
@@ -19,6 +20,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+/// The signed-in member's account, or a refusal for a sign-in without one.
+pub(crate) fn member_of(session: &Session) -> Result<i64, DomainError> {
+    session
+        .principal
+        .member_id
+        .ok_or_else(|| DomainError::new("MEMBER_NOT_FOUND", "登录账号未关联个人账户"))
+}
 /// Largest JSON body an API call accepts.
 const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Longest response kept for replay.

@@ -3,13 +3,13 @@
 //! rating a completed service, filing a complaint and appealing its answer.
 //! Every POST passes the API's idempotency layer (`Idempotency-Key`).
 
+use crate::api::member_of;
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::{WebError, refusal};
 use crate::state::WebState;
 use anju_app::AppResult;
 use anju_app::quality::{ComplaintInput, ComplaintRecord, RateInput, Rateable, ReviewRecord};
-use anju_domain::DomainError;
 use anju_domain::quality::{ComplaintCategory, ComplaintSource, RatedService};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -17,13 +17,6 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
-
-fn member_of(session: &Session) -> Result<i64, DomainError> {
-    session
-        .principal
-        .member_id
-        .ok_or_else(|| DomainError::new("MEMBER_NOT_FOUND", "登录账号未关联个人账户"))
-}
 
 fn rateable_json(r: &Rateable) -> serde_json::Value {
     json!({

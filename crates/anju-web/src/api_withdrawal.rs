@@ -4,7 +4,7 @@
 //! Reasons that need documents are applied for on the page, which takes
 //! uploads; here they are refused with `DOCUMENT_MISSING`.
 
-use crate::api::IDEMPOTENCY_HEADER;
+use crate::api::{IDEMPOTENCY_HEADER, member_of};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::{WebError, refusal};
@@ -54,13 +54,6 @@ impl RequestBody {
             evidence_amount: self.evidence_amount_fen.map(Fen::new),
         })
     }
-}
-
-fn member_of(session: &Session) -> Result<i64, DomainError> {
-    session
-        .principal
-        .member_id
-        .ok_or_else(|| DomainError::new("MEMBER_NOT_FOUND", "登录账号未关联个人账户"))
 }
 
 fn withdrawal_json(w: &WithdrawalRecord) -> serde_json::Value {

@@ -17,6 +17,14 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Who acted, as a record keeps it: the login (a member's ID number
+    /// masked), or `system` for a job.
+    pub fn recorded_login(&self) -> String {
+        self.principal
+            .as_ref()
+            .map_or_else(|| "system".to_string(), Principal::masked_login)
+    }
+
     /// A scheduled job: the batch channel with no person signed in.
     pub fn is_batch_job(&self) -> bool {
         self.principal.is_none() && self.channel == Channel::Batch

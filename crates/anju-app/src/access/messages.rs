@@ -135,6 +135,16 @@ pub(crate) fn default_channels() -> Vec<Box<dyn ChannelAdapter>> {
 }
 
 impl Access<'_> {
+    /// Tells every sign-in of a member; a message that cannot be sent is
+    /// left (the outcome it reports stands either way).
+    pub async fn notify_member(self, member_id: i64, category: &str, title: &str, body: &str) {
+        if let Ok(users) = self.withdrawal_port().users_of_member(member_id).await {
+            for user in users {
+                let _ = self.notify(user, category, title, body).await;
+            }
+        }
+    }
+
     /// Puts a message in the user's inbox and records a delivery per channel.
     pub async fn notify(
         self,

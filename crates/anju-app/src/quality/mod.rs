@@ -61,14 +61,6 @@ fn desk_staff(actor: &Actor) -> AppResult<&Principal> {
     }
 }
 
-/// Who acted, as records keep it: a member's ID number masked.
-fn login_of(actor: &Actor) -> String {
-    actor
-        .principal
-        .as_ref()
-        .map_or_else(|| "system".to_string(), Principal::masked_login)
-}
-
 impl Quality<'_> {
     /// Takes a complaint: a member files their own in the hall; staff take
     /// one from the counter, a letter or the government platform. It is due
@@ -117,7 +109,7 @@ impl Quality<'_> {
             contact: checked_text(&input.contact, "联系方式", false)?,
             subject: checked_text(&input.subject, "投诉事项", true)?,
             detail: checked_text(&input.detail, "具体情况", true)?,
-            received_by: login_of(actor),
+            received_by: actor.recorded_login(),
             status: ComplaintStatus::Received,
             due_on: complaint_due(today, &rules)?,
             handler_login: None,
@@ -339,11 +331,10 @@ impl Quality<'_> {
     /// Tells a member in their inbox; a message that fails does not undo
     /// what was done.
     pub(crate) async fn tell_member(self, member_id: Option<i64>, title: &str, body: &str) {
-        let Some(member_id) = member_id else { return };
-        if let Ok(users) = self.withdrawal_port().users_of_member(member_id).await {
-            for user in users {
-                let _ = self.access().notify(user, "service", title, body).await;
-            }
+        if let Some(member_id) = member_id {
+            self.access()
+                .notify_member(member_id, "service", title, body)
+                .await;
         }
     }
 }

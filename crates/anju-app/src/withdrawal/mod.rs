@@ -600,15 +600,9 @@ impl App {
             ),
             _ => return,
         };
-        if let Ok(users) = self
-            .withdrawal_port()
-            .users_of_member(record.member_id)
-            .await
-        {
-            for user in users {
-                let _ = self.access().notify(user, "withdrawal", title, &body).await;
-            }
-        }
+        self.access()
+            .notify_member(record.member_id, "withdrawal", title, &body)
+            .await;
     }
 
     async fn try_add_to_blacklist(

@@ -64,10 +64,7 @@ impl App {
             year,
             filed_on: today,
             member_count: i32::try_from(bases.len()).unwrap_or(i32::MAX),
-            filed_by: actor
-                .principal
-                .as_ref()
-                .map_or_else(|| "system".to_string(), |p| p.masked_login()),
+            filed_by: actor.recorded_login(),
             applied_via: actor.channel,
         };
         self.case_port().file_bases(&filing, bases).await?;

@@ -90,7 +90,7 @@ impl App {
             acted_on: today,
             deadline: Some(deadline),
             document,
-            staff_login: staff_login(actor),
+            staff_login: actor.recorded_login(),
             note: format!("欠缴 {arrears}，月份 {}", case.periods),
             outcome: None,
             evidence: String::new(),
@@ -118,7 +118,7 @@ impl App {
             .await?
             .ok_or_else(|| not_found("CASE_NOT_FOUND", format!("案件 {case_id} 不存在")))?;
         check_duty(actor, input.step)?;
-        let staff = staff_login(actor);
+        let staff = actor.recorded_login();
         let mut history: Vec<StepFact<'_>> = steps.iter().map(CaseStepRecord::fact).collect();
         if case.status == CaseStatus::Closed {
             history.push(StepFact {
@@ -341,11 +341,4 @@ fn note_label(step: CaseStep) -> &'static str {
 /// penalty on the evidence of the arrears and its delivery.
 fn needs_evidence(step: CaseStep) -> bool {
     matches!(step, CaseStep::Guidance | CaseStep::Order | CaseStep::Court)
-}
-
-fn staff_login(actor: &Actor) -> String {
-    actor
-        .principal
-        .as_ref()
-        .map_or_else(|| "system".to_string(), |p| p.masked_login())
 }
