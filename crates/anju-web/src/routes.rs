@@ -869,6 +869,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(
                 Method::POST,
+                "/staff/quality/calls",
+                Roles(QUALITY_DESK),
+                "手工登记来电",
+            ),
+            post(pages::staff_enter_call),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/staff/quality/hotline",
                 Roles(QUALITY_DESK),
                 "导入12329话单",

@@ -276,3 +276,60 @@ async fn the_api_rates_and_complains_once_per_key() {
     let early = post(appeal, "a-1", r#"{"reason":"没有解决"}"#.to_string()).await;
     assert_eq!(early.code(), "COMPLAINT_NOT_RESOLVED", "{}", early.body);
 }
+
+/// A call the switch did not record is entered on the console, with the
+/// file's checks; a bad number is refused and nothing is written.
+#[tokio::test]
+async fn a_call_is_entered_by_hand() {
+    let (h, _, _) = refused_rent().await;
+    let clerk = h.person("clerk01", Role::Clerk, None).await;
+    let call = |caller: &str| {
+        form_body(&[
+            ("call_id", "SZ12329-MANUAL-0001"),
+            ("started_at", "2026-11-28T09:30"),
+            ("caller", caller),
+            ("agent", "A017"),
+            ("duration_s", "95"),
+            ("ticket", "consultation"),
+            ("satisfaction", "basic"),
+            ("summary", "交换机故障期间的来电"),
+        ])
+    };
+    let refused = h
+        .post_form("/staff/quality/calls", &clerk, &call("138-12"))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("来电号码应为 3–20 位数字"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        h.app
+            .quality()
+            .hotline_calls()
+            .await
+            .expect("calls")
+            .is_empty()
+    );
+    let entered = h
+        .post_form("/staff/quality/calls", &clerk, &call("13812345678"))
+        .await;
+    assert_eq!(entered.status, StatusCode::OK, "{}", entered.body);
+    assert!(
+        entered.body.contains("来电 SZ12329-MANUAL-0001 已登记"),
+        "{}",
+        entered.body
+    );
+    let stored = h
+        .app
+        .quality()
+        .call("SZ12329-MANUAL-0001")
+        .await
+        .expect("call");
+    assert_eq!(stored.call.started_time, "09:30:00");
+    let twice = h
+        .post_form("/staff/quality/calls", &clerk, &call("13812345678"))
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+}

@@ -41,8 +41,8 @@ pub use people::{inbox, mark_read, member_home};
 pub use public::{home, register_form, register_submit, signin_form, signin_submit, signout};
 pub use quality::{
     member_appeal, member_complain, member_rate, member_service, staff_call_complaint,
-    staff_complaint, staff_file_complaint, staff_import_cdr, staff_quality, staff_rectify,
-    staff_resolve_complaint, staff_review, staff_take_complaint,
+    staff_complaint, staff_enter_call, staff_file_complaint, staff_import_cdr, staff_quality,
+    staff_rectify, staff_resolve_complaint, staff_review, staff_take_complaint,
 };
 pub use staff::{audit_search, decide_task, request_reversal, staff_home};
 pub use staff_collection::{

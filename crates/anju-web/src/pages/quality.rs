@@ -14,7 +14,7 @@ use anju_app::quality::{
 use anju_app::{AppError, AppResult};
 use anju_domain::quality::{
     ComplaintCategory, ComplaintOutcome, ComplaintSource, ComplaintStatus, RatedService,
-    RectificationStatus, is_overdue,
+    RectificationStatus, Satisfaction, TicketKind, is_overdue,
 };
 use anju_domain::{Coded, Date};
 use askama::Template;
@@ -23,6 +23,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
+
+/// A coded enum's (code, name) pairs, for a form's options.
+fn coded_list<T: Coded + Copy>(all: &[T]) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|v| (v.code(), v.name_zh())).collect()
+}
 
 fn stars_text(stars: u8) -> String {
     format!(
@@ -190,10 +195,7 @@ async fn member_page(
             .iter()
             .map(|c| ComplaintRow::of(c, today))
             .collect(),
-        categories: ComplaintCategory::ALL
-            .iter()
-            .map(|c| (c.code(), c.name_zh()))
-            .collect(),
+        categories: coded_list(ComplaintCategory::ALL),
     };
     render(app, Some(session), page.render())
 }
@@ -396,6 +398,8 @@ struct ConsolePage {
     refused_rows: Vec<String>,
     categories: Vec<(&'static str, &'static str)>,
     sources: Vec<(&'static str, &'static str)>,
+    tickets: Vec<(&'static str, &'static str)>,
+    satisfactions: Vec<(&'static str, &'static str)>,
 }
 
 struct Loaded {
@@ -487,15 +491,14 @@ async fn console(
             .collect(),
         calls: loaded.calls.iter().map(call_row).collect(),
         refused_rows,
-        categories: ComplaintCategory::ALL
-            .iter()
-            .map(|c| (c.code(), c.name_zh()))
-            .collect(),
+        categories: coded_list(ComplaintCategory::ALL),
         sources: ComplaintSource::ALL
             .iter()
             .filter(|s| **s != ComplaintSource::Hall)
             .map(|s| (s.code(), s.name_zh()))
             .collect(),
+        tickets: coded_list(TicketKind::ALL),
+        satisfactions: coded_list(Satisfaction::ALL),
     };
     render(app, Some(session), page.render())
 }
@@ -607,6 +610,59 @@ pub async fn staff_import_cdr(
         }
         Err(e) => console_answer(&state, &session, &context, Err(e)).await,
     }
+}
+
+#[derive(Deserialize)]
+pub struct CallForm {
+    call_id: String,
+    /// `YYYY-MM-DDTHH:MM` from the browser's date-time field.
+    started_at: String,
+    caller: String,
+    agent: String,
+    duration_s: String,
+    ticket: String,
+    #[serde(default)]
+    satisfaction: String,
+    #[serde(default)]
+    summary: String,
+}
+
+impl CallForm {
+    /// The call in the CDR's columns, so it meets the file's checks.
+    fn fields(&self) -> [String; 8] {
+        let started = self.started_at.trim().replacen('T', " ", 1);
+        let started = if started.len() == 16 {
+            format!("{started}:00")
+        } else {
+            started
+        };
+        [
+            self.call_id.trim().to_string(),
+            started,
+            self.caller.trim().to_string(),
+            self.agent.trim().to_string(),
+            self.duration_s.trim().to_string(),
+            self.ticket.trim().to_string(),
+            self.satisfaction.trim().to_string(),
+            self.summary.trim().to_string(),
+        ]
+    }
+}
+
+/// Enters one call the telephony system did not record.
+pub async fn staff_enter_call(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<CallForm>,
+) -> Response {
+    let result = state
+        .app
+        .quality()
+        .enter_call(&session.actor(&context), &form.fields())
+        .await
+        .map(|c| format!("来电 {} 已登记。", c.call.call_id));
+    console_answer(&state, &session, &context, result).await
 }
 
 /// The uploaded file, once the form's CSRF token is checked; otherwise
@@ -726,10 +782,7 @@ async fn complaint_page(
         can_take: c.status == ComplaintStatus::Received
             || (c.status == ComplaintStatus::Appealed && c.appeal_handler_login.is_none()),
         can_resolve: holder == Some(me),
-        outcomes: ComplaintOutcome::ALL
-            .iter()
-            .map(|o| (o.code(), o.name_zh()))
-            .collect(),
+        outcomes: coded_list(ComplaintOutcome::ALL),
         service_quality: c.category == ComplaintCategory::ServiceQuality,
         c,
     };
