@@ -132,7 +132,10 @@ fn read(path: &Path) -> AppResult<String> {
 /// Writes the file whole under a temporary name, then links it into place
 /// (never over an existing file): a reader sees no file or all of it.
 fn write_private(path: &Path, text: &str) -> AppResult<()> {
-    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+    // Unique per process and per call: threads of one process race too.
+    static TEMPORARIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = TEMPORARIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = path.with_extension(format!("tmp{}-{n}", std::process::id()));
     write_new(&temporary, text)?;
     let linked = std::fs::hard_link(&temporary, path);
     let _ = std::fs::remove_file(&temporary);
