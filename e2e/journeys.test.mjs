@@ -766,15 +766,44 @@ test('a member rates a service one star; staff rectify and visit; the member see
   });
 });
 
+test('a member downloads a 缴存证明; an anonymous browser opens its verification link and sees it valid', async () => {
+  let link = '';
+  let file = '';
+  await journey('certificate-issue', async (page) => {
+    await signIn(page, 'member', memberLogin);
+    await page.waitForURL(`${base}/member`);
+    await page.getByRole('link', { name: '电子证明' }).click();
+    await page.getByRole('button', { name: '开具缴存证明' }).click();
+    await page.waitForURL(/\/certificates\/JC-/);
+    await page.locator('#certificate-status', { hasText: '有效' }).waitFor();
+    await page.getByRole('img', { name: '证明核验二维码' }).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: /下载证明文件/ }).click();
+    file = readFileSync(await (await download).path(), 'utf8');
+    link = await page.locator('#verify-link').getAttribute('href');
+  });
+  assert.match(file, /^住房公积金缴存证明\n/);
+  assert.match(file, /\ntree-signature [0-9a-f]+ [0-9a-f]{16}\n/);
+  assert.ok(link.startsWith(`${base}/verify/JC-`), link);
+  // A bank clerk's browser: nobody signed in, only the link from the QR code.
+  await journey('certificate-verify', async (page) => {
+    await page.goto(link);
+    await page.locator('#verify-status[data-status="valid"]').waitFor();
+    await page.getByText('住房公积金缴存证明').first().waitFor();
+    assert.ok((await page.locator('#verify-text').textContent()).includes('账户余额'));
+  });
+});
+
 test('every page passes axe-core with no finding and none scrolls sideways, on a desk and on phones of 390 and 360 px', async () => {
   const pages = {
-    public: ['/', '/signin?as=member', '/signin?as=staff', '/register', '/register/remote', '/flexible',
+    public: ['/', '/signin?as=member', '/signin?as=staff', '/register', '/register/remote', '/flexible', '/verify',
       '/withdrawal-rules', '/loan/calculator', '/loan/calculator?calc=1&price=-5&balances=1&income=1&months=1e3'],
-    member: ['/member', '/member/interest', '/member/withdrawals', '/member/loans', '/member/service', '/inbox'],
+    member: ['/member', '/member/interest', '/member/withdrawals', '/member/loans', '/member/service',
+      '/member/certificates', '/inbox'],
     employer: ['/employer'],
     staff: ['/staff', '/staff/kpi', '/staff/collection', '/staff/interest', '/staff/withdrawals', '/audit',
       '/staff/loans', '/staff/loans/overdue', '/staff/fund', '/staff/fund/deposits', '/staff/fund/distribution',
-      '/staff/fund/liquidity', '/staff/report/annual', '/staff/quality'],
+      '/staff/fund/liquidity', '/staff/report/annual', '/staff/quality', '/staff/certificates', '/staff/log'],
   };
   const found = [];
   for (const width of [1366, 390, 360]) {

@@ -27,7 +27,9 @@ pub mod trust;
 pub mod withdrawal;
 
 pub use error::{AppError, AppResult};
-pub use services::{Access, Collection, Fund, Interest, Ledger, Loans, Quality, Withdrawals};
+pub use services::{
+    Access, Collection, Fund, Interest, Ledger, Loans, Quality, Trust, Withdrawals,
+};
 
 use anju_domain::policy::PolicySet;
 use anju_store::Store;
@@ -181,6 +183,11 @@ impl App {
 
     /// Service quality: complaints, reviews and their rectification, hotline calls.
     pub(crate) fn quality_port(&self) -> &dyn anju_store::QualityStore {
+        &*self.store
+    }
+
+    /// Trust: the log's leaves and checkpoints, certificates, revocations.
+    pub(crate) fn trust_port(&self) -> &dyn anju_store::TrustStore {
         &*self.store
     }
 

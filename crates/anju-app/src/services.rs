@@ -74,3 +74,8 @@ service!(
     Quality,
     quality
 );
+service!(
+    /// 可信: the transparency log, its checkpoints and proofs, e-certificates.
+    Trust,
+    trust
+);

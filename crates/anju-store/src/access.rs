@@ -146,8 +146,10 @@ pub trait AccessStore: Send + Sync {
     async fn touch_session(&self, token_hash: &str, last_seen_us: i64) -> StoreResult<()>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 
-    /// Appends to the audit trail; the tables refuse updates and deletes.
-    async fn append_audit(&self, record: &AuditRecord) -> StoreResult<()>;
+    /// Appends to the audit trail with the row's log leaf, in one
+    /// transaction; the tables refuse updates and deletes.
+    async fn append_audit(&self, record: &AuditRecord, leaf: &crate::LeafRecord)
+    -> StoreResult<()>;
     /// Newest first.
     async fn search_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRecord>>;
 

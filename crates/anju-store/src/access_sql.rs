@@ -360,7 +360,12 @@ where
         Ok(())
     }
 
-    async fn append_audit(&self, r: &crate::AuditRecord) -> crate::StoreResult<()> {
+    async fn append_audit(
+        &self,
+        r: &crate::AuditRecord,
+        leaf: &crate::LeafRecord,
+    ) -> crate::StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
         sqlx::query(
             "INSERT INTO audit_log (audit_id, at_us, actor_user_id, actor_login, role, channel, action, \
              target, payload_digest, result, request_id, client_addr) \
@@ -378,10 +383,11 @@ where
         .bind(&r.result)
         .bind(&r.request_id)
         .bind(&r.client_addr)
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await
         .map_err(crate::sql::backend)?;
-        Ok(())
+        crate::trust_sql::insert_leaf::<S>(&mut tx, leaf).await?;
+        tx.commit().await.map_err(crate::sql::backend)
     }
 
     async fn search_audit(

@@ -20,6 +20,8 @@ pub mod quality;
 pub mod quality_sql;
 pub mod rows;
 pub mod sql;
+pub mod trust;
+pub mod trust_sql;
 mod types;
 pub mod withdrawal_sql;
 
@@ -42,6 +44,7 @@ pub use loan_sql::{
     LoansIssued, RunLoan,
 };
 pub use quality::*;
+pub use trust::*;
 pub use types::*;
 pub use withdrawal_sql::{
     BlacklistRecord, DocumentRecord, RepaymentAgreementRecord, WithdrawalRecord, WithdrawalStats,
@@ -113,6 +116,7 @@ pub trait Store:
     + LoanStore
     + FundStore
     + QualityStore
+    + TrustStore
     + Send
     + Sync
     + 'static

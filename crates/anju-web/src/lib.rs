@@ -6,6 +6,7 @@
 pub mod api;
 mod api_loan;
 mod api_quality;
+mod api_trust;
 mod api_withdrawal;
 pub mod auth;
 mod context;
@@ -17,6 +18,7 @@ mod ops;
 mod pages;
 mod pdf;
 pub mod pdf_doc;
+mod qr;
 pub mod report_render;
 pub mod routes;
 mod state;

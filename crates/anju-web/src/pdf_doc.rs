@@ -23,6 +23,9 @@ pub struct ReportDoc {
     pub sections: Vec<Section>,
     /// Printed at the foot of every page, left of the page number.
     pub footer: String,
+    /// PDF operators drawn on the first page over the flow (an
+    /// e-certificate's QR code); empty for none.
+    pub first_page_marks: String,
 }
 
 /// A numbered part, e.g. "二、业务运行情况".
@@ -91,6 +94,9 @@ fn layout(doc: &ReportDoc) -> Vec<String> {
         }
     }
     let mut pages = flow.finish();
+    if let Some(first) = pages.first_mut() {
+        first.push_str(&doc.first_page_marks);
+    }
     let count = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
         footer(page, &doc.footer, i + 1, count);
@@ -629,6 +635,7 @@ mod tests {
                 ],
             }],
             footer: "苏州市住房公积金管理中心".to_string(),
+            first_page_marks: String::new(),
         }
     }
 

@@ -65,6 +65,7 @@ pub fn report_doc(report: &AnnualReport) -> ReportDoc {
         subtitle: subtitle(report),
         sections,
         footer: format!("{} · 数据截至 {}", report.centre_name, report.as_of),
+        first_page_marks: String::new(),
     }
 }
 

@@ -4,11 +4,11 @@
 
 use crate::auth::Access;
 use crate::state::WebState;
-use crate::{api, api_loan, api_quality, api_withdrawal, ops, pages, static_files};
+use crate::{api, api_loan, api_quality, api_trust, api_withdrawal, ops, pages, static_files};
 use anju_domain::access::duties::{
-    AGENTS, AUDIT, CASE_DESK, CASE_WORKERS, CHECKERS, COLLECTION_VIEWERS, ENFORCERS, FINANCE,
-    FUND_VIEWERS, FUND_WATCH, LOAN_DESK, LOAN_RISK, LOAN_VIEWERS, MAKERS, MANAGERS, MEMBERS,
-    OPERATIONS, PARTNERS, QUALITY_DESK, REVIEWERS,
+    AGENTS, AUDIT, CASE_DESK, CASE_WORKERS, CERTIFICATE_VIEWERS, CHECKERS, COLLECTION_VIEWERS,
+    ENFORCERS, FINANCE, FUND_VIEWERS, FUND_WATCH, LOAN_DESK, LOAN_RISK, LOAN_VIEWERS, MAKERS,
+    MANAGERS, MEMBERS, OPERATIONS, PARTNERS, QUALITY_DESK, REVIEWERS,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -905,6 +905,148 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(Method::POST, "/inbox/{id}/read", SignedIn, "标记已读"),
             post(pages::mark_read),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/member/certificates",
+                Roles(MEMBERS),
+                "我的电子证明",
+            ),
+            get(pages::certificates::member_certificates),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/certificates",
+                Roles(MEMBERS),
+                "开具电子证明",
+            ),
+            post(pages::certificates::member_issue),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/certificates/{serial}",
+                SignedIn,
+                "电子证明（本人或工作人员）",
+            ),
+            get(pages::certificates::certificate),
+        ),
+        (
+            spec(Method::GET, "/verify", Public, "电子证明核验"),
+            get(pages::certificates::verify_form),
+        ),
+        (
+            spec(Method::POST, "/verify", Public, "核验电子证明文件"),
+            post(pages::certificates::verify_file),
+        ),
+        (
+            spec(Method::GET, "/verify/{serial}", Public, "电子证明核验结果"),
+            get(pages::certificates::verify_serial),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/certificates",
+                Roles(CERTIFICATE_VIEWERS),
+                "电子证明（工作人员）",
+            ),
+            get(pages::certificates::staff_certificates),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/certificates",
+                Roles(OPERATIONS),
+                "窗口代开电子证明",
+            ),
+            post(pages::certificates::staff_issue),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/certificates/{serial}/revoke",
+                Roles(CHECKERS),
+                "撤销电子证明",
+            ),
+            post(pages::certificates::staff_revoke),
+        ),
+        (
+            spec(Method::GET, "/staff/log", Roles(AUDIT), "可信日志"),
+            get(pages::certificates::staff_log),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/log/verify",
+                Roles(AUDIT),
+                "核验可信日志",
+            ),
+            post(pages::certificates::staff_log_verify),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/.well-known/anju-log/checkpoint",
+                Public,
+                "可信日志的最新检查点（签名）",
+            ),
+            get(api_trust::latest_checkpoint),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/log/checkpoints",
+                Public,
+                "可信日志检查点历史",
+            ),
+            get(api_trust::checkpoints),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/log/inclusion",
+                Public,
+                "叶子的包含证明",
+            ),
+            get(api_trust::inclusion),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/log/consistency",
+                Public,
+                "两个检查点间的一致性证明",
+            ),
+            get(api_trust::consistency),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/certificates/{serial}",
+                Public,
+                "电子证明状态",
+            ),
+            get(api_trust::certificate_status),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/member/certificates",
+                Roles(MEMBERS),
+                "我的电子证明",
+            ),
+            get(api_trust::member_certificates),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/member/certificates",
+                Roles(MEMBERS),
+                "开具电子证明",
+            ),
+            post(api_trust::issue),
         ),
         (
             spec(Method::GET, "/healthz", Public, "存活检查"),

@@ -318,12 +318,17 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
         rest.body
             .contains(&format!("href=\"/member/loans/{id}/certificate\""))
     );
-    let certificate = h
+    // The settlement issued an e-certificate: the loan's link leads to it.
+    let link = h
         .get(&format!("/member/loans/{id}/certificate"), &member)
         .await;
+    assert_eq!(link.status, StatusCode::SEE_OTHER);
+    let page_path = link.location().to_string();
+    assert!(page_path.starts_with("/certificates/JQ-"), "{page_path}");
+    let certificate = h.get(&page_path, &member).await;
     assert_eq!(certificate.status, StatusCode::OK);
     assert!(
-        certificate.body.contains("签名有效")
+        certificate.body.contains("状态：有效")
             && certificate
                 .body
                 .contains("住房公积金贷款结清及抵押注销证明")
@@ -335,6 +340,8 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
     let file = h
         .get(&format!("/member/loans/{id}/certificate?file=1"), &member)
         .await;
+    assert_eq!(file.location(), format!("{page_path}?format=file"));
+    let file = h.get(file.location(), &member).await;
     assert_eq!(file.content_type(), "text/plain; charset=utf-8");
     let published = h
         .get("/.well-known/anju-keys.json", &common::Client::default())
@@ -347,8 +354,12 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
         "{}",
         published.body
     );
-    let checked = anju_app::loan::read_certificate(&file.body, &keys);
-    assert!(checked.valid(), "{}", file.body);
+    let checked = anju_domain::trust::certificate::CertificateFile::parse(&file.body).check(&keys);
+    assert!(
+        checked.valid() && checked.logged == Some(true),
+        "{}",
+        file.body
+    );
     let staff_view = h.get(&format!("/staff/loans/{id}"), &reviewer).await;
     assert!(
         staff_view.body.contains("3205**********1230")
@@ -361,10 +372,15 @@ async fn a_member_checks_and_applies_staff_take_it_to_disbursement_and_it_is_rep
             .body
             .contains(&format!("href=\"/staff/loans/{id}/certificate\""))
     );
-    let staff_certificate = h
+    let staff_link = h
         .get(&format!("/staff/loans/{id}/certificate"), &reviewer)
         .await;
-    assert!(staff_certificate.body.contains("签名有效"));
+    let staff_certificate = h.get(staff_link.location(), &reviewer).await;
+    assert!(
+        staff_certificate.body.contains("状态：有效"),
+        "{}",
+        staff_certificate.body
+    );
 }
 
 #[tokio::test]

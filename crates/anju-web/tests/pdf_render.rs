@@ -78,6 +78,7 @@ fn report() -> ReportDoc {
             },
         ],
         footer: "苏州市住房公积金管理中心".to_string(),
+        first_page_marks: String::new(),
     }
 }
 

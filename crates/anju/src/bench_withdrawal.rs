@@ -40,6 +40,10 @@ struct WithdrawalReport {
     p99_ms: f64,
     refused: u64,
     ledger_ok: bool,
+    /// Leaves in the log at the end (every audit row), and whether the log
+    /// re-derives from the records.
+    log_leaves: u64,
+    log_ok: bool,
     peak_rss_mib: u64,
 }
 
@@ -114,6 +118,20 @@ pub async fn withdrawal(
     let next = Arc::new(AtomicU64::new(0));
     let refused = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
+    // The log's sequencer runs beside the workers as `serve` runs it, so the
+    // figure includes logging every audit row.
+    let sequencer = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+            loop {
+                tick.tick().await;
+                if let Err(e) = app.trust().sequence().await {
+                    eprintln!("log sequencing: {e}");
+                }
+            }
+        })
+    };
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..concurrency {
         let (app, next, refused) = (app.clone(), next.clone(), refused.clone());
@@ -157,6 +175,14 @@ pub async fn withdrawal(
         latencies.extend(done?);
     }
     let seconds = started.elapsed().as_secs_f64();
+    sequencer.abort();
+    app.trust().sequence().await?;
+    let logged = app
+        .trust()
+        .latest_checkpoint()
+        .await?
+        .map_or(0, |c| c.tree_size);
+    let log_ok = app.trust().check_log(app.keys()?.published()).await?.ok();
     latencies.sort_by(|a, b| a.total_cmp(b));
     let at = |q: f64| {
         latencies
@@ -187,13 +213,16 @@ pub async fn withdrawal(
         p99_ms: round3(at(0.99)),
         refused,
         ledger_ok: check.is_ok() && gl_201 == expected_201,
+        log_leaves: logged,
+        log_ok,
         peak_rss_mib: peak_rss_mib(),
     };
     cleanup(fresh).await?;
     println!("{}", serde_json::to_string(&report)?);
-    if !report.ledger_ok || refused > 0 {
+    if !report.ledger_ok || !report.log_ok || refused > 0 {
         bail!(
-            "checks failed after the benchmark ({refused} refused, GL 201 {gl_201}, expected {expected_201})"
+            "checks failed after the benchmark ({refused} refused, GL 201 {gl_201}, expected {expected_201}, log ok {})",
+            report.log_ok
         );
     }
     Ok(())

@@ -76,6 +76,11 @@ pub enum Command {
         #[arg(long)]
         trust: PathBuf,
     },
+    /// The transparency log (docs/trust.md).
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
     /// Deposit interest tools.
     Interest {
         #[command(subcommand)]
@@ -394,4 +399,20 @@ pub enum BenchScenario {
         #[arg(long, default_value_t = 12)]
         months: u32,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LogCommand {
+    /// Re-derive every leaf from its record and check every checkpoint's
+    /// root and signature: exit 0 when all hold, 1 naming the first bad
+    /// leaf or checkpoint.
+    Verify {
+        /// The key set to check checkpoints against (as published at
+        /// `/.well-known/anju-keys.json`); the key file's keys when not given.
+        #[arg(long)]
+        trust: Option<PathBuf>,
+    },
+    /// Sequence the waiting leaves and sign a checkpoint (`serve` does this
+    /// every two seconds). Prints one JSON line.
+    Sequence,
 }

@@ -1,8 +1,8 @@
 //! One function per command.
 
 use crate::cli::{
-    BenchScenario, Cli, Command, FundCommand, IdKind, InterestCommand, LoanCommand, PolicyCommand,
-    ReportCommand,
+    BenchScenario, Cli, Command, FundCommand, IdKind, InterestCommand, LoanCommand, LogCommand,
+    PolicyCommand, ReportCommand,
 };
 use crate::config::{Config, DEMO_DATABASE, LogFormat, sqlite_url};
 use anju_app::App;
@@ -138,6 +138,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => policy_show(&config, date.as_deref()),
         Command::Validate { kind, value } => Ok(validate(kind, &value)),
         Command::Verify { file, trust } => verify(&file, &trust),
+        Command::Log {
+            command: LogCommand::Verify { trust },
+        } => log_verify(&config, trust.as_deref()).await,
+        Command::Log {
+            command: LogCommand::Sequence,
+        } => log_sequence(&config).await,
         Command::Totp { secret } => {
             let Some(bytes) = anju_domain::access::base32_decode(&secret) else {
                 bail!("the secret is not base32");
@@ -298,6 +304,7 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(&address)
         .await
         .with_context(|| format!("listening on {address}"))?;
+    spawn_sequencer(app.clone());
     println!("Anju 安居 serving on http://{address}/  (Ctrl-C stops)");
     tracing::info!(database = %config.redacted_database_url(), %address, "serving");
     anju_web::serve(app, options, listener, async {
@@ -305,6 +312,20 @@ async fn serve(
     })
     .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The log's sequencer: every two seconds the waiting leaves get their
+/// places and a checkpoint is signed (a failure is logged and retried).
+fn spawn_sequencer(app: App) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app.trust().sequence().await {
+                tracing::warn!(error = %e, "log sequencing failed; retrying");
+            }
+        }
+    });
 }
 
 /// `anju simulate`: the registries' simulator on its own, until Ctrl-C.
@@ -374,6 +395,65 @@ async fn check(config: &Config) -> Result<ExitCode> {
         println!("ledger INVALID: see FAIL lines above");
         Ok(ExitCode::from(1))
     }
+}
+
+/// `anju log verify`: the whole log re-derived from the records.
+async fn log_verify(config: &Config, trust: Option<&std::path::Path>) -> Result<ExitCode> {
+    let (policy, store) = open(config).await?;
+    let app = centre_app(config, store, policy)?;
+    let keys = match trust {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a key set", path.display()))?
+        }
+        None => app
+            .keys()
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .published()
+            .clone(),
+    };
+    let check = app
+        .trust()
+        .check_log(&keys)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for problem in &check.problems {
+        println!("FAIL {problem}");
+    }
+    println!(
+        "{} leaves and {} checkpoints checked",
+        check.leaves, check.checkpoints
+    );
+    if check.ok() {
+        println!("log OK");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("log INVALID: the first FAIL line names the first bad leaf");
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// `anju log sequence`: one sequencing pass.
+async fn log_sequence(config: &Config) -> Result<ExitCode> {
+    let (policy, store) = open(config).await?;
+    let app = centre_app(config, store, policy)?;
+    let signed = app
+        .trust()
+        .sequence()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let json = match signed {
+        Some(c) => serde_json::json!({
+            "tree_size": c.tree_size,
+            "root": anju_domain::trust::keys::hex(&c.root_hash),
+            "key_id": c.key_id,
+        }),
+        None => serde_json::json!({ "tree_size": null }),
+    };
+    println!("{json}");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--date` when given, else today in China.
@@ -516,16 +596,19 @@ async fn recon(
     }
 }
 
-/// `anju verify`: the certificate's verdict under the pinned key set; no
-/// database, no network.
+/// `anju verify`: the certificate's verdict under the pinned key set and,
+/// for a file with a log proof, whether the proof holds; no database, no
+/// network (revocation is what the verification page adds).
 fn verify(file: &std::path::Path, trust: &std::path::Path) -> Result<ExitCode> {
+    use anju_domain::trust::certificate::CertificateFile;
     let stored =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let keys =
         std::fs::read_to_string(trust).with_context(|| format!("reading {}", trust.display()))?;
     let keys: anju_domain::trust::keys::KeySet = serde_json::from_str(&keys)
         .with_context(|| format!("{} is not a key set", trust.display()))?;
-    let certificate = anju_app::loan::read_certificate(&stored, &keys);
+    let certificate = CertificateFile::parse(&stored);
+    let check = certificate.check(&keys);
     // The key id comes from the file: shown only when it is one.
     let id = &certificate.key_id;
     let shown_id = if id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -533,18 +616,25 @@ fn verify(file: &std::path::Path, trust: &std::path::Path) -> Result<ExitCode> {
     } else {
         "?"
     };
-    let valid = certificate.valid();
+    let logged = match (check.logged, &certificate.proof) {
+        (None, _) | (_, None) => "no log proof (issued before the log)".to_string(),
+        (Some(true), Some(p)) => format!(
+            "in the log: leaf {} of {} (checkpoint signed by {})",
+            p.leaf_index, p.checkpoint.tree_size, p.checkpoint_key_id
+        ),
+        (Some(false), Some(_)) => "log proof does NOT hold".to_string(),
+    };
     println!(
-        "{}: {} (key {shown_id}, SHA-256 {})",
-        if valid { "valid" } else { "invalid" },
-        certificate.verdict.name_zh(),
-        certificate.sha256
+        "{}: {} (key {shown_id}, SHA-256 {}); {logged}",
+        if check.valid() { "valid" } else { "invalid" },
+        check.verdict.name_zh(),
+        check.sha256
     );
-    if valid {
+    if check.valid() {
         // What the signature covers, for the reader to compare.
-        println!("{}", certificate.text);
+        println!("{}", certificate.body);
     }
-    Ok(if certificate.valid() {
+    Ok(if check.valid() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

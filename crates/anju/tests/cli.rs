@@ -454,3 +454,73 @@ fn verify_checks_a_certificate_against_the_pinned_key_set_only() {
         "an unreadable file is an error, not a verdict: {out}"
     );
 }
+
+/// `anju log verify` on the data directory's database with its key file:
+/// exit 0 while the records are as logged; after one audit row is changed
+/// by hand, exit 1 with the first FAIL line naming that leaf. `anju log
+/// sequence` signs a checkpoint and says its size.
+#[test]
+fn log_verify_names_the_first_changed_record() {
+    use anju_app::App;
+    use anju_app::access::{Actor, CommandOutcome};
+    use anju_app::trust::KeyRing;
+    use anju_domain::access::Channel;
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, text) = run(anju(dir.path()).arg("migrate"));
+    assert_eq!(code, 0, "{text}");
+    let url = format!("sqlite://{}", dir.path().join("anju.db").display());
+    let keys = dir.path().join("keys").join("centre.key");
+    anju_store::contract::runtime().block_on(async {
+        let store = anju_store_sqlite::SqliteStore::open(&url, "320500000000000")
+            .await
+            .expect("open");
+        let policy = anju_app::policy::load_policy(None).expect("policy");
+        let ring = KeyRing::load_or_create(&keys, &policy.centre_name).expect("keys");
+        let app = App::new(std::sync::Arc::new(store), policy).with_keys(ring);
+        let job = Actor::anonymous(Channel::Batch, "t", "local");
+        for i in 0..5 {
+            app.access()
+                .audit(
+                    &job,
+                    "test.action",
+                    &format!("t:{i}"),
+                    b"",
+                    CommandOutcome::Done,
+                )
+                .await
+                .expect("audit");
+        }
+    });
+    let (code, text) = run(anju(dir.path()).args(["log", "sequence"]));
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("\"tree_size\":5"), "{text}");
+    let (code, text) = run(anju(dir.path()).args(["log", "verify"]));
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("5 leaves and 1 checkpoints checked") && text.contains("log OK"));
+    anju_store::contract::runtime().block_on(async {
+        let store = anju_store_sqlite::SqliteStore::open(&url, "320500000000000")
+            .await
+            .expect("open");
+        for sql in [
+            "DROP TRIGGER audit_log_no_update",
+            "UPDATE audit_log SET target = 't:forged' WHERE target = 't:3'",
+        ] {
+            sqlx::query(sql)
+                .execute(store.pool_for_tests())
+                .await
+                .expect(sql);
+        }
+    });
+    let (code, text) = run(anju(dir.path()).args(["log", "verify"]));
+    assert_eq!(code, 1, "{text}");
+    let first = text
+        .lines()
+        .find(|l| l.starts_with("FAIL"))
+        .expect("a FAIL line");
+    assert!(
+        first.starts_with("FAIL leaf 3: audit ")
+            && first.ends_with("was changed after it was logged"),
+        "{text}"
+    );
+    assert!(text.contains("log INVALID"), "{text}");
+}

@@ -129,7 +129,13 @@ impl Access<'_> {
             request_id: actor.request_id.clone(),
             client_addr: actor.client_addr.clone(),
         };
-        Ok(self.access_port().append_audit(&record).await?)
+        let leaf = crate::trust::log::new_leaf(
+            self.posting_port().reserve_ids(1),
+            anju_domain::trust::log::LeafKind::Audit,
+            record.audit_id,
+            crate::trust::log::audit_leaf_hash(&record),
+        );
+        Ok(self.access_port().append_audit(&record, &leaf).await?)
     }
 
     /// Audit rows matching `query`, newest first.

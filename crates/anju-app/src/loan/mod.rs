@@ -440,7 +440,7 @@ impl App {
     /// 汇缴 / 补缴 credit is traced to the bill it paid (its month, due date
     /// and kind); a credit with no bill here — history carried over from the
     /// previous system — counts for the month it was posted in.
-    async fn contribution_months(&self, member_id: i64, today: Date) -> AppResult<i64> {
+    pub(crate) async fn contribution_months(&self, member_id: i64, today: Date) -> AppResult<i64> {
         let movements = self
             .ledger()
             .member_movements_newest(MemberId(member_id), CONTRIBUTION_LOOKBACK)

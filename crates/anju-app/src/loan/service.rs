@@ -45,6 +45,9 @@ pub struct Certificate {
     pub signature_hex: String,
     pub key_id: String,
     pub verdict: Verdict,
+    /// The e-certificate's serial (its page, file and verification), when
+    /// it was issued as one.
+    pub serial: Option<String>,
 }
 
 impl Certificate {
@@ -271,7 +274,10 @@ impl App {
         // Rows a prepayment made unnecessary (nothing owed on them) go.
         loan.status = LoanStatus::Settled;
         loan.settled_on = Some(today);
-        loan.release_certificate = Some(self.sign_certificate(&loan, today).await?);
+        // The e-certificate (logged, verifiable by its serial); the loan
+        // keeps the serial.
+        let certificate = self.trust().issue_release_certificate(&loan, today).await?;
+        loan.release_certificate = Some(certificate.serial);
         let loan = self.save_move(&loan, LoanStatus::Active).await?;
         self.loan_port()
             .add_loan_events(&[LoanEventRecord {
@@ -294,15 +300,6 @@ impl App {
         )
         .await;
         Ok(loan)
-    }
-
-    /// The certificate's text, signed with the centre's current key; the
-    /// stored form is the text, then `--`, the signature in hex and the
-    /// key's id (the file `anju verify` reads).
-    async fn sign_certificate(&self, loan: &LoanRecord, today: Date) -> AppResult<String> {
-        let text = certificate_text(loan, &self.policy().centre_name, today);
-        let (signature, key_id) = self.keys()?.sign(text.as_bytes());
-        Ok(format!("{text}--\n{signature}\n{key_id}\n"))
     }
 
     async fn reprice(&self, mut loan: LoanRecord, rate: RatePpm, today: Date) -> AppResult<()> {
@@ -370,12 +367,27 @@ impl Loans<'_> {
         .await
     }
 
-    /// The loan's release certificate with its signature checked.
+    /// The loan's release certificate with its signature checked: an
+    /// e-certificate's serial (issued since the log), or the signed text a
+    /// loan settled before kept.
     pub async fn release_certificate(self, actor: &Actor, loan_id: i64) -> AppResult<Certificate> {
         let loan = self.loan_for(actor, loan_id).await?;
         let stored = loan.release_certificate.ok_or_else(|| {
             DomainError::new("CERTIFICATE_NOT_ISSUED", "贷款尚未结清，没有抵押注销证明")
         })?;
+        if anju_domain::trust::certificate::is_serial(&stored) {
+            let view = self
+                .trust()
+                .certificate_for(actor, &stored, self.today())
+                .await?;
+            let r = view.record;
+            let mut certificate = read_certificate(
+                &format!("{}--\n{}\n{}\n", r.body, r.signature_hex, r.key_id),
+                self.keys()?.published(),
+            );
+            certificate.serial = Some(r.serial);
+            return Ok(certificate);
+        }
         Ok(read_certificate(&stored, self.keys()?.published()))
     }
 
@@ -520,24 +532,10 @@ fn prepay_entry(
     Ok(NewEntry::new(code, today, key, memo, lines)?)
 }
 
-fn certificate_text(loan: &LoanRecord, centre: &str, today: Date) -> String {
-    format!(
-        "住房公积金贷款结清及抵押注销证明\n出具机构：{centre}\n贷款编号：{}\n借款合同号：{}\n抵押登记证明号：{}\n\
-         房屋坐落：{}\n贷款金额：{}\n放款日期：{}\n结清日期：{today}\n\
-         该笔贷款本息已全部结清，请不动产登记机构办理抵押注销登记。\n",
-        loan.loan_id,
-        loan.contract_no.clone().unwrap_or_default(),
-        loan.mortgage_no.clone().unwrap_or_default(),
-        loan.property_address,
-        loan.amount_fen,
-        loan.disbursed_on.map(|d| d.to_string()).unwrap_or_default(),
-    )
-}
-
 /// Splits a stored certificate and checks its signature against the
 /// trusted key set (never against a key the document carries).
 pub fn read_certificate(stored: &str, trusted: &KeySet) -> Certificate {
-    let (text, tail) = stored.split_once("--\n").unwrap_or((stored, ""));
+    let (text, tail) = stored.rsplit_once("--\n").unwrap_or((stored, ""));
     let mut parts = tail.lines();
     let signature_hex = parts.next().unwrap_or_default().trim().to_string();
     let key_id = parts.next().unwrap_or_default().trim().to_string();
@@ -548,5 +546,6 @@ pub fn read_certificate(stored: &str, trusted: &KeySet) -> Certificate {
         signature_hex,
         key_id,
         verdict,
+        serial: None,
     }
 }

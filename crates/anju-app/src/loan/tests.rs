@@ -637,7 +637,16 @@ async fn prepayment_shortens_the_term_and_full_prepayment_settles_with_a_certifi
     assert!(certificate.valid());
     assert!(certificate.text.contains("抵押注销"));
     let trusted = app.keys().expect("keys").published();
-    let stored = settled.release_certificate.expect("stored");
+    // The loan keeps the e-certificate's serial.
+    assert_eq!(settled.release_certificate, certificate.serial);
+    let stored = format!(
+        "{}--\n{}\n{}\n",
+        certificate.text, certificate.signature_hex, certificate.key_id
+    );
+    assert_eq!(
+        service::read_certificate(&stored, trusted).verdict,
+        anju_domain::trust::keys::Verdict::Valid
+    );
     let tampered = stored.replace("300,000.00", "900,000.00");
     assert_eq!(
         service::read_certificate(&tampered, trusted).verdict,

@@ -44,6 +44,10 @@ pub const LEGAL_REVIEWERS: &[Role] = &[LegalReviewer];
 /// Who records any step of a case (each step then checks its own duty).
 pub const CASE_WORKERS: &[Role] = &[EnforcementOfficer, LegalReviewer, Manager];
 
+/// 电子证明: who reads the certificates issued and issues one at the
+/// counter for a member (operations), and the auditor who reads them.
+pub const CERTIFICATE_VIEWERS: &[Role] = &[Clerk, Reviewer, Finance, RiskManager, Manager, Auditor];
+
 /// 服务质量: who takes complaints, handles them, rectifies bad reviews,
 /// visits the member and imports the hotline's calls.
 pub const QUALITY_DESK: &[Role] = &[Clerk, Reviewer, Manager];

@@ -28,7 +28,19 @@ pub fn user(id: i64, login: &str, role: Role) -> UserRecord {
     }
 }
 
-fn audit(id: i64, at_us: i64, login: &str, action: &str, channel: &str) -> AuditRecord {
+/// A leaf for audit row `id` (the store keeps whatever hash it is given).
+pub(crate) fn audit_leaf(id: i64) -> crate::LeafRecord {
+    crate::LeafRecord {
+        leaf_id: 1_000_000 + id,
+        kind: anju_domain::trust::log::LeafKind::Audit,
+        record_id: id,
+        leaf_hash: [u8::try_from(id % 256).unwrap_or(0); 32],
+        logged_at_us: id,
+        leaf_index: None,
+    }
+}
+
+pub(crate) fn audit(id: i64, at_us: i64, login: &str, action: &str, channel: &str) -> AuditRecord {
     AuditRecord {
         audit_id: id,
         at_us,
@@ -120,7 +132,10 @@ pub fn audit_trail_search_and_channels(store: Arc<dyn Store>) -> BoxFuture<()> {
             audit(4, 400, "partner", "api.call", "api"),
         ];
         for r in &rows {
-            store.append_audit(r).await.expect("append");
+            store
+                .append_audit(r, &audit_leaf(r.audit_id))
+                .await
+                .expect("append");
         }
         let search = |q: AuditQuery| {
             let store = store.clone();

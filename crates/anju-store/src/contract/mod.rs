@@ -13,6 +13,7 @@ mod kpi;
 mod loan;
 mod property;
 mod quality;
+mod trust;
 mod withdrawal;
 
 pub use access::*;
@@ -25,6 +26,7 @@ pub use kpi::*;
 pub use loan::*;
 pub use property::*;
 pub use quality::*;
+pub use trust::*;
 pub use withdrawal::*;
 
 use crate::Store;
@@ -133,6 +135,8 @@ macro_rules! contract_tests {
             services_are_counted_by_the_channel_applied_through,
             review_queue_reads_documents_and_applicants_at_once,
             loan_schedules_are_read_at_once,
+            log_leaves_are_sequenced_once_into_checkpoints,
+            certificates_are_issued_once_and_revoked_once,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

@@ -2,6 +2,7 @@
 //! files are compiled into the binary. Every page works without JavaScript;
 //! htmx only shortens round trips where it is present.
 
+pub mod certificates;
 mod employer;
 mod employer_cases;
 pub(crate) mod fields;
@@ -168,6 +169,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/member/withdrawals", "提取", duties::MEMBERS),
     ("/member/loans", "贷款", duties::MEMBERS),
     ("/member/service", "评价与投诉", duties::MEMBERS),
+    ("/member/certificates", "电子证明", duties::MEMBERS),
     ("/staff/collection", "归集管理", duties::COLLECTION_VIEWERS),
     ("/staff/withdrawals", "提取审核", duties::CASE_DESK),
     ("/staff/loans", "贷款审批", duties::LOAN_DESK),
@@ -175,7 +177,13 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/staff/interest", "结息管理", duties::FINANCE),
     ("/staff/fund", "资金管理", duties::FUND_VIEWERS),
     ("/staff/quality", "服务质量", duties::QUALITY_DESK),
+    (
+        "/staff/certificates",
+        "电子证明",
+        duties::CERTIFICATE_VIEWERS,
+    ),
     ("/audit", "审计日志", duties::MANAGERS),
+    ("/staff/log", "可信日志", duties::AUDIT),
 ];
 
 /// Navigation by role: each person sees only where they may go.

@@ -401,7 +401,7 @@ pub async fn audit_search(
 }
 
 /// `2026-11-29 04:05:06` (UTC) from microseconds.
-fn format_instant(us: i64) -> String {
+pub(super) fn format_instant(us: i64) -> String {
     let seconds = us.div_euclid(1_000_000);
     let date = anju_domain::Date::today_from_unix_seconds(seconds - 8 * 3600);
     let in_day = seconds.rem_euclid(86_400);

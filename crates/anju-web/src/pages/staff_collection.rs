@@ -749,6 +749,7 @@ pub async fn case_document(
                 .collect(),
         }],
         footer: document.issuer.clone(),
+        first_page_marks: String::new(),
     };
     (
         [

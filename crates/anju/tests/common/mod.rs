@@ -32,7 +32,7 @@ pub fn pg_url() -> Option<String> {
 /// A fresh store on one backend, and what cleans it up.
 pub enum Fresh {
     Sqlite {
-        store: Arc<dyn Store>,
+        store: Arc<anju_store_sqlite::SqliteStore>,
         /// Holds the database file until the test ends.
         _dir: tempfile::TempDir,
     },
@@ -84,4 +84,24 @@ pub async fn fresh_stores() -> Vec<Fresh> {
         stores.push(Fresh::Pg(Arc::new(pg), schema));
     }
     stores
+}
+
+impl Fresh {
+    /// Runs SQL behind the store's back (a test that tampers with records).
+    pub async fn execute_raw(&self, sql: &str) {
+        match self {
+            Fresh::Sqlite { store, .. } => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                    .execute(store.pool_for_tests())
+                    .await
+                    .expect(sql);
+            }
+            Fresh::Pg(store, _) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                    .execute(store.pool_for_tests())
+                    .await
+                    .expect(sql);
+            }
+        }
+    }
 }

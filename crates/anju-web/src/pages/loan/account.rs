@@ -465,6 +465,16 @@ pub async fn member_loan_certificate(
         .await
     {
         Ok(c) => {
+            // Issued as an e-certificate: its own page (QR, file, PDF).
+            if let Some(serial) = &c.serial {
+                let file = if query.file.is_some() {
+                    "?format=file"
+                } else {
+                    ""
+                };
+                return axum::response::Redirect::to(&format!("/certificates/{serial}{file}"))
+                    .into_response();
+            }
             if query.file.is_some() {
                 return (
                     [
