@@ -799,7 +799,7 @@ test('every page passes axe-core with no finding and none scrolls sideways, on a
     public: ['/', '/signin?as=member', '/signin?as=staff', '/register', '/register/remote', '/flexible', '/verify',
       '/withdrawal-rules', '/loan/calculator', '/loan/calculator?calc=1&price=-5&balances=1&income=1&months=1e3'],
     member: ['/member', '/member/interest', '/member/withdrawals', '/member/loans', '/member/service',
-      '/member/certificates', '/inbox'],
+      '/member/certificates', '/member/grants', '/inbox'],
     employer: ['/employer'],
     staff: ['/staff', '/staff/kpi', '/staff/collection', '/staff/interest', '/staff/withdrawals', '/audit',
       '/staff/loans', '/staff/loans/overdue', '/staff/fund', '/staff/fund/deposits', '/staff/fund/distribution',

@@ -1,5 +1,7 @@
 -- The transparency log (docs/trust.md): one leaf per logged record (audit
--- rows, issued e-certificates, revocations), written in the record's own
+-- rows, issued e-certificates and their revocations, data grants with their
+-- revocations and every provision under them, blacklist entries; the last
+-- three kinds' tables come with migration 023), written in the record's own
 -- transaction; the sequencer later gives each leaf its index and signs a
 -- checkpoint. E-certificates and their revocations live here too. Every
 -- table is append-only: the one change allowed is a leaf getting its index.
@@ -7,7 +9,7 @@
 
 CREATE TABLE log_leaf (
     leaf_id      INTEGER NOT NULL PRIMARY KEY,
-    kind         TEXT    NOT NULL CHECK (kind IN ('audit', 'certificate', 'revocation')),
+    kind         TEXT    NOT NULL CHECK (kind IN ('audit', 'certificate', 'revocation', 'grant', 'grant_revocation', 'provision', 'blacklist')),
     record_id    INTEGER NOT NULL,
     leaf_hash    TEXT    NOT NULL,
     logged_at_us INTEGER NOT NULL,

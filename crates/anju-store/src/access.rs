@@ -136,6 +136,9 @@ pub trait AccessStore: Send + Sync {
     async fn user(&self, user_id: i64) -> StoreResult<Option<UserRecord>>;
     /// The users with these logins (unknown ones are left out), by login.
     async fn users_by_logins(&self, logins: &[String]) -> StoreResult<Vec<UserRecord>>;
+    /// The accounts of one role, by display name (partners a member may
+    /// grant access to).
+    async fn users_with_role(&self, role: Role) -> StoreResult<Vec<UserRecord>>;
     async fn set_login_state(&self, user_id: i64, state: LoginState) -> StoreResult<()>;
     /// How many accounts of each role were created before `before_us`
     /// (roles with none are left out), in the order of the roles' codes.

@@ -241,6 +241,22 @@ where
         row.map(crate::access_sql::user_from).transpose()
     }
 
+    async fn users_with_role(
+        &self,
+        role: anju_domain::access::Role,
+    ) -> crate::StoreResult<Vec<crate::UserRecord>> {
+        let rows: Vec<crate::access_sql::UserRow> = sqlx::query_as(
+            "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \
+             employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email \
+             FROM app_user WHERE role = $1 ORDER BY display_name, login",
+        )
+        .bind(role.code())
+        .fetch_all(self.reader())
+        .await
+        .map_err(crate::sql::backend)?;
+        rows.into_iter().map(crate::access_sql::user_from).collect()
+    }
+
     async fn users_by_logins(
         &self,
         logins: &[String],

@@ -7,6 +7,7 @@
 use crate::{AuditRecord, StoreResult};
 use anju_domain::Date;
 use anju_domain::trust::certificate::CertificateKind;
+use anju_domain::trust::grant::GrantScope;
 use anju_domain::trust::log::LeafKind;
 use anju_domain::trust::merkle::Hash;
 use async_trait::async_trait;
@@ -64,6 +65,42 @@ pub struct RevocationRecord {
     pub revoked_by: String,
 }
 
+/// A member's grant: who may read which parts of their record, why, and
+/// until when. `grant_code` is what the member hands the partner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantRecord {
+    pub grant_id: i64,
+    pub grant_code: String,
+    pub member_id: i64,
+    pub grantee_login: String,
+    pub grantee_name: String,
+    pub scopes: Vec<GrantScope>,
+    pub purpose: String,
+    pub granted_on: Date,
+    pub valid_until: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantRevocationRecord {
+    pub grant_id: i64,
+    pub revoked_on: Date,
+    pub revoked_by: String,
+}
+
+/// One read by a partner: under which grant, of whose data, which parts,
+/// and whether it was allowed (`ok`) or refused (the code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvisionRecord {
+    pub provision_id: i64,
+    pub grant_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub grantee_login: String,
+    pub scopes: Vec<GrantScope>,
+    pub at_us: i64,
+    pub result: String,
+    pub request_id: String,
+}
+
 #[async_trait]
 pub trait TrustStore: Send + Sync {
     /// Stores a certificate and its leaf in one transaction.
@@ -119,6 +156,32 @@ pub trait TrustStore: Send + Sync {
     /// The hashes of leaves `[from, to)` in index order.
     async fn leaf_hashes(&self, from: u64, to: u64) -> StoreResult<Vec<Hash>>;
     async fn leaf_of(&self, kind: LeafKind, record_id: i64) -> StoreResult<Option<LeafRecord>>;
+    /// Stores a grant with its leaf (`GRANT_EXISTS` on a repeated code).
+    async fn insert_grant(&self, grant: &GrantRecord, leaf: &LeafRecord) -> StoreResult<()>;
+    async fn grant_by_code(&self, grant_code: &str) -> StoreResult<Option<GrantRecord>>;
+    /// A member's grants, newest first.
+    async fn member_grants(&self, member_id: i64) -> StoreResult<Vec<GrantRecord>>;
+    async fn grants_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<GrantRecord>>;
+    /// Withdraws a grant with its leaf (`GRANT_ALREADY_REVOKED` the second time).
+    async fn revoke_grant(
+        &self,
+        revocation: &GrantRevocationRecord,
+        leaf: &LeafRecord,
+    ) -> StoreResult<()>;
+    async fn grant_revocations(&self, grant_ids: &[i64])
+    -> StoreResult<Vec<GrantRevocationRecord>>;
+    /// Records a read (allowed or refused) with its leaf.
+    async fn insert_provision(
+        &self,
+        provision: &ProvisionRecord,
+        leaf: &LeafRecord,
+    ) -> StoreResult<()>;
+    /// The reads under these grants, newest first.
+    async fn provisions_of(&self, grant_ids: &[i64]) -> StoreResult<Vec<ProvisionRecord>>;
+    async fn provisions_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<ProvisionRecord>>;
+    /// Blacklist entries by entry id, for re-deriving their leaves.
+    async fn blacklist_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<crate::BlacklistRecord>>;
+
     /// How many records of `kind` exist and how many leaves log them.
     async fn logged_counts(&self, kind: LeafKind) -> StoreResult<(i64, i64)>;
 }

@@ -1,9 +1,13 @@
 //! Trust's SQL, written once for both engines over
 //! [`crate::sql::Dialect`]. Hashes are stored as lowercase hex.
 
-use crate::trust::{CertificateRecord, CheckpointRecord, LeafRecord, RevocationRecord};
+use crate::trust::{
+    CertificateRecord, CheckpointRecord, GrantRecord, GrantRevocationRecord, LeafRecord,
+    ProvisionRecord, RevocationRecord,
+};
 use crate::{AuditRecord, StoreError, StoreResult};
 use anju_domain::trust::certificate::CertificateKind;
+use anju_domain::trust::grant::{parse_scopes, scopes_text};
 use anju_domain::trust::keys::{hex, unhex};
 use anju_domain::trust::log::LeafKind;
 use anju_domain::trust::merkle::Hash;
@@ -151,6 +155,85 @@ fn revocation_from(r: RevocationRow) -> StoreResult<RevocationRecord> {
         revoked_on: crate::rows::stored_date(&r.revoked_on)?,
         reason: r.reason,
         revoked_by: r.revoked_by,
+    })
+}
+
+macro_rules! grant_columns {
+    () => {
+        "grant_id, grant_code, member_id, grantee_login, grantee_name, scopes, purpose, \
+         CAST(granted_on AS TEXT) AS granted_on, CAST(valid_until AS TEXT) AS valid_until"
+    };
+}
+
+macro_rules! provision_columns {
+    () => {
+        "provision_id, grant_id, member_id, grantee_login, scopes, at_us, result, request_id"
+    };
+}
+
+fn stored_scopes(
+    table: &'static str,
+    text: &str,
+) -> StoreResult<Vec<anju_domain::trust::grant::GrantScope>> {
+    parse_scopes(text).map_err(|_| corrupt(table, "scopes", text))
+}
+
+#[derive(sqlx::FromRow)]
+pub struct GrantRow {
+    grant_id: i64,
+    grant_code: String,
+    member_id: i64,
+    grantee_login: String,
+    grantee_name: String,
+    scopes: String,
+    purpose: String,
+    granted_on: String,
+    valid_until: String,
+}
+
+fn grant_from(r: GrantRow) -> StoreResult<GrantRecord> {
+    Ok(GrantRecord {
+        grant_id: r.grant_id,
+        grant_code: r.grant_code,
+        member_id: r.member_id,
+        grantee_login: r.grantee_login,
+        grantee_name: r.grantee_name,
+        scopes: stored_scopes("data_grant", &r.scopes)?,
+        purpose: r.purpose,
+        granted_on: crate::rows::stored_date(&r.granted_on)?,
+        valid_until: crate::rows::stored_date(&r.valid_until)?,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+pub struct GrantRevocationRow {
+    grant_id: i64,
+    revoked_on: String,
+    revoked_by: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ProvisionRow {
+    provision_id: i64,
+    grant_id: Option<i64>,
+    member_id: Option<i64>,
+    grantee_login: String,
+    scopes: String,
+    at_us: i64,
+    result: String,
+    request_id: String,
+}
+
+fn provision_from(r: ProvisionRow) -> StoreResult<ProvisionRecord> {
+    Ok(ProvisionRecord {
+        provision_id: r.provision_id,
+        grant_id: r.grant_id,
+        member_id: r.member_id,
+        grantee_login: r.grantee_login,
+        scopes: stored_scopes("data_provision", &r.scopes)?,
+        at_us: r.at_us,
+        result: r.result,
+        request_id: r.request_id,
     })
 }
 
@@ -521,11 +604,186 @@ where
         row.map(leaf_from).transpose()
     }
 
+    async fn insert_grant(&self, g: &GrantRecord, leaf: &LeafRecord) -> StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        sqlx::query(
+            "INSERT INTO data_grant (grant_id, grant_code, member_id, grantee_login, grantee_name, \
+             scopes, purpose, granted_on, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(g.grant_id)
+        .bind(g.grant_code.as_str())
+        .bind(g.member_id)
+        .bind(g.grantee_login.as_str())
+        .bind(g.grantee_name.as_str())
+        .bind(scopes_text(&g.scopes))
+        .bind(g.purpose.as_str())
+        .bind(S::day(g.granted_on))
+        .bind(S::day(g.valid_until))
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::unique_or_backend(
+            "GRANT_EXISTS",
+            "授权码已存在",
+        ))?;
+        insert_leaf::<S>(&mut tx, leaf).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn grant_by_code(&self, grant_code: &str) -> StoreResult<Option<GrantRecord>> {
+        let row: Option<GrantRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            grant_columns!(),
+            " FROM data_grant WHERE grant_code = $1"
+        ))
+        .bind(grant_code)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(grant_from).transpose()
+    }
+
+    async fn member_grants(&self, member_id: i64) -> StoreResult<Vec<GrantRecord>> {
+        let rows: Vec<GrantRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            grant_columns!(),
+            " FROM data_grant WHERE member_id = $1 ORDER BY grant_id DESC"
+        ))
+        .bind(member_id)
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        crate::sql::mapped(rows, grant_from)
+    }
+
+    async fn grants_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<GrantRecord>> {
+        let rows: Vec<GrantRow> = crate::sql::rows_in::<S, _, _>(
+            self.reader(),
+            concat!(
+                "SELECT ",
+                grant_columns!(),
+                " FROM data_grant WHERE grant_id IN ("
+            ),
+            ids,
+            ")",
+        )
+        .await?;
+        crate::sql::mapped(rows, grant_from)
+    }
+
+    async fn revoke_grant(&self, r: &GrantRevocationRecord, leaf: &LeafRecord) -> StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        sqlx::query(
+            "INSERT INTO data_grant_revocation (grant_id, revoked_on, revoked_by) VALUES ($1, $2, $3)",
+        )
+        .bind(r.grant_id)
+        .bind(S::day(r.revoked_on))
+        .bind(r.revoked_by.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::unique_or_backend(
+            "GRANT_ALREADY_REVOKED",
+            "该授权已撤回",
+        ))?;
+        insert_leaf::<S>(&mut tx, leaf).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn grant_revocations(
+        &self,
+        grant_ids: &[i64],
+    ) -> StoreResult<Vec<GrantRevocationRecord>> {
+        let rows: Vec<GrantRevocationRow> = crate::sql::rows_in::<S, _, _>(
+            self.writer(),
+            "SELECT grant_id, CAST(revoked_on AS TEXT) AS revoked_on, revoked_by \
+             FROM data_grant_revocation WHERE grant_id IN (",
+            grant_ids,
+            ")",
+        )
+        .await?;
+        crate::sql::mapped(rows, |r| {
+            Ok(GrantRevocationRecord {
+                grant_id: r.grant_id,
+                revoked_on: crate::rows::stored_date(&r.revoked_on)?,
+                revoked_by: r.revoked_by,
+            })
+        })
+    }
+
+    async fn insert_provision(&self, p: &ProvisionRecord, leaf: &LeafRecord) -> StoreResult<()> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        sqlx::query(concat!(
+            "INSERT INTO data_provision (",
+            provision_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        ))
+        .bind(p.provision_id)
+        .bind(p.grant_id)
+        .bind(p.member_id)
+        .bind(p.grantee_login.as_str())
+        .bind(scopes_text(&p.scopes))
+        .bind(p.at_us)
+        .bind(p.result.as_str())
+        .bind(p.request_id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::backend)?;
+        insert_leaf::<S>(&mut tx, leaf).await?;
+        tx.commit().await.map_err(crate::sql::backend)
+    }
+
+    async fn provisions_of(&self, grant_ids: &[i64]) -> StoreResult<Vec<ProvisionRecord>> {
+        let rows: Vec<ProvisionRow> = crate::sql::rows_in::<S, _, _>(
+            self.writer(),
+            concat!(
+                "SELECT ",
+                provision_columns!(),
+                " FROM data_provision WHERE grant_id IN ("
+            ),
+            grant_ids,
+            ") ORDER BY provision_id DESC",
+        )
+        .await?;
+        crate::sql::mapped(rows, provision_from)
+    }
+
+    async fn provisions_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<ProvisionRecord>> {
+        let rows: Vec<ProvisionRow> = crate::sql::rows_in::<S, _, _>(
+            self.reader(),
+            concat!(
+                "SELECT ",
+                provision_columns!(),
+                " FROM data_provision WHERE provision_id IN ("
+            ),
+            ids,
+            ")",
+        )
+        .await?;
+        crate::sql::mapped(rows, provision_from)
+    }
+
+    async fn blacklist_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<crate::BlacklistRecord>> {
+        let rows: Vec<crate::withdrawal_sql::BlacklistRow> = crate::sql::rows_in::<S, _, _>(
+            self.reader(),
+            "SELECT id_card, CAST(listed_on AS TEXT) AS listed_on, \
+             CAST(expires_on AS TEXT) AS expires_on, reason, source, entry_id, issuing_centre, \
+             key_id, signature FROM blacklist WHERE entry_id IN (",
+            ids,
+            ")",
+        )
+        .await?;
+        crate::sql::mapped(rows, crate::withdrawal_sql::blacklist_from)
+    }
+
     async fn logged_counts(&self, kind: LeafKind) -> StoreResult<(i64, i64)> {
         let count = match kind {
             LeafKind::Audit => "SELECT COUNT(*) FROM audit_log",
             LeafKind::Certificate => "SELECT COUNT(*) FROM certificate",
             LeafKind::Revocation => "SELECT COUNT(*) FROM certificate_revocation",
+            LeafKind::Grant => "SELECT COUNT(*) FROM data_grant",
+            LeafKind::GrantRevocation => "SELECT COUNT(*) FROM data_grant_revocation",
+            LeafKind::Provision => "SELECT COUNT(*) FROM data_provision",
+            // Entries listed before the log have no id and no leaf.
+            LeafKind::Blacklist => "SELECT COUNT(*) FROM blacklist WHERE entry_id IS NOT NULL",
         };
         let (records,): (i64,) = sqlx::query_as(count)
             .fetch_one(self.writer())

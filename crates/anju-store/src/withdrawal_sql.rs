@@ -85,7 +85,15 @@ pub struct BlacklistRecord {
     pub listed_on: Date,
     pub expires_on: Date,
     pub reason: String,
+    /// The decision it rests on (legal basis).
     pub source: String,
+    /// The entry's id and log leaf (None for entries listed before the log).
+    pub entry_id: Option<i64>,
+    /// Who listed it: this centre, or the partner it was imported from.
+    pub issuing_centre: String,
+    /// The issuing centre's signature over the entry (`trust::blacklist`).
+    pub key_id: String,
+    pub signature: String,
 }
 
 /// What the eligibility engine needs from a member's withdrawals.
@@ -297,7 +305,13 @@ pub trait WithdrawalStore: Send + Sync {
     /// The day the member's account entered its status, if recorded.
     async fn member_status_on(&self, member_id: i64) -> StoreResult<Option<Date>>;
 
-    async fn add_blacklist(&self, entry: &BlacklistRecord) -> StoreResult<()>;
+    /// Lists entries, each with its log leaf, in one transaction; an entry
+    /// already there (same person, same day) is skipped with its leaf.
+    /// Returns how many were added.
+    async fn add_blacklist(
+        &self,
+        entries: &[(BlacklistRecord, crate::LeafRecord)],
+    ) -> StoreResult<u64>;
 
     /// Entries in force on `today`, newest first.
     async fn blacklist_in_force(
@@ -391,6 +405,30 @@ pub fn document_from(r: DocumentRow) -> DocumentRecord {
     }
 }
 
+impl BlacklistRecord {
+    /// An entry this centre is about to list: its provenance (id, centre,
+    /// signature) is filled in when it is listed.
+    pub fn to_list(
+        id_card: &str,
+        listed_on: Date,
+        expires_on: Date,
+        reason: &str,
+        source: &str,
+    ) -> Self {
+        BlacklistRecord {
+            id_card: id_card.to_string(),
+            listed_on,
+            expires_on,
+            reason: reason.to_string(),
+            source: source.to_string(),
+            entry_id: None,
+            issuing_centre: String::new(),
+            key_id: String::new(),
+            signature: String::new(),
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub struct BlacklistRow {
     pub id_card: String,
@@ -398,6 +436,10 @@ pub struct BlacklistRow {
     pub expires_on: String,
     pub reason: String,
     pub source: String,
+    pub entry_id: Option<i64>,
+    pub issuing_centre: String,
+    pub key_id: String,
+    pub signature: String,
 }
 
 pub fn blacklist_from(r: BlacklistRow) -> StoreResult<BlacklistRecord> {
@@ -407,6 +449,10 @@ pub fn blacklist_from(r: BlacklistRow) -> StoreResult<BlacklistRecord> {
         expires_on: crate::rows::stored_date(&r.expires_on)?,
         reason: r.reason,
         source: r.source,
+        entry_id: r.entry_id,
+        issuing_centre: r.issuing_centre,
+        key_id: r.key_id,
+        signature: r.signature,
     })
 }
 
@@ -765,9 +811,16 @@ where
         .fetch_optional(&mut *tx)
         .await
         .map_err(crate::sql::backend)?;
+        // A hold ends when its payout is posted (the balance then carries
+        // it), which is a moment before the withdrawal is settled: a payout
+        // already posted under its key (`withdrawal-{id}`, the app's) is not
+        // counted twice. Posting commits the balance and the entry together,
+        // so no approval sees one without the other.
         let held: i64 = sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM withdrawal \
-             WHERE member_id = $1 AND status = 'approved'",
+            "SELECT CAST(COALESCE(SUM(w.amount_fen), 0) AS BIGINT) FROM withdrawal w \
+             WHERE w.member_id = $1 AND w.status = 'approved' AND NOT EXISTS (\
+             SELECT 1 FROM journal_entry j \
+             WHERE j.idempotency_key = 'withdrawal-' || CAST(w.withdrawal_id AS TEXT))",
         )
         .bind(member_id)
         .fetch_one(&mut *tx)
@@ -935,17 +988,37 @@ crate::withdrawal_live!()
             .transpose()
     }
 
-    async fn add_blacklist(&self, b: &crate::BlacklistRecord) -> crate::StoreResult<()> {
-        sqlx::query("INSERT INTO blacklist (id_card, listed_on, expires_on, reason, source) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&b.id_card)
-        .bind(S::day(b.listed_on))
-        .bind(S::day(b.expires_on))
-        .bind(&b.reason)
-        .bind(&b.source)
-        .execute(self.writer())
-        .await
-        .map_err(crate::sql::backend)?;
-        Ok(())
+    async fn add_blacklist(
+        &self,
+        entries: &[(crate::BlacklistRecord, crate::LeafRecord)],
+    ) -> crate::StoreResult<u64> {
+        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        let mut added = 0;
+        for (b, leaf) in entries {
+            let done = sqlx::query(
+                "INSERT INTO blacklist (id_card, listed_on, expires_on, reason, source, entry_id, \
+                 issuing_centre, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (id_card, listed_on) DO NOTHING",
+            )
+            .bind(&b.id_card)
+            .bind(S::day(b.listed_on))
+            .bind(S::day(b.expires_on))
+            .bind(&b.reason)
+            .bind(&b.source)
+            .bind(b.entry_id)
+            .bind(&b.issuing_centre)
+            .bind(&b.key_id)
+            .bind(&b.signature)
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::sql::backend)?;
+            if S::affected(&done) == 1 {
+                crate::trust_sql::insert_leaf::<S>(&mut tx, leaf).await?;
+                added += 1;
+            }
+        }
+        tx.commit().await.map_err(crate::sql::backend)?;
+        Ok(added)
     }
 
     async fn blacklist_in_force(
@@ -953,7 +1026,7 @@ crate::withdrawal_live!()
         today: anju_domain::Date,
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::BlacklistRecord>> {
-        let rows: Vec<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT) AS listed_on, CAST(expires_on AS TEXT) AS expires_on, reason, source FROM blacklist \
+        let rows: Vec<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT) AS listed_on, CAST(expires_on AS TEXT) AS expires_on, reason, source, entry_id, issuing_centre, key_id, signature FROM blacklist \
              WHERE listed_on <= $1 AND expires_on >= $1 ORDER BY listed_on DESC, id_card LIMIT $2")
         .bind(S::day(today))
         .bind(crate::access_sql::list_limit(limit))
@@ -970,7 +1043,7 @@ crate::withdrawal_live!()
         id_card: &str,
         today: anju_domain::Date,
     ) -> crate::StoreResult<Option<crate::BlacklistRecord>> {
-        let row: Option<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT) AS listed_on, CAST(expires_on AS TEXT) AS expires_on, reason, source FROM blacklist \
+        let row: Option<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT) AS listed_on, CAST(expires_on AS TEXT) AS expires_on, reason, source, entry_id, issuing_centre, key_id, signature FROM blacklist \
              WHERE id_card = $1 AND listed_on <= $2 AND expires_on >= $2 ORDER BY expires_on DESC LIMIT 1")
         .bind(id_card)
         .bind(S::day(today))

@@ -21,6 +21,16 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
 
+/// The integer query parameters of the log's proof routes (for the
+/// OpenAPI document).
+pub(crate) fn query_parameters(path: &str) -> &'static [&'static str] {
+    match path {
+        "/api/v1/log/inclusion" => &["index", "size"],
+        "/api/v1/log/consistency" => &["from", "to"],
+        _ => &[],
+    }
+}
+
 fn answered(status: StatusCode, result: AppResult<serde_json::Value>) -> Response {
     match result {
         Ok(body) => (status, Json(body)).into_response(),
@@ -247,4 +257,148 @@ pub async fn issue(
     }
     .await;
     answered(StatusCode::CREATED, result)
+}
+
+fn grant_json(v: &anju_app::trust::GrantView, today: anju_domain::Date) -> serde_json::Value {
+    let g = &v.grant;
+    json!({
+        "grant_code": g.grant_code,
+        "grantee": g.grantee_login,
+        "grantee_name": g.grantee_name,
+        "scopes": g.scopes.iter().map(|s| anju_domain::Coded::code(*s)).collect::<Vec<_>>(),
+        "purpose": g.purpose,
+        "granted_on": g.granted_on.to_string(),
+        "valid_until": g.valid_until.to_string(),
+        "state": v.state_zh(today),
+        "revoked_on": v.revocation.as_ref().map(|r| r.revoked_on.to_string()),
+        "reads": v.reads.iter().map(|p| json!({
+            "at_us": p.at_us,
+            "grantee": p.grantee_login,
+            "result": p.result,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/v1/member/grants`: the member's grants with every read.
+pub async fn member_grants(
+    State(state): State<WebState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    let result = async {
+        let member_id = member_of(&session)?;
+        let today = state.today();
+        let grants = state.app.trust().member_grants(member_id).await?;
+        Ok(json!({ "grants": grants.iter().map(|g| grant_json(g, today)).collect::<Vec<_>>() }))
+    }
+    .await;
+    answered(StatusCode::OK, result)
+}
+
+#[derive(Deserialize)]
+pub struct GrantBody {
+    grantee: String,
+    scopes: Vec<String>,
+    purpose: String,
+    days: i32,
+}
+
+/// `POST /api/v1/member/grants`: grants a partner access.
+pub async fn grant(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    body: Result<Json<GrantBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(body)) = body else {
+        return refusal(
+            "BODY_INVALID",
+            "请求体应为 {\"grantee\": \"…\", \"scopes\": [\"balance\"], \"purpose\": \"…\", \"days\": 30}",
+        );
+    };
+    let result = async {
+        let input = anju_app::trust::GrantInput {
+            grantee_login: body.grantee.clone(),
+            scopes: body
+                .scopes
+                .iter()
+                .map(|s| anju_domain::trust::grant::GrantScope::parse(s))
+                .collect::<Result<_, _>>()?,
+            purpose: body.purpose.clone(),
+            days: body.days,
+        };
+        let g = state
+            .app
+            .trust()
+            .grant_access(&session.actor(&context), &input, state.today())
+            .await?;
+        Ok(json!({
+            "grant_code": g.grant_code,
+            "grantee": g.grantee_login,
+            "valid_until": g.valid_until.to_string(),
+        }))
+    }
+    .await;
+    answered(StatusCode::CREATED, result)
+}
+
+/// `POST /api/v1/member/grants/{code}/revoke`: withdraws a grant.
+pub async fn revoke_grant(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(code): Path<String>,
+) -> Response {
+    let result = async {
+        let r = state
+            .app
+            .trust()
+            .revoke_grant(&session.actor(&context), &code, state.today())
+            .await?;
+        Ok(json!({ "grant_code": code, "revoked_on": r.revoked_on.to_string() }))
+    }
+    .await;
+    answered(StatusCode::OK, result)
+}
+
+/// `GET /api/v1/partner/grants/{code}`: what the grant lets the partner
+/// read. Every call is recorded, allowed or refused.
+pub async fn provided(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(code): Path<String>,
+) -> Response {
+    let result = async {
+        let d = state
+            .app
+            .trust()
+            .provide(&session.actor(&context), &code, state.today())
+            .await?;
+        Ok(json!({
+            "grant_code": d.grant_code,
+            "member_name": d.member_name,
+            "valid_until": d.valid_until.to_string(),
+            "balance_fen": d.balance_fen.map(|f| f.get()),
+            "contribution": d.contribution.map(|lines| lines
+                .into_iter()
+                .map(|(label, value)| json!({ "item": label, "value": value }))
+                .collect::<Vec<_>>()),
+            "loans": d.loans.map(|(count, outstanding)| json!({
+                "active": count,
+                "outstanding_fen": outstanding.get(),
+            })),
+        }))
+    }
+    .await;
+    answered(StatusCode::OK, result)
+}
+
+/// `GET /api/v1/partner/blacklist`: this centre's signed entries in force,
+/// for a partner centre to import after checking them against the keys it
+/// pinned for this centre.
+pub async fn shared_blacklist(State(state): State<WebState>) -> Response {
+    match state.app.trust().export_blacklist(state.today()).await {
+        Ok(list) => Json(list).into_response(),
+        Err(e) => WebError::from(e).into_response(),
+    }
 }

@@ -7,6 +7,13 @@ use axum::Json;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+/// The `{name}`s of a route's path.
+fn path_parameters(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
+        .collect()
+}
+
 pub fn build() -> Value {
     let mut paths = Map::new();
     for (spec, _) in table() {
@@ -34,12 +41,22 @@ pub fn build() -> Value {
             }
         });
         let mut parameters = Vec::new();
-        if spec.path.contains("{id}") {
-            parameters.push(json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } }));
+        for name in path_parameters(spec.path) {
+            let schema = if name == "id" {
+                json!({ "type": "integer", "format": "int64" })
+            } else {
+                json!({ "type": "string", "maxLength": 64 })
+            };
+            parameters
+                .push(json!({ "name": name, "in": "path", "required": true, "schema": schema }));
         }
         if spec.access == Access::Public {
             // Open to anyone: no credentials (refusals of its input are 422).
             operation["security"] = json!([]);
+        }
+        for name in crate::api_trust::query_parameters(spec.path) {
+            parameters.push(json!({ "name": name, "in": "query", "required": true,
+                                    "schema": { "type": "integer", "minimum": 0 } }));
         }
         if spec.path == crate::api_loan::CALCULATE_PATH {
             parameters.extend(crate::api_loan::query_parameters());

@@ -973,6 +973,73 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             post(pages::certificates::staff_revoke),
         ),
         (
+            spec(Method::GET, "/member/grants", Roles(MEMBERS), "数据授权"),
+            get(pages::grants::member_grants),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/grants",
+                Roles(MEMBERS),
+                "授权机构查询",
+            ),
+            post(pages::grants::member_grant),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/grants/{code}/revoke",
+                Roles(MEMBERS),
+                "撤回授权",
+            ),
+            post(pages::grants::member_revoke_grant),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/member/grants",
+                Roles(MEMBERS),
+                "我的数据授权与查询记录",
+            ),
+            get(api_trust::member_grants),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/member/grants",
+                Roles(MEMBERS),
+                "授权机构查询",
+            ),
+            post(api_trust::grant),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/member/grants/{code}/revoke",
+                Roles(MEMBERS),
+                "撤回授权",
+            ),
+            post(api_trust::revoke_grant),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/partner/grants/{code}",
+                Roles(PARTNERS),
+                "按职工授权查询（每次查询留痕）",
+            ),
+            get(api_trust::provided),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/partner/blacklist",
+                Roles(PARTNERS),
+                "本中心签名的失信名单（供合作中心导入）",
+            ),
+            get(api_trust::shared_blacklist),
+        ),
+        (
             spec(Method::GET, "/staff/log", Roles(AUDIT), "可信日志"),
             get(pages::certificates::staff_log),
         ),

@@ -234,3 +234,86 @@ async fn the_log_is_published_and_re_derived_on_the_console() {
     let checked = h.post_form("/staff/log/verify", &auditor, "").await;
     assert!(checked.body.contains("核验通过"), "{}", checked.body);
 }
+
+/// A member grants a bank her balance on the page; the bank reads it with
+/// its token; the member sees the read, withdraws the grant, and the next
+/// read is refused (and shown to her as refused).
+#[tokio::test]
+async fn a_member_grants_a_bank_reads_and_the_member_withdraws_it() {
+    let (h, member) = member_with_balance().await;
+    let account = anju_app::access::NewAccount {
+        display_name: "建设银行苏州分行".into(),
+        totp_secret: None,
+        ..common::account("bank01", Role::PartnerCentre)
+    };
+    let token = h.create_account(account).await.expect("partner token");
+    let bank = Client::bearer(&format!("bank01.{token}"));
+
+    let page = h.get("/member/grants", &member).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("建设银行苏州分行"), "{}", page.body);
+    let none = h
+        .post_form(
+            "/member/grants",
+            &member,
+            &form_body(&[("grantee", "bank01"), ("purpose", "房贷"), ("days", "30")]),
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        none.body.contains("请至少选择一项授权范围"),
+        "{}",
+        none.body
+    );
+    let granted = h
+        .post_form(
+            "/member/grants",
+            &member,
+            &form_body(&[
+                ("grantee", "bank01"),
+                ("scope", "balance"),
+                ("scope", "loans"),
+                ("purpose", "房贷审批"),
+                ("days", "30"),
+            ]),
+        )
+        .await;
+    assert_eq!(granted.status, StatusCode::OK, "{}", granted.body);
+    let code = granted
+        .body
+        .split("授权码 ")
+        .nth(1)
+        .and_then(|rest| rest.split('（').next())
+        .expect("the code")
+        .to_string();
+
+    let path = format!("/api/v1/partner/grants/{code}");
+    let read = h.get(&path, &bank).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    let json: serde_json::Value = serde_json::from_str(&read.body).expect("json");
+    assert_eq!(json["balance_fen"], 50_000_00);
+    assert_eq!(json["loans"]["active"], 0);
+    assert!(json["contribution"].is_null(), "not granted");
+    assert_eq!(
+        h.get(&path, &member).await.status,
+        StatusCode::FORBIDDEN,
+        "a member is not a partner"
+    );
+
+    let page = h.get("/member/grants", &member).await;
+    assert!(page.body.contains("已提供"), "{}", page.body);
+    let revoked = h
+        .post_form(&format!("/member/grants/{code}/revoke"), &member, "")
+        .await;
+    assert!(revoked.body.contains("已撤回"), "{}", revoked.body);
+    let refused = h.get(&path, &bank).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.code(), "GRANT_REVOKED");
+    let page = h.get("/member/grants", &member).await;
+    assert!(page.body.contains("已拒绝（授权已撤回）"), "{}", page.body);
+
+    // The partner list of a centre's signed blacklist entries.
+    let list = h.get("/api/v1/partner/blacklist", &bank).await;
+    let json: serde_json::Value = serde_json::from_str(&list.body).expect("json");
+    assert_eq!(json["format"], "anju-blacklist/1");
+}

@@ -76,6 +76,11 @@ pub enum Command {
         #[arg(long)]
         trust: PathBuf,
     },
+    /// The shared blacklist (失信名单) between centres (docs/trust.md).
+    Blacklist {
+        #[command(subcommand)]
+        command: BlacklistCommand,
+    },
     /// The transparency log (docs/trust.md).
     Log {
         #[command(subcommand)]
@@ -415,4 +420,25 @@ pub enum LogCommand {
     /// Sequence the waiting leaves and sign a checkpoint (`serve` does this
     /// every two seconds). Prints one JSON line.
     Sequence,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BlacklistCommand {
+    /// Print this centre's signed entries in force as JSON (what partners
+    /// fetch from `/api/v1/partner/blacklist`).
+    Export {
+        /// The business date (YYYY-MM-DD); today in China when not given.
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Import a partner centre's signed list: every entry is checked against
+    /// the partner's key set first; one bad entry refuses the file (exit 1,
+    /// nothing written). Prints one JSON line.
+    Import {
+        /// The partner's list (JSON, as exported).
+        file: PathBuf,
+        /// The partner's published key set, pinned by the operator.
+        #[arg(long)]
+        trust: PathBuf,
+    },
 }

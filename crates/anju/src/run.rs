@@ -1,8 +1,8 @@
 //! One function per command.
 
 use crate::cli::{
-    BenchScenario, Cli, Command, FundCommand, IdKind, InterestCommand, LoanCommand, LogCommand,
-    PolicyCommand, ReportCommand,
+    BenchScenario, BlacklistCommand, Cli, Command, FundCommand, IdKind, InterestCommand,
+    LoanCommand, LogCommand, PolicyCommand, ReportCommand,
 };
 use crate::config::{Config, DEMO_DATABASE, LogFormat, sqlite_url};
 use anju_app::App;
@@ -138,6 +138,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => policy_show(&config, date.as_deref()),
         Command::Validate { kind, value } => Ok(validate(kind, &value)),
         Command::Verify { file, trust } => verify(&file, &trust),
+        Command::Blacklist {
+            command: BlacklistCommand::Export { date },
+        } => blacklist_export(&config, date.as_deref()).await,
+        Command::Blacklist {
+            command: BlacklistCommand::Import { file, trust },
+        } => blacklist_import(&config, &file, &trust).await,
         Command::Log {
             command: LogCommand::Verify { trust },
         } => log_verify(&config, trust.as_deref()).await,
@@ -432,6 +438,55 @@ async fn log_verify(config: &Config, trust: Option<&std::path::Path>) -> Result<
     } else {
         println!("log INVALID: the first FAIL line names the first bad leaf");
         Ok(ExitCode::from(1))
+    }
+}
+
+/// `anju blacklist export`: this centre's signed entries in force.
+async fn blacklist_export(config: &Config, date: Option<&str>) -> Result<ExitCode> {
+    let today = business_date(date)?;
+    let (policy, store) = open(config).await?;
+    let app = centre_app(config, store, policy)?;
+    let list = app
+        .trust()
+        .export_blacklist(today)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{}", serde_json::to_string_pretty(&list)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `anju blacklist import`: a partner's signed list, checked entry by entry.
+async fn blacklist_import(
+    config: &Config,
+    file: &std::path::Path,
+    trust: &std::path::Path,
+) -> Result<ExitCode> {
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    };
+    let list: anju_domain::trust::blacklist::SharedList = serde_json::from_str(&read(file)?)
+        .with_context(|| format!("{} is not a blacklist file", file.display()))?;
+    let keys: anju_domain::trust::keys::KeySet = serde_json::from_str(&read(trust)?)
+        .with_context(|| format!("{} is not a key set", trust.display()))?;
+    let (policy, store) = open(config).await?;
+    let app = centre_app(config, store, policy)?;
+    let job = anju_app::access::Actor::anonymous(
+        anju_domain::access::Channel::Batch,
+        "blacklist-import",
+        "local",
+    );
+    match app.trust().import_blacklist(&job, &list, &keys).await {
+        Ok(done) => {
+            println!(
+                "{}",
+                serde_json::json!({ "centre": list.centre, "entries": done.entries, "added": done.added })
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("refused: {} {e}", e.code().unwrap_or("ERROR"));
+            Ok(ExitCode::from(1))
+        }
     }
 }
 

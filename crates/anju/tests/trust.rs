@@ -294,3 +294,253 @@ async fn first_audit_id(app: &App) -> i64 {
         .expect("audit");
     rows.iter().map(|r| r.audit_id).min().expect("some")
 }
+
+fn partner_account(login: &str, name: &str) -> anju_app::access::NewAccount {
+    anju_app::access::NewAccount {
+        login: login.to_string(),
+        display_name: name.to_string(),
+        role: Role::PartnerCentre,
+        password: "partner-pass-2026".to_string(),
+        member_id: None,
+        employer_id: None,
+        mobile: None,
+        email: None,
+        totp_secret: None,
+    }
+}
+
+/// A member grants a bank her balance for 30 days; the bank reads it, a
+/// second bank is refused, the member withdraws the grant and the next
+/// read is refused — every read recorded with its result and logged; a
+/// grant past its last day is refused as expired.
+#[tokio::test]
+async fn a_grant_lets_one_partner_read_until_it_is_withdrawn() {
+    use anju_app::trust::GrantInput;
+    use anju_domain::trust::grant::GrantScope;
+    for fresh in fresh_stores().await {
+        let backend = fresh.backend();
+        let app = App::new(fresh.store(), load_policy(None).expect("policy"));
+        let member_id = seed_member(&app).await;
+        let member = person(Role::Member, MEMBER, Some(member_id));
+        for (login, name) in [("bank01", "建设银行苏州分行"), ("bank02", "另一家银行")]
+        {
+            app.access()
+                .create_account(partner_account(login, name), d("2026-12-01"))
+                .await
+                .expect("partner");
+        }
+        let trust = app.trust();
+        let grantees = trust.grantees().await.expect("grantees");
+        assert_eq!(grantees.len(), 2, "{backend}");
+        let today = d("2026-12-07");
+        let input = GrantInput {
+            grantee_login: "bank01".to_string(),
+            scopes: vec![GrantScope::Balance, GrantScope::Contribution],
+            purpose: "住房贷款审批".to_string(),
+            days: 30,
+        };
+        let clerk = person(Role::Clerk, "clerk01", None);
+        let not_hers = trust.grant_access(&clerk, &input, today).await;
+        assert_eq!(
+            not_hers.err().and_then(|e| e.code()),
+            Some("ROLE_FORBIDDEN")
+        );
+        let grant = trust
+            .grant_access(&member, &input, today)
+            .await
+            .expect("grant");
+        assert_eq!(grant.valid_until, d("2027-01-05"));
+
+        let bank = person(Role::PartnerCentre, "bank01", None);
+        let read = trust
+            .provide(&bank, &grant.grant_code, d("2026-12-10"))
+            .await
+            .expect("read");
+        assert_eq!(
+            read.balance_fen.map(|f| f.get()),
+            Some(30_000_00),
+            "{backend}"
+        );
+        assert!(read.loans.is_none(), "not granted");
+        let months = read
+            .contribution
+            .as_ref()
+            .and_then(|c| c.iter().find(|(k, _)| *k == "连续足额缴存"))
+            .map(|(_, v)| v.clone());
+        assert!(months.is_some(), "{read:?}");
+        let other = person(Role::PartnerCentre, "bank02", None);
+        let refused = trust.provide(&other, &grant.grant_code, today).await;
+        assert_eq!(
+            refused.err().and_then(|e| e.code()),
+            Some("GRANT_NOT_YOURS")
+        );
+        let late = trust
+            .provide(&bank, &grant.grant_code, d("2027-01-06"))
+            .await;
+        assert_eq!(late.err().and_then(|e| e.code()), Some("GRANT_EXPIRED"));
+
+        trust
+            .revoke_grant(&member, &grant.grant_code, d("2026-12-11"))
+            .await
+            .expect("revoke");
+        let after = trust
+            .provide(&bank, &grant.grant_code, d("2026-12-12"))
+            .await;
+        assert_eq!(after.err().and_then(|e| e.code()), Some("GRANT_REVOKED"));
+
+        let views = trust.member_grants(member_id).await.expect("views");
+        let results: Vec<&str> = views[0].reads.iter().map(|p| p.result.as_str()).collect();
+        assert_eq!(
+            results,
+            ["GRANT_REVOKED", "GRANT_EXPIRED", "GRANT_NOT_YOURS", "ok"],
+            "{backend}: every read, newest first"
+        );
+        assert_eq!(views[0].state_zh(today), "已撤回");
+        let keys = app.keys().expect("keys").published().clone();
+        trust.sequence().await.expect("sequence");
+        let check = trust.check_log(&keys).await.expect("check");
+        assert!(check.ok(), "{backend}: {:?}", check.problems);
+        fresh.drop_it().await;
+    }
+}
+
+/// Centre A lists a person (signed, logged); its export imports into
+/// centre B against A's pinned keys, B's withdrawals then refuse that
+/// person; a changed entry or B pinning another key refuses the file and
+/// writes nothing; importing twice adds nothing.
+#[tokio::test]
+async fn a_partners_signed_blacklist_is_imported_and_consulted() {
+    use anju_domain::trust::blacklist::SharedList;
+    let stores = fresh_stores().await;
+    let [a, b, ..] = stores.as_slice() else {
+        // One backend only: two SQLite centres are enough for the exchange.
+        let a = fresh_stores().await.remove(0);
+        let b = fresh_stores().await.remove(0);
+        exchange(&a, &b).await;
+        return;
+    };
+    exchange(a, b).await;
+    for fresh in stores {
+        fresh.drop_it().await;
+    }
+
+    async fn exchange(a: &Fresh, b: &Fresh) {
+        let mut partner_policy = load_policy(None).expect("policy");
+        partner_policy.centre_name = "上海市公积金管理中心".to_string();
+        let centre_a = App::new(a.store(), partner_policy);
+        let centre_b = App::new(b.store(), load_policy(None).expect("policy"));
+        let reviewer = person(Role::Reviewer, "reviewer01", None);
+        let today = d("2026-12-07");
+        let entry = anju_store::BlacklistRecord::to_list(
+            MEMBER,
+            d("2026-11-01"),
+            d("2029-10-31"),
+            "伪造租房合同骗提",
+            "沪公积金罚决字〔2026〕12号",
+        );
+        centre_a
+            .withdrawals()
+            .add_to_blacklist(&reviewer, &entry)
+            .await
+            .expect("listed at A");
+        let list: SharedList = centre_a
+            .trust()
+            .export_blacklist(today)
+            .await
+            .expect("export");
+        assert_eq!(list.entries.len(), 1);
+        let a_keys = centre_a.keys().expect("keys").published().clone();
+
+        // Tampered, or checked against a key B did not pin: refused whole.
+        let mut longer = list.clone();
+        longer.entries[0].expires_on = "2039-10-31".to_string();
+        let refused = centre_b
+            .trust()
+            .import_blacklist(&reviewer, &longer, &a_keys)
+            .await;
+        assert_eq!(
+            refused.err().and_then(|e| e.code()),
+            Some("BLACKLIST_ENTRY_INVALID")
+        );
+        let mut wrong_keys = centre_b.keys().expect("keys").published().clone();
+        wrong_keys.centre = a_keys.centre.clone();
+        let refused = centre_b
+            .trust()
+            .import_blacklist(&reviewer, &list, &wrong_keys)
+            .await;
+        assert_eq!(
+            refused.err().and_then(|e| e.code()),
+            Some("BLACKLIST_ENTRY_INVALID")
+        );
+        let clerk = person(Role::Clerk, "clerk01", None);
+        let refused = centre_b
+            .trust()
+            .import_blacklist(&clerk, &list, &a_keys)
+            .await;
+        assert_eq!(refused.err().and_then(|e| e.code()), Some("NOT_A_REVIEWER"));
+        assert!(
+            centre_b
+                .withdrawals()
+                .blacklist_in_force(today, 10)
+                .await
+                .expect("list")
+                .is_empty(),
+            "nothing written"
+        );
+
+        let done = centre_b
+            .trust()
+            .import_blacklist(&reviewer, &list, &a_keys)
+            .await
+            .expect("import");
+        assert_eq!((done.entries, done.added), (1, 1));
+        let again = centre_b
+            .trust()
+            .import_blacklist(&reviewer, &list, &a_keys)
+            .await
+            .expect("again");
+        assert_eq!(again.added, 0, "imported once");
+        let listed = centre_b
+            .withdrawals()
+            .blacklist_in_force(today, 10)
+            .await
+            .expect("list");
+        assert_eq!(listed[0].issuing_centre, "上海市公积金管理中心");
+        // B does not re-export A's entries as its own.
+        assert!(
+            centre_b
+                .trust()
+                .export_blacklist(today)
+                .await
+                .expect("export")
+                .entries
+                .is_empty()
+        );
+        // B's own member with that ID number is refused a withdrawal.
+        let member_id = seed_member(&centre_b).await;
+        let decision = centre_b
+            .withdrawals()
+            .withdrawal_eligibility(
+                member_id,
+                &anju_domain::withdrawal::WithdrawalRequest {
+                    reason: "07".to_string(),
+                    amount: Fen::new(1_000_00),
+                    months: 1,
+                    ..Default::default()
+                },
+                today,
+            )
+            .await
+            .expect("decision");
+        assert!(
+            format!("{decision:?}").contains("失信"),
+            "refused for the blacklist: {decision:?}"
+        );
+        for app in [&centre_a, &centre_b] {
+            let keys = app.keys().expect("keys").published().clone();
+            app.trust().sequence().await.expect("sequence");
+            let check = app.trust().check_log(&keys).await.expect("check");
+            assert!(check.ok(), "{:?}", check.problems);
+        }
+    }
+}

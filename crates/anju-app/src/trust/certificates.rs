@@ -60,7 +60,7 @@ pub struct CertificateView {
 }
 
 /// The facts a certificate states, as (label, value) lines.
-type Lines = Vec<(&'static str, String)>;
+pub(super) type Lines = Vec<(&'static str, String)>;
 
 fn refused(code: &'static str, message: impl Into<String>) -> crate::AppError {
     DomainError::new(code, message).into()
@@ -270,7 +270,7 @@ impl Trust<'_> {
         ])
     }
 
-    async fn account_lines(&self, member_id: i64, today: Date) -> AppResult<Lines> {
+    pub(super) async fn account_lines(&self, member_id: i64, today: Date) -> AppResult<Lines> {
         let member = self
             .collection()
             .member(member_id)

@@ -2,6 +2,8 @@
 //! proofs for a record or between two checkpoints, and the full check that
 //! re-derives every leaf from its record (`anju log verify`).
 
+use super::blacklist::blacklist_leaf_hash;
+use super::grants::{grant_leaf_hash, grant_revocation_leaf_hash, provision_leaf_hash};
 use crate::{AppResult, Trust};
 use anju_domain::DomainError;
 use anju_domain::trust::certificate::certificate_leaf;
@@ -456,6 +458,30 @@ impl Trust<'_> {
                 (LeafKind::Revocation, r.revocation_id),
                 revocation_leaf_hash(&r),
             );
+        }
+        let port = self.trust_port();
+        for g in port.grants_by_ids(&ids(LeafKind::Grant)).await? {
+            derived.insert((LeafKind::Grant, g.grant_id), grant_leaf_hash(&g));
+        }
+        for r in port
+            .grant_revocations(&ids(LeafKind::GrantRevocation))
+            .await?
+        {
+            derived.insert(
+                (LeafKind::GrantRevocation, r.grant_id),
+                grant_revocation_leaf_hash(&r),
+            );
+        }
+        for p in port.provisions_by_ids(&ids(LeafKind::Provision)).await? {
+            derived.insert(
+                (LeafKind::Provision, p.provision_id),
+                provision_leaf_hash(&p),
+            );
+        }
+        for b in port.blacklist_by_ids(&ids(LeafKind::Blacklist)).await? {
+            if let Some(id) = b.entry_id {
+                derived.insert((LeafKind::Blacklist, id), blacklist_leaf_hash(&b));
+            }
         }
         Ok(derived)
     }

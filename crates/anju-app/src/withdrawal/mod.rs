@@ -623,7 +623,8 @@ impl App {
         if entry.expires_on <= entry.listed_on {
             return Err(DomainError::new("BLACKLIST_PERIOD", "失效日期须晚于列入日期").into());
         }
-        Ok(self.withdrawal_port().add_blacklist(entry).await?)
+        // Signed as this centre's and logged, so partners can take it over.
+        self.trust().list_own_entry(entry.clone()).await
     }
 }
 

@@ -401,13 +401,13 @@ async fn members_apply_only_for_themselves_and_the_blacklist_refuses() {
         .await
         .expect_err("someone else's account");
     assert_eq!(other.code(), Some("WITHDRAWAL_SCOPE"));
-    let entry = anju_store::BlacklistRecord {
-        id_card: "320502199003071230".into(),
-        listed_on: d("2026-01-05"),
-        expires_on: d("2029-01-04"),
-        reason: "骗提住房公积金".into(),
-        source: "（2026）苏05刑初1号".into(),
-    };
+    let entry = anju_store::BlacklistRecord::to_list(
+        "320502199003071230",
+        d("2026-01-05"),
+        d("2029-01-04"),
+        "骗提住房公积金",
+        "（2026）苏05刑初1号",
+    );
     let by_clerk = app
         .withdrawals()
         .add_to_blacklist(&clerk(), &entry)

@@ -273,23 +273,11 @@ fn parse_proof(lines: &[&str]) -> Option<LogProof> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trust::keys::{PublishedKey, key_id};
     use crate::trust::merkle::{inclusion_proof, leaf_hash, root};
     use ed25519_dalek::{Signer, SigningKey};
 
     fn keys(seed: u8) -> (SigningKey, KeySet) {
-        let key = SigningKey::from_bytes(&[seed; 32]);
-        let public = key.verifying_key().to_bytes();
-        let set = KeySet {
-            centre: "中心".into(),
-            algorithm: KeySet::ALGORITHM.into(),
-            keys: vec![PublishedKey {
-                id: key_id(&public),
-                public_key: hex(&public),
-                current: true,
-            }],
-        };
-        (key, set)
+        crate::trust::keys::test_key(seed, "中心")
     }
 
     /// A certificate logged as leaf 5 of 11, with its file.

@@ -22,16 +22,36 @@ pub enum LeafKind {
     Certificate,
     /// A certificate's revocation.
     Revocation,
+    /// A member's grant of access to their data.
+    Grant,
+    /// A grant withdrawn by the member.
+    GrantRevocation,
+    /// One read by a partner under a grant (or refused).
+    Provision,
+    /// A blacklist entry, the centre's own or imported from a partner.
+    Blacklist,
 }
 
 impl LeafKind {
-    pub const ALL: [LeafKind; 3] = [LeafKind::Audit, LeafKind::Certificate, LeafKind::Revocation];
+    pub const ALL: [LeafKind; 7] = [
+        LeafKind::Audit,
+        LeafKind::Certificate,
+        LeafKind::Revocation,
+        LeafKind::Grant,
+        LeafKind::GrantRevocation,
+        LeafKind::Provision,
+        LeafKind::Blacklist,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             LeafKind::Audit => "audit",
             LeafKind::Certificate => "certificate",
             LeafKind::Revocation => "revocation",
+            LeafKind::Grant => "grant",
+            LeafKind::GrantRevocation => "grant_revocation",
+            LeafKind::Provision => "provision",
+            LeafKind::Blacklist => "blacklist",
         }
     }
 
@@ -44,6 +64,10 @@ impl LeafKind {
             LeafKind::Audit => "操作审计",
             LeafKind::Certificate => "电子证明签发",
             LeafKind::Revocation => "电子证明撤销",
+            LeafKind::Grant => "数据授权",
+            LeafKind::GrantRevocation => "撤回授权",
+            LeafKind::Provision => "数据提供",
+            LeafKind::Blacklist => "失信名单",
         }
     }
 }

@@ -84,6 +84,13 @@ pub fn users_and_login_state(store: Arc<dyn Store>) -> BoxFuture<()> {
         );
         let all = store.accounts_by_role(5_001).await.expect("count");
         assert!(all.contains(&(Role::LegalReviewer, 1)), "{all:?}");
+        assert_eq!(
+            store
+                .users_with_role(Role::LegalReviewer)
+                .await
+                .expect("role"),
+            std::slice::from_ref(&reviewer)
+        );
         let dup = store.create_user(&user(2, &u.login, Role::Member)).await;
         assert_eq!(dup.expect_err("taken").code(), Some("USER_EXISTS"));
         let locked = LoginState {

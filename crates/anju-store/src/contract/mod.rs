@@ -137,6 +137,7 @@ macro_rules! contract_tests {
             loan_schedules_are_read_at_once,
             log_leaves_are_sequenced_once_into_checkpoints,
             certificates_are_issued_once_and_revoked_once,
+            grants_are_kept_revoked_once_and_every_read_recorded,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

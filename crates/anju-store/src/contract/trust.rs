@@ -7,6 +7,7 @@ use super::access::{audit, audit_leaf};
 use super::cases::d;
 use crate::{CertificateRecord, CheckpointRecord, LeafRecord, RevocationRecord, Store};
 use anju_domain::trust::certificate::CertificateKind;
+use anju_domain::trust::grant::GrantScope;
 use anju_domain::trust::log::LeafKind;
 use std::sync::Arc;
 
@@ -239,5 +240,104 @@ pub fn certificates_are_issued_once_and_revoked_once(store: Arc<dyn Store>) -> B
                 .expect("counts"),
             (1, 1)
         );
+    })
+}
+
+fn grant(id: i64, code: &str) -> crate::GrantRecord {
+    crate::GrantRecord {
+        grant_id: id,
+        grant_code: code.to_string(),
+        member_id: 7,
+        grantee_login: "bank01".to_string(),
+        grantee_name: "中国建设银行苏州分行".to_string(),
+        scopes: vec![GrantScope::Balance, GrantScope::Loans],
+        purpose: "房贷审批".to_string(),
+        granted_on: d("2026-12-07"),
+        valid_until: d("2027-01-05"),
+    }
+}
+
+pub fn grants_are_kept_revoked_once_and_every_read_recorded(
+    store: Arc<dyn Store>,
+) -> BoxFuture<()> {
+    Box::pin(async move {
+        let first = grant(1, "g-0001");
+        store
+            .insert_grant(&first, &leaf(31, LeafKind::Grant, 1))
+            .await
+            .expect("grant");
+        let second = grant(2, "g-0002");
+        store
+            .insert_grant(&second, &leaf(32, LeafKind::Grant, 2))
+            .await
+            .expect("grant");
+        let same_code = store
+            .insert_grant(&grant(3, "g-0001"), &leaf(33, LeafKind::Grant, 3))
+            .await
+            .expect_err("code twice");
+        assert_eq!(same_code.code(), Some("GRANT_EXISTS"));
+        assert_eq!(
+            store.grant_by_code("g-0001").await.expect("read"),
+            Some(first.clone())
+        );
+        assert_eq!(
+            store.member_grants(7).await.expect("member"),
+            [second.clone(), first.clone()]
+        );
+        assert_eq!(
+            store.grants_by_ids(&[2]).await.expect("ids"),
+            std::slice::from_ref(&second)
+        );
+        let revocation = crate::GrantRevocationRecord {
+            grant_id: 1,
+            revoked_on: d("2026-12-08"),
+            revoked_by: "320502199003071230".to_string(),
+        };
+        store
+            .revoke_grant(&revocation, &leaf(34, LeafKind::GrantRevocation, 1))
+            .await
+            .expect("revoke");
+        let again = store
+            .revoke_grant(&revocation, &leaf(35, LeafKind::GrantRevocation, 1))
+            .await
+            .expect_err("twice");
+        assert_eq!(again.code(), Some("GRANT_ALREADY_REVOKED"));
+        assert_eq!(
+            store.grant_revocations(&[1, 2]).await.expect("revocations"),
+            [revocation]
+        );
+        for (id, result) in [(41, "ok"), (42, "GRANT_REVOKED")] {
+            let provision = crate::ProvisionRecord {
+                provision_id: id,
+                grant_id: Some(1),
+                member_id: Some(7),
+                grantee_login: "bank01".to_string(),
+                scopes: vec![GrantScope::Balance],
+                at_us: id,
+                result: result.to_string(),
+                request_id: format!("r-{id}"),
+            };
+            store
+                .insert_provision(&provision, &leaf(id + 10, LeafKind::Provision, id))
+                .await
+                .expect("provision");
+        }
+        let reads: Vec<(i64, String)> = store
+            .provisions_of(&[1, 2])
+            .await
+            .expect("reads")
+            .into_iter()
+            .map(|p| (p.provision_id, p.result))
+            .collect();
+        assert_eq!(reads, [(42, "GRANT_REVOKED".into()), (41, "ok".into())]);
+        assert_eq!(store.provisions_by_ids(&[41]).await.expect("ids").len(), 1);
+        for kind in [
+            LeafKind::Grant,
+            LeafKind::GrantRevocation,
+            LeafKind::Provision,
+        ] {
+            let (records, leaves) = store.logged_counts(kind).await.expect("counts");
+            assert_eq!(records, leaves, "{kind:?}");
+        }
     })
 }

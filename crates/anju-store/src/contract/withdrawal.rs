@@ -226,8 +226,49 @@ pub fn withdrawals_claim_hold_and_release(store: Arc<dyn Store>) -> BoxFuture<()
             expires_on: d("2029-01-04"),
             reason: "骗提".into(),
             source: "（2026）苏05刑初1号".into(),
+            entry_id: Some(41),
+            issuing_centre: "苏州市住房公积金管理中心".into(),
+            key_id: "0123456789abcdef".into(),
+            signature: "ab".repeat(64),
         };
-        store.add_blacklist(&listed).await.expect("list");
+        let leaf = |id: i64| crate::LeafRecord {
+            leaf_id: id + 100,
+            kind: anju_domain::trust::log::LeafKind::Blacklist,
+            record_id: id,
+            leaf_hash: [9; 32],
+            logged_at_us: id,
+            leaf_index: None,
+        };
+        assert_eq!(
+            store
+                .add_blacklist(&[(listed.clone(), leaf(41))])
+                .await
+                .expect("list"),
+            1
+        );
+        // The same person and day again (an import repeated): skipped, no leaf.
+        let again = BlacklistRecord {
+            entry_id: Some(42),
+            ..listed.clone()
+        };
+        assert_eq!(
+            store
+                .add_blacklist(&[(again, leaf(42))])
+                .await
+                .expect("again"),
+            0
+        );
+        assert_eq!(
+            store
+                .logged_counts(anju_domain::trust::log::LeafKind::Blacklist)
+                .await
+                .expect("counts"),
+            (1, 1)
+        );
+        assert_eq!(
+            store.blacklist_by_ids(&[41, 42]).await.expect("ids"),
+            std::slice::from_ref(&listed)
+        );
         let id = "320502199003071230";
         assert_eq!(
             store

@@ -7,6 +7,7 @@ mod employer;
 mod employer_cases;
 pub(crate) mod fields;
 mod flexible;
+pub mod grants;
 mod loan;
 mod loan_calculator;
 mod people;
@@ -170,6 +171,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/member/loans", "贷款", duties::MEMBERS),
     ("/member/service", "评价与投诉", duties::MEMBERS),
     ("/member/certificates", "电子证明", duties::MEMBERS),
+    ("/member/grants", "数据授权", duties::MEMBERS),
     ("/staff/collection", "归集管理", duties::COLLECTION_VIEWERS),
     ("/staff/withdrawals", "提取审核", duties::CASE_DESK),
     ("/staff/loans", "贷款审批", duties::LOAN_DESK),

@@ -77,6 +77,9 @@ pub struct BlacklistRow {
     pub reason: String,
     pub source: String,
     pub period: String,
+    /// Who listed it, and whether its signature was kept (entries listed
+    /// before the shared list were not signed).
+    pub issuer: String,
 }
 
 /// `a / b` as a percentage with two decimals, in integers.
@@ -201,6 +204,11 @@ async fn queue_page(
                 reason: b.reason.clone(),
                 source: b.source.clone(),
                 period: format!("{} 至 {}", b.listed_on, b.expires_on),
+                issuer: match (b.issuing_centre.as_str(), b.signature.is_empty()) {
+                    ("", _) => "本中心（未签名）".to_string(),
+                    (centre, false) => format!("{centre}（已签名）"),
+                    (centre, true) => centre.to_string(),
+                },
             })
             .collect(),
         can_blacklist: duties::REVIEWERS.contains(&session.principal.role),
@@ -424,13 +432,13 @@ pub async fn withdrawal_blacklist(
     Form(form): Form<BlacklistForm>,
 ) -> Response {
     let result: AppResult<String> = async {
-        let entry = BlacklistRecord {
-            id_card: form.id_card.trim().to_string(),
-            listed_on: state.today(),
-            expires_on: anju_domain::Date::parse(form.expires_on.trim())?,
-            reason: form.reason.trim().to_string(),
-            source: form.source.trim().to_string(),
-        };
+        let entry = BlacklistRecord::to_list(
+            form.id_card.trim(),
+            state.today(),
+            anju_domain::Date::parse(form.expires_on.trim())?,
+            form.reason.trim(),
+            form.source.trim(),
+        );
         state
             .app
             .withdrawals()
