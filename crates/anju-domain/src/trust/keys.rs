@@ -106,6 +106,23 @@ pub fn unhex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// A key and the one-key set that publishes it, for tests.
+#[cfg(test)]
+pub(crate) fn test_key(seed: u8, centre: &str) -> (ed25519_dalek::SigningKey, KeySet) {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+    let public = key.verifying_key().to_bytes();
+    let set = KeySet {
+        centre: centre.to_string(),
+        algorithm: KeySet::ALGORITHM.to_string(),
+        keys: vec![PublishedKey {
+            id: key_id(&public),
+            public_key: hex(&public),
+            current: true,
+        }],
+    };
+    (key, set)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,21 +198,4 @@ mod tests {
         assert_eq!(unhex("+f"), None);
         assert_eq!(unhex("abc"), None);
     }
-}
-
-/// A key and the one-key set that publishes it, for tests.
-#[cfg(test)]
-pub(crate) fn test_key(seed: u8, centre: &str) -> (ed25519_dalek::SigningKey, KeySet) {
-    let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
-    let public = key.verifying_key().to_bytes();
-    let set = KeySet {
-        centre: centre.to_string(),
-        algorithm: KeySet::ALGORITHM.to_string(),
-        keys: vec![PublishedKey {
-            id: key_id(&public),
-            public_key: hex(&public),
-            current: true,
-        }],
-    };
-    (key, set)
 }
