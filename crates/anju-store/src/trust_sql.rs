@@ -512,7 +512,16 @@ where
     }
 
     async fn latest_checkpoint(&self) -> StoreResult<Option<CheckpointRecord>> {
-        Ok(self.latest_checkpoints(1).await?.into_iter().next())
+        // The writer: the sequencer builds on the very latest.
+        let row: Option<CheckpointRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            checkpoint_columns!(),
+            " FROM log_checkpoint ORDER BY tree_size DESC LIMIT 1"
+        ))
+        .fetch_optional(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        row.map(checkpoint_from).transpose()
     }
 
     async fn checkpoint(&self, tree_size: u64) -> StoreResult<Option<CheckpointRecord>> {
@@ -541,7 +550,7 @@ where
         ))
         .bind(bound_size(after_size)?)
         .bind(i64::from(limit))
-        .fetch_all(self.writer())
+        .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
         crate::sql::mapped(rows, checkpoint_from)
@@ -554,7 +563,7 @@ where
             " FROM log_checkpoint ORDER BY tree_size DESC LIMIT $1"
         ))
         .bind(i64::from(limit))
-        .fetch_all(self.writer())
+        .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
         crate::sql::mapped(rows, checkpoint_from)
@@ -569,7 +578,7 @@ where
         ))
         .bind(bound_size(from)?)
         .bind(i64::from(limit))
-        .fetch_all(self.writer())
+        .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
         crate::sql::mapped(rows, leaf_from)
@@ -582,7 +591,7 @@ where
         )
         .bind(bound_size(from)?)
         .bind(bound_size(to)?)
-        .fetch_all(self.writer())
+        .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
         rows.iter()
@@ -775,22 +784,43 @@ where
     }
 
     async fn logged_counts(&self, kind: LeafKind) -> StoreResult<(i64, i64)> {
-        let count = match kind {
-            LeafKind::Audit => "SELECT COUNT(*) FROM audit_log",
-            LeafKind::Certificate => "SELECT COUNT(*) FROM certificate",
-            LeafKind::Revocation => "SELECT COUNT(*) FROM certificate_revocation",
-            LeafKind::Grant => "SELECT COUNT(*) FROM data_grant",
-            LeafKind::GrantRevocation => "SELECT COUNT(*) FROM data_grant_revocation",
-            LeafKind::Provision => "SELECT COUNT(*) FROM data_provision",
-            // Entries listed before the log have no id and no leaf.
-            LeafKind::Blacklist => "SELECT COUNT(*) FROM blacklist WHERE entry_id IS NOT NULL",
+        // One statement, so records and leaves are counted in one snapshot
+        // (a record and its leaf commit together). Records from before the
+        // log began have no leaves and are not counted: audit rows older
+        // than the first logged one, blacklist entries without an id.
+        let counts = match kind {
+            LeafKind::Audit => {
+                "SELECT (SELECT COUNT(*) FROM audit_log WHERE at_us >= COALESCE((\
+                 SELECT MIN(a.at_us) FROM audit_log a JOIN log_leaf l \
+                 ON l.kind = 'audit' AND l.record_id = a.audit_id), 0)), \
+                 (SELECT COUNT(*) FROM log_leaf WHERE kind = 'audit')"
+            }
+            LeafKind::Certificate => {
+                "SELECT (SELECT COUNT(*) FROM certificate), \
+                 (SELECT COUNT(*) FROM log_leaf WHERE kind = 'certificate')"
+            }
+            LeafKind::Revocation => {
+                "SELECT (SELECT COUNT(*) FROM certificate_revocation), \
+                 (SELECT COUNT(*) FROM log_leaf WHERE kind = 'revocation')"
+            }
+            LeafKind::Grant => {
+                "SELECT (SELECT COUNT(*) FROM data_grant), \
+                 (SELECT COUNT(*) FROM log_leaf WHERE kind = 'grant')"
+            }
+            LeafKind::GrantRevocation => {
+                "SELECT (SELECT COUNT(*) FROM data_grant_revocation), \
+                 (SELECT COUNT(*) FROM log_leaf WHERE kind = 'grant_revocation')"
+            }
+            LeafKind::Provision => {
+                "SELECT (SELECT COUNT(*) FROM data_provision), \
+                 (SELECT COUNT(*) FROM log_leaf WHERE kind = 'provision')"
+            }
+            LeafKind::Blacklist => {
+                "SELECT (SELECT COUNT(*) FROM blacklist WHERE entry_id IS NOT NULL), \
+                 (SELECT COUNT(*) FROM log_leaf WHERE kind = 'blacklist')"
+            }
         };
-        let (records,): (i64,) = sqlx::query_as(count)
-            .fetch_one(self.writer())
-            .await
-            .map_err(crate::sql::backend)?;
-        let (leaves,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM log_leaf WHERE kind = $1")
-            .bind(kind.code())
+        let (records, leaves): (i64, i64) = sqlx::query_as(counts)
             .fetch_one(self.writer())
             .await
             .map_err(crate::sql::backend)?;

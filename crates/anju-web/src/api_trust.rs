@@ -392,13 +392,3 @@ pub async fn provided(
     .await;
     answered(StatusCode::OK, result)
 }
-
-/// `GET /api/v1/partner/blacklist`: this centre's signed entries in force,
-/// for a partner centre to import after checking them against the keys it
-/// pinned for this centre.
-pub async fn shared_blacklist(State(state): State<WebState>) -> Response {
-    match state.app.trust().export_blacklist(state.today()).await {
-        Ok(list) => Json(list).into_response(),
-        Err(e) => WebError::from(e).into_response(),
-    }
-}

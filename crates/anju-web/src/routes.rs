@@ -1031,15 +1031,6 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             get(api_trust::provided),
         ),
         (
-            spec(
-                Method::GET,
-                "/api/v1/partner/blacklist",
-                Roles(PARTNERS),
-                "本中心签名的失信名单（供合作中心导入）",
-            ),
-            get(api_trust::shared_blacklist),
-        ),
-        (
             spec(Method::GET, "/staff/log", Roles(AUDIT), "可信日志"),
             get(pages::certificates::staff_log),
         ),

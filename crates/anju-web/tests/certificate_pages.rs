@@ -311,9 +311,4 @@ async fn a_member_grants_a_bank_reads_and_the_member_withdraws_it() {
     assert_eq!(refused.code(), "GRANT_REVOKED");
     let page = h.get("/member/grants", &member).await;
     assert!(page.body.contains("已拒绝（授权已撤回）"), "{}", page.body);
-
-    // The partner list of a centre's signed blacklist entries.
-    let list = h.get("/api/v1/partner/blacklist", &bank).await;
-    let json: serde_json::Value = serde_json::from_str(&list.body).expect("json");
-    assert_eq!(json["format"], "anju-blacklist/1");
 }

@@ -274,11 +274,19 @@ impl App {
         // Rows a prepayment made unnecessary (nothing owed on them) go.
         loan.status = LoanStatus::Settled;
         loan.settled_on = Some(today);
-        // The e-certificate (logged, verifiable by its serial); the loan
-        // keeps the serial.
-        let certificate = self.trust().issue_release_certificate(&loan, today).await?;
-        loan.release_certificate = Some(certificate.serial);
+        // The loan is settled first, naming the e-certificate's serial; the
+        // certificate is issued only once the settlement holds (two runs
+        // settling at once: the loser issues nothing). Should issuing fail
+        // after the save, opening the certificate issues it.
+        let serial = crate::trust::certificates::new_serial(
+            anju_domain::trust::certificate::CertificateKind::LoanRelease,
+            today,
+        )?;
+        loan.release_certificate = Some(serial.clone());
         let loan = self.save_move(&loan, LoanStatus::Active).await?;
+        self.trust()
+            .issue_release_certificate(&loan, &serial, today)
+            .await?;
         self.loan_port()
             .add_loan_events(&[LoanEventRecord {
                 loan_id,
@@ -372,14 +380,25 @@ impl Loans<'_> {
     /// loan settled before kept.
     pub async fn release_certificate(self, actor: &Actor, loan_id: i64) -> AppResult<Certificate> {
         let loan = self.loan_for(actor, loan_id).await?;
-        let stored = loan.release_certificate.ok_or_else(|| {
+        let stored = loan.release_certificate.clone().ok_or_else(|| {
             DomainError::new("CERTIFICATE_NOT_ISSUED", "贷款尚未结清，没有抵押注销证明")
         })?;
         if anju_domain::trust::certificate::is_serial(&stored) {
-            let view = self
+            let today = self.today();
+            if self
                 .trust()
-                .certificate_for(actor, &stored, self.today())
-                .await?;
+                .certificate_status(&stored, today)
+                .await
+                .is_err()
+            {
+                // Settled, but the certificate was not issued (a failure
+                // after the settlement was saved): issue it now.
+                let settled_on = loan.settled_on.unwrap_or(today);
+                self.trust()
+                    .issue_release_certificate(&loan, &stored, settled_on)
+                    .await?;
+            }
+            let view = self.trust().certificate_status(&stored, today).await?;
             let r = view.record;
             let mut certificate = read_certificate(
                 &format!("{}--\n{}\n{}\n", r.body, r.signature_hex, r.key_id),

@@ -66,9 +66,17 @@ impl Trust<'_> {
             ids,
             blacklist_leaf_hash(&entry),
         );
-        self.withdrawal_port()
+        let added = self
+            .withdrawal_port()
             .add_blacklist(&[(entry, leaf)])
             .await?;
+        if added == 0 {
+            return Err(anju_domain::DomainError::new(
+                "BLACKLIST_EXISTS",
+                "此人当日已在失信名单中（本中心或合作中心列入）",
+            )
+            .into());
+        }
         Ok(())
     }
 

@@ -59,6 +59,16 @@ pub struct CertificateView {
     pub leaf_index: Option<u64>,
 }
 
+/// A certificate about to be issued: what it is, whom and what it is
+/// about, what it states, and its serial.
+struct Draft {
+    kind: CertificateKind,
+    member_id: i64,
+    subject_ref: String,
+    lines: Lines,
+    serial: String,
+}
+
 /// The facts a certificate states, as (label, value) lines.
 pub(super) type Lines = Vec<(&'static str, String)>;
 
@@ -78,7 +88,7 @@ fn masked_id(id_card: &str) -> String {
 }
 
 /// A fresh serial: the kind's prefix, the day, 64 random bits.
-fn new_serial(kind: CertificateKind, today: Date) -> AppResult<String> {
+pub(crate) fn new_serial(kind: CertificateKind, today: Date) -> AppResult<String> {
     let mut random = [0u8; 8];
     getrandom::fill(&mut random)
         .map_err(|e| refused("CERTIFICATE_SERIAL", format!("无法生成证明编号：{e}")))?;
@@ -109,10 +119,13 @@ impl Trust<'_> {
             let lines = self.account_lines(member_id, today).await?;
             self.issue(
                 actor,
-                CertificateKind::Contribution,
-                member_id,
-                String::new(),
-                lines,
+                Draft {
+                    kind: CertificateKind::Contribution,
+                    member_id,
+                    subject_ref: String::new(),
+                    lines,
+                    serial: new_serial(CertificateKind::Contribution, today)?,
+                },
                 today,
             )
             .await
@@ -158,10 +171,13 @@ impl Trust<'_> {
             ));
             self.issue(
                 actor,
-                CertificateKind::RemoteLoanUse,
-                member_id,
-                String::new(),
-                lines,
+                Draft {
+                    kind: CertificateKind::RemoteLoanUse,
+                    member_id,
+                    subject_ref: String::new(),
+                    lines,
+                    serial: new_serial(CertificateKind::RemoteLoanUse, today)?,
+                },
                 today,
             )
             .await
@@ -198,17 +214,34 @@ impl Trust<'_> {
             lines.extend([
                 ("提取申请号", w.withdrawal_id.to_string()),
                 ("提取原因", reason),
-                ("提取金额", w.amount_fen.to_string()),
+                (
+                    "申请提取金额",
+                    if w.closes_account {
+                        format!(
+                            "{}（销户提取，实际到账含结息，以银行入账为准）",
+                            w.amount_fen
+                        )
+                    } else {
+                        w.amount_fen.to_string()
+                    },
+                ),
                 ("申请日期", w.applied_on.to_string()),
-                ("收款银行卡", w.bank_card.clone()),
+                (
+                    "收款银行卡",
+                    anju_domain::ids::BankCardNo::parse(&w.bank_card)
+                        .map_or_else(|_| "****".to_string(), |c| c.masked()),
+                ),
             ]);
             let subject = format!("withdrawal:{withdrawal_id}");
             self.issue(
                 actor,
-                CertificateKind::Withdrawal,
-                w.member_id,
-                subject,
-                lines,
+                Draft {
+                    kind: CertificateKind::Withdrawal,
+                    member_id: w.member_id,
+                    subject_ref: subject,
+                    lines,
+                    serial: new_serial(CertificateKind::Withdrawal, today)?,
+                },
                 today,
             )
             .await
@@ -223,6 +256,7 @@ impl Trust<'_> {
     pub(crate) async fn issue_release_certificate(
         self,
         loan: &LoanRecord,
+        serial: &str,
         today: Date,
     ) -> AppResult<CertificateRecord> {
         let mut lines = self.person_lines(loan.member_id).await?;
@@ -248,10 +282,13 @@ impl Trust<'_> {
         let system = Actor::anonymous(anju_domain::access::Channel::Batch, "settle", "local");
         self.issue(
             &system,
-            CertificateKind::LoanRelease,
-            loan.member_id,
-            format!("loan:{}", loan.loan_id),
-            lines,
+            Draft {
+                kind: CertificateKind::LoanRelease,
+                member_id: loan.member_id,
+                subject_ref: format!("loan:{}", loan.loan_id),
+                lines,
+                serial: serial.to_string(),
+            },
             today,
         )
         .await
@@ -316,16 +353,20 @@ impl Trust<'_> {
     async fn issue(
         &self,
         actor: &Actor,
-        kind: CertificateKind,
-        member_id: i64,
-        subject_ref: String,
-        lines: Lines,
+        draft: Draft,
         today: Date,
     ) -> AppResult<CertificateRecord> {
-        let serial = new_serial(kind, today)?;
+        let Draft {
+            kind,
+            member_id,
+            subject_ref,
+            lines,
+            serial,
+        } = draft;
+        // Valid through the last of its days, the day of issue the first.
         let valid_until = kind
             .valid_days()
-            .map(|days| today.add_days(i32::try_from(days).unwrap_or(90)))
+            .map(|days| today.add_days(i32::try_from(days).unwrap_or(90) - 1))
             .transpose()?;
         let body = certificate_body(
             kind,
@@ -415,8 +456,25 @@ impl Trust<'_> {
         match &actor.principal {
             Some(p) if p.role == Role::Member && p.member_id == view.record.member_id => Ok(view),
             Some(p) if Role::STAFF.contains(&p.role) => Ok(view),
+            // A release certificate is also for the loan's co-borrowers.
+            Some(p) if p.role == Role::Member && self.is_loan_party(actor, &view.record).await => {
+                Ok(view)
+            }
             // Not theirs: as if it did not exist.
             _ => Err(not_found(serial)),
+        }
+    }
+
+    async fn is_loan_party(&self, actor: &Actor, record: &CertificateRecord) -> bool {
+        let loan_id = record
+            .subject_ref
+            .strip_prefix("loan:")
+            .and_then(|id| id.parse().ok());
+        match (record.kind, loan_id) {
+            (CertificateKind::LoanRelease, Some(id)) => {
+                self.loans().loan_for(actor, id).await.is_ok()
+            }
+            _ => false,
         }
     }
 
@@ -536,8 +594,18 @@ fn certificate_body(
         kind.name_zh()
     );
     for (label, value) in lines {
-        // One fact a line: a value never breaks the layout.
-        let value = value.replace(['\n', '\r'], " ");
+        // One fact a line: no control character or line separator in a
+        // value can start a new-looking line.
+        let value: String = value
+            .chars()
+            .map(|c| {
+                if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
         body.push_str(&format!("{label}：{value}\n"));
     }
     body.push_str(&format!("出具日期：{today}\n"));

@@ -48,6 +48,23 @@ pub fn certificate_leaf_hash(c: &CertificateRecord) -> Hash {
     certificate_leaf(&c.serial, &c.body, &c.signature_hex, &c.key_id)
 }
 
+/// Whether a certificate's columns say what its signed text says: its
+/// kind, serial, member, day of issue and validity are all on the text, so
+/// a column changed behind the text (who may read it, until when it is
+/// valid) shows as a changed record.
+pub fn certificate_columns_agree(c: &CertificateRecord) -> bool {
+    let has = |line: String| c.body.lines().any(|l| l == line);
+    let validity = match c.valid_until {
+        Some(until) => has(format!("有效期至：{until}")),
+        None => !c.body.lines().any(|l| l.starts_with("有效期至：")),
+    };
+    c.body.lines().next() == Some(c.kind.name_zh())
+        && has(format!("证明编号：{}", c.serial))
+        && has(format!("出具日期：{}", c.issued_on))
+        && c.member_id.is_some_and(|m| has(format!("个人账号：{m}")))
+        && validity
+}
+
 /// The leaf hash of a revocation.
 pub fn revocation_leaf_hash(r: &RevocationRecord) -> Hash {
     let id = r.revocation_id.to_string();
@@ -200,6 +217,13 @@ impl Trust<'_> {
     }
 
     async fn checkpoint_at(self, tree_size: u64) -> AppResult<CheckpointRecord> {
+        // Beyond what the store can hold: no such checkpoint (not a failure).
+        if i64::try_from(tree_size).is_err() {
+            return Err(log_error(
+                "LOG_CHECKPOINT_NOT_FOUND",
+                format!("没有树大小为 {tree_size} 的检查点"),
+            ));
+        }
         self.trust_port()
             .checkpoint(tree_size)
             .await?
@@ -251,19 +275,24 @@ impl Trust<'_> {
     /// The audit path of leaf `index` in the tree of checkpoint `size`.
     pub async fn inclusion_at(self, index: u64, size: u64) -> AppResult<InclusionProof> {
         let checkpoint = self.checkpoint_at(size).await?;
+        let outside = || {
+            log_error(
+                "LOG_LEAF_NOT_FOUND",
+                format!("树大小 {size} 中没有第 {index} 个叶子"),
+            )
+        };
+        // Checked first: `index < size`, a checkpoint's size, fits the store.
+        if index >= size {
+            return Err(outside());
+        }
         let leaf = self
             .trust_port()
             .leaves_from(index, 1)
             .await?
             .into_iter()
             .next()
-            .filter(|l| l.leaf_index == Some(index) && index < size)
-            .ok_or_else(|| {
-                log_error(
-                    "LOG_LEAF_NOT_FOUND",
-                    format!("树大小 {size} 中没有第 {index} 个叶子"),
-                )
-            })?;
+            .filter(|l| l.leaf_index == Some(index))
+            .ok_or_else(outside)?;
         let path = self.path_in(index, &checkpoint).await?;
         Ok(InclusionProof {
             leaf,
@@ -444,10 +473,14 @@ impl Trust<'_> {
             .certificates_by_ids(&ids(LeafKind::Certificate))
             .await?
         {
-            derived.insert(
-                (LeafKind::Certificate, c.certificate_id),
-                certificate_leaf_hash(&c),
-            );
+            // Columns that disagree with the signed text: not the record
+            // that was logged (no leaf hashes to all zeros).
+            let hash = if certificate_columns_agree(&c) {
+                certificate_leaf_hash(&c)
+            } else {
+                [0; 32]
+            };
+            derived.insert((LeafKind::Certificate, c.certificate_id), hash);
         }
         for r in self
             .trust_port()

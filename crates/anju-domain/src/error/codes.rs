@@ -66,6 +66,7 @@ pub const CODES: &[CodeInfo] = &[
     c("BLACKLIST_BASIS", Invalid, "失信名单依据为空或过长"),
     c("BLACKLIST_CENTRE", Invalid, "名单来源与信任的密钥不符"),
     c("BLACKLIST_ENTRY_INVALID", Invalid, "失信名单条目无效"),
+    c("BLACKLIST_EXISTS", Conflict, "此人当日已在失信名单中"),
     c("BLACKLIST_FORMAT", Invalid, "不是失信名单文件"),
     c("BLACKLIST_PERIOD", Invalid, "失效日期须晚于列入日期"),
     c("BODY_INVALID", Invalid, "请求体格式不正确"),

@@ -118,7 +118,12 @@ fn check_entry(i: usize, e: &SharedEntry, keys: &KeySet) -> DomainResult<Checked
             format!("由“{}”出具，不是该中心", e.issuing_centre),
         ));
     }
-    IdCardNo::parse(&e.id_card).map_err(|_| refused(i, "身份证号码无效".into()))?;
+    // The signature covers the text as sent; a lookup matches the
+    // canonical form, so only that is taken.
+    let id = IdCardNo::parse(&e.id_card).map_err(|_| refused(i, "身份证号码无效".into()))?;
+    if id.as_str() != e.id_card {
+        return Err(refused(i, "身份证号码不是规范写法（末位 X 须大写）".into()));
+    }
     let listed_on = Date::parse(&e.listed_on).map_err(|_| refused(i, "列入日期无效".into()))?;
     let expires_on = Date::parse(&e.expires_on).map_err(|_| refused(i, "失效日期无效".into()))?;
     if expires_on <= listed_on || e.legal_basis.trim().is_empty() {

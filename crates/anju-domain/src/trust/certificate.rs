@@ -186,12 +186,28 @@ impl CertificateFile {
     /// Checks the file against the pinned key set, offline.
     pub fn check(&self, trusted: &KeySet) -> FileCheck {
         let verdict = trusted.verify(self.body.as_bytes(), &self.signature_hex, &self.key_id);
-        let logged = self.proof.as_ref().map(|p| self.proof_holds(p, trusted));
+        let logged = match &self.proof {
+            Some(p) => Some(self.proof_holds(p, trusted)),
+            // An e-certificate (it names its serial) is always logged: one
+            // whose proof was cut off fails, or a certificate signed with a
+            // stolen key but never logged would pass. Only texts from
+            // before the log (no serial) may come without one.
+            None if self.serial().is_some() => Some(false),
+            None => None,
+        };
         FileCheck {
             verdict,
             sha256: hex(&Sha256::digest(self.body.as_bytes())),
             logged,
         }
+    }
+
+    /// The serial the signed text names on its `证明编号：` line, if it has one.
+    pub fn serial(&self) -> Option<&str> {
+        self.body
+            .lines()
+            .find_map(|l| l.strip_prefix("证明编号："))
+            .filter(|s| is_serial(s))
     }
 
     fn proof_holds(&self, p: &LogProof, trusted: &KeySet) -> bool {
@@ -202,7 +218,7 @@ impl CertificateFile {
             &p.checkpoint_key_id,
         );
         signed.is_valid()
-            && self.body.contains(&p.serial)
+            && self.serial() == Some(p.serial.as_str())
             && verify_inclusion(
                 &leaf,
                 p.leaf_index,
@@ -283,7 +299,7 @@ mod tests {
     /// A certificate logged as leaf 5 of 11, with its file.
     fn logged_file(key: &SigningKey, set: &KeySet) -> CertificateFile {
         let serial = "JC-20261207-0123456789abcdef";
-        let body = format!("住房公积金缴存证明\n编号：{serial}\n账户余额：12,345.67 元\n");
+        let body = format!("住房公积金缴存证明\n证明编号：{serial}\n账户余额：12,345.67 元\n");
         let id = set.keys[0].id.clone();
         let signature = hex(&key.sign(body.as_bytes()).to_bytes());
         let mut leaves: Vec<Hash> = (0..11u8).map(|i| leaf_hash(&[i])).collect();
@@ -347,6 +363,17 @@ mod tests {
         let (key, set) = keys(7);
         let mut file = logged_file(&key, &set);
         file.proof = None;
+        let cut = CertificateFile::parse(&file.render()).check(&set);
+        assert_eq!(
+            (cut.verdict, cut.logged),
+            (Verdict::Valid, Some(false)),
+            "an e-certificate whose proof was cut off"
+        );
+        assert!(!cut.valid());
+        // A text from before the log: no serial line, no proof.
+        let old = "住房公积金贷款结清及抵押注销证明\n贷款编号：1\n".to_string();
+        file.signature_hex = hex(&key.sign(old.as_bytes()).to_bytes());
+        file.body = old;
         let check = CertificateFile::parse(&file.render()).check(&set);
         assert_eq!((check.verdict, check.logged), (Verdict::Valid, None));
         let garbled = format!("{}leaf x\n", file.render());

@@ -225,9 +225,17 @@ pub struct CertificateQuery {
     format: String,
 }
 
+/// The revocation as its holder and staff read it: when, by whom, why.
 fn status_line(view: &CertificateView) -> String {
     view.revocation.as_ref().map_or_else(String::new, |r| {
         format!("{} 由 {} 撤销：{}", r.revoked_on, r.revoked_by, r.reason)
+    })
+}
+
+/// The revocation as the public page shows it: no staff login.
+fn public_status_line(view: &CertificateView) -> String {
+    view.revocation.as_ref().map_or_else(String::new, |r| {
+        format!("{} 由本中心撤销：{}", r.revoked_on, r.reason)
     })
 }
 
@@ -384,7 +392,7 @@ fn result_of(view: &CertificateView) -> VerifyResult {
         valid_until: r
             .valid_until
             .map_or_else(|| "长期".to_string(), |d| d.to_string()),
-        revoked: status_line(view),
+        revoked: public_status_line(view),
         leaf: view
             .leaf_index
             .map_or_else(|| "排序中".to_string(), |i| format!("第 {i} 号叶子")),
@@ -408,11 +416,14 @@ fn not_found_result(serial: &str) -> VerifyResult {
     }
 }
 
+/// The verification page for `serial`; with `file_check` (what checking a
+/// pasted file found, and whether it passed) a failed file is the headline,
+/// whatever the centre's own record says.
 async fn verify_page(
     state: &WebState,
     session: Option<&Session>,
     serial: &str,
-    file_check: Option<String>,
+    file_check: Option<(String, bool)>,
 ) -> Response {
     let app = &state.app;
     let serial = serial.trim();
@@ -424,8 +435,12 @@ async fn verify_page(
             Err(e) if e.code() == Some("CERTIFICATE_NOT_FOUND") => not_found_result(serial),
             Err(e) => return failure(app, session, e),
         };
-        if let Some(check) = file_check {
+        if let Some((check, passed)) = file_check {
             result.file_check = check;
+            if !passed {
+                result.status = "您提交的文件未通过核验，请勿采信";
+                result.status_code = "file-invalid";
+            }
         }
         Some(result)
     };
@@ -482,16 +497,12 @@ pub async fn verify_file(
     };
     let file = CertificateFile::parse(&form.file);
     let check = file.check(&keys);
+    // The serial the signed text names (a garbled proof names none).
     let serial = file
-        .proof
-        .as_ref()
-        .map(|p| p.serial.clone())
-        .or_else(|| {
-            file.body
-                .lines()
-                .find_map(|l| l.strip_prefix("证明编号："))
-                .map(str::to_string)
-        })
+        .body
+        .lines()
+        .find_map(|l| l.strip_prefix("证明编号："))
+        .map(str::to_string)
         .unwrap_or_default();
     let logged = match check.logged {
         Some(true) => "，已记入本中心的可信日志（包含证明成立）",
@@ -514,7 +525,7 @@ pub async fn verify_file(
         };
         return render(app, session, page.render());
     }
-    verify_page(&state, session, &serial, Some(text)).await
+    verify_page(&state, session, &serial, Some((text, check.valid()))).await
 }
 
 // ----- staff -----

@@ -69,7 +69,12 @@ impl GrantRow {
                 .iter()
                 .map(|p| ReadRow {
                     at: super::staff::format_instant(p.at_us),
-                    who: g.grantee_name.clone(),
+                    // A refused read may come from another partner.
+                    who: if p.grantee_login == g.grantee_login {
+                        g.grantee_name.clone()
+                    } else {
+                        format!("其他机构（{}）", p.grantee_login)
+                    },
                     scopes: scope_names(&p.scopes),
                     result: result_zh(&p.result),
                 })
