@@ -141,7 +141,7 @@ fn the_audit_log_refuses_updates_and_deletes() {
             .await
             .expect("open");
         sqlx::query(
-            "INSERT INTO audit_log VALUES (1, 1, 1, 'x', 'clerk', 'counter', 'signin', '', '', 'ok', 'r', '')",
+            "INSERT INTO audit_log VALUES (1, 1, 1, 'x', 'clerk', 'counter', 'signin', '', '', 'ok', 'r', '', NULL, NULL)",
         )
         .execute(store.pool_for_tests())
         .await

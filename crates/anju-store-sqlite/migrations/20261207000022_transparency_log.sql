@@ -26,6 +26,17 @@ WHEN OLD.leaf_index IS NOT NULL OR NEW.leaf_index IS NULL
   OR NEW.leaf_hash <> OLD.leaf_hash OR NEW.logged_at_us <> OLD.logged_at_us
 BEGIN SELECT RAISE(ABORT, 'log_leaf is append-only'); END;
 
+-- An audit row carries its leaf (id and hash, computed by the application)
+-- and a trigger writes the leaf: the row and its leaf go in one statement,
+-- one round trip on the hot path of every command.
+ALTER TABLE audit_log ADD COLUMN leaf_id INTEGER;
+ALTER TABLE audit_log ADD COLUMN leaf_hash TEXT;
+CREATE TRIGGER audit_log_leaf AFTER INSERT ON audit_log WHEN NEW.leaf_id IS NOT NULL
+BEGIN
+    INSERT INTO log_leaf (leaf_id, kind, record_id, leaf_hash, logged_at_us, leaf_index)
+    VALUES (NEW.leaf_id, 'audit', NEW.audit_id, NEW.leaf_hash, NEW.at_us, NULL);
+END;
+
 CREATE TABLE log_checkpoint (
     tree_size    INTEGER NOT NULL PRIMARY KEY,
     origin       TEXT    NOT NULL,

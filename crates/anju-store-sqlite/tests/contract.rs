@@ -70,7 +70,7 @@ fn the_audit_log_refuses_updates_and_deletes() {
         let url = format!("sqlite://{}", dir.path().join("anju.db").display());
         let store = SqliteStore::open(&url, "320500000000000").await.expect("open");
         sqlx::query(
-            "INSERT INTO audit_log VALUES (1, 1, 1, 'x', 'clerk', 'counter', 'signin', '', '', 'ok', 'r', '')",
+            "INSERT INTO audit_log VALUES (1, 1, 1, 'x', 'clerk', 'counter', 'signin', '', '', 'ok', 'r', '', NULL, NULL)",
         )
         .execute(store.pool_for_tests())
         .await

@@ -381,11 +381,12 @@ where
         r: &crate::AuditRecord,
         leaf: &crate::LeafRecord,
     ) -> crate::StoreResult<()> {
-        let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
+        // The row carries its leaf; the table's trigger writes the leaf in
+        // the same statement (one round trip, one transaction).
         sqlx::query(
-            "INSERT INTO audit_log (audit_id, at_us, actor_user_id, actor_login, role, channel, action, \
-             target, payload_digest, result, request_id, client_addr) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO audit_log (audit_id, at_us, actor_user_id, actor_login, role, channel, \
+             action, target, payload_digest, result, request_id, client_addr, leaf_id, leaf_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(r.audit_id)
         .bind(r.at_us)
@@ -399,11 +400,15 @@ where
         .bind(&r.result)
         .bind(&r.request_id)
         .bind(&r.client_addr)
-        .execute(&mut *tx)
+        .bind(leaf.leaf_id)
+        .bind(anju_domain::trust::keys::hex(&leaf.leaf_hash))
+        .execute(self.writer())
         .await
-        .map_err(crate::sql::backend)?;
-        crate::trust_sql::insert_leaf::<S>(&mut tx, leaf).await?;
-        tx.commit().await.map_err(crate::sql::backend)
+        .map_err(crate::sql::unique_or_backend(
+            "LOG_LEAF_EXISTS",
+            format!("记录 audit {} 已记入日志", r.audit_id),
+        ))?;
+        Ok(())
     }
 
     async fn search_audit(

@@ -32,6 +32,9 @@ macro_rules! checkpoint_columns {
     };
 }
 
+/// Leaves one sequencing statement numbers.
+const SEQUENCE_CHUNK: usize = 1_000;
+
 fn corrupt(table: &'static str, column: &'static str, value: &str) -> StoreError {
     StoreError::Corrupt {
         table,
@@ -460,19 +463,25 @@ where
     ) -> StoreResult<bool> {
         let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
         // Each leaf is sequenced once (a leaf another sequencer took is no
-        // longer unsequenced) and each index used once (unique index): a
-        // race leaves the loser with nothing written.
-        for (i, leaf_id) in leaf_ids.iter().enumerate() {
-            let index = bound_size(previous_size + i as u64)?;
-            let done = sqlx::query(
-                "UPDATE log_leaf SET leaf_index = $1 WHERE leaf_id = $2 AND leaf_index IS NULL",
-            )
-            .bind(index)
-            .bind(*leaf_id)
-            .execute(&mut *tx)
-            .await;
-            match done {
-                Ok(done) if S::affected(&done) == 1 => {}
+        // longer unsequenced, so fewer rows change) and each index used
+        // once (unique index): a race leaves the loser with nothing
+        // written. One statement per chunk, the indexes numbered in leaf-id
+        // order — the order the caller hashed them in.
+        for (k, chunk) in leaf_ids.chunks(SEQUENCE_CHUNK).enumerate() {
+            let first = bound_size(previous_size + (k * SEQUENCE_CHUNK) as u64)?;
+            let mut q = sqlx::QueryBuilder::<S::Db>::new("UPDATE log_leaf SET leaf_index = ");
+            q.push_bind(first);
+            q.push(
+                " + r.rn - 1 FROM (SELECT leaf_id, ROW_NUMBER() OVER (ORDER BY leaf_id) AS rn \
+                 FROM log_leaf WHERE leaf_index IS NULL AND leaf_id IN (",
+            );
+            let mut ids = q.separated(", ");
+            for id in chunk {
+                ids.push_bind(*id);
+            }
+            q.push(")) r WHERE log_leaf.leaf_id = r.leaf_id");
+            match q.build().execute(&mut *tx).await {
+                Ok(done) if S::affected(&done) == chunk.len() as u64 => {}
                 Ok(_) => return Ok(false),
                 Err(e)
                     if e.as_database_error()

@@ -120,11 +120,14 @@ pub async fn withdrawal(
     let started = Instant::now();
     // The log's sequencer runs beside the workers as `serve` runs it, so the
     // figure includes logging every audit row.
+    // It is stopped between passes, never inside one: a pass cut off in
+    // its transaction would leave a connection holding it.
+    let running = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let sequencer = {
-        let app = app.clone();
+        let (app, running) = (app.clone(), running.clone());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
-            loop {
+            while running.load(Ordering::Relaxed) {
                 tick.tick().await;
                 if let Err(e) = app.trust().sequence().await {
                     eprintln!("log sequencing: {e}");
@@ -175,7 +178,8 @@ pub async fn withdrawal(
         latencies.extend(done?);
     }
     let seconds = started.elapsed().as_secs_f64();
-    sequencer.abort();
+    running.store(false, Ordering::Relaxed);
+    sequencer.await?;
     app.trust().sequence().await?;
     let logged = app
         .trust()
