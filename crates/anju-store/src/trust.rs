@@ -132,7 +132,8 @@ pub trait TrustStore: Send + Sync {
 
     /// Leaves not yet in the tree, oldest first, at most `limit`.
     async fn unsequenced_leaves(&self, limit: u32) -> StoreResult<Vec<LeafRecord>>;
-    /// Gives `leaf_ids` the indexes `previous_size, previous_size + 1, …` and
+    /// Gives `leaf_ids` (ascending: the order they were hashed in) the
+    /// indexes `previous_size, previous_size + 1, …` and
     /// stores `checkpoint`, in one transaction. False (and nothing written)
     /// when another sequencer got there first.
     async fn append_checkpoint(

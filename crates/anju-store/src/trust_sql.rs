@@ -461,6 +461,11 @@ where
         leaf_ids: &[i64],
         c: &CheckpointRecord,
     ) -> StoreResult<bool> {
+        if !leaf_ids.windows(2).all(|w| w[0] < w[1]) {
+            return Err(StoreError::Backend(
+                "append_checkpoint: leaf ids must ascend (the order they were hashed in)".into(),
+            ));
+        }
         let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
         // Each leaf is sequenced once (a leaf another sequencer took is no
         // longer unsequenced, so fewer rows change) and each index used
@@ -479,7 +484,9 @@ where
             for id in chunk {
                 ids.push_bind(*id);
             }
-            q.push(")) r WHERE log_leaf.leaf_id = r.leaf_id");
+            // The outer test too: PostgreSQL re-checks only this clause on
+            // a row another sequencer just took, which then drops out.
+            q.push(")) r WHERE log_leaf.leaf_id = r.leaf_id AND log_leaf.leaf_index IS NULL");
             match q.build().execute(&mut *tx).await {
                 Ok(done) if S::affected(&done) == chunk.len() as u64 => {}
                 Ok(_) => return Ok(false),
@@ -799,9 +806,9 @@ where
         // than the first logged one, blacklist entries without an id.
         let counts = match kind {
             LeafKind::Audit => {
-                "SELECT (SELECT COUNT(*) FROM audit_log WHERE at_us >= COALESCE((\
+                "SELECT (SELECT COUNT(*) FROM audit_log WHERE at_us >= (\
                  SELECT MIN(a.at_us) FROM audit_log a JOIN log_leaf l \
-                 ON l.kind = 'audit' AND l.record_id = a.audit_id), 0)), \
+                 ON l.kind = 'audit' AND l.record_id = a.audit_id)), \
                  (SELECT COUNT(*) FROM log_leaf WHERE kind = 'audit')"
             }
             LeafKind::Certificate => {

@@ -424,8 +424,8 @@ pub enum LogCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum BlacklistCommand {
-    /// Print this centre's signed entries in force as JSON (what partners
-    /// fetch from `/api/v1/partner/blacklist`).
+    /// Print this centre's signed entries in force as JSON, the file partner
+    /// centres import (handed over out of band for now; docs/trust.md).
     Export {
         /// The business date (YYYY-MM-DD); today in China when not given.
         #[arg(long)]

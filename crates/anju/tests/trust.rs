@@ -274,6 +274,11 @@ async fn the_log_proves_certificates_and_names_a_changed_record() {
             cert_leaf.leaf_index, issued.certificate_id
         );
         assert!(check.problems.contains(&named), "{backend}: {check:?}");
+        let view = trust
+            .certificate_status(&issued.serial, today)
+            .await
+            .expect("status");
+        assert_eq!(view.status, CertificateStatus::Altered, "{backend}");
         fresh.drop_it().await;
     }
 }

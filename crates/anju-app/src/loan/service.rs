@@ -275,18 +275,15 @@ impl App {
         loan.status = LoanStatus::Settled;
         loan.settled_on = Some(today);
         // The loan is settled first, naming the e-certificate's serial; the
-        // certificate is issued only once the settlement holds (two runs
-        // settling at once: the loser issues nothing). Should issuing fail
-        // after the save, opening the certificate issues it.
+        // certificate is issued once the settlement, its event and the
+        // borrower's message are done (two runs settling at once: the loser
+        // issues nothing).
         let serial = crate::trust::certificates::new_serial(
             anju_domain::trust::certificate::CertificateKind::LoanRelease,
             today,
         )?;
         loan.release_certificate = Some(serial.clone());
         let loan = self.save_move(&loan, LoanStatus::Active).await?;
-        self.trust()
-            .issue_release_certificate(&loan, &serial, today)
-            .await?;
         self.loan_port()
             .add_loan_events(&[LoanEventRecord {
                 loan_id,
@@ -307,6 +304,12 @@ impl App {
             "您的住房公积金贷款已结清，可下载抵押注销证明办理注销登记。",
         )
         .await;
+        // A failure here must not undo a settlement or stop the run: opening
+        // the certificate issues it when it is missing.
+        let _ = self
+            .trust()
+            .issue_release_certificate(&loan, &serial, today)
+            .await;
         Ok(loan)
     }
 
@@ -385,18 +388,23 @@ impl Loans<'_> {
         })?;
         if anju_domain::trust::certificate::is_serial(&stored) {
             let today = self.today();
-            if self
-                .trust()
-                .certificate_status(&stored, today)
-                .await
-                .is_err()
-            {
+            let missing = matches!(
+                self.trust().certificate_status(&stored, today).await,
+                Err(ref e) if e.code() == Some("CERTIFICATE_NOT_FOUND")
+            );
+            if missing {
                 // Settled, but the certificate was not issued (a failure
-                // after the settlement was saved): issue it now.
-                let settled_on = loan.settled_on.unwrap_or(today);
-                self.trust()
-                    .issue_release_certificate(&loan, &stored, settled_on)
-                    .await?;
+                // after the settlement was saved): issue it now, dated the
+                // day it is issued. Another view issuing it at once is fine.
+                let issued = self
+                    .trust()
+                    .issue_release_certificate(&loan, &stored, today)
+                    .await;
+                match issued {
+                    Ok(_) => {}
+                    Err(e) if e.code() == Some("CERTIFICATE_EXISTS") => {}
+                    Err(e) => return Err(e),
+                }
             }
             let view = self.trust().certificate_status(&stored, today).await?;
             let r = view.record;

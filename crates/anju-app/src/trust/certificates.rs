@@ -428,7 +428,10 @@ impl Trust<'_> {
             &record.signature_hex,
             &record.key_id,
         );
-        let status = if signed != Verdict::Valid {
+        // Columns changed behind the signed text (validity, owner, subject)
+        // make it as untrustworthy as a changed text.
+        let status = if signed != Verdict::Valid || !super::log::certificate_columns_agree(&record)
+        {
             CertificateStatus::Altered
         } else if revocation.is_some() {
             CertificateStatus::Revoked

@@ -6,7 +6,7 @@ use super::blacklist::blacklist_leaf_hash;
 use super::grants::{grant_leaf_hash, grant_revocation_leaf_hash, provision_leaf_hash};
 use crate::{AppResult, Trust};
 use anju_domain::DomainError;
-use anju_domain::trust::certificate::certificate_leaf;
+use anju_domain::trust::certificate::{CertificateKind, certificate_leaf};
 use anju_domain::trust::keys::{KeySet, hex};
 use anju_domain::trust::log::{Checkpoint, Frontier, LeafKind, entry_leaf};
 use anju_domain::trust::merkle::{self, Hash};
@@ -58,7 +58,17 @@ pub fn certificate_columns_agree(c: &CertificateRecord) -> bool {
         Some(until) => has(format!("有效期至：{until}")),
         None => !c.body.lines().any(|l| l.starts_with("有效期至：")),
     };
-    c.body.lines().next() == Some(c.kind.name_zh())
+    // What it is about: a loan or a withdrawal by its number, or nothing.
+    let subject = match (c.kind, c.subject_ref.split_once(':')) {
+        (CertificateKind::LoanRelease, Some(("loan", id))) => has(format!("贷款编号：{id}")),
+        (CertificateKind::Withdrawal, Some(("withdrawal", id))) => has(format!("提取申请号：{id}")),
+        (CertificateKind::Contribution | CertificateKind::RemoteLoanUse, None) => {
+            c.subject_ref.is_empty()
+        }
+        _ => false,
+    };
+    subject
+        && c.body.lines().next() == Some(c.kind.name_zh())
         && has(format!("证明编号：{}", c.serial))
         && has(format!("出具日期：{}", c.issued_on))
         && c.member_id.is_some_and(|m| has(format!("个人账号：{m}")))
