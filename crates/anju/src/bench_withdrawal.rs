@@ -120,21 +120,8 @@ pub async fn withdrawal(
     let started = Instant::now();
     // The log's sequencer runs beside the workers as `serve` runs it, so the
     // figure includes logging every audit row.
-    // It is stopped between passes, never inside one: a pass cut off in
-    // its transaction would leave a connection holding it.
     let running = Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let sequencer = {
-        let (app, running) = (app.clone(), running.clone());
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
-            while running.load(Ordering::Relaxed) {
-                tick.tick().await;
-                if let Err(e) = app.trust().sequence().await {
-                    eprintln!("log sequencing: {e}");
-                }
-            }
-        })
-    };
+    let sequencer = crate::run::spawn_sequencer(app.clone(), running.clone());
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..concurrency {
         let (app, next, refused) = (app.clone(), next.clone(), refused.clone());

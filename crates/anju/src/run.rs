@@ -310,7 +310,10 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(&address)
         .await
         .with_context(|| format!("listening on {address}"))?;
-    spawn_sequencer(app.clone());
+    spawn_sequencer(
+        app.clone(),
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
+    );
     println!("Anju 安居 serving on http://{address}/  (Ctrl-C stops)");
     tracing::info!(database = %config.redacted_database_url(), %address, "serving");
     anju_web::serve(app, options, listener, async {
@@ -321,17 +324,22 @@ async fn serve(
 }
 
 /// The log's sequencer: every two seconds the waiting leaves get their
-/// places and a checkpoint is signed (a failure is logged and retried).
-fn spawn_sequencer(app: App) {
+/// places and a checkpoint is signed (a failure is logged and retried),
+/// while `running` holds. It stops between passes, never inside one: a pass
+/// cut off in its transaction would leave a connection holding it.
+pub(crate) fn spawn_sequencer(
+    app: App,
+    running: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
-        loop {
+        while running.load(std::sync::atomic::Ordering::Relaxed) {
             tick.tick().await;
             if let Err(e) = app.trust().sequence().await {
                 tracing::warn!(error = %e, "log sequencing failed; retrying");
             }
         }
-    });
+    })
 }
 
 /// `anju simulate`: the registries' simulator on its own, until Ctrl-C.

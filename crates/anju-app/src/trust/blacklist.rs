@@ -71,11 +71,10 @@ impl Trust<'_> {
             .add_blacklist(&[(entry, leaf)])
             .await?;
         if added == 0 {
-            return Err(anju_domain::DomainError::new(
+            return Err(super::refused(
                 "BLACKLIST_EXISTS",
                 "此人当日已在失信名单中（本中心或合作中心列入）",
-            )
-            .into());
+            ));
         }
         Ok(())
     }
@@ -125,11 +124,10 @@ impl Trust<'_> {
                     .as_ref()
                     .is_some_and(|p| duties::REVIEWERS.contains(&p.role))
             {
-                return Err(anju_domain::DomainError::new(
+                return Err(super::refused(
                     "NOT_A_REVIEWER",
                     "导入失信名单须由审核员或管理员办理",
-                )
-                .into());
+                ));
             }
             let checked = check_list(list, partner_keys)?;
             let first = self

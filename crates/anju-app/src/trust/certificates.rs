@@ -5,8 +5,10 @@
 //! reason (the revocation is logged too).
 
 use super::log::{certificate_leaf_hash, checkpoint_of, new_leaf, revocation_leaf_hash};
+use super::refused;
 use crate::access::{Actor, Principal};
 use crate::{AppResult, Trust};
+use anju_domain::Date;
 use anju_domain::access::{Role, duties};
 use anju_domain::ids::IdCardNo;
 use anju_domain::ledger::MemberId;
@@ -15,7 +17,6 @@ use anju_domain::trust::certificate::{CertificateFile, CertificateKind, LogProof
 use anju_domain::trust::keys::{Verdict, hex};
 use anju_domain::trust::log::LeafKind;
 use anju_domain::withdrawal::WithdrawalStatus;
-use anju_domain::{Date, DomainError};
 use anju_store::{CertificateRecord, LoanRecord, RevocationRecord};
 
 /// Where a certificate stands for whoever checks it.
@@ -71,10 +72,6 @@ struct Draft {
 
 /// The facts a certificate states, as (label, value) lines.
 pub(super) type Lines = Vec<(&'static str, String)>;
-
-fn refused(code: &'static str, message: impl Into<String>) -> crate::AppError {
-    DomainError::new(code, message).into()
-}
 
 fn not_found(serial: &str) -> crate::AppError {
     refused(

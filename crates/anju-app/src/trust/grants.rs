@@ -5,6 +5,7 @@
 //! what and when, and can withdraw a grant.
 
 use super::log::new_leaf;
+use super::refused;
 use crate::access::Actor;
 use crate::{AppResult, Trust};
 use anju_domain::access::Role;
@@ -13,7 +14,7 @@ use anju_domain::loan::LoanStatus;
 use anju_domain::trust::grant::{GrantScope, check_grant, refusal};
 use anju_domain::trust::keys::hex;
 use anju_domain::trust::log::{LeafKind, entry_leaf};
-use anju_domain::{Date, DomainError, Fen};
+use anju_domain::{Date, Fen};
 use anju_store::{GrantRecord, GrantRevocationRecord, ProvisionRecord};
 
 /// What a member asks to grant.
@@ -105,10 +106,6 @@ pub fn provision_leaf_hash(p: &ProvisionRecord) -> anju_domain::trust::merkle::H
             ("request_id", &p.request_id),
         ],
     )
-}
-
-fn refused(code: &'static str, message: impl Into<String>) -> crate::AppError {
-    DomainError::new(code, message).into()
 }
 
 /// The member acting for themselves.

@@ -5,7 +5,6 @@
 use super::blacklist::blacklist_leaf_hash;
 use super::grants::{grant_leaf_hash, grant_revocation_leaf_hash, provision_leaf_hash};
 use crate::{AppResult, Trust};
-use anju_domain::DomainError;
 use anju_domain::trust::certificate::{CertificateKind, certificate_leaf};
 use anju_domain::trust::keys::{KeySet, hex};
 use anju_domain::trust::log::{Checkpoint, Frontier, LeafKind, entry_leaf};
@@ -148,10 +147,6 @@ pub fn checkpoint_note(c: &CheckpointRecord) -> String {
     )
 }
 
-fn log_error(code: &'static str, message: String) -> crate::AppError {
-    DomainError::new(code, message).into()
-}
-
 impl Trust<'_> {
     /// The log's name in its checkpoints: the centre's code.
     fn origin(&self) -> String {
@@ -189,9 +184,9 @@ impl Trust<'_> {
             } else {
                 lost += 1;
                 if lost > 5 {
-                    return Err(log_error(
+                    return Err(super::refused(
                         "LOG_SEQUENCER_BUSY",
-                        "日志正由其他进程排序，请稍后再试".into(),
+                        "日志正由其他进程排序，请稍后再试",
                     ));
                 }
             }
@@ -229,7 +224,7 @@ impl Trust<'_> {
     async fn checkpoint_at(self, tree_size: u64) -> AppResult<CheckpointRecord> {
         // Beyond what the store can hold: no such checkpoint (not a failure).
         if i64::try_from(tree_size).is_err() {
-            return Err(log_error(
+            return Err(super::refused(
                 "LOG_CHECKPOINT_NOT_FOUND",
                 format!("没有树大小为 {tree_size} 的检查点"),
             ));
@@ -238,7 +233,7 @@ impl Trust<'_> {
             .checkpoint(tree_size)
             .await?
             .ok_or_else(|| {
-                log_error(
+                super::refused(
                     "LOG_CHECKPOINT_NOT_FOUND",
                     format!("没有树大小为 {tree_size} 的检查点"),
                 )
@@ -249,7 +244,7 @@ impl Trust<'_> {
     /// (sequencing first when the leaf is still waiting).
     pub async fn inclusion(self, kind: LeafKind, record_id: i64) -> AppResult<InclusionProof> {
         let not_logged = || {
-            log_error(
+            super::refused(
                 "LOG_LEAF_NOT_FOUND",
                 format!("记录 {} {record_id} 不在日志中", kind.name_zh()),
             )
@@ -286,7 +281,7 @@ impl Trust<'_> {
     pub async fn inclusion_at(self, index: u64, size: u64) -> AppResult<InclusionProof> {
         let checkpoint = self.checkpoint_at(size).await?;
         let outside = || {
-            log_error(
+            super::refused(
                 "LOG_LEAF_NOT_FOUND",
                 format!("树大小 {size} 中没有第 {index} 个叶子"),
             )
@@ -319,7 +314,7 @@ impl Trust<'_> {
             .await?;
         let at = usize::try_from(index).unwrap_or(usize::MAX);
         merkle::inclusion_proof(at, &hashes).ok_or_else(|| {
-            log_error(
+            super::refused(
                 "LOG_LEAF_NOT_FOUND",
                 format!("第 {index} 个叶子不在检查点 {} 中", checkpoint.tree_size),
             )
@@ -338,7 +333,7 @@ impl Trust<'_> {
         let hashes = self.trust_port().leaf_hashes(0, new_size).await?;
         let proof = merkle::consistency_proof(usize::try_from(old_size).unwrap_or(0), &hashes)
             .ok_or_else(|| {
-                log_error(
+                super::refused(
                     "LOG_RANGE_INVALID",
                     format!("无法证明树大小 {old_size} 到 {new_size} 的一致性"),
                 )

@@ -15,5 +15,10 @@ pub use anju_store::{
 };
 pub use certificates::{CertificateStatus, CertificateView};
 pub use grants::{GrantInput, GrantView, ProvidedData};
+
+/// A refusal of one of trust's use cases, with its stable code.
+fn refused(code: &'static str, message: impl Into<String>) -> crate::AppError {
+    anju_domain::DomainError::new(code, message).into()
+}
 pub use keys::KeyRing;
 pub use log::{InclusionProof, LogCheck};

@@ -498,12 +498,7 @@ pub async fn verify_file(
     let file = CertificateFile::parse(&form.file);
     let check = file.check(&keys);
     // The serial the signed text names (a garbled proof names none).
-    let serial = file
-        .body
-        .lines()
-        .find_map(|l| l.strip_prefix("证明编号："))
-        .map(str::to_string)
-        .unwrap_or_default();
+    let serial = file.serial().unwrap_or_default().to_string();
     let logged = match check.logged {
         Some(true) => "，已记入本中心的可信日志（包含证明成立）",
         Some(false) => "，但日志包含证明不成立",
