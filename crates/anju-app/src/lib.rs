@@ -13,6 +13,7 @@ pub mod demo_people;
 pub mod demo_quality;
 pub mod demo_registries;
 mod error;
+pub mod export;
 pub mod fund;
 pub mod interest;
 pub mod ledger;
@@ -124,6 +125,25 @@ impl App {
     pub async fn open_sqlite(url: &str, centre_code: &str, policy: PolicySet) -> AppResult<Self> {
         let store = anju_store_sqlite::SqliteStore::open(url, centre_code).await?;
         Ok(App::new(Arc::new(store), policy))
+    }
+
+    /// The app in a fresh PostgreSQL schema of the database at `url` (created
+    /// and migrated), for tests of the crates above that must not name the
+    /// store, and the guard that drops the schema again.
+    #[cfg(feature = "postgres")]
+    pub async fn open_postgres_scratch(
+        url: &str,
+        centre_code: &str,
+        schema: &str,
+        policy: PolicySet,
+    ) -> AppResult<(Self, PgScratch)> {
+        let store = anju_store_postgres::PgStore::open_in_schema(url, centre_code, Some(schema));
+        let store = Arc::new(store.await?);
+        let scratch = PgScratch {
+            store: store.clone(),
+            schema: schema.to_string(),
+        };
+        Ok((App::new(store, policy), scratch))
     }
 
     /// Signs with the key file's keys.
@@ -251,5 +271,20 @@ impl App {
         self.store.ping().await?;
         self.policy.at(today)?;
         Ok(())
+    }
+}
+
+/// A scratch PostgreSQL schema opened by `App::open_postgres_scratch`.
+#[cfg(feature = "postgres")]
+pub struct PgScratch {
+    store: Arc<anju_store_postgres::PgStore>,
+    schema: String,
+}
+
+#[cfg(feature = "postgres")]
+impl PgScratch {
+    /// Drops the schema and everything in it.
+    pub async fn drop_it(self) -> AppResult<()> {
+        Ok(self.store.drop_schema(&self.schema).await?)
     }
 }

@@ -22,6 +22,30 @@ pub trait Coded: Sized + Copy + PartialEq + std::fmt::Debug + 'static {
     }
 }
 
+/// A set of values as one stored column: their codes joined by commas, in
+/// the order the set lists them (so equal sets are stored alike).
+pub fn codes_text<T: Coded>(values: &[T]) -> String {
+    T::ALL
+        .iter()
+        .filter(|v| values.contains(v))
+        .map(|v| v.code())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The values a comma-separated text names, each read by `parse` (which
+/// refuses an unknown code with the set's own error).
+pub fn parse_codes<T>(
+    text: &str,
+    parse: impl Fn(&str) -> crate::DomainResult<T>,
+) -> crate::DomainResult<Vec<T>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(parse)
+        .collect()
+}
+
 /// Declares an enum of coded values with its [`Coded`] impl and inherent
 /// `code`, `name_zh` and `parse` (refusing an unknown code with `$error`).
 #[macro_export]

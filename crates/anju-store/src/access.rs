@@ -128,6 +128,32 @@ pub struct Delivery {
     pub sent_at_us: i64,
 }
 
+/// A partner system's API token (合作方令牌): only the SHA-256 of its
+/// secret is kept. `revoked_on` is the day it stops (a rotation dates it a
+/// few days ahead); none while it runs to its expiry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenRecord {
+    pub token_id: i64,
+    pub user_id: i64,
+    pub token_hash: String,
+    pub scopes: Vec<anju_domain::access::TokenScope>,
+    pub issued_by: String,
+    pub issued_on: anju_domain::Date,
+    pub expires_on: anju_domain::Date,
+    pub revoked_on: Option<anju_domain::Date>,
+    pub revoked_by: Option<String>,
+    pub revoke_reason: Option<String>,
+}
+
+/// A token's stop: the day it stops working, who stopped it and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRevocation {
+    pub token_id: i64,
+    pub revoked_on: anju_domain::Date,
+    pub revoked_by: String,
+    pub reason: String,
+}
+
 #[async_trait]
 pub trait AccessStore: Send + Sync {
     /// Refuses (`USER_EXISTS`) a login already taken.
@@ -181,4 +207,16 @@ pub trait AccessStore: Send + Sync {
     async fn inbox(&self, user_id: i64, limit: u32) -> StoreResult<Vec<InboxMessage>>;
     async fn mark_read(&self, user_id: i64, message_id: i64, at_us: i64) -> StoreResult<()>;
     async fn deliveries(&self, user_id: i64, limit: u32) -> StoreResult<Vec<Delivery>>;
+
+    /// Refuses (`TOKEN_EXISTS`) a token id or hash already stored.
+    async fn insert_api_token(&self, token: &ApiTokenRecord) -> StoreResult<()>;
+    /// The token with this secret hash, with its revocation if any.
+    async fn api_token_by_hash(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRecord>>;
+    async fn api_token(&self, token_id: i64) -> StoreResult<Option<ApiTokenRecord>>;
+    /// Every partner token, newest first, at most `limit`.
+    async fn api_tokens(&self, limit: u32) -> StoreResult<Vec<ApiTokenRecord>>;
+    /// Stops a token on the revocation's day, or brings an existing stop
+    /// forward to it (a token in a rotation's grace revoked at once); refuses
+    /// (`TOKEN_ALREADY_REVOKED`) a stop that is not earlier than the one kept.
+    async fn revoke_api_token(&self, revocation: &TokenRevocation) -> StoreResult<()>;
 }

@@ -3,7 +3,9 @@
 //! (`$n` placeholders, `i64`/text columns only).
 
 use crate::StoreResult;
-use crate::access::{AuditRecord, Delivery, InboxMessage, TaskRecord, UserRecord};
+use crate::access::{
+    ApiTokenRecord, AuditRecord, Delivery, InboxMessage, TaskRecord, TokenRevocation, UserRecord,
+};
 use crate::rows::coded;
 use anju_domain::access::{DeliveryStatus, LoginState, Role, TaskKind, TaskStatus};
 
@@ -41,6 +43,56 @@ pub fn user_from(r: UserRow) -> StoreResult<UserRecord> {
             locked_until_us: r.locked_until_us,
         },
         created_at_us: r.created_at_us,
+    })
+}
+
+/// A token's columns with its revocation's, dates as text on both engines.
+macro_rules! api_token_select {
+    () => {
+        "SELECT t.token_id, t.user_id, t.token_hash, t.scopes, t.issued_by, \
+         CAST(t.issued_on AS TEXT) AS issued_on, CAST(t.expires_on AS TEXT) AS expires_on, \
+         CAST(r.revoked_on AS TEXT) AS revoked_on, r.revoked_by, r.reason AS revoke_reason \
+         FROM api_token t LEFT JOIN api_token_revocation r ON r.token_id = t.token_id"
+    };
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ApiTokenRow {
+    token_id: i64,
+    user_id: i64,
+    token_hash: String,
+    scopes: String,
+    issued_by: String,
+    issued_on: String,
+    expires_on: String,
+    revoked_on: Option<String>,
+    revoked_by: Option<String>,
+    revoke_reason: Option<String>,
+}
+
+fn api_token_from(r: ApiTokenRow) -> StoreResult<ApiTokenRecord> {
+    let scopes = anju_domain::access::parse_token_scopes(&r.scopes).map_err(|_| {
+        crate::StoreError::Corrupt {
+            table: "api_token",
+            column: "scopes",
+            value: r.scopes.clone(),
+        }
+    })?;
+    Ok(ApiTokenRecord {
+        token_id: r.token_id,
+        user_id: r.user_id,
+        token_hash: r.token_hash,
+        scopes,
+        issued_by: r.issued_by,
+        issued_on: crate::rows::stored_date(&r.issued_on)?,
+        expires_on: crate::rows::stored_date(&r.expires_on)?,
+        revoked_on: r
+            .revoked_on
+            .as_deref()
+            .map(crate::rows::stored_date)
+            .transpose()?,
+        revoked_by: r.revoked_by,
+        revoke_reason: r.revoke_reason,
     })
 }
 
@@ -649,5 +701,80 @@ where
         rows.into_iter()
             .map(crate::access_sql::delivery_from)
             .collect()
+    }
+
+    async fn insert_api_token(&self, t: &ApiTokenRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO api_token (token_id, user_id, token_hash, scopes, issued_by, issued_on, \
+             expires_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(t.token_id)
+        .bind(t.user_id)
+        .bind(t.token_hash.as_str())
+        .bind(anju_domain::access::token_scopes_text(&t.scopes))
+        .bind(t.issued_by.as_str())
+        .bind(S::day(t.issued_on))
+        .bind(S::day(t.expires_on))
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::unique_or_backend("TOKEN_EXISTS", "令牌已存在"))?;
+        Ok(())
+    }
+
+    async fn api_token_by_hash(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
+        let row: Option<ApiTokenRow> =
+            sqlx::query_as(concat!(api_token_select!(), " WHERE t.token_hash = $1"))
+                .bind(token_hash)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(crate::sql::backend)?;
+        row.map(api_token_from).transpose()
+    }
+
+    async fn api_token(&self, token_id: i64) -> StoreResult<Option<ApiTokenRecord>> {
+        let row: Option<ApiTokenRow> =
+            sqlx::query_as(concat!(api_token_select!(), " WHERE t.token_id = $1"))
+                .bind(token_id)
+                .fetch_optional(self.writer())
+                .await
+                .map_err(crate::sql::backend)?;
+        row.map(api_token_from).transpose()
+    }
+
+    async fn api_tokens(&self, limit: u32) -> StoreResult<Vec<ApiTokenRecord>> {
+        let rows: Vec<ApiTokenRow> = sqlx::query_as(concat!(
+            api_token_select!(),
+            " ORDER BY t.token_id DESC LIMIT $1"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        crate::sql::mapped(rows, api_token_from)
+    }
+
+    async fn revoke_api_token(&self, r: &TokenRevocation) -> StoreResult<()> {
+        // One statement, so two staff stopping one token cannot both win.
+        let done = sqlx::query(
+            "INSERT INTO api_token_revocation (token_id, revoked_on, revoked_by, reason) \
+             VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (token_id) DO UPDATE SET revoked_on = excluded.revoked_on, \
+             revoked_by = excluded.revoked_by, reason = excluded.reason \
+             WHERE api_token_revocation.revoked_on > excluded.revoked_on",
+        )
+        .bind(r.token_id)
+        .bind(S::day(r.revoked_on))
+        .bind(r.revoked_by.as_str())
+        .bind(r.reason.as_str())
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        if S::affected(&done) == 0 {
+            return Err(crate::StoreError::rejected(
+                "TOKEN_ALREADY_REVOKED",
+                "令牌已吊销",
+            ));
+        }
+        Ok(())
     }
 }

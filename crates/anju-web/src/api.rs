@@ -6,11 +6,12 @@ use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::{WebError, http_refusal, refusal};
 use crate::state::WebState;
-use anju_app::AppError;
 use anju_app::access::{AuditQuery, IdempotencyRecord, ReversalRequest, TaskRecord, sha256_hex};
+use anju_app::{AppError, AppResult};
 use anju_domain::DomainError;
 use anju_domain::ledger::MemberId;
 use axum::body::{Body, to_bytes};
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -28,10 +29,77 @@ pub(crate) fn member_of(session: &Session) -> Result<i64, DomainError> {
         .member_id
         .ok_or_else(|| DomainError::new("MEMBER_NOT_FOUND", "登录账号未关联个人账户"))
 }
+/// An answer, or the error's problem body.
+pub(crate) fn answered(status: StatusCode, result: AppResult<serde_json::Value>) -> Response {
+    match result {
+        Ok(body) => (status, Json(body)).into_response(),
+        Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+/// A JSON body as a handler receives it: the value, or why it could not be read.
+pub(crate) type JsonBody<T> = Result<Json<T>, JsonRejection>;
+
+/// The body's value, or a `BODY_INVALID` refusal showing the expected shape.
+// The error is the response itself, handed straight back by the handler.
+#[allow(clippy::result_large_err)]
+pub(crate) fn body_of<T>(body: JsonBody<T>, expected: &str) -> Result<T, Response> {
+    body.map(|Json(value)| value)
+        .map_err(|_| refusal("BODY_INVALID", format!("请求体应为 {expected}")))
+}
+
+/// The request's `Idempotency-Key`, trimmed (the layer has already required it).
+pub(crate) fn idempotency_key(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128)
+        .map(str::to_string)
+}
+
+/// The request key a use case keeps to make a command happen once, derived
+/// from the caller and their `Idempotency-Key`: always 36 characters of
+/// `[a-z0-9-]` whatever key the client chose, and never the same for two
+/// callers who happen to pick the same key.
+pub(crate) fn request_key(session: &Session, headers: &axum::http::HeaderMap) -> String {
+    let key = idempotency_key(headers).unwrap_or_default();
+    let digest = sha256_hex(format!("{} {key}", session.principal.user_id).as_bytes());
+    format!("api-{}", &digest[..32])
+}
+
 /// Largest JSON body an API call accepts.
 const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Longest response kept for replay.
 const MAX_STORED_RESPONSE: usize = 256 * 1024;
+/// Longest import answer kept for replay: 5,000 rows, each enrolled or
+/// refused in a compact line, with room to spare.
+const IMPORT_STORED_RESPONSE: usize = 4 * 1024 * 1024;
+
+/// Wraps every API route: a request axum's extractors refused (a query,
+/// path or body that does not parse) is answered as a problem with a stable
+/// code, like every other API error, instead of axum's plain text.
+pub async fn problem_rejections(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/plain"));
+    if !plain || !status.is_client_error() {
+        return response;
+    }
+    let Ok(text) = to_bytes(response.into_body(), 4 * 1024).await else {
+        return refusal("PARAM_INVALID", "请求参数无效");
+    };
+    let detail = String::from_utf8_lossy(&text);
+    let code = match status {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::PAYLOAD_TOO_LARGE => "BODY_INVALID",
+        _ => "PARAM_INVALID",
+    };
+    refusal(code, format!("请求参数无效：{detail}"))
+}
 
 /// Wraps every API POST: requires `Idempotency-Key`, replays a stored response,
 /// refuses a reused key with a different body, stores the first answer.
@@ -42,24 +110,27 @@ pub async fn idempotency(State(state): State<WebState>, request: Request, next: 
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return next.run(request).await;
     };
-    let key = request
-        .headers()
-        .get(IDEMPOTENCY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 128)
-        .map(str::to_string);
-    let Some(key) = key else {
+    let Some(key) = idempotency_key(request.headers()) else {
         return http_refusal(
             "IDEMPOTENCY_KEY_REQUIRED",
             "请求缺少 Idempotency-Key 头（1至128个字符）",
         );
     };
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+    // A file import's body is the file, and its answer lists every row; every
+    // other body and answer is a small JSON document.
+    let (body_limit, stored_limit) = if parts.uri.path().ends_with("/import") {
+        (crate::api_employer::IMPORT_BYTES, IMPORT_STORED_RESPONSE)
+    } else {
+        (MAX_BODY_BYTES, MAX_STORED_RESPONSE)
+    };
+    let Ok(bytes) = to_bytes(body, body_limit).await else {
         return http_refusal("BODY_TOO_LARGE", "请求体过大");
     };
-    let mut material = format!("{} {}\n", parts.method, parts.uri.path()).into_bytes();
+    // The query is part of the request: an import's month, reason and
+    // "take valid rows" change what it does.
+    let target = parts.uri.path_and_query().map_or("", |p| p.as_str());
+    let mut material = format!("{} {target}\n", parts.method).into_bytes();
     material.extend_from_slice(&bytes);
     let request_hash = sha256_hex(&material);
     let user_id = session.principal.user_id;
@@ -81,7 +152,7 @@ pub async fn idempotency(State(state): State<WebState>, request: Request, next: 
         return response;
     }
     let (parts, body) = response.into_parts();
-    let Ok(body) = to_bytes(body, MAX_STORED_RESPONSE).await else {
+    let Ok(body) = to_bytes(body, stored_limit).await else {
         let e = AppError::Io("API response over the replay limit".into());
         return WebError::from(e).into_response();
     };
@@ -122,6 +193,9 @@ struct Me {
     role_name: &'static str,
     member_id: Option<i64>,
     employer_id: Option<i64>,
+    /// A cookie session's CSRF token, for a script that signed in through
+    /// `/signin`: its POSTs send it as `X-CSRF-Token`. None for a bearer token.
+    csrf_token: Option<String>,
 }
 
 pub async fn me(Extension(session): Extension<Session>) -> Response {
@@ -133,6 +207,10 @@ pub async fn me(Extension(session): Extension<Session>) -> Response {
         role_name: p.role.name_zh(),
         member_id: p.member_id,
         employer_id: p.employer_id,
+        csrf_token: session
+            .cookie_token
+            .is_some()
+            .then(|| session.csrf_token.clone()),
     })
     .into_response()
 }
@@ -179,7 +257,7 @@ pub async fn pending_tasks(State(state): State<WebState>) -> Response {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct DecisionBody {
     approve: bool,
     #[serde(default)]
@@ -215,7 +293,7 @@ pub async fn decide_task(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ReversalBody {
     entry_id: i64,
     reason: String,
@@ -282,7 +360,7 @@ pub async fn not_found_api() -> Response {
 }
 
 /// A 一件事 company-registration message as the registration platform sends it.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct CompanyRegisteredBody {
     message_id: String,
     uscc: String,
@@ -335,7 +413,7 @@ pub async fn company_registered(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct CompanyDeregisteredBody {
     message_id: String,
     uscc: String,

@@ -242,7 +242,7 @@ pub(crate) fn query_parameters() -> Vec<Value> {
     ]
 }
 
-fn periods_json(rows: &[Installment]) -> Vec<Value> {
+pub(crate) fn periods_json(rows: &[Installment]) -> Vec<Value> {
     rows.iter()
         .map(|r| {
             json!({

@@ -3,17 +3,16 @@
 //! rating a completed service, filing a complaint and appealing its answer.
 //! Every POST passes the API's idempotency layer (`Idempotency-Key`).
 
-use crate::api::member_of;
+use crate::api::{answered, member_of};
 use crate::auth::Session;
 use crate::context::RequestContext;
-use crate::error::{WebError, refusal};
+use crate::error::refusal;
 use crate::state::WebState;
-use anju_app::AppResult;
 use anju_app::quality::{ComplaintInput, ComplaintRecord, RateInput, Rateable, ReviewRecord};
 use anju_domain::quality::{ComplaintCategory, ComplaintSource, RatedService};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
@@ -60,14 +59,6 @@ fn complaint_json(c: &ComplaintRecord) -> serde_json::Value {
     })
 }
 
-/// An answer, or the error's problem body.
-fn answered(status: StatusCode, result: AppResult<serde_json::Value>) -> Response {
-    match result {
-        Ok(body) => (status, Json(body)).into_response(),
-        Err(e) => WebError::from(e).into_response(),
-    }
-}
-
 /// `GET /api/v1/member/service`: what can be rated, the member's ratings and
 /// complaints.
 pub async fn overview(
@@ -90,7 +81,7 @@ pub async fn overview(
     answered(StatusCode::OK, result)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct RateBody {
     service: String,
     service_ref: i64,
@@ -130,7 +121,7 @@ pub async fn rate(
     answered(StatusCode::CREATED, result)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct ComplaintBody {
     category: String,
     subject: String,
@@ -172,7 +163,7 @@ pub async fn complain(
     answered(StatusCode::CREATED, result)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct AppealBody {
     reason: String,
 }

@@ -3,12 +3,11 @@
 //! proofs), the public status of a certificate, and the member's
 //! certificates (list, issue) as the JSON twins of `/member/certificates`.
 
-use crate::api::member_of;
+use crate::api::{answered, member_of};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::error::{WebError, refusal};
 use crate::state::WebState;
-use anju_app::AppResult;
 use anju_app::trust::log::{checkpoint_note, checkpoint_of};
 use anju_app::trust::{CertificateRecord, CertificateView, CheckpointRecord, InclusionProof};
 use anju_domain::trust::certificate::CertificateKind;
@@ -28,13 +27,6 @@ pub(crate) fn query_parameters(path: &str) -> &'static [&'static str] {
         "/api/v1/log/inclusion" => &["index", "size"],
         "/api/v1/log/consistency" => &["from", "to"],
         _ => &[],
-    }
-}
-
-fn answered(status: StatusCode, result: AppResult<serde_json::Value>) -> Response {
-    match result {
-        Ok(body) => (status, Json(body)).into_response(),
-        Err(e) => WebError::from(e).into_response(),
     }
 }
 
@@ -200,7 +192,7 @@ pub async fn member_certificates(
     answered(StatusCode::OK, result)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct IssueBody {
     kind: String,
     #[serde(default)]
@@ -294,7 +286,7 @@ pub async fn member_grants(
     answered(StatusCode::OK, result)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct GrantBody {
     grantee: String,
     scopes: Vec<String>,

@@ -19,7 +19,7 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct RequestBody {
     reason: String,
     #[serde(default)]

@@ -10,7 +10,7 @@ use crate::state::WebState;
 use anju_app::access::{Actor, Principal};
 use anju_app::clock::now_micros;
 use anju_domain::DomainError;
-use anju_domain::access::Role;
+use anju_domain::access::{Role, TokenScope};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
@@ -49,6 +49,8 @@ pub struct Session {
     pub csrf_token: String,
     /// The cookie's token (absent for bearer-token API clients).
     pub cookie_token: Option<String>,
+    /// A partner token's scopes; none for a cookie session.
+    pub scopes: Option<Vec<TokenScope>>,
 }
 
 impl Session {
@@ -88,10 +90,10 @@ async fn resolve(state: &WebState, headers: &HeaderMap) -> Option<Session> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        let principal = state
+        let (principal, scopes) = state
             .app
             .access()
-            .resolve_api_token(bearer.trim())
+            .resolve_api_token(bearer.trim(), state.today())
             .await
             .ok()
             .flatten()?;
@@ -99,6 +101,7 @@ async fn resolve(state: &WebState, headers: &HeaderMap) -> Option<Session> {
             principal,
             csrf_token: String::new(),
             cookie_token: None,
+            scopes: Some(scopes),
         });
     }
     let token = cookie_token(headers)?;
@@ -113,6 +116,7 @@ async fn resolve(state: &WebState, headers: &HeaderMap) -> Option<Session> {
         principal,
         csrf_token: record.csrf_token,
         cookie_token: Some(token),
+        scopes: None,
     })
 }
 
@@ -148,14 +152,27 @@ pub async fn guard(
             Some(session) => {
                 let context = request.extensions().get::<RequestContext>().cloned();
                 let target = format!("{} {path}", request.method());
-                audit_denied(&state, context, session, &target).await;
+                audit_denied(&state, context, session, &target, "ROLE_FORBIDDEN").await;
                 refuse(&state, &path, "ROLE_FORBIDDEN", "您的角色无权访问此页面").await
             }
         };
     }
+    let required = crate::routes::partner_scope(&path);
+    let token_scopes = session.as_ref().and_then(|s| s.scopes.as_ref());
+    if let (Some(required), Some(scopes), Some(session)) = (required, token_scopes, &session)
+        && !scopes.contains(&required)
+    {
+        let context = request.extensions().get::<RequestContext>().cloned();
+        let target = format!("{} {path}", request.method());
+        audit_denied(&state, context, session, &target, "TOKEN_SCOPE_FORBIDDEN").await;
+        let message = format!("令牌无“{}”权限", required.name_zh());
+        return refuse(&state, &path, "TOKEN_SCOPE_FORBIDDEN", &message).await;
+    }
     let mut request = request;
     if let Some(session) = &session {
-        if changes_state && session.cookie_token.is_some() && is_multipart(&request) {
+        // An API call sends its token in the header, multipart or not.
+        let deferred = !is_api(&path) && is_multipart(&request);
+        if changes_state && session.cookie_token.is_some() && deferred {
             // File uploads: the token travels as a multipart field, which only the
             // handler reads; it must check it through `MultipartCsrf`.
             request
@@ -205,11 +222,12 @@ async fn audit_denied(
     context: Option<RequestContext>,
     session: &Session,
     target: &str,
+    code: &'static str,
 ) {
     let Some(context) = context else {
         return;
     };
-    let outcome = anju_app::access::CommandOutcome::Refused("ROLE_FORBIDDEN");
+    let outcome = anju_app::access::CommandOutcome::Refused(code);
     if let Err(e) = state
         .app
         .access()

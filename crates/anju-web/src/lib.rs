@@ -4,18 +4,23 @@
 //! business rule lives here.
 
 pub mod api;
+mod api_docs;
+mod api_employer;
 mod api_loan;
+mod api_member;
 mod api_quality;
 mod api_trust;
 mod api_withdrawal;
 pub mod auth;
 mod context;
 pub mod error;
+mod exports;
 mod jobs;
 mod limit;
 mod openapi;
 mod ops;
 mod pages;
+pub mod parity;
 mod pdf;
 pub mod pdf_doc;
 mod qr;
@@ -42,6 +47,7 @@ pub fn router(app: App, options: WebOptions) -> Router {
     for (spec, handler) in routes::table() {
         let mut handler = handler;
         if spec.path.starts_with("/api/") {
+            handler = handler.route_layer(from_fn(api::problem_rejections));
             handler = handler.route_layer(from_fn_with_state(state.clone(), api::idempotency));
         }
         let guarded = handler.route_layer(from_fn_with_state(

@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the route table so it lists
 //! exactly the API routes that exist, with their roles and error shapes.
 
+use crate::api_docs::Body;
 use crate::auth::Access;
 use crate::routes::table;
 use axum::Json;
@@ -61,14 +62,54 @@ pub fn build() -> Value {
         if spec.path == crate::api_loan::CALCULATE_PATH {
             parameters.extend(crate::api_loan::query_parameters());
         }
+        if spec.method == axum::http::Method::GET {
+            for (name, required, schema, what) in crate::api_docs::query_parameters(spec.path) {
+                parameters.push(json!({ "name": name, "in": "query", "required": required,
+                                        "description": what, "schema": schema }));
+            }
+        }
         if spec.method == axum::http::Method::POST {
             parameters.push(json!({
                 "name": "Idempotency-Key", "in": "header", "required": true,
                 "description": "同一键重放返回首次响应；同一键不同请求体被拒绝（IDEMPOTENCY_CONFLICT）",
                 "schema": { "type": "string", "maxLength": 128 }
             }));
-            operation["requestBody"] =
-                json!({ "required": true, "content": { "application/json": {} } });
+            match crate::api_docs::body_of(spec.path) {
+                Some(Body::Json {
+                    schema,
+                    example,
+                    reads,
+                }) => {
+                    // An example that no longer fits its struct is left out (and
+                    // fails `api_docs`' test) rather than published wrong.
+                    let example = if reads(&example) {
+                        example
+                    } else {
+                        Value::Null
+                    };
+                    operation["requestBody"] = json!({ "required": true, "content": {
+                        "application/json": { "schema": schema, "example": example } } });
+                }
+                Some(Body::File) => {
+                    let file = json!({ "schema": { "type": "string", "format": "binary" } });
+                    operation["requestBody"] = json!({ "required": true, "content": {
+                        "text/csv": file.clone(),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": file } });
+                }
+                Some(Body::Empty) | None => {}
+            }
+            if spec.path.ends_with("/import") {
+                for (name, required, schema, what) in crate::api_docs::query_parameters(spec.path) {
+                    parameters.push(json!({ "name": name, "in": "query", "required": required,
+                                            "description": what, "schema": schema }));
+                }
+            }
+        }
+        if spec.path.ends_with("/export") {
+            let file = json!({ "schema": { "type": "string", "format": "binary" } });
+            operation["responses"]["200"] = json!({ "description": "导出文件", "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": file.clone(),
+                "text/csv": file } });
         }
         if !parameters.is_empty() {
             operation["parameters"] = Value::Array(parameters);

@@ -28,7 +28,12 @@ const WITHDRAWAL_UPLOAD_BYTES: usize = 11 * 1024 * 1024;
 /// The largest 12329 CDR file: 20,000 calls with room to spare.
 const CDR_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 
-fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
+pub(crate) fn spec(
+    method: Method,
+    path: &'static str,
+    access: Access,
+    summary: &'static str,
+) -> RouteSpec {
     RouteSpec {
         method,
         path,
@@ -39,6 +44,29 @@ fn spec(method: Method, path: &'static str, access: Access, summary: &'static st
 
 /// The table: (declaration, handler).
 pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
+    let mut table = core_table();
+    table.extend(crate::api_employer::routes());
+    table.extend(crate::api_member::routes());
+    table.extend(crate::exports::routes());
+    table
+}
+
+/// The scope a partner token needs for a route (none: the role decides).
+/// Every route open to partners names one; the route-table test checks it.
+pub fn partner_scope(path: &str) -> Option<anju_domain::access::TokenScope> {
+    use anju_domain::access::TokenScope;
+    if path.starts_with("/api/v1/yjs/") {
+        Some(TokenScope::Yjs)
+    } else if path.starts_with("/api/v1/partner/grants/") {
+        Some(TokenScope::Grants)
+    } else {
+        None
+    }
+}
+
+/// The routes declared here; a feature's own module may declare its routes
+/// (`routes()`) beside its handlers, and `table` gathers them.
+fn core_table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
     use Access::{Public, Roles, SignedIn};
     vec![
         (spec(Method::GET, "/", Public, "首页"), get(pages::home)),
@@ -316,6 +344,15 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "上传年度缴存基数文件",
             ),
             post(pages::import_bases),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/employer/back-payments/import",
+                Roles(AGENTS),
+                "补缴：上传某月补缴文件（Excel 或 CSV）",
+            ),
+            post(pages::import_back_payments),
         ),
         (
             spec(
@@ -1033,6 +1070,37 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(Method::GET, "/staff/log", Roles(AUDIT), "可信日志"),
             get(pages::certificates::staff_log),
+        ),
+        (
+            spec(Method::GET, "/staff/partners", Roles(AUDIT), "合作方令牌"),
+            get(pages::partners::partner_tokens),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/partners/tokens",
+                Roles(MANAGERS),
+                "签发合作方令牌",
+            ),
+            post(pages::partners::issue_partner_token),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/partners/tokens/{id}/rotate",
+                Roles(MANAGERS),
+                "轮换合作方令牌",
+            ),
+            post(pages::partners::rotate_partner_token),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/partners/tokens/{id}/revoke",
+                Roles(MANAGERS),
+                "吊销合作方令牌",
+            ),
+            post(pages::partners::revoke_partner_token),
         ),
         (
             spec(

@@ -118,19 +118,4 @@ impl Access<'_> {
         self.audit(actor, "signout", "-", b"", CommandOutcome::Done)
             .await
     }
-
-    /// A partner centre's API token, `login.secret`.
-    pub async fn resolve_api_token(self, bearer: &str) -> AppResult<Option<Principal>> {
-        let Some((login, secret)) = bearer.split_once('.') else {
-            return Ok(None);
-        };
-        let Some(user) = self.access_port().user_by_login(login).await? else {
-            return Ok(None);
-        };
-        let expected = format!("sha256${}", sha256_hex(secret.as_bytes()));
-        if user.role != anju_domain::access::Role::PartnerCentre || user.password_hash != expected {
-            return Ok(None);
-        }
-        Ok(Principal::from_record(&user))
-    }
 }

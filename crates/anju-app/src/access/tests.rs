@@ -443,13 +443,13 @@ async fn partner_tokens_and_weak_passwords() {
     let token = token.expect("a token is issued");
     let principal = app
         .access()
-        .resolve_api_token(&format!("partner-sh.{token}"))
+        .resolve_api_token(&format!("partner-sh.{token}"), today())
         .await
         .expect("resolve");
-    assert_eq!(principal.map(|p| p.role), Some(Role::PartnerCentre));
+    assert_eq!(principal.map(|(p, _)| p.role), Some(Role::PartnerCentre));
     assert!(
         app.access()
-            .resolve_api_token("partner-sh.wrong")
+            .resolve_api_token("partner-sh.wrong", today())
             .await
             .expect("resolve")
             .is_none()
@@ -472,4 +472,129 @@ async fn partner_tokens_and_weak_passwords() {
         )
         .await;
     assert_eq!(weak.expect_err("weak").code(), Some("PASSWORD_WEAK"));
+}
+
+/// A manager issues a partner a token for one scope, rotates it with a
+/// week's grace (both work during it, only the successor after) and revokes
+/// the successor; nobody else may; each step is audited.
+#[tokio::test]
+async fn partner_tokens_are_issued_rotated_and_revoked_by_a_manager() {
+    use anju_domain::access::TokenScope;
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let partner = NewAccount {
+        login: "yjs-platform".into(),
+        display_name: "苏州“一件事”平台".into(),
+        role: Role::PartnerCentre,
+        password: String::new(),
+        member_id: None,
+        employer_id: None,
+        mobile: None,
+        email: None,
+        totp_secret: None,
+    };
+    app.access()
+        .create_account(partner, today())
+        .await
+        .expect("partner");
+    let manager = web(Some(account(&app, "manager01", Role::Manager).await));
+    let clerk = web(Some(account(&app, "clerk01", Role::Clerk).await));
+    let day = |n| today().add_days(n).expect("day");
+    let access = app.access();
+    let refused = access
+        .issue_partner_token(
+            &clerk,
+            "yjs-platform",
+            &[TokenScope::Yjs],
+            day(365),
+            today(),
+        )
+        .await
+        .expect_err("a clerk may not");
+    assert_eq!(refused.code(), Some("ROLE_FORBIDDEN"));
+    let nobody = access
+        .issue_partner_token(&manager, "nobody", &[TokenScope::Yjs], day(365), today())
+        .await
+        .expect_err("no such partner");
+    assert_eq!(nobody.code(), Some("PARTNER_NOT_FOUND"));
+    let (first, bearer) = access
+        .issue_partner_token(
+            &manager,
+            "yjs-platform",
+            &[TokenScope::Yjs],
+            day(365),
+            today(),
+        )
+        .await
+        .expect("issued");
+    assert!(bearer.starts_with("yjs-platform."));
+    let resolved = access
+        .resolve_api_token(&bearer, today())
+        .await
+        .expect("resolve");
+    assert_eq!(
+        resolved.map(|(_, scopes)| scopes),
+        Some(vec![TokenScope::Yjs])
+    );
+
+    let (second, successor) = access
+        .rotate_partner_token(&manager, first.token_id, 7, day(730), today())
+        .await
+        .expect("rotated");
+    assert_eq!(second.scopes, [TokenScope::Yjs], "the same scopes");
+    for (on, old_works) in [(day(6), true), (day(7), false)] {
+        let old = access.resolve_api_token(&bearer, on).await.expect("old");
+        assert_eq!(old.is_some(), old_works, "day {on}");
+        let new = access.resolve_api_token(&successor, on).await.expect("new");
+        assert!(new.is_some(), "day {on}");
+    }
+    let again = access
+        .rotate_partner_token(&manager, first.token_id, 7, day(730), today())
+        .await
+        .expect_err("rotated already");
+    assert_eq!(again.code(), Some("TOKEN_ALREADY_REVOKED"));
+
+    let revoked = access
+        .revoke_partner_token(&manager, second.token_id, "合作终止", today())
+        .await
+        .expect("revoked");
+    assert_eq!(revoked.revoked_on, Some(today()));
+    let gone = access
+        .resolve_api_token(&successor, today())
+        .await
+        .expect("resolve");
+    assert!(gone.is_none(), "revoked today, refused today");
+    let listed = access.partner_tokens(today()).await.expect("list");
+    let mine: Vec<(i64, bool)> = listed
+        .iter()
+        .filter(|t| t.partner_login == "yjs-platform")
+        .map(|t| (t.token.token_id, t.active))
+        .collect();
+    assert!(mine.contains(&(second.token_id, false)) && mine.contains(&(first.token_id, true)));
+
+    let trail = app
+        .access()
+        .search_audit(&AuditQuery {
+            limit: 100,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("audit");
+    let actions: Vec<(&str, &str)> = trail
+        .iter()
+        .rev()
+        .filter(|a| a.action.starts_with("partner_token."))
+        .map(|a| (a.action.as_str(), a.result.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("partner_token.issue", "ROLE_FORBIDDEN"),
+            ("partner_token.issue", "PARTNER_NOT_FOUND"),
+            ("partner_token.issue", "ok"),
+            ("partner_token.rotate", "ok"),
+            ("partner_token.rotate", "TOKEN_ALREADY_REVOKED"),
+            ("partner_token.revoke", "ok"),
+        ]
+    );
 }

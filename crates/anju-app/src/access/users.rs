@@ -1,6 +1,6 @@
 //! Creating accounts (demo seeding and, later, registration and staff admin).
 
-use super::secrets::{random_token, sha256_hex};
+use super::secrets::random_token;
 use crate::Access;
 use crate::{App, AppError, AppResult};
 use anju_domain::access::{Role, base32_encode, check_password_strength};
@@ -58,15 +58,12 @@ impl Access<'_> {
         if let Some(email) = &account.email {
             check_email(email)?;
         }
-        let (password_hash, token) = if account.role == Role::PartnerCentre {
-            let token = random_token();
-            (
-                format!("sha256${}", sha256_hex(token.as_bytes())),
-                Some(token),
-            )
+        // A partner system signs in with a token (`api_token`), never a password.
+        let password_hash = if account.role == Role::PartnerCentre {
+            "!token-only".to_string()
         } else {
             check_password_strength(&account.password, rules)?;
-            (hash_password(&account.password)?, None)
+            hash_password(&account.password)?
         };
         let totp_secret = account.role.is_staff().then(|| {
             let secret = account
@@ -93,7 +90,17 @@ impl Access<'_> {
             created_at_us: anju_store::now_micros(),
         };
         self.access_port().create_user(&user).await?;
-        Ok((user, token))
+        if user.role == Role::PartnerCentre {
+            // The partner's first token: every scope, for the longest term.
+            // Staff narrow, rotate or revoke it on the partner-token page.
+            let expires_on = today.add_days(anju_domain::access::MAX_TOKEN_DAYS)?;
+            let scopes = <anju_domain::access::TokenScope as anju_domain::Coded>::ALL;
+            let (_, secret) = self
+                .store_token(&user, scopes, expires_on, "account", today)
+                .await?;
+            return Ok((user, Some(secret)));
+        }
+        Ok((user, None))
     }
 }
 

@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 
 pub mod batch;
 mod casework;
+mod export;
 mod flexible;
 mod payment;
 mod reads;

@@ -8,6 +8,7 @@
 
 mod deposits;
 mod distribution;
+mod export;
 mod kpi;
 mod liquidity;
 mod report;

@@ -12,6 +12,7 @@
 //! settling after a closing credit, pays nothing more.
 
 mod adjust;
+mod export;
 mod notice;
 mod settle;
 mod statement;

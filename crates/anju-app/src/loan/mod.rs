@@ -7,6 +7,7 @@
 
 mod consent;
 mod debit;
+mod export;
 mod facts;
 mod project;
 mod remote;

@@ -5,12 +5,17 @@
 mod codes;
 pub mod duties;
 mod maker_checker;
+mod partner_token;
 mod role;
 mod signin;
 mod totp;
 
 pub use codes::*;
 pub use maker_checker::check_decider;
+pub use partner_token::{
+    MAX_GRACE_DAYS, MAX_TOKEN_DAYS, TokenScope, check_token_terms, parse_token_scopes,
+    rotation_stop, token_active, token_scopes_text,
+};
 pub use signin::{
     LoginState, SecurityRules, SignupFields, check_password_strength, check_signup_fields,
 };

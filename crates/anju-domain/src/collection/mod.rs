@@ -24,6 +24,6 @@ pub use enforcement::{StepFact, check_deadline, check_next_step, next_steps, pro
 pub use reconcile::{Collected, Reconciliation, parse_reconciliation_file, reconcile};
 pub use registry::{EmployerProfile, EmployerRegistration, MemberEnrolment, parse_wage};
 pub use roster_file::{
-    BaseFile, BaseRow, MAX_ROSTER_ROWS, RosterFile, RosterRow, RowError, parse_base_file,
-    parse_roster_csv, parse_roster_file, parse_roster_xlsx,
+    BaseFile, BaseRow, MAX_ROSTER_ROWS, RosterFile, RosterRow, RowError, parse_back_pay_file,
+    parse_base_file, parse_roster_csv, parse_roster_file, parse_roster_xlsx,
 };

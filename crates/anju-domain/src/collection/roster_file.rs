@@ -90,12 +90,24 @@ pub struct BaseFile {
 /// Parses a yearly base filing (年度基数调整) file, CSV or Excel, with the
 /// columns 身份证号 and 月平均工资 (other columns, such as 姓名, are ignored).
 pub fn parse_base_file(bytes: &[u8]) -> DomainResult<BaseFile> {
+    parse_person_wage_file(bytes, COLUMN_AVERAGE_WAGE)
+}
+
+/// Parses a 补缴 file for one month, CSV or Excel, with the columns 身份证号
+/// and 月工资 (that month's wage, the base owed on; other columns ignored).
+pub fn parse_back_pay_file(bytes: &[u8]) -> DomainResult<BaseFile> {
+    parse_person_wage_file(bytes, COLUMN_WAGE)
+}
+
+/// A file of one wage per person: every row checked, every problem named by
+/// row and column, a person twice refused on the second row.
+fn parse_person_wage_file(bytes: &[u8], wage_column: &str) -> DomainResult<BaseFile> {
     let table = read_table(bytes)?;
     let position = |name: &str| table.headers.iter().position(|h| h.trim() == name);
-    let (Some(id_at), Some(wage_at)) = (position(COLUMN_ID), position(COLUMN_AVERAGE_WAGE)) else {
+    let (Some(id_at), Some(wage_at)) = (position(COLUMN_ID), position(wage_column)) else {
         return Err(DomainError::new(
             "FILE_COLUMN_MISSING",
-            "表头须包含：身份证号,月平均工资",
+            format!("表头须包含：身份证号,{wage_column}"),
         ));
     };
     let mut file = BaseFile::default();
@@ -119,7 +131,7 @@ pub fn parse_base_file(bytes: &[u8]) -> DomainResult<BaseFile> {
             .map_err(|e| push(COLUMN_ID, e))
             .ok();
         let wage = parse_wage(cell(wage_at))
-            .map_err(|e| push(COLUMN_AVERAGE_WAGE, e))
+            .map_err(|e| push(wage_column, e))
             .ok();
         if let Some(id) = &id
             && let Some(first) = seen.insert(id.as_str().to_string(), row)
@@ -579,6 +591,53 @@ mod tests {
                 .collect::<Vec<_>>(),
             [(4, "ID_CHECKSUM")],
             "header on row 3, the person on row 4"
+        );
+    }
+
+    /// The same cells as a CSV file and as a workbook (all text cells).
+    fn both_formats(rows: &[&[&str]]) -> (Vec<u8>, Vec<u8>) {
+        let csv: String = rows.iter().map(|r| format!("{}\n", r.join(","))).collect();
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (row, cells) in (0u32..).zip(rows) {
+            for (col, cell) in (0u16..).zip(cells.iter()) {
+                sheet.write_string(row, col, *cell).expect("write");
+            }
+        }
+        (csv.into_bytes(), book.save_to_buffer().expect("xlsx"))
+    }
+
+    #[test]
+    fn base_and_back_pay_files_give_the_same_errors_as_csv_and_as_xlsx() {
+        let rows: &[&[&str]] = &[
+            &["姓名", "身份证号", "月工资"],
+            &["甲", "320502199001020018", "9100.00"],
+            &["乙", "320502199001020019", "9200"],
+            &["丙", "320502199001020018", "9300"],
+            &["丁", "11010519491231002X", "九千"],
+        ];
+        let (csv, xlsx) = both_formats(rows);
+        let from_csv = parse_back_pay_file(&csv).expect("csv");
+        let from_xlsx = parse_back_pay_file(&xlsx).expect("xlsx");
+        assert_eq!(from_csv, from_xlsx, "one file, two formats, one answer");
+        let found: Vec<(usize, &str, &str)> = from_csv
+            .errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str(), e.code))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (3, "身份证号", "ID_CHECKSUM"),
+                (4, "身份证号", "MEMBER_DUPLICATE"),
+                (5, "月工资", "AMOUNT_FORMAT"),
+            ]
+        );
+        assert_eq!(from_csv.valid[0].wage, crate::Fen::new(9_100_00));
+        // A back-payment file is not a base file: its wage column differs.
+        assert_eq!(
+            parse_base_file(&xlsx).map_err(|e| e.code()),
+            Err("FILE_COLUMN_MISSING")
         );
     }
 

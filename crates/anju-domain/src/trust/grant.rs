@@ -18,21 +18,12 @@ pub const MAX_GRANT_DAYS: i32 = 365;
 
 /// The scopes as stored: codes joined by commas, in declaration order.
 pub fn scopes_text(scopes: &[GrantScope]) -> String {
-    use crate::codes::Coded as _;
-    GrantScope::ALL
-        .iter()
-        .filter(|s| scopes.contains(s))
-        .map(|s| s.code())
-        .collect::<Vec<_>>()
-        .join(",")
+    crate::codes::codes_text(scopes)
 }
 
 /// The scopes a stored text names.
 pub fn parse_scopes(text: &str) -> DomainResult<Vec<GrantScope>> {
-    text.split(',')
-        .filter(|s| !s.is_empty())
-        .map(GrantScope::parse)
-        .collect()
+    crate::codes::parse_codes(text, GrantScope::parse)
 }
 
 /// Checks what a member asks to grant: at least one scope, a purpose of

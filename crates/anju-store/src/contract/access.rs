@@ -344,3 +344,87 @@ pub fn messages_reach_inbox_and_outbox(store: Arc<dyn Store>) -> BoxFuture<()> {
         assert!(store.inbox(2, 10).await.expect("inbox").is_empty());
     })
 }
+
+/// Partner tokens: stored with their scopes and dates, found by hash and by
+/// id, listed newest first; a stop can only come sooner (a later or equal
+/// one is refused and changes nothing); a hash used twice is refused.
+pub fn partner_tokens(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        use crate::{ApiTokenRecord, TokenRevocation};
+        use anju_domain::access::TokenScope;
+        let day = |text: &str| anju_domain::Date::parse(text).expect("date");
+        let token = |id: i64, hash: &str| ApiTokenRecord {
+            token_id: id,
+            user_id: 7,
+            token_hash: hash.to_string(),
+            scopes: vec![TokenScope::Yjs, TokenScope::Grants],
+            issued_by: "manager01".to_string(),
+            issued_on: day("2026-12-07"),
+            expires_on: day("2027-12-07"),
+            revoked_on: None,
+            revoked_by: None,
+            revoke_reason: None,
+        };
+        let first = token(10, &"a".repeat(64));
+        let second = ApiTokenRecord {
+            scopes: vec![TokenScope::Grants],
+            ..token(11, &"b".repeat(64))
+        };
+        store.insert_api_token(&first).await.expect("insert");
+        store.insert_api_token(&second).await.expect("insert");
+        let same_hash = token(12, &"a".repeat(64));
+        let refused = store
+            .insert_api_token(&same_hash)
+            .await
+            .expect_err("same hash");
+        assert_eq!(refused.code(), Some("TOKEN_EXISTS"));
+        let found = store
+            .api_token_by_hash(&"b".repeat(64))
+            .await
+            .expect("read");
+        assert_eq!(found, Some(second.clone()));
+        assert_eq!(
+            store.api_token(10).await.expect("read"),
+            Some(first.clone())
+        );
+        assert_eq!(store.api_token(99).await.expect("read"), None);
+        let stop = TokenRevocation {
+            token_id: 10,
+            revoked_on: day("2026-12-14"),
+            revoked_by: "manager01".to_string(),
+            reason: "轮换".to_string(),
+        };
+        store.revoke_api_token(&stop).await.expect("revoke");
+        let later = TokenRevocation {
+            revoked_on: day("2026-12-20"),
+            ..stop.clone()
+        };
+        let refused = store.revoke_api_token(&later).await.expect_err("later");
+        assert_eq!(refused.code(), Some("TOKEN_ALREADY_REVOKED"));
+        let same = store
+            .revoke_api_token(&stop)
+            .await
+            .expect_err("the same day");
+        assert_eq!(same.code(), Some("TOKEN_ALREADY_REVOKED"));
+        // Brought forward: a token in its grace stopped at once.
+        let sooner = TokenRevocation {
+            revoked_on: day("2026-12-08"),
+            reason: "泄露".to_string(),
+            ..stop.clone()
+        };
+        store.revoke_api_token(&sooner).await.expect("sooner");
+        let listed = store.api_tokens(10).await.expect("list");
+        let revoked = ApiTokenRecord {
+            revoked_on: Some(day("2026-12-08")),
+            revoked_by: Some("manager01".to_string()),
+            revoke_reason: Some("泄露".to_string()),
+            ..first
+        };
+        assert_eq!(
+            listed,
+            vec![second, revoked],
+            "newest first, the earliest stop kept"
+        );
+        assert_eq!(store.api_tokens(1).await.expect("list").len(), 1);
+    })
+}

@@ -99,6 +99,7 @@ macro_rules! contract_tests {
             large_bulk_equals_one_by_one,
             baseline_writes_twin_tables_only,
             users_and_login_state,
+            partner_tokens,
             sessions_live_and_end,
             audit_trail_search_and_channels,
             tasks_are_decided_once,

@@ -66,6 +66,7 @@ struct EmployerPage {
     bills: Vec<BillRow>,
     roster: Vec<RosterRow>,
     import_errors: Vec<RowError>,
+    backpay_errors: Vec<RowError>,
     channels: Vec<(&'static str, &'static str)>,
     cases: super::employer_cases::CasePanel,
 }
@@ -98,6 +99,8 @@ pub(super) struct Shown {
     pub(super) add_member: AddMemberForm,
     /// The 补缴 form as typed, when it was refused.
     pub(super) back_payment: BackPayForm,
+    /// Rows of a 补缴 file that were not billed.
+    pub(super) backpay_errors: Vec<RowError>,
 }
 
 impl Shown {
@@ -202,6 +205,7 @@ pub(super) async fn employer_page_with(
             })
             .collect(),
         import_errors: shown.import_errors,
+        backpay_errors: shown.backpay_errors,
         channels: app
             .payment_adapters()
             .iter()
@@ -358,35 +362,38 @@ pub async fn pay_bill(
     outcome(&state, &session, result).await
 }
 
-/// Reads the upload's fields: the CSRF token, the "take valid rows" box, the file.
-pub(super) async fn read_upload(
-    mut multipart: Multipart,
-) -> Result<(String, bool, Vec<u8>), String> {
-    let (mut csrf, mut take_valid, mut file) = (String::new(), false, Vec::new());
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| "上传内容无法读取".to_string())?
-    {
-        match field.name() {
-            Some("_csrf") => {
-                csrf = field
-                    .text()
-                    .await
-                    .map_err(|_| "上传内容无法读取".to_string())?
-            }
-            Some("take_valid") => take_valid = true,
+/// An employer page's file upload: the "take valid rows" box, the file and
+/// the form's other text fields (a 补缴 file's month and reason).
+#[derive(Default)]
+pub(super) struct Upload {
+    pub(super) take_valid: bool,
+    pub(super) file: Vec<u8>,
+    pub(super) fields: std::collections::BTreeMap<String, String>,
+}
+
+/// Reads the upload's fields: the CSRF token and the upload.
+pub(super) async fn read_upload(mut multipart: Multipart) -> Result<(String, Upload), String> {
+    let unreadable = || "上传内容无法读取".to_string();
+    let (mut csrf, mut upload) = (String::new(), Upload::default());
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        match field.name().map(str::to_string).as_deref() {
+            Some("_csrf") => csrf = field.text().await.map_err(|_| unreadable())?,
+            Some("take_valid") => upload.take_valid = true,
             Some("file") => {
-                file = field
+                upload.file = field
                     .bytes()
                     .await
                     .map_err(|_| "文件无法读取（不超过2MB）".to_string())?
                     .to_vec()
             }
-            _ => {}
+            Some(name) => {
+                let value = field.text().await.map_err(|_| unreadable())?;
+                upload.fields.insert(name.to_string(), value);
+            }
+            None => {}
         }
     }
-    Ok((csrf, take_valid, file))
+    Ok((csrf, upload))
 }
 
 /// An employer page's file upload, read and checked: its "take valid rows"
@@ -397,7 +404,7 @@ pub(super) async fn checked_upload(
     session: &Session,
     expected: Option<Extension<MultipartCsrf>>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<(bool, Vec<u8>), Response> {
+) -> Result<Upload, Response> {
     let (Some(Extension(expected)), Ok(multipart)) = (expected, multipart) else {
         let mut page = employer_page(
             state,
@@ -409,8 +416,8 @@ pub(super) async fn checked_upload(
         page = crate::pages::with_status(page, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         return Err(page);
     };
-    let (csrf, take_valid, file) = match read_upload(multipart).await {
-        Ok(fields) => fields,
+    let (csrf, upload) = match read_upload(multipart).await {
+        Ok(read) => read,
         Err(message) => return Err(employer_page(state, session, None, Some(message)).await),
     };
     if !expected.matches(&csrf) {
@@ -421,7 +428,7 @@ pub(super) async fn checked_upload(
             "页面已过期或请求无效，请刷新页面后重试",
         ));
     }
-    Ok((take_valid, file))
+    Ok(upload)
 }
 
 pub async fn import_members(
@@ -431,7 +438,9 @@ pub async fn import_members(
     expected: Option<Extension<MultipartCsrf>>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    let (take_valid, file) = match checked_upload(&state, &session, expected, multipart).await {
+    let Upload {
+        take_valid, file, ..
+    } = match checked_upload(&state, &session, expected, multipart).await {
         Ok(upload) => upload,
         Err(page) => return page,
     };

@@ -189,7 +189,7 @@ fn employer_of(session: &Session) -> i64 {
     session.principal.employer_id.unwrap_or(0)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 pub struct BackPayForm {
     pub period: String,
     pub member_id: i64,
@@ -199,7 +199,7 @@ pub struct BackPayForm {
 
 impl BackPayForm {
     /// The month, the wage and the reason, every field checked.
-    fn checked(&self) -> Result<(Period, Fen, String), FieldErrors> {
+    pub(crate) fn checked(&self) -> Result<(Period, Fen, String), FieldErrors> {
         let mut errors = FieldErrors::default();
         let period = errors.take("bp-period", Period::parse(self.period.trim()));
         let wage = errors.take("bp-wage", parse_wage(&self.wage));
@@ -325,7 +325,7 @@ pub async fn file_bases(
     outcome(&state, &session, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ReliefForm {
     kind: String,
     from: String,
@@ -348,6 +348,25 @@ fn form_rates(employer: &str, member: &str) -> AppResult<Option<ContributionRate
     }))
 }
 
+impl ReliefForm {
+    /// The application as typed: rates only for a 降比例.
+    pub(crate) fn application(self) -> AppResult<ReliefApplication> {
+        let kind = ReliefKind::parse(&self.kind)?;
+        let rates = match kind {
+            ReliefKind::Deferral => None,
+            ReliefKind::RateReduction => form_rates(&self.employer_rate, &self.member_rate)?,
+        };
+        Ok(ReliefApplication {
+            kind,
+            from: Period::parse(self.from.trim())?,
+            to: Period::parse(self.to.trim())?,
+            rates,
+            reason: self.reason,
+            consent: self.consent,
+        })
+    }
+}
+
 /// 缓缴 / 降比例 application; a reviewer at the centre decides.
 pub async fn apply_relief(
     State(state): State<WebState>,
@@ -356,19 +375,8 @@ pub async fn apply_relief(
     Form(form): Form<ReliefForm>,
 ) -> Response {
     let result: Result<String, AppError> = async {
-        let kind = ReliefKind::parse(&form.kind)?;
-        let rates = match kind {
-            ReliefKind::Deferral => None,
-            ReliefKind::RateReduction => form_rates(&form.employer_rate, &form.member_rate)?,
-        };
-        let application = ReliefApplication {
-            kind,
-            from: Period::parse(form.from.trim())?,
-            to: Period::parse(form.to.trim())?,
-            rates,
-            reason: form.reason,
-            consent: form.consent,
-        };
+        let application = form.application()?;
+        let kind = application.kind;
         state
             .app
             .collection()
@@ -388,6 +396,74 @@ pub async fn apply_relief(
     outcome(&state, &session, result).await
 }
 
+/// 补缴 by file: one month's people and wages (身份证号, 月工资), with the
+/// month and the reason typed on the form.
+pub async fn import_back_payments(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    expected: Option<Extension<MultipartCsrf>>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let upload = match super::employer::checked_upload(&state, &session, expected, multipart).await
+    {
+        Ok(upload) => upload,
+        Err(page) => return page,
+    };
+    let field = |name: &str| upload.fields.get(name).map_or("", String::as_str).trim();
+    let result = async {
+        let period = Period::parse(field("period"))?;
+        let actor = session.actor(&context);
+        let (employer_id, today) = (employer_of(&session), state.today());
+        let (reason, take_valid) = (field("reason"), upload.take_valid);
+        state
+            .app
+            .collection()
+            .back_payment_from_file(
+                &actor,
+                employer_id,
+                period,
+                reason,
+                &upload.file,
+                take_valid,
+                today,
+            )
+            .await
+    }
+    .await;
+    match result {
+        Ok((Some(bill), errors)) => {
+            let notice = format!(
+                "已生成 {} 补缴清册（{} 人），应缴 {}；{} 行未补缴。请在清册列表中缴款。",
+                bill.period,
+                bill.line_count,
+                bill.total_fen,
+                errors.len()
+            );
+            let shown = Shown {
+                said: Said::notice(notice),
+                backpay_errors: errors,
+                ..Shown::default()
+            };
+            employer_page_with(&state, &session, shown).await
+        }
+        Ok((None, errors)) => {
+            let message = format!(
+                "文件有 {} 处问题，未生成补缴清册。请修改后重新上传，或勾选“仅补缴无误的行”。",
+                errors.len()
+            );
+            let shown = Shown {
+                said: Said::error(message),
+                backpay_errors: errors,
+                ..Shown::default()
+            };
+            let page = employer_page_with(&state, &session, shown).await;
+            crate::pages::with_status(page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => outcome(&state, &session, Err(e)).await,
+    }
+}
+
 /// 年度基数调整 by file (for employers with more staff than the form lists).
 pub async fn import_bases(
     State(state): State<WebState>,
@@ -397,7 +473,7 @@ pub async fn import_bases(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let file = match super::employer::checked_upload(&state, &session, expected, multipart).await {
-        Ok((_, file)) => file,
+        Ok(upload) => upload.file,
         Err(page) => return page,
     };
     let actor = session.actor(&context);
@@ -542,12 +618,28 @@ pub async fn bill_detail(
     super::render(app, Some(&session), page.render())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct TermsForm {
     #[serde(default)]
     pay_day: String,
     employer_rate: String,
     member_rate: String,
+}
+
+impl TermsForm {
+    /// The pay day (none: before the month's end) and the two rates.
+    pub(crate) fn terms(&self) -> AppResult<(Option<u32>, ContributionRates)> {
+        let pay_day = match self.pay_day.trim() {
+            "" => None,
+            text => Some(
+                text.parse::<u32>()
+                    .map_err(|_| DomainError::new("PAY_DAY_INVALID", "发薪日应为每月1日至28日"))?,
+            ),
+        };
+        let rates = form_rates(&self.employer_rate, &self.member_rate)?
+            .ok_or_else(|| DomainError::new("RATE_MISSING", "请填写单位和个人缴存比例"))?;
+        Ok((pay_day, rates))
+    }
 }
 
 /// The agent confirms or changes the pay day and rates (“一件事” accounts
@@ -559,15 +651,7 @@ pub async fn confirm_terms(
     Form(form): Form<TermsForm>,
 ) -> Response {
     let result: Result<String, AppError> = async {
-        let pay_day = match form.pay_day.trim() {
-            "" => None,
-            text => Some(
-                text.parse::<u32>()
-                    .map_err(|_| DomainError::new("PAY_DAY_INVALID", "发薪日应为每月1日至28日"))?,
-            ),
-        };
-        let rates = form_rates(&form.employer_rate, &form.member_rate)?
-            .ok_or_else(|| DomainError::new("RATE_MISSING", "请填写单位和个人缴存比例"))?;
+        let (pay_day, rates) = form.terms()?;
         state
             .app
             .collection()

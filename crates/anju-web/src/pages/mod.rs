@@ -4,12 +4,13 @@
 
 pub mod certificates;
 mod employer;
-mod employer_cases;
+pub(crate) mod employer_cases;
 pub(crate) mod fields;
 mod flexible;
 pub mod grants;
-mod loan;
+pub(crate) mod loan;
 mod loan_calculator;
+pub mod partners;
 mod people;
 mod public;
 mod quality;
@@ -27,7 +28,7 @@ pub use employer::{
 };
 pub use employer_cases::{
     apply_relief, back_payment, bill_detail as employer_bill_detail, confirm_terms, file_bases,
-    import_bases,
+    import_back_payments, import_bases,
 };
 pub use flexible::{
     deposit as flexible_deposit, signup_form as flexible_signup_form,
@@ -186,6 +187,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ),
     ("/audit", "审计日志", duties::MANAGERS),
     ("/staff/log", "可信日志", duties::AUDIT),
+    ("/staff/partners", "合作方令牌", duties::AUDIT),
 ];
 
 /// Navigation by role: each person sees only where they may go.

@@ -680,7 +680,7 @@ async fn uploaded(
             "请通过页面上的表单上传文件",
         ));
     };
-    let (csrf, _, file) = super::employer::read_upload(multipart)
+    let (csrf, upload) = super::employer::read_upload(multipart)
         .await
         .map_err(|message| refused(StatusCode::BAD_REQUEST, &message))?;
     if !expected.matches(&csrf) {
@@ -689,7 +689,7 @@ async fn uploaded(
             "页面已过期或请求无效，请刷新页面后重试",
         ));
     }
-    Ok(file)
+    Ok(upload.file)
 }
 
 pub async fn staff_call_complaint(

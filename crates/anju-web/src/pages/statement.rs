@@ -5,8 +5,10 @@
 
 use super::{Layout, failure, no_member_account, render};
 use crate::auth::Session;
+use crate::context::RequestContext;
 use crate::pdf::{Column, TableDoc};
 use crate::state::WebState;
+use anju_app::export::Format;
 use anju_app::interest::StatementRange;
 use anju_domain::interest::{yuan_days, yuan_days_text};
 use anju_domain::ledger::MemberId;
@@ -17,7 +19,6 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use std::fmt::Write as _;
 
 pub struct LineRow {
     pub label: String,
@@ -182,56 +183,17 @@ fn product_yuan_days(product: Option<i128>) -> String {
     product.map(yuan_days).unwrap_or_default()
 }
 
-/// 账户明细 as CSV (UTF-8 with a byte-order mark, so spreadsheet programs
-/// read the Chinese heads), amounts in yuan.
+/// 账户明细 as CSV: the statement export (`crate::exports`) in CSV,
+/// audited like every export.
 pub async fn member_statement_csv(
     State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
     Extension(session): Extension<Session>,
     Query(query): Query<RangeQuery>,
 ) -> Response {
-    let range = match range_of(&state, &session, &query).await {
-        Ok(range) => range,
-        Err(page) => return page,
-    };
-    let mut csv = String::from(
-        "\u{feff}起息日,业务类型,摘要,发生额（元）,余额（元）,计息天数,积数（元·天）\r\n",
-    );
-    let _ = write!(
-        csv,
-        "{},期初余额,,,{},,\r\n",
-        range.from,
-        range.opening.to_yuan_string()
-    );
-    for l in &range.lines {
-        let _ = write!(
-            csv,
-            "{},{},{},{},{},{},{}\r\n",
-            l.value_date,
-            l.business_name,
-            csv_field(&l.memo),
-            l.amount.to_yuan_string(),
-            l.balance.to_yuan_string(),
-            l.days.map(|d| d.to_string()).unwrap_or_default(),
-            product_yuan_days(l.product_fen_days)
-        );
-    }
-    let name = format!("statement-{}-{}.csv", range.from, range.to);
-    download("text/csv; charset=utf-8", name, csv.into_bytes())
-}
-
-/// A field as CSV: quoted when it holds a comma, quote or line break; a
-/// leading formula character is neutralised so a spreadsheet shows text.
-fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
+    let range = (query.from.as_str(), query.to.as_str());
+    let result = crate::exports::statement(&state, &context, &session, range, Format::Csv).await;
+    crate::exports::page_answer(&state, &session, result)
 }
 
 const PDF_COLUMNS: &[Column] = &[

@@ -131,6 +131,19 @@ impl Web {
         body: &str,
         extra: &[(&str, &str)],
     ) -> Reply {
+        self.send_bytes(method, path, client, body.as_bytes().to_vec(), extra)
+            .await
+    }
+
+    /// As `send`, with a body of any bytes (an uploaded workbook).
+    pub async fn send_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        client: &Client,
+        body: Vec<u8>,
+        extra: &[(&str, &str)],
+    ) -> Reply {
         let mut request = Request::builder()
             .method(method)
             .uri(path)
@@ -158,7 +171,7 @@ impl Web {
         let response = self
             .router
             .clone()
-            .oneshot(request.body(Body::from(body.to_string())).expect("request"))
+            .oneshot(request.body(Body::from(body)).expect("request"))
             .await
             .expect("response");
         let status = response.status();

@@ -46,6 +46,59 @@ pub async fn open_app(dir: &tempfile::TempDir, today: Date) -> App {
         .with_clock(Arc::new(FixedClock(today)))
 }
 
+/// The app on each backend available, on `today`: SQLite always,
+/// PostgreSQL (a schema of its own) when `ANJU_TEST_PG_URL` is set — with
+/// `CI=true` a missing URL fails rather than skips. Each comes with its
+/// backend's name, the directory to keep and the schema to drop.
+#[allow(dead_code)]
+pub async fn on_each_backend(today: Date) -> Vec<Backend> {
+    let dir = tempfile::tempdir().expect("dir");
+    let sqlite = open_app(&dir, today).await;
+    let mut backends = vec![Backend {
+        name: "sqlite",
+        app: sqlite,
+        dir,
+        scratch: None,
+    }];
+    let url = match std::env::var("ANJU_TEST_PG_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but ANJU_TEST_PG_URL is not set")
+        }
+        _ => return backends,
+    };
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let schema = format!("web_{}_{n}", std::process::id());
+    let policy = load_policy(None).expect("policy");
+    let (app, scratch) = App::open_postgres_scratch(&url, "320500000000000", &schema, policy)
+        .await
+        .expect("postgres");
+    backends.push(Backend {
+        name: "postgres",
+        app: app.with_clock(Arc::new(FixedClock(today))),
+        dir: tempfile::tempdir().expect("dir"),
+        scratch: Some(scratch),
+    });
+    backends
+}
+
+#[allow(dead_code)]
+pub struct Backend {
+    pub name: &'static str,
+    pub app: App,
+    pub dir: tempfile::TempDir,
+    pub scratch: Option<anju_app::PgScratch>,
+}
+
+/// Drops a PostgreSQL backend's schema once its test is done.
+#[allow(dead_code)]
+pub async fn drop_scratch(scratch: Option<anju_app::PgScratch>) {
+    if let Some(scratch) = scratch {
+        scratch.drop_it().await.expect("drop schema");
+    }
+}
+
 /// The batch channel, which seeds what no page writes (members carried
 /// over from a previous system with their old opening date).
 #[allow(dead_code)]

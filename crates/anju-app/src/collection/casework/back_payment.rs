@@ -5,11 +5,12 @@ use super::{not_found, period_of, period_value, rates_pair};
 use crate::Collection;
 use crate::access::{Actor, checked_reason};
 use crate::collection::check_scope;
-use crate::{App, AppResult};
+use crate::{App, AppError, AppResult};
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::{
-    BackPayRequest, BillLine, ContributionRates, back_payment_lines, charged_per_member,
+    BackPayRequest, BillLine, ContributionRates, RowError, back_payment_lines, charged_per_member,
+    parse_back_pay_file,
 };
 use anju_domain::ledger::MemberId;
 use anju_domain::{Date, DomainError, Fen, Period};
@@ -51,29 +52,9 @@ impl App {
             }
         };
         let charged = self.charged_in_month(&monthly).await?;
-        let mut requests = requests.to_vec();
-        for r in &mut requests {
-            let m = self.collection_port().member(r.member.0).await?;
-            let Some(m) = m.filter(|m| m.employer_id == Some(employer_id)) else {
-                return Err(DomainError::new(
-                    "MEMBER_NOT_IN_EMPLOYER",
-                    format!("个人账户 {} 不属于本单位", r.member.0),
-                )
-                .into());
-            };
-            // The member's own rates, as the monthly bill charged them.
-            r.rates = rates_pair(m.employer_rate_ppm, m.member_rate_ppm)?;
-        }
+        let requests = self.with_member_rates(employer_id, requests).await?;
         let rules = &self.policy().contribution.at(period.first_day()?)?.value;
-        let rates = self
-            .collection()
-            .relief_for(employer_id, period)
-            .await?
-            .rates
-            .unwrap_or(ContributionRates {
-                employer: employer.employer_rate_ppm,
-                member: employer.member_rate_ppm,
-            });
+        let rates = self.month_rates(&employer, period).await?;
         let lines = back_payment_lines(&requests, &charged, rates, rules)?;
         let total = lines
             .iter()
@@ -94,6 +75,81 @@ impl App {
         let rows = crate::collection::batch::line_rows(&lines);
         self.collection_port().save_bill(&record, &rows).await?;
         Ok(record)
+    }
+
+    /// The requests with each member's own rates, as the monthly bill
+    /// charged them; a member not of the unit is refused.
+    async fn with_member_rates(
+        &self,
+        employer_id: i64,
+        requests: &[BackPayRequest],
+    ) -> AppResult<Vec<BackPayRequest>> {
+        let mut requests = requests.to_vec();
+        for r in &mut requests {
+            let m = self.collection_port().member(r.member.0).await?;
+            let Some(m) = m.filter(|m| m.employer_id == Some(employer_id)) else {
+                return Err(DomainError::new(
+                    "MEMBER_NOT_IN_EMPLOYER",
+                    format!("个人账户 {} 不属于本单位", r.member.0),
+                )
+                .into());
+            };
+            r.rates = rates_pair(m.employer_rate_ppm, m.member_rate_ppm)?;
+        }
+        Ok(requests)
+    }
+
+    /// The unit's rates for the month: a granted 降比例's, else its own.
+    async fn month_rates(
+        &self,
+        employer: &anju_store::EmployerRecord,
+        period: Period,
+    ) -> AppResult<ContributionRates> {
+        let relief = self
+            .collection()
+            .relief_for(employer.employer_id, period)
+            .await?;
+        Ok(relief.rates.unwrap_or(ContributionRates {
+            employer: employer.employer_rate_ppm,
+            member: employer.member_rate_ppm,
+        }))
+    }
+
+    /// Each request of a 补缴 file checked on its own against what the
+    /// month has charged: the refusal of each that would fail, by index.
+    async fn back_pay_refusals(
+        &self,
+        employer_id: i64,
+        period: Period,
+        requests: &[BackPayRequest],
+    ) -> AppResult<Vec<(usize, DomainError)>> {
+        let employer = self.employer_record(employer_id).await?;
+        let monthly = self
+            .case_port()
+            .monthly_bill(employer_id, period_value(period))
+            .await?;
+        // No paid monthly bill: the whole file is refused by the bill's rules.
+        let Some(monthly) = monthly.filter(|b| b.status == BillStatus::Paid) else {
+            return Ok(Vec::new());
+        };
+        let charged = self.charged_in_month(&monthly).await?;
+        let rules = &self.policy().contribution.at(period.first_day()?)?.value;
+        let rates = self.month_rates(&employer, period).await?;
+        let mut refusals = Vec::new();
+        for (index, request) in requests.iter().enumerate() {
+            let checked = match self
+                .with_member_rates(employer_id, std::slice::from_ref(request))
+                .await
+            {
+                Ok(one) => back_payment_lines(&one, &charged, rates, rules).map(|_| ()),
+                Err(AppError::Rejected(e)) => Err(e),
+                Err(e) => return Err(e),
+            };
+            if let Err(e) = checked {
+                refusals.push((index, e));
+            }
+        }
+        Ok(refusals)
     }
 
     /// What the month's bills have charged each member so far: the paid
@@ -165,6 +221,69 @@ impl Collection<'_> {
             result,
         )
         .await
+    }
+
+    /// 补缴 of one month from a CSV or Excel file (身份证号, 月工资): every
+    /// row checked and named by row and column; people not of this unit are
+    /// refused. A file with any problem makes no bill unless `take_valid_rows`
+    /// says to bill the rows that passed.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn back_payment_from_file(
+        self,
+        actor: &Actor,
+        employer_id: i64,
+        period: Period,
+        reason: &str,
+        bytes: &[u8],
+        take_valid_rows: bool,
+        today: Date,
+    ) -> AppResult<(Option<BillRecord>, Vec<RowError>)> {
+        check_scope(actor, employer_id)?;
+        let file = parse_back_pay_file(bytes)?;
+        let mut errors = file.errors;
+        // The unit's members now: one who has left is back-paid by the
+        // centre, not the unit (sealing ends the tie to the unit).
+        let staff = self.staff_by_id_card(employer_id).await?;
+        let mut rows = Vec::new();
+        for row in &file.valid {
+            match staff.get(row.id_card.as_str()) {
+                Some(member_id) => rows.push((
+                    row.row,
+                    BackPayRequest {
+                        member: MemberId(*member_id),
+                        wage: row.wage,
+                        rates: None,
+                    },
+                )),
+                None => errors.push(super::not_in_employer(row.row)),
+            }
+        }
+        let requests: Vec<BackPayRequest> = rows.iter().map(|(_, r)| *r).collect();
+        let refused = self
+            .back_pay_refusals(employer_id, period, &requests)
+            .await?;
+        for (index, e) in &refused {
+            errors.push(RowError {
+                row: rows[*index].0,
+                column: "月工资".to_string(),
+                code: e.code(),
+                message: e.message().to_string(),
+            });
+        }
+        let billable: Vec<BackPayRequest> = requests
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !refused.iter().any(|(r, _)| r == i))
+            .map(|(_, r)| r)
+            .collect();
+        errors.sort_by_key(|e| e.row);
+        if billable.is_empty() || (!errors.is_empty() && !take_valid_rows) {
+            return Ok((None, errors));
+        }
+        let bill = self
+            .create_back_payment(actor, employer_id, period, reason, &billable, today)
+            .await?;
+        Ok((Some(bill), errors))
     }
 
     /// Who a monthly bill adds and drops against last month's live bill:

@@ -110,13 +110,7 @@ impl Collection<'_> {
         check_scope(actor, employer_id)?;
         let file = parse_base_file(bytes)?;
         let mut errors = file.errors;
-        let staff: BTreeMap<String, i64> = self
-            .collection_port()
-            .active_members(employer_id)
-            .await?
-            .into_iter()
-            .map(|m| (m.id_card, m.member_id))
-            .collect();
+        let staff = self.staff_by_id_card(employer_id).await?;
         let mut bases = Vec::new();
         for row in &file.valid {
             match staff.get(row.id_card.as_str()) {
@@ -124,12 +118,7 @@ impl Collection<'_> {
                     member_id: *member_id,
                     wage_fen: row.wage,
                 }),
-                None => errors.push(RowError {
-                    row: row.row,
-                    column: "身份证号".to_string(),
-                    code: "MEMBER_NOT_IN_EMPLOYER",
-                    message: "不是本单位正常缴存的职工".to_string(),
-                }),
+                None => errors.push(super::not_in_employer(row.row)),
             }
         }
         if !errors.is_empty() {

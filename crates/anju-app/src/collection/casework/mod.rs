@@ -22,6 +22,30 @@ use crate::AppResult;
 use anju_domain::collection::ContributionRates;
 use anju_domain::{DomainError, Period, RatePpm};
 
+impl crate::Collection<'_> {
+    /// The unit's contributing members by 身份证号, as a file's rows name them.
+    async fn staff_by_id_card(
+        self,
+        employer_id: i64,
+    ) -> AppResult<std::collections::BTreeMap<String, i64>> {
+        let staff = self.collection_port().active_members(employer_id).await?;
+        Ok(staff
+            .into_iter()
+            .map(|m| (m.id_card, m.member_id))
+            .collect())
+    }
+}
+
+/// A file's row naming someone who does not contribute through the unit.
+fn not_in_employer(row: usize) -> anju_domain::collection::RowError {
+    anju_domain::collection::RowError {
+        row,
+        column: "身份证号".to_string(),
+        code: "MEMBER_NOT_IN_EMPLOYER",
+        message: "不是本单位正常缴存的职工".to_string(),
+    }
+}
+
 fn not_found(code: &'static str, what: String) -> crate::AppError {
     DomainError::new(code, what).into()
 }

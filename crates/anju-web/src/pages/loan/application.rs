@@ -21,7 +21,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 /// The application form's fields, from the 试算 query or the submission.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct LoanForm {
     #[serde(default)]
     pub co_borrower_id_card: String,

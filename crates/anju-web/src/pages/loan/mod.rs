@@ -13,7 +13,9 @@ pub use account::{
     AccountPage, CapRow, account_view, binding_name, caps_of, commercial_text, member_loan_account,
     member_loan_card, member_loan_certificate, member_loan_prepay, remote_text,
 };
-pub use application::{member_loan_apply, member_loan_check, member_loan_consent, member_loans};
+pub use application::{
+    LoanForm, member_loan_apply, member_loan_check, member_loan_consent, member_loans,
+};
 pub use remote_account::{remote_account_form, remote_account_submit};
 
 use anju_domain::{Date, DomainError, Fen, RatePpm};
