@@ -18,7 +18,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 
@@ -30,11 +29,16 @@ pub(crate) fn member_of(session: &Session) -> Result<i64, DomainError> {
         .ok_or_else(|| DomainError::new("MEMBER_NOT_FOUND", "登录账号未关联个人账户"))
 }
 /// An answer, or the error's problem body.
-pub(crate) fn answered(status: StatusCode, result: AppResult<serde_json::Value>) -> Response {
+pub(crate) fn answered<T: Serialize>(status: StatusCode, result: AppResult<T>) -> Response {
     match result {
         Ok(body) => (status, Json(body)).into_response(),
         Err(e) => WebError::from(e).into_response(),
     }
+}
+
+/// An error's problem body.
+pub(crate) fn problem(e: AppError) -> Response {
+    WebError::from(e).into_response()
 }
 
 /// A JSON body as a handler receives it: the value, or why it could not be read.
@@ -185,8 +189,9 @@ fn replay(stored: &IdempotencyRecord) -> Response {
     response
 }
 
-#[derive(Serialize)]
-struct Me {
+/// Who is signed in.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Me {
     user_id: i64,
     name: String,
     role: &'static str,
@@ -223,36 +228,84 @@ pub async fn member_balance(
         return refusal("MEMBER_NOT_FOUND", "登录账号未关联个人账户");
     };
     match state.app.ledger().member_balance(MemberId(member)).await {
-        Ok(b) => Json(json!({
-            "member_id": member,
-            "balance_fen": b.balance.get(),
-            "interest_year_end": b.year.last_day().map(|d| d.to_string()).unwrap_or_default(),
-            "year_opening_fen": b.year_opening.get(),
-            "product_fen_days": b.product_fen_days,
-        }))
+        Ok(b) => Json(BalanceView {
+            member_id: member,
+            balance_fen: b.balance.get(),
+            interest_year_end: b.year.last_day().map(|d| d.to_string()).unwrap_or_default(),
+            year_opening_fen: b.year_opening.get(),
+            product_fen_days: b.product_fen_days,
+        })
         .into_response(),
         Err(e) => WebError::from(e).into_response(),
     }
 }
 
-fn task_json(t: &TaskRecord) -> serde_json::Value {
-    json!({
-        "task_id": t.task_id,
-        "kind": t.kind.code(),
-        "target": t.target,
-        "summary": t.summary,
-        "status": t.status.code(),
-        "maker": t.maker_login,
-        "created_at_us": t.created_at_us,
-        "decider": t.decider_login,
-        "reason": t.reason,
-    })
+/// The member's balance, balance brought forward and balance-days.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct BalanceView {
+    member_id: i64,
+    balance_fen: i64,
+    interest_year_end: String,
+    year_opening_fen: i64,
+    product_fen_days: i64,
+}
+
+/// A maker-checker task.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct TaskView {
+    task_id: i64,
+    kind: &'static str,
+    target: String,
+    summary: String,
+    status: &'static str,
+    maker: String,
+    created_at_us: i64,
+    decider: Option<String>,
+    reason: Option<String>,
+}
+
+fn task_json(t: &TaskRecord) -> TaskView {
+    TaskView {
+        task_id: t.task_id,
+        kind: t.kind.code(),
+        target: t.target.clone(),
+        summary: t.summary.clone(),
+        status: t.status.code(),
+        maker: t.maker_login.clone(),
+        created_at_us: t.created_at_us,
+        decider: t.decider_login.clone(),
+        reason: t.reason.clone(),
+    }
+}
+
+/// A list of items (tasks, audit rows).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Items<T> {
+    items: Vec<T>,
+}
+
+/// An audit row.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct AuditView {
+    audit_id: i64,
+    at_us: i64,
+    actor: String,
+    role: String,
+    channel: String,
+    action: String,
+    target: String,
+    result: String,
+    request_id: String,
+    client_addr: String,
+    payload_digest: String,
 }
 
 pub async fn pending_tasks(State(state): State<WebState>) -> Response {
     match state.app.access().pending_tasks(100).await {
-        Ok(tasks) => Json(json!({ "items": tasks.iter().map(task_json).collect::<Vec<_>>() }))
-            .into_response(),
+        Ok(tasks) => Json(Items {
+            items: tasks.iter().map(task_json).collect(),
+        })
+        .into_response(),
         Err(e) => WebError::from(e).into_response(),
     }
 }
@@ -343,14 +396,25 @@ pub async fn audit(State(state): State<WebState>, Query(params): Query<AuditPara
         ..AuditQuery::default()
     };
     match state.app.access().search_audit(&query).await {
-        Ok(rows) => Json(json!({
-            "items": rows.iter().map(|r| json!({
-                "audit_id": r.audit_id, "at_us": r.at_us, "actor": r.actor_login, "role": r.role,
-                "channel": r.channel, "action": r.action, "target": r.target, "result": r.result,
-                "request_id": r.request_id, "client_addr": r.client_addr, "payload_digest": r.payload_digest,
-            })).collect::<Vec<_>>()
-        }))
-        .into_response(),
+        Ok(rows) => {
+            let items = rows.into_iter().map(|r| AuditView {
+                audit_id: r.audit_id,
+                at_us: r.at_us,
+                actor: r.actor_login,
+                role: r.role,
+                channel: r.channel,
+                action: r.action,
+                target: r.target,
+                result: r.result,
+                request_id: r.request_id,
+                client_addr: r.client_addr,
+                payload_digest: r.payload_digest,
+            });
+            Json(Items {
+                items: items.collect(),
+            })
+            .into_response()
+        }
         Err(e) => WebError::from(e).into_response(),
     }
 }
@@ -371,14 +435,24 @@ pub struct CompanyRegisteredBody {
     industry: Option<String>,
 }
 
-fn employer_json(e: &anju_app::collection::EmployerRecord) -> serde_json::Value {
-    serde_json::json!({
-        "employer_id": e.employer_id,
-        "uscc": e.uscc,
-        "name": e.name,
-        "status": e.status.code(),
-        "source": e.source,
-    })
+/// An employer account as the 一件事 platform sees it.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct UnitView {
+    employer_id: i64,
+    uscc: String,
+    name: String,
+    status: &'static str,
+    source: String,
+}
+
+fn employer_json(e: &anju_app::collection::EmployerRecord) -> UnitView {
+    UnitView {
+        employer_id: e.employer_id,
+        uscc: e.uscc.clone(),
+        name: e.name.clone(),
+        status: e.status.code(),
+        source: e.source.clone(),
+    }
 }
 
 /// “一件事” 企业开办: opens the employer account (status 02 开户). A message

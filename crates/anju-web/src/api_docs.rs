@@ -67,7 +67,7 @@ pub(crate) fn body_of(path: &str) -> Option<Body> {
         "/api/v1/member/complaints/{id}/appeal" => {
             json_body::<AppealBody>(json!({"reason": "问题没有解决"}))
         }
-        "/api/v1/member/certificates" => json_body::<IssueBody>(json!({"kind": "JC"})),
+        "/api/v1/member/certificates" => json_body::<IssueBody>(json!({"kind": "contribution"})),
         "/api/v1/member/grants" => json_body::<GrantBody>(json!({
             "grantee": "partner-sh", "scopes": ["balance"], "purpose": "商业银行住房贷款审批", "days": 30
         })),
@@ -120,6 +120,83 @@ pub(crate) fn body_of(path: &str) -> Option<Body> {
         _ => return None,
     };
     Some(body)
+}
+
+fn schema<T: JsonSchema>() -> Value {
+    serde_json::to_value(schemars::schema_for!(T)).unwrap_or(Value::Null)
+}
+
+/// The JSON Schema of a route's success body: the view its handler
+/// serialises, so the document cannot drift from what is sent. `None` for a
+/// route not listed (the OpenAPI test fails for it); downloads are typed
+/// where the document is built.
+pub(crate) fn response_of(method: &axum::http::Method, path: &str) -> Option<Value> {
+    use crate::api::{BalanceView, Items, Me, TaskView, UnitView};
+    use crate::api_employer as e;
+    use crate::api_member as m;
+    use crate::api_quality::{ComplaintView, ReviewView, ServiceView};
+    use crate::api_trust as t;
+    use crate::api_withdrawal::{EligibilityView, WithdrawalView, WithdrawalsView};
+    let post = method == axum::http::Method::POST;
+    let found = match path {
+        "/api/v1/me" => schema::<Me>(),
+        "/api/v1/member/balance" => schema::<BalanceView>(),
+        "/api/v1/member/withdrawals/eligibility" => schema::<EligibilityView>(),
+        "/api/v1/member/withdrawals" if post => schema::<WithdrawalView>(),
+        "/api/v1/member/withdrawals" => schema::<WithdrawalsView>(),
+        "/api/v1/member/service" => schema::<ServiceView>(),
+        "/api/v1/member/reviews" => schema::<ReviewView>(),
+        "/api/v1/member/complaints" | "/api/v1/member/complaints/{id}/appeal" => {
+            schema::<ComplaintView>()
+        }
+        "/api/v1/tasks" => schema::<Items<TaskView>>(),
+        "/api/v1/tasks/{id}/decision" | "/api/v1/reversal-requests" => schema::<TaskView>(),
+        "/api/v1/audit" => schema::<Items<crate::api::AuditView>>(),
+        "/api/v1/yjs/company-registered" | "/api/v1/yjs/company-deregistered" => {
+            schema::<UnitView>()
+        }
+        "/api/v1/loan/calculate" => schema::<crate::api_loan::CalculationView>(),
+        "/api/v1/log/checkpoints" => schema::<t::CheckpointsView>(),
+        "/api/v1/log/inclusion" => schema::<t::InclusionView>(),
+        "/api/v1/log/consistency" => schema::<t::ConsistencyView>(),
+        "/api/v1/certificates/{serial}" => schema::<t::CertificateStatusView>(),
+        "/api/v1/member/certificates" if post => schema::<t::CertificateItemView>(),
+        "/api/v1/member/certificates" => schema::<t::CertificatesView>(),
+        "/api/v1/member/grants" if post => schema::<t::GrantedView>(),
+        "/api/v1/member/grants" => schema::<t::GrantsView>(),
+        "/api/v1/member/grants/{code}/revoke" => schema::<t::GrantRevokedView>(),
+        "/api/v1/partner/grants/{code}" => schema::<t::ProvidedView>(),
+        "/api/v1/member/interest" => schema::<m::InterestView>(),
+        "/api/v1/member/statement" => schema::<m::StatementView>(),
+        "/api/v1/member/loans" if post => schema::<m::LoanView>(),
+        "/api/v1/member/loans" => schema::<m::LoansView>(),
+        "/api/v1/member/loans/check" => schema::<m::AssessmentView>(),
+        "/api/v1/member/loans/{id}" => schema::<m::AccountView>(),
+        "/api/v1/member/loans/{id}/consent"
+        | "/api/v1/member/loans/{id}/prepay"
+        | "/api/v1/member/loans/{id}/card" => schema::<m::LoanView>(),
+        "/api/v1/member/loans/{id}/certificate" => schema::<m::ReleaseCertificateView>(),
+        "/api/v1/member/repayment-agreement" => schema::<m::AgreementView>(),
+        "/api/v1/member/repayment-agreement/end" => schema::<m::Ended>(),
+        "/api/v1/member/deposits" => schema::<m::DepositView>(),
+        "/api/v1/inbox" => schema::<m::InboxView>(),
+        "/api/v1/inbox/{id}/read" => schema::<m::MessageRead>(),
+        "/api/v1/employer" | "/api/v1/employer/terms" => schema::<e::EmployerView>(),
+        "/api/v1/employer/members" if post => schema::<e::MemberView>(),
+        "/api/v1/employer/members" => schema::<e::MembersPage>(),
+        "/api/v1/employer/members/import" => schema::<e::RosterImportView>(),
+        "/api/v1/employer/members/{id}/seal" => schema::<e::MemberView>(),
+        "/api/v1/employer/bills" if post => schema::<e::BillView>(),
+        "/api/v1/employer/bills" => schema::<e::BillsPage>(),
+        "/api/v1/employer/bills/{id}"
+        | "/api/v1/employer/bills/{id}/payment"
+        | "/api/v1/employer/back-payments" => schema::<e::BillView>(),
+        "/api/v1/employer/back-payments/import" => schema::<e::BackPayImportView>(),
+        "/api/v1/employer/bases" | "/api/v1/employer/bases/import" => schema::<e::FilingView>(),
+        "/api/v1/employer/reliefs" => schema::<e::ReliefView>(),
+        _ => return None,
+    };
+    Some(found)
 }
 
 /// A query parameter: name, required, schema, what it is.
@@ -223,6 +300,16 @@ fn check_all() -> Vec<String> {
                 }
             }
             Some(_) => {}
+        }
+    }
+    for (spec, _) in crate::routes::table() {
+        let documented =
+            spec.path.ends_with("/export") || response_of(&spec.method, spec.path).is_some();
+        if spec.path.starts_with("/api/v1/") && !documented {
+            problems.push(format!(
+                "{} {}: answer not described",
+                spec.method, spec.path
+            ));
         }
     }
     problems

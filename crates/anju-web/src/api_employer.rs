@@ -25,8 +25,8 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use axum::{Extension, Json};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// The largest roster or base file accepted (as on the page).
 pub(crate) const IMPORT_BYTES: usize = 2 * 1024 * 1024;
@@ -136,36 +136,72 @@ impl PageQuery {
     }
 }
 
-fn member_json(m: &MemberRecord) -> Value {
-    json!({
-        "member_id": m.member_id,
-        "name": m.name,
-        "id_card": crate::pages::masked_id_card(&m.id_card),
-        "status": m.status.code(),
-        "status_name": m.status.name_zh(),
-        "wage_fen": m.wage_fen.get(),
-        "employer_rate": m.employer_rate_ppm.map(|r| r.to_string()),
-        "member_rate": m.member_rate_ppm.map(|r| r.to_string()),
-    })
+/// A member on the unit's roster (身份证号 masked).
+#[derive(Serialize, JsonSchema)]
+pub struct MemberView {
+    member_id: i64,
+    name: String,
+    id_card: String,
+    status: &'static str,
+    status_name: &'static str,
+    wage_fen: i64,
+    employer_rate: Option<String>,
+    member_rate: Option<String>,
 }
 
-fn bill_json(b: &BillRecord) -> Value {
-    json!({
-        "bill_id": b.bill_id,
-        "kind": b.kind.code(),
-        "kind_name": b.kind.name_zh(),
-        "period": period_text(b.period),
-        "due_date": b.due_date.to_string(),
-        "status": b.status.code(),
-        "status_name": b.status.name_zh(),
-        "total_fen": b.total_fen.get(),
-        "line_count": b.line_count,
-        "paid_on": b.paid_on.map(|d| d.to_string()),
-        "payment_channel": b.payment_channel,
-        "payment_reference": b.payment_reference,
-        "reason": b.reason,
-        "reversed": b.reversal_entry_id.is_some(),
-    })
+fn member_json(m: &MemberRecord) -> MemberView {
+    MemberView {
+        member_id: m.member_id,
+        name: m.name.clone(),
+        id_card: crate::pages::masked_id_card(&m.id_card),
+        status: m.status.code(),
+        status_name: m.status.name_zh(),
+        wage_fen: m.wage_fen.get(),
+        employer_rate: m.employer_rate_ppm.map(|r| r.to_string()),
+        member_rate: m.member_rate_ppm.map(|r| r.to_string()),
+    }
+}
+
+/// A remittance (`01`) or back-payment (`02`) bill.
+#[derive(Serialize, JsonSchema)]
+pub struct BillView {
+    bill_id: i64,
+    kind: &'static str,
+    kind_name: &'static str,
+    period: String,
+    due_date: String,
+    status: &'static str,
+    status_name: &'static str,
+    total_fen: i64,
+    line_count: i32,
+    paid_on: Option<String>,
+    payment_channel: Option<String>,
+    payment_reference: Option<String>,
+    reason: Option<String>,
+    reversed: bool,
+    /// Every line, on `GET /api/v1/employer/bills/{id}` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lines: Option<Vec<LineView>>,
+}
+
+fn bill_json(b: &BillRecord) -> BillView {
+    BillView {
+        bill_id: b.bill_id,
+        kind: b.kind.code(),
+        kind_name: b.kind.name_zh(),
+        period: period_text(b.period),
+        due_date: b.due_date.to_string(),
+        status: b.status.code(),
+        status_name: b.status.name_zh(),
+        total_fen: b.total_fen.get(),
+        line_count: b.line_count,
+        paid_on: b.paid_on.map(|d| d.to_string()),
+        payment_channel: b.payment_channel.clone(),
+        payment_reference: b.payment_reference.clone(),
+        reason: b.reason.clone(),
+        reversed: b.reversal_entry_id.is_some(),
+        lines: None,
+    }
 }
 
 /// `202611` as `202611` (the stored number as is if it is not a month).
@@ -176,19 +212,125 @@ fn period_text(yyyymm: i32) -> String {
         .map_or_else(|| yyyymm.to_string(), |p| p.to_string())
 }
 
-fn line_json(l: &BillLineRecord) -> Value {
-    json!({
-        "line_no": l.line_no,
-        "member_id": l.member_id,
-        "base_fen": l.base_fen.get(),
-        "employer_fen": l.employer_fen.get(),
-        "member_fen": l.member_fen.get(),
-        "total_fen": l.employer_fen.get() + l.member_fen.get(),
-    })
+/// One member's line of a bill.
+#[derive(Serialize, JsonSchema)]
+pub struct LineView {
+    line_no: i32,
+    member_id: i64,
+    base_fen: i64,
+    employer_fen: i64,
+    member_fen: i64,
+    total_fen: i64,
 }
 
-fn row_error_json(e: &RowError) -> Value {
-    json!({ "row": e.row, "column": e.column, "code": e.code, "message": e.message })
+fn line_json(l: &BillLineRecord) -> LineView {
+    LineView {
+        line_no: l.line_no,
+        member_id: l.member_id,
+        base_fen: l.base_fen.get(),
+        employer_fen: l.employer_fen.get(),
+        member_fen: l.member_fen.get(),
+        total_fen: l.employer_fen.get() + l.member_fen.get(),
+    }
+}
+
+/// A problem in an uploaded file: its spreadsheet row (the header is 1)
+/// and column.
+#[derive(Serialize, JsonSchema)]
+pub struct RowErrorView {
+    row: usize,
+    column: String,
+    code: &'static str,
+    message: String,
+}
+
+fn row_error_json(e: &RowError) -> RowErrorView {
+    RowErrorView {
+        row: e.row,
+        column: e.column.clone(),
+        code: e.code,
+        message: e.message.clone(),
+    }
+}
+
+/// The unit, its status, pay day and rates.
+#[derive(Serialize, JsonSchema)]
+pub struct EmployerView {
+    employer_id: i64,
+    uscc: String,
+    name: String,
+    status: &'static str,
+    pay_day: Option<i32>,
+    employer_rate: String,
+    member_rate: String,
+}
+
+fn employer_view(e: &anju_app::collection::EmployerRecord) -> EmployerView {
+    EmployerView {
+        employer_id: e.employer_id,
+        uscc: e.uscc.clone(),
+        name: e.name.clone(),
+        status: e.status.code(),
+        pay_day: e.pay_day,
+        employer_rate: e.employer_rate_ppm.to_string(),
+        member_rate: e.member_rate_ppm.to_string(),
+    }
+}
+
+/// A page of the roster.
+#[derive(Serialize, JsonSchema)]
+pub struct MembersPage {
+    total: usize,
+    members: Vec<MemberView>,
+    next_offset: Option<usize>,
+}
+
+/// A page of bills, newest first.
+#[derive(Serialize, JsonSchema)]
+pub struct BillsPage {
+    bills: Vec<BillView>,
+    next_offset: Option<usize>,
+}
+
+/// Someone a roster file enrolled.
+#[derive(Serialize, JsonSchema)]
+pub struct Enrolled {
+    member_id: i64,
+    name: String,
+}
+
+/// What a roster file did: who was enrolled, which rows were not.
+#[derive(Serialize, JsonSchema)]
+pub struct RosterImportView {
+    enrolled: Vec<Enrolled>,
+    errors: Vec<RowErrorView>,
+}
+
+/// What a 补缴 file did: the bill made, if any, and the rows not billed.
+#[derive(Serialize, JsonSchema)]
+pub struct BackPayImportView {
+    bill: Option<BillView>,
+    errors: Vec<RowErrorView>,
+}
+
+/// A base filing: the contribution year and how many were filed; a file's
+/// refused rows when nothing was filed.
+#[derive(Serialize, JsonSchema)]
+pub struct FilingView {
+    year: Option<i32>,
+    member_count: i32,
+    errors: Vec<RowErrorView>,
+}
+
+/// A 缓缴 / 降比例 application, pending a reviewer's task.
+#[derive(Serialize, JsonSchema)]
+pub struct ReliefView {
+    relief_id: i64,
+    kind: &'static str,
+    from: i32,
+    to: i32,
+    status: &'static str,
+    task_id: i64,
 }
 
 /// `GET /api/v1/employer`.
@@ -206,15 +348,7 @@ async fn employer(
             .ok_or_else(|| {
                 DomainError::new("EMPLOYER_NOT_FOUND", "您的账号关联的缴存单位不存在。")
             })?;
-        Ok(json!({
-            "employer_id": e.employer_id,
-            "uscc": e.uscc,
-            "name": e.name,
-            "status": e.status.code(),
-            "pay_day": e.pay_day,
-            "employer_rate": e.employer_rate_ppm.to_string(),
-            "member_rate": e.member_rate_ppm.to_string(),
-        }))
+        Ok(employer_view(&e))
     }
     .await;
     answered(StatusCode::OK, result)
@@ -230,11 +364,11 @@ async fn members(
         let employer_id = employer_of(&session)?;
         let roster = state.app.collection().active_members(employer_id).await?;
         let (shown, next) = query.page(&roster);
-        Ok(json!({
-            "total": roster.len(),
-            "members": shown.into_iter().map(member_json).collect::<Vec<_>>(),
-            "next_offset": next,
-        }))
+        Ok(MembersPage {
+            total: roster.len(),
+            members: shown.into_iter().map(member_json).collect(),
+            next_offset: next,
+        })
     }
     .await;
     answered(StatusCode::OK, result)
@@ -323,18 +457,17 @@ async fn import_members(
             };
             // One short line per person: a 5,000-row file's answer stays
             // within what the idempotency layer keeps for a replay.
-            let enrolled: Vec<Value> = report
-                .enrolled
-                .iter()
-                .map(|m| json!({ "member_id": m.member_id, "name": m.name }))
-                .collect();
-            let body = json!({
-                "enrolled": enrolled,
-                "errors": report.errors.iter().map(row_error_json).collect::<Vec<_>>(),
+            let enrolled = report.enrolled.iter().map(|m| Enrolled {
+                member_id: m.member_id,
+                name: m.name.clone(),
             });
+            let body = RosterImportView {
+                enrolled: enrolled.collect(),
+                errors: report.errors.iter().map(row_error_json).collect(),
+            };
             (status, Json(body)).into_response()
         }
-        Err(e) => answered(StatusCode::OK, Err(e)),
+        Err(e) => crate::api::problem(e),
     }
 }
 
@@ -367,10 +500,10 @@ async fn bills(
         let wanted = u32::try_from(wanted).unwrap_or(u32::MAX);
         let bills = state.app.collection().bills_of(employer_id, wanted).await?;
         let (shown, next) = query.page(&bills);
-        Ok(json!({
-            "bills": shown.into_iter().map(bill_json).collect::<Vec<_>>(),
-            "next_offset": next,
-        }))
+        Ok(BillsPage {
+            bills: shown.into_iter().map(bill_json).collect(),
+            next_offset: next,
+        })
     }
     .await;
     answered(StatusCode::OK, result)
@@ -427,7 +560,7 @@ async fn bill(
                 DomainError::new("BILL_NOT_FOUND", format!("汇缴清册 {bill_id} 不存在"))
             })?;
         let mut body = bill_json(&bill);
-        body["lines"] = lines.iter().map(line_json).collect();
+        body.lines = Some(lines.iter().map(line_json).collect());
         Ok(body)
     }
     .await;
@@ -485,13 +618,7 @@ async fn terms(
             .collection()
             .confirm_employer_terms(&actor, employer_id, pay_day, rates, state.today())
             .await?;
-        Ok(json!({
-            "employer_id": e.employer_id,
-            "status": e.status.code(),
-            "pay_day": e.pay_day,
-            "employer_rate": e.employer_rate_ppm.to_string(),
-            "member_rate": e.member_rate_ppm.to_string(),
-        }))
+        Ok(employer_view(&e))
     }
     .await;
     answered(StatusCode::OK, result)
@@ -510,7 +637,7 @@ async fn back_payment(
         Ok(form) => form,
         Err(refused) => return refused,
     };
-    let result: AppResult<Value> = async {
+    let result: AppResult<BillView> = async {
         let employer_id = employer_of(&session)?;
         let (period, wage, reason) = form
             .checked()
@@ -576,15 +703,17 @@ async fn import_back_payments(
     .await;
     let (bill, errors) = match result {
         Ok(billed) => billed,
-        Err(e) => return answered(StatusCode::OK, Err(e)),
+        Err(e) => return crate::api::problem(e),
     };
-    let errors: Vec<Value> = errors.iter().map(row_error_json).collect();
     let status = if bill.is_some() {
         StatusCode::CREATED
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let body = json!({ "bill": bill.as_ref().map(bill_json), "errors": errors });
+    let body = BackPayImportView {
+        bill: bill.as_ref().map(bill_json),
+        errors: errors.iter().map(row_error_json).collect(),
+    };
     (status, Json(body)).into_response()
 }
 
@@ -632,7 +761,11 @@ async fn file_bases(
             .collection()
             .file_bases(&actor, employer_id, year, &bases, today)
             .await?;
-        Ok(json!({ "year": filing.year, "member_count": filing.member_count }))
+        Ok(FilingView {
+            year: Some(filing.year),
+            member_count: filing.member_count,
+            errors: Vec::new(),
+        })
     }
     .await;
     answered(StatusCode::CREATED, result)
@@ -671,16 +804,22 @@ async fn import_bases(
     .await;
     match result {
         Ok((Some(filing), _)) => {
-            let body =
-                json!({ "year": filing.year, "member_count": filing.member_count, "errors": [] });
+            let body = FilingView {
+                year: Some(filing.year),
+                member_count: filing.member_count,
+                errors: Vec::new(),
+            };
             (StatusCode::CREATED, Json(body)).into_response()
         }
         Ok((None, errors)) => {
-            let errors: Vec<Value> = errors.iter().map(row_error_json).collect();
-            let body = json!({ "year": null, "member_count": 0, "errors": errors });
+            let body = FilingView {
+                year: None,
+                member_count: 0,
+                errors: errors.iter().map(row_error_json).collect(),
+            };
             (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
         }
-        Err(e) => answered(StatusCode::OK, Err(e)),
+        Err(e) => crate::api::problem(e),
     }
 }
 
@@ -707,14 +846,14 @@ async fn relief(
             .collection()
             .apply_for_relief(&actor, employer_id, &application, state.today())
             .await?;
-        Ok(json!({
-            "relief_id": r.relief_id,
-            "kind": r.kind.code(),
-            "from": r.from_period,
-            "to": r.to_period,
-            "status": r.status.code(),
-            "task_id": r.task_id,
-        }))
+        Ok(ReliefView {
+            relief_id: r.relief_id,
+            kind: r.kind.code(),
+            from: r.from_period,
+            to: r.to_period,
+            status: r.status.code(),
+            task_id: r.task_id,
+        })
     }
     .await;
     answered(StatusCode::CREATED, result)

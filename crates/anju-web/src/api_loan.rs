@@ -242,58 +242,93 @@ pub(crate) fn query_parameters() -> Vec<Value> {
     ]
 }
 
-pub(crate) fn periods_json(rows: &[Installment]) -> Vec<Value> {
+/// One period of a repayment schedule.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct PeriodView {
+    period: u32,
+    due_date: Option<String>,
+    payment_fen: i64,
+    principal_fen: i64,
+    interest_fen: i64,
+    outstanding_fen: i64,
+}
+
+pub(crate) fn periods_view(rows: &[Installment]) -> Vec<PeriodView> {
     rows.iter()
-        .map(|r| {
-            json!({
-                "period": r.period,
-                "due_date": r.due_date.map(|d| d.to_string()),
-                "payment_fen": r.payment.get(),
-                "principal_fen": r.principal.get(),
-                "interest_fen": r.interest.get(),
-                "outstanding_fen": r.outstanding.get(),
-            })
+        .map(|r| PeriodView {
+            period: r.period,
+            due_date: r.due_date.map(|d| d.to_string()),
+            payment_fen: r.payment.get(),
+            principal_fen: r.principal.get(),
+            interest_fen: r.interest.get(),
+            outstanding_fen: r.outstanding.get(),
         })
         .collect()
 }
 
-fn schedule_json(preview: Option<&Preview>) -> Value {
-    preview.map_or(Value::Null, |p| {
-        json!({
-            "method": p.method.code(),
-            "periods": periods_json(&p.rows),
-            "totals": {
-                "payment_fen": p.totals.payment.get(),
-                "principal_fen": p.totals.principal.get(),
-                "interest_fen": p.totals.interest.get(),
-            },
-        })
-    })
+/// A schedule's sums.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct TotalsView {
+    payment_fen: i64,
+    principal_fen: i64,
+    interest_fen: i64,
 }
 
-fn calculation_json(date: Date, input: &LoanInput, c: &Calculation) -> Value {
-    let caps: Vec<Value> = c
-        .decision
-        .caps
-        .iter()
-        .map(|cap| {
-            json!({
-                "kind": cap.kind.code(),
-                "name": cap.kind.name(),
-                "amount_fen": cap.amount.get(),
-                "basis": cap.basis,
-            })
-        })
-        .collect();
-    json!({
-        "business_date": date.to_string(),
-        "rate_ppm": c.rate.ppm(),
-        "caps": caps,
-        "binding": c.decision.binding.code(),
-        "limit_fen": c.decision.limit.get(),
-        "principal_fen": c.principal.get(),
-        "schedule": schedule_json(c.preview(input.method)),
-    })
+/// One method's schedule of the previewed amount.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct ScheduleView {
+    method: &'static str,
+    periods: Vec<PeriodView>,
+    totals: TotalsView,
+}
+
+/// A cap on the loan, how it was reached and what it comes to.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct CalculatorCapView {
+    kind: &'static str,
+    name: &'static str,
+    amount_fen: i64,
+    basis: &'static str,
+}
+
+/// The calculator's answer: the rate, every cap, the binding one, the limit
+/// and the schedule of the amount previewed (none when the limit is zero).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct CalculationView {
+    business_date: String,
+    rate_ppm: i64,
+    caps: Vec<CalculatorCapView>,
+    binding: &'static str,
+    limit_fen: i64,
+    principal_fen: i64,
+    schedule: Option<ScheduleView>,
+}
+
+fn calculation_json(date: Date, input: &LoanInput, c: &Calculation) -> CalculationView {
+    let caps = c.decision.caps.iter().map(|cap| CalculatorCapView {
+        kind: cap.kind.code(),
+        name: cap.kind.name(),
+        amount_fen: cap.amount.get(),
+        basis: cap.basis,
+    });
+    let schedule = c.preview(input.method).map(|p| ScheduleView {
+        method: p.method.code(),
+        periods: periods_view(&p.rows),
+        totals: TotalsView {
+            payment_fen: p.totals.payment.get(),
+            principal_fen: p.totals.principal.get(),
+            interest_fen: p.totals.interest.get(),
+        },
+    });
+    CalculationView {
+        business_date: date.to_string(),
+        rate_ppm: c.rate.ppm(),
+        caps: caps.collect(),
+        binding: c.decision.binding.code(),
+        limit_fen: c.decision.limit.get(),
+        principal_fen: c.principal.get(),
+        schedule,
+    }
 }
 
 /// `GET /api/v1/loan/calculate?price_fen=125000000&balances_fen=…&monthly_income_fen=…`

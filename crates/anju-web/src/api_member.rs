@@ -6,7 +6,7 @@
 //! as yuan text ("3000.00") so no client sends a float.
 
 use crate::api::{JsonBody, answered, body_of, member_of};
-use crate::api_loan::periods_json;
+use crate::api_loan::{PeriodView, periods_view};
 use crate::auth::{Access, Session};
 use crate::context::RequestContext;
 use crate::pages::loan::LoanForm;
@@ -25,8 +25,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{MethodRouter, get, post};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
     let members = Access::Roles(MEMBERS);
@@ -151,35 +151,29 @@ async fn interest(
             .await?;
         let owed = account.owed()?;
         let worked = &account.worked;
-        let lines: Vec<Value> = worked
-            .lines
-            .iter()
-            .map(|l| {
-                json!({
-                    "value_date": l.value_date.map(|d| d.to_string()),
-                    "amount_fen": l.amount.get(),
-                    "from": l.from.to_string(),
-                    "to": l.to.to_string(),
-                    "days": l.days,
-                    "rate": l.rate.to_string(),
-                    "per_days": l.per_days,
-                    "product_fen_days": l.product_fen_days.to_string(),
-                })
-            })
-            .collect();
-        Ok(json!({
-            "year": year_end,
-            "method": format!("{:?}", worked.method),
-            "opening_fen": worked.opening.get(),
-            "lines": lines,
-            "product_fen_days": worked.product_fen_days.to_string(),
-            "interest_fen": worked.interest.get(),
-            "subsidy_fen": account.due.subsidy.get(),
-            "credited_interest_fen": account.credited.interest.get(),
-            "credited_subsidy_fen": account.credited.subsidy.get(),
-            "owed_interest_fen": owed.interest.get(),
-            "owed_subsidy_fen": owed.subsidy.get(),
-        }))
+        let lines = worked.lines.iter().map(|l| InterestLineView {
+            value_date: l.value_date.map(|d| d.to_string()),
+            amount_fen: l.amount.get(),
+            from: l.from.to_string(),
+            to: l.to.to_string(),
+            days: l.days,
+            rate: l.rate.to_string(),
+            per_days: l.per_days,
+            product_fen_days: l.product_fen_days.to_string(),
+        });
+        Ok(InterestView {
+            year: year_end,
+            method: format!("{:?}", worked.method),
+            opening_fen: worked.opening.get(),
+            lines: lines.collect(),
+            product_fen_days: worked.product_fen_days.to_string(),
+            interest_fen: worked.interest.get(),
+            subsidy_fen: account.due.subsidy.get(),
+            credited_interest_fen: account.credited.interest.get(),
+            credited_subsidy_fen: account.credited.subsidy.get(),
+            owed_interest_fen: owed.interest.get(),
+            owed_subsidy_fen: owed.subsidy.get(),
+        })
     }
     .await;
     answered(StatusCode::OK, result)
@@ -208,61 +202,55 @@ async fn statement(
             .interest()
             .member_statement(MemberId(member_id), from, to)
             .await?;
-        let lines: Vec<Value> = range
-            .lines
-            .iter()
-            .map(|l| {
-                json!({
-                    "value_date": l.value_date.to_string(),
-                    "business_type": l.business_type,
-                    "business_name": l.business_name,
-                    "memo": l.memo,
-                    "amount_fen": l.amount.get(),
-                    "balance_fen": l.balance.get(),
-                    "days": l.days,
-                    "product_fen_days": l.product_fen_days.map(|p| p.to_string()),
-                })
-            })
-            .collect();
-        Ok(json!({
-            "from": range.from.to_string(),
-            "to": range.to.to_string(),
-            "opening_fen": range.opening.get(),
-            "lines": lines,
-            "closing_fen": range.closing.get(),
-        }))
+        let lines = range.lines.iter().map(|l| StatementLineView {
+            value_date: l.value_date.to_string(),
+            business_type: l.business_type.clone(),
+            business_name: l.business_name,
+            memo: l.memo.clone(),
+            amount_fen: l.amount.get(),
+            balance_fen: l.balance.get(),
+            days: l.days,
+            product_fen_days: l.product_fen_days.map(|p| p.to_string()),
+        });
+        Ok(StatementView {
+            from: range.from.to_string(),
+            to: range.to.to_string(),
+            opening_fen: range.opening.get(),
+            lines: lines.collect(),
+            closing_fen: range.closing.get(),
+        })
     }
     .await;
     answered(StatusCode::OK, result)
 }
 
-fn loan_json(l: &LoanRecord) -> Value {
-    json!({
-        "loan_id": l.loan_id,
-        "status": l.status.code(),
-        "status_name": l.status.name_zh(),
-        "applied_on": l.applied_on.to_string(),
-        "product": l.product.code(),
-        "property_kind": l.property_kind.code(),
-        "property_address": l.property_address,
-        "price_fen": l.price_fen.get(),
-        "amount_fen": l.amount_fen.get(),
-        "months": l.months,
-        "method": l.method.code(),
-        "rate": l.rate_ppm.to_string(),
-        "limit_fen": l.limit_fen.get(),
-        "binding_cap": l.binding_cap,
-        "remote_centre": l.remote_centre,
-        "remote_certificate_no": l.remote_certificate_no,
-        "commercial_bank": l.commercial_bank,
-        "commercial_amount_fen": l.commercial_amount_fen.map(Fen::get),
-        "contract_no": l.contract_no,
-        "disbursed_on": l.disbursed_on.map(|d| d.to_string()),
-        "outstanding_fen": l.outstanding_fen.get(),
-        "overdue_principal_fen": l.overdue_principal_fen.get(),
-        "overdue_since": l.overdue_since.map(|d| d.to_string()),
-        "note": l.note,
-    })
+fn loan_json(l: &LoanRecord) -> LoanView {
+    LoanView {
+        loan_id: l.loan_id,
+        status: l.status.code(),
+        status_name: l.status.name_zh(),
+        applied_on: l.applied_on.to_string(),
+        product: l.product.code(),
+        property_kind: l.property_kind.code(),
+        property_address: l.property_address.clone(),
+        price_fen: l.price_fen.get(),
+        amount_fen: l.amount_fen.get(),
+        months: l.months,
+        method: l.method.code(),
+        rate: l.rate_ppm.to_string(),
+        limit_fen: l.limit_fen.get(),
+        binding_cap: l.binding_cap.clone(),
+        remote_centre: l.remote_centre.clone(),
+        remote_certificate_no: l.remote_certificate_no.clone(),
+        commercial_bank: l.commercial_bank.clone(),
+        commercial_amount_fen: l.commercial_amount_fen.map(Fen::get),
+        contract_no: l.contract_no.clone(),
+        disbursed_on: l.disbursed_on.map(|d| d.to_string()),
+        outstanding_fen: l.outstanding_fen.get(),
+        overdue_principal_fen: l.overdue_principal_fen.get(),
+        overdue_since: l.overdue_since.map(|d| d.to_string()),
+        note: l.note.clone(),
+    }
 }
 
 /// `GET /api/v1/member/loans`: the member's loans and those awaiting their
@@ -272,37 +260,36 @@ async fn loans(State(state): State<WebState>, Extension(session): Extension<Sess
         let member_id = member_of(&session)?;
         let loans = state.app.loans().loans_of(member_id).await?;
         let awaited = state.app.loans().consents_awaited(member_id).await?;
-        Ok(json!({
-            "loans": loans.iter().map(loan_json).collect::<Vec<_>>(),
-            "consents_awaited": awaited.iter().map(loan_json).collect::<Vec<_>>(),
-        }))
+        Ok(LoansView {
+            loans: loans.iter().map(loan_json).collect(),
+            consents_awaited: awaited.iter().map(loan_json).collect(),
+        })
     }
     .await;
     answered(StatusCode::OK, result)
 }
 
-fn assessment_json(a: &LoanAssessment) -> Value {
-    let caps: Vec<Value> = a
-        .limit
-        .caps
-        .iter()
-        .map(|c| json!({ "kind": c.kind.code(), "amount_fen": c.amount.get(), "basis": c.basis }))
-        .collect();
-    json!({
-        "allowed": a.allowed(),
-        "refusals": a.eligibility.refusals,
-        "first_home": a.eligibility.first_home,
-        "credit_grade": a.grade.code(),
-        "family": a.family,
-        "balances_fen": a.balances.get(),
-        "limit_fen": a.limit.limit.get(),
-        "binding_cap": a.limit.binding.code(),
-        "caps": caps,
-        "rate": a.rate.to_string(),
-        "max_months": a.max_months,
-        "schedule": periods_json(&a.schedule),
-        "sources": a.sources,
-    })
+fn assessment_json(a: &LoanAssessment) -> AssessmentView {
+    let caps = a.limit.caps.iter().map(|c| CapView {
+        kind: c.kind.code(),
+        amount_fen: c.amount.get(),
+        basis: c.basis,
+    });
+    AssessmentView {
+        allowed: a.allowed(),
+        refusals: a.eligibility.refusals.clone(),
+        first_home: a.eligibility.first_home,
+        credit_grade: a.grade.code(),
+        family: a.family,
+        balances_fen: a.balances.get(),
+        limit_fen: a.limit.limit.get(),
+        binding_cap: a.limit.binding.code(),
+        caps: caps.collect(),
+        rate: a.rate.to_string(),
+        max_months: a.max_months,
+        schedule: periods_view(&a.schedule),
+        sources: a.sources.clone(),
+    }
 }
 
 /// `GET /api/v1/member/loans/check?price=…&amount=…&months=…`: the
@@ -361,52 +348,40 @@ async fn apply(
     answered(StatusCode::CREATED, result)
 }
 
-fn account_json(a: &LoanAccount) -> Value {
-    let installments: Vec<Value> = a
-        .installments
-        .iter()
-        .map(|i| {
-            json!({
-                "period": i.period,
-                "due_date": i.due_date.to_string(),
-                "principal_fen": i.principal_fen.get(),
-                "interest_fen": i.interest_fen.get(),
-                "paid_principal_fen": i.paid_principal_fen.get(),
-                "paid_interest_fen": i.paid_interest_fen.get(),
-                "paid_penalty_fen": i.paid_penalty_fen.get(),
-                "penalty_owed_fen": i.penalty_owed_fen.get(),
-                "status": i.status.code(),
-                "paid_on": i.paid_on.map(|d| d.to_string()),
-            })
-        })
-        .collect();
-    let events: Vec<Value> = a
-        .events
-        .iter()
-        .map(|e| {
-            json!({
-                "kind": e.kind.code(),
-                "happened_on": e.happened_on.to_string(),
-                "amount_fen": e.amount_fen.get(),
-                "principal_fen": e.principal_fen.get(),
-                "interest_fen": e.interest_fen.get(),
-                "penalty_fen": e.penalty_fen.get(),
-                "note": e.note,
-            })
-        })
-        .collect();
-    json!({
-        "loan": loan_json(&a.loan),
-        "installments": installments,
-        "events": events,
-        "overdue_fen": a.overdue_fen.get(),
-        "penalty_to_date_fen": a.penalty_to_date.get(),
-        "next_due": a.next_due.as_ref().map(|i| json!({
-            "due_date": i.due_date.to_string(),
-            "amount_fen": i.principal_fen.get() + i.interest_fen.get(),
-        })),
-        "commercial_schedule": periods_json(&a.commercial_schedule),
-    })
+fn account_json(a: &LoanAccount) -> AccountView {
+    let installments = a.installments.iter().map(|i| InstallmentView {
+        period: i.period,
+        due_date: i.due_date.to_string(),
+        principal_fen: i.principal_fen.get(),
+        interest_fen: i.interest_fen.get(),
+        paid_principal_fen: i.paid_principal_fen.get(),
+        paid_interest_fen: i.paid_interest_fen.get(),
+        paid_penalty_fen: i.paid_penalty_fen.get(),
+        penalty_owed_fen: i.penalty_owed_fen.get(),
+        status: i.status.code(),
+        paid_on: i.paid_on.map(|d| d.to_string()),
+    });
+    let events = a.events.iter().map(|e| EventView {
+        kind: e.kind.code(),
+        happened_on: e.happened_on.to_string(),
+        amount_fen: e.amount_fen.get(),
+        principal_fen: e.principal_fen.get(),
+        interest_fen: e.interest_fen.get(),
+        penalty_fen: e.penalty_fen.get(),
+        note: e.note.clone(),
+    });
+    AccountView {
+        loan: loan_json(&a.loan),
+        installments: installments.collect(),
+        events: events.collect(),
+        overdue_fen: a.overdue_fen.get(),
+        penalty_to_date_fen: a.penalty_to_date.get(),
+        next_due: a.next_due.as_ref().map(|i| DueView {
+            due_date: i.due_date.to_string(),
+            amount_fen: i.principal_fen.get() + i.interest_fen.get(),
+        }),
+        commercial_schedule: periods_view(&a.commercial_schedule),
+    }
 }
 
 /// `GET /api/v1/member/loans/{id}`: the account as the borrower sees it.
@@ -538,17 +513,15 @@ async fn certificate(
         .loans()
         .release_certificate(&session.actor(&context), loan_id)
         .await
-        .map(|c| {
-            json!({
-                "loan_id": loan_id,
-                "serial": c.serial,
-                "valid": c.valid(),
-                "verdict": c.verdict.name_zh(),
-                "text": c.text,
-                "sha256": c.sha256,
-                "signature": c.signature_hex,
-                "key_id": c.key_id,
-            })
+        .map(|c| ReleaseCertificateView {
+            loan_id,
+            valid: c.valid(),
+            verdict: c.verdict.name_zh(),
+            serial: c.serial,
+            text: c.text,
+            sha256: c.sha256,
+            signature: c.signature_hex,
+            key_id: c.key_id,
         });
     answered(StatusCode::OK, result)
 }
@@ -602,11 +575,11 @@ async fn sign_agreement(
             .withdrawals()
             .sign_repayment_agreement(&actor, member_id, &terms, state.today())
             .await?;
-        Ok(json!({
-            "agreement_id": a.agreement_id,
-            "pay_day": a.pay_day,
-            "monthly_fen": a.monthly_fen.get(),
-        }))
+        Ok(AgreementView {
+            agreement_id: a.agreement_id,
+            pay_day: a.pay_day,
+            monthly_fen: a.monthly_fen.get(),
+        })
     }
     .await;
     answered(StatusCode::CREATED, result)
@@ -626,7 +599,7 @@ async fn end_agreement(
             .withdrawals()
             .end_repayment_agreement(&actor, member_id)
             .await?;
-        Ok(json!({ "ended": true }))
+        Ok(Ended { ended: true })
     }
     .await;
     answered(StatusCode::OK, result)
@@ -654,7 +627,7 @@ async fn deposit(
         Ok(body) => body,
         Err(refused) => return refused,
     };
-    let result: AppResult<Value> = async {
+    let result: AppResult<DepositView> = async {
         let member_id = member_of(&session)?;
         let period = Period::parse(body.period.trim())?;
         let amount = anju_domain::collection::parse_wage(&body.amount)?;
@@ -672,11 +645,11 @@ async fn deposit(
                 state.today(),
             )
             .await?;
-        Ok(json!({
-            "period": d.period.to_string(),
-            "amount_fen": d.amount_fen.get(),
-            "reference": d.reference,
-        }))
+        Ok(DepositView {
+            period: d.period.to_string(),
+            amount_fen: d.amount_fen.get(),
+            reference: d.reference,
+        })
     }
     .await;
     answered(StatusCode::CREATED, result)
@@ -689,20 +662,17 @@ async fn inbox(State(state): State<WebState>, Extension(session): Extension<Sess
         .access()
         .inbox(session.principal.user_id, 100)
         .await
-        .map(|messages| {
-            let messages: Vec<Value> = messages
+        .map(|messages| InboxView {
+            messages: messages
                 .iter()
-                .map(|m| {
-                    json!({
-                        "message_id": m.message_id,
-                        "title": m.title,
-                        "body": m.body,
-                        "created_on": anju_app::clock::date_of_micros(m.created_at_us).to_string(),
-                        "read": m.read_at_us.is_some(),
-                    })
+                .map(|m| MessageView {
+                    message_id: m.message_id,
+                    title: m.title.clone(),
+                    body: m.body.clone(),
+                    created_on: anju_app::clock::date_of_micros(m.created_at_us).to_string(),
+                    read: m.read_at_us.is_some(),
                 })
-                .collect();
-            json!({ "messages": messages })
+                .collect(),
         });
     answered(StatusCode::OK, result)
 }
@@ -718,6 +688,218 @@ async fn mark_read(
         .access()
         .mark_read(session.principal.user_id, message_id)
         .await
-        .map(|()| json!({ "message_id": message_id, "read": true }));
+        .map(|()| MessageRead {
+            message_id,
+            read: true,
+        });
     answered(StatusCode::OK, result)
+}
+
+/// A year's worked interest (逐笔积数): each line with its days and rate.
+#[derive(Serialize, JsonSchema)]
+pub struct InterestView {
+    year: i32,
+    method: String,
+    opening_fen: i64,
+    lines: Vec<InterestLineView>,
+    /// Fen-days, as decimal text (it may exceed what a JSON number keeps exact).
+    product_fen_days: String,
+    interest_fen: i64,
+    subsidy_fen: i64,
+    credited_interest_fen: i64,
+    credited_subsidy_fen: i64,
+    owed_interest_fen: i64,
+    owed_subsidy_fen: i64,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct InterestLineView {
+    /// None for the balance brought forward.
+    value_date: Option<String>,
+    amount_fen: i64,
+    from: String,
+    to: String,
+    days: i64,
+    rate: String,
+    per_days: i64,
+    product_fen_days: String,
+}
+
+/// The account's movements between two days.
+#[derive(Serialize, JsonSchema)]
+pub struct StatementView {
+    from: String,
+    to: String,
+    opening_fen: i64,
+    lines: Vec<StatementLineView>,
+    closing_fen: i64,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct StatementLineView {
+    value_date: String,
+    business_type: String,
+    business_name: &'static str,
+    memo: String,
+    amount_fen: i64,
+    balance_fen: i64,
+    days: Option<i64>,
+    product_fen_days: Option<String>,
+}
+
+/// A loan as its borrower sees it.
+#[derive(Serialize, JsonSchema)]
+pub struct LoanView {
+    loan_id: i64,
+    status: &'static str,
+    status_name: &'static str,
+    applied_on: String,
+    product: &'static str,
+    property_kind: &'static str,
+    property_address: String,
+    price_fen: i64,
+    amount_fen: i64,
+    months: i32,
+    method: &'static str,
+    rate: String,
+    limit_fen: i64,
+    binding_cap: String,
+    remote_centre: Option<String>,
+    remote_certificate_no: Option<String>,
+    commercial_bank: Option<String>,
+    commercial_amount_fen: Option<i64>,
+    contract_no: Option<String>,
+    disbursed_on: Option<String>,
+    outstanding_fen: i64,
+    overdue_principal_fen: i64,
+    overdue_since: Option<String>,
+    note: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct LoansView {
+    loans: Vec<LoanView>,
+    consents_awaited: Vec<LoanView>,
+}
+
+/// 试算: eligibility, every cap with its basis, the binding one, the rate,
+/// the schedule and where each fact came from.
+#[derive(Serialize, JsonSchema)]
+pub struct AssessmentView {
+    allowed: bool,
+    refusals: Vec<String>,
+    first_home: bool,
+    credit_grade: &'static str,
+    family: bool,
+    balances_fen: i64,
+    limit_fen: i64,
+    binding_cap: &'static str,
+    caps: Vec<CapView>,
+    rate: String,
+    max_months: u32,
+    schedule: Vec<PeriodView>,
+    sources: Vec<String>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct CapView {
+    kind: &'static str,
+    amount_fen: i64,
+    basis: &'static str,
+}
+
+/// A loan's account: installments, events, what is overdue, what is next.
+#[derive(Serialize, JsonSchema)]
+pub struct AccountView {
+    loan: LoanView,
+    installments: Vec<InstallmentView>,
+    events: Vec<EventView>,
+    overdue_fen: i64,
+    penalty_to_date_fen: i64,
+    next_due: Option<DueView>,
+    commercial_schedule: Vec<PeriodView>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct InstallmentView {
+    period: i32,
+    due_date: String,
+    principal_fen: i64,
+    interest_fen: i64,
+    paid_principal_fen: i64,
+    paid_interest_fen: i64,
+    paid_penalty_fen: i64,
+    penalty_owed_fen: i64,
+    status: &'static str,
+    paid_on: Option<String>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct EventView {
+    kind: &'static str,
+    happened_on: String,
+    amount_fen: i64,
+    principal_fen: i64,
+    interest_fen: i64,
+    penalty_fen: i64,
+    note: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct DueView {
+    due_date: String,
+    amount_fen: i64,
+}
+
+/// The mortgage-release certificate and whether its signature holds.
+#[derive(Serialize, JsonSchema)]
+pub struct ReleaseCertificateView {
+    loan_id: i64,
+    /// The e-certificate's serial (`/api/v1/certificates/{serial}`), if issued as one.
+    serial: Option<String>,
+    valid: bool,
+    verdict: &'static str,
+    text: String,
+    sha256: String,
+    signature: String,
+    key_id: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct AgreementView {
+    agreement_id: i64,
+    pay_day: i32,
+    monthly_fen: i64,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct Ended {
+    ended: bool,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct DepositView {
+    period: String,
+    amount_fen: i64,
+    reference: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct InboxView {
+    messages: Vec<MessageView>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct MessageView {
+    message_id: i64,
+    title: String,
+    body: String,
+    created_on: String,
+    read: bool,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct MessageRead {
+    message_id: i64,
+    read: bool,
 }

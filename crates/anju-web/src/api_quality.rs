@@ -14,49 +14,98 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
-fn rateable_json(r: &Rateable) -> serde_json::Value {
-    json!({
-        "service": r.service.code(),
-        "service_ref": r.service_ref,
-        "outcome": r.outcome,
-        "applied_on": r.applied_on.to_string(),
-        "channel": r.channel.code(),
-    })
+/// A completed service the member may rate.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct RateableView {
+    service: &'static str,
+    service_ref: i64,
+    outcome: &'static str,
+    applied_on: String,
+    channel: &'static str,
 }
 
-fn review_json(r: &ReviewRecord) -> serde_json::Value {
-    json!({
-        "review_id": r.review_id,
-        "service": r.service.code(),
-        "service_ref": r.service_ref,
-        "stars": r.stars,
-        "reasons": r.reasons,
-        "reviewed_on": r.reviewed_on.to_string(),
-        "rectification": r.rectification.map(|s| s.code()),
-        "rectification_due": r.rectification_due.map(|d| d.to_string()),
-        "rectification_note": r.rectification_note,
-        "rectified_on": r.rectified_on.map(|d| d.to_string()),
-        "follow_up_note": r.follow_up_note,
-        "followed_up_on": r.followed_up_on.map(|d| d.to_string()),
-    })
+fn rateable_json(r: &Rateable) -> RateableView {
+    RateableView {
+        service: r.service.code(),
+        service_ref: r.service_ref,
+        outcome: r.outcome,
+        applied_on: r.applied_on.to_string(),
+        channel: r.channel.code(),
+    }
 }
 
-fn complaint_json(c: &ComplaintRecord) -> serde_json::Value {
-    json!({
-        "complaint_id": c.complaint_id,
-        "received_on": c.received_on.to_string(),
-        "category": c.category.code(),
-        "subject": c.subject,
-        "status": c.status.code(),
-        "due_on": c.due_on.to_string(),
-        "outcome": c.outcome.map(|o| o.code()),
-        "reply": c.reply,
-        "resolved_on": c.resolved_on.map(|d| d.to_string()),
-        "appealed_on": c.appealed_on.map(|d| d.to_string()),
-    })
+/// A rating (好差评) with its rectification and the follow-up visit.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ReviewView {
+    review_id: i64,
+    service: &'static str,
+    service_ref: i64,
+    stars: u8,
+    reasons: String,
+    reviewed_on: String,
+    rectification: Option<&'static str>,
+    rectification_due: Option<String>,
+    rectification_note: String,
+    rectified_on: Option<String>,
+    follow_up_note: String,
+    followed_up_on: Option<String>,
+}
+
+fn review_json(r: &ReviewRecord) -> ReviewView {
+    ReviewView {
+        review_id: r.review_id,
+        service: r.service.code(),
+        service_ref: r.service_ref,
+        stars: r.stars,
+        reasons: r.reasons.clone(),
+        reviewed_on: r.reviewed_on.to_string(),
+        rectification: r.rectification.map(|s| s.code()),
+        rectification_due: r.rectification_due.map(|d| d.to_string()),
+        rectification_note: r.rectification_note.clone(),
+        rectified_on: r.rectified_on.map(|d| d.to_string()),
+        follow_up_note: r.follow_up_note.clone(),
+        followed_up_on: r.followed_up_on.map(|d| d.to_string()),
+    }
+}
+
+/// A complaint and its answer.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ComplaintView {
+    complaint_id: i64,
+    received_on: String,
+    category: &'static str,
+    subject: String,
+    status: &'static str,
+    due_on: String,
+    outcome: Option<&'static str>,
+    reply: String,
+    resolved_on: Option<String>,
+    appealed_on: Option<String>,
+}
+
+fn complaint_json(c: &ComplaintRecord) -> ComplaintView {
+    ComplaintView {
+        complaint_id: c.complaint_id,
+        received_on: c.received_on.to_string(),
+        category: c.category.code(),
+        subject: c.subject.clone(),
+        status: c.status.code(),
+        due_on: c.due_on.to_string(),
+        outcome: c.outcome.map(|o| o.code()),
+        reply: c.reply.clone(),
+        resolved_on: c.resolved_on.map(|d| d.to_string()),
+        appealed_on: c.appealed_on.map(|d| d.to_string()),
+    }
+}
+
+/// What the member can rate, their ratings and their complaints.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ServiceView {
+    rateable: Vec<RateableView>,
+    reviews: Vec<ReviewView>,
+    complaints: Vec<ComplaintView>,
 }
 
 /// `GET /api/v1/member/service`: what can be rated, the member's ratings and
@@ -71,11 +120,11 @@ pub async fn overview(
         let rateable = q.rateable(member_id).await?;
         let reviews = q.member_reviews(member_id).await?;
         let complaints = q.member_complaints(member_id).await?;
-        Ok(json!({
-            "rateable": rateable.iter().map(rateable_json).collect::<Vec<_>>(),
-            "reviews": reviews.iter().map(review_json).collect::<Vec<_>>(),
-            "complaints": complaints.iter().map(complaint_json).collect::<Vec<_>>(),
-        }))
+        Ok(ServiceView {
+            rateable: rateable.iter().map(rateable_json).collect(),
+            reviews: reviews.iter().map(review_json).collect(),
+            complaints: complaints.iter().map(complaint_json).collect(),
+        })
     }
     .await;
     answered(StatusCode::OK, result)

@@ -17,8 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 /// The integer query parameters of the log's proof routes (for the
 /// OpenAPI document).
@@ -34,26 +33,61 @@ fn hashes(path: &[Hash]) -> Vec<String> {
     path.iter().map(|h| hex(h)).collect()
 }
 
-fn checkpoint_json(c: &CheckpointRecord) -> serde_json::Value {
-    json!({
-        "tree_size": c.tree_size,
-        "root": hex(&c.root_hash),
-        "issued_at_us": c.issued_at_us,
-        "origin": c.origin,
-        "key_id": c.key_id,
-        "signature": c.signature_hex,
-        "signed_text": checkpoint_of(c).body(),
-    })
+/// A signed checkpoint (tree head) of the transparency log.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CheckpointView {
+    tree_size: u64,
+    root: String,
+    issued_at_us: i64,
+    origin: String,
+    key_id: String,
+    signature: String,
+    signed_text: String,
 }
 
-fn inclusion_json(p: &InclusionProof) -> serde_json::Value {
-    json!({
-        "leaf_index": p.leaf_index,
-        "leaf_hash": hex(&p.leaf.leaf_hash),
-        "kind": p.leaf.kind.code(),
-        "checkpoint": checkpoint_json(&p.checkpoint),
-        "path": hashes(&p.path),
-    })
+fn checkpoint_json(c: &CheckpointRecord) -> CheckpointView {
+    CheckpointView {
+        tree_size: c.tree_size,
+        root: hex(&c.root_hash),
+        issued_at_us: c.issued_at_us,
+        origin: c.origin.clone(),
+        key_id: c.key_id.clone(),
+        signature: c.signature_hex.clone(),
+        signed_text: checkpoint_of(c).body(),
+    }
+}
+
+/// A leaf's audit path to a checkpoint's root.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct InclusionView {
+    leaf_index: u64,
+    leaf_hash: String,
+    kind: &'static str,
+    checkpoint: CheckpointView,
+    path: Vec<String>,
+}
+
+fn inclusion_json(p: &InclusionProof) -> InclusionView {
+    InclusionView {
+        leaf_index: p.leaf_index,
+        leaf_hash: hex(&p.leaf.leaf_hash),
+        kind: p.leaf.kind.code(),
+        checkpoint: checkpoint_json(&p.checkpoint),
+        path: hashes(&p.path),
+    }
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CheckpointsView {
+    checkpoints: Vec<CheckpointView>,
+}
+
+/// That checkpoint `from` is a prefix of checkpoint `to`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ConsistencyView {
+    from: CheckpointView,
+    to: CheckpointView,
+    proof: Vec<String>,
 }
 
 /// `GET /.well-known/anju-log/checkpoint`: the latest signed tree head as a
@@ -77,7 +111,9 @@ pub async fn latest_checkpoint(State(state): State<WebState>) -> Response {
 pub async fn checkpoints(State(state): State<WebState>) -> Response {
     let result = async {
         let found = state.app.trust().checkpoints(100).await?;
-        Ok(json!({ "checkpoints": found.iter().map(checkpoint_json).collect::<Vec<_>>() }))
+        Ok(CheckpointsView {
+            checkpoints: found.iter().map(checkpoint_json).collect(),
+        })
     }
     .await;
     answered(StatusCode::OK, result)
@@ -123,41 +159,72 @@ pub async fn consistency(
     };
     let result = async {
         let (old, new, proof) = state.app.trust().consistency(q.from, q.to).await?;
-        Ok(json!({
-            "from": checkpoint_json(&old),
-            "to": checkpoint_json(&new),
-            "proof": hashes(&proof),
-        }))
+        Ok(ConsistencyView {
+            from: checkpoint_json(&old),
+            to: checkpoint_json(&new),
+            proof: hashes(&proof),
+        })
     }
     .await;
     answered(StatusCode::OK, result)
 }
 
-fn status_json(v: &CertificateView) -> serde_json::Value {
-    let r = &v.record;
-    json!({
-        "serial": r.serial,
-        "kind": r.kind.code(),
-        "status": v.status.code(),
-        "issued_on": r.issued_on.to_string(),
-        "valid_until": r.valid_until.map(|d| d.to_string()),
-        "revoked_on": v.revocation.as_ref().map(|x| x.revoked_on.to_string()),
-        "revocation_reason": v.revocation.as_ref().map(|x| x.reason.clone()),
-        "body": r.body,
-        "signature": r.signature_hex,
-        "key_id": r.key_id,
-        "leaf_index": v.leaf_index,
-    })
+/// An e-certificate as its verification page shows it.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CertificateStatusView {
+    serial: String,
+    kind: &'static str,
+    status: &'static str,
+    issued_on: String,
+    valid_until: Option<String>,
+    revoked_on: Option<String>,
+    revocation_reason: Option<String>,
+    body: String,
+    signature: String,
+    key_id: String,
+    leaf_index: Option<u64>,
 }
 
-fn certificate_json(r: &CertificateRecord) -> serde_json::Value {
-    json!({
-        "serial": r.serial,
-        "kind": r.kind.code(),
-        "issued_on": r.issued_on.to_string(),
-        "valid_until": r.valid_until.map(|d| d.to_string()),
-        "subject_ref": r.subject_ref,
-    })
+fn status_json(v: &CertificateView) -> CertificateStatusView {
+    let r = &v.record;
+    CertificateStatusView {
+        serial: r.serial.clone(),
+        kind: r.kind.code(),
+        status: v.status.code(),
+        issued_on: r.issued_on.to_string(),
+        valid_until: r.valid_until.map(|d| d.to_string()),
+        revoked_on: v.revocation.as_ref().map(|x| x.revoked_on.to_string()),
+        revocation_reason: v.revocation.as_ref().map(|x| x.reason.clone()),
+        body: r.body.clone(),
+        signature: r.signature_hex.clone(),
+        key_id: r.key_id.clone(),
+        leaf_index: v.leaf_index,
+    }
+}
+
+/// One of the member's e-certificates.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CertificateItemView {
+    serial: String,
+    kind: &'static str,
+    issued_on: String,
+    valid_until: Option<String>,
+    subject_ref: String,
+}
+
+fn certificate_json(r: &CertificateRecord) -> CertificateItemView {
+    CertificateItemView {
+        serial: r.serial.clone(),
+        kind: r.kind.code(),
+        issued_on: r.issued_on.to_string(),
+        valid_until: r.valid_until.map(|d| d.to_string()),
+        subject_ref: r.subject_ref.clone(),
+    }
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CertificatesView {
+    certificates: Vec<CertificateItemView>,
 }
 
 /// `GET /api/v1/certificates/{serial}`: what the verification page shows,
@@ -186,7 +253,9 @@ pub async fn member_certificates(
     let result = async {
         let member_id = member_of(&session)?;
         let found = state.app.trust().member_certificates(member_id).await?;
-        Ok(json!({ "certificates": found.iter().map(certificate_json).collect::<Vec<_>>() }))
+        Ok(CertificatesView {
+            certificates: found.iter().map(certificate_json).collect(),
+        })
     }
     .await;
     answered(StatusCode::OK, result)
@@ -251,24 +320,96 @@ pub async fn issue(
     answered(StatusCode::CREATED, result)
 }
 
-fn grant_json(v: &anju_app::trust::GrantView, today: anju_domain::Date) -> serde_json::Value {
+/// A data grant with every read under it.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct GrantView {
+    grant_code: String,
+    grantee: String,
+    grantee_name: String,
+    scopes: Vec<&'static str>,
+    purpose: String,
+    granted_on: String,
+    valid_until: String,
+    state: &'static str,
+    revoked_on: Option<String>,
+    reads: Vec<ReadView>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ReadView {
+    at_us: i64,
+    grantee: String,
+    result: String,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct GrantsView {
+    grants: Vec<GrantView>,
+}
+
+/// A grant just made: its code for the partner.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct GrantedView {
+    grant_code: String,
+    grantee: String,
+    valid_until: String,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct GrantRevokedView {
+    grant_code: String,
+    revoked_on: String,
+}
+
+/// What a grant lets the partner read: only the parts granted.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ProvidedView {
+    grant_code: String,
+    member_name: String,
+    valid_until: String,
+    balance_fen: Option<i64>,
+    contribution: Option<Vec<ItemView>>,
+    loans: Option<LoansSummaryView>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ItemView {
+    item: &'static str,
+    value: String,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct LoansSummaryView {
+    active: usize,
+    outstanding_fen: i64,
+}
+
+fn grant_json(v: &anju_app::trust::GrantView, today: anju_domain::Date) -> GrantView {
     let g = &v.grant;
-    json!({
-        "grant_code": g.grant_code,
-        "grantee": g.grantee_login,
-        "grantee_name": g.grantee_name,
-        "scopes": g.scopes.iter().map(|s| anju_domain::Coded::code(*s)).collect::<Vec<_>>(),
-        "purpose": g.purpose,
-        "granted_on": g.granted_on.to_string(),
-        "valid_until": g.valid_until.to_string(),
-        "state": v.state_zh(today),
-        "revoked_on": v.revocation.as_ref().map(|r| r.revoked_on.to_string()),
-        "reads": v.reads.iter().map(|p| json!({
-            "at_us": p.at_us,
-            "grantee": p.grantee_login,
-            "result": p.result,
-        })).collect::<Vec<_>>(),
-    })
+    GrantView {
+        grant_code: g.grant_code.clone(),
+        grantee: g.grantee_login.clone(),
+        grantee_name: g.grantee_name.clone(),
+        scopes: g
+            .scopes
+            .iter()
+            .map(|s| anju_domain::Coded::code(*s))
+            .collect(),
+        purpose: g.purpose.clone(),
+        granted_on: g.granted_on.to_string(),
+        valid_until: g.valid_until.to_string(),
+        state: v.state_zh(today),
+        revoked_on: v.revocation.as_ref().map(|r| r.revoked_on.to_string()),
+        reads: v
+            .reads
+            .iter()
+            .map(|p| ReadView {
+                at_us: p.at_us,
+                grantee: p.grantee_login.clone(),
+                result: p.result.clone(),
+            })
+            .collect(),
+    }
 }
 
 /// `GET /api/v1/member/grants`: the member's grants with every read.
@@ -280,7 +421,9 @@ pub async fn member_grants(
         let member_id = member_of(&session)?;
         let today = state.today();
         let grants = state.app.trust().member_grants(member_id).await?;
-        Ok(json!({ "grants": grants.iter().map(|g| grant_json(g, today)).collect::<Vec<_>>() }))
+        Ok(GrantsView {
+            grants: grants.iter().map(|g| grant_json(g, today)).collect(),
+        })
     }
     .await;
     answered(StatusCode::OK, result)
@@ -323,11 +466,11 @@ pub async fn grant(
             .trust()
             .grant_access(&session.actor(&context), &input, state.today())
             .await?;
-        Ok(json!({
-            "grant_code": g.grant_code,
-            "grantee": g.grantee_login,
-            "valid_until": g.valid_until.to_string(),
-        }))
+        Ok(GrantedView {
+            grant_code: g.grant_code,
+            grantee: g.grantee_login,
+            valid_until: g.valid_until.to_string(),
+        })
     }
     .await;
     answered(StatusCode::CREATED, result)
@@ -346,7 +489,10 @@ pub async fn revoke_grant(
             .trust()
             .revoke_grant(&session.actor(&context), &code, state.today())
             .await?;
-        Ok(json!({ "grant_code": code, "revoked_on": r.revoked_on.to_string() }))
+        Ok(GrantRevokedView {
+            grant_code: code,
+            revoked_on: r.revoked_on.to_string(),
+        })
     }
     .await;
     answered(StatusCode::OK, result)
@@ -366,20 +512,23 @@ pub async fn provided(
             .trust()
             .provide(&session.actor(&context), &code, state.today())
             .await?;
-        Ok(json!({
-            "grant_code": d.grant_code,
-            "member_name": d.member_name,
-            "valid_until": d.valid_until.to_string(),
-            "balance_fen": d.balance_fen.map(|f| f.get()),
-            "contribution": d.contribution.map(|lines| lines
+        let contribution = d.contribution.map(|lines| {
+            let items = lines
                 .into_iter()
-                .map(|(label, value)| json!({ "item": label, "value": value }))
-                .collect::<Vec<_>>()),
-            "loans": d.loans.map(|(count, outstanding)| json!({
-                "active": count,
-                "outstanding_fen": outstanding.get(),
-            })),
-        }))
+                .map(|(item, value)| ItemView { item, value });
+            items.collect()
+        });
+        Ok(ProvidedView {
+            grant_code: d.grant_code,
+            member_name: d.member_name,
+            valid_until: d.valid_until.to_string(),
+            balance_fen: d.balance_fen.map(|f| f.get()),
+            contribution,
+            loans: d.loans.map(|(active, outstanding)| LoansSummaryView {
+                active,
+                outstanding_fen: outstanding.get(),
+            }),
+        })
     }
     .await;
     answered(StatusCode::OK, result)

@@ -16,8 +16,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct RequestBody {
@@ -56,23 +55,60 @@ impl RequestBody {
     }
 }
 
-fn withdrawal_json(w: &WithdrawalRecord) -> serde_json::Value {
-    json!({
-        "withdrawal_id": w.withdrawal_id,
-        "reason": w.reason,
-        "amount_fen": w.amount_fen.get(),
-        "status": w.status.code(),
-        "channel": w.channel,
-        "applied_on": w.applied_on.to_string(),
-        "rule": w.rule,
-        "needs_second_approval": w.needs_second,
-        "closes_account": w.closes_account,
-        "payout_reference": w.payout_reference,
-        "note": w.note,
-        "facts_source": w.facts_source,
-        "verification": w.verification,
-        "verified_by": w.verified_by,
-    })
+/// A withdrawal application and where it stands.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct WithdrawalView {
+    withdrawal_id: i64,
+    reason: String,
+    amount_fen: i64,
+    status: &'static str,
+    channel: String,
+    applied_on: String,
+    rule: String,
+    needs_second_approval: bool,
+    closes_account: bool,
+    payout_reference: Option<String>,
+    note: String,
+    facts_source: String,
+    verification: Option<String>,
+    verified_by: Option<String>,
+}
+
+fn withdrawal_json(w: &WithdrawalRecord) -> WithdrawalView {
+    WithdrawalView {
+        withdrawal_id: w.withdrawal_id,
+        reason: w.reason.clone(),
+        amount_fen: w.amount_fen.get(),
+        status: w.status.code(),
+        channel: w.channel.clone(),
+        applied_on: w.applied_on.to_string(),
+        rule: w.rule.clone(),
+        needs_second_approval: w.needs_second,
+        closes_account: w.closes_account,
+        payout_reference: w.payout_reference.clone(),
+        note: w.note.clone(),
+        facts_source: w.facts_source.clone(),
+        verification: w.verification.clone(),
+        verified_by: w.verified_by.clone(),
+    }
+}
+
+/// Whether the withdrawal is allowed now, by which rule, up to how much.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct EligibilityView {
+    allowed: bool,
+    code: &'static str,
+    rule: String,
+    max_amount_fen: i64,
+    needs_second_approval: bool,
+    closes_account: bool,
+    needs_verification: Option<String>,
+    sources: Vec<String>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct WithdrawalsView {
+    withdrawals: Vec<WithdrawalView>,
 }
 
 /// `GET /api/v1/member/withdrawals/eligibility?reason=07&amount_fen=150000&months=1`
@@ -91,16 +127,16 @@ pub async fn eligibility(
         .withdrawal_assessment(member_id, &request, state.today())
         .await
     {
-        Ok(a) => Json(json!({
-            "allowed": a.decision.allowed,
-            "code": a.decision.code,
-            "rule": a.decision.rule,
-            "max_amount_fen": a.decision.max_amount.get(),
-            "needs_second_approval": a.decision.needs_second_approval,
-            "closes_account": a.decision.closes_account,
-            "needs_verification": a.decision.needs_verification,
-            "sources": a.sources,
-        }))
+        Ok(a) => Json(EligibilityView {
+            allowed: a.decision.allowed,
+            code: a.decision.code,
+            rule: a.decision.rule,
+            max_amount_fen: a.decision.max_amount.get(),
+            needs_second_approval: a.decision.needs_second_approval,
+            closes_account: a.decision.closes_account,
+            needs_verification: a.decision.needs_verification,
+            sources: a.sources,
+        })
         .into_response(),
         Err(e) => WebError::from(e).into_response(),
     }
@@ -161,9 +197,9 @@ pub async fn list(
         Err(e) => return WebError::from(e).into_response(),
     };
     match state.app.withdrawals().withdrawals_of(member_id).await {
-        Ok(list) => Json(json!({
-            "withdrawals": list.iter().map(withdrawal_json).collect::<Vec<_>>(),
-        }))
+        Ok(list) => Json(WithdrawalsView {
+            withdrawals: list.iter().map(withdrawal_json).collect(),
+        })
         .into_response(),
         Err(e) => WebError::from(e).into_response(),
     }

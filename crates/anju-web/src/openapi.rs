@@ -15,6 +15,31 @@ fn path_parameters(path: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The status a POST answers with on success: 201 where it makes something.
+fn success_status(path: &str) -> &'static str {
+    let makes = [
+        "/api/v1/member/withdrawals",
+        "/api/v1/member/reviews",
+        "/api/v1/member/complaints",
+        "/api/v1/member/certificates",
+        "/api/v1/member/grants",
+        "/api/v1/member/loans",
+        "/api/v1/member/repayment-agreement",
+        "/api/v1/member/deposits",
+        "/api/v1/reversal-requests",
+        "/api/v1/yjs/company-registered",
+        "/api/v1/employer/members",
+        "/api/v1/employer/members/import",
+        "/api/v1/employer/bills",
+        "/api/v1/employer/back-payments",
+        "/api/v1/employer/back-payments/import",
+        "/api/v1/employer/bases",
+        "/api/v1/employer/bases/import",
+        "/api/v1/employer/reliefs",
+    ];
+    if makes.contains(&path) { "201" } else { "200" }
+}
+
 pub fn build() -> Value {
     let mut paths = Map::new();
     for (spec, _) in table() {
@@ -104,6 +129,23 @@ pub fn build() -> Value {
                                             "description": what, "schema": schema }));
                 }
             }
+        }
+        if let Some(schema) = crate::api_docs::response_of(&spec.method, spec.path) {
+            let status = if spec.method == axum::http::Method::POST {
+                success_status(spec.path)
+            } else {
+                "200"
+            };
+            operation["responses"]
+                .as_object_mut()
+                .map(|r| r.remove("200"));
+            if spec.path.ends_with("/import") {
+                // A file with nothing taken answers 422 with every row's error.
+                operation["responses"]["422"] = json!({ "description": "文件有误，未办理",
+                    "content": { "application/json": { "schema": schema.clone() } } });
+            }
+            operation["responses"][status] = json!({ "description": "成功",
+                "content": { "application/json": { "schema": schema } } });
         }
         if spec.path.ends_with("/export") {
             let file = json!({ "schema": { "type": "string", "format": "binary" } });
