@@ -537,6 +537,25 @@ async fn member_hall(h: &Web, backend: &str) {
         "{}",
         too_much.body
     );
+    // Commands on the loan, each through its use case's rules: a new
+    // repayment card (a bad one refused), no prepayment before it is
+    // disbursed, no consent from someone who is not a co-borrower.
+    let card = format!("/api/v1/member/loans/{loan_id}/card");
+    let changed = post(h, &member, &card, "c-1", r#"{"card":"6222020100009874"}"#).await;
+    assert_eq!(
+        changed.status,
+        StatusCode::OK,
+        "{backend}: {}",
+        changed.body
+    );
+    let bad_card = post(h, &member, &card, "c-2", r#"{"card":"6222020100009875"}"#).await;
+    assert_eq!(bad_card.code(), "BANK_CARD_CHECKSUM", "{}", bad_card.body);
+    let prepay = format!("/api/v1/member/loans/{loan_id}/prepay");
+    let early = post(h, &member, &prepay, "p-1", r#"{"amount":"50000.00"}"#).await;
+    assert_eq!(early.code(), "LOAN_STATE", "{}", early.body);
+    let consent = format!("/api/v1/member/loans/{loan_id}/consent");
+    let agreed = post(h, &member, &consent, "k-1", "").await;
+    assert_eq!(agreed.code(), "CO_BORROWER_CONSENT", "{}", agreed.body);
     let none = h
         .get("/api/v1/member/loans/999999/certificate", &member)
         .await;
