@@ -70,6 +70,37 @@ impl SqliteStore {
         })
     }
 
+    /// An online copy of the whole database into `path` (which must not
+    /// exist yet). `VACUUM INTO` reads in one transaction, so the copy is
+    /// the database at one instant even while postings go on; it runs on a
+    /// reader, so writers are not held up.
+    pub async fn backup_into(&self, path: &std::path::Path) -> StoreResult<()> {
+        let target = path
+            .to_str()
+            .ok_or_else(|| StoreError::Backend("the backup path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    /// The newest migration the database has: a backup's schema version.
+    pub async fn schema_version(&self) -> StoreResult<i64> {
+        let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(version.unwrap_or(0))
+    }
+
+    /// Closes both pools (a backup copy is checksummed once nothing holds it).
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
     /// The writer pool, for tests that need to reach under the store (to
     /// corrupt a row and see `check_ledger` notice, for instance).
     pub fn pool_for_tests(&self) -> &SqlitePool {

@@ -60,6 +60,18 @@ pub enum Command {
     Migrate,
     /// Check the ledger invariants; exits 1 with a report on any violation.
     Check,
+    /// Copy the embedded database online (consistent while postings run)
+    /// into DIR, with a manifest: time, schema version, size, SHA-256, GL totals.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into the configured database, which must not exist
+    /// yet; checks the file against its manifest and the ledger after.
+    Restore {
+        /// The backup's `.manifest.json`.
+        manifest: std::path::PathBuf,
+    },
     /// Policy in force.
     Policy {
         #[command(subcommand)]

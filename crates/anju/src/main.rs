@@ -2,6 +2,7 @@
 //! arguments, load configuration, open the store, then hand over to a use case.
 
 mod adapters;
+mod backup;
 mod bench;
 mod bench_repayment;
 mod bench_report;

@@ -34,6 +34,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check => check(&config).await,
+        Command::Backup { to } => crate::backup::backup(&config, &to).await,
+        Command::Restore { manifest } => crate::backup::restore(&config, &manifest).await,
         Command::Recon {
             channel,
             date,
