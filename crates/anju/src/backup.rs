@@ -106,6 +106,9 @@ async fn gl_totals(url: &str, config: &Config) -> Result<(Vec<GlTotal>, i64)> {
 /// `anju backup --to DIR`: the copy and its manifest; prints the manifest's path.
 pub async fn backup(config: &Config, to: &Path) -> Result<ExitCode> {
     let source = sqlite_path(&config.database_url)?;
+    if !source.exists() {
+        bail!("{} does not exist: nothing to back up", source.display());
+    }
     let policy = load_policy(config.policy.as_deref())?;
     std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
     let store = SqliteStore::open(&sqlite_url(&source), &policy.centre_code).await?;

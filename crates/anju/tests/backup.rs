@@ -127,6 +127,13 @@ async fn a_backup_taken_while_postings_run_restores_to_its_manifest() {
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("empty place"), "{out}");
 
+    // No database, nothing to back up (and none is created).
+    let empty = tempfile::tempdir().expect("dir");
+    let (code, out) = run(anju(empty.path()).args(["backup", "--to", "b"]));
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("nothing to back up"), "{out}");
+    assert!(!empty.path().join("anju.db").exists());
+
     // A damaged copy is refused before anything is written.
     let copy = backups.join(manifest["file"].as_str().expect("file"));
     let mut bytes = std::fs::read(&copy).expect("copy");
