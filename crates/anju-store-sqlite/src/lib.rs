@@ -86,6 +86,16 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// The newest migration this build knows: a backup made by a newer
+    /// build is not restored by this one.
+    pub fn latest_migration() -> i64 {
+        sqlx::migrate!("./migrations")
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The newest migration the database has: a backup's schema version.
     pub async fn schema_version(&self) -> StoreResult<i64> {
         let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")

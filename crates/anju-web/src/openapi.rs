@@ -69,9 +69,26 @@ fn repointed(value: Value) -> Value {
     }
 }
 
+/// Where the document keeps the problem body every error answers with.
+const PROBLEM_SCHEMA: &str = "#/components/schemas/Problem";
+
+/// The problem body: a stable `code` and a Chinese `detail`.
+fn problem_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["status", "code", "detail"],
+        "properties": {
+            "type": { "type": "string" }, "title": { "type": "string" },
+            "status": { "type": "integer" }, "code": { "type": "string" },
+            "detail": { "type": "string" }
+        }
+    })
+}
+
 pub fn build() -> Value {
     let mut paths = Map::new();
     let mut shared = Map::new();
+    shared.insert("Problem".to_string(), problem_schema());
     for (spec, _) in table() {
         if !spec.path.starts_with("/api/v1/") {
             continue;
@@ -172,9 +189,13 @@ pub fn build() -> Value {
                 .as_object_mut()
                 .map(|r| r.remove("200"));
             if spec.path.ends_with("/import") {
-                // A file with nothing taken answers 422 with every row's error.
+                // A file with nothing taken answers 422 with every row's
+                // error; a file that cannot be read at all, with a problem.
+                let either = json!({ "oneOf": [schema.clone(), { "$ref": PROBLEM_SCHEMA }] });
                 operation["responses"]["422"] = json!({ "description": "文件有误，未办理",
-                    "content": { "application/json": { "schema": schema.clone() } } });
+                    "content": {
+                        "application/json": { "schema": either.clone() },
+                        "application/problem+json": { "schema": either } } });
             }
             operation["responses"][status] = json!({ "description": "成功",
                 "content": { "application/json": { "schema": schema } } });
@@ -208,15 +229,7 @@ pub fn build() -> Value {
             "responses": {
                 "Problem": {
                     "description": "错误",
-                    "content": { "application/problem+json": { "schema": {
-                        "type": "object",
-                        "required": ["status", "code", "detail"],
-                        "properties": {
-                            "type": { "type": "string" }, "title": { "type": "string" },
-                            "status": { "type": "integer" }, "code": { "type": "string" },
-                            "detail": { "type": "string" }
-                        }
-                    } } }
+                    "content": { "application/problem+json": { "schema": { "$ref": PROBLEM_SCHEMA } } }
                 }
             }
         }

@@ -6,7 +6,6 @@
 //! with its own tools (`docs/operations.md`).
 
 use crate::config::Config;
-use crate::run::open_store;
 use anju_app::App;
 use anju_app::policy::load_policy;
 use anju_store_sqlite::SqliteStore;
@@ -148,8 +147,23 @@ pub async fn restore(config: &Config, manifest_path: &Path) -> Result<ExitCode> 
         .with_context(|| format!("reading {}", manifest_path.display()))?;
     let manifest: Manifest = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a backup manifest", manifest_path.display()))?;
+    // A bare file name beside the manifest, nothing else.
+    let name = Path::new(&manifest.file);
+    if name.file_name() != Some(name.as_os_str()) {
+        bail!(
+            "the manifest names {:?}: a backup is a file beside its manifest",
+            manifest.file
+        );
+    }
+    if manifest.schema_version > SqliteStore::latest_migration() {
+        bail!(
+            "the backup's schema version {} is newer than this build knows ({}): restore it with a newer anju",
+            manifest.schema_version,
+            SqliteStore::latest_migration()
+        );
+    }
     let dir = manifest_path.parent().unwrap_or(Path::new("."));
-    let copy = dir.join(&manifest.file);
+    let copy = dir.join(name);
     let (bytes, sha256) = digest(&copy)?;
     if (bytes, sha256.as_str()) != (manifest.bytes, manifest.sha256.as_str()) {
         println!(
@@ -161,48 +175,81 @@ pub async fn restore(config: &Config, manifest_path: &Path) -> Result<ExitCode> 
         return Ok(ExitCode::from(1));
     }
     let target = sqlite_path(&config.database_url)?;
-    if target.exists() {
+    let leftovers =
+        ["", "-wal", "-shm"].map(|end| PathBuf::from(format!("{}{end}", target.display())));
+    if let Some(found) = leftovers.iter().find(|p| p.exists()) {
         bail!(
             "{} exists: restore only into an empty place",
-            target.display()
+            found.display()
         );
     }
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    std::fs::copy(&copy, &target).with_context(|| format!("writing {}", target.display()))?;
-    let (gl, schema_version) = gl_totals(&sqlite_url(&target), config).await?;
-    let mut failures = Vec::new();
-    if schema_version < manifest.schema_version {
-        failures.push(format!(
-            "schema version {schema_version} is older than the backup's {}",
-            manifest.schema_version
-        ));
+    // Copied and checked under another name, renamed into place only when
+    // sound: the database path never holds a half-written or failed copy.
+    let partial = PathBuf::from(format!("{}.restoring", target.display()));
+    let checked = place_and_check(&copy, &partial, &manifest, config).await;
+    let failures = match checked {
+        Ok(failures) => failures,
+        Err(e) => {
+            remove_with_journal(&partial);
+            return Err(e);
+        }
+    };
+    for failure in &failures {
+        println!("FAIL {failure}");
     }
+    if !failures.is_empty() {
+        remove_with_journal(&partial);
+        return Ok(ExitCode::from(1));
+    }
+    std::fs::rename(&partial, &target).with_context(|| format!("writing {}", target.display()))?;
+    // Only read while it was checked: any journal left beside it holds nothing.
+    for end in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{end}", partial.display()));
+    }
+    println!(
+        "restore OK: {} GL accounts as in the manifest, ledger OK",
+        manifest.gl.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The copy at `partial`, synced, its ledger checked and its totals compared
+/// with the manifest's: what is wrong, if anything.
+async fn place_and_check(
+    copy: &Path,
+    partial: &Path,
+    manifest: &Manifest,
+    config: &Config,
+) -> Result<Vec<String>> {
+    std::fs::copy(copy, partial).with_context(|| format!("writing {}", partial.display()))?;
+    std::fs::File::open(partial)?.sync_all()?;
+    let (gl, _) = gl_totals(&sqlite_url(partial), config).await?;
+    let mut failures = Vec::new();
     if gl != manifest.gl {
         failures.push("the GL totals differ from the manifest's".to_string());
     }
     let policy = load_policy(config.policy.as_deref())?;
-    let store = open_store(&config.database_url, &policy.centre_code, &config.data_dir).await?;
-    let report = App::new(store, policy)
+    let store = SqliteStore::open(&sqlite_url(partial), &policy.centre_code).await?;
+    let store = Arc::new(store);
+    let report = App::new(store.clone(), policy)
         .ledger()
         .check_ledger()
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    store.close().await;
     if !report.is_ok() {
         print!("{}", report.render());
         failures.push("the restored ledger fails its invariants".to_string());
     }
-    for failure in &failures {
-        println!("FAIL {failure}");
-    }
-    if failures.is_empty() {
-        println!(
-            "restore OK: {} GL accounts as in the manifest, ledger OK",
-            gl.len()
-        );
-        Ok(ExitCode::SUCCESS)
-    } else {
-        Ok(ExitCode::from(1))
+    Ok(failures)
+}
+
+/// A database file and the journal files SQLite may have left beside it.
+fn remove_with_journal(path: &Path) {
+    for end in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{end}", path.display()));
     }
 }

@@ -58,7 +58,9 @@ async fn a_backup_taken_while_postings_run_restores_to_its_manifest() {
         .await
         .expect("accounts");
 
-    // Contributions land one by one while the backup runs beside them.
+    // Contributions land one by one while the backup runs beside them (the
+    // two overlap on most runs; a copy taken wholly before or after them
+    // must pass the same checks).
     let poster = {
         let app = app.clone();
         tokio::spawn(async move {
@@ -119,6 +121,10 @@ async fn a_backup_taken_while_postings_run_restores_to_its_manifest() {
     assert!(out.contains("restore OK"), "{out}");
     let (code, out) = run(anju(data).args(["--database", &restored, "check"]));
     assert_eq!(code, 0, "{out}");
+    assert!(
+        !data.join("restored.db.restoring").exists(),
+        "no partial copy left"
+    );
 
     // Not over a database that exists.
     let (code, out) = run(anju(data)
