@@ -9,16 +9,17 @@
 use crate::api::{JsonBody, answered, body_of};
 use crate::auth::{Access, Session};
 use crate::context::RequestContext;
-use crate::pages::employer_cases::{BackPayForm, ReliefForm, TermsForm};
+use crate::pages::employer_cases::{BackPayForm, ReliefForm, TermsForm, base_of};
+use crate::pages::fields::FieldErrors;
 use crate::routes::{RouteSpec, spec};
 use crate::state::WebState;
 use anju_app::AppResult;
-use anju_app::collection::{BillLineRecord, BillRecord, MemberRecord, NewBase};
+use anju_app::collection::{BillLineRecord, BillRecord, MemberRecord};
 use anju_domain::DomainError;
+use anju_domain::Period;
 use anju_domain::access::duties::AGENTS;
-use anju_domain::collection::{BackPayRequest, MemberEnrolment, RowError, parse_wage};
+use anju_domain::collection::{BackPayRequest, MemberEnrolment, RowError};
 use anju_domain::ledger::MemberId;
-use anju_domain::{Fen, Period};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{Method, StatusCode};
@@ -396,8 +397,13 @@ async fn enrol(
     };
     let result = async {
         let employer_id = employer_of(&session)?;
-        let enrolment = MemberEnrolment::checked(&body.id_card, &body.name, &body.wage)
-            .map_err(|refusals| first_refusal(&refusals))?;
+        let enrolment = MemberEnrolment::checked(&body.id_card, &body.name, &body.wage).map_err(
+            |refusals| {
+                FieldErrors::of_refusals(refusals)
+                    .joined()
+                    .unwrap_or_else(form_invalid)
+            },
+        )?;
         let actor = session.actor(&context);
         let added = state
             .app
@@ -411,13 +417,6 @@ async fn enrol(
     }
     .await;
     answered(StatusCode::CREATED, result)
-}
-
-/// Every refused field as one error: the first code, all the messages.
-fn first_refusal(refusals: &[(&'static str, DomainError)]) -> DomainError {
-    let code = refusals.first().map_or("FORM_INVALID", |(_, e)| e.code());
-    let messages: Vec<&str> = refusals.iter().map(|(_, e)| e.message()).collect();
-    DomainError::new(code, messages.join("；"))
 }
 
 #[derive(Deserialize)]
@@ -750,7 +749,7 @@ async fn file_bases(
         let mut bases = body
             .bases
             .iter()
-            .map(new_base)
+            .map(|line| base_of(line.member_id, &line.wage))
             .collect::<Result<Vec<_>, _>>()?;
         bases.sort_by_key(|b| b.member_id);
         let today = state.today();
@@ -769,17 +768,6 @@ async fn file_bases(
     }
     .await;
     answered(StatusCode::CREATED, result)
-}
-
-fn new_base(line: &BaseLine) -> Result<NewBase, DomainError> {
-    let wage_fen: Fen = parse_wage(&line.wage).map_err(|e| {
-        let message = format!("个人账户 {}：{}", line.member_id, e.message());
-        DomainError::new(e.code(), message)
-    })?;
-    Ok(NewBase {
-        member_id: line.member_id,
-        wage_fen,
-    })
 }
 
 /// `POST /api/v1/employer/bases/import`: the body is the base file; a file

@@ -276,6 +276,18 @@ async fn back_payment_refused(
     crate::pages::with_status(page, status)
 }
 
+/// One member's filed base from the wage typed for them; a refusal names
+/// the account (the form and the API list many at once).
+pub(crate) fn base_of(member_id: i64, wage: &str) -> Result<NewBase, DomainError> {
+    let wage_fen = parse_wage(wage).map_err(|e| {
+        DomainError::new(e.code(), format!("个人账户 {member_id}：{}", e.message()))
+    })?;
+    Ok(NewBase {
+        member_id,
+        wage_fen,
+    })
+}
+
 /// 年度基数调整: the form posts `wage_<member id>` for every listed member.
 pub async fn file_bases(
     State(state): State<WebState>,
@@ -292,13 +304,7 @@ pub async fn file_bases(
             let member_id = id
                 .parse::<i64>()
                 .map_err(|_| DomainError::new("FORM_INVALID", "表单内容无效"))?;
-            let wage = parse_wage(value).map_err(|e| {
-                DomainError::new(e.code(), format!("个人账户 {member_id}：{}", e.message()))
-            })?;
-            bases.push(NewBase {
-                member_id,
-                wage_fen: wage,
-            });
+            bases.push(base_of(member_id, value)?);
         }
         bases.sort_by_key(|b| b.member_id);
         let today = state.today();

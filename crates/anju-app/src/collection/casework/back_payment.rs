@@ -5,7 +5,7 @@ use super::{not_found, period_of, period_value, rates_pair};
 use crate::Collection;
 use crate::access::{Actor, checked_reason};
 use crate::collection::check_scope;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult};
 use anju_domain::collection::BillKind;
 use anju_domain::collection::BillStatus;
 use anju_domain::collection::{
@@ -84,9 +84,18 @@ impl App {
         employer_id: i64,
         requests: &[BackPayRequest],
     ) -> AppResult<Vec<BackPayRequest>> {
+        // One read for all of them: a file may name thousands.
+        let ids: Vec<i64> = requests.iter().map(|r| r.member.0).collect();
+        let members: std::collections::HashMap<i64, _> = self
+            .collection_port()
+            .members_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.member_id, m))
+            .collect();
         let mut requests = requests.to_vec();
         for r in &mut requests {
-            let m = self.collection_port().member(r.member.0).await?;
+            let m = members.get(&r.member.0);
             let Some(m) = m.filter(|m| m.employer_id == Some(employer_id)) else {
                 return Err(DomainError::new(
                     "MEMBER_NOT_IN_EMPLOYER",
@@ -135,17 +144,13 @@ impl App {
         let charged = self.charged_in_month(&monthly).await?;
         let rules = &self.policy().contribution.at(period.first_day()?)?.value;
         let rates = self.month_rates(&employer, period).await?;
+        // The people come from the unit's roster: the rates are read once,
+        // then each line is worked out on its own.
+        let requests = self.with_member_rates(employer_id, requests).await?;
         let mut refusals = Vec::new();
         for (index, request) in requests.iter().enumerate() {
-            let checked = match self
-                .with_member_rates(employer_id, std::slice::from_ref(request))
-                .await
-            {
-                Ok(one) => back_payment_lines(&one, &charged, rates, rules).map(|_| ()),
-                Err(AppError::Rejected(e)) => Err(e),
-                Err(e) => return Err(e),
-            };
-            if let Err(e) = checked {
+            let line = std::slice::from_ref(request);
+            if let Err(e) = back_payment_lines(line, &charged, rates, rules) {
                 refusals.push((index, e));
             }
         }
