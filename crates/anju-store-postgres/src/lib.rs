@@ -3,6 +3,7 @@
 //! order) for the length of a posting, and serialization failures and
 //! deadlocks are retried a bounded number of times.
 
+pub mod backup;
 mod copy;
 mod date;
 mod post;

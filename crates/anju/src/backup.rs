@@ -1,13 +1,17 @@
-//! `anju backup` and `anju restore` for the embedded database: an online,
-//! consistent copy with a manifest (when, schema version, size, SHA-256 and
-//! the GL totals the copy holds), and a restore into an empty place that
-//! checks the file against the manifest and the restored ledger against
-//! both its invariants and the manifest's totals. PostgreSQL is backed up
-//! with its own tools (`docs/operations.md`).
+//! `anju backup` and `anju restore`: an online, consistent copy with a
+//! manifest (when, schema version, size, SHA-256 and the GL totals the copy
+//! holds), and a restore into an empty place that checks the file against
+//! the manifest and the restored ledger against both its invariants and the
+//! manifest's totals. The embedded database is copied with `VACUUM INTO`;
+//! PostgreSQL with `pg_dump` inside an exported snapshot, restored with
+//! `pg_restore` into a new database renamed into place once checked.
 
-use crate::config::Config;
+use crate::config::{BackupSchedule, Config};
 use anju_app::App;
 use anju_app::policy::load_policy;
+use anju_store::{GlBalance, Store};
+use anju_store_postgres::PgStore;
+use anju_store_postgres::backup::{Databases, database_name, with_database};
 use anju_store_sqlite::SqliteStore;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -47,11 +51,13 @@ fn sqlite_path(url: &str) -> Result<PathBuf> {
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
     else {
-        bail!(
-            "backup and restore here are for the embedded database; for PostgreSQL use pg_dump and pg_restore (docs/operations.md)"
-        )
+        bail!("{url} is neither an embedded nor a PostgreSQL database")
     };
     Ok(PathBuf::from(rest.split('?').next().unwrap_or(rest)))
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 fn sqlite_url(path: &Path) -> String {
@@ -79,64 +85,254 @@ fn digest(path: &Path) -> Result<(u64, String)> {
     Ok((bytes, hex))
 }
 
-/// The GL totals of the database at `url`, through the app.
-async fn gl_totals(url: &str, config: &Config) -> Result<(Vec<GlTotal>, i64)> {
-    let policy = load_policy(config.policy.as_deref())?;
-    let store = Arc::new(SqliteStore::open(url, &policy.centre_code).await?);
-    let version = store.schema_version().await?;
-    let app = App::new(store.clone(), policy);
-    let balances = app
-        .ledger()
-        .gl_balances()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    store.close().await;
-    let totals = balances
+fn totals(balances: Vec<GlBalance>) -> Vec<GlTotal> {
+    balances
         .into_iter()
         .map(|b| GlTotal {
             gl_code: b.gl_code,
             debit_fen: b.debit.get(),
             credit_fen: b.credit.get(),
         })
-        .collect();
-    Ok((totals, version))
+        .collect()
+}
+
+/// What is wrong with a restored database, read through the app: its
+/// ledger's invariants and its GL totals against the manifest's.
+async fn check_copy(
+    store: Arc<dyn Store>,
+    manifest: &Manifest,
+    config: &Config,
+) -> Result<Vec<String>> {
+    let policy = load_policy(config.policy.as_deref())?;
+    let app = App::new(store, policy);
+    let gl = app
+        .ledger()
+        .gl_balances()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut failures = Vec::new();
+    if totals(gl) != manifest.gl {
+        failures.push("the GL totals differ from the manifest's".to_string());
+    }
+    let report = app
+        .ledger()
+        .check_ledger()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !report.is_ok() {
+        print!("{}", report.render());
+        failures.push("the restored ledger fails its invariants".to_string());
+    }
+    Ok(failures)
 }
 
 /// `anju backup --to DIR`: the copy and its manifest; prints the manifest's path.
 pub async fn backup(config: &Config, to: &Path) -> Result<ExitCode> {
-    let source = sqlite_path(&config.database_url)?;
-    if !source.exists() {
-        bail!("{} does not exist: nothing to back up", source.display());
-    }
-    let policy = load_policy(config.policy.as_deref())?;
+    let manifest_path = make_backup(config, to).await?;
+    println!("{}", manifest_path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A backup of the configured database into `to`: the copy and its
+/// manifest, whose path is returned (`serve` schedules this too).
+pub async fn make_backup(config: &Config, to: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
-    let store = SqliteStore::open(&sqlite_url(&source), &policy.centre_code).await?;
     let created_at_us = anju_app::clock::now_micros();
     let business_date = anju_app::clock::date_of_micros(created_at_us);
-    let name = format!("anju-{business_date}-{created_at_us}.db");
+    let stem = format!("anju-{business_date}-{created_at_us}");
+    let postgres = is_postgres(&config.database_url);
+    let name = if postgres {
+        format!("{stem}.dump")
+    } else {
+        format!("{stem}.db")
+    };
     let copy = to.join(&name);
-    store.backup_into(&copy).await?;
-    store.close().await;
-    // The totals are read from the copy itself: exactly what it holds, however
-    // many postings landed in the source meanwhile.
-    let (gl, schema_version) = gl_totals(&sqlite_url(&copy), config).await?;
+    let (schema_version, gl) = if postgres {
+        pg_backup(config, &copy).await?
+    } else {
+        sqlite_backup(config, &copy).await?
+    };
     let (bytes, sha256) = digest(&copy)?;
     let manifest = Manifest {
         format: 1,
         created_at_us,
         business_date: business_date.to_string(),
-        backend: "sqlite".to_string(),
+        backend: if postgres { "postgres" } else { "sqlite" }.to_string(),
         schema_version,
         file: name.clone(),
         bytes,
         sha256,
         gl,
     };
-    let manifest_path = to.join(format!("{name}.manifest.json"));
+    let manifest_path = to.join(format!("{name}{MANIFEST_SUFFIX}"));
     std::fs::write(&manifest_path, serde_json::to_string_pretty(&manifest)?)
         .with_context(|| format!("writing {}", manifest_path.display()))?;
-    println!("{}", manifest_path.display());
-    Ok(ExitCode::SUCCESS)
+    Ok(manifest_path)
+}
+
+/// `serve`'s scheduled backups: one every `schedule.every` (the first one
+/// interval after start), the newest `schedule.keep` kept. A failure is
+/// logged and the next one tried on time: serving goes on.
+pub fn spawn_scheduled(config: Config, schedule: BackupSchedule) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(schedule.every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            match make_backup(&config, &schedule.dir).await {
+                Ok(manifest) => match prune(&schedule.dir, schedule.keep) {
+                    Ok(removed) => {
+                        tracing::info!(manifest = %manifest.display(), removed, "scheduled backup made")
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "scheduled backup made; old ones not removed")
+                    }
+                },
+                Err(e) => tracing::error!(error = %e, "scheduled backup failed"),
+            }
+        }
+    });
+}
+
+/// Removes all but the newest `keep` backups in `dir` (their manifests and
+/// files; names sort by time). Returns how many were removed.
+pub fn prune(dir: &Path, keep: usize) -> Result<usize> {
+    let mut manifests: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("anju-") && n.ends_with(MANIFEST_SUFFIX))
+        })
+        .collect();
+    manifests.sort();
+    let surplus = manifests.len().saturating_sub(keep);
+    for manifest in &manifests[..surplus] {
+        let copy = manifest.to_string_lossy();
+        let copy = copy.trim_end_matches(MANIFEST_SUFFIX);
+        std::fs::remove_file(copy).or_else(ignore_missing)?;
+        std::fs::remove_file(manifest)?;
+    }
+    Ok(surplus)
+}
+
+const MANIFEST_SUFFIX: &str = ".manifest.json";
+
+fn ignore_missing(e: std::io::Error) -> std::io::Result<()> {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
+
+/// `VACUUM INTO` on the reader; the totals are read from the copy itself:
+/// exactly what it holds, however many postings landed in the source meanwhile.
+async fn sqlite_backup(config: &Config, copy: &Path) -> Result<(i64, Vec<GlTotal>)> {
+    let source = sqlite_path(&config.database_url)?;
+    if !source.exists() {
+        bail!("{} does not exist: nothing to back up", source.display());
+    }
+    let policy = load_policy(config.policy.as_deref())?;
+    let store = SqliteStore::open(&sqlite_url(&source), &policy.centre_code).await?;
+    store.backup_into(copy).await?;
+    store.close().await;
+    let store = Arc::new(SqliteStore::open(&sqlite_url(copy), &policy.centre_code).await?);
+    let version = store.schema_version().await?;
+    let gl = App::new(store.clone(), policy)
+        .ledger()
+        .gl_balances()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"));
+    store.close().await;
+    Ok((version, totals(gl?)))
+}
+
+/// `pg_dump` of an exported snapshot; the version and totals were read in
+/// that same snapshot, so they are what the dump holds.
+async fn pg_backup(config: &Config, copy: &Path) -> Result<(i64, Vec<GlTotal>)> {
+    let policy = load_policy(config.policy.as_deref())?;
+    let store = PgStore::open(&config.database_url, &policy.centre_code).await?;
+    let snapshot = store.export_snapshot().await?;
+    let dumped = pg_tool("pg_dump", &config.database_url)
+        .args(["--format=custom", "--no-owner", "--no-privileges"])
+        .arg(format!("--snapshot={}", snapshot.id))
+        .arg("--file")
+        .arg(copy)
+        .output()
+        .await
+        .context("running pg_dump (PostgreSQL's client tools must be on PATH)");
+    let (version, gl) = (snapshot.schema_version, totals(snapshot.gl.clone()));
+    snapshot.release().await?;
+    store.close().await;
+    let dumped = dumped?;
+    if !dumped.status.success() {
+        let _ = std::fs::remove_file(copy);
+        bail!(
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&dumped.stderr).trim()
+        );
+    }
+    Ok((version, gl))
+}
+
+/// A PostgreSQL client tool aimed at `url`'s database. The password goes in
+/// the environment, never on the command line where `ps` shows it.
+fn pg_tool(program: &str, url: &str) -> tokio::process::Command {
+    let (url, password) = split_password(url);
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.arg("--dbname").arg(url);
+    if let Some(password) = password {
+        cmd.env("PGPASSWORD", password);
+    }
+    cmd
+}
+
+/// `postgres://user:secret@host/db` → (`postgres://user@host/db`, "secret"),
+/// the password percent-decoded.
+fn split_password(url: &str) -> (String, Option<String>) {
+    let Some(scheme_end) = url.find("://").map(|at| at + 3) else {
+        return (url.to_string(), None);
+    };
+    let authority_end = url[scheme_end..]
+        .find(['/', '?'])
+        .map_or(url.len(), |at| scheme_end + at);
+    let Some(at) = url[scheme_end..authority_end]
+        .rfind('@')
+        .map(|at| scheme_end + at)
+    else {
+        return (url.to_string(), None);
+    };
+    let Some(colon) = url[scheme_end..at].find(':').map(|c| scheme_end + c) else {
+        return (url.to_string(), None);
+    };
+    let password = percent_decode(&url[colon + 1..at]);
+    (format!("{}{}", &url[..colon], &url[at..]), Some(password))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `anju restore MANIFEST`: the copy into the configured database, which
@@ -155,11 +351,23 @@ pub async fn restore(config: &Config, manifest_path: &Path) -> Result<ExitCode> 
             manifest.file
         );
     }
-    if manifest.schema_version > SqliteStore::latest_migration() {
+    let postgres = is_postgres(&config.database_url);
+    let backend = if postgres { "postgres" } else { "sqlite" };
+    if manifest.backend != backend {
         bail!(
-            "the backup's schema version {} is newer than this build knows ({}): restore it with a newer anju",
-            manifest.schema_version,
-            SqliteStore::latest_migration()
+            "the backup is of a {} database and the target is {backend}: restore it into its own kind",
+            manifest.backend
+        );
+    }
+    let latest = if postgres {
+        PgStore::latest_migration()
+    } else {
+        SqliteStore::latest_migration()
+    };
+    if manifest.schema_version > latest {
+        bail!(
+            "the backup's schema version {} is newer than this build knows ({latest}): restore it with a newer anju",
+            manifest.schema_version
         );
     }
     let dir = manifest_path.parent().unwrap_or(Path::new("."));
@@ -174,6 +382,27 @@ pub async fn restore(config: &Config, manifest_path: &Path) -> Result<ExitCode> 
         );
         return Ok(ExitCode::from(1));
     }
+    let failures = if postgres {
+        pg_restore(config, &manifest, &copy).await?
+    } else {
+        sqlite_restore(config, &manifest, &copy).await?
+    };
+    for failure in &failures {
+        println!("FAIL {failure}");
+    }
+    if !failures.is_empty() {
+        return Ok(ExitCode::from(1));
+    }
+    println!(
+        "restore OK: {} GL accounts as in the manifest, ledger OK",
+        manifest.gl.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Copied and checked under another name, renamed into place only when
+/// sound: the database path never holds a half-written or failed copy.
+async fn sqlite_restore(config: &Config, manifest: &Manifest, copy: &Path) -> Result<Vec<String>> {
     let target = sqlite_path(&config.database_url)?;
     let leftovers =
         ["", "-wal", "-shm"].map(|end| PathBuf::from(format!("{}{end}", target.display())));
@@ -186,10 +415,8 @@ pub async fn restore(config: &Config, manifest_path: &Path) -> Result<ExitCode> 
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    // Copied and checked under another name, renamed into place only when
-    // sound: the database path never holds a half-written or failed copy.
     let partial = PathBuf::from(format!("{}.restoring", target.display()));
-    let checked = place_and_check(&copy, &partial, &manifest, config).await;
+    let checked = place_and_check(copy, &partial, manifest, config).await;
     let failures = match checked {
         Ok(failures) => failures,
         Err(e) => {
@@ -197,23 +424,16 @@ pub async fn restore(config: &Config, manifest_path: &Path) -> Result<ExitCode> 
             return Err(e);
         }
     };
-    for failure in &failures {
-        println!("FAIL {failure}");
-    }
     if !failures.is_empty() {
         remove_with_journal(&partial);
-        return Ok(ExitCode::from(1));
+        return Ok(failures);
     }
     std::fs::rename(&partial, &target).with_context(|| format!("writing {}", target.display()))?;
     // Only read while it was checked: any journal left beside it holds nothing.
     for end in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{end}", partial.display()));
     }
-    println!(
-        "restore OK: {} GL accounts as in the manifest, ledger OK",
-        manifest.gl.len()
-    );
-    Ok(ExitCode::SUCCESS)
+    Ok(failures)
 }
 
 /// The copy at `partial`, synced, its ledger checked and its totals compared
@@ -226,30 +446,125 @@ async fn place_and_check(
 ) -> Result<Vec<String>> {
     std::fs::copy(copy, partial).with_context(|| format!("writing {}", partial.display()))?;
     std::fs::File::open(partial)?.sync_all()?;
-    let (gl, _) = gl_totals(&sqlite_url(partial), config).await?;
-    let mut failures = Vec::new();
-    if gl != manifest.gl {
-        failures.push("the GL totals differ from the manifest's".to_string());
+    let policy = load_policy(config.policy.as_deref())?;
+    let store = Arc::new(SqliteStore::open(&sqlite_url(partial), &policy.centre_code).await?);
+    let failures = check_copy(store.clone(), manifest, config).await;
+    store.close().await;
+    failures
+}
+
+/// `pg_restore` in one transaction into `<name>_restoring`, made for it;
+/// checked, then renamed to the configured name, or dropped.
+async fn pg_restore(config: &Config, manifest: &Manifest, copy: &Path) -> Result<Vec<String>> {
+    let target = database_name(&config.database_url)?;
+    let partial = format!("{target}_restoring");
+    let mut databases = Databases::connect(&config.database_url).await?;
+    for name in [&target, &partial] {
+        if databases.exists(name).await? {
+            bail!("database {name} exists: restore only into an empty place");
+        }
+    }
+    databases.create(&partial).await?;
+    let partial_url = with_database(&config.database_url, &partial)?;
+    let checked = pg_restore_and_check(config, manifest, copy, &partial_url).await;
+    match checked {
+        Ok(failures) if failures.is_empty() => {
+            databases.rename(&partial, &target).await?;
+            Ok(failures)
+        }
+        other => {
+            databases.drop(&partial).await?;
+            other
+        }
+    }
+}
+
+async fn pg_restore_and_check(
+    config: &Config,
+    manifest: &Manifest,
+    copy: &Path,
+    partial_url: &str,
+) -> Result<Vec<String>> {
+    let restored = pg_tool("pg_restore", partial_url)
+        .args([
+            "--exit-on-error",
+            "--single-transaction",
+            "--no-owner",
+            "--no-privileges",
+        ])
+        .arg(copy)
+        .output()
+        .await
+        .context("running pg_restore (PostgreSQL's client tools must be on PATH)")?;
+    if !restored.status.success() {
+        bail!(
+            "pg_restore failed: {}",
+            String::from_utf8_lossy(&restored.stderr).trim()
+        );
     }
     let policy = load_policy(config.policy.as_deref())?;
-    let store = SqliteStore::open(&sqlite_url(partial), &policy.centre_code).await?;
-    let store = Arc::new(store);
-    let report = App::new(store.clone(), policy)
-        .ledger()
-        .check_ledger()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let store = Arc::new(PgStore::open(partial_url, &policy.centre_code).await?);
+    let failures = check_copy(store.clone(), manifest, config).await;
     store.close().await;
-    if !report.is_ok() {
-        print!("{}", report.render());
-        failures.push("the restored ledger fails its invariants".to_string());
-    }
-    Ok(failures)
+    failures
 }
 
 /// A database file and the journal files SQLite may have left beside it.
 fn remove_with_journal(path: &Path) {
     for end in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{end}", path.display()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_keeps_the_newest_backups_and_nothing_else_is_touched() {
+        let dir = tempfile::tempdir().expect("dir");
+        for n in 1..=4 {
+            let name = format!("anju-2026-12-0{n}-178000000000000{n}.db");
+            std::fs::write(dir.path().join(&name), "copy").expect("copy");
+            std::fs::write(dir.path().join(format!("{name}.manifest.json")), "{}")
+                .expect("manifest");
+        }
+        std::fs::write(dir.path().join("notes.manifest.json"), "mine").expect("other");
+        assert_eq!(prune(dir.path(), 2).expect("prune"), 2);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("read")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "anju-2026-12-03-1780000000000003.db",
+                "anju-2026-12-03-1780000000000003.db.manifest.json",
+                "anju-2026-12-04-1780000000000004.db",
+                "anju-2026-12-04-1780000000000004.db.manifest.json",
+                "notes.manifest.json",
+            ]
+        );
+        assert_eq!(prune(dir.path(), 2).expect("again"), 0);
+    }
+
+    #[test]
+    fn the_password_leaves_the_url_for_the_environment() {
+        assert_eq!(
+            split_password("postgres://anju:s%40cret@db:5432/anju?sslmode=require"),
+            (
+                "postgres://anju@db:5432/anju?sslmode=require".to_string(),
+                Some("s@cret".to_string())
+            )
+        );
+        assert_eq!(
+            split_password("postgres://anju@db/anju"),
+            ("postgres://anju@db/anju".to_string(), None)
+        );
+        assert_eq!(
+            split_password("postgres://db/a@b"),
+            ("postgres://db/a@b".to_string(), None)
+        );
     }
 }

@@ -60,8 +60,9 @@ pub enum Command {
     Migrate,
     /// Check the ledger invariants; exits 1 with a report on any violation.
     Check,
-    /// Copy the embedded database online (consistent while postings run)
-    /// into DIR, with a manifest: time, schema version, size, SHA-256, GL totals.
+    /// Copy the database online (consistent while postings run: SQLite's
+    /// VACUUM INTO, or pg_dump in an exported snapshot) into DIR, with a
+    /// manifest: time, schema version, size, SHA-256, GL totals.
     Backup {
         #[arg(long)]
         to: std::path::PathBuf,

@@ -17,7 +17,27 @@ struct FileConfig {
     signin_per_minute: Option<u32>,
     key_file: Option<PathBuf>,
     adapters: Option<AdaptersFile>,
+    backup: Option<BackupFile>,
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackupFile {
+    dir: Option<PathBuf>,
+    every: Option<String>,
+    keep: Option<usize>,
+}
+
+/// `[backup]` in anju.toml: `serve` backs the database up into `dir` every
+/// `every` (`"24h"`, `"30m"`, …) and keeps the newest `keep` backups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSchedule {
+    pub dir: PathBuf,
+    pub every: std::time::Duration,
+    pub keep: usize,
+}
+
+const DEFAULT_BACKUPS_KEPT: usize = 7;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,6 +118,8 @@ pub struct Config {
     /// The centre's signing keys (`docs/trust.md`): outside the database,
     /// made on first use when missing.
     pub key_file: PathBuf,
+    /// Scheduled backups while serving; none unless `[backup]` is configured.
+    pub backup: Option<BackupSchedule>,
 }
 
 const DEFAULT_SIGNIN_PER_MINUTE: u32 = 20;
@@ -127,7 +149,12 @@ impl Config {
             .map(PathBuf::from)
             .or(file.key_file)
             .unwrap_or_else(|| data_dir.join("keys").join("centre.key"));
+        let backup = file
+            .backup
+            .map(|b| backup_schedule(b, &data_dir))
+            .transpose()?;
         Ok(Config {
+            backup,
             key_file,
             database_url,
             data_dir,
@@ -192,6 +219,38 @@ impl Config {
     }
 }
 
+fn backup_schedule(file: BackupFile, data_dir: &Path) -> Result<BackupSchedule> {
+    let every = file.every.as_deref().unwrap_or("24h");
+    Ok(BackupSchedule {
+        dir: file.dir.unwrap_or_else(|| data_dir.join("backups")),
+        every: parse_interval(every)
+            .with_context(|| format!("[backup] every = {every:?}: a number and s, m, h or d"))?,
+        keep: file.keep.unwrap_or(DEFAULT_BACKUPS_KEPT).max(1),
+    })
+}
+
+/// `"90s"`, `"30m"`, `"24h"`, `"7d"`: at least one second.
+fn parse_interval(text: &str) -> Result<std::time::Duration> {
+    let text = text.trim();
+    let split = text.len().saturating_sub(1);
+    let (number, unit) = (
+        text.get(..split).unwrap_or(""),
+        text.get(split..).unwrap_or(""),
+    );
+    let count: u64 = number.parse().context("not a whole number")?;
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => anyhow::bail!("unknown unit {unit:?}"),
+    };
+    match count.checked_mul(seconds) {
+        Some(total) if total > 0 => Ok(std::time::Duration::from_secs(total)),
+        _ => anyhow::bail!("out of range"),
+    }
+}
+
 pub fn sqlite_url(dir: &Path, file: &str) -> String {
     format!("sqlite://{}", dir.join(file).display())
 }
@@ -233,6 +292,27 @@ mod tests {
     }
 
     #[test]
+    fn backup_intervals_are_read_with_their_unit() {
+        let seconds = |t: &str| parse_interval(t).map(|d| d.as_secs()).ok();
+        assert_eq!(seconds("24h"), Some(86_400));
+        assert_eq!(seconds("30m"), Some(1_800));
+        assert_eq!(seconds("7d"), Some(604_800));
+        assert_eq!(seconds("2s"), Some(2));
+        for bad in [
+            "",
+            "h",
+            "0h",
+            "24",
+            "1.5h",
+            "-1h",
+            "24x",
+            "99999999999999999d",
+        ] {
+            assert_eq!(seconds(bad), None, "{bad:?} is refused");
+        }
+    }
+
+    #[test]
     fn file_then_flags() {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("anju.toml");
@@ -255,6 +335,22 @@ mod tests {
             "not configured: serve refuses to start outside the demo"
         );
         assert_eq!(config.bank.endpoint, "");
+        assert_eq!(config.backup, None, "no backups unless configured");
+        std::fs::write(&path, "[backup]\nevery = \"12h\"\n").expect("write");
+        let config = Config::load(&global, true).expect("load");
+        assert_eq!(
+            config.backup,
+            Some(BackupSchedule {
+                dir: PathBuf::from(DEFAULT_DATA_DIR).join("backups"),
+                every: std::time::Duration::from_secs(43_200),
+                keep: DEFAULT_BACKUPS_KEPT,
+            })
+        );
+        std::fs::write(&path, "[backup]\nevery = \"soon\"\n").expect("write");
+        assert!(
+            Config::load(&global, true).is_err(),
+            "a bad interval is refused"
+        );
         std::fs::write(
             &path,
             "[adapters.registries]\nendpoint = \"http://10.1.2.3:8443\"\ntimeout_ms = 1500\n",

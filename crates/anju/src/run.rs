@@ -316,6 +316,15 @@ async fn serve(
         app.clone(),
         std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
     );
+    if let Some(schedule) = config.backup.clone() {
+        println!(
+            "backups every {} s into {}, newest {} kept",
+            schedule.every.as_secs(),
+            schedule.dir.display(),
+            schedule.keep
+        );
+        crate::backup::spawn_scheduled(config.clone(), schedule);
+    }
     println!("Anju 安居 serving on http://{address}/  (Ctrl-C stops)");
     tracing::info!(database = %config.redacted_database_url(), %address, "serving");
     anju_web::serve(app, options, listener, async {

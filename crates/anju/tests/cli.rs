@@ -1,5 +1,9 @@
 //! The `anju` binary end to end: exit codes and output people rely on.
 
+mod common;
+
+use common::run;
+
 use std::process::Command;
 
 fn anju(data_dir: &std::path::Path) -> Command {
@@ -15,13 +19,6 @@ fn anju(data_dir: &std::path::Path) -> Command {
         .env("ANJU_MESSAGES_ENDPOINT", "simulator")
         .current_dir(data_dir);
     cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String) {
-    let out = cmd.output().expect("run anju");
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), text)
 }
 
 #[test]

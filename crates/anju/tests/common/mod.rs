@@ -105,3 +105,12 @@ impl Fresh {
         }
     }
 }
+
+/// Runs an `anju` command to its end: the exit code and everything it
+/// printed (standard output, then standard error).
+pub fn run(cmd: &mut std::process::Command) -> (i32, String) {
+    let out = cmd.output().expect("run anju");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
