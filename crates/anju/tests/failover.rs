@@ -1,0 +1,118 @@
+//! The PostgreSQL failover drill, run by `.ci/failover` (which sets up a
+//! primary committing synchronously to a hot standby on loopback and passes
+//! their URLs and the commands that kill the primary and promote the
+//! standby). Contributions are posted from four tasks; once 300 have been
+//! acknowledged the primary is killed mid-stream, the standby promoted, and
+//! every acknowledged posting must be on it exactly once, with the ledger
+//! balanced. Ignored in the ordinary test run: it needs the two servers.
+
+use anju_app::App;
+use anju_app::policy::load_policy;
+use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
+use anju_domain::{Date, Fen};
+use anju_store::{BatchStore, LedgerStore};
+use anju_store_postgres::PgStore;
+use std::sync::{Arc, Mutex};
+
+const POSTERS: i64 = 4;
+const ACKED_BEFORE_KILL: usize = 300;
+const CONTRIBUTION_FEN: i64 = 2_345_67;
+
+fn setting(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is set by .ci/failover"))
+}
+
+fn contribution(key: &str, member: i64) -> NewEntry {
+    let day = Date::parse("2026-12-07").expect("date");
+    let lines = vec![
+        Line::debit("101", Fen::new(CONTRIBUTION_FEN)),
+        Line::credit("201", Fen::new(CONTRIBUTION_FEN)).for_member(MemberId(member)),
+    ];
+    let key = IdempotencyKey::parse(key).expect("key");
+    NewEntry::new("C01", day, key, "汇缴", lines).expect("entry")
+}
+
+fn shell(command: &str) {
+    let status = std::process::Command::new("sh")
+        .args(["-c", command])
+        .status()
+        .expect("sh");
+    assert!(status.success(), "{command}: {status}");
+}
+
+/// Posts until the primary stops answering; each acknowledged key is kept.
+async fn post_until_refused(app: App, poster: i64, acked: Arc<Mutex<Vec<String>>>) {
+    for n in 0.. {
+        let key = format!("failover-{poster}-{n}");
+        match app
+            .ledger()
+            .post_entry(contribution(&key, 1 + poster))
+            .await
+        {
+            Ok(_) => acked.lock().expect("acked").push(key),
+            Err(_) => return,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the primary and standby of .ci/failover"]
+async fn every_acknowledged_posting_survives_the_primary() {
+    let policy = load_policy(None).expect("policy");
+    let primary = PgStore::open(&setting("ANJU_FAILOVER_PRIMARY"), &policy.centre_code)
+        .await
+        .expect("primary");
+    let app = App::new(Arc::new(primary), policy.clone());
+    let opened = Date::parse("2026-07-01").expect("date");
+    let members: Vec<(MemberId, Date)> = (1..=POSTERS).map(|m| (MemberId(m), opened)).collect();
+    app.ledger()
+        .open_member_accounts(&members)
+        .await
+        .expect("accounts");
+
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let posters: Vec<_> = (0..POSTERS)
+        .map(|p| tokio::spawn(post_until_refused(app.clone(), p, acked.clone())))
+        .collect();
+    while acked.lock().expect("acked").len() < ACKED_BEFORE_KILL {
+        assert!(
+            !posters.iter().any(|p| p.is_finished()),
+            "a poster was refused before the primary was killed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    shell(&setting("ANJU_FAILOVER_KILL"));
+    for poster in posters {
+        poster.await.expect("poster");
+    }
+    let acked = acked.lock().expect("acked").clone();
+    eprintln!(
+        "{} postings acknowledged before the primary died",
+        acked.len()
+    );
+    assert!(acked.len() >= ACKED_BEFORE_KILL);
+
+    shell(&setting("ANJU_FAILOVER_PROMOTE"));
+    let promoted = PgStore::open(&setting("ANJU_FAILOVER_STANDBY"), &policy.centre_code)
+        .await
+        .expect("promoted standby");
+    let found = promoted.posted_keys(&acked).await.expect("keys");
+    assert_eq!(found.len(), acked.len(), "every acknowledged posting, once");
+    assert!(promoted.check_ledger().await.expect("check").is_ok());
+    // Postings the primary committed but never acknowledged may be there too.
+    let credited: i64 = promoted
+        .gl_balances()
+        .await
+        .expect("gl")
+        .iter()
+        .filter(|g| g.gl_code == "201")
+        .map(|g| g.credit.get())
+        .sum();
+    assert!(credited >= CONTRIBUTION_FEN * acked.len() as i64);
+    // The promoted node takes new postings.
+    let app = App::new(Arc::new(promoted), policy);
+    app.ledger()
+        .post_entry(contribution("failover-after", 1))
+        .await
+        .expect("the promoted node posts");
+}
