@@ -62,10 +62,20 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(backend)?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
+        // A hot standby is read-only and takes its schema from the primary:
+        // it is checked, not migrated, so reports and checks can run on it.
+        let standby: bool = sqlx::query_scalar("SELECT pg_is_in_recovery()")
+            .fetch_one(&pool)
             .await
             .map_err(backend)?;
+        if standby {
+            schema_is_current(&pool).await?;
+        } else {
+            sqlx::migrate!("./migrations")
+                .run(&pool)
+                .await
+                .map_err(backend)?;
+        }
         let highest: Option<i64> = sqlx::query_scalar("SELECT MAX(entry_id) FROM journal_entry")
             .fetch_one(&pool)
             .await
@@ -95,6 +105,28 @@ impl PgStore {
 
     pub fn pool_for_tests(&self) -> &PgPool {
         &self.pool
+    }
+}
+
+/// A standby serves this build only when the primary has been migrated to
+/// exactly this build's schema.
+async fn schema_is_current(pool: &PgPool) -> StoreResult<()> {
+    let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(pool)
+        .await
+        .map_err(|e| {
+            StoreError::Backend(format!(
+                "a standby with no schema yet: migrate the primary first ({e})"
+            ))
+        })?;
+    let latest = PgStore::latest_migration();
+    match applied {
+        Some(version) if version == latest => Ok(()),
+        other => Err(StoreError::Backend(format!(
+            "the standby's schema is at migration {}, this build's at {latest}: \
+             migrate the primary with this build first",
+            other.unwrap_or(0)
+        ))),
     }
 }
 

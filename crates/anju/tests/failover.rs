@@ -6,12 +6,15 @@
 //! every acknowledged posting must be on it exactly once, with the ledger
 //! balanced. Ignored in the ordinary test run: it needs the two servers.
 
+mod common;
+
 use anju_app::App;
 use anju_app::policy::load_policy;
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::{Date, Fen};
 use anju_store::{BatchStore, LedgerStore};
 use anju_store_postgres::PgStore;
+use common::run;
 use std::sync::{Arc, Mutex};
 
 const POSTERS: i64 = 4;
@@ -92,8 +95,19 @@ async fn every_acknowledged_posting_survives_the_primary() {
     );
     assert!(acked.len() >= ACKED_BEFORE_KILL);
 
+    // Before it is promoted the standby already holds them all, and serves
+    // the read-only commands (reports, checks) as it stands.
+    let standby_url = setting("ANJU_FAILOVER_STANDBY");
+    let standby = PgStore::open(&standby_url, &policy.centre_code)
+        .await
+        .expect("the hot standby opens read-only");
+    let found = standby.posted_keys(&acked).await.expect("keys");
+    assert_eq!(found.len(), acked.len(), "on the standby before promotion");
+    standby.close().await;
+    read_only_commands_run_on(&standby_url);
+
     shell(&setting("ANJU_FAILOVER_PROMOTE"));
-    let promoted = PgStore::open(&setting("ANJU_FAILOVER_STANDBY"), &policy.centre_code)
+    let promoted = PgStore::open(&standby_url, &policy.centre_code)
         .await
         .expect("promoted standby");
     let found = promoted.posted_keys(&acked).await.expect("keys");
@@ -115,4 +129,32 @@ async fn every_acknowledged_posting_survives_the_primary() {
         .post_entry(contribution("failover-after", 1))
         .await
         .expect("the promoted node posts");
+}
+
+/// `anju check` and `anju report annual` against a hot standby: they read,
+/// so they need no primary.
+fn read_only_commands_run_on(url: &str) {
+    let dir = tempfile::tempdir().expect("dir");
+    let anju = |args: &[&str]| {
+        let (code, text) = run(std::process::Command::new(env!("CARGO_BIN_EXE_anju"))
+            .env_remove("ANJU_CONFIG")
+            .env_remove("ANJU_POLICY")
+            .env("ANJU_DATA_DIR", dir.path())
+            .env("ANJU_DATABASE_URL", url)
+            .current_dir(dir.path())
+            .args(args));
+        assert_eq!(code, 0, "anju {args:?} on the standby: {text}");
+    };
+    anju(&["check"]);
+    anju(&[
+        "report",
+        "annual",
+        "--year",
+        "2026",
+        "--date",
+        "2026-12-31",
+        "--out",
+        "report.html",
+    ]);
+    assert!(dir.path().join("report.html").exists());
 }
