@@ -1,8 +1,10 @@
-//! Real crashes: a batch job is started as an `anju` process and killed with
-//! SIGKILL at spread-out points, then started again until it finishes. The
+//! Real crashes. A batch job is started as an `anju` process and killed with
+//! SIGKILL at spread-out points, then started again until it finishes: the
 //! ledger must then pass `anju check` and equal, account for account, the
 //! ledger of the same job run once without interruption on a copy of the
-//! same database.
+//! same database. And `anju serve` is killed and restarted under a stream of
+//! API payments, each request sent again with its idempotency key until
+//! answered: every payment must land exactly once.
 
 mod common;
 
@@ -18,7 +20,7 @@ use anju_store::{BatchStore, LedgerStore};
 use anju_store_sqlite::SqliteStore;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Kills that must land while the job is running.
@@ -247,4 +249,319 @@ async fn a_settlement_killed_at_twenty_points_ends_as_one_uninterrupted_run() {
     let (code, out) = run(anju(data, &crashed).arg("check"));
     assert_eq!(code, 0, "{out}");
     assert_eq!(ledger_of(&crashed).await, ledger_of(&straight).await);
+}
+
+/// One HTTP/1.1 exchange on a fresh connection: the status, the head and the
+/// body, or `None` when the server did not answer (down, or killed mid-way).
+/// Why a request got no answer.
+#[derive(Debug, PartialEq)]
+enum NoAnswer {
+    /// Nothing listening (the server is down or starting).
+    Refused,
+    /// Connected, then cut off before a whole answer (killed mid-request).
+    Cut,
+}
+
+/// One HTTP/1.1 exchange on a fresh connection: the status, the head and the
+/// body, or why there was none.
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Result<Reply, NoAnswer> {
+    use std::io::{Read as _, Write as _};
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = std::net::TcpStream::connect_timeout(&address, Duration::from_secs(2))
+        .map_err(|_| NoAnswer::Refused)?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .map_err(|_| NoAnswer::Cut)?;
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    let mut raw = Vec::new();
+    stream
+        .write_all(request.as_bytes())
+        .and_then(|()| stream.read_to_end(&mut raw))
+        .map_err(|_| NoAnswer::Cut)?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").ok_or(NoAnswer::Cut)?;
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or(NoAnswer::Cut)?;
+    Ok(Reply {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    })
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// Requests the kills left unanswered, each sent again until answered.
+#[derive(Debug, Default)]
+struct Lost {
+    /// Nothing listening: the server was down or starting.
+    refused: usize,
+    /// Cut off mid-request by a kill.
+    cut: usize,
+    /// Of those, requests the server had carried out before it died: sent
+    /// again, they were answered from the idempotency record (or as done).
+    done_before_the_cut: usize,
+}
+
+/// An employer agent's API session on the demo centre.
+struct Agent {
+    port: Arc<std::sync::atomic::AtomicU16>,
+    /// What the kills did to the requests.
+    lost: Arc<Mutex<Lost>>,
+    cookie: String,
+    csrf: String,
+}
+
+impl Agent {
+    fn sign_in(port: u16) -> Agent {
+        let form = "door=employer&login=agent01&password=anju2026demo&totp=&next=";
+        let reply = http(
+            port,
+            "POST",
+            "/signin",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            form,
+        )
+        .expect("sign in");
+        let cookie = reply
+            .head
+            .lines()
+            .filter_map(|l| l.split_once(": "))
+            .find(|(name, value)| {
+                name.eq_ignore_ascii_case("set-cookie") && value.starts_with("anju_session=")
+            })
+            .and_then(|(_, value)| value.split(';').next())
+            .unwrap_or_else(|| panic!("no session cookie: {}", reply.head))
+            .to_string();
+        let mut agent = Agent {
+            port: Arc::new(std::sync::atomic::AtomicU16::new(port)),
+            lost: Arc::default(),
+            cookie,
+            csrf: String::new(),
+        };
+        agent.csrf = agent.call("GET", "/api/v1/me", "", "")["csrf_token"]
+            .as_str()
+            .expect("csrf")
+            .to_string();
+        agent
+    }
+
+    /// Asks until the server answers (it may be down or restarting), with
+    /// the same idempotency key every time; the answer's JSON, with its status.
+    fn call(&self, method: &str, path: &str, key: &str, body: &str) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(600);
+        let mut cut = false;
+        loop {
+            let port = self.port.load(std::sync::atomic::Ordering::SeqCst);
+            let headers = [
+                ("Cookie", self.cookie.as_str()),
+                ("Accept", "application/json"),
+                ("Content-Type", "application/json"),
+                ("X-CSRF-Token", self.csrf.as_str()),
+                ("Idempotency-Key", key),
+            ];
+            let headers = if key.is_empty() {
+                &headers[..4]
+            } else {
+                &headers[..]
+            };
+            match http(port, method, path, headers, body) {
+                Ok(reply) => {
+                    let mut lost = self.lost.lock().expect("lost");
+                    // Done before the cut, and said so now: the key at work.
+                    let replayed = reply.head.contains("idempotent-replayed: true");
+                    lost.done_before_the_cut +=
+                        usize::from(cut && (replayed || reply.status == 409));
+                    let mut json = reply.json();
+                    json["http_status"] = reply.status.into();
+                    return json;
+                }
+                Err(NoAnswer::Cut) => {
+                    cut = true;
+                    self.lost.lock().expect("lost").cut += 1;
+                }
+                Err(NoAnswer::Refused) => self.lost.lock().expect("lost").refused += 1,
+            }
+            assert!(Instant::now() < deadline, "{method} {path}: no answer");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The period's bill, made now or found (made before a crash that lost
+    /// the answer), then paid; the bill as the API shows it after.
+    fn bill_and_pay(&self, period: &str) -> serde_json::Value {
+        let body = format!("{{\"period\":\"{period}\"}}");
+        let made = self.call(
+            "POST",
+            "/api/v1/employer/bills",
+            &format!("bill-{period}"),
+            &body,
+        );
+        let bill_id = match made["http_status"].as_u64() {
+            Some(201) => made["bill_id"].as_i64().expect("bill_id"),
+            Some(409) if made["code"] == "BILL_EXISTS" => self.bill_of(period),
+            _ => panic!("bill {period}: {made}"),
+        };
+        let path = format!("/api/v1/employer/bills/{bill_id}/payment");
+        let paid = self.call(
+            "POST",
+            &path,
+            &format!("pay-{period}"),
+            "{\"channel\":\"bank\"}",
+        );
+        assert!(
+            matches!(paid["http_status"].as_u64(), Some(200 | 409)),
+            "pay {period}: {paid}"
+        );
+        let bill = self.call("GET", &format!("/api/v1/employer/bills/{bill_id}"), "", "");
+        assert_eq!(bill["status"], "paid", "{period}: {bill}");
+        bill
+    }
+
+    fn bill_of(&self, period: &str) -> i64 {
+        let bills = self.call("GET", "/api/v1/employer/bills", "", "");
+        let found = bills["bills"].as_array().and_then(|all| {
+            all.iter()
+                .find(|b| b["period"] == period && b["kind"] == "01")
+                .and_then(|b| b["bill_id"].as_i64())
+        });
+        found.unwrap_or_else(|| panic!("no bill for {period}: {bills}"))
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port()
+}
+
+/// Starts `anju serve` (the demo the first time) and waits until it is ready.
+fn serve(data: &Path, database: &Path, port: u16, demo: bool) -> std::process::Child {
+    let listen = format!("127.0.0.1:{port}");
+    let mut cmd = anju(data, database);
+    cmd.args(["serve", "--listen", &listen]);
+    if demo {
+        cmd.arg("--demo");
+    }
+    let mut child = cmd
+        .env("ANJU_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !http(port, "GET", "/readyz", &[], "").is_ok_and(|r| r.status == 200) {
+        assert!(child.try_wait().expect("try_wait").is_none(), "serve ended");
+        assert!(Instant::now() < deadline, "serve not ready");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+/// An employer agent bills and pays month after month through the API while
+/// the server is SIGKILLed at random points and restarted, twenty times or
+/// more; every request is retried with its idempotency key until answered.
+/// Every month ends paid exactly once: the members' accounts gained exactly
+/// the bills' totals, and `anju check` passes.
+#[test]
+fn api_payments_survive_twenty_kills_of_the_server_once_each() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    let database = data.join("demo.db");
+    let mut port = free_port();
+    let mut server = serve(data, &database, port, true);
+    let agent = Agent::sign_in(port);
+    let before = runtime().block_on(member_credits(&database));
+
+    // Far more months than twenty kills leave time for (a month takes a few
+    // tens of milliseconds): the stream is still running at the last kill.
+    let periods: Vec<String> = (0..240)
+        .map(|n| format!("{}{:02}", 2027 + n / 12, 1 + n % 12))
+        .collect();
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let port_of_agent = agent.port.clone();
+    let lost = agent.lost.clone();
+    let stream = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let bills: Vec<_> = periods.iter().map(|p| agent.bill_and_pay(p)).collect();
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            bills
+        })
+    };
+    let mut points = Points(0xdead);
+    let mut landed = 0;
+    while landed < KILLS && !done.load(std::sync::atomic::Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(150).mul_f64(points.fraction()));
+        landed += usize::from(kill(&mut server));
+        // A new port each time: a request cannot reach the old process.
+        port = free_port();
+        server = serve(data, &database, port, false);
+        port_of_agent.store(port, std::sync::atomic::Ordering::SeqCst);
+    }
+    let bills = stream.join().expect("the stream");
+    kill(&mut server);
+    let lost = lost.lock().expect("lost");
+    eprintln!(
+        "{} months billed and paid through {landed} kills: {lost:?}",
+        bills.len()
+    );
+    assert!(landed >= KILLS, "only {landed} kills landed mid-stream");
+    assert!(lost.cut > 0, "some kills cut a request off: {lost:?}");
+
+    let (code, out) = run(anju(data, &database).arg("check"));
+    assert_eq!(code, 0, "{out}");
+    let billed: i64 = bills
+        .iter()
+        .map(|b| b["total_fen"].as_i64().expect("total"))
+        .sum();
+    let after = runtime().block_on(member_credits(&database));
+    assert_eq!(after - before, billed, "each month credited once");
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().expect("runtime")
+}
+
+/// Σ credits to members' accounts (GL 201), in fen.
+async fn member_credits(database: &Path) -> i64 {
+    let store = open(database).await;
+    let credit = store
+        .gl_balances()
+        .await
+        .expect("gl")
+        .into_iter()
+        .filter(|g| g.gl_code == "201")
+        .map(|g| g.credit.get())
+        .sum();
+    store.close().await;
+    credit
 }
