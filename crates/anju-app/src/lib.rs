@@ -50,6 +50,8 @@ pub struct App {
     /// The centre's signing keys: the key file's (`with_keys`), or a key
     /// made for this process when none was given (tests, tools).
     keys: Arc<std::sync::OnceLock<trust::KeyRing>>,
+    /// Where the reports read (a hot standby), when not the store itself.
+    report_store: Option<Arc<dyn Store>>,
 }
 
 impl App {
@@ -64,6 +66,29 @@ impl App {
             registries: registries::Registries::simulated(registries::RegistryData::default()),
             clock: Arc::new(clock::SystemClock),
             keys: Arc::new(std::sync::OnceLock::new()),
+            report_store: None,
+        }
+    }
+
+    /// Reports read from `store` — a hot standby of the centre's database —
+    /// instead of the primary, which then carries only the day's work.
+    pub fn with_report_store(mut self, store: Arc<dyn Store>) -> Self {
+        self.report_store = Some(store);
+        self
+    }
+
+    /// The app the reports read through: over the report store when one is
+    /// configured, else this app itself. Only for use cases that write
+    /// nothing (a standby refuses writes): the yearly report, statements,
+    /// KPI figures.
+    pub fn reports(&self) -> App {
+        match &self.report_store {
+            Some(store) => App {
+                store: store.clone(),
+                report_store: None,
+                ..self.clone()
+            },
+            None => self.clone(),
         }
     }
 

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     database: Option<String>,
+    report_database: Option<String>,
     data_dir: Option<PathBuf>,
     policy: Option<PathBuf>,
     listen: Option<String>,
@@ -102,6 +103,10 @@ pub enum LogFormat {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
+    /// Where `serve`'s report pages read (a hot standby of the database):
+    /// `report_database` in anju.toml or `ANJU_REPORT_DATABASE_URL`; the
+    /// database itself when not given.
+    pub report_database_url: Option<String>,
     pub data_dir: PathBuf,
     pub policy: Option<PathBuf>,
     pub listen: String,
@@ -157,6 +162,10 @@ impl Config {
             backup,
             key_file,
             database_url,
+            report_database_url: std::env::var("ANJU_REPORT_DATABASE_URL")
+                .ok()
+                .filter(|url| !url.is_empty())
+                .or(file.report_database),
             data_dir,
             policy: global.policy.clone().or(file.policy),
             listen: file.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
@@ -216,6 +225,11 @@ impl Config {
     /// The URL with any password replaced, for logs.
     pub fn redacted_database_url(&self) -> String {
         redact(&self.database_url)
+    }
+
+    /// The report database's URL with any password replaced, for logs.
+    pub fn redacted_report_database_url(&self) -> Option<String> {
+        self.report_database_url.as_deref().map(redact)
     }
 }
 
@@ -336,6 +350,23 @@ mod tests {
         );
         assert_eq!(config.bank.endpoint, "");
         assert_eq!(config.backup, None, "no backups unless configured");
+        assert_eq!(
+            config.report_database_url, None,
+            "reports read the database"
+        );
+        std::fs::write(
+            &path,
+            "report_database = \"postgres://anju:secret@standby:5432/hpf\"\n",
+        )
+        .expect("write");
+        let config = Config::load(&global, true).expect("load");
+        let shown = config
+            .redacted_report_database_url()
+            .expect("report database");
+        assert!(
+            shown.contains("standby") && !shown.contains("secret"),
+            "{shown}"
+        );
         std::fs::write(&path, "[backup]\nevery = \"12h\"\n").expect("write");
         let config = Config::load(&global, true).expect("load");
         assert_eq!(

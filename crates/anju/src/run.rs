@@ -257,6 +257,22 @@ async fn open(config: &Config) -> Result<(PolicySet, Arc<dyn Store>)> {
     Ok((policy, store))
 }
 
+/// The report pages read from `report_database` (a hot standby) when it is
+/// configured.
+async fn with_report_store(app: App, config: &Config, centre_code: &str) -> Result<App> {
+    let (Some(url), Some(shown)) = (
+        config.report_database_url.as_deref(),
+        config.redacted_report_database_url(),
+    ) else {
+        return Ok(app);
+    };
+    let store = open_store(url, centre_code, &config.data_dir)
+        .await
+        .with_context(|| format!("opening the report database {shown}"))?;
+    println!("reports read from {shown}");
+    Ok(app.with_report_store(store))
+}
+
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ANJU_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
@@ -282,8 +298,10 @@ async fn serve(
         // The demo's made-up loans must never be signed with the centre's key.
         config.key_file = config.data_dir.join("keys").join("demo.key");
     }
+    let centre_code = policy.centre_code.clone();
     let (app, _simulator) =
         crate::adapters::wire(&config, demo, centre_app(&config, store, policy)?).await?;
+    let app = with_report_store(app, &config, &centre_code).await?;
     let mut options = anju_web::WebOptions {
         secure_cookies: config.secure_cookies,
         signin_per_minute: config.signin_per_minute,

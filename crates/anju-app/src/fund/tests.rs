@@ -1355,3 +1355,38 @@ async fn kpis_by_month_are_year_to_date() {
     assert_eq!(k10(3).as_deref(), Some("0.00%"));
     assert_eq!(k10(4).as_deref(), Some("30.00%"));
 }
+
+/// With a report store (a standby) the reports read it and the day's work
+/// stays on the primary: the same statement differs by what only the
+/// report store holds.
+#[tokio::test]
+async fn reports_read_the_report_store_when_one_is_given() {
+    let dir = tempfile::tempdir().expect("dir");
+    let primary = app(&dir).await;
+    let standby = crate::test_support::sqlite_store(&dir, "standby.db").await;
+    let standby_app = App::new(
+        standby.clone(),
+        crate::policy::load_policy(None).expect("policy"),
+    );
+    small_ledger(&standby_app).await;
+    let app = primary.clone().with_report_store(standby);
+    let read = |app: App| async move {
+        app.fund()
+            .statements(d("2026-01-01"), d("2026-12-31"))
+            .await
+            .expect("statements")
+            .trial_balance
+            .total_debit_fen
+    };
+    assert_eq!(read(app.reports()).await, Fen::new(510_300_00));
+    assert_eq!(
+        read(app.clone()).await,
+        Fen::ZERO,
+        "the primary holds nothing"
+    );
+    assert_eq!(
+        read(primary.reports()).await,
+        Fen::ZERO,
+        "without a report store, reports read the primary"
+    );
+}

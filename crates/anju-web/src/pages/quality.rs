@@ -417,7 +417,11 @@ async fn load(state: &WebState, session: &Session, context: &RequestContext) -> 
     let actor = session.actor(context);
     let q = app.quality();
     Ok(Loaded {
-        figures: app.fund().year_figures(today.year(), today).await?,
+        figures: app
+            .reports()
+            .fund()
+            .year_figures(today.year(), today)
+            .await?,
         complaints: q.complaints().await?,
         reviews: q.reviews_for(&actor).await?,
         groups: q.review_groups_for(&actor, year_start, today).await?,

@@ -291,7 +291,7 @@ async fn kpi_page(
 ) -> Response {
     let app = &state.app;
     let today = state.today();
-    let cockpit = match app.fund().kpi_cockpit(i32::MAX, today).await {
+    let cockpit = match app.reports().fund().kpi_cockpit(i32::MAX, today).await {
         Ok(c) => c,
         Err(e) => return failed(state, session, e),
     };
@@ -358,7 +358,7 @@ async fn kpi_page(
         })
         .collect();
     let shown_year = shown.map_or(cockpit.year, |y| y.year);
-    let months = match app.fund().kpi_months(shown_year, today).await {
+    let months = match app.reports().fund().kpi_months(shown_year, today).await {
         Ok(m) => m,
         Err(e) => return failed(state, session, e),
     };

@@ -29,7 +29,15 @@ async fn annual(
 ) -> AppResult<(i32, anju_app::fund::AnnualReport)> {
     let today = state.today();
     let year = year_of(&query.year, today.year() - 1)?;
-    Ok((year, state.app.fund().annual_report(year, today).await?))
+    Ok((
+        year,
+        state
+            .app
+            .reports()
+            .fund()
+            .annual_report(year, today)
+            .await?,
+    ))
 }
 
 /// 年度报告 as a page, with the PDF to download.

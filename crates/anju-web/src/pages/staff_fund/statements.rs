@@ -53,7 +53,7 @@ pub async fn fund_statements(
         Err(_) => (query.from.clone(), query.to.clone()),
     };
     let result = match period {
-        Ok((from, to)) => app.fund().statements(from, to).await,
+        Ok((from, to)) => app.reports().fund().statements(from, to).await,
         Err(e) => Err(e.into()),
     };
     let (s, error) = match result {
