@@ -379,6 +379,19 @@ pub enum BenchScenario {
         #[arg(long, default_value_t = 32)]
         concurrency: u64,
     },
+    /// P4: online reads over real HTTP — the balance API, then the member
+    /// home page — from signed-in members at a fixed number of connections.
+    Http {
+        /// Members to seed, each with ¥50,000.00.
+        #[arg(long, default_value_t = 100_000)]
+        members: u64,
+        /// Connections, each a signed-in member asking again when answered.
+        #[arg(long, default_value_t = 64)]
+        connections: u64,
+        /// Seconds per target.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
     /// P3: the monthly loan repayment run over a book of loans (due, paid,
     /// overdue, penalty) on a fresh database.
     Repayment {

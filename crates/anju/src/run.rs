@@ -217,6 +217,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             .await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench {
+            scenario:
+                BenchScenario::Http {
+                    members,
+                    connections,
+                    seconds,
+                },
+        } => {
+            let policy = load_policy(config.policy.as_deref())?;
+            crate::bench_http::http(&config, &policy, members, connections, seconds).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Seed { size, seed, opened } => {
             let members = size
                 .scale

@@ -21,6 +21,17 @@ fn anju(data_dir: &std::path::Path) -> Command {
     cmd
 }
 
+/// Runs `anju bench …` in `dir`, which must succeed; its JSON line.
+fn bench_line(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let (code, text) = run(anju(dir).arg("bench").args(args));
+    assert_eq!(code, 0, "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("{\"scenario\""))
+        .expect("the JSON line");
+    serde_json::from_str(line).expect("one JSON line")
+}
+
 #[test]
 fn validate_exits_zero_or_one_with_the_reason() {
     let dir = tempfile::tempdir().expect("dir");
@@ -300,14 +311,10 @@ fn interest_settle_prints_one_json_line_and_refuses_a_silly_year() {
 #[test]
 fn bench_interest_settles_every_account_of_a_small_centre() {
     let dir = tempfile::tempdir().expect("dir");
-    let (code, text) =
-        run(anju(dir.path()).args(["bench", "interest", "--members", "300", "--months", "2"]));
-    assert_eq!(code, 0, "{text}");
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("{\"scenario\""))
-        .expect("the JSON line");
-    let report: serde_json::Value = serde_json::from_str(line).expect("one JSON line");
+    let report = bench_line(
+        dir.path(),
+        &["interest", "--members", "300", "--months", "2"],
+    );
     assert_eq!(report["scenario"], "interest");
     assert_eq!(report["accounts"], 300);
     assert_eq!(
@@ -319,6 +326,34 @@ fn bench_interest_settles_every_account_of_a_small_centre() {
         run(anju(dir.path()).args(["bench", "interest", "--members", "10", "--months", "13"]));
     assert_ne!(code, 0);
     assert!(text.contains("--months"), "{text}");
+}
+
+#[test]
+fn bench_http_serves_every_request_to_signed_in_members() {
+    let dir = tempfile::tempdir().expect("dir");
+    let report = bench_line(
+        dir.path(),
+        &[
+            "http",
+            "--members",
+            "300",
+            "--connections",
+            "4",
+            "--seconds",
+            "1",
+        ],
+    );
+    let targets = report["targets"].as_array().expect("targets");
+    let names: Vec<_> = targets.iter().map(|t| t["target"].clone()).collect();
+    assert_eq!(names, ["balance_api", "home_page"]);
+    for target in targets {
+        assert!(target["requests"].as_u64() > Some(0), "{target}");
+        assert_eq!(target["not_ok"], 0, "{target}");
+    }
+    let (code, text) =
+        run(anju(dir.path()).args(["bench", "http", "--members", "3", "--connections", "4"]));
+    assert_ne!(code, 0);
+    assert!(text.contains("members ≥ connections"), "{text}");
 }
 
 #[test]
@@ -342,22 +377,18 @@ fn repayment_day_prints_one_json_line_and_refuses_a_bad_date() {
 #[test]
 fn bench_withdrawal_pays_every_withdrawal_of_a_small_centre() {
     let dir = tempfile::tempdir().expect("dir");
-    let (code, text) = run(anju(dir.path()).args([
-        "bench",
-        "withdrawal",
-        "--members",
-        "20",
-        "--withdrawals",
-        "60",
-        "--concurrency",
-        "4",
-    ]));
-    assert_eq!(code, 0, "{text}");
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("{\"scenario\""))
-        .expect("the JSON line");
-    let report: serde_json::Value = serde_json::from_str(line).expect("one JSON line");
+    let report = bench_line(
+        dir.path(),
+        &[
+            "withdrawal",
+            "--members",
+            "20",
+            "--withdrawals",
+            "60",
+            "--concurrency",
+            "4",
+        ],
+    );
     assert_eq!(
         (report["withdrawals"].as_u64(), report["refused"].as_u64()),
         (Some(60), Some(0))
