@@ -15,13 +15,19 @@ use anju_app::access::Actor;
 use anju_app::collection::batch::SeedSpec;
 use anju_app::policy::load_policy;
 use anju_domain::access::Channel;
-use anju_domain::{Date, Period};
-use anju_store::{BatchStore, LedgerStore};
+use anju_domain::ledger::{IdempotencyKey, Line, NewEntry};
+use anju_domain::loan::{self, Method};
+use anju_domain::{Date, Fen, Period, RatePpm};
+use anju_store::{BatchStore, LedgerStore, LoanStore};
 use anju_store_sqlite::SqliteStore;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// The bank simulator pays from this card and refuses the other.
+const CARD: &str = "62220201000041234";
+const REFUSED_CARD: &str = "62220201000080000";
 
 /// Kills that must land while the job is running.
 const KILLS: usize = 20;
@@ -129,7 +135,8 @@ struct Crashes {
     between_posts: usize,
 }
 
-/// How far a job has got: the debits posted to one GL account.
+/// How far a job has got: the amounts posted to one GL account (debits and
+/// credits together).
 struct Posted<'a> {
     store: &'a SqliteStore,
     gl_code: &'static str,
@@ -144,7 +151,7 @@ impl Posted<'_> {
             .expect("gl")
             .into_iter()
             .find(|g| g.gl_code == self.gl_code)
-            .map_or(0, |g| g.debit.get())
+            .map_or(0, |g| g.debit.get() + g.credit.get())
     }
 }
 
@@ -159,9 +166,9 @@ fn start(data: &Path, database: &Path, job: &[&str]) -> std::process::Child {
 
 /// Kills `job` twice over, then lets it finish: first the moment each
 /// commit of its postings is seen (so it dies with part of the job posted),
-/// until it completes; then after a random part of `span` (startup, reading,
-/// working out, posting, finishing), until `KILLS` kills in all have landed
-/// while it ran.
+/// until it completes; then after a random part of `span` — how long a run
+/// takes that finds the job done (startup, reading, checking what is
+/// posted, finishing) — until `KILLS` kills in all have landed while it ran.
 async fn crash_until_done(
     data: &Path,
     database: &Path,
@@ -170,7 +177,8 @@ async fn crash_until_done(
     posted: &Posted<'_>,
 ) -> Crashes {
     let mut crashes = Crashes::default();
-    let mut seen = posted.so_far().await;
+    let from = posted.so_far().await;
+    let mut seen = from;
     while seen < posted.full && crashes.tried < KILLS * 10 {
         let mut child = start(data, database, job);
         crashes.tried += 1;
@@ -179,7 +187,7 @@ async fn crash_until_done(
         }
         crashes.landed += usize::from(kill(&mut child));
         seen = posted.so_far().await;
-        crashes.between_posts += usize::from(seen > 0 && seen < posted.full);
+        crashes.between_posts += usize::from(seen > from && seen < posted.full);
     }
     let mut points = Points(0x5eed);
     while crashes.landed < KILLS && crashes.tried < KILLS * 10 {
@@ -203,6 +211,52 @@ fn kill(child: &mut std::process::Child) -> bool {
     running
 }
 
+/// Runs `job` once on `straight` (and again, to time a run that finds the
+/// work done), then crashes it on `crashed`, a copy made before, until done
+/// (`crash_until_done`, progress read from `gl_code`): at least `KILLS`
+/// kills landed, three of them between commits, `anju check` passes and the
+/// two ledgers are equal. The uninterrupted run's output.
+async fn crash_against_straight(
+    data: &Path,
+    straight: &Path,
+    crashed: &Path,
+    job: &[&str],
+    gl_code: &'static str,
+) -> String {
+    let (code, out) = run(anju(data, straight).args(job));
+    assert_eq!(code, 0, "{out}");
+    let again = Instant::now();
+    let (code, rerun) = run(anju(data, straight).args(job));
+    assert_eq!(code, 0, "{rerun}");
+    let span = again.elapsed();
+    let reference = open(straight).await;
+    let full = Posted {
+        store: &reference,
+        gl_code,
+        full: 0,
+    }
+    .so_far()
+    .await;
+    reference.close().await;
+
+    let store = open(crashed).await;
+    let posted = Posted {
+        store: &store,
+        gl_code,
+        full,
+    };
+    let crashes = crash_until_done(data, crashed, job, span, &posted).await;
+    store.close().await;
+    eprintln!("{job:?}: {out}a rerun takes {span:?}: {crashes:?}");
+    assert!(crashes.landed >= KILLS, "{crashes:?}");
+    // Four commits: killed after each of the first three.
+    assert!(crashes.between_posts >= 3, "{crashes:?}");
+    let (code, check) = run(anju(data, crashed).arg("check"));
+    assert_eq!(code, 0, "{check}");
+    assert_eq!(ledger_of(crashed).await, ledger_of(straight).await);
+    out
+}
+
 /// `anju interest settle`, killed at twenty or more points, ends with the
 /// ledger of one uninterrupted settlement.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -224,35 +278,91 @@ async fn a_settlement_killed_at_twenty_points_ends_as_one_uninterrupted_run() {
         "2028-07-01",
     ];
 
-    let started = Instant::now();
-    let (code, out) = run(anju(data, &straight).args(job));
-    let span = started.elapsed();
-    assert_eq!(code, 0, "{out}");
+    let out = crash_against_straight(data, &straight, &crashed, &job, "41101").await;
     let settled: serde_json::Value = serde_json::from_str(out.lines().last().expect("line"))
         .unwrap_or_else(|e| panic!("{e}: {out}"));
-    let full = settled["interest_fen"].as_i64().expect("interest");
-    assert!(full > 0, "{out}");
-
-    let store = open(&crashed).await;
-    let posted = Posted {
-        store: &store,
-        gl_code: "41101",
-        full,
-    };
-    let crashes = crash_until_done(data, &crashed, &job, span, &posted).await;
-    store.close().await;
-    eprintln!("settlement of {out}in {span:?}: {crashes:?}");
-    assert!(crashes.landed >= KILLS, "{crashes:?}");
-    // Four posts of 10,000 accounts: killed after each of the first three.
-    assert!(crashes.between_posts >= 3, "{crashes:?}");
-
-    let (code, out) = run(anju(data, &crashed).arg("check"));
-    assert_eq!(code, 0, "{out}");
-    assert_eq!(ledger_of(&crashed).await, ledger_of(&straight).await);
+    assert!(settled["credited"].as_u64() > Some(0), "{out}");
 }
 
-/// One HTTP/1.1 exchange on a fresh connection: the status, the head and the
-/// body, or `None` when the server did not answer (down, or killed mid-way).
+/// A book of `loans` loans of ¥300,000.00 over 30 years, disbursed on
+/// 15 October 2026 with their first two installments loaded; one card in a
+/// hundred is refused by the bank simulator, so the run also makes overdue
+/// loans.
+async fn prepare_loans(database: &Path, loans: i64) {
+    let store = Arc::new(open(database).await);
+    let app = App::new(store.clone(), load_policy(None).expect("policy"));
+    let disbursed_on = Date::parse("2026-10-15").expect("date");
+    let rate = RatePpm::new(26_000).expect("rate");
+    let amount = Fen::new(300_000_00);
+    let schedule =
+        loan::schedule(amount, 360, rate, Method::Annuity, Some(disbursed_on)).expect("schedule");
+    for first in (0..loans).step_by(5_000) {
+        let ids: Vec<i64> = (first + 1..=(first + 5_000).min(loans)).collect();
+        let card = |id: i64| if id % 100 == 0 { REFUSED_CARD } else { CARD };
+        let book: Vec<_> = ids
+            .iter()
+            .map(|&id| {
+                let method = Method::Annuity;
+                anju_app::loan::imported_loan(
+                    id,
+                    id,
+                    amount,
+                    360,
+                    rate,
+                    method,
+                    card(id),
+                    disbursed_on,
+                )
+            })
+            .collect();
+        let rows: Vec<_> = ids
+            .iter()
+            .flat_map(|&id| {
+                schedule.iter().take(2).map(move |r| {
+                    anju_app::loan::installment_record(id, r, disbursed_on).expect("installment")
+                })
+            })
+            .collect();
+        store.import_loans(&book, &rows).await.expect("import");
+        let mut lines: Vec<Line> = ids
+            .iter()
+            .map(|&id| Line::debit("121", amount).for_loan(id))
+            .collect();
+        lines.push(Line::credit(
+            "101",
+            Fen::new(amount.get() * ids.len() as i64),
+        ));
+        let key = IdempotencyKey::parse(&format!("disburse-{first}")).expect("key");
+        let entry = NewEntry::new("L01", disbursed_on, key, "贷款发放", lines).expect("entry");
+        app.ledger().post_entry(entry).await.expect("disburse");
+    }
+    store.refresh_loan_statistics().await.expect("statistics");
+    store.close().await;
+}
+
+/// `anju loan run` over 20,000 loans (four pages of 5,000, each written in
+/// its own transaction), killed at twenty or more points, ends with the
+/// ledger and loan book of one uninterrupted run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loan_run_killed_at_twenty_points_ends_as_one_uninterrupted_run() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    let straight = data.join("straight.db");
+    let crashed = data.join("crashed.db");
+    prepare_loans(&straight, 20_000).await;
+    std::fs::copy(&straight, &crashed).expect("copy");
+    let job = ["loan", "run", "--date", "2026-11-15"];
+
+    crash_against_straight(data, &straight, &crashed, &job, "121").await;
+    let book = |database: PathBuf| async move {
+        let store = open(&database).await;
+        let book = format!("{:?}", store.loan_book().await.expect("book"));
+        store.close().await;
+        book
+    };
+    assert_eq!(book(crashed).await, book(straight).await, "the loan book");
+}
+
 /// Why a request got no answer.
 #[derive(Debug, PartialEq)]
 enum NoAnswer {
