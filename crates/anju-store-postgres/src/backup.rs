@@ -98,7 +98,7 @@ pub fn database_name(url: &str) -> StoreResult<String> {
     let options = PgConnectOptions::from_str(url).map_err(backend)?;
     let name = options
         .get_database()
-        .ok_or_else(|| StoreError::Backend(format!("{url} names no database")))?;
+        .ok_or_else(|| StoreError::Backend("the database URL names no database".to_string()))?;
     if name.is_empty() || name.contains('"') || name.contains('\0') {
         return Err(StoreError::Backend(format!("bad database name {name:?}")));
     }
@@ -131,8 +131,13 @@ impl Databases {
     }
 
     pub async fn drop(&mut self, name: &str) -> StoreResult<()> {
-        self.ddl(format!("DROP DATABASE IF EXISTS \"{}\"", checked(name)?))
-            .await
+        // FORCE: a failed restore's half-made copy goes even if a session
+        // of ours is still attached to it (PostgreSQL 13 and later).
+        self.ddl(format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            checked(name)?
+        ))
+        .await
     }
 
     pub async fn rename(&mut self, from: &str, to: &str) -> StoreResult<()> {
@@ -168,7 +173,9 @@ pub fn with_database(url: &str, name: &str) -> StoreResult<String> {
         None => (url, ""),
     };
     let Some(slash) = head.rfind('/').filter(|&at| head[..at].contains("//")) else {
-        return Err(StoreError::Backend(format!("{url} names no database")));
+        return Err(StoreError::Backend(
+            "the database URL names no database".to_string(),
+        ));
     };
     Ok(format!("{}/{}{tail}", &head[..slash], checked(name)?))
 }

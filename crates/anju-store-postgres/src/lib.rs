@@ -22,11 +22,30 @@ pub struct PgStore {
     pool: PgPool,
     centre_code: String,
     ids: IdGen,
+    /// A hot standby (read-only, in recovery) when opened.
+    standby: bool,
 }
 
 impl PgStore {
     /// Connects to `url` (`postgres://…`), migrates and returns a ready store.
+    /// Opens (and migrates) the primary. A hot standby is refused: writes
+    /// would fail one by one, so a server or job aimed at a standby that was
+    /// never promoted stops here instead.
     pub async fn open(url: &str, centre_code: &str) -> StoreResult<Self> {
+        let store = Self::open_in_schema(url, centre_code, None).await?;
+        if store.standby {
+            store.close().await;
+            return Err(StoreError::Backend(
+                "the database is a hot standby (in recovery): promote it, or point the URL at the primary"
+                    .to_string(),
+            ));
+        }
+        Ok(store)
+    }
+
+    /// Opens a database only to read it (checks, reports): a hot standby as
+    /// it stands, its schema checked against this build's, not migrated.
+    pub async fn open_read_only(url: &str, centre_code: &str) -> StoreResult<Self> {
         Self::open_in_schema(url, centre_code, None).await
     }
 
@@ -84,6 +103,7 @@ impl PgStore {
             pool,
             centre_code: centre_code.to_string(),
             ids: IdGen::starting_after(highest.unwrap_or(0)),
+            standby,
         })
     }
 

@@ -152,7 +152,11 @@ pub async fn make_backup(config: &Config, to: &Path) -> Result<PathBuf> {
     } else {
         sqlite_backup(config, &copy).await?
     };
-    let (bytes, sha256) = digest(&copy)?;
+    // Hashing a large copy takes a while: off the serving threads.
+    let (bytes, sha256) = {
+        let copy = copy.clone();
+        tokio::task::spawn_blocking(move || digest(&copy)).await??
+    };
     let manifest = Manifest {
         format: 1,
         created_at_us,
@@ -165,9 +169,23 @@ pub async fn make_backup(config: &Config, to: &Path) -> Result<PathBuf> {
         gl,
     };
     let manifest_path = to.join(format!("{name}{MANIFEST_SUFFIX}"));
-    std::fs::write(&manifest_path, serde_json::to_string_pretty(&manifest)?)
-        .with_context(|| format!("writing {}", manifest_path.display()))?;
+    write_whole(
+        &manifest_path,
+        serde_json::to_string_pretty(&manifest)?.as_bytes(),
+    )?;
     Ok(manifest_path)
+}
+
+/// Writes `path` so that it is either absent or whole: a temporary name,
+/// synced, then renamed. A backup counts (and is kept by `prune`) only once
+/// its manifest exists, and the manifest is written last.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let partial = path.with_extension("partial");
+    let mut file = std::fs::File::create(&partial)
+        .with_context(|| format!("writing {}", partial.display()))?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&partial, path).with_context(|| format!("writing {}", path.display()))
 }
 
 /// `serve`'s scheduled backups: one every `schedule.every` (the first one
@@ -180,16 +198,20 @@ pub fn spawn_scheduled(config: Config, schedule: BackupSchedule) {
         ticks.tick().await;
         loop {
             ticks.tick().await;
-            match make_backup(&config, &schedule.dir).await {
-                Ok(manifest) => match prune(&schedule.dir, schedule.keep) {
-                    Ok(removed) => {
-                        tracing::info!(manifest = %manifest.display(), removed, "scheduled backup made")
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "scheduled backup made; old ones not removed")
-                    }
-                },
-                Err(e) => tracing::error!(error = %e, "scheduled backup failed"),
+            let made = make_backup(&config, &schedule.dir).await;
+            let Ok(manifest) = made else {
+                if let Err(e) = made {
+                    tracing::error!(error = %e, "scheduled backup failed");
+                }
+                continue;
+            };
+            let (dir, keep) = (schedule.dir.clone(), schedule.keep);
+            match tokio::task::spawn_blocking(move || prune(&dir, keep)).await {
+                Ok(Ok(removed)) => {
+                    tracing::info!(manifest = %manifest.display(), removed, "scheduled backup made")
+                }
+                Ok(Err(e)) => tracing::warn!(error = %e, "backup kept, but pruning failed"),
+                Err(e) => tracing::warn!(error = %e, "backup kept, but pruning failed"),
             }
         }
     });
@@ -282,6 +304,8 @@ async fn pg_backup(config: &Config, copy: &Path) -> Result<(i64, Vec<GlTotal>)> 
 /// the environment, never on the command line where `ps` shows it.
 fn pg_tool(program: &str, url: &str) -> tokio::process::Command {
     let (url, password) = split_password(url);
+    let (url, query_password) = split_query_password(&url);
+    let password = query_password.or(password);
     let mut cmd = tokio::process::Command::new(program);
     cmd.arg("--dbname").arg(url);
     if let Some(password) = password {
@@ -310,6 +334,30 @@ fn split_password(url: &str) -> (String, Option<String>) {
     };
     let password = percent_decode(&url[colon + 1..at]);
     (format!("{}{}", &url[..colon], &url[at..]), Some(password))
+}
+
+/// `…?sslmode=require&password=secret` → (`…?sslmode=require`, "secret"):
+/// a password given as a query parameter leaves the URL too.
+fn split_query_password(url: &str) -> (String, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_string(), None);
+    };
+    let mut password = None;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| match pair.strip_prefix("password=") {
+            Some(value) => {
+                password = Some(percent_decode(value));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    if kept.is_empty() {
+        (base.to_string(), password)
+    } else {
+        (format!("{base}?{}", kept.join("&")), password)
+    }
 }
 
 fn percent_decode(text: &str) -> String {
@@ -372,7 +420,11 @@ pub async fn restore(config: &Config, manifest_path: &Path) -> Result<ExitCode> 
     }
     let dir = manifest_path.parent().unwrap_or(Path::new("."));
     let copy = dir.join(name);
-    let (bytes, sha256) = digest(&copy)?;
+    // Hashing a large copy takes a while: off the serving threads.
+    let (bytes, sha256) = {
+        let copy = copy.clone();
+        tokio::task::spawn_blocking(move || digest(&copy)).await??
+    };
     if (bytes, sha256.as_str()) != (manifest.bytes, manifest.sha256.as_str()) {
         println!(
             "FAIL {}: {bytes} bytes, SHA-256 {sha256}; the manifest says {} bytes, {}",
@@ -467,16 +519,22 @@ async fn pg_restore(config: &Config, manifest: &Manifest, copy: &Path) -> Result
     databases.create(&partial).await?;
     let partial_url = with_database(&config.database_url, &partial)?;
     let checked = pg_restore_and_check(config, manifest, copy, &partial_url).await;
-    match checked {
-        Ok(failures) if failures.is_empty() => {
-            databases.rename(&partial, &target).await?;
-            Ok(failures)
-        }
-        other => {
-            databases.drop(&partial).await?;
-            other
-        }
+    let outcome = match checked {
+        Ok(failures) if failures.is_empty() => databases
+            .rename(&partial, &target)
+            .await
+            .map(|()| failures)
+            .map_err(anyhow::Error::from),
+        other => other,
+    };
+    // Whatever went wrong, the half-made copy goes (the first error is the
+    // one reported); a successful rename left nothing by that name.
+    if !outcome.as_ref().is_ok_and(|failures| failures.is_empty())
+        && let Err(e) = databases.drop(&partial).await
+    {
+        tracing::warn!(error = %e, database = %partial, "could not drop the partial restore");
     }
+    outcome
 }
 
 async fn pg_restore_and_check(
@@ -565,6 +623,25 @@ mod tests {
         assert_eq!(
             split_password("postgres://db/a@b"),
             ("postgres://db/a@b".to_string(), None)
+        );
+    }
+
+    #[test]
+    fn a_password_in_the_query_leaves_the_url() {
+        assert_eq!(
+            split_query_password("postgres://anju@db/anju?sslmode=require&password=s%40cret"),
+            (
+                "postgres://anju@db/anju?sslmode=require".to_string(),
+                Some("s@cret".to_string())
+            )
+        );
+        assert_eq!(
+            split_query_password("postgres://anju@db/anju?password=x"),
+            ("postgres://anju@db/anju".to_string(), Some("x".to_string()))
+        );
+        assert_eq!(
+            split_query_password("postgres://anju@db/anju?sslmode=require"),
+            ("postgres://anju@db/anju?sslmode=require".to_string(), None)
         );
     }
 }

@@ -259,9 +259,13 @@ fn parse_interval(text: &str) -> Result<std::time::Duration> {
         "d" => 86_400,
         _ => anyhow::bail!("unknown unit {unit:?}"),
     };
+    // At most a year: the scheduler adds the interval to the clock, and a
+    // longer one is a mistake anyway.
     match count.checked_mul(seconds) {
-        Some(total) if total > 0 => Ok(std::time::Duration::from_secs(total)),
-        _ => anyhow::bail!("out of range"),
+        Some(total) if total > 0 && total <= 366 * 86_400 => {
+            Ok(std::time::Duration::from_secs(total))
+        }
+        _ => anyhow::bail!("out of range (1 s to 366 d)"),
     }
 }
 

@@ -103,7 +103,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 },
         } => {
             let today = business_date(date.as_deref())?;
-            let (policy, store) = open(&config).await?;
+            let (policy, store) = open_for(&config, Reading::Only).await?;
             // A report signs nothing: it neither needs nor makes the key file.
             let app = App::new(store, policy);
             crate::fund::annual_report(app, year, today, &format, out.as_deref()).await
@@ -248,8 +248,28 @@ pub async fn open_store(
     centre_code: &str,
     data_dir: &std::path::Path,
 ) -> Result<Arc<dyn Store>> {
+    open_store_for(url, centre_code, data_dir, Reading::AndWriting).await
+}
+
+/// What a command does with the database: only reading lets it run on a
+/// PostgreSQL hot standby.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Only,
+    AndWriting,
+}
+
+async fn open_store_for(
+    url: &str,
+    centre_code: &str,
+    data_dir: &std::path::Path,
+    reading: Reading,
+) -> Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let store = anju_store_postgres::PgStore::open(url, centre_code).await?;
+        let store = match reading {
+            Reading::Only => anju_store_postgres::PgStore::open_read_only(url, centre_code).await?,
+            Reading::AndWriting => anju_store_postgres::PgStore::open(url, centre_code).await?,
+        };
         Ok(Arc::new(store))
     } else if url.starts_with("sqlite:") {
         std::fs::create_dir_all(data_dir)
@@ -262,10 +282,19 @@ pub async fn open_store(
 }
 
 async fn open(config: &Config) -> Result<(PolicySet, Arc<dyn Store>)> {
+    open_for(config, Reading::AndWriting).await
+}
+
+async fn open_for(config: &Config, reading: Reading) -> Result<(PolicySet, Arc<dyn Store>)> {
     let policy = load_policy(config.policy.as_deref())?;
-    let store = open_store(&config.database_url, &policy.centre_code, &config.data_dir)
-        .await
-        .with_context(|| format!("opening {}", config.redacted_database_url()))?;
+    let store = open_store_for(
+        &config.database_url,
+        &policy.centre_code,
+        &config.data_dir,
+        reading,
+    )
+    .await
+    .with_context(|| format!("opening {}", config.redacted_database_url()))?;
     Ok((policy, store))
 }
 
@@ -278,11 +307,19 @@ async fn with_report_store(app: App, config: &Config, centre_code: &str) -> Resu
     ) else {
         return Ok(app);
     };
-    let store = open_store(url, centre_code, &config.data_dir)
-        .await
-        .with_context(|| format!("opening the report database {shown}"))?;
-    println!("reports read from {shown}");
-    Ok(app.with_report_store(store))
+    // Reports are not worth refusing to serve for: without their database
+    // they read the primary, and the operator is told.
+    match open_store_for(url, centre_code, &config.data_dir, Reading::Only).await {
+        Ok(store) => {
+            println!("reports read from {shown}");
+            Ok(app.with_report_store(store))
+        }
+        Err(e) => {
+            println!("report database {shown} not available ({e:#}): reports read the primary");
+            tracing::warn!(error = %e, database = %shown, "report database not available");
+            Ok(app)
+        }
+    }
 }
 
 fn init_logging(format: LogFormat) {
@@ -435,7 +472,7 @@ fn print_demo_signins(people: &[anju_app::demo_people::DemoSignin]) {
 }
 
 async fn check(config: &Config) -> Result<ExitCode> {
-    let (policy, store) = open(config).await?;
+    let (policy, store) = open_for(config, Reading::Only).await?;
     // Through the app: the store's invariants and the loan book against GL.
     let report = App::new(store, policy)
         .ledger()

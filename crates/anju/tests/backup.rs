@@ -189,6 +189,7 @@ async fn a_postgres_backup_taken_while_postings_run_restores_to_its_manifest() {
         format!("{tag}_dst"),
         format!("{tag}_dst_restoring"),
         format!("{tag}_other"),
+        format!("{tag}_other_restoring"),
     ];
     let mut databases = Databases::connect(&base).await.expect("admin");
     for name in &names {
@@ -236,6 +237,25 @@ async fn a_postgres_backup_taken_while_postings_run_restores_to_its_manifest() {
         .arg(&manifest_path));
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("empty place"), "{out}");
+
+    // A dump whose restored ledger differs from its manifest: restored,
+    // checked, refused, and the working copy dropped — nothing left.
+    let mut altered = manifest.clone();
+    altered["gl"][0]["debit_fen"] =
+        (altered["gl"][0]["debit_fen"].as_i64().expect("debit") + 1).into();
+    let altered_path = format!("{manifest_path}.altered.json");
+    std::fs::write(&altered_path, altered.to_string()).expect("altered manifest");
+    let (code, out) = run(anju(data)
+        .args(["--database", &url(&names[3]), "restore"])
+        .arg(&altered_path));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL"), "{out}");
+    for name in &names[3..] {
+        assert!(
+            !databases.exists(name).await.expect("exists"),
+            "{name} left"
+        );
+    }
 
     // A damaged dump is refused before any database is made.
     damage(&manifest_path, &manifest);

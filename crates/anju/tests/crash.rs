@@ -404,6 +404,16 @@ fn http(
         .map_err(|_| NoAnswer::Cut)?;
     let text = String::from_utf8_lossy(&raw);
     let (head, body) = text.split_once("\r\n\r\n").ok_or(NoAnswer::Cut)?;
+    // A server killed while writing closes the connection like one that
+    // finished: only a body as long as announced is an answer.
+    let announced = head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.trim().parse::<usize>().ok());
+    if announced.is_some_and(|length| length != body.len()) {
+        return Err(NoAnswer::Cut);
+    }
     let status = head
         .split(' ')
         .nth(1)

@@ -98,7 +98,12 @@ async fn every_acknowledged_posting_survives_the_primary() {
     // Before it is promoted the standby already holds them all, and serves
     // the read-only commands (reports, checks) as it stands.
     let standby_url = setting("ANJU_FAILOVER_STANDBY");
-    let standby = PgStore::open(&standby_url, &policy.centre_code)
+    let refused = PgStore::open(&standby_url, &policy.centre_code).await;
+    assert!(
+        refused.is_err_and(|e| e.to_string().contains("hot standby")),
+        "a standby is not opened for writing"
+    );
+    let standby = PgStore::open_read_only(&standby_url, &policy.centre_code)
         .await
         .expect("the hot standby opens read-only");
     let found = standby.posted_keys(&acked).await.expect("keys");
