@@ -7,8 +7,8 @@ use crate::state::WebState;
 use crate::{api, api_loan, api_quality, api_trust, api_withdrawal, ops, pages, static_files};
 use anju_domain::access::duties::{
     AGENTS, AUDIT, CASE_DESK, CASE_WORKERS, CERTIFICATE_VIEWERS, CHECKERS, COLLECTION_VIEWERS,
-    ENFORCERS, FINANCE, FUND_VIEWERS, FUND_WATCH, LOAN_DESK, LOAN_RISK, LOAN_VIEWERS, MAKERS,
-    MANAGERS, MEMBERS, OPERATIONS, PARTNERS, QUALITY_DESK, REVIEWERS,
+    ENFORCERS, FINANCE, FUND_VIEWERS, FUND_WATCH, IDENTITY_VIEWERS, LOAN_DESK, LOAN_RISK,
+    LOAN_VIEWERS, MAKERS, MANAGERS, MEMBERS, OPERATIONS, PARTNERS, QUALITY_DESK, REVIEWERS,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -773,6 +773,15 @@ fn core_table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "个人档案",
             ),
             get(pages::staff_member_detail),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/members/{id}/reveal",
+                Roles(IDENTITY_VIEWERS),
+                "查看完整身份信息",
+            ),
+            post(pages::staff_member_reveal),
         ),
         (
             spec(

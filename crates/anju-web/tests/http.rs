@@ -1492,6 +1492,42 @@ async fn casework_through_the_pages_and_the_registration_messages() {
         )
         .await;
     assert!(frozen.body.contains("“冻结”"), "{}", frozen.body);
+    // The full identity only when a counter role asks, and audited.
+    let file = format!("/staff/members/{}", member.member_id);
+    let masked_file = h.get(&file, &clerk).await;
+    assert!(
+        masked_file.body.contains("查看完整身份信息"),
+        "{}",
+        masked_file.body
+    );
+    assert!(!masked_file.body.contains("320502199003071230"));
+    let shown = h.post_form(&format!("{file}/reveal"), &clerk, "").await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(
+        shown.body.contains("320502199003071230") && shown.body.contains("张伟"),
+        "{}",
+        shown.body
+    );
+    let reveals = h
+        .app
+        .access()
+        .search_audit(&AuditQuery {
+            action: Some("member.reveal".to_string()),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(reveals.len(), 1, "each full view is audited");
+    assert_eq!(reveals[0].target, format!("member:{}", member.member_id));
+    h.account("finance-1", Role::Finance).await;
+    let finance = h.sign_in("finance-1", Role::Finance).await;
+    let refused = h.post_form(&format!("{file}/reveal"), &finance, "").await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "finance sees masked only"
+    );
     let queue = h.get("/staff", &clerk).await;
     assert!(queue.body.contains("缓缴/降比例申请"), "{}", queue.body);
 

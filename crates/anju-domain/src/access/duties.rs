@@ -21,6 +21,11 @@ pub const PARTNERS: &[Role] = &[PartnerCentre];
 /// read-only auditor.
 pub const OPERATIONS: &[Role] = &[Clerk, Reviewer, Finance, RiskManager, Manager];
 
+/// Who may see a member's full name and ID number (the counter checks an
+/// applicant against the card in hand); everyone else sees them masked, and
+/// each full view is audited.
+pub const IDENTITY_VIEWERS: &[Role] = &[Clerk, Reviewer, Manager];
+
 /// Who reads collection (the overdue list, enforcement cases, employer
 /// files): operations and the enforcement staff.
 pub const COLLECTION_VIEWERS: &[Role] = &[

@@ -53,7 +53,7 @@ pub use staff_collection::{
     case_document as staff_case_document, case_step as staff_case_step, collection_home,
     employer_detail as staff_employer_detail, employer_status as staff_employer_status,
     member_detail as staff_member_detail, member_freeze as staff_member_freeze,
-    open_case as staff_open_case, run_collection_day,
+    member_reveal as staff_member_reveal, open_case as staff_open_case, run_collection_day,
 };
 pub use staff_fund::{
     annual_report, annual_report_pdf, fund_alert_acknowledge, fund_deposit_mature,

@@ -500,6 +500,17 @@ struct MemberFile {
     wage: Fen,
     frozen: bool,
     can_act: bool,
+    /// May ask for the full name and ID number.
+    can_reveal: bool,
+    /// The full name and ID number, once asked for (and audited).
+    revealed: Option<(String, String)>,
+}
+
+/// Whether the page shows the member's identity in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Identity {
+    Masked,
+    Full,
 }
 
 async fn member_file(
@@ -508,6 +519,17 @@ async fn member_file(
     member_id: i64,
     notice: Option<String>,
     error: Option<String>,
+) -> Response {
+    member_file_showing(state, session, member_id, notice, error, Identity::Masked).await
+}
+
+async fn member_file_showing(
+    state: &WebState,
+    session: &Session,
+    member_id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+    identity: Identity,
 ) -> Response {
     let app = &state.app;
     let (member, balance) = match (
@@ -542,6 +564,9 @@ async fn member_file(
         employer,
         balance: balance.map_or(Fen::ZERO, |b| b.balance),
         can_act: is_maker(session),
+        can_reveal: duties::IDENTITY_VIEWERS.contains(&session.principal.role),
+        revealed: (identity == Identity::Full)
+            .then(|| (member.name.clone(), member.id_card.clone())),
     };
     render(app, Some(session), page.render())
 }
@@ -567,6 +592,32 @@ pub async fn member_detail(
         return failure(&state.app, Some(&session), e);
     }
     member_file(&state, &session, member_id, None, None).await
+}
+
+/// 查看完整身份信息: the member's full name and ID number, for the staff
+/// who check identity at the counter; the view is audited first, and
+/// nothing is shown if the audit row cannot be written.
+pub async fn member_reveal(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(member_id): Path<i64>,
+) -> Response {
+    let revealed = state
+        .app
+        .access()
+        .audit(
+            &session.actor(&context),
+            "member.reveal",
+            &format!("member:{member_id}"),
+            b"",
+            anju_app::access::CommandOutcome::Done,
+        )
+        .await;
+    if let Err(e) = revealed {
+        return failure(&state.app, Some(&session), e);
+    }
+    member_file_showing(&state, &session, member_id, None, None, Identity::Full).await
 }
 
 #[derive(Deserialize)]
