@@ -577,47 +577,49 @@ pub async fn member_detail(
     Extension(session): Extension<Session>,
     Path(member_id): Path<i64>,
 ) -> Response {
-    let viewed = state
-        .app
-        .access()
-        .audit(
-            &session.actor(&context),
-            "member.view",
-            &format!("member:{member_id}"),
-            b"",
-            anju_app::access::CommandOutcome::Done,
-        )
-        .await;
-    if let Err(e) = viewed {
-        return failure(&state.app, Some(&session), e);
-    }
-    member_file(&state, &session, member_id, None, None).await
+    audited_file(&state, &context, &session, member_id, Identity::Masked).await
 }
 
 /// 查看完整身份信息: the member's full name and ID number, for the staff
-/// who check identity at the counter; the view is audited first, and
-/// nothing is shown if the audit row cannot be written.
+/// who check identity at the counter (the route admits only them).
 pub async fn member_reveal(
     State(state): State<WebState>,
     Extension(context): Extension<RequestContext>,
     Extension(session): Extension<Session>,
     Path(member_id): Path<i64>,
 ) -> Response {
-    let revealed = state
+    audited_file(&state, &context, &session, member_id, Identity::Full).await
+}
+
+/// The member's file, the view audited first (`member.view`, or
+/// `member.reveal` for the full identity): nothing is shown if the audit
+/// row cannot be written.
+async fn audited_file(
+    state: &WebState,
+    context: &RequestContext,
+    session: &Session,
+    member_id: i64,
+    identity: Identity,
+) -> Response {
+    let action = match identity {
+        Identity::Masked => "member.view",
+        Identity::Full => "member.reveal",
+    };
+    let viewed = state
         .app
         .access()
         .audit(
-            &session.actor(&context),
-            "member.reveal",
+            &session.actor(context),
+            action,
             &format!("member:{member_id}"),
             b"",
             anju_app::access::CommandOutcome::Done,
         )
         .await;
-    if let Err(e) = revealed {
-        return failure(&state.app, Some(&session), e);
+    if let Err(e) = viewed {
+        return failure(&state.app, Some(session), e);
     }
-    member_file_showing(&state, &session, member_id, None, None, Identity::Full).await
+    member_file_showing(state, session, member_id, None, None, identity).await
 }
 
 #[derive(Deserialize)]
