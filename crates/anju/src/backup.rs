@@ -237,7 +237,34 @@ pub fn prune(dir: &Path, keep: usize) -> Result<usize> {
         std::fs::remove_file(copy).or_else(ignore_missing)?;
         std::fs::remove_file(manifest)?;
     }
-    Ok(surplus)
+    let orphans = match manifests.last() {
+        Some(newest) => remove_orphans(dir, newest)?,
+        None => 0,
+    };
+    Ok(surplus + orphans)
+}
+
+/// Copies with no manifest that are older than the newest backup: backups
+/// interrupted before their manifest was written. A newer one may still be
+/// in the making and is left alone.
+fn remove_orphans(dir: &Path, newest_manifest: &Path) -> Result<usize> {
+    let newest = newest_manifest.to_string_lossy();
+    let newest = newest.trim_end_matches(MANIFEST_SUFFIX);
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let is_copy =
+            name.starts_with("anju-") && (name.ends_with(".db") || name.ends_with(".dump"));
+        let orphan = !dir.join(format!("{name}{MANIFEST_SUFFIX}")).exists();
+        if is_copy && orphan && *path.to_string_lossy() < *newest {
+            std::fs::remove_file(&path).or_else(ignore_missing)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 const MANIFEST_SUFFIX: &str = ".manifest.json";
@@ -588,7 +615,13 @@ mod tests {
                 .expect("manifest");
         }
         std::fs::write(dir.path().join("notes.manifest.json"), "mine").expect("other");
-        assert_eq!(prune(dir.path(), 2).expect("prune"), 2);
+        // Interrupted before their manifests: the older goes, the newer may
+        // still be in the making.
+        let interrupted = "anju-2026-12-02-1780000000000022.dump";
+        let in_the_making = "anju-2026-12-05-1780000000000005.db";
+        std::fs::write(dir.path().join(interrupted), "half").expect("orphan");
+        std::fs::write(dir.path().join(in_the_making), "half").expect("newer");
+        assert_eq!(prune(dir.path(), 2).expect("prune"), 3);
         let mut left: Vec<String> = std::fs::read_dir(dir.path())
             .expect("read")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -601,6 +634,7 @@ mod tests {
                 "anju-2026-12-03-1780000000000003.db.manifest.json",
                 "anju-2026-12-04-1780000000000004.db",
                 "anju-2026-12-04-1780000000000004.db.manifest.json",
+                "anju-2026-12-05-1780000000000005.db",
                 "notes.manifest.json",
             ]
         );
