@@ -58,9 +58,13 @@ async fn an_unreachable_gateway_fails_the_delivery_not_the_message() {
     let gone = nobody_listening().await;
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("m.db").display());
-    let store = anju_store_sqlite::SqliteStore::open(&url, "320500000000000")
-        .await
-        .expect("store");
+    let store = anju_store_sqlite::SqliteStore::open(
+        &url,
+        "320500000000000",
+        anju_store_sqlite::PersonalSeal::generated().expect("key"),
+    )
+    .await
+    .expect("store");
     let channels: Vec<Box<dyn ChannelAdapter>> = vec![
         Box::new(gateway(&gone, false)),
         Box::new(

@@ -47,6 +47,15 @@ pub fn demo_member_id_card(member: i64) -> AppResult<IdCardNo> {
     ))?)
 }
 
+/// The demo's member number `m`'s name.
+pub fn demo_member_name(member: i64) -> String {
+    format!(
+        "{}{}",
+        SURNAMES[(member % 10) as usize],
+        GIVEN[((member / 10) % 10) as usize]
+    )
+}
+
 /// The demo employer `i` (0…4) as a valid 统一社会信用代码.
 pub fn demo_employer_uscc(i: usize) -> AppResult<String> {
     let body = format!("91320500MA1DEM90{i}");
@@ -211,11 +220,7 @@ async fn enrol_staff(app: &App, i: usize, employer_id: i64, opened: Date) -> App
     let people = mine
         .iter()
         .map(|m| {
-            let name = format!(
-                "{}{}",
-                SURNAMES[(m % 10) as usize],
-                GIVEN[((m / 10) % 10) as usize]
-            );
+            let name = demo_member_name(*m);
             Ok(MemberEnrolment::new(
                 demo_member_id_card(*m)?.as_str(),
                 &name,

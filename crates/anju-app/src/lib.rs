@@ -146,9 +146,17 @@ impl App {
 
     /// The app over the SQLite database at `url` (created and migrated if
     /// missing), for tests of the crates above that must not name the store.
+    /// Personal data is sealed under the key file `keys/personal.key` beside
+    /// the database, made on first use.
     #[cfg(feature = "sqlite")]
     pub async fn open_sqlite(url: &str, centre_code: &str, policy: PolicySet) -> AppResult<Self> {
-        let store = anju_store_sqlite::SqliteStore::open(url, centre_code).await?;
+        let file = std::path::Path::new(url.trim_start_matches("sqlite://"));
+        let keys = file
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join("keys");
+        let seal = anju_store::PersonalSeal::load_or_create(&keys.join("personal.key"))?;
+        let store = anju_store_sqlite::SqliteStore::open(url, centre_code, seal).await?;
         Ok(App::new(Arc::new(store), policy))
     }
 
@@ -162,7 +170,9 @@ impl App {
         schema: &str,
         policy: PolicySet,
     ) -> AppResult<(Self, PgScratch)> {
-        let store = anju_store_postgres::PgStore::open_in_schema(url, centre_code, Some(schema));
+        let seal = anju_store::PersonalSeal::generated()?;
+        let store =
+            anju_store_postgres::PgStore::open_in_schema(url, centre_code, Some(schema), seal);
         let store = Arc::new(store.await?);
         let scratch = PgScratch {
             store: store.clone(),

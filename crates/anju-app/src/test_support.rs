@@ -35,10 +35,15 @@ pub(crate) fn finance() -> Actor {
     person(Role::Finance, "finance-1", None)
 }
 
+/// One fixed personal-data key for tests, so a test may reopen its file.
+pub(crate) const TEST_PERSONAL_KEY: &str =
+    "7465737420706572736f6e616c2d64617461206b657920666f7220616e6a7521";
+
 /// The SQLite store in file `name` of `dir`, migrated.
 pub(crate) async fn sqlite_store(dir: &tempfile::TempDir, name: &str) -> Arc<SqliteStore> {
     let url = format!("sqlite://{}", dir.path().join(name).display());
-    let store = SqliteStore::open(&url, "320500000000000").await;
+    let seal = anju_store::PersonalSeal::parse(TEST_PERSONAL_KEY).expect("key");
+    let store = SqliteStore::open(&url, "320500000000000", seal).await;
     Arc::new(store.expect("store"))
 }
 

@@ -9,6 +9,8 @@ mod date;
 mod post;
 mod schema;
 
+/// The keys `open` seals personal data under.
+pub use anju_store::PersonalSeal;
 use anju_store::{IdGen, StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgPool};
@@ -24,6 +26,7 @@ pub struct PgStore {
     ids: IdGen,
     /// A hot standby (read-only, in recovery) when opened.
     standby: bool,
+    seal: anju_store::PersonalSeal,
 }
 
 impl PgStore {
@@ -31,8 +34,12 @@ impl PgStore {
     /// Opens (and migrates) the primary. A hot standby is refused: writes
     /// would fail one by one, so a server or job aimed at a standby that was
     /// never promoted stops here instead.
-    pub async fn open(url: &str, centre_code: &str) -> StoreResult<Self> {
-        let store = Self::open_in_schema(url, centre_code, None).await?;
+    pub async fn open(
+        url: &str,
+        centre_code: &str,
+        seal: anju_store::PersonalSeal,
+    ) -> StoreResult<Self> {
+        let store = Self::open_in_schema(url, centre_code, None, seal).await?;
         if store.standby {
             store.close().await;
             return Err(StoreError::Backend(
@@ -45,8 +52,12 @@ impl PgStore {
 
     /// Opens a database only to read it (checks, reports): a hot standby as
     /// it stands, its schema checked against this build's, not migrated.
-    pub async fn open_read_only(url: &str, centre_code: &str) -> StoreResult<Self> {
-        Self::open_in_schema(url, centre_code, None).await
+    pub async fn open_read_only(
+        url: &str,
+        centre_code: &str,
+        seal: anju_store::PersonalSeal,
+    ) -> StoreResult<Self> {
+        Self::open_in_schema(url, centre_code, None, seal).await
     }
 
     /// As `open`, inside `schema` (created if missing): the contract tests give
@@ -55,6 +66,7 @@ impl PgStore {
         url: &str,
         centre_code: &str,
         schema: Option<&str>,
+        seal: anju_store::PersonalSeal,
     ) -> StoreResult<Self> {
         let mut options = PgConnectOptions::from_str(url).map_err(backend)?;
         if let Some(schema) = schema {
@@ -99,12 +111,20 @@ impl PgStore {
             .fetch_one(&pool)
             .await
             .map_err(backend)?;
-        Ok(PgStore {
+        let store = PgStore {
             pool,
             centre_code: centre_code.to_string(),
             ids: IdGen::starting_after(highest.unwrap_or(0)),
             standby,
-        })
+            seal,
+        };
+        // A standby is sealed by its primary: it only checks it holds the key.
+        if standby {
+            anju_store::seal_sql::check_standby(&store).await?;
+        } else {
+            anju_store::seal_sql::seal_personal_data(&store).await?;
+        }
+        Ok(store)
     }
 
     /// Drops a schema made by `open_in_schema` (benchmarks clean up with this).
@@ -178,6 +198,10 @@ impl anju_store::sql::Dialect for PgStore {
 
     fn centre_code(&self) -> &str {
         &self.centre_code
+    }
+
+    fn seal(&self) -> &anju_store::PersonalSeal {
+        &self.seal
     }
 }
 

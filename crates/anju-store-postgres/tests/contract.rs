@@ -9,6 +9,14 @@ use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+/// One fixed key, so a case may reopen its schema.
+fn seal() -> anju_store::PersonalSeal {
+    anju_store::PersonalSeal::parse(
+        "636f6e7472616374207465737420706572736f6e616c2d64617461206b657921",
+    )
+    .expect("key")
+}
+
 const CENTRE: &str = "320500000000000";
 
 fn pg_url() -> Option<String> {
@@ -55,7 +63,7 @@ fn postgres() -> BoxFuture<Option<Harness>> {
         let url = pg_url()?;
         let schema = fresh_schema();
         let store = Arc::new(
-            PgStore::open_in_schema(&url, CENTRE, Some(&schema))
+            PgStore::open_in_schema(&url, CENTRE, Some(&schema), seal())
                 .await
                 .expect("open postgres"),
         );
@@ -82,13 +90,14 @@ fn logical_schemas_of_both_backends_are_equal() {
     anju_store::contract::runtime().block_on(async {
         let Some(url) = pg_url() else { return };
         let schema = fresh_schema();
-        let pg = PgStore::open_in_schema(&url, CENTRE, Some(&schema))
+        let pg = PgStore::open_in_schema(&url, CENTRE, Some(&schema), seal())
             .await
             .expect("open postgres");
         let dir = tempfile::tempdir().expect("temp dir");
         let lite = SqliteStore::open(
             &format!("sqlite://{}", dir.path().join("a.db").display()),
             CENTRE,
+            seal(),
         )
         .await
         .expect("open sqlite");
@@ -110,7 +119,7 @@ fn check_reports_tampering_that_bypassed_the_store() {
     anju_store::contract::runtime().block_on(async {
         let Some(url) = pg_url() else { return };
         let schema = fresh_schema();
-        let store = PgStore::open_in_schema(&url, CENTRE, Some(&schema))
+        let store = PgStore::open_in_schema(&url, CENTRE, Some(&schema), seal())
             .await
             .expect("open");
         open(&store, &[1, 2], "2026-07-01").await;
@@ -137,7 +146,7 @@ fn the_audit_log_refuses_updates_and_deletes() {
     anju_store::contract::runtime().block_on(async {
         let Some(url) = pg_url() else { return };
         let schema = fresh_schema();
-        let store = PgStore::open_in_schema(&url, CENTRE, Some(&schema))
+        let store = PgStore::open_in_schema(&url, CENTRE, Some(&schema), seal())
             .await
             .expect("open");
         sqlx::query(
@@ -160,7 +169,7 @@ fn an_unknown_status_is_an_error_naming_table_and_value() {
         let Some(url) = pg_url() else { return };
         let schema = fresh_schema();
         let store = Arc::new(
-            PgStore::open_in_schema(&url, CENTRE, Some(&schema))
+            PgStore::open_in_schema(&url, CENTRE, Some(&schema), seal())
                 .await
                 .expect("open"),
         );

@@ -6,6 +6,8 @@
 mod post;
 mod schema;
 
+/// The keys `open` seals personal data under.
+pub use anju_store::PersonalSeal;
 use anju_store::{IdGen, StoreError, StoreResult};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -24,12 +26,18 @@ pub struct SqliteStore {
     reader: SqlitePool,
     centre_code: String,
     ids: IdGen,
+    seal: anju_store::PersonalSeal,
 }
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` (`sqlite://path/anju.db`),
-    /// migrates it and returns a ready store.
-    pub async fn open(url: &str, centre_code: &str) -> StoreResult<Self> {
+    /// migrates it, seals any personal data still in clear (or under an
+    /// older key) with `seal`, and returns a ready store.
+    pub async fn open(
+        url: &str,
+        centre_code: &str,
+        seal: anju_store::PersonalSeal,
+    ) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(backend)?
             .create_if_missing(true)
@@ -62,12 +70,15 @@ impl SqliteStore {
             .fetch_one(&writer)
             .await
             .map_err(backend)?;
-        Ok(SqliteStore {
+        let store = SqliteStore {
             writer,
             reader,
             centre_code: centre_code.to_string(),
             ids: IdGen::starting_after(highest.unwrap_or(0)),
-        })
+            seal,
+        };
+        anju_store::seal_sql::seal_personal_data(&store).await?;
+        Ok(store)
     }
 
     /// An online copy of the whole database into `path` (which must not
@@ -147,6 +158,10 @@ impl anju_store::sql::Dialect for SqliteStore {
 
     fn centre_code(&self) -> &str {
         &self.centre_code
+    }
+
+    fn seal(&self) -> &anju_store::PersonalSeal {
+        &self.seal
     }
 }
 

@@ -5,11 +5,19 @@ use anju_store::{LedgerStore, PostingStore};
 use anju_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
+/// One fixed key, so a case may reopen its file.
+fn seal() -> anju_store::PersonalSeal {
+    anju_store::PersonalSeal::parse(
+        "636f6e7472616374207465737420706572736f6e616c2d64617461206b657921",
+    )
+    .expect("key")
+}
+
 fn sqlite() -> BoxFuture<Option<Harness>> {
     Box::pin(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("anju.db").display());
-        let store = SqliteStore::open(&url, "320500000000000")
+        let store = SqliteStore::open(&url, "320500000000000", seal())
             .await
             .expect("open sqlite");
         Some(Harness {
@@ -28,7 +36,7 @@ fn check_reports_tampering_that_bypassed_the_store() {
     anju_store::contract::runtime().block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("anju.db").display());
-        let store = SqliteStore::open(&url, "320500000000000")
+        let store = SqliteStore::open(&url, "320500000000000", seal())
             .await
             .expect("open");
         open(&store, &[1, 2], "2026-07-01").await;
@@ -68,7 +76,7 @@ fn the_audit_log_refuses_updates_and_deletes() {
     anju_store::contract::runtime().block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("anju.db").display());
-        let store = SqliteStore::open(&url, "320500000000000").await.expect("open");
+        let store = SqliteStore::open(&url, "320500000000000", seal()).await.expect("open");
         sqlx::query(
             "INSERT INTO audit_log VALUES (1, 1, 1, 'x', 'clerk', 'counter', 'signin', '', '', 'ok', 'r', '', NULL, NULL)",
         )
@@ -88,7 +96,7 @@ fn an_unknown_status_is_an_error_naming_table_and_value() {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("anju.db").display());
         let store = Arc::new(
-            SqliteStore::open(&url, "320500000000000")
+            SqliteStore::open(&url, "320500000000000", seal())
                 .await
                 .expect("open"),
         );

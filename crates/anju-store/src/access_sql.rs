@@ -26,18 +26,28 @@ pub struct UserRow {
     pub email: Option<String>,
 }
 
-pub fn user_from(r: UserRow) -> StoreResult<UserRecord> {
+/// A user row opened: login, name, mobile and e-mail are sealed at rest.
+pub fn user_from(seal: &crate::PersonalSeal, r: UserRow) -> StoreResult<UserRecord> {
     Ok(UserRecord {
         user_id: r.user_id,
-        login: r.login,
-        display_name: r.display_name,
+        login: seal.open(crate::seal::field("app_user", "login", r.user_id), &r.login)?,
+        display_name: seal.open(
+            crate::seal::field("app_user", "display_name", r.user_id),
+            &r.display_name,
+        )?,
         role: coded("app_user", "role", &r.role, Role::parse)?,
         password_hash: r.password_hash,
         totp_secret: r.totp_secret,
         member_id: r.member_id,
         employer_id: r.employer_id,
-        mobile: r.mobile,
-        email: r.email,
+        mobile: seal.open_opt(
+            crate::seal::field("app_user", "mobile", r.user_id),
+            r.mobile.as_deref(),
+        )?,
+        email: seal.open_opt(
+            crate::seal::field("app_user", "email", r.user_id),
+            r.email.as_deref(),
+        )?,
         login_state: LoginState {
             failures: r.failed_attempts,
             locked_until_us: r.locked_until_us,
@@ -199,13 +209,17 @@ pub struct DeliveryRow {
     pub sent_at_us: i64,
 }
 
-pub fn delivery_from(r: DeliveryRow) -> StoreResult<Delivery> {
+/// A delivery row opened: the address (a mobile or e-mail) is sealed at rest.
+pub fn delivery_from(seal: &crate::PersonalSeal, r: DeliveryRow) -> StoreResult<Delivery> {
     Ok(Delivery {
         delivery_id: r.delivery_id,
         message_id: r.message_id,
         user_id: r.user_id,
         channel: r.channel,
-        address: r.address,
+        address: seal.open(
+            crate::seal::field("outbox_delivery", "address", r.delivery_id),
+            &r.address,
+        )?,
         content: r.content,
         status: coded(
             "outbox_delivery",
@@ -258,22 +272,23 @@ where
     async fn create_user(&self, u: &crate::UserRecord) -> crate::StoreResult<()> {
         sqlx::query(
             "INSERT INTO app_user (user_id, login, display_name, role, password_hash, totp_secret, \
-             member_id, employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             member_id, employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email, \
+             login_bidx) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(u.user_id)
-        .bind(&u.login)
-        .bind(&u.display_name)
+        .bind(self.seal().seal(crate::seal::field("app_user", "login", u.user_id), &u.login))
+        .bind(self.seal().seal(crate::seal::field("app_user", "display_name", u.user_id), &u.display_name))
         .bind(u.role.code())
         .bind(&u.password_hash)
         .bind(&u.totp_secret)
         .bind(u.member_id)
         .bind(u.employer_id)
-        .bind(&u.mobile)
+        .bind(self.seal().seal_opt(crate::seal::field("app_user", "mobile", u.user_id), u.mobile.as_deref()))
         .bind(u.login_state.failures)
         .bind(u.login_state.locked_until_us)
         .bind(u.created_at_us)
-        .bind(&u.email)
+        .bind(self.seal().seal_opt(crate::seal::field("app_user", "email", u.user_id), u.email.as_deref()))
+        .bind(self.seal().index(crate::seal::kind::LOGIN, &u.login))
         .execute(self.writer())
         .await
         .map_err(crate::sql::unique_or_backend("USER_EXISTS", "该登录名已存在"))?;
@@ -284,13 +299,14 @@ where
         let row: Option<crate::access_sql::UserRow> = sqlx::query_as(
             "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \
              employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email \
-             FROM app_user WHERE login = $1",
+             FROM app_user WHERE login_bidx = $1",
         )
-        .bind(login)
+        .bind(self.seal().index(crate::seal::kind::LOGIN, login))
         .fetch_optional(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(crate::access_sql::user_from).transpose()
+        row.map(|r| crate::access_sql::user_from(self.seal(), r))
+            .transpose()
     }
 
     async fn users_with_role(
@@ -300,29 +316,38 @@ where
         let rows: Vec<crate::access_sql::UserRow> = sqlx::query_as(
             "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \
              employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email \
-             FROM app_user WHERE role = $1 ORDER BY display_name, login",
+             FROM app_user WHERE role = $1",
         )
         .bind(role.code())
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        rows.into_iter().map(crate::access_sql::user_from).collect()
+        // Sealed names sort only once opened.
+        let mut users = crate::sql::mapped(rows, |r| crate::access_sql::user_from(self.seal(), r))?;
+        users.sort_by(|a, b| (&a.display_name, &a.login).cmp(&(&b.display_name, &b.login)));
+        Ok(users)
     }
 
     async fn users_by_logins(
         &self,
         logins: &[String],
     ) -> crate::StoreResult<Vec<crate::UserRecord>> {
+        let indexes: Vec<String> = logins
+            .iter()
+            .map(|l| self.seal().index(crate::seal::kind::LOGIN, l))
+            .collect();
         let rows: Vec<crate::access_sql::UserRow> = crate::sql::rows_in::<S, _, _>(
             self.reader(),
             "SELECT user_id, login, display_name, role, password_hash, totp_secret, member_id, \
              employer_id, mobile, failed_attempts, locked_until_us, created_at_us, email \
-             FROM app_user WHERE login IN (",
-            logins,
-            ") ORDER BY login",
+             FROM app_user WHERE login_bidx IN (",
+            &indexes,
+            ")",
         )
         .await?;
-        crate::sql::mapped(rows, crate::access_sql::user_from)
+        let mut users = crate::sql::mapped(rows, |r| crate::access_sql::user_from(self.seal(), r))?;
+        users.sort_by(|a, b| a.login.cmp(&b.login));
+        Ok(users)
     }
 
     async fn accounts_by_role(
@@ -353,7 +378,8 @@ where
         .fetch_optional(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(crate::access_sql::user_from).transpose()
+        row.map(|r| crate::access_sql::user_from(self.seal(), r))
+            .transpose()
     }
 
     async fn set_login_state(
@@ -638,7 +664,10 @@ where
             .bind(d.message_id)
             .bind(d.user_id)
             .bind(&d.channel)
-            .bind(&d.address)
+            .bind(self.seal().seal(
+                crate::seal::field("outbox_delivery", "address", d.delivery_id),
+                &d.address,
+            ))
             .bind(&d.content)
             .bind(d.status.code())
             .bind(d.sent_at_us)
@@ -699,7 +728,7 @@ where
         .await
         .map_err(crate::sql::backend)?;
         rows.into_iter()
-            .map(crate::access_sql::delivery_from)
+            .map(|r| crate::access_sql::delivery_from(self.seal(), r))
             .collect()
     }
 

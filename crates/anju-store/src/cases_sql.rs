@@ -161,12 +161,16 @@ pub struct AgreementRow {
     pub monthly_fen: i64,
 }
 
-pub fn agreement_from(r: AgreementRow) -> StoreResult<AgreementRecord> {
+/// A flexible worker's agreement opened: the mobile is sealed at rest.
+pub fn agreement_from(seal: &crate::PersonalSeal, r: AgreementRow) -> StoreResult<AgreementRecord> {
     Ok(AgreementRecord {
         member_id: r.member_id,
         agreement_version: r.agreement_version,
         signed_on: stored_date(&r.signed_on)?,
-        mobile: r.mobile,
+        mobile: seal.open(
+            crate::seal::field("flexible_agreement", "mobile", r.member_id),
+            &r.mobile,
+        )?,
         monthly_fen: Fen::new(r.monthly_fen),
     })
 }
@@ -324,15 +328,16 @@ where
         let rows: Vec<crate::collection_sql::MemberRow> = sqlx::query_as(concat!(
             "SELECT ",
             crate::member_columns!(),
-            " FROM member WHERE id_card = $1 OR name = $1 ORDER BY member_id LIMIT $2"
+            " FROM member WHERE id_card_bidx = $1 OR name_bidx = $2 ORDER BY member_id LIMIT $3"
         ))
-        .bind(text)
+        .bind(self.seal().index(crate::seal::kind::ID_CARD, text))
+        .bind(self.seal().index(crate::seal::kind::NAME, text))
         .bind(crate::access_sql::list_limit(limit))
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
         rows.into_iter()
-            .map(crate::collection_sql::member_from)
+            .map(|r| crate::collection_sql::member_from(self.seal(), r))
             .collect()
     }
 
@@ -352,7 +357,7 @@ where
         .await
         .map_err(crate::sql::backend)?;
         rows.into_iter()
-            .map(crate::collection_sql::member_from)
+            .map(|r| crate::collection_sql::member_from(self.seal(), r))
             .collect()
     }
 
@@ -823,7 +828,7 @@ where
         .bind(a.member_id)
         .bind(&a.agreement_version)
         .bind(S::day(a.signed_on))
-        .bind(&a.mobile)
+        .bind(self.seal().seal(crate::seal::field("flexible_agreement", "mobile", a.member_id), &a.mobile))
         .bind(a.monthly_fen.raw())
         .execute(self.writer())
         .await
@@ -843,7 +848,8 @@ where
         .fetch_optional(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(crate::cases_sql::agreement_from).transpose()
+        row.map(|r| crate::cases_sql::agreement_from(self.seal(), r))
+            .transpose()
     }
 
     async fn save_deposit(&self, d: &crate::DepositRecord) -> crate::StoreResult<()> {

@@ -7,6 +7,7 @@ use crate::StoreResult;
 use crate::collection::{BillLineRecord, BillRecord, EmployerRecord, MemberRecord};
 use crate::rows::Stored;
 use crate::rows::{coded, stored_date};
+use crate::seal::kind;
 use anju_domain::Fen;
 use anju_domain::collection::{BillKind, BillStatus, EmployerStatus, MemberStatus};
 
@@ -90,11 +91,15 @@ pub struct MemberRow {
     pub enrolled_at_us: i64,
 }
 
-pub fn member_from(r: MemberRow) -> StoreResult<MemberRecord> {
+/// A member row opened: the ID number and name are sealed at rest.
+pub fn member_from(seal: &crate::PersonalSeal, r: MemberRow) -> StoreResult<MemberRecord> {
     Ok(MemberRecord {
         member_id: r.member_id,
-        id_card: r.id_card,
-        name: r.name,
+        id_card: seal.open(
+            crate::seal::field("member", "id_card", r.member_id),
+            &r.id_card,
+        )?,
+        name: seal.open(crate::seal::field("member", "name", r.member_id), &r.name)?,
         employer_id: r.employer_id,
         status: coded("member", "status", &r.status, MemberStatus::parse)?,
         wage_fen: Fen::new(r.wage_fen),
@@ -272,7 +277,7 @@ where
             ") ORDER BY member_id",
         )
         .await?;
-        crate::sql::mapped(rows, crate::collection_sql::member_from)
+        crate::sql::mapped(rows, |r| crate::collection_sql::member_from(self.seal(), r))
     }
 
     async fn employers_by_ids(
@@ -313,19 +318,27 @@ where
             .year
             .end_year();
         let opened = S::day(opened_on);
+        let seal = self.seal();
         let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
         // Multi-row statements: a seeded Suzhou has millions of members,
         // and one round trip per row would dominate.
         for chunk in members.chunks(crate::ROWS_PER_STATEMENT) {
             let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO member (member_id, centre_code, id_card, name, employer_id, status, wage_fen, \
-                 employer_rate_ppm, member_rate_ppm, enrolled_at_us) ",
+                "INSERT INTO member (member_id, centre_code, id_card, name, id_card_bidx, name_bidx, \
+                 employer_id, status, wage_fen, employer_rate_ppm, member_rate_ppm, enrolled_at_us) ",
             );
             q.push_values(chunk, |mut row, m| {
                 row.push_bind(m.member_id)
                     .push_bind(self.centre_code())
-                    .push_bind(&m.id_card)
-                    .push_bind(&m.name)
+                    .push_bind(seal.seal(
+                        crate::seal::field("member", "id_card", m.member_id),
+                        &m.id_card,
+                    ))
+                    .push_bind(
+                        seal.seal(crate::seal::field("member", "name", m.member_id), &m.name),
+                    )
+                    .push_bind(seal.index(kind::ID_CARD, &m.id_card))
+                    .push_bind(seal.index(kind::NAME, &m.name))
                     .push_bind(m.employer_id)
                     .push_bind(m.status.code())
                     .push_bind(m.wage_fen.raw())
@@ -374,7 +387,8 @@ where
         .fetch_optional(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(crate::collection_sql::member_from).transpose()
+        row.map(|r| crate::collection_sql::member_from(self.seal(), r))
+            .transpose()
     }
 
     async fn member_by_id_card(
@@ -384,13 +398,14 @@ where
         let row: Option<crate::collection_sql::MemberRow> = sqlx::query_as(concat!(
             "SELECT ",
             crate::member_columns!(),
-            " FROM member WHERE id_card = $1"
+            " FROM member WHERE id_card_bidx = $1"
         ))
-        .bind(id_card)
+        .bind(self.seal().index(kind::ID_CARD, id_card))
         .fetch_optional(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(crate::collection_sql::member_from).transpose()
+        row.map(|r| crate::collection_sql::member_from(self.seal(), r))
+            .transpose()
     }
 
     async fn update_member(&self, c: &crate::MemberChange) -> crate::StoreResult<bool> {
@@ -414,18 +429,22 @@ where
         &self,
         id_cards: &[&str],
     ) -> crate::StoreResult<Vec<crate::MemberRecord>> {
+        let indexes: Vec<String> = id_cards
+            .iter()
+            .map(|c| self.seal().index(kind::ID_CARD, c))
+            .collect();
         let rows: Vec<crate::collection_sql::MemberRow> = crate::sql::rows_in::<S, _, _>(
             self.reader(),
             concat!(
                 "SELECT ",
                 crate::member_columns!(),
-                " FROM member WHERE id_card IN ("
+                " FROM member WHERE id_card_bidx IN ("
             ),
-            id_cards,
+            &indexes,
             ")",
         )
         .await?;
-        crate::sql::mapped(rows, crate::collection_sql::member_from)
+        crate::sql::mapped(rows, |r| crate::collection_sql::member_from(self.seal(), r))
     }
 
     async fn active_members(
@@ -443,7 +462,7 @@ where
         .await
         .map_err(crate::sql::backend)?;
         rows.into_iter()
-            .map(crate::collection_sql::member_from)
+            .map(|r| crate::collection_sql::member_from(self.seal(), r))
             .collect()
     }
 

@@ -19,6 +19,8 @@ pub mod plan;
 pub mod quality;
 pub mod quality_sql;
 pub mod rows;
+pub mod seal;
+pub mod seal_sql;
 pub mod sql;
 pub mod trust;
 pub mod trust_sql;
@@ -44,6 +46,7 @@ pub use loan_sql::{
     LoansIssued, RunLoan,
 };
 pub use quality::*;
+pub use seal::PersonalSeal;
 pub use trust::*;
 pub use types::*;
 pub use withdrawal_sql::{

@@ -403,7 +403,9 @@ pub struct LoanRow {
     pub applied_via: String,
 }
 
-pub fn loan_from(r: LoanRow) -> StoreResult<LoanRecord> {
+/// A loan row opened: the applicant's login, the property's address, the
+/// seller and the cards are sealed at rest.
+pub fn loan_from(seal: &crate::PersonalSeal, r: LoanRow) -> StoreResult<LoanRecord> {
     Ok(LoanRecord {
         loan_id: r.loan_id,
         member_id: r.member_id,
@@ -420,7 +422,10 @@ pub fn loan_from(r: LoanRow) -> StoreResult<LoanRecord> {
             anju_domain::loan::LoanStatus::parse,
         )?,
         applied_on: stored_date(&r.applied_on)?,
-        applicant: r.applicant,
+        applicant: seal.open(
+            crate::seal::field("loan", "applicant", r.loan_id),
+            &r.applicant,
+        )?,
         request_key: r.request_key,
         co_borrowers: r.co_borrowers,
         property_kind: coded(
@@ -429,7 +434,10 @@ pub fn loan_from(r: LoanRow) -> StoreResult<LoanRecord> {
             &r.property_kind,
             anju_domain::loan::PropertyKind::parse,
         )?,
-        property_address: r.property_address,
+        property_address: seal.open(
+            crate::seal::field("loan", "property_address", r.loan_id),
+            &r.property_address,
+        )?,
         price_fen: Fen::new(r.price_fen),
         appraisal_fen: r.appraisal_fen.map(Fen::new),
         area_centi_m2: r.area_centi_m2,
@@ -461,9 +469,18 @@ pub fn loan_from(r: LoanRow) -> StoreResult<LoanRecord> {
         commercial_bank: r.commercial_bank,
         commercial_amount_fen: r.commercial_amount_fen.map(Fen::new),
         commercial_rate_ppm: cooked("loan", "commercial_rate_ppm", r.commercial_rate_ppm)?,
-        seller_name: r.seller_name,
-        seller_account: r.seller_account,
-        repay_card: r.repay_card,
+        seller_name: seal.open(
+            crate::seal::field("loan", "seller_name", r.loan_id),
+            &r.seller_name,
+        )?,
+        seller_account: seal.open(
+            crate::seal::field("loan", "seller_account", r.loan_id),
+            &r.seller_account,
+        )?,
+        repay_card: seal.open(
+            crate::seal::field("loan", "repay_card", r.loan_id),
+            &r.repay_card,
+        )?,
         entrusted: r.entrusted,
         needs_second: r.needs_second,
         reviewed_by: r.reviewed_by,
@@ -607,7 +624,7 @@ where
             .fetch_all(store.reader())
             .await
             .map_err(crate::sql::backend)?;
-        crate::sql::mapped(rows, loan_from)
+        crate::sql::mapped(rows, |r| loan_from(store.seal(), r))
     }
 
     async fn insert_installments(
@@ -643,6 +660,7 @@ where
     /// One multi-row insert of loans (all 56 columns).
     async fn insert_loans(
         tx: &mut sqlx::Transaction<'_, S::Db>,
+        seal: &crate::PersonalSeal,
         chunk: &[crate::LoanRecord],
     ) -> Result<(), sqlx::Error> {
         let mut q = sqlx::QueryBuilder::<S::Db>::new(
@@ -654,11 +672,17 @@ where
                 .push_bind(x.product.code())
                 .push_bind(x.status.code())
                 .push_bind(S::day(x.applied_on))
-                .push_bind(x.applicant.clone())
+                .push_bind(seal.seal(
+                    crate::seal::field("loan", "applicant", x.loan_id),
+                    &x.applicant,
+                ))
                 .push_bind(x.request_key.clone())
                 .push_bind(x.co_borrowers.clone())
                 .push_bind(x.property_kind.code())
-                .push_bind(x.property_address.clone())
+                .push_bind(seal.seal(
+                    crate::seal::field("loan", "property_address", x.loan_id),
+                    &x.property_address,
+                ))
                 .push_bind(x.price_fen.raw())
                 .push_bind(x.appraisal_fen.raw())
                 .push_bind(x.area_centi_m2)
@@ -680,9 +704,18 @@ where
                 .push_bind(x.commercial_bank.clone())
                 .push_bind(x.commercial_amount_fen.raw())
                 .push_bind(x.commercial_rate_ppm.raw())
-                .push_bind(x.seller_name.clone())
-                .push_bind(x.seller_account.clone())
-                .push_bind(x.repay_card.clone())
+                .push_bind(seal.seal(
+                    crate::seal::field("loan", "seller_name", x.loan_id),
+                    &x.seller_name,
+                ))
+                .push_bind(seal.seal(
+                    crate::seal::field("loan", "seller_account", x.loan_id),
+                    &x.seller_account,
+                ))
+                .push_bind(seal.seal(
+                    crate::seal::field("loan", "repay_card", x.loan_id),
+                    &x.repay_card,
+                ))
                 .push_bind(x.entrusted)
                 .push_bind(x.needs_second)
                 .push_bind(x.reviewed_by.clone())
@@ -809,7 +842,7 @@ where
         parties: &[(i64, String)],
     ) -> crate::StoreResult<()> {
         let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
-        LoanSteps::<S>::insert_loans(&mut tx, std::slice::from_ref(x))
+        LoanSteps::<S>::insert_loans(&mut tx, self.seal(), std::slice::from_ref(x))
             .await
             .map_err(crate::sql::unique_or_backend(
                 "LOAN_EXISTS",
@@ -839,11 +872,11 @@ where
         .bind(x.product.code())
         .bind(x.status.code())
         .bind(S::day(x.applied_on))
-        .bind(&x.applicant)
+        .bind(self.seal().seal(crate::seal::field("loan", "applicant", x.loan_id), &x.applicant))
         .bind(&x.request_key)
         .bind(&x.co_borrowers)
         .bind(x.property_kind.code())
-        .bind(&x.property_address)
+        .bind(self.seal().seal(crate::seal::field("loan", "property_address", x.loan_id), &x.property_address))
         .bind(x.price_fen.raw())
         .bind(x.appraisal_fen.raw())
         .bind(x.area_centi_m2)
@@ -865,9 +898,9 @@ where
         .bind(&x.commercial_bank)
         .bind(x.commercial_amount_fen.raw())
         .bind(x.commercial_rate_ppm.raw())
-        .bind(&x.seller_name)
-        .bind(&x.seller_account)
-        .bind(&x.repay_card)
+        .bind(self.seal().seal(crate::seal::field("loan", "seller_name", x.loan_id), &x.seller_name))
+        .bind(self.seal().seal(crate::seal::field("loan", "seller_account", x.loan_id), &x.seller_account))
+        .bind(self.seal().seal(crate::seal::field("loan", "repay_card", x.loan_id), &x.repay_card))
         .bind(x.entrusted)
         .bind(x.needs_second)
         .bind(&x.reviewed_by)
@@ -899,7 +932,7 @@ where
         .fetch_optional(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(loan_from).transpose()
+        row.map(|r| loan_from(self.seal(), r)).transpose()
     }
 
     async fn loan_by_key(
@@ -917,7 +950,7 @@ where
         .fetch_optional(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(loan_from).transpose()
+        row.map(|r| loan_from(self.seal(), r)).transpose()
     }
 
     async fn loans_of(&self, member_id: i64) -> crate::StoreResult<Vec<crate::LoanRecord>> {
@@ -1179,7 +1212,9 @@ where
                     loan_id: r.0,
                     member_id: r.1,
                     rate_ppm: crate::rows::cooked("loan", "rate_ppm", r.2)?,
-                    repay_card: r.3,
+                    repay_card: self
+                        .seal()
+                        .open(crate::seal::field("loan", "repay_card", r.0), &r.3)?,
                     entrusted: r.4,
                     outstanding_fen: Fen::new(r.5),
                     consecutive_overdue: r.6,
@@ -1363,7 +1398,7 @@ where
     ) -> crate::StoreResult<()> {
         let mut tx = self.writer().begin().await.map_err(crate::sql::backend)?;
         for chunk in loans.chunks(crate::loan_sql::LOANS_PER_STATEMENT) {
-            LoanSteps::<S>::insert_loans(&mut tx, chunk)
+            LoanSteps::<S>::insert_loans(&mut tx, self.seal(), chunk)
                 .await
                 .map_err(crate::sql::backend)?;
             let parties: Vec<(i64, i64, String)> = chunk

@@ -69,7 +69,9 @@ fn opt_date(text: Option<String>) -> StoreResult<Option<anju_domain::Date>> {
     text.as_deref().map(stored_date).transpose()
 }
 
-fn complaint_from(r: ComplaintRow) -> StoreResult<ComplaintRecord> {
+/// A complaint row opened: who complained and how to reach them are sealed
+/// at rest.
+fn complaint_from(seal: &crate::PersonalSeal, r: ComplaintRow) -> StoreResult<ComplaintRecord> {
     const T: &str = "complaint";
     Ok(ComplaintRecord {
         complaint_id: r.complaint_id,
@@ -77,8 +79,11 @@ fn complaint_from(r: ComplaintRow) -> StoreResult<ComplaintRecord> {
         source: coded(T, "source", &r.source, ComplaintSource::parse)?,
         category: coded(T, "category", &r.category, ComplaintCategory::parse)?,
         member_id: r.member_id,
-        complainant: r.complainant,
-        contact: r.contact,
+        complainant: seal.open(
+            crate::seal::field(T, "complainant", r.complaint_id),
+            &r.complainant,
+        )?,
+        contact: seal.open(crate::seal::field(T, "contact", r.complaint_id), &r.contact)?,
         subject: r.subject,
         detail: r.detail,
         received_by: r.received_by,
@@ -263,8 +268,14 @@ where
         .bind(c.source.code())
         .bind(c.category.code())
         .bind(c.member_id)
-        .bind(c.complainant.as_str())
-        .bind(c.contact.as_str())
+        .bind(self.seal().seal(
+            crate::seal::field("complaint", "complainant", c.complaint_id),
+            c.complainant.as_str(),
+        ))
+        .bind(self.seal().seal(
+            crate::seal::field("complaint", "contact", c.complaint_id),
+            c.contact.as_str(),
+        ))
         .bind(c.subject.as_str())
         .bind(c.detail.as_str())
         .bind(c.received_by.as_str())
@@ -296,7 +307,7 @@ where
         .fetch_optional(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(complaint_from).transpose()
+        row.map(|r| complaint_from(self.seal(), r)).transpose()
     }
 
     async fn complaints(&self, limit: u32) -> StoreResult<Vec<ComplaintRecord>> {
@@ -312,7 +323,7 @@ where
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        crate::sql::mapped(rows, complaint_from)
+        crate::sql::mapped(rows, |r| complaint_from(self.seal(), r))
     }
 
     async fn member_complaints(&self, member_id: i64) -> StoreResult<Vec<ComplaintRecord>> {
@@ -326,7 +337,7 @@ where
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        crate::sql::mapped(rows, complaint_from)
+        crate::sql::mapped(rows, |r| complaint_from(self.seal(), r))
     }
 
     async fn update_complaint(

@@ -45,6 +45,8 @@ pub trait Dialect: Send + Sync + 'static {
     fn reader(&self) -> &Pool<Self::Db>;
     /// The centre this database belongs to (stamped on employers and members).
     fn centre_code(&self) -> &str;
+    /// The keys personal data is sealed under (`seal`).
+    fn seal(&self) -> &crate::PersonalSeal;
 
     /// Rows a statement changed.
     fn affected(done: &<Self::Db as Database>::QueryResult) -> u64;

@@ -121,7 +121,12 @@ pub struct CertificateRow {
     key_id: String,
 }
 
-fn certificate_from(r: CertificateRow) -> StoreResult<CertificateRecord> {
+/// A certificate row opened: its body names the member in full, so it is
+/// sealed at rest (the signature is over the opened body).
+fn certificate_from(
+    seal: &crate::PersonalSeal,
+    r: CertificateRow,
+) -> StoreResult<CertificateRecord> {
     const T: &str = "certificate";
     Ok(CertificateRecord {
         certificate_id: r.certificate_id,
@@ -136,7 +141,10 @@ fn certificate_from(r: CertificateRow) -> StoreResult<CertificateRecord> {
             .map(crate::rows::stored_date)
             .transpose()?,
         issued_by: r.issued_by,
-        body: r.body,
+        body: seal.open(
+            crate::seal::field("certificate", "body", r.certificate_id),
+            &r.body,
+        )?,
         signature_hex: r.signature,
         key_id: r.key_id,
     })
@@ -194,13 +202,17 @@ pub struct GrantRow {
     valid_until: String,
 }
 
-fn grant_from(r: GrantRow) -> StoreResult<GrantRecord> {
+/// A data grant opened: the grantee's name is sealed at rest.
+fn grant_from(seal: &crate::PersonalSeal, r: GrantRow) -> StoreResult<GrantRecord> {
     Ok(GrantRecord {
         grant_id: r.grant_id,
         grant_code: r.grant_code,
         member_id: r.member_id,
         grantee_login: r.grantee_login,
-        grantee_name: r.grantee_name,
+        grantee_name: seal.open(
+            crate::seal::field("data_grant", "grantee_name", r.grant_id),
+            &r.grantee_name,
+        )?,
         scopes: stored_scopes("data_grant", &r.scopes)?,
         purpose: r.purpose,
         granted_on: crate::rows::stored_date(&r.granted_on)?,
@@ -301,7 +313,10 @@ where
         .bind(S::day(c.issued_on))
         .bind(c.valid_until.map(S::day))
         .bind(c.issued_by.as_str())
-        .bind(c.body.as_str())
+        .bind(self.seal().seal(
+            crate::seal::field("certificate", "body", c.certificate_id),
+            c.body.as_str(),
+        ))
         .bind(c.signature_hex.as_str())
         .bind(c.key_id.as_str())
         .execute(&mut *tx)
@@ -324,7 +339,7 @@ where
         .fetch_optional(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(certificate_from).transpose()
+        row.map(|r| certificate_from(self.seal(), r)).transpose()
     }
 
     async fn member_certificates(&self, member_id: i64) -> StoreResult<Vec<CertificateRecord>> {
@@ -337,7 +352,7 @@ where
         .fetch_all(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        crate::sql::mapped(rows, certificate_from)
+        crate::sql::mapped(rows, |r| certificate_from(self.seal(), r))
     }
 
     async fn subject_certificates(&self, subject_ref: &str) -> StoreResult<Vec<CertificateRecord>> {
@@ -350,7 +365,7 @@ where
         .fetch_all(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        crate::sql::mapped(rows, certificate_from)
+        crate::sql::mapped(rows, |r| certificate_from(self.seal(), r))
     }
 
     async fn latest_certificates(&self, limit: u32) -> StoreResult<Vec<CertificateRecord>> {
@@ -363,7 +378,7 @@ where
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        crate::sql::mapped(rows, certificate_from)
+        crate::sql::mapped(rows, |r| certificate_from(self.seal(), r))
     }
 
     async fn certificates_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<CertificateRecord>> {
@@ -378,7 +393,7 @@ where
             ")",
         )
         .await?;
-        crate::sql::mapped(rows, certificate_from)
+        crate::sql::mapped(rows, |r| certificate_from(self.seal(), r))
     }
 
     async fn revoke_certificate(&self, r: &RevocationRecord, leaf: &LeafRecord) -> StoreResult<()> {
@@ -639,7 +654,10 @@ where
         .bind(g.grant_code.as_str())
         .bind(g.member_id)
         .bind(g.grantee_login.as_str())
-        .bind(g.grantee_name.as_str())
+        .bind(self.seal().seal(
+            crate::seal::field("data_grant", "grantee_name", g.grant_id),
+            g.grantee_name.as_str(),
+        ))
         .bind(scopes_text(&g.scopes))
         .bind(g.purpose.as_str())
         .bind(S::day(g.granted_on))
@@ -664,7 +682,7 @@ where
         .fetch_optional(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(grant_from).transpose()
+        row.map(|r| grant_from(self.seal(), r)).transpose()
     }
 
     async fn member_grants(&self, member_id: i64) -> StoreResult<Vec<GrantRecord>> {
@@ -677,7 +695,7 @@ where
         .fetch_all(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        crate::sql::mapped(rows, grant_from)
+        crate::sql::mapped(rows, |r| grant_from(self.seal(), r))
     }
 
     async fn grants_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<GrantRecord>> {
@@ -692,7 +710,7 @@ where
             ")",
         )
         .await?;
-        crate::sql::mapped(rows, grant_from)
+        crate::sql::mapped(rows, |r| grant_from(self.seal(), r))
     }
 
     async fn revoke_grant(&self, r: &GrantRevocationRecord, leaf: &LeafRecord) -> StoreResult<()> {
@@ -796,7 +814,9 @@ where
             ")",
         )
         .await?;
-        crate::sql::mapped(rows, crate::withdrawal_sql::blacklist_from)
+        crate::sql::mapped(rows, |r| {
+            crate::withdrawal_sql::blacklist_from(self.seal(), r)
+        })
     }
 
     async fn logged_counts(&self, kind: LeafKind) -> StoreResult<(i64, i64)> {

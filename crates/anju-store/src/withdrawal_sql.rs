@@ -143,7 +143,11 @@ pub struct AgreementRow {
     pub created_at_us: i64,
 }
 
-pub fn repayment_agreement_from(r: AgreementRow) -> StoreResult<RepaymentAgreementRecord> {
+/// A repayment agreement opened: the bank card is sealed at rest.
+pub fn repayment_agreement_from(
+    seal: &crate::PersonalSeal,
+    r: AgreementRow,
+) -> StoreResult<RepaymentAgreementRecord> {
     Ok(RepaymentAgreementRecord {
         agreement_id: r.agreement_id,
         member_id: r.member_id,
@@ -152,7 +156,10 @@ pub fn repayment_agreement_from(r: AgreementRow) -> StoreResult<RepaymentAgreeme
         loan_contract_no: r.loan_contract_no,
         monthly_fen: Fen::new(r.monthly_fen),
         pay_day: r.pay_day,
-        bank_card: r.bank_card,
+        bank_card: seal.open(
+            crate::seal::field("repayment_agreement", "bank_card", r.agreement_id),
+            &r.bank_card,
+        )?,
         starts_on: crate::rows::stored_date(&r.starts_on)?,
         ends_on: crate::rows::stored_date(&r.ends_on)?,
         status: coded(
@@ -442,9 +449,13 @@ pub struct BlacklistRow {
     pub signature: String,
 }
 
-pub fn blacklist_from(r: BlacklistRow) -> StoreResult<BlacklistRecord> {
+/// A blacklist row opened: the ID number is sealed at rest.
+pub fn blacklist_from(seal: &crate::PersonalSeal, r: BlacklistRow) -> StoreResult<BlacklistRecord> {
     Ok(BlacklistRecord {
-        id_card: r.id_card,
+        id_card: seal.open(
+            crate::seal::field("blacklist", "id_card", crate::seal_sql::BLACKLIST_ROW),
+            &r.id_card,
+        )?,
         listed_on: crate::rows::stored_date(&r.listed_on)?,
         expires_on: crate::rows::stored_date(&r.expires_on)?,
         reason: r.reason,
@@ -487,7 +498,12 @@ pub struct WithdrawalRow {
     pub verified_by: Option<String>,
 }
 
-pub fn withdrawal_from(r: WithdrawalRow) -> StoreResult<WithdrawalRecord> {
+/// A withdrawal row opened: the applicant's login and the bank card are
+/// sealed at rest.
+pub fn withdrawal_from(
+    seal: &crate::PersonalSeal,
+    r: WithdrawalRow,
+) -> StoreResult<WithdrawalRecord> {
     Ok(WithdrawalRecord {
         withdrawal_id: r.withdrawal_id,
         member_id: r.member_id,
@@ -511,11 +527,17 @@ pub fn withdrawal_from(r: WithdrawalRow) -> StoreResult<WithdrawalRecord> {
         )?,
         channel: r.channel,
         applied_on: stored_date(&r.applied_on)?,
-        applicant: r.applicant,
+        applicant: seal.open(
+            crate::seal::field("withdrawal", "applicant", r.withdrawal_id),
+            &r.applicant,
+        )?,
         rule: r.rule,
         needs_second: r.needs_second,
         closes_account: r.closes_account,
-        bank_card: r.bank_card,
+        bank_card: seal.open(
+            crate::seal::field("withdrawal", "bank_card", r.withdrawal_id),
+            &r.bank_card,
+        )?,
         prepared_by: r.prepared_by,
         approved_by: r.approved_by,
         note: r.note,
@@ -621,11 +643,11 @@ where
         .bind(w.status.code())
         .bind(&w.channel)
         .bind(S::day(w.applied_on))
-        .bind(&w.applicant)
+        .bind(self.seal().seal(crate::seal::field("withdrawal", "applicant", w.withdrawal_id), &w.applicant))
         .bind(&w.rule)
         .bind(w.needs_second)
         .bind(w.closes_account)
-        .bind(&w.bank_card)
+        .bind(self.seal().seal(crate::seal::field("withdrawal", "bank_card", w.withdrawal_id), &w.bank_card))
         .bind(&w.prepared_by)
         .bind(&w.approved_by)
         .bind(&w.note)
@@ -669,7 +691,7 @@ where
         .fetch_optional(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(withdrawal_from).transpose()
+        row.map(|r| withdrawal_from(self.seal(), r)).transpose()
     }
 
     async fn withdrawal_by_key(
@@ -687,7 +709,7 @@ where
         .fetch_optional(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(withdrawal_from).transpose()
+        row.map(|r| withdrawal_from(self.seal(), r)).transpose()
     }
 
     async fn withdrawals_of(
@@ -705,7 +727,7 @@ where
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        crate::sql::mapped(rows, withdrawal_from)
+        crate::sql::mapped(rows, |r| withdrawal_from(self.seal(), r))
     }
 
     async fn withdrawals_in(
@@ -723,7 +745,7 @@ where
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        crate::sql::mapped(rows, withdrawal_from)
+        crate::sql::mapped(rows, |r| withdrawal_from(self.seal(), r))
     }
 
     async fn verify_withdrawal(
@@ -958,17 +980,23 @@ crate::withdrawal_live!()
         kind: anju_domain::policy::EvidenceKind,
         number: &str,
     ) -> crate::StoreResult<Vec<String>> {
-        sqlx::query_scalar(concat!(
-            "SELECT DISTINCT m.id_card FROM withdrawal w JOIN member m ON m.member_id = w.member_id \
+        let sealed: Vec<(i64, String)> = sqlx::query_as(concat!(
+            "SELECT DISTINCT m.member_id, m.id_card FROM withdrawal w JOIN member m ON m.member_id = w.member_id \
              WHERE w.evidence_kind = $1 AND w.evidence_no = $2 AND w.status IN ",
-            crate::withdrawal_live!(),
-            " ORDER BY m.id_card"
+            crate::withdrawal_live!()
         ))
         .bind(kind.code())
         .bind(number)
         .fetch_all(self.writer())
         .await
-        .map_err(crate::sql::backend)
+        .map_err(crate::sql::backend)?;
+        let mut holders = crate::sql::mapped(sealed, |(member_id, id_card)| {
+            let at = crate::seal::field("member", "id_card", member_id);
+            self.seal().open(at, &id_card)
+        })?;
+        holders.sort();
+        holders.dedup();
+        Ok(holders)
     }
 
     async fn member_status_on(
@@ -997,10 +1025,14 @@ crate::withdrawal_live!()
         for (b, leaf) in entries {
             let done = sqlx::query(
                 "INSERT INTO blacklist (id_card, listed_on, expires_on, reason, source, entry_id, \
-                 issuing_centre, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT (id_card, listed_on) DO NOTHING",
+                 issuing_centre, key_id, signature, id_card_bidx) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 ON CONFLICT (id_card_bidx, listed_on) DO NOTHING",
             )
-            .bind(&b.id_card)
+            .bind(self.seal().seal(
+                crate::seal::field("blacklist", "id_card", crate::seal_sql::BLACKLIST_ROW),
+                &b.id_card,
+            ))
             .bind(S::day(b.listed_on))
             .bind(S::day(b.expires_on))
             .bind(&b.reason)
@@ -1009,6 +1041,7 @@ crate::withdrawal_live!()
             .bind(&b.issuing_centre)
             .bind(&b.key_id)
             .bind(&b.signature)
+            .bind(self.seal().index(crate::seal::kind::ID_CARD, &b.id_card))
             .execute(&mut *tx)
             .await
             .map_err(crate::sql::backend)?;
@@ -1027,15 +1060,24 @@ crate::withdrawal_live!()
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::BlacklistRecord>> {
         let rows: Vec<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT) AS listed_on, CAST(expires_on AS TEXT) AS expires_on, reason, source, entry_id, issuing_centre, key_id, signature FROM blacklist \
-             WHERE listed_on <= $1 AND expires_on >= $1 ORDER BY listed_on DESC, id_card LIMIT $2")
+             WHERE listed_on <= $1 AND expires_on >= $1")
         .bind(S::day(today))
-        .bind(crate::access_sql::list_limit(limit))
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        rows.into_iter()
-            .map(crate::withdrawal_sql::blacklist_from)
-            .collect()
+        // Sealed ID numbers sort only once opened (the list is short: entries
+        // in force are hundreds, not millions).
+        let mut entries = crate::sql::mapped(rows, |r| {
+            crate::withdrawal_sql::blacklist_from(self.seal(), r)
+        })?;
+        entries.sort_by(|a, b| {
+            b.listed_on
+                .cmp(&a.listed_on)
+                .then_with(|| a.id_card.cmp(&b.id_card))
+        });
+        entries
+            .truncate(usize::try_from(crate::access_sql::list_limit(limit)).unwrap_or(usize::MAX));
+        Ok(entries)
     }
 
     async fn blacklist_entry(
@@ -1044,13 +1086,14 @@ crate::withdrawal_live!()
         today: anju_domain::Date,
     ) -> crate::StoreResult<Option<crate::BlacklistRecord>> {
         let row: Option<crate::withdrawal_sql::BlacklistRow> = sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT) AS listed_on, CAST(expires_on AS TEXT) AS expires_on, reason, source, entry_id, issuing_centre, key_id, signature FROM blacklist \
-             WHERE id_card = $1 AND listed_on <= $2 AND expires_on >= $2 ORDER BY expires_on DESC LIMIT 1")
-        .bind(id_card)
+             WHERE id_card_bidx = $1 AND listed_on <= $2 AND expires_on >= $2 ORDER BY expires_on DESC LIMIT 1")
+        .bind(self.seal().index(crate::seal::kind::ID_CARD, id_card))
         .bind(S::day(today))
         .fetch_optional(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(crate::withdrawal_sql::blacklist_from).transpose()
+        row.map(|r| crate::withdrawal_sql::blacklist_from(self.seal(), r))
+            .transpose()
     }
 
     async fn documents_of(&self, id: i64) -> crate::StoreResult<Vec<crate::DocumentRecord>> {
@@ -1140,7 +1183,10 @@ crate::withdrawal_live!()
         .bind(&a.loan_contract_no)
         .bind(a.monthly_fen.raw())
         .bind(a.pay_day)
-        .bind(&a.bank_card)
+        .bind(
+            self.seal()
+                .seal(crate::seal::field("repayment_agreement", "bank_card", a.agreement_id), &a.bank_card),
+        )
         .bind(S::day(a.starts_on))
         .bind(S::day(a.ends_on))
         .bind(a.status.code())
@@ -1165,7 +1211,7 @@ crate::withdrawal_live!()
         .fetch_optional(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(crate::withdrawal_sql::repayment_agreement_from)
+        row.map(|r| crate::withdrawal_sql::repayment_agreement_from(self.seal(), r))
             .transpose()
     }
 
@@ -1189,7 +1235,7 @@ crate::repayment_agreement_columns!(),
         .await
         .map_err(crate::sql::backend)?;
         rows.into_iter()
-            .map(crate::withdrawal_sql::repayment_agreement_from)
+            .map(|r| crate::withdrawal_sql::repayment_agreement_from(self.seal(), r))
             .collect()
     }
 

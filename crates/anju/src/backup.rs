@@ -285,10 +285,22 @@ async fn sqlite_backup(config: &Config, copy: &Path) -> Result<(i64, Vec<GlTotal
         bail!("{} does not exist: nothing to back up", source.display());
     }
     let policy = load_policy(config.policy.as_deref())?;
-    let store = SqliteStore::open(&sqlite_url(&source), &policy.centre_code).await?;
+    let store = SqliteStore::open(
+        &sqlite_url(&source),
+        &policy.centre_code,
+        crate::run::personal_seal(config)?,
+    )
+    .await?;
     store.backup_into(copy).await?;
     store.close().await;
-    let store = Arc::new(SqliteStore::open(&sqlite_url(copy), &policy.centre_code).await?);
+    let store = Arc::new(
+        SqliteStore::open(
+            &sqlite_url(copy),
+            &policy.centre_code,
+            crate::run::personal_seal(config)?,
+        )
+        .await?,
+    );
     let version = store.schema_version().await?;
     let gl = App::new(store.clone(), policy)
         .ledger()
@@ -303,7 +315,12 @@ async fn sqlite_backup(config: &Config, copy: &Path) -> Result<(i64, Vec<GlTotal
 /// that same snapshot, so they are what the dump holds.
 async fn pg_backup(config: &Config, copy: &Path) -> Result<(i64, Vec<GlTotal>)> {
     let policy = load_policy(config.policy.as_deref())?;
-    let store = PgStore::open(&config.database_url, &policy.centre_code).await?;
+    let store = PgStore::open(
+        &config.database_url,
+        &policy.centre_code,
+        crate::run::personal_seal(config)?,
+    )
+    .await?;
     let snapshot = store.export_snapshot().await?;
     let dumped = pg_tool("pg_dump", &config.database_url)
         .args(["--format=custom", "--no-owner", "--no-privileges"])
@@ -526,7 +543,14 @@ async fn place_and_check(
     std::fs::copy(copy, partial).with_context(|| format!("writing {}", partial.display()))?;
     std::fs::File::open(partial)?.sync_all()?;
     let policy = load_policy(config.policy.as_deref())?;
-    let store = Arc::new(SqliteStore::open(&sqlite_url(partial), &policy.centre_code).await?);
+    let store = Arc::new(
+        SqliteStore::open(
+            &sqlite_url(partial),
+            &policy.centre_code,
+            crate::run::personal_seal(config)?,
+        )
+        .await?,
+    );
     let failures = check_copy(store.clone(), manifest, config).await;
     store.close().await;
     failures
@@ -588,7 +612,14 @@ async fn pg_restore_and_check(
         );
     }
     let policy = load_policy(config.policy.as_deref())?;
-    let store = Arc::new(PgStore::open(partial_url, &policy.centre_code).await?);
+    let store = Arc::new(
+        PgStore::open(
+            partial_url,
+            &policy.centre_code,
+            crate::run::personal_seal(config)?,
+        )
+        .await?,
+    );
     let failures = check_copy(store.clone(), manifest, config).await;
     store.close().await;
     failures

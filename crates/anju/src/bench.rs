@@ -137,7 +137,13 @@ pub(crate) async fn fresh_store(
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let schema = format!("bench_{tag}");
         let store = Arc::new(
-            anju_store_postgres::PgStore::open_in_schema(url, centre_code, Some(&schema)).await?,
+            anju_store_postgres::PgStore::open_in_schema(
+                url,
+                centre_code,
+                Some(&schema),
+                crate::run::personal_seal(config)?,
+            )
+            .await?,
         );
         return Ok(Fresh {
             store: store.clone(),
@@ -147,7 +153,7 @@ pub(crate) async fn fresh_store(
     }
     let path = config.data_dir.join(format!("bench-{scenario}-{tag}.db"));
     let url = format!("sqlite://{}", path.display());
-    let store = open_store(&url, centre_code, &config.data_dir).await?;
+    let store = open_store(&url, centre_code, config).await?;
     Ok(Fresh {
         store,
         backend: "sqlite",

@@ -17,6 +17,7 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     signin_per_minute: Option<u32>,
     key_file: Option<PathBuf>,
+    personal_key_file: Option<PathBuf>,
     adapters: Option<AdaptersFile>,
     backup: Option<BackupFile>,
 }
@@ -123,6 +124,9 @@ pub struct Config {
     /// The centre's signing keys (`docs/trust.md`): outside the database,
     /// made on first use when missing.
     pub key_file: PathBuf,
+    /// The keys ID numbers, names and phone numbers are sealed under in the
+    /// database (`docs/security.md`): outside it, made on first use.
+    pub personal_key_file: PathBuf,
     /// Scheduled backups while serving; none unless `[backup]` is configured.
     pub backup: Option<BackupSchedule>,
 }
@@ -154,6 +158,10 @@ impl Config {
             .map(PathBuf::from)
             .or(file.key_file)
             .unwrap_or_else(|| data_dir.join("keys").join("centre.key"));
+        let personal_key_file = std::env::var_os("ANJU_PERSONAL_KEY_FILE")
+            .map(PathBuf::from)
+            .or(file.personal_key_file)
+            .unwrap_or_else(|| data_dir.join("keys").join("personal.key"));
         let backup = file
             .backup
             .map(|b| backup_schedule(b, &data_dir))
@@ -161,6 +169,7 @@ impl Config {
         Ok(Config {
             backup,
             key_file,
+            personal_key_file,
             database_url,
             report_database_url: std::env::var("ANJU_REPORT_DATABASE_URL")
                 .ok()

@@ -243,12 +243,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Opens the store the URL names (migrating it) with the policy's centre.
-pub async fn open_store(
-    url: &str,
-    centre_code: &str,
-    data_dir: &std::path::Path,
-) -> Result<Arc<dyn Store>> {
-    open_store_for(url, centre_code, data_dir, Reading::AndWriting).await
+pub async fn open_store(url: &str, centre_code: &str, config: &Config) -> Result<Arc<dyn Store>> {
+    open_store_for(url, centre_code, config, Reading::AndWriting).await
 }
 
 /// What a command does with the database: only reading lets it run on a
@@ -262,23 +258,40 @@ enum Reading {
 async fn open_store_for(
     url: &str,
     centre_code: &str,
-    data_dir: &std::path::Path,
+    config: &Config,
     reading: Reading,
 ) -> Result<Arc<dyn Store>> {
+    let seal = personal_seal(config)?;
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let store = match reading {
-            Reading::Only => anju_store_postgres::PgStore::open_read_only(url, centre_code).await?,
-            Reading::AndWriting => anju_store_postgres::PgStore::open(url, centre_code).await?,
+            Reading::Only => {
+                anju_store_postgres::PgStore::open_read_only(url, centre_code, seal).await?
+            }
+            Reading::AndWriting => {
+                anju_store_postgres::PgStore::open(url, centre_code, seal).await?
+            }
         };
         Ok(Arc::new(store))
     } else if url.starts_with("sqlite:") {
+        let data_dir = &config.data_dir;
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("creating {}", data_dir.display()))?;
-        let store = anju_store_sqlite::SqliteStore::open(url, centre_code).await?;
+        let store = anju_store_sqlite::SqliteStore::open(url, centre_code, seal).await?;
         Ok(Arc::new(store))
     } else {
         bail!("unsupported database URL (use sqlite://… or postgres://…)")
     }
+}
+
+/// The keys personal data is sealed under (`personal_key_file`), made on
+/// first use.
+pub fn personal_seal(config: &Config) -> Result<anju_store::PersonalSeal> {
+    anju_store::PersonalSeal::load_or_create(&config.personal_key_file).with_context(|| {
+        format!(
+            "personal-data key file {}",
+            config.personal_key_file.display()
+        )
+    })
 }
 
 async fn open(config: &Config) -> Result<(PolicySet, Arc<dyn Store>)> {
@@ -287,14 +300,9 @@ async fn open(config: &Config) -> Result<(PolicySet, Arc<dyn Store>)> {
 
 async fn open_for(config: &Config, reading: Reading) -> Result<(PolicySet, Arc<dyn Store>)> {
     let policy = load_policy(config.policy.as_deref())?;
-    let store = open_store_for(
-        &config.database_url,
-        &policy.centre_code,
-        &config.data_dir,
-        reading,
-    )
-    .await
-    .with_context(|| format!("opening {}", config.redacted_database_url()))?;
+    let store = open_store_for(&config.database_url, &policy.centre_code, config, reading)
+        .await
+        .with_context(|| format!("opening {}", config.redacted_database_url()))?;
     Ok((policy, store))
 }
 
@@ -309,7 +317,7 @@ async fn with_report_store(app: App, config: &Config, centre_code: &str) -> Resu
     };
     // Reports are not worth refusing to serve for: without their database
     // they read the primary, and the operator is told.
-    match open_store_for(url, centre_code, &config.data_dir, Reading::Only).await {
+    match open_store_for(url, centre_code, config, Reading::Only).await {
         Ok(store) => {
             println!("reports read from {shown}");
             Ok(app.with_report_store(store))

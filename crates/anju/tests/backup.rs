@@ -48,7 +48,9 @@ async fn a_backup_taken_while_postings_run_restores_to_its_manifest() {
     let data = dir.path();
     let url = format!("sqlite://{}", data.join("anju.db").display());
     let policy = load_policy(None).expect("policy");
-    let store = anju_store_sqlite::SqliteStore::open(&url, &policy.centre_code)
+    let seal = anju_store::PersonalSeal::load_or_create(&data.join("keys").join("personal.key"))
+        .expect("key");
+    let store = anju_store_sqlite::SqliteStore::open(&url, &policy.centre_code, seal)
         .await
         .expect("store");
     let app = App::new(Arc::new(store), policy);
@@ -202,9 +204,14 @@ async fn a_postgres_backup_taken_while_postings_run_restores_to_its_manifest() {
     let data = dir.path();
     let policy = load_policy(None).expect("policy");
     let store = Arc::new(
-        PgStore::open(&source, &policy.centre_code)
-            .await
-            .expect("store"),
+        PgStore::open(
+            &source,
+            &policy.centre_code,
+            anju_store::PersonalSeal::load_or_create(&data.join("keys").join("personal.key"))
+                .expect("key"),
+        )
+        .await
+        .expect("store"),
     );
     let app = App::new(store.clone(), policy);
     let (manifest_path, manifest) = back_up_while_posting(&app, data, &source).await;

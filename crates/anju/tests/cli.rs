@@ -6,6 +6,12 @@ use common::run;
 
 use std::process::Command;
 
+/// The personal-data key of a data directory (the one the commands use).
+fn data_key(data_dir: &std::path::Path) -> anju_store::PersonalSeal {
+    anju_store::PersonalSeal::load_or_create(&data_dir.join("keys").join("personal.key"))
+        .expect("key")
+}
+
 fn anju(data_dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_anju"));
     cmd.env_remove("ANJU_DATABASE_URL")
@@ -96,9 +102,10 @@ fn check_exits_one_with_a_report_when_the_ledger_is_broken() {
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("anju.db").display());
     anju_store::contract::runtime().block_on(async {
-        let store = anju_store_sqlite::SqliteStore::open(&url, "320500000000000")
-            .await
-            .expect("open");
+        let store =
+            anju_store_sqlite::SqliteStore::open(&url, "320500000000000", data_key(dir.path()))
+                .await
+                .expect("open");
         open(&store, &[1], "2026-07-01").await;
         store
             .post_entries(
@@ -126,9 +133,10 @@ fn recon_exits_zero_when_the_day_matches_and_one_when_it_does_not() {
     let url = format!("sqlite://{}", dir.path().join("anju.db").display());
     let day = Date::parse("2026-11-18").expect("date");
     let reference = anju_store::contract::runtime().block_on(async {
-        let store = anju_store_sqlite::SqliteStore::open(&url, "320500000000000")
-            .await
-            .expect("open");
+        let store =
+            anju_store_sqlite::SqliteStore::open(&url, "320500000000000", data_key(dir.path()))
+                .await
+                .expect("open");
         let app = App::new(
             std::sync::Arc::new(store),
             anju_app::policy::load_policy(None).expect("policy"),
@@ -499,9 +507,10 @@ fn log_verify_names_the_first_changed_record() {
     let url = format!("sqlite://{}", dir.path().join("anju.db").display());
     let keys = dir.path().join("keys").join("centre.key");
     anju_store::contract::runtime().block_on(async {
-        let store = anju_store_sqlite::SqliteStore::open(&url, "320500000000000")
-            .await
-            .expect("open");
+        let store =
+            anju_store_sqlite::SqliteStore::open(&url, "320500000000000", data_key(dir.path()))
+                .await
+                .expect("open");
         let policy = anju_app::policy::load_policy(None).expect("policy");
         let ring = KeyRing::load_or_create(&keys, &policy.centre_name).expect("keys");
         let app = App::new(std::sync::Arc::new(store), policy).with_keys(ring);
@@ -526,9 +535,10 @@ fn log_verify_names_the_first_changed_record() {
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("5 leaves and 1 checkpoints checked") && text.contains("log OK"));
     anju_store::contract::runtime().block_on(async {
-        let store = anju_store_sqlite::SqliteStore::open(&url, "320500000000000")
-            .await
-            .expect("open");
+        let store =
+            anju_store_sqlite::SqliteStore::open(&url, "320500000000000", data_key(dir.path()))
+                .await
+                .expect("open");
         for sql in [
             "DROP TRIGGER audit_log_no_update",
             "UPDATE audit_log SET target = 't:forged' WHERE target = 't:3'",

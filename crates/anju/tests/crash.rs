@@ -50,9 +50,17 @@ fn anju(data_dir: &Path, database: &Path) -> Command {
 
 async fn open(database: &Path) -> SqliteStore {
     let policy = load_policy(None).expect("policy");
+    // The key the commands use: the data directory's, made by whoever
+    // comes first.
+    let data = database
+        .parent()
+        .expect("the database is in the data directory");
+    let seal = anju_store::PersonalSeal::load_or_create(&data.join("keys").join("personal.key"))
+        .expect("key");
     SqliteStore::open(
         &format!("sqlite://{}", database.display()),
         &policy.centre_code,
+        seal,
     )
     .await
     .expect("store")

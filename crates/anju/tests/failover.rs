@@ -62,9 +62,17 @@ async fn post_until_refused(app: App, poster: i64, acked: Arc<Mutex<Vec<String>>
 #[ignore = "needs the primary and standby of .ci/failover"]
 async fn every_acknowledged_posting_survives_the_primary() {
     let policy = load_policy(None).expect("policy");
-    let primary = PgStore::open(&setting("ANJU_FAILOVER_PRIMARY"), &policy.centre_code)
-        .await
-        .expect("primary");
+    // The personal-data key the test and the commands it runs share.
+    let keys = tempfile::tempdir().expect("dir");
+    let key_file = keys.path().join("personal.key");
+    let seal = || anju_store::PersonalSeal::load_or_create(&key_file).expect("key");
+    let primary = PgStore::open(
+        &setting("ANJU_FAILOVER_PRIMARY"),
+        &policy.centre_code,
+        seal(),
+    )
+    .await
+    .expect("primary");
     let app = App::new(Arc::new(primary), policy.clone());
     let opened = Date::parse("2026-07-01").expect("date");
     let members: Vec<(MemberId, Date)> = (1..=POSTERS).map(|m| (MemberId(m), opened)).collect();
@@ -98,21 +106,21 @@ async fn every_acknowledged_posting_survives_the_primary() {
     // Before it is promoted the standby already holds them all, and serves
     // the read-only commands (reports, checks) as it stands.
     let standby_url = setting("ANJU_FAILOVER_STANDBY");
-    let refused = PgStore::open(&standby_url, &policy.centre_code).await;
+    let refused = PgStore::open(&standby_url, &policy.centre_code, seal()).await;
     assert!(
         refused.is_err_and(|e| e.to_string().contains("hot standby")),
         "a standby is not opened for writing"
     );
-    let standby = PgStore::open_read_only(&standby_url, &policy.centre_code)
+    let standby = PgStore::open_read_only(&standby_url, &policy.centre_code, seal())
         .await
         .expect("the hot standby opens read-only");
     let found = standby.posted_keys(&acked).await.expect("keys");
     assert_eq!(found.len(), acked.len(), "on the standby before promotion");
     standby.close().await;
-    read_only_commands_run_on(&standby_url);
+    read_only_commands_run_on(&standby_url, &key_file);
 
     shell(&setting("ANJU_FAILOVER_PROMOTE"));
-    let promoted = PgStore::open(&standby_url, &policy.centre_code)
+    let promoted = PgStore::open(&standby_url, &policy.centre_code, seal())
         .await
         .expect("promoted standby");
     let found = promoted.posted_keys(&acked).await.expect("keys");
@@ -138,7 +146,7 @@ async fn every_acknowledged_posting_survives_the_primary() {
 
 /// `anju check` and `anju report annual` against a hot standby: they read,
 /// so they need no primary.
-fn read_only_commands_run_on(url: &str) {
+fn read_only_commands_run_on(url: &str, key_file: &std::path::Path) {
     let dir = tempfile::tempdir().expect("dir");
     let anju = |args: &[&str]| {
         let (code, text) = run(std::process::Command::new(env!("CARGO_BIN_EXE_anju"))
@@ -146,6 +154,7 @@ fn read_only_commands_run_on(url: &str) {
             .env_remove("ANJU_POLICY")
             .env("ANJU_DATA_DIR", dir.path())
             .env("ANJU_DATABASE_URL", url)
+            .env("ANJU_PERSONAL_KEY_FILE", key_file)
             .current_dir(dir.path())
             .args(args));
         assert_eq!(code, 0, "anju {args:?} on the standby: {text}");

@@ -401,6 +401,12 @@ pub const CODES: &[CodeInfo] = &[
     c("PERIOD_FORMAT", Invalid, "缴存年月格式不正确"),
     c("PERIOD_INVALID", Invalid, "起止日期无效"),
     c("PERMILLE_FORMAT", Invalid, "千分率格式不正确"),
+    c("PERSONAL_KEY_INVALID", Internal, "个人信息密钥文件无效"),
+    c(
+        "PERSONAL_KEY_MISSING",
+        Internal,
+        "个人信息密钥文件中没有数据库所用的密钥",
+    ),
     c("POLICY_INVALID", Internal, "政策文件无效"),
     c(
         "POLICY_NOT_IN_FORCE",

@@ -64,7 +64,8 @@ impl Fresh {
 pub async fn fresh_stores() -> Vec<Fresh> {
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("anju.db").display());
-    let sqlite = anju_store_sqlite::SqliteStore::open(&url, CENTRE)
+    let seal = || anju_store::PersonalSeal::generated().expect("key");
+    let sqlite = anju_store_sqlite::SqliteStore::open(&url, CENTRE, seal())
         .await
         .expect("sqlite");
     let mut stores = vec![Fresh::Sqlite {
@@ -78,7 +79,7 @@ pub async fn fresh_stores() -> Vec<Fresh> {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
-        let pg = anju_store_postgres::PgStore::open_in_schema(&url, CENTRE, Some(&schema))
+        let pg = anju_store_postgres::PgStore::open_in_schema(&url, CENTRE, Some(&schema), seal())
             .await
             .expect("postgres");
         stores.push(Fresh::Pg(Arc::new(pg), schema));

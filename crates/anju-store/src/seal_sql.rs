@@ -1,0 +1,362 @@
+//! The sealing step every writable open runs after the migrations: a
+//! database written before personal data was sealed has every sealed column
+//! sealed and indexed, and after a key rotation every sealed value is
+//! re-sealed under the current key and every blind index recomputed. `personal_seal` remembers the key the database is sealed
+//! under; a database sealed under a key the key file does not hold is
+//! refused, so a wrong or freshly made key file cannot hide data or make
+//! lookups miss.
+
+use crate::seal::{PersonalSeal, field, kind};
+use crate::sql::{Conn, DbRow, Dialect, backend};
+use crate::{StoreError, StoreResult};
+
+/// Rows read a statement while re-sealing.
+const ROWS_PER_PAGE: i64 = 5_000;
+
+/// What the sealing step did (the CLI reports it).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SealReport {
+    /// Rows found in clear and sealed.
+    pub sealed_from_clear: u64,
+    /// Rows re-sealed under the current key after a rotation.
+    pub resealed: u64,
+}
+
+/// A table with sealed columns, keyed by one integer column.
+struct SealedTable {
+    table: &'static str,
+    key: &'static str,
+    /// Each sealed column, with its blind index column and kind if looked up.
+    columns: &'static [(&'static str, Option<(&'static str, &'static str)>)],
+}
+
+/// Every sealed column but the blacklist's (keyed by two columns, below).
+const SEALED: &[SealedTable] = &[
+    SealedTable {
+        table: "member",
+        key: "member_id",
+        columns: &[
+            ("id_card", Some(("id_card_bidx", kind::ID_CARD))),
+            ("name", Some(("name_bidx", kind::NAME))),
+        ],
+    },
+    SealedTable {
+        table: "app_user",
+        key: "user_id",
+        columns: &[
+            ("login", Some(("login_bidx", kind::LOGIN))),
+            ("display_name", None),
+            ("mobile", None),
+            ("email", None),
+        ],
+    },
+    SealedTable {
+        table: "withdrawal",
+        key: "withdrawal_id",
+        columns: &[("applicant", None), ("bank_card", None)],
+    },
+    SealedTable {
+        table: "outbox_delivery",
+        key: "delivery_id",
+        columns: &[("address", None)],
+    },
+    SealedTable {
+        table: "complaint",
+        key: "complaint_id",
+        columns: &[("complainant", None), ("contact", None)],
+    },
+    SealedTable {
+        table: "flexible_agreement",
+        key: "member_id",
+        columns: &[("mobile", None)],
+    },
+    SealedTable {
+        table: "repayment_agreement",
+        key: "agreement_id",
+        columns: &[("bank_card", None)],
+    },
+    SealedTable {
+        table: "data_grant",
+        key: "grant_id",
+        columns: &[("grantee_name", None)],
+    },
+    SealedTable {
+        table: "certificate",
+        key: "certificate_id",
+        columns: &[("body", None)],
+    },
+    SealedTable {
+        table: "loan",
+        key: "loan_id",
+        columns: &[
+            ("applicant", None),
+            ("property_address", None),
+            ("seller_name", None),
+            ("seller_account", None),
+            ("repay_card", None),
+        ],
+    },
+];
+
+/// Every sealed column, as `(table, column)`.
+pub fn sealed_columns() -> impl Iterator<Item = (&'static str, &'static str)> {
+    SEALED
+        .iter()
+        .flat_map(|t| t.columns.iter().map(|(c, _)| (t.table, *c)))
+        .chain([("blacklist", "id_card")])
+}
+
+/// What `personal_seal` says: the key the database is sealed under and the
+/// key its blind indexes were made with (both empty: never sealed).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SealMarker {
+    pub key_id: String,
+    pub index_key_id: String,
+}
+
+const MARKER: &str = "SELECT key_id, index_key_id FROM personal_seal WHERE singleton = 1";
+
+/// The database's marker, refused when the key file cannot open what it
+/// holds or would index it differently.
+pub async fn check_key<S>(s: &S) -> StoreResult<SealMarker>
+where
+    S: Dialect,
+    for<'c> &'c sqlx::Pool<S::Db>: sqlx::Executor<'c, Database = S::Db>,
+    SealMarker: for<'r> sqlx::FromRow<'r, DbRow<S>>,
+{
+    let marker: SealMarker = sqlx::query_as(MARKER)
+        .fetch_one(s.reader())
+        .await
+        .map_err(backend)?;
+    held(s.seal(), &marker)?;
+    Ok(marker)
+}
+
+fn held(seal: &PersonalSeal, marker: &SealMarker) -> StoreResult<()> {
+    if !marker.key_id.is_empty() && !seal.holds(&marker.key_id) {
+        return Err(StoreError::rejected(
+            "PERSONAL_KEY_MISSING",
+            format!(
+                "数据库中的个人信息以密钥 {} 加密，但个人信息密钥文件中没有该密钥（当前密钥 {}）：请使用该数据库的密钥文件",
+                marker.key_id,
+                seal.current_id()
+            ),
+        ));
+    }
+    if !marker.index_key_id.is_empty() && marker.index_key_id != seal.index_id() {
+        return Err(StoreError::rejected(
+            "PERSONAL_KEY_MISSING",
+            format!(
+                "数据库的检索索引由密钥 {} 生成，而个人信息密钥文件的最后一行是密钥 {}：该密钥须留在文件最后一行",
+                marker.index_key_id,
+                seal.index_id()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A hot standby is sealed by its primary; one whose primary has not yet
+/// sealed what it holds would show clear values as damaged, so it is refused.
+pub async fn check_standby<S>(s: &S) -> StoreResult<()>
+where
+    S: Dialect,
+    for<'c> &'c sqlx::Pool<S::Db>: sqlx::Executor<'c, Database = S::Db>,
+    SealMarker: for<'r> sqlx::FromRow<'r, DbRow<S>>,
+{
+    if check_key(s).await?.key_id.is_empty() {
+        return Err(StoreError::Backend(
+            "the primary has not sealed its personal data yet: open it once with its key file"
+                .to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// Seals what is in clear and re-seals what an older key sealed, in one
+/// transaction with the marker: a crash leaves all of it as it was.
+pub async fn seal_personal_data<S>(s: &S) -> StoreResult<SealReport>
+where
+    S: Dialect,
+    for<'c> &'c sqlx::Pool<S::Db>: sqlx::Executor<'c, Database = S::Db>,
+    for<'c> &'c mut Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    SealMarker: for<'r> sqlx::FromRow<'r, DbRow<S>>,
+    BlacklistSealRow: for<'r> sqlx::FromRow<'r, DbRow<S>>,
+    usize: sqlx::ColumnIndex<DbRow<S>>,
+    for<'a> i64: sqlx::Encode<'a, S::Db> + sqlx::Decode<'a, S::Db> + sqlx::Type<S::Db>,
+    for<'a> String: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
+    for<'a> Option<String>: sqlx::Encode<'a, S::Db> + sqlx::Decode<'a, S::Db> + sqlx::Type<S::Db>,
+    for<'a> S::Date: sqlx::Encode<'a, S::Db>,
+{
+    let current = SealMarker {
+        key_id: s.seal().current_id().to_string(),
+        index_key_id: s.seal().index_id().to_string(),
+    };
+    if check_key(s).await? == current {
+        return Ok(SealReport::default());
+    }
+    let mut tx = s.writer().begin().await.map_err(backend)?;
+    // The first statement writes, so two processes opening one database
+    // take turns (SQLite's write lock, PostgreSQL's row lock).
+    sqlx::query("UPDATE personal_seal SET key_id = key_id WHERE singleton = 1")
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    let marker: SealMarker = sqlx::query_as(MARKER)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+    let mut report = SealReport::default();
+    if marker != current {
+        held(s.seal(), &marker)?;
+        let in_clear = marker.key_id.is_empty();
+        for t in SEALED {
+            reseal_table::<S>(&mut tx, s.seal(), t, in_clear, &mut report).await?;
+        }
+        blacklist::<S>(&mut tx, s.seal(), in_clear, &mut report).await?;
+        sqlx::query("UPDATE personal_seal SET key_id = $1, index_key_id = $2 WHERE singleton = 1")
+            .bind(current.key_id)
+            .bind(current.index_key_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+    }
+    tx.commit().await.map_err(backend)?;
+    Ok(report)
+}
+
+fn count(report: &mut SealReport, in_clear: bool) {
+    if in_clear {
+        report.sealed_from_clear += 1;
+    } else {
+        report.resealed += 1;
+    }
+}
+
+/// A value as it stands: in clear when the database was never sealed.
+fn plain(
+    seal: &PersonalSeal,
+    in_clear: bool,
+    at: crate::seal::Field,
+    stored: &str,
+) -> StoreResult<String> {
+    if in_clear {
+        Ok(stored.to_string())
+    } else {
+        seal.open(at, stored)
+    }
+}
+
+async fn reseal_table<S>(
+    tx: &mut sqlx::Transaction<'_, S::Db>,
+    seal: &PersonalSeal,
+    t: &SealedTable,
+    in_clear: bool,
+    report: &mut SealReport,
+) -> StoreResult<()>
+where
+    S: Dialect,
+    for<'c> &'c mut Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    usize: sqlx::ColumnIndex<DbRow<S>>,
+    for<'a> i64: sqlx::Encode<'a, S::Db> + sqlx::Decode<'a, S::Db> + sqlx::Type<S::Db>,
+    for<'a> Option<String>: sqlx::Encode<'a, S::Db> + sqlx::Decode<'a, S::Db> + sqlx::Type<S::Db>,
+{
+    use sqlx::Row as _;
+    let names: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
+    let select = format!(
+        "SELECT {key}, {cols} FROM {table} WHERE {key} > $1 ORDER BY {key} LIMIT $2",
+        key = t.key,
+        cols = names.join(", "),
+        table = t.table
+    );
+    let mut sets: Vec<String> = Vec::new();
+    for (column, index) in t.columns {
+        sets.push(format!("{column} = ${}", sets.len() + 2));
+        if let Some((index_column, _)) = index {
+            sets.push(format!("{index_column} = ${}", sets.len() + 2));
+        }
+    }
+    let update = format!(
+        "UPDATE {table} SET {sets} WHERE {key} = $1",
+        table = t.table,
+        sets = sets.join(", "),
+        key = t.key
+    );
+    let mut after = i64::MIN;
+    loop {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(select.clone()))
+            .bind(after)
+            .bind(ROWS_PER_PAGE)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(backend)?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.try_get(0).map_err(backend)?;
+        for row in &rows {
+            let key: i64 = row.try_get(0).map_err(backend)?;
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(update.clone())).bind(key);
+            for (i, (column, index)) in t.columns.iter().enumerate() {
+                let at = field(t.table, column, key);
+                let stored: Option<String> = row.try_get(i + 1).map_err(backend)?;
+                let value = stored.map(|v| plain(seal, in_clear, at, &v)).transpose()?;
+                q = q.bind(seal.seal_opt(at, value.as_deref()));
+                if let Some((_, kind)) = index {
+                    q = q.bind(value.map(|v| seal.index(kind, &v)));
+                }
+            }
+            q.execute(&mut **tx).await.map_err(backend)?;
+            count(report, in_clear);
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct BlacklistSealRow {
+    id_card: String,
+    listed_on: String,
+}
+
+/// Blacklist entries are sealed as one row: an entry is signed over its ID
+/// number, so one moved onto another entry fails its signature check.
+pub const BLACKLIST_ROW: i64 = 0;
+
+/// The blacklist is keyed by ID number and day, and small (hundreds of
+/// entries): read whole, each row updated by its old value.
+async fn blacklist<S>(
+    tx: &mut sqlx::Transaction<'_, S::Db>,
+    seal: &PersonalSeal,
+    in_clear: bool,
+    report: &mut SealReport,
+) -> StoreResult<()>
+where
+    S: Dialect,
+    for<'c> &'c mut Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    BlacklistSealRow: for<'r> sqlx::FromRow<'r, DbRow<S>>,
+    for<'a> String: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
+    for<'a> S::Date: sqlx::Encode<'a, S::Db>,
+{
+    let rows: Vec<BlacklistSealRow> =
+        sqlx::query_as("SELECT id_card, CAST(listed_on AS TEXT) AS listed_on FROM blacklist")
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(backend)?;
+    for r in &rows {
+        let at = field("blacklist", "id_card", BLACKLIST_ROW);
+        let id_card = plain(seal, in_clear, at, &r.id_card)?;
+        let listed_on = crate::rows::stored_date(&r.listed_on)?;
+        sqlx::query(
+            "UPDATE blacklist SET id_card = $1, id_card_bidx = $2 WHERE id_card = $3 AND listed_on = $4",
+        )
+        .bind(seal.seal(at, &id_card))
+        .bind(seal.index(kind::ID_CARD, &id_card))
+        .bind(r.id_card.clone())
+        .bind(S::day(listed_on))
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+        count(report, in_clear);
+    }
+    Ok(())
+}
