@@ -132,6 +132,18 @@ pub enum Command {
         #[arg(long)]
         file: std::path::PathBuf,
     },
+    /// 汇缴: the month's remittance run over every active employer — a bill
+    /// for each without one for the month, every open bill collected through
+    /// the channel and posted. Run again (after a crash, say) it bills and
+    /// collects only what is left. One JSON line.
+    Remittance {
+        /// The contribution month (YYYYMM).
+        #[arg(long)]
+        period: String,
+        /// The payment channel the bills are collected through.
+        #[arg(long, default_value = "bank")]
+        channel: String,
+    },
     /// 归集日终: restore employers whose deferral ended and open a 催缴 case
     /// for each employer with an overdue bill. Prints one JSON line.
     CollectionDay {

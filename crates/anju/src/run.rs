@@ -41,6 +41,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             date,
             file,
         } => recon(&config, &channel, &date, &file).await,
+        Command::Remittance { period, channel } => remittance(&config, &period, &channel).await,
         Command::CollectionDay { date } => collection_day(&config, date.as_deref()).await,
         Command::RepaymentDay { date } => repayment_day(&config, date.as_deref()).await,
         Command::PayoutRetry { date } => payout_retry(&config, date.as_deref()).await,
@@ -611,6 +612,38 @@ fn business_date(date: Option<&str>) -> Result<Date> {
         Some(text) => Date::parse(text).map_err(|e| anyhow::anyhow!("--date: {e}")),
         None => Ok(anju_app::clock::today_in_china()),
     }
+}
+
+/// 汇缴: the month's remittance run (resumable: what is billed and paid
+/// already is left as it is). One JSON line.
+async fn remittance(config: &Config, period: &str, channel: &str) -> Result<ExitCode> {
+    let period = anju_domain::Period::parse(period).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (app, _outside) = job_app(config).await?;
+    let actor = anju_app::access::Actor::anonymous(
+        anju_domain::access::Channel::Batch,
+        "remittance",
+        "local",
+    );
+    let run = app
+        .collection()
+        .run_remittances(&actor, period, channel, &|_| {})
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = serde_json::json!({
+        "job": "remittance",
+        "period": period.to_string(),
+        "employers": run.employers,
+        "members": run.members,
+        "bills_created": run.bills_created,
+        "bills_paid": run.bills_paid,
+        "bills_already_paid": run.bills_already_paid,
+        "payments_declined": run.payments_declined,
+        "entries_posted": run.entries_posted,
+        "entries_replayed": run.entries_replayed,
+        "member_credits_fen": run.member_credits.get(),
+    });
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn collection_day(config: &Config, date: Option<&str>) -> Result<ExitCode> {

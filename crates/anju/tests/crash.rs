@@ -292,6 +292,37 @@ async fn a_settlement_killed_at_twenty_points_ends_as_one_uninterrupted_run() {
     assert!(settled["credited"].as_u64() > Some(0), "{out}");
 }
 
+/// `anju remittance` over 80,000 members (five or so posts of 20,000
+/// lines), killed at twenty or more points, ends with the ledger of one
+/// uninterrupted run, and a run after it finds nothing left to bill or post.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remittance_run_killed_at_twenty_points_ends_as_one_uninterrupted_run() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    let straight = data.join("straight.db");
+    let crashed = data.join("crashed.db");
+    prepare(&straight, 80_000, 0).await;
+    std::fs::copy(&straight, &crashed).expect("copy");
+    let job = ["remittance", "--period", "202706"];
+
+    let out = crash_against_straight(data, &straight, &crashed, &job, "201").await;
+    let json = |text: &str| -> serde_json::Value {
+        serde_json::from_str(text.lines().last().expect("line"))
+            .unwrap_or_else(|e| panic!("{e}: {text}"))
+    };
+    let straight_run = json(&out);
+    assert!(straight_run["bills_paid"].as_u64() > Some(0), "{out}");
+    let (code, again) = run(anju(data, &crashed).args(job));
+    assert_eq!(code, 0, "{again}");
+    let again = json(&again);
+    assert_eq!(again["bills_created"], 0, "{again}");
+    assert_eq!(again["entries_posted"], 0, "{again}");
+    assert_eq!(
+        again["bills_already_paid"], straight_run["bills_paid"],
+        "{again}"
+    );
+}
+
 /// A book of `loans` loans of ¥300,000.00 over 30 years, disbursed on
 /// 15 October 2026 with their first two installments loaded; one card in a
 /// hundred is refused by the bank simulator, so the run also makes overdue
