@@ -187,3 +187,56 @@ fn an_unknown_status_is_an_error_naming_table_and_value() {
         store.drop_schema(&schema).await.expect("drop");
     });
 }
+
+/// The fixed key with a new one put first (a rotation).
+fn rotated() -> anju_store::PersonalSeal {
+    anju_store::PersonalSeal::parse(
+        "726f746174656420706572736f6e616c2d64617461206b6579206f6620616e6a\n\
+         636f6e7472616374207465737420706572736f6e616c2d64617461206b657921",
+    )
+    .expect("key")
+}
+
+#[test]
+fn rows_in_clear_are_sealed_on_open() {
+    anju_store::contract::runtime().block_on(async {
+        let Some(url) = pg_url() else { return };
+        let schema = fresh_schema();
+        let store = Arc::new(
+            PgStore::open_in_schema(&url, CENTRE, Some(&schema), seal())
+                .await
+                .expect("open"),
+        );
+        let raw_store = Arc::clone(&store);
+        let (again, rotation) = ((url.clone(), schema.clone()), (url.clone(), schema.clone()));
+        anju_store::contract::rows_in_clear_are_sealed_on_open(
+            store.as_ref(),
+            move |sql| {
+                let store = Arc::clone(&raw_store);
+                Box::pin(async move {
+                    sqlx::query(sql)
+                        .execute(store.pool_for_tests())
+                        .await
+                        .expect(sql);
+                })
+            },
+            move || {
+                Box::pin(async move {
+                    let store =
+                        PgStore::open_in_schema(&again.0, CENTRE, Some(&again.1), seal()).await;
+                    Arc::new(store.expect("reopen")) as Arc<dyn Store>
+                })
+            },
+            move || {
+                Box::pin(async move {
+                    let store =
+                        PgStore::open_in_schema(&rotation.0, CENTRE, Some(&rotation.1), rotated())
+                            .await;
+                    Arc::new(store.expect("rotated")) as Arc<dyn Store>
+                })
+            },
+        )
+        .await;
+        store.drop_schema(&schema).await.expect("drop");
+    });
+}

@@ -113,3 +113,52 @@ fn an_unknown_status_is_an_error_naming_table_and_value() {
         .await;
     });
 }
+
+/// The fixed key with a new one put first (a rotation).
+fn rotated() -> anju_store::PersonalSeal {
+    anju_store::PersonalSeal::parse(
+        "726f746174656420706572736f6e616c2d64617461206b6579206f6620616e6a\n\
+         636f6e7472616374207465737420706572736f6e616c2d64617461206b657921",
+    )
+    .expect("key")
+}
+
+#[test]
+fn rows_in_clear_are_sealed_on_open() {
+    anju_store::contract::runtime().block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("anju.db").display());
+        let store = Arc::new(
+            SqliteStore::open(&url, "320500000000000", seal())
+                .await
+                .expect("open"),
+        );
+        let raw_store = Arc::clone(&store);
+        let (again, rotation) = (url.clone(), url.clone());
+        anju_store::contract::rows_in_clear_are_sealed_on_open(
+            store.as_ref(),
+            move |sql| {
+                let store = Arc::clone(&raw_store);
+                Box::pin(async move {
+                    sqlx::query(sql)
+                        .execute(store.pool_for_tests())
+                        .await
+                        .expect(sql);
+                })
+            },
+            move || {
+                Box::pin(async move {
+                    let store = SqliteStore::open(&again, "320500000000000", seal()).await;
+                    Arc::new(store.expect("reopen")) as Arc<dyn anju_store::Store>
+                })
+            },
+            move || {
+                Box::pin(async move {
+                    let store = SqliteStore::open(&rotation, "320500000000000", rotated()).await;
+                    Arc::new(store.expect("rotated")) as Arc<dyn anju_store::Store>
+                })
+            },
+        )
+        .await;
+    });
+}

@@ -12,6 +12,9 @@ use crate::{StoreError, StoreResult};
 
 /// Rows read a statement while re-sealing.
 const ROWS_PER_PAGE: i64 = 5_000;
+/// Rows written a statement (at most 6 parameters a row: well inside
+/// SQLite's 32,766).
+const ROWS_PER_UPDATE: usize = 1_000;
 
 /// What the sealing step did (the CLI reports it).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -269,18 +272,27 @@ where
         cols = names.join(", "),
         table = t.table
     );
-    let mut sets: Vec<String> = Vec::new();
+    // A rotation leaves the blind indexes as they are (the index key does
+    // not rotate): only rows sealed from clear get theirs.
+    let mut targets: Vec<&str> = Vec::new();
     for (column, index) in t.columns {
-        sets.push(format!("{column} = ${}", sets.len() + 2));
-        if let Some((index_column, _)) = index {
-            sets.push(format!("{index_column} = ${}", sets.len() + 2));
+        targets.push(column);
+        if let (Some((index_column, _)), true) = (index, in_clear) {
+            targets.push(index_column);
         }
     }
-    let update = format!(
-        "UPDATE {table} SET {sets} WHERE {key} = $1",
+    // One statement per chunk of rows: `WITH v(…) AS (VALUES …) UPDATE …
+    // FROM v`, which both engines take.
+    let head = format!("WITH v(k, {}) AS (", targets.join(", "));
+    let tail = format!(
+        ") UPDATE {table} SET {sets} FROM v WHERE {table}.{key} = v.k",
         table = t.table,
-        sets = sets.join(", "),
-        key = t.key
+        key = t.key,
+        sets = targets
+            .iter()
+            .map(|c| format!("{c} = v.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let mut after = i64::MIN;
     loop {
@@ -294,20 +306,32 @@ where
             return Ok(());
         };
         after = last.try_get(0).map_err(backend)?;
+        let mut resealed: Vec<(i64, Vec<Option<String>>)> = Vec::with_capacity(rows.len());
         for row in &rows {
             let key: i64 = row.try_get(0).map_err(backend)?;
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(update.clone())).bind(key);
+            let mut values = Vec::with_capacity(targets.len());
             for (i, (column, index)) in t.columns.iter().enumerate() {
                 let at = field(t.table, column, key);
                 let stored: Option<String> = row.try_get(i + 1).map_err(backend)?;
                 let value = stored.map(|v| plain(seal, in_clear, at, &v)).transpose()?;
-                q = q.bind(seal.seal_opt(at, value.as_deref()));
-                if let Some((_, kind)) = index {
-                    q = q.bind(value.map(|v| seal.index(kind, &v)));
+                values.push(seal.seal_opt(at, value.as_deref()));
+                if let (Some((_, kind)), true) = (index, in_clear) {
+                    values.push(value.map(|v| seal.index(kind, &v)));
                 }
             }
-            q.execute(&mut **tx).await.map_err(backend)?;
+            resealed.push((key, values));
             count(report, in_clear);
+        }
+        for chunk in resealed.chunks(ROWS_PER_UPDATE) {
+            let mut q = sqlx::QueryBuilder::<S::Db>::new(&head);
+            q.push_values(chunk, |mut b, (key, values)| {
+                b.push_bind(*key);
+                for v in values {
+                    b.push_bind(v.clone());
+                }
+            });
+            q.push(&tail);
+            q.build().execute(&mut **tx).await.map_err(backend)?;
         }
     }
 }

@@ -328,3 +328,56 @@ where
         "{member_error}"
     );
 }
+
+/// A database from before sealing, as the sealing step finds it: every
+/// sealed column in clear, no blind index, `personal_seal` empty. Opening
+/// it again (`reopen`) seals and indexes every row, so a member is found by
+/// ID number and name and opens; a rotated key file (`reopen_rotated`: a new
+/// key first, the old one last) re-seals it all and still finds them.
+pub async fn rows_in_clear_are_sealed_on_open<F, R, Q>(
+    store: &dyn Store,
+    raw: F,
+    reopen: R,
+    reopen_rotated: Q,
+) where
+    F: Fn(&'static str) -> BoxFuture<()>,
+    R: FnOnce() -> BoxFuture<Arc<dyn Store>>,
+    Q: FnOnce() -> BoxFuture<Arc<dyn Store>>,
+{
+    store
+        .register_employer(&employer(10, "91320500MA1XXXXX1X"))
+        .await
+        .expect("register");
+    let enrolled = [member(
+        1,
+        "320502199001011234",
+        Some(10),
+        MemberStatus::Active,
+    )];
+    store
+        .enrol_members(&enrolled, d("2026-07-01"))
+        .await
+        .expect("enrol");
+    raw(
+        "UPDATE member SET id_card = '320502199001011234', name = '职工1', \
+         id_card_bidx = NULL, name_bidx = NULL WHERE member_id = 1",
+    )
+    .await;
+    raw("UPDATE personal_seal SET key_id = '', index_key_id = ''").await;
+    let found = |store: Arc<dyn Store>| async move {
+        let by_id = store
+            .member_by_id_card("320502199001011234")
+            .await
+            .expect("lookup")
+            .expect("found by its blind index");
+        assert_eq!((by_id.member_id, by_id.name.as_str()), (1, "职工1"));
+        let by_name = store.search_members("职工1", 10).await.expect("search");
+        assert_eq!(by_name.len(), 1, "found by name");
+        assert_eq!(
+            store.member(1).await.expect("opens").map(|m| m.member_id),
+            Some(1)
+        );
+    };
+    found(reopen().await).await;
+    found(reopen_rotated().await).await;
+}
