@@ -100,17 +100,7 @@ fn an_unknown_status_is_an_error_naming_table_and_value() {
                 .await
                 .expect("open"),
         );
-        let raw_store = Arc::clone(&store);
-        anju_store::contract::unknown_codes_are_reported(store.as_ref(), move |sql| {
-            let store = Arc::clone(&raw_store);
-            Box::pin(async move {
-                sqlx::query(sql)
-                    .execute(store.pool_for_tests())
-                    .await
-                    .expect(sql);
-            })
-        })
-        .await;
+        anju_store::contract::unknown_codes_are_reported(store.as_ref(), raw(&store)).await;
     });
 }
 
@@ -133,19 +123,10 @@ fn rows_in_clear_are_sealed_on_open() {
                 .await
                 .expect("open"),
         );
-        let raw_store = Arc::clone(&store);
         let (again, rotation) = (url.clone(), url.clone());
         anju_store::contract::rows_in_clear_are_sealed_on_open(
             store.as_ref(),
-            move |sql| {
-                let store = Arc::clone(&raw_store);
-                Box::pin(async move {
-                    sqlx::query(sql)
-                        .execute(store.pool_for_tests())
-                        .await
-                        .expect(sql);
-                })
-            },
+            raw(&store),
             move || {
                 Box::pin(async move {
                     let store = SqliteStore::open(&again, "320500000000000", seal()).await;
@@ -161,4 +142,18 @@ fn rows_in_clear_are_sealed_on_open() {
         )
         .await;
     });
+}
+
+/// SQL run behind the store's back (a test that tampers with rows).
+fn raw(store: &Arc<SqliteStore>) -> impl Fn(&'static str) -> BoxFuture<()> + use<> {
+    let store = Arc::clone(store);
+    move |sql| {
+        let store = Arc::clone(&store);
+        Box::pin(async move {
+            sqlx::query(sql)
+                .execute(store.pool_for_tests())
+                .await
+                .expect(sql);
+        })
+    }
 }

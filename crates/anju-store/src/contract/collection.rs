@@ -288,20 +288,7 @@ pub async fn unknown_codes_are_reported<F>(store: &dyn Store, raw: F)
 where
     F: Fn(&'static str) -> BoxFuture<()>,
 {
-    store
-        .register_employer(&employer(10, "91320500MA1XXXXX1X"))
-        .await
-        .expect("register");
-    let enrolled = [member(
-        1,
-        "320502199001011234",
-        Some(10),
-        MemberStatus::Active,
-    )];
-    store
-        .enrol_members(&enrolled, d("2026-07-01"))
-        .await
-        .expect("enrol");
+    one_member(store).await;
     raw("UPDATE employer SET status = '99' WHERE employer_id = 10").await;
     raw("UPDATE member SET status = 'gone' WHERE member_id = 1").await;
     let employer_error = store.employer(10).await.expect_err("employer status 99");
@@ -344,20 +331,7 @@ pub async fn rows_in_clear_are_sealed_on_open<F, R, Q>(
     R: FnOnce() -> BoxFuture<Arc<dyn Store>>,
     Q: FnOnce() -> BoxFuture<Arc<dyn Store>>,
 {
-    store
-        .register_employer(&employer(10, "91320500MA1XXXXX1X"))
-        .await
-        .expect("register");
-    let enrolled = [member(
-        1,
-        "320502199001011234",
-        Some(10),
-        MemberStatus::Active,
-    )];
-    store
-        .enrol_members(&enrolled, d("2026-07-01"))
-        .await
-        .expect("enrol");
+    one_member(store).await;
     raw(
         "UPDATE member SET id_card = '320502199001011234', name = '职工1', \
          id_card_bidx = NULL, name_bidx = NULL WHERE member_id = 1",
@@ -380,4 +354,22 @@ pub async fn rows_in_clear_are_sealed_on_open<F, R, Q>(
     };
     found(reopen().await).await;
     found(reopen_rotated().await).await;
+}
+
+/// Employer 10 with member 1 (320502199001011234), enrolled on 1 July 2026.
+async fn one_member(store: &dyn Store) {
+    store
+        .register_employer(&employer(10, "91320500MA1XXXXX1X"))
+        .await
+        .expect("register");
+    let enrolled = [member(
+        1,
+        "320502199001011234",
+        Some(10),
+        MemberStatus::Active,
+    )];
+    store
+        .enrol_members(&enrolled, d("2026-07-01"))
+        .await
+        .expect("enrol");
 }
