@@ -156,16 +156,11 @@ async fn a_payout_the_bank_was_not_heard_on_waits_and_the_retry_settles_it() {
 
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("p.db").display());
-    let store = anju_store_sqlite::SqliteStore::open(
-        &url,
-        "320500000000000",
-        anju_store_sqlite::PersonalSeal::generated().expect("key"),
-    )
-    .await
-    .expect("store");
+    let app = App::open_sqlite(&url, "320500000000000", load_policy(None).expect("policy"))
+        .await
+        .expect("app");
     let gone = nobody_listening().await;
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy"))
-        .with_payout_adapter(Arc::new(bank(&gone, "bank")));
+    let app = app.with_payout_adapter(Arc::new(bank(&gone, "bank")));
     let batch = Actor::anonymous(Channel::Batch, "test", "local");
     let wage = anju_domain::Fen::new(10_000_00);
     let record = MemberRecord::active(1, "320502199003071230", "王芳", 9, wage, 1);

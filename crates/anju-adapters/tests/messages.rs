@@ -58,13 +58,9 @@ async fn an_unreachable_gateway_fails_the_delivery_not_the_message() {
     let gone = nobody_listening().await;
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("m.db").display());
-    let store = anju_store_sqlite::SqliteStore::open(
-        &url,
-        "320500000000000",
-        anju_store_sqlite::PersonalSeal::generated().expect("key"),
-    )
-    .await
-    .expect("store");
+    let app = App::open_sqlite(&url, "320500000000000", load_policy(None).expect("policy"))
+        .await
+        .expect("app");
     let channels: Vec<Box<dyn ChannelAdapter>> = vec![
         Box::new(gateway(&gone, false)),
         Box::new(
@@ -77,7 +73,7 @@ async fn an_unreachable_gateway_fails_the_delivery_not_the_message() {
             .expect("client"),
         ),
     ];
-    let app = App::new(Arc::new(store), load_policy(None).expect("policy")).with_channels(channels);
+    let app = app.with_channels(channels);
     let (user, _) = app
         .access()
         .create_account(

@@ -17,6 +17,7 @@
 //! with, and refuses a file that would give another.
 
 use crate::{StoreError, StoreResult};
+use anju_domain::trust::keys::{hex, unhex};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
@@ -142,11 +143,14 @@ impl PersonalSeal {
                      # the ID numbers, names and phone numbers in the database cannot be read.\n{}\n",
                     fresh_key_line()?
                 );
-                match write_new(path, &text) {
+                match create_key_file(path, &text) {
                     Ok(()) => Self::parse(&text),
                     // Another process made it first: theirs is the key.
                     Err(_) if path.exists() => Self::load_or_create(path),
-                    Err(e) => Err(e),
+                    Err(e) => Err(key_error(format!(
+                        "无法创建个人信息密钥文件 {}：{e}",
+                        path.display()
+                    ))),
                 }
             }
             Err(e) => Err(key_error(format!(
@@ -194,14 +198,7 @@ impl PersonalSeal {
                 },
             )
             .expect("XChaCha20-Poly1305 seals any length the database holds");
-        let mut out = String::with_capacity(PREFIX.len() + 10 + 2 * (NONCE_BYTES + sealed.len()));
-        out.push_str(PREFIX);
-        out.push(':');
-        out.push_str(&g.id);
-        out.push(':');
-        push_hex(&mut out, &nonce);
-        push_hex(&mut out, &sealed);
-        out
+        format!("{PREFIX}:{}:{}{}", g.id, hex(&nonce), hex(&sealed))
     }
 
     pub fn seal_opt(&self, at: Field, plain: Option<&str>) -> Option<String> {
@@ -297,14 +294,14 @@ fn private(path: &Path) -> StoreResult<()> {
 /// Writes `text` to a new file readable by its owner only, never over one:
 /// written whole and synced under a temporary name, linked into place, and
 /// the directory synced, so after a crash the file is there whole or not at
-/// all — it must outlive the first value sealed under it.
-fn write_new(path: &Path, text: &str) -> StoreResult<()> {
+/// all — a key file must outlive the first value sealed or signed under it.
+/// Fails (the file left as it is) when `path` exists: another process made
+/// it first. The centre's signing keys are written the same way.
+pub fn create_key_file(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write as _;
     use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
     // Unique per process and call: threads of one process race too.
     static TEMPORARIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let fail =
-        |e: std::io::Error| key_error(format!("无法创建个人信息密钥文件 {}：{e}", path.display()));
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -312,8 +309,7 @@ fn write_new(path: &Path, text: &str) -> StoreResult<()> {
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
-        .create(dir)
-        .map_err(fail)?;
+        .create(dir)?;
     let n = TEMPORARIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let temporary = path.with_extension(format!("tmp{}-{n}", std::process::id()));
     let written = (|| {
@@ -327,35 +323,8 @@ fn write_new(path: &Path, text: &str) -> StoreResult<()> {
         std::fs::hard_link(&temporary, path)
     })();
     let _ = std::fs::remove_file(&temporary);
-    written.map_err(fail)?;
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(fail)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    push_hex(&mut out, bytes);
-    out
-}
-
-fn push_hex(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
-    }
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    text.as_bytes()
-        .chunks(2)
-        .map(|p| Some(digit(p[0])? << 4 | digit(p[1])?))
-        .collect()
+    written?;
+    std::fs::File::open(dir).and_then(|d| d.sync_all())
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! The sealing step every writable open runs after the migrations: a
 //! database written before personal data was sealed has every sealed column
 //! sealed and indexed, and after a key rotation every sealed value is
-//! re-sealed under the current key and every blind index recomputed. `personal_seal` remembers the key the database is sealed
-//! under; a database sealed under a key the key file does not hold is
-//! refused, so a wrong or freshly made key file cannot hide data or make
-//! lookups miss.
+//! re-sealed under the current key (blind indexes stay: their key does not
+//! rotate). `personal_seal` remembers the key the database is sealed under
+//! and the key its indexes were made with; a key file that lacks the one or
+//! would give another index is refused, so a wrong or freshly made key file
+//! cannot hide data or make lookups miss.
 
 use crate::seal::{PersonalSeal, field, kind};
 use crate::sql::{Conn, DbRow, Dialect, backend};
@@ -15,15 +16,6 @@ const ROWS_PER_PAGE: i64 = 5_000;
 /// Rows written a statement (at most 6 parameters a row: well inside
 /// SQLite's 32,766).
 const ROWS_PER_UPDATE: usize = 1_000;
-
-/// What the sealing step did (the CLI reports it).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct SealReport {
-    /// Rows found in clear and sealed.
-    pub sealed_from_clear: u64,
-    /// Rows re-sealed under the current key after a rotation.
-    pub resealed: u64,
-}
 
 /// A table with sealed columns, keyed by one integer column.
 struct SealedTable {
@@ -178,7 +170,7 @@ where
 
 /// Seals what is in clear and re-seals what an older key sealed, in one
 /// transaction with the marker: a crash leaves all of it as it was.
-pub async fn seal_personal_data<S>(s: &S) -> StoreResult<SealReport>
+pub async fn seal_personal_data<S>(s: &S) -> StoreResult<()>
 where
     S: Dialect,
     for<'c> &'c sqlx::Pool<S::Db>: sqlx::Executor<'c, Database = S::Db>,
@@ -196,7 +188,7 @@ where
         index_key_id: s.seal().index_id().to_string(),
     };
     if check_key(s).await? == current {
-        return Ok(SealReport::default());
+        return Ok(());
     }
     let mut tx = s.writer().begin().await.map_err(backend)?;
     // The first statement writes, so two processes opening one database
@@ -209,14 +201,13 @@ where
         .fetch_one(&mut *tx)
         .await
         .map_err(backend)?;
-    let mut report = SealReport::default();
     if marker != current {
         held(s.seal(), &marker)?;
         let in_clear = marker.key_id.is_empty();
         for t in SEALED {
-            reseal_table::<S>(&mut tx, s.seal(), t, in_clear, &mut report).await?;
+            reseal_table::<S>(&mut tx, s.seal(), t, in_clear).await?;
         }
-        blacklist::<S>(&mut tx, s.seal(), in_clear, &mut report).await?;
+        blacklist::<S>(&mut tx, s.seal(), in_clear).await?;
         sqlx::query("UPDATE personal_seal SET key_id = $1, index_key_id = $2 WHERE singleton = 1")
             .bind(current.key_id)
             .bind(current.index_key_id)
@@ -224,16 +215,7 @@ where
             .await
             .map_err(backend)?;
     }
-    tx.commit().await.map_err(backend)?;
-    Ok(report)
-}
-
-fn count(report: &mut SealReport, in_clear: bool) {
-    if in_clear {
-        report.sealed_from_clear += 1;
-    } else {
-        report.resealed += 1;
-    }
+    tx.commit().await.map_err(backend)
 }
 
 /// A value as it stands: in clear when the database was never sealed.
@@ -255,7 +237,6 @@ async fn reseal_table<S>(
     seal: &PersonalSeal,
     t: &SealedTable,
     in_clear: bool,
-    report: &mut SealReport,
 ) -> StoreResult<()>
 where
     S: Dialect,
@@ -320,7 +301,6 @@ where
                 }
             }
             resealed.push((key, values));
-            count(report, in_clear);
         }
         for chunk in resealed.chunks(ROWS_PER_UPDATE) {
             let mut q = sqlx::QueryBuilder::<S::Db>::new(&head);
@@ -352,7 +332,6 @@ async fn blacklist<S>(
     tx: &mut sqlx::Transaction<'_, S::Db>,
     seal: &PersonalSeal,
     in_clear: bool,
-    report: &mut SealReport,
 ) -> StoreResult<()>
 where
     S: Dialect,
@@ -380,7 +359,6 @@ where
         .execute(&mut **tx)
         .await
         .map_err(backend)?;
-        count(report, in_clear);
     }
     Ok(())
 }

@@ -129,37 +129,11 @@ fn read(path: &Path) -> AppResult<String> {
         .map_err(|e| key_error(format!("无法读取密钥文件 {}：{e}", path.display())))
 }
 
-/// Writes the file whole under a temporary name, then links it into place
-/// (never over an existing file): a reader sees no file or all of it.
+/// Written as the personal-data key file is: whole, synced, linked into
+/// place (never over an existing file), the directory synced.
 fn write_private(path: &Path, text: &str) -> AppResult<()> {
-    // Unique per process and per call: threads of one process race too.
-    static TEMPORARIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = TEMPORARIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let temporary = path.with_extension(format!("tmp{}-{n}", std::process::id()));
-    write_new(&temporary, text)?;
-    let linked = std::fs::hard_link(&temporary, path);
-    let _ = std::fs::remove_file(&temporary);
-    linked.map_err(|e| key_error(format!("无法创建密钥文件 {}：{e}", path.display())))
-}
-
-fn write_new(path: &Path, text: &str) -> AppResult<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
-    if let Some(dir) = path.parent() {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| key_error(format!("无法创建目录 {}：{e}", dir.display())))?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| key_error(format!("无法创建密钥文件 {}：{e}", path.display())))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| key_error(format!("无法写入密钥文件 {}：{e}", path.display())))
+    anju_store::seal::create_key_file(path, text)
+        .map_err(|e| key_error(format!("无法创建密钥文件 {}：{e}", path.display())))
 }
 
 #[cfg(test)]
