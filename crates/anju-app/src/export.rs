@@ -21,6 +21,11 @@ use anju_domain::interest::yuan_days;
 use anju_domain::{DomainError, DomainResult, Fen};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
+/// The most people an identified export (实名导出: full names and ID
+/// numbers) lists without a manager's approval, unless configured
+/// (`App::with_identified_export_limit`).
+pub const DEFAULT_IDENTIFIED_EXPORT_LIMIT: usize = 50;
+
 /// Most data rows one export holds: far above a roster of the largest
 /// employer or ten years of statement lines, far below the 1,048,575 data
 /// rows a worksheet can take.

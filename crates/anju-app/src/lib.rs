@@ -52,6 +52,9 @@ pub struct App {
     keys: Arc<std::sync::OnceLock<trust::KeyRing>>,
     /// Where the reports read (a hot standby), when not the store itself.
     report_store: Option<Arc<dyn Store>>,
+    /// The most people an identified export (实名导出) may list without a
+    /// manager's approval.
+    identified_export_limit: usize,
 }
 
 impl App {
@@ -67,7 +70,18 @@ impl App {
             clock: Arc::new(clock::SystemClock),
             keys: Arc::new(std::sync::OnceLock::new()),
             report_store: None,
+            identified_export_limit: export::DEFAULT_IDENTIFIED_EXPORT_LIMIT,
         }
+    }
+
+    /// Identified exports of more than `people` need a manager's approval.
+    pub fn with_identified_export_limit(mut self, people: usize) -> Self {
+        self.identified_export_limit = people;
+        self
+    }
+
+    pub fn identified_export_limit(&self) -> usize {
+        self.identified_export_limit
     }
 
     /// Reports read from `store` — a hot standby of the centre's database —

@@ -188,6 +188,11 @@ pub trait AccessStore: Send + Sync {
     async fn decide_task(&self, decision: &TaskDecision) -> StoreResult<bool>;
     /// Newest first, optionally of one status.
     async fn tasks(&self, status: Option<TaskStatus>, limit: u32) -> StoreResult<Vec<TaskRecord>>;
+    /// Records that an approved export was handed to `user_id`; false when
+    /// it already had been (each is handed over once).
+    async fn release_export(&self, task_id: i64, user_id: i64, at_us: i64) -> StoreResult<bool>;
+    /// Which of `task_ids` have been handed over.
+    async fn released_exports(&self, task_ids: &[i64]) -> StoreResult<Vec<i64>>;
 
     async fn idempotency_record(
         &self,

@@ -590,6 +590,32 @@ where
         rows.into_iter().map(crate::access_sql::task_from).collect()
     }
 
+    async fn release_export(
+        &self,
+        task_id: i64,
+        user_id: i64,
+        at_us: i64,
+    ) -> crate::StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO export_release (task_id, user_id, released_at_us) VALUES ($1, $2, $3) \
+             ON CONFLICT (task_id) DO NOTHING",
+        )
+        .bind(task_id)
+        .bind(user_id)
+        .bind(at_us)
+        .execute(self.writer())
+        .await
+        .map_err(crate::sql::backend)?;
+        Ok(S::affected(&done) == 1)
+    }
+
+    async fn released_exports(&self, task_ids: &[i64]) -> crate::StoreResult<Vec<i64>> {
+        let head = "SELECT task_id FROM export_release WHERE task_id IN (";
+        let rows: Vec<(i64,)> =
+            crate::sql::rows_in::<S, _, _>(self.reader(), head, task_ids, ")").await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     async fn idempotency_record(
         &self,
         actor_user_id: i64,

@@ -132,7 +132,7 @@ where
 }
 
 /// The file as a download; never cached (it may hold personal data).
-fn download(export: Export) -> Response {
+pub(crate) fn download(export: Export) -> Response {
     (
         [
             (header::CONTENT_TYPE, export.content_type.to_string()),

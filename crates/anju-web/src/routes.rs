@@ -759,6 +759,24 @@ fn core_table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(
                 Method::POST,
+                "/staff/employers/{id}/members/export-identified",
+                Roles(IDENTITY_VIEWERS),
+                "申请实名导出在职职工（含完整身份证号）",
+            ),
+            post(pages::staff_identified_roster),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/tasks/{id}/export",
+                Roles(IDENTITY_VIEWERS),
+                "下载已批准的实名导出（限一次）",
+            ),
+            post(pages::staff_take_export),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/staff/bills/{id}/correction",
                 Roles(MAKERS),
                 "申请错缴更正",

@@ -790,3 +790,138 @@ async fn fund_staff_export_the_kpi_table_of_a_year() {
         c.done().await;
     }
 }
+
+/// The identified roster's rows as the use case reads them: full names and
+/// ID numbers.
+async fn identified_rows(c: &Centre, employer_id: i64) -> Vec<Vec<Want>> {
+    let roster = c.h.app.collection().active_members(employer_id).await;
+    let roster = roster.expect("roster");
+    roster
+        .iter()
+        .map(|m| {
+            vec![
+                text(m.member_id.to_string()),
+                text(&m.name),
+                text(&m.id_card),
+                money(m.wage_fen),
+            ]
+        })
+        .collect()
+}
+
+async fn ask(h: &Web, employer_id: i64, client: &Client, form: &str) -> Reply {
+    let path = format!("/staff/employers/{employer_id}/members/export-identified");
+    h.post_form(&path, client, form).await
+}
+
+fn assert_identified_workbook(reply: &Reply, want: &[Vec<Want>], who: &str) {
+    assert_download(reply, XLSX, "-identified.xlsx\"");
+    let sheet = workbook_rows(&reply.bytes, "在职缴存职工（实名）");
+    assert_eq!(sheet.len(), want.len() + 1, "{who}: rows");
+    assert_eq!(
+        sheet[0][2],
+        Data::String("身份证号（完整）".into()),
+        "{who}"
+    );
+    for (r, (got, want)) in sheet[1..].iter().zip(want).enumerate() {
+        for (col, (got, want)) in got.iter().zip(want).enumerate() {
+            assert_cell(got, want, (r + 1, col));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_clerk_exports_a_roster_identified_above_the_limit_once_a_manager_approves() {
+    for c in demo_centres().await {
+        let (small, large) = (c.other_employer_id, c.employer_id);
+        let small_rows = identified_rows(&c, small).await;
+        let large_rows = identified_rows(&c, large).await;
+        // Each demo employer has 60 staff: above the default limit; the
+        // same centre with a limit of 60 takes them without approval.
+        let limit = c.h.app.identified_export_limit();
+        assert!(large_rows.len() > limit, "{limit}");
+        let app =
+            c.h.app
+                .clone()
+                .with_identified_export_limit(small_rows.len());
+        let roomy = Web::new(app, tempfile::tempdir().expect("dir"));
+        let file = format!("/staff/employers/{large}");
+        let page = c.h.get(&file, &c.clerk).await;
+        assert!(page.body.contains("申请实名导出"), "{}", page.body);
+        let page = c.h.get(&file, &c.finance).await;
+        assert!(
+            !page.body.contains("申请实名导出"),
+            "finance sees masked only"
+        );
+        let refused = ask(&c.h, large, &c.finance, "reason=核对&format=xlsx").await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+        let refused = ask(&c.h, small, &c.clerk, "reason=&format=xlsx").await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("请填写理由"), "{}", refused.body);
+
+        // Within the limit: the file at once, with the reason in the trail.
+        let now = ask(&roomy, small, &c.clerk, "reason=核对社保数据&format=xlsx").await;
+        assert_identified_workbook(&now, &small_rows, c.backend);
+        let audit = audit_rows(&c, "export.roster.identified").await;
+        assert_audited(&audit[0], "xlsx", small_rows.len(), &now.bytes);
+        let target = audit[0]["target"].as_str().expect("target");
+        assert!(
+            target.starts_with(&format!("employer:{small} 理由：核对社保数据")),
+            "{target}"
+        );
+
+        // Above it: a task for a manager; nothing leaves before approval.
+        let asked = ask(
+            &c.h,
+            large,
+            &c.clerk,
+            "reason=法院协查（2026）苏05执1号&format=xlsx",
+        )
+        .await;
+        assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+        assert!(asked.body.contains("已提交管理员审批"), "{}", asked.body);
+        let pending = c.h.app.access().pending_tasks(10).await.expect("queue");
+        let task = pending.first().expect("the task").task_id;
+        let take = format!("/staff/tasks/{task}/export");
+        let early = c.h.post_form(&take, &c.clerk, "").await;
+        assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
+        assert!(early.body.contains("尚待审批"), "{}", early.body);
+        let approved =
+            c.h.post_form(
+                &format!("/staff/tasks/{task}/decision"),
+                &c.manager,
+                "decision=approve",
+            )
+            .await;
+        assert!(approved.body.contains("已批准"), "{}", approved.body);
+        let console = c.h.get("/staff", &c.clerk).await;
+        assert!(
+            console.body.contains(&format!("id=\"take-export-{task}\"")),
+            "{}",
+            console.body
+        );
+        let theirs = c.h.post_form(&take, &c.manager, "").await;
+        assert_eq!(
+            theirs.status,
+            StatusCode::FORBIDDEN,
+            "only the one who asked"
+        );
+        let file = c.h.post_form(&take, &c.clerk, "").await;
+        assert_identified_workbook(&file, &large_rows, c.backend);
+        let again = c.h.post_form(&take, &c.clerk, "").await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "once: {}", again.body);
+        let console = c.h.get("/staff", &c.clerk).await;
+        assert!(!console.body.contains(&format!("id=\"take-export-{task}\"")));
+        let audit = audit_rows(&c, "export.roster.identified").await;
+        assert_eq!(audit[0]["result"], "EXPORT_ALREADY_RELEASED");
+        assert_audited(&audit[1], "xlsx", large_rows.len(), &file.bytes);
+        assert_eq!(
+            audit[1]["target"],
+            format!(
+                "task:{task} employer:{large} format=xlsx rows={}",
+                large_rows.len()
+            )
+        );
+        c.done().await;
+    }
+}

@@ -16,6 +16,7 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     secure_cookies: Option<bool>,
     signin_per_minute: Option<u32>,
+    identified_export_limit: Option<usize>,
     key_file: Option<PathBuf>,
     personal_key_file: Option<PathBuf>,
     adapters: Option<AdaptersFile>,
@@ -116,6 +117,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Sign-in and registration attempts per client address and minute.
     pub signin_per_minute: u32,
+    /// The most people an identified export (实名导出) lists without a
+    /// manager's approval (`docs/security.md`).
+    pub identified_export_limit: usize,
     pub registries: RegistriesConfig,
     pub bank: EndpointConfig,
     /// The message gateway (SMS, WeChat, e-mail): `[adapters.messages]`,
@@ -200,6 +204,11 @@ impl Config {
                 .or(file.signin_per_minute)
                 .unwrap_or(DEFAULT_SIGNIN_PER_MINUTE)
                 .max(1),
+            identified_export_limit: std::env::var("ANJU_IDENTIFIED_EXPORT_LIMIT")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .or(file.identified_export_limit)
+                .unwrap_or(anju_app::export::DEFAULT_IDENTIFIED_EXPORT_LIMIT),
             registries: RegistriesConfig {
                 endpoint: std::env::var("ANJU_REGISTRIES_ENDPOINT")
                     .ok()

@@ -1048,5 +1048,6 @@ fn centre_app(
 ) -> Result<App> {
     let keys = anju_app::trust::KeyRing::load_or_create(&config.key_file, &policy.centre_name)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(App::new(store, policy).with_keys(keys))
+    let app = App::new(store, policy).with_keys(keys);
+    Ok(app.with_identified_export_limit(config.identified_export_limit))
 }

@@ -10,7 +10,7 @@ mod partner_tokens;
 mod secrets;
 mod sessions;
 mod signin;
-mod tasks;
+pub(crate) mod tasks;
 mod users;
 
 /// The records of the audit trail, tasks and API replies, as the use cases

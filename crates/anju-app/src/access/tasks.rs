@@ -208,6 +208,9 @@ impl App {
             }
             TaskKind::BillCorrection => self.correct_bill(task).await?,
             TaskKind::EmployerRelief => self.settle_relief(task, true).await?,
+            // The approval is the permission; the file is made when the
+            // maker takes it (`Collection::take_identified_export`).
+            TaskKind::IdentifiedExport => {}
         }
         Ok(())
     }
@@ -215,7 +218,9 @@ impl App {
     /// What a rejection closes besides the task itself.
     async fn on_rejected(&self, kind: TaskKind, task: &TaskRecord) -> AppResult<()> {
         match kind {
-            TaskKind::EntryReversal | TaskKind::BillCorrection => Ok(()),
+            TaskKind::EntryReversal | TaskKind::BillCorrection | TaskKind::IdentifiedExport => {
+                Ok(())
+            }
             TaskKind::EmployerRelief => self.settle_relief(task, false).await,
         }
     }

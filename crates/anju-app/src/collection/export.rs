@@ -1,12 +1,18 @@
 //! 导出 for the employer: its roster (在职缴存职工) and its bills (汇缴清册)
 //! as `.xlsx` or CSV, with the employer's page's columns, each export
 //! audited (`crate::export`). An agent exports their own employer only.
+//!
+//! The identified roster (实名导出) carries full names and ID numbers: only
+//! the roles that may see a full identity ask for it, always with a reason;
+//! a list longer than the configured limit becomes a task a manager decides,
+//! and once approved is handed to the one who asked, once.
 
 use super::{BillRecord, MemberRecord, check_scope};
-use crate::access::Actor;
+use crate::access::tasks::{TaskDraft, acting, checked_reason};
+use crate::access::{Actor, Principal, TaskRecord};
 use crate::export::{Cell, Export, Format, Sheet, masked_id_card, render};
 use crate::{AppResult, Collection};
-use anju_domain::access::Role;
+use anju_domain::access::{Role, TaskKind, TaskStatus, duties};
 use anju_domain::collection::BillStatus;
 use anju_domain::{Date, DomainError};
 
@@ -14,6 +20,37 @@ use anju_domain::{Date, DomainError};
 pub const MAX_EXPORTED_BILLS: u32 = 600;
 
 const ROSTER_HEADS: &[&str] = &["个人账号", "姓名", "身份证号", "月工资（元）"];
+const IDENTIFIED_HEADS: &[&str] = &["个人账号", "姓名", "身份证号（完整）", "月工资（元）"];
+
+/// The audit trail's action for every step of an identified export.
+const IDENTIFIED_ACTION: &str = "export.roster.identified";
+
+/// An identified roster asked for: its employer, format and the reason.
+#[derive(Debug, Clone)]
+pub struct IdentifiedExportRequest {
+    pub employer_id: i64,
+    pub format: Format,
+    pub reason: String,
+}
+
+/// What asking for an identified roster comes to.
+#[derive(Debug, Clone)]
+pub enum IdentifiedRoster {
+    /// Within the limit: the file, audited with the reason.
+    Ready(Export),
+    /// Above it: the task a manager decides; the file is taken after approval.
+    AwaitingApproval(TaskRecord),
+}
+
+/// What an identified-export task's payload names: the employer and the
+/// format (written by `try_identified` as JSON).
+fn identified_payload(text: &str) -> AppResult<(i64, Format)> {
+    let corrupt = || DomainError::new("TASK_CORRUPT", "待办内容无效");
+    let json: serde_json::Value = serde_json::from_str(text).map_err(|_| corrupt())?;
+    let employer_id = json["employer_id"].as_i64().ok_or_else(corrupt)?;
+    let format = Format::parse(json["format"].as_str().ok_or_else(corrupt)?)?;
+    Ok((employer_id, format))
+}
 const BILL_HEADS: &[&str] = &[
     "缴存年月",
     "类型",
@@ -52,6 +89,24 @@ fn roster_row(m: &MemberRecord) -> Vec<Cell> {
         Cell::text(masked_id_card(&m.id_card)),
         Cell::Money(m.wage_fen),
     ]
+}
+
+fn identified_row(m: &MemberRecord) -> Vec<Cell> {
+    vec![
+        Cell::text(m.member_id.to_string()),
+        Cell::text(&m.name),
+        Cell::text(&m.id_card),
+        Cell::Money(m.wage_fen),
+    ]
+}
+
+/// A role that may see full identities, or a refusal.
+fn identity_viewer(actor: &Actor) -> AppResult<&Principal> {
+    let principal = acting(actor)?;
+    if duties::IDENTITY_VIEWERS.contains(&principal.role) {
+        return Ok(principal);
+    }
+    Err(DomainError::new("ROLE_FORBIDDEN", "实名导出只能由柜员、审核员或管理员申请").into())
 }
 
 fn bill_row(b: &BillRecord, today: Date) -> Vec<Cell> {
@@ -100,6 +155,141 @@ impl Collection<'_> {
             .await
     }
 
+    /// 实名导出 of `employer_id`'s roster: the file now when it lists no
+    /// more people than the limit, else a task for a manager. Either way
+    /// the request, its reason and its outcome are in the audit trail.
+    pub async fn export_roster_identified(
+        self,
+        actor: &Actor,
+        request: &IdentifiedExportRequest,
+    ) -> AppResult<IdentifiedRoster> {
+        let subject = format!(
+            "employer:{} 理由：{}",
+            request.employer_id,
+            request.reason.trim()
+        );
+        let file = match self.try_identified(actor, request).await {
+            Ok(IdentifiedRoster::AwaitingApproval(task)) => {
+                let target = format!("{subject} task={}", task.task_id);
+                let payload = task.payload.clone();
+                let audited = self.audited(
+                    actor,
+                    IDENTIFIED_ACTION,
+                    &target,
+                    payload.as_bytes(),
+                    Ok(task),
+                );
+                return audited.await.map(IdentifiedRoster::AwaitingApproval);
+            }
+            Ok(IdentifiedRoster::Ready(export)) => Ok(export),
+            Err(e) => Err(e),
+        };
+        let audited = self.audited_export(actor, IDENTIFIED_ACTION, &subject, request.format, file);
+        audited.await.map(IdentifiedRoster::Ready)
+    }
+
+    async fn try_identified(
+        self,
+        actor: &Actor,
+        request: &IdentifiedExportRequest,
+    ) -> AppResult<IdentifiedRoster> {
+        let maker = identity_viewer(actor)?;
+        let reason = checked_reason(&request.reason)?;
+        let employer_id = request.employer_id;
+        let Some(employer) = self.employer(employer_id).await? else {
+            return Err(DomainError::new("EMPLOYER_NOT_FOUND", "缴存单位不存在").into());
+        };
+        let roster = self.active_members(employer_id).await?;
+        if roster.len() <= self.identified_export_limit() {
+            let sheet = identified_sheet(employer_id, &roster);
+            return Ok(IdentifiedRoster::Ready(render(&sheet, request.format)?));
+        }
+        let target = format!("roster:{employer_id}");
+        self.refuse_if_pending(std::slice::from_ref(&target))
+            .await?;
+        let payload = serde_json::json!({
+            "employer_id": employer_id,
+            "format": request.format.code(),
+            "people": roster.len(),
+        });
+        let draft = TaskDraft {
+            kind: TaskKind::IdentifiedExport,
+            target,
+            payload: payload.to_string(),
+            summary: format!(
+                "导出“{}”在职职工实名清单（{} 人，{}）：{reason}",
+                employer.name,
+                roster.len(),
+                request.format.code()
+            ),
+            reason,
+        };
+        let task = self.create_task(maker, draft, self.posting_port().reserve_ids(1));
+        Ok(IdentifiedRoster::AwaitingApproval(task.await?))
+    }
+
+    /// The approved identified roster of task `task_id`, handed once to the
+    /// one who asked for it, as the roster stands now; audited with the
+    /// file's digest.
+    pub async fn take_identified_export(self, actor: &Actor, task_id: i64) -> AppResult<Export> {
+        let subject = format!("task:{task_id}");
+        match self.try_take(actor, task_id).await {
+            Ok((export, format, employer_id)) => {
+                let subject = format!("{subject} employer:{employer_id}");
+                self.audited_export(actor, IDENTIFIED_ACTION, &subject, format, Ok(export))
+                    .await
+            }
+            Err(e) => {
+                self.audited(actor, IDENTIFIED_ACTION, &subject, b"", Err(e))
+                    .await
+            }
+        }
+    }
+
+    async fn try_take(self, actor: &Actor, task_id: i64) -> AppResult<(Export, Format, i64)> {
+        let user = identity_viewer(actor)?;
+        let task =
+            self.access_port().task(task_id).await?.ok_or_else(|| {
+                DomainError::new("TASK_NOT_FOUND", format!("待办 {task_id} 不存在"))
+            })?;
+        if task.kind != TaskKind::IdentifiedExport {
+            return Err(DomainError::new("EXPORT_TASK_INVALID", "该待办不是实名导出").into());
+        }
+        if task.maker_user_id != user.user_id {
+            let refused = DomainError::new("EXPORT_NOT_REQUESTER", "实名导出只能由申请人本人下载");
+            return Err(refused.into());
+        }
+        match task.status {
+            TaskStatus::Approved => {}
+            TaskStatus::Pending => {
+                let refused = DomainError::new(
+                    "EXPORT_AWAITING_APPROVAL",
+                    "实名导出尚待审批，批准后才能下载",
+                );
+                return Err(refused.into());
+            }
+            TaskStatus::Rejected => {
+                return Err(DomainError::new("EXPORT_REJECTED", "实名导出申请已被驳回").into());
+            }
+        }
+        let (employer_id, format) = identified_payload(&task.payload)?;
+        let roster = self.active_members(employer_id).await?;
+        let export = render(&identified_sheet(employer_id, &roster), format)?;
+        let now = crate::clock::now_micros();
+        if !self
+            .access_port()
+            .release_export(task_id, user.user_id, now)
+            .await?
+        {
+            let refused = DomainError::new(
+                "EXPORT_ALREADY_RELEASED",
+                "该实名导出已下载过；如需再次导出，请重新申请",
+            );
+            return Err(refused.into());
+        }
+        Ok((export, format, employer_id))
+    }
+
     async fn roster_export(self, employer_id: i64, format: Format) -> AppResult<Export> {
         self.existing_employer(employer_id).await?;
         let roster = self.active_members(employer_id).await?;
@@ -110,6 +300,11 @@ impl Collection<'_> {
             rows: roster.iter().map(roster_row).collect(),
         };
         render(&sheet, format)
+    }
+
+    /// Which of `task_ids` (identified exports) were handed over already.
+    pub async fn released_exports(self, task_ids: &[i64]) -> AppResult<Vec<i64>> {
+        Ok(self.access_port().released_exports(task_ids).await?)
     }
 
     async fn bills_export(
@@ -134,6 +329,15 @@ impl Collection<'_> {
             Some(_) => Ok(()),
             None => Err(DomainError::new("EMPLOYER_NOT_FOUND", "缴存单位不存在").into()),
         }
+    }
+}
+
+fn identified_sheet(employer_id: i64, roster: &[MemberRecord]) -> Sheet {
+    Sheet {
+        title: "在职缴存职工（实名）",
+        file_stem: format!("roster-{employer_id}-identified"),
+        heads: IDENTIFIED_HEADS,
+        rows: roster.iter().map(identified_row).collect(),
     }
 }
 
@@ -267,6 +471,129 @@ mod tests {
         assert_eq!(
             rows[0],
             (format!("employer:{mine} format=csv rows=1"), "ok".into())
+        );
+    }
+
+    fn staff(role: Role, login: &str, user_id: i64) -> crate::access::Actor {
+        let mut actor = person(role, login, None);
+        actor.principal = actor.principal.map(|p| Principal { user_id, ..p });
+        actor
+    }
+
+    #[tokio::test]
+    async fn export_identified_needs_a_reason_and_above_the_limit_a_managers_approval() {
+        use super::{IdentifiedExportRequest, IdentifiedRoster};
+        let dir = tempfile::tempdir().expect("dir");
+        let app = sqlite_app(&dir, "identified.db")
+            .await
+            .with_identified_export_limit(1);
+        let mine = employer(&app, "91350100M000100Y43").await;
+        let agent = agent_of(mine);
+        let enrol = |id: &'static str, name: &'static str| {
+            let (app, agent) = (app.clone(), agent.clone());
+            async move {
+                let people = [MemberEnrolment::new(id, name, "8000").expect("m")];
+                let enrolled =
+                    app.collection()
+                        .enrol_members(&agent, mine, &people, d("2026-11-01"));
+                enrolled.await.expect("enrol");
+            }
+        };
+        enrol("320502199003071230", "张伟").await;
+        let clerk = staff(Role::Clerk, "clerk-1", 11);
+        let ask = |actor: crate::access::Actor, reason: &'static str| {
+            let app = app.clone();
+            async move {
+                let request = IdentifiedExportRequest {
+                    employer_id: mine,
+                    format: Format::Csv,
+                    reason: reason.into(),
+                };
+                app.collection()
+                    .export_roster_identified(&actor, &request)
+                    .await
+            }
+        };
+        let refused = ask(clerk.clone(), "  ").await.expect_err("no reason");
+        assert_eq!(refused.code(), Some("REASON_REQUIRED"));
+        let refused = ask(agent.clone(), "核对").await.expect_err("agent");
+        assert_eq!(refused.code(), Some("ROLE_FORBIDDEN"));
+        let Ok(IdentifiedRoster::Ready(file)) = ask(clerk.clone(), "核对身份").await else {
+            panic!("one person is within the limit");
+        };
+        let text = String::from_utf8(file.bytes).expect("utf-8");
+        assert!(text.contains(",张伟,320502199003071230,8000.00"), "{text}");
+        let rows = audit(&app, "export.roster.identified").await;
+        assert_eq!(
+            rows[0],
+            (
+                format!("employer:{mine} 理由：核对身份 format=csv rows=1"),
+                "ok".into()
+            )
+        );
+
+        enrol("320502199107081230", "李娜").await;
+        let Ok(IdentifiedRoster::AwaitingApproval(task)) = ask(clerk.clone(), "法院协查").await
+        else {
+            panic!("two people are above the limit");
+        };
+        assert!(task.summary.contains("2 人"), "{}", task.summary);
+        let again = ask(clerk.clone(), "法院协查").await.expect_err("pending");
+        assert_eq!(again.code(), Some("TASK_PENDING"));
+        let take = |actor: crate::access::Actor| {
+            let app = app.clone();
+            async move {
+                app.collection()
+                    .take_identified_export(&actor, task.task_id)
+                    .await
+            }
+        };
+        let early = take(clerk.clone()).await.expect_err("not approved");
+        assert_eq!(early.code(), Some("EXPORT_AWAITING_APPROVAL"));
+        let reviewer = staff(Role::Reviewer, "reviewer-1", 12);
+        let decided = app
+            .access()
+            .decide_task(&reviewer, task.task_id, true, "")
+            .await;
+        assert_eq!(
+            decided.expect_err("reviewer").code(),
+            Some("MAKER_CHECKER_ROLE")
+        );
+        let manager = staff(Role::Manager, "manager-1", 13);
+        let decided = app
+            .access()
+            .decide_task(&manager, task.task_id, true, "同意")
+            .await;
+        assert_eq!(
+            decided.expect("approve").status,
+            anju_domain::access::TaskStatus::Approved
+        );
+
+        let other = staff(Role::Clerk, "clerk-2", 14);
+        let theirs = take(other).await.expect_err("not theirs");
+        assert_eq!(theirs.code(), Some("EXPORT_NOT_REQUESTER"));
+        let file = take(clerk.clone()).await.expect("approved");
+        let text = String::from_utf8(file.bytes).expect("utf-8");
+        assert_eq!(file.rows, 2);
+        assert!(text.contains(",李娜,320502199107081230,"), "{text}");
+        let twice = take(clerk.clone()).await.expect_err("once");
+        assert_eq!(twice.code(), Some("EXPORT_ALREADY_RELEASED"));
+        let released = app
+            .collection()
+            .released_exports(&[task.task_id, 999])
+            .await;
+        assert_eq!(released.expect("released"), vec![task.task_id]);
+        let rows = audit(&app, "export.roster.identified").await;
+        let id = task.task_id;
+        assert_eq!(
+            rows[..2],
+            [
+                (format!("task:{id}"), "EXPORT_ALREADY_RELEASED".to_string()),
+                (
+                    format!("task:{id} employer:{mine} format=csv rows=2"),
+                    "ok".to_string()
+                ),
+            ]
         );
     }
 }

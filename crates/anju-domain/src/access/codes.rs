@@ -55,6 +55,9 @@ crate::coded_enum! {
         BillCorrection = "bill_correction" "错缴更正",
         /// 缓缴 / 降比例: an employer's hardship application.
         EmployerRelief = "employer_relief" "缓缴/降比例申请",
+        /// 实名数据导出: a list of people with their full names and ID
+        /// numbers, above the size staff may take without approval.
+        IdentifiedExport = "identified_export" "实名数据导出",
     }
 }
 

@@ -23,7 +23,9 @@ pub const OPERATIONS: &[Role] = &[Clerk, Reviewer, Finance, RiskManager, Manager
 
 /// Who may see a member's full name and ID number (the counter checks an
 /// applicant against the card in hand); everyone else sees them masked, and
-/// each full view is audited.
+/// each full view is audited. They also export lists with full identities
+/// (实名导出), with a reason, and above a configured size only once a
+/// manager approves.
 pub const IDENTITY_VIEWERS: &[Role] = &[Clerk, Reviewer, Manager];
 
 /// Who reads collection (the overdue list, enforcement cases, employer

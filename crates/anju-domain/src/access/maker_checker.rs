@@ -11,6 +11,7 @@ impl TaskKind {
         match self {
             TaskKind::EntryReversal | TaskKind::BillCorrection => duties::MAKERS,
             TaskKind::EmployerRelief => duties::RELIEF_MAKERS,
+            TaskKind::IdentifiedExport => duties::IDENTITY_VIEWERS,
         }
     }
 
@@ -20,6 +21,7 @@ impl TaskKind {
             TaskKind::EntryReversal | TaskKind::BillCorrection | TaskKind::EmployerRelief => {
                 duties::CHECKERS
             }
+            TaskKind::IdentifiedExport => duties::MANAGERS,
         }
     }
 }
@@ -62,6 +64,14 @@ mod tests {
             Err("MAKER_CHECKER_ROLE")
         );
         assert!(check_decider(kind, 1, 2, Role::Reviewer).is_ok());
+        // Personal data in bulk leaves only on a manager's word.
+        let export = TaskKind::IdentifiedExport;
+        assert_eq!(
+            check_decider(export, 1, 2, Role::Reviewer).map_err(|e| e.code()),
+            Err("MAKER_CHECKER_ROLE")
+        );
+        assert!(check_decider(export, 1, 2, Role::Manager).is_ok());
+        assert!(export.makers().contains(&Role::Clerk));
         assert_eq!(TaskKind::parse("entry_reversal"), Ok(kind));
         assert_eq!(TaskStatus::parse("approved"), Ok(TaskStatus::Approved));
     }

@@ -265,6 +265,28 @@ pub fn tasks_are_decided_once(store: Arc<dyn Store>) -> BoxFuture<()> {
     })
 }
 
+pub fn approved_exports_are_released_once(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        assert_eq!(
+            store.released_exports(&[7, 8]).await.expect("none yet"),
+            Vec::<i64>::new()
+        );
+        assert!(store.release_export(7, 3, 100).await.expect("first"));
+        assert!(
+            !store.release_export(7, 3, 200).await.expect("second"),
+            "handed over once"
+        );
+        assert!(
+            !store.release_export(7, 4, 300).await.expect("another"),
+            "once, to anyone"
+        );
+        assert_eq!(
+            store.released_exports(&[7, 8]).await.expect("read"),
+            vec![7]
+        );
+    })
+}
+
 pub fn idempotency_records_are_first_come(store: Arc<dyn Store>) -> BoxFuture<()> {
     Box::pin(async move {
         let record = IdempotencyRecord {

@@ -103,6 +103,7 @@ macro_rules! contract_tests {
             sessions_live_and_end,
             audit_trail_search_and_channels,
             tasks_are_decided_once,
+            approved_exports_are_released_once,
             idempotency_records_are_first_come,
             messages_reach_inbox_and_outbox,
             employers_and_members_register_once,

@@ -47,13 +47,16 @@ pub use quality::{
     staff_complaint, staff_enter_call, staff_file_complaint, staff_import_cdr, staff_quality,
     staff_rectify, staff_resolve_complaint, staff_review, staff_take_complaint,
 };
-pub use staff::{audit_search, decide_task, request_reversal, staff_home};
+pub use staff::{
+    audit_search, decide_task, request_reversal, staff_home, take_export as staff_take_export,
+};
 pub use staff_collection::{
     bill_correction as staff_bill_correction, case_detail as staff_case_detail,
     case_document as staff_case_document, case_step as staff_case_step, collection_home,
     employer_detail as staff_employer_detail, employer_status as staff_employer_status,
-    member_detail as staff_member_detail, member_freeze as staff_member_freeze,
-    member_reveal as staff_member_reveal, open_case as staff_open_case, run_collection_day,
+    identified_roster as staff_identified_roster, member_detail as staff_member_detail,
+    member_freeze as staff_member_freeze, member_reveal as staff_member_reveal,
+    open_case as staff_open_case, run_collection_day,
 };
 pub use staff_fund::{
     annual_report, annual_report_pdf, fund_alert_acknowledge, fund_deposit_mature,

@@ -33,11 +33,22 @@ pub struct QueueItem {
 }
 
 pub struct TaskRow {
+    pub task_id: i64,
     pub summary: String,
     pub status: &'static str,
     pub maker: String,
     pub decider: String,
     pub reason: String,
+    /// What the one who asked may still do with an approved identified
+    /// export: take it (once), or nothing more.
+    pub export: ExportState,
+}
+
+#[derive(PartialEq, Eq)]
+pub enum ExportState {
+    None,
+    Ready,
+    Taken,
 }
 
 pub struct OverdueRow {
@@ -90,15 +101,40 @@ fn queue_item(task: &TaskRecord, session: &Session, people: &PeopleNames) -> Que
     }
 }
 
-fn task_row(task: &TaskRecord, people: &PeopleNames) -> TaskRow {
+fn task_row(task: &TaskRecord, people: &PeopleNames, mine: &MyExports) -> TaskRow {
     let decider = task.decider_login.as_deref().unwrap_or_default();
+    let export = if !mine.approved.contains(&task.task_id) {
+        ExportState::None
+    } else if mine.taken.contains(&task.task_id) {
+        ExportState::Taken
+    } else {
+        ExportState::Ready
+    };
     TaskRow {
+        task_id: task.task_id,
+        export,
         summary: task.summary.clone(),
         status: task.status.name_zh(),
         maker: people.of(&task.maker_login),
         decider: people.of(decider),
         reason: task.reason.clone().unwrap_or_default(),
     }
+}
+
+/// The signed-in member of staff's approved identified exports among the
+/// tasks shown, and which of them were taken already.
+struct MyExports {
+    approved: Vec<i64>,
+    taken: Vec<i64>,
+}
+
+fn approved_exports_of(tasks: &[TaskRecord], session: &Session) -> Vec<i64> {
+    tasks
+        .iter()
+        .filter(|t| t.kind == TaskKind::IdentifiedExport && t.status == TaskStatus::Approved)
+        .filter(|t| t.maker_user_id == session.principal.user_id)
+        .map(|t| t.task_id)
+        .collect()
 }
 
 async fn staff_page(
@@ -123,7 +159,11 @@ async fn staff_page(
             [t.maker_login.as_str(), decider]
         });
         let people = app.access().names_of(logins).await?;
+        let approved = approved_exports_of(&recent, session);
+        let taken = app.collection().released_exports(&approved).await?;
+        let mine = MyExports { approved, taken };
         Ok((
+            mine,
             pending,
             recent,
             balances,
@@ -134,11 +174,19 @@ async fn staff_page(
         ))
     }
     .await;
-    let (pending, recent, balances, overdue_bills, (overdue_employers, active), names, people) =
-        match loaded {
-            Ok(loaded) => loaded,
-            Err(e) => return failure(app, Some(session), e),
-        };
+    let (
+        mine,
+        pending,
+        recent,
+        balances,
+        overdue_bills,
+        (overdue_employers, active),
+        names,
+        people,
+    ) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return failure(app, Some(session), e),
+    };
     let overdue: Vec<OverdueRow> = overdue_bills
         .iter()
         .map(|bill| OverdueRow {
@@ -180,7 +228,7 @@ async fn staff_page(
         recent: recent
             .iter()
             .filter(|t| t.status != TaskStatus::Pending)
-            .map(|t| task_row(t, &people))
+            .map(|t| task_row(t, &people, &mine))
             .collect(),
         gl_rows: balances
             .iter()
@@ -239,6 +287,25 @@ pub async fn decide_task(
             )
             .await
         }
+        Err(e) => refused(&state, &session, e).await,
+    }
+}
+
+/// Takes an approved identified export (实名导出): the file, once, to the
+/// one who asked; a refusal on the console.
+pub async fn take_export(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(task_id): Path<i64>,
+) -> Response {
+    let actor = session.actor(&context);
+    let taken = state
+        .app
+        .collection()
+        .take_identified_export(&actor, task_id);
+    match taken.await {
+        Ok(export) => crate::exports::download(export),
         Err(e) => refused(&state, &session, e).await,
     }
 }

@@ -9,7 +9,11 @@ use crate::context::RequestContext;
 use crate::error::status_of;
 use crate::state::WebState;
 use anju_app::access::Actor;
-use anju_app::collection::{BillRecord, CaseRecord, CaseStepInput, EmployerRecord, MemberRecord};
+use anju_app::collection::{
+    BillRecord, CaseRecord, CaseStepInput, EmployerRecord, IdentifiedExportRequest,
+    IdentifiedRoster, MemberRecord,
+};
+use anju_app::export::Format;
 use anju_app::{App, AppError, AppResult};
 use anju_domain::access::{Role, TaskKind, duties};
 use anju_domain::collection::BillKind;
@@ -335,6 +339,9 @@ struct EmployerFile {
     bills: Vec<BillRow>,
     case: Option<CaseRow>,
     can_act: bool,
+    /// May ask for the roster with full identities (实名导出).
+    can_export_identified: bool,
+    identified_export_limit: usize,
 }
 
 async fn employer_file(
@@ -391,6 +398,8 @@ async fn employer_file(
         bills: bills.iter().map(|b| bill_row(b, today)).collect(),
         case: case.as_ref().map(|c| case_row(c, employer.name.clone())),
         can_act: is_maker(session),
+        can_export_identified: duties::IDENTITY_VIEWERS.contains(&session.principal.role),
+        identified_export_limit: app.identified_export_limit(),
     };
     render(app, Some(session), page.render())
 }
@@ -447,6 +456,52 @@ pub async fn employer_status(
         Ok(format!("单位状态已变更为“{}”。", done.status.name_zh()))
     }
     .await;
+    answer(&state, &session, result, |n, e| {
+        employer_file(&state, &session, employer_id, n, e)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct IdentifiedForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    format: String,
+}
+
+/// 实名导出 of the employer's roster: the file at once within the limit;
+/// above it the employer's file again, telling that a manager decides.
+pub async fn identified_roster(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(employer_id): Path<i64>,
+    Form(form): Form<IdentifiedForm>,
+) -> Response {
+    let asked: AppResult<_> = async {
+        let request = IdentifiedExportRequest {
+            employer_id,
+            format: Format::parse(&form.format)?,
+            reason: form.reason,
+        };
+        let actor = session.actor(&context);
+        state
+            .app
+            .collection()
+            .export_roster_identified(&actor, &request)
+            .await
+    }
+    .await;
+    let result = match asked {
+        Ok(IdentifiedRoster::Ready(export)) => return crate::exports::download(export),
+        Ok(IdentifiedRoster::AwaitingApproval(task)) => Ok(format!(
+            "名单超过 {} 人，已提交管理员审批（待办 {}）；批准后请在工作台“最近处理”中下载，限下载一次。",
+            state.app.identified_export_limit(),
+            task.task_id
+        )),
+        Err(e) => Err(e),
+    };
     answer(&state, &session, result, |n, e| {
         employer_file(&state, &session, employer_id, n, e)
     })
