@@ -232,10 +232,12 @@ pub trait WithdrawalStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<WithdrawalRecord>>;
 
-    /// Applications in a status, oldest first (the review queue).
+    /// Applications in a status with an id above `after` (0: from the
+    /// first), oldest first (the review queue; a job pages with `after`).
     async fn withdrawals_in(
         &self,
         status: WithdrawalStatus,
+        after: i64,
         limit: u32,
     ) -> StoreResult<Vec<WithdrawalRecord>>;
 
@@ -733,14 +735,16 @@ where
     async fn withdrawals_in(
         &self,
         status: anju_domain::withdrawal::WithdrawalStatus,
+        after: i64,
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::WithdrawalRecord>> {
         let rows: Vec<WithdrawalRow> = sqlx::query_as(concat!(
             "SELECT ",
             crate::withdrawal_columns!(),
-            " FROM withdrawal WHERE status = $1 ORDER BY withdrawal_id LIMIT $2"
+            " FROM withdrawal WHERE status = $1 AND withdrawal_id > $2 ORDER BY withdrawal_id LIMIT $3"
         ))
         .bind(status.code())
+        .bind(after)
         .bind(crate::access_sql::list_limit(limit))
         .fetch_all(self.reader())
         .await

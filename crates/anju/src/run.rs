@@ -726,6 +726,7 @@ async fn repayment_day(config: &Config, date: Option<&str>) -> Result<ExitCode> 
         "partial": day.partial,
         "already_done": day.already_done,
         "nothing_to_pay": day.nothing_to_pay,
+        "pending": day.pending,
         "failed": day.failed,
         "total_fen": day.total.get(),
     });

@@ -17,8 +17,9 @@ use anju_app::policy::load_policy;
 use anju_domain::access::Channel;
 use anju_domain::ledger::{IdempotencyKey, Line, NewEntry};
 use anju_domain::loan::{self, Method};
+use anju_domain::withdrawal::{AgreementKind, AgreementStatus, WithdrawalStatus};
 use anju_domain::{Date, Fen, Period, RatePpm};
-use anju_store::{BatchStore, LedgerStore, LoanStore};
+use anju_store::{BatchStore, LedgerStore, LoanStore, RepaymentAgreementRecord, WithdrawalStore};
 use anju_store_sqlite::SqliteStore;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -130,6 +131,12 @@ impl Points {
             .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
+}
+
+/// A job's report: the JSON object on its last line of output.
+fn json(text: &str) -> serde_json::Value {
+    let last = text.lines().last().unwrap_or_default();
+    serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
 /// What the crashes did to a job.
@@ -287,8 +294,7 @@ async fn a_settlement_killed_at_twenty_points_ends_as_one_uninterrupted_run() {
     ];
 
     let out = crash_against_straight(data, &straight, &crashed, &job, "41101").await;
-    let settled: serde_json::Value = serde_json::from_str(out.lines().last().expect("line"))
-        .unwrap_or_else(|e| panic!("{e}: {out}"));
+    let settled = json(&out);
     assert!(settled["credited"].as_u64() > Some(0), "{out}");
 }
 
@@ -306,10 +312,6 @@ async fn a_remittance_run_killed_at_twenty_points_ends_as_one_uninterrupted_run(
     let job = ["remittance", "--period", "202706"];
 
     let out = crash_against_straight(data, &straight, &crashed, &job, "201").await;
-    let json = |text: &str| -> serde_json::Value {
-        serde_json::from_str(text.lines().last().expect("line"))
-            .unwrap_or_else(|e| panic!("{e}: {text}"))
-    };
     let straight_run = json(&out);
     assert!(straight_run["bills_paid"].as_u64() > Some(0), "{out}");
     let (code, again) = run(anju(data, &crashed).args(job));
@@ -400,6 +402,127 @@ async fn a_loan_run_killed_at_twenty_points_ends_as_one_uninterrupted_run() {
         book
     };
     assert_eq!(book(crashed).await, book(straight).await, "the loan book");
+}
+
+/// 委托提取还贷 agreements of ¥1,500.00 a month, paying on the 15th, for
+/// the first `agreements` members: agreement n to `card(n)`.
+async fn prepare_agreements(database: &Path, agreements: u32, card: fn(i64) -> &'static str) {
+    let store = open(database).await;
+    let members = store
+        .member_states_after(0, agreements)
+        .await
+        .expect("members");
+    assert_eq!(members.len(), agreements as usize);
+    let day = |text| Date::parse(text).expect("date");
+    for (n, (member, _)) in (1..).zip(&members) {
+        let agreement = RepaymentAgreementRecord {
+            agreement_id: n,
+            member_id: member.0,
+            kind: AgreementKind::Commercial,
+            lender: "中国建设银行苏州分行".into(),
+            loan_contract_no: format!("JH{n:08}"),
+            monthly_fen: Fen::new(1_500_00),
+            pay_day: 15,
+            bank_card: card(n).into(),
+            starts_on: day("2027-01-01"),
+            ends_on: day("2047-01-01"),
+            status: AgreementStatus::Active,
+            signed_by: "crash".into(),
+            created_at_us: 0,
+        };
+        store
+            .save_repayment_agreement(&agreement)
+            .await
+            .expect("agreement");
+    }
+    store.close().await;
+}
+
+/// Withdrawals a run left part way: prepared, approved or waiting on the
+/// bank, never settled.
+async fn unsettled_withdrawals(database: &Path) -> usize {
+    let store = open(database).await;
+    let mut left = 0;
+    let unsettled = [
+        WithdrawalStatus::Prepared,
+        WithdrawalStatus::Approved,
+        WithdrawalStatus::PayoutPending,
+    ];
+    for status in unsettled {
+        let mut after = 0;
+        loop {
+            let page = store
+                .withdrawals_in(status, after, 500)
+                .await
+                .expect("queue");
+            let Some(last) = page.last() else { break };
+            after = last.withdrawal_id;
+            left += page.len();
+        }
+    }
+    store.close().await;
+    left
+}
+
+/// `anju repayment-day` over 2,000 agreements (each installment its own
+/// withdrawal: prepared, approved, posted, paid by the bank, settled),
+/// killed at twenty or more points, ends with the ledger of one
+/// uninterrupted run: an installment the kill caught half way is carried
+/// on by the next run, never paid twice nor left holding the balance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repayment_day_killed_at_twenty_points_ends_as_one_uninterrupted_run() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    let straight = data.join("straight.db");
+    let crashed = data.join("crashed.db");
+    prepare(&straight, 2_000, 6).await;
+    prepare_agreements(&straight, 2_000, |_| CARD).await;
+    std::fs::copy(&straight, &crashed).expect("copy");
+    let job = ["repayment-day", "--date", "2027-12-15"];
+
+    let out = crash_against_straight(data, &straight, &crashed, &job, "201").await;
+    let straight_run = json(&out);
+    assert_eq!(straight_run["due"], 2_000, "{out}");
+    assert!(straight_run["paid"].as_u64() > Some(0), "{out}");
+    assert_eq!(unsettled_withdrawals(&crashed).await, 0);
+    let (code, again) = run(anju(data, &crashed).args(job));
+    assert_eq!(code, 0, "{again}");
+    let again = json(&again);
+    assert_eq!(again["already_done"], 2_000, "{again}");
+    assert_eq!(again["paid"], 0, "{again}");
+}
+
+/// `anju payout-retry` over 2,000 installments posted while the bank could
+/// not be reached (each waiting, `payout_pending`), one in four to a card
+/// the bank refuses (its posting reversed on the retry), killed at twenty
+/// or more points, ends with the ledger of one uninterrupted retry and no
+/// payout left waiting: more than one page of them, each asked once a run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payout_retry_killed_at_twenty_points_ends_as_one_uninterrupted_run() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    let straight = data.join("straight.db");
+    let crashed = data.join("crashed.db");
+    prepare(&straight, 2_000, 6).await;
+    let card = |n: i64| if n % 4 == 0 { REFUSED_CARD } else { CARD };
+    prepare_agreements(&straight, 2_000, card).await;
+    // Nothing listens on the discard port: every payout goes unheard.
+    let outage = ["repayment-day", "--date", "2027-12-15"];
+    let (code, out) = run(anju(data, &straight)
+        .env("ANJU_BANK_ENDPOINT", "http://127.0.0.1:9")
+        .args(outage));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\"pending\":2000"), "{out}");
+    assert_eq!(unsettled_withdrawals(&straight).await, 2_000, "{out}");
+    std::fs::copy(&straight, &crashed).expect("copy");
+    let job = ["payout-retry", "--date", "2027-12-16"];
+
+    let out = crash_against_straight(data, &straight, &crashed, &job, "201").await;
+    let retry = json(&out);
+    assert_eq!(retry["asked"], 2_000, "{out}");
+    assert_eq!(retry["paid"], 1_500, "{out}");
+    assert_eq!(retry["failed"], 500, "{out}");
+    assert_eq!(unsettled_withdrawals(&crashed).await, 0);
 }
 
 /// Why a request got no answer.

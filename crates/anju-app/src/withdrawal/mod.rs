@@ -694,30 +694,44 @@ impl Withdrawals<'_> {
             return Err(DomainError::new("NOT_PERMITTED", "付款重试只能由批处理执行").into());
         }
         let mut summary = PayoutRetry::default();
-        for record in self
-            .withdrawal_port()
-            .withdrawals_in(WithdrawalStatus::PayoutPending, LIST_LIMIT)
-            .await?
-        {
-            let Some(entry_id) = record.entry_id else {
-                continue;
-            };
-            summary.asked += 1;
-            let after = self
-                .ask_bank_to_pay(
-                    &record,
-                    anju_domain::ledger::EntryId(entry_id),
-                    record.amount_fen,
-                    today,
-                )
+        // Page by id through every payout waiting (after an outage there
+        // may be thousands), each asked once a run even if it stays pending.
+        let mut after = 0;
+        loop {
+            let page = self
+                .withdrawal_port()
+                .withdrawals_in(WithdrawalStatus::PayoutPending, after, LIST_LIMIT)
                 .await?;
-            match after.status {
-                WithdrawalStatus::Paid => summary.paid += 1,
-                WithdrawalStatus::Failed => summary.failed += 1,
-                _ => summary.still_pending += 1,
+            let Some(last) = page.last() else {
+                return Ok(summary);
+            };
+            after = last.withdrawal_id;
+            for record in &page {
+                self.retry_payout(record, today, &mut summary).await?;
             }
         }
-        Ok(summary)
+    }
+
+    async fn retry_payout(
+        &self,
+        record: &WithdrawalRecord,
+        today: Date,
+        summary: &mut PayoutRetry,
+    ) -> AppResult<()> {
+        let Some(entry_id) = record.entry_id else {
+            return Ok(());
+        };
+        summary.asked += 1;
+        let entry_id = anju_domain::ledger::EntryId(entry_id);
+        let after = self
+            .ask_bank_to_pay(record, entry_id, record.amount_fen, today)
+            .await?;
+        match after.status {
+            WithdrawalStatus::Paid => summary.paid += 1,
+            WithdrawalStatus::Failed => summary.failed += 1,
+            _ => summary.still_pending += 1,
+        }
+        Ok(())
     }
 
     /// 人工核验: a named staff member records how they verified what no
@@ -837,7 +851,7 @@ impl Withdrawals<'_> {
     ) -> AppResult<Vec<WithdrawalRecord>> {
         Ok(self
             .withdrawal_port()
-            .withdrawals_in(status, LIST_LIMIT)
+            .withdrawals_in(status, 0, LIST_LIMIT)
             .await?)
     }
 
@@ -846,7 +860,7 @@ impl Withdrawals<'_> {
     pub async fn review_queue(self, status: WithdrawalStatus) -> AppResult<Vec<QueueItem>> {
         let applications = self
             .withdrawal_port()
-            .withdrawals_in(status, LIST_LIMIT)
+            .withdrawals_in(status, 0, LIST_LIMIT)
             .await?;
         let withdrawal_ids: Vec<i64> = applications.iter().map(|w| w.withdrawal_id).collect();
         let member_ids: Vec<i64> = applications.iter().map(|w| w.member_id).collect();

@@ -44,6 +44,8 @@ pub struct RepaymentDay {
     pub partial: u64,
     pub already_done: u64,
     pub nothing_to_pay: u64,
+    /// Posted, the bank not heard: `payout-retry` asks again.
+    pub pending: u64,
     pub failed: u64,
     pub total: Fen,
 }
@@ -145,14 +147,12 @@ impl App {
             agreement.agreement_id,
             Period::of_date(today).yyyymm()
         );
-        if self
+        let earlier = self
             .withdrawal_port()
             .withdrawal_by_key(agreement.member_id, &key)
-            .await?
-            .is_some()
-        {
-            day.already_done += 1;
-            return Ok(());
+            .await?;
+        if let Some(earlier) = earlier {
+            return self.resume_repayment(&earlier, agreement, today, day).await;
         }
         // An HPF loan that became entrusted after the agreement was signed
         // is repaid by the run: paying it here too would pay it twice.
@@ -226,17 +226,55 @@ impl App {
         let done = self
             .approve_and_pay("system", &record, "委托提取还贷", today)
             .await?;
-        if done.status == WithdrawalStatus::Paid {
+        count_repayment(&done, agreement, day)
+    }
+
+    /// This month's withdrawal for the agreement exists: a run stopped
+    /// (killed, or the machine went down) part way through it carries it
+    /// on from where it stood — approving and paying one still prepared,
+    /// paying one approved (the posting and the bank's request are keyed by
+    /// the withdrawal, so what was done is not done twice) — and counts one
+    /// already settled as done.
+    async fn resume_repayment(
+        &self,
+        earlier: &WithdrawalRecord,
+        agreement: &RepaymentAgreementRecord,
+        today: Date,
+        day: &mut RepaymentDay,
+    ) -> AppResult<()> {
+        let done = match earlier.status {
+            WithdrawalStatus::Prepared => {
+                self.approve_and_pay("system", earlier, "委托提取还贷", today)
+                    .await?
+            }
+            WithdrawalStatus::Approved => self.pay_withdrawal(earlier, today).await?,
+            _ => {
+                day.already_done += 1;
+                return Ok(());
+            }
+        };
+        count_repayment(&done, agreement, day)
+    }
+}
+
+fn count_repayment(
+    done: &WithdrawalRecord,
+    agreement: &RepaymentAgreementRecord,
+    day: &mut RepaymentDay,
+) -> AppResult<()> {
+    let amount = done.amount_fen;
+    match done.status {
+        WithdrawalStatus::Paid => {
             day.paid += 1;
             day.total = day.total.checked_add(amount)?;
             if amount.get() < agreement.monthly_fen.get() {
                 day.partial += 1;
             }
-        } else {
-            day.failed += 1;
         }
-        Ok(())
+        WithdrawalStatus::PayoutPending => day.pending += 1,
+        _ => day.failed += 1,
     }
+    Ok(())
 }
 
 impl Withdrawals<'_> {

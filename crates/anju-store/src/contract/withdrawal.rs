@@ -111,7 +111,7 @@ pub fn withdrawals_claim_hold_and_release(store: Arc<dyn Store>) -> BoxFuture<()
         );
         assert_eq!(
             store
-                .withdrawals_in(WithdrawalStatus::Submitted, 10)
+                .withdrawals_in(WithdrawalStatus::Submitted, 0, 10)
                 .await
                 .expect("queue")
                 .len(),
