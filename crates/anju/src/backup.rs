@@ -178,9 +178,12 @@ pub async fn make_backup(config: &Config, to: &Path) -> Result<PathBuf> {
 
 /// Writes `path` so that it is either absent or whole: a temporary name,
 /// synced, then renamed. A backup counts (and is kept by `prune`) only once
-/// its manifest exists, and the manifest is written last.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    let partial = path.with_extension("partial");
+/// its manifest exists, and the manifest is written last; a report killed
+/// while writing leaves the earlier file or none, never half of one.
+pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    // Beside the file, its whole name kept: `a.html` and `a.pdf` written
+    // at once do not share a temporary.
+    let partial = PathBuf::from(format!("{}.partial", path.display()));
     let mut file = std::fs::File::create(&partial)
         .with_context(|| format!("writing {}", partial.display()))?;
     std::io::Write::write_all(&mut file, bytes)?;

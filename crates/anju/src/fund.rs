@@ -33,7 +33,7 @@ pub async fn annual_report(
     };
     match out {
         Some(path) => {
-            std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+            crate::backup::write_whole(path, &bytes)?;
             let line = serde_json::json!({
                 "report": "annual",
                 "year": year,

@@ -525,6 +525,57 @@ async fn a_payout_retry_killed_at_twenty_points_ends_as_one_uninterrupted_run() 
     assert_eq!(unsettled_withdrawals(&crashed).await, 0);
 }
 
+/// `anju report annual` killed at twenty or more points of its run: the
+/// report file is at every moment absent or whole (written under another
+/// name, synced and renamed), the database is untouched (`anju check`), and
+/// the run after the kills writes the bytes of an uninterrupted one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_yearly_report_killed_at_twenty_points_leaves_no_half_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    let database = data.join("centre.db");
+    prepare(&database, 2_000, 12).await;
+    let job = |out: &Path| {
+        let out = out.display().to_string();
+        let args = ["report", "annual", "--year", "2027", "--format", "html"];
+        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        args.extend(["--out".into(), out, "--date".into(), "2028-01-15".into()]);
+        args
+    };
+    let whole = data.join("whole.html");
+    let started = Instant::now();
+    let (code, out) = run(anju(data, &database).args(job(&whole)));
+    assert_eq!(code, 0, "{out}");
+    let span = started.elapsed();
+    let want = std::fs::read(&whole).expect("report");
+    assert!(want.len() > 1_000, "{out}");
+
+    let crashed = data.join("crashed.html");
+    let args = job(&crashed);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut points = Points(0x5eed);
+    let mut crashes = Crashes::default();
+    while crashes.landed < KILLS && crashes.tried < KILLS * 10 {
+        let mut child = start(data, &database, &args);
+        tokio::time::sleep(span.mul_f64(points.fraction())).await;
+        crashes.tried += 1;
+        crashes.landed += usize::from(kill(&mut child));
+        if let Ok(got) = std::fs::read(&crashed) {
+            assert!(got == want, "a report file is whole or absent");
+        }
+    }
+    eprintln!("report: a run takes {span:?}: {crashes:?}");
+    assert!(crashes.landed >= KILLS, "{crashes:?}");
+    let (code, out) = run(anju(data, &database).args(&args));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        std::fs::read(&crashed).expect("report") == want,
+        "the same report"
+    );
+    let (code, check) = run(anju(data, &database).arg("check"));
+    assert_eq!(code, 0, "{check}");
+}
+
 /// Why a request got no answer.
 #[derive(Debug, PartialEq)]
 enum NoAnswer {

@@ -42,14 +42,42 @@ pub enum IdentifiedRoster {
     AwaitingApproval(TaskRecord),
 }
 
-/// What an identified-export task's payload names: the employer and the
-/// format (written by `try_identified` as JSON).
-fn identified_payload(text: &str) -> AppResult<(i64, Format)> {
-    let corrupt = || DomainError::new("TASK_CORRUPT", "待办内容无效");
-    let json: serde_json::Value = serde_json::from_str(text).map_err(|_| corrupt())?;
-    let employer_id = json["employer_id"].as_i64().ok_or_else(corrupt)?;
-    let format = Format::parse(json["format"].as_str().ok_or_else(corrupt)?)?;
-    Ok((employer_id, format))
+/// How long an approval to export stays good for the one who asked.
+pub const APPROVAL_VALID_DAYS: i64 = 7;
+
+/// Approved tasks looked through for the ones still to be taken.
+const APPROVED_SCAN: u32 = 500;
+
+/// What an identified-export task carries: whose roster, in what format,
+/// and how many people the manager approved.
+struct IdentifiedPayload {
+    employer_id: i64,
+    format: Format,
+    people: usize,
+}
+
+impl IdentifiedPayload {
+    /// The task's JSON (written by `try_identified`).
+    fn parse(text: &str) -> AppResult<IdentifiedPayload> {
+        let corrupt = || DomainError::new("TASK_CORRUPT", "待办内容无效");
+        let json: serde_json::Value = serde_json::from_str(text).map_err(|_| corrupt())?;
+        let employer_id = json["employer_id"].as_i64().ok_or_else(corrupt)?;
+        let format = Format::parse(json["format"].as_str().ok_or_else(corrupt)?)?;
+        let people = json["people"].as_u64().ok_or_else(corrupt)?;
+        let people = usize::try_from(people).map_err(|_| corrupt())?;
+        Ok(IdentifiedPayload {
+            employer_id,
+            format,
+            people,
+        })
+    }
+}
+
+/// Decided more than [`APPROVAL_VALID_DAYS`] before `now_us`.
+fn approval_expired(task: &TaskRecord, now_us: i64) -> bool {
+    const DAY_US: i64 = 86_400 * 1_000_000;
+    let decided = task.decided_at_us.unwrap_or(i64::MIN / 2);
+    now_us.saturating_sub(decided) > APPROVAL_VALID_DAYS * DAY_US
 }
 const BILL_HEADS: &[&str] = &[
     "缴存年月",
@@ -163,11 +191,10 @@ impl Collection<'_> {
         actor: &Actor,
         request: &IdentifiedExportRequest,
     ) -> AppResult<IdentifiedRoster> {
-        let subject = format!(
-            "employer:{} 理由：{}",
-            request.employer_id,
-            request.reason.trim()
-        );
+        // The reason as asked, cut to the length a reason may have: a
+        // refused overlong one must not fill the trail.
+        let reason: String = request.reason.trim().chars().take(200).collect();
+        let subject = format!("employer:{} 理由：{reason}", request.employer_id);
         let file = match self.try_identified(actor, request).await {
             Ok(IdentifiedRoster::AwaitingApproval(task)) => {
                 let target = format!("{subject} task={}", task.task_id);
@@ -248,34 +275,26 @@ impl Collection<'_> {
 
     async fn try_take(self, actor: &Actor, task_id: i64) -> AppResult<(Export, Format, i64)> {
         let user = identity_viewer(actor)?;
-        let task =
-            self.access_port().task(task_id).await?.ok_or_else(|| {
-                DomainError::new("TASK_NOT_FOUND", format!("待办 {task_id} 不存在"))
-            })?;
-        if task.kind != TaskKind::IdentifiedExport {
-            return Err(DomainError::new("EXPORT_TASK_INVALID", "该待办不是实名导出").into());
-        }
-        if task.maker_user_id != user.user_id {
-            let refused = DomainError::new("EXPORT_NOT_REQUESTER", "实名导出只能由申请人本人下载");
+        let now = crate::clock::now_micros();
+        let approved = self.approved_export(user, task_id, now).await?;
+        let employer_id = approved.employer_id;
+        let roster = self.active_members(employer_id).await?;
+        // The approval covers the list the manager saw, not one grown since.
+        if roster.len() > approved.people {
+            let refused = DomainError::new(
+                "EXPORT_SCOPE_CHANGED",
+                format!(
+                    "名单已从批准时的 {} 人增至 {} 人，请重新申请",
+                    approved.people,
+                    roster.len()
+                ),
+            );
             return Err(refused.into());
         }
-        match task.status {
-            TaskStatus::Approved => {}
-            TaskStatus::Pending => {
-                let refused = DomainError::new(
-                    "EXPORT_AWAITING_APPROVAL",
-                    "实名导出尚待审批，批准后才能下载",
-                );
-                return Err(refused.into());
-            }
-            TaskStatus::Rejected => {
-                return Err(DomainError::new("EXPORT_REJECTED", "实名导出申请已被驳回").into());
-            }
-        }
-        let (employer_id, format) = identified_payload(&task.payload)?;
-        let roster = self.active_members(employer_id).await?;
-        let export = render(&identified_sheet(employer_id, &roster), format)?;
-        let now = crate::clock::now_micros();
+        let export = render(&identified_sheet(employer_id, &roster), approved.format)?;
+        // Released before the audit row is written: should that write fail,
+        // nothing is handed out and the approval is spent (fail closed: an
+        // export never leaves unaudited, nor twice).
         if !self
             .access_port()
             .release_export(task_id, user.user_id, now)
@@ -287,7 +306,64 @@ impl Collection<'_> {
             );
             return Err(refused.into());
         }
-        Ok((export, format, employer_id))
+        Ok((export, approved.format, employer_id))
+    }
+
+    /// Task `task_id` as an identified export `user` asked for, approved
+    /// within the last [`APPROVAL_VALID_DAYS`] days, or the refusal.
+    async fn approved_export(
+        self,
+        user: &Principal,
+        task_id: i64,
+        now_us: i64,
+    ) -> AppResult<IdentifiedPayload> {
+        let task = self.access_port().task(task_id).await?;
+        let task = task
+            .ok_or_else(|| DomainError::new("TASK_NOT_FOUND", format!("待办 {task_id} 不存在")))?;
+        if task.kind != TaskKind::IdentifiedExport {
+            return Err(DomainError::new("EXPORT_TASK_INVALID", "该待办不是实名导出").into());
+        }
+        if task.maker_user_id != user.user_id {
+            let refused = DomainError::new("EXPORT_NOT_REQUESTER", "实名导出只能由申请人本人下载");
+            return Err(refused.into());
+        }
+        let refused = match task.status {
+            TaskStatus::Approved if approval_expired(&task, now_us) => DomainError::new(
+                "EXPORT_APPROVAL_EXPIRED",
+                format!("批准已超过 {APPROVAL_VALID_DAYS} 天，请重新申请"),
+            ),
+            TaskStatus::Approved => return IdentifiedPayload::parse(&task.payload),
+            TaskStatus::Pending => DomainError::new(
+                "EXPORT_AWAITING_APPROVAL",
+                "实名导出尚待审批，批准后才能下载",
+            ),
+            TaskStatus::Rejected => DomainError::new("EXPORT_REJECTED", "实名导出申请已被驳回"),
+        };
+        Err(refused.into())
+    }
+
+    /// The approved identified exports `user` asked for and may still take
+    /// (not taken, not expired), newest first; none for a role that may not.
+    pub async fn identified_exports_ready(self, user: &Principal) -> AppResult<Vec<TaskRecord>> {
+        if !duties::IDENTITY_VIEWERS.contains(&user.role) {
+            return Ok(Vec::new());
+        }
+        let now = crate::clock::now_micros();
+        let approved = self
+            .access_port()
+            .tasks(Some(TaskStatus::Approved), APPROVED_SCAN);
+        let mine: Vec<TaskRecord> = approved
+            .await?
+            .into_iter()
+            .filter(|t| t.kind == TaskKind::IdentifiedExport && t.maker_user_id == user.user_id)
+            .filter(|t| !approval_expired(t, now))
+            .collect();
+        let ids: Vec<i64> = mine.iter().map(|t| t.task_id).collect();
+        let taken = self.access_port().released_exports(&ids).await?;
+        Ok(mine
+            .into_iter()
+            .filter(|t| !taken.contains(&t.task_id))
+            .collect())
     }
 
     async fn roster_export(self, employer_id: i64, format: Format) -> AppResult<Export> {
@@ -300,11 +376,6 @@ impl Collection<'_> {
             rows: roster.iter().map(roster_row).collect(),
         };
         render(&sheet, format)
-    }
-
-    /// Which of `task_ids` (identified exports) were handed over already.
-    pub async fn released_exports(self, task_ids: &[i64]) -> AppResult<Vec<i64>> {
-        Ok(self.access_port().released_exports(task_ids).await?)
     }
 
     async fn bills_export(
@@ -569,6 +640,17 @@ mod tests {
             anju_domain::access::TaskStatus::Approved
         );
 
+        let ready = |actor: crate::access::Actor| {
+            let app = app.clone();
+            async move {
+                let principal = actor.principal.expect("signed in");
+                let ready = app.collection().identified_exports_ready(&principal);
+                let ready = ready.await.expect("ready");
+                ready.iter().map(|t| t.task_id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(ready(clerk.clone()).await, [task.task_id]);
+        assert!(ready(manager.clone()).await.is_empty(), "the maker's only");
         let other = staff(Role::Clerk, "clerk-2", 14);
         let theirs = take(other).await.expect_err("not theirs");
         assert_eq!(theirs.code(), Some("EXPORT_NOT_REQUESTER"));
@@ -578,22 +660,67 @@ mod tests {
         assert!(text.contains(",李娜,320502199107081230,"), "{text}");
         let twice = take(clerk.clone()).await.expect_err("once");
         assert_eq!(twice.code(), Some("EXPORT_ALREADY_RELEASED"));
-        let released = app
-            .collection()
-            .released_exports(&[task.task_id, 999])
-            .await;
-        assert_eq!(released.expect("released"), vec![task.task_id]);
+        assert!(ready(clerk.clone()).await.is_empty(), "taken");
         let rows = audit(&app, "export.roster.identified").await;
         let id = task.task_id;
         assert_eq!(
-            rows[..2],
+            rows[..6],
             [
                 (format!("task:{id}"), "EXPORT_ALREADY_RELEASED".to_string()),
                 (
                     format!("task:{id} employer:{mine} format=csv rows=2"),
                     "ok".to_string()
                 ),
+                (format!("task:{id}"), "EXPORT_NOT_REQUESTER".to_string()),
+                (format!("task:{id}"), "EXPORT_AWAITING_APPROVAL".to_string()),
+                (
+                    format!("employer:{mine} 理由：法院协查 format=csv"),
+                    "TASK_PENDING".to_string()
+                ),
+                (
+                    format!("employer:{mine} 理由：法院协查 task={id}"),
+                    "ok".to_string()
+                ),
             ]
         );
+
+        // An approval covers the list the manager saw, not one grown since.
+        enrol("320502198801011238", "王强").await;
+        let Ok(IdentifiedRoster::AwaitingApproval(grown)) = ask(clerk.clone(), "年度核查").await
+        else {
+            panic!("three people are above the limit");
+        };
+        let decided = app.access().decide_task(&manager, grown.task_id, true, "");
+        decided.await.expect("approve");
+        enrol("320502198802021235", "赵敏").await;
+        let taken = app
+            .collection()
+            .take_identified_export(&clerk, grown.task_id);
+        let refused = taken.await.expect_err("grown");
+        assert_eq!(refused.code(), Some("EXPORT_SCOPE_CHANGED"));
+    }
+
+    #[test]
+    fn export_approvals_last_seven_days() {
+        let day_us = 86_400 * 1_000_000;
+        let mut task = crate::access::TaskRecord {
+            task_id: 1,
+            kind: anju_domain::access::TaskKind::IdentifiedExport,
+            target: "roster:1".into(),
+            payload: "{}".into(),
+            summary: String::new(),
+            maker_user_id: 1,
+            maker_login: "clerk".into(),
+            created_at_us: 0,
+            status: anju_domain::access::TaskStatus::Approved,
+            decider_user_id: Some(2),
+            decider_login: Some("manager".into()),
+            decided_at_us: Some(10 * day_us),
+            reason: None,
+        };
+        assert!(!super::approval_expired(&task, 17 * day_us));
+        assert!(super::approval_expired(&task, 17 * day_us + 1));
+        task.decided_at_us = None;
+        assert!(super::approval_expired(&task, 0), "never decided");
     }
 }

@@ -31,7 +31,7 @@ pub use anju_store::{
 pub use casework::{
     CaseDocument, CaseStepInput, CollectionDay, CompanyRegistered, REMINDER_DAYS, ReliefFor,
 };
-pub use export::{IdentifiedExportRequest, IdentifiedRoster};
+pub use export::{APPROVAL_VALID_DAYS, IdentifiedExportRequest, IdentifiedRoster};
 pub use flexible::{AGREEMENT_VERSION, FlexibleSignup};
 
 pub(crate) use payment::default_adapters as default_payment_adapters;

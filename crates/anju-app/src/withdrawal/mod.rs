@@ -222,6 +222,16 @@ impl App {
         today: Date,
     ) -> AppResult<WithdrawalRecord> {
         let principal = acting_for(actor, member_id)?;
+        if application
+            .request_key
+            .starts_with(repayment::REPAYMENT_KEY_PREFIX)
+        {
+            return Err(DomainError::new(
+                "REQUEST_KEY_RESERVED",
+                "请求编号无效，请刷新页面后重新提交",
+            )
+            .into());
+        }
         if let Some(found) = self
             .withdrawal_port()
             .withdrawal_by_key(member_id, &application.request_key)

@@ -11,7 +11,7 @@ use super::RepaymentAgreementRecord;
 use super::WithdrawalRecord;
 use crate::Withdrawals;
 use crate::access::Actor;
-use crate::{App, AppResult};
+use crate::{App, AppError, AppResult};
 use anju_domain::collection::MemberStatus;
 use anju_domain::ids::BankCardNo;
 use anju_domain::ledger::MemberId;
@@ -22,6 +22,11 @@ use anju_domain::{Date, DomainError, Fen, Period};
 
 /// Agreements read per page by the day job.
 const AGREEMENTS_PER_PAGE: u32 = 500;
+
+/// How the run's withdrawals' request keys begin (`repay-<agreement>-<yyyymm>`);
+/// reserved: an application naming such a key is refused, so nobody can
+/// take an installment's place.
+pub const REPAYMENT_KEY_PREFIX: &str = "repay-";
 
 /// What the member signs.
 #[derive(Debug, Clone)]
@@ -143,7 +148,7 @@ impl App {
         day: &mut RepaymentDay,
     ) -> AppResult<()> {
         let key = format!(
-            "repay-{}-{}",
+            "{REPAYMENT_KEY_PREFIX}{}-{}",
             agreement.agreement_id,
             Period::of_date(today).yyyymm()
         );
@@ -185,41 +190,8 @@ impl App {
             day.nothing_to_pay += 1;
             return Ok(());
         }
-        let record = WithdrawalRecord {
-            withdrawal_id: self.posting_port().reserve_ids(1),
-            member_id: agreement.member_id,
-            reason: "06".to_string(),
-            amount_fen: amount,
-            months: 1,
-            evidence_kind: EvidenceKind::None,
-            evidence_no: None,
-            evidence_date: None,
-            evidence_amount_fen: Some(agreement.monthly_fen),
-            status: WithdrawalStatus::Prepared,
-            channel: "entrusted".to_string(),
-            applied_on: today,
-            applicant: "system".to_string(),
-            rule: format!(
-                "按月委托提取还贷：协议 {}，{} 借款合同 {}，月还款额 {}",
-                agreement.agreement_id,
-                agreement.lender,
-                agreement.loan_contract_no,
-                agreement.monthly_fen
-            ),
-            needs_second: false,
-            closes_account: false,
-            bank_card: agreement.bank_card.clone(),
-            prepared_by: Some("system".to_string()),
-            approved_by: None,
-            note: String::new(),
-            payout_reference: None,
-            entry_id: None,
-            request_key: key,
-            updated_at_us: anju_store::now_micros(),
-            facts_source: String::new(),
-            verification: None,
-            verified_by: None,
-        };
+        let id = self.posting_port().reserve_ids(1);
+        let record = installment_withdrawal(agreement, id, amount, today, key);
         self.withdrawal_port()
             .submit_withdrawal(&record, &[], false)
             .await?;
@@ -234,7 +206,9 @@ impl App {
     /// on from where it stood — approving and paying one still prepared,
     /// paying one approved (the posting and the bank's request are keyed by
     /// the withdrawal, so what was done is not done twice) — and counts one
-    /// already settled as done.
+    /// already settled as done. Only a withdrawal the run itself wrote is
+    /// carried on; a refusal (the account frozen since) fails that
+    /// installment alone and leaves it for the next run.
     async fn resume_repayment(
         &self,
         earlier: &WithdrawalRecord,
@@ -242,18 +216,84 @@ impl App {
         today: Date,
         day: &mut RepaymentDay,
     ) -> AppResult<()> {
-        let done = match earlier.status {
+        let written_by_the_run = earlier.channel == "entrusted"
+            && earlier.applicant == "system"
+            && earlier.prepared_by.as_deref() == Some("system");
+        let resumed = match earlier.status {
+            // Not the run's own (written before keys were reserved): staff
+            // see it in their queue; the run counts the month failed.
+            _ if !written_by_the_run => {
+                day.failed += 1;
+                return Ok(());
+            }
             WithdrawalStatus::Prepared => {
                 self.approve_and_pay("system", earlier, "委托提取还贷", today)
-                    .await?
+                    .await
             }
-            WithdrawalStatus::Approved => self.pay_withdrawal(earlier, today).await?,
+            WithdrawalStatus::Approved => self.pay_withdrawal(earlier, today).await,
+            WithdrawalStatus::PayoutPending => {
+                day.pending += 1;
+                return Ok(());
+            }
             _ => {
                 day.already_done += 1;
                 return Ok(());
             }
         };
-        count_repayment(&done, agreement, day)
+        match resumed {
+            Ok(done) => count_repayment(&done, agreement, day),
+            Err(AppError::Rejected(_)) => {
+                day.failed += 1;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The month's installment as the run writes it: prepared by the system
+/// for the entrusted channel, keyed by the agreement and the month.
+pub(super) fn installment_withdrawal(
+    agreement: &RepaymentAgreementRecord,
+    withdrawal_id: i64,
+    amount: Fen,
+    today: Date,
+    key: String,
+) -> WithdrawalRecord {
+    WithdrawalRecord {
+        withdrawal_id,
+        member_id: agreement.member_id,
+        reason: "06".to_string(),
+        amount_fen: amount,
+        months: 1,
+        evidence_kind: EvidenceKind::None,
+        evidence_no: None,
+        evidence_date: None,
+        evidence_amount_fen: Some(agreement.monthly_fen),
+        status: WithdrawalStatus::Prepared,
+        channel: "entrusted".to_string(),
+        applied_on: today,
+        applicant: "system".to_string(),
+        rule: format!(
+            "按月委托提取还贷：协议 {}，{} 借款合同 {}，月还款额 {}",
+            agreement.agreement_id,
+            agreement.lender,
+            agreement.loan_contract_no,
+            agreement.monthly_fen
+        ),
+        needs_second: false,
+        closes_account: false,
+        bank_card: agreement.bank_card.clone(),
+        prepared_by: Some("system".to_string()),
+        approved_by: None,
+        note: String::new(),
+        payout_reference: None,
+        entry_id: None,
+        request_key: key,
+        updated_at_us: anju_store::now_micros(),
+        facts_source: String::new(),
+        verification: None,
+        verified_by: None,
     }
 }
 

@@ -61,6 +61,19 @@ fn rent(amount: &str, months: i64, key: &str) -> WithdrawalApplication {
     }
 }
 
+/// A commercial mortgage's 委托提取还贷 terms: paid on the 20th to `CARD`.
+fn commercial_terms(contract_no: &str, monthly: &str) -> RepaymentTerms {
+    RepaymentTerms {
+        kind: AgreementKind::Commercial,
+        lender: "中国工商银行苏州分行".into(),
+        loan_contract_no: contract_no.into(),
+        monthly: yuan(monthly),
+        pay_day: 20,
+        bank_card: CARD.into(),
+        ends_on: d("2046-10-31"),
+    }
+}
+
 async fn balance(app: &App, member: i64) -> Fen {
     app.ledger()
         .member_balance(MemberId(member))
@@ -445,15 +458,7 @@ async fn an_entrusted_repayment_pays_each_month_once() {
     let dir = tempfile::tempdir().expect("dir");
     let app = centre(&dir).await;
     let batch = Actor::anonymous(anju_domain::access::Channel::Batch, "test", "local");
-    let terms = RepaymentTerms {
-        kind: AgreementKind::Commercial,
-        lender: "中国工商银行苏州分行".into(),
-        loan_contract_no: "GH-2026-77".into(),
-        monthly: yuan("30000.00"),
-        pay_day: 20,
-        bank_card: CARD.into(),
-        ends_on: d("2046-10-31"),
-    };
+    let terms = commercial_terms("GH-2026-77", "30000.00");
     let bad = RepaymentTerms {
         pay_day: 31,
         ..terms.clone()
@@ -525,6 +530,97 @@ async fn an_entrusted_repayment_pays_each_month_once() {
     assert!(check.is_ok(), "{}", check.render());
 }
 
+/// A repayment day stopped half way (killed after writing an installment,
+/// or after approving it) is carried on by the next run and paid once; a
+/// withdrawal the run did not write is never approved by it; nobody can
+/// apply under the run's keys.
+#[tokio::test]
+async fn a_half_done_installment_is_carried_on_and_foreign_ones_are_not() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let batch = Actor::anonymous(anju_domain::access::Channel::Batch, "test", "local");
+    let terms = commercial_terms("GH-2026-78", "1000.00");
+    let signer = member();
+    let agreement = app
+        .withdrawals()
+        .sign_repayment_agreement(&signer, 1, &terms, d(TODAY));
+    let agreement = agreement.await.expect("sign");
+    let refused = app
+        .withdrawals()
+        .apply_withdrawal(&member(), 1, rent("100.00", 1, "repay-1-202612"), d(TODAY))
+        .await
+        .expect_err("reserved");
+    assert_eq!(refused.code(), Some("REQUEST_KEY_RESERVED"));
+
+    // December: killed after the withdrawal was written, before approval.
+    let key = |month: &str| format!("repay-{}-{month}", agreement.agreement_id);
+    let write = |month: &str, day: &str| {
+        let id = app.posting_port().reserve_ids(1);
+        let amount = yuan("1000.00");
+        repayment::installment_withdrawal(&agreement, id, amount, d(day), key(month))
+    };
+    let december = write("202612", "2026-12-20");
+    let port = app.withdrawal_port();
+    port.submit_withdrawal(&december, &[], false)
+        .await
+        .expect("write");
+    let day = app
+        .withdrawals()
+        .run_entrusted_repayments(&batch, d("2026-12-20"));
+    let day = day.await.expect("december");
+    assert_eq!(
+        (day.paid, day.already_done, day.total),
+        (1, 0, yuan("1000.00"))
+    );
+    assert_eq!(balance(&app, 1).await, yuan("49000.00"));
+
+    // January: killed after approval, before the posting.
+    let january = write("202701", "2027-01-20");
+    port.submit_withdrawal(&january, &[], false)
+        .await
+        .expect("write");
+    let approved = port.approve_withdrawal(
+        january.withdrawal_id,
+        WithdrawalStatus::Prepared,
+        "system",
+        "委托提取还贷",
+    );
+    assert!(approved.await.expect("approve"));
+    let day = app
+        .withdrawals()
+        .run_entrusted_repayments(&batch, d("2027-01-20"));
+    assert_eq!(day.await.expect("january").paid, 1);
+    let again = app
+        .withdrawals()
+        .run_entrusted_repayments(&batch, d("2027-01-20"));
+    assert_eq!(again.await.expect("again").already_done, 1);
+    assert_eq!(balance(&app, 1).await, yuan("48000.00"));
+
+    // February: a counter application written under the key (before keys
+    // were reserved) is not the run's to approve.
+    let mut foreign = write("202702", "2027-02-20");
+    foreign.applicant = "clerk-1".into();
+    foreign.channel = "counter".into();
+    foreign.prepared_by = Some("clerk-1".into());
+    port.submit_withdrawal(&foreign, &[], false)
+        .await
+        .expect("write");
+    let day = app
+        .withdrawals()
+        .run_entrusted_repayments(&batch, d("2027-02-20"));
+    let day = day.await.expect("february");
+    assert_eq!((day.failed, day.paid), (1, 0));
+    let left = app
+        .withdrawals()
+        .withdrawal(foreign.withdrawal_id)
+        .await
+        .expect("read");
+    assert_eq!(left.status, WithdrawalStatus::Prepared);
+    assert_eq!(balance(&app, 1).await, yuan("48000.00"));
+    let check = app.ledger().check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+}
+
 /// A court-frozen (冻结) account: no withdrawal, and the entrusted
 /// repayment day skips it, taking nothing; unfrozen, it pays again.
 #[tokio::test]
@@ -532,15 +628,7 @@ async fn a_frozen_account_gives_nothing_to_withdrawals_or_entrusted_repayments()
     let dir = tempfile::tempdir().expect("dir");
     let app = centre(&dir).await;
     let batch = Actor::anonymous(anju_domain::access::Channel::Batch, "test", "local");
-    let terms = RepaymentTerms {
-        kind: AgreementKind::Commercial,
-        lender: "中国工商银行苏州分行".into(),
-        loan_contract_no: "GH-2026-78".into(),
-        monthly: yuan("3000.00"),
-        pay_day: 20,
-        bank_card: CARD.into(),
-        ends_on: d("2046-10-31"),
-    };
+    let terms = commercial_terms("GH-2026-78", "3000.00");
     app.withdrawals()
         .sign_repayment_agreement(&member(), 1, &terms, d(TODAY))
         .await

@@ -246,6 +246,7 @@ pub const CODES: &[CodeInfo] = &[
     c("EVIDENCE_REQUIRED", Invalid, "未填写凭证编号"),
     c("EVIDENCE_USED", Conflict, "凭证已用于提取"),
     c("EXPORT_ALREADY_RELEASED", Conflict, "该实名导出已下载过"),
+    c("EXPORT_APPROVAL_EXPIRED", Conflict, "实名导出的批准已过期"),
     c("EXPORT_AWAITING_APPROVAL", Conflict, "实名导出待审批"),
     c("EXPORT_FORMAT_INVALID", Invalid, "导出格式应为 xlsx 或 csv"),
     c(
@@ -254,6 +255,7 @@ pub const CODES: &[CodeInfo] = &[
         "只有申请人可以下载实名导出",
     ),
     c("EXPORT_REJECTED", Conflict, "实名导出申请已被驳回"),
+    c("EXPORT_SCOPE_CHANGED", Conflict, "名单人数已超过批准范围"),
     c("EXPORT_TASK_INVALID", Invalid, "该待办不是实名导出"),
     c("EXPORT_TOO_LARGE", Invalid, "导出内容过多，请缩小范围"),
     c("FACTS_UNVERIFIED", Invalid, "须先人工核验申请所依据的事实"),
@@ -504,6 +506,7 @@ pub const CODES: &[CodeInfo] = &[
     c("REPRICE_DATE", Invalid, "存量贷款利率只在 1 月 1 日调整"),
     c("REQUEST_KEY_INVALID", Invalid, "请求已失效"),
     c("REQUEST_KEY_REQUIRED", Invalid, "缺少申请编号"),
+    c("REQUEST_KEY_RESERVED", Invalid, "请求编号为系统保留"),
     c("REVERSAL_OF_REVERSAL", Invalid, "冲正凭证不能再次冲正"),
     c("REVIEW_EXISTS", Conflict, "该事项已评价过"),
     c("REVIEW_NOT_FOUND", NotFound, "评价不存在"),

@@ -33,22 +33,19 @@ pub struct QueueItem {
 }
 
 pub struct TaskRow {
-    pub task_id: i64,
     pub summary: String,
     pub status: &'static str,
     pub maker: String,
     pub decider: String,
     pub reason: String,
-    /// What the one who asked may still do with an approved identified
-    /// export: take it (once), or nothing more.
-    pub export: ExportState,
 }
 
-#[derive(PartialEq, Eq)]
-pub enum ExportState {
-    None,
-    Ready,
-    Taken,
+/// An approved identified export (实名导出) the signed-in member of staff
+/// may still take.
+pub struct ReadyExport {
+    pub task_id: i64,
+    pub summary: String,
+    pub decided: String,
 }
 
 pub struct OverdueRow {
@@ -75,6 +72,8 @@ struct StaffPage {
     queue: Vec<QueueItem>,
     can_request_reversal: bool,
     recent: Vec<TaskRow>,
+    ready_exports: Vec<ReadyExport>,
+    valid_days: i64,
     gl_rows: Vec<GlRow>,
     overdue: Vec<OverdueRow>,
     k06: KpiRow,
@@ -101,18 +100,9 @@ fn queue_item(task: &TaskRecord, session: &Session, people: &PeopleNames) -> Que
     }
 }
 
-fn task_row(task: &TaskRecord, people: &PeopleNames, mine: &MyExports) -> TaskRow {
+fn task_row(task: &TaskRecord, people: &PeopleNames) -> TaskRow {
     let decider = task.decider_login.as_deref().unwrap_or_default();
-    let export = if !mine.approved.contains(&task.task_id) {
-        ExportState::None
-    } else if mine.taken.contains(&task.task_id) {
-        ExportState::Taken
-    } else {
-        ExportState::Ready
-    };
     TaskRow {
-        task_id: task.task_id,
-        export,
         summary: task.summary.clone(),
         status: task.status.name_zh(),
         maker: people.of(&task.maker_login),
@@ -121,20 +111,13 @@ fn task_row(task: &TaskRecord, people: &PeopleNames, mine: &MyExports) -> TaskRo
     }
 }
 
-/// The signed-in member of staff's approved identified exports among the
-/// tasks shown, and which of them were taken already.
-struct MyExports {
-    approved: Vec<i64>,
-    taken: Vec<i64>,
-}
-
-fn approved_exports_of(tasks: &[TaskRecord], session: &Session) -> Vec<i64> {
-    tasks
-        .iter()
-        .filter(|t| t.kind == TaskKind::IdentifiedExport && t.status == TaskStatus::Approved)
-        .filter(|t| t.maker_user_id == session.principal.user_id)
-        .map(|t| t.task_id)
-        .collect()
+fn ready_export(task: &TaskRecord) -> ReadyExport {
+    let decided = task.decided_at_us.unwrap_or(task.created_at_us);
+    ReadyExport {
+        task_id: task.task_id,
+        summary: task.summary.clone(),
+        decided: anju_app::clock::date_of_micros(decided).to_string(),
+    }
 }
 
 async fn staff_page(
@@ -159,11 +142,12 @@ async fn staff_page(
             [t.maker_login.as_str(), decider]
         });
         let people = app.access().names_of(logins).await?;
-        let approved = approved_exports_of(&recent, session);
-        let taken = app.collection().released_exports(&approved).await?;
-        let mine = MyExports { approved, taken };
+        let ready = app
+            .collection()
+            .identified_exports_ready(&session.principal)
+            .await?;
         Ok((
-            mine,
+            ready,
             pending,
             recent,
             balances,
@@ -175,7 +159,7 @@ async fn staff_page(
     }
     .await;
     let (
-        mine,
+        ready,
         pending,
         recent,
         balances,
@@ -225,10 +209,12 @@ async fn staff_page(
         can_request_reversal: TaskKind::EntryReversal
             .makers()
             .contains(&session.principal.role),
+        ready_exports: ready.iter().map(ready_export).collect(),
+        valid_days: anju_app::collection::APPROVAL_VALID_DAYS,
         recent: recent
             .iter()
             .filter(|t| t.status != TaskStatus::Pending)
-            .map(|t| task_row(t, &people, &mine))
+            .map(|t| task_row(t, &people))
             .collect(),
         gl_rows: balances
             .iter()

@@ -496,9 +496,10 @@ pub async fn identified_roster(
     let result = match asked {
         Ok(IdentifiedRoster::Ready(export)) => return crate::exports::download(export),
         Ok(IdentifiedRoster::AwaitingApproval(task)) => Ok(format!(
-            "名单超过 {} 人，已提交管理员审批（待办 {}）；批准后请在工作台“最近处理”中下载，限下载一次。",
+            "名单超过 {} 人，已提交管理员审批（待办 {}）；批准后请在工作台“待下载的实名导出”中下载，限一次，{} 日内有效。",
             state.app.identified_export_limit(),
-            task.task_id
+            task.task_id,
+            anju_app::collection::APPROVAL_VALID_DAYS
         )),
         Err(e) => Err(e),
     };
