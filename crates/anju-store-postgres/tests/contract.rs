@@ -202,6 +202,7 @@ fn rows_in_clear_are_sealed_on_open() {
             store.as_ref(),
             raw(&store),
             move || {
+                let again = again.clone();
                 Box::pin(async move {
                     let store =
                         PgStore::open_in_schema(&again.0, CENTRE, Some(&again.1), seal()).await;

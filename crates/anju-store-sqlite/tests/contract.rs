@@ -128,6 +128,7 @@ fn rows_in_clear_are_sealed_on_open() {
             store.as_ref(),
             raw(&store),
             move || {
+                let again = again.clone();
                 Box::pin(async move {
                     let store = SqliteStore::open(&again, "320500000000000", seal()).await;
                     Arc::new(store.expect("reopen")) as Arc<dyn anju_store::Store>

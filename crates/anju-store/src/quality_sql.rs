@@ -174,13 +174,14 @@ pub struct CallRow {
     imported_by: String,
 }
 
-fn call_from(r: CallRow) -> StoreResult<HotlineCallRecord> {
+fn call_from(seal: &crate::PersonalSeal, r: CallRow) -> StoreResult<HotlineCallRecord> {
     const T: &str = "hotline_call";
+    let caller = seal.open(crate::seal_sql::caller_field(&r.call_id), &r.caller)?;
     let call = CdrCall {
         call_id: r.call_id,
         started_on: stored_date(&r.started_on)?,
         started_time: r.started_time,
-        caller: r.caller,
+        caller,
         agent: r.agent,
         duration_s: r.duration_s,
         ticket: coded(T, "ticket", &r.ticket, TicketKind::parse)?,
@@ -528,7 +529,10 @@ where
             .bind(c.call_id.as_str())
             .bind(S::day(c.started_on))
             .bind(c.started_time.as_str())
-            .bind(c.caller.as_str())
+            .bind(
+                self.seal()
+                    .seal(crate::seal_sql::caller_field(&c.call_id), &c.caller),
+            )
             .bind(c.agent.as_str())
             .bind(c.duration_s)
             .bind(c.ticket.code())
@@ -555,7 +559,7 @@ where
         .fetch_optional(self.writer())
         .await
         .map_err(crate::sql::backend)?;
-        row.map(call_from).transpose()
+        row.map(|r| call_from(self.seal(), r)).transpose()
     }
 
     async fn hotline_calls(&self, limit: u32) -> StoreResult<Vec<HotlineCallRecord>> {
@@ -569,7 +573,7 @@ where
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        crate::sql::mapped(rows, call_from)
+        crate::sql::mapped(rows, |r| call_from(self.seal(), r))
     }
 
     async fn hotline_counts(

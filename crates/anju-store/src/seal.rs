@@ -59,6 +59,15 @@ pub fn field(table: &'static str, column: &'static str, row: i64) -> Field {
     Field { table, column, row }
 }
 
+/// A row keyed by text (a partner platform's id) as the number its sealed
+/// values are bound to: the first 8 bytes of the key's SHA-256.
+pub fn text_row(key: &str) -> i64 {
+    let digest = Sha256::digest(key.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
 /// The keys personal data is sealed under; the first is current.
 pub struct PersonalSeal {
     generations: Vec<Generation>,

@@ -7,7 +7,7 @@
 //! would give another index is refused, so a wrong or freshly made key file
 //! cannot hide data or make lookups miss.
 
-use crate::seal::{PersonalSeal, field, kind};
+use crate::seal::{PersonalSeal, field, kind, text_row};
 use crate::sql::{Conn, DbRow, Dialect, backend};
 use crate::{StoreError, StoreResult};
 
@@ -98,7 +98,7 @@ pub fn sealed_columns() -> impl Iterator<Item = (&'static str, &'static str)> {
     SEALED
         .iter()
         .flat_map(|t| t.columns.iter().map(|(c, _)| (t.table, *c)))
-        .chain([("blacklist", "id_card")])
+        .chain([("blacklist", "id_card"), ("hotline_call", "caller")])
 }
 
 /// What `personal_seal` says: the key the database is sealed under and the
@@ -107,9 +107,16 @@ pub fn sealed_columns() -> impl Iterator<Item = (&'static str, &'static str)> {
 pub struct SealMarker {
     pub key_id: String,
     pub index_key_id: String,
+    /// Which set of sealed columns the values are sealed over ([`SCOPE`]).
+    pub scope: i64,
 }
 
-const MARKER: &str = "SELECT key_id, index_key_id FROM personal_seal WHERE singleton = 1";
+/// The set of sealed columns this build seals: 2 adds `hotline_call.caller`
+/// to the first set. A database recorded at a lower scope has the added
+/// columns in clear until its next writable open seals them.
+pub const SCOPE: i64 = 2;
+
+const MARKER: &str = "SELECT key_id, index_key_id, scope FROM personal_seal WHERE singleton = 1";
 
 /// The database's marker, refused when the key file cannot open what it
 /// holds or would index it differently.
@@ -177,6 +184,7 @@ where
     for<'c> &'c mut Conn<S>: sqlx::Executor<'c, Database = S::Db>,
     SealMarker: for<'r> sqlx::FromRow<'r, DbRow<S>>,
     BlacklistSealRow: for<'r> sqlx::FromRow<'r, DbRow<S>>,
+    CallerSealRow: for<'r> sqlx::FromRow<'r, DbRow<S>>,
     usize: sqlx::ColumnIndex<DbRow<S>>,
     for<'a> i64: sqlx::Encode<'a, S::Db> + sqlx::Decode<'a, S::Db> + sqlx::Type<S::Db>,
     for<'a> String: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
@@ -186,6 +194,7 @@ where
     let current = SealMarker {
         key_id: s.seal().current_id().to_string(),
         index_key_id: s.seal().index_id().to_string(),
+        scope: SCOPE,
     };
     if check_key(s).await? == current {
         return Ok(());
@@ -204,16 +213,28 @@ where
     if marker != current {
         held(s.seal(), &marker)?;
         let in_clear = marker.key_id.is_empty();
-        for t in SEALED {
-            reseal_table::<S>(&mut tx, s.seal(), t, in_clear).await?;
+        let rotated = marker.key_id != current.key_id;
+        if rotated {
+            for t in SEALED {
+                reseal_table::<S>(&mut tx, s.seal(), t, in_clear).await?;
+            }
+            blacklist::<S>(&mut tx, s.seal(), in_clear).await?;
         }
-        blacklist::<S>(&mut tx, s.seal(), in_clear).await?;
-        sqlx::query("UPDATE personal_seal SET key_id = $1, index_key_id = $2 WHERE singleton = 1")
-            .bind(current.key_id)
-            .bind(current.index_key_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        // Callers joined the sealed columns at scope 2: in clear before.
+        let callers_in_clear = in_clear || marker.scope < 2;
+        if rotated || callers_in_clear {
+            hotline_callers::<S>(&mut tx, s.seal(), callers_in_clear).await?;
+        }
+        sqlx::query(
+            "UPDATE personal_seal SET key_id = $1, index_key_id = $2, scope = $3 \
+             WHERE singleton = 1",
+        )
+        .bind(current.key_id)
+        .bind(current.index_key_id)
+        .bind(current.scope)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     }
     tx.commit().await.map_err(backend)
 }
@@ -361,4 +382,67 @@ where
         .map_err(backend)?;
     }
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+pub struct CallerSealRow {
+    call_id: String,
+    caller: String,
+}
+
+/// `hotline_call.caller` of the call `call_id` (the 12329 platform's id).
+pub fn caller_field(call_id: &str) -> crate::seal::Field {
+    field("hotline_call", "caller", text_row(call_id))
+}
+
+/// The 12329 callers' numbers, page by page in call-id order (the table is
+/// keyed by the platform's id, text), each page written back 1,000 rows a
+/// statement.
+async fn hotline_callers<S>(
+    tx: &mut sqlx::Transaction<'_, S::Db>,
+    seal: &PersonalSeal,
+    in_clear: bool,
+) -> StoreResult<()>
+where
+    S: Dialect,
+    for<'c> &'c mut Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    CallerSealRow: for<'r> sqlx::FromRow<'r, DbRow<S>>,
+    for<'a> i64: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
+    for<'a> String: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
+    for<'a> Option<String>: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
+{
+    let mut after: Option<String> = None;
+    loop {
+        let rows: Vec<CallerSealRow> = sqlx::query_as(
+            "SELECT call_id, caller FROM hotline_call WHERE ($1 IS NULL OR call_id > $1) \
+             ORDER BY call_id LIMIT $2",
+        )
+        .bind(after.clone())
+        .bind(ROWS_PER_PAGE)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(backend)?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = Some(last.call_id.clone());
+        let mut sealed = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let at = caller_field(&r.call_id);
+            let caller = plain(seal, in_clear, at, &r.caller)?;
+            sealed.push((r.call_id.clone(), seal.seal(at, &caller)));
+        }
+        for chunk in sealed.chunks(ROWS_PER_UPDATE) {
+            let mut q = sqlx::QueryBuilder::<S::Db>::new("WITH v(k, caller) AS (");
+            q.push_values(chunk, |mut b, (call_id, caller)| {
+                b.push_bind(call_id.clone());
+                b.push_bind(caller.clone());
+            });
+            q.push(
+                ") UPDATE hotline_call SET caller = v.caller FROM v \
+                 WHERE hotline_call.call_id = v.k",
+            );
+            q.build().execute(&mut **tx).await.map_err(backend)?;
+        }
+    }
 }

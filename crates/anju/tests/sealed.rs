@@ -108,6 +108,27 @@ fn assert_nothing_in_clear(raw: &[u8], names: &[String]) {
         "ID numbers in clear"
     );
     assert_eq!(found_in(raw, names), Vec::<&str>::new(), "names in clear");
+    let callers = demo_callers();
+    assert!(callers.len() >= 10, "{callers:?}");
+    assert_eq!(
+        found_in(raw, &callers),
+        Vec::<&str>::new(),
+        "12329 callers' numbers in clear"
+    );
+}
+
+/// The numbers that called 12329 in the demo's month (its CDR file).
+fn demo_callers() -> Vec<String> {
+    let cdr = include_str!("../../../fixtures/hotline-cdr-2026-11.csv");
+    let mut callers: Vec<String> = cdr
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').nth(2))
+        .map(str::to_string)
+        .collect();
+    callers.sort();
+    callers.dedup();
+    callers
 }
 
 /// The store, holding the key, opens what it sealed and finds members by

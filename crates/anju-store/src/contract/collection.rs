@@ -328,16 +328,19 @@ pub async fn rows_in_clear_are_sealed_on_open<F, R, Q>(
     reopen_rotated: Q,
 ) where
     F: Fn(&'static str) -> BoxFuture<()>,
-    R: FnOnce() -> BoxFuture<Arc<dyn Store>>,
+    R: Fn() -> BoxFuture<Arc<dyn Store>>,
     Q: FnOnce() -> BoxFuture<Arc<dyn Store>>,
 {
     one_member(store).await;
+    let call = super::quality::call("CDR-1", "2026-11-02", None);
+    store.insert_calls(&[call]).await.expect("a call");
     raw(
         "UPDATE member SET id_card = '320502199001011234', name = '职工1', \
          id_card_bidx = NULL, name_bidx = NULL WHERE member_id = 1",
     )
     .await;
-    raw("UPDATE personal_seal SET key_id = '', index_key_id = ''").await;
+    raw("UPDATE hotline_call SET caller = '13812345678'").await;
+    raw("UPDATE personal_seal SET key_id = '', index_key_id = '', scope = 1").await;
     let found = |store: Arc<dyn Store>| async move {
         let by_id = store
             .member_by_id_card("320502199001011234")
@@ -351,8 +354,18 @@ pub async fn rows_in_clear_are_sealed_on_open<F, R, Q>(
             store.member(1).await.expect("opens").map(|m| m.member_id),
             Some(1)
         );
+        let call = store.hotline_call("CDR-1").await.expect("opens");
+        assert_eq!(call.expect("the call").call.caller, "13812345678");
     };
     found(reopen().await).await;
+    // A database sealed before callers were (scope 1): its callers are
+    // sealed on the next open, with no new key…
+    raw("UPDATE hotline_call SET caller = '13812345678'").await;
+    raw("UPDATE personal_seal SET scope = 1").await;
+    found(reopen().await).await;
+    // …and with one, the rest re-sealed at the same time.
+    raw("UPDATE hotline_call SET caller = '13812345678'").await;
+    raw("UPDATE personal_seal SET scope = 1").await;
     found(reopen_rotated().await).await;
 }
 

@@ -41,7 +41,7 @@ fn complaint(id: i64, received_on: &str) -> ComplaintRecord {
     }
 }
 
-fn call(id: &str, on: &str, satisfaction: Option<Satisfaction>) -> HotlineCallRecord {
+pub(super) fn call(id: &str, on: &str, satisfaction: Option<Satisfaction>) -> HotlineCallRecord {
     let call = CdrCall {
         call_id: id.to_string(),
         started_on: d(on),
