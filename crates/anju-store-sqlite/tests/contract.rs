@@ -127,6 +127,8 @@ fn rows_in_clear_are_sealed_on_open() {
         anju_store::contract::rows_in_clear_are_sealed_on_open(
             store.as_ref(),
             raw(&store),
+            "UPDATE withdrawal_document SET file_name = '职工1身份证.jpg', \
+             content = X'FFD8FFE0' WHERE withdrawal_id = 10",
             move || {
                 let again = again.clone();
                 Box::pin(async move {

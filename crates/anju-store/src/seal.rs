@@ -54,6 +54,15 @@ impl Field {
     }
 }
 
+/// A value at `at` that does not open, and why.
+fn corrupt(at: Field, why: &str) -> StoreError {
+    StoreError::Corrupt {
+        table: at.table,
+        column: at.column,
+        value: format!("第 {} 行：{why}", at.row),
+    }
+}
+
 /// `table.column` of row `row`.
 pub fn field(table: &'static str, column: &'static str, row: i64) -> Field {
     Field { table, column, row }
@@ -192,6 +201,21 @@ impl PersonalSeal {
 
     /// `plain` sealed for `at`.
     pub fn seal(&self, at: Field, plain: &str) -> String {
+        let (id, body) = self.seal_raw(at, plain.as_bytes());
+        format!("{PREFIX}:{id}:{}", hex(&body))
+    }
+
+    /// Bytes (an uploaded document) sealed for `at`: `s1:<key id>:` and
+    /// the nonce and ciphertext as they are, not in hex.
+    pub fn seal_bytes(&self, at: Field, plain: &[u8]) -> Vec<u8> {
+        let (id, body) = self.seal_raw(at, plain);
+        let mut sealed = format!("{PREFIX}:{id}:").into_bytes();
+        sealed.extend(body);
+        sealed
+    }
+
+    /// `nonce ‖ ciphertext` of `plain` under the current key, with its id.
+    fn seal_raw(&self, at: Field, plain: &[u8]) -> (&str, Vec<u8>) {
         let g = &self.generations[0];
         let aad = at.aad();
         let mut nonce = [0u8; NONCE_BYTES];
@@ -202,12 +226,14 @@ impl PersonalSeal {
             .encrypt(
                 &XNonce::from(nonce),
                 Payload {
-                    msg: plain.as_bytes(),
+                    msg: plain,
                     aad: aad.as_bytes(),
                 },
             )
             .expect("XChaCha20-Poly1305 seals any length the database holds");
-        format!("{PREFIX}:{}:{}{}", g.id, hex(&nonce), hex(&sealed))
+        let mut body = nonce.to_vec();
+        body.extend(sealed);
+        (&g.id, body)
     }
 
     pub fn seal_opt(&self, at: Field, plain: Option<&str>) -> Option<String> {
@@ -218,30 +244,44 @@ impl PersonalSeal {
     /// another column's or row's value, a key this file lacks) is an error
     /// naming the column, never returned as if it were the value.
     pub fn open(&self, at: Field, sealed: &str) -> StoreResult<String> {
-        let corrupt = |why: &str| StoreError::Corrupt {
-            table: at.table,
-            column: at.column,
-            value: format!("第 {} 行：{why}", at.row),
-        };
         let mut parts = sealed.splitn(3, ':');
         let (Some(PREFIX), Some(id), Some(body)) = (parts.next(), parts.next(), parts.next())
         else {
-            return Err(corrupt("不是密文"));
+            return Err(corrupt(at, "不是密文"));
         };
+        let body = unhex(body).ok_or_else(|| corrupt(at, "密文不是十六进制"))?;
+        let plain = self.open_raw(at, id, &body)?;
+        String::from_utf8(plain).map_err(|_| corrupt(at, "明文不是 UTF-8"))
+    }
+
+    /// Opens bytes sealed by [`PersonalSeal::seal_bytes`] for `at`.
+    pub fn open_bytes(&self, at: Field, sealed: &[u8]) -> StoreResult<Vec<u8>> {
+        let mut parts = sealed.splitn(3, |b| *b == b':');
+        let (Some(prefix), Some(id), Some(body)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(corrupt(at, "不是密文"));
+        };
+        if prefix != PREFIX.as_bytes() {
+            return Err(corrupt(at, "不是密文"));
+        }
+        let id = std::str::from_utf8(id).map_err(|_| corrupt(at, "不是密文"))?;
+        self.open_raw(at, id, body)
+    }
+
+    /// Opens `nonce ‖ ciphertext` sealed for `at` under key `id`.
+    fn open_raw(&self, at: Field, id: &str, body: &[u8]) -> StoreResult<Vec<u8>> {
         let g = self
             .generations
             .iter()
             .find(|g| g.id == id)
-            .ok_or_else(|| corrupt(&format!("密钥 {id} 不在个人信息密钥文件中")))?;
-        let bytes = unhex(body).ok_or_else(|| corrupt("密文不是十六进制"))?;
-        if bytes.len() < NONCE_BYTES {
-            return Err(corrupt("密文过短"));
+            .ok_or_else(|| corrupt(at, &format!("密钥 {id} 不在个人信息密钥文件中")))?;
+        if body.len() < NONCE_BYTES {
+            return Err(corrupt(at, "密文过短"));
         }
-        let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
-        let nonce = XNonce::try_from(nonce).map_err(|_| corrupt("密文过短"))?;
+        let (nonce, ciphertext) = body.split_at(NONCE_BYTES);
+        let nonce = XNonce::try_from(nonce).map_err(|_| corrupt(at, "密文过短"))?;
         let aad = at.aad();
-        let plain = g
-            .cipher
+        g.cipher
             .decrypt(
                 &nonce,
                 Payload {
@@ -249,8 +289,7 @@ impl PersonalSeal {
                     aad: aad.as_bytes(),
                 },
             )
-            .map_err(|_| corrupt("密文校验失败"))?;
-        String::from_utf8(plain).map_err(|_| corrupt("明文不是 UTF-8"))
+            .map_err(|_| corrupt(at, "密文校验失败"))
     }
 
     pub fn open_opt(&self, at: Field, sealed: Option<&str>) -> StoreResult<Option<String>> {
@@ -364,6 +403,34 @@ mod tests {
         tampered.push(if last == '0' { '1' } else { '0' });
         assert!(seal.open(at, &tampered).is_err());
         assert!(seal.open(at, "320102199003072316").is_err());
+    }
+
+    #[test]
+    fn sealed_bytes_open_only_in_their_place() {
+        let seal = PersonalSeal::parse(KEY_A).expect("ok");
+        let scan = b"\xff\xd8\xff\xe0 320102199003072316 \x00\x3a".to_vec();
+        let at = field("withdrawal_document", "content", text_row("10/1"));
+        let sealed = seal.seal_bytes(at, &scan);
+        assert!(sealed.starts_with(format!("s1:{}:", seal.current_id()).as_bytes()));
+        assert!(!sealed.windows(4).any(|w| w == b"2316"), "no plain text");
+        assert_eq!(seal.open_bytes(at, &sealed).expect("opens"), scan);
+        assert_eq!(
+            seal.open_bytes(at, &seal.seal_bytes(at, b""))
+                .expect("empty"),
+            b""
+        );
+        let other_row = field("withdrawal_document", "content", text_row("10/2"));
+        assert!(
+            seal.open_bytes(other_row, &sealed).is_err(),
+            "another document's"
+        );
+        let mut tampered = sealed.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert!(seal.open_bytes(at, &tampered).is_err());
+        assert!(seal.open_bytes(at, &scan).is_err(), "bytes in clear");
+        assert!(seal.open_bytes(at, b"s1:").is_err());
+        assert_ne!(text_row("10/1"), text_row("10/2"));
     }
 
     #[test]

@@ -98,7 +98,11 @@ pub fn sealed_columns() -> impl Iterator<Item = (&'static str, &'static str)> {
     SEALED
         .iter()
         .flat_map(|t| t.columns.iter().map(|(c, _)| (t.table, *c)))
-        .chain([("blacklist", "id_card"), ("hotline_call", "caller")])
+        .chain([
+            ("blacklist", "id_card"),
+            ("hotline_call", "caller"),
+            ("withdrawal_document", "file_name"),
+        ])
 }
 
 /// What `personal_seal` says: the key the database is sealed under and the
@@ -112,9 +116,10 @@ pub struct SealMarker {
 }
 
 /// The set of sealed columns this build seals: 2 adds `hotline_call.caller`
-/// to the first set. A database recorded at a lower scope has the added
-/// columns in clear until its next writable open seals them.
-pub const SCOPE: i64 = 2;
+/// to the first set, 3 the uploaded documents (`withdrawal_document`'s
+/// `file_name` and `content`). A database recorded at a lower scope has the
+/// added columns in clear until its next writable open seals them.
+pub const SCOPE: i64 = 3;
 
 const MARKER: &str = "SELECT key_id, index_key_id, scope FROM personal_seal WHERE singleton = 1";
 
@@ -185,6 +190,9 @@ where
     SealMarker: for<'r> sqlx::FromRow<'r, DbRow<S>>,
     BlacklistSealRow: for<'r> sqlx::FromRow<'r, DbRow<S>>,
     CallerSealRow: for<'r> sqlx::FromRow<'r, DbRow<S>>,
+    DocumentSealRow: for<'r> sqlx::FromRow<'r, DbRow<S>>,
+    for<'a> i32: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
+    for<'a> Vec<u8>: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
     usize: sqlx::ColumnIndex<DbRow<S>>,
     for<'a> i64: sqlx::Encode<'a, S::Db> + sqlx::Decode<'a, S::Db> + sqlx::Type<S::Db>,
     for<'a> String: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
@@ -220,10 +228,15 @@ where
             }
             blacklist::<S>(&mut tx, s.seal(), in_clear).await?;
         }
-        // Callers joined the sealed columns at scope 2: in clear before.
+        // Callers joined the sealed columns at scope 2, documents at 3:
+        // in clear before.
         let callers_in_clear = in_clear || marker.scope < 2;
         if rotated || callers_in_clear {
             hotline_callers::<S>(&mut tx, s.seal(), callers_in_clear).await?;
+        }
+        let documents_in_clear = in_clear || marker.scope < 3;
+        if rotated || documents_in_clear {
+            withdrawal_documents::<S>(&mut tx, s.seal(), documents_in_clear).await?;
         }
         sqlx::query(
             "UPDATE personal_seal SET key_id = $1, index_key_id = $2, scope = $3 \
@@ -443,6 +456,74 @@ where
                  WHERE hotline_call.call_id = v.k",
             );
             q.build().execute(&mut **tx).await.map_err(backend)?;
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct DocumentSealRow {
+    withdrawal_id: i64,
+    doc_no: i32,
+    file_name: String,
+    content: Vec<u8>,
+}
+
+/// Documents read a page: each may be a few megabytes of scan.
+const DOCUMENTS_PER_PAGE: i64 = 100;
+
+/// The uploaded documents' names and bytes, page by page in key order,
+/// each row written back by its key.
+async fn withdrawal_documents<S>(
+    tx: &mut sqlx::Transaction<'_, S::Db>,
+    seal: &PersonalSeal,
+    in_clear: bool,
+) -> StoreResult<()>
+where
+    S: Dialect,
+    for<'c> &'c mut Conn<S>: sqlx::Executor<'c, Database = S::Db>,
+    DocumentSealRow: for<'r> sqlx::FromRow<'r, DbRow<S>>,
+    for<'a> i64: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
+    for<'a> i32: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
+    for<'a> String: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
+    for<'a> Vec<u8>: sqlx::Encode<'a, S::Db> + sqlx::Type<S::Db>,
+{
+    use crate::withdrawal_sql::document_field as at;
+    let mut after = (i64::MIN, 0);
+    loop {
+        let rows: Vec<DocumentSealRow> = sqlx::query_as(
+            "SELECT withdrawal_id, doc_no, file_name, content FROM withdrawal_document \
+             WHERE withdrawal_id > $1 OR (withdrawal_id = $1 AND doc_no > $2) \
+             ORDER BY withdrawal_id, doc_no LIMIT $3",
+        )
+        .bind(after.0)
+        .bind(after.1)
+        .bind(DOCUMENTS_PER_PAGE)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(backend)?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = (last.withdrawal_id, last.doc_no);
+        for r in &rows {
+            let (id, no) = (r.withdrawal_id, r.doc_no);
+            let name = plain(seal, in_clear, at("file_name", id, no), &r.file_name)?;
+            let content = if in_clear {
+                r.content.clone()
+            } else {
+                seal.open_bytes(at("content", id, no), &r.content)?
+            };
+            sqlx::query(
+                "UPDATE withdrawal_document SET file_name = $1, content = $2 \
+                 WHERE withdrawal_id = $3 AND doc_no = $4",
+            )
+            .bind(seal.seal(at("file_name", id, no), &name))
+            .bind(seal.seal_bytes(at("content", id, no), &content))
+            .bind(id)
+            .bind(no)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
         }
     }
 }

@@ -401,17 +401,31 @@ pub struct DocumentRow {
     pub content: Vec<u8>,
 }
 
-pub fn document_from(r: DocumentRow) -> DocumentRecord {
-    DocumentRecord {
+/// `withdrawal_document.<column>` of one document.
+pub fn document_field(column: &'static str, withdrawal_id: i64, doc_no: i32) -> crate::seal::Field {
+    let row = crate::seal::text_row(&format!("{withdrawal_id}/{doc_no}"));
+    crate::seal::field("withdrawal_document", column, row)
+}
+
+/// A document as read: its name opened, and its content when it was read
+/// (the lists read none).
+pub fn document_from(seal: &crate::PersonalSeal, r: DocumentRow) -> StoreResult<DocumentRecord> {
+    let at = |column| document_field(column, r.withdrawal_id, r.doc_no);
+    let content = if r.content.is_empty() {
+        Vec::new()
+    } else {
+        seal.open_bytes(at("content"), &r.content)?
+    };
+    Ok(DocumentRecord {
         withdrawal_id: r.withdrawal_id,
         doc_no: r.doc_no,
         doc_type: r.doc_type,
-        file_name: r.file_name,
+        file_name: seal.open(at("file_name"), &r.file_name)?,
         content_type: r.content_type,
         size_bytes: r.size_bytes,
         sha256: r.sha256,
-        content: r.content,
-    }
+        content,
+    })
 }
 
 impl BlacklistRecord {
@@ -664,6 +678,7 @@ where
         .await
         .map_err(crate::sql::unique_or_backend("WITHDRAWAL_EXISTS", "该申请已提交"))?;
         for d in documents {
+            let at = |column| document_field(column, d.withdrawal_id, d.doc_no);
             sqlx::query(
                 "INSERT INTO withdrawal_document (withdrawal_id, doc_no, doc_type, file_name, content_type, \
                  size_bytes, sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -671,11 +686,11 @@ where
             .bind(d.withdrawal_id)
             .bind(d.doc_no)
             .bind(&d.doc_type)
-            .bind(&d.file_name)
+            .bind(self.seal().seal(at("file_name"), &d.file_name))
             .bind(&d.content_type)
             .bind(d.size_bytes)
             .bind(&d.sha256)
-            .bind(&d.content)
+            .bind(self.seal().seal_bytes(at("content"), &d.content))
             .execute(&mut *tx)
             .await
             .map_err(crate::sql::backend)?;
@@ -1109,10 +1124,9 @@ crate::withdrawal_live!()
         .fetch_all(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        Ok(rows
-            .into_iter()
-            .map(crate::withdrawal_sql::document_from)
-            .collect())
+        crate::sql::mapped(rows, |r| {
+            crate::withdrawal_sql::document_from(self.seal(), r)
+        })
     }
 
     async fn documents_of_withdrawals(
@@ -1132,10 +1146,9 @@ crate::withdrawal_live!()
             ") ORDER BY withdrawal_id, doc_no",
         )
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(crate::withdrawal_sql::document_from)
-            .collect())
+        crate::sql::mapped(rows, |r| {
+            crate::withdrawal_sql::document_from(self.seal(), r)
+        })
     }
 
     async fn document(
@@ -1152,7 +1165,8 @@ crate::withdrawal_live!()
         .fetch_optional(self.reader())
         .await
         .map_err(crate::sql::backend)?;
-        Ok(row.map(crate::withdrawal_sql::document_from))
+        row.map(|r| crate::withdrawal_sql::document_from(self.seal(), r))
+            .transpose()
     }
 
     async fn paid_by_reason(

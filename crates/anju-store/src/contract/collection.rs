@@ -321,9 +321,13 @@ where
 /// it again (`reopen`) seals and indexes every row, so a member is found by
 /// ID number and name and opens; a rotated key file (`reopen_rotated`: a new
 /// key first, the old one last) re-seals it all and still finds them.
+/// `document_in_clear` writes withdrawal 10's scan (`职工1身份证.jpg`,
+/// bytes FF D8 FF E0) as a database from before documents were sealed
+/// holds it: each engine spells bytes its own way.
 pub async fn rows_in_clear_are_sealed_on_open<F, R, Q>(
     store: &dyn Store,
     raw: F,
+    document_in_clear: &'static str,
     reopen: R,
     reopen_rotated: Q,
 ) where
@@ -334,12 +338,27 @@ pub async fn rows_in_clear_are_sealed_on_open<F, R, Q>(
     one_member(store).await;
     let call = super::quality::call("CDR-1", "2026-11-02", None);
     store.insert_calls(&[call]).await.expect("a call");
+    let scan = crate::DocumentRecord {
+        withdrawal_id: 10,
+        doc_no: 1,
+        doc_type: "身份证".into(),
+        file_name: "职工1身份证.jpg".into(),
+        content_type: "image/jpeg".into(),
+        size_bytes: 4,
+        sha256: "ab".into(),
+        content: b"\xff\xd8\xff\xe0".to_vec(),
+    };
+    let application = super::withdrawal::application(10, 1, 100_00, None);
+    let scans = [scan];
+    let submitted = store.submit_withdrawal(&application, &scans, false);
+    submitted.await.expect("a document");
     raw(
         "UPDATE member SET id_card = '320502199001011234', name = '职工1', \
          id_card_bidx = NULL, name_bidx = NULL WHERE member_id = 1",
     )
     .await;
     raw("UPDATE hotline_call SET caller = '13812345678'").await;
+    raw(document_in_clear).await;
     raw("UPDATE personal_seal SET key_id = '', index_key_id = '', scope = 1").await;
     let found = |store: Arc<dyn Store>| async move {
         let by_id = store
@@ -356,15 +375,30 @@ pub async fn rows_in_clear_are_sealed_on_open<F, R, Q>(
         );
         let call = store.hotline_call("CDR-1").await.expect("opens");
         assert_eq!(call.expect("the call").call.caller, "13812345678");
+        let scan = store
+            .document(10, 1)
+            .await
+            .expect("opens")
+            .expect("the scan");
+        assert_eq!(scan.file_name, "职工1身份证.jpg");
+        assert_eq!(scan.content, b"\xff\xd8\xff\xe0");
+        let listed = store.documents_of(10).await.expect("list opens");
+        assert_eq!(listed[0].file_name, "职工1身份证.jpg");
     };
     found(reopen().await).await;
-    // A database sealed before callers were (scope 1): its callers are
-    // sealed on the next open, with no new key…
+    // A database sealed before callers and documents were (scope 1): they
+    // are sealed on the next open, with no new key…
     raw("UPDATE hotline_call SET caller = '13812345678'").await;
+    raw(document_in_clear).await;
     raw("UPDATE personal_seal SET scope = 1").await;
     found(reopen().await).await;
-    // …and with one, the rest re-sealed at the same time.
+    // …one sealed before documents were (scope 2) has them sealed…
+    raw(document_in_clear).await;
+    raw("UPDATE personal_seal SET scope = 2").await;
+    found(reopen().await).await;
+    // …and with a new key, the rest re-sealed at the same time.
     raw("UPDATE hotline_call SET caller = '13812345678'").await;
+    raw(document_in_clear).await;
     raw("UPDATE personal_seal SET scope = 1").await;
     found(reopen_rotated().await).await;
 }
