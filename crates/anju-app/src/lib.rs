@@ -3,6 +3,7 @@
 //! owns the policy in force and the store; it knows no HTTP and no SQL.
 
 pub mod access;
+pub mod catalogue;
 pub mod clock;
 pub mod collection;
 pub mod demo;

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod catalogue;
 pub mod codes;
 pub mod collection;
 pub mod error;

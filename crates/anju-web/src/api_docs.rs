@@ -156,6 +156,7 @@ pub(crate) fn response_of(method: &axum::http::Method, path: &str) -> Option<Val
             schema::<UnitView>()
         }
         "/api/v1/loan/calculate" => schema::<crate::api_loan::CalculationView>(),
+        "/api/v1/services" => schema::<crate::api_catalogue::CatalogueView>(),
         "/api/v1/log/checkpoints" => schema::<t::CheckpointsView>(),
         "/api/v1/log/inclusion" => schema::<t::InclusionView>(),
         "/api/v1/log/consistency" => schema::<t::ConsistencyView>(),

@@ -49,6 +49,11 @@ pub fn twins() -> Vec<(Method, &'static str, Twin)> {
         ),
         (get.clone(), "/verify", Exempt(FORM_PAGE)),
         (
+            get.clone(),
+            "/services",
+            Api(get.clone(), "/api/v1/services"),
+        ),
+        (
             post.clone(),
             "/verify",
             Api(get.clone(), "/api/v1/certificates/{serial}"),

@@ -237,6 +237,14 @@ fn core_table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
             get(pages::withdrawal_rules),
         ),
         (
+            spec(Method::GET, "/services", Public, "服务事项清单"),
+            get(pages::catalogue_page),
+        ),
+        (
+            spec(Method::GET, "/api/v1/services", Public, "服务事项清单"),
+            get(crate::api_catalogue::catalogue),
+        ),
+        (
             spec(Method::GET, "/loan/calculator", Public, "贷款计算器"),
             get(pages::loan_calculator),
         ),

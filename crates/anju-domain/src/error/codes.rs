@@ -107,6 +107,7 @@ pub const CODES: &[CodeInfo] = &[
     c("CASE_STEP_FORBIDDEN", Forbidden, "本岗位不能办理该环节"),
     c("CASE_STEP_ORDER", Invalid, "办理环节顺序不对"),
     c("CASE_STEP_UNKNOWN", Invalid, "未知的办理环节"),
+    c("CATALOGUE_INVALID", Invalid, "服务事项清单无效"),
     c("CDR_ENCODING", Invalid, "话单文件编码不正确"),
     c("CDR_HEADER", Invalid, "话单表头不正确"),
     c("CDR_TOO_LARGE", Invalid, "话单文件过大"),

@@ -2,6 +2,7 @@
 //! files are compiled into the binary. Every page works without JavaScript;
 //! htmx only shortens round trips where it is present.
 
+mod catalogue;
 pub mod certificates;
 mod employer;
 pub(crate) mod employer_cases;
@@ -23,6 +24,7 @@ mod staff_withdrawal;
 mod statement;
 mod withdrawal;
 
+pub use catalogue::catalogue_page;
 pub use employer::{
     add_member, employer_home, generate_bill, import_members, pay_bill, seal_member,
 };
