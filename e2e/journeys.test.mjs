@@ -794,10 +794,25 @@ test('a member downloads a 缴存证明; an anonymous browser opens its verifica
   });
 });
 
+test('anyone opens the service catalogue from the home page and follows a service to the page that performs it', async () => {
+  await journey('service-catalogue', async (page) => {
+    await page.goto(`${base}/`);
+    await page.getByRole('link', { name: '服务事项清单' }).click();
+    await page.waitForURL(`${base}/services`);
+    await page.getByRole('heading', { level: 2, name: '提取' }).waitFor();
+    const row = page.locator('#service-TQ01');
+    assert.match(await row.textContent(), /3 个工作日/);
+    assert.match(await row.textContent(), /第二十五条/);
+    await row.getByRole('link').click();
+    // The member's page asks a signed-out visitor to sign in first, then returns.
+    await page.waitForURL(/\/signin\?next=\/member\/withdrawals/);
+  });
+});
+
 test('every page passes axe-core with no finding and none scrolls sideways, on a desk and on phones of 390 and 360 px', async () => {
   const pages = {
     public: ['/', '/signin?as=member', '/signin?as=staff', '/register', '/register/remote', '/flexible', '/verify',
-      '/withdrawal-rules', '/loan/calculator', '/loan/calculator?calc=1&price=-5&balances=1&income=1&months=1e3'],
+      '/withdrawal-rules', '/services', '/loan/calculator', '/loan/calculator?calc=1&price=-5&balances=1&income=1&months=1e3'],
     member: ['/member', '/member/interest', '/member/withdrawals', '/member/loans', '/member/service',
       '/member/certificates', '/member/grants', '/inbox'],
     employer: ['/employer'],
