@@ -700,6 +700,7 @@ async fn payout_retry(config: &Config, date: Option<&str>) -> Result<ExitCode> {
         "paid": retry.paid,
         "failed": retry.failed,
         "still_pending": retry.still_pending,
+        "resumed": retry.resumed,
     });
     println!("{report}");
     Ok(ExitCode::SUCCESS)

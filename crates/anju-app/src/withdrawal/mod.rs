@@ -46,7 +46,24 @@ pub struct PayoutRetry {
     pub paid: u32,
     pub failed: u32,
     pub still_pending: u32,
+    /// Approved withdrawals a stopped process left unpaid, carried on.
+    pub resumed: u32,
 }
+
+impl PayoutRetry {
+    /// Counts how one payout ended.
+    fn count(&mut self, status: WithdrawalStatus) {
+        match status {
+            WithdrawalStatus::Paid => self.paid += 1,
+            WithdrawalStatus::Failed => self.failed += 1,
+            _ => self.still_pending += 1,
+        }
+    }
+}
+
+/// An approved withdrawal untouched this long was left by a process that
+/// stopped between approval and payment (a live one pays within seconds).
+pub const STRANDED_AFTER_US: i64 = 5 * 60 * 1_000_000;
 
 /// Applications one list shows.
 pub const LIST_LIMIT: u32 = 200;
@@ -698,11 +715,21 @@ impl Withdrawals<'_> {
 
     /// 付款重试: asks the bank again about each payout it was not heard on
     /// (`payout_pending`), under the same withdrawal id; each ends paid,
-    /// failed (reversed) or still pending. Only a scheduled job runs it.
+    /// failed (reversed) or still pending. Then carries on each withdrawal
+    /// approved but left unpaid for [`STRANDED_AFTER_US`] by a process that
+    /// stopped. Only a scheduled job runs it.
     pub async fn retry_pending_payouts(self, actor: &Actor, today: Date) -> AppResult<PayoutRetry> {
         if !actor.is_batch_job() {
             return Err(DomainError::new("NOT_PERMITTED", "付款重试只能由批处理执行").into());
         }
+        let mut summary = self.retry_waiting(today).await?;
+        let stranded_before = crate::clock::now_micros() - STRANDED_AFTER_US;
+        self.resume_stranded(today, stranded_before, &mut summary)
+            .await?;
+        Ok(summary)
+    }
+
+    async fn retry_waiting(self, today: Date) -> AppResult<PayoutRetry> {
         let mut summary = PayoutRetry::default();
         // Page by id through every payout waiting (after an outage there
         // may be thousands), each asked once a run even if it stays pending.
@@ -722,6 +749,44 @@ impl Withdrawals<'_> {
         }
     }
 
+    /// Pays each approved withdrawal last touched before `before_us`: the
+    /// posting is keyed by the withdrawal (posted once however often it is
+    /// asked) and so is the bank's order. One that closes the account is
+    /// left to staff: its amount is the balance at payment, which a posting
+    /// already made has emptied.
+    async fn resume_stranded(
+        self,
+        today: Date,
+        before_us: i64,
+        summary: &mut PayoutRetry,
+    ) -> AppResult<()> {
+        let mut after = 0;
+        loop {
+            let page = self
+                .withdrawal_port()
+                .withdrawals_in(WithdrawalStatus::Approved, after, LIST_LIMIT)
+                .await?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            after = last.withdrawal_id;
+            let stranded = page
+                .iter()
+                .filter(|w| w.updated_at_us < before_us && !w.closes_account);
+            for record in stranded {
+                summary.resumed += 1;
+                // A refusal (the posting refused and the hold released)
+                // fails that withdrawal alone.
+                let status = match self.pay_withdrawal(record, today).await {
+                    Ok(done) => done.status,
+                    Err(crate::AppError::Rejected(_)) => WithdrawalStatus::Failed,
+                    Err(e) => return Err(e),
+                };
+                summary.count(status);
+            }
+        }
+    }
+
     async fn retry_payout(
         &self,
         record: &WithdrawalRecord,
@@ -736,11 +801,7 @@ impl Withdrawals<'_> {
         let after = self
             .ask_bank_to_pay(record, entry_id, record.amount_fen, today)
             .await?;
-        match after.status {
-            WithdrawalStatus::Paid => summary.paid += 1,
-            WithdrawalStatus::Failed => summary.failed += 1,
-            _ => summary.still_pending += 1,
-        }
+        summary.count(after.status);
         Ok(())
     }
 

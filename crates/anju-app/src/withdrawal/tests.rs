@@ -621,6 +621,67 @@ async fn a_half_done_installment_is_carried_on_and_foreign_ones_are_not() {
     assert!(check.is_ok(), "{}", check.render());
 }
 
+/// A withdrawal approved by a process that then stopped (killed between
+/// approval and payment) is paid by the next payout retry once it has sat
+/// long enough, and only once; a recent one is left to its process.
+#[tokio::test]
+async fn an_approved_withdrawal_left_unpaid_is_carried_on_by_the_retry() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = centre(&dir).await;
+    let batch = Actor::anonymous(anju_domain::access::Channel::Batch, "test", "local");
+    let terms = commercial_terms("GH-2026-79", "1000.00");
+    let signer = member();
+    let agreement = app
+        .withdrawals()
+        .sign_repayment_agreement(&signer, 1, &terms, d(TODAY));
+    let agreement = agreement.await.expect("sign");
+    let id = app.posting_port().reserve_ids(1);
+    let mut record = repayment::installment_withdrawal(
+        &agreement,
+        id,
+        yuan("2500.00"),
+        d(TODAY),
+        "counter-7".into(),
+    );
+    record.channel = "counter".into();
+    record.applicant = "王芳".into();
+    let port = app.withdrawal_port();
+    port.submit_withdrawal(&record, &[], false)
+        .await
+        .expect("write");
+    let approved = port.approve_withdrawal(id, WithdrawalStatus::Prepared, "reviewer-1", "同意");
+    assert!(approved.await.expect("approve"));
+    // Too recent: its own process may still be paying it.
+    let mut summary = PayoutRetry::default();
+    let recent = app.withdrawals().resume_stranded(d(TODAY), 0, &mut summary);
+    recent.await.expect("recent");
+    assert_eq!(summary, PayoutRetry::default());
+    let retry = app.withdrawals().retry_pending_payouts(&batch, d(TODAY));
+    assert_eq!(
+        retry.await.expect("retry").resumed,
+        0,
+        "five minutes have not passed"
+    );
+    let mut summary = PayoutRetry::default();
+    let stranded = app
+        .withdrawals()
+        .resume_stranded(d(TODAY), i64::MAX, &mut summary);
+    stranded.await.expect("stranded");
+    assert_eq!((summary.resumed, summary.paid), (1, 1));
+    let paid = app.withdrawals().withdrawal(id).await.expect("read");
+    assert_eq!(paid.status, WithdrawalStatus::Paid);
+    assert_eq!(balance(&app, 1).await, yuan("47500.00"));
+    let mut again = PayoutRetry::default();
+    let twice = app
+        .withdrawals()
+        .resume_stranded(d(TODAY), i64::MAX, &mut again);
+    twice.await.expect("again");
+    assert_eq!(again.resumed, 0, "paid once");
+    assert_eq!(balance(&app, 1).await, yuan("47500.00"));
+    let check = app.ledger().check_ledger().await.expect("check");
+    assert!(check.is_ok(), "{}", check.render());
+}
+
 /// A court-frozen (冻结) account: no withdrawal, and the entrusted
 /// repayment day skips it, taking nothing; unfrozen, it pays again.
 #[tokio::test]
