@@ -30,6 +30,9 @@ pub trait LedgerStore: Send + Sync {
 
     async fn entry(&self, id: EntryId) -> StoreResult<Option<StoredEntry>>;
 
+    /// The entry posted under `key`, if any (whatever its value date).
+    async fn entry_by_key(&self, key: &str) -> StoreResult<Option<EntryId>>;
+
     /// Balances of every GL account that has moved, by code.
     async fn gl_balances(&self) -> StoreResult<Vec<GlBalance>>;
 
@@ -93,6 +96,16 @@ where
         .await
         .map_err(crate::sql::backend)?;
         Ok(Fen::new(sum))
+    }
+
+    async fn entry_by_key(&self, key: &str) -> StoreResult<Option<EntryId>> {
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT entry_id FROM journal_entry WHERE idempotency_key = $1")
+                .bind(key)
+                .fetch_optional(self.writer())
+                .await
+                .map_err(crate::sql::backend)?;
+        Ok(id.map(EntryId))
     }
 
     async fn entry(&self, id: EntryId) -> StoreResult<Option<StoredEntry>> {

@@ -701,6 +701,7 @@ async fn payout_retry(config: &Config, date: Option<&str>) -> Result<ExitCode> {
         "failed": retry.failed,
         "still_pending": retry.still_pending,
         "resumed": retry.resumed,
+        "left_to_staff": retry.left_to_staff,
     });
     println!("{report}");
     Ok(ExitCode::SUCCESS)

@@ -48,6 +48,9 @@ pub struct PayoutRetry {
     pub still_pending: u32,
     /// Approved withdrawals a stopped process left unpaid, carried on.
     pub resumed: u32,
+    /// Approved ones left unpaid that the job leaves to staff: closing the
+    /// account, or the account frozen since.
+    pub left_to_staff: u32,
 }
 
 impl PayoutRetry {
@@ -529,6 +532,26 @@ impl App {
             .await
     }
 
+    /// Pays an approved withdrawal a stopped process left unpaid: asks the
+    /// bank about the posting already made under its key, whatever day it
+    /// was made on (posting again on another day would be refused as a
+    /// different entry under the same key), or posts it now. Not for one
+    /// that closes the account (its amount is the balance at payment).
+    async fn resume_payment(
+        &self,
+        record: &WithdrawalRecord,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let key = posting_key(record.withdrawal_id);
+        match self.ledger_port().entry_by_key(&key).await? {
+            Some(entry_id) => {
+                self.ask_bank_to_pay(record, entry_id, record.amount_fen, today)
+                    .await
+            }
+            None => self.pay_withdrawal(record, today).await,
+        }
+    }
+
     /// Asks the bank to pay what was posted, and settles by its answer: paid;
     /// refused (the posting reversed, the hold released); or not heard — the
     /// bank may or may not have paid, so the posting stays and the
@@ -749,11 +772,12 @@ impl Withdrawals<'_> {
         }
     }
 
-    /// Pays each approved withdrawal last touched before `before_us`: the
-    /// posting is keyed by the withdrawal (posted once however often it is
-    /// asked) and so is the bank's order. One that closes the account is
-    /// left to staff: its amount is the balance at payment, which a posting
-    /// already made has emptied.
+    /// Pays each approved withdrawal last touched before `before_us`
+    /// (`resume_payment`: the posting made once, the bank's order keyed by
+    /// the withdrawal). Left to staff, and counted: one that closes the
+    /// account (its amount is the balance at payment, which a posting
+    /// already made has emptied) and one whose account a court has frozen
+    /// since the approval.
     async fn resume_stranded(
         self,
         today: Date,
@@ -770,14 +794,17 @@ impl Withdrawals<'_> {
                 return Ok(());
             };
             after = last.withdrawal_id;
-            let stranded = page
-                .iter()
-                .filter(|w| w.updated_at_us < before_us && !w.closes_account);
+            let stranded = page.iter().filter(|w| w.updated_at_us < before_us);
             for record in stranded {
+                let status = self.member_record(record.member_id).await?.status;
+                if record.closes_account || status == MemberStatus::Frozen {
+                    summary.left_to_staff += 1;
+                    continue;
+                }
                 summary.resumed += 1;
                 // A refusal (the posting refused and the hold released)
                 // fails that withdrawal alone.
-                let status = match self.pay_withdrawal(record, today).await {
+                let status = match self.resume_payment(record, today).await {
                     Ok(done) => done.status,
                     Err(crate::AppError::Rejected(_)) => WithdrawalStatus::Failed,
                     Err(e) => return Err(e),
@@ -1108,8 +1135,13 @@ fn withdrawal_entry(record: &WithdrawalRecord, amount: Fen, today: Date) -> AppR
         Line::debit("201", amount).for_member(MemberId(record.member_id)),
         Line::credit("101", amount),
     ];
-    let key = IdempotencyKey::parse(&format!("withdrawal-{}", record.withdrawal_id))?;
+    let key = IdempotencyKey::parse(&posting_key(record.withdrawal_id))?;
     Ok(NewEntry::new(code, today, key, &memo, lines)?)
+}
+
+/// The idempotency key a withdrawal's posting is made under.
+fn posting_key(withdrawal_id: i64) -> String {
+    format!("withdrawal-{withdrawal_id}")
 }
 
 /// Each document: a type the reason asks for, a PDF, JPEG or PNG by its

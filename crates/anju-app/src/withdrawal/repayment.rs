@@ -230,7 +230,7 @@ impl App {
                 self.approve_and_pay("system", earlier, "委托提取还贷", today)
                     .await
             }
-            WithdrawalStatus::Approved => self.pay_withdrawal(earlier, today).await,
+            WithdrawalStatus::Approved => self.resume_payment(earlier, today).await,
             WithdrawalStatus::PayoutPending => {
                 day.pending += 1;
                 return Ok(());

@@ -662,6 +662,14 @@ async fn an_approved_withdrawal_left_unpaid_is_carried_on_by_the_retry() {
         0,
         "five minutes have not passed"
     );
+    // It was posted yesterday, before the process stopped: today's retry
+    // asks the bank about that posting rather than posting again.
+    let yesterday = d(TODAY).add_days(-1).expect("day");
+    let posted = withdrawal_entry(&record, record.amount_fen, yesterday).expect("entry");
+    app.ledger()
+        .post_entry(posted)
+        .await
+        .expect("posted before the stop");
     let mut summary = PayoutRetry::default();
     let stranded = app
         .withdrawals()
@@ -677,6 +685,31 @@ async fn an_approved_withdrawal_left_unpaid_is_carried_on_by_the_retry() {
         .resume_stranded(d(TODAY), i64::MAX, &mut again);
     twice.await.expect("again");
     assert_eq!(again.resumed, 0, "paid once");
+    assert_eq!(balance(&app, 1).await, yuan("47500.00"));
+
+    // One approved for an account a court has frozen since is left to staff.
+    let frozen_id = app.posting_port().reserve_ids(1);
+    let frozen = WithdrawalRecord {
+        withdrawal_id: frozen_id,
+        request_key: "counter-8".into(),
+        ..record.clone()
+    };
+    port.submit_withdrawal(&frozen, &[], false)
+        .await
+        .expect("write");
+    let approved =
+        port.approve_withdrawal(frozen_id, WithdrawalStatus::Prepared, "reviewer-1", "同意");
+    assert!(approved.await.expect("approve"));
+    app.collection()
+        .freeze_member(&clerk(), 1, "（2026）苏0508执保125号 协助冻结通知书")
+        .await
+        .expect("freeze");
+    let mut held = PayoutRetry::default();
+    let stranded = app
+        .withdrawals()
+        .resume_stranded(d(TODAY), i64::MAX, &mut held);
+    stranded.await.expect("frozen");
+    assert_eq!((held.resumed, held.left_to_staff), (0, 1));
     assert_eq!(balance(&app, 1).await, yuan("47500.00"));
     let check = app.ledger().check_ledger().await.expect("check");
     assert!(check.is_ok(), "{}", check.render());
