@@ -953,6 +953,22 @@ impl Withdrawals<'_> {
             .await?)
     }
 
+    /// Withdrawals approved but left unpaid for [`STRANDED_AFTER_US`] by a
+    /// process that stopped: `payout-retry` pays them, but for those it
+    /// leaves to staff (closing the account, or frozen since).
+    pub async fn stranded_queue(self) -> AppResult<Vec<QueueItem>> {
+        let before_us = crate::clock::now_micros() - STRANDED_AFTER_US;
+        self.approved_before(before_us).await
+    }
+
+    async fn approved_before(self, before_us: i64) -> AppResult<Vec<QueueItem>> {
+        let approved = self.review_queue(WithdrawalStatus::Approved).await?;
+        Ok(approved
+            .into_iter()
+            .filter(|item| item.application.updated_at_us < before_us)
+            .collect())
+    }
+
     /// The review queue in `status` with each application's applicant and
     /// documents: three reads for the whole queue, not two per application.
     pub async fn review_queue(self, status: WithdrawalStatus) -> AppResult<Vec<QueueItem>> {

@@ -662,6 +662,21 @@ async fn an_approved_withdrawal_left_unpaid_is_carried_on_by_the_retry() {
         0,
         "five minutes have not passed"
     );
+    // Staff see it once it has sat long enough, not before.
+    assert!(
+        app.withdrawals()
+            .stranded_queue()
+            .await
+            .expect("queue")
+            .is_empty()
+    );
+    let listed = app
+        .withdrawals()
+        .approved_before(i64::MAX)
+        .await
+        .expect("queue");
+    let listed: Vec<i64> = listed.iter().map(|q| q.application.withdrawal_id).collect();
+    assert_eq!(listed, [id]);
     // It was posted yesterday, before the process stopped: today's retry
     // asks the bank about that posting rather than posting again.
     let yesterday = d(TODAY).add_days(-1).expect("day");

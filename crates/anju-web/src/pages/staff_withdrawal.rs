@@ -62,6 +62,8 @@ struct QueuePage {
     to_approve: Vec<QueueRow>,
     /// Posted and no longer held, the bank not yet heard on the payout.
     payout_pending: Vec<QueueRow>,
+    /// Approved, then left unpaid by a process that stopped.
+    stranded: Vec<QueueRow>,
     reasons: Vec<(String, String)>,
     request_key: String,
     year: i32,
@@ -152,6 +154,7 @@ async fn queue_page(
             app.withdrawals()
                 .review_queue(WithdrawalStatus::PayoutPending)
                 .await?,
+            app.withdrawals().stranded_queue().await?,
             app.withdrawals()
                 .withdrawal_indicators(year_start, today)
                 .await?,
@@ -159,7 +162,7 @@ async fn queue_page(
         ))
     }
     .await;
-    let (submitted, prepared, pending, k, listed) = match loaded {
+    let (submitted, prepared, pending, stranded, k, listed) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return failure(app, Some(session), e),
     };
@@ -183,6 +186,10 @@ async fn queue_page(
             .map(|item| queue_row(state, session, item))
             .collect(),
         payout_pending: pending
+            .iter()
+            .map(|item| queue_row(state, session, item))
+            .collect(),
+        stranded: stranded
             .iter()
             .map(|item| queue_row(state, session, item))
             .collect(),
