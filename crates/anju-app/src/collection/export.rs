@@ -193,7 +193,12 @@ impl Collection<'_> {
     ) -> AppResult<IdentifiedRoster> {
         // The reason as asked, cut to the length a reason may have: a
         // refused overlong one must not fill the trail.
-        let reason: String = request.reason.trim().chars().take(200).collect();
+        let reason: String = request
+            .reason
+            .trim()
+            .chars()
+            .take(anju_domain::access::MAX_REASON_CHARS)
+            .collect();
         let subject = format!("employer:{} 理由：{reason}", request.employer_id);
         let file = match self.try_identified(actor, request).await {
             Ok(IdentifiedRoster::AwaitingApproval(task)) => {

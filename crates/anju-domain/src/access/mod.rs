@@ -22,7 +22,7 @@ pub use signin::{
 pub use totp::{base32_decode, base32_encode, totp_code, totp_matches};
 
 /// The longest reason a person may give (冲正、补缴、冻结 …).
-const MAX_REASON_CHARS: usize = 200;
+pub const MAX_REASON_CHARS: usize = 200;
 
 /// A reason given for a command: present and at most 200 characters, trimmed.
 pub fn checked_reason(reason: &str) -> crate::DomainResult<String> {
