@@ -8,7 +8,7 @@ use crate::access::Actor;
 use crate::quality::{ComplaintInput, Resolution};
 use crate::{App, AppResult};
 use anju_domain::Date;
-use anju_domain::access::Role;
+use anju_domain::access::{Channel, Role};
 use anju_domain::quality::{ComplaintCategory, ComplaintOutcome, ComplaintSource};
 
 const CDR: &[u8] = include_bytes!("../../../fixtures/hotline-cdr-2026-11.csv");
@@ -51,6 +51,34 @@ pub async fn seed_demo_quality(app: &App, today: Date) -> AppResult<()> {
         detail: "政务服务平台转办：上午叫号系统故障，等候一小时".to_string(),
     };
     q.file_complaint(&clerk, &counter, today).await?;
+    seed_demo_assistant(app, today).await
+}
+
+/// A member's question handed to a person and waiting on the console, and
+/// a visitor's question the assistant had no answer for.
+async fn seed_demo_assistant(app: &App, today: Date) -> AppResult<()> {
+    let id_card = crate::demo::demo_member_id_card(2)?;
+    let member = app
+        .collection_port()
+        .member_by_id_card(id_card.as_str())
+        .await?;
+    if let Some(member) = member {
+        let asker = Actor::seeded(
+            Role::Member,
+            id_card.as_str(),
+            Some(member.member_id),
+            "demo-assistant",
+        );
+        let a = app.assistant();
+        a.ask(&asker, "离职后公积金账户怎么办？", today).await?;
+        a.ask(&asker, "我下个月去上海工作，这边的账户要销户吗", today)
+            .await?;
+        a.hand_over(&asker).await?;
+    }
+    let visitor = Actor::anonymous(Channel::Online, "demo-assistant", "demo");
+    app.assistant()
+        .ask(&visitor, "公积金联名卡丢了怎么补办", today)
+        .await?;
     Ok(())
 }
 
@@ -70,6 +98,9 @@ mod tests {
         let q = app.quality();
         assert_eq!(q.hotline_calls().await.expect("calls").len(), 11);
         assert_eq!(q.complaints().await.expect("complaints").len(), 2);
+        let desk = crate::test_support::clerk();
+        let unanswered = app.assistant().unanswered_questions(&desk, 10).await;
+        assert_eq!(unanswered.expect("unanswered").len(), 1);
         let f = app
             .fund()
             .year_figures(2026, d("2026-12-06"))

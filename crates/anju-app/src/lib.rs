@@ -3,6 +3,7 @@
 //! owns the policy in force and the store; it knows no HTTP and no SQL.
 
 pub mod access;
+pub mod assistant;
 pub mod catalogue;
 pub mod clock;
 pub mod collection;
@@ -30,7 +31,7 @@ pub mod withdrawal;
 
 pub use error::{AppError, AppResult};
 pub use services::{
-    Access, Collection, Fund, Interest, Ledger, Loans, Quality, Trust, Withdrawals,
+    Access, Assistant, Collection, Fund, Interest, Ledger, Loans, Quality, Trust, Withdrawals,
 };
 
 use anju_domain::policy::PolicySet;
@@ -56,6 +57,8 @@ pub struct App {
     /// The most people an identified export (实名导出) may list without a
     /// manager's approval.
     identified_export_limit: usize,
+    /// What the assistant knows, indexed once a day.
+    assistant: Arc<assistant::IndexCache>,
 }
 
 impl App {
@@ -72,6 +75,7 @@ impl App {
             keys: Arc::new(std::sync::OnceLock::new()),
             report_store: None,
             identified_export_limit: export::DEFAULT_IDENTIFIED_EXPORT_LIMIT,
+            assistant: Arc::default(),
         }
     }
 
@@ -259,6 +263,15 @@ impl App {
     /// Trust: the log's leaves and checkpoints, certificates, revocations.
     pub(crate) fn trust_port(&self) -> &dyn anju_store::TrustStore {
         &*self.store
+    }
+
+    /// The assistant: conversations, hand-overs, unanswered questions.
+    pub(crate) fn assistant_port(&self) -> &dyn anju_store::AssistantStore {
+        &*self.store
+    }
+
+    pub(crate) fn assistant_cache(&self) -> &assistant::IndexCache {
+        &self.assistant
     }
 
     pub(crate) fn interest_port(&self) -> &dyn anju_store::InterestStore {

@@ -70,6 +70,11 @@ service!(
     ledger
 );
 service!(
+    /// 智能客服: answers from the catalogue, the policy and the FAQ; hand-over to a person.
+    Assistant,
+    assistant
+);
+service!(
     /// 服务质量: complaints, 好差评 and rectification, the 12329 hotline.
     Quality,
     quality

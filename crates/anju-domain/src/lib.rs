@@ -5,6 +5,7 @@
 //! [`ledger::NewEntry`].
 
 pub mod access;
+pub mod assistant;
 pub mod calendar;
 pub mod catalogue;
 pub mod codes;

@@ -5,6 +5,8 @@
 
 pub mod access;
 pub mod access_sql;
+pub mod assistant;
+pub mod assistant_sql;
 pub mod batch_sql;
 pub mod cases;
 pub mod cases_sql;
@@ -31,6 +33,7 @@ pub mod withdrawal_sql;
 pub mod contract;
 
 pub use access::*;
+pub use assistant::*;
 pub use batch_sql::{BatchStore, BillableRow, NewBill};
 pub use cases::*;
 pub use collection::*;
@@ -120,6 +123,7 @@ pub trait Store:
     + FundStore
     + QualityStore
     + TrustStore
+    + AssistantStore
     + Send
     + Sync
     + 'static

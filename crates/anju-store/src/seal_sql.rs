@@ -81,6 +81,11 @@ const SEALED: &[SealedTable] = &[
         columns: &[("body", None)],
     },
     SealedTable {
+        table: "assistant_message",
+        key: "message_id",
+        columns: &[("text", None)],
+    },
+    SealedTable {
         table: "loan",
         key: "loan_id",
         columns: &[

@@ -58,6 +58,9 @@ pub(crate) fn body_of(path: &str) -> Option<Body> {
         "/api/v1/member/withdrawals" => json_body::<crate::api_withdrawal::RequestBody>(json!({
             "reason": "07", "amount_fen": 150000, "months": 1, "bank_card": "62220201000041234"
         })),
+        "/api/v1/assistant/questions" => json_body::<crate::api_assistant::QuestionBody>(
+            json!({"question": "租房提取要什么材料"}),
+        ),
         "/api/v1/member/reviews" => json_body::<RateBody>(json!({
             "service": "withdrawal", "service_ref": 42, "stars": 5, "reasons": "办理很快"
         })),
@@ -116,7 +119,9 @@ pub(crate) fn body_of(path: &str) -> Option<Body> {
         | "/api/v1/member/loans/{id}/consent"
         | "/api/v1/member/repayment-agreement/end"
         | "/api/v1/employer/members/{id}/seal"
-        | "/api/v1/inbox/{id}/read" => Body::Empty,
+        | "/api/v1/inbox/{id}/read"
+        | "/api/v1/assistant/hand-over"
+        | "/api/v1/assistant/end" => Body::Empty,
         _ => return None,
     };
     Some(body)
@@ -157,6 +162,11 @@ pub(crate) fn response_of(method: &axum::http::Method, path: &str) -> Option<Val
         }
         "/api/v1/loan/calculate" => schema::<crate::api_loan::CalculationView>(),
         "/api/v1/services" => schema::<crate::api_catalogue::CatalogueView>(),
+        "/api/v1/assistant/questions" => schema::<crate::api_assistant::AskedView>(),
+        "/api/v1/assistant/conversation" | "/api/v1/assistant/end" => {
+            schema::<crate::api_assistant::MyConversationView>()
+        }
+        "/api/v1/assistant/hand-over" => schema::<crate::api_assistant::ConversationView>(),
         "/api/v1/log/checkpoints" => schema::<t::CheckpointsView>(),
         "/api/v1/log/inclusion" => schema::<t::InclusionView>(),
         "/api/v1/log/consistency" => schema::<t::ConsistencyView>(),

@@ -44,6 +44,11 @@ pub const HTTP_CODES: &[HttpCode] = &[
         status: StatusCode::BAD_REQUEST,
         summary_zh: "缺少 Idempotency-Key 头",
     },
+    HttpCode {
+        code: "RATE_LIMITED",
+        status: StatusCode::TOO_MANY_REQUESTS,
+        summary_zh: "请求过于频繁，请稍后再试",
+    },
 ];
 
 /// What a client is told when the failure is the system's, not theirs.

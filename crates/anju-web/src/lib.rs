@@ -4,6 +4,7 @@
 //! business rule lives here.
 
 pub mod api;
+mod api_assistant;
 mod api_catalogue;
 mod api_docs;
 mod api_employer;

@@ -54,6 +54,28 @@ pub fn twins() -> Vec<(Method, &'static str, Twin)> {
             Api(get.clone(), "/api/v1/services"),
         ),
         (
+            get.clone(),
+            "/assistant",
+            Exempt(
+                "提问页：任何人用 POST /api/v1/assistant/questions 提问；登录职工的咨询记录见 GET /api/v1/assistant/conversation",
+            ),
+        ),
+        (
+            post.clone(),
+            "/assistant",
+            Api(post.clone(), "/api/v1/assistant/questions"),
+        ),
+        (
+            post.clone(),
+            "/assistant/hand-over",
+            Api(post.clone(), "/api/v1/assistant/hand-over"),
+        ),
+        (
+            post.clone(),
+            "/assistant/end",
+            Api(post.clone(), "/api/v1/assistant/end"),
+        ),
+        (
             post.clone(),
             "/verify",
             Api(get.clone(), "/api/v1/certificates/{serial}"),

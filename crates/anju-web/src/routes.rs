@@ -4,7 +4,9 @@
 
 use crate::auth::Access;
 use crate::state::WebState;
-use crate::{api, api_loan, api_quality, api_trust, api_withdrawal, ops, pages, static_files};
+use crate::{
+    api, api_assistant, api_loan, api_quality, api_trust, api_withdrawal, ops, pages, static_files,
+};
 use anju_domain::access::duties::{
     AGENTS, AUDIT, CASE_DESK, CASE_WORKERS, CERTIFICATE_VIEWERS, CHECKERS, COLLECTION_VIEWERS,
     ENFORCERS, FINANCE, FUND_VIEWERS, FUND_WATCH, IDENTITY_VIEWERS, LOAN_DESK, LOAN_RISK,
@@ -239,6 +241,90 @@ fn core_table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(Method::GET, "/services", Public, "服务事项清单"),
             get(pages::catalogue_page),
+        ),
+        (
+            spec(Method::GET, "/assistant", Public, "智能客服"),
+            get(pages::assistant_page),
+        ),
+        (
+            spec(Method::POST, "/assistant", Public, "向智能客服提问"),
+            post(pages::assistant_ask),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assistant/hand-over",
+                Roles(MEMBERS),
+                "转人工",
+            ),
+            post(pages::assistant_hand_over),
+        ),
+        (
+            spec(Method::POST, "/assistant/end", Roles(MEMBERS), "结束咨询"),
+            post(pages::assistant_end),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/assistant/questions",
+                Public,
+                "向智能客服提问",
+            ),
+            post(api_assistant::ask),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/assistant/conversation",
+                Roles(MEMBERS),
+                "我的咨询",
+            ),
+            get(api_assistant::conversation),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/assistant/hand-over",
+                Roles(MEMBERS),
+                "转人工",
+            ),
+            post(api_assistant::hand_over),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/assistant/end",
+                Roles(MEMBERS),
+                "结束咨询",
+            ),
+            post(api_assistant::end),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/assistant",
+                Roles(QUALITY_DESK),
+                "在线客服（转人工的咨询、未能回答的问题）",
+            ),
+            get(pages::staff_assistant),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/assistant/{id}",
+                Roles(QUALITY_DESK),
+                "查看咨询",
+            ),
+            get(pages::staff_conversation),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/assistant/{id}/reply",
+                Roles(QUALITY_DESK),
+                "人工回复咨询",
+            ),
+            post(pages::staff_reply),
         ),
         (
             spec(Method::GET, "/api/v1/services", Public, "服务事项清单"),

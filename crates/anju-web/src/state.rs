@@ -8,11 +8,17 @@ use anju_app::access::{Authenticator, LocalAuthenticator};
 use axum::extract::FromRef;
 use std::sync::Arc;
 
+/// Questions one client address may ask the assistant a minute.
+pub const ASSISTANT_PER_MINUTE: u32 = 60;
+
 #[derive(Clone)]
 pub struct WebState {
     pub app: App,
     pub authenticator: Arc<dyn Authenticator>,
     pub signin_limiter: Arc<RateLimiter>,
+    /// Questions to the assistant per client address per minute (each may
+    /// write: a conversation, an unanswered question).
+    pub assistant_limiter: Arc<RateLimiter>,
     pub options: WebOptions,
     /// The yearly settlement started from the staff console.
     pub settlement: Arc<SettlementSlot>,
@@ -41,6 +47,7 @@ impl WebState {
             app,
             authenticator: Arc::new(LocalAuthenticator),
             signin_limiter: Arc::new(RateLimiter::per_minute(options.signin_per_minute)),
+            assistant_limiter: Arc::new(RateLimiter::per_minute(ASSISTANT_PER_MINUTE)),
             options,
             settlement: Arc::new(SettlementSlot::default()),
         }

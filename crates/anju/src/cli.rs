@@ -430,6 +430,13 @@ pub enum BenchScenario {
         #[arg(long, default_value_t = anju_app::collection::batch::DEFAULT_SEED)]
         seed: u64,
     },
+    /// The assistant (智能客服) over its question set: hit rates, index
+    /// build time, and the latency of a search and of a visitor's whole ask.
+    Assistant {
+        /// Times the question set is asked (for the latency figures).
+        #[arg(long, default_value_t = 20)]
+        rounds: u32,
+    },
     /// P2: a year of remittances, then the 30 June settlement over every account.
     Interest {
         /// Members to seed (default: Suzhou scale, 4.71 million).

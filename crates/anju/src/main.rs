@@ -4,6 +4,7 @@
 mod adapters;
 mod backup;
 mod bench;
+mod bench_assistant;
 mod bench_http;
 mod bench_repayment;
 mod bench_report;

@@ -193,6 +193,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench {
+            scenario: BenchScenario::Assistant { rounds },
+        } => {
+            let policy = load_policy(config.policy.as_deref())?;
+            crate::bench_assistant::assistant(&config, &policy, rounds).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
             scenario: BenchScenario::Repayment { loans, periods },
         } => {
             let policy = load_policy(config.policy.as_deref())?;

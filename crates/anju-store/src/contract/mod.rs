@@ -4,6 +4,7 @@
 //! becomes its own `#[test]`.
 
 mod access;
+mod assistant;
 mod cases;
 mod casework;
 mod collection;
@@ -17,6 +18,7 @@ mod trust;
 mod withdrawal;
 
 pub use access::*;
+pub use assistant::*;
 pub use cases::*;
 pub use casework::*;
 pub use collection::*;
@@ -140,6 +142,8 @@ macro_rules! contract_tests {
             log_leaves_are_sequenced_once_into_checkpoints,
             certificates_are_issued_once_and_revoked_once,
             grants_are_kept_revoked_once_and_every_read_recorded,
+            conversations_move_once_and_keep_their_messages,
+            unanswered_questions_are_counted_once_each,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

@@ -2,6 +2,7 @@
 //! files are compiled into the binary. Every page works without JavaScript;
 //! htmx only shortens round trips where it is present.
 
+mod assistant;
 mod catalogue;
 pub mod certificates;
 mod employer;
@@ -24,6 +25,10 @@ mod staff_withdrawal;
 mod statement;
 mod withdrawal;
 
+pub use assistant::{
+    assistant_ask, assistant_end, assistant_hand_over, assistant_page, staff_assistant,
+    staff_conversation, staff_reply,
+};
 pub use catalogue::catalogue_page;
 pub use employer::{
     add_member, employer_home, generate_bill, import_members, pay_bill, seal_member,
@@ -178,6 +183,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/member/service", "评价与投诉", duties::MEMBERS),
     ("/member/certificates", "电子证明", duties::MEMBERS),
     ("/member/grants", "数据授权", duties::MEMBERS),
+    ("/assistant", "智能客服", duties::MEMBERS),
     ("/staff/collection", "归集管理", duties::COLLECTION_VIEWERS),
     ("/staff/withdrawals", "提取审核", duties::CASE_DESK),
     ("/staff/loans", "贷款审批", duties::LOAN_DESK),
@@ -185,6 +191,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/staff/interest", "结息管理", duties::FINANCE),
     ("/staff/fund", "资金管理", duties::FUND_VIEWERS),
     ("/staff/quality", "服务质量", duties::QUALITY_DESK),
+    ("/staff/assistant", "在线客服", duties::QUALITY_DESK),
     (
         "/staff/certificates",
         "电子证明",

@@ -14,7 +14,7 @@ use anju_app::withdrawal::{
     Assessment, RepaymentTerms, UploadedDocument, WithdrawalApplication, WithdrawalRecord,
 };
 use anju_domain::ids::BankCardNo;
-use anju_domain::policy::{EvidenceKind, WithdrawalCap, WithdrawalReason};
+use anju_domain::policy::WithdrawalReason;
 use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::withdrawal::{AgreementKind, WithdrawalRequest};
 use anju_domain::{Date, DomainError, DomainResult, ErrorKind, Fen};
@@ -139,44 +139,12 @@ pub struct ReasonRow {
 }
 
 pub fn reason_row(r: &WithdrawalReason) -> ReasonRow {
-    let mut conditions = Vec::new();
-    if r.requires_no_home {
-        conditions.push("本人及配偶在本市无自有住房".to_string());
-    }
-    if r.at_retirement {
-        conditions.push("达到法定退休年龄".to_string());
-    }
-    if r.sealed_months > 0 {
-        conditions.push(format!("账户封存满 {} 个月", r.sealed_months));
-    }
-    if r.window_months > 0 {
-        conditions.push(format!("凭证日期后 {} 个月内", r.window_months));
-    }
-    if r.per_year > 0 {
-        conditions.push(format!("每年最多 {} 次", r.per_year));
-    }
-    if r.family_shared {
-        conditions.push("家庭成员可共用同一凭证，合计不超过费用".to_string());
-    }
-    if r.flexible_only {
-        conditions.push("签订协议的灵活就业人员".to_string());
-    }
-    if r.no_hpf_loan {
-        conditions.push("无未结清的公积金贷款".to_string());
-    }
+    let conditions = r.conditions_zh();
     ReasonRow {
         code: r.code.clone(),
         name: r.name.clone(),
-        cap: match r.cap {
-            WithdrawalCap::Balance => "账户余额",
-            WithdrawalCap::Evidence => "所证明的费用",
-            WithdrawalCap::Rent => "租房月限额 × 月数",
-        },
-        evidence: match r.evidence {
-            EvidenceKind::None => "—",
-            EvidenceKind::Contract => "合同编号（全市仅可使用一次）",
-            EvidenceKind::Invoice => "发票号码（全市仅可使用一次）",
-        },
+        cap: r.cap_zh(),
+        evidence: r.evidence_zh(),
         documents: if r.documents.is_empty() {
             "无需材料".to_string()
         } else {
