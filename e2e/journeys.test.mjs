@@ -859,17 +859,56 @@ test('a member asks the assistant, reads the answer with its source, asks for a 
   });
 });
 
+test('the outlet map draws with nothing from outside; a member books a slot and sees it in 我的预约', async () => {
+  const booker = memberLogins[2];
+  await journey('outlet-map-offline', async (page, context) => {
+    // Anything not from this server is refused: the map must not need it.
+    const outside = [];
+    await context.route((url) => !url.href.startsWith(base), (route) => {
+      outside.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto(`${base}/`);
+    await page.getByRole('link', { name: '服务网点' }).click();
+    await page.waitForURL(`${base}/outlets`);
+    const map = page.getByRole('img', { name: /服务网点分布/ });
+    await map.waitFor();
+    assert.ok((await map.locator('circle').count()) >= 10, 'every outlet is drawn');
+    assert.ok((await map.locator('rect.cell-walk').count()) > 0, 'the walking circle is drawn');
+    assert.match(await page.locator('#circle').textContent(), /步行[\s\S]*%[\s\S]*驾车[\s\S]*%/);
+    assert.deepEqual(outside, [], 'nothing was fetched from outside');
+  });
+  let booked = '';
+  await journey('outlet-book', async (page) => {
+    await signIn(page, 'member', booker);
+    await page.waitForURL(`${base}/member`);
+    await page.goto(`${base}/outlets/WD01`);
+    const slot = page.getByLabel('预约时段', { exact: true });
+    booked = await slot.locator('option').first().getAttribute('value');
+    await slot.selectOption(booked);
+    await page.getByLabel('办理事项').selectOption('TQ01');
+    await page.getByRole('button', { name: '预约', exact: true }).click();
+    await page.getByText(/已预约 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/).waitFor();
+    const [day] = booked.split('|');
+    const row = page.locator('#appointments tr', { hasText: day });
+    await row.getByText('已预约').waitFor();
+    await page.getByRole('link', { name: '预约', exact: true }).click();
+    await page.waitForURL(`${base}/member/appointments`);
+    await page.locator('#appointments tr', { hasText: day }).getByRole('button', { name: '取消预约' }).waitFor();
+  });
+});
+
 test('every page passes axe-core with no finding and none scrolls sideways, on a desk and on phones of 390 and 360 px', async () => {
   const pages = {
     public: ['/', '/signin?as=member', '/signin?as=staff', '/register', '/register/remote', '/flexible', '/verify',
-      '/withdrawal-rules', '/services', '/assistant', '/loan/calculator', '/loan/calculator?calc=1&price=-5&balances=1&income=1&months=1e3'],
+      '/withdrawal-rules', '/services', '/assistant', '/outlets', '/outlets/WD01', '/loan/calculator', '/loan/calculator?calc=1&price=-5&balances=1&income=1&months=1e3'],
     member: ['/member', '/member/interest', '/member/withdrawals', '/member/loans', '/member/service',
-      '/member/certificates', '/member/grants', '/assistant', '/inbox'],
+      '/member/certificates', '/member/grants', '/assistant', '/member/appointments', '/outlets/WD01', '/inbox'],
     employer: ['/employer'],
     staff: ['/staff', '/staff/kpi', '/staff/collection', '/staff/interest', '/staff/withdrawals', '/audit',
       '/staff/loans', '/staff/loans/overdue', '/staff/fund', '/staff/fund/deposits', '/staff/fund/distribution',
       '/staff/fund/liquidity', '/staff/report/annual', '/staff/quality', '/staff/certificates', '/staff/log',
-      '/staff/partners', '/staff/assistant'],
+      '/staff/partners', '/staff/assistant', '/staff/outlets'],
   };
   const found = [];
   for (const width of [1366, 390, 360]) {

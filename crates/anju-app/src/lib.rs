@@ -20,6 +20,7 @@ pub mod fund;
 pub mod interest;
 pub mod ledger;
 pub mod loan;
+pub mod outlets;
 pub mod policy;
 pub mod quality;
 pub mod registries;
@@ -31,7 +32,8 @@ pub mod withdrawal;
 
 pub use error::{AppError, AppResult};
 pub use services::{
-    Access, Assistant, Collection, Fund, Interest, Ledger, Loans, Quality, Trust, Withdrawals,
+    Access, Assistant, Collection, Fund, Interest, Ledger, Loans, Outlets, Quality, Trust,
+    Withdrawals,
 };
 
 use anju_domain::policy::PolicySet;
@@ -267,6 +269,11 @@ impl App {
 
     /// The assistant: conversations, hand-overs, unanswered questions.
     pub(crate) fn assistant_port(&self) -> &dyn anju_store::AssistantStore {
+        &*self.store
+    }
+
+    /// Appointments at the outlets.
+    pub(crate) fn outlet_port(&self) -> &dyn anju_store::OutletStore {
         &*self.store
     }
 

@@ -75,6 +75,11 @@ service!(
     assistant
 );
 service!(
+    /// 网点与预约: outlets, slots, appointments, the 10-minute service circle.
+    Outlets,
+    outlets
+);
+service!(
     /// 服务质量: complaints, 好差评 and rectification, the 12329 hotline.
     Quality,
     quality

@@ -290,8 +290,8 @@ fn loan_rate(policy: &Policy) -> Article {
 fn loan_limit(policy: &Policy) -> Article {
     let l = &policy.loan_limit.value;
     let mut body = format!(
-        "公积金贷款最高额度：单缴存职工 {}，双缴存职工家庭 {}；额度同时不超过申请人账户余额的 {} 倍，\
-         月还款额不超过月收入的 {}%。首套住房首付比例不低于 {}%，第二套住房不低于 {}%；贷款期限最长 {} 个月。",
+        "公积金贷款最高额度：单缴存职工 {}，双缴存职工家庭 {}；额度同时不超过借款人及共同借款人账户余额之和的 {} 倍，\
+         月还款额不超过家庭月收入的 {}%。首套住房首付比例不低于 {}%，第二套住房不低于 {}%；贷款期限最长 {} 个月。",
         l.single_cap,
         l.family_cap,
         l.balance_multiple,
@@ -302,7 +302,7 @@ fn loan_limit(policy: &Policy) -> Article {
     );
     if l.completed_home_bonus_percent > 0 {
         body.push_str(&format!(
-            "购买现房的，额度可上浮 {}%。",
+            "购买现房的，最高额度可上浮 {}%。",
             l.completed_home_bonus_percent
         ));
     }
@@ -332,7 +332,7 @@ fn loan_conditions(policy: &Policy) -> Article {
 fn rent(policy: &Policy) -> Article {
     let r = &policy.rent.value;
     let mut body = format!(
-        "租房提取限额：单身职工每月 {}，已婚职工夫妻合计每月 {}，按所付租金的月数计算，每次最多 12 个月。",
+        "租房提取限额：每人每月最高 {}，已婚的夫妻二人合计每月不超过 {}，按所付租金的月数计算，每次最多 12 个月。",
         r.cap_per_person_month, r.cap_couple_month
     );
     if r.multi_child_uplift_percent > 0 {

@@ -92,6 +92,13 @@ impl Date {
         Date::from_epoch_days(sum)
     }
 
+    /// The day of the week, 1 (Monday) to 7 (Sunday): 1970-01-01 was a
+    /// Thursday.
+    pub fn weekday(self) -> u8 {
+        // rem_euclid(7) is 0..=6, so the cast cannot truncate.
+        (self.days + 3).rem_euclid(7) as u8 + 1
+    }
+
     /// `later − self` in days (negative when `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
         i64::from(later.days) - i64::from(self.days)

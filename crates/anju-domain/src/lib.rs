@@ -18,6 +18,7 @@ pub mod interest;
 pub mod ledger;
 pub mod loan;
 pub mod money;
+pub mod outlets;
 pub mod policy;
 pub mod quality;
 pub mod rate;

@@ -16,6 +16,8 @@ CREATE TABLE assistant_conversation (
 );
 CREATE INDEX assistant_conversation_member ON assistant_conversation (member_id, conversation_id);
 CREATE INDEX assistant_conversation_status ON assistant_conversation (status, handed_over_at_us);
+-- One conversation open per member: two first questions at once make one.
+CREATE UNIQUE INDEX assistant_conversation_open ON assistant_conversation (member_id) WHERE status <> 'closed';
 
 CREATE TABLE assistant_message (
     message_id      BIGINT NOT NULL PRIMARY KEY,

@@ -60,15 +60,19 @@ pub struct UnansweredRecord {
 
 #[async_trait]
 pub trait AssistantStore: Send + Sync {
-    /// Starts a conversation with its first messages, in one transaction.
+    /// Starts a conversation with its first messages, in one transaction;
+    /// `CONVERSATION_STATE` when the member has one open already (two
+    /// first questions at once).
     async fn insert_conversation(
         &self,
         conversation: &ConversationRecord,
         messages: &[MessageRecord],
     ) -> StoreResult<()>;
     async fn conversation(&self, conversation_id: i64) -> StoreResult<Option<ConversationRecord>>;
-    /// The member's latest conversation not closed, if any.
+    /// The member's conversation not closed, if any (one at most).
     async fn open_conversation(&self, member_id: i64) -> StoreResult<Option<ConversationRecord>>;
+    /// The member's latest conversation, closed or not.
+    async fn latest_conversation(&self, member_id: i64) -> StoreResult<Option<ConversationRecord>>;
     /// Appends messages to a conversation and, with `change`, moves it on —
     /// only if it is still in `change.from`; false (nothing written) when
     /// someone moved it first.
@@ -87,8 +91,16 @@ pub trait AssistantStore: Send + Sync {
         status: ConversationStatus,
         limit: u32,
     ) -> StoreResult<Vec<ConversationRecord>>;
-    /// Counts a question not answered (one row per question text).
-    async fn record_unanswered(&self, question: &str, day: Date) -> StoreResult<()>;
+    /// Counts a question not answered (one row per question text). A
+    /// question not kept yet is added only while fewer than `new_per_day`
+    /// were added on `day` (visitors cannot fill the table); false when it
+    /// was left out.
+    async fn record_unanswered(
+        &self,
+        question: &str,
+        day: Date,
+        new_per_day: i64,
+    ) -> StoreResult<bool>;
     /// The unanswered questions, most asked first; at most `limit`.
     async fn unanswered(&self, limit: u32) -> StoreResult<Vec<UnansweredRecord>>;
 }

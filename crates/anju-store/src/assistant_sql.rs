@@ -147,7 +147,10 @@ where
         .bind(c.updated_at_us)
         .execute(&mut *tx)
         .await
-        .map_err(backend)?;
+        .map_err(crate::sql::unique_or_backend(
+            "CONVERSATION_STATE",
+            "您的咨询正在处理，请刷新后再试",
+        ))?;
         insert_messages::<S>(&mut tx, self.seal(), messages).await?;
         tx.commit().await.map_err(backend)
     }
@@ -168,6 +171,18 @@ where
             "SELECT {CONVERSATION_COLUMNS} FROM assistant_conversation \
              WHERE member_id = $1 AND status <> 'closed' \
              ORDER BY conversation_id DESC LIMIT 1"
+        )))
+        .bind(member_id)
+        .fetch_optional(self.writer())
+        .await
+        .map_err(backend)?;
+        row.map(conversation_from).transpose()
+    }
+
+    async fn latest_conversation(&self, member_id: i64) -> StoreResult<Option<ConversationRecord>> {
+        let row: Option<ConversationRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM assistant_conversation \
+             WHERE member_id = $1 ORDER BY conversation_id DESC LIMIT 1"
         )))
         .bind(member_id)
         .fetch_optional(self.writer())
@@ -243,18 +258,46 @@ where
         crate::sql::mapped(rows, conversation_from)
     }
 
-    async fn record_unanswered(&self, question: &str, day: Date) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO assistant_unanswered (question, asked, first_on, last_on) \
-             VALUES ($1, 1, $2, $2) ON CONFLICT (question) DO UPDATE SET \
-             asked = assistant_unanswered.asked + 1, last_on = excluded.last_on",
+    async fn record_unanswered(
+        &self,
+        question: &str,
+        day: Date,
+        new_per_day: i64,
+    ) -> StoreResult<bool> {
+        let mut tx = self.writer().begin().await.map_err(backend)?;
+        let counted = sqlx::query(
+            "UPDATE assistant_unanswered SET asked = asked + 1, last_on = $1 WHERE question = $2",
         )
-        .bind(question)
         .bind(S::day(day))
-        .execute(self.writer())
+        .bind(question)
+        .execute(&mut *tx)
         .await
         .map_err(backend)?;
-        Ok(())
+        if S::affected(&counted) == 0 {
+            let added_today: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM assistant_unanswered WHERE first_on = $1")
+                    .bind(S::day(day))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            if added_today >= new_per_day {
+                return Ok(false);
+            }
+            // Another request may add the same question meanwhile: it
+            // counts once more instead of failing.
+            sqlx::query(
+                "INSERT INTO assistant_unanswered (question, asked, first_on, last_on) \
+                 VALUES ($1, 1, $2, $2) ON CONFLICT (question) DO UPDATE SET \
+                 asked = assistant_unanswered.asked + 1, last_on = excluded.last_on",
+            )
+            .bind(question)
+            .bind(S::day(day))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
     }
 
     async fn unanswered(&self, limit: u32) -> StoreResult<Vec<UnansweredRecord>> {

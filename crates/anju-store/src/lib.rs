@@ -17,6 +17,8 @@ mod ids;
 pub mod interest_sql;
 pub mod ledger_sql;
 pub mod loan_sql;
+pub mod outlet;
+pub mod outlet_sql;
 pub mod plan;
 pub mod quality;
 pub mod quality_sql;
@@ -48,6 +50,7 @@ pub use loan_sql::{
     InstallmentRecord, LoanBook, LoanEventRecord, LoanRecord, LoanRunUpdate, LoanStore,
     LoansIssued, RunLoan,
 };
+pub use outlet::*;
 pub use quality::*;
 pub use seal::PersonalSeal;
 pub use trust::*;
@@ -124,6 +127,7 @@ pub trait Store:
     + QualityStore
     + TrustStore
     + AssistantStore
+    + OutletStore
     + Send
     + Sync
     + 'static

@@ -58,6 +58,9 @@ pub(crate) fn body_of(path: &str) -> Option<Body> {
         "/api/v1/member/withdrawals" => json_body::<crate::api_withdrawal::RequestBody>(json!({
             "reason": "07", "amount_fen": 150000, "months": 1, "bank_card": "62220201000041234"
         })),
+        "/api/v1/member/appointments" => json_body::<crate::api_outlets::BookBody>(json!({
+            "outlet": "WD01", "day": "2026-12-08", "slot_min": 540, "service": "TQ01"
+        })),
         "/api/v1/assistant/questions" => json_body::<crate::api_assistant::QuestionBody>(
             json!({"question": "租房提取要什么材料"}),
         ),
@@ -120,6 +123,7 @@ pub(crate) fn body_of(path: &str) -> Option<Body> {
         | "/api/v1/member/repayment-agreement/end"
         | "/api/v1/employer/members/{id}/seal"
         | "/api/v1/inbox/{id}/read"
+        | "/api/v1/member/appointments/{id}/cancel"
         | "/api/v1/assistant/hand-over"
         | "/api/v1/assistant/end" => Body::Empty,
         _ => return None,
@@ -163,6 +167,13 @@ pub(crate) fn response_of(method: &axum::http::Method, path: &str) -> Option<Val
         "/api/v1/loan/calculate" => schema::<crate::api_loan::CalculationView>(),
         "/api/v1/services" => schema::<crate::api_catalogue::CatalogueView>(),
         "/api/v1/assistant/questions" => schema::<crate::api_assistant::AskedView>(),
+        "/api/v1/outlets" => schema::<crate::api_outlets::OutletsView>(),
+        "/api/v1/outlets/{code}/slots" => schema::<crate::api_outlets::SlotsView>(),
+        "/api/v1/member/appointments" if post => schema::<crate::api_outlets::AppointmentView>(),
+        "/api/v1/member/appointments" => schema::<crate::api_outlets::AppointmentsView>(),
+        "/api/v1/member/appointments/{id}/cancel" => {
+            schema::<Option<crate::api_outlets::AppointmentView>>()
+        }
         "/api/v1/assistant/conversation" | "/api/v1/assistant/end" => {
             schema::<crate::api_assistant::MyConversationView>()
         }

@@ -10,6 +10,7 @@ mod api_docs;
 mod api_employer;
 mod api_loan;
 mod api_member;
+mod api_outlets;
 mod api_quality;
 mod api_trust;
 mod api_withdrawal;

@@ -53,6 +53,27 @@ pub fn twins() -> Vec<(Method, &'static str, Twin)> {
             "/services",
             Api(get.clone(), "/api/v1/services"),
         ),
+        (get.clone(), "/outlets", Api(get.clone(), "/api/v1/outlets")),
+        (
+            get.clone(),
+            "/outlets/{code}",
+            Api(get.clone(), "/api/v1/outlets/{code}/slots"),
+        ),
+        (
+            get.clone(),
+            "/member/appointments",
+            Api(get.clone(), "/api/v1/member/appointments"),
+        ),
+        (
+            post.clone(),
+            "/member/appointments",
+            Api(post.clone(), "/api/v1/member/appointments"),
+        ),
+        (
+            post.clone(),
+            "/member/appointments/{id}/cancel",
+            Api(post.clone(), "/api/v1/member/appointments/{id}/cancel"),
+        ),
         (
             get.clone(),
             "/assistant",

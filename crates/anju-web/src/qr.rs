@@ -65,7 +65,7 @@ impl Modules {
 }
 
 /// The few characters that matter inside an attribute.
-fn attr_escape(text: &str) -> String {
+pub(crate) fn attr_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")

@@ -5,7 +5,8 @@
 use crate::auth::Access;
 use crate::state::WebState;
 use crate::{
-    api, api_assistant, api_loan, api_quality, api_trust, api_withdrawal, ops, pages, static_files,
+    api, api_assistant, api_loan, api_outlets, api_quality, api_trust, api_withdrawal, ops, pages,
+    static_files,
 };
 use anju_domain::access::duties::{
     AGENTS, AUDIT, CASE_DESK, CASE_WORKERS, CERTIFICATE_VIEWERS, CHECKERS, COLLECTION_VIEWERS,
@@ -241,6 +242,109 @@ fn core_table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (
             spec(Method::GET, "/services", Public, "服务事项清单"),
             get(pages::catalogue_page),
+        ),
+        (
+            spec(Method::GET, "/outlets", Public, "服务网点与十分钟服务圈"),
+            get(pages::outlets_page),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/outlets/{code}",
+                Public,
+                "网点详情与可预约时段",
+            ),
+            get(pages::outlet_page),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/member/appointments",
+                Roles(MEMBERS),
+                "我的预约",
+            ),
+            get(pages::member_appointments),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/appointments",
+                Roles(MEMBERS),
+                "预约网点时段",
+            ),
+            post(pages::member_book),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/appointments/{id}/cancel",
+                Roles(MEMBERS),
+                "取消预约",
+            ),
+            post(pages::member_cancel_appointment),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/outlets",
+                Roles(CASE_DESK),
+                "网点当日预约",
+            ),
+            get(pages::staff_outlets),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/appointments/{id}/check-in",
+                Roles(CASE_DESK),
+                "预约到号登记",
+            ),
+            post(pages::staff_check_in),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/outlets",
+                Public,
+                "服务网点与十分钟服务圈",
+            ),
+            get(api_outlets::outlets),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/outlets/{code}/slots",
+                Public,
+                "网点可预约时段",
+            ),
+            get(api_outlets::slots),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/member/appointments",
+                Roles(MEMBERS),
+                "我的预约",
+            ),
+            get(api_outlets::my_appointments),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/member/appointments",
+                Roles(MEMBERS),
+                "预约网点时段",
+            ),
+            post(api_outlets::book),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/member/appointments/{id}/cancel",
+                Roles(MEMBERS),
+                "取消预约",
+            ),
+            post(api_outlets::cancel),
         ),
         (
             spec(Method::GET, "/assistant", Public, "智能客服"),

@@ -25,6 +25,15 @@ impl Actor {
             .map_or_else(|| "system".to_string(), Principal::masked_login)
     }
 
+    /// The member acting for themselves: a member's sign-in tied to an
+    /// account (staff acting for one are not).
+    pub fn acting_member(&self) -> Option<i64> {
+        self.principal
+            .as_ref()
+            .filter(|p| p.role == anju_domain::access::Role::Member)
+            .and_then(|p| p.member_id)
+    }
+
     /// A scheduled job: the batch channel with no person signed in.
     pub fn is_batch_job(&self) -> bool {
         self.principal.is_none() && self.channel == Channel::Batch

@@ -356,7 +356,16 @@ impl KnowledgeIndex {
 
 /// Words nearly every article holds: alone they do not make an article
 /// the answer.
-const GENERIC_WORDS: &[&str] = &["住房公积金", "公积金", "公积", "积金", "住房", "住房公积"];
+const GENERIC_WORDS: &[&str] = &[
+    "住房公积金",
+    "公积金",
+    "公积",
+    "积金",
+    "住房",
+    "住房公积",
+    "中心",
+    "管理中心",
+];
 
 impl KnowledgeIndex {
     /// The articles that answer `question`: the best `limit`, or none when

@@ -16,7 +16,7 @@ pub use index::{Hit, KnowledgeIndex, words};
 
 use crate::access::{Actor, Principal};
 use crate::{AppResult, Assistant};
-use anju_domain::access::{Role, duties};
+use anju_domain::access::duties;
 use anju_domain::assistant::{
     Article, ConversationStatus, MessageAuthor, PersonalIntent, SourceKind, catalogue_articles,
     parse_faq, personal_intent, policy_articles,
@@ -83,6 +83,9 @@ pub const ANSWERS_SHOWN: usize = 3;
 /// the question set: the weakest right answer scores well above it, and
 /// questions about other things score below it).
 pub const MIN_SCORE: f32 = 4.0;
+/// New unanswered questions kept a day at most (visitors cannot fill the
+/// table; those already kept are still counted).
+pub const NEW_UNANSWERED_PER_DAY: i64 = 500;
 /// Conversations the staff queue lists at most.
 const QUEUE_LIMIT: u32 = 200;
 
@@ -175,11 +178,7 @@ pub struct Conversation {
 }
 
 fn member_of(actor: &Actor) -> Option<i64> {
-    actor
-        .principal
-        .as_ref()
-        .filter(|p| p.role == Role::Member)
-        .and_then(|p| p.member_id)
+    actor.acting_member()
 }
 
 fn signed_in_member(actor: &Actor) -> AppResult<i64> {
@@ -221,21 +220,28 @@ fn moved(conversation_id: i64) -> crate::AppError {
     DomainError::new("CONVERSATION_STATE", message).into()
 }
 
-/// Digits of six or more (an ID, card or phone number) masked, so a
-/// question kept for the catalogue's owner holds nobody's number.
+/// Numbers of six digits or more (an ID, card or phone number) masked, so
+/// a question kept for the catalogue's owner holds nobody's number: digits
+/// of any script (full-width too), with the spaces and dashes people put
+/// between them, and an ID number's final X.
 pub fn redacted(question: &str) -> String {
     let mut out = String::with_capacity(question.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() >= 6 {
+        let digits = run.chars().filter(|c| c.is_numeric()).count();
+        if digits >= 6 {
             out.extend(run.chars().map(|_| '*'));
         } else {
             out.push_str(run);
         }
         run.clear();
     };
-    for c in question.chars() {
-        if c.is_ascii_digit() || (matches!(c, 'X' | 'x') && !run.is_empty()) {
+    let mut chars = question.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_is_digit = chars.peek().is_some_and(|n| n.is_numeric());
+        let joins = matches!(c, ' ' | '-' | '－' | '—' | '　') && !run.is_empty() && next_is_digit;
+        let check_letter = matches!(c, 'X' | 'x' | 'Ｘ') && !run.is_empty();
+        if c.is_numeric() || joins || check_letter {
             run.push(c);
         } else {
             flush(&mut run, &mut out);
@@ -289,30 +295,43 @@ impl Assistant<'_> {
     /// has it). A question with no answer is counted for the catalogue.
     pub async fn ask(self, actor: &Actor, question: &str, today: Date) -> AppResult<Asked> {
         let answer = self.answer(actor, question, today).await?;
-        let open = match member_of(actor) {
-            Some(member_id) => self.assistant_port().open_conversation(member_id).await?,
-            None => None,
+        let (conversation, to_person) = match member_of(actor) {
+            Some(member_id) => {
+                let (record, to_person) = self.converse(member_id, &answer).await?;
+                (Some(record), to_person)
+            }
+            None => (None, false),
         };
+        // What is said to a person is not a question the assistant missed;
+        // counted only once the conversation is written.
+        if !answer.answered() && !to_person {
+            self.assistant_port()
+                .record_unanswered(&redacted(&answer.question), today, NEW_UNANSWERED_PER_DAY)
+                .await?;
+        }
+        Ok(Asked {
+            answer,
+            conversation,
+            to_person,
+        })
+    }
+
+    /// Adds the question (and the assistant's answer, unless a person has
+    /// the conversation) to the member's open conversation, or starts one;
+    /// the conversation as written, and whether it went to a person.
+    async fn converse(
+        self,
+        member_id: i64,
+        answer: &Answer,
+    ) -> AppResult<(ConversationRecord, bool)> {
+        let now = crate::clock::now_micros();
+        let open = self.assistant_port().open_conversation(member_id).await?;
         let with_person = open.as_ref().is_some_and(|c| {
             matches!(
                 c.status,
                 ConversationStatus::Waiting | ConversationStatus::Answered
             )
         });
-        // What is said to a person is not a question the assistant missed.
-        if !answer.answered() && !with_person {
-            self.assistant_port()
-                .record_unanswered(&redacted(&answer.question), today)
-                .await?;
-        }
-        let Some(member_id) = member_of(actor) else {
-            return Ok(Asked {
-                answer,
-                conversation: None,
-                to_person: false,
-            });
-        };
-        let now = crate::clock::now_micros();
         let conversation_id = open
             .as_ref()
             .map_or_else(|| self.posting_port().reserve_ids(1), |c| c.conversation_id);
@@ -335,41 +354,47 @@ impl Assistant<'_> {
                 now,
             ));
         }
-        let conversation = match open {
-            None => {
-                let record = ConversationRecord {
-                    conversation_id,
-                    member_id,
-                    status: ConversationStatus::Assistant,
-                    started_at_us: now,
-                    handed_over_at_us: None,
-                    agent_login: None,
-                    updated_at_us: now,
-                };
-                self.assistant_port()
-                    .insert_conversation(&record, &messages)
-                    .await?;
-                record
-            }
-            Some(record) => {
-                // A follow-up to a person waits for them again.
-                let change = (record.status == ConversationStatus::Answered)
-                    .then(|| to_person(conversation_id, record.status, now));
-                let written = self
-                    .assistant_port()
-                    .append_messages(conversation_id, &messages, change.as_ref())
-                    .await?;
-                if !written {
-                    return Err(moved(conversation_id));
-                }
-                self.conversation_record(conversation_id).await?
+        let Some(record) = open else {
+            let record = ConversationRecord {
+                conversation_id,
+                member_id,
+                status: ConversationStatus::Assistant,
+                started_at_us: now,
+                handed_over_at_us: None,
+                agent_login: None,
+                updated_at_us: now,
+            };
+            self.assistant_port()
+                .insert_conversation(&record, &messages)
+                .await?;
+            return Ok((record, false));
+        };
+        // Written only if the conversation is still as read: a follow-up
+        // to a reply waits for the person again; one that an agent or
+        // another tab closed meanwhile is refused, not filed away unseen.
+        let change = if record.status == ConversationStatus::Answered {
+            to_person(conversation_id, record.status, now)
+        } else {
+            ConversationMove {
+                conversation_id,
+                from: record.status,
+                to: record.status,
+                agent_login: None,
+                handed_over_at_us: None,
+                at_us: now,
             }
         };
-        Ok(Asked {
-            answer,
-            conversation: Some(conversation),
-            to_person: with_person,
-        })
+        let written = self
+            .assistant_port()
+            .append_messages(conversation_id, &messages, Some(&change))
+            .await?;
+        if !written {
+            return Err(moved(conversation_id));
+        }
+        Ok((
+            self.conversation_record(conversation_id).await?,
+            with_person,
+        ))
     }
 
     fn message(
@@ -399,10 +424,11 @@ impl Assistant<'_> {
             .ok_or_else(|| not_found(conversation_id))
     }
 
-    /// The member's conversation not yet ended, with its messages.
+    /// The member's latest conversation with its messages — an ended one
+    /// too, so a closing reply can still be read.
     pub async fn my_conversation(self, actor: &Actor) -> AppResult<Option<Conversation>> {
         let member_id = signed_in_member(actor)?;
-        let Some(record) = self.assistant_port().open_conversation(member_id).await? else {
+        let Some(record) = self.assistant_port().latest_conversation(member_id).await? else {
             return Ok(None);
         };
         let messages = self
@@ -494,16 +520,27 @@ impl Assistant<'_> {
         Ok(queue)
     }
 
-    /// A conversation as an agent reads it (any member's).
+    /// A conversation as an agent reads it: only one handed to a person
+    /// (the rest are between the member and the assistant), and every
+    /// read is audited — it can hold the member's balance and affairs.
     pub async fn agent_conversation(
         self,
         actor: &Actor,
         conversation_id: i64,
     ) -> AppResult<Conversation> {
-        agent_of(actor)?;
-        let record = self.conversation_record(conversation_id).await?;
-        let messages = self.assistant_port().messages(conversation_id).await?;
-        Ok(Conversation { record, messages })
+        let result = async {
+            agent_of(actor)?;
+            let found = self.assistant_port().conversation(conversation_id).await?;
+            let Some(record) = found.filter(|c| c.handed_over_at_us.is_some()) else {
+                return Err(not_found(conversation_id));
+            };
+            let messages = self.assistant_port().messages(conversation_id).await?;
+            Ok(Conversation { record, messages })
+        }
+        .await;
+        let target = format!("assistant:{conversation_id}");
+        self.audited(actor, "assistant.read", &target, b"", result)
+            .await
     }
 
     /// 人工回复: an agent answers a conversation handed over; the member

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::test_support::{clerk, contribution, d, person, sqlite_app, yuan};
+use anju_domain::access::Role;
 use anju_store::MemberRecord;
 
 fn day() -> Date {
@@ -74,6 +75,19 @@ fn questions_in_other_words_find_the_same_article() {
             .expect("search")
             .is_empty()
     );
+    // A question about something else that names the fund finds articles
+    // by that word alone; they are not an answer.
+    let canteen = "公积金中心食堂几点开饭";
+    assert!(!index.search(canteen, 3).expect("search").is_empty());
+    let answers = index.answers(canteen, 3, MIN_SCORE).expect("answers");
+    assert!(answers.is_empty(), "{answers:?}");
+    let rate = index
+        .answers("公积金贷款利率", 3, MIN_SCORE)
+        .expect("answers");
+    assert_eq!(
+        rate.first().map(|h| h.article.id.as_str()),
+        Some("P-LOAN-RATE")
+    );
 }
 
 #[test]
@@ -104,6 +118,12 @@ fn numbers_are_masked_before_a_question_is_kept() {
     );
     assert_eq!(redacted("12329 电话"), "12329 电话", "five digits stay");
     assert_eq!(redacted("卡号6222020100004123"), "卡号****************");
+    assert_eq!(
+        redacted("电话 138 1234 5678 找我"),
+        "电话 ************* 找我"
+    );
+    assert_eq!(redacted("手机１３８１２３４５６７８"), "手机***********");
+    assert_eq!(redacted("32050219900307123X号"), "******************号");
 }
 
 fn member() -> Actor {
@@ -283,8 +303,29 @@ async fn a_conversation_is_handed_to_a_person_answered_and_ended() {
             .code(),
         Some("CONVERSATION_STATE")
     );
-    assert!(a.my_conversation(&member()).await.expect("mine").is_none());
+    // The member still reads the closing reply; the next question starts
+    // a new conversation.
+    let ended = a
+        .my_conversation(&member())
+        .await
+        .expect("mine")
+        .expect("kept");
+    assert_eq!(ended.record.status, ConversationStatus::Closed);
+    assert_eq!(
+        ended.messages.last().map(|m| m.text.as_str()),
+        Some("不客气。")
+    );
     assert!(a.agent_queue(&clerk()).await.expect("queue").is_empty());
+    let next = a.ask(&member(), "租房提取", day()).await.expect("again");
+    let next = next.conversation.expect("a conversation");
+    assert_ne!(next.conversation_id, started.conversation_id);
+    assert_eq!(next.status, ConversationStatus::Assistant);
+    // Agents read only conversations handed to a person.
+    let unseen = a.agent_conversation(&clerk(), next.conversation_id).await;
+    assert_eq!(
+        unseen.expect_err("not handed over").code(),
+        Some("CONVERSATION_NOT_FOUND")
+    );
 }
 
 #[tokio::test]

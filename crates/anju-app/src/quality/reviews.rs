@@ -40,10 +40,7 @@ pub struct RateInput {
 
 fn member_of(actor: &Actor) -> AppResult<i64> {
     actor
-        .principal
-        .as_ref()
-        .filter(|p| p.role == Role::Member)
-        .and_then(|p| p.member_id)
+        .acting_member()
         .ok_or_else(|| DomainError::new("REVIEW_NOT_MEMBER", "只有缴存职工本人可以评价").into())
 }
 

@@ -111,10 +111,7 @@ pub fn provision_leaf_hash(p: &ProvisionRecord) -> anju_domain::trust::merkle::H
 /// The member acting for themselves.
 fn member_of(actor: &Actor) -> AppResult<i64> {
     actor
-        .principal
-        .as_ref()
-        .filter(|p| p.role == Role::Member)
-        .and_then(|p| p.member_id)
+        .acting_member()
         .ok_or_else(|| refused("ROLE_FORBIDDEN", "授权由职工本人办理"))
 }
 

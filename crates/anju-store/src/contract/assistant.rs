@@ -113,16 +113,43 @@ pub fn conversations_move_once_and_keep_their_messages(store: Arc<dyn Store>) ->
         );
 
         let closing = ConversationMove {
+            conversation_id: 10,
+            from: ConversationStatus::Answered,
             to: ConversationStatus::Closed,
-            ..hand_over(ConversationStatus::Answered, None, 30)
+            agent_login: None,
+            handed_over_at_us: None,
+            at_us: 30,
         };
-        assert!(
-            store
-                .append_messages(10, &[], Some(&closing))
-                .await
-                .expect("close")
-        );
+        let closed = store.append_messages(10, &[], Some(&closing)).await;
+        assert!(closed.expect("close"));
         assert_eq!(store.open_conversation(7).await.expect("open"), None);
+        let ended = store.latest_conversation(7).await.expect("latest");
+        let ended = ended.expect("kept");
+        assert_eq!(ended.status, ConversationStatus::Closed);
+        assert_eq!(
+            ended.handed_over_at_us,
+            Some(5),
+            "the hand-over stays recorded"
+        );
+
+        // One conversation open per member: a second start is refused.
+        let second = ConversationRecord {
+            conversation_id: 40,
+            ..started.clone()
+        };
+        store
+            .insert_conversation(&second, &[])
+            .await
+            .expect("a new one");
+        let third = ConversationRecord {
+            conversation_id: 41,
+            ..started
+        };
+        let refused = store.insert_conversation(&third, &[]).await;
+        assert_eq!(
+            refused.err().and_then(|e| e.code()),
+            Some("CONVERSATION_STATE")
+        );
     })
 }
 
@@ -133,11 +160,15 @@ pub fn unanswered_questions_are_counted_once_each(store: Arc<dyn Store>) -> BoxF
             ("怎么办护照", "2026-12-02"),
             ("股市会涨吗", "2026-12-05"),
         ] {
-            store
-                .record_unanswered(question, d(day))
-                .await
-                .expect("count");
+            let kept = store.record_unanswered(question, d(day), 1).await;
+            assert!(kept.expect("count"), "{question}");
         }
+        // One new question a day: a second new one on 2 December is left
+        // out, while one already kept is still counted (5 December).
+        let left_out = store.record_unanswered("彩票", d("2026-12-02"), 1).await;
+        assert!(!left_out.expect("count"));
+        let first_that_day = store.record_unanswered("天气", d("2026-12-06"), 1).await;
+        assert!(first_that_day.expect("count"));
         let kept = store.unanswered(10).await.expect("list");
         let kept: Vec<(&str, i64, String, String)> = kept
             .iter()
@@ -150,6 +181,7 @@ pub fn unanswered_questions_are_counted_once_each(store: Arc<dyn Store>) -> BoxF
             kept,
             [
                 ("股市会涨吗", 2, "2026-12-01".into(), "2026-12-05".into()),
+                ("天气", 1, "2026-12-06".into(), "2026-12-06".into()),
                 ("怎么办护照", 1, "2026-12-02".into(), "2026-12-02".into()),
             ]
         );

@@ -12,6 +12,7 @@ mod fund;
 mod interest;
 mod kpi;
 mod loan;
+mod outlet;
 mod property;
 mod quality;
 mod trust;
@@ -26,6 +27,7 @@ pub use fund::*;
 pub use interest::*;
 pub use kpi::*;
 pub use loan::*;
+pub use outlet::*;
 pub use property::*;
 pub use quality::*;
 pub use trust::*;
@@ -144,6 +146,7 @@ macro_rules! contract_tests {
             grants_are_kept_revoked_once_and_every_read_recorded,
             conversations_move_once_and_keep_their_messages,
             unanswered_questions_are_counted_once_each,
+            a_slot_is_never_booked_beyond_capacity,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

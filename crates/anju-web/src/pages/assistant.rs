@@ -90,6 +90,7 @@ struct AssistantPage {
     answer: Option<AnswerView>,
     status: Option<&'static str>,
     can_hand_over: bool,
+    can_end: bool,
     messages: Vec<MessageView>,
 }
 
@@ -122,6 +123,9 @@ async fn hall_page(
         can_hand_over: conversation
             .as_ref()
             .is_some_and(|c| c.record.status == ConversationStatus::Assistant),
+        can_end: conversation
+            .as_ref()
+            .is_some_and(|c| c.record.status != ConversationStatus::Closed),
         messages: conversation
             .as_ref()
             .map(|c| messages(c, false))

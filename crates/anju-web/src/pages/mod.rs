@@ -12,6 +12,7 @@ mod flexible;
 pub mod grants;
 pub(crate) mod loan;
 mod loan_calculator;
+mod outlets;
 pub mod partners;
 mod people;
 mod public;
@@ -47,6 +48,10 @@ pub use loan::{
     remote_account_submit,
 };
 pub use loan_calculator::loan_calculator;
+pub use outlets::{
+    member_appointments, member_book, member_cancel_appointment, outlet_page, outlets_page,
+    staff_check_in, staff_outlets,
+};
 pub use people::{inbox, mark_read, member_home};
 pub use public::{home, register_form, register_submit, signin_form, signin_submit, signout};
 pub use quality::{
@@ -183,9 +188,11 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/member/service", "评价与投诉", duties::MEMBERS),
     ("/member/certificates", "电子证明", duties::MEMBERS),
     ("/member/grants", "数据授权", duties::MEMBERS),
+    ("/member/appointments", "预约", duties::MEMBERS),
     ("/assistant", "智能客服", duties::MEMBERS),
     ("/staff/collection", "归集管理", duties::COLLECTION_VIEWERS),
     ("/staff/withdrawals", "提取审核", duties::CASE_DESK),
+    ("/staff/outlets", "网点预约", duties::CASE_DESK),
     ("/staff/loans", "贷款审批", duties::LOAN_DESK),
     ("/staff/loans/overdue", "逾期贷款", duties::RISK_WATCH),
     ("/staff/interest", "结息管理", duties::FINANCE),
