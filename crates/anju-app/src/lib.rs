@@ -277,6 +277,11 @@ impl App {
         &*self.store
     }
 
+    /// The outlets' queue numbers (取号).
+    pub(crate) fn queue_port(&self) -> &dyn anju_store::QueueStore {
+        &*self.store
+    }
+
     pub(crate) fn assistant_cache(&self) -> &assistant::IndexCache {
         &self.assistant
     }

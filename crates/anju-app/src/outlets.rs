@@ -12,7 +12,7 @@ use anju_domain::outlets::{
     booking_refusal, coverage, outlets_on, parse_grid, parse_outlets,
 };
 use anju_domain::{Date, DomainError};
-pub use anju_store::AppointmentRecord;
+pub use anju_store::{AppointmentRecord, TicketRecord};
 use std::sync::OnceLock;
 
 pub const OUTLETS_NAME: &str = "services/outlets.toml (built in)";
@@ -105,16 +105,21 @@ impl Outlets<'_> {
     /// The bookable days from tomorrow on, each with its slots and the
     /// places left.
     pub async fn open_slots(self, code: &str, today: Date) -> AppResult<Vec<DaySlots>> {
-        let outlet = self.outlet(code, today)?;
+        self.outlet(code, today)?;
         let (from, to) = (
             today.add_days(1)?,
             today.add_days(anju_domain::outlets::BOOK_DAYS_AHEAD)?,
         );
         let taken = self.outlet_port().slot_bookings(code, from, to).await?;
-        let capacity = i64::from(outlet.appointment_windows);
         let mut days = Vec::new();
         let mut day = from;
         while day <= to {
+            // The outlet as it will be that day (its entry may change).
+            let Ok(outlet) = self.outlet(code, day) else {
+                day = day.add_days(1)?;
+                continue;
+            };
+            let capacity = i64::from(outlet.appointment_windows);
             let slots = outlet.slots(day);
             if !slots.is_empty() {
                 let left = |slot: u16| {
@@ -158,7 +163,8 @@ impl Outlets<'_> {
         today: Date,
     ) -> AppResult<AppointmentRecord> {
         let member_id = member_of(actor)?;
-        let outlet = self.outlet(&request.outlet_code, today)?;
+        // The outlet as in force on the day booked.
+        let outlet = self.outlet(&request.outlet_code, request.day)?;
         let since = today.add_days(-NO_SHOW_WINDOW_DAYS)?;
         let missed = self
             .outlet_port()
@@ -268,6 +274,106 @@ impl Outlets<'_> {
     }
 }
 
+/// A queue ticket with how many wait before it and the expected wait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub record: TicketRecord,
+    pub ahead: i64,
+    pub wait_minutes: u32,
+}
+
+impl Outlets<'_> {
+    fn ticket_of(self, record: TicketRecord, ahead: i64, today: Date) -> AppResult<Ticket> {
+        let outlet = self.outlet(&record.outlet_code, today)?;
+        let wait_minutes = outlet.expected_wait_minutes(u32::try_from(ahead).unwrap_or(u32::MAX));
+        Ok(Ticket {
+            record,
+            ahead,
+            wait_minutes,
+        })
+    }
+
+    /// 网上取号: the member takes today's next number at an open outlet
+    /// for a service it takes; the expected wait is the people before
+    /// them over the windows, at the outlet's minutes a client.
+    pub async fn take_ticket(
+        self,
+        actor: &Actor,
+        code: &str,
+        service: &str,
+        today: Date,
+    ) -> AppResult<Ticket> {
+        let result = async {
+            let member_id = member_of(actor)?;
+            let outlet = self.outlet(code, today)?;
+            if !outlet.open_on(today) {
+                let message = format!("{}今天不营业", outlet.name);
+                return Err(DomainError::new("APPOINTMENT_SLOT", message).into());
+            }
+            if !outlet.services.iter().any(|s| s == service) {
+                let message = format!("{}不办理该事项，请选择其他网点", outlet.name);
+                return Err(DomainError::new("APPOINTMENT_SERVICE", message).into());
+            }
+            let now = crate::clock::now_micros();
+            let port = self.queue_port();
+            let (record, ahead) = port
+                .take_ticket(code, today, member_id, service, now)
+                .await?;
+            self.ticket_of(record, ahead, today)
+        }
+        .await;
+        self.audited(actor, "queue.take", &format!("outlet:{code}"), b"", result)
+            .await
+    }
+
+    /// The member's tickets of today.
+    pub async fn my_tickets(self, actor: &Actor, today: Date) -> AppResult<Vec<Ticket>> {
+        let member_id = member_of(actor)?;
+        let held = self.queue_port().member_tickets(member_id, today).await?;
+        held.into_iter()
+            .map(|(record, ahead)| self.ticket_of(record, ahead, today))
+            .collect()
+    }
+
+    /// How many wait at an outlet now, and the expected wait for a new
+    /// ticket.
+    pub async fn queue_now(self, code: &str, today: Date) -> AppResult<(i64, u32)> {
+        let outlet = self.outlet(code, today)?;
+        let tickets = self.queue_port().tickets(code, today).await?;
+        let waiting = tickets.iter().filter(|t| !t.called).count() as i64;
+        let wait = outlet.expected_wait_minutes(u32::try_from(waiting).unwrap_or(u32::MAX));
+        Ok((waiting, wait))
+    }
+
+    /// 叫号: the desk calls the next number at an outlet.
+    pub async fn call_next(
+        self,
+        actor: &Actor,
+        code: &str,
+        today: Date,
+    ) -> AppResult<Option<TicketRecord>> {
+        let result = async {
+            desk(actor)?;
+            self.outlet(code, today)?;
+            Ok(self.queue_port().call_next(code, today).await?)
+        }
+        .await;
+        self.audited(actor, "queue.call", &format!("outlet:{code}"), b"", result)
+            .await
+    }
+
+    /// The day's tickets at an outlet, for the desk.
+    pub async fn queue_list(
+        self,
+        actor: &Actor,
+        code: &str,
+        today: Date,
+    ) -> AppResult<Vec<TicketRecord>> {
+        desk(actor)?;
+        Ok(self.queue_port().tickets(code, today).await?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,8 +403,54 @@ mod tests {
         let all: Vec<&Outlet> = outlets.to_vec();
         let walking = coverage(&all, grid, WALKING);
         let driving = coverage(&all, grid, DRIVING);
-        assert!(walking.covered < driving.covered);
-        assert!(driving.permille() <= 1000 && walking.permille() > 0);
+        // The figures docs/services.md states (synthetic grid, 13 outlets).
+        assert_eq!((walking.permille(), driving.permille()), (55, 741));
+    }
+
+    #[tokio::test]
+    async fn numbers_are_taken_waited_for_and_called() {
+        let dir = tempfile::tempdir().expect("dir");
+        let app = sqlite_app(&dir, "q.db").await;
+        let o = app.outlets();
+        let monday = d("2026-12-07");
+        let first = o
+            .take_ticket(&member(1), "WD01", "TQ01", monday)
+            .await
+            .expect("a number");
+        assert_eq!(
+            (first.record.number, first.ahead, first.wait_minutes),
+            (1, 0, 0)
+        );
+        let second = o
+            .take_ticket(&member(2), "WD01", "TQ01", monday)
+            .await
+            .expect("a number");
+        // One before, twelve windows, twelve minutes a client.
+        assert_eq!(
+            (second.record.number, second.ahead, second.wait_minutes),
+            (2, 1, 12)
+        );
+        assert_eq!(o.queue_now("WD01", monday).await.expect("now"), (2, 12));
+        let twice = o.take_ticket(&member(1), "WD01", "TQ01", monday).await;
+        assert_eq!(twice.expect_err("held").code(), Some("TICKET_EXISTS"));
+        let saturday = o
+            .take_ticket(&member(3), "WD01", "TQ01", d("2026-12-12"))
+            .await;
+        assert_eq!(
+            saturday.expect_err("closed").code(),
+            Some("APPOINTMENT_SLOT")
+        );
+        let bank = o.take_ticket(&member(3), "YH01", "DK01", monday).await;
+        assert_eq!(
+            bank.expect_err("not there").code(),
+            Some("APPOINTMENT_SERVICE")
+        );
+        let refused = o.call_next(&member(1), "WD01", monday).await;
+        assert_eq!(refused.expect_err("members").code(), Some("ROLE_FORBIDDEN"));
+        let called = o.call_next(&clerk(), "WD01", monday).await.expect("call");
+        assert_eq!(called.map(|t| t.number), Some(1));
+        let mine = o.my_tickets(&member(2), monday).await.expect("mine");
+        assert_eq!((mine[0].record.number, mine[0].ahead), (2, 0));
     }
 
     #[tokio::test]

@@ -36,3 +36,5 @@ CREATE TABLE assistant_unanswered (
     first_on DATE   NOT NULL,
     last_on  DATE   NOT NULL
 );
+-- The daily cap on new questions counts the day's first askings.
+CREATE INDEX assistant_unanswered_first_on ON assistant_unanswered (first_on);

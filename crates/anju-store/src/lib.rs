@@ -128,6 +128,7 @@ pub trait Store:
     + TrustStore
     + AssistantStore
     + OutletStore
+    + QueueStore
     + Send
     + Sync
     + 'static

@@ -70,3 +70,41 @@ pub trait OutletStore: Send + Sync {
         before: Date,
     ) -> StoreResult<i64>;
 }
+
+/// A numbered ticket in an outlet's queue (取号), taken online by a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketRecord {
+    pub outlet_code: String,
+    pub day: Date,
+    /// 1, 2, … a day at each outlet.
+    pub number: i64,
+    pub member_id: i64,
+    pub service_code: String,
+    pub called: bool,
+    pub issued_at_us: i64,
+}
+
+#[async_trait]
+pub trait QueueStore: Send + Sync {
+    /// Gives the member the next number of the outlet's day; the ticket
+    /// and how many wait before it. `TICKET_EXISTS` when the member holds
+    /// a ticket there that day not called yet.
+    async fn take_ticket(
+        &self,
+        outlet_code: &str,
+        day: Date,
+        member_id: i64,
+        service_code: &str,
+        at_us: i64,
+    ) -> StoreResult<(TicketRecord, i64)>;
+    /// Calls the lowest number still waiting; none when nobody waits.
+    async fn call_next(&self, outlet_code: &str, day: Date) -> StoreResult<Option<TicketRecord>>;
+    /// The tickets of the outlet's day, by number.
+    async fn tickets(&self, outlet_code: &str, day: Date) -> StoreResult<Vec<TicketRecord>>;
+    /// The member's tickets of a day, with how many wait before each.
+    async fn member_tickets(
+        &self,
+        member_id: i64,
+        day: Date,
+    ) -> StoreResult<Vec<(TicketRecord, i64)>>;
+}

@@ -66,7 +66,7 @@ pub fn backend(e: impl std::fmt::Display) -> StoreError {
 }
 
 /// True when `e` is a unique-key violation (the caller maps it to a refusal).
-fn is_unique_violation(e: &sqlx::Error) -> bool {
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error()
         .is_some_and(|d| d.is_unique_violation())
 }

@@ -61,6 +61,9 @@ pub(crate) fn body_of(path: &str) -> Option<Body> {
         "/api/v1/member/appointments" => json_body::<crate::api_outlets::BookBody>(json!({
             "outlet": "WD01", "day": "2026-12-08", "slot_min": 540, "service": "TQ01"
         })),
+        "/api/v1/member/tickets" => json_body::<crate::api_outlets::TicketBody>(
+            json!({"outlet": "WD01", "service": "TQ01"}),
+        ),
         "/api/v1/assistant/questions" => json_body::<crate::api_assistant::QuestionBody>(
             json!({"question": "租房提取要什么材料"}),
         ),
@@ -168,6 +171,7 @@ pub(crate) fn response_of(method: &axum::http::Method, path: &str) -> Option<Val
         "/api/v1/services" => schema::<crate::api_catalogue::CatalogueView>(),
         "/api/v1/assistant/questions" => schema::<crate::api_assistant::AskedView>(),
         "/api/v1/outlets" => schema::<crate::api_outlets::OutletsView>(),
+        "/api/v1/member/tickets" => schema::<crate::api_outlets::TicketView>(),
         "/api/v1/outlets/{code}/slots" => schema::<crate::api_outlets::SlotsView>(),
         "/api/v1/member/appointments" if post => schema::<crate::api_outlets::AppointmentView>(),
         "/api/v1/member/appointments" => schema::<crate::api_outlets::AppointmentsView>(),

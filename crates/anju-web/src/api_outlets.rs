@@ -256,3 +256,54 @@ pub async fn cancel(
     .await;
     answered(StatusCode::OK, result)
 }
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct TicketBody {
+    outlet: String,
+    /// The catalogue code of the service (e.g. TQ01).
+    service: String,
+}
+
+/// A queue number taken online, with the people before it.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct TicketView {
+    outlet: String,
+    day: String,
+    number: i64,
+    service: String,
+    called: bool,
+    ahead: i64,
+    wait_minutes: u32,
+}
+
+pub async fn take_ticket(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    body: JsonBody<TicketBody>,
+) -> Response {
+    let body = match body_of(body, r#"{"outlet": "WD01", "service": "TQ01"}"#) {
+        Ok(body) => body,
+        Err(refused) => return refused,
+    };
+    let result = state
+        .app
+        .outlets()
+        .take_ticket(
+            &session.actor(&context),
+            &body.outlet,
+            &body.service,
+            state.today(),
+        )
+        .await
+        .map(|t| TicketView {
+            outlet: t.record.outlet_code.clone(),
+            day: t.record.day.to_string(),
+            number: t.record.number,
+            service: t.record.service_code.clone(),
+            called: t.record.called,
+            ahead: t.ahead,
+            wait_minutes: t.wait_minutes,
+        });
+    answered(StatusCode::CREATED, result)
+}

@@ -24,6 +24,7 @@ fn success_status(path: &str) -> &'static str {
         "/api/v1/member/certificates",
         "/api/v1/member/grants",
         "/api/v1/member/appointments",
+        "/api/v1/member/tickets",
         "/api/v1/member/loans",
         "/api/v1/member/repayment-agreement",
         "/api/v1/member/deposits",

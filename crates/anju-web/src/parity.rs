@@ -71,6 +71,11 @@ pub fn twins() -> Vec<(Method, &'static str, Twin)> {
         ),
         (
             post.clone(),
+            "/member/tickets",
+            Api(post.clone(), "/api/v1/member/tickets"),
+        ),
+        (
+            post.clone(),
             "/member/appointments/{id}/cancel",
             Api(post.clone(), "/api/v1/member/appointments/{id}/cancel"),
         ),

@@ -288,9 +288,31 @@ fn core_table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 Method::GET,
                 "/staff/outlets",
                 Roles(CASE_DESK),
-                "网点当日预约",
+                "网点当日预约和取号",
             ),
             get(pages::staff_outlets),
+        ),
+        (
+            spec(Method::POST, "/member/tickets", Roles(MEMBERS), "网上取号"),
+            post(pages::member_take_ticket),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/staff/outlets/{code}/call",
+                Roles(CASE_DESK),
+                "叫号",
+            ),
+            post(pages::staff_call_next),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/member/tickets",
+                Roles(MEMBERS),
+                "网上取号",
+            ),
+            post(api_outlets::take_ticket),
         ),
         (
             spec(

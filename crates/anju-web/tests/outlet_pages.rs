@@ -73,7 +73,24 @@ async fn a_member_books_a_slot_sees_it_and_cancels_it() {
             .get("/staff/outlets?outlet=WD01&day=2026-11-30", &clerk)
             .await;
         assert_eq!(desk.status, StatusCode::OK, "{name}");
-        assert!(desk.body.contains("09:00"), "{name}");
+        let owner = anju_app::access::Actor::seeded(Role::Member, MEMBER, Some(1), "t");
+        let mine = h.app.outlets().my_appointments(&owner).await.expect("mine");
+        let booked_id = mine[0].appointment_id;
+        assert!(
+            desk.body
+                .contains(&format!("<td data-label=\"预约号\">{booked_id}</td>")),
+            "{name}: the booking is on the desk's list"
+        );
+
+        // The harness's today is a Sunday: WD01 is closed, no number.
+        let ticket = form_body(&[
+            ("_csrf", &member.csrf),
+            ("outlet", "WD01"),
+            ("service", "TQ01"),
+        ]);
+        let closed = h.post_form("/member/tickets", &member, &ticket).await;
+        assert_eq!(closed.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(closed.body.contains("今天不营业"), "{name}");
         assert_eq!(
             h.get("/staff/outlets", &member).await.status,
             StatusCode::FORBIDDEN,

@@ -220,10 +220,19 @@ fn moved(conversation_id: i64) -> crate::AppError {
     DomainError::new("CONVERSATION_STATE", message).into()
 }
 
+/// What people put between a number's digits.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '　' | '-' | '－' | '–' | '—' | '‐' | '.' | '．' | '/' | '／' | '_' | '、'
+    )
+}
+
 /// Numbers of six digits or more (an ID, card or phone number) masked, so
 /// a question kept for the catalogue's owner holds nobody's number: digits
-/// of any script (full-width too), with the spaces and dashes people put
-/// between them, and an ID number's final X.
+/// of any script (full-width too), with the spaces, dashes, dots and
+/// slashes people put between them, and an ID number's final X. A date
+/// written in digits is masked too: privacy over detail.
 pub fn redacted(question: &str) -> String {
     let mut out = String::with_capacity(question.len());
     let mut run = String::new();
@@ -236,10 +245,17 @@ pub fn redacted(question: &str) -> String {
         }
         run.clear();
     };
-    let mut chars = question.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next_is_digit = chars.peek().is_some_and(|n| n.is_numeric());
-        let joins = matches!(c, ' ' | '-' | '－' | '—' | '　') && !run.is_empty() && next_is_digit;
+    let chars: Vec<char> = question.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        // Separators join digits when a digit follows them (after any
+        // further separators): "138 - 1234.5678" is one number.
+        let digit_follows = || {
+            chars[i + 1..]
+                .iter()
+                .find(|n| !is_separator(**n))
+                .is_some_and(|n| n.is_numeric())
+        };
+        let joins = is_separator(c) && !run.is_empty() && digit_follows();
         let check_letter = matches!(c, 'X' | 'x' | 'Ｘ') && !run.is_empty();
         if c.is_numeric() || joins || check_letter {
             run.push(c);
@@ -318,8 +334,23 @@ impl Assistant<'_> {
 
     /// Adds the question (and the assistant's answer, unless a person has
     /// the conversation) to the member's open conversation, or starts one;
-    /// the conversation as written, and whether it went to a person.
+    /// the conversation as written, and whether it went to a person. Two
+    /// first questions at once: the second finds the first's conversation
+    /// and joins it.
     async fn converse(
+        self,
+        member_id: i64,
+        answer: &Answer,
+    ) -> AppResult<(ConversationRecord, bool)> {
+        match self.converse_once(member_id, answer).await {
+            Err(e) if e.code() == Some("CONVERSATION_STATE") => {
+                self.converse_once(member_id, answer).await
+            }
+            done => done,
+        }
+    }
+
+    async fn converse_once(
         self,
         member_id: i64,
         answer: &Answer,

@@ -124,6 +124,19 @@ fn numbers_are_masked_before_a_question_is_kept() {
     );
     assert_eq!(redacted("手机１３８１２３４５６７８"), "手机***********");
     assert_eq!(redacted("32050219900307123X号"), "******************号");
+    for written in [
+        "138.1234.5678",
+        "138/1234/5678",
+        "138–1234–5678",
+        "138 - 1234 - 5678",
+    ] {
+        let masked = redacted(&format!("打{written}"));
+        assert!(
+            !masked.chars().any(|c| c.is_numeric()),
+            "{written} → {masked}"
+        );
+    }
+    assert_eq!(redacted("第 12329 号 3 次"), "第 12329 号 3 次");
 }
 
 fn member() -> Actor {

@@ -577,6 +577,7 @@ pub const CODES: &[CodeInfo] = &[
     c("TASK_PENDING", Conflict, "已有同一事项的待审批申请"),
     c("TASK_STATUS_UNKNOWN", Invalid, "未知的待办状态"),
     c("TEXT_INVALID", Invalid, "文字为空或过长"),
+    c("TICKET_EXISTS", Conflict, "已有未叫到的号"),
     c("TICKET_KIND_UNKNOWN", Invalid, "未知的工单类型"),
     c("TOKEN_ALREADY_REVOKED", Conflict, "令牌已吊销"),
     c("TOKEN_EXISTS", Conflict, "令牌已存在"),

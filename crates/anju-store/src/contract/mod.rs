@@ -147,6 +147,7 @@ macro_rules! contract_tests {
             conversations_move_once_and_keep_their_messages,
             unanswered_questions_are_counted_once_each,
             a_slot_is_never_booked_beyond_capacity,
+            queue_numbers_are_given_once_and_called_in_order,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

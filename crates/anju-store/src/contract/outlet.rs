@@ -125,3 +125,74 @@ pub fn a_slot_is_never_booked_beyond_capacity(store: Arc<dyn Store>) -> BoxFutur
         assert_eq!(before, 0, "not missed before its day has passed");
     })
 }
+
+pub fn queue_numbers_are_given_once_and_called_in_order(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let day = d("2026-12-08");
+        let takers: Vec<_> = (0..20)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(
+                    async move { store.take_ticket("WD01", day, 100 + i, "TQ01", i).await },
+                )
+            })
+            .collect();
+        let mut numbers = Vec::new();
+        for taker in takers {
+            let (ticket, ahead) = taker.await.expect("join").expect("a number");
+            assert!(
+                ahead < ticket.number,
+                "{ahead} before number {}",
+                ticket.number
+            );
+            numbers.push(ticket.number);
+        }
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=20).collect::<Vec<i64>>(), "each number once");
+        let twice = store.take_ticket("WD01", day, 100, "TQ01", 99).await;
+        assert_eq!(twice.err().and_then(|e| e.code()), Some("TICKET_EXISTS"));
+        // Another outlet, or another day, counts from 1.
+        let (elsewhere, ahead) = store
+            .take_ticket("WD02", day, 100, "TQ01", 99)
+            .await
+            .expect("another outlet");
+        assert_eq!((elsewhere.number, ahead), (1, 0));
+
+        let first = store.call_next("WD01", day).await.expect("call");
+        assert_eq!(first.map(|t| (t.number, t.called)), Some((1, true)));
+        let second = store.call_next("WD01", day).await.expect("call");
+        assert_eq!(second.map(|t| t.number), Some(2));
+        let listed = store.tickets("WD01", day).await.expect("list");
+        let called: Vec<i64> = listed
+            .iter()
+            .filter(|t| t.called)
+            .map(|t| t.number)
+            .collect();
+        assert_eq!(called, [1, 2]);
+        let last = listed.last().expect("tickets");
+        let mine = store
+            .member_tickets(last.member_id, day)
+            .await
+            .expect("mine");
+        assert_eq!(mine.len(), 1);
+        assert_eq!(
+            (mine[0].0.number, mine[0].1),
+            (20, 17),
+            "17 still wait before 20"
+        );
+        for _ in 3..=20 {
+            store
+                .call_next("WD01", day)
+                .await
+                .expect("call")
+                .expect("one");
+        }
+        assert_eq!(store.call_next("WD01", day).await.expect("call"), None);
+        // Called, the member may take a new number.
+        let (again, ahead) = store
+            .take_ticket("WD01", day, 100, "TQ01", 100)
+            .await
+            .expect("a new number");
+        assert_eq!((again.number, ahead), (21, 0));
+    })
+}

@@ -49,8 +49,8 @@ pub use loan::{
 };
 pub use loan_calculator::loan_calculator;
 pub use outlets::{
-    member_appointments, member_book, member_cancel_appointment, outlet_page, outlets_page,
-    staff_check_in, staff_outlets,
+    member_appointments, member_book, member_cancel_appointment, member_take_ticket, outlet_page,
+    outlets_page, staff_call_next, staff_check_in, staff_outlets,
 };
 pub use people::{inbox, mark_read, member_home};
 pub use public::{home, register_form, register_submit, signin_form, signin_submit, signout};

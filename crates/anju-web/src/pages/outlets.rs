@@ -234,6 +234,8 @@ struct OutletPage {
     member: bool,
     days: Vec<DayView>,
     services: Vec<(String, String)>,
+    open_today: bool,
+    waiting: i64,
     expected_wait: u32,
 }
 
@@ -250,10 +252,11 @@ pub async fn outlet_page(
         let outlet = app.outlets().outlet(&code, today)?;
         let days = app.outlets().open_slots(&code, today).await?;
         let catalogue = app.service_catalogue(today)?;
-        Ok::<_, anju_app::AppError>((outlet, days, catalogue))
+        let queue = app.outlets().queue_now(&code, today).await?;
+        Ok::<_, anju_app::AppError>((outlet, days, catalogue, queue))
     }
     .await;
-    let (outlet, days, catalogue) = match loaded {
+    let (outlet, days, catalogue, (waiting, expected_wait)) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return failure(app, session, e),
     };
@@ -273,9 +276,9 @@ pub async fn outlet_page(
         member: session.is_some_and(|s| s.principal.member_id.is_some()),
         days: days.iter().map(day_view).collect(),
         services,
-        // Without a live queue feed, the wait for a walk-in at opening
-        // with every window busy with one client.
-        expected_wait: outlet.expected_wait_minutes(u32::from(outlet.windows)),
+        open_today: outlet.open_on(today),
+        waiting,
+        expected_wait,
         outlet: outlet_row(&outlet),
     };
     render(app, session, page.render())
@@ -320,6 +323,32 @@ struct MyAppointmentsPage {
     notice: Option<String>,
     error: Option<String>,
     appointments: Vec<AppointmentRow>,
+    tickets: Vec<TicketRow>,
+}
+
+pub struct TicketRow {
+    pub number: i64,
+    pub outlet: String,
+    pub service: String,
+    pub called: bool,
+    pub ahead: i64,
+    pub wait_minutes: u32,
+}
+
+fn ticket_row(state: &WebState, t: &anju_app::outlets::Ticket, today: Date) -> TicketRow {
+    let outlet = state
+        .app
+        .outlets()
+        .outlet(&t.record.outlet_code, today)
+        .map_or_else(|_| t.record.outlet_code.clone(), |o| o.name);
+    TicketRow {
+        number: t.record.number,
+        outlet,
+        service: t.record.service_code.clone(),
+        called: t.record.called,
+        ahead: t.ahead,
+        wait_minutes: t.wait_minutes,
+    }
 }
 
 async fn my_page(
@@ -330,8 +359,15 @@ async fn my_page(
 ) -> Response {
     let app = &state.app;
     let today = state.today();
-    let mine = match app.outlets().my_appointments(&session.actor(context)).await {
-        Ok(mine) => mine,
+    let actor = session.actor(context);
+    let loaded = async {
+        let mine = app.outlets().my_appointments(&actor).await?;
+        let tickets = app.outlets().my_tickets(&actor, today).await?;
+        Ok::<_, anju_app::AppError>((mine, tickets))
+    }
+    .await;
+    let (mine, tickets) = match loaded {
+        Ok(loaded) => loaded,
         Err(e) => return failure(app, Some(session), e),
     };
     let page = MyAppointmentsPage {
@@ -342,8 +378,48 @@ async fn my_page(
             .iter()
             .map(|a| appointment_row(state, a, today))
             .collect(),
+        tickets: tickets
+            .iter()
+            .map(|t| ticket_row(state, t, today))
+            .collect(),
     };
     render(app, Some(session), page.render())
+}
+
+#[derive(Deserialize)]
+pub struct TicketForm {
+    outlet: String,
+    #[serde(default)]
+    service: String,
+}
+
+/// 网上取号.
+pub async fn member_take_ticket(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<TicketForm>,
+) -> Response {
+    let result = state
+        .app
+        .outlets()
+        .take_ticket(
+            &session.actor(&context),
+            &form.outlet,
+            &form.service,
+            state.today(),
+        )
+        .await
+        .map(|t| {
+            format!(
+                "已取号 {} 号，前面还有 {} 人，预计等候约 {} 分钟。",
+                t.record.number, t.ahead, t.wait_minutes
+            )
+        });
+    answer(&state, &session, result, |n, e| {
+        my_page(&state, &session, &context, (n, e))
+    })
+    .await
 }
 
 pub async fn member_appointments(
@@ -440,6 +516,8 @@ struct DeskPage {
     outlet: String,
     day: String,
     appointments: Vec<AppointmentRow>,
+    /// Today's queue: (number, called), when the day shown is today.
+    queue: Option<Vec<(i64, bool)>>,
 }
 
 async fn desk_page(
@@ -461,14 +539,17 @@ async fn desk_page(
             "" => today,
             day => Date::parse(day)?,
         };
-        let list = app
-            .outlets()
-            .day_list(&session.actor(context), &code, day)
-            .await?;
-        Ok::<_, anju_app::AppError>((outlets, code, day, list))
+        let actor = session.actor(context);
+        let list = app.outlets().day_list(&actor, &code, day).await?;
+        let queue = if day == today {
+            Some(app.outlets().queue_list(&actor, &code, today).await?)
+        } else {
+            None
+        };
+        Ok::<_, anju_app::AppError>((outlets, code, day, list, queue))
     }
     .await;
-    let (outlets, code, day, list) = match loaded {
+    let (outlets, code, day, list, queue) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return failure(app, Some(session), e),
     };
@@ -486,8 +567,35 @@ async fn desk_page(
             .iter()
             .map(|a| appointment_row(state, a, today))
             .collect(),
+        queue: queue.map(|q| q.iter().map(|t| (t.number, t.called)).collect()),
     };
     render(app, Some(session), page.render())
+}
+
+/// 叫号: the desk calls the outlet's next number.
+pub async fn staff_call_next(
+    State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
+    Extension(session): Extension<Session>,
+    Path(code): Path<String>,
+) -> Response {
+    let result = state
+        .app
+        .outlets()
+        .call_next(&session.actor(&context), &code, state.today())
+        .await
+        .map(|called| match called {
+            Some(t) => format!("请 {} 号到窗口办理（{}）。", t.number, t.service_code),
+            None => "当前没有等候的号。".to_string(),
+        });
+    let query = DeskQuery {
+        outlet: code.clone(),
+        day: String::new(),
+    };
+    answer(&state, &session, result, |n, e| {
+        desk_page(&state, &session, &context, &query, (n, e))
+    })
+    .await
 }
 
 /// 网点预约（柜台）: the day's appointments at an outlet.
