@@ -903,12 +903,12 @@ test('every page passes axe-core with no finding and none scrolls sideways, on a
     public: ['/', '/signin?as=member', '/signin?as=staff', '/register', '/register/remote', '/flexible', '/verify',
       '/withdrawal-rules', '/services', '/assistant', '/outlets', '/outlets/WD01', '/loan/calculator', '/loan/calculator?calc=1&price=-5&balances=1&income=1&months=1e3'],
     member: ['/member', '/member/interest', '/member/withdrawals', '/member/loans', '/member/service',
-      '/member/certificates', '/member/grants', '/assistant', '/member/appointments', '/outlets/WD01', '/inbox'],
+      '/member/certificates', '/member/grants', '/assistant', '/member/appointments', '/member/reminders', '/outlets/WD01', '/inbox'],
     employer: ['/employer'],
     staff: ['/staff', '/staff/kpi', '/staff/collection', '/staff/interest', '/staff/withdrawals', '/audit',
       '/staff/loans', '/staff/loans/overdue', '/staff/fund', '/staff/fund/deposits', '/staff/fund/distribution',
       '/staff/fund/liquidity', '/staff/report/annual', '/staff/quality', '/staff/certificates', '/staff/log',
-      '/staff/partners', '/staff/assistant', '/staff/outlets'],
+      '/staff/partners', '/staff/assistant', '/staff/outlets', '/staff/reminders'],
   };
   const found = [];
   for (const width of [1366, 390, 360]) {

@@ -24,6 +24,7 @@ pub mod outlets;
 pub mod policy;
 pub mod quality;
 pub mod registries;
+pub mod reminders;
 mod services;
 #[cfg(test)]
 mod test_support;
@@ -32,8 +33,8 @@ pub mod withdrawal;
 
 pub use error::{AppError, AppResult};
 pub use services::{
-    Access, Assistant, Collection, Fund, Interest, Ledger, Loans, Outlets, Quality, Trust,
-    Withdrawals,
+    Access, Assistant, Collection, Fund, Interest, Ledger, Loans, Outlets, Quality, Reminders,
+    Trust, Withdrawals,
 };
 
 use anju_domain::policy::PolicySet;
@@ -274,6 +275,11 @@ impl App {
 
     /// Appointments at the outlets.
     pub(crate) fn outlet_port(&self) -> &dyn anju_store::OutletStore {
+        &*self.store
+    }
+
+    /// Reminders sent and the members' choices (服务找人).
+    pub(crate) fn reminder_port(&self) -> &dyn anju_store::ReminderStore {
         &*self.store
     }
 

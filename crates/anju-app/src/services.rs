@@ -80,6 +80,11 @@ service!(
     outlets
 );
 service!(
+    /// 服务找人: reminders from each member's records, their choices, the figures.
+    Reminders,
+    reminders
+);
+service!(
     /// 服务质量: complaints, 好差评 and rectification, the 12329 hotline.
     Quality,
     quality

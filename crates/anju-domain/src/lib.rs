@@ -22,6 +22,7 @@ pub mod outlets;
 pub mod policy;
 pub mod quality;
 pub mod rate;
+pub mod reminders;
 #[cfg(test)]
 mod test_support;
 pub mod trust;

@@ -22,6 +22,8 @@ pub mod outlet_sql;
 pub mod plan;
 pub mod quality;
 pub mod quality_sql;
+pub mod reminder;
+pub mod reminder_sql;
 pub mod rows;
 pub mod seal;
 pub mod seal_sql;
@@ -52,6 +54,7 @@ pub use loan_sql::{
 };
 pub use outlet::*;
 pub use quality::*;
+pub use reminder::*;
 pub use seal::PersonalSeal;
 pub use trust::*;
 pub use types::*;
@@ -129,6 +132,7 @@ pub trait Store:
     + AssistantStore
     + OutletStore
     + QueueStore
+    + ReminderStore
     + Send
     + Sync
     + 'static

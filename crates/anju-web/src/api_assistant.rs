@@ -25,7 +25,7 @@ pub struct QuestionBody {
 
 /// An article that answers, with its source.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct ArticleView {
+pub struct AnswerArticleView {
     /// `C-TQ01` (catalogue), `P-LOAN-LIMIT` (policy), `Q16` (FAQ).
     id: String,
     title: String,
@@ -36,9 +36,9 @@ pub struct ArticleView {
     link: Option<String>,
 }
 
-fn article(h: &Hit) -> ArticleView {
+fn article(h: &Hit) -> AnswerArticleView {
     let a = &h.article;
-    ArticleView {
+    AnswerArticleView {
         id: a.id.clone(),
         title: a.title.clone(),
         body: a.body.clone(),
@@ -66,7 +66,7 @@ pub struct AskedView {
     answered: bool,
     personal: Option<PersonalView>,
     /// Best first: the answer, then related articles.
-    answers: Vec<ArticleView>,
+    answers: Vec<AnswerArticleView>,
     /// The member's conversation (none for a caller not signed in).
     conversation_id: Option<i64>,
     /// The question went to the agent who has the conversation.
@@ -94,7 +94,7 @@ fn asked_view(asked: &Asked) -> AskedView {
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct MessageView {
+pub struct ConversationMessageView {
     message_id: i64,
     /// `member`, `assistant` or `agent`.
     author: &'static str,
@@ -112,7 +112,7 @@ pub struct ConversationView {
     status: &'static str,
     status_name: &'static str,
     handed_over_at_us: Option<i64>,
-    messages: Vec<MessageView>,
+    messages: Vec<ConversationMessageView>,
 }
 
 fn conversation_view(record: &ConversationRecord, c: Option<&Conversation>) -> ConversationView {
@@ -125,7 +125,7 @@ fn conversation_view(record: &ConversationRecord, c: Option<&Conversation>) -> C
             .map(|c| {
                 c.messages
                     .iter()
-                    .map(|m| MessageView {
+                    .map(|m| ConversationMessageView {
                         message_id: m.message_id,
                         author: m.author.code(),
                         text: m.text.clone(),

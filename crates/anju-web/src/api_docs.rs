@@ -61,6 +61,9 @@ pub(crate) fn body_of(path: &str) -> Option<Body> {
         "/api/v1/member/appointments" => json_body::<crate::api_outlets::BookBody>(json!({
             "outlet": "WD01", "day": "2026-12-08", "slot_min": 540, "service": "TQ01"
         })),
+        "/api/v1/member/reminders" => json_body::<crate::api_reminders::ChoiceBody>(
+            json!({"receive": ["installment_due", "sealed_long"]}),
+        ),
         "/api/v1/member/tickets" => json_body::<crate::api_outlets::TicketBody>(
             json!({"outlet": "WD01", "service": "TQ01"}),
         ),
@@ -172,6 +175,7 @@ pub(crate) fn response_of(method: &axum::http::Method, path: &str) -> Option<Val
         "/api/v1/assistant/questions" => schema::<crate::api_assistant::AskedView>(),
         "/api/v1/outlets" => schema::<crate::api_outlets::OutletsView>(),
         "/api/v1/member/tickets" => schema::<crate::api_outlets::TicketView>(),
+        "/api/v1/member/reminders" => schema::<crate::api_reminders::RemindersView>(),
         "/api/v1/outlets/{code}/slots" => schema::<crate::api_outlets::SlotsView>(),
         "/api/v1/member/appointments" if post => schema::<crate::api_outlets::AppointmentView>(),
         "/api/v1/member/appointments" => schema::<crate::api_outlets::AppointmentsView>(),
@@ -328,14 +332,39 @@ fn check_all() -> Vec<String> {
             Some(_) => {}
         }
     }
+    // The document keeps one definition per struct name (`$defs` move to
+    // `components/schemas`): two structs of one name would silently share
+    // one schema, and answers of the other would fail it.
+    let mut defined: std::collections::BTreeMap<String, (Value, String)> = Default::default();
     for (spec, _) in crate::routes::table() {
-        let documented =
-            spec.path.ends_with("/export") || response_of(&spec.method, spec.path).is_some();
+        let response = response_of(&spec.method, spec.path);
+        let documented = spec.path.ends_with("/export") || response.is_some();
         if spec.path.starts_with("/api/v1/") && !documented {
             problems.push(format!(
                 "{} {}: answer not described",
                 spec.method, spec.path
             ));
+        }
+        let body = match body_of(spec.path) {
+            Some(Body::Json { schema, .. }) if spec.method == axum::http::Method::POST => {
+                Some(schema)
+            }
+            _ => None,
+        };
+        for schema in response.into_iter().chain(body) {
+            let defs = schema["$defs"].as_object().cloned().unwrap_or_default();
+            for (name, def) in defs {
+                let route = format!("{} {}", spec.method, spec.path);
+                match defined.get(&name) {
+                    Some((known, at)) if *known != def => problems.push(format!(
+                        "{route}: schema {name} differs from the one of {at}"
+                    )),
+                    Some(_) => {}
+                    None => {
+                        defined.insert(name, (def, route));
+                    }
+                }
+            }
         }
     }
     problems

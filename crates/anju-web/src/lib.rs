@@ -12,6 +12,7 @@ mod api_loan;
 mod api_member;
 mod api_outlets;
 mod api_quality;
+mod api_reminders;
 mod api_trust;
 mod api_withdrawal;
 pub mod auth;

@@ -81,6 +81,16 @@ pub fn twins() -> Vec<(Method, &'static str, Twin)> {
         ),
         (
             get.clone(),
+            "/member/reminders",
+            Api(get.clone(), "/api/v1/member/reminders"),
+        ),
+        (
+            post.clone(),
+            "/member/reminders",
+            Api(post.clone(), "/api/v1/member/reminders"),
+        ),
+        (
+            get.clone(),
             "/assistant",
             Exempt(
                 "提问页：任何人用 POST /api/v1/assistant/questions 提问；登录职工的咨询记录见 GET /api/v1/assistant/conversation",

@@ -5,8 +5,8 @@
 use crate::auth::Access;
 use crate::state::WebState;
 use crate::{
-    api, api_assistant, api_loan, api_outlets, api_quality, api_trust, api_withdrawal, ops, pages,
-    static_files,
+    api, api_assistant, api_loan, api_outlets, api_quality, api_reminders, api_trust,
+    api_withdrawal, ops, pages, static_files,
 };
 use anju_domain::access::duties::{
     AGENTS, AUDIT, CASE_DESK, CASE_WORKERS, CERTIFICATE_VIEWERS, CHECKERS, COLLECTION_VIEWERS,
@@ -367,6 +367,46 @@ fn core_table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "取消预约",
             ),
             post(api_outlets::cancel),
+        ),
+        (
+            spec(Method::GET, "/member/reminders", Roles(MEMBERS), "服务提醒"),
+            get(pages::member_reminders),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/member/reminders",
+                Roles(MEMBERS),
+                "服务提醒设置",
+            ),
+            post(pages::member_choose_reminders),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/reminders",
+                Roles(QUALITY_DESK),
+                "服务提醒统计",
+            ),
+            get(pages::staff_reminders),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/member/reminders",
+                Roles(MEMBERS),
+                "服务提醒",
+            ),
+            get(api_reminders::reminders),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/v1/member/reminders",
+                Roles(MEMBERS),
+                "服务提醒设置",
+            ),
+            post(api_reminders::choose),
         ),
         (
             spec(Method::GET, "/assistant", Public, "智能客服"),

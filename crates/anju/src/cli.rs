@@ -166,6 +166,14 @@ pub enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// 服务找人: send the day's reminders (installments due in three days,
+    /// rent a member may withdraw, accounts sealed six months), each once,
+    /// none of a kind the member opted out of. Run daily. One JSON line.
+    Reminders {
+        /// The business date (YYYY-MM-DD); today in China when not given.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Print the current TOTP code for a base32 secret (the demo's staff second factor).
     Totp {
         #[arg(long)]

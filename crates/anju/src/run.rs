@@ -45,6 +45,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::CollectionDay { date } => collection_day(&config, date.as_deref()).await,
         Command::RepaymentDay { date } => repayment_day(&config, date.as_deref()).await,
         Command::PayoutRetry { date } => payout_retry(&config, date.as_deref()).await,
+        Command::Reminders { date } => reminders(&config, date.as_deref()).await,
         Command::Interest {
             command:
                 InterestCommand::Calc {
@@ -387,6 +388,14 @@ async fn serve(
         anju_app::demo_loans::seed_demo_loans(&app, today_in_china()).await?;
         anju_app::demo_fund::seed_demo_fund(&app, today_in_china()).await?;
         anju_app::demo_quality::seed_demo_quality(&app, today_in_china()).await?;
+        let batch = anju_app::access::Actor::anonymous(
+            anju_domain::access::Channel::Batch,
+            "demo-reminders",
+            "local",
+        );
+        app.reminders()
+            .send_reminders(&batch, today_in_china())
+            .await?;
         print_demo_signins(&people);
         // The demo serves plain HTTP on this machine; Secure cookies would not be sent back.
         options.secure_cookies = false;
@@ -687,6 +696,31 @@ async fn job_app(config: &Config) -> Result<(App, Option<anju_adapters::Simulato
 
 /// 付款重试: asks the bank again about each payout it was not heard on.
 /// One JSON line.
+async fn reminders(config: &Config, date: Option<&str>) -> Result<ExitCode> {
+    let today = business_date(date)?;
+    let (app, _outside) = job_app(config).await?;
+    let actor = anju_app::access::Actor::anonymous(
+        anju_domain::access::Channel::Batch,
+        "reminders",
+        "local",
+    );
+    let run = app
+        .reminders()
+        .send_reminders(&actor, today)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = serde_json::json!({
+        "job": "reminders",
+        "date": today.to_string(),
+        "members": run.members,
+        "sent": run.sent,
+        "already_sent": run.already_sent,
+        "opted_out": run.opted_out,
+    });
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn payout_retry(config: &Config, date: Option<&str>) -> Result<ExitCode> {
     let today = business_date(date)?;
     let (app, _outside) = job_app(config).await?;

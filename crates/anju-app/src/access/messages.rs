@@ -153,8 +153,22 @@ impl Access<'_> {
         title: &str,
         body: &str,
     ) -> AppResult<()> {
+        self.notify_as(user_id, category, title, body)
+            .await
+            .map(|_| ())
+    }
+
+    /// As [`notify`](Self::notify), giving back the inbox message's id
+    /// (none when the user is gone), so whoever sent it can tell it read.
+    pub async fn notify_as(
+        self,
+        user_id: i64,
+        category: &str,
+        title: &str,
+        body: &str,
+    ) -> AppResult<Option<i64>> {
         let Some(user) = self.access_port().user(user_id).await? else {
-            return Ok(());
+            return Ok(None);
         };
         let now = crate::clock::now_micros();
         let message = InboxMessage {
@@ -188,10 +202,10 @@ impl Access<'_> {
                 sent_at_us: now,
             });
         }
-        Ok(self
-            .access_port()
+        self.access_port()
             .deliver_message(&message, &deliveries)
-            .await?)
+            .await?;
+        Ok(Some(message.message_id))
     }
 
     /// What each channel did with a user's messages, newest first.

@@ -507,6 +507,7 @@ pub const CODES: &[CodeInfo] = &[
     c("RELIEF_RATES_UNEXPECTED", Invalid, "缓缴申请不填写缴存比例"),
     c("RELIEF_STATUS_UNKNOWN", Invalid, "未知的申请状态"),
     c("RELIEF_TOO_LONG", Invalid, "申请期限过长"),
+    c("REMINDER_KIND", Invalid, "未知的提醒类型"),
     c(
         "REMOTE_CERTIFICATE_REFUSED",
         Invalid,

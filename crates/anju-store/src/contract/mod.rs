@@ -15,6 +15,7 @@ mod loan;
 mod outlet;
 mod property;
 mod quality;
+mod reminder;
 mod trust;
 mod withdrawal;
 
@@ -30,6 +31,7 @@ pub use loan::*;
 pub use outlet::*;
 pub use property::*;
 pub use quality::*;
+pub use reminder::*;
 pub use trust::*;
 pub use withdrawal::*;
 
@@ -148,6 +150,7 @@ macro_rules! contract_tests {
             unanswered_questions_are_counted_once_each,
             a_slot_is_never_booked_beyond_capacity,
             queue_numbers_are_given_once_and_called_in_order,
+            reminders_are_claimed_once_and_counted,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

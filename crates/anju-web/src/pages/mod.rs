@@ -17,6 +17,7 @@ pub mod partners;
 mod people;
 mod public;
 mod quality;
+mod reminders;
 mod staff;
 mod staff_collection;
 mod staff_fund;
@@ -59,6 +60,7 @@ pub use quality::{
     staff_complaint, staff_enter_call, staff_file_complaint, staff_import_cdr, staff_quality,
     staff_rectify, staff_resolve_complaint, staff_review, staff_take_complaint,
 };
+pub use reminders::{member_choose_reminders, member_reminders, staff_reminders};
 pub use staff::{
     audit_search, decide_task, request_reversal, staff_home, take_export as staff_take_export,
 };
@@ -189,6 +191,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/member/certificates", "电子证明", duties::MEMBERS),
     ("/member/grants", "数据授权", duties::MEMBERS),
     ("/member/appointments", "预约", duties::MEMBERS),
+    ("/member/reminders", "提醒", duties::MEMBERS),
     ("/assistant", "智能客服", duties::MEMBERS),
     ("/staff/collection", "归集管理", duties::COLLECTION_VIEWERS),
     ("/staff/withdrawals", "提取审核", duties::CASE_DESK),
@@ -199,6 +202,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/staff/fund", "资金管理", duties::FUND_VIEWERS),
     ("/staff/quality", "服务质量", duties::QUALITY_DESK),
     ("/staff/assistant", "在线客服", duties::QUALITY_DESK),
+    ("/staff/reminders", "服务提醒", duties::QUALITY_DESK),
     (
         "/staff/certificates",
         "电子证明",

@@ -1,0 +1,471 @@
+//! 服务找人 use cases: the daily run that reads each signed-up member's
+//! records through the use cases and sends the reminders the rules of
+//! `anju_domain::reminders` produce — once each, never of a kind the member
+//! opted out of — to their inbox and channels; the member's list and
+//! choices; and the figures (sent, opened, acted on) for the quality desk.
+
+use crate::access::Actor;
+use crate::{AppResult, Reminders};
+use anju_domain::access::duties;
+use anju_domain::collection::MemberStatus;
+use anju_domain::loan::LoanStatus;
+use anju_domain::policy::WithdrawalCap;
+use anju_domain::reminders::{Reminder, ReminderKind, installment_due, rent_unused, sealed_long};
+use anju_domain::withdrawal::{WithdrawalRequest, WithdrawalStatus};
+use anju_domain::{Coded, Date, DomainError, Fen};
+pub use anju_store::ReminderRecord;
+
+/// Members read a page at a time by the run.
+const MEMBERS_PER_PAGE: u32 = 500;
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReminderRun {
+    pub members: u64,
+    pub sent: u64,
+    /// Due again but sent before (sent once).
+    pub already_sent: u64,
+    pub opted_out: u64,
+}
+
+/// One kind's figures over a span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderFigures {
+    pub kind: ReminderKind,
+    pub sent: i64,
+    pub opened: i64,
+    /// The member did what it was about (paid, applied, moved on).
+    pub acted: i64,
+}
+
+fn desk(actor: &Actor) -> AppResult<()> {
+    match &actor.principal {
+        Some(p) if duties::QUALITY_DESK.contains(&p.role) => Ok(()),
+        _ => Err(DomainError::new("ROLE_FORBIDDEN", "提醒统计由柜员、审核员或管理员查看").into()),
+    }
+}
+
+fn member_of(actor: &Actor) -> AppResult<i64> {
+    actor
+        .acting_member()
+        .ok_or_else(|| DomainError::new("ROLE_FORBIDDEN", "提醒设置由职工本人办理").into())
+}
+
+impl Reminders<'_> {
+    /// 服务找人: one pass over every member with a sign-in. Only a
+    /// scheduled job (or the demo) runs it.
+    pub async fn send_reminders(self, actor: &Actor, today: Date) -> AppResult<ReminderRun> {
+        if !actor.is_batch_job() {
+            return Err(DomainError::new("NOT_PERMITTED", "服务提醒只能由批处理发送").into());
+        }
+        let mut run = ReminderRun::default();
+        let mut after = 0;
+        loop {
+            let page = self
+                .interest_port()
+                .member_users_after(after, MEMBERS_PER_PAGE)
+                .await?;
+            let Some(&(last, _)) = page.last() else {
+                break;
+            };
+            after = last;
+            for (user_id, member_id) in page {
+                run.members += 1;
+                self.remind(user_id, member_id, today, &mut run).await?;
+            }
+        }
+        Ok(run)
+    }
+
+    async fn remind(
+        self,
+        user_id: i64,
+        member_id: i64,
+        today: Date,
+        run: &mut ReminderRun,
+    ) -> AppResult<()> {
+        let opted_out = self.reminder_port().opted_out(member_id).await?;
+        for reminder in self.due_reminders(member_id, today).await? {
+            if opted_out.contains(&reminder.kind) {
+                run.opted_out += 1;
+                continue;
+            }
+            let record = ReminderRecord {
+                reminder_id: self.posting_port().reserve_ids(1),
+                member_id,
+                kind: reminder.kind,
+                key: reminder.key,
+                title: reminder.title,
+                body: reminder.body,
+                sent_on: today,
+                message_id: None,
+            };
+            // Claimed before it is sent: a run stopped between the two
+            // leaves a reminder unsent rather than sends it twice.
+            if !self.reminder_port().claim_reminder(&record).await? {
+                run.already_sent += 1;
+                continue;
+            }
+            let sent = self
+                .access()
+                .notify_as(user_id, "reminder", &record.title, &record.body)
+                .await?;
+            if let Some(message_id) = sent {
+                self.reminder_port()
+                    .reminder_sent_as(record.reminder_id, message_id)
+                    .await?;
+            }
+            run.sent += 1;
+        }
+        Ok(())
+    }
+
+    /// The reminders the rules produce for a member today.
+    pub async fn due_reminders(self, member_id: i64, today: Date) -> AppResult<Vec<Reminder>> {
+        let mut due = Vec::new();
+        for item in self.loans().loan_list(member_id).await? {
+            if item.loan.status != LoanStatus::Active {
+                continue;
+            }
+            if let Some(next) = &item.next_unpaid {
+                let owed = next
+                    .principal_fen
+                    .checked_add(next.interest_fen)?
+                    .checked_sub(next.paid_principal_fen)?
+                    .checked_sub(next.paid_interest_fen)?;
+                let loan_id = item.loan.loan_id;
+                due.extend(installment_due(
+                    loan_id,
+                    next.period,
+                    next.due_date,
+                    owed,
+                    today,
+                ));
+            }
+        }
+        let member = self.member_record(member_id).await?;
+        if member.status == MemberStatus::Sealed {
+            let since = self.withdrawal_port().member_status_on(member_id).await?;
+            due.extend(sealed_long(since, today));
+        }
+        if member.status == MemberStatus::Active {
+            due.extend(self.rent_reminder(member_id, today).await?);
+        }
+        Ok(due)
+    }
+
+    /// Rent: what the withdrawal engine allows today (only when no fact
+    /// waits for a person to verify), and whether the member withdrew for
+    /// rent this year.
+    async fn rent_reminder(self, member_id: i64, today: Date) -> AppResult<Option<Reminder>> {
+        let policy = self.policy().at(today)?;
+        let Some(rent) = policy
+            .withdrawal_reasons
+            .iter()
+            .find(|r| r.cap == WithdrawalCap::Rent)
+        else {
+            return Ok(None);
+        };
+        let request = WithdrawalRequest {
+            reason: rent.code.clone(),
+            amount: Fen::new(1),
+            months: 12,
+            ..WithdrawalRequest::default()
+        };
+        let decision = self
+            .withdrawals()
+            .withdrawal_eligibility(member_id, &request, today)
+            .await?;
+        let allowed = (decision.allowed && decision.needs_verification.is_none())
+            .then_some(decision.max_amount);
+        let used = self
+            .withdrawals()
+            .withdrawals_of(member_id)
+            .await?
+            .iter()
+            .filter(|w| w.reason == rent.code && w.applied_on.year() == today.year())
+            .filter(|w| w.status != WithdrawalStatus::Rejected)
+            .count();
+        Ok(rent_unused(allowed, used, today))
+    }
+
+    /// The member's reminders and the kinds they opted out of.
+    pub async fn my_reminders(
+        self,
+        actor: &Actor,
+    ) -> AppResult<(Vec<ReminderRecord>, Vec<ReminderKind>)> {
+        let member_id = member_of(actor)?;
+        let port = self.reminder_port();
+        Ok((
+            port.member_reminders(member_id).await?,
+            port.opted_out(member_id).await?,
+        ))
+    }
+
+    /// 提醒设置: the kinds the member no longer wants (the others on).
+    pub async fn choose_reminders(self, actor: &Actor, unwanted: &[ReminderKind]) -> AppResult<()> {
+        let result = async {
+            let member_id = member_of(actor)?;
+            for kind in ReminderKind::ALL {
+                let out = unwanted.contains(kind);
+                self.reminder_port()
+                    .set_opt_out(member_id, *kind, out)
+                    .await?;
+            }
+            Ok(())
+        }
+        .await;
+        self.audited(actor, "reminder.choose", "reminder", b"", result)
+            .await
+    }
+
+    /// Sent, opened and acted on, by kind, for reminders sent in
+    /// `[from, to]`; acted on is read from the records as of `today`.
+    pub async fn reminder_figures(
+        self,
+        actor: &Actor,
+        from: Date,
+        to: Date,
+    ) -> AppResult<Vec<ReminderFigures>> {
+        desk(actor)?;
+        let counts = self.reminder_port().reminder_counts(from, to).await?;
+        let sent = self.reminder_port().reminders_between(from, to).await?;
+        let mut figures = Vec::with_capacity(counts.len());
+        for c in counts {
+            let mut acted = 0;
+            for r in sent.iter().filter(|r| r.kind == c.kind) {
+                acted += i64::from(self.acted_on(r).await?);
+            }
+            figures.push(ReminderFigures {
+                kind: c.kind,
+                sent: c.sent,
+                opened: c.opened,
+                acted,
+            });
+        }
+        Ok(figures)
+    }
+
+    /// Whether the member did what the reminder was about: the
+    /// installment paid, a withdrawal applied for (rent, or any for a
+    /// sealed account), or the account no longer sealed.
+    async fn acted_on(self, r: &ReminderRecord) -> AppResult<bool> {
+        let withdrew = |rent_only: bool| async move {
+            let rent_code = self.rent_code(r.sent_on)?;
+            let applied = self.withdrawals().withdrawals_of(r.member_id).await?;
+            Ok::<bool, crate::AppError>(applied.iter().any(|w| {
+                w.applied_on >= r.sent_on && (!rent_only || Some(&w.reason) == rent_code.as_ref())
+            }))
+        };
+        match r.kind {
+            ReminderKind::InstallmentDue => {
+                let mut parts = r.key.split(':').skip(1);
+                let (Some(loan), Some(period)) = (parts.next(), parts.next()) else {
+                    return Ok(false);
+                };
+                let (Ok(loan), Ok(period)) = (loan.parse::<i64>(), period.parse::<i32>()) else {
+                    return Ok(false);
+                };
+                let schedule = self.loans().installments(loan).await?;
+                Ok(schedule.iter().any(|i| {
+                    i.period == period && i.status == anju_domain::loan::InstallmentStatus::Paid
+                }))
+            }
+            ReminderKind::RentUnused => withdrew(true).await,
+            ReminderKind::SealedLong => {
+                let member = self.member_record(r.member_id).await?;
+                Ok(member.status != MemberStatus::Sealed || withdrew(false).await?)
+            }
+        }
+    }
+
+    fn rent_code(self, day: Date) -> AppResult<Option<String>> {
+        let policy = self.policy().at(day)?;
+        Ok(policy
+            .withdrawal_reasons
+            .iter()
+            .find(|r| r.cap == WithdrawalCap::Rent)
+            .map(|r| r.code.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::NewAccount;
+    use crate::test_support::{clerk, contribution, d, person, sqlite_app, yuan};
+    use anju_domain::RatePpm;
+    use anju_domain::access::{Channel, Role};
+    use anju_domain::loan::{InstallmentStatus, Method};
+    use anju_store::{InstallmentRecord, MemberRecord};
+
+    fn batch() -> Actor {
+        Actor::anonymous(Channel::Batch, "reminders", "local")
+    }
+
+    /// Three members, each signed up: 1 active with ¥50,000 (rent allowed,
+    /// never used), 2 sealed since 1 June, 3 with a loan due on the 10th.
+    async fn centre(dir: &tempfile::TempDir) -> (crate::App, Vec<i64>) {
+        let app = sqlite_app(dir, "r.db").await;
+        let wage = yuan("10000.00");
+        let members = [
+            MemberRecord::active(1, "320502199003071230", "王芳", 9, wage, 1),
+            MemberRecord::active(2, "320502198801012310", "李明", 9, wage, 1),
+            MemberRecord::active(3, "320502198502023319", "张华", 9, wage, 1),
+        ];
+        app.collection_port()
+            .enrol_members(&members, d("2024-07-01"))
+            .await
+            .expect("enrol");
+        for m in 1..=3 {
+            let entry = contribution(
+                m,
+                d("2026-05-10"),
+                &format!("seed-{m}"),
+                Fen::new(50_000_00),
+            );
+            app.ledger().post_entry(entry).await.expect("post");
+        }
+        app.collection()
+            .seal_member(&clerk(), 2, d("2026-06-01"))
+            .await
+            .expect("seal");
+        let loan = crate::loan::imported_loan(
+            70,
+            3,
+            yuan("300000.00"),
+            240,
+            RatePpm::new(26_000).expect("rate"),
+            Method::Annuity,
+            "62220201000041234",
+            d("2026-11-10"),
+        );
+        let due = InstallmentRecord {
+            loan_id: 70,
+            period: 1,
+            due_date: d("2026-12-10"),
+            principal_fen: yuan("1000.00"),
+            interest_fen: yuan("650.00"),
+            paid_principal_fen: Fen::ZERO,
+            paid_interest_fen: Fen::ZERO,
+            paid_penalty_fen: Fen::ZERO,
+            penalty_owed_fen: Fen::ZERO,
+            penalty_from: None,
+            status: InstallmentStatus::Due,
+            paid_on: None,
+        };
+        app.loan_port()
+            .import_loans(&[loan], &[due])
+            .await
+            .expect("loan");
+        let mut users = Vec::new();
+        for (m, id_card) in [
+            (1, "320502199003071230"),
+            (2, "320502198801012310"),
+            (3, "320502198502023319"),
+        ] {
+            let account = NewAccount {
+                login: id_card.to_string(),
+                display_name: format!("职工{m}"),
+                role: Role::Member,
+                password: "correct horse 42".to_string(),
+                member_id: Some(m),
+                employer_id: None,
+                mobile: None,
+                email: None,
+                totp_secret: None,
+            };
+            let (user, _) = app
+                .access()
+                .create_account(account, d("2026-01-01"))
+                .await
+                .expect("user");
+            users.push(user.user_id);
+        }
+        (app, users)
+    }
+
+    #[tokio::test]
+    async fn each_rule_reminds_its_member_once_and_respects_the_choice() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (app, users) = centre(&dir).await;
+        let r = app.reminders();
+        let today = d("2026-12-07");
+        let kinds = |m: i64| async move {
+            let due = r.due_reminders(m, today).await.expect("rules");
+            due.iter().map(|x| x.kind).collect::<Vec<_>>()
+        };
+        assert_eq!(kinds(1).await, [ReminderKind::RentUnused]);
+        assert_eq!(kinds(2).await, [ReminderKind::SealedLong]);
+        let third = kinds(3).await;
+        assert!(third.contains(&ReminderKind::InstallmentDue), "{third:?}");
+
+        // Member 3 wants no suggestions of rent.
+        let three = person(Role::Member, "320502198502023319", Some(3));
+        r.choose_reminders(&three, &[ReminderKind::RentUnused])
+            .await
+            .expect("choose");
+        let refused = r.send_reminders(&clerk(), today).await;
+        assert_eq!(refused.expect_err("a job").code(), Some("NOT_PERMITTED"));
+        let first = r.send_reminders(&batch(), today).await.expect("run");
+        assert_eq!((first.members, first.sent, first.opted_out), (3, 3, 1));
+        let again = r.send_reminders(&batch(), today).await.expect("rerun");
+        assert_eq!((again.sent, again.already_sent), (0, 3), "sent once");
+
+        let inbox = app.access().inbox(users[2], 10).await.expect("inbox");
+        assert_eq!(inbox.len(), 1);
+        assert!(inbox[0].body.contains("¥1,650.00"), "{}", inbox[0].body);
+        let (mine, out) = r.my_reminders(&three).await.expect("mine");
+        assert_eq!((mine.len(), out), (1, vec![ReminderKind::RentUnused]));
+
+        // Opened: member 1 reads hers. Acted on: member 3's installment paid.
+        let one_inbox = app.access().inbox(users[0], 10).await.expect("inbox");
+        app.access()
+            .mark_read(users[0], one_inbox[0].message_id)
+            .await
+            .expect("read");
+        let figures = r
+            .reminder_figures(&clerk(), today, today)
+            .await
+            .expect("figures");
+        let of = |k: ReminderKind| figures.iter().find(|f| f.kind == k).cloned().expect("kind");
+        let rent = of(ReminderKind::RentUnused);
+        assert_eq!((rent.sent, rent.opened, rent.acted), (1, 1, 0));
+        // Member 1 then applies for a month's rent: acted on.
+        let one = person(Role::Member, "320502199003071230", Some(1));
+        let application = crate::withdrawal::WithdrawalApplication {
+            request: WithdrawalRequest {
+                reason: "07".into(),
+                amount: yuan("1500.00"),
+                months: 1,
+                ..WithdrawalRequest::default()
+            },
+            bank_card: "62220201000041234".into(),
+            documents: Vec::new(),
+            request_key: "rent-after-reminder".into(),
+        };
+        app.withdrawals()
+            .apply_withdrawal(&one, 1, application, today)
+            .await
+            .expect("apply");
+        let figures = r
+            .reminder_figures(&clerk(), today, today)
+            .await
+            .expect("figures");
+        let rent = figures.iter().find(|f| f.kind == ReminderKind::RentUnused);
+        assert_eq!(rent.map(|f| f.acted), Some(1));
+        let installment = of(ReminderKind::InstallmentDue);
+        assert_eq!(
+            (installment.sent, installment.opened, installment.acted),
+            (1, 0, 0)
+        );
+        let member = person(Role::Member, "320502199003071230", Some(1));
+        assert_eq!(
+            r.reminder_figures(&member, today, today)
+                .await
+                .expect_err("desk only")
+                .code(),
+            Some("ROLE_FORBIDDEN")
+        );
+    }
+}
