@@ -425,12 +425,12 @@ mod tests {
             .take_ticket(&member(2), "WD01", "TQ01", monday)
             .await
             .expect("a number");
-        // One before, twelve windows, twelve minutes a client.
+        // One before and twelve windows: a window is free for the second.
         assert_eq!(
             (second.record.number, second.ahead, second.wait_minutes),
-            (2, 1, 12)
+            (2, 1, 0)
         );
-        assert_eq!(o.queue_now("WD01", monday).await.expect("now"), (2, 12));
+        assert_eq!(o.queue_now("WD01", monday).await.expect("now"), (2, 0));
         let twice = o.take_ticket(&member(1), "WD01", "TQ01", monday).await;
         assert_eq!(twice.expect_err("held").code(), Some("TICKET_EXISTS"));
         let saturday = o

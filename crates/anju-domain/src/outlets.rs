@@ -151,10 +151,12 @@ impl Outlet {
         )
     }
 
-    /// Minutes a client arriving now waits behind `ahead` others.
+    /// Minutes a client waits behind `ahead` others: every window takes
+    /// one, so each full round of windows ahead costs a client's minutes
+    /// (with fewer ahead than windows, one is free now).
     pub fn expected_wait_minutes(&self, ahead: u32) -> u32 {
         let windows = u32::from(self.windows.max(1));
-        ahead.div_ceil(windows) * u32::from(self.minutes_per_client)
+        ahead / windows * u32::from(self.minutes_per_client)
     }
 }
 
@@ -461,7 +463,13 @@ mod tests {
         assert!(o.slots(d("2026-12-12")).is_empty(), "Saturday");
         assert_eq!(o.hours_text(), "周一、二、三、四、五 09:00–17:00");
         assert_eq!(o.expected_wait_minutes(0), 0);
-        assert_eq!(o.expected_wait_minutes(5), 24, "two rounds of four windows");
+        assert_eq!(o.expected_wait_minutes(3), 0, "a window is free");
+        assert_eq!(
+            o.expected_wait_minutes(5),
+            12,
+            "one full round of four windows"
+        );
+        assert_eq!(o.expected_wait_minutes(8), 24);
     }
 
     #[test]

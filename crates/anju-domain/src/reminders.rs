@@ -93,11 +93,16 @@ pub fn sealed_long(sealed_since: Option<Date>, today: Date) -> Option<Reminder> 
     })
 }
 
-/// Whole months from `from` to `to` (a month counts once its day is reached).
+/// Whole months from `from` to `to`: a month counts once its day is
+/// reached, or the last day of a month too short to have it (31 August to
+/// 28 February is six months).
 pub fn months_between(from: Date, to: Date) -> i64 {
     let months =
         i64::from(to.year() - from.year()) * 12 + i64::from(to.month()) - i64::from(from.month());
-    if to.day() < from.day() {
+    let month_end = crate::Period::of_date(to)
+        .last_day()
+        .is_ok_and(|last| last == to);
+    if to.day() < from.day() && !month_end {
         months - 1
     } else {
         months
@@ -144,7 +149,13 @@ mod tests {
     fn a_sealed_account_is_pointed_out_after_six_whole_months() {
         assert_eq!(months_between(d("2026-06-08"), d("2026-12-07")), 5);
         assert_eq!(months_between(d("2026-06-07"), d("2026-12-07")), 6);
-        assert_eq!(months_between(d("2025-12-31"), d("2026-06-30")), 5);
+        assert_eq!(
+            months_between(d("2025-12-31"), d("2026-06-30")),
+            6,
+            "June's last day"
+        );
+        assert_eq!(months_between(d("2025-08-31"), d("2026-02-28")), 6);
+        assert_eq!(months_between(d("2025-08-31"), d("2026-02-27")), 5);
         assert!(sealed_long(Some(d("2026-06-08")), d("2026-12-07")).is_none());
         let r = sealed_long(Some(d("2026-06-07")), d("2026-12-07")).expect("six months");
         assert_eq!(r.key, "sealed_long:2026-06-07");

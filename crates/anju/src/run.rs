@@ -694,8 +694,7 @@ async fn job_app(config: &Config) -> Result<(App, Option<anju_adapters::Simulato
     crate::adapters::wire(config, false, centre_app(config, store, policy)?).await
 }
 
-/// 付款重试: asks the bank again about each payout it was not heard on.
-/// One JSON line.
+/// 服务找人: the day's reminders, each once. One JSON line.
 async fn reminders(config: &Config, date: Option<&str>) -> Result<ExitCode> {
     let today = business_date(date)?;
     let (app, _outside) = job_app(config).await?;
@@ -716,11 +715,14 @@ async fn reminders(config: &Config, date: Option<&str>) -> Result<ExitCode> {
         "sent": run.sent,
         "already_sent": run.already_sent,
         "opted_out": run.opted_out,
+        "failed": run.failed,
     });
     println!("{report}");
     Ok(ExitCode::SUCCESS)
 }
 
+/// 付款重试: asks the bank again about each payout it was not heard on.
+/// One JSON line.
 async fn payout_retry(config: &Config, date: Option<&str>) -> Result<ExitCode> {
     let today = business_date(date)?;
     let (app, _outside) = job_app(config).await?;
