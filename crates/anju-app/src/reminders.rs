@@ -9,10 +9,9 @@ use crate::{AppResult, Reminders};
 use anju_domain::access::duties;
 use anju_domain::collection::MemberStatus;
 use anju_domain::loan::LoanStatus;
-use anju_domain::policy::WithdrawalCap;
 use anju_domain::reminders::{Reminder, ReminderKind, installment_due, rent_unused, sealed_long};
-use anju_domain::withdrawal::{WithdrawalRequest, WithdrawalStatus};
-use anju_domain::{Coded, Date, DomainError, Fen};
+use anju_domain::withdrawal::WithdrawalStatus;
+use anju_domain::{Coded, Date, DomainError};
 pub use anju_store::ReminderRecord;
 
 /// Members read a page at a time by the run.
@@ -188,24 +187,10 @@ impl Reminders<'_> {
     /// waits for a person to verify), and whether the member withdrew for
     /// rent this year.
     async fn rent_reminder(self, member_id: i64, today: Date) -> AppResult<Option<Reminder>> {
-        let policy = self.policy().at(today)?;
-        let Some(rent) = policy
-            .withdrawal_reasons
-            .iter()
-            .find(|r| r.cap == WithdrawalCap::Rent)
-        else {
+        let year = self.withdrawals().rent_for_a_year(member_id, today).await?;
+        let Some((rent, decision)) = year else {
             return Ok(None);
         };
-        let request = WithdrawalRequest {
-            reason: rent.code.clone(),
-            amount: Fen::new(1),
-            months: 12,
-            ..WithdrawalRequest::default()
-        };
-        let decision = self
-            .withdrawals()
-            .withdrawal_eligibility(member_id, &request, today)
-            .await?;
         let allowed = (decision.allowed && decision.needs_verification.is_none())
             .then_some(decision.max_amount);
         let used = self
@@ -310,12 +295,7 @@ impl Reminders<'_> {
     }
 
     fn rent_code(self, day: Date) -> AppResult<Option<String>> {
-        let policy = self.policy().at(day)?;
-        Ok(policy
-            .withdrawal_reasons
-            .iter()
-            .find(|r| r.cap == WithdrawalCap::Rent)
-            .map(|r| r.code.clone()))
+        Ok(self.policy().at(day)?.rent_reason().map(|r| r.code.clone()))
     }
 }
 
@@ -324,9 +304,11 @@ mod tests {
     use super::*;
     use crate::access::NewAccount;
     use crate::test_support::{clerk, contribution, d, person, sqlite_app, yuan};
+    use anju_domain::Fen;
     use anju_domain::RatePpm;
     use anju_domain::access::{Channel, Role};
     use anju_domain::loan::{InstallmentStatus, Method};
+    use anju_domain::withdrawal::WithdrawalRequest;
     use anju_store::{InstallmentRecord, MemberRecord};
 
     fn batch() -> Actor {

@@ -23,9 +23,8 @@ use anju_domain::assistant::{
 };
 use anju_domain::ledger::MemberId;
 use anju_domain::loan::LoanStatus;
-use anju_domain::policy::{PolicySet, WithdrawalCap};
-use anju_domain::withdrawal::WithdrawalRequest;
-use anju_domain::{Date, DomainError, Fen};
+use anju_domain::policy::PolicySet;
+use anju_domain::{Date, DomainError};
 pub use anju_store::{ConversationMove, ConversationRecord, MessageRecord, UnansweredRecord};
 use std::sync::{Arc, Mutex};
 
@@ -694,27 +693,10 @@ impl Assistant<'_> {
     /// the engine's own answer with its rule, as the application page
     /// would give it.
     async fn withdrawal_text(self, member_id: i64, today: Date) -> AppResult<String> {
-        let policy = self.policy().at(today)?;
-        let Some(rent) = policy
-            .withdrawal_reasons
-            .iter()
-            .find(|r| r.cap == WithdrawalCap::Rent)
-        else {
+        let year = self.withdrawals().rent_for_a_year(member_id, today).await?;
+        let Some((rent, decision)) = year else {
             return Ok("本中心目前未开办租房提取，请查看提取规则中的其他提取原因。".to_string());
         };
-        let request = WithdrawalRequest {
-            reason: rent.code.clone(),
-            amount: Fen::new(1),
-            months: 12,
-            children: 0,
-            evidence_no: None,
-            evidence_date: None,
-            evidence_amount: None,
-        };
-        let decision = self
-            .withdrawals()
-            .withdrawal_eligibility(member_id, &request, today)
-            .await?;
         Ok(if decision.allowed {
             format!(
                 "按您的账户和登记信息，今天申请{}提取（按 12 个月计），最多可提取 {}。{}其他提取原因（购房、退休等）的条件见提取规则。",

@@ -3,7 +3,9 @@
 
 use super::*;
 use crate::test_support::{clerk, contribution, d, person, sqlite_app, yuan};
+use anju_domain::Fen;
 use anju_domain::access::Role;
+use anju_domain::withdrawal::WithdrawalRequest;
 use anju_store::MemberRecord;
 
 fn day() -> Date {

@@ -693,6 +693,31 @@ impl Withdrawals<'_> {
             .decision)
     }
 
+    /// A year of rent (租房, 12 months) as the engine would decide it for
+    /// the member today — the most it allows and its rule — or none when
+    /// the policy has no rent reason. What the assistant and the
+    /// reminders tell a member, from the same engine as an application.
+    pub async fn rent_for_a_year(
+        self,
+        member_id: i64,
+        today: Date,
+    ) -> AppResult<Option<(anju_domain::policy::WithdrawalReason, Decision)>> {
+        let policy = self.policy().at(today)?;
+        let Some(rent) = policy.rent_reason().cloned() else {
+            return Ok(None);
+        };
+        let request = WithdrawalRequest {
+            reason: rent.code.clone(),
+            amount: anju_domain::Fen::new(1),
+            months: 12,
+            ..WithdrawalRequest::default()
+        };
+        let decision = self
+            .withdrawal_eligibility(member_id, &request, today)
+            .await?;
+        Ok(Some((rent, decision)))
+    }
+
     /// The engine's answer with where its facts came from (each registry's
     /// answer and reference number), as the application records it.
     pub async fn withdrawal_assessment(

@@ -498,6 +498,14 @@ impl PolicySet {
 }
 
 impl Policy {
+    /// The rent reason (租房) in force, if the centre has one: the one
+    /// capped by the rent limits.
+    pub fn rent_reason(&self) -> Option<&WithdrawalReason> {
+        self.withdrawal_reasons
+            .iter()
+            .find(|r| r.cap == WithdrawalCap::Rent)
+    }
+
     pub fn withdrawal_reason(&self, code: &str) -> DomainResult<&WithdrawalReason> {
         self.withdrawal_reasons
             .iter()
