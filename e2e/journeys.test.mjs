@@ -848,6 +848,11 @@ test('a member asks the assistant, reads the answer with its source, asks for a 
     await page.getByLabel('回复内容').fill('审核通过后一般 3 个工作日内到账，请留意银行卡。');
     await page.getByRole('button', { name: '发送回复' }).click();
     await page.getByText('已回复，职工会在消息中心收到通知').waitFor();
+    // The first answer keeps ZH07's promise: counted on the times page.
+    await page.getByRole('link', { name: '办件时效' }).click();
+    await page.waitForURL(`${base}/staff/service-times`);
+    const answered = await page.locator('#times-ZH07 td[data-label="办结"]').textContent();
+    assert.ok(Number(answered) >= 1, `hand-overs answered: ${answered}`);
   });
   await journey('assistant-reply-seen', async (page) => {
     await signIn(page, 'member', asker);
@@ -908,7 +913,7 @@ test('every page passes axe-core with no finding and none scrolls sideways, on a
     staff: ['/staff', '/staff/kpi', '/staff/collection', '/staff/interest', '/staff/withdrawals', '/audit',
       '/staff/loans', '/staff/loans/overdue', '/staff/fund', '/staff/fund/deposits', '/staff/fund/distribution',
       '/staff/fund/liquidity', '/staff/report/annual', '/staff/quality', '/staff/certificates', '/staff/log',
-      '/staff/partners', '/staff/assistant', '/staff/outlets', '/staff/reminders'],
+      '/staff/partners', '/staff/assistant', '/staff/outlets', '/staff/reminders', '/staff/service-times'],
   };
   const found = [];
   for (const width of [1366, 390, 360]) {

@@ -111,7 +111,7 @@ pub async fn seed_demo_loans(app: &App, today: Date) -> AppResult<()> {
             continue;
         }
         app.loans()
-            .approve_loan(&person(Role::Reviewer, "reviewer01", None), id, "同意")
+            .approve_loan(&person(Role::Reviewer, "reviewer01", None), id, "同意", day)
             .await?;
         let mortgage = format!("苏(2026)苏州市不动产证明第{id:07}号");
         app.loans()

@@ -33,7 +33,8 @@ pub async fn seed_demo_quality(app: &App, today: Date) -> AppResult<()> {
         detail: "来信询问离职后多久可以销户提取".to_string(),
     };
     let answered = q.file_complaint(&clerk, &letter, today).await?;
-    q.take_complaint(&clerk, answered.complaint_id).await?;
+    q.take_complaint(&clerk, answered.complaint_id, today)
+        .await?;
     let reply = Resolution {
         outcome: ComplaintOutcome::Explained,
         verified: false,
@@ -73,7 +74,7 @@ async fn seed_demo_assistant(app: &App, today: Date) -> AppResult<()> {
         a.ask(&asker, "离职后公积金账户怎么办？", today).await?;
         a.ask(&asker, "我下个月去上海工作，这边的账户要销户吗", today)
             .await?;
-        a.hand_over(&asker).await?;
+        a.hand_over(&asker, today).await?;
     }
     let visitor = Actor::anonymous(Channel::Online, "demo-assistant", "demo");
     app.assistant()

@@ -25,6 +25,7 @@ pub mod policy;
 pub mod quality;
 pub mod registries;
 pub mod reminders;
+pub mod service_times;
 mod services;
 #[cfg(test)]
 mod test_support;
@@ -280,6 +281,11 @@ impl App {
 
     /// Reminders sent and the members' choices (服务找人).
     pub(crate) fn reminder_port(&self) -> &dyn anju_store::ReminderStore {
+        &*self.store
+    }
+
+    /// Work items: timed work with its promise (办件时效).
+    pub(crate) fn work_port(&self) -> &dyn anju_store::WorkStore {
         &*self.store
     }
 

@@ -5,6 +5,7 @@
 //! grid (`services/population-grid.csv`).
 
 use crate::access::Actor;
+use crate::service_times::work_calendar;
 use crate::{AppResult, Outlets};
 use anju_domain::access::duties;
 use anju_domain::outlets::{
@@ -90,6 +91,12 @@ impl Outlets<'_> {
             })
     }
 
+    /// Whether the outlet is open on `day`: its weekdays, less public
+    /// holidays, plus the weekend days worked in their place.
+    pub fn is_open(self, outlet: &Outlet, day: Date) -> AppResult<bool> {
+        Ok(outlet.open_on(day, work_calendar()?))
+    }
+
     /// The share of the population grid within ten minutes of an outlet in
     /// force on `day` (centre outlets and partner counters alike).
     pub fn service_circle(self, day: Date) -> AppResult<ServiceCircle> {
@@ -120,7 +127,7 @@ impl Outlets<'_> {
                 continue;
             };
             let capacity = i64::from(outlet.appointment_windows);
-            let slots = outlet.slots(day);
+            let slots = outlet.slots(day, work_calendar()?);
             if !slots.is_empty() {
                 let left = |slot: u16| {
                     let booked = taken
@@ -177,6 +184,7 @@ impl Outlets<'_> {
             &request.service_code,
             today,
             missed,
+            work_calendar()?,
         );
         if let Some(refusal) = refusal {
             return Err(refusal.into());
@@ -306,7 +314,7 @@ impl Outlets<'_> {
         let result = async {
             let member_id = member_of(actor)?;
             let outlet = self.outlet(code, today)?;
-            if !outlet.open_on(today) {
+            if !outlet.open_on(today, work_calendar()?) {
                 let message = format!("{}今天不营业", outlet.name);
                 return Err(DomainError::new("APPOINTMENT_SLOT", message).into());
             }

@@ -9,24 +9,29 @@ use crate::{AppResult, Reminders};
 use anju_domain::access::duties;
 use anju_domain::collection::MemberStatus;
 use anju_domain::loan::LoanStatus;
-use anju_domain::reminders::{Reminder, ReminderKind, installment_due, rent_unused, sealed_long};
+use anju_domain::reminders::{
+    BASE_FILING_NOTICE_MONTHS, Reminder, ReminderKind, base_filing_due, certificate_expiring,
+    installment_due, months_between, rent_unused, sealed_long,
+};
 use anju_domain::withdrawal::WithdrawalStatus;
-use anju_domain::{Coded, Date, DomainError};
-pub use anju_store::ReminderRecord;
+use anju_domain::{Date, DomainError};
+pub use anju_store::{Recipient, ReminderRecord};
 
-/// Members read a page at a time by the run.
+/// Members (and employers) read a page at a time by the run.
 const MEMBERS_PER_PAGE: u32 = 500;
 
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReminderRun {
     pub members: u64,
+    /// Employers read (in the base filing months only).
+    pub employers: u64,
     pub sent: u64,
     /// Due again but sent before (sent once).
     pub already_sent: u64,
     pub opted_out: u64,
-    /// Members whose records could not be read or whose reminder could
-    /// not be sent: counted, and the run goes on with the next member.
+    /// Members (or employers) whose records could not be read or whose
+    /// reminder could not be sent: counted, and the run goes on.
     pub failed: u64,
 }
 
@@ -84,7 +89,63 @@ impl Reminders<'_> {
                 }
             }
         }
+        // Employers' pages that cannot be read are counted like a member's
+        // trouble: the members' part of the run stands and is reported.
+        if self.remind_employers(today, &mut run).await.is_err() {
+            run.failed += 1;
+        }
         Ok(run)
+    }
+
+    /// The employers that have not filed this contribution year's bases,
+    /// in the months they are reminded (none are read outside them).
+    async fn remind_employers(self, today: Date, run: &mut ReminderRun) -> AppResult<()> {
+        let year = today.contribution_year();
+        let start = Date::from_ymd(year, 7, 1)?;
+        if months_between(start, today) >= BASE_FILING_NOTICE_MONTHS {
+            return Ok(());
+        }
+        let mut after = 0;
+        loop {
+            let page = self
+                .case_port()
+                .employers_not_filed(year, after, MEMBERS_PER_PAGE)
+                .await?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            after = last.employer_id;
+            for employer in page {
+                run.employers += 1;
+                if self
+                    .remind_employer(employer.employer_id, today, run)
+                    .await
+                    .is_err()
+                {
+                    run.failed += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn remind_employer(
+        self,
+        employer_id: i64,
+        today: Date,
+        run: &mut ReminderRun,
+    ) -> AppResult<()> {
+        let Some(reminder) = base_filing_due(false, today) else {
+            return Ok(());
+        };
+        let agents = self.case_port().employer_user_ids(employer_id).await?;
+        if agents.is_empty() {
+            // No agent signed up: the counter's list of employers not
+            // filed (K05) is how they are reached.
+            return Ok(());
+        }
+        let recipient = Recipient::Employer(employer_id);
+        self.deliver(recipient, &agents, reminder, today, run).await
     }
 
     async fn remind(
@@ -110,33 +171,52 @@ impl Reminders<'_> {
                 run.opted_out += 1;
                 continue;
             }
-            let record = ReminderRecord {
-                reminder_id: self.posting_port().reserve_ids(1),
-                member_id,
-                kind: reminder.kind,
-                key: reminder.key,
-                title: reminder.title,
-                body: reminder.body,
-                sent_on: today,
-                message_id: None,
-            };
-            // Claimed before it is sent: a run stopped between the two
-            // leaves a reminder unsent rather than sends it twice.
-            if !self.reminder_port().claim_reminder(&record).await? {
-                run.already_sent += 1;
-                continue;
-            }
+            let recipient = Recipient::Member(member_id);
+            self.deliver(recipient, &[user_id], reminder, today, run)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Sends a reminder once to the recipient's sign-ins: claimed before
+    /// it is sent, so a run stopped between the two leaves it unsent
+    /// rather than sends it twice; counted opened by the first's message.
+    async fn deliver(
+        self,
+        recipient: Recipient,
+        users: &[i64],
+        reminder: Reminder,
+        today: Date,
+        run: &mut ReminderRun,
+    ) -> AppResult<()> {
+        let record = ReminderRecord {
+            reminder_id: self.posting_port().reserve_ids(1),
+            recipient,
+            kind: reminder.kind,
+            key: reminder.key,
+            title: reminder.title,
+            body: reminder.body,
+            sent_on: today,
+            message_id: None,
+        };
+        if !self.reminder_port().claim_reminder(&record).await? {
+            run.already_sent += 1;
+            return Ok(());
+        }
+        let mut first = None;
+        for user_id in users {
             let sent = self
                 .access()
-                .notify_as(user_id, "reminder", &record.title, &record.body)
+                .notify_as(*user_id, "reminder", &record.title, &record.body)
                 .await?;
-            if let Some(message_id) = sent {
-                self.reminder_port()
-                    .reminder_sent_as(record.reminder_id, message_id)
-                    .await?;
-            }
-            run.sent += 1;
+            first = first.or(sent);
         }
+        if let Some(message_id) = first {
+            self.reminder_port()
+                .reminder_sent_as(&record, message_id)
+                .await?;
+        }
+        run.sent += 1;
         Ok(())
     }
 
@@ -180,6 +260,30 @@ impl Reminders<'_> {
         if member.status == MemberStatus::Active && ask_rent {
             due.extend(self.rent_reminder(member_id, today).await?);
         }
+        due.extend(self.certificate_reminders(member_id, today).await?);
+        Ok(due)
+    }
+
+    /// The member's newest certificate of each kind, when it stops
+    /// speaking for them within the notice days (a revoked one, or one
+    /// already issued again, is not reminded of).
+    async fn certificate_reminders(self, member_id: i64, today: Date) -> AppResult<Vec<Reminder>> {
+        let mut due = Vec::new();
+        let mut seen = Vec::new();
+        for c in self.trust_port().member_certificates(member_id).await? {
+            if seen.contains(&c.kind) {
+                continue;
+            }
+            seen.push(c.kind);
+            let Some(reminder) =
+                certificate_expiring(&c.serial, c.kind.name_zh(), c.valid_until, today)
+            else {
+                continue;
+            };
+            if self.trust_port().revocation(&c.serial).await?.is_none() {
+                due.push(reminder);
+            }
+        }
         Ok(due)
     }
 
@@ -221,7 +325,7 @@ impl Reminders<'_> {
     pub async fn choose_reminders(self, actor: &Actor, unwanted: &[ReminderKind]) -> AppResult<()> {
         let result = async {
             let member_id = member_of(actor)?;
-            for kind in ReminderKind::ALL {
+            for kind in ReminderKind::FOR_MEMBERS {
                 let out = unwanted.contains(kind);
                 self.reminder_port()
                     .set_opt_out(member_id, *kind, out)
@@ -261,13 +365,20 @@ impl Reminders<'_> {
         Ok(figures)
     }
 
-    /// Whether the member did what the reminder was about: the
+    /// Whether the recipient did what the reminder was about: the
     /// installment paid, a withdrawal applied for (rent, or any for a
-    /// sealed account), or the account no longer sealed.
+    /// sealed account), the account no longer sealed, the certificate
+    /// issued again; the employer's bases filed.
     async fn acted_on(self, r: &ReminderRecord) -> AppResult<bool> {
+        let member_id = match r.recipient {
+            Recipient::Member(id) => id,
+            Recipient::Employer(employer_id) => {
+                return self.employer_acted_on(r, employer_id).await;
+            }
+        };
         let withdrew = |rent_only: bool| async move {
             let rent_code = self.rent_code(r.sent_on)?;
-            let applied = self.withdrawals().withdrawals_of(r.member_id).await?;
+            let applied = self.withdrawals().withdrawals_of(member_id).await?;
             Ok::<bool, crate::AppError>(applied.iter().any(|w| {
                 w.applied_on >= r.sent_on && (!rent_only || Some(&w.reason) == rent_code.as_ref())
             }))
@@ -287,11 +398,33 @@ impl Reminders<'_> {
                 }))
             }
             ReminderKind::RentUnused => withdrew(true).await,
+            ReminderKind::CertificateExpiring => self.issued_again(r, member_id).await,
+            // Sent to employers, never to members.
+            ReminderKind::BaseFiling => Ok(false),
             ReminderKind::SealedLong => {
-                let member = self.member_record(r.member_id).await?;
+                let member = self.member_record(member_id).await?;
                 Ok(member.status != MemberStatus::Sealed || withdrew(false).await?)
             }
         }
+    }
+
+    /// The employer filed the year's bases after the reminder.
+    async fn employer_acted_on(self, r: &ReminderRecord, employer_id: i64) -> AppResult<bool> {
+        let year = r.sent_on.contribution_year();
+        let filing = self.case_port().base_filing(employer_id, year).await?;
+        Ok(filing.is_some_and(|f| f.filed_on >= r.sent_on))
+    }
+
+    /// A certificate of the same kind issued to the member since.
+    async fn issued_again(self, r: &ReminderRecord, member_id: i64) -> AppResult<bool> {
+        let serial = r.key.trim_start_matches("certificate_expiring:");
+        let Some(old) = self.trust_port().certificate(serial).await? else {
+            return Ok(false);
+        };
+        let issued = self.trust_port().member_certificates(member_id).await?;
+        Ok(issued
+            .iter()
+            .any(|c| c.kind == old.kind && c.serial != old.serial && c.issued_on >= r.sent_on))
     }
 
     fn rent_code(self, day: Date) -> AppResult<Option<String>> {
@@ -496,5 +629,94 @@ mod tests {
                 .code(),
             Some("ROLE_FORBIDDEN")
         );
+    }
+
+    #[tokio::test]
+    async fn a_certificate_and_a_base_filing_are_reminded_of_once_each() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (app, users) = centre(&dir).await;
+        crate::test_support::test_employer(&app, 9, "91320500MA1X000019").await;
+        crate::test_support::test_employer(&app, 8, "91320500MA1X000027").await;
+        let r = app.reminders();
+        // Member 1's contribution certificate of 10 September is valid to
+        // 8 December.
+        let one = person(Role::Member, "320502199003071230", Some(1));
+        let old = app
+            .trust()
+            .issue_contribution_certificate(&one, 1, d("2026-09-10"))
+            .await
+            .expect("issue");
+        assert_eq!(old.valid_until, Some(d("2026-12-08")));
+        let today = d("2026-12-07");
+        let due = r.due_reminders(1, today).await.expect("rules");
+        let kinds: Vec<ReminderKind> = due.iter().map(|x| x.kind).collect();
+        assert!(
+            kinds.contains(&ReminderKind::CertificateExpiring),
+            "{kinds:?}"
+        );
+        let run = r.send_reminders(&batch(), today).await.expect("run");
+        assert_eq!(run.failed, 0);
+        let inbox = app.access().inbox(users[0], 10).await.expect("inbox");
+        let notice = inbox.iter().find(|m| m.body.contains(&old.serial));
+        assert!(notice.is_some_and(|m| m.body.contains("2026-12-08")));
+        // Issued again: acted on, and the newest is not near its end.
+        app.trust()
+            .issue_contribution_certificate(&one, 1, today)
+            .await
+            .expect("again");
+        let figures = r
+            .reminder_figures(&clerk(), today, today)
+            .await
+            .expect("figures");
+        let cert = figures
+            .iter()
+            .find(|f| f.kind == ReminderKind::CertificateExpiring);
+        assert_eq!(cert.map(|f| (f.sent, f.acted)), Some((1, 1)));
+        let later = r.due_reminders(1, d("2026-12-08")).await.expect("rules");
+        assert!(
+            later
+                .iter()
+                .all(|x| x.kind != ReminderKind::CertificateExpiring),
+            "only the newest of a kind is reminded of"
+        );
+
+        // Employer 9 with an agent, not filed for 2026: reminded in July,
+        // once; employer 8 has no agent and is left to the counter's list.
+        let agent = NewAccount {
+            login: "agent-9".to_string(),
+            display_name: "经办人".to_string(),
+            role: Role::EmployerAgent,
+            password: "correct horse 42".to_string(),
+            member_id: None,
+            employer_id: Some(9),
+            mobile: None,
+            email: None,
+            totp_secret: None,
+        };
+        let (agent, _) = app
+            .access()
+            .create_account(agent, d("2026-01-01"))
+            .await
+            .expect("agent");
+        let october = r.send_reminders(&batch(), d("2026-10-01")).await;
+        assert_eq!(
+            october.expect("run").employers,
+            0,
+            "not read after September"
+        );
+        let july = r.send_reminders(&batch(), d("2026-07-02")).await;
+        let july = july.expect("run");
+        assert_eq!((july.employers, july.failed), (2, 0));
+        let again = r.send_reminders(&batch(), d("2026-07-03")).await;
+        assert!(again.expect("rerun").already_sent >= 1, "sent once");
+        let inbox = app.access().inbox(agent.user_id, 10).await.expect("inbox");
+        assert_eq!(inbox.len(), 1);
+        assert!(inbox[0].title.contains("2026 年度"), "{}", inbox[0].title);
+        let figures = r
+            .reminder_figures(&clerk(), d("2026-07-01"), d("2026-07-31"))
+            .await
+            .expect("figures");
+        let filing = figures.iter().find(|f| f.kind == ReminderKind::BaseFiling);
+        assert_eq!(filing.map(|f| (f.sent, f.acted)), Some((1, 0)));
     }
 }

@@ -23,10 +23,12 @@ pub mod policy;
 pub mod quality;
 pub mod rate;
 pub mod reminders;
+pub mod service_times;
 #[cfg(test)]
 mod test_support;
 pub mod trust;
 pub mod withdrawal;
+pub mod working_days;
 
 pub use calendar::{Date, InterestYear, Period};
 pub use codes::Coded;

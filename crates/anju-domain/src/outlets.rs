@@ -7,6 +7,7 @@
 //!
 //! Geometry is in floating point (distances, minutes): it is not money.
 
+use crate::working_days::WorkCalendar;
 use crate::{Date, DomainError, DomainResult};
 use serde::Deserialize;
 
@@ -121,15 +122,22 @@ pub struct Outlet {
 }
 
 impl Outlet {
-    /// Open on `day` (weekdays as listed; statutory holidays and 调休 are
-    /// not modelled yet).
-    pub fn open_on(&self, day: Date) -> bool {
+    /// Open on `day`: its listed weekdays, closed on public holidays, and
+    /// open on a weekend day worked in a holiday's place (调休) when it
+    /// opens on working days.
+    pub fn open_on(&self, day: Date, calendar: &WorkCalendar) -> bool {
+        if calendar.is_holiday(day) {
+            return false;
+        }
+        if calendar.is_worked_weekend(day) {
+            return self.open_days.iter().any(|d| (1..=5).contains(d));
+        }
         self.open_days.contains(&day.weekday())
     }
 
     /// The appointment slots of an open day, by start minute.
-    pub fn slots(&self, day: Date) -> Vec<u16> {
-        if !self.open_on(day) || self.appointment_windows == 0 {
+    pub fn slots(&self, day: Date, calendar: &WorkCalendar) -> Vec<u16> {
+        if !self.open_on(day, calendar) || self.appointment_windows == 0 {
             return Vec::new();
         }
         (self.opens_min..self.closes_min.saturating_sub(SLOT_MINUTES - 1))
@@ -176,13 +184,14 @@ pub fn booking_refusal(
     service: &str,
     today: Date,
     recent_no_shows: i64,
+    calendar: &WorkCalendar,
 ) -> Option<DomainError> {
     let ahead = today.days_until(day);
     if !(1..=i64::from(BOOK_DAYS_AHEAD)).contains(&ahead) {
         let message = format!("可预约明天起 {BOOK_DAYS_AHEAD} 天内的日期");
         return Some(DomainError::new("APPOINTMENT_DAY", message));
     }
-    if !outlet.slots(day).contains(&slot_min) {
+    if !outlet.slots(day, calendar).contains(&slot_min) {
         let message = format!("{} {day} 不营业或没有该时段", outlet.name);
         return Some(DomainError::new("APPOINTMENT_SLOT", message));
     }
@@ -455,12 +464,43 @@ mod tests {
     }
 
     #[test]
+    fn outlets_close_on_holidays_and_open_on_the_weekends_worked() {
+        let calendar = crate::working_days::parse_work_calendar(
+            "t",
+            r#"
+[[year]]
+year = 2026
+source = "通知"
+off = [["2026-10-01", "2026-10-07"]]
+on = ["2026-10-10"]
+"#,
+        )
+        .expect("calendar");
+        let o = outlet("120.6", "31.3");
+        assert!(!o.open_on(d("2026-10-05"), &calendar), "a Monday off");
+        assert!(o.open_on(d("2026-10-10"), &calendar), "a Saturday worked");
+        assert!(!o.open_on(d("2026-10-11"), &calendar), "an ordinary Sunday");
+        assert!(o.open_on(d("2026-10-09"), &calendar));
+        assert_eq!(o.slots(d("2026-10-10"), &calendar).len(), 16);
+        let weekend_only = Outlet {
+            open_days: vec![6, 7],
+            ..o
+        };
+        assert!(!weekend_only.open_on(d("2026-10-10"), &calendar));
+        assert!(
+            !weekend_only.open_on(d("2026-10-03"), &calendar),
+            "a holiday"
+        );
+    }
+
+    #[test]
     fn slots_run_by_the_half_hour_on_open_days() {
         let o = outlet("120.6", "31.3");
-        let monday = o.slots(d("2026-12-07"));
+        let none = WorkCalendar::default();
+        let monday = o.slots(d("2026-12-07"), &none);
         assert_eq!(monday.len(), 16, "09:00 to 16:30");
         assert_eq!((monday[0], monday[15]), (540, 990));
-        assert!(o.slots(d("2026-12-12")).is_empty(), "Saturday");
+        assert!(o.slots(d("2026-12-12"), &none).is_empty(), "Saturday");
         assert_eq!(o.hours_text(), "周一、二、三、四、五 09:00–17:00");
         assert_eq!(o.expected_wait_minutes(0), 0);
         assert_eq!(o.expected_wait_minutes(3), 0, "a window is free");
@@ -476,8 +516,9 @@ mod tests {
     fn a_booking_is_refused_for_each_rule() {
         let o = outlet("120.6", "31.3");
         let today = d("2026-12-07");
+        let none = WorkCalendar::default();
         let code = |day: &str, slot: u16, service: &str, missed: i64| {
-            booking_refusal(&o, d(day), slot, service, today, missed).map(|e| e.code())
+            booking_refusal(&o, d(day), slot, service, today, missed, &none).map(|e| e.code())
         };
         assert_eq!(code("2026-12-08", 540, "TQ01", 0), None);
         assert_eq!(code("2026-12-07", 540, "TQ01", 0), Some("APPOINTMENT_DAY"));

@@ -11,7 +11,20 @@ crate::coded_enum! {
         InstallmentDue = "installment_due" "还款提醒",
         RentUnused = "rent_unused" "租房提取提示",
         SealedLong = "sealed_long" "封存账户提示",
+        CertificateExpiring = "certificate_expiring" "电子证明到期提醒",
+        BaseFiling = "base_filing" "年度基数调整提醒",
     }
+}
+
+impl ReminderKind {
+    /// The kinds members receive (and may opt out of); the others go to
+    /// employers' agents.
+    pub const FOR_MEMBERS: &'static [ReminderKind] = &[
+        ReminderKind::InstallmentDue,
+        ReminderKind::RentUnused,
+        ReminderKind::SealedLong,
+        ReminderKind::CertificateExpiring,
+    ];
 }
 
 /// Days before an installment's due day that it is reminded of.
@@ -93,6 +106,59 @@ pub fn sealed_long(sealed_since: Option<Date>, today: Date) -> Option<Reminder> 
     })
 }
 
+/// Days before a certificate's last valid day that it is reminded of.
+pub const CERTIFICATE_NOTICE_DAYS: i64 = 7;
+/// Months into a contribution year an employer that has not filed its
+/// bases is reminded (July to September).
+pub const BASE_FILING_NOTICE_MONTHS: i64 = 3;
+
+/// An e-certificate that stops speaking for the member within the notice
+/// days (a revoked one is not reminded of).
+pub fn certificate_expiring(
+    serial: &str,
+    kind_name: &str,
+    valid_until: Option<Date>,
+    today: Date,
+) -> Option<Reminder> {
+    let until = valid_until?;
+    let days = today.days_until(until);
+    if !(0..=CERTIFICATE_NOTICE_DAYS).contains(&days) {
+        return None;
+    }
+    Some(Reminder {
+        kind: ReminderKind::CertificateExpiring,
+        key: format!("certificate_expiring:{serial}"),
+        title: format!("您的{kind_name}将于 {until} 到期"),
+        body: format!(
+            "您开具的{kind_name}（编号 {serial}）有效期至 {until}（{days} 天后）。\
+             如办理贷款、转移等业务仍需使用，请在网上服务大厅“电子证明”中重新开具。"
+        ),
+    })
+}
+
+/// An employer that has not filed this contribution year's bases, in the
+/// first months of the year (it starts on 1 July).
+pub fn base_filing_due(filed: bool, today: Date) -> Option<Reminder> {
+    if filed {
+        return None;
+    }
+    let year = today.contribution_year();
+    let start = Date::from_ymd(year, 7, 1).ok()?;
+    if months_between(start, today) >= BASE_FILING_NOTICE_MONTHS {
+        return None;
+    }
+    Some(Reminder {
+        kind: ReminderKind::BaseFiling,
+        key: format!("base_filing:{year}"),
+        title: format!("请申报 {year} 年度住房公积金缴存基数"),
+        body: format!(
+            "{year} 年度（{year}年7月1日起）的缴存基数调整已开始，贵单位尚未申报。\
+             请按职工上一年度月平均工资，在单位网上服务大厅“年度基数调整”中申报，\
+             新基数按本年度的上下限执行。"
+        ),
+    })
+}
+
 /// Whole months from `from` to `to`: a month counts once its day is
 /// reached, or the last day of a month too short to have it (31 August to
 /// 28 February is six months).
@@ -160,5 +226,31 @@ mod tests {
         let r = sealed_long(Some(d("2026-06-07")), d("2026-12-07")).expect("six months");
         assert_eq!(r.key, "sealed_long:2026-06-07");
         assert!(sealed_long(None, d("2026-12-07")).is_none());
+    }
+
+    #[test]
+    fn a_certificate_is_reminded_of_in_its_last_week_only() {
+        let until = Some(d("2026-12-14"));
+        let serial = "JC-20260915-0123456789abcdef";
+        assert!(certificate_expiring(serial, "缴存证明", until, d("2026-12-06")).is_none());
+        let r = certificate_expiring(serial, "缴存证明", until, d("2026-12-07")).expect("7 days");
+        assert_eq!(r.key, format!("certificate_expiring:{serial}"));
+        assert!(r.body.contains("7 天后"), "{}", r.body);
+        assert!(certificate_expiring(serial, "缴存证明", until, d("2026-12-15")).is_none());
+        assert!(certificate_expiring(serial, "结清证明", None, d("2026-12-07")).is_none());
+    }
+
+    #[test]
+    fn an_employer_is_reminded_to_file_bases_from_july_to_september() {
+        let r = base_filing_due(false, d("2026-07-01")).expect("the first day");
+        assert_eq!(r.key, "base_filing:2026");
+        assert!(base_filing_due(false, d("2026-09-30")).is_some());
+        assert!(
+            base_filing_due(false, d("2026-10-01")).is_none(),
+            "three months on"
+        );
+        assert!(base_filing_due(true, d("2026-07-15")).is_none(), "filed");
+        let june = base_filing_due(false, d("2026-06-30"));
+        assert!(june.is_none(), "the 2025 year's twelfth month");
     }
 }

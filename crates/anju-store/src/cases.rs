@@ -181,8 +181,14 @@ pub trait CaseStore: Send + Sync {
     ) -> StoreResult<Option<BaseFilingRecord>>;
     /// Employers that filed for `year` and are still active or deferred.
     async fn count_base_filings(&self, year: i32) -> StoreResult<i64>;
-    /// Active or deferred employers that have not filed for `year`.
-    async fn employers_not_filed(&self, year: i32, limit: u32) -> StoreResult<Vec<EmployerRecord>>;
+    /// Active or deferred employers that have not filed for `year`, by id
+    /// after `after` (a page).
+    async fn employers_not_filed(
+        &self,
+        year: i32,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<EmployerRecord>>;
     /// Active or deferred employers (the K05/K06 denominator).
     async fn count_contributing_employers(&self) -> StoreResult<i64>;
 

@@ -537,6 +537,7 @@ where
     async fn employers_not_filed(
         &self,
         year: i32,
+        after: i64,
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::EmployerRecord>> {
         let rows: Vec<crate::collection_sql::EmployerRow> = sqlx::query_as(concat!(
@@ -546,9 +547,10 @@ where
             crate::contributing_statuses!(),
             " AND NOT EXISTS \
              (SELECT 1 FROM base_filing f WHERE f.employer_id = e.employer_id AND f.year = $1) \
-             ORDER BY e.employer_id LIMIT $2"
+             AND e.employer_id > $2 ORDER BY e.employer_id LIMIT $3"
         ))
         .bind(year)
+        .bind(after)
         .bind(crate::access_sql::list_limit(limit))
         .fetch_all(self.reader())
         .await

@@ -32,6 +32,8 @@ pub mod trust;
 pub mod trust_sql;
 mod types;
 pub mod withdrawal_sql;
+pub mod work;
+pub mod work_sql;
 
 #[cfg(feature = "contract")]
 pub mod contract;
@@ -62,6 +64,7 @@ pub use withdrawal_sql::{
     BlacklistRecord, DocumentRecord, RepaymentAgreementRecord, WithdrawalRecord, WithdrawalStats,
     WithdrawalStore,
 };
+pub use work::WorkStore;
 
 use anju_domain::ledger::{MemberId, NewEntry};
 use anju_domain::{Date, DomainError};
@@ -133,6 +136,7 @@ pub trait Store:
     + OutletStore
     + QueueStore
     + ReminderStore
+    + WorkStore
     + Send
     + Sync
     + 'static

@@ -338,6 +338,7 @@ pub async fn decide_task(
             task_id,
             body.approve,
             &body.reason,
+            state.today(),
         )
         .await
     {

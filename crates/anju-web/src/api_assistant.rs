@@ -201,7 +201,7 @@ pub async fn hand_over(
     let result = state
         .app
         .assistant()
-        .hand_over(&session.actor(&context))
+        .hand_over(&session.actor(&context), state.today())
         .await
         .map(|record| conversation_view(&record, None));
     answered(StatusCode::OK, result)

@@ -5,7 +5,6 @@ use crate::api::{JsonBody, answered, body_of};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
-use anju_domain::Coded;
 use anju_domain::reminders::ReminderKind;
 use axum::Extension;
 use axum::extract::State;
@@ -45,7 +44,7 @@ async fn view(state: &WebState, session: &Session, context: &RequestContext) -> 
                     sent_on: r.sent_on.to_string(),
                 })
                 .collect(),
-            receiving: ReminderKind::ALL
+            receiving: ReminderKind::FOR_MEMBERS
                 .iter()
                 .filter(|k| !out.contains(k))
                 .map(|k| k.code())
@@ -78,15 +77,16 @@ pub async fn choose(
         Ok(body) => body,
         Err(refused) => return refused,
     };
-    let unknown = body
-        .receive
-        .iter()
-        .find(|c| ReminderKind::parse(c).is_err());
+    let unknown = body.receive.iter().find(|c| {
+        !ReminderKind::FOR_MEMBERS
+            .iter()
+            .any(|k| k.code() == c.as_str())
+    });
     if let Some(code) = unknown {
         let e = anju_domain::DomainError::new("REMINDER_KIND", format!("未知的提醒类型 {code}"));
         return answered::<RemindersView>(StatusCode::OK, Err(e.into()));
     }
-    let unwanted: Vec<ReminderKind> = ReminderKind::ALL
+    let unwanted: Vec<ReminderKind> = ReminderKind::FOR_MEMBERS
         .iter()
         .copied()
         .filter(|k| !body.receive.iter().any(|c| c == k.code()))

@@ -12,6 +12,7 @@ use anju_domain::access::duties::{
     AGENTS, AUDIT, CASE_DESK, CASE_WORKERS, CERTIFICATE_VIEWERS, CHECKERS, COLLECTION_VIEWERS,
     ENFORCERS, FINANCE, FUND_VIEWERS, FUND_WATCH, IDENTITY_VIEWERS, LOAN_DESK, LOAN_RISK,
     LOAN_VIEWERS, MAKERS, MANAGERS, MEMBERS, OPERATIONS, PARTNERS, QUALITY_DESK, REVIEWERS,
+    TIMELINESS,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -389,6 +390,15 @@ fn core_table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
                 "服务提醒统计",
             ),
             get(pages::staff_reminders),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/staff/service-times",
+                Roles(TIMELINESS),
+                "办件时效与超期办件",
+            ),
+            get(pages::staff_service_times),
         ),
         (
             spec(

@@ -17,11 +17,7 @@ async fn a_question_is_answered_handed_over_and_answered_by_a_person() {
     for backend in common::on_each_backend(today()).await {
         let name = backend.name;
         let app = backend.app;
-        common::take_over(&app, &[common::member_record(1, MEMBER, "王芳")], 400).await;
-        app.ledger()
-            .post_entry(common::contribution(today(), "seed-1", 1, 50_000_00))
-            .await
-            .expect("seed");
+        common::wang_with_savings(&app).await;
         let h = Web::new(app, backend.dir);
         visitor_asks(&h, name).await;
         member_hands_over(&h, name).await;

@@ -22,7 +22,7 @@ async fn refused_rent() -> (Web, Client, i64) {
     let clerk = Actor::seeded(Role::Clerk, "clerk01", None, "t");
     h.app
         .withdrawals()
-        .reject_withdrawal(&clerk, id, "租房合同未备案")
+        .reject_withdrawal(&clerk, id, "租房合同未备案", common::today())
         .await
         .expect("reject");
     (h, member, id)

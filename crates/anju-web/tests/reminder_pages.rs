@@ -15,11 +15,7 @@ async fn choices_are_kept_and_the_desk_counts_what_was_sent_and_opened() {
     for backend in common::on_each_backend(today()).await {
         let name = backend.name;
         let app = backend.app;
-        common::take_over(&app, &[common::member_record(1, MEMBER, "王芳")], 400).await;
-        app.ledger()
-            .post_entry(common::contribution(today(), "seed-1", 1, 50_000_00))
-            .await
-            .expect("seed");
+        common::wang_with_savings(&app).await;
         let h = Web::new(app, backend.dir);
         let member = h.person(MEMBER, Role::Member, Some(1)).await;
 

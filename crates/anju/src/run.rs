@@ -712,6 +712,7 @@ async fn reminders(config: &Config, date: Option<&str>) -> Result<ExitCode> {
         "job": "reminders",
         "date": today.to_string(),
         "members": run.members,
+        "employers": run.employers,
         "sent": run.sent,
         "already_sent": run.already_sent,
         "opted_out": run.opted_out,

@@ -261,6 +261,7 @@ async fn a_frozen_account_pays_nothing_to_the_run_or_a_prepayment() {
                 &person(Role::Reviewer, "reviewer-1", None),
                 loan.loan_id,
                 "",
+                d("2026-11-30"),
             )
             .await
             .expect("approve");

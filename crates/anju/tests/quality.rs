@@ -93,10 +93,12 @@ async fn complaints(app: &App, backend: &str) {
         .await
         .expect("hall");
     assert_eq!(hall.due_on, d("2026-11-17"), "{backend}");
-    q.take_complaint(&clerk(), hall.complaint_id)
+    q.take_complaint(&clerk(), hall.complaint_id, d("2026-12-01"))
         .await
         .expect("take");
-    let taken = q.take_complaint(&reviewer(), hall.complaint_id).await;
+    let taken = q
+        .take_complaint(&reviewer(), hall.complaint_id, d("2026-12-01"))
+        .await;
     assert_eq!(
         code(taken),
         Some("COMPLAINT_TAKEN"),
@@ -113,13 +115,15 @@ async fn complaints(app: &App, backend: &str) {
     q.appeal_complaint(&member(), hall.complaint_id, "没有解决", d("2026-11-12"))
         .await
         .expect("appeal");
-    let same = q.take_complaint(&clerk(), hall.complaint_id).await;
+    let same = q
+        .take_complaint(&clerk(), hall.complaint_id, d("2026-12-01"))
+        .await;
     assert_eq!(
         same.err().and_then(|e| e.code()),
         Some("COMPLAINT_APPEAL_SAME_HANDLER"),
         "{backend}"
     );
-    q.take_complaint(&reviewer(), hall.complaint_id)
+    q.take_complaint(&reviewer(), hall.complaint_id, d("2026-12-01"))
         .await
         .expect("second");
     q.resolve_complaint(
@@ -139,7 +143,7 @@ async fn complaints(app: &App, backend: &str) {
             )
             .await
             .expect("letter");
-        q.take_complaint(&reviewer(), c.complaint_id)
+        q.take_complaint(&reviewer(), c.complaint_id, d("2026-12-01"))
             .await
             .expect("take");
         q.resolve_complaint(
@@ -212,7 +216,12 @@ async fn refused_withdrawal(app: &App) -> i64 {
         .await
         .expect("apply");
     app.withdrawals()
-        .reject_withdrawal(&clerk(), applied.withdrawal_id, "租房合同未备案")
+        .reject_withdrawal(
+            &clerk(),
+            applied.withdrawal_id,
+            "租房合同未备案",
+            d("2026-12-01"),
+        )
         .await
         .expect("reject");
     applied.withdrawal_id

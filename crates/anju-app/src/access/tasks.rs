@@ -6,9 +6,9 @@ use super::TaskRecord;
 use super::{Actor, Principal};
 use crate::Access;
 use crate::{App, AppResult};
-use anju_domain::DomainError;
 use anju_domain::access::{TaskKind, TaskStatus, check_decider};
 use anju_domain::ledger::{EntryId, IdempotencyKey};
+use anju_domain::{Date, DomainError};
 use anju_store::TaskDecision;
 
 /// Pending tasks looked through for a duplicate request.
@@ -253,6 +253,7 @@ impl Access<'_> {
         task_id: i64,
         approve: bool,
         reason: &str,
+        today: Date,
     ) -> AppResult<TaskRecord> {
         let result = self.try_decide_task(actor, task_id, approve, reason).await;
         let action = if approve {
@@ -260,14 +261,19 @@ impl Access<'_> {
         } else {
             "task.reject"
         };
-        self.audited(
-            actor,
-            action,
-            &format!("task:{task_id}"),
-            reason.as_bytes(),
-            result,
-        )
-        .await
+        let result = self
+            .audited(
+                actor,
+                action,
+                &format!("task:{task_id}"),
+                reason.as_bytes(),
+                result,
+            )
+            .await;
+        // Read back whatever the result: a decision written before a later
+        // step failed (the maker's notice) is still the relief's decision.
+        self.clock_relief_decided(task_id, today).await;
+        result
     }
 
     /// Pending tasks, newest first (the staff queue 待办).

@@ -343,17 +343,23 @@ async fn maker_checker_reversal() {
     );
     let own = app
         .access()
-        .decide_task(&web(Some(clerk.clone())), task.task_id, true, "")
+        .decide_task(&web(Some(clerk.clone())), task.task_id, true, "", today())
         .await;
     assert_eq!(own.expect_err("own").code(), Some("MAKER_CHECKER_SELF"));
     let peer = app
         .access()
-        .decide_task(&web(Some(clerk2)), task.task_id, true, "")
+        .decide_task(&web(Some(clerk2)), task.task_id, true, "", today())
         .await;
     assert_eq!(peer.expect_err("role").code(), Some("MAKER_CHECKER_ROLE"));
     let no_reason = app
         .access()
-        .decide_task(&web(Some(reviewer.clone())), task.task_id, false, " ")
+        .decide_task(
+            &web(Some(reviewer.clone())),
+            task.task_id,
+            false,
+            " ",
+            today(),
+        )
         .await;
     assert_eq!(
         no_reason.expect_err("reason").code(),
@@ -361,7 +367,13 @@ async fn maker_checker_reversal() {
     );
     let done = app
         .access()
-        .decide_task(&web(Some(reviewer.clone())), task.task_id, true, "核对无误")
+        .decide_task(
+            &web(Some(reviewer.clone())),
+            task.task_id,
+            true,
+            "核对无误",
+            today(),
+        )
         .await
         .expect("approve");
     assert_eq!(done.status, TaskStatus::Approved);
@@ -375,7 +387,7 @@ async fn maker_checker_reversal() {
     );
     let twice = app
         .access()
-        .decide_task(&web(Some(reviewer)), task.task_id, true, "")
+        .decide_task(&web(Some(reviewer)), task.task_id, true, "", today())
         .await;
     assert_eq!(twice.expect_err("twice").code(), Some("TASK_DECIDED"));
     let inbox = app.access().inbox(clerk.user_id, 10).await.expect("inbox");

@@ -24,6 +24,7 @@ use anju_domain::assistant::{
 use anju_domain::ledger::MemberId;
 use anju_domain::loan::LoanStatus;
 use anju_domain::policy::PolicySet;
+use anju_domain::service_times::WorkKind;
 use anju_domain::{Date, DomainError};
 pub use anju_store::{ConversationMove, ConversationRecord, MessageRecord, UnansweredRecord};
 use std::sync::{Arc, Mutex};
@@ -470,10 +471,16 @@ impl Assistant<'_> {
 
     /// 转人工: the member's conversation goes to the quality desk's queue
     /// with its history.
-    pub async fn hand_over(self, actor: &Actor) -> AppResult<ConversationRecord> {
+    pub async fn hand_over(self, actor: &Actor, today: Date) -> AppResult<ConversationRecord> {
         let result = self.try_hand_over(actor).await;
-        self.audited(actor, "assistant.hand_over", "assistant", b"", result)
-            .await
+        let result = self
+            .audited(actor, "assistant.hand_over", "assistant", b"", result)
+            .await;
+        if let Ok(c) = &result {
+            self.clock_work(WorkKind::HandOver, c.conversation_id, today, false, today)
+                .await;
+        }
+        result
     }
 
     async fn try_hand_over(self, actor: &Actor) -> AppResult<ConversationRecord> {
@@ -581,13 +588,23 @@ impl Assistant<'_> {
         conversation_id: i64,
         text: &str,
         close: bool,
+        today: Date,
     ) -> AppResult<ConversationRecord> {
         let result = self
             .try_agent_reply(actor, conversation_id, text, close)
             .await;
         let target = format!("assistant:{conversation_id}");
-        self.audited(actor, "assistant.reply", &target, b"", result)
-            .await
+        let result = self
+            .audited(actor, "assistant.reply", &target, b"", result)
+            .await;
+        if let Ok(c) = &result {
+            // The first answer is ZH07's promise kept.
+            let asked_at = c.handed_over_at_us.unwrap_or(c.started_at_us);
+            let handed_over_on = crate::clock::date_of_micros(asked_at);
+            self.clock_done(WorkKind::HandOver, conversation_id, handed_over_on, today)
+                .await;
+        }
+        result
     }
 
     async fn try_agent_reply(

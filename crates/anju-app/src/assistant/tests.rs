@@ -222,7 +222,7 @@ async fn a_conversation_is_handed_to_a_person_answered_and_ended() {
     let app = centre(&dir).await;
     let a = app.assistant();
     assert_eq!(
-        a.hand_over(&member())
+        a.hand_over(&member(), d("2026-12-01"))
             .await
             .expect_err("nothing asked")
             .code(),
@@ -235,7 +235,10 @@ async fn a_conversation_is_handed_to_a_person_answered_and_ended() {
     assert!(!asked.to_person);
     let started = asked.conversation.expect("a conversation");
     assert_eq!(started.status, ConversationStatus::Assistant);
-    let waiting = a.hand_over(&member()).await.expect("hand over");
+    let waiting = a
+        .hand_over(&member(), d("2026-12-01"))
+        .await
+        .expect("hand over");
     assert_eq!(waiting.status, ConversationStatus::Waiting);
     let queue = a.agent_queue(&clerk()).await.expect("queue");
     assert_eq!(queue.len(), 1);
@@ -274,6 +277,7 @@ async fn a_conversation_is_handed_to_a_person_answered_and_ended() {
             started.conversation_id,
             "有自有住房的不能租房提取。",
             false,
+            d("2026-12-01"),
         )
         .await
         .expect("reply");
@@ -282,10 +286,16 @@ async fn a_conversation_is_handed_to_a_person_answered_and_ended() {
         (ConversationStatus::Answered, Some("clerk-1"))
     );
     assert_eq!(
-        a.agent_reply(&clerk(), started.conversation_id, " ", false)
-            .await
-            .expect_err("empty")
-            .code(),
+        a.agent_reply(
+            &clerk(),
+            started.conversation_id,
+            " ",
+            false,
+            d("2026-12-01")
+        )
+        .await
+        .expect_err("empty")
+        .code(),
         Some("REPLY_REQUIRED")
     );
     let mine = a
@@ -307,15 +317,27 @@ async fn a_conversation_is_handed_to_a_person_answered_and_ended() {
     let again = a.agent_queue(&clerk()).await.expect("queue");
     assert_eq!(again[0].status, ConversationStatus::Waiting);
     let closed = a
-        .agent_reply(&clerk(), started.conversation_id, "不客气。", true)
+        .agent_reply(
+            &clerk(),
+            started.conversation_id,
+            "不客气。",
+            true,
+            d("2026-12-01"),
+        )
         .await
         .expect("close");
     assert_eq!(closed.status, ConversationStatus::Closed);
     assert_eq!(
-        a.agent_reply(&clerk(), started.conversation_id, "再见", false)
-            .await
-            .expect_err("closed")
-            .code(),
+        a.agent_reply(
+            &clerk(),
+            started.conversation_id,
+            "再见",
+            false,
+            d("2026-12-01")
+        )
+        .await
+        .expect_err("closed")
+        .code(),
         Some("CONVERSATION_STATE")
     );
     // The member still reads the closing reply; the next question starts

@@ -253,7 +253,7 @@ async fn a_correction_reverses_a_paid_bill_after_approval_and_frees_the_month() 
         Fen::new(1_600_00)
     );
     app.access()
-        .decide_task(&reviewer, task.task_id, true, "")
+        .decide_task(&reviewer, task.task_id, true, "", d("2026-12-01"))
         .await
         .expect("approve");
     assert_eq!(balance(&app, members[0].member_id).await, Fen::ZERO);
@@ -318,13 +318,27 @@ async fn an_approved_deferral_moves_the_due_date_and_ends_by_itself() {
     assert_eq!(overlap.expect_err("overlap").code(), Some("RELIEF_OVERLAP"));
     let own = app
         .access()
-        .decide_task(&agent, filed.task_id, true, "")
+        .decide_task(&agent, filed.task_id, true, "", d("2026-12-01"))
         .await;
     assert_eq!(own.expect_err("checker").code(), Some("MAKER_CHECKER_SELF"));
+    // JC08's five working days run from Friday 20 November to the 27th; a
+    // refused attempt to decide leaves the work open.
+    let work = || async {
+        let kind = anju_domain::service_times::WorkKind::Relief;
+        let item = app.work_port().work_item(kind, filed.relief_id).await;
+        item.expect("read").expect("clocked")
+    };
+    let open = work().await;
+    assert_eq!(
+        (open.accepted_on, open.due_on, open.completed_on),
+        (d("2026-11-20"), d("2026-11-27"), None)
+    );
     app.access()
-        .decide_task(&reviewer, filed.task_id, true, "同意")
+        .decide_task(&reviewer, filed.task_id, true, "同意", d("2026-12-01"))
         .await
         .expect("approve");
+    let decided = work().await;
+    assert!(decided.was_late(), "decided on 1 December: {decided:?}");
     let employer = app
         .collection_port()
         .employer(employer_id)
@@ -384,7 +398,13 @@ async fn an_approved_rate_reduction_bills_the_reduced_rates_and_a_rejection_chan
         .await
         .expect("apply");
     app.access()
-        .decide_task(&reviewer, rejected.task_id, false, "材料不全")
+        .decide_task(
+            &reviewer,
+            rejected.task_id,
+            false,
+            "材料不全",
+            d("2026-12-01"),
+        )
         .await
         .expect("reject");
     let approved = app
@@ -398,7 +418,7 @@ async fn an_approved_rate_reduction_bills_the_reduced_rates_and_a_rejection_chan
         .await
         .expect("apply");
     app.access()
-        .decide_task(&reviewer, approved.task_id, true, "")
+        .decide_task(&reviewer, approved.task_id, true, "", d("2026-12-01"))
         .await
         .expect("approve");
     let statuses: Vec<ReliefStatus> = app
@@ -1291,7 +1311,13 @@ async fn reversing_a_bills_entry_directly_also_marks_the_bill_corrected() {
         .await
         .expect("request");
     app.access()
-        .decide_task(&person(2, Role::Reviewer, None), task.task_id, true, "")
+        .decide_task(
+            &person(2, Role::Reviewer, None),
+            task.task_id,
+            true,
+            "",
+            d("2026-12-01"),
+        )
         .await
         .expect("approve");
     let (bill, _) = app

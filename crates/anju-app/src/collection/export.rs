@@ -629,7 +629,7 @@ mod tests {
         let reviewer = staff(Role::Reviewer, "reviewer-1", 12);
         let decided = app
             .access()
-            .decide_task(&reviewer, task.task_id, true, "")
+            .decide_task(&reviewer, task.task_id, true, "", d("2026-12-01"))
             .await;
         assert_eq!(
             decided.expect_err("reviewer").code(),
@@ -638,7 +638,7 @@ mod tests {
         let manager = staff(Role::Manager, "manager-1", 13);
         let decided = app
             .access()
-            .decide_task(&manager, task.task_id, true, "同意")
+            .decide_task(&manager, task.task_id, true, "同意", d("2026-12-01"))
             .await;
         assert_eq!(
             decided.expect("approve").status,
@@ -695,7 +695,9 @@ mod tests {
         else {
             panic!("three people are above the limit");
         };
-        let decided = app.access().decide_task(&manager, grown.task_id, true, "");
+        let decided = app
+            .access()
+            .decide_task(&manager, grown.task_id, true, "", d("2026-12-01"));
         decided.await.expect("approve");
         enrol("320502198802021235", "赵敏").await;
         let taken = app

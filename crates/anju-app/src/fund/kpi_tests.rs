@@ -161,7 +161,12 @@ async fn personal_loan(app: &App, a: LoanApplication, on: &str) -> LoanRecord {
         .await
         .expect("review");
     loans
-        .approve_loan(&staff(Role::Reviewer, "reviewer-1"), id, "同意")
+        .approve_loan(
+            &staff(Role::Reviewer, "reviewer-1"),
+            id,
+            "同意",
+            d("2026-12-01"),
+        )
         .await
         .expect("approve");
     loans
@@ -193,12 +198,22 @@ async fn project_loan(app: &App, key: &str, amount: &str, account: &str, on: &st
         .await
         .expect("enter");
     let approved = loans
-        .approve_loan(&staff(Role::Reviewer, "reviewer-2"), loan.loan_id, "")
+        .approve_loan(
+            &staff(Role::Reviewer, "reviewer-2"),
+            loan.loan_id,
+            "",
+            d("2026-12-01"),
+        )
         .await
         .expect("approve");
     if approved.status != LoanStatus::Approved {
         loans
-            .approve_loan(&staff(Role::Manager, "manager-1"), loan.loan_id, "")
+            .approve_loan(
+                &staff(Role::Manager, "manager-1"),
+                loan.loan_id,
+                "",
+                d("2026-12-01"),
+            )
             .await
             .expect("second approval");
     }

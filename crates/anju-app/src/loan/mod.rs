@@ -41,6 +41,7 @@ use anju_domain::loan::PropertyKind;
 use anju_domain::loan::{
     self, BorrowerFacts, CreditGrade, Eligibility, Installment, LimitDecision, LimitRequest, Method,
 };
+use anju_domain::service_times::WorkKind;
 use anju_domain::{Date, DomainError, Fen, Period, RatePpm};
 use anju_store::LoanEventRecord;
 use std::collections::HashMap;
@@ -627,8 +628,31 @@ impl Loans<'_> {
             .try_apply_loan(actor, member_id, application, today)
             .await;
         let target = format!("member:{member_id}");
-        self.audited(actor, "loan.apply", &target, b"", result)
-            .await
+        let result = self
+            .audited(actor, "loan.apply", &target, b"", result)
+            .await;
+        self.clocked(result, today).await
+    }
+
+    /// Notes an application's time limit (DK01) on the work clock. A
+    /// project loan is not a member's service and is not timed.
+    async fn clocked(self, result: AppResult<LoanRecord>, today: Date) -> AppResult<LoanRecord> {
+        if let Some(loan) = result
+            .as_ref()
+            .ok()
+            .filter(|l| l.product == LoanProduct::Personal)
+        {
+            let decided = loan.status.is_decided();
+            self.clock_work(
+                WorkKind::Loan,
+                loan.loan_id,
+                loan.applied_on,
+                decided,
+                today,
+            )
+            .await;
+        }
+        result
     }
 
     /// 初审: a clerk checks the application and its documents.
@@ -656,16 +680,19 @@ impl Loans<'_> {
         actor: &Actor,
         loan_id: i64,
         note: &str,
+        today: Date,
     ) -> AppResult<LoanRecord> {
         let result = self.try_approve_loan(actor, loan_id, note).await;
-        self.audited(
-            actor,
-            "loan.approve",
-            &format!("loan:{loan_id}"),
-            note.as_bytes(),
-            result,
-        )
-        .await
+        let result = self
+            .audited(
+                actor,
+                "loan.approve",
+                &format!("loan:{loan_id}"),
+                note.as_bytes(),
+                result,
+            )
+            .await;
+        self.clocked(result, today).await
     }
 
     /// 不予贷款: refused with a reason, any time before the contract.
@@ -674,16 +701,19 @@ impl Loans<'_> {
         actor: &Actor,
         loan_id: i64,
         note: &str,
+        today: Date,
     ) -> AppResult<LoanRecord> {
         let result = self.try_reject_loan(actor, loan_id, note).await;
-        self.audited(
-            actor,
-            "loan.reject",
-            &format!("loan:{loan_id}"),
-            note.as_bytes(),
-            result,
-        )
-        .await
+        let result = self
+            .audited(
+                actor,
+                "loan.reject",
+                &format!("loan:{loan_id}"),
+                note.as_bytes(),
+                result,
+            )
+            .await;
+        self.clocked(result, today).await
     }
 
     /// 签订合同: the contract is signed and the mortgage registered.

@@ -114,7 +114,7 @@ async fn disbursed(app: &App, m: i64, a: LoanApplication, day: Date) -> LoanReco
         .await
         .expect("review");
     app.loans()
-        .approve_loan(&reviewer(), loan.loan_id, "同意")
+        .approve_loan(&reviewer(), loan.loan_id, "同意", day)
         .await
         .expect("approve");
     app.loans()
@@ -169,7 +169,7 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
     assert_eq!(again.loan_id, loan.loan_id);
     let e = app
         .loans()
-        .approve_loan(&clerk(), loan.loan_id, "")
+        .approve_loan(&clerk(), loan.loan_id, "", d("2026-12-01"))
         .await
         .expect_err("a clerk does not approve");
     assert_eq!(e.code(), Some("NOT_PERMITTED"));
@@ -179,15 +179,25 @@ async fn a_loan_is_reviewed_approved_by_another_and_disbursed_to_the_seller() {
         .expect("review");
     let e = app
         .loans()
-        .approve_loan(&reviewer(), loan.loan_id, "")
+        .approve_loan(&reviewer(), loan.loan_id, "", d("2026-12-01"))
         .await
         .expect_err("not the same person");
     assert_eq!(e.code(), Some("SELF_APPROVAL"));
+    // DK01: accepted Sunday 29 November, due on the 15th working day
+    // after (18 December); open until approved, refusals leave it open.
+    let work = || async {
+        let kind = anju_domain::service_times::WorkKind::Loan;
+        let item = app.work_port().work_item(kind, loan.loan_id).await;
+        item.expect("read").expect("clocked")
+    };
+    let open = work().await;
+    assert_eq!((open.due_on, open.completed_on), (d("2026-12-18"), None));
     let other = person(Role::Manager, "manager-1", None);
     app.loans()
-        .approve_loan(&other, loan.loan_id, "")
+        .approve_loan(&other, loan.loan_id, "", d("2026-12-01"))
         .await
         .expect("approve");
+    assert_eq!(work().await.completed_on, Some(d("2026-12-01")));
     let e = app
         .loans()
         .disburse_loan(&finance(), loan.loan_id, day)
@@ -338,20 +348,25 @@ async fn a_family_loan_above_the_limit_needs_a_manager_second() {
         .expect("review");
     let first = app
         .loans()
-        .approve_loan(&reviewer(), loan.loan_id, "")
+        .approve_loan(&reviewer(), loan.loan_id, "", d("2026-12-01"))
         .await
         .expect("first");
     assert_eq!(first.status, LoanStatus::FirstApproved);
     let another_reviewer = person(Role::Reviewer, "reviewer-2", None);
     let e = app
         .loans()
-        .approve_loan(&another_reviewer, loan.loan_id, "")
+        .approve_loan(&another_reviewer, loan.loan_id, "", d("2026-12-01"))
         .await
         .expect_err("a manager approves second");
     assert_eq!(e.code(), Some("NOT_A_MANAGER"));
     let second = app
         .loans()
-        .approve_loan(&person(Role::Manager, "manager-1", None), loan.loan_id, "")
+        .approve_loan(
+            &person(Role::Manager, "manager-1", None),
+            loan.loan_id,
+            "",
+            d("2026-12-01"),
+        )
         .await
         .expect("second");
     assert_eq!(second.status, LoanStatus::Approved);
@@ -763,7 +778,7 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
     assert_eq!(again.loan_id, loan.loan_id);
     let e = app
         .loans()
-        .approve_loan(&reviewer(), loan.loan_id, "")
+        .approve_loan(&reviewer(), loan.loan_id, "", d("2026-12-01"))
         .await
         .expect_err("the one who entered it does not approve it");
     assert_eq!(e.code(), Some("SELF_APPROVAL"));
@@ -773,13 +788,17 @@ async fn a_project_loan_is_entered_approved_by_another_and_repaid_by_the_run() {
             &person(Role::Reviewer, "reviewer-2", None),
             loan.loan_id,
             "",
+            d("2026-12-01"),
         )
         .await
         .expect("first");
     app.loans()
-        .approve_loan(&manager, loan.loan_id, "")
+        .approve_loan(&manager, loan.loan_id, "", d("2026-12-01"))
         .await
         .expect("second");
+    let kind = anju_domain::service_times::WorkKind::Loan;
+    let clocked = app.work_port().work_item(kind, loan.loan_id).await;
+    assert_eq!(clocked.expect("read"), None, "a project loan is not DK01's");
     app.loans()
         .sign_loan_contract(&clerk(), loan.loan_id, "项目抵押 1", day)
         .await

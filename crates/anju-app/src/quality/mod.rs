@@ -21,6 +21,7 @@ use anju_domain::quality::{
     ComplaintCategory, ComplaintOutcome, ComplaintSource, ComplaintStatus, check_appeal,
     check_handler, checked_text, complaint_due,
 };
+use anju_domain::service_times::WorkKind;
 pub use anju_store::{ComplaintRecord, HotlineCallRecord, ReviewGroup, ReviewRecord};
 
 /// Complaints a list shows at most.
@@ -124,20 +125,47 @@ impl Quality<'_> {
             call_id,
         };
         self.quality_port().insert_complaint(&complaint).await?;
+        self.clock_work(
+            WorkKind::Complaint,
+            complaint.complaint_id,
+            today,
+            false,
+            today,
+        )
+        .await;
         Ok(complaint)
     }
 
     /// A handler takes a received complaint, or a second handler an
-    /// appealed one.
+    /// appealed one. Taking it (受理) keeps the catalogue's promise (ZH06);
+    /// the answer is due by the complaint rules' own day.
     pub async fn take_complaint(
         self,
         actor: &Actor,
         complaint_id: i64,
+        today: Date,
     ) -> AppResult<ComplaintRecord> {
         let result = self.try_take(actor, complaint_id).await;
         let target = format!("complaint:{complaint_id}");
-        self.audited(actor, "complaint.take", &target, b"", result)
-            .await
+        let result = self
+            .audited(actor, "complaint.take", &target, b"", result)
+            .await;
+        self.taken_on_clock(result, today).await
+    }
+
+    /// A complaint taken (ZH06 kept) on the work clock; answering one
+    /// whose taking was not clocked completes it too (the first stands).
+    async fn taken_on_clock(
+        self,
+        result: AppResult<ComplaintRecord>,
+        today: Date,
+    ) -> AppResult<ComplaintRecord> {
+        if let Ok(c) = &result {
+            let (id, received_on) = (c.complaint_id, c.received_on);
+            self.clock_work(WorkKind::Complaint, id, received_on, true, today)
+                .await;
+        }
+        result
     }
 
     async fn try_take(self, actor: &Actor, complaint_id: i64) -> AppResult<ComplaintRecord> {
@@ -181,14 +209,16 @@ impl Quality<'_> {
             .try_resolve(actor, complaint_id, resolution, today)
             .await;
         let target = format!("complaint:{complaint_id}");
-        self.audited(
-            actor,
-            "complaint.resolve",
-            &target,
-            resolution.outcome.code().as_bytes(),
-            result,
-        )
-        .await
+        let result = self
+            .audited(
+                actor,
+                "complaint.resolve",
+                &target,
+                resolution.outcome.code().as_bytes(),
+                result,
+            )
+            .await;
+        self.taken_on_clock(result, today).await
     }
 
     async fn try_resolve(

@@ -67,7 +67,7 @@ async fn a_complaint_is_answered_in_time_appealed_once_and_counted() {
         early.expect_err("take first").code(),
         Some("COMPLAINT_NOT_HANDLER")
     );
-    q.take_complaint(&clerk(), filed.complaint_id)
+    q.take_complaint(&clerk(), filed.complaint_id, d("2026-12-01"))
         .await
         .expect("take");
     let answered = q
@@ -105,12 +105,14 @@ async fn a_complaint_is_answered_in_time_appealed_once_and_counted() {
         .await
         .expect("appeal");
     assert_eq!(appealed.due_on, d("2026-11-27"), "due again in 15 days");
-    let same = q.take_complaint(&clerk(), filed.complaint_id).await;
+    let same = q
+        .take_complaint(&clerk(), filed.complaint_id, d("2026-12-01"))
+        .await;
     assert_eq!(
         same.expect_err("fresh eyes").code(),
         Some("COMPLAINT_APPEAL_SAME_HANDLER")
     );
-    q.take_complaint(&reviewer(), filed.complaint_id)
+    q.take_complaint(&reviewer(), filed.complaint_id, d("2026-12-01"))
         .await
         .expect("second handler");
     q.resolve_complaint(
@@ -140,7 +142,7 @@ async fn a_complaint_is_answered_in_time_appealed_once_and_counted() {
         .file_complaint(&clerk(), &policy, d("2026-12-01"))
         .await
         .expect("letter");
-    q.take_complaint(&reviewer(), unsettled.complaint_id)
+    q.take_complaint(&reviewer(), unsettled.complaint_id, d("2026-12-01"))
         .await
         .expect("take");
     let not_quality = q
@@ -188,7 +190,7 @@ async fn a_member_who_is_not_staff_cannot_take_complaints() {
         .expect("file");
     let taken = app
         .quality()
-        .take_complaint(&member(), filed.complaint_id)
+        .take_complaint(&member(), filed.complaint_id, d("2026-12-01"))
         .await;
     assert_eq!(
         taken.expect_err("staff only").code(),

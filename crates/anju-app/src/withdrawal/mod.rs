@@ -32,6 +32,7 @@ use anju_domain::fund::indicators::{LOAN_REPAYMENT_REASON, repays_loan_from_bala
 use anju_domain::ids::{BankCardNo, IdCardNo};
 use anju_domain::ledger::{IdempotencyKey, Line, MemberId, NewEntry};
 use anju_domain::policy::{EvidenceKind, WithdrawalReason};
+use anju_domain::service_times::WorkKind;
 use anju_domain::withdrawal::WithdrawalStatus;
 use anju_domain::withdrawal::{Decision, MemberFacts, RulesInForce, WithdrawalRequest, decide};
 use anju_domain::{Date, DomainError, Fen, Period};
@@ -757,8 +758,38 @@ impl Withdrawals<'_> {
             .try_apply_withdrawal(actor, member_id, application, today)
             .await;
         let target = format!("member:{member_id}");
-        self.audited(actor, "withdrawal.apply", &target, b"", result)
-            .await
+        let result = self
+            .audited(actor, "withdrawal.apply", &target, b"", result)
+            .await;
+        self.clocked(None, result, today).await
+    }
+
+    /// Notes an application's time limit (TQ01) on the work clock. A step
+    /// that failed after the decision was written (an approval whose payout
+    /// then failed) is read back, so the decision is still clocked.
+    async fn clocked(
+        self,
+        withdrawal_id: Option<i64>,
+        result: AppResult<WithdrawalRecord>,
+        today: Date,
+    ) -> AppResult<WithdrawalRecord> {
+        let stored = match (&result, withdrawal_id) {
+            (Ok(w), _) => Some(w.clone()),
+            (Err(_), Some(id)) => self.withdrawal_port().withdrawal(id).await.ok().flatten(),
+            (Err(_), None) => None,
+        };
+        if let Some(w) = stored {
+            let decided = w.status.is_decided();
+            self.clock_work(
+                WorkKind::Withdrawal,
+                w.withdrawal_id,
+                w.applied_on,
+                decided,
+                today,
+            )
+            .await;
+        }
+        result
     }
 
     /// 付款重试: asks the bank again about each payout it was not heard on
@@ -888,14 +919,16 @@ impl Withdrawals<'_> {
             .try_prepare_withdrawal(actor, withdrawal_id, note, today)
             .await;
         let target = format!("withdrawal:{withdrawal_id}");
-        self.audited(
-            actor,
-            "withdrawal.prepare",
-            &target,
-            note.as_bytes(),
-            result,
-        )
-        .await
+        let result = self
+            .audited(
+                actor,
+                "withdrawal.prepare",
+                &target,
+                note.as_bytes(),
+                result,
+            )
+            .await;
+        self.clocked(Some(withdrawal_id), result, today).await
     }
 
     /// 复核: a second person approves a prepared application above the limit.
@@ -910,14 +943,16 @@ impl Withdrawals<'_> {
             .try_approve_withdrawal(actor, withdrawal_id, note, today)
             .await;
         let target = format!("withdrawal:{withdrawal_id}");
-        self.audited(
-            actor,
-            "withdrawal.approve",
-            &target,
-            note.as_bytes(),
-            result,
-        )
-        .await
+        let result = self
+            .audited(
+                actor,
+                "withdrawal.approve",
+                &target,
+                note.as_bytes(),
+                result,
+            )
+            .await;
+        self.clocked(Some(withdrawal_id), result, today).await
     }
 
     /// 不予提取: a reviewer (or the clerk, before approval) refuses with a reason.
@@ -926,11 +961,14 @@ impl Withdrawals<'_> {
         actor: &Actor,
         withdrawal_id: i64,
         note: &str,
+        today: Date,
     ) -> AppResult<WithdrawalRecord> {
         let result = self.try_reject_withdrawal(actor, withdrawal_id, note).await;
         let target = format!("withdrawal:{withdrawal_id}");
-        self.audited(actor, "withdrawal.reject", &target, note.as_bytes(), result)
-            .await
+        let result = self
+            .audited(actor, "withdrawal.reject", &target, note.as_bytes(), result)
+            .await;
+        self.clocked(Some(withdrawal_id), result, today).await
     }
 
     /// 列入提取失信名单: a reviewer or manager lists a person found to have

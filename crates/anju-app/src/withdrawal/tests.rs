@@ -128,7 +128,7 @@ async fn a_month_of_rent_is_reviewed_once_and_paid() {
     assert_eq!(balance(&app, 1).await, yuan("48500.00"));
     let late = app
         .withdrawals()
-        .reject_withdrawal(&reviewer(), applied.withdrawal_id, "复查")
+        .reject_withdrawal(&reviewer(), applied.withdrawal_id, "复查", d("2026-12-01"))
         .await
         .expect_err("paid already");
     assert_eq!(late.code(), Some("WITHDRAWAL_STATE"));

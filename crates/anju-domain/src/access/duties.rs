@@ -59,6 +59,10 @@ pub const CERTIFICATE_VIEWERS: &[Role] = &[Clerk, Reviewer, Finance, RiskManager
 /// visits the member and imports the hotline's calls.
 pub const QUALITY_DESK: &[Role] = &[Clerk, Reviewer, Manager];
 
+/// 办件时效: who reads each service's times against its promise and the
+/// overdue work — those who do the work and can open every item listed.
+pub const TIMELINESS: &[Role] = &[Clerk, Reviewer, Manager];
+
 /// Who may start a correction or reversal (maker of 岗位制衡).
 pub const MAKERS: &[Role] = &[Clerk, Finance, Manager];
 
@@ -134,6 +138,7 @@ mod tests {
             LEGAL_REVIEWERS,
             CASE_WORKERS,
             QUALITY_DESK,
+            TIMELINESS,
         ];
         for duty in desks {
             assert!(duty.iter().all(|r| r.is_staff()), "{duty:?}");

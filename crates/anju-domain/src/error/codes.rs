@@ -84,6 +84,7 @@ pub const CODES: &[CodeInfo] = &[
     c("BLACKLIST_PERIOD", Invalid, "失效日期须晚于列入日期"),
     c("BODY_INVALID", Invalid, "请求体格式不正确"),
     c("BUSINESS_TYPE_UNKNOWN", Invalid, "业务类型不存在"),
+    c("CALENDAR_INVALID", Invalid, "节假日安排文件有误"),
     c("CASE_CHANGED", Conflict, "案件已变化，请刷新后重试"),
     c("CASE_CLOSED", Invalid, "案件已结案"),
     c("CASE_CORRUPT", Internal, "案件没有办理记录"),
@@ -606,6 +607,7 @@ pub const CODES: &[CodeInfo] = &[
     c("WITHDRAWAL_SCOPE", Forbidden, "只能为本人申请提取"),
     c("WITHDRAWAL_STATE", Conflict, "提取申请状态已变化"),
     c("WITHDRAWAL_STATUS_UNKNOWN", Invalid, "未知的提取状态"),
+    c("WORK_KIND_INVALID", Invalid, "未知的办件类型"),
     c(
         "YEAR_END_NOTHING_TO_CLOSE",
         Invalid,

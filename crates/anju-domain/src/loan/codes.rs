@@ -18,6 +18,15 @@ crate::coded_enum! {
 }
 
 impl LoanStatus {
+    /// Approved or refused (审批办结): the application's time limit has run
+    /// its course (the contract and the money follow).
+    pub fn is_decided(self) -> bool {
+        !matches!(
+            self,
+            LoanStatus::Submitted | LoanStatus::Reviewed | LoanStatus::FirstApproved
+        )
+    }
+
     /// Still waiting for a decision, a contract or the money.
     pub fn is_pending(self) -> bool {
         matches!(

@@ -486,6 +486,15 @@ impl WithdrawalStatus {
     pub fn is_live(self) -> bool {
         !matches!(self, WithdrawalStatus::Rejected | WithdrawalStatus::Failed)
     }
+
+    /// Approved or refused: the application's time limit has run its
+    /// course (the payout is the bank's).
+    pub fn is_decided(self) -> bool {
+        !matches!(
+            self,
+            WithdrawalStatus::Submitted | WithdrawalStatus::Prepared
+        )
+    }
 }
 
 mod codes;

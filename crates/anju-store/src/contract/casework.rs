@@ -112,11 +112,13 @@ pub fn employer_status_filings_and_search(store: Arc<dyn Store>) -> BoxFuture<()
             store.member(1).await.expect("m").map(|m| m.wage_fen),
             Some(anju_domain::Fen::new(900_000))
         );
-        let missing = store.employers_not_filed(2026, 10).await.expect("list");
+        let missing = store.employers_not_filed(2026, 0, 10).await.expect("list");
         assert_eq!(
             missing.iter().map(|e| e.employer_id).collect::<Vec<_>>(),
             [11]
         );
+        let past = store.employers_not_filed(2026, 11, 10).await.expect("page");
+        assert!(past.is_empty(), "the page after the last one is empty");
         assert_eq!(store.base_filing(10, 2026).await.expect("f"), Some(filing));
         let found = store.search_employers("单位1", 10).await.expect("search");
         assert_eq!(found.len(), 2, "name contains");

@@ -18,6 +18,7 @@ mod quality;
 mod reminder;
 mod trust;
 mod withdrawal;
+mod work;
 
 pub use access::*;
 pub use assistant::*;
@@ -34,6 +35,7 @@ pub use quality::*;
 pub use reminder::*;
 pub use trust::*;
 pub use withdrawal::*;
+pub use work::*;
 
 use crate::Store;
 use std::any::Any;
@@ -151,6 +153,8 @@ macro_rules! contract_tests {
             a_slot_is_never_booked_beyond_capacity,
             queue_numbers_are_given_once_and_called_in_order,
             reminders_are_claimed_once_and_counted,
+            employer_reminders_are_claimed_once_and_counted,
+            work_is_accepted_once_and_completed_once,
         );
         #[test]
         fn bulk_equals_one_by_one_and_matches_reference() {

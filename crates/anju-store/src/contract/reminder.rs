@@ -3,14 +3,14 @@
 
 use super::BoxFuture;
 use super::cases::d;
-use crate::{ReminderRecord, Store};
+use crate::{Recipient, ReminderRecord, Store};
 use anju_domain::reminders::ReminderKind;
 use std::sync::Arc;
 
 fn reminder(id: i64, member_id: i64, kind: ReminderKind, key: &str) -> ReminderRecord {
     ReminderRecord {
         reminder_id: id,
-        member_id,
+        recipient: Recipient::Member(member_id),
         kind,
         key: key.to_string(),
         title: "提醒".to_string(),
@@ -34,7 +34,10 @@ pub fn reminders_are_claimed_once_and_counted(store: Arc<dyn Store>) -> BoxFutur
         let due = reminder(4, 7, ReminderKind::InstallmentDue, "installment_due:70:1");
         assert!(store.claim_reminder(&due).await.expect("another key"));
         // No inbox message behind them: sent, none opened.
-        store.reminder_sent_as(1, 999_001).await.expect("sent as");
+        store
+            .reminder_sent_as(&rent, 999_001)
+            .await
+            .expect("sent as");
         let day = d("2026-12-07");
         let counts = store.reminder_counts(day, day).await.expect("counts");
         let of = |k: ReminderKind| {
@@ -75,5 +78,50 @@ pub fn reminders_are_claimed_once_and_counted(store: Arc<dyn Store>) -> BoxFutur
             .await
             .expect("back in");
         assert!(store.opted_out(7).await.expect("choices").is_empty());
+    })
+}
+
+pub fn employer_reminders_are_claimed_once_and_counted(store: Arc<dyn Store>) -> BoxFuture<()> {
+    Box::pin(async move {
+        let filing = |id: i64, employer_id: i64| ReminderRecord {
+            recipient: Recipient::Employer(employer_id),
+            kind: ReminderKind::BaseFiling,
+            sent_on: d("2026-07-01"),
+            ..reminder(id, 0, ReminderKind::BaseFiling, "base_filing:2026")
+        };
+        let first = filing(1, 10);
+        assert!(store.claim_reminder(&first).await.expect("claim"));
+        assert!(
+            !store.claim_reminder(&filing(2, 10)).await.expect("twice"),
+            "once an employer"
+        );
+        assert!(store.claim_reminder(&filing(3, 11)).await.expect("another"));
+        // A member of the same number keeps a key of their own.
+        let rent = ReminderRecord {
+            sent_on: d("2026-07-01"),
+            ..reminder(4, 10, ReminderKind::RentUnused, "base_filing:2026")
+        };
+        assert!(store.claim_reminder(&rent).await.expect("member"));
+        store
+            .reminder_sent_as(&first, 999_002)
+            .await
+            .expect("sent as");
+        let day = d("2026-07-01");
+        let counts = store.reminder_counts(day, day).await.expect("counts");
+        let of = |k: ReminderKind| counts.iter().find(|c| c.kind == k).map(|c| c.sent);
+        assert_eq!(of(ReminderKind::BaseFiling), Some(2));
+        assert_eq!(of(ReminderKind::RentUnused), Some(1));
+        let sent = store.reminders_between(day, day).await.expect("between");
+        assert_eq!(
+            sent.iter()
+                .map(|r| (r.recipient, r.message_id))
+                .collect::<Vec<_>>(),
+            [
+                (Recipient::Member(10), None),
+                (Recipient::Employer(10), Some(999_002)),
+                (Recipient::Employer(11), None)
+            ]
+        );
+        assert!(store.member_reminders(11).await.expect("mine").is_empty());
     })
 }

@@ -217,7 +217,7 @@ pub async fn assistant_hand_over(
     let result = state
         .app
         .assistant()
-        .hand_over(&session.actor(&context))
+        .hand_over(&session.actor(&context), state.today())
         .await
         .map(|_| "已转人工客服，工作人员回复后会通知您。".to_string());
     member_command(&state, &session, &context, result).await
@@ -386,7 +386,13 @@ pub async fn staff_reply(
     let result = state
         .app
         .assistant()
-        .agent_reply(&session.actor(&context), id, &form.text, close)
+        .agent_reply(
+            &session.actor(&context),
+            id,
+            &form.text,
+            close,
+            state.today(),
+        )
         .await
         .map(|c| {
             if c.status == ConversationStatus::Closed {

@@ -18,6 +18,7 @@ mod people;
 mod public;
 mod quality;
 mod reminders;
+mod service_times;
 mod staff;
 mod staff_collection;
 mod staff_fund;
@@ -61,6 +62,7 @@ pub use quality::{
     staff_rectify, staff_resolve_complaint, staff_review, staff_take_complaint,
 };
 pub use reminders::{member_choose_reminders, member_reminders, staff_reminders};
+pub use service_times::staff_service_times;
 pub use staff::{
     audit_search, decide_task, request_reversal, staff_home, take_export as staff_take_export,
 };
@@ -203,6 +205,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/staff/quality", "服务质量", duties::QUALITY_DESK),
     ("/staff/assistant", "在线客服", duties::QUALITY_DESK),
     ("/staff/reminders", "服务提醒", duties::QUALITY_DESK),
+    ("/staff/service-times", "办件时效", duties::TIMELINESS),
     (
         "/staff/certificates",
         "电子证明",

@@ -253,10 +253,11 @@ pub async fn outlet_page(
         let days = app.outlets().open_slots(&code, today).await?;
         let catalogue = app.service_catalogue(today)?;
         let queue = app.outlets().queue_now(&code, today).await?;
-        Ok::<_, anju_app::AppError>((outlet, days, catalogue, queue))
+        let open_today = app.outlets().is_open(&outlet, today)?;
+        Ok::<_, anju_app::AppError>((outlet, days, catalogue, queue, open_today))
     }
     .await;
-    let (outlet, days, catalogue, (waiting, expected_wait)) = match loaded {
+    let (outlet, days, catalogue, (waiting, expected_wait), open_today) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return failure(app, session, e),
     };
@@ -276,7 +277,7 @@ pub async fn outlet_page(
         member: session.is_some_and(|s| s.principal.member_id.is_some()),
         days: days.iter().map(day_view).collect(),
         services,
-        open_today: outlet.open_on(today),
+        open_today,
         waiting,
         expected_wait,
         outlet: outlet_row(&outlet),

@@ -810,7 +810,7 @@ pub async fn staff_take_complaint(
     let result = state
         .app
         .quality()
-        .take_complaint(&session.actor(&context), complaint_id)
+        .take_complaint(&session.actor(&context), complaint_id, state.today())
         .await
         .map(|_| "已认领，请调查后办结。".to_string());
     answer(&state, &session, result, |n, e| {

@@ -6,7 +6,6 @@ use super::{Layout, failure, render};
 use crate::auth::Session;
 use crate::context::RequestContext;
 use crate::state::WebState;
-use anju_domain::Coded;
 use anju_domain::reminders::ReminderKind;
 use askama::Template;
 use axum::extract::State;
@@ -59,7 +58,7 @@ async fn member_page(
                 body: r.body.clone(),
             })
             .collect(),
-        kinds: ReminderKind::ALL
+        kinds: ReminderKind::FOR_MEMBERS
             .iter()
             .map(|k| (k.code(), k.name_zh(), !out.contains(k)))
             .collect(),
@@ -87,7 +86,7 @@ pub async fn member_choose_reminders(
         .filter(|(name, _)| name == "receive")
         .map(|(_, value)| value.as_str())
         .collect();
-    let unwanted: Vec<ReminderKind> = ReminderKind::ALL
+    let unwanted: Vec<ReminderKind> = ReminderKind::FOR_MEMBERS
         .iter()
         .copied()
         .filter(|k| !wanted.contains(&k.code()))

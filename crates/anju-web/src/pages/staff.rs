@@ -8,7 +8,7 @@ use crate::state::WebState;
 use anju_app::AppResult;
 use anju_app::access::{AuditQuery, PeopleNames, ReversalRequest, TaskRecord};
 use anju_domain::Fen;
-use anju_domain::access::{TaskKind, TaskStatus, check_decider};
+use anju_domain::access::{TaskKind, TaskStatus, check_decider, duties};
 use anju_domain::fund::Ratio;
 use anju_domain::ledger::gl_account;
 use askama::Template;
@@ -77,6 +77,34 @@ struct StaffPage {
     gl_rows: Vec<GlRow>,
     overdue: Vec<OverdueRow>,
     k06: KpiRow,
+    /// Work past its promised day, by service (办件时效), for those who
+    /// read it (`Ok(None)` for the others; `Err` when it could not be read).
+    overdue_work: Result<Option<Vec<(String, i64)>>, String>,
+}
+
+/// The timed services with work past its due day (the console's
+/// reminder of 办件时效), for the roles that read it.
+async fn overdue_work(
+    state: &WebState,
+    session: &Session,
+    context: &RequestContext,
+) -> AppResult<Option<Vec<(String, i64)>>> {
+    if !duties::TIMELINESS.contains(&session.principal.role) {
+        return Ok(None);
+    }
+    let report = state
+        .app
+        .quality()
+        .service_times(&session.actor(context), state.today())
+        .await?;
+    Ok(Some(
+        report
+            .services
+            .iter()
+            .filter(|s| s.overdue > 0)
+            .map(|s| (format!("{} {}", s.code, s.name), s.overdue))
+            .collect(),
+    ))
 }
 
 fn queue_item(task: &TaskRecord, session: &Session, people: &PeopleNames) -> QueueItem {
@@ -123,6 +151,7 @@ fn ready_export(task: &TaskRecord) -> ReadyExport {
 async fn staff_page(
     state: &WebState,
     session: &Session,
+    context: &RequestContext,
     notice: Option<String>,
     error: Option<String>,
 ) -> Response {
@@ -196,10 +225,17 @@ async fn staff_page(
         Ok(k06) => k06,
         Err(e) => return failure(app, Some(session), e),
     };
+    // The box is a pointer to the times page: if its figures cannot be
+    // read the console still opens, and says so.
+    let overdue_work = overdue_work(state, session, context).await.map_err(|e| {
+        tracing::warn!(error = %e, "the console's overdue work not read");
+        "请稍后刷新或打开办件时效页面".to_string()
+    });
     let page = StaffPage {
         layout: Layout::new(app, Some(session)),
         overdue,
         k06,
+        overdue_work,
         notice,
         error,
         queue: pending
@@ -237,9 +273,10 @@ async fn staff_page(
 
 pub async fn staff_home(
     State(state): State<WebState>,
+    Extension(context): Extension<RequestContext>,
     Extension(session): Extension<Session>,
 ) -> Response {
-    staff_page(&state, &session, None, None).await
+    staff_page(&state, &session, &context, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -260,7 +297,13 @@ pub async fn decide_task(
     let result = state
         .app
         .access()
-        .decide_task(&session.actor(&context), task_id, approve, &form.reason)
+        .decide_task(
+            &session.actor(&context),
+            task_id,
+            approve,
+            &form.reason,
+            state.today(),
+        )
         .await;
     match result {
         Ok(task) => {
@@ -268,12 +311,13 @@ pub async fn decide_task(
             staff_page(
                 &state,
                 &session,
+                &context,
                 Some(format!("待办 {task_id} {done}。")),
                 None,
             )
             .await
         }
-        Err(e) => refused(&state, &session, e).await,
+        Err(e) => refused(&state, &session, &context, e).await,
     }
 }
 
@@ -292,7 +336,7 @@ pub async fn take_export(
         .take_identified_export(&actor, task_id);
     match taken.await {
         Ok(export) => crate::exports::download(export),
-        Err(e) => refused(&state, &session, e).await,
+        Err(e) => refused(&state, &session, &context, e).await,
     }
 }
 
@@ -309,7 +353,14 @@ pub async fn request_reversal(
     Form(form): Form<ReversalForm>,
 ) -> Response {
     let Ok(entry_id) = form.entry_id.trim().parse::<i64>() else {
-        let mut page = staff_page(&state, &session, None, Some("凭证号应为数字".into())).await;
+        let mut page = staff_page(
+            &state,
+            &session,
+            &context,
+            None,
+            Some("凭证号应为数字".into()),
+        )
+        .await;
         page = crate::pages::with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
         return page;
     };
@@ -327,6 +378,7 @@ pub async fn request_reversal(
             staff_page(
                 &state,
                 &session,
+                &context,
                 Some(format!(
                     "已提交冲正申请，待办号 {}，等待审核。",
                     task.task_id
@@ -335,16 +387,21 @@ pub async fn request_reversal(
             )
             .await
         }
-        Err(e) => refused(&state, &session, e).await,
+        Err(e) => refused(&state, &session, &context, e).await,
     }
 }
 
 /// A refused command re-renders the console with the reason at its kind's
 /// status, or the error page for a system failure.
-async fn refused(state: &WebState, session: &Session, error: anju_app::AppError) -> Response {
+async fn refused(
+    state: &WebState,
+    session: &Session,
+    context: &RequestContext,
+    error: anju_app::AppError,
+) -> Response {
     match error {
         anju_app::AppError::Rejected(d) => crate::pages::with_status(
-            staff_page(state, session, None, Some(d.message().to_string())).await,
+            staff_page(state, session, context, None, Some(d.message().to_string())).await,
             status_of(d.kind()),
         ),
         other => failure(&state.app, Some(session), other),

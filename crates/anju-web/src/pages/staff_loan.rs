@@ -430,7 +430,7 @@ pub async fn loan_approve(
     let result = state
         .app
         .loans()
-        .approve_loan(&session.actor(&context), id, &form.note)
+        .approve_loan(&session.actor(&context), id, &form.note, state.today())
         .await;
     answer(&state, &session, result.and_then(|l| moved(&l))).await
 }
@@ -446,7 +446,7 @@ pub async fn loan_reject(
     let result = state
         .app
         .loans()
-        .reject_loan(&session.actor(&context), id, &form.note)
+        .reject_loan(&session.actor(&context), id, &form.note, state.today())
         .await;
     answer(&state, &session, result.and_then(|l| moved(&l))).await
 }

@@ -311,7 +311,11 @@ async fn review(
                 .approve_withdrawal(&actor, id, note, today)
                 .await
         }
-        Step::Reject => app.withdrawals().reject_withdrawal(&actor, id, note).await,
+        Step::Reject => {
+            app.withdrawals()
+                .reject_withdrawal(&actor, id, note, today)
+                .await
+        }
         Step::Verify => {
             app.withdrawals()
                 .verify_withdrawal_facts(&actor, id, note, today)

@@ -156,6 +156,18 @@ pub fn contribution(date: Date, key: &str, member: i64, fen: i64) -> NewEntry {
     )
 }
 
+/// 王芳, member 1 (`320502199003071230`), carried over 400 days ago and
+/// credited ¥50,000.00 today.
+#[allow(dead_code)]
+pub async fn wang_with_savings(app: &App) {
+    const MEMBER: &str = "320502199003071230";
+    take_over(app, &[member_record(1, MEMBER, "王芳")], 400).await;
+    app.ledger()
+        .post_entry(contribution(today(), "seed-1", 1, 50_000_00))
+        .await
+        .expect("seed");
+}
+
 /// An employer registered at the counter (not through the platform), at
 /// 10% + 10%; its id.
 #[allow(dead_code)]
@@ -180,11 +192,7 @@ pub async fn counter_employer(app: &App, uscc: &str, name: &str) -> i64 {
 #[allow(dead_code)]
 pub async fn rent_applied(app: App, dir: tempfile::TempDir, key: &str) -> (Web, Client, i64) {
     const MEMBER: &str = "320502199003071230";
-    take_over(&app, &[member_record(1, MEMBER, "王芳")], 400).await;
-    app.ledger()
-        .post_entry(contribution(today(), "seed-1", 1, 50_000_00))
-        .await
-        .expect("seed");
+    wang_with_savings(&app).await;
     let h = Web::new(app, dir);
     let member = h
         .person(MEMBER, anju_domain::access::Role::Member, Some(1))

@@ -361,7 +361,13 @@ async fn the_month_run_honours_approved_reliefs() {
             .await
             .expect("apply");
         app.access()
-            .decide_task(&staff(2, Role::Reviewer), relief.task_id, true, "")
+            .decide_task(
+                &staff(2, Role::Reviewer),
+                relief.task_id,
+                true,
+                "",
+                d("2026-12-01"),
+            )
             .await
             .expect("approve");
     }

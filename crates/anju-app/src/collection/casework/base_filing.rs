@@ -140,6 +140,6 @@ impl Collection<'_> {
     }
 
     pub async fn employers_not_filed(self, year: i32) -> AppResult<Vec<EmployerRecord>> {
-        Ok(self.case_port().employers_not_filed(year, 500).await?)
+        Ok(self.case_port().employers_not_filed(year, 0, 500).await?)
     }
 }

@@ -11,6 +11,7 @@ use anju_domain::collection::ReliefStatus;
 use anju_domain::collection::{
     ContributionRates, EmployerStatus, ReliefApplication, ReliefKind, deferred_due_date,
 };
+use anju_domain::service_times::WorkKind;
 use anju_domain::{Date, DomainError, Period};
 use anju_store::ReliefRecord;
 use std::collections::HashMap;
@@ -125,6 +126,20 @@ impl App {
         Ok(record)
     }
 
+    /// A relief's decision (JC08) on the work clock, if the task is a
+    /// relief's and it is decided.
+    pub(crate) async fn clock_relief_decided(&self, task_id: i64, today: Date) {
+        match self.case_port().relief_by_task(task_id).await {
+            Ok(Some(relief)) if relief.status != ReliefStatus::Pending => {
+                let filed_on = crate::clock::date_of_micros(relief.filed_at_us);
+                self.clock_done(WorkKind::Relief, relief.relief_id, filed_on, today)
+                    .await;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(task_id, error = %e, "work clock: relief not read"),
+        }
+    }
+
     /// The decided relief: approved deferrals mark the employer 缓缴.
     pub(crate) async fn settle_relief(
         &self,
@@ -180,14 +195,20 @@ impl Collection<'_> {
             application.from,
             application.to
         );
-        self.audited(
-            actor,
-            "employer.relief.apply",
-            &target,
-            payload.as_bytes(),
-            result,
-        )
-        .await
+        let result = self
+            .audited(
+                actor,
+                "employer.relief.apply",
+                &target,
+                payload.as_bytes(),
+                result,
+            )
+            .await;
+        if let Ok(relief) = &result {
+            self.clock_work(WorkKind::Relief, relief.relief_id, today, false, today)
+                .await;
+        }
+        result
     }
 
     /// The approved reliefs that shape `period`'s bill.

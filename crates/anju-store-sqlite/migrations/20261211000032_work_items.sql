@@ -1,0 +1,16 @@
+-- 办件时效: one row per timed piece of work (an application, a complaint,
+-- a conversation handed to a person): when it was accepted, when its
+-- promise falls due (working days, fixed at acceptance) and when it was
+-- completed (NULL while open).
+-- Keep in step with the other backend's migration of the same name (parity test).
+
+CREATE TABLE work_item (
+    kind         TEXT    NOT NULL,
+    subject_id   INTEGER  NOT NULL,
+    accepted_on  TEXT    NOT NULL,
+    due_on       TEXT    NOT NULL,
+    completed_on TEXT,
+    PRIMARY KEY (kind, subject_id)
+);
+CREATE INDEX work_item_accepted_on ON work_item (accepted_on);
+CREATE INDEX work_item_open ON work_item (due_on) WHERE completed_on IS NULL;
