@@ -84,6 +84,22 @@ impl App {
             .await;
     }
 
+    /// After a use case failed: completes `kind` work on `subject_id`
+    /// only if the clock holds it open (a decision written before a later
+    /// step failed); work it never recorded is left alone.
+    pub(crate) async fn complete_recorded(&self, kind: WorkKind, subject_id: i64, today: Date) {
+        match self.work_port().work_item(kind, subject_id).await {
+            Ok(Some(item)) if item.completed_on.is_none() => {
+                self.clock_work(kind, subject_id, item.accepted_on, true, today)
+                    .await;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(kind = kind.code(), subject_id, error = %e, "work clock not read");
+            }
+        }
+    }
+
     async fn try_clock_work(
         &self,
         kind: WorkKind,
@@ -334,9 +350,15 @@ mod tests {
     fn every_timed_service_has_its_work_clocked() {
         let day = Date::parse("2026-12-07").expect("date");
         let catalogue = crate::catalogue::built_in().expect("catalogue");
-        for entry in catalogue.on(day) {
+        let in_force = catalogue.on(day);
+        for entry in &in_force {
             let timed = WorkKind::of_service(&entry.code).is_some();
             assert_eq!(timed, entry.limit_days > 0, "{}", entry.code);
+        }
+        use anju_domain::Coded;
+        for kind in WorkKind::ALL {
+            let entry = in_force.iter().find(|e| e.code == kind.service_code());
+            assert!(entry.is_some_and(|e| e.limit_days > 0), "{kind:?}");
         }
         let calendar = work_calendar().expect("the built-in calendar reads");
         assert!(calendar.covers(2025) && calendar.covers(2026));

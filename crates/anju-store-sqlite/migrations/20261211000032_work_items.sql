@@ -1,7 +1,7 @@
 -- 办件时效: one row per timed piece of work (an application, a complaint,
 -- a conversation handed to a person): when it was accepted, when its
--- promise falls due (working days, fixed at acceptance) and when it was
--- completed (NULL while open).
+-- promise fell due when it was recorded (read again with the calendar of
+-- the day) and when it was completed (NULL while open).
 -- Keep in step with the other backend's migration of the same name (parity test).
 
 CREATE TABLE work_item (

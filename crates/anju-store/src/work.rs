@@ -11,7 +11,7 @@ use async_trait::async_trait;
 #[async_trait]
 pub trait WorkStore: Send + Sync {
     /// Records accepted work; nothing changes when it is already recorded
-    /// (a retried acceptance keeps the first promise).
+    /// (a retried acceptance keeps the first record).
     async fn accept_work(&self, item: &WorkItem) -> StoreResult<()>;
     /// Records work completed on `completed_on` (accepting it first when
     /// its acceptance was not recorded); the first completion stands.

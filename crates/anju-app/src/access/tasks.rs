@@ -270,9 +270,11 @@ impl Access<'_> {
                 result,
             )
             .await;
-        // Read back whatever the result: a decision written before a later
+        // Read back after a failure too: a decision written before a later
         // step failed (the maker's notice) is still the relief's decision.
-        self.clock_relief_decided(task_id, today).await;
+        let recorded_only = result.is_err();
+        self.clock_relief_decided(task_id, recorded_only, today)
+            .await;
         result
     }
 

@@ -773,21 +773,27 @@ impl Withdrawals<'_> {
         result: AppResult<WithdrawalRecord>,
         today: Date,
     ) -> AppResult<WithdrawalRecord> {
-        let stored = match (&result, withdrawal_id) {
-            (Ok(w), _) => Some(w.clone()),
-            (Err(_), Some(id)) => self.withdrawal_port().withdrawal(id).await.ok().flatten(),
-            (Err(_), None) => None,
-        };
-        if let Some(w) = stored {
-            let decided = w.status.is_decided();
-            self.clock_work(
-                WorkKind::Withdrawal,
-                w.withdrawal_id,
-                w.applied_on,
-                decided,
-                today,
-            )
-            .await;
+        match (&result, withdrawal_id) {
+            (Ok(w), _) => {
+                let decided = w.status.is_decided();
+                let (id, applied_on) = (w.withdrawal_id, w.applied_on);
+                self.clock_work(WorkKind::Withdrawal, id, applied_on, decided, today)
+                    .await;
+            }
+            (Err(_), Some(id)) => {
+                let decided = match self.withdrawal_port().withdrawal(id).await {
+                    Ok(stored) => stored.is_some_and(|w| w.status.is_decided()),
+                    Err(e) => {
+                        tracing::warn!(id, error = %e, "work clock: withdrawal not read");
+                        false
+                    }
+                };
+                if decided {
+                    self.complete_recorded(WorkKind::Withdrawal, id, today)
+                        .await;
+                }
+            }
+            (Err(_), None) => {}
         }
         result
     }

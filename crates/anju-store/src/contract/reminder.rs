@@ -122,6 +122,11 @@ pub fn employer_reminders_are_claimed_once_and_counted(store: Arc<dyn Store>) ->
                 (Recipient::Employer(11), None)
             ]
         );
-        assert!(store.member_reminders(11).await.expect("mine").is_empty());
+        let member_ten = store.member_reminders(10).await.expect("mine");
+        assert_eq!(
+            member_ten.iter().map(|r| r.recipient).collect::<Vec<_>>(),
+            [Recipient::Member(10)],
+            "the employer's are not the member's"
+        );
     })
 }

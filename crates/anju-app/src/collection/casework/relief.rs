@@ -127,9 +127,19 @@ impl App {
     }
 
     /// A relief's decision (JC08) on the work clock, if the task is a
-    /// relief's and it is decided.
-    pub(crate) async fn clock_relief_decided(&self, task_id: i64, today: Date) {
+    /// relief's and it is decided; after a failed step (`recorded_only`),
+    /// only work the clock holds open is completed.
+    pub(crate) async fn clock_relief_decided(
+        &self,
+        task_id: i64,
+        recorded_only: bool,
+        today: Date,
+    ) {
         match self.case_port().relief_by_task(task_id).await {
+            Ok(Some(relief)) if relief.status != ReliefStatus::Pending && recorded_only => {
+                self.complete_recorded(WorkKind::Relief, relief.relief_id, today)
+                    .await;
+            }
             Ok(Some(relief)) if relief.status != ReliefStatus::Pending => {
                 let filed_on = crate::clock::date_of_micros(relief.filed_at_us);
                 self.clock_done(WorkKind::Relief, relief.relief_id, filed_on, today)
