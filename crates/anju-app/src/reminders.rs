@@ -459,7 +459,6 @@ mod tests {
     use anju_domain::RatePpm;
     use anju_domain::access::{Channel, Role};
     use anju_domain::loan::{InstallmentStatus, Method};
-    use anju_domain::withdrawal::WithdrawalRequest;
     use anju_store::{InstallmentRecord, MemberRecord};
 
     fn batch() -> Actor {
@@ -600,17 +599,7 @@ mod tests {
         assert_eq!((rent.sent, rent.opened, rent.acted), (1, 1, 0));
         // Member 1 then applies for a month's rent: acted on.
         let one = person(Role::Member, "320502199003071230", Some(1));
-        let application = crate::withdrawal::WithdrawalApplication {
-            request: WithdrawalRequest {
-                reason: "07".into(),
-                amount: yuan("1500.00"),
-                months: 1,
-                ..WithdrawalRequest::default()
-            },
-            bank_card: "62220201000041234".into(),
-            documents: Vec::new(),
-            request_key: "rent-after-reminder".into(),
-        };
+        let application = crate::test_support::month_of_rent("rent-after-reminder");
         app.withdrawals()
             .apply_withdrawal(&one, 1, application, today)
             .await

@@ -189,11 +189,10 @@ mod tests {
     use super::*;
     use crate::quality::ComplaintInput;
     use crate::test_support::{clerk, contribution, d, person, sqlite_app, yuan};
-    use crate::withdrawal::WithdrawalApplication;
     use anju_domain::Fen;
     use anju_domain::access::Role;
     use anju_domain::quality::{ComplaintCategory, ComplaintSource};
-    use anju_domain::withdrawal::{WithdrawalRequest, WithdrawalStatus};
+    use anju_domain::withdrawal::WithdrawalStatus;
     use anju_store::MemberRecord;
 
     /// A rent withdrawal applied online on Friday 4 December (due
@@ -211,17 +210,7 @@ mod tests {
         let seed = contribution(1, d("2026-05-10"), "seed-1", Fen::new(50_000_00));
         app.ledger().post_entry(seed).await.expect("post");
         let wang = person(Role::Member, "320502199003071230", Some(1));
-        let application = WithdrawalApplication {
-            request: WithdrawalRequest {
-                reason: "07".into(),
-                amount: yuan("1500.00"),
-                months: 1,
-                ..WithdrawalRequest::default()
-            },
-            bank_card: "62220201000041234".into(),
-            documents: Vec::new(),
-            request_key: "rent-late".into(),
-        };
+        let application = crate::test_support::month_of_rent("rent-late");
         let applied = app
             .withdrawals()
             .apply_withdrawal(&wang, 1, application, d("2026-12-04"))

@@ -84,3 +84,19 @@ pub(crate) async fn test_employer(app: &App, employer_id: i64, uscc: &str) {
     let port = app.collection_port();
     port.register_employer(&record).await.expect("employer");
 }
+
+/// An online application for one month's rent (租房提取, ¥1,500.00) to
+/// the member's card, under `key`.
+pub(crate) fn month_of_rent(key: &str) -> crate::withdrawal::WithdrawalApplication {
+    crate::withdrawal::WithdrawalApplication {
+        request: anju_domain::withdrawal::WithdrawalRequest {
+            reason: "07".into(),
+            amount: yuan("1500.00"),
+            months: 1,
+            ..anju_domain::withdrawal::WithdrawalRequest::default()
+        },
+        bank_card: "62220201000041234".into(),
+        documents: Vec::new(),
+        request_key: key.into(),
+    }
+}
